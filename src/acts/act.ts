@@ -1,0 +1,88 @@
+/**
+ * Creating, verifying and decoding signed acts (SPEC §4). The only way untrusted act bytes become
+ * a {@link SignedAct}: {@link decodeAct}.
+ */
+import { HypergasError } from '../errors.js'
+import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
+import { sha256, sign, verify, type KeyPair } from '../crypto.js'
+import { ACT_VERSION, ID_DOMAIN, SIGN_DOMAIN, decodeRaw, encodeUnsigned, type UnsignedAct } from './encoding.js'
+import { parseActBody } from './schema.js'
+import type { ActBody, SignedAct } from './types.js'
+
+/** Options of {@link createAct}. */
+export interface CreateActOptions {
+  /** Group id; omit only for CreateGroup. */
+  group?: GroupId
+  /** Signer. */
+  keyPair: KeyPair
+  /** Author's wall clock, ms since epoch (display only). */
+  timeMs: number
+}
+
+/**
+ * Validates, encodes and signs an act body.
+ * @throws HypergasError BAD_FIELD / BAD_AMOUNT / BAD_KEY / UNKNOWN_TYPE for an invalid body;
+ *   BAD_ARGUMENT when the group is missing (or given for CreateGroup) or timeMs is not a safe uint.
+ */
+export function createAct (body: ActBody, opts: CreateActOptions): SignedAct {
+  const valid = parseActBody(body)
+  const isGenesis = valid.type === 'CreateGroup'
+  if (isGenesis === (opts.group !== undefined)) {
+    throw HypergasError.BAD_ARGUMENT(isGenesis ? 'CreateGroup carries no group id' : 'a group id is required')
+  }
+  if (!Number.isSafeInteger(opts.timeMs) || opts.timeMs < 0) throw HypergasError.BAD_ARGUMENT('timeMs must be a non-negative safe integer')
+  const unsigned: UnsignedAct = {
+    v: ACT_VERSION,
+    group: opts.group ?? '',
+    author: hex(opts.keyPair.publicKey),
+    timeMs: opts.timeMs,
+    body: valid
+  }
+  const u = encodeUnsigned(unsigned)
+  const sig = sign(Buffer.concat([SIGN_DOMAIN, u]), opts.keyPair.seed)
+  return finish(unsigned, Buffer.concat([u, sig]))
+}
+
+/**
+ * Decodes and verifies untrusted act bytes.
+ *
+ * `group` is the group the act must belong to; for a CreateGroup act it must equal the act's own
+ * id. Pass `null` to accept any group (only when reading a group's genesis to learn its id).
+ * @throws HypergasError OVERSIZED, BAD_ENCODING (including any non-canonical encoding),
+ *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, BAD_SIGNATURE, WRONG_GROUP
+ */
+export function decodeAct (bytes: Buffer, group: GroupId | null): SignedAct {
+  const { unsigned, sig, unsignedLength } = decodeRaw(bytes)
+  if (!Number.isSafeInteger(unsigned.timeMs)) throw HypergasError.BAD_FIELD('timeMs is not a safe integer')
+  unsigned.body = parseActBody(unsigned.body)
+  const u = bytes.subarray(0, unsignedLength)
+  if (!encodeUnsigned(unsigned).equals(u)) throw HypergasError.BAD_ENCODING('act is not in canonical encoding')
+  if (!verify(sig, Buffer.concat([SIGN_DOMAIN, u]), Buffer.from(unsigned.author, 'hex'))) {
+    throw HypergasError.BAD_SIGNATURE(`signature of act by ${unsigned.author.slice(0, 8)} does not verify`)
+  }
+  const act = finish(unsigned, bytes)
+  const isGenesis = unsigned.body.type === 'CreateGroup'
+  if (isGenesis !== (unsigned.group === '')) throw HypergasError.WRONG_GROUP('only CreateGroup has an empty group id')
+  const actGroup = isGenesis ? act.id : unsigned.group
+  if (group !== null && actGroup !== group) {
+    throw HypergasError.WRONG_GROUP(`act belongs to group ${actGroup.slice(0, 8)}, expected ${group.slice(0, 8)}`)
+  }
+  return act
+}
+
+/** The act id of signed act bytes: SHA-256 over the id domain and the bytes. */
+export function actIdOf (bytes: Buffer): ActId {
+  return hex(sha256(ID_DOMAIN, bytes)) as ActId
+}
+
+function finish (u: UnsignedAct, bytes: Buffer): SignedAct {
+  return {
+    id: actIdOf(bytes),
+    v: u.v,
+    group: u.group as GroupId | '',
+    author: u.author as MemberId,
+    timeMs: u.timeMs,
+    body: u.body,
+    bytes
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Canonical binary encoding of acts (SPEC §4) with compact-encoding.
+ *
+ *   act      = v:uint  group:buffer(0|32)  author:fixed32  timeMs:uint  tag:uint  fields  sig:fixed64
+ *   signable = "hypergas/act/v1\0" ‖ act-without-sig       (domain separation)
+ *   act id   = SHA-256("hypergas/act-id/v1\0" ‖ act)
+ *
+ * Decoding is strict: the bytes must re-encode to themselves (so every act has exactly one
+ * encoding and one id), with no trailing bytes.
+ */
+import c from 'compact-encoding'
+import { HypergasError } from '../errors.js'
+import { hex, unhex } from '../ids.js'
+import { ACT_TYPES, type ActBody, type ActType } from './types.js'
+
+/** Current act format version. */
+export const ACT_VERSION = 1
+/** Largest accepted act encoding, bytes. */
+export const MAX_ACT_BYTES = 4096
+/** Domain separation prefix of the signed message. */
+export const SIGN_DOMAIN = Buffer.from('hypergas/act/v1\0')
+/** Domain separation prefix of the act id hash. */
+export const ID_DOMAIN = Buffer.from('hypergas/act-id/v1\0')
+
+type State = c.State
+type FieldKind = 'string' | 'id' | 'cents' | 'optstring'
+
+/** The fields of each act type, in wire order. */
+const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
+  CreateGroup: [['name', 'string'], ['founderName', 'string']],
+  VoteRegisterMember: [['name', 'string'], ['member', 'id']],
+  VoteRemoveMember: [['member', 'id']],
+  VoteElectReferente: [['member', 'id']],
+  VoteRevokeReferente: [['member', 'id']],
+  VoteElectCassiere: [['member', 'id']],
+  VoteRevokeCassiere: [['member', 'id']],
+  Deposit: [['member', 'id'], ['cents', 'cents']],
+  Withdraw: [['member', 'id'], ['cents', 'cents'], ['reason', 'string']],
+  SettleCash: [['from', 'id'], ['cents', 'cents']],
+  OpenPurchase: [['name', 'string'], ['supplier', 'optstring'], ['notes', 'optstring']],
+  Commit: [['member', 'id'], ['cents', 'cents'], ['purchase', 'id']],
+  ApproveCommitment: [['member', 'id'], ['purchase', 'id']],
+  RejectCommitment: [['member', 'id'], ['purchase', 'id']],
+  AdjustCommitment: [['member', 'id'], ['cents', 'cents'], ['purchase', 'id']],
+  VoteClosePurchase: [['purchase', 'id']],
+  VoteFailPurchase: [['purchase', 'id']],
+  ClosePurchase: [['purchase', 'id']],
+  FailPurchase: [['purchase', 'id']]
+}
+
+const TAG = new Map<ActType, number>(ACT_TYPES.map((t, i) => [t, i]))
+
+/** Envelope fields of an act before signing. */
+export interface UnsignedAct {
+  v: number
+  /** Group id hex, or '' for CreateGroup. */
+  group: string
+  /** Author public key hex. */
+  author: string
+  timeMs: number
+  body: ActBody
+}
+
+function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
+  const rec = body as unknown as Record<string, unknown>
+  for (const [name, kind] of FIELDS[body.type]) {
+    const v = rec[name]
+    if (kind === 'id') c.fixed32[op](s, unhex(v as string))
+    else if (kind === 'cents') c.uint[op](s, v as number)
+    else if (kind === 'optstring') c.string[op](s, (v as string | undefined) ?? '')
+    else c.string[op](s, v as string)
+  }
+}
+
+function envelope (s: State, a: UnsignedAct, op: 'preencode' | 'encode'): void {
+  c.uint[op](s, a.v)
+  c.buffer[op](s, a.group === '' ? Buffer.alloc(0) : unhex(a.group))
+  c.fixed32[op](s, unhex(a.author))
+  c.uint[op](s, a.timeMs)
+  const tag = TAG.get(a.body.type)
+  if (tag === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type "${String(a.body.type)}"`)
+  c.uint[op](s, tag)
+  eachField(s, a.body, op)
+}
+
+/**
+ * Encodes the unsigned part of an act. The caller has validated the body (src/acts/schema.ts).
+ * @throws HypergasError UNKNOWN_TYPE
+ */
+export function encodeUnsigned (a: UnsignedAct): Buffer {
+  const s = c.state()
+  envelope(s, a, 'preencode')
+  s.buffer = Buffer.allocUnsafe(s.end)
+  envelope(s, a, 'encode')
+  return s.buffer as Buffer
+}
+
+/** Result of a raw decode: the envelope, the signature and where the signature starts. */
+export interface DecodedAct {
+  unsigned: UnsignedAct
+  /** 64-byte Ed25519 signature. */
+  sig: Buffer
+  /** Byte length of the unsigned part (the signature follows it). */
+  unsignedLength: number
+}
+
+/**
+ * Decodes an act's bytes without checking the signature or the body's values.
+ * @throws HypergasError OVERSIZED, BAD_ENCODING, BAD_VERSION, UNKNOWN_TYPE
+ */
+export function decodeRaw (bytes: Buffer): DecodedAct {
+  if (bytes.byteLength > MAX_ACT_BYTES) throw HypergasError.OVERSIZED(`act of ${bytes.byteLength} bytes, limit ${MAX_ACT_BYTES}`)
+  const s = c.state(0, bytes.byteLength, bytes)
+  try {
+    const v = c.uint.decode(s)
+    if (v !== ACT_VERSION) throw HypergasError.BAD_VERSION(`act format version ${v}, this build reads ${ACT_VERSION}`)
+    const group = c.buffer.decode(s)
+    if (group === null || (group.byteLength !== 0 && group.byteLength !== 32)) {
+      throw HypergasError.BAD_KEY(`expected group id of 0 or 32 bytes, got ${group === null ? 'null' : group.byteLength}`)
+    }
+    const author = hex(c.fixed32.decode(s))
+    const timeMs = c.uint.decode(s)
+    const tag = c.uint.decode(s)
+    const type = ACT_TYPES[tag]
+    if (type === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type tag ${tag}`)
+    const body: Record<string, unknown> = { type }
+    for (const [name, kind] of FIELDS[type]) {
+      if (kind === 'id') body[name] = hex(c.fixed32.decode(s))
+      else if (kind === 'cents') body[name] = c.uint.decode(s)
+      else {
+        const str = c.string.decode(s)
+        if (kind === 'string' || str !== '') body[name] = str
+      }
+    }
+    const unsignedLength = s.start
+    const sig = c.fixed64.decode(s) as Buffer
+    if (s.start !== bytes.byteLength) throw HypergasError.BAD_ENCODING(`${bytes.byteLength - s.start} trailing bytes after act`)
+    const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : hex(group), author, timeMs, body: body as unknown as ActBody }
+    return { unsigned, sig: Buffer.from(sig), unsignedLength }
+  } catch (err) {
+    if (err instanceof HypergasError) throw err
+    throw HypergasError.BAD_ENCODING(`act does not decode: ${(err as Error).message}`)
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Schema validation of act bodies (SPEC §4) with zod: the single place that says what a valid
+ * field is. Used on bodies built locally, decoded from untrusted bytes, and received as JSON.
+ */
+import { z } from 'zod'
+import { HypergasError } from '../errors.js'
+import type { ActBody } from './types.js'
+
+/** Longest names (group, member, purchase), in characters. */
+export const MAX_NAME_CHARS = 64
+/** Longest free text (reason, supplier), in characters. */
+export const MAX_TEXT_CHARS = 200
+/** Longest purchase notes, in characters. */
+export const MAX_NOTES_CHARS = 1000
+
+const id = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex chars')
+const cents = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const name = z.string().trim().min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
+const text = z.string().max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
+const notes = z.string().max(MAX_NOTES_CHARS)
+
+const member = { member: id }
+const purchase = { purchase: id }
+
+/** Zod schema of every act body, discriminated on `type`. */
+export const actBodySchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('CreateGroup'), name, founderName: name }),
+  z.strictObject({ type: z.literal('VoteRegisterMember'), name, ...member }),
+  z.strictObject({ type: z.literal('VoteRemoveMember'), ...member }),
+  z.strictObject({ type: z.literal('VoteElectReferente'), ...member }),
+  z.strictObject({ type: z.literal('VoteRevokeReferente'), ...member }),
+  z.strictObject({ type: z.literal('VoteElectCassiere'), ...member }),
+  z.strictObject({ type: z.literal('VoteRevokeCassiere'), ...member }),
+  z.strictObject({ type: z.literal('Deposit'), ...member, cents }),
+  z.strictObject({ type: z.literal('Withdraw'), ...member, cents, reason: text }),
+  z.strictObject({ type: z.literal('SettleCash'), from: id, cents }),
+  z.strictObject({ type: z.literal('OpenPurchase'), name, supplier: text.optional(), notes: notes.optional() }),
+  z.strictObject({ type: z.literal('Commit'), ...member, cents, ...purchase }),
+  z.strictObject({ type: z.literal('ApproveCommitment'), ...member, ...purchase }),
+  z.strictObject({ type: z.literal('RejectCommitment'), ...member, ...purchase }),
+  z.strictObject({ type: z.literal('AdjustCommitment'), ...member, cents, ...purchase }),
+  z.strictObject({ type: z.literal('VoteClosePurchase'), ...purchase }),
+  z.strictObject({ type: z.literal('VoteFailPurchase'), ...purchase }),
+  z.strictObject({ type: z.literal('ClosePurchase'), ...purchase }),
+  z.strictObject({ type: z.literal('FailPurchase'), ...purchase })
+])
+
+/**
+ * Validates an untrusted act body and returns it typed.
+ * @throws HypergasError UNKNOWN_TYPE (no such type), BAD_AMOUNT (cents not a positive safe
+ *   integer), BAD_KEY (malformed id), BAD_FIELD (anything else: missing, extra, too long).
+ */
+export function parseActBody (input: unknown): ActBody {
+  const r = actBodySchema.safeParse(input)
+  if (r.success) return r.data as ActBody
+  const issue = r.error.issues[0]
+  const field = String(issue.path[0] ?? '')
+  const where = field === '' ? 'body' : `field "${field}"`
+  if (field === 'type') throw HypergasError.UNKNOWN_TYPE(`unknown act type ${JSON.stringify((input as { type?: unknown })?.type)}`)
+  if (field === 'cents') throw HypergasError.BAD_AMOUNT(`${where}: expected a positive safe integer of cents`)
+  if (['member', 'from', 'purchase'].includes(field)) throw HypergasError.BAD_KEY(`${where}: ${issue.message}`)
+  throw HypergasError.BAD_FIELD(`${where}: ${issue.message}`)
+}

@@ -1,0 +1,85 @@
+/**
+ * The acts of SPEC §4 as a discriminated union on `type`. Amounts are integer cents (`cents`),
+ * member and purchase references are lowercase hex ids.
+ */
+import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
+
+/** SPEC §4 Genesis: the founder creates the group. */
+export interface CreateGroup { type: 'CreateGroup', name: string, founderName: string }
+/** SPEC §4 Governance: vote to register `member` under `name`. */
+export interface VoteRegisterMember { type: 'VoteRegisterMember', name: string, member: MemberId }
+/** SPEC §4 Governance: vote to remove a member with no funds. */
+export interface VoteRemoveMember { type: 'VoteRemoveMember', member: MemberId }
+/** SPEC §4 Governance: vote to make a member referente. */
+export interface VoteElectReferente { type: 'VoteElectReferente', member: MemberId }
+/** SPEC §4 Governance: vote to revoke a referente (their open purchases fail). */
+export interface VoteRevokeReferente { type: 'VoteRevokeReferente', member: MemberId }
+/** SPEC §4 Governance: vote to make a member cassiere. */
+export interface VoteElectCassiere { type: 'VoteElectCassiere', member: MemberId }
+/** SPEC §4 Governance: vote to revoke a cassiere. */
+export interface VoteRevokeCassiere { type: 'VoteRevokeCassiere', member: MemberId }
+/** SPEC §4 Cash: a cassiere takes `cents` of cash and credits the member. */
+export interface Deposit { type: 'Deposit', member: MemberId, cents: number }
+/** SPEC §4 Cash: a cassiere gives back `cents` of cash and debits the member. */
+export interface Withdraw { type: 'Withdraw', member: MemberId, cents: number, reason: string }
+/** SPEC §4 Cash: the author received `cents` of the group's cash from admin `from`. */
+export interface SettleCash { type: 'SettleCash', from: MemberId, cents: number }
+/** SPEC §4 Purchases: a referente opens a purchase; its id is this act's id. */
+export interface OpenPurchase { type: 'OpenPurchase', name: string, supplier?: string, notes?: string }
+/** SPEC §4 Purchases: `member` pledges `cents` more to `purchase`. */
+export interface Commit { type: 'Commit', member: MemberId, cents: number, purchase: PurchaseId }
+/** SPEC §4 Purchases: the owner approves a pending commitment. */
+export interface ApproveCommitment { type: 'ApproveCommitment', member: MemberId, purchase: PurchaseId }
+/** SPEC §4 Purchases: the owner rejects a commitment; it is refunded. */
+export interface RejectCommitment { type: 'RejectCommitment', member: MemberId, purchase: PurchaseId }
+/** SPEC §4 Purchases: the owner sets a commitment's amount to `cents`. */
+export interface AdjustCommitment { type: 'AdjustCommitment', member: MemberId, cents: number, purchase: PurchaseId }
+/** SPEC §4 Purchases: an admin votes to authorise the close. */
+export interface VoteClosePurchase { type: 'VoteClosePurchase', purchase: PurchaseId }
+/** SPEC §4 Purchases: an admin votes to authorise the failure. */
+export interface VoteFailPurchase { type: 'VoteFailPurchase', purchase: PurchaseId }
+/** SPEC §4 Purchases: the owner closes (pays the supplier from their cash). */
+export interface ClosePurchase { type: 'ClosePurchase', purchase: PurchaseId }
+/** SPEC §4 Purchases: the owner fails the purchase (every commitment refunded). */
+export interface FailPurchase { type: 'FailPurchase', purchase: PurchaseId }
+
+/** Any act body. */
+export type ActBody =
+  | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
+  | VoteElectCassiere | VoteRevokeCassiere | Deposit | Withdraw | SettleCash | OpenPurchase | Commit
+  | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
+  | ClosePurchase | FailPurchase
+
+/** The type tag of an act body. */
+export type ActType = ActBody['type']
+
+/**
+ * Wire tags of the act types, in tag order. The index is the tag on the wire: append new types
+ * at the end, never reorder.
+ */
+export const ACT_TYPES: readonly ActType[] = [
+  'CreateGroup', 'VoteRegisterMember', 'VoteRemoveMember', 'VoteElectReferente',
+  'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
+  'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
+  'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase'
+]
+
+/**
+ * A verified, signed act (SPEC §4): the envelope fields, the body, the exact signed bytes and
+ * the act id (SHA-256 of those bytes, domain-separated).
+ */
+export interface SignedAct {
+  /** Act id: hash of `bytes`. */
+  id: ActId
+  /** Format version (1). */
+  v: number
+  /** Group id; '' only for CreateGroup. */
+  group: GroupId | ''
+  /** Author's public key. */
+  author: MemberId
+  /** Author's wall clock in ms: display only, never used for order or validity. */
+  timeMs: number
+  body: ActBody
+  /** The signed encoding (fields ‖ signature), as stored in blocks. */
+  bytes: Buffer
+}

@@ -1,0 +1,62 @@
+/**
+ * Signatures and hashes (SPEC §3, §4).
+ *
+ * Signing uses @noble/ed25519 (RFC 8032, deterministic: any implementation produces the same
+ * signature bytes). Verification uses ONE implementation on every node: libsodium's
+ * `crypto_sign_verify_detached` through sodium-native (the library hypercore itself verifies its
+ * feeds with). A signature accepted by one node and refused by another would split the group, so
+ * no other verifier exists in this codebase. See docs/decisions.md.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+import * as ed from '@noble/ed25519'
+import sodium from 'sodium-native'
+
+ed.hashes.sha512 = (msg) => new Uint8Array(createHash('sha512').update(msg).digest())
+
+/** An Ed25519 key pair: 32-byte public key and 32-byte seed (the RFC 8032 secret key). */
+export interface KeyPair {
+  publicKey: Buffer
+  /** The 32-byte seed. */
+  seed: Buffer
+}
+
+/** A new random key pair (the only place hypergas reads randomness, outside tests). */
+export function generateKeyPair (): KeyPair {
+  return keyPairFromSeed(randomBytes(32))
+}
+
+/** The key pair of a 32-byte seed. */
+export function keyPairFromSeed (seed: Uint8Array): KeyPair {
+  const publicKey = Buffer.from(ed.getPublicKey(seed))
+  return { publicKey, seed: Buffer.from(seed) }
+}
+
+/** libsodium's 64-byte secret key (seed ‖ public key), as hypercore wants it for a writable core. */
+export function sodiumSecretKey (kp: KeyPair): Buffer {
+  return Buffer.concat([kp.seed, kp.publicKey])
+}
+
+/** Ed25519 signature (64 bytes) of `message` with the seed's key. */
+export function sign (message: Uint8Array, seed: Uint8Array): Buffer {
+  return Buffer.from(ed.sign(message, seed))
+}
+
+/**
+ * Verifies an Ed25519 signature with libsodium (the single verification rule of every node).
+ * Returns false (never throws) for wrong lengths.
+ */
+export function verify (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (signature.byteLength !== 64 || publicKey.byteLength !== 32) return false
+  return sodium.crypto_sign_verify_detached(toBuffer(signature), toBuffer(message), toBuffer(publicKey))
+}
+
+/** SHA-256 of the concatenation of `parts`. */
+export function sha256 (...parts: Uint8Array[]): Buffer {
+  const h = createHash('sha256')
+  for (const p of parts) h.update(p)
+  return h.digest()
+}
+
+function toBuffer (b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength)
+}

@@ -1,0 +1,54 @@
+/**
+ * One error class for everything hypergas throws, with stable codes (SPEC §4 "reason codes",
+ * §8 "refused with a clear code"). Callers and tests branch on `err.code`, never on the message.
+ *
+ * Rejections of acts by the fold are *not* exceptions: they are data ({@link RejectionCode} in the
+ * state). This class is for refused input (decoding, CLI arguments, HTTP bodies) and operating
+ * errors of the node.
+ */
+export class HypergasError extends Error {
+  /** Stable machine-readable code, e.g. `BAD_SIGNATURE`. */
+  readonly code: string
+
+  constructor (code: string, message: string) {
+    super(`${code}: ${message}`)
+    this.name = 'HypergasError'
+    this.code = code
+  }
+
+  /** Bytes that do not decode as the expected structure (truncated, trailing bytes, bad tag). */
+  static BAD_ENCODING (msg: string): HypergasError { return new HypergasError('BAD_ENCODING', msg) }
+  /** Format version this build does not know. */
+  static BAD_VERSION (msg: string): HypergasError { return new HypergasError('BAD_VERSION', msg) }
+  /** Act type tag that does not exist. */
+  static UNKNOWN_TYPE (msg: string): HypergasError { return new HypergasError('UNKNOWN_TYPE', msg) }
+  /** A required field is absent or of the wrong type. */
+  static BAD_FIELD (msg: string): HypergasError { return new HypergasError('BAD_FIELD', msg) }
+  /** An amount that is not a strictly positive safe integer of cents. */
+  static BAD_AMOUNT (msg: string): HypergasError { return new HypergasError('BAD_AMOUNT', msg) }
+  /** A key or id of the wrong length or alphabet. */
+  static BAD_KEY (msg: string): HypergasError { return new HypergasError('BAD_KEY', msg) }
+  /** Ed25519 signature that does not verify. */
+  static BAD_SIGNATURE (msg: string): HypergasError { return new HypergasError('BAD_SIGNATURE', msg) }
+  /** An act whose group id is not this group's. */
+  static WRONG_GROUP (msg: string): HypergasError { return new HypergasError('WRONG_GROUP', msg) }
+  /** Input larger than its limit. */
+  static OVERSIZED (msg: string): HypergasError { return new HypergasError('OVERSIZED', msg) }
+  /** A command-line or HTTP argument that cannot be used. */
+  static BAD_ARGUMENT (msg: string): HypergasError { return new HypergasError('BAD_ARGUMENT', msg) }
+  /** A member name, short id or purchase reference matching nothing, or more than one thing. */
+  static NOT_FOUND (msg: string): HypergasError { return new HypergasError('NOT_FOUND', msg) }
+  /** The data directory is missing, already initialised, or locked by a running node. */
+  static DATA_DIR (msg: string): HypergasError { return new HypergasError('DATA_DIR', msg) }
+  /** An invite string that does not parse. */
+  static BAD_INVITE (msg: string): HypergasError { return new HypergasError('BAD_INVITE', msg) }
+  /** HTTP act endpoint called without the node's token from another machine. */
+  static UNAUTHORIZED (msg: string): HypergasError { return new HypergasError('UNAUTHORIZED', msg) }
+  /** An act refused before appending because the fold would reject it now (code in message). */
+  static REJECTED (code: string, msg: string): HypergasError { return new HypergasError(code, msg) }
+}
+
+/** True when `err` is a {@link HypergasError} carrying `code` (or any code if omitted). */
+export function isHypergasError (err: unknown, code?: string): err is HypergasError {
+  return err instanceof HypergasError && (code === undefined || err.code === code)
+}

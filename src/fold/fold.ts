@@ -1,0 +1,411 @@
+/**
+ * The fold (SPEC §4): a pure, total, deterministic function of (state, act) that either applies
+ * the act's effect or returns a rejection code and leaves the state unchanged. It reads no clock,
+ * randomness, environment or I/O; `timeMs` of an act is never looked at.
+ *
+ * Each handler checks its preconditions and, only when `run` is true, performs the effect; the
+ * same code serves {@link applyAct} and the dry run {@link checkAct}, so the two cannot disagree.
+ * For speed the state is mutated in place: callers who need the old state keep a copy.
+ */
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import type * as A from '../acts/types.js'
+import type { ActBody, SignedAct } from '../acts/types.js'
+import {
+  countCurrent, quorum,
+  type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
+} from './state.js'
+
+/** Result of folding one act: applied, ignored as a duplicate id, or rejected with a code. */
+export type Outcome = 'applied' | 'duplicate' | RejectionCode
+
+type Code = RejectionCode | null
+
+const MAX = Number.MAX_SAFE_INTEGER
+
+/**
+ * Folds one act into `state` (mutating it). `pos` is the block holding the act; it is recorded
+ * as the point where a member becomes admin (SPEC §5). Never throws on a bad act.
+ */
+export function applyAct (state: GroupState, act: SignedAct, pos: BlockPos | null = null): Outcome {
+  if (state.seen.has(act.id)) return 'duplicate'
+  state.seen.add(act.id)
+  const code = dispatch(state, act, true, pos)
+  if (code === null) {
+    state.appliedCount++
+    return 'applied'
+  }
+  state.rejectedCount++
+  state.rejections.push({ actId: act.id, code })
+  return code
+}
+
+/**
+ * The code `act` would be rejected with if it were folded now, or null if it would apply
+ * (or 'duplicate'). Does not change `state`.
+ */
+export function checkAct (state: GroupState, act: SignedAct): RejectionCode | 'duplicate' | null {
+  if (state.seen.has(act.id)) return 'duplicate'
+  return dispatch(state, act, false, null)
+}
+
+function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | null): Code {
+  const b: ActBody = act.body
+  if (b.type === 'CreateGroup') return createGroup(s, act, b, run, pos)
+  if (s.groupId === null) return 'NO_GROUP'
+  const au = act.author
+  switch (b.type) {
+    case 'VoteRegisterMember': return voteRegister(s, au, b, run)
+    case 'VoteRemoveMember': return voteRemove(s, au, b, run)
+    case 'VoteElectReferente':
+    case 'VoteElectCassiere': return voteElect(s, au, b, run, pos)
+    case 'VoteRevokeReferente':
+    case 'VoteRevokeCassiere': return voteRevoke(s, act.id, au, b, run)
+    case 'Deposit': return deposit(s, act.id, au, b, run)
+    case 'Withdraw': return withdraw(s, act.id, au, b, run)
+    case 'SettleCash': return settle(s, act.id, au, b, run)
+    case 'OpenPurchase': return openPurchase(s, act.id, au, b, run)
+    case 'Commit': return commit(s, act.id, au, b, run)
+    case 'ApproveCommitment': return approve(s, au, b, run)
+    case 'RejectCommitment': return reject(s, act.id, au, b, run)
+    case 'AdjustCommitment': return adjust(s, act.id, au, b, run)
+    case 'VoteClosePurchase':
+    case 'VoteFailPurchase': return votePurchase(s, au, b, run)
+    case 'ClosePurchase': return closePurchase(s, act.id, au, b, run)
+    case 'FailPurchase': return failPurchase(s, act.id, au, b, run)
+    default: return unreachable(b)
+  }
+}
+
+function unreachable (b: never): never {
+  throw new Error(`fold: unhandled act type ${(b as { type: string }).type}`)
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+function move (list: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
+  let l = list.get(who)
+  if (l === undefined) list.set(who, (l = []))
+  l.push(m)
+}
+
+/** Changes a member's credit by `delta` and writes the statement line. */
+function credit (s: GroupState, actId: ActId, member: MemberId, delta: number, kind: MovementKind, purchase?: PurchaseId): void {
+  const m = s.members.get(member)!
+  m.creditCents += delta
+  move(s.statements, member, { actId, kind, deltaCents: delta, balanceCents: m.creditCents, purchase })
+}
+
+/** Changes an admin's cash by `delta` and writes the cash statement line. */
+function cash (s: GroupState, actId: ActId, admin: MemberId, delta: number, kind: MovementKind, extra: Partial<Movement> = {}): void {
+  const c = (s.cash.get(admin) ?? 0) + delta
+  s.cash.set(admin, c)
+  move(s.cashMovements, admin, { actId, kind, deltaCents: delta, balanceCents: c, ...extra })
+}
+
+function makeAdmin (s: GroupState, member: MemberId, pos: BlockPos | null): void {
+  if (!s.admins.has(member)) {
+    s.admins.add(member)
+    if (pos !== null) s.adminSince.set(member, pos)
+  }
+  if (!s.cash.has(member)) s.cash.set(member, 0)
+}
+
+function refreshAdmin (s: GroupState, member: MemberId): void {
+  if (!s.referenti.has(member) && !s.cassieri.has(member)) {
+    s.admins.delete(member)
+    s.adminSince.delete(member)
+  }
+}
+
+function hasOpenCommitment (s: GroupState, member: MemberId): boolean {
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open') continue
+    const c = p.commitments.get(member)
+    if (c !== undefined && c.status !== 'rejected') return true
+  }
+  return false
+}
+
+/** Counts a governance vote; returns true when the tally reached quorum (and clears it). */
+function tallyVote (s: GroupState, key: string, type: string, member: MemberId, voter: MemberId, name?: string): boolean {
+  let t = s.tallies.get(key)
+  if (t === undefined) s.tallies.set(key, (t = { type, member, name, voters: new Set() }))
+  t.voters.add(voter)
+  if (countCurrent(s, t.voters) < quorum(s.admins.size)) return false
+  s.tallies.delete(key)
+  return true
+}
+
+function alreadyVoted (s: GroupState, key: string, voter: MemberId): boolean {
+  return s.tallies.get(key)?.voters.has(voter) === true
+}
+
+function findPurchase (s: GroupState, id: PurchaseId): Purchase | RejectionCode {
+  const p = s.purchases.get(id)
+  if (p === undefined) return 'UNKNOWN_PURCHASE'
+  if (p.phase !== 'open') return 'PURCHASE_NOT_OPEN'
+  return p
+}
+
+/** Fails an open purchase: every non-rejected commitment refunded (SPEC §4 FailPurchase). */
+function failOpen (s: GroupState, actId: ActId, p: Purchase): void {
+  for (const c of p.commitments.values()) {
+    if (c.status === 'rejected') continue
+    credit(s, actId, c.member, c.amountCents, 'refund-failed', p.id)
+  }
+  closePhase(s, p, 'failed')
+}
+
+function closePhase (s: GroupState, p: Purchase, phase: 'closed' | 'failed'): void {
+  let open = 0
+  for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
+  p.phase = phase
+  s.openPurchaseNames.delete(p.name.toLowerCase())
+  // Closed: the approved amounts left the group (paid); failed: they went back to credits,
+  // already counted there by credit(). Either way they are no longer owed as commitments.
+  if (phase === 'closed') s.owedCents -= open
+}
+
+// ---- genesis ------------------------------------------------------------------------------
+
+function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: boolean, pos: BlockPos | null): Code {
+  if (s.groupId !== null) return 'GENESIS_ONLY'
+  if (!run) return null
+  const f = act.author
+  s.groupId = act.id
+  s.groupName = b.name
+  s.founder = f
+  s.members.set(f, { id: f, name: b.founderName, creditCents: 0 })
+  s.memberNames.set(b.founderName.toLowerCase(), f)
+  s.referenti.add(f)
+  s.cassieri.add(f)
+  makeAdmin(s, f, pos)
+  return null
+}
+
+// ---- governance ---------------------------------------------------------------------------
+
+function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run: boolean): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  if (s.members.has(b.member)) return 'MEMBER_EXISTS'
+  if (s.memberNames.has(b.name.toLowerCase())) return 'NAME_TAKEN'
+  const key = `${b.type}:${b.member}:${b.name}`
+  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  if (tallyVote(s, key, b.type, b.member, au, b.name)) {
+    s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
+    s.memberNames.set(b.name.toLowerCase(), b.member)
+  }
+  return null
+}
+
+function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: boolean): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  if (m.creditCents !== 0 || hasOpenCommitment(s, b.member)) return 'MEMBER_HAS_FUNDS'
+  if (s.admins.has(b.member)) return 'MEMBER_IS_ADMIN'
+  const key = `${b.type}:${b.member}`
+  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  if (tallyVote(s, key, b.type, b.member, au)) {
+    s.members.delete(b.member)
+    s.memberNames.delete(m.name.toLowerCase())
+  }
+  return null
+}
+
+function voteElect (s: GroupState, au: MemberId, b: A.VoteElectReferente | A.VoteElectCassiere, run: boolean, pos: BlockPos | null): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
+  const role = b.type === 'VoteElectReferente' ? s.referenti : s.cassieri
+  if (role.has(b.member)) return 'ALREADY_IN_ROLE'
+  const key = `${b.type}:${b.member}`
+  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  if (tallyVote(s, key, b.type, b.member, au)) {
+    role.add(b.member)
+    makeAdmin(s, b.member, pos)
+  }
+  return null
+}
+
+function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeReferente | A.VoteRevokeCassiere, run: boolean): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  const isRef = b.type === 'VoteRevokeReferente'
+  const role = isRef ? s.referenti : s.cassieri
+  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
+  if (!role.has(b.member)) return 'NOT_IN_ROLE'
+  if (role.size === 1) return 'LAST_IN_ROLE'
+  const key = `${b.type}:${b.member}`
+  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  if (tallyVote(s, key, b.type, b.member, au)) {
+    role.delete(b.member)
+    if (isRef) {
+      for (const p of s.purchases.values()) {
+        if (p.owner === b.member && p.phase === 'open') failOpen(s, actId, p)
+      }
+    }
+    refreshAdmin(s, b.member)
+  }
+  return null
+}
+
+// ---- cash ---------------------------------------------------------------------------------
+
+function deposit (s: GroupState, actId: ActId, au: MemberId, b: A.Deposit, run: boolean): Code {
+  if (!s.cassieri.has(au)) return 'NOT_CASSIERE'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  if (s.owedCents + b.cents > MAX || (s.cash.get(au) ?? 0) + b.cents > MAX) return 'AMOUNT_OVERFLOW'
+  if (!run) return null
+  credit(s, actId, b.member, b.cents, 'deposit')
+  cash(s, actId, au, b.cents, 'deposit', { counterpart: b.member })
+  s.owedCents += b.cents
+  return null
+}
+
+function withdraw (s: GroupState, actId: ActId, au: MemberId, b: A.Withdraw, run: boolean): Code {
+  if (!s.cassieri.has(au)) return 'NOT_CASSIERE'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
+  if ((s.cash.get(au) ?? 0) - b.cents < -MAX) return 'AMOUNT_OVERFLOW'
+  if (!run) return null
+  credit(s, actId, b.member, -b.cents, 'withdraw')
+  cash(s, actId, au, -b.cents, 'withdraw', { counterpart: b.member })
+  s.owedCents -= b.cents
+  return null
+}
+
+function settle (s: GroupState, actId: ActId, au: MemberId, b: A.SettleCash, run: boolean): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  if (b.from === au || !s.cash.has(b.from)) return 'NOT_ADMIN'
+  if ((s.cash.get(au) ?? 0) + b.cents > MAX || s.cash.get(b.from)! - b.cents < -MAX) return 'AMOUNT_OVERFLOW'
+  if (!run) return null
+  cash(s, actId, au, b.cents, 'settle-in', { counterpart: b.from })
+  cash(s, actId, b.from, -b.cents, 'settle-out', { counterpart: au })
+  return null
+}
+
+// ---- purchases ----------------------------------------------------------------------------
+
+function openPurchase (s: GroupState, actId: ActId, au: MemberId, b: A.OpenPurchase, run: boolean): Code {
+  if (!s.referenti.has(au)) return 'NOT_REFERENTE'
+  const key = b.name.toLowerCase()
+  if (s.openPurchaseNames.has(key)) return 'NAME_TAKEN'
+  if (!run) return null
+  s.purchases.set(actId, {
+    id: actId,
+    name: b.name,
+    supplier: b.supplier,
+    notes: b.notes,
+    owner: au,
+    phase: 'open',
+    commitments: new Map(),
+    closeVotes: new Set(),
+    failVotes: new Set(),
+    paidCents: 0
+  })
+  s.openPurchaseNames.set(key, actId)
+  return null
+}
+
+function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: boolean): Code {
+  if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  const p = findPurchase(s, b.purchase)
+  if (typeof p === 'string') return p
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
+  const c = p.commitments.get(b.member)
+  const kept = c === undefined || c.status === 'rejected' ? 0 : c.amountCents
+  if (kept + b.cents > MAX) return 'AMOUNT_OVERFLOW'
+  if (!run) return null
+  credit(s, actId, b.member, -b.cents, 'commit', p.id)
+  // A new commitment after a rejection starts again from zero: the rejected amount was refunded.
+  p.commitments.set(b.member, { member: b.member, amountCents: kept + b.cents, status: 'pending' })
+  return null
+}
+
+function ownedOpen (s: GroupState, au: MemberId, id: PurchaseId): Purchase | RejectionCode {
+  const p = findPurchase(s, id)
+  if (typeof p === 'string') return p
+  if (p.owner !== au) return 'NOT_OWNER'
+  return p
+}
+
+function approve (s: GroupState, au: MemberId, b: A.ApproveCommitment, run: boolean): Code {
+  const p = ownedOpen(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  const c = p.commitments.get(b.member)
+  if (c === undefined || c.status !== 'pending') return 'NO_PENDING_COMMITMENT'
+  if (!run) return null
+  c.status = 'approved'
+  return null
+}
+
+function reject (s: GroupState, actId: ActId, au: MemberId, b: A.RejectCommitment, run: boolean): Code {
+  const p = ownedOpen(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  const c = p.commitments.get(b.member)
+  if (c === undefined || c.status === 'rejected') return 'NO_COMMITMENT'
+  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
+  if (!run) return null
+  c.status = 'rejected'
+  credit(s, actId, b.member, c.amountCents, 'refund-rejected', p.id)
+  return null
+}
+
+function adjust (s: GroupState, actId: ActId, au: MemberId, b: A.AdjustCommitment, run: boolean): Code {
+  const p = ownedOpen(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  const c = p.commitments.get(b.member)
+  if (c === undefined || c.status === 'rejected') return 'NO_COMMITMENT'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  const diff = b.cents - c.amountCents
+  if (diff > 0 && m.creditCents < diff) return 'INSUFFICIENT_CREDIT'
+  if (!run) return null
+  if (diff !== 0) credit(s, actId, b.member, -diff, 'adjust', p.id)
+  c.amountCents = b.cents
+  return null
+}
+
+function votePurchase (s: GroupState, au: MemberId, b: A.VoteClosePurchase | A.VoteFailPurchase, run: boolean): Code {
+  if (!s.admins.has(au)) return 'NOT_ADMIN'
+  const p = findPurchase(s, b.purchase)
+  if (typeof p === 'string') return p
+  const votes = b.type === 'VoteClosePurchase' ? p.closeVotes : p.failVotes
+  if (votes.has(au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  votes.add(au)
+  return null
+}
+
+function closePurchase (s: GroupState, actId: ActId, au: MemberId, b: A.ClosePurchase, run: boolean): Code {
+  const p = ownedOpen(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  if (countCurrent(s, p.closeVotes) < quorum(s.admins.size)) return 'NO_QUORUM'
+  let paid = 0
+  for (const c of p.commitments.values()) {
+    if (c.status === 'pending') return 'PENDING_COMMITMENTS'
+    if (c.status === 'approved') paid += c.amountCents
+  }
+  if ((s.cash.get(au) ?? 0) - paid < -MAX) return 'AMOUNT_OVERFLOW'
+  if (!run) return null
+  p.paidCents = paid
+  closePhase(s, p, 'closed')
+  if (paid > 0) cash(s, actId, au, -paid, 'supplier-payment', { purchase: p.id })
+  return null
+}
+
+function failPurchase (s: GroupState, actId: ActId, au: MemberId, b: A.FailPurchase, run: boolean): Code {
+  const p = ownedOpen(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  if (countCurrent(s, p.failVotes) < quorum(s.admins.size)) return 'NO_QUORUM'
+  if (!run) return null
+  failOpen(s, actId, p)
+  return null
+}

@@ -1,0 +1,38 @@
+/**
+ * The state hash (SPEC §5: two nodes holding the same blocks compute the same state hash, byte
+ * for byte). SHA-256 over a canonical JSON rendering in which every map and set is sorted by key.
+ */
+import { sha256 } from '../crypto.js'
+import type { GroupState } from './state.js'
+
+const byKey = <T>(m: Map<string, T>): Array<[string, T]> => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+const sorted = (s: Set<string>): string[] => [...s].sort()
+
+/** The canonical, sorted, plain-data form of a state that the hash covers. */
+export function canonicalState (s: GroupState): unknown {
+  return {
+    groupId: s.groupId,
+    groupName: s.groupName,
+    founder: s.founder,
+    members: byKey(s.members).map(([, m]) => [m.id, m.name, m.creditCents]),
+    referenti: sorted(s.referenti),
+    cassieri: sorted(s.cassieri),
+    cash: byKey(s.cash),
+    tallies: byKey(s.tallies).map(([k, t]) => [k, sorted(t.voters)]),
+    purchases: byKey(s.purchases).map(([, p]) => [
+      p.id, p.name, p.supplier ?? null, p.notes ?? null, p.owner, p.phase, p.paidCents,
+      byKey(p.commitments).map(([, c]) => [c.member, c.amountCents, c.status]),
+      sorted(p.closeVotes), sorted(p.failVotes)
+    ]),
+    rejections: s.rejections.map((r) => [r.actId, r.code]),
+    statements: byKey(s.statements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),
+    cashMovements: byKey(s.cashMovements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),
+    applied: s.appliedCount,
+    rejected: s.rejectedCount
+  }
+}
+
+/** Hex SHA-256 of {@link canonicalState}. */
+export function stateHash (s: GroupState): string {
+  return sha256(Buffer.from(JSON.stringify(canonicalState(s)))).toString('hex')
+}

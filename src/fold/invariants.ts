@@ -1,0 +1,61 @@
+/**
+ * The money invariants of SPEC §4, checked from scratch (independently of the fold's running
+ * totals), for tests and for the demo's final report.
+ */
+import type { GroupState, Movement } from './state.js'
+
+/** Σ non-rejected commitments of open purchases, cents. */
+export function openCommitmentsCents (s: GroupState): number {
+  let sum = 0
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open') continue
+    for (const c of p.commitments.values()) if (c.status !== 'rejected') sum += c.amountCents
+  }
+  return sum
+}
+
+function sumDeltas (list: Movement[] | undefined): number {
+  let sum = 0
+  for (const m of list ?? []) sum += m.deltaCents
+  return sum
+}
+
+/**
+ * Every violation of SPEC §4's invariants in `s`, as human-readable lines; empty when all hold.
+ * 1. Σ credits + Σ open non-rejected commitments = Σ cash of all admins, past and present.
+ * 2. No member credit is negative.
+ * 3. Each member's statement sums to their credit and each admin's cash movements to their cash,
+ *    and every running balance follows from the previous one.
+ */
+export function checkInvariants (s: GroupState): string[] {
+  const out: string[] = []
+  let credits = 0
+  for (const m of s.members.values()) {
+    credits += m.creditCents
+    if (m.creditCents < 0) out.push(`invariant 2: credit of ${m.name} is ${m.creditCents}`)
+    if (!Number.isSafeInteger(m.creditCents)) out.push(`credit of ${m.name} is not a safe integer`)
+    const st = s.statements.get(m.id)
+    if (sumDeltas(st) !== m.creditCents) out.push(`invariant 3: statement of ${m.name} sums to ${sumDeltas(st)}, credit ${m.creditCents}`)
+    out.push(...runningBalances(st, `statement of ${m.name}`))
+  }
+  let cash = 0
+  for (const [id, c] of s.cash) {
+    cash += c
+    const mv = s.cashMovements.get(id)
+    if (sumDeltas(mv) !== c) out.push(`invariant 3: cash movements of ${id.slice(0, 8)} sum to ${sumDeltas(mv)}, cash ${c}`)
+    out.push(...runningBalances(mv, `cash of ${id.slice(0, 8)}`))
+  }
+  const owed = credits + openCommitmentsCents(s)
+  if (owed !== cash) out.push(`invariant 1: credits + open commitments = ${owed}, cash = ${cash}`)
+  if (owed !== s.owedCents) out.push(`running total owedCents ${s.owedCents} differs from recount ${owed}`)
+  return out
+}
+
+function runningBalances (list: Movement[] | undefined, what: string): string[] {
+  let bal = 0
+  for (const m of list ?? []) {
+    bal += m.deltaCents
+    if (m.balanceCents !== bal) return [`invariant 3: ${what} running balance ${m.balanceCents} after ${m.actId.slice(0, 8)}, expected ${bal}`]
+  }
+  return []
+}

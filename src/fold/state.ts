@@ -1,0 +1,165 @@
+/**
+ * The group state built by the fold (SPEC §4): members and credits, roles, the cash each admin
+ * holds, vote tallies, purchases with their commitments, and the rejections. All amounts are
+ * integer cents. Maps are iterated only in insertion order (which is the act order, identical on
+ * every node) or after sorting (state hash, interfaces).
+ */
+import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
+
+/** Stable reason codes of rejected acts (SPEC §4 tables, plus the ones docs/decisions.md adds). */
+export type RejectionCode =
+  | 'NO_GROUP' | 'GENESIS_ONLY' | 'NOT_ADMIN' | 'NOT_CASSIERE' | 'NOT_REFERENTE' | 'NOT_OWNER'
+  | 'NOT_AUTHORIZED' | 'MEMBER_EXISTS' | 'NAME_TAKEN' | 'UNKNOWN_MEMBER' | 'MEMBER_HAS_FUNDS'
+  | 'MEMBER_IS_ADMIN' | 'ALREADY_IN_ROLE' | 'NOT_IN_ROLE' | 'LAST_IN_ROLE' | 'INSUFFICIENT_CREDIT'
+  | 'UNKNOWN_PURCHASE' | 'PURCHASE_NOT_OPEN' | 'NO_PENDING_COMMITMENT' | 'NO_COMMITMENT'
+  | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE'
+
+/** A registered member (SPEC §1). */
+export interface Member {
+  id: MemberId
+  name: string
+  /** What the group owes the member, cents, never negative (invariant 2). */
+  creditCents: number
+}
+
+/** Why a balance moved (one act, SPEC §4 invariant 3). */
+export type MovementKind =
+  | 'deposit' | 'withdraw' | 'commit' | 'adjust' | 'refund-rejected' | 'refund-failed'
+  | 'settle-in' | 'settle-out' | 'supplier-payment'
+
+/** One line of a statement: a change of a member's credit or an admin's cash. */
+export interface Movement {
+  actId: ActId
+  kind: MovementKind
+  /** Signed change, cents. */
+  deltaCents: number
+  /** Balance after the change, cents. */
+  balanceCents: number
+  purchase?: PurchaseId
+  /** The other admin of a settlement. */
+  counterpart?: MemberId
+}
+
+/** Status of a commitment (SPEC §4 Purchases). */
+export type CommitmentStatus = 'pending' | 'approved' | 'rejected'
+
+/** A member's commitment to one purchase. */
+export interface Commitment {
+  member: MemberId
+  /** Amount pledged, cents (kept for the record after rejection). */
+  amountCents: number
+  status: CommitmentStatus
+}
+
+/** Phase of a purchase. */
+export type PurchasePhase = 'open' | 'closed' | 'failed'
+
+/** A purchase (SPEC §4). Its id is the act id of its OpenPurchase. */
+export interface Purchase {
+  id: PurchaseId
+  name: string
+  supplier?: string
+  notes?: string
+  /** The referente who opened it. */
+  owner: MemberId
+  phase: PurchasePhase
+  commitments: Map<MemberId, Commitment>
+  closeVotes: Set<MemberId>
+  failVotes: Set<MemberId>
+  /** Paid to the supplier at close, cents (0 until closed). */
+  paidCents: number
+}
+
+/** An open governance tally (SPEC §4: the first vote is the proposal). */
+export interface Tally {
+  /** Act type of the votes. */
+  type: string
+  member: MemberId
+  /** For VoteRegisterMember: the name proposed. */
+  name?: string
+  voters: Set<MemberId>
+}
+
+/** Where a block sits: writer feed key and index (SPEC §5). */
+export interface BlockPos {
+  feed: MemberId
+  index: number
+}
+
+/** A rejected act and its reason (SPEC §4). */
+export interface Rejection {
+  actId: ActId
+  code: RejectionCode
+}
+
+/** The whole group state. */
+export interface GroupState {
+  /** Set by CreateGroup; null before genesis. */
+  groupId: GroupId | null
+  groupName: string
+  founder: MemberId | null
+  members: Map<MemberId, Member>
+  /** Lowercased member name -> id, for case-insensitive uniqueness. */
+  memberNames: Map<string, MemberId>
+  referenti: Set<MemberId>
+  cassieri: Set<MemberId>
+  /** referenti ∪ cassieri, maintained on every role change. */
+  admins: Set<MemberId>
+  /** Cash held for the group by every admin, past and present, cents (may be negative). */
+  cash: Map<MemberId, number>
+  /** The block that made each current admin one (SPEC §5: their feed must link to it). */
+  adminSince: Map<MemberId, BlockPos>
+  tallies: Map<string, Tally>
+  purchases: Map<PurchaseId, Purchase>
+  /** Lowercased name -> id of open purchases. */
+  openPurchaseNames: Map<string, PurchaseId>
+  /** Every act id folded so far (duplicates are ignored, SPEC §4). */
+  seen: Set<ActId>
+  rejections: Rejection[]
+  /** Credit movements per member (invariant 3). */
+  statements: Map<MemberId, Movement[]>
+  /** Cash movements per admin. */
+  cashMovements: Map<MemberId, Movement[]>
+  /** Σ member credits + Σ non-rejected commitments of open purchases, cents (= Σ cash). */
+  owedCents: number
+  appliedCount: number
+  rejectedCount: number
+}
+
+/** An empty state, before genesis. */
+export function createState (): GroupState {
+  return {
+    groupId: null,
+    groupName: '',
+    founder: null,
+    members: new Map(),
+    memberNames: new Map(),
+    referenti: new Set(),
+    cassieri: new Set(),
+    admins: new Set(),
+    cash: new Map(),
+    adminSince: new Map(),
+    tallies: new Map(),
+    purchases: new Map(),
+    openPurchaseNames: new Map(),
+    seen: new Set(),
+    rejections: [],
+    statements: new Map(),
+    cashMovements: new Map(),
+    owedCents: 0,
+    appliedCount: 0,
+    rejectedCount: 0
+  }
+}
+
+/** `quorum(n) = floor((n + 1) / 2)` for n admins (SPEC §4, the seed's formula). */
+export function quorum (adminCount: number): number {
+  return Math.floor((adminCount + 1) / 2)
+}
+
+/** How many of `voters` are current admins. */
+export function countCurrent (state: GroupState, voters: Set<MemberId>): number {
+  let n = 0
+  for (const v of voters) if (state.admins.has(v)) n++
+  return n
+}

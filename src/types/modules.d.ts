@@ -1,0 +1,81 @@
+// Minimal declarations for the Holepunch modules hypergas uses (they ship no TypeScript types).
+// Only the members called from src/ are declared.
+
+declare module 'sodium-native' {
+  const sodium: {
+    crypto_sign_verify_detached (sig: Buffer, msg: Buffer, publicKey: Buffer): boolean
+  }
+  export default sodium
+}
+
+declare module 'hypercore' {
+  import { EventEmitter } from 'node:events'
+  export interface Manifest { version: number, signers: Array<{ publicKey: Buffer }> }
+  export default class Hypercore extends EventEmitter {
+    static key (manifest: Manifest | Buffer): Buffer
+    static discoveryKey (key: Buffer): Buffer
+    readonly key: Buffer
+    readonly discoveryKey: Buffer
+    readonly length: number
+    readonly contiguousLength: number
+    readonly writable: boolean
+    readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, stats?: unknown }>
+    ready (): Promise<void>
+    append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
+    get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
+    has (index: number): Promise<boolean>
+    update (opts?: { wait?: boolean }): Promise<boolean>
+    download (range?: { start?: number, end?: number, linear?: boolean }): { done (): Promise<void>, destroy (): void }
+    close (): Promise<void>
+  }
+}
+
+declare module 'corestore' {
+  import type Hypercore from 'hypercore'
+  import type { Manifest } from 'hypercore'
+  export default class Corestore {
+    constructor (storage: string, opts?: Record<string, unknown>)
+    ready (): Promise<void>
+    get (opts: { keyPair?: { publicKey: Buffer, secretKey: Buffer }, manifest?: Manifest, key?: Buffer, name?: string }): Hypercore
+    replicate (stream: unknown): unknown
+    close (): Promise<void>
+  }
+}
+
+declare module 'hyperdht' {
+  import { EventEmitter } from 'node:events'
+  export interface DHTOptions {
+    bootstrap?: Array<string | { host: string, port: number }>
+    port?: number
+    host?: string
+    ephemeral?: boolean
+    firewalled?: boolean
+  }
+  export default class HyperDHT extends EventEmitter {
+    constructor (opts?: DHTOptions)
+    static bootstrapper (port: number, host: string, opts?: DHTOptions): HyperDHT
+    ready (): Promise<void>
+    fullyBootstrapped (): Promise<void>
+    address (): { host: string, port: number }
+    destroy (): Promise<void>
+  }
+}
+
+declare module 'hyperswarm' {
+  import { EventEmitter } from 'node:events'
+  import type HyperDHT from 'hyperdht'
+  export interface PeerInfo { publicKey: Buffer }
+  export interface Connection extends EventEmitter {
+    remotePublicKey: Buffer
+    rawStream?: { remoteHost?: string, remotePort?: number }
+    destroy (err?: Error): void
+  }
+  export interface Discovery { flushed (): Promise<void>, destroy (): Promise<void> }
+  export default class Hyperswarm extends EventEmitter {
+    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
+    readonly connections: Set<Connection>
+    join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): Discovery
+    leave (topic: Buffer): Promise<void>
+    destroy (): Promise<void>
+  }
+}
