@@ -163,3 +163,38 @@ export function countCurrent (state: GroupState, voters: Set<MemberId>): number 
   for (const v of voters) if (state.admins.has(v)) n++
   return n
 }
+
+/**
+ * A copy of `s` that shares nothing mutable with it (movement objects are never mutated after
+ * creation, so the lists are copied but their items are shared).
+ */
+export function cloneState (s: GroupState): GroupState {
+  const purchases = new Map<PurchaseId, Purchase>()
+  for (const [id, p] of s.purchases) {
+    const commitments = new Map<MemberId, Commitment>()
+    for (const [m, c] of p.commitments) commitments.set(m, { ...c })
+    purchases.set(id, { ...p, commitments, closeVotes: new Set(p.closeVotes), failVotes: new Set(p.failVotes) })
+  }
+  const tallies = new Map<string, Tally>()
+  for (const [k, t] of s.tallies) tallies.set(k, { ...t, voters: new Set(t.voters) })
+  const members = new Map<MemberId, Member>()
+  for (const [k, m] of s.members) members.set(k, { ...m })
+  const copyLists = (m: Map<MemberId, Movement[]>): Map<MemberId, Movement[]> => new Map([...m].map(([k, l]) => [k, l.slice()]))
+  return {
+    ...s,
+    members,
+    memberNames: new Map(s.memberNames),
+    referenti: new Set(s.referenti),
+    cassieri: new Set(s.cassieri),
+    admins: new Set(s.admins),
+    cash: new Map(s.cash),
+    adminSince: new Map(s.adminSince),
+    tallies,
+    purchases,
+    openPurchaseNames: new Map(s.openPurchaseNames),
+    seen: new Set(s.seen),
+    rejections: s.rejections.slice(),
+    statements: copyLists(s.statements),
+    cashMovements: copyLists(s.cashMovements)
+  }
+}

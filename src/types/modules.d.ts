@@ -70,7 +70,7 @@ declare module 'hyperswarm' {
     rawStream?: { remoteHost?: string, remotePort?: number }
     destroy (err?: Error): void
   }
-  export interface Discovery { flushed (): Promise<void>, destroy (): Promise<void> }
+  export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
     constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
     readonly connections: Set<Connection>

@@ -1,0 +1,29 @@
+/**
+ * Acts as they sit in a block: decoded and verified, or refused with the code of the failure
+ * (SPEC §8: forged, malformed or cross-group input is refused with a clear code and changes
+ * nothing). A refused act keeps its place in the log so every interface can show why.
+ */
+import { actIdOf, decodeAct } from '../acts/act.js'
+import type { SignedAct } from '../acts/types.js'
+import { HypergasError } from '../errors.js'
+import type { ActId, GroupId } from '../ids.js'
+
+/** One act slot of a block. */
+export type ActEntry =
+  | { ok: true, act: SignedAct }
+  | { ok: false, id: ActId, code: string }
+
+/**
+ * Decodes and verifies every act of a block for `group`; never throws on bad input.
+ * (Programmer errors still throw.)
+ */
+export function decodeEntries (acts: Buffer[], group: GroupId | null): ActEntry[] {
+  return acts.map((bytes) => {
+    try {
+      return { ok: true, act: decodeAct(bytes, group) }
+    } catch (err) {
+      if (!(err instanceof HypergasError)) throw err
+      return { ok: false, id: actIdOf(bytes), code: err.code }
+    }
+  })
+}

@@ -1,0 +1,175 @@
+/**
+ * The block graph of all writer feeds a node holds (SPEC §5): causal completeness, the
+ * receiver-computed L of every block, vector clocks, and the total order (L, writer key, index).
+ * Pure data structure: no I/O, no clock. Blocks are added per feed in index order.
+ */
+import type { FeedKey } from '../ids.js'
+import type { Block, Link } from './block.js'
+import type { ActEntry } from './entries.js'
+
+/** A usable (causally complete) block with everything the order and finality need. */
+export interface GraphNode {
+  feed: FeedKey
+  index: number
+  /** 1 + max(L of previous block of the feed, L of every linked block). */
+  L: number
+  /** For every feed, how many of its blocks are in this block's causal past (itself included). */
+  clock: Map<FeedKey, number>
+  links: Link[]
+  acts: ActEntry[]
+}
+
+/** A block received but not usable yet: waiting for its previous block or a linked block. */
+interface Pending {
+  index: number
+  block: Block
+  acts: ActEntry[]
+}
+
+interface Feed {
+  /** Usable blocks, by index. */
+  nodes: GraphNode[]
+  /** Received blocks past the usable ones, by index. */
+  pending: Pending[]
+  /** Set when a block of this feed could not be decoded: the feed stops there. */
+  brokenAt: number | null
+}
+
+/** Compares two nodes by the total order of SPEC §5: (L, writer key bytes, index). */
+export function compareNodes (a: GraphNode, b: GraphNode): number {
+  if (a.L !== b.L) return a.L - b.L
+  if (a.feed !== b.feed) return a.feed < b.feed ? -1 : 1
+  return a.index - b.index
+}
+
+/** The graph. */
+export class Graph {
+  private readonly feeds = new Map<FeedKey, Feed>()
+  /** Usable nodes in total order. */
+  private readonly sorted: GraphNode[] = []
+  /** Grows by one whenever a node becomes usable. */
+  version = 0
+
+  private feed (key: FeedKey): Feed {
+    let f = this.feeds.get(key)
+    if (f === undefined) this.feeds.set(key, (f = { nodes: [], pending: [], brokenAt: null }))
+    return f
+  }
+
+  /** Feed keys known to the graph, sorted. */
+  feedKeys (): FeedKey[] {
+    return [...this.feeds.keys()].sort()
+  }
+
+  /** Number of blocks received for `feed` (usable or pending). */
+  receivedLength (feed: FeedKey): number {
+    const f = this.feeds.get(feed)
+    return f === undefined ? 0 : f.nodes.length + f.pending.length
+  }
+
+  /** Number of usable (causally complete) blocks of `feed`. */
+  usableLength (feed: FeedKey): number {
+    return this.feeds.get(feed)?.nodes.length ?? 0
+  }
+
+  /** The usable block `index` of `feed`, if any. */
+  node (feed: FeedKey, index: number): GraphNode | undefined {
+    return this.feeds.get(feed)?.nodes[index]
+  }
+
+  /** The latest usable block of `feed`, if any. */
+  latest (feed: FeedKey): GraphNode | undefined {
+    const n = this.feeds.get(feed)?.nodes
+    return n === undefined ? undefined : n[n.length - 1]
+  }
+
+  /** Index where `feed` holds an undecodable block, or null. */
+  brokenAt (feed: FeedKey): number | null {
+    return this.feeds.get(feed)?.brokenAt ?? null
+  }
+
+  /** Usable nodes in the total order (do not mutate). */
+  order (): readonly GraphNode[] {
+    return this.sorted
+  }
+
+  /** Makes `feed` known (so links to it wait for its blocks). */
+  addFeed (feed: FeedKey): void {
+    this.feed(feed)
+  }
+
+  /**
+   * Adds block `index` of `feed`. `index` must equal {@link receivedLength}; anything else is a
+   * programmer error (the node reads feeds in order).
+   */
+  add (feed: FeedKey, index: number, block: Block, acts: ActEntry[]): void {
+    const f = this.feed(feed)
+    if (index !== f.nodes.length + f.pending.length) throw new Error(`graph: block ${index} of ${feed.slice(0, 8)} out of order`)
+    if (f.brokenAt !== null) return
+    f.pending.push({ index, block, acts })
+    this.settle()
+  }
+
+  /** Marks `feed` as broken at `index` (an undecodable block): nothing past it is used. */
+  markBroken (feed: FeedKey, index: number): void {
+    const f = this.feed(feed)
+    if (f.brokenAt === null) f.brokenAt = index
+  }
+
+  /** Promotes pending blocks whose causal past is complete, until nothing moves. */
+  private settle (): void {
+    let progress = true
+    while (progress) {
+      progress = false
+      for (const [key, f] of this.feeds) {
+        while (f.pending.length > 0 && this.ready(f.pending[0].block.links)) {
+          const p = f.pending.shift()!
+          this.promote(key, f, p)
+          progress = true
+        }
+      }
+    }
+  }
+
+  private ready (links: Link[]): boolean {
+    for (const l of links) {
+      if (this.usableLength(l.feed) < l.length) return false
+    }
+    return true
+  }
+
+  private promote (key: FeedKey, f: Feed, p: Pending): void {
+    const prev = f.nodes[f.nodes.length - 1]
+    let L = prev === undefined ? 0 : prev.L
+    const clock = new Map(prev?.clock)
+    for (const l of p.block.links) {
+      const target = this.feeds.get(l.feed)!.nodes[l.length - 1]
+      if (target.L > L) L = target.L
+      for (const [k, n] of target.clock) if ((clock.get(k) ?? 0) < n) clock.set(k, n)
+    }
+    clock.set(key, p.index + 1)
+    const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts }
+    f.nodes.push(node)
+    this.insertSorted(node)
+    this.version++
+  }
+
+  private insertSorted (node: GraphNode): void {
+    const a = this.sorted
+    let lo = 0
+    let hi = a.length
+    // Fast path: most new blocks sort last.
+    if (hi === 0 || compareNodes(a[hi - 1], node) < 0) { a.push(node); return }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareNodes(a[mid], node) < 0) lo = mid + 1
+      else hi = mid
+    }
+    a.splice(lo, 0, node)
+  }
+}
+
+/** True when block (feed, index) is in the causal past of `node` (or is `node`). */
+export function includes (node: GraphNode | undefined, feed: FeedKey, index: number): boolean {
+  return node !== undefined && (node.clock.get(feed) ?? 0) > index
+}

@@ -1,0 +1,111 @@
+/**
+ * The node's data directory (SPEC §6): `identity.json` (the Ed25519 seed, mode 0600), `group.json`
+ * (which group this node follows), `token` (HTTP act token, 0600), `node.json` (address of the
+ * running node, for the CLI) and `corestore/`.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { HypergasError } from '../errors.js'
+import { hex, toActId, toMemberId } from '../ids.js'
+import { generateKeyPair, keyPairFromSeed, type KeyPair } from '../crypto.js'
+import type { GroupRef } from '../merge/replay.js'
+import { randomBytes } from 'node:crypto'
+
+/** Default data directory of a profile: `~/.hypergas/<profile>`. */
+export function defaultDir (profile = 'default'): string {
+  return path.join(os.homedir(), '.hypergas', profile)
+}
+
+/** Paths inside a data directory. */
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, corestore: string } {
+  return {
+    identity: path.join(dir, 'identity.json'),
+    group: path.join(dir, 'group.json'),
+    token: path.join(dir, 'token'),
+    running: path.join(dir, 'node.json'),
+    corestore: path.join(dir, 'corestore')
+  }
+}
+
+function writePrivate (file: string, data: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, data, { mode: 0o600 })
+  fs.renameSync(tmp, file)
+}
+
+function readJson (file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'))
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw HypergasError.DATA_DIR(`cannot read ${file}: ${(err as Error).message}`)
+  }
+}
+
+/**
+ * Loads this device's identity, creating it (mode 0600) when `create` is true and none exists.
+ * @throws HypergasError DATA_DIR when missing and not created, or unreadable
+ */
+export function loadIdentity (dir: string, create: boolean): KeyPair {
+  const file = paths(dir).identity
+  const raw = readJson(file) as { seed?: string } | null
+  if (raw === null) {
+    if (!create) throw HypergasError.DATA_DIR(`no identity in ${dir}: run "hypergas init" or "hypergas join" first`)
+    const kp = generateKeyPair()
+    writePrivate(file, JSON.stringify({ publicKey: hex(kp.publicKey), seed: hex(kp.seed) }, null, 2) + '\n')
+    return kp
+  }
+  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw HypergasError.DATA_DIR(`bad identity file ${file}`)
+  return keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+}
+
+/** The group this data directory follows, or null before init/join. */
+export function loadGroup (dir: string): GroupRef | null {
+  const raw = readJson(paths(dir).group) as { groupId?: string, founder?: string } | null
+  if (raw === null) return null
+  return { groupId: toActId(raw.groupId), founder: toMemberId(raw.founder) }
+}
+
+/** Records the group this data directory follows. */
+export function saveGroup (dir: string, g: GroupRef): void {
+  writePrivate(paths(dir).group, JSON.stringify(g, null, 2) + '\n')
+}
+
+/** The node's HTTP token (created on first use, mode 0600). */
+export function loadToken (dir: string): string {
+  const file = paths(dir).token
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    const t = randomBytes(32).toString('hex')
+    writePrivate(file, t + '\n')
+    return t
+  }
+}
+
+/** Where a running node listens (written by `start`, removed on exit). */
+export interface RunningInfo { pid: number, host: string, port: number }
+
+/** Records the running node's address. */
+export function saveRunning (dir: string, info: RunningInfo): void {
+  writePrivate(paths(dir).running, JSON.stringify(info) + '\n')
+}
+
+/** The running node's address, or null when none is recorded or its process is gone. */
+export function loadRunning (dir: string): RunningInfo | null {
+  const raw = readJson(paths(dir).running) as RunningInfo | null
+  if (raw === null || typeof raw.pid !== 'number') return null
+  try {
+    process.kill(raw.pid, 0)
+  } catch {
+    return null
+  }
+  return raw
+}
+
+/** Removes the running-node record. */
+export function clearRunning (dir: string): void {
+  fs.rmSync(paths(dir).running, { force: true })
+}

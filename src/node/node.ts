@@ -1,0 +1,334 @@
+/**
+ * The node (SPEC §6): the one composition root. Owns the data directory, the Corestore with the
+ * admin's own feed and every writer feed, the block graph, and (optionally) Hyperswarm
+ * replication. Re-runs merge and fold as blocks arrive and emits 'update'. Interfaces (CLI, HTTP)
+ * only talk to this class.
+ *
+ * Events: 'update' (a new replay is available), 'fork' ({feed, index, message}), 'peers'.
+ */
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import { createAct } from '../acts/act.js'
+import type { ActBody, SignedAct } from '../acts/types.js'
+import { sodiumSecretKey, type KeyPair } from '../crypto.js'
+import { HypergasError } from '../errors.js'
+import { checkAct } from '../fold/fold.js'
+import { hex, type GroupId, type MemberId } from '../ids.js'
+import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
+import { decodeEntries } from '../merge/entries.js'
+import { Graph, includes } from '../merge/graph.js'
+import { replay, type GroupRef, type Replay } from '../merge/replay.js'
+import { loadGroup, loadIdentity, paths, saveGroup } from './datadir.js'
+import { Replicator, type ReplicatorOptions } from './replicator.js'
+
+/** Options of {@link GasNode.open}. */
+export interface NodeOptions {
+  /** Data directory. */
+  dir: string
+  /** Create an identity if the directory has none (init, join). */
+  createIdentity?: boolean
+  /** Wall clock for act timestamps, ms (display only). Default Date.now. */
+  now?: () => number
+  /** Delay before an acknowledgement block is written, ms (SPEC §5 "soon after"). Default 30. */
+  ackDelayMs?: number
+}
+
+/** A running hypergas node. */
+export class GasNode extends EventEmitter {
+  readonly dir: string
+  readonly keyPair: KeyPair
+  readonly id: MemberId
+  group: GroupRef | null
+  readonly store: Corestore
+  readonly graph = new Graph()
+  /** The latest replay; null before the group is known. */
+  view: Replay | null = null
+  replicator: Replicator | null = null
+  /** Forks detected (SPEC §5): the writers listed are frozen. */
+  readonly forks: Array<{ feed: MemberId, index: number, message: string }> = []
+
+  private readonly cores = new Map<MemberId, Hypercore>()
+  private readonly own: Hypercore
+  private readonly now: () => number
+  private readonly ackDelayMs: number
+  private queue: Promise<unknown> = Promise.resolve()
+  private refreshScheduled = false
+  private ackTimer: NodeJS.Timeout | null = null
+  private closed = false
+
+  private constructor (opts: NodeOptions, keyPair: KeyPair, store: Corestore) {
+    super()
+    this.dir = opts.dir
+    this.keyPair = keyPair
+    this.id = hex(keyPair.publicKey) as MemberId
+    this.group = loadGroup(opts.dir)
+    this.store = store
+    this.now = opts.now ?? Date.now
+    this.ackDelayMs = opts.ackDelayMs ?? 30
+    this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
+    this.cores.set(this.id, this.own)
+  }
+
+  /**
+   * Opens the data directory, the Corestore and every writer feed stored locally, and replays.
+   * @throws HypergasError DATA_DIR (no identity, or the store is locked by a running node)
+   */
+  static async open (opts: NodeOptions): Promise<GasNode> {
+    fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
+    const kp = loadIdentity(opts.dir, opts.createIdentity === true)
+    const store = new Corestore(paths(opts.dir).corestore)
+    try {
+      await store.ready()
+    } catch (err) {
+      throw HypergasError.DATA_DIR(`cannot open the store in ${opts.dir} (is a node already running there?): ${(err as Error).message}`)
+    }
+    const node = new GasNode(opts, kp, store)
+    await node.own.ready()
+    node.watch(node.id, node.own)
+    if (node.group !== null) await node.serial(() => node.refresh())
+    return node
+  }
+
+  /**
+   * Creates a group with this node's identity as founder (SPEC §4 Genesis): block 0 of the own
+   * feed holds the CreateGroup act.
+   * @throws HypergasError DATA_DIR when this directory already follows a group
+   */
+  async createGroup (name: string, founderName: string): Promise<GroupRef> {
+    return await this.serial(async () => {
+      if (this.group !== null || this.own.length > 0) throw HypergasError.DATA_DIR(`${this.dir} already belongs to a group`)
+      const act = createAct({ type: 'CreateGroup', name, founderName }, { keyPair: this.keyPair, timeMs: this.now() })
+      this.group = { groupId: act.id as GroupId, founder: this.id }
+      saveGroup(this.dir, this.group)
+      await this.own.append(encodeBlock({ links: [], acts: [act.bytes] }))
+      await this.refresh()
+      return this.group
+    })
+  }
+
+  /** Follows the group of an invite (SPEC §7 `join`). @throws HypergasError DATA_DIR */
+  async joinGroup (g: GroupRef): Promise<void> {
+    await this.serial(async () => {
+      if (this.group !== null && this.group.groupId !== g.groupId) throw HypergasError.DATA_DIR(`${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`)
+      this.group = g
+      saveGroup(this.dir, g)
+      await this.refresh()
+    })
+  }
+
+  /** Starts Hyperswarm replication on the group's topic (SPEC §6). */
+  async startSwarm (opts: ReplicatorOptions = {}): Promise<void> {
+    const g = this.requireGroup()
+    this.replicator = new Replicator(this.store, g.groupId, opts)
+    this.replicator.on('peers', () => this.emit('peers'))
+    await this.replicator.start()
+  }
+
+  /**
+   * Signs `body` with this node's key (or `as`, for a member signing at the counter) and appends
+   * it. Refused before appending when the fold would reject it now.
+   * @throws HypergasError with the rejection code (e.g. NOT_CASSIERE), NOT_ADMIN when this node
+   *   is not a writer, or a validation code for a malformed body
+   */
+  async submit (body: ActBody, as?: KeyPair): Promise<SignedAct> {
+    const act = createAct(body, { group: this.requireGroup().groupId, keyPair: as ?? this.keyPair, timeMs: this.now() })
+    await this.submitActs([act])
+    return act
+  }
+
+  /**
+   * Appends already signed, verified acts in one block (member-signed acts relayed at the
+   * counter, SPEC §3). Each is dry-run against the tentative state in order; the first refusal
+   * aborts the whole block.
+   * @throws HypergasError as {@link submit}
+   */
+  async submitActs (acts: SignedAct[]): Promise<void> {
+    await this.serial(async () => {
+      const v = this.requireView()
+      if (!v.state.admins.has(this.id)) throw HypergasError.REJECTED('NOT_ADMIN', 'this node is not a writer of the group (not referente nor cassiere yet)')
+      if (acts.length === 1) {
+        const code = checkAct(v.state, acts[0])
+        if (code === 'duplicate') throw HypergasError.REJECTED('DUPLICATE_ACT', `act ${acts[0].id.slice(0, 8)} is already in the log`)
+        if (code !== null) throw HypergasError.REJECTED(code, `${acts[0].body.type} refused: ${code}`)
+      }
+      await this.appendBlock(acts.map((a) => a.bytes))
+    })
+  }
+
+  /** The links of a new own block: every other feed's usable length (SPEC §5). */
+  private links (): Link[] {
+    const out: Link[] = []
+    for (const f of this.graph.feedKeys()) {
+      const n = this.graph.usableLength(f)
+      if (f !== this.id && n > 0) out.push({ feed: f, length: n })
+    }
+    return out
+  }
+
+  private async appendBlock (acts: Buffer[]): Promise<void> {
+    if (this.forks.some((f) => f.feed === this.id)) throw HypergasError.DATA_DIR('this writer is frozen after a fork')
+    await this.own.append(encodeBlock({ links: this.links(), acts }))
+    await this.refresh()
+  }
+
+  /** Runs `fn` after every earlier call: one writer of graph and feed at a time. */
+  private async serial<T> (fn: () => Promise<T>): Promise<T> {
+    const p = this.queue.then(fn)
+    this.queue = p.catch(() => {})
+    return await p
+  }
+
+  private watch (feed: MemberId, core: Hypercore): void {
+    core.on('append', () => this.scheduleRefresh())
+    core.on('download', () => this.scheduleRefresh())
+    core.on('truncate', () => this.reportFork(feed, core.length, 'feed truncated by its writer'))
+    core.on('verification-error', (err: Error) => this.reportFork(feed, core.length, err.message))
+  }
+
+  private reportFork (feed: MemberId, index: number, message: string): void {
+    if (this.forks.some((f) => f.feed === feed)) return
+    const f = { feed, index, message }
+    this.forks.push(f)
+    this.emit('fork', f)
+  }
+
+  private scheduleRefresh (): void {
+    if (this.refreshScheduled || this.closed) return
+    this.refreshScheduled = true
+    setImmediate(() => {
+      this.refreshScheduled = false
+      this.serial(() => this.refresh()).catch((err) => this.emit('error', err))
+    })
+  }
+
+  /** Reads new blocks of every feed, replays, opens newly elected writers' feeds, acks. */
+  private async refresh (): Promise<void> {
+    const g = this.group
+    if (g === null || this.closed) return
+    this.openFeed(g.founder)
+    let changed = this.view === null
+    for (;;) {
+      let read = 0
+      for (const [feed, core] of this.cores) read += await this.readFeed(feed, core, g.groupId)
+      if (read > 0 || changed) {
+        this.view = replay(this.graph, g)
+        changed = false
+      }
+      // Every admin past or present has a cash entry: follow all of their feeds.
+      let opened = 0
+      for (const w of this.view!.state.cash.keys()) if (this.openFeed(w)) opened++
+      if (read === 0 && opened === 0) break
+      changed = read > 0
+    }
+    this.emit('update', this.view)
+    this.maybeAck()
+  }
+
+  private openFeed (feed: MemberId): boolean {
+    if (this.cores.has(feed)) return false
+    const core = this.store.get({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(feed, 'hex') }] } })
+    this.cores.set(feed, core)
+    this.graph.addFeed(feed)
+    this.watch(feed, core)
+    core.ready().then(() => {
+      if (this.closed) return
+      core.download({ start: 0, end: -1 })
+      this.scheduleRefresh()
+    }).catch((err: Error) => this.emit('error', err))
+    return true
+  }
+
+  private async readFeed (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
+    await core.ready()
+    let read = 0
+    const frozen = this.forks.find((f) => f.feed === feed)
+    const limit = frozen === undefined ? core.contiguousLength : Math.min(core.contiguousLength, frozen.index)
+    for (let i = this.graph.receivedLength(feed); i < limit; i++) {
+      if (this.graph.brokenAt(feed) !== null) break
+      const bytes = await core.get(i, { wait: false })
+      if (bytes === null) break
+      try {
+        const block = decodeBlock(bytes, feed)
+        this.graph.add(feed, i, block, decodeEntries(block.acts, group))
+      } catch (err) {
+        if (!(err instanceof HypergasError)) throw err
+        this.graph.markBroken(feed, i)
+        this.emit('invalid-block', { feed, index: i, code: err.code })
+        break
+      }
+      read++
+    }
+    return read
+  }
+
+  /**
+   * SPEC §5: append an acknowledgement soon after holding a remote block with acts that the own
+   * latest block does not include, when there is nothing else to write. Acks never trigger acks.
+   */
+  private maybeAck (): void {
+    if (this.ackTimer !== null || this.closed || !this.needsAck()) return
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null
+      this.serial(async () => {
+        if (this.needsAck()) await this.appendBlock([])
+      }).catch((err) => this.emit('error', err))
+    }, this.ackDelayMs)
+  }
+
+  /** True when a remote block with acts is not in the causal past of the own latest block. */
+  needsAck (): boolean {
+    const v = this.view
+    if (v === null || !v.state.admins.has(this.id)) return false
+    if (this.forks.some((f) => f.feed === this.id)) return false
+    const mine = this.graph.latest(this.id)
+    for (const f of this.graph.feedKeys()) {
+      if (f === this.id) continue
+      for (let i = this.graph.usableLength(f) - 1; i >= 0; i--) {
+        if (includes(mine, f, i)) break
+        if (this.graph.node(f, i)!.acts.length > 0) return true
+      }
+    }
+    return false
+  }
+
+  /** Waits until every queued refresh and append has finished. */
+  async settled (): Promise<void> {
+    while (true) {
+      const q = this.queue
+      await q
+      if (q === this.queue && !this.refreshScheduled) return
+    }
+  }
+
+  /** Per feed: blocks held locally and the most any connected peer has (SPEC §6 sync progress). */
+  feedsProgress (): Array<{ feed: MemberId, local: number, usable: number, remote: number }> {
+    return [...this.cores].map(([feed, core]) => ({
+      feed,
+      local: core.contiguousLength,
+      usable: this.graph.usableLength(feed),
+      remote: Math.max(core.length, ...core.peers.map((p) => p.remoteLength))
+    })).sort((a, b) => (a.feed < b.feed ? -1 : 1))
+  }
+
+  requireGroup (): GroupRef {
+    if (this.group === null) throw HypergasError.DATA_DIR(`${this.dir} follows no group: run "hypergas init" or "hypergas join"`)
+    return this.group
+  }
+
+  requireView (): Replay {
+    this.requireGroup()
+    return this.view!
+  }
+
+  /** Stops replication and closes the store. */
+  async close (): Promise<void> {
+    if (this.closed) return
+    await this.settled().catch(() => {})
+    this.closed = true
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer)
+    if (this.replicator !== null) await this.replicator.close()
+    await this.store.close()
+  }
+}
