@@ -1,0 +1,27 @@
+/**
+ * How the CLI reaches a node (SPEC §7): the running node of the data directory over HTTP with
+ * its token, or, when none runs, the data directory opened in-process (acts go straight into the
+ * local feed and replicate when the node next runs).
+ */
+import { HttpApi } from '../http/client.js'
+import { LocalApi, type NodeApi } from '../node/api.js'
+import { defaultDir, loadRunning, loadToken } from '../node/datadir.js'
+import { GasNode } from '../node/node.js'
+
+/** The data directory from `--dir` or `--profile`. */
+export function resolveDir (opts: { dir?: string, profile?: string }): string {
+  return opts.dir ?? defaultDir(opts.profile)
+}
+
+/** Base URL to reach a node listening on `host:port` from this machine. */
+export function localUrl (host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  return `http://${h.includes(':') ? `[${h}]` : h}:${port}`
+}
+
+/** A {@link NodeApi} for the data directory. Close it when done. */
+export async function connect (dir: string): Promise<NodeApi> {
+  const running = loadRunning(dir)
+  if (running !== null) return new HttpApi(localUrl(running.host, running.port), loadToken(dir))
+  return new LocalApi(await GasNode.open({ dir }), true)
+}

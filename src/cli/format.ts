@@ -1,0 +1,83 @@
+/**
+ * Plain-text rendering of API answers for the terminal (the `--json` flag prints them as JSON
+ * instead). Amounts in euros with two decimals.
+ */
+import { formatCents } from '../money.js'
+
+type Row = Record<string, unknown>
+
+const eur = (c: unknown): string => (typeof c === 'number' ? formatCents(c) : '-')
+const mark = (final: unknown): string => (final === true ? 'confirmed' : 'pending')
+
+/** Pads columns of a table. */
+export function table (rows: string[][]): string {
+  const w: number[] = []
+  for (const r of rows) r.forEach((c, i) => { w[i] = Math.max(w[i] ?? 0, c.length) })
+  return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd()).join('\n')
+}
+
+/** `status`. */
+export function status (s: Row): string {
+  const g = s.group as Row
+  const acts = g.acts as Record<string, number>
+  const me = s.me as Row
+  const lines = [
+    `group     ${String(g.name)} (${String(g.groupId)})`,
+    `me        ${String(me.name ?? '(not a member yet)')} ${String(me.id)}${me.admin === true ? ' [writer]' : ''}`,
+    `acts      ${acts.total} (applied ${acts.applied}, rejected ${acts.rejected}) · confirmed ${acts.final}, pending ${acts.pending}`,
+    `state     ${String(g.stateHash)}`,
+    `confirmed ${String(g.confirmedStateHash)}`,
+    `quorum    ${String(g.quorum)} of ${(g.admins as Row[]).filter((a) => a.current === true).length} admins`,
+    '',
+    table([['admin', 'roles', 'cash', 'confirmed cash'], ...(g.admins as Row[]).map((a) => [
+      String(a.name), (a.roles as string[]).join('+') || '(former)', eur(a.cashCents) + ((a.cashCents as number) < 0 ? ' (owed by group)' : ''), eur(a.confirmedCashCents)
+    ])]),
+    '',
+    table([['feed', 'usable', 'local', 'known'], ...(s.feeds as Row[]).map((f) => [String(f.feed).slice(0, 8), String(f.usable), String(f.local), String(f.remote)])]),
+    `peers     ${(s.peers as Row[]).length}${(s.peers as Row[]).map((p) => `\n  ${String(p.publicKey).slice(0, 8)} ${String(p.address)}`).join('')}`
+  ]
+  if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
+  return lines.join('\n')
+}
+
+/** `members`. */
+export function members (ms: Row[]): string {
+  return table([['name', 'id', 'roles', 'credit', 'confirmed'], ...ms.map((m) => [
+    String(m.name), String(m.id).slice(0, 8), (m.roles as string[]).join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
+  ])])
+}
+
+/** `balance`. */
+export function balance (m: Row): string {
+  const pending = m.creditCents !== m.confirmedCreditCents ? ` (${eur(m.creditCents)} with pending acts)` : ''
+  return `${String(m.name)}: ${eur(m.confirmedCreditCents)} confirmed${pending}`
+}
+
+/** `statement`. */
+export function statement (m: Row): string {
+  const lines = (m.statement as Row[]).map((l) => [
+    l.timeMs === null ? '' : new Date(l.timeMs as number).toISOString().slice(0, 16).replace('T', ' '),
+    String(l.kind), eur(l.deltaCents), eur(l.balanceCents), mark(l.final), String(l.actId).slice(0, 8)
+  ])
+  return `${balance(m)}\n\n` + table([['when', 'what', 'amount', 'balance', 'state', 'act'], ...lines])
+}
+
+/** `purchases`. */
+export function purchases (ps: Row[]): string {
+  return table([['name', 'id', 'owner', 'phase', 'committed', 'approved', 'close/fail votes'], ...ps.map((p) => [
+    String(p.name), String(p.id).slice(0, 8), String(p.ownerName), String(p.phase), eur(p.committedCents), eur(p.approvedCents), `${String(p.closeVotes)}/${String(p.failVotes)} of ${String(p.quorum)}`
+  ])])
+}
+
+/** `purchase <ref>`. */
+export function purchase (p: Row): string {
+  return `${String(p.name)} (${String(p.id)})\nowner ${String(p.ownerName)} · ${String(p.phase)} · supplier ${String(p.supplier ?? '-')}\n` +
+    `committed ${eur(p.committedCents)} · approved ${eur(p.approvedCents)} · paid ${eur(p.paidCents)} · close votes ${String(p.closeVotes)}, fail votes ${String(p.failVotes)}, quorum ${String(p.quorum)}\n\n` +
+    table([['member', 'amount', 'status', 'confirmed'], ...(p.commitments as Row[]).map((c) => [String(c.name), eur(c.amountCents), String(c.status), String(c.confirmedStatus ?? '-')])])
+}
+
+/** `log`. */
+export function log (l: Row): string {
+  const rows = (l.entries as Row[]).map((e) => [String(e.seq), mark(e.final), String(e.type ?? '?'), String(e.authorName ?? String(e.author ?? '').slice(0, 8)), String(e.status), String(e.actId).slice(0, 8)])
+  return table([['#', 'state', 'act', 'by', 'result', 'id'], ...rows]) + `\n(${String(l.total)} acts, ${String(l.finalCount)} confirmed)`
+}

@@ -1,0 +1,229 @@
+/**
+ * `hypergas`, the command line (SPEC §7). Every command has `--help`; `--json` prints
+ * machine-readable output; failures exit non-zero with one line `error CODE: message`.
+ */
+import fs from 'node:fs'
+import { Command, Option } from 'commander'
+import { createAct } from '../acts/act.js'
+import { parseActBody } from '../acts/schema.js'
+import type { ActBody } from '../acts/types.js'
+import { generateKeyPair, keyPairFromSeed } from '../crypto.js'
+import { HypergasError } from '../errors.js'
+import { hex, type GroupId } from '../ids.js'
+import { parseEuros } from '../money.js'
+import { createServer } from '../http/server.js'
+import type { ActRequest, NodeApi } from '../node/api.js'
+import { clearRunning, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
+import { decodeInvite, encodeInvite } from '../node/invite.js'
+import { GasNode } from '../node/node.js'
+import { connect, resolveDir } from './connect.js'
+import * as fmt from './format.js'
+
+interface Global { dir?: string, profile?: string, json?: boolean }
+
+const program = new Command()
+program
+  .name('hypergas')
+  .description('A solidarity purchasing group (GAS) economy with no server: signed Hypercore feeds, replicated over Hyperswarm.')
+  .option('--dir <path>', 'data directory (default ~/.hypergas/<profile>)')
+  .option('--profile <name>', 'profile name under ~/.hypergas', 'default')
+  .option('--json', 'print machine-readable JSON')
+  .showHelpAfterError()
+
+const globals = (): Global => program.opts<Global>()
+
+function print (value: unknown, human: (v: never) => string): void {
+  if (globals().json === true) console.log(JSON.stringify(value, null, 2))
+  else console.log(human(value as never))
+}
+
+async function withApi<T> (fn: (api: NodeApi) => Promise<T>): Promise<T> {
+  const api = await connect(resolveDir(globals()))
+  try {
+    return await fn(api)
+  } finally {
+    await api.close()
+  }
+}
+
+async function act (req: ActRequest): Promise<void> {
+  const r = await withApi((api) => api.act(req))
+  print({ ...r, type: req.type, state: 'pending' }, () => `${req.type} recorded: act ${r.actId.slice(0, 8)} (pending until confirmed by every admin)`)
+}
+
+// ---- set-up ---------------------------------------------------------------------------------
+
+program.command('init')
+  .description('create a group with this device as founder (referente and cassiere); prints the invite')
+  .requiredOption('--name <group>', 'name of the group')
+  .requiredOption('--founder <name>', "the founder's member name")
+  .action(async (o: { name: string, founder: string }) => {
+    const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
+    try {
+      const g = await node.createGroup(o.name, o.founder)
+      print({ groupId: g.groupId, memberId: node.id, invite: encodeInvite(g) }, () =>
+        `group "${o.name}" created\nmember id ${node.id}\ninvite    ${encodeInvite(g)}`)
+    } finally { await node.close() }
+  })
+
+program.command('join')
+  .description('create an identity on this device and follow a group; prints the member id to elect')
+  .argument('<invite>', 'the invite printed by "hypergas init" or "hypergas invite"')
+  .action(async (invite: string) => {
+    const g = decodeInvite(invite)
+    const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
+    try {
+      await node.joinGroup(g)
+      print({ groupId: g.groupId, memberId: node.id }, () =>
+        `following group ${g.groupId.slice(0, 8)}\nmember id ${node.id}\nAsk an admin to run: hypergas member add <your name> ${node.id}`)
+    } finally { await node.close() }
+  })
+
+program.command('invite')
+  .description('print the invite of this node\'s group')
+  .action(() => {
+    const g = loadGroup(resolveDir(globals()))
+    if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')
+    print({ invite: encodeInvite(g) }, () => encodeInvite(g))
+  })
+
+program.command('keygen')
+  .description('make a key pair for a member without a node (keep the file private)')
+  .option('--out <file>', 'write the key pair to this file (mode 0600) instead of printing the secret')
+  .action((o: { out?: string }) => {
+    const kp = generateKeyPair()
+    const data = { publicKey: hex(kp.publicKey), seed: hex(kp.seed) }
+    if (o.out !== undefined) {
+      fs.writeFileSync(o.out, JSON.stringify(data, null, 2) + '\n', { mode: 0o600, flag: 'wx' })
+      print({ publicKey: data.publicKey, file: o.out }, () => `member id ${data.publicKey}\nkey written to ${o.out}`)
+    } else {
+      print(data, () => `member id ${data.publicKey}\nsecret    ${data.seed}`)
+    }
+  })
+
+program.command('start')
+  .description('run the node: Hyperswarm replication and the HTTP API / web view')
+  .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
+  .option('--port <port>', 'HTTP port (0 picks a free one)', '7465')
+  .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT')
+  .option('--no-swarm', 'do not replicate (local only)')
+  .action(async (o: { host: string, port: string, bootstrap?: string[], swarm: boolean }) => {
+    const dir = resolveDir(globals())
+    const node = await GasNode.open({ dir })
+    node.requireGroup()
+    node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at block ${String(f.index)}: writer frozen`))
+    if (o.swarm) await node.startSwarm({ bootstrap: o.bootstrap })
+    const app = createServer({ node, token: loadToken(dir) })
+    await app.listen({ host: o.host, port: Number(o.port) })
+    const addr = app.server.address()
+    const port = typeof addr === 'object' && addr !== null ? addr.port : Number(o.port)
+    saveRunning(dir, { pid: process.pid, host: o.host, port })
+    const info = { ready: true, memberId: node.id, host: o.host, port, url: `http://${o.host}:${port}/` }
+    print(info, () => `hypergas node ${node.id.slice(0, 8)} running; web view and API at ${info.url}`)
+    let stopping = false
+    const stop = async (): Promise<void> => {
+      if (stopping) return
+      stopping = true
+      clearRunning(dir)
+      await app.close()
+      await node.close()
+      process.exit(0)
+    }
+    process.on('SIGINT', () => { void stop() })
+    process.on('SIGTERM', () => { void stop() })
+  })
+
+// ---- acts -----------------------------------------------------------------------------------
+
+const member = program.command('member').description('register or remove members (admin votes)')
+member.command('add').description('vote to register a member').argument('<name>').argument('<member-id>', 'their public key (hypergas join / keygen prints it)')
+  .action(async (name: string, id: string) => await act({ type: 'VoteRegisterMember', name, member: id }))
+member.command('remove').description('vote to remove a member with no credit and no open commitment').argument('<member>')
+  .action(async (m: string) => await act({ type: 'VoteRemoveMember', member: m }))
+
+const roleArg = (): Option => new Option('--role <role>').choices(['referente', 'cassiere']).makeOptionMandatory()
+program.command('elect').description('vote to give a member a role').addOption(roleArg()).argument('<member>')
+  .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: m }))
+program.command('revoke').description('vote to take a role away').addOption(roleArg()).argument('<member>')
+  .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteRevokeReferente' : 'VoteRevokeCassiere', member: m }))
+
+program.command('deposit').description('cassiere: take cash from a member and credit them').argument('<member>').argument('<euros>', 'e.g. 20 or 12,50')
+  .action(async (m: string, e: string) => await act({ type: 'Deposit', member: m, cents: parseEuros(e) }))
+program.command('withdraw').description('cassiere: give a member cash back from their credit').argument('<member>').argument('<euros>')
+  .option('--reason <text>', 'why', '')
+  .action(async (m: string, e: string, o: { reason: string }) => await act({ type: 'Withdraw', member: m, cents: parseEuros(e), reason: o.reason }))
+program.command('settle').description('record that you received group cash from another admin').argument('<from>', 'the admin who handed the cash over').argument('<euros>')
+  .action(async (f: string, e: string) => await act({ type: 'SettleCash', from: f, cents: parseEuros(e) }))
+
+program.command('purchase')
+  .description('"purchase open <name>" opens a purchase (referente); "purchase <ref>" shows one')
+  .argument('<args...>')
+  .option('--supplier <name>', 'supplier, with "open"')
+  .option('--notes <text>', 'notes, with "open"')
+  .action(async (args: string[], o: { supplier?: string, notes?: string }) => {
+    if (args[0] === 'open') {
+      if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N]')
+      await act({ type: 'OpenPurchase', name: args.slice(1).join(' '), supplier: o.supplier, notes: o.notes })
+    } else {
+      const p = await withApi((api) => api.purchase(args.join(' ')))
+      print(p, fmt.purchase)
+    }
+  })
+
+program.command('commit').description('commit part of a member\'s credit to an open purchase').argument('<member>').argument('<euros>').argument('<purchase>')
+  .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
+  .action(async (m: string, e: string, p: string, o: { key?: string }) => {
+    const cents = parseEuros(e)
+    if (o.key === undefined) return await act({ type: 'Commit', member: m, cents, purchase: p })
+    const raw = JSON.parse(fs.readFileSync(o.key, 'utf8')) as { seed?: string }
+    if (typeof raw.seed !== 'string') throw HypergasError.BAD_KEY(`no seed in ${o.key}`)
+    const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+    const g = loadGroup(resolveDir(globals()))
+    if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')
+    const r = await withApi(async (api) => {
+      const purchase = String((await api.purchase(p)).id)
+      const body = parseActBody({ type: 'Commit', member: hex(kp.publicKey), cents, purchase }) as ActBody
+      const signed = createAct(body, { group: g.groupId as GroupId, keyPair: kp, timeMs: Date.now() })
+      return await api.signedAct(signed.bytes.toString('hex'))
+    })
+    print({ ...r, type: 'Commit', signedBy: 'member' }, () => `Commit signed by the member recorded: act ${r.actId.slice(0, 8)}`)
+  })
+program.command('approve').description('referente: approve a pending commitment').argument('<member>').argument('<purchase>')
+  .action(async (m: string, p: string) => await act({ type: 'ApproveCommitment', member: m, purchase: p }))
+program.command('reject').description('referente: reject a commitment (refunded)').argument('<member>').argument('<purchase>')
+  .action(async (m: string, p: string) => await act({ type: 'RejectCommitment', member: m, purchase: p }))
+program.command('adjust').description('referente: set a commitment to a new amount').argument('<member>').argument('<euros>').argument('<purchase>')
+  .action(async (m: string, e: string, p: string) => await act({ type: 'AdjustCommitment', member: m, cents: parseEuros(e), purchase: p }))
+program.command('vote-close').description('vote to authorise closing a purchase').argument('<purchase>')
+  .action(async (p: string) => await act({ type: 'VoteClosePurchase', purchase: p }))
+program.command('vote-fail').description('vote to authorise failing a purchase').argument('<purchase>')
+  .action(async (p: string) => await act({ type: 'VoteFailPurchase', purchase: p }))
+program.command('close').description('referente: close a purchase (you paid the supplier)').argument('<purchase>')
+  .action(async (p: string) => await act({ type: 'ClosePurchase', purchase: p }))
+program.command('fail').description('referente: fail a purchase (every commitment refunded)').argument('<purchase>')
+  .action(async (p: string) => await act({ type: 'FailPurchase', purchase: p }))
+
+// ---- reads ----------------------------------------------------------------------------------
+
+program.command('status').description('group, admins and their cash, peers, sync and finality')
+  .action(async () => print(await withApi((api) => api.status()), fmt.status))
+program.command('members').description('members and their credit')
+  .action(async () => print(await withApi((api) => api.members()), fmt.members))
+program.command('balance').description("a member's credit, confirmed and pending").argument('<member>')
+  .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.balance))
+program.command('statement').description("a member's movements with running balance").argument('<member>')
+  .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.statement))
+program.command('purchases').description('all purchases')
+  .action(async () => print(await withApi((api) => api.purchases()), fmt.purchases))
+program.command('log').description('acts in merged order, with rejections')
+  .option('--offset <n>', 'first entry', '0').option('--limit <n>', 'how many', '100')
+  .action(async (o: { offset: string, limit: string }) => print(await withApi((api) => api.log(Number(o.offset), Number(o.limit))), fmt.log))
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof HypergasError) {
+    console.error(`error ${err.code}: ${err.message.replace(/^[A-Z_]+: /, '')}`)
+  } else {
+    console.error(`error INTERNAL: ${(err as Error).stack ?? String(err)}`)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,36 @@
+/**
+ * {@link NodeApi} over HTTP: how the CLI talks to a running node (SPEC §7). Errors the node
+ * answers with come back as {@link HypergasError} with the same code.
+ */
+import { HypergasError } from '../errors.js'
+import type { ActId } from '../ids.js'
+import type { ActRequest, NodeApi } from '../node/api.js'
+
+/** Client of a node's HTTP API. */
+export class HttpApi implements NodeApi {
+  constructor (private readonly base: string, private readonly token: string) {}
+
+  private async call<T> (method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const res = await fetch(this.base + path, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    const json = await res.json() as { error?: { code: string, message: string } }
+    if (!res.ok) {
+      const e = json.error ?? { code: 'HTTP_' + res.status, message: res.statusText }
+      throw new HypergasError(e.code, e.message.replace(/^[A-Z_]+: /, ''))
+    }
+    return json as T
+  }
+
+  async status (): Promise<Record<string, unknown>> { return await this.call('GET', '/api/status') }
+  async members (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/members') }
+  async member (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/members/${encodeURIComponent(ref)}`) }
+  async purchases (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/purchases') }
+  async purchase (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
+  async log (offset: number, limit: number): Promise<Record<string, unknown>> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
+  async act (req: ActRequest): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts', req) }
+  async signedAct (hexBytes: string): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
+  async close (): Promise<void> {}
+}

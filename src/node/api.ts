@@ -1,0 +1,90 @@
+/**
+ * The node API (SPEC §7): what the CLI and the HTTP server ask of a node, as one interface with
+ * two implementations: {@link LocalApi} around an in-process {@link GasNode}, and the HTTP client
+ * (src/http/client.ts) that reaches a running node. Answers are JSON-ready objects.
+ */
+import { decodeAct } from '../acts/act.js'
+import { parseActBody } from '../acts/schema.js'
+import { HypergasError } from '../errors.js'
+import type { ActId } from '../ids.js'
+import { encodeInvite } from './invite.js'
+import type { GasNode } from './node.js'
+import * as views from './views.js'
+
+/** An act request: an act body whose member/from/purchase fields may be names or short ids. */
+export type ActRequest = Record<string, unknown> & { type: string }
+
+/** What every interface can ask a node. */
+export interface NodeApi {
+  status (): Promise<Record<string, unknown>>
+  members (): Promise<Array<Record<string, unknown>>>
+  member (ref: string): Promise<Record<string, unknown>>
+  purchases (): Promise<Array<Record<string, unknown>>>
+  purchase (ref: string): Promise<Record<string, unknown>>
+  log (offset: number, limit: number): Promise<Record<string, unknown>>
+  /** Signs (with the node's key) and appends an act. @throws HypergasError with the code */
+  act (req: ActRequest): Promise<{ actId: ActId }>
+  /** Verifies and appends an act already signed by a member (hex of its bytes). */
+  signedAct (hexBytes: string): Promise<{ actId: ActId }>
+  close (): Promise<void>
+}
+
+/** Largest signed act accepted over the API, hex chars (2 per byte). */
+export const MAX_SIGNED_ACT_HEX = 2 * 4096
+
+/** The API of an in-process node. */
+export class LocalApi implements NodeApi {
+  constructor (readonly node: GasNode, private readonly owned = false) {}
+
+  async status (): Promise<Record<string, unknown>> {
+    const n = this.node
+    const v = n.requireView()
+    return {
+      me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id) },
+      invite: encodeInvite(n.requireGroup()),
+      group: views.groupView(v),
+      peers: n.replicator === null ? [] : [...n.replicator.peers.values()],
+      feeds: n.feedsProgress(),
+      forks: n.forks
+    }
+  }
+
+  async members (): Promise<Array<Record<string, unknown>>> { return views.membersView(this.node.requireView()) }
+
+  async member (ref: string): Promise<Record<string, unknown>> {
+    const v = this.node.requireView()
+    return views.memberView(v, views.resolveMember(v.state, ref))
+  }
+
+  async purchases (): Promise<Array<Record<string, unknown>>> { return views.purchasesView(this.node.requireView()) }
+
+  async purchase (ref: string): Promise<Record<string, unknown>> {
+    const v = this.node.requireView()
+    return views.purchaseView(v, views.resolvePurchase(v.state, ref))
+  }
+
+  async log (offset: number, limit: number): Promise<Record<string, unknown>> {
+    return views.logView(this.node.requireView(), offset, limit)
+  }
+
+  async act (req: ActRequest): Promise<{ actId: ActId }> {
+    const s = this.node.requireView().state
+    const body: Record<string, unknown> = { ...req }
+    for (const f of ['member', 'from']) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
+    if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
+    const act = await this.node.submit(parseActBody(body))
+    return { actId: act.id }
+  }
+
+  async signedAct (hexBytes: string): Promise<{ actId: ActId }> {
+    if (typeof hexBytes !== 'string' || hexBytes.length > MAX_SIGNED_ACT_HEX) throw HypergasError.OVERSIZED(`signed act larger than ${MAX_SIGNED_ACT_HEX / 2} bytes`)
+    if (!/^([0-9a-f]{2})+$/.test(hexBytes)) throw HypergasError.BAD_ENCODING('expected the act as lowercase hex')
+    const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
+    await this.node.submitActs([act])
+    return { actId: act.id }
+  }
+
+  async close (): Promise<void> {
+    if (this.owned) await this.node.close()
+  }
+}

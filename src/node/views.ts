@@ -1,0 +1,204 @@
+/**
+ * Read models for the interfaces (SPEC §7): plain JSON-ready objects built from a replay, with
+ * confirmed (final) and pending (tentative) figures kept apart. Amounts in cents.
+ */
+import { HypergasError } from '../errors.js'
+import { quorum, countCurrent, type GroupState, type Movement, type Purchase } from '../fold/state.js'
+import { stateHash } from '../fold/hash.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import type { Replay } from '../merge/replay.js'
+
+/** Ids of final acts in a replay. */
+function finalIds (v: Replay): Set<ActId> {
+  const s = new Set<ActId>()
+  for (let i = 0; i < v.finalCount; i++) s.add(v.log[i].actId)
+  return s
+}
+
+function rolesOf (s: GroupState, id: MemberId): string[] {
+  const r: string[] = []
+  if (s.referenti.has(id)) r.push('referente')
+  if (s.cassieri.has(id)) r.push('cassiere')
+  return r
+}
+
+/**
+ * Finds a member by full id, unique id prefix (≥ 4 chars) or name (case-insensitive), SPEC §3.
+ * @throws HypergasError NOT_FOUND when nothing or more than one member matches
+ */
+export function resolveMember (s: GroupState, ref: string): MemberId {
+  const r = ref.trim().toLowerCase()
+  if (s.members.has(r as MemberId)) return r as MemberId
+  const byName = s.memberNames.get(r)
+  if (byName !== undefined) return byName
+  if (/^[0-9a-f]{4,63}$/.test(r)) {
+    const hits = [...s.members.keys()].filter((k) => k.startsWith(r))
+    if (hits.length === 1) return hits[0]
+    if (hits.length > 1) throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: type more characters`)
+  }
+  // A full key that is not (yet) a member is still a valid reference for registration.
+  if (/^[0-9a-f]{64}$/.test(r)) return r as MemberId
+  throw HypergasError.NOT_FOUND(`no member "${ref}"`)
+}
+
+/**
+ * Finds a purchase by id, unique id prefix, or name (an open one first).
+ * @throws HypergasError NOT_FOUND
+ */
+export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
+  const r = ref.trim().toLowerCase()
+  if (s.purchases.has(r as PurchaseId)) return r as PurchaseId
+  const open = s.openPurchaseNames.get(r)
+  if (open !== undefined) return open
+  const named = [...s.purchases.values()].filter((p) => p.name.toLowerCase() === r)
+  if (named.length === 1) return named[0].id
+  if (/^[0-9a-f]{4,63}$/.test(r)) {
+    const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))
+    if (hits.length === 1) return hits[0]
+  }
+  if (/^[0-9a-f]{64}$/.test(r)) return r as PurchaseId
+  throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`)
+}
+
+/** One member: credit (confirmed and with pending acts), roles, cash if admin. */
+export function memberSummary (v: Replay, id: MemberId): Record<string, unknown> {
+  const m = v.state.members.get(id)
+  if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}`)
+  return {
+    id,
+    name: m.name,
+    roles: rolesOf(v.state, id),
+    creditCents: m.creditCents,
+    confirmedCreditCents: v.confirmed.members.get(id)?.creditCents ?? 0,
+    cashCents: v.state.cash.get(id) ?? null
+  }
+}
+
+/** Every member, sorted by name. */
+export function membersView (v: Replay): Array<Record<string, unknown>> {
+  return [...v.state.members.values()]
+    .sort((a, b) => a.name.localeCompare(b.name, 'it') || (a.id < b.id ? -1 : 1))
+    .map((m) => memberSummary(v, m.id))
+}
+
+function movementLines (v: Replay, list: Movement[] | undefined): Array<Record<string, unknown>> {
+  const fin = finalIds(v)
+  const time = new Map(v.log.map((e) => [e.actId, e.act?.timeMs ?? null]))
+  return (list ?? []).map((m) => ({ ...m, final: fin.has(m.actId), timeMs: time.get(m.actId) ?? null }))
+}
+
+/** A member with their statement (movements with running balance, each marked final or not). */
+export function memberView (v: Replay, id: MemberId): Record<string, unknown> {
+  return {
+    ...memberSummary(v, id),
+    statement: movementLines(v, v.state.statements.get(id)),
+    cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id)) : undefined
+  }
+}
+
+function purchaseSummary (v: Replay, p: Purchase): Record<string, unknown> {
+  let committed = 0
+  let approved = 0
+  for (const c of p.commitments.values()) {
+    if (c.status !== 'rejected') committed += c.amountCents
+    if (c.status === 'approved') approved += c.amountCents
+  }
+  return {
+    id: p.id,
+    name: p.name,
+    supplier: p.supplier ?? null,
+    owner: p.owner,
+    ownerName: v.state.members.get(p.owner)?.name ?? null,
+    phase: p.phase,
+    confirmedPhase: v.confirmed.purchases.get(p.id)?.phase ?? null,
+    committedCents: committed,
+    approvedCents: approved,
+    paidCents: p.paidCents,
+    closeVotes: countCurrent(v.state, p.closeVotes),
+    failVotes: countCurrent(v.state, p.failVotes),
+    quorum: quorum(v.state.admins.size)
+  }
+}
+
+/** Every purchase, open ones first, then by name. */
+export function purchasesView (v: Replay): Array<Record<string, unknown>> {
+  const rank = { open: 0, closed: 1, failed: 2 }
+  return [...v.state.purchases.values()]
+    .sort((a, b) => rank[a.phase] - rank[b.phase] || a.name.localeCompare(b.name, 'it') || (a.id < b.id ? -1 : 1))
+    .map((p) => purchaseSummary(v, p))
+}
+
+/** One purchase with its commitments. @throws HypergasError NOT_FOUND */
+export function purchaseView (v: Replay, id: PurchaseId): Record<string, unknown> {
+  const p = v.state.purchases.get(id)
+  if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}`)
+  const cp = v.confirmed.purchases.get(id)
+  return {
+    ...purchaseSummary(v, p),
+    notes: p.notes ?? null,
+    commitments: [...p.commitments.values()]
+      .map((c) => ({
+        member: c.member,
+        name: v.state.members.get(c.member)?.name ?? c.member.slice(0, 8),
+        amountCents: c.amountCents,
+        status: c.status,
+        confirmedStatus: cp?.commitments.get(c.member)?.status ?? null,
+        confirmedAmountCents: cp?.commitments.get(c.member)?.amountCents ?? null
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'it'))
+  }
+}
+
+/** The ordered log (SPEC §7 `log`), paged. */
+export function logView (v: Replay, offset = 0, limit = 100): Record<string, unknown> {
+  const entries = v.log.slice(offset, offset + limit).map((e) => ({
+    seq: e.seq,
+    actId: e.actId,
+    type: e.act?.body.type ?? null,
+    author: e.act?.author ?? null,
+    authorName: e.act === undefined ? null : v.state.members.get(e.act.author)?.name ?? null,
+    timeMs: e.act?.timeMs ?? null,
+    feed: e.feed,
+    index: e.index,
+    L: e.L,
+    status: e.status,
+    final: e.final,
+    body: e.act?.body ?? null
+  }))
+  return { total: v.log.length, finalCount: v.finalCount, offset, entries }
+}
+
+/** Counts of the log: acts, applied, rejected, final. */
+export function actCounts (v: Replay): Record<string, number> {
+  return {
+    total: v.log.length,
+    applied: v.state.appliedCount,
+    rejected: v.log.length - v.state.appliedCount,
+    final: v.finalCount,
+    pending: v.log.length - v.finalCount,
+    blocks: v.blocks,
+    finalBlocks: v.finalBlocks
+  }
+}
+
+/** Group, admins with cash, finality, state hashes. */
+export function groupView (v: Replay): Record<string, unknown> {
+  const s = v.state
+  return {
+    groupId: s.groupId,
+    name: s.groupName,
+    admins: [...s.cash.keys()].sort().map((id) => ({
+      id,
+      name: s.members.get(id)?.name ?? null,
+      roles: rolesOf(s, id),
+      current: s.admins.has(id),
+      cashCents: s.cash.get(id),
+      confirmedCashCents: v.confirmed.cash.get(id) ?? 0
+    })),
+    quorum: quorum(s.admins.size),
+    members: s.members.size,
+    acts: actCounts(v),
+    stateHash: stateHash(s),
+    confirmedStateHash: stateHash(v.confirmed)
+  }
+}
