@@ -1,0 +1,65 @@
+// SPEC §4 acts: canonical encoding, signatures, strict decoding of untrusted bytes.
+import test, { type Assert } from 'brittle'
+import { createAct, decodeAct } from '../src/acts/act.js'
+import { parseActBody } from '../src/acts/schema.js'
+import type { GroupId } from '../src/ids.js'
+import { parseEuros } from '../src/money.js'
+import { person } from './helpers/fixtures.js'
+
+const anna = person('anna')
+const group = 'ab'.repeat(32) as GroupId
+const dep = (): Buffer => createAct({ type: 'Deposit', member: anna.id, cents: 1250 }, { group, keyPair: anna, timeMs: 5 }).bytes
+
+async function code (t: Assert, fn: () => unknown, c: string): Promise<void> {
+  try {
+    fn()
+    t.fail(`expected ${c}, nothing thrown`)
+  } catch (err) {
+    t.is((err as { code?: string }).code, c)
+  }
+}
+
+test('round trip: decode(create(x)) gives the same act and id', (t) => {
+  const a = createAct({ type: 'OpenPurchase', name: 'Verdure', supplier: 'Cascina' }, { group, keyPair: anna, timeMs: 7 })
+  const b = decodeAct(a.bytes, group)
+  t.is(b.id, a.id)
+  t.alike(b.body, { type: 'OpenPurchase', name: 'Verdure', supplier: 'Cascina' })
+  t.is(b.author, anna.id)
+})
+
+test('refused: bad signature, other group, trailing bytes, truncation, unknown type, oversized', async (t) => {
+  const bytes = dep()
+  const forged = Buffer.from(bytes); forged[forged.length - 1] ^= 1
+  await code(t, () => decodeAct(forged, group), 'BAD_SIGNATURE')
+  const tampered = Buffer.from(bytes); tampered[tampered.length - 70] ^= 1
+  await code(t, () => decodeAct(tampered, group), 'BAD_SIGNATURE')
+  await code(t, () => decodeAct(bytes, 'cd'.repeat(32) as GroupId), 'WRONG_GROUP')
+  await code(t, () => decodeAct(Buffer.concat([bytes, Buffer.from([0])]), group), 'BAD_ENCODING')
+  await code(t, () => decodeAct(bytes.subarray(0, 40), group), 'BAD_ENCODING')
+  const unknown = Buffer.from(bytes); unknown[1 + 1 + 32 + 32 + 1] = 99 // tag byte after v, group, author, timeMs(5)
+  await code(t, () => decodeAct(unknown, group), 'UNKNOWN_TYPE')
+  await code(t, () => decodeAct(Buffer.alloc(5000), group), 'OVERSIZED')
+  const v2 = Buffer.from(bytes); v2[0] = 2
+  await code(t, () => decodeAct(v2, group), 'BAD_VERSION')
+})
+
+test('schema: cents must be a positive safe integer; ids 64 hex; no extra fields', async (t) => {
+  for (const cents of [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, '12', null]) {
+    await code(t, () => parseActBody({ type: 'Deposit', member: anna.id, cents }), 'BAD_AMOUNT')
+  }
+  await code(t, () => parseActBody({ type: 'Deposit', member: 'abc', cents: 1 }), 'BAD_KEY')
+  await code(t, () => parseActBody({ type: 'Deposit', cents: 1 }), 'BAD_KEY')
+  await code(t, () => parseActBody({ type: 'Nope' }), 'UNKNOWN_TYPE')
+  await code(t, () => parseActBody({ type: 'Deposit', member: anna.id, cents: 1, extra: 1 }), 'BAD_FIELD')
+  await code(t, () => parseActBody({ type: 'OpenPurchase', name: '' }), 'BAD_FIELD')
+})
+
+test('euros: exact cents only, with . or ,', async (t) => {
+  t.is(parseEuros('12,50'), 1250)
+  t.is(parseEuros('12.5'), 1250)
+  t.is(parseEuros('0.01'), 1)
+  t.is(parseEuros('7'), 700)
+  for (const bad of ['12.345', '-1', '0', '0,00', '1e3', '12.', '1.000,00', 'abc', '']) {
+    await code(t, () => parseEuros(bad), 'BAD_AMOUNT')
+  }
+})
