@@ -79,3 +79,9 @@ declare module 'hyperswarm' {
     destroy (): Promise<void>
   }
 }
+
+declare module 'hyperdht/testnet.js' {
+  import type HyperDHT from 'hyperdht'
+  interface Testnet { nodes: HyperDHT[], bootstrap: Array<{ host: string, port: number }>, destroy (): Promise<void> }
+  export default function createTestnet (size?: number, opts?: unknown): Promise<Testnet>
+}

@@ -1,0 +1,85 @@
+/**
+ * Running hypergas nodes as real OS processes on a local DHT (used by the season demo and the
+ * integration test): the CLI for set-up, `hypergas start` for the nodes, HTTP for acts and reads.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import readline from 'node:readline'
+import { fileURLToPath } from 'node:url'
+
+/** The CLI entry point. */
+export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hypergas.js')
+
+/** Runs a CLI command with `--json` and returns its parsed output. @throws on non-zero exit */
+export function cli (dir: string, ...args: string[]): Record<string, unknown> {
+  const out = execFileSync(process.execPath, [BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
+  return JSON.parse(out) as Record<string, unknown>
+}
+
+/** A running node process. */
+export interface NodeProc {
+  name: string
+  dir: string
+  url: string
+  child: ChildProcess
+  memberId: string
+}
+
+/** Starts `hypergas start` in `dir` and waits for its ready line (ms limit `timeoutMs`). */
+export async function startNode (name: string, dir: string, bootstrap: string, timeoutMs = 30000): Promise<NodeProc> {
+  const child = spawn(process.execPath, [BIN, '--dir', dir, '--json', 'start', '--port', '0', '--bootstrap', bootstrap], { stdio: ['ignore', 'pipe', 'pipe'] })
+  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`))
+  const lines = readline.createInterface({ input: child.stdout! })
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start in ${timeoutMs} ms`)), timeoutMs)
+    let buf = ''
+    lines.on('line', (l) => {
+      buf += l
+      try {
+        const info = JSON.parse(buf) as { port: number, memberId: string }
+        clearTimeout(timer)
+        resolve({ name, dir, url: `http://127.0.0.1:${info.port}`, child, memberId: info.memberId })
+      } catch { /* wait for the rest of the JSON */ }
+    })
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${String(code)} before it was ready`)))
+  })
+}
+
+/** GET a JSON endpoint of a node. */
+export async function get<T = Record<string, unknown>> (n: NodeProc, p: string): Promise<T> {
+  const res = await fetch(n.url + p)
+  return await res.json() as T
+}
+
+/** POST an act request to a node; returns the answer (with `error` on refusal). */
+export async function post (n: NodeProc, p: string, body: unknown): Promise<Record<string, unknown>> {
+  const res = await fetch(n.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return await res.json() as Record<string, unknown>
+}
+
+/** Posts an act and throws if the node refuses it. */
+export async function act (n: NodeProc, body: Record<string, unknown>): Promise<string> {
+  const r = await post(n, '/api/acts', body)
+  if (r.error !== undefined) throw new Error(`${n.name}: ${String(body.type)} refused: ${JSON.stringify(r.error)}`)
+  return String(r.actId)
+}
+
+/** Polls `check` every 100 ms until it returns true; throws after `timeoutMs`. */
+export async function waitFor (what: string, check: () => Promise<boolean>, timeoutMs = 60000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    if (await check()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** Stops a node process (SIGTERM, then SIGKILL after 5 s). */
+export async function stopNode (n: NodeProc): Promise<void> {
+  if (n.child.exitCode !== null || n.child.signalCode !== null) return
+  const done = new Promise((resolve) => n.child.once('exit', resolve))
+  n.child.kill('SIGTERM')
+  const t = setTimeout(() => n.child.kill('SIGKILL'), 5000)
+  await done
+  clearTimeout(t)
+}
