@@ -299,6 +299,7 @@ export class GasNode extends EventEmitter {
       const q = this.queue
       await q
       if (q === this.queue && !this.refreshScheduled) return
+      await new Promise((resolve) => setImmediate(resolve))
     }
   }
 
