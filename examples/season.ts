@@ -77,7 +77,7 @@ async function main (): Promise<void> {
 
     // --- deposits at two cassieri ----------------------------------------------------------
     await Promise.all([A, C].map(async (n, k) => {
-      for (const [i, name] of NAMES.entries()) if (i % 2 === k) await act(n, { type: 'Deposit', member: name, cents: between(100, 300) * 100 })
+      for (const [i, name] of NAMES.entries()) if (i % 2 === k) await act(n, { type: 'Deposit', member: name, cents: between(150, 300) * 100 })
     }))
     await waitFor('deposits everywhere', () => allSee(async (n) => (await get<Row[]>(n, '/api/members')).filter((m) => (m.creditCents as number) > 0).length === 30))
     console.log('deposits recorded at Anna and Carla')
@@ -98,7 +98,7 @@ async function main (): Promise<void> {
       const who = [...NAMES].sort(() => rnd() - 0.5).slice(0, between(10, 20))
       for (const [k, name] of who.entries()) {
         const at = nodes[(gi + k) % 3]
-        const cents = between(5, 30) * 100 + between(0, 1) * 50
+        const cents = between(3, 12) * 100 + between(0, 1) * 50
         if (k % 3 === 0) {
           const signed = createAct({ type: 'Commit', member: hex(keys.get(name)!.publicKey) as never, cents, purchase: pid(g) as never }, { group: groupId, keyPair: keys.get(name)!, timeMs: Date.now() })
           const r = await post(at, '/api/acts/signed', { act: signed.bytes.toString('hex') })
