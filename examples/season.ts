@@ -18,20 +18,10 @@ import { createAct } from '../src/acts/act.js'
 import { generateKeyPair, type KeyPair } from '../src/crypto.js'
 import { hex, type GroupId } from '../src/ids.js'
 import { formatCents } from '../src/money.js'
+import { prng } from '../test/helpers/fixtures.js'
 import { act, cli, get, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
 type Row = Record<string, unknown>
-
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const NAMES = ['Alba', 'Bice', 'Ciro', 'Dora', 'Elio', 'Fede', 'Gino', 'Ines', 'Lia', 'Mino', 'Nora', 'Olga', 'Pia', 'Rino', 'Sara',
   'Tito', 'Ugo', 'Vera', 'Zeno', 'Ada', 'Bruna', 'Cesare', 'Delia', 'Enzo', 'Flora', 'Gemma', 'Ivo', 'Luce', 'Marta', 'Nino']
