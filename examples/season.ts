@@ -5,8 +5,9 @@
  * different cassieri; 10 purchases by 2 referenti with 10-20 commitments each (some signed by the
  * members themselves), approvals, rejections, adjustments, votes, 9 closes and 1 failure;
  * settlements between admins; acts issued concurrently on different nodes. At the end every node
- * prints its state hash and counts, and the credits and cash table. Deterministic choices come
- * from a seed (SEASON_SEED, printed).
+ * prints its state hash and counts, and the credits and cash table. Amounts and members are drawn
+ * from a seed (SEASON_SEED, printed); concurrent acts on three nodes interleave differently
+ * from run to run, so the final figures vary while the three nodes always agree.
  *
  * Run: npm run demo
  */
