@@ -83,3 +83,16 @@ export async function stopNode (n: NodeProc): Promise<void> {
   await done
   clearTimeout(t)
 }
+
+/**
+ * Sets up a group of three admins offline through the CLI: the founder Anna in `dirs[0]` creates
+ * it; Bruno (`dirs[1]`) and Carla (`dirs[2]`) join and are registered and elected to `roles`.
+ */
+export function setupThreeAdmins (dirs: string[], groupName: string, roles: [string, string]): void {
+  const init = cli(dirs[0], 'init', '--name', groupName, '--founder', 'Anna')
+  for (const [i, name] of ['Bruno', 'Carla'].entries()) {
+    const joined = cli(dirs[i + 1], 'join', String(init.invite))
+    cli(dirs[0], 'member', 'add', name, String(joined.memberId))
+    cli(dirs[0], 'elect', '--role', roles[i], name)
+  }
+}

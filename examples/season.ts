@@ -20,7 +20,7 @@ import { generateKeyPair, type KeyPair } from '../src/crypto.js'
 import { hex, type GroupId } from '../src/ids.js'
 import { formatCents } from '../src/money.js'
 import { prng } from '../test/helpers/fixtures.js'
-import { act, cli, get, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
+import { act, get, setupThreeAdmins, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
 type Row = Record<string, unknown>
 
@@ -40,13 +40,7 @@ async function main (): Promise<void> {
   try {
     // --- set-up through the CLI ---------------------------------------------------------
     const dirs = ['anna', 'bruno', 'carla'].map((n) => path.join(base, n))
-    const init = cli(dirs[0], 'init', '--name', 'GAS Roma Nord', '--founder', 'Anna')
-    const bruno = cli(dirs[1], 'join', String(init.invite))
-    const carla = cli(dirs[2], 'join', String(init.invite))
-    cli(dirs[0], 'member', 'add', 'Bruno', String(bruno.memberId))
-    cli(dirs[0], 'elect', '--role', 'referente', 'Bruno')
-    cli(dirs[0], 'member', 'add', 'Carla', String(carla.memberId))
-    cli(dirs[0], 'elect', '--role', 'cassiere', 'Carla')
+    setupThreeAdmins(dirs, 'GAS Roma Nord', ['referente', 'cassiere'])
     console.log('group created; Bruno elected referente and Carla cassiere (offline, on Anna\'s feed)')
 
     // --- three real node processes --------------------------------------------------------

@@ -1,0 +1,94 @@
+/**
+ * Shared steps of the fold's handlers (SPEC §4): balance changes that write their statement line
+ * (invariant 3), role bookkeeping, vote tallies, purchase look-ups and phase changes. Pure, like
+ * the fold: they only mutate the state they are given.
+ */
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import {
+  countCurrent, quorum,
+  type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
+} from './state.js'
+
+export function move (list: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
+  let l = list.get(who)
+  if (l === undefined) list.set(who, (l = []))
+  l.push(m)
+}
+
+/** Changes a member's credit by `delta` and writes the statement line. */
+export function credit (s: GroupState, actId: ActId, member: MemberId, delta: number, kind: MovementKind, purchase?: PurchaseId): void {
+  const m = s.members.get(member)!
+  m.creditCents += delta
+  move(s.statements, member, { actId, kind, deltaCents: delta, balanceCents: m.creditCents, purchase })
+}
+
+/** Changes an admin's cash by `delta` and writes the cash statement line. */
+export function cash (s: GroupState, actId: ActId, admin: MemberId, delta: number, kind: MovementKind, extra: Partial<Movement> = {}): void {
+  const c = (s.cash.get(admin) ?? 0) + delta
+  s.cash.set(admin, c)
+  move(s.cashMovements, admin, { actId, kind, deltaCents: delta, balanceCents: c, ...extra })
+}
+
+export function makeAdmin (s: GroupState, member: MemberId, pos: BlockPos | null): void {
+  if (!s.admins.has(member)) {
+    s.admins.add(member)
+    if (pos !== null) s.adminSince.set(member, pos)
+  }
+  if (!s.cash.has(member)) s.cash.set(member, 0)
+}
+
+export function refreshAdmin (s: GroupState, member: MemberId): void {
+  if (!s.referenti.has(member) && !s.cassieri.has(member)) {
+    s.admins.delete(member)
+    s.adminSince.delete(member)
+  }
+}
+
+export function hasOpenCommitment (s: GroupState, member: MemberId): boolean {
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open') continue
+    const c = p.commitments.get(member)
+    if (c !== undefined && c.status !== 'rejected') return true
+  }
+  return false
+}
+
+/** Counts a governance vote; returns true when the tally reached quorum (and clears it). */
+export function tallyVote (s: GroupState, key: string, type: string, member: MemberId, voter: MemberId, name?: string): boolean {
+  let t = s.tallies.get(key)
+  if (t === undefined) s.tallies.set(key, (t = { type, member, name, voters: new Set() }))
+  t.voters.add(voter)
+  if (countCurrent(s, t.voters) < quorum(s.admins.size)) return false
+  s.tallies.delete(key)
+  return true
+}
+
+export function alreadyVoted (s: GroupState, key: string, voter: MemberId): boolean {
+  return s.tallies.get(key)?.voters.has(voter) === true
+}
+
+export function findPurchase (s: GroupState, id: PurchaseId): Purchase | RejectionCode {
+  const p = s.purchases.get(id)
+  if (p === undefined) return 'UNKNOWN_PURCHASE'
+  if (p.phase !== 'open') return 'PURCHASE_NOT_OPEN'
+  return p
+}
+
+/** Fails an open purchase: every non-rejected commitment refunded (SPEC §4 FailPurchase). */
+export function failOpen (s: GroupState, actId: ActId, p: Purchase): void {
+  for (const c of p.commitments.values()) {
+    if (c.status === 'rejected') continue
+    credit(s, actId, c.member, c.amountCents, 'refund-failed', p.id)
+  }
+  closePhase(s, p, 'failed')
+}
+
+export function closePhase (s: GroupState, p: Purchase, phase: 'closed' | 'failed'): void {
+  let open = 0
+  for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
+  p.phase = phase
+  s.openPurchaseNames.delete(p.name.toLowerCase())
+  // Closed: the approved amounts left the group (paid); failed: they went back to credits,
+  // already counted there by credit(). Either way they are no longer owed as commitments.
+  if (phase === 'closed') s.owedCents -= open
+}
