@@ -1,12 +1,18 @@
 /**
  * Merge and fold (SPEC §5): walks the graph's total order, skips blocks whose writer is not an
- * admin at that point of the order (or whose writer's feed does not yet link to the act that
- * elected them), folds every act, and computes the final prefix. Pure: same graph, same result.
+ * admin at that point of the order (or whose feed does not link the act that elected them, or
+ * that lie past a removed writer's frozen length), folds every act, and computes the final
+ * prefix. Pure: same graph, same result. docs/ordering.md states the rules and the argument.
  *
- * Finality (see docs/ordering.md): walking the order from the start, a block that carries acts
- * and is not skipped is final when the blocks before it are final and the latest known block of
- * every admin at that point of the order causally includes it. Acknowledgements (blocks with no
- * acts) and skipped blocks change no state and need no acknowledgement.
+ * Freezes: when the acts of a block r make writer X lose their last role, X's feed is frozen at
+ * F = the largest length of X that any non-skipped block of another feed up to and including r
+ * had seen. Blocks of X with index ≥ F that sort before r are skipped (`FROZEN`) wherever they
+ * arrive from; the walk restarts once per freeze (freezes are rare: one per removal).
+ *
+ * Finality: position p ends a final prefix when, for every block at or before p, (a) every
+ * admin at that block's position has a latest block that includes it, except a removed writer
+ * whose removal block lies at or before p, and (b) a FROZEN block's removal block lies at or
+ * before p. Only blocks carrying acts and not skipped need acknowledgements.
  */
 import { applyAct, type Outcome } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
@@ -21,22 +27,42 @@ export interface GroupRef {
 }
 
 /** Why a block's acts were not folded. */
-export type SkipReason = 'NOT_A_WRITER' | 'NO_ELECTION_LINK' | 'NOT_GENESIS'
+export type SkipReason = 'NOT_A_WRITER' | 'NO_ELECTION_LINK' | 'NOT_GENESIS' | 'FROZEN'
 
-/** One act in the merged order, with what happened to it. */
+/** One act in the merged order (acts of skipped blocks are not in it: see {@link IgnoredBlock}). */
 export interface LogEntry {
-  /** Position in the merged log, from 0. */
+  /** Position in the merged log, from 0. Stable once final. */
   seq: number
   actId: ActId
   feed: MemberId
   index: number
   L: number
-  /** 'applied', 'duplicate', a rejection code, a decode refusal code, or a skip reason. */
-  status: Outcome | SkipReason | string
+  /** 'applied', 'duplicate', a rejection code, or a decode refusal code (BAD_SIGNATURE, ...). */
+  status: Outcome | string
   /** True once the act's block is in the final prefix (confirmed). */
   final: boolean
   /** The act, when it decoded. */
   act?: SignedAct
+}
+
+/** A block carrying acts that the merge skipped, with the reason (SPEC §5 writers rule). */
+export interface IgnoredBlock {
+  feed: MemberId
+  index: number
+  L: number
+  reason: SkipReason
+  /** Ids of the acts it carried (none of them folded). */
+  actIds: ActId[]
+}
+
+/** A writer's feed frozen by their removal (SPEC §5 dead or departed writers). */
+export interface Freeze {
+  /** The removed writer. */
+  feed: MemberId
+  /** Blocks of `feed` with index ≥ length that sort before the removal are skipped. */
+  length: number
+  /** The block whose acts removed the writer. */
+  by: { feed: MemberId, index: number }
 }
 
 /** Result of a replay. */
@@ -51,6 +77,15 @@ export interface Replay {
   /** Usable blocks in the order, and how many of them are in the final prefix. */
   blocks: number
   finalBlocks: number
+  /** Skipped blocks that carried acts, in order. */
+  ignored: IgnoredBlock[]
+  /** Freezes in force, in order of their removal block. */
+  freezes: Freeze[]
+}
+
+interface FreezeAt extends Freeze {
+  /** Position of the removal block in the order. */
+  pos: number
 }
 
 function skipReason (s: GroupState, n: GraphNode, g: GroupRef): SkipReason | null {
@@ -61,37 +96,105 @@ function skipReason (s: GroupState, n: GraphNode, g: GroupRef): SkipReason | nul
   return null
 }
 
-function acknowledgedByAll (graph: Graph, s: GroupState, n: GraphNode): boolean {
-  for (const w of s.admins) {
-    if (!includes(graph.latest(w), n.feed, n.index)) return false
-  }
-  return true
+/** The freeze of `feed` that skips block (feed, index) at position pos, if any. */
+function frozenBy (list: FreezeAt[] | undefined, index: number, pos: number): FreezeAt | undefined {
+  if (list === undefined) return undefined
+  for (const f of list) if (pos < f.pos && index >= f.length) return f
+  return undefined
 }
 
-/** Merges and folds the whole graph for group `g`. */
-export function replay (graph: Graph, g: GroupRef): Replay {
+/** The earliest removal of `w` at or after pos (it waives w's acknowledgement), if any. */
+function removalAfter (list: FreezeAt[] | undefined, pos: number): FreezeAt | undefined {
+  if (list === undefined) return undefined
+  for (const f of list) if (f.pos >= pos) return f
+  return undefined
+}
+
+type Walk =
+  | { done: false, freeze: FreezeAt }
+  | { done: true, replay: Replay }
+
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): Walk {
   const state = createState()
-  let confirmed: GroupState | null = null
-  const log: LogEntry[] = []
-  let finalCount = 0
-  let finalBlocks = 0
   const order = graph.order()
-  for (const n of order) {
-    const skip = skipReason(state, n, g)
-    if (confirmed === null && n.acts.length > 0 && skip === null && !acknowledgedByAll(graph, state, n)) {
-      confirmed = cloneState(state)
+  const log: LogEntry[] = []
+  const ignored: IgnoredBlock[] = []
+  /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
+  const seen = new Map<MemberId, number>()
+  let need = -1 // the final prefix cannot end before this position
+  let lastFinal = -1
+  let snapshot: GroupState | null = null
+  let finalEntries = 0
+  for (let pos = 0; pos < order.length; pos++) {
+    const n = order[pos]
+    const list = freezes.get(n.feed)
+    const fz = frozenBy(list, n.index, pos)
+    const skip = fz !== undefined ? 'FROZEN' : skipReason(state, n, g)
+    let before: MemberId[] | null = null
+    if (need !== Infinity) {
+      if (fz !== undefined) need = Math.max(need, fz.pos)
+      else if (skip === null && n.acts.length > 0) {
+        for (const w of state.admins) {
+          if (includes(graph.latest(w), n.feed, n.index)) continue
+          need = Math.max(need, removalAfter(freezes.get(w), pos)?.pos ?? Infinity)
+        }
+      }
+      if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = cloneState(state)
     }
-    const final = confirmed === null
-    if (final) finalBlocks++
-    for (const e of n.acts) {
-      let status: string
-      if (skip !== null) status = skip
-      else if (!e.ok) status = e.code
-      else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
-      else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
-      log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final, act: e.ok ? e.act : undefined })
-      if (final) finalCount++
+    if (skip !== null) {
+      if (n.acts.length > 0) ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })
+    } else {
+      if (n.acts.length > 0) before = [...state.admins]
+      for (const e of n.acts) {
+        let status: string
+        if (!e.ok) status = e.code
+        else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
+        else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
+        log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, act: e.ok ? e.act : undefined })
+      }
+      for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
+    }
+    if (before !== null) {
+      for (const x of before) {
+        if (state.admins.has(x) || freezes.get(x)?.some((f) => f.pos === pos) === true) continue
+        const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+        return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
+      }
+    }
+    if (need <= pos) {
+      lastFinal = pos
+      snapshot = null
+      finalEntries = log.length
     }
   }
-  return { state, confirmed: confirmed ?? state, log, finalCount, blocks: order.length, finalBlocks }
+  for (let i = 0; i < finalEntries; i++) log[i].final = true
+  const all: Freeze[] = []
+  for (const list of freezes.values()) for (const f of list) all.push(f)
+  all.sort((a, b) => (a as FreezeAt).pos - (b as FreezeAt).pos)
+  return {
+    done: true,
+    replay: {
+      state,
+      confirmed: lastFinal === order.length - 1 ? state : snapshot ?? createState(),
+      log,
+      finalCount: finalEntries,
+      blocks: order.length,
+      finalBlocks: lastFinal + 1,
+      ignored,
+      freezes: all.map((f) => ({ feed: f.feed, length: f.length, by: f.by }))
+    }
+  }
+}
+
+/** Merges and folds the whole graph for group `g` (SPEC §5), applying every freeze it finds. */
+export function replay (graph: Graph, g: GroupRef): Replay {
+  const freezes = new Map<MemberId, FreezeAt[]>()
+  for (;;) {
+    const w = walk(graph, g, freezes)
+    if (w.done) return w.replay
+    const list = freezes.get(w.freeze.feed) ?? []
+    list.push(w.freeze)
+    list.sort((a, b) => a.pos - b.pos)
+    freezes.set(w.freeze.feed, list)
+  }
 }
