@@ -6,7 +6,7 @@ import path from 'node:path'
 
 const dir = path.join(import.meta.dirname, '..', 'dist', 'test')
 const only = process.argv.slice(2)
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort().map((f) => path.relative(process.cwd(), path.join(dir, f)))
+const files = fs.readdirSync(dir, { recursive: true }).filter((f) => f.endsWith('.test.js')).filter((f) => only.length === 0 || only.some((o) => f.includes(o))).sort().map((f) => path.relative(process.cwd(), path.join(dir, f)))
 const brittle = path.join(import.meta.dirname, '..', 'node_modules', 'brittle', 'brittle-node.js')
 let passed = 0
 let failed = 0

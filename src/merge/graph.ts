@@ -173,3 +173,20 @@ export class Graph {
 export function includes (node: GraphNode | undefined, feed: FeedKey, index: number): boolean {
   return node !== undefined && (node.clock.get(feed) ?? 0) > index
 }
+
+/**
+ * SPEC §5 acknowledgement rule: true when `graph` holds a block of another feed that carries acts
+ * and is not in the causal past of `me`'s latest block. Acknowledgements (no acts) never make it
+ * true, so acks are never acknowledged.
+ */
+export function needsAck (graph: Graph, me: FeedKey): boolean {
+  const mine = graph.latest(me)
+  for (const f of graph.feedKeys()) {
+    if (f === me) continue
+    for (let i = graph.usableLength(f) - 1; i >= 0; i--) {
+      if (includes(mine, f, i)) break
+      if (graph.node(f, i)!.acts.length > 0) return true
+    }
+  }
+  return false
+}

@@ -18,7 +18,7 @@ import { checkAct } from '../fold/fold.js'
 import { hex, type GroupId, type MemberId } from '../ids.js'
 import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
 import { decodeEntries } from '../merge/entries.js'
-import { Graph, includes } from '../merge/graph.js'
+import { Graph, needsAck } from '../merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../merge/replay.js'
 import { loadGroup, loadIdentity, paths, saveGroup } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
@@ -282,15 +282,7 @@ export class GasNode extends EventEmitter {
     const v = this.view
     if (v === null || !v.state.admins.has(this.id)) return false
     if (this.forks.some((f) => f.feed === this.id)) return false
-    const mine = this.graph.latest(this.id)
-    for (const f of this.graph.feedKeys()) {
-      if (f === this.id) continue
-      for (let i = this.graph.usableLength(f) - 1; i >= 0; i--) {
-        if (includes(mine, f, i)) break
-        if (this.graph.node(f, i)!.acts.length > 0) return true
-      }
-    }
-    return false
+    return needsAck(this.graph, this.id)
   }
 
   /** Waits until every queued refresh and append has finished. */
