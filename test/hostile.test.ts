@@ -1,0 +1,226 @@
+// Issue 3 / SPEC §5 hazards, at the merge level: hostile or broken input is refused or skipped,
+// never crashes the merge, and never changes the final prefix. Each test builds feeds block by
+// block with explicit links, so the scenario is exact.
+import test from 'brittle'
+import { createAct } from '../src/acts/act.js'
+import type { ActBody, SignedAct } from '../src/acts/types.js'
+import { stateHash } from '../src/fold/hash.js'
+import type { GroupId, MemberId } from '../src/ids.js'
+import { decodeBlock, encodeBlock, MAX_BLOCK_BYTES, type Link } from '../src/merge/block.js'
+import { decodeEntries } from '../src/merge/entries.js'
+import { Graph } from '../src/merge/graph.js'
+import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
+import { HypergasError } from '../src/errors.js'
+import { person } from './helpers/fixtures.js'
+
+type Person = ReturnType<typeof person>
+const A = person('h-anna')
+const B = person('h-bruno')
+const X = person('h-xenia')
+const M = person('h-marta')
+const N = person('h-nino')
+
+/** Feeds written by hand: each block's links are given explicitly as {writer: length}. */
+class Feeds {
+  readonly blocks = new Map<MemberId, Buffer[]>()
+  readonly g: GroupRef
+  private t = 0
+
+  constructor () {
+    const genesis = createAct({ type: 'CreateGroup', name: 'H', founderName: 'Anna' }, { keyPair: A, timeMs: 0 })
+    this.g = { groupId: genesis.id as GroupId, founder: A.id }
+    // A: genesis, members, B and X cassieri (3 admins: quorum 2).
+    this.write(A, {}, [genesis,
+      this.act(A, { type: 'VoteRegisterMember', name: 'Bruno', member: B.id }),
+      this.act(A, { type: 'VoteRegisterMember', name: 'Xenia', member: X.id }),
+      this.act(A, { type: 'VoteRegisterMember', name: 'Marta', member: M.id }),
+      this.act(A, { type: 'VoteElectCassiere', member: B.id }),
+      this.act(A, { type: 'VoteElectCassiere', member: X.id })])
+  }
+
+  act (by: Person, body: ActBody, group: GroupId = this.g.groupId): SignedAct {
+    return createAct(body, { group, keyPair: by, timeMs: ++this.t })
+  }
+
+  /** Appends a block to `by`'s feed; returns its index. */
+  write (by: Person, links: Record<string, number>, acts: Array<SignedAct | Buffer> = []): number {
+    const l: Link[] = Object.entries(links).map(([feed, length]) => ({ feed: feed as MemberId, length }))
+    const list = this.blocks.get(by.id) ?? []
+    list.push(encodeBlock({ links: l, acts: acts.map((a) => (Buffer.isBuffer(a) ? a : a.bytes)) }))
+    this.blocks.set(by.id, list)
+    return list.length - 1
+  }
+
+  len (p: Person): number {
+    return this.blocks.get(p.id)?.length ?? 0
+  }
+
+  /** A graph holding the first `hold[feed]` blocks of each feed (all of them by default). */
+  graph (hold: Record<string, number> = {}): Graph {
+    const graph = new Graph()
+    for (const [feed, list] of [...this.blocks].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const n = hold[feed] ?? list.length
+      for (let i = 0; i < n; i++) {
+        const block = decodeBlock(list[i], feed)
+        graph.add(feed, i, block, decodeEntries(block.acts, this.g.groupId))
+      }
+    }
+    return graph
+  }
+
+  replay (hold: Record<string, number> = {}): Replay {
+    return replay(this.graph(hold), this.g)
+  }
+}
+
+/** B and X join and everyone acknowledges everyone: all final. */
+function started (): Feeds {
+  const f = new Feeds()
+  f.write(B, { [A.id]: 1 })
+  f.write(X, { [A.id]: 1, [B.id]: 1 })
+  f.write(A, { [B.id]: 1, [X.id]: 1 })
+  f.write(B, { [A.id]: 2, [X.id]: 1 })
+  f.write(X, { [A.id]: 2, [B.id]: 2 })
+  return f
+}
+
+const finalLog = (v: Replay): string[] => v.log.slice(0, v.finalCount).map((e) => `${e.actId} ${e.status}`)
+
+function isPrefix (t: { ok: (v: boolean, m: string) => void }, a: string[], b: string[], msg: string): void {
+  t.ok(a.length <= b.length && a.every((x, i) => b[i] === x), msg)
+}
+
+test('set-up: three admins, everything final', (t) => {
+  const v = started().replay()
+  t.is(v.state.admins.size, 3)
+  t.is(v.finalCount, v.log.length, 'all final')
+  t.is(v.finalCount, 6)
+})
+
+test('forged signature: refused with BAD_SIGNATURE, nothing changes', (t) => {
+  const f = started()
+  const good = f.act(A, { type: 'Deposit', member: M.id, cents: 500 })
+  const forged = Buffer.from(good.bytes)
+  forged[forged.length - 1] ^= 1
+  const clean = started()
+  clean.write(A, { [B.id]: 2, [X.id]: 2 }, [])
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [forged])
+  const v = f.replay()
+  t.is(v.log[v.log.length - 1].status, 'BAD_SIGNATURE')
+  t.is(stateHash(v.state), stateHash(clean.replay().state), 'state as if the block were empty')
+})
+
+test('act copied from another group: WRONG_GROUP, nothing changes', (t) => {
+  const f = started()
+  const other = createAct({ type: 'CreateGroup', name: 'Other', founderName: 'Anna' }, { keyPair: A, timeMs: 1 })
+  const foreign = f.act(A, { type: 'Deposit', member: M.id, cents: 700 }, other.id as GroupId)
+  const before = stateHash(f.replay().state)
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [foreign])
+  const v = f.replay()
+  t.is(v.log[v.log.length - 1].status, 'WRONG_GROUP')
+  t.is(v.state.members.get(M.id)!.creditCents, 0)
+  t.is(v.state.rejections.length, 0, 'a decode refusal is not a fold rejection')
+  t.is(stateHash(v.state), before)
+})
+
+test('feed of a key that is not an admin: skipped as NOT_A_WRITER, nothing changes', (t) => {
+  const f = started()
+  const before = f.replay()
+  f.write(M, { [A.id]: 2, [B.id]: 2, [X.id]: 2 }, [f.act(M, { type: 'Deposit', member: M.id, cents: 900 })])
+  const v = f.replay()
+  t.is(v.ignored.length, 1)
+  t.is(v.ignored[0].reason, 'NOT_A_WRITER')
+  t.is(stateHash(v.state), stateHash(before.state))
+  t.is(v.finalCount, before.finalCount)
+})
+
+test('member-signed act relayed by two admins applies once', (t) => {
+  const f = started()
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1000 }), f.act(A, { type: 'OpenPurchase', name: 'Pane' })])
+  const open = f.replay()
+  const purchase = [...open.state.purchases.keys()][0]
+  const commit = f.act(M, { type: 'Commit', member: M.id, cents: 300, purchase })
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [commit])
+  f.write(B, { [A.id]: 3, [X.id]: 2 }, [commit])
+  const v = f.replay()
+  const statuses = v.log.filter((e) => e.actId === commit.id).map((e) => e.status)
+  t.alike(statuses.sort(), ['applied', 'duplicate'])
+  t.is(v.state.members.get(M.id)!.creditCents, 700, 'charged once')
+})
+
+test('links to blocks that never arrive: the block waits, nothing else is affected', (t) => {
+  const f = started()
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 100 })])
+  const before = f.replay()
+  f.write(B, { [A.id]: 99, [X.id]: 2 }, [f.act(B, { type: 'Deposit', member: M.id, cents: 5 })])
+  const g = f.graph()
+  t.is(g.usableLength(B.id), 2, 'the block is never used')
+  const v = replay(g, f.g)
+  t.is(stateHash(v.state), stateHash(before.state))
+  t.alike(finalLog(v), finalLog(before))
+})
+
+test('equal L from different writers: ordered by writer key', (t) => {
+  const f = started()
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1 })])
+  f.write(B, { [A.id]: 2, [X.id]: 2 }, [f.act(B, { type: 'Deposit', member: M.id, cents: 2 })])
+  const g = f.graph()
+  const [a, b] = [g.latest(A.id)!, g.latest(B.id)!]
+  t.is(a.L, b.L, 'same L')
+  const order = g.order()
+  const pos = (n: typeof a): number => order.indexOf(n)
+  t.is(pos(a) < pos(b), A.id < B.id, 'the smaller writer key sorts first')
+})
+
+test('a dead admin is removed by majority; finality resumes; backdated blocks change nothing', (t) => {
+  const f = started() // X's last block is index 1
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1000 })])
+  f.write(B, { [A.id]: 3, [X.id]: 2 }, [f.act(B, { type: 'Deposit', member: M.id, cents: 200 })])
+  const stalled = f.replay()
+  t.ok(stalled.finalCount < stalled.log.length, 'finality waits for X')
+  f.write(A, { [B.id]: 3, [X.id]: 2 }, [f.act(A, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(B, { [A.id]: 4, [X.id]: 2 }, [f.act(B, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(A, { [B.id]: 4, [X.id]: 2 })
+  const v = f.replay()
+  t.not(v.state.admins.has(X.id), true, 'X removed')
+  t.alike(v.freezes.map((z) => [z.feed, z.length]), [[X.id, 2]], 'frozen at the length the removal saw')
+  t.is(v.finalCount, v.log.length, 'everything final again, without X')
+  // X comes back from its stale view and writes a deposit that would sort before the removal.
+  f.write(X, { [A.id]: 2, [B.id]: 2 }, [f.act(X, { type: 'Deposit', member: M.id, cents: 99_999 })])
+  const after = f.replay()
+  t.is(after.ignored[after.ignored.length - 1].reason, 'FROZEN')
+  t.alike(finalLog(after), finalLog(v), 'final log unchanged')
+  t.is(stateHash(after.confirmed), stateHash(v.confirmed), 'confirmed state unchanged')
+  t.is(after.finalCount, after.log.length)
+})
+
+test("removal concurrent with the removed writer's own act: a final act is never frozen", (t) => {
+  const f = started()
+  // A races ahead alone (its L grows), while X, stale, deposits (u); B acknowledges u.
+  for (let i = 0; i < 8; i++) f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 10 })])
+  const u = f.write(X, { [A.id]: 2, [B.id]: 2 }, [f.act(X, { type: 'Deposit', member: M.id, cents: 4242 })])
+  f.write(B, { [A.id]: 2, [X.id]: u + 1 })
+  // A votes to remove X without having seen u (r); then A acknowledges everything but B's vote.
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(A, { [B.id]: 3, [X.id]: u + 1 })
+  f.write(X, { [A.id]: f.len(A), [B.id]: 3 })
+  // B's vote (v) includes u and sorts before r; at first a node does not hold it.
+  f.write(B, { [A.id]: 2, [X.id]: u + 1 }, [f.act(B, { type: 'VoteRevokeCassiere', member: X.id })])
+  const without = f.replay({ [B.id]: 3 })
+  const deposit = without.log.find((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id)!
+  t.ok(deposit.final && deposit.status === 'applied', "X's deposit is final before B's vote arrives")
+  const withVote = f.replay()
+  t.not(withVote.state.admins.has(X.id), true, 'X removed once the vote arrives')
+  t.ok(withVote.freezes[0].length > u, 'the freeze keeps every block some voter had seen')
+  isPrefix(t, finalLog(without), withVote.log.map((e) => `${e.actId} ${e.status}`), 'the final log is still a prefix')
+})
+
+test('oversized and malformed blocks are refused with a code', (t) => {
+  const big = Buffer.alloc(MAX_BLOCK_BYTES + 1)
+  const code = (fn: () => unknown): string | null => {
+    try { fn(); return null } catch (err) { return err instanceof HypergasError ? err.code : 'THROWN' }
+  }
+  t.is(code(() => decodeBlock(big, A.id)), 'OVERSIZED')
+  t.is(code(() => decodeBlock(Buffer.from([1, 2, 3]), A.id)), 'BAD_ENCODING')
+  t.is(code(() => decodeBlock(Buffer.alloc(0), A.id)), 'BAD_ENCODING')
+})
