@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { HypergasError } from '../errors.js'
-import { hex, toActId, toMemberId } from '../ids.js'
+import { hex, toActId, toMemberId, type MemberId } from '../ids.js'
 import { generateKeyPair, keyPairFromSeed, type KeyPair } from '../crypto.js'
 import type { GroupRef } from '../merge/replay.js'
 import { randomBytes } from 'node:crypto'
@@ -18,12 +18,13 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, corestore: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, corestore: string } {
   return {
     identity: path.join(dir, 'identity.json'),
     group: path.join(dir, 'group.json'),
     token: path.join(dir, 'token'),
     running: path.join(dir, 'node.json'),
+    forks: path.join(dir, 'forks.json'),
     corestore: path.join(dir, 'corestore')
   }
 }
@@ -108,4 +109,30 @@ export function loadRunning (dir: string): RunningInfo | null {
 /** Removes the running-node record. */
 export function clearRunning (dir: string): void {
   fs.rmSync(paths(dir).running, { force: true })
+}
+
+/**
+ * Evidence of a fork (SPEC §5): two different signed trees of one writer's feed at one length.
+ * Signatures are hex; `local` is what this node held, `remote` what a peer proved.
+ */
+export interface ForkReport {
+  feed: MemberId
+  /** Length at which the two signed trees differ. */
+  length: number
+  /** Blocks of the feed this node holds and keeps using (it reads no further). */
+  held: number
+  local: { length: number, signature: string | null }
+  remote: { length: number, signature: string | null }
+  /** ISO time the node detected it (display only). */
+  detectedAt: string
+}
+
+/** Fork reports kept in the data directory (they survive restarts). */
+export function loadForks (dir: string): ForkReport[] {
+  return (readJson(paths(dir).forks) as ForkReport[] | null) ?? []
+}
+
+/** Saves the fork reports. */
+export function saveForks (dir: string, forks: ForkReport[]): void {
+  writePrivate(paths(dir).forks, JSON.stringify(forks, null, 2) + '\n')
 }

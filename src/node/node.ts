@@ -4,7 +4,8 @@
  * replication. Re-runs merge and fold as blocks arrive and emits 'update'. Interfaces (CLI, HTTP)
  * only talk to this class.
  *
- * Events: 'update' (a new replay is available), 'fork' ({feed, index, message}), 'peers'.
+ * Events: 'update' (a new replay is available), 'fork' (a {@link ForkReport}), 'invalid-block'
+ * ({feed, index, code}), 'peers'.
  */
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
@@ -20,7 +21,7 @@ import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
 import { decodeEntries } from '../merge/entries.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../merge/replay.js'
-import { loadGroup, loadIdentity, paths, saveGroup } from './datadir.js'
+import { loadForks, loadGroup, loadIdentity, paths, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 
 /** Options of {@link GasNode.open}. */
@@ -46,8 +47,11 @@ export class GasNode extends EventEmitter {
   /** The latest replay; null before the group is known. */
   view: Replay | null = null
   replicator: Replicator | null = null
-  /** Forks detected (SPEC §5): the writers listed are frozen. */
-  readonly forks: Array<{ feed: MemberId, index: number, message: string }> = []
+  /**
+   * Forks detected (SPEC §5), with evidence; kept in the data directory. No further block of a
+   * forked feed is read: the node keeps the blocks it holds (see docs/ordering.md).
+   */
+  readonly forks: ForkReport[]
 
   private readonly cores = new Map<MemberId, Hypercore>()
   private readonly own: Hypercore
@@ -67,6 +71,7 @@ export class GasNode extends EventEmitter {
     this.store = store
     this.now = opts.now ?? Date.now
     this.ackDelayMs = opts.ackDelayMs ?? 30
+    this.forks = loadForks(opts.dir)
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
     this.cores.set(this.id, this.own)
   }
@@ -183,15 +188,30 @@ export class GasNode extends EventEmitter {
   private watch (feed: MemberId, core: Hypercore): void {
     core.on('append', () => this.scheduleRefresh())
     core.on('download', () => this.scheduleRefresh())
-    core.on('truncate', () => this.reportFork(feed, core.length, 'feed truncated by its writer'))
-    core.on('verification-error', (err: Error) => this.reportFork(feed, core.length, err.message))
+    // Hypercore proves a fork (two signed trees at one length) and then closes the core.
+    core.on('conflict', (length: number, _fork: number, proof: { upgrade?: { length: number, signature?: Buffer } }) => {
+      const sig = (core as unknown as { state?: { signature?: Buffer | null } }).state?.signature ?? null
+      this.reportFork({
+        feed,
+        length,
+        held: this.graph.receivedLength(feed),
+        local: { length: core.length, signature: sig === null ? null : sig.toString('hex') },
+        remote: { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null },
+        detectedAt: new Date(this.now()).toISOString()
+      })
+    })
+    core.on('truncate', (length: number) => this.reportFork({
+      feed, length, held: Math.min(length, this.graph.receivedLength(feed)), local: { length, signature: null }, remote: { length, signature: null }, detectedAt: new Date(this.now()).toISOString()
+    }))
+    core.on('verification-error', (err: Error) => this.emit('invalid-block', { feed, index: core.length, code: 'BAD_PROOF', message: err.message }))
   }
 
-  private reportFork (feed: MemberId, index: number, message: string): void {
-    if (this.forks.some((f) => f.feed === feed)) return
-    const f = { feed, index, message }
+  private reportFork (f: ForkReport): void {
+    if (this.forks.some((x) => x.feed === f.feed)) return
     this.forks.push(f)
+    saveForks(this.dir, this.forks)
     this.emit('fork', f)
+    this.scheduleRefresh()
   }
 
   private scheduleRefresh (): void {
@@ -241,13 +261,17 @@ export class GasNode extends EventEmitter {
   }
 
   private async readFeed (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
+    if (core.closing || core.closed) return 0 // a core closes itself after proving a fork
     await core.ready()
     let read = 0
     const frozen = this.forks.find((f) => f.feed === feed)
-    const limit = frozen === undefined ? core.contiguousLength : Math.min(core.contiguousLength, frozen.index)
+    const limit = frozen === undefined ? core.contiguousLength : Math.min(core.contiguousLength, frozen.held)
     for (let i = this.graph.receivedLength(feed); i < limit; i++) {
       if (this.graph.brokenAt(feed) !== null) break
-      const bytes = await core.get(i, { wait: false })
+      const bytes = await core.get(i, { wait: false }).catch((err: Error & { code?: string }) => {
+        if (err.code === 'SESSION_CLOSED') return null
+        throw err
+      })
       if (bytes === null) break
       try {
         const block = decodeBlock(bytes, feed)

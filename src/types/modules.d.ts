@@ -19,6 +19,9 @@ declare module 'hypercore' {
     readonly length: number
     readonly contiguousLength: number
     readonly writable: boolean
+    /** True once close() started (hypercore also closes a core itself after proving a fork). */
+    readonly closing: boolean
+    readonly closed: boolean
     readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, stats?: unknown }>
     ready (): Promise<void>
     append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
@@ -37,7 +40,8 @@ declare module 'corestore' {
     constructor (storage: string, opts?: Record<string, unknown>)
     ready (): Promise<void>
     get (opts: { keyPair?: { publicKey: Buffer, secretKey: Buffer }, manifest?: Manifest, key?: Buffer, name?: string }): Hypercore
-    replicate (stream: unknown): unknown
+    /** A replication stream (pass true/false for the initiator side), or attach to a stream. */
+    replicate (stream: unknown): NodeJS.ReadWriteStream
     close (): Promise<void>
   }
 }

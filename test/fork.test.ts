@@ -1,0 +1,99 @@
+// Issue 3, hostile peers with real Corestores replicating over streams: a writer's feed forked
+// (two different signed blocks at one index) is reported with evidence and frozen; malformed and
+// oversized blocks are refused with a code. No node crashes and no state changes.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import Corestore from 'corestore'
+import { sodiumSecretKey } from '../src/crypto.js'
+import { stateHash } from '../src/fold/hash.js'
+import { encodeBlock } from '../src/merge/block.js'
+import { GasNode } from '../src/node/node.js'
+import { MAX_BLOCK_BYTES } from '../src/merge/block.js'
+
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-fork-'))
+
+async function until (what: string, ok: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+/** Replicates two stores over an in-process stream pair; returns a function that cuts it. */
+function link (a: Corestore, b: Corestore): () => void {
+  const s1 = a.replicate(true)
+  const s2 = b.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  return () => { (s1 as unknown as { destroy: () => void }).destroy() }
+}
+
+/** A founder node with one deposit, and a follower node that has replicated it. */
+async function pair (): Promise<{ founder: GasNode, follower: GasNode, dirs: string[] }> {
+  const dirs = [tmp(), tmp()]
+  const founder = await GasNode.open({ dir: dirs[0], createIdentity: true })
+  const g = await founder.createGroup('Fork test', 'Anna')
+  await founder.submit({ type: 'Deposit', member: founder.id, cents: 1234 })
+  const follower = await GasNode.open({ dir: dirs[1], createIdentity: true })
+  await follower.joinGroup(g)
+  const cut = link(founder.store, follower.store)
+  await until('the follower to replicate', () => follower.view?.state.members.get(founder.id)?.creditCents === 1234)
+  cut()
+  return { founder, follower, dirs }
+}
+
+test('a forked writer feed is reported with evidence and frozen; nothing changes', async (t) => {
+  const { founder, follower, dirs } = await pair()
+  const before = stateHash(follower.view!.state)
+  // A second device with the founder's key writes a different block 1 (and 2): a fork.
+  const other = new Corestore(path.join(tmp(), 'corestore'))
+  const clone = other.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
+  await clone.ready()
+  const original = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
+  await clone.append((await original.get(0))!)
+  await clone.append([encodeBlock({ links: [], acts: [] }), encodeBlock({ links: [], acts: [] })])
+  const reports: unknown[] = []
+  follower.on('fork', (f) => reports.push(f))
+  const cut = link(other, follower.store)
+  await until('the fork to be detected', () => follower.forks.length > 0)
+  cut()
+  await follower.settled()
+  const f = follower.forks[0]
+  t.is(f.feed, founder.id)
+  t.is(f.length, 2, 'the length at which two signed trees differ')
+  t.ok(typeof f.local.signature === 'string' && typeof f.remote.signature === 'string' && f.local.signature !== f.remote.signature, 'both signatures kept as evidence')
+  t.is(reports.length, 1, 'reported once')
+  t.is(stateHash(follower.view!.state), before, 'state unchanged')
+  t.is(follower.graph.usableLength(founder.id), 2, 'the held blocks are kept, no block of the other branch is used')
+  await follower.close()
+  const again = await GasNode.open({ dir: dirs[1] })
+  t.is(again.forks.length, 1, 'the report survives a restart')
+  t.is(stateHash(again.view!.state), before)
+  await again.close()
+  await founder.close()
+  await other.close()
+})
+
+for (const [name, bytes, code] of [
+  ['malformed', Buffer.from([1, 5, 1, 2]), 'BAD_ENCODING'],
+  ['oversized', Buffer.alloc(MAX_BLOCK_BYTES + 1, 1), 'OVERSIZED']
+] as const) {
+  test(`a ${name} block is refused with ${code}; the node keeps running`, async (t) => {
+    const { founder, follower } = await pair()
+    const before = stateHash(follower.view!.state)
+    const invalid: Array<{ code: string }> = []
+    follower.on('invalid-block', (e) => invalid.push(e))
+    const core = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
+    await core.append(bytes)
+    const cut = link(founder.store, follower.store)
+    await until('the block to be read', () => invalid.length > 0)
+    cut()
+    t.is(invalid[0].code, code)
+    t.is(follower.graph.brokenAt(founder.id), 2)
+    t.is(stateHash(follower.view!.state), before, 'state unchanged')
+    await follower.close()
+    await founder.close()
+  })
+}
