@@ -28,6 +28,7 @@ export function status (s: Row): string {
     `state     ${String(g.stateHash)}`,
     `confirmed ${String(g.confirmedStateHash)}`,
     `quorum    ${String(g.quorum)} of ${(g.admins as Row[]).filter((a) => a.current === true).length} admins`,
+    finality(g.finality as Row),
     '',
     table([['admin', 'roles', 'cash', 'confirmed cash'], ...(g.admins as Row[]).map((a) => [
       String(a.name), (a.roles as string[]).join('+') || '(former)', eur(a.cashCents) + ((a.cashCents as number) < 0 ? ' (owed by group)' : ''), eur(a.confirmedCashCents)
@@ -38,6 +39,16 @@ export function status (s: Row): string {
   ]
   if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
   return lines.join('\n')
+}
+
+function finality (f: Row): string {
+  const waiting = f.waitingFor as Row[]
+  const frozen = f.frozen as Row[]
+  const who = (r: Row): string => String(r.name ?? String(r.id ?? r.feed).slice(0, 8))
+  return `finality  ${String(f.finalBlocks)}/${String(f.blocks)} blocks confirmed` +
+    (waiting.length > 0 ? ` · waiting for ${waiting.map(who).join(', ')} to acknowledge (an admin gone for good is removed by vote)` : '') +
+    frozen.map((z) => `\nfrozen    ${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
+    ((f.ignoredBlocks as number) > 0 ? `\nignored   ${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '')
 }
 
 /** `members`. */
@@ -79,5 +90,6 @@ export function purchase (p: Row): string {
 /** `log`. */
 export function log (l: Row): string {
   const rows = (l.entries as Row[]).map((e) => [String(e.seq), mark(e.final), String(e.type ?? '?'), String(e.authorName ?? String(e.author ?? '').slice(0, 8)), String(e.status), String(e.actId).slice(0, 8)])
-  return table([['#', 'state', 'act', 'by', 'result', 'id'], ...rows]) + `\n(${String(l.total)} acts, ${String(l.finalCount)} confirmed)`
+  const ignored = (l.ignored as Row[]).map((b) => `ignored block ${String(b.index)} of ${String(b.feed).slice(0, 8)}: ${String(b.reason)} (${(b.actIds as string[]).length} acts)`)
+  return [table([['#', 'state', 'act', 'by', 'result', 'id'], ...rows]), `(${String(l.total)} acts, ${String(l.finalCount)} confirmed)`, ...ignored].join('\n')
 }

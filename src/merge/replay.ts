@@ -81,6 +81,11 @@ export interface Replay {
   ignored: IgnoredBlock[]
   /** Freezes in force, in order of their removal block. */
   freezes: Freeze[]
+  /**
+   * Admins (sorted) whose acknowledgement the first block that cannot be confirmed waits for;
+   * empty when everything is final. A departed admin listed here is removed by vote (SPEC §5).
+   */
+  waitingFor: MemberId[]
 }
 
 interface FreezeAt extends Freeze {
@@ -125,6 +130,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
   let lastFinal = -1
   let snapshot: GroupState | null = null
   let finalEntries = 0
+  /** Admins whose acknowledgement the first unconfirmable block waits for. */
+  const waitingFor: MemberId[] = []
   for (let pos = 0; pos < order.length; pos++) {
     const n = order[pos]
     const list = freezes.get(n.feed)
@@ -136,7 +143,9 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
       else if (skip === null && n.acts.length > 0) {
         for (const w of state.admins) {
           if (includes(graph.latest(w), n.feed, n.index)) continue
-          need = Math.max(need, removalAfter(freezes.get(w), pos)?.pos ?? Infinity)
+          const waiver = removalAfter(freezes.get(w), pos)
+          if (waiver === undefined) waitingFor.push(w)
+          need = Math.max(need, waiver?.pos ?? Infinity)
         }
       }
       if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = cloneState(state)
@@ -181,7 +190,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
       blocks: order.length,
       finalBlocks: lastFinal + 1,
       ignored,
-      freezes: all.map((f) => ({ feed: f.feed, length: f.length, by: f.by }))
+      freezes: all.map((f) => ({ feed: f.feed, length: f.length, by: f.by })),
+      waitingFor: waitingFor.sort()
     }
   }
 }

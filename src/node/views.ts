@@ -165,7 +165,23 @@ export function logView (v: Replay, offset = 0, limit = 100): Record<string, unk
     final: e.final,
     body: e.act?.body ?? null
   }))
-  return { total: v.log.length, finalCount: v.finalCount, offset, entries }
+  const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
+  return { total: v.log.length, finalCount: v.finalCount, offset, entries, ignored }
+}
+
+/**
+ * What confirmation waits for (SPEC §5): blocks confirmed, the admins whose acknowledgement is
+ * missing, writers frozen by their removal, and how many blocks the merge ignored.
+ */
+export function finalityView (v: Replay): Record<string, unknown> {
+  const name = (id: MemberId): string | null => v.state.members.get(id)?.name ?? null
+  return {
+    blocks: v.blocks,
+    finalBlocks: v.finalBlocks,
+    waitingFor: v.waitingFor.map((id) => ({ id, name: name(id) })),
+    frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by })),
+    ignoredBlocks: v.ignored.length
+  }
 }
 
 /** Counts of the log: acts, applied, rejected, final. */
@@ -199,6 +215,7 @@ export function groupView (v: Replay): Record<string, unknown> {
     members: s.members.size,
     acts: actCounts(v),
     stateHash: stateHash(s),
-    confirmedStateHash: stateHash(v.confirmed)
+    confirmedStateHash: stateHash(v.confirmed),
+    finality: finalityView(v)
   }
 }
