@@ -203,6 +203,11 @@ program.command('close').description('referente: close a purchase (you paid the 
 program.command('fail').description('referente: fail a purchase (every commitment refunded)').argument('<purchase>')
   .action(async (p: string) => await act({ type: 'FailPurchase', purchase: p }))
 
+program.command('offline').description('take the running node off the network (acts stay local until "online")')
+  .action(async () => print(await withApi((api) => api.setOnline(false)), () => 'offline: no peer connections until "hypergas online"'))
+program.command('online').description('put the running node back on the network')
+  .action(async () => print(await withApi((api) => api.setOnline(true)), () => 'online: replicating with the group again'))
+
 // ---- reads ----------------------------------------------------------------------------------
 
 program.command('status').description('group, admins and their cash, peers, sync and finality')

@@ -32,5 +32,6 @@ export class HttpApi implements NodeApi {
   async log (offset: number, limit: number): Promise<Record<string, unknown>> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
   async act (req: ActRequest): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts', req) }
   async signedAct (hexBytes: string): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
+  async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }
   async close (): Promise<void> {}
 }

@@ -66,6 +66,12 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     authorize(req)
     return await api.act(req.body)
   })
+  app.post<{ Body: { online: boolean } }>('/api/swarm', {
+    schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
+  }, async (req) => {
+    authorize(req)
+    return await api.setOnline(req.body.online)
+  })
   app.post<{ Body: { act: string } }>('/api/acts/signed', {
     bodyLimit: MAX_SIGNED_ACT_HEX + 1024,
     schema: { body: { type: 'object', required: ['act'], additionalProperties: false, properties: { act: { type: 'string', maxLength: MAX_SIGNED_ACT_HEX } } } }

@@ -26,6 +26,8 @@ export interface NodeApi {
   act (req: ActRequest): Promise<{ actId: ActId }>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<{ actId: ActId }>
+  /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
+  setOnline (online: boolean): Promise<{ online: boolean }>
   close (): Promise<void>
 }
 
@@ -45,6 +47,7 @@ export class LocalApi implements NodeApi {
       group: views.groupView(v),
       peers: n.replicator === null ? [] : [...n.replicator.peers.values()],
       feeds: n.feedsProgress(),
+      online: n.replicator?.online ?? false,
       forks: n.forks
     }
   }
@@ -82,6 +85,13 @@ export class LocalApi implements NodeApi {
     const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
     await this.node.submitActs([act])
     return { actId: act.id }
+  }
+
+  async setOnline (online: boolean): Promise<{ online: boolean }> {
+    const r = this.node.replicator
+    if (r === null) throw new HypergasError('NOT_RUNNING', 'the node is not replicating: run "hypergas start"')
+    await r.setOnline(online)
+    return { online: r.online }
   }
 
   async close (): Promise<void> {

@@ -46,7 +46,10 @@ export class Replicator extends EventEmitter {
   private swarm: Hyperswarm | null = null
   private dht: HyperDHT | null = null
   private timer: NodeJS.Timeout | null = null
+  private discovery: Discovery | null = null
   private closed = false
+  /** While false, no connection is kept or accepted and the topic is left. */
+  online = true
 
   constructor (private readonly store: Corestore, private readonly groupId: GroupId, private readonly opts: ReplicatorOptions) {
     super()
@@ -56,11 +59,12 @@ export class Replicator extends EventEmitter {
   async start (): Promise<void> {
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
       this.dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
-      this.swarm = new Hyperswarm({ dht: this.dht })
+      this.swarm = new Hyperswarm({ dht: this.dht, firewall: () => !this.online })
     } else {
-      this.swarm = new Hyperswarm()
+      this.swarm = new Hyperswarm({ firewall: () => !this.online })
     }
     this.swarm.on('connection', (conn: Connection) => {
+      if (!this.online) { conn.destroy(); return }
       const raw = conn.rawStream
       this.peers.set(conn, {
         publicKey: hex(conn.remotePublicKey),
@@ -72,14 +76,33 @@ export class Replicator extends EventEmitter {
       this.store.replicate(conn)
       this.emit('peers')
     })
-    const discovery = this.swarm.join(groupTopic(this.groupId), { server: true, client: true })
+    this.join()
+  }
+
+  private join (): void {
+    const discovery = this.swarm!.join(groupTopic(this.groupId), { server: true, client: true })
+    this.discovery = discovery
     // Two peers that announce at the same moment miss each other's announcement until the next
     // lookup: look up again after the announce, with a backoff, then at a slow steady pace.
     discovery.flushed().then(() => this.scheduleLookup(discovery, 0)).catch(() => {})
   }
 
+  /**
+   * Goes offline (leaves the topic, drops every connection, refuses new ones) or back online.
+   * Acts recorded meanwhile stay local and replicate when back online (SPEC §6 local-first).
+   */
+  async setOnline (online: boolean): Promise<void> {
+    if (online === this.online || this.swarm === null || this.closed) return
+    this.online = online
+    if (online) { this.join(); return }
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.discovery = null
+    await this.swarm.leave(groupTopic(this.groupId))
+    for (const conn of [...this.peers.keys()]) conn.destroy()
+  }
+
   private scheduleLookup (discovery: Discovery, step: number): void {
-    if (this.closed) return
+    if (this.closed || discovery !== this.discovery) return
     const delay = LOOKUP_BACKOFF_MS[Math.min(step, LOOKUP_BACKOFF_MS.length - 1)]
     this.timer = setTimeout(() => {
       discovery.refresh({ client: true, server: step % 4 === 3 })

@@ -76,7 +76,8 @@ declare module 'hyperswarm' {
   }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
-    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
+    /** `firewall` returns true to refuse a connection. */
+    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown, firewall?: (remotePublicKey: Buffer) => boolean })
     readonly connections: Set<Connection>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): Discovery
     leave (topic: Buffer): Promise<void>
