@@ -134,9 +134,11 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
   const waitingFor: MemberId[] = []
   for (let pos = 0; pos < order.length; pos++) {
     const n = order[pos]
-    const list = freezes.get(n.feed)
-    const fz = frozenBy(list, n.index, pos)
-    const skip = fz !== undefined ? 'FROZEN' : skipReason(state, n, g)
+    // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
+    // (its writer is not an admin there) must not wait for the removal to be confirmed.
+    const reason = skipReason(state, n, g)
+    const fz = reason === null ? frozenBy(freezes.get(n.feed), n.index, pos) : undefined
+    const skip = fz !== undefined ? 'FROZEN' : reason
     let before: MemberId[] | null = null
     if (need !== Infinity) {
       if (fz !== undefined) need = Math.max(need, fz.pos)
