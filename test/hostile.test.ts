@@ -18,7 +18,7 @@ const A = person('h-anna')
 const B = person('h-bruno')
 const X = person('h-xenia')
 const M = person('h-marta')
-const N = person('h-nino')
+const N = person('h-nino') // registered nowhere: acts about N are rejected, which is fine here
 
 /** Feeds written by hand: each block's links are given explicitly as {writer: length}. */
 class Feeds {
@@ -223,4 +223,25 @@ test('oversized and malformed blocks are refused with a code', (t) => {
   t.is(code(() => decodeBlock(big, A.id)), 'OVERSIZED')
   t.is(code(() => decodeBlock(Buffer.from([1, 2, 3]), A.id)), 'BAD_ENCODING')
   t.is(code(() => decodeBlock(Buffer.alloc(0), A.id)), 'BAD_ENCODING')
+})
+
+test('two admins partitioned: one alone cannot confirm removing the other', (t) => {
+  const f = started()
+  // X leaves properly (both others vote, everyone acknowledges): two admins remain.
+  f.write(A, { [B.id]: 2, [X.id]: 2 }, [f.act(A, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(B, { [A.id]: 3, [X.id]: 2 }, [f.act(B, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(A, { [B.id]: 3, [X.id]: 2 })
+  f.write(B, { [A.id]: 4, [X.id]: 2 })
+  const two = f.replay()
+  t.is(two.state.admins.size, 2)
+  t.is(two.finalCount, two.log.length)
+  // Partition: A removes B (quorum of 2 is 1) and deposits; B, unaware, deposits too.
+  f.write(A, { [B.id]: 4, [X.id]: 2 }, [f.act(A, { type: 'VoteRevokeCassiere', member: B.id }), f.act(A, { type: 'Deposit', member: M.id, cents: 100 })])
+  const onA = f.replay({ [B.id]: 4 })
+  t.not(onA.state.admins.has(B.id), true, 'B removed in A\'s tentative state')
+  t.is(onA.finalCount, two.finalCount, 'nothing confirmed without B: one of two is no majority')
+  t.ok(onA.waitingFor.includes(B.id), 'status says confirmation waits for B')
+  f.write(B, { [A.id]: 4, [X.id]: 2 }, [f.act(B, { type: 'Deposit', member: N.id, cents: 5 })])
+  const all = f.replay()
+  isPrefix(t, finalLog(onA), finalLog(all), 'what A confirmed is a prefix of what everyone confirms')
 })

@@ -83,7 +83,8 @@ export interface Replay {
   freezes: Freeze[]
   /**
    * Admins (sorted) whose acknowledgement the first block that cannot be confirmed waits for;
-   * empty when everything is final. A departed admin listed here is removed by vote (SPEC §5).
+   * empty when everything is final. A departed admin listed here is removed by vote (SPEC §5);
+   * a removed writer listed here acknowledges (see GasNode.needsAck).
    */
   waitingFor: MemberId[]
 }
@@ -119,7 +120,7 @@ type Walk =
   | { done: false, freeze: FreezeAt }
   | { done: true, replay: Replay }
 
-function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): Walk {
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean): Walk {
   const state = createState()
   const order = graph.order()
   const log: LogEntry[] = []
@@ -143,11 +144,20 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
     if (need !== Infinity) {
       if (fz !== undefined) need = Math.max(need, fz.pos)
       else if (skip === null && n.acts.length > 0) {
+        const waived: MemberId[] = []
         for (const w of state.admins) {
           if (includes(graph.latest(w), n.feed, n.index)) continue
           const waiver = removalAfter(freezes.get(w), pos)
           if (waiver === undefined) waitingFor.push(w)
+          else waived.push(w)
           need = Math.max(need, waiver?.pos ?? Infinity)
+        }
+        // Waivers only while the admins that must acknowledge are a strict majority: two sides
+        // of a partition can never both confirm removing each other. Otherwise the removed
+        // writers' own acknowledgements are what confirmation waits for.
+        if (waived.length > 0 && 2 * (state.admins.size - waived.length) <= state.admins.size) {
+          need = Infinity
+          waitingFor.push(...waived)
         }
       }
       if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = cloneState(state)
@@ -165,11 +175,16 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
       }
       for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
     }
-    if (before !== null) {
+    if (before !== null && !settled) {
       for (const x of before) {
-        if (state.admins.has(x) || freezes.get(x)?.some((f) => f.pos === pos) === true) continue
+        if (state.admins.has(x)) continue
+        // F depends on which blocks this walk folded: a freeze found in an earlier walk is
+        // re-measured here, and the walk restarts until every F agrees with its own walk.
         const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
-        return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
+        const known = freezes.get(x)?.find((f) => f.pos === pos)
+        if (known === undefined || known.length !== length) {
+          return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
+        }
       }
     }
     if (need <= pos) {
@@ -198,13 +213,21 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>): W
   }
 }
 
-/** Merges and folds the whole graph for group `g` (SPEC §5), applying every freeze it finds. */
+/** Walks allowed per freeze before the freezes are taken as they stand (a safety bound). */
+const WALKS_PER_FREEZE = 4
+
+/**
+ * Merges and folds the whole graph for group `g` (SPEC §5). Walks until the freezes it finds are
+ * consistent with the walk that uses them (normally one walk, plus one per removal).
+ */
 export function replay (graph: Graph, g: GroupRef): Replay {
   const freezes = new Map<MemberId, FreezeAt[]>()
-  for (;;) {
-    const w = walk(graph, g, freezes)
+  let count = 0
+  for (let walks = 1; ; walks++) {
+    const w = walk(graph, g, freezes, walks > WALKS_PER_FREEZE * (count + 2))
     if (w.done) return w.replay
-    const list = freezes.get(w.freeze.feed) ?? []
+    const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
+    if (list.length === (freezes.get(w.freeze.feed)?.length ?? 0)) count++
     list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
     freezes.set(w.freeze.feed, list)

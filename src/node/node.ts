@@ -304,7 +304,8 @@ export class GasNode extends EventEmitter {
   /** True when a remote block with acts is not in the causal past of the own latest block. */
   needsAck (): boolean {
     const v = this.view
-    if (v === null || !v.state.admins.has(this.id)) return false
+    // Admins acknowledge; so does a removed writer while confirmation waits for it.
+    if (v === null || !(v.state.admins.has(this.id) || v.waitingFor.includes(this.id))) return false
     if (this.forks.some((f) => f.feed === this.id)) return false
     return needsAck(this.graph, this.id)
   }

@@ -252,8 +252,9 @@ export class World {
     }
   }
 
+  /** As GasNode: an admin, or a removed writer confirmation waits for, acknowledges. */
   private ackStep (n: SimNode): void {
-    if (n.isAdmin() && needsAck(n.graph, n.who.id)) { this.count('ack'); n.append([]) }
+    if ((n.isAdmin() || n.replay().waitingFor.includes(n.who.id)) && needsAck(n.graph, n.who.id)) { this.count('ack'); n.append([]) }
   }
 
   private partitionStep (): void {
@@ -263,7 +264,10 @@ export class World {
   }
 
   private vanishStep (): void {
-    if (this.vanished !== null || this.nodes.length < 3) return
+    if (this.vanished !== null) return
+    // Only an admin of a group of 3 or more can vanish: the others must stay a strict majority.
+    const admins = this.nodes[0].replay().state.admins
+    if (admins.size < 3) return
     const n = this.nodes[1 + Math.floor(this.rnd() * (this.nodes.length - 1))]
     n.vanished = true
     this.vanished = n
@@ -309,8 +313,9 @@ export class World {
       return [this.sign(me, body)]
     }
     const r = rnd()
-    if (r < 0.03) {
+    if (r < 0.03 && s.admins.size >= 4) {
       // A live admin steps down (their node keeps running, no longer a writer), or comes back.
+      // At least 3 admins stay, so a departed one can still be removed by a strict majority.
       const other = this.pick([...s.admins].filter((a) => a !== me.id))
       if (other !== undefined) return [this.sign(me, s.referenti.has(other) ? { type: 'VoteRevokeReferente', member: other } : { type: 'VoteRevokeCassiere', member: other })]
     }
@@ -378,7 +383,7 @@ export class World {
     const live = this.live()
     const key = (n: SimNode): string => [...n.store].map(([f, b]) => `${f}:${b.length}`).sort().join(',')
     const k0 = key(live[0])
-    return live.every((n) => key(n) === k0 && n.replay().finalCount === n.replay().log.length && !(n.isAdmin() && needsAck(n.graph, n.who.id)))
+    return live.every((n) => key(n) === k0 && n.replay().finalCount === n.replay().log.length)
   }
 
   /** Checks every property; returns the first violation, or null. */
