@@ -154,7 +154,13 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
       last = await Promise.all(nodes.map(async (n) => await get(n!, '/api/status')))
       const hashes = new Set(last.map((s) => (s.group as Row).stateHash))
       return hashes.size === 1 && last.every((s) => { const a = (s.group as Row).acts as Row; return a.final === a.total })
-    }, 120_000).catch((err: Error) => report.violations.push(err.message))
+    }, 120_000).catch((err: Error) => {
+      report.violations.push(err.message)
+      for (const st of last) {
+        const feeds = (st.feeds as Row[]).map((f) => `${String(f.feed).slice(0, 6)} ${String(f.usable)}/${String(f.local)}/${String(f.remote)}`).join(', ')
+        say(`${String((st.me as Row).name)}: online ${String(st.online)}, ${(st.peers as Row[]).length} peers, feeds usable/local/known ${feeds}, acts ${JSON.stringify((st.group as Row).acts)}`)
+      }
+    })
     await observe()
     report.hashes = [...new Set(last.map((s) => String((s.group as Row).stateHash)))]
     report.finalActs = ((last[0]?.group as Row | undefined)?.acts as Row | undefined)?.final as number ?? 0

@@ -1,0 +1,44 @@
+// SPEC §7 / issue 3: the CLI shows what is confirmed and what is pending, in text and in --json.
+// One founder plus a second admin whose node is not running: new acts stay pending.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { BIN, cli } from '../examples/procs.js'
+
+type Row = Record<string, unknown>
+
+test('confirmed and pending in status, balance, statement and log', (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-cli-'))
+  const [a, b] = [path.join(base, 'a'), path.join(base, 'b')]
+  const init = cli(a, 'init', '--name', 'CLI', '--founder', 'Anna')
+  cli(a, 'deposit', 'Anna', '10,00')
+  const joined = cli(b, 'join', String(init.invite))
+  cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
+  cli(a, 'elect', '--role', 'cassiere', 'Bruno')
+  cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
+  const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, ...args], { encoding: 'utf8' })
+
+  const status = cli(a, 'status')
+  const fin = (status.group as Row).finality as Row
+  t.alike((fin.waitingFor as Row[]).map((w) => w.name), ['Bruno'], 'status --json names whom confirmation waits for')
+  t.ok(((status.group as Row).acts as Row).pending as number > 0, 'pending acts counted')
+  t.ok(text('status').includes('waiting for Bruno'), 'status says it in text')
+
+  const bal = cli(a, 'balance', 'Anna')
+  t.is(bal.confirmedCreditCents, 1000)
+  t.is(bal.creditCents, 1250)
+  t.ok(text('balance', 'Anna').includes('10.00 confirmed (12.50 with pending acts)'), text('balance', 'Anna').trim())
+
+  const st = cli(a, 'statement', 'Anna')
+  t.alike((st.statement as Row[]).map((m) => m.final), [true, false], 'each movement marked final or not')
+  t.ok(/pending/.test(text('statement', 'Anna')) && /confirmed/.test(text('statement', 'Anna')))
+
+  const log = cli(a, 'log')
+  const entries = log.entries as Row[]
+  t.is(entries[entries.length - 1].final, false, 'the last act is pending')
+  t.is(entries[0].final, true, 'the genesis is confirmed')
+  t.is(log.finalCount, entries.filter((e) => e.final === true).length)
+  fs.rmSync(base, { recursive: true, force: true })
+})
