@@ -47,6 +47,8 @@ export class Replicator extends EventEmitter {
   private dht: HyperDHT | null = null
   private timer: NodeJS.Timeout | null = null
   private discovery: Discovery | null = null
+  /** Bumped when going on- or offline, so one chain of lookups runs at a time. */
+  private lookups = 0
   private closed = false
   /** While false, no connection is kept or accepted and the topic is left. */
   online = true
@@ -59,12 +61,11 @@ export class Replicator extends EventEmitter {
   async start (): Promise<void> {
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
       this.dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
-      this.swarm = new Hyperswarm({ dht: this.dht, firewall: () => !this.online })
+      this.swarm = new Hyperswarm({ dht: this.dht })
     } else {
-      this.swarm = new Hyperswarm({ firewall: () => !this.online })
+      this.swarm = new Hyperswarm()
     }
     this.swarm.on('connection', (conn: Connection) => {
-      if (!this.online) { conn.destroy(); return }
       const raw = conn.rawStream
       this.peers.set(conn, {
         publicKey: hex(conn.remotePublicKey),
@@ -84,30 +85,33 @@ export class Replicator extends EventEmitter {
     this.discovery = discovery
     // Two peers that announce at the same moment miss each other's announcement until the next
     // lookup: look up again after the announce, with a backoff, then at a slow steady pace.
-    discovery.flushed().then(() => this.scheduleLookup(discovery, 0)).catch(() => {})
+    const chain = this.lookups
+    discovery.flushed().then(() => this.scheduleLookup(discovery, 0, chain)).catch(() => {})
   }
 
   /**
-   * Goes offline (leaves the topic, drops every connection, refuses new ones) or back online.
-   * Acts recorded meanwhile stay local and replicate when back online (SPEC §6 local-first).
+   * Goes offline (Hyperswarm's suspend: every connection closed, no announce, no lookup) or back
+   * online (resume, then look the topic up again). Acts recorded meanwhile stay local and
+   * replicate when back online (SPEC §6 local-first). A firewall is not used for this: Hyperswarm
+   * bans a peer its firewall refused, for good.
    */
   async setOnline (online: boolean): Promise<void> {
     if (online === this.online || this.swarm === null || this.closed) return
     this.online = online
-    if (online) { this.join(); return }
+    this.lookups++
     if (this.timer !== null) clearTimeout(this.timer)
-    this.discovery = null
-    await this.swarm.leave(groupTopic(this.groupId))
-    for (const conn of [...this.peers.keys()]) conn.destroy()
+    if (!online) { await this.swarm.suspend(); return }
+    await this.swarm.resume()
+    if (this.discovery !== null) this.scheduleLookup(this.discovery, 0, this.lookups)
   }
 
-  private scheduleLookup (discovery: Discovery, step: number): void {
-    if (this.closed || discovery !== this.discovery) return
+  private scheduleLookup (discovery: Discovery, step: number, chain: number): void {
+    if (this.closed || !this.online || chain !== this.lookups) return
     const delay = LOOKUP_BACKOFF_MS[Math.min(step, LOOKUP_BACKOFF_MS.length - 1)]
     this.timer = setTimeout(() => {
       discovery.refresh({ client: true, server: step % 4 === 3 })
         .catch(() => {})
-        .finally(() => this.scheduleLookup(discovery, step + 1))
+        .finally(() => this.scheduleLookup(discovery, step + 1, chain))
     }, delay)
     this.timer.unref()
   }

@@ -76,11 +76,13 @@ declare module 'hyperswarm' {
   }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
-    /** `firewall` returns true to refuse a connection. */
-    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown, firewall?: (remotePublicKey: Buffer) => boolean })
+    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
     readonly connections: Set<Connection>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): Discovery
     leave (topic: Buffer): Promise<void>
+    /** Closes every connection and stops announcing and looking up until resume(). */
+    suspend (): Promise<void>
+    resume (): Promise<void>
     destroy (): Promise<void>
   }
 }
