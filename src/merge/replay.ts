@@ -6,13 +6,16 @@
  *
  * Freezes: when the acts of a block r make writer X lose their last role, X's feed is frozen at
  * F = the largest length of X that any non-skipped block of another feed up to and including r
- * had seen. Blocks of X with index ≥ F that sort before r are skipped (`FROZEN`) wherever they
- * arrive from; the walk restarts once per freeze (freezes are rare: one per removal).
+ * had seen. Blocks of X with index ≥ F that sort before r, and would otherwise be folded, are
+ * skipped (`FROZEN`) wherever they arrive from. The walk restarts when it finds a removal, or
+ * measures an F different from the one it used; a freeze whose removal no longer happens in a
+ * later walk is kept as it was (freezes are rare: one per removal).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
  * admin at that block's position has a latest block that includes it, except a removed writer
- * whose removal block lies at or before p, and (b) a FROZEN block's removal block lies at or
- * before p. Only blocks carrying acts and not skipped need acknowledgements.
+ * whose removal block lies at or before p, as long as the admins that do acknowledge are a
+ * strict majority, and (b) a FROZEN block's removal block lies at or before p. Only blocks
+ * carrying acts and not skipped need acknowledgements.
  */
 import { applyAct, type Outcome } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'

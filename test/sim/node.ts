@@ -1,0 +1,100 @@
+/**
+ * A node of the simulation (test/sim/world.ts): the blocks it stored per feed (what survives a
+ * crash), blocks received ahead of a gap, and the real block graph and replay built from them.
+ */
+import type { MemberId } from '../../src/ids.js'
+import { encodeBlock, type Block, type Link } from '../../src/merge/block.js'
+import type { ActEntry } from '../../src/merge/entries.js'
+import { Graph } from '../../src/merge/graph.js'
+import { replay, type GroupRef, type Replay } from '../../src/merge/replay.js'
+import type { person } from '../helpers/fixtures.js'
+
+/** A test person: key pair and member id. */
+export type Person = ReturnType<typeof person>
+
+/** What a node needs from its world. */
+export interface SimHost {
+  readonly g: GroupRef
+  /** Decoded block (cached: the same bytes decode the same way on every node). */
+  decoded (feed: MemberId, index: number, bytes: Buffer): { block: Block, entries: ActEntry[] }
+  /** Queues block (feed, index) for every other node. */
+  broadcast (from: number, feed: MemberId, index: number): void
+}
+
+/** One simulated node: the blocks it stores and the graph built from them. */
+export class SimNode {
+  graph = new Graph()
+  /** Blocks stored per feed, contiguous from 0 (what survives a crash). */
+  readonly store = new Map<MemberId, Buffer[]>()
+  /** Blocks received ahead of a gap (lost on a crash). */
+  early = new Map<string, Buffer>()
+  view: Replay | null = null
+  private viewVersion = -1
+  /** Vanished: receives nothing. */
+  vanished = false
+  /** A vanished node that came back writing from its stale view: it sends, never receives. */
+  zombie = false
+  finalCount = 0
+
+  constructor (readonly i: number, readonly who: Person, private readonly world: SimHost) {}
+
+  held (feed: MemberId): number {
+    return this.store.get(feed)?.length ?? 0
+  }
+
+  /** Receives block (feed, index); duplicates and gaps are handled like a Hypercore would. */
+  receive (feed: MemberId, index: number, bytes: Buffer): void {
+    if (index < this.held(feed)) return
+    if (index > this.held(feed)) { this.early.set(`${feed}:${index}`, bytes); return }
+    let i = index
+    let b: Buffer | undefined = bytes
+    while (b !== undefined) {
+      if (!this.store.has(feed)) this.store.set(feed, [])
+      this.store.get(feed)!.push(b)
+      this.add(feed, i, b)
+      this.early.delete(`${feed}:${i}`)
+      i++
+      b = this.early.get(`${feed}:${i}`)
+    }
+  }
+
+  private add (feed: MemberId, index: number, bytes: Buffer): void {
+    const d = this.world.decoded(feed, index, bytes)
+    this.graph.add(feed, index, d.block, d.entries)
+  }
+
+  /** Crash and restart: the graph is rebuilt from the stored blocks only. */
+  restart (): void {
+    this.graph = new Graph()
+    this.early = new Map()
+    this.viewVersion = -1
+    for (const feed of [...this.store.keys()].sort()) {
+      this.store.get(feed)!.forEach((b, i) => this.add(feed, i, b))
+    }
+  }
+
+  replay (): Replay {
+    if (this.view === null || this.viewVersion !== this.graph.version) {
+      this.view = replay(this.graph, this.world.g)
+      this.viewVersion = this.graph.version
+    }
+    return this.view
+  }
+
+  /** Appends an own block linking every usable feed, as GasNode does. */
+  append (acts: Buffer[]): void {
+    const links: Link[] = []
+    for (const f of this.graph.feedKeys()) {
+      const n = this.graph.usableLength(f)
+      if (f !== this.who.id && n > 0) links.push({ feed: f, length: n })
+    }
+    const bytes = encodeBlock({ links, acts })
+    const index = this.held(this.who.id)
+    this.receive(this.who.id, index, bytes)
+    this.world.broadcast(this.i, this.who.id, index)
+  }
+
+  isAdmin (): boolean {
+    return this.replay().state.admins.has(this.who.id)
+  }
+}
