@@ -145,7 +145,9 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
     const skip = fz !== undefined ? 'FROZEN' : reason
     let before: MemberId[] | null = null
     if (need !== Infinity) {
-      if (fz !== undefined) need = Math.max(need, fz.pos)
+      // A frozen block with acts is confirmed with its removal; a frozen acknowledgement
+      // changes no state and no log entry either way.
+      if (fz !== undefined) { if (n.acts.length > 0) need = Math.max(need, fz.pos) }
       else if (skip === null && n.acts.length > 0) {
         const waived: MemberId[] = []
         for (const w of state.admins) {
