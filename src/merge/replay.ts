@@ -8,8 +8,9 @@
  * F = the largest length of X that any non-skipped block of another feed up to and including r
  * had seen. Blocks of X with index ≥ F that sort before r, and would otherwise be folded, are
  * skipped (`FROZEN`) wherever they arrive from. The walk restarts when it finds a removal, or
- * measures an F different from the one it used; a freeze whose removal no longer happens in a
- * later walk is kept as it was (freezes are rare: one per removal).
+ * measures an F different from the one it used, or did not perform a removal a freeze rests on
+ * (that freeze is dropped); it stops when the freezes agree with the walk that uses them (freezes
+ * are rare: one per removal).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
  * admin at that block's position has a latest block that includes it, except a removed writer
@@ -120,7 +121,8 @@ function removalAfter (list: FreezeAt[] | undefined, pos: number): FreezeAt | un
 }
 
 type Walk =
-  | { done: false, freeze: FreezeAt }
+  | { done: false, freeze: FreezeAt, drop?: false }
+  | { done: false, freeze: FreezeAt, drop: true }
   | { done: true, replay: Replay }
 
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean): Walk {
@@ -136,6 +138,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
   let finalEntries = 0
   /** Admins whose acknowledgement the first unconfirmable block waits for. */
   const waitingFor: MemberId[] = []
+  /** Freezes whose removal this walk performed. */
+  const performed = new Set<FreezeAt>()
   for (let pos = 0; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
@@ -190,12 +194,20 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
         if (known === undefined || known.length !== length) {
           return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
         }
+        performed.add(known)
       }
     }
     if (need <= pos) {
       lastFinal = pos
       snapshot = null
       finalEntries = log.length
+    }
+  }
+  if (!settled) {
+    // A freeze whose removal this walk did not perform (an earlier walk folded blocks that this
+    // one skips, e.g. a frozen writer's vote) is dropped, and the walk runs again without it.
+    for (const list of freezes.values()) {
+      for (const f of list) if (!performed.has(f)) return { done: false, freeze: f, drop: true }
     }
   }
   for (let i = 0; i < finalEntries; i++) log[i].final = true
@@ -233,7 +245,7 @@ export function replay (graph: Graph, g: GroupRef): Replay {
     if (w.done) return w.replay
     const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
     if (list.length === (freezes.get(w.freeze.feed)?.length ?? 0)) count++
-    list.push(w.freeze)
+    if (w.drop !== true) list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
     freezes.set(w.freeze.feed, list)
   }

@@ -5,7 +5,7 @@ import { World } from './world.js'
 import { regressionSeeds, sweep } from './seeds.js'
 
 const SEEDS = 500
-const STEPS = 60
+const STEPS = 80
 
 test(`simulation: ${SEEDS} seeds × ${STEPS} steps, every property after every step`, (t) => {
   const s = sweep(1, SEEDS, STEPS)
