@@ -239,12 +239,13 @@ const WALKS_PER_FREEZE = 4
  */
 export function replay (graph: Graph, g: GroupRef): Replay {
   const freezes = new Map<MemberId, FreezeAt[]>()
-  let count = 0
+  /** Distinct removal points met: the bound on walks grows with them, not with retries. */
+  const points = new Set<string>()
   for (let walks = 1; ; walks++) {
-    const w = walk(graph, g, freezes, walks > WALKS_PER_FREEZE * (count + 2))
+    const w = walk(graph, g, freezes, walks > WALKS_PER_FREEZE * (points.size + 2))
     if (w.done) return w.replay
+    points.add(`${w.freeze.feed}:${w.freeze.pos}`)
     const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
-    if (list.length === (freezes.get(w.freeze.feed)?.length ?? 0)) count++
     if (w.drop !== true) list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
     freezes.set(w.freeze.feed, list)
