@@ -288,16 +288,28 @@ export class World implements SimHost {
       const z = this.vanished
       for (const n of this.live()) {
         const s = n.replay().state
-        if (z !== null && s.admins.has(z.who.id) && n.isAdmin()) {
-          const body: ActBody = s.referenti.has(z.who.id) ? { type: 'VoteRevokeReferente', member: z.who.id } : { type: 'VoteRevokeCassiere', member: z.who.id }
-          n.append([this.sign(n.who, body)])
-        } else this.ackStep(n)
+        if (z !== null && s.admins.has(z.who.id) && n.isAdmin()) n.append([this.sign(n.who, this.removalStep(s, z.who.id))])
+        else this.ackStep(n)
       }
       const err = this.check(`settle round ${round}`)
       if (err !== null) throw new Error(err)
       if (this.settled()) return round
     }
     return -1
+  }
+
+  /**
+   * The next vote to remove departed admin `z`: revoke a role, or first elect a live admin to it
+   * when `z` is the last in that role (SPEC §4 LAST_IN_ROLE), as a GAS would.
+   */
+  private removalStep (s: GroupState, z: MemberId): ActBody {
+    const referente = s.referenti.has(z)
+    const holders = referente ? s.referenti : s.cassieri
+    if (holders.size === 1) {
+      const heir = this.live().map((n) => n.who.id).find((id) => s.admins.has(id) && !holders.has(id))!
+      return referente ? { type: 'VoteElectReferente', member: heir } : { type: 'VoteElectCassiere', member: heir }
+    }
+    return referente ? { type: 'VoteRevokeReferente', member: z } : { type: 'VoteRevokeCassiere', member: z }
   }
 
   /** True when every live node holds the same blocks and every act in its log is final. */
