@@ -13,6 +13,7 @@ import { hex, type GroupId } from '../ids.js'
 import { parseEuros } from '../money.js'
 import { createServer } from '../http/server.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
+import { commitmentsCsv, statementCsv } from '../node/csv.js'
 import { clearRunning, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
@@ -160,13 +161,15 @@ program.command('purchase')
   .argument('<args...>')
   .option('--supplier <name>', 'supplier, with "open"')
   .option('--notes <text>', 'notes, with "open"')
-  .action(async (args: string[], o: { supplier?: string, notes?: string }) => {
+  .option('--csv', 'print the commitments as CSV (the order for the supplier)')
+  .action(async (args: string[], o: { supplier?: string, notes?: string, csv?: boolean }) => {
     if (args[0] === 'open') {
       if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N]')
       await act({ type: 'OpenPurchase', name: args.slice(1).join(' '), supplier: o.supplier, notes: o.notes })
     } else {
       const p = await withApi((api) => api.purchase(args.join(' ')))
-      print(p, fmt.purchase)
+      if (o.csv === true) process.stdout.write(commitmentsCsv(p))
+      else print(p, fmt.purchase)
     }
   })
 
@@ -217,7 +220,12 @@ program.command('members').description('members and their credit')
 program.command('balance').description("a member's credit, confirmed and pending").argument('<member>')
   .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.balance))
 program.command('statement').description("a member's movements with running balance").argument('<member>')
-  .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.statement))
+  .option('--csv', 'print the statement as CSV')
+  .action(async (m: string, o: { csv?: boolean }) => {
+    const member = await withApi((api) => api.member(m))
+    if (o.csv === true) process.stdout.write(statementCsv(member))
+    else print(member, fmt.statement)
+  })
 program.command('purchases').description('all purchases')
   .action(async () => print(await withApi((api) => api.purchases()), fmt.purchases))
 program.command('log').description('acts in merged order, with rejections')

@@ -3,9 +3,11 @@
  * whoever reaches the address the admin chose; act endpoints need the node's token or a request
  * from the local machine. Errors are JSON: `{ error: { code, message } }`.
  */
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { HypergasError } from '../errors.js'
 import { LocalApi, MAX_SIGNED_ACT_HEX } from '../node/api.js'
+import { commitmentsCsv, statementCsv } from '../node/csv.js'
+import { groupView } from '../node/views.js'
 import type { GasNode } from '../node/node.js'
 import { renderPage } from './page.js'
 
@@ -53,12 +55,44 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     }
   }
 
+  const ref = { params: { type: 'object', required: ['ref'], properties: { ref: { type: 'string', minLength: 1, maxLength: 128 } } } }
+  const csv = (name: string, body: string, reply: FastifyReply): FastifyReply =>
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}.csv"`).send(body)
+
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderPage()))
   app.get('/api/status', async () => await api.status())
   app.get('/api/members', async () => await api.members())
-  app.get<{ Params: { ref: string } }>('/api/members/:ref', async (req) => await api.member(req.params.ref))
+  app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(req.params.ref))
+  app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
+    const m = await api.member(req.params.ref)
+    return csv(`statement-${String(m.name)}`, statementCsv(m), reply)
+  })
   app.get('/api/purchases', async () => await api.purchases())
-  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', async (req) => await api.purchase(req.params.ref))
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => await api.purchase(req.params.ref))
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
+    const p = await api.purchase(req.params.ref)
+    return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
+  })
+  // Live updates (Server-Sent Events): one "update" event with the state hashes and act counts
+  // whenever the node's state changes, and a comment every 15 s to keep proxies from closing it.
+  app.get('/api/events', (req, reply) => {
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    let last = ''
+    const send = (): void => {
+      const v = opts.node.view
+      if (v === null) return
+      const g = groupView(v)
+      const data = JSON.stringify({ stateHash: g.stateHash, confirmedStateHash: g.confirmedStateHash, acts: g.acts })
+      if (data !== last) res.write(`event: update\ndata: ${data}\n\n`)
+      last = data
+    }
+    send()
+    const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
+    opts.node.on('update', send)
+    req.raw.on('close', () => { clearInterval(beat); opts.node.off('update', send) })
+  })
   app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => await api.log(req.query.offset, req.query.limit))
   app.post<{ Body: { type: string } & Record<string, unknown> }>('/api/acts', {
     schema: { body: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } }

@@ -1,0 +1,152 @@
+// Issue 4 / SPEC §7: every HTTP endpoint, including refused input (bad signature, wrong group,
+// oversized body, admin act without token) with the expected code and no change to the log.
+// A real node on a real Corestore on disk, requests through fastify's inject.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { createAct } from '../src/acts/act.js'
+import type { GroupId, PurchaseId } from '../src/ids.js'
+import { createServer } from '../src/http/server.js'
+import { GasNode } from '../src/node/node.js'
+import { person } from './helpers/fixtures.js'
+
+type Row = Record<string, unknown>
+const marta = person('api-marta')
+const TOKEN = 'test-token'
+
+async function setUp (): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, group: GroupId, purchase: PurchaseId, close: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-api-'))
+  const node = await GasNode.open({ dir, createIdentity: true })
+  const g = await node.createGroup('API', 'Anna')
+  await node.submit({ type: 'VoteRegisterMember', name: 'Marta', member: marta.id })
+  await node.submit({ type: 'Deposit', member: marta.id, cents: 2000 })
+  const open = await node.submit({ type: 'OpenPurchase', name: 'Pane', supplier: 'Forno' })
+  const app = createServer({ node, token: TOKEN })
+  return {
+    node, app, group: g.groupId, purchase: open.id as PurchaseId,
+    close: async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) }
+  }
+}
+
+const json = (r: { body: string }): Row => JSON.parse(r.body) as Row
+
+test('read endpoints', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const page = await s.app.inject('/')
+  t.is(page.statusCode, 200)
+  t.ok(page.headers['content-type']?.toString().startsWith('text/html'))
+  const status = json(await s.app.inject('/api/status'))
+  t.is((status.group as Row).name, 'API')
+  t.ok((status.group as Row).finality !== undefined, 'finality in status')
+  const members = JSON.parse((await s.app.inject('/api/members')).body) as Row[]
+  t.alike(members.map((m) => m.name), ['Anna', 'Marta'])
+  const m = json(await s.app.inject('/api/members/marta'))
+  t.is(m.creditCents, 2000)
+  t.is(m.confirmedCreditCents, 2000, 'one admin: confirmed at once')
+  t.is((m.statement as Row[]).length, 1)
+  const purchases = JSON.parse((await s.app.inject('/api/purchases')).body) as Row[]
+  t.is(purchases[0].name, 'Pane')
+  const p = json(await s.app.inject('/api/purchases/pane'))
+  t.is(p.supplier, 'Forno')
+  const log = json(await s.app.inject('/api/log?offset=1&limit=2'))
+  t.is((log.entries as Row[]).length, 2)
+  t.is((log.entries as Row[])[0].seq, 1)
+  const missing = await s.app.inject('/api/members/nobody')
+  t.is(missing.statusCode, 404)
+  t.is((json(missing).error as Row).code, 'NOT_FOUND')
+  const badPage = await s.app.inject('/api/log?limit=100000')
+  t.is(badPage.statusCode, 400)
+  t.is((json(badPage).error as Row).code, 'BAD_REQUEST')
+})
+
+test('CSV exports: statement and the order for the supplier', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  await s.node.submit({ type: 'Commit', member: marta.id, cents: 1250, purchase: s.purchase })
+  const st = await s.app.inject('/api/members/Marta/statement.csv')
+  t.ok(st.headers['content-type']?.toString().startsWith('text/csv'))
+  const lines = st.body.trim().split('\n')
+  t.is(lines[0], 'date,movement,amount_eur,balance_eur,state,act')
+  t.ok(/,deposit,20\.00,20\.00,confirmed,/.test(lines[1]), lines[1])
+  t.ok(/,commit,-12\.50,7\.50,confirmed,/.test(lines[2]), lines[2])
+  const order = (await s.app.inject('/api/purchases/Pane/commitments.csv')).body.trim().split('\n')
+  t.alike(order, ['member,member_id,amount_eur,status,confirmed_status', `Marta,${marta.id},12.50,pending,pending`, 'TOTAL,,12.50,,'])
+})
+
+test('admin acts: from the local machine, or with the token', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const body = { type: 'Deposit', member: 'Marta', cents: 100 }
+  const remote = await s.app.inject({ method: 'POST', url: '/api/acts', payload: body, remoteAddress: '192.168.1.20' })
+  t.is(remote.statusCode, 401)
+  t.is((json(remote).error as Row).code, 'UNAUTHORIZED')
+  const total = (json(await s.app.inject('/api/log')).total as number)
+  const withToken = await s.app.inject({ method: 'POST', url: '/api/acts', payload: body, remoteAddress: '192.168.1.20', headers: { authorization: `Bearer ${TOKEN}` } })
+  t.is(withToken.statusCode, 200)
+  const local = await s.app.inject({ method: 'POST', url: '/api/acts', payload: body })
+  t.ok(typeof json(local).actId === 'string')
+  t.is(json(await s.app.inject('/api/log')).total, total + 2, 'the refused act is not in the log')
+  const refused = await s.app.inject({ method: 'POST', url: '/api/acts', payload: { type: 'Withdraw', member: 'Marta', cents: 999_999, reason: '' } })
+  t.is((json(refused).error as Row).code, 'INSUFFICIENT_CREDIT')
+  const offline = await s.app.inject({ method: 'POST', url: '/api/swarm', payload: { online: false } })
+  t.is((json(offline).error as Row).code, 'NOT_RUNNING', 'no swarm to leave')
+})
+
+test('member-signed acts: verified before appending; refusals change nothing', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const post = async (act: string): Promise<{ statusCode: number, body: string }> => await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act } })
+  const total = (): Promise<number> => s.app.inject('/api/log').then((r) => json(r).total as number)
+  const before = await total()
+  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: 1 })
+
+  const forged = Buffer.from(commit.bytes)
+  forged[forged.length - 1] ^= 1
+  const bad = await post(forged.toString('hex'))
+  t.is((json(bad).error as Row).code, 'BAD_SIGNATURE')
+  const other = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: 'ab'.repeat(32) as GroupId, keyPair: marta, timeMs: 1 })
+  t.is((json(await post(other.bytes.toString('hex'))).error as Row).code, 'WRONG_GROUP')
+  const big = await post('ab'.repeat(5000))
+  t.is(big.statusCode, 413)
+  t.is((json(big).error as Row).code, 'OVERSIZED')
+  t.is((json(await post('zz')).error as Row).code, 'BAD_ENCODING')
+  t.is(await total(), before, 'nothing appended')
+
+  const ok = await post(commit.bytes.toString('hex'))
+  t.is(json(ok).actId, commit.id)
+  t.is(await total(), before + 1)
+  const again = await post(commit.bytes.toString('hex'))
+  t.is((json(again).error as Row).code, 'DUPLICATE_ACT', 'the same act twice is refused')
+})
+
+test('live updates: an event when the state changes', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  await s.app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (s.app.server.address() as { port: number }).port
+  const ctl = new AbortController()
+  const res = await fetch(`http://127.0.0.1:${port}/api/events`, { signal: ctl.signal })
+  t.is(res.headers.get('content-type'), 'text/event-stream')
+  const reader = res.body!.getReader()
+  const events: Row[] = []
+  const read = (async () => {
+    let buf = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buf += Buffer.from(value).toString()
+      for (const m of buf.matchAll(/event: update\ndata: (.*)\n\n/g)) events.push(JSON.parse(m[1]) as Row)
+      buf = buf.slice(buf.lastIndexOf('\n\n') + 2)
+    }
+  })().catch(() => {})
+  const end = Date.now() + 5000
+  while (events.length < 1 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
+  await s.node.submit({ type: 'Deposit', member: marta.id, cents: 1 })
+  while (events.length < 2 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
+  ctl.abort()
+  await read
+  t.ok(events.length >= 2, 'the current state, then one update')
+  t.not(events[0].stateHash, events[events.length - 1].stateHash, 'the update carries the new state hash')
+})
