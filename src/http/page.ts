@@ -1,35 +1,45 @@
 /**
- * The members' web view at `/` (SPEC §7): a small self-contained page that reads the JSON API.
- * Italian or English from the browser's language. Amounts are formatted per locale.
+ * The members' web view at `/` (SPEC §7, issue 4): an HTML shell, readable on a phone, that loads
+ * the bundled page script (src/web/app.ts → dist/web/app.js, served at `/app.js`).
  */
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 /** The HTML of the page. */
 export function renderPage (): string {
   return `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>hypergas</title>
-<style>body{font-family:system-ui,sans-serif;margin:1rem;max-width:40rem}td,th{padding:.2rem .5rem;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}.pending{color:#a60}</style></head>
-<body><h1 id="title">hypergas</h1><p id="hash"></p><h2 id="h-members"></h2><table id="members"></table>
-<h2 id="h-purchases"></h2><table id="purchases"></table>
-<script>
-const it = (navigator.language || 'en').startsWith('it')
-const T = it ? { members: 'Soci', purchases: 'Acquisti', credit: 'Credito', pending: 'in attesa' }
-             : { members: 'Members', purchases: 'Purchases', credit: 'Credit', pending: 'pending' }
-const fmt = new Intl.NumberFormat(it ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' })
-const euros = (c) => fmt.format(c / 100)
-const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch])
-async function load () {
-  const st = await (await fetch('/api/status')).json()
-  document.getElementById('title').textContent = st.group.name
-  document.getElementById('h-members').textContent = T.members
-  document.getElementById('h-purchases').textContent = T.purchases
-  const ms = await (await fetch('/api/members')).json()
-  document.getElementById('members').innerHTML = ms.map((m) => '<tr><td>' + esc(m.name) + '</td><td class="n">' + euros(m.confirmedCreditCents) +
-    (m.creditCents !== m.confirmedCreditCents ? ' <span class="pending">(' + euros(m.creditCents) + ' ' + T.pending + ')</span>' : '') + '</td></tr>').join('')
-  const ps = await (await fetch('/api/purchases')).json()
-  document.getElementById('purchases').innerHTML = ps.map((p) => '<tr><td>' + esc(p.name) + '</td><td>' + esc(p.phase) + '</td><td class="n">' + euros(p.committedCents) + '</td></tr>').join('')
+<title>hypergas</title><link rel="icon" href="data:,">
+<style>
+body{font-family:system-ui,sans-serif;margin:0 auto;padding:.75rem;max-width:46rem;font-size:17px;line-height:1.4;color:#222}
+header{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between}
+h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1.1rem;margin:1.2rem 0 .4rem}
+nav button,.lang button{border:1px solid #999;background:#fff;padding:.35rem .7rem;border-radius:.4rem}
+nav button.on,.lang button.on{background:#2a6;color:#fff;border-color:#2a6}
+.card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
+.big{font-size:2rem;font-weight:600}.small{font-size:.85rem;color:#666}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .4rem;text-align:left;border-bottom:1px solid #eee}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.pending{color:#a60}.ok{color:#2a6}.bad{color:#c22}.msg{min-height:1.2rem;margin:.4rem 0}
+.row{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.3rem 0}
+input,select,textarea,button{font-size:1rem}textarea{width:100%;box-sizing:border-box}input.amount,#dep-amount{width:7rem}
+</style></head>
+<body><header><h1 id="title">hypergas</h1><div class="lang"><button id="lang-it">IT</button> <button id="lang-en">EN</button></div></header>
+<nav><button id="tab-member"></button> <button id="tab-admin"></button></nav>
+<p class="small"><span id="finality"></span> <span id="live"></span></p>
+<div id="msg" class="msg" role="status"></div>
+<main id="main"></main>
+<script type="module" src="/app.js"></script>
+</body></html>`
 }
-load(); setInterval(load, 5000)
-</script></body></html>`
+
+let script: string | null = null
+
+/**
+ * The bundled page script (built by `npm run build`), read once.
+ * @throws Error when the bundle is missing (run `npm run build`)
+ */
+export function pageScript (): string {
+  if (script === null) script = fs.readFileSync(fileURLToPath(new URL('../../web/app.js', import.meta.url)), 'utf8')
+  return script
 }

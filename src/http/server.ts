@@ -9,7 +9,7 @@ import { LocalApi, MAX_SIGNED_ACT_HEX } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
 import { groupView } from '../node/views.js'
 import type { GasNode } from '../node/node.js'
-import { renderPage } from './page.js'
+import { pageScript, renderPage } from './page.js'
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -60,6 +60,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}.csv"`).send(body)
 
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderPage()))
+  app.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(pageScript()))
   app.get('/api/status', async () => await api.status())
   app.get('/api/members', async () => await api.members())
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(req.params.ref))

@@ -1,0 +1,35 @@
+/**
+ * Signing an act where only WebCrypto exists (the members' web page, issue 4): the same
+ * canonical encoding as {@link createAct}, signed with @noble/ed25519's async API, so the
+ * member's key never leaves the browser. Also runs in Node (tests prove the bytes are accepted
+ * by {@link decodeAct}).
+ */
+import * as ed from '@noble/ed25519'
+import { HypergasError } from '../errors.js'
+import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from './encoding.js'
+import { parseActBody } from './schema.js'
+import type { ActBody } from './types.js'
+
+/** Public key (hex) of a 32-byte seed given as hex. @throws HypergasError BAD_KEY */
+export async function memberIdOf (seedHex: string): Promise<string> {
+  return Buffer.from(await ed.getPublicKeyAsync(seedBytes(seedHex))).toString('hex')
+}
+
+/**
+ * Signs `body` for group `groupId` with the member's seed (hex) and returns the act bytes as hex,
+ * ready for `POST /api/acts/signed`. `timeMs` is the author's clock (display only).
+ * @throws HypergasError BAD_KEY (seed), BAD_FIELD / BAD_AMOUNT / BAD_KEY (body)
+ */
+export async function signActHex (body: ActBody, groupId: string, seedHex: string, timeMs: number): Promise<string> {
+  const seed = seedBytes(seedHex)
+  const author = Buffer.from(await ed.getPublicKeyAsync(seed)).toString('hex')
+  const u = encodeUnsigned({ v: ACT_VERSION, group: groupId, author, timeMs, body: parseActBody(body) })
+  const sig = await ed.signAsync(Buffer.concat([SIGN_DOMAIN, u]), seed)
+  return Buffer.concat([u, Buffer.from(sig)]).toString('hex')
+}
+
+function seedBytes (seedHex: string): Uint8Array {
+  const s = seedHex.trim().toLowerCase()
+  if (!/^[0-9a-f]{64}$/.test(s)) throw HypergasError.BAD_KEY('a member key is 64 hex characters (the "seed" of hypergas keygen)')
+  return Buffer.from(s, 'hex')
+}

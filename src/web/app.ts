@@ -1,0 +1,224 @@
+/**
+ * The members' web page (SPEC §7, issue 4), bundled for the browser by esbuild into
+ * dist/web/app.js and served by `hypergas start`. A member finds themselves by name or by loading
+ * their key, sees credit (confirmed and pending), statement with running balance, open purchases
+ * and commitments, and commits by signing in the browser (the key stays in localStorage). The
+ * admin at the node's keyboard gets cash per admin, deposits, commitments to decide and votes.
+ * Italian or English from the browser, switchable; live updates over Server-Sent Events.
+ */
+import i18next from 'i18next'
+import { memberIdOf, signActHex } from '../acts/member-sign.js'
+import type { ActBody } from '../acts/types.js'
+import { parseEuros } from '../money.js'
+import { resources, type Lang } from './i18n.js'
+
+type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const $ = (id: string): HTMLElement => document.getElementById(id)!
+const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+const t = (key: string, vars: Record<string, unknown> = {}): string => i18next.t(key, vars)
+const store = window.localStorage
+
+let lang: Lang = (store.getItem('hypergas.lang') as Lang | null) ?? (navigator.language.toLowerCase().startsWith('it') ? 'it' : 'en')
+let euro = new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' })
+const money = (cents: number): string => euro.format(cents / 100)
+
+let status: Row = {}
+let members: Row[] = []
+let view: 'member' | 'admin' = 'member'
+
+async function api (path: string, body?: unknown): Promise<Row> {
+  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const json = await res.json() as Row
+  if (!res.ok) throw Object.assign(new Error(json.error?.message ?? res.statusText), { code: json.error?.code ?? `HTTP_${res.status}` })
+  return json
+}
+
+function say (html: string, bad = false): void {
+  const el = $('msg')
+  el.innerHTML = html
+  el.className = bad ? 'msg bad' : 'msg'
+}
+
+function fail (err: unknown): void {
+  const e = err as Error & { code?: string }
+  say(esc(t('error', { code: e.code ?? 'ERROR', message: e.message.replace(/^[A-Z_]+: /, '') })), true)
+}
+
+/** The member chosen on this browser: by name, or by the key loaded. */
+function chosen (): string | null {
+  return store.getItem('hypergas.member')
+}
+
+async function loadKey (text: string): Promise<void> {
+  let seed = text.trim()
+  if (seed.startsWith('{')) seed = String((JSON.parse(seed) as Row).seed ?? '')
+  const id = await memberIdOf(seed)
+  const m = members.find((x) => x.id === id)
+  if (m === undefined) { say(esc(t('keyWrong')), true); return }
+  store.setItem('hypergas.seed', seed)
+  store.setItem('hypergas.member', id)
+  say(esc(t('keyLoaded', { name: m.name })))
+  await render()
+}
+
+async function commit (purchase: string, amount: string): Promise<void> {
+  const seed = store.getItem('hypergas.seed')
+  const member = chosen()
+  if (seed === null || member === null) { say(esc(t('needKey')), true); return }
+  const body: ActBody = { type: 'Commit', member: member as never, cents: parseEuros(amount), purchase: purchase as never }
+  const hexAct = await signActHex(body, String(status.group.groupId), seed, Date.now())
+  const r = await api('/api/acts/signed', { act: hexAct })
+  say(esc(t('sent', { id: String(r.actId).slice(0, 8) })))
+}
+
+async function adminAct (body: Row): Promise<void> {
+  const r = await api('/api/acts', body)
+  say(esc(t('sent', { id: String(r.actId).slice(0, 8) })))
+}
+
+function stateCell (final: boolean): string {
+  return final ? `<span class="ok">${esc(t('confirmed'))}</span>` : `<span class="pending">${esc(t('pending'))}</span>`
+}
+
+function finalityLine (): string {
+  const waiting = (status.group.finality.waitingFor as Row[]).map((w) => w.name ?? String(w.id).slice(0, 8))
+  return waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })
+}
+
+async function renderMember (): Promise<string> {
+  const id = chosen()
+  const options = members.map((m) => `<option value="${esc(m.id)}"${m.id === id ? ' selected' : ''}>${esc(m.name)}</option>`).join('')
+  const keyed = store.getItem('hypergas.seed') !== null && store.getItem('hypergas.member') === id
+  let html = `<label>${esc(t('whoAreYou'))} <select id="who"><option value="">${esc(t('choose'))}</option>${options}</select></label>
+    <details id="keybox"${keyed ? '' : ' open'}><summary>${esc(t('loadKey'))}</summary><p class="help">${esc(t('keyHelp'))}</p>
+    <textarea id="key" rows="3" autocomplete="off" spellcheck="false"></textarea><div class="row"><button id="usekey">OK</button>
+    <input type="file" id="keyfile" accept=".json,.txt"> ${keyed ? `<button id="forget">${esc(t('forgetKey'))}</button>` : ''}</div></details>`
+  if (id === null || id === '') return html
+  const m = await api(`/api/members/${id}`)
+  const pending = m.creditCents !== m.confirmedCreditCents ? `<div class="pending">${esc(t('withPending', { amount: money(m.creditCents) }))}</div>` : ''
+  html += `<div class="card"><div>${esc(t('credit'))} · ${esc(m.name)}</div><div class="big" id="credit">${esc(money(m.confirmedCreditCents))}</div>
+    <div class="small">${esc(t('confirmed'))}</div>${pending}</div>`
+  const rows = (m.statement as Row[]).map((s) => `<tr><td>${s.timeMs === null ? '' : esc(new Date(s.timeMs).toLocaleDateString(lang))}</td>
+    <td>${esc(t(`kind_${String(s.kind)}`))}</td><td class="n">${esc(money(s.deltaCents))}</td><td class="n">${esc(money(s.balanceCents))}</td><td>${stateCell(s.final === true)}</td></tr>`).join('')
+  html += `<h2>${esc(t('statement'))} <a class="small" href="/api/members/${esc(id)}/statement.csv">${esc(t('downloadCsv'))}</a></h2>
+    <div class="scroll"><table id="statement"><tr><th>${esc(t('date'))}</th><th>${esc(t('movement'))}</th><th>${esc(t('amount'))}</th><th>${esc(t('balance'))}</th><th>${esc(t('state'))}</th></tr>${rows}</table></div>`
+  const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
+  html += `<h2>${esc(t('openPurchases'))}</h2>`
+  if (open.length === 0) html += `<p>${esc(t('noOpen'))}</p>`
+  for (const p of open) {
+    const full = await api(`/api/purchases/${p.id}`)
+    const mine = (full.commitments as Row[]).find((c) => c.member === id)
+    const list = (full.commitments as Row[]).map((c) => `<li>${esc(c.name)}: ${esc(money(c.amountCents))} · ${esc(t(`status_${String(c.status)}`))}</li>`).join('')
+    html += `<div class="card purchase" data-purchase="${esc(p.id)}"><b>${esc(p.name)}</b>${p.supplier === null ? '' : ` · ${esc(t('supplier'))}: ${esc(p.supplier)}`}
+      <div>${esc(t('committed'))}: ${esc(money(p.committedCents))}</div>
+      <div>${esc(t('yourCommitment'))}: ${mine === undefined ? '—' : `${esc(money(mine.amountCents))} · ${esc(t(`status_${String(mine.status)}`))}`}</div>
+      <ul>${list}</ul>
+      <div class="row"><input class="amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button class="commit"${keyed ? '' : ' disabled'}>${esc(t('commit'))}</button></div>
+      ${keyed ? '' : `<div class="small">${esc(t('needKey'))}</div>`}</div>`
+  }
+  return html
+}
+
+async function renderAdmin (): Promise<string> {
+  const g = status.group
+  const me = status.me
+  const cash = (g.admins as Row[]).map((a) => `<tr><td>${esc(a.name)}</td><td>${esc((a.roles as string[]).join(', '))}</td>
+    <td class="n${a.cashCents < 0 ? ' bad' : ''}">${esc(money(a.cashCents))}</td><td class="n">${esc(money(a.confirmedCashCents))}</td></tr>`).join('')
+  let html = `<p>${esc(t('me'))}: <b>${esc(me.name ?? String(me.id).slice(0, 8))}</b></p><p class="small">${esc(t('adminOnly'))}</p>
+    <h2>${esc(t('cash'))}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${esc(t('roles'))}</th><th>${esc(t('cashNow'))}</th><th>${esc(t('confirmedCash'))}</th></tr>${cash}</table></div>
+    <h2>${esc(t('deposit'))}</h2><div class="row"><select id="dep-member">${members.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('')}</select>
+    <input id="dep-amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button id="dep">${esc(t('doDeposit'))}</button></div>`
+  const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
+  let decide = ''
+  let votes = ''
+  for (const p of open) {
+    const full = await api(`/api/purchases/${p.id}`)
+    if (p.owner === me.id) {
+      for (const c of (full.commitments as Row[]).filter((x) => x.status === 'pending')) {
+        decide += `<tr><td>${esc(p.name)}</td><td>${esc(c.name)}</td><td class="n">${esc(money(c.amountCents))}</td>
+          <td><button data-act="ApproveCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('approve'))}</button>
+          <button data-act="RejectCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('reject'))}</button></td></tr>`
+      }
+    }
+    const owner = p.owner === me.id
+    votes += `<tr><td>${esc(p.name)}</td><td>${esc(t('closeVotes', { n: p.closeVotes, q: p.quorum }))}<br>${esc(t('failVotes', { n: p.failVotes, q: p.quorum }))}</td>
+      <td><button data-act="VoteClosePurchase" data-purchase="${esc(p.id)}">${esc(t('voteClose'))}</button> <button data-act="VoteFailPurchase" data-purchase="${esc(p.id)}">${esc(t('voteFail'))}</button>
+      ${owner ? `<button data-act="ClosePurchase" data-purchase="${esc(p.id)}">${esc(t('close'))}</button> <button data-act="FailPurchase" data-purchase="${esc(p.id)}">${esc(t('fail'))}</button>` : ''}</td></tr>`
+  }
+  html += `<h2>${esc(t('pendingCommitments'))}</h2>${decide === '' ? `<p>${esc(t('noneToDecide'))}</p>` : `<table id="decide">${decide}</table>`}
+    <h2>${esc(t('votes'))}</h2>${votes === '' ? `<p>${esc(t('noOpen'))}</p>` : `<table id="votes">${votes}</table>`}`
+  return html
+}
+
+async function render (): Promise<void> {
+  status = await api('/api/status')
+  members = await api('/api/members') as unknown as Row[]
+  document.title = `${String(status.group.name)} · hypergas`
+  $('title').textContent = String(status.group.name)
+  $('finality').textContent = finalityLine()
+  $('tab-member').textContent = t('member')
+  $('tab-admin').textContent = t('admin')
+  $('tab-member').classList.toggle('on', view === 'member')
+  $('tab-admin').classList.toggle('on', view === 'admin')
+  for (const l of ['it', 'en']) $(`lang-${l}`).classList.toggle('on', l === lang)
+  $('main').innerHTML = view === 'member' ? await renderMember() : await renderAdmin()
+  wire()
+}
+
+function wire (): void {
+  const on = (id: string, ev: string, fn: (e: Event) => Promise<void>): void => {
+    document.getElementById(id)?.addEventListener(ev, (e) => { fn(e).catch(fail) })
+  }
+  on('who', 'change', async (e) => {
+    const v = (e.target as HTMLSelectElement).value
+    if (v === '') store.removeItem('hypergas.member'); else store.setItem('hypergas.member', v)
+    await render()
+  })
+  on('usekey', 'click', async () => await loadKey(($('key') as HTMLTextAreaElement).value))
+  on('keyfile', 'change', async (e) => {
+    const f = (e.target as HTMLInputElement).files?.[0]
+    if (f !== undefined) await loadKey(await f.text())
+  })
+  on('forget', 'click', async () => { store.removeItem('hypergas.seed'); await render() })
+  on('dep', 'click', async () => await adminAct({ type: 'Deposit', member: ($('dep-member') as HTMLSelectElement).value, cents: parseEuros(($('dep-amount') as HTMLInputElement).value) }))
+  for (const card of document.querySelectorAll<HTMLElement>('.purchase')) {
+    card.querySelector('.commit')?.addEventListener('click', () => {
+      commit(card.dataset.purchase!, card.querySelector<HTMLInputElement>('.amount')!.value).catch(fail)
+    })
+  }
+  for (const b of document.querySelectorAll<HTMLButtonElement>('button[data-act]')) {
+    b.addEventListener('click', () => {
+      const body: Row = { type: b.dataset.act, purchase: b.dataset.purchase }
+      if (b.dataset.member !== undefined) body.member = b.dataset.member
+      adminAct(body).catch(fail)
+    })
+  }
+}
+
+async function main (): Promise<void> {
+  await i18next.init({ lng: lang, fallbackLng: 'en', resources })
+  for (const l of ['it', 'en'] as Lang[]) {
+    $(`lang-${l}`).addEventListener('click', () => {
+      lang = l
+      store.setItem('hypergas.lang', l)
+      euro = new Intl.NumberFormat(l === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' })
+      i18next.changeLanguage(l).then(render).catch(fail)
+    })
+  }
+  $('tab-member').addEventListener('click', () => { view = 'member'; render().catch(fail) })
+  $('tab-admin').addEventListener('click', () => { view = 'admin'; render().catch(fail) })
+  if (location.hash === '#admin') view = 'admin'
+  await render()
+  let queued = false
+  const events = new EventSource('/api/events')
+  events.addEventListener('update', () => {
+    if (queued) return
+    queued = true
+    setTimeout(() => { queued = false; render().catch(fail) }, 100)
+  })
+  events.onerror = () => { $('live').textContent = t('offlineEvents') }
+  events.onopen = () => { $('live').textContent = '' }
+}
+
+main().catch(fail)

@@ -1,0 +1,53 @@
+/**
+ * The page's messages in Italian and English (issue 4), as i18next resources. Keys are the
+ * same in both; amounts are not here (Intl.NumberFormat formats them per locale).
+ */
+export const resources = {
+  it: {
+    translation: {
+      member: 'Socio', admin: 'Amministrazione', language: 'Lingua',
+      whoAreYou: 'Chi sei?', choose: '— scegli —', loadKey: 'Carica la tua chiave (per impegnarti dal telefono)',
+      keyHelp: 'Incolla il file della chiave (hypergas keygen) o i 64 caratteri del "seed". Resta in questo browser.',
+      keyLoaded: 'Chiave caricata: {{name}}', keyWrong: 'Questa chiave non è di un socio del gruppo', forgetKey: 'Dimentica la chiave',
+      credit: 'Credito', confirmed: 'confermato', pending: 'in attesa', withPending: '{{amount}} con le operazioni in attesa',
+      statement: 'Estratto conto', date: 'Data', movement: 'Movimento', amount: 'Importo', balance: 'Saldo', state: 'Stato',
+      downloadCsv: 'Scarica CSV', openPurchases: 'Acquisti aperti', noOpen: 'Nessun acquisto aperto',
+      supplier: 'Fornitore', committed: 'Impegnato', yourCommitment: 'Il tuo impegno', commit: 'Impegnati', commitAmount: 'Importo (€)',
+      needKey: 'Per impegnarti carica la tua chiave', sent: 'Inviato: {{id}} (in attesa di conferma)',
+      error: 'Errore {{code}}: {{message}}', offlineEvents: 'Aggiornamenti in tempo reale non disponibili',
+      me: 'Questo nodo', cash: 'Cassa per amministratore', cashNow: 'Cassa', confirmedCash: 'Cassa confermata', roles: 'Ruoli',
+      deposit: 'Versamento', doDeposit: 'Registra versamento', pendingCommitments: 'Impegni da decidere', approve: 'Approva', reject: 'Rifiuta',
+      votes: 'Votazioni aperte', voteClose: 'Vota chiusura', voteFail: 'Vota annullamento', close: 'Chiudi', fail: 'Annulla',
+      closeVotes: 'chiusura {{n}}/{{q}}', failVotes: 'annullamento {{n}}/{{q}}', noneToDecide: 'Niente da decidere',
+      adminOnly: 'Le operazioni di amministrazione si fanno dal computer del nodo (o con il token).',
+      waitingFor: 'Conferma in attesa di: {{names}}', allConfirmed: 'Tutto confermato',
+      kind_deposit: 'versamento', kind_withdraw: 'prelievo', kind_commit: 'impegno', kind_adjust: 'rettifica', 'kind_refund-rejected': 'rimborso (rifiutato)', 'kind_refund-failed': 'rimborso (annullato)',
+      status_pending: 'da approvare', status_approved: 'approvato', status_rejected: 'rifiutato'
+    }
+  },
+  en: {
+    translation: {
+      member: 'Member', admin: 'Admin', language: 'Language',
+      whoAreYou: 'Who are you?', choose: '— choose —', loadKey: 'Load your key (to commit from your phone)',
+      keyHelp: 'Paste your key file (hypergas keygen) or the 64-character "seed". It stays in this browser.',
+      keyLoaded: 'Key loaded: {{name}}', keyWrong: 'This key is not a member of the group', forgetKey: 'Forget the key',
+      credit: 'Credit', confirmed: 'confirmed', pending: 'pending', withPending: '{{amount}} with pending acts',
+      statement: 'Statement', date: 'Date', movement: 'Movement', amount: 'Amount', balance: 'Balance', state: 'State',
+      downloadCsv: 'Download CSV', openPurchases: 'Open purchases', noOpen: 'No open purchase',
+      supplier: 'Supplier', committed: 'Committed', yourCommitment: 'Your commitment', commit: 'Commit', commitAmount: 'Amount (€)',
+      needKey: 'Load your key to commit', sent: 'Sent: {{id}} (pending until confirmed)',
+      error: 'Error {{code}}: {{message}}', offlineEvents: 'Live updates unavailable',
+      me: 'This node', cash: 'Cash held by each admin', cashNow: 'Cash', confirmedCash: 'Confirmed cash', roles: 'Roles',
+      deposit: 'Deposit', doDeposit: 'Record deposit', pendingCommitments: 'Commitments to decide', approve: 'Approve', reject: 'Reject',
+      votes: 'Open votes', voteClose: 'Vote close', voteFail: 'Vote fail', close: 'Close', fail: 'Fail',
+      closeVotes: 'close {{n}}/{{q}}', failVotes: 'fail {{n}}/{{q}}', noneToDecide: 'Nothing to decide',
+      adminOnly: 'Admin acts are made from the node\'s own computer (or with the token).',
+      waitingFor: 'Confirmation waits for: {{names}}', allConfirmed: 'Everything confirmed',
+      kind_deposit: 'deposit', kind_withdraw: 'withdrawal', kind_commit: 'commitment', kind_adjust: 'adjustment', 'kind_refund-rejected': 'refund (rejected)', 'kind_refund-failed': 'refund (failed)',
+      status_pending: 'to approve', status_approved: 'approved', status_rejected: 'rejected'
+    }
+  }
+} as const
+
+/** The languages of the page. */
+export type Lang = keyof typeof resources
