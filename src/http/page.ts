@@ -18,7 +18,7 @@ nav button,.lang button{border:1px solid #999;background:#fff;padding:.35rem .7r
 nav button.on,.lang button.on{background:#2a6;color:#fff;border-color:#2a6}
 .card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem;margin:.6rem 0}
 .big{font-size:2rem;font-weight:600}.small{font-size:.85rem;color:#666}
-.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .4rem;text-align:left;border-bottom:1px solid #eee}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .25rem;text-align:left;border-bottom:1px solid #eee}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pending{color:#a60}.ok{color:#2a6}.bad{color:#c22}.msg{min-height:1.2rem;margin:.4rem 0}
 .row{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.3rem 0}

@@ -20,8 +20,9 @@ const t = (key: string, vars: Record<string, unknown> = {}): string => i18next.t
 const store = window.localStorage
 
 let lang: Lang = (store.getItem('hypergas.lang') as Lang | null) ?? (navigator.language.toLowerCase().startsWith('it') ? 'it' : 'en')
-let euro = new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' })
-const money = (cents: number): string => euro.format(cents / 100)
+const locale = (): string => (lang === 'it' ? 'it-IT' : 'en-GB')
+const money = (cents: number): string => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'EUR' }).format(cents / 100)
+const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
 
 let status: Row = {}
 let members: Row[] = []
@@ -78,7 +79,7 @@ async function adminAct (body: Row): Promise<void> {
 }
 
 function stateCell (final: boolean): string {
-  return final ? `<span class="ok">${esc(t('confirmed'))}</span>` : `<span class="pending">${esc(t('pending'))}</span>`
+  return final ? `<span class="ok" title="${esc(t('confirmed'))}" aria-label="${esc(t('confirmed'))}">✓</span>` : `<span class="pending" title="${esc(t('pending'))}" aria-label="${esc(t('pending'))}">⏳</span>`
 }
 
 function finalityLine (): string {
@@ -99,7 +100,7 @@ async function renderMember (): Promise<string> {
   const pending = m.creditCents !== m.confirmedCreditCents ? `<div class="pending">${esc(t('withPending', { amount: money(m.creditCents) }))}</div>` : ''
   html += `<div class="card"><div>${esc(t('credit'))} · ${esc(m.name)}</div><div class="big" id="credit">${esc(money(m.confirmedCreditCents))}</div>
     <div class="small">${esc(t('confirmed'))}</div>${pending}</div>`
-  const rows = (m.statement as Row[]).map((s) => `<tr><td>${s.timeMs === null ? '' : esc(new Date(s.timeMs).toLocaleDateString(lang))}</td>
+  const rows = (m.statement as Row[]).map((s) => `<tr><td>${s.timeMs === null ? '' : esc(day(s.timeMs as number))}</td>
     <td>${esc(t(`kind_${String(s.kind)}`))}</td><td class="n">${esc(money(s.deltaCents))}</td><td class="n">${esc(money(s.balanceCents))}</td><td>${stateCell(s.final === true)}</td></tr>`).join('')
   html += `<h2>${esc(t('statement'))} <a class="small" href="/api/members/${esc(id)}/statement.csv">${esc(t('downloadCsv'))}</a></h2>
     <div class="scroll"><table id="statement"><tr><th>${esc(t('date'))}</th><th>${esc(t('movement'))}</th><th>${esc(t('amount'))}</th><th>${esc(t('balance'))}</th><th>${esc(t('state'))}</th></tr>${rows}</table></div>`
@@ -202,7 +203,7 @@ async function main (): Promise<void> {
     $(`lang-${l}`).addEventListener('click', () => {
       lang = l
       store.setItem('hypergas.lang', l)
-      euro = new Intl.NumberFormat(l === 'it' ? 'it-IT' : 'en-GB', { style: 'currency', currency: 'EUR' })
+      say('')
       i18next.changeLanguage(l).then(render).catch(fail)
     })
   }

@@ -1,0 +1,93 @@
+// Issue 4 end to end in a real browser (Debian's chromium driven by playwright-core): two admin
+// nodes as processes replicating over a local DHT; a deposit made on node A shows up live on the
+// page served by node B; a member commits from B's page, signing in the browser, and the
+// commitment appears on node A and goes from pending to confirmed. Phone-sized screenshots of the
+// member and admin views in both languages go to test/artifacts/.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import createTestnet from 'hyperdht/testnet.js'
+import { chromium, type Page } from 'playwright-core'
+import { act, cli, get, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+
+type Row = Record<string, unknown>
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test', 'artifacts')
+
+test('a member follows and commits from a phone, on another admin\'s node', { timeout: 240_000 }, async (t) => {
+  if (!fs.existsSync(CHROMIUM)) t.fail(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`)
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-web-'))
+  const testnet = await createTestnet(3)
+  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
+  const nodes: NodeProc[] = []
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync'] })
+  t.teardown(async () => {
+    await browser.close()
+    await Promise.all(nodes.map(stopNode))
+    await testnet.destroy()
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  // Anna founds the group, Bruno joins as cassiere, Marta is a member with her own key.
+  const [a, b] = [path.join(base, 'a'), path.join(base, 'b')]
+  const init = cli(a, 'init', '--name', 'GAS Roma Nord', '--founder', 'Anna')
+  const joined = cli(b, 'join', String(init.invite))
+  cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
+  cli(a, 'elect', '--role', 'cassiere', 'Bruno')
+  const keyFile = path.join(base, 'marta.json')
+  const marta = cli(a, 'keygen', '--out', keyFile)
+  cli(a, 'member', 'add', 'Marta', String(marta.publicKey))
+  cli(a, 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
+  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
+  const [na, nb] = nodes
+  await waitFor('B to be a writer', async () => ((await get(nb, '/api/status')).me as Row).admin === true)
+
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(nb.url)
+  await page.selectOption('#who', { label: 'Marta' })
+  await page.waitForSelector('#credit')
+  const text = async (sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').replace(/\u00a0/g, ' ').trim()
+  t.is(await text('#credit'), '0,00 €', 'Italian format on an Italian browser')
+
+  // A deposit on node A appears on B's page without reloading (SSE).
+  await act(na, { type: 'Deposit', member: 'Marta', cents: 2000 })
+  await page.waitForFunction(() => document.querySelector('#statement')?.textContent?.includes('20,00') === true, undefined, { timeout: 60_000 })
+  t.pass('the deposit made on A shows up live on B\'s page')
+  await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('20,00') === true, undefined, { timeout: 60_000 })
+  t.pass('and becomes confirmed once both admins acknowledged it')
+
+  // Marta loads her key and commits, signing in the browser; node B relays the act.
+  await page.fill('#key', fs.readFileSync(keyFile, 'utf8'))
+  await page.click('#usekey')
+  await page.waitForSelector('.purchase .commit:not([disabled])')
+  await page.fill('.purchase .amount', '7,50')
+  await page.click('.purchase .commit')
+  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Inviato') === true)
+  let seen: Row | undefined
+  await waitFor('the commitment on node A', async () => {
+    const p = await get(na, '/api/purchases/Verdure')
+    seen = (p.commitments as Row[]).find((c) => c.name === 'Marta')
+    return seen?.confirmedStatus === 'pending'
+  })
+  t.is(seen?.amountCents, 750, 'A holds Marta\'s commitment of 7.50, confirmed')
+  await page.waitForFunction(() => document.querySelectorAll('#statement .ok').length === 2)
+  t.pass('both movements shown as confirmed on the page')
+
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  const shot = async (p: Page, name: string): Promise<void> => { await p.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true }) }
+  await shot(page, 'member-it.png')
+  await page.click('#tab-admin')
+  await page.waitForSelector('#cash')
+  await shot(page, 'admin-it.png')
+  await page.click('#lang-en')
+  await page.waitForFunction(() => document.querySelector('#tab-admin')?.textContent === 'Admin')
+  t.ok((await text('#cash')).includes('€20.00'), 'English format after switching')
+  await shot(page, 'admin-en.png')
+  await page.click('#tab-member')
+  await page.waitForSelector('#credit')
+  t.is(await text('#credit'), '€12.50')
+  await shot(page, 'member-en.png')
+  t.alike(errors, [], 'no script error in the page')
+})
