@@ -1,6 +1,7 @@
 // SPEC §4 acts: canonical encoding, signatures, strict decoding of untrusted bytes.
 import test, { type Assert } from 'brittle'
 import { createAct, decodeAct } from '../src/acts/act.js'
+import { memberIdOf, signActHex } from '../src/acts/member-sign.js'
 import { parseActBody } from '../src/acts/schema.js'
 import type { GroupId } from '../src/ids.js'
 import { parseEuros } from '../src/money.js'
@@ -62,4 +63,16 @@ test('euros: exact cents only, with . or ,', async (t) => {
   for (const bad of ['12.345', '-1', '0', '0,00', '1e3', '12.', '1.000,00', 'abc', '']) {
     await code(t, () => parseEuros(bad), 'BAD_AMOUNT')
   }
+})
+
+test('signing for the web page (WebCrypto path) gives the same bytes as createAct', async (t) => {
+  const g = 'cd'.repeat(32) as GroupId
+  const marta = person('member-sign')
+  const body = { type: 'Commit', member: marta.id, cents: 750, purchase: 'ef'.repeat(32) } as const
+  const viaWeb = await signActHex(body as never, g, marta.seed.toString('hex'), 42)
+  const viaNode = createAct(body as never, { group: g, keyPair: marta, timeMs: 42 })
+  t.is(viaWeb, viaNode.bytes.toString('hex'), 'byte for byte')
+  t.is(decodeAct(Buffer.from(viaWeb, 'hex'), g).id, viaNode.id, 'accepted by the one verifier')
+  t.is(await memberIdOf(marta.seed.toString('hex')), marta.id)
+  try { await memberIdOf('not a key'); t.fail('accepted a bad key') } catch (err) { t.is((err as { code?: string }).code, 'BAD_KEY') }
 })
