@@ -78,6 +78,12 @@ async function adminAct (body: Row): Promise<void> {
   say(esc(t('sent', { id: String(r.actId).slice(0, 8) })))
 }
 
+function memberOptions (list: Row[]): string {
+  return list.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('')
+}
+
+const value = (id: string): string => ($(id) as HTMLInputElement).value
+
 function stateCell (final: boolean): string {
   return final ? `<span class="ok" title="${esc(t('confirmed'))}" aria-label="${esc(t('confirmed'))}">✓</span>` : `<span class="pending" title="${esc(t('pending'))}" aria-label="${esc(t('pending'))}">⏳</span>`
 }
@@ -128,8 +134,15 @@ async function renderAdmin (): Promise<string> {
     <td class="n${a.cashCents < 0 ? ' bad' : ''}">${esc(money(a.cashCents))}</td><td class="n">${esc(money(a.confirmedCashCents))}</td></tr>`).join('')
   let html = `<p>${esc(t('me'))}: <b>${esc(me.name ?? String(me.id).slice(0, 8))}</b></p><p class="small">${esc(t('adminOnly'))}</p>
     <h2>${esc(t('cash'))}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${esc(t('roles'))}</th><th>${esc(t('cashNow'))}</th><th>${esc(t('confirmedCash'))}</th></tr>${cash}</table></div>
-    <h2>${esc(t('deposit'))}</h2><div class="row"><select id="dep-member">${members.map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`).join('')}</select>
-    <input id="dep-amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button id="dep">${esc(t('doDeposit'))}</button></div>`
+    <h2>${esc(t('cashDesk'))}</h2><div class="row"><select id="cash-member">${memberOptions(members)}</select>
+    <input id="cash-amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button id="dep">${esc(t('doDeposit'))}</button>
+    <button id="wd">${esc(t('doWithdraw'))}</button></div>
+    <div class="row"><select id="settle-from">${memberOptions((g.admins as Row[]).filter((a) => a.id !== me.id))}</select>
+    <input id="settle-amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button id="settle">${esc(t('doSettle'))}</button></div>
+    <h2>${esc(t('newPurchase'))}</h2><div class="row"><input id="p-name" placeholder="${esc(t('purchaseName'))}">
+    <input id="p-supplier" placeholder="${esc(t('supplier'))}"><button id="p-open">${esc(t('doOpen'))}</button></div>
+    <h2>${esc(t('newMember'))}</h2><div class="row"><input id="m-name" placeholder="${esc(t('memberName'))}">
+    <input id="m-key" placeholder="${esc(t('memberKey'))}" autocomplete="off"><button id="m-add">${esc(t('doRegister'))}</button></div>`
   const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
   let decide = ''
   let votes = ''
@@ -182,7 +195,11 @@ function wire (): void {
     if (f !== undefined) await loadKey(await f.text())
   })
   on('forget', 'click', async () => { store.removeItem('hypergas.seed'); await render() })
-  on('dep', 'click', async () => await adminAct({ type: 'Deposit', member: ($('dep-member') as HTMLSelectElement).value, cents: parseEuros(($('dep-amount') as HTMLInputElement).value) }))
+  on('dep', 'click', async () => await adminAct({ type: 'Deposit', member: value('cash-member'), cents: parseEuros(value('cash-amount')) }))
+  on('wd', 'click', async () => await adminAct({ type: 'Withdraw', member: value('cash-member'), cents: parseEuros(value('cash-amount')), reason: '' }))
+  on('settle', 'click', async () => await adminAct({ type: 'SettleCash', from: value('settle-from'), cents: parseEuros(value('settle-amount')) }))
+  on('p-open', 'click', async () => await adminAct({ type: 'OpenPurchase', name: value('p-name'), supplier: value('p-supplier') === '' ? undefined : value('p-supplier') }))
+  on('m-add', 'click', async () => await adminAct({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() }))
   for (const card of document.querySelectorAll<HTMLElement>('.purchase')) {
     card.querySelector('.commit')?.addEventListener('click', () => {
       commit(card.dataset.purchase!, card.querySelector<HTMLInputElement>('.amount')!.value).catch(fail)
@@ -211,12 +228,20 @@ async function main (): Promise<void> {
   $('tab-admin').addEventListener('click', () => { view = 'admin'; render().catch(fail) })
   if (location.hash === '#admin') view = 'admin'
   await render()
+  // Re-render on every update, but not under the fingers of someone typing: wait until they
+  // leave the field.
   let queued = false
+  const refresh = (): void => {
+    const typing = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement
+    if (typing) { setTimeout(refresh, 1000); return }
+    queued = false
+    render().catch(fail)
+  }
   const events = new EventSource('/api/events')
   events.addEventListener('update', () => {
     if (queued) return
     queued = true
-    setTimeout(() => { queued = false; render().catch(fail) }, 100)
+    setTimeout(refresh, 100)
   })
   events.onerror = () => { $('live').textContent = t('offlineEvents') }
   events.onopen = () => { $('live').textContent = '' }
