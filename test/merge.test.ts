@@ -70,7 +70,7 @@ function deliver (sim: Sim, seed: number): Graph {
     const i = next.get(k)!
     const bytes = encodeBlock(sim.feeds.get(k)![i])
     const block = decodeBlock(bytes, k)
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId))
+    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k))
     next.set(k, i + 1)
   }
   return graph
@@ -96,7 +96,7 @@ function reference (sim: Sim): { order: string[], hash: string } {
   for (const n of all) {
     const writer = s.groupId === null ? n.f === sim.g.founder && n.i === 0 : s.admins.has(n.f)
     for (const bytes of sim.feeds.get(n.f)![n.i].acts) {
-      const e = decodeEntries([bytes], sim.g.groupId)[0]
+      const e = decodeEntries([bytes], sim.g.groupId, n.f)[0]
       if (!e.ok) continue
       order.push(e.act.id)
       if (writer) applyAct(s, e.act)
@@ -146,7 +146,7 @@ test('the final prefix only grows as blocks arrive, and never changes', (t) => {
     const k = open[Math.floor(rnd() * open.length)]
     const i = next.get(k)!
     const block = sim.feeds.get(k)![i]
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId))
+    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k))
     next.set(k, i + 1)
     const r = replay(graph, sim.g)
     const fin = r.log.slice(0, r.finalCount).map((e) => `${e.actId}:${e.status}`)

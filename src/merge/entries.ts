@@ -6,7 +6,7 @@
 import { actIdOf, decodeAct } from '../acts/act.js'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
-import type { ActId, GroupId } from '../ids.js'
+import type { ActId, GroupId, MemberId } from '../ids.js'
 
 /** One act slot of a block. */
 export type ActEntry =
@@ -14,13 +14,14 @@ export type ActEntry =
   | { ok: false, id: ActId, code: string }
 
 /**
- * Decodes and verifies every act of a block for `group`; never throws on bad input.
- * (Programmer errors still throw.)
+ * Decodes and verifies every act of a block of writer `feed` for `group`; never throws on bad
+ * input (programmer errors still throw). Acts authored by `feed` are authenticated by the feed's
+ * own Hypercore signature (see {@link decodeAct}).
  */
-export function decodeEntries (acts: Buffer[], group: GroupId | null): ActEntry[] {
+export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId): ActEntry[] {
   return acts.map((bytes) => {
     try {
-      return { ok: true, act: decodeAct(bytes, group) }
+      return { ok: true, act: decodeAct(bytes, group, feed) }
     } catch (err) {
       if (!(err instanceof HypergasError)) throw err
       return { ok: false, id: actIdOf(bytes), code: err.code }

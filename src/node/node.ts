@@ -275,7 +275,7 @@ export class GasNode extends EventEmitter {
       if (bytes === null) break
       try {
         const block = decodeBlock(bytes, feed)
-        this.graph.add(feed, i, block, decodeEntries(block.acts, group))
+        this.graph.add(feed, i, block, decodeEntries(block.acts, group, feed))
       } catch (err) {
         if (!(err instanceof HypergasError)) throw err
         this.graph.markBroken(feed, i)

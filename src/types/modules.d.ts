@@ -1,9 +1,12 @@
 // Minimal declarations for the Holepunch modules hypergas uses (they ship no TypeScript types).
-// Only the members called from src/ are declared.
+// Only the members called from src/ (and the benchmark) are declared.
 
 declare module 'sodium-native' {
   const sodium: {
     crypto_sign_verify_detached (sig: Buffer, msg: Buffer, publicKey: Buffer): boolean
+    /** Used by the benchmark's data generator only. */
+    crypto_sign_seed_keypair (publicKey: Buffer, secretKey: Buffer, seed: Buffer): void
+    crypto_sign_detached (sig: Buffer, msg: Buffer, secretKey: Buffer): void
   }
   export default sodium
 }

@@ -102,7 +102,7 @@ export class World implements SimHost {
     let d = this.cache.get(k)
     if (d === undefined) {
       const block = decodeBlock(bytes, feed)
-      d = { block, entries: decodeEntries(block.acts, this.g.groupId) }
+      d = { block, entries: decodeEntries(block.acts, this.g.groupId, feed) }
       this.cache.set(k, d)
     }
     return d

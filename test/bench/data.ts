@@ -1,0 +1,122 @@
+/**
+ * Deterministic benchmark data (issue 5): the act mix of a GAS season, written by 3 admin feeds
+ * that see each other (every block links the others' current lengths), with member-signed
+ * commitments relayed by admins. Signed with libsodium (Ed25519 is deterministic: the same bytes
+ * as @noble/ed25519, ~15× faster, which matters for a million acts).
+ */
+import sodium from 'sodium-native'
+import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../../src/acts/encoding.js'
+import type { ActBody } from '../../src/acts/types.js'
+import { actIdOf } from '../../src/acts/act.js'
+import type { GroupId, MemberId } from '../../src/ids.js'
+import { encodeBlock, type Link } from '../../src/merge/block.js'
+import { prng } from '../helpers/fixtures.js'
+
+interface Key { id: MemberId, sk: Buffer }
+
+function key (seed: Buffer): Key {
+  const pk = Buffer.alloc(32)
+  const sk = Buffer.alloc(64)
+  sodium.crypto_sign_seed_keypair(pk, sk, seed)
+  return { id: pk.toString('hex') as MemberId, sk }
+}
+
+function signed (k: Key, group: string, body: ActBody, timeMs: number): Buffer {
+  const u = encodeUnsigned({ v: ACT_VERSION, group, author: k.id, timeMs, body })
+  const sig = Buffer.alloc(64)
+  sodium.crypto_sign_detached(sig, Buffer.concat([SIGN_DOMAIN, u]), k.sk)
+  return Buffer.concat([u, sig])
+}
+
+/** A generated season: the group, each feed's encoded blocks, and counts. */
+export interface Season {
+  groupId: GroupId
+  founder: MemberId
+  /** Encoded blocks per feed key, in feed order. */
+  feeds: Map<MemberId, Buffer[]>
+  acts: number
+  memberSigned: number
+  /** The admins' key pairs (libsodium 64-byte secret keys), founder first. */
+  admins: Array<{ id: MemberId, secretKey: Buffer }>
+}
+
+/**
+ * Generates about `acts` acts (deterministic from `seed`) in blocks of 1 to `maxPerBlock` acts.
+ * The founder (referente + cassiere) elects a cassiere and a referente; 300 members are
+ * registered; then a season: deposits, purchases, commitments (a third signed by the member),
+ * approvals, adjustments, close votes and closes, withdrawals, cash settlements.
+ */
+export function season (acts: number, seed = 1, maxPerBlock = 16): Season {
+  const rnd = prng(seed)
+  const seedOf = (s: string): Buffer => { const b = Buffer.alloc(32); b.write(`bench-${seed}-${s}`); return b }
+  const [a, b, c] = ['anna', 'bruno', 'carla'].map((n) => key(seedOf(n)))
+  const members = Array.from({ length: 300 }, (_, i) => key(seedOf(`m${i}`)))
+  let time = 1_700_000_000_000
+  const genesisBytes = signed(a, '', { type: 'CreateGroup', name: 'Bench GAS', founderName: 'Anna' }, time)
+  const groupId = actIdOf(genesisBytes) as string as GroupId
+  const feeds = new Map<MemberId, Buffer[]>([[a.id, []], [b.id, []], [c.id, []]])
+  const writers = [a, b, c]
+  let count = 0
+  let memberSigned = 0
+  const write = (w: Key, list: Buffer[]): void => {
+    const links: Link[] = []
+    for (const [f, blocks] of feeds) if (f !== w.id && blocks.length > 0) links.push({ feed: f, length: blocks.length })
+    feeds.get(w.id)!.push(encodeBlock({ links, acts: list }))
+    count += list.length
+  }
+  const act = (w: Key, body: ActBody): Buffer => signed(w, groupId, body, ++time)
+  const first = [genesisBytes, act(a, { type: 'VoteElectCassiere', member: b.id }), act(a, { type: 'VoteElectReferente', member: c.id })]
+  first.splice(1, 0, act(a, { type: 'VoteRegisterMember', name: 'Bruno', member: b.id }), act(a, { type: 'VoteRegisterMember', name: 'Carla', member: c.id }))
+  write(a, first)
+  write(b, [])
+  write(c, [])
+  // Registrations need 2 of 3 votes now: Anna and Bruno vote for every member.
+  for (const voter of [a, b]) {
+    for (let i = 0; i < members.length; i += 50) write(voter, members.slice(i, i + 50).map((m, j) => act(voter, { type: 'VoteRegisterMember', name: `Member ${i + j}`, member: m.id })))
+  }
+  const credit = new Map<MemberId, number>()
+  let open: Array<{ id: MemberId, owner: Key, committed: Map<MemberId, number>, votes: number }> = []
+  while (count < acts) {
+    const w = writers[Math.floor(rnd() * 3)]
+    const n = 1 + Math.floor(rnd() * maxPerBlock)
+    const list: Buffer[] = []
+    for (let k = 0; k < n && count + list.length < acts; k++) {
+      const m = members[Math.floor(rnd() * members.length)]
+      const r = rnd()
+      const cassiere = w !== c
+      const referente = w !== b
+      if (r < 0.3 && cassiere) {
+        const cents = 1000 + Math.floor(rnd() * 5000)
+        credit.set(m.id, (credit.get(m.id) ?? 0) + cents)
+        list.push(act(w, { type: 'Deposit', member: m.id, cents }))
+      } else if (r < 0.33 && referente && open.length < 8) {
+        const x = act(w, { type: 'OpenPurchase', name: `P${time}`, supplier: 'Cascina' })
+        open.push({ id: actIdOf(x) as string as MemberId, owner: w, committed: new Map(), votes: 0 })
+        list.push(x)
+      } else if (r < 0.7 && open.length > 0 && (credit.get(m.id) ?? 0) > 500) {
+        const p = open[Math.floor(rnd() * open.length)]
+        const cents = 100 + Math.floor(rnd() * 400)
+        credit.set(m.id, credit.get(m.id)! - cents)
+        p.committed.set(m.id, (p.committed.get(m.id) ?? 0) + cents)
+        const body: ActBody = { type: 'Commit', member: m.id, cents, purchase: p.id as never }
+        if (rnd() < 0.33) { list.push(act(m, body)); memberSigned++ } else list.push(act(w, body))
+      } else if (r < 0.85 && open.length > 0) {
+        const p = open[Math.floor(rnd() * open.length)]
+        const who = [...p.committed.keys()][Math.floor(rnd() * p.committed.size)]
+        if (who !== undefined && referente && p.owner === w) list.push(act(w, { type: 'ApproveCommitment', member: who, purchase: p.id as never }))
+        else { list.push(act(w, { type: 'VoteClosePurchase', purchase: p.id as never })); p.votes++ }
+      } else if (r < 0.9 && open.length > 0 && referente) {
+        const p = open.find((x) => x.owner === w && x.votes >= 2)
+        if (p !== undefined) { list.push(act(w, { type: 'ClosePurchase', purchase: p.id as never })); open = open.filter((x) => x !== p) }
+      } else if (r < 0.95 && cassiere && (credit.get(m.id) ?? 0) > 200) {
+        credit.set(m.id, credit.get(m.id)! - 100)
+        list.push(act(w, { type: 'Withdraw', member: m.id, cents: 100, reason: '' }))
+      } else {
+        const from = writers.filter((x) => x !== w)[Math.floor(rnd() * 2)]
+        list.push(act(w, { type: 'SettleCash', from: from.id, cents: 100 }))
+      }
+    }
+    write(w, list)
+  }
+  return { groupId, founder: a.id, feeds, acts: count, memberSigned, admins: writers.map((k) => ({ id: k.id, secretKey: k.sk })) }
+}
