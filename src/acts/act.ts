@@ -52,17 +52,18 @@ export function createAct (body: ActBody, opts: CreateActOptions): SignedAct {
  * `feed`: the writer whose Hypercore feed carried the bytes. Hypercore has already verified that
  * writer's signature over them, so an act *authored by that writer* needs no second signature
  * check (the one rule every node applies: docs/decisions.md); any other act (a member-signed act
- * relayed by an admin) is verified. Omit it for bytes from anywhere else (HTTP, CLI).
+ * relayed by an admin) is verified, unless `verified(id)` says this node verified it before
+ * (VerifiedActs). Omit both for bytes from anywhere else (HTTP, CLI).
  * @throws HypergasError OVERSIZED, BAD_ENCODING (including any non-canonical encoding),
  *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, BAD_SIGNATURE, WRONG_GROUP
  */
-export function decodeAct (bytes: Buffer, group: GroupId | null, feed?: MemberId): SignedAct {
+export function decodeAct (bytes: Buffer, group: GroupId | null, feed?: MemberId, verified?: (id: ActId) => boolean): SignedAct {
   const { unsigned, sig, unsignedLength } = decodeRaw(bytes)
   if (!Number.isSafeInteger(unsigned.timeMs)) throw HypergasError.BAD_FIELD('timeMs is not a safe integer')
   unsigned.body = parseActBody(unsigned.body)
   const u = bytes.subarray(0, unsignedLength)
   if (!encodeUnsigned(unsigned).equals(u)) throw HypergasError.BAD_ENCODING('act is not in canonical encoding')
-  if (unsigned.author !== feed && !verify(sig, Buffer.concat([SIGN_DOMAIN, u]), Buffer.from(unsigned.author, 'hex'))) {
+  if (unsigned.author !== feed && verified?.(actIdOf(bytes)) !== true && !verify(sig, Buffer.concat([SIGN_DOMAIN, u]), Buffer.from(unsigned.author, 'hex'))) {
     throw HypergasError.BAD_SIGNATURE(`signature of act by ${unsigned.author.slice(0, 8)} does not verify`)
   }
   const act = finish(unsigned, bytes)

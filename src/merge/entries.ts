@@ -16,12 +16,15 @@ export type ActEntry =
 /**
  * Decodes and verifies every act of a block of writer `feed` for `group`; never throws on bad
  * input (programmer errors still throw). Acts authored by `feed` are authenticated by the feed's
- * own Hypercore signature (see {@link decodeAct}).
+ * own Hypercore signature (see {@link decodeAct}); other acts are verified once and, when
+ * `verified` is given, remembered there.
  */
-export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId): ActEntry[] {
+export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId, verified?: { has: (id: ActId) => boolean, add: (id: ActId) => void }): ActEntry[] {
   return acts.map((bytes) => {
     try {
-      return { ok: true, act: decodeAct(bytes, group, feed) }
+      const act = decodeAct(bytes, group, feed, verified === undefined ? undefined : (id) => verified.has(id))
+      if (act.author !== feed) verified?.add(act.id)
+      return { ok: true, act }
     } catch (err) {
       if (!(err instanceof HypergasError)) throw err
       return { ok: false, id: actIdOf(bytes), code: err.code }

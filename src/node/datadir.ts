@@ -18,13 +18,14 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, corestore: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, corestore: string } {
   return {
     identity: path.join(dir, 'identity.json'),
     group: path.join(dir, 'group.json'),
     token: path.join(dir, 'token'),
     running: path.join(dir, 'node.json'),
     forks: path.join(dir, 'forks.json'),
+    feeds: path.join(dir, 'feeds.json'),
     corestore: path.join(dir, 'corestore')
   }
 }
@@ -135,4 +136,14 @@ export function loadForks (dir: string): ForkReport[] {
 /** Saves the fork reports. */
 export function saveForks (dir: string, forks: ForkReport[]): void {
   writePrivate(paths(dir).forks, JSON.stringify(forks, null, 2) + '\n')
+}
+
+/** The writer feeds this node follows (opened first on the next start, so one replay suffices). */
+export function loadFeeds (dir: string): MemberId[] {
+  return (readJson(paths(dir).feeds) as MemberId[] | null) ?? []
+}
+
+/** Saves the followed writer feeds. */
+export function saveFeeds (dir: string, feeds: MemberId[]): void {
+  writePrivate(paths(dir).feeds, JSON.stringify(feeds) + '\n')
 }

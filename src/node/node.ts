@@ -21,8 +21,12 @@ import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
 import { decodeEntries } from '../merge/entries.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../merge/replay.js'
-import { loadForks, loadGroup, loadIdentity, paths, saveForks, saveGroup, type ForkReport } from './datadir.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
+import { VerifiedActs } from './verified.js'
+
+/** Blocks read from storage concurrently when catching up with a feed. */
+const READ_WINDOW = 256
 
 /** Options of {@link GasNode.open}. */
 export interface NodeOptions {
@@ -54,6 +58,8 @@ export class GasNode extends EventEmitter {
   readonly forks: ForkReport[]
 
   private readonly cores = new Map<MemberId, Hypercore>()
+  /** Relayed acts whose signature this node verified (remembered across restarts). */
+  private readonly verified: VerifiedActs
   private readonly own: Hypercore
   private readonly now: () => number
   private readonly ackDelayMs: number
@@ -72,6 +78,7 @@ export class GasNode extends EventEmitter {
     this.now = opts.now ?? Date.now
     this.ackDelayMs = opts.ackDelayMs ?? 30
     this.forks = loadForks(opts.dir)
+    this.verified = new VerifiedActs(opts.dir)
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
     this.cores.set(this.id, this.own)
   }
@@ -228,6 +235,8 @@ export class GasNode extends EventEmitter {
     const g = this.group
     if (g === null || this.closed) return
     this.openFeed(g.founder)
+    if (this.view === null) for (const f of loadFeeds(this.dir)) this.openFeed(f)
+    const following = this.cores.size
     let changed = this.view === null
     for (;;) {
       let read = 0
@@ -242,6 +251,8 @@ export class GasNode extends EventEmitter {
       if (read === 0 && opened === 0) break
       changed = read > 0
     }
+    this.verified.flush()
+    if (this.cores.size !== following) saveFeeds(this.dir, [...this.cores.keys()].sort())
     this.emit('update', this.view)
     this.maybeAck()
   }
@@ -266,23 +277,27 @@ export class GasNode extends EventEmitter {
     let read = 0
     const frozen = this.forks.find((f) => f.feed === feed)
     const limit = frozen === undefined ? core.contiguousLength : Math.min(core.contiguousLength, frozen.held)
-    for (let i = this.graph.receivedLength(feed); i < limit; i++) {
-      if (this.graph.brokenAt(feed) !== null) break
-      const bytes = await core.get(i, { wait: false }).catch((err: Error & { code?: string }) => {
-        if (err.code === 'SESSION_CLOSED') return null
-        throw err
-      })
-      if (bytes === null) break
-      try {
-        const block = decodeBlock(bytes, feed)
-        this.graph.add(feed, i, block, decodeEntries(block.acts, group, feed))
-      } catch (err) {
-        if (!(err instanceof HypergasError)) throw err
-        this.graph.markBroken(feed, i)
-        this.emit('invalid-block', { feed, index: i, code: err.code })
-        break
+    const get = async (i: number): Promise<Buffer | null> => await core.get(i, { wait: false }).catch((err: Error & { code?: string }) => {
+      if (err.code === 'SESSION_CLOSED') return null
+      throw err
+    })
+    // Reads run READ_WINDOW at a time (storage reads overlap), blocks are used in index order.
+    for (let start = this.graph.receivedLength(feed); start < limit; start += READ_WINDOW) {
+      const window = await Promise.all(Array.from({ length: Math.min(READ_WINDOW, limit - start) }, async (_, k) => await get(start + k)))
+      for (const [k, bytes] of window.entries()) {
+        const i = start + k
+        if (bytes === null || this.graph.brokenAt(feed) !== null) return read
+        try {
+          const block = decodeBlock(bytes, feed)
+          this.graph.add(feed, i, block, decodeEntries(block.acts, group, feed, this.verified))
+        } catch (err) {
+          if (!(err instanceof HypergasError)) throw err
+          this.graph.markBroken(feed, i)
+          this.emit('invalid-block', { feed, index: i, code: err.code })
+          return read
+        }
+        read++
       }
-      read++
     }
     return read
   }

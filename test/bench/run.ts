@@ -1,0 +1,242 @@
+/**
+ * `npm run bench` (issue 5, SPEC §8): one JSON line per figure, with its unit, the SPEC target
+ * where there is one, and the machine. Separate from the tests; every loop is bounded.
+ *
+ *   npm run bench                 # everything (a few minutes)
+ *   npm run bench -- --only sync  # one group: verify, merge, cold, sync, latency
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Command } from 'commander'
+import Corestore from 'corestore'
+import * as ed from '@noble/ed25519'
+import HyperDHT from 'hyperdht'
+import Hyperswarm from 'hyperswarm'
+import createTestnet from 'hyperdht/testnet.js'
+import { decodeRaw, SIGN_DOMAIN } from '../../src/acts/encoding.js'
+import { verify } from '../../src/crypto.js'
+import type { MemberId } from '../../src/ids.js'
+import { decodeBlock } from '../../src/merge/block.js'
+import { decodeEntries } from '../../src/merge/entries.js'
+import { Graph } from '../../src/merge/graph.js'
+import { replay } from '../../src/merge/replay.js'
+import { saveGroup } from '../../src/node/datadir.js'
+import { GasNode } from '../../src/node/node.js'
+import { groupTopic } from '../../src/node/replicator.js'
+import { BIN, act, cli, get, startNode, stopNode, waitFor, type NodeProc } from '../../examples/procs.js'
+import { season, type Season } from './data.js'
+
+const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.platform()} ${os.release()}` }
+const SEED = 7
+
+function emit (bench: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ bench, value: Math.round(value * 100) / 100, unit, ...extra, seed: SEED, machine }))
+}
+
+const ms = (t0: number): number => performance.now() - t0
+
+/** Signature verification throughput: libsodium (the verifier of every node) and noble. */
+function benchVerify (s: Season): void {
+  const samples: Array<{ sig: Buffer, msg: Buffer, pk: Buffer }> = []
+  for (const [feed, blocks] of s.feeds) {
+    for (const b of blocks) {
+      for (const a of decodeBlock(b, feed).acts) {
+        const r = decodeRaw(a)
+        samples.push({ sig: r.sig, msg: Buffer.concat([SIGN_DOMAIN, a.subarray(0, r.unsignedLength)]), pk: Buffer.from(r.unsigned.author, 'hex') })
+        if (samples.length === 20_000) break
+      }
+    }
+  }
+  let t = performance.now()
+  for (const x of samples) verify(x.sig, x.msg, x.pk)
+  emit('verify.sodium', samples.length / ms(t) * 1000, 'verifications/s', { note: 'libsodium crypto_sign_verify_detached: the one verifier of every node' })
+  const few = samples.slice(0, 2000)
+  t = performance.now()
+  for (const x of few) ed.verify(x.sig, x.msg, x.pk)
+  emit('verify.noble', few.length / ms(t) * 1000, 'verifications/s', { note: '@noble/ed25519, for comparison (hypergas signs with it, does not verify with it)' })
+}
+
+/** Decoding, then merge + fold of a whole season held in memory. */
+function benchMerge (s: Season): void {
+  let t = performance.now()
+  const blocks: Array<[MemberId, number, ReturnType<typeof decodeBlock>, ReturnType<typeof decodeEntries>]> = []
+  for (const [feed, list] of s.feeds) list.forEach((b, i) => { const block = decodeBlock(b, feed); blocks.push([feed, i, block, decodeEntries(block.acts, s.groupId, feed)]) })
+  emit('decode', s.acts / ms(t) * 1000, 'acts/s', { acts: s.acts, memberSigned: s.memberSigned, note: 'block and act decoding; member-signed acts verified' })
+  t = performance.now()
+  const g = new Graph()
+  for (const [feed, i, block, entries] of blocks) g.add(feed, i, block, entries)
+  const r = replay(g, { groupId: s.groupId, founder: s.founder })
+  const total = ms(t)
+  emit('merge+fold', s.acts / total * 1000, 'acts/s', { acts: s.acts, blocks: g.order().length, ms: Math.round(total), final: r.finalCount, target: '>= 1000000 acts/s' })
+}
+
+/** A data directory of the founder's node holding season `s` in 3 feeds. */
+async function makeDataDir (s: Season, dir: string): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const founder = s.admins[0]
+  fs.writeFileSync(path.join(dir, 'identity.json'), JSON.stringify({ publicKey: founder.id, seed: founder.secretKey.subarray(0, 32).toString('hex') }), { mode: 0o600 })
+  saveGroup(dir, { groupId: s.groupId, founder: s.founder })
+  const store = new Corestore(path.join(dir, 'corestore'))
+  for (const a of s.admins) {
+    const core = store.get({ keyPair: { publicKey: Buffer.from(a.id, 'hex'), secretKey: a.secretKey } })
+    const blocks = s.feeds.get(a.id)!
+    for (let i = 0; i < blocks.length; i += 1000) await core.append(blocks.slice(i, i + 1000))
+  }
+  await store.close()
+}
+
+/** Process start to ready state (`hypergas status --json` opens the node and replays). */
+async function benchCold (sizes: number[], base: string, big: Season | null): Promise<void> {
+  for (const n of sizes) {
+    const s = big !== null && big.acts === n ? big : season(n, SEED)
+    const dir = path.join(base, `cold-${n}`)
+    await makeDataDir(s, dir)
+    const runs: number[] = []
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now()
+      const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      runs.push(ms(t))
+      if (r.status !== 0) throw new Error(`status failed: ${r.stderr}`)
+      const acts = (JSON.parse(r.stdout).group.acts as { total: number }).total
+      if (acts !== s.acts) throw new Error(`cold start saw ${acts} acts, expected ${s.acts}`)
+    }
+    runs.sort((a, b) => a - b)
+    emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), ...(n === 100_000 ? { target: '<= 1000 ms' } : {}) })
+    if (n === 100_000) {
+      const r = spawnSync(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8' })
+      const m = JSON.parse(r.stdout) as { rssMB: number, acts: number }
+      emit('memory.100000', m.rssMB, 'MB', { acts: m.acts, note: 'resident set of a process with the node open and replayed', target: '<= 250 MB' })
+    }
+  }
+}
+
+/** A fresh node syncing a season from 2 peers over loopback Hyperswarm, and raw Hypercore. */
+async function benchSync (s: Season, base: string): Promise<void> {
+  const testnet = await createTestnet(3)
+  const bootstrap = testnet.bootstrap
+  const seeders: Array<{ swarm: Hyperswarm, store: Corestore, dht: HyperDHT }> = []
+  for (const name of ['seed1', 'seed2']) {
+    const dir = path.join(base, name)
+    await makeDataDir(s, dir)
+    const store = new Corestore(path.join(dir, 'corestore'))
+    for (const a of s.admins) await store.get({ key: Buffer.from(a.id, 'hex') }).ready()
+    const dht = new HyperDHT({ bootstrap, firewalled: false })
+    const swarm = new Hyperswarm({ dht })
+    swarm.on('connection', (c: unknown) => store.replicate(c))
+    await swarm.join(groupTopic(s.groupId), { server: true, client: false }).flushed()
+    seeders.push({ swarm, store, dht })
+  }
+  const boot = bootstrap.map((b) => `${b.host}:${b.port}`)
+  const lengths = s.admins.map((a) => s.feeds.get(a.id)!.length)
+  try {
+    // Raw Hypercore: the same blocks, no decoding, no merge.
+    let t = performance.now()
+    const rawStore = new Corestore(path.join(base, 'raw'))
+    const dht = new HyperDHT({ bootstrap, firewalled: false })
+    const swarm = new Hyperswarm({ dht })
+    swarm.on('connection', (c: unknown) => rawStore.replicate(c))
+    const cores = s.admins.map((a) => rawStore.get({ key: Buffer.from(a.id, 'hex') }))
+    for (const c of cores) { await c.ready(); c.download({ start: 0, end: -1 }) }
+    swarm.join(groupTopic(s.groupId), { server: false, client: true })
+    await waitUntil(() => cores.every((c, i) => c.contiguousLength >= lengths[i]), 300_000)
+    const raw = ms(t)
+    await swarm.destroy(); await dht.destroy(); await rawStore.close()
+
+    // hypergas: a node that knows only the invite (group id and founder).
+    t = performance.now()
+    const node = await GasNode.open({ dir: path.join(base, 'fresh'), createIdentity: true })
+    await node.joinGroup({ groupId: s.groupId, founder: s.founder })
+    await node.startSwarm({ bootstrap: boot })
+    await waitUntil(() => (node.view?.log.length ?? 0) >= s.acts, 300_000)
+    const gas = ms(t)
+    await node.close()
+    emit('sync.raw-hypercore', raw, 'ms', { acts: s.acts, blocks: lengths.reduce((x, y) => x + y, 0), peers: 2 })
+    emit('sync.hypergas', gas, 'ms', { acts: s.acts, peers: 2 })
+    emit('sync.ratio', gas / raw, 'x raw Hypercore', { target: '<= 1.5' })
+  } finally {
+    for (const x of seeders) { await x.swarm.destroy(); await x.dht.destroy(); await x.store.close() }
+    await testnet.destroy()
+  }
+}
+
+async function waitUntil (ok: () => boolean, limitMs: number): Promise<void> {
+  const end = Date.now() + limitMs
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
+
+/** Act on node A → in node B's state, over loopback, with 2 node processes (SSE on B). */
+async function benchLatency (base: string, count: number): Promise<void> {
+  const testnet = await createTestnet(3)
+  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
+  const nodes: NodeProc[] = []
+  try {
+    const [a, b] = [path.join(base, 'lat-a'), path.join(base, 'lat-b')]
+    const init = cli(a, 'init', '--name', 'Latency', '--founder', 'Anna')
+    const joined = cli(b, 'join', String(init.invite))
+    cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
+    cli(a, 'elect', '--role', 'cassiere', 'Bruno')
+    nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
+    await waitFor('B synced', async () => ((await get(nodes[1], '/api/status')).me as Record<string, unknown>).admin === true)
+    const base0 = ((await get(nodes[1], '/api/status')).group as { acts: { total: number } }).acts.total
+    const seenAt: number[] = []
+    const ctl = new AbortController()
+    const res = await fetch(`${nodes[1].url}/api/events`, { signal: ctl.signal })
+    const reader = res.body!.getReader()
+    const reading = (async () => {
+      let buf = ''
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return
+        buf += Buffer.from(value).toString()
+        const now = performance.now()
+        for (const m of buf.matchAll(/data: (.*)\n\n/g)) {
+          const total = (JSON.parse(m[1]) as { acts: { total: number } }).acts.total - base0
+          while (seenAt.length < total) seenAt.push(now)
+        }
+        buf = buf.slice(buf.lastIndexOf('\n\n') + 2)
+      }
+    })().catch(() => {})
+    const sentAt: number[] = []
+    for (let i = 0; i < count; i++) {
+      sentAt.push(performance.now())
+      await act(nodes[0], { type: 'Deposit', member: 'Bruno', cents: 100 })
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    await waitUntil(() => seenAt.length >= count, 60_000)
+    ctl.abort()
+    await reading
+    const lat = sentAt.map((t0, i) => seenAt[i] - t0).sort((x, y) => x - y)
+    emit('latency.median', lat[Math.floor(count / 2)], 'ms', { acts: count, target: '<= 100 ms' })
+    emit('latency.p99', lat[Math.floor(count * 0.99)], 'ms', { acts: count, target: '<= 500 ms' })
+  } finally {
+    await Promise.all(nodes.map(stopNode))
+    await testnet.destroy()
+  }
+}
+
+const o = new Command('bench')
+  .option('--only <group>', 'verify | merge | cold | sync | latency')
+  .option('--merge-acts <n>', 'acts for merge + fold', '1000000')
+  .parse().opts<{ only?: string, mergeActs: string }>()
+const want = (g: string): boolean => o.only === undefined || o.only === g
+const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-bench-'))
+try {
+  const s100k = season(100_000, SEED)
+  if (want('verify')) benchVerify(s100k)
+  let big: Season | null = null
+  if (want('merge') || want('cold')) {
+    big = season(Number(o.mergeActs), SEED)
+    if (want('merge')) benchMerge(big)
+  }
+  if (want('cold')) await benchCold([10_000, 100_000, big?.acts ?? 1_000_000], base, big)
+  big = null
+  if (want('sync')) await benchSync(s100k, base)
+  if (want('latency')) await benchLatency(base, 1000)
+} finally {
+  fs.rmSync(base, { recursive: true, force: true })
+}
