@@ -112,6 +112,9 @@ async function benchCold (sizes: number[], base: string, big: Season | null): Pr
   }
 }
 
+/** How a node opens a writer's feed: by the manifest naming the writer's key (as GasNode does). */
+const feedOf = (id: MemberId): { manifest: { version: number, signers: Array<{ publicKey: Buffer }> } } => ({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(id, 'hex') }] } })
+
 /** A fresh node syncing a season from 2 peers over loopback Hyperswarm, and raw Hypercore. */
 async function benchSync (s: Season, base: string): Promise<void> {
   const testnet = await createTestnet(3)
@@ -121,7 +124,7 @@ async function benchSync (s: Season, base: string): Promise<void> {
     const dir = path.join(base, name)
     await makeDataDir(s, dir)
     const store = new Corestore(path.join(dir, 'corestore'))
-    for (const a of s.admins) await store.get({ key: Buffer.from(a.id, 'hex') }).ready()
+    for (const a of s.admins) await store.get(feedOf(a.id)).ready()
     const dht = new HyperDHT({ bootstrap, firewalled: false })
     const swarm = new Hyperswarm({ dht })
     swarm.on('connection', (c: unknown) => store.replicate(c))
@@ -137,7 +140,7 @@ async function benchSync (s: Season, base: string): Promise<void> {
     const dht = new HyperDHT({ bootstrap, firewalled: false })
     const swarm = new Hyperswarm({ dht })
     swarm.on('connection', (c: unknown) => rawStore.replicate(c))
-    const cores = s.admins.map((a) => rawStore.get({ key: Buffer.from(a.id, 'hex') }))
+    const cores = s.admins.map((a) => rawStore.get(feedOf(a.id)))
     for (const c of cores) { await c.ready(); c.download({ start: 0, end: -1 }) }
     swarm.join(groupTopic(s.groupId), { server: false, client: true })
     await waitUntil(() => cores.every((c, i) => c.contiguousLength >= lengths[i]), 300_000)
@@ -221,12 +224,13 @@ async function benchLatency (base: string, count: number): Promise<void> {
 
 const o = new Command('bench')
   .option('--only <group>', 'verify | merge | cold | sync | latency')
-  .option('--merge-acts <n>', 'acts for merge + fold', '1000000')
-  .parse().opts<{ only?: string, mergeActs: string }>()
+  .option('--merge-acts <n>', 'acts for merge + fold and the largest cold start', '1000000')
+  .option('--sync-acts <n>', 'acts for sync (and verification, memory)', '100000')
+  .parse().opts<{ only?: string, mergeActs: string, syncActs: string }>()
 const want = (g: string): boolean => o.only === undefined || o.only === g
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-bench-'))
 try {
-  const s100k = season(100_000, SEED)
+  const s100k = season(Number(o.syncActs), SEED)
   if (want('verify')) benchVerify(s100k)
   let big: Season | null = null
   if (want('merge') || want('cold')) {
