@@ -25,6 +25,9 @@ import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveFo
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { VerifiedActs } from './verified.js'
 
+/** During a long sync, the shortest time between two replays, ms. */
+const CATCH_UP_REPLAY_MS = 1000
+
 /** Blocks read from storage concurrently when catching up with a feed. */
 const READ_WINDOW = 256
 
@@ -65,6 +68,7 @@ export class GasNode extends EventEmitter {
   private readonly ackDelayMs: number
   private queue: Promise<unknown> = Promise.resolve()
   private refreshScheduled = false
+  private replayedAt = 0
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
 
@@ -221,13 +225,16 @@ export class GasNode extends EventEmitter {
     this.scheduleRefresh()
   }
 
-  private scheduleRefresh (): void {
+  /** Runs a refresh soon (after `delayMs`, default: the next turn of the event loop). */
+  private scheduleRefresh (delayMs = 0): void {
     if (this.refreshScheduled || this.closed) return
     this.refreshScheduled = true
-    setImmediate(() => {
+    const run = (): void => {
       this.refreshScheduled = false
       this.serial(() => this.refresh()).catch((err) => this.emit('error', err))
-    })
+    }
+    if (delayMs === 0) setImmediate(run)
+    else setTimeout(run, delayMs).unref()
   }
 
   /** Reads new blocks of every feed, replays, opens newly elected writers' feeds, acks. */
@@ -241,8 +248,18 @@ export class GasNode extends EventEmitter {
     for (;;) {
       let read = 0
       for (const [feed, core] of this.cores) read += await this.readFeed(feed, core, g.groupId)
+      // While a long sync is still downloading, replay at most every CATCH_UP_REPLAY_MS: the
+      // last block's arrival triggers the final replay (issue 5: sync ≤ 1.5 × raw Hypercore).
+      const v = this.view
+      const behind = [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+      const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.cores.has(k))
+      if (behind && allFeedsOpen && read > 0 && Date.now() - this.replayedAt < CATCH_UP_REPLAY_MS) {
+        this.scheduleRefresh(CATCH_UP_REPLAY_MS)
+        break
+      }
       if (read > 0 || changed) {
         this.view = replay(this.graph, g)
+        this.replayedAt = Date.now()
         changed = false
       }
       // Every admin past or present has a cash entry: follow all of their feeds.
