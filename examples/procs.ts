@@ -96,3 +96,32 @@ export function setupThreeAdmins (dirs: string[], groupName: string, roles: [str
     cli(dirs[0], 'elect', '--role', roles[i], name)
   }
 }
+
+/** A subscription to a node's live updates: its content type, and how to stop it. */
+export interface EventsWatch {
+  contentType: string | null
+  /** Stops reading and waits for the reader to end. */
+  stop: () => Promise<void>
+}
+
+/**
+ * Follows `GET <base>/api/events` (Server-Sent Events) and calls `onUpdate` with the data of
+ * every `update` event and the time it was read (performance.now(), ms).
+ */
+export async function watchEvents (base: string, onUpdate: (data: Record<string, unknown>, atMs: number) => void): Promise<EventsWatch> {
+  const ctl = new AbortController()
+  const res = await fetch(`${base}/api/events`, { signal: ctl.signal })
+  const reader = res.body!.getReader()
+  const reading = (async () => {
+    let buf = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buf += Buffer.from(value).toString()
+      const at = performance.now()
+      for (const m of buf.matchAll(/event: update\ndata: (.*)\n\n/g)) onUpdate(JSON.parse(m[1]) as Record<string, unknown>, at)
+      buf = buf.slice(buf.lastIndexOf('\n\n') + 2)
+    }
+  })().catch(() => {})
+  return { contentType: res.headers.get('content-type'), stop: async () => { ctl.abort(); await reading } }
+}

@@ -10,6 +10,7 @@ import type { GroupId, PurchaseId } from '../src/ids.js'
 import { createServer } from '../src/http/server.js'
 import { GasNode } from '../src/node/node.js'
 import { person } from './helpers/fixtures.js'
+import { watchEvents } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 const marta = person('api-marta')
@@ -126,27 +127,14 @@ test('live updates: an event when the state changes', async (t) => {
   t.teardown(s.close)
   await s.app.listen({ port: 0, host: '127.0.0.1' })
   const port = (s.app.server.address() as { port: number }).port
-  const ctl = new AbortController()
-  const res = await fetch(`http://127.0.0.1:${port}/api/events`, { signal: ctl.signal })
-  t.is(res.headers.get('content-type'), 'text/event-stream')
-  const reader = res.body!.getReader()
   const events: Row[] = []
-  const read = (async () => {
-    let buf = ''
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      buf += Buffer.from(value).toString()
-      for (const m of buf.matchAll(/event: update\ndata: (.*)\n\n/g)) events.push(JSON.parse(m[1]) as Row)
-      buf = buf.slice(buf.lastIndexOf('\n\n') + 2)
-    }
-  })().catch(() => {})
+  const watch = await watchEvents(`http://127.0.0.1:${port}`, (data) => events.push(data))
+  t.is(watch.contentType, 'text/event-stream')
   const end = Date.now() + 5000
   while (events.length < 1 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
   await s.node.submit({ type: 'Deposit', member: marta.id, cents: 1 })
   while (events.length < 2 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
-  ctl.abort()
-  await read
+  await watch.stop()
   t.ok(events.length >= 2, 'the current state, then one update')
   t.not(events[0].stateHash, events[events.length - 1].stateHash, 'the update carries the new state hash')
 })

@@ -25,7 +25,7 @@ import { replay } from '../../src/merge/replay.js'
 import { saveGroup } from '../../src/node/datadir.js'
 import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/replicator.js'
-import { BIN, act, cli, get, startNode, stopNode, waitFor, type NodeProc } from '../../examples/procs.js'
+import { BIN, act, cli, get, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { season, type Season } from './data.js'
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.platform()} ${os.release()}` }
@@ -187,23 +187,10 @@ async function benchLatency (base: string, count: number): Promise<void> {
     await waitFor('B synced', async () => ((await get(nodes[1], '/api/status')).me as Record<string, unknown>).admin === true)
     const base0 = ((await get(nodes[1], '/api/status')).group as { acts: { total: number } }).acts.total
     const seenAt: number[] = []
-    const ctl = new AbortController()
-    const res = await fetch(`${nodes[1].url}/api/events`, { signal: ctl.signal })
-    const reader = res.body!.getReader()
-    const reading = (async () => {
-      let buf = ''
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) return
-        buf += Buffer.from(value).toString()
-        const now = performance.now()
-        for (const m of buf.matchAll(/data: (.*)\n\n/g)) {
-          const total = (JSON.parse(m[1]) as { acts: { total: number } }).acts.total - base0
-          while (seenAt.length < total) seenAt.push(now)
-        }
-        buf = buf.slice(buf.lastIndexOf('\n\n') + 2)
-      }
-    })().catch(() => {})
+    const watch = await watchEvents(nodes[1].url, (data, at) => {
+      const total = (data.acts as { total: number }).total - base0
+      while (seenAt.length < total) seenAt.push(at)
+    })
     const sentAt: number[] = []
     for (let i = 0; i < count; i++) {
       sentAt.push(performance.now())
@@ -211,8 +198,7 @@ async function benchLatency (base: string, count: number): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 20))
     }
     await waitUntil(() => seenAt.length >= count, 60_000)
-    ctl.abort()
-    await reading
+    await watch.stop()
     const lat = sentAt.map((t0, i) => seenAt[i] - t0).sort((x, y) => x - y)
     emit('latency.median', lat[Math.floor(count / 2)], 'ms', { acts: count, target: '<= 100 ms' })
     emit('latency.p99', lat[Math.floor(count * 0.99)], 'ms', { acts: count, target: '<= 500 ms' })
