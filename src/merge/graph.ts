@@ -49,6 +49,8 @@ export class Graph {
   private readonly sorted: GraphNode[] = []
   /** Grows by one whenever a node becomes usable. */
   version = 0
+  /** Lowest position a node was inserted at since {@link takeLowWater} (Infinity: none). */
+  private lowWater = Infinity
 
   private feed (key: FeedKey): Feed {
     let f = this.feeds.get(key)
@@ -159,13 +161,28 @@ export class Graph {
     let lo = 0
     let hi = a.length
     // Fast path: most new blocks sort last.
-    if (hi === 0 || compareNodes(a[hi - 1], node) < 0) { a.push(node); return }
+    if (hi === 0 || compareNodes(a[hi - 1], node) < 0) {
+      if (hi < this.lowWater) this.lowWater = hi
+      a.push(node)
+      return
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
       if (compareNodes(a[mid], node) < 0) lo = mid + 1
       else hi = mid
     }
+    if (lo < this.lowWater) this.lowWater = lo
     a.splice(lo, 0, node)
+  }
+
+  /**
+   * The lowest position any block was inserted at since the last call (Infinity if none), and
+   * resets it: blocks before that position kept their positions (a replay may resume there).
+   */
+  takeLowWater (): number {
+    const w = this.lowWater
+    this.lowWater = Infinity
+    return w
   }
 }
 

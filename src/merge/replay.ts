@@ -91,6 +91,26 @@ export interface Replay {
    * a removed writer listed here acknowledges (see GasNode.needsAck).
    */
   waitingFor: MemberId[]
+  /** Where a later replay of the same graph, grown only after the final prefix, may resume. */
+  resume: Resume
+}
+
+/**
+ * The walk's own variables at the end of the final prefix (issue 5): a later replay whose new
+ * blocks all sort after `pos` starts there instead of at position 0. Opaque to callers.
+ */
+export interface Resume {
+  /** Last position of the final prefix (-1: none). */
+  readonly pos: number
+  /** The confirmed state (never mutated: a resumed walk folds into a copy). */
+  readonly state: GroupState
+  readonly seen: ReadonlyMap<MemberId, number>
+  readonly log: readonly LogEntry[]
+  readonly logLength: number
+  readonly ignored: readonly IgnoredBlock[]
+  readonly ignoredLength: number
+  readonly freezes: ReadonlyMap<MemberId, readonly FreezeAt[]>
+  readonly performed: ReadonlySet<FreezeAt>
 }
 
 interface FreezeAt extends Freeze {
@@ -125,22 +145,26 @@ type Walk =
   | { done: false, freeze: FreezeAt, drop: true }
   | { done: true, replay: Replay }
 
-function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean): Walk {
-  const state = createState()
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean, from?: Resume): Walk {
+  const state = from === undefined ? createState() : cloneState(from.state)
   const order = graph.order()
-  const log: LogEntry[] = []
-  const ignored: IgnoredBlock[] = []
+  const log: LogEntry[] = from === undefined ? [] : from.log.slice(0, from.logLength)
+  const ignored: IgnoredBlock[] = from === undefined ? [] : from.ignored.slice(0, from.ignoredLength)
   /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
-  const seen = new Map<MemberId, number>()
-  let need = -1 // the final prefix cannot end before this position
-  let lastFinal = -1
+  let seen = new Map<MemberId, number>(from?.seen)
+  let need = from?.pos ?? -1 // the final prefix cannot end before this position
+  let lastFinal = need
+  // The state at the end of the final prefix, when the walk has gone past it.
   let snapshot: GroupState | null = null
-  let finalEntries = 0
+  let finalEntries = log.length
+  let finalIgnored = ignored.length
+  let finalSeen = seen
   /** Admins whose acknowledgement the first unconfirmable block waits for. */
   const waitingFor: MemberId[] = []
-  /** Freezes whose removal this walk performed. */
-  const performed = new Set<FreezeAt>()
-  for (let pos = 0; pos < order.length; pos++) {
+  /** Freezes whose removal this walk (or the one it resumes) performed. */
+  const performed = new Set<FreezeAt>(from?.performed)
+  let performedAtFinal = new Set(performed)
+  for (let pos = lastFinal + 1; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
     // (its writer is not an admin there) must not wait for the removal to be confirmed.
@@ -169,7 +193,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
           waitingFor.push(...waived)
         }
       }
-      if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = cloneState(state)
+      if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = from !== undefined && lastFinal === from.pos ? from.state : cloneState(state)
     }
     if (skip !== null) {
       if (n.acts.length > 0) ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })
@@ -182,7 +206,12 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
         else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
         log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, act: e.ok ? e.act : undefined })
       }
-      for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
+      for (const [k, len] of n.clock) {
+        if (k !== n.feed && (seen.get(k) ?? 0) < len) {
+          if (seen === finalSeen) seen = new Map(seen) // copy on write: finalSeen is kept for resuming
+          seen.set(k, len)
+        }
+      }
     }
     if (before !== null && !settled) {
       for (const x of before) {
@@ -190,7 +219,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
         // F depends on which blocks this walk folded: a freeze found in an earlier walk is
         // re-measured here, and the walk restarts until every F agrees with its own walk.
         const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
-        const known = freezes.get(x)?.find((f) => f.pos === pos)
+        const known = freezes.get(x)?.find((f) => f.pos === pos && f.by.feed === n.feed && f.by.index === n.index)
         if (known === undefined || known.length !== length) {
           return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
         }
@@ -201,6 +230,9 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
       lastFinal = pos
       snapshot = null
       finalEntries = log.length
+      finalIgnored = ignored.length
+      finalSeen = seen
+      if (performed.size !== performedAtFinal.size) performedAtFinal = new Set(performed)
     }
   }
   if (!settled) {
@@ -214,18 +246,33 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
   const all: Freeze[] = []
   for (const list of freezes.values()) for (const f of list) all.push(f)
   all.sort((a, b) => (a as FreezeAt).pos - (b as FreezeAt).pos)
+  const confirmed = lastFinal === order.length - 1 ? state : snapshot ?? createState()
   return {
     done: true,
     replay: {
       state,
-      confirmed: lastFinal === order.length - 1 ? state : snapshot ?? createState(),
+      confirmed,
       log,
       finalCount: finalEntries,
       blocks: order.length,
       finalBlocks: lastFinal + 1,
       ignored,
       freezes: all.map((f) => ({ feed: f.feed, length: f.length, by: f.by })),
-      waitingFor: waitingFor.sort()
+      waitingFor: waitingFor.sort(),
+      resume: {
+        pos: lastFinal,
+        // The final state itself is returned as `state` and will be mutated by no one; when the
+        // walk ended exactly at the final prefix, a resumed walk copies it before folding.
+        state: confirmed,
+        seen: finalSeen,
+        log,
+        logLength: finalEntries,
+        ignored,
+        ignoredLength: finalIgnored,
+        // Only removals inside the final prefix: positions after it shift as blocks arrive.
+        freezes: new Map([...freezes].map(([k, v]) => [k, v.filter((f) => f.pos <= lastFinal)] as [MemberId, FreezeAt[]]).filter(([, v]) => v.length > 0)),
+        performed: performedAtFinal
+      }
     }
   }
 }
@@ -237,7 +284,14 @@ const WALKS_PER_FREEZE = 4
  * Merges and folds the whole graph for group `g` (SPEC §5). Walks until the freezes it finds are
  * consistent with the walk that uses them (normally one walk, plus one per removal).
  */
-export function replay (graph: Graph, g: GroupRef): Replay {
+export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
+  if (from !== undefined) {
+    // Resume after the final prefix of an earlier replay of this graph; any new freeze (or one
+    // dropped) sends us back to a full walk.
+    const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
+    const w = walk(graph, g, freezes, false, from)
+    if (w.done) return w.replay
+  }
   const freezes = new Map<MemberId, FreezeAt[]>()
   /** Distinct removal points met: the bound on walks grows with them, not with retries. */
   const points = new Set<string>()

@@ -258,7 +258,9 @@ export class GasNode extends EventEmitter {
         break
       }
       if (read > 0 || changed) {
-        this.view = replay(this.graph, g)
+        // Resume after the last final prefix when every new block sorts after it (issue 5).
+        const low = this.graph.takeLowWater()
+        this.view = replay(this.graph, g, this.view !== null && low > this.view.resume.pos ? this.view.resume : undefined)
         this.replayedAt = Date.now()
         changed = false
       }

@@ -6,6 +6,7 @@ import type { MemberId } from '../../src/ids.js'
 import { encodeBlock, type Block, type Link } from '../../src/merge/block.js'
 import type { ActEntry } from '../../src/merge/entries.js'
 import { Graph } from '../../src/merge/graph.js'
+import { stateHash } from '../../src/fold/hash.js'
 import { replay, type GroupRef, type Replay } from '../../src/merge/replay.js'
 import type { person } from '../helpers/fixtures.js'
 
@@ -17,6 +18,8 @@ export interface SimHost {
   readonly g: GroupRef
   /** Decoded block (cached: the same bytes decode the same way on every node). */
   decoded (feed: MemberId, index: number, bytes: Buffer): { block: Block, entries: ActEntry[] }
+  /** Compare every resumed replay with a replay from scratch (slower). */
+  readonly checkResume: boolean
   /** Queues block (feed, index) for every other node. */
   broadcast (from: number, feed: MemberId, index: number): void
 }
@@ -73,9 +76,22 @@ export class SimNode {
     }
   }
 
+  /**
+   * The node's replay, resumed after the previous final prefix as GasNode does; with
+   * `world.checkResume` also compared with a replay from scratch (they must agree).
+   */
   replay (): Replay {
     if (this.view === null || this.viewVersion !== this.graph.version) {
-      this.view = replay(this.graph, this.world.g)
+      const low = this.graph.takeLowWater()
+      const from = this.view !== null && this.viewVersion >= 0 && low > this.view.resume.pos ? this.view.resume : undefined
+      this.view = replay(this.graph, this.world.g, from)
+      if (this.world.checkResume && from !== undefined) {
+        const full = replay(this.graph, this.world.g)
+        const key = (r: Replay): string => JSON.stringify([r.finalCount, r.finalBlocks, r.log.map((e) => `${e.actId}:${e.status}`), r.ignored.map((i) => `${i.feed}:${i.index}:${i.reason}`), r.waitingFor, r.freezes])
+        if (key(full) !== key(this.view) || stateHash(full.state) !== stateHash(this.view.state) || stateHash(full.confirmed) !== stateHash(this.view.confirmed)) {
+          throw new Error(`node ${this.i}: a resumed replay differs from a replay from scratch`)
+        }
+      }
       this.viewVersion = this.graph.version
     }
     return this.view

@@ -16,6 +16,15 @@ test(`simulation: ${SEEDS} seeds × ${STEPS} steps, every property after every s
   for (const e of ['vanish', 'zombie', 'partition', 'crash', 'relay-twice', 'deliver', 'ack']) t.ok((s.events[e] ?? 0) > 0, `event ${e} happened`)
 })
 
+test('simulation: a replay resumed after the final prefix equals a replay from scratch (150 seeds)', (t) => {
+  const bad: string[] = []
+  for (let seed = 10_001; seed <= 10_150; seed++) {
+    const r = World.run({ seed, steps: STEPS, checkResume: true })
+    if (r.violation !== null) bad.push(r.violation)
+  }
+  t.alike(bad, [], 'every resumed replay agreed')
+})
+
 test('simulation: regression seeds', (t) => {
   const list = regressionSeeds()
   for (const r of list) {

@@ -27,6 +27,8 @@ export interface SimOptions {
   seed: number
   /** Random steps before the final heal-and-settle phase. */
   steps: number
+  /** Compare every resumed replay with a replay from scratch. */
+  checkResume?: boolean
 }
 
 /** Outcome of one run. */
@@ -65,7 +67,7 @@ export class World implements SimHost {
   private readonly confirmedHash = new Map<number, string>()
   readonly events: Record<string, number> = {}
 
-  constructor (readonly seed: number) {
+  constructor (readonly seed: number, readonly checkResume = false) {
     this.rnd = prng(seed)
     const n = 3 + Math.floor(this.rnd() * 5)
     const admins = Array.from({ length: n }, (_, i) => person(`sim-admin-${i}`))
@@ -363,13 +365,14 @@ export class World implements SimHost {
 
   /** Runs the whole simulation for `opts`. */
   static run (opts: SimOptions): SimResult {
-    const w = new World(opts.seed)
-    let violation = w.check('set-up')
-    for (let i = 0; i < opts.steps && violation === null; i++) {
-      w.randomStep()
-      violation = w.check('random step')
-    }
+    const w = new World(opts.seed, opts.checkResume === true)
+    let violation: string | null = null
     try {
+      violation = w.check('set-up')
+      for (let i = 0; i < opts.steps && violation === null; i++) {
+        w.randomStep()
+        violation = w.check('random step')
+      }
       if (violation === null && w.settle() < 0) violation = `seed ${opts.seed}: not everything final after ${SETTLE_ROUNDS} rounds of sync and acknowledgement`
       // The removed admin comes back and writes backdated blocks after its removal is final:
       // they must change nothing final, and everything must settle again.
