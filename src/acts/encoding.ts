@@ -13,6 +13,19 @@ import { HypergasError } from '../errors.js'
 import { hex, unhex } from '../ids.js'
 import { ACT_TYPES, type ActBody, type ActType } from './types.js'
 
+/**
+ * Hex of a 32-byte key or id, interned: a group has few members, writers and purchases, and a
+ * season repeats them in every act (issue 5: memory). Bounded by the number of distinct keys.
+ */
+const interned = new Map<string, string>()
+function keyHex (bytes: Uint8Array): string {
+  const h = hex(bytes)
+  const known = interned.get(h)
+  if (known !== undefined) return known
+  interned.set(h, h)
+  return h
+}
+
 /** Current act format version. */
 export const ACT_VERSION = 1
 /** Largest accepted act encoding, bytes. */
@@ -118,14 +131,14 @@ export function decodeRaw (bytes: Buffer): DecodedAct {
     if (group === null || (group.byteLength !== 0 && group.byteLength !== 32)) {
       throw HypergasError.BAD_KEY(`expected group id of 0 or 32 bytes, got ${group === null ? 'null' : group.byteLength}`)
     }
-    const author = hex(c.fixed32.decode(s))
+    const author = keyHex(c.fixed32.decode(s))
     const timeMs = c.uint.decode(s)
     const tag = c.uint.decode(s)
     const type = ACT_TYPES[tag]
     if (type === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type tag ${tag}`)
     const body: Record<string, unknown> = { type }
     for (const [name, kind] of FIELDS[type]) {
-      if (kind === 'id') body[name] = hex(c.fixed32.decode(s))
+      if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s))
       else if (kind === 'cents') body[name] = c.uint.decode(s)
       else {
         const str = c.string.decode(s)
