@@ -53,7 +53,8 @@ export function createAct (body: ActBody, opts: CreateActOptions): SignedAct {
  * writer's signature over them, so an act *authored by that writer* needs no second signature
  * check (the one rule every node applies: docs/decisions.md); any other act (a member-signed act
  * relayed by an admin) is verified, unless `verified(id)` says this node verified it before
- * (VerifiedActs). Omit both for bytes from anywhere else (HTTP, CLI).
+ * (VerifiedActs). Omit both for bytes from anywhere else (HTTP, CLI). With `feed`, the act's
+ * `bytes` are not kept (the feed holds them).
  * @throws HypergasError OVERSIZED, BAD_ENCODING (including any non-canonical encoding),
  *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, BAD_SIGNATURE, WRONG_GROUP
  */
@@ -66,7 +67,7 @@ export function decodeAct (bytes: Buffer, group: GroupId | null, feed?: MemberId
   if (unsigned.author !== feed && verified?.(actIdOf(bytes)) !== true && !verify(sig, Buffer.concat([SIGN_DOMAIN, u]), Buffer.from(unsigned.author, 'hex'))) {
     throw HypergasError.BAD_SIGNATURE(`signature of act by ${unsigned.author.slice(0, 8)} does not verify`)
   }
-  const act = finish(unsigned, bytes)
+  const act = finish(unsigned, bytes, feed === undefined)
   const isGenesis = unsigned.body.type === 'CreateGroup'
   if (isGenesis !== (unsigned.group === '')) throw HypergasError.WRONG_GROUP('only CreateGroup has an empty group id')
   const actGroup = isGenesis ? act.id : unsigned.group
@@ -81,7 +82,9 @@ export function actIdOf (bytes: Buffer): ActId {
   return hex(sha256(ID_DOMAIN, bytes)) as ActId
 }
 
-function finish (u: UnsignedAct, bytes: Buffer): SignedAct {
+const NO_BYTES = Buffer.alloc(0)
+
+function finish (u: UnsignedAct, bytes: Buffer, keepBytes = true): SignedAct {
   return {
     id: actIdOf(bytes),
     v: u.v,
@@ -89,6 +92,6 @@ function finish (u: UnsignedAct, bytes: Buffer): SignedAct {
     author: u.author as MemberId,
     timeMs: u.timeMs,
     body: u.body,
-    bytes
+    bytes: keepBytes ? bytes : NO_BYTES
   }
 }

@@ -148,7 +148,7 @@ export function decodeRaw (bytes: Buffer): DecodedAct {
     const unsignedLength = s.start
     const sig = c.fixed64.decode(s) as Buffer
     if (s.start !== bytes.byteLength) throw HypergasError.BAD_ENCODING(`${bytes.byteLength - s.start} trailing bytes after act`)
-    const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : hex(group), author, timeMs, body: body as unknown as ActBody }
+    const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : keyHex(group), author, timeMs, body: body as unknown as ActBody }
     return { unsigned, sig: Buffer.from(sig), unsignedLength }
   } catch (err) {
     if (err instanceof HypergasError) throw err

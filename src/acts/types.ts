@@ -80,6 +80,9 @@ export interface SignedAct {
   /** Author's wall clock in ms: display only, never used for order or validity. */
   timeMs: number
   body: ActBody
-  /** The signed encoding (fields ‖ signature), as stored in blocks. */
+  /**
+   * The signed encoding (fields ‖ signature), as stored in blocks. Empty (length 0) for acts decoded from a writer's feed: the feed keeps
+   * them, and holding a view of every block would keep every block in memory (issue 5).
+   */
   bytes: Buffer
 }
