@@ -157,8 +157,8 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
     }, 120_000).catch((err: Error) => {
       report.violations.push(err.message)
       for (const st of last) {
-        const feeds = (st.feeds as Row[]).map((f) => `${String(f.feed).slice(0, 6)} ${String(f.usable)}/${String(f.local)}/${String(f.remote)}`).join(', ')
-        say(`${String((st.me as Row).name)}: online ${String(st.online)}, ${(st.peers as Row[]).length} peers, feeds usable/local/known ${feeds}, acts ${JSON.stringify((st.group as Row).acts)}`)
+        const feeds = ((st.sync as Row).feeds as Row[]).map((f) => `${String(f.feed).slice(0, 6)} ${String(f.usable)}/${String(f.received)}/${String(f.known)}`).join(', ')
+        say(`${String((st.me as Row).name)}: online ${String(st.online)}, ${(st.peers as Row[]).length} peers, feeds usable/received/known ${feeds}, acts ${JSON.stringify((st.group as Row).acts)}`)
       }
     })
     await observe()

@@ -34,11 +34,17 @@ export function status (s: Row): string {
       String(a.name), (a.roles as string[]).join('+') || '(former)', eur(a.cashCents) + ((a.cashCents as number) < 0 ? ' (owed by group)' : ''), eur(a.confirmedCashCents)
     ])]),
     '',
-    table([['feed', 'usable', 'local', 'known'], ...(s.feeds as Row[]).map((f) => [String(f.feed).slice(0, 8), String(f.usable), String(f.local), String(f.remote)])]),
+    sync(s.sync as Row),
     `peers     ${(s.peers as Row[]).length}${(s.peers as Row[]).map((p) => `\n  ${String(p.publicKey).slice(0, 8)} ${String(p.address)}`).join('')}`
   ]
   if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
   return lines.join('\n')
+}
+
+function sync (p: Row): string {
+  const feeds = table([['feed', 'usable', 'received', 'known'], ...(p.feeds as Row[]).map((f) => [String(f.feed).slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
+  const peers = (p.peers as Row[]).map((x) => `  peer ${String(x.peer).slice(0, 8)}: ${String(x.received)}/${String(x.known)} of its blocks here`).join('\n')
+  return `${feeds}\nsync      ${String(p.received)}/${String(p.known)} blocks${p.synced === true ? ' (synced)' : ''}${peers === '' ? '' : '\n' + peers}`
 }
 
 function finality (f: Row): string {

@@ -17,6 +17,7 @@ import { commitmentsCsv, statementCsv } from '../node/csv.js'
 import { clearRunning, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
+import { progressBar } from '../node/progress.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 
@@ -112,8 +113,11 @@ program.command('start')
     const dir = resolveDir(globals())
     const node = await GasNode.open({ dir })
     node.requireGroup()
-    node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at block ${String(f.index)}: writer frozen`))
-    if (o.swarm) await node.startSwarm({ bootstrap: o.bootstrap })
+    node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
+    if (o.swarm) {
+      await node.startSwarm({ bootstrap: o.bootstrap })
+      reportSync(node)
+    }
     const app = createServer({ node, token: loadToken(dir) })
     await app.listen({ host: o.host, port: Number(o.port) })
     const addr = app.server.address()
@@ -133,6 +137,27 @@ program.command('start')
     process.on('SIGINT', () => { void stop() })
     process.on('SIGTERM', () => { void stop() })
   })
+
+/**
+ * Sync progress on the terminal (stderr) for long syncs: a bar at most once a second while more
+ * than SYNC_BAR_BLOCKS blocks are missing, then one line when fully synced.
+ */
+function reportSync (node: GasNode): void {
+  let behind = false
+  let shownAt = 0
+  node.on('update', () => {
+    const p = node.syncProgress()
+    if (!p.synced && p.known - p.received >= SYNC_BAR_BLOCKS && Date.now() - shownAt >= 1000) {
+      behind = true
+      shownAt = Date.now()
+      console.error(`syncing ${progressBar(p)}`)
+    } else if (p.synced && behind) {
+      behind = false
+      console.error(`fully synced: ${p.known} blocks in ${p.feeds.length} feeds`)
+    }
+  })
+}
+const SYNC_BAR_BLOCKS = 200
 
 // ---- acts -----------------------------------------------------------------------------------
 

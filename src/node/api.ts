@@ -46,7 +46,7 @@ export class LocalApi implements NodeApi {
       invite: encodeInvite(n.requireGroup()),
       group: views.groupView(v),
       peers: n.replicator === null ? [] : [...n.replicator.peers.values()],
-      feeds: n.feedsProgress(),
+      sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
       forks: n.forks
     }

@@ -24,6 +24,7 @@ import { replay, type GroupRef, type Replay } from '../merge/replay.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { VerifiedActs } from './verified.js'
+import { syncProgress, type SyncProgress } from './progress.js'
 
 /** During a long sync, the shortest time between two replays, ms. */
 const CATCH_UP_REPLAY_MS = 1000
@@ -354,14 +355,14 @@ export class GasNode extends EventEmitter {
     }
   }
 
-  /** Per feed: blocks held locally and the most any connected peer has (SPEC §6 sync progress). */
-  feedsProgress (): Array<{ feed: MemberId, local: number, usable: number, remote: number }> {
-    return [...this.cores].map(([feed, core]) => ({
+  /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
+  syncProgress (): SyncProgress {
+    return syncProgress([...this.cores].map(([feed, core]) => ({
       feed,
       local: core.contiguousLength,
       usable: this.graph.usableLength(feed),
-      remote: Math.max(core.length, ...core.peers.map((p) => p.remoteLength))
-    })).sort((a, b) => (a.feed < b.feed ? -1 : 1))
+      peers: Object.fromEntries(core.peers.map((p) => [hex(p.remotePublicKey), p.remoteLength]))
+    })))
   }
 
   requireGroup (): GroupRef {
