@@ -72,6 +72,16 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
     return seen?.confirmedStatus === 'pending'
   })
   t.is(seen?.amountCents, 750, 'A holds Marta\'s commitment of 7.50, confirmed')
+
+  // Anna, the referente, approves it from the admin view of her own node A.
+  const pageA = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' })
+  pageA.on('pageerror', (e) => errors.push(e.message))
+  await pageA.goto(`${na.url}/#admin`)
+  await pageA.waitForSelector('#decide button[data-act="ApproveCommitment"]')
+  await pageA.click('#decide button[data-act="ApproveCommitment"]')
+  await waitFor('the approval on node B', async () => ((await get(nb, '/api/purchases/Verdure')).commitments as Row[]).some((c) => c.name === 'Marta' && c.status === 'approved'))
+  t.pass('approved on A\'s admin view, seen on B')
+  await pageA.close()
   await page.waitForFunction(() => document.querySelectorAll('#statement .ok').length === 2)
   t.pass('both movements shown as confirmed on the page')
 

@@ -142,7 +142,11 @@ async function renderAdmin (): Promise<string> {
     <h2>${esc(t('newPurchase'))}</h2><div class="row"><input id="p-name" placeholder="${esc(t('purchaseName'))}">
     <input id="p-supplier" placeholder="${esc(t('supplier'))}"><button id="p-open">${esc(t('doOpen'))}</button></div>
     <h2>${esc(t('newMember'))}</h2><div class="row"><input id="m-name" placeholder="${esc(t('memberName'))}">
-    <input id="m-key" placeholder="${esc(t('memberKey'))}" autocomplete="off"><button id="m-add">${esc(t('doRegister'))}</button></div>`
+    <input id="m-key" placeholder="${esc(t('memberKey'))}" autocomplete="off"><button id="m-add">${esc(t('doRegister'))}</button></div>
+    <h2>${esc(t('rolesTitle'))}</h2><div class="row"><select id="r-member">${memberOptions(members)}</select>
+    <select id="r-role"><option value="Referente">referente</option><option value="Cassiere">cassiere</option></select>
+    <button id="r-elect">${esc(t('doElect'))}</button><button id="r-revoke">${esc(t('doRevoke'))}</button>
+    <button id="r-remove">${esc(t('doRemoveMember'))}</button></div>`
   const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
   let decide = ''
   let votes = ''
@@ -152,7 +156,8 @@ async function renderAdmin (): Promise<string> {
       for (const c of (full.commitments as Row[]).filter((x) => x.status === 'pending')) {
         decide += `<tr><td>${esc(p.name)}</td><td>${esc(c.name)}</td><td class="n">${esc(money(c.amountCents))}</td>
           <td><button data-act="ApproveCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('approve'))}</button>
-          <button data-act="RejectCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('reject'))}</button></td></tr>`
+          <button data-act="RejectCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('reject'))}</button>
+          <input class="adjust" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button data-act="AdjustCommitment" data-purchase="${esc(p.id)}" data-member="${esc(c.member)}">${esc(t('adjust'))}</button></td></tr>`
       }
     }
     const owner = p.owner === me.id
@@ -200,6 +205,9 @@ function wire (): void {
   on('settle', 'click', async () => await adminAct({ type: 'SettleCash', from: value('settle-from'), cents: parseEuros(value('settle-amount')) }))
   on('p-open', 'click', async () => await adminAct({ type: 'OpenPurchase', name: value('p-name'), supplier: value('p-supplier') === '' ? undefined : value('p-supplier') }))
   on('m-add', 'click', async () => await adminAct({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() }))
+  on('r-elect', 'click', async () => await adminAct({ type: `VoteElect${value('r-role')}`, member: value('r-member') }))
+  on('r-revoke', 'click', async () => await adminAct({ type: `VoteRevoke${value('r-role')}`, member: value('r-member') }))
+  on('r-remove', 'click', async () => await adminAct({ type: 'VoteRemoveMember', member: value('r-member') }))
   for (const card of document.querySelectorAll<HTMLElement>('.purchase')) {
     card.querySelector('.commit')?.addEventListener('click', () => {
       commit(card.dataset.purchase!, card.querySelector<HTMLInputElement>('.amount')!.value).catch(fail)
@@ -209,6 +217,9 @@ function wire (): void {
     b.addEventListener('click', () => {
       const body: Row = { type: b.dataset.act, purchase: b.dataset.purchase }
       if (b.dataset.member !== undefined) body.member = b.dataset.member
+      if (b.dataset.act === 'AdjustCommitment') {
+        try { body.cents = parseEuros(b.parentElement!.querySelector<HTMLInputElement>('.adjust')!.value) } catch (err) { fail(err); return }
+      }
       adminAct(body).catch(fail)
     })
   }
