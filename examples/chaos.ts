@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import createTestnet from 'hyperdht/testnet.js'
 import { prng } from '../test/helpers/fixtures.js'
-import { act, get, post, setupThreeAdmins, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
+import { act, get, post, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
 type Row = Record<string, unknown>
 
@@ -66,7 +66,7 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
   const nodes: Array<NodeProc | null> = [null, null, null]
   const t0 = Date.now()
   try {
-    setupThreeAdmins(dirs, 'Chaos', ['cassiere', 'cassiere'])
+    setupAdmins(dirs, 'Chaos', ['cassiere', 'cassiere'])
     const members = ['Anna', 'Bruno', 'Carla']
     for (let i = 0; i < 3; i++) nodes[i] = await startNode('abc'[i], dirs[i], bootstrap)
     await waitFor('writers synced', async () => {

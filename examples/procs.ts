@@ -85,12 +85,13 @@ export async function stopNode (n: NodeProc): Promise<void> {
 }
 
 /**
- * Sets up a group of three admins offline through the CLI: the founder Anna in `dirs[0]` creates
- * it; Bruno (`dirs[1]`) and Carla (`dirs[2]`) join and are registered and elected to `roles`.
+ * Sets up a group of admins offline through the CLI: the founder Anna in `dirs[0]` creates it;
+ * Bruno (`dirs[1]`) and Carla (`dirs[2]`), as many as `roles` has, join and are registered and
+ * elected to `roles[i]` ('referente' or 'cassiere').
  */
-export function setupThreeAdmins (dirs: string[], groupName: string, roles: [string, string]): void {
+export function setupAdmins (dirs: string[], groupName: string, roles: string[]): void {
   const init = cli(dirs[0], 'init', '--name', groupName, '--founder', 'Anna')
-  for (const [i, name] of ['Bruno', 'Carla'].entries()) {
+  for (const [i, name] of ['Bruno', 'Carla'].slice(0, roles.length).entries()) {
     const joined = cli(dirs[i + 1], 'join', String(init.invite))
     cli(dirs[0], 'member', 'add', name, String(joined.memberId))
     cli(dirs[0], 'elect', '--role', roles[i], name)

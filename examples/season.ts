@@ -20,7 +20,7 @@ import { generateKeyPair, type KeyPair } from '../src/crypto.js'
 import { hex, type GroupId } from '../src/ids.js'
 import { formatCents } from '../src/money.js'
 import { prng } from '../test/helpers/fixtures.js'
-import { act, get, setupThreeAdmins, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
+import { act, get, setupAdmins, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
 type Row = Record<string, unknown>
 
@@ -40,7 +40,7 @@ async function main (): Promise<void> {
   try {
     // --- set-up through the CLI ---------------------------------------------------------
     const dirs = ['anna', 'bruno', 'carla'].map((n) => path.join(base, n))
-    setupThreeAdmins(dirs, 'GAS Roma Nord', ['referente', 'cassiere'])
+    setupAdmins(dirs, 'GAS Roma Nord', ['referente', 'cassiere'])
     console.log('group created; Bruno elected referente and Carla cassiere (offline, on Anna\'s feed)')
 
     // --- three real node processes --------------------------------------------------------

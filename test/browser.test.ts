@@ -9,7 +9,7 @@ import path from 'node:path'
 import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
 import { chromium, type Page } from 'playwright-core'
-import { act, cli, get, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { act, cli, get, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 const CHROMIUM = '/usr/bin/chromium'
@@ -30,10 +30,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   })
   // Anna founds the group, Bruno joins as cassiere, Marta is a member with her own key.
   const [a, b] = [path.join(base, 'a'), path.join(base, 'b')]
-  const init = cli(a, 'init', '--name', 'GAS Roma Nord', '--founder', 'Anna')
-  const joined = cli(b, 'join', String(init.invite))
-  cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
-  cli(a, 'elect', '--role', 'cassiere', 'Bruno')
+  setupAdmins([a, b], 'GAS Roma Nord', ['cassiere'])
   const keyFile = path.join(base, 'marta.json')
   const marta = cli(a, 'keygen', '--out', keyFile)
   cli(a, 'member', 'add', 'Marta', String(marta.publicKey))

@@ -7,7 +7,7 @@ import type { ActBody, SignedAct } from '../src/acts/types.js'
 import { stateHash } from '../src/fold/hash.js'
 import type { GroupId, MemberId } from '../src/ids.js'
 import { decodeBlock, encodeBlock, MAX_BLOCK_BYTES, type Link } from '../src/merge/block.js'
-import { decodeEntries } from '../src/merge/entries.js'
+import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
 import { HypergasError } from '../src/errors.js'
@@ -61,8 +61,8 @@ class Feeds {
     for (const [feed, list] of [...this.blocks].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const n = hold[feed] ?? list.length
       for (let i = 0; i < n; i++) {
-        const block = decodeBlock(list[i], feed)
-        graph.add(feed as MemberId, i, block, decodeEntries(block.acts, this.g.groupId, feed as MemberId))
+        const d = decodeBlockEntries(list[i], feed as MemberId, this.g.groupId)
+        graph.add(feed as MemberId, i, d.block, d.entries)
       }
     }
     return graph

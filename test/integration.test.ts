@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
-import { act, get, setupThreeAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { act, get, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 
@@ -20,7 +20,7 @@ test('3 processes converge; a SIGKILLed node restarts and keeps every acknowledg
     fs.rmSync(base, { recursive: true, force: true })
   })
   const dirs = ['a', 'b', 'c'].map((n) => path.join(base, n))
-  setupThreeAdmins(dirs, 'IT', ['cassiere', 'cassiere'])
+  setupAdmins(dirs, 'IT', ['cassiere', 'cassiere'])
   for (const [i, n] of ['a', 'b', 'c'].entries()) nodes.push(await startNode(n, dirs[i], bootstrap))
   await waitFor('writers synced', async () => ((await get(nodes[1], '/api/status')).me as Row).admin === true && ((await get(nodes[2], '/api/status')).me as Row).admin === true)
 

@@ -8,8 +8,8 @@ import { applyAct } from '../src/fold/fold.js'
 import { stateHash } from '../src/fold/hash.js'
 import { createState } from '../src/fold/state.js'
 import type { GroupId, MemberId } from '../src/ids.js'
-import { decodeBlock, encodeBlock, type Block, type Link } from '../src/merge/block.js'
-import { decodeEntries } from '../src/merge/entries.js'
+import { encodeBlock, type Block, type Link } from '../src/merge/block.js'
+import { decodeBlockEntries, decodeEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef } from '../src/merge/replay.js'
 import { person, prng } from './helpers/fixtures.js'
@@ -69,8 +69,8 @@ function deliver (sim: Sim, seed: number): Graph {
     const k = open[Math.floor(rnd() * open.length)]
     const i = next.get(k)!
     const bytes = encodeBlock(sim.feeds.get(k)![i])
-    const block = decodeBlock(bytes, k)
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k))
+    const d = decodeBlockEntries(bytes, k, sim.g.groupId)
+    graph.add(k, i, d.block, d.entries)
     next.set(k, i + 1)
   }
   return graph

@@ -7,6 +7,7 @@ import { actIdOf, decodeAct } from '../acts/act.js'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
+import { decodeBlock, type Block } from './block.js'
 
 /** One act slot of a block. */
 export type ActEntry =
@@ -30,4 +31,13 @@ export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: Memb
       return { ok: false, id: actIdOf(bytes), code: err.code }
     }
   })
+}
+
+/**
+ * Decodes block bytes of writer `feed` and every act in it for `group` (see {@link decodeEntries}).
+ * @throws HypergasError as {@link decodeBlock} for an undecodable block (its acts are not read)
+ */
+export function decodeBlockEntries (bytes: Buffer, feed: MemberId, group: GroupId | null, verified?: { has: (id: ActId) => boolean, add: (id: ActId) => void }): { block: Block, entries: ActEntry[] } {
+  const block = decodeBlock(bytes, feed)
+  return { block, entries: decodeEntries(block.acts, group, feed, verified) }
 }

@@ -140,9 +140,9 @@ function removalAfter (list: FreezeAt[] | undefined, pos: number): FreezeAt | un
   return undefined
 }
 
+/** A finished walk, or a freeze to add (or, with `drop`, to remove) before walking again. */
 type Walk =
-  | { done: false, freeze: FreezeAt, drop?: false }
-  | { done: false, freeze: FreezeAt, drop: true }
+  | { done: false, freeze: FreezeAt, drop: boolean }
   | { done: true, replay: Replay }
 
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean, from?: Resume): Walk {
@@ -221,7 +221,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
         const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
         const known = freezes.get(x)?.find((f) => f.pos === pos && f.by.feed === n.feed && f.by.index === n.index)
         if (known === undefined || known.length !== length) {
-          return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos } }
+          return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos }, drop: false }
         }
         performed.add(known)
       }
@@ -243,9 +243,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
     }
   }
   for (let i = 0; i < finalEntries; i++) log[i].final = true
-  const all: Freeze[] = []
-  for (const list of freezes.values()) for (const f of list) all.push(f)
-  all.sort((a, b) => (a as FreezeAt).pos - (b as FreezeAt).pos)
+  const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
   const confirmed = lastFinal === order.length - 1 ? state : snapshot ?? createState()
   return {
     done: true,
@@ -300,7 +298,7 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     if (w.done) return w.replay
     points.add(`${w.freeze.feed}:${w.freeze.pos}`)
     const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
-    if (w.drop !== true) list.push(w.freeze)
+    if (!w.drop) list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
     freezes.set(w.freeze.feed, list)
   }

@@ -17,8 +17,8 @@ import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type GroupId, type MemberId } from '../ids.js'
-import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
-import { decodeEntries } from '../merge/entries.js'
+import { encodeBlock, type Link } from '../merge/block.js'
+import { decodeBlockEntries } from '../merge/entries.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../merge/replay.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
@@ -203,23 +203,19 @@ export class GasNode extends EventEmitter {
     // Hypercore proves a fork (two signed trees at one length) and then closes the core.
     core.on('conflict', (length: number, _fork: number, proof: { upgrade?: { length: number, signature?: Buffer } }) => {
       const sig = (core as unknown as { state?: { signature?: Buffer | null } }).state?.signature ?? null
-      this.reportFork({
-        feed,
-        length,
-        held: this.graph.receivedLength(feed),
-        local: { length: core.length, signature: sig === null ? null : sig.toString('hex') },
-        remote: { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null },
-        detectedAt: new Date(this.now()).toISOString()
-      })
+      this.reportFork(feed, length, this.graph.receivedLength(feed),
+        { length: core.length, signature: sig?.toString('hex') ?? null },
+        { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null })
     })
-    core.on('truncate', (length: number) => this.reportFork({
-      feed, length, held: Math.min(length, this.graph.receivedLength(feed)), local: { length, signature: null }, remote: { length, signature: null }, detectedAt: new Date(this.now()).toISOString()
-    }))
+    core.on('truncate', (length: number) => {
+      this.reportFork(feed, length, Math.min(length, this.graph.receivedLength(feed)), { length, signature: null }, { length, signature: null })
+    })
     core.on('verification-error', (err: Error) => this.emit('invalid-block', { feed, index: core.length, code: 'BAD_PROOF', message: err.message }))
   }
 
-  private reportFork (f: ForkReport): void {
-    if (this.forks.some((x) => x.feed === f.feed)) return
+  private reportFork (feed: MemberId, length: number, held: number, local: ForkReport['local'], remote: ForkReport['remote']): void {
+    if (this.forks.some((x) => x.feed === feed)) return
+    const f: ForkReport = { feed, length, held, local, remote, detectedAt: new Date(this.now()).toISOString() }
     this.forks.push(f)
     saveForks(this.dir, this.forks)
     this.emit('fork', f)
@@ -308,8 +304,8 @@ export class GasNode extends EventEmitter {
         const i = start + k
         if (bytes === null || this.graph.brokenAt(feed) !== null) return read
         try {
-          const block = decodeBlock(bytes, feed)
-          this.graph.add(feed, i, block, decodeEntries(block.acts, group, feed, this.verified))
+          const d = decodeBlockEntries(bytes, feed, group, this.verified)
+          this.graph.add(feed, i, d.block, d.entries)
         } catch (err) {
           if (!(err instanceof HypergasError)) throw err
           this.graph.markBroken(feed, i)

@@ -8,6 +8,17 @@ import { stateHash } from '../fold/hash.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
+/**
+ * State hash of a replay's (finished, never again mutated) state, computed once: every status
+ * request and every live-update connection asks for it, and hashing renders the whole state.
+ */
+const hashes = new WeakMap<GroupState, string>()
+function hashOf (s: GroupState): string {
+  let h = hashes.get(s)
+  if (h === undefined) hashes.set(s, (h = stateHash(s)))
+  return h
+}
+
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {
   const s = new Set<ActId>()
@@ -214,8 +225,8 @@ export function groupView (v: Replay): Record<string, unknown> {
     quorum: quorum(s.admins.size),
     members: s.members.size,
     acts: actCounts(v),
-    stateHash: stateHash(s),
-    confirmedStateHash: stateHash(v.confirmed),
+    stateHash: hashOf(s),
+    confirmedStateHash: hashOf(v.confirmed),
     finality: finalityView(v)
   }
 }

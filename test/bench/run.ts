@@ -19,13 +19,13 @@ import { decodeRaw, SIGN_DOMAIN } from '../../src/acts/encoding.js'
 import { verify } from '../../src/crypto.js'
 import type { MemberId } from '../../src/ids.js'
 import { decodeBlock } from '../../src/merge/block.js'
-import { decodeEntries } from '../../src/merge/entries.js'
+import { decodeBlockEntries } from '../../src/merge/entries.js'
 import { Graph } from '../../src/merge/graph.js'
 import { replay } from '../../src/merge/replay.js'
 import { saveGroup } from '../../src/node/datadir.js'
 import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/replicator.js'
-import { BIN, act, cli, get, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
+import { BIN, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { season, type Season } from './data.js'
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.platform()} ${os.release()}` }
@@ -61,12 +61,12 @@ function benchVerify (s: Season): void {
 /** Decoding, then merge + fold of a whole season held in memory. */
 function benchMerge (s: Season): void {
   let t = performance.now()
-  const blocks: Array<[MemberId, number, ReturnType<typeof decodeBlock>, ReturnType<typeof decodeEntries>]> = []
-  for (const [feed, list] of s.feeds) list.forEach((b, i) => { const block = decodeBlock(b, feed); blocks.push([feed, i, block, decodeEntries(block.acts, s.groupId, feed)]) })
+  const blocks: Array<[MemberId, number, ReturnType<typeof decodeBlockEntries>]> = []
+  for (const [feed, list] of s.feeds) list.forEach((b, i) => blocks.push([feed, i, decodeBlockEntries(b, feed, s.groupId)]))
   emit('decode', s.acts / ms(t) * 1000, 'acts/s', { acts: s.acts, memberSigned: s.memberSigned, note: 'block and act decoding; member-signed acts verified' })
   t = performance.now()
   const g = new Graph()
-  for (const [feed, i, block, entries] of blocks) g.add(feed, i, block, entries)
+  for (const [feed, i, d] of blocks) g.add(feed, i, d.block, d.entries)
   const r = replay(g, { groupId: s.groupId, founder: s.founder })
   const total = ms(t)
   emit('merge+fold', s.acts / total * 1000, 'acts/s', { acts: s.acts, blocks: g.order().length, ms: Math.round(total), final: r.finalCount, target: '>= 1000000 acts/s' })
@@ -179,10 +179,7 @@ async function benchLatency (base: string, count: number): Promise<void> {
   const nodes: NodeProc[] = []
   try {
     const [a, b] = [path.join(base, 'lat-a'), path.join(base, 'lat-b')]
-    const init = cli(a, 'init', '--name', 'Latency', '--founder', 'Anna')
-    const joined = cli(b, 'join', String(init.invite))
-    cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
-    cli(a, 'elect', '--role', 'cassiere', 'Bruno')
+    setupAdmins([a, b], 'Latency', ['cassiere'])
     nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
     await waitFor('B synced', async () => ((await get(nodes[1], '/api/status')).me as Record<string, unknown>).admin === true)
     const base0 = ((await get(nodes[1], '/api/status')).group as { acts: { total: number } }).acts.total

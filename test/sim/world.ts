@@ -15,8 +15,8 @@ import { checkInvariants } from '../../src/fold/invariants.js'
 import { stateHash } from '../../src/fold/hash.js'
 import type { GroupState } from '../../src/fold/state.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
-import { decodeBlock, type Block } from '../../src/merge/block.js'
-import { decodeEntries, type ActEntry } from '../../src/merge/entries.js'
+import type { Block } from '../../src/merge/block.js'
+import { decodeBlockEntries, type ActEntry } from '../../src/merge/entries.js'
 import { needsAck } from '../../src/merge/graph.js'
 import type { GroupRef } from '../../src/merge/replay.js'
 import { person, prng } from '../helpers/fixtures.js'
@@ -103,8 +103,7 @@ export class World implements SimHost {
     const k = `${feed}:${index}`
     let d = this.cache.get(k)
     if (d === undefined) {
-      const block = decodeBlock(bytes, feed)
-      d = { block, entries: decodeEntries(block.acts, this.g.groupId, feed) }
+      d = decodeBlockEntries(bytes, feed, this.g.groupId)
       this.cache.set(k, d)
     }
     return d
