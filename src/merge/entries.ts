@@ -15,6 +15,12 @@ export type ActEntry =
   | { ok: false, id: ActId, code: string }
 
 /**
+ * Stands for an act of a block inside a checkpoint's final prefix (issue 5): its block was read
+ * for its links only. Walking it is a programmer error (resumeReplay never does).
+ */
+export const UNREAD: ActEntry = Object.freeze({ ok: false, id: '' as ActId, code: 'UNREAD' })
+
+/**
  * Decodes and verifies every act of a block of writer `feed` for `group`; never throws on bad
  * input (programmer errors still throw). Acts authored by `feed` are authenticated by the feed's
  * own Hypercore signature (see {@link decodeAct}); other acts are verified once and, when

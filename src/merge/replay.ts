@@ -22,6 +22,7 @@ import { applyAct, type Outcome } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { SignedAct } from '../acts/types.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
+import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 
 /** The group a node follows: its id and founder (the invite carries both). */
@@ -45,7 +46,12 @@ export interface LogEntry {
   status: Outcome | string
   /** True once the act's block is in the final prefix (confirmed). */
   final: boolean
-  /** The act, when it decoded. */
+  /** The act's own time, ms since the epoch (display only), when it decoded. */
+  timeMs: number | null
+  /**
+   * The act, when it decoded. Absent also on final entries restored from a checkpoint
+   * (src/node/checkpoint.ts): read the act from its block (feed, index) when it is needed.
+   */
   act?: SignedAct
 }
 
@@ -146,8 +152,9 @@ type Walk =
   | { done: true, replay: Replay }
 
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean, from?: Resume): Walk {
-  const state = from === undefined ? createState() : cloneState(from.state)
   const order = graph.order()
+  // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
+  const state = from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state)
   const log: LogEntry[] = from === undefined ? [] : from.log.slice(0, from.logLength)
   const ignored: IgnoredBlock[] = from === undefined ? [] : from.ignored.slice(0, from.ignoredLength)
   /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
@@ -201,10 +208,11 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
       if (n.acts.length > 0) before = [...state.admins]
       for (const e of n.acts) {
         let status: string
+        if (e === UNREAD) throw new Error(`replay walked block ${n.feed.slice(0, 8)}:${n.index}, whose acts were not read`)
         if (!e.ok) status = e.code
         else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
         else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
-        log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, act: e.ok ? e.act : undefined })
+        log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, timeMs: e.ok ? e.act.timeMs : null, act: e.ok ? e.act : undefined })
       }
       for (const [k, len] of n.clock) {
         if (k !== n.feed && (seen.get(k) ?? 0) < len) {
@@ -275,6 +283,19 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
   }
 }
 
+/**
+ * Replays by resuming after the final prefix of an earlier replay of this graph (issue 5): the
+ * graph must hold the same blocks in its first `from.pos + 1` positions (callers check that new
+ * blocks all sort after it). Returns null when the resumed walk meets a new freeze (or drops one):
+ * only a full {@link replay} decides those. Blocks of the final prefix are not read, so they may
+ * carry {@link UNREAD} entries.
+ */
+export function resumeReplay (graph: Graph, g: GroupRef, from: Resume): Replay | null {
+  const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
+  const w = walk(graph, g, freezes, false, from)
+  return w.done ? w.replay : null
+}
+
 /** Walks allowed per freeze before the freezes are taken as they stand (a safety bound). */
 const WALKS_PER_FREEZE = 4
 
@@ -284,11 +305,8 @@ const WALKS_PER_FREEZE = 4
  */
 export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
   if (from !== undefined) {
-    // Resume after the final prefix of an earlier replay of this graph; any new freeze (or one
-    // dropped) sends us back to a full walk.
-    const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
-    const w = walk(graph, g, freezes, false, from)
-    if (w.done) return w.replay
+    const r = resumeReplay(graph, g, from)
+    if (r !== null) return r
   }
   const freezes = new Map<MemberId, FreezeAt[]>()
   /** Distinct removal points met: the bound on walks grows with them, not with retries. */

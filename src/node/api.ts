@@ -67,7 +67,8 @@ export class LocalApi implements NodeApi {
   }
 
   async log (offset: number, limit: number): Promise<Record<string, unknown>> {
-    return views.logView(this.node.requireView(), offset, limit)
+    const v = this.node.requireView()
+    return views.logView(v, offset, limit, await this.node.readActs(v.log.slice(offset, offset + limit).filter((e) => e.act === undefined)))
   }
 
   async act (req: ActRequest): Promise<{ actId: ActId }> {

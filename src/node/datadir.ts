@@ -18,7 +18,7 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, corestore: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, corestore: string } {
   return {
     identity: path.join(dir, 'identity.json'),
     group: path.join(dir, 'group.json'),
@@ -26,11 +26,13 @@ export function paths (dir: string): { identity: string, group: string, token: s
     running: path.join(dir, 'node.json'),
     forks: path.join(dir, 'forks.json'),
     feeds: path.join(dir, 'feeds.json'),
+    checkpoint: path.join(dir, 'checkpoint'),
     corestore: path.join(dir, 'corestore')
   }
 }
 
-function writePrivate (file: string, data: string): void {
+/** Writes `file` (mode 0600) through a temporary file and a rename: readers never see half of it. */
+export function writePrivate (file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   const tmp = `${file}.${process.pid}.tmp`
   fs.writeFileSync(tmp, data, { mode: 0o600 })

@@ -16,11 +16,13 @@ import type { ActBody, SignedAct } from '../acts/types.js'
 import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
-import { hex, type GroupId, type MemberId } from '../ids.js'
+import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import { encodeBlock, type Link } from '../merge/block.js'
-import { decodeBlockEntries } from '../merge/entries.js'
+import { decodeBlock } from '../merge/block.js'
+import { decodeBlockEntries, UNREAD } from '../merge/entries.js'
 import { Graph, needsAck } from '../merge/graph.js'
-import { replay, type GroupRef, type Replay } from '../merge/replay.js'
+import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
+import { dropCheckpoint, loadCheckpoint, matchesGraph, prefixLengths, saveCheckpoint, type Checkpoint } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { VerifiedActs } from './verified.js'
@@ -31,6 +33,9 @@ const CATCH_UP_REPLAY_MS = 1000
 
 /** Blocks read from storage concurrently when catching up with a feed. */
 const READ_WINDOW = 256
+
+/** The checkpoint is rewritten once the final prefix has grown by this many blocks (and on close). */
+const CHECKPOINT_EVERY_BLOCKS = 1024
 
 /** Options of {@link GasNode.open}. */
 export interface NodeOptions {
@@ -51,7 +56,7 @@ export class GasNode extends EventEmitter {
   readonly id: MemberId
   group: GroupRef | null
   readonly store: Corestore
-  readonly graph = new Graph()
+  graph = new Graph()
   /** The latest replay; null before the group is known. */
   view: Replay | null = null
   replicator: Replicator | null = null
@@ -72,6 +77,12 @@ export class GasNode extends EventEmitter {
   private replayedAt = 0
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
+  /** The checkpoint found at start, until the first replay uses it (or not). */
+  private checkpoint: Checkpoint | null = null
+  /** Per feed, the blocks read for their links only (inside the checkpoint's final prefix). */
+  private readonly stubs = new Map<MemberId, number>()
+  /** Blocks of the final prefix the checkpoint on disk holds. */
+  private checkpointed = 0
 
   private constructor (opts: NodeOptions, keyPair: KeyPair, store: Corestore) {
     super()
@@ -239,7 +250,10 @@ export class GasNode extends EventEmitter {
     const g = this.group
     if (g === null || this.closed) return
     this.openFeed(g.founder)
-    if (this.view === null) for (const f of loadFeeds(this.dir)) this.openFeed(f)
+    if (this.view === null) {
+      for (const f of loadFeeds(this.dir)) this.openFeed(f)
+      if (this.graph.order().length === 0) await this.useCheckpoint(g)
+    }
     const following = this.cores.size
     let changed = this.view === null
     for (;;) {
@@ -255,9 +269,16 @@ export class GasNode extends EventEmitter {
         break
       }
       if (read > 0 || changed) {
-        // Resume after the last final prefix when every new block sorts after it (issue 5).
+        // Resume after the last final prefix when every new block sorts after it, or after the
+        // checkpoint's when the graph starts with its blocks (issue 5).
         const low = this.graph.takeLowWater()
-        this.view = replay(this.graph, g, this.view !== null && low > this.view.resume.pos ? this.view.resume : undefined)
+        let next: Replay | null = null
+        if (this.view !== null) next = low > this.view.resume.pos ? resumeReplay(this.graph, g, this.view.resume) : null
+        else if (this.checkpoint !== null && matchesGraph(this.checkpoint, this.graph)) next = resumeReplay(this.graph, g, this.checkpoint.resume)
+        this.checkpoint = null
+        // A full replay walks every block: read the acts of those read for their links only.
+        if (next === null && this.stubs.size > 0) await this.rereadAll(g)
+        this.view = next ?? replay(this.graph, g)
         this.replayedAt = Date.now()
         changed = false
       }
@@ -269,8 +290,76 @@ export class GasNode extends EventEmitter {
     }
     this.verified.flush()
     if (this.cores.size !== following) saveFeeds(this.dir, [...this.cores.keys()].sort())
+    const syncing = [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+    if (!syncing && this.view!.finalBlocks - this.checkpointed >= CHECKPOINT_EVERY_BLOCKS) await this.writeCheckpoint()
     this.emit('update', this.view)
     this.maybeAck()
+  }
+
+  /**
+   * Loads the data directory's checkpoint when every feed it names holds the same blocks (same
+   * tree hash at the recorded length); those blocks will be read for their links only. A stale
+   * checkpoint is deleted.
+   */
+  private async useCheckpoint (g: GroupRef): Promise<void> {
+    const cp = loadCheckpoint(this.dir, g.groupId)
+    if (cp === null) return
+    for (const f of cp.feeds) {
+      this.openFeed(f.feed)
+      const core = this.cores.get(f.feed)!
+      await core.ready()
+      const held = this.forks.find((x) => x.feed === f.feed)?.held ?? Infinity
+      const same = core.contiguousLength >= f.length && held >= f.length && hex(await core.treeHash(f.length)) === f.treeHash
+      if (!same) {
+        dropCheckpoint(this.dir)
+        return
+      }
+    }
+    this.checkpoint = cp
+    this.checkpointed = cp.resume.pos + 1
+    for (const f of cp.feeds) this.stubs.set(f.feed, f.length)
+  }
+
+  /** Writes the checkpoint of the current final prefix (src/node/checkpoint.ts). */
+  private async writeCheckpoint (): Promise<void> {
+    const v = this.view
+    const g = this.group
+    if (v === null || g === null || v.finalBlocks <= this.checkpointed) return
+    const feeds = []
+    for (const [feed, length] of prefixLengths(this.graph, v.finalBlocks)) {
+      feeds.push({ feed, length, treeHash: hex(await this.cores.get(feed)!.treeHash(length)) })
+    }
+    saveCheckpoint(this.dir, g.groupId, feeds, v.resume)
+    this.checkpointed = v.finalBlocks
+  }
+
+  /** Drops the graph and reads every block again, acts included (a full replay follows). */
+  private async rereadAll (g: GroupRef): Promise<void> {
+    this.stubs.clear()
+    this.graph = new Graph()
+    for (const [feed, core] of this.cores) {
+      this.graph.addFeed(feed)
+      await this.readFeed(feed, core, g.groupId)
+    }
+    this.graph.takeLowWater()
+  }
+
+  /**
+   * The acts of log entries that carry none (final entries restored from a checkpoint), read
+   * back from their blocks; entries whose act does not decode are absent from the result.
+   */
+  async readActs (entries: readonly LogEntry[]): Promise<Map<ActId, SignedAct>> {
+    const out = new Map<ActId, SignedAct>()
+    const g = this.group
+    if (g === null) return out
+    const blocks = new Set(entries.map((e) => `${e.feed}:${e.index}`))
+    for (const b of blocks) {
+      const [feed, index] = b.split(':')
+      const bytes = await this.cores.get(feed as MemberId)?.get(Number(index), { wait: false })
+      if (bytes == null) continue
+      for (const e of decodeBlockEntries(bytes, feed as MemberId, g.groupId, this.verified).entries) if (e.ok) out.set(e.act.id, e.act)
+    }
+    return out
   }
 
   private openFeed (feed: MemberId): boolean {
@@ -304,8 +393,13 @@ export class GasNode extends EventEmitter {
         const i = start + k
         if (bytes === null || this.graph.brokenAt(feed) !== null) return read
         try {
-          const d = decodeBlockEntries(bytes, feed, group, this.verified)
-          this.graph.add(feed, i, d.block, d.entries)
+          if (i < (this.stubs.get(feed) ?? 0)) {
+            const block = decodeBlock(bytes, feed)
+            this.graph.add(feed, i, block, block.acts.map(() => UNREAD))
+          } else {
+            const d = decodeBlockEntries(bytes, feed, group, this.verified)
+            this.graph.add(feed, i, d.block, d.entries)
+          }
         } catch (err) {
           if (!(err instanceof HypergasError)) throw err
           this.graph.markBroken(feed, i)
@@ -375,6 +469,8 @@ export class GasNode extends EventEmitter {
   async close (): Promise<void> {
     if (this.closed) return
     await this.settled().catch(() => {})
+    // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
+    await this.serial(() => this.writeCheckpoint()).catch(() => {})
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
     if (this.replicator !== null) await this.replicator.close()

@@ -7,6 +7,7 @@ import { quorum, countCurrent, type GroupState, type Movement, type Purchase } f
 import { stateHash } from '../fold/hash.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
+import type { SignedAct } from '../acts/types.js'
 
 /**
  * State hash of a replay's (finished, never again mutated) state, computed once: every status
@@ -94,7 +95,7 @@ export function membersView (v: Replay): Array<Record<string, unknown>> {
 
 function movementLines (v: Replay, list: Movement[] | undefined): Array<Record<string, unknown>> {
   const fin = finalIds(v)
-  const time = new Map(v.log.map((e) => [e.actId, e.act?.timeMs ?? null]))
+  const time = new Map(v.log.map((e) => [e.actId, e.timeMs]))
   return (list ?? []).map((m) => ({ ...m, final: fin.has(m.actId), timeMs: time.get(m.actId) ?? null }))
 }
 
@@ -160,22 +161,28 @@ export function purchaseView (v: Replay, id: PurchaseId): Record<string, unknown
   }
 }
 
-/** The ordered log (SPEC §7 `log`), paged. */
-export function logView (v: Replay, offset = 0, limit = 100): Record<string, unknown> {
-  const entries = v.log.slice(offset, offset + limit).map((e) => ({
-    seq: e.seq,
-    actId: e.actId,
-    type: e.act?.body.type ?? null,
-    author: e.act?.author ?? null,
-    authorName: e.act === undefined ? null : v.state.members.get(e.act.author)?.name ?? null,
-    timeMs: e.act?.timeMs ?? null,
-    feed: e.feed,
-    index: e.index,
-    L: e.L,
-    status: e.status,
-    final: e.final,
-    body: e.act?.body ?? null
-  }))
+/**
+ * The ordered log (SPEC §7 `log`), paged. Entries restored from a checkpoint carry no act:
+ * `read` holds those acts, read back from their blocks (see GasNode.readActs).
+ */
+export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): Record<string, unknown> {
+  const entries = v.log.slice(offset, offset + limit).map((e) => {
+    const act = e.act ?? read.get(e.actId)
+    return {
+      seq: e.seq,
+      actId: e.actId,
+      type: act?.body.type ?? null,
+      author: act?.author ?? null,
+      authorName: act === undefined ? null : v.state.members.get(act.author)?.name ?? null,
+      timeMs: e.timeMs,
+      feed: e.feed,
+      index: e.index,
+      L: e.L,
+      status: e.status,
+      final: e.final,
+      body: act?.body ?? null
+    }
+  })
   const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
   return { total: v.log.length, finalCount: v.finalCount, offset, entries, ignored }
 }

@@ -21,6 +21,8 @@ declare module 'hypercore' {
     readonly discoveryKey: Buffer
     readonly length: number
     readonly contiguousLength: number
+    /** Merkle tree hash of the first `length` blocks (default: all). */
+    treeHash (length?: number): Promise<Buffer>
     readonly writable: boolean
     /** True once close() started (hypercore also closes a core itself after proving a fork). */
     readonly closing: boolean
