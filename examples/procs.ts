@@ -25,9 +25,26 @@ export interface NodeProc {
   memberId: string
 }
 
-/** Starts `hypergas start` in `dir` and waits for its ready line (ms limit `timeoutMs`). */
-export async function startNode (name: string, dir: string, bootstrap: string, timeoutMs = 30000): Promise<NodeProc> {
-  const child = spawn(process.execPath, [BIN, '--dir', dir, '--json', 'start', '--port', '0', '--bootstrap', bootstrap], { stdio: ['ignore', 'pipe', 'pipe'] })
+/** Options of {@link startNode}. */
+export interface StartOptions {
+  /** Ms to wait for the ready line. Default 30000. */
+  timeoutMs?: number
+  /** Keep LAN discovery on (default off: tests and demos run their own DHT on loopback). */
+  lan?: boolean
+  /** Run inside this network namespace (`ip netns exec`); its HTTP API is then reachable only there. */
+  netns?: string
+}
+
+/**
+ * Starts `hypergas start` in `dir` with DHT bootstrap `bootstrap` (host:port; null: none given)
+ * and waits for its ready line.
+ */
+export async function startNode (name: string, dir: string, bootstrap: string | null, opts: StartOptions = {}): Promise<NodeProc> {
+  const timeoutMs = opts.timeoutMs ?? 30000
+  const args = [BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan'])]
+  const child = opts.netns === undefined
+    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('ip', ['netns', 'exec', opts.netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`))
   const lines = readline.createInterface({ input: child.stdout! })
   return await new Promise((resolve, reject) => {

@@ -35,10 +35,24 @@ export function status (s: Row): string {
     ])]),
     '',
     sync(s.sync as Row),
-    `peers     ${(s.peers as Row[]).length}${(s.peers as Row[]).map((p) => `\n  ${String(p.publicKey).slice(0, 8)} ${String(p.address)}`).join('')}`
+    `peers     ${(s.peers as Row[]).length}`,
+    ...((s.peers as Row[]).length === 0 ? [] : [table([['peer', 'admin', 'via', 'address', 'since', 'received', 'sent'], ...(s.peers as Row[]).map((p) => [
+      String(p.publicKey).slice(0, 8), p.admin === true ? String(p.name) : '(not an admin)', String(p.via), String(p.address), since(p.sinceMs as number), bytes(p.bytesReceived as number), bytes(p.bytesSent as number)
+    ])])])
   ]
   if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
   return lines.join('\n')
+}
+
+/** A connection's age, from its start (ms since epoch): 45s, 12m, 3h. */
+function since (startMs: number): string {
+  const s = Math.max(0, Math.round((Date.now() - startMs) / 1000))
+  return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : `${Math.round(s / 3600)}h`
+}
+
+/** A byte count for people: 812 B, 14.2 kB, 3.1 MB. */
+function bytes (n: number): string {
+  return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`
 }
 
 function sync (p: Row): string {

@@ -108,14 +108,16 @@ program.command('start')
   .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
   .option('--port <port>', 'HTTP port (0 picks a free one)', '7465')
   .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT')
+  .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
   .option('--no-swarm', 'do not replicate (local only)')
-  .action(async (o: { host: string, port: string, bootstrap?: string[], swarm: boolean }) => {
+  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean }) => {
     const dir = resolveDir(globals())
     const node = await GasNode.open({ dir })
     node.requireGroup()
     node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
     if (o.swarm) {
-      await node.startSwarm({ bootstrap: o.bootstrap })
+      node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
+      await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
       reportSync(node)
     }
     const app = createServer({ node, token: loadToken(dir) })

@@ -6,7 +6,7 @@
 import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
-import type { ActId } from '../ids.js'
+import type { ActId, MemberId } from '../ids.js'
 import { encodeInvite } from './invite.js'
 import type { GasNode } from './node.js'
 import * as views from './views.js'
@@ -45,7 +45,7 @@ export class LocalApi implements NodeApi {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id) },
       invite: encodeInvite(n.requireGroup()),
       group: views.groupView(v),
-      peers: n.replicator === null ? [] : [...n.replicator.peers.values()],
+      peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
       forks: n.forks

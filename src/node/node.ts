@@ -5,7 +5,7 @@
  * only talk to this class.
  *
  * Events: 'update' (a new replay is available), 'fork' (a {@link ForkReport}), 'invalid-block'
- * ({feed, index, code}), 'peers'.
+ * ({feed, index, code}), 'peers', 'warning' (LAN discovery trouble, never fatal).
  */
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
@@ -146,11 +146,16 @@ export class GasNode extends EventEmitter {
     })
   }
 
-  /** Starts Hyperswarm replication on the group's topic (SPEC §6). */
-  async startSwarm (opts: ReplicatorOptions = {}): Promise<void> {
+  /**
+   * Starts Hyperswarm replication on the group's topic (SPEC §6), over the DHT and (unless
+   * `opts.lan` is false) the local network. Connections are keyed with the admin's own key pair,
+   * so peers see which admin they talk to.
+   */
+  async startSwarm (opts: Omit<ReplicatorOptions, 'keyPair'> = {}): Promise<void> {
     const g = this.requireGroup()
-    this.replicator = new Replicator(this.store, g.groupId, opts)
+    this.replicator = new Replicator(this.store, g.groupId, { ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this.replicator.on('peers', () => this.emit('peers'))
+    this.replicator.on('warning', (err: Error) => this.emit('warning', err))
     await this.replicator.start()
   }
 

@@ -8,20 +8,42 @@ import HyperDHT from 'hyperdht'
 import Hyperswarm, { type Connection, type Discovery } from 'hyperswarm'
 import { sha256 } from '../crypto.js'
 import { hex, type GroupId } from '../ids.js'
+import { freeUdpPort, lanAddress, LanDiscovery, type LanPeer } from './lan.js'
 
 /** Options of the replicator. */
 export interface ReplicatorOptions {
   /** Private DHT bootstrap nodes, `host:port` each; default the public DHT. */
   bootstrap?: string[]
+  /** Discover the group's nodes on the local network too (multicast DNS, src/node/lan.ts). Default true. */
+  lan?: boolean
+  /**
+   * The Noise key pair of the connections (libsodium form: 64-byte secret key). GasNode passes the
+   * admin's own key, so a peer's connection key names the admin it belongs to. Default: random.
+   */
+  keyPair?: { publicKey: Buffer, secretKey: Buffer }
 }
 
-/** A connected peer. */
+/** A connected peer (SPEC §7 status). */
 export interface PeerInfo {
-  /** The peer's Noise public key (hex). */
+  /** The peer's Noise public key (hex): the admin's id when the peer runs hypergas. */
   publicKey: string
   address: string
+  /** How the peer was found: the DHT (public or `--bootstrap`) or the local network. */
+  via: 'dht' | 'lan'
   /** Connection start, ms since epoch. */
   sinceMs: number
+  /** Bytes received from and sent to the peer on this connection (UDX stream counters). */
+  bytesReceived: number
+  bytesSent: number
+}
+
+/** One Hyperswarm with its DHT and its discovery of the group topic. */
+interface Net {
+  via: 'dht' | 'lan'
+  swarm: Hyperswarm
+  /** A DHT this replicator created (and destroys). */
+  dht: HyperDHT | null
+  discovery: Discovery | null
 }
 
 /** The discovery topic of a group: SHA-256("hypergas/topic/v1\0" ‖ group id). */
@@ -40,14 +62,17 @@ export function parseHostPort (s: string): { host: string, port: number } {
   return { host: s.slice(0, i), port }
 }
 
-/** Replicates a Corestore with the peers of a group. */
+/**
+ * Replicates a Corestore with the peers of a group: over the DHT (public, or the `bootstrap`
+ * nodes) and, unless `lan` is false, over a DHT of the local network's nodes found by multicast
+ * DNS. Emits 'peers' when a connection opens or closes, 'warning' for LAN discovery trouble.
+ */
 export class Replicator extends EventEmitter {
-  readonly peers = new Map<Connection, PeerInfo>()
-  private swarm: Hyperswarm | null = null
-  private dht: HyperDHT | null = null
-  private timer: NodeJS.Timeout | null = null
-  private discovery: Discovery | null = null
-  /** Bumped when going on- or offline, so one chain of lookups runs at a time. */
+  private readonly conns = new Map<Connection, { via: 'dht' | 'lan', address: string, sinceMs: number }>()
+  private readonly nets: Net[] = []
+  private lan: LanDiscovery | null = null
+  private timers = new Set<NodeJS.Timeout>()
+  /** Bumped when going on- or offline, so one chain of lookups per swarm runs at a time. */
   private lookups = 0
   private closed = false
   /** While false, no connection is kept or accepted and the topic is left. */
@@ -57,32 +82,72 @@ export class Replicator extends EventEmitter {
     super()
   }
 
+  /** The connected peers, with their byte counters as of now. */
+  get peers (): PeerInfo[] {
+    return [...this.conns].map(([conn, p]) => ({
+      publicKey: hex(conn.remotePublicKey),
+      address: p.address,
+      via: p.via,
+      sinceMs: p.sinceMs,
+      bytesReceived: conn.rawStream?.bytesReceived ?? 0,
+      bytesSent: conn.rawStream?.bytesTransmitted ?? 0
+    }))
+  }
+
   /** Joins the group topic; returns without waiting for peers. */
   async start (): Promise<void> {
+    const keyPair = this.opts.keyPair
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
-      this.dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
-      this.swarm = new Hyperswarm({ dht: this.dht })
+      const dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
+      this.add({ via: 'dht', swarm: new Hyperswarm({ dht, keyPair }), dht, discovery: null })
     } else {
-      this.swarm = new Hyperswarm()
+      this.add({ via: 'dht', swarm: new Hyperswarm({ keyPair }), dht: null, discovery: null })
     }
-    this.swarm.on('connection', (conn: Connection) => {
+    if (this.opts.lan !== false) await this.startLan()
+  }
+
+  /**
+   * A DHT node of this machine's LAN address, which every node of the group on the LAN adds to
+   * its own when multicast DNS reports it: a small DHT of the group's nodes, on which Hyperswarm
+   * announces and looks up the topic as on the public one.
+   */
+  private async startLan (): Promise<void> {
+    const host = lanAddress()
+    if (host === null) {
+      this.emit('warning', new Error('no LAN address: local discovery is off'))
+      return
+    }
+    const port = await freeUdpPort()
+    const dht = HyperDHT.bootstrapper(port, host, { host: '0.0.0.0' })
+    await dht.ready()
+    const net: Net = { via: 'lan', swarm: new Hyperswarm({ dht, keyPair: this.opts.keyPair }), dht, discovery: null }
+    this.add(net)
+    this.lan = new LanDiscovery(groupTopic(this.groupId), { host, port })
+    this.lan.on('warning', (err: Error) => this.emit('warning', err))
+    this.lan.on('peer', (p: LanPeer) => {
+      dht.addNode(p)
+      // Announce and look up again now that the LAN DHT has one more node.
+      if (this.online && net.discovery !== null) net.discovery.refresh({ client: true, server: true }).catch(() => {})
+    })
+    this.lan.start()
+  }
+
+  private add (net: Net): void {
+    this.nets.push(net)
+    net.swarm.on('connection', (conn: Connection) => {
       const raw = conn.rawStream
-      this.peers.set(conn, {
-        publicKey: hex(conn.remotePublicKey),
+      this.conns.set(conn, {
+        via: net.via,
         address: raw?.remoteHost !== undefined ? `${raw.remoteHost}:${raw.remotePort}` : '',
         sinceMs: Date.now()
       })
       conn.on('error', () => {})
-      conn.on('close', () => { this.peers.delete(conn); this.emit('peers') })
+      conn.on('close', () => { this.conns.delete(conn); this.emit('peers') })
       this.store.replicate(conn)
       this.emit('peers')
     })
-    this.join()
-  }
-
-  private join (): void {
-    const discovery = this.swarm!.join(groupTopic(this.groupId), { server: true, client: true })
-    this.discovery = discovery
+    const discovery = net.swarm.join(groupTopic(this.groupId), { server: true, client: true })
+    net.discovery = discovery
     // Two peers that announce at the same moment miss each other's announcement until the next
     // lookup: look up again after the announce, with a backoff, then at a slow steady pace.
     const chain = this.lookups
@@ -96,31 +161,39 @@ export class Replicator extends EventEmitter {
    * bans a peer its firewall refused, for good.
    */
   async setOnline (online: boolean): Promise<void> {
-    if (online === this.online || this.swarm === null || this.closed) return
+    if (online === this.online || this.nets.length === 0 || this.closed) return
     this.online = online
     this.lookups++
-    if (this.timer !== null) clearTimeout(this.timer)
-    if (!online) { await this.swarm.suspend(); return }
-    await this.swarm.resume()
-    if (this.discovery !== null) this.scheduleLookup(this.discovery, 0, this.lookups)
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
+    for (const net of this.nets) {
+      if (!online) { await net.swarm.suspend(); continue }
+      await net.swarm.resume()
+      if (net.discovery !== null) this.scheduleLookup(net.discovery, 0, this.lookups)
+    }
   }
 
   private scheduleLookup (discovery: Discovery, step: number, chain: number): void {
     if (this.closed || !this.online || chain !== this.lookups) return
     const delay = LOOKUP_BACKOFF_MS[Math.min(step, LOOKUP_BACKOFF_MS.length - 1)]
-    this.timer = setTimeout(() => {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
       discovery.refresh({ client: true, server: step % 4 === 3 })
         .catch(() => {})
         .finally(() => this.scheduleLookup(discovery, step + 1, chain))
     }, delay)
-    this.timer.unref()
+    timer.unref()
+    this.timers.add(timer)
   }
 
-  /** Leaves the swarm. */
+  /** Leaves the swarms and stops LAN discovery. */
   async close (): Promise<void> {
     this.closed = true
-    if (this.timer !== null) clearTimeout(this.timer)
-    if (this.swarm !== null) await this.swarm.destroy()
-    if (this.dht !== null) await this.dht.destroy()
+    for (const t of this.timers) clearTimeout(t)
+    this.lan?.close()
+    for (const net of this.nets) {
+      await net.swarm.destroy()
+      if (net.dht !== null) await net.dht.destroy()
+    }
   }
 }

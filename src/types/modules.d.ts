@@ -66,6 +66,8 @@ declare module 'hyperdht' {
     ready (): Promise<void>
     fullyBootstrapped (): Promise<void>
     address (): { host: string, port: number }
+    /** Adds a DHT node to the routing table (dht-rpc). */
+    addNode (node: { host: string, port: number }): void
     destroy (): Promise<void>
   }
 }
@@ -76,7 +78,7 @@ declare module 'hyperswarm' {
   export interface PeerInfo { publicKey: Buffer }
   export interface Connection extends EventEmitter {
     remotePublicKey: Buffer
-    rawStream?: { remoteHost?: string, remotePort?: number }
+    rawStream?: { remoteHost?: string, remotePort?: number, bytesReceived?: number, bytesTransmitted?: number }
     destroy (err?: Error): void
   }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
@@ -96,4 +98,16 @@ declare module 'hyperdht/testnet.js' {
   import type HyperDHT from 'hyperdht'
   interface Testnet { nodes: HyperDHT[], bootstrap: Array<{ host: string, port: number }>, destroy (): Promise<void> }
   export default function createTestnet (size?: number, opts?: unknown): Promise<Testnet>
+}
+
+declare module 'multicast-dns' {
+  import { EventEmitter } from 'node:events'
+  export interface MdnsRecord { name: string, type: string, ttl?: number, data?: unknown }
+  export interface MdnsPacket { questions?: Array<{ name: string, type: string }>, answers?: MdnsRecord[], additionals?: MdnsRecord[] }
+  export interface MulticastDns extends EventEmitter {
+    query (packet: MdnsPacket): void
+    respond (packet: MdnsPacket): void
+    destroy (): void
+  }
+  export default function multicastDns (opts?: { interface?: string, port?: number, ip?: string, ttl?: number, loopback?: boolean, reuseAddr?: boolean }): MulticastDns
 }

@@ -1,0 +1,123 @@
+/**
+ * LAN discovery (issue 6, SPEC §6): on a network with no internet, the nodes of a group find each
+ * other with multicast DNS. Each node answers, under a name derived from the group topic by a
+ * hash, with the port of its LAN DHT node; a node that hears an answer adds that DHT node to its
+ * own (see Replicator). The connections themselves are Hyperswarm's, encrypted and authenticated
+ * as over the internet.
+ *
+ * What goes on the air: the name (32 hex of SHA-256 of a domain tag and the topic, itself a hash
+ * of the group id: neither can be recovered from it) and a port. Nodes of other groups ask for
+ * other names and ignore this one.
+ */
+import dgram from 'node:dgram'
+import { EventEmitter } from 'node:events'
+import os from 'node:os'
+import multicastDns, { type MulticastDns, type MdnsPacket } from 'multicast-dns'
+import { sha256 } from '../crypto.js'
+
+/** The mDNS name a group's nodes answer to: `<32 hex>.hypergas.local`. */
+export function lanName (topic: Uint8Array): string {
+  return `${sha256(Buffer.from('hypergas/lan/v1\0'), topic).toString('hex').slice(0, 32)}.hypergas.local`
+}
+
+/** Delays between this node's queries, ms; the last one repeats while the node runs. */
+const QUERY_BACKOFF_MS = [0, 500, 1000, 2000, 4000, 8000, 15000, 30000]
+
+/**
+ * The IPv4 address other machines of the LAN reach this one at: the first non-internal IPv4
+ * address, interfaces taken in name order; null when there is none (no LAN).
+ */
+export function lanAddress (): string | null {
+  const ifaces = os.networkInterfaces()
+  for (const name of Object.keys(ifaces).sort()) {
+    for (const a of ifaces[name] ?? []) if (a.family === 'IPv4' && !a.internal) return a.address
+  }
+  return null
+}
+
+/** A free UDP port on all interfaces (bound then released: the LAN DHT node binds it next). */
+export async function freeUdpPort (): Promise<number> {
+  const s = dgram.createSocket('udp4')
+  await new Promise<void>((resolve, reject) => { s.once('error', reject); s.bind(0, resolve) })
+  const port = s.address().port
+  await new Promise<void>((resolve) => s.close(() => resolve()))
+  return port
+}
+
+/** A LAN DHT node heard on the network. */
+export interface LanPeer {
+  host: string
+  port: number
+}
+
+/**
+ * Announces this node's LAN DHT port under the group's name and reports the others ('peer'
+ * events, once per host:port). Queries with a backoff, and answers every query for the name.
+ */
+export class LanDiscovery extends EventEmitter {
+  readonly name: string
+  private mdns: MulticastDns | null = null
+  private timer: NodeJS.Timeout | null = null
+  private readonly heard = new Set<string>()
+
+  /** `self` is this node's own LAN DHT address (its own answers come back and are skipped). */
+  constructor (topic: Uint8Array, private readonly self: LanPeer) {
+    super()
+    this.name = lanName(topic)
+  }
+
+  /** Starts answering and querying. Errors of the socket are emitted as 'warning' (never thrown). */
+  start (): void {
+    const m = multicastDns()
+    this.mdns = m
+    m.on('error', (err: Error) => this.emit('warning', err))
+    m.on('warning', (err: Error) => this.emit('warning', err))
+    m.on('query', (q: MdnsPacket) => {
+      if (q.questions?.some((x) => x.name === this.name) === true) this.answer()
+    })
+    m.on('response', (r: MdnsPacket, rinfo: { address: string }) => {
+      for (const a of [...(r.answers ?? []), ...(r.additionals ?? [])]) {
+        if (a.name !== this.name || a.type !== 'TXT') continue
+        const port = portOf(a.data)
+        if (port === null) continue
+        const peer = { host: rinfo.address, port }
+        const key = `${peer.host}:${peer.port}`
+        if ((peer.host === this.self.host && peer.port === this.self.port) || this.heard.has(key)) continue
+        this.heard.add(key)
+        this.emit('peer', peer)
+      }
+    })
+    this.answer() // an unsolicited answer: nodes already running hear of this one at once
+    this.schedule(0)
+  }
+
+  private answer (): void {
+    this.mdns?.respond({ answers: [{ name: this.name, type: 'TXT', ttl: 120, data: [Buffer.from(`port=${this.self.port}`)] }] })
+  }
+
+  private schedule (step: number): void {
+    if (this.mdns === null) return
+    this.timer = setTimeout(() => {
+      this.mdns?.query({ questions: [{ name: this.name, type: 'TXT' }] })
+      this.schedule(step + 1)
+    }, QUERY_BACKOFF_MS[Math.min(step, QUERY_BACKOFF_MS.length - 1)])
+    this.timer.unref()
+  }
+
+  /** Stops answering and querying; closes the socket. */
+  close (): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.mdns?.destroy()
+    this.mdns = null
+  }
+}
+
+/** The port of a TXT record `port=N`, or null. */
+function portOf (data: unknown): number | null {
+  const parts = Array.isArray(data) ? data : [data]
+  for (const p of parts) {
+    const m = /^port=(\d{1,5})$/.exec(Buffer.isBuffer(p) ? p.toString() : String(p))
+    if (m !== null && Number(m[1]) > 0 && Number(m[1]) < 65536) return Number(m[1])
+  }
+  return null
+}

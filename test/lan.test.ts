@@ -1,0 +1,112 @@
+// Issue 6: admins find each other on a LAN with no internet. Four network namespaces on one
+// bridge, no default route (no internet, no DHT bootstrap): three admins of one group started
+// with zero configuration discover each other by multicast DNS, replicate and converge to one
+// state hash; a node of another group on the same LAN never connects to them. Needs root and
+// iproute2; where namespaces cannot be created the test says why and is skipped.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+
+const tag = String(process.pid % 100000)
+const BRIDGE = `hgb${tag}`
+const NS = [1, 2, 3, 4].map((i) => `hgt-${tag}-${i}`)
+const VETH = [1, 2, 3, 4].map((i) => `hgv${tag}${i}`)
+const address = (i: number): string => `10.231.${Number(tag) % 200}.${i + 1}`
+
+const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+/** Why namespaces cannot be used here, or null when they can. */
+function unavailable (): string | null {
+  const probe = `hgt-${tag}-probe`
+  try {
+    ip('netns', 'add', probe)
+    ip('netns', 'del', probe)
+    return null
+  } catch (err) {
+    return `cannot create network namespaces here (needs root and iproute2): ${(err as Error).message.split('\n')[0]}`
+  }
+}
+
+/** Removes every namespace, veth and the bridge this test made (safe to call twice). */
+function cleanup (): void {
+  for (const ns of NS) { try { ip('netns', 'del', ns) } catch {} }
+  try { ip('link', 'del', BRIDGE) } catch {}
+}
+
+/** A bridge (the Wi-Fi router) and one namespace per laptop: an address, no default route. */
+function createLan (): void {
+  ip('link', 'add', BRIDGE, 'type', 'bridge')
+  // Without this the bridge drops multicast to ports that never sent an IGMP report.
+  fs.writeFileSync(`/sys/class/net/${BRIDGE}/bridge/multicast_snooping`, '0')
+  ip('link', 'set', BRIDGE, 'up')
+  NS.forEach((ns, i) => {
+    ip('netns', 'add', ns)
+    ip('link', 'add', VETH[i], 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns)
+    ip('link', 'set', VETH[i], 'master', BRIDGE, 'up')
+    ip('-n', ns, 'addr', 'add', `${address(i)}/24`, 'dev', 'eth0')
+    ip('-n', ns, 'link', 'set', 'eth0', 'up')
+    ip('-n', ns, 'link', 'set', 'lo', 'up')
+    // A LAN route for multicast (a router's LAN would give a default route; this one has none).
+    ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+  })
+}
+
+/** `hypergas <args> --json` run inside namespace `ns` (it talks to the node running there). */
+function cliIn (ns: string, dir: string, ...args: string[]): Record<string, unknown> {
+  const out = execFileSync('ip', ['netns', 'exec', ns, process.execPath, BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
+  return JSON.parse(out) as Record<string, unknown>
+}
+
+const why = unavailable()
+if (why !== null) console.log(`# SKIP lan.test: ${why}`)
+
+test('LAN: three admins in three namespaces with no internet find each other and converge; another group never connects', { skip: why !== null }, async (t) => {
+  cleanup()
+  process.once('exit', cleanup)
+  t.teardown(cleanup)
+  createLan()
+  t.exception(() => execFileSync('ip', ['netns', 'exec', NS[0], 'ping', '-c', '1', '-W', '1', '1.1.1.1'], { stdio: 'ignore' }), 'no route out of the LAN')
+
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-lan-'))
+  const dirs = ['anna', 'bruno', 'carla', 'zoe'].map((n) => path.join(base, n))
+  setupAdmins(dirs.slice(0, 3), 'GAS in cascina', ['cassiere', 'referente'])
+  cli(dirs[0], 'deposit', 'Anna', '25,00')
+  cli(dirs[3], 'init', '--name', 'Altro GAS', '--founder', 'Zoe')
+
+  const nodes: NodeProc[] = []
+  t.teardown(async () => {
+    await Promise.all(nodes.map(stopNode))
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  const t0 = Date.now()
+  // No --bootstrap: the public DHT is unreachable; only LAN discovery can connect them.
+  for (const [i, name] of ['anna', 'bruno', 'carla', 'zoe'].entries()) nodes.push(await startNode(name, dirs[i], null, { lan: true, netns: NS[i] }))
+  const status = (i: number): Record<string, any> => cliIn(NS[i], dirs[i], 'status') as Record<string, any>
+  const ids = nodes.map((n) => n.memberId)
+
+  const converged = (): boolean => {
+    const s = [0, 1, 2].map(status)
+    return s.every((x) => x.group.acts.pending === 0 && x.group.acts.total >= 6 && x.group.stateHash === s[0].group.stateHash) &&
+      s.every((x, i) => [0, 1, 2].filter((j) => j !== i).every((j) => x.peers.some((p: any) => p.publicKey === ids[j])))
+  }
+  await waitFor('three LAN nodes to connect and converge', async () => converged(), 90_000)
+  t.pass(`connected and converged in ${Date.now() - t0} ms after the first start`)
+
+  // An act written on Bruno's node after the meeting started reaches the other two.
+  cliIn(NS[1], dirs[1], 'deposit', 'Carla', '7,50')
+  await waitFor('Bruno\'s deposit everywhere, confirmed', async () => converged() && status(0).group.acts.total >= 7, 60_000)
+  const s = [0, 1, 2].map(status)
+  t.is(new Set(s.map((x) => x.group.stateHash)).size, 1, `one state hash: ${String(s[0].group.stateHash).slice(0, 16)}`)
+  t.ok(s.every((x) => x.group.acts.total === s[0].group.acts.total), `${String(s[0].group.acts.total)} acts on each`)
+  for (const [i, x] of s.entries()) {
+    const lan = x.peers.filter((p: any) => p.via === 'lan' && p.admin === true)
+    t.alike(lan.map((p: any) => p.publicKey).sort(), ids.filter((_, j) => j !== i && j < 3).sort(), `${nodes[i].name} lists the two other admins as LAN peers`)
+    t.ok(lan.every((p: any) => p.bytesReceived > 0 && p.address.startsWith('10.231.')), `${nodes[i].name}: peers named with address and bytes`)
+    t.absent(x.peers.some((p: any) => p.publicKey === ids[3]), `${nodes[i].name} never connected to the other group's node`)
+  }
+  t.is(status(3).peers.length, 0, 'the other group\'s node has no peer')
+  t.comment(execFileSync('ip', ['netns', 'exec', NS[0], process.execPath, BIN, '--dir', dirs[0], 'status'], { encoding: 'utf8' }).split('\n').map((l) => `anna$ ${l}`).join('\n'))
+})
