@@ -9,6 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import type { GroupId } from '../src/ids.js'
+import { lanName } from '../src/node/lan.js'
+import { groupTopic } from '../src/node/replicator.js'
 
 const tag = String(process.pid % 100000)
 const BRIDGE = `hgb${tag}`
@@ -60,6 +63,17 @@ function cliIn (ns: string, dir: string, ...args: string[]): Record<string, unkn
   return JSON.parse(out) as Record<string, unknown>
 }
 
+test('LAN name: a hash of the topic, never the group id or the topic itself', (t) => {
+  const group = 'a1'.repeat(32) as GroupId
+  const topic = groupTopic(group)
+  const name = lanName(topic)
+  t.ok(/^[0-9a-f]{32}\.hypergas\.local$/.test(name), name)
+  t.is(lanName(groupTopic(group)), name, 'the same on every node of the group')
+  t.not(lanName(groupTopic('b2'.repeat(32) as GroupId)), name, 'another group asks for another name')
+  const label = name.slice(0, 32)
+  t.absent(group.includes(label) || topic.toString('hex').includes(label), 'neither the group id nor the DHT topic appears in it')
+})
+
 const why = unavailable()
 if (why !== null) console.log(`# SKIP lan.test: ${why}`)
 
@@ -84,6 +98,7 @@ test('LAN: three admins in three namespaces with no internet find each other and
   const t0 = Date.now()
   // No --bootstrap: the public DHT is unreachable; only LAN discovery can connect them.
   for (const [i, name] of ['anna', 'bruno', 'carla', 'zoe'].entries()) nodes.push(await startNode(name, dirs[i], null, { lan: true, netns: NS[i] }))
+  t.comment(`4 nodes started in ${Date.now() - t0} ms`)
   const status = (i: number): Record<string, any> => cliIn(NS[i], dirs[i], 'status') as Record<string, any>
   const ids = nodes.map((n) => n.memberId)
 

@@ -17,8 +17,7 @@ import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
-import { encodeBlock, type Link } from '../merge/block.js'
-import { decodeBlock } from '../merge/block.js'
+import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
 import { decodeBlockEntries, UNREAD } from '../merge/entries.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
@@ -360,7 +359,8 @@ export class GasNode extends EventEmitter {
     const blocks = new Set(entries.map((e) => `${e.feed}:${e.index}`))
     for (const b of blocks) {
       const [feed, index] = b.split(':')
-      const bytes = await this.cores.get(feed as MemberId)?.get(Number(index), { wait: false })
+      // A core closed after proving a fork answers nothing: its entries show no act.
+      const bytes = await this.cores.get(feed as MemberId)?.get(Number(index), { wait: false }).catch(() => null)
       if (bytes == null) continue
       for (const e of decodeBlockEntries(bytes, feed as MemberId, g.groupId, this.verified).entries) if (e.ok) out.set(e.act.id, e.act)
     }
