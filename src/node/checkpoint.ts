@@ -14,7 +14,8 @@
  */
 import fs from 'node:fs'
 import v8 from 'node:v8'
-import type { ActId, GroupId, MemberId } from '../ids.js'
+import type Hypercore from 'hypercore'
+import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import type { Graph } from '../merge/graph.js'
 import type { LogEntry, Resume } from '../merge/replay.js'
 import { paths, writePrivate } from './datadir.js'
@@ -90,7 +91,7 @@ function fromColumns (c: LogColumns): LogEntry[] {
  * Per feed, how many of its blocks lie in the first `count` positions of the graph's order (a
  * prefix of the order is causally closed, so it is the first blocks of each feed).
  */
-export function prefixLengths (graph: Graph, count: number): Map<MemberId, number> {
+function prefixLengths (graph: Graph, count: number): Map<MemberId, number> {
   const out = new Map<MemberId, number>()
   const order = graph.order()
   for (let i = 0; i < count; i++) out.set(order[i].feed, (out.get(order[i].feed) ?? 0) + 1)
@@ -109,8 +110,17 @@ export function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
   return cp.feeds.every((f) => lengths.get(f.feed) === f.length)
 }
 
-/** Writes the checkpoint of `groupId` (final log entries lose their acts). */
-export function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[], resume: Resume): void {
+/**
+ * Writes the checkpoint of `groupId` for the final prefix `resume` (its first `count` positions of
+ * `graph`), with each feed's tree hash read from `coreOf(feed)`. Final log entries lose their acts.
+ */
+export async function writeCheckpoint (dir: string, groupId: GroupId, graph: Graph, count: number, resume: Resume, coreOf: (feed: MemberId) => Hypercore): Promise<void> {
+  const feeds: CheckpointFeed[] = []
+  for (const [feed, length] of prefixLengths(graph, count)) feeds.push({ feed, length, treeHash: hex(await coreOf(feed).treeHash(length)) })
+  saveCheckpoint(dir, groupId, feeds, resume)
+}
+
+function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[], resume: Resume): void {
   const file = {
     version: CHECKPOINT_VERSION,
     groupId,
@@ -121,8 +131,28 @@ export function saveCheckpoint (dir: string, groupId: GroupId, feeds: Checkpoint
   writePrivate(paths(dir).checkpoint, v8.serialize(file))
 }
 
+/**
+ * The checkpoint of `groupId` in `dir` when every feed it names holds the same blocks: `coreOf`
+ * opens the feed, whose contiguous length (capped by `held`, a forked feed's kept length) must
+ * reach the recorded one with the same tree hash. Null otherwise; a stale file is deleted.
+ */
+export async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (feed: MemberId) => Hypercore, held: (feed: MemberId) => number): Promise<Checkpoint | null> {
+  const cp = loadCheckpoint(dir, groupId)
+  if (cp === null) return null
+  for (const f of cp.feeds) {
+    const core = coreOf(f.feed)
+    await core.ready()
+    const same = core.contiguousLength >= f.length && held(f.feed) >= f.length && hex(await core.treeHash(f.length)) === f.treeHash
+    if (!same) {
+      fs.rmSync(paths(dir).checkpoint, { force: true })
+      return null
+    }
+  }
+  return cp
+}
+
 /** The checkpoint of `groupId` in `dir`, or null (none, unreadable, another version or group). */
-export function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
+function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
   try {
     const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as Checkpoint & { log: LogColumns }
     if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds)) return null
@@ -131,9 +161,4 @@ export function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | nul
   } catch {
     return null
   }
-}
-
-/** Removes the checkpoint (after it proved stale). */
-export function dropCheckpoint (dir: string): void {
-  fs.rmSync(paths(dir).checkpoint, { force: true })
 }

@@ -17,21 +17,18 @@ import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
-import { decodeBlock, encodeBlock, type Link } from '../merge/block.js'
-import { decodeBlockEntries, UNREAD } from '../merge/entries.js'
+import { encodeBlock, type Link } from '../merge/block.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
-import { dropCheckpoint, loadCheckpoint, matchesGraph, prefixLengths, saveCheckpoint, type Checkpoint } from './checkpoint.js'
+import { matchesGraph, openCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
+import { readActs, readFeed } from './reader.js'
 import { VerifiedActs } from './verified.js'
 import { syncProgress, type SyncProgress } from './progress.js'
 
 /** During a long sync, the shortest time between two replays, ms. */
 const CATCH_UP_REPLAY_MS = 1000
-
-/** Blocks read from storage concurrently when catching up with a feed. */
-const READ_WINDOW = 256
 
 /** The checkpoint is rewritten once the final prefix has grown by this many blocks (and on close). */
 const CHECKPOINT_EVERY_BLOCKS = 1024
@@ -266,7 +263,7 @@ export class GasNode extends EventEmitter {
       // While a long sync is still downloading, replay at most every CATCH_UP_REPLAY_MS: the
       // last block's arrival triggers the final replay (issue 5: sync ≤ 1.5 × raw Hypercore).
       const v = this.view
-      const behind = [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+      const behind = this.downloading()
       const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.cores.has(k))
       if (behind && allFeedsOpen && read > 0 && Date.now() - this.replayedAt < CATCH_UP_REPLAY_MS) {
         this.scheduleRefresh(CATCH_UP_REPLAY_MS)
@@ -294,46 +291,31 @@ export class GasNode extends EventEmitter {
     }
     this.verified.flush()
     if (this.cores.size !== following) saveFeeds(this.dir, [...this.cores.keys()].sort())
-    const syncing = [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
-    if (!syncing && this.view!.finalBlocks - this.checkpointed >= CHECKPOINT_EVERY_BLOCKS) await this.writeCheckpoint()
+    if (!this.downloading() && this.view!.finalBlocks - this.checkpointed >= CHECKPOINT_EVERY_BLOCKS) await this.saveCheckpoint()
     this.emit('update', this.view)
     this.maybeAck()
   }
 
-  /**
-   * Loads the data directory's checkpoint when every feed it names holds the same blocks (same
-   * tree hash at the recorded length); those blocks will be read for their links only. A stale
-   * checkpoint is deleted.
-   */
+  /** True while some open feed has blocks known but not downloaded yet. */
+  private downloading (): boolean {
+    return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+  }
+
+  /** Takes the data directory's checkpoint, if it still holds (its blocks will be read for links only). */
   private async useCheckpoint (g: GroupRef): Promise<void> {
-    const cp = loadCheckpoint(this.dir, g.groupId)
+    const cp = await openCheckpoint(this.dir, g.groupId, (f) => { this.openFeed(f); return this.cores.get(f)! }, (f) => this.forks.find((x) => x.feed === f)?.held ?? Infinity)
     if (cp === null) return
-    for (const f of cp.feeds) {
-      this.openFeed(f.feed)
-      const core = this.cores.get(f.feed)!
-      await core.ready()
-      const held = this.forks.find((x) => x.feed === f.feed)?.held ?? Infinity
-      const same = core.contiguousLength >= f.length && held >= f.length && hex(await core.treeHash(f.length)) === f.treeHash
-      if (!same) {
-        dropCheckpoint(this.dir)
-        return
-      }
-    }
     this.checkpoint = cp
     this.checkpointed = cp.resume.pos + 1
     for (const f of cp.feeds) this.stubs.set(f.feed, f.length)
   }
 
-  /** Writes the checkpoint of the current final prefix (src/node/checkpoint.ts). */
-  private async writeCheckpoint (): Promise<void> {
+  /** Writes the checkpoint of the current final prefix, when it grew (src/node/checkpoint.ts). */
+  private async saveCheckpoint (): Promise<void> {
     const v = this.view
     const g = this.group
     if (v === null || g === null || v.finalBlocks <= this.checkpointed) return
-    const feeds = []
-    for (const [feed, length] of prefixLengths(this.graph, v.finalBlocks)) {
-      feeds.push({ feed, length, treeHash: hex(await this.cores.get(feed)!.treeHash(length)) })
-    }
-    saveCheckpoint(this.dir, g.groupId, feeds, v.resume)
+    await writeCheckpoint(this.dir, g.groupId, this.graph, v.finalBlocks, v.resume, (f) => this.cores.get(f)!)
     this.checkpointed = v.finalBlocks
   }
 
@@ -348,23 +330,10 @@ export class GasNode extends EventEmitter {
     this.graph.takeLowWater()
   }
 
-  /**
-   * The acts of log entries that carry none (final entries restored from a checkpoint), read
-   * back from their blocks; entries whose act does not decode are absent from the result.
-   */
+  /** The acts of log entries that carry none (restored from a checkpoint), read back from their blocks. */
   async readActs (entries: readonly LogEntry[]): Promise<Map<ActId, SignedAct>> {
-    const out = new Map<ActId, SignedAct>()
     const g = this.group
-    if (g === null) return out
-    const blocks = new Set(entries.map((e) => `${e.feed}:${e.index}`))
-    for (const b of blocks) {
-      const [feed, index] = b.split(':')
-      // A core closed after proving a fork answers nothing: its entries show no act.
-      const bytes = await this.cores.get(feed as MemberId)?.get(Number(index), { wait: false }).catch(() => null)
-      if (bytes == null) continue
-      for (const e of decodeBlockEntries(bytes, feed as MemberId, g.groupId, this.verified).entries) if (e.ok) out.set(e.act.id, e.act)
-    }
-    return out
+    return g === null ? new Map() : await readActs((f) => this.cores.get(f), entries, g.groupId, this.verified)
   }
 
   private openFeed (feed: MemberId): boolean {
@@ -382,39 +351,13 @@ export class GasNode extends EventEmitter {
   }
 
   private async readFeed (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
-    if (core.closing || core.closed) return 0 // a core closes itself after proving a fork
-    await core.ready()
-    let read = 0
-    const frozen = this.forks.find((f) => f.feed === feed)
-    const limit = frozen === undefined ? core.contiguousLength : Math.min(core.contiguousLength, frozen.held)
-    const get = async (i: number): Promise<Buffer | null> => await core.get(i, { wait: false }).catch((err: Error & { code?: string }) => {
-      if (err.code === 'SESSION_CLOSED') return null
-      throw err
+    return await readFeed(core, this.graph, feed, {
+      group,
+      verified: this.verified,
+      linksOnlyBelow: this.stubs.get(feed) ?? 0,
+      limit: this.forks.find((f) => f.feed === feed)?.held,
+      onInvalid: (index, code) => this.emit('invalid-block', { feed, index, code })
     })
-    // Reads run READ_WINDOW at a time (storage reads overlap), blocks are used in index order.
-    for (let start = this.graph.receivedLength(feed); start < limit; start += READ_WINDOW) {
-      const window = await Promise.all(Array.from({ length: Math.min(READ_WINDOW, limit - start) }, async (_, k) => await get(start + k)))
-      for (const [k, bytes] of window.entries()) {
-        const i = start + k
-        if (bytes === null || this.graph.brokenAt(feed) !== null) return read
-        try {
-          if (i < (this.stubs.get(feed) ?? 0)) {
-            const block = decodeBlock(bytes, feed)
-            this.graph.add(feed, i, block, block.acts.map(() => UNREAD))
-          } else {
-            const d = decodeBlockEntries(bytes, feed, group, this.verified)
-            this.graph.add(feed, i, d.block, d.entries)
-          }
-        } catch (err) {
-          if (!(err instanceof HypergasError)) throw err
-          this.graph.markBroken(feed, i)
-          this.emit('invalid-block', { feed, index: i, code: err.code })
-          return read
-        }
-        read++
-      }
-    }
-    return read
   }
 
   /**
@@ -475,7 +418,7 @@ export class GasNode extends EventEmitter {
     if (this.closed) return
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
-    await this.serial(() => this.writeCheckpoint()).catch(() => {})
+    await this.serial(() => this.saveCheckpoint()).catch(() => {})
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
     if (this.replicator !== null) await this.replicator.close()

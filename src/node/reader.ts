@@ -1,0 +1,89 @@
+/**
+ * Reading writer feeds from storage (SPEC §5, §6): blocks into the block graph, and acts back
+ * from their blocks. Reads run concurrently (READ_WINDOW at a time); blocks enter the graph in
+ * index order. No clock, no network: what Hypercore already holds.
+ */
+import type Hypercore from 'hypercore'
+import type { SignedAct } from '../acts/types.js'
+import { HypergasError } from '../errors.js'
+import type { ActId, GroupId, MemberId } from '../ids.js'
+import { decodeBlock } from '../merge/block.js'
+import { decodeBlockEntries, UNREAD } from '../merge/entries.js'
+import type { Graph } from '../merge/graph.js'
+import type { LogEntry } from '../merge/replay.js'
+import type { VerifiedActs } from './verified.js'
+
+/** Blocks read from storage concurrently when catching up with a feed. */
+const READ_WINDOW = 256
+
+/** Options of {@link readFeed}. */
+export interface ReadOptions {
+  group: GroupId
+  /** Relayed signatures verified before (and where new ones are remembered). */
+  verified: VerifiedActs
+  /** Blocks with a lower index are read for their links only (a checkpoint's final prefix). */
+  linksOnlyBelow: number
+  /** No block at or past this index is read (a forked feed's held length; default: none). */
+  limit?: number
+  /** Called for the block that does not decode (the feed is read no further), with its code. */
+  onInvalid: (index: number, code: string) => void
+}
+
+/** A block of a core, or null once the core is closed (Hypercore closes it after a fork proof). */
+async function blockAt (core: Hypercore, i: number): Promise<Buffer | null> {
+  return await core.get(i, { wait: false }).catch((err: Error & { code?: string }) => {
+    if (err.code === 'SESSION_CLOSED') return null
+    throw err
+  })
+}
+
+/**
+ * Adds the blocks of writer `feed` that `core` holds contiguously and `graph` has not received
+ * yet; returns how many were added. Stops at a block that does not decode (marked broken).
+ * @throws only programmer errors (decoding refusals are reported through `onInvalid`)
+ */
+export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, opts: ReadOptions): Promise<number> {
+  if (core.closing || core.closed) return 0
+  await core.ready()
+  let read = 0
+  const limit = Math.min(core.contiguousLength, opts.limit ?? Infinity)
+  for (let start = graph.receivedLength(feed); start < limit; start += READ_WINDOW) {
+    const window = await Promise.all(Array.from({ length: Math.min(READ_WINDOW, limit - start) }, async (_, k) => await blockAt(core, start + k)))
+    for (const [k, bytes] of window.entries()) {
+      const i = start + k
+      if (bytes === null || graph.brokenAt(feed) !== null) return read
+      try {
+        if (i < opts.linksOnlyBelow) {
+          const block = decodeBlock(bytes, feed)
+          graph.add(feed, i, block, block.acts.map(() => UNREAD))
+        } else {
+          const d = decodeBlockEntries(bytes, feed, opts.group, opts.verified)
+          graph.add(feed, i, d.block, d.entries)
+        }
+      } catch (err) {
+        if (!(err instanceof HypergasError)) throw err
+        graph.markBroken(feed, i)
+        opts.onInvalid(i, err.code)
+        return read
+      }
+      read++
+    }
+  }
+  return read
+}
+
+/**
+ * The acts of log entries, read back from their blocks (final entries restored from a checkpoint
+ * carry none); entries whose act does not decode, or whose core is closed, are absent.
+ */
+export async function readActs (coreOf: (feed: MemberId) => Hypercore | undefined, entries: readonly LogEntry[], group: GroupId, verified: VerifiedActs): Promise<Map<ActId, SignedAct>> {
+  const out = new Map<ActId, SignedAct>()
+  for (const b of new Set(entries.map((e) => `${e.feed}:${e.index}`))) {
+    const [feed, index] = b.split(':') as [MemberId, string]
+    const core = coreOf(feed)
+    const bytes = core === undefined ? null : await blockAt(core, Number(index))
+    if (bytes === null) continue
+    for (const e of decodeBlockEntries(bytes, feed, group, verified).entries) if (e.ok) out.set(e.act.id, e.act)
+  }
+  return out
+}
