@@ -27,8 +27,7 @@ const MAX = Number.MAX_SAFE_INTEGER
  * as the point where a member becomes admin (SPEC §5). Never throws on a bad act.
  */
 export function applyAct (state: GroupState, act: SignedAct, pos: BlockPos | null = null): Outcome {
-  if (state.seen.has(act.id)) return 'duplicate'
-  state.seen.add(act.id)
+  if (!state.seen.add(act.id)) return 'duplicate'
   const code = dispatch(state, act, true, pos)
   if (code === null) {
     state.appliedCount++

@@ -5,6 +5,7 @@
  * every node) or after sorting (state hash, interfaces).
  */
 import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
+import { ActIdSet } from './idset.js'
 
 /** Stable reason codes of rejected acts (SPEC §4 tables, plus the ones docs/decisions.md adds). */
 export type RejectionCode =
@@ -114,7 +115,7 @@ export interface GroupState {
   /** Lowercased name -> id of open purchases. */
   openPurchaseNames: Map<string, PurchaseId>
   /** Every act id folded so far (duplicates are ignored, SPEC §4). */
-  seen: Set<ActId>
+  seen: ActIdSet
   rejections: Rejection[]
   /** Credit movements per member (invariant 3). */
   statements: Map<MemberId, Movement[]>
@@ -142,7 +143,7 @@ export function createState (): GroupState {
     tallies: new Map(),
     purchases: new Map(),
     openPurchaseNames: new Map(),
-    seen: new Set(),
+    seen: ActIdSet.empty(),
     rejections: [],
     statements: new Map(),
     cashMovements: new Map(),
@@ -165,12 +166,19 @@ export function countCurrent (state: GroupState, voters: Set<MemberId>): number 
 }
 
 /**
- * A copy of `s` that shares nothing mutable with it (movement objects are never mutated after
- * creation, so the lists are copied but their items are shared).
+ * A copy of `s` to fold into; `s` itself must not be changed afterwards (it is the confirmed
+ * state the copy was made from). The copy shares what the fold never changes: movement objects
+ * (the lists are copied), purchases that are no longer open (every handler that changes a
+ * purchase requires it open), and the seen act ids (see {@link ActIdSet.fork}). Costs O(members
+ * + open purchases + movements), not O(acts).
  */
 export function cloneState (s: GroupState): GroupState {
   const purchases = new Map<PurchaseId, Purchase>()
   for (const [id, p] of s.purchases) {
+    if (p.phase !== 'open') {
+      purchases.set(id, p)
+      continue
+    }
     const commitments = new Map<MemberId, Commitment>()
     for (const [m, c] of p.commitments) commitments.set(m, { ...c })
     purchases.set(id, { ...p, commitments, closeVotes: new Set(p.closeVotes), failVotes: new Set(p.failVotes) })
@@ -192,7 +200,7 @@ export function cloneState (s: GroupState): GroupState {
     tallies,
     purchases,
     openPurchaseNames: new Map(s.openPurchaseNames),
-    seen: new Set(s.seen),
+    seen: s.seen.fork(),
     rejections: s.rejections.slice(),
     statements: copyLists(s.statements),
     cashMovements: copyLists(s.cashMovements)

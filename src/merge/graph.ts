@@ -29,8 +29,10 @@ interface Pending {
 interface Feed {
   /** Usable blocks, by index. */
   nodes: GraphNode[]
-  /** Received blocks past the usable ones, by index. */
+  /** Received blocks past the usable ones, by index, from position `head` (a queue: shifting a
+   * long array is linear, and a feed read before the feeds it links waits whole here). */
   pending: Pending[]
+  head: number
   /** Set when a block of this feed could not be decoded: the feed stops there. */
   brokenAt: number | null
 }
@@ -54,7 +56,7 @@ export class Graph {
 
   private feed (key: FeedKey): Feed {
     let f = this.feeds.get(key)
-    if (f === undefined) this.feeds.set(key, (f = { nodes: [], pending: [], brokenAt: null }))
+    if (f === undefined) this.feeds.set(key, (f = { nodes: [], pending: [], head: 0, brokenAt: null }))
     return f
   }
 
@@ -66,7 +68,7 @@ export class Graph {
   /** Number of blocks received for `feed` (usable or pending). */
   receivedLength (feed: FeedKey): number {
     const f = this.feeds.get(feed)
-    return f === undefined ? 0 : f.nodes.length + f.pending.length
+    return f === undefined ? 0 : f.nodes.length + f.pending.length - f.head
   }
 
   /** Number of usable (causally complete) blocks of `feed`. */
@@ -106,7 +108,7 @@ export class Graph {
    */
   add (feed: FeedKey, index: number, block: Block, acts: ActEntry[]): void {
     const f = this.feed(feed)
-    if (index !== f.nodes.length + f.pending.length) throw new Error(`graph: block ${index} of ${feed.slice(0, 8)} out of order`)
+    if (index !== this.receivedLength(feed)) throw new Error(`graph: block ${index} of ${feed.slice(0, 8)} out of order`)
     if (f.brokenAt !== null) return
     f.pending.push({ index, block, acts })
     this.settle()
@@ -124,10 +126,13 @@ export class Graph {
     while (progress) {
       progress = false
       for (const [key, f] of this.feeds) {
-        while (f.pending.length > 0 && this.ready(f.pending[0].block.links)) {
-          const p = f.pending.shift()!
-          this.promote(key, f, p)
+        while (f.head < f.pending.length && this.ready(f.pending[f.head].block.links)) {
+          this.promote(key, f, f.pending[f.head++])
           progress = true
+        }
+        if (f.head === f.pending.length && f.head > 0) {
+          f.pending = []
+          f.head = 0
         }
       }
     }

@@ -154,7 +154,7 @@ type Walk =
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean, from?: Resume): Walk {
   const order = graph.order()
   // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
-  const state = from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state)
+  let state = from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state)
   const log: LogEntry[] = from === undefined ? [] : from.log.slice(0, from.logLength)
   const ignored: IgnoredBlock[] = from === undefined ? [] : from.ignored.slice(0, from.ignoredLength)
   /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
@@ -200,7 +200,14 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
           waitingFor.push(...waived)
         }
       }
-      if (need > pos && lastFinal === pos - 1 && snapshot === null) snapshot = from !== undefined && lastFinal === from.pos ? from.state : cloneState(state)
+      if (need > pos && lastFinal === pos - 1 && snapshot === null) {
+        // The state here is the confirmed one: keep it and fold on into a copy (cloneState).
+        if (from !== undefined && lastFinal === from.pos) snapshot = from.state
+        else {
+          snapshot = state
+          state = cloneState(snapshot)
+        }
+      }
     }
     if (skip !== null) {
       if (n.acts.length > 0) ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })

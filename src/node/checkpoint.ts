@@ -15,6 +15,7 @@
 import fs from 'node:fs'
 import v8 from 'node:v8'
 import type Hypercore from 'hypercore'
+import { ActIdSet } from '../fold/idset.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import type { Graph } from '../merge/graph.js'
 import type { LogEntry, Resume } from '../merge/replay.js'
@@ -125,7 +126,8 @@ function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[],
     version: CHECKPOINT_VERSION,
     groupId,
     feeds: [...feeds].sort((a, b) => (a.feed < b.feed ? -1 : a.feed > b.feed ? 1 : 0)),
-    resume: { ...resume, log: [], ignored: resume.ignored.slice(0, resume.ignoredLength) },
+    // The seen act ids as a plain array (an ActIdSet is a class: structured cloning drops it).
+    resume: { ...resume, state: { ...resume.state, seen: [...resume.state.seen] }, log: [], ignored: resume.ignored.slice(0, resume.ignoredLength) },
     log: toColumns(resume.log.slice(0, resume.logLength))
   }
   writePrivate(paths(dir).checkpoint, v8.serialize(file))
@@ -157,7 +159,8 @@ function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
     const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as Checkpoint & { log: LogColumns }
     if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds)) return null
     const log = fromColumns(cp.log)
-    return { version: cp.version, groupId, feeds: cp.feeds, resume: { ...cp.resume, log, logLength: log.length } }
+    const state = { ...cp.resume.state, seen: ActIdSet.of(cp.resume.state.seen as unknown as ActId[]) }
+    return { version: cp.version, groupId, feeds: cp.feeds, resume: { ...cp.resume, state, log, logLength: log.length } }
   } catch {
     return null
   }

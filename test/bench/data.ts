@@ -79,7 +79,11 @@ export function season (acts: number, seed = 1, maxPerBlock = 16): Season {
     for (let i = 0; i < members.length; i += 50) write(voter, members.slice(i, i + 50).map((m, j) => act(voter, { type: 'VoteRegisterMember', name: `Member ${i + j}`, member: m.id })))
   }
   const credit = new Map<MemberId, number>()
-  let open: Array<{ id: MemberId, owner: Key, committed: Map<MemberId, number>, votes: number }> = []
+  // Purchases as the fold will see them. Each takes commitments until its budget (20-50 of
+  // them, as for a weekly order); then its referente approves what is pending, two admins vote
+  // to close, and the referente closes it (quorum 2 of 3, nothing pending).
+  let open: Array<{ id: MemberId, owner: Key, budget: number, pending: Set<MemberId>, voters: Set<MemberId> }> = []
+  const settleFrom = (w: Key): MemberId => writers.filter((x) => x !== w)[Math.floor(rnd() * 2)].id
   while (count < acts) {
     const w = writers[Math.floor(rnd() * 3)]
     const n = 1 + Math.floor(rnd() * maxPerBlock)
@@ -89,35 +93,40 @@ export function season (acts: number, seed = 1, maxPerBlock = 16): Season {
       const r = rnd()
       const cassiere = w !== c
       const referente = w !== b
-      if (r < 0.3 && cassiere) {
+      const collecting = open.filter((x) => x.budget > 0)
+      const p = open.length > 0 ? open[Math.floor(rnd() * open.length)] : undefined
+      if (r < 0.3 && referente && collecting.length < 2 && open.length < 8) {
+        const x = act(w, { type: 'OpenPurchase', name: `P${time}`, supplier: 'Cascina' })
+        open.push({ id: actIdOf(x) as string as MemberId, owner: w, budget: 20 + Math.floor(rnd() * 31), pending: new Set(), voters: new Set() })
+        list.push(x)
+      } else if (r < 0.55 && collecting.length > 0 && (credit.get(m.id) ?? 0) > 500) {
+        const q = collecting[Math.floor(rnd() * collecting.length)]
+        const cents = 100 + Math.floor(rnd() * 400)
+        credit.set(m.id, credit.get(m.id)! - cents)
+        q.pending.add(m.id)
+        q.budget--
+        const body: ActBody = { type: 'Commit', member: m.id, cents, purchase: q.id as never }
+        if (rnd() < 0.33) { list.push(act(m, body)); memberSigned++ } else list.push(act(w, body))
+      } else if (r < 0.85 && p !== undefined && p.owner === w && p.pending.size > 0) {
+        const who = p.pending.values().next().value!
+        list.push(act(w, { type: 'ApproveCommitment', member: who, purchase: p.id as never }))
+        p.pending.delete(who)
+      } else if (r < 0.85 && p !== undefined && p.budget === 0 && !p.voters.has(w.id)) {
+        list.push(act(w, { type: 'VoteClosePurchase', purchase: p.id as never }))
+        p.voters.add(w.id)
+      } else if (r < 0.9 && p !== undefined && p.owner === w && p.budget === 0 && p.voters.size >= 2 && p.pending.size === 0) {
+        list.push(act(w, { type: 'ClosePurchase', purchase: p.id as never }))
+        open = open.filter((x) => x !== p)
+      } else if (r >= 0.9 && r < 0.93 && cassiere && (credit.get(m.id) ?? 0) > 200) {
+        credit.set(m.id, credit.get(m.id)! - 100)
+        list.push(act(w, { type: 'Withdraw', member: m.id, cents: 100, reason: '' }))
+      } else if (r < 0.95 && cassiere) {
+        // The most common act of a season, also where the step drawn was not possible.
         const cents = 1000 + Math.floor(rnd() * 5000)
         credit.set(m.id, (credit.get(m.id) ?? 0) + cents)
         list.push(act(w, { type: 'Deposit', member: m.id, cents }))
-      } else if (r < 0.33 && referente && open.length < 8) {
-        const x = act(w, { type: 'OpenPurchase', name: `P${time}`, supplier: 'Cascina' })
-        open.push({ id: actIdOf(x) as string as MemberId, owner: w, committed: new Map(), votes: 0 })
-        list.push(x)
-      } else if (r < 0.7 && open.length > 0 && (credit.get(m.id) ?? 0) > 500) {
-        const p = open[Math.floor(rnd() * open.length)]
-        const cents = 100 + Math.floor(rnd() * 400)
-        credit.set(m.id, credit.get(m.id)! - cents)
-        p.committed.set(m.id, (p.committed.get(m.id) ?? 0) + cents)
-        const body: ActBody = { type: 'Commit', member: m.id, cents, purchase: p.id as never }
-        if (rnd() < 0.33) { list.push(act(m, body)); memberSigned++ } else list.push(act(w, body))
-      } else if (r < 0.85 && open.length > 0) {
-        const p = open[Math.floor(rnd() * open.length)]
-        const who = [...p.committed.keys()][Math.floor(rnd() * p.committed.size)]
-        if (who !== undefined && referente && p.owner === w) list.push(act(w, { type: 'ApproveCommitment', member: who, purchase: p.id as never }))
-        else { list.push(act(w, { type: 'VoteClosePurchase', purchase: p.id as never })); p.votes++ }
-      } else if (r < 0.9 && open.length > 0 && referente) {
-        const p = open.find((x) => x.owner === w && x.votes >= 2)
-        if (p !== undefined) { list.push(act(w, { type: 'ClosePurchase', purchase: p.id as never })); open = open.filter((x) => x !== p) }
-      } else if (r < 0.95 && cassiere && (credit.get(m.id) ?? 0) > 200) {
-        credit.set(m.id, credit.get(m.id)! - 100)
-        list.push(act(w, { type: 'Withdraw', member: m.id, cents: 100, reason: '' }))
       } else {
-        const from = writers.filter((x) => x !== w)[Math.floor(rnd() * 2)]
-        list.push(act(w, { type: 'SettleCash', from: from.id, cents: 100 }))
+        list.push(act(w, { type: 'SettleCash', from: settleFrom(w), cents: 100 }))
       }
     }
     write(w, list)
