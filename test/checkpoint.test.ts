@@ -28,7 +28,7 @@ function summary (node: GasNode): Record<string, unknown> {
   }
 }
 
-/** True when the node read the first block of its order for its links only. */
+/** True when the first block of the node's order came from the checkpoint, unread. */
 const resumed = (node: GasNode): boolean => node.graph.order()[0].acts.includes(UNREAD)
 
 async function seasonDir (): Promise<string> {
@@ -49,7 +49,7 @@ test('checkpoint: a start resuming after it equals the replay of every block, be
   t.ok(fs.existsSync(paths(dir).checkpoint), 'closing wrote the checkpoint')
 
   node = await GasNode.open({ dir })
-  t.ok(resumed(node), 'the second start read the final prefix for its links only')
+  t.ok(resumed(node), 'the second start took the final prefix from the checkpoint, unread')
   t.alike(summary(node), full, 'same hashes, final prefix and log as the replay of every act')
   t.alike(await new LocalApi(node).log(0, 50), fullLog, 'the log page shows the same acts (read back from their blocks)')
 
@@ -80,10 +80,16 @@ test('checkpoint: a tampered, unreadable or inconsistent checkpoint is ignored',
   const otherGroup = v8.deserialize(good)
   otherGroup.groupId = 'ab'.repeat(32)
   tries.push(['another group', v8.serialize(otherGroup)])
+  const badBlocks = v8.deserialize(good)
+  badBlocks.feeds[1].blocks[1] = 7
+  tries.push(['block columns that do not describe the feed', v8.serialize(badBlocks)])
+  const cut = v8.deserialize(good)
+  cut.final = cut.final.subarray(0, cut.final.byteLength - 100)
+  tries.push(['a state cut short', v8.serialize(cut)])
   // A freeze the walk never performs: the resumed walk gives up and every block is read again.
   const bogusFreeze = v8.deserialize(good)
   const w = bogusFreeze.feeds[1].feed
-  bogusFreeze.resume.freezes.set(w, [{ feed: w, length: 1, by: { feed: bogusFreeze.feeds[0].feed, index: 0 }, pos: 0 }])
+  bogusFreeze.rest.freezes.set(w, [{ feed: w, length: 1, by: { feed: bogusFreeze.feeds[0].feed, index: 0 }, pos: 0 }])
   tries.push(['a freeze that the walk does not perform', v8.serialize(bogusFreeze)])
 
   for (const [what, bytes] of tries) {

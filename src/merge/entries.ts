@@ -15,8 +15,9 @@ export type ActEntry =
   | { ok: false, id: ActId, code: string }
 
 /**
- * Stands for an act of a block inside a checkpoint's final prefix (issue 5): its block was read
- * for its links only. Walking it is a programmer error (resumeReplay never does).
+ * Stands for an act of a block inside a checkpoint's final prefix (issue 5): the block was
+ * restored from the checkpoint, not read. Walking it is a programmer error (resumeReplay never
+ * does).
  */
 export const UNREAD: ActEntry = Object.freeze({ ok: false, id: '' as ActId, code: 'UNREAD' })
 

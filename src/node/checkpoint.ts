@@ -8,21 +8,24 @@
  * It is a cache of a pure function of the blocks: a missing, unreadable, foreign or stale file
  * (a feed shorter than recorded, or with another tree hash at that length) is ignored and the
  * node replays from the blocks. Final log entries are stored without their acts (see
- * LogEntry.act). Encoded with Node's structured serialisation (node:v8), which keeps the Maps,
- * Sets and shared references of the walk's variables; another Node version's file may fail to
- * decode, and is then ignored like any other.
+ * LogEntry.act). The state and the final log are in the compact encoding of statecodec.ts (each
+ * id stored once); the small rest in Node's structured serialisation (node:v8). A file another
+ * version wrote, or that fails to decode, is ignored like any other.
  */
 import fs from 'node:fs'
 import v8 from 'node:v8'
 import type Hypercore from 'hypercore'
-import { ActIdSet } from '../fold/idset.js'
-import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
+import { finishedStateHash, rememberStateHash } from '../fold/hash.js'
+import { hex, type GroupId, type MemberId } from '../ids.js'
+import type { Link } from '../merge/block.js'
+import { UNREAD, type ActEntry } from '../merge/entries.js'
 import type { Graph } from '../merge/graph.js'
-import type { LogEntry, Resume } from '../merge/replay.js'
+import type { Resume } from '../merge/replay.js'
 import { paths, writePrivate } from './datadir.js'
+import { decodeFinal, encodeFinal } from './statecodec.js'
 
-/** Format version, first field of the file. */
-const CHECKPOINT_VERSION = 1
+/** Format version, first field of the file (3: blocks of the prefix, statecodec.ts for the state). */
+const CHECKPOINT_VERSION = 3
 
 /** One feed's part of the final prefix. */
 export interface CheckpointFeed {
@@ -31,6 +34,18 @@ export interface CheckpointFeed {
   length: number
   /** The feed's Merkle tree hash at `length`, hex (Hypercore `treeHash(length)`). */
   treeHash: string
+  /**
+   * Its `length` blocks as the graph needs them, so a start reads none of them: per block, the
+   * number of acts, the number of links, then (position of the linked feed in `feeds`, length)
+   * per link.
+   */
+  blocks: Uint32Array
+}
+
+/** A block of the final prefix as restored from the checkpoint: its links and act count. */
+export interface PrefixBlock {
+  links: Link[]
+  acts: number
 }
 
 /** What a data directory's `checkpoint` file holds. */
@@ -39,53 +54,24 @@ export interface Checkpoint {
   groupId: GroupId
   /** Feeds with at least one block in the final prefix, sorted by key. */
   feeds: CheckpointFeed[]
+  /** Per feed of `feeds`, its blocks in the final prefix. */
+  prefix: PrefixBlock[][]
   resume: Resume
 }
 
 /**
- * The final log in columns (one typed array per field: an object per entry costs the start
- * ~2 µs per act to decode and collect).
+ * The file: structured serialisation (node:v8) of the small parts of {@link Resume}, which keeps
+ * their Maps and shared references (a performed freeze is one of the freezes), and the state and
+ * final log in the compact encoding of src/node/statecodec.ts.
  */
-interface LogColumns {
-  /** Act ids, 32 bytes each. */
-  ids: Uint8Array
-  /** Distinct feeds and statuses; entries hold their index. */
-  feeds: string[]
-  statuses: string[]
-  feed: Uint16Array
-  status: Uint16Array
-  index: Uint32Array
-  L: Uint32Array
-  /** NaN: the act did not decode. */
-  timeMs: Float64Array
-}
-
-function toColumns (log: readonly LogEntry[]): LogColumns {
-  const n = log.length
-  const c: LogColumns = { ids: new Uint8Array(32 * n), feeds: [], statuses: [], feed: new Uint16Array(n), status: new Uint16Array(n), index: new Uint32Array(n), L: new Uint32Array(n), timeMs: new Float64Array(n) }
-  const slot = (list: string[], v: string): number => {
-    const i = list.indexOf(v)
-    return i >= 0 ? i : list.push(v) - 1
-  }
-  log.forEach((e, i) => {
-    c.ids.set(Buffer.from(e.actId, 'hex'), 32 * i)
-    c.feed[i] = slot(c.feeds, e.feed)
-    c.status[i] = slot(c.statuses, e.status)
-    c.index[i] = e.index
-    c.L[i] = e.L
-    c.timeMs[i] = e.timeMs ?? NaN
-  })
-  return c
-}
-
-function fromColumns (c: LogColumns): LogEntry[] {
-  const ids = Buffer.from(c.ids.buffer, c.ids.byteOffset, c.ids.byteLength)
-  const out = new Array<LogEntry>(c.index.length)
-  for (let i = 0; i < out.length; i++) {
-    const t = c.timeMs[i]
-    out[i] = { seq: i, actId: ids.toString('hex', 32 * i, 32 * i + 32) as ActId, feed: c.feeds[c.feed[i]] as MemberId, index: c.index[i], L: c.L[i], status: c.statuses[c.status[i]], final: true, timeMs: Number.isNaN(t) ? null : t }
-  }
-  return out
+interface CheckpointFile {
+  version: number
+  groupId: GroupId
+  feeds: CheckpointFeed[]
+  rest: Omit<Resume, 'state' | 'log' | 'logLength' | 'ignoredLength'>
+  final: Uint8Array
+  /** State hash of the confirmed state (src/fold/hash.ts). */
+  confirmedHash: string
 }
 
 /**
@@ -116,19 +102,66 @@ export function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
  * `graph`), with each feed's tree hash read from `coreOf(feed)`. Final log entries lose their acts.
  */
 export async function writeCheckpoint (dir: string, groupId: GroupId, graph: Graph, count: number, resume: Resume, coreOf: (feed: MemberId) => Hypercore): Promise<void> {
+  const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const position = new Map(lengths.map(([feed], i) => [feed, i]))
   const feeds: CheckpointFeed[] = []
-  for (const [feed, length] of prefixLengths(graph, count)) feeds.push({ feed, length, treeHash: hex(await coreOf(feed).treeHash(length)) })
+  for (const [feed, length] of lengths) {
+    const blocks: number[] = []
+    for (let i = 0; i < length; i++) {
+      const n = graph.node(feed, i)!
+      blocks.push(n.acts.length, n.links.length)
+      for (const l of n.links) blocks.push(position.get(l.feed)!, l.length)
+    }
+    feeds.push({ feed, length, treeHash: hex(await coreOf(feed).treeHash(length)), blocks: Uint32Array.from(blocks) })
+  }
   saveCheckpoint(dir, groupId, feeds, resume)
 }
 
+/**
+ * The blocks of each feed from their columns.
+ * @throws Error when the columns do not describe `length` blocks whose links stay inside the
+ *   prefix
+ */
+function prefixBlocks (feeds: CheckpointFeed[]): PrefixBlock[][] {
+  return feeds.map((f) => {
+    const out: PrefixBlock[] = []
+    const b = f.blocks
+    let k = 0
+    while (k < b.length) {
+      const acts = b[k++]
+      const links: Link[] = []
+      for (let n = b[k++]; n > 0; n--) {
+        const to = feeds[b[k++]]
+        const length = b[k++]
+        if (to === undefined || to === f || length < 1 || length > to.length) throw new Error('checkpoint: bad link')
+        links.push({ feed: to.feed, length })
+      }
+      out.push({ links, acts })
+    }
+    if (k !== b.length || out.length !== f.length) throw new Error('checkpoint: blocks do not match the length')
+    return out
+  })
+}
+
+/**
+ * Adds the checkpoint's blocks to an empty graph, their acts {@link UNREAD} (a resumed walk does
+ * not visit them; a full replay reads them again first).
+ */
+export function restorePrefix (cp: Checkpoint, graph: Graph): void {
+  cp.feeds.forEach((f, i) => {
+    cp.prefix[i].forEach((b, index) => graph.add(f.feed, index, { links: b.links, acts: [] }, new Array<ActEntry>(b.acts).fill(UNREAD)))
+  })
+}
+
 function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[], resume: Resume): void {
-  const file = {
+  const { state, log, logLength, ignored, ignoredLength, ...rest } = resume
+  const file: CheckpointFile = {
     version: CHECKPOINT_VERSION,
     groupId,
-    feeds: [...feeds].sort((a, b) => (a.feed < b.feed ? -1 : a.feed > b.feed ? 1 : 0)),
-    // The seen act ids as a plain array (an ActIdSet is a class: structured cloning drops it).
-    resume: { ...resume, state: { ...resume.state, seen: [...resume.state.seen] }, log: [], ignored: resume.ignored.slice(0, resume.ignoredLength) },
-    log: toColumns(resume.log.slice(0, resume.logLength))
+    feeds,
+    rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
+    final: encodeFinal({ state, log: log.slice(0, logLength) }),
+    confirmedHash: finishedStateHash(state)
   }
   writePrivate(paths(dir).checkpoint, v8.serialize(file))
 }
@@ -156,11 +189,14 @@ export async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (fe
 /** The checkpoint of `groupId` in `dir`, or null (none, unreadable, another version or group). */
 function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
   try {
-    const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as Checkpoint & { log: LogColumns }
+    const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as CheckpointFile
     if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds)) return null
-    const log = fromColumns(cp.log)
-    const state = { ...cp.resume.state, seen: ActIdSet.of(cp.resume.state.seen as unknown as ActId[]) }
-    return { version: cp.version, groupId, feeds: cp.feeds, resume: { ...cp.resume, state, log, logLength: log.length } }
+    const prefix = prefixBlocks(cp.feeds)
+    const { state, log } = decodeFinal(cp.final)
+    if (typeof cp.confirmedHash !== 'string') return null
+    rememberStateHash(state, cp.confirmedHash)
+    const resume: Resume = { ...cp.rest, state, log, logLength: log.length, ignoredLength: cp.rest.ignored.length }
+    return { version: cp.version, groupId, feeds: cp.feeds, prefix, resume }
   } catch {
     return null
   }

@@ -20,7 +20,7 @@ import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import { encodeBlock, type Link } from '../merge/block.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
-import { matchesGraph, openCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js'
+import { matchesGraph, openCheckpoint, restorePrefix, writeCheckpoint, type Checkpoint } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
@@ -75,8 +75,8 @@ export class GasNode extends EventEmitter {
   private closed = false
   /** The checkpoint found at start, until the first replay uses it (or not). */
   private checkpoint: Checkpoint | null = null
-  /** Per feed, the blocks read for their links only (inside the checkpoint's final prefix). */
-  private readonly stubs = new Map<MemberId, number>()
+  /** True while the graph holds the checkpoint's blocks unread (its final prefix). */
+  private unread = false
   /** Blocks of the final prefix the checkpoint on disk holds. */
   private checkpointed = 0
 
@@ -277,8 +277,8 @@ export class GasNode extends EventEmitter {
         if (this.view !== null) next = low > this.view.resume.pos ? resumeReplay(this.graph, g, this.view.resume) : null
         else if (this.checkpoint !== null && matchesGraph(this.checkpoint, this.graph)) next = resumeReplay(this.graph, g, this.checkpoint.resume)
         this.checkpoint = null
-        // A full replay walks every block: read the acts of those read for their links only.
-        if (next === null && this.stubs.size > 0) await this.rereadAll(g)
+        // A full replay walks every block: read the acts of those restored unread.
+        if (next === null && this.unread) await this.rereadAll(g)
         this.view = next ?? replay(this.graph, g)
         this.replayedAt = Date.now()
         changed = false
@@ -301,13 +301,14 @@ export class GasNode extends EventEmitter {
     return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
   }
 
-  /** Takes the data directory's checkpoint, if it still holds (its blocks will be read for links only). */
+  /** Takes the data directory's checkpoint, if it still holds: its blocks enter the graph unread. */
   private async useCheckpoint (g: GroupRef): Promise<void> {
     const cp = await openCheckpoint(this.dir, g.groupId, (f) => { this.openFeed(f); return this.cores.get(f)! }, (f) => this.forks.find((x) => x.feed === f)?.held ?? Infinity)
     if (cp === null) return
     this.checkpoint = cp
     this.checkpointed = cp.resume.pos + 1
-    for (const f of cp.feeds) this.stubs.set(f.feed, f.length)
+    restorePrefix(cp, this.graph)
+    this.unread = true
   }
 
   /** Writes the checkpoint of the current final prefix, when it grew (src/node/checkpoint.ts). */
@@ -321,7 +322,7 @@ export class GasNode extends EventEmitter {
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
   private async rereadAll (g: GroupRef): Promise<void> {
-    this.stubs.clear()
+    this.unread = false
     this.graph = new Graph()
     for (const [feed, core] of this.cores) {
       this.graph.addFeed(feed)
@@ -354,7 +355,6 @@ export class GasNode extends EventEmitter {
     return await readFeed(core, this.graph, feed, {
       group,
       verified: this.verified,
-      linksOnlyBelow: this.stubs.get(feed) ?? 0,
       limit: this.forks.find((f) => f.feed === feed)?.held,
       onInvalid: (index, code) => this.emit('invalid-block', { feed, index, code })
     })

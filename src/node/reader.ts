@@ -7,8 +7,7 @@ import type Hypercore from 'hypercore'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
-import { decodeBlock } from '../merge/block.js'
-import { decodeBlockEntries, UNREAD } from '../merge/entries.js'
+import { decodeBlockEntries } from '../merge/entries.js'
 import type { Graph } from '../merge/graph.js'
 import type { LogEntry } from '../merge/replay.js'
 import type { VerifiedActs } from './verified.js'
@@ -21,8 +20,6 @@ export interface ReadOptions {
   group: GroupId
   /** Relayed signatures verified before (and where new ones are remembered). */
   verified: VerifiedActs
-  /** Blocks with a lower index are read for their links only (a checkpoint's final prefix). */
-  linksOnlyBelow: number
   /** No block at or past this index is read (a forked feed's held length; default: none). */
   limit?: number
   /** Called for the block that does not decode (the feed is read no further), with its code. */
@@ -53,13 +50,8 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
       const i = start + k
       if (bytes === null || graph.brokenAt(feed) !== null) return read
       try {
-        if (i < opts.linksOnlyBelow) {
-          const block = decodeBlock(bytes, feed)
-          graph.add(feed, i, block, block.acts.map(() => UNREAD))
-        } else {
-          const d = decodeBlockEntries(bytes, feed, opts.group, opts.verified)
-          graph.add(feed, i, d.block, d.entries)
-        }
+        const d = decodeBlockEntries(bytes, feed, opts.group, opts.verified)
+        graph.add(feed, i, d.block, d.entries)
       } catch (err) {
         if (!(err instanceof HypergasError)) throw err
         graph.markBroken(feed, i)

@@ -4,21 +4,10 @@
  */
 import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, type GroupState, type Movement, type Purchase } from '../fold/state.js'
-import { stateHash } from '../fold/hash.js'
+import { finishedStateHash as hashOf } from '../fold/hash.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import type { SignedAct } from '../acts/types.js'
-
-/**
- * State hash of a replay's (finished, never again mutated) state, computed once: every status
- * request and every live-update connection asks for it, and hashing renders the whole state.
- */
-const hashes = new WeakMap<GroupState, string>()
-function hashOf (s: GroupState): string {
-  let h = hashes.get(s)
-  if (h === undefined) hashes.set(s, (h = stateHash(s)))
-  return h
-}
 
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {

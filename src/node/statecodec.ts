@@ -1,0 +1,257 @@
+/**
+ * Binary encoding of the confirmed state and the final log for the checkpoint (issue 5, SPEC §8
+ * cold start and memory), with compact-encoding. A season repeats a few thousand strings (member
+ * keys, act ids, names, codes) hundreds of thousands of times: each is stored once in a table at
+ * the start and referred to by its number, and decoding gives every use the same string (no
+ * copy per use in memory). 32-byte hex ids are stored as their bytes.
+ *
+ *   file = table:array<kind:uint8 (0 hex id: fixed32 | 1 text: string)>  state  log
+ *
+ * Objects decode with the same keys, in the same order, as the fold creates them, so a restored
+ * state is indistinguishable from a folded one. Amounts (cents) are float64: exact for every safe
+ * integer, negative cash included. A checkpoint is a cache of the feeds: this format is private
+ * and versioned by the checkpoint's own version.
+ */
+import c from 'compact-encoding'
+import { ActIdSet } from '../fold/idset.js'
+import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Rejection, Tally } from '../fold/state.js'
+import { unhex, type ActId } from '../ids.js'
+import type { LogEntry } from '../merge/replay.js'
+
+type Enc<T> = c.Encoder<T>
+
+/** The strings of one file, each with its number. */
+class StringTable {
+  private readonly numbers = new Map<string, number>()
+  /** @param list the strings by number (decoding: read from the file; encoding: filled by ref) */
+  constructor (readonly list: string[] = []) {}
+
+  ref (s: string): number {
+    let n = this.numbers.get(s)
+    if (n === undefined) {
+      n = this.list.push(s) - 1
+      this.numbers.set(s, n)
+    }
+    return n
+  }
+}
+
+interface TableState extends c.State { table: StringTable }
+const table = (s: c.State): StringTable => (s as TableState).table
+const HEX64 = /^[0-9a-f]{64}$/
+
+const tableEnc: Enc<string[]> = {
+  preencode (s, list) {
+    c.uint.preencode(s, list.length)
+    for (const v of list) {
+      c.uint8.preencode(s, 0)
+      if (HEX64.test(v)) s.end += 32
+      else c.string.preencode(s, v)
+    }
+  },
+  encode (s, list) {
+    c.uint.encode(s, list.length)
+    for (const v of list) {
+      const id = HEX64.test(v)
+      c.uint8.encode(s, id ? 0 : 1)
+      if (id) c.fixed32.encode(s, unhex(v))
+      else c.string.encode(s, v)
+    }
+  },
+  decode (s) {
+    const out = new Array<string>(c.uint.decode(s))
+    for (let i = 0; i < out.length; i++) {
+      const kind = c.uint8.decode(s)
+      if (kind > 1) throw new Error(`string table: kind ${kind}`)
+      if (kind === 1) out[i] = c.string.decode(s)
+      else {
+        if (s.end - s.start < 32) throw new Error('string table: truncated id')
+        out[i] = (s.buffer as Buffer).toString('hex', s.start, (s.start += 32))
+      }
+    }
+    return out
+  }
+}
+
+/** A string, as its number in the table. */
+const ref: Enc<string> = {
+  preencode (s, v) { c.uint.preencode(s, table(s).ref(v)) },
+  encode (s, v) { c.uint.encode(s, table(s).ref(v)) },
+  decode (s) {
+    const v = table(s).list[c.uint.decode(s)]
+    if (v === undefined) throw new Error('string table: no such string')
+    return v
+  }
+}
+
+/** A string or `none` (null or undefined): 0, or 1 + the string's number. */
+function maybe<N extends null | undefined> (none: N): Enc<string | N> {
+  return {
+    preencode (s, v) { c.uint.preencode(s, v == null ? 0 : 1 + table(s).ref(v)) },
+    encode (s, v) { c.uint.encode(s, v == null ? 0 : 1 + table(s).ref(v)) },
+    decode (s) {
+      const n = c.uint.decode(s)
+      if (n === 0) return none
+      const v = table(s).list[n - 1]
+      if (v === undefined) throw new Error('string table: no such string')
+      return v
+    }
+  }
+}
+const optional = maybe(undefined)
+const nullable = maybe(null)
+
+/** An object with exactly these fields, in this order. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- branded ids are strings on the wire
+function struct<T extends object> (fields: { [K in keyof T]: Enc<any> }): Enc<T> {
+  const keys = Object.keys(fields) as Array<keyof T>
+  return {
+    preencode (s, v) { for (const k of keys) fields[k].preencode(s, v[k]) },
+    encode (s, v) { for (const k of keys) fields[k].encode(s, v[k]) },
+    decode (s) {
+      const o = {} as T
+      for (const k of keys) o[k] = fields[k].decode(s)
+      return o
+    }
+  }
+}
+
+function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Enc<Map<K, V>> {
+  return {
+    preencode (s, m) { c.uint.preencode(s, m.size); for (const [k, v] of m) { key.preencode(s, k); value.preencode(s, v) } },
+    encode (s, m) { c.uint.encode(s, m.size); for (const [k, v] of m) { key.encode(s, k); value.encode(s, v) } },
+    decode (s) {
+      const m = new Map<K, V>()
+      for (let n = c.uint.decode(s); n > 0; n--) m.set(key.decode(s), value.decode(s))
+      return m
+    }
+  }
+}
+
+function setOf<T> (item: Enc<T>): Enc<Set<T>> {
+  const list = c.array(item)
+  return {
+    preencode (s, v) { list.preencode(s, [...v]) },
+    encode (s, v) { list.encode(s, [...v]) },
+    decode (s) { return new Set(list.decode(s)) }
+  }
+}
+
+const cents = c.float64
+
+/** A movement: bit 0 of its flags says it has a `purchase` field, bit 1 a `counterpart` field. */
+const movement: Enc<Movement> = {
+  preencode (s, m) {
+    c.uint8.preencode(s, 0)
+    ref.preencode(s, m.actId); ref.preencode(s, m.kind); cents.preencode(s, m.deltaCents); cents.preencode(s, m.balanceCents)
+    if ('purchase' in m) optional.preencode(s, m.purchase)
+    if ('counterpart' in m) optional.preencode(s, m.counterpart)
+  },
+  encode (s, m) {
+    c.uint8.encode(s, ('purchase' in m ? 1 : 0) | ('counterpart' in m ? 2 : 0))
+    ref.encode(s, m.actId); ref.encode(s, m.kind); cents.encode(s, m.deltaCents); cents.encode(s, m.balanceCents)
+    if ('purchase' in m) optional.encode(s, m.purchase)
+    if ('counterpart' in m) optional.encode(s, m.counterpart)
+  },
+  decode (s) {
+    const flags = c.uint8.decode(s)
+    const m = { actId: ref.decode(s), kind: ref.decode(s), deltaCents: cents.decode(s), balanceCents: cents.decode(s) } as Movement
+    if ((flags & 1) !== 0) m.purchase = optional.decode(s) as ActId | undefined
+    if ((flags & 2) !== 0) m.counterpart = optional.decode(s) as Movement['counterpart']
+    return m
+  }
+}
+
+const refs = c.array(ref)
+const member = struct<Member>({ id: ref, name: ref, creditCents: cents })
+const commitment = struct<Commitment>({ member: ref, amountCents: cents, status: ref })
+const purchase = struct<Purchase>({
+  id: ref,
+  name: ref,
+  supplier: optional,
+  notes: optional,
+  owner: ref,
+  phase: ref,
+  commitments: mapOf(ref, commitment),
+  closeVotes: setOf(ref),
+  failVotes: setOf(ref),
+  paidCents: cents
+})
+const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
+const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
+const rejection = struct<Rejection>({ actId: ref, code: ref })
+const movements = mapOf(ref, c.array(movement))
+const seenIds: Enc<ActIdSet> = {
+  preencode (s, v) { refs.preencode(s, [...v]) },
+  encode (s, v) { refs.encode(s, [...v]) },
+  decode (s) { return ActIdSet.of(refs.decode(s) as ActId[]) }
+}
+
+const state = struct<GroupState>({
+  groupId: nullable,
+  groupName: c.string,
+  founder: nullable,
+  members: mapOf(ref, member),
+  memberNames: mapOf(ref, ref),
+  referenti: setOf(ref),
+  cassieri: setOf(ref),
+  admins: setOf(ref),
+  cash: mapOf(ref, cents),
+  adminSince: mapOf(ref, blockPos),
+  tallies: mapOf(ref, tally),
+  purchases: mapOf(ref, purchase),
+  openPurchaseNames: mapOf(ref, ref),
+  seen: seenIds,
+  rejections: c.array(rejection),
+  statements: movements,
+  cashMovements: movements,
+  owedCents: cents,
+  appliedCount: c.uint,
+  rejectedCount: c.uint
+})
+
+/** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */
+const entry: Enc<LogEntry> = {
+  preencode (s, e) { ref.preencode(s, e.actId); ref.preencode(s, e.feed); c.uint.preencode(s, e.index); c.uint.preencode(s, e.L); ref.preencode(s, e.status); c.float64.preencode(s, 0) },
+  encode (s, e) { ref.encode(s, e.actId); ref.encode(s, e.feed); c.uint.encode(s, e.index); c.uint.encode(s, e.L); ref.encode(s, e.status); c.float64.encode(s, e.timeMs ?? NaN) },
+  decode (s) {
+    const e = { seq: 0, actId: ref.decode(s), feed: ref.decode(s), index: c.uint.decode(s), L: c.uint.decode(s), status: ref.decode(s), final: true, timeMs: c.float64.decode(s) as number | null } as LogEntry
+    if (Number.isNaN(e.timeMs)) e.timeMs = null
+    return e
+  }
+}
+const log = c.array(entry)
+
+/** What {@link encodeFinal} stores: the confirmed state and the final log. */
+export interface FinalPart {
+  state: GroupState
+  log: LogEntry[]
+}
+
+/** Encodes the confirmed state and the final log (entries lose their acts). */
+export function encodeFinal (part: { state: GroupState, log: readonly LogEntry[] }): Buffer {
+  const s = { ...c.state(), table: new StringTable() } as TableState
+  state.preencode(s, part.state)
+  log.preencode(s, part.log as LogEntry[])
+  tableEnc.preencode(s, s.table.list)
+  s.buffer = Buffer.allocUnsafe(s.end)
+  tableEnc.encode(s, s.table.list)
+  state.encode(s, part.state)
+  log.encode(s, part.log as LogEntry[])
+  return s.buffer as Buffer
+}
+
+/**
+ * Decodes what {@link encodeFinal} wrote.
+ * @throws Error on bytes it did not write (truncated, unknown string, trailing bytes)
+ */
+export function decodeFinal (bytes: Uint8Array): FinalPart {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const s = { ...c.state(0, buffer.byteLength, buffer), table: new StringTable() } as TableState
+  s.table = new StringTable(tableEnc.decode(s))
+  const st = state.decode(s)
+  const entries = log.decode(s)
+  if (s.start !== s.end) throw new Error('checkpoint state: trailing bytes')
+  for (let i = 0; i < entries.length; i++) entries[i].seq = i
+  return { state: st, log: entries }
+}
