@@ -15,15 +15,27 @@ import { ACT_TYPES, type ActBody, type ActType } from './types.js'
 
 /**
  * Hex of a 32-byte key or id, interned: a group has few members, writers and purchases, and a
- * season repeats them in every act (issue 5: memory). Bounded by the number of distinct keys.
+ * season repeats them in every act (issue 5: memory and decoding time). Looked up by the bytes'
+ * first 4 bytes, then compared whole, so a known key costs no hex conversion. Bounded by the
+ * number of distinct keys.
  */
-const interned = new Map<string, string>()
+const byPrefix = new Map<number, Array<{ bytes: Buffer, hex: string }>>()
+const byHex = new Map<string, Buffer>()
 function keyHex (bytes: Uint8Array): string {
-  const h = hex(bytes)
-  const known = interned.get(h)
-  if (known !== undefined) return known
-  interned.set(h, h)
-  return h
+  const prefix = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24))
+  let list = byPrefix.get(prefix)
+  if (list !== undefined) {
+    for (const k of list) if (k.bytes.equals(bytes)) return k.hex
+  } else byPrefix.set(prefix, (list = []))
+  const k = { bytes: Buffer.from(bytes), hex: hex(bytes) }
+  list.push(k)
+  byHex.set(k.hex, k.bytes)
+  return k.hex
+}
+
+/** Bytes of a 32-byte key or id in hex (the interned copy when decoding met it). */
+function keyBytes (h: string): Buffer {
+  return byHex.get(h) ?? unhex(h)
 }
 
 /** Current act format version. */
@@ -78,17 +90,19 @@ function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
   const rec = body as unknown as Record<string, unknown>
   for (const [name, kind] of FIELDS[body.type]) {
     const v = rec[name]
-    if (kind === 'id') c.fixed32[op](s, unhex(v as string))
+    if (kind === 'id') c.fixed32[op](s, keyBytes(v as string))
     else if (kind === 'cents') c.uint[op](s, v as number)
     else if (kind === 'optstring') c.string[op](s, (v as string | undefined) ?? '')
     else c.string[op](s, v as string)
   }
 }
 
+const NO_GROUP = Buffer.alloc(0)
+
 function envelope (s: State, a: UnsignedAct, op: 'preencode' | 'encode'): void {
   c.uint[op](s, a.v)
-  c.buffer[op](s, a.group === '' ? Buffer.alloc(0) : unhex(a.group))
-  c.fixed32[op](s, unhex(a.author))
+  c.buffer[op](s, a.group === '' ? NO_GROUP : keyBytes(a.group))
+  c.fixed32[op](s, keyBytes(a.author))
   c.uint[op](s, a.timeMs)
   const tag = TAG.get(a.body.type)
   if (tag === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type "${String(a.body.type)}"`)

@@ -70,6 +70,9 @@ export class GasNode extends EventEmitter {
   private readonly ackDelayMs: number
   private queue: Promise<unknown> = Promise.resolve()
   private refreshScheduled = false
+  /** The replay a long sync put off, and when it runs (see refresh). */
+  private replayOwed = false
+  private replayTimer: NodeJS.Timeout | null = null
   private replayedAt = 0
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
@@ -234,16 +237,15 @@ export class GasNode extends EventEmitter {
     this.scheduleRefresh()
   }
 
-  /** Runs a refresh soon (after `delayMs`, default: the next turn of the event loop). */
-  private scheduleRefresh (delayMs = 0): void {
+  /** Runs a refresh on the next turn of the event loop. */
+  private scheduleRefresh (): void {
     if (this.refreshScheduled || this.closed) return
     this.refreshScheduled = true
     const run = (): void => {
       this.refreshScheduled = false
       this.serial(() => this.refresh()).catch((err) => this.emit('error', err))
     }
-    if (delayMs === 0) setImmediate(run)
-    else setTimeout(run, delayMs).unref()
+    setImmediate(run)
   }
 
   /** Reads new blocks of every feed, replays, opens newly elected writers' feeds, acks. */
@@ -260,16 +262,20 @@ export class GasNode extends EventEmitter {
     for (;;) {
       let read = 0
       for (const [feed, core] of this.cores) read += await this.readFeed(feed, core, g.groupId)
-      // While a long sync is still downloading, replay at most every CATCH_UP_REPLAY_MS: the
-      // last block's arrival triggers the final replay (issue 5: sync ≤ 1.5 × raw Hypercore).
+      // While a long sync is still downloading, blocks are read (decoded) as they arrive, but
+      // replayed at most every CATCH_UP_REPLAY_MS: the last block's arrival triggers the final
+      // replay (issue 5: sync ≤ 1.5 × raw Hypercore).
       const v = this.view
       const behind = this.downloading()
       const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.cores.has(k))
-      if (behind && allFeedsOpen && read > 0 && Date.now() - this.replayedAt < CATCH_UP_REPLAY_MS) {
-        this.scheduleRefresh(CATCH_UP_REPLAY_MS)
+      const wait = CATCH_UP_REPLAY_MS - (Date.now() - this.replayedAt)
+      if (behind && allFeedsOpen && read > 0 && wait > 0) {
+        this.replayTimer ??= setTimeout(() => { this.replayTimer = null; this.scheduleRefresh() }, wait).unref()
+        this.replayOwed = true
         break
       }
-      if (read > 0 || changed) {
+      if (read > 0 || changed || this.replayOwed) {
+        this.replayOwed = false
         // Resume after the last final prefix when every new block sorts after it, or after the
         // checkpoint's when the graph starts with its blocks (issue 5).
         const low = this.graph.takeLowWater()
@@ -388,7 +394,7 @@ export class GasNode extends EventEmitter {
     while (true) {
       const q = this.queue
       await q
-      if (q === this.queue && !this.refreshScheduled) return
+      if (q === this.queue && !this.refreshScheduled && this.replayTimer === null) return
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
@@ -421,6 +427,7 @@ export class GasNode extends EventEmitter {
     await this.serial(() => this.saveCheckpoint()).catch(() => {})
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
+    if (this.replayTimer !== null) clearTimeout(this.replayTimer)
     if (this.replicator !== null) await this.replicator.close()
     await this.store.close()
   }
