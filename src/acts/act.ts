@@ -43,38 +43,69 @@ export function createAct (body: ActBody, opts: CreateActOptions): SignedAct {
   return finish(unsigned, Buffer.concat([u, sig]))
 }
 
+/** An Ed25519 signature check left to the caller ({@link DecodeOptions.defer}). */
+export interface SignatureCheck {
+  sig: Buffer
+  /** The signed message: the signing domain and the unsigned encoding. */
+  msg: Buffer
+  /** The author's public key. */
+  pk: Buffer
+}
+
+/** How {@link decodeAct} treats the signature. */
+export interface DecodeOptions {
+  /** The writer whose Hypercore feed carried the bytes (see {@link decodeAct}). */
+  feed?: MemberId
+  /** True when this node verified the act's signature before (VerifiedActs). */
+  verified?: (id: ActId) => boolean
+  /**
+   * Takes the signature check instead of running it: the act is returned as if it verified, and
+   * the caller must refuse it with BAD_SIGNATURE when the check fails (src/node/verifier.ts runs
+   * such checks on another thread). The check is the last one, so deferring it changes no
+   * outcome.
+   */
+  defer?: (check: SignatureCheck) => void
+}
+
 /**
  * Decodes and verifies untrusted act bytes.
  *
  * `group` is the group the act must belong to; for a CreateGroup act it must equal the act's own
  * id. Pass `null` to accept any group (only when reading a group's genesis to learn its id).
  *
- * `feed`: the writer whose Hypercore feed carried the bytes. Hypercore has already verified that
- * writer's signature over them, so an act *authored by that writer* needs no second signature
- * check (the one rule every node applies: docs/decisions.md); any other act (a member-signed act
- * relayed by an admin) is verified, unless `verified(id)` says this node verified it before
- * (VerifiedActs). Omit both for bytes from anywhere else (HTTP, CLI). With `feed`, the act's
- * `bytes` are not kept (the feed holds them).
+ * `opts.feed`: the writer whose Hypercore feed carried the bytes. Hypercore has already verified
+ * that writer's signature over them, so an act *authored by that writer* needs no second
+ * signature check (the one rule every node applies: docs/decisions.md); any other act (a
+ * member-signed act relayed by an admin) is verified, unless `opts.verified(id)` says this node
+ * verified it before. Omit both for bytes from anywhere else (HTTP, CLI). With `feed`, the act's
+ * `bytes` are not kept (the feed holds them). The signature is checked after everything else.
  * @throws HypergasError OVERSIZED, BAD_ENCODING (including any non-canonical encoding),
- *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, BAD_SIGNATURE, WRONG_GROUP
+ *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, WRONG_GROUP, BAD_SIGNATURE
  */
-export function decodeAct (bytes: Buffer, group: GroupId | null, feed?: MemberId, verified?: (id: ActId) => boolean): SignedAct {
+export function decodeAct (bytes: Buffer, group: GroupId | null, opts: DecodeOptions = {}): SignedAct {
   const { unsigned, sig, unsignedLength } = decodeRaw(bytes)
   if (!Number.isSafeInteger(unsigned.timeMs)) throw HypergasError.BAD_FIELD('timeMs is not a safe integer')
   unsigned.body = parseActBody(unsigned.body)
   const u = bytes.subarray(0, unsignedLength)
   if (!encodeUnsigned(unsigned).equals(u)) throw HypergasError.BAD_ENCODING('act is not in canonical encoding')
-  if (unsigned.author !== feed && verified?.(actIdOf(bytes)) !== true && !verify(sig, Buffer.concat([SIGN_DOMAIN, u]), Buffer.from(unsigned.author, 'hex'))) {
-    throw HypergasError.BAD_SIGNATURE(`signature of act by ${unsigned.author.slice(0, 8)} does not verify`)
-  }
-  const act = finish(unsigned, bytes, feed === undefined)
+  const act = finish(unsigned, bytes, opts.feed === undefined)
   const isGenesis = unsigned.body.type === 'CreateGroup'
   if (isGenesis !== (unsigned.group === '')) throw HypergasError.WRONG_GROUP('only CreateGroup has an empty group id')
   const actGroup = isGenesis ? act.id : unsigned.group
   if (group !== null && actGroup !== group) {
     throw HypergasError.WRONG_GROUP(`act belongs to group ${actGroup.slice(0, 8)}, expected ${group.slice(0, 8)}`)
   }
+  if (unsigned.author !== opts.feed && opts.verified?.(act.id) !== true) {
+    const check = { sig, msg: Buffer.concat([SIGN_DOMAIN, u]), pk: Buffer.from(unsigned.author, 'hex') }
+    if (opts.defer !== undefined) opts.defer(check)
+    else if (!verify(check.sig, check.msg, check.pk)) throw badSignature(act)
+  }
   return act
+}
+
+/** The refusal of an act whose signature does not verify. */
+export function badSignature (act: SignedAct): HypergasError {
+  return HypergasError.BAD_SIGNATURE(`signature of act by ${act.author.slice(0, 8)} does not verify`)
 }
 
 /** The act id of signed act bytes: SHA-256 over the id domain and the bytes. */

@@ -3,7 +3,7 @@
  * (SPEC §8: forged, malformed or cross-group input is refused with a clear code and changes
  * nothing). A refused act keeps its place in the log so every interface can show why.
  */
-import { actIdOf, decodeAct } from '../acts/act.js'
+import { actIdOf, badSignature, decodeAct, type SignatureCheck } from '../acts/act.js'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
@@ -21,30 +21,66 @@ export type ActEntry =
  */
 export const UNREAD: ActEntry = Object.freeze({ ok: false, id: '' as ActId, code: 'UNREAD' })
 
+/** Where relayed signatures verified before are remembered (VerifiedActs). */
+export interface VerifiedSet {
+  has: (id: ActId) => boolean
+  add: (id: ActId) => void
+}
+
+/**
+ * A signature check that {@link decodeEntries} left to its caller, and the entry it decides: the
+ * caller runs the check and then calls {@link settleCheck} before the entry is used.
+ */
+export interface PendingCheck {
+  check: SignatureCheck
+  entries: ActEntry[]
+  index: number
+}
+
 /**
  * Decodes and verifies every act of a block of writer `feed` for `group`; never throws on bad
  * input (programmer errors still throw). Acts authored by `feed` are authenticated by the feed's
  * own Hypercore signature (see {@link decodeAct}); other acts are verified once and, when
- * `verified` is given, remembered there.
+ * `verified` is given, remembered there. With `pending`, those signature checks are pushed there
+ * instead of run (their entries stand as decoded until {@link settleCheck}).
  */
-export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId, verified?: { has: (id: ActId) => boolean, add: (id: ActId) => void }): ActEntry[] {
-  return acts.map((bytes) => {
+export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId, verified?: VerifiedSet, pending?: PendingCheck[]): ActEntry[] {
+  const entries: ActEntry[] = []
+  for (const bytes of acts) {
     try {
-      const act = decodeAct(bytes, group, feed, verified === undefined ? undefined : (id) => verified.has(id))
-      if (act.author !== feed) verified?.add(act.id)
-      return { ok: true, act }
+      let deferred: SignatureCheck | null = null
+      const act = decodeAct(bytes, group, {
+        feed,
+        verified: verified === undefined ? undefined : (id) => verified.has(id),
+        defer: pending === undefined ? undefined : (check) => { deferred = check }
+      })
+      if (deferred !== null) pending!.push({ check: deferred, entries, index: entries.length })
+      else if (act.author !== feed) verified?.add(act.id)
+      entries.push({ ok: true, act })
     } catch (err) {
       if (!(err instanceof HypergasError)) throw err
-      return { ok: false, id: actIdOf(bytes), code: err.code }
+      entries.push({ ok: false, id: actIdOf(bytes), code: err.code })
     }
-  })
+  }
+  return entries
+}
+
+/**
+ * Applies the result of a deferred signature check: a failed one refuses its act with
+ * BAD_SIGNATURE (as {@link decodeAct} would have), a passed one is remembered in `verified`.
+ */
+export function settleCheck (p: PendingCheck, ok: boolean, verified?: VerifiedSet): void {
+  const e = p.entries[p.index]
+  if (!e.ok) return
+  if (ok) verified?.add(e.act.id)
+  else p.entries[p.index] = { ok: false, id: e.act.id, code: badSignature(e.act).code }
 }
 
 /**
  * Decodes block bytes of writer `feed` and every act in it for `group` (see {@link decodeEntries}).
  * @throws HypergasError as {@link decodeBlock} for an undecodable block (its acts are not read)
  */
-export function decodeBlockEntries (bytes: Buffer, feed: MemberId, group: GroupId | null, verified?: { has: (id: ActId) => boolean, add: (id: ActId) => void }): { block: Block, entries: ActEntry[] } {
+export function decodeBlockEntries (bytes: Buffer, feed: MemberId, group: GroupId | null, verified?: VerifiedSet, pending?: PendingCheck[]): { block: Block, entries: ActEntry[] } {
   const block = decodeBlock(bytes, feed)
-  return { block, entries: decodeEntries(block.acts, group, feed, verified) }
+  return { block, entries: decodeEntries(block.acts, group, feed, verified, pending) }
 }

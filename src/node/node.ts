@@ -24,6 +24,7 @@ import { matchesGraph, openCheckpoint, restorePrefix, writeCheckpoint, type Chec
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
+import { Verifier } from './verifier.js'
 import { VerifiedActs } from './verified.js'
 import { syncProgress, type SyncProgress } from './progress.js'
 
@@ -65,6 +66,8 @@ export class GasNode extends EventEmitter {
   private readonly cores = new Map<MemberId, Hypercore>()
   /** Relayed acts whose signature this node verified (remembered across restarts). */
   private readonly verified: VerifiedActs
+  /** Checks relayed signatures on a worker thread while feeds are read. */
+  private readonly verifier = new Verifier()
   private readonly own: Hypercore
   private readonly now: () => number
   private readonly ackDelayMs: number
@@ -361,6 +364,7 @@ export class GasNode extends EventEmitter {
     return await readFeed(core, this.graph, feed, {
       group,
       verified: this.verified,
+      verifier: this.verifier,
       limit: this.forks.find((f) => f.feed === feed)?.held,
       onInvalid: (index, code) => this.emit('invalid-block', { feed, index, code })
     })
@@ -429,6 +433,7 @@ export class GasNode extends EventEmitter {
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
     if (this.replayTimer !== null) clearTimeout(this.replayTimer)
     if (this.replicator !== null) await this.replicator.close()
+    await this.verifier.close()
     await this.store.close()
   }
 }

@@ -7,9 +7,11 @@ import type Hypercore from 'hypercore'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
-import { decodeBlockEntries } from '../merge/entries.js'
+import type { Block } from '../merge/block.js'
+import { decodeBlockEntries, settleCheck, type ActEntry, type PendingCheck } from '../merge/entries.js'
 import type { Graph } from '../merge/graph.js'
 import type { LogEntry } from '../merge/replay.js'
+import type { Verifier } from './verifier.js'
 import type { VerifiedActs } from './verified.js'
 
 /** Blocks read from storage concurrently when catching up with a feed. */
@@ -20,6 +22,8 @@ export interface ReadOptions {
   group: GroupId
   /** Relayed signatures verified before (and where new ones are remembered). */
   verified: VerifiedActs
+  /** Where relayed signatures are checked. */
+  verifier: Verifier
   /** No block at or past this index is read (a forked feed's held length; default: none). */
   limit?: number
   /** Called for the block that does not decode (the feed is read no further), with its code. */
@@ -37,30 +41,51 @@ async function blockAt (core: Hypercore, i: number): Promise<Buffer | null> {
 /**
  * Adds the blocks of writer `feed` that `core` holds contiguously and `graph` has not received
  * yet; returns how many were added. Stops at a block that does not decode (marked broken).
+ * Relayed signatures are checked by `opts.verifier` while the next window is read and decoded.
  * @throws only programmer errors (decoding refusals are reported through `onInvalid`)
  */
 export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, opts: ReadOptions): Promise<number> {
   if (core.closing || core.closed) return 0
   await core.ready()
   let read = 0
+  /** Adds the previous window once its signatures are checked; false when the feed stopped. */
+  let adding: Promise<boolean> = Promise.resolve(true)
   const limit = Math.min(core.contiguousLength, opts.limit ?? Infinity)
   for (let start = graph.receivedLength(feed); start < limit; start += READ_WINDOW) {
     const window = await Promise.all(Array.from({ length: Math.min(READ_WINDOW, limit - start) }, async (_, k) => await blockAt(core, start + k)))
+    const blocks: Array<{ index: number, block: Block, entries: ActEntry[] }> = []
+    const pending: PendingCheck[] = []
+    let stop: { index: number, code: string } | null = null
+    let more = true
     for (const [k, bytes] of window.entries()) {
-      const i = start + k
-      if (bytes === null || graph.brokenAt(feed) !== null) return read
+      if (bytes === null) { more = false; break }
       try {
-        const d = decodeBlockEntries(bytes, feed, opts.group, opts.verified)
-        graph.add(feed, i, d.block, d.entries)
+        blocks.push({ index: start + k, ...decodeBlockEntries(bytes, feed, opts.group, opts.verified, pending) })
       } catch (err) {
         if (!(err instanceof HypergasError)) throw err
-        graph.markBroken(feed, i)
-        opts.onInvalid(i, err.code)
-        return read
+        stop = { index: start + k, code: err.code }
+        more = false
+        break
       }
-      read++
     }
+    const checked = opts.verifier.verify(pending.map((p) => p.check))
+    if (!(await adding)) return read
+    adding = checked.then((ok) => {
+      pending.forEach((p, j) => settleCheck(p, ok[j], opts.verified))
+      for (const b of blocks) {
+        if (graph.brokenAt(feed) !== null) return false
+        graph.add(feed, b.index, b.block, b.entries)
+        read++
+      }
+      if (stop !== null) {
+        graph.markBroken(feed, stop.index)
+        opts.onInvalid(stop.index, stop.code)
+      }
+      return more
+    })
+    if (!more) break
   }
+  await adding
   return read
 }
 
