@@ -24,6 +24,8 @@ export class Verifier {
   private worker: Worker | null = null
   private next = 0
   private readonly waiting = new Map<number, Waiting>()
+  /** Batches answered by the worker thread (not inline). */
+  batchesOnWorker = 0
 
   /** One boolean per check, in order: true when the signature verifies. Never rejects. */
   async verify (checks: SignatureCheck[]): Promise<boolean[]> {
@@ -43,6 +45,7 @@ export class Verifier {
     w.on('message', (m: { id: number, ok: boolean[] }) => {
       const x = this.waiting.get(m.id)
       this.waiting.delete(m.id)
+      this.batchesOnWorker++
       x?.resolve(m.ok)
     })
     const fail = (): void => {
