@@ -7,6 +7,8 @@ declare module 'sodium-native' {
     /** Used by the benchmark's data generator only. */
     crypto_sign_seed_keypair (publicKey: Buffer, secretKey: Buffer, seed: Buffer): void
     crypto_sign_detached (sig: Buffer, msg: Buffer, secretKey: Buffer): void
+    /** SHA-256 of `input` into the 32 bytes of `out` (act ids). */
+    crypto_hash_sha256 (out: Buffer, input: Buffer): void
   }
   export default sodium
 }
