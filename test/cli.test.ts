@@ -18,6 +18,8 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
   cli(a, 'elect', '--role', 'cassiere', 'Bruno')
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
+  const invite = String(cli(a, 'invite').invite)
+  t.is(invite, `${String(init.invite)}${String(joined.memberId)}`, 'the invite names the feed of the admin elected since, as a hint')
   const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, ...args], { encoding: 'utf8' })
 
   const status = cli(a, 'status')

@@ -14,7 +14,7 @@ import { parseEuros } from '../money.js'
 import { createServer } from '../http/server.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
-import { clearRunning, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
+import { clearRunning, loadFeeds, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
 import { progressBar } from '../node/progress.js'
@@ -72,10 +72,10 @@ program.command('join')
   .description('create an identity on this device and follow a group; prints the member id to elect')
   .argument('<invite>', 'the invite printed by "hypergas init" or "hypergas invite"')
   .action(async (invite: string) => {
-    const g = decodeInvite(invite)
+    const { group: g, feeds } = decodeInvite(invite)
     const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
     try {
-      await node.joinGroup(g)
+      await node.joinGroup(g, feeds)
       print({ groupId: g.groupId, memberId: node.id }, () =>
         `following group ${g.groupId.slice(0, 8)}\nmember id ${node.id}\nAsk an admin to run: hypergas member add <your name> ${node.id}`)
     } finally { await node.close() }
@@ -84,9 +84,11 @@ program.command('join')
 program.command('invite')
   .description('print the invite of this node\'s group')
   .action(() => {
-    const g = loadGroup(resolveDir(globals()))
+    const dir = resolveDir(globals())
+    const g = loadGroup(dir)
     if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')
-    print({ invite: encodeInvite(g) }, () => encodeInvite(g))
+    const invite = encodeInvite(g, loadFeeds(dir))
+    print({ invite }, () => invite)
   })
 
 program.command('keygen')

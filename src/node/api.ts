@@ -43,7 +43,8 @@ export class LocalApi implements NodeApi {
     const v = n.requireView()
     return {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id) },
-      invite: encodeInvite(n.requireGroup()),
+      // Every admin past or present has a cash entry: their feeds are the invite's hints.
+      invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
       group: views.groupView(v),
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),

@@ -138,12 +138,17 @@ export class GasNode extends EventEmitter {
     })
   }
 
-  /** Follows the group of an invite (SPEC §7 `join`). @throws HypergasError DATA_DIR */
-  async joinGroup (g: GroupRef): Promise<void> {
+  /**
+   * Follows the group of an invite (SPEC §7 `join`); `feeds` (the invite's hints) are followed
+   * from the start. @throws HypergasError DATA_DIR
+   */
+  async joinGroup (g: GroupRef, feeds: readonly MemberId[] = []): Promise<void> {
     await this.serial(async () => {
       if (this.group !== null && this.group.groupId !== g.groupId) throw HypergasError.DATA_DIR(`${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`)
       this.group = g
       saveGroup(this.dir, g)
+      const known = loadFeeds(this.dir)
+      if (feeds.some((f) => !known.includes(f))) saveFeeds(this.dir, [...new Set([...known, ...feeds])].sort())
       await this.refresh()
     })
   }

@@ -134,10 +134,11 @@ async function benchSync (s: Season, base: string): Promise<void> {
     const raw = ms(t)
     await swarm.destroy(); await dht.destroy(); await rawStore.close()
 
-    // hypergas: a node that knows only the invite (group id and founder).
+    // hypergas: a node that knows only the invite an admin's node prints (group id, founder and
+    // the admin feeds as hints).
     t = performance.now()
     const node = await GasNode.open({ dir: path.join(base, 'fresh'), createIdentity: true })
-    await node.joinGroup({ groupId: s.groupId, founder: s.founder })
+    await node.joinGroup({ groupId: s.groupId, founder: s.founder }, s.admins.map((a) => a.id))
     await node.startSwarm({ bootstrap: boot })
     await waitUntil(() => (node.view?.log.length ?? 0) >= s.acts, 300_000)
     const gas = ms(t)
