@@ -1,8 +1,14 @@
 /**
  * The set of act ids a fold has seen (SPEC §4: an act id folded twice is a duplicate), cheap to
- * copy. A group's history holds hundreds of thousands of ids while the tentative tail a copy is
- * made for holds a few: a copy shares the ids of the set it was made from as a read-only base
- * and adds to a layer of its own (issue 5: copying a 1,000,000-id Set took 0.6–1 s).
+ * copy and to add to. A group's history holds hundreds of thousands of ids while the tentative
+ * tail a copy is made for holds a few: a copy shares the ids of the set it was made from as a
+ * read-only base and adds to a layer of its own (issue 5: copying a 1,000,000-id Set took
+ * 0.6–1 s).
+ *
+ * Each layer is an open-addressing hash table keyed by an id's last 32 bits (act ids are
+ * SHA-256 hex: those bits are uniform, and any string still works, only slower), with the whole
+ * id compared on a match: adding one id among a million costs about half of a JavaScript Set's
+ * insert, which hashes all 64 characters.
  *
  * Contract: a set that was {@link ActIdSet.fork}ed is never added to again (the fold's states
  * follow it: the confirmed state is not mutated once the walk copied it, see cloneState).
@@ -12,6 +18,71 @@ import type { ActId } from '../ids.js'
 /** A layer is merged into a new base when it holds more than 1/MERGE_RATIO of the base. */
 const MERGE_RATIO = 4
 
+/** The last 8 characters of an id read as hex (any other character counts by its code). */
+function bits32 (id: string): number {
+  let h = 0
+  for (let i = Math.max(0, id.length - 8); i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    h = (h << 4) + (c <= 57 ? c - 48 : c - 87)
+  }
+  return h
+}
+
+/**
+ * One layer: ids in insertion order and a table of slot pairs (position + 1, or 0 for an empty
+ * slot; the id's 32 bits), so a probe compares numbers and reads an id only on a match.
+ */
+class IdTable {
+  readonly ids: ActId[] = []
+  private slots = new Int32Array(2 * 64)
+
+  has (id: ActId): boolean {
+    return this.find(id, bits32(id)) < 0
+  }
+
+  /** Adds `id`; false when it was there. */
+  add (id: ActId): boolean {
+    const key = bits32(id)
+    const i = this.find(id, key)
+    if (i < 0) return false
+    this.slots[i] = this.ids.push(id)
+    this.slots[i + 1] = key
+    if (this.ids.length * 4 > this.slots.length) this.grow()
+    return true
+  }
+
+  /** The empty slot (its index in `slots`) where `id` goes, or -1 when it is there. */
+  private find (id: ActId, key: number): number {
+    const mask = (this.slots.length >> 1) - 1
+    for (let i = key & mask; ; i = (i + 1) & mask) {
+      const at = this.slots[2 * i]
+      if (at === 0) return 2 * i
+      if (this.slots[2 * i + 1] === key && this.ids[at - 1] === id) return -1
+    }
+  }
+
+  private grow (): void {
+    const old = this.slots
+    this.slots = new Int32Array(old.length * 2)
+    const mask = (this.slots.length >> 1) - 1
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] === 0) continue
+      let i = old[j + 1] & mask
+      while (this.slots[2 * i] !== 0) i = (i + 1) & mask
+      this.slots[2 * i] = old[j]
+      this.slots[2 * i + 1] = old[j + 1]
+    }
+  }
+
+  static of (ids: Iterable<ActId>): IdTable {
+    const t = new IdTable()
+    for (const id of ids) t.add(id)
+    return t
+  }
+}
+
+const EMPTY = new IdTable()
+
 /** Set of act ids with O(own layer) copies. */
 export class ActIdSet {
   private frozen = false
@@ -20,16 +91,16 @@ export class ActIdSet {
    * @param base ids shared with the set this one was forked from (never mutated).
    * @param own ids added to this set.
    */
-  private constructor (private readonly base: ReadonlySet<ActId>, private readonly own: Set<ActId>) {}
+  private constructor (private readonly base: IdTable, private readonly own: IdTable) {}
 
   /** An empty set. */
   static empty (): ActIdSet {
-    return new ActIdSet(new Set(), new Set())
+    return new ActIdSet(EMPTY, new IdTable())
   }
 
   /** A set holding `ids` (restoring a checkpoint). */
   static of (ids: Iterable<ActId>): ActIdSet {
-    return new ActIdSet(new Set(), new Set(ids))
+    return new ActIdSet(EMPTY, IdTable.of(ids))
   }
 
   has (id: ActId): boolean {
@@ -37,25 +108,23 @@ export class ActIdSet {
   }
 
   /**
-   * Adds `id`; false when it was already there (one hash look-up for the common case: in a set of
-   * a million ids each look-up is a cache miss, and the fold does one per act).
+   * Adds `id`; false when it was already there.
    * @throws Error on a set that was forked (a programmer error).
    */
   add (id: ActId): boolean {
     if (this.frozen) throw new Error('ActIdSet: add after fork')
-    if (this.base.size > 0 && this.base.has(id)) return false
-    const n = this.own.size
-    return this.own.add(id).size > n
+    if (this.base.ids.length > 0 && this.base.has(id)) return false
+    return this.own.add(id)
   }
 
   get size (): number {
-    return this.base.size + this.own.size
+    return this.base.ids.length + this.own.ids.length
   }
 
   /** Every id: the base's, then this set's own, each in insertion order. */
   * [Symbol.iterator] (): IterableIterator<ActId> {
-    yield * this.base
-    yield * this.own
+    yield * this.base.ids
+    yield * this.own.ids
   }
 
   /**
@@ -64,10 +133,8 @@ export class ActIdSet {
    */
   fork (): ActIdSet {
     this.frozen = true
-    if (this.base.size === 0) return new ActIdSet(this.own, new Set())
-    if (this.own.size * MERGE_RATIO <= this.base.size) return new ActIdSet(this.base, new Set(this.own))
-    const merged = new Set(this.base)
-    for (const id of this.own) merged.add(id)
-    return new ActIdSet(merged, new Set())
+    if (this.base.ids.length === 0) return new ActIdSet(this.own, new IdTable())
+    if (this.own.ids.length * MERGE_RATIO <= this.base.ids.length) return new ActIdSet(this.base, IdTable.of(this.own.ids))
+    return new ActIdSet(IdTable.of([...this.base.ids, ...this.own.ids]), new IdTable())
   }
 }
