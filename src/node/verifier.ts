@@ -34,6 +34,9 @@ export class Verifier {
     const id = this.next++
     return await new Promise((resolve) => {
       this.waiting.set(id, { checks, resolve })
+      // While a batch is out the worker keeps the process alive (a one-shot command must not
+      // exit waiting for it); idle, it does not.
+      if (this.waiting.size === 1) w.ref()
       w.postMessage({ id, checks })
     })
   }
@@ -45,6 +48,7 @@ export class Verifier {
     w.on('message', (m: { id: number, ok: boolean[] }) => {
       const x = this.waiting.get(m.id)
       this.waiting.delete(m.id)
+      if (this.waiting.size === 0) w.unref()
       this.batchesOnWorker++
       x?.resolve(m.ok)
     })
