@@ -29,8 +29,10 @@ interface Pending {
 interface Feed {
   /** Usable blocks, by index. */
   nodes: GraphNode[]
-  /** Received blocks past the usable ones, by index, from position `head` (a queue: shifting a
-   * long array is linear, and a feed read before the feeds it links waits whole here). */
+  /**
+   * Received blocks past the usable ones, by index, from position `head`: a queue (shifting a
+   * long array is linear, and a feed read before the feeds it links waits here whole).
+   */
   pending: Pending[]
   head: number
   /** Set when a block of this feed could not be decoded: the feed stops there. */
@@ -95,6 +97,16 @@ export class Graph {
   /** Usable nodes in the total order (do not mutate). */
   order (): readonly GraphNode[] {
     return this.sorted
+  }
+
+  /** The links of a new block of `me` (SPEC §5): every other feed's usable length, when > 0. */
+  frontier (me: FeedKey): Link[] {
+    const out: Link[] = []
+    for (const f of this.feedKeys()) {
+      const n = this.usableLength(f)
+      if (f !== me && n > 0) out.push({ feed: f, length: n })
+    }
+    return out
   }
 
   /** Makes `feed` known (so links to it wait for its blocks). */

@@ -20,9 +20,12 @@ import { hex, type GroupId, type MemberId } from '../ids.js'
 import type { Link } from '../merge/block.js'
 import { UNREAD, type ActEntry } from '../merge/entries.js'
 import type { Graph } from '../merge/graph.js'
-import type { Resume } from '../merge/replay.js'
+import type { Replay, Resume } from '../merge/replay.js'
 import { paths, writePrivate } from './datadir.js'
 import { decodeFinal, encodeFinal } from './statecodec.js'
+
+/** Final blocks a node adds to its final prefix before it writes the checkpoint again. */
+const WRITE_EVERY_BLOCKS = 1024
 
 /** Format version, first field of the file (3: blocks of the prefix, statecodec.ts for the state). */
 const CHECKPOINT_VERSION = 3
@@ -89,7 +92,7 @@ function prefixLengths (graph: Graph, count: number): Map<MemberId, number> {
  * True when the graph's first `resume.pos + 1` positions hold exactly the checkpoint's blocks,
  * so {@link Resume} applies to this graph.
  */
-export function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
+function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
   const count = cp.resume.pos + 1
   if (graph.order().length < count) return false
   const lengths = prefixLengths(graph, count)
@@ -101,7 +104,7 @@ export function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
  * Writes the checkpoint of `groupId` for the final prefix `resume` (its first `count` positions of
  * `graph`), with each feed's tree hash read from `coreOf(feed)`. Final log entries lose their acts.
  */
-export async function writeCheckpoint (dir: string, groupId: GroupId, graph: Graph, count: number, resume: Resume, coreOf: (feed: MemberId) => Hypercore): Promise<void> {
+async function writeCheckpoint (dir: string, groupId: GroupId, graph: Graph, count: number, resume: Resume, coreOf: (feed: MemberId) => Hypercore): Promise<void> {
   const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const position = new Map(lengths.map(([feed], i) => [feed, i]))
   const feeds: CheckpointFeed[] = []
@@ -147,7 +150,7 @@ function prefixBlocks (feeds: CheckpointFeed[]): PrefixBlock[][] {
  * Adds the checkpoint's blocks to an empty graph, their acts {@link UNREAD} (a resumed walk does
  * not visit them; a full replay reads them again first).
  */
-export function restorePrefix (cp: Checkpoint, graph: Graph): void {
+function restorePrefix (cp: Checkpoint, graph: Graph): void {
   cp.feeds.forEach((f, i) => {
     cp.prefix[i].forEach((b, index) => graph.add(f.feed, index, { links: b.links, acts: [] }, new Array<ActEntry>(b.acts).fill(UNREAD)))
   })
@@ -171,7 +174,7 @@ function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[],
  * opens the feed, whose contiguous length (capped by `held`, a forked feed's kept length) must
  * reach the recorded one with the same tree hash. Null otherwise; a stale file is deleted.
  */
-export async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (feed: MemberId) => Hypercore, held: (feed: MemberId) => number): Promise<Checkpoint | null> {
+async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (feed: MemberId) => Hypercore, held: (feed: MemberId) => number): Promise<Checkpoint | null> {
   const cp = loadCheckpoint(dir, groupId)
   if (cp === null) return null
   for (const f of cp.feeds) {
@@ -199,5 +202,45 @@ function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
     return { version: cp.version, groupId, feeds: cp.feeds, prefix, resume }
   } catch {
     return null
+  }
+}
+
+/**
+ * A node's checkpoint: the one found at start, which the first replay resumes from, and the
+ * writes as the final prefix grows (every {@link WRITE_EVERY_BLOCKS} final blocks, and on
+ * close). `coreOf(feed)` returns a writer feed's core, opening it if needed.
+ */
+export class CheckpointKeeper {
+  private found: Checkpoint | null = null
+  /** Blocks of the final prefix the file holds. */
+  private written = 0
+
+  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore) {}
+
+  /**
+   * Puts the blocks of the checkpoint of `groupId`, unread, in the empty `graph` when the file
+   * still holds (`held(feed)`: a forked feed's kept length). True when it did.
+   */
+  async restore (groupId: GroupId, graph: Graph, held: (feed: MemberId) => number): Promise<boolean> {
+    const cp = await openCheckpoint(this.dir, groupId, this.coreOf, held)
+    if (cp === null) return false
+    this.found = cp
+    this.written = cp.resume.pos + 1
+    restorePrefix(cp, graph)
+    return true
+  }
+
+  /** Once, for the first replay: where to resume, when `graph` still starts with the blocks restored. */
+  take (graph: Graph): Resume | null {
+    const cp = this.found
+    this.found = null
+    return cp !== null && matchesGraph(cp, graph) ? cp.resume : null
+  }
+
+  /** Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew). */
+  async save (groupId: GroupId, graph: Graph, view: Replay, always = false): Promise<void> {
+    if (view.finalBlocks <= this.written || (!always && view.finalBlocks - this.written < WRITE_EVERY_BLOCKS)) return
+    await writeCheckpoint(this.dir, groupId, graph, view.finalBlocks, view.resume, this.coreOf)
+    this.written = view.finalBlocks
   }
 }

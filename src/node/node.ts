@@ -17,11 +17,13 @@ import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
-import { encodeBlock, type Link } from '../merge/block.js'
+import { encodeBlock } from '../merge/block.js'
 import { Graph, needsAck } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
-import { matchesGraph, openCheckpoint, restorePrefix, writeCheckpoint, type Checkpoint } from './checkpoint.js'
+import { CheckpointKeeper } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
+import { watchForks, type ForkSides } from './forks.js'
+import { ReplayPacer } from './pacer.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
 import { Verifier } from './verifier.js'
@@ -30,9 +32,6 @@ import { syncProgress, type SyncProgress } from './progress.js'
 
 /** During a long sync, the shortest time between two replays, ms. */
 const CATCH_UP_REPLAY_MS = 1000
-
-/** The checkpoint is rewritten once the final prefix has grown by this many blocks (and on close). */
-const CHECKPOINT_EVERY_BLOCKS = 1024
 
 /** Options of {@link GasNode.open}. */
 export interface NodeOptions {
@@ -73,18 +72,14 @@ export class GasNode extends EventEmitter {
   private readonly ackDelayMs: number
   private queue: Promise<unknown> = Promise.resolve()
   private refreshScheduled = false
-  /** The replay a long sync put off, and when it runs (see refresh). */
-  private replayOwed = false
-  private replayTimer: NodeJS.Timeout | null = null
-  private replayedAt = 0
+  /** At most one replay a second while a long sync downloads. */
+  private readonly pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.scheduleRefresh())
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
-  /** The checkpoint found at start, until the first replay uses it (or not). */
-  private checkpoint: Checkpoint | null = null
+  /** The checkpoint found at start and written as the final prefix grows (issue 5). */
+  private readonly checkpoint: CheckpointKeeper
   /** True while the graph holds the checkpoint's blocks unread (its final prefix). */
   private unread = false
-  /** Blocks of the final prefix the checkpoint on disk holds. */
-  private checkpointed = 0
 
   private constructor (opts: NodeOptions, keyPair: KeyPair, store: Corestore) {
     super()
@@ -97,6 +92,7 @@ export class GasNode extends EventEmitter {
     this.ackDelayMs = opts.ackDelayMs ?? 30
     this.forks = loadForks(opts.dir)
     this.verified = new VerifiedActs(opts.dir)
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.openFeed(f); return this.cores.get(f)! })
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
     this.cores.set(this.id, this.own)
   }
@@ -197,19 +193,9 @@ export class GasNode extends EventEmitter {
     })
   }
 
-  /** The links of a new own block: every other feed's usable length (SPEC §5). */
-  private links (): Link[] {
-    const out: Link[] = []
-    for (const f of this.graph.feedKeys()) {
-      const n = this.graph.usableLength(f)
-      if (f !== this.id && n > 0) out.push({ feed: f, length: n })
-    }
-    return out
-  }
-
   private async appendBlock (acts: Buffer[]): Promise<void> {
     if (this.forks.some((f) => f.feed === this.id)) throw HypergasError.DATA_DIR('this writer is frozen after a fork')
-    await this.own.append(encodeBlock({ links: this.links(), acts }))
+    await this.own.append(encodeBlock({ links: this.graph.frontier(this.id), acts }))
     await this.refresh()
   }
 
@@ -223,22 +209,13 @@ export class GasNode extends EventEmitter {
   private watch (feed: MemberId, core: Hypercore): void {
     core.on('append', () => this.scheduleRefresh())
     core.on('download', () => this.scheduleRefresh())
-    // Hypercore proves a fork (two signed trees at one length) and then closes the core.
-    core.on('conflict', (length: number, _fork: number, proof: { upgrade?: { length: number, signature?: Buffer } }) => {
-      const sig = (core as unknown as { state?: { signature?: Buffer | null } }).state?.signature ?? null
-      this.reportFork(feed, length, this.graph.receivedLength(feed),
-        { length: core.length, signature: sig?.toString('hex') ?? null },
-        { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null })
-    })
-    core.on('truncate', (length: number) => {
-      this.reportFork(feed, length, Math.min(length, this.graph.receivedLength(feed)), { length, signature: null }, { length, signature: null })
-    })
+    watchForks(core, () => this.graph.receivedLength(feed), (sides) => this.reportFork(feed, sides))
     core.on('verification-error', (err: Error) => this.emit('invalid-block', { feed, index: core.length, code: 'BAD_PROOF', message: err.message }))
   }
 
-  private reportFork (feed: MemberId, length: number, held: number, local: ForkReport['local'], remote: ForkReport['remote']): void {
+  private reportFork (feed: MemberId, sides: ForkSides): void {
     if (this.forks.some((x) => x.feed === feed)) return
-    const f: ForkReport = { feed, length, held, local, remote, detectedAt: new Date(this.now()).toISOString() }
+    const f: ForkReport = { feed, ...sides, detectedAt: new Date(this.now()).toISOString() }
     this.forks.push(f)
     saveForks(this.dir, this.forks)
     this.emit('fork', f)
@@ -263,38 +240,29 @@ export class GasNode extends EventEmitter {
     this.openFeed(g.founder)
     if (this.view === null) {
       for (const f of loadFeeds(this.dir)) this.openFeed(f)
-      if (this.graph.order().length === 0) await this.useCheckpoint(g)
+      const held = (f: MemberId): number => this.forks.find((x) => x.feed === f)?.held ?? Infinity
+      if (this.graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this.graph, held)
     }
     const following = this.cores.size
     let changed = this.view === null
     for (;;) {
       let read = 0
       for (const [feed, core] of this.cores) read += await this.readFeed(feed, core, g.groupId)
-      // While a long sync is still downloading, blocks are read (decoded) as they arrive, but
-      // replayed at most every CATCH_UP_REPLAY_MS: the last block's arrival triggers the final
-      // replay (issue 5: sync ≤ 1.5 × raw Hypercore).
+      // While a long sync is still downloading, blocks are read (decoded) as they arrive and the
+      // replays are paced: the last block's arrival triggers the final one.
       const v = this.view
-      const behind = this.downloading()
       const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.cores.has(k))
-      const wait = CATCH_UP_REPLAY_MS - (Date.now() - this.replayedAt)
-      if (behind && allFeedsOpen && read > 0 && wait > 0) {
-        this.replayTimer ??= setTimeout(() => { this.replayTimer = null; this.scheduleRefresh() }, wait).unref()
-        this.replayOwed = true
-        break
-      }
-      if (read > 0 || changed || this.replayOwed) {
-        this.replayOwed = false
+      if (this.pacer.putOff(read > 0 && allFeedsOpen && this.downloading())) break
+      if (read > 0 || changed || this.pacer.owed) {
         // Resume after the last final prefix when every new block sorts after it, or after the
         // checkpoint's when the graph starts with its blocks (issue 5).
         const low = this.graph.takeLowWater()
-        let next: Replay | null = null
-        if (this.view !== null) next = low > this.view.resume.pos ? resumeReplay(this.graph, g, this.view.resume) : null
-        else if (this.checkpoint !== null && matchesGraph(this.checkpoint, this.graph)) next = resumeReplay(this.graph, g, this.checkpoint.resume)
-        this.checkpoint = null
+        const from = this.view !== null ? (low > this.view.resume.pos ? this.view.resume : null) : this.checkpoint.take(this.graph)
+        const next = from !== null ? resumeReplay(this.graph, g, from) : null
         // A full replay walks every block: read the acts of those restored unread.
         if (next === null && this.unread) await this.rereadAll(g)
         this.view = next ?? replay(this.graph, g)
-        this.replayedAt = Date.now()
+        this.pacer.replayed()
         changed = false
       }
       // Every admin past or present has a cash entry: follow all of their feeds.
@@ -305,7 +273,7 @@ export class GasNode extends EventEmitter {
     }
     this.verified.flush()
     if (this.cores.size !== following) saveFeeds(this.dir, [...this.cores.keys()].sort())
-    if (!this.downloading() && this.view!.finalBlocks - this.checkpointed >= CHECKPOINT_EVERY_BLOCKS) await this.saveCheckpoint()
+    if (!this.downloading()) await this.checkpoint.save(g.groupId, this.graph, this.view!)
     this.emit('update', this.view)
     this.maybeAck()
   }
@@ -313,25 +281,6 @@ export class GasNode extends EventEmitter {
   /** True while some open feed has blocks known but not downloaded yet. */
   private downloading (): boolean {
     return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
-  }
-
-  /** Takes the data directory's checkpoint, if it still holds: its blocks enter the graph unread. */
-  private async useCheckpoint (g: GroupRef): Promise<void> {
-    const cp = await openCheckpoint(this.dir, g.groupId, (f) => { this.openFeed(f); return this.cores.get(f)! }, (f) => this.forks.find((x) => x.feed === f)?.held ?? Infinity)
-    if (cp === null) return
-    this.checkpoint = cp
-    this.checkpointed = cp.resume.pos + 1
-    restorePrefix(cp, this.graph)
-    this.unread = true
-  }
-
-  /** Writes the checkpoint of the current final prefix, when it grew (src/node/checkpoint.ts). */
-  private async saveCheckpoint (): Promise<void> {
-    const v = this.view
-    const g = this.group
-    if (v === null || g === null || v.finalBlocks <= this.checkpointed) return
-    await writeCheckpoint(this.dir, g.groupId, this.graph, v.finalBlocks, v.resume, (f) => this.cores.get(f)!)
-    this.checkpointed = v.finalBlocks
   }
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
@@ -403,7 +352,7 @@ export class GasNode extends EventEmitter {
     while (true) {
       const q = this.queue
       await q
-      if (q === this.queue && !this.refreshScheduled && this.replayTimer === null) return
+      if (q === this.queue && !this.refreshScheduled && !this.pacer.waiting) return
       await new Promise((resolve) => setImmediate(resolve))
     }
   }
@@ -433,10 +382,12 @@ export class GasNode extends EventEmitter {
     if (this.closed) return
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
-    await this.serial(() => this.saveCheckpoint()).catch(() => {})
+    await this.serial(async () => {
+      if (this.group !== null && this.view !== null) await this.checkpoint.save(this.group.groupId, this.graph, this.view, true)
+    }).catch(() => {})
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
-    if (this.replayTimer !== null) clearTimeout(this.replayTimer)
+    this.pacer.stop()
     if (this.replicator !== null) await this.replicator.close()
     await this.verifier.close()
     await this.store.close()

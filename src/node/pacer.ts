@@ -1,0 +1,50 @@
+/**
+ * Replays during a long sync (issue 5, SPEC §8 sync): blocks are read and decoded as they
+ * arrive, but a replay walks every block after the final prefix, so while feeds are still
+ * downloading the node replays at most once per interval. A replay put off is owed: a wake-up
+ * runs it when the interval ends, even if no block arrives by then.
+ */
+
+/** Paces the replays of one node. */
+export class ReplayPacer {
+  private lastMs = -Infinity
+  private timer: NodeJS.Timeout | null = null
+  /** A replay was put off and has not run yet. */
+  owed = false
+
+  /**
+   * @param intervalMs shortest time between two replays while catching up, ms
+   * @param wake asks the node to refresh (it replays what is owed)
+   * @param now clock, ms
+   */
+  constructor (private readonly intervalMs: number, private readonly wake: () => void, private readonly now: () => number = Date.now) {}
+
+  /**
+   * True when the replay must wait: the node is catching up and replayed less than an interval
+   * ago. The replay is then owed and a wake-up is set for the end of the interval.
+   */
+  putOff (catchingUp: boolean): boolean {
+    const wait = this.intervalMs - (this.now() - this.lastMs)
+    if (!catchingUp || wait <= 0) return false
+    this.owed = true
+    this.timer ??= setTimeout(() => { this.timer = null; this.wake() }, wait).unref()
+    return true
+  }
+
+  /** Records that a replay ran now. */
+  replayed (): void {
+    this.owed = false
+    this.lastMs = this.now()
+  }
+
+  /** True while a wake-up is set. */
+  get waiting (): boolean {
+    return this.timer !== null
+  }
+
+  /** Cancels the wake-up. */
+  stop (): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+  }
+}
