@@ -12,6 +12,7 @@ import { LocalApi } from '../src/node/api.js'
 import { paths } from '../src/node/datadir.js'
 import { GasNode } from '../src/node/node.js'
 import { makeDataDir, season } from './bench/data.js'
+import { plainState } from './helpers/fixtures.js'
 
 const SEED = 11
 const ACTS = 3000
@@ -22,6 +23,7 @@ function summary (node: GasNode): Record<string, unknown> {
   return {
     state: stateHash(v.state),
     confirmed: stateHash(v.confirmed),
+    confirmedState: plainState(v.confirmed),
     finalCount: v.finalCount,
     finalBlocks: v.finalBlocks,
     log: v.log.map((e) => `${e.seq}:${e.actId}:${e.feed.slice(0, 8)}:${e.index}:${e.status}:${String(e.final)}:${String(e.timeMs)}`).join(',')

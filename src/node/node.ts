@@ -333,7 +333,7 @@ export class GasNode extends EventEmitter {
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null
       this.serial(async () => {
-        if (this.needsAck()) await this.appendBlock([])
+        if (!this.closed && this.needsAck()) await this.appendBlock([])
       }).catch((err) => this.emit('error', err))
     }, this.ackDelayMs)
   }
@@ -377,17 +377,20 @@ export class GasNode extends EventEmitter {
     return this.view!
   }
 
-  /** Stops replication and closes the store. */
+  /**
+   * Stops replication and closes the store, after the work already queued and a last checkpoint.
+   * No new refresh or acknowledgement starts once it is called (the next start acknowledges).
+   */
   async close (): Promise<void> {
     if (this.closed) return
+    this.closed = true
+    if (this.ackTimer !== null) clearTimeout(this.ackTimer)
+    this.pacer.stop()
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
     await this.serial(async () => {
       if (this.group !== null && this.view !== null) await this.checkpoint.save(this.group.groupId, this.graph, this.view, true)
     }).catch(() => {})
-    this.closed = true
-    if (this.ackTimer !== null) clearTimeout(this.ackTimer)
-    this.pacer.stop()
     if (this.replicator !== null) await this.replicator.close()
     await this.verifier.close()
     await this.store.close()

@@ -78,3 +78,22 @@ export class Season {
     return this.state.members.get(p.id)?.creditCents ?? NaN
   }
 }
+
+/**
+ * Every field of a state as plain data, in the state's own order (Map and Set entries in
+ * insertion order, object keys as present): two states with equal plain forms are the same,
+ * including the fields the state hash leaves out.
+ */
+export function plainState (s: GroupState): unknown {
+  const plain = (x: unknown): unknown => {
+    if (x instanceof Map) return ['Map', [...x].map(([k, v]) => [plain(k), plain(v)])]
+    if (x instanceof Set) return ['Set', [...x].map(plain)]
+    if (Array.isArray(x)) return x.map(plain)
+    if (x !== null && typeof x === 'object') {
+      if (typeof (x as Iterable<unknown>)[Symbol.iterator] === 'function') return ['Iterable', [...(x as Iterable<unknown>)].map(plain)]
+      return Object.entries(x).map(([k, v]) => [k, plain(v)])
+    }
+    return x
+  }
+  return plain(s)
+}
