@@ -46,15 +46,16 @@ export interface PendingCheck {
  */
 export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId, verified?: VerifiedSet, pending?: PendingCheck[]): ActEntry[] {
   const entries: ActEntry[] = []
+  const checks: SignatureCheck[] = []
   for (const bytes of acts) {
     try {
-      let deferred: SignatureCheck | null = null
+      checks.length = 0
       const act = decodeAct(bytes, group, {
         feed,
         verified: verified === undefined ? undefined : (id) => verified.has(id),
-        defer: pending === undefined ? undefined : (check) => { deferred = check }
+        defer: pending === undefined ? undefined : (check) => checks.push(check)
       })
-      if (deferred !== null) pending!.push({ check: deferred, entries, index: entries.length })
+      if (checks.length > 0) pending!.push({ check: checks[0], entries, index: entries.length })
       else if (act.author !== feed) verified?.add(act.id)
       entries.push({ ok: true, act })
     } catch (err) {
