@@ -257,7 +257,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
       for (const f of list) if (!performed.has(f)) return { done: false, freeze: f, drop: true }
     }
   }
-  for (let i = 0; i < finalEntries; i++) log[i].final = true
+  // Entries of the resumed final prefix are final already: a resumed replay costs O(its tail).
+  for (let i = from?.logLength ?? 0; i < finalEntries; i++) log[i].final = true
   const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
   const confirmed = lastFinal === order.length - 1 ? state : snapshot ?? createState()
   return {
