@@ -23,3 +23,16 @@ test('pacer: puts off replays while catching up, and wakes the node for the owed
   t.absent(pacer.owed)
   pacer.stop()
 })
+
+test('pacer: a long replay widens the interval to four times its duration', (t) => {
+  let now = 0
+  const pacer = new ReplayPacer(40, () => {}, () => now)
+  const start = now
+  now += 100 // a replay that took 100 ms
+  pacer.replayed(start)
+  now += 300
+  t.ok(pacer.putOff(true), '300 ms later: still within 4 x 100 ms')
+  pacer.stop()
+  now += 101
+  t.absent(pacer.putOff(true), '401 ms later: the replay runs')
+})

@@ -256,13 +256,14 @@ export class GasNode extends EventEmitter {
       if (read > 0 || changed || this.pacer.owed) {
         // Resume after the last final prefix when every new block sorts after it, or after the
         // checkpoint's when the graph starts with its blocks (issue 5).
+        const startMs = Date.now()
         const low = this.graph.takeLowWater()
         const from = this.view !== null ? (low > this.view.resume.pos ? this.view.resume : null) : this.checkpoint.take(this.graph)
         const next = from !== null ? resumeReplay(this.graph, g, from) : null
         // A full replay walks every block: read the acts of those restored unread.
         if (next === null && this.unread) await this.rereadAll(g)
         this.view = next ?? replay(this.graph, g)
-        this.pacer.replayed()
+        this.pacer.replayed(startMs)
         changed = false
       }
       // Every admin past or present has a cash entry: follow all of their feeds.

@@ -1,13 +1,19 @@
 /**
  * Replays during a long sync (issue 5, SPEC §8 sync): blocks are read and decoded as they
  * arrive, but a replay walks every block after the final prefix, so while feeds are still
- * downloading the node replays at most once per interval. A replay put off is owed: a wake-up
+ * downloading the node replays at most once per interval: the base interval, or four times the
+ * last replay's duration when that is longer (a replay of a growing log costs more each time:
+ * without this, replays would take most of a long sync). A replay put off is owed: a wake-up
  * runs it when the interval ends, even if no block arrives by then.
  */
+
+/** The interval is at least this many times the last replay's duration. */
+const DURATION_FACTOR = 4
 
 /** Paces the replays of one node. */
 export class ReplayPacer {
   private lastMs = -Infinity
+  private tookMs = 0
   private timer: NodeJS.Timeout | null = null
   /** A replay was put off and has not run yet. */
   owed = false
@@ -24,17 +30,18 @@ export class ReplayPacer {
    * ago. The replay is then owed and a wake-up is set for the end of the interval.
    */
   putOff (catchingUp: boolean): boolean {
-    const wait = this.intervalMs - (this.now() - this.lastMs)
+    const wait = Math.max(this.intervalMs, DURATION_FACTOR * this.tookMs) - (this.now() - this.lastMs)
     if (!catchingUp || wait <= 0) return false
     this.owed = true
     this.timer ??= setTimeout(() => { this.timer = null; this.wake() }, wait).unref()
     return true
   }
 
-  /** Records that a replay ran now. */
-  replayed (): void {
+  /** Records that a replay ran now, having started at `startMs` (same clock). */
+  replayed (startMs: number = this.now()): void {
     this.owed = false
     this.lastMs = this.now()
+    this.tookMs = this.lastMs - startMs
   }
 
   /** True while a wake-up is set. */
