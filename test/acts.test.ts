@@ -2,7 +2,9 @@
 import test, { type Assert } from 'brittle'
 import { createAct, decodeAct } from '../src/acts/act.js'
 import { memberIdOf, signActHex } from '../src/acts/member-sign.js'
+import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../src/acts/encoding.js'
 import { parseActBody } from '../src/acts/schema.js'
+import { sign } from '../src/crypto.js'
 import type { GroupId } from '../src/ids.js'
 import { parseEuros } from '../src/money.js'
 import { person } from './helpers/fixtures.js'
@@ -19,6 +21,17 @@ async function code (t: Assert, fn: () => unknown, c: string): Promise<void> {
     t.is((err as { code?: string }).code, c)
   }
 }
+
+test('refused as BAD_ENCODING: a non-canonical number, and a name the schema would change', async (t) => {
+  const bytes = dep()
+  // The version 1 written as a 3-byte number (0xfd, then 1 as 16 bits) decodes to the same
+  // value: only the canonical check refuses it.
+  await code(t, () => decodeAct(Buffer.concat([Buffer.from([0xfd, 1, 0]), bytes.subarray(1)]), group), 'BAD_ENCODING')
+  // Signed with a name the schema trims: what the fold would use differs from what was signed.
+  const u = encodeUnsigned({ v: ACT_VERSION, group, author: anna.id, timeMs: 1, body: { type: 'OpenPurchase', name: ' Verdure ' } })
+  const spaced = Buffer.concat([u, sign(Buffer.concat([SIGN_DOMAIN, u]), anna.seed)])
+  await code(t, () => decodeAct(spaced, group), 'BAD_ENCODING')
+})
 
 test('round trip: decode(create(x)) gives the same act and id', (t) => {
   const a = createAct({ type: 'OpenPurchase', name: 'Verdure', supplier: 'Cascina' }, { group, keyPair: anna, timeMs: 7 })
