@@ -3,7 +3,7 @@
  * (SPEC §8: forged, malformed or cross-group input is refused with a clear code and changes
  * nothing). A refused act keeps its place in the log so every interface can show why.
  */
-import { actIdOf, badSignature, decodeAct, type SignatureCheck } from '../acts/act.js'
+import { actIdOf, badSignature, decodeAct, type DecodeOptions, type SignatureCheck } from '../acts/act.js'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
@@ -47,14 +47,15 @@ export interface PendingCheck {
 export function decodeEntries (acts: Buffer[], group: GroupId | null, feed: MemberId, verified?: VerifiedSet, pending?: PendingCheck[]): ActEntry[] {
   const entries: ActEntry[] = []
   const checks: SignatureCheck[] = []
+  const opts: DecodeOptions = {
+    feed,
+    verified: verified === undefined ? undefined : (id) => verified.has(id),
+    defer: pending === undefined ? undefined : (check) => checks.push(check)
+  }
   for (const bytes of acts) {
     try {
       checks.length = 0
-      const act = decodeAct(bytes, group, {
-        feed,
-        verified: verified === undefined ? undefined : (id) => verified.has(id),
-        defer: pending === undefined ? undefined : (check) => checks.push(check)
-      })
+      const act = decodeAct(bytes, group, opts)
       if (checks.length > 0) pending!.push({ check: checks[0], entries, index: entries.length })
       else if (act.author !== feed) verified?.add(act.id)
       entries.push({ ok: true, act })

@@ -193,10 +193,9 @@ async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (feed: Mem
 function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
   try {
     const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as CheckpointFile
-    if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds)) return null
+    if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds) || typeof cp.confirmedHash !== 'string') return null
     const prefix = prefixBlocks(cp.feeds)
     const { state, log } = decodeFinal(cp.final)
-    if (typeof cp.confirmedHash !== 'string') return null
     rememberStateHash(state, cp.confirmedHash)
     const resume: Resume = { ...cp.rest, state, log, logLength: log.length, ignoredLength: cp.rest.ignored.length }
     return { version: cp.version, groupId, feeds: cp.feeds, prefix, resume }

@@ -23,15 +23,12 @@ import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from 
 import { CheckpointKeeper } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
 import { watchForks, type ForkSides } from './forks.js'
-import { ReplayPacer } from './pacer.js'
+import { CATCH_UP_REPLAY_MS, ReplayPacer } from './pacer.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
 import { Verifier } from './verifier.js'
 import { VerifiedActs } from './verified.js'
 import { syncProgress, type SyncProgress } from './progress.js'
-
-/** During a long sync, the shortest time between two replays, ms. */
-const CATCH_UP_REPLAY_MS = 1000
 
 /** Options of {@link GasNode.open}. */
 export interface NodeOptions {
@@ -72,7 +69,7 @@ export class GasNode extends EventEmitter {
   private readonly ackDelayMs: number
   private queue: Promise<unknown> = Promise.resolve()
   private refreshScheduled = false
-  /** At most one replay a second while a long sync downloads. */
+  /** Paces replays while a long sync downloads (src/node/pacer.ts). */
   private readonly pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.scheduleRefresh())
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
@@ -240,8 +237,7 @@ export class GasNode extends EventEmitter {
     this.openFeed(g.founder)
     if (this.view === null) {
       for (const f of loadFeeds(this.dir)) this.openFeed(f)
-      const held = (f: MemberId): number => this.forks.find((x) => x.feed === f)?.held ?? Infinity
-      if (this.graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this.graph, held)
+      if (this.graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this.graph, (f) => this.held(f))
     }
     const following = this.cores.size
     let changed = this.view === null
@@ -315,12 +311,17 @@ export class GasNode extends EventEmitter {
     return true
   }
 
+  /** Blocks of `feed` this node uses: all it holds, or up to a detected fork. */
+  private held (feed: MemberId): number {
+    return this.forks.find((f) => f.feed === feed)?.held ?? Infinity
+  }
+
   private async readFeed (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
     return await readFeed(core, this.graph, feed, {
       group,
       verified: this.verified,
       verifier: this.verifier,
-      limit: this.forks.find((f) => f.feed === feed)?.held,
+      limit: this.held(feed),
       onInvalid: (index, code) => this.emit('invalid-block', { feed, index, code })
     })
   }

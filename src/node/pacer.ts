@@ -7,6 +7,9 @@
  * runs it when the interval ends, even if no block arrives by then.
  */
 
+/** During a long sync, the shortest time between two replays of a node, ms. */
+export const CATCH_UP_REPLAY_MS = 1000
+
 /** The interval is at least this many times the last replay's duration. */
 const DURATION_FACTOR = 4
 
