@@ -1,8 +1,9 @@
-// Issue 6: admins find each other on a LAN with no internet. Four network namespaces on one
+// Issues 6 and 12: admins find each other on a LAN with no internet. Network namespaces on one
 // bridge, no default route (no internet, no DHT bootstrap): three admins of one group started
 // with zero configuration discover each other by multicast DNS, replicate and converge to one
-// state hash; a node of another group on the same LAN never connects to them. Needs root and
-// iproute2; where namespaces cannot be created the test says why and is skipped.
+// state hash; a node of another group on the same LAN never connects to them. Two admins alone on
+// the LAN (the way most groups start) do the same, and again after one of them restarts. Needs
+// root and iproute2; where namespaces cannot be created the test says why and is skipped.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -36,16 +37,20 @@ function unavailable (): string | null {
 /** Removes every namespace, veth and the bridge this test made (safe to call twice). */
 function cleanup (): void {
   for (const ns of NS) { try { ip('netns', 'del', ns) } catch {} }
+  // A veth outlives its namespace's name while a process still runs in it: delete it too.
+  for (const veth of VETH) { try { ip('link', 'del', veth) } catch {} }
   try { ip('link', 'del', BRIDGE) } catch {}
 }
 
-/** A bridge (the Wi-Fi router) and one namespace per laptop: an address, no default route. */
-function createLan (): void {
+/** A bridge (the Wi-Fi router) and one namespace per laptop (`count` of them): an address, no default route. */
+function createLan (count = NS.length): void {
+  cleanup()
+  process.once('exit', cleanup)
   ip('link', 'add', BRIDGE, 'type', 'bridge')
   // Without this the bridge drops multicast to ports that never sent an IGMP report.
   fs.writeFileSync(`/sys/class/net/${BRIDGE}/bridge/multicast_snooping`, '0')
   ip('link', 'set', BRIDGE, 'up')
-  NS.forEach((ns, i) => {
+  NS.slice(0, count).forEach((ns, i) => {
     ip('netns', 'add', ns)
     ip('link', 'add', VETH[i], 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns)
     ip('link', 'set', VETH[i], 'master', BRIDGE, 'up')
@@ -78,8 +83,6 @@ const why = unavailable()
 if (why !== null) console.log(`# SKIP lan.test: ${why}`)
 
 test('LAN: three admins in three namespaces with no internet find each other and converge; another group never connects', { skip: why !== null }, async (t) => {
-  cleanup()
-  process.once('exit', cleanup)
   t.teardown(cleanup)
   createLan()
   t.exception(() => execFileSync('ip', ['netns', 'exec', NS[0], 'ping', '-c', '1', '-W', '1', '1.1.1.1'], { stdio: 'ignore' }), 'no route out of the LAN')
@@ -124,4 +127,40 @@ test('LAN: three admins in three namespaces with no internet find each other and
   }
   t.is(status(3).peers.length, 0, 'the other group\'s node has no peer')
   t.comment(execFileSync('ip', ['netns', 'exec', NS[0], process.execPath, BIN, '--dir', dirs[0], 'status'], { encoding: 'utf8' }).split('\n').map((l) => `anna$ ${l}`).join('\n'))
+})
+
+test('LAN: two admins alone, no internet, no bootstrap: they connect and converge, and again after one restarts', { skip: why !== null }, async (t) => {
+  t.teardown(cleanup)
+  createLan(2)
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-lan2-'))
+  const dirs = ['anna', 'bruno'].map((n) => path.join(base, n))
+  setupAdmins(dirs, 'GAS in due', ['cassiere'])
+  cli(dirs[0], 'deposit', 'Anna', '10,00')
+  const nodes: NodeProc[] = []
+  t.teardown(async () => {
+    await Promise.all(nodes.map(stopNode))
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  const status = (i: number): Record<string, any> => cliIn(NS[i], dirs[i], 'status') as Record<string, any>
+  const converged = (acts: number) => async (): Promise<boolean> => {
+    const s = [0, 1].map(status)
+    return s.every((x) => x.group.acts.pending === 0 && x.group.acts.total >= acts && x.group.stateHash === s[0].group.stateHash) &&
+      s.every((x, i) => x.peers.some((p: any) => p.publicKey === nodes[1 - i].memberId && p.via === 'lan'))
+  }
+  let t0 = Date.now()
+  for (const [i, name] of ['anna', 'bruno'].entries()) nodes.push(await startNode(name, dirs[i], null, { lan: true, netns: NS[i] }))
+  await waitFor('two LAN nodes to connect and converge', converged(4), 90_000)
+  t.pass(`two admins connected and converged in ${Date.now() - t0} ms`)
+  const total = status(0).group.acts.total as number
+
+  // Bruno's laptop restarts; meanwhile Anna records a deposit. They meet again and converge.
+  await stopNode(nodes[1])
+  cliIn(NS[0], dirs[0], 'deposit', 'Bruno', '4,00')
+  t0 = Date.now()
+  nodes[1] = await startNode('bruno', dirs[1], null, { lan: true, netns: NS[1] })
+  await waitFor('the two nodes to meet again after the restart', converged(total + 1), 90_000)
+  const s = [0, 1].map(status)
+  t.is(s[0].group.stateHash, s[1].group.stateHash, `one state hash after the restart (${Date.now() - t0} ms): ${String(s[0].group.stateHash).slice(0, 16)}`)
+  const bruno = cliIn(NS[1], dirs[1], 'balance', 'Bruno') as Record<string, any>
+  t.is(bruno.creditCents, 400, 'the deposit recorded while Bruno was away reached his node')
 })

@@ -1,9 +1,10 @@
 /**
  * LAN discovery (issue 6, SPEC §6): on a network with no internet, the nodes of a group find each
  * other with multicast DNS. Each node answers, under a name derived from the group topic by a
- * hash, with the port of its LAN DHT node; a node that hears an answer adds that DHT node to its
- * own (see Replicator). The connections themselves are Hyperswarm's, encrypted and authenticated
- * as over the internet.
+ * hash, with the ports of its two LAN DHT nodes (see Replicator: one its swarm uses, one that only
+ * stores announcements, so that two machines alone still make a DHT where each one's announcement
+ * is held by a node the other asks); a node that hears an answer adds those DHT nodes to its own.
+ * The connections themselves are Hyperswarm's, encrypted and authenticated as over the internet.
  *
  * What goes on the air: the name (32 hex of SHA-256 of a domain tag and the topic, itself a hash
  * of the group id: neither can be recovered from it) and a port. Nodes of other groups ask for
@@ -50,8 +51,14 @@ export interface LanPeer {
   port: number
 }
 
+/** This machine's LAN DHT nodes: one address, one or more UDP ports. */
+export interface LanSelf {
+  host: string
+  ports: number[]
+}
+
 /**
- * Announces this node's LAN DHT port under the group's name and reports the others ('peer'
+ * Announces this node's LAN DHT ports under the group's name and reports the others' ('peer'
  * events, once per host:port). Queries with a backoff, and answers every query for the name.
  */
 export class LanDiscovery extends EventEmitter {
@@ -61,7 +68,7 @@ export class LanDiscovery extends EventEmitter {
   private readonly heard = new Set<string>()
 
   /** `self` is this node's own LAN DHT address (its own answers come back and are skipped). */
-  constructor (topic: Uint8Array, private readonly self: LanPeer) {
+  constructor (topic: Uint8Array, private readonly self: LanSelf) {
     super()
     this.name = lanName(topic)
   }
@@ -78,13 +85,13 @@ export class LanDiscovery extends EventEmitter {
     m.on('response', (r: MdnsPacket, rinfo: { address: string }) => {
       for (const a of [...(r.answers ?? []), ...(r.additionals ?? [])]) {
         if (a.name !== this.name || a.type !== 'TXT') continue
-        const port = portOf(a.data)
-        if (port === null) continue
-        const peer = { host: rinfo.address, port }
-        const key = `${peer.host}:${peer.port}`
-        if ((peer.host === this.self.host && peer.port === this.self.port) || this.heard.has(key)) continue
-        this.heard.add(key)
-        this.emit('peer', peer)
+        for (const port of portsOf(a.data)) {
+          const peer: LanPeer = { host: rinfo.address, port }
+          const key = `${peer.host}:${peer.port}`
+          if ((peer.host === this.self.host && this.self.ports.includes(port)) || this.heard.has(key)) continue
+          this.heard.add(key)
+          this.emit('peer', peer)
+        }
       }
     })
     this.answer() // an unsolicited answer: nodes already running hear of this one at once
@@ -92,7 +99,7 @@ export class LanDiscovery extends EventEmitter {
   }
 
   private answer (): void {
-    this.mdns?.respond({ answers: [{ name: this.name, type: 'TXT', ttl: 120, data: [Buffer.from(`port=${this.self.port}`)] }] })
+    this.mdns?.respond({ answers: [{ name: this.name, type: 'TXT', ttl: 120, data: this.self.ports.map((p) => Buffer.from(`port=${p}`)) }] })
   }
 
   private schedule (step: number): void {
@@ -112,12 +119,14 @@ export class LanDiscovery extends EventEmitter {
   }
 }
 
-/** The port of a TXT record `port=N`, or null. */
-function portOf (data: unknown): number | null {
+/** The ports of a TXT record's `port=N` strings (at most 4; anything else is skipped). */
+export function portsOf (data: unknown): number[] {
   const parts = Array.isArray(data) ? data : [data]
+  const ports: number[] = []
   for (const p of parts) {
     const m = /^port=(\d{1,5})$/.exec(Buffer.isBuffer(p) ? p.toString() : String(p))
-    if (m !== null && Number(m[1]) > 0 && Number(m[1]) < 65536) return Number(m[1])
+    if (m !== null && Number(m[1]) > 0 && Number(m[1]) < 65536 && !ports.includes(Number(m[1]))) ports.push(Number(m[1]))
+    if (ports.length === 4) break
   }
-  return null
+  return ports
 }

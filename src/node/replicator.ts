@@ -43,6 +43,8 @@ interface Net {
   swarm: Hyperswarm
   /** A DHT this replicator created (and destroys). */
   dht: HyperDHT | null
+  /** The LAN store node (see startLan), destroyed with the net. */
+  store?: HyperDHT
   discovery: Discovery | null
 }
 
@@ -107,9 +109,13 @@ export class Replicator extends EventEmitter {
   }
 
   /**
-   * A DHT node of this machine's LAN address, which every node of the group on the LAN adds to
-   * its own when multicast DNS reports it: a small DHT of the group's nodes, on which Hyperswarm
-   * announces and looks up the topic as on the public one.
+   * Two DHT nodes on this machine's LAN address, which every node of the group on the LAN adds to
+   * its own when multicast DNS reports them: a small DHT of the group's nodes, on which Hyperswarm
+   * announces and looks up the topic as on the public one. The first is the swarm's; the second
+   * only stores announcements. Why two: a DHT node stores an announcement on the *other* nodes
+   * and a lookup asks the other nodes, so with two machines of one node each, A's announcement
+   * sits on B, which only A asks, and the two never meet (issue 12). With a store node on each
+   * machine, A's announcement is also held by A's store node, which B asks.
    */
   private async startLan (): Promise<void> {
     const host = lanAddress()
@@ -118,14 +124,20 @@ export class Replicator extends EventEmitter {
       return
     }
     const port = await freeUdpPort()
+    let storePort = await freeUdpPort()
+    while (storePort === port) storePort = await freeUdpPort()
     const dht = HyperDHT.bootstrapper(port, host, { host: '0.0.0.0' })
-    await dht.ready()
-    const net: Net = { via: 'lan', swarm: new Hyperswarm({ dht, keyPair: this.opts.keyPair }), dht, discovery: null }
+    const store = HyperDHT.bootstrapper(storePort, host, { host: '0.0.0.0' })
+    await Promise.all([dht.ready(), store.ready()])
+    dht.addNode({ host, port: storePort })
+    store.addNode({ host, port })
+    const net: Net = { via: 'lan', swarm: new Hyperswarm({ dht, keyPair: this.opts.keyPair }), dht, store, discovery: null }
     this.add(net)
-    this.lan = new LanDiscovery(groupTopic(this.groupId), { host, port })
+    this.lan = new LanDiscovery(groupTopic(this.groupId), { host, ports: [port, storePort] })
     this.lan.on('warning', (err: Error) => this.emit('warning', err))
     this.lan.on('peer', (p: LanPeer) => {
       dht.addNode(p)
+      store.addNode(p)
       // Announce and look up again now that the LAN DHT has one more node.
       if (this.online && net.discovery !== null) net.discovery.refresh({ client: true, server: true }).catch(() => {})
     })
@@ -194,6 +206,7 @@ export class Replicator extends EventEmitter {
     for (const net of this.nets) {
       await net.swarm.destroy()
       if (net.dht !== null) await net.dht.destroy()
+      if (net.store !== undefined) await net.store.destroy()
     }
   }
 }
