@@ -9,11 +9,19 @@
 export class HypergasError extends Error {
   /** Stable machine-readable code, e.g. `BAD_SIGNATURE`. */
   readonly code: string
+  /** The figures behind a refusal (what credit there is, how many votes), for the interfaces. */
+  readonly details?: RefusalDetails
 
-  constructor (code: string, message: string) {
+  constructor (code: string, message: string, details?: RefusalDetails) {
     super(`${code}: ${message}`)
     this.name = 'HypergasError'
     this.code = code
+    if (details !== undefined) this.details = details
+  }
+
+  /** The message without its `CODE: ` prefix. */
+  get reason (): string {
+    return this.message.startsWith(`${this.code}: `) ? this.message.slice(this.code.length + 2) : this.message
   }
 
   /** Bytes that do not decode as the expected structure (truncated, trailing bytes, bad tag). */
@@ -45,7 +53,25 @@ export class HypergasError extends Error {
   /** HTTP act endpoint called without the node's token from another machine. */
   static UNAUTHORIZED (msg: string): HypergasError { return new HypergasError('UNAUTHORIZED', msg) }
   /** An act refused before appending because the fold would reject it now (code in message). */
-  static REJECTED (code: string, msg: string): HypergasError { return new HypergasError(code, msg) }
+  static REJECTED (code: string, msg: string, details?: RefusalDetails): HypergasError { return new HypergasError(code, msg, details) }
+}
+
+/**
+ * The figures of a refused act (SPEC §7: errors that give the figures). Amounts in cents; every
+ * field is optional and present only where it applies to the code.
+ */
+export interface RefusalDetails {
+  /** The member the act is about (name, else short id). */
+  member?: string
+  /** Their credit now, cents (INSUFFICIENT_CREDIT, MEMBER_HAS_FUNDS). */
+  creditCents?: number
+  /** What the act needed, cents (INSUFFICIENT_CREDIT). */
+  neededCents?: number
+  /** Votes of current admins so far and the quorum (NO_QUORUM). */
+  votes?: number
+  quorum?: number
+  /** Commitments still pending (PENDING_COMMITMENTS). */
+  pending?: number
 }
 
 /** True when `err` is a {@link HypergasError} carrying `code` (or any code if omitted). */

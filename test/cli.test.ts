@@ -20,7 +20,7 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
   const invite = String(cli(a, 'invite').invite)
   t.is(invite, `${String(init.invite)}${String(joined.memberId)}`, 'the invite names the feed of the admin elected since, as a hint')
-  const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, ...args], { encoding: 'utf8' })
+  const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', ...args], { encoding: 'utf8' })
 
   const status = cli(a, 'status')
   const fin = (status.group as Row).finality as Row
@@ -31,11 +31,11 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   const bal = cli(a, 'balance', 'Anna')
   t.is(bal.confirmedCreditCents, 1000)
   t.is(bal.creditCents, 1250)
-  t.ok(text('balance', 'Anna').includes('10.00 confirmed (12.50 with pending acts)'), text('balance', 'Anna').trim())
+  t.ok(text('balance', 'Anna').includes('€10.00 confirmed (€12.50 with unconfirmed acts)'), text('balance', 'Anna').trim())
 
   const st = cli(a, 'statement', 'Anna')
   t.alike((st.statement as Row[]).map((m) => m.final), [true, false], 'each movement marked final or not')
-  t.ok(/pending/.test(text('statement', 'Anna')) && /confirmed/.test(text('statement', 'Anna')))
+  t.ok(/ unconfirmed/.test(text('statement', 'Anna')) && / confirmed/.test(text('statement', 'Anna')))
 
   const log = cli(a, 'log')
   const entries = log.entries as Row[]

@@ -1,13 +1,15 @@
 /**
- * Plain-text rendering of API answers for the terminal (the `--json` flag prints them as JSON
- * instead). Amounts in euros with two decimals.
+ * Plain-text rendering of API answers for the terminal, in the user's language (SPEC §7; the
+ * `--json` flag prints them as JSON instead). Amounts as `12,50 €` / `€12.50` (src/cli/i18n.ts).
  */
-import { formatCents } from '../money.js'
+import type { RefusalDetails } from '../errors.js'
+import type { ActReceipt } from '../node/receipt.js'
+import { euro, t, when } from './i18n.js'
 
 type Row = Record<string, unknown>
 
-const eur = (c: unknown): string => (typeof c === 'number' ? formatCents(c) : '-')
-const mark = (final: unknown): string => (final === true ? 'confirmed' : 'pending')
+const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
+const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
 
 /** Pads columns of a table. */
 export function table (rows: string[][]): string {
@@ -16,26 +18,29 @@ export function table (rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(w[i])).join('  ').trimEnd()).join('\n')
 }
 
-/** `status`. */
+/** `status`: group, me, acts, hashes, quorum, the totals of invariant 1, finality, admins' cash, sync, peers. */
 export function status (s: Row): string {
   const g = s.group as Row
   const acts = g.acts as Record<string, number>
   const me = s.me as Row
+  const tot = g.totals as Record<string, number | boolean>
+  const label = (k: string): string => `${t(k)} `.padEnd(10)
   const lines = [
-    `group     ${String(g.name)} (${String(g.groupId)})`,
-    `me        ${String(me.name ?? '(not a member yet)')} ${String(me.id)}${me.admin === true ? ' [writer]' : ''}`,
-    `acts      ${acts.total} (applied ${acts.applied}, rejected ${acts.rejected}) · confirmed ${acts.final}, pending ${acts.pending}`,
-    `state     ${String(g.stateHash)}`,
-    `confirmed ${String(g.confirmedStateHash)}`,
-    `quorum    ${String(g.quorum)} of ${(g.admins as Row[]).filter((a) => a.current === true).length} admins`,
-    finality(g.finality as Row),
+    `${label('group')}${String(g.name)} (${String(g.groupId)})`,
+    `${label('me')}${String(me.name ?? t('notMember'))} ${String(me.id)}${me.admin === true ? ` [${t('writer')}]` : ''}`,
+    `${label('acts')}${t('actsLine', acts)}`,
+    `${label('state')}${String(g.stateHash)}`,
+    `${label('confirmedState')}${String(g.confirmedStateHash)}`,
+    `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: (g.admins as Row[]).filter((a) => a.current === true).length })}`,
+    `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold === true ? 'hold' : 'violated') })}`,
+    finality(g.finality as Row, label),
     '',
-    table([['admin', 'roles', 'cash', 'confirmed cash'], ...(g.admins as Row[]).map((a) => [
-      String(a.name), (a.roles as string[]).join('+') || '(former)', eur(a.cashCents) + ((a.cashCents as number) < 0 ? ' (owed by group)' : ''), eur(a.confirmedCashCents)
+    table([[t('admin'), t('roles'), t('cash'), t('confirmedCash')], ...(g.admins as Row[]).map((a) => [
+      String(a.name), (a.roles as string[]).join('+') || t('former'), eur(a.cashCents) + ((a.cashCents as number) < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
     ])]),
     '',
     sync(s.sync as Row),
-    `peers     ${(s.peers as Row[]).length}`,
+    `${label('peers')}${(s.peers as Row[]).length}`,
     ...((s.peers as Row[]).length === 0 ? [] : [table([['peer', 'admin', 'via', 'address', 'since', 'received', 'sent'], ...(s.peers as Row[]).map((p) => [
       String(p.publicKey).slice(0, 8), p.admin === true ? String(p.name) : '(not an admin)', String(p.via), String(p.address), since(p.sinceMs as number), bytes(p.bytesReceived as number), bytes(p.bytesSent as number)
     ])])])
@@ -61,55 +66,107 @@ function sync (p: Row): string {
   return `${feeds}\nsync      ${String(p.received)}/${String(p.known)} blocks${p.synced === true ? ' (synced)' : ''}${peers === '' ? '' : '\n' + peers}`
 }
 
-function finality (f: Row): string {
+function finality (f: Row, label: (k: string) => string): string {
   const waiting = f.waitingFor as Row[]
   const frozen = f.frozen as Row[]
   const who = (r: Row): string => String(r.name ?? String(r.id ?? r.feed).slice(0, 8))
-  return `finality  ${String(f.finalBlocks)}/${String(f.blocks)} blocks confirmed` +
-    (waiting.length > 0 ? ` · waiting for ${waiting.map(who).join(', ')} to acknowledge (an admin gone for good is removed by vote)` : '') +
-    frozen.map((z) => `\nfrozen    ${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
-    ((f.ignoredBlocks as number) > 0 ? `\nignored   ${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '')
+  return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
+    (waiting.length > 0 ? ` · ${t('waitingFor', { names: waiting.map(who).join(', ') })}` : '') +
+    frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
+    ((f.ignoredBlocks as number) > 0 ? `\n${label('ignored')}${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '')
 }
 
 /** `members`. */
 export function members (ms: Row[]): string {
-  return table([['name', 'id', 'roles', 'credit', 'confirmed'], ...ms.map((m) => [
+  return table([[t('name'), t('id'), t('roles'), t('credit'), t('confirmed')], ...ms.map((m) => [
     String(m.name), String(m.id).slice(0, 8), (m.roles as string[]).join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
   ])])
 }
 
 /** `balance`. */
 export function balance (m: Row): string {
-  const pending = m.creditCents !== m.confirmedCreditCents ? ` (${eur(m.creditCents)} with pending acts)` : ''
-  return `${String(m.name)}: ${eur(m.confirmedCreditCents)} confirmed${pending}`
+  const pending = m.creditCents !== m.confirmedCreditCents ? ` ${t('withPending', { amount: eur(m.creditCents) })}` : ''
+  return `${t('balanceLine', { name: m.name, confirmed: eur(m.confirmedCreditCents) })}${pending}`
 }
 
-/** `statement`. */
+/** What one statement line is: its kind, and the purchase, the other admin or the reason. */
+function movementText (l: Row): string {
+  const extra = [l.counterpartName ?? (typeof l.counterpart === 'string' ? l.counterpart.slice(0, 8) : null), l.purchaseName === null || l.purchaseName === undefined ? null : `"${String(l.purchaseName)}"`, l.reason === null || l.reason === undefined ? null : `(${String(l.reason)})`]
+  return [t(`k_${String(l.kind)}`), ...extra.filter((x) => x !== null && x !== undefined)].join(' ')
+}
+
+function movementTable (list: Row[]): string {
+  return table([[t('when'), t('what'), t('amount'), t('balance'), t('state')], ...list.map((l) => [
+    when(l.timeMs as number | null), movementText(l), eur(l.deltaCents), eur(l.balanceCents), mark(l.final)
+  ])])
+}
+
+/** `statement`: the member's credit, then every movement with the running balance. */
 export function statement (m: Row): string {
-  const lines = (m.statement as Row[]).map((l) => [
-    l.timeMs === null ? '' : new Date(l.timeMs as number).toISOString().slice(0, 16).replace('T', ' '),
-    String(l.kind), eur(l.deltaCents), eur(l.balanceCents), mark(l.final), String(l.actId).slice(0, 8)
-  ])
-  return `${balance(m)}\n\n` + table([['when', 'what', 'amount', 'balance', 'state', 'act'], ...lines])
+  return `${balance(m)}\n\n${movementTable(m.statement as Row[])}`
+}
+
+/** `statement <admin> --cash`: the cash an admin holds, then every movement of it. */
+export function cashStatement (m: Row): string {
+  if (m.cashMovements === undefined || m.cashMovements === null) return t('noCash', { name: m.name })
+  return `${t('cashStatement', { name: m.name, amount: eur(m.cashCents) })}\n\n${movementTable(m.cashMovements as Row[])}`
 }
 
 /** `purchases`. */
 export function purchases (ps: Row[]): string {
-  return table([['name', 'id', 'owner', 'phase', 'committed', 'approved', 'close/fail votes'], ...ps.map((p) => [
-    String(p.name), String(p.id).slice(0, 8), String(p.ownerName), String(p.phase), eur(p.committedCents), eur(p.approvedCents), `${String(p.closeVotes)}/${String(p.failVotes)} of ${String(p.quorum)}`
+  return table([[t('name'), t('id'), t('owner'), t('phase'), t('committed'), t('approved'), t('votes')], ...ps.map((p) => [
+    String(p.name), String(p.id).slice(0, 8), String(p.ownerName), t(`p_${String(p.phase)}`), eur(p.committedCents), eur(p.approvedCents), `${String(p.closeVotes)}/${String(p.failVotes)} (${t('quorum')} ${String(p.quorum)})`
   ])])
 }
 
 /** `purchase <ref>`. */
 export function purchase (p: Row): string {
-  return `${String(p.name)} (${String(p.id)})\nowner ${String(p.ownerName)} · ${String(p.phase)} · supplier ${String(p.supplier ?? '-')}\n` +
-    `committed ${eur(p.committedCents)} · approved ${eur(p.approvedCents)} · paid ${eur(p.paidCents)} · close votes ${String(p.closeVotes)}, fail votes ${String(p.failVotes)}, quorum ${String(p.quorum)}\n\n` +
-    table([['member', 'amount', 'status', 'confirmed'], ...(p.commitments as Row[]).map((c) => [String(c.name), eur(c.amountCents), String(c.status), String(c.confirmedStatus ?? '-')])])
+  return `${String(p.name)} (${String(p.id)})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${String(p.phase)}`)} · ${t('supplier')} ${String(p.supplier ?? '-')}\n` +
+    `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${String(p.closeVotes)}/${String(p.failVotes)}, ${t('quorum')} ${String(p.quorum)}\n\n` +
+    table([[t('name'), t('amount'), t('status'), t('state')], ...(p.commitments as Row[]).map((c) => [String(c.name), eur(c.amountCents), t(`c_${String(c.status)}`), c.confirmedStatus === null ? t('tentative') : t(`c_${String(c.confirmedStatus)}`)])])
 }
 
-/** `log`. */
-export function log (l: Row): string {
-  const rows = (l.entries as Row[]).map((e) => [String(e.seq), mark(e.final), String(e.type ?? '?'), String(e.authorName ?? String(e.author ?? '').slice(0, 8)), String(e.status), String(e.actId).slice(0, 8)])
+/**
+ * `log` as a journal: time, author, what (with who, how much, which purchase), result, state.
+ * `names` maps member and purchase ids to names.
+ */
+export function log (l: Row, names: ReadonlyMap<string, string>): string {
+  const name = (id: unknown): string => typeof id === 'string' ? names.get(id) ?? id.slice(0, 8) : ''
+  const rows = (l.entries as Row[]).map((e) => {
+    const b = (e.body ?? {}) as Row
+    const what = [t(`r_${String(e.type)}`, {
+      name: name(b.member ?? b.from ?? b.founderName), amount: typeof b.cents === 'number' ? eur(b.cents) : '', purchase: typeof b.purchase === 'string' ? name(b.purchase) : String(b.name ?? '')
+    })]
+    if (e.type === 'VoteRegisterMember') what[0] = t('r_VoteRegisterMember', { name: String(b.name) })
+    return [String(e.seq), when(e.timeMs as number | null), String(e.authorName ?? name(e.author)), what.join(' '), e.status === 'applied' ? t('applied') : String(e.status), mark(e.final)]
+  })
   const ignored = (l.ignored as Row[]).map((b) => `ignored block ${String(b.index)} of ${String(b.feed).slice(0, 8)}: ${String(b.reason)} (${(b.actIds as string[]).length} acts)`)
-  return [table([['#', 'state', 'act', 'by', 'result', 'id'], ...rows]), `(${String(l.total)} acts, ${String(l.finalCount)} confirmed)`, ...ignored].join('\n')
+  return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), t('logTotal', { total: l.total, final: l.finalCount }), ...ignored].join('\n')
+}
+
+/** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
+export function receipt (r: ActReceipt): string {
+  const vars = { name: r.member?.name ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
+  const lines = [`${t(`r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
+  if (r.vote !== undefined) lines.push(r.vote.done ? t('voteDone', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes }))
+  if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
+  if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
+  return lines.join('\n')
+}
+
+/** A refused act's message in the user's language, with its figures when the node gave them. */
+export function refusal (code: string, fallback: string, d: RefusalDetails | undefined): string {
+  const vars = {
+    name: d?.member ?? '',
+    credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
+    needed: d?.neededCents === undefined ? '' : eur(d.neededCents),
+    votes: d?.votes,
+    quorum: d?.quorum,
+    missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
+    pending: d?.pending
+  }
+  const key = `e_${code}`
+  const needsFigures = (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
+  const text = t(key, vars)
+  return text === key || needsFigures ? fallback : text
 }

@@ -18,10 +18,18 @@ import { clearRunning, loadFeeds, loadGroup, loadToken, saveRunning } from '../n
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
 import { progressBar } from '../node/progress.js'
+import { lanAddress } from '../node/lan.js'
+import type { ActReceipt } from '../node/receipt.js'
+import { parseHostPort } from '../node/replicator.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
+import { detectLang, lang, setLang, t } from './i18n.js'
 
-interface Global { dir?: string, profile?: string, json?: boolean }
+interface Global { dir?: string, profile?: string, json?: boolean, lang?: string }
+
+// The language is needed before the commands are defined (their help is in it): read `--lang` now.
+const langAt = process.argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='))
+setLang(detectLang(langAt < 0 ? undefined : process.argv[langAt].includes('=') ? process.argv[langAt].split('=')[1] : process.argv[langAt + 1]))
 
 const program = new Command()
 program
@@ -29,7 +37,8 @@ program
   .description('A solidarity purchasing group (GAS) economy with no server: signed Hypercore feeds, replicated over Hyperswarm.')
   .option('--dir <path>', 'data directory (default ~/.hypergas/<profile>)')
   .option('--profile <name>', 'profile name under ~/.hypergas', 'default')
-  .option('--json', 'print machine-readable JSON')
+  .option('--json', 'print machine-readable JSON (amounts in cents)')
+  .option('--lang <it|en>', 'language of the output (default: from the locale, LANG / LC_ALL)')
   .showHelpAfterError()
 
 const globals = (): Global => program.opts<Global>()
@@ -48,10 +57,25 @@ async function withApi<T> (fn: (api: NodeApi) => Promise<T>): Promise<T> {
   }
 }
 
+/** Says, on stderr, which member a name typed in another case was taken for (`bruno` is Bruno). */
+function announceMatch (typed: unknown, r: ActReceipt): void {
+  if (typeof typed !== 'string' || r.member === undefined || globals().json === true) return
+  if (typed !== r.member.name && typed.toLowerCase() === r.member.name.toLowerCase()) console.error(t('matched', { typed, name: r.member.name }))
+}
+
 async function act (req: ActRequest): Promise<void> {
   const r = await withApi((api) => api.act(req))
-  print({ ...r, type: req.type, state: 'pending' }, () => `${req.type} recorded: act ${r.actId.slice(0, 8)} (pending until confirmed by every admin)`)
+  announceMatch(req.member ?? req.from, r)
+  print(r, fmt.receipt)
 }
+
+/** The CSV dialect of the user's language: `;` and decimal commas for Italian spreadsheets. */
+const csvDialect = (): 'it' | 'en' => lang()
+
+/** Argument help shared by the act commands. */
+const MEMBER = (): string => t('h_member')
+const EUROS = (): string => t('h_euros')
+const PURCHASE = (): string => t('h_purchase')
 
 // ---- set-up ---------------------------------------------------------------------------------
 
@@ -109,11 +133,13 @@ program.command('start')
   .description('run the node: Hyperswarm replication and the HTTP API / web view')
   .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
   .option('--port <port>', 'HTTP port (0 picks a free one)', '7465')
-  .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT')
+  .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT: the address "hypergas dht" prints')
   .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
   .option('--no-swarm', 'do not replicate (local only)')
   .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean }) => {
     const dir = resolveDir(globals())
+    for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
+    if (!/^\d{1,5}$/.test(o.port) || Number(o.port) > 65535) throw HypergasError.BAD_ARGUMENT(`--port expects a number from 0 to 65535, got "${o.port}"`)
     const node = await GasNode.open({ dir })
     node.requireGroup()
     node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
@@ -123,7 +149,15 @@ program.command('start')
       reportSync(node)
     }
     const app = createServer({ node, token: loadToken(dir) })
-    await app.listen({ host: o.host, port: Number(o.port) })
+    try {
+      await app.listen({ host: o.host, port: Number(o.port) })
+    } catch (err) {
+      await node.close()
+      const code = (err as { code?: string }).code
+      if (code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`)
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw HypergasError.BAD_ARGUMENT(`--host ${o.host} is not an address of this machine`)
+      throw err
+    }
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : Number(o.port)
     saveRunning(dir, { pid: process.pid, host: o.host, port })
@@ -166,28 +200,28 @@ const SYNC_BAR_BLOCKS = 200
 // ---- acts -----------------------------------------------------------------------------------
 
 const member = program.command('member').description('register or remove members (admin votes)')
-member.command('add').description('vote to register a member').argument('<name>').argument('<member-id>', 'their public key (hypergas join / keygen prints it)')
+member.command('add').description('vote to register a member').argument('<name>', 'the member\'s name, unique in the group (case does not count)').argument('<member-id>', 'their public key (hypergas join / keygen prints it)')
   .action(async (name: string, id: string) => await act({ type: 'VoteRegisterMember', name, member: id }))
-member.command('remove').description('vote to remove a member with no credit and no open commitment').argument('<member>')
+member.command('remove').description('vote to remove a member with no credit and no open commitment').argument('<member>', MEMBER())
   .action(async (m: string) => await act({ type: 'VoteRemoveMember', member: m }))
 
 const roleArg = (): Option => new Option('--role <role>').choices(['referente', 'cassiere']).makeOptionMandatory()
-program.command('elect').description('vote to give a member a role').addOption(roleArg()).argument('<member>')
+program.command('elect').description('vote to give a member a role').addOption(roleArg()).argument('<member>', MEMBER())
   .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: m }))
-program.command('revoke').description('vote to take a role away').addOption(roleArg()).argument('<member>')
+program.command('revoke').description('vote to take a role away').addOption(roleArg()).argument('<member>', MEMBER())
   .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteRevokeReferente' : 'VoteRevokeCassiere', member: m }))
 
-program.command('deposit').description('cassiere: take cash from a member and credit them').argument('<member>').argument('<euros>', 'e.g. 20 or 12,50')
+program.command('deposit').description('cassiere: take cash from a member and credit them').argument('<member>', MEMBER()).argument('<euros>', EUROS())
   .action(async (m: string, e: string) => await act({ type: 'Deposit', member: m, cents: parseEuros(e) }))
-program.command('withdraw').description('cassiere: give a member cash back from their credit').argument('<member>').argument('<euros>')
+program.command('withdraw').description('cassiere: give a member cash back from their credit').argument('<member>', MEMBER()).argument('<euros>', EUROS())
   .option('--reason <text>', 'why', '')
   .action(async (m: string, e: string, o: { reason: string }) => await act({ type: 'Withdraw', member: m, cents: parseEuros(e), reason: o.reason }))
-program.command('settle').description('record that you received group cash from another admin').argument('<from>', 'the admin who handed the cash over').argument('<euros>')
+program.command('settle').description('record that you received group cash from another admin').argument('<from>', 'the admin who handed the cash over (name or id)').argument('<euros>', EUROS())
   .action(async (f: string, e: string) => await act({ type: 'SettleCash', from: f, cents: parseEuros(e) }))
 
 program.command('purchase')
   .description('"purchase open <name>" opens a purchase (referente); "purchase <ref>" shows one')
-  .argument('<args...>')
+  .argument('<args...>', '"open <name>" to open one, or the purchase: name, id or its first characters')
   .option('--supplier <name>', 'supplier, with "open"')
   .option('--notes <text>', 'notes, with "open"')
   .option('--csv', 'print the commitments as CSV (the order for the supplier)')
@@ -197,12 +231,12 @@ program.command('purchase')
       await act({ type: 'OpenPurchase', name: args.slice(1).join(' '), supplier: o.supplier, notes: o.notes })
     } else {
       const p = await withApi((api) => api.purchase(args.join(' ')))
-      if (o.csv === true) process.stdout.write(commitmentsCsv(p))
+      if (o.csv === true) process.stdout.write(commitmentsCsv(p, csvDialect()))
       else print(p, fmt.purchase)
     }
   })
 
-program.command('commit').description('commit part of a member\'s credit to an open purchase').argument('<member>').argument('<euros>').argument('<purchase>')
+program.command('commit').description('commit part of a member\'s credit to an open purchase').argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
   .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
   .action(async (m: string, e: string, p: string, o: { key?: string }) => {
     const cents = parseEuros(e)
@@ -218,21 +252,21 @@ program.command('commit').description('commit part of a member\'s credit to an o
       const signed = createAct(body, { group: g.groupId as GroupId, keyPair: kp, timeMs: Date.now() })
       return await api.signedAct(signed.bytes.toString('hex'))
     })
-    print({ ...r, type: 'Commit', signedBy: 'member' }, () => `Commit signed by the member recorded: act ${r.actId.slice(0, 8)}`)
+    print({ ...r, signedBy: 'member' }, () => fmt.receipt(r))
   })
-program.command('approve').description('referente: approve a pending commitment').argument('<member>').argument('<purchase>')
+program.command('approve').description('referente: approve a pending commitment').argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
   .action(async (m: string, p: string) => await act({ type: 'ApproveCommitment', member: m, purchase: p }))
-program.command('reject').description('referente: reject a commitment (refunded)').argument('<member>').argument('<purchase>')
+program.command('reject').description('referente: reject a commitment (refunded)').argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
   .action(async (m: string, p: string) => await act({ type: 'RejectCommitment', member: m, purchase: p }))
-program.command('adjust').description('referente: set a commitment to a new amount').argument('<member>').argument('<euros>').argument('<purchase>')
+program.command('adjust').description('referente: set a commitment to a new amount').argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
   .action(async (m: string, e: string, p: string) => await act({ type: 'AdjustCommitment', member: m, cents: parseEuros(e), purchase: p }))
-program.command('vote-close').description('vote to authorise closing a purchase').argument('<purchase>')
+program.command('vote-close').description('vote to authorise closing a purchase').argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'VoteClosePurchase', purchase: p }))
-program.command('vote-fail').description('vote to authorise failing a purchase').argument('<purchase>')
+program.command('vote-fail').description('vote to authorise failing a purchase').argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'VoteFailPurchase', purchase: p }))
-program.command('close').description('referente: close a purchase (you paid the supplier)').argument('<purchase>')
+program.command('close').description('referente: close a purchase (you paid the supplier)').argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'ClosePurchase', purchase: p }))
-program.command('fail').description('referente: fail a purchase (every commitment refunded)').argument('<purchase>')
+program.command('fail').description('referente: fail a purchase (every commitment refunded)').argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'FailPurchase', purchase: p }))
 
 program.command('offline').description('take the running node off the network (acts stay local until "online")')
@@ -246,26 +280,68 @@ program.command('status').description('group, admins and their cash, peers, sync
   .action(async () => print(await withApi((api) => api.status()), fmt.status))
 program.command('members').description('members and their credit')
   .action(async () => print(await withApi((api) => api.members()), fmt.members))
-program.command('balance').description("a member's credit, confirmed and pending").argument('<member>')
+program.command('balance').description("a member's credit, confirmed and pending").argument('<member>', MEMBER())
   .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.balance))
-program.command('statement').description("a member's movements with running balance").argument('<member>')
-  .option('--csv', 'print the statement as CSV')
-  .action(async (m: string, o: { csv?: boolean }) => {
+program.command('statement').description("a member's movements with running balance (--cash: the cash an admin holds)").argument('<member>', MEMBER())
+  .option('--csv', 'print the statement as CSV (Italian locale: ";" and decimal commas)')
+  .option('--cash', 'the admin\'s own cash movements instead of their credit')
+  .action(async (m: string, o: { csv?: boolean, cash?: boolean }) => {
     const member = await withApi((api) => api.member(m))
-    if (o.csv === true) process.stdout.write(statementCsv(member))
-    else print(member, fmt.statement)
+    if (o.csv === true) process.stdout.write(statementCsv(o.cash === true ? { ...member, statement: member.cashMovements ?? [] } : member, csvDialect()))
+    else print(member, o.cash === true ? fmt.cashStatement : fmt.statement)
   })
 program.command('purchases').description('all purchases')
   .action(async () => print(await withApi((api) => api.purchases()), fmt.purchases))
 program.command('log').description('acts in merged order, with rejections')
   .option('--offset <n>', 'first entry', '0').option('--limit <n>', 'how many', '100')
-  .action(async (o: { offset: string, limit: string }) => print(await withApi((api) => api.log(Number(o.offset), Number(o.limit))), fmt.log))
+  .action(async (o: { offset: string, limit: string }) => {
+    const [offset, limit] = [Number(o.offset), Number(o.limit)]
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw HypergasError.BAD_ARGUMENT('--offset is a number from 0, --limit from 1 to 1000')
+    const { log, names } = await withApi(async (api) => {
+      const names = new Map<string, string>()
+      for (const m of await api.members()) names.set(String(m.id), String(m.name))
+      for (const p of await api.purchases()) names.set(String(p.id), String(p.name))
+      return { log: await api.log(offset, limit), names }
+    })
+    print(log, (l: Record<string, unknown>) => fmt.log(l, names))
+  })
 
+program.command('dht')
+  .description('run a DHT bootstrap node for groups whose laptops cannot use the public DHT; the admins then start with --bootstrap <the address it prints>')
+  .option('--host <address>', 'address to listen on', '0.0.0.0')
+  .option('--port <port>', 'UDP port', '49737')
+  .action(async (o: { host: string, port: string }) => {
+    const { port } = parseHostPort(`x:${o.port}`)
+    const reach = o.host === '0.0.0.0' ? lanAddress() ?? '127.0.0.1' : o.host
+    const { default: HyperDHT } = await import('hyperdht')
+    const node = HyperDHT.bootstrapper(port, reach, { host: o.host })
+    try {
+      await node.ready()
+    } catch (err) {
+      if ((err as { code?: string }).code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `UDP port ${port} is in use: choose another with --port`)
+      throw err
+    }
+    print({ bootstrap: `${reach}:${port}` }, () => `DHT bootstrap node at ${reach}:${port}\non each admin's laptop: hypergas start --bootstrap ${reach}:${port}`)
+    const stop = (): void => { void node.destroy().then(() => process.exit(0)) }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+
+/**
+ * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
+ * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own.
+ */
 program.parseAsync(process.argv).catch((err: unknown) => {
+  const e = err as Error & { code?: string }
   if (err instanceof HypergasError) {
-    console.error(`error ${err.code}: ${err.message.replace(/^[A-Z_]+: /, '')}`)
+    console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, err.details)}`)
+  } else if (e.code === 'ELOCKED' || /lock/i.test(String(e.message))) {
+    console.error(`${t('error')} DATA_DIR: the data directory is in use by another hypergas process (stop it, or use another --dir)`)
+  } else if (e.code === 'EACCES' || e.code === 'EPERM') {
+    console.error(`${t('error')} PERMISSION: ${e.message}`)
   } else {
-    console.error(`error INTERNAL: ${(err as Error).stack ?? String(err)}`)
+    console.error(`${t('error')} INTERNAL: ${e.message ?? String(err)}`)
   }
+  if (process.env.HYPERGAS_DEBUG === '1') console.error(e.stack)
   process.exit(1)
 })

@@ -2,9 +2,9 @@
  * {@link NodeApi} over HTTP: how the CLI talks to a running node (SPEC §7). Errors the node
  * answers with come back as {@link HypergasError} with the same code.
  */
-import { HypergasError } from '../errors.js'
-import type { ActId } from '../ids.js'
+import { HypergasError, type RefusalDetails } from '../errors.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
+import type { ActReceipt } from '../node/receipt.js'
 
 /** Client of a node's HTTP API. */
 export class HttpApi implements NodeApi {
@@ -16,10 +16,11 @@ export class HttpApi implements NodeApi {
       headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body)
     })
-    const json = await res.json() as { error?: { code: string, message: string } }
+    const json = await res.json() as { error?: { code: string, message: string, details?: RefusalDetails } }
     if (!res.ok) {
       const e = json.error ?? { code: 'HTTP_' + res.status, message: res.statusText }
-      throw new HypergasError(e.code, e.message.replace(/^[A-Z_]+: /, ''))
+      const prefix = `${e.code}: `
+      throw new HypergasError(e.code, e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message, e.details)
     }
     return json as T
   }
@@ -30,8 +31,8 @@ export class HttpApi implements NodeApi {
   async purchases (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/purchases') }
   async purchase (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
   async log (offset: number, limit: number): Promise<Record<string, unknown>> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
-  async act (req: ActRequest): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts', req) }
-  async signedAct (hexBytes: string): Promise<{ actId: ActId }> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
+  async act (req: ActRequest): Promise<ActReceipt> { return await this.call('POST', '/api/acts', req) }
+  async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }
   async close (): Promise<void> {}
 }

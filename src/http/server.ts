@@ -38,7 +38,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   app.setErrorHandler((err, _req, reply) => {
     const e = err as Error & { code?: string, statusCode?: number }
     if (e instanceof HypergasError) {
-      return reply.status(STATUS[e.code] ?? 422).send({ error: { code: e.code, message: e.message } })
+      return reply.status(STATUS[e.code] ?? 422).send({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } })
     }
     if (e.statusCode !== undefined && e.statusCode < 500) {
       const code = e.statusCode === 413 ? 'OVERSIZED' : 'BAD_REQUEST'

@@ -9,6 +9,7 @@ import { HypergasError } from '../errors.js'
 import type { ActId, MemberId } from '../ids.js'
 import { encodeInvite } from './invite.js'
 import type { GasNode } from './node.js'
+import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 
 /** An act request: an act body whose member/from/purchase fields may be names or short ids. */
@@ -22,10 +23,13 @@ export interface NodeApi {
   purchases (): Promise<Array<Record<string, unknown>>>
   purchase (ref: string): Promise<Record<string, unknown>>
   log (offset: number, limit: number): Promise<Record<string, unknown>>
-  /** Signs (with the node's key) and appends an act. @throws HypergasError with the code */
-  act (req: ActRequest): Promise<{ actId: ActId }>
+  /**
+   * Signs (with the node's key) and appends an act; answers what it did (src/node/receipt.ts).
+   * @throws HypergasError with the rejection code and its figures in `details`
+   */
+  act (req: ActRequest): Promise<ActReceipt>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
-  signedAct (hexBytes: string): Promise<{ actId: ActId }>
+  signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
   setOnline (online: boolean): Promise<{ online: boolean }>
   close (): Promise<void>
@@ -57,7 +61,8 @@ export class LocalApi implements NodeApi {
 
   async member (ref: string): Promise<Record<string, unknown>> {
     const v = this.node.requireView()
-    return views.memberView(v, views.resolveMember(v.state, ref))
+    const id = views.resolveMember(v.state, ref)
+    return views.memberView(v, id, await this.node.readActs(views.unreadMovementEntries(v, id)))
   }
 
   async purchases (): Promise<Array<Record<string, unknown>>> { return views.purchasesView(this.node.requireView()) }
@@ -72,21 +77,21 @@ export class LocalApi implements NodeApi {
     return views.logView(v, offset, limit, await this.node.readActs(v.log.slice(offset, offset + limit).filter((e) => e.act === undefined)))
   }
 
-  async act (req: ActRequest): Promise<{ actId: ActId }> {
+  async act (req: ActRequest): Promise<ActReceipt> {
     const s = this.node.requireView().state
     const body: Record<string, unknown> = { ...req }
     for (const f of ['member', 'from']) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
     if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
     const act = await this.node.submit(parseActBody(body))
-    return { actId: act.id }
+    return receiptOf(this.node.requireView(), act)
   }
 
-  async signedAct (hexBytes: string): Promise<{ actId: ActId }> {
+  async signedAct (hexBytes: string): Promise<ActReceipt> {
     if (typeof hexBytes !== 'string' || hexBytes.length > MAX_SIGNED_ACT_HEX) throw HypergasError.OVERSIZED(`signed act larger than ${MAX_SIGNED_ACT_HEX / 2} bytes`)
     if (!/^([0-9a-f]{2})+$/.test(hexBytes)) throw HypergasError.BAD_ENCODING('expected the act as lowercase hex')
     const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
     await this.node.submitActs([act])
-    return { actId: act.id }
+    return receiptOf(this.node.requireView(), act)
   }
 
   async setOnline (online: boolean): Promise<{ online: boolean }> {

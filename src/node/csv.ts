@@ -1,31 +1,39 @@
 /**
  * CSV exports (issue 4): a member's statement and a purchase's commitments (the order for the
- * supplier), built from the JSON views with csv-stringify. Amounts are euros with a dot and two
- * decimals (spreadsheet-neutral); dates are ISO 8601 UTC; one header row.
+ * supplier), built from the JSON views with csv-stringify. Amounts are euros with two decimals;
+ * dates are ISO 8601 UTC; one header row. Two dialects: `en` (`,` between fields, decimal dot,
+ * the default and the HTTP API's) and `it` (`;` between fields, decimal comma: what a spreadsheet
+ * in an Italian locale opens as numbers, SPEC §7).
  */
 import { stringify } from 'csv-stringify/sync'
 import { formatCents } from '../money.js'
 
 type Row = Record<string, unknown>
 
+/** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
+export type CsvDialect = 'en' | 'it'
+
+const money = (cents: unknown, d: CsvDialect): string => formatCents(cents as number, d === 'it' ? ',' : '.')
+const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { delimiter: d === 'it' ? ';' : ',' })
+
 const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : '')
 const state = (final: unknown): string => (final === true ? 'confirmed' : 'pending')
 
-/** CSV of {@link memberView}'s statement: date, movement, amount, running balance, state, act. */
-export function statementCsv (member: Row): string {
+/** CSV of {@link memberView}'s statement: date, movement, amount, running balance, state, act, purchase, note (the other admin or the reason). */
+export function statementCsv (member: Row, d: CsvDialect = 'en'): string {
   const rows = (member.statement as Row[]).map((m) => [
-    iso(m.timeMs), String(m.kind), formatCents(m.deltaCents as number), formatCents(m.balanceCents as number), state(m.final), String(m.actId)
+    iso(m.timeMs), String(m.kind), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final), String(m.actId), String(m.purchaseName ?? ''), String(m.counterpartName ?? m.reason ?? '')
   ])
-  return stringify([['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act'], ...rows])
+  return write([['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act', 'purchase', 'note'], ...rows], d)
 }
 
 /**
  * CSV of {@link purchaseView}'s commitments, rejected ones left out (they are not ordered):
  * member name, member id, amount, status, confirmed status; a last row with the total.
  */
-export function commitmentsCsv (purchase: Row): string {
+export function commitmentsCsv (purchase: Row, d: CsvDialect = 'en'): string {
   const list = (purchase.commitments as Row[]).filter((c) => c.status !== 'rejected')
   const total = list.reduce((sum, c) => sum + (c.amountCents as number), 0)
-  const rows = list.map((c) => [String(c.name), String(c.member), formatCents(c.amountCents as number), String(c.status), String(c.confirmedStatus ?? '')])
-  return stringify([['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'], ...rows, ['TOTAL', '', formatCents(total), '', '']])
+  const rows = list.map((c) => [String(c.name), String(c.member), money(c.amountCents, d), String(c.status), String(c.confirmedStatus ?? '')])
+  return write([['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'], ...rows, ['TOTAL', '', money(total, d), '', '']], d)
 }

@@ -26,6 +26,7 @@ import { watchForks, type ForkSides } from './forks.js'
 import { CATCH_UP_REPLAY_MS, ReplayPacer } from './pacer.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
+import { refusalDetails } from './receipt.js'
 import { Verifier } from './verifier.js'
 import { VerifiedActs } from './verified.js'
 import { syncProgress, type SyncProgress } from './progress.js'
@@ -184,7 +185,7 @@ export class GasNode extends EventEmitter {
       if (acts.length === 1) {
         const code = checkAct(v.state, acts[0])
         if (code === 'duplicate') throw HypergasError.REJECTED('DUPLICATE_ACT', `act ${acts[0].id.slice(0, 8)} is already in the log`)
-        if (code !== null) throw HypergasError.REJECTED(code, `${acts[0].body.type} refused: ${code}`)
+        if (code !== null) throw HypergasError.REJECTED(code, `${acts[0].body.type} refused: ${code}`, refusalDetails(v.state, acts[0].body, code))
       }
       await this.appendBlock(acts.map((a) => a.bytes))
     })

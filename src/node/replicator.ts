@@ -7,6 +7,7 @@ import type Corestore from 'corestore'
 import HyperDHT from 'hyperdht'
 import Hyperswarm, { type Connection, type Discovery } from 'hyperswarm'
 import { sha256 } from '../crypto.js'
+import { HypergasError } from '../errors.js'
 import { hex, type GroupId } from '../ids.js'
 import { freeUdpPort, lanAddress, LanDiscovery, type LanPeer } from './lan.js'
 
@@ -56,11 +57,15 @@ export function groupTopic (groupId: GroupId): Buffer {
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
-/** Parses `host:port`. */
+/**
+ * Parses `host:port` (a DHT bootstrap node, as `hypergas dht` prints it).
+ * @throws HypergasError BAD_ARGUMENT
+ */
 export function parseHostPort (s: string): { host: string, port: number } {
   const i = s.lastIndexOf(':')
-  const port = Number(s.slice(i + 1))
-  if (i <= 0 || !Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`expected host:port, got "${s}"`)
+  const portText = s.slice(i + 1)
+  const port = Number(portText)
+  if (i <= 0 || !/^\d{1,5}$/.test(portText) || port <= 0 || port > 65535) throw HypergasError.BAD_ARGUMENT(`expected host:port (e.g. 192.168.1.20:49737, what "hypergas dht" prints), got "${s}"`)
   return { host: s.slice(0, i), port }
 }
 

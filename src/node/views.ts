@@ -6,7 +6,7 @@ import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
-import type { Replay } from '../merge/replay.js'
+import type { LogEntry, Replay } from '../merge/replay.js'
 import type { SignedAct } from '../acts/types.js'
 
 /** Ids of final acts in a replay. */
@@ -82,18 +82,45 @@ export function membersView (v: Replay): Array<Record<string, unknown>> {
     .map((m) => memberSummary(v, m.id))
 }
 
-function movementLines (v: Replay, list: Movement[] | undefined): Array<Record<string, unknown>> {
+/**
+ * Statement lines: each movement with `final`, its act's `timeMs`, and for people the purchase's
+ * name, the other admin's name (settlements) and a withdrawal's reason (when the act is at hand).
+ */
+function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): Array<Record<string, unknown>> {
   const fin = finalIds(v)
-  const time = new Map(v.log.map((e) => [e.actId, e.timeMs]))
-  return (list ?? []).map((m) => ({ ...m, final: fin.has(m.actId), timeMs: time.get(m.actId) ?? null }))
+  const wanted = new Set((list ?? []).map((m) => m.actId))
+  const entries = new Map(v.log.filter((e) => wanted.has(e.actId)).map((e) => [e.actId, e]))
+  return (list ?? []).map((m) => {
+    const body = (entries.get(m.actId)?.act ?? read.get(m.actId))?.body
+    return {
+      ...m,
+      final: fin.has(m.actId),
+      timeMs: entries.get(m.actId)?.timeMs ?? null,
+      purchaseName: m.purchase === undefined ? null : v.state.purchases.get(m.purchase)?.name ?? null,
+      counterpartName: m.counterpart === undefined ? null : v.state.members.get(m.counterpart)?.name ?? null,
+      reason: body?.type === 'Withdraw' && body.reason !== '' ? body.reason : null
+    }
+  })
 }
 
-/** A member with their statement (movements with running balance, each marked final or not). */
-export function memberView (v: Replay, id: MemberId): Record<string, unknown> {
+/**
+ * The log entries of a member's movements whose act is not in memory (restored from a
+ * checkpoint): read them back (GasNode.readActs) and pass them to {@link memberView}.
+ */
+export function unreadMovementEntries (v: Replay, id: MemberId): LogEntry[] {
+  const wanted = new Set([...(v.state.statements.get(id) ?? []), ...(v.state.cashMovements.get(id) ?? [])].map((m) => m.actId))
+  return v.log.filter((e) => e.act === undefined && wanted.has(e.actId))
+}
+
+/**
+ * A member with their statement (movements with running balance, each marked final or not) and,
+ * for an admin, their cash movements. `read` holds acts read back for {@link unreadMovementEntries}.
+ */
+export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, SignedAct> = new Map()): Record<string, unknown> {
   return {
     ...memberSummary(v, id),
-    statement: movementLines(v, v.state.statements.get(id)),
-    cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id)) : undefined
+    statement: movementLines(v, v.state.statements.get(id), read),
+    cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined
   }
 }
 
@@ -204,10 +231,28 @@ export function actCounts (v: Replay): Record<string, number> {
   }
 }
 
-/** Group, admins with cash, finality, state hashes. */
+/**
+ * The totals of invariant 1 (SPEC §4), cents: Σ credits + Σ non-rejected commitments of open
+ * purchases, against Σ cash of all admins past and present; `hold` when they are equal.
+ */
+export function totalsView (s: GroupState): { creditsCents: number, openCommitmentsCents: number, cashCents: number, hold: boolean } {
+  let credits = 0
+  let open = 0
+  let cash = 0
+  for (const m of s.members.values()) credits += m.creditCents
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open') continue
+    for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
+  }
+  for (const c of s.cash.values()) cash += c
+  return { creditsCents: credits, openCommitmentsCents: open, cashCents: cash, hold: credits + open === cash }
+}
+
+/** Group, admins with cash, totals, finality, state hashes. */
 export function groupView (v: Replay): Record<string, unknown> {
   const s = v.state
   return {
+    totals: totalsView(s),
     groupId: s.groupId,
     name: s.groupName,
     admins: [...s.cash.keys()].sort().map((id) => ({

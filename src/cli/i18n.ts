@@ -1,0 +1,72 @@
+/**
+ * The CLI's language (SPEC §7: output in the user's language): Italian or English from `--lang`
+ * or the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE), messages through i18next (as the page),
+ * and euros written the way each language writes them. Amounts are integer cents throughout;
+ * the decimal text is built from the integer, never through floating point.
+ */
+import i18next, { type i18n } from 'i18next'
+import { messages, type CliLang } from './messages.js'
+
+export type { CliLang } from './messages.js'
+
+/**
+ * The language of the CLI: `flag` (`it`, `en`, or a locale like `it_IT.UTF-8`) if given, else the
+ * first locale variable set (and not empty) in `env`; Italian for any `it…` locale, English otherwise.
+ * @throws nothing: an unknown value means English
+ */
+export function detectLang (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): CliLang {
+  // As POSIX: the first of these that is set and not empty decides.
+  const pick = [flag, env.LC_ALL, env.LC_MESSAGES, env.LANG, env.LANGUAGE].find((x) => x !== undefined && x !== '') ?? ''
+  return /^it([_.@-]|$)/i.test(pick) ? 'it' : 'en'
+}
+
+let instance: i18n | null = null
+let current: CliLang = 'en'
+
+/** Sets the language of every later {@link t} and {@link euro}. */
+export function setLang (lang: CliLang): void {
+  current = lang
+  if (instance === null) {
+    instance = i18next.createInstance()
+    void instance.init({ lng: lang, fallbackLng: 'en', resources: messages, initAsync: false, interpolation: { escapeValue: false } })
+  } else {
+    void instance.changeLanguage(lang)
+  }
+}
+
+/** The language in force. */
+export function lang (): CliLang {
+  return current
+}
+
+/** The message `key` in the language in force, with `vars` interpolated. */
+export function t (key: string, vars: Record<string, unknown> = {}): string {
+  if (instance === null) setLang(current)
+  return instance!.t(key, vars)
+}
+
+/**
+ * Cents as euros for people: `1250` → `12,50 €` (it) or `€12.50` (en); thousands grouped
+ * (`1.234,50 €`, `€1,234.50`); a minus before all (`-0,05 €`, `-€0.05`).
+ */
+export function euro (cents: number, l: CliLang = current): string {
+  const abs = Math.abs(cents)
+  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+$)/g, l === 'it' ? '.' : ',')
+  const rest = String(abs % 100).padStart(2, '0')
+  const sign = cents < 0 ? '-' : ''
+  return l === 'it' ? `${sign}${units},${rest} €` : `${sign}€${units}.${rest}`
+}
+
+/** Cents as a spreadsheet number: `-12,50` (it) or `-12.50` (en), no symbol, no grouping. */
+export function decimal (cents: number, l: CliLang = current): string {
+  const abs = Math.abs(cents)
+  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}${l === 'it' ? ',' : '.'}${String(abs % 100).padStart(2, '0')}`
+}
+
+/** A time for the terminal, local, to the minute: `2026-11-30 18:05`. */
+export function when (timeMs: number | null): string {
+  if (timeMs === null) return ''
+  const d = new Date(timeMs)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}

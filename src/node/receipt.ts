@@ -1,0 +1,112 @@
+/**
+ * What an act did, for the person who made it (SPEC §7: receipts that say who, how much and the
+ * balance after; errors that give the figures). Built from the node's view right after the act
+ * was appended; pure functions of a replay, no I/O.
+ */
+import type { ActBody, SignedAct } from '../acts/types.js'
+import type { RefusalDetails } from '../errors.js'
+import { countCurrent, quorum, type GroupState } from '../fold/state.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import type { Replay } from '../merge/replay.js'
+
+/** A member as a receipt names them, with their credit after the act (cents). */
+export interface ReceiptMember {
+  id: MemberId
+  name: string
+  creditCents: number
+  confirmedCreditCents: number
+}
+
+/** The answer to an act (SPEC §7). Amounts in cents. */
+export interface ActReceipt {
+  actId: ActId
+  type: ActBody['type']
+  /** 'applied', or the rejection code the act got in the order (another admin's act came first). */
+  status: string
+  /** True when the act is already confirmed (a group of one admin confirms at once). */
+  final: boolean
+  /** The amount of the act, cents, when it has one. */
+  cents?: number
+  /** The member the act is about (or the admin a settlement came from), after the act. */
+  member?: ReceiptMember
+  purchase?: { id: PurchaseId, name: string }
+  /** The author's cash after the act, when the act moved it. */
+  cashCents?: number
+  /** For governance and purchase votes: current admins' votes, the quorum, and whether it took effect. */
+  vote?: { votes: number, quorum: number, done: boolean }
+}
+
+/** A member of the state as a receipt shows them; undefined for an unknown id. */
+function receiptMember (v: Replay, id: MemberId): ReceiptMember | undefined {
+  const m = v.state.members.get(id)
+  if (m === undefined) return undefined
+  return { id, name: m.name, creditCents: m.creditCents, confirmedCreditCents: v.confirmed.members.get(id)?.creditCents ?? 0 }
+}
+
+/** The vote of `body` as it stands in `s`: tallies are keyed as the fold keys them (src/fold/fold.ts). */
+function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote'] {
+  const s = v.state
+  const q = quorum(s.admins.size)
+  if (body.type === 'VoteClosePurchase' || body.type === 'VoteFailPurchase') {
+    const p = s.purchases.get(body.purchase)
+    if (p === undefined) return undefined
+    const n = countCurrent(s, body.type === 'VoteClosePurchase' ? p.closeVotes : p.failVotes)
+    return { votes: n, quorum: q, done: n >= q }
+  }
+  if (!body.type.startsWith('Vote') || !('member' in body)) return undefined
+  for (const t of s.tallies.values()) {
+    if (t.type === body.type && t.member === body.member && t.voters.has(author)) return { votes: countCurrent(s, t.voters), quorum: q, done: false }
+  }
+  return { votes: q, quorum: q, done: true }
+}
+
+/**
+ * The receipt of `act`, appended to the node's feed, as the view `v` (taken after appending) shows it.
+ * The act is looked up from the end of the log, where a new act stands.
+ */
+export function receiptOf (v: Replay, act: SignedAct): ActReceipt {
+  let entry = null
+  for (let i = v.log.length - 1; i >= 0 && entry === null; i--) if (v.log[i].actId === act.id) entry = v.log[i]
+  const b = act.body
+  const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
+  if ('cents' in b) r.cents = b.cents
+  const who = 'member' in b ? b.member : 'from' in b ? b.from : null
+  if (who !== null) r.member = receiptMember(v, who)
+  if ('purchase' in b) {
+    const p = v.state.purchases.get(b.purchase)
+    if (p !== undefined) r.purchase = { id: p.id, name: p.name }
+  } else if (b.type === 'OpenPurchase') {
+    r.purchase = { id: act.id as string as PurchaseId, name: b.name }
+  }
+  if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
+  r.vote = voteOf(v, b, act.author)
+  if (r.vote === undefined) delete r.vote
+  return r
+}
+
+/**
+ * The figures behind rejection `code` of `body` against state `s` (what credit there is, how many
+ * votes are missing), for the error the interfaces show. Empty when the code has no figures.
+ */
+export function refusalDetails (s: GroupState, body: ActBody, code: string): RefusalDetails {
+  const d: RefusalDetails = {}
+  const id = 'member' in body ? body.member : null
+  const m = id === null ? undefined : s.members.get(id)
+  if (m !== undefined) {
+    d.member = m.name
+    d.creditCents = m.creditCents
+  }
+  const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
+  if (code === 'INSUFFICIENT_CREDIT' && 'cents' in body) {
+    const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
+    d.neededCents = body.type === 'AdjustCommitment' ? body.cents - old : body.cents
+  }
+  if (code === 'NO_QUORUM' && p !== undefined) {
+    d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
+    d.quorum = quorum(s.admins.size)
+  }
+  if (code === 'PENDING_COMMITMENTS' && p !== undefined) {
+    d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length
+  }
+  return d
+}

@@ -1,0 +1,107 @@
+// Issue 12 / SPEC §7: a CLI a treasurer can read, in Italian and English. Unit checks of the
+// language and the euro format, then real CLI processes on a real data directory: receipts that
+// say who, how much and the balance after, and whether the act is confirmed; refusals with the
+// figures; a name typed in another case announced; the admin's cash statement; the journal;
+// CSV for Italian spreadsheets; one-line errors with a code and no stack trace.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { BIN, cli } from '../examples/procs.js'
+import { decimal, detectLang, euro } from '../src/cli/i18n.js'
+
+test('language from --lang, else the locale; Italian only for it locales', (t) => {
+  t.is(detectLang('it', {}), 'it')
+  t.is(detectLang('en', { LANG: 'it_IT.UTF-8' }), 'en', 'the flag wins over the locale')
+  t.is(detectLang(undefined, { LANG: 'it_IT.UTF-8' }), 'it')
+  t.is(detectLang(undefined, { LC_ALL: 'en_GB.UTF-8', LANG: 'it_IT.UTF-8' }), 'en', 'LC_ALL before LANG')
+  t.is(detectLang(undefined, { LANG: 'C.UTF-8' }), 'en')
+  t.is(detectLang(undefined, {}), 'en')
+  t.is(detectLang(undefined, { LC_ALL: '', LANG: 'it_IT.UTF-8' }), 'it', 'an empty variable is unset')
+  t.is(detectLang(undefined, { LANG: 'italic' }), 'en', 'a word that starts with "it" is no locale')
+})
+
+test('euros as each language writes them, from integer cents', (t) => {
+  t.is(euro(1250, 'it'), '12,50 €')
+  t.is(euro(1250, 'en'), '€12.50')
+  t.is(euro(-5, 'it'), '-0,05 €')
+  t.is(euro(-5, 'en'), '-€0.05')
+  t.is(euro(0, 'en'), '€0.00')
+  t.is(euro(123456789, 'it'), '1.234.567,89 €')
+  t.is(euro(123456789, 'en'), '€1,234,567.89')
+  t.is(euro(Number.MAX_SAFE_INTEGER, 'en'), '€90,071,992,547,409.91', 'exact at the largest safe amount')
+  t.is(decimal(-123450, 'it'), '-1234,50')
+  t.is(decimal(7, 'en'), '0.07')
+})
+
+test('receipts, refusals, statement, cash, log and status as a treasurer reads them', (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-cli18n-'))
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
+  const dir = path.join(base, 'a')
+  const run = (lang: string, ...args: string[]): { out: string, err: string, status: number | null } => {
+    const r = spawnSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: '' } })
+    return { out: r.stdout, err: r.stderr, status: r.status }
+  }
+  cli(dir, 'init', '--name', 'GAS Prova', '--founder', 'Anna')
+  const bruno = cli(dir, 'keygen')
+  run('it_IT.UTF-8', 'member', 'add', 'Bruno', String(bruno.publicKey))
+
+  const dep = run('it_IT.UTF-8', 'deposit', 'bruno', '50,00')
+  t.is(dep.status, 0)
+  t.ok(dep.out.includes('Versamento di 50,00 € da Bruno: confermato'), `who, how much, confirmed at once with one admin: ${dep.out}`)
+  t.ok(dep.out.includes('credito di Bruno: 50,00 €'), 'the balance after')
+  t.ok(dep.out.includes('la tua cassa: 50,00 €'), 'the cassiere\'s cash after')
+  t.ok(dep.err.includes('"bruno" è Bruno'), 'a name typed in another case is announced')
+
+  run('it_IT.UTF-8', 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
+  const commit = run('en_GB.UTF-8', 'commit', 'Bruno', '12,50', 'Verdure')
+  t.ok(commit.out.includes('Bruno committed €12.50 to "Verdure" (to approve): confirmed'), commit.out)
+  t.ok(commit.out.includes('Bruno\'s credit: €37.50'), commit.out)
+
+  const refused = run('it_IT.UTF-8', 'commit', 'Bruno', '100', 'Verdure')
+  t.is(refused.status, 1, 'a refused act exits non-zero')
+  t.is(refused.out, '', 'and prints no receipt')
+  t.is(refused.err.trim().split('\n').length, 1, 'one line')
+  t.ok(refused.err.startsWith('errore INSUFFICIENT_CREDIT: Bruno ha 37,50 € di credito, ne servono 100,00 €'), refused.err)
+  const quorum = run('en_GB.UTF-8', 'close', 'Verdure')
+  t.ok(quorum.err.startsWith('error NO_QUORUM: 0 of 1 votes: 1 missing'), quorum.err)
+  t.ok(/^error NOT_FOUND: /.test(run('en_GB.UTF-8', 'deposit', 'Nessuno', '1').err), 'an unknown member: a code, one line')
+  const amount = run('en_GB.UTF-8', 'deposit', 'Bruno', '1.234')
+  t.ok(amount.err.startsWith('error BAD_AMOUNT: ') && !amount.err.includes('    at '), `no stack trace: ${amount.err}`)
+
+  run('en_GB.UTF-8', 'withdraw', 'Bruno', '5', '--reason', 'rimborso parziale')
+  const st = run('it_IT.UTF-8', 'statement', 'Bruno').out
+  t.ok(st.startsWith('Bruno: 32,50 € confermati'), st)
+  t.ok(/impegno "Verdure"\s+-12,50 €\s+37,50 €\s+confermato/.test(st), `the statement names the purchase: ${st}`)
+  t.ok(/prelievo \(rimborso parziale\)\s+-5,00 €/.test(st), 'and the reason of a withdrawal')
+  const cash = run('en_GB.UTF-8', 'statement', 'Anna', '--cash').out
+  t.ok(cash.startsWith('Anna\'s cash: €45.00'), cash)
+  t.ok(/deposit Bruno\s+€50.00\s+€50.00\s+confirmed/.test(cash), 'the admin\'s own cash movements, with the member')
+  const log = run('en_GB.UTF-8', 'log').out
+  t.ok(/Anna\s+Deposit of €50.00 from Bruno\s+applied\s+confirmed/.test(log), `the log reads as a journal: ${log}`)
+  const status = run('it_IT.UTF-8', 'status').out
+  t.ok(status.includes('crediti 32,50 € + impegni aperti 12,50 € = cassa 45,00 €: i conti tornano'), 'status shows the totals of invariant 1')
+
+  const csv = run('it_IT.UTF-8', 'statement', 'Bruno', '--csv').out.trim().split('\n')
+  t.is(csv[0], 'date;movement;amount_eur;balance_eur;state;act;purchase;note', 'Italian CSV: ";" between fields')
+  t.ok(/;commit;-12,50;37,50;confirmed;[0-9a-f]{64};Verdure;$/.test(csv[2]), `and decimal commas: ${csv[2]}`)
+  t.ok(run('en_GB.UTF-8', 'statement', 'Bruno', '--csv').out.includes(',commit,-12.50,37.50,'), 'English CSV as before')
+
+  const json = cli(dir, 'deposit', 'Bruno', '1')
+  t.is(json.cents, 100, '--json stays machine-readable, in cents')
+  t.is((json.member as Record<string, unknown>).creditCents, 3350)
+  t.is(json.final, true)
+})
+
+test('start: a bad --bootstrap or --port is one line with a code, nothing opened', (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-start-'))
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
+  const dir = path.join(base, 'a')
+  cli(dir, 'init', '--name', 'G', '--founder', 'Anna')
+  for (const args of [['--bootstrap', 'nonsense'], ['--bootstrap', 'host:70000'], ['--port', 'abc']]) {
+    const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', 'start', '--no-swarm', ...args], { encoding: 'utf8', timeout: 20_000 })
+    t.is(r.status, 1, `${args.join(' ')}: exit 1`)
+    t.ok(/^error BAD_ARGUMENT: [^\n]+\n$/.test(r.stderr), `${args.join(' ')}: ${r.stderr.trim()}`)
+  }
+})
