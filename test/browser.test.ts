@@ -20,7 +20,9 @@ async function findChromium (): Promise<{ executablePath: string, args: string[]
   const args = ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync']
   if (fs.existsSync(DEBIAN_CHROMIUM)) return { executablePath: DEBIAN_CHROMIUM, args }
   const { default: sparticuz } = await import('@sparticuz/chromium')
-  return { executablePath: await sparticuz.executablePath(), args: [...sparticuz.args, ...args] }
+  // Not the package's own flags: they are for AWS Lambda (--single-process, which ends the browser
+  // when a page closes, and --disable-web-security, which would hide what the page must respect).
+  return { executablePath: await sparticuz.executablePath(), args: [...args, '--font-render-hinting=none'] }
 }
 const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test', 'artifacts')
 
