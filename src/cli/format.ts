@@ -24,7 +24,7 @@ export function status (s: Row): string {
   const acts = g.acts as Record<string, number>
   const me = s.me as Row
   const tot = g.totals as Record<string, number | boolean>
-  const label = (k: string): string => `${t(k)} `.padEnd(10)
+  const label = (k: string): string => `${t(k)} `.padEnd(11)
   const lines = [
     `${label('group')}${String(g.name)} (${String(g.groupId)})`,
     `${label('me')}${String(me.name ?? t('notMember'))} ${String(me.id)}${me.admin === true ? ` [${t('writer')}]` : ''}`,
