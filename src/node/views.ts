@@ -35,7 +35,10 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   if (/^[0-9a-f]{4,63}$/.test(r)) {
     const hits = [...s.members.keys()].filter((k) => k.startsWith(r))
     if (hits.length === 1) return hits[0]
-    if (hits.length > 1) throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: type more characters`)
+    if (hits.length > 1) {
+      const names = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`).join(', ')
+      throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${names}${hits.length > 5 ? ', …' : ''}; type more characters or the name`)
+    }
   }
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (/^[0-9a-f]{64}$/.test(r)) return r as MemberId

@@ -1,0 +1,35 @@
+// SPEC §3 / issue 12: members named by full id, unique id prefix or name in any case; an
+// ambiguous prefix is refused with the candidates, an unknown reference with NOT_FOUND.
+import test from 'brittle'
+import { createState } from '../src/fold/state.js'
+import type { MemberId } from '../src/ids.js'
+import { resolveMember } from '../src/node/views.js'
+
+const state = (): ReturnType<typeof createState> => {
+  const s = createState()
+  for (const [id, name] of [['abcd1111'.padEnd(64, '0'), 'Bruno'], ['abcd2222'.padEnd(64, '0'), 'Carla']] as Array<[MemberId, string]>) {
+    s.members.set(id, { id, name, creditCents: 0 })
+    s.memberNames.set(name.toLowerCase(), id)
+  }
+  return s
+}
+
+test('resolveMember: name in any case, unique prefix, full id', (t) => {
+  const s = state()
+  t.is(resolveMember(s, 'bruno'), 'abcd1111'.padEnd(64, '0'))
+  t.is(resolveMember(s, 'CARLA'), 'abcd2222'.padEnd(64, '0'))
+  t.is(resolveMember(s, 'abcd2'), 'abcd2222'.padEnd(64, '0'))
+})
+
+test('resolveMember: an ambiguous prefix names the candidates; nothing matching is NOT_FOUND', (t) => {
+  const s = state()
+  try {
+    resolveMember(s, 'abcd')
+    t.fail('an ambiguous prefix was accepted')
+  } catch (err) {
+    const e = err as { code: string, message: string }
+    t.is(e.code, 'NOT_FOUND')
+    t.ok(e.message.includes('Bruno (abcd1111)') && e.message.includes('Carla (abcd2222)'), e.message)
+  }
+  t.exception(() => resolveMember(s, 'Zeno'), /NOT_FOUND/)
+})
