@@ -11,8 +11,8 @@ import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { GroupId } from '../src/ids.js'
-import { lanName } from '../src/node/lan.js'
-import { groupTopic } from '../src/node/replicator.js'
+import { lanName, portsOf } from '../src/node/lan.js'
+import { groupTopic, parseHostPort } from '../src/node/replicator.js'
 
 const tag = String(process.pid % 100000)
 const BRIDGE = `hgb${tag}`
@@ -77,6 +77,14 @@ test('LAN name: a hash of the topic, never the group id or the topic itself', (t
   t.not(lanName(groupTopic('b2'.repeat(32) as GroupId)), name, 'another group asks for another name')
   const label = name.slice(0, 32)
   t.absent(group.includes(label) || topic.toString('hex').includes(label), 'neither the group id nor the DHT topic appears in it')
+})
+
+test('LAN answer: the ports of a TXT record, anything else skipped; bootstrap addresses', (t) => {
+  t.alike(portsOf([Buffer.from('port=4000'), Buffer.from('port=4001')]), [4000, 4001], 'both DHT nodes of a machine')
+  t.alike(portsOf(['port=4000', 'port=4000', 'port=0', 'port=70000', 'host=x', 'port=12a']), [4000], 'duplicates and bad values dropped')
+  t.alike(portsOf(['port=1', 'port=2', 'port=3', 'port=4', 'port=5']), [1, 2, 3, 4], 'at most four')
+  t.alike(parseHostPort('10.0.0.5:49737'), { host: '10.0.0.5', port: 49737 })
+  for (const bad of ['nonsense', ':49737', 'h:0', 'h:70000', 'h:1e3', 'h:']) t.exception(() => parseHostPort(bad), /BAD_ARGUMENT/, bad)
 })
 
 const why = unavailable()

@@ -4,6 +4,7 @@
  */
 import type { RefusalDetails } from '../errors.js'
 import type { ActReceipt } from '../node/receipt.js'
+import type { LogView, MemberSummary, MemberView, StatementLine } from '../node/views.js'
 import { euro, t, when } from './i18n.js'
 
 type Row = Record<string, unknown>
@@ -31,7 +32,7 @@ export function status (s: Row): string {
     `${label('acts')}${t('actsLine', acts)}`,
     `${label('state')}${String(g.stateHash)}`,
     `${label('confirmedState')}${String(g.confirmedStateHash)}`,
-    `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: (g.admins as Row[]).filter((a) => a.current === true).length })}`,
+    `${label('quorum')}${t('quorumLine', { quorum: g.quorum as number, admins: (g.admins as Row[]).filter((a) => a.current === true).length })}`,
     `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold === true ? 'hold' : 'violated') })}`,
     finality(g.finality as Row, label),
     '',
@@ -70,46 +71,47 @@ function finality (f: Row, label: (k: string) => string): string {
   const waiting = f.waitingFor as Row[]
   const frozen = f.frozen as Row[]
   const who = (r: Row): string => String(r.name ?? String(r.id ?? r.feed).slice(0, 8))
-  return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
+  return `${label('finality')}${t('finalityLine', { final: f.finalBlocks as number, blocks: f.blocks as number })}` +
     (waiting.length > 0 ? ` · ${t('waitingFor', { names: waiting.map(who).join(', ') })}` : '') +
     frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
     ((f.ignoredBlocks as number) > 0 ? `\n${label('ignored')}${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '')
 }
 
 /** `members`. */
-export function members (ms: Row[]): string {
+export function members (ms: MemberSummary[]): string {
   return table([[t('name'), t('id'), t('roles'), t('credit'), t('confirmed')], ...ms.map((m) => [
     String(m.name), String(m.id).slice(0, 8), (m.roles as string[]).join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
   ])])
 }
 
 /** `balance`. */
-export function balance (m: Row): string {
+export function balance (m: MemberSummary): string {
   const pending = m.creditCents !== m.confirmedCreditCents ? ` ${t('withPending', { amount: eur(m.creditCents) })}` : ''
   return `${t('balanceLine', { name: m.name, confirmed: eur(m.confirmedCreditCents) })}${pending}`
 }
 
-/** What one statement line is: its kind, and the purchase, the other admin or the reason. */
-function movementText (l: Row): string {
-  const extra = [l.counterpartName ?? (typeof l.counterpart === 'string' ? l.counterpart.slice(0, 8) : null), l.purchaseName === null || l.purchaseName === undefined ? null : `"${String(l.purchaseName)}"`, l.reason === null || l.reason === undefined ? null : `(${String(l.reason)})`]
-  return [t(`k_${String(l.kind)}`), ...extra.filter((x) => x !== null && x !== undefined)].join(' ')
+/** What one statement line is: its kind, and the other admin, the purchase or the reason. */
+function movementText (l: StatementLine): string {
+  const other = l.counterpartName ?? l.counterpart?.slice(0, 8) ?? null
+  const extra = [other, l.purchaseName === null ? null : `"${l.purchaseName}"`, l.reason === null ? null : `(${l.reason})`]
+  return [t(`k_${l.kind}`), ...extra.filter((x) => x !== null)].join(' ')
 }
 
-function movementTable (list: Row[]): string {
+function movementTable (list: readonly StatementLine[]): string {
   return table([[t('when'), t('what'), t('amount'), t('balance'), t('state')], ...list.map((l) => [
-    when(l.timeMs as number | null), movementText(l), eur(l.deltaCents), eur(l.balanceCents), mark(l.final)
+    when(l.timeMs), movementText(l), eur(l.deltaCents), eur(l.balanceCents), mark(l.final)
   ])])
 }
 
 /** `statement`: the member's credit, then every movement with the running balance. */
-export function statement (m: Row): string {
-  return `${balance(m)}\n\n${movementTable(m.statement as Row[])}`
+export function statement (m: MemberView): string {
+  return `${balance(m)}\n\n${movementTable(m.statement)}`
 }
 
 /** `statement <admin> --cash`: the cash an admin holds, then every movement of it. */
-export function cashStatement (m: Row): string {
-  if (m.cashMovements === undefined || m.cashMovements === null) return t('noCash', { name: m.name })
-  return `${t('cashStatement', { name: m.name, amount: eur(m.cashCents) })}\n\n${movementTable(m.cashMovements as Row[])}`
+export function cashStatement (m: MemberView): string {
+  if (m.cashMovements === undefined || m.cashCents === null) return t('noCash', { name: m.name })
+  return `${t('cashStatement', { name: m.name, amount: eur(m.cashCents) })}\n\n${movementTable(m.cashMovements)}`
 }
 
 /** `purchases`. */
@@ -126,21 +128,14 @@ export function purchase (p: Row): string {
     table([[t('name'), t('amount'), t('status'), t('state')], ...(p.commitments as Row[]).map((c) => [String(c.name), eur(c.amountCents), t(`c_${String(c.status)}`), c.confirmedStatus === null ? t('tentative') : t(`c_${String(c.confirmedStatus)}`)])])
 }
 
-/**
- * `log` as a journal: time, author, what (with who, how much, which purchase), result, state.
- * `names` maps member and purchase ids to names.
- */
-export function log (l: Row, names: ReadonlyMap<string, string>): string {
-  const name = (id: unknown): string => typeof id === 'string' ? names.get(id) ?? id.slice(0, 8) : ''
-  const rows = (l.entries as Row[]).map((e) => {
-    const b = (e.body ?? {}) as Row
-    const what = [t(`r_${String(e.type)}`, {
-      name: name(b.member ?? b.from ?? b.founderName), amount: typeof b.cents === 'number' ? eur(b.cents) : '', purchase: typeof b.purchase === 'string' ? name(b.purchase) : String(b.name ?? '')
-    })]
-    if (e.type === 'VoteRegisterMember') what[0] = t('r_VoteRegisterMember', { name: String(b.name) })
-    return [String(e.seq), when(e.timeMs as number | null), String(e.authorName ?? name(e.author)), what.join(' '), e.status === 'applied' ? t('applied') : String(e.status), mark(e.final)]
+/** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
+export function log (l: LogView): string {
+  const rows = l.entries.map((e) => {
+    const amount = e.body !== null && 'cents' in e.body ? eur(e.body.cents) : ''
+    const what = e.type === null ? '?' : t(`r_${e.type}`, { name: e.memberName ?? '', amount, purchase: e.purchaseName ?? '' })
+    return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
-  const ignored = (l.ignored as Row[]).map((b) => `ignored block ${String(b.index)} of ${String(b.feed).slice(0, 8)}: ${String(b.reason)} (${(b.actIds as string[]).length} acts)`)
+  const ignored = l.ignored.map((b) => `ignored block ${b.index} of ${b.feed.slice(0, 8)}: ${b.reason} (${b.actIds.length} acts)`)
   return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), t('logTotal', { total: l.total, final: l.finalCount }), ...ignored].join('\n')
 }
 

@@ -39,8 +39,11 @@ export function lang (): CliLang {
   return current
 }
 
+/** Values interpolated into a message: names, amounts already written, counts. */
+export type MessageVars = Readonly<{ [name: string]: string | number | boolean | null | undefined }>
+
 /** The message `key` in the language in force, with `vars` interpolated. */
-export function t (key: string, vars: Record<string, unknown> = {}): string {
+export function t (key: string, vars: MessageVars = {}): string {
   if (instance === null) setLang(current)
   return instance!.t(key, vars)
 }

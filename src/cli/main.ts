@@ -20,7 +20,7 @@ import { GasNode } from '../node/node.js'
 import { progressBar } from '../node/progress.js'
 import { lanAddress } from '../node/lan.js'
 import type { ActReceipt } from '../node/receipt.js'
-import { parseHostPort } from '../node/replicator.js'
+import { parseHostPort, parsePort } from '../node/replicator.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
@@ -68,9 +68,6 @@ async function act (req: ActRequest): Promise<void> {
   announceMatch(req.member ?? req.from, r)
   print(r, fmt.receipt)
 }
-
-/** The CSV dialect of the user's language: `;` and decimal commas for Italian spreadsheets. */
-const csvDialect = (): 'it' | 'en' => lang()
 
 /** Argument help shared by the act commands. */
 const MEMBER = (): string => t('h_member')
@@ -139,7 +136,7 @@ program.command('start')
   .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean }) => {
     const dir = resolveDir(globals())
     for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
-    if (!/^\d{1,5}$/.test(o.port) || Number(o.port) > 65535) throw HypergasError.BAD_ARGUMENT(`--port expects a number from 0 to 65535, got "${o.port}"`)
+    const httpPort = parsePort(o.port, '--port', true)
     const node = await GasNode.open({ dir })
     node.requireGroup()
     node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
@@ -150,7 +147,7 @@ program.command('start')
     }
     const app = createServer({ node, token: loadToken(dir) })
     try {
-      await app.listen({ host: o.host, port: Number(o.port) })
+      await app.listen({ host: o.host, port: httpPort })
     } catch (err) {
       await node.close()
       const code = (err as { code?: string }).code
@@ -159,7 +156,7 @@ program.command('start')
       throw err
     }
     const addr = app.server.address()
-    const port = typeof addr === 'object' && addr !== null ? addr.port : Number(o.port)
+    const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
     saveRunning(dir, { pid: process.pid, host: o.host, port })
     const info = { ready: true, memberId: node.id, host: o.host, port, url: `http://${o.host}:${port}/` }
     print(info, () => `hypergas node ${node.id.slice(0, 8)} running; web view and API at ${info.url}`)
@@ -231,7 +228,7 @@ program.command('purchase')
       await act({ type: 'OpenPurchase', name: args.slice(1).join(' '), supplier: o.supplier, notes: o.notes })
     } else {
       const p = await withApi((api) => api.purchase(args.join(' ')))
-      if (o.csv === true) process.stdout.write(commitmentsCsv(p, csvDialect()))
+      if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
       else print(p, fmt.purchase)
     }
   })
@@ -287,7 +284,7 @@ program.command('statement').description("a member's movements with running bala
   .option('--cash', 'the admin\'s own cash movements instead of their credit')
   .action(async (m: string, o: { csv?: boolean, cash?: boolean }) => {
     const member = await withApi((api) => api.member(m))
-    if (o.csv === true) process.stdout.write(statementCsv(o.cash === true ? { ...member, statement: member.cashMovements ?? [] } : member, csvDialect()))
+    if (o.csv === true) process.stdout.write(statementCsv(o.cash === true ? member.cashMovements ?? [] : member.statement, lang()))
     else print(member, o.cash === true ? fmt.cashStatement : fmt.statement)
   })
 program.command('purchases').description('all purchases')
@@ -297,13 +294,7 @@ program.command('log').description('acts in merged order, with rejections')
   .action(async (o: { offset: string, limit: string }) => {
     const [offset, limit] = [Number(o.offset), Number(o.limit)]
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw HypergasError.BAD_ARGUMENT('--offset is a number from 0, --limit from 1 to 1000')
-    const { log, names } = await withApi(async (api) => {
-      const names = new Map<string, string>()
-      for (const m of await api.members()) names.set(String(m.id), String(m.name))
-      for (const p of await api.purchases()) names.set(String(p.id), String(p.name))
-      return { log: await api.log(offset, limit), names }
-    })
-    print(log, (l: Record<string, unknown>) => fmt.log(l, names))
+    print(await withApi((api) => api.log(offset, limit)), fmt.log)
   })
 
 program.command('dht')
@@ -311,7 +302,7 @@ program.command('dht')
   .option('--host <address>', 'address to listen on', '0.0.0.0')
   .option('--port <port>', 'UDP port', '49737')
   .action(async (o: { host: string, port: string }) => {
-    const { port } = parseHostPort(`x:${o.port}`)
+    const port = parsePort(o.port, '--port')
     const reach = o.host === '0.0.0.0' ? lanAddress() ?? '127.0.0.1' : o.host
     const { default: HyperDHT } = await import('hyperdht')
     const node = HyperDHT.bootstrapper(port, reach, { host: o.host })

@@ -5,6 +5,7 @@
 import { HypergasError, type RefusalDetails } from '../errors.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
 import type { ActReceipt } from '../node/receipt.js'
+import type { LogView, MemberSummary, MemberView } from '../node/views.js'
 
 /** Client of a node's HTTP API. */
 export class HttpApi implements NodeApi {
@@ -26,11 +27,11 @@ export class HttpApi implements NodeApi {
   }
 
   async status (): Promise<Record<string, unknown>> { return await this.call('GET', '/api/status') }
-  async members (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/members') }
-  async member (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/members/${encodeURIComponent(ref)}`) }
+  async members (): Promise<MemberSummary[]> { return await this.call('GET', '/api/members') }
+  async member (ref: string): Promise<MemberView> { return await this.call('GET', `/api/members/${encodeURIComponent(ref)}`) }
   async purchases (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/purchases') }
   async purchase (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
-  async log (offset: number, limit: number): Promise<Record<string, unknown>> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
+  async log (offset: number, limit: number): Promise<LogView> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
   async act (req: ActRequest): Promise<ActReceipt> { return await this.call('POST', '/api/acts', req) }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }

@@ -66,7 +66,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(req.params.ref))
   app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
     const m = await api.member(req.params.ref)
-    return csv(`statement-${String(m.name)}`, statementCsv(m), reply)
+    return csv(`statement-${String(m.name)}`, statementCsv(m.statement), reply)
   })
   app.get('/api/purchases', async () => await api.purchases())
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => await api.purchase(req.params.ref))

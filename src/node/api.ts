@@ -18,11 +18,11 @@ export type ActRequest = Record<string, unknown> & { type: string }
 /** What every interface can ask a node. */
 export interface NodeApi {
   status (): Promise<Record<string, unknown>>
-  members (): Promise<Array<Record<string, unknown>>>
-  member (ref: string): Promise<Record<string, unknown>>
+  members (): Promise<views.MemberSummary[]>
+  member (ref: string): Promise<views.MemberView>
   purchases (): Promise<Array<Record<string, unknown>>>
   purchase (ref: string): Promise<Record<string, unknown>>
-  log (offset: number, limit: number): Promise<Record<string, unknown>>
+  log (offset: number, limit: number): Promise<views.LogView>
   /**
    * Signs (with the node's key) and appends an act; answers what it did (src/node/receipt.ts).
    * @throws HypergasError with the rejection code and its figures in `details`
@@ -57,9 +57,9 @@ export class LocalApi implements NodeApi {
     }
   }
 
-  async members (): Promise<Array<Record<string, unknown>>> { return views.membersView(this.node.requireView()) }
+  async members (): Promise<views.MemberSummary[]> { return views.membersView(this.node.requireView()) }
 
-  async member (ref: string): Promise<Record<string, unknown>> {
+  async member (ref: string): Promise<views.MemberView> {
     const v = this.node.requireView()
     const id = views.resolveMember(v.state, ref)
     return views.memberView(v, id, await this.node.readActs(views.unreadMovementEntries(v, id)))
@@ -72,7 +72,7 @@ export class LocalApi implements NodeApi {
     return views.purchaseView(v, views.resolvePurchase(v.state, ref))
   }
 
-  async log (offset: number, limit: number): Promise<Record<string, unknown>> {
+  async log (offset: number, limit: number): Promise<views.LogView> {
     const v = this.node.requireView()
     return views.logView(v, offset, limit, await this.node.readActs(v.log.slice(offset, offset + limit).filter((e) => e.act === undefined)))
   }

@@ -7,6 +7,7 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { formatCents } from '../money.js'
+import type { StatementLine } from './views.js'
 
 type Row = Record<string, unknown>
 
@@ -19,10 +20,10 @@ const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { del
 const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : '')
 const state = (final: unknown): string => (final === true ? 'confirmed' : 'pending')
 
-/** CSV of {@link memberView}'s statement: date, movement, amount, running balance, state, act, purchase, note (the other admin or the reason). */
-export function statementCsv (member: Row, d: CsvDialect = 'en'): string {
-  const rows = (member.statement as Row[]).map((m) => [
-    iso(m.timeMs), String(m.kind), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final), String(m.actId), String(m.purchaseName ?? ''), String(m.counterpartName ?? m.reason ?? '')
+/** CSV of statement lines ({@link MemberView}'s statement or cash movements): date, movement, amount, running balance, state, act, purchase, note (the other member or admin, and a withdrawal's reason). */
+export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = 'en'): string {
+  const rows = lines.map((m) => [
+    iso(m.timeMs), m.kind, money(m.deltaCents, d), money(m.balanceCents, d), state(m.final), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
   ])
   return write([['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act', 'purchase', 'note'], ...rows], d)
 }

@@ -7,7 +7,7 @@
  * The connections themselves are Hyperswarm's, encrypted and authenticated as over the internet.
  *
  * What goes on the air: the name (32 hex of SHA-256 of a domain tag and the topic, itself a hash
- * of the group id: neither can be recovered from it) and a port. Nodes of other groups ask for
+ * of the group id: neither can be recovered from it) and two ports. Nodes of other groups ask for
  * other names and ignore this one.
  */
 import dgram from 'node:dgram'

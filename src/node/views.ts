@@ -7,7 +7,7 @@ import { quorum, countCurrent, type GroupState, type Movement, type Purchase } f
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
-import type { SignedAct } from '../acts/types.js'
+import type { ActBody, SignedAct } from '../acts/types.js'
 
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {
@@ -64,8 +64,11 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
   throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`)
 }
 
-/** One member: credit (confirmed and with pending acts), roles, cash if admin. */
-export function memberSummary (v: Replay, id: MemberId): Record<string, unknown> {
+/** A member without their movements: what lists of members show. */
+export type MemberSummary = Omit<MemberView, 'statement' | 'cashMovements'>
+
+/** One member: credit (confirmed and with pending acts), roles, cash if admin. @throws HypergasError NOT_FOUND */
+export function memberSummary (v: Replay, id: MemberId): MemberSummary {
   const m = v.state.members.get(id)
   if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}`)
   return {
@@ -79,17 +82,40 @@ export function memberSummary (v: Replay, id: MemberId): Record<string, unknown>
 }
 
 /** Every member, sorted by name. */
-export function membersView (v: Replay): Array<Record<string, unknown>> {
+export function membersView (v: Replay): MemberSummary[] {
   return [...v.state.members.values()]
     .sort((a, b) => a.name.localeCompare(b.name, 'it') || (a.id < b.id ? -1 : 1))
     .map((m) => memberSummary(v, m.id))
 }
 
 /**
- * Statement lines: each movement with `final`, its act's `timeMs`, and for people the purchase's
- * name, the other admin's name (settlements) and a withdrawal's reason (when the act is at hand).
+ * One line of a statement (SPEC §4 invariant 3): a movement of credit or cash, with `final`
+ * (confirmed), its act's time and, for people, the purchase's name, the other admin's name
+ * (settlements) and a withdrawal's reason (when the act is at hand). Amounts in cents.
  */
-function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): Array<Record<string, unknown>> {
+export interface StatementLine extends Movement {
+  final: boolean
+  /** The act's own time, ms since the epoch (display only), or null when unknown. */
+  timeMs: number | null
+  purchaseName: string | null
+  counterpartName: string | null
+  reason: string | null
+}
+
+/** A member with their statement and, for a current or former admin, their cash movements. */
+export interface MemberView {
+  id: MemberId
+  name: string
+  roles: string[]
+  creditCents: number
+  confirmedCreditCents: number
+  /** Cash the member holds for the group, cents; null for a member who was never an admin. */
+  cashCents: number | null
+  statement: StatementLine[]
+  cashMovements?: StatementLine[]
+}
+
+function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): StatementLine[] {
   const fin = finalIds(v)
   const wanted = new Set((list ?? []).map((m) => m.actId))
   const entries = new Map(v.log.filter((e) => wanted.has(e.actId)).map((e) => [e.actId, e]))
@@ -119,7 +145,7 @@ export function unreadMovementEntries (v: Replay, id: MemberId): LogEntry[] {
  * A member with their statement (movements with running balance, each marked final or not) and,
  * for an admin, their cash movements. `read` holds acts read back for {@link unreadMovementEntries}.
  */
-export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, SignedAct> = new Map()): Record<string, unknown> {
+export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, SignedAct> = new Map()): MemberView {
   return {
     ...memberSummary(v, id),
     statement: movementLines(v, v.state.statements.get(id), read),
@@ -180,26 +206,66 @@ export function purchaseView (v: Replay, id: PurchaseId): Record<string, unknown
   }
 }
 
+/** One entry of the ordered log as the interfaces show it (SPEC §7 `log`). */
+export interface LogEntryView {
+  seq: number
+  actId: ActId
+  /** The act's type; null when its block did not decode. */
+  type: ActBody['type'] | null
+  author: MemberId | null
+  authorName: string | null
+  /** The member the act is about (for a registration: the name proposed), or the admin a settlement came from. */
+  memberName: string | null
+  purchaseName: string | null
+  timeMs: number | null
+  feed: MemberId
+  index: number
+  L: number
+  /** 'applied', 'duplicate', a rejection code or a decode refusal code. */
+  status: string
+  final: boolean
+  body: ActBody | null
+}
+
+/** A page of the ordered log, with the blocks the merge ignored. */
+export interface LogView {
+  total: number
+  finalCount: number
+  offset: number
+  entries: LogEntryView[]
+  ignored: Array<{ feed: MemberId, index: number, L: number, reason: string, actIds: ActId[] }>
+}
+
+/** The name an act's member (or `from`) goes by; a registration's proposed name. */
+function memberNameOf (s: GroupState, b: ActBody): string | null {
+  if (b.type === 'VoteRegisterMember') return b.name
+  const id = 'member' in b ? b.member : 'from' in b ? b.from : null
+  return id === null ? null : s.members.get(id)?.name ?? id.slice(0, 8)
+}
+
 /**
  * The ordered log (SPEC §7 `log`), paged. Entries restored from a checkpoint carry no act:
  * `read` holds those acts, read back from their blocks (see GasNode.readActs).
  */
-export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): Record<string, unknown> {
-  const entries = v.log.slice(offset, offset + limit).map((e) => {
+export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): LogView {
+  const entries = v.log.slice(offset, offset + limit).map((e): LogEntryView => {
     const act = e.act ?? read.get(e.actId)
+    const b = act?.body
     return {
       seq: e.seq,
       actId: e.actId,
-      type: act?.body.type ?? null,
+      type: b?.type ?? null,
       author: act?.author ?? null,
       authorName: act === undefined ? null : v.state.members.get(act.author)?.name ?? null,
+      memberName: b === undefined ? null : memberNameOf(v.state, b),
+      purchaseName: b === undefined ? null : b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? v.state.purchases.get(b.purchase)?.name ?? null : null,
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,
       L: e.L,
       status: e.status,
       final: e.final,
-      body: act?.body ?? null
+      body: b ?? null
     }
   })
   const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
