@@ -72,6 +72,34 @@ export interface RefusalDetails {
   quorum?: number
   /** Commitments still pending (PENDING_COMMITMENTS). */
   pending?: number
+  /** What a node restored from a backup waits for before it writes (RESTORING). */
+  restore?: RestoreWait
+  /**
+   * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
+   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`; BAD_ARGUMENT: `exists`): the interfaces
+   * pick their message by it.
+   */
+  variant?: string
+}
+
+/**
+ * What a node restored from a backup waits for before it writes (SPEC §3: "it says what it waits
+ * for"; src/node/restore.ts). Counts are blocks.
+ */
+export interface RestoreWait {
+  /** When the restore was made, ISO 8601. */
+  since: string
+  /** Blocks of the own feed held here from block 0 and taken in by the merge. */
+  ownHeld: number
+  /** Blocks of the own feed known to exist: its proven length, or the longest link to it held. */
+  ownKnown: number
+  /** Peer connections now. */
+  peers: number
+  /** True once the own feed was synced with a peer. */
+  peerSynced: boolean
+  /** Blocks of the other followed feeds held here, and known to exist. */
+  othersHeld: number
+  othersKnown: number
 }
 
 /** True when `err` is a {@link HypergasError} carrying `code` (or any code if omitted). */

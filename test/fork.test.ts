@@ -8,7 +8,7 @@ import test from 'brittle'
 import Corestore from 'corestore'
 import { sodiumSecretKey } from '../src/crypto.js'
 import { stateHash } from '../src/fold/hash.js'
-import { encodeBlock } from '../src/merge/block.js'
+import { blockHash, encodeBlock } from '../src/merge/block.js'
 import { GasNode } from '../src/node/node.js'
 import { MAX_BLOCK_BYTES } from '../src/merge/block.js'
 
@@ -53,7 +53,8 @@ test('a forked writer feed is reported with evidence and frozen; nothing changes
   await clone.ready()
   const original = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
   await clone.append((await original.get(0))!)
-  await clone.append([encodeBlock({ links: [], acts: [] }), encodeBlock({ links: [], acts: [] })])
+  const b1 = encodeBlock({ prev: blockHash((await original.get(0))!), links: [], acts: [] })
+  await clone.append([b1, encodeBlock({ prev: blockHash(b1), links: [], acts: [] })])
   const reports: unknown[] = []
   follower.on('fork', (f) => reports.push(f))
   const cut = link(other, follower.store)
@@ -77,7 +78,8 @@ test('a forked writer feed is reported with evidence and frozen; nothing changes
 })
 
 for (const [name, bytes, code] of [
-  ['malformed', Buffer.from([1, 5, 1, 2]), 'BAD_ENCODING'],
+  ['malformed', Buffer.from([2, 5, 1, 2]), 'BAD_ENCODING'],
+  ['format 1 (links without hashes)', Buffer.from([1, 0, 0]), 'BAD_VERSION'],
   ['oversized', Buffer.alloc(MAX_BLOCK_BYTES + 1, 1), 'OVERSIZED']
 ] as const) {
   test(`a ${name} block is refused with ${code}; the node keeps running`, async (t) => {

@@ -6,11 +6,12 @@ import { createAct } from '../src/acts/act.js'
 import type { ActBody, SignedAct } from '../src/acts/types.js'
 import { stateHash } from '../src/fold/hash.js'
 import type { GroupId, MemberId } from '../src/ids.js'
-import { decodeBlock, encodeBlock, MAX_BLOCK_BYTES, type Link } from '../src/merge/block.js'
+import { decodeBlock, encodeBlock, MAX_BLOCK_BYTES, NO_PREV } from '../src/merge/block.js'
 import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
 import { HypergasError } from '../src/errors.js'
+import { chainBlock } from './helpers/blocks.js'
 import { person } from './helpers/fixtures.js'
 
 type Person = ReturnType<typeof person>
@@ -44,11 +45,8 @@ class Feeds {
 
   /** Appends a block to `by`'s feed; returns its index. */
   write (by: Person, links: Record<string, number>, acts: Array<SignedAct | Buffer> = []): number {
-    const l: Link[] = Object.entries(links).map(([feed, length]) => ({ feed: feed as MemberId, length }))
-    const list = this.blocks.get(by.id) ?? []
-    list.push(encodeBlock({ links: l, acts: acts.map((a) => (Buffer.isBuffer(a) ? a : a.bytes)) }))
-    this.blocks.set(by.id, list)
-    return list.length - 1
+    chainBlock(this.blocks, by.id, Object.entries(links) as Array<[MemberId, number]>, acts.map((a) => (Buffer.isBuffer(a) ? a : a.bytes)))
+    return this.len(by) - 1
   }
 
   len (p: Person): number {
@@ -62,7 +60,7 @@ class Feeds {
       const n = hold[feed] ?? list.length
       for (let i = 0; i < n; i++) {
         const d = decodeBlockEntries(list[i], feed as MemberId, this.g.groupId)
-        graph.add(feed as MemberId, i, d.block, d.entries)
+        graph.add(feed as MemberId, i, d.block, d.entries, d.hash)
       }
     }
     return graph
@@ -239,12 +237,13 @@ test('oversized and malformed blocks are refused with a code', (t) => {
     try { fn(); return null } catch (err) { return err instanceof HypergasError ? err.code : 'THROWN' }
   }
   t.is(code(() => decodeBlock(big, A.id)), 'OVERSIZED')
-  t.is(code(() => decodeBlock(Buffer.from([1, 2, 3]), A.id)), 'BAD_ENCODING')
+  t.is(code(() => decodeBlock(Buffer.from([2, 2, 3]), A.id)), 'BAD_ENCODING')
+  t.is(code(() => decodeBlock(Buffer.from([1, 0, 0]), A.id)), 'BAD_VERSION', 'a block of format 1 (links without hashes) is refused')
   t.is(code(() => decodeBlock(Buffer.alloc(0), A.id)), 'BAD_ENCODING')
   // A block whose version is written as a 3-byte number decodes to the same value: only the
   // canonical check refuses it.
-  const ack = encodeBlock({ links: [], acts: [] })
-  t.is(code(() => decodeBlock(Buffer.concat([Buffer.from([0xfd, 1, 0]), ack.subarray(1)]), A.id)), 'BAD_ENCODING')
+  const ack = encodeBlock({ prev: NO_PREV, links: [], acts: [] })
+  t.is(code(() => decodeBlock(Buffer.concat([Buffer.from([0xfd, 2, 0]), ack.subarray(1)]), A.id)), 'BAD_ENCODING')
 })
 
 test('two admins partitioned: one alone cannot confirm removing the other', (t) => {
@@ -266,4 +265,42 @@ test('two admins partitioned: one alone cannot confirm removing the other', (t) 
   f.write(B, { [A.id]: 4, [X.id]: 2 }, [f.act(B, { type: 'Deposit', member: N.id, cents: 5 })])
   const all = f.replay()
   isPrefix(t, finalLog(onA), finalLog(all), 'what A confirmed is a prefix of what everyone confirms')
+})
+
+test('a forked feed: a link naming the other branch is fork evidence, and no two nodes confirm different blocks at one position', (t) => {
+  const f = started() // every feed has 2 blocks, all final; X is a cassiere
+  // X's key on two devices: two different blocks at index 2.
+  const sideA = new Map([...f.blocks].map(([k, v]) => [k, [...v]]))
+  const sideB = new Map([...f.blocks].map(([k, v]) => [k, [...v]]))
+  chainBlock(sideA, X.id, [[A.id, 2], [B.id, 2]], [f.act(X, { type: 'Deposit', member: M.id, cents: 100 }).bytes])
+  chainBlock(sideB, X.id, [[A.id, 2], [B.id, 2]], [f.act(X, { type: 'Deposit', member: M.id, cents: 200 }).bytes])
+  // A acknowledges the branch it holds, B the other one.
+  chainBlock(sideA, A.id, [[B.id, 2], [X.id, 3]], [])
+  chainBlock(sideB, B.id, [[A.id, 2], [X.id, 3]], [])
+  // Node 1 holds branch A of X and both acknowledgements; node 2 branch B and both.
+  const graphOf = (xs: Buffer[]): ReturnType<Feeds['graph']> => {
+    const blocks = new Map([[A.id, sideA.get(A.id)!], [B.id, sideB.get(B.id)!], [X.id, xs]])
+    const g = new Graph()
+    for (const [feed, list] of [...blocks].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      list.forEach((bytes, i) => { const d = decodeBlockEntries(bytes, feed, f.g.groupId); g.add(feed, i, d.block, d.entries, d.hash) })
+    }
+    return g
+  }
+  const g1 = graphOf(sideA.get(X.id)!)
+  const g2 = graphOf(sideB.get(X.id)!)
+  t.is(g1.usableLength(B.id), 2, "node 1 does not use B's block that names X's other branch")
+  t.is(g2.usableLength(A.id), 2, "node 2 does not use A's block that names X's other branch")
+  t.alike(g1.conflicts().map((c) => [c.by.feed, c.by.index, c.feed, c.length]), [[B.id, 2, X.id, 3]], 'the evidence names the block, the feed and the length')
+  t.not(g1.conflicts()[0].ours, g1.conflicts()[0].theirs)
+  const [v1, v2] = [replay(g1, f.g), replay(g2, f.g)]
+  t.is(v1.finalCount, 6, "node 1 confirms none of X's forked deposit")
+  t.is(v2.finalCount, 6, "node 2 confirms none of X's forked deposit")
+  isPrefix(t, finalLog(v1), finalLog(v2), 'one final log')
+  // A block whose `prev` is not the feed's previous block is refused the same way.
+  const bad = new Map([...f.blocks].map(([k, v]) => [k, [...v]]))
+  bad.get(A.id)!.push(encodeBlock({ prev: Buffer.alloc(32, 7), links: [], acts: [] }))
+  const g3 = new Graph()
+  for (const [feed, list] of bad) list.forEach((bytes, i) => { const d = decodeBlockEntries(bytes, feed, f.g.groupId); g3.add(feed, i, d.block, d.entries, d.hash) })
+  t.is(g3.usableLength(A.id), 2, 'a block with a wrong prev is not used')
+  t.is(g3.conflicts()[0].feed, A.id)
 })

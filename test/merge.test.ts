@@ -8,7 +8,8 @@ import { applyAct } from '../src/fold/fold.js'
 import { stateHash } from '../src/fold/hash.js'
 import { createState } from '../src/fold/state.js'
 import type { GroupId, MemberId } from '../src/ids.js'
-import { encodeBlock, type Block, type Link } from '../src/merge/block.js'
+import { blockHash, decodeBlock, encodeBlock, type Block } from '../src/merge/block.js'
+import { chainBlock, type FeedBytes } from './helpers/blocks.js'
 import { decodeBlockEntries, decodeEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef } from '../src/merge/replay.js'
@@ -24,6 +25,7 @@ function history (seed: number, steps: number): Sim {
   const group = genesis.id as GroupId
   const g: GroupRef = { groupId: group, founder: a.id }
   const feeds = new Map<MemberId, Block[]>([[a.id, []], [b.id, []], [c.id, []]])
+  const encoded: FeedBytes = new Map()
   const seen = new Map<MemberId, Map<MemberId, number>>([[a.id, new Map()], [b.id, new Map()], [c.id, new Map()]])
   const acts = new Map<string, SignedAct>()
   let t = 0
@@ -33,8 +35,7 @@ function history (seed: number, steps: number): Sim {
     return x.bytes
   }
   const write = (kp: typeof a, bytes: Buffer[]): void => {
-    const links: Link[] = [...seen.get(kp.id)!].filter(([, n]) => n > 0).map(([feed, length]) => ({ feed, length }))
-    feeds.get(kp.id)!.push({ links, acts: bytes })
+    feeds.get(kp.id)!.push(decodeBlock(chainBlock(encoded, kp.id, seen.get(kp.id)!, bytes), kp.id))
   }
   const sync = (who: MemberId): void => {
     for (const [f, blocks] of feeds) if (f !== who && rnd() < 0.7) seen.get(who)!.set(f, blocks.length)
@@ -70,7 +71,7 @@ function deliver (sim: Sim, seed: number): Graph {
     const i = next.get(k)!
     const bytes = encodeBlock(sim.feeds.get(k)![i])
     const d = decodeBlockEntries(bytes, k, sim.g.groupId)
-    graph.add(k, i, d.block, d.entries)
+    graph.add(k, i, d.block, d.entries, d.hash)
     next.set(k, i + 1)
   }
   return graph
@@ -146,7 +147,7 @@ test('the final prefix only grows as blocks arrive, and never changes', (t) => {
     const k = open[Math.floor(rnd() * open.length)]
     const i = next.get(k)!
     const block = sim.feeds.get(k)![i]
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k))
+    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k), blockHash(encodeBlock(block)))
     next.set(k, i + 1)
     const r = replay(graph, sim.g)
     const fin = r.log.slice(0, r.finalCount).map((e) => `${e.actId}:${e.status}`)
@@ -164,7 +165,7 @@ test('a block linking to blocks that never arrive is never used', (t) => {
   const ghost = person('ghost').id
   const i = graph.receivedLength(a)
   graph.addFeed(ghost)
-  const block: Block = { links: [{ feed: ghost, length: 5 }], acts: [] }
-  graph.add(a, i, block, [])
+  const block: Block = { prev: graph.latest(a)!.hash, links: [{ feed: ghost, length: 5, hash: Buffer.alloc(32) }], acts: [] }
+  graph.add(a, i, block, [], blockHash(encodeBlock(block)))
   t.is(graph.usableLength(a), i, 'waits for the missing block')
 })

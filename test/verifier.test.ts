@@ -3,7 +3,7 @@
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
 import type { GroupId } from '../src/ids.js'
-import { encodeBlock } from '../src/merge/block.js'
+import { encodeBlock, NO_PREV } from '../src/merge/block.js'
 import { decodeBlockEntries, settleCheck, type PendingCheck } from '../src/merge/entries.js'
 import { Verifier } from '../src/node/verifier.js'
 import { person } from './helpers/fixtures.js'
@@ -20,7 +20,7 @@ test('verifier: deferred checks on the worker thread give the inline entries', a
     if (i % 5 === 0) bytes[bytes.length - 1] ^= 1
     return bytes
   })
-  const block = encodeBlock({ links: [], acts })
+  const block = encodeBlock({ prev: NO_PREV, links: [], acts })
   const inline = decodeBlockEntries(block, A.id, group).entries
 
   const verifier = new Verifier()

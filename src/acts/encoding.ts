@@ -70,7 +70,8 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   VoteClosePurchase: [['purchase', 'id']],
   VoteFailPurchase: [['purchase', 'id']],
   ClosePurchase: [['purchase', 'id']],
-  FailPurchase: [['purchase', 'id']]
+  FailPurchase: [['purchase', 'id']],
+  VoteRecover: [['member', 'id']]
 }
 
 const TAG = new Map<ActType, number>(ACT_TYPES.map((t, i) => [t, i]))

@@ -42,7 +42,8 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('VoteClosePurchase'), ...purchase }),
   z.strictObject({ type: z.literal('VoteFailPurchase'), ...purchase }),
   z.strictObject({ type: z.literal('ClosePurchase'), ...purchase }),
-  z.strictObject({ type: z.literal('FailPurchase'), ...purchase })
+  z.strictObject({ type: z.literal('FailPurchase'), ...purchase }),
+  z.strictObject({ type: z.literal('VoteRecover'), ...member })
 ])
 
 /**

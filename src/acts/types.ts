@@ -42,13 +42,19 @@ export interface VoteFailPurchase { type: 'VoteFailPurchase', purchase: Purchase
 export interface ClosePurchase { type: 'ClosePurchase', purchase: PurchaseId }
 /** SPEC §4 Purchases: the owner fails the purchase (every commitment refunded). */
 export interface FailPurchase { type: 'FailPurchase', purchase: PurchaseId }
+/**
+ * A member's vote to remove admin `member`, who is gone (SPEC §5 never stuck): signed by the member
+ * themself, relayed by an admin. A strict majority of the members removes the admin; it is the
+ * recovery of a group whose admins alone cannot (two admins; docs/ordering.md §5).
+ */
+export interface VoteRecover { type: 'VoteRecover', member: MemberId }
 
 /** Any act body. */
 export type ActBody =
   | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
   | VoteElectCassiere | VoteRevokeCassiere | Deposit | Withdraw | SettleCash | OpenPurchase | Commit
   | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
-  | ClosePurchase | FailPurchase
+  | ClosePurchase | FailPurchase | VoteRecover
 
 /** The type tag of an act body. */
 export type ActType = ActBody['type']
@@ -61,7 +67,8 @@ export const ACT_TYPES: readonly ActType[] = [
   'CreateGroup', 'VoteRegisterMember', 'VoteRemoveMember', 'VoteElectReferente',
   'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
-  'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase'
+  'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
+  'VoteRecover'
 ]
 
 /**

@@ -2,7 +2,8 @@
  * Plain-text rendering of API answers for the terminal, in the user's language (SPEC §7; the
  * `--json` flag prints them as JSON instead). Amounts as `12,50 €` / `€12.50` (src/cli/i18n.ts).
  */
-import type { RefusalDetails } from '../errors.js'
+import type { RefusalDetails, RestoreWait } from '../errors.js'
+import type { LinkConflict } from '../merge/graph.js'
 import type { ActReceipt } from '../node/receipt.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../node/views.js'
 import { euro, t, when } from './i18n.js'
@@ -47,7 +48,20 @@ export function status (s: Row): string {
     ])])])
   ]
   if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
+  for (const c of (s.linkConflicts as LinkConflict[] | undefined) ?? []) lines.push(t('linkConflict', { by: `${c.by.feed.slice(0, 8)}:${c.by.index}`, feed: c.feed.slice(0, 8), length: c.length }))
+  if (s.restoring !== null && s.restoring !== undefined) lines.splice(2, 0, `${label('restoring')}${restoreWait(s.restoring as RestoreWait)}`)
   return lines.join('\n')
+}
+
+/**
+ * What a node restored from a backup waits for, in the user's language: `own feed 3 of 5
+ * blocks · no peer yet` (SPEC §3: it says what it waits for).
+ */
+export function restoreWait (w: RestoreWait): string {
+  const parts = [t('rs_own', { held: w.ownHeld, known: w.ownKnown })]
+  parts.push(w.peerSynced ? t('rs_peerSynced') : w.peers === 0 ? t('rs_noPeer') : t('rs_peerWait', { peers: w.peers }))
+  if (w.othersHeld < w.othersKnown) parts.push(t('rs_others', { held: w.othersHeld, known: w.othersKnown }))
+  return parts.join(' · ')
 }
 
 /** A connection's age, from its start (ms since epoch): 45s, 12m, 3h. */
@@ -160,8 +174,9 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
     missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
     pending: d?.pending
   }
-  const key = `e_${code}`
-  const needsFigures = (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
+  if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
+  const key = d?.variant !== undefined && t(`e_${code}_${d.variant}`) !== `e_${code}_${d.variant}` ? `e_${code}_${d.variant}` : `e_${code}`
+  const needsFigures = code === 'RESTORING' || (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
   const text = t(key, vars)
   return text === key || needsFigures ? fallback : text
 }

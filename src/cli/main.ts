@@ -14,6 +14,7 @@ import { parseEuros } from '../money.js'
 import { createServer } from '../http/server.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
+import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../node/backup.js'
 import { clearRunning, loadFeeds, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
@@ -24,6 +25,7 @@ import { parseHostPort, parsePort } from '../node/replicator.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
+import { readPassphrase } from './passphrase.js'
 
 interface Global { dir?: string, profile?: string, json?: boolean, lang?: string }
 
@@ -126,6 +128,37 @@ program.command('keygen')
     }
   })
 
+program.command('backup')
+  .description(t('d_backup'))
+  .argument('<file>', t('h_backupFile'))
+  .option('--force', t('h_force'))
+  .addHelpText('after', t('backupHelp'))
+  .action(async (file: string, o: { force?: boolean }) => {
+    const dir = resolveDir(globals())
+    const contents = collectBackup(dir)
+    checkBackupTarget(file, o.force === true)
+    const bytes = encryptBackup(contents, await readPassphrase(true))
+    writeBackupFile(file, bytes, o.force === true)
+    const r = { file, bytes: bytes.length, memberId: contents.identity.publicKey, groupId: contents.group.groupId, createdAt: contents.createdAt }
+    print(r, () => t('backupDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), file }))
+  })
+
+program.command('restore')
+  .description(t('d_restore'))
+  .argument('<file>', t('h_restoreFile'))
+  .addHelpText('after', t('restoreHelp'))
+  .action(async (file: string) => {
+    const g = globals()
+    const dir = resolveDir(g)
+    checkRestoreTarget(dir)
+    const bytes = readBackupFile(file)
+    const contents = decryptBackup(bytes, await readPassphrase(false))
+    restoreInto(dir, contents)
+    const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true }
+    const dirArg = g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
+    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: r.backupCreatedAt, dirArg }))
+  })
+
 program.command('start')
   .description('run the node: Hyperswarm replication and the HTTP API / web view')
   .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
@@ -139,6 +172,7 @@ program.command('start')
     const httpPort = parsePort(o.port, '--port', true)
     const node = await GasNode.open({ dir })
     node.requireGroup()
+    reportRestore(node)
     node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
     if (o.swarm) {
       node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
@@ -158,7 +192,7 @@ program.command('start')
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
     saveRunning(dir, { pid: process.pid, host: o.host, port })
-    const info = { ready: true, memberId: node.id, host: o.host, port, url: `http://${o.host}:${port}/` }
+    const info = { ready: true, memberId: node.id, host: o.host, port, url: `http://${o.host}:${port}/`, restoring: node.restore?.active === true }
     print(info, () => `hypergas node ${node.id.slice(0, 8)} running; web view and API at ${info.url}`)
     let stopping = false
     const stop = async (): Promise<void> => {
@@ -193,6 +227,24 @@ function reportSync (node: GasNode): void {
   })
 }
 const SYNC_BAR_BLOCKS = 200
+
+/**
+ * A node restored from a backup says on the terminal (stderr) what it waits for: once at start,
+ * then at most every RESTORE_LINE_MS while a figure changes, and once when it writes again.
+ */
+function reportRestore (node: GasNode): void {
+  const gate = node.restore
+  if (gate === null || !gate.active) return
+  console.error(t('restoringStart', { wait: fmt.restoreWait(gate.status!) }))
+  let shownAt = Date.now()
+  gate.on('progress', (w) => {
+    if (Date.now() - shownAt < RESTORE_LINE_MS) return
+    shownAt = Date.now()
+    console.error(t('restoringProgress', { wait: fmt.restoreWait(w) }))
+  })
+  gate.once('done', () => console.error(t('restoredNow', { blocks: node.syncProgress().feeds.find((f) => f.feed === node.id)?.local ?? 0 })))
+}
+const RESTORE_LINE_MS = 2000
 
 // ---- acts -----------------------------------------------------------------------------------
 

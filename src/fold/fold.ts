@@ -71,6 +71,7 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'VoteFailPurchase': return votePurchase(s, au, b, run)
     case 'ClosePurchase': return closePurchase(s, act.id, au, b, run)
     case 'FailPurchase': return failPurchase(s, act.id, au, b, run)
+    case 'VoteRecover': return voteRecover(s, act.id, au, b, run, pos)
     default: return unreachable(b)
   }
 }
@@ -161,6 +162,50 @@ function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeR
       }
     }
     refreshAdmin(s, b.member)
+  }
+  return null
+}
+
+/** Votes of members that a recovery of `admin` needs: a strict majority of the members. */
+export function recoveryQuorum (s: GroupState): number {
+  return Math.floor(s.members.size / 2) + 1
+}
+
+/** The tally key of the members' recovery votes against `admin` (src/merge/replay.ts reads it). */
+export function recoveryKey (admin: MemberId): string {
+  return `VoteRecover:${admin}`
+}
+
+/**
+ * A member votes to remove admin `b.member`, who is gone (SPEC §5 never stuck; the recovery of
+ * docs/ordering.md §5). Signed by the member themself. With a strict majority of the members
+ * (counted among current members) the admin loses every role; a role left with nobody goes to the
+ * admin whose block carries the deciding vote. The merge decides separately whether the removal
+ * also waives the admin's acknowledgements (it counts the voters among the confirmed members).
+ */
+function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecover, run: boolean, pos: BlockPos | null): Code {
+  if (!s.members.has(au)) return 'NOT_AUTHORIZED'
+  if (!s.cash.has(b.member)) return 'NOT_IN_ROLE'
+  if (s.admins.has(b.member) && s.admins.size === 1) return 'LAST_IN_ROLE'
+  const key = recoveryKey(b.member)
+  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  if (!run) return null
+  let t = s.tallies.get(key)
+  if (t === undefined) s.tallies.set(key, (t = { type: b.type, member: b.member, voters: new Set() }))
+  t.voters.add(au)
+  let votes = 0
+  for (const v of t.voters) if (s.members.has(v)) votes++
+  if (votes < recoveryQuorum(s)) return null
+  s.tallies.delete(key)
+  s.recoveries.set(b.member, (s.recoveries.get(b.member) ?? 0) + 1)
+  if (s.referenti.delete(b.member)) {
+    for (const p of s.purchases.values()) if (p.owner === b.member && p.phase === 'open') failOpen(s, actId, p)
+  }
+  s.cassieri.delete(b.member)
+  refreshAdmin(s, b.member)
+  if (pos !== null && s.admins.has(pos.feed)) {
+    if (s.referenti.size === 0) s.referenti.add(pos.feed)
+    if (s.cassieri.size === 0) s.cassieri.add(pos.feed)
   }
   return null
 }

@@ -125,6 +125,12 @@ export interface GroupState {
   owedCents: number
   appliedCount: number
   rejectedCount: number
+  /**
+   * Per member, how many times the members' recovery votes (VoteRecover) removed them: the merge
+   * sees a recovery completed by a block when the count grows (src/merge/replay.ts). Bookkeeping
+   * derived from the acts, outside the state hash.
+   */
+  recoveries: Map<MemberId, number>
 }
 
 /** An empty state, before genesis. */
@@ -149,7 +155,8 @@ export function createState (): GroupState {
     cashMovements: new Map(),
     owedCents: 0,
     appliedCount: 0,
-    rejectedCount: 0
+    rejectedCount: 0,
+    recoveries: new Map()
   }
 }
 
@@ -203,6 +210,7 @@ export function cloneState (s: GroupState): GroupState {
     seen: s.seen.fork(),
     rejections: s.rejections.slice(),
     statements: copyLists(s.statements),
-    cashMovements: copyLists(s.cashMovements)
+    cashMovements: copyLists(s.cashMovements),
+    recoveries: new Map(s.recoveries)
   }
 }

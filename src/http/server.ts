@@ -18,7 +18,7 @@ export interface ServerOptions {
   token: string
 }
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, OVERSIZED: 413 }
+const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, OVERSIZED: 413, RESTORING: 503 }
 
 function isLocal (req: FastifyRequest): boolean {
   const a = req.socket.remoteAddress ?? ''

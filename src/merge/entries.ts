@@ -7,7 +7,7 @@ import { actIdOf, badSignature, decodeAct, type DecodeOptions, type SignatureChe
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
-import { decodeBlock, type Block } from './block.js'
+import { blockHash, decodeBlock, type Block } from './block.js'
 
 /** One act slot of a block. */
 export type ActEntry =
@@ -78,11 +78,19 @@ export function settleCheck (p: PendingCheck, ok: boolean, verified?: VerifiedSe
   else p.entries[p.index] = { ok: false, id: e.act.id, code: badSignature(e.act).code }
 }
 
+/** A block as the graph takes it: decoded, its acts decoded, and its {@link blockHash}. */
+export interface DecodedBlock {
+  block: Block
+  entries: ActEntry[]
+  /** {@link blockHash} of the block's bytes (32 bytes). */
+  hash: Buffer
+}
+
 /**
  * Decodes block bytes of writer `feed` and every act in it for `group` (see {@link decodeEntries}).
  * @throws HypergasError as {@link decodeBlock} for an undecodable block (its acts are not read)
  */
-export function decodeBlockEntries (bytes: Buffer, feed: MemberId, group: GroupId | null, verified?: VerifiedSet, pending?: PendingCheck[]): { block: Block, entries: ActEntry[] } {
+export function decodeBlockEntries (bytes: Buffer, feed: MemberId, group: GroupId | null, verified?: VerifiedSet, pending?: PendingCheck[]): DecodedBlock {
   const block = decodeBlock(bytes, feed)
-  return { block, entries: decodeEntries(block.acts, group, feed, verified, pending) }
+  return { block, entries: decodeEntries(block.acts, group, feed, verified, pending), hash: blockHash(bytes) }
 }

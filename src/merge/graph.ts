@@ -2,9 +2,13 @@
  * The block graph of all writer feeds a node holds (SPEC §5): causal completeness, the
  * receiver-computed L of every block, vector clocks, and the total order (L, writer key, index).
  * Pure data structure: no I/O, no clock. Blocks are added per feed in index order.
+ *
+ * A block is used only when its `prev` is the hash of the feed's previous block held here and
+ * every link's hash is the hash of the linked block held here (SPEC §5 forks): a block that names
+ * another branch of a feed is a {@link LinkConflict}, and it and the rest of its feed stay unused.
  */
-import type { FeedKey } from '../ids.js'
-import type { Block, Link } from './block.js'
+import { hex, type FeedKey } from '../ids.js'
+import { NO_PREV, type Block, type Link } from './block.js'
 import type { ActEntry } from './entries.js'
 
 /** A usable (causally complete) block with everything the order and finality need. */
@@ -17,6 +21,21 @@ export interface GraphNode {
   clock: Map<FeedKey, number>
   links: Link[]
   acts: ActEntry[]
+  /** blockHash of the block's bytes (32 bytes): what later blocks' `prev` and links name. */
+  hash: Buffer
+}
+
+/**
+ * Fork evidence found in the graph (SPEC §5): block `by` names, for the first `length` blocks of
+ * `feed`, a last block whose hash (`theirs`) is not the one this graph holds (`ours`); `feed` is
+ * `by.feed` itself when its `prev` disagrees. Hashes in hex.
+ */
+export interface LinkConflict {
+  by: { feed: FeedKey, index: number }
+  feed: FeedKey
+  length: number
+  theirs: string
+  ours: string
 }
 
 /** A block received but not usable yet: waiting for its previous block or a linked block. */
@@ -24,6 +43,7 @@ interface Pending {
   index: number
   block: Block
   acts: ActEntry[]
+  hash: Buffer
 }
 
 interface Feed {
@@ -35,7 +55,10 @@ interface Feed {
    */
   pending: Pending[]
   head: number
-  /** Set when a block of this feed could not be decoded: the feed stops there. */
+  /**
+   * Set when a block of this feed could not be decoded, or names another branch of a feed (a
+   * {@link LinkConflict}): the feed stops there.
+   */
   brokenAt: number | null
 }
 
@@ -55,6 +78,7 @@ export class Graph {
   version = 0
   /** Lowest position a node was inserted at since {@link takeLowWater} (Infinity: none). */
   private lowWater = Infinity
+  private readonly found: LinkConflict[] = []
 
   private feed (key: FeedKey): Feed {
     let f = this.feeds.get(key)
@@ -94,19 +118,27 @@ export class Graph {
     return this.feeds.get(feed)?.brokenAt ?? null
   }
 
+  /** Fork evidence met so far, in the order it was found (do not mutate). */
+  conflicts (): readonly LinkConflict[] {
+    return this.found
+  }
+
   /** Usable nodes in the total order (do not mutate). */
   order (): readonly GraphNode[] {
     return this.sorted
   }
 
-  /** The links of a new block of `me` (SPEC §5): every other feed's usable length, when > 0. */
-  frontier (me: FeedKey): Link[] {
-    const out: Link[] = []
+  /**
+   * The `prev` and links of the next block of `me` (SPEC §5): the hash of `me`'s latest block, and
+   * every other feed's usable length (when > 0) with the hash of its last usable block.
+   */
+  frontier (me: FeedKey): { prev: Buffer, links: Link[] } {
+    const links: Link[] = []
     for (const f of this.feedKeys()) {
-      const n = this.usableLength(f)
-      if (f !== me && n > 0) out.push({ feed: f, length: n })
+      const last = f === me ? undefined : this.latest(f)
+      if (last !== undefined) links.push({ feed: f, length: last.index + 1, hash: last.hash })
     }
-    return out
+    return { prev: this.latest(me)?.hash ?? NO_PREV, links }
   }
 
   /** Makes `feed` known (so links to it wait for its blocks). */
@@ -115,14 +147,14 @@ export class Graph {
   }
 
   /**
-   * Adds block `index` of `feed`. `index` must equal {@link receivedLength}; anything else is a
-   * programmer error (the node reads feeds in order).
+   * Adds block `index` of `feed`, whose bytes hash to `hash` (blockHash). `index` must equal
+   * {@link receivedLength}; anything else is a programmer error (the node reads feeds in order).
    */
-  add (feed: FeedKey, index: number, block: Block, acts: ActEntry[]): void {
+  add (feed: FeedKey, index: number, block: Block, acts: ActEntry[], hash: Buffer): void {
     const f = this.feed(feed)
     if (index !== this.receivedLength(feed)) throw new Error(`graph: block ${index} of ${feed.slice(0, 8)} out of order`)
     if (f.brokenAt !== null) return
-    f.pending.push({ index, block, acts })
+    f.pending.push({ index, block, acts, hash })
     this.settle()
   }
 
@@ -138,8 +170,16 @@ export class Graph {
     while (progress) {
       progress = false
       for (const [key, f] of this.feeds) {
-        while (f.head < f.pending.length && this.ready(f.pending[f.head].block.links)) {
-          this.promote(key, f, f.pending[f.head++])
+        while (f.brokenAt === null && f.head < f.pending.length && this.ready(f.pending[f.head].block.links)) {
+          const p = f.pending[f.head]
+          const conflict = this.conflict(key, f, p)
+          if (conflict !== null) {
+            f.brokenAt = p.index
+            this.found.push(conflict)
+            break
+          }
+          f.head++
+          this.promote(key, f, p)
           progress = true
         }
         if (f.head === f.pending.length && f.head > 0) {
@@ -157,6 +197,17 @@ export class Graph {
     return true
   }
 
+  /** The fork evidence in a ready block's `prev` or links, or null when they name blocks held here. */
+  private conflict (key: FeedKey, f: Feed, p: Pending): LinkConflict | null {
+    const prev = p.index === 0 ? NO_PREV : f.nodes[p.index - 1].hash
+    if (!prev.equals(p.block.prev)) return { by: { feed: key, index: p.index }, feed: key, length: p.index, theirs: hex(p.block.prev), ours: hex(prev) }
+    for (const l of p.block.links) {
+      const ours = this.feeds.get(l.feed)!.nodes[l.length - 1].hash
+      if (!ours.equals(l.hash)) return { by: { feed: key, index: p.index }, feed: l.feed, length: l.length, theirs: hex(l.hash), ours: hex(ours) }
+    }
+    return null
+  }
+
   private promote (key: FeedKey, f: Feed, p: Pending): void {
     const prev = f.nodes[f.nodes.length - 1]
     let L = prev === undefined ? 0 : prev.L
@@ -167,7 +218,7 @@ export class Graph {
       for (const [k, n] of target.clock) if ((clock.get(k) ?? 0) < n) clock.set(k, n)
     }
     clock.set(key, p.index + 1)
-    const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts }
+    const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts, hash: p.hash }
     f.nodes.push(node)
     this.insertSorted(node)
     this.version++

@@ -18,7 +18,7 @@
  * strict majority, and (b) a FROZEN block's removal block lies at or before p. Only blocks
  * carrying acts and not skipped need acknowledgements.
  */
-import { applyAct, type Outcome } from '../fold/fold.js'
+import { applyAct, recoveryKey, type Outcome } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { SignedAct } from '../acts/types.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
@@ -73,6 +73,11 @@ export interface Freeze {
   length: number
   /** The block whose acts removed the writer. */
   by: { feed: MemberId, index: number }
+  /**
+   * True when a strict majority of the confirmed members removed the writer (VoteRecover): the
+   * removal then waives the writer's acknowledgements even without a strict majority of admins.
+   */
+  byMembers: boolean
 }
 
 /** Result of a replay. */
@@ -151,142 +156,257 @@ type Walk =
   | { done: false, freeze: FreezeAt, drop: boolean }
   | { done: true, replay: Replay }
 
-function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, settled: boolean, from?: Resume): Walk {
-  const order = graph.order()
-  // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
-  let state = from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state)
-  const log: LogEntry[] = from === undefined ? [] : from.log.slice(0, from.logLength)
-  const ignored: IgnoredBlock[] = from === undefined ? [] : from.ignored.slice(0, from.ignoredLength)
+/** What the walk has folded so far (the tentative side): updated together by {@link foldBlock}. */
+interface Folded {
+  state: GroupState
+  log: LogEntry[]
+  ignored: IgnoredBlock[]
   /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
-  let seen = new Map<MemberId, number>(from?.seen)
-  let need = from?.pos ?? -1 // the final prefix cannot end before this position
-  let lastFinal = need
-  // The state at the end of the final prefix, when the walk has gone past it.
-  let snapshot: GroupState | null = null
-  let finalEntries = log.length
-  let finalIgnored = ignored.length
-  let finalSeen = seen
-  /** Admins whose acknowledgement the first unconfirmable block waits for. */
-  const waitingFor: MemberId[] = []
+  seen: Map<MemberId, number>
   /** Freezes whose removal this walk (or the one it resumes) performed. */
-  const performed = new Set<FreezeAt>(from?.performed)
-  let performedAtFinal = new Set(performed)
-  for (let pos = lastFinal + 1; pos < order.length; pos++) {
+  performed: Set<FreezeAt>
+}
+
+/** The end of the final prefix as the walk goes: updated together by {@link markFinal}. */
+interface FinalMark {
+  /** Last position of the final prefix (-1: none). */
+  pos: number
+  /** The confirmed state once the walk has gone past the final prefix (else null). */
+  snapshot: GroupState | null
+  entries: number
+  ignored: number
+  seen: Map<MemberId, number>
+  performed: Set<FreezeAt>
+}
+
+/** Finality bookkeeping (SPEC §5): the running `need` and who the first unconfirmable block waits for. */
+interface Need {
+  /** The final prefix cannot end before this position (Infinity: it cannot grow any more). */
+  pos: number
+  waitingFor: MemberId[]
+}
+
+/**
+ * Raises `need` for block `n` at `pos` (docs/ordering.md §3): a frozen block with acts waits for
+ * its removal; a folded block with acts waits for every admin whose latest block does not include
+ * it, unless a removal of that admin at or after `pos` waives it — a removal by the members
+ * always, a removal by the admins only while the admins that do acknowledge are a strict majority.
+ */
+function finalityNeed (need: Need, graph: Graph, state: GroupState, freezes: ReadonlyMap<MemberId, FreezeAt[]>, n: GraphNode, pos: number, skip: SkipReason | null, fz: FreezeAt | undefined): void {
+  if (need.pos === Infinity || n.acts.length === 0) return
+  // A frozen block with acts is confirmed with its removal; a frozen acknowledgement changes no
+  // state and no log entry either way.
+  if (fz !== undefined) { need.pos = Math.max(need.pos, fz.pos); return }
+  if (skip !== null) return
+  const waived: MemberId[] = []
+  let byMembers = 0
+  for (const w of state.admins) {
+    if (includes(graph.latest(w), n.feed, n.index)) continue
+    const list = freezes.get(w)
+    const waiver = removalAfter(list, pos)
+    const strong = list?.find((f) => f.byMembers && f.pos >= pos)
+    if (waiver === undefined) need.waitingFor.push(w)
+    else waived.push(w)
+    if (strong !== undefined) byMembers++
+    need.pos = Math.max(need.pos, strong?.pos ?? waiver?.pos ?? Infinity)
+  }
+  // Waivers only while the admins that must acknowledge are a strict majority of the admins not
+  // removed by the members: two sides of a partition can never both confirm removing each other
+  // (two strict majorities share an admin; two strict majorities of the members share a member).
+  // Otherwise the removed writers' own acknowledgements are what confirmation waits for.
+  if (waived.length > byMembers && 2 * (state.admins.size - waived.length) <= state.admins.size - byMembers) {
+    need.pos = Infinity
+    need.waitingFor.push(...waived)
+  }
+}
+
+/** Folds block `n` (or lists it as ignored), and raises `seen` with its clock. */
+function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, n: GraphNode, skip: SkipReason | null): void {
+  if (skip !== null) {
+    if (n.acts.length > 0) f.ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })
+    return
+  }
+  const state = f.state
+  for (const e of n.acts) {
+    let status: string
+    if (e === UNREAD) throw new Error(`replay walked block ${n.feed.slice(0, 8)}:${n.index}, whose acts were not read`)
+    if (!e.ok) status = e.code
+    else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
+    else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
+    f.log.push({ seq: f.log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, timeMs: e.ok ? e.act.timeMs : null, act: e.ok ? e.act : undefined })
+  }
+  for (const [k, len] of n.clock) {
+    if (k !== n.feed && (f.seen.get(k) ?? 0) < len) {
+      if (f.seen === fin.seen) f.seen = new Map(f.seen) // copy on write: the final mark keeps its own
+      f.seen.set(k, len)
+    }
+  }
+}
+
+/**
+ * A removal made by block `n` at `pos`: the writers who lost their last role in it (`before`: the
+ * admins before it), and the admins whose removal the members completed in it (`recovered`).
+ */
+interface Removals {
+  before: MemberId[]
+  recovered: Map<MemberId, boolean>
+}
+
+/** A members' recovery a block may complete: the voters so far, the confirmed members, the count done. */
+interface Recovering {
+  voters: Set<MemberId>
+  members: ReadonlySet<MemberId>
+  /** state.recoveries of the admin before the block. */
+  done: number
+}
+
+/**
+ * The members' recoveries block `n` may complete, before it is folded: per admin named by a
+ * VoteRecover in it, the voters so far, and the confirmed members they are counted among.
+ */
+function recoveriesBefore (n: GraphNode, state: GroupState, confirmed: GroupState): Map<MemberId, Recovering> | null {
+  let out: Map<MemberId, Recovering> | null = null
+  for (const e of n.acts) {
+    if (!e.ok || e.act.body.type !== 'VoteRecover') continue
+    out ??= new Map()
+    const x = e.act.body.member
+    if (!out.has(x)) out.set(x, { voters: new Set(state.tallies.get(recoveryKey(x))?.voters), members: new Set(confirmed.members.keys()), done: state.recoveries.get(x) ?? 0 })
+  }
+  return out
+}
+
+/**
+ * After folding `n`: which admins the members' votes in it removed, and whether those voters are
+ * a strict majority of the members of the confirmed state (then the removal waives the admin's
+ * acknowledgements whatever the number of admins; docs/ordering.md §5). Puppet members registered
+ * in a tentative history do not count.
+ */
+function recoveriesDone (n: GraphNode, state: GroupState, before: ReturnType<typeof recoveriesBefore>, log: readonly LogEntry[]): Map<MemberId, boolean> {
+  const out = new Map<MemberId, boolean>()
+  if (before === null) return out
+  const applied = new Set(log.slice(log.length - n.acts.length).filter((e) => e.status === 'applied').map((e) => e.actId))
+  for (const [x, b] of before) {
+    if ((state.recoveries.get(x) ?? 0) === b.done) continue // not completed here
+    let votes = 0
+    for (const e of n.acts) if (e.ok && applied.has(e.act.id) && e.act.body.type === 'VoteRecover' && e.act.body.member === x) b.voters.add(e.act.author)
+    for (const v of b.voters) if (b.members.has(v)) votes++
+    if (votes === 0) continue
+    out.set(x, 2 * votes > b.members.size)
+  }
+  return out
+}
+
+/**
+ * The freezes block `n` at `pos` makes (docs/ordering.md §4): for every writer removed there,
+ * F = the largest length of it seen up to here. Returns the freeze to add when the walk used
+ * another one (or none), else records the freeze as performed and returns null.
+ */
+function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, refused: ReadonlySet<string>, n: GraphNode, pos: number, r: Removals): FreezeAt | null {
+  const removed = [...r.before.filter((x) => !f.state.admins.has(x))]
+  for (const x of r.recovered.keys()) if (!removed.includes(x)) removed.push(x)
+  for (const x of removed) {
+    // A refused removal point keeps the writer's blocks and waives no acknowledgement.
+    if (refused.has(pointKey(x, pos))) continue
+    // F depends on which blocks this walk folded: a freeze found in an earlier walk is
+    // re-measured here, and the walk restarts until every F agrees with its own walk.
+    const length = Math.max(f.seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+    const byMembers = r.recovered.get(x) === true
+    const known = freezes.get(x)?.find((k) => k.pos === pos && k.by.feed === n.feed && k.by.index === n.index)
+    if (known === undefined || known.length !== length || known.byMembers !== byMembers) {
+      return { feed: x, length, by: { feed: n.feed, index: n.index }, byMembers, pos }
+    }
+    f.performed.add(known)
+  }
+  return null
+}
+
+/** Moves the final mark to `pos` (everything up to it is final). */
+function markFinal (fin: FinalMark, f: Folded, pos: number): void {
+  fin.pos = pos
+  fin.snapshot = null
+  fin.entries = f.log.length
+  fin.ignored = f.ignored.length
+  fin.seen = f.seen
+  if (f.performed.size !== fin.performed.size) fin.performed = new Set(f.performed)
+}
+
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, refused: ReadonlySet<string>, settled: boolean, from?: Resume): Walk {
+  const order = graph.order()
+  const f: Folded = {
+    // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
+    state: from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
+    log: from === undefined ? [] : from.log.slice(0, from.logLength),
+    ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
+    seen: new Map<MemberId, number>(from?.seen),
+    performed: new Set<FreezeAt>(from?.performed)
+  }
+  const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.log.length, ignored: f.ignored.length, seen: f.seen, performed: new Set(f.performed) }
+  const need: Need = { pos: fin.pos, waitingFor: [] }
+  for (let pos = fin.pos + 1; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
     // (its writer is not an admin there) must not wait for the removal to be confirmed.
-    const reason = skipReason(state, n, g)
+    const reason = skipReason(f.state, n, g)
     const fz = reason === null ? frozenBy(freezes.get(n.feed), n.index, pos) : undefined
     const skip = fz !== undefined ? 'FROZEN' : reason
-    let before: MemberId[] | null = null
-    if (need !== Infinity) {
-      // A frozen block with acts is confirmed with its removal; a frozen acknowledgement
-      // changes no state and no log entry either way.
-      if (fz !== undefined) { if (n.acts.length > 0) need = Math.max(need, fz.pos) }
-      else if (skip === null && n.acts.length > 0) {
-        const waived: MemberId[] = []
-        for (const w of state.admins) {
-          if (includes(graph.latest(w), n.feed, n.index)) continue
-          const waiver = removalAfter(freezes.get(w), pos)
-          if (waiver === undefined) waitingFor.push(w)
-          else waived.push(w)
-          need = Math.max(need, waiver?.pos ?? Infinity)
-        }
-        // Waivers only while the admins that must acknowledge are a strict majority: two sides
-        // of a partition can never both confirm removing each other. Otherwise the removed
-        // writers' own acknowledgements are what confirmation waits for.
-        if (waived.length > 0 && 2 * (state.admins.size - waived.length) <= state.admins.size) {
-          need = Infinity
-          waitingFor.push(...waived)
-        }
-      }
-      if (need > pos && lastFinal === pos - 1 && snapshot === null) {
-        // The state here is the confirmed one: keep it and fold on into a copy (cloneState).
-        if (from !== undefined && lastFinal === from.pos) snapshot = from.state
-        else {
-          snapshot = state
-          state = cloneState(snapshot)
-        }
+    finalityNeed(need, graph, f.state, freezes, n, pos, skip, fz)
+    if (need.pos > pos && fin.pos === pos - 1 && fin.snapshot === null) {
+      // The state here is the confirmed one: keep it and fold on into a copy (cloneState).
+      if (from !== undefined && fin.pos === from.pos) fin.snapshot = from.state
+      else {
+        fin.snapshot = f.state
+        f.state = cloneState(fin.snapshot)
       }
     }
-    if (skip !== null) {
-      if (n.acts.length > 0) ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })
-    } else {
-      if (n.acts.length > 0) before = [...state.admins]
-      for (const e of n.acts) {
-        let status: string
-        if (e === UNREAD) throw new Error(`replay walked block ${n.feed.slice(0, 8)}:${n.index}, whose acts were not read`)
-        if (!e.ok) status = e.code
-        else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
-        else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
-        log.push({ seq: log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, timeMs: e.ok ? e.act.timeMs : null, act: e.ok ? e.act : undefined })
-      }
-      for (const [k, len] of n.clock) {
-        if (k !== n.feed && (seen.get(k) ?? 0) < len) {
-          if (seen === finalSeen) seen = new Map(seen) // copy on write: finalSeen is kept for resuming
-          seen.set(k, len)
-        }
-      }
-    }
+    const folds = skip === null && n.acts.length > 0
+    const before = folds ? [...f.state.admins] : null
+    const recovering = folds ? recoveriesBefore(n, f.state, fin.snapshot ?? f.state) : null
+    foldBlock(f, fin, g, n, skip)
     if (before !== null && !settled) {
-      for (const x of before) {
-        if (state.admins.has(x)) continue
-        // F depends on which blocks this walk folded: a freeze found in an earlier walk is
-        // re-measured here, and the walk restarts until every F agrees with its own walk.
-        const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
-        const known = freezes.get(x)?.find((f) => f.pos === pos && f.by.feed === n.feed && f.by.index === n.index)
-        if (known === undefined || known.length !== length) {
-          return { done: false, freeze: { feed: x, length, by: { feed: n.feed, index: n.index }, pos }, drop: false }
-        }
-        performed.add(known)
-      }
+      const freeze = checkRemovals(f, freezes, refused, n, pos, { before, recovered: recoveriesDone(n, f.state, recovering, f.log) })
+      if (freeze !== null) return { done: false, freeze, drop: false }
     }
-    if (need <= pos) {
-      lastFinal = pos
-      snapshot = null
-      finalEntries = log.length
-      finalIgnored = ignored.length
-      finalSeen = seen
-      if (performed.size !== performedAtFinal.size) performedAtFinal = new Set(performed)
-    }
+    if (need.pos <= pos) markFinal(fin, f, pos)
   }
   if (!settled) {
     // A freeze whose removal this walk did not perform (an earlier walk folded blocks that this
     // one skips, e.g. a frozen writer's vote) is dropped, and the walk runs again without it.
     for (const list of freezes.values()) {
-      for (const f of list) if (!performed.has(f)) return { done: false, freeze: f, drop: true }
+      for (const x of list) if (!f.performed.has(x)) return { done: false, freeze: x, drop: true }
     }
   }
+  return { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
+}
+
+/** The replay of a finished walk. */
+function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<MemberId, FreezeAt[]>, blocks: number, from?: Resume): Replay {
   // Entries of the resumed final prefix are final already: a resumed replay costs O(its tail).
-  for (let i = from?.logLength ?? 0; i < finalEntries; i++) log[i].final = true
+  for (let i = from?.logLength ?? 0; i < fin.entries; i++) f.log[i].final = true
   const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
-  const confirmed = lastFinal === order.length - 1 ? state : snapshot ?? createState()
+  const confirmed = fin.pos === blocks - 1 ? f.state : fin.snapshot ?? createState()
   return {
-    done: true,
-    replay: {
-      state,
-      confirmed,
-      log,
-      finalCount: finalEntries,
-      blocks: order.length,
-      finalBlocks: lastFinal + 1,
-      ignored,
-      freezes: all.map((f) => ({ feed: f.feed, length: f.length, by: f.by })),
-      waitingFor: waitingFor.sort(),
-      resume: {
-        pos: lastFinal,
-        // The final state itself is returned as `state` and will be mutated by no one; when the
-        // walk ended exactly at the final prefix, a resumed walk copies it before folding.
-        state: confirmed,
-        seen: finalSeen,
-        log,
-        logLength: finalEntries,
-        ignored,
-        ignoredLength: finalIgnored,
-        // Only removals inside the final prefix: positions after it shift as blocks arrive.
-        freezes: new Map([...freezes].map(([k, v]) => [k, v.filter((f) => f.pos <= lastFinal)] as [MemberId, FreezeAt[]]).filter(([, v]) => v.length > 0)),
-        performed: performedAtFinal
-      }
+    state: f.state,
+    confirmed,
+    log: f.log,
+    finalCount: fin.entries,
+    blocks,
+    finalBlocks: fin.pos + 1,
+    ignored: f.ignored,
+    freezes: all.map((x) => ({ feed: x.feed, length: x.length, by: x.by, byMembers: x.byMembers })),
+    waitingFor: need.waitingFor.sort(),
+    resume: {
+      pos: fin.pos,
+      // The final state itself is returned as `state` and will be mutated by no one; when the
+      // walk ended exactly at the final prefix, a resumed walk copies it before folding.
+      state: confirmed,
+      seen: fin.seen,
+      log: f.log,
+      logLength: fin.entries,
+      ignored: f.ignored,
+      ignoredLength: fin.ignored,
+      // Only removals inside the final prefix: positions after it shift as blocks arrive.
+      freezes: new Map([...freezes].map(([k, v]) => [k, v.filter((x) => x.pos <= fin.pos)] as [MemberId, FreezeAt[]]).filter(([, v]) => v.length > 0)),
+      performed: fin.performed
     }
   }
 }
@@ -300,7 +420,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, se
  */
 export function resumeReplay (graph: Graph, g: GroupRef, from: Resume): Replay | null {
   const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
-  const w = walk(graph, g, freezes, false, from)
+  const w = walk(graph, g, freezes, new Set(), false, from)
   return w.done ? w.replay : null
 }
 
@@ -317,15 +437,34 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     if (r !== null) return r
   }
   const freezes = new Map<MemberId, FreezeAt[]>()
+  /** Removal points whose freeze is refused (see below): the removal waives nothing there. */
+  const refused = new Set<string>()
   /** Distinct removal points met: the bound on walks grows with them, not with retries. */
-  const points = new Set<string>()
+  const points = new Map<string, number>()
+  /** The sets of freezes walked since the last refusal, to see the walks go round in a cycle. */
+  let walked = new Set<string>()
   for (let walks = 1; ; walks++) {
-    const w = walk(graph, g, freezes, walks > WALKS_PER_FREEZE * (points.size + 2))
+    const w = walk(graph, g, freezes, refused, walks > WALKS_PER_FREEZE * (points.size + 2))
     if (w.done) return w.replay
-    points.add(`${w.freeze.feed}:${w.freeze.pos}`)
+    points.set(pointKey(w.freeze.feed, w.freeze.pos), w.freeze.pos)
     const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
     if (!w.drop) list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
     freezes.set(w.freeze.feed, list)
+    // Freezes that undo each other go round in a cycle with no fixed point (simulation seed
+    // 1250: a removal at 23, and a step-down at 48 whose freeze skips a vote of the first).
+    // Then the latest removal point met is refused: it removes the writer but freezes nothing
+    // and waives no acknowledgement, and the earlier removals stand.
+    const signature = [...freezes.values()].flat().map((f) => `${pointKey(f.feed, f.pos)}@${f.length}`).sort().join(',')
+    if (!walked.has(signature)) { walked.add(signature); continue }
+    const latest = [...points].filter(([k]) => !refused.has(k)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
+    if (latest === undefined) continue
+    refused.add(latest[0])
+    for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
+    walked = new Set()
   }
+}
+
+function pointKey (feed: MemberId, pos: number): string {
+  return `${feed}:${pos}`
 }

@@ -25,7 +25,8 @@ export interface NodeApi {
   log (offset: number, limit: number): Promise<views.LogView>
   /**
    * Signs (with the node's key) and appends an act; answers what it did (src/node/receipt.ts).
-   * @throws HypergasError with the rejection code and its figures in `details`
+   * @throws HypergasError with the rejection code and its figures in `details`; RESTORING (with
+   *   `details.restore`) while the node, restored from a backup, waits for its own feed
    */
   act (req: ActRequest): Promise<ActReceipt>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
@@ -53,7 +54,11 @@ export class LocalApi implements NodeApi {
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
-      forks: n.forks
+      forks: n.forks,
+      // Blocks that name another branch of a feed than the one held here (SPEC §5 forks).
+      linkConflicts: n.linkConflicts(),
+      // While restored from a backup and waiting for the own feed (src/node/restore.ts), what for.
+      restoring: n.restore?.status ?? null
     }
   }
 
@@ -78,6 +83,7 @@ export class LocalApi implements NodeApi {
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {
+    this.node.restore?.assertOpen() // before names are resolved against a state still arriving
     const s = this.node.requireView().state
     const body: Record<string, unknown> = { ...req }
     for (const f of ['member', 'from']) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
@@ -89,6 +95,7 @@ export class LocalApi implements NodeApi {
   async signedAct (hexBytes: string): Promise<ActReceipt> {
     if (typeof hexBytes !== 'string' || hexBytes.length > MAX_SIGNED_ACT_HEX) throw HypergasError.OVERSIZED(`signed act larger than ${MAX_SIGNED_ACT_HEX / 2} bytes`)
     if (!/^([0-9a-f]{2})+$/.test(hexBytes)) throw HypergasError.BAD_ENCODING('expected the act as lowercase hex')
+    this.node.restore?.assertOpen()
     const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
     await this.node.submitActs([act])
     return receiptOf(this.node.requireView(), act)

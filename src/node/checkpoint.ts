@@ -2,47 +2,87 @@
  * The persisted checkpoint (issue 5, SPEC §8 cold start): the walk's variables at the end of the
  * final prefix ({@link Resume}: confirmed state, final log, ignored blocks, freezes), plus which
  * blocks that prefix holds: per feed, its length and the feed's Merkle tree hash at that length.
- * A start that finds the same blocks in its first positions reads those blocks for their links
- * only and resumes the walk after them, instead of decoding and folding every act.
+ * A start that finds the same blocks in its first positions takes those blocks from the
+ * checkpoint (reading none of them) and resumes the walk after them, instead of decoding and
+ * folding every act.
  *
- * It is a cache of a pure function of the blocks: a missing, unreadable, foreign or stale file
- * (a feed shorter than recorded, or with another tree hash at that length) is ignored and the
- * node replays from the blocks. Final log entries are stored without their acts (see
- * LogEntry.act). The state and the final log are in the compact encoding of statecodec.ts (each
- * id stored once); the small rest in Node's structured serialisation (node:v8). A file another
- * version wrote, or that fails to decode, is ignored like any other.
+ * It is a cache of a pure function of the blocks, and it cannot lie (issue 13 item 6): before a
+ * node uses it, the whole file is verified ({@link decodeCheckpoint}, {@link restoreCheckpoint}):
+ * its checksum, the shape and range of everything decoded, the state hash recomputed from the
+ * confirmed state against the one recorded, the state's own consistency and the final log's
+ * against it (src/node/checkpoint-verify.ts), and the log, ignored blocks and freezes against the
+ * restored blocks; then, against the feeds, each feed's tree hash at the recorded length and the
+ * hash of its last block in the prefix (the block the next one names). A file that fails any
+ * check is deleted, one line says why, and the node replays from the feeds; so is a stale one (a
+ * feed shorter than recorded, or with another tree hash at that length). A missing file is
+ * simply not used.
+ *
+ * What no check can bind without reading the prefix's blocks (which the checkpoint exists to
+ * avoid): act ids that only the final log and the seen ids name (votes, undecodable acts), act
+ * times, and the block hashes other than each feed's last. The checksum covers them against
+ * damage; an edit that also recomputes the checksum can change what the final log shows for them
+ * (and which ids count as seen), never what the state hash covers. Whoever can write the data
+ * directory can also read the identity in it: the checkpoint guards against damage and
+ * inconsistency, not against its owner.
+ *
+ * File format (version {@link CHECKPOINT_VERSION}):
+ *
+ *   file     = magic:8 ("HGASCKPT")  version:uint32le  checksum:32  body
+ *   checksum = SHA-256(magic ‖ version ‖ body): every byte of the file but the checksum itself
+ *   body     = node:v8 structured serialisation of {@link CheckpointBody}
+ *
+ * The body keeps the small parts of {@link Resume} with their Maps and shared references (a
+ * performed freeze is one of the freezes), and the confirmed state and final log in the compact
+ * encoding of src/node/statecodec.ts (each id stored once). Final log entries are stored without
+ * their acts (see LogEntry.act).
  */
 import fs from 'node:fs'
 import v8 from 'node:v8'
 import type Hypercore from 'hypercore'
-import { finishedStateHash, rememberStateHash } from '../fold/hash.js'
+import { sha256 } from '../crypto.js'
+import { HypergasError } from '../errors.js'
+import { finishedStateHash, rememberStateHash, stateHash } from '../fold/hash.js'
 import { hex, type GroupId, type MemberId } from '../ids.js'
-import type { Link } from '../merge/block.js'
+import { blockHash, HASH_BYTES, MAX_ACTS_PER_BLOCK, MAX_LINKS, NO_PREV, type Link } from '../merge/block.js'
 import { UNREAD, type ActEntry } from '../merge/entries.js'
-import type { Graph } from '../merge/graph.js'
-import type { Replay, Resume } from '../merge/replay.js'
+import type { Graph, GraphNode } from '../merge/graph.js'
+import type { IgnoredBlock, Replay, Resume, SkipReason } from '../merge/replay.js'
+import { badCheckpoint, checkConfirmed, isHexId, isInt } from './checkpoint-verify.js'
 import { paths, writePrivate } from './datadir.js'
 import { decodeFinal, encodeFinal } from './statecodec.js'
 
 /** Final blocks a node adds to its final prefix before it writes the checkpoint again. */
 const WRITE_EVERY_BLOCKS = 1024
 
-/** Format version, first field of the file (3: blocks of the prefix, statecodec.ts for the state). */
-const CHECKPOINT_VERSION = 3
+/**
+ * Format version, after the magic (4: header with magic and checksum, state hash verified; 3:
+ * blocks of the prefix, statecodec.ts for the state, no header). A file of another version is
+ * deleted and rebuilt.
+ */
+export const CHECKPOINT_VERSION = 4
+
+/** First 8 bytes of every checkpoint file since version 4. */
+const MAGIC = Buffer.from('HGASCKPT', 'latin1')
+/** Bytes of the checksum (SHA-256). */
+const CHECKSUM_BYTES = 32
+/** Bytes before the body: magic, version (uint32, little-endian), checksum. */
+const HEADER_BYTES = MAGIC.byteLength + 4 + CHECKSUM_BYTES
 
 /** One feed's part of the final prefix. */
 export interface CheckpointFeed {
   feed: MemberId
-  /** Blocks of the feed inside the final prefix (they are its first `length` blocks). */
+  /** Blocks of the feed inside the final prefix (they are its first `length` blocks), ≥ 1. */
   length: number
   /** The feed's Merkle tree hash at `length`, hex (Hypercore `treeHash(length)`). */
   treeHash: string
   /**
    * Its `length` blocks as the graph needs them, so a start reads none of them: per block, the
    * number of acts, the number of links, then (position of the linked feed in `feeds`, length)
-   * per link.
+   * per link, links in the order of `feeds` (by key).
    */
   blocks: Uint32Array
+  /** The blockHash of each of its `length` blocks, 32 bytes each, in index order. */
+  hashes: Uint8Array
 }
 
 /** A block of the final prefix as restored from the checkpoint: its links and act count. */
@@ -51,31 +91,340 @@ export interface PrefixBlock {
   acts: number
 }
 
-/** What a data directory's `checkpoint` file holds. */
+/** A verified checkpoint, as {@link decodeCheckpoint} returns it. */
 export interface Checkpoint {
+  /** Always {@link CHECKPOINT_VERSION}. */
   version: number
   groupId: GroupId
   /** Feeds with at least one block in the final prefix, sorted by key. */
   feeds: CheckpointFeed[]
   /** Per feed of `feeds`, its blocks in the final prefix. */
   prefix: PrefixBlock[][]
+  /** Where the walk resumes; its confirmed state already carries its (recomputed) state hash. */
   resume: Resume
 }
 
 /**
- * The file: structured serialisation (node:v8) of the small parts of {@link Resume}, which keeps
- * their Maps and shared references (a performed freeze is one of the freezes), and the state and
- * final log in the compact encoding of src/node/statecodec.ts.
+ * The walk's variables besides the state and the final log, as stored: `pos` (last position of
+ * the final prefix), `seen`, `ignored` (exactly the ignored blocks of the final prefix),
+ * `freezes` and `performed` (each performed freeze is the same object as one of `freezes`).
  */
-interface CheckpointFile {
-  version: number
+export type CheckpointRest = Omit<Resume, 'state' | 'log' | 'logLength' | 'ignoredLength'>
+
+/** What the body of a checkpoint file holds (node:v8 serialisation of this object). */
+export interface CheckpointBody {
   groupId: GroupId
   feeds: CheckpointFeed[]
-  rest: Omit<Resume, 'state' | 'log' | 'logLength' | 'ignoredLength'>
+  rest: CheckpointRest
+  /** The confirmed state and the final log, encodeFinal of src/node/statecodec.ts. */
   final: Uint8Array
-  /** State hash of the confirmed state (src/fold/hash.ts). */
+  /** State hash of the confirmed state (src/fold/hash.ts), hex. */
   confirmedHash: string
 }
+
+/** SHA-256 of the file without its checksum. */
+function checksum (versionBytes: Uint8Array, body: Uint8Array): Buffer {
+  return sha256(MAGIC, versionBytes, body)
+}
+
+/**
+ * The file holding `body` (any bytes): header with magic, {@link CHECKPOINT_VERSION} and the
+ * checksum of all the other bytes, then `body`.
+ */
+export function sealCheckpoint (body: Uint8Array): Buffer {
+  const version = Buffer.alloc(4)
+  version.writeUInt32LE(CHECKPOINT_VERSION)
+  return Buffer.concat([MAGIC, version, checksum(version, body), body])
+}
+
+/**
+ * The body of a checkpoint file, once its header says it is a checkpoint of this version and its
+ * checksum matches every other byte.
+ * @throws HypergasError BAD_CHECKPOINT (empty, truncated, not a checkpoint, checksum mismatch),
+ *   BAD_VERSION (another format version, or a file from before version 4)
+ */
+export function unsealCheckpoint (bytes: Uint8Array): Buffer {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (b.byteLength === 0) throw badCheckpoint('empty file')
+  // Versions up to 3 were a bare node:v8 serialisation, which starts with its version tag 0xff.
+  if (b[0] === 0xff && !b.subarray(0, MAGIC.byteLength).equals(MAGIC)) throw HypergasError.BAD_VERSION(`a checkpoint of an older format (before version 4), this hypergas reads version ${CHECKPOINT_VERSION}`)
+  if (b.byteLength < HEADER_BYTES) throw badCheckpoint(`truncated: ${b.byteLength} bytes, the header alone is ${HEADER_BYTES}`)
+  if (!b.subarray(0, MAGIC.byteLength).equals(MAGIC)) throw badCheckpoint('not a checkpoint file (no HGASCKPT header)')
+  const version = b.readUInt32LE(MAGIC.byteLength)
+  if (version !== CHECKPOINT_VERSION) throw HypergasError.BAD_VERSION(`checkpoint format version ${version}, this hypergas reads version ${CHECKPOINT_VERSION}`)
+  const body = b.subarray(HEADER_BYTES)
+  const sum = b.subarray(HEADER_BYTES - CHECKSUM_BYTES, HEADER_BYTES)
+  if (!checksum(b.subarray(MAGIC.byteLength, MAGIC.byteLength + 4), body).equals(sum)) throw badCheckpoint(`checksum mismatch over the file's ${b.byteLength} bytes (damaged or edited)`)
+  return body
+}
+
+/** The file holding `body` ({@link sealCheckpoint} of its node:v8 serialisation). */
+export function encodeCheckpoint (body: CheckpointBody): Buffer {
+  return sealCheckpoint(v8.serialize(body))
+}
+
+// ---- shapes of the decoded body ------------------------------------------------------------
+
+/** `x` as an object with exactly the own keys `keys` (any order), from node:v8 data. */
+function fields<K extends string> (x: unknown, keys: readonly K[], what: string): { [P in K]: unknown } {
+  if (typeof x !== 'object' || x === null || Object.getPrototypeOf(x) !== Object.prototype) throw badCheckpoint(`${what}: not an object`)
+  const own = Object.keys(x)
+  if (own.length !== keys.length || Object.getOwnPropertySymbols(x).length > 0 || !keys.every((k) => Object.hasOwn(x, k))) throw badCheckpoint(`${what}: fields ${own.join(',')}, expected ${keys.join(',')}`)
+  return x as { [P in K]: unknown }
+}
+
+/**
+ * `x` as a dense array (every index present), from node:v8 data of `bytes` bytes: each element
+ * takes at least one of them, so a longer array (a sparse one, which costs nothing to state) is
+ * refused before it is walked.
+ */
+function list (x: unknown, what: string, bytes: number): unknown[] {
+  if (!Array.isArray(x) || Object.getPrototypeOf(x) !== Array.prototype) throw badCheckpoint(`${what}: not an array`)
+  if (x.length > bytes) throw badCheckpoint(`${what}: ${x.length} elements in ${bytes} bytes`)
+  for (let i = 0; i < x.length; i++) if (!(i in x)) throw badCheckpoint(`${what}: a hole at ${i}`)
+  return x
+}
+
+const SKIP_REASONS: Record<SkipReason, true> = { NOT_A_WRITER: true, NO_ELECTION_LINK: true, NOT_GENESIS: true, FROZEN: true }
+/** Largest feed length the columns can state. */
+const MAX_LENGTH = 0xffffffff
+
+/**
+ * Most feeds in a final prefix: a block links every other feed its writer holds blocks of, at
+ * most MAX_LINKS (a node holding more could not append).
+ */
+const MAX_FEEDS = MAX_LINKS + 1
+
+/** Checks the feeds of a decoded body of `bytes` bytes. */
+function checkFeeds (x: unknown, bytes: number): CheckpointFeed[] {
+  const feeds = list(x, 'feeds', bytes)
+  if (feeds.length > MAX_FEEDS) throw badCheckpoint(`${feeds.length} feeds, at most ${MAX_FEEDS} can link each other`)
+  feeds.forEach((raw, i) => {
+    const f = fields(raw, ['feed', 'length', 'treeHash', 'blocks', 'hashes'], `feed ${i}`)
+    if (!isHexId(f.feed) || (i > 0 && (feeds[i - 1] as CheckpointFeed).feed >= f.feed)) throw badCheckpoint(`feed ${i}: not a key, or not sorted`)
+    if (!isInt(f.length, 1) || f.length > MAX_LENGTH) throw badCheckpoint(`feed ${i}: bad length`)
+    if (!isHexId(f.treeHash)) throw badCheckpoint(`feed ${i}: bad tree hash`)
+    if (!(f.blocks instanceof Uint32Array)) throw badCheckpoint(`feed ${i}: bad block columns`)
+    if (!(f.hashes instanceof Uint8Array) || f.hashes.byteLength !== HASH_BYTES * f.length) throw badCheckpoint(`feed ${i}: block hashes do not match the length`)
+  })
+  return feeds as CheckpointFeed[]
+}
+
+/** The blockHash of block `index` of checkpoint feed `f`. */
+function hashAt (f: CheckpointFeed, index: number): Buffer {
+  return Buffer.from(f.hashes.subarray(index * HASH_BYTES, (index + 1) * HASH_BYTES))
+}
+
+/**
+ * The blocks of each feed from their columns: `length` blocks, each with at most
+ * MAX_ACTS_PER_BLOCK acts and MAX_LINKS links, links to other feeds of the prefix in key order
+ * with a length inside it.
+ * @throws HypergasError BAD_CHECKPOINT otherwise
+ */
+function prefixBlocks (feeds: CheckpointFeed[]): PrefixBlock[][] {
+  return feeds.map((f, i) => {
+    const out: PrefixBlock[] = []
+    const b = f.blocks
+    let k = 0
+    while (k < b.length && out.length < f.length) {
+      const acts = b[k++]
+      const n = b[k++] ?? 0
+      if (acts > MAX_ACTS_PER_BLOCK || n > MAX_LINKS || k + 2 * n > b.length) throw badCheckpoint(`feed ${i} block ${out.length}: bad act or link count`)
+      const links: Link[] = []
+      let last = -1
+      for (; n > links.length; k += 2) {
+        const to = feeds[b[k]]
+        const length = b[k + 1]
+        if (b[k] <= last || to === undefined || to === f || length < 1 || length > to.length) throw badCheckpoint(`feed ${i} block ${out.length}: bad link`)
+        last = b[k]
+        links.push({ feed: to.feed, length, hash: hashAt(to, length - 1) })
+      }
+      out.push({ links, acts })
+    }
+    if (k !== b.length || out.length !== f.length) throw badCheckpoint(`feed ${i}: the block columns do not describe ${f.length} blocks`)
+    return out
+  })
+}
+
+/**
+ * Checks that every block of the prefix can be used once the blocks it links are (no cycle of
+ * links), as Graph.add will need: then restoring adds them all, usable.
+ * @throws HypergasError BAD_CHECKPOINT otherwise
+ */
+function checkClosed (feeds: CheckpointFeed[], prefix: PrefixBlock[][]): void {
+  const at = new Map(feeds.map((f, i) => [f.feed, i]))
+  const done = feeds.map(() => 0)
+  let progress = true
+  while (progress) {
+    progress = false
+    feeds.forEach((f, i) => {
+      while (done[i] < f.length && prefix[i][done[i]].links.every((l) => done[at.get(l.feed)!] >= l.length)) {
+        done[i]++
+        progress = true
+      }
+    })
+  }
+  const stuck = feeds.findIndex((f, i) => done[i] < f.length)
+  if (stuck >= 0) throw badCheckpoint(`block ${done[stuck]} of feed ${stuck} waits for blocks that wait for it (a cycle of links)`)
+}
+
+/** Checks the walk's variables of a decoded body of `bytes` bytes against its feeds. */
+function checkRest (x: unknown, feeds: CheckpointFeed[], bytes: number): CheckpointRest {
+  const r = fields(x, ['pos', 'seen', 'ignored', 'freezes', 'performed'], 'resume')
+  const lengths = new Map(feeds.map((f) => [f.feed, f.length]))
+  const blocks = feeds.reduce((n, f) => n + f.length, 0)
+  if (!isInt(r.pos, -1) || r.pos + 1 !== blocks) throw badCheckpoint(`the final prefix ends at position ${String(r.pos)}, its feeds hold ${blocks} blocks`)
+  const inPrefix = (feed: unknown, index: unknown): boolean => isInt(index, 0) && index < (lengths.get(feed as MemberId) ?? 0)
+
+  if (!(r.seen instanceof Map)) throw badCheckpoint('seen lengths: not a map')
+  for (const [k, v] of r.seen as Map<unknown, unknown>) {
+    if (!isInt(v, 1) || !inPrefix(k, v - 1)) throw badCheckpoint('seen lengths: a length outside the prefix')
+  }
+
+  for (const [i, raw] of list(r.ignored, 'ignored blocks', bytes).entries()) {
+    const b = fields(raw, ['feed', 'index', 'L', 'reason', 'actIds'], `ignored block ${i}`)
+    if (!inPrefix(b.feed, b.index) || !isInt(b.L, 1)) throw badCheckpoint(`ignored block ${i}: not a block of the prefix`)
+    if (typeof b.reason !== 'string' || !Object.hasOwn(SKIP_REASONS, b.reason)) throw badCheckpoint(`ignored block ${i}: reason ${String(b.reason)}`)
+    const ids = list(b.actIds, `ignored block ${i}: act ids`, bytes)
+    if (ids.length === 0 || !ids.every(isHexId)) throw badCheckpoint(`ignored block ${i}: bad act ids`)
+  }
+
+  if (!(r.freezes instanceof Map)) throw badCheckpoint('freezes: not a map')
+  const all = new Set<unknown>()
+  for (const [k, v] of r.freezes as Map<unknown, unknown>) {
+    const fz = list(v, 'freezes', bytes)
+    if (!isHexId(k) || fz.length === 0) throw badCheckpoint('freezes: bad writer or empty list')
+    let last = -1
+    for (const raw of fz) {
+      const f: { feed: unknown, length: unknown, by: unknown, byMembers: unknown, pos: unknown } = fields(raw, ['feed', 'length', 'by', 'byMembers', 'pos'], `freeze of ${k.slice(0, 8)}`)
+      const by = fields(f.by, ['feed', 'index'], `freeze of ${k.slice(0, 8)}: removal block`)
+      if (f.feed !== k || !isInt(f.length, 0) || f.length > (lengths.get(k as MemberId) ?? 0) || typeof f.byMembers !== 'boolean') throw badCheckpoint(`freeze of ${k.slice(0, 8)}: bad length or kind`)
+      if (!inPrefix(by.feed, by.index) || !isInt(f.pos, 0) || f.pos > r.pos || f.pos <= last) throw badCheckpoint(`freeze of ${k.slice(0, 8)}: removal block outside the prefix or out of order`)
+      last = f.pos
+      all.add(raw)
+    }
+  }
+  // A resumed walk gives up on a freeze it did not perform: every one of them was performed.
+  if (!(r.performed instanceof Set) || r.performed.size !== all.size || ![...r.performed].every((f) => all.has(f))) throw badCheckpoint('performed freezes are not the freezes')
+  return r as CheckpointRest
+}
+
+/**
+ * Decodes and verifies checkpoint file `bytes` of group `groupId`: header and checksum, the
+ * shape of every field, the block columns (counts within the block limits, links inside the
+ * prefix, no cycle), the confirmed state (its recomputed state hash equal to the recorded one,
+ * then checkConfirmed of src/node/checkpoint-verify.ts) and the walk's variables. The returned
+ * confirmed state carries its state hash (finishedStateHash does not hash it again). What the
+ * blocks must agree with is checked by {@link restoreCheckpoint}.
+ * @throws HypergasError BAD_CHECKPOINT (damaged, edited or inconsistent, another group's) or
+ *   BAD_VERSION (another format version); never another error
+ */
+export function decodeCheckpoint (bytes: Uint8Array, groupId: GroupId): Checkpoint {
+  try {
+    const raw = unsealCheckpoint(bytes)
+    let decoded: unknown
+    try {
+      decoded = v8.deserialize(raw)
+    } catch (err) {
+      throw badCheckpoint(`the body does not deserialise: ${(err as Error).message}`)
+    }
+    const body = fields(decoded, ['groupId', 'feeds', 'rest', 'final', 'confirmedHash'], 'checkpoint')
+    if (body.groupId !== groupId) throw badCheckpoint(`a checkpoint of another group (${String(body.groupId).slice(0, 8)})`)
+    if (!isHexId(body.confirmedHash)) throw badCheckpoint('bad recorded state hash')
+    if (!(body.final instanceof Uint8Array)) throw badCheckpoint('no encoded state')
+    const feeds = checkFeeds(body.feeds, raw.byteLength)
+    const prefix = prefixBlocks(feeds)
+    checkClosed(feeds, prefix)
+    const rest = checkRest(body.rest, feeds, raw.byteLength)
+    let final: ReturnType<typeof decodeFinal>
+    try {
+      final = decodeFinal(body.final)
+    } catch (err) {
+      throw badCheckpoint(`the confirmed state does not decode: ${(err as Error).message}`)
+    }
+    const { state, log } = final
+    const hash = stateHash(state)
+    if (hash !== body.confirmedHash) throw badCheckpoint(`the confirmed state hashes to ${hash.slice(0, 8)}, the checkpoint records ${body.confirmedHash.slice(0, 8)}`)
+    checkConfirmed(state, log, groupId)
+    rememberStateHash(state, hash)
+    const resume: Resume = { ...rest, state, log, logLength: log.length, ignoredLength: rest.ignored.length }
+    return { version: CHECKPOINT_VERSION, groupId, feeds, prefix, resume }
+  } catch (err) {
+    if (err instanceof HypergasError) throw err
+    throw badCheckpoint(`does not decode: ${(err as Error)?.message ?? String(err)}`)
+  }
+}
+
+// ---- the restored blocks -------------------------------------------------------------------
+
+/**
+ * Checks the walk's variables against the graph holding exactly the checkpoint's blocks: in the
+ * order, each block with acts is either the next ignored block (same L, one id per act) or gives
+ * the next log entries (one per act, same feed, index and L); every freeze's removal block sits
+ * at its position and was folded; every admin's election block was folded; each `seen` length
+ * lies between what the folded blocks saw and what any block of the prefix saw.
+ */
+function checkOrder (cp: Checkpoint, graph: Graph): void {
+  const { resume } = cp
+  const order = graph.order()
+  const count = resume.pos + 1
+  if (order.length !== count) throw badCheckpoint(`${order.length} of the ${count} blocks of the final prefix are usable`)
+  const folded = new Set<GraphNode>()
+  let e = 0
+  let ig = 0
+  for (const n of order) {
+    if (n.acts.length === 0) continue
+    const skip: IgnoredBlock | undefined = resume.ignored[ig]
+    if (skip !== undefined && skip.feed === n.feed && skip.index === n.index) {
+      if (skip.L !== n.L || skip.actIds.length !== n.acts.length) throw badCheckpoint(`ignored block ${ig} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
+      ig++
+      continue
+    }
+    for (let k = 0; k < n.acts.length; k++, e++) {
+      const x = resume.log[e]
+      if (x === undefined || x.feed !== n.feed || x.index !== n.index || x.L !== n.L) throw badCheckpoint(`final log entry ${e} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
+    }
+    folded.add(n)
+  }
+  if (e !== resume.logLength || ig !== resume.ignoredLength) throw badCheckpoint(`the blocks of the final prefix hold ${e} logged acts and ${ig} ignored blocks, the checkpoint ${resume.logLength} and ${resume.ignoredLength}`)
+  for (const fz of resume.freezes.values()) {
+    for (const f of fz) {
+      const n = order[f.pos]
+      if (n.feed !== f.by.feed || n.index !== f.by.index || !folded.has(n)) throw badCheckpoint(`the freeze of ${f.feed.slice(0, 8)} names a removal block the walk did not fold there`)
+    }
+  }
+  for (const [a, p] of resume.state.adminSince) {
+    const n = graph.node(p.feed, p.index)
+    if (n === undefined || !folded.has(n)) throw badCheckpoint(`the election block of admin ${a.slice(0, 8)} is not a folded block of the prefix`)
+  }
+  const most = new Map<MemberId, number>()
+  const least = new Map<MemberId, number>()
+  for (const n of order) {
+    for (const [k, len] of n.clock) {
+      if (k === n.feed) continue
+      if ((most.get(k) ?? 0) < len) most.set(k, len)
+      if (folded.has(n) && (least.get(k) ?? 0) < len) least.set(k, len)
+    }
+  }
+  for (const [k, v] of resume.seen) if (v > (most.get(k) ?? 0)) throw badCheckpoint(`seen length ${v} of ${k.slice(0, 8)}: no block of the prefix saw it`)
+  for (const [k, v] of least) if ((resume.seen.get(k) ?? 0) < v) throw badCheckpoint(`seen length of ${k.slice(0, 8)} below what a folded block saw`)
+}
+
+/**
+ * Adds a decoded checkpoint's blocks to the empty `graph`, their acts {@link UNREAD} (a resumed
+ * walk does not visit them; a full replay reads them again first), and checks the walk's
+ * variables against them (see checkOrder).
+ * @throws HypergasError BAD_CHECKPOINT when they disagree; the graph then holds the blocks
+ *   already (it must be dropped, or its blocks read again, before a full replay)
+ */
+export function restoreCheckpoint (cp: Checkpoint, graph: Graph): void {
+  cp.feeds.forEach((f, i) => {
+    cp.prefix[i].forEach((b, index) => graph.add(f.feed, index, { prev: index === 0 ? NO_PREV : hashAt(f, index - 1), links: b.links, acts: [] }, new Array<ActEntry>(b.acts).fill(UNREAD), hashAt(f, index)))
+  })
+  checkOrder(cp, graph)
+}
+
+// ---- writing -------------------------------------------------------------------------------
 
 /**
  * Per feed, how many of its blocks lie in the first `count` positions of the graph's order (a
@@ -101,132 +450,131 @@ function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
 }
 
 /**
- * Writes the checkpoint of `groupId` for the final prefix `resume` (its first `count` positions of
- * `graph`), with each feed's tree hash read from `coreOf(feed)`. Final log entries lose their acts.
+ * The body of the checkpoint of `groupId` for the final prefix `resume`, which is the first
+ * `count` positions of `graph`; `treeHash(feed, length)` gives a feed's Merkle tree hash (hex) at
+ * a length. Final log entries lose their acts.
  */
-async function writeCheckpoint (dir: string, groupId: GroupId, graph: Graph, count: number, resume: Resume, coreOf: (feed: MemberId) => Hypercore): Promise<void> {
+export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>): Promise<CheckpointBody> {
   const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const position = new Map(lengths.map(([feed], i) => [feed, i]))
   const feeds: CheckpointFeed[] = []
   for (const [feed, length] of lengths) {
     const blocks: number[] = []
+    const hashes = new Uint8Array(HASH_BYTES * length)
     for (let i = 0; i < length; i++) {
       const n = graph.node(feed, i)!
+      hashes.set(n.hash, i * HASH_BYTES)
       blocks.push(n.acts.length, n.links.length)
       for (const l of n.links) blocks.push(position.get(l.feed)!, l.length)
     }
-    feeds.push({ feed, length, treeHash: hex(await coreOf(feed).treeHash(length)), blocks: Uint32Array.from(blocks) })
+    feeds.push({ feed, length, treeHash: await treeHash(feed, length), blocks: Uint32Array.from(blocks), hashes })
   }
-  saveCheckpoint(dir, groupId, feeds, resume)
-}
-
-/**
- * The blocks of each feed from their columns.
- * @throws Error when the columns do not describe `length` blocks whose links stay inside the
- *   prefix
- */
-function prefixBlocks (feeds: CheckpointFeed[]): PrefixBlock[][] {
-  return feeds.map((f) => {
-    const out: PrefixBlock[] = []
-    const b = f.blocks
-    let k = 0
-    while (k < b.length) {
-      const acts = b[k++]
-      const links: Link[] = []
-      for (let n = b[k++]; n > 0; n--) {
-        const to = feeds[b[k++]]
-        const length = b[k++]
-        if (to === undefined || to === f || length < 1 || length > to.length) throw new Error('checkpoint: bad link')
-        links.push({ feed: to.feed, length })
-      }
-      out.push({ links, acts })
-    }
-    if (k !== b.length || out.length !== f.length) throw new Error('checkpoint: blocks do not match the length')
-    return out
-  })
-}
-
-/**
- * Adds the checkpoint's blocks to an empty graph, their acts {@link UNREAD} (a resumed walk does
- * not visit them; a full replay reads them again first).
- */
-function restorePrefix (cp: Checkpoint, graph: Graph): void {
-  cp.feeds.forEach((f, i) => {
-    cp.prefix[i].forEach((b, index) => graph.add(f.feed, index, { links: b.links, acts: [] }, new Array<ActEntry>(b.acts).fill(UNREAD)))
-  })
-}
-
-function saveCheckpoint (dir: string, groupId: GroupId, feeds: CheckpointFeed[], resume: Resume): void {
   const { state, log, logLength, ignored, ignoredLength, ...rest } = resume
-  const file: CheckpointFile = {
-    version: CHECKPOINT_VERSION,
+  return {
     groupId,
     feeds,
     rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
     final: encodeFinal({ state, log: log.slice(0, logLength) }),
     confirmedHash: finishedStateHash(state)
   }
-  writePrivate(paths(dir).checkpoint, v8.serialize(file))
 }
 
-/**
- * The checkpoint of `groupId` in `dir` when every feed it names holds the same blocks: `coreOf`
- * opens the feed, whose contiguous length (capped by `held`, a forked feed's kept length) must
- * reach the recorded one with the same tree hash. Null otherwise; a stale file is deleted.
- */
-async function openCheckpoint (dir: string, groupId: GroupId, coreOf: (feed: MemberId) => Hypercore, held: (feed: MemberId) => number): Promise<Checkpoint | null> {
-  const cp = loadCheckpoint(dir, groupId)
-  if (cp === null) return null
-  for (const f of cp.feeds) {
-    const core = coreOf(f.feed)
-    await core.ready()
-    const same = core.contiguousLength >= f.length && held(f.feed) >= f.length && hex(await core.treeHash(f.length)) === f.treeHash
-    if (!same) {
-      fs.rmSync(paths(dir).checkpoint, { force: true })
-      return null
-    }
-  }
-  return cp
+// ---- the node's checkpoint -----------------------------------------------------------------
+
+/** Why a checkpoint is not used, in one line: `CODE: reason`. */
+function why (err: unknown): string {
+  const line = err instanceof HypergasError ? `${err.code}: ${err.reason}` : `INTERNAL: ${(err as Error)?.message ?? String(err)}`
+  const one = line.replace(/\s+/g, ' ').trim()
+  return one.length > 300 ? `${one.slice(0, 299)}…` : one
 }
 
-/** The checkpoint of `groupId` in `dir`, or null (none, unreadable, another version or group). */
-function loadCheckpoint (dir: string, groupId: GroupId): Checkpoint | null {
-  try {
-    const cp = v8.deserialize(fs.readFileSync(paths(dir).checkpoint)) as CheckpointFile
-    if (cp?.version !== CHECKPOINT_VERSION || cp.groupId !== groupId || !Array.isArray(cp.feeds) || typeof cp.confirmedHash !== 'string') return null
-    const prefix = prefixBlocks(cp.feeds)
-    const { state, log } = decodeFinal(cp.final)
-    rememberStateHash(state, cp.confirmedHash)
-    const resume: Resume = { ...cp.rest, state, log, logLength: log.length, ignoredLength: cp.rest.ignored.length }
-    return { version: cp.version, groupId, feeds: cp.feeds, prefix, resume }
-  } catch {
-    return null
-  }
+/** The default log of {@link CheckpointKeeper}: one line on stderr. */
+function stderrLine (line: string): void {
+  process.stderr.write(line + '\n')
 }
 
 /**
  * A node's checkpoint: the one found at start, which the first replay resumes from, and the
  * writes as the final prefix grows (every {@link WRITE_EVERY_BLOCKS} final blocks, and on
- * close). `coreOf(feed)` returns a writer feed's core, opening it if needed.
+ * close). `coreOf(feed)` returns a writer feed's core, opening it if needed; `log` receives one
+ * line (no newline) each time a checkpoint file is found unusable and deleted (default: stderr).
  */
 export class CheckpointKeeper {
   private found: Checkpoint | null = null
   /** Blocks of the final prefix the file holds. */
   private written = 0
 
-  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore) {}
+  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, private readonly log: (line: string) => void = stderrLine) {}
 
   /**
    * Puts the blocks of the checkpoint of `groupId`, unread, in the empty `graph` when the file
-   * still holds (`held(feed)`: a forked feed's kept length). True when it did.
+   * verifies and still holds (`held(feed)`: a forked feed's kept length). True when it put
+   * blocks in the graph: then the walk resumes after them ({@link take}) or, if the checkpoint
+   * turned out inconsistent with them, every block must be read again. A file that is unusable
+   * (damaged, edited, inconsistent, another version, stale) is deleted with one line to the log.
+   * @throws only what opening a feed or reading its tree hash throws
    */
   async restore (groupId: GroupId, graph: Graph, held: (feed: MemberId) => number): Promise<boolean> {
-    const cp = await openCheckpoint(this.dir, groupId, this.coreOf, held)
-    if (cp === null) return false
+    const file = paths(this.dir).checkpoint
+    let bytes: Buffer
+    try {
+      bytes = fs.readFileSync(file)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return false
+      this.discard(HypergasError.DATA_DIR(`cannot read ${file}: ${code ?? (err as Error).message}`))
+      return false
+    }
+    let cp: Checkpoint
+    try {
+      cp = decodeCheckpoint(bytes, groupId)
+    } catch (err) {
+      this.discard(err)
+      return false
+    }
+    for (const f of cp.feeds) {
+      const core = this.coreOf(f.feed)
+      await core.ready()
+      const have = Math.min(core.contiguousLength, held(f.feed))
+      const stale = have < f.length
+        ? `feed ${f.feed.slice(0, 8)} holds ${have} usable blocks, the checkpoint ${f.length}`
+        : hex(await core.treeHash(f.length)) !== f.treeHash ? `feed ${f.feed.slice(0, 8)} has other blocks than the checkpoint's ${f.length}` : null
+      if (stale !== null) {
+        this.discard(new HypergasError('STALE_CHECKPOINT', stale))
+        return false
+      }
+      // The next block of every feed names its last block's hash (prev, links): that one is read.
+      const last = await core.get(f.length - 1, { wait: false })
+      if (last === null || !blockHash(last).equals(hashAt(f, f.length - 1))) {
+        this.discard(badCheckpoint(`the hash of block ${f.length - 1} of feed ${f.feed.slice(0, 8)} is not its block's`))
+        return false
+      }
+    }
+    try {
+      restoreCheckpoint(cp, graph)
+    } catch (err) {
+      this.discard(err)
+      return cp.feeds.some((f) => graph.receivedLength(f.feed) > 0)
+    }
     this.found = cp
     this.written = cp.resume.pos + 1
-    restorePrefix(cp, graph)
     return true
+  }
+
+  /**
+   * Deletes the file and says why in one line (`checkpoint ignored (CODE: reason): deleted,
+   * rebuilding from the feeds`); the next save writes a new one.
+   */
+  private discard (err: unknown): void {
+    this.found = null
+    this.written = 0
+    let deleted = 'deleted'
+    try {
+      fs.rmSync(paths(this.dir).checkpoint, { force: true })
+    } catch (e) {
+      deleted = `not deleted (${(e as NodeJS.ErrnoException).code ?? 'error'})`
+    }
+    this.log(`checkpoint ignored (${why(err)}): ${deleted}, rebuilding from the feeds`)
   }
 
   /** Once, for the first replay: where to resume, when `graph` still starts with the blocks restored. */
@@ -239,7 +587,8 @@ export class CheckpointKeeper {
   /** Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew). */
   async save (groupId: GroupId, graph: Graph, view: Replay, always = false): Promise<void> {
     if (view.finalBlocks <= this.written || (!always && view.finalBlocks - this.written < WRITE_EVERY_BLOCKS)) return
-    await writeCheckpoint(this.dir, groupId, graph, view.finalBlocks, view.resume, this.coreOf)
+    const body = await checkpointBody(groupId, graph, view.finalBlocks, view.resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)))
+    writePrivate(paths(this.dir).checkpoint, encodeCheckpoint(body))
     this.written = view.finalBlocks
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The node's data directory (SPEC §6): `identity.json` (the Ed25519 seed, mode 0600), `group.json`
  * (which group this node follows), `token` (HTTP act token, 0600), `node.json` (address of the
- * running node, for the CLI) and `corestore/`.
+ * running node, for the CLI), `feeds.json` (writer feeds followed), `forks.json` (fork evidence),
+ * `restoring.json` (present while a restore from a backup waits for the own feed,
+ * src/node/restore.ts), the caches `checkpoint` and `verified`, and `corestore/`.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -18,8 +20,9 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, corestore: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, corestore: string, restoring: string } {
   return {
+    restoring: path.join(dir, 'restoring.json'),
     identity: path.join(dir, 'identity.json'),
     group: path.join(dir, 'group.json'),
     token: path.join(dir, 'token'),

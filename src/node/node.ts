@@ -5,7 +5,8 @@
  * only talk to this class.
  *
  * Events: 'update' (a new replay is available), 'fork' (a {@link ForkReport}), 'invalid-block'
- * ({feed, index, code}), 'peers', 'warning' (LAN discovery trouble, never fatal).
+ * ({feed, index, code}), 'peers', 'warning' (LAN discovery trouble, never fatal), 'restored'
+ * (a directory restored from a backup holds its own feed again and writes as usual).
  */
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
@@ -17,8 +18,8 @@ import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
-import { encodeBlock } from '../merge/block.js'
-import { Graph, needsAck } from '../merge/graph.js'
+import { encodeBlock, NO_PREV } from '../merge/block.js'
+import { Graph, needsAck, type LinkConflict } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
 import { CheckpointKeeper } from './checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
@@ -27,6 +28,7 @@ import { CATCH_UP_REPLAY_MS, ReplayPacer } from './pacer.js'
 import { Replicator, type ReplicatorOptions } from './replicator.js'
 import { readActs, readFeed } from './reader.js'
 import { refusalDetails } from './receipt.js'
+import { loadRestoring, RestoreGate } from './restore.js'
 import { Verifier } from './verifier.js'
 import { VerifiedActs } from './verified.js'
 import { syncProgress, type SyncProgress } from './progress.js'
@@ -59,6 +61,11 @@ export class GasNode extends EventEmitter {
    * forked feed is read: the node keeps the blocks it holds (see docs/ordering.md).
    */
   readonly forks: ForkReport[]
+  /**
+   * The gate of a data directory restored from a backup (src/node/restore.ts): while it is
+   * active nothing is appended to the own feed. Null when the directory was not restoring.
+   */
+  restore: RestoreGate | null = null
 
   private readonly cores = new Map<MemberId, Hypercore>()
   /** Relayed acts whose signature this node verified (remembered across restarts). */
@@ -111,6 +118,7 @@ export class GasNode extends EventEmitter {
     const node = new GasNode(opts, kp, store)
     await node.own.ready()
     node.watch(node.id, node.own)
+    node.beginRestore()
     if (node.group !== null) await node.serial(() => node.refresh())
     return node
   }
@@ -126,7 +134,7 @@ export class GasNode extends EventEmitter {
       const act = createAct({ type: 'CreateGroup', name, founderName }, { keyPair: this.keyPair, timeMs: this.now() })
       this.group = { groupId: act.id as GroupId, founder: this.id }
       saveGroup(this.dir, this.group)
-      await this.own.append(encodeBlock({ links: [], acts: [act.bytes] }))
+      await this.own.append(encodeBlock({ prev: NO_PREV, links: [], acts: [act.bytes] }))
       await this.refresh()
       return this.group
     })
@@ -164,7 +172,8 @@ export class GasNode extends EventEmitter {
    * Signs `body` with this node's key (or `as`, for a member signing at the counter) and appends
    * it. Refused before appending when the fold would reject it now.
    * @throws HypergasError with the rejection code (e.g. NOT_CASSIERE), NOT_ADMIN when this node
-   *   is not a writer, or a validation code for a malformed body
+   *   is not a writer, RESTORING while a restore from a backup waits for the own feed, or a
+   *   validation code for a malformed body
    */
   async submit (body: ActBody, as?: KeyPair): Promise<SignedAct> {
     const act = createAct(body, { group: this.requireGroup().groupId, keyPair: as ?? this.keyPair, timeMs: this.now() })
@@ -180,6 +189,7 @@ export class GasNode extends EventEmitter {
    */
   async submitActs (acts: SignedAct[]): Promise<void> {
     await this.serial(async () => {
+      this.restore?.assertOpen()
       const v = this.requireView()
       if (!v.state.admins.has(this.id)) throw HypergasError.REJECTED('NOT_ADMIN', 'this node is not a writer of the group (not referente nor cassiere yet)')
       if (acts.length === 1) {
@@ -193,8 +203,25 @@ export class GasNode extends EventEmitter {
 
   private async appendBlock (acts: Buffer[]): Promise<void> {
     if (this.forks.some((f) => f.feed === this.id)) throw HypergasError.DATA_DIR('this writer is frozen after a fork')
-    await this.own.append(encodeBlock({ links: this.graph.frontier(this.id), acts }))
+    // The own feed's `prev` must be its last block: never append past a block the graph lacks.
+    if (this.graph.usableLength(this.id) !== this.own.length) throw HypergasError.DATA_DIR(`own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending`)
+    await this.own.append(encodeBlock({ ...this.graph.frontier(this.id), acts }))
     await this.refresh()
+  }
+
+  /**
+   * A data directory marked "restoring" (hypergas restore) downloads its own feed and appends
+   * nothing until the gate opens (src/node/restore.ts); then it acknowledges as usual.
+   * @throws HypergasError DATA_DIR when the mark cannot be read
+   */
+  private beginRestore (): void {
+    const mark = loadRestoring(this.dir)
+    if (mark === null) return
+    const gate = new RestoreGate({ dir: this.dir, ownId: this.id, own: this.own, ownUsable: () => this.graph.usableLength(this.id), cores: () => this.cores, peers: () => this.replicator?.peers.length ?? 0 }, mark.since)
+    this.restore = gate
+    gate.on('error', (err: Error) => this.emit('error', err))
+    gate.once('done', () => { this.emit('restored'); this.scheduleRefresh() })
+    gate.start()
   }
 
   /** Runs `fn` after every earlier call: one writer of graph and feed at a time. */
@@ -346,6 +373,7 @@ export class GasNode extends EventEmitter {
     const v = this.view
     // Admins acknowledge; so does a removed writer while confirmation waits for it.
     if (v === null || !(v.state.admins.has(this.id) || v.waitingFor.includes(this.id))) return false
+    if (this.restore?.active === true) return false
     if (this.forks.some((f) => f.feed === this.id)) return false
     return needsAck(this.graph, this.id)
   }
@@ -358,6 +386,11 @@ export class GasNode extends EventEmitter {
       if (q === this.queue && !this.refreshScheduled && !this.pacer.waiting) return
       await new Promise((resolve) => setImmediate(resolve))
     }
+  }
+
+  /** Fork evidence in links (SPEC §5): blocks naming another branch of a feed than the one held. */
+  linkConflicts (): readonly LinkConflict[] {
+    return this.graph.conflicts()
   }
 
   /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
@@ -388,6 +421,7 @@ export class GasNode extends EventEmitter {
     if (this.closed) return
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
+    this.restore?.stop()
     this.pacer.stop()
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.

@@ -7,8 +7,7 @@ import type Hypercore from 'hypercore'
 import type { SignedAct } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
-import type { Block } from '../merge/block.js'
-import { decodeBlockEntries, settleCheck, type ActEntry, type PendingCheck } from '../merge/entries.js'
+import { decodeBlockEntries, settleCheck, type DecodedBlock, type PendingCheck } from '../merge/entries.js'
 import type { Graph } from '../merge/graph.js'
 import type { LogEntry } from '../merge/replay.js'
 import type { Verifier } from './verifier.js'
@@ -45,7 +44,7 @@ async function blockAt (core: Hypercore, i: number): Promise<Buffer | null> {
  * @throws only programmer errors (decoding refusals are reported through `onInvalid`)
  */
 export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, opts: ReadOptions): Promise<number> {
-  if (core.closing || core.closed) return 0
+  if (core.closing || core.closed || graph.brokenAt(feed) !== null) return 0
   await core.ready()
   let read = 0
   /** Adds the previous window once its signatures are checked; false when the feed stopped. */
@@ -53,7 +52,7 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
   const limit = Math.min(core.contiguousLength, opts.limit ?? Infinity)
   for (let start = graph.receivedLength(feed); start < limit; start += READ_WINDOW) {
     const window = await Promise.all(Array.from({ length: Math.min(READ_WINDOW, limit - start) }, async (_, k) => await blockAt(core, start + k)))
-    const blocks: Array<{ index: number, block: Block, entries: ActEntry[] }> = []
+    const blocks: Array<{ index: number } & DecodedBlock> = []
     const pending: PendingCheck[] = []
     let stop: { index: number, code: string } | null = null
     let more = true
@@ -74,7 +73,7 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
       pending.forEach((p, j) => settleCheck(p, ok[j], opts.verified))
       for (const b of blocks) {
         if (graph.brokenAt(feed) !== null) return false
-        graph.add(feed, b.index, b.block, b.entries)
+        graph.add(feed, b.index, b.block, b.entries, b.hash)
         read++
       }
       if (stop !== null) {

@@ -207,7 +207,8 @@ const state = struct<GroupState>({
   cashMovements: movements,
   owedCents: cents,
   appliedCount: c.uint,
-  rejectedCount: c.uint
+  rejectedCount: c.uint,
+  recoveries: mapOf(ref, c.uint)
 })
 
 /** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */

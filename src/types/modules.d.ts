@@ -9,6 +9,22 @@ declare module 'sodium-native' {
     crypto_sign_detached (sig: Buffer, msg: Buffer, secretKey: Buffer): void
     /** SHA-256 of `input` into the 32 bytes of `out` (act ids). */
     crypto_hash_sha256 (out: Buffer, input: Buffer): void
+    // Backups (src/node/backup.ts): Argon2id, XChaCha20-Poly1305, BLAKE2b, random bytes.
+    crypto_pwhash (out: Buffer, passwd: Buffer, salt: Buffer, opslimit: number, memlimit: number, alg: number): void
+    readonly crypto_pwhash_ALG_ARGON2ID13: number
+    readonly crypto_pwhash_SALTBYTES: number
+    readonly crypto_pwhash_OPSLIMIT_MIN: number
+    readonly crypto_pwhash_MEMLIMIT_MIN: number
+    /** Returns the ciphertext length (message + ABYTES). */
+    crypto_aead_xchacha20poly1305_ietf_encrypt (c: Buffer, m: Buffer, ad: Buffer | null, nsec: null, npub: Buffer, k: Buffer): number
+    /** Returns the message length. @throws Error when the tag does not verify */
+    crypto_aead_xchacha20poly1305_ietf_decrypt (m: Buffer, nsec: null, c: Buffer, ad: Buffer | null, npub: Buffer, k: Buffer): number
+    readonly crypto_aead_xchacha20poly1305_ietf_KEYBYTES: number
+    readonly crypto_aead_xchacha20poly1305_ietf_NPUBBYTES: number
+    readonly crypto_aead_xchacha20poly1305_ietf_ABYTES: number
+    crypto_generichash (out: Buffer, input: Buffer, key?: Buffer): void
+    randombytes_buf (buf: Buffer): void
+    sodium_memzero (buf: Buffer): void
   }
   export default sodium
 }
@@ -29,12 +45,14 @@ declare module 'hypercore' {
     /** True once close() started (hypercore also closes a core itself after proving a fork). */
     readonly closing: boolean
     readonly closed: boolean
-    readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, stats?: unknown }>
+    /** `remoteSynced`: the peer's sync message (its length) has arrived. */
+    readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, remoteSynced?: boolean, stats?: unknown }>
     ready (): Promise<void>
     append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
     get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>
     has (index: number): Promise<boolean>
-    update (opts?: { wait?: boolean }): Promise<boolean>
+    /** Asks peers for a longer signed length; a writable core only with `force` (hypercore 11). */
+    update (opts?: { wait?: boolean, force?: boolean }): Promise<boolean>
     download (range?: { start?: number, end?: number, linear?: boolean }): { done (): Promise<void>, destroy (): void }
     close (): Promise<void>
   }

@@ -12,8 +12,8 @@ import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../../src/acts/encodin
 import type { ActBody } from '../../src/acts/types.js'
 import { actIdOf } from '../../src/acts/act.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
-import { encodeBlock, type Link } from '../../src/merge/block.js'
 import { saveGroup } from '../../src/node/datadir.js'
+import { chainBlock } from '../helpers/blocks.js'
 import { prng } from '../helpers/fixtures.js'
 
 interface Key { id: MemberId, sk: Buffer }
@@ -63,9 +63,7 @@ export function season (acts: number, seed = 1, maxPerBlock = 16): Season {
   let count = 0
   let memberSigned = 0
   const write = (w: Key, list: Buffer[]): void => {
-    const links: Link[] = []
-    for (const [f, blocks] of feeds) if (f !== w.id && blocks.length > 0) links.push({ feed: f, length: blocks.length })
-    feeds.get(w.id)!.push(encodeBlock({ links, acts: list }))
+    chainBlock(feeds, w.id, [...feeds].map(([f, blocks]) => [f, blocks.length] as const), list)
     count += list.length
   }
   const act = (w: Key, body: ActBody): Buffer => signed(w, groupId, body, ++time)

@@ -65,7 +65,7 @@ function benchMerge (s: Season): void {
   emit('decode', s.acts / ms(t) * 1000, 'acts/s', { acts: s.acts, memberSigned: s.memberSigned, note: 'block and act decoding; member-signed acts verified' })
   t = performance.now()
   const g = new Graph()
-  for (const [feed, i, d] of blocks) g.add(feed, i, d.block, d.entries)
+  for (const [feed, i, d] of blocks) g.add(feed, i, d.block, d.entries, d.hash)
   const r = replay(g, { groupId: s.groupId, founder: s.founder })
   const total = ms(t)
   emit('merge+fold', s.acts / total * 1000, 'acts/s', { acts: s.acts, blocks: g.order().length, ms: Math.round(total), final: r.finalCount, target: '>= 1000000 acts/s' })

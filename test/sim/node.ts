@@ -3,8 +3,8 @@
  * crash), blocks received ahead of a gap, and the real block graph and replay built from them.
  */
 import type { MemberId } from '../../src/ids.js'
-import { encodeBlock, type Block, type Link } from '../../src/merge/block.js'
-import type { ActEntry } from '../../src/merge/entries.js'
+import { encodeBlock } from '../../src/merge/block.js'
+import type { DecodedBlock } from '../../src/merge/entries.js'
 import { Graph } from '../../src/merge/graph.js'
 import { stateHash } from '../../src/fold/hash.js'
 import { replay, type GroupRef, type Replay } from '../../src/merge/replay.js'
@@ -17,7 +17,7 @@ export type Person = ReturnType<typeof person>
 export interface SimHost {
   readonly g: GroupRef
   /** Decoded block (cached: the same bytes decode the same way on every node). */
-  decoded (feed: MemberId, index: number, bytes: Buffer): { block: Block, entries: ActEntry[] }
+  decoded (feed: MemberId, index: number, bytes: Buffer): DecodedBlock
   /** Compare every resumed replay with a replay from scratch (slower). */
   readonly checkResume: boolean
   /** Queues block (feed, index) for every other node. */
@@ -63,7 +63,7 @@ export class SimNode {
 
   private add (feed: MemberId, index: number, bytes: Buffer): void {
     const d = this.world.decoded(feed, index, bytes)
-    this.graph.add(feed, index, d.block, d.entries)
+    this.graph.add(feed, index, d.block, d.entries, d.hash)
   }
 
   /** Crash and restart: the graph is rebuilt from the stored blocks only. */
@@ -99,12 +99,7 @@ export class SimNode {
 
   /** Appends an own block linking every usable feed, as GasNode does. */
   append (acts: Buffer[]): void {
-    const links: Link[] = []
-    for (const f of this.graph.feedKeys()) {
-      const n = this.graph.usableLength(f)
-      if (f !== this.who.id && n > 0) links.push({ feed: f, length: n })
-    }
-    const bytes = encodeBlock({ links, acts })
+    const bytes = encodeBlock({ ...this.graph.frontier(this.who.id), acts })
     const index = this.held(this.who.id)
     this.receive(this.who.id, index, bytes)
     this.world.broadcast(this.i, this.who.id, index)

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { World, type SimResult } from './world.js'
 
 /** Seeds that once failed, kept as regression tests (source: test/sim/regressions.json). */
-export function regressionSeeds (): Array<{ seed: number, steps: number, note: string }> {
+export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean }> {
   const file = path.join(import.meta.dirname, '..', '..', '..', 'test', 'sim', 'regressions.json')
   return JSON.parse(fs.readFileSync(file, 'utf8'))
 }
@@ -21,12 +21,12 @@ export interface Sweep {
   ms: number
 }
 
-/** Runs seeds first, first+1, ... (count of them) with `steps` random steps each. */
-export function sweep (first: number, count: number, steps: number, onResult?: (r: SimResult) => void): Sweep {
+/** Runs seeds first, first+1, ... (count of them) with `steps` random steps each (`allSizes`: see SimOptions). */
+export function sweep (first: number, count: number, steps: number, onResult?: (r: SimResult) => void, allSizes = false): Sweep {
   const t0 = performance.now()
   const out: Sweep = { seeds: 0, failures: [], acts: 0, events: {}, ms: 0 }
   for (let seed = first; seed < first + count; seed++) {
-    const r = World.run({ seed, steps })
+    const r = World.run({ seed, steps, allSizes })
     out.seeds++
     out.acts += r.acts
     for (const [k, v] of Object.entries(r.events)) out.events[k] = (out.events[k] ?? 0) + v

@@ -16,6 +16,14 @@ test(`simulation: ${SEEDS} seeds × ${STEPS} steps, every property after every s
   for (const e of ['vanish', 'zombie', 'partition', 'crash', 'relay-twice', 'deliver', 'ack']) t.ok((s.events[e] ?? 0) > 0, `event ${e} happened`)
 })
 
+test(`simulation, groups of every size from two admins, members recovering: 300 seeds × ${STEPS} steps`, (t) => {
+  const s = sweep(1, 300, STEPS, undefined, true)
+  t.comment(`seeds 1..300 all sizes: ${s.acts} final acts, events ${JSON.stringify(s.events)}, ${s.ms} ms`)
+  for (const f of s.failures) t.comment(`FAILING SEED ${f.seed}: ${f.violation ?? ''}`)
+  t.is(s.failures.length, 0, 'no seed violates a property')
+  for (const e of ['vanish', 'recover', 'zombie']) t.ok((s.events[e] ?? 0) > 0, `event ${e} happened`)
+})
+
 test('simulation: a replay resumed after the final prefix equals a replay from scratch (150 seeds)', (t) => {
   const bad: string[] = []
   for (let seed = 10_001; seed <= 10_150; seed++) {
@@ -28,7 +36,7 @@ test('simulation: a replay resumed after the final prefix equals a replay from s
 test('simulation: regression seeds', (t) => {
   const list = regressionSeeds()
   for (const r of list) {
-    const res = World.run({ seed: r.seed, steps: r.steps })
+    const res = World.run({ seed: r.seed, steps: r.steps, allSizes: r.allSizes === true })
     t.is(res.violation, null, `seed ${r.seed} (${r.note})`)
   }
   t.pass(`${list.length} regression seeds`)

@@ -15,8 +15,7 @@ import { checkInvariants } from '../../src/fold/invariants.js'
 import { stateHash } from '../../src/fold/hash.js'
 import type { GroupState } from '../../src/fold/state.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
-import type { Block } from '../../src/merge/block.js'
-import { decodeBlockEntries, type ActEntry } from '../../src/merge/entries.js'
+import { decodeBlockEntries, type DecodedBlock } from '../../src/merge/entries.js'
 import { needsAck } from '../../src/merge/graph.js'
 import type { GroupRef } from '../../src/merge/replay.js'
 import { person, prng } from '../helpers/fixtures.js'
@@ -29,6 +28,11 @@ export interface SimOptions {
   steps: number
   /** Compare every resumed replay with a replay from scratch. */
   checkResume?: boolean
+  /**
+   * Groups of every size from 2 admins (default 3–7), an admin of any of them may vanish, and the
+   * members recover the group (VoteRecover) when its admins alone cannot remove the vanished one.
+   */
+  allSizes?: boolean
 }
 
 /** Outcome of one run. */
@@ -55,7 +59,7 @@ export class World implements SimHost {
   readonly nodes: SimNode[] = []
   readonly members: Person[] = []
   private readonly keys = new Map<MemberId, Person>()
-  private readonly cache = new Map<string, { block: Block, entries: ActEntry[] }>()
+  private readonly cache = new Map<string, DecodedBlock>()
   private msgs: Msg[] = []
   /** Partition side of each node, or null when the network is whole. */
   private side: number[] | null = null
@@ -67,9 +71,9 @@ export class World implements SimHost {
   private readonly confirmedHash = new Map<number, string>()
   readonly events: Record<string, number> = {}
 
-  constructor (readonly seed: number, readonly checkResume = false) {
+  constructor (readonly seed: number, readonly checkResume = false, readonly allSizes = false) {
     this.rnd = prng(seed)
-    const n = 3 + Math.floor(this.rnd() * 5)
+    const n = allSizes ? 2 + Math.floor(this.rnd() * 6) : 3 + Math.floor(this.rnd() * 5)
     const admins = Array.from({ length: n }, (_, i) => person(`sim-admin-${i}`))
     for (let i = 0; i < 6; i++) this.members.push(person(`sim-member-${i}`))
     for (const p of [...admins, ...this.members]) this.keys.set(p.id, p)
@@ -82,7 +86,7 @@ export class World implements SimHost {
     admins.forEach((a, i) => { if (i > 0) b0.push(this.sign(admins[0], { type: 'VoteRegisterMember', name: `Admin ${i}`, member: a.id })) })
     this.members.forEach((m, i) => b0.push(this.sign(admins[0], { type: 'VoteRegisterMember', name: `Member ${i}`, member: m.id })))
     b0.push(this.sign(admins[0], { type: 'VoteElectCassiere', member: admins[1].id }))
-    b0.push(this.sign(admins[0], { type: 'VoteElectReferente', member: admins[2].id }))
+    if (n > 2) b0.push(this.sign(admins[0], { type: 'VoteElectReferente', member: admins[2].id }))
     f.append(b0)
     this.syncAll()
     // Admins 0, 1, 2 vote the others in (alternating roles), everyone in sync after each block.
@@ -99,7 +103,7 @@ export class World implements SimHost {
   }
 
   /** Decoded blocks are shared between nodes (the same bytes decode the same way everywhere). */
-  decoded (feed: MemberId, index: number, bytes: Buffer): { block: Block, entries: ActEntry[] } {
+  decoded (feed: MemberId, index: number, bytes: Buffer): DecodedBlock {
     const k = `${feed}:${index}`
     let d = this.cache.get(k)
     if (d === undefined) {
@@ -188,9 +192,10 @@ export class World implements SimHost {
 
   private vanishStep (): void {
     if (this.vanished !== null) return
-    // Only an admin of a group of 3 or more can vanish: the others must stay a strict majority.
+    // Only an admin of a group of 3 or more can vanish: the others must stay a strict majority
+    // (with allSizes, any: the members recover the group when the admins cannot).
     const admins = this.nodes[0].replay().state.admins
-    if (admins.size < 3) return
+    if (admins.size < (this.allSizes ? 2 : 3)) return
     const n = this.nodes[1 + Math.floor(this.rnd() * (this.nodes.length - 1))]
     n.vanished = true
     this.vanished = n
@@ -288,8 +293,13 @@ export class World implements SimHost {
       this.msgs = this.msgs.filter((m) => !this.nodes[m.to].vanished)
       const z = this.vanished
       for (const n of this.live()) {
-        const s = n.replay().state
-        if (z !== null && s.admins.has(z.who.id) && n.isAdmin()) n.append([this.sign(n.who, this.removalStep(s, z.who.id))])
+        const v = n.replay()
+        const s = v.state
+        // Two admins, or a removal by the admins that cannot waive (blocks written when the group
+        // had two admins): the members vote the vanished admin out, relayed by a live admin.
+        const stuck = z !== null && this.allSizes && n.isAdmin() && (s.admins.size <= 2 || round > 3) && v.waitingFor.includes(z.who.id)
+        if (stuck && !this.recovered.has(n.i)) { this.recovered.add(n.i); n.append(this.recoveryVotes(n, z.who.id)); this.count('recover') }
+        else if (z !== null && s.admins.has(z.who.id) && n.isAdmin() && s.admins.size > 2) n.append([this.sign(n.who, this.removalStep(s, z.who.id))])
         else this.ackStep(n)
       }
       const err = this.check(`settle round ${round}`)
@@ -297,6 +307,15 @@ export class World implements SimHost {
       if (this.settled()) return round
     }
     return -1
+  }
+
+  /** Live nodes that relayed the members' recovery votes (once each). */
+  private readonly recovered = new Set<number>()
+
+  /** VoteRecover against `z` signed by every live member (the sim's members and live admins). */
+  private recoveryVotes (n: SimNode, z: MemberId): Buffer[] {
+    const voters = [...this.members, ...this.live().map((l) => l.who)]
+    return voters.map((m) => this.sign(m, { type: 'VoteRecover', member: z }))
   }
 
   /**
@@ -364,7 +383,7 @@ export class World implements SimHost {
 
   /** Runs the whole simulation for `opts`. */
   static run (opts: SimOptions): SimResult {
-    const w = new World(opts.seed, opts.checkResume === true)
+    const w = new World(opts.seed, opts.checkResume === true, opts.allSizes === true)
     let violation: string | null = null
     try {
       violation = w.check('set-up')

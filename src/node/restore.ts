@@ -1,0 +1,234 @@
+/**
+ * A data directory restored from a backup (SPEC §3 "Backup and a new laptop") starts with an
+ * empty store: its own feed, signed by its identity, is out there on the peers, longer than here.
+ * Appending now would write a second block at an index the group already holds — a fork of the
+ * admin's own feed. So while the directory is marked "restoring" (`restoring.json`, kept across
+ * restarts) the node downloads its own feed and appends nothing — no act, no acknowledgement —
+ * until the {@link RestoreGate} opens:
+ *
+ *  (a) the own feed is held, contiguously and taken in by the merge (usable), as far as it is
+ *      known to exist: its length as a peer proved it (Hypercore upgrades even a writable core
+ *      from a peer's signed tree), and every link to it in any block held of the other feeds
+ *      (links say how long the feed was when their author wrote; they are read from the stored
+ *      blocks, causally complete or not);
+ *  (b) every other feed followed is held as far as it is known (so no linking block is missed
+ *      half-way through a download);
+ *  (c) a peer has been synced with: the own feed has a replication peer whose length arrived and
+ *      is not longer than the own feed's length here.
+ *
+ * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
+ * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
+ * cannot see: a peer that is not online. Restore where the other admins are reachable.
+ */
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import type Hypercore from 'hypercore'
+import { HypergasError, type RestoreWait } from '../errors.js'
+import type { MemberId } from '../ids.js'
+import { decodeBlock } from '../merge/block.js'
+import { paths, writePrivate } from './datadir.js'
+
+/** The "restoring" mark of a data directory (`restoring.json`). */
+export interface RestoreMark {
+  /** When the restore was made, ISO 8601. */
+  since: string
+  /** The restored identity (the own feed's key). */
+  memberId: MemberId
+  /** When the backup was made, ISO 8601 (display only). */
+  backupCreatedAt: string
+}
+
+/** What a restoring node waits for (defined with the errors, which carry it in RESTORING). */
+export type { RestoreWait }
+
+/** How often a restoring node checks the gate, ms. */
+export const RESTORE_POLL_MS = 250
+/** How long the gate's conditions must hold before it opens, ms. */
+export const RESTORE_SETTLE_MS = 1000
+
+/** Marks `dir` as restoring (mode 0600). */
+export function markRestoring (dir: string, mark: RestoreMark): void {
+  writePrivate(paths(dir).restoring, JSON.stringify(mark, null, 2) + '\n')
+}
+
+/**
+ * The restoring mark of `dir`, or null when it is not restoring.
+ * @throws HypergasError DATA_DIR when the mark exists but cannot be read (the node must not
+ *   start writing on a guess)
+ */
+export function loadRestoring (dir: string): RestoreMark | null {
+  let text: string
+  try {
+    text = fs.readFileSync(paths(dir).restoring, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw HypergasError.DATA_DIR(`cannot read ${paths(dir).restoring}: ${(err as Error).message}`)
+  }
+  try {
+    const m = JSON.parse(text) as Partial<RestoreMark>
+    return { since: String(m.since ?? ''), memberId: String(m.memberId ?? '') as MemberId, backupCreatedAt: String(m.backupCreatedAt ?? '') }
+  } catch {
+    // A torn mark still means "restoring": the restore wrote it before anything else.
+    return { since: '', memberId: '' as MemberId, backupCreatedAt: '' }
+  }
+}
+
+/** Removes the restoring mark of `dir`. */
+export function clearRestoring (dir: string): void {
+  fs.rmSync(paths(dir).restoring, { force: true })
+}
+
+/**
+ * The wait in one English line, e.g. `own feed: 3 of 5 blocks; no peer yet` (the CLI writes it
+ * in the user's language from the same figures).
+ */
+export function describeWait (w: RestoreWait): string {
+  const parts = [`own feed: ${w.ownHeld} of ${w.ownKnown} blocks`]
+  parts.push(w.peerSynced ? 'synced with a peer' : w.peers === 0 ? 'no peer yet' : `${w.peers} peer(s) connected, own feed not synced with them yet`)
+  if (w.othersHeld < w.othersKnown) parts.push(`other feeds: ${w.othersHeld} of ${w.othersKnown} blocks`)
+  return parts.join('; ')
+}
+
+/** What {@link RestoreGate} reads of the node. */
+export interface RestoreGateOptions {
+  /** The data directory (its mark is removed when the gate opens). */
+  dir: string
+  /** The own feed's key (the identity). */
+  ownId: MemberId
+  /** The own core, opened writable with the identity's key pair. */
+  own: Hypercore
+  /** Blocks of the own feed the merge has taken in (usable); the node appends only after them. */
+  ownUsable: () => number
+  /** Every core the node follows, own included (read at each check). */
+  cores: () => Iterable<[MemberId, Hypercore]>
+  /** Peer connections now. */
+  peers: () => number
+  /** Wall clock for the settle time, ms. Default Date.now. */
+  now?: () => number
+}
+
+/**
+ * The gate of a restoring node (conditions in the module comment). Events: 'progress'
+ * ({@link RestoreWait}, when a figure changes), 'done' (once, when it opens; the mark is gone).
+ */
+export class RestoreGate extends EventEmitter {
+  /** True until the gate opens. */
+  active = true
+  private wait: RestoreWait
+  /** Per other feed: blocks whose links were read, and whether a block failed to decode there. */
+  private readonly scanned = new Map<MemberId, { next: number, stopped: boolean }>()
+  /** Longest link to the own feed in any block read. */
+  private maxLink = 0
+  private peerSynced = false
+  private readySince: number | null = null
+  private timer: NodeJS.Timeout | null = null
+  private checking = false
+  private readonly now: () => number
+
+  /** A closed gate for the node of `opts`; `since` is the mark's time (ISO 8601). Call {@link start}. */
+  constructor (private readonly opts: RestoreGateOptions, since: string) {
+    super()
+    this.now = opts.now ?? Date.now
+    this.wait = { since, ownHeld: 0, ownKnown: 0, peers: 0, peerSynced: false, othersHeld: 0, othersKnown: 0 }
+  }
+
+  /** Starts downloading the own feed (the node does not ask for its own feed otherwise) and checking. */
+  start (): void {
+    this.opts.own.download({ start: 0, end: -1 })
+    this.timer = setInterval(() => { this.check().catch((err) => this.emit('error', err)) }, RESTORE_POLL_MS)
+    this.timer.unref()
+  }
+
+  /** What the node waits for, as of the last check; null once the gate is open. */
+  get status (): RestoreWait | null {
+    return this.active ? { ...this.wait } : null
+  }
+
+  /**
+   * Refuses while restoring.
+   * @throws HypergasError RESTORING, with the wait in the message and in `details.restore`
+   */
+  assertOpen (): void {
+    if (!this.active) return
+    throw new HypergasError('RESTORING', `this node is restoring from a backup and writes nothing until it holds its own feed: ${describeWait(this.wait)}`, { restore: { ...this.wait } })
+  }
+
+  /** Checks the conditions once (the timer calls it); opens the gate when they held long enough. */
+  async check (): Promise<void> {
+    const own = this.opts.own
+    if (!this.active || this.checking || own.closing || own.closed) return
+    this.checking = true
+    try {
+      const allRead = await this.readLinks()
+      if (!this.active) return
+      // (c): a peer's length arrived and the own feed took it (or is longer).
+      if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength <= own.length)) this.peerSynced = true
+      let othersHeld = 0
+      let othersKnown = 0
+      for (const [feed, core] of this.opts.cores()) {
+        if (feed === this.opts.ownId || core.closing || core.closed) continue
+        othersHeld += core.contiguousLength
+        othersKnown += Math.max(core.length, core.contiguousLength)
+      }
+      const next: RestoreWait = {
+        since: this.wait.since,
+        ownHeld: Math.min(own.contiguousLength, this.opts.ownUsable()),
+        ownKnown: Math.max(own.length, this.maxLink),
+        peers: this.opts.peers(),
+        peerSynced: this.peerSynced,
+        othersHeld,
+        othersKnown
+      }
+      const changed = JSON.stringify(next) !== JSON.stringify(this.wait)
+      this.wait = next
+      if (changed) this.emit('progress', { ...next })
+      const ready = allRead && next.peerSynced && next.ownHeld >= next.ownKnown && othersHeld >= othersKnown
+      if (!ready || changed) {
+        this.readySince = ready ? this.now() : null
+        return
+      }
+      this.readySince ??= this.now()
+      if (this.now() - this.readySince >= RESTORE_SETTLE_MS) this.open()
+    } finally {
+      this.checking = false
+    }
+  }
+
+  /**
+   * Reads the links of the blocks of the other feeds held since the last check; returns true
+   * when every held block was read (or its feed stopped at a block that does not decode, as the
+   * node's reader stops there too).
+   */
+  private async readLinks (): Promise<boolean> {
+    let all = true
+    for (const [feed, core] of [...this.opts.cores()]) {
+      if (feed === this.opts.ownId || core.closing || core.closed) continue
+      let s = this.scanned.get(feed)
+      if (s === undefined) this.scanned.set(feed, (s = { next: 0, stopped: false }))
+      while (!s.stopped && s.next < core.contiguousLength) {
+        const bytes = await core.get(s.next, { wait: false }).catch(() => null)
+        if (bytes === null) { all = false; break }
+        try {
+          for (const l of decodeBlock(bytes, feed).links) if (l.feed === this.opts.ownId && l.length > this.maxLink) this.maxLink = l.length
+          s.next++
+        } catch {
+          s.stopped = true
+        }
+      }
+    }
+    return all
+  }
+
+  private open (): void {
+    this.active = false
+    this.stop()
+    clearRestoring(this.opts.dir)
+    this.emit('done')
+  }
+
+  /** Stops checking (the node closes). */
+  stop (): void {
+    if (this.timer !== null) clearInterval(this.timer)
+    this.timer = null
+  }
+}

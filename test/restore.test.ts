@@ -1,0 +1,122 @@
+// SPEC §3 "Backup and a new laptop", with real processes on a local DHT: admin B backs up its
+// laptop, the laptop dies (SIGKILL, data directory deleted), `hypergas restore` makes a new
+// directory and `hypergas start` runs it. While it waits for its own feed it writes nothing and
+// refuses acts with RESTORING (A is kept offline meanwhile, so the wait is certain); once A is
+// back it downloads its feed, the gate opens, and B writes again: no fork anywhere, one state
+// hash, every act from before kept, B's new act there.
+import { execFileSync, spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import createTestnet from 'hyperdht/testnet.js'
+import { act, BIN, cli, get, post, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+
+type Row = Record<string, unknown>
+const PASS = 'la frase segreta di Bruno'
+
+test('restore: a dead laptop restored from its backup downloads its feed before it writes, and never forks it', { timeout: 240000 }, async (t) => {
+  const startedAt = Date.now()
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-restore-'))
+  const testnet = await createTestnet(3)
+  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
+  const nodes: NodeProc[] = []
+  t.teardown(async () => {
+    await Promise.all(nodes.map(stopNode))
+    await testnet.destroy()
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  const [a, b, b2] = ['a', 'b', 'b-new-laptop'].map((n) => path.join(base, n))
+  setupAdmins([a, b], 'Restore', ['cassiere'])
+  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
+  const bruno = nodes[1].memberId
+  await waitFor('B is a writer', async () => ((await get(nodes[1], '/api/status')).me as Row).admin === true)
+
+  // A few acts on both laptops, all confirmed: A holds B's whole feed.
+  const before: string[] = []
+  before.push(await act(nodes[0], { type: 'Deposit', member: 'Anna', cents: 1000 }))
+  for (const cents of [500, 600, 700]) before.push(await act(nodes[1], { type: 'Deposit', member: 'Bruno', cents }))
+  before.push(await act(nodes[0], { type: 'OpenPurchase', name: 'Verdure' }))
+  await waitFor('the purchase on B', async () => (await get<Row[]>(nodes[1], '/api/purchases')).length === 1)
+  before.push(await act(nodes[1], { type: 'Commit', member: 'Bruno', cents: 300, purchase: 'Verdure' }))
+  await converged(nodes)
+  const feedOfB = async (n: NodeProc): Promise<number> => {
+    const feeds = ((await get(n, '/api/status')).sync as Row).feeds as Row[]
+    return Number(feeds.find((f) => f.feed === bruno)?.local ?? 0)
+  }
+  const lengthAtA = await feedOfB(nodes[0])
+  t.ok(lengthAtA >= 4, `A holds ${lengthAtA} blocks of B's feed`)
+
+  // The backup, while B's node runs; then B's laptop dies.
+  const file = path.join(base, 'bruno.hgbackup')
+  process.env.HYPERGAS_PASSPHRASE = PASS
+  t.teardown(() => { delete process.env.HYPERGAS_PASSPHRASE })
+  const backup = cli(b, 'backup', file)
+  t.is(backup.memberId, bruno, 'the backup is of B')
+  t.is(fs.statSync(file).mode & 0o777, 0o600, 'the backup file is 0600')
+  t.absent(fs.readFileSync(file).includes(Buffer.from(JSON.parse(fs.readFileSync(path.join(b, 'identity.json'), 'utf8')).seed as string)), 'the seed is not in clear in it')
+  t.is((await post(nodes[0], '/api/swarm', { online: false })).online, false, 'A goes offline for now')
+  nodes[1].child.kill('SIGKILL')
+  await new Promise((resolve) => nodes[1].child.once('exit', resolve))
+  fs.rmSync(b, { recursive: true, force: true })
+
+  // A wrong passphrase is one line with its code; then the restore.
+  const wrong = spawnSync(process.execPath, [BIN, '--dir', b2, '--lang', 'en', 'restore', file], { encoding: 'utf8', env: { ...process.env, HYPERGAS_PASSPHRASE: 'not the passphrase' } })
+  t.is(wrong.status, 1, 'a wrong passphrase exits 1')
+  t.is(wrong.stderr.trim(), 'error BAD_PASSPHRASE: wrong passphrase for this backup', 'in one line, with the code')
+  t.absent(fs.existsSync(path.join(b2, 'identity.json')), 'and writes nothing')
+  const restored = cli(b2, 'restore', file)
+  t.is(restored.memberId, bruno, 'restored: the same identity')
+  t.is(restored.restoring, true)
+  t.is(spawnSync(process.execPath, [BIN, '--dir', b2, 'restore', file], { encoding: 'utf8' }).status, 1, 'a second restore into the same directory is refused')
+
+  // The new laptop starts while A is away: it holds nothing of its feed, so it writes nothing.
+  nodes[1] = await startNode('b-new', b2, bootstrap)
+  const refused = await post(nodes[1], '/api/acts', { type: 'Deposit', member: 'Bruno', cents: 100 })
+  t.is((refused.error as Row | undefined)?.code, 'RESTORING', 'an act submitted at once is refused with RESTORING')
+  t.ok(/own feed: 0 of \d+ blocks; no peer yet/.test(String((refused.error as Row).message)), String((refused.error as Row).message))
+  const st = await get(nodes[1], '/api/status')
+  t.is((st.restoring as Row).peerSynced, false, 'status: restoring, no peer synced')
+  const text = execFileSync(process.execPath, [BIN, '--dir', b2, '--lang', 'en', 'status'], { encoding: 'utf8' })
+  t.ok(/^restoring +own feed 0 of \d+ blocks · no peer yet$/m.test(text), 'hypergas status says what it waits for')
+  const viaCli = spawnSync(process.execPath, [BIN, '--dir', b2, '--lang', 'it', 'deposit', 'Bruno', '1'], { encoding: 'utf8' })
+  t.is(viaCli.status, 1)
+  t.ok(/^errore RESTORING: il nodo è in ripristino .*proprio registro 0 di \d+ blocchi · nessun nodo collegato\n$/.test(viaCli.stderr), viaCli.stderr.trim())
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  t.is(await feedOfB(nodes[1]), 0, 'still nothing of its own feed, and nothing appended')
+  t.ok(fs.existsSync(path.join(b2, 'restoring.json')), 'the restoring mark is kept')
+
+  // A comes back: B downloads its feed, then the gate opens.
+  const restoreStart = Date.now()
+  await post(nodes[0], '/api/swarm', { online: true })
+  await waitFor('B restored', async () => (await get(nodes[1], '/api/status')).restoring === null, 90000)
+  t.comment(`restore gate opened ${Date.now() - restoreStart} ms after A came back`)
+  t.ok(await feedOfB(nodes[1]) >= lengthAtA, `B holds its ${lengthAtA} blocks again`)
+  t.absent(fs.existsSync(path.join(b2, 'restoring.json')), 'the mark is gone')
+  const after = await act(nodes[1], { type: 'Deposit', member: 'Bruno', cents: 250 })
+
+  await converged(nodes)
+  const hashes = new Set<unknown>()
+  for (const [i, n] of nodes.entries()) {
+    const s = await get(n, '/api/status')
+    hashes.add((s.group as Row).stateHash)
+    t.alike(s.forks, [], `${n.name}: no fork reported`)
+    const forksFile = path.join([a, b2][i], 'forks.json')
+    t.ok(!fs.existsSync(forksFile) || JSON.parse(fs.readFileSync(forksFile, 'utf8')).length === 0, `${n.name}: no fork evidence on disk`)
+    const ids = new Set(((await get(n, '/api/log?limit=1000')).entries as Row[]).map((e) => e.actId))
+    t.ok(before.every((id) => ids.has(id)), `${n.name}: every act from before the restore`)
+    t.ok(ids.has(after), `${n.name}: B's new act`)
+  }
+  t.is(hashes.size, 1, 'one state hash on both nodes')
+  const member = await get(nodes[0], '/api/members/Bruno')
+  t.is(member.creditCents, 500 + 600 + 700 - 300 + 250, "Bruno's credit counts every deposit, before and after")
+  t.comment(`test ran ${Math.round((Date.now() - startedAt) / 1000)} s`)
+})
+
+/** Waits until the nodes show one state hash with every act confirmed. */
+async function converged (nodes: NodeProc[]): Promise<void> {
+  await waitFor('one state hash, all confirmed', async () => {
+    const st = await Promise.all(nodes.map(async (n) => await get(n, '/api/status')))
+    return new Set(st.map((s) => (s.group as Row).stateHash)).size === 1 && st.every((s) => { const x = (s.group as Row).acts as Row; return x.final === x.total })
+  }, 90000)
+}
