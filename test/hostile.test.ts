@@ -304,3 +304,83 @@ test('a forked feed: a link naming the other branch is fork evidence, and no two
   t.is(g3.usableLength(A.id), 2, 'a block with a wrong prev is not used')
   t.is(g3.conflicts()[0].feed, A.id)
 })
+
+const M2 = person('h-marta-2')
+const P = [person('h-puppet-1'), person('h-puppet-2'), person('h-puppet-3')]
+
+/** Two admins: A (founder) and X (cassiere); members M and M2; everyone acknowledged. */
+function twoAdmins (): Feeds {
+  const f = new Feeds()
+  const genesis = decodeBlock(f.blocks.get(A.id)![0], A.id).acts[0]
+  f.blocks.clear()
+  f.write(A, {}, [genesis,
+    f.act(A, { type: 'VoteRegisterMember', name: 'Xenia', member: X.id }),
+    f.act(A, { type: 'VoteRegisterMember', name: 'Marta', member: M.id }),
+    f.act(A, { type: 'VoteRegisterMember', name: 'Marta Due', member: M2.id }),
+    f.act(A, { type: 'VoteElectCassiere', member: X.id })])
+  f.write(X, { [A.id]: 1 })
+  f.write(A, { [X.id]: 1 })
+  return f
+}
+
+test('two admins, one gone: the members recover the group (VoteRecover), finality resumes, backdated blocks change nothing', (t) => {
+  const f = twoAdmins()
+  t.is(f.replay().finalCount, f.replay().log.length, 'set-up final')
+  // X's laptop is gone. A records deposits: nothing is confirmed without X.
+  f.write(A, { [X.id]: 1 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1000 })])
+  f.write(A, { [X.id]: 1 }, [f.act(A, { type: 'VoteRevokeCassiere', member: X.id })])
+  const stuck = f.replay()
+  t.is(stuck.finalCount, 5, 'the deposit waits')
+  t.alike(stuck.waitingFor, [X.id], 'for X, whom one admin of two cannot remove')
+  t.absent(stuck.state.admins.has(X.id), 'X is removed in the tentative state (quorum of 2 is 1)...')
+  // Three of the four members (A, M, M2) vote at A's counter.
+  f.write(A, { [X.id]: 1 }, [A, M, M2].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  const v = f.replay()
+  t.is(v.finalCount, v.log.length, '...and once the members recovered, everything is final')
+  t.ok(v.freezes.some((z) => z.feed === X.id && z.byMembers), 'a freeze by the members')
+  t.is(v.confirmed.members.get(M.id)?.creditCents, 1000)
+  // X comes back with blocks from its stale view: nothing final changes.
+  f.write(X, { [A.id]: 2 }, [f.act(X, { type: 'Deposit', member: M2.id, cents: 77 })])
+  const after = f.replay()
+  isPrefix(t, finalLog(v), finalLog(after), 'the final log only grows')
+  t.is(after.confirmed.members.get(M2.id)?.creditCents, 0, "X's backdated deposit is not folded")
+})
+
+test('two admins partitioned: puppet members registered on one side cannot recover it', (t) => {
+  const f = twoAdmins()
+  // X, alone, registers three puppets (quorum of 2 is 1) and has them vote A out.
+  f.write(X, { [A.id]: 2 }, P.map((p, i) => f.act(X, { type: 'VoteRegisterMember', name: `Puppet ${i}`, member: p.id })))
+  f.write(X, { [A.id]: 2 }, [X, ...P].map((p) => f.act(p, { type: 'VoteRecover', member: A.id })))
+  f.write(X, { [A.id]: 2 }, [f.act(X, { type: 'Deposit', member: M.id, cents: 500 })])
+  const xSide = f.replay({ [A.id]: 2 })
+  t.absent(xSide.state.admins.has(A.id), 'A removed in X\'s tentative state (4 of 7 members there)')
+  t.is(xSide.finalCount, 5, 'but nothing of it is confirmed: 1 of the 4 confirmed members voted')
+  t.absent(xSide.freezes.some((z) => z.byMembers), 'no freeze by the members')
+})
+
+test('an admin gone while the group had two admins, who then grew to five: the members recover what the admins cannot', (t) => {
+  const f = twoAdmins()
+  // A's deposit, which X (gone) never acknowledges, then A alone elects B and M as cassieri.
+  f.write(A, { [X.id]: 1 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 300 })])
+  f.write(A, { [X.id]: 1 }, [f.act(A, { type: 'VoteRegisterMember', name: 'Bruno', member: B.id }), f.act(A, { type: 'VoteElectCassiere', member: B.id })])
+  f.write(B, { [A.id]: 4, [X.id]: 1 })
+  f.write(A, { [X.id]: 1, [B.id]: 1 }, [f.act(A, { type: 'VoteElectCassiere', member: M.id })])
+  f.write(B, { [A.id]: 5, [X.id]: 1 }, [f.act(B, { type: 'VoteElectCassiere', member: M.id })])
+  f.write(M, { [A.id]: 5, [B.id]: 2, [X.id]: 1 })
+  // The three live admins revoke X (quorum 2 of 4).
+  f.write(A, { [X.id]: 1, [B.id]: 2, [M.id]: 1 }, [f.act(A, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(B, { [A.id]: 6, [X.id]: 1, [M.id]: 1 }, [f.act(B, { type: 'VoteRevokeCassiere', member: X.id })])
+  f.write(A, { [X.id]: 1, [B.id]: 3, [M.id]: 1 })
+  f.write(M, { [A.id]: 7, [B.id]: 3, [X.id]: 1 })
+  const stuck = f.replay()
+  t.absent(stuck.state.admins.has(X.id))
+  t.is(stuck.finalCount, 5, "A's deposit, written when A and X were the only admins, waits for X")
+  t.alike(stuck.waitingFor, [X.id])
+  // The members (A, B, M of the confirmed 4... registered: A, X, M, M2; B is not confirmed yet) vote.
+  f.write(A, { [X.id]: 1, [B.id]: 3, [M.id]: 2 }, [A, M, M2].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  f.write(B, { [A.id]: 8, [X.id]: 1, [M.id]: 2 })
+  f.write(M, { [A.id]: 8, [B.id]: 4, [X.id]: 1 })
+  const v = f.replay()
+  t.is(v.finalCount, v.log.length, 'everything final')
+  t.is(v.confirmed.members.get(M.id)?.creditCents, 300)
+})
