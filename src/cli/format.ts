@@ -5,7 +5,7 @@
 import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { LinkConflict } from '../merge/graph.js'
 import type { ActReceipt } from '../node/receipt.js'
-import type { LogView, MemberSummary, MemberView, StatementLine } from '../node/views.js'
+import type { LogView, MemberSummary, MemberView, RecoveryView, StatementLine } from '../node/views.js'
 import { euro, t, when } from './i18n.js'
 
 type Row = Record<string, unknown>
@@ -88,7 +88,8 @@ function finality (f: Row, label: (k: string) => string): string {
   return `${label('finality')}${t('finalityLine', { final: f.finalBlocks as number, blocks: f.blocks as number })}` +
     (waiting.length > 0 ? ` · ${t('waitingFor', { names: waiting.map(who).join(', ') })}` : '') +
     frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
-    ((f.ignoredBlocks as number) > 0 ? `\n${label('ignored')}${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '')
+    ((f.ignoredBlocks as number) > 0 ? `\n${label('ignored')}${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '') +
+    ((f.recovery as RecoveryView[] | undefined) ?? []).map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
 }
 
 /** `members`. */

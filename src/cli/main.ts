@@ -9,7 +9,7 @@ import { parseActBody } from '../acts/schema.js'
 import type { ActBody } from '../acts/types.js'
 import { generateKeyPair, keyPairFromSeed } from '../crypto.js'
 import { HypergasError } from '../errors.js'
-import { hex, type GroupId } from '../ids.js'
+import { hex, type GroupId, type MemberId } from '../ids.js'
 import { parseEuros } from '../money.js'
 import { createServer } from '../http/server.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
@@ -285,23 +285,37 @@ program.command('purchase')
     }
   })
 
+/**
+ * Signs the body `build` returns (it may ask the node, e.g. to resolve names) with the member key
+ * in `keyFile` (from keygen) and relays it through the node (SPEC §3: the distributed counter).
+ * @throws HypergasError BAD_KEY (no seed in the file), DATA_DIR (no group here)
+ */
+async function actAsMember (keyFile: string, build: (api: NodeApi, member: MemberId) => Promise<unknown>): Promise<void> {
+  const raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: string }
+  if (typeof raw.seed !== 'string') throw HypergasError.BAD_KEY(`no seed in ${keyFile}`)
+  const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+  const g = loadGroup(resolveDir(globals()))
+  if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')
+  const r = await withApi(async (api) => {
+    const body = parseActBody(await build(api, hex(kp.publicKey) as MemberId)) as ActBody
+    const signed = createAct(body, { group: g.groupId as GroupId, keyPair: kp, timeMs: Date.now() })
+    return await api.signedAct(signed.bytes.toString('hex'))
+  })
+  print({ ...r, signedBy: 'member' }, () => fmt.receipt(r))
+}
+
 program.command('commit').description('commit part of a member\'s credit to an open purchase').argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
   .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
   .action(async (m: string, e: string, p: string, o: { key?: string }) => {
     const cents = parseEuros(e)
     if (o.key === undefined) return await act({ type: 'Commit', member: m, cents, purchase: p })
-    const raw = JSON.parse(fs.readFileSync(o.key, 'utf8')) as { seed?: string }
-    if (typeof raw.seed !== 'string') throw HypergasError.BAD_KEY(`no seed in ${o.key}`)
-    const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
-    const g = loadGroup(resolveDir(globals()))
-    if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')
-    const r = await withApi(async (api) => {
-      const purchase = String((await api.purchase(p)).id)
-      const body = parseActBody({ type: 'Commit', member: hex(kp.publicKey), cents, purchase }) as ActBody
-      const signed = createAct(body, { group: g.groupId as GroupId, keyPair: kp, timeMs: Date.now() })
-      return await api.signedAct(signed.bytes.toString('hex'))
-    })
-    print({ ...r, signedBy: 'member' }, () => fmt.receipt(r))
+    await actAsMember(o.key, async (api, me) => ({ type: 'Commit', member: me, cents, purchase: String((await api.purchase(p)).id) }))
+  })
+program.command('recover').description('a member votes to revoke an admin who is gone for good, when the admins alone cannot (two admins; see status)').argument('<admin>', MEMBER())
+  .option('--key <file>', 'the voting member\'s key file (from keygen); default: this node\'s admin votes as a member')
+  .action(async (a: string, o: { key?: string }) => {
+    if (o.key === undefined) return await act({ type: 'VoteRecover', member: a })
+    await actAsMember(o.key, async (api) => ({ type: 'VoteRecover', member: (await api.member(a)).id }))
   })
 program.command('approve').description('referente: approve a pending commitment').argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
   .action(async (m: string, p: string) => await act({ type: 'ApproveCommitment', member: m, purchase: p }))

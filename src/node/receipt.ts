@@ -5,6 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
+import { recoveryKey, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, quorum, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
@@ -52,6 +53,13 @@ function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote']
     if (p === undefined) return undefined
     const n = countCurrent(s, body.type === 'VoteClosePurchase' ? p.closeVotes : p.failVotes)
     return { votes: n, quorum: q, done: n >= q }
+  }
+  if (body.type === 'VoteRecover') {
+    // Members' votes, a strict majority of the members (src/fold/fold.ts voteRecover).
+    const t = s.tallies.get(recoveryKey(body.member))
+    const need = recoveryQuorum(s)
+    const n = t === undefined ? need : [...t.voters].filter((m) => s.members.has(m)).length
+    return { votes: n, quorum: need, done: t === undefined }
   }
   if (!body.type.startsWith('Vote') || !('member' in body)) return undefined
   for (const t of s.tallies.values()) {

@@ -5,6 +5,7 @@
 import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
+import { recoveryKey, recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
@@ -282,9 +283,31 @@ export function finalityView (v: Replay): Record<string, unknown> {
     blocks: v.blocks,
     finalBlocks: v.finalBlocks,
     waitingFor: v.waitingFor.map((id) => ({ id, name: name(id) })),
-    frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by })),
-    ignoredBlocks: v.ignored.length
+    frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by, byMembers: f.byMembers })),
+    ignoredBlocks: v.ignored.length,
+    recovery: recoveryView(v)
   }
+}
+
+/**
+ * A group its admins alone cannot unstick (SPEC §5 never stuck, docs/ordering.md §5): admins
+ * confirmation waits for who are already removed, or one of only two admins. If such an admin is
+ * gone for good, the members vote them out (VoteRecover): `votes` of `needed` so far.
+ */
+export interface RecoveryView {
+  admin: MemberId
+  name: string | null
+  votes: number
+  needed: number
+}
+
+/** The recoveries the members may need to vote, one per admin waited for (see {@link RecoveryView}). */
+export function recoveryView (v: Replay): RecoveryView[] {
+  const s = v.state
+  return v.waitingFor.filter((id) => !s.admins.has(id) || s.admins.size <= 2).map((id) => {
+    const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
+    return { admin: id, name: s.members.get(id)?.name ?? null, votes: [...voters].filter((m) => s.members.has(m)).length, needed: recoveryQuorum(s) }
+  })
 }
 
 /** Counts of the log: acts, applied, rejected, final. */

@@ -90,7 +90,8 @@ function stateCell (final: boolean): string {
 
 function finalityLine (): string {
   const waiting = (status.group.finality.waitingFor as Row[]).map((w) => w.name ?? String(w.id).slice(0, 8))
-  return waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })
+  const stuck = ((status.group.finality.recovery ?? []) as Row[]).map((r) => ' ' + t('recoveryHint', { name: String(r.name ?? String(r.admin).slice(0, 8)), votes: r.votes, needed: r.needed })).join('')
+  return (waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })) + stuck
 }
 
 async function renderMember (): Promise<string> {
