@@ -99,3 +99,21 @@ for (const [name, bytes, code] of [
     await founder.close()
   })
 }
+
+test('a data directory holding blocks of format 1 (links without hashes) is refused at start with one clear line', async (t) => {
+  const dir = tmp()
+  const node = await GasNode.open({ dir, createIdentity: true })
+  await node.createGroup('Old format', 'Anna')
+  const kp = node.keyPair
+  await node.close()
+  // What an older hypergas appended: an acknowledgement in block format 1.
+  const store = new Corestore(path.join(dir, 'corestore'))
+  const core = store.get({ keyPair: { publicKey: kp.publicKey, secretKey: sodiumSecretKey(kp) } })
+  await core.append(Buffer.from([1, 0, 0]))
+  await store.close()
+  let err: (Error & { code?: string }) | null = null
+  try { await GasNode.open({ dir }) } catch (e) { err = e as Error & { code?: string } }
+  t.is(err?.code, 'DATA_DIR')
+  t.ok(err?.message.includes('older format') === true && !err.message.includes('\n'), err?.message)
+  fs.rmSync(dir, { recursive: true, force: true })
+})

@@ -119,7 +119,15 @@ export class GasNode extends EventEmitter {
     await node.own.ready()
     node.watch(node.id, node.own)
     node.beginRestore()
+    let oldFormat = false
+    node.on('invalid-block', (e: { feed: MemberId, index: number, code: string }) => { if (e.feed === node.id && e.code === 'BAD_VERSION') oldFormat = true })
     if (node.group !== null) await node.serial(() => node.refresh())
+    if (oldFormat) {
+      // A data directory of block format 1 (before issue 13): its blocks cannot be read, and
+      // appending after them would hide that (docs/ordering.md §6).
+      await node.close()
+      throw HypergasError.DATA_DIR(`${opts.dir} holds blocks of an older format (links without hashes) that this hypergas does not read: keep it aside and start the group again (hypergas init), or use the hypergas that wrote it`)
+    }
     return node
   }
 
