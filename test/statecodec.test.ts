@@ -27,3 +27,14 @@ test('statecodec: bytes it did not write are refused', (t) => {
   t.exception(() => decodeFinal(bytes.subarray(0, bytes.length - 3)), 'cut short')
   t.exception(() => decodeFinal(Buffer.concat([bytes, Buffer.from([0])])), /trailing/, 'trailing bytes')
 })
+
+test('statecodec: a final log longer than 1,048,576 entries round-trips (compact-encoding arrays stop there)', (t) => {
+  const { season } = randomSeason(SEED, 50)
+  const s = season.state
+  const id = s.rejections[0]?.actId ?? [...s.members.keys()][0]
+  const n = 1_100_000
+  const log: LogEntry[] = Array.from({ length: n }, (_, i) => ({ seq: i, actId: id as LogEntry['actId'], feed: season.founder.id, index: i, L: i + 1, status: 'applied', final: true, timeMs: null }))
+  const back = decodeFinal(encodeFinal({ state: s, log }))
+  t.is(back.log.length, n)
+  t.alike(back.log[n - 1], log[n - 1])
+})

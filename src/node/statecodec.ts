@@ -128,8 +128,26 @@ function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Enc<Map<K, V>> {
   }
 }
 
+/**
+ * An array codec without compact-encoding's cap of 1,048,576 elements (a final log of a big group
+ * is longer): a length past the bytes left (every element takes at least one) is refused.
+ */
+function arrayOf<T> (item: Enc<T>): Enc<T[]> {
+  return {
+    preencode (s, list) { c.uint.preencode(s, list.length); for (const x of list) item.preencode(s, x) },
+    encode (s, list) { c.uint.encode(s, list.length); for (const x of list) item.encode(s, x) },
+    decode (s) {
+      const n = c.uint.decode(s)
+      if (n > s.end - s.start) throw new Error(`checkpoint state: ${n} elements in ${s.end - s.start} bytes`)
+      const out = new Array<T>(n)
+      for (let i = 0; i < n; i++) out[i] = item.decode(s)
+      return out
+    }
+  }
+}
+
 function setOf<T> (item: Enc<T>): Enc<Set<T>> {
-  const list = c.array(item)
+  const list = arrayOf(item)
   return {
     preencode (s, v) { list.preencode(s, [...v]) },
     encode (s, v) { list.encode(s, [...v]) },
@@ -155,6 +173,7 @@ const movement: Enc<Movement> = {
   },
   decode (s) {
     const flags = c.uint8.decode(s)
+    if (flags > 3) throw new Error(`checkpoint state: movement flags ${flags}`)
     const m = { actId: ref.decode(s), kind: ref.decode(s), deltaCents: cents.decode(s), balanceCents: cents.decode(s) } as Movement
     if ((flags & 1) !== 0) m.purchase = optional.decode(s) as ActId | undefined
     if ((flags & 2) !== 0) m.counterpart = optional.decode(s) as Movement['counterpart']
@@ -162,7 +181,7 @@ const movement: Enc<Movement> = {
   }
 }
 
-const refs = c.array(ref)
+const refs = arrayOf(ref)
 const member = struct<Member>({ id: ref, name: ref, creditCents: cents })
 const commitment = struct<Commitment>({ member: ref, amountCents: cents, status: ref })
 const purchase = struct<Purchase>({
@@ -180,7 +199,7 @@ const purchase = struct<Purchase>({
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
-const movements = mapOf(ref, c.array(movement))
+const movements = mapOf(ref, arrayOf(movement))
 const seenIds: Enc<ActIdSet> = {
   preencode (s, v) { refs.preencode(s, [...v]) },
   encode (s, v) { refs.encode(s, [...v]) },
@@ -202,7 +221,7 @@ const state = struct<GroupState>({
   purchases: mapOf(ref, purchase),
   openPurchaseNames: mapOf(ref, ref),
   seen: seenIds,
-  rejections: c.array(rejection),
+  rejections: arrayOf(rejection),
   statements: movements,
   cashMovements: movements,
   owedCents: cents,
@@ -221,7 +240,7 @@ const entry: Enc<LogEntry> = {
     return e
   }
 }
-const log = c.array(entry)
+const log = arrayOf(entry)
 
 /** What {@link encodeFinal} stores: the confirmed state and the final log. */
 export interface FinalPart {
