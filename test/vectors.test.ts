@@ -1,7 +1,7 @@
 // Issue 13 item 7: golden vectors for every format a peer or a file depends on — act encoding and
 // id, block encoding with `prev` and link hashes, the invite, the state hash. Fixed bytes live in
 // test/vectors/vectors.json and are checked both ways: encoding gives the bytes, decoding the bytes
-// gives the values. Changing or reordering a field changes the bytes and fails here; a deliberate
+// gives the values; also the checkpoint's header and its encoding of a confirmed state. Changing or reordering a field changes the bytes and fails here; a deliberate
 // format change rewrites the file with HYPERGAS_WRITE_VECTORS=1 and bumps the format version.
 import fs from 'node:fs'
 import path from 'node:path'
@@ -13,7 +13,9 @@ import { applyAct } from '../src/fold/fold.js'
 import { createState } from '../src/fold/state.js'
 import { hex, type GroupId, type MemberId, type PurchaseId } from '../src/ids.js'
 import { blockHash, decodeBlock, encodeBlock, NO_PREV } from '../src/merge/block.js'
+import { sealCheckpoint, unsealCheckpoint } from '../src/node/checkpoint.js'
 import { decodeInvite, encodeInvite } from '../src/node/invite.js'
+import { decodeFinal, encodeFinal } from '../src/node/statecodec.js'
 import { person } from './helpers/fixtures.js'
 
 const FILE = path.join(import.meta.dirname, '..', '..', 'test', 'vectors', 'vectors.json')
@@ -24,6 +26,10 @@ interface Vectors {
   blocks: Array<{ feed: string, index: number, bytes: string, hash: string }>
   invite: string
   stateHash: string
+  /** The checkpoint's encoding of that state (src/node/statecodec.ts), with an empty final log. */
+  finalState: string
+  /** A checkpoint file sealing the body "vector body" (magic, version, checksum, body). */
+  checkpointFile: string
 }
 
 const anna = person('vector-anna')
@@ -60,7 +66,9 @@ function compute (): Vectors {
     acts: [...acts, deposit].map((a) => ({ body: a.body, author: a.author, timeMs: a.timeMs, bytes: hex(a.bytes), id: a.id })),
     blocks: [[anna.id, 0, b0], [bruno.id, 0, c0], [anna.id, 1, b1]].map(([feed, index, bytes]) => ({ feed: feed as string, index: index as number, bytes: hex(bytes as Buffer), hash: hex(blockHash(bytes as Buffer)) })),
     invite: encodeInvite({ groupId: group, founder: anna.id }, [bruno.id]),
-    stateHash: stateHash(s)
+    stateHash: stateHash(s),
+    finalState: hex(encodeFinal({ state: s, log: [] })),
+    checkpointFile: hex(sealCheckpoint(Buffer.from('vector body')))
   }
 }
 
@@ -101,6 +109,17 @@ test('vectors: the invite and the state hash', (t) => {
   const inv = decodeInvite(golden.invite)
   t.alike([inv.group.groupId, inv.group.founder, inv.feeds], [golden.acts[0].id, golden.acts[0].author, [golden.acts[9].author]])
   t.is(now.stateHash, golden.stateHash, 'the state after the vectors\' acts hashes the same')
+})
+
+test('vectors: the checkpoint header and its encoding of the confirmed state', (t) => {
+  const now = compute()
+  t.is(now.checkpointFile, golden.checkpointFile, 'same header (magic, version, checksum) and body')
+  t.is(unsealCheckpoint(Buffer.from(golden.checkpointFile, 'hex')).toString(), 'vector body', 'the golden file unseals to its body')
+  t.is(Buffer.from(golden.checkpointFile, 'hex').subarray(0, 8).toString('latin1'), 'HGASCKPT')
+  t.is(now.finalState, golden.finalState, 'same state encoding')
+  const back = decodeFinal(Buffer.from(golden.finalState, 'hex'))
+  t.is(stateHash(back.state), golden.stateHash, 'the golden encoding decodes to the golden state')
+  t.is(hex(encodeFinal(back)), golden.finalState, 'and encodes back to the same bytes')
 })
 
 test('vectors: a reordered field is caught', (t) => {

@@ -5,7 +5,7 @@
  */
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import {
-  countCurrent, quorum,
+  countCurrent, quorum, recoveryKey,
   type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
 } from './state.js'
 
@@ -32,6 +32,7 @@ export function cash (s: GroupState, actId: ActId, admin: MemberId, delta: numbe
 export function makeAdmin (s: GroupState, member: MemberId, pos: BlockPos | null): void {
   if (!s.admins.has(member)) {
     s.admins.add(member)
+    s.tallies.delete(recoveryKey(member)) // votes against them as a former admin no longer count
     if (pos !== null) s.adminSince.set(member, pos)
   }
   if (!s.cash.has(member)) s.cash.set(member, 0)
@@ -41,6 +42,8 @@ export function refreshAdmin (s: GroupState, member: MemberId): void {
   if (!s.referenti.has(member) && !s.cassieri.has(member)) {
     s.admins.delete(member)
     s.adminSince.delete(member)
+    // Members' votes against an admin count only while they are one (VoteRecover).
+    s.tallies.delete(recoveryKey(member))
   }
 }
 

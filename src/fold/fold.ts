@@ -10,7 +10,7 @@
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { countCurrent, quorum, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
+import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
 import {
   alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote
 } from './effects.js'
@@ -23,12 +23,22 @@ type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
 
 /**
+ * What the merge tells the fold about the block an act sits in (src/merge/replay.ts): whether the
+ * members' votes against `admin` (VoteRecover, `voters` so far) carry the recovery there — a rule
+ * on the block's causal past (docs/ordering.md §5). Without it, a strict majority of the members
+ * ever registered, counted among current members, carries it (unit tests, a lone fold).
+ */
+export interface FoldContext {
+  recoveryCarried: (admin: MemberId, voters: ReadonlySet<MemberId>) => boolean
+}
+
+/**
  * Folds one act into `state` (mutating it). `pos` is the block holding the act; it is recorded
  * as the point where a member becomes admin (SPEC §5). Never throws on a bad act.
  */
-export function applyAct (state: GroupState, act: SignedAct, pos: BlockPos | null = null): Outcome {
+export function applyAct (state: GroupState, act: SignedAct, pos: BlockPos | null = null, ctx?: FoldContext): Outcome {
   if (!state.seen.add(act.id)) return 'duplicate'
-  const code = dispatch(state, act, true, pos)
+  const code = dispatch(state, act, true, pos, ctx)
   if (code === null) {
     state.appliedCount++
     return 'applied'
@@ -47,13 +57,13 @@ export function checkAct (state: GroupState, act: SignedAct): RejectionCode | 'd
   return dispatch(state, act, false, null)
 }
 
-function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | null): Code {
+function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | null, ctx?: FoldContext): Code {
   const b: ActBody = act.body
   if (b.type === 'CreateGroup') return createGroup(s, act, b, run, pos)
   if (s.groupId === null) return 'NO_GROUP'
   const au = act.author
   switch (b.type) {
-    case 'VoteRegisterMember': return voteRegister(s, au, b, run)
+    case 'VoteRegisterMember': return voteRegister(s, au, b, run, pos)
     case 'VoteRemoveMember': return voteRemove(s, au, b, run)
     case 'VoteElectReferente':
     case 'VoteElectCassiere': return voteElect(s, au, b, run, pos)
@@ -71,7 +81,7 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'VoteFailPurchase': return votePurchase(s, au, b, run)
     case 'ClosePurchase': return closePurchase(s, act.id, au, b, run)
     case 'FailPurchase': return failPurchase(s, act.id, au, b, run)
-    case 'VoteRecover': return voteRecover(s, act.id, au, b, run, pos)
+    case 'VoteRecover': return voteRecover(s, act.id, au, b, run, pos, ctx)
     default: return unreachable(b)
   }
 }
@@ -91,6 +101,7 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
   s.founder = f
   s.members.set(f, { id: f, name: b.founderName, creditCents: 0 })
   s.memberNames.set(b.founderName.toLowerCase(), f)
+  if (pos !== null) s.registrations.set(f, { pos, admins: [] })
   s.referenti.add(f)
   s.cassieri.add(f)
   makeAdmin(s, f, pos)
@@ -99,7 +110,7 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
 
 // ---- governance ---------------------------------------------------------------------------
 
-function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run: boolean): Code {
+function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run: boolean, pos: BlockPos | null): Code {
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   if (s.members.has(b.member)) return 'MEMBER_EXISTS'
   if (s.memberNames.has(b.name.toLowerCase())) return 'NAME_TAKEN'
@@ -109,6 +120,7 @@ function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run
   if (tallyVote(s, key, b.type, b.member, au, b.name)) {
     s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
     s.memberNames.set(b.name.toLowerCase(), b.member)
+    if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort() })
   }
   return null
 }
@@ -151,6 +163,10 @@ function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeR
   if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
   if (!role.has(b.member)) return 'NOT_IN_ROLE'
   if (role.size === 1) return 'LAST_IN_ROLE'
+  // With two admins each alone is a quorum: taking the other's last role would let both sides of
+  // a partition remove each other. Only stepping down, or the members' recovery (VoteRecover).
+  const other = isRef ? s.cassieri : s.referenti
+  if (s.admins.size === 2 && b.member !== au && !other.has(b.member)) return 'NEEDS_MEMBERS'
   const key = `${b.type}:${b.member}`
   if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
@@ -166,25 +182,25 @@ function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeR
   return null
 }
 
-/** Votes of members that a recovery of `admin` needs: a strict majority of the members. */
+/**
+ * Votes of members that a recovery needs: a strict majority of every member ever registered
+ * (removed ones too; the merge's rule, docs/ordering.md §5).
+ */
 export function recoveryQuorum (s: GroupState): number {
-  return Math.floor(s.members.size / 2) + 1
-}
-
-/** The tally key of the members' recovery votes against `admin` (src/merge/replay.ts reads it). */
-export function recoveryKey (admin: MemberId): string {
-  return `VoteRecover:${admin}`
+  return Math.floor(s.registrations.size / 2) + 1
 }
 
 /**
- * A member votes to remove admin `b.member`, who is gone (SPEC §5 never stuck; the recovery of
- * docs/ordering.md §5). Signed by the member themself. With a strict majority of the members
- * (counted among current members) the admin loses every role; a role left with nobody goes to the
- * admin whose block carries the deciding vote. The merge decides separately whether the removal
- * also waives the admin's acknowledgements (it counts the voters among the confirmed members).
+ * A member votes to remove admin (or former admin) `b.member`, who is gone (SPEC §5 never stuck;
+ * the recovery of docs/ordering.md §5). Signed by the member themself. When the votes carry it
+ * ({@link FoldContext}: in the merge, a rule on the block's causal past) the admin loses every
+ * role — a role left with nobody goes to the admin whose block carries the deciding vote, else to
+ * the remaining admin with the smallest key — and the merge freezes their feed there, waiving
+ * their acknowledgements. Until then each vote is recorded and changes nothing else.
  */
-function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecover, run: boolean, pos: BlockPos | null): Code {
+function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecover, run: boolean, pos: BlockPos | null, ctx?: FoldContext): Code {
   if (!s.members.has(au)) return 'NOT_AUTHORIZED'
+  // A former admin too: the admins may have revoked them already, and confirmation still waits.
   if (!s.cash.has(b.member)) return 'NOT_IN_ROLE'
   if (s.admins.has(b.member) && s.admins.size === 1) return 'LAST_IN_ROLE'
   const key = recoveryKey(b.member)
@@ -195,18 +211,18 @@ function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecove
   t.voters.add(au)
   let votes = 0
   for (const v of t.voters) if (s.members.has(v)) votes++
-  if (votes < recoveryQuorum(s)) return null
+  if (!(ctx?.recoveryCarried(b.member, t.voters) ?? votes >= recoveryQuorum(s))) return null
   s.tallies.delete(key)
   s.recoveries.set(b.member, (s.recoveries.get(b.member) ?? 0) + 1)
+  if (!s.admins.has(b.member)) return null
   if (s.referenti.delete(b.member)) {
     for (const p of s.purchases.values()) if (p.owner === b.member && p.phase === 'open') failOpen(s, actId, p)
   }
   s.cassieri.delete(b.member)
   refreshAdmin(s, b.member)
-  if (pos !== null && s.admins.has(pos.feed)) {
-    if (s.referenti.size === 0) s.referenti.add(pos.feed)
-    if (s.cassieri.size === 0) s.cassieri.add(pos.feed)
-  }
+  const heir = pos !== null && s.admins.has(pos.feed) ? pos.feed : [...s.admins].sort()[0]
+  if (s.referenti.size === 0) s.referenti.add(heir)
+  if (s.cassieri.size === 0) s.cassieri.add(heir)
   return null
 }
 

@@ -13,7 +13,7 @@ export type RejectionCode =
   | 'NOT_AUTHORIZED' | 'MEMBER_EXISTS' | 'NAME_TAKEN' | 'UNKNOWN_MEMBER' | 'MEMBER_HAS_FUNDS'
   | 'MEMBER_IS_ADMIN' | 'ALREADY_IN_ROLE' | 'NOT_IN_ROLE' | 'LAST_IN_ROLE' | 'INSUFFICIENT_CREDIT'
   | 'UNKNOWN_PURCHASE' | 'PURCHASE_NOT_OPEN' | 'NO_PENDING_COMMITMENT' | 'NO_COMMITMENT'
-  | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE'
+  | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE' | 'NEEDS_MEMBERS'
 
 /** A registered member (SPEC §1). */
 export interface Member {
@@ -131,6 +131,23 @@ export interface GroupState {
    * derived from the acts, outside the state hash.
    */
   recoveries: Map<MemberId, number>
+  /**
+   * Every member ever registered (removed ones too), with the block that registered them and the
+   * admins there (sorted): the members' recovery counts its voters and its majority with them
+   * (src/merge/replay.ts, docs/ordering.md §5). Bookkeeping outside the state hash.
+   */
+  registrations: Map<MemberId, Registration>
+}
+
+/** Where a member was registered: the block, and the admins at that point of the order. */
+export interface Registration {
+  pos: BlockPos
+  admins: MemberId[]
+}
+
+/** The tally key of the members' recovery votes against `admin` (VoteRecover). */
+export function recoveryKey (admin: MemberId): string {
+  return `VoteRecover:${admin}`
 }
 
 /** An empty state, before genesis. */
@@ -156,7 +173,8 @@ export function createState (): GroupState {
     owedCents: 0,
     appliedCount: 0,
     rejectedCount: 0,
-    recoveries: new Map()
+    recoveries: new Map(),
+    registrations: new Map()
   }
 }
 
@@ -211,6 +229,7 @@ export function cloneState (s: GroupState): GroupState {
     rejections: s.rejections.slice(),
     statements: copyLists(s.statements),
     cashMovements: copyLists(s.cashMovements),
-    recoveries: new Map(s.recoveries)
+    recoveries: new Map(s.recoveries),
+    registrations: new Map(s.registrations)
   }
 }

@@ -18,8 +18,8 @@
  * strict majority, and (b) a FROZEN block's removal block lies at or before p. Only blocks
  * carrying acts and not skipped need acknowledgements.
  */
-import { applyAct, recoveryKey, type Outcome } from '../fold/fold.js'
-import { cloneState, createState, type GroupState } from '../fold/state.js'
+import { applyAct, type FoldContext, type Outcome } from '../fold/fold.js'
+import { cloneState, createState, recoveryKey, type GroupState, type Registration } from '../fold/state.js'
 import type { SignedAct } from '../acts/types.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
@@ -221,18 +221,19 @@ function finalityNeed (need: Need, graph: Graph, state: GroupState, freezes: Rea
 }
 
 /** Folds block `n` (or lists it as ignored), and raises `seen` with its clock. */
-function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, n: GraphNode, skip: SkipReason | null): void {
+function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: GraphNode, skip: SkipReason | null): void {
   if (skip !== null) {
     if (n.acts.length > 0) f.ignored.push({ feed: n.feed, index: n.index, L: n.L, reason: skip, actIds: n.acts.map((e) => (e.ok ? e.act.id : e.id)) })
     return
   }
   const state = f.state
+  const ctx: FoldContext = { recoveryCarried: (_admin, voters) => recoveryCarried(graph, n, state, voters) }
   for (const e of n.acts) {
     let status: string
     if (e === UNREAD) throw new Error(`replay walked block ${n.feed.slice(0, 8)}:${n.index}, whose acts were not read`)
     if (!e.ok) status = e.code
     else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
-    else status = applyAct(state, e.act, { feed: n.feed, index: n.index })
+    else status = applyAct(state, e.act, { feed: n.feed, index: n.index }, ctx)
     f.log.push({ seq: f.log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, timeMs: e.ok ? e.act.timeMs : null, act: e.ok ? e.act : undefined })
   }
   for (const [k, len] of n.clock) {
@@ -249,51 +250,51 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, n: GraphNode, skip: 
  */
 interface Removals {
   before: MemberId[]
-  recovered: Map<MemberId, boolean>
+  recovered: Set<MemberId>
 }
 
-/** A members' recovery a block may complete: the voters so far, the confirmed members, the count done. */
-interface Recovering {
-  voters: Set<MemberId>
-  members: ReadonlySet<MemberId>
-  /** state.recoveries of the admin before the block. */
-  done: number
-}
-
-/**
- * The members' recoveries block `n` may complete, before it is folded: per admin named by a
- * VoteRecover in it, the voters so far, and the confirmed members they are counted among.
- */
-function recoveriesBefore (n: GraphNode, state: GroupState, confirmed: GroupState): Map<MemberId, Recovering> | null {
-  let out: Map<MemberId, Recovering> | null = null
+/** Per admin named by a VoteRecover in block `n`: how many recoveries removed them before it. */
+function recoveriesBefore (n: GraphNode, state: GroupState): Map<MemberId, number> | null {
+  let out: Map<MemberId, number> | null = null
   for (const e of n.acts) {
     if (!e.ok || e.act.body.type !== 'VoteRecover') continue
     out ??= new Map()
     const x = e.act.body.member
-    if (!out.has(x)) out.set(x, { voters: new Set(state.tallies.get(recoveryKey(x))?.voters), members: new Set(confirmed.members.keys()), done: state.recoveries.get(x) ?? 0 })
+    if (!out.has(x)) out.set(x, state.recoveries.get(x) ?? 0)
   }
   return out
 }
 
-/**
- * After folding `n`: which admins the members' votes in it removed, and whether those voters are
- * a strict majority of the members of the confirmed state (then the removal waives the admin's
- * acknowledgements whatever the number of admins; docs/ordering.md §5). Puppet members registered
- * in a tentative history do not count.
- */
-function recoveriesDone (n: GraphNode, state: GroupState, before: ReturnType<typeof recoveriesBefore>, log: readonly LogEntry[]): Map<MemberId, boolean> {
-  const out = new Map<MemberId, boolean>()
-  if (before === null) return out
-  const applied = new Set(log.slice(log.length - n.acts.length).filter((e) => e.status === 'applied').map((e) => e.actId))
-  for (const [x, b] of before) {
-    if ((state.recoveries.get(x) ?? 0) === b.done) continue // not completed here
-    let votes = 0
-    for (const e of n.acts) if (e.ok && applied.has(e.act.id) && e.act.body.type === 'VoteRecover' && e.act.body.member === x) b.voters.add(e.act.author)
-    for (const v of b.voters) if (b.members.has(v)) votes++
-    if (votes === 0) continue
-    out.set(x, 2 * votes > b.members.size)
-  }
+/** The admins a members' recovery removed in the block just folded (their count grew). */
+function recoveriesDone (state: GroupState, before: Map<MemberId, number> | null): Set<MemberId> {
+  const out = new Set<MemberId>()
+  if (before !== null) for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
   return out
+}
+
+/**
+ * Whether the members' votes `voters` carry a recovery in block `n` (docs/ordering.md §5), from
+ * n's causal past alone, so every node holding n decides the same, for ever: the members
+ * registered in n's past are the base; a voter counts when every admin at their registration had,
+ * in n's past, acknowledged it; the counted voters must be a strict majority of the base. Two
+ * recoveries on the two sides of a partition then share a counted voter; puppet members
+ * registered on one side alone are not acknowledged by the other side's admins.
+ */
+export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, voters: ReadonlySet<MemberId>): boolean {
+  const inPast = (r: Registration): boolean => includes(n, r.pos.feed, r.pos.index)
+  let base = 0
+  for (const r of state.registrations.values()) if (inPast(r)) base++
+  let votes = 0
+  for (const v of voters) {
+    const r = state.registrations.get(v)
+    if (r === undefined || !inPast(r)) continue
+    const acked = r.admins.every((w) => {
+      const seen = n.clock.get(w) ?? 0
+      return seen > 0 && includes(graph.node(w, seen - 1), r.pos.feed, r.pos.index)
+    })
+    if (acked) votes++
+  }
+  return 2 * votes > base
 }
 
 /**
@@ -303,14 +304,14 @@ function recoveriesDone (n: GraphNode, state: GroupState, before: ReturnType<typ
  */
 function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, refused: ReadonlySet<string>, n: GraphNode, pos: number, r: Removals): FreezeAt | null {
   const removed = [...r.before.filter((x) => !f.state.admins.has(x))]
-  for (const x of r.recovered.keys()) if (!removed.includes(x)) removed.push(x)
+  for (const x of r.recovered) if (!removed.includes(x)) removed.push(x)
   for (const x of removed) {
     // A refused removal point keeps the writer's blocks and waives no acknowledgement.
     if (refused.has(pointKey(x, pos))) continue
     // F depends on which blocks this walk folded: a freeze found in an earlier walk is
     // re-measured here, and the walk restarts until every F agrees with its own walk.
     const length = Math.max(f.seen.get(x) ?? 0, n.clock.get(x) ?? 0)
-    const byMembers = r.recovered.get(x) === true
+    const byMembers = r.recovered.has(x)
     const known = freezes.get(x)?.find((k) => k.pos === pos && k.by.feed === n.feed && k.by.index === n.index)
     if (known === undefined || known.length !== length || known.byMembers !== byMembers) {
       return { feed: x, length, by: { feed: n.feed, index: n.index }, byMembers, pos }
@@ -360,10 +361,10 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, re
     }
     const folds = skip === null && n.acts.length > 0
     const before = folds ? [...f.state.admins] : null
-    const recovering = folds ? recoveriesBefore(n, f.state, fin.snapshot ?? f.state) : null
-    foldBlock(f, fin, g, n, skip)
+    const recovering = folds ? recoveriesBefore(n, f.state) : null
+    foldBlock(f, fin, g, graph, n, skip)
     if (before !== null && !settled) {
-      const freeze = checkRemovals(f, freezes, refused, n, pos, { before, recovered: recoveriesDone(n, f.state, recovering, f.log) })
+      const freeze = checkRemovals(f, freezes, refused, n, pos, { before, recovered: recoveriesDone(f.state, recovering) })
       if (freeze !== null) return { done: false, freeze, drop: false }
     }
     if (need.pos <= pos) markFinal(fin, f, pos)
@@ -455,7 +456,7 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     // 1250: a removal at 23, and a step-down at 48 whose freeze skips a vote of the first).
     // Then the latest removal point met is refused: it removes the writer but freezes nothing
     // and waives no acknowledgement, and the earlier removals stand.
-    const signature = [...freezes.values()].flat().map((f) => `${pointKey(f.feed, f.pos)}@${f.length}`).sort().join(',')
+    const signature = [...freezes.values()].flat().map((f) => `${pointKey(f.feed, f.pos)}@${f.length}${f.byMembers ? 'm' : ''}`).sort().join(',')
     if (!walked.has(signature)) { walked.add(signature); continue }
     const latest = [...points].filter(([k]) => !refused.has(k)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
     if (latest === undefined) continue

@@ -47,6 +47,7 @@ const PHASES: Record<PurchasePhase, true> = { open: true, closed: true, failed: 
 const COMMITMENT_STATUSES: Record<CommitmentStatus, true> = { pending: true, approved: true, rejected: true }
 const REJECTION_CODES: Record<RejectionCode, true> = {
   NO_GROUP: true,
+  NEEDS_MEMBERS: true,
   GENESIS_ONLY: true,
   NOT_ADMIN: true,
   NOT_CASSIERE: true,
@@ -260,6 +261,12 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
   for (const k of s.cashMovements.keys()) if (!s.cash.has(k)) throw badCheckpoint(`cash movements of ${short(k)}, who has no cash entry`)
   // Admins the members' recovery votes removed, and how many times: each was an admin (a cash entry).
   for (const [k, n] of s.recoveries) if (!ids.is(k) || !isInt(n, 1) || !s.cash.has(k)) throw badCheckpoint('bad recovery count')
+  // Every member ever registered, with the block and the admins there (sorted, unique).
+  for (const k of s.members.keys()) if (!s.registrations.has(k)) throw badCheckpoint(`member ${short(k)} has no registration`)
+  for (const [k, r] of s.registrations) {
+    if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins)) throw badCheckpoint('bad registration')
+    for (let i = 0; i < r.admins.length; i++) if (!ids.is(r.admins[i]) || (i > 0 && r.admins[i - 1] >= r.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad admins`)
+  }
 
   const broken = checkInvariants(s)
   if (broken.length > 0) throw badCheckpoint(`the state breaks an invariant: ${broken[0]}`)

@@ -55,11 +55,12 @@ import { decodeFinal, encodeFinal } from './statecodec.js'
 const WRITE_EVERY_BLOCKS = 1024
 
 /**
- * Format version, after the magic (4: header with magic and checksum, state hash verified; 3:
+ * Format version, after the magic (5: the state keeps member registrations; 4: header with magic
+ * and checksum, state hash verified; 3:
  * blocks of the prefix, statecodec.ts for the state, no header). A file of another version is
  * deleted and rebuilt.
  */
-export const CHECKPOINT_VERSION = 4
+export const CHECKPOINT_VERSION = 5
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')

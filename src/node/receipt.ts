@@ -5,8 +5,8 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
-import { recoveryKey, recoveryQuorum } from '../fold/fold.js'
-import { countCurrent, quorum, type GroupState } from '../fold/state.js'
+import { recoveryQuorum } from '../fold/fold.js'
+import { countCurrent, quorum, recoveryKey, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 

@@ -14,7 +14,7 @@
  */
 import c from 'compact-encoding'
 import { ActIdSet } from '../fold/idset.js'
-import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Rejection, Tally } from '../fold/state.js'
+import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Registration, Rejection, Tally } from '../fold/state.js'
 import { unhex, type ActId } from '../ids.js'
 import type { LogEntry } from '../merge/replay.js'
 
@@ -198,6 +198,7 @@ const purchase = struct<Purchase>({
 })
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
+const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref) })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
 const seenIds: Enc<ActIdSet> = {
@@ -227,7 +228,8 @@ const state = struct<GroupState>({
   owedCents: cents,
   appliedCount: c.uint,
   rejectedCount: c.uint,
-  recoveries: mapOf(ref, c.uint)
+  recoveries: mapOf(ref, c.uint),
+  registrations: mapOf(ref, registration)
 })
 
 /** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */

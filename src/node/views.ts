@@ -3,9 +3,9 @@
  * confirmed (final) and pending (tentative) figures kept apart. Amounts in cents.
  */
 import { HypergasError } from '../errors.js'
-import { quorum, countCurrent, type GroupState, type Movement, type Purchase } from '../fold/state.js'
+import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
-import { recoveryKey, recoveryQuorum } from '../fold/fold.js'
+import { recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'

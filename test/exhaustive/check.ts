@@ -39,7 +39,8 @@ export interface Finding {
    * 'violation' (a property), 'reference' (replay and the naive reference disagree), 'stuck2',
    * 'ambiguous' (replay's freezes are one of several consistent sets the document's procedure
    * may reach, and it agrees with the reference on them), 'cycle' (the document's procedure
-   * reaches no consistent set of freezes: docs/ordering.md does not say what happens).
+   * reaches no consistent set of freezes, docs/ordering.md does not say which then stand, and
+   * the reference walking with replay's freezes agrees with it).
    */
   class: 'violation' | 'reference' | 'stuck2' | 'ambiguous' | 'cycle'
   kind: string
@@ -286,7 +287,12 @@ export class Checker {
     const kind = where === '' ? 'reference' : 'reference-healed'
     const points = (): string => ref.fixedPoints.map((p) => `[${p.map((f) => `${nm(f.x)}<${f.F} at position ${f.pos}`).join(' ')}]`).join(' or ') || 'none'
     if (ref.freezeCase === 'cycle' || ref.freezeCase === 'unexplored') {
-      this.report(d, 'cycle', `${kind}-${ref.freezeCase}`, `${where}no consistent set of freezes reached (${ref.walks} walks); replay's freezes [${r.freezes.map((f) => `${nm(f.feed)}<${f.length} by ${nm(f.by.feed)}:${f.by.index}`).join(' ')}]${diff === null ? '' : `; ${diff}`}`, held)
+      // The document does not say which freezes then stand; the reference walks with replay's
+      // (a removal without a freeze removes the writer, freezes nothing and waives nothing), so a
+      // difference left is one of the walk or the finality rule.
+      const what = `${where}no consistent set of freezes reached (${ref.walks} walks); replay's freezes [${r.freezes.map((f) => `${nm(f.feed)}<${f.length} by ${nm(f.by.feed)}:${f.by.index}`).join(' ')}]`
+      if (diff === null) this.report(d, 'cycle', `${kind}-${ref.freezeCase}`, what, held)
+      else this.report(d, 'reference', `${kind}-${ref.freezeCase}`, `${what}; with them: ${diff}`, held)
     } else if (ref.freezeCase === 'code-inconsistent') {
       this.report(d, 'reference', `${kind}-freezes`, `${where}replay's freezes are not consistent (a walk with them performs other removals), consistent sets: ${points()}; ${diff ?? ''}`, held)
     } else if (diff !== null) this.report(d, 'reference', kind, `${where}${diff}`, held)

@@ -125,11 +125,8 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
   const includes = (w: RNode | undefined, b: RNode): boolean => w !== undefined && (w.clock.get(b.feed) ?? 0) > b.index
 
   interface Walked { rows: RefRow[], log: string[], removals: RefFreeze[], state: GroupState, states: GroupState[] }
-  /**
-   * §2 and §4: one walk with the freezes `phi`. With `stop`, returns at the first removal that
-   * phi does not hold with the same F (the document: "the walk restarts with the freeze").
-   */
-  const walk = (phi: RefFreeze[], stop: boolean, keepStates: boolean): Walked | RefFreeze => {
+  /** §2 and §4: one whole walk with the freezes `phi`, and the removals it performs. */
+  const walk = (phi: RefFreeze[], keepStates: boolean): Walked => {
     let state = createState()
     const rows: RefRow[] = []
     const log: string[] = []
@@ -178,9 +175,7 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
           for (let q = 0; q < pos; q++) {
             if (rows[q].skip === null && all[q].feed !== x) F = Math.max(F, all[q].clock.get(x) ?? 0)
           }
-          const found: RefFreeze = { x, pos, F }
-          removals.push(found)
-          if (stop && !phi.some((f) => f.x === x && f.pos === pos && f.F === F)) return found
+          removals.push({ x, pos, F })
         }
       }
       rows.push({ feed: n.feed, index: n.index, skip, frozenBy, admins, acts: n.acts.length, logStart, logEnd: log.length })
@@ -190,11 +185,11 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
 
   const key = (phi: readonly RefFreeze[]): string => phi.map((f) => `${f.x}:${f.pos}:${f.F}`).sort().join(',')
   /** The removals a complete walk with phi performs; phi is consistent when they are phi. */
-  const performed = (phi: RefFreeze[]): RefFreeze[] => (walk(phi, false, false) as Walked).removals
+  const performed = (phi: RefFreeze[]): RefFreeze[] => walk(phi, false).removals
   let walks = 0
 
   // §4's procedure: walk; at the first removal the freezes do not hold (or hold with another F),
-  // take it and walk again; at the end drop a freeze whose removal the walk did not perform.
+  // take it and walk again (a walk that goes on past that removal finds the same first one); at the end drop a freeze whose removal the walk did not perform.
   // DOC: which freeze is dropped first when several are not performed is not said, nor whether
   // they go together: every choice is explored, and every consistent set reached is collected.
   const fixed: RefFreeze[][] = []
@@ -241,7 +236,7 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     phi = codePhi ?? []
     freezeCase = code === undefined || explored ? 'cycle' : 'unexplored'
   }
-  const done = walk(phi, false, true) as Walked
+  const done = walk(phi, true)
   phi = [...phi].sort((a, b) => a.pos - b.pos)
 
   // §3: what each position needs before it can be final.
