@@ -10,13 +10,15 @@
  * skipped (`FROZEN`) wherever they arrive from. The walk restarts when it finds a removal, or
  * measures an F different from the one it used, or did not perform a removal a freeze rests on
  * (that freeze is dropped); it stops when the freezes agree with the walk that uses them (freezes
- * are rare: one per removal).
+ * are rare: one per removal). When freezes undo each other in a cycle, the latest removal point
+ * met is refused (it freezes and waives nothing).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
  * admin at that block's position has a latest block that includes it, except a removed writer
  * whose removal block lies at or before p, as long as the admins that do acknowledge are a
- * strict majority, and (b) a FROZEN block's removal block lies at or before p. Only blocks
- * carrying acts and not skipped need acknowledgements.
+ * strict majority (a removal the members' votes carried waives without that condition), and
+ * (b) a FROZEN block's removal block lies at or before p. Only blocks carrying acts and not
+ * skipped need acknowledgements.
  */
 import { applyAct, type FoldContext, type Outcome } from '../fold/fold.js'
 import { cloneState, createState, recoveryKey, type GroupState, type Registration } from '../fold/state.js'

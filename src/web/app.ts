@@ -63,14 +63,19 @@ async function loadKey (text: string): Promise<void> {
   await render()
 }
 
-async function commit (purchase: string, amount: string): Promise<void> {
+/** Signs the act `make` builds for the chosen member with the key loaded on this page, and sends it. */
+async function memberAct (make: (member: string) => ActBody): Promise<void> {
   const seed = store.getItem('hypergas.seed')
   const member = chosen()
   if (seed === null || member === null) { say(esc(t('needKey')), true); return }
-  const body: ActBody = { type: 'Commit', member: member as never, cents: parseEuros(amount), purchase: purchase as never }
-  const hexAct = await signActHex(body, String(status.group.groupId), seed, Date.now())
+  const hexAct = await signActHex(make(member), String(status.group.groupId), seed, Date.now())
   const r = await api('/api/acts/signed', { act: hexAct })
   say(esc(t('sent', { id: String(r.actId).slice(0, 8) })))
+}
+
+async function commit (purchase: string, amount: string): Promise<void> {
+  const cents = parseEuros(amount)
+  await memberAct((member) => ({ type: 'Commit', member: member as never, cents, purchase: purchase as never }))
 }
 
 async function adminAct (body: Row): Promise<void> {
@@ -111,6 +116,11 @@ async function renderMember (): Promise<string> {
     <td>${esc(t(`kind_${String(s.kind)}`))}</td><td class="n">${esc(money(s.deltaCents))}</td><td class="n">${esc(money(s.balanceCents))}</td><td>${stateCell(s.final === true)}</td></tr>`).join('')
   html += `<h2>${esc(t('statement'))} <a class="small" href="/api/members/${esc(id)}/statement.csv">${esc(t('downloadCsv'))}</a></h2>
     <div class="scroll"><table id="statement"><tr><th>${esc(t('date'))}</th><th>${esc(t('movement'))}</th><th>${esc(t('amount'))}</th><th>${esc(t('balance'))}</th><th>${esc(t('state'))}</th></tr>${rows}</table></div>`
+  // A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5).
+  for (const r of (status.group.finality.recovery ?? []) as Row[]) {
+    html += `<div class="card" id="recovery"><p>${esc(t('recoveryHint', { name: String(r.name ?? String(r.admin).slice(0, 8)), votes: r.votes, needed: r.needed }))}</p>
+      <button class="recover" data-admin="${esc(r.admin)}"${keyed ? '' : ' disabled'}>${esc(t('recoverVote', { name: String(r.name ?? String(r.admin).slice(0, 8)) }))}</button></div>`
+  }
   const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
   html += `<h2>${esc(t('openPurchases'))}</h2>`
   if (open.length === 0) html += `<p>${esc(t('noOpen'))}</p>`
@@ -209,6 +219,9 @@ function wire (): void {
   on('r-elect', 'click', async () => await adminAct({ type: `VoteElect${value('r-role')}`, member: value('r-member') }))
   on('r-revoke', 'click', async () => await adminAct({ type: `VoteRevoke${value('r-role')}`, member: value('r-member') }))
   on('r-remove', 'click', async () => await adminAct({ type: 'VoteRemoveMember', member: value('r-member') }))
+  for (const b of document.querySelectorAll<HTMLButtonElement>('button.recover')) {
+    b.addEventListener('click', () => { memberAct(() => ({ type: 'VoteRecover', member: b.dataset.admin as never })).catch(fail) })
+  }
   for (const card of document.querySelectorAll<HTMLElement>('.purchase')) {
     card.querySelector('.commit')?.addEventListener('click', () => {
       commit(card.dataset.purchase!, card.querySelector<HTMLInputElement>('.amount')!.value).catch(fail)

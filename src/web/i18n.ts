@@ -21,6 +21,7 @@ export const resources = {
       closeVotes: 'chiusura {{n}}/{{q}}', failVotes: 'annullamento {{n}}/{{q}}', noneToDecide: 'Niente da decidere',
       adminOnly: 'Le operazioni di amministrazione si fanno dal computer del nodo (o con il token).',
       waitingFor: 'Conferma in attesa di: {{names}}', allConfirmed: 'Tutto confermato',
+      recoverVote: 'Voto per revocare {{name}}',
       recoveryHint: 'Le conferme sono ferme: aspettano {{name}}, che gli amministratori da soli non possono revocare. Se {{name}} non tornerà mai, ogni socio vota la revoca al banco di un amministratore (hypergas recover {{name}}): voti {{votes}} su {{needed}}.',
       kind_deposit: 'versamento', kind_withdraw: 'prelievo', kind_commit: 'impegno', kind_adjust: 'rettifica', 'kind_refund-rejected': 'rimborso (rifiutato)', 'kind_refund-failed': 'rimborso (annullato)',
       status_pending: 'da approvare', status_approved: 'approvato', status_rejected: 'rifiutato'
@@ -44,6 +45,7 @@ export const resources = {
       closeVotes: 'close {{n}}/{{q}}', failVotes: 'fail {{n}}/{{q}}', noneToDecide: 'Nothing to decide',
       adminOnly: 'Admin acts are made from the node\'s own computer (or with the token).',
       waitingFor: 'Confirmation waits for: {{names}}', allConfirmed: 'Everything confirmed',
+      recoverVote: 'I vote to revoke {{name}}',
       recoveryHint: 'Confirmation is stuck: it waits for {{name}}, whom the admins alone cannot revoke. If {{name}} will never come back, each member votes to revoke them at an admin\'s counter (hypergas recover {{name}}): {{votes}} of {{needed}} votes.',
       kind_deposit: 'deposit', kind_withdraw: 'withdrawal', kind_commit: 'commitment', kind_adjust: 'adjustment', 'kind_refund-rejected': 'refund (rejected)', 'kind_refund-failed': 'refund (failed)',
       status_pending: 'to approve', status_approved: 'approved', status_rejected: 'rejected'
