@@ -282,6 +282,7 @@ export class Checker {
   /** Compares replay r of graph with the reference and reports what differs. */
   private compare (d: Dag, r: Replay, graph: Graph, where: string, held?: number[]): RefResult {
     const nm = namer(d.u.keys)
+    if (r.freezes.some((f) => (f as { byMembers?: boolean }).byMembers === true)) throw new Error('checker: a members\' recovery, which the reference does not model')
     const ref = referenceReplay(refInput(graph), d.u.g, r.freezes)
     const diff = compareReference(r, graph, ref, nm)
     const kind = where === '' ? 'reference' : 'reference-healed'

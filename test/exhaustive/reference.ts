@@ -5,7 +5,9 @@
  * every earlier position, and the final prefix is found by trying every position. Only the fold
  * of single acts (src/fold) is shared with the code under test.
  *
- * Where the document leaves a choice open, the choice made here is marked "DOC:".
+ * Where the document leaves a choice open, the choice made here is marked "DOC:". The members'
+ * recovery (VoteRecover, docs/ordering.md §5) is not modelled: the checker's alphabet has no such
+ * vote, so every removal here is the admins', under the majority rule.
  */
 import { applyAct } from '../../src/fold/fold.js'
 import { cloneState, createState, type GroupState } from '../../src/fold/state.js'
