@@ -201,22 +201,35 @@ function finalityNeed (need: Need, graph: Graph, state: GroupState, freezes: Rea
   if (fz !== undefined) { need.pos = Math.max(need.pos, fz.pos); return }
   if (skip !== null) return
   const waived: MemberId[] = []
+  /** Per waived admin: the earliest removal at or after pos, and the earliest the members carried. */
+  let weakPos = -1
+  let strongPos = -1
   let byMembers = 0
   for (const w of state.admins) {
     if (includes(graph.latest(w), n.feed, n.index)) continue
     const list = freezes.get(w)
     const waiver = removalAfter(list, pos)
-    const strong = list?.find((f) => f.byMembers && f.pos >= pos)
-    if (waiver === undefined) need.waitingFor.push(w)
-    else waived.push(w)
+    if (waiver === undefined) {
+      need.waitingFor.push(w)
+      need.pos = Infinity // b waits for w; the waived ones are still listed below when they must ack
+      continue
+    }
+    waived.push(w)
+    const strong = list!.find((f) => f.byMembers && f.pos >= pos)
+    weakPos = Math.max(weakPos, waiver.pos)
     if (strong !== undefined) byMembers++
-    need.pos = Math.max(need.pos, strong?.pos ?? waiver?.pos ?? Infinity)
+    strongPos = Math.max(strongPos, strong?.pos ?? waiver.pos)
   }
-  // Waivers only while the admins that must acknowledge are a strict majority of the admins not
-  // removed by the members: two sides of a partition can never both confirm removing each other
-  // (two strict majorities share an admin; two strict majorities of the members share a member).
-  // Otherwise the removed writers' own acknowledgements are what confirmation waits for.
-  if (waived.length > byMembers && 2 * (state.admins.size - waived.length) <= state.admins.size - byMembers) {
+  if (waived.length === 0) return
+  // Waivers by the admins' removals hold while the admins that must acknowledge are a strict
+  // majority: two sides of a partition can never both confirm removing each other (two strict
+  // majorities share an admin). Where they are not, an admin the members' votes removed counts as
+  // gone (two sides' carrying votes share a member, docs/ordering.md §5), and b waits for those
+  // removals; otherwise the removed writers' own acknowledgements are what confirmation waits for.
+  const n0 = state.admins.size
+  if (2 * (n0 - waived.length) > n0) need.pos = Math.max(need.pos, weakPos)
+  else if (byMembers > 0 && 2 * (n0 - waived.length) > n0 - byMembers) need.pos = Math.max(need.pos, strongPos)
+  else {
     need.pos = Infinity
     need.waitingFor.push(...waived)
   }
