@@ -10,7 +10,8 @@
  * skipped (`FROZEN`) wherever they arrive from. The walk restarts when it finds a removal, or
  * measures an F different from the one it used, or did not perform a removal a freeze rests on
  * (that freeze is dropped); it stops when the freezes agree with the walk that uses them (freezes
- * are rare: one per removal). When freezes undo each other in a cycle, the latest removal point
+ * are rare: one per removal). The search starts from a candidate freeze at every vote against
+ * an admin (candidateFreezes). When freezes undo each other in a cycle, the latest removal point
  * met is refused (it freezes and waives nothing).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
@@ -452,7 +453,7 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     const r = resumeReplay(graph, g, from)
     if (r !== null) return r
   }
-  const freezes = new Map<MemberId, FreezeAt[]>()
+  const freezes = candidateFreezes(graph)
   /** Removal points whose freeze is refused (see below): the removal waives nothing there. */
   const refused = new Set<string>()
   /** Distinct removal points met: the bound on walks grows with them, not with retries. */
@@ -479,6 +480,36 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
     walked = new Set()
   }
+}
+
+/** Acts that vote a writer out. */
+const REMOVING = new Set(['VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover'])
+
+/**
+ * The freezes the search starts from (docs/ordering.md §4): one at every block that votes an
+ * admin out, measured over every block of another feed up to it. Walks then drop those whose
+ * removal does not happen and re-measure the others, so among the consistent sets of freezes the
+ * search keeps the one that freezes, rather than the one that folds a removed writer's blocks no
+ * one had seen (exhaustive checker: a removed admin's late vote undid its confirmed removal).
+ */
+function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
+  const out = new Map<MemberId, FreezeAt[]>()
+  const seen = new Map<MemberId, number>()
+  const order = graph.order()
+  for (let pos = 0; pos < order.length; pos++) {
+    const n = order[pos]
+    for (const e of n.acts) {
+      if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue
+      const x = (e.act.body as { member: MemberId }).member
+      if (x === n.feed || out.get(x)?.some((f) => f.pos === pos) === true) continue
+      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+      const list = out.get(x) ?? []
+      list.push({ feed: x, length, by: { feed: n.feed, index: n.index }, byMembers: e.act.body.type === 'VoteRecover', pos })
+      out.set(x, list)
+    }
+    for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
+  }
+  return out
 }
 
 function pointKey (feed: MemberId, pos: number): string {
