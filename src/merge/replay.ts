@@ -77,8 +77,9 @@ export interface Freeze {
   /** The block whose acts removed the writer. */
   by: { feed: MemberId, index: number }
   /**
-   * True when a strict majority of the confirmed members removed the writer (VoteRecover): the
-   * removal then waives the writer's acknowledgements even without a strict majority of admins.
+   * True when the members' votes (VoteRecover) removed the writer, carried by the rule of
+   * recoveryCarried: the removal then waives the writer's acknowledgements even without a strict
+   * majority of admins (docs/ordering.md §5).
    */
   byMembers: boolean
 }
