@@ -3,9 +3,12 @@
  * integration test): the CLI for set-up, `hypergas start` for the nodes, HTTP for acts and reads.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import createTestnet from 'hyperdht/testnet.js'
 
 /** The CLI entry point. */
 export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hypergas.js')
@@ -142,4 +145,29 @@ export async function watchEvents (base: string, onUpdate: (data: Record<string,
     }
   })().catch(() => {})
   return { contentType: res.headers.get('content-type'), stop: async () => { ctl.abort(); await reading } }
+}
+
+/** A local DHT and a temporary base directory for node processes, and the nodes started on it. */
+export interface ProcGroup {
+  base: string
+  /** host:port of the local DHT's bootstrap node. */
+  bootstrap: string
+  nodes: NodeProc[]
+}
+
+/**
+ * Starts a local DHT (3 nodes) and a temporary directory named after `prefix`; `onTeardown`
+ * receives the function that stops every node pushed to `nodes`, the DHT, and removes the
+ * directory (tests pass brittle's `t.teardown`).
+ */
+export async function procGroup (prefix: string, onTeardown: (fn: () => Promise<void>) => void): Promise<ProcGroup> {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), `hypergas-${prefix}-`))
+  const testnet = await createTestnet(3)
+  const g: ProcGroup = { base, bootstrap: `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`, nodes: [] }
+  onTeardown(async () => {
+    await Promise.all(g.nodes.map(stopNode))
+    await testnet.destroy()
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  return g
 }

@@ -1,24 +1,13 @@
 // SPEC §6 with real processes: 3 nodes over a local DHT replicate and converge to one state
 // hash; a node killed with SIGKILL mid-run and restarted loses no act it had acknowledged.
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
-import createTestnet from 'hyperdht/testnet.js'
-import { act, get, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { procGroup, act, get, setupAdmins, startNode, waitFor } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 
 test('3 processes converge; a SIGKILLed node restarts and keeps every acknowledged act', { timeout: 240000 }, async (t) => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-it-'))
-  const testnet = await createTestnet(3)
-  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
-  const nodes: NodeProc[] = []
-  t.teardown(async () => {
-    await Promise.all(nodes.map(stopNode))
-    await testnet.destroy()
-    fs.rmSync(base, { recursive: true, force: true })
-  })
+  const { base, bootstrap, nodes } = await procGroup('it', (fn) => t.teardown(fn))
   const dirs = ['a', 'b', 'c'].map((n) => path.join(base, n))
   setupAdmins(dirs, 'IT', ['cassiere', 'cassiere'])
   for (const [i, n] of ['a', 'b', 'c'].entries()) nodes.push(await startNode(n, dirs[i], bootstrap))

@@ -5,24 +5,14 @@
 // key), and confirmation resumes with everything recorded meanwhile.
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
-import createTestnet from 'hyperdht/testnet.js'
-import { act, BIN, cli, get, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { procGroup, act, BIN, cli, get, setupAdmins, startNode, waitFor } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 
 test('two admins, one laptop gone for good: status says what to do, the members recover the group', { timeout: 240000 }, async (t) => {
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-recover-'))
-  const testnet = await createTestnet(3)
-  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
-  const nodes: NodeProc[] = []
-  t.teardown(async () => {
-    await Promise.all(nodes.map(stopNode))
-    await testnet.destroy()
-    fs.rmSync(base, { recursive: true, force: true })
-  })
+  const { base, bootstrap, nodes } = await procGroup('recover', (fn) => t.teardown(fn))
   const [a, b] = ['a', 'b'].map((n) => path.join(base, n))
   setupAdmins([a, b], 'Recover', ['cassiere'])
   // Two members with their own keys (keygen): four members in all, a majority is three.

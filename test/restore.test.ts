@@ -6,26 +6,16 @@
 // hash, every act from before kept, B's new act there.
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
-import createTestnet from 'hyperdht/testnet.js'
-import { act, BIN, cli, get, post, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { procGroup, act, BIN, cli, get, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 const PASS = 'la frase segreta di Bruno'
 
 test('restore: a dead laptop restored from its backup downloads its feed before it writes, and never forks it', { timeout: 240000 }, async (t) => {
   const startedAt = Date.now()
-  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-restore-'))
-  const testnet = await createTestnet(3)
-  const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
-  const nodes: NodeProc[] = []
-  t.teardown(async () => {
-    await Promise.all(nodes.map(stopNode))
-    await testnet.destroy()
-    fs.rmSync(base, { recursive: true, force: true })
-  })
+  const { base, bootstrap, nodes } = await procGroup('restore', (fn) => t.teardown(fn))
   const [a, b, b2] = ['a', 'b', 'b-new-laptop'].map((n) => path.join(base, n))
   setupAdmins([a, b], 'Restore', ['cassiere'])
   nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
