@@ -190,6 +190,13 @@ export function recoveryQuorum (s: GroupState): number {
   return Math.floor(s.registrations.size / 2) + 1
 }
 
+/** How many of `voters` are current members. */
+export function countMembers (s: GroupState, voters: ReadonlySet<MemberId>): number {
+  let n = 0
+  for (const v of voters) if (s.members.has(v)) n++
+  return n
+}
+
 /**
  * A member votes to remove admin (or former admin) `b.member`, who is gone (SPEC §5 never stuck;
  * the recovery of docs/ordering.md §5). Signed by the member themself. When the votes carry it
@@ -209,9 +216,8 @@ function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecove
   let t = s.tallies.get(key)
   if (t === undefined) s.tallies.set(key, (t = { type: b.type, member: b.member, voters: new Set() }))
   t.voters.add(au)
-  let votes = 0
-  for (const v of t.voters) if (s.members.has(v)) votes++
-  if (!(ctx?.recoveryCarried(b.member, t.voters) ?? votes >= recoveryQuorum(s))) return null
+  const carried = ctx !== undefined ? ctx.recoveryCarried(b.member, t.voters) : countMembers(s, t.voters) >= recoveryQuorum(s)
+  if (!carried) return null
   s.tallies.delete(key)
   s.recoveries.set(b.member, (s.recoveries.get(b.member) ?? 0) + 1)
   if (!s.admins.has(b.member)) return null

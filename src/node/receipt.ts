@@ -5,7 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
-import { recoveryQuorum } from '../fold/fold.js'
+import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, quorum, recoveryKey, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
@@ -58,7 +58,7 @@ function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote']
     // Members' votes, a strict majority of the members (src/fold/fold.ts voteRecover).
     const t = s.tallies.get(recoveryKey(body.member))
     const need = recoveryQuorum(s)
-    const n = t === undefined ? need : [...t.voters].filter((m) => s.members.has(m)).length
+    const n = t === undefined ? need : countMembers(s, t.voters)
     return { votes: n, quorum: need, done: t === undefined }
   }
   if (!body.type.startsWith('Vote') || !('member' in body)) return undefined

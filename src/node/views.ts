@@ -5,7 +5,7 @@
 import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
-import { recoveryQuorum } from '../fold/fold.js'
+import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
@@ -306,7 +306,7 @@ export function recoveryView (v: Replay): RecoveryView[] {
   const s = v.state
   return v.waitingFor.filter((id) => !s.admins.has(id) || s.admins.size <= 2).map((id) => {
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
-    return { admin: id, name: s.members.get(id)?.name ?? null, votes: [...voters].filter((m) => s.members.has(m)).length, needed: recoveryQuorum(s) }
+    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s) }
   })
 }
 
