@@ -11,7 +11,8 @@
  * measures an F different from the one it used, or did not perform a removal a freeze rests on
  * (that freeze is dropped); it stops when the freezes agree with the walk that uses them (freezes
  * are rare: one per removal). The search starts from a candidate freeze at every vote against
- * an admin (candidateFreezes). When freezes undo each other in a cycle, the latest removal point
+ * an admin (candidateFreezes); unperformed freezes that contradict an acknowledgement are dropped
+ * first. When freezes undo each other in a cycle, the latest removal point
  * met is refused (it freezes and waives nothing).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
@@ -338,6 +339,12 @@ function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, r
   return null
 }
 
+/** True when a block of another feed includes block `n` (another writer had seen it). */
+function seenByOthers (graph: Graph, n: GraphNode): boolean {
+  for (const w of graph.feedKeys()) if (w !== n.feed && includes(graph.latest(w), n.feed, n.index)) return true
+  return false
+}
+
 /** Moves the final mark to `pos` (everything up to it is final). */
 function markFinal (fin: FinalMark, f: Folded, pos: number): void {
   fin.pos = pos
@@ -360,12 +367,15 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, re
   }
   const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.log.length, ignored: f.ignored.length, seen: f.seen, performed: new Set(f.performed) }
   const need: Need = { pos: fin.pos, waitingFor: [] }
+  /** Freezes that skipped a block another writer had included: dropped first when unperformed. */
+  const contested = new Set<FreezeAt>()
   for (let pos = fin.pos + 1; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
     // (its writer is not an admin there) must not wait for the removal to be confirmed.
     const reason = skipReason(f.state, n, g)
     const fz = reason === null ? frozenBy(freezes.get(n.feed), n.index, pos) : undefined
+    if (fz !== undefined && !contested.has(fz) && seenByOthers(graph, n)) contested.add(fz)
     const skip = fz !== undefined ? 'FROZEN' : reason
     finalityNeed(need, graph, f.state, freezes, n, pos, skip, fz)
     if (need.pos > pos && fin.pos === pos - 1 && fin.snapshot === null) {
@@ -389,6 +399,9 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, re
   if (!settled) {
     // A freeze whose removal this walk did not perform (an earlier walk folded blocks that this
     // one skips, e.g. a frozen writer's vote) is dropped, and the walk runs again without it.
+    for (const list of freezes.values()) {
+      for (const x of list) if (!f.performed.has(x) && contested.has(x)) return { done: false, freeze: x, drop: true }
+    }
     for (const list of freezes.values()) {
       for (const x of list) if (!f.performed.has(x)) return { done: false, freeze: x, drop: true }
     }
