@@ -23,7 +23,7 @@
  * skipped need acknowledgements.
  */
 import { applyAct, type FoldContext, type Outcome } from '../fold/fold.js'
-import { cloneState, createState, recoveryKey, type GroupState, type Registration } from '../fold/state.js'
+import { cloneState, createState, type GroupState, type Registration } from '../fold/state.js'
 import type { SignedAct } from '../acts/types.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'

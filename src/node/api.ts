@@ -6,7 +6,7 @@
 import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
-import type { ActId, MemberId } from '../ids.js'
+import type { MemberId } from '../ids.js'
 import { encodeInvite } from './invite.js'
 import type { GasNode } from './node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
