@@ -9,6 +9,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import createTestnet from 'hyperdht/testnet.js'
+import { loadToken } from '../src/node/datadir.js'
 
 /** The CLI entry point. */
 export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hypergas.js')
@@ -65,15 +66,20 @@ export async function startNode (name: string, dir: string, bootstrap: string | 
   })
 }
 
-/** GET a JSON endpoint of a node. */
+/** The node's token (its data directory's `token`), as the CLI sends it (SPEC §7). */
+export function tokenHeader (n: NodeProc): { authorization: string } {
+  return { authorization: `Bearer ${loadToken(n.dir)}` }
+}
+
+/** GET a JSON endpoint of a node, as its admin (with the token). */
 export async function get<T = Record<string, unknown>> (n: NodeProc, p: string): Promise<T> {
-  const res = await fetch(n.url + p)
+  const res = await fetch(n.url + p, { headers: tokenHeader(n) })
   return await res.json() as T
 }
 
-/** POST an act request to a node; returns the answer (with `error` on refusal). */
+/** POST to a node as its admin (with the token); returns the answer (with `error` on refusal). */
 export async function post (n: NodeProc, p: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(n.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(n.url + p, { method: 'POST', headers: { 'content-type': 'application/json', ...tokenHeader(n) }, body: JSON.stringify(body) })
   return await res.json() as Record<string, unknown>
 }
 

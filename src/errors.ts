@@ -50,8 +50,10 @@ export class HypergasError extends Error {
   static DATA_DIR (msg: string): HypergasError { return new HypergasError('DATA_DIR', msg) }
   /** An invite string that does not parse. */
   static BAD_INVITE (msg: string): HypergasError { return new HypergasError('BAD_INVITE', msg) }
-  /** HTTP act endpoint called without the node's token from another machine. */
+  /** An HTTP request without the credentials it needs: the admin's token or session, a member's login (SPEC §7). */
   static UNAUTHORIZED (msg: string): HypergasError { return new HypergasError('UNAUTHORIZED', msg) }
+  /** A logged-in member asking for another member's data (SPEC §7). */
+  static FORBIDDEN (msg: string): HypergasError { return new HypergasError('FORBIDDEN', msg) }
   /** An act refused before appending because the fold would reject it now (code in message). */
   static REJECTED (code: string, msg: string, details?: RefusalDetails): HypergasError { return new HypergasError(code, msg, details) }
 }

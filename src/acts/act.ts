@@ -83,7 +83,7 @@ export interface DecodeOptions {
  *   BAD_VERSION, UNKNOWN_TYPE, BAD_FIELD, BAD_AMOUNT, BAD_KEY, WRONG_GROUP, BAD_SIGNATURE
  */
 export function decodeAct (bytes: Buffer, group: GroupId | null, opts: DecodeOptions = {}): SignedAct {
-  const { unsigned, sig, unsignedLength } = decodeRaw(bytes)
+  const { unsigned, sig, unsignedLength } = decodeRaw(bytes, opts.feed !== undefined)
   if (!Number.isSafeInteger(unsigned.timeMs)) throw HypergasError.BAD_FIELD('timeMs is not a safe integer')
   unsigned.body = parseActBody(unsigned.body)
   const u = bytes.subarray(0, unsignedLength)

@@ -16,17 +16,21 @@ import { ACT_TYPES, type ActBody, type ActType } from './types.js'
 /**
  * Hex of a 32-byte key or id, interned: a group has few members, writers and purchases, and a
  * season repeats them in every act (issue 5: memory and decoding time). Looked up by the bytes'
- * first 4 bytes, then compared whole, so a known key costs no hex conversion. Bounded by the
- * number of distinct keys.
+ * first 4 bytes, then compared whole, so a known key costs no hex conversion. Only bytes from a
+ * signed feed (`learn`) add keys to the table: anything else (an act posted over HTTP, perhaps
+ * forged, perhaps refused) is converted without being kept (issue 14: no memory kept for what
+ * is refused). Bounded by the number of distinct keys the group's feeds hold.
  */
 const byPrefix = new Map<number, Array<{ bytes: Buffer, hex: string }>>()
 const byHex = new Map<string, Buffer>()
-function keyHex (bytes: Uint8Array): string {
+function keyHex (bytes: Uint8Array, learn: boolean): string {
   const prefix = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24))
   let list = byPrefix.get(prefix)
   if (list !== undefined) {
     for (const k of list) if (k.bytes.equals(bytes)) return k.hex
-  } else byPrefix.set(prefix, (list = []))
+  }
+  if (!learn) return hex(bytes)
+  if (list === undefined) byPrefix.set(prefix, (list = []))
   const k = { bytes: Buffer.from(bytes), hex: hex(bytes) }
   list.push(k)
   byHex.set(k.hex, k.bytes)
@@ -133,10 +137,11 @@ export interface DecodedAct {
 }
 
 /**
- * Decodes an act's bytes without checking the signature or the body's values.
+ * Decodes an act's bytes without checking the signature or the body's values. `learn`: the bytes
+ * came from a signed feed, and their keys may join the process-wide table (see keyHex).
  * @throws HypergasError OVERSIZED, BAD_ENCODING, BAD_VERSION, UNKNOWN_TYPE
  */
-export function decodeRaw (bytes: Buffer): DecodedAct {
+export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
   if (bytes.byteLength > MAX_ACT_BYTES) throw HypergasError.OVERSIZED(`act of ${bytes.byteLength} bytes, limit ${MAX_ACT_BYTES}`)
   const s = c.state(0, bytes.byteLength, bytes)
   try {
@@ -146,14 +151,14 @@ export function decodeRaw (bytes: Buffer): DecodedAct {
     if (group === null || (group.byteLength !== 0 && group.byteLength !== 32)) {
       throw HypergasError.BAD_KEY(`expected group id of 0 or 32 bytes, got ${group === null ? 'null' : group.byteLength}`)
     }
-    const author = keyHex(c.fixed32.decode(s))
+    const author = keyHex(c.fixed32.decode(s), learn)
     const timeMs = c.uint.decode(s)
     const tag = c.uint.decode(s)
     const type = ACT_TYPES[tag]
     if (type === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type tag ${tag}`)
     const body: Record<string, unknown> = { type }
     for (const [name, kind] of FIELDS[type]) {
-      if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s))
+      if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s), learn)
       else if (kind === 'cents') body[name] = c.uint.decode(s)
       else {
         const str = c.string.decode(s)
@@ -163,7 +168,7 @@ export function decodeRaw (bytes: Buffer): DecodedAct {
     const unsignedLength = s.start
     const sig = c.fixed64.decode(s) as Buffer
     if (s.start !== bytes.byteLength) throw HypergasError.BAD_ENCODING(`${bytes.byteLength - s.start} trailing bytes after act`)
-    const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : keyHex(group), author, timeMs, body: body as unknown as ActBody }
+    const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : keyHex(group, learn), author, timeMs, body: body as unknown as ActBody }
     return { unsigned, sig: Buffer.from(sig), unsignedLength }
   } catch (err) {
     if (err instanceof HypergasError) throw err

@@ -35,3 +35,20 @@ function seedBytes (seedHex: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/.test(s)) throw HypergasError.BAD_KEY('a member key is 64 hex characters (the "seed" of hypergas keygen)')
   return Buffer.from(s, 'hex')
 }
+
+/** Domain separation of a login signature: it can never be taken for an act's (SPEC §7). */
+export const AUTH_DOMAIN = Buffer.from('hypergas/auth/v1\0')
+
+/**
+ * The message a member signs to prove their key to a node: domain ‖ group id ‖ the node's
+ * challenge (32 bytes each). @throws HypergasError BAD_KEY when either is not 64 hex chars
+ */
+export function authMessage (groupId: string, challengeHex: string): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(groupId) || !/^[0-9a-f]{64}$/.test(challengeHex)) throw HypergasError.BAD_KEY('group id and challenge are 64 hex characters each')
+  return Buffer.concat([AUTH_DOMAIN, Buffer.from(groupId, 'hex'), Buffer.from(challengeHex, 'hex')])
+}
+
+/** Signs a node's login challenge with the member's seed (hex); answers the signature as hex. */
+export async function signChallengeHex (groupId: string, challengeHex: string, seedHex: string): Promise<string> {
+  return Buffer.from(await ed.signAsync(authMessage(groupId, challengeHex), seedBytes(seedHex))).toString('hex')
+}

@@ -6,6 +6,7 @@
 import { HttpApi } from '../http/client.js'
 import { LocalApi, type NodeApi } from '../node/api.js'
 import { defaultDir, loadRunning, loadToken } from '../node/datadir.js'
+import { lanAddress } from '../node/lan.js'
 import { GasNode } from '../node/node.js'
 
 /** The data directory from `--dir` or `--profile`. */
@@ -17,6 +18,20 @@ export function resolveDir (opts: { dir?: string, profile?: string }): string {
 export function localUrl (host: string, port: number): string {
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`
+}
+
+/**
+ * Base URL of a node listening on `host:port` as another device on the LAN reaches it: the
+ * machine's LAN address when the node binds every address, else the bound address; null when it
+ * binds loopback only (no other device reaches it).
+ */
+export function lanUrl (host: string, port: number): string | null {
+  if (host === '0.0.0.0' || host === '::') {
+    const a = lanAddress()
+    return a === null ? null : `http://${a}:${port}`
+  }
+  if (host === 'localhost' || host === '::1' || host.startsWith('127.')) return null
+  return localUrl(host, port)
 }
 
 /** A {@link NodeApi} for the data directory. Close it when done. */

@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs'
 import { Command, Option } from 'commander'
+import { renderUnicodeCompact } from 'uqr'
 import { createAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import type { ActBody } from '../acts/types.js'
@@ -12,17 +13,18 @@ import { HypergasError } from '../errors.js'
 import { hex, type GroupId, type MemberId } from '../ids.js'
 import { parseEuros } from '../money.js'
 import { createServer } from '../http/server.js'
+import { Sessions } from '../http/sessions.js'
 import type { ActRequest, NodeApi } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
 import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../node/backup.js'
-import { clearRunning, loadFeeds, loadGroup, loadToken, saveRunning } from '../node/datadir.js'
+import { clearRunning, loadFeeds, loadGroup, loadRunning, loadToken, saveRunning } from '../node/datadir.js'
 import { decodeInvite, encodeInvite } from '../node/invite.js'
 import { GasNode } from '../node/node.js'
 import { progressBar } from '../node/progress.js'
 import { lanAddress } from '../node/lan.js'
 import type { ActReceipt } from '../node/receipt.js'
 import { parseHostPort, parsePort } from '../node/replicator.js'
-import { connect, resolveDir } from './connect.js'
+import { connect, lanUrl, localUrl, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
 import { readPassphrase } from './passphrase.js'
@@ -166,7 +168,8 @@ program.command('start')
   .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT: the address "hypergas dht" prints')
   .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
   .option('--no-swarm', 'do not replicate (local only)')
-  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean }) => {
+  .option('--allow-host <name...>', 'more host names the web page answers to (a name the router gives this laptop); its own names and addresses always work')
+  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean, allowHost?: string[] }) => {
     const dir = resolveDir(globals())
     for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
     const httpPort = parsePort(o.port, '--port', true)
@@ -179,7 +182,8 @@ program.command('start')
       await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
       reportSync(node)
     }
-    const app = createServer({ node, token: loadToken(dir) })
+    const sessions = new Sessions()
+    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions })
     try {
       await app.listen({ host: o.host, port: httpPort })
     } catch (err) {
@@ -192,8 +196,13 @@ program.command('start')
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
     saveRunning(dir, { pid: process.pid, host: o.host, port })
-    const info = { ready: true, memberId: node.id, host: o.host, port, url: `http://${o.host}:${port}/`, restoring: node.restore?.active === true }
-    print(info, () => `hypergas node ${node.id.slice(0, 8)} running; web view and API at ${info.url}`)
+    const members = lanUrl(o.host, port)
+    const info = { ready: true, memberId: node.id, host: o.host, port, url: `${localUrl(o.host, port)}/`, membersUrl: members === null ? null : `${members}/`, restoring: node.restore?.active === true }
+    print(info, () => [
+      t('started', { id: node.id.slice(0, 8), url: info.url }),
+      t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
+      ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
+    ].join('\n'))
     let stopping = false
     const stop = async (): Promise<void> => {
       if (stopping) return
@@ -245,6 +254,36 @@ function reportRestore (node: GasNode): void {
   gate.once('done', () => console.error(t('restoredNow', { blocks: node.syncProgress().feeds.find((f) => f.feed === node.id)?.local ?? 0 })))
 }
 const RESTORE_LINE_MS = 2000
+
+/** The URL a browser opens for `fragment` on the running node (the LAN one when there is), and whether phones can reach it. */
+function pageUrl (fragment: string): { url: string, warning: string | null } {
+  const dir = resolveDir(globals())
+  const running = loadRunning(dir)
+  if (running === null) return { url: `${lanUrl('0.0.0.0', 7465) ?? 'http://127.0.0.1:7465'}/#${fragment}`, warning: t('linkNotRunning', { port: 7465 }) }
+  const lan = lanUrl(running.host, running.port)
+  return { url: `${lan ?? localUrl(running.host, running.port)}/#${fragment}`, warning: lan === null ? t('linkLocalOnly', { host: running.host }) : null }
+}
+
+/** A QR code of `text` for the terminal (two rows per line of text), or nothing when output is not a terminal. */
+function qr (text: string): string {
+  return process.stdout.isTTY === true ? '\n' + renderUnicodeCompact(text, { border: 2 }) : ''
+}
+
+program.command('login').description(t('d_login'))
+  .action(async () => {
+    const { code, expiresAt } = await withApi((api) => api.loginCode())
+    const { url, warning } = pageUrl(`login=${code}`)
+    print({ url, expiresAt }, () => [t('loginLink', { url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url))
+  })
+
+program.command('link').description(t('d_link')).argument('<member>', MEMBER())
+  .option('--revoke', t('h_linkRevoke'))
+  .action(async (m: string, o: { revoke?: boolean }) => {
+    const r = await withApi((api) => api.link(m, o.revoke === true))
+    if (r.secret === null) return print(r, () => t('linksRevoked', { name: r.name, count: r.ended.length }))
+    const { url, warning } = pageUrl(`link=${r.secret}`)
+    print({ ...r, url }, () => [t('personalLink', { name: r.name, url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url))
+  })
 
 // ---- acts -----------------------------------------------------------------------------------
 

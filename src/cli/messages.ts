@@ -153,7 +153,18 @@ const it = {
   e_BAD_BACKUP_kdf: 'il backup chiede una derivazione della chiave non ammessa: non è un backup di hypergas integro',
   e_BAD_BACKUP_contents: 'il backup si apre ma non contiene dati di hypergas validi',
   e_DATA_DIR_occupied: 'questa cartella dati ha già un\'identità o un registro: ripristina in una cartella nuova (--dir)',
-  e_BAD_ARGUMENT_exists: 'il file esiste già: scegli un altro nome, o --force per sostituirlo'
+  e_BAD_ARGUMENT_exists: 'il file esiste già: scegli un altro nome, o --force per sostituirlo',
+  d_login: 'stampa un link monouso per entrare come amministratore dal browser (anche da un altro dispositivo)',
+  d_link: 'stampa il link personale di un socio (e il suo codice QR): dal telefono vede il proprio credito e i propri movimenti',
+  h_linkRevoke: 'revoca tutti i link personali del socio su questo nodo',
+  started: 'nodo {{id}} avviato; pagina web e API su {{url}}',
+  startLogin: 'pagina degli amministratori su questo computer (vale una volta, 10 minuti): {{url}}',
+  startMembers: 'i soci sulla rete locale aprono {{url}} (vedono nome del gruppo e acquisti aperti; i propri dati con il link personale: hypergas link <socio>)',
+  loginLink: 'accesso da amministratore (vale una volta, per 10 minuti; chi lo apre può agire per te, non condividerlo):\n{{url}}',
+  personalLink: 'link personale di {{name}}: apre il suo credito e i suoi movimenti su questo nodo, nient\'altro.\nDallo solo a {{name}}; si revoca con: hypergas link {{name}} --revoke\n{{url}}',
+  linksRevoked: 'link personali di {{name}} revocati: {{count}}',
+  linkLocalOnly: 'attenzione: il nodo ascolta solo su {{host}}, i telefoni non lo raggiungono: avvialo con --host 0.0.0.0',
+  linkNotRunning: 'attenzione: il nodo non è in esecuzione; il link funziona quando gira con --host 0.0.0.0 sulla porta {{port}}'
 }
 
 const en: typeof it = {
@@ -306,7 +317,18 @@ const en: typeof it = {
   e_BAD_BACKUP_kdf: 'the backup asks for a key derivation that is not allowed: not an intact hypergas backup',
   e_BAD_BACKUP_contents: 'the backup opens but holds no valid hypergas data',
   e_DATA_DIR_occupied: 'this data directory already holds an identity or a store: restore into a new directory (--dir)',
-  e_BAD_ARGUMENT_exists: 'the file exists: choose another name, or --force to replace it'
+  e_BAD_ARGUMENT_exists: 'the file exists: choose another name, or --force to replace it',
+  d_login: 'print a one-time link to log in as an admin from a browser (also on another device)',
+  d_link: 'print a member\'s personal link (and its QR code): on their phone they see their own credit and statement',
+  h_linkRevoke: 'revoke every personal link of the member on this node',
+  started: 'node {{id}} running; web page and API at {{url}}',
+  startLogin: 'admin page on this computer (works once, for 10 minutes): {{url}}',
+  startMembers: 'members on the local network open {{url}} (they see the group name and open purchases; their own data with their personal link: hypergas link <member>)',
+  loginLink: 'admin login (works once, for 10 minutes; whoever opens it can act as you: do not share it):\n{{url}}',
+  personalLink: 'personal link of {{name}}: it opens their credit and statement on this node, nothing else.\nGive it to {{name}} only; revoke it with: hypergas link {{name}} --revoke\n{{url}}',
+  linksRevoked: 'personal links of {{name}} revoked: {{count}}',
+  linkLocalOnly: 'warning: the node listens on {{host}} only, phones cannot reach it: start it with --host 0.0.0.0',
+  linkNotRunning: 'warning: the node is not running; the link works once it runs with --host 0.0.0.0 on port {{port}}'
 }
 
 /** i18next resources of the CLI. */

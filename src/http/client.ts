@@ -3,7 +3,7 @@
  * answers with come back as {@link HypergasError} with the same code.
  */
 import { HypergasError, type RefusalDetails } from '../errors.js'
-import type { ActRequest, NodeApi } from '../node/api.js'
+import type { ActRequest, LinkResult, NodeApi } from '../node/api.js'
 import type { ActReceipt } from '../node/receipt.js'
 import type { LogView, MemberSummary, MemberView } from '../node/views.js'
 
@@ -35,5 +35,7 @@ export class HttpApi implements NodeApi {
   async act (req: ActRequest): Promise<ActReceipt> { return await this.call('POST', '/api/acts', req) }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }
+  async link (ref: string, revoke: boolean): Promise<LinkResult> { return await this.call('POST', '/api/links', { member: ref, revoke }) }
+  async loginCode (): Promise<{ code: string, expiresAt: number }> { return await this.call('POST', '/api/auth/login-code', {}) }
   async close (): Promise<void> {}
 }

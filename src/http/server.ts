@@ -1,38 +1,96 @@
 /**
- * The HTTP API served by `hypergas start` (SPEC §7), with fastify. Read endpoints are open to
- * whoever reaches the address the admin chose; act endpoints need the node's token or a request
- * from the local machine. Errors are JSON: `{ error: { code, message } }`.
+ * The HTTP API and web page served by `hypergas start` (SPEC §7), with fastify. Every request
+ * passes the Host and Origin rules (src/http/access.ts); then who it stands for (src/http/auth.ts)
+ * decides what it may do:
+ *
+ * | who                                   | reads                          | acts            |
+ * |---------------------------------------|--------------------------------|-----------------|
+ * | admin (token, or login session)       | everything                     | admin acts      |
+ * | the node's own machine (loopback)     | everything                     | —               |
+ * | a member (personal link or key login) | their own data, open purchases | their signed acts |
+ * | anyone else                           | group name, open purchases     | signed acts     |
+ *
+ * Signed acts are verified before anything is kept. Unauthenticated clients are rate-limited per
+ * address (@fastify/rate-limit). Errors are JSON: `{ error: { code, message } }`.
  */
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { HypergasError } from '../errors.js'
+import type { MemberId } from '../ids.js'
 import { LocalApi, MAX_SIGNED_ACT_HEX } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
-import { groupView } from '../node/views.js'
+import { publicPurchases, publicPurchaseView, publicStatus } from '../node/public-views.js'
+import { groupView, resolveMember, resolvePurchase } from '../node/views.js'
 import type { GasNode } from '../node/node.js'
+import { HostNames, checkRequest } from './access.js'
+import { authRoutes, requireAdmin, whoIs, type Who } from './auth.js'
 import { pageScript, renderPage } from './page.js'
+import { Sessions } from './sessions.js'
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
   node: GasNode
-  /** Token that authorises act endpoints from other machines. */
+  /** The node's token (data directory `token`): admin rights for the CLI and other devices. */
   token: string
+  /** The address the server binds to (`--host`), one of the names it answers to. */
+  host: string
+  /** More host names to answer to (`--allow-host`). */
+  allowHosts?: string[]
+  /** The browser sessions (the caller mints the login code `start` prints); default a new store. */
+  sessions?: Sessions
+  /** Requests per minute an unauthenticated client may make (default {@link PUBLIC_PER_MINUTE}); 0: no limit. */
+  publicPerMinute?: number
 }
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, OVERSIZED: 413, RESTORING: 503 }
+/** Requests per minute a client that is neither an admin nor on the node's machine may make. */
+export const PUBLIC_PER_MINUTE = 300
+/** Signed acts per minute such a client may post. */
+export const SIGNED_PER_MINUTE = 60
 
-function isLocal (req: FastifyRequest): boolean {
-  const a = req.socket.remoteAddress ?? ''
-  return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1'
+const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_ORIGIN: 403, BAD_HOST: 421, OVERSIZED: 413, RATE_LIMITED: 429, RESTORING: 503 }
+
+/** Headers on every answer: no sniffing, no embedding in another site, no referrer leaks. */
+const SAFE_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY'
+}
+const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
+declare module 'fastify' {
+  interface FastifyRequest { who: Who }
 }
 
 /** Builds the fastify app (not yet listening). */
 export function createServer (opts: ServerOptions): FastifyInstance {
   const api = new LocalApi(opts.node)
+  const sessions = opts.sessions ?? new Sessions()
+  const names = new HostNames({ bind: opts.host, extra: opts.allowHosts })
+  const auth = { node: opts.node, token: opts.token, sessions, links: api.links }
   const app = Fastify({ bodyLimit: 64 * 1024 })
+  const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 
-  const authorize = (req: FastifyRequest): void => {
-    if (isLocal(req)) return
-    if (req.headers.authorization !== `Bearer ${opts.token}`) throw HypergasError.UNAUTHORIZED('act endpoints need the node token from another machine')
+  app.decorateRequest('who', null as unknown as Who)
+  void app.register(cookie)
+  // Host and Origin first: a refused request reaches nothing else, not even the rate limiter.
+  app.addHook('onRequest', async (req, reply) => {
+    for (const [k, v] of Object.entries(SAFE_HEADERS)) void reply.header(k, v)
+    const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
+    if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
+  })
+  app.addHook('preHandler', async (req) => { req.who = whoIs(req, auth) })
+  if (perMinute > 0) {
+    void app.register(rateLimit, {
+      global: true,
+      max: perMinute,
+      timeWindow: 60_000,
+      hook: 'preHandler',
+      // The admin and the node's own machine are not limited; everyone else is, per address.
+      allowList: (req: FastifyRequest) => req.who.admin || req.who.local,
+      errorResponseBuilder: (_req, ctx) => Object.assign(new HypergasError('RATE_LIMITED', `too many requests: try again in ${ctx.after}`), { statusCode: 429 })
+    })
   }
 
   app.setErrorHandler((err, _req, reply) => {
@@ -46,7 +104,29 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     }
     return reply.status(500).send({ error: { code: 'INTERNAL', message: e.message } })
   })
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such page or endpoint' } }))
 
+  /** Everything may be read by the admin and on the node's machine. */
+  const readsAll = (who: Who): boolean => who.admin || who.local
+  /** @throws HypergasError UNAUTHORIZED/FORBIDDEN unless `who` may read member `id`'s data */
+  const mayRead = (who: Who, id: MemberId | null): void => {
+    if (readsAll(who) || (id !== null && who.member === id)) return
+    if (who.member !== null) throw HypergasError.FORBIDDEN('a member reads only their own data')
+    throw HypergasError.UNAUTHORIZED('members\' data needs a login: your personal link, your key, or the admin\'s')
+  }
+  /** The member `ref` names, as far as `who` may know: a member learns nothing of others. */
+  const memberFor = (who: Who, ref: string): MemberId => {
+    let id: MemberId | null = null
+    try { id = resolveMember(opts.node.requireView().state, ref) } catch (err) { if (readsAll(who)) throw err }
+    mayRead(who, id)
+    return id!
+  }
+
+  // Routes in a plugin registered after the rate limiter, so its per-route limits apply to them.
+  void app.register(async (r) => routes(r))
+  return app
+
+  function routes (app: FastifyInstance): void {
   const paging = {
     querystring: {
       type: 'object',
@@ -54,32 +134,37 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       additionalProperties: false
     }
   }
-
   const ref = { params: { type: 'object', required: ['ref'], properties: { ref: { type: 'string', minLength: 1, maxLength: 128 } } } }
   const csv = (name: string, body: string, reply: FastifyReply): FastifyReply =>
     reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}.csv"`).send(body)
 
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderPage()))
+  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(renderPage()))
   app.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(pageScript()))
-  app.get('/api/status', async () => await api.status())
-  app.get('/api/members', async () => await api.members())
-  app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(req.params.ref))
+  app.get('/api/status', async (req) => readsAll(req.who) ? await api.status() : publicStatus(opts.node.requireView(), req.who.member))
+  app.get('/api/members', async (req) => { mayRead(req.who, null); return await api.members() })
+  app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(memberFor(req.who, req.params.ref)))
   app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
-    const m = await api.member(req.params.ref)
-    return csv(`statement-${String(m.name)}`, statementCsv(m.statement), reply)
+    const m = await api.member(memberFor(req.who, req.params.ref))
+    return csv(`statement-${m.name}`, statementCsv(m.statement), reply)
   })
-  app.get('/api/purchases', async () => await api.purchases())
-  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => await api.purchase(req.params.ref))
+  app.get('/api/purchases', async (req) => readsAll(req.who) ? await api.purchases() : publicPurchases(opts.node.requireView(), req.who.member))
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
+    if (readsAll(req.who)) return await api.purchase(req.params.ref)
+    const v = opts.node.requireView()
+    return publicPurchaseView(v, resolvePurchase(v.state, req.params.ref), req.who.member)
+  })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
+    mayRead(req.who, null)
     const p = await api.purchase(req.params.ref)
     return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
   })
   // Live updates (Server-Sent Events): one "update" event with the state hashes and act counts
   // whenever the node's state changes, and a comment every 15 s to keep proxies from closing it.
+  // Nothing personal: any page may follow it to know when to read again.
   app.get('/api/events', (req, reply) => {
     reply.hijack()
     const res = reply.raw
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
     let last = ''
     const send = (): void => {
       const v = opts.node.view
@@ -94,22 +179,35 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     opts.node.on('update', send)
     req.raw.on('close', () => { clearInterval(beat); opts.node.off('update', send) })
   })
-  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => await api.log(req.query.offset, req.query.limit))
+  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
+    mayRead(req.who, null)
+    return await api.log(req.query.offset, req.query.limit)
+  })
   app.post<{ Body: { type: string } & Record<string, unknown> }>('/api/acts', {
-    schema: { body: { type: 'object', required: ['type'], properties: { type: { type: 'string' } } } }
+    schema: { body: { type: 'object', required: ['type'], properties: { type: { type: 'string', maxLength: 64 } } } }
   }, async (req) => {
-    authorize(req)
+    requireAdmin(req.who)
     return await api.act(req.body)
   })
   app.post<{ Body: { online: boolean } }>('/api/swarm', {
     schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
   }, async (req) => {
-    authorize(req)
+    requireAdmin(req.who)
     return await api.setOnline(req.body.online)
+  })
+  app.post<{ Body: { member: string, revoke?: boolean } }>('/api/links', {
+    schema: { body: { type: 'object', required: ['member'], additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 }, revoke: { type: 'boolean' } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    const r = await api.link(req.body.member, req.body.revoke === true)
+    sessions.closeLinks(r.ended)
+    return r
   })
   app.post<{ Body: { act: string } }>('/api/acts/signed', {
     bodyLimit: MAX_SIGNED_ACT_HEX + 1024,
+    config: perMinute > 0 ? { rateLimit: { max: SIGNED_PER_MINUTE, timeWindow: 60_000 } } : {},
     schema: { body: { type: 'object', required: ['act'], additionalProperties: false, properties: { act: { type: 'string', maxLength: MAX_SIGNED_ACT_HEX } } } }
   }, async (req) => await api.signedAct(req.body.act))
-  return app
+  authRoutes(app, auth, (req) => req.who)
+  }
 }

@@ -8,6 +8,7 @@ import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { encodeInvite } from './invite.js'
+import { LinkStore } from './links.js'
 import type { GasNode } from './node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
@@ -33,7 +34,28 @@ export interface NodeApi {
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
   setOnline (online: boolean): Promise<{ online: boolean }>
+  /**
+   * Makes a personal link for a member (SPEC §7 `hypergas link`), or with `revoke` ends all of
+   * theirs. @throws HypergasError NOT_FOUND (no such member)
+   */
+  link (ref: string, revoke: boolean): Promise<LinkResult>
+  /**
+   * A one-time admin login code for a browser (SPEC §7). Only a running node has sessions.
+   * @throws HypergasError NOT_RUNNING
+   */
+  loginCode (): Promise<{ code: string, expiresAt: number }>
   close (): Promise<void>
+}
+
+/** What {@link NodeApi.link} did: the new link's secret (shown once), or the links ended. */
+export interface LinkResult {
+  member: MemberId
+  name: string
+  /** The new link's handle and secret (64 hex chars); null when revoking. */
+  linkId: string | null
+  secret: string | null
+  /** Handles of the links that ended (revoked, or the oldest beyond the per-member limit). */
+  ended: string[]
 }
 
 /** Largest signed act accepted over the API, hex chars (2 per byte). */
@@ -41,7 +63,15 @@ export const MAX_SIGNED_ACT_HEX = 2 * 4096
 
 /** The API of an in-process node. */
 export class LocalApi implements NodeApi {
+  private linkStore: LinkStore | null = null
+
   constructor (readonly node: GasNode, private readonly owned = false) {}
+
+  /** The personal links of the node's data directory (read when first needed). */
+  get links (): LinkStore {
+    this.linkStore ??= new LinkStore(this.node.dir)
+    return this.linkStore
+  }
 
   async status (): Promise<Record<string, unknown>> {
     const n = this.node
@@ -106,6 +136,19 @@ export class LocalApi implements NodeApi {
     if (r === null) throw new HypergasError('NOT_RUNNING', 'the node is not replicating: run "hypergas start"')
     await r.setOnline(online)
     return { online: r.online }
+  }
+
+  async link (ref: string, revoke: boolean): Promise<LinkResult> {
+    const v = this.node.requireView()
+    const member = views.resolveMember(v.state, ref)
+    const name = v.state.members.get(member)?.name ?? member.slice(0, 8)
+    if (revoke) return { member, name, linkId: null, secret: null, ended: this.links.revoke(member) }
+    const made = this.links.create(member, new Date())
+    return { member, name, linkId: made.link.id, secret: made.secret, ended: made.ended }
+  }
+
+  async loginCode (): Promise<{ code: string, expiresAt: number }> {
+    throw new HypergasError('NOT_RUNNING', 'the node is not running: "hypergas start" prints a login link')
   }
 
   async close (): Promise<void> {

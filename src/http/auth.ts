@@ -1,0 +1,118 @@
+/**
+ * Logging in over HTTP (SPEC §7 "Who may read and act over HTTP"): who a request stands for
+ * ({@link Who}), and the routes that open a browser session. An admin's browser logs in once with
+ * a one-time code minted with the node's token (`hypergas login`, or the link `start` prints); a
+ * member's phone with the personal link an admin gave them (`hypergas link`), or by signing a
+ * challenge with their key in the page (the key never leaves the browser). Sessions are HttpOnly,
+ * SameSite=Strict cookies.
+ */
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { authMessage } from '../acts/member-sign.js'
+import { verify } from '../crypto.js'
+import { HypergasError } from '../errors.js'
+import type { MemberId } from '../ids.js'
+import type { LinkStore } from '../node/links.js'
+import type { GasNode } from '../node/node.js'
+import { isLoopbackAddress, isLoopbackName, hostOf } from './access.js'
+import { SESSION_MS, type Sessions } from './sessions.js'
+
+/** Who a request stands for. */
+export interface Who {
+  /** The node's token, or an admin's browser session: may act and read everything. */
+  admin: boolean
+  /** On the node's own machine (loopback address and name): may read everything, not act. */
+  local: boolean
+  /** A member who proved who they are: may read their own data. */
+  member: MemberId | null
+}
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'hypergas_session'
+
+/** Requests a client may make to the login routes per minute (each route, per address). */
+export const AUTH_PER_MINUTE = 20
+
+/** What the login routes need. */
+export interface AuthOptions {
+  node: GasNode
+  token: string
+  sessions: Sessions
+  links: LinkStore
+}
+
+function sameSecret (a: string, b: string): boolean {
+  const x = Buffer.from(a)
+  const y = Buffer.from(b)
+  return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/** Who `req` stands for: its bearer token, its session cookie, its address and Host. */
+export function whoIs (req: FastifyRequest, opts: AuthOptions): Who {
+  const auth = req.headers.authorization
+  const admin = typeof auth === 'string' && auth.startsWith('Bearer ') && sameSecret(auth.slice(7), opts.token)
+  const local = isLoopbackAddress(req.socket.remoteAddress) && isLoopbackName(hostOf(req.headers.host) ?? '')
+  const s = opts.sessions.get(req.cookies[SESSION_COOKIE])
+  if (s === null) return { admin, local, member: null }
+  if (s.linkId !== null && !opts.links.has(s.linkId)) return { admin, local, member: null }
+  return { admin: admin || s.admin, local, member: s.member }
+}
+
+/** @throws HypergasError UNAUTHORIZED unless `who` is an admin */
+export function requireAdmin (who: Who): void {
+  if (!who.admin) throw HypergasError.UNAUTHORIZED('acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints')
+}
+
+function startSession (reply: FastifyReply, sessions: Sessions, s: { admin: boolean, member: MemberId | null, linkId: string | null }): void {
+  reply.setCookie(SESSION_COOKIE, sessions.open(s), { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_MS / 1000 })
+}
+
+const HEX64 = { type: 'string', pattern: '^[0-9a-f]{64}$' }
+const body = (props: Record<string, unknown>): { body: Record<string, unknown> } =>
+  ({ body: { type: 'object', required: Object.keys(props), additionalProperties: false, properties: props } })
+const limited = { rateLimit: { max: AUTH_PER_MINUTE, timeWindow: 60_000 } }
+
+/** Registers the login routes under `/api/auth/`. */
+export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: FastifyRequest) => Who): void {
+  const { node, sessions, links } = opts
+  // An admin's browser, with a one-time code minted with the token.
+  app.post<{ Body: { code: string } }>('/api/auth/admin', { config: limited, schema: body({ code: HEX64 }) }, async (req, reply) => {
+    if (!sessions.redeemLoginCode(req.body.code)) throw HypergasError.UNAUTHORIZED('this login link was used already or has expired: run "hypergas login" for a new one')
+    startSession(reply, sessions, { admin: true, member: null, linkId: null })
+    return { admin: true }
+  })
+  app.post('/api/auth/login-code', async (req) => {
+    requireAdmin(who(req))
+    return sessions.loginCode()
+  })
+  // A member's phone, with the personal link an admin gave them.
+  app.post<{ Body: { secret: string } }>('/api/auth/link', { config: limited, schema: body({ secret: HEX64 }) }, async (req, reply) => {
+    const link = links.find(req.body.secret)
+    if (link === null || !node.requireView().state.members.has(link.member)) throw HypergasError.UNAUTHORIZED('this personal link is not valid (revoked, or for another node): ask an admin for a new one')
+    startSession(reply, sessions, { admin: false, member: link.member, linkId: link.id })
+    return { member: link.member }
+  })
+  // A member's page, signing a challenge with the key it holds.
+  app.post('/api/auth/challenge', { config: limited }, async () => ({ challenge: sessions.challenge() }))
+  app.post<{ Body: { member: string, challenge: string, signature: string } }>('/api/auth/key', {
+    config: limited,
+    schema: body({ member: HEX64, challenge: HEX64, signature: { type: 'string', pattern: '^[0-9a-f]{128}$' } })
+  }, async (req, reply) => {
+    const { member, challenge, signature } = req.body
+    if (!sessions.takeChallenge(challenge)) throw HypergasError.UNAUTHORIZED('the login challenge was used already or has expired: try again')
+    const msg = authMessage(node.requireGroup().groupId, challenge)
+    if (!verify(Buffer.from(signature, 'hex'), msg, Buffer.from(member, 'hex'))) throw HypergasError.BAD_SIGNATURE('the signature of the login does not verify with that key')
+    if (!node.requireView().state.members.has(member as MemberId)) throw HypergasError.UNAUTHORIZED('this key is not a member of the group')
+    startSession(reply, sessions, { admin: false, member: member as MemberId, linkId: null })
+    return { member }
+  })
+  app.post('/api/auth/logout', async (req, reply) => {
+    sessions.close(req.cookies[SESSION_COOKIE])
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return { loggedOut: true }
+  })
+  app.get('/api/me', async (req) => {
+    const w = who(req)
+    return { ...w, name: w.member === null ? null : node.requireView().state.members.get(w.member)?.name ?? null }
+  })
+}

@@ -1,0 +1,94 @@
+/**
+ * What the node shows to whoever is not an admin (SPEC §7 "Who may read and act over HTTP"):
+ * the group's public face (its name and open purchases, without who committed what) and, for a
+ * member who proved who they are, the same with their own commitment and what their page needs
+ * to sign acts. Everything personal stays in src/node/views.ts behind the admin's credentials.
+ */
+import { HypergasError } from '../errors.js'
+import type { MemberId, PurchaseId } from '../ids.js'
+import type { Purchase } from '../fold/state.js'
+import type { Replay } from '../merge/replay.js'
+import { recoveryView, type RecoveryView } from './views.js'
+
+/** A member's own commitment to a purchase, cents. */
+export interface OwnCommitment {
+  amountCents: number
+  status: 'pending' | 'approved' | 'rejected'
+  /** Its status in the confirmed state; null while the commitment itself is not confirmed. */
+  confirmedStatus: 'pending' | 'approved' | 'rejected' | null
+}
+
+/** An open purchase as any device on the LAN sees it: no member, no amount of anyone's. */
+export interface PublicPurchase {
+  id: PurchaseId
+  name: string
+  supplier: string | null
+  notes: string | null
+  /** The referente who opened it, by name (whom to ask). */
+  ownerName: string | null
+  phase: 'open'
+  /** The viewer's own commitment (member sessions only; null when none or not a member). */
+  mine: OwnCommitment | null
+}
+
+/** The group as any device sees it; `member` adds what a logged-in member's page needs. */
+export interface PublicStatus {
+  group: { name: string }
+  /** Present for a member who proved who they are (link or key); null otherwise. */
+  member: {
+    id: MemberId
+    name: string
+    /** The group id (64 hex): the member's page signs acts with it. */
+    groupId: string
+    /** Admins confirmation waits for, by name. */
+    waitingFor: Array<string | null>
+    /** Admins the members may vote out (SPEC §5 never stuck); ids, since the vote names one. */
+    recovery: RecoveryView[]
+  } | null
+}
+
+function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPurchase {
+  const c = me === null ? undefined : p.commitments.get(me)
+  const cc = me === null ? undefined : v.confirmed.purchases.get(p.id)?.commitments.get(me)
+  return {
+    id: p.id,
+    name: p.name,
+    supplier: p.supplier ?? null,
+    notes: p.notes ?? null,
+    ownerName: v.state.members.get(p.owner)?.name ?? null,
+    phase: 'open',
+    mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null }
+  }
+}
+
+/** The group's name and, for `me`, the member's page essentials. @throws HypergasError NOT_FOUND when `me` is not a member */
+export function publicStatus (v: Replay, me: MemberId | null): PublicStatus {
+  if (me === null) return { group: { name: v.state.groupName }, member: null }
+  const m = v.state.members.get(me)
+  if (m === undefined) throw HypergasError.NOT_FOUND('you are no longer a member of this group')
+  return {
+    group: { name: v.state.groupName },
+    member: {
+      id: me,
+      name: m.name,
+      groupId: v.state.groupId ?? '',
+      waitingFor: v.waitingFor.map((id) => v.state.members.get(id)?.name ?? null),
+      recovery: recoveryView(v)
+    }
+  }
+}
+
+/** Open purchases, by name, with `me`'s own commitment when given. */
+export function publicPurchases (v: Replay, me: MemberId | null): PublicPurchase[] {
+  return [...v.state.purchases.values()]
+    .filter((p) => p.phase === 'open')
+    .sort((a, b) => a.name.localeCompare(b.name, 'it') || (a.id < b.id ? -1 : 1))
+    .map((p) => publicPurchase(v, p, me))
+}
+
+/** One open purchase. @throws HypergasError NOT_FOUND for an unknown or no longer open purchase */
+export function publicPurchaseView (v: Replay, id: PurchaseId, me: MemberId | null): PublicPurchase {
+  const p = v.state.purchases.get(id)
+  if (p === undefined || p.phase !== 'open') throw HypergasError.NOT_FOUND(`no open purchase ${id.slice(0, 8)}`)
+  return publicPurchase(v, p, me)
+}
