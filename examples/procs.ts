@@ -37,6 +37,8 @@ export interface StartOptions {
   lan?: boolean
   /** Run inside this network namespace (`ip netns exec`); its HTTP API is then reachable only there. */
   netns?: string
+  /** More arguments of `hypergas start` (e.g. `--host 0.0.0.0`, `--allow-host name`). */
+  args?: string[]
 }
 
 /**
@@ -45,7 +47,7 @@ export interface StartOptions {
  */
 export async function startNode (name: string, dir: string, bootstrap: string | null, opts: StartOptions = {}): Promise<NodeProc> {
   const timeoutMs = opts.timeoutMs ?? 30000
-  const args = [BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan'])]
+  const args = [BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan']), ...(opts.args ?? [])]
   const child = opts.netns === undefined
     ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('ip', ['netns', 'exec', opts.netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,9 +1,13 @@
-// Issue 4 end to end in a real browser (Chromium driven by playwright-core: Debian's when installed,
-// else the one the npm package @sparticuz/chromium ships, so a fresh machine needs nothing but npm): two admin
-// nodes as processes replicating over a local DHT; a deposit made on node A shows up live on the
-// page served by node B; a member commits from B's page, signing in the browser, and the
-// commitment appears on node A and goes from pending to confirmed. Phone-sized screenshots of the
-// member and admin views in both languages go to test/artifacts/.
+// Issues 4 and 14 end to end in a real browser (Chromium driven by playwright-core: Debian's when
+// installed, else the one the npm package @sparticuz/chromium ships, so a fresh machine needs
+// nothing but npm): two admin nodes as processes replicating over a local DHT. Marta's phone
+// reaches node B by a LAN name (Chromium maps gas.test to the loopback address, so the node sees
+// what a phone's request carries: a Host that is not its own machine's): before her personal link
+// it sees only the group's name and open purchases; with it, her credit. A deposit made on node A
+// shows up live on her page; she commits, signing in the browser, and the commitment appears on
+// node A and goes from pending to confirmed. The admins log in with `hypergas login`'s one-time
+// link and act from their pages. Phone-sized screenshots of the member and admin views in both
+// languages go to test/artifacts/.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -33,7 +37,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   const testnet = await createTestnet(3)
   const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
   const nodes: NodeProc[] = []
-  const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: chrome.args })
+  const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: [...chrome.args, '--host-resolver-rules=MAP gas.test 127.0.0.1'] })
   t.teardown(async () => {
     await browser.close()
     await Promise.all(nodes.map(stopNode))
@@ -47,18 +51,32 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   const marta = cli(a, 'keygen', '--out', keyFile)
   cli(a, 'member', 'add', 'Marta', String(marta.publicKey))
   cli(a, 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
-  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap))
+  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap, { args: ['--allow-host', 'gas.test'] }))
   const [na, nb] = nodes
   await waitFor('B to be a writer', async () => ((await get(nb, '/api/status')).me as Row).admin === true)
+  const phoneUrl = (u: string): string => u.replace(/^http:\/\/[^/]+/, nb.url.replace('127.0.0.1', 'gas.test'))
+  /** The one-time admin login link `hypergas login` prints for node `n`. */
+  const loginUrl = (n: NodeProc): string => String(cli(n.dir, 'login').url)
 
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(nb.url)
-  await page.selectOption('#who', { label: 'Marta' })
+  // Without her link, Marta's phone sees the group's name and the open purchase, nobody's money.
+  await page.goto(phoneUrl(nb.url))
+  await page.waitForSelector('#login-help')
+  t.is(await page.textContent('#title'), 'GAS Roma Nord')
+  t.ok((await page.textContent('main'))?.includes('Verdure'), 'the open purchase is public')
+  t.ok(await page.isHidden('#tab-admin'), 'no admin view on a phone')
+  const phoneFetch = async (p: string): Promise<number> => await page.evaluate(async (u) => (await fetch(u)).status, p)
+  t.is(await phoneFetch('/api/members'), 401, 'the members list needs a login')
+  // With the personal link Anna made for her, she sees her own credit and statement.
+  const link = cli(b, 'link', 'Marta')
+  await page.goto(phoneUrl(String(link.url)))
   await page.waitForSelector('#credit')
+  t.absent(page.url().includes('link='), 'the secret leaves the address bar')
   const text = async (sel: string): Promise<string> => ((await page.textContent(sel)) ?? '').replace(/\u00a0/g, ' ').trim()
   t.is(await text('#credit'), '0,00 €', 'Italian format on an Italian browser')
+  t.is(await phoneFetch('/api/members'), 403, 'a member reads only her own data')
 
   // A deposit on node A appears on B's page without reloading (SSE).
   await act(na, { type: 'Deposit', member: 'Marta', cents: 2000 })
@@ -70,7 +88,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // Marta loads her key and commits, signing in the browser; node B relays the act.
   await page.fill('#key', fs.readFileSync(keyFile, 'utf8'))
   await page.click('#usekey')
-  await page.waitForSelector('.purchase .commit:not([disabled])')
+  await page.waitForSelector('.purchase .commit:not([disabled])', { timeout: 10_000 }).catch(async (err) => { t.comment(`page says: ${await text('#msg')}`); throw err })
   await page.fill('.purchase .amount', '7,50')
   await page.click('.purchase .commit')
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Inviato') === true)
@@ -85,7 +103,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // Anna, the referente, approves it from the admin view of her own node A.
   const pageA = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'en-GB' })
   pageA.on('pageerror', (e) => errors.push(e.message))
-  await pageA.goto(`${na.url}/#admin`)
+  await pageA.goto(loginUrl(na))
   await pageA.waitForSelector('#decide button[data-act="ApproveCommitment"]')
   await pageA.click('#decide button[data-act="ApproveCommitment"]')
   await waitFor('the approval on node B', async () => ((await get(nb, '/api/purchases/Verdure')).commitments as Row[]).some((c) => c.name === 'Marta' && c.status === 'approved'))
@@ -97,25 +115,37 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   const shot = async (p: Page, name: string): Promise<void> => { await p.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true }) }
   await shot(page, 'member-it.png')
-  await page.click('#tab-admin')
-  await page.waitForSelector('#cash')
-  // Bruno, at node B's keyboard, records a deposit from the admin view; node A sees it.
-  await page.selectOption('#cash-member', { label: 'Marta' })
-  await page.fill('#cash-amount', '5')
-  await page.click('#dep')
+  // Bruno, logged in on node B with his one-time link, records a deposit; node A sees it.
+  const pageB = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  pageB.on('pageerror', (e) => errors.push(e.message))
+  const textB = async (sel: string): Promise<string> => ((await pageB.textContent(sel)) ?? '').replace(/\u00a0/g, ' ').trim()
+  await pageB.goto(loginUrl(nb))
+  await pageB.waitForSelector('#cash')
+  await pageB.selectOption('#cash-member', { label: 'Marta' })
+  await pageB.fill('#cash-amount', '5')
+  await pageB.click('#dep')
   await waitFor('the page deposit on node A', async () => (await get(na, '/api/members/Marta')).creditCents === 1750)
   t.pass('a deposit recorded on B\'s admin view reaches A')
-  await page.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
-  await shot(page, 'admin-it.png')
-  await page.click('#lang-en')
+  await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
+  await shot(pageB, 'admin-it.png')
+  await pageB.click('#lang-en')
   // The tabs are relabelled before the view is re-rendered: wait for the view itself.
-  await page.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('€5.00') === true)
-  t.ok((await text('#cash')).includes('€20.00'), 'English format after switching')
-  await shot(page, 'admin-en.png')
-  await page.click('#tab-member')
-  await page.waitForSelector('#credit')
+  await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('€5.00') === true)
+  t.ok((await textB('#cash')).includes('€20.00'), 'English format after switching')
+  await shot(pageB, 'admin-en.png')
+  await page.click('#lang-en')
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17.50') === true)
   t.is(await text('#credit'), '€17.50')
   await shot(page, 'member-en.png')
+  // Another phone opened with a personal link: revoking Marta's links ends its session at once.
+  const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
+  await other.goto(phoneUrl(String(cli(b, 'link', 'Marta').url)))
+  await other.waitForSelector('#credit')
+  cli(b, 'link', 'Marta', '--revoke')
+  t.is(await other.evaluate(async () => (await fetch('/api/members/Marta')).status), 401, 'the revoked link reads nothing')
+  // Logging out on her own phone: nothing personal is left in the page's reach.
+  await page.click('#logout')
+  await page.waitForSelector('#login-help')
+  t.is(await phoneFetch('/api/members/Marta'), 401, 'logged out')
   t.alike(errors, [], 'no script error in the page')
 })

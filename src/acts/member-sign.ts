@@ -6,10 +6,16 @@
  * validates every act it receives with it, and refuses a malformed one with its code.
  */
 import * as ed from '@noble/ed25519'
+import { sha512 } from '@noble/hashes/sha2.js'
 import { HypergasError } from '../errors.js'
 import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from './encoding.js'
 import { isValidCents } from '../money.js'
 import type { ActBody } from './types.js'
+
+// SHA-512 in JavaScript, not WebCrypto: a phone opens the page over plain http on the LAN, which
+// is not a secure context, and there `crypto.subtle` does not exist (issue 14).
+ed.hashes.sha512 = sha512
+ed.hashes.sha512Async = async (message: Uint8Array) => sha512(message)
 
 /** Public key (hex) of a 32-byte seed given as hex. @throws HypergasError BAD_KEY */
 export async function memberIdOf (seedHex: string): Promise<string> {
@@ -40,15 +46,17 @@ function seedBytes (seedHex: string): Uint8Array {
 export const AUTH_DOMAIN = Buffer.from('hypergas/auth/v1\0')
 
 /**
- * The message a member signs to prove their key to a node: domain ‖ group id ‖ the node's
- * challenge (32 bytes each). @throws HypergasError BAD_KEY when either is not 64 hex chars
+ * The message a member signs to prove their key to a node: domain ‖ the node's challenge (32
+ * random bytes, answered once: a signature is good for that login only). The group id is not in
+ * it: a device that is not logged in does not know it (it is not public, SPEC §7).
+ * @throws HypergasError BAD_KEY when the challenge is not 64 hex chars
  */
-export function authMessage (groupId: string, challengeHex: string): Buffer {
-  if (!/^[0-9a-f]{64}$/.test(groupId) || !/^[0-9a-f]{64}$/.test(challengeHex)) throw HypergasError.BAD_KEY('group id and challenge are 64 hex characters each')
-  return Buffer.concat([AUTH_DOMAIN, Buffer.from(groupId, 'hex'), Buffer.from(challengeHex, 'hex')])
+export function authMessage (challengeHex: string): Buffer {
+  if (!/^[0-9a-f]{64}$/.test(challengeHex)) throw HypergasError.BAD_KEY('a challenge is 64 hex characters')
+  return Buffer.concat([AUTH_DOMAIN, Buffer.from(challengeHex, 'hex')])
 }
 
 /** Signs a node's login challenge with the member's seed (hex); answers the signature as hex. */
-export async function signChallengeHex (groupId: string, challengeHex: string, seedHex: string): Promise<string> {
-  return Buffer.from(await ed.signAsync(authMessage(groupId, challengeHex), seedBytes(seedHex))).toString('hex')
+export async function signChallengeHex (challengeHex: string, seedHex: string): Promise<string> {
+  return Buffer.from(await ed.signAsync(authMessage(challengeHex), seedBytes(seedHex))).toString('hex')
 }

@@ -100,7 +100,7 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   }, async (req, reply) => {
     const { member, challenge, signature } = req.body
     if (!sessions.takeChallenge(challenge)) throw HypergasError.UNAUTHORIZED('the login challenge was used already or has expired: try again')
-    const msg = authMessage(node.requireGroup().groupId, challenge)
+    const msg = authMessage(challenge)
     if (!verify(Buffer.from(signature, 'hex'), msg, Buffer.from(member, 'hex'))) throw HypergasError.BAD_SIGNATURE('the signature of the login does not verify with that key')
     if (!node.requireView().state.members.has(member as MemberId)) throw HypergasError.UNAUTHORIZED('this key is not a member of the group')
     startSession(reply, sessions, { admin: false, member: member as MemberId, linkId: null })

@@ -1,13 +1,16 @@
 /**
- * The members' web page (SPEC §7, issue 4), bundled for the browser by esbuild into
- * dist/web/app.js and served by `hypergas start`. A member finds themselves by name or by loading
- * their key, sees credit (confirmed and pending), statement with running balance, open purchases
- * and commitments, and commits by signing in the browser (the key stays in localStorage). The
- * admin at the node's keyboard gets cash per admin, deposits, commitments to decide and votes.
- * Italian or English from the browser, switchable; live updates over Server-Sent Events.
+ * The members' web page (SPEC §7, issues 4 and 14), bundled for the browser by esbuild into
+ * dist/web/app.js and served by `hypergas start`. Who the browser is decides what it shows
+ * (src/http/auth.ts): anyone sees the group's name and open purchases; a member who opened their
+ * personal link (`#link=…`) or loaded their key (the page signs the node's challenge; the key
+ * stays in localStorage) sees their credit (confirmed and pending), statement with running
+ * balance and their commitments, and commits by signing in the browser. An admin's browser,
+ * logged in once with `#login=…` (`hypergas login`), gets cash per admin, deposits, commitments
+ * to decide and votes; on the node's own machine everything can be read. Italian or English from
+ * the browser, switchable; live updates over Server-Sent Events.
  */
 import i18next from 'i18next'
-import { memberIdOf, signActHex } from '../acts/member-sign.js'
+import { memberIdOf, signActHex, signChallengeHex } from '../acts/member-sign.js'
 import type { ActBody } from '../acts/types.js'
 import { parseEuros } from '../money.js'
 import { resources, type Lang } from './i18n.js'
@@ -27,9 +30,13 @@ const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { 
 let status: Row = {}
 let members: Row[] = []
 let view: 'member' | 'admin' = 'member'
+/** Who this browser is to the node (GET /api/me). */
+let who: { admin: boolean, local: boolean, member: string | null, name: string | null } = { admin: false, local: false, member: null, name: null }
+/** The admin's browser, or the node's own machine: every member's data may be read. */
+const readsAll = (): boolean => who.admin || who.local
 
 async function api (path: string, body?: unknown): Promise<Row> {
-  const res = await fetch(path, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(path, body === undefined ? { credentials: 'same-origin' } : { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   const json = await res.json() as Row
   if (!res.ok) throw Object.assign(new Error(json.error?.message ?? res.statusText), { code: json.error?.code ?? `HTTP_${res.status}` })
   return json
@@ -46,20 +53,64 @@ function fail (err: unknown): void {
   say(esc(t('error', { code: e.code ?? 'ERROR', message: e.message.replace(/^[A-Z_]+: /, '') })), true)
 }
 
-/** The member chosen on this browser: by name, or by the key loaded. */
+/** The member this page shows: the one logged in, else (reading all) the one chosen by name or key. */
 function chosen (): string | null {
-  return store.getItem('hypergas.member')
+  return who.member ?? (readsAll() ? store.getItem('hypergas.member') : null)
+}
+
+/** Proves the key (seed hex) to the node by signing its challenge; the session cookie follows. */
+async function keyLogin (seed: string): Promise<void> {
+  const member = await memberIdOf(seed)
+  const { challenge } = await api('/api/auth/challenge', {})
+  await api('/api/auth/key', { member, challenge, signature: await signChallengeHex(String(challenge), seed) })
 }
 
 async function loadKey (text: string): Promise<void> {
   let seed = text.trim()
   if (seed.startsWith('{')) seed = String((JSON.parse(seed) as Row).seed ?? '')
   const id = await memberIdOf(seed)
-  const m = members.find((x) => x.id === id)
-  if (m === undefined) { say(esc(t('keyWrong')), true); return }
+  if (readsAll()) {
+    const m = members.find((x) => x.id === id)
+    if (m === undefined) { say(esc(t('keyWrong')), true); return }
+  } else {
+    try { await keyLogin(seed) } catch { say(esc(t('keyWrong')), true); return }
+  }
   store.setItem('hypergas.seed', seed)
   store.setItem('hypergas.member', id)
-  say(esc(t('keyLoaded', { name: m.name })))
+  await render()
+  say(esc(t('keyLoaded', { name: who.name ?? members.find((x) => x.id === id)?.name ?? id.slice(0, 8) })))
+}
+
+/**
+ * Logs in with what the address carries (`#login=` for an admin, `#link=` for a member's personal
+ * link, then removed from the address bar), or again with what this browser kept (the personal
+ * link, the key) when the node has forgotten the session (it restarted).
+ */
+async function logIn (): Promise<void> {
+  const hash = new URLSearchParams(location.hash.slice(1))
+  const code = hash.get('login')
+  const link = hash.get('link')
+  if (code !== null || link !== null) history.replaceState(null, '', location.pathname + (hash.has('admin') ? '#admin' : ''))
+  try {
+    if (code !== null) { await api('/api/auth/admin', { code }); view = 'admin' }
+    if (link !== null) { await api('/api/auth/link', { secret: link }); store.setItem('hypergas.link', link) }
+  } catch (err) { fail(err) }
+  who = await api('/api/me') as typeof who
+  if (who.admin || who.member !== null) return
+  const kept = store.getItem('hypergas.link')
+  if (kept !== null) {
+    try { await api('/api/auth/link', { secret: kept }) } catch { store.removeItem('hypergas.link') }
+  } else if (store.getItem('hypergas.seed') !== null && !who.local) {
+    try { await keyLogin(store.getItem('hypergas.seed')!) } catch { /* shown as not logged in */ }
+  }
+  who = await api('/api/me') as typeof who
+}
+
+async function logOut (): Promise<void> {
+  await api('/api/auth/logout', {})
+  for (const k of ['hypergas.link', 'hypergas.seed', 'hypergas.member']) store.removeItem(k)
+  who = await api('/api/me') as typeof who
+  view = 'member'
   await render()
 }
 
@@ -68,7 +119,7 @@ async function memberAct (make: (member: string) => ActBody): Promise<void> {
   const seed = store.getItem('hypergas.seed')
   const member = chosen()
   if (seed === null || member === null) { say(esc(t('needKey')), true); return }
-  const hexAct = await signActHex(make(member), String(status.group.groupId), seed, Date.now())
+  const hexAct = await signActHex(make(member), String(status.group.groupId ?? status.member?.groupId), seed, Date.now())
   const r = await api('/api/acts/signed', { act: hexAct })
   say(esc(t('sent', { id: String(r.actId).slice(0, 8) })))
 }
@@ -93,9 +144,15 @@ function stateCell (final: boolean): string {
   return final ? `<span class="ok" title="${esc(t('confirmed'))}" aria-label="${esc(t('confirmed'))}">✓</span>` : `<span class="pending" title="${esc(t('pending'))}" aria-label="${esc(t('pending'))}">⏳</span>`
 }
 
+/** Admins the members may vote out (SPEC §5), from the full status or a member's. */
+const recoveries = (): Row[] => (status.group.finality?.recovery ?? status.member?.recovery ?? []) as Row[]
+
 function finalityLine (): string {
-  const waiting = (status.group.finality.waitingFor as Row[]).map((w) => w.name ?? String(w.id).slice(0, 8))
-  const stuck = ((status.group.finality.recovery ?? []) as Row[]).map((r) => ' ' + t('recoveryHint', { name: String(r.name ?? String(r.admin).slice(0, 8)), votes: r.votes, needed: r.needed })).join('')
+  if (status.group.finality === undefined && status.member == null) return ''
+  const waiting = status.group.finality !== undefined
+    ? (status.group.finality.waitingFor as Row[]).map((w) => w.name ?? String(w.id).slice(0, 8))
+    : (status.member.waitingFor as Array<string | null>).map((n) => n ?? '?')
+  const stuck = recoveries().map((r) => ' ' + t('recoveryHint', { name: String(r.name ?? String(r.admin).slice(0, 8)), votes: r.votes, needed: r.needed })).join('')
   return (waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })) + stuck
 }
 
@@ -103,11 +160,16 @@ async function renderMember (): Promise<string> {
   const id = chosen()
   const options = members.map((m) => `<option value="${esc(m.id)}"${m.id === id ? ' selected' : ''}>${esc(m.name)}</option>`).join('')
   const keyed = store.getItem('hypergas.seed') !== null && store.getItem('hypergas.member') === id
-  let html = `<label>${esc(t('whoAreYou'))} <select id="who"><option value="">${esc(t('choose'))}</option>${options}</select></label>
+  let html = readsAll()
+    ? `<label>${esc(t('whoAreYou'))} <select id="who"><option value="">${esc(t('choose'))}</option>${options}</select></label>`
+    : who.member !== null
+      ? `<p>${esc(t('loggedInAs', { name: who.name ?? '' }))} <button id="logout">${esc(t('logout'))}</button></p>`
+      : `<p id="login-help">${esc(t('loginHelp'))}</p>`
+  html += `
     <details id="keybox"${keyed ? '' : ' open'}><summary>${esc(t('loadKey'))}</summary><p class="help">${esc(t('keyHelp'))}</p>
     <textarea id="key" rows="3" autocomplete="off" spellcheck="false"></textarea><div class="row"><button id="usekey">OK</button>
     <input type="file" id="keyfile" accept=".json,.txt"> ${keyed ? `<button id="forget">${esc(t('forgetKey'))}</button>` : ''}</div></details>`
-  if (id === null || id === '') return html
+  if (id === null || id === '') return html + await renderOpen(null, false)
   const m = await api(`/api/members/${id}`)
   const pending = m.creditCents !== m.confirmedCreditCents ? `<div class="pending">${esc(t('withPending', { amount: money(m.creditCents) }))}</div>` : ''
   html += `<div class="card"><div>${esc(t('credit'))} · ${esc(m.name)}</div><div class="big" id="credit">${esc(money(m.confirmedCreditCents))}</div>
@@ -117,23 +179,31 @@ async function renderMember (): Promise<string> {
   html += `<h2>${esc(t('statement'))} <a class="small" href="/api/members/${esc(id)}/statement.csv">${esc(t('downloadCsv'))}</a></h2>
     <div class="scroll"><table id="statement"><tr><th>${esc(t('date'))}</th><th>${esc(t('movement'))}</th><th>${esc(t('amount'))}</th><th>${esc(t('balance'))}</th><th>${esc(t('state'))}</th></tr>${rows}</table></div>`
   // A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5).
-  for (const r of (status.group.finality.recovery ?? []) as Row[]) {
+  for (const r of recoveries()) {
     html += `<div class="card" id="recovery"><p>${esc(t('recoveryHint', { name: String(r.name ?? String(r.admin).slice(0, 8)), votes: r.votes, needed: r.needed }))}</p>
       <button class="recover" data-admin="${esc(r.admin)}"${keyed ? '' : ' disabled'}>${esc(t('recoverVote', { name: String(r.name ?? String(r.admin).slice(0, 8)) }))}</button></div>`
   }
+  return html + await renderOpen(id, keyed)
+}
+
+/**
+ * The open purchases: with every commitment when this browser reads all, else (the public
+ * view) with the member's own commitment only. `id`: the member shown (null: nobody).
+ */
+async function renderOpen (id: string | null, keyed: boolean): Promise<string> {
   const open = (await api('/api/purchases') as unknown as Row[]).filter((p) => p.phase === 'open')
-  html += `<h2>${esc(t('openPurchases'))}</h2>`
+  let html = `<h2>${esc(t('openPurchases'))}</h2>`
   if (open.length === 0) html += `<p>${esc(t('noOpen'))}</p>`
   for (const p of open) {
-    const full = await api(`/api/purchases/${p.id}`)
-    const mine = (full.commitments as Row[]).find((c) => c.member === id)
-    const list = (full.commitments as Row[]).map((c) => `<li>${esc(c.name)}: ${esc(money(c.amountCents))} · ${esc(t(`status_${String(c.status)}`))}</li>`).join('')
+    const full = readsAll() ? await api(`/api/purchases/${p.id}`) : null
+    const mine = full === null ? p.mine ?? undefined : (full.commitments as Row[]).find((c) => c.member === id)
+    const list = full === null ? '' : `<div>${esc(t('committed'))}: ${esc(money(p.committedCents))}</div><ul>` + (full.commitments as Row[]).map((c) => `<li>${esc(c.name)}: ${esc(money(c.amountCents))} · ${esc(t(`status_${String(c.status)}`))}</li>`).join('') + '</ul>'
     html += `<div class="card purchase" data-purchase="${esc(p.id)}"><b>${esc(p.name)}</b>${p.supplier === null ? '' : ` · ${esc(t('supplier'))}: ${esc(p.supplier)}`}
-      <div>${esc(t('committed'))}: ${esc(money(p.committedCents))}</div>
-      <div>${esc(t('yourCommitment'))}: ${mine === undefined ? '—' : `${esc(money(mine.amountCents))} · ${esc(t(`status_${String(mine.status)}`))}`}</div>
-      <ul>${list}</ul>
-      <div class="row"><input class="amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button class="commit"${keyed ? '' : ' disabled'}>${esc(t('commit'))}</button></div>
-      ${keyed ? '' : `<div class="small">${esc(t('needKey'))}</div>`}</div>`
+      ${p.notes == null ? '' : `<div class="small">${esc(p.notes)}</div>`}
+      ${id === null ? '' : `<div>${esc(t('yourCommitment'))}: ${mine == null ? '—' : `${esc(money(mine.amountCents))} · ${esc(t(`status_${String(mine.status)}`))}`}</div>`}
+      ${list}
+      ${id === null ? '' : `<div class="row"><input class="amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button class="commit"${keyed ? '' : ' disabled'}>${esc(t('commit'))}</button></div>
+      ${keyed ? '' : `<div class="small">${esc(t('needKey'))}</div>`}`}</div>`
   }
   return html
 }
@@ -143,7 +213,7 @@ async function renderAdmin (): Promise<string> {
   const me = status.me
   const cash = (g.admins as Row[]).map((a) => `<tr><td>${esc(a.name)}</td><td>${esc((a.roles as string[]).join(', '))}</td>
     <td class="n${a.cashCents < 0 ? ' bad' : ''}">${esc(money(a.cashCents))}</td><td class="n">${esc(money(a.confirmedCashCents))}</td></tr>`).join('')
-  let html = `<p>${esc(t('me'))}: <b>${esc(me.name ?? String(me.id).slice(0, 8))}</b></p><p class="small">${esc(t('adminOnly'))}</p>
+  let html = `<p>${esc(t('me'))}: <b>${esc(me.name ?? String(me.id).slice(0, 8))}</b></p>${who.admin ? `<p><button id="logout">${esc(t('logout'))}</button></p>` : `<p class="bad" id="admin-login">${esc(t('adminOnly'))}</p>`}
     <h2>${esc(t('cash'))}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${esc(t('roles'))}</th><th>${esc(t('cashNow'))}</th><th>${esc(t('confirmedCash'))}</th></tr>${cash}</table></div>
     <h2>${esc(t('cashDesk'))}</h2><div class="row"><select id="cash-member">${memberOptions(members)}</select>
     <input id="cash-amount" inputmode="decimal" placeholder="${esc(t('commitAmount'))}"><button id="dep">${esc(t('doDeposit'))}</button>
@@ -183,7 +253,9 @@ async function renderAdmin (): Promise<string> {
 
 async function render (): Promise<void> {
   status = await api('/api/status')
-  members = await api('/api/members') as unknown as Row[]
+  members = readsAll() ? await api('/api/members') as unknown as Row[] : []
+  if (!readsAll()) view = 'member'
+  $('tab-admin').hidden = !readsAll()
   document.title = `${String(status.group.name)} · hypergas`
   $('title').textContent = String(status.group.name)
   $('finality').textContent = finalityLine()
@@ -211,6 +283,7 @@ function wire (): void {
     if (f !== undefined) await loadKey(await f.text())
   })
   on('forget', 'click', async () => { store.removeItem('hypergas.seed'); await render() })
+  on('logout', 'click', logOut)
   on('dep', 'click', async () => await adminAct({ type: 'Deposit', member: value('cash-member'), cents: parseEuros(value('cash-amount')) }))
   on('wd', 'click', async () => await adminAct({ type: 'Withdraw', member: value('cash-member'), cents: parseEuros(value('cash-amount')), reason: '' }))
   on('settle', 'click', async () => await adminAct({ type: 'SettleCash', from: value('settle-from'), cents: parseEuros(value('settle-amount')) }))
@@ -252,7 +325,14 @@ async function main (): Promise<void> {
   $('tab-member').addEventListener('click', () => { view = 'member'; render().catch(fail) })
   $('tab-admin').addEventListener('click', () => { view = 'admin'; render().catch(fail) })
   if (location.hash === '#admin') view = 'admin'
+  status = await api('/api/status')
+  await logIn()
   await render()
+  // A link opened in a tab already on this page changes only the fragment: log in with it too.
+  window.addEventListener('hashchange', () => {
+    if (!/[#&](login|link)=/.test(location.hash)) return
+    logIn().then(render).catch(fail)
+  })
   // Re-render on every update, but not under the fingers of someone typing: wait until they
   // leave the field.
   let queued = false

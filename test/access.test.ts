@@ -1,0 +1,279 @@
+// Issue 14 / SPEC §7 "Who may read and act over HTTP": every endpoint, read and write, against
+// every kind of caller — a page after DNS rebinding, a foreign Origin, another device with no
+// credentials, a member by personal link or by key, an admin's browser, the node's own machine.
+// A real node on a real Corestore on disk, requests through fastify's inject.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { createAct } from '../src/acts/act.js'
+import { signChallengeHex } from '../src/acts/member-sign.js'
+import type { GroupId, PurchaseId } from '../src/ids.js'
+import { HostNames, checkRequest, hostOf } from '../src/http/access.js'
+import { createServer, SIGNED_PER_MINUTE } from '../src/http/server.js'
+import { AUTH_PER_MINUTE } from '../src/http/auth.js'
+import { MAX_CHALLENGES, MAX_SESSIONS, Sessions } from '../src/http/sessions.js'
+import { GasNode } from '../src/node/node.js'
+import { person } from './helpers/fixtures.js'
+
+type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Answer { statusCode: number, body: string, headers: Record<string, unknown> }
+const marta = person('access-marta')
+const luca = person('access-luca')
+const TOKEN = 'c0ffee'.repeat(8)
+const LAN = 'gas.lan:7465'
+const PHONE = '192.168.1.20'
+
+async function setUp (t: { teardown: (fn: () => Promise<void>) => void }): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, group: GroupId, purchase: PurchaseId, call: (o: Call) => Promise<Answer> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-access-'))
+  const node = await GasNode.open({ dir, createIdentity: true })
+  const g = await node.createGroup('Access', 'Anna')
+  await node.submit({ type: 'VoteRegisterMember', name: 'Marta', member: marta.id })
+  await node.submit({ type: 'VoteRegisterMember', name: 'Luca', member: luca.id })
+  await node.submit({ type: 'Deposit', member: marta.id, cents: 2000 })
+  await node.submit({ type: 'Deposit', member: luca.id, cents: 3000 })
+  const open = await node.submit({ type: 'OpenPurchase', name: 'Pane', supplier: 'Forno' })
+  await node.submit({ type: 'Commit', member: luca.id, cents: 700, purchase: open.id as PurchaseId })
+  const closed = await node.submit({ type: 'OpenPurchase', name: 'Vecchio' })
+  await node.submit({ type: 'VoteFailPurchase', purchase: closed.id as PurchaseId })
+  await node.submit({ type: 'FailPurchase', purchase: closed.id as PurchaseId })
+  const app = createServer({ node, token: TOKEN, host: '0.0.0.0', allowHosts: ['gas.lan'] })
+  t.teardown(async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  const call = async (o: Call): Promise<Answer> => {
+    const headers: Record<string, string> = { host: o.host ?? LAN, ...(o.headers ?? {}) }
+    if (o.token === true) headers.authorization = `Bearer ${TOKEN}`
+    if (o.cookie !== undefined) headers.cookie = o.cookie
+    const r = await app.inject({ method: o.body === undefined ? 'GET' : 'POST', url: o.url, payload: o.body as never, remoteAddress: o.from ?? PHONE, headers })
+    return { statusCode: r.statusCode, body: r.body, headers: r.headers }
+  }
+  return { node, app, group: g.groupId, purchase: open.id as PurchaseId, call }
+}
+
+interface Call { url: string, body?: unknown, host?: string, from?: string, token?: boolean, cookie?: string, headers?: Record<string, string> }
+const json = (r: Answer): Row => JSON.parse(r.body) as Row
+const code = (r: Answer): string | undefined => json(r).error?.code
+/** The session cookie a login answer sets (name=value). */
+const cookieOf = (r: Answer): string => String(([] as unknown[]).concat(r.headers['set-cookie'])[0]).split(';')[0]
+
+const READS = ['/', '/app.js', '/api/status', '/api/me', '/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases', '/api/purchases/Pane', '/api/purchases/Pane/commitments.csv', '/api/log']
+const PRIVATE_READS = ['/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases/Pane/commitments.csv', '/api/log']
+const WRITES: Array<[string, unknown]> = [
+  ['/api/acts', { type: 'Deposit', member: 'Marta', cents: 100 }],
+  ['/api/swarm', { online: false }],
+  ['/api/links', { member: 'Marta' }],
+  ['/api/auth/login-code', {}],
+  ['/api/acts/signed', { act: 'ab' }],
+  ['/api/auth/challenge', {}],
+  ['/api/auth/admin', { code: '00'.repeat(32) }],
+  ['/api/auth/link', { secret: '00'.repeat(32) }],
+  ['/api/auth/logout', {}]
+]
+const ADMIN_WRITES = ['/api/acts', '/api/swarm', '/api/links', '/api/auth/login-code']
+
+test('Host: a page after DNS rebinding gets nothing from any endpoint, with or without the token', async (t) => {
+  const s = await setUp(t)
+  const total = (json(await s.call({ url: '/api/log', token: true })).total as number)
+  for (const host of ['evil.example:7465', 'evil.example', '127.0.0.1.evil.example', 'localhost.:7465@evil', 'gas.lan.evil:7465']) {
+    for (const url of READS) {
+      const r = await s.call({ url, host, from: '127.0.0.1' })
+      t.is(r.statusCode, 421, `GET ${url} Host ${host}`)
+      t.is(code(r), 'BAD_HOST')
+    }
+    for (const [url, body] of WRITES) {
+      const r = await s.call({ url, body, host, from: '127.0.0.1', token: true, headers: { origin: `http://${host}` } })
+      t.is(r.statusCode, 421, `POST ${url} Host ${host}`)
+    }
+  }
+  t.is(json(await s.call({ url: '/api/log', token: true })).total, total, 'nothing appended')
+})
+
+test('Origin: no state-changing request from another site, even with an admin session', async (t) => {
+  const s = await setUp(t)
+  const { code: login } = json(await s.call({ url: '/api/auth/login-code', body: {}, token: true }))
+  const admin = cookieOf(await s.call({ url: '/api/auth/admin', body: { code: login } }))
+  const total = (json(await s.call({ url: '/api/log', token: true })).total as number)
+  for (const [url, body] of WRITES) {
+    for (const headers of <Array<Record<string, string>>>[{ origin: 'http://evil.example:7465' }, { origin: 'http://gas.lan:8080' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+      const r = await s.call({ url, body, cookie: admin, headers })
+      t.is(r.statusCode, 403, `POST ${url} ${JSON.stringify(headers)}`)
+      t.is(code(r), 'BAD_ORIGIN')
+    }
+  }
+  t.is(json(await s.call({ url: '/api/log', token: true })).total, total, 'nothing appended')
+  // The node's own page: same host and port in Origin and Host.
+  const own = await s.call({ url: '/api/acts', body: { type: 'Deposit', member: 'Marta', cents: 100 }, cookie: admin, headers: { origin: `http://${LAN}`, 'sec-fetch-site': 'same-origin' } })
+  t.is(own.statusCode, 200, 'the own page acts with the admin session')
+})
+
+test('another device with no credentials: the group name and open purchases, nothing personal, no act', async (t) => {
+  const s = await setUp(t)
+  const status = json(await s.call({ url: '/api/status' }))
+  t.alike(status, { group: { name: 'Access' }, member: null }, 'no ids, no cash, no invite')
+  const purchases = json(await s.call({ url: '/api/purchases' })) as Row[]
+  t.alike(purchases.map((p) => p.name), ['Pane'], 'open purchases only')
+  t.is(purchases[0].mine, null)
+  const p = json(await s.call({ url: '/api/purchases/Pane' }))
+  t.absent('commitments' in p, 'no commitments')
+  t.absent(JSON.stringify(p).includes(luca.id) || JSON.stringify(p).includes('700'), 'nobody\'s money')
+  t.is(code(await s.call({ url: '/api/purchases/Vecchio' })), 'NOT_FOUND', 'a failed purchase is not public')
+  for (const url of PRIVATE_READS) {
+    const r = await s.call({ url })
+    t.is(r.statusCode, 401, `GET ${url}`)
+    t.is(code(r), 'UNAUTHORIZED')
+  }
+  for (const url of ADMIN_WRITES) {
+    const body = WRITES.find((w) => w[0] === url)![1]
+    t.is((await s.call({ url, body })).statusCode, 401, `POST ${url}`)
+  }
+  t.alike(json(await s.call({ url: '/api/me' })), { admin: false, local: false, member: null, name: null })
+  const page = await s.call({ url: '/' })
+  t.is(page.statusCode, 200)
+  t.ok(String(page.headers['content-security-policy']).includes("frame-ancestors 'none'"), 'the page cannot be framed')
+  t.is(page.headers['x-content-type-options'], 'nosniff')
+})
+
+test('the node\'s own machine reads everything but cannot act without the token', async (t) => {
+  const s = await setUp(t)
+  for (const url of READS) t.is((await s.call({ url, host: '127.0.0.1:7465', from: '127.0.0.1' })).statusCode, 200, `GET ${url}`)
+  t.is((json(await s.call({ url: '/api/members', host: 'localhost:7465', from: '::1' })) as Row[]).length, 3)
+  for (const url of ADMIN_WRITES) {
+    const body = WRITES.find((w) => w[0] === url)![1]
+    t.is((await s.call({ url, body, host: '127.0.0.1:7465', from: '127.0.0.1' })).statusCode, 401, `POST ${url} from loopback`)
+  }
+  // Loopback address but the LAN name: not the machine's own page on its own name: no reads.
+  t.is((await s.call({ url: '/api/members', from: '127.0.0.1' })).statusCode, 401)
+})
+
+test('a member by personal link reads their own data only; revoking ends it', async (t) => {
+  const s = await setUp(t)
+  const made = json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true }))
+  t.ok(/^[0-9a-f]{64}$/.test(made.secret), 'a secret')
+  t.is(made.member, marta.id)
+  t.is((await s.call({ url: '/api/auth/link', body: { secret: '1'.repeat(64) } })).statusCode, 401, 'a made-up link opens nothing')
+  const login = await s.call({ url: '/api/auth/link', body: { secret: made.secret } })
+  t.is(login.statusCode, 200)
+  const set = String(([] as unknown[]).concat(login.headers['set-cookie'])[0])
+  t.ok(/HttpOnly/i.test(set) && /SameSite=Strict/i.test(set), `cookie: ${set}`)
+  const cookie = cookieOf(login)
+  t.is(json(await s.call({ url: '/api/members/Marta', cookie })).creditCents, 2000)
+  t.is(json(await s.call({ url: `/api/members/${marta.id}`, cookie })).name, 'Marta')
+  t.ok((await s.call({ url: '/api/members/Marta/statement.csv', cookie })).body.includes('deposit'))
+  for (const url of ['/api/members/Luca', '/api/members/Luca/statement.csv', '/api/members/nobody', '/api/members', '/api/log', '/api/purchases/Pane/commitments.csv']) {
+    const r = await s.call({ url, cookie })
+    t.is(r.statusCode, 403, `GET ${url}`)
+    t.is(code(r), 'FORBIDDEN')
+  }
+  t.is((await s.call({ url: '/api/acts', body: { type: 'Deposit', member: 'Marta', cents: 1 }, cookie })).statusCode, 401, 'no admin act')
+  const me = json(await s.call({ url: '/api/status', cookie }))
+  t.is(me.member.id, marta.id)
+  t.is(me.member.groupId, s.group, 'what the page signs acts with')
+  t.is((json(await s.call({ url: '/api/purchases/Pane', cookie }))).mine, null, 'Marta has no commitment there')
+  const revoked = json(await s.call({ url: '/api/links', body: { member: 'Marta', revoke: true }, token: true }))
+  t.alike(revoked.ended, [made.linkId])
+  t.is((await s.call({ url: '/api/members/Marta', cookie })).statusCode, 401, 'the session of a revoked link ends')
+  t.is((await s.call({ url: '/api/auth/link', body: { secret: made.secret } })).statusCode, 401, 'the link opens nothing any more')
+})
+
+test('a member by key: a signed challenge, used once', async (t) => {
+  const s = await setUp(t)
+  const challenge = json(await s.call({ url: '/api/auth/challenge', body: {} })).challenge as string
+  const seed = luca.seed.toString('hex')
+  const signature = await signChallengeHex(challenge, seed)
+  const wrongKey = await signChallengeHex(challenge, marta.seed.toString('hex'))
+  t.is(code(await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge, signature: wrongKey } })), 'BAD_SIGNATURE', 'another key')
+  const again = json(await s.call({ url: '/api/auth/challenge', body: {} })).challenge as string
+  const login = await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge: again, signature: await signChallengeHex(again, seed) } })
+  t.is(login.statusCode, 200)
+  const replay = await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge: again, signature: await signChallengeHex(again, seed) } })
+  t.is(code(replay), 'UNAUTHORIZED', 'a challenge answers once')
+  const cookie = cookieOf(login)
+  t.is(json(await s.call({ url: '/api/members/Luca', cookie })).creditCents, 2300)
+  t.alike(json(await s.call({ url: '/api/purchases/Pane', cookie })).mine, { amountCents: 700, status: 'pending', confirmedStatus: 'pending' })
+  t.is((await s.call({ url: '/api/members/Marta', cookie })).statusCode, 403)
+  const stranger = person('access-stranger')
+  const c3 = json(await s.call({ url: '/api/auth/challenge', body: {} })).challenge as string
+  t.is(code(await s.call({ url: '/api/auth/key', body: { member: stranger.id, challenge: c3, signature: await signChallengeHex(c3, stranger.seed.toString('hex')) } })), 'UNAUTHORIZED', 'a key that is not a member')
+  await s.call({ url: '/api/auth/logout', body: {}, cookie })
+  t.is((await s.call({ url: '/api/members/Luca', cookie })).statusCode, 401, 'logged out')
+})
+
+test('an admin\'s browser on another device: a one-time code minted with the token', async (t) => {
+  const s = await setUp(t)
+  const { code: login } = json(await s.call({ url: '/api/auth/login-code', body: {}, token: true }))
+  const r = await s.call({ url: '/api/auth/admin', body: { code: login } })
+  t.is(r.statusCode, 200)
+  t.is(code(await s.call({ url: '/api/auth/admin', body: { code: login } })), 'UNAUTHORIZED', 'the code works once')
+  const cookie = cookieOf(r)
+  for (const url of READS) t.is((await s.call({ url, cookie })).statusCode, 200, `GET ${url}`)
+  const dep = await s.call({ url: '/api/acts', body: { type: 'Deposit', member: 'Marta', cents: 100 }, cookie, headers: { origin: `http://${LAN}` } })
+  t.is(dep.statusCode, 200)
+  t.is(json(await s.call({ url: '/api/members/Marta', cookie })).creditCents, 2100)
+})
+
+test('signed acts from anyone: verified, refused ones change nothing, and the rate is limited', async (t) => {
+  const s = await setUp(t)
+  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: 1 })
+  t.is((await s.call({ url: '/api/acts/signed', body: { act: commit.bytes.toString('hex') } })).statusCode, 200, 'a member\'s own act from their phone')
+  const stranger = person('access-flood')
+  const forged = createAct({ type: 'Commit', member: stranger.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: stranger, timeMs: 1 })
+  let limited = 0
+  for (let i = 0; i < SIGNED_PER_MINUTE - 1 + 5; i++) { // the commit above was the first of the minute
+    const r = await s.call({ url: '/api/acts/signed', body: { act: forged.bytes.toString('hex') } })
+    if (r.statusCode === 429) { limited++; t.is(code(r), 'RATE_LIMITED') }
+  }
+  t.is(limited, 5, `beyond ${SIGNED_PER_MINUTE} a minute the phone waits`)
+  t.is((await s.call({ url: '/api/acts/signed', from: '192.168.1.21', body: { act: forged.bytes.toString('hex') } })).statusCode, 422, 'another address has its own allowance (and the forged act is refused)')
+  let authLimited = 0
+  for (let i = 0; i < AUTH_PER_MINUTE + 2; i++) if ((await s.call({ url: '/api/auth/link', from: '192.168.1.22', body: { secret: '2'.repeat(64) } })).statusCode === 429) authLimited++
+  t.is(authLimited, 2, 'guessing links is limited too')
+  let adminLimited = 0
+  for (let i = 0; i < 400; i++) if ((await s.call({ url: '/api/status', token: true })).statusCode === 429) adminLimited++
+  t.is(adminLimited, 0, 'the admin with the token is not limited')
+})
+
+test('Host parsing and the names a node answers to', (t) => {
+  t.is(hostOf('Gas.LAN:7465'), 'gas.lan')
+  t.is(hostOf('[::1]:7465'), '::1')
+  t.is(hostOf('[::1]x'), null)
+  t.is(hostOf('a b'), null)
+  t.is(hostOf('user@host'), null)
+  t.is(hostOf(undefined), null)
+  let clock = 0
+  let addresses = ['192.168.1.5']
+  const names = new HostNames({ bind: '0.0.0.0', extra: ['Gas.lan.'] }, () => clock)
+  const mk = new HostNames({ bind: '10.0.0.7', machine: () => ({ hostname: 'laptop', addresses }) }, () => clock)
+  t.ok(names.has('localhost') && names.has('127.0.0.1') && names.has('::1') && names.has('gas.lan'))
+  t.ok(mk.has('10.0.0.7') && mk.has('laptop') && mk.has('laptop.local') && mk.has('192.168.1.5'))
+  addresses = ['192.168.7.9']
+  t.absent(mk.has('192.168.7.9'), 'not looked up again within a second')
+  clock = 1500
+  t.ok(mk.has('192.168.7.9'), 'a new address is looked up again')
+  t.absent(mk.has('evil.example'))
+  const h = (method: string, origin?: string, fetchSite?: string): string | null => checkRequest({ method, host: 'laptop:7465', origin, fetchSite }, mk)?.code ?? null
+  t.is(h('GET', 'http://evil.example'), null, 'reads from anywhere are answered (CORS keeps them from foreign pages)')
+  t.is(h('POST'), null, 'the CLI sends no Origin')
+  t.is(h('POST', 'http://laptop:7465'), null)
+  t.is(h('POST', 'https://laptop:7465'), null)
+  t.is(h('POST', 'http://laptop:7466'), 'BAD_ORIGIN')
+  t.is(h('POST', 'http://laptop:7465', 'cross-site'), 'BAD_ORIGIN')
+  t.is(h('DELETE', 'http://evil.example'), 'BAD_ORIGIN')
+})
+
+test('sessions and challenges are bounded', (t) => {
+  let n = 0
+  const s = new Sessions(() => 1000, (k) => { const b = Buffer.alloc(k); b.writeUInt32BE(n++, 0); return b })
+  const first = s.open({ admin: false, member: null, linkId: null })
+  for (let i = 0; i < MAX_SESSIONS + 10; i++) s.open({ admin: false, member: null, linkId: null })
+  t.is(s.sizes.sessions, MAX_SESSIONS)
+  t.is(s.get(first), null, 'the oldest ended')
+  for (let i = 0; i < MAX_CHALLENGES * 3; i++) s.challenge()
+  t.is(s.sizes.challenges, MAX_CHALLENGES)
+  const c = s.challenge()
+  t.ok(s.takeChallenge(c))
+  t.absent(s.takeChallenge(c), 'once')
+  const later = new Sessions(() => now, (k) => Buffer.alloc(k, 7))
+  let now = 0
+  const code = later.loginCode().code
+  now = 11 * 60 * 1000
+  t.absent(later.redeemLoginCode(code), 'an expired login code')
+})
