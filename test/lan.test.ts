@@ -172,3 +172,90 @@ test('LAN: two admins alone, no internet, no bootstrap: they connect and converg
   const bruno = cliIn(NS[1], dirs[1], 'balance', 'Bruno') as Record<string, any>
   t.is(bruno.creditCents, 400, 'the deposit recorded while Bruno was away reached his node')
 })
+
+/** Runs HTTP requests from inside namespace `ns` (another device on the LAN), in order; answers status, body and the cookie set. */
+function phone (ns: string, script: string, requests: Array<{ url: string, method?: string, headers?: Record<string, string>, body?: unknown }>): Array<{ status: number, body: string, cookie: string | null }> {
+  return JSON.parse(execFileSync('ip', ['netns', 'exec', ns, process.execPath, script, JSON.stringify(requests)], { encoding: 'utf8' }))
+}
+
+/** The phone's HTTP client: node:http, which sends the Host header it is given (fetch would not). */
+const PHONE_SCRIPT = `import http from 'node:http'
+const out = []
+for (const r of JSON.parse(process.argv[2])) {
+  out.push(await new Promise((resolve) => {
+    const u = new URL(r.url)
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: r.method ?? 'GET', headers: r.headers ?? {} }, (res) => {
+      let body = ''
+      res.on('data', (d) => { body += d })
+      res.on('end', () => resolve({ status: res.statusCode, body, cookie: (res.headers['set-cookie'] ?? [])[0]?.split(';')[0] ?? null }))
+    })
+    req.on('error', (e) => resolve({ status: 0, body: e.message, cookie: null }))
+    if (r.body !== undefined) { req.setHeader('content-type', 'application/json'); req.end(JSON.stringify(r.body)) } else req.end()
+  }))
+}
+console.log(JSON.stringify(out))
+`
+
+test('LAN: a phone in another namespace reads nothing personal and changes nothing without credentials; with them it does', { skip: why !== null }, async (t) => {
+  t.teardown(cleanup)
+  createLan(2)
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-lan-phone-'))
+  const dir = path.join(base, 'anna')
+  setupAdmins([dir], 'GAS del cortile', [])
+  const marta = cli(dir, 'keygen', '--out', path.join(base, 'marta.json'))
+  cli(dir, 'member', 'add', 'Marta', String(marta.publicKey))
+  cli(dir, 'deposit', 'Marta', '30,00')
+  cli(dir, 'purchase', 'open', 'Formaggi', '--supplier', 'Caseificio')
+  const script = path.join(base, 'phone.mjs')
+  fs.writeFileSync(script, PHONE_SCRIPT)
+  const node = await startNode('anna', dir, null, { netns: NS[0], args: ['--host', '0.0.0.0', '--no-swarm'] })
+  t.teardown(async () => { await stopNode(node); fs.rmSync(base, { recursive: true, force: true }) })
+  const port = new URL(node.url).port
+  const lan = `http://${address(0)}:${port}`
+  const host = `${address(0)}:${port}`
+  const token = { authorization: `Bearer ${fs.readFileSync(path.join(dir, 'token'), 'utf8').trim()}` }
+  const deposit = { type: 'Deposit', member: 'Marta', cents: 100 }
+  const codes = (rs: Array<{ status: number }>): number[] => rs.map((r) => r.status)
+
+  const anon = phone(NS[1], script, [
+    { url: `${lan}/api/status` }, { url: `${lan}/api/purchases` },
+    { url: `${lan}/api/members` }, { url: `${lan}/api/members/Marta` }, { url: `${lan}/api/members/Marta/statement.csv` }, { url: `${lan}/api/log` },
+    { url: `${lan}/api/acts`, method: 'POST', body: deposit }, { url: `${lan}/api/links`, method: 'POST', body: { member: 'Marta' } }
+  ])
+  t.alike(codes(anon), [200, 200, 401, 401, 401, 401, 401, 401], `no credentials: ${codes(anon).join(' ')}`)
+  t.alike(JSON.parse(anon[0].body), { group: { name: 'GAS del cortile' }, member: null }, 'the public status: the group\'s name only')
+  t.alike((JSON.parse(anon[1].body) as Array<{ name: string }>).map((p) => p.name), ['Formaggi'], 'and its open purchase')
+  t.absent(anon.some((r) => r.body.includes(String(marta.publicKey)) || r.body.includes('3000')), 'no key, no credit in any answer')
+
+  const foreign = phone(NS[1], script, [
+    { url: `${lan}/api/members`, headers: { host: 'evil.example:' + port, ...token } },
+    { url: `${lan}/`, headers: { host: 'evil.example:' + port } },
+    { url: `${lan}/api/acts`, method: 'POST', headers: { host: 'evil.example:' + port, origin: `http://evil.example:${port}`, ...token }, body: deposit },
+    { url: `${lan}/api/acts`, method: 'POST', headers: { origin: 'http://evil.example', ...token }, body: deposit }
+  ])
+  t.alike(codes(foreign), [421, 421, 421, 403], `foreign Host or Origin, even with the token: ${codes(foreign).join(' ')}`)
+
+  const admin = phone(NS[1], script, [
+    { url: `${lan}/api/members`, headers: token },
+    { url: `${lan}/api/acts`, method: 'POST', headers: { ...token, origin: `http://${host}` }, body: deposit }
+  ])
+  t.alike(codes(admin), [200, 200], `with the token: ${codes(admin).join(' ')}`)
+
+  // Marta's personal link, made on the admin's laptop, opened on the phone.
+  const link = cliIn(NS[0], dir, 'link', 'Marta')
+  const secret = String(link.url).split('#link=')[1]
+  t.ok(String(link.url).startsWith(`${lan}/#link=`), `the link names the LAN address: ${String(link.url).slice(0, 40)}…`)
+  const [login] = phone(NS[1], script, [{ url: `${lan}/api/auth/link`, method: 'POST', headers: { origin: `http://${host}` }, body: { secret } }])
+  t.is(login.status, 200)
+  const cookie = { cookie: login.cookie! }
+  const mine = phone(NS[1], script, [
+    { url: `${lan}/api/members/Marta`, headers: cookie }, { url: `${lan}/api/members/Marta/statement.csv`, headers: cookie },
+    { url: `${lan}/api/members/Anna`, headers: cookie }, { url: `${lan}/api/members`, headers: cookie }, { url: `${lan}/api/log`, headers: cookie },
+    { url: `${lan}/api/acts`, method: 'POST', headers: { ...cookie, origin: `http://${host}` }, body: deposit }
+  ])
+  t.alike(codes(mine), [200, 200, 403, 403, 403, 401], `with Marta's link: ${codes(mine).join(' ')}`)
+  t.is(JSON.parse(mine[0].body).creditCents, 3100, 'her own credit')
+  cliIn(NS[0], dir, 'link', 'Marta', '--revoke')
+  t.alike(codes(phone(NS[1], script, [{ url: `${lan}/api/members/Marta`, headers: cookie }])), [401], 'revoked: nothing')
+  t.comment(`phone: none ${codes(anon).join(',')} · foreign ${codes(foreign).join(',')} · token ${codes(admin).join(',')} · link ${codes(mine).join(',')}`)
+})
