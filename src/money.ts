@@ -4,24 +4,26 @@
  */
 import { HypergasError } from './errors.js'
 
-const EUROS = /^(\d{1,13})(?:[.,](\d{1,2}))?$/
+const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
 
 /**
  * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50` into integer cents.
  * Refuses anything that is not an exact, strictly positive, safe number of cents
- * (`12.345`, `-1`, `0`, `1e3`, `12.`, thousands separators).
+ * (`12.345`, `-1`, `0`, `1e3`, `12.`, thousands separators). Every amount up to
+ * Number.MAX_SAFE_INTEGER cents (what {@link formatCents} writes) parses back exactly: the sum is
+ * done in BigInt, never in floating point.
  * @throws HypergasError BAD_AMOUNT
  */
 export function parseEuros (text: string): number {
+  const shown = String(text).slice(0, 40)
   const m = EUROS.exec(String(text).trim())
   if (m === null) {
-    throw HypergasError.BAD_AMOUNT(`expected euros like 12.50 or 12,50 (at most 2 decimals), got "${text}"`)
+    throw HypergasError.BAD_AMOUNT(`expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
-  const cents = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'))
-  if (!Number.isSafeInteger(cents) || cents <= 0) {
-    throw HypergasError.BAD_AMOUNT(`expected a positive amount, got "${text}"`)
-  }
-  return cents
+  const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) throw HypergasError.BAD_AMOUNT(`"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
+  if (cents <= 0n) throw HypergasError.BAD_AMOUNT(`expected a positive amount, got "${shown}"`)
+  return Number(cents)
 }
 
 /**
