@@ -26,6 +26,7 @@ import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/replicator.js'
 import { BIN, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { makeDataDir, season, type Season } from './data.js'
+import { flood } from './flood.js'
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.platform()} ${os.release()}` }
 const SEED = 7
@@ -193,11 +194,19 @@ async function benchLatency (base: string, count: number): Promise<void> {
   }
 }
 
+/** Forged acts over HTTP: resident memory after garbage collection must stay flat (issue 14). */
+async function benchFlood (base: string, count: number): Promise<void> {
+  const f = await flood(path.join(base, 'flood'), count, Math.min(50_000, count))
+  emit('flood.rss-growth', f.after.rssMB - f.before.rssMB, 'MB', { acts: count, rssBeforeMB: Math.round(f.before.rssMB), rssAfterMB: Math.round(f.after.rssMB), heapGrowthMB: Math.round((f.after.heapMB - f.before.heapMB) * 10) / 10, statuses: f.statuses, logBefore: f.before.log, logAfter: f.after.log, note: 'forged member-signed acts, a new random author each, posted over HTTP with the rate limit off; memory after GC, after a 50,000-act warm-up', target: '<= 20 MB' })
+  emit('flood.rate', count / f.ms * 1000, 'requests/s', { acts: count, note: '32 requests in flight over 16 keep-alive connections, one process each side' })
+}
+
 const o = new Command('bench')
-  .option('--only <group>', 'verify | merge | cold | sync | latency')
+  .option('--only <group>', 'verify | merge | cold | sync | latency | flood')
+  .option('--flood-acts <n>', 'forged acts posted over HTTP', '1000000')
   .option('--merge-acts <n>', 'acts for merge + fold and the largest cold start', '1000000')
   .option('--sync-acts <n>', 'acts for sync (and verification, memory)', '100000')
-  .parse().opts<{ only?: string, mergeActs: string, syncActs: string }>()
+  .parse().opts<{ only?: string, mergeActs: string, syncActs: string, floodActs: string }>()
 const want = (g: string): boolean => o.only === undefined || o.only === g
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-bench-'))
 try {
@@ -212,6 +221,7 @@ try {
   big = null
   if (want('sync')) await benchSync(s100k, base)
   if (want('latency')) await benchLatency(base, 1000)
+  if (want('flood')) await benchFlood(base, Number(o.floodActs))
 } finally {
   fs.rmSync(base, { recursive: true, force: true })
 }
