@@ -43,9 +43,16 @@ program
   .option('--profile <name>', 'profile name under ~/.hypergas', 'default')
   .option('--json', 'print machine-readable JSON (amounts in cents)')
   .option('--lang <it|en>', 'language of the output (default: from the locale, LANG / LC_ALL)')
-  .showHelpAfterError()
+  // A usage error is one line with a code, like every other failure (issue 14).
+  .configureOutput({ outputError: (str, write) => write(usageError(str)) })
 
 const globals = (): Global => program.opts<Global>()
+
+/** Commander's usage error ("error: missing required argument 'x'") as the CLI's one line. */
+function usageError (str: string): string {
+  const what = str.replace(/^error:\s*/i, '').split('\n')[0].trim()
+  return `${t('error')} BAD_ARGUMENT: ${what} (--help)\n`
+}
 
 function print (value: unknown, human: (v: never) => string): void {
   if (globals().json === true) console.log(JSON.stringify(value, null, 2))
@@ -330,8 +337,15 @@ program.command('purchase')
  * @throws HypergasError BAD_KEY (no seed in the file), DATA_DIR (no group here)
  */
 async function actAsMember (keyFile: string, build: (api: NodeApi, member: MemberId) => Promise<unknown>): Promise<void> {
-  const raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: string }
-  if (typeof raw.seed !== 'string') throw HypergasError.BAD_KEY(`no seed in ${keyFile}`)
+  let raw: { seed?: unknown }
+  try {
+    raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: unknown }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code !== undefined) throw HypergasError.BAD_ARGUMENT(`cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`)
+    throw HypergasError.BAD_KEY(`${keyFile} is not a key file of hypergas keygen (not JSON)`)
+  }
+  if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw HypergasError.BAD_KEY(`no seed of 64 hex characters in ${keyFile}`)
   const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
   const g = loadGroup(resolveDir(globals()))
   if (g === null) throw HypergasError.DATA_DIR('this data directory follows no group')

@@ -116,7 +116,9 @@ export class LocalApi implements NodeApi {
     this.node.restore?.assertOpen() // before names are resolved against a state still arriving
     const s = this.node.requireView().state
     const body: Record<string, unknown> = { ...req }
-    for (const f of ['member', 'from']) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
+    // A registration names a new key, never a member already known by name.
+    const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from']
+    for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
     if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
     const act = await this.node.submit(parseActBody(body))
     return receiptOf(this.node.requireView(), act)

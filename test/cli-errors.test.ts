@@ -1,0 +1,72 @@
+// Issue 14 item 6: every failure a user can cause at the command line ends in one line with a
+// stable code and a non-zero exit, in either language, and never shows a stack trace. Real
+// processes on real data directories; one node runs so that a busy port is met for real.
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
+
+/** Runs the CLI; answers exit status and both outputs. */
+function run (dir: string, args: string[], env: Record<string, string> = {}): { status: number | null, stdout: string, stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8', env: { ...process.env, HYPERGAS_DEBUG: '', ...env }, input: '', timeout: 30_000 })
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+test('CLI: bad input gives one line with a code, a non-zero exit and no stack trace', { timeout: 180_000 }, async (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-clierr-'))
+  const dir = path.join(base, 'anna')
+  const other = path.join(base, 'other')
+  const empty = path.join(base, 'empty')
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  const marta = cli(dir, 'keygen', '--out', path.join(base, 'marta.json'))
+  cli(dir, 'member', 'add', 'Marta', String(marta.publicKey))
+  cli(dir, 'purchase', 'open', 'Pane')
+  cli(other, 'init', '--name', 'Altro', '--founder', 'Zoe')
+  fs.writeFileSync(path.join(base, 'bad.json'), '{not json')
+  fs.writeFileSync(path.join(base, 'noseed.json'), '{"seed": 12}')
+  fs.writeFileSync(path.join(base, 'notbackup'), 'hello')
+  const running = await startNode('busy', other, null, { args: ['--no-swarm'] })
+  t.teardown(async () => { await stopNode(running); fs.rmSync(base, { recursive: true, force: true }) })
+  const busyPort = new URL(running.url).port
+
+  const cases: Array<[string, string[], string, string?]> = [
+    ['unknown command', ['frobnicate'], 'BAD_ARGUMENT'],
+    ['unknown option', ['status', '--bogus'], 'BAD_ARGUMENT'],
+    ['missing argument', ['deposit'], 'BAD_ARGUMENT'],
+    ['missing option', ['elect', 'Marta'], 'BAD_ARGUMENT'],
+    ['bad role', ['elect', '--role', 'king', 'Marta'], 'BAD_ARGUMENT'],
+    ['amount with three decimals', ['deposit', 'Marta', '12,345'], 'BAD_AMOUNT'],
+    ['negative amount', ['deposit', 'Marta', '-5'], 'BAD_AMOUNT'],
+    ['amount too large', ['deposit', 'Marta', '999999999999999999'], 'BAD_AMOUNT'],
+    ['amount with a thousands separator', ['deposit', 'Marta', '1.000,00'], 'BAD_AMOUNT'],
+    ['unknown member', ['deposit', 'Nessuno', '5'], 'NOT_FOUND'],
+    ['unknown purchase', ['commit', 'Marta', '5', 'Nessuno'], 'NOT_FOUND'],
+    ['registration with a name as key', ['member', 'add', 'Luca', 'notakey'], 'BAD_KEY'],
+    ['missing key file', ['commit', 'Marta', '5', 'Pane', '--key', path.join(base, 'nope.json')], 'BAD_ARGUMENT'],
+    ['key file not JSON', ['commit', 'Marta', '5', 'Pane', '--key', path.join(base, 'bad.json')], 'BAD_KEY'],
+    ['key file without seed', ['commit', 'Marta', '5', 'Pane', '--key', path.join(base, 'noseed.json')], 'BAD_KEY'],
+    ['more than the credit', ['withdraw', 'Marta', '5'], 'INSUFFICIENT_CREDIT'],
+    ['bad invite', ['join', 'hypergas1xyz'], 'BAD_INVITE', empty],
+    ['no group here', ['status'], 'DATA_DIR', empty],
+    ['bad port', ['start', '--port', '99999'], 'BAD_ARGUMENT'],
+    ['bad bootstrap', ['start', '--bootstrap', 'nonsense'], 'BAD_ARGUMENT'],
+    ['address not of this machine', ['start', '--host', '10.254.254.254', '--no-swarm'], 'BAD_ARGUMENT'],
+    ['busy port', ['start', '--port', busyPort, '--no-swarm'], 'PORT_IN_USE'],
+    ['log limit', ['log', '--limit', '0'], 'BAD_ARGUMENT'],
+    ['login with no node running', ['login'], 'NOT_RUNNING'],
+    ['personal link for nobody', ['link', 'Nessuno'], 'NOT_FOUND'],
+    ['restore of a file that is not a backup', ['restore', path.join(base, 'notbackup')], 'BAD_BACKUP', path.join(base, 'fresh')],
+    ['backup into a missing directory', ['backup', path.join(base, 'no', 'such', 'dir.hgbackup')], 'BAD_ARGUMENT']
+  ]
+  for (const [what, args, code, where] of cases) {
+    for (const lang of ['en', 'it']) {
+      const r = run(where ?? dir, ['--lang', lang, ...args], { HYPERGAS_PASSPHRASE: 'correct horse battery' })
+      const lines = r.stderr.trim().split('\n')
+      const ok = r.status !== 0 && lines.length === 1 && new RegExp(`^(error|errore) ${code}: \\S`).test(lines[0]) && !/\n\s+at /.test(r.stderr + r.stdout)
+      t.ok(ok, `${what} (${lang}): exit ${String(r.status)}, ${JSON.stringify(r.stderr.trim()).slice(0, 160)}`)
+    }
+  }
+  t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
+})
