@@ -24,7 +24,7 @@ const TOKEN = 'c0ffee'.repeat(8)
 const LAN = 'gas.lan:7465'
 const PHONE = '192.168.1.20'
 
-async function setUp (t: { teardown: (fn: () => Promise<void>) => void }): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, group: GroupId, purchase: PurchaseId, call: (o: Call) => Promise<Answer> }> {
+async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, publicView?: 'purchases' | 'name'): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, group: GroupId, purchase: PurchaseId, call: (o: Call) => Promise<Answer> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-access-'))
   const node = await GasNode.open({ dir, createIdentity: true })
   const g = await node.createGroup('Access', 'Anna')
@@ -37,7 +37,7 @@ async function setUp (t: { teardown: (fn: () => Promise<void>) => void }): Promi
   const closed = await node.submit({ type: 'OpenPurchase', name: 'Vecchio' })
   await node.submit({ type: 'VoteFailPurchase', purchase: closed.id as PurchaseId })
   await node.submit({ type: 'FailPurchase', purchase: closed.id as PurchaseId })
-  const app = createServer({ node, token: TOKEN, host: '0.0.0.0', allowHosts: ['gas.lan'] })
+  const app = createServer({ node, token: TOKEN, host: '0.0.0.0', allowHosts: ['gas.lan'], publicView })
   t.teardown(async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
   const call = async (o: Call): Promise<Answer> => {
     const headers: Record<string, string> = { host: o.host ?? LAN, ...(o.headers ?? {}) }
@@ -130,6 +130,15 @@ test('another device with no credentials: the group name and open purchases, not
   t.is(page.statusCode, 200)
   t.ok(String(page.headers['content-security-policy']).includes("frame-ancestors 'none'"), 'the page cannot be framed')
   t.is(page.headers['x-content-type-options'], 'nosniff')
+})
+
+test('--public name: purchases for members only', async (t) => {
+  const s = await setUp(t, 'name')
+  t.alike(json(await s.call({ url: '/api/status' })), { group: { name: 'Access' }, member: null })
+  for (const url of ['/api/purchases', '/api/purchases/Pane']) t.is((await s.call({ url })).statusCode, 401, `GET ${url} without a login`)
+  const made = json(await s.call({ url: '/api/links', body: { member: 'Luca' }, token: true }))
+  const cookie = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: made.secret } }))
+  t.is(json(await s.call({ url: '/api/purchases/Pane', cookie })).mine.amountCents, 700, 'a member sees them, with their own commitment')
 })
 
 test('the node\'s own machine reads everything but cannot act without the token', async (t) => {

@@ -70,3 +70,30 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   }
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
+
+test('CLI: personal links and admin login links, with their QR code', { timeout: 120_000 }, async (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-clilink-'))
+  const dir = path.join(base, 'anna')
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  const made = cli(dir, 'link', 'Anna')
+  const secret = String(made.url).split('#link=')[1]
+  t.ok(/^[0-9a-f]{64}$/.test(secret), `a link made with no node running: ${String(made.url).slice(0, 30)}…`)
+  const stored = fs.readFileSync(path.join(dir, 'links.json'), 'utf8')
+  t.absent(stored.includes(secret), 'the data directory keeps no secret, only its hash')
+  t.is(fs.statSync(path.join(dir, 'links.json')).mode & 0o777, 0o600, 'links.json is private')
+  const text = run(dir, ['--lang', 'en', 'link', 'Anna', '--qr'])
+  t.ok(text.stdout.includes('#link=') && text.stdout.includes('█'), 'the link and its QR code')
+  t.ok(text.stderr === '' && text.stdout.includes('warning: the node is not running'), 'says the node must run for the link to work')
+  t.is((cli(dir, 'link', 'Anna', '--revoke').ended as unknown[]).length, 2, 'revoking ends both links')
+  t.is((cli(dir, 'link', 'Anna', '--revoke').ended as unknown[]).length, 0, 'and nothing is left')
+
+  const node = await startNode('anna', dir, null, { args: ['--no-swarm'] })
+  t.teardown(async () => { await stopNode(node); fs.rmSync(base, { recursive: true, force: true }) })
+  const login = cli(dir, 'login')
+  const url = new URL(String(login.url))
+  t.is(url.origin, node.url, 'a node on 127.0.0.1: the link is for this computer')
+  const code = url.hash.replace('#login=', '')
+  const redeem = async (): Promise<number> => (await fetch(`${node.url}/api/auth/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })).status
+  t.is(await redeem(), 200, 'the browser logs in with it')
+  t.is(await redeem(), 401, 'once')
+})

@@ -176,7 +176,8 @@ program.command('start')
   .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
   .option('--no-swarm', 'do not replicate (local only)')
   .option('--allow-host <name...>', 'more host names the web page answers to (a name the router gives this laptop); its own names and addresses always work')
-  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean, allowHost?: string[] }) => {
+  .addOption(new Option('--public <what>', 'what a device without a login sees: the group\'s name and open purchases, or the name only').choices(['purchases', 'name']).default('purchases'))
+  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean, allowHost?: string[], public: 'purchases' | 'name' }) => {
     const dir = resolveDir(globals())
     for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
     const httpPort = parsePort(o.port, '--port', true)
@@ -190,7 +191,7 @@ program.command('start')
       reportSync(node)
     }
     const sessions = new Sessions()
-    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions })
+    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public })
     try {
       await app.listen({ host: o.host, port: httpPort })
     } catch (err) {
@@ -271,25 +272,27 @@ function pageUrl (fragment: string): { url: string, warning: string | null } {
   return { url: `${lan ?? localUrl(running.host, running.port)}/#${fragment}`, warning: lan === null ? t('linkLocalOnly', { host: running.host }) : null }
 }
 
-/** A QR code of `text` for the terminal (two rows per line of text), or nothing when output is not a terminal. */
-function qr (text: string): string {
-  return process.stdout.isTTY === true ? '\n' + renderUnicodeCompact(text, { border: 2 }) : ''
+/** A QR code of `text` for the terminal (two rows per line of text) when output is a terminal or `force`, else nothing. */
+function qr (text: string, force = false): string {
+  return process.stdout.isTTY === true || force ? '\n' + renderUnicodeCompact(text, { border: 2 }) : ''
 }
 
 program.command('login').description(t('d_login'))
-  .action(async () => {
+  .option('--qr', t('h_qr'))
+  .action(async (o: { qr?: boolean }) => {
     const { code, expiresAt } = await withApi((api) => api.loginCode())
     const { url, warning } = pageUrl(`login=${code}`)
-    print({ url, expiresAt }, () => [t('loginLink', { url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url))
+    print({ url, expiresAt }, () => [t('loginLink', { url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
   })
 
 program.command('link').description(t('d_link')).argument('<member>', MEMBER())
   .option('--revoke', t('h_linkRevoke'))
-  .action(async (m: string, o: { revoke?: boolean }) => {
+  .option('--qr', t('h_qr'))
+  .action(async (m: string, o: { revoke?: boolean, qr?: boolean }) => {
     const r = await withApi((api) => api.link(m, o.revoke === true))
     if (r.secret === null) return print(r, () => t('linksRevoked', { name: r.name, count: r.ended.length }))
     const { url, warning } = pageUrl(`link=${r.secret}`)
-    print({ ...r, url }, () => [t('personalLink', { name: r.name, url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url))
+    print({ ...r, url }, () => [t('personalLink', { name: r.name, url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
   })
 
 // ---- acts -----------------------------------------------------------------------------------

@@ -41,6 +41,12 @@ export interface ServerOptions {
   sessions?: Sessions
   /** Requests per minute an unauthenticated client may make (default {@link PUBLIC_PER_MINUTE}); 0: no limit. */
   publicPerMinute?: number
+  /**
+   * What a device without credentials sees (`--public`): `purchases` (default: the group's name
+   * and its open purchases) or `name` (the group's name only). Members see the open purchases
+   * either way.
+   */
+  publicView?: 'purchases' | 'name'
 }
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
@@ -147,9 +153,18 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     const m = await api.member(memberFor(req.who, req.params.ref))
     return csv(`statement-${m.name}`, statementCsv(m.statement), reply)
   })
-  app.get('/api/purchases', async (req) => readsAll(req.who) ? await api.purchases() : publicPurchases(opts.node.requireView(), req.who.member))
+  /** @throws HypergasError UNAUTHORIZED when the node shows purchases to members only (`--public name`) */
+  const mayReadPurchases = (who: Who): void => {
+    if (opts.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED('this group shows its purchases to members only: open your personal link or load your key')
+  }
+  app.get('/api/purchases', async (req) => {
+    if (readsAll(req.who)) return await api.purchases()
+    mayReadPurchases(req.who)
+    return publicPurchases(opts.node.requireView(), req.who.member)
+  })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
     if (readsAll(req.who)) return await api.purchase(req.params.ref)
+    mayReadPurchases(req.who)
     const v = opts.node.requireView()
     return publicPurchaseView(v, resolvePurchase(v.state, req.params.ref), req.who.member)
   })
