@@ -3,16 +3,17 @@
 // credentials, a member by personal link or by key, an admin's browser, the node's own machine.
 // A real node on a real Corestore on disk, requests through fastify's inject.
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
 import { signChallengeHex } from '../src/acts/member-sign.js'
-import type { GroupId, PurchaseId } from '../src/ids.js'
+import type { GroupId, MemberId, PurchaseId } from '../src/ids.js'
 import { HostNames, checkRequest, hostOf } from '../src/http/access.js'
-import { createServer, SIGNED_PER_MINUTE } from '../src/http/server.js'
+import { createServer, MAX_STREAMS_PER_CLIENT, SIGNED_PER_MINUTE } from '../src/http/server.js'
 import { AUTH_PER_MINUTE } from '../src/http/auth.js'
-import { MAX_CHALLENGES, MAX_SESSIONS, Sessions } from '../src/http/sessions.js'
+import { MAX_CHALLENGES, MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, Sessions } from '../src/http/sessions.js'
 import { GasNode } from '../src/node/node.js'
 import { person } from './helpers/fixtures.js'
 
@@ -42,18 +43,20 @@ async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, public
   const call = async (o: Call): Promise<Answer> => {
     const headers: Record<string, string> = { host: o.host ?? LAN, ...(o.headers ?? {}) }
     if (o.token === true) headers.authorization = `Bearer ${TOKEN}`
-    if (o.cookie !== undefined) headers.cookie = o.cookie
+    if (o.cookie !== undefined) { headers.cookie = o.cookie.cookie; headers['x-hypergas-session'] = o.cookie.key }
     const r = await app.inject({ method: o.body === undefined ? 'GET' : 'POST', url: o.url, payload: o.body as never, remoteAddress: o.from ?? PHONE, headers })
     return { statusCode: r.statusCode, body: r.body, headers: r.headers }
   }
   return { node, app, group: g.groupId, purchase: open.id as PurchaseId, call }
 }
 
-interface Call { url: string, body?: unknown, host?: string, from?: string, token?: boolean, cookie?: string, headers?: Record<string, string> }
+/** A browser's login: its session cookie (name=value) and the key its page sends in a header. */
+interface Login { cookie: string, key: string }
+interface Call { url: string, body?: unknown, host?: string, from?: string, token?: boolean, cookie?: Login, headers?: Record<string, string> }
 const json = (r: Answer): Row => JSON.parse(r.body) as Row
 const code = (r: Answer): string | undefined => json(r).error?.code
-/** The session cookie a login answer sets (name=value). */
-const cookieOf = (r: Answer): string => String(([] as unknown[]).concat(r.headers['set-cookie'])[0]).split(';')[0]
+/** The session a login answer opens: the cookie it sets (name=value) and the key in its body. */
+const cookieOf = (r: Answer): Login => ({ cookie: String(([] as unknown[]).concat(r.headers['set-cookie'])[0]).split(';')[0], key: String(json(r).sessionKey) })
 
 const READS = ['/', '/app.js', '/api/status', '/api/me', '/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases', '/api/purchases/Pane', '/api/purchases/Pane/commitments.csv', '/api/log']
 const PRIVATE_READS = ['/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases/Pane/commitments.csv', '/api/log']
@@ -271,10 +274,18 @@ test('Host parsing and the names a node answers to', (t) => {
 test('sessions and challenges are bounded', (t) => {
   let n = 0
   const s = new Sessions(() => 1000, (k) => { const b = Buffer.alloc(k); b.writeUInt32BE(n++, 0); return b })
-  const first = s.open({ admin: false, member: null, linkId: null })
-  for (let i = 0; i < MAX_SESSIONS + 10; i++) s.open({ admin: false, member: null, linkId: null })
+  const member = (i: number): MemberId => i.toString(16).padStart(64, '0') as MemberId
+  const admin = s.open({ admin: true, member: null, linkId: null })
+  const first = s.open({ admin: false, member: member(0), linkId: null })
+  t.ok(s.get(first.id, first.key) !== null)
+  t.is(s.get(first.id, undefined), null, 'the cookie alone is not a session')
+  t.is(s.get(first.id, admin.key), null, 'nor with another session\'s key')
+  for (let i = 0; i < MAX_SESSIONS + 10; i++) s.open({ admin: false, member: member(i + 1), linkId: null })
   t.is(s.sizes.sessions, MAX_SESSIONS)
-  t.is(s.get(first), null, 'the oldest ended')
+  t.is(s.get(first.id, first.key), null, 'the oldest ended')
+  t.ok(s.get(admin.id, admin.key)?.admin, 'members\' logins never push an admin\'s out')
+  for (let i = 0; i < MAX_SESSIONS_PER_MEMBER + 3; i++) s.open({ admin: false, member: member(7), linkId: null })
+  t.is(s.countOf(member(7)), MAX_SESSIONS_PER_MEMBER, 'a member\'s own oldest sessions end first')
   for (let i = 0; i < MAX_CHALLENGES * 3; i++) s.challenge()
   t.is(s.sizes.challenges, MAX_CHALLENGES)
   const c = s.challenge()
@@ -285,4 +296,54 @@ test('sessions and challenges are bounded', (t) => {
   const code = later.loginCode().code
   now = 11 * 60 * 1000
   t.absent(later.redeemLoginCode(code), 'an expired login code')
+})
+
+test('review findings: no figures about others from a signed act, no proxy is "local", no closed purchase confirmed, cookies per port', async (t) => {
+  const s = await setUp(t)
+  // A forged or foreign act naming Luca: refused without Luca's figures.
+  const stranger = person('access-prober')
+  for (const [who, body] of [[marta, { type: 'Commit', member: luca.id, cents: 5, purchase: s.purchase }], [stranger, { type: 'Deposit', member: luca.id, cents: 5 }]] as const) {
+    const act = createAct(body as never, { group: s.group, keyPair: who, timeMs: 1 })
+    const r = json(await s.call({ url: '/api/acts/signed', body: { act: act.bytes.toString('hex') } }))
+    t.ok(r.error !== undefined && r.error.details === undefined && !JSON.stringify(r).includes('3000') && !JSON.stringify(r).includes('2300'), `${body.type} naming Luca: ${JSON.stringify(r.error)}`)
+  }
+  // Behind a proxy or a tunnel on the machine, nobody is "local".
+  for (const headers of <Array<Record<string, string>>>[{ 'x-forwarded-for': '192.168.1.9' }, { forwarded: 'for=192.168.1.9' }, { via: '1.1 nginx' }]) {
+    t.is((await s.call({ url: '/api/members', host: '127.0.0.1:7465', from: '127.0.0.1', headers })).statusCode, 401, `loopback with ${Object.keys(headers)[0]}`)
+  }
+  // A closed purchase and one that never existed answer alike.
+  const closed = json(await s.call({ url: '/api/purchases/Vecchio' }))
+  const never = json(await s.call({ url: '/api/purchases/Mai' }))
+  t.is(closed.error.message.replace('Vecchio', 'X'), never.error.message.replace('Mai', 'X'), 'the same answer')
+  // The cookie carries the port in its name; without the page's key it is nothing.
+  const made = json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true }))
+  const login = await s.call({ url: '/api/auth/link', body: { secret: made.secret } })
+  const { cookie, key } = cookieOf(login)
+  t.ok(cookie.startsWith('hypergas_session_'), cookie.split('=')[0])
+  t.is((await s.call({ url: '/api/members/Marta', headers: { cookie } })).statusCode, 401, 'the cookie alone (another server on this host may get it) reads nothing')
+  t.is((await s.call({ url: '/api/members/Marta', cookie: { cookie, key } })).statusCode, 200)
+  // A member removed from the group reads nothing any more.
+  await s.node.submit({ type: 'Withdraw', member: marta.id, cents: 2000, reason: '' })
+  await s.node.submit({ type: 'VoteRemoveMember', member: marta.id })
+  t.is((await s.call({ url: '/api/members/Marta', cookie: { cookie, key } })).statusCode, 401, 'removed: the session reads nothing')
+})
+
+test('live update streams are bounded per address', async (t) => {
+  const s = await setUp(t)
+  await s.app.listen({ host: '127.0.0.1', port: 0 })
+  const port = (s.app.server.address() as { port: number }).port
+  const open: http.ClientRequest[] = []
+  t.teardown(() => { for (const r of open) r.destroy() })
+  const statuses: number[] = []
+  for (let i = 0; i < MAX_STREAMS_PER_CLIENT + 1; i++) {
+    statuses.push(await new Promise<number>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { host: LAN } }, (res) => { resolve(res.statusCode ?? 0); res.resume() })
+      open.push(req)
+    }))
+  }
+  t.alike(statuses, [...Array(MAX_STREAMS_PER_CLIENT).fill(200), 429], `${MAX_STREAMS_PER_CLIENT} streams, then 429`)
+  // On a real socket the node's own machine must name the node's own port (not a tunnel's).
+  const members = async (host: string): Promise<number> => await new Promise((resolve) => http.get({ host: '127.0.0.1', port, path: '/api/members', headers: { host } }, (res) => { resolve(res.statusCode ?? 0); res.resume() }))
+  t.is(await members(`127.0.0.1:${port}`), 200, 'loopback, its own port: local')
+  t.is(await members(`127.0.0.1:${port + 1}`), 401, 'loopback Host with another port: not local')
 })

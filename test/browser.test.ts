@@ -67,7 +67,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.is(await page.textContent('#title'), 'GAS Roma Nord')
   t.ok((await page.textContent('main'))?.includes('Verdure'), 'the open purchase is public')
   t.ok(await page.isHidden('#tab-admin'), 'no admin view on a phone')
-  const phoneFetch = async (p: string): Promise<number> => await page.evaluate(async (u) => (await fetch(u)).status, p)
+  /** A request from the phone's page as the page makes it (with its session key). */
+  const phoneFetch = async (p: string): Promise<number> => await page.evaluate(async (u) => (await fetch(u, { headers: { 'x-hypergas-session': localStorage.getItem('hypergas.sessionKey') ?? '' } })).status, p)
   t.is(await phoneFetch('/api/members'), 401, 'the members list needs a login')
   // With the personal link Anna made for her, she sees her own credit and statement.
   const link = cli(b, 'link', 'Marta')
@@ -141,8 +142,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
   await other.goto(phoneUrl(String(cli(b, 'link', 'Marta').url)))
   await other.waitForSelector('#credit')
+  const otherFetch = async (): Promise<number> => await other.evaluate(async () => (await fetch('/api/members/Marta', { headers: { 'x-hypergas-session': localStorage.getItem('hypergas.sessionKey') ?? '' } })).status)
+  t.is(await otherFetch(), 200, 'the second phone reads her data')
   cli(b, 'link', 'Marta', '--revoke')
-  t.is(await other.evaluate(async () => (await fetch('/api/members/Marta')).status), 401, 'the revoked link reads nothing')
+  t.is(await otherFetch(), 401, 'the revoked link reads nothing')
   // Logging out on her own phone: nothing personal is left in the page's reach.
   await page.click('#logout')
   await page.waitForSelector('#login-help')

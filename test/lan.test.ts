@@ -247,7 +247,7 @@ test('LAN: a phone in another namespace reads nothing personal and changes nothi
   t.ok(String(link.url).startsWith(`${lan}/#link=`), `the link names the LAN address: ${String(link.url).slice(0, 40)}…`)
   const [login] = phone(NS[1], script, [{ url: `${lan}/api/auth/link`, method: 'POST', headers: { origin: `http://${host}` }, body: { secret } }])
   t.is(login.status, 200)
-  const cookie = { cookie: login.cookie! }
+  const cookie = { cookie: login.cookie!, 'x-hypergas-session': String(JSON.parse(login.body).sessionKey) }
   const mine = phone(NS[1], script, [
     { url: `${lan}/api/members/Marta`, headers: cookie }, { url: `${lan}/api/members/Marta/statement.csv`, headers: cookie },
     { url: `${lan}/api/members/Anna`, headers: cookie }, { url: `${lan}/api/members`, headers: cookie }, { url: `${lan}/api/log`, headers: cookie },

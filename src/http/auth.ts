@@ -3,8 +3,8 @@
  * ({@link Who}), and the routes that open a browser session. An admin's browser logs in once with
  * a one-time code minted with the node's token (`hypergas login`, or the link `start` prints); a
  * member's phone with the personal link an admin gave them (`hypergas link`), or by signing a
- * challenge with their key in the page (the key never leaves the browser). Sessions are HttpOnly,
- * SameSite=Strict cookies.
+ * challenge with their key in the page (the key never leaves the browser). A session is an
+ * HttpOnly, SameSite=Strict cookie together with a key the page sends in a header.
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -27,8 +27,16 @@ export interface Who {
   member: MemberId | null
 }
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'hypergas_session'
+/**
+ * Name of the session cookie of the node listening on `port`: a browser keeps cookies per host,
+ * not per port, and two nodes on one machine must not overwrite each other's.
+ */
+export function sessionCookie (port: number): string {
+  return `hypergas_session_${port}`
+}
+
+/** The header carrying the session key the page got at login (see {@link Session.keyHash}). */
+export const SESSION_HEADER = 'x-hypergas-session'
 
 /** Requests a client may make to the login routes per minute (each route, per address). */
 export const AUTH_PER_MINUTE = 20
@@ -47,14 +55,31 @@ function sameSecret (a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
-/** Who `req` stands for: its bearer token, its session cookie, its address and Host. */
+/**
+ * True for a request from the node's own machine: a loopback socket, a loopback name with the
+ * node's own port in `Host`, and no sign of a proxy in between (a reverse proxy or a tunnel on
+ * the machine would otherwise make every client it forwards "local").
+ */
+function isLocal (req: FastifyRequest): boolean {
+  const h = req.headers
+  if (h.forwarded !== undefined || h['x-forwarded-for'] !== undefined || h['x-forwarded-host'] !== undefined || h.via !== undefined) return false
+  if (!isLoopbackAddress(req.socket.remoteAddress) || !isLoopbackName(hostOf(h.host) ?? '')) return false
+  const port = /:(\d+)$/.exec(String(h.host))?.[1] ?? '80'
+  // (A socket with no local port is fastify's inject in tests: no port to compare.)
+  return req.socket.localPort === undefined || Number(port) === req.socket.localPort
+}
+
+/** Who `req` stands for: its bearer token, its session (cookie and key), its address and Host. */
 export function whoIs (req: FastifyRequest, opts: AuthOptions): Who {
   const auth = req.headers.authorization
   const admin = typeof auth === 'string' && auth.startsWith('Bearer ') && sameSecret(auth.slice(7), opts.token)
-  const local = isLoopbackAddress(req.socket.remoteAddress) && isLoopbackName(hostOf(req.headers.host) ?? '')
-  const s = opts.sessions.get(req.cookies[SESSION_COOKIE])
+  const local = isLocal(req)
+  const key = req.headers[SESSION_HEADER]
+  const s = opts.sessions.get(req.cookies[sessionCookie(req.socket.localPort ?? 0)], typeof key === 'string' ? key : undefined)
   if (s === null) return { admin, local, member: null }
+  // A revoked link, or a member removed from the group since, reads nothing any more.
   if (s.linkId !== null && !opts.links.has(s.linkId)) return { admin, local, member: null }
+  if (s.member !== null && opts.node.view?.state.members.has(s.member) !== true) return { admin: admin || s.admin, local, member: null }
   return { admin: admin || s.admin, local, member: s.member }
 }
 
@@ -63,8 +88,11 @@ export function requireAdmin (who: Who): void {
   if (!who.admin) throw HypergasError.UNAUTHORIZED('acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints')
 }
 
-function startSession (reply: FastifyReply, sessions: Sessions, s: { admin: boolean, member: MemberId | null, linkId: string | null }): void {
-  reply.setCookie(SESSION_COOKIE, sessions.open(s), { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_MS / 1000 })
+/** Opens a session: the cookie goes in the answer's header, the key in its body (the page keeps it). */
+function startSession (req: FastifyRequest, reply: FastifyReply, sessions: Sessions, s: { admin: boolean, member: MemberId | null, linkId: string | null }): { sessionKey: string } {
+  const { id, key } = sessions.open(s)
+  reply.setCookie(sessionCookie(req.socket.localPort ?? 0), id, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_MS / 1000 })
+  return { sessionKey: key }
 }
 
 const HEX64 = { type: 'string', pattern: '^[0-9a-f]{64}$' }
@@ -78,8 +106,7 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   // An admin's browser, with a one-time code minted with the token.
   app.post<{ Body: { code: string } }>('/api/auth/admin', { config: limited, schema: body({ code: HEX64 }) }, async (req, reply) => {
     if (!sessions.redeemLoginCode(req.body.code)) throw HypergasError.UNAUTHORIZED('this login link was used already or has expired: run "hypergas login" for a new one')
-    startSession(reply, sessions, { admin: true, member: null, linkId: null })
-    return { admin: true }
+    return { admin: true, ...startSession(req, reply, sessions, { admin: true, member: null, linkId: null }) }
   })
   app.post('/api/auth/login-code', async (req) => {
     requireAdmin(who(req))
@@ -89,8 +116,7 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   app.post<{ Body: { secret: string } }>('/api/auth/link', { config: limited, schema: body({ secret: HEX64 }) }, async (req, reply) => {
     const link = links.find(req.body.secret)
     if (link === null || !node.requireView().state.members.has(link.member)) throw HypergasError.UNAUTHORIZED('this personal link is not valid (revoked, or for another node): ask an admin for a new one')
-    startSession(reply, sessions, { admin: false, member: link.member, linkId: link.id })
-    return { member: link.member }
+    return { member: link.member, ...startSession(req, reply, sessions, { admin: false, member: link.member, linkId: link.id }) }
   })
   // A member's page, signing a challenge with the key it holds.
   app.post('/api/auth/challenge', { config: limited }, async () => ({ challenge: sessions.challenge() }))
@@ -103,12 +129,12 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
     const msg = authMessage(challenge)
     if (!verify(Buffer.from(signature, 'hex'), msg, Buffer.from(member, 'hex'))) throw HypergasError.BAD_SIGNATURE('the signature of the login does not verify with that key')
     if (!node.requireView().state.members.has(member as MemberId)) throw HypergasError.UNAUTHORIZED('this key is not a member of the group')
-    startSession(reply, sessions, { admin: false, member: member as MemberId, linkId: null })
-    return { member }
+    return { member, ...startSession(req, reply, sessions, { admin: false, member: member as MemberId, linkId: null }) }
   })
   app.post('/api/auth/logout', async (req, reply) => {
-    sessions.close(req.cookies[SESSION_COOKIE])
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    const name = sessionCookie(req.socket.localPort ?? 0)
+    sessions.close(req.cookies[name])
+    reply.clearCookie(name, { path: '/' })
     return { loggedOut: true }
   })
   app.get('/api/me', async (req) => {

@@ -15,13 +15,14 @@
  */
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
+import type { ServerResponse } from 'node:http'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { LocalApi, MAX_SIGNED_ACT_HEX } from '../node/api.js'
 import { commitmentsCsv, statementCsv } from '../node/csv.js'
 import { publicPurchases, publicPurchaseView, publicStatus } from '../node/public-views.js'
-import { groupView, resolveMember, resolvePurchase } from '../node/views.js'
+import { groupView, resolveMember } from '../node/views.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
 import { authRoutes, requireAdmin, whoIs, type Who } from './auth.js'
@@ -53,6 +54,9 @@ export interface ServerOptions {
 export const PUBLIC_PER_MINUTE = 300
 /** Signed acts per minute such a client may post. */
 export const SIGNED_PER_MINUTE = 60
+/** Live update streams open at once, and per address. */
+export const MAX_STREAMS = 256
+export const MAX_STREAMS_PER_CLIENT = 8
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_ORIGIN: 403, BAD_HOST: 421, OVERSIZED: 413, RATE_LIMITED: 429, RESTORING: 503 }
 
@@ -79,6 +83,11 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 
   app.decorateRequest('who', null as unknown as Who)
+  /** Who a request is, computed once (the rate limiter asks before the handlers do). */
+  const whoOf = (req: FastifyRequest): Who => {
+    if (req.who === null) req.who = whoIs(req, auth)
+    return req.who
+  }
   void app.register(cookie)
   // Host and Origin first: a refused request reaches nothing else, not even the rate limiter.
   app.addHook('onRequest', async (req, reply) => {
@@ -86,15 +95,17 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
   })
-  app.addHook('preHandler', async (req) => { req.who = whoIs(req, auth) })
+  app.addHook('preHandler', async (req) => { whoOf(req) })
   if (perMinute > 0) {
     void app.register(rateLimit, {
       global: true,
       max: perMinute,
       timeWindow: 60_000,
-      hook: 'preHandler',
-      // The admin and the node's own machine are not limited; everyone else is, per address.
-      allowList: (req: FastifyRequest) => req.who.admin || req.who.local,
+      // Before the body is read: a client over its limit costs no parsing.
+      hook: 'onRequest',
+      // The admin and the node's own machine are not limited; everyone else is, per address
+      // (an IPv6 client per /64, the plugin's default).
+      allowList: (req: FastifyRequest) => whoOf(req).admin || whoOf(req).local,
       errorResponseBuilder: (_req, ctx) => Object.assign(new HypergasError('RATE_LIMITED', `too many requests: try again in ${ctx.after}`), { statusCode: 429 })
     })
   }
@@ -127,6 +138,29 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     mayRead(who, id)
     return id!
   }
+
+  // The live update streams and the last event sent to them (src: the node's 'update' event).
+  const streams = new Map<ServerResponse, string>()
+  let lastEvent = ''
+  const broadcast = (): void => {
+    const v = opts.node.view
+    if (v === null) return
+    const g = groupView(v)
+    const event = `event: update\ndata: ${JSON.stringify({ stateHash: g.stateHash, confirmedStateHash: g.confirmedStateHash, acts: g.acts })}\n\n`
+    if (event === lastEvent) return
+    lastEvent = event
+    for (const res of streams.keys()) res.write(event)
+  }
+  broadcast()
+  opts.node.on('update', broadcast)
+  const beat = setInterval(() => { for (const res of streams.keys()) res.write(': keep-alive\n\n') }, 15_000)
+  beat.unref()
+  // Before the server waits for its connections to end: end the streams, which never would.
+  app.addHook('preClose', async () => {
+    clearInterval(beat)
+    opts.node.off('update', broadcast)
+    for (const res of streams.keys()) res.end()
+  })
 
   // Routes in a plugin registered after the rate limiter, so its per-route limits apply to them.
   void app.register(async (r) => routes(r))
@@ -165,8 +199,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
     if (readsAll(req.who)) return await api.purchase(req.params.ref)
     mayReadPurchases(req.who)
-    const v = opts.node.requireView()
-    return publicPurchaseView(v, resolvePurchase(v.state, req.params.ref), req.who.member)
+    return publicPurchaseView(opts.node.requireView(), req.params.ref, req.who.member)
   })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
     mayRead(req.who, null)
@@ -175,24 +208,19 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   })
   // Live updates (Server-Sent Events): one "update" event with the state hashes and act counts
   // whenever the node's state changes, and a comment every 15 s to keep proxies from closing it.
-  // Nothing personal: any page may follow it to know when to read again.
+  // Nothing personal: any page may follow it to know when to read again. Bounded: at most
+  // MAX_STREAMS open, MAX_STREAMS_PER_CLIENT per address; the event is built once for all.
   app.get('/api/events', (req, reply) => {
+    const client = req.socket.remoteAddress ?? ''
+    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((c) => c === client).length >= MAX_STREAMS_PER_CLIENT) {
+      throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')
+    }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-    let last = ''
-    const send = (): void => {
-      const v = opts.node.view
-      if (v === null) return
-      const g = groupView(v)
-      const data = JSON.stringify({ stateHash: g.stateHash, confirmedStateHash: g.confirmedStateHash, acts: g.acts })
-      if (data !== last) res.write(`event: update\ndata: ${data}\n\n`)
-      last = data
-    }
-    send()
-    const beat = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-    opts.node.on('update', send)
-    req.raw.on('close', () => { clearInterval(beat); opts.node.off('update', send) })
+    if (lastEvent !== '') res.write(lastEvent)
+    streams.set(res, client)
+    req.raw.on('close', () => streams.delete(res))
   })
   app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
     mayRead(req.who, null)

@@ -17,10 +17,20 @@ export interface Session {
   linkId: string | null
   /** When it ends, ms since the epoch. */
   expiresAt: number
+  /**
+   * SHA-256 of the session key: a second secret the page keeps in its own origin's storage and
+   * sends as a header. A cookie is scoped to a host, not to a port, so another server on the same
+   * host (another user's, another node's) may receive the cookie; it never sees the key.
+   */
+  keyHash: string
 }
 
-/** Most sessions kept; a new one beyond this ends the oldest. */
+/** Most member sessions kept; a new one beyond this ends the oldest. */
 export const MAX_SESSIONS = 4096
+/** Most admin sessions kept (apart: members' logins never push an admin's out). */
+export const MAX_ADMIN_SESSIONS = 64
+/** Most sessions of one member (phones, browsers); a new one beyond this ends their oldest. */
+export const MAX_SESSIONS_PER_MEMBER = 8
 /** Most login challenges outstanding; a new one beyond this drops the oldest. */
 export const MAX_CHALLENGES = 1024
 /** Most admin login codes outstanding. */
@@ -51,6 +61,7 @@ function take<V extends { expiresAt: number }> (map: Map<string, V>, key: string
 /** The sessions, login codes and challenges of one HTTP server. */
 export class Sessions {
   private readonly sessions = new Map<string, Session>()
+  private readonly admins = new Map<string, Session>()
   private readonly challenges = new Map<string, { expiresAt: number }>()
   private readonly codes = new Map<string, { expiresAt: number }>()
 
@@ -82,26 +93,35 @@ export class Sessions {
     return take(this.challenges, c, this.now()) !== null
   }
 
-  /** Opens a session; answers its secret id (for the cookie). */
-  open (s: Omit<Session, 'expiresAt'>): string {
+  /** Opens a session; answers its secret id (for the cookie) and its key (for the page's header). */
+  open (s: Omit<Session, 'expiresAt' | 'keyHash'>): { id: string, key: string } {
     const id = this.random(32).toString('base64url')
-    bounded(this.sessions, digest(id), { ...s, expiresAt: this.now() + SESSION_MS }, MAX_SESSIONS)
-    return id
+    const key = this.random(32).toString('base64url')
+    const session: Session = { ...s, expiresAt: this.now() + SESSION_MS, keyHash: digest(key) }
+    if (s.admin) {
+      bounded(this.admins, digest(id), session, MAX_ADMIN_SESSIONS)
+    } else {
+      const mine = [...this.sessions].filter(([, x]) => x.member === s.member)
+      for (const [k] of mine.slice(0, Math.max(0, mine.length + 1 - MAX_SESSIONS_PER_MEMBER))) this.sessions.delete(k)
+      bounded(this.sessions, digest(id), session, MAX_SESSIONS)
+    }
+    return { id, key }
   }
 
-  /** The live session of a cookie value, or null. */
-  get (id: string | undefined): Session | null {
-    if (id === undefined || id.length > 64) return null
-    const key = digest(id)
-    const s = this.sessions.get(key)
-    if (s === undefined) return null
-    if (s.expiresAt <= this.now()) { this.sessions.delete(key); return null }
+  /** The live session of a cookie value whose key the request also carries, or null. */
+  get (id: string | undefined, key: string | undefined): Session | null {
+    if (id === undefined || key === undefined || id.length > 64 || key.length > 64) return null
+    const k = digest(id)
+    const map = this.admins.has(k) ? this.admins : this.sessions
+    const s = map.get(k)
+    if (s === undefined || s.keyHash !== digest(key)) return null
+    if (s.expiresAt <= this.now()) { map.delete(k); return null }
     return s
   }
 
   /** Ends the session of a cookie value (logout). */
   close (id: string | undefined): void {
-    if (id !== undefined) this.sessions.delete(digest(id))
+    if (id !== undefined) { this.sessions.delete(digest(id)); this.admins.delete(digest(id)) }
   }
 
   /** Ends every session opened from one of `linkIds` (revoked personal links). */
@@ -110,8 +130,15 @@ export class Sessions {
     for (const [k, s] of [...this.sessions]) if (s.linkId !== null && gone.has(s.linkId)) this.sessions.delete(k)
   }
 
+  /** How many live sessions `member` has (phones and browsers logged in). */
+  countOf (member: MemberId): number {
+    let n = 0
+    for (const x of this.sessions.values()) if (x.member === member && x.expiresAt > this.now()) n++
+    return n
+  }
+
   /** How many of each are held (for tests and the flood benchmark). */
-  get sizes (): { sessions: number, challenges: number, codes: number } {
-    return { sessions: this.sessions.size, challenges: this.challenges.size, codes: this.codes.size }
+  get sizes (): { sessions: number, admins: number, challenges: number, codes: number } {
+    return { sessions: this.sessions.size, admins: this.admins.size, challenges: this.challenges.size, codes: this.codes.size }
   }
 }

@@ -129,8 +129,18 @@ export class LocalApi implements NodeApi {
     if (!/^([0-9a-f]{2})+$/.test(hexBytes)) throw HypergasError.BAD_ENCODING('expected the act as lowercase hex')
     this.node.restore?.assertOpen()
     const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
-    await this.node.submitActs([act])
-    return receiptOf(this.node.requireView(), act)
+    // Whoever posts a signed act learns figures about its author only, never about the member it
+    // names (a forged Commit naming someone else would otherwise read their credit; issue 14).
+    const own = !('member' in act.body) || act.body.member === act.author
+    try {
+      await this.node.submitActs([act])
+    } catch (err) {
+      if (err instanceof HypergasError && !own) throw new HypergasError(err.code, err.reason)
+      throw err
+    }
+    const receipt = receiptOf(this.node.requireView(), act)
+    if (!own) delete receipt.member
+    return receipt
   }
 
   async setOnline (online: boolean): Promise<{ online: boolean }> {

@@ -86,9 +86,17 @@ export function publicPurchases (v: Replay, me: MemberId | null): PublicPurchase
     .map((p) => publicPurchase(v, p, me))
 }
 
-/** One open purchase. @throws HypergasError NOT_FOUND for an unknown or no longer open purchase */
-export function publicPurchaseView (v: Replay, id: PurchaseId, me: MemberId | null): PublicPurchase {
-  const p = v.state.purchases.get(id)
-  if (p === undefined || p.phase !== 'open') throw HypergasError.NOT_FOUND(`no open purchase ${id.slice(0, 8)}`)
-  return publicPurchase(v, p, me)
+/**
+ * One open purchase by id, unique id prefix (≥ 4 chars) or name (any case), looked up among the
+ * open purchases only: a closed purchase and one that never existed answer the same.
+ * @throws HypergasError NOT_FOUND
+ */
+export function publicPurchaseView (v: Replay, ref: string, me: MemberId | null): PublicPurchase {
+  const r = ref.trim()
+  const open = [...v.state.purchases.values()].filter((p) => p.phase === 'open')
+  const byName = open.filter((p) => p.name.toLowerCase() === r.toLowerCase())
+  const byId = /^[0-9a-f]{4,64}$/.test(r) ? open.filter((p) => p.id.startsWith(r)) : []
+  const hits = byId.length === 1 ? byId : byName
+  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no open purchase "${r.slice(0, 64)}" (or more than one)`)
+  return publicPurchase(v, hits[0], me)
 }

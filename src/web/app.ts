@@ -35,11 +35,33 @@ let who: { admin: boolean, local: boolean, member: string | null, name: string |
 /** The admin's browser, or the node's own machine: every member's data may be read. */
 const readsAll = (): boolean => who.admin || who.local
 
+/** A request to the node with this page's session key (kept in this origin's storage, src/http/sessions.ts). */
+async function call (path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { 'x-hypergas-session': store.getItem('hypergas.sessionKey') ?? '' }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) })
+  if (!res.ok) {
+    const json = await res.json().catch(() => ({})) as Row
+    throw Object.assign(new Error(json.error?.message ?? res.statusText), { code: json.error?.code ?? `HTTP_${res.status}` })
+  }
+  return res
+}
+
 async function api (path: string, body?: unknown): Promise<Row> {
-  const res = await fetch(path, body === undefined ? { credentials: 'same-origin' } : { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  const json = await res.json() as Row
-  if (!res.ok) throw Object.assign(new Error(json.error?.message ?? res.statusText), { code: json.error?.code ?? `HTTP_${res.status}` })
+  const json = await (await call(path, body)).json() as Row
+  // A login answers the session's key: the page sends it with every request from now on.
+  if (typeof json.sessionKey === 'string') store.setItem('hypergas.sessionKey', json.sessionKey)
   return json
+}
+
+/** Downloads a CSV the node answers (a plain link could not carry the session key). */
+async function download (path: string, name: string): Promise<void> {
+  const url = URL.createObjectURL(await (await call(path)).blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 function say (html: string, bad = false): void {
@@ -88,19 +110,22 @@ async function loadKey (text: string): Promise<void> {
  */
 async function logIn (): Promise<void> {
   const hash = new URLSearchParams(location.hash.slice(1))
-  const code = hash.get('login')
-  const link = hash.get('link')
+  let code = hash.get('login')
+  let link = hash.get('link')
   if (code !== null || link !== null) history.replaceState(null, '', location.pathname + (hash.has('admin') ? '#admin' : ''))
+  who = await api('/api/me') as typeof who
+  // A link opened while already logged in (perhaps by another site's page): ask before switching.
+  if ((code !== null || link !== null) && (who.admin || who.member !== null) && !window.confirm(t('switchLogin'))) { code = null; link = null }
   try {
     if (code !== null) { await api('/api/auth/admin', { code }); view = 'admin' }
     if (link !== null) { await api('/api/auth/link', { secret: link }); store.setItem('hypergas.link', link) }
   } catch (err) { fail(err) }
   who = await api('/api/me') as typeof who
-  if (who.admin || who.member !== null) return
+  if (who.admin || who.member !== null || who.local) return
   const kept = store.getItem('hypergas.link')
   if (kept !== null) {
     try { await api('/api/auth/link', { secret: kept }) } catch { store.removeItem('hypergas.link') }
-  } else if (store.getItem('hypergas.seed') !== null && !who.local) {
+  } else if (store.getItem('hypergas.seed') !== null) {
     try { await keyLogin(store.getItem('hypergas.seed')!) } catch { /* shown as not logged in */ }
   }
   who = await api('/api/me') as typeof who
@@ -108,7 +133,7 @@ async function logIn (): Promise<void> {
 
 async function logOut (): Promise<void> {
   await api('/api/auth/logout', {})
-  for (const k of ['hypergas.link', 'hypergas.seed', 'hypergas.member']) store.removeItem(k)
+  for (const k of ['hypergas.link', 'hypergas.seed', 'hypergas.member', 'hypergas.sessionKey']) store.removeItem(k)
   who = await api('/api/me') as typeof who
   view = 'member'
   await render()
@@ -176,7 +201,7 @@ async function renderMember (): Promise<string> {
     <div class="small">${esc(t('confirmed'))}</div>${pending}</div>`
   const rows = (m.statement as Row[]).map((s) => `<tr><td>${s.timeMs === null ? '' : esc(day(s.timeMs as number))}</td>
     <td>${esc(t(`kind_${String(s.kind)}`))}</td><td class="n">${esc(money(s.deltaCents))}</td><td class="n">${esc(money(s.balanceCents))}</td><td>${stateCell(s.final === true)}</td></tr>`).join('')
-  html += `<h2>${esc(t('statement'))} <a class="small" href="/api/members/${esc(id)}/statement.csv">${esc(t('downloadCsv'))}</a></h2>
+  html += `<h2>${esc(t('statement'))} <button class="small" id="csv" data-member="${esc(id)}">${esc(t('downloadCsv'))}</button></h2>
     <div class="scroll"><table id="statement"><tr><th>${esc(t('date'))}</th><th>${esc(t('movement'))}</th><th>${esc(t('amount'))}</th><th>${esc(t('balance'))}</th><th>${esc(t('state'))}</th></tr>${rows}</table></div>`
   // A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5).
   for (const r of recoveries()) {
@@ -284,6 +309,7 @@ function wire (): void {
   })
   on('forget', 'click', async () => { store.removeItem('hypergas.seed'); await render() })
   on('logout', 'click', logOut)
+  on('csv', 'click', async (e) => await download(`/api/members/${(e.target as HTMLElement).dataset.member!}/statement.csv`, 'statement.csv'))
   on('dep', 'click', async () => await adminAct({ type: 'Deposit', member: value('cash-member'), cents: parseEuros(value('cash-amount')) }))
   on('wd', 'click', async () => await adminAct({ type: 'Withdraw', member: value('cash-member'), cents: parseEuros(value('cash-amount')), reason: '' }))
   on('settle', 'click', async () => await adminAct({ type: 'SettleCash', from: value('settle-from'), cents: parseEuros(value('settle-amount')) }))
@@ -313,7 +339,8 @@ function wire (): void {
 }
 
 async function main (): Promise<void> {
-  await i18next.init({ lng: lang, fallbackLng: 'en', resources })
+  // Every message goes through esc() or textContent: i18next must not escape values a second time.
+  await i18next.init({ lng: lang, fallbackLng: 'en', resources, interpolation: { escapeValue: false } })
   for (const l of ['it', 'en'] as Lang[]) {
     $(`lang-${l}`).addEventListener('click', () => {
       lang = l
