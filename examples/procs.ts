@@ -9,7 +9,7 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import createTestnet from 'hyperdht/testnet.js'
-import { loadToken } from '../src/node/datadir.js'
+import { loadToken } from '../src/node/storage/datadir.js'
 
 /** The CLI entry point. */
 export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hypergas.js')

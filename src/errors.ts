@@ -6,13 +6,34 @@
  * state). This class is for refused input (decoding, CLI arguments, HTTP bodies) and operating
  * errors of the node.
  */
+import type { RejectionCode } from './fold/state.js'
+
+/**
+ * The codes of refused input and of the node's own failures (the fold's rejection codes are
+ * {@link RejectionCode}). Each has one HTTP status (src/http/server.ts).
+ */
+export const ERROR_CODES = [
+  'BAD_ENCODING', 'BAD_VERSION', 'UNKNOWN_TYPE', 'BAD_FIELD', 'BAD_AMOUNT', 'BAD_KEY', 'BAD_SIGNATURE', 'WRONG_GROUP',
+  'OVERSIZED', 'BAD_ARGUMENT', 'NOT_FOUND', 'DATA_DIR', 'BAD_INVITE', 'UNAUTHORIZED', 'FORBIDDEN', 'BAD_HOST',
+  'BAD_ORIGIN', 'RATE_LIMITED', 'NOT_RUNNING', 'PORT_IN_USE', 'RESTORING', 'BAD_CHECKPOINT', 'STALE_CHECKPOINT',
+  'BAD_BACKUP', 'BAD_PASSPHRASE', 'WEAK_PASSPHRASE', 'PASSPHRASE_MISMATCH', 'NO_PASSPHRASE', 'DUPLICATE_ACT',
+  'PERMISSION', 'BAD_REQUEST', 'INTERNAL'
+] as const
+
+/** A code of {@link ERROR_CODES}. */
+export type ErrorCode = typeof ERROR_CODES[number]
+
+/** Every code a {@link HypergasError} carries: refused input, the node's failures, the fold's rejections. */
+export type HypergasCode = ErrorCode | RejectionCode
+
+/** An error with a stable {@link HypergasCode}, a message for people and, for refused acts, the figures. */
 export class HypergasError extends Error {
   /** Stable machine-readable code, e.g. `BAD_SIGNATURE`. */
-  readonly code: string
+  readonly code: HypergasCode
   /** The figures behind a refusal (what credit there is, how many votes), for the interfaces. */
   readonly details?: RefusalDetails
 
-  constructor (code: string, message: string, details?: RefusalDetails) {
+  constructor (code: HypergasCode, message: string, details?: RefusalDetails) {
     super(`${code}: ${message}`)
     this.name = 'HypergasError'
     this.code = code
@@ -55,7 +76,7 @@ export class HypergasError extends Error {
   /** A logged-in member asking for another member's data (SPEC §7). */
   static FORBIDDEN (msg: string): HypergasError { return new HypergasError('FORBIDDEN', msg) }
   /** An act refused before appending because the fold would reject it now (code in message). */
-  static REJECTED (code: string, msg: string, details?: RefusalDetails): HypergasError { return new HypergasError(code, msg, details) }
+  static REJECTED (code: RejectionCode | 'DUPLICATE_ACT', msg: string, details?: RefusalDetails): HypergasError { return new HypergasError(code, msg, details) }
 }
 
 /**
@@ -86,7 +107,7 @@ export interface RefusalDetails {
 
 /**
  * What a node restored from a backup waits for before it writes (SPEC §3: "it says what it waits
- * for"; src/node/restore.ts). Counts are blocks.
+ * for"; src/node/storage/restore.ts). Counts are blocks.
  */
 export interface RestoreWait {
   /** When the restore was made, ISO 8601. */

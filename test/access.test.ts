@@ -193,6 +193,7 @@ test('a member by key: a signed challenge, used once', async (t) => {
   const signature = await signChallengeHex(challenge, seed)
   const wrongKey = await signChallengeHex(challenge, marta.seed.toString('hex'))
   t.is(code(await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge, signature: wrongKey } })), 'BAD_SIGNATURE', 'another key')
+  t.is(code(await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge, signature } })), 'UNAUTHORIZED', 'the challenge was used up by the failed try')
   const again = json(await s.call({ url: '/api/auth/challenge', body: {} })).challenge as string
   const login = await s.call({ url: '/api/auth/key', body: { member: luca.id, challenge: again, signature: await signChallengeHex(again, seed) } })
   t.is(login.statusCode, 200)

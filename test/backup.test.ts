@@ -1,4 +1,4 @@
-// SPEC §3 "Backup and a new laptop": the encrypted backup file (src/node/backup.ts). Round trip,
+// SPEC §3 "Backup and a new laptop": the encrypted backup file (src/node/storage/backup.ts). Round trip,
 // a wrong passphrase (BAD_PASSPHRASE), any damaged byte (BAD_BACKUP, never accepted), a header
 // edited with its checksum recomputed (the header is authenticated), mode 0600, and a restore
 // into a data directory (marked restoring; refused where an identity or a store is).
@@ -10,10 +10,10 @@ import test from 'brittle'
 import { keyPairFromSeed } from '../src/crypto.js'
 import { isHypergasError } from '../src/errors.js'
 import { hex, type GroupId, type MemberId } from '../src/ids.js'
-import { BACKUP_KDF, BACKUP_MAGIC, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile, type BackupContents } from '../src/node/backup.js'
-import { loadGroup, loadIdentity, paths } from '../src/node/datadir.js'
+import { BACKUP_KDF, BACKUP_MAGIC, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile, type BackupContents } from '../src/node/storage/backup.js'
+import { loadGroup, loadIdentity, paths } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
-import { loadRestoring } from '../src/node/restore.js'
+import { loadRestoring } from '../src/node/storage/restore.js'
 
 const PASS = 'una frase lunga abbastanza'
 const kp = keyPairFromSeed(Buffer.alloc(32, 7))

@@ -1,4 +1,4 @@
-// The persisted checkpoint (src/node/checkpoint.ts) on real Corestores. Issue 5: a start that
+// The persisted checkpoint (src/node/storage/checkpoint.ts) on real Corestores. Issue 5: a start that
 // resumes after the checkpoint's final prefix reaches exactly the replay of every block. Issue 13
 // item 6, a checkpoint that cannot lie: a damaged, edited (even with a recomputed checksum),
 // truncated, empty, stale or other-version file is deleted with one line saying why, and the node
@@ -16,11 +16,11 @@ import { stateHash } from '../src/fold/hash.js'
 import type { GroupId, MemberId } from '../src/ids.js'
 import { UNREAD } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
-import { LocalApi } from '../src/node/api.js'
-import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint, type CheckpointBody } from '../src/node/checkpoint.js'
-import { paths } from '../src/node/datadir.js'
+import { LocalApi } from '../src/api/api.js'
+import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint, type CheckpointBody } from '../src/node/storage/checkpoint.js'
+import { paths } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
-import { decodeFinal, encodeFinal } from '../src/node/statecodec.js'
+import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { makeDataDir, season, type Season as BenchSeason } from './bench/data.js'
 import { chainBlock, type FeedBytes } from './helpers/blocks.js'
 import { person, plainState } from './helpers/fixtures.js'

@@ -2,7 +2,7 @@
 // downloads every admin feed at once); invites without hints still decode.
 import test from 'brittle'
 import type { GroupId, MemberId } from '../src/ids.js'
-import { decodeInvite, encodeInvite, MAX_INVITE_FEEDS } from '../src/node/invite.js'
+import { decodeInvite, encodeInvite, MAX_INVITE_FEEDS } from '../src/api/invite.js'
 
 const id = (c: string): string => c.repeat(64)
 const g = { groupId: id('a') as GroupId, founder: id('b') as MemberId }

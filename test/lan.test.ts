@@ -11,8 +11,8 @@ import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { GroupId } from '../src/ids.js'
-import { lanName, portsOf } from '../src/node/lan.js'
-import { groupTopic, parseHostPort } from '../src/node/replicator.js'
+import { lanName, portsOf } from '../src/node/network/lan.js'
+import { groupTopic, parseHostPort } from '../src/node/network/replicator.js'
 
 const tag = String(process.pid % 100000)
 const BRIDGE = `hgb${tag}`

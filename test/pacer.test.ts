@@ -1,7 +1,7 @@
 // Issue 5: replays during a long sync are paced, and a replay put off runs when its interval ends
 // even if no block arrives by then.
 import test from 'brittle'
-import { ReplayPacer } from '../src/node/pacer.js'
+import { ReplayPacer } from '../src/node/ingest/pacer.js'
 
 test('pacer: puts off replays while catching up, and wakes the node for the owed one', async (t) => {
   let now = 1000

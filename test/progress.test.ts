@@ -1,6 +1,6 @@
 // Issue 6: the sync progress figures (pure).
 import test from 'brittle'
-import { progressBar, syncProgress } from '../src/node/progress.js'
+import { progressBar, syncProgress } from '../src/node/network/progress.js'
 
 test('progress: received of known, per feed and per peer', (t) => {
   const p = syncProgress([

@@ -1,8 +1,8 @@
-// Issue 5: the checkpoint's state encoding (src/node/statecodec.ts) gives back the same state,
+// Issue 5: the checkpoint's state encoding (src/node/storage/statecodec.ts) gives back the same state,
 // field by field (also those the state hash leaves out), after a random season of every act type.
 import test from 'brittle'
 import type { LogEntry } from '../src/merge/replay.js'
-import { decodeFinal, encodeFinal } from '../src/node/statecodec.js'
+import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { plainState } from './helpers/fixtures.js'
 import { randomSeason } from './helpers/random-season.js'
 

@@ -13,9 +13,9 @@ import { applyAct } from '../src/fold/fold.js'
 import { createState } from '../src/fold/state.js'
 import { hex, type GroupId, type MemberId, type PurchaseId } from '../src/ids.js'
 import { blockHash, decodeBlock, encodeBlock, NO_PREV } from '../src/merge/block.js'
-import { sealCheckpoint, unsealCheckpoint } from '../src/node/checkpoint.js'
-import { decodeInvite, encodeInvite } from '../src/node/invite.js'
-import { decodeFinal, encodeFinal } from '../src/node/statecodec.js'
+import { sealCheckpoint, unsealCheckpoint } from '../src/node/storage/checkpoint.js'
+import { decodeInvite, encodeInvite } from '../src/api/invite.js'
+import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { person } from './helpers/fixtures.js'
 
 const FILE = path.join(import.meta.dirname, '..', '..', 'test', 'vectors', 'vectors.json')
@@ -26,7 +26,7 @@ interface Vectors {
   blocks: Array<{ feed: string, index: number, bytes: string, hash: string }>
   invite: string
   stateHash: string
-  /** The checkpoint's encoding of that state (src/node/statecodec.ts), with an empty final log. */
+  /** The checkpoint's encoding of that state (src/node/storage/statecodec.ts), with an empty final log. */
   finalState: string
   /** A checkpoint file sealing the body "vector body" (magic, version, checksum, body). */
   checkpointFile: string

@@ -1,11 +1,11 @@
-// Issue 5: relayed signatures checked on a worker thread (src/node/verifier.ts) give exactly the
+// Issue 5: relayed signatures checked on a worker thread (src/node/ingest/verifier.ts) give exactly the
 // entries of checking them inline, forged ones included.
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
 import type { GroupId } from '../src/ids.js'
 import { encodeBlock, NO_PREV } from '../src/merge/block.js'
 import { decodeBlockEntries, settleCheck, type PendingCheck } from '../src/merge/entries.js'
-import { Verifier } from '../src/node/verifier.js'
+import { Verifier } from '../src/node/ingest/verifier.js'
 import { person } from './helpers/fixtures.js'
 
 const A = person('v-anna')

@@ -3,7 +3,7 @@
 import test from 'brittle'
 import { createState } from '../src/fold/state.js'
 import type { MemberId } from '../src/ids.js'
-import { resolveMember } from '../src/node/views.js'
+import { resolveMember } from '../src/api/views.js'
 
 const state = (): ReturnType<typeof createState> => {
   const s = createState()

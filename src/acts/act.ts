@@ -60,7 +60,7 @@ export interface DecodeOptions {
   verified?: (id: ActId) => boolean
   /**
    * Takes the signature check instead of running it: the act is returned as if it verified, and
-   * the caller must refuse it with BAD_SIGNATURE when the check fails (src/node/verifier.ts runs
+   * the caller must refuse it with BAD_SIGNATURE when the check fails (src/node/ingest/verifier.ts runs
    * such checks on another thread). The check is the last one, so deferring it changes no
    * outcome.
    */

@@ -63,13 +63,17 @@ export type ActType = ActBody['type']
  * Wire tags of the act types, in tag order. The index is the tag on the wire: append new types
  * at the end, never reorder.
  */
-export const ACT_TYPES: readonly ActType[] = [
+export const ACT_TYPES = [
   'CreateGroup', 'VoteRegisterMember', 'VoteRemoveMember', 'VoteElectReferente',
   'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
   'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
   'VoteRecover'
-]
+] as const satisfies readonly ActType[]
+
+/** Fails to compile when an act type of {@link ActBody} is missing from {@link ACT_TYPES}. */
+type Complete<Missing extends never> = Missing
+export type ActTypesComplete = Complete<Exclude<ActType, typeof ACT_TYPES[number]>>
 
 /**
  * A verified, signed act (SPEC §4): the envelope fields, the body, the exact signed bytes and

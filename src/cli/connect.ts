@@ -4,9 +4,9 @@
  * local feed and replicate when the node next runs).
  */
 import { HttpApi } from '../http/client.js'
-import { LocalApi, type NodeApi } from '../node/api.js'
-import { defaultDir, loadRunning, loadToken } from '../node/datadir.js'
-import { lanAddress } from '../node/lan.js'
+import { LocalApi, type NodeApi } from '../api/api.js'
+import { defaultDir, loadRunning, loadToken } from '../node/storage/datadir.js'
+import { lanAddress } from '../node/network/lan.js'
 import { GasNode } from '../node/node.js'
 
 /** The data directory from `--dir` or `--profile`. */

@@ -3,12 +3,11 @@
  * `--json` flag prints them as JSON instead). Amounts as `12,50 €` / `€12.50` (src/cli/i18n.ts).
  */
 import type { RefusalDetails, RestoreWait } from '../errors.js'
-import type { LinkConflict } from '../merge/graph.js'
-import type { ActReceipt } from '../node/receipt.js'
-import type { LogView, MemberSummary, MemberView, RecoveryView, StatementLine } from '../node/views.js'
+import type { FinalityView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { ActReceipt } from '../api/receipt.js'
+import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
+import type { SyncProgress } from '../node/network/progress.js'
 import { euro, t, when } from './i18n.js'
-
-type Row = Record<string, unknown>
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
 const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
@@ -21,35 +20,33 @@ export function table (rows: string[][]): string {
 }
 
 /** `status`: group, me, acts, hashes, quorum, the totals of invariant 1, finality, admins' cash, sync, peers. */
-export function status (s: Row): string {
-  const g = s.group as Row
-  const acts = g.acts as Record<string, number>
-  const me = s.me as Row
-  const tot = g.totals as Record<string, number | boolean>
+export function status (s: StatusView): string {
+  const g = s.group
+  const tot = g.totals
   const label = (k: string): string => `${t(k)} `.padEnd(11)
   const lines = [
-    `${label('group')}${String(g.name)} (${String(g.groupId)})`,
-    `${label('me')}${String(me.name ?? t('notMember'))} ${String(me.id)}${me.admin === true ? ` [${t('writer')}]` : ''}`,
-    `${label('acts')}${t('actsLine', acts)}`,
-    `${label('state')}${String(g.stateHash)}`,
-    `${label('confirmedState')}${String(g.confirmedStateHash)}`,
-    `${label('quorum')}${t('quorumLine', { quorum: g.quorum as number, admins: (g.admins as Row[]).filter((a) => a.current === true).length })}`,
-    `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold === true ? 'hold' : 'violated') })}`,
-    finality(g.finality as Row, label),
+    `${label('group')}${g.name} (${String(g.groupId)})`,
+    `${label('me')}${s.me.name ?? t('notMember')} ${s.me.id}${s.me.admin ? ` [${t('writer')}]` : ''}`,
+    `${label('acts')}${t('actsLine', { ...g.acts })}`,
+    `${label('state')}${g.stateHash}`,
+    `${label('confirmedState')}${g.confirmedStateHash}`,
+    `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: g.admins.filter((a) => a.current).length })}`,
+    `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold ? 'hold' : 'violated') })}`,
+    finality(g.finality, label),
     '',
-    table([[t('admin'), t('roles'), t('cash'), t('confirmedCash')], ...(g.admins as Row[]).map((a) => [
-      String(a.name), (a.roles as string[]).join('+') || t('former'), eur(a.cashCents) + ((a.cashCents as number) < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
+    table([[t('admin'), t('roles'), t('cash'), t('confirmedCash')], ...g.admins.map((a) => [
+      String(a.name), a.roles.join('+') || t('former'), eur(a.cashCents) + (a.cashCents < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
     ])]),
     '',
-    sync(s.sync as Row),
-    `${label('peers')}${(s.peers as Row[]).length}`,
-    ...((s.peers as Row[]).length === 0 ? [] : [table([['peer', 'admin', 'via', 'address', 'since', 'received', 'sent'], ...(s.peers as Row[]).map((p) => [
-      String(p.publicKey).slice(0, 8), p.admin === true ? String(p.name) : '(not an admin)', String(p.via), String(p.address), since(p.sinceMs as number), bytes(p.bytesReceived as number), bytes(p.bytesSent as number)
+    sync(s.sync),
+    `${label('peers')}${s.peers.length}`,
+    ...(s.peers.length === 0 ? [] : [table([['peer', 'admin', 'via', 'address', 'since', 'received', 'sent'], ...s.peers.map((p) => [
+      p.publicKey.slice(0, 8), p.admin ? String(p.name) : '(not an admin)', p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
     ])])])
   ]
-  if ((s.forks as Row[]).length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
-  for (const c of (s.linkConflicts as LinkConflict[] | undefined) ?? []) lines.push(t('linkConflict', { by: `${c.by.feed.slice(0, 8)}:${c.by.index}`, feed: c.feed.slice(0, 8), length: c.length }))
-  if (s.restoring !== null && s.restoring !== undefined) lines.splice(2, 0, `${label('restoring')}${restoreWait(s.restoring as RestoreWait)}`)
+  if (s.forks.length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
+  for (const c of s.linkConflicts) lines.push(t('linkConflict', { by: `${c.by.feed.slice(0, 8)}:${c.by.index}`, feed: c.feed.slice(0, 8), length: c.length }))
+  if (s.restoring !== null) lines.splice(2, 0, `${label('restoring')}${restoreWait(s.restoring)}`)
   return lines.join('\n')
 }
 
@@ -75,27 +72,25 @@ function bytes (n: number): string {
   return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`
 }
 
-function sync (p: Row): string {
-  const feeds = table([['feed', 'usable', 'received', 'known'], ...(p.feeds as Row[]).map((f) => [String(f.feed).slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
-  const peers = (p.peers as Row[]).map((x) => `  peer ${String(x.peer).slice(0, 8)}: ${String(x.received)}/${String(x.known)} of its blocks here`).join('\n')
-  return `${feeds}\nsync      ${String(p.received)}/${String(p.known)} blocks${p.synced === true ? ' (synced)' : ''}${peers === '' ? '' : '\n' + peers}`
+function sync (p: SyncProgress): string {
+  const feeds = table([['feed', 'usable', 'received', 'known'], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
+  const peers = p.peers.map((x) => `  peer ${x.peer.slice(0, 8)}: ${x.received}/${x.known} of its blocks here`).join('\n')
+  return `${feeds}\nsync      ${p.received}/${p.known} blocks${p.synced ? ' (synced)' : ''}${peers === '' ? '' : '\n' + peers}`
 }
 
-function finality (f: Row, label: (k: string) => string): string {
-  const waiting = f.waitingFor as Row[]
-  const frozen = f.frozen as Row[]
-  const who = (r: Row): string => String(r.name ?? String(r.id ?? r.feed).slice(0, 8))
-  return `${label('finality')}${t('finalityLine', { final: f.finalBlocks as number, blocks: f.blocks as number })}` +
-    (waiting.length > 0 ? ` · ${t('waitingFor', { names: waiting.map(who).join(', ') })}` : '') +
-    frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${String(z.length)}, removed by block ${String((z.by as Row).index)} of ${String((z.by as Row).feed).slice(0, 8)}`).join('') +
-    ((f.ignoredBlocks as number) > 0 ? `\n${label('ignored')}${String(f.ignoredBlocks)} blocks from non-writers or past a freeze (see log)` : '') +
-    ((f.recovery as RecoveryView[] | undefined) ?? []).map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
+function finality (f: FinalityView, label: (k: string) => string): string {
+  const who = (r: { name: string | null, id?: string, feed?: string }): string => r.name ?? String(r.id ?? r.feed).slice(0, 8)
+  return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
+    (f.waitingFor.length > 0 ? ` · ${t('waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
+    f.frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${z.length}, removed by block ${z.by.index} of ${z.by.feed.slice(0, 8)}`).join('') +
+    (f.ignoredBlocks > 0 ? `\n${label('ignored')}${f.ignoredBlocks} blocks from non-writers or past a freeze (see log)` : '') +
+    f.recovery.map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
 }
 
 /** `members`. */
 export function members (ms: MemberSummary[]): string {
   return table([[t('name'), t('id'), t('roles'), t('credit'), t('confirmed')], ...ms.map((m) => [
-    String(m.name), String(m.id).slice(0, 8), (m.roles as string[]).join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
+    m.name, m.id.slice(0, 8), m.roles.join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
   ])])
 }
 
@@ -130,17 +125,17 @@ export function cashStatement (m: MemberView): string {
 }
 
 /** `purchases`. */
-export function purchases (ps: Row[]): string {
+export function purchases (ps: PurchaseSummary[]): string {
   return table([[t('name'), t('id'), t('owner'), t('phase'), t('committed'), t('approved'), t('votes')], ...ps.map((p) => [
-    String(p.name), String(p.id).slice(0, 8), String(p.ownerName), t(`p_${String(p.phase)}`), eur(p.committedCents), eur(p.approvedCents), `${String(p.closeVotes)}/${String(p.failVotes)} (${t('quorum')} ${String(p.quorum)})`
+    p.name, p.id.slice(0, 8), String(p.ownerName), t(`p_${p.phase}`), eur(p.committedCents), eur(p.approvedCents), `${p.closeVotes}/${p.failVotes} (${t('quorum')} ${p.quorum})`
   ])])
 }
 
 /** `purchase <ref>`. */
-export function purchase (p: Row): string {
-  return `${String(p.name)} (${String(p.id)})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${String(p.phase)}`)} · ${t('supplier')} ${String(p.supplier ?? '-')}\n` +
-    `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${String(p.closeVotes)}/${String(p.failVotes)}, ${t('quorum')} ${String(p.quorum)}\n\n` +
-    table([[t('name'), t('amount'), t('status'), t('state')], ...(p.commitments as Row[]).map((c) => [String(c.name), eur(c.amountCents), t(`c_${String(c.status)}`), c.confirmedStatus === null ? t('tentative') : t(`c_${String(c.confirmedStatus)}`)])])
+export function purchase (p: PurchaseView): string {
+  return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
+    `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
+    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), t(`c_${c.status}`), c.confirmedStatus === null ? t('tentative') : t(`c_${c.confirmedStatus}`)])])
 }
 
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */

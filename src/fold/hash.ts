@@ -51,7 +51,7 @@ export function finishedStateHash (s: GroupState): string {
 }
 
 /**
- * Records the hash of a state restored from a checkpoint (src/node/checkpoint.ts), which wrote
+ * Records the hash of a state restored from a checkpoint (src/node/storage/checkpoint.ts), which wrote
  * {@link finishedStateHash} of the same state (issue 5: hashing 100,000 acts' state costs ~70 ms
  * of a cold start).
  */

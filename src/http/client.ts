@@ -2,10 +2,11 @@
  * {@link NodeApi} over HTTP: how the CLI talks to a running node (SPEC §7). Errors the node
  * answers with come back as {@link HypergasError} with the same code.
  */
-import { HypergasError, type RefusalDetails } from '../errors.js'
-import type { ActRequest, LinkResult, NodeApi } from '../node/api.js'
-import type { ActReceipt } from '../node/receipt.js'
-import type { LogView, MemberSummary, MemberView } from '../node/views.js'
+import { HypergasError, type HypergasCode, type RefusalDetails } from '../errors.js'
+import type { ActRequest, LinkResult, NodeApi } from '../api/api.js'
+import type { PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { ActReceipt } from '../api/receipt.js'
+import type { LogView, MemberSummary, MemberView } from '../api/views.js'
 
 /** Client of a node's HTTP API. */
 export class HttpApi implements NodeApi {
@@ -19,18 +20,18 @@ export class HttpApi implements NodeApi {
     })
     const json = await res.json() as { error?: { code: string, message: string, details?: RefusalDetails } }
     if (!res.ok) {
-      const e = json.error ?? { code: 'HTTP_' + res.status, message: res.statusText }
-      const prefix = `${e.code}: `
-      throw new HypergasError(e.code, e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message, e.details)
+      const e = json.error ?? { code: 'INTERNAL', message: `HTTP ${res.status} ${res.statusText}` }
+      // The node answers its own codes; one this build does not know (a newer node) stays as sent.
+      throw new HypergasError(e.code as HypergasCode, e.message, e.details)
     }
     return json as T
   }
 
-  async status (): Promise<Record<string, unknown>> { return await this.call('GET', '/api/status') }
+  async status (): Promise<StatusView> { return await this.call('GET', '/api/status') }
   async members (): Promise<MemberSummary[]> { return await this.call('GET', '/api/members') }
   async member (ref: string): Promise<MemberView> { return await this.call('GET', `/api/members/${encodeURIComponent(ref)}`) }
-  async purchases (): Promise<Array<Record<string, unknown>>> { return await this.call('GET', '/api/purchases') }
-  async purchase (ref: string): Promise<Record<string, unknown>> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
+  async purchases (): Promise<PurchaseSummary[]> { return await this.call('GET', '/api/purchases') }
+  async purchase (ref: string): Promise<PurchaseView> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
   async log (offset: number, limit: number): Promise<LogView> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
   async act (req: ActRequest): Promise<ActReceipt> { return await this.call('POST', '/api/acts', req) }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }

@@ -15,19 +15,19 @@
  */
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
-import type { ServerResponse } from 'node:http'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import { HypergasError } from '../errors.js'
-import type { MemberId } from '../ids.js'
-import { LocalApi, MAX_SIGNED_ACT_HEX } from '../node/api.js'
-import { commitmentsCsv, statementCsv } from '../node/csv.js'
-import { publicPurchases, publicPurchaseView, publicStatus } from '../node/public-views.js'
-import { groupView, resolveMember } from '../node/views.js'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { HypergasError, type ErrorCode, type HypergasCode } from '../errors.js'
+import { LocalApi } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
-import { authRoutes, requireAdmin, whoIs, type Who } from './auth.js'
+import { authRoutes, whoIs, type Who } from './auth.js'
+import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
+import { actRoutes, readRoutes } from './routes.js'
 import { Sessions } from './sessions.js'
+
+export { MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from './events.js'
+export { SIGNED_PER_MINUTE } from './routes.js'
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -52,13 +52,16 @@ export interface ServerOptions {
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
 export const PUBLIC_PER_MINUTE = 300
-/** Signed acts per minute such a client may post. */
-export const SIGNED_PER_MINUTE = 60
-/** Live update streams open at once, and per address. */
-export const MAX_STREAMS = 256
-export const MAX_STREAMS_PER_CLIENT = 8
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_ORIGIN: 403, BAD_HOST: 421, OVERSIZED: 413, RATE_LIMITED: 429, RESTORING: 503 }
+/** The HTTP status of every code that is not a fold rejection (those are 422). */
+const STATUS: Record<ErrorCode, number> = {
+  BAD_ENCODING: 422, BAD_VERSION: 422, UNKNOWN_TYPE: 422, BAD_FIELD: 422, BAD_AMOUNT: 422, BAD_KEY: 422, BAD_SIGNATURE: 422, WRONG_GROUP: 422,
+  OVERSIZED: 413, BAD_ARGUMENT: 400, NOT_FOUND: 404, DATA_DIR: 500, BAD_INVITE: 422, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_HOST: 421,
+  BAD_ORIGIN: 403, RATE_LIMITED: 429, NOT_RUNNING: 409, PORT_IN_USE: 500, RESTORING: 503, BAD_CHECKPOINT: 500, STALE_CHECKPOINT: 500,
+  BAD_BACKUP: 422, BAD_PASSPHRASE: 422, WEAK_PASSPHRASE: 422, PASSPHRASE_MISMATCH: 422, NO_PASSPHRASE: 422, DUPLICATE_ACT: 422,
+  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500
+}
+const statusOf = (code: HypergasCode): number => (code in STATUS ? STATUS[code as ErrorCode] : 422)
 
 /** Headers on every answer: no sniffing, no embedding in another site, no referrer leaks. */
 const SAFE_HEADERS = {
@@ -113,7 +116,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   app.setErrorHandler((err, _req, reply) => {
     const e = err as Error & { code?: string, statusCode?: number }
     if (e instanceof HypergasError) {
-      return reply.status(STATUS[e.code] ?? 422).send({ error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } })
+      return reply.status(statusOf(e.code)).send({ error: { code: e.code, message: e.reason, ...(e.details === undefined ? {} : { details: e.details }) } })
     }
     if (e.statusCode !== undefined && e.statusCode < 500) {
       const code = e.statusCode === 413 ? 'OVERSIZED' : 'BAD_REQUEST'
@@ -123,134 +126,15 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   })
   app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such page or endpoint' } }))
 
-  /** Everything may be read by the admin and on the node's machine. */
-  const readsAll = (who: Who): boolean => who.admin || who.local
-  /** @throws HypergasError UNAUTHORIZED/FORBIDDEN unless `who` may read member `id`'s data */
-  const mayRead = (who: Who, id: MemberId | null): void => {
-    if (readsAll(who) || (id !== null && who.member === id)) return
-    if (who.member !== null) throw HypergasError.FORBIDDEN('a member reads only their own data')
-    throw HypergasError.UNAUTHORIZED('members\' data needs a login: your personal link, your key, or the admin\'s')
-  }
-  /** The member `ref` names, as far as `who` may know: a member learns nothing of others. */
-  const memberFor = (who: Who, ref: string): MemberId => {
-    let id: MemberId | null = null
-    try { id = resolveMember(opts.node.requireView().state, ref) } catch (err) { if (readsAll(who)) throw err }
-    mayRead(who, id)
-    return id!
-  }
-
-  // The live update streams and the last event sent to them (src: the node's 'update' event).
-  const streams = new Map<ServerResponse, string>()
-  let lastEvent = ''
-  const broadcast = (): void => {
-    const v = opts.node.view
-    if (v === null) return
-    const g = groupView(v)
-    const event = `event: update\ndata: ${JSON.stringify({ stateHash: g.stateHash, confirmedStateHash: g.confirmedStateHash, acts: g.acts })}\n\n`
-    if (event === lastEvent) return
-    lastEvent = event
-    for (const res of streams.keys()) res.write(event)
-  }
-  broadcast()
-  opts.node.on('update', broadcast)
-  const beat = setInterval(() => { for (const res of streams.keys()) res.write(': keep-alive\n\n') }, 15_000)
-  beat.unref()
-  // Before the server waits for its connections to end: end the streams, which never would.
-  app.addHook('preClose', async () => {
-    clearInterval(beat)
-    opts.node.off('update', broadcast)
-    for (const res of streams.keys()) res.end()
-  })
-
   // Routes in a plugin registered after the rate limiter, so its per-route limits apply to them.
-  void app.register(async (r) => routes(r))
+  const routes = { api, sessions, publicView: opts.publicView ?? 'purchases', limited: perMinute > 0 }
+  void app.register(async (r) => {
+    r.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(renderPage()))
+    r.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(pageScript()))
+    readRoutes(r, routes)
+    actRoutes(r, routes)
+    eventRoutes(r, opts.node, SAFE_HEADERS)
+    authRoutes(r, auth, (req) => req.who)
+  })
   return app
-
-  function routes (app: FastifyInstance): void {
-  const paging = {
-    querystring: {
-      type: 'object',
-      properties: { offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
-      additionalProperties: false
-    }
-  }
-  const ref = { params: { type: 'object', required: ['ref'], properties: { ref: { type: 'string', minLength: 1, maxLength: 128 } } } }
-  const csv = (name: string, body: string, reply: FastifyReply): FastifyReply =>
-    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}.csv"`).send(body)
-
-  app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(renderPage()))
-  app.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(pageScript()))
-  app.get('/api/status', async (req) => readsAll(req.who) ? await api.status() : publicStatus(opts.node.requireView(), req.who.member))
-  app.get('/api/members', async (req) => { mayRead(req.who, null); return await api.members() })
-  app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await api.member(memberFor(req.who, req.params.ref)))
-  app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
-    const m = await api.member(memberFor(req.who, req.params.ref))
-    return csv(`statement-${m.name}`, statementCsv(m.statement), reply)
-  })
-  /** @throws HypergasError UNAUTHORIZED when the node shows purchases to members only (`--public name`) */
-  const mayReadPurchases = (who: Who): void => {
-    if (opts.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED('this group shows its purchases to members only: open your personal link or load your key')
-  }
-  app.get('/api/purchases', async (req) => {
-    if (readsAll(req.who)) return await api.purchases()
-    mayReadPurchases(req.who)
-    return publicPurchases(opts.node.requireView(), req.who.member)
-  })
-  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
-    if (readsAll(req.who)) return await api.purchase(req.params.ref)
-    mayReadPurchases(req.who)
-    return publicPurchaseView(opts.node.requireView(), req.params.ref, req.who.member)
-  })
-  app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
-    mayRead(req.who, null)
-    const p = await api.purchase(req.params.ref)
-    return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
-  })
-  // Live updates (Server-Sent Events): one "update" event with the state hashes and act counts
-  // whenever the node's state changes, and a comment every 15 s to keep proxies from closing it.
-  // Nothing personal: any page may follow it to know when to read again. Bounded: at most
-  // MAX_STREAMS open, MAX_STREAMS_PER_CLIENT per address; the event is built once for all.
-  app.get('/api/events', (req, reply) => {
-    const client = req.socket.remoteAddress ?? ''
-    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((c) => c === client).length >= MAX_STREAMS_PER_CLIENT) {
-      throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')
-    }
-    reply.hijack()
-    const res = reply.raw
-    res.writeHead(200, { ...SAFE_HEADERS, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
-    if (lastEvent !== '') res.write(lastEvent)
-    streams.set(res, client)
-    req.raw.on('close', () => streams.delete(res))
-  })
-  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
-    mayRead(req.who, null)
-    return await api.log(req.query.offset, req.query.limit)
-  })
-  app.post<{ Body: { type: string } & Record<string, unknown> }>('/api/acts', {
-    schema: { body: { type: 'object', required: ['type'], properties: { type: { type: 'string', maxLength: 64 } } } }
-  }, async (req) => {
-    requireAdmin(req.who)
-    return await api.act(req.body)
-  })
-  app.post<{ Body: { online: boolean } }>('/api/swarm', {
-    schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
-  }, async (req) => {
-    requireAdmin(req.who)
-    return await api.setOnline(req.body.online)
-  })
-  app.post<{ Body: { member: string, revoke?: boolean } }>('/api/links', {
-    schema: { body: { type: 'object', required: ['member'], additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 }, revoke: { type: 'boolean' } } } }
-  }, async (req) => {
-    requireAdmin(req.who)
-    const r = await api.link(req.body.member, req.body.revoke === true)
-    sessions.closeLinks(r.ended)
-    return r
-  })
-  app.post<{ Body: { act: string } }>('/api/acts/signed', {
-    bodyLimit: MAX_SIGNED_ACT_HEX + 1024,
-    config: perMinute > 0 ? { rateLimit: { max: SIGNED_PER_MINUTE, timeWindow: 60_000 } } : {},
-    schema: { body: { type: 'object', required: ['act'], additionalProperties: false, properties: { act: { type: 'string', maxLength: MAX_SIGNED_ACT_HEX } } } }
-  }, async (req) => await api.signedAct(req.body.act))
-  authRoutes(app, auth, (req) => req.who)
-  }
 }

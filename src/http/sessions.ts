@@ -13,7 +13,7 @@ export interface Session {
   admin: boolean
   /** The member whose own data it may read (null for an admin session). */
   member: MemberId | null
-  /** The personal link it came from (src/node/links.ts), to end it when the link is revoked. */
+  /** The personal link it came from (src/node/storage/links.ts), to end it when the link is revoked. */
   linkId: string | null
   /** When it ends, ms since the epoch. */
   expiresAt: number

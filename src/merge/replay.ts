@@ -22,117 +22,17 @@
  * (b) a FROZEN block's removal block lies at or before p. Only blocks carrying acts and not
  * skipped need acknowledgements.
  */
-import { applyAct, type FoldContext, type Outcome } from '../fold/fold.js'
-import { cloneState, createState, type GroupState, type Registration } from '../fold/state.js'
-import type { SignedAct } from '../acts/types.js'
-import type { ActId, GroupId, MemberId } from '../ids.js'
+import { applyAct, type FoldContext } from '../fold/fold.js'
+import { cloneState, createState, type GroupState } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
+import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenByOthers, type Removals } from './removals.js'
+import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
-/** The group a node follows: its id and founder (the invite carries both). */
-export interface GroupRef {
-  groupId: GroupId
-  founder: MemberId
-}
+export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
+export { recoveryCarried } from './removals.js'
 
-/** Why a block's acts were not folded. */
-export type SkipReason = 'NOT_A_WRITER' | 'NO_ELECTION_LINK' | 'NOT_GENESIS' | 'FROZEN'
-
-/** One act in the merged order (acts of skipped blocks are not in it: see {@link IgnoredBlock}). */
-export interface LogEntry {
-  /** Position in the merged log, from 0. Stable once final. */
-  seq: number
-  actId: ActId
-  feed: MemberId
-  index: number
-  L: number
-  /** 'applied', 'duplicate', a rejection code, or a decode refusal code (BAD_SIGNATURE, ...). */
-  status: Outcome | string
-  /** True once the act's block is in the final prefix (confirmed). */
-  final: boolean
-  /** The act's own time, ms since the epoch (display only), when it decoded. */
-  timeMs: number | null
-  /**
-   * The act, when it decoded. Absent also on final entries restored from a checkpoint
-   * (src/node/checkpoint.ts): read the act from its block (feed, index) when it is needed.
-   */
-  act?: SignedAct
-}
-
-/** A block carrying acts that the merge skipped, with the reason (SPEC §5 writers rule). */
-export interface IgnoredBlock {
-  feed: MemberId
-  index: number
-  L: number
-  reason: SkipReason
-  /** Ids of the acts it carried (none of them folded). */
-  actIds: ActId[]
-}
-
-/** A writer's feed frozen by their removal (SPEC §5 dead or departed writers). */
-export interface Freeze {
-  /** The removed writer. */
-  feed: MemberId
-  /** Blocks of `feed` with index ≥ length that sort before the removal are skipped. */
-  length: number
-  /** The block whose acts removed the writer. */
-  by: { feed: MemberId, index: number }
-  /**
-   * True when the members' votes (VoteRecover) removed the writer, carried by the rule of
-   * recoveryCarried: the removal then waives the writer's acknowledgements even without a strict
-   * majority of admins (docs/ordering.md §5).
-   */
-  byMembers: boolean
-}
-
-/** Result of a replay. */
-export interface Replay {
-  /** State after every usable block (tentative). */
-  state: GroupState
-  /** State at the end of the final prefix (confirmed). */
-  confirmed: GroupState
-  log: LogEntry[]
-  /** Number of log entries that are final (they are the first ones). */
-  finalCount: number
-  /** Usable blocks in the order, and how many of them are in the final prefix. */
-  blocks: number
-  finalBlocks: number
-  /** Skipped blocks that carried acts, in order. */
-  ignored: IgnoredBlock[]
-  /** Freezes in force, in order of their removal block. */
-  freezes: Freeze[]
-  /**
-   * Admins (sorted) whose acknowledgement the first block that cannot be confirmed waits for;
-   * empty when everything is final. A departed admin listed here is removed by vote (SPEC §5);
-   * a removed writer listed here acknowledges (see GasNode.needsAck).
-   */
-  waitingFor: MemberId[]
-  /** Where a later replay of the same graph, grown only after the final prefix, may resume. */
-  resume: Resume
-}
-
-/**
- * The walk's own variables at the end of the final prefix (issue 5): a later replay whose new
- * blocks all sort after `pos` starts there instead of at position 0. Opaque to callers.
- */
-export interface Resume {
-  /** Last position of the final prefix (-1: none). */
-  readonly pos: number
-  /** The confirmed state (never mutated: a resumed walk folds into a copy). */
-  readonly state: GroupState
-  readonly seen: ReadonlyMap<MemberId, number>
-  readonly log: readonly LogEntry[]
-  readonly logLength: number
-  readonly ignored: readonly IgnoredBlock[]
-  readonly ignoredLength: number
-  readonly freezes: ReadonlyMap<MemberId, readonly FreezeAt[]>
-  readonly performed: ReadonlySet<FreezeAt>
-}
-
-interface FreezeAt extends Freeze {
-  /** Position of the removal block in the order. */
-  pos: number
-}
 
 function skipReason (s: GroupState, n: GraphNode, g: GroupRef): SkipReason | null {
   if (s.groupId === null) return n.feed === g.founder && n.index === 0 ? null : 'NOT_GENESIS'
@@ -263,59 +163,6 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: Gra
 }
 
 /**
- * A removal made by block `n` at `pos`: the writers who lost their last role in it (`before`: the
- * admins before it), and the admins whose removal the members completed in it (`recovered`).
- */
-interface Removals {
-  before: MemberId[]
-  recovered: Set<MemberId>
-}
-
-/** Per admin named by a VoteRecover in block `n`: how many recoveries removed them before it. */
-function recoveriesBefore (n: GraphNode, state: GroupState): Map<MemberId, number> | null {
-  let out: Map<MemberId, number> | null = null
-  for (const e of n.acts) {
-    if (!e.ok || e.act.body.type !== 'VoteRecover') continue
-    out ??= new Map()
-    const x = e.act.body.member
-    if (!out.has(x)) out.set(x, state.recoveries.get(x) ?? 0)
-  }
-  return out
-}
-
-/** The admins a members' recovery removed in the block just folded (their count grew). */
-function recoveriesDone (state: GroupState, before: Map<MemberId, number> | null): Set<MemberId> {
-  const out = new Set<MemberId>()
-  if (before !== null) for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
-  return out
-}
-
-/**
- * Whether the members' votes `voters` carry a recovery in block `n` (docs/ordering.md §5), from
- * n's causal past alone, so every node holding n decides the same, for ever: the members
- * registered in n's past are the base; a voter counts when every admin at their registration had,
- * in n's past, acknowledged it; the counted voters must be a strict majority of the base. Two
- * recoveries on the two sides of a partition then share a counted voter; puppet members
- * registered on one side alone are not acknowledged by the other side's admins.
- */
-export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, voters: ReadonlySet<MemberId>): boolean {
-  const inPast = (r: Registration): boolean => includes(n, r.pos.feed, r.pos.index)
-  let base = 0
-  for (const r of state.registrations.values()) if (inPast(r)) base++
-  let votes = 0
-  for (const v of voters) {
-    const r = state.registrations.get(v)
-    if (r === undefined || !inPast(r)) continue
-    const acked = r.admins.every((w) => {
-      const seen = n.clock.get(w) ?? 0
-      return seen > 0 && includes(graph.node(w, seen - 1), r.pos.feed, r.pos.index)
-    })
-    if (acked) votes++
-  }
-  return 2 * votes > base
-}
-
-/**
  * The freezes block `n` at `pos` makes (docs/ordering.md §4): for every writer removed there,
  * F = the largest length of it seen up to here. Returns the freeze to add when the walk used
  * another one (or none), else records the freeze as performed and returns null.
@@ -337,12 +184,6 @@ function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, r
     f.performed.add(known)
   }
   return null
-}
-
-/** True when a block of another feed includes block `n` (another writer had seen it). */
-function seenByOthers (graph: Graph, n: GraphNode): boolean {
-  for (const w of graph.feedKeys()) if (w !== n.feed && includes(graph.latest(w), n.feed, n.index)) return true
-  return false
 }
 
 /** Moves the final mark to `pos` (everything up to it is final). */
@@ -494,38 +335,4 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
     walked = new Set()
   }
-}
-
-/** Acts that vote a writer out. */
-const REMOVING = new Set(['VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover'])
-
-/**
- * The freezes the search starts from (docs/ordering.md §4): one at every block that votes an
- * admin out, measured over every block of another feed up to it. Walks then drop those whose
- * removal does not happen and re-measure the others, so among the consistent sets of freezes the
- * search keeps the one that freezes, rather than the one that folds a removed writer's blocks no
- * one had seen (exhaustive checker: a removed admin's late vote undid its confirmed removal).
- */
-function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
-  const out = new Map<MemberId, FreezeAt[]>()
-  const seen = new Map<MemberId, number>()
-  const order = graph.order()
-  for (let pos = 0; pos < order.length; pos++) {
-    const n = order[pos]
-    for (const e of n.acts) {
-      if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue
-      const x = (e.act.body as { member: MemberId }).member
-      if (x === n.feed || out.get(x)?.some((f) => f.pos === pos) === true) continue
-      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
-      const list = out.get(x) ?? []
-      list.push({ feed: x, length, by: { feed: n.feed, index: n.index }, byMembers: e.act.body.type === 'VoteRecover', pos })
-      out.set(x, list)
-    }
-    for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
-  }
-  return out
-}
-
-function pointKey (feed: MemberId, pos: number): string {
-  return `${feed}:${pos}`
 }

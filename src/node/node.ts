@@ -4,9 +4,8 @@
  * replication. Re-runs merge and fold as blocks arrive and emits 'update'. Interfaces (CLI, HTTP)
  * only talk to this class.
  *
- * Events: 'update' (a new replay is available), 'fork' (a {@link ForkReport}), 'invalid-block'
- * ({feed, index, code}), 'peers', 'warning' (LAN discovery trouble, never fatal), 'restored'
- * (a directory restored from a backup holds its own feed again and writes as usual).
+ * Events: {@link NodeEvents}. The clock is injected ({@link NodeOptions.now}) and used for every
+ * time the node reads (act timestamps, the replay pacer, peers' connection times, the restore gate).
  */
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
@@ -19,66 +18,63 @@ import { HypergasError } from '../errors.js'
 import { checkAct } from '../fold/fold.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import { encodeBlock, NO_PREV } from '../merge/block.js'
-import { Graph, needsAck, type LinkConflict } from '../merge/graph.js'
+import { shouldAck } from '../merge/ack.js'
+import { Graph, type LinkConflict } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
-import { CheckpointKeeper } from './checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, type ForkReport } from './datadir.js'
-import { watchForks, type ForkSides } from './forks.js'
-import { CATCH_UP_REPLAY_MS, ReplayPacer } from './pacer.js'
-import { Replicator, type ReplicatorOptions } from './replicator.js'
-import { readActs, readFeed } from './reader.js'
-import { refusalDetails } from './receipt.js'
-import { loadRestoring, RestoreGate } from './restore.js'
-import { Verifier } from './verifier.js'
-import { VerifiedActs } from './verified.js'
-import { syncProgress, type SyncProgress } from './progress.js'
+import { refusalDetails } from '../fold/refusal.js'
+import { Feeds } from './ingest/feeds.js'
+import { CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
+import type { SyncProgress } from './network/progress.js'
+import { Replicator, type ReplicatorOptions } from './network/replicator.js'
+import { CheckpointKeeper } from './storage/checkpoint.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { loadRestoring, RestoreGate } from './storage/restore.js'
+import { WorkQueue } from './queue.js'
+import type { NodeEvents, NodeOptions } from './types.js'
 
-/** Options of {@link GasNode.open}. */
-export interface NodeOptions {
-  /** Data directory. */
-  dir: string
-  /** Create an identity if the directory has none (init, join). */
-  createIdentity?: boolean
-  /** Wall clock for act timestamps, ms (display only). Default Date.now. */
-  now?: () => number
-  /** Delay before an acknowledgement block is written, ms (SPEC §5 "soon after"). Default 30. */
-  ackDelayMs?: number
-}
+export type { InvalidBlock, NodeEvents, NodeOptions } from './types.js'
 
 /** A running hypergas node. */
-export class GasNode extends EventEmitter {
+export class GasNode extends EventEmitter<NodeEvents> {
   readonly dir: string
   readonly keyPair: KeyPair
   readonly id: MemberId
-  group: GroupRef | null
   readonly store: Corestore
-  graph = new Graph()
-  /** The latest replay; null before the group is known. */
-  view: Replay | null = null
-  replicator: Replicator | null = null
+  private readonly _forks: ForkReport[]
+  private _group: GroupRef | null
+  private _graph = new Graph()
+  private _view: Replay | null = null
+  private _replicator: Replicator | null = null
+  private _restore: RestoreGate | null = null
+
   /**
    * Forks detected (SPEC §5), with evidence; kept in the data directory. No further block of a
    * forked feed is read: the node keeps the blocks it holds (see docs/ordering.md).
    */
-  readonly forks: ForkReport[]
+  get forks (): readonly ForkReport[] { return this._forks }
+  /** The group followed; null before init or join. */
+  get group (): GroupRef | null { return this._group }
+  /** The block graph (read it; only the node changes it). */
+  get graph (): Graph { return this._graph }
+  /** The latest replay; null before the group is known. */
+  get view (): Replay | null { return this._view }
+  /** Hyperswarm replication, once {@link startSwarm} ran. */
+  get replicator (): Replicator | null { return this._replicator }
   /**
-   * The gate of a data directory restored from a backup (src/node/restore.ts): while it is
+   * The gate of a data directory restored from a backup (src/node/storage/restore.ts): while it is
    * active nothing is appended to the own feed. Null when the directory was not restoring.
    */
-  restore: RestoreGate | null = null
+  get restore (): RestoreGate | null { return this._restore }
 
-  private readonly cores = new Map<MemberId, Hypercore>()
-  /** Relayed acts whose signature this node verified (remembered across restarts). */
-  private readonly verified: VerifiedActs
-  /** Checks relayed signatures on a worker thread while feeds are read. */
-  private readonly verifier = new Verifier()
+  /** The writer feeds followed (src/node/ingest/feeds.ts). */
+  private readonly feeds: Feeds
   private readonly own: Hypercore
   private readonly now: () => number
   private readonly ackDelayMs: number
-  private queue: Promise<unknown> = Promise.resolve()
-  private refreshScheduled = false
-  /** Paces replays while a long sync downloads (src/node/pacer.ts). */
-  private readonly pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.scheduleRefresh())
+  /** One job at a time on the graph and the own feed (src/node/queue.ts). */
+  private readonly work: WorkQueue = new WorkQueue(async () => await this.refresh(), (err) => this.emit('error', err), () => this.closed)
+  /** Paces replays while a long sync downloads (src/node/ingest/pacer.ts). */
+  private readonly pacer: ReplayPacer
   private ackTimer: NodeJS.Timeout | null = null
   private closed = false
   /** The checkpoint found at start and written as the final prefix grows (issue 5). */
@@ -91,15 +87,26 @@ export class GasNode extends EventEmitter {
     this.dir = opts.dir
     this.keyPair = keyPair
     this.id = hex(keyPair.publicKey) as MemberId
-    this.group = loadGroup(opts.dir)
+    this._group = loadGroup(opts.dir)
     this.store = store
     this.now = opts.now ?? Date.now
+    this.pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.work.schedule(), this.now)
     this.ackDelayMs = opts.ackDelayMs ?? 30
-    this.forks = loadForks(opts.dir)
-    this.verified = new VerifiedActs(opts.dir)
-    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.openFeed(f); return this.cores.get(f)! })
+    this._forks = loadForks(opts.dir)
+    this.feeds = new Feeds({
+      store,
+      dir: opts.dir,
+      graph: () => this._graph,
+      forks: this._forks,
+      now: this.now,
+      closed: () => this.closed,
+      changed: () => this.work.schedule(),
+      invalid: (feed, index, code, message) => this.emit('invalid-block', { feed, index, code, ...(message === undefined ? {} : { message }) }),
+      fork: (f) => this.emit('fork', f),
+      error: (err) => this.emit('error', err)
+    })
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! })
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
-    this.cores.set(this.id, this.own)
   }
 
   /**
@@ -117,11 +124,11 @@ export class GasNode extends EventEmitter {
     }
     const node = new GasNode(opts, kp, store)
     await node.own.ready()
-    node.watch(node.id, node.own)
+    node.feeds.addOwn(node.id, node.own)
     node.beginRestore()
     let oldFormat = false
-    node.on('invalid-block', (e: { feed: MemberId, index: number, code: string }) => { if (e.feed === node.id && e.code === 'BAD_VERSION') oldFormat = true })
-    if (node.group !== null) await node.serial(() => node.refresh())
+    node.on('invalid-block', (e) => { if (e.feed === node.id && e.code === 'BAD_VERSION') oldFormat = true })
+    if (node.group !== null) await node.work.run(() => node.refresh())
     if (oldFormat) {
       // A data directory of block format 1 (before issue 13): its blocks cannot be read, and
       // appending after them would hide that (docs/ordering.md §6).
@@ -137,14 +144,15 @@ export class GasNode extends EventEmitter {
    * @throws HypergasError DATA_DIR when this directory already follows a group
    */
   async createGroup (name: string, founderName: string): Promise<GroupRef> {
-    return await this.serial(async () => {
+    return await this.work.run(async () => {
       if (this.group !== null || this.own.length > 0) throw HypergasError.DATA_DIR(`${this.dir} already belongs to a group`)
       const act = createAct({ type: 'CreateGroup', name, founderName }, { keyPair: this.keyPair, timeMs: this.now() })
-      this.group = { groupId: act.id as GroupId, founder: this.id }
-      saveGroup(this.dir, this.group)
+      const g: GroupRef = { groupId: act.id as GroupId, founder: this.id }
+      this._group = g
+      saveGroup(this.dir, g)
       await this.own.append(encodeBlock({ prev: NO_PREV, links: [], acts: [act.bytes] }))
       await this.refresh()
-      return this.group
+      return g
     })
   }
 
@@ -153,9 +161,9 @@ export class GasNode extends EventEmitter {
    * from the start. @throws HypergasError DATA_DIR
    */
   async joinGroup (g: GroupRef, feeds: readonly MemberId[] = []): Promise<void> {
-    await this.serial(async () => {
+    await this.work.run(async () => {
       if (this.group !== null && this.group.groupId !== g.groupId) throw HypergasError.DATA_DIR(`${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`)
-      this.group = g
+      this._group = g
       saveGroup(this.dir, g)
       const known = loadFeeds(this.dir)
       if (feeds.some((f) => !known.includes(f))) saveFeeds(this.dir, [...new Set([...known, ...feeds])].sort())
@@ -170,10 +178,10 @@ export class GasNode extends EventEmitter {
    */
   async startSwarm (opts: Omit<ReplicatorOptions, 'keyPair'> = {}): Promise<void> {
     const g = this.requireGroup()
-    this.replicator = new Replicator(this.store, g.groupId, { ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
-    this.replicator.on('peers', () => this.emit('peers'))
-    this.replicator.on('warning', (err: Error) => this.emit('warning', err))
-    await this.replicator.start()
+    this._replicator = new Replicator(this.store, g.groupId, { now: this.now, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
+    this._replicator.on('peers', () => this.emit('peers'))
+    this._replicator.on('warning', (err: Error) => this.emit('warning', err))
+    await this._replicator.start()
   }
 
   /**
@@ -196,7 +204,7 @@ export class GasNode extends EventEmitter {
    * @throws HypergasError as {@link submit}
    */
   async submitActs (acts: SignedAct[]): Promise<void> {
-    await this.serial(async () => {
+    await this.work.run(async () => {
       this.restore?.assertOpen()
       const v = this.requireView()
       if (!v.state.admins.has(this.id)) throw HypergasError.REJECTED('NOT_ADMIN', 'this node is not a writer of the group (not referente nor cassiere yet)')
@@ -219,147 +227,104 @@ export class GasNode extends EventEmitter {
 
   /**
    * A data directory marked "restoring" (hypergas restore) downloads its own feed and appends
-   * nothing until the gate opens (src/node/restore.ts); then it acknowledges as usual.
+   * nothing until the gate opens (src/node/storage/restore.ts); then it acknowledges as usual.
    * @throws HypergasError DATA_DIR when the mark cannot be read
    */
   private beginRestore (): void {
     const mark = loadRestoring(this.dir)
     if (mark === null) return
-    const gate = new RestoreGate({ dir: this.dir, ownId: this.id, own: this.own, ownUsable: () => this.graph.usableLength(this.id), cores: () => this.cores, peers: () => this.replicator?.peers.length ?? 0 }, mark.since)
-    this.restore = gate
+    const gate = new RestoreGate({ dir: this.dir, ownId: this.id, own: this.own, ownUsable: () => this.graph.usableLength(this.id), cores: () => this.feeds.all(), peers: () => this.replicator?.peers.length ?? 0, now: this.now }, mark.since)
+    this._restore = gate
     gate.on('error', (err: Error) => this.emit('error', err))
-    gate.once('done', () => { this.emit('restored'); this.scheduleRefresh() })
+    gate.once('done', () => { this.emit('restored'); this.work.schedule() })
     gate.start()
   }
 
-  /** Runs `fn` after every earlier call: one writer of graph and feed at a time. */
-  private async serial<T> (fn: () => Promise<T>): Promise<T> {
-    const p = this.queue.then(fn)
-    this.queue = p.catch(() => {})
-    return await p
-  }
-
-  private watch (feed: MemberId, core: Hypercore): void {
-    core.on('append', () => this.scheduleRefresh())
-    core.on('download', () => this.scheduleRefresh())
-    watchForks(core, () => this.graph.receivedLength(feed), (sides) => this.reportFork(feed, sides))
-    core.on('verification-error', (err: Error) => this.emit('invalid-block', { feed, index: core.length, code: 'BAD_PROOF', message: err.message }))
-  }
-
-  private reportFork (feed: MemberId, sides: ForkSides): void {
-    if (this.forks.some((x) => x.feed === feed)) return
-    const f: ForkReport = { feed, ...sides, detectedAt: new Date(this.now()).toISOString() }
-    this.forks.push(f)
-    saveForks(this.dir, this.forks)
-    this.emit('fork', f)
-    this.scheduleRefresh()
-  }
-
-  /** Runs a refresh on the next turn of the event loop. */
-  private scheduleRefresh (): void {
-    if (this.refreshScheduled || this.closed) return
-    this.refreshScheduled = true
-    const run = (): void => {
-      this.refreshScheduled = false
-      this.serial(() => this.refresh()).catch((err) => this.emit('error', err))
-    }
-    setImmediate(run)
-  }
-
-  /** Reads new blocks of every feed, replays, opens newly elected writers' feeds, acks. */
+  /**
+   * Brings the node up to date: opens the feeds it knows of, reads new blocks, replays (paced
+   * during a long sync), follows newly elected writers, saves what it learnt, tells the
+   * interfaces and acknowledges. Runs as a job of the work queue.
+   */
   private async refresh (): Promise<void> {
-    const g = this.group
+    const g = this._group
     if (g === null || this.closed) return
-    this.openFeed(g.founder)
-    if (this.view === null) {
-      for (const f of loadFeeds(this.dir)) this.openFeed(f)
-      if (this.graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this.graph, (f) => this.held(f))
-    }
-    const following = this.cores.size
-    let changed = this.view === null
-    for (;;) {
-      let read = 0
-      for (const [feed, core] of this.cores) read += await this.readFeed(feed, core, g.groupId)
-      // While a long sync is still downloading, blocks are read (decoded) as they arrive and the
-      // replays are paced: the last block's arrival triggers the final one.
-      const v = this.view
-      const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.cores.has(k))
-      if (this.pacer.putOff(read > 0 && allFeedsOpen && this.downloading())) break
-      if (read > 0 || changed || this.pacer.owed) {
-        // Resume after the last final prefix when every new block sorts after it, or after the
-        // checkpoint's when the graph starts with its blocks (issue 5).
-        const startMs = Date.now()
-        const low = this.graph.takeLowWater()
-        const from = this.view !== null ? (low > this.view.resume.pos ? this.view.resume : null) : this.checkpoint.take(this.graph)
-        const next = from !== null ? resumeReplay(this.graph, g, from) : null
-        // A full replay walks every block: read the acts of those restored unread.
-        if (next === null && this.unread) await this.rereadAll(g)
-        this.view = next ?? replay(this.graph, g)
-        this.pacer.replayed(startMs)
-        changed = false
-      }
-      // Every admin past or present has a cash entry: follow all of their feeds.
-      let opened = 0
-      for (const w of this.view!.state.cash.keys()) if (this.openFeed(w)) opened++
-      if (read === 0 && opened === 0) break
-      changed = read > 0
-    }
-    this.verified.flush()
-    if (this.cores.size !== following) saveFeeds(this.dir, [...this.cores.keys()].sort())
-    if (!this.downloading()) await this.checkpoint.save(g.groupId, this.graph, this.view!)
-    this.emit('update', this.view)
+    await this.openKnownFeeds(g)
+    const following = this.feeds.size
+    await this.readAndReplay(g)
+    await this.persist(g, following)
+    this.emit('update', this._view!)
     this.maybeAck()
   }
 
-  /** True while some open feed has blocks known but not downloaded yet. */
-  private downloading (): boolean {
-    return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+  /** The founder's feed, and on the first refresh the feeds followed before and the checkpoint. */
+  private async openKnownFeeds (g: GroupRef): Promise<void> {
+    this.feeds.open(g.founder)
+    if (this._view !== null) return
+    for (const f of loadFeeds(this.dir)) this.feeds.open(f)
+    if (this._graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this._graph, (f) => this.feeds.held(f))
+  }
+
+  /** Reads and replays until no feed has a new block and no new writer is to be followed. */
+  private async readAndReplay (g: GroupRef): Promise<void> {
+    let changed = this._view === null
+    for (;;) {
+      const read = await this.feeds.readAll(g.groupId)
+      // While a long sync is still downloading, blocks are read (decoded) as they arrive and the
+      // replays are paced: the last block's arrival triggers the final one.
+      const v = this._view
+      const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.feeds.get(k) !== undefined)
+      if (this.pacer.putOff(read > 0 && allFeedsOpen && this.feeds.downloading())) break
+      if (read > 0 || changed || this.pacer.owed) {
+        await this.replayNow(g)
+        changed = false
+      }
+      const opened = this.followWriters()
+      if (read === 0 && opened === 0) break
+      changed = read > 0
+    }
+  }
+
+  /**
+   * Replays: resumes after the last final prefix when every new block sorts after it, or after
+   * the checkpoint's when the graph starts with its blocks (issue 5); else walks every block.
+   */
+  private async replayNow (g: GroupRef): Promise<void> {
+    const startMs = this.now()
+    const low = this._graph.takeLowWater()
+    const from = this._view !== null ? (low > this._view.resume.pos ? this._view.resume : null) : this.checkpoint.take(this._graph)
+    const next = from !== null ? resumeReplay(this._graph, g, from) : null
+    // A full replay walks every block: read the acts of those restored unread.
+    if (next === null && this.unread) await this.rereadAll(g)
+    this._view = next ?? replay(this._graph, g)
+    this.pacer.replayed(startMs)
+  }
+
+  /** Opens the feed of every admin past or present (each has a cash entry); answers how many were new. */
+  private followWriters (): number {
+    let opened = 0
+    for (const w of this._view!.state.cash.keys()) if (this.feeds.open(w)) opened++
+    return opened
+  }
+
+  /** Saves the verified signatures, the feeds followed and (unless a sync is still downloading) the checkpoint. */
+  private async persist (g: GroupRef, following: number): Promise<void> {
+    this.feeds.flush()
+    if (this.feeds.size !== following) saveFeeds(this.dir, this.feeds.keys().sort())
+    if (!this.feeds.downloading()) await this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
   private async rereadAll (g: GroupRef): Promise<void> {
     this.unread = false
-    this.graph = new Graph()
-    for (const [feed, core] of this.cores) {
-      this.graph.addFeed(feed)
-      await this.readFeed(feed, core, g.groupId)
-    }
-    this.graph.takeLowWater()
+    this._graph = new Graph()
+    await this.feeds.rereadInto(this._graph, g.groupId)
+    this._graph.takeLowWater()
   }
 
   /** The acts of log entries that carry none (restored from a checkpoint), read back from their blocks. */
   async readActs (entries: readonly LogEntry[]): Promise<Map<ActId, SignedAct>> {
     const g = this.group
-    return g === null ? new Map() : await readActs((f) => this.cores.get(f), entries, g.groupId, this.verified)
-  }
-
-  private openFeed (feed: MemberId): boolean {
-    if (this.cores.has(feed)) return false
-    const core = this.store.get({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(feed, 'hex') }] } })
-    this.cores.set(feed, core)
-    this.graph.addFeed(feed)
-    this.watch(feed, core)
-    core.ready().then(() => {
-      if (this.closed) return
-      core.download({ start: 0, end: -1 })
-      this.scheduleRefresh()
-    }).catch((err: Error) => this.emit('error', err))
-    return true
-  }
-
-  /** Blocks of `feed` this node uses: all it holds, or up to a detected fork. */
-  private held (feed: MemberId): number {
-    return this.forks.find((f) => f.feed === feed)?.held ?? Infinity
-  }
-
-  private async readFeed (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
-    return await readFeed(core, this.graph, feed, {
-      group,
-      verified: this.verified,
-      verifier: this.verifier,
-      limit: this.held(feed),
-      onInvalid: (index, code) => this.emit('invalid-block', { feed, index, code })
-    })
+    return g === null ? new Map() : await this.feeds.readActs(entries, g.groupId)
   }
 
   /**
@@ -370,30 +335,24 @@ export class GasNode extends EventEmitter {
     if (this.ackTimer !== null || this.closed || !this.needsAck()) return
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null
-      this.serial(async () => {
+      this.work.run(async () => {
         if (!this.closed && this.needsAck()) await this.appendBlock([])
       }).catch((err) => this.emit('error', err))
     }, this.ackDelayMs)
   }
 
-  /** True when a remote block with acts is not in the causal past of the own latest block. */
+  /**
+   * True when this node should acknowledge now (src/merge/ack.ts), unless it writes nothing:
+   * restoring from a backup, or its own feed forked.
+   */
   needsAck (): boolean {
-    const v = this.view
-    // Admins acknowledge; so does a removed writer while confirmation waits for it.
-    if (v === null || !(v.state.admins.has(this.id) || v.waitingFor.includes(this.id))) return false
-    if (this.restore?.active === true) return false
-    if (this.forks.some((f) => f.feed === this.id)) return false
-    return needsAck(this.graph, this.id)
+    if (this._view === null || this._restore?.active === true || this.forks.some((f) => f.feed === this.id)) return false
+    return shouldAck(this._view, this._graph, this.id)
   }
 
   /** Waits until every queued refresh and append has finished. */
   async settled (): Promise<void> {
-    while (true) {
-      const q = this.queue
-      await q
-      if (q === this.queue && !this.refreshScheduled && !this.pacer.waiting) return
-      await new Promise((resolve) => setImmediate(resolve))
-    }
+    await this.work.idle(() => this.pacer.waiting)
   }
 
   /** Fork evidence in links (SPEC §5): blocks naming another branch of a feed than the one held. */
@@ -403,12 +362,7 @@ export class GasNode extends EventEmitter {
 
   /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
   syncProgress (): SyncProgress {
-    return syncProgress([...this.cores].map(([feed, core]) => ({
-      feed,
-      local: core.contiguousLength,
-      usable: this.graph.usableLength(feed),
-      peers: Object.fromEntries(core.peers.map((p) => [hex(p.remotePublicKey), p.remoteLength]))
-    })))
+    return this.feeds.progress()
   }
 
   requireGroup (): GroupRef {
@@ -433,11 +387,11 @@ export class GasNode extends EventEmitter {
     this.pacer.stop()
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
-    await this.serial(async () => {
+    await this.work.run(async () => {
       if (this.group !== null && this.view !== null) await this.checkpoint.save(this.group.groupId, this.graph, this.view, true)
     }).catch(() => {})
     if (this.replicator !== null) await this.replicator.close()
-    await this.verifier.close()
+    await this.feeds.close()
     await this.store.close()
   }
 }

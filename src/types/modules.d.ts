@@ -9,7 +9,7 @@ declare module 'sodium-native' {
     crypto_sign_detached (sig: Buffer, msg: Buffer, secretKey: Buffer): void
     /** SHA-256 of `input` into the 32 bytes of `out` (act ids). */
     crypto_hash_sha256 (out: Buffer, input: Buffer): void
-    // Backups (src/node/backup.ts): Argon2id, XChaCha20-Poly1305, BLAKE2b, random bytes.
+    // Backups (src/node/storage/backup.ts): Argon2id, XChaCha20-Poly1305, BLAKE2b, random bytes.
     crypto_pwhash (out: Buffer, passwd: Buffer, salt: Buffer, opslimit: number, memlimit: number, alg: number): void
     readonly crypto_pwhash_ALG_ARGON2ID13: number
     readonly crypto_pwhash_SALTBYTES: number

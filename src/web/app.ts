@@ -72,7 +72,7 @@ function say (html: string, bad = false): void {
 
 function fail (err: unknown): void {
   const e = err as Error & { code?: string }
-  say(esc(t('error', { code: e.code ?? 'ERROR', message: e.message.replace(/^[A-Z_]+: /, '') })), true)
+  say(esc(t('error', { code: e.code ?? 'ERROR', message: e.message })), true)
 }
 
 /** The member this page shows: the one logged in, else (reading all) the one chosen by name or key. */

@@ -12,7 +12,7 @@ import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../../src/acts/encodin
 import type { ActBody } from '../../src/acts/types.js'
 import { actIdOf } from '../../src/acts/act.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
-import { saveGroup } from '../../src/node/datadir.js'
+import { saveGroup } from '../../src/node/storage/datadir.js'
 import { chainBlock } from '../helpers/blocks.js'
 import { prng } from '../helpers/fixtures.js'
 

@@ -16,6 +16,7 @@ import { stateHash } from '../../src/fold/hash.js'
 import type { GroupState } from '../../src/fold/state.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
 import { decodeBlockEntries, type DecodedBlock } from '../../src/merge/entries.js'
+import { shouldAck } from '../../src/merge/ack.js'
 import { needsAck } from '../../src/merge/graph.js'
 import type { GroupRef } from '../../src/merge/replay.js'
 import { person, prng } from '../helpers/fixtures.js'
@@ -181,7 +182,7 @@ export class World implements SimHost {
 
   /** As GasNode: an admin, or a removed writer confirmation waits for, acknowledges. */
   private ackStep (n: SimNode): void {
-    if ((n.isAdmin() || n.replay().waitingFor.includes(n.who.id)) && needsAck(n.graph, n.who.id)) { this.count('ack'); n.append([]) }
+    if (shouldAck(n.replay(), n.graph, n.who.id)) { this.count('ack'); n.append([]) }
   }
 
   private partitionStep (): void {

@@ -1,12 +1,11 @@
 /**
  * What an act did, for the person who made it (SPEC §7: receipts that say who, how much and the
- * balance after; errors that give the figures). Built from the node's view right after the act
+ * balance after; the figures of a refusal are in src/fold/refusal.ts). Built from the node's view right after the act
  * was appended; pure functions of a replay, no I/O.
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
-import type { RefusalDetails } from '../errors.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { countCurrent, quorum, recoveryKey, type GroupState } from '../fold/state.js'
+import { countCurrent, quorum, recoveryKey } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
@@ -90,31 +89,4 @@ export function receiptOf (v: Replay, act: SignedAct): ActReceipt {
   r.vote = voteOf(v, b, act.author)
   if (r.vote === undefined) delete r.vote
   return r
-}
-
-/**
- * The figures behind rejection `code` of `body` against state `s` (what credit there is, how many
- * votes are missing), for the error the interfaces show. Empty when the code has no figures.
- */
-export function refusalDetails (s: GroupState, body: ActBody, code: string): RefusalDetails {
-  const d: RefusalDetails = {}
-  const id = 'member' in body ? body.member : null
-  const m = id === null ? undefined : s.members.get(id)
-  if (m !== undefined) {
-    d.member = m.name
-    d.creditCents = m.creditCents
-  }
-  const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
-  if (code === 'INSUFFICIENT_CREDIT' && 'cents' in body) {
-    const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
-    d.neededCents = body.type === 'AdjustCommitment' ? body.cents - old : body.cents
-  }
-  if (code === 'NO_QUORUM' && p !== undefined) {
-    d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
-    d.quorum = quorum(s.admins.size)
-  }
-  if (code === 'PENDING_COMMITMENTS' && p !== undefined) {
-    d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length
-  }
-  return d
 }

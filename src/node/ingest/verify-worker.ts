@@ -1,9 +1,9 @@
 /**
- * The thread of src/node/verifier.ts: runs batches of Ed25519 checks with the one verifier of
+ * The thread of src/node/ingest/verifier.ts: runs batches of Ed25519 checks with the one verifier of
  * every node (libsodium, src/crypto.ts) and answers with a boolean per check, in order.
  */
 import { parentPort } from 'node:worker_threads'
-import { verify } from '../crypto.js'
+import { verify } from '../../crypto.js'
 
 /** A batch: its number and the checks (Buffers arrive as Uint8Arrays). */
 interface Batch {

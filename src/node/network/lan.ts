@@ -14,7 +14,7 @@ import dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import os from 'node:os'
 import multicastDns, { type MulticastDns, type MdnsPacket } from 'multicast-dns'
-import { sha256 } from '../crypto.js'
+import { sha256 } from '../../crypto.js'
 
 /** The mDNS name a group's nodes answer to: `<32 hex>.hypergas.local`. */
 export function lanName (topic: Uint8Array): string {

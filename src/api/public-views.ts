@@ -2,7 +2,7 @@
  * What the node shows to whoever is not an admin (SPEC §7 "Who may read and act over HTTP"):
  * the group's public face (its name and open purchases, without who committed what) and, for a
  * member who proved who they are, the same with their own commitment and what their page needs
- * to sign acts. Everything personal stays in src/node/views.ts behind the admin's credentials.
+ * to sign acts. Everything personal stays in src/api/views.ts behind the admin's credentials.
  */
 import { HypergasError } from '../errors.js'
 import type { MemberId, PurchaseId } from '../ids.js'

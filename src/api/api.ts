@@ -8,24 +8,25 @@ import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { encodeInvite } from './invite.js'
-import { LinkStore } from './links.js'
-import type { GasNode } from './node.js'
+import { LinkStore } from '../node/storage/links.js'
+import type { GasNode } from '../node/node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 
-/** An act request: an act body whose member/from/purchase fields may be names or short ids. */
-export type ActRequest = Record<string, unknown> & { type: string }
+import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from './dto.js'
+
+export type { ActRequest } from './dto.js'
 
 /** What every interface can ask a node. */
 export interface NodeApi {
-  status (): Promise<Record<string, unknown>>
+  status (): Promise<StatusView>
   members (): Promise<views.MemberSummary[]>
   member (ref: string): Promise<views.MemberView>
-  purchases (): Promise<Array<Record<string, unknown>>>
-  purchase (ref: string): Promise<Record<string, unknown>>
+  purchases (): Promise<PurchaseSummary[]>
+  purchase (ref: string): Promise<PurchaseView>
   log (offset: number, limit: number): Promise<views.LogView>
   /**
-   * Signs (with the node's key) and appends an act; answers what it did (src/node/receipt.ts).
+   * Signs (with the node's key) and appends an act; answers what it did (src/api/receipt.ts).
    * @throws HypergasError with the rejection code and its figures in `details`; RESTORING (with
    *   `details.restore`) while the node, restored from a backup, waits for its own feed
    */
@@ -73,7 +74,7 @@ export class LocalApi implements NodeApi {
     return this.linkStore
   }
 
-  async status (): Promise<Record<string, unknown>> {
+  async status (): Promise<StatusView> {
     const n = this.node
     const v = n.requireView()
     return {
@@ -87,7 +88,7 @@ export class LocalApi implements NodeApi {
       forks: n.forks,
       // Blocks that name another branch of a feed than the one held here (SPEC §5 forks).
       linkConflicts: n.linkConflicts(),
-      // While restored from a backup and waiting for the own feed (src/node/restore.ts), what for.
+      // While restored from a backup and waiting for the own feed (src/node/storage/restore.ts), what for.
       restoring: n.restore?.status ?? null
     }
   }
@@ -100,9 +101,9 @@ export class LocalApi implements NodeApi {
     return views.memberView(v, id, await this.node.readActs(views.unreadMovementEntries(v, id)))
   }
 
-  async purchases (): Promise<Array<Record<string, unknown>>> { return views.purchasesView(this.node.requireView()) }
+  async purchases (): Promise<PurchaseSummary[]> { return views.purchasesView(this.node.requireView()) }
 
-  async purchase (ref: string): Promise<Record<string, unknown>> {
+  async purchase (ref: string): Promise<PurchaseView> {
     const v = this.node.requireView()
     return views.purchaseView(v, views.resolvePurchase(v.state, ref))
   }
@@ -115,7 +116,8 @@ export class LocalApi implements NodeApi {
   async act (req: ActRequest): Promise<ActReceipt> {
     this.node.restore?.assertOpen() // before names are resolved against a state still arriving
     const s = this.node.requireView().state
-    const body: Record<string, unknown> = { ...req }
+    // The request's fields as they came (over HTTP: any JSON), until parseActBody validates them.
+    const body: { [field: string]: unknown } = { ...req }
     // A registration names a new key, never a member already known by name.
     const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from']
     for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)

@@ -7,14 +7,13 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { formatCents } from '../money.js'
+import type { PurchaseView } from './dto.js'
 import type { StatementLine } from './views.js'
-
-type Row = Record<string, unknown>
 
 /** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
 export type CsvDialect = 'en' | 'it'
 
-const money = (cents: unknown, d: CsvDialect): string => formatCents(cents as number, d === 'it' ? ',' : '.')
+const money = (cents: number, d: CsvDialect): string => formatCents(cents, d === 'it' ? ',' : '.')
 const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { delimiter: d === 'it' ? ';' : ',' })
 
 const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : '')
@@ -32,9 +31,9 @@ export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = '
  * CSV of {@link purchaseView}'s commitments, rejected ones left out (they are not ordered):
  * member name, member id, amount, status, confirmed status; a last row with the total.
  */
-export function commitmentsCsv (purchase: Row, d: CsvDialect = 'en'): string {
-  const list = (purchase.commitments as Row[]).filter((c) => c.status !== 'rejected')
-  const total = list.reduce((sum, c) => sum + (c.amountCents as number), 0)
-  const rows = list.map((c) => [String(c.name), String(c.member), money(c.amountCents, d), String(c.status), String(c.confirmedStatus ?? '')])
+export function commitmentsCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string {
+  const list = purchase.commitments.filter((c) => c.status !== 'rejected')
+  const total = list.reduce((sum, c) => sum + c.amountCents, 0)
+  const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), c.status, c.confirmedStatus ?? ''])
   return write([['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'], ...rows, ['TOTAL', '', money(total, d), '', '']], d)
 }

@@ -6,8 +6,8 @@
  * Small batches (a live update) are verified inline: a round trip to the worker costs more.
  */
 import { Worker } from 'node:worker_threads'
-import type { SignatureCheck } from '../acts/act.js'
-import { verify } from '../crypto.js'
+import type { SignatureCheck } from '../../acts/act.js'
+import { verify } from '../../crypto.js'
 
 /** Batches smaller than this are verified on the calling thread. */
 const INLINE_BELOW = 16

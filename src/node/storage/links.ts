@@ -7,8 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { HypergasError } from '../errors.js'
-import type { MemberId } from '../ids.js'
+import { HypergasError } from '../../errors.js'
+import type { MemberId } from '../../ids.js'
 import { writePrivate } from './datadir.js'
 
 /** One personal link as stored. */

@@ -23,9 +23,9 @@
 import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import type Hypercore from 'hypercore'
-import { HypergasError, type RestoreWait } from '../errors.js'
-import type { MemberId } from '../ids.js'
-import { decodeBlock } from '../merge/block.js'
+import { HypergasError, type RestoreWait } from '../../errors.js'
+import type { MemberId } from '../../ids.js'
+import { decodeBlock } from '../../merge/block.js'
 import { paths, writePrivate } from './datadir.js'
 
 /** The "restoring" mark of a data directory (`restoring.json`). */

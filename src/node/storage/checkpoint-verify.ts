@@ -1,6 +1,6 @@
 /**
  * What a checkpoint's confirmed state and final log must satisfy before a node uses them (issue 13
- * item 6, "a checkpoint that cannot lie"; the file itself is src/node/checkpoint.ts). The state
+ * item 6, "a checkpoint that cannot lie"; the file itself is src/node/storage/checkpoint.ts). The state
  * hash (src/fold/hash.ts) covers most of the state; this module checks the rest of it against the
  * part the hash covers, and the final log against the state:
  *
@@ -14,12 +14,12 @@
  *
  * Checks are strict: a check that fails only costs a replay from the feeds.
  */
-import type { ActBody } from '../acts/types.js'
-import { HypergasError } from '../errors.js'
-import { checkInvariants } from '../fold/invariants.js'
-import type { CommitmentStatus, GroupState, MovementKind, PurchasePhase, RejectionCode } from '../fold/state.js'
-import type { ActId, GroupId } from '../ids.js'
-import type { LogEntry } from '../merge/replay.js'
+import type { ActBody } from '../../acts/types.js'
+import { HypergasError } from '../../errors.js'
+import { checkInvariants } from '../../fold/invariants.js'
+import type { CommitmentStatus, GroupState, MovementKind, PurchasePhase, RejectionCode } from '../../fold/state.js'
+import type { ActId, GroupId } from '../../ids.js'
+import type { LogEntry } from '../../merge/replay.js'
 
 /**
  * The error of a checkpoint that is damaged or inconsistent: code `BAD_CHECKPOINT`, with `msg`
@@ -204,14 +204,31 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
   if (typeof s.groupName !== 'string') throw badCheckpoint('bad group name')
   for (const k of ['owedCents', 'appliedCount', 'rejectedCount'] as const) if (!isInt(s[k], 0)) throw badCheckpoint(`${k} is not a count`)
   const applied = checkLog(s, log)
+  checkMembers(s, ids)
+  checkAdmins(s, ids)
+  checkTallies(s, ids)
+  checkPurchases(s, ids, applied)
+  for (const r of s.rejections) if (!ids.is(r.actId) || !own(REJECTION_CODES, r.code)) throw badCheckpoint('bad rejection')
+  movements(s, false, applied, ids)
+  movements(s, true, applied, ids)
+  for (const k of s.cashMovements.keys()) if (!s.cash.has(k)) throw badCheckpoint(`cash movements of ${short(k)}, who has no cash entry`)
+  checkRecovery(s, ids)
+  const broken = checkInvariants(s)
+  if (broken.length > 0) throw badCheckpoint(`the state breaks an invariant: ${broken[0]}`)
+}
 
+/** Members: each under its own id, with a name in the name index and a credit. */
+function checkMembers (s: GroupState, ids: Ids): void {
   for (const [k, m] of s.members) {
     if (!ids.is(k) || m.id !== k) throw badCheckpoint('a member stored under another id')
     if (typeof m.name !== 'string' || m.name === '' || !isInt(m.creditCents, 0)) throw badCheckpoint(`member ${short(k)}: bad name or credit`)
     if (s.memberNames.get(m.name.toLowerCase()) !== k) throw badCheckpoint(`member ${short(k)}: not in the name index`)
   }
   if (s.memberNames.size !== s.members.size) throw badCheckpoint('the name index does not match the members')
+}
 
+/** Admins: members with a role, a cash entry and an election block; nobody else has a role. */
+function checkAdmins (s: GroupState, ids: Ids): void {
   ids.all(s.referenti, 'referenti')
   ids.all(s.cassieri, 'cassieri')
   for (const a of [...s.referenti, ...s.cassieri]) {
@@ -228,7 +245,10 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
     if (!s.admins.has(k)) throw badCheckpoint(`election block of ${short(k)}, who is not an admin`)
     if (!ids.is(p.feed) || !isInt(p.index, 0)) throw badCheckpoint(`election block of ${short(k)}: bad position`)
   }
+}
 
+/** Governance tallies: a known vote, stored under its key, with voters. */
+function checkTallies (s: GroupState, ids: Ids): void {
   for (const [k, t] of s.tallies) {
     if (!TALLY_TYPES.has(t.type as ActBody['type']) || !ids.is(t.member)) throw badCheckpoint('a tally of an unknown vote')
     const register = t.type === 'VoteRegisterMember'
@@ -237,7 +257,10 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
     if (t.voters.size === 0) throw badCheckpoint(`tally ${t.type}: no voters`)
     ids.all(t.voters, 'tally voters')
   }
+}
 
+/** Purchases: opened by an applied act of the final log, with valid commitments and votes; the index of open ones. */
+function checkPurchases (s: GroupState, ids: Ids, applied: Applied): void {
   let open = 0
   for (const [k, p] of s.purchases) {
     if (!ids.is(k) || p.id !== k || !applied(k)) throw badCheckpoint('a purchase no applied act of the final log opened')
@@ -254,12 +277,10 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
     }
   }
   if (s.openPurchaseNames.size !== open) throw badCheckpoint('the index of open purchases does not match the purchases')
+}
 
-  for (const r of s.rejections) if (!ids.is(r.actId) || !own(REJECTION_CODES, r.code)) throw badCheckpoint('bad rejection')
-  movements(s, false, applied, ids)
-  movements(s, true, applied, ids)
-  for (const k of s.cashMovements.keys()) if (!s.cash.has(k)) throw badCheckpoint(`cash movements of ${short(k)}, who has no cash entry`)
-  // Admins the members' recovery votes removed, and how many times: each was an admin (a cash entry).
+/** Members' recoveries (each removed admin had a cash entry) and every member's registration. */
+function checkRecovery (s: GroupState, ids: Ids): void {
   for (const [k, n] of s.recoveries) if (!ids.is(k) || !isInt(n, 1) || !s.cash.has(k)) throw badCheckpoint('bad recovery count')
   // Every member ever registered, with the block and the admins there (sorted, unique).
   for (const k of s.members.keys()) if (!s.registrations.has(k)) throw badCheckpoint(`member ${short(k)} has no registration`)
@@ -267,7 +288,4 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
     if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins)) throw badCheckpoint('bad registration')
     for (let i = 0; i < r.admins.length; i++) if (!ids.is(r.admins[i]) || (i > 0 && r.admins[i - 1] >= r.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad admins`)
   }
-
-  const broken = checkInvariants(s)
-  if (broken.length > 0) throw badCheckpoint(`the state breaks an invariant: ${broken[0]}`)
 }

@@ -6,22 +6,24 @@ import { EventEmitter } from 'node:events'
 import type Corestore from 'corestore'
 import HyperDHT from 'hyperdht'
 import Hyperswarm, { type Connection, type Discovery } from 'hyperswarm'
-import { sha256 } from '../crypto.js'
-import { HypergasError } from '../errors.js'
-import { hex, type GroupId } from '../ids.js'
+import { sha256 } from '../../crypto.js'
+import { HypergasError } from '../../errors.js'
+import { hex, type GroupId } from '../../ids.js'
 import { freeUdpPort, lanAddress, LanDiscovery, type LanPeer } from './lan.js'
 
 /** Options of the replicator. */
 export interface ReplicatorOptions {
   /** Private DHT bootstrap nodes, `host:port` each; default the public DHT. */
   bootstrap?: string[]
-  /** Discover the group's nodes on the local network too (multicast DNS, src/node/lan.ts). Default true. */
+  /** Discover the group's nodes on the local network too (multicast DNS, src/node/network/lan.ts). Default true. */
   lan?: boolean
   /**
    * The Noise key pair of the connections (libsodium form: 64-byte secret key). GasNode passes the
    * admin's own key, so a peer's connection key names the admin it belongs to. Default: random.
    */
   keyPair?: { publicKey: Buffer, secretKey: Buffer }
+  /** The clock for peers' connection times, ms. Default Date.now. */
+  now?: () => number
 }
 
 /** A connected peer (SPEC §7 status). */
@@ -167,7 +169,7 @@ export class Replicator extends EventEmitter {
       this.conns.set(conn, {
         via: net.via,
         address: raw?.remoteHost !== undefined ? `${raw.remoteHost}:${raw.remotePort}` : '',
-        sinceMs: Date.now()
+        sinceMs: (this.opts.now ?? Date.now)()
       })
       conn.on('error', () => {})
       conn.on('close', () => { this.conns.delete(conn); this.emit('peers') })

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { ActId } from '../ids.js'
+import type { ActId } from '../../ids.js'
 
 /** The remembered ids of one data directory. */
 export class VerifiedActs {

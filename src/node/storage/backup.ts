@@ -3,7 +3,7 @@
  * downloaded again — the identity (Ed25519 seed), the group, the HTTP token, the writer feeds
  * followed and the fork evidence — encrypted with a passphrase. Never the Corestore: Hypercore
  * refuses a copied store (its device file), and a restored copy of a writer's store would fork
- * its feed; the feeds are downloaded again from the peers (src/node/restore.ts).
+ * its feed; the feeds are downloaded again from the peers (src/node/storage/restore.ts).
  *
  * File format, version 1 (all integers big-endian; docs/decisions.md):
  *
@@ -24,10 +24,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import sodium from 'sodium-native'
-import { keyPairFromSeed } from '../crypto.js'
-import { HypergasError } from '../errors.js'
-import { hex, toActId, toMemberId, type MemberId } from '../ids.js'
-import type { GroupRef } from '../merge/replay.js'
+import { keyPairFromSeed } from '../../crypto.js'
+import { HypergasError } from '../../errors.js'
+import { hex, toActId, toMemberId, type MemberId } from '../../ids.js'
+import type { GroupRef } from '../../merge/replay.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, writePrivate, type ForkReport } from './datadir.js'
 import { markRestoring } from './restore.js'
 
@@ -285,7 +285,7 @@ export function checkRestoreTarget (dir: string): void {
 
 /**
  * Makes `dir` a fresh data directory with the backup's identity, group and settings, marked
- * "restoring" (src/node/restore.ts): the mark is written first, the identity last, so a crash
+ * "restoring" (src/node/storage/restore.ts): the mark is written first, the identity last, so a crash
  * half-way never leaves an identity that could write before its feed is back. Nothing of a store.
  * @throws HypergasError DATA_DIR when `dir` already holds an identity or a store
  */

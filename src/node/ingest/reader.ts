@@ -4,14 +4,14 @@
  * index order. No clock, no network: what Hypercore already holds.
  */
 import type Hypercore from 'hypercore'
-import type { SignedAct } from '../acts/types.js'
-import { HypergasError } from '../errors.js'
-import type { ActId, GroupId, MemberId } from '../ids.js'
-import { decodeBlockEntries, settleCheck, type DecodedBlock, type PendingCheck } from '../merge/entries.js'
-import type { Graph } from '../merge/graph.js'
-import type { LogEntry } from '../merge/replay.js'
+import type { SignedAct } from '../../acts/types.js'
+import { HypergasError } from '../../errors.js'
+import type { ActId, GroupId, MemberId } from '../../ids.js'
+import { decodeBlockEntries, settleCheck, type DecodedBlock, type PendingCheck } from '../../merge/entries.js'
+import type { Graph } from '../../merge/graph.js'
+import type { LogEntry } from '../../merge/replay.js'
 import type { Verifier } from './verifier.js'
-import type { VerifiedActs } from './verified.js'
+import type { VerifiedActs } from '../storage/verified.js'
 
 /** Blocks read from storage concurrently when catching up with a feed. */
 const READ_WINDOW = 256

@@ -3,15 +3,16 @@
  * (which group this node follows), `token` (HTTP act token, 0600), `node.json` (address of the
  * running node, for the CLI), `feeds.json` (writer feeds followed), `forks.json` (fork evidence),
  * `restoring.json` (present while a restore from a backup waits for the own feed,
- * src/node/restore.ts), the caches `checkpoint` and `verified`, and `corestore/`.
+ * src/node/storage/restore.ts), the caches `checkpoint` and `verified`, and `corestore/`.
  */
 import fs from 'node:fs'
+import { z } from 'zod'
 import os from 'node:os'
 import path from 'node:path'
-import { HypergasError } from '../errors.js'
-import { hex, toActId, toMemberId, type MemberId } from '../ids.js'
-import { generateKeyPair, keyPairFromSeed, type KeyPair } from '../crypto.js'
-import type { GroupRef } from '../merge/replay.js'
+import { HypergasError } from '../../errors.js'
+import { hex, toActId, toMemberId, type MemberId } from '../../ids.js'
+import { generateKeyPair, keyPairFromSeed, type KeyPair } from '../../crypto.js'
+import type { GroupRef } from '../../merge/replay.js'
 import { randomBytes } from 'node:crypto'
 
 /** Default data directory of a profile: `~/.hypergas/<profile>`. */
@@ -42,13 +43,29 @@ export function writePrivate (file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file)
 }
 
-function readJson (file: string): unknown {
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
+const identitySchema = z.object({ seed: hex64 })
+const groupSchema = z.object({ groupId: hex64, founder: hex64 })
+const runningSchema = z.object({ pid: z.number().int().positive(), host: z.string().min(1), port: z.number().int().min(0).max(65535) })
+const forkSide = z.object({ length: z.number().int().min(0), signature: z.string().nullable() })
+const forksSchema = z.array(z.object({ feed: hex64, length: z.number().int().min(0), held: z.number().int().min(0), local: forkSide, remote: forkSide, detectedAt: z.string() }))
+const feedsSchema = z.array(hex64)
+
+/**
+ * A JSON file of the data directory, validated by `schema`; null when it does not exist.
+ * @throws HypergasError DATA_DIR when it cannot be read, is not JSON or does not match
+ */
+function readJson<T> (file: string, schema: z.ZodType<T>): T | null {
+  let raw: unknown
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'))
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw HypergasError.DATA_DIR(`cannot read ${file}: ${(err as Error).message}`)
   }
+  const r = schema.safeParse(raw)
+  if (!r.success) throw HypergasError.DATA_DIR(`${file} is damaged (${r.error.issues[0]?.path.join('.') || 'its shape'}): restore it from a backup or remove it`)
+  return r.data
 }
 
 /**
@@ -57,20 +74,19 @@ function readJson (file: string): unknown {
  */
 export function loadIdentity (dir: string, create: boolean): KeyPair {
   const file = paths(dir).identity
-  const raw = readJson(file) as { seed?: string } | null
+  const raw = readJson(file, identitySchema)
   if (raw === null) {
     if (!create) throw HypergasError.DATA_DIR(`no identity in ${dir}: run "hypergas init" or "hypergas join" first`)
     const kp = generateKeyPair()
     writePrivate(file, JSON.stringify({ publicKey: hex(kp.publicKey), seed: hex(kp.seed) }, null, 2) + '\n')
     return kp
   }
-  if (typeof raw.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw HypergasError.DATA_DIR(`bad identity file ${file}`)
   return keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
 }
 
 /** The group this data directory follows, or null before init/join. */
 export function loadGroup (dir: string): GroupRef | null {
-  const raw = readJson(paths(dir).group) as { groupId?: string, founder?: string } | null
+  const raw = readJson(paths(dir).group, groupSchema)
   if (raw === null) return null
   return { groupId: toActId(raw.groupId), founder: toMemberId(raw.founder) }
 }
@@ -102,8 +118,9 @@ export function saveRunning (dir: string, info: RunningInfo): void {
 
 /** The running node's address, or null when none is recorded or its process is gone. */
 export function loadRunning (dir: string): RunningInfo | null {
-  const raw = readJson(paths(dir).running) as RunningInfo | null
-  if (raw === null || typeof raw.pid !== 'number') return null
+  let raw: RunningInfo | null
+  try { raw = readJson(paths(dir).running, runningSchema) } catch { return null } // a torn record: no node known
+  if (raw === null) return null
   try {
     process.kill(raw.pid, 0)
   } catch {
@@ -135,7 +152,7 @@ export interface ForkReport {
 
 /** Fork reports kept in the data directory (they survive restarts). */
 export function loadForks (dir: string): ForkReport[] {
-  return (readJson(paths(dir).forks) as ForkReport[] | null) ?? []
+  return (readJson(paths(dir).forks, forksSchema) as ForkReport[] | null) ?? [] // (ids checked as hex by the schema)
 }
 
 /** Saves the fork reports. */
@@ -145,7 +162,7 @@ export function saveForks (dir: string, forks: ForkReport[]): void {
 
 /** The writer feeds this node follows (opened first on the next start, so one replay suffices). */
 export function loadFeeds (dir: string): MemberId[] {
-  return (readJson(paths(dir).feeds) as MemberId[] | null) ?? []
+  return (readJson(paths(dir).feeds, feedsSchema) as MemberId[] | null) ?? [] // (hex checked by the schema; branded here)
 }
 
 /** Saves the followed writer feeds. */

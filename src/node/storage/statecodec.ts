@@ -13,10 +13,10 @@
  * and versioned by the checkpoint's own version.
  */
 import c from 'compact-encoding'
-import { ActIdSet } from '../fold/idset.js'
-import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Registration, Rejection, Tally } from '../fold/state.js'
-import { unhex, type ActId } from '../ids.js'
-import type { LogEntry } from '../merge/replay.js'
+import { ActIdSet } from '../../fold/idset.js'
+import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Registration, Rejection, Tally } from '../../fold/state.js'
+import { unhex, type ActId } from '../../ids.js'
+import type { LogEntry } from '../../merge/replay.js'
 
 type Enc<T> = c.Encoder<T>
 

@@ -4,7 +4,7 @@
  * becomes the sides of one ForkReport (kept in the data directory by the node).
  */
 import type Hypercore from 'hypercore'
-import type { ForkReport } from './datadir.js'
+import type { ForkReport } from '../storage/datadir.js'
 
 /** A fork as seen on one core: where the trees differ, what the node keeps, both signatures. */
 export type ForkSides = Pick<ForkReport, 'length' | 'held' | 'local' | 'remote'>

@@ -9,6 +9,9 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
+import type { ActCounts, FinalityView, GroupView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
+
+export type { RecoveryView } from './dto.js'
 
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {
@@ -154,7 +157,7 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
   }
 }
 
-function purchaseSummary (v: Replay, p: Purchase): Record<string, unknown> {
+function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
   let committed = 0
   let approved = 0
   for (const c of p.commitments.values()) {
@@ -179,7 +182,7 @@ function purchaseSummary (v: Replay, p: Purchase): Record<string, unknown> {
 }
 
 /** Every purchase, open ones first, then by name. */
-export function purchasesView (v: Replay): Array<Record<string, unknown>> {
+export function purchasesView (v: Replay): PurchaseSummary[] {
   const rank = { open: 0, closed: 1, failed: 2 }
   return [...v.state.purchases.values()]
     .sort((a, b) => rank[a.phase] - rank[b.phase] || a.name.localeCompare(b.name, 'it') || (a.id < b.id ? -1 : 1))
@@ -187,7 +190,7 @@ export function purchasesView (v: Replay): Array<Record<string, unknown>> {
 }
 
 /** One purchase with its commitments. @throws HypergasError NOT_FOUND */
-export function purchaseView (v: Replay, id: PurchaseId): Record<string, unknown> {
+export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
   const p = v.state.purchases.get(id)
   if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}`)
   const cp = v.confirmed.purchases.get(id)
@@ -277,7 +280,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
  * What confirmation waits for (SPEC §5): blocks confirmed, the admins whose acknowledgement is
  * missing, writers frozen by their removal, and how many blocks the merge ignored.
  */
-export function finalityView (v: Replay): Record<string, unknown> {
+export function finalityView (v: Replay): FinalityView {
   const name = (id: MemberId): string | null => v.state.members.get(id)?.name ?? null
   return {
     blocks: v.blocks,
@@ -287,18 +290,6 @@ export function finalityView (v: Replay): Record<string, unknown> {
     ignoredBlocks: v.ignored.length,
     recovery: recoveryView(v)
   }
-}
-
-/**
- * A group its admins alone cannot unstick (SPEC §5 never stuck, docs/ordering.md §5): admins
- * confirmation waits for who are already removed, or one of only two admins. If such an admin is
- * gone for good, the members vote them out (VoteRecover): `votes` of `needed` so far.
- */
-export interface RecoveryView {
-  admin: MemberId
-  name: string | null
-  votes: number
-  needed: number
 }
 
 /** The recoveries the members may need to vote, one per admin waited for (see {@link RecoveryView}). */
@@ -311,7 +302,7 @@ export function recoveryView (v: Replay): RecoveryView[] {
 }
 
 /** Counts of the log: acts, applied, rejected, final. */
-export function actCounts (v: Replay): Record<string, number> {
+export function actCounts (v: Replay): ActCounts {
   return {
     total: v.log.length,
     applied: v.state.appliedCount,
@@ -327,7 +318,7 @@ export function actCounts (v: Replay): Record<string, number> {
  * The totals of invariant 1 (SPEC §4), cents: Σ credits + Σ non-rejected commitments of open
  * purchases, against Σ cash of all admins past and present; `hold` when they are equal.
  */
-export function totalsView (s: GroupState): { creditsCents: number, openCommitmentsCents: number, cashCents: number, hold: boolean } {
+export function totalsView (s: GroupState): Totals {
   let credits = 0
   let open = 0
   let cash = 0
@@ -341,7 +332,7 @@ export function totalsView (s: GroupState): { creditsCents: number, openCommitme
 }
 
 /** Group, admins with cash, totals, finality, state hashes. */
-export function groupView (v: Replay): Record<string, unknown> {
+export function groupView (v: Replay): GroupView {
   const s = v.state
   return {
     totals: totalsView(s),
@@ -352,7 +343,7 @@ export function groupView (v: Replay): Record<string, unknown> {
       name: s.members.get(id)?.name ?? null,
       roles: rolesOf(s, id),
       current: s.admins.has(id),
-      cashCents: s.cash.get(id),
+      cashCents: s.cash.get(id)!,
       confirmedCashCents: v.confirmed.cash.get(id) ?? 0
     })),
     quorum: quorum(s.admins.size),

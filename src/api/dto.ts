@@ -1,0 +1,154 @@
+/**
+ * The answers of the node API (SPEC §7), as the CLI, the HTTP server and client and the page see
+ * them: plain JSON-ready shapes, amounts in integer cents, ids as lowercase hex. Built by
+ * src/api/views.ts (and src/api/public-views.ts for callers who are not admins).
+ */
+import type { RestoreWait } from '../errors.js'
+import type { ActBody } from '../acts/types.js'
+import type { CommitmentStatus, PurchasePhase as Phase } from '../fold/state.js'
+import type { MemberId, PurchaseId } from '../ids.js'
+import type { LinkConflict } from '../merge/graph.js'
+import type { SyncProgress } from '../node/network/progress.js'
+import type { PeerInfo } from '../node/network/replicator.js'
+import type { ForkReport } from '../node/storage/datadir.js'
+
+/**
+ * An act as an interface asks for it: an act body whose member/from/purchase fields may also be a
+ * name or a short id (the node resolves them). A field the act does not have fails to compile.
+ */
+export type ActRequest = {
+  [T in ActBody['type']]: { [K in keyof Extract<ActBody, { type: T }>]: K extends 'member' | 'from' | 'purchase' ? string : Extract<ActBody, { type: T }>[K] }
+}[ActBody['type']]
+
+/** A purchase in a list: its figures, without the commitments. */
+export interface PurchaseSummary {
+  id: PurchaseId
+  name: string
+  supplier: string | null
+  owner: MemberId
+  ownerName: string | null
+  phase: Phase
+  /** Its phase in the confirmed state; null while the purchase itself is not confirmed. */
+  confirmedPhase: Phase | null
+  /** Σ of the commitments not rejected, and of the approved ones, cents. */
+  committedCents: number
+  approvedCents: number
+  /** What the referente paid the supplier at the close, cents (0 unless closed). */
+  paidCents: number
+  /** Votes of current admins to close and to fail it, and the quorum. */
+  closeVotes: number
+  failVotes: number
+  quorum: number
+}
+
+/** One commitment of a purchase, tentative and confirmed. */
+export interface CommitmentView {
+  member: MemberId
+  name: string
+  amountCents: number
+  status: CommitmentStatus
+  confirmedStatus: CommitmentStatus | null
+  confirmedAmountCents: number | null
+}
+
+/** One purchase with its notes and commitments (sorted by member name). */
+export interface PurchaseView extends PurchaseSummary {
+  notes: string | null
+  commitments: CommitmentView[]
+}
+
+/** An admin past or present with the group's cash they hold, cents. */
+export interface AdminCashView {
+  id: MemberId
+  name: string | null
+  roles: string[]
+  /** False for a former admin (who may still hold cash). */
+  current: boolean
+  cashCents: number
+  confirmedCashCents: number
+}
+
+/** A writer frozen by their removal (SPEC §5). */
+export interface FrozenView {
+  feed: MemberId
+  name: string | null
+  length: number
+  by: { feed: MemberId, index: number }
+  byMembers: boolean
+}
+
+/**
+ * A group its admins alone cannot unstick (SPEC §5 never stuck): admins confirmation waits for who
+ * are already removed, or one of only two admins; the members' votes so far and the votes needed.
+ */
+export interface RecoveryView {
+  admin: MemberId
+  name: string | null
+  votes: number
+  needed: number
+}
+
+/** What confirmation waits for (SPEC §5). */
+export interface FinalityView {
+  blocks: number
+  finalBlocks: number
+  waitingFor: Array<{ id: MemberId, name: string | null }>
+  frozen: FrozenView[]
+  ignoredBlocks: number
+  recovery: RecoveryView[]
+}
+
+/** Counts of the log: acts, applied, rejected, final, pending, and blocks. */
+export interface ActCounts {
+  total: number
+  applied: number
+  rejected: number
+  final: number
+  pending: number
+  blocks: number
+  finalBlocks: number
+}
+
+/** The totals of invariant 1 (SPEC §4), cents; `hold` when credits + open commitments = cash. */
+export interface Totals {
+  creditsCents: number
+  openCommitmentsCents: number
+  cashCents: number
+  hold: boolean
+}
+
+/** The group: admins and their cash, totals, finality, state hashes. */
+export interface GroupView {
+  totals: Totals
+  groupId: string | null
+  name: string
+  admins: AdminCashView[]
+  quorum: number
+  members: number
+  acts: ActCounts
+  stateHash: string
+  confirmedStateHash: string
+  finality: FinalityView
+}
+
+/** A connected peer, with the admin it belongs to when known. */
+export interface PeerView extends PeerInfo {
+  name: string | null
+  admin: boolean
+}
+
+/** `status` as the admin and the node's own machine see it (SPEC §7). */
+export interface StatusView {
+  me: { id: MemberId, name: string | null, admin: boolean }
+  /** The invite naming every admin feed past and present (treat it as a password: docs/security.md). */
+  invite: string
+  group: GroupView
+  peers: PeerView[]
+  sync: SyncProgress
+  online: boolean
+  forks: readonly ForkReport[]
+  /** Blocks that name another branch of a feed than the one held here (SPEC §5 forks). */
+  linkConflicts: readonly LinkConflict[]
+  /** While restored from a backup and waiting for the own feed, what for; else null. */
+  restoring: RestoreWait | null
+}

@@ -1,0 +1,144 @@
+/**
+ * `start` (the node: replication, the HTTP API and page) and the browser links a running node
+ * gives: `login` (an admin's one-time link) and `link` (a member's personal link). Registered on import.
+ */
+import { Option } from 'commander'
+import { renderUnicodeCompact } from 'uqr'
+import { HypergasError } from '../../errors.js'
+import { createServer } from '../../http/server.js'
+import { Sessions } from '../../http/sessions.js'
+import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/storage/datadir.js'
+import { GasNode } from '../../node/node.js'
+import { progressBar } from '../../node/network/progress.js'
+import { parseHostPort, parsePort } from '../../node/network/replicator.js'
+import { lanUrl, localUrl, resolveDir } from '../connect.js'
+import * as fmt from '../format.js'
+import { t } from '../i18n.js'
+import { globals, MEMBER, print, program, withApi } from '../program.js'
+
+program.command('start')
+  .description('run the node: Hyperswarm replication and the HTTP API / web view')
+  .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
+  .option('--port <port>', 'HTTP port (0 picks a free one)', '7465')
+  .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT: the address "hypergas dht" prints')
+  .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
+  .option('--no-swarm', 'do not replicate (local only)')
+  .option('--allow-host <name...>', 'more host names the web page answers to (a name the router gives this laptop); its own names and addresses always work')
+  .addOption(new Option('--public <what>', 'what a device without a login sees: the group\'s name and open purchases, or the name only').choices(['purchases', 'name']).default('purchases'))
+  .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean, allowHost?: string[], public: 'purchases' | 'name' }) => {
+    const dir = resolveDir(globals())
+    for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
+    const httpPort = parsePort(o.port, '--port', true)
+    const node = await GasNode.open({ dir })
+    node.requireGroup()
+    reportRestore(node)
+    node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
+    if (o.swarm) {
+      node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
+      await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
+      reportSync(node)
+    }
+    const sessions = new Sessions()
+    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public })
+    try {
+      await app.listen({ host: o.host, port: httpPort })
+    } catch (err) {
+      await node.close()
+      const code = (err as { code?: string }).code
+      if (code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`)
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw HypergasError.BAD_ARGUMENT(`--host ${o.host} is not an address of this machine`)
+      throw err
+    }
+    const addr = app.server.address()
+    const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
+    saveRunning(dir, { pid: process.pid, host: o.host, port })
+    const members = lanUrl(o.host, port)
+    const info = { ready: true, memberId: node.id, host: o.host, port, url: `${localUrl(o.host, port)}/`, membersUrl: members === null ? null : `${members}/`, restoring: node.restore?.active === true }
+    print(info, () => [
+      t('started', { id: node.id.slice(0, 8), url: info.url }),
+      t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
+      ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
+    ].join('\n'))
+    let stopping = false
+    const stop = async (): Promise<void> => {
+      if (stopping) return
+      stopping = true
+      clearRunning(dir)
+      await app.close()
+      await node.close()
+      process.exit(0)
+    }
+    process.on('SIGINT', () => { void stop() })
+    process.on('SIGTERM', () => { void stop() })
+  })
+
+/**
+ * Sync progress on the terminal (stderr) for long syncs: a bar at most once a second while more
+ * than SYNC_BAR_BLOCKS blocks are missing, then one line when fully synced.
+ */
+function reportSync (node: GasNode): void {
+  let behind = false
+  let shownAt = 0
+  node.on('update', () => {
+    const p = node.syncProgress()
+    if (!p.synced && p.known - p.received >= SYNC_BAR_BLOCKS && Date.now() - shownAt >= 1000) {
+      behind = true
+      shownAt = Date.now()
+      console.error(`syncing ${progressBar(p)}`)
+    } else if (p.synced && behind) {
+      behind = false
+      console.error(`fully synced: ${p.known} blocks in ${p.feeds.length} feeds`)
+    }
+  })
+}
+const SYNC_BAR_BLOCKS = 200
+
+/**
+ * A node restored from a backup says on the terminal (stderr) what it waits for: once at start,
+ * then at most every RESTORE_LINE_MS while a figure changes, and once when it writes again.
+ */
+function reportRestore (node: GasNode): void {
+  const gate = node.restore
+  if (gate === null || !gate.active) return
+  console.error(t('restoringStart', { wait: fmt.restoreWait(gate.status!) }))
+  let shownAt = Date.now()
+  gate.on('progress', (w) => {
+    if (Date.now() - shownAt < RESTORE_LINE_MS) return
+    shownAt = Date.now()
+    console.error(t('restoringProgress', { wait: fmt.restoreWait(w) }))
+  })
+  gate.once('done', () => console.error(t('restoredNow', { blocks: node.syncProgress().feeds.find((f) => f.feed === node.id)?.local ?? 0 })))
+}
+const RESTORE_LINE_MS = 2000
+
+/** The URL a browser opens for `fragment` on the running node (the LAN one when there is), and whether phones can reach it. */
+function pageUrl (fragment: string): { url: string, warning: string | null } {
+  const dir = resolveDir(globals())
+  const running = loadRunning(dir)
+  if (running === null) return { url: `${lanUrl('0.0.0.0', 7465) ?? 'http://127.0.0.1:7465'}/#${fragment}`, warning: t('linkNotRunning', { port: 7465 }) }
+  const lan = lanUrl(running.host, running.port)
+  return { url: `${lan ?? localUrl(running.host, running.port)}/#${fragment}`, warning: lan === null ? t('linkLocalOnly', { host: running.host }) : null }
+}
+
+/** A QR code of `text` for the terminal (two rows per line of text) when output is a terminal or `force`, else nothing. */
+function qr (text: string, force = false): string {
+  return process.stdout.isTTY === true || force ? '\n' + renderUnicodeCompact(text, { border: 2 }) : ''
+}
+
+program.command('login').description(t('d_login'))
+  .option('--qr', t('h_qr'))
+  .action(async (o: { qr?: boolean }) => {
+    const { code, expiresAt } = await withApi((api) => api.loginCode())
+    const { url, warning } = pageUrl(`login=${code}`)
+    print({ url, expiresAt }, () => [t('loginLink', { url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
+  })
+
+program.command('link').description(t('d_link')).argument('<member>', MEMBER())
+  .option('--revoke', t('h_linkRevoke'))
+  .option('--qr', t('h_qr'))
+  .action(async (m: string, o: { revoke?: boolean, qr?: boolean }) => {
+    const r = await withApi((api) => api.link(m, o.revoke === true))
+    if (r.secret === null) return print(r, () => t('linksRevoked', { name: r.name, count: r.ended.length }))
+    const { url, warning } = pageUrl(`link=${r.secret}`)
+    print({ ...r, url }, () => [t('personalLink', { name: r.name, url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
+  })

@@ -1,0 +1,57 @@
+/**
+ * Live updates (SPEC §7 web view), as Server-Sent Events on `GET /api/events`: one "update"
+ * event with the state hashes and act counts whenever the node's state changes, and a comment
+ * every 15 s to keep proxies from closing the stream. Nothing personal: any page may follow it to
+ * know when to read again. Bounded: at most {@link MAX_STREAMS} open, {@link MAX_STREAMS_PER_CLIENT}
+ * per address; the event is built once for all streams.
+ */
+import type { ServerResponse } from 'node:http'
+import type { FastifyInstance } from 'fastify'
+import { groupView } from '../api/views.js'
+import { HypergasError } from '../errors.js'
+import type { GasNode } from '../node/node.js'
+
+/** Live update streams open at once, and per address. */
+export const MAX_STREAMS = 256
+export const MAX_STREAMS_PER_CLIENT = 8
+const KEEP_ALIVE_MS = 15_000
+
+/**
+ * Registers `GET /api/events` on `app`, fed by `node`'s 'update' event; `headers` go on every
+ * stream's answer. The streams end when the app closes.
+ */
+export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>): void {
+  const streams = new Map<ServerResponse, string>()
+  let last = ''
+  const broadcast = (): void => {
+    const v = node.view
+    if (v === null) return
+    const g = groupView(v)
+    const event = `event: update\ndata: ${JSON.stringify({ stateHash: g.stateHash, confirmedStateHash: g.confirmedStateHash, acts: g.acts })}\n\n`
+    if (event === last) return
+    last = event
+    for (const res of streams.keys()) res.write(event)
+  }
+  broadcast()
+  node.on('update', broadcast)
+  const beat = setInterval(() => { for (const res of streams.keys()) res.write(': keep-alive\n\n') }, KEEP_ALIVE_MS)
+  beat.unref()
+  // Before the server waits for its connections to end: end the streams, which never would.
+  app.addHook('preClose', async () => {
+    clearInterval(beat)
+    node.off('update', broadcast)
+    for (const res of streams.keys()) res.end()
+  })
+  app.get('/api/events', (req, reply) => {
+    const client = req.socket.remoteAddress ?? ''
+    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((c) => c === client).length >= MAX_STREAMS_PER_CLIENT) {
+      throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')
+    }
+    reply.hijack()
+    const res = reply.raw
+    res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
+    if (last !== '') res.write(last)
+    streams.set(res, client)
+    req.raw.on('close', () => streams.delete(res))
+  })
+}

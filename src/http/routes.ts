@@ -1,0 +1,122 @@
+/**
+ * The read and act routes of the HTTP API (SPEC §7), each with who may call it (the table in
+ * src/http/server.ts). Answers come from {@link LocalApi} for the admin and the node's own
+ * machine, and from the public read model (src/api/public-views.ts) for everyone else.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { LocalApi, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
+import { commitmentsCsv, statementCsv } from '../api/csv.js'
+import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public-views.js'
+import { resolveMember } from '../api/views.js'
+import { HypergasError } from '../errors.js'
+import type { MemberId } from '../ids.js'
+import { requireAdmin, type Who } from './auth.js'
+import type { Sessions } from './sessions.js'
+
+/** Signed acts per minute a client that is neither an admin nor the node's machine may post. */
+export const SIGNED_PER_MINUTE = 60
+
+/** What the routes need. */
+export interface RoutesOptions {
+  api: LocalApi
+  sessions: Sessions
+  /** `--public`: what a device without a login sees (src/http/server.ts). */
+  publicView: 'purchases' | 'name'
+  /** False when the rate limiter is off (benchmarks): no per-route limits then. */
+  limited: boolean
+}
+
+/** Everything may be read by the admin and on the node's machine. */
+const readsAll = (who: Who): boolean => who.admin || who.local
+
+/** @throws HypergasError UNAUTHORIZED/FORBIDDEN unless `who` may read member `id`'s data */
+function mayRead (who: Who, id: MemberId | null): void {
+  if (readsAll(who) || (id !== null && who.member === id)) return
+  if (who.member !== null) throw HypergasError.FORBIDDEN('a member reads only their own data')
+  throw HypergasError.UNAUTHORIZED('members\' data needs a login: your personal link, your key, or the admin\'s')
+}
+
+const paging = {
+  querystring: {
+    type: 'object',
+    properties: { offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+    additionalProperties: false
+  }
+}
+const ref = { params: { type: 'object', required: ['ref'], properties: { ref: { type: 'string', minLength: 1, maxLength: 128 } } } }
+
+function csv (name: string, body: string, reply: FastifyReply): FastifyReply {
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name.replace(/[^\w.-]+/g, '_')}.csv"`).send(body)
+}
+
+/** Registers the read routes: status, members, statements, purchases, the log. */
+export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
+  const node = o.api.node
+  /** The member `ref` names, as far as `who` may know: a member learns nothing of others. */
+  const memberFor = (who: Who, ref: string): MemberId => {
+    let id: MemberId | null = null
+    try { id = resolveMember(node.requireView().state, ref) } catch (err) { if (readsAll(who)) throw err }
+    mayRead(who, id)
+    return id!
+  }
+  /** @throws HypergasError UNAUTHORIZED when the node shows purchases to members only (`--public name`) */
+  const mayReadPurchases = (who: Who): void => {
+    if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED('this group shows its purchases to members only: open your personal link or load your key')
+  }
+  app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member))
+  app.get('/api/members', async (req) => { mayRead(req.who, null); return await o.api.members() })
+  app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await o.api.member(memberFor(req.who, req.params.ref)))
+  app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
+    const m = await o.api.member(memberFor(req.who, req.params.ref))
+    return csv(`statement-${m.name}`, statementCsv(m.statement), reply)
+  })
+  app.get('/api/purchases', async (req) => {
+    if (readsAll(req.who)) return await o.api.purchases()
+    mayReadPurchases(req.who)
+    return publicPurchases(node.requireView(), req.who.member)
+  })
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
+    if (readsAll(req.who)) return await o.api.purchase(req.params.ref)
+    mayReadPurchases(req.who)
+    return publicPurchaseView(node.requireView(), req.params.ref, req.who.member)
+  })
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
+    mayRead(req.who, null)
+    const p = await o.api.purchase(req.params.ref)
+    return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
+  })
+  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
+    mayRead(req.who, null)
+    return await o.api.log(req.query.offset, req.query.limit)
+  })
+}
+
+/** Registers the act routes: admin acts, the swarm switch, personal links, member-signed acts. */
+export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
+  app.post<{ Body: ActRequest }>('/api/acts', {
+    schema: { body: { type: 'object', required: ['type'], properties: { type: { type: 'string', maxLength: 64 } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    // Typed as a request, but any JSON object with a type: LocalApi.act validates every field.
+    return await o.api.act(req.body)
+  })
+  app.post<{ Body: { online: boolean } }>('/api/swarm', {
+    schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    return await o.api.setOnline(req.body.online)
+  })
+  app.post<{ Body: { member: string, revoke?: boolean } }>('/api/links', {
+    schema: { body: { type: 'object', required: ['member'], additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 }, revoke: { type: 'boolean' } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    const r = await o.api.link(req.body.member, req.body.revoke === true)
+    o.sessions.closeLinks(r.ended)
+    return r
+  })
+  app.post<{ Body: { act: string } }>('/api/acts/signed', {
+    bodyLimit: MAX_SIGNED_ACT_HEX + 1024,
+    config: o.limited ? { rateLimit: { max: SIGNED_PER_MINUTE, timeWindow: 60_000 } } : {},
+    schema: { body: { type: 'object', required: ['act'], additionalProperties: false, properties: { act: { type: 'string', maxLength: MAX_SIGNED_ACT_HEX } } } }
+  }, async (req) => await o.api.signedAct(req.body.act))
+}

@@ -1,0 +1,103 @@
+/**
+ * Removals in the merge (SPEC §5, docs/ordering.md §4–5): which blocks vote an admin out, the
+ * freezes the search starts from, the members' recoveries a block completes and whether their
+ * votes carry. Pure functions of the graph and the state; src/merge/replay.ts walks with them.
+ */
+import type { GroupState, Registration } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
+import { UNREAD } from './entries.js'
+import { includes, type Graph, type GraphNode } from './graph.js'
+import type { FreezeAt } from './replay-types.js'
+
+/**
+ * A removal made by block `n` at `pos`: the writers who lost their last role in it (`before`: the
+ * admins before it), and the admins whose removal the members completed in it (`recovered`).
+ */
+export interface Removals {
+  before: MemberId[]
+  recovered: Set<MemberId>
+}
+
+/** Per admin named by a VoteRecover in block `n`: how many recoveries removed them before it. */
+export function recoveriesBefore (n: GraphNode, state: GroupState): Map<MemberId, number> | null {
+  let out: Map<MemberId, number> | null = null
+  for (const e of n.acts) {
+    if (!e.ok || e.act.body.type !== 'VoteRecover') continue
+    out ??= new Map()
+    const x = e.act.body.member
+    if (!out.has(x)) out.set(x, state.recoveries.get(x) ?? 0)
+  }
+  return out
+}
+
+/** The admins a members' recovery removed in the block just folded (their count grew). */
+export function recoveriesDone (state: GroupState, before: Map<MemberId, number> | null): Set<MemberId> {
+  const out = new Set<MemberId>()
+  if (before !== null) for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
+  return out
+}
+
+/**
+ * Whether the members' votes `voters` carry a recovery in block `n` (docs/ordering.md §5), from
+ * n's causal past alone, so every node holding n decides the same, for ever: the members
+ * registered in n's past are the base; a voter counts when every admin at their registration had,
+ * in n's past, acknowledged it; the counted voters must be a strict majority of the base. Two
+ * recoveries on the two sides of a partition then share a counted voter; puppet members
+ * registered on one side alone are not acknowledged by the other side's admins.
+ */
+export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, voters: ReadonlySet<MemberId>): boolean {
+  const inPast = (r: Registration): boolean => includes(n, r.pos.feed, r.pos.index)
+  let base = 0
+  for (const r of state.registrations.values()) if (inPast(r)) base++
+  let votes = 0
+  for (const v of voters) {
+    const r = state.registrations.get(v)
+    if (r === undefined || !inPast(r)) continue
+    const acked = r.admins.every((w) => {
+      const seen = n.clock.get(w) ?? 0
+      return seen > 0 && includes(graph.node(w, seen - 1), r.pos.feed, r.pos.index)
+    })
+    if (acked) votes++
+  }
+  return 2 * votes > base
+}
+
+/** True when a block of another feed includes block `n` (another writer had seen it). */
+export function seenByOthers (graph: Graph, n: GraphNode): boolean {
+  for (const w of graph.feedKeys()) if (w !== n.feed && includes(graph.latest(w), n.feed, n.index)) return true
+  return false
+}
+
+/** Acts that vote a writer out. */
+const REMOVING = new Set(['VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover'])
+
+/**
+ * The freezes the search starts from (docs/ordering.md §4): one at every block that votes an
+ * admin out, measured over every block of another feed up to it. Walks then drop those whose
+ * removal does not happen and re-measure the others, so among the consistent sets of freezes the
+ * search keeps the one that freezes, rather than the one that folds a removed writer's blocks no
+ * one had seen (exhaustive checker: a removed admin's late vote undid its confirmed removal).
+ */
+export function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
+  const out = new Map<MemberId, FreezeAt[]>()
+  const seen = new Map<MemberId, number>()
+  const order = graph.order()
+  for (let pos = 0; pos < order.length; pos++) {
+    const n = order[pos]
+    for (const e of n.acts) {
+      if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue
+      const x = (e.act.body as { member: MemberId }).member
+      if (x === n.feed || out.get(x)?.some((f) => f.pos === pos) === true) continue
+      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+      const list = out.get(x) ?? []
+      list.push({ feed: x, length, by: { feed: n.feed, index: n.index }, byMembers: e.act.body.type === 'VoteRecover', pos })
+      out.set(x, list)
+    }
+    for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
+  }
+  return out
+}
+
+export function pointKey (feed: MemberId, pos: number): string {
+  return `${feed}:${pos}`
+}

@@ -1,0 +1,160 @@
+/**
+ * The writer feeds a node follows (SPEC §5, §6): opening and downloading each Hypercore, reading
+ * its new blocks into the graph (signatures checked on a worker thread, verified ones
+ * remembered), watching it for forks, and saying how far each is synced. The node
+ * (src/node/node.ts) decides which feeds to follow and when to read; this class does the work.
+ */
+import type Corestore from 'corestore'
+import type Hypercore from 'hypercore'
+import type { SignedAct } from '../../acts/types.js'
+import { hex, type ActId, type GroupId, type MemberId } from '../../ids.js'
+import type { Graph } from '../../merge/graph.js'
+import type { LogEntry } from '../../merge/replay.js'
+import { syncProgress, type SyncProgress } from '../network/progress.js'
+import { saveForks, type ForkReport } from '../storage/datadir.js'
+import { VerifiedActs } from '../storage/verified.js'
+import { watchForks, type ForkSides } from './forks.js'
+import { readActs, readFeed } from './reader.js'
+import { Verifier } from './verifier.js'
+
+/** What {@link Feeds} needs from the node. */
+export interface FeedsOptions {
+  store: Corestore
+  dir: string
+  /** The block graph blocks are read into (the node may replace it: asked each time). */
+  graph: () => Graph
+  /** The node's fork reports, shared: a fork found here is added to them and saved. */
+  forks: ForkReport[]
+  /** The clock, ms (a fork report's time). */
+  now: () => number
+  /** True once the node is closing: nothing more starts. */
+  closed: () => boolean
+  /** Something arrived or changed: the node should refresh soon. */
+  changed: () => void
+  /** Reports a block that could not be used, a fork, or an error (the node's events). */
+  invalid: (feed: MemberId, index: number, code: string, message?: string) => void
+  fork: (report: ForkReport) => void
+  error: (err: Error) => void
+}
+
+/** The feeds followed, by writer. */
+export class Feeds {
+  private readonly cores = new Map<MemberId, Hypercore>()
+  /** Relayed acts whose signature this node verified (remembered across restarts). */
+  private readonly verified: VerifiedActs
+  /** Checks relayed signatures on a worker thread while feeds are read. */
+  private readonly verifier = new Verifier()
+
+  constructor (private readonly opts: FeedsOptions) {
+    this.verified = new VerifiedActs(opts.dir)
+  }
+
+  /** How many feeds are followed. */
+  get size (): number { return this.cores.size }
+
+  /** The writers followed. */
+  keys (): MemberId[] { return [...this.cores.keys()] }
+
+  /** The core of `feed`, if followed. */
+  get (feed: MemberId): Hypercore | undefined { return this.cores.get(feed) }
+
+  /** The followed cores by writer (read-only view, for the restore gate). */
+  all (): ReadonlyMap<MemberId, Hypercore> { return this.cores }
+
+  /** Follows the own, writable feed (already opened by the node). */
+  addOwn (feed: MemberId, core: Hypercore): void {
+    this.cores.set(feed, core)
+    this.watch(feed, core)
+  }
+
+  /** Starts following `feed` (open, download everything, watch); false when already followed. */
+  open (feed: MemberId): boolean {
+    if (this.cores.has(feed)) return false
+    const core = this.opts.store.get({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(feed, 'hex') }] } })
+    this.cores.set(feed, core)
+    this.opts.graph().addFeed(feed)
+    this.watch(feed, core)
+    core.ready().then(() => {
+      if (this.opts.closed()) return
+      core.download({ start: 0, end: -1 })
+      this.opts.changed()
+    }).catch((err: Error) => this.opts.error(err))
+    return true
+  }
+
+  /** Blocks of `feed` the node uses: all it holds, or up to a detected fork. */
+  held (feed: MemberId): number {
+    return this.opts.forks.find((f) => f.feed === feed)?.held ?? Infinity
+  }
+
+  /** Reads the new blocks of every feed into the graph; answers how many were read. */
+  async readAll (group: GroupId): Promise<number> {
+    let read = 0
+    for (const [feed, core] of this.cores) read += await this.read(feed, core, group)
+    return read
+  }
+
+  /** Adds every followed feed to a fresh graph and reads all their blocks into it. */
+  async rereadInto (graph: Graph, group: GroupId): Promise<void> {
+    for (const feed of this.cores.keys()) graph.addFeed(feed)
+    await this.readAll(group)
+  }
+
+  /** The acts of log entries that carry none (restored from a checkpoint), read back from their blocks. */
+  async readActs (entries: readonly LogEntry[], group: GroupId): Promise<Map<ActId, SignedAct>> {
+    return await readActs((f) => this.cores.get(f), entries, group, this.verified)
+  }
+
+  /** True while some followed feed has blocks known but not downloaded yet. */
+  downloading (): boolean {
+    return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+  }
+
+  /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
+  progress (): SyncProgress {
+    const graph = this.opts.graph()
+    return syncProgress([...this.cores].map(([feed, core]) => ({
+      feed,
+      local: core.contiguousLength,
+      usable: graph.usableLength(feed),
+      peers: Object.fromEntries(core.peers.map((p) => [hex(p.remotePublicKey), p.remoteLength]))
+    })))
+  }
+
+  /** Writes the signatures verified since the last call to the data directory. */
+  flush (): void {
+    this.verified.flush()
+  }
+
+  /** Stops the verification worker. */
+  async close (): Promise<void> {
+    await this.verifier.close()
+  }
+
+  private async read (feed: MemberId, core: Hypercore, group: GroupId): Promise<number> {
+    return await readFeed(core, this.opts.graph(), feed, {
+      group,
+      verified: this.verified,
+      verifier: this.verifier,
+      limit: this.held(feed),
+      onInvalid: (index, code) => this.opts.invalid(feed, index, code)
+    })
+  }
+
+  private watch (feed: MemberId, core: Hypercore): void {
+    core.on('append', () => this.opts.changed())
+    core.on('download', () => this.opts.changed())
+    watchForks(core, () => this.opts.graph().receivedLength(feed), (sides) => this.reportFork(feed, sides))
+    core.on('verification-error', (err: Error) => this.opts.invalid(feed, core.length, 'BAD_PROOF', err.message))
+  }
+
+  private reportFork (feed: MemberId, sides: ForkSides): void {
+    const forks = this.opts.forks
+    if (forks.some((x) => x.feed === feed)) return
+    const f: ForkReport = { feed, ...sides, detectedAt: new Date(this.opts.now()).toISOString() }
+    forks.push(f)
+    saveForks(this.opts.dir, forks)
+    this.opts.fork(f)
+    this.opts.changed()
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * The persisted checkpoint (issue 5, SPEC §8 cold start): the walk's variables at the end of the
+ * final prefix ({@link Resume}: confirmed state, final log, ignored blocks, freezes), plus which
+ * blocks that prefix holds: per feed, its length and the feed's Merkle tree hash at that length.
+ * A start that finds the same blocks in its first positions takes those blocks from the
+ * checkpoint (reading none of them) and resumes the walk after them, instead of decoding and
+ * folding every act.
+ *
+ * It is a cache of a pure function of the blocks, and it cannot lie (issue 13 item 6): before a
+ * node uses it, the whole file is verified ({@link decodeCheckpoint}, {@link restoreCheckpoint}):
+ * its checksum, the shape and range of everything decoded, the state hash recomputed from the
+ * confirmed state against the one recorded, the state's own consistency and the final log's
+ * against it (src/node/storage/checkpoint-verify.ts), and the log, ignored blocks and freezes against the
+ * restored blocks; then, against the feeds, each feed's tree hash at the recorded length and the
+ * hash of its last block in the prefix (the block the next one names). A file that fails any
+ * check is deleted, one line says why, and the node replays from the feeds; so is a stale one (a
+ * feed shorter than recorded, or with another tree hash at that length). A missing file is
+ * simply not used.
+ *
+ * What no check can bind without reading the prefix's blocks (which the checkpoint exists to
+ * avoid): act ids that only the final log and the seen ids name (votes, undecodable acts), act
+ * times, and the block hashes other than each feed's last. The checksum covers them against
+ * damage; an edit that also recomputes the checksum can change what the final log shows for them
+ * (and which ids count as seen), never what the state hash covers. Whoever can write the data
+ * directory can also read the identity in it: the checkpoint guards against damage and
+ * inconsistency, not against its owner.
+ *
+ * The file's format and its decoding: src/node/storage/checkpoint-file.ts.
+ */
+import fs from 'node:fs'
+import type Hypercore from 'hypercore'
+import { HypergasError } from '../../errors.js'
+import { finishedStateHash } from '../../fold/hash.js'
+import { hex, type GroupId, type MemberId } from '../../ids.js'
+import { blockHash, HASH_BYTES, NO_PREV } from '../../merge/block.js'
+import { UNREAD, type ActEntry } from '../../merge/entries.js'
+import type { Graph, GraphNode } from '../../merge/graph.js'
+import type { IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
+import { decodeCheckpoint, encodeCheckpoint, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
+import { badCheckpoint } from './checkpoint-verify.js'
+import { paths, writePrivate } from './datadir.js'
+import { encodeFinal } from './statecodec.js'
+
+/** Final blocks a node adds to its final prefix before it writes the checkpoint again. */
+const WRITE_EVERY_BLOCKS = 1024
+
+
+export * from './checkpoint-file.js'
+
+/**
+ * Checks the walk's variables against the graph holding exactly the checkpoint's blocks: in the
+ * order, each block with acts is either the next ignored block (same L, one id per act) or gives
+ * the next log entries (one per act, same feed, index and L); every freeze's removal block sits
+ * at its position and was folded; every admin's election block was folded; each `seen` length
+ * lies between what the folded blocks saw and what any block of the prefix saw.
+ */
+function checkOrder (cp: Checkpoint, graph: Graph): void {
+  const { resume } = cp
+  const order = graph.order()
+  const count = resume.pos + 1
+  if (order.length !== count) throw badCheckpoint(`${order.length} of the ${count} blocks of the final prefix are usable`)
+  const folded = new Set<GraphNode>()
+  let e = 0
+  let ig = 0
+  for (const n of order) {
+    if (n.acts.length === 0) continue
+    const skip: IgnoredBlock | undefined = resume.ignored[ig]
+    if (skip !== undefined && skip.feed === n.feed && skip.index === n.index) {
+      if (skip.L !== n.L || skip.actIds.length !== n.acts.length) throw badCheckpoint(`ignored block ${ig} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
+      ig++
+      continue
+    }
+    for (let k = 0; k < n.acts.length; k++, e++) {
+      const x = resume.log[e]
+      if (x === undefined || x.feed !== n.feed || x.index !== n.index || x.L !== n.L) throw badCheckpoint(`final log entry ${e} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
+    }
+    folded.add(n)
+  }
+  if (e !== resume.logLength || ig !== resume.ignoredLength) throw badCheckpoint(`the blocks of the final prefix hold ${e} logged acts and ${ig} ignored blocks, the checkpoint ${resume.logLength} and ${resume.ignoredLength}`)
+  for (const fz of resume.freezes.values()) {
+    for (const f of fz) {
+      const n = order[f.pos]
+      if (n.feed !== f.by.feed || n.index !== f.by.index || !folded.has(n)) throw badCheckpoint(`the freeze of ${f.feed.slice(0, 8)} names a removal block the walk did not fold there`)
+    }
+  }
+  for (const [a, p] of resume.state.adminSince) {
+    const n = graph.node(p.feed, p.index)
+    if (n === undefined || !folded.has(n)) throw badCheckpoint(`the election block of admin ${a.slice(0, 8)} is not a folded block of the prefix`)
+  }
+  const most = new Map<MemberId, number>()
+  const least = new Map<MemberId, number>()
+  for (const n of order) {
+    for (const [k, len] of n.clock) {
+      if (k === n.feed) continue
+      if ((most.get(k) ?? 0) < len) most.set(k, len)
+      if (folded.has(n) && (least.get(k) ?? 0) < len) least.set(k, len)
+    }
+  }
+  for (const [k, v] of resume.seen) if (v > (most.get(k) ?? 0)) throw badCheckpoint(`seen length ${v} of ${k.slice(0, 8)}: no block of the prefix saw it`)
+  for (const [k, v] of least) if ((resume.seen.get(k) ?? 0) < v) throw badCheckpoint(`seen length of ${k.slice(0, 8)} below what a folded block saw`)
+}
+
+/**
+ * Adds a decoded checkpoint's blocks to the empty `graph`, their acts {@link UNREAD} (a resumed
+ * walk does not visit them; a full replay reads them again first), and checks the walk's
+ * variables against them (see checkOrder).
+ * @throws HypergasError BAD_CHECKPOINT when they disagree; the graph then holds the blocks
+ *   already (it must be dropped, or its blocks read again, before a full replay)
+ */
+export function restoreCheckpoint (cp: Checkpoint, graph: Graph): void {
+  cp.feeds.forEach((f, i) => {
+    cp.prefix[i].forEach((b, index) => graph.add(f.feed, index, { prev: index === 0 ? NO_PREV : hashAt(f, index - 1), links: b.links, acts: [] }, new Array<ActEntry>(b.acts).fill(UNREAD), hashAt(f, index)))
+  })
+  checkOrder(cp, graph)
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+/**
+ * Per feed, how many of its blocks lie in the first `count` positions of the graph's order (a
+ * prefix of the order is causally closed, so it is the first blocks of each feed).
+ */
+function prefixLengths (graph: Graph, count: number): Map<MemberId, number> {
+  const out = new Map<MemberId, number>()
+  const order = graph.order()
+  for (let i = 0; i < count; i++) out.set(order[i].feed, (out.get(order[i].feed) ?? 0) + 1)
+  return out
+}
+
+/**
+ * True when the graph's first `resume.pos + 1` positions hold exactly the checkpoint's blocks,
+ * so {@link Resume} applies to this graph.
+ */
+function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
+  const count = cp.resume.pos + 1
+  if (graph.order().length < count) return false
+  const lengths = prefixLengths(graph, count)
+  if (lengths.size !== cp.feeds.length) return false
+  return cp.feeds.every((f) => lengths.get(f.feed) === f.length)
+}
+
+/**
+ * The body of the checkpoint of `groupId` for the final prefix `resume`, which is the first
+ * `count` positions of `graph`; `treeHash(feed, length)` gives a feed's Merkle tree hash (hex) at
+ * a length. Final log entries lose their acts.
+ */
+export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>): Promise<CheckpointBody> {
+  const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const position = new Map(lengths.map(([feed], i) => [feed, i]))
+  const feeds: CheckpointFeed[] = []
+  for (const [feed, length] of lengths) {
+    const blocks: number[] = []
+    const hashes = new Uint8Array(HASH_BYTES * length)
+    for (let i = 0; i < length; i++) {
+      const n = graph.node(feed, i)!
+      hashes.set(n.hash, i * HASH_BYTES)
+      blocks.push(n.acts.length, n.links.length)
+      for (const l of n.links) blocks.push(position.get(l.feed)!, l.length)
+    }
+    feeds.push({ feed, length, treeHash: await treeHash(feed, length), blocks: Uint32Array.from(blocks), hashes })
+  }
+  const { state, log, logLength, ignored, ignoredLength, ...rest } = resume
+  return {
+    groupId,
+    feeds,
+    rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
+    final: encodeFinal({ state, log: log.slice(0, logLength) }),
+    confirmedHash: finishedStateHash(state)
+  }
+}
+
+// ---- the node's checkpoint -----------------------------------------------------------------
+
+/** Why a checkpoint is not used, in one line: `CODE: reason`. */
+function why (err: unknown): string {
+  const line = err instanceof HypergasError ? `${err.code}: ${err.reason}` : `INTERNAL: ${(err as Error)?.message ?? String(err)}`
+  const one = line.replace(/\s+/g, ' ').trim()
+  return one.length > 300 ? `${one.slice(0, 299)}…` : one
+}
+
+/** The default log of {@link CheckpointKeeper}: one line on stderr. */
+function stderrLine (line: string): void {
+  process.stderr.write(line + '\n')
+}
+
+/**
+ * A node's checkpoint: the one found at start, which the first replay resumes from, and the
+ * writes as the final prefix grows (every {@link WRITE_EVERY_BLOCKS} final blocks, and on
+ * close). `coreOf(feed)` returns a writer feed's core, opening it if needed; `log` receives one
+ * line (no newline) each time a checkpoint file is found unusable and deleted (default: stderr).
+ */
+export class CheckpointKeeper {
+  private found: Checkpoint | null = null
+  /** Blocks of the final prefix the file holds. */
+  private written = 0
+
+  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, private readonly log: (line: string) => void = stderrLine) {}
+
+  /**
+   * Puts the blocks of the checkpoint of `groupId`, unread, in the empty `graph` when the file
+   * verifies and still holds (`held(feed)`: a forked feed's kept length). True when it put
+   * blocks in the graph: then the walk resumes after them ({@link take}) or, if the checkpoint
+   * turned out inconsistent with them, every block must be read again. A file that is unusable
+   * (damaged, edited, inconsistent, another version, stale) is deleted with one line to the log.
+   * @throws only what opening a feed or reading its tree hash throws
+   */
+  async restore (groupId: GroupId, graph: Graph, held: (feed: MemberId) => number): Promise<boolean> {
+    const file = paths(this.dir).checkpoint
+    let bytes: Buffer
+    try {
+      bytes = fs.readFileSync(file)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return false
+      this.discard(HypergasError.DATA_DIR(`cannot read ${file}: ${code ?? (err as Error).message}`))
+      return false
+    }
+    let cp: Checkpoint
+    try {
+      cp = decodeCheckpoint(bytes, groupId)
+    } catch (err) {
+      this.discard(err)
+      return false
+    }
+    for (const f of cp.feeds) {
+      const core = this.coreOf(f.feed)
+      await core.ready()
+      const have = Math.min(core.contiguousLength, held(f.feed))
+      const stale = have < f.length
+        ? `feed ${f.feed.slice(0, 8)} holds ${have} usable blocks, the checkpoint ${f.length}`
+        : hex(await core.treeHash(f.length)) !== f.treeHash ? `feed ${f.feed.slice(0, 8)} has other blocks than the checkpoint's ${f.length}` : null
+      if (stale !== null) {
+        this.discard(new HypergasError('STALE_CHECKPOINT', stale))
+        return false
+      }
+      // The next block of every feed names its last block's hash (prev, links): that one is read.
+      const last = await core.get(f.length - 1, { wait: false })
+      if (last === null || !blockHash(last).equals(hashAt(f, f.length - 1))) {
+        this.discard(badCheckpoint(`the hash of block ${f.length - 1} of feed ${f.feed.slice(0, 8)} is not its block's`))
+        return false
+      }
+    }
+    try {
+      restoreCheckpoint(cp, graph)
+    } catch (err) {
+      this.discard(err)
+      return cp.feeds.some((f) => graph.receivedLength(f.feed) > 0)
+    }
+    this.found = cp
+    this.written = cp.resume.pos + 1
+    return true
+  }
+
+  /**
+   * Deletes the file and says why in one line (`checkpoint ignored (CODE: reason): deleted,
+   * rebuilding from the feeds`); the next save writes a new one.
+   */
+  private discard (err: unknown): void {
+    this.found = null
+    this.written = 0
+    let deleted = 'deleted'
+    try {
+      fs.rmSync(paths(this.dir).checkpoint, { force: true })
+    } catch (e) {
+      deleted = `not deleted (${(e as NodeJS.ErrnoException).code ?? 'error'})`
+    }
+    this.log(`checkpoint ignored (${why(err)}): ${deleted}, rebuilding from the feeds`)
+  }
+
+  /** Once, for the first replay: where to resume, when `graph` still starts with the blocks restored. */
+  take (graph: Graph): Resume | null {
+    const cp = this.found
+    this.found = null
+    return cp !== null && matchesGraph(cp, graph) ? cp.resume : null
+  }
+
+  /** Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew). */
+  async save (groupId: GroupId, graph: Graph, view: Replay, always = false): Promise<void> {
+    if (view.finalBlocks <= this.written || (!always && view.finalBlocks - this.written < WRITE_EVERY_BLOCKS)) return
+    const body = await checkpointBody(groupId, graph, view.finalBlocks, view.resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)))
+    writePrivate(paths(this.dir).checkpoint, encodeCheckpoint(body))
+    this.written = view.finalBlocks
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * The public types of a node (src/node/node.ts): how it is opened and the events it emits.
+ */
+import type { Replay } from '../merge/replay.js'
+import type { MemberId } from '../ids.js'
+import type { ForkReport } from './storage/datadir.js'
+
+/** Options of {@link GasNode.open}. */
+export interface NodeOptions {
+  /** Data directory. */
+  dir: string
+  /** Create an identity if the directory has none (init, join). */
+  createIdentity?: boolean
+  /** Wall clock for act timestamps, ms (display only). Default Date.now. */
+  now?: () => number
+  /** Delay before an acknowledgement block is written, ms (SPEC §5 "soon after"). Default 30. */
+  ackDelayMs?: number
+}
+
+/** A block of a writer feed that could not be used: where, and the refusal code. */
+export interface InvalidBlock {
+  feed: MemberId
+  index: number
+  code: string
+  message?: string
+}
+
+/** The events of a {@link GasNode}, with their arguments. */
+export interface NodeEvents {
+  /** A new replay is available. */
+  update: [Replay]
+  /** Fork evidence on a feed (SPEC §5): the writer is frozen. */
+  fork: [ForkReport]
+  'invalid-block': [InvalidBlock]
+  /** A peer connected or left. */
+  peers: []
+  /** LAN discovery trouble: never fatal. */
+  warning: [Error]
+  error: [Error]
+  /** A directory restored from a backup holds its own feed again and writes as usual. */
+  restored: []
+}
