@@ -1,0 +1,87 @@
+/**
+ * The admin's view of the page (SPEC §7): the cash each admin holds, the cash desk (deposits,
+ * withdrawals, cash received from another admin), new purchases and members, roles, the
+ * commitments to decide and the votes on open purchases. Acting needs the admin's login
+ * (`hypergas login`); on the node's own machine without it, the view is read-only and says so.
+ */
+import { html, nothing, type TemplateResult } from 'lit-html'
+import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { MemberSummary } from '../api/views.js'
+import { money, t } from './format.js'
+
+/** What the admin's view shows. */
+export interface AdminData {
+  status: StatusView
+  members: MemberSummary[]
+  /** Logged in as an admin (else: the node's own machine, reading only). */
+  admin: boolean
+  open: Array<{ p: PurchaseSummary, full: PurchaseView }>
+}
+
+/** What the admin's view can do: act (amounts typed as euros are parsed by the caller), log out. */
+export interface AdminActions {
+  act: (body: ActRequest) => void
+  /** Parses euros typed by a person into cents, or reports the error and answers null. */
+  cents: (text: string) => number | null
+  logout: () => void
+}
+
+const value = (id: string): string => (document.getElementById(id) as HTMLInputElement).value
+const options = (list: Array<{ id: string, name: string | null }>): TemplateResult[] => list.map((m) => html`<option value=${m.id}>${m.name ?? m.id.slice(0, 8)}</option>`)
+
+function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
+  const g = d.status.group
+  const me = d.status.me
+  const amount = (id: string, then: (cents: number) => void): void => { const c = a.cents(value(id)); if (c !== null) then(c) }
+  return html`<h2>${t('cash')}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${t('roles')}</th><th>${t('cashNow')}</th><th>${t('confirmedCash')}</th></tr>
+    ${g.admins.map((x) => html`<tr><td>${x.name}</td><td>${x.roles.join(', ')}</td><td class="n ${x.cashCents < 0 ? 'bad' : ''}">${money(x.cashCents)}</td><td class="n">${money(x.confirmedCashCents)}</td></tr>`)}</table></div>
+    <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member">${options(d.members)}</select>
+    <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <button id="dep" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Deposit', member: value('cash-member'), cents }))}>${t('doDeposit')}</button>
+    <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: '' }))}>${t('doWithdraw')}</button></div>
+    <div class="row"><select id="settle-from">${options(g.admins.filter((x) => x.id !== me.id))}</select>
+    <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`
+}
+
+function groupForms (d: AdminData, a: AdminActions): TemplateResult {
+  const role = (): 'Referente' | 'Cassiere' => value('r-role') === 'Cassiere' ? 'Cassiere' : 'Referente'
+  const supplier = (): string | undefined => value('p-supplier') === '' ? undefined : value('p-supplier')
+  return html`<h2>${t('newPurchase')}</h2><div class="row"><input id="p-name" placeholder=${t('purchaseName')}>
+    <input id="p-supplier" placeholder=${t('supplier')}><button id="p-open" @click=${() => a.act({ type: 'OpenPurchase', name: value('p-name'), supplier: supplier() })}>${t('doOpen')}</button></div>
+    <h2>${t('newMember')}</h2><div class="row"><input id="m-name" placeholder=${t('memberName')}>
+    <input id="m-key" placeholder=${t('memberKey')} autocomplete="off"><button id="m-add" @click=${() => a.act({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() })}>${t('doRegister')}</button></div>
+    <h2>${t('rolesTitle')}</h2><div class="row"><select id="r-member">${options(d.members)}</select>
+    <select id="r-role"><option value="Referente">referente</option><option value="Cassiere">cassiere</option></select>
+    <button id="r-elect" @click=${() => a.act({ type: role() === 'Referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: value('r-member') })}>${t('doElect')}</button>
+    <button id="r-revoke" @click=${() => a.act({ type: role() === 'Referente' ? 'VoteRevokeReferente' : 'VoteRevokeCassiere', member: value('r-member') })}>${t('doRevoke')}</button>
+    <button id="r-remove" @click=${() => a.act({ type: 'VoteRemoveMember', member: value('r-member') })}>${t('doRemoveMember')}</button></div>`
+}
+
+function decisions (d: AdminData, a: AdminActions): TemplateResult {
+  const me = d.status.me.id
+  const adjust = (e: Event): string => ((e.target as HTMLElement).parentElement!.querySelector('.adjust') as HTMLInputElement).value
+  const rows = d.open.filter((o) => o.p.owner === me).flatMap(({ p, full }) => full.commitments.filter((c) => c.status === 'pending').map((c) => html`<tr>
+    <td>${p.name}</td><td>${c.name}</td><td class="n">${money(c.amountCents)}</td>
+    <td><button data-act="ApproveCommitment" @click=${() => a.act({ type: 'ApproveCommitment', purchase: p.id, member: c.member })}>${t('approve')}</button>
+    <button data-act="RejectCommitment" @click=${() => a.act({ type: 'RejectCommitment', purchase: p.id, member: c.member })}>${t('reject')}</button>
+    <input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <button data-act="AdjustCommitment" @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button></td></tr>`))
+  const votes = d.open.map(({ p }) => html`<tr><td>${p.name}</td><td>${t('closeVotes', { n: p.closeVotes, q: p.quorum })}<br>${t('failVotes', { n: p.failVotes, q: p.quorum })}</td>
+    <td><button data-act="VoteClosePurchase" @click=${() => a.act({ type: 'VoteClosePurchase', purchase: p.id })}>${t('voteClose')}</button>
+    <button data-act="VoteFailPurchase" @click=${() => a.act({ type: 'VoteFailPurchase', purchase: p.id })}>${t('voteFail')}</button>
+    ${p.owner === me
+      ? html`<button data-act="ClosePurchase" @click=${() => a.act({ type: 'ClosePurchase', purchase: p.id })}>${t('close')}</button>
+        <button data-act="FailPurchase" @click=${() => a.act({ type: 'FailPurchase', purchase: p.id })}>${t('fail')}</button>`
+      : nothing}</td></tr>`)
+  return html`<h2>${t('pendingCommitments')}</h2>${rows.length === 0 ? html`<p>${t('noneToDecide')}</p>` : html`<table id="decide">${rows}</table>`}
+    <h2>${t('votes')}</h2>${votes.length === 0 ? html`<p>${t('noOpen')}</p>` : html`<table id="votes">${votes}</table>`}`
+}
+
+/** The admin's view. */
+export function adminView (d: AdminData, a: AdminActions): TemplateResult {
+  const me = d.status.me
+  return html`<p>${t('me')}: <b>${me.name ?? me.id.slice(0, 8)}</b></p>
+    ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
+    ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}`
+}

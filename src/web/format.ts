@@ -1,0 +1,35 @@
+/**
+ * Formatting shared by the page's views: money and dates in the page's language, messages,
+ * and the ✓ / ⏳ of confirmed and pending (SPEC §5).
+ */
+import i18next from 'i18next'
+import { html, type TemplateResult } from 'lit-html'
+import type { Lang } from './i18n.js'
+
+let lang: Lang = 'it'
+
+/** Sets the language of money, dates and messages. */
+export function setPageLang (l: Lang): void { lang = l }
+/** The page's language. */
+export const pageLang = (): Lang => lang
+
+const locale = (): string => (lang === 'it' ? 'it-IT' : 'en-GB')
+
+/** A message in the page's language (values are not escaped here: lit-html escapes what it renders). */
+export const t = (key: string, vars: Record<string, string | number | null> = {}): string => i18next.t(key, vars)
+
+/** Cents as euros: `12,50 €` / `€12.50`. */
+export const money = (cents: number): string => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'EUR' }).format(cents / 100)
+
+/** A day: `30/11/26`. */
+export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
+
+/** ✓ for confirmed, ⏳ for pending, with the word for screen readers. */
+export function stateCell (final: boolean): TemplateResult {
+  return final
+    ? html`<span class="ok" title=${t('confirmed')} aria-label=${t('confirmed')}>✓</span>`
+    : html`<span class="pending" title=${t('pending')} aria-label=${t('pending')}>⏳</span>`
+}
+
+/** An admin's display name: their name, else the first characters of their id. */
+export const nameOf = (r: { name: string | null, admin?: string, id?: string }): string => r.name ?? String(r.admin ?? r.id ?? '').slice(0, 8)

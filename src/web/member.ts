@@ -1,0 +1,104 @@
+/**
+ * The member's view of the page (SPEC §7): who they are (a login, or a name chosen where
+ * everything can be read), their key, credit (confirmed and pending), statement, the recovery
+ * vote when the group is stuck, and the open purchases with their own commitment. Templates of
+ * lit-html: every value is escaped by construction, and a re-render changes only what changed.
+ */
+import { html, nothing, type TemplateResult } from 'lit-html'
+import type { CommitmentStatus } from '../fold/state.js'
+import type { PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
+import type { PublicPurchase } from '../api/public-views.js'
+import type { MemberSummary, MemberView } from '../api/views.js'
+import { day, money, nameOf, stateCell, t } from './format.js'
+import type { Who } from './session.js'
+
+/** What the member's view shows. */
+export interface MemberData {
+  who: Who
+  /** Every member, where this browser may read them all (else empty). */
+  members: MemberSummary[]
+  /** The member shown, with their statement; null when nobody is chosen or logged in. */
+  member: MemberView | null
+  /** The open purchases; `full` (with every commitment) where this browser may read them all. */
+  open: Array<{ p: PurchaseSummary | PublicPurchase, full: PurchaseView | null }>
+  recovery: RecoveryView[]
+  /** The member's key is loaded here: they can sign. */
+  keyed: boolean
+}
+
+/** What the member's view can do. */
+export interface MemberActions {
+  choose: (id: string) => void
+  loadKey: (text: string) => void
+  forgetKey: () => void
+  logout: () => void
+  csv: (member: string) => void
+  commit: (purchase: string, amount: string) => void
+  recover: (admin: string) => void
+}
+
+const readsAll = (w: Who): boolean => w.admin || w.local
+
+function identity (d: MemberData, a: MemberActions): TemplateResult {
+  if (readsAll(d.who)) {
+    return html`<label>${t('whoAreYou')} <select id="who" @change=${(e: Event) => a.choose((e.target as HTMLSelectElement).value)}>
+      <option value="">${t('choose')}</option>
+      ${d.members.map((m) => html`<option value=${m.id} ?selected=${m.id === d.member?.id}>${m.name}</option>`)}</select></label>`
+  }
+  if (d.who.member !== null) return html`<p>${t('loggedInAs', { name: d.who.name })} <button id="logout" @click=${a.logout}>${t('logout')}</button></p>`
+  return html`<p id="login-help">${t('loginHelp')}</p>`
+}
+
+function keyBox (d: MemberData, a: MemberActions): TemplateResult {
+  const text = (): string => (document.getElementById('key') as HTMLTextAreaElement).value
+  const file = async (e: Event): Promise<void> => {
+    const f = (e.target as HTMLInputElement).files?.[0]
+    if (f !== undefined) a.loadKey(await f.text())
+  }
+  return html`<details id="keybox" ?open=${!d.keyed}><summary>${t('loadKey')}</summary><p class="help">${t('keyHelp')}</p>
+    <textarea id="key" rows="3" autocomplete="off" spellcheck="false"></textarea>
+    <div class="row"><button id="usekey" @click=${() => a.loadKey(text())}>OK</button>
+    <input type="file" id="keyfile" accept=".json,.txt" @change=${file}>
+    ${d.keyed ? html`<button id="forget" @click=${a.forgetKey}>${t('forgetKey')}</button>` : nothing}</div></details>`
+}
+
+function credit (m: MemberView, a: MemberActions): TemplateResult {
+  return html`<div class="card"><div>${t('credit')} · ${m.name}</div><div class="big" id="credit">${money(m.confirmedCreditCents)}</div>
+    <div class="small">${t('confirmed')}</div>
+    ${m.creditCents !== m.confirmedCreditCents ? html`<div class="pending">${t('withPending', { amount: money(m.creditCents) })}</div>` : nothing}</div>
+    <h2>${t('statement')} <button class="small" id="csv" @click=${() => a.csv(m.id)}>${t('downloadCsv')}</button></h2>
+    <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
+    ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${t(`kind_${s.kind}`)}</td>
+      <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
+}
+
+/** A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5). */
+function recovery (d: MemberData, a: MemberActions): TemplateResult[] {
+  return d.recovery.map((r) => html`<div class="card" id="recovery"><p>${t('recoveryHint', { name: nameOf(r), votes: r.votes, needed: r.needed })}</p>
+    <button class="recover" ?disabled=${!d.keyed} @click=${() => a.recover(r.admin)}>${t('recoverVote', { name: nameOf(r) })}</button></div>`)
+}
+
+function purchaseCard (o: MemberData['open'][number], member: string | null, d: MemberData, a: MemberActions): TemplateResult {
+  const { p, full } = o
+  const mine: { amountCents: number, status: CommitmentStatus } | undefined = full === null ? ('mine' in p ? p.mine ?? undefined : undefined) : full.commitments.find((c) => c.member === member)
+  const amount = (e: Event): string => ((e.target as HTMLElement).closest('.purchase')!.querySelector('.amount') as HTMLInputElement).value
+  return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
+    ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
+    ${member === null ? nothing : html`<div>${t('yourCommitment')}: ${mine === undefined ? '—' : `${money(mine.amountCents)} · ${t(`status_${mine.status}`)}`}</div>`}
+    ${full === null ? nothing : html`<div>${t('committed')}: ${money('committedCents' in p ? p.committedCents : 0)}</div>
+      <ul>${full.commitments.map((c) => html`<li>${c.name}: ${money(c.amountCents)} · ${t(`status_${c.status}`)}</li>`)}</ul>`}
+    ${member === null
+      ? nothing
+      : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+        <button class="commit" ?disabled=${!d.keyed} @click=${(e: Event) => a.commit(p.id, amount(e))}>${t('commit')}</button></div>
+        ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}`}</div>`
+}
+
+/** The member's view. */
+export function memberView (d: MemberData, a: MemberActions): TemplateResult {
+  const m = d.member
+  return html`${identity(d, a)}${keyBox(d, a)}
+    ${m === null ? nothing : html`${credit(m, a)}${recovery(d, a)}`}
+    <h2>${t('openPurchases')}</h2>
+    ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}`
+}

@@ -1,0 +1,104 @@
+/**
+ * The page's link to its node (SPEC §7, src/http/): requests with the session key, logging in by
+ * one-time admin code, personal link or the member's key, and what this browser keeps
+ * (localStorage: the language, the member's key and personal link, the session key).
+ */
+import { memberIdOf, signChallengeHex } from '../acts/member-sign.js'
+import type { HypergasCode } from '../errors.js'
+
+/** Who this browser is to the node (`GET /api/me`). */
+export interface Who {
+  admin: boolean
+  local: boolean
+  member: string | null
+  name: string | null
+}
+
+/** An error the node answered, with its code. */
+export class NodeError extends Error {
+  constructor (readonly code: HypergasCode | `HTTP_${number}`, message: string) { super(message) }
+}
+
+/** What this browser keeps, by name. */
+export const store = {
+  get: (k: 'lang' | 'seed' | 'member' | 'link' | 'sessionKey'): string | null => window.localStorage.getItem(`hypergas.${k}`),
+  set: (k: 'lang' | 'seed' | 'member' | 'link' | 'sessionKey', v: string): void => window.localStorage.setItem(`hypergas.${k}`, v),
+  drop: (...ks: Array<'seed' | 'member' | 'link' | 'sessionKey'>): void => { for (const k of ks) window.localStorage.removeItem(`hypergas.${k}`) }
+}
+
+/** A request to the node with this page's session key (src/http/sessions.ts). @throws NodeError */
+async function call (path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { 'x-hypergas-session': store.get('sessionKey') ?? '' }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) })
+  if (!res.ok) {
+    const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string } }
+    throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText)
+  }
+  return res
+}
+
+/**
+ * GET (no body) or POST (`body`) an endpoint; answers its JSON as `T` (the server's answer types,
+ * src/api/dto.ts). A login's answer carries the session key: kept for every request after it.
+ * @throws NodeError
+ */
+export async function api<T> (path: string, body?: unknown): Promise<T> {
+  const json = await (await call(path, body)).json() as T & { sessionKey?: unknown }
+  if (typeof json.sessionKey === 'string') store.set('sessionKey', json.sessionKey)
+  return json
+}
+
+/** Downloads a CSV the node answers (a plain link could not carry the session key). */
+export async function download (path: string, name: string): Promise<void> {
+  const url = URL.createObjectURL(await (await call(path)).blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** Proves the key (seed hex) to the node by signing its challenge; the session follows. */
+export async function keyLogin (seed: string): Promise<void> {
+  const member = await memberIdOf(seed)
+  const { challenge } = await api<{ challenge: string }>('/api/auth/challenge', {})
+  await api('/api/auth/key', { member, challenge, signature: await signChallengeHex(challenge, seed) })
+}
+
+/**
+ * Logs in with what the address carries (`#login=` for an admin, `#link=` for a member's personal
+ * link, then removed from the address bar; `confirm` is asked before it replaces a login), or
+ * again with what this browser kept (the link, the key) when the node forgot the session (it
+ * restarted). Answers who the browser is now, and whether an admin code was used.
+ */
+export async function logIn (confirm: () => boolean, fail: (err: unknown) => void): Promise<{ who: Who, admin: boolean }> {
+  const hash = new URLSearchParams(location.hash.slice(1))
+  let code = hash.get('login')
+  let link = hash.get('link')
+  if (code !== null || link !== null) history.replaceState(null, '', location.pathname + (hash.has('admin') ? '#admin' : ''))
+  let who = await api<Who>('/api/me')
+  // A link opened while logged in (perhaps by another site's page): ask before switching.
+  if ((code !== null || link !== null) && (who.admin || who.member !== null) && !confirm()) { code = null; link = null }
+  try {
+    if (code !== null) await api('/api/auth/admin', { code })
+    if (link !== null) { await api('/api/auth/link', { secret: link }); store.set('link', link) }
+  } catch (err) { fail(err) }
+  who = await api<Who>('/api/me')
+  if (who.admin || who.member !== null || who.local) return { who, admin: code !== null }
+  const kept = store.get('link')
+  const seed = store.get('seed')
+  if (kept !== null) {
+    try { await api('/api/auth/link', { secret: kept }) } catch { store.drop('link') }
+  } else if (seed !== null) {
+    try { await keyLogin(seed) } catch { /* shown as not logged in */ }
+  }
+  return { who: await api<Who>('/api/me'), admin: false }
+}
+
+/** Logs out and forgets the key, the link and the session here. */
+export async function logOut (): Promise<Who> {
+  await api('/api/auth/logout', {})
+  store.drop('link', 'seed', 'member', 'sessionKey')
+  return await api<Who>('/api/me')
+}

@@ -1,0 +1,145 @@
+// Issue 15 item 5: tests of modules that had none — the data directory's files, the euro
+// formatter and parser, the HTTP client of NodeApi, the work queue, and reading a feed into the
+// graph (a real Corestore on disk, blocks written by hand, one that does not decode).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import Corestore from 'corestore'
+import { createAct } from '../src/acts/act.js'
+import { sodiumSecretKey } from '../src/crypto.js'
+import { HypergasError } from '../src/errors.js'
+import type { GroupId, MemberId } from '../src/ids.js'
+import { HttpApi } from '../src/http/client.js'
+import { createServer } from '../src/http/server.js'
+import { Graph } from '../src/merge/graph.js'
+import { formatCents, parseEuros } from '../src/money.js'
+import { readFeed } from '../src/node/ingest/reader.js'
+import { Verifier } from '../src/node/ingest/verifier.js'
+import { GasNode } from '../src/node/node.js'
+import { WorkQueue } from '../src/node/queue.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, loadRunning, paths, saveRunning, writePrivate } from '../src/node/storage/datadir.js'
+import { VerifiedActs } from '../src/node/storage/verified.js'
+import { chainBlock, type FeedBytes } from './helpers/blocks.js'
+import { person } from './helpers/fixtures.js'
+
+const tmp = (t: { teardown: (fn: () => void) => void }, name: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hypergas-${name}-`))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+const code = (fn: () => unknown): string | null => { try { fn(); return null } catch (err) { return err instanceof HypergasError ? err.code : 'NOT_HYPERGAS' } }
+
+test('data directory: identity, group, running node, forks and feeds are read only when they are what they should be', (t) => {
+  const dir = tmp(t, 'datadir')
+  t.is(code(() => loadIdentity(dir, false)), 'DATA_DIR', 'no identity and none to create')
+  const kp = loadIdentity(dir, true)
+  t.is(fs.statSync(paths(dir).identity).mode & 0o777, 0o600, 'the identity is private')
+  t.alike(loadIdentity(dir, false).publicKey, kp.publicKey, 'read back')
+  writePrivate(paths(dir).identity, '{"seed": "xyz"}')
+  t.is(code(() => loadIdentity(dir, false)), 'DATA_DIR', 'a damaged identity is refused, not guessed')
+  t.is(loadGroup(dir), null, 'no group yet')
+  writePrivate(paths(dir).group, '{"groupId": 1}')
+  t.is(code(() => loadGroup(dir)), 'DATA_DIR')
+  writePrivate(paths(dir).group, '{not json')
+  t.is(code(() => loadGroup(dir)), 'DATA_DIR')
+  writePrivate(paths(dir).forks, '[{"feed": "nope"}]')
+  t.is(code(() => loadForks(dir)), 'DATA_DIR', 'fork evidence of the wrong shape')
+  writePrivate(paths(dir).feeds, JSON.stringify(['ab'.repeat(32)]))
+  t.alike(loadFeeds(dir), ['ab'.repeat(32)])
+  t.is(loadRunning(dir), null, 'no node running')
+  saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 7465 })
+  t.alike(loadRunning(dir), { pid: process.pid, host: '127.0.0.1', port: 7465 })
+  saveRunning(dir, { pid: 2 ** 22 + 12345, host: '127.0.0.1', port: 7465 })
+  t.is(loadRunning(dir), null, 'a record whose process is gone')
+  writePrivate(paths(dir).running, '{"pid": ')
+  t.is(loadRunning(dir), null, 'a torn record')
+})
+
+test('money: euros typed by a person, cents shown back, never through floating point', (t) => {
+  for (const [text, cents] of [['12', 1200], ['12.5', 1250], ['12,50', 1250], ['0,01', 1], [' 7 ', 700], ['90071992547409.91', Number.MAX_SAFE_INTEGER]] as const) t.is(parseEuros(text), cents, text)
+  for (const bad of ['', '0', '0,00', '-1', '1e3', '12.', '12.345', '1.000,00', '1 000', 'abc', '90071992547409.92', '١٢']) t.is(code(() => parseEuros(bad)), 'BAD_AMOUNT', `"${bad}"`)
+  t.is(formatCents(1250), '12.50')
+  t.is(formatCents(-5, ','), '-0,05')
+  t.is(formatCents(Number.MAX_SAFE_INTEGER), '90071992547409.91')
+})
+
+test('HTTP client: the answers and the refusals of a real node, codes and figures intact', async (t) => {
+  const dir = tmp(t, 'client')
+  const node = await GasNode.open({ dir, createIdentity: true })
+  await node.createGroup('Client', 'Anna')
+  const app = createServer({ node, token: 'tok', host: '127.0.0.1' })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => { await app.close(); await node.close() })
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
+  const client = new HttpApi(base, 'tok')
+  t.is((await client.status()).group.name, 'Client')
+  const r = await client.act({ type: 'Deposit', member: 'Anna', cents: 500 })
+  t.is(r.member?.creditCents, 500, 'the receipt with the balance after')
+  try {
+    await client.act({ type: 'Withdraw', member: 'Anna', cents: 900, reason: '' })
+    t.fail('refused')
+  } catch (err) {
+    const e = err as HypergasError
+    t.is(e.code, 'INSUFFICIENT_CREDIT')
+    t.is(e.details?.creditCents, 500, 'the figures travel')
+    t.absent(e.reason.startsWith('INSUFFICIENT_CREDIT'), 'no code repeated in the reason')
+  }
+  try {
+    await new HttpApi(base, 'wrong').act({ type: 'Deposit', member: 'Anna', cents: 1 })
+    t.fail('refused')
+  } catch (err) { t.is((err as HypergasError).code, 'UNAUTHORIZED', 'a wrong token') }
+})
+
+test('work queue: one job at a time in order, a schedule runs once per turn, errors reported', async (t) => {
+  const seen: string[] = []
+  let runs = 0
+  const errors: Error[] = []
+  let fail = false
+  const q = new WorkQueue(async () => { runs++; if (fail) throw new Error('boom') }, (e) => errors.push(e), () => false)
+  const slow = q.run(async () => { await new Promise((resolve) => setTimeout(resolve, 20)); seen.push('a') })
+  const fast = q.run(async () => { seen.push('b'); return 7 })
+  t.is(await fast, 7)
+  await slow
+  t.alike(seen, ['a', 'b'], 'in the order asked, not the order finished')
+  q.schedule(); q.schedule(); q.schedule()
+  await q.idle()
+  t.is(runs, 1, 'three schedules in one turn: one run')
+  fail = true
+  q.schedule()
+  await q.idle()
+  t.is(errors.length, 1, 'a failing scheduled job goes to onError')
+  await t.exception(q.run(async () => { throw new Error('mine') }), /mine/, 'a failing run throws to its caller')
+  const stopped = new WorkQueue(async () => { runs++ }, () => {}, () => true)
+  stopped.schedule()
+  await stopped.idle()
+  t.is(runs, 2, 'nothing is scheduled once stopped')
+})
+
+test('reader: blocks of a real feed into the graph, up to one that does not decode', async (t) => {
+  const dir = tmp(t, 'reader')
+  const store = new Corestore(dir)
+  const anna = person('reader-anna')
+  const core = store.get({ keyPair: { publicKey: anna.publicKey, secretKey: sodiumSecretKey(anna) } })
+  await core.ready()
+  const verifier = new Verifier()
+  t.teardown(async () => { await verifier.close(); await store.close() })
+  const genesis = createAct({ type: 'CreateGroup', name: 'R', founderName: 'Anna' }, { keyPair: anna, timeMs: 1 })
+  const group = genesis.id as GroupId
+  const feeds: FeedBytes = new Map()
+  await core.append(chainBlock(feeds, anna.id, [], [genesis.bytes]))
+  await core.append(chainBlock(feeds, anna.id, [], [createAct({ type: 'Deposit', member: anna.id, cents: 5 }, { group, keyPair: anna, timeMs: 2 }).bytes]))
+  await core.append(Buffer.from([2, 0xff, 0xff])) // format 2, then bytes that are no block
+  await core.append(chainBlock(feeds, anna.id, [], []))
+  const graph = new Graph()
+  graph.addFeed(anna.id as MemberId)
+  const invalid: Array<[number, string]> = []
+  const opts = { group, verified: new VerifiedActs(dir), verifier, onInvalid: (i: number, c: string) => invalid.push([i, c]) }
+  t.is(await readFeed(core, graph, anna.id, opts), 2, 'the two good blocks')
+  t.alike(invalid, [[2, 'BAD_ENCODING']], 'the bad one reported with its code')
+  t.is(graph.receivedLength(anna.id), 2)
+  t.is(await readFeed(core, graph, anna.id, opts), 0, 'the feed is read no further')
+  const limited = new Graph()
+  limited.addFeed(anna.id as MemberId)
+  t.is(await readFeed(core, limited, anna.id, { ...opts, limit: 1 }), 1, 'a limit (a forked feed\'s held length) is respected')
+})
