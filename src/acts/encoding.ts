@@ -11,7 +11,7 @@
 import c from 'compact-encoding'
 import { HypergasError } from '../errors.js'
 import { hex, unhex } from '../ids.js'
-import { ACT_TYPES, type ActBody, type ActType } from './types.js'
+import { ACT_TYPES, type ActBody, type ActType, type LineSpec, type ProductSpec } from './types.js'
 
 /**
  * Hex of a 32-byte key or id, interned: a group has few members, writers and purchases, and a
@@ -52,7 +52,7 @@ export const SIGN_DOMAIN = Buffer.from('hypergas/act/v1\0')
 export const ID_DOMAIN = Buffer.from('hypergas/act-id/v1\0')
 
 type State = c.State
-type FieldKind = 'string' | 'id' | 'cents' | 'optstring'
+type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool'
 
 /** The fields of each act type, in wire order. */
 const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
@@ -75,8 +75,74 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   VoteFailPurchase: [['purchase', 'id']],
   ClosePurchase: [['purchase', 'id']],
   FailPurchase: [['purchase', 'id']],
-  VoteRecover: [['member', 'id']]
+  VoteRecover: [['member', 'id']],
+  AddProducts: [['purchase', 'id'], ['products', 'products']],
+  SetPrice: [['purchase', 'id'], ['product', 'string'], ['priceCents', 'uint']],
+  Book: [['member', 'id'], ['purchase', 'id'], ['lines', 'lines']],
+  CloseBookings: [['purchase', 'id']],
+  Deliver: [['purchase', 'id'], ['member', 'id'], ['lines', 'lines']],
+  AddCost: [['purchase', 'id'], ['label', 'string'], ['cents', 'cents'], ['split', 'split'], ['discount', 'bool']]
 }
+
+/**
+ * A product on the wire (SPEC §4.5): key, name, unit, price, then a flags byte saying which
+ * optional fields follow, in this order (bit 5, `weighed`, carries no value: present means true).
+ */
+const PRODUCT_OPTIONAL = ['packageQty', 'minQtyMilli', 'mulQtyMilli', 'maxQtyMilli', 'availableQtyMilli', 'weighed', 'category', 'description'] as const
+const product: c.Encoder<ProductSpec> = {
+  preencode (s, p) { each(s, p, 'preencode') },
+  encode (s, p) { each(s, p, 'encode') },
+  decode (s) {
+    const p: ProductSpec = { key: c.string.decode(s), name: c.string.decode(s), unit: c.string.decode(s), priceCents: c.uint.decode(s) }
+    const flags = c.uint.decode(s)
+    if (flags >= 1 << PRODUCT_OPTIONAL.length) throw HypergasError.BAD_ENCODING(`product flags ${flags}`)
+    const o = p as unknown as Record<string, unknown> // filled field by field, checked by the schema after decoding
+    PRODUCT_OPTIONAL.forEach((f, i) => {
+      if ((flags & (1 << i)) === 0) return
+      o[f] = f === 'weighed' ? true : f === 'category' || f === 'description' ? c.string.decode(s) : c.uint.decode(s)
+    })
+    return p
+  }
+}
+function each (s: State, p: ProductSpec, op: 'preencode' | 'encode'): void {
+  c.string[op](s, p.key); c.string[op](s, p.name); c.string[op](s, p.unit); c.uint[op](s, p.priceCents)
+  let flags = 0
+  PRODUCT_OPTIONAL.forEach((f, i) => { if (p[f] !== undefined && p[f] !== false) flags |= 1 << i })
+  c.uint[op](s, flags)
+  for (const f of PRODUCT_OPTIONAL) {
+    const v = p[f]
+    if (v === undefined || typeof v === 'boolean') continue
+    if (typeof v === 'string') c.string[op](s, v)
+    else c.uint[op](s, v)
+  }
+}
+
+/** A booking or delivery line on the wire: product, quantity, and a flag for a price that follows. */
+const line: c.Encoder<LineSpec> = {
+  preencode (s, l) { c.string.preencode(s, l.product); c.uint.preencode(s, l.qtyMilli); c.uint.preencode(s, l.priceCents === undefined ? 0 : 1); if (l.priceCents !== undefined) c.uint.preencode(s, l.priceCents) },
+  encode (s, l) { c.string.encode(s, l.product); c.uint.encode(s, l.qtyMilli); c.uint.encode(s, l.priceCents === undefined ? 0 : 1); if (l.priceCents !== undefined) c.uint.encode(s, l.priceCents) },
+  decode (s) {
+    const l: LineSpec = { product: c.string.decode(s), qtyMilli: c.uint.decode(s) }
+    const has = c.uint.decode(s)
+    if (has > 1) throw HypergasError.BAD_ENCODING(`line flags ${has}`)
+    if (has === 1) l.priceCents = c.uint.decode(s)
+    return l
+  }
+}
+/** An array whose length cannot exceed the bytes left (each element takes at least one). */
+function arrayOf<T> (item: c.Encoder<T>): c.Encoder<T[]> {
+  return {
+    preencode (s, list) { c.uint.preencode(s, list.length); for (const x of list) item.preencode(s, x) },
+    encode (s, list) { c.uint.encode(s, list.length); for (const x of list) item.encode(s, x) },
+    decode (s) {
+      const n = c.uint.decode(s)
+      if (n > s.end - s.start) throw HypergasError.BAD_ENCODING(`${n} elements in ${s.end - s.start} bytes`)
+      return Array.from({ length: n }, () => item.decode(s))
+    }
+  }
+}
+const products = arrayOf(product)
+const lines = arrayOf(line)
 
 const TAG = new Map<ActType, number>(ACT_TYPES.map((t, i) => [t, i]))
 
@@ -96,8 +162,12 @@ function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
   for (const [name, kind] of FIELDS[body.type]) {
     const v = rec[name]
     if (kind === 'id') c.fixed32[op](s, keyBytes(v as string))
-    else if (kind === 'cents') c.uint[op](s, v as number)
+    else if (kind === 'cents' || kind === 'uint') c.uint[op](s, v as number)
     else if (kind === 'optstring') c.string[op](s, (v as string | undefined) ?? '')
+    else if (kind === 'products') products[op](s, v as ProductSpec[])
+    else if (kind === 'lines') lines[op](s, v as LineSpec[])
+    else if (kind === 'split') c.uint[op](s, v === 'equal' ? 1 : 0)
+    else if (kind === 'bool') c.uint[op](s, v === true ? 1 : 0)
     else c.string[op](s, v as string)
   }
 }
@@ -125,6 +195,12 @@ export function encodeUnsigned (a: UnsignedAct): Buffer {
   s.buffer = Buffer.allocUnsafe(s.end)
   envelope(s, a, 'encode')
   return s.buffer as Buffer
+}
+
+function decodeChoice<T> (s: State, choices: readonly T[]): T {
+  const i = c.uint.decode(s)
+  if (i >= choices.length) throw HypergasError.BAD_ENCODING(`value ${i} where ${choices.length} choices exist`)
+  return choices[i]
 }
 
 /** Result of a raw decode: the envelope, the signature and where the signature starts. */
@@ -159,7 +235,11 @@ export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
     const body: Record<string, unknown> = { type }
     for (const [name, kind] of FIELDS[type]) {
       if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s), learn)
-      else if (kind === 'cents') body[name] = c.uint.decode(s)
+      else if (kind === 'cents' || kind === 'uint') body[name] = c.uint.decode(s)
+      else if (kind === 'products') body[name] = products.decode(s)
+      else if (kind === 'lines') body[name] = lines.decode(s)
+      else if (kind === 'split') body[name] = decodeChoice(s, ['amount', 'equal'])
+      else if (kind === 'bool') body[name] = decodeChoice(s, [false, true])
       else {
         const str = c.string.decode(s)
         if (kind === 'string' || str !== '') body[name] = str

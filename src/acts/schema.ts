@@ -19,6 +19,35 @@ const name = z.string().trim().min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}
 const text = z.string().max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
 const notes = z.string().max(MAX_NOTES_CHARS)
 
+/** Most products in a purchase's catalogue (SPEC §4.5). */
+export const MAX_PRODUCTS = 2000
+/** Largest quantity, milli-units (SPEC §4: 10,000 units). */
+export const MAX_QTY_MILLI = 10_000_000
+/** Largest unit price, cents (SPEC §4: 1,000,000 €). */
+export const MAX_PRICE_CENTS = 100_000_000
+
+const plain = (max: number): z.ZodString => z.string().max(max).refine((s) => !/\p{Cc}/u.test(s), 'control characters') as unknown as z.ZodString
+const qty = z.number().int().min(1).max(MAX_QTY_MILLI)
+const price = z.number().int().min(0).max(MAX_PRICE_CENTS)
+const productKey = z.string().min(1).max(64).regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits and . _ - / only')
+const productSpec = z.strictObject({
+  key: productKey,
+  name: name.pipe(z.string().max(120)),
+  unit: plain(24),
+  priceCents: price,
+  packageQty: qty.optional(),
+  minQtyMilli: qty.optional(),
+  mulQtyMilli: qty.optional(),
+  maxQtyMilli: qty.optional(),
+  availableQtyMilli: qty.optional(),
+  weighed: z.literal(true).optional(),
+  category: plain(64).optional(),
+  description: plain(500).optional()
+})
+const lineSpec = z.strictObject({ product: productKey, qtyMilli: z.number().int().min(0).max(MAX_QTY_MILLI), priceCents: price.optional() })
+const distinct = <T extends { product?: string, key?: string }>(list: T[]): boolean => new Set(list.map((x) => x.product ?? x.key)).size === list.length
+const lines = z.array(lineSpec).max(MAX_PRODUCTS).refine(distinct, 'a product twice')
+
 const member = { member: id }
 const purchase = { purchase: id }
 
@@ -43,7 +72,13 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('VoteFailPurchase'), ...purchase }),
   z.strictObject({ type: z.literal('ClosePurchase'), ...purchase }),
   z.strictObject({ type: z.literal('FailPurchase'), ...purchase }),
-  z.strictObject({ type: z.literal('VoteRecover'), ...member })
+  z.strictObject({ type: z.literal('VoteRecover'), ...member }),
+  z.strictObject({ type: z.literal('AddProducts'), ...purchase, products: z.array(productSpec).min(1).max(MAX_PRODUCTS).refine(distinct, 'a key twice') }),
+  z.strictObject({ type: z.literal('SetPrice'), ...purchase, product: productKey, priceCents: price }),
+  z.strictObject({ type: z.literal('Book'), ...member, ...purchase, lines: lines.refine((l) => l.every((x) => x.priceCents === undefined), 'a booking takes the catalogue\'s prices') }),
+  z.strictObject({ type: z.literal('CloseBookings'), ...purchase }),
+  z.strictObject({ type: z.literal('Deliver'), ...purchase, ...member, lines }),
+  z.strictObject({ type: z.literal('AddCost'), ...purchase, label: name.pipe(z.string().max(80)), cents, split: z.enum(['amount', 'equal']), discount: z.boolean() })
 ])
 
 /**

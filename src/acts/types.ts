@@ -49,12 +49,54 @@ export interface FailPurchase { type: 'FailPurchase', purchase: PurchaseId }
  */
 export interface VoteRecover { type: 'VoteRecover', member: MemberId }
 
+/**
+ * A product of a purchase's catalogue (SPEC §4.5). Quantities in milli-units of `unit` (1000 = 1
+ * kg, 1 piece), prices in cents per unit, VAT included; 0 = price not known yet (not bookable).
+ */
+export interface ProductSpec {
+  /** Unique in the purchase: the supplier's SKU, or a slug of the name. */
+  key: string
+  name: string
+  /** Free text: kg, pezzo, vaschetta… */
+  unit: string
+  priceCents: number
+  /** Units per package (display only). */
+  packageQty?: number
+  minQtyMilli?: number
+  mulQtyMilli?: number
+  /** Most a member may book. */
+  maxQtyMilli?: number
+  /** Most the whole group may book. */
+  availableQtyMilli?: number
+  /** The amount is known only at delivery (cheese by weight). */
+  weighed?: boolean
+  category?: string
+  description?: string
+}
+
+/** One line of a booking or a delivery: product key, quantity in milli-units, and at delivery a changed unit price. */
+export interface LineSpec { product: string, qtyMilli: number, priceCents?: number }
+
+/** SPEC §4.5: the owner adds products to the purchase's catalogue (a purchase with products takes bookings). */
+export interface AddProducts { type: 'AddProducts', purchase: PurchaseId, products: ProductSpec[] }
+/** SPEC §4.5: the owner sets a product's price for later bookings. */
+export interface SetPrice { type: 'SetPrice', purchase: PurchaseId, product: string, priceCents: number }
+/** SPEC §4.5: `member`'s booking becomes `lines` (quantities by product). */
+export interface Book { type: 'Book', member: MemberId, purchase: PurchaseId, lines: LineSpec[] }
+/** SPEC §4.5: the owner closes the bookings: the order goes to the supplier. */
+export interface CloseBookings { type: 'CloseBookings', purchase: PurchaseId }
+/** SPEC §4.5: what `member` actually received (weights, missing items, prices changed). */
+export interface Deliver { type: 'Deliver', purchase: PurchaseId, member: MemberId, lines: LineSpec[] }
+/** SPEC §4.5: a cost (or, with `discount`, a discount) shared among the bookings, by amount or equally. */
+export interface AddCost { type: 'AddCost', purchase: PurchaseId, label: string, cents: number, split: 'amount' | 'equal', discount: boolean }
+
 /** Any act body. */
 export type ActBody =
   | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
   | VoteElectCassiere | VoteRevokeCassiere | Deposit | Withdraw | SettleCash | OpenPurchase | Commit
   | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
   | ClosePurchase | FailPurchase | VoteRecover
+  | AddProducts | SetPrice | Book | CloseBookings | Deliver | AddCost
 
 /** The type tag of an act body. */
 export type ActType = ActBody['type']
@@ -68,7 +110,7 @@ export const ACT_TYPES = [
   'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
   'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
-  'VoteRecover'
+  'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost'
 ] as const satisfies readonly ActType[]
 
 /** Fails to compile when an act type of {@link ActBody} is missing from {@link ACT_TYPES}. */

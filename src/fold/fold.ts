@@ -10,6 +10,7 @@
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
+import { addCost, addProducts, book, closeBookings, deliver, setPrice } from './orders.js'
 import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
 import {
   alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote
@@ -82,6 +83,12 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'ClosePurchase': return closePurchase(s, act.id, au, b, run)
     case 'FailPurchase': return failPurchase(s, act.id, au, b, run)
     case 'VoteRecover': return voteRecover(s, act.id, au, b, run, pos, ctx)
+    case 'AddProducts': return addProducts(s, au, b, run)
+    case 'SetPrice': return setPrice(s, au, b, run)
+    case 'Book': return book(s, act.id, au, b, run)
+    case 'CloseBookings': return closeBookings(s, au, b, run)
+    case 'Deliver': return deliver(s, act.id, au, b, run)
+    case 'AddCost': return addCost(s, act.id, au, b, run)
     default: return unreachable(b)
   }
 }
@@ -296,6 +303,7 @@ function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: bo
   if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
   const p = findPurchase(s, b.purchase)
   if (typeof p === 'string') return p
+  if (p.order !== undefined) return 'HAS_CATALOGUE' // a purchase with products takes bookings (SPEC §4.5)
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
   if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
@@ -341,6 +349,7 @@ function reject (s: GroupState, actId: ActId, au: MemberId, b: A.RejectCommitmen
 function adjust (s: GroupState, actId: ActId, au: MemberId, b: A.AdjustCommitment, run: boolean): Code {
   const p = ownedOpen(s, au, b.purchase)
   if (typeof p === 'string') return p
+  if (p.order !== undefined) return 'HAS_CATALOGUE' // a booking's amount follows its lines (SPEC §4.5)
   const c = p.commitments.get(b.member)
   if (c === undefined || c.status === 'rejected') return 'NO_COMMITMENT'
   const m = s.members.get(b.member)

@@ -3,10 +3,11 @@
  * for byte). SHA-256 over a canonical JSON rendering in which every map and set is sorted by key.
  */
 import { sha256 } from '../crypto.js'
-import type { GroupState } from './state.js'
+import type { GroupState, OrderLine } from './state.js'
 
 const byKey = <T>(m: Map<string, T>): Array<[string, T]> => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
 const sorted = (s: Set<string>): string[] => [...s].sort()
+const line = (l: OrderLine): [string, number, number] => [l.product, l.qtyMilli, l.priceCents]
 
 /** The canonical, sorted, plain-data form of a state that the hash covers. */
 export function canonicalState (s: GroupState): unknown {
@@ -22,7 +23,14 @@ export function canonicalState (s: GroupState): unknown {
     purchases: byKey(s.purchases).map(([, p]) => [
       p.id, p.name, p.supplier ?? null, p.notes ?? null, p.owner, p.phase, p.paidCents,
       byKey(p.commitments).map(([, c]) => [c.member, c.amountCents, c.status]),
-      sorted(p.closeVotes), sorted(p.failVotes)
+      sorted(p.closeVotes), sorted(p.failVotes),
+      // Orders by product (SPEC §4.5) only where there are: free-amount purchases hash as before.
+      ...(p.order === undefined ? [] : [[
+        byKey(p.order.products).map(([, x]) => [x.key, x.name, x.unit, x.priceCents, x.packageQty ?? null, x.minQtyMilli ?? null, x.mulQtyMilli ?? null, x.maxQtyMilli ?? null, x.availableQtyMilli ?? null, x.weighed === true, x.category ?? null, x.description ?? null]),
+        p.order.bookingsOpen,
+        byKey(p.order.bookings).map(([m, b]) => [m, b.lines.map(line), b.delivered?.map(line) ?? null, b.costCents]),
+        p.order.costs.map((x) => [x.actId, x.label, x.cents, x.split])
+      ]])
     ]),
     rejections: s.rejections.map((r) => [r.actId, r.code]),
     statements: byKey(s.statements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),

@@ -2,6 +2,7 @@
  * The money invariants of SPEC §4, checked from scratch (independently of the fold's running
  * totals), for tests and for the demo's final report.
  */
+import { goodsCents } from './orders.js'
 import type { GroupState, Movement } from './state.js'
 
 /** Σ non-rejected commitments of open purchases, cents. */
@@ -45,9 +46,30 @@ export function checkInvariants (s: GroupState): string[] {
     if (sumDeltas(mv) !== c) out.push(`invariant 3: cash movements of ${id.slice(0, 8)} sum to ${sumDeltas(mv)}, cash ${c}`)
     out.push(...runningBalances(mv, `cash of ${id.slice(0, 8)}`))
   }
+  out.push(...orderInvariants(s))
   const owed = credits + openCommitmentsCents(s)
   if (owed !== cash) out.push(`invariant 1: credits + open commitments = ${owed}, cash = ${cash}`)
   if (owed !== s.owedCents) out.push(`running total owedCents ${s.owedCents} differs from recount ${owed}`)
+  return out
+}
+
+/**
+ * Orders by product (SPEC §4.5): in an open purchase with a catalogue, every non-rejected
+ * commitment is a booking, and its amount is Σ lineCents of its lines (delivered ones once
+ * delivered) plus its cost shares.
+ */
+function orderInvariants (s: GroupState): string[] {
+  const out: string[] = []
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open' || p.order === undefined) continue
+    for (const [m, c] of p.commitments) {
+      if (c.status === 'rejected') continue
+      const b = p.order.bookings.get(m)
+      if (b === undefined) { out.push(`orders: commitment of ${m.slice(0, 8)} to ${p.name} has no booking`); continue }
+      const expected = goodsCents(b) + b.costCents
+      if (c.amountCents !== expected) out.push(`orders: commitment of ${m.slice(0, 8)} to ${p.name} is ${c.amountCents}, its booking ${expected}`)
+    }
+  }
   return out
 }
 

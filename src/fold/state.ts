@@ -4,6 +4,7 @@
  * integer cents. Maps are iterated only in insertion order (which is the act order, identical on
  * every node) or after sorting (state hash, interfaces).
  */
+import type { ProductSpec } from '../acts/types.js'
 import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
 import { ActIdSet } from './idset.js'
 
@@ -14,6 +15,9 @@ export type RejectionCode =
   | 'MEMBER_IS_ADMIN' | 'ALREADY_IN_ROLE' | 'NOT_IN_ROLE' | 'LAST_IN_ROLE' | 'INSUFFICIENT_CREDIT'
   | 'UNKNOWN_PURCHASE' | 'PURCHASE_NOT_OPEN' | 'NO_PENDING_COMMITMENT' | 'NO_COMMITMENT'
   | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE' | 'NEEDS_MEMBERS'
+  | 'HAS_CATALOGUE' | 'NO_CATALOGUE' | 'HAS_COMMITMENTS' | 'BOOKINGS_CLOSED' | 'BOOKINGS_OPEN' | 'PRODUCT_EXISTS'
+  | 'TOO_MANY_PRODUCTS' | 'UNKNOWN_PRODUCT' | 'NO_PRICE' | 'BELOW_MIN' | 'NOT_MULTIPLE' | 'ABOVE_MAX' | 'SOLD_OUT'
+  | 'NOT_APPROVED'
 
 /** A registered member (SPEC §1). */
 export interface Member {
@@ -26,7 +30,7 @@ export interface Member {
 /** Why a balance moved (one act, SPEC §4 invariant 3). */
 export type MovementKind =
   | 'deposit' | 'withdraw' | 'commit' | 'adjust' | 'refund-rejected' | 'refund-failed'
-  | 'settle-in' | 'settle-out' | 'supplier-payment'
+  | 'settle-in' | 'settle-out' | 'supplier-payment' | 'booking' | 'delivery' | 'cost'
 
 /** One line of a statement: a change of a member's credit or an admin's cash. */
 export interface Movement {
@@ -55,6 +59,39 @@ export interface Commitment {
 /** Phase of a purchase. */
 export type PurchasePhase = 'open' | 'closed' | 'failed'
 
+/** A line of a booking or a delivery (SPEC §4.5): product key, quantity (milli-units), unit price (cents). */
+export interface OrderLine {
+  product: string
+  qtyMilli: number
+  priceCents: number
+}
+
+/** A member's booking: the lines booked, what was delivered (null before), and their cost shares (cents, negative for discounts). */
+export interface Booking {
+  lines: OrderLine[]
+  delivered: OrderLine[] | null
+  costCents: number
+}
+
+/** A cost shared among the bookings (SPEC §4.5 AddCost), cents; negative for a discount. */
+export interface SharedCost {
+  actId: ActId
+  label: string
+  cents: number
+  split: 'amount' | 'equal'
+}
+
+/**
+ * The orders by product of a purchase with a catalogue (SPEC §4.5): the products, whether bookings
+ * are open, the bookings by member (each is that member's commitment, §4), and the shared costs.
+ */
+export interface Order {
+  products: Map<string, ProductSpec>
+  bookingsOpen: boolean
+  bookings: Map<MemberId, Booking>
+  costs: SharedCost[]
+}
+
 /** A purchase (SPEC §4). Its id is the act id of its OpenPurchase. */
 export interface Purchase {
   id: PurchaseId
@@ -69,6 +106,8 @@ export interface Purchase {
   failVotes: Set<MemberId>
   /** Paid to the supplier at close, cents (0 until closed). */
   paidCents: number
+  /** Its catalogue and bookings (SPEC §4.5); absent for a free-amount purchase. */
+  order?: Order
 }
 
 /** An open governance tally (SPEC §4: the first vote is the proposal). */
@@ -206,7 +245,7 @@ export function cloneState (s: GroupState): GroupState {
     }
     const commitments = new Map<MemberId, Commitment>()
     for (const [m, c] of p.commitments) commitments.set(m, { ...c })
-    purchases.set(id, { ...p, commitments, closeVotes: new Set(p.closeVotes), failVotes: new Set(p.failVotes) })
+    purchases.set(id, { ...p, commitments, closeVotes: new Set(p.closeVotes), failVotes: new Set(p.failVotes), ...(p.order === undefined ? {} : { order: cloneOrder(p.order) }) })
   }
   const tallies = new Map<string, Tally>()
   for (const [k, t] of s.tallies) tallies.set(k, { ...t, voters: new Set(t.voters) })
@@ -232,4 +271,11 @@ export function cloneState (s: GroupState): GroupState {
     recoveries: new Map(s.recoveries),
     registrations: new Map(s.registrations)
   }
+}
+
+/** A copy of an order whose maps, bookings and lists can change without touching the original (products are never changed in place). */
+export function cloneOrder (o: Order): Order {
+  const bookings = new Map<MemberId, Booking>()
+  for (const [m, b] of o.bookings) bookings.set(m, { ...b })
+  return { products: new Map(o.products), bookingsOpen: o.bookingsOpen, bookings, costs: [...o.costs] }
 }

@@ -27,12 +27,13 @@ import { decodeFinal } from './statecodec.js'
 
 
 /**
- * Format version, after the magic (5: the state keeps member registrations; 4: header with magic
+ * Format version, after the magic (6: purchases carry their orders by product, SPEC §4.5; 5: the
+ * state keeps member registrations; 4: header with magic
  * and checksum, state hash verified; 3:
  * blocks of the prefix, statecodec.ts for the state, no header). A file of another version is
  * deleted and rebuilt.
  */
-export const CHECKPOINT_VERSION = 5
+export const CHECKPOINT_VERSION = 6
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')

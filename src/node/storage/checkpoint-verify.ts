@@ -17,7 +17,10 @@
 import type { ActBody } from '../../acts/types.js'
 import { HypergasError } from '../../errors.js'
 import { checkInvariants } from '../../fold/invariants.js'
-import type { CommitmentStatus, GroupState, MovementKind, PurchasePhase, RejectionCode } from '../../fold/state.js'
+import type { CommitmentStatus, GroupState, MovementKind, Purchase, PurchasePhase, RejectionCode } from '../../fold/state.js'
+import { goodsCents, MAX_CATALOGUE } from '../../fold/orders.js'
+import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
+import { z } from 'zod'
 import type { ActId, GroupId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 
@@ -46,6 +49,20 @@ export function isInt (x: unknown, min = -Number.MAX_SAFE_INTEGER): x is number 
 const PHASES: Record<PurchasePhase, true> = { open: true, closed: true, failed: true }
 const COMMITMENT_STATUSES: Record<CommitmentStatus, true> = { pending: true, approved: true, rejected: true }
 const REJECTION_CODES: Record<RejectionCode, true> = {
+  HAS_CATALOGUE: true,
+  NO_CATALOGUE: true,
+  HAS_COMMITMENTS: true,
+  BOOKINGS_CLOSED: true,
+  BOOKINGS_OPEN: true,
+  PRODUCT_EXISTS: true,
+  TOO_MANY_PRODUCTS: true,
+  UNKNOWN_PRODUCT: true,
+  NO_PRICE: true,
+  BELOW_MIN: true,
+  NOT_MULTIPLE: true,
+  ABOVE_MAX: true,
+  SOLD_OUT: true,
+  NOT_APPROVED: true,
   NO_GROUP: true,
   NEEDS_MEMBERS: true,
   GENESIS_ONLY: true,
@@ -106,7 +123,7 @@ class Ids {
  * withdrawals) and never `counterpart`; a cash movement has `counterpart` (the member or the
  * other admin) or, for a supplier payment, `purchase`.
  */
-const CREDIT_KINDS = { deposit: 'none', withdraw: 'none', commit: 'purchase', adjust: 'purchase', 'refund-rejected': 'purchase', 'refund-failed': 'purchase' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'none'>>
+const CREDIT_KINDS = { deposit: 'none', withdraw: 'none', commit: 'purchase', adjust: 'purchase', 'refund-rejected': 'purchase', 'refund-failed': 'purchase', booking: 'purchase', delivery: 'purchase', cost: 'purchase' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'none'>>
 const CASH_KINDS = { deposit: 'counterpart', withdraw: 'counterpart', 'settle-in': 'counterpart', 'settle-out': 'counterpart', 'supplier-payment': 'purchase' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'counterpart'>>
 // A movement kind in neither table fails the build here.
 const everyKindChecked: [Exclude<MovementKind, keyof typeof CREDIT_KINDS | keyof typeof CASH_KINDS>] extends [never] ? true : never = true
@@ -271,6 +288,7 @@ function checkPurchases (s: GroupState, ids: Ids, applied: Applied): void {
     }
     ids.all(p.closeVotes, `purchase ${short(k)}: close votes`)
     ids.all(p.failVotes, `purchase ${short(k)}: fail votes`)
+    if (p.order !== undefined) checkOrder(p, ids)
     if (p.phase === 'open') {
       open++
       if (s.openPurchaseNames.get(p.name.toLowerCase()) !== k) throw badCheckpoint(`purchase ${short(k)}: not in the index of open purchases`)
@@ -288,4 +306,36 @@ function checkRecovery (s: GroupState, ids: Ids): void {
     if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins)) throw badCheckpoint('bad registration')
     for (let i = 0; i < r.admins.length; i++) if (!ids.is(r.admins[i]) || (i > 0 && r.admins[i - 1] >= r.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad admins`)
   }
+}
+
+const line = z.strictObject({ product: z.string().min(1), qtyMilli: z.number().int().min(1).max(MAX_QTY_MILLI), priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS) })
+const booking = z.strictObject({ lines: z.array(line).min(1), delivered: z.array(line).nullable(), costCents: z.number().int().safe() })
+
+/**
+ * A purchase's orders (SPEC §4.5): products of a valid shape under their own keys, bookings of
+ * members with a commitment whose amount is their lines (the delivered ones once delivered) plus
+ * their cost shares, and costs that are the sum of the shares.
+ */
+function checkOrder (p: Purchase, ids: Ids): void {
+  const o = p.order!
+  const where = `purchase ${short(p.id)}`
+  if (typeof o.bookingsOpen !== 'boolean' || o.products.size > MAX_CATALOGUE) throw badCheckpoint(`${where}: bad order`)
+  for (const [k, x] of o.products) {
+    const r = parseActBody({ type: 'AddProducts', purchase: p.id, products: [x] })
+    if (r.type !== 'AddProducts' || x.key !== k) throw badCheckpoint(`${where}: product ${k.slice(0, 20)}`)
+  }
+  let shared = false
+  for (const [m, b] of o.bookings) {
+    if (!ids.is(m) || !booking.safeParse(b).success) throw badCheckpoint(`${where}: bad booking`)
+    for (const l of [...b.lines, ...(b.delivered ?? [])]) if (!o.products.has(l.product)) throw badCheckpoint(`${where}: a booking of an unknown product`)
+    const c = p.commitments.get(m)
+    if (c === undefined) throw badCheckpoint(`${where}: a booking without a commitment`)
+    if (c.status !== 'rejected' && c.amountCents !== goodsCents(b) + b.costCents) throw badCheckpoint(`${where}: a booking's amount is not its lines and costs`)
+    if (b.costCents !== 0) shared = true
+  }
+  for (const [m, c] of p.commitments) if (c.status !== 'rejected' && !o.bookings.has(m)) throw badCheckpoint(`${where}: a commitment without a booking`)
+  for (const x of o.costs) {
+    if (!ids.is(x.actId) || typeof x.label !== 'string' || !Number.isSafeInteger(x.cents) || x.cents === 0 || (x.split !== 'amount' && x.split !== 'equal')) throw badCheckpoint(`${where}: bad cost`)
+  }
+  if (shared && o.costs.length === 0) throw badCheckpoint(`${where}: cost shares without a cost`)
 }

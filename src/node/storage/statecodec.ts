@@ -14,8 +14,9 @@
  */
 import c from 'compact-encoding'
 import { ActIdSet } from '../../fold/idset.js'
-import type { BlockPos, Commitment, GroupState, Member, Movement, Purchase, Registration, Rejection, Tally } from '../../fold/state.js'
-import { unhex, type ActId } from '../../ids.js'
+import type { ProductSpec } from '../../acts/types.js'
+import type { BlockPos, Booking, Commitment, GroupState, Member, Movement, Order, Purchase, Registration, Rejection, SharedCost, Tally } from '../../fold/state.js'
+import { unhex, type ActId, type MemberId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 
 type Enc<T> = c.Encoder<T>
@@ -184,7 +185,28 @@ const movement: Enc<Movement> = {
 const refs = arrayOf(ref)
 const member = struct<Member>({ id: ref, name: ref, creditCents: cents })
 const commitment = struct<Commitment>({ member: ref, amountCents: cents, status: ref })
-const purchase = struct<Purchase>({
+/**
+ * The orders of a purchase with a catalogue (SPEC §4.5), or nothing: a flag byte, then the order
+ * as JSON of plain arrays (products and bookings as [key, value] pairs, in the state's order). Its
+ * shape and sums are checked after decoding (src/node/storage/checkpoint-verify.ts).
+ */
+const order: Enc<Order | undefined> = {
+  preencode (s, o) { c.uint8.preencode(s, 0); if (o !== undefined) c.string.preencode(s, orderJson(o)) },
+  encode (s, o) { c.uint8.encode(s, o === undefined ? 0 : 1); if (o !== undefined) c.string.encode(s, orderJson(o)) },
+  decode (s) {
+    const flag = c.uint8.decode(s)
+    if (flag > 1) throw new Error(`checkpoint state: order flag ${flag}`)
+    if (flag === 0) return undefined
+    const raw = JSON.parse(c.string.decode(s)) as { products: Array<[string, ProductSpec]>, bookingsOpen: boolean, bookings: Array<[MemberId, Booking]>, costs: SharedCost[] }
+    if (!Array.isArray(raw?.products) || !Array.isArray(raw.bookings) || !Array.isArray(raw.costs)) throw new Error('checkpoint state: bad order')
+    return { products: new Map(raw.products), bookingsOpen: raw.bookingsOpen, bookings: new Map(raw.bookings), costs: raw.costs }
+  }
+}
+function orderJson (o: Order): string {
+  return JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs })
+}
+
+const purchaseFields = struct<Purchase>({
   id: ref,
   name: ref,
   supplier: optional,
@@ -194,8 +216,19 @@ const purchase = struct<Purchase>({
   commitments: mapOf(ref, commitment),
   closeVotes: setOf(ref),
   failVotes: setOf(ref),
-  paidCents: cents
+  paidCents: cents,
+  order
 })
+/** A purchase; one without orders has no `order` key at all, as the fold makes it. */
+const purchase: Enc<Purchase> = {
+  preencode: purchaseFields.preencode,
+  encode: purchaseFields.encode,
+  decode (s) {
+    const p = purchaseFields.decode(s)
+    if (p.order === undefined) delete p.order
+    return p
+  }
+}
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
 const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref) })

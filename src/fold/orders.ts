@@ -1,0 +1,248 @@
+/**
+ * Orders by product (SPEC §4.5): the catalogue of a purchase, bookings by quantity, closing the
+ * bookings, deliveries and shared costs. A booking *is* the member's commitment (§4): its amount
+ * is Σ lineCents of its lines (the delivered ones once delivered) plus its cost shares, kept equal
+ * to the commitment's amount after every act, so approve, reject, votes, close and fail work on it
+ * as on any commitment, and invariant 1 holds unchanged. Pure: integer cents and milli-units only.
+ */
+import type * as A from '../acts/types.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { credit, findPurchase } from './effects.js'
+import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
+
+type Code = RejectionCode | null
+const MAX = Number.MAX_SAFE_INTEGER
+
+/** Most products in one purchase's catalogue (SPEC §4.5). */
+export const MAX_CATALOGUE = 2000
+
+/** SPEC §4: a line's amount, `floor((qtyMilli × priceCents + 500) / 1000)`, half up, exact in integers. */
+export function lineCents (qtyMilli: number, priceCents: number): number {
+  return Math.floor((qtyMilli * priceCents + 500) / 1000)
+}
+
+/** Σ lineCents of `lines`. */
+export function linesCents (lines: readonly OrderLine[]): number {
+  let sum = 0
+  for (const l of lines) sum += lineCents(l.qtyMilli, l.priceCents)
+  return sum
+}
+
+/** The goods amount of a booking: delivered lines once delivered, else booked lines (cents). */
+export function goodsCents (b: Booking): number {
+  return linesCents(b.delivered ?? b.lines)
+}
+
+/**
+ * A product with its fields in one fixed order and no absent ones: whatever object it came from
+ * (decoded bytes, a body built by hand), every node holds the same thing (the state hash renders it).
+ */
+export function canonicalProduct (x: A.ProductSpec): A.ProductSpec {
+  const out: A.ProductSpec = { key: x.key, name: x.name, unit: x.unit, priceCents: x.priceCents }
+  if (x.packageQty !== undefined) out.packageQty = x.packageQty
+  if (x.minQtyMilli !== undefined) out.minQtyMilli = x.minQtyMilli
+  if (x.mulQtyMilli !== undefined) out.mulQtyMilli = x.mulQtyMilli
+  if (x.maxQtyMilli !== undefined) out.maxQtyMilli = x.maxQtyMilli
+  if (x.availableQtyMilli !== undefined) out.availableQtyMilli = x.availableQtyMilli
+  if (x.weighed === true) out.weighed = true
+  if (x.category !== undefined) out.category = x.category
+  if (x.description !== undefined) out.description = x.description
+  return out
+}
+
+/** The open purchase `id` owned by `au` with a catalogue, or why not. */
+function ownedOrder (s: GroupState, au: MemberId, id: PurchaseId): { p: Purchase, o: Order } | RejectionCode {
+  const p = findPurchase(s, id)
+  if (typeof p === 'string') return p
+  if (p.owner !== au) return 'NOT_OWNER'
+  if (p.order === undefined) return 'NO_CATALOGUE'
+  return { p, o: p.order }
+}
+
+/** Sets the member's commitment to `amount` (its booking changed), moving the difference of credit. */
+function setAmount (s: GroupState, actId: ActId, p: Purchase, member: MemberId, amount: number, status: 'pending' | 'approved', kind: 'booking' | 'delivery' | 'cost'): void {
+  const c = p.commitments.get(member)
+  const old = c === undefined || c.status === 'rejected' ? 0 : c.amountCents
+  if (amount !== old) credit(s, actId, member, old - amount, kind, p.id)
+  p.commitments.set(member, { member, amountCents: amount, status })
+}
+
+/** `AddProducts` (SPEC §4.5): the owner adds products while bookings are open; the first makes the purchase one with a catalogue. */
+export function addProducts (s: GroupState, au: MemberId, b: A.AddProducts, run: boolean): Code {
+  const p = findPurchase(s, b.purchase)
+  if (typeof p === 'string') return p
+  if (p.owner !== au) return 'NOT_OWNER'
+  if (p.order === undefined && [...p.commitments.values()].some((c) => c.status !== 'rejected')) return 'HAS_COMMITMENTS'
+  if (p.order !== undefined && !p.order.bookingsOpen) return 'BOOKINGS_CLOSED'
+  const known = p.order?.products
+  if (b.products.some((x) => known?.has(x.key) === true)) return 'PRODUCT_EXISTS'
+  if ((known?.size ?? 0) + b.products.length > MAX_CATALOGUE) return 'TOO_MANY_PRODUCTS'
+  if (!run) return null
+  p.order ??= { products: new Map(), bookingsOpen: true, bookings: new Map(), costs: [] }
+  for (const x of b.products) p.order.products.set(x.key, canonicalProduct(x))
+  return null
+}
+
+/** `SetPrice`: the price of later bookings; existing ones keep theirs until re-booked or delivered. */
+export function setPrice (s: GroupState, au: MemberId, b: A.SetPrice, run: boolean): Code {
+  const r = ownedOrder(s, au, b.purchase)
+  if (typeof r === 'string') return r
+  if (!r.o.bookingsOpen) return 'BOOKINGS_CLOSED'
+  const product = r.o.products.get(b.product)
+  if (product === undefined) return 'UNKNOWN_PRODUCT'
+  if (run) r.o.products.set(b.product, { ...product, priceCents: b.priceCents })
+  return null
+}
+
+/** Checks booked lines against the catalogue and the group's availability; answers the priced lines. */
+function bookedLines (o: Order, member: MemberId, lines: readonly A.LineSpec[]): OrderLine[] | RejectionCode {
+  const out: OrderLine[] = []
+  for (const l of lines) {
+    if (l.qtyMilli === 0) continue
+    const x = o.products.get(l.product)
+    if (x === undefined) return 'UNKNOWN_PRODUCT'
+    if (x.priceCents === 0) return 'NO_PRICE'
+    if (x.minQtyMilli !== undefined && l.qtyMilli < x.minQtyMilli) return 'BELOW_MIN'
+    if (x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return 'NOT_MULTIPLE'
+    if (x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return 'ABOVE_MAX'
+    if (x.availableQtyMilli !== undefined) {
+      let others = 0
+      for (const [m, bk] of o.bookings) if (m !== member) for (const y of bk.lines) if (y.product === l.product) others += y.qtyMilli
+      if (others + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
+    }
+    out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
+  }
+  return out.sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : 0))
+}
+
+/**
+ * `Book`: the member's booking becomes these lines at today's prices (a line of 0, or a product
+ * left out, drops it), plus the cost shares it already carries; the commitment follows, pending.
+ * A booking left with no line is withdrawn: its commitment ends and is refunded.
+ */
+export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run: boolean): Code {
+  if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  const p = findPurchase(s, b.purchase)
+  if (typeof p === 'string') return p
+  if (p.order === undefined) return 'NO_CATALOGUE'
+  if (!p.order.bookingsOpen) return 'BOOKINGS_CLOSED'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  const lines = bookedLines(p.order, b.member, b.lines)
+  if (typeof lines === 'string') return lines
+  const prev = p.order.bookings.get(b.member)
+  const c = p.commitments.get(b.member)
+  const old = c === undefined || c.status === 'rejected' ? 0 : c.amountCents
+  const costs = c === undefined || c.status === 'rejected' ? 0 : prev?.costCents ?? 0
+  const amount = lines.length === 0 ? 0 : linesCents(lines) + costs
+  if (amount > MAX) return 'AMOUNT_OVERFLOW'
+  if (amount - old > m.creditCents) return 'INSUFFICIENT_CREDIT'
+  if (!run) return null
+  if (lines.length === 0) {
+    if (old !== 0) credit(s, actId, b.member, old, 'booking', p.id)
+    p.order.bookings.delete(b.member)
+    if (c !== undefined && c.status !== 'rejected') p.commitments.delete(b.member)
+    return null
+  }
+  p.order.bookings.set(b.member, { lines, delivered: null, costCents: costs })
+  setAmount(s, actId, p, b.member, amount, 'pending', 'booking')
+  return null
+}
+
+/** `CloseBookings`: no more bookings, products or prices; the order goes to the supplier. */
+export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, run: boolean): Code {
+  const r = ownedOrder(s, au, b.purchase)
+  if (typeof r === 'string') return r
+  if (!r.o.bookingsOpen) return 'BOOKINGS_CLOSED'
+  if (run) r.o.bookingsOpen = false
+  return null
+}
+
+/**
+ * `Deliver`: what the member actually received (weights, missing items at 0 or left out, a
+ * changed price); the commitment becomes Σ delivered lineCents plus its cost shares.
+ */
+export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver, run: boolean): Code {
+  const r = ownedOrder(s, au, b.purchase)
+  if (typeof r === 'string') return r
+  if (r.o.bookingsOpen) return 'BOOKINGS_OPEN'
+  const c = r.p.commitments.get(b.member)
+  const bk = r.o.bookings.get(b.member)
+  if (c === undefined || c.status === 'rejected' || bk === undefined) return 'NO_COMMITMENT'
+  if (c.status !== 'approved') return 'NOT_APPROVED'
+  const delivered: OrderLine[] = []
+  for (const l of b.lines) {
+    const x = r.o.products.get(l.product)
+    if (x === undefined) return 'UNKNOWN_PRODUCT'
+    if (l.qtyMilli === 0) continue
+    const booked = bk.lines.find((y) => y.product === l.product)
+    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
+  }
+  delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
+  const amount = linesCents(delivered) + bk.costCents
+  if (amount > MAX) return 'AMOUNT_OVERFLOW'
+  if (amount < 0) return 'INSUFFICIENT_CREDIT' // a discount larger than what was delivered: the group cannot owe a commitment
+  if (amount - c.amountCents > s.members.get(b.member)!.creditCents) return 'INSUFFICIENT_CREDIT'
+  if (!run) return null
+  r.o.bookings.set(b.member, { ...bk, delivered })
+  setAmount(s, actId, r.p, b.member, amount, 'approved', 'delivery')
+  return null
+}
+
+/**
+ * The shares of `cents` among `weights` (member → weight, weights ≥ 0, Σ > 0): each gets
+ * floor(cents × w / W); the cents left go one each to the largest remainders, ties by member id.
+ * Σ shares = cents exactly. With `equal`, every weight counts as 1.
+ */
+export function shares (cents: number, weights: ReadonlyMap<MemberId, number>): Map<MemberId, number> {
+  const ids = [...weights.keys()].sort()
+  const total = ids.reduce((sum, id) => sum + weights.get(id)!, 0)
+  const out = new Map<MemberId, number>()
+  const rest: Array<[MemberId, bigint]> = []
+  let given = 0
+  for (const id of ids) {
+    // cents × w can pass 2^53: BigInt keeps it exact.
+    const num = BigInt(cents) * BigInt(weights.get(id)!)
+    const share = Number(num / BigInt(total))
+    out.set(id, share)
+    given += share
+    rest.push([id, num % BigInt(total)])
+  }
+  rest.sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : a[0] < b[0] ? -1 : 1))
+  for (let i = 0; i < cents - given; i++) out.set(rest[i][0], out.get(rest[i][0])! + 1)
+  return out
+}
+
+/**
+ * `AddCost`: transport, packaging (or with `discount`, a discount) shared among the non-rejected
+ * bookings with an amount, by their goods amount or equally; each share changes the commitment
+ * and the credit by the same amount (SPEC §4.5).
+ */
+export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost, run: boolean): Code {
+  const r = ownedOrder(s, au, b.purchase)
+  if (typeof r === 'string') return r
+  const weights = new Map<MemberId, number>()
+  for (const [m, bk] of r.o.bookings) {
+    const c = r.p.commitments.get(m)
+    if (c === undefined || c.status === 'rejected' || c.amountCents <= 0) continue
+    weights.set(m, b.split === 'equal' ? 1 : goodsCents(bk))
+  }
+  if (weights.size === 0 || [...weights.values()].every((w) => w === 0)) return 'NO_COMMITMENT'
+  const sign = b.discount ? -1 : 1
+  const each = shares(b.cents, weights)
+  for (const [m, share] of each) {
+    const c = r.p.commitments.get(m)!
+    if (c.amountCents + sign * share < 0) return 'INSUFFICIENT_CREDIT' // a discount beyond a commitment
+    if (sign > 0 && share > s.members.get(m)!.creditCents) return 'INSUFFICIENT_CREDIT'
+    if (c.amountCents + sign * share > MAX) return 'AMOUNT_OVERFLOW'
+  }
+  if (!run) return null
+  r.o.costs.push({ actId, label: b.label, cents: sign * b.cents, split: b.split })
+  for (const [m, share] of each) {
+    const bk = r.o.bookings.get(m)!
+    const c = r.p.commitments.get(m)!
+    r.o.bookings.set(m, { ...bk, costCents: bk.costCents + sign * share })
+    setAmount(s, actId, r.p, m, c.amountCents + sign * share, c.status === 'approved' ? 'approved' : 'pending', 'cost')
+  }
+  return null
+}
