@@ -42,3 +42,38 @@ export function formatCents (cents: number, sep: '.' | ',' = '.'): string {
 export function isValidCents (n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0
 }
+
+/**
+ * An exact decimal number written as text (`2.49`, `0,5`, `12`), scaled to an integer with
+ * `decimals` digits after the point (2 for cents, 3 for milli-units), rounding half up past them.
+ * Never through floating point: the digits are read as digits. Null when the text is not a plain
+ * non-negative decimal or the result is not a safe integer.
+ */
+export function decimalToScaled (text: string, decimals: number): number | null {
+  const m = /^\s*(\d{1,15})(?:[.,](\d+))?\s*$/.exec(text)
+  if (m === null) return null
+  const frac = (m[2] ?? '').padEnd(decimals + 1, '0')
+  let n = BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac.slice(0, decimals) === '' ? '0' : frac.slice(0, decimals))
+  if (Number(frac[decimals]) >= 5) n += 1n
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null
+}
+
+/**
+ * A quantity typed by a person (`2`, `1,5`, `0.250`) in milli-units of the product's unit
+ * (SPEC §4: 1000 = 1 kg or 1 piece), at most three decimals, 0 allowed (drops a line).
+ * @throws HypergasError BAD_AMOUNT
+ */
+export function parseQuantity (text: string): number {
+  const t = String(text).trim()
+  if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw HypergasError.BAD_AMOUNT(`expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
+  const q = decimalToScaled(t, 3)!
+  if (q > 10_000_000) throw HypergasError.BAD_AMOUNT(`"${t}" is more than 10000 units`)
+  return q
+}
+
+/** Milli-units as a decimal quantity: 1500 → `1.5` (`1,5` with `sep` ','), 2000 → `2`. */
+export function formatQuantity (milli: number, sep: '.' | ',' = '.'): string {
+  const whole = Math.floor(milli / 1000)
+  const frac = String(milli % 1000).padStart(3, '0').replace(/0+$/, '')
+  return frac === '' ? String(whole) : `${whole}${sep}${frac}`
+}

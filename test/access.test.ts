@@ -62,6 +62,7 @@ const READS = ['/', '/app.js', '/api/status', '/api/me', '/api/members', '/api/m
 const PRIVATE_READS = ['/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases/Pane/commitments.csv', '/api/log']
 const WRITES: Array<[string, unknown]> = [
   ['/api/acts', { type: 'Deposit', member: 'Marta', cents: 100 }],
+  ['/api/acts/batch', { acts: [{ type: 'Deposit', member: 'Marta', cents: 100 }] }],
   ['/api/swarm', { online: false }],
   ['/api/links', { member: 'Marta' }],
   ['/api/auth/login-code', {}],
@@ -71,7 +72,7 @@ const WRITES: Array<[string, unknown]> = [
   ['/api/auth/link', { secret: '00'.repeat(32) }],
   ['/api/auth/logout', {}]
 ]
-const ADMIN_WRITES = ['/api/acts', '/api/swarm', '/api/links', '/api/auth/login-code']
+const ADMIN_WRITES = ['/api/acts', '/api/acts/batch', '/api/swarm', '/api/links', '/api/auth/login-code']
 
 test('Host: a page after DNS rebinding gets nothing from any endpoint, with or without the token', async (t) => {
   const s = await setUp(t)

@@ -150,6 +150,27 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17.50') === true)
   t.is(await text('#credit'), '€17.50')
   await shot(page, 'member-en.png')
+  // Orders by product (issue 16): a catalogue opened on A reaches Marta's phone; she books by
+  // quantity, signing in the browser, and A holds her booking at the catalogue's price.
+  const csvFile = path.join(base, 'listino.csv')
+  fs.writeFileSync(csvFile, 'name;unit;price;min;mul\nToma;kg;18,90;0,5;0,5\nBurro;panetto;3,20;;\n')
+  cli(a, 'deposit', 'Marta', '50')
+  cli(a, 'purchase', 'open', 'Formaggi', '--catalogue', csvFile)
+  await page.waitForSelector('.purchase .book', { timeout: 60_000 })
+  await page.fill('input.qty[data-product="toma"]', '1.5')
+  await page.fill('input.qty[data-product="burro"]', '2')
+  await page.click('.purchase .book')
+  let booking: Row | undefined
+  await waitFor('the booking on node A', async () => {
+    const order = (await get(na, '/api/purchases/Formaggi')).order as Row
+    booking = (order.bookings as Row[]).find((b) => b.name === 'Marta')
+    return booking !== undefined
+  })
+  t.alike((booking!.lines as Row[]).map((l) => [l.product, l.qtyMilli, l.cents]), [['burro', 2000, 640], ['toma', 1500, 2835]], 'booked from the phone: 1,5 kg of toma at 18,90, two butters')
+  await page.waitForFunction(() => document.querySelector('.purchase[data-purchase] .catalogue')?.textContent?.includes('1.5') === true, undefined, { timeout: 60_000 })
+  t.pass('the page shows the booking')
+  await shot(page, 'booking-en.png')
+
   // Another phone opened with a personal link: revoking Marta's links ends its session at once.
   const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
   await other.goto(phoneUrl(String(cli(b, 'link', 'Marta').url)))

@@ -135,7 +135,7 @@ test(`fuzz: checkpoint decoder and HTTP bodies on a real node (seed ${SEED})`, a
   const before = hash()
   const json = fc.jsonValue({ maxDepth: 3 })
   const shaped = fc.record({ type: fc.constantFrom('Deposit', 'Withdraw', 'Commit', 'VoteRegisterMember', 'OpenPurchase', 'Nope'), member: fc.oneof(fc.constant('Marta'), fc.string()), cents: fc.oneof(fc.integer(), fc.double(), fc.string()), purchase: fc.string(), name: fc.string({ maxLength: 300 }) }, { requiredKeys: ['type'] })
-  const endpoints = ['/api/acts', '/api/acts/signed', '/api/links', '/api/swarm', '/api/auth/admin', '/api/auth/link', '/api/auth/key', '/api/auth/challenge', '/api/auth/login-code']
+  const endpoints = ['/api/acts', '/api/acts/batch', '/api/acts/signed', '/api/links', '/api/swarm', '/api/auth/admin', '/api/auth/link', '/api/auth/key', '/api/auth/challenge', '/api/auth/login-code']
   let accepted = 0
   const runs = Math.max(200, Math.floor(RUNS / 10))
   for (const url of endpoints) {
@@ -144,6 +144,7 @@ test(`fuzz: checkpoint decoder and HTTP bodies on a real node (seed ${SEED})`, a
       if (r.statusCode >= 500) throw new Error(`${url} answered ${r.statusCode}: ${r.body}`)
       if (r.statusCode >= 400 && !/^[A-Z_]+$/.test(String(JSON.parse(r.body).error?.code))) throw new Error(`${url}: no code in ${r.body}`)
       if (r.statusCode === 200 && url === '/api/acts') accepted++
+      if (r.statusCode === 200 && url === '/api/acts/batch') accepted += (JSON.parse(r.body) as unknown[]).length
     }), { seed: SEED, numRuns: runs })
     ran[`http ${url}`] = runs
   }

@@ -31,6 +31,11 @@ export interface NodeApi {
    *   `details.restore`) while the node, restored from a backup, waits for its own feed
    */
   act (req: ActRequest): Promise<ActReceipt>
+  /**
+   * Several acts in one block, all or none (a catalogue imported in parts, SPEC §4.5).
+   * @throws HypergasError as {@link act}, for the first act refused
+   */
+  actAll (reqs: ActRequest[]): Promise<ActReceipt[]>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -114,16 +119,24 @@ export class LocalApi implements NodeApi {
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {
+    return (await this.actAll([req]))[0]
+  }
+
+  async actAll (reqs: ActRequest[]): Promise<ActReceipt[]> {
     this.node.restore?.assertOpen() // before names are resolved against a state still arriving
     const s = this.node.requireView().state
-    // The request's fields as they came (over HTTP: any JSON), until parseActBody validates them.
-    const body: { [field: string]: unknown } = { ...req }
-    // A registration names a new key, never a member already known by name.
-    const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from']
-    for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
-    if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
-    const act = await this.node.submit(parseActBody(body))
-    return receiptOf(this.node.requireView(), act)
+    const bodies = reqs.map((req) => {
+      // The request's fields as they came (over HTTP: any JSON), until parseActBody validates them.
+      const body: { [field: string]: unknown } = { ...req }
+      // A registration names a new key, never a member already known by name.
+      const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from']
+      for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
+      if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
+      return parseActBody(body)
+    })
+    const acts = await this.node.submitAll(bodies)
+    const v = this.node.requireView()
+    return acts.map((a) => receiptOf(v, a))
   }
 
   async signedAct (hexBytes: string): Promise<ActReceipt> {

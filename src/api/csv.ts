@@ -6,7 +6,7 @@
  * in an Italian locale opens as numbers, SPEC §7).
  */
 import { stringify } from 'csv-stringify/sync'
-import { formatCents } from '../money.js'
+import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 import type { StatementLine } from './views.js'
 
@@ -36,4 +36,28 @@ export function commitmentsCsv (purchase: PurchaseView, d: CsvDialect = 'en'): s
   const total = list.reduce((sum, c) => sum + c.amountCents, 0)
   const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), c.status, c.confirmedStatus ?? ''])
   return write([['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'], ...rows, ['TOTAL', '', money(total, d), '', '']], d)
+}
+
+/**
+ * The pick-up list of a purchase with a catalogue (SPEC §4.5): one row per member and product,
+ * booked and (once delivered) delivered quantity, unit price, amount; then each member's cost
+ * shares and total. Quantities in the product's unit with up to three decimals.
+ */
+export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string {
+  const qty = (m: number | null): string => (m === null ? '' : formatQuantity(m, d === 'it' ? ',' : '.'))
+  const rows: string[][] = []
+  for (const b of purchase.order?.bookings ?? []) {
+    if (b.status === 'rejected') continue
+    const delivered = new Map((b.delivered ?? []).map((l) => [l.product, l]))
+    const keys = [...new Set([...b.lines.map((l) => l.product), ...delivered.keys()])]
+    for (const k of keys) {
+      const booked = b.lines.find((l) => l.product === k)
+      const got = b.delivered === null ? null : delivered.get(k) ?? null
+      const line = got ?? booked!
+      rows.push([b.name, line.name, line.unit, qty(booked?.qtyMilli ?? 0), b.delivered === null ? '' : qty(got?.qtyMilli ?? 0), money(line.priceCents, d), b.delivered === null ? money(booked!.cents, d) : money(got?.cents ?? 0, d)])
+    }
+    if (b.costCents !== 0) rows.push([b.name, 'costs', '', '', '', '', money(b.costCents, d)])
+    rows.push([b.name, 'TOTAL', '', '', '', '', money(b.amountCents, d)])
+  }
+  return write([['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'], ...rows], d)
 }

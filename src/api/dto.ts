@@ -4,7 +4,7 @@
  * src/api/views.ts (and src/api/public-views.ts for callers who are not admins).
  */
 import type { RestoreWait } from '../errors.js'
-import type { ActBody } from '../acts/types.js'
+import type { ActBody, ProductSpec } from '../acts/types.js'
 import type { CommitmentStatus, PurchasePhase as Phase } from '../fold/state.js'
 import type { MemberId, PurchaseId } from '../ids.js'
 import type { LinkConflict } from '../merge/graph.js'
@@ -51,10 +51,44 @@ export interface CommitmentView {
   confirmedAmountCents: number | null
 }
 
-/** One purchase with its notes and commitments (sorted by member name). */
+/** A product of a catalogue with the group's totals: booked (non-rejected bookings) and, once any delivery, delivered. */
+export interface ProductView extends ProductSpec {
+  bookedQtyMilli: number
+  bookedCents: number
+  /** Null before the first delivery of the purchase. */
+  deliveredQtyMilli: number | null
+}
+
+/** One line as shown: product key and name, quantity (milli-units), unit price and amount (cents). */
+export interface LineView { product: string, name: string, unit: string, qtyMilli: number, priceCents: number, cents: number }
+
+/** A member's booking: booked lines, delivered ones (null before), cost shares and the amount (cents). */
+export interface BookingView {
+  member: MemberId
+  name: string
+  status: CommitmentStatus
+  lines: LineView[]
+  delivered: LineView[] | null
+  costCents: number
+  amountCents: number
+}
+
+/** The orders by product of a purchase with a catalogue (SPEC §4.5). */
+export interface OrderView {
+  bookingsOpen: boolean
+  products: ProductView[]
+  /** Every booking (admin view), by member name. */
+  bookings: BookingView[]
+  costs: Array<{ label: string, cents: number, split: 'amount' | 'equal' }>
+  /** Σ of the non-rejected bookings: what the supplier is paid at close. */
+  totalCents: number
+}
+
+/** One purchase with its notes, commitments (sorted by member name) and, with a catalogue, its orders. */
 export interface PurchaseView extends PurchaseSummary {
   notes: string | null
   commitments: CommitmentView[]
+  order: OrderView | null
 }
 
 /** An admin past or present with the group's cash they hold, cents. */

@@ -8,6 +8,9 @@ import { HypergasError } from '../errors.js'
 import type { MemberId, PurchaseId } from '../ids.js'
 import type { Purchase } from '../fold/state.js'
 import type { Replay } from '../merge/replay.js'
+import type { ProductSpec } from '../acts/types.js'
+import type { BookingView } from './dto.js'
+import { bookingView } from './order-views.js'
 import { recoveryView, type RecoveryView } from './views.js'
 
 /** A member's own commitment to a purchase, cents. */
@@ -29,6 +32,11 @@ export interface PublicPurchase {
   phase: 'open'
   /** The viewer's own commitment (member sessions only; null when none or not a member). */
   mine: OwnCommitment | null
+  /** The catalogue (public, SPEC §7), for a purchase with one; null for a free-amount purchase. */
+  products: ProductSpec[] | null
+  bookingsOpen: boolean
+  /** The viewer's own booking, booked vs delivered (member sessions only). */
+  myBooking: BookingView | null
 }
 
 /** The group as any device sees it; `member` adds what a logged-in member's page needs. */
@@ -57,7 +65,10 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
     notes: p.notes ?? null,
     ownerName: v.state.members.get(p.owner)?.name ?? null,
     phase: 'open',
-    mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null }
+    mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null },
+    products: p.order === undefined ? null : [...p.order.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
+    bookingsOpen: p.order?.bookingsOpen ?? false,
+    myBooking: me === null || p.order?.bookings.get(me) === undefined ? null : bookingView(v.state, p, me, p.order.bookings.get(me)!)
   }
 }
 

@@ -9,6 +9,7 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
+import { orderView } from './order-views.js'
 import type { ActCounts, FinalityView, GroupView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
@@ -197,6 +198,7 @@ export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
   return {
     ...purchaseSummary(v, p),
     notes: p.notes ?? null,
+    order: orderView(v.state, p),
     commitments: [...p.commitments.values()]
       .map((c) => ({
         member: c.member,

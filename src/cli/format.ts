@@ -3,11 +3,11 @@
  * `--json` flag prints them as JSON instead). Amounts as `12,50 €` / `€12.50` (src/cli/i18n.ts).
  */
 import type { RefusalDetails, RestoreWait } from '../errors.js'
-import type { FinalityView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { SyncProgress } from '../node/network/progress.js'
-import { euro, t, when } from './i18n.js'
+import { euro, quantity, t, when } from './i18n.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
 const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
@@ -131,8 +131,28 @@ export function purchases (ps: PurchaseSummary[]): string {
   ])])
 }
 
+/** `products <purchase>`: the catalogue with what the group booked (and received). */
+export function products (p: PurchaseView): string {
+  if (p.order === null) return t('noCatalogue', { name: p.name })
+  const q = (m: number | undefined | null): string => (m === undefined || m === null ? '' : quantity(m))
+  return `${p.name} · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('booked'), t('delivered')], ...p.order.products.map((x) => [
+    x.key, x.name, x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.bookedQtyMilli), q(x.deliveredQtyMilli)
+  ])])
+}
+
+/** A booking's lines: `2 vasetto Miele 13,00 €`. */
+function bookingLines (b: BookingView): string {
+  const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${l.unit} ${l.name} ${eur(l.cents)}`
+  return b.lines.map(show).join('; ') + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
+}
+
 /** `purchase <ref>`. */
 export function purchase (p: PurchaseView): string {
+  if (p.order !== null) {
+    return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'} · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}\n` +
+      `${t('committed')} ${eur(p.order.totalCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
+      table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), t(`c_${b.status}`), bookingLines(b)])])
+  }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
     `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
     table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), t(`c_${c.status}`), c.confirmedStatus === null ? t('tentative') : t(`c_${c.confirmedStatus}`)])])

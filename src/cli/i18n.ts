@@ -4,6 +4,7 @@
  * and euros written the way each language writes them. Amounts are integer cents throughout;
  * the decimal text is built from the integer, never through floating point.
  */
+import { formatQuantity } from '../money.js'
 import i18next, { type i18n } from 'i18next'
 import { messages, type CliLang } from './messages.js'
 
@@ -72,4 +73,9 @@ export function when (timeMs: number | null): string {
   const d = new Date(timeMs)
   const p = (n: number): string => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+}
+
+/** Milli-units as the user's language writes a quantity: 1500 → `1,5` / `1.5`. */
+export function quantity (milli: number, l: CliLang = current): string {
+  return formatQuantity(milli, l === 'it' ? ',' : '.')
 }

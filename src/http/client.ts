@@ -34,6 +34,7 @@ export class HttpApi implements NodeApi {
   async purchase (ref: string): Promise<PurchaseView> { return await this.call('GET', `/api/purchases/${encodeURIComponent(ref)}`) }
   async log (offset: number, limit: number): Promise<LogView> { return await this.call('GET', `/api/log?offset=${offset}&limit=${limit}`) }
   async act (req: ActRequest): Promise<ActReceipt> { return await this.call('POST', '/api/acts', req) }
+  async actAll (reqs: ActRequest[]): Promise<ActReceipt[]> { return await this.call('POST', '/api/acts/batch', { acts: reqs }) }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }
   async link (ref: string, revoke: boolean): Promise<LinkResult> { return await this.call('POST', '/api/links', { member: ref, revoke }) }

@@ -100,6 +100,13 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
     // Typed as a request, but any JSON object with a type: LocalApi.act validates every field.
     return await o.api.act(req.body)
   })
+  app.post<{ Body: { acts: ActRequest[] } }>('/api/acts/batch', {
+    bodyLimit: 2 * 1024 * 1024,
+    schema: { body: { type: 'object', required: ['acts'], additionalProperties: false, properties: { acts: { type: 'array', minItems: 1, maxItems: 4096, items: { type: 'object', required: ['type'] } } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    return await o.api.actAll(req.body.acts)
+  })
   app.post<{ Body: { online: boolean } }>('/api/swarm', {
     schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
   }, async (req) => {

@@ -15,7 +15,8 @@ import { createAct } from '../acts/act.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { sodiumSecretKey, type KeyPair } from '../crypto.js'
 import { HypergasError } from '../errors.js'
-import { checkAct } from '../fold/fold.js'
+import { applyAct, checkAct } from '../fold/fold.js'
+import { cloneState } from '../fold/state.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
 import { encodeBlock, NO_PREV } from '../merge/block.js'
 import { shouldAck } from '../merge/ack.js'
@@ -27,7 +28,7 @@ import { CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
 import type { SyncProgress } from './network/progress.js'
 import { Replicator, type ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -116,13 +117,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   static async open (opts: NodeOptions): Promise<GasNode> {
     fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
     const kp = loadIdentity(opts.dir, opts.createIdentity === true)
-    const store = new Corestore(paths(opts.dir).corestore)
-    try {
-      await store.ready()
-    } catch (err) {
-      throw HypergasError.DATA_DIR(`cannot open the store in ${opts.dir} (is a node already running there?): ${(err as Error).message}`)
-    }
-    const node = new GasNode(opts, kp, store)
+    const node = new GasNode(opts, kp, await openStore(opts.dir))
     await node.own.ready()
     node.feeds.addOwn(node.id, node.own)
     node.beginRestore()
@@ -191,10 +186,17 @@ export class GasNode extends EventEmitter<NodeEvents> {
    *   is not a writer, RESTORING while a restore from a backup waits for the own feed, or a
    *   validation code for a malformed body
    */
-  async submit (body: ActBody, as?: KeyPair): Promise<SignedAct> {
-    const act = createAct(body, { group: this.requireGroup().groupId, keyPair: as ?? this.keyPair, timeMs: this.now() })
-    await this.submitActs([act])
-    return act
+  async submit (body: ActBody, as?: KeyPair): Promise<SignedAct> { return (await this.submitAll([body], as))[0] }
+
+  /**
+   * Signs `bodies` with this node's key (or `as`) and appends them in one block, all or none
+   * (a catalogue imported in several AddProducts). @throws HypergasError as {@link submit}
+   */
+  async submitAll (bodies: ActBody[], as?: KeyPair): Promise<SignedAct[]> {
+    const group = this.requireGroup().groupId
+    const acts = bodies.map((body) => createAct(body, { group, keyPair: as ?? this.keyPair, timeMs: this.now() }))
+    await this.submitActs(acts)
+    return acts
   }
 
   /**
@@ -208,10 +210,13 @@ export class GasNode extends EventEmitter<NodeEvents> {
       this.restore?.assertOpen()
       const v = this.requireView()
       if (!v.state.admins.has(this.id)) throw HypergasError.REJECTED('NOT_ADMIN', 'this node is not a writer of the group (not referente nor cassiere yet)')
-      if (acts.length === 1) {
-        const code = checkAct(v.state, acts[0])
-        if (code === 'duplicate') throw HypergasError.REJECTED('DUPLICATE_ACT', `act ${acts[0].id.slice(0, 8)} is already in the log`)
-        if (code !== null) throw HypergasError.REJECTED(code, `${acts[0].body.type} refused: ${code}`, refusalDetails(v.state, acts[0].body, code))
+      // Several acts (a catalogue imported in parts) are dry-run one after the other on a copy.
+      const s = acts.length === 1 ? v.state : cloneState(v.state)
+      for (const act of acts) {
+        const code = checkAct(s, act)
+        if (code === 'duplicate') throw HypergasError.REJECTED('DUPLICATE_ACT', `act ${act.id.slice(0, 8)} is already in the log`)
+        if (code !== null) throw HypergasError.REJECTED(code, `${act.body.type} refused: ${code}`, refusalDetails(s, act.body, code))
+        if (acts.length > 1) applyAct(s, act)
       }
       await this.appendBlock(acts.map((a) => a.bytes))
     })
@@ -351,19 +356,13 @@ export class GasNode extends EventEmitter<NodeEvents> {
   }
 
   /** Waits until every queued refresh and append has finished. */
-  async settled (): Promise<void> {
-    await this.work.idle(() => this.pacer.waiting)
-  }
+  async settled (): Promise<void> { await this.work.idle(() => this.pacer.waiting) }
 
   /** Fork evidence in links (SPEC §5): blocks naming another branch of a feed than the one held. */
-  linkConflicts (): readonly LinkConflict[] {
-    return this.graph.conflicts()
-  }
+  linkConflicts (): readonly LinkConflict[] { return this.graph.conflicts() }
 
   /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
-  syncProgress (): SyncProgress {
-    return this.feeds.progress()
-  }
+  syncProgress (): SyncProgress { return this.feeds.progress() }
 
   requireGroup (): GroupRef {
     if (this.group === null) throw HypergasError.DATA_DIR(`${this.dir} follows no group: run "hypergas init" or "hypergas join"`)

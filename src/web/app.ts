@@ -19,7 +19,7 @@ import type { PublicPurchase, PublicStatus } from '../api/public-views.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { MemberId, PurchaseId } from '../ids.js'
-import { parseEuros } from '../money.js'
+import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { nameOf, setPageLang, t } from './format.js'
 import { resources, type Lang } from './i18n.js'
@@ -131,6 +131,10 @@ async function refresh (): Promise<void> {
       commit: (purchase, amount) => attempt(async () => {
         const cents = parseEuros(amount)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Commit', member, cents, purchase: purchase as PurchaseId }))
+      }),
+      book: (purchase, quantities) => attempt(async () => {
+        const lines = quantities.map(([product, text]) => ({ product, qtyMilli: parseQuantity(text) }))
+        await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Book', member, purchase: purchase as PurchaseId, lines }))
       }),
       recover: (admin) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => ({ type: 'VoteRecover', member: admin as MemberId })))
     })

@@ -4,6 +4,7 @@
  */
 import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
+import { formatQuantity } from '../money.js'
 import type { Lang } from './i18n.js'
 
 let lang: Lang = 'it'
@@ -23,6 +24,9 @@ export const money = (cents: number): string => new Intl.NumberFormat(locale(), 
 
 /** A day: `30/11/26`. */
 export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
+
+/** Milli-units as the page's language writes a quantity: 1500 → `1,5` / `1.5`. */
+export const quantity = (milli: number): string => formatQuantity(milli, lang === 'it' ? ',' : '.')
 
 /** ✓ for confirmed, ⏳ for pending, with the word for screen readers. */
 export function stateCell (final: boolean): TemplateResult {

@@ -6,10 +6,11 @@
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { CommitmentStatus } from '../fold/state.js'
-import type { PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
+import type { ProductSpec } from '../acts/types.js'
+import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import { day, money, nameOf, stateCell, t } from './format.js'
+import { day, money, nameOf, quantity, stateCell, t } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -34,6 +35,8 @@ export interface MemberActions {
   logout: () => void
   csv: (member: string) => void
   commit: (purchase: string, amount: string) => void
+  /** Books the quantities typed (product key → text as typed). */
+  book: (purchase: string, quantities: Array<[string, string]>) => void
   recover: (admin: string) => void
 }
 
@@ -78,8 +81,42 @@ function recovery (d: MemberData, a: MemberActions): TemplateResult[] {
     <button class="recover" ?disabled=${!d.keyed} @click=${() => a.recover(r.admin)}>${t('recoverVote', { name: nameOf(r) })}</button></div>`)
 }
 
+/** A purchase's catalogue and the member's booking, from the public view or (reading all) the full one. */
+function catalogueOf (o: MemberData['open'][number], member: string | null): { products: ProductSpec[], open: boolean, mine: BookingView | null } | null {
+  if (o.full !== null) {
+    if (o.full.order === null) return null
+    return { products: o.full.order.products, open: o.full.order.bookingsOpen, mine: o.full.order.bookings.find((b) => b.member === member) ?? null }
+  }
+  return 'products' in o.p && o.p.products !== null ? { products: o.p.products, open: o.p.bookingsOpen, mine: o.p.myBooking } : null
+}
+
+/** The catalogue with a quantity to type per product, and the member's booking booked vs delivered (SPEC §4.5). */
+function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: string, member: string | null, d: MemberData, a: MemberActions): TemplateResult {
+  const booked = (key: string): string => { const l = c.mine?.lines.find((x) => x.product === key); return l === undefined ? '' : `${quantity(l.qtyMilli)}` }
+  const got = (key: string): string => { const l = c.mine?.delivered?.find((x) => x.product === key); return c.mine?.delivered == null ? '' : quantity(l?.qtyMilli ?? 0) }
+  // A booking replaces the last one: a product left empty keeps what was booked; 0 drops it.
+  const typed = (e: Event): Array<[string, string]> => [...(e.target as HTMLElement).closest('.purchase')!.querySelectorAll<HTMLInputElement>('input.qty')]
+    .map((i): [string, string] => [i.dataset.product!, i.value.trim() === '' ? i.dataset.booked ?? '' : i.value])
+    .filter(([, v]) => v !== '')
+  const canBook = member !== null && c.open && d.keyed
+  return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th><th>${t('yourBooking')}</th>${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
+    ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}</div></td>
+      <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td><td class="n">${booked(x.key)}</td>
+      ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x.key)}</td>`}
+      ${canBook ? html`<td><input class="qty" inputmode="decimal" size="5" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0}></td>` : nothing}</tr>`)}</table></div>
+    ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`status_${c.mine.status}`)}</div>`}
+    ${canBook ? html`<div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, typed(e))}>${t('book')}</button></div>` : nothing}
+    ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
+}
+
 function purchaseCard (o: MemberData['open'][number], member: string | null, d: MemberData, a: MemberActions): TemplateResult {
   const { p, full } = o
+  const cat = catalogueOf(o, member)
+  if (cat !== null) {
+    return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
+      ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
+      ${catalogue(cat, p.id, member, d, a)}</div>`
+  }
   const mine: { amountCents: number, status: CommitmentStatus } | undefined = full === null ? ('mine' in p ? p.mine ?? undefined : undefined) : full.commitments.find((c) => c.member === member)
   const amount = (e: Event): string => ((e.target as HTMLElement).closest('.purchase')!.querySelector('.amount') as HTMLInputElement).value
   return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}

@@ -11,9 +11,7 @@ import { HypergasError } from '../../errors.js'
 import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { parseEuros } from '../../money.js'
 import type { NodeApi } from '../../api/api.js'
-import { commitmentsCsv } from '../../api/csv.js'
 import * as fmt from '../format.js'
-import { lang } from '../i18n.js'
 import { act, EUROS, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 
 const member = program.command('member').description('register or remove members (admin votes)')
@@ -36,29 +34,12 @@ program.command('withdraw').description('cassiere: give a member cash back from 
 program.command('settle').description('record that you received group cash from another admin').argument('<from>', 'the admin who handed the cash over (name or id)').argument('<euros>', EUROS())
   .action(async (f: string, e: string) => await act({ type: 'SettleCash', from: f, cents: parseEuros(e) }))
 
-program.command('purchase')
-  .description('"purchase open <name>" opens a purchase (referente); "purchase <ref>" shows one')
-  .argument('<args...>', '"open <name>" to open one, or the purchase: name, id or its first characters')
-  .option('--supplier <name>', 'supplier, with "open"')
-  .option('--notes <text>', 'notes, with "open"')
-  .option('--csv', 'print the commitments as CSV (the order for the supplier)')
-  .action(async (args: string[], o: { supplier?: string, notes?: string, csv?: boolean }) => {
-    if (args[0] === 'open') {
-      if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N]')
-      await act({ type: 'OpenPurchase', name: args.slice(1).join(' '), supplier: o.supplier, notes: o.notes })
-    } else {
-      const p = await withApi((api) => api.purchase(args.join(' ')))
-      if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
-      else print(p, fmt.purchase)
-    }
-  })
-
 /**
  * Signs the body `build` returns (it may ask the node, e.g. to resolve names) with the member key
  * in `keyFile` (from keygen) and relays it through the node (SPEC §3: the distributed counter).
  * @throws HypergasError BAD_KEY (no seed in the file), DATA_DIR (no group here)
  */
-async function actAsMember (keyFile: string, build: (api: NodeApi, member: MemberId) => Promise<unknown>): Promise<void> {
+export async function actAsMember (keyFile: string, build: (api: NodeApi, member: MemberId) => Promise<unknown>): Promise<void> {
   let raw: { seed?: unknown }
   try {
     raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: unknown }

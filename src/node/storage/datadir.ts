@@ -6,6 +6,7 @@
  * src/node/storage/restore.ts), the caches `checkpoint` and `verified`, and `corestore/`.
  */
 import fs from 'node:fs'
+import Corestore from 'corestore'
 import { z } from 'zod'
 import os from 'node:os'
 import path from 'node:path'
@@ -168,4 +169,18 @@ export function loadFeeds (dir: string): MemberId[] {
 /** Saves the followed writer feeds. */
 export function saveFeeds (dir: string, feeds: MemberId[]): void {
   writePrivate(paths(dir).feeds, JSON.stringify(feeds) + '\n')
+}
+
+/**
+ * The Corestore of a data directory, ready.
+ * @throws HypergasError DATA_DIR when it cannot be opened (another node holds its lock)
+ */
+export async function openStore (dir: string): Promise<Corestore> {
+  const store = new Corestore(paths(dir).corestore)
+  try {
+    await store.ready()
+  } catch (err) {
+    throw HypergasError.DATA_DIR(`cannot open the store in ${dir} (is a node already running there?): ${(err as Error).message}`)
+  }
+  return store
 }

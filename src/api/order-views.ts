@@ -1,0 +1,56 @@
+/**
+ * The orders by product of a purchase as the interfaces show them (SPEC §4.5): the catalogue with
+ * the group's totals per product (the order for the supplier), each member's booking booked vs
+ * delivered with its cost shares (the pick-up list), and the shared costs. Amounts in cents,
+ * quantities in milli-units.
+ */
+import { goodsCents, lineCents } from '../fold/orders.js'
+import type { Booking, GroupState, Order, OrderLine, Purchase } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
+import type { BookingView, LineView, OrderView, ProductView } from './dto.js'
+
+function lineView (o: Order, l: OrderLine): LineView {
+  const x = o.products.get(l.product)
+  return { product: l.product, name: x?.name ?? l.product, unit: x?.unit ?? '', qtyMilli: l.qtyMilli, priceCents: l.priceCents, cents: lineCents(l.qtyMilli, l.priceCents) }
+}
+
+/** One member's booking as shown. */
+export function bookingView (s: GroupState, p: Purchase, member: MemberId, b: Booking): BookingView {
+  const o = p.order!
+  const c = p.commitments.get(member)
+  return {
+    member,
+    name: s.members.get(member)?.name ?? member.slice(0, 8),
+    status: c?.status ?? 'pending',
+    lines: b.lines.map((l) => lineView(o, l)),
+    delivered: b.delivered === null ? null : b.delivered.map((l) => lineView(o, l)),
+    costCents: b.costCents,
+    amountCents: c === undefined || c.status === 'rejected' ? 0 : goodsCents(b) + b.costCents
+  }
+}
+
+/** The orders of purchase `p` (with a catalogue); null for a free-amount purchase. */
+export function orderView (s: GroupState, p: Purchase): OrderView | null {
+  const o = p.order
+  if (o === undefined) return null
+  const live = [...o.bookings].filter(([m]) => { const c = p.commitments.get(m); return c !== undefined && c.status !== 'rejected' })
+  const anyDelivered = live.some(([, b]) => b.delivered !== null)
+  const products: ProductView[] = [...o.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((x) => {
+    let booked = 0
+    let bookedCents = 0
+    let delivered = 0
+    for (const [, b] of live) {
+      for (const l of b.lines) if (l.product === x.key) { booked += l.qtyMilli; bookedCents += lineCents(l.qtyMilli, l.priceCents) }
+      for (const l of b.delivered ?? b.lines) if (l.product === x.key) delivered += l.qtyMilli
+    }
+    return { ...x, bookedQtyMilli: booked, bookedCents, deliveredQtyMilli: anyDelivered ? delivered : null }
+  })
+  const bookings = [...o.bookings].map(([m, b]) => bookingView(s, p, m, b)).sort((a, b) => a.name.localeCompare(b.name, 'it'))
+  return {
+    bookingsOpen: o.bookingsOpen,
+    products,
+    bookings,
+    costs: o.costs.map((c) => ({ label: c.label, cents: c.cents, split: c.split })),
+    totalCents: bookings.reduce((sum, b) => sum + b.amountCents, 0)
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Purchases and orders by product (SPEC §4.5, §7): `purchase open <name> [--catalogue file]`
+ * (GDXP or CSV), `purchase <ref>` with `--csv` (commitments), `--gdxp` (the order for the
+ * supplier) or `--pickup` (what each member takes home), `products`, `book`, `close-bookings`,
+ * `deliver`, `cost`, `set-price`. Quantities as typed by people (`1,5`), products by key or a
+ * unique beginning of their name. Registered on import.
+ */
+import fs from 'node:fs'
+import { Option } from 'commander'
+import type { LineSpec, ProductSpec } from '../../acts/types.js'
+import type { NodeApi } from '../../api/api.js'
+import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
+import type { PurchaseView } from '../../api/dto.js'
+import { exportGdxp, importCatalogue, type CatalogueImport } from '../../api/gdxp.js'
+import { HypergasError } from '../../errors.js'
+import { parseEuros, parseQuantity } from '../../money.js'
+import * as fmt from '../format.js'
+import { lang, t } from '../i18n.js'
+import { act, EUROS, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
+import { actAsMember } from './acts.js'
+
+/** Bytes of JSON per AddProducts act: its binary encoding is smaller, and an act is at most 4096 bytes. */
+const CHUNK_JSON = 3000
+
+/** Products in groups that each fit one act. */
+function chunks (products: ProductSpec[]): ProductSpec[][] {
+  const out: ProductSpec[][] = [[]]
+  let size = 0
+  for (const p of products) {
+    const n = JSON.stringify(p).length
+    if (size + n > CHUNK_JSON && out[out.length - 1].length > 0) { out.push([]); size = 0 }
+    out[out.length - 1].push(p)
+    size += n
+  }
+  return out.filter((c) => c.length > 0)
+}
+
+/** Reads a catalogue file. @throws HypergasError BAD_ARGUMENT */
+function readCatalogue (file: string): CatalogueImport {
+  let raw: string
+  try { raw = fs.readFileSync(file, 'utf8') } catch (err) { throw HypergasError.BAD_ARGUMENT(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`) }
+  return importCatalogue(raw)
+}
+
+/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case). @throws HypergasError NOT_FOUND */
+function productOf (p: PurchaseView, ref: string): string {
+  const list = p.order?.products ?? []
+  if (list.some((x) => x.key === ref)) return ref
+  const hits = list.filter((x) => x.name.toLowerCase().startsWith(ref.toLowerCase()) || x.key.toLowerCase().startsWith(ref.toLowerCase()))
+  if (hits.length === 1) return hits[0].key
+  throw HypergasError.NOT_FOUND(hits.length === 0 ? `no product "${ref}" in "${p.name}"` : `"${ref}" names ${hits.length} products of "${p.name}": ${hits.slice(0, 5).map((x) => x.key).join(', ')}`)
+}
+
+/** `<product>=<qty>[@<euros>]` arguments as lines. @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, NOT_FOUND */
+function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
+  return args.map((a) => {
+    const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
+    if (m === null || (!prices && m[3] !== undefined)) throw HypergasError.BAD_ARGUMENT(`expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`)
+    const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
+    if (m[3] !== undefined) line.priceCents = parseEuros(m[3])
+    return line
+  })
+}
+
+/** Opens a purchase and, with a catalogue file, adds its products in one block. */
+async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string }): Promise<void> {
+  const cat = o.catalogue === undefined ? null : readCatalogue(o.catalogue)
+  const supplier = o.supplier ?? cat?.supplier?.name
+  if (cat === null) return await act({ type: 'OpenPurchase', name, supplier, notes: o.notes })
+  if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product of ${o.catalogue} can be imported (${cat.skipped.length} left out)`)
+  const r = await withApi(async (api: NodeApi) => {
+    const [opened] = await api.actAll([{ type: 'OpenPurchase', name, supplier: supplier === '' ? undefined : supplier, notes: o.notes }])
+    await api.actAll(chunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: opened.actId, products })))
+    return opened
+  })
+  const summary = { purchase: r.actId, supplier: supplier ?? null, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped }
+  print(summary, () => [
+    t('importDone', { name, count: cat.products.length }),
+    ...(cat.unpriced.length === 0 ? [] : [t('importUnpriced', { count: cat.unpriced.length, names: cat.unpriced.slice(0, 5).join(', ') })]),
+    ...cat.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }))
+  ].join('\n'))
+}
+
+program.command('purchase')
+  .description('"purchase open <name>" opens a purchase (referente); "purchase <ref>" shows one')
+  .argument('<args...>', '"open <name>" to open one, or the purchase: name, id or its first characters')
+  .option('--supplier <name>', 'supplier, with "open"')
+  .option('--notes <text>', 'notes, with "open"')
+  .option('--catalogue <file>', 'with "open": the supplier\'s products, a GDXP file (.json) or CSV with named columns (name, unit, price, …)')
+  .option('--csv', 'print the commitments as CSV')
+  .option('--gdxp', 'print the order for the supplier as GDXP (products with the quantities booked)')
+  .option('--pickup', 'print what each member takes home, as CSV (the pick-up list)')
+  .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean }) => {
+    if (args[0] === 'open') {
+      if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]')
+      return await openPurchase(args.slice(1).join(' '), o)
+    }
+    const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))
+    if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
+    else if (o.gdxp === true) process.stdout.write(exportGdxp(p, group, new Date().toISOString()))
+    else if (o.pickup === true) process.stdout.write(pickupCsv(p, lang()))
+    else print(p, fmt.purchase)
+  })
+
+program.command('products').description('the catalogue of a purchase, with what the group booked').argument('<purchase>', PURCHASE())
+  .action(async (ref: string) => print(await withApi((api) => api.purchase(ref)), fmt.products))
+
+program.command('book').description('book products of a purchase for a member (replaces their booking; 0 drops a product)')
+  .argument('<member>', MEMBER()).argument('<purchase>', PURCHASE()).argument('<lines...>', '<product>=<quantity>, e.g. miele=2 mele=1,5')
+  .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
+  .action(async (m: string, ref: string, args: string[], o: { key?: string }) => {
+    if (o.key === undefined) {
+      const p = await withApi((api) => api.purchase(ref))
+      return await act({ type: 'Book', member: m, purchase: p.id, lines: lines(p, args, false) })
+    }
+    await actAsMember(o.key, async (api, me) => { const p = await api.purchase(ref); return { type: 'Book', member: me, purchase: p.id, lines: lines(p, args, false) } })
+  })
+
+program.command('close-bookings').description('referente: close the bookings of a purchase (the order goes to the supplier)').argument('<purchase>', PURCHASE())
+  .action(async (ref: string) => await act({ type: 'CloseBookings', purchase: ref }))
+
+program.command('deliver').description('referente: what a member actually received (weights, missing items at 0, a changed price with @euros)')
+  .argument('<purchase>', PURCHASE()).argument('<member>', MEMBER()).argument('<lines...>', '<product>=<quantity>[@<euros>], e.g. toma=1,12 mele=0 miele=2@6,80')
+  .action(async (ref: string, m: string, args: string[]) => {
+    const p = await withApi((api) => api.purchase(ref))
+    await act({ type: 'Deliver', purchase: p.id, member: m, lines: lines(p, args, true) })
+  })
+
+program.command('cost').description('referente: share a cost (transport, packaging) or, with --discount, a discount among the bookings')
+  .argument('<purchase>', PURCHASE()).argument('<label>', 'what it is, e.g. Trasporto').argument('<euros>', EUROS())
+  .addOption(new Option('--split <how>', 'by the amount of each booking, or equally').choices(['amount', 'equal']).default('amount'))
+  .option('--discount', 'a discount: the shares are given back')
+  .action(async (ref: string, label: string, e: string, o: { split: 'amount' | 'equal', discount?: boolean }) =>
+    await act({ type: 'AddCost', purchase: ref, label, cents: parseEuros(e), split: o.split, discount: o.discount === true }))
+
+program.command('set-price').description('referente: the price of a product for later bookings').argument('<purchase>', PURCHASE()).argument('<product>', 'the product: key or the beginning of its name').argument('<euros>', EUROS())
+  .action(async (ref: string, product: string, e: string) => {
+    const p = await withApi((api) => api.purchase(ref))
+    await act({ type: 'SetPrice', purchase: p.id, product: productOf(p, product), priceCents: parseEuros(e) })
+  })
