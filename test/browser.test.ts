@@ -171,6 +171,33 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.pass('the page shows the booking')
   await shot(page, 'booking-en.png')
 
+  // Anna, the referente, on her node's admin view: approves, closes the bookings, records the
+  // delivery (1,62 kg of toma weighed, one butter missing) and shares the transport.
+  const anna = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  anna.on('pageerror', (e) => errors.push(e.message))
+  await anna.goto(loginUrl(na))
+  await anna.waitForSelector('#decide button[data-act="ApproveCommitment"]')
+  await anna.click('#decide button[data-act="ApproveCommitment"]')
+  await anna.waitForSelector('.orders .close-bookings')
+  await anna.click('.orders .close-bookings')
+  await anna.waitForSelector('.delivery[data-member="Marta"] .deliver:not([disabled])', { timeout: 60_000 })
+  await anna.fill('.delivery[data-member="Marta"] input.dq[data-product="toma"]', '1,62')
+  await anna.fill('.delivery[data-member="Marta"] input.dq[data-product="burro"]', '1')
+  await anna.click('.delivery[data-member="Marta"] .deliver')
+  await waitFor('the delivery on node B', async () => {
+    const b = (((await get(nb, '/api/purchases/Formaggi')).order as Row).bookings as Row[]).find((x) => x.name === 'Marta')
+    return b?.delivered !== null && b?.amountCents === 3062 + 320
+  })
+  t.pass('delivered on A\'s page, seen on B: 1,62 kg × 18,90 = 30,62 + one butter 3,20')
+  await anna.fill('.costs .cost-label', 'Trasporto')
+  await anna.fill('.costs .cost-amount', '1,50')
+  await anna.click('.costs .add-cost')
+  await waitFor('the shared cost on node B', async () => (((await get(nb, '/api/purchases/Formaggi')).order as Row).totalCents as number) === 3062 + 320 + 150)
+  t.pass('the transport shared from the page')
+  await anna.waitForSelector('.orders .order')
+  await shot(anna, 'delivery-it.png')
+  await anna.close()
+
   // Another phone opened with a personal link: revoking Marta's links ends its session at once.
   const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
   await other.goto(phoneUrl(String(cli(b, 'link', 'Marta').url)))

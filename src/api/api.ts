@@ -7,6 +7,8 @@ import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
+import type { ProductSpec } from '../acts/types.js'
+import { importCatalogue, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
@@ -36,6 +38,12 @@ export interface NodeApi {
    * @throws HypergasError as {@link act}, for the first act refused
    */
   actAll (reqs: ActRequest[]): Promise<ActReceipt[]>
+  /**
+   * Adds the products of a catalogue file's text (GDXP or CSV, src/api/gdxp.ts) to an open
+   * purchase, in one block; answers what was imported and what was left out.
+   * @throws HypergasError BAD_ARGUMENT (not a catalogue, nothing importable) or a rejection code
+   */
+  importCatalogue (purchase: string, text: string): Promise<ImportSummary>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -62,6 +70,31 @@ export interface LinkResult {
   secret: string | null
   /** Handles of the links that ended (revoked, or the oldest beyond the per-member limit). */
   ended: string[]
+}
+
+/** What a catalogue import did. */
+export interface ImportSummary {
+  purchase: string
+  imported: number
+  /** Names of products imported without a price (not bookable until priced). */
+  unpriced: string[]
+  skipped: Skipped[]
+}
+
+/** Bytes of JSON per AddProducts act: its binary encoding is smaller, and an act is at most 4096 bytes. */
+const CHUNK_JSON = 3000
+
+/** Products in groups that each fit one act. */
+export function productChunks (products: ProductSpec[]): ProductSpec[][] {
+  const out: ProductSpec[][] = [[]]
+  let size = 0
+  for (const p of products) {
+    const n = JSON.stringify(p).length
+    if (size + n > CHUNK_JSON && out[out.length - 1].length > 0) { out.push([]); size = 0 }
+    out[out.length - 1].push(p)
+    size += n
+  }
+  return out.filter((c) => c.length > 0)
 }
 
 /** Largest signed act accepted over the API, hex chars (2 per byte). */
@@ -137,6 +170,14 @@ export class LocalApi implements NodeApi {
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
     return acts.map((a) => receiptOf(v, a))
+  }
+
+  async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
+    const cat = importCatalogue(text)
+    if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product can be imported (${cat.skipped.length} left out)`)
+    const id = views.resolvePurchase(this.node.requireView().state, purchase)
+    await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
+    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped }
   }
 
   async signedAct (hexBytes: string): Promise<ActReceipt> {

@@ -107,6 +107,13 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
     requireAdmin(req.who)
     return await o.api.actAll(req.body.acts)
   })
+  app.post<{ Params: { ref: string }, Body: { text: string } }>('/api/purchases/:ref/catalogue', {
+    bodyLimit: 4 * 1024 * 1024,
+    schema: { ...ref, body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', maxLength: 3 * 1024 * 1024 } } } }
+  }, async (req) => {
+    requireAdmin(req.who)
+    return await o.api.importCatalogue(req.params.ref, req.body.text)
+  })
   app.post<{ Body: { online: boolean } }>('/api/swarm', {
     schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
   }, async (req) => {

@@ -8,6 +8,7 @@ import { html, nothing, type TemplateResult } from 'lit-html'
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { MemberSummary } from '../api/views.js'
 import { money, t } from './format.js'
+import { ordersSection, type OrdersActions } from './orders-admin.js'
 
 /** What the admin's view shows. */
 export interface AdminData {
@@ -18,11 +19,8 @@ export interface AdminData {
   open: Array<{ p: PurchaseSummary, full: PurchaseView }>
 }
 
-/** What the admin's view can do: act (amounts typed as euros are parsed by the caller), log out. */
-export interface AdminActions {
-  act: (body: ActRequest) => void
-  /** Parses euros typed by a person into cents, or reports the error and answers null. */
-  cents: (text: string) => number | null
+/** What the admin's view can do: act (amounts typed as euros are parsed by the caller), import a price list, log out. */
+export interface AdminActions extends OrdersActions {
   logout: () => void
 }
 
@@ -83,5 +81,6 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
   const me = d.status.me
   return html`<p>${t('me')}: <b>${me.name ?? me.id.slice(0, 8)}</b></p>
     ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
-    ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}`
+    ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}
+    <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}`
 }

@@ -120,6 +120,11 @@ async function refresh (): Promise<void> {
     }, {
       act: (body) => attempt(async () => await adminAct(body)),
       cents: (text) => { try { return parseEuros(text) } catch (err) { fail(err); return null } },
+      importFile: (purchase, file) => attempt(async () => {
+        const r = await api<{ imported: number, skipped: unknown[] }>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
+        say(t('imported', { count: r.imported, skipped: r.skipped.length }))
+      }),
+      fail,
       logout: () => attempt(leave)
     })
     : memberView(await memberData(status), {

@@ -7,11 +7,11 @@
  */
 import fs from 'node:fs'
 import { Option } from 'commander'
-import type { LineSpec, ProductSpec } from '../../acts/types.js'
+import type { LineSpec } from '../../acts/types.js'
 import type { NodeApi } from '../../api/api.js'
 import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
 import type { PurchaseView } from '../../api/dto.js'
-import { exportGdxp, importCatalogue, type CatalogueImport } from '../../api/gdxp.js'
+import { exportGdxp, importCatalogue } from '../../api/gdxp.js'
 import { HypergasError } from '../../errors.js'
 import { parseEuros, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
@@ -19,27 +19,9 @@ import { lang, t } from '../i18n.js'
 import { act, EUROS, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 import { actAsMember } from './acts.js'
 
-/** Bytes of JSON per AddProducts act: its binary encoding is smaller, and an act is at most 4096 bytes. */
-const CHUNK_JSON = 3000
-
-/** Products in groups that each fit one act. */
-function chunks (products: ProductSpec[]): ProductSpec[][] {
-  const out: ProductSpec[][] = [[]]
-  let size = 0
-  for (const p of products) {
-    const n = JSON.stringify(p).length
-    if (size + n > CHUNK_JSON && out[out.length - 1].length > 0) { out.push([]); size = 0 }
-    out[out.length - 1].push(p)
-    size += n
-  }
-  return out.filter((c) => c.length > 0)
-}
-
-/** Reads a catalogue file. @throws HypergasError BAD_ARGUMENT */
-function readCatalogue (file: string): CatalogueImport {
-  let raw: string
-  try { raw = fs.readFileSync(file, 'utf8') } catch (err) { throw HypergasError.BAD_ARGUMENT(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`) }
-  return importCatalogue(raw)
+/** Reads a catalogue file's text. @throws HypergasError BAD_ARGUMENT */
+function readText (file: string): string {
+  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw HypergasError.BAD_ARGUMENT(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`) }
 }
 
 /** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case). @throws HypergasError NOT_FOUND */
@@ -62,22 +44,21 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
   })
 }
 
-/** Opens a purchase and, with a catalogue file, adds its products in one block. */
+/** Opens a purchase and, with a catalogue file, adds its products (the node reads the file's text: src/api/gdxp.ts). */
 async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string }): Promise<void> {
-  const cat = o.catalogue === undefined ? null : readCatalogue(o.catalogue)
-  const supplier = o.supplier ?? cat?.supplier?.name
-  if (cat === null) return await act({ type: 'OpenPurchase', name, supplier, notes: o.notes })
+  if (o.catalogue === undefined) return await act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes })
+  const text = readText(o.catalogue)
+  const cat = importCatalogue(text) // read here too: a file that is no catalogue opens no purchase
   if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product of ${o.catalogue} can be imported (${cat.skipped.length} left out)`)
+  const supplier = o.supplier ?? (cat.supplier?.name === '' ? undefined : cat.supplier?.name)
   const r = await withApi(async (api: NodeApi) => {
-    const [opened] = await api.actAll([{ type: 'OpenPurchase', name, supplier: supplier === '' ? undefined : supplier, notes: o.notes }])
-    await api.actAll(chunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: opened.actId, products })))
-    return opened
+    const opened = await api.act({ type: 'OpenPurchase', name, supplier, notes: o.notes })
+    return await api.importCatalogue(opened.actId, text)
   })
-  const summary = { purchase: r.actId, supplier: supplier ?? null, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped }
-  print(summary, () => [
-    t('importDone', { name, count: cat.products.length }),
-    ...(cat.unpriced.length === 0 ? [] : [t('importUnpriced', { count: cat.unpriced.length, names: cat.unpriced.slice(0, 5).join(', ') })]),
-    ...cat.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }))
+  print({ ...r, supplier: supplier ?? null }, () => [
+    t('importDone', { name, count: r.imported }),
+    ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') })]),
+    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }))
   ].join('\n'))
 }
 

@@ -1,0 +1,75 @@
+/**
+ * The referente's screens of a purchase with a catalogue (SPEC §7, §4.5), in the admin view:
+ * importing the price list (GDXP or CSV, read by the node), the order per product for the
+ * supplier, closing the bookings, the delivery screen (member by member, product by product:
+ * weighed quantities and changed prices typed in, a missing item at 0) and shared costs.
+ */
+import { html, nothing, type TemplateResult } from 'lit-html'
+import type { ActRequest, BookingView, PurchaseSummary, PurchaseView } from '../api/dto.js'
+import { parseQuantity } from '../money.js'
+import { money, quantity, t } from './format.js'
+
+/** What the orders screens can do. */
+export interface OrdersActions {
+  act: (body: ActRequest) => void
+  cents: (text: string) => number | null
+  /** Sends a catalogue file's text to the node for the purchase. */
+  importFile: (purchase: string, file: File) => void
+  /** Shows an error (a quantity that is not one). */
+  fail: (err: unknown) => void
+}
+
+/** The delivery of one member: each booked product with its quantity (empty: as booked) and a price (empty: as booked). */
+function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): TemplateResult {
+  const send = (e: Event): void => {
+    const row = (e.target as HTMLElement).closest('.delivery')!
+    const lines = []
+    for (const l of b.lines) {
+      const q = (row.querySelector(`input.dq[data-product="${CSS.escape(l.product)}"]`) as HTMLInputElement).value.trim()
+      const price = (row.querySelector(`input.dp[data-product="${CSS.escape(l.product)}"]`) as HTMLInputElement).value.trim()
+      let qtyMilli = l.qtyMilli
+      try { if (q !== '') qtyMilli = parseQuantity(q) } catch (err) { a.fail(err); return }
+      const priceCents = price === '' ? undefined : a.cents(price)
+      if (priceCents === null) return
+      lines.push({ product: l.product, qtyMilli, ...(priceCents === undefined ? {} : { priceCents }) })
+    }
+    a.act({ type: 'Deliver', purchase: p.id, member: b.member, lines })
+  }
+  return html`<div class="card delivery" data-member=${b.name}><b>${b.name}</b> · ${money(b.amountCents)} · ${t(`status_${b.status}`)}
+    <table>${b.lines.map((l) => {
+      const got = b.delivered?.find((x) => x.product === l.product)
+      return html`<tr><td>${l.name}<div class="small">${t('booked')} ${quantity(l.qtyMilli)} ${l.unit} · ${money(l.priceCents)}${got === undefined ? '' : ` · ${t('delivered')} ${quantity(got.qtyMilli)}`}</div></td>
+        <td><input class="dq" size="5" inputmode="decimal" data-product=${l.product} placeholder=${quantity(l.qtyMilli)}></td>
+        <td><input class="dp" size="6" inputmode="decimal" data-product=${l.product} placeholder=${money(l.priceCents)}></td></tr>`
+    })}</table>
+    <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
+}
+
+/** The screens of one purchase with a catalogue, or the price-list import for one without commitments yet. */
+export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: string, a: OrdersActions): TemplateResult {
+  const o = full.order
+  const mine = p.owner === me
+  const file = (e: Event): void => { const f = (e.target as HTMLInputElement).files?.[0]; if (f !== undefined) a.importFile(p.id, f) }
+  if (o === null) {
+    if (!mine || full.commitments.some((c) => c.status !== 'rejected')) return html``
+    return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t('importList')}
+      <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></div>`
+  }
+  const costSend = (e: Event): void => {
+    const box = (e.target as HTMLElement).closest('.costs')!
+    const v = (c: string): string => (box.querySelector(c) as HTMLInputElement).value
+    const cents = a.cents(v('.cost-amount'))
+    if (cents === null) return
+    a.act({ type: 'AddCost', purchase: p.id, label: v('.cost-label') || t('cost'), cents, split: v('.cost-split') === 'equal' ? 'equal' : 'amount', discount: (box.querySelector('.cost-discount') as HTMLInputElement).checked })
+  }
+  return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t(o.bookingsOpen ? 'bookingsOpenNote' : 'bookingsClosed')} · ${money(o.totalCents)}
+    <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th></tr>
+    ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${x.unit}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : quantity(x.deliveredQtyMilli)}</td></tr>`)}</table></div>
+    ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
+      <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
+    ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
+      <div class="row costs"><input class="cost-label" placeholder=${t('costLabel')}><input class="cost-amount" inputmode="decimal" size="6" placeholder=${t('commitAmount')}>
+      <select class="cost-split"><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
+      <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" @click=${costSend}>${t('addCost')}</button></div>
+      ${o.costs.map((c) => html`<div class="small">${c.label}: ${money(c.cents)}</div>`)}` : nothing}</div>`
+}
