@@ -67,7 +67,8 @@ function compute (): Vectors {
       signed(anna, { type: 'CloseBookings', purchase: p }),
       signed(anna, { type: 'ApproveCommitment', member: marta.id, purchase: p }),
       signed(anna, { type: 'Deliver', purchase: p, member: marta.id, lines: [{ product: 'toma', qtyMilli: 1120 }, { product: 'burro-250', qtyMilli: 2000, priceCents: 330 }] }),
-      signed(anna, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 250, split: 'amount', discount: false })
+      signed(anna, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 250, split: 'amount', discount: false }),
+      signed(anna, { type: 'SetDates', purchase: p, closesAtMs: 1_767_366_000_000, deliveryAtMs: 1_767_452_400_000 })
     ]
   }
   const deposit = signed(bruno, { type: 'Deposit', member: marta.id, cents: 2_000 })

@@ -81,7 +81,8 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   Book: [['member', 'id'], ['purchase', 'id'], ['lines', 'lines']],
   CloseBookings: [['purchase', 'id']],
   Deliver: [['purchase', 'id'], ['member', 'id'], ['lines', 'lines']],
-  AddCost: [['purchase', 'id'], ['label', 'string'], ['cents', 'cents'], ['split', 'split'], ['discount', 'bool']]
+  AddCost: [['purchase', 'id'], ['label', 'string'], ['cents', 'cents'], ['split', 'split'], ['discount', 'bool']],
+  SetDates: [['purchase', 'id'], ['closesAtMs', 'uint'], ['deliveryAtMs', 'uint']]
 }
 
 /**

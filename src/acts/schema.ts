@@ -23,6 +23,8 @@ const notes = z.string().max(MAX_NOTES_CHARS)
 export const MAX_PRODUCTS = 2000
 /** Largest quantity, milli-units (SPEC §4: 10,000 units). */
 export const MAX_QTY_MILLI = 10_000_000
+/** Latest date an act may name, ms since the epoch (the year 9999). */
+export const MAX_TIME_MS = 253_402_300_799_000
 /** Largest unit price, cents (SPEC §4: 1,000,000 €). */
 export const MAX_PRICE_CENTS = 100_000_000
 
@@ -78,6 +80,7 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Book'), ...member, ...purchase, lines: lines.refine((l) => l.every((x) => x.priceCents === undefined), 'a booking takes the catalogue\'s prices') }),
   z.strictObject({ type: z.literal('CloseBookings'), ...purchase }),
   z.strictObject({ type: z.literal('Deliver'), ...purchase, ...member, lines }),
+  z.strictObject({ type: z.literal('SetDates'), ...purchase, closesAtMs: z.number().int().min(0).max(MAX_TIME_MS), deliveryAtMs: z.number().int().min(0).max(MAX_TIME_MS) }),
   z.strictObject({ type: z.literal('AddCost'), ...purchase, label: name.pipe(z.string().max(80)), cents, split: z.enum(['amount', 'equal']), discount: z.boolean() })
 ])
 

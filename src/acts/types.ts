@@ -90,13 +90,20 @@ export interface Deliver { type: 'Deliver', purchase: PurchaseId, member: Member
 /** SPEC §4.5: a cost (or, with `discount`, a discount) shared among the bookings, by amount or equally. */
 export interface AddCost { type: 'AddCost', purchase: PurchaseId, label: string, cents: number, split: 'amount' | 'equal', discount: boolean }
 
+/**
+ * SPEC §4.5 Dates: the owner sets when the bookings close and when the goods arrive, ms since the
+ * epoch (0: none). Shown to members and used by the owner's node to close the bookings itself at
+ * `closesAtMs`; the fold never compares them with a clock.
+ */
+export interface SetDates { type: 'SetDates', purchase: PurchaseId, closesAtMs: number, deliveryAtMs: number }
+
 /** Any act body. */
 export type ActBody =
   | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
   | VoteElectCassiere | VoteRevokeCassiere | Deposit | Withdraw | SettleCash | OpenPurchase | Commit
   | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
   | ClosePurchase | FailPurchase | VoteRecover
-  | AddProducts | SetPrice | Book | CloseBookings | Deliver | AddCost
+  | AddProducts | SetPrice | Book | CloseBookings | Deliver | AddCost | SetDates
 
 /** The type tag of an act body. */
 export type ActType = ActBody['type']
@@ -110,7 +117,7 @@ export const ACT_TYPES = [
   'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
   'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
-  'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost'
+  'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost', 'SetDates'
 ] as const satisfies readonly ActType[]
 
 /** Fails to compile when an act type of {@link ActBody} is missing from {@link ACT_TYPES}. */

@@ -35,6 +35,9 @@ export interface PurchaseSummary {
   approvedCents: number
   /** What the referente paid the supplier at the close, cents (0 unless closed). */
   paidCents: number
+  /** When the bookings close and the goods arrive, ms since the epoch; null when not set. */
+  closesAtMs: number | null
+  deliveryAtMs: number | null
   /** Votes of current admins to close and to fail it, and the quorum. */
   closeVotes: number
   failVotes: number

@@ -35,6 +35,9 @@ export interface PublicPurchase {
   /** The catalogue (public, SPEC §7), for a purchase with one; null for a free-amount purchase. */
   products: ProductSpec[] | null
   bookingsOpen: boolean
+  /** When the bookings close and the goods arrive, ms since the epoch; null when not set. */
+  closesAtMs: number | null
+  deliveryAtMs: number | null
   /** The viewer's own booking, booked vs delivered (member sessions only). */
   myBooking: BookingView | null
 }
@@ -68,6 +71,8 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
     mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null },
     products: p.order === undefined ? null : [...p.order.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
     bookingsOpen: p.order?.bookingsOpen ?? false,
+    closesAtMs: p.dates?.closesAtMs || null,
+    deliveryAtMs: p.dates?.deliveryAtMs || null,
     myBooking: me === null || p.order?.bookings.get(me) === undefined ? null : bookingView(v.state, p, me, p.order.bookings.get(me)!)
   }
 }

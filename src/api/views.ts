@@ -176,6 +176,8 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     committedCents: committed,
     approvedCents: approved,
     paidCents: p.paidCents,
+    closesAtMs: p.dates?.closesAtMs || null,
+    deliveryAtMs: p.dates?.deliveryAtMs || null,
     closeVotes: countCurrent(v.state, p.closeVotes),
     failVotes: countCurrent(v.state, p.failVotes),
     quorum: quorum(v.state.admins.size)

@@ -146,11 +146,17 @@ function bookingLines (b: BookingView): string {
   return b.lines.map(show).join('; ') + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
 }
 
+/** A purchase's dates line, or nothing. */
+function dates (p: PurchaseSummary): string {
+  const parts = [...(p.closesAtMs === null ? [] : [`${t('closesAt')} ${when(p.closesAtMs)}`]), ...(p.deliveryAtMs === null ? [] : [`${t('deliveryAt')} ${when(p.deliveryAtMs)}`])]
+  return parts.length === 0 ? '' : parts.join(' · ') + '\n'
+}
+
 /** `purchase <ref>`. */
 export function purchase (p: PurchaseView): string {
   if (p.order !== null) {
     return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'} · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}\n` +
-      `${t('committed')} ${eur(p.order.totalCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
+      dates(p) + `${t('committed')} ${eur(p.order.totalCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
       table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), t(`c_${b.status}`), bookingLines(b)])])
   }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +

@@ -10,7 +10,7 @@
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { addCost, addProducts, book, closeBookings, deliver, setPrice } from './orders.js'
+import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
 import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
 import {
   alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote
@@ -89,6 +89,7 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'CloseBookings': return closeBookings(s, au, b, run)
     case 'Deliver': return deliver(s, act.id, au, b, run)
     case 'AddCost': return addCost(s, act.id, au, b, run)
+    case 'SetDates': return setDates(s, au, b, run)
     default: return unreachable(b)
   }
 }

@@ -30,7 +30,8 @@ export function canonicalState (s: GroupState): unknown {
         p.order.bookingsOpen,
         byKey(p.order.bookings).map(([m, b]) => [m, b.lines.map(line), b.delivered?.map(line) ?? null, b.costCents]),
         p.order.costs.map((x) => [x.actId, x.label, x.cents, x.split])
-      ]])
+      ]]),
+      ...(p.dates === undefined ? [] : [['dates', p.dates.closesAtMs, p.dates.deliveryAtMs]])
     ]),
     rejections: s.rejections.map((r) => [r.actId, r.code]),
     statements: byKey(s.statements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),

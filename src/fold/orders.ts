@@ -246,3 +246,15 @@ export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost
   }
   return null
 }
+
+/** `SetDates` (SPEC §4.5 Dates): the owner sets the deadline of the bookings and the delivery day (0: none). */
+export function setDates (s: GroupState, au: MemberId, b: A.SetDates, run: boolean): Code {
+  const p = findPurchase(s, b.purchase)
+  if (typeof p === 'string') return p
+  if (p.owner !== au) return 'NOT_OWNER'
+  if (run) {
+    if (b.closesAtMs === 0 && b.deliveryAtMs === 0) delete p.dates
+    else p.dates = { closesAtMs: b.closesAtMs, deliveryAtMs: b.deliveryAtMs }
+  }
+  return null
+}

@@ -108,6 +108,8 @@ export interface Purchase {
   paidCents: number
   /** Its catalogue and bookings (SPEC §4.5); absent for a free-amount purchase. */
   order?: Order
+  /** When the bookings close and the goods arrive, ms since the epoch (SetDates); absent when not set. */
+  dates?: { closesAtMs: number, deliveryAtMs: number }
 }
 
 /** An open governance tally (SPEC §4: the first vote is the proposal). */

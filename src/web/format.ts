@@ -25,6 +25,18 @@ export const money = (cents: number): string => new Intl.NumberFormat(locale(), 
 /** A day: `30/11/26`. */
 export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
 
+/** A day and time: `05/12/26, 18:00`. */
+export const dateTime = (ms: number): string => new Date(ms).toLocaleString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' })
+
+/** Time left until `ms`, in words: `2 giorni`, `5 ore`, `past`. */
+export function timeLeft (ms: number): string {
+  const left = ms - Date.now()
+  if (left <= 0) return t('passed')
+  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' })
+  const hours = Math.round(left / 3_600_000)
+  return hours >= 48 ? rtf.format(Math.round(hours / 24), 'day') : hours >= 1 ? rtf.format(hours, 'hour') : rtf.format(Math.max(1, Math.round(left / 60_000)), 'minute')
+}
+
 /** Milli-units as the page's language writes a quantity: 1500 → `1,5` / `1.5`. */
 export const quantity = (milli: number): string => formatQuantity(milli, lang === 'it' ? ',' : '.')
 

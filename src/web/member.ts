@@ -10,7 +10,7 @@ import type { ProductSpec } from '../acts/types.js'
 import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import { day, money, nameOf, quantity, stateCell, t } from './format.js'
+import { dateTime, day, money, nameOf, quantity, stateCell, t, timeLeft } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -115,6 +115,8 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
   if (cat !== null) {
     return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
       ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
+      ${p.closesAtMs === null ? nothing : html`<div class="deadline">${t('closesAt', { when: dateTime(p.closesAtMs), left: timeLeft(p.closesAtMs) })}</div>`}
+      ${p.deliveryAtMs === null ? nothing : html`<div class="small">${t('deliveryAt', { when: dateTime(p.deliveryAtMs) })}</div>`}
       ${catalogue(cat, p.id, member, d, a)}</div>`
   }
   const mine: { amountCents: number, status: CommitmentStatus } | undefined = full === null ? ('mine' in p ? p.mine ?? undefined : undefined) : full.commitments.find((c) => c.member === member)

@@ -44,15 +44,34 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
   })
 }
 
-/** Opens a purchase and, with a catalogue file, adds its products (the node reads the file's text: src/api/gdxp.ts). */
-async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string }): Promise<void> {
-  if (o.catalogue === undefined) return await act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes })
+/**
+ * A date typed by a person (`2026-12-05`, `2026-12-05 18:00`), in this machine's time zone, as ms
+ * since the epoch (a day alone means its end of day for a deadline, its start for a delivery).
+ * @throws HypergasError BAD_ARGUMENT
+ */
+export function parseDate (text: string, endOfDay: boolean): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim())
+  const ms = m === null ? NaN : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), m[4] === undefined ? (endOfDay ? 23 : 0) : Number(m[4]), m[5] === undefined ? (endOfDay ? 59 : 0) : Number(m[5])).getTime()
+  if (m === null || !Number.isSafeInteger(ms) || ms <= 0) throw HypergasError.BAD_ARGUMENT(`expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`)
+  return ms
+}
+
+/** Opens a purchase, with its dates and, with a catalogue file, its products (the node reads the file's text: src/api/gdxp.ts). */
+async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string, closes?: string, delivery?: string }): Promise<void> {
+  const closesAtMs = o.closes === undefined ? 0 : parseDate(o.closes, true)
+  const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
+  const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
+  if (o.catalogue === undefined) {
+    const r = await withApi(async (api) => { const opened = await api.act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes }); await withDates(api, opened.actId); return opened })
+    return print(r, () => fmt.receipt(r))
+  }
   const text = readText(o.catalogue)
   const cat = importCatalogue(text) // read here too: a file that is no catalogue opens no purchase
   if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product of ${o.catalogue} can be imported (${cat.skipped.length} left out)`)
   const supplier = o.supplier ?? (cat.supplier?.name === '' ? undefined : cat.supplier?.name)
   const r = await withApi(async (api: NodeApi) => {
     const opened = await api.act({ type: 'OpenPurchase', name, supplier, notes: o.notes })
+    await withDates(api, opened.actId)
     return await api.importCatalogue(opened.actId, text)
   })
   print({ ...r, supplier: supplier ?? null }, () => [
@@ -71,7 +90,9 @@ program.command('purchase')
   .option('--csv', 'print the commitments as CSV')
   .option('--gdxp', 'print the order for the supplier as GDXP (products with the quantities booked)')
   .option('--pickup', 'print what each member takes home, as CSV (the pick-up list)')
-  .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean }) => {
+  .option('--closes <date>', 'with "open": when the bookings close (2026-12-05 or 2026-12-05 18:00); this node closes them then, if it runs')
+  .option('--delivery <date>', 'with "open": the day the goods arrive')
+  .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean, closes?: string, delivery?: string }) => {
     if (args[0] === 'open') {
       if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]')
       return await openPurchase(args.slice(1).join(' '), o)

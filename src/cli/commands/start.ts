@@ -8,6 +8,7 @@ import { HypergasError } from '../../errors.js'
 import { createServer } from '../../http/server.js'
 import { Sessions } from '../../http/sessions.js'
 import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/storage/datadir.js'
+import { DeadlineKeeper } from '../../node/deadlines.js'
 import { GasNode } from '../../node/node.js'
 import { progressBar } from '../../node/network/progress.js'
 import { parseHostPort, parsePort } from '../../node/network/replicator.js'
@@ -59,10 +60,13 @@ program.command('start')
       t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
       ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
     ].join('\n'))
+    // SPEC §4.5: this node closes the bookings of its own purchases at their deadline, and says so.
+    const deadlines = new DeadlineKeeper(node, (line) => console.error(`${new Date().toISOString()} ${line}`))
     let stopping = false
     const stop = async (): Promise<void> => {
       if (stopping) return
       stopping = true
+      deadlines.stop()
       clearRunning(dir)
       await app.close()
       await node.close()

@@ -202,6 +202,17 @@ const order: Enc<Order | undefined> = {
     return { products: new Map(raw.products), bookingsOpen: raw.bookingsOpen, bookings: new Map(raw.bookings), costs: raw.costs }
   }
 }
+/** A purchase's dates (SPEC §4.5), or nothing: a flag byte, then the two times (ms). */
+const dates: Enc<Purchase['dates']> = {
+  preencode (s, d) { c.uint8.preencode(s, 0); if (d !== undefined) { c.uint.preencode(s, d.closesAtMs); c.uint.preencode(s, d.deliveryAtMs) } },
+  encode (s, d) { c.uint8.encode(s, d === undefined ? 0 : 1); if (d !== undefined) { c.uint.encode(s, d.closesAtMs); c.uint.encode(s, d.deliveryAtMs) } },
+  decode (s) {
+    const flag = c.uint8.decode(s)
+    if (flag > 1) throw new Error(`checkpoint state: dates flag ${flag}`)
+    return flag === 0 ? undefined : { closesAtMs: c.uint.decode(s), deliveryAtMs: c.uint.decode(s) }
+  }
+}
+
 function orderJson (o: Order): string {
   return JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs })
 }
@@ -217,7 +228,8 @@ const purchaseFields = struct<Purchase>({
   closeVotes: setOf(ref),
   failVotes: setOf(ref),
   paidCents: cents,
-  order
+  order,
+  dates
 })
 /** A purchase; one without orders has no `order` key at all, as the fold makes it. */
 const purchase: Enc<Purchase> = {
@@ -226,6 +238,7 @@ const purchase: Enc<Purchase> = {
   decode (s) {
     const p = purchaseFields.decode(s)
     if (p.order === undefined) delete p.order
+    if (p.dates === undefined) delete p.dates
     return p
   }
 }

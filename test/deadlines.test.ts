@@ -1,0 +1,58 @@
+// SPEC §4.5 Dates, issue 16 item 3: a purchase's deadline and delivery day (SetDates), and the
+// owner's node closing the bookings itself at the deadline while it runs (a real node on a real
+// Corestore); the fold never reads a clock, so only the owner's node acts, with an ordinary act.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import type { PurchaseId } from '../src/ids.js'
+import { DeadlineKeeper, dueClosings, nextDeadline } from '../src/node/deadlines.js'
+import { GasNode } from '../src/node/node.js'
+import { parseDate } from '../src/cli/commands/orders.js'
+import { Season } from './helpers/fixtures.js'
+
+test('SetDates: the owner sets them; due and next deadlines are read from the state and a clock', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const p = s.open(s.founder, 'Formaggi')
+  t.is(s.do(bruno, { type: 'SetDates', purchase: p, closesAtMs: 5000, deliveryAtMs: 9000 }), 'NOT_OWNER')
+  t.is(s.do(s.founder, { type: 'SetDates', purchase: p, closesAtMs: 5000, deliveryAtMs: 9000 }), 'applied')
+  const v = { state: s.state } as never
+  t.alike(dueClosings(v, s.founder.id, 6000), [], 'a purchase without a catalogue has no bookings to close')
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
+  t.alike(dueClosings(v, s.founder.id, 4999), [])
+  t.is(nextDeadline(v, s.founder.id, 4999), 5000)
+  t.alike(dueClosings(v, s.founder.id, 5000), [p])
+  t.alike(dueClosings(v, bruno.id, 6000), [], 'only the owner\'s node closes')
+  s.do(s.founder, { type: 'SetDates', purchase: p, closesAtMs: 0, deliveryAtMs: 0 })
+  t.absent(s.state.purchases.get(p)!.dates, 'cleared')
+})
+
+test('the owner\'s node closes the bookings at the deadline, with an act of its own', { timeout: 30_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-deadline-'))
+  const node = await GasNode.open({ dir, createIdentity: true })
+  t.teardown(async () => { await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  await node.createGroup('Deadline', 'Anna')
+  const open = await node.submit({ type: 'OpenPurchase', name: 'Formaggi' })
+  const p = open.id as PurchaseId
+  await node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
+  await node.submit({ type: 'SetDates', purchase: p, closesAtMs: Date.now() + 400, deliveryAtMs: 0 })
+  const lines: string[] = []
+  const keeper = new DeadlineKeeper(node, (line) => lines.push(line))
+  t.teardown(() => keeper.stop())
+  t.is(node.requireView().state.purchases.get(p)!.order!.bookingsOpen, true, 'open before the deadline')
+  const end = Date.now() + 10_000
+  while (node.requireView().state.purchases.get(p)!.order!.bookingsOpen && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.is(node.requireView().state.purchases.get(p)!.order!.bookingsOpen, false, 'closed at the deadline')
+  t.alike(lines, ['bookings of "Formaggi" closed at their deadline'], 'and said so once')
+  const last = node.requireView().log[node.requireView().log.length - 1]
+  t.is(last.act?.body.type, 'CloseBookings', 'an ordinary act in the log')
+})
+
+test('dates typed at the command line', (t) => {
+  const d = new Date(parseDate('2026-12-05', true))
+  t.alike([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()], [2026, 11, 5, 23, 59], 'a deadline day ends at 23:59')
+  t.is(new Date(parseDate('2026-12-05 18:00', true)).getHours(), 18)
+  t.is(new Date(parseDate('2026-12-06', false)).getHours(), 0, 'a delivery day starts at 0:00')
+  t.exception(() => parseDate('5/12/2026', true), /BAD_ARGUMENT/)
+})
