@@ -12,9 +12,7 @@ import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
 import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
-import {
-  alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote
-} from './effects.js'
+import { alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote } from './effects.js'
 
 /** Result of folding one act: applied, ignored as a duplicate id, or rejected with a code. */
 export type Outcome = 'applied' | 'duplicate' | RejectionCode
