@@ -121,6 +121,33 @@ async function main (): Promise<void> {
     }))
     console.log('9 purchases closed, 1 failed')
 
+    // --- a purchase by product (SPEC §4.5): a price list, bookings by quantity, weighed ---------
+    // deliveries with a missing item and a changed price, the transport shared, then closed.
+    const cheese = await act(A, { type: 'OpenPurchase', name: 'Malga', supplier: 'Malga Alta' })
+    const listino = 'name;unit;price;min;mul\nToma;kg;18,90;0,5;0,5\nBurro;panetto;3,20;;\nRicotta;vaschetta;2,80;;\nYogurt;vasetto;1,15;2;\n'
+    const imported = await post(A, `/api/purchases/${cheese}/catalogue`, { text: listino })
+    if (imported.error !== undefined) throw new Error(`catalogue refused: ${JSON.stringify(imported.error)}`)
+    await waitFor('the price list everywhere', () => allSee(async (n) => (((await get(n, `/api/purchases/${cheese}`)).order as Row | null)?.products as Row[] | undefined)?.length === 4))
+    const bookers = [...NAMES].sort(() => rnd() - 0.5).slice(0, 12)
+    await Promise.all(bookers.map(async (name, k) => {
+      const lines = [{ product: 'toma', qtyMilli: 500 * between(1, 4) }, { product: 'burro', qtyMilli: 1000 * between(0, 2) }, { product: 'yogurt', qtyMilli: 1000 * between(2, 4) }]
+      await act(nodes[k % 3], { type: 'Book', member: name, purchase: cheese, lines })
+    }))
+    await waitFor('every booking at the owner', async () => ((((await get(A, `/api/purchases/${cheese}`)).order as Row).bookings as Row[]).length === bookers.length))
+    await act(A, { type: 'CloseBookings', purchase: cheese })
+    for (const b of ((await get(A, `/api/purchases/${cheese}`)).order as Row).bookings as Row[]) {
+      await act(A, { type: 'ApproveCommitment', member: b.member, purchase: cheese })
+      // The cheese is weighed (±10 %), a butter may be missing, the yogurt costs 1,20 at delivery.
+      const lines = (b.lines as Row[]).map((l) => ({ product: l.product, qtyMilli: l.product === 'toma' ? Math.round((l.qtyMilli as number) * (0.9 + rnd() * 0.2)) : l.product === 'burro' ? Math.max(0, (l.qtyMilli as number) - (rnd() < 0.3 ? 1000 : 0)) : l.qtyMilli, ...(l.product === 'yogurt' ? { priceCents: 120 } : {}) }))
+      await act(A, { type: 'Deliver', purchase: cheese, member: b.member, lines })
+    }
+    await act(A, { type: 'AddCost', purchase: cheese, label: 'Trasporto', cents: 1200, split: 'amount', discount: false })
+    await Promise.all([A, C].map((n) => act(n, { type: 'VoteClosePurchase', purchase: cheese })))
+    await waitFor('votes on Malga', async () => ((await get(A, `/api/purchases/${cheese}`)).closeVotes as number) >= 2)
+    await act(A, { type: 'ClosePurchase', purchase: cheese })
+    const malga = (await get(A, `/api/purchases/${cheese}`)).order as Row
+    console.log(`Malga: ${bookers.length} bookings by quantity, weighed deliveries, transport shared; the supplier paid ${formatCents(malga.totalCents as number)} €`)
+
     // --- settlements: the referenti who paid suppliers receive cash from the cassiera -------
     await waitFor('closes everywhere', () => allSee(async (n) => (await get<Row[]>(n, '/api/purchases')).every((p) => p.phase !== 'open')))
     const admins = ((await get(C, '/api/status')).group as Row).admins as Row[]
