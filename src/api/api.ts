@@ -10,6 +10,7 @@ import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
+import { adminNotices, memberNotices, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
@@ -44,6 +45,11 @@ export interface NodeApi {
    * @throws HypergasError BAD_ARGUMENT (not a catalogue, nothing importable) or a rejection code
    */
   importCatalogue (purchase: string, text: string): Promise<ImportSummary>
+  /**
+   * Reminders and notices (src/api/notices.ts) at this moment: a member's (`ref`), and this node's
+   * admin's. @throws HypergasError NOT_FOUND (no such member)
+   */
+  notices (ref: string | null): Promise<NoticesView>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -70,6 +76,12 @@ export interface LinkResult {
   secret: string | null
   /** Handles of the links that ended (revoked, or the oldest beyond the per-member limit). */
   ended: string[]
+}
+
+/** A member's notices and this node's admin's (SPEC §7 notices). */
+export interface NoticesView {
+  member: Notice[]
+  admin: Notice[]
 }
 
 /** What a catalogue import did. */
@@ -178,6 +190,12 @@ export class LocalApi implements NodeApi {
     const id = views.resolvePurchase(this.node.requireView().state, purchase)
     await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
     return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped }
+  }
+
+  async notices (ref: string | null): Promise<NoticesView> {
+    const s = this.node.requireView().state
+    const now = Date.now() // display only: notices are derived, never stored
+    return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: s.admins.has(this.node.id) ? adminNotices(s, this.node.id, now) : [] }
   }
 
   async signedAct (hexBytes: string): Promise<ActReceipt> {

@@ -4,6 +4,8 @@
  */
 import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { NoticesView } from '../api/api.js'
+import type { Notice } from '../api/notices.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { SyncProgress } from '../node/network/progress.js'
@@ -201,4 +203,15 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
   const needsFigures = code === 'RESTORING' || (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
   const text = t(key, vars)
   return text === key || needsFigures ? fallback : text
+}
+
+/** One notice in the user's language (src/api/notices.ts). */
+export function notice (n: Notice): string {
+  return t(`n_${n.kind}`, { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), count: n.count ?? 0 })
+}
+
+/** `notices`: a member's and the admin's, one per line. */
+export function notices (v: NoticesView): string {
+  const lines = [...v.admin.map((n) => `! ${notice(n)}`), ...v.member.map((n) => `- ${notice(n)}`)]
+  return lines.length === 0 ? t('noNotices') : lines.join('\n')
 }

@@ -199,5 +199,14 @@ export const en: typeof it = {
   personalLink: 'personal link of {{name}}: it opens their credit and statement on this node, nothing else.\nGive it to {{name}} only; revoke it with: hypergas link {{name}} --revoke\n{{url}}',
   linksRevoked: 'personal links of {{name}} revoked: {{count}}',
   linkLocalOnly: 'warning: the node listens on {{host}} only, phones cannot reach it: start it with --host 0.0.0.0',
-  linkNotRunning: 'warning: the node is not running; the link works once it runs with --host 0.0.0.0 on port {{port}}'
+  linkNotRunning: 'warning: the node is not running; the link works once it runs with --host 0.0.0.0 on port {{port}}',
+  n_open: 'purchase open: "{{purchase}}", book',
+  n_closing: 'the bookings of "{{purchase}}" close on {{when}}',
+  n_approved: 'your booking of "{{purchase}}" is approved',
+  n_rejected: 'your booking of "{{purchase}}" was rejected (refunded)',
+  n_delivered: 'delivery of "{{purchase}}" recorded: booked {{booked}}, delivered {{delivered}}',
+  n_lowCredit: 'low credit ({{credit}}) with purchases open: make a deposit',
+  n_toDecide: '"{{purchase}}": {{count}} commitments to decide',
+  n_toDeliver: '"{{purchase}}": {{count}} deliveries to record',
+  noNotices: 'no notices'
 }

@@ -198,5 +198,14 @@ export const it = {
   personalLink: 'link personale di {{name}}: apre il suo credito e i suoi movimenti su questo nodo, nient\'altro.\nDallo solo a {{name}}; si revoca con: hypergas link {{name}} --revoke\n{{url}}',
   linksRevoked: 'link personali di {{name}} revocati: {{count}}',
   linkLocalOnly: 'attenzione: il nodo ascolta solo su {{host}}, i telefoni non lo raggiungono: avvialo con --host 0.0.0.0',
-  linkNotRunning: 'attenzione: il nodo non è in esecuzione; il link funziona quando gira con --host 0.0.0.0 sulla porta {{port}}'
+  linkNotRunning: 'attenzione: il nodo non è in esecuzione; il link funziona quando gira con --host 0.0.0.0 sulla porta {{port}}',
+  n_open: 'acquisto aperto: "{{purchase}}", prenota',
+  n_closing: 'le prenotazioni di "{{purchase}}" chiudono il {{when}}',
+  n_approved: 'la tua prenotazione di "{{purchase}}" è approvata',
+  n_rejected: 'la tua prenotazione di "{{purchase}}" è stata rifiutata (rimborsata)',
+  n_delivered: 'consegna di "{{purchase}}" registrata: prenotato {{booked}}, consegnato {{delivered}}',
+  n_lowCredit: 'credito basso ({{credit}}) con acquisti aperti: fai un versamento',
+  n_toDecide: '"{{purchase}}": {{count}} impegni da decidere',
+  n_toDeliver: '"{{purchase}}": {{count}} consegne da registrare',
+  noNotices: 'nessun avviso'
 }

@@ -85,6 +85,14 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     const p = await o.api.purchase(req.params.ref)
     return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
   })
+  // Notices: a member's own (logged in), or any member's and the admin's where everything is read.
+  app.get<{ Querystring: { member?: string } }>('/api/notices', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
+  }, async (req) => {
+    if (readsAll(req.who)) return await o.api.notices(req.query.member ?? null)
+    if (req.who.member === null) throw HypergasError.UNAUTHORIZED('notices are for members: open your personal link or load your key')
+    return { member: (await o.api.notices(req.who.member)).member, admin: [] }
+  })
   app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
     mayRead(req.who, null)
     return await o.api.log(req.query.offset, req.query.limit)

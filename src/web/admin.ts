@@ -7,7 +7,8 @@
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { MemberSummary } from '../api/views.js'
-import { money, t } from './format.js'
+import type { Notice } from '../api/notices.js'
+import { money, noticeList, t } from './format.js'
 import { ordersSection, type OrdersActions } from './orders-admin.js'
 
 /** What the admin's view shows. */
@@ -17,6 +18,7 @@ export interface AdminData {
   /** Logged in as an admin (else: the node's own machine, reading only). */
   admin: boolean
   open: Array<{ p: PurchaseSummary, full: PurchaseView }>
+  notices: Notice[]
 }
 
 /** What the admin's view can do: act (amounts typed as euros are parsed by the caller), import a price list, log out. */
@@ -81,6 +83,7 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
   const me = d.status.me
   return html`<p>${t('me')}: <b>${me.name ?? me.id.slice(0, 8)}</b></p>
     ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
+    ${noticeList(d.notices, 'admin-notices')}
     ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}
     <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}`
 }

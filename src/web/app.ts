@@ -17,6 +17,7 @@ import type { ActBody } from '../acts/types.js'
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { PublicPurchase, PublicStatus } from '../api/public-views.js'
 import type { ActReceipt } from '../api/receipt.js'
+import type { NoticesView } from '../api/api.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { MemberId, PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
@@ -96,7 +97,8 @@ async function memberData (status: StatusView | PublicStatus): Promise<MemberDat
   const list = await api<Array<PurchaseSummary | PublicPurchase>>('/api/purchases')
   const open = await Promise.all(list.filter((p) => p.phase === 'open').map(async (p) => ({ p, full: readsAll() ? await api<PurchaseView>(`/api/purchases/${p.id}`) : null })))
   const recovery = isFull(status) ? status.group.finality.recovery : status.member?.recovery ?? []
-  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id }
+  const notices = member === null ? [] : (await api<NoticesView>(`/api/notices?member=${member.id}`)).member
+  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices }
 }
 
 function finalityLine (s: StatusView | PublicStatus): string {
@@ -116,6 +118,7 @@ async function refresh (): Promise<void> {
       status,
       members: await api<MemberSummary[]>('/api/members'),
       admin: who.admin,
+      notices: (await api<NoticesView>('/api/notices')).admin,
       open: await Promise.all((await api<PurchaseSummary[]>('/api/purchases')).filter((p) => p.phase === 'open').map(async (p) => ({ p, full: await api<PurchaseView>(`/api/purchases/${p.id}`) })))
     }, {
       act: (body) => attempt(async () => await adminAct(body)),

@@ -5,6 +5,7 @@
 import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
 import { formatQuantity } from '../money.js'
+import type { Notice } from '../api/notices.js'
 import type { Lang } from './i18n.js'
 
 let lang: Lang = 'it'
@@ -49,3 +50,14 @@ export function stateCell (final: boolean): TemplateResult {
 
 /** An admin's display name: their name, else the first characters of their id. */
 export const nameOf = (r: { name: string | null, admin?: string, id?: string }): string => r.name ?? String(r.admin ?? r.id ?? '').slice(0, 8)
+
+/** One notice in the page's language (src/api/notices.ts). */
+export function noticeText (n: Notice): string {
+  return t(`n_${n.kind}`, { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), count: n.count ?? 0 })
+}
+
+/** A list of notices with a count, or nothing when there is none. */
+export function noticeList (list: Notice[], id: string): TemplateResult {
+  if (list.length === 0) return html``
+  return html`<details class="card notices" id=${id} open><summary>🔔 ${t('notices')} (${list.length})</summary><ul>${list.map((n) => html`<li class=${`n-${n.kind}`}>${noticeText(n)}</li>`)}</ul></details>`
+}

@@ -10,7 +10,8 @@ import type { ProductSpec } from '../acts/types.js'
 import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import { dateTime, day, money, nameOf, quantity, stateCell, t, timeLeft } from './format.js'
+import type { Notice } from '../api/notices.js'
+import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -25,6 +26,7 @@ export interface MemberData {
   recovery: RecoveryView[]
   /** The member's key is loaded here: they can sign. */
   keyed: boolean
+  notices: Notice[]
 }
 
 /** What the member's view can do. */
@@ -136,7 +138,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
 /** The member's view. */
 export function memberView (d: MemberData, a: MemberActions): TemplateResult {
   const m = d.member
-  return html`${identity(d, a)}${keyBox(d, a)}
+  return html`${identity(d, a)}${noticeList(d.notices, 'member-notices')}${keyBox(d, a)}
     ${m === null ? nothing : html`${credit(m, a)}${recovery(d, a)}`}
     <h2>${t('openPurchases')}</h2>
     ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}`

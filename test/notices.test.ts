@@ -1,0 +1,35 @@
+// Issue 16 item 4: reminders and notices derived from the state and a clock (src/api/notices.ts):
+// for a member, purchases to book, bookings closing within 24 hours, approved and rejected
+// bookings, a delivery with its difference, a low credit; for the admin who owns a purchase,
+// commitments to decide and deliveries to record.
+import test from 'brittle'
+import { adminNotices, memberNotices } from '../src/api/notices.js'
+import { Season } from './helpers/fixtures.js'
+
+test('notices: what a member and the referente are told, and when', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const carla = s.register('Carla')
+  s.do(s.founder, { type: 'Deposit', member: bruno.id, cents: 5000 })
+  s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 300 })
+  const p = s.open(s.founder, 'Malga')
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
+  const hour = 3600 * 1000
+  s.do(s.founder, { type: 'SetDates', purchase: p, closesAtMs: 100 * hour, deliveryAtMs: 0 })
+  const kinds = (who: typeof bruno, now: number): string[] => memberNotices(s.state, who.id, now).map((n) => n.kind)
+  t.alike(kinds(bruno, 0), ['open'], 'a purchase to book, the deadline days away')
+  t.alike(kinds(bruno, 90 * hour), ['closing', 'open'], 'within 24 hours: a reminder first')
+  t.alike(kinds(carla, 0), ['lowCredit', 'open'], 'a credit of 3 € with a purchase open')
+  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
+  t.alike(kinds(bruno, 0), [], 'booked: nothing to say')
+  t.alike(adminNotices(s.state, s.founder.id, 0).map((n) => [n.kind, n.count]), [['toDecide', 1]])
+  s.do(s.founder, { type: 'CloseBookings', purchase: p })
+  s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p })
+  t.alike(kinds(bruno, 0), ['approved'])
+  t.alike(adminNotices(s.state, s.founder.id, 0).map((n) => [n.kind, n.count]), [['toDeliver', 1]])
+  s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [{ product: 'toma', qtyMilli: 1120 }] })
+  const d = memberNotices(s.state, bruno.id, 0).find((n) => n.kind === 'delivered')!
+  t.alike([d.bookedCents, d.deliveredCents], [1890, 2117], 'the difference of the delivery')
+  t.alike(adminNotices(s.state, s.founder.id, 0), [], 'nothing left for the referente')
+  t.alike(adminNotices(s.state, bruno.id, 0), [], 'a member who owns nothing has no admin notices')
+})
