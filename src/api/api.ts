@@ -10,6 +10,7 @@ import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
+import { sendDigests } from './mail.js'
 import { adminNotices, memberNotices, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
@@ -50,6 +51,11 @@ export interface NodeApi {
    * admin's. @throws HypergasError NOT_FOUND (no such member)
    */
   notices (ref: string | null): Promise<NoticesView>
+  /**
+   * Sends each member with an address their notices by email now (src/api/mail.ts); answers to whom.
+   * @throws HypergasError NOT_RUNNING (no mail server configured), MAIL (the server refused)
+   */
+  sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -113,10 +119,17 @@ export function productChunks (products: ProductSpec[]): ProductSpec[][] {
 export const MAX_SIGNED_ACT_HEX = 2 * 4096
 
 /** The API of an in-process node. */
+/** How the interfaces write a notice in an email (their language): a line per notice, and the subject. */
+export interface NoticeWriter {
+  line: (n: Notice) => string
+  subject: string
+}
+
 export class LocalApi implements NodeApi {
   private linkStore: LinkStore | null = null
 
-  constructor (readonly node: GasNode, private readonly owned = false) {}
+  /** @param writer how notices read in an email (default: their kind and purchase, in English) */
+  constructor (readonly node: GasNode, private readonly owned = false, private readonly writer: NoticeWriter = { line: (n) => `${n.kind} ${n.purchaseName ?? ''}`.trim(), subject: 'notices' }) {}
 
   /** The personal links of the node's data directory (read when first needed). */
   get links (): LinkStore {
@@ -196,6 +209,10 @@ export class LocalApi implements NodeApi {
     const s = this.node.requireView().state
     const now = Date.now() // display only: notices are derived, never stored
     return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: s.admins.has(this.node.id) ? adminNotices(s, this.node.id, now) : [] }
+  }
+
+  async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> {
+    return await sendDigests(this.node, this.writer.line, this.writer.subject, Date.now())
   }
 
   async signedAct (hexBytes: string): Promise<ActReceipt> {

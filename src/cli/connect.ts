@@ -4,7 +4,9 @@
  * local feed and replicate when the node next runs).
  */
 import { HttpApi } from '../http/client.js'
-import { LocalApi, type NodeApi } from '../api/api.js'
+import { LocalApi, type NodeApi, type NoticeWriter } from '../api/api.js'
+import { notice } from './format.js'
+import { t } from './i18n.js'
 import { defaultDir, loadRunning, loadToken } from '../node/storage/datadir.js'
 import { lanAddress } from '../node/network/lan.js'
 import { GasNode } from '../node/node.js'
@@ -34,9 +36,14 @@ export function lanUrl (host: string, port: number): string | null {
   return localUrl(host, port)
 }
 
+/** How notices read in an email: as the CLI writes them, in the user's language. */
+export function noticeWriter (): NoticeWriter {
+  return { line: notice, subject: t('noticesSubject') }
+}
+
 /** A {@link NodeApi} for the data directory. Close it when done. */
 export async function connect (dir: string): Promise<NodeApi> {
   const running = loadRunning(dir)
   if (running !== null) return new HttpApi(localUrl(running.host, running.port), loadToken(dir))
-  return new LocalApi(await GasNode.open({ dir }), true)
+  return new LocalApi(await GasNode.open({ dir }), true, noticeWriter())
 }

@@ -208,5 +208,11 @@ export const en: typeof it = {
   n_lowCredit: 'low credit ({{credit}}) with purchases open: make a deposit',
   n_toDecide: '"{{purchase}}": {{count}} commitments to decide',
   n_toDeliver: '"{{purchase}}": {{count}} deliveries to record',
-  noNotices: 'no notices'
+  noNotices: 'no notices',
+  noticesSubject: 'your notices',
+  mailSet: 'notices by email through {{host}}:{{port}}; members\' addresses: hypergas mail address <member> <email>',
+  mailOff: 'notices by email off',
+  mailAddressSet: 'address of {{name}} saved (on this node only)',
+  mailAddressRemoved: 'address of {{name}} removed',
+  mailSent: 'notices sent to {{count}} members'
 }

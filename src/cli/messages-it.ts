@@ -207,5 +207,11 @@ export const it = {
   n_lowCredit: 'credito basso ({{credit}}) con acquisti aperti: fai un versamento',
   n_toDecide: '"{{purchase}}": {{count}} impegni da decidere',
   n_toDeliver: '"{{purchase}}": {{count}} consegne da registrare',
-  noNotices: 'nessun avviso'
+  noNotices: 'nessun avviso',
+  noticesSubject: 'i tuoi avvisi',
+  mailSet: 'avvisi per email tramite {{host}}:{{port}}; gli indirizzi dei soci: hypergas mail address <socio> <email>',
+  mailOff: 'avvisi per email spenti',
+  mailAddressSet: 'indirizzo di {{name}} salvato (solo su questo nodo)',
+  mailAddressRemoved: 'indirizzo di {{name}} tolto',
+  mailSent: 'avvisi inviati a {{count}} soci'
 }

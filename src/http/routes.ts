@@ -122,6 +122,10 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
     requireAdmin(req.who)
     return await o.api.importCatalogue(req.params.ref, req.body.text)
   })
+  app.post('/api/notices/send', async (req) => {
+    requireAdmin(req.who)
+    return await o.api.sendNotices()
+  })
   app.post<{ Body: { online: boolean } }>('/api/swarm', {
     schema: { body: { type: 'object', required: ['online'], additionalProperties: false, properties: { online: { type: 'boolean' } } } }
   }, async (req) => {

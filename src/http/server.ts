@@ -17,7 +17,7 @@ import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { HypergasError, type ErrorCode, type HypergasCode } from '../errors.js'
-import { LocalApi } from '../api/api.js'
+import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
 import { authRoutes, whoIs, type Who } from './auth.js'
@@ -48,6 +48,8 @@ export interface ServerOptions {
    * either way.
    */
   publicView?: 'purchases' | 'name'
+  /** How notices read in an email (the CLI's language); default a plain English line. */
+  writer?: NoticeWriter
 }
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
@@ -59,7 +61,7 @@ const STATUS: Record<ErrorCode, number> = {
   OVERSIZED: 413, BAD_ARGUMENT: 400, NOT_FOUND: 404, DATA_DIR: 500, BAD_INVITE: 422, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_HOST: 421,
   BAD_ORIGIN: 403, RATE_LIMITED: 429, NOT_RUNNING: 409, PORT_IN_USE: 500, RESTORING: 503, BAD_CHECKPOINT: 500, STALE_CHECKPOINT: 500,
   BAD_BACKUP: 422, BAD_PASSPHRASE: 422, WEAK_PASSPHRASE: 422, PASSPHRASE_MISMATCH: 422, NO_PASSPHRASE: 422, DUPLICATE_ACT: 422,
-  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500
+  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502
 }
 const statusOf = (code: HypergasCode): number => (code in STATUS ? STATUS[code as ErrorCode] : 422)
 
@@ -78,7 +80,7 @@ declare module 'fastify' {
 
 /** Builds the fastify app (not yet listening). */
 export function createServer (opts: ServerOptions): FastifyInstance {
-  const api = new LocalApi(opts.node)
+  const api = new LocalApi(opts.node, false, opts.writer)
   const sessions = opts.sessions ?? new Sessions()
   const names = new HostNames({ bind: opts.host, extra: opts.allowHosts })
   const auth = { node: opts.node, token: opts.token, sessions, links: api.links }

@@ -1,12 +1,15 @@
 /**
  * Read commands (SPEC §7): `status`, `members`, `balance`, `statement`, `purchases`, `log`.
- * Registered on import.
+ * `notices`, and `mail` (notices by email). Registered on import.
  */
 import { HypergasError } from '../../errors.js'
 import { statementCsv } from '../../api/csv.js'
 import * as fmt from '../format.js'
-import { lang } from '../i18n.js'
-import { MEMBER, print, program, withApi } from '../program.js'
+import { lang, t } from '../i18n.js'
+import { globals, MEMBER, print, program, withApi } from '../program.js'
+import { loadMail, saveMail } from '../../api/mail.js'
+import { parsePort } from '../../node/network/replicator.js'
+import { resolveDir } from '../connect.js'
 
 program.command('status').description('group, admins and their cash, peers, sync and finality')
   .action(async () => print(await withApi((api) => api.status()), fmt.status))
@@ -34,3 +37,34 @@ program.command('log').description('acts in merged order, with rejections')
 program.command('notices').description('reminders and notices: this admin\'s (commitments to decide, deliveries to record) and, with a member, theirs')
   .argument('[member]', MEMBER())
   .action(async (m?: string) => print(await withApi((api) => api.notices(m ?? null)), fmt.notices))
+
+const mail = program.command('mail').description('notices by email (optional, off by default): the SMTP server, members\' addresses (kept only on this node), sending now')
+mail.command('server').description('set the SMTP server this node sends notices through (the password, if any, from HYPERGAS_SMTP_PASSWORD)')
+  .requiredOption('--host <host>', 'SMTP server').option('--port <port>', 'SMTP port', '587').requiredOption('--from <address>', 'sender address')
+  .option('--secure', 'TLS from the start (port 465)').option('--user <name>', 'SMTP login')
+  .action((o: { host: string, port: string, from: string, secure?: boolean, user?: string }) => {
+    const dir = resolveDir(globals())
+    const port = parsePort(o.port, '--port')
+    const pass = process.env.HYPERGAS_SMTP_PASSWORD
+    saveMail(dir, { ...loadMail(dir), smtp: { host: o.host, port, secure: o.secure === true, ...(o.user === undefined ? {} : { user: o.user, pass: pass ?? '' }) }, from: o.from })
+    print({ host: o.host, port, from: o.from }, () => t('mailSet', { host: o.host, port }))
+  })
+mail.command('off').description('stop sending notices by email (the addresses are kept)')
+  .action(() => { const dir = resolveDir(globals()); saveMail(dir, { ...loadMail(dir), smtp: null }); print({ smtp: null }, () => t('mailOff')) })
+mail.command('address').description('a member\'s email address, kept only in this node\'s settings (never in the replicated log); "-" removes it')
+  .argument('<member>', MEMBER()).argument('<email>', 'their address, or - to remove it')
+  .action(async (m: string, email: string) => {
+    const dir = resolveDir(globals())
+    const member = await withApi((api) => api.member(m))
+    const settings = loadMail(dir)
+    if (email === '-') delete settings.addresses[member.id]
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw HypergasError.BAD_ARGUMENT(`"${email}" is not an email address`)
+    else settings.addresses[member.id] = email
+    saveMail(dir, settings)
+    print({ member: member.id, email: email === '-' ? null : email }, () => t(email === '-' ? 'mailAddressRemoved' : 'mailAddressSet', { name: member.name }))
+  })
+mail.command('send').description('send each member with an address their notices now')
+  .action(async () => {
+    const sent = await withApi((api) => api.sendNotices())
+    print(sent, () => t('mailSent', { count: sent.length }))
+  })

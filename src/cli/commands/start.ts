@@ -9,10 +9,11 @@ import { createServer } from '../../http/server.js'
 import { Sessions } from '../../http/sessions.js'
 import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/storage/datadir.js'
 import { DeadlineKeeper } from '../../node/deadlines.js'
+import { DigestKeeper } from '../../api/mail.js'
 import { GasNode } from '../../node/node.js'
 import { progressBar } from '../../node/network/progress.js'
 import { parseHostPort, parsePort } from '../../node/network/replicator.js'
-import { lanUrl, localUrl, resolveDir } from '../connect.js'
+import { lanUrl, localUrl, noticeWriter, resolveDir } from '../connect.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
 import { globals, MEMBER, print, program, withApi } from '../program.js'
@@ -40,7 +41,7 @@ program.command('start')
       reportSync(node)
     }
     const sessions = new Sessions()
-    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public })
+    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
     try {
       await app.listen({ host: o.host, port: httpPort })
     } catch (err) {
@@ -62,11 +63,14 @@ program.command('start')
     ].join('\n'))
     // SPEC §4.5: this node closes the bookings of its own purchases at their deadline, and says so.
     const deadlines = new DeadlineKeeper(node, (line) => console.error(`${new Date().toISOString()} ${line}`))
+    // Notices by email once a day, if this node has a mail server configured (hypergas mail).
+    const digests = new DigestKeeper(node, noticeWriter().line, noticeWriter().subject, (line) => console.error(`${new Date().toISOString()} ${line}`))
     let stopping = false
     const stop = async (): Promise<void> => {
       if (stopping) return
       stopping = true
       deadlines.stop()
+      digests.stop()
       clearRunning(dir)
       await app.close()
       await node.close()

@@ -1,0 +1,66 @@
+// Issue 16 item 4: notices by email, optional and off by default, tested against a real SMTP
+// server started here (smtp-server on loopback): the digest reaches the member's address with
+// their notices in the admin's language, through the CLI with no node running and through a
+// running node; the address lives only in this node's mail.json (0600), never in the store.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { SMTPServer } from 'smtp-server'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
+
+/** The CLI with --json, without blocking this process (the SMTP server runs in it). */
+async function cliAsync (dir: string, ...args: string[]): Promise<unknown> {
+  const { stdout } = await promisify(execFile)(process.execPath, [BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
+  return JSON.parse(stdout)
+}
+
+/** A local SMTP server keeping every message (envelope recipients and raw text). */
+async function smtp (): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, close: () => Promise<void> }> {
+  const messages: Array<{ to: string[], raw: string }> = []
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData (stream, session, callback) {
+      let raw = ''
+      stream.on('data', (d: Buffer) => { raw += d.toString('utf8') })
+      stream.on('end', () => { messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw }); callback() })
+    }
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.server.address() as { port: number }).port
+  return { port, messages, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) }
+}
+
+test('notices by email: off by default, then a digest to the member\'s address, kept only on this node', { timeout: 120_000 }, async (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-mail-'))
+  const dir = path.join(base, 'anna')
+  const server = await smtp()
+  t.teardown(async () => { await server.close(); fs.rmSync(base, { recursive: true, force: true }) })
+  cli(dir, '--lang', 'it', 'init', '--name', 'GAS Posta', '--founder', 'Anna')
+  const marta = cli(dir, 'keygen')
+  cli(dir, 'member', 'add', 'Marta', String(marta.publicKey))
+  cli(dir, 'deposit', 'Marta', '3')
+  cli(dir, 'purchase', 'open', 'Formaggi')
+  t.exception(() => cli(dir, 'mail', 'send'), /NOT_RUNNING/, 'off by default: no server, nothing sent')
+  cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(server.port), '--from', 'gas@example.org')
+  cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
+  t.exception(() => cli(dir, 'mail', 'address', 'Marta', 'not-an-address'), /BAD_ARGUMENT/)
+  const sent = await cliAsync(dir, '--lang', 'it', 'mail', 'send') as Array<{ to: string, notices: number }>
+  t.alike(sent.map((s) => [s.to, s.notices]), [['marta@example.org', 2]], 'Marta: the purchase to book and her low credit')
+  t.is(server.messages.length, 1)
+  const m = server.messages[0]
+  t.alike(m.to, ['marta@example.org'])
+  t.ok(/Subject: GAS Posta: i tuoi avvisi/.test(m.raw), 'the subject in the admin\'s language')
+  t.ok(m.raw.includes('Formaggi') && m.raw.includes('credito basso'), 'the notices in the body')
+  t.is(fs.statSync(path.join(dir, 'mail.json')).mode & 0o777, 0o600, 'settings private')
+  const stored = (function read (d: string): string { return fs.readdirSync(d, { withFileTypes: true }).map((e) => e.isDirectory() ? read(path.join(d, e.name)) : fs.readFileSync(path.join(d, e.name)).toString('latin1')).join('') })(path.join(dir, 'corestore'))
+  t.absent(stored.includes('marta@example.org'), 'the address is nowhere in the store (the replicated log)')
+  // Through a running node (the CLI asks it over HTTP).
+  const node = await startNode('anna', dir, null, { args: ['--no-swarm'] })
+  t.teardown(async () => await stopNode(node))
+  t.is((await cliAsync(dir, 'mail', 'send') as unknown[]).length, 1, 'sent by the running node')
+  t.is(server.messages.length, 2)
+})
