@@ -194,7 +194,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.click('.costs .add-cost')
   await waitFor('the shared cost on node B', async () => (((await get(nb, '/api/purchases/Formaggi')).order as Row).totalCents as number) === 3062 + 320 + 150)
   t.pass('the transport shared from the page')
-  await anna.waitForSelector('.orders .order')
+  await anna.waitForSelector('.orders .pickup')
+  t.ok(((await anna.textContent('.orders .pickup')) ?? '').includes('1,62'), 'the pick-up list shows what was delivered')
   await shot(anna, 'delivery-it.png')
   await anna.close()
 

@@ -45,6 +45,17 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
     <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
 }
 
+/** The pick-up list: what each member takes home (delivered, else booked) and pays, to print for the distribution. */
+function pickupList (bookings: BookingView[]): TemplateResult {
+  const live = bookings.filter((b) => b.status !== 'rejected')
+  return html`<h3>${t('pickupList')} <button class="small print" @click=${() => window.print()}>${t('print')}</button></h3>
+    <div class="scroll"><table class="pickup"><tr><th>${t('member')}</th><th>${t('product')}</th><th></th><th>${t('amount')}</th></tr>
+    ${live.flatMap((b) => [
+      ...(b.delivered ?? b.lines).map((l) => html`<tr><td>${b.name}</td><td>${l.name}</td><td class="n">${quantity(l.qtyMilli)} ${l.unit}</td><td class="n">${money(l.cents)}</td></tr>`),
+      html`<tr><td>${b.name}</td><td><b>${t('total')}</b>${b.costCents === 0 ? '' : ` (${t('costs')} ${money(b.costCents)})`}</td><td></td><td class="n"><b>${money(b.amountCents)}</b></td></tr>`
+    ])}</table></div>`
+}
+
 /** The screens of one purchase with a catalogue, or the price-list import for one without commitments yet. */
 export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: string, a: OrdersActions): TemplateResult {
   const o = full.order
@@ -71,5 +82,6 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
       <div class="row costs"><input class="cost-label" placeholder=${t('costLabel')}><input class="cost-amount" inputmode="decimal" size="6" placeholder=${t('commitAmount')}>
       <select class="cost-split"><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
       <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" @click=${costSend}>${t('addCost')}</button></div>
-      ${o.costs.map((c) => html`<div class="small">${c.label}: ${money(c.cents)}</div>`)}` : nothing}</div>`
+      ${o.costs.map((c) => html`<div class="small">${c.label}: ${money(c.cents)}</div>`)}` : nothing}
+    ${o.bookingsOpen ? nothing : pickupList(o.bookings)}</div>`
 }
