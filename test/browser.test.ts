@@ -158,7 +158,11 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   cli(a, 'purchase', 'open', 'Formaggi', '--catalogue', csvFile)
   await page.waitForSelector('.purchase .book', { timeout: 60_000 })
   await page.fill('input.qty[data-product="toma"]', '1.5')
-  await page.fill('input.qty[data-product="burro"]', '2')
+  const burro = 'td.stepper:has(input.qty[data-product="burro"])'
+  await page.click(`${burro} .plus`)
+  await page.click(`${burro} .plus`)
+  t.is(await page.inputValue('input.qty[data-product="burro"]'), '2', 'the stepper adds one butter at a time')
+  t.ok((await text('.purchase .running')).includes('€34.75'), `the running total: ${await text('.purchase .running')}`)
   await page.click('.purchase .book')
   let booking: Row | undefined
   await waitFor('the booking on node A', async () => {

@@ -11,6 +11,8 @@ import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView } from '.
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
+import { lineCents } from '../fold/orders.js'
+import { parseQuantity } from '../money.js'
 import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft } from './format.js'
 import type { Who } from './session.js'
 
@@ -101,13 +103,35 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     .map((i): [string, string] => [i.dataset.product!, i.value.trim() === '' ? i.dataset.booked ?? '' : i.value])
     .filter(([, v]) => v !== '')
   const canBook = member !== null && c.open && d.keyed
+  // The running total of what is typed (at the catalogue's prices) and the credit left after it.
+  const recount = (e: Event): void => {
+    const card = (e.target as HTMLElement).closest('.purchase')!
+    let total = 0
+    for (const [key, text] of typed(e)) {
+      const x = c.products.find((p) => p.key === key)
+      try { total += lineCents(parseQuantity(text), x?.priceCents ?? 0) } catch { /* a quantity still being typed */ }
+    }
+    const left = (d.member?.creditCents ?? 0) + (c.mine?.amountCents ?? 0) - (c.mine?.costCents ?? 0) - total
+    card.querySelector('.running')!.textContent = t('runningTotal', { total: money(total), left: money(left) })
+    card.querySelector('.running')!.classList.toggle('bad', left < 0)
+  }
+  /** − and + step by the product's multiple (or one unit), never below zero. */
+  const step = (x: ProductSpec, sign: number) => (e: Event): void => {
+    const input = (e.target as HTMLElement).closest('td')!.querySelector('input.qty') as HTMLInputElement
+    let now = 0
+    try { now = parseQuantity(input.value.trim() === '' ? input.dataset.booked ?? '0' : input.value) } catch { now = 0 }
+    const by = x.mulQtyMilli ?? 1000
+    const next = Math.max(0, now + sign * by)
+    input.value = quantity(next < (x.minQtyMilli ?? 0) && sign > 0 ? x.minQtyMilli! : next)
+    recount(e)
+  }
   return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th><th>${t('yourBooking')}</th>${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
     ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}</div></td>
       <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td><td class="n">${booked(x.key)}</td>
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x.key)}</td>`}
-      ${canBook ? html`<td><input class="qty" inputmode="decimal" size="5" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0}></td>` : nothing}</tr>`)}</table></div>
+      ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`status_${c.mine.status}`)}</div>`}
-    ${canBook ? html`<div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, typed(e))}>${t('book')}</button></div>` : nothing}
+    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, typed(e))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
 }
 
