@@ -68,7 +68,20 @@ function compute (): Vectors {
       signed(anna, { type: 'ApproveCommitment', member: marta.id, purchase: p }),
       signed(anna, { type: 'Deliver', purchase: p, member: marta.id, lines: [{ product: 'toma', qtyMilli: 1120 }, { product: 'burro-250', qtyMilli: 2000, priceCents: 330 }] }),
       signed(anna, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 250, split: 'amount', discount: false }),
-      signed(anna, { type: 'SetDates', purchase: p, closesAtMs: 1_767_366_000_000, deliveryAtMs: 1_767_452_400_000 })
+      signed(anna, { type: 'SetDates', purchase: p, closesAtMs: 1_767_366_000_000, deliveryAtMs: 1_767_452_400_000 }),
+      ...transfers()
+    ]
+  }
+  /** Transfers and limits (SPEC §4.6): a limits vote, a transfer asked by the payer and accepted, one cancelled. */
+  function transfers (): SignedAct[] {
+    const pay = signed(marta, { type: 'Transfer', from: marta.id, to: bruno.id, cents: 300, memo: 'uova' })
+    const invoice = signed(bruno, { type: 'Transfer', from: marta.id, to: bruno.id, cents: 50, memo: 'sacchetti' })
+    return [
+      signed(anna, { type: 'VoteSetLimits', member: marta.id, overdraftCents: 1000, ceilingCents: 20_000 }),
+      pay,
+      signed(bruno, { type: 'AcceptTransfer', transfer: pay.id }),
+      invoice,
+      signed(marta, { type: 'CancelTransfer', transfer: invoice.id })
     ]
   }
   const deposit = signed(bruno, { type: 'Deposit', member: marta.id, cents: 2_000 })

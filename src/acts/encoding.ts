@@ -82,7 +82,11 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   CloseBookings: [['purchase', 'id']],
   Deliver: [['purchase', 'id'], ['member', 'id'], ['lines', 'lines']],
   AddCost: [['purchase', 'id'], ['label', 'string'], ['cents', 'cents'], ['split', 'split'], ['discount', 'bool']],
-  SetDates: [['purchase', 'id'], ['closesAtMs', 'uint'], ['deliveryAtMs', 'uint']]
+  SetDates: [['purchase', 'id'], ['closesAtMs', 'uint'], ['deliveryAtMs', 'uint']],
+  VoteSetLimits: [['member', 'id'], ['overdraftCents', 'uint'], ['ceilingCents', 'uint']],
+  Transfer: [['from', 'id'], ['to', 'id'], ['cents', 'cents'], ['memo', 'string']],
+  AcceptTransfer: [['transfer', 'id']],
+  CancelTransfer: [['transfer', 'id']]
 }
 
 /**

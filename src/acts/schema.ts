@@ -80,6 +80,10 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Book'), ...member, ...purchase, lines: lines.refine((l) => l.every((x) => x.priceCents === undefined), 'a booking takes the catalogue\'s prices') }),
   z.strictObject({ type: z.literal('CloseBookings'), ...purchase }),
   z.strictObject({ type: z.literal('Deliver'), ...purchase, ...member, lines }),
+  z.strictObject({ type: z.literal('VoteSetLimits'), ...member, overdraftCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), ceilingCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ type: z.literal('Transfer'), from: id, to: id, cents, memo: text }),
+  z.strictObject({ type: z.literal('AcceptTransfer'), transfer: id }),
+  z.strictObject({ type: z.literal('CancelTransfer'), transfer: id }),
   z.strictObject({ type: z.literal('SetDates'), ...purchase, closesAtMs: z.number().int().min(0).max(MAX_TIME_MS), deliveryAtMs: z.number().int().min(0).max(MAX_TIME_MS) }),
   z.strictObject({ type: z.literal('AddCost'), ...purchase, label: name.pipe(z.string().max(80)), cents, split: z.enum(['amount', 'equal']), discount: z.boolean() })
 ])
@@ -97,6 +101,6 @@ export function parseActBody (input: unknown): ActBody {
   const where = field === '' ? 'body' : `field "${field}"`
   if (field === 'type') throw HypergasError.UNKNOWN_TYPE(`unknown act type ${JSON.stringify((input as { type?: unknown })?.type)}`)
   if (field === 'cents') throw HypergasError.BAD_AMOUNT(`${where}: expected a positive safe integer of cents`)
-  if (['member', 'from', 'purchase'].includes(field)) throw HypergasError.BAD_KEY(`${where}: ${issue.message}`)
+  if (['member', 'from', 'to', 'purchase', 'transfer'].includes(field)) throw HypergasError.BAD_KEY(`${where}: ${issue.message}`)
   throw HypergasError.BAD_FIELD(`${where}: ${issue.message}`)
 }

@@ -97,6 +97,15 @@ export interface AddCost { type: 'AddCost', purchase: PurchaseId, label: string,
  */
 export interface SetDates { type: 'SetDates', purchase: PurchaseId, closesAtMs: number, deliveryAtMs: number }
 
+/** SPEC §4.6: admins vote that `member`'s credit may go down to −overdraftCents and (ceilingCents > 0) not above ceilingCents; 0: no ceiling. */
+export interface VoteSetLimits { type: 'VoteSetLimits', member: MemberId, overdraftCents: number, ceilingCents: number }
+/** SPEC §4.6: a transfer of credit from `from` to `to`, pending until the other party accepts; its id is this act's id. */
+export interface Transfer { type: 'Transfer', from: MemberId, to: MemberId, cents: number, memo: string }
+/** SPEC §4.6: the party who did not initiate accepts: the credit moves. */
+export interface AcceptTransfer { type: 'AcceptTransfer', transfer: ActId }
+/** SPEC §4.6: either party withdraws or refuses a pending transfer. */
+export interface CancelTransfer { type: 'CancelTransfer', transfer: ActId }
+
 /** Any act body. */
 export type ActBody =
   | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
@@ -104,6 +113,7 @@ export type ActBody =
   | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
   | ClosePurchase | FailPurchase | VoteRecover
   | AddProducts | SetPrice | Book | CloseBookings | Deliver | AddCost | SetDates
+  | VoteSetLimits | Transfer | AcceptTransfer | CancelTransfer
 
 /** The type tag of an act body. */
 export type ActType = ActBody['type']
@@ -117,7 +127,8 @@ export const ACT_TYPES = [
   'VoteRevokeReferente', 'VoteElectCassiere', 'VoteRevokeCassiere', 'Deposit', 'Withdraw',
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
   'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
-  'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost', 'SetDates'
+  'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost', 'SetDates',
+  'VoteSetLimits', 'Transfer', 'AcceptTransfer', 'CancelTransfer'
 ] as const satisfies readonly ActType[]
 
 /** Fails to compile when an act type of {@link ActBody} is missing from {@link ACT_TYPES}. */

@@ -17,7 +17,7 @@ import type { GasNode } from '../node/node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 
-import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from './dto.js'
+import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
 export type { ActRequest } from './dto.js'
 
@@ -56,6 +56,8 @@ export interface NodeApi {
    * @throws HypergasError NOT_RUNNING (no mail server configured), MAIL (the server refused)
    */
   sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>>
+  /** Every transfer between members (SPEC §4.6), pending ones first. */
+  transfers (): Promise<TransferView[]>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -187,9 +189,10 @@ export class LocalApi implements NodeApi {
       // The request's fields as they came (over HTTP: any JSON), until parseActBody validates them.
       const body: { [field: string]: unknown } = { ...req }
       // A registration names a new key, never a member already known by name.
-      const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from']
+      const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from', 'to']
       for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
       if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
+      if (typeof body.transfer === 'string') body.transfer = views.resolveTransfer(s, body.transfer)
       return parseActBody(body)
     })
     const acts = await this.node.submitAll(bodies)
@@ -213,6 +216,10 @@ export class LocalApi implements NodeApi {
 
   async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> {
     return await sendDigests(this.node, this.writer.line, this.writer.subject, Date.now())
+  }
+
+  async transfers (): Promise<TransferView[]> {
+    return views.transfersView(this.node.requireView().state)
   }
 
   async signedAct (hexBytes: string): Promise<ActReceipt> {

@@ -13,11 +13,11 @@ import type { PeerInfo } from '../node/network/replicator.js'
 import type { ForkReport } from '../node/storage/datadir.js'
 
 /**
- * An act as an interface asks for it: an act body whose member/from/purchase fields may also be a
+ * An act as an interface asks for it: an act body whose member/from/to/purchase/transfer fields may also be a
  * name or a short id (the node resolves them). A field the act does not have fails to compile.
  */
 export type ActRequest = {
-  [T in ActBody['type']]: { [K in keyof Extract<ActBody, { type: T }>]: K extends 'member' | 'from' | 'purchase' ? string : Extract<ActBody, { type: T }>[K] }
+  [T in ActBody['type']]: { [K in keyof Extract<ActBody, { type: T }>]: K extends 'member' | 'from' | 'to' | 'purchase' | 'transfer' ? string : Extract<ActBody, { type: T }>[K] }
 }[ActBody['type']]
 
 /** A purchase in a list: its figures, without the commitments. */
@@ -188,4 +188,17 @@ export interface StatusView {
   linkConflicts: readonly LinkConflict[]
   /** While restored from a backup and waiting for the own feed, what for; else null. */
   restoring: RestoreWait | null
+}
+
+/** A transfer between members (SPEC §4.6), with the members' names. */
+export interface TransferView {
+  id: string
+  from: MemberId
+  fromName: string | null
+  to: MemberId
+  toName: string | null
+  cents: number
+  memo: string
+  initiator: MemberId
+  status: 'pending' | 'completed' | 'cancelled'
 }

@@ -214,5 +214,15 @@ export const en: typeof it = {
   mailOff: 'notices by email off',
   mailAddressSet: 'address of {{name}} saved (on this node only)',
   mailAddressRemoved: 'address of {{name}} removed',
-  mailSent: 'notices sent to {{count}} members'
+  mailSent: 'notices sent to {{count}} members',
+  r_VoteSetLimits: 'Vote on the credit limits of {{name}}',
+  r_Transfer: 'Transfer of {{amount}} (to accept)',
+  r_AcceptTransfer: 'Transfer accepted',
+  r_CancelTransfer: 'Transfer cancelled',
+  e_SAME_MEMBER: 'a transfer goes from one member to another',
+  e_NO_PENDING_TRANSFER: 'no pending transfer with that id',
+  e_ABOVE_CEILING: 'the credit would pass the ceiling set for the member',
+  'k_transfer-in': 'transfer received',
+  'k_transfer-out': 'transfer made',
+  transferMade: 'transfer {{id}} of {{amount}} from {{from}} to {{to}}: {{other}} accepts it (hypergas accept {{id}})'
 }

@@ -213,5 +213,15 @@ export const it = {
   mailOff: 'avvisi per email spenti',
   mailAddressSet: 'indirizzo di {{name}} salvato (solo su questo nodo)',
   mailAddressRemoved: 'indirizzo di {{name}} tolto',
-  mailSent: 'avvisi inviati a {{count}} soci'
+  mailSent: 'avvisi inviati a {{count}} soci',
+  r_VoteSetLimits: 'Voto sui limiti di credito di {{name}}',
+  r_Transfer: 'Trasferimento di {{amount}} (da accettare)',
+  r_AcceptTransfer: 'Trasferimento accettato',
+  r_CancelTransfer: 'Trasferimento annullato',
+  e_SAME_MEMBER: 'un trasferimento va da un socio a un altro',
+  e_NO_PENDING_TRANSFER: 'nessun trasferimento in attesa con quel codice',
+  e_ABOVE_CEILING: 'il credito supererebbe il tetto fissato per il socio',
+  'k_transfer-in': 'trasferimento ricevuto',
+  'k_transfer-out': 'trasferimento fatto',
+  transferMade: 'trasferimento {{id}} di {{amount}} da {{from}} a {{to}}: lo accetta {{other}} (hypergas accept {{id}})'
 }

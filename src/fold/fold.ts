@@ -11,6 +11,8 @@ import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
+import { acceptTransfer, cancelTransfer, spendable, transfer, voteSetLimits } from './transfers.js'
+import { deposit, settle, withdraw } from './cash.js'
 import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
 import { alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote } from './effects.js'
 
@@ -88,6 +90,10 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'Deliver': return deliver(s, act.id, au, b, run)
     case 'AddCost': return addCost(s, act.id, au, b, run)
     case 'SetDates': return setDates(s, au, b, run)
+    case 'VoteSetLimits': return voteSetLimits(s, au, b, run)
+    case 'Transfer': return transfer(s, act.id, au, b, run)
+    case 'AcceptTransfer': return acceptTransfer(s, act.id, au, b, run)
+    case 'CancelTransfer': return cancelTransfer(s, au, b, run)
     default: return unreachable(b)
   }
 }
@@ -240,43 +246,6 @@ function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecove
 
 // ---- cash ---------------------------------------------------------------------------------
 
-function deposit (s: GroupState, actId: ActId, au: MemberId, b: A.Deposit, run: boolean): Code {
-  if (!s.cassieri.has(au)) return 'NOT_CASSIERE'
-  const m = s.members.get(b.member)
-  if (m === undefined) return 'UNKNOWN_MEMBER'
-  if (s.owedCents + b.cents > MAX || (s.cash.get(au) ?? 0) + b.cents > MAX) return 'AMOUNT_OVERFLOW'
-  if (!run) return null
-  credit(s, actId, b.member, b.cents, 'deposit')
-  cash(s, actId, au, b.cents, 'deposit', { counterpart: b.member })
-  s.owedCents += b.cents
-  return null
-}
-
-function withdraw (s: GroupState, actId: ActId, au: MemberId, b: A.Withdraw, run: boolean): Code {
-  if (!s.cassieri.has(au)) return 'NOT_CASSIERE'
-  const m = s.members.get(b.member)
-  if (m === undefined) return 'UNKNOWN_MEMBER'
-  if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
-  if ((s.cash.get(au) ?? 0) - b.cents < -MAX) return 'AMOUNT_OVERFLOW'
-  if (!run) return null
-  credit(s, actId, b.member, -b.cents, 'withdraw')
-  cash(s, actId, au, -b.cents, 'withdraw', { counterpart: b.member })
-  s.owedCents -= b.cents
-  return null
-}
-
-function settle (s: GroupState, actId: ActId, au: MemberId, b: A.SettleCash, run: boolean): Code {
-  if (!s.admins.has(au)) return 'NOT_ADMIN'
-  if (b.from === au || !s.cash.has(b.from)) return 'NOT_ADMIN'
-  if ((s.cash.get(au) ?? 0) + b.cents > MAX || s.cash.get(b.from)! - b.cents < -MAX) return 'AMOUNT_OVERFLOW'
-  if (!run) return null
-  cash(s, actId, au, b.cents, 'settle-in', { counterpart: b.from })
-  cash(s, actId, b.from, -b.cents, 'settle-out', { counterpart: au })
-  return null
-}
-
-// ---- purchases ----------------------------------------------------------------------------
-
 function openPurchase (s: GroupState, actId: ActId, au: MemberId, b: A.OpenPurchase, run: boolean): Code {
   if (!s.referenti.has(au)) return 'NOT_REFERENTE'
   const key = b.name.toLowerCase()
@@ -305,7 +274,7 @@ function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: bo
   if (p.order !== undefined) return 'HAS_CATALOGUE' // a purchase with products takes bookings (SPEC §4.5)
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
-  if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
+  if (spendable(s, b.member) < b.cents) return 'INSUFFICIENT_CREDIT'
   const c = p.commitments.get(b.member)
   const kept = c === undefined || c.status === 'rejected' ? 0 : c.amountCents
   if (kept + b.cents > MAX) return 'AMOUNT_OVERFLOW'
@@ -354,7 +323,7 @@ function adjust (s: GroupState, actId: ActId, au: MemberId, b: A.AdjustCommitmen
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
   const diff = b.cents - c.amountCents
-  if (diff > 0 && m.creditCents < diff) return 'INSUFFICIENT_CREDIT'
+  if (diff > 0 && spendable(s, b.member) < diff) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
   if (diff !== 0) credit(s, actId, b.member, -diff, 'adjust', p.id)
   c.amountCents = b.cents

@@ -36,6 +36,9 @@ export function canonicalState (s: GroupState): unknown {
     rejections: s.rejections.map((r) => [r.actId, r.code]),
     statements: byKey(s.statements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),
     cashMovements: byKey(s.cashMovements).map(([k, l]) => [k, l.map((m) => [m.actId, m.kind, m.deltaCents])]),
+    // Limits and transfers (SPEC §4.6) only where there are: older states hash as before.
+    ...(s.limits.size === 0 ? {} : { limits: byKey(s.limits).map(([k, l]) => [k, l.overdraftCents, l.ceilingCents]) }),
+    ...(s.transfers.size === 0 ? {} : { transfers: byKey(s.transfers).map(([, x]) => [x.id, x.from, x.to, x.cents, x.memo, x.initiator, x.status]) }),
     applied: s.appliedCount,
     rejected: s.rejectedCount
   }

@@ -24,7 +24,9 @@ function sumDeltas (list: Movement[] | undefined): number {
 /**
  * Every violation of SPEC §4's invariants in `s`, as human-readable lines; empty when all hold.
  * 1. Σ credits + Σ open non-rejected commitments = Σ cash of all admins, past and present.
- * 2. No member credit is negative.
+ * 2. No member credit is below −overdraft (0 unless the admins granted one, SPEC §4.6). The
+ *    ceiling is kept by the acts that raise credit by choice (deposits, accepted transfers); a
+ *    refund may pass it.
  * 3. Each member's statement sums to their credit and each admin's cash movements to their cash,
  *    and every running balance follows from the previous one.
  */
@@ -33,7 +35,8 @@ export function checkInvariants (s: GroupState): string[] {
   let credits = 0
   for (const m of s.members.values()) {
     credits += m.creditCents
-    if (m.creditCents < 0) out.push(`invariant 2: credit of ${m.name} is ${m.creditCents}`)
+    const overdraft = s.limits.get(m.id)?.overdraftCents ?? 0
+    if (m.creditCents < -overdraft) out.push(`invariant 2: credit of ${m.name} is ${m.creditCents}, below −${overdraft}`)
     if (!Number.isSafeInteger(m.creditCents)) out.push(`credit of ${m.name} is not a safe integer`)
     const st = s.statements.get(m.id)
     if (sumDeltas(st) !== m.creditCents) out.push(`invariant 3: statement of ${m.name} sums to ${sumDeltas(st)}, credit ${m.creditCents}`)

@@ -8,6 +8,7 @@
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { credit, findPurchase } from './effects.js'
+import { spendable } from './transfers.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
@@ -136,7 +137,7 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   const costs = c === undefined || c.status === 'rejected' ? 0 : prev?.costCents ?? 0
   const amount = lines.length === 0 ? 0 : linesCents(lines) + costs
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
-  if (amount - old > m.creditCents) return 'INSUFFICIENT_CREDIT'
+  if (amount - old > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
   if (lines.length === 0) {
     if (old !== 0) credit(s, actId, b.member, old, 'booking', p.id)
@@ -182,7 +183,7 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   const amount = linesCents(delivered) + bk.costCents
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount < 0) return 'INSUFFICIENT_CREDIT' // a discount larger than what was delivered: the group cannot owe a commitment
-  if (amount - c.amountCents > s.members.get(b.member)!.creditCents) return 'INSUFFICIENT_CREDIT'
+  if (amount - c.amountCents > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
   r.o.bookings.set(b.member, { ...bk, delivered })
   setAmount(s, actId, r.p, b.member, amount, 'approved', 'delivery')
@@ -233,7 +234,7 @@ export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost
   for (const [m, share] of each) {
     const c = r.p.commitments.get(m)!
     if (c.amountCents + sign * share < 0) return 'INSUFFICIENT_CREDIT' // a discount beyond a commitment
-    if (sign > 0 && share > s.members.get(m)!.creditCents) return 'INSUFFICIENT_CREDIT'
+    if (sign > 0 && share > spendable(s, m)) return 'INSUFFICIENT_CREDIT'
     if (c.amountCents + sign * share > MAX) return 'AMOUNT_OVERFLOW'
   }
   if (!run) return null

@@ -17,7 +17,7 @@ export type RejectionCode =
   | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE' | 'NEEDS_MEMBERS'
   | 'HAS_CATALOGUE' | 'NO_CATALOGUE' | 'HAS_COMMITMENTS' | 'BOOKINGS_CLOSED' | 'BOOKINGS_OPEN' | 'PRODUCT_EXISTS'
   | 'TOO_MANY_PRODUCTS' | 'UNKNOWN_PRODUCT' | 'NO_PRICE' | 'BELOW_MIN' | 'NOT_MULTIPLE' | 'ABOVE_MAX' | 'SOLD_OUT'
-  | 'NOT_APPROVED'
+  | 'NOT_APPROVED' | 'SAME_MEMBER' | 'NO_PENDING_TRANSFER' | 'ABOVE_CEILING'
 
 /** A registered member (SPEC §1). */
 export interface Member {
@@ -30,7 +30,7 @@ export interface Member {
 /** Why a balance moved (one act, SPEC §4 invariant 3). */
 export type MovementKind =
   | 'deposit' | 'withdraw' | 'commit' | 'adjust' | 'refund-rejected' | 'refund-failed'
-  | 'settle-in' | 'settle-out' | 'supplier-payment' | 'booking' | 'delivery' | 'cost'
+  | 'settle-in' | 'settle-out' | 'supplier-payment' | 'booking' | 'delivery' | 'cost' | 'transfer-in' | 'transfer-out'
 
 /** One line of a statement: a change of a member's credit or an admin's cash. */
 export interface Movement {
@@ -90,6 +90,25 @@ export interface Order {
   bookingsOpen: boolean
   bookings: Map<MemberId, Booking>
   costs: SharedCost[]
+}
+
+/** A member's credit limits (SPEC §4.6): credit may go down to −overdraftCents; not above ceilingCents when set. */
+export interface Limits {
+  overdraftCents: number
+  /** Null: no ceiling. */
+  ceilingCents: number | null
+}
+
+/** A transfer between members (SPEC §4.6); its id is the act id of its Transfer. */
+export interface PendingTransfer {
+  id: ActId
+  from: MemberId
+  to: MemberId
+  cents: number
+  memo: string
+  /** Who asked for it: the payer (`from`) or, as an invoice, the payee (`to`). */
+  initiator: MemberId
+  status: 'pending' | 'completed' | 'cancelled'
 }
 
 /** A purchase (SPEC §4). Its id is the act id of its OpenPurchase. */
@@ -178,6 +197,10 @@ export interface GroupState {
    * (src/merge/replay.ts, docs/ordering.md §5). Bookkeeping outside the state hash.
    */
   registrations: Map<MemberId, Registration>
+  /** Credit limits set by the admins' votes (SPEC §4.6); a member without an entry is prepaid only. */
+  limits: Map<MemberId, Limits>
+  /** Transfers between members, pending, completed or cancelled (SPEC §4.6), by id. */
+  transfers: Map<ActId, PendingTransfer>
 }
 
 /** Where a member was registered: the block, and the admins at that point of the order. */
@@ -215,7 +238,9 @@ export function createState (): GroupState {
     appliedCount: 0,
     rejectedCount: 0,
     recoveries: new Map(),
-    registrations: new Map()
+    registrations: new Map(),
+    limits: new Map(),
+    transfers: new Map()
   }
 }
 
@@ -271,7 +296,9 @@ export function cloneState (s: GroupState): GroupState {
     statements: copyLists(s.statements),
     cashMovements: copyLists(s.cashMovements),
     recoveries: new Map(s.recoveries),
-    registrations: new Map(s.registrations)
+    registrations: new Map(s.registrations),
+    limits: new Map(s.limits),
+    transfers: new Map(s.transfers)
   }
 }
 

@@ -93,6 +93,12 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (req.who.member === null) throw HypergasError.UNAUTHORIZED('notices are for members: open your personal link or load your key')
     return { member: (await o.api.notices(req.who.member)).member, admin: [] }
   })
+  // Transfers: every one where everything is read; a member's own otherwise.
+  app.get('/api/transfers', async (req) => {
+    if (readsAll(req.who)) return await o.api.transfers()
+    if (req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are personal: open your personal link or load your key')
+    return (await o.api.transfers()).filter((x) => x.from === req.who.member || x.to === req.who.member)
+  })
   app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
     mayRead(req.who, null)
     return await o.api.log(req.query.offset, req.query.limit)

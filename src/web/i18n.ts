@@ -31,7 +31,7 @@ export const resources = {
       waitingFor: 'Conferma in attesa di: {{names}}', allConfirmed: 'Tutto confermato',
       recoverVote: 'Voto per revocare {{name}}',
       recoveryHint: 'Le conferme sono ferme: aspettano {{name}}, che gli amministratori da soli non possono revocare. Se {{name}} non tornerà mai, ogni socio vota la revoca al banco di un amministratore (hypergas recover {{name}}): voti {{votes}} su {{needed}}.',
-      kind_deposit: 'versamento', kind_withdraw: 'prelievo', kind_commit: 'impegno', kind_booking: 'prenotazione', kind_delivery: 'consegna', kind_cost: 'costo ripartito', kind_adjust: 'rettifica', 'kind_refund-rejected': 'rimborso (rifiutato)', 'kind_refund-failed': 'rimborso (annullato)',
+      kind_deposit: 'versamento', kind_withdraw: 'prelievo', kind_commit: 'impegno', kind_booking: 'prenotazione', kind_delivery: 'consegna', kind_cost: 'costo ripartito', 'kind_transfer-in': 'trasferimento ricevuto', 'kind_transfer-out': 'trasferimento fatto', kind_adjust: 'rettifica', 'kind_refund-rejected': 'rimborso (rifiutato)', 'kind_refund-failed': 'rimborso (annullato)',
       status_pending: 'da approvare', status_approved: 'approvato', status_rejected: 'rifiutato'
     }
   },
@@ -63,7 +63,7 @@ export const resources = {
       waitingFor: 'Confirmation waits for: {{names}}', allConfirmed: 'Everything confirmed',
       recoverVote: 'I vote to revoke {{name}}',
       recoveryHint: 'Confirmation is stuck: it waits for {{name}}, whom the admins alone cannot revoke. If {{name}} will never come back, each member votes to revoke them at an admin\'s counter (hypergas recover {{name}}): {{votes}} of {{needed}} votes.',
-      kind_deposit: 'deposit', kind_withdraw: 'withdrawal', kind_commit: 'commitment', kind_booking: 'booking', kind_delivery: 'delivery', kind_cost: 'shared cost', kind_adjust: 'adjustment', 'kind_refund-rejected': 'refund (rejected)', 'kind_refund-failed': 'refund (failed)',
+      kind_deposit: 'deposit', kind_withdraw: 'withdrawal', kind_commit: 'commitment', kind_booking: 'booking', kind_delivery: 'delivery', kind_cost: 'shared cost', 'kind_transfer-in': 'transfer received', 'kind_transfer-out': 'transfer made', kind_adjust: 'adjustment', 'kind_refund-rejected': 'refund (rejected)', 'kind_refund-failed': 'refund (failed)',
       status_pending: 'to approve', status_approved: 'approved', status_rejected: 'rejected'
     }
   }

@@ -92,3 +92,40 @@ program.command('offline').description('take the running node off the network (a
   .action(async () => print(await withApi((api) => api.setOnline(false)), () => 'offline: no peer connections until "hypergas online"'))
 program.command('online').description('put the running node back on the network')
   .action(async () => print(await withApi((api) => api.setOnline(true)), () => 'online: replicating with the group again'))
+
+// ---- transfers and limits (SPEC §4.6) -------------------------------------------------------
+
+program.command('transfer').description('a transfer of credit from one member to another: the other side accepts it (a payee may ask: an invoice)')
+  .argument('<from>', 'the payer').argument('<to>', 'the payee').argument('<euros>', EUROS())
+  .option('--memo <text>', 'what it is for', '')
+  .option('--key <file>', 'signed by the payer or the payee with their key file; default: this admin on the payer\'s behalf')
+  .action(async (from: string, to: string, e: string, o: { memo: string, key?: string }) => {
+    const cents = parseEuros(e)
+    if (o.key === undefined) return await act({ type: 'Transfer', from, to, cents, memo: o.memo })
+    await actAsMember(o.key, async (api) => ({ type: 'Transfer', from: (await api.member(from)).id, to: (await api.member(to)).id, cents, memo: o.memo }))
+  })
+program.command('accept').description('accept a pending transfer (the party who did not ask for it)').argument('<transfer>', 'the transfer\'s id (or its first characters)')
+  .option('--key <file>', 'signed by the member with their key file; default: this admin on their behalf')
+  .action(async (x: string, o: { key?: string }) => {
+    if (o.key === undefined) return await act({ type: 'AcceptTransfer', transfer: x })
+    await actAsMember(o.key, async (api) => ({ type: 'AcceptTransfer', transfer: await transferId(api, x) }))
+  })
+program.command('cancel').description('withdraw or refuse a pending transfer').argument('<transfer>', 'the transfer\'s id (or its first characters)')
+  .option('--key <file>', 'signed by the member with their key file; default: this admin on their behalf')
+  .action(async (x: string, o: { key?: string }) => {
+    if (o.key === undefined) return await act({ type: 'CancelTransfer', transfer: x })
+    await actAsMember(o.key, async (api) => ({ type: 'CancelTransfer', transfer: await transferId(api, x) }))
+  })
+program.command('limit').description('vote a member\'s credit limits: how far below zero they may go, and (optional) the most they may hold')
+  .argument('<member>', MEMBER()).requiredOption('--overdraft <euros>', 'how far below zero (0: prepaid only)').option('--ceiling <euros>', 'the most credit they may hold (none by default)')
+  .action(async (m: string, o: { overdraft: string, ceiling?: string }) => {
+    const overdraftCents = o.overdraft.trim() === '0' ? 0 : parseEuros(o.overdraft)
+    await act({ type: 'VoteSetLimits', member: m, overdraftCents, ceilingCents: o.ceiling === undefined ? 0 : parseEuros(o.ceiling) })
+  })
+
+/** The full id of a transfer from its first characters, as the node knows it. @throws HypergasError NOT_FOUND */
+async function transferId (api: NodeApi, ref: string): Promise<string> {
+  const hits = (await api.transfers()).filter((x) => x.id.startsWith(ref.toLowerCase()))
+  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`)
+  return hits[0].id
+}

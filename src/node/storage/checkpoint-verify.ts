@@ -49,6 +49,9 @@ export function isInt (x: unknown, min = -Number.MAX_SAFE_INTEGER): x is number 
 const PHASES: Record<PurchasePhase, true> = { open: true, closed: true, failed: true }
 const COMMITMENT_STATUSES: Record<CommitmentStatus, true> = { pending: true, approved: true, rejected: true }
 const REJECTION_CODES: Record<RejectionCode, true> = {
+  SAME_MEMBER: true,
+  NO_PENDING_TRANSFER: true,
+  ABOVE_CEILING: true,
   HAS_CATALOGUE: true,
   NO_CATALOGUE: true,
   HAS_COMMITMENTS: true,
@@ -90,7 +93,7 @@ const REJECTION_CODES: Record<RejectionCode, true> = {
   DUPLICATE_VOTE: true
 }
 /** Act types whose votes are counted in a tally (purchase votes are kept on the purchase). */
-const TALLY_TYPES = new Set<ActBody['type']>(['VoteRegisterMember', 'VoteRemoveMember', 'VoteElectReferente', 'VoteElectCassiere', 'VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover'])
+const TALLY_TYPES = new Set<ActBody['type']>(['VoteRegisterMember', 'VoteRemoveMember', 'VoteElectReferente', 'VoteElectCassiere', 'VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover', 'VoteSetLimits'])
 /** A log status: 'applied', 'duplicate' or a code. */
 const STATUS = /^[A-Za-z_]{1,64}$/
 
@@ -123,7 +126,7 @@ class Ids {
  * withdrawals) and never `counterpart`; a cash movement has `counterpart` (the member or the
  * other admin) or, for a supplier payment, `purchase`.
  */
-const CREDIT_KINDS = { deposit: 'none', withdraw: 'none', commit: 'purchase', adjust: 'purchase', 'refund-rejected': 'purchase', 'refund-failed': 'purchase', booking: 'purchase', delivery: 'purchase', cost: 'purchase' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'none'>>
+const CREDIT_KINDS = { deposit: 'none', withdraw: 'none', commit: 'purchase', adjust: 'purchase', 'refund-rejected': 'purchase', 'refund-failed': 'purchase', booking: 'purchase', delivery: 'purchase', cost: 'purchase', 'transfer-in': 'counterpart', 'transfer-out': 'counterpart' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'none' | 'counterpart'>>
 const CASH_KINDS = { deposit: 'counterpart', withdraw: 'counterpart', 'settle-in': 'counterpart', 'settle-out': 'counterpart', 'supplier-payment': 'purchase' } as const satisfies Partial<Record<MovementKind, 'purchase' | 'counterpart'>>
 // A movement kind in neither table fails the build here.
 const everyKindChecked: [Exclude<MovementKind, keyof typeof CREDIT_KINDS | keyof typeof CASH_KINDS>] extends [never] ? true : never = true
@@ -230,6 +233,7 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
   movements(s, true, applied, ids)
   for (const k of s.cashMovements.keys()) if (!s.cash.has(k)) throw badCheckpoint(`cash movements of ${short(k)}, who has no cash entry`)
   checkRecovery(s, ids)
+  checkTransfers(s, ids)
   const broken = checkInvariants(s)
   if (broken.length > 0) throw badCheckpoint(`the state breaks an invariant: ${broken[0]}`)
 }
@@ -268,7 +272,7 @@ function checkAdmins (s: GroupState, ids: Ids): void {
 function checkTallies (s: GroupState, ids: Ids): void {
   for (const [k, t] of s.tallies) {
     if (!TALLY_TYPES.has(t.type as ActBody['type']) || !ids.is(t.member)) throw badCheckpoint('a tally of an unknown vote')
-    const register = t.type === 'VoteRegisterMember'
+    const register = t.type === 'VoteRegisterMember' || t.type === 'VoteSetLimits' // (their key names the name, or the limits, voted)
     if (register ? typeof t.name !== 'string' : t.name !== undefined) throw badCheckpoint(`tally ${t.type}: bad name`)
     if (k !== (register ? `${t.type}:${t.member}:${t.name!}` : `${t.type}:${t.member}`)) throw badCheckpoint(`tally ${t.type}: stored under another key`)
     if (t.voters.size === 0) throw badCheckpoint(`tally ${t.type}: no voters`)
@@ -339,4 +343,15 @@ function checkOrder (p: Purchase, ids: Ids): void {
     if (!ids.is(x.actId) || typeof x.label !== 'string' || !Number.isSafeInteger(x.cents) || x.cents === 0 || (x.split !== 'amount' && x.split !== 'equal')) throw badCheckpoint(`${where}: bad cost`)
   }
   if (shared && o.costs.length === 0) throw badCheckpoint(`${where}: cost shares without a cost`)
+}
+
+/** Limits of members and transfers between them (SPEC §4.6): ids, whole cents, known statuses. */
+function checkTransfers (s: GroupState, ids: Ids): void {
+  for (const [k, l] of s.limits) {
+    if (!ids.is(k) || !isInt(l.overdraftCents, 0) || (l.ceilingCents !== null && !isInt(l.ceilingCents, 1))) throw badCheckpoint('bad limits')
+  }
+  for (const [k, x] of s.transfers) {
+    if (x.id !== k || !ids.is(k) || !ids.is(x.from) || !ids.is(x.to) || x.from === x.to || !isInt(x.cents, 1) || typeof x.memo !== 'string') throw badCheckpoint('bad transfer')
+    if ((x.initiator !== x.from && x.initiator !== x.to) || !['pending', 'completed', 'cancelled'].includes(x.status)) throw badCheckpoint(`transfer ${short(k)}: bad initiator or status`)
+  }
 }

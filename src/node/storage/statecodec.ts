@@ -15,7 +15,7 @@
 import c from 'compact-encoding'
 import { ActIdSet } from '../../fold/idset.js'
 import type { ProductSpec } from '../../acts/types.js'
-import type { BlockPos, Booking, Commitment, GroupState, Member, Movement, Order, Purchase, Registration, Rejection, SharedCost, Tally } from '../../fold/state.js'
+import type { BlockPos, Booking, Commitment, GroupState, Limits, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Tally } from '../../fold/state.js'
 import { unhex, type ActId, type MemberId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 
@@ -157,6 +157,12 @@ function setOf<T> (item: Enc<T>): Enc<Set<T>> {
 }
 
 const cents = c.float64
+/** Cents or null (no ceiling): NaN stands for null on the wire. */
+const nullableCents: Enc<number | null> = {
+  preencode (s, v) { c.float64.preencode(s, v ?? NaN) },
+  encode (s, v) { c.float64.encode(s, v ?? NaN) },
+  decode (s) { const v = c.float64.decode(s); return Number.isNaN(v) ? null : v }
+}
 
 /** A movement: bit 0 of its flags says it has a `purchase` field, bit 1 a `counterpart` field. */
 const movement: Enc<Movement> = {
@@ -275,7 +281,9 @@ const state = struct<GroupState>({
   appliedCount: c.uint,
   rejectedCount: c.uint,
   recoveries: mapOf(ref, c.uint),
-  registrations: mapOf(ref, registration)
+  registrations: mapOf(ref, registration),
+  limits: mapOf(ref, struct<Limits>({ overdraftCents: cents, ceilingCents: nullableCents })),
+  transfers: mapOf(ref, struct<PendingTransfer>({ id: ref, from: ref, to: ref, cents, memo: c.string, initiator: ref, status: ref }))
 })
 
 /** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */
