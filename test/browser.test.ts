@@ -175,6 +175,13 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.pass('the page shows the booking')
   await shot(page, 'booking-en.png')
 
+  // Transfers (issue 17): Anna pays Marta 1 € back; Marta accepts on her phone, signing it.
+  cli(a, 'transfer', 'Anna', 'Marta', '1', '--memo', 'resto')
+  await page.waitForSelector('.transfer .accept:not([disabled])', { timeout: 60_000 })
+  await page.click('.transfer .accept')
+  await waitFor('the accepted transfer on node A', async () => ((await get(na, '/api/members/Marta')).statement as Row[]).some((m) => m.kind === 'transfer-in' && m.deltaCents === 100))
+  t.pass('a transfer accepted from the phone moves the credit on every node')
+
   // Anna, the referente, on her node's admin view: approves, closes the bookings, records the
   // delivery (1,62 kg of toma weighed, one butter missing) and shares the transport.
   const anna = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })

@@ -14,12 +14,12 @@ import i18next from 'i18next'
 import { html, render } from 'lit-html'
 import { memberIdOf, signActHex } from '../acts/member-sign.js'
 import type { ActBody } from '../acts/types.js'
-import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from '../api/dto.js'
 import type { PublicPurchase, PublicStatus } from '../api/public-views.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { NoticesView } from '../api/api.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import type { MemberId, PurchaseId } from '../ids.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { nameOf, setPageLang, t } from './format.js'
@@ -98,7 +98,8 @@ async function memberData (status: StatusView | PublicStatus): Promise<MemberDat
   const open = await Promise.all(list.filter((p) => p.phase === 'open').map(async (p) => ({ p, full: readsAll() ? await api<PurchaseView>(`/api/purchases/${p.id}`) : null })))
   const recovery = isFull(status) ? status.group.finality.recovery : status.member?.recovery ?? []
   const notices = member === null ? [] : (await api<NoticesView>(`/api/notices?member=${member.id}`)).member
-  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices }
+  const transfers = member === null ? [] : (await api<TransferView[]>('/api/transfers')).filter((x) => x.from === member.id || x.to === member.id)
+  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices, transfers }
 }
 
 function finalityLine (s: StatusView | PublicStatus): string {
@@ -144,6 +145,7 @@ async function refresh (): Promise<void> {
         const lines = quantities.map(([product, text]) => ({ product, qtyMilli: parseQuantity(text) }))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Book', member, purchase: purchase as PurchaseId, lines }))
       }),
+      transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
       recover: (admin) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => ({ type: 'VoteRecover', member: admin as MemberId })))
     })
   document.title = `${status.group.name} · hypergas`

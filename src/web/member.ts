@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { CommitmentStatus } from '../fold/state.js'
 import type { ProductSpec } from '../acts/types.js'
-import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView } from '../api/dto.js'
+import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
@@ -29,6 +29,8 @@ export interface MemberData {
   /** The member's key is loaded here: they can sign. */
   keyed: boolean
   notices: Notice[]
+  /** The member's pending transfers (SPEC §4.6), to accept or cancel. */
+  transfers: TransferView[]
 }
 
 /** What the member's view can do. */
@@ -42,6 +44,8 @@ export interface MemberActions {
   /** Books the quantities typed (product key → text as typed). */
   book: (purchase: string, quantities: Array<[string, string]>) => void
   recover: (admin: string) => void
+  /** Accepts (true) or cancels (false) a pending transfer, signed with the member's key. */
+  transfer: (id: string, accept: boolean) => void
 }
 
 const readsAll = (w: Who): boolean => w.admin || w.local
@@ -77,6 +81,18 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
     <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
     ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${t(`kind_${s.kind}`)}</td>
       <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
+}
+
+/** Pending transfers: the other side accepts; either side may cancel (SPEC §4.6). */
+function transfers (d: MemberData, a: MemberActions): TemplateResult {
+  const pending = d.transfers.filter((x) => x.status === 'pending')
+  if (pending.length === 0 || d.member === null) return html``
+  const me = d.member.id
+  return html`<h2>${t('pendingTransfers')}</h2>${pending.map((x) => html`<div class="card transfer" data-transfer=${x.id}>
+    ${x.from === me ? t('transferTo', { name: x.toName ?? '', amount: money(x.cents) }) : t('transferFrom', { name: x.fromName ?? '', amount: money(x.cents) })}
+    ${x.memo === '' ? nothing : html`<div class="small">${x.memo}</div>`}
+    <div class="row">${x.initiator !== me ? html`<button class="accept" ?disabled=${!d.keyed} @click=${() => a.transfer(x.id, true)}>${t('accept')}</button>` : nothing}
+    <button class="cancel" ?disabled=${!d.keyed} @click=${() => a.transfer(x.id, false)}>${t(x.initiator === me ? 'withdraw' : 'refuse')}</button></div></div>`)}`
 }
 
 /** A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5). */
@@ -163,7 +179,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
 export function memberView (d: MemberData, a: MemberActions): TemplateResult {
   const m = d.member
   return html`${identity(d, a)}${noticeList(d.notices, 'member-notices')}${keyBox(d, a)}
-    ${m === null ? nothing : html`${credit(m, a)}${recovery(d, a)}`}
+    ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${recovery(d, a)}`}
     <h2>${t('openPurchases')}</h2>
     ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}`
 }
