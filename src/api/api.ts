@@ -11,6 +11,7 @@ import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { sendDigests } from './mail.js'
+import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
@@ -56,6 +57,8 @@ export interface NodeApi {
    * @throws HypergasError NOT_RUNNING (no mail server configured), MAIL (the server refused)
    */
   sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>>
+  /** The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only. */
+  report (fromMs: number | null, toMs: number | null): Promise<Report>
   /** Every transfer between members (SPEC §4.6), pending ones first. */
   transfers (): Promise<TransferView[]>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
@@ -216,6 +219,10 @@ export class LocalApi implements NodeApi {
 
   async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> {
     return await sendDigests(this.node, this.writer.line, this.writer.subject, Date.now())
+  }
+
+  async report (fromMs: number | null, toMs: number | null): Promise<Report> {
+    return report(this.node.requireView(), fromMs, toMs)
   }
 
   async transfers (): Promise<TransferView[]> {

@@ -8,6 +8,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
+import type { Report } from './report.js'
 import type { StatementLine } from './views.js'
 
 /** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
@@ -60,4 +61,21 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
     rows.push([b.name, 'TOTAL', '', '', '', '', money(b.amountCents, d)])
   }
   return write([['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'], ...rows], d)
+}
+
+/**
+ * The treasurer's report as CSV (SPEC §7: one row per movement of the group's cash, with date, act,
+ * admin, other party, income and outgoing), then the totals; `;` and decimal commas in Italian.
+ */
+export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
+  const rows = r.rows.map((x) => [iso(x.timeMs), x.kind, x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
+  const total = (label: string, cents: number): string[] => [label, '', '', '', money(cents, d), '', '']
+  return write([
+    ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act'],
+    ...rows,
+    total('TOTAL deposits', r.totals.depositsCents), total('TOTAL withdrawals', r.totals.withdrawalsCents), total('TOTAL supplier payments', r.totals.supplierPaymentsCents),
+    ...r.totals.bySupplier.map((x) => total(`supplier ${x.supplier}`, x.cents)),
+    total('TOTAL transfers between members', r.totals.transfersCents), total('TOTAL shared costs', r.totals.sharedCostsCents),
+    total('credits at the start', r.creditsStartCents), total('credits at the end', r.creditsEndCents)
+  ], d)
 }

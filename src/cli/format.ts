@@ -7,6 +7,7 @@ import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView
 import type { NoticesView } from '../api/api.js'
 import type { Notice } from '../api/notices.js'
 import type { ActReceipt } from '../api/receipt.js'
+import type { Report } from '../api/report.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import { euro, quantity, t, when } from './i18n.js'
@@ -214,4 +215,25 @@ export function notice (n: Notice): string {
 export function notices (v: NoticesView): string {
   const lines = [...v.admin.map((n) => `! ${notice(n)}`), ...v.member.map((n) => `- ${notice(n)}`)]
   return lines.length === 0 ? t('noNotices') : lines.join('\n')
+}
+
+/** `report`: the period, totals, cash per admin, credits, the invariant, then the movements. */
+export function report (r: Report): string {
+  const day = (ms: number | null): string => (ms === null ? '…' : when(ms).slice(0, 10))
+  const lines = [
+    t('reportPeriod', { from: day(r.fromMs), to: day(r.toMs), acts: r.confirmedActs, at: r.confirmedAtMs === null ? '-' : when(r.confirmedAtMs) }),
+    table([
+      [t('reportDeposits'), eur(r.totals.depositsCents)], [t('reportWithdrawals'), eur(r.totals.withdrawalsCents)], [t('reportSupplierPayments'), eur(r.totals.supplierPaymentsCents)],
+      ...r.totals.bySupplier.map((x) => [`  ${x.supplier}`, eur(x.cents)]),
+      [t('reportSettlements'), eur(r.totals.settlementsCents)], [t('reportTransfers'), eur(r.totals.transfersCents)], [t('reportCosts'), eur(r.totals.sharedCostsCents)],
+      [t('reportCredits'), `${eur(r.creditsStartCents)} → ${eur(r.creditsEndCents)}`]
+    ]),
+    '',
+    table([[t('admin'), t('reportStart'), t('reportEnd')], ...r.cash.map((c) => [c.admin, eur(c.startCents), eur(c.endCents)])]),
+    '',
+    t('totalsLine', { credits: eur(r.creditsEndCents), open: eur(r.openCommitmentsCents), cash: eur(r.cash.reduce((x, c) => x + c.endCents, 0)), ok: t(r.holds ? 'hold' : 'violated') }),
+    '',
+    table([[t('when'), t('what'), t('admin'), '', t('reportIncome'), t('reportOutgoing')], ...r.rows.map((x) => [x.timeMs === null ? '' : when(x.timeMs), t(`k_${x.kind}`), x.admin, x.other, x.incomeCents === 0 ? '' : eur(x.incomeCents), x.outgoingCents === 0 ? '' : eur(x.outgoingCents)])])
+  ]
+  return lines.join('\n')
 }

@@ -224,5 +224,9 @@ export const en: typeof it = {
   e_ABOVE_CEILING: 'the credit would pass the ceiling set for the member',
   'k_transfer-in': 'transfer received',
   'k_transfer-out': 'transfer made',
-  transferMade: 'transfer {{id}} of {{amount}} from {{from}} to {{to}}: {{other}} accepts it (hypergas accept {{id}})'
+  transferMade: 'transfer {{id}} of {{amount}} from {{from}} to {{to}}: {{other}} accepts it (hypergas accept {{id}})',
+  reportPeriod: 'accounts from {{from}} to {{to}} · {{acts}} acts confirmed, the last on {{at}}',
+  reportDeposits: 'deposits', reportWithdrawals: 'withdrawals', reportSupplierPayments: 'supplier payments', reportSettlements: 'cash passed between admins',
+  reportTransfers: 'transfers between members', reportCosts: 'shared costs', reportCredits: 'members\' credits', reportStart: 'start', reportEnd: 'end',
+  reportIncome: 'income', reportOutgoing: 'outgoing'
 }

@@ -223,5 +223,9 @@ export const it = {
   e_ABOVE_CEILING: 'il credito supererebbe il tetto fissato per il socio',
   'k_transfer-in': 'trasferimento ricevuto',
   'k_transfer-out': 'trasferimento fatto',
-  transferMade: 'trasferimento {{id}} di {{amount}} da {{from}} a {{to}}: lo accetta {{other}} (hypergas accept {{id}})'
+  transferMade: 'trasferimento {{id}} di {{amount}} da {{from}} a {{to}}: lo accetta {{other}} (hypergas accept {{id}})',
+  reportPeriod: 'rendiconto dal {{from}} al {{to}} · confermati {{acts}} atti, l\'ultimo del {{at}}',
+  reportDeposits: 'versamenti', reportWithdrawals: 'prelievi', reportSupplierPayments: 'pagamenti ai fornitori', reportSettlements: 'cassa passata tra amministratori',
+  reportTransfers: 'trasferimenti tra soci', reportCosts: 'costi ripartiti', reportCredits: 'crediti dei soci', reportStart: 'inizio', reportEnd: 'fine',
+  reportIncome: 'entrate', reportOutgoing: 'uscite'
 }

@@ -6,6 +6,7 @@ import { HypergasError, type HypergasCode, type RefusalDetails } from '../errors
 import type { ActRequest, ImportSummary, LinkResult, NodeApi, NoticesView } from '../api/api.js'
 import type { PurchaseSummary, PurchaseView, StatusView, TransferView } from '../api/dto.js'
 import type { MemberId } from '../ids.js'
+import type { Report } from '../api/report.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { LogView, MemberSummary, MemberView } from '../api/views.js'
 
@@ -39,6 +40,7 @@ export class HttpApi implements NodeApi {
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> { return await this.call('POST', `/api/purchases/${encodeURIComponent(purchase)}/catalogue`, { text }) }
   async notices (ref: string | null): Promise<NoticesView> { return await this.call('GET', `/api/notices${ref === null ? '' : `?member=${encodeURIComponent(ref)}`}`) }
   async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> { return await this.call('POST', '/api/notices/send', {}) }
+  async report (fromMs: number | null, toMs: number | null): Promise<Report> { return await this.call('GET', `/api/report?${fromMs === null ? '' : `from=${fromMs}&`}${toMs === null ? '' : `to=${toMs}`}`) }
   async transfers (): Promise<TransferView[]> { return await this.call('GET', '/api/transfers') }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }

@@ -93,6 +93,12 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (req.who.member === null) throw HypergasError.UNAUTHORIZED('notices are for members: open your personal link or load your key')
     return { member: (await o.api.notices(req.who.member)).member, admin: [] }
   })
+  app.get<{ Querystring: { from?: number, to?: number } }>('/api/report', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } } } }
+  }, async (req) => {
+    mayRead(req.who, null)
+    return await o.api.report(req.query.from ?? null, req.query.to ?? null)
+  })
   // Transfers: every one where everything is read; a member's own otherwise.
   app.get('/api/transfers', async (req) => {
     if (readsAll(req.who)) return await o.api.transfers()

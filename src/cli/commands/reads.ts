@@ -3,7 +3,8 @@
  * `notices`, and `mail` (notices by email). Registered on import.
  */
 import { HypergasError } from '../../errors.js'
-import { statementCsv } from '../../api/csv.js'
+import { reportCsv, statementCsv } from '../../api/csv.js'
+import { parseDate } from './orders.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
 import { globals, MEMBER, print, program, withApi } from '../program.js'
@@ -67,4 +68,13 @@ mail.command('send').description('send each member with an address their notices
   .action(async () => {
     const sent = await withApi((api) => api.sendNotices())
     print(sent, () => t('mailSent', { count: sent.length }))
+  })
+
+program.command('report').description('the treasurer\'s accounts of a period: every movement of the group\'s cash, totals by kind and by supplier, cash per admin and credits at the start and the end (confirmed acts only)')
+  .option('--from <date>', 'first day (2026-01-01)').option('--to <date>', 'last day (2026-12-31)')
+  .option('--csv', 'as CSV (Italian locale: ";" and decimal commas)')
+  .action(async (o: { from?: string, to?: string, csv?: boolean }) => {
+    const r = await withApi((api) => api.report(o.from === undefined ? null : parseDate(o.from, false), o.to === undefined ? null : parseDate(o.to, true)))
+    if (o.csv === true) process.stdout.write(reportCsv(r, lang()))
+    else print(r, fmt.report)
   })

@@ -1,0 +1,122 @@
+/**
+ * The treasurer's year (issue 17, SPEC §7 `report`): every movement of the group's cash in a
+ * period (deposits in, withdrawals and supplier payments out, cash passed between admins), totals
+ * by kind and by supplier, transfers between members and shared costs, cash per admin and Σ
+ * credits at the start and the end, and the invariant check. Only confirmed acts count, and the
+ * report says up to where. Amounts in cents; dates are the acts' own times (display only).
+ */
+import type { GroupState, Movement } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
+import type { Replay } from '../merge/replay.js'
+
+/** One movement of the group's cash. */
+export interface ReportRow {
+  timeMs: number | null
+  actId: string
+  kind: Movement['kind']
+  /** The admin whose cash moved. */
+  admin: string
+  /** The member (deposit, withdrawal) or the other admin (settlement), or the supplier (payment). */
+  other: string
+  incomeCents: number
+  outgoingCents: number
+}
+
+/** The report of a period. */
+export interface Report {
+  fromMs: number | null
+  toMs: number | null
+  /** Confirmed up to this many acts of the log, the last of them at this time. */
+  confirmedActs: number
+  confirmedAtMs: number | null
+  rows: ReportRow[]
+  totals: {
+    depositsCents: number
+    withdrawalsCents: number
+    supplierPaymentsCents: number
+    bySupplier: Array<{ supplier: string, cents: number }>
+    /** Cash passed between admins (in = out). */
+    settlementsCents: number
+    /** Credit moved between members by accepted transfers. */
+    transfersCents: number
+    /** Costs shared among bookings (transport, packaging), net of discounts. */
+    sharedCostsCents: number
+  }
+  cash: Array<{ admin: string, startCents: number, endCents: number }>
+  creditsStartCents: number
+  creditsEndCents: number
+  /** Σ non-rejected commitments of open purchases at the end of the confirmed state. */
+  openCommitmentsCents: number
+  /** Credits + open commitments = cash, in the confirmed state (SPEC §4 invariant 1). */
+  holds: boolean
+}
+
+/** Σ of `list`'s movements whose act is before `fromMs` (start) or up to `toMs` (end), over confirmed acts with a time. */
+function balanceAt (list: Movement[] | undefined, time: Map<string, number | null>, limitMs: number | null, inclusive: boolean): number {
+  let sum = 0
+  for (const m of list ?? []) {
+    if (!time.has(m.actId)) continue
+    const at = time.get(m.actId) ?? null
+    if (limitMs !== null && at !== null && (inclusive ? at > limitMs : at >= limitMs)) continue
+    sum += m.deltaCents
+  }
+  return sum
+}
+
+/** The report of the period [fromMs, toMs] (null: unbounded) over the confirmed state of replay `v`. */
+export function report (v: Replay, fromMs: number | null, toMs: number | null): Report {
+  const s: GroupState = v.confirmed
+  const time = new Map<string, number | null>()
+  for (let i = 0; i < v.finalCount; i++) time.set(v.log[i].actId, v.log[i].timeMs ?? null)
+  const inPeriod = (id: string): boolean => {
+    if (!time.has(id)) return false
+    const at = time.get(id) ?? null
+    return at === null || ((fromMs === null || at >= fromMs) && (toMs === null || at <= toMs))
+  }
+  const name = (id: MemberId | undefined): string => (id === undefined ? '' : s.members.get(id)?.name ?? id.slice(0, 8))
+  const rows: ReportRow[] = []
+  const bySupplier = new Map<string, number>()
+  const totals = { depositsCents: 0, withdrawalsCents: 0, supplierPaymentsCents: 0, settlementsCents: 0, transfersCents: 0, sharedCostsCents: 0 }
+  for (const [admin, list] of [...s.cashMovements].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const m of list) {
+      if (!inPeriod(m.actId)) continue
+      const supplier = m.purchase === undefined ? '' : s.purchases.get(m.purchase)?.supplier ?? s.purchases.get(m.purchase)?.name ?? ''
+      rows.push({ timeMs: time.get(m.actId) ?? null, actId: m.actId, kind: m.kind, admin: name(admin), other: m.kind === 'supplier-payment' ? supplier : name(m.counterpart), incomeCents: Math.max(0, m.deltaCents), outgoingCents: Math.max(0, -m.deltaCents) })
+      if (m.kind === 'deposit') totals.depositsCents += m.deltaCents
+      if (m.kind === 'withdraw') totals.withdrawalsCents -= m.deltaCents
+      if (m.kind === 'settle-in') totals.settlementsCents += m.deltaCents
+      if (m.kind === 'supplier-payment') {
+        totals.supplierPaymentsCents -= m.deltaCents
+        bySupplier.set(supplier, (bySupplier.get(supplier) ?? 0) - m.deltaCents)
+      }
+    }
+  }
+  for (const list of s.statements.values()) {
+    for (const m of list) {
+      if (!inPeriod(m.actId)) continue
+      if (m.kind === 'transfer-in') totals.transfersCents += m.deltaCents
+      if (m.kind === 'cost') totals.sharedCostsCents -= m.deltaCents
+    }
+  }
+  rows.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0) || (a.actId < b.actId ? -1 : 1))
+  let credits = 0
+  for (const m of s.members.values()) credits += m.creditCents
+  let open = 0
+  for (const p of s.purchases.values()) if (p.phase === 'open') for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
+  let cashNow = 0
+  for (const c of s.cash.values()) cashNow += c
+  const creditsAt = (limit: number | null, inclusive: boolean): number => [...s.statements.values()].reduce((sum, l) => sum + balanceAt(l, time, limit, inclusive), 0)
+  return {
+    fromMs,
+    toMs,
+    confirmedActs: v.finalCount,
+    confirmedAtMs: v.finalCount === 0 ? null : v.log[v.finalCount - 1].timeMs ?? null,
+    rows,
+    totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([supplier, cents]) => ({ supplier, cents })) },
+    cash: [...s.cash.keys()].sort().map((id) => ({ admin: name(id), startCents: fromMs === null ? 0 : balanceAt(s.cashMovements.get(id), time, fromMs, false), endCents: balanceAt(s.cashMovements.get(id), time, toMs, true) })),
+    creditsStartCents: fromMs === null ? 0 : creditsAt(fromMs, false),
+    creditsEndCents: toMs === null ? credits : creditsAt(toMs, true),
+    openCommitmentsCents: open,
+    holds: credits + open === cashNow
+  }
+}

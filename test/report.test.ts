@@ -1,0 +1,46 @@
+// Issue 17 item 3: the treasurer's year (`hypergas report`): every movement of the group's cash in
+// a period with income and outgoing, totals by kind and by supplier, transfers and shared costs,
+// cash per admin and credits at the start and the end, the invariant, confirmed acts only; CSV
+// for an Italian spreadsheet. A real data directory through the CLI.
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { BIN, cli } from '../examples/procs.js'
+
+type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-report-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  for (const n of ['Bruno', 'Carla']) cli(dir, 'member', 'add', n, String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'deposit', 'Bruno', '50')
+  cli(dir, 'deposit', 'Carla', '30')
+  cli(dir, 'withdraw', 'Carla', '5', '--reason', 'resto')
+  cli(dir, 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
+  cli(dir, 'commit', 'Bruno', '12,50', 'Verdure')
+  cli(dir, 'approve', 'Bruno', 'Verdure')
+  cli(dir, 'vote-close', 'Verdure')
+  cli(dir, 'close', 'Verdure')
+  const x = cli(dir, 'transfer', 'Bruno', 'Carla', '2')
+  cli(dir, 'accept', String(x.actId))
+  const r = cli(dir, 'report') as Row
+  t.alike([r.totals.depositsCents, r.totals.withdrawalsCents, r.totals.supplierPaymentsCents, r.totals.transfersCents], [8000, 500, 1250, 200])
+  t.alike(r.totals.bySupplier, [{ supplier: 'Cascina Rossi', cents: 1250 }], 'supplier payments per supplier')
+  t.is(r.rows.length, 4, 'two deposits, a withdrawal, a supplier payment: the group\'s cash')
+  t.alike(r.rows.map((x: Row) => [x.kind, x.incomeCents, x.outgoingCents]), [['deposit', 5000, 0], ['deposit', 3000, 0], ['withdraw', 0, 500], ['supplier-payment', 0, 1250]])
+  t.is(r.creditsEndCents, 8000 - 500 - 1250, 'credits at the end')
+  t.ok(r.holds, 'the invariant holds')
+  t.is(r.confirmedActs > 0, true, 'says up to where it is confirmed')
+  const csv = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report', '--csv'], { encoding: 'utf8' }).trim().split('\n')
+  t.is(csv[0], 'date;movement;admin;other;income_eur;outgoing_eur;act')
+  t.ok(csv.some((l) => /;deposit;Anna;Bruno;50,00;;/.test(l)), 'decimal commas and ";" for an Italian spreadsheet')
+  t.ok(csv.some((l) => l.startsWith('supplier Cascina Rossi;;;;12,50')))
+  const later = cli(dir, 'report', '--from', '2999-01-01') as Row
+  t.is(later.rows.length, 0, 'a period with nothing in it')
+  t.is(later.creditsStartCents, later.creditsEndCents, 'credits unchanged through it')
+  const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report'], { encoding: 'utf8' })
+  t.ok(text.includes('pagamenti ai fornitori') && text.includes('i conti tornano'), 'in Italian, with the invariant')
+})
