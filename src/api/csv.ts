@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 import type { Report } from './report.js'
-import type { StatementLine } from './views.js'
+import type { LogEntryView, StatementLine } from './views.js'
 
 /** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
 export type CsvDialect = 'en' | 'it'
@@ -78,4 +78,10 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
     total('TOTAL transfers between members', r.totals.transfersCents), total('TOTAL shared costs', r.totals.sharedCostsCents),
     total('credits at the start', r.creditsStartCents), total('credits at the end', r.creditsEndCents)
   ], d)
+}
+
+/** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about, purchase, cents, result, confirmed. */
+export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
+  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status, state(e.final)])
+  return write([['seq', 'date', 'act', 'type', 'author', 'about', 'purchase', 'amount_eur', 'result', 'state'], ...rows], d)
 }

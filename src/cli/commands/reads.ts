@@ -3,7 +3,7 @@
  * `notices`, and `mail` (notices by email). Registered on import.
  */
 import { HypergasError } from '../../errors.js'
-import { reportCsv, statementCsv } from '../../api/csv.js'
+import { logCsv, reportCsv, statementCsv } from '../../api/csv.js'
 import { parseDate } from './orders.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
@@ -77,4 +77,20 @@ program.command('report').description('the treasurer\'s accounts of a period: ev
     const r = await withApi((api) => api.report(o.from === undefined ? null : parseDate(o.from, false), o.to === undefined ? null : parseDate(o.to, true)))
     if (o.csv === true) process.stdout.write(reportCsv(r, lang()))
     else print(r, fmt.report)
+  })
+
+program.command('export').description('the whole ledger for archiving: every act in order with its result (JSON, or --csv), members and purchases')
+  .option('--csv', 'the ordered log as CSV (one row per act)')
+  .action(async (o: { csv?: boolean }) => {
+    const all = await withApi(async (api) => {
+      const entries = []
+      for (let offset = 0; ; offset += 1000) {
+        const page = await api.log(offset, 1000)
+        entries.push(...page.entries)
+        if (page.entries.length < 1000 || entries.length >= page.total) break
+      }
+      return { group: (await api.status()).group, members: await api.members(), purchases: await api.purchases(), transfers: await api.transfers(), log: entries }
+    })
+    if (o.csv === true) process.stdout.write(logCsv(all.log, lang()))
+    else console.log(JSON.stringify({ exportedAt: new Date().toISOString(), ...all }, null, 2))
   })
