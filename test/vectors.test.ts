@@ -81,7 +81,9 @@ function compute (): Vectors {
       pay,
       signed(bruno, { type: 'AcceptTransfer', transfer: pay.id }),
       invoice,
-      signed(marta, { type: 'CancelTransfer', transfer: invoice.id })
+      signed(marta, { type: 'CancelTransfer', transfer: invoice.id }),
+      signed(anna, { type: 'RegisterSupplier', name: 'Caseificio Alpino', vatNumber: 'IT01234567890', categories: ['formaggi', 'latte'] }),
+      signed(marta, { type: 'SetListing', member: marta.id, offers: ['uova fresche'], wants: ['miele di castagno'] })
     ]
   }
   const deposit = signed(bruno, { type: 'Deposit', member: marta.id, cents: 2_000 })

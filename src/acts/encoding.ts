@@ -52,7 +52,7 @@ export const SIGN_DOMAIN = Buffer.from('hypergas/act/v1\0')
 export const ID_DOMAIN = Buffer.from('hypergas/act-id/v1\0')
 
 type State = c.State
-type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool'
+type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool' | 'strings'
 
 /** The fields of each act type, in wire order. */
 const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
@@ -86,7 +86,9 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   VoteSetLimits: [['member', 'id'], ['overdraftCents', 'uint'], ['ceilingCents', 'uint']],
   Transfer: [['from', 'id'], ['to', 'id'], ['cents', 'cents'], ['memo', 'string']],
   AcceptTransfer: [['transfer', 'id']],
-  CancelTransfer: [['transfer', 'id']]
+  CancelTransfer: [['transfer', 'id']],
+  RegisterSupplier: [['name', 'string'], ['vatNumber', 'optstring'], ['contacts', 'optstring'], ['categories', 'strings'], ['notes', 'optstring']],
+  SetListing: [['member', 'id'], ['offers', 'strings'], ['wants', 'strings']]
 }
 
 /**
@@ -147,6 +149,7 @@ function arrayOf<T> (item: c.Encoder<T>): c.Encoder<T[]> {
   }
 }
 const products = arrayOf(product)
+const strings = arrayOf(c.string)
 const lines = arrayOf(line)
 
 const TAG = new Map<ActType, number>(ACT_TYPES.map((t, i) => [t, i]))
@@ -171,6 +174,7 @@ function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
     else if (kind === 'optstring') c.string[op](s, (v as string | undefined) ?? '')
     else if (kind === 'products') products[op](s, v as ProductSpec[])
     else if (kind === 'lines') lines[op](s, v as LineSpec[])
+    else if (kind === 'strings') strings[op](s, v as string[])
     else if (kind === 'split') c.uint[op](s, v === 'equal' ? 1 : 0)
     else if (kind === 'bool') c.uint[op](s, v === true ? 1 : 0)
     else c.string[op](s, v as string)
@@ -243,6 +247,7 @@ export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
       else if (kind === 'cents' || kind === 'uint') body[name] = c.uint.decode(s)
       else if (kind === 'products') body[name] = products.decode(s)
       else if (kind === 'lines') body[name] = lines.decode(s)
+      else if (kind === 'strings') body[name] = strings.decode(s)
       else if (kind === 'split') body[name] = decodeChoice(s, ['amount', 'equal'])
       else if (kind === 'bool') body[name] = decodeChoice(s, [false, true])
       else {

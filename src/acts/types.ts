@@ -106,6 +106,11 @@ export interface AcceptTransfer { type: 'AcceptTransfer', transfer: ActId }
 /** SPEC §4.6: either party withdraws or refuses a pending transfer. */
 export interface CancelTransfer { type: 'CancelTransfer', transfer: ActId }
 
+/** SPEC §4.7: a referente registers a supplier of the group; its id is this act's id; purchases may name it. */
+export interface RegisterSupplier { type: 'RegisterSupplier', name: string, vatNumber?: string, contacts?: string, categories: string[], notes?: string }
+/** SPEC §4.7: the member's listing becomes these offers and wants (what they give, what they look for). */
+export interface SetListing { type: 'SetListing', member: MemberId, offers: string[], wants: string[] }
+
 /** Any act body. */
 export type ActBody =
   | CreateGroup | VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteRevokeReferente
@@ -113,7 +118,7 @@ export type ActBody =
   | ApproveCommitment | RejectCommitment | AdjustCommitment | VoteClosePurchase | VoteFailPurchase
   | ClosePurchase | FailPurchase | VoteRecover
   | AddProducts | SetPrice | Book | CloseBookings | Deliver | AddCost | SetDates
-  | VoteSetLimits | Transfer | AcceptTransfer | CancelTransfer
+  | VoteSetLimits | Transfer | AcceptTransfer | CancelTransfer | RegisterSupplier | SetListing
 
 /** The type tag of an act body. */
 export type ActType = ActBody['type']
@@ -128,7 +133,7 @@ export const ACT_TYPES = [
   'SettleCash', 'OpenPurchase', 'Commit', 'ApproveCommitment', 'RejectCommitment',
   'AdjustCommitment', 'VoteClosePurchase', 'VoteFailPurchase', 'ClosePurchase', 'FailPurchase',
   'VoteRecover', 'AddProducts', 'SetPrice', 'Book', 'CloseBookings', 'Deliver', 'AddCost', 'SetDates',
-  'VoteSetLimits', 'Transfer', 'AcceptTransfer', 'CancelTransfer'
+  'VoteSetLimits', 'Transfer', 'AcceptTransfer', 'CancelTransfer', 'RegisterSupplier', 'SetListing'
 ] as const satisfies readonly ActType[]
 
 /** Fails to compile when an act type of {@link ActBody} is missing from {@link ACT_TYPES}. */

@@ -10,6 +10,7 @@ import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
+import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests } from './mail.js'
 import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, type Notice } from './notices.js'
@@ -59,6 +60,10 @@ export interface NodeApi {
   sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>>
   /** The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only. */
   report (fromMs: number | null, toMs: number | null): Promise<Report>
+  /** The directory search (SPEC §4.7); members' offers and wants only when `listings`. */
+  search (query: string, listings: boolean): Promise<SearchHit[]>
+  /** A member's matches: others' offers for their wants, others' wants for their offers. @throws HypergasError NOT_FOUND */
+  matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>>
   /** Every transfer between members (SPEC §4.6), pending ones first. */
   transfers (): Promise<TransferView[]>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
@@ -223,6 +228,15 @@ export class LocalApi implements NodeApi {
 
   async report (fromMs: number | null, toMs: number | null): Promise<Report> {
     return report(this.node.requireView(), fromMs, toMs)
+  }
+
+  async search (query: string, listings: boolean): Promise<SearchHit[]> {
+    return search(this.node.requireView().state, query, listings)
+  }
+
+  async matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>> {
+    const s = this.node.requireView().state
+    return matches(s, views.resolveMember(s, ref))
   }
 
   async transfers (): Promise<TransferView[]> {

@@ -118,6 +118,8 @@ export interface MemberView {
   cashCents: number | null
   statement: StatementLine[]
   cashMovements?: StatementLine[]
+  /** What the member offers and looks for (SPEC §4.7); null when they have no listing. */
+  listing?: { offers: string[], wants: string[] } | null
 }
 
 function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): StatementLine[] {
@@ -154,7 +156,8 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
   return {
     ...memberSummary(v, id),
     statement: movementLines(v, v.state.statements.get(id), read),
-    cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined
+    cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined,
+    listing: v.state.listings.get(id) ?? null
   }
 }
 

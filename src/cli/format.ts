@@ -8,6 +8,7 @@ import type { NoticesView } from '../api/api.js'
 import type { Notice } from '../api/notices.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
+import type { SearchHit } from '../api/directory.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import { euro, quantity, t, when } from './i18n.js'
@@ -236,4 +237,16 @@ export function report (r: Report): string {
     table([[t('when'), t('what'), t('admin'), '', t('reportIncome'), t('reportOutgoing')], ...r.rows.map((x) => [x.timeMs === null ? '' : when(x.timeMs), t(`k_${x.kind}`), x.admin, x.other, x.incomeCents === 0 ? '' : eur(x.incomeCents), x.outgoingCents === 0 ? '' : eur(x.outgoingCents)])])
   ]
   return lines.join('\n')
+}
+
+/** `search`: what was found, best first. */
+export function hits (list: SearchHit[]): string {
+  if (list.length === 0) return t('nothingFound')
+  return table(list.map((h) => [t(`hit_${h.kind}`), h.title, h.detail]))
+}
+
+/** `matches`: for each want, others' offers; for each offer, others' wants. */
+export function matches (list: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>): string {
+  if (list.length === 0) return t('noMatches')
+  return list.map((m) => `${t(m.kind === 'want' ? 'youWant' : 'youOffer', { what: m.for })}\n${m.hits.map((h) => `  ${t(`hit_${h.kind}`)}: ${h.title} · ${h.detail}`).join('\n')}`).join('\n')
 }

@@ -228,5 +228,11 @@ export const en: typeof it = {
   reportPeriod: 'accounts from {{from}} to {{to}} · {{acts}} acts confirmed, the last on {{at}}',
   reportDeposits: 'deposits', reportWithdrawals: 'withdrawals', reportSupplierPayments: 'supplier payments', reportSettlements: 'cash passed between admins',
   reportTransfers: 'transfers between members', reportCosts: 'shared costs', reportCredits: 'members\' credits', reportStart: 'start', reportEnd: 'end',
-  reportIncome: 'income', reportOutgoing: 'outgoing'
+  reportIncome: 'income', reportOutgoing: 'outgoing',
+  r_RegisterSupplier: 'Supplier registered',
+  r_SetListing: 'Offers and wants of {{name}} updated',
+  e_TOO_LONG: 'at most 50 entries of 80 characters',
+  nothingFound: 'nothing found', noMatches: 'no matches',
+  hit_supplier: 'supplier', hit_product: 'product', hit_offer: 'offers', hit_want: 'wants',
+  youWant: 'you want "{{what}}":', youOffer: 'you offer "{{what}}":'
 }

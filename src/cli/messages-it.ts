@@ -227,5 +227,11 @@ export const it = {
   reportPeriod: 'rendiconto dal {{from}} al {{to}} · confermati {{acts}} atti, l\'ultimo del {{at}}',
   reportDeposits: 'versamenti', reportWithdrawals: 'prelievi', reportSupplierPayments: 'pagamenti ai fornitori', reportSettlements: 'cassa passata tra amministratori',
   reportTransfers: 'trasferimenti tra soci', reportCosts: 'costi ripartiti', reportCredits: 'crediti dei soci', reportStart: 'inizio', reportEnd: 'fine',
-  reportIncome: 'entrate', reportOutgoing: 'uscite'
+  reportIncome: 'entrate', reportOutgoing: 'uscite',
+  r_RegisterSupplier: 'Fornitore registrato',
+  r_SetListing: 'Offerte e richieste di {{name}} aggiornate',
+  e_TOO_LONG: 'al massimo 50 voci di 80 caratteri',
+  nothingFound: 'nessun risultato', noMatches: 'nessuna corrispondenza',
+  hit_supplier: 'fornitore', hit_product: 'prodotto', hit_offer: 'offre', hit_want: 'cerca',
+  youWant: 'cerchi "{{what}}":', youOffer: 'offri "{{what}}":'
 }

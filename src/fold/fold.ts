@@ -13,6 +13,7 @@ import type { ActBody, SignedAct } from '../acts/types.js'
 import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
 import { acceptTransfer, cancelTransfer, spendable, transfer, voteSetLimits } from './transfers.js'
 import { deposit, settle, withdraw } from './cash.js'
+import { registerSupplier, setListing } from './directory.js'
 import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
 import { alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote } from './effects.js'
 
@@ -94,6 +95,8 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
     case 'Transfer': return transfer(s, act.id, au, b, run)
     case 'AcceptTransfer': return acceptTransfer(s, act.id, au, b, run)
     case 'CancelTransfer': return cancelTransfer(s, au, b, run)
+    case 'RegisterSupplier': return registerSupplier(s, act.id, au, b, run)
+    case 'SetListing': return setListing(s, au, b, run)
     default: return unreachable(b)
   }
 }

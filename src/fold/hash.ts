@@ -39,6 +39,9 @@ export function canonicalState (s: GroupState): unknown {
     // Limits and transfers (SPEC §4.6) only where there are: older states hash as before.
     ...(s.limits.size === 0 ? {} : { limits: byKey(s.limits).map(([k, l]) => [k, l.overdraftCents, l.ceilingCents]) }),
     ...(s.transfers.size === 0 ? {} : { transfers: byKey(s.transfers).map(([, x]) => [x.id, x.from, x.to, x.cents, x.memo, x.initiator, x.status]) }),
+    // The directory (SPEC §4.7) only where there is one.
+    ...(s.suppliers.size === 0 ? {} : { suppliers: byKey(s.suppliers).map(([, x]) => [x.id, x.name, x.vatNumber ?? null, x.contacts ?? null, x.categories, x.notes ?? null]) }),
+    ...(s.listings.size === 0 ? {} : { listings: byKey(s.listings).map(([k, l]) => [k, l.offers, l.wants]) }),
     applied: s.appliedCount,
     rejected: s.rejectedCount
   }

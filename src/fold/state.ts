@@ -17,7 +17,7 @@ export type RejectionCode =
   | 'NO_QUORUM' | 'PENDING_COMMITMENTS' | 'AMOUNT_OVERFLOW' | 'DUPLICATE_VOTE' | 'NEEDS_MEMBERS'
   | 'HAS_CATALOGUE' | 'NO_CATALOGUE' | 'HAS_COMMITMENTS' | 'BOOKINGS_CLOSED' | 'BOOKINGS_OPEN' | 'PRODUCT_EXISTS'
   | 'TOO_MANY_PRODUCTS' | 'UNKNOWN_PRODUCT' | 'NO_PRICE' | 'BELOW_MIN' | 'NOT_MULTIPLE' | 'ABOVE_MAX' | 'SOLD_OUT'
-  | 'NOT_APPROVED' | 'SAME_MEMBER' | 'NO_PENDING_TRANSFER' | 'ABOVE_CEILING'
+  | 'NOT_APPROVED' | 'SAME_MEMBER' | 'NO_PENDING_TRANSFER' | 'ABOVE_CEILING' | 'TOO_LONG'
 
 /** A registered member (SPEC §1). */
 export interface Member {
@@ -111,6 +111,22 @@ export interface PendingTransfer {
   status: 'pending' | 'completed' | 'cancelled'
 }
 
+/** A supplier of the group (SPEC §4.7); its id is the act id of its RegisterSupplier. */
+export interface Supplier {
+  id: ActId
+  name: string
+  vatNumber?: string
+  contacts?: string
+  categories: string[]
+  notes?: string
+}
+
+/** A member's listing (SPEC §4.7): what they offer and what they look for. */
+export interface Listing {
+  offers: string[]
+  wants: string[]
+}
+
 /** A purchase (SPEC §4). Its id is the act id of its OpenPurchase. */
 export interface Purchase {
   id: PurchaseId
@@ -201,6 +217,11 @@ export interface GroupState {
   limits: Map<MemberId, Limits>
   /** Transfers between members, pending, completed or cancelled (SPEC §4.6), by id. */
   transfers: Map<ActId, PendingTransfer>
+  /** Suppliers of the group by id, and their lowercased names (SPEC §4.7). */
+  suppliers: Map<ActId, Supplier>
+  supplierNames: Map<string, ActId>
+  /** Members' offers and wants (SPEC §4.7). */
+  listings: Map<MemberId, Listing>
 }
 
 /** Where a member was registered: the block, and the admins at that point of the order. */
@@ -240,7 +261,10 @@ export function createState (): GroupState {
     recoveries: new Map(),
     registrations: new Map(),
     limits: new Map(),
-    transfers: new Map()
+    transfers: new Map(),
+    suppliers: new Map(),
+    supplierNames: new Map(),
+    listings: new Map()
   }
 }
 
@@ -298,7 +322,10 @@ export function cloneState (s: GroupState): GroupState {
     recoveries: new Map(s.recoveries),
     registrations: new Map(s.registrations),
     limits: new Map(s.limits),
-    transfers: new Map(s.transfers)
+    transfers: new Map(s.transfers),
+    suppliers: new Map(s.suppliers),
+    supplierNames: new Map(s.supplierNames),
+    listings: new Map(s.listings)
   }
 }
 

@@ -7,6 +7,7 @@ import type { ActRequest, ImportSummary, LinkResult, NodeApi, NoticesView } from
 import type { PurchaseSummary, PurchaseView, StatusView, TransferView } from '../api/dto.js'
 import type { MemberId } from '../ids.js'
 import type { Report } from '../api/report.js'
+import type { SearchHit } from '../api/directory.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { LogView, MemberSummary, MemberView } from '../api/views.js'
 
@@ -41,6 +42,8 @@ export class HttpApi implements NodeApi {
   async notices (ref: string | null): Promise<NoticesView> { return await this.call('GET', `/api/notices${ref === null ? '' : `?member=${encodeURIComponent(ref)}`}`) }
   async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> { return await this.call('POST', '/api/notices/send', {}) }
   async report (fromMs: number | null, toMs: number | null): Promise<Report> { return await this.call('GET', `/api/report?${fromMs === null ? '' : `from=${fromMs}&`}${toMs === null ? '' : `to=${toMs}`}`) }
+  async search (query: string, listings: boolean): Promise<SearchHit[]> { return await this.call('GET', `/api/search?q=${encodeURIComponent(query)}${listings ? '' : '&listings=false'}`) }
+  async matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>> { return await this.call('GET', `/api/matches?member=${encodeURIComponent(ref)}`) }
   async transfers (): Promise<TransferView[]> { return await this.call('GET', '/api/transfers') }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }

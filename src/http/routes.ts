@@ -93,6 +93,17 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (req.who.member === null) throw HypergasError.UNAUTHORIZED('notices are for members: open your personal link or load your key')
     return { member: (await o.api.notices(req.who.member)).member, admin: [] }
   })
+  // The directory: suppliers and catalogues are public; members' offers and wants are for members.
+  app.get<{ Querystring: { q: string, listings?: boolean } }>('/api/search', {
+    schema: { querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: 200 }, listings: { type: 'boolean' } } } }
+  }, async (req) => await o.api.search(req.query.q, req.query.listings !== false && (readsAll(req.who) || req.who.member !== null)))
+  app.get<{ Querystring: { member?: string } }>('/api/matches', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
+  }, async (req) => {
+    const ref = readsAll(req.who) ? req.query.member ?? null : req.who.member
+    if (ref === null) throw HypergasError.UNAUTHORIZED('matches are for members: open your personal link or load your key')
+    return await o.api.matches(ref)
+  })
   app.get<{ Querystring: { from?: number, to?: number } }>('/api/report', {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } } } }
   }, async (req) => {

@@ -129,3 +129,22 @@ async function transferId (api: NodeApi, ref: string): Promise<string> {
   if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`)
   return hits[0].id
 }
+
+// ---- the directory (SPEC §4.7) ----------------------------------------------------------------
+
+program.command('supplier').description('"supplier add <name>": a referente registers a supplier of the group')
+  .argument('<args...>', '"add <name>"')
+  .option('--vat <number>', 'VAT number').option('--contacts <text>', 'phone, email, address').option('--categories <list>', 'comma-separated, e.g. formaggi,latte').option('--notes <text>', 'notes')
+  .action(async (args: string[], o: { vat?: string, contacts?: string, categories?: string, notes?: string }) => {
+    if (args[0] !== 'add' || args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]')
+    await act({ type: 'RegisterSupplier', name: args.slice(1).join(' '), vatNumber: o.vat, contacts: o.contacts, categories: (o.categories ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''), notes: o.notes })
+  })
+for (const side of ['offer', 'want'] as const) {
+  program.command(side).description(side === 'offer' ? 'what a member offers to the others (replaces their offers; none clears them)' : 'what a member looks for (replaces their wants; none clears them)')
+    .argument('<member>', MEMBER()).argument('[entries...]', 'one entry per argument, e.g. "uova fresche" "passata di pomodoro"')
+    .action(async (m: string, entries: string[]) => {
+      const mine = await withApi(async (api) => await api.member(m))
+      const listing = mine.listing ?? { offers: [], wants: [] }
+      await act({ type: 'SetListing', member: mine.id, offers: side === 'offer' ? entries : listing.offers, wants: side === 'want' ? entries : listing.wants })
+    })
+}

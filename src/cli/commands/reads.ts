@@ -94,3 +94,9 @@ program.command('export').description('the whole ledger for archiving: every act
     if (o.csv === true) process.stdout.write(logCsv(all.log, lang()))
     else console.log(JSON.stringify({ exportedAt: new Date().toISOString(), ...all }, null, 2))
   })
+
+program.command('search').description('find suppliers, products of open purchases, and members\' offers and wants (exact, wildcard like veg* or *tables, or fuzzy)')
+  .argument('<text...>', 'what to look for')
+  .action(async (words: string[]) => print(await withApi((api) => api.search(words.join(' '), true)), fmt.hits))
+program.command('matches').description('a member\'s matches: others\' offers for their wants, others\' wants for their offers').argument('<member>', MEMBER())
+  .action(async (m: string) => print(await withApi((api) => api.matches(m)), fmt.matches))

@@ -49,6 +49,7 @@ export function isInt (x: unknown, min = -Number.MAX_SAFE_INTEGER): x is number 
 const PHASES: Record<PurchasePhase, true> = { open: true, closed: true, failed: true }
 const COMMITMENT_STATUSES: Record<CommitmentStatus, true> = { pending: true, approved: true, rejected: true }
 const REJECTION_CODES: Record<RejectionCode, true> = {
+  TOO_LONG: true,
   SAME_MEMBER: true,
   NO_PENDING_TRANSFER: true,
   ABOVE_CEILING: true,
@@ -234,6 +235,7 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
   for (const k of s.cashMovements.keys()) if (!s.cash.has(k)) throw badCheckpoint(`cash movements of ${short(k)}, who has no cash entry`)
   checkRecovery(s, ids)
   checkTransfers(s, ids)
+  checkDirectory(s, ids)
   const broken = checkInvariants(s)
   if (broken.length > 0) throw badCheckpoint(`the state breaks an invariant: ${broken[0]}`)
 }
@@ -354,4 +356,14 @@ function checkTransfers (s: GroupState, ids: Ids): void {
     if (x.id !== k || !ids.is(k) || !ids.is(x.from) || !ids.is(x.to) || x.from === x.to || !isInt(x.cents, 1) || typeof x.memo !== 'string') throw badCheckpoint('bad transfer')
     if ((x.initiator !== x.from && x.initiator !== x.to) || !['pending', 'completed', 'cancelled'].includes(x.status)) throw badCheckpoint(`transfer ${short(k)}: bad initiator or status`)
   }
+}
+
+/** Suppliers under their own ids and in the name index; listings of members, lists of strings. */
+function checkDirectory (s: GroupState, ids: Ids): void {
+  const strings = (x: unknown): boolean => Array.isArray(x) && x.every((y) => typeof y === 'string')
+  for (const [k, x] of s.suppliers) {
+    if (!ids.is(k) || x.id !== k || typeof x.name !== 'string' || !strings(x.categories) || s.supplierNames.get(x.name.toLowerCase()) !== k) throw badCheckpoint('bad supplier')
+  }
+  if (s.supplierNames.size !== s.suppliers.size) throw badCheckpoint('the supplier names do not match the suppliers')
+  for (const [k, l] of s.listings) if (!ids.is(k) || !strings(l.offers) || !strings(l.wants)) throw badCheckpoint('bad listing')
 }

@@ -15,7 +15,7 @@
 import c from 'compact-encoding'
 import { ActIdSet } from '../../fold/idset.js'
 import type { ProductSpec } from '../../acts/types.js'
-import type { BlockPos, Booking, Commitment, GroupState, Limits, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Tally } from '../../fold/state.js'
+import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Supplier, Tally } from '../../fold/state.js'
 import { unhex, type ActId, type MemberId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 
@@ -208,6 +208,15 @@ const order: Enc<Order | undefined> = {
     return { products: new Map(raw.products), bookingsOpen: raw.bookingsOpen, bookings: new Map(raw.bookings), costs: raw.costs }
   }
 }
+/** A plain value as its JSON text (its shape is checked after decoding: src/node/storage/checkpoint-verify.ts). */
+function jsonOf<T> (): Enc<T> {
+  return {
+    preencode (s, v) { c.string.preencode(s, JSON.stringify(v)) },
+    encode (s, v) { c.string.encode(s, JSON.stringify(v)) },
+    decode (s) { return JSON.parse(c.string.decode(s)) as T }
+  }
+}
+
 /** A purchase's dates (SPEC §4.5), or nothing: a flag byte, then the two times (ms). */
 const dates: Enc<Purchase['dates']> = {
   preencode (s, d) { c.uint8.preencode(s, 0); if (d !== undefined) { c.uint.preencode(s, d.closesAtMs); c.uint.preencode(s, d.deliveryAtMs) } },
@@ -283,7 +292,10 @@ const state = struct<GroupState>({
   recoveries: mapOf(ref, c.uint),
   registrations: mapOf(ref, registration),
   limits: mapOf(ref, struct<Limits>({ overdraftCents: cents, ceilingCents: nullableCents })),
-  transfers: mapOf(ref, struct<PendingTransfer>({ id: ref, from: ref, to: ref, cents, memo: c.string, initiator: ref, status: ref }))
+  transfers: mapOf(ref, struct<PendingTransfer>({ id: ref, from: ref, to: ref, cents, memo: c.string, initiator: ref, status: ref })),
+  suppliers: mapOf(ref, jsonOf<Supplier>()),
+  supplierNames: mapOf(ref, ref),
+  listings: mapOf(ref, jsonOf<Listing>())
 })
 
 /** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */

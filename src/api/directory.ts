@@ -1,0 +1,92 @@
+/**
+ * The directory search (SPEC §4.7): suppliers, the products of every open purchase's catalogue, and
+ * members' offers and wants, found by exact, wildcard (`veg*`, `*vegetables`) and fuzzy match (a
+ * typo like "vegetalbes" finds "organic-vegetables"), ranked; and each member's matches (others'
+ * offers for their wants, others' wants for their offers). The index is built from the state with
+ * MiniSearch; accents and case are folded (Italian text: "càffe" finds "caffè"). Not part of the fold.
+ */
+import MiniSearch from 'minisearch'
+import type { GroupState } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
+
+/** One thing the search found. */
+export interface SearchHit {
+  kind: 'supplier' | 'product' | 'offer' | 'want'
+  /** The supplier's id, the purchase id, or the member's id. */
+  id: string
+  title: string
+  /** Where it comes from: a supplier's categories, the purchase's name, the member's name. */
+  detail: string
+  /** The member who offers or wants it (listings only). */
+  member: MemberId | null
+  score: number
+}
+
+interface Doc { id: number, kind: SearchHit['kind'], ref: string, title: string, detail: string, member: MemberId | null, text: string }
+
+/** Folds case and accents: "Caffè" → "caffe". */
+export function fold (text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
+}
+
+/** Every searchable thing of the state; listings only when `listings` (members' own data). */
+function documents (s: GroupState, listings: boolean): Doc[] {
+  const docs: Doc[] = []
+  const add = (d: Omit<Doc, 'id'>): void => { docs.push({ ...d, id: docs.length }) }
+  for (const x of [...s.suppliers.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) add({ kind: 'supplier', ref: x.id, title: x.name, detail: x.categories.join(', '), member: null, text: `${x.name} ${x.categories.join(' ')} ${x.notes ?? ''}` })
+  for (const p of [...s.purchases.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (p.phase !== 'open' || p.order === undefined) continue
+    for (const x of p.order.products.values()) add({ kind: 'product', ref: p.id, title: x.name, detail: p.name, member: null, text: `${x.name} ${x.category ?? ''} ${x.description ?? ''} ${x.key}` })
+  }
+  if (listings) {
+    for (const [m, l] of [...s.listings].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const name = s.members.get(m)?.name ?? m.slice(0, 8)
+      for (const o of l.offers) add({ kind: 'offer', ref: m, title: o, detail: name, member: m, text: o })
+      for (const w of l.wants) add({ kind: 'want', ref: m, title: w, detail: name, member: m, text: w })
+    }
+  }
+  return docs
+}
+
+const tokens = (text: string): string[] => fold(text).split(/[^\p{L}\p{N}*]+/u).filter((t) => t !== '')
+
+/** Wildcard terms (`veg*`, `*tables`, `o*ic`) against the words of each document; a hit scores 1 per term matched. */
+function wildcard (docs: Doc[], terms: string[]): Map<number, number> {
+  const res = terms.map((t) => new RegExp(`^${t.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`))
+  const out = new Map<number, number>()
+  for (const d of docs) {
+    const words = tokens(d.text).flatMap((w) => [w, ...w.split('-')])
+    const n = res.filter((re) => words.some((w) => re.test(w))).length
+    if (n === res.length) out.set(d.id, n)
+  }
+  return out
+}
+
+/**
+ * Searches the directory for `query`; listings are searched when `listings` (a member or an admin
+ * asks). Every word must match, unless `any` (matches) or nothing matches them all.
+ */
+export function search (s: GroupState, query: string, listings: boolean, limit = 50, any = false): SearchHit[] {
+  const docs = documents(s, listings)
+  const terms = tokens(query)
+  if (terms.length === 0 || docs.length === 0) return []
+  const hit = (d: Doc, score: number): SearchHit => ({ kind: d.kind, id: d.ref, title: d.title, detail: d.detail, member: d.member, score })
+  if (terms.some((t) => t.includes('*'))) {
+    return [...wildcard(docs, terms)].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit).map(([i, score]) => hit(docs[i], score))
+  }
+  const index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => fold(t), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
+  index.addAll(docs)
+  const found = any ? [] : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'AND' })
+  const results = found.length > 0 ? found : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'OR' })
+  return results.slice(0, limit).map((r) => hit(docs[r.id as number], Math.round(r.score * 100) / 100))
+}
+
+/** A member's matches: others' offers for each of their wants, others' wants for each of their offers. */
+export function matches (s: GroupState, member: MemberId, limit = 20): Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }> {
+  const l = s.listings.get(member)
+  if (l === undefined) return []
+  const out: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }> = []
+  for (const w of l.wants) out.push({ for: w, kind: 'want', hits: search(s, w, true, limit, true).filter((h) => h.member !== member && (h.kind === 'offer' || h.kind === 'product' || h.kind === 'supplier')) })
+  for (const o of l.offers) out.push({ for: o, kind: 'offer', hits: search(s, o, true, limit, true).filter((h) => h.member !== member && h.kind === 'want') })
+  return out.filter((m) => m.hits.length > 0)
+}

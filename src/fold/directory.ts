@@ -1,0 +1,39 @@
+/**
+ * The directory (SPEC §4.7, from mccs): suppliers of the group, and members' offers and wants.
+ * The search over them is built by the node from the state (src/api/directory.ts), never by the fold.
+ */
+import type * as A from '../acts/types.js'
+import type { ActId, MemberId } from '../ids.js'
+import type { GroupState, RejectionCode } from './state.js'
+
+type Code = RejectionCode | null
+
+/** Most offers and most wants of one member, and the longest entry, characters (SPEC §4.7). */
+export const MAX_LISTING_ENTRIES = 50
+export const MAX_LISTING_CHARS = 80
+
+/** `RegisterSupplier`: a referente registers a supplier; names are unique, case-insensitive. */
+export function registerSupplier (s: GroupState, actId: ActId, au: MemberId, b: A.RegisterSupplier, run: boolean): Code {
+  if (!s.referenti.has(au)) return 'NOT_REFERENTE'
+  const key = b.name.toLowerCase()
+  if (s.supplierNames.has(key)) return 'NAME_TAKEN'
+  if (!run) return null
+  s.suppliers.set(actId, {
+    id: actId, name: b.name, categories: [...b.categories],
+    ...(b.vatNumber === undefined ? {} : { vatNumber: b.vatNumber }), ...(b.contacts === undefined ? {} : { contacts: b.contacts }), ...(b.notes === undefined ? {} : { notes: b.notes })
+  })
+  s.supplierNames.set(key, actId)
+  return null
+}
+
+/** `SetListing`: the member (or an admin on their behalf) replaces their offers and wants. */
+export function setListing (s: GroupState, au: MemberId, b: A.SetListing, run: boolean): Code {
+  if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
+  const tooLong = (l: string[]): boolean => l.length > MAX_LISTING_ENTRIES || l.some((x) => x.length > MAX_LISTING_CHARS)
+  if (tooLong(b.offers) || tooLong(b.wants)) return 'TOO_LONG'
+  if (!run) return null
+  if (b.offers.length === 0 && b.wants.length === 0) s.listings.delete(b.member)
+  else s.listings.set(b.member, { offers: [...b.offers], wants: [...b.wants] })
+  return null
+}

@@ -1,0 +1,54 @@
+// SPEC §4.7, issue 17 item 2: the directory — suppliers (RegisterSupplier, names unique in any
+// case), members' offers and wants (SetListing, TOO_LONG) — and the search over them and every
+// open catalogue: exact, wildcard (veg*, *tables) and fuzzy ("vegetalbes" finds
+// "organic-vegetables"), accents and case folded, listings only for members; a member's matches.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { matches, search } from '../src/api/directory.js'
+import { Season } from './helpers/fixtures.js'
+import { cli } from '../examples/procs.js'
+
+test('directory: suppliers, listings, and a search that forgives typos, accents and case', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const carla = s.register('Carla')
+  t.is(s.do(bruno, { type: 'RegisterSupplier', name: 'Orto Bio', categories: [] }), 'NOT_REFERENTE')
+  t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'Orto Bio', categories: ['organic-vegetables', 'frutta'], notes: 'a km zero' }), 'applied')
+  t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'orto bio', categories: [] }), 'NAME_TAKEN', 'names are unique in any case')
+  t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'Torrefazione Caffè Nero', categories: ['caffè'] }), 'applied')
+  t.is(s.do(bruno, { type: 'SetListing', member: bruno.id, offers: ['uova fresche', 'passata di pomodoro'], wants: ['miele di castagno'] }), 'applied')
+  t.is(s.do(carla, { type: 'SetListing', member: carla.id, offers: ['miele millefiori'], wants: ['uova'] }), 'applied')
+  t.is(s.do(carla, { type: 'SetListing', member: bruno.id, offers: [], wants: [] }), 'NOT_AUTHORIZED')
+  t.is(s.do(carla, { type: 'SetListing', member: carla.id, offers: ['x'.repeat(81)], wants: [] }), 'TOO_LONG')
+  const p = s.open(s.founder, 'Cascina')
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'mele', name: 'Mele Fuji', unit: 'kg', priceCents: 249, category: 'frutta' }] })
+  const titles = (q: string, listings = true): string[] => search(s.state, q, listings).map((h) => `${h.kind}:${h.title}`)
+  t.alike(titles('vegetalbes'), ['supplier:Orto Bio'], 'a typo finds organic-vegetables')
+  t.alike(titles('veg*'), ['supplier:Orto Bio'], 'a prefix wildcard')
+  t.alike(titles('*tables'), ['supplier:Orto Bio'], 'a suffix wildcard')
+  t.alike(titles('CAFFE'), ['supplier:Torrefazione Caffè Nero'], 'accents and case folded')
+  t.ok(titles('mele').includes('product:Mele Fuji'), 'products of open catalogues')
+  t.ok(titles('uova').includes('offer:uova fresche'))
+  t.absent(titles('uova', false).some((x) => x.startsWith('offer')), 'listings only for members')
+  const m = matches(s.state, bruno.id)
+  t.alike(m.map((x) => [x.kind, x.for, `${x.hits[0].kind}:${x.hits[0].title}`]), [
+    ['want', 'miele di castagno', 'offer:miele millefiori'],
+    ['offer', 'uova fresche', 'want:uova']
+  ], 'Bruno wants honey: Carla\'s offer comes first; Bruno offers eggs: Carla wants them')
+})
+
+test('directory from the CLI', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-directory-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  cli(dir, 'member', 'add', 'Bruno', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'supplier', 'add', 'Orto', 'Bio', '--categories', 'organic-vegetables,frutta')
+  cli(dir, 'offer', 'Bruno', 'uova fresche')
+  cli(dir, 'want', 'Bruno', 'miele')
+  const hits = cli(dir, 'search', 'vegetalbes') as unknown as Array<{ title: string }>
+  t.alike(hits.map((h) => h.title), ['Orto Bio'])
+  const b = cli(dir, 'balance', 'Bruno') as { listing: { offers: string[], wants: string[] } }
+  t.alike(b.listing, { offers: ['uova fresche'], wants: ['miele'] }, 'offer and want each keep the other side')
+})
