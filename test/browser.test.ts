@@ -182,6 +182,14 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await waitFor('the accepted transfer on node A', async () => ((await get(na, '/api/members/Marta')).statement as Row[]).some((m) => m.kind === 'transfer-in' && m.deltaCents === 100))
   t.pass('a transfer accepted from the phone moves the credit on every node')
 
+  // The directory (issue 17): a supplier registered on A is found from the phone, despite a typo.
+  cli(a, 'supplier', 'add', 'Orto', 'Bio', '--categories', 'organic-vegetables')
+  await waitFor('the supplier on node B', async () => ((await (await fetch(`${nb.url}/api/search?q=orto`)).json()) as Row[]).length === 1)
+  await page.fill('#search', 'vegetalbes')
+  await page.click('#search-go')
+  await page.waitForFunction(() => document.querySelector('#search-results')?.textContent?.includes('Orto Bio') === true)
+  t.pass('the phone\'s search finds "Orto Bio" from "vegetalbes"')
+
   // Anna, the referente, on her node's admin view: approves, closes the bookings, records the
   // delivery (1,62 kg of toma weighed, one butter missing) and shares the transport.
   const anna = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })

@@ -85,6 +85,14 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     const p = await o.api.purchase(req.params.ref)
     return csv(`order-${String(p.name)}`, commitmentsCsv(p), reply)
   })
+  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
+    mayRead(req.who, null)
+    return await o.api.log(req.query.offset, req.query.limit)
+  })
+}
+
+/** Registers the routes of what members look up: notices, the directory and matches, the report, transfers. */
+export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
   // Notices: a member's own (logged in), or any member's and the admin's where everything is read.
   app.get<{ Querystring: { member?: string } }>('/api/notices', {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
@@ -115,10 +123,6 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (readsAll(req.who)) return await o.api.transfers()
     if (req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are personal: open your personal link or load your key')
     return (await o.api.transfers()).filter((x) => x.from === req.who.member || x.to === req.who.member)
-  })
-  app.get<{ Querystring: { offset: number, limit: number } }>('/api/log', { schema: paging }, async (req) => {
-    mayRead(req.who, null)
-    return await o.api.log(req.query.offset, req.query.limit)
   })
 }
 

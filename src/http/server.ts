@@ -23,7 +23,7 @@ import { HostNames, checkRequest } from './access.js'
 import { authRoutes, whoIs, type Who } from './auth.js'
 import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
-import { actRoutes, readRoutes } from './routes.js'
+import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
 import { Sessions } from './sessions.js'
 
 export { MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from './events.js'
@@ -134,6 +134,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     r.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'no-cache').send(renderPage()))
     r.get('/app.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(pageScript()))
     readRoutes(r, routes)
+    lookupRoutes(r, routes)
     actRoutes(r, routes)
     eventRoutes(r, opts.node, SAFE_HEADERS)
     authRoutes(r, auth, (req) => req.who)

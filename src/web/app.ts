@@ -18,6 +18,7 @@ import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferVie
 import type { PublicPurchase, PublicStatus } from '../api/public-views.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { NoticesView } from '../api/api.js'
+import type { SearchHit } from '../api/directory.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
@@ -99,7 +100,8 @@ async function memberData (status: StatusView | PublicStatus): Promise<MemberDat
   const recovery = isFull(status) ? status.group.finality.recovery : status.member?.recovery ?? []
   const notices = member === null ? [] : (await api<NoticesView>(`/api/notices?member=${member.id}`)).member
   const transfers = member === null ? [] : (await api<TransferView[]>('/api/transfers')).filter((x) => x.from === member.id || x.to === member.id)
-  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices, transfers }
+  const matches = member === null ? [] : await api<MemberData['matches']>(`/api/matches?member=${member.id}`)
+  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices, transfers, matches }
 }
 
 function finalityLine (s: StatusView | PublicStatus): string {
@@ -144,6 +146,10 @@ async function refresh (): Promise<void> {
       book: (purchase, quantities) => attempt(async () => {
         const lines = quantities.map(([product, text]) => ({ product, qtyMilli: parseQuantity(text) }))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Book', member, purchase: purchase as PurchaseId, lines }))
+      }),
+      search: (query) => attempt(async () => {
+        const hits = query.trim() === '' ? [] : await api<SearchHit[]>(`/api/search?q=${encodeURIComponent(query)}`)
+        render(hits.length === 0 ? html`<li>${t('nothingFound')}</li>` : html`${hits.map((h) => html`<li class=${`hit-${h.kind}`}>${t(`hit_${h.kind}`)}: <b>${h.title}</b> · ${h.detail}</li>`)}`, $('search-results'))
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
       recover: (admin) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => ({ type: 'VoteRecover', member: admin as MemberId })))

@@ -11,6 +11,7 @@ import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView, Transfer
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
+import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/orders.js'
 import { parseQuantity } from '../money.js'
 import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft } from './format.js'
@@ -31,6 +32,8 @@ export interface MemberData {
   notices: Notice[]
   /** The member's pending transfers (SPEC §4.6), to accept or cancel. */
   transfers: TransferView[]
+  /** The member's matches (SPEC §4.7): others' offers for their wants, others' wants for their offers. */
+  matches: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>
 }
 
 /** What the member's view can do. */
@@ -46,6 +49,8 @@ export interface MemberActions {
   recover: (admin: string) => void
   /** Accepts (true) or cancels (false) a pending transfer, signed with the member's key. */
   transfer: (id: string, accept: boolean) => void
+  /** Searches the directory and shows what it finds. */
+  search: (query: string) => void
 }
 
 const readsAll = (w: Who): boolean => w.admin || w.local
@@ -81,6 +86,14 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
     <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
     ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${t(`kind_${s.kind}`)}</td>
       <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
+}
+
+/** The directory's search box (SPEC §4.7), and the member's matches. */
+function directory (d: MemberData, a: MemberActions): TemplateResult {
+  const go = (e: Event): void => { e.preventDefault(); a.search((document.getElementById('search') as HTMLInputElement).value) }
+  return html`<h2>${t('searchTitle')}</h2><form class="row" @submit=${go}><input id="search" type="search" placeholder=${t('searchPlaceholder')}><button id="search-go">${t('searchGo')}</button></form>
+    <ul id="search-results"></ul>
+    ${d.matches.length === 0 ? nothing : html`<div class="card" id="matches"><b>${t('matchesTitle')}</b><ul>${d.matches.map((m) => html`<li>${t(m.kind === 'want' ? 'youWant' : 'youOffer', { what: m.for })} ${m.hits.slice(0, 3).map((h) => `${h.title} (${h.detail})`).join(' · ')}</li>`)}</ul></div>`}`
 }
 
 /** Pending transfers: the other side accepts; either side may cancel (SPEC §4.6). */
@@ -181,5 +194,6 @@ export function memberView (d: MemberData, a: MemberActions): TemplateResult {
   return html`${identity(d, a)}${noticeList(d.notices, 'member-notices')}${keyBox(d, a)}
     ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${recovery(d, a)}`}
     <h2>${t('openPurchases')}</h2>
-    ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}`
+    ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
+    ${directory(d, a)}`
 }
