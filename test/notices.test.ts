@@ -3,7 +3,7 @@
 // bookings, a delivery with its difference, a low credit; for the admin who owns a purchase,
 // commitments to decide and deliveries to record.
 import test from 'brittle'
-import { adminNotices, memberNotices } from '../src/api/notices.js'
+import { adminNotices, memberNotices, noticeKey } from '../src/api/notices.js'
 import { Season } from './helpers/fixtures.js'
 
 test('notices: what a member and the referente are told, and when', (t) => {
@@ -32,4 +32,24 @@ test('notices: what a member and the referente are told, and when', (t) => {
   t.alike([d.bookedCents, d.deliveredCents], [1890, 2117], 'the difference of the delivery')
   t.alike(adminNotices(s.state, s.founder.id, 0), [], 'nothing left for the referente')
   t.alike(adminNotices(s.state, bruno.id, 0), [], 'a member who owns nothing has no admin notices')
+})
+
+test('notices: a pending transfer asks the other party to accept, and tells the initiator it waits', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const carla = s.register('Carla')
+  s.do(s.founder, { type: 'Deposit', member: bruno.id, cents: 5000 })
+  const pay = s.sign(bruno, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 500, memo: 'uova' })
+  const invoice = s.sign(carla, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 250, memo: 'cassetta' })
+  t.is(s.fold(pay), 'applied')
+  t.is(s.fold(invoice), 'applied')
+  const of = (who: typeof bruno): Array<[string, string | undefined, number | undefined]> => memberNotices(s.state, who.id, 0).map((n) => [n.kind, n.other, n.creditCents])
+  t.alike(of(carla), [['toAccept', 'Bruno', 500], ['awaiting', 'Bruno', 250]], 'Carla accepts what Bruno sends, and waits on her invoice')
+  t.alike(of(bruno), [['toAccept', 'Carla', -250], ['awaiting', 'Carla', -500]], 'Bruno is asked to pay, and waits on his payment')
+  t.is(noticeKey(memberNotices(s.state, bruno.id, 0)[0]), 'n_toAccept_pay')
+  t.is(noticeKey(memberNotices(s.state, carla.id, 0)[0]), 'n_toAccept_get')
+  s.do(carla, { type: 'AcceptTransfer', transfer: pay.id })
+  s.do(bruno, { type: 'CancelTransfer', transfer: invoice.id })
+  t.alike(of(carla), [], 'nothing pending, nothing to say')
+  t.alike(of(bruno), [])
 })

@@ -5,7 +5,7 @@
 import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { NoticesView } from '../api/api.js'
-import type { Notice } from '../api/notices.js'
+import { noticeKey, type Notice } from '../api/notices.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
@@ -209,7 +209,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 
 /** One notice in the user's language (src/api/notices.ts). */
 export function notice (n: Notice): string {
-  return t(`n_${n.kind}`, { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), count: n.count ?? 0 })
+  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0 })
 }
 
 /** `notices`: a member's and the admin's, one per line. */
