@@ -4,11 +4,11 @@
  * (src/http/client.ts) that reaches a running node. Answers are JSON-ready objects.
  */
 import { decodeAct } from '../acts/act.js'
-import { parseActBody } from '../acts/schema.js'
+import { MAX_NAME_CHARS, parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
-import { importCatalogue, type Skipped } from './gdxp.js'
+import { importCatalogue, type CatalogueImport, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests } from './mail.js'
@@ -107,6 +107,8 @@ export interface ImportSummary {
   /** Names of products imported without a price (not bookable until priced). */
   unpriced: string[]
   skipped: Skipped[]
+  /** The supplier the file named, registered by this import (SPEC §4.7); null when it was already registered, or none was named. */
+  supplierRegistered: string | null
 }
 
 /** Bytes of JSON per AddProducts act: its binary encoding is smaller, and an act is at most 4096 bytes. */
@@ -201,6 +203,8 @@ export class LocalApi implements NodeApi {
       for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
       if (typeof body.purchase === 'string') body.purchase = views.resolvePurchase(s, body.purchase)
       if (typeof body.transfer === 'string') body.transfer = views.resolveTransfer(s, body.transfer)
+      // A purchase naming a registered supplier (SPEC §4.7) takes its name as registered.
+      if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
     const acts = await this.node.submitAll(bodies)
@@ -213,7 +217,22 @@ export class LocalApi implements NodeApi {
     if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product can be imported (${cat.skipped.length} left out)`)
     const id = views.resolvePurchase(this.node.requireView().state, purchase)
     await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
-    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped }
+    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, supplierRegistered: await this.registerSupplierOf(cat) }
+  }
+
+  /**
+   * Registers the supplier a catalogue file names (SPEC §4.7: GDXP imports register theirs) when the
+   * group has none by that name and this node's admin is a referente; its categories are the
+   * products'. Answers the name registered, or null when nothing was.
+   */
+  private async registerSupplierOf (cat: CatalogueImport): Promise<string | null> {
+    const s = this.node.requireView().state
+    const name = (cat.supplier?.name ?? '').replace(/\p{Cc}/gu, ' ').trim().slice(0, MAX_NAME_CHARS)
+    if (name === '' || views.registeredSupplier(s, name) !== undefined || !s.referenti.has(this.node.id)) return null
+    const categories = [...new Set(cat.products.flatMap((p) => p.category === undefined ? [] : [p.category]))].sort().slice(0, 20)
+    const vat = cat.supplier?.vatNumber ?? null
+    await this.act({ type: 'RegisterSupplier', name, categories, ...(vat === null || vat.length > 32 ? {} : { vatNumber: vat }) })
+    return name
   }
 
   async notices (ref: string | null): Promise<NoticesView> {

@@ -6,7 +6,7 @@
 import type { RestoreWait } from '../errors.js'
 import type { ActBody, ProductSpec } from '../acts/types.js'
 import type { CommitmentStatus, PurchasePhase as Phase } from '../fold/state.js'
-import type { MemberId, PurchaseId } from '../ids.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LinkConflict } from '../merge/graph.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import type { PeerInfo } from '../node/network/replicator.js'
@@ -25,6 +25,8 @@ export interface PurchaseSummary {
   id: PurchaseId
   name: string
   supplier: string | null
+  /** The registered supplier (SPEC §4.7) `supplier` names, case-insensitively; null when none is registered by that name. */
+  supplierId: ActId | null
   owner: MemberId
   ownerName: string | null
   phase: Phase

@@ -8,6 +8,7 @@
 import type { GroupState, Movement } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
+import { registeredSupplier } from './views.js'
 
 /** One movement of the group's cash. */
 export interface ReportRow {
@@ -80,7 +81,9 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
   for (const [admin, list] of [...s.cashMovements].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     for (const m of list) {
       if (!inPeriod(m.actId)) continue
-      const supplier = m.purchase === undefined ? '' : s.purchases.get(m.purchase)?.supplier ?? s.purchases.get(m.purchase)?.name ?? ''
+      const p = m.purchase === undefined ? undefined : s.purchases.get(m.purchase)
+      // A registered supplier (SPEC §4.7) is one row however its purchases spelled it.
+      const supplier = p === undefined ? '' : registeredSupplier(s, p.supplier)?.name ?? p.supplier ?? p.name
       rows.push({ timeMs: time.get(m.actId) ?? null, actId: m.actId, kind: m.kind, admin: name(admin), other: m.kind === 'supplier-payment' ? supplier : name(m.counterpart), incomeCents: Math.max(0, m.deltaCents), outgoingCents: Math.max(0, -m.deltaCents) })
       if (m.kind === 'deposit') totals.depositsCents += m.deltaCents
       if (m.kind === 'withdraw') totals.withdrawalsCents -= m.deltaCents

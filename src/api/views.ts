@@ -3,7 +3,7 @@
  * confirmed (final) and pending (tentative) figures kept apart. Amounts in cents.
  */
 import { HypergasError } from '../errors.js'
-import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase } from '../fold/state.js'
+import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
@@ -48,6 +48,13 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (/^[0-9a-f]{64}$/.test(r)) return r as MemberId
   throw HypergasError.NOT_FOUND(`no member "${ref}"`)
+}
+
+/** The registered supplier (SPEC §4.7) a purchase's supplier name names (case and outer spaces ignored), if any. */
+export function registeredSupplier (s: GroupState, name: string | undefined): Supplier | undefined {
+  if (name === undefined) return undefined
+  const id = s.supplierNames.get(name.trim().toLowerCase())
+  return id === undefined ? undefined : s.suppliers.get(id)
 }
 
 /**
@@ -172,6 +179,7 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     id: p.id,
     name: p.name,
     supplier: p.supplier ?? null,
+    supplierId: registeredSupplier(v.state, p.supplier)?.id ?? null,
     owner: p.owner,
     ownerName: v.state.members.get(p.owner)?.name ?? null,
     phase: p.phase,

@@ -119,6 +119,7 @@ export const en: typeof it = {
   applied: 'applied',
   k_deposit: 'deposit',
   k_withdraw: 'withdrawal',
+  importSupplier: 'supplier "{{name}}" registered in the directory',
   importDone: 'purchase "{{name}}" opened with {{count}} products in its catalogue',
   importUnpriced: '{{count}} products without a price (not bookable until they have one: hypergas set-price): {{names}}',
   importSkipped: 'left out: {{name}} ({{reason}}) {{detail}}',

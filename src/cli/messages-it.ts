@@ -118,6 +118,7 @@ export const it = {
   applied: 'applicato',
   k_deposit: 'versamento',
   k_withdraw: 'prelievo',
+  importSupplier: 'fornitore "{{name}}" registrato nell\'elenco dei fornitori',
   importDone: 'acquisto "{{name}}" aperto con {{count}} prodotti nel listino',
   importUnpriced: '{{count}} prodotti senza prezzo (non prenotabili finché non c\'è: hypergas set-price): {{names}}',
   importSkipped: 'lasciato fuori: {{name}} ({{reason}}) {{detail}}',

@@ -76,6 +76,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
   })
   print({ ...r, supplier: supplier ?? null }, () => [
     t('importDone', { name, count: r.imported }),
+    ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
     ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') })]),
     ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }))
   ].join('\n'))
