@@ -37,7 +37,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   const testnet = await createTestnet(3)
   const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
   const nodes: NodeProc[] = []
-  const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: [...chrome.args, '--host-resolver-rules=MAP gas.test 127.0.0.1'] })
+  const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: [...chrome.args, '--host-resolver-rules=MAP gas.test 127.0.0.1, MAP gas-a.test 127.0.0.1'] })
   t.teardown(async () => {
     await browser.close()
     await Promise.all(nodes.map(stopNode))
@@ -50,8 +50,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   const keyFile = path.join(base, 'marta.json')
   const marta = cli(a, 'keygen', '--out', keyFile)
   cli(a, 'member', 'add', 'Marta', String(marta.publicKey))
+  const ninoKey = path.join(base, 'nino.json')
+  cli(a, 'member', 'add', 'Nino', String(cli(a, 'keygen', '--out', ninoKey).publicKey))
   cli(a, 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
-  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap, { args: ['--allow-host', 'gas.test'] }))
+  nodes.push(await startNode('a', a, bootstrap, { args: ['--allow-host', 'gas-a.test'] }), await startNode('b', b, bootstrap, { args: ['--allow-host', 'gas.test'] }))
   const [na, nb] = nodes
   await waitFor('B to be a writer', async () => ((await get(nb, '/api/status')).me as Row).admin === true)
   const phoneUrl = (u: string): string => u.replace(/^http:\/\/[^/]+/, nb.url.replace('127.0.0.1', 'gas.test'))
@@ -175,12 +177,34 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.pass('the page shows the booking')
   await shot(page, 'booking-en.png')
 
-  // Transfers (issue 17): Anna pays Marta 1 € back; Marta accepts on her phone, signing it.
-  cli(a, 'transfer', 'Anna', 'Marta', '1', '--memo', 'resto')
+  // Transfers (issue 17): Nino, on his phone against node A, pays Marta 1 € for eggs; Marta,
+  // on hers against node B, is told and accepts. Each signs in their own browser.
+  cli(a, 'deposit', 'Nino', '5')
+  const nino = await (await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })).newPage()
+  nino.on('pageerror', (e) => errors.push(e.message))
+  const ninoText = async (sel: string): Promise<string> => ((await nino.textContent(sel)) ?? '').replace(/\u00a0/g, ' ').trim()
+  await nino.goto(String(cli(a, 'link', 'Nino').url).replace(/^http:\/\/[^/]+/, na.url.replace('127.0.0.1', 'gas-a.test')))
+  await nino.waitForSelector('#credit')
+  await nino.fill('#key', fs.readFileSync(ninoKey, 'utf8'))
+  await nino.click('#usekey')
+  await nino.waitForSelector('#pay:not([disabled])', { timeout: 10_000 })
+  await nino.fill('#to-name', 'marta')
+  await nino.fill('#to-amount', '1')
+  await nino.fill('#to-memo', 'uova')
+  await nino.click('#pay')
+  await nino.waitForSelector('#member-notices .n-awaiting', { timeout: 60_000 })
+  t.ok((await ninoText('#member-notices')).includes('1,00 € a Marta'), `Nino waits for Marta: ${await ninoText('#member-notices')}`)
   await page.waitForSelector('.transfer .accept:not([disabled])', { timeout: 60_000 })
+  t.ok((await text('#member-notices')).includes('Nino sends you €1.00'), `Marta is told, on another node: ${await text('#member-notices')}`)
+  t.ok((await text('.transfer')).includes('uova'), 'with what it is for')
+  await shot(page, 'transfer-en.png')
   await page.click('.transfer .accept')
   await waitFor('the accepted transfer on node A', async () => ((await get(na, '/api/members/Marta')).statement as Row[]).some((m) => m.kind === 'transfer-in' && m.deltaCents === 100))
-  t.pass('a transfer accepted from the phone moves the credit on every node')
+  await nino.waitForFunction(() => document.querySelector('#statement')?.textContent?.includes('-1,00') === true, undefined, { timeout: 60_000 })
+  t.pass('paid from one phone on node A, accepted from another on node B: the credit moved on both nodes')
+  t.absent(await nino.$('#member-notices .n-awaiting'), 'nothing left pending')
+  await shot(nino, 'transfer-it.png')
+  await nino.close()
 
   // The directory (issue 17): a supplier registered on A is found from the phone, despite a typo.
   cli(a, 'supplier', 'add', 'Orto', 'Bio', '--categories', 'organic-vegetables')

@@ -8,6 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli } from '../examples/procs.js'
+import { monthly } from '../src/api/report.js'
+import { Season } from './helpers/fixtures.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -49,4 +51,27 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.is(all.members.length, 3)
   const rows = execFileSync(process.execPath, [BIN, '--dir', dir, 'export', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.is(rows.length, all.log.length + 1, 'one CSV row per act')
+})
+
+test('report: cash and credits at each month\'s end, for the chart', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const time = new Map<string, number | null>()
+  const at = (iso: string, body: Parameters<Season['sign']>[1]): void => {
+    const act = s.sign(s.founder, body)
+    t.is(s.fold(act), 'applied')
+    time.set(act.id, Date.parse(iso))
+  }
+  at('2026-01-10T10:00:00Z', { type: 'Deposit', member: bruno.id, cents: 5000 })
+  at('2026-01-31T23:59:59Z', { type: 'Withdraw', member: bruno.id, cents: 1000, reason: '' })
+  at('2026-03-02T08:00:00Z', { type: 'Deposit', member: bruno.id, cents: 250 })
+  at('2026-03-20T08:00:00Z', { type: 'Deposit', member: bruno.id, cents: 100 })
+  const all = monthly(s.state, time, null, null)
+  t.alike(all.map((m) => [m.month, m.cashCents, m.creditsCents]), [['2026-01', 4000, 4000], ['2026-03', 4350, 4350]], 'a point per month with movements; February had none')
+  t.is(all[0].endMs, Date.parse('2026-02-01T00:00:00Z') - 1, 'the month\'s last instant')
+  const upTo = monthly(s.state, time, null, Date.parse('2026-03-10T00:00:00Z'))
+  t.alike(upTo.map((m) => [m.month, m.cashCents]), [['2026-01', 4000], ['2026-03', 4250]], 'the period ends mid-month: only what came before')
+  t.alike(monthly(s.state, time, Date.parse('2026-02-01T00:00:00Z'), null).map((m) => m.month), ['2026-03'], 'months before the period are left out')
+  time.delete([...time.keys()][0])
+  t.is(monthly(s.state, time, null, null)[0].cashCents, -1000, 'an act not confirmed (not in the map) does not count')
 })

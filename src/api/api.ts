@@ -66,6 +66,12 @@ export interface NodeApi {
   matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>>
   /** Every transfer between members (SPEC §4.6), pending ones first. */
   transfers (): Promise<TransferView[]>
+  /**
+   * The member whose name is exactly `name` (case and outer spaces ignored), as a payee of a transfer
+   * (SPEC §4.6): id and name only, never figures. No prefixes, no ids: a member finds whom they name.
+   * @throws HypergasError NOT_FOUND
+   */
+  payee (name: string): Promise<{ id: MemberId, name: string }>
   /** Verifies and appends an act already signed by a member (hex of its bytes). */
   signedAct (hexBytes: string): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
@@ -256,6 +262,14 @@ export class LocalApi implements NodeApi {
   async matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>> {
     const s = this.node.requireView().state
     return matches(s, views.resolveMember(s, ref))
+  }
+
+  async payee (name: string): Promise<{ id: MemberId, name: string }> {
+    const s = this.node.requireView().state
+    const id = s.memberNames.get(name.trim().toLowerCase())
+    const m = id === undefined ? undefined : s.members.get(id)
+    if (id === undefined || m === undefined) throw HypergasError.NOT_FOUND(`no member is named "${name.slice(0, 64)}"`)
+    return { id, name: m.name }
   }
 
   async transfers (): Promise<TransferView[]> {

@@ -50,6 +50,18 @@ export interface Report {
   openCommitmentsCents: number
   /** Credits + open commitments = cash, in the confirmed state (SPEC §4 invariant 1). */
   holds: boolean
+  /** The group's cash and Σ credits at the end of each month of the period that has a confirmed act, for the chart. */
+  months: MonthPoint[]
+}
+
+/** The group's cash (Σ over admins) and Σ members' credits at the end of a month (UTC), cents. */
+export interface MonthPoint {
+  /** `YYYY-MM`. */
+  month: string
+  /** The month's last instant, ms since the epoch. */
+  endMs: number
+  cashCents: number
+  creditsCents: number
 }
 
 /** Σ of `list`'s movements whose act is before `fromMs` (start) or up to `toMs` (end), over confirmed acts with a time. */
@@ -62,6 +74,48 @@ function balanceAt (list: Movement[] | undefined, time: Map<string, number | nul
     sum += m.deltaCents
   }
   return sum
+}
+
+/** `YYYY-MM` of a time (UTC) and the last ms of that month. */
+function monthOf (ms: number): { month: string, endMs: number } {
+  const d = new Date(ms)
+  const y = d.getUTCFullYear()
+  const m = d.getUTCMonth()
+  return { month: `${y}-${String(m + 1).padStart(2, '0')}`, endMs: Date.UTC(y, m + 1, 1) - 1 }
+}
+
+/**
+ * Cash and credits at each month's end: every confirmed movement of cash and of credit with a
+ * time, summed in time order (movements without a time count from the start); one point per
+ * month that ends inside [fromMs, toMs] or holds a movement of it.
+ */
+export function monthly (s: GroupState, time: Map<string, number | null>, fromMs: number | null, toMs: number | null): MonthPoint[] {
+  const moves: Array<{ at: number, cash: number, credit: number }> = []
+  const add = (lists: Iterable<Movement[]>, cash: boolean): void => {
+    for (const l of lists) {
+      for (const m of l) {
+        if (!time.has(m.actId)) continue
+        moves.push({ at: time.get(m.actId) ?? 0, cash: cash ? m.deltaCents : 0, credit: cash ? 0 : m.deltaCents })
+      }
+    }
+  }
+  add(s.cashMovements.values(), true)
+  add(s.statements.values(), false)
+  moves.sort((a, b) => a.at - b.at)
+  const out: MonthPoint[] = []
+  let cash = 0
+  let credits = 0
+  for (let i = 0; i < moves.length; i++) {
+    if (toMs !== null && moves[i].at > toMs) break
+    cash += moves[i].cash
+    credits += moves[i].credit
+    const here = monthOf(moves[i].at)
+    const next = moves[i + 1]
+    const last = next === undefined || (toMs !== null && next.at > toMs) || monthOf(next.at).month !== here.month
+    if (!last || (fromMs !== null && here.endMs < fromMs)) continue
+    out.push({ ...here, cashCents: cash, creditsCents: credits })
+  }
+  return out
 }
 
 /** The report of the period [fromMs, toMs] (null: unbounded) over the confirmed state of replay `v`. */
@@ -120,6 +174,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     creditsStartCents: fromMs === null ? 0 : creditsAt(fromMs, false),
     creditsEndCents: toMs === null ? credits : creditsAt(toMs, true),
     openCommitmentsCents: open,
-    holds: credits + open === cashNow
+    holds: credits + open === cashNow,
+    months: monthly(s, time, fromMs, toMs)
   }
 }

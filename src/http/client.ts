@@ -45,6 +45,7 @@ export class HttpApi implements NodeApi {
   async search (query: string, listings: boolean): Promise<SearchHit[]> { return await this.call('GET', `/api/search?q=${encodeURIComponent(query)}${listings ? '' : '&listings=false'}`) }
   async matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>> { return await this.call('GET', `/api/matches?member=${encodeURIComponent(ref)}`) }
   async transfers (): Promise<TransferView[]> { return await this.call('GET', '/api/transfers') }
+  async payee (name: string): Promise<{ id: MemberId, name: string }> { return await this.call('GET', `/api/payee?name=${encodeURIComponent(name)}`) }
   async signedAct (hexBytes: string): Promise<ActReceipt> { return await this.call('POST', '/api/acts/signed', { act: hexBytes }) }
   async setOnline (online: boolean): Promise<{ online: boolean }> { return await this.call('POST', '/api/swarm', { online }) }
   async link (ref: string, revoke: boolean): Promise<LinkResult> { return await this.call('POST', '/api/links', { member: ref, revoke }) }

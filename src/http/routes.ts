@@ -124,6 +124,13 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are personal: open your personal link or load your key')
     return (await o.api.transfers()).filter((x) => x.from === req.who.member || x.to === req.who.member)
   })
+  // A payee by exact name, for a member's transfer (id and name only).
+  app.get<{ Querystring: { name: string } }>('/api/payee', {
+    schema: { querystring: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 64 } } } }
+  }, async (req) => {
+    if (!readsAll(req.who) && req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are for members: open your personal link or load your key')
+    return await o.api.payee(req.query.name)
+  })
 }
 
 /** Registers the act routes: admin acts, the swarm switch, personal links, member-signed acts. */

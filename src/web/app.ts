@@ -152,6 +152,11 @@ async function refresh (): Promise<void> {
         render(hits.length === 0 ? html`<li>${t('nothingFound')}</li>` : html`${hits.map((h) => html`<li class=${`hit-${h.kind}`}>${t(`hit_${h.kind}`)}: <b>${h.title}</b> · ${h.detail}</li>`)}`, $('search-results'))
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
+      send: (name, amount, memo, ask) => attempt(async () => {
+        const cents = parseEuros(amount)
+        const other = await api<{ id: MemberId, name: string }>(`/api/payee?name=${encodeURIComponent(name.trim())}`)
+        await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
+      }),
       recover: (admin) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => ({ type: 'VoteRecover', member: admin as MemberId })))
     })
   document.title = `${status.group.name} · hypergas`

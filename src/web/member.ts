@@ -49,6 +49,8 @@ export interface MemberActions {
   recover: (admin: string) => void
   /** Accepts (true) or cancels (false) a pending transfer, signed with the member's key. */
   transfer: (id: string, accept: boolean) => void
+  /** Starts a transfer with the member named `name`: pays them, or (`ask`) asks them to pay, euros as typed (SPEC §4.6). */
+  send: (name: string, amount: string, memo: string, ask: boolean) => void
   /** Searches the directory and shows what it finds. */
   search: (query: string) => void
 }
@@ -106,6 +108,17 @@ function transfers (d: MemberData, a: MemberActions): TemplateResult {
     ${x.memo === '' ? nothing : html`<div class="small">${x.memo}</div>`}
     <div class="row">${x.initiator !== me ? html`<button class="accept" ?disabled=${!d.keyed} @click=${() => a.transfer(x.id, true)}>${t('accept')}</button>` : nothing}
     <button class="cancel" ?disabled=${!d.keyed} @click=${() => a.transfer(x.id, false)}>${t(x.initiator === me ? 'withdraw' : 'refuse')}</button></div></div>`)}`
+}
+
+/** Pay another member, or ask them to pay (an invoice they accept): by their name, signed with the member's key. */
+function sendForm (d: MemberData, a: MemberActions): TemplateResult {
+  const v = (id: string): string => (document.getElementById(id) as HTMLInputElement).value
+  const go = (ask: boolean) => (): void => a.send(v('to-name'), v('to-amount'), v('to-memo'), ask)
+  return html`<h2>${t('sendTitle')}</h2><div class="card" id="send"><div class="row"><input id="to-name" autocomplete="off" placeholder=${t('payeeName')}>
+    <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')}></div>
+    <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')}>
+    <button id="pay" ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
+    ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}</div>`
 }
 
 /** A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5). */
@@ -192,7 +205,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
 export function memberView (d: MemberData, a: MemberActions): TemplateResult {
   const m = d.member
   return html`${identity(d, a)}${noticeList(d.notices, 'member-notices')}${keyBox(d, a)}
-    ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${recovery(d, a)}`}
+    ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${sendForm(d, a)}${recovery(d, a)}`}
     <h2>${t('openPurchases')}</h2>
     ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
     ${directory(d, a)}`
