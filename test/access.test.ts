@@ -11,7 +11,7 @@ import { createAct } from '../src/acts/act.js'
 import { signChallengeHex } from '../src/acts/member-sign.js'
 import type { GroupId, MemberId, PurchaseId } from '../src/ids.js'
 import { HostNames, checkRequest, hostOf } from '../src/http/access.js'
-import { createServer, MAX_STREAMS_PER_CLIENT, SIGNED_PER_MINUTE } from '../src/http/server.js'
+import { createServer, MAX_STREAMS_PER_CLIENT, MEMBER_FACTOR, PUBLIC_PER_MINUTE, SIGNED_PER_MINUTE } from '../src/http/server.js'
 import { AUTH_PER_MINUTE } from '../src/http/auth.js'
 import { MAX_CHALLENGES, MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, Sessions } from '../src/http/sessions.js'
 import { GasNode } from '../src/node/node.js'
@@ -244,6 +244,19 @@ test('signed acts from anyone: verified, refused ones change nothing, and the ra
   let adminLimited = 0
   for (let i = 0; i < 400; i++) if ((await s.call({ url: '/api/status', token: true })).statusCode === 429) adminLimited++
   t.is(adminLimited, 0, 'the admin with the token is not limited')
+})
+
+test('members behind one address each have their own allowance, counted per session', async (t) => {
+  const s = await setUp(t)
+  const from = '192.168.1.30' // a NAT: the phones of a hall share it
+  const marta = cookieOf(await s.call({ url: '/api/auth/link', from, body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true })).secret } }))
+  let anonymous = 0
+  for (let i = 0; i < PUBLIC_PER_MINUTE + 3; i++) if ((await s.call({ url: '/api/status', from })).statusCode === 429) anonymous++
+  t.ok(anonymous >= 3, `an anonymous client is limited at ${PUBLIC_PER_MINUTE} a minute (${anonymous} refused)`)
+  t.is((await s.call({ url: '/api/members/Marta', from, cookie: marta })).statusCode, 200, 'Marta\'s session behind the same address still reads her data')
+  let member = 0
+  for (let i = 0; i < PUBLIC_PER_MINUTE * MEMBER_FACTOR + 3; i++) if ((await s.call({ url: '/api/status', from, cookie: marta })).statusCode === 429) member++
+  t.is(member, 4, `a member's session is limited too, at ${PUBLIC_PER_MINUTE * MEMBER_FACTOR} a minute`)
 })
 
 test('Host parsing and the names a node answers to', (t) => {

@@ -3,7 +3,15 @@
  * the bundled page script (src/web/app.ts → dist/web/app.js, served at `/app.js`).
  */
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+
+let chartCss: string | null = null
+/** uPlot's own stylesheet (the report's chart: src/web/report.ts), read once from the installed package. */
+function uplotCss (): string {
+  if (chartCss === null) chartCss = fs.readFileSync(createRequire(import.meta.url).resolve('uplot/dist/uPlot.min.css'), 'utf8').replace(/<\/style/gi, '')
+  return chartCss
+}
 
 /** The HTML of the page. */
 export function renderPage (): string {
@@ -23,6 +31,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pending{color:#a60}.ok{color:#2a6}.bad{color:#c22}.msg{min-height:1.2rem;margin:.4rem 0}
 .row{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.3rem 0}
 input,select,textarea,button{font-size:1rem}textarea{width:100%;box-sizing:border-box}input.amount,#dep-amount{width:7rem}
+${uplotCss()}
 </style></head>
 <body><header><h1 id="title">hypergas</h1><div class="lang"><button id="lang-it">IT</button> <button id="lang-en">EN</button></div></header>
 <nav><button id="tab-member"></button> <button id="tab-admin"></button></nav>

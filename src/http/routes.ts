@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { LocalApi, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
-import { commitmentsCsv, statementCsv } from '../api/csv.js'
+import { commitmentsCsv, reportCsv, statementCsv } from '../api/csv.js'
 import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public-views.js'
 import { resolveMember } from '../api/views.js'
 import { HypergasError } from '../errors.js'
@@ -112,11 +112,15 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (ref === null) throw HypergasError.UNAUTHORIZED('matches are for members: open your personal link or load your key')
     return await o.api.matches(ref)
   })
-  app.get<{ Querystring: { from?: number, to?: number } }>('/api/report', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } } } }
-  }, async (req) => {
+  const period = { querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 }, lang: { type: 'string', enum: ['it', 'en'] } } } }
+  app.get<{ Querystring: { from?: number, to?: number } }>('/api/report', { schema: period }, async (req) => {
     mayRead(req.who, null)
     return await o.api.report(req.query.from ?? null, req.query.to ?? null)
+  })
+  // The same as CSV for a spreadsheet (`lang=it`: ";" and decimal commas).
+  app.get<{ Querystring: { from?: number, to?: number, lang?: 'it' | 'en' } }>('/api/report.csv', { schema: period }, async (req, reply) => {
+    mayRead(req.who, null)
+    return csv('report', reportCsv(await o.api.report(req.query.from ?? null, req.query.to ?? null), req.query.lang ?? 'en'), reply)
   })
   // Transfers: every one where everything is read; a member's own otherwise.
   app.get('/api/transfers', async (req) => {

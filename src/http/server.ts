@@ -20,7 +20,7 @@ import { HypergasError, type ErrorCode, type HypergasCode } from '../errors.js'
 import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
-import { authRoutes, whoIs, type Who } from './auth.js'
+import { authRoutes, sessionCookie, whoIs, type Who } from './auth.js'
 import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
 import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
@@ -54,6 +54,8 @@ export interface ServerOptions {
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
 export const PUBLIC_PER_MINUTE = 300
+/** A member's session (at most 8 per member: src/http/sessions.ts) may make this many times as many. */
+export const MEMBER_FACTOR = 4
 
 /** The HTTP status of every code that is not a fold rejection (those are 422). */
 const STATUS: Record<ErrorCode, number> = {
@@ -104,7 +106,11 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   if (perMinute > 0) {
     void app.register(rateLimit, {
       global: true,
-      max: perMinute,
+      // A member's page refreshes on every update of the group (about ten requests each time):
+      // members who proved who they are count per session, with a larger allowance, so phones
+      // behind one address (a NAT, or a test on one machine) do not starve each other.
+      max: (req: FastifyRequest) => (whoOf(req).member === null ? perMinute : perMinute * MEMBER_FACTOR),
+      keyGenerator: (req: FastifyRequest) => (whoOf(req).member === null ? req.ip : `session:${req.cookies[sessionCookie(req.socket.localPort ?? 0)] ?? ''}`),
       timeWindow: 60_000,
       // Before the body is read: a client over its limit costs no parsing.
       hook: 'onRequest',

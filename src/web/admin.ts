@@ -1,7 +1,8 @@
 /**
  * The admin's view of the page (SPEC §7): the cash each admin holds, the cash desk (deposits,
  * withdrawals, cash received from another admin), new purchases and members, roles, the
- * commitments to decide and the votes on open purchases. Acting needs the admin's login
+ * commitments to decide, the votes on open purchases, orders by product and the year's report
+ * (src/web/report.ts). Acting needs the admin's login
  * (`hypergas login`); on the node's own machine without it, the view is read-only and says so.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
@@ -10,6 +11,8 @@ import type { MemberSummary } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
 import { money, noticeList, t } from './format.js'
 import { ordersSection, type OrdersActions } from './orders-admin.js'
+import { reportSection, type ReportActions } from './report.js'
+import type { Report } from '../api/report.js'
 
 /** What the admin's view shows. */
 export interface AdminData {
@@ -19,10 +22,12 @@ export interface AdminData {
   admin: boolean
   open: Array<{ p: PurchaseSummary, full: PurchaseView }>
   notices: Notice[]
+  /** The treasurer's report of the period chosen (SPEC §7); null until read. */
+  report: Report | null
 }
 
 /** What the admin's view can do: act (amounts typed as euros are parsed by the caller), import a price list, log out. */
-export interface AdminActions extends OrdersActions {
+export interface AdminActions extends OrdersActions, ReportActions {
   logout: () => void
 }
 
@@ -85,5 +90,6 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
     ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
     ${noticeList(d.notices, 'admin-notices')}
     ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}
-    <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}`
+    <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}
+    ${reportSection(d.report, a)}`
 }

@@ -23,6 +23,8 @@ import type { MemberSummary, MemberView } from '../api/views.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
+import { drawChart } from './report.js'
+import type { Report } from '../api/report.js'
 import { nameOf, setPageLang, t } from './format.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
@@ -35,6 +37,9 @@ let who: Who = { admin: false, local: false, member: null, name: null }
 let view: 'member' | 'admin' = 'member'
 /** The member chosen by name where everything can be read (else the one logged in). */
 let chosen: string | null = store.get('member')
+/** The report's period on the admin view, ms since the epoch (null: open). */
+let period: { from: number | null, to: number | null } = { from: null, to: null }
+const periodQuery = (): string => [period.from === null ? '' : `from=${period.from}`, period.to === null ? '' : `to=${period.to}`].filter((x) => x !== '').join('&')
 
 const readsAll = (): boolean => who.admin || who.local
 const isFull = (s: StatusView | PublicStatus): s is StatusView => 'me' in s
@@ -116,12 +121,14 @@ function finalityLine (s: StatusView | PublicStatus): string {
 async function refresh (): Promise<void> {
   const status = await api<StatusView | PublicStatus>('/api/status')
   if (!readsAll()) view = 'member'
+  const report = view === 'admin' && isFull(status) ? await api<Report>(`/api/report?${periodQuery()}`) : null
   const main = view === 'admin' && isFull(status)
     ? adminView({
       status,
       members: await api<MemberSummary[]>('/api/members'),
       admin: who.admin,
       notices: (await api<NoticesView>('/api/notices')).admin,
+      report,
       open: await Promise.all((await api<PurchaseSummary[]>('/api/purchases')).filter((p) => p.phase === 'open').map(async (p) => ({ p, full: await api<PurchaseView>(`/api/purchases/${p.id}`) })))
     }, {
       act: (body) => attempt(async () => await adminAct(body)),
@@ -131,7 +138,12 @@ async function refresh (): Promise<void> {
         say(t('imported', { count: r.imported, skipped: r.skipped.length }))
       }),
       fail,
-      logout: () => attempt(leave)
+      logout: () => attempt(leave),
+      period: (from, to) => attempt(async () => {
+        period = { from: from === '' ? null : Date.parse(`${from}T00:00:00Z`), to: to === '' ? null : Date.parse(`${to}T23:59:59.999Z`) }
+        await refresh()
+      }),
+      reportCsv: () => attempt(async () => await download(`/api/report.csv?${[periodQuery(), `lang=${lang}`].filter((x) => x !== '').join('&')}`, 'report.csv'))
     })
     : memberView(await memberData(status), {
       choose: (id) => attempt(async () => { chosen = id === '' ? null : id; if (chosen === null) store.drop('member'); else store.set('member', chosen); await refresh() }),
@@ -169,6 +181,7 @@ async function refresh (): Promise<void> {
   $('tab-admin').hidden = !readsAll()
   for (const l of ['it', 'en']) $(`lang-${l}`).classList.toggle('on', l === lang)
   render(main, $('main'))
+  await drawChart(report?.months ?? null, lang)
 }
 
 async function leave (): Promise<void> {
