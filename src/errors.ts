@@ -88,6 +88,8 @@ export interface RefusalDetails {
   member?: string
   /** Their credit now, cents (INSUFFICIENT_CREDIT, MEMBER_HAS_FUNDS). */
   creditCents?: number
+  /** The overdraft the admins granted the member, cents, when there is one (INSUFFICIENT_CREDIT: they may go this far below zero). */
+  overdraftCents?: number
   /** What the act needed, cents (INSUFFICIENT_CREDIT). */
   neededCents?: number
   /** Votes of current admins so far and the quorum (NO_QUORUM). */

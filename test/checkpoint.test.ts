@@ -3,6 +3,7 @@
 // item 6, a checkpoint that cannot lie: a damaged, edited (even with a recomputed checksum),
 // truncated, empty, stale or other-version file is deleted with one line saying why, and the node
 // shows exactly the state and hashes of a replay of its feeds, without throwing.
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,6 +26,7 @@ import { makeDataDir, season, type Season as BenchSeason } from './bench/data.js
 import { chainBlock, type FeedBytes } from './helpers/blocks.js'
 import { person, plainState } from './helpers/fixtures.js'
 import { World } from './sim/world.js'
+import { BIN } from '../examples/procs.js'
 
 const SEED = 11
 const ACTS = 3000
@@ -454,4 +456,24 @@ test('checkpoint: the checkpoint of every final prefix of simulated histories ve
   }
   t.ok(freezes > 0 && ignored > 0, `${checks} checkpoints, ${freezes} with freezes, ${ignored} with ignored blocks (${Date.now() - t0} ms)`)
   t.alike(refused.slice(0, 5), [], 'every one verifies')
+})
+
+test('checkpoint: a member below zero within an overdraft is an honest state, kept across starts', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-cp-overdraft-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const run = (...args: string[]): { out: string, err: string } => {
+    const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
+    return { out: r.stdout, err: r.stderr }
+  }
+  run('init', '--name', 'GAS', '--founder', 'Anna')
+  run('member', 'add', 'Bruno', String(JSON.parse(run('keygen').out).publicKey))
+  run('member', 'add', 'Carla', String(JSON.parse(run('keygen').out).publicKey))
+  run('limit', 'Bruno', '--overdraft', '10')
+  const x = JSON.parse(run('transfer', 'Bruno', 'Carla', '6').out) as { actId: string }
+  run('accept', x.actId)
+  const first = run('balance', 'Bruno')
+  t.is(JSON.parse(first.out).creditCents, -600, 'Bruno is 6 € below zero')
+  const again = run('balance', 'Bruno')
+  t.is(again.err, '', 'the checkpoint written with it is used without a word')
+  t.is(JSON.parse(again.out).creditCents, -600)
 })

@@ -195,13 +195,15 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
     name: d?.member ?? '',
     credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
     needed: d?.neededCents === undefined ? '' : eur(d.neededCents),
+    overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
     votes: d?.votes,
     quorum: d?.quorum,
     missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
     pending: d?.pending
   }
   if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
-  const key = d?.variant !== undefined && t(`e_${code}_${d.variant}`) !== `e_${code}_${d.variant}` ? `e_${code}_${d.variant}` : `e_${code}`
+  const variant = d?.variant ?? (code === 'INSUFFICIENT_CREDIT' && d?.overdraftCents !== undefined ? 'overdraft' : undefined)
+  const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
   const needsFigures = code === 'RESTORING' || (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
   const text = t(key, vars)
   return text === key || needsFigures ? fallback : text
@@ -209,7 +211,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 
 /** One notice in the user's language (src/api/notices.ts). */
 export function notice (n: Notice): string {
-  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0 })
+  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0 })
 }
 
 /** `notices`: a member's and the admin's, one per line. */

@@ -131,11 +131,8 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   if (m === undefined) return 'UNKNOWN_MEMBER'
   const lines = bookedLines(p.order, b.member, b.lines)
   if (typeof lines === 'string') return lines
-  const prev = p.order.bookings.get(b.member)
   const c = p.commitments.get(b.member)
-  const old = c === undefined || c.status === 'rejected' ? 0 : c.amountCents
-  const costs = c === undefined || c.status === 'rejected' ? 0 : prev?.costCents ?? 0
-  const amount = lines.length === 0 ? 0 : linesCents(lines) + costs
+  const { amount, old, costs } = bookingAmounts(p, b.member, lines)
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - old > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
@@ -148,6 +145,28 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   p.order.bookings.set(b.member, { lines, delivered: null, costCents: costs })
   setAmount(s, actId, p, b.member, amount, 'pending', 'booking')
   return null
+}
+
+/**
+ * What a booking of priced `lines` by `member` amounts to, cents: its lines plus the cost shares it
+ * already carries (`amount`), against what the member has committed to the purchase now (`old`).
+ * The credit it takes is `amount − old`.
+ */
+function bookingAmounts (p: Purchase, member: MemberId, lines: readonly OrderLine[]): { amount: number, old: number, costs: number } {
+  const c = p.commitments.get(member)
+  const live = c !== undefined && c.status !== 'rejected'
+  const costs = live ? p.order?.bookings.get(member)?.costCents ?? 0 : 0
+  return { amount: lines.length === 0 ? 0 : linesCents(lines) + costs, old: live ? c.amountCents : 0, costs }
+}
+
+/** The credit a `Book` act would take, cents (null when its lines do not price: it is refused for that first). SPEC §7 refusal figures. */
+export function bookingNeedCents (s: GroupState, b: A.Book): number | null {
+  const p = s.purchases.get(b.purchase)
+  if (p?.order === undefined) return null
+  const lines = bookedLines(p.order, b.member, b.lines)
+  if (typeof lines === 'string') return null
+  const { amount, old } = bookingAmounts(p, b.member, lines)
+  return amount - old
 }
 
 /** `CloseBookings`: no more bookings, products or prices; the order goes to the supplier. */

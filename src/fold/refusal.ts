@@ -4,6 +4,7 @@
  */
 import type { ActBody } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
+import { bookingNeedCents } from './orders.js'
 import { countCurrent, quorum, type GroupState } from './state.js'
 
 /**
@@ -12,16 +13,21 @@ import { countCurrent, quorum, type GroupState } from './state.js'
  */
 export function refusalDetails (s: GroupState, body: ActBody, code: string): RefusalDetails {
   const d: RefusalDetails = {}
-  const id = 'member' in body ? body.member : null
+  // The member whose credit is at stake: the act's member, or the payer of a transfer.
+  const pending = body.type === 'AcceptTransfer' ? s.transfers.get(body.transfer) : undefined
+  const id = 'member' in body ? body.member : body.type === 'Transfer' ? body.from : pending?.from ?? null
   const m = id === null ? undefined : s.members.get(id)
   if (m !== undefined) {
     d.member = m.name
     d.creditCents = m.creditCents
+    const overdraft = s.limits.get(id!)?.overdraftCents ?? 0
+    if (overdraft > 0) d.overdraftCents = overdraft
   }
   const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
-  if (code === 'INSUFFICIENT_CREDIT' && 'cents' in body) {
+  if (code === 'INSUFFICIENT_CREDIT') {
     const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
-    d.neededCents = body.type === 'AdjustCommitment' ? body.cents - old : body.cents
+    const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
+    if (need !== null) d.neededCents = need
   }
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)

@@ -244,7 +244,7 @@ export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId
 function checkMembers (s: GroupState, ids: Ids): void {
   for (const [k, m] of s.members) {
     if (!ids.is(k) || m.id !== k) throw badCheckpoint('a member stored under another id')
-    if (typeof m.name !== 'string' || m.name === '' || !isInt(m.creditCents, 0)) throw badCheckpoint(`member ${short(k)}: bad name or credit`)
+    if (typeof m.name !== 'string' || m.name === '' || !isInt(m.creditCents)) throw badCheckpoint(`member ${short(k)}: bad name or credit`) // below zero within an overdraft: invariant 2 checks it
     if (s.memberNames.get(m.name.toLowerCase()) !== k) throw badCheckpoint(`member ${short(k)}: not in the name index`)
   }
   if (s.memberNames.size !== s.members.size) throw badCheckpoint('the name index does not match the members')
