@@ -50,7 +50,10 @@ export interface Report {
   openCommitmentsCents: number
   /** Credits + open commitments = cash, in the confirmed state (SPEC §4 invariant 1). */
   holds: boolean
-  /** The group's cash and Σ credits at the end of each month of the period that has a confirmed act, for the chart. */
+  /**
+   * The group's cash and Σ credits at the end of each month of the period that has a confirmed
+   * movement, for the chart; the first point is the month before, where the chart starts from.
+   */
   months: MonthPoint[]
 }
 
@@ -87,7 +90,8 @@ function monthOf (ms: number): { month: string, endMs: number } {
 /**
  * Cash and credits at each month's end: every confirmed movement of cash and of credit with a
  * time, summed in time order (movements without a time count from the start); one point per
- * month that ends inside [fromMs, toMs] or holds a movement of it.
+ * month that ends inside [fromMs, toMs] or holds a movement of it, after a first point at the end
+ * of the month before the first one (the balances the chart starts from).
  */
 export function monthly (s: GroupState, time: Map<string, number | null>, fromMs: number | null, toMs: number | null): MonthPoint[] {
   const moves: Array<{ at: number, cash: number, credit: number }> = []
@@ -105,14 +109,21 @@ export function monthly (s: GroupState, time: Map<string, number | null>, fromMs
   const out: MonthPoint[] = []
   let cash = 0
   let credits = 0
+  // The balances when the current month began: the chart starts from them (the month before the first shown).
+  let atMonthStart = { cash: 0, credits: 0 }
   for (let i = 0; i < moves.length; i++) {
     if (toMs !== null && moves[i].at > toMs) break
+    const here = monthOf(moves[i].at)
+    if (i === 0 || monthOf(moves[i - 1].at).month !== here.month) atMonthStart = { cash, credits }
     cash += moves[i].cash
     credits += moves[i].credit
-    const here = monthOf(moves[i].at)
     const next = moves[i + 1]
     const last = next === undefined || (toMs !== null && next.at > toMs) || monthOf(next.at).month !== here.month
     if (!last || (fromMs !== null && here.endMs < fromMs)) continue
+    if (out.length === 0) {
+      const start = Date.UTC(Number(here.month.slice(0, 4)), Number(here.month.slice(5, 7)) - 1, 1) - 1
+      out.push({ ...monthOf(start), cashCents: atMonthStart.cash, creditsCents: atMonthStart.credits })
+    }
     out.push({ ...here, cashCents: cash, creditsCents: credits })
   }
   return out

@@ -41,7 +41,7 @@ function balances (r: Report): TemplateResult {
 export function reportSection (r: Report | null, a: ReportActions): TemplateResult {
   if (r === null) return html``
   const show = (): void => a.period(value('report-from'), value('report-to'))
-  return html`<h2>${t('reportTitle')}</h2>
+  return html`<section id="report"><h2>${t('reportTitle')}</h2>
     <div class="row"><label>${t('rFrom')} <input type="date" id="report-from" .value=${isoDay(r.fromMs)}></label>
     <label>${t('rTo')} <input type="date" id="report-to" .value=${isoDay(r.toMs)}></label>
     <button id="report-show" @click=${show}>${t('rShow')}</button><button id="report-csv" @click=${a.reportCsv}>${t('downloadCsv')}</button></div>
@@ -51,11 +51,8 @@ export function reportSection (r: Report | null, a: ReportActions): TemplateResu
     <details><summary>${t('rMovements', { count: r.rows.length })}</summary><div class="scroll"><table id="report-rows">
       <tr><th>${t('date')}</th><th>${t('movement')}</th><th></th><th>${t('rIncome')}</th><th>${t('rOutgoing')}</th></tr>
       ${r.rows.map((x) => html`<tr><td>${x.timeMs === null ? '' : day(x.timeMs)}</td><td>${t(`kind_${x.kind}`)} · ${x.admin}</td><td>${x.other}</td>
-        <td class="n">${x.incomeCents === 0 ? nothing : money(x.incomeCents)}</td><td class="n">${x.outgoingCents === 0 ? nothing : money(x.outgoingCents)}</td></tr>`)}</table></div></details>`
+        <td class="n">${x.incomeCents === 0 ? nothing : money(x.incomeCents)}</td><td class="n">${x.outgoingCents === 0 ? nothing : money(x.outgoingCents)}</td></tr>`)}</table></div></details></section>`
 }
-
-/** A month's width on the chart's time axis when there is one point only, seconds. */
-const MONTH_S = 31 * 24 * 3600
 
 let chart: uPlot | null = null
 let drawn = ''
@@ -88,7 +85,7 @@ export async function drawChart (months: MonthPoint[] | null, lang: string): Pro
   chart = new UPlot({
     width: Math.min(el.clientWidth || 360, 700),
     height: 220,
-    scales: { x: { time: true, range: (_u: uPlot, min: number, max: number): uPlot.Range.MinMax => (min === max ? [min - MONTH_S, max + MONTH_S] : [min, max]) } },
+    scales: { x: { time: true } },
     axes: [{ values: (_u: uPlot, ticks: number[]) => ticks.map((s) => new Date(s * 1000).toISOString().slice(0, 7)) }, { values: euros, size: 80 }],
     series: [
       { label: t('rMonth'), value: (_u: uPlot, s: number | null) => (s === null ? '' : new Date(s * 1000).toISOString().slice(0, 7)) },
