@@ -290,7 +290,7 @@ function checkPurchases (s: GroupState, ids: Ids, applied: Applied): void {
     if (typeof p.name !== 'string' || (p.supplier !== undefined && typeof p.supplier !== 'string') || (p.notes !== undefined && typeof p.notes !== 'string')) throw badCheckpoint(`purchase ${short(k)}: bad text`)
     if (!ids.is(p.owner) || !own(PHASES, p.phase) || !isInt(p.paidCents, 0) || (p.phase !== 'closed' && p.paidCents !== 0)) throw badCheckpoint(`purchase ${short(k)}: bad owner, phase or payment`)
     for (const [m, c] of p.commitments) {
-      if (!ids.is(m) || c.member !== m || !isInt(c.amountCents, 1) || !own(COMMITMENT_STATUSES, c.status)) throw badCheckpoint(`purchase ${short(k)}: bad commitment`)
+      if (!ids.is(m) || c.member !== m || !isInt(c.amountCents, 0) || !own(COMMITMENT_STATUSES, c.status)) throw badCheckpoint(`purchase ${short(k)}: bad commitment`) // 0: every item of a delivery missing, or a discount
     }
     ids.all(p.closeVotes, `purchase ${short(k)}: close votes`)
     ids.all(p.failVotes, `purchase ${short(k)}: fail votes`)
