@@ -24,7 +24,7 @@ import { Graph, type LinkConflict } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
 import { refusalDetails } from '../fold/refusal.js'
 import { Feeds } from './ingest/feeds.js'
-import { CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
+import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
 import type { SyncProgress } from './network/progress.js'
 import { Replicator, type ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
@@ -278,7 +278,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
       // replays are paced: the last block's arrival triggers the final one.
       const v = this._view
       const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.feeds.get(k) !== undefined)
-      if (this.pacer.putOff(read > 0 && allFeedsOpen && this.feeds.downloading())) break
+      // A block or two announced while one arrives is live use, not a sync: replay at once.
+      if (this.pacer.putOff(read > 0 && allFeedsOpen && this.feeds.backlog() > CATCH_UP_BACKLOG)) break
       if (read > 0 || changed || this.pacer.owed) {
         await this.replayNow(g)
         changed = false

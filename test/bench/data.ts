@@ -262,10 +262,10 @@ export function season (acts: number, seed = 1, maxPerBlock = 16): Season {
   return { groupId, founder: a.id, feeds, acts: count, memberSigned, admins: writers.map((k) => ({ id: k.id, secretKey: k.sk })) }
 }
 
-/** Writes the data directory of the founder's node holding season `s` (its 3 feeds, on disk). */
-export async function makeDataDir (s: Season, dir: string): Promise<void> {
+/** Writes the data directory of admin `who`'s node (0: the founder) holding season `s` (its 3 feeds, on disk). */
+export async function makeDataDir (s: Season, dir: string, who = 0): Promise<void> {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const founder = s.admins[0]
+  const founder = s.admins[who]
   fs.writeFileSync(path.join(dir, 'identity.json'), JSON.stringify({ publicKey: founder.id, seed: founder.secretKey.subarray(0, 32).toString('hex') }), { mode: 0o600 })
   saveGroup(dir, { groupId: s.groupId, founder: s.founder })
   const store = new Corestore(path.join(dir, 'corestore'))

@@ -107,7 +107,14 @@ export class Feeds {
 
   /** True while some followed feed has blocks known but not downloaded yet. */
   downloading (): boolean {
-    return [...this.cores.values()].some((c) => !c.closed && c.contiguousLength < c.length)
+    return this.backlog() > 0
+  }
+
+  /** Blocks known in the followed feeds but not downloaded yet, in all. */
+  backlog (): number {
+    let n = 0
+    for (const c of this.cores.values()) if (!c.closed) n += Math.max(0, c.length - c.contiguousLength)
+    return n
   }
 
   /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
