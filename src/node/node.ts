@@ -271,7 +271,9 @@ export class GasNode extends EventEmitter<NodeEvents> {
 
   /** Reads and replays until no feed has a new block and no new writer is to be followed. */
   private async readAndReplay (g: GroupRef): Promise<void> {
-    let changed = this._view === null
+    // The first refresh replays even with nothing to read (a group with no block yet, or only
+    // the checkpoint's); after that, only what was read is replayed, once.
+    let first = this._view === null
     for (;;) {
       const read = await this.feeds.readAll(g.groupId)
       // While a long sync is still downloading, blocks are read (decoded) as they arrive and the
@@ -280,13 +282,12 @@ export class GasNode extends EventEmitter<NodeEvents> {
       const allFeedsOpen = v !== null && v.state.groupId !== null && [...v.state.cash.keys()].every((k) => this.feeds.get(k) !== undefined)
       // A block or two announced while one arrives is live use, not a sync: replay at once.
       if (this.pacer.putOff(read > 0 && allFeedsOpen && this.feeds.backlog() > CATCH_UP_BACKLOG)) break
-      if (read > 0 || changed || this.pacer.owed) {
+      if (read > 0 || first || this.pacer.owed) {
         await this.replayNow(g)
-        changed = false
+        first = false
       }
       const opened = this.followWriters()
       if (read === 0 && opened === 0) break
-      changed = read > 0
     }
   }
 
@@ -312,11 +313,12 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return opened
   }
 
-  /** Saves the verified signatures, the feeds followed and (unless a sync is still downloading) the checkpoint. */
+  /** Saves the verified signatures, the feeds followed and (unless a sync is still downloading) starts writing the checkpoint. */
   private async persist (g: GroupRef, following: number): Promise<void> {
     this.feeds.flush()
     if (this.feeds.size !== following) saveFeeds(this.dir, this.feeds.keys().sort())
-    if (!this.feeds.downloading()) await this.checkpoint.save(g.groupId, this._graph, this._view!)
+    // In the background (it reads the graph before its first pause): acts keep being replayed.
+    if (!this.feeds.downloading()) void this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
@@ -356,8 +358,11 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return shouldAck(this._view, this._graph, this.id)
   }
 
-  /** Waits until every queued refresh and append has finished. */
-  async settled (): Promise<void> { await this.work.idle(() => this.pacer.waiting) }
+  /** Waits until every queued refresh and append, and the checkpoint being written, have finished. */
+  async settled (): Promise<void> {
+    await this.work.idle(() => this.pacer.waiting)
+    await this.checkpoint.idle()
+  }
 
   /** Fork evidence in links (SPEC §5): blocks naming another branch of a feed than the one held. */
   linkConflicts (): readonly LinkConflict[] { return this.graph.conflicts() }

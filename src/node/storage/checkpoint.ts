@@ -28,18 +28,20 @@
  * The file's format and its decoding: src/node/storage/checkpoint-file.ts.
  */
 import fs from 'node:fs'
+import { setImmediate as turn } from 'node:timers/promises'
 import type Hypercore from 'hypercore'
 import { HypergasError } from '../../errors.js'
-import { finishedStateHash } from '../../fold/hash.js'
+import { finishedStateHashSteps } from '../../fold/hash.js'
 import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { blockHash, HASH_BYTES, NO_PREV } from '../../merge/block.js'
 import { UNREAD, type ActEntry } from '../../merge/entries.js'
 import type { Graph, GraphNode } from '../../merge/graph.js'
 import type { IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
 import { decodeCheckpoint, encodeCheckpoint, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
+import { drain, drainInSlices, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
-import { paths, writePrivate } from './datadir.js'
-import { encodeFinal } from './statecodec.js'
+import { paths, writePrivateAsync } from './datadir.js'
+import { encodeFinalSteps } from './statecodec.js'
 
 /** Final blocks a node adds to its final prefix before it writes the checkpoint again. */
 const WRITE_EVERY_BLOCKS = 1024
@@ -142,13 +144,14 @@ function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
 /**
  * The body of the checkpoint of `groupId` for the final prefix `resume`, which is the first
  * `count` positions of `graph`; `treeHash(feed, length)` gives a feed's Merkle tree hash (hex) at
- * a length. Final log entries lose their acts.
+ * a length. Final log entries lose their acts. `drive` runs the encoding of the state and its
+ * hash ({@link drain}: at once; a node passes drainInSlices, src/slices.ts, to keep serving
+ * meanwhile); the graph is read before the first pause, and `resume` never changes.
  */
-export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>): Promise<CheckpointBody> {
+export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>, drive: <T>(steps: Steps<T>) => T | Promise<T> = drain): Promise<CheckpointBody> {
   const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const position = new Map(lengths.map(([feed], i) => [feed, i]))
-  const feeds: CheckpointFeed[] = []
-  for (const [feed, length] of lengths) {
+  const columns = lengths.map(([feed, length]) => {
     const blocks: number[] = []
     const hashes = new Uint8Array(HASH_BYTES * length)
     for (let i = 0; i < length; i++) {
@@ -157,15 +160,17 @@ export async function checkpointBody (groupId: GroupId, graph: Graph, count: num
       blocks.push(n.acts.length, n.links.length)
       for (const l of n.links) blocks.push(position.get(l.feed)!, l.length)
     }
-    feeds.push({ feed, length, treeHash: await treeHash(feed, length), blocks: Uint32Array.from(blocks), hashes })
-  }
+    return { feed, length, blocks: Uint32Array.from(blocks), hashes }
+  })
+  const feeds: CheckpointFeed[] = []
+  for (const f of columns) feeds.push({ feed: f.feed, length: f.length, treeHash: await treeHash(f.feed, f.length), blocks: f.blocks, hashes: f.hashes })
   const { state, log, logLength, ignored, ignoredLength, ...rest } = resume
   return {
     groupId,
     feeds,
     rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
-    final: encodeFinal({ state, log: log.slice(0, logLength) }),
-    confirmedHash: finishedStateHash(state)
+    final: await drive(encodeFinalSteps({ state, log: log.slice(0, logLength) })),
+    confirmedHash: await drive(finishedStateHashSteps(state))
   }
 }
 
@@ -193,6 +198,8 @@ export class CheckpointKeeper {
   private found: Checkpoint | null = null
   /** Blocks of the final prefix the file holds. */
   private written = 0
+  /** The write {@link save} started, or null. */
+  private writing: Promise<void> | null = null
 
   constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, private readonly log: (line: string) => void = stderrLine) {}
 
@@ -274,11 +281,36 @@ export class CheckpointKeeper {
     return cp !== null && matchesGraph(cp, graph) ? cp.resume : null
   }
 
-  /** Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew). */
+  /**
+   * Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew),
+   * in the background: the state is encoded and hashed in slices of at most ~10 ms of work
+   * (src/slices.ts) and the file written asynchronously, so acts and requests keep being served
+   * (issue 18 item 5). One write at a time: a call while one runs is dropped, unless `always`,
+   * which waits for it and then writes. Resolves when this call's write has finished; a write
+   * that fails leaves the older file (the checkpoint is a cache) and is reported to `log`.
+   */
   async save (groupId: GroupId, graph: Graph, view: Replay, always = false): Promise<void> {
+    if (this.writing !== null) {
+      if (!always) return
+      await this.writing
+    }
     if (view.finalBlocks <= this.written || (!always && view.finalBlocks - this.written < WRITE_EVERY_BLOCKS)) return
-    const body = await checkpointBody(groupId, graph, view.finalBlocks, view.resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)))
-    writePrivate(paths(this.dir).checkpoint, encodeCheckpoint(body))
-    this.written = view.finalBlocks
+    this.writing = this.write(groupId, graph, view.finalBlocks, view.resume).finally(() => { this.writing = null })
+    await this.writing
+  }
+
+  /** Waits for the write in progress, if any. */
+  async idle (): Promise<void> { await this.writing }
+
+  private async write (groupId: GroupId, graph: Graph, count: number, resume: Resume): Promise<void> {
+    try {
+      const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), drainInSlices)
+      const bytes = encodeCheckpoint(body)
+      await turn()
+      await writePrivateAsync(paths(this.dir).checkpoint, bytes)
+      this.written = count
+    } catch (err) {
+      this.log(`checkpoint not written (${why(err)})`)
+    }
   }
 }

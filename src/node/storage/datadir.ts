@@ -44,6 +44,14 @@ export function writePrivate (file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file)
 }
 
+/** {@link writePrivate} without blocking the event loop (a checkpoint of megabytes). */
+export async function writePrivateAsync (file: string, data: Uint8Array): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
+  const tmp = `${file}.${process.pid}.tmp`
+  await fs.promises.writeFile(tmp, data, { mode: 0o600 })
+  await fs.promises.rename(tmp, file)
+}
+
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
 const identitySchema = z.object({ seed: hex64 })
 const groupSchema = z.object({ groupId: hex64, founder: hex64 })

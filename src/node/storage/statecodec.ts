@@ -18,6 +18,7 @@ import type { ProductSpec } from '../../acts/types.js'
 import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Supplier, Tally } from '../../fold/state.js'
 import { unhex, type ActId, type MemberId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
+import { drain, type Steps } from '../../slices.js'
 
 type Enc<T> = c.Encoder<T>
 
@@ -37,11 +38,62 @@ class StringTable {
   }
 }
 
-interface TableState extends c.State { table: StringTable }
+/**
+ * Encoding state: the string table, and the numbers the first pass (preencode) looked up, which
+ * the second (encode) takes back in the same order instead of looking each string up again.
+ */
+interface TableState extends c.State { table: StringTable, refs: number[], next: number }
 const table = (s: c.State): StringTable => (s as TableState).table
+/** First pass: the number of `v` (0 for none, else 1 + its number), remembered for the second. */
+const lookUp = (s: c.State, n: number): number => { (s as TableState).refs.push(n); return n }
+/** Second pass: the next number the first pass remembered. */
+const lookedUp = (s: c.State): number => { const t = s as TableState; return t.refs[t.next++] }
+/**
+ * One part of an encoding, run by both passes in the same order (`first`: preencode, else
+ * encode). A large value is encoded as many pieces, so a node can pause between them.
+ */
+type Piece = (s: TableState, first: boolean) => void
+/** An encoder that can also cut a value into pieces (a map or array: its length, then its items in runs). */
+type Splittable<T> = Enc<T> & { split: (v: T) => Piece[] }
+/** Items of a map or an array per piece. */
+const RUN = 1024
+
+/** The piece of a collection's length. */
+const lengthPiece = (n: number): Piece => (s, first) => { if (first) c.uint.preencode(s, n); else c.uint.encode(s, n) }
+
+/** The pieces of a collection of `items`: its length, then runs of {@link RUN} items. */
+function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean) => void): Piece[] {
+  const out: Piece[] = [lengthPiece(items.length)]
+  for (let i = 0; i < items.length; i += RUN) {
+    const end = Math.min(items.length, i + RUN)
+    out.push((s, first) => { for (let k = i; k < end; k++) one(s, items[k], first) })
+  }
+  return out
+}
+
+/** `v` as one piece, or as its encoder's pieces. */
+function piecesOf<T> (enc: Enc<T>, v: T): Piece[] {
+  return 'split' in enc ? (enc as Splittable<T>).split(v) : [(s, first) => { if (first) enc.preencode(s, v); else enc.encode(s, v) }]
+}
+
 const HEX64 = /^[0-9a-f]{64}$/
 
-const tableEnc: Enc<string[]> = {
+/** One string of the table: its kind, then 32 bytes of id or the text. */
+function tableEntry (s: TableState, v: string, first: boolean): void {
+  const id = HEX64.test(v)
+  if (first) {
+    c.uint8.preencode(s, 0)
+    if (id) s.end += 32
+    else c.string.preencode(s, v)
+  } else {
+    c.uint8.encode(s, id ? 0 : 1)
+    if (id) c.fixed32.encode(s, unhex(v))
+    else c.string.encode(s, v)
+  }
+}
+
+const tableEnc: Splittable<string[]> = {
+  split (list) { return runs(list, tableEntry) },
   preencode (s, list) {
     c.uint.preencode(s, list.length)
     for (const v of list) {
@@ -76,8 +128,8 @@ const tableEnc: Enc<string[]> = {
 
 /** A string, as its number in the table. */
 const ref: Enc<string> = {
-  preencode (s, v) { c.uint.preencode(s, table(s).ref(v)) },
-  encode (s, v) { c.uint.encode(s, table(s).ref(v)) },
+  preencode (s, v) { c.uint.preencode(s, lookUp(s, table(s).ref(v))) },
+  encode (s) { c.uint.encode(s, lookedUp(s)) },
   decode (s) {
     const v = table(s).list[c.uint.decode(s)]
     if (v === undefined) throw new Error('string table: no such string')
@@ -88,8 +140,8 @@ const ref: Enc<string> = {
 /** A string or `none` (null or undefined): 0, or 1 + the string's number. */
 function maybe<N extends null | undefined> (none: N): Enc<string | N> {
   return {
-    preencode (s, v) { c.uint.preencode(s, v == null ? 0 : 1 + table(s).ref(v)) },
-    encode (s, v) { c.uint.encode(s, v == null ? 0 : 1 + table(s).ref(v)) },
+    preencode (s, v) { c.uint.preencode(s, lookUp(s, v == null ? 0 : 1 + table(s).ref(v))) },
+    encode (s) { c.uint.encode(s, lookedUp(s)) },
     decode (s) {
       const n = c.uint.decode(s)
       if (n === 0) return none
@@ -117,8 +169,16 @@ function struct<T extends object> (fields: { [K in keyof T]: Enc<any> }): Enc<T>
   }
 }
 
-function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Enc<Map<K, V>> {
+function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Splittable<Map<K, V>> {
   return {
+    split (m) {
+      const entries = [...m]
+      // Values that split themselves (a member's movements) are cut too: key, then the value's pieces.
+      if ('split' in value) return [lengthPiece(entries.length), ...entries.flatMap(([k, v]) => [...piecesOf(key, k), ...piecesOf(value, v)])]
+      return runs(entries, (s, [k, v], first) => {
+        if (first) { key.preencode(s, k); value.preencode(s, v) } else { key.encode(s, k); value.encode(s, v) }
+      })
+    },
     preencode (s, m) { c.uint.preencode(s, m.size); for (const [k, v] of m) { key.preencode(s, k); value.preencode(s, v) } },
     encode (s, m) { c.uint.encode(s, m.size); for (const [k, v] of m) { key.encode(s, k); value.encode(s, v) } },
     decode (s) {
@@ -133,8 +193,9 @@ function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Enc<Map<K, V>> {
  * An array codec without compact-encoding's cap of 1,048,576 elements (a final log of a big group
  * is longer): a length past the bytes left (every element takes at least one) is refused.
  */
-function arrayOf<T> (item: Enc<T>): Enc<T[]> {
+function arrayOf<T> (item: Enc<T>): Splittable<T[]> {
   return {
+    split (list) { return runs(list, (s, x, first) => { if (first) item.preencode(s, x); else item.encode(s, x) }) },
     preencode (s, list) { c.uint.preencode(s, list.length); for (const x of list) item.preencode(s, x) },
     encode (s, list) { c.uint.encode(s, list.length); for (const x of list) item.encode(s, x) },
     decode (s) {
@@ -147,9 +208,10 @@ function arrayOf<T> (item: Enc<T>): Enc<T[]> {
   }
 }
 
-function setOf<T> (item: Enc<T>): Enc<Set<T>> {
+function setOf<T> (item: Enc<T>): Splittable<Set<T>> {
   const list = arrayOf(item)
   return {
+    split (v) { return list.split([...v]) },
     preencode (s, v) { list.preencode(s, [...v]) },
     encode (s, v) { list.encode(s, [...v]) },
     decode (s) { return new Set(list.decode(s)) }
@@ -262,13 +324,15 @@ const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
 const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref) })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
-const seenIds: Enc<ActIdSet> = {
+const seenIds: Splittable<ActIdSet> = {
+  split (v) { return refs.split([...v]) },
   preencode (s, v) { refs.preencode(s, [...v]) },
   encode (s, v) { refs.encode(s, [...v]) },
   decode (s) { return ActIdSet.of(refs.decode(s) as ActId[]) }
 }
 
-const state = struct<GroupState>({
+/** The fields of a state, in the order they are stored. */
+const stateFields = {
   groupId: nullable,
   groupName: c.string,
   founder: nullable,
@@ -296,7 +360,9 @@ const state = struct<GroupState>({
   suppliers: mapOf(ref, jsonOf<Supplier>()),
   supplierNames: mapOf(ref, ref),
   listings: mapOf(ref, jsonOf<Listing>())
-})
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- branded ids are strings on the wire
+} satisfies { [K in keyof GroupState]: Enc<any> }
+const state = struct<GroupState>(stateFields)
 
 /** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */
 const entry: Enc<LogEntry> = {
@@ -316,17 +382,31 @@ export interface FinalPart {
   log: LogEntry[]
 }
 
-/** Encodes the confirmed state and the final log (entries lose their acts). */
-export function encodeFinal (part: { state: GroupState, log: readonly LogEntry[] }): Buffer {
-  const s = { ...c.state(), table: new StringTable() } as TableState
-  state.preencode(s, part.state)
-  log.preencode(s, part.log as LogEntry[])
-  tableEnc.preencode(s, s.table.list)
+/**
+ * {@link encodeFinal} in steps (src/slices.ts): the state's fields, its maps and arrays and the
+ * log in runs of {@link RUN} items, so a node writing its checkpoint can give the event loop a
+ * turn between them (issue 18 item 5). `part` must not change until it has run to its end (a
+ * replay's confirmed state and final log never do).
+ */
+export function* encodeFinalSteps (part: { state: GroupState, log: readonly LogEntry[] }): Steps<Buffer> {
+  const s = { ...c.state(), table: new StringTable(), refs: [], next: 0 } as TableState
+  const keys = Object.keys(stateFields) as Array<keyof GroupState>
+  const body = [...keys.flatMap((k) => piecesOf<unknown>(stateFields[k], part.state[k])), ...log.split(part.log as LogEntry[])]
+  for (const p of body) { p(s, true); yield }
+  const strings = tableEnc.split(s.table.list)
+  for (const p of strings) { p(s, true); yield }
   s.buffer = Buffer.allocUnsafe(s.end)
-  tableEnc.encode(s, s.table.list)
-  state.encode(s, part.state)
-  log.encode(s, part.log as LogEntry[])
+  for (const p of strings) { p(s, false); yield }
+  for (const p of body) { p(s, false); yield }
   return s.buffer as Buffer
+}
+
+/**
+ * Encodes the confirmed state and the final log (entries lose their acts):
+ * `table  state  log`, the table holding every string the state and log use.
+ */
+export function encodeFinal (part: { state: GroupState, log: readonly LogEntry[] }): Buffer {
+  return drain(encodeFinalSteps(part))
 }
 
 /**
