@@ -45,6 +45,7 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.is(later.creditsStartCents, later.creditsEndCents, 'credits unchanged through it')
   const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report'], { encoding: 'utf8' })
   t.ok(text.includes('pagamenti ai fornitori') && text.includes('i conti tornano'), 'in Italian, with the invariant')
+  t.ok(text.startsWith('rendiconto dall\'inizio a oggi · '), 'a period with no dates reads as the whole ledger')
   // The whole ledger for the archive.
   const all = JSON.parse(execFileSync(process.execPath, [BIN, '--dir', dir, 'export'], { encoding: 'utf8' })) as Row
   t.is(all.log.length, r.confirmedActs, 'every act in the export')

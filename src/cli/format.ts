@@ -222,9 +222,11 @@ export function notices (v: NoticesView): string {
 
 /** `report`: the period, totals, cash per admin, credits, the invariant, then the movements. */
 export function report (r: Report): string {
-  const day = (ms: number | null): string => (ms === null ? '…' : when(ms).slice(0, 10))
+  const day = (ms: number): string => when(ms).slice(0, 10)
+  const from = r.fromMs === null ? t('reportFromStart') : t('reportFrom', { day: day(r.fromMs) })
+  const to = r.toMs === null ? t('reportToNow') : t('reportTo', { day: day(r.toMs) })
   const lines = [
-    t('reportPeriod', { from: day(r.fromMs), to: day(r.toMs), acts: r.confirmedActs, at: r.confirmedAtMs === null ? '-' : when(r.confirmedAtMs) }),
+    t('reportPeriod', { from, to, acts: r.confirmedActs, at: r.confirmedAtMs === null ? '-' : when(r.confirmedAtMs) }),
     table([
       [t('reportDeposits'), eur(r.totals.depositsCents)], [t('reportWithdrawals'), eur(r.totals.withdrawalsCents)], [t('reportSupplierPayments'), eur(r.totals.supplierPaymentsCents)],
       ...r.totals.bySupplier.map((x) => [`  ${x.supplier}`, eur(x.cents)]),
