@@ -103,11 +103,16 @@ const product: c.Encoder<ProductSpec> = {
     const p: ProductSpec = { key: c.string.decode(s), name: c.string.decode(s), unit: c.string.decode(s), priceCents: c.uint.decode(s) }
     const flags = c.uint.decode(s)
     if (flags >= 1 << PRODUCT_OPTIONAL.length) throw HypergasError.BAD_ENCODING(`product flags ${flags}`)
-    const o = p as unknown as Record<string, unknown> // filled field by field, checked by the schema after decoding
-    PRODUCT_OPTIONAL.forEach((f, i) => {
-      if ((flags & (1 << i)) === 0) return
-      o[f] = f === 'weighed' ? true : f === 'category' || f === 'description' ? c.string.decode(s) : c.uint.decode(s)
-    })
+    // In PRODUCT_OPTIONAL's order (bit i for its field i); values are checked by the schema after decoding.
+    const has = (i: number): boolean => (flags & (1 << i)) !== 0
+    if (has(0)) p.packageQty = c.uint.decode(s)
+    if (has(1)) p.minQtyMilli = c.uint.decode(s)
+    if (has(2)) p.mulQtyMilli = c.uint.decode(s)
+    if (has(3)) p.maxQtyMilli = c.uint.decode(s)
+    if (has(4)) p.availableQtyMilli = c.uint.decode(s)
+    if (has(5)) p.weighed = true
+    if (has(6)) p.category = c.string.decode(s)
+    if (has(7)) p.description = c.string.decode(s)
     return p
   }
 }

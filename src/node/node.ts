@@ -271,8 +271,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
 
   /** Reads and replays until no feed has a new block and no new writer is to be followed. */
   private async readAndReplay (g: GroupRef): Promise<void> {
-    // The first refresh replays even with nothing to read (a group with no block yet, or only
-    // the checkpoint's); after that, only what was read is replayed, once.
+    // The first refresh replays even with nothing to read; after it, only what was read, once.
     let first = this._view === null
     for (;;) {
       const read = await this.feeds.readAll(g.groupId)
@@ -313,11 +312,10 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return opened
   }
 
-  /** Saves the verified signatures, the feeds followed and (unless a sync is still downloading) starts writing the checkpoint. */
+  /** Saves the verified signatures and the feeds followed; starts writing the checkpoint in the background unless a sync is downloading. */
   private async persist (g: GroupRef, following: number): Promise<void> {
     this.feeds.flush()
     if (this.feeds.size !== following) saveFeeds(this.dir, this.feeds.keys().sort())
-    // In the background (it reads the graph before its first pause): acts keep being replayed.
     if (!this.feeds.downloading()) void this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 
@@ -359,10 +357,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   }
 
   /** Waits until every queued refresh and append, and the checkpoint being written, have finished. */
-  async settled (): Promise<void> {
-    await this.work.idle(() => this.pacer.waiting)
-    await this.checkpoint.idle()
-  }
+  async settled (): Promise<void> { await this.work.idle(() => this.pacer.waiting); await this.checkpoint.idle() }
 
   /** Fork evidence in links (SPEC §5): blocks naming another branch of a feed than the one held. */
   linkConflicts (): readonly LinkConflict[] { return this.graph.conflicts() }
