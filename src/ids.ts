@@ -17,6 +17,11 @@ export type FeedKey = MemberId
 
 const HEX64 = /^[0-9a-f]{64}$/
 
+/** True when `x` is an id: 64 lowercase hex characters (a member key, an act id, a hash). */
+export function isHexId (x: unknown): x is string {
+  return typeof x === 'string' && HEX64.test(x)
+}
+
 /**
  * Checks that `s` is 64 lowercase hex chars.
  * @throws HypergasError BAD_KEY otherwise, saying what came.

@@ -62,20 +62,47 @@ function wildcard (docs: Doc[], terms: string[]): Map<number, number> {
   return out
 }
 
+/** A state's documents and, once a fuzzy search asked for it, their MiniSearch index. */
+interface Indexed { docs: Doc[], index: MiniSearch<Doc> | null }
+
+/**
+ * Documents and indexes per state, for as long as the state lives: a replay's state never
+ * changes, and a state folded further in place (tests) counts more acts, which drops them.
+ * `matches` searches once per offer and want, and the page asks on every live update.
+ */
+const built = new WeakMap<GroupState, { acts: number, indexed: Map<boolean, Indexed> }>()
+
+function indexed (s: GroupState, listings: boolean): Indexed {
+  const acts = s.appliedCount + s.rejectedCount
+  let entry = built.get(s)
+  if (entry === undefined || entry.acts !== acts) built.set(s, (entry = { acts, indexed: new Map() }))
+  let x = entry.indexed.get(listings)
+  if (x === undefined) entry.indexed.set(listings, (x = { docs: documents(s, listings), index: null }))
+  return x
+}
+
+function indexOf (x: Indexed): MiniSearch<Doc> {
+  if (x.index === null) {
+    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => fold(t), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
+    x.index.addAll(x.docs)
+  }
+  return x.index
+}
+
 /**
  * Searches the directory for `query`; listings are searched when `listings` (a member or an admin
  * asks). Every word must match, unless `any` (matches) or nothing matches them all.
  */
 export function search (s: GroupState, query: string, listings: boolean, limit = 50, any = false): SearchHit[] {
-  const docs = documents(s, listings)
+  const x = indexed(s, listings)
+  const docs = x.docs
   const terms = tokens(query)
   if (terms.length === 0 || docs.length === 0) return []
   const hit = (d: Doc, score: number): SearchHit => ({ kind: d.kind, id: d.ref, title: d.title, detail: d.detail, member: d.member, score })
   if (terms.some((t) => t.includes('*'))) {
     return [...wildcard(docs, terms)].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit).map(([i, score]) => hit(docs[i], score))
   }
-  const index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => fold(t), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
-  index.addAll(docs)
+  const index = indexOf(x)
   const found = any ? [] : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'AND' })
   const results = found.length > 0 ? found : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'OR' })
   return results.slice(0, limit).map((r) => hit(docs[r.id as number], Math.round(r.score * 100) / 100))

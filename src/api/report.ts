@@ -8,7 +8,7 @@
 import type { GroupState, Movement } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
-import { registeredSupplier } from './views.js'
+import { registeredSupplier, totalsView } from './views.js'
 
 /** One movement of the group's cash. */
 export interface ReportRow {
@@ -167,12 +167,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     }
   }
   rows.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0) || (a.actId < b.actId ? -1 : 1))
-  let credits = 0
-  for (const m of s.members.values()) credits += m.creditCents
-  let open = 0
-  for (const p of s.purchases.values()) if (p.phase === 'open') for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
-  let cashNow = 0
-  for (const c of s.cash.values()) cashNow += c
+  const now = totalsView(s)
   const creditsAt = (limit: number | null, inclusive: boolean): number => [...s.statements.values()].reduce((sum, l) => sum + balanceAt(l, time, limit, inclusive), 0)
   return {
     fromMs,
@@ -183,9 +178,9 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([supplier, cents]) => ({ supplier, cents })) },
     cash: [...s.cash.keys()].sort().map((id) => ({ admin: name(id), startCents: fromMs === null ? 0 : balanceAt(s.cashMovements.get(id), time, fromMs, false), endCents: balanceAt(s.cashMovements.get(id), time, toMs, true) })),
     creditsStartCents: fromMs === null ? 0 : creditsAt(fromMs, false),
-    creditsEndCents: toMs === null ? credits : creditsAt(toMs, true),
-    openCommitmentsCents: open,
-    holds: credits + open === cashNow,
+    creditsEndCents: toMs === null ? now.creditsCents : creditsAt(toMs, true),
+    openCommitmentsCents: now.openCommitmentsCents,
+    holds: now.hold,
     months: monthly(s, time, fromMs, toMs)
   }
 }

@@ -6,7 +6,7 @@ import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { isHexId, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { orderView } from './order-views.js'
@@ -46,7 +46,7 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
     }
   }
   // A full key that is not (yet) a member is still a valid reference for registration.
-  if (/^[0-9a-f]{64}$/.test(r)) return r as MemberId
+  if (isHexId(r)) return r as MemberId
   throw HypergasError.NOT_FOUND(`no member "${ref}"`)
 }
 
@@ -72,7 +72,7 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
     const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))
     if (hits.length === 1) return hits[0]
   }
-  if (/^[0-9a-f]{64}$/.test(r)) return r as PurchaseId
+  if (isHexId(r)) return r as PurchaseId
   throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`)
 }
 

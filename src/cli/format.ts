@@ -202,7 +202,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
     pending: d?.pending
   }
   if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
-  const variant = d?.variant ?? (code === 'INSUFFICIENT_CREDIT' && d?.overdraftCents !== undefined ? 'overdraft' : undefined)
+  const variant = d?.variant
   const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
   const needsFigures = code === 'RESTORING' || (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
   const text = t(key, vars)

@@ -50,5 +50,3 @@ export function settle (s: GroupState, actId: ActId, au: MemberId, b: A.SettleCa
   cash(s, actId, b.from, -b.cents, 'settle-out', { counterpart: au })
   return null
 }
-
-// ---- purchases ----------------------------------------------------------------------------

@@ -119,9 +119,7 @@ const finished = new WeakMap<GroupState, string>()
  * renders the whole state.
  */
 export function finishedStateHash (s: GroupState): string {
-  let h = finished.get(s)
-  if (h === undefined) finished.set(s, (h = stateHash(s)))
-  return h
+  return drain(finishedStateHashSteps(s))
 }
 
 /** {@link finishedStateHash} in steps (src/slices.ts): a checkpoint written while the node serves. */

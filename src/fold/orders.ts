@@ -95,9 +95,18 @@ export function setPrice (s: GroupState, au: MemberId, b: A.SetPrice, run: boole
   return null
 }
 
+/** Quantities (milli-units) per product booked by every member but `member`. */
+function bookedByOthers (o: Order, member: MemberId): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const [m, bk] of o.bookings) if (m !== member) for (const y of bk.lines) out.set(y.product, (out.get(y.product) ?? 0) + y.qtyMilli)
+  return out
+}
+
 /** Checks booked lines against the catalogue and the group's availability; answers the priced lines. */
 function bookedLines (o: Order, member: MemberId, lines: readonly A.LineSpec[]): OrderLine[] | RejectionCode {
   const out: OrderLine[] = []
+  // Computed once, when a line meets a product with a limited availability.
+  let others: Map<string, number> | null = null
   for (const l of lines) {
     if (l.qtyMilli === 0) continue
     const x = o.products.get(l.product)
@@ -107,9 +116,8 @@ function bookedLines (o: Order, member: MemberId, lines: readonly A.LineSpec[]):
     if (x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return 'NOT_MULTIPLE'
     if (x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return 'ABOVE_MAX'
     if (x.availableQtyMilli !== undefined) {
-      let others = 0
-      for (const [m, bk] of o.bookings) if (m !== member) for (const y of bk.lines) if (y.product === l.product) others += y.qtyMilli
-      if (others + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
+      others ??= bookedByOthers(o, member)
+      if ((others.get(l.product) ?? 0) + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
     }
     out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
   }

@@ -28,6 +28,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string): Ref
     const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
     const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
     if (need !== null) d.neededCents = need
+    // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
+    if (d.overdraftCents !== undefined) d.variant = 'overdraft'
   }
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)

@@ -31,7 +31,6 @@ import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryC
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
-export { recoveryCarried } from './removals.js'
 
 
 function skipReason (s: GroupState, n: GraphNode, g: GroupRef): SkipReason | null {

@@ -12,8 +12,6 @@ let lang: Lang = 'it'
 
 /** Sets the language of money, dates and messages. */
 export function setPageLang (l: Lang): void { lang = l }
-/** The page's language. */
-export const pageLang = (): Lang => lang
 
 const locale = (): string => (lang === 'it' ? 'it-IT' : 'en-GB')
 

@@ -26,7 +26,7 @@ import path from 'node:path'
 import sodium from 'sodium-native'
 import { keyPairFromSeed } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
-import { hex, toActId, toMemberId, type MemberId } from '../../ids.js'
+import { hex, isHexId, toActId, toMemberId, type MemberId } from '../../ids.js'
 import type { GroupRef } from '../../merge/replay.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, paths, saveFeeds, saveForks, saveGroup, writePrivate, type ForkReport } from './datadir.js'
 import { markRestoring } from './restore.js'
@@ -177,7 +177,6 @@ export function decryptBackup (bytes: Buffer, passphrase: string): BackupContent
   return checkContents(parsed)
 }
 
-const HEX64 = /^[0-9a-f]{64}$/
 
 /** Checks decrypted contents field by field. @throws HypergasError BAD_BACKUP */
 function checkContents (x: unknown): BackupContents {
@@ -186,7 +185,7 @@ function checkContents (x: unknown): BackupContents {
   const c = x as Partial<Record<keyof BackupContents, unknown>>
   if (c.v !== 1) throw bad('version')
   const id = c.identity as { publicKey?: unknown, seed?: unknown } | undefined
-  if (typeof id !== 'object' || id === null || typeof id.seed !== 'string' || !HEX64.test(id.seed) || typeof id.publicKey !== 'string') throw bad('identity')
+  if (typeof id !== 'object' || id === null || !isHexId(id.seed) || typeof id.publicKey !== 'string') throw bad('identity')
   if (hex(keyPairFromSeed(Buffer.from(id.seed, 'hex')).publicKey) !== id.publicKey) throw bad('identity (key and seed differ)')
   const g = c.group as { groupId?: unknown, founder?: unknown } | undefined
   if (typeof g !== 'object' || g === null || typeof g.groupId !== 'string' || typeof g.founder !== 'string') throw bad('group')
@@ -197,8 +196,8 @@ function checkContents (x: unknown): BackupContents {
     throw bad('group')
   }
   if (c.token !== null && (typeof c.token !== 'string' || !/^[0-9a-f]{16,128}$/.test(c.token))) throw bad('token')
-  if (!Array.isArray(c.feeds) || !c.feeds.every((f) => typeof f === 'string' && HEX64.test(f))) throw bad('feed list')
-  if (!Array.isArray(c.forks) || !c.forks.every((f: Partial<ForkReport> | null) => typeof f === 'object' && f !== null && typeof f.feed === 'string' && HEX64.test(f.feed) && Number.isSafeInteger(f.held) && Number.isSafeInteger(f.length))) throw bad('fork evidence')
+  if (!Array.isArray(c.feeds) || !c.feeds.every(isHexId)) throw bad('feed list')
+  if (!Array.isArray(c.forks) || !c.forks.every((f: Partial<ForkReport> | null) => typeof f === 'object' && f !== null && isHexId(f.feed) && Number.isSafeInteger(f.held) && Number.isSafeInteger(f.length))) throw bad('fork evidence')
   return {
     v: 1,
     createdAt: typeof c.createdAt === 'string' ? c.createdAt : '',

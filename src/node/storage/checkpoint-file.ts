@@ -22,7 +22,8 @@ import { rememberStateHash, stateHash } from '../../fold/hash.js'
 import type { GroupId, MemberId } from '../../ids.js'
 import { HASH_BYTES, MAX_ACTS_PER_BLOCK, MAX_LINKS, type Link } from '../../merge/block.js'
 import type { Resume, SkipReason } from '../../merge/replay.js'
-import { badCheckpoint, checkConfirmed, isHexId, isInt } from './checkpoint-verify.js'
+import { isHexId } from '../../ids.js'
+import { badCheckpoint, checkConfirmed, isInt } from './checkpoint-verify.js'
 import { decodeFinal } from './statecodec.js'
 
 

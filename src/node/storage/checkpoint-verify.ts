@@ -21,7 +21,7 @@ import type { CommitmentStatus, GroupState, MovementKind, Purchase, PurchasePhas
 import { goodsCents, MAX_CATALOGUE } from '../../fold/orders.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
 import { z } from 'zod'
-import type { ActId, GroupId } from '../../ids.js'
+import { isHexId, type ActId, type GroupId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 
 /**
@@ -32,12 +32,6 @@ export function badCheckpoint (msg: string): HypergasError {
   return new HypergasError('BAD_CHECKPOINT', msg)
 }
 
-const HEX64 = /^[0-9a-f]{64}$/
-
-/** True when `x` is an id: 64 lowercase hex characters (a member key, an act id, a hash). */
-export function isHexId (x: unknown): x is string {
-  return typeof x === 'string' && HEX64.test(x)
-}
 
 /** True when `x` is a safe integer ≥ `min` (cents, counts, indexes). */
 export function isInt (x: unknown, min = -Number.MAX_SAFE_INTEGER): x is number {
@@ -110,7 +104,7 @@ class Ids {
   is (x: unknown): x is string {
     if (typeof x !== 'string') return false
     if (this.ok.has(x)) return true
-    if (!HEX64.test(x)) return false
+    if (!isHexId(x)) return false
     this.ok.add(x)
     return true
   }

@@ -19,7 +19,7 @@ import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member
 import type { ActId, MemberId } from '../../ids.js'
 import type { LogEntry } from '../../merge/replay.js'
 import { drain, type Steps } from '../../slices.js'
-import { arrayOf, encodeWithTable, mapOf, nullable, optional, piecesOf, readTable, ref, setOf, struct, type Enc, type Splittable } from './tablecodec.js'
+import { arrayOf, encodeWithTable, mapOf, nullable, optional, piecesOf, readTable, ref, rendered, setOf, struct, type Enc, type Splittable } from './tablecodec.js'
 
 
 const cents = c.float64
@@ -63,8 +63,8 @@ const commitment = struct<Commitment>({ member: ref, amountCents: cents, status:
  * shape and sums are checked after decoding (src/node/storage/checkpoint-verify.ts).
  */
 const order: Enc<Order | undefined> = {
-  preencode (s, o) { c.uint8.preencode(s, 0); if (o !== undefined) c.string.preencode(s, orderJson(o)) },
-  encode (s, o) { c.uint8.encode(s, o === undefined ? 0 : 1); if (o !== undefined) c.string.encode(s, orderJson(o)) },
+  preencode (s, o) { c.uint8.preencode(s, 0); if (o !== undefined) orderText.preencode(s, o) },
+  encode (s, o) { c.uint8.encode(s, o === undefined ? 0 : 1); if (o !== undefined) orderText.encode(s, o) },
   decode (s) {
     const flag = c.uint8.decode(s)
     if (flag > 1) throw new Error(`checkpoint state: order flag ${flag}`)
@@ -77,8 +77,7 @@ const order: Enc<Order | undefined> = {
 /** A plain value as its JSON text (its shape is checked after decoding: src/node/storage/checkpoint-verify.ts). */
 function jsonOf<T> (): Enc<T> {
   return {
-    preencode (s, v) { c.string.preencode(s, JSON.stringify(v)) },
-    encode (s, v) { c.string.encode(s, JSON.stringify(v)) },
+    ...rendered<T>((v) => JSON.stringify(v)),
     decode (s) { return JSON.parse(c.string.decode(s)) as T }
   }
 }
@@ -94,9 +93,7 @@ const dates: Enc<Purchase['dates']> = {
   }
 }
 
-function orderJson (o: Order): string {
-  return JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs })
-}
+const orderText = rendered<Order>((o) => JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs }))
 
 const purchaseFields = struct<Purchase>({
   id: ref,

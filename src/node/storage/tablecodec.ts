@@ -9,7 +9,7 @@
  * {@link RUN} items), so an encoding can pause between pieces ({@link encodeWithTable}, src/slices.ts).
  */
 import c from 'compact-encoding'
-import { unhex } from '../../ids.js'
+import { isHexId, unhex } from '../../ids.js'
 import type { Steps } from '../../slices.js'
 
 /** A compact-encoding encoder. */
@@ -35,7 +35,7 @@ class StringTable {
  * Encoding state: the string table, and the numbers the first pass (preencode) looked up, which
  * the second (encode) takes back in the same order instead of looking each string up again.
  */
-interface TableState extends c.State { table: StringTable, refs: number[], next: number }
+interface TableState extends c.State { table: StringTable, refs: number[], next: number, texts: string[], nextText: number }
 const table = (s: c.State): StringTable => (s as TableState).table
 /** First pass: the number of `v` (0 for none, else 1 + its number), remembered for the second. */
 const lookUp = (s: c.State, n: number): number => { (s as TableState).refs.push(n); return n }
@@ -69,11 +69,10 @@ export function piecesOf<T> (enc: Enc<T>, v: T): Piece[] {
   return 'split' in enc ? (enc as Splittable<T>).split(v) : [(s, first) => { if (first) enc.preencode(s, v); else enc.encode(s, v) }]
 }
 
-const HEX64 = /^[0-9a-f]{64}$/
 
 /** One string of the table: its kind, then 32 bytes of id or the text. */
 function tableEntry (s: TableState, v: string, first: boolean): void {
-  const id = HEX64.test(v)
+  const id = isHexId(v)
   if (first) {
     c.uint8.preencode(s, 0)
     if (id) s.end += 32
@@ -88,23 +87,8 @@ function tableEntry (s: TableState, v: string, first: boolean): void {
 /** The string table itself: its length, then each string (a hex id as 32 bytes). */
 const tableEnc: Splittable<string[]> = {
   split (list) { return runs(list, tableEntry) },
-  preencode (s, list) {
-    c.uint.preencode(s, list.length)
-    for (const v of list) {
-      c.uint8.preencode(s, 0)
-      if (HEX64.test(v)) s.end += 32
-      else c.string.preencode(s, v)
-    }
-  },
-  encode (s, list) {
-    c.uint.encode(s, list.length)
-    for (const v of list) {
-      const id = HEX64.test(v)
-      c.uint8.encode(s, id ? 0 : 1)
-      if (id) c.fixed32.encode(s, unhex(v))
-      else c.string.encode(s, v)
-    }
-  },
+  preencode (s, list) { c.uint.preencode(s, list.length); for (const v of list) tableEntry(s as TableState, v, true) },
+  encode (s, list) { c.uint.encode(s, list.length); for (const v of list) tableEntry(s as TableState, v, false) },
   decode (s) {
     const out = new Array<string>(c.uint.decode(s))
     for (let i = 0; i < out.length; i++) {
@@ -117,6 +101,17 @@ const tableEnc: Splittable<string[]> = {
       }
     }
     return out
+  }
+}
+
+/**
+ * A value stored as text rendered by `render` (JSON of a catalogue, a supplier): rendered once,
+ * on the first pass, and written from that on the second. Decoding is the caller's.
+ */
+export function rendered<T> (render: (v: T) => string): Pick<Enc<T>, 'preencode' | 'encode'> {
+  return {
+    preencode (s, v) { const text = render(v); (s as TableState).texts.push(text); c.string.preencode(s, text) },
+    encode (s) { const t = s as TableState; c.string.encode(s, t.texts[t.nextText++]) }
   }
 }
 
@@ -221,7 +216,7 @@ export function setOf<T> (item: Enc<T>): Splittable<Set<T>> {
  * strings it uses, yielding between pieces: `table  body`.
  */
 export function* encodeWithTable (body: () => Piece[]): Steps<Buffer> {
-  const s = { ...c.state(), table: new StringTable(), refs: [], next: 0 } as TableState
+  const s = { ...c.state(), table: new StringTable(), refs: [], next: 0, texts: [], nextText: 0 } as TableState
   const pieces = body()
   for (const p of pieces) { p(s, true); yield }
   const strings = tableEnc.split(s.table.list)
@@ -238,7 +233,7 @@ export function* encodeWithTable (body: () => Piece[]): Steps<Buffer> {
  */
 export function readTable (bytes: Uint8Array): c.State {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const s = { ...c.state(0, buffer.byteLength, buffer), table: new StringTable(), refs: [], next: 0 } as TableState
+  const s = { ...c.state(0, buffer.byteLength, buffer), table: new StringTable(), refs: [], next: 0, texts: [], nextText: 0 } as TableState
   s.table = new StringTable(tableEnc.decode(s))
   return s
 }
