@@ -75,3 +75,9 @@ export const resources = {
 
 /** The languages of the page. */
 export type Lang = keyof typeof resources
+
+/** The message keys of language `L`. */
+type Keys<L extends Lang> = keyof typeof resources[L]['translation']
+// The build fails when a key is in one language and not in the other.
+const sameKeys: [Exclude<Keys<'it'>, Keys<'en'>>, Exclude<Keys<'en'>, Keys<'it'>>] extends [never, never] ? true : never = true
+void sameKeys
