@@ -68,6 +68,29 @@ export function seenByOthers (graph: Graph, n: GraphNode): boolean {
   return false
 }
 
+/**
+ * True when another writer had seen block `n` by the time they acknowledged removal block `by`
+ * (or by their latest block, while they have not acknowledged it): their first block that includes
+ * `by`, else their latest, includes `n`. What a writer saw only after it knew of the removal does
+ * not count (docs/ordering.md §4).
+ */
+export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: { feed: MemberId, index: number }): boolean {
+  for (const w of graph.feedKeys()) {
+    const len = graph.usableLength(w)
+    if (w === n.feed || len === 0) continue
+    // The blocks of w that do not include `by` are a prefix of its feed: find where it ends.
+    let lo = 0
+    let hi = len
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (includes(graph.node(w, mid), by.feed, by.index)) hi = mid
+      else lo = mid + 1
+    }
+    if (includes(graph.node(w, Math.min(lo, len - 1)), n.feed, n.index)) return true
+  }
+  return false
+}
+
 /** Acts that vote a writer out. */
 const REMOVING = new Set(['VoteRevokeReferente', 'VoteRevokeCassiere', 'VoteRecover'])
 

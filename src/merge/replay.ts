@@ -5,15 +5,18 @@
  * prefix. Pure: same graph, same result. docs/ordering.md states the rules and the argument.
  *
  * Freezes: when the acts of a block r make writer X lose their last role, X's feed is frozen at
- * F = the largest length of X that any non-skipped block of another feed up to and including r
- * had seen. Blocks of X with index ≥ F that sort before r, and would otherwise be folded, are
- * skipped (`FROZEN`) wherever they arrive from. The walk restarts when it finds a removal, or
- * measures an F different from the one it used, or did not perform a removal a freeze rests on
- * (that freeze is dropped); it stops when the freezes agree with the walk that uses them (freezes
- * are rare: one per removal). The search starts from a candidate freeze at every vote against
- * an admin (candidateFreezes); unperformed freezes that contradict an acknowledgement are dropped
- * first. When freezes undo each other in a cycle, the latest removal point
- * met is refused (it freezes and waives nothing).
+ * F = the largest length of X seen by r and the non-skipped blocks of other feeds up to r, and by
+ * what every other admin at r saw until it acknowledged r (its folded blocks after r before that
+ * acknowledgement, and the acknowledgement itself unless it includes the writer's own removal).
+ * Blocks of X with index ≥ F that sort before r, and would otherwise be folded, are skipped
+ * (`FROZEN`) wherever they arrive from. A walk goes to the end; the next one adds a removal the
+ * walk met with its whole F, or drops a freeze whose removal it did not perform, or re-measures
+ * an F that differs; the search stops when the freezes agree with the walk that uses them
+ * (freezes are rare: one per removal). It starts from a candidate freeze at every vote against an
+ * admin (candidateFreezes); unperformed freezes that skipped a block another writer had seen
+ * before it knew of the removal are dropped first. When freezes undo each other in a cycle, a
+ * removal point whose F swung is pinned at the larger F, else the latest removal point met is
+ * refused (it freezes and waives nothing).
  *
  * Finality: position p ends a final prefix when, for every block at or before p, (a) every
  * admin at that block's position has a latest block that includes it, except a removed writer
@@ -27,7 +30,7 @@ import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenByOthers, type Removals } from './removals.js'
+import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
@@ -81,6 +84,16 @@ interface FinalMark {
   ignored: number
   seen: Map<MemberId, number>
   performed: Set<FreezeAt>
+}
+
+/**
+ * How the search broke cycles of freezes (docs/ordering.md §4), by removal point (pointKey):
+ * `pinned` points keep the length F given (the larger of two lengths the walks alternated
+ * between); `refused` points freeze and waive nothing.
+ */
+interface Fixes {
+  refused: ReadonlySet<string>
+  pinned: ReadonlyMap<string, number>
 }
 
 /** Finality bookkeeping (SPEC §5): the running `need` and who the first unconfirmable block waits for. */
@@ -166,20 +179,25 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: Gra
  * F = the largest length of it seen up to here. Returns the freeze to add when the walk used
  * another one (or none), else records the freeze as performed and returns null.
  */
-function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, refused: ReadonlySet<string>, n: GraphNode, pos: number, r: Removals): FreezeAt | null {
+function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes, n: GraphNode, pos: number, r: Removals, atRemoval: Map<FreezeAt, number>): FreezeAt | null {
   const removed = [...r.before.filter((x) => !f.state.admins.has(x))]
   for (const x of r.recovered) if (!removed.includes(x)) removed.push(x)
   for (const x of removed) {
     // A refused removal point keeps the writer's blocks and waives no acknowledgement.
-    if (refused.has(pointKey(x, pos))) continue
+    const key = pointKey(x, pos)
+    if (fixes.refused.has(key)) continue
     // F depends on which blocks this walk folded: a freeze found in an earlier walk is
-    // re-measured here, and the walk restarts until every F agrees with its own walk.
-    const length = Math.max(f.seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+    // re-measured here, and the walk restarts until every F agrees with its own walk (unless a
+    // cycle pinned it).
+    const length = fixes.pinned.get(key) ?? Math.max(f.seen.get(x) ?? 0, n.clock.get(x) ?? 0)
     const byMembers = r.recovered.has(x)
     const known = freezes.get(x)?.find((k) => k.pos === pos && k.by.feed === n.feed && k.by.index === n.index)
-    if (known === undefined || known.length !== length || known.byMembers !== byMembers) {
+    if (known === undefined || known.length < length || known.byMembers !== byMembers) {
       return { feed: x, length, by: { feed: n.feed, index: n.index }, byMembers, pos }
     }
+    // A larger F than measured here stands only if the blocks after the removal account for it
+    // (checked at the end of the walk: nextStep).
+    atRemoval.set(known, length)
     f.performed.add(known)
   }
   return null
@@ -195,7 +213,89 @@ function markFinal (fin: FinalMark, f: Folded, pos: number): void {
   if (f.performed.size !== fin.performed.size) fin.performed = new Set(f.performed)
 }
 
-function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, refused: ReadonlySet<string>, settled: boolean, from?: Resume): Walk {
+/** What the walk learns about the freezes it used, to judge them at its end (docs/ordering.md §4). */
+interface Judged {
+  /** The first removal met whose freeze the walk did not use (or used with a smaller F). */
+  pending: FreezeAt | null
+  /** F measured at the removal, for every freeze performed (and the pending one). */
+  atRemoval: Map<FreezeAt, number>
+  /** Per such freeze, what the admins at its removal saw of the feed later: see {@link Late}. */
+  late: Map<FreezeAt, Late>
+  /** Every writer this walk removed, with the removal block. */
+  removedAt: Array<{ x: MemberId, by: GraphNode }>
+  /** Freezes that skipped a block another writer had seen before it knew of the removal. */
+  contradicted: Set<FreezeAt>
+  /** Freezes that skipped a block another writer had included, at any time. */
+  contested: Set<FreezeAt>
+}
+
+/**
+ * For a freeze of X at removal r: per admin W at r (other than X and r's author) the largest
+ * length of X seen by W's folded blocks after r written before W acknowledged r, and by that
+ * acknowledgement (`open`: admins who have not acknowledged r yet).
+ */
+interface Late {
+  open: Set<MemberId>
+  seen: Map<MemberId, number>
+}
+
+/** Opens the {@link Late} record of a freeze whose removal is at this block (admins `before` it). */
+function openLate (j: Judged, fz: FreezeAt, before: MemberId[]): void {
+  if (j.late.has(fz)) return
+  // The removal block is its author's acknowledgement, measured at it.
+  const open = new Set(before.filter((w) => w !== fz.feed && w !== fz.by.feed))
+  j.late.set(fz, { open, seen: new Map() })
+}
+
+/**
+ * Records what block `n` at `pos` had seen of every frozen feed while its writer W had not
+ * acknowledged the removal (n folded), and what W's acknowledgement of it had seen (whether it
+ * is folded or not: confirming the removal counted it) unless W knew by then it was removed.
+ */
+function measureLate (j: Judged, n: GraphNode, pos: number, folded: boolean): void {
+  for (const [fz, l] of j.late) {
+    if (fz.pos >= pos || !l.open.has(n.feed)) continue
+    const ack = includes(n, fz.by.feed, fz.by.index)
+    if (ack) l.open.delete(n.feed)
+    if (ack ? j.removedAt.some((r) => r.x === n.feed && includes(n, r.by.feed, r.by.index)) : !folded) continue
+    const len = n.clock.get(fz.feed) ?? 0
+    if (len > (l.seen.get(n.feed) ?? 0)) l.seen.set(n.feed, len)
+  }
+}
+
+/** The part of F that blocks after the removal account for (see {@link Late}). */
+function lateLength (j: Judged, fz: FreezeAt): number {
+  let out = 0
+  for (const len of j.late.get(fz)?.seen.values() ?? []) out = Math.max(out, len)
+  return out
+}
+
+/**
+ * The search's next step after a walk, or null when the freezes it used are consistent with it:
+ * the pending freeze with its whole F; else an unperformed freeze to drop (one contradicted by a
+ * writer who saw the block before knowing of the removal first, then one contested by any
+ * writer, then the first); else a performed freeze whose F, measured over the whole walk, differs.
+ */
+function nextStep (j: Judged, f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes): Walk | null {
+  const pinned = (x: FreezeAt): boolean => fixes.pinned.has(pointKey(x.feed, x.pos))
+  if (j.pending !== null) {
+    const length = pinned(j.pending) ? j.pending.length : Math.max(j.pending.length, lateLength(j, j.pending))
+    return { done: false, freeze: { ...j.pending, length }, drop: false }
+  }
+  for (const first of [j.contradicted, j.contested, null]) {
+    for (const list of freezes.values()) {
+      for (const x of list) if (!f.performed.has(x) && (first === null || first.has(x))) return { done: false, freeze: x, drop: true }
+    }
+  }
+  for (const x of f.performed) {
+    if (pinned(x)) continue
+    const length = Math.max(j.atRemoval.get(x) ?? x.length, lateLength(j, x))
+    if (length !== x.length) return { done: false, freeze: { ...x, length }, drop: false }
+  }
+  return null
+}
+
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fixes: Fixes, settled: boolean, from?: Resume): Walk {
   const order = graph.order()
   const f: Folded = {
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
@@ -207,15 +307,15 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, re
   }
   const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.log.length, ignored: f.ignored.length, seen: f.seen, performed: new Set(f.performed) }
   const need: Need = { pos: fin.pos, waitingFor: [] }
-  /** Freezes that skipped a block another writer had included: dropped first when unperformed. */
-  const contested = new Set<FreezeAt>()
+  const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Set(), contested: new Set() }
   for (let pos = fin.pos + 1; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
     // (its writer is not an admin there) must not wait for the removal to be confirmed.
     const reason = skipReason(f.state, n, g)
     const fz = reason === null ? frozenBy(freezes.get(n.feed), n.index, pos) : undefined
-    if (fz !== undefined && !contested.has(fz) && seenByOthers(graph, n)) contested.add(fz)
+    if (fz !== undefined && !j.contradicted.has(fz) && seenBeforeRemoval(graph, n, fz.by)) j.contradicted.add(fz)
+    if (fz !== undefined && !j.contested.has(fz) && seenByOthers(graph, n)) j.contested.add(fz)
     const skip = fz !== undefined ? 'FROZEN' : reason
     finalityNeed(need, graph, f.state, freezes, n, pos, skip, fz)
     if (need.pos > pos && fin.pos === pos - 1 && fin.snapshot === null) {
@@ -230,23 +330,20 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, re
     const before = folds ? [...f.state.admins] : null
     const recovering = folds ? recoveriesBefore(n, f.state) : null
     foldBlock(f, fin, g, graph, n, skip)
+    if (!settled) measureLate(j, n, pos, skip === null)
     if (before !== null && !settled) {
-      const freeze = checkRemovals(f, freezes, refused, n, pos, { before, recovered: recoveriesDone(f.state, recovering) })
-      if (freeze !== null) return { done: false, freeze, drop: false }
+      for (const x of before) if (!f.state.admins.has(x)) j.removedAt.push({ x, by: n })
+      // A new (or re-measured) freeze only skips blocks before this position: the walk goes on to
+      // measure the rest of its F on the blocks after it, then starts again with it.
+      const freeze = checkRemovals(f, freezes, fixes, n, pos, { before, recovered: recoveriesDone(f.state, recovering) }, j.atRemoval)
+      if (freeze !== null && j.pending === null) { j.pending = freeze; j.atRemoval.set(freeze, freeze.length) }
+      for (const x of f.performed) if (x.pos === pos) openLate(j, x, before)
+      if (j.pending?.pos === pos) openLate(j, j.pending, before)
     }
     if (need.pos <= pos) markFinal(fin, f, pos)
   }
-  if (!settled) {
-    // A freeze whose removal this walk did not perform (an earlier walk folded blocks that this
-    // one skips, e.g. a frozen writer's vote) is dropped, and the walk runs again without it.
-    for (const list of freezes.values()) {
-      for (const x of list) if (!f.performed.has(x) && contested.has(x)) return { done: false, freeze: x, drop: true }
-    }
-    for (const list of freezes.values()) {
-      for (const x of list) if (!f.performed.has(x)) return { done: false, freeze: x, drop: true }
-    }
-  }
-  return { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
+  const next = settled ? null : nextStep(j, f, freezes, fixes)
+  return next ?? { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
 }
 
 /** The replay of a finished walk. */
@@ -291,7 +388,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
  */
 export function resumeReplay (graph: Graph, g: GroupRef, from: Resume): Replay | null {
   const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
-  const w = walk(graph, g, freezes, new Set(), false, from)
+  const w = walk(graph, g, freezes, { refused: new Set(), pinned: new Map() }, false, from)
   return w.done ? w.replay : null
 }
 
@@ -310,14 +407,23 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
   const freezes = candidateFreezes(graph)
   /** Removal points whose freeze is refused (see below): the removal waives nothing there. */
   const refused = new Set<string>()
+  const pinned = new Map<string, number>()
   /** Distinct removal points met: the bound on walks grows with them, not with retries. */
   const points = new Map<string, number>()
+  /** The lengths F each removal point was measured at since the last cycle broken. */
+  let lengths = new Map<string, Set<number>>()
   /** The sets of freezes walked since the last refusal, to see the walks go round in a cycle. */
   let walked = new Set<string>()
   for (let walks = 1; ; walks++) {
-    const w = walk(graph, g, freezes, refused, walks > WALKS_PER_FREEZE * (points.size + 2))
+    const w = walk(graph, g, freezes, { refused, pinned }, walks > WALKS_PER_FREEZE * (points.size + 2))
     if (w.done) return w.replay
-    points.set(pointKey(w.freeze.feed, w.freeze.pos), w.freeze.pos)
+    const point = pointKey(w.freeze.feed, w.freeze.pos)
+    points.set(point, w.freeze.pos)
+    if (!w.drop) {
+      const seen = lengths.get(point) ?? new Set<number>()
+      seen.add(w.freeze.length)
+      lengths.set(point, seen)
+    }
     const list = (freezes.get(w.freeze.feed) ?? []).filter((f) => f.pos !== w.freeze.pos)
     if (!w.drop) list.push(w.freeze)
     list.sort((a, b) => a.pos - b.pos)
@@ -328,10 +434,25 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     // and waives no acknowledgement, and the earlier removals stand.
     const signature = [...freezes.values()].flat().map((f) => `${pointKey(f.feed, f.pos)}@${f.length}${f.byMembers ? 'm' : ''}`).sort().join(',')
     if (!walked.has(signature)) { walked.add(signature); continue }
+    // A cycle in which one removal point's F went back and forth (simulation seed 184257: the
+    // larger F keeps a vote that removes the writer whose block had seen it, which freezes that
+    // block, which lowers F): that point keeps the larger F, and the walks go on from there.
+    // Refusing it instead would waive nothing, and a departed writer would hold finality for ever.
+    const swinging = [...lengths].filter(([k, v]) => v.size > 1 && !pinned.has(k) && !refused.has(k)).sort((a, b) => points.get(b[0])! - points.get(a[0])! || (a[0] < b[0] ? -1 : 1))[0]
+    if (swinging !== undefined) {
+      const [k, v] = swinging
+      const length = Math.max(...v)
+      pinned.set(k, length)
+      for (const [x, list] of freezes) freezes.set(x, list.map((f) => (pointKey(f.feed, f.pos) === k ? { ...f, length } : f)))
+      walked = new Set()
+      lengths = new Map()
+      continue
+    }
     const latest = [...points].filter(([k]) => !refused.has(k)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
     if (latest === undefined) continue
     refused.add(latest[0])
     for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
     walked = new Set()
+    lengths = new Map()
   }
 }

@@ -182,6 +182,21 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
       }
       rows.push({ feed: n.feed, index: n.index, skip, frozenBy, admins, acts: n.acts.length, logStart, logEnd: log.length })
     }
+    // §4: F also counts, for every admin W at r but X, W's folded blocks after r written before
+    // W acknowledged r, and W's first block that includes r (folded or not) unless it includes a
+    // block that removed W.
+    for (const r of removals) {
+      for (const w of rows[r.pos].admins) {
+        if (w === r.x || w === all[r.pos].feed) continue // r is its own author's acknowledgement
+        for (let q = r.pos + 1; q < all.length; q++) {
+          if (all[q].feed !== w) continue
+          const ack = includes(all[q], all[r.pos])
+          const knewRemoved = removals.some((o) => o.x === w && includes(all[q], all[o.pos]))
+          if (ack ? !knewRemoved : rows[q].skip === null) r.F = Math.max(r.F, all[q].clock.get(r.x) ?? 0)
+          if (ack) break
+        }
+      }
+    }
     return { rows, log, removals, state, states }
   }
 
