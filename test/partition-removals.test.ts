@@ -20,36 +20,46 @@ const X = person('z-xenia')
 const Y = person('z-yuri')
 const M = person('z-marta')
 const ALL = [A, B, C, X, Y]
-const blocks = new Map<MemberId, Buffer[]>()
-let t = 0
-const genesis = createAct({ type: 'CreateGroup', name: 'Z', founderName: 'Anna' }, { keyPair: A, timeMs: 0 })
-const g: GroupRef = { groupId: genesis.id as GroupId, founder: A.id }
-const act = (by: Person, body: ActBody): SignedAct => createAct(body, { group: g.groupId, keyPair: by, timeMs: ++t })
-const len = (p: Person): number => blocks.get(p.id)?.length ?? 0
-/** Writes a block of `by` that has seen `view` (default: everything held now). */
-function write (by: Person, acts: SignedAct[] = [], view?: Record<string, number>): void {
-  const links = ALL.filter((p) => p !== by).map((p) => [p.id, view?.[p.id] ?? len(p)] as const)
-  chainBlock(blocks, by.id, links, acts.map((a) => a.bytes))
-}
-/** Replays the first `hold[feed]` blocks of each feed (all by default). */
-function rep (hold: Record<string, number> = {}): Replay {
-  const graph = new Graph()
-  for (const [feed, list] of [...blocks].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    const n = hold[feed] ?? list.length
-    for (let i = 0; i < n; i++) {
-      const d = decodeBlockEntries(list[i], feed, g.groupId)
-      graph.add(feed, i, d.block, d.entries, d.hash)
-    }
-  }
-  return replay(graph, g)
-}
-const reg = (p: Person, name: string): SignedAct => act(A, { type: 'VoteRegisterMember', name, member: p.id })
 
-test('two removed admins who acknowledge each other from their side of a partition do not undo their confirmed removal', (t) => {
+/** Five admins' feeds written by hand, each block's view given by its writer's lengths. */
+function world () {
+  const blocks = new Map<MemberId, Buffer[]>()
+  let t = 0
+  const genesis = createAct({ type: 'CreateGroup', name: 'Z', founderName: 'Anna' }, { keyPair: A, timeMs: 0 })
+  const g: GroupRef = { groupId: genesis.id as GroupId, founder: A.id }
+  const act = (by: Person, body: ActBody): SignedAct => createAct(body, { group: g.groupId, keyPair: by, timeMs: ++t })
+  const len = (p: Person): number => blocks.get(p.id)?.length ?? 0
+  /** Writes a block of `by` that has seen `view` (default: everything held now). */
+  const write = (by: Person, acts: SignedAct[] = [], view?: Record<string, number>): void => {
+    const links = ALL.filter((p) => p !== by).map((p) => [p.id, view?.[p.id] ?? len(p)] as const)
+    chainBlock(blocks, by.id, links, acts.map((a) => a.bytes))
+  }
+  /** Replays the first `hold[feed]` blocks of each feed (all by default). */
+  const rep = (hold: Record<string, number> = {}): Replay => {
+    const graph = new Graph()
+    for (const [feed, list] of [...blocks].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+      const n = hold[feed] ?? list.length
+      for (let i = 0; i < n; i++) {
+        const d = decodeBlockEntries(list[i], feed, g.groupId)
+        graph.add(feed, i, d.block, d.entries, d.hash)
+      }
+    }
+    return replay(graph, g)
+  }
+  const reg = (p: Person, name: string): SignedAct => act(A, { type: 'VoteRegisterMember', name, member: p.id })
+  // Five admins, cassieri but the founder; everyone acknowledges everyone: all final.
   write(A, [genesis, reg(B, 'B'), reg(C, 'C'), reg(X, 'X'), reg(Y, 'Y'), reg(M, 'M'), act(A, { type: 'VoteElectCassiere', member: B.id }), act(A, { type: 'VoteElectCassiere', member: C.id }), act(A, { type: 'VoteElectCassiere', member: X.id })])
   write(B, [act(B, { type: 'VoteElectCassiere', member: X.id }), act(B, { type: 'VoteElectCassiere', member: Y.id })])
   write(A, [act(A, { type: 'VoteElectCassiere', member: Y.id })])
   for (let round = 0; round < 2; round++) for (const p of ALL) write(p)
+  return { act, len, write, rep }
+}
+
+const finalLog = (v: Replay): string[] => v.log.slice(0, v.finalCount).map((e) => `${e.actId} ${e.status}`)
+const isPrefix = (a: string[], b: string[]): boolean => a.every((x, i) => b[i] === x)
+
+test('two removed admins who acknowledge each other from their side of a partition do not undo their confirmed removal', (t) => {
+  const { act, len, write, rep } = world()
   const before = rep()
   t.is(before.state.admins.size, 5, 'five admins')
   t.is(before.finalCount, before.log.length, 'all final')
@@ -71,9 +81,29 @@ test('two removed admins who acknowledge each other from their side of a partiti
   t.is(abc.finalCount, abc.log.length, 'and it is final there')
   const all = rep()
   t.comment(`freezes ${JSON.stringify(all.freezes.map((f) => [f.feed.slice(0, 4), f.length]))} final ${all.finalCount}/${all.log.length}`)
-  const fin = (v: Replay): string[] => v.log.slice(0, v.finalCount).map((e) => `${e.actId} ${e.status}`)
-  const a = fin(abc)
-  const b = fin(all)
-  t.ok(a.every((x, i) => b[i] === x), 'what the majority confirmed is a prefix of what is confirmed once the sides meet')
+  t.ok(isPrefix(finalLog(abc), finalLog(all)), 'what the majority confirmed is a prefix of what is confirmed once the sides meet')
   t.absent(all.log.some((e) => e.act?.body.type === 'Deposit' && (e.act.author === X.id || e.act.author === Y.id)), "the removed admins' deposits of the partition are not folded")
+})
+
+test('an admin removed after it acknowledged another removal, by removers who never saw that acknowledgement, vouches for nothing', (t) => {
+  const { act, len, write, rep } = world()
+  const cut = Object.fromEntries(ALL.map((p) => [p.id, len(p)]))
+  // X, stale, deposits (u); Y sees u.
+  write(X, [act(X, { type: 'Deposit', member: M.id, cents: 4242 })], cut)
+  write(Y, [], { ...cut, [X.id]: len(X) })
+  const side = { [X.id]: cut[X.id], [Y.id]: cut[Y.id] } // what A, B and C hold of X and Y
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  write(C, [act(C, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  // Y receives the removal of X (and u), and acknowledges it; A, B and C never receive this.
+  write(Y, [], { [A.id]: len(A), [B.id]: len(B), [C.id]: len(C), [X.id]: len(X) })
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: Y.id })], side)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: Y.id })], side)
+  for (let round = 0; round < 3; round++) for (const p of [A, B, C]) write(p, [], side)
+  const abc = rep(side)
+  t.is(abc.state.admins.size, 3, 'X and Y removed on the majority side')
+  t.is(abc.finalCount, abc.log.length, 'and it is final there')
+  const all = rep()
+  t.ok(isPrefix(finalLog(abc), finalLog(all)), "Y's acknowledgement, which saw X's deposit, does not bring it back")
+  t.absent(all.log.some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id), "X's deposit is not folded")
 })

@@ -6,8 +6,9 @@
  *
  * Freezes: when the acts of a block r make writer X lose their last role, X's feed is frozen at
  * F = the largest length of X seen by r and the non-skipped blocks of other feeds up to r, and by
- * what every other admin at r saw until it acknowledged r (its folded blocks after r before that
- * acknowledgement, and the acknowledgement itself unless it includes the writer's own removal).
+ * what every other admin W at r saw until it acknowledged r (its folded blocks after r before that
+ * acknowledgement, and the acknowledgement itself), but not W's blocks that a removal of W at or
+ * after r did not include.
  * Blocks of X with index ≥ F that sort before r, and would otherwise be folded, are skipped
  * (`FROZEN`) wherever they arrive from. A walk goes to the end; the next one adds a removal the
  * walk met with its whole F, or drops a freeze whose removal it did not perform, or re-measures
@@ -222,7 +223,7 @@ interface Judged {
   /** Per such freeze, what the admins at its removal saw of the feed later: see {@link Late}. */
   late: Map<FreezeAt, Late>
   /** Every writer this walk removed, with the removal block. */
-  removedAt: Array<{ x: MemberId, by: GraphNode }>
+  removedAt: Array<{ x: MemberId, pos: number, by: GraphNode }>
   /** Freezes that skipped a block another writer had seen before it knew of the removal. */
   contradicted: Set<FreezeAt>
   /** Freezes that skipped a block another writer had included, at any time. */
@@ -230,13 +231,14 @@ interface Judged {
 }
 
 /**
- * For a freeze of X at removal r: per admin W at r (other than X and r's author) the largest
- * length of X seen by W's folded blocks after r written before W acknowledged r, and by that
- * acknowledgement (`open`: admins who have not acknowledged r yet).
+ * For a freeze of X at removal r: per admin W at r (other than X and r's author), what W's blocks
+ * after r saw of X — its folded blocks written before it acknowledged r, and that acknowledgement
+ * folded or not (finality counted it) — as (index in W's feed, length of X) pairs in feed order
+ * (`open`: admins who have not acknowledged r yet).
  */
 interface Late {
   open: Set<MemberId>
-  seen: Map<MemberId, number>
+  seen: Map<MemberId, Array<[number, number]>>
 }
 
 /** Opens the {@link Late} record of a freeze whose removal is at this block (admins `before` it). */
@@ -247,26 +249,32 @@ function openLate (j: Judged, fz: FreezeAt, before: MemberId[]): void {
   j.late.set(fz, { open, seen: new Map() })
 }
 
-/**
- * Records what block `n` at `pos` had seen of every frozen feed while its writer W had not
- * acknowledged the removal (n folded), and what W's acknowledgement of it had seen (whether it
- * is folded or not: confirming the removal counted it) unless W knew by then it was removed.
- */
+/** Records what block `n` at `pos` saw of every frozen feed whose removal its writer had not acknowledged before it. */
 function measureLate (j: Judged, n: GraphNode, pos: number, folded: boolean): void {
   for (const [fz, l] of j.late) {
     if (fz.pos >= pos || !l.open.has(n.feed)) continue
     const ack = includes(n, fz.by.feed, fz.by.index)
     if (ack) l.open.delete(n.feed)
-    if (ack ? j.removedAt.some((r) => r.x === n.feed && includes(n, r.by.feed, r.by.index)) : !folded) continue
-    const len = n.clock.get(fz.feed) ?? 0
-    if (len > (l.seen.get(n.feed) ?? 0)) l.seen.set(n.feed, len)
+    if (!ack && !folded) continue
+    const list = l.seen.get(n.feed) ?? []
+    list.push([n.index, n.clock.get(fz.feed) ?? 0])
+    l.seen.set(n.feed, list)
   }
 }
 
-/** The part of F that blocks after the removal account for (see {@link Late}). */
+/**
+ * The part of F that blocks after the removal account for (see {@link Late}), without what an
+ * admin W wrote that a later removal of W did not see: a writer being removed, by removers who had
+ * not seen that block, vouches for nothing with it (two admins removed together on one side of a
+ * partition; docs/ordering.md §4).
+ */
 function lateLength (j: Judged, fz: FreezeAt): number {
   let out = 0
-  for (const len of j.late.get(fz)?.seen.values() ?? []) out = Math.max(out, len)
+  for (const [w, list] of j.late.get(fz)?.seen ?? []) {
+    let limit = Infinity
+    for (const r of j.removedAt) if (r.x === w && r.pos >= fz.pos) limit = Math.min(limit, r.by.clock.get(w) ?? 0)
+    for (const [index, len] of list) if (index < limit) out = Math.max(out, len)
+  }
   return out
 }
 
@@ -332,7 +340,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     foldBlock(f, fin, g, graph, n, skip)
     if (!settled) measureLate(j, n, pos, skip === null)
     if (before !== null && !settled) {
-      for (const x of before) if (!f.state.admins.has(x)) j.removedAt.push({ x, by: n })
+      for (const x of before) if (!f.state.admins.has(x)) j.removedAt.push({ x, pos, by: n })
       // A new (or re-measured) freeze only skips blocks before this position: the walk goes on to
       // measure the rest of its F on the blocks after it, then starts again with it.
       const freeze = checkRemovals(f, freezes, fixes, n, pos, { before, recovered: recoveriesDone(f.state, recovering) }, j.atRemoval)

@@ -182,17 +182,17 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
       }
       rows.push({ feed: n.feed, index: n.index, skip, frozenBy, admins, acts: n.acts.length, logStart, logEnd: log.length })
     }
-    // §4: F also counts, for every admin W at r but X, W's folded blocks after r written before
-    // W acknowledged r, and W's first block that includes r (folded or not) unless it includes a
-    // block that removed W.
+    // §4: F also counts, for every admin W at r but X and r's author, W's folded blocks after r
+    // written before W acknowledged r, and W's first block that includes r (folded or not), but
+    // none of those that a removal of W at or after r did not include.
     for (const r of removals) {
       for (const w of rows[r.pos].admins) {
         if (w === r.x || w === all[r.pos].feed) continue // r is its own author's acknowledgement
         for (let q = r.pos + 1; q < all.length; q++) {
           if (all[q].feed !== w) continue
           const ack = includes(all[q], all[r.pos])
-          const knewRemoved = removals.some((o) => o.x === w && includes(all[q], all[o.pos]))
-          if (ack ? !knewRemoved : rows[q].skip === null) r.F = Math.max(r.F, all[q].clock.get(r.x) ?? 0)
+          const unseen = removals.some((o) => o.x === w && o.pos >= r.pos && !includes(all[o.pos], all[q]))
+          if ((ack || rows[q].skip === null) && !unseen) r.F = Math.max(r.F, all[q].clock.get(r.x) ?? 0)
           if (ack) break
         }
       }
