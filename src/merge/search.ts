@@ -1,0 +1,115 @@
+/**
+ * The search over freezes (SPEC §5, docs/ordering.md §4): what one walk of the order learns about
+ * the freezes it used — F measured at each removal and after it, the removals it performed, the
+ * freezes contradicted or contested — and the search's next step from it. src/merge/replay.ts
+ * walks; these are pure bookkeeping over the graph's nodes.
+ */
+import type { MemberId } from '../ids.js'
+import { includes, type GraphNode } from './graph.js'
+import { pointKey } from './removals.js'
+import type { FreezeAt } from './replay-types.js'
+
+/**
+ * How the search broke cycles of freezes (docs/ordering.md §4), by removal point (pointKey):
+ * `pinned` points keep the length F given (the larger of two lengths the walks alternated
+ * between); `refused` points freeze and waive nothing.
+ */
+export interface Fixes {
+  refused: ReadonlySet<string>
+  pinned: ReadonlyMap<string, number>
+}
+
+/** A freeze to add (or, with `drop`, to remove) before the next walk. */
+export interface SearchStep {
+  freeze: FreezeAt
+  drop: boolean
+}
+
+/** What the walk learns about the freezes it used, to judge them at its end (docs/ordering.md §4). */
+export interface Judged {
+  /** The first removal met whose freeze the walk did not use (or used with a smaller F). */
+  pending: FreezeAt | null
+  /** F measured at the removal, for every freeze performed (and the pending one). */
+  atRemoval: Map<FreezeAt, number>
+  /** Per such freeze, what the admins at its removal saw of the feed later: see {@link Late}. */
+  late: Map<FreezeAt, Late>
+  /** Every writer this walk removed, with the removal block. */
+  removedAt: Array<{ x: MemberId, pos: number, by: GraphNode }>
+  /** Freezes that skipped a block another writer had seen before it knew of the removal. */
+  contradicted: Set<FreezeAt>
+  /** Freezes that skipped a block another writer had included, at any time. */
+  contested: Set<FreezeAt>
+}
+
+/**
+ * For a freeze of X at removal r: per admin W at r (other than X and r's author), what W's blocks
+ * after r saw of X — its folded blocks written before it acknowledged r, and that acknowledgement
+ * folded or not (finality counted it) — as (index in W's feed, length of X) pairs in feed order
+ * (`open`: admins who have not acknowledged r yet).
+ */
+export interface Late {
+  open: Set<MemberId>
+  seen: Map<MemberId, Array<[number, number]>>
+}
+
+/** Opens the {@link Late} record of a freeze whose removal is at this block (admins `before` it). */
+export function openLate (j: Judged, fz: FreezeAt, before: MemberId[]): void {
+  if (j.late.has(fz)) return
+  // The removal block is its author's acknowledgement, measured at it.
+  const open = new Set(before.filter((w) => w !== fz.feed && w !== fz.by.feed))
+  j.late.set(fz, { open, seen: new Map() })
+}
+
+/** Records what block `n` at `pos` saw of every frozen feed whose removal its writer had not acknowledged before it. */
+export function measureLate (j: Judged, n: GraphNode, pos: number, folded: boolean): void {
+  for (const [fz, l] of j.late) {
+    if (fz.pos >= pos || !l.open.has(n.feed)) continue
+    const ack = includes(n, fz.by.feed, fz.by.index)
+    if (ack) l.open.delete(n.feed)
+    if (!ack && !folded) continue
+    const list = l.seen.get(n.feed) ?? []
+    list.push([n.index, n.clock.get(fz.feed) ?? 0])
+    l.seen.set(n.feed, list)
+  }
+}
+
+/**
+ * The part of F that blocks after the removal account for (see {@link Late}), without what an
+ * admin W wrote that a later removal of W did not see: a writer being removed, by removers who had
+ * not seen that block, vouches for nothing with it (two admins removed together on one side of a
+ * partition; docs/ordering.md §4).
+ */
+export function lateLength (j: Judged, fz: FreezeAt): number {
+  let out = 0
+  for (const [w, list] of j.late.get(fz)?.seen ?? []) {
+    let limit = Infinity
+    for (const r of j.removedAt) if (r.x === w && r.pos >= fz.pos) limit = Math.min(limit, r.by.clock.get(w) ?? 0)
+    for (const [index, len] of list) if (index < limit) out = Math.max(out, len)
+  }
+  return out
+}
+
+/**
+ * The search's next step after a walk, or null when the freezes it used are consistent with it:
+ * the pending freeze with its whole F; else an unperformed freeze to drop (one contradicted by a
+ * writer who saw the block before knowing of the removal first, then one contested by any
+ * writer, then the first); else a performed freeze whose F, measured over the whole walk, differs.
+ */
+export function nextStep (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes): SearchStep | null {
+  const pinned = (x: FreezeAt): boolean => fixes.pinned.has(pointKey(x.feed, x.pos))
+  if (j.pending !== null) {
+    const length = pinned(j.pending) ? j.pending.length : Math.max(j.pending.length, lateLength(j, j.pending))
+    return { freeze: { ...j.pending, length }, drop: false }
+  }
+  for (const first of [j.contradicted, j.contested, null]) {
+    for (const list of freezes.values()) {
+      for (const x of list) if (!performed.has(x) && (first === null || first.has(x))) return { freeze: x, drop: true }
+    }
+  }
+  for (const x of performed) {
+    if (pinned(x)) continue
+    const length = Math.max(j.atRemoval.get(x) ?? x.length, lateLength(j, x))
+    if (length !== x.length) return { freeze: { ...x, length }, drop: false }
+  }
+  return null
+}
