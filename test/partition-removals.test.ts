@@ -1,7 +1,9 @@
-// Issue 13 (SPEC §5, docs/ordering.md §4): two admins removed together by the majority, who kept
-// writing and acknowledging each other on their side of a partition. Their blocks must not vouch
-// for each other when the sides meet: a freeze's F counts only what the admins at the removal who
-// stay admins had seen. (A rule that counted every block before the removal fails this test.)
+// Issue 13 (SPEC §5, docs/ordering.md §4 and §6): what a removed admin's frozen length F counts
+// when admins are removed on one side of a partition. Two admins removed together by the majority,
+// who kept writing and acknowledging each other on their side, must not vouch for each other when
+// the sides meet (a rule that counted every block before the removal fails the first test). An
+// admin's acknowledgement that kept a block in F vouches for it only once the other admins include
+// it: before that, a later removal of that admin may drop it, so the block is not confirmed.
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
 import type { ActBody, SignedAct } from '../src/acts/types.js'
@@ -106,4 +108,55 @@ test('an admin removed after it acknowledged another removal, by removers who ne
   const all = rep()
   t.ok(isPrefix(finalLog(abc), finalLog(all)), "Y's acknowledgement, which saw X's deposit, does not bring it back")
   t.absent(all.log.some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id), "X's deposit is not folded")
+})
+
+/**
+ * X, stale, deposits (u); A, B and C, not holding u, remove X; Y acknowledges the removal having
+ * seen u (so F keeps u); A, B and C then receive u from X, but not Y's acknowledgement.
+ */
+function keptByY () {
+  const w = world()
+  const { act, len, write } = w
+  const cut = Object.fromEntries(ALL.map((p) => [p.id, len(p)]))
+  write(X, [act(X, { type: 'Deposit', member: M.id, cents: 4242 })], cut)
+  const side = { [X.id]: cut[X.id], [Y.id]: cut[Y.id] }
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  write(C, [act(C, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  for (const p of [A, B, C]) write(p, [], side)
+  write(Y)
+  const noY = { [Y.id]: cut[Y.id] }
+  for (let round = 0; round < 2; round++) for (const p of [A, B, C]) write(p, [], noY)
+  return { ...w, noY, yAck: { feed: Y.id, index: len(Y) - 1 } }
+}
+
+const uConfirmed = (v: Replay): boolean => v.log.slice(0, v.finalCount).some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id)
+
+test("a removed admin's block that F keeps by another admin's acknowledgement waits until every admin includes that acknowledgement", (t) => {
+  const { write, rep, yAck } = keptByY()
+  const atY = rep()
+  t.absent(uConfirmed(atY), "u is not confirmed on Y's node while A, B and C have not included Y's acknowledgement")
+  t.alike(atY.waitingFor, [A.id, B.id, C.id].sort(), 'confirmation waits for A, B and C')
+  t.alike(atY.awaits, [yAck], "to include Y's acknowledgement")
+  t.ok(atY.log.some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id && e.status === 'applied'), 'u is folded (tentative)')
+  for (const p of [A, B, C]) write(p)
+  const later = rep()
+  t.ok(uConfirmed(later), 'once they include it, u is confirmed')
+  t.is(later.finalCount, later.log.length, 'and everything is final')
+  t.alike(later.awaits, [], 'nothing awaited')
+})
+
+test("a block of a removed admin, kept because another admin saw it before the removal, is not confirmed where that admin's later removal, by admins who never saw its acknowledgement, drops it", (t) => {
+  const { act, write, rep, noY } = keptByY()
+  const atY = rep()
+  t.comment(`on Y's node: final ${atY.finalCount}/${atY.log.length}, u confirmed ${uConfirmed(atY)}`)
+  // Later, A and B, still without Y's acknowledgement, vote Y out.
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: Y.id })], noY)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: Y.id })], noY)
+  for (let round = 0; round < 2; round++) for (const p of [A, B, C]) write(p, [], noY)
+  const all = rep()
+  t.comment(`everything: final ${all.finalCount}/${all.log.length}, u confirmed ${uConfirmed(all)}, freezes ${JSON.stringify(all.freezes.map((f) => [f.feed.slice(0, 4), f.length]))}`)
+  t.is(all.finalCount, all.log.length, 'everything is final once Y is removed')
+  t.absent(all.log.some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id), 'u is frozen')
+  t.ok(isPrefix(finalLog(atY), finalLog(all)), "what Y's node confirmed is a prefix of what is confirmed with the removal of Y")
 })

@@ -33,7 +33,7 @@ import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
-import { measureLate, nextStep, openLate, type Fixes, type Judged } from './search.js'
+import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
@@ -93,6 +93,8 @@ interface Need {
   /** The final prefix cannot end before this position (Infinity: it cannot grow any more). */
   pos: number
   waitingFor: MemberId[]
+  /** Acknowledgements that the admins in waitingFor must include (see {@link Replay.awaits}). */
+  awaits: Array<{ feed: MemberId, index: number }>
 }
 
 /**
@@ -205,7 +207,22 @@ function markFinal (fin: FinalMark, f: Folded, pos: number): void {
   if (f.performed.size !== fin.performed.size) fin.performed = new Set(f.performed)
 }
 
-function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fixes: Fixes, settled: boolean, from?: Resume): Walk {
+/** Raises `need` with what finality waits for beyond §3's rule at block `n` ({@link vouchedNeeds}). */
+function extraNeed (need: Need, extra: ReadonlyMap<GraphNode, Extra> | undefined, n: GraphNode): void {
+  const e = extra?.get(n)
+  if (e === undefined || e.pos <= need.pos) return
+  if (e.pos === Infinity) {
+    need.waitingFor.push(...e.waitingFor)
+    if (e.awaits !== null) need.awaits.push(e.awaits)
+  }
+  need.pos = e.pos
+}
+
+/**
+ * One walk of the order with the freezes given (docs/ordering.md §2–4). `settled`: the freezes are
+ * taken as they stand (no measuring, no next step); `extra`: what blocks wait for beyond §3's rule.
+ */
+function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fixes: Fixes, settled: boolean, from?: Resume, extra?: ReadonlyMap<GraphNode, Extra>): Walk {
   const order = graph.order()
   const f: Folded = {
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
@@ -216,8 +233,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     performed: new Set<FreezeAt>(from?.performed)
   }
   const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.log.length, ignored: f.ignored.length, seen: f.seen, performed: new Set(f.performed) }
-  const need: Need = { pos: fin.pos, waitingFor: [] }
-  const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Set(), contested: new Set() }
+  const need: Need = { pos: fin.pos, waitingFor: [], awaits: [] }
+  const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Set(), contested: new Set(), kept: [] }
   for (let pos = fin.pos + 1; pos < order.length; pos++) {
     const n = order[pos]
     // A freeze only skips blocks that would otherwise be folded: a block that is skipped anyway
@@ -228,6 +245,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     if (fz !== undefined && !j.contested.has(fz) && seenByOthers(graph, n)) j.contested.add(fz)
     const skip = fz !== undefined ? 'FROZEN' : reason
     finalityNeed(need, graph, f.state, freezes, n, pos, skip, fz)
+    extraNeed(need, extra, n)
     if (need.pos > pos && fin.pos === pos - 1 && fin.snapshot === null) {
       // The state here is the confirmed one: keep it and fold on into a copy (cloneState).
       if (from !== undefined && fin.pos === from.pos) fin.snapshot = from.state
@@ -237,6 +255,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
       }
     }
     const folds = skip === null && n.acts.length > 0
+    if (folds && !settled && freezes.get(n.feed)?.some((x) => x.pos > pos) === true) j.kept.push({ n, pos })
     const before = folds ? [...f.state.admins] : null
     const recovering = folds ? recoveriesBefore(n, f.state) : null
     foldBlock(f, fin, g, graph, n, skip)
@@ -253,7 +272,14 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     if (need.pos <= pos) markFinal(fin, f, pos)
   }
   const next = settled ? null : nextStep(j, f.performed, freezes, fixes)
-  return next !== null ? { done: false, ...next } : { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
+  if (next !== null) return { done: false, ...next }
+  if (!settled) {
+    // The freezes are settled: a confirmed block that F keeps only by what admins saw after the
+    // removal waits for that to be beyond a later removal's reach; walk again if one must.
+    const more = vouchedNeeds(j, f.performed, freezes, fixes, (w) => graph.latest(w))
+    if (j.kept.some(({ n, pos }) => pos <= fin.pos && (more.get(n)?.pos ?? -1) > fin.pos)) return walk(graph, g, freezes, fixes, true, from, more)
+  }
+  return { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
 }
 
 /** The replay of a finished walk. */
@@ -271,7 +297,8 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
     finalBlocks: fin.pos + 1,
     ignored: f.ignored,
     freezes: all.map((x) => ({ feed: x.feed, length: x.length, by: x.by, byMembers: x.byMembers })),
-    waitingFor: need.waitingFor.sort(),
+    waitingFor: [...new Set(need.waitingFor)].sort(),
+    awaits: need.awaits,
     resume: {
       pos: fin.pos,
       // The final state itself is returned as `state` and will be mutated by no one; when the

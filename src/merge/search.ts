@@ -9,6 +9,13 @@ import { includes, type GraphNode } from './graph.js'
 import { pointKey } from './removals.js'
 import type { FreezeAt } from './replay-types.js'
 
+/** A block of feed `w` (at `index`) that saw `length` blocks of a removed writer. */
+export interface Voucher {
+  w: MemberId
+  index: number
+  length: number
+}
+
 /**
  * How the search broke cycles of freezes (docs/ordering.md §4), by removal point (pointKey):
  * `pinned` points keep the length F given (the larger of two lengths the walks alternated
@@ -39,6 +46,8 @@ export interface Judged {
   contradicted: Set<FreezeAt>
   /** Freezes that skipped a block another writer had included, at any time. */
   contested: Set<FreezeAt>
+  /** Folded blocks with acts of a writer removed later in the order (what {@link vouchedNeeds} reads). */
+  kept: Array<{ n: GraphNode, pos: number }>
 }
 
 /**
@@ -48,6 +57,8 @@ export interface Judged {
  * (`open`: admins who have not acknowledged r yet).
  */
 export interface Late {
+  /** The admins at r (before its acts) but X. */
+  admins: MemberId[]
   open: Set<MemberId>
   seen: Map<MemberId, Array<[number, number]>>
 }
@@ -56,8 +67,8 @@ export interface Late {
 export function openLate (j: Judged, fz: FreezeAt, before: MemberId[]): void {
   if (j.late.has(fz)) return
   // The removal block is its author's acknowledgement, measured at it.
-  const open = new Set(before.filter((w) => w !== fz.feed && w !== fz.by.feed))
-  j.late.set(fz, { open, seen: new Map() })
+  const admins = before.filter((w) => w !== fz.feed)
+  j.late.set(fz, { admins, open: new Set(admins.filter((w) => w !== fz.by.feed)), seen: new Map() })
 }
 
 /** Records what block `n` at `pos` saw of every frozen feed whose removal its writer had not acknowledged before it. */
@@ -74,17 +85,68 @@ export function measureLate (j: Judged, n: GraphNode, pos: number, folded: boole
 }
 
 /**
- * The part of F that blocks after the removal account for (see {@link Late}), without what an
- * admin W wrote that a later removal of W did not see: a writer being removed, by removers who had
- * not seen that block, vouches for nothing with it (two admins removed together on one side of a
- * partition; docs/ordering.md §4).
+ * The blocks after the removal that count in F (see {@link Late}), without what an admin W wrote
+ * that a later removal of W did not see: a writer being removed, by removers who had not seen that
+ * block, vouches for nothing with it (two admins removed together on one side of a partition;
+ * docs/ordering.md §4).
  */
-export function lateLength (j: Judged, fz: FreezeAt): number {
-  let out = 0
+export function vouchers (j: Judged, fz: FreezeAt): Voucher[] {
+  const out: Voucher[] = []
   for (const [w, list] of j.late.get(fz)?.seen ?? []) {
     let limit = Infinity
     for (const r of j.removedAt) if (r.x === w && r.pos >= fz.pos) limit = Math.min(limit, r.by.clock.get(w) ?? 0)
-    for (const [index, len] of list) if (index < limit) out = Math.max(out, len)
+    for (const [index, length] of list) if (index < limit) out.push({ w, index, length })
+  }
+  return out
+}
+
+/** The part of F that blocks after the removal account for ({@link vouchers}). */
+export function lateLength (j: Judged, fz: FreezeAt): number {
+  let out = 0
+  for (const v of vouchers(j, fz)) out = Math.max(out, v.length)
+  return out
+}
+
+/** What a block waits for beyond docs/ordering.md §3's rule: a position, and who (when Infinity). */
+export interface Extra {
+  pos: number
+  waitingFor: MemberId[]
+  /** The block those admins must include (an acknowledgement, so needsAck does not ask for it). */
+  awaits: { feed: MemberId, index: number } | null
+}
+
+/**
+ * Finality waits for what F rests on (docs/ordering.md §4): a folded block b of a removed writer X
+ * that only blocks after the removal r kept (index ≥ F measured at r) is confirmed once r is, and
+ * once one block c of an admin W that kept it is included by every other admin at r — so that no
+ * later removal of W can leave c out of F — or those admins are removed at or after r. Returns the
+ * extra need of each such block, for the walks whose freezes are settled (`pinned` freezes keep
+ * their F by the search's choice, and add nothing).
+ */
+export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes, latest: (w: MemberId) => GraphNode | undefined): Map<GraphNode, Extra> {
+  const out = new Map<GraphNode, Extra>()
+  for (const fz of performed) {
+    const base = j.atRemoval.get(fz) ?? fz.length
+    const late = j.late.get(fz)
+    if (fz.length <= base || late === undefined || fixes.pinned.has(pointKey(fz.feed, fz.pos))) continue
+    const vs = vouchers(j, fz)
+    for (const { n, pos } of j.kept) {
+      if (n.feed !== fz.feed || pos >= fz.pos || n.index < base || n.index >= fz.length) continue
+      let best: Extra | null = null
+      for (const v of vs) {
+        if (v.length <= n.index) continue
+        const e: Extra = { pos: fz.pos, waitingFor: [], awaits: { feed: v.w, index: v.index } }
+        for (const a of late.admins) {
+          if (a === v.w || includes(latest(a), v.w, v.index)) continue
+          const removal = freezes.get(a)?.find((f) => f.pos >= fz.pos)
+          if (removal !== undefined) e.pos = Math.max(e.pos, removal.pos)
+          else { e.pos = Infinity; e.waitingFor.push(a) }
+        }
+        if (best === null || e.pos < best.pos) best = e
+      }
+      const prior = out.get(n)
+      if (best !== null && (prior === undefined || best.pos > prior.pos)) out.set(n, best)
+    }
   }
   return out
 }

@@ -25,7 +25,8 @@ import type { GroupState } from '../../src/fold/state.js'
 import type { MemberId } from '../../src/ids.js'
 import { encodeBlock } from '../../src/merge/block.js'
 import { decodeBlockEntries } from '../../src/merge/entries.js'
-import { needsAck, type Graph } from '../../src/merge/graph.js'
+import { shouldAck } from '../../src/merge/ack.js'
+import type { Graph } from '../../src/merge/graph.js'
 import { replay as realReplay, type GroupRef, type Replay } from '../../src/merge/replay.js'
 import { walkDag, type Dag } from './dag.js'
 import { referenceReplay, type RefBlock, type RefResult } from './reference.js'
@@ -323,7 +324,7 @@ export class Checker {
     const allFinal = (x: Replay): boolean => x.finalCount === x.log.length && x.finalBlocks === x.blocks
     const extra: string[] = []
     for (let round = 0; round < this.opts.rounds && !allFinal(r); round++) {
-      const ackers = u.keys.filter((k) => (r.state.admins.has(k) || r.waitingFor.includes(k)) && needsAck(graph, k))
+      const ackers = u.keys.filter((k) => shouldAck(r, graph, k))
       if (ackers.length === 0) break
       if (ackers.some((k) => !r.state.admins.has(k))) this.event('removed writer acknowledges')
       // Everyone writes from the same (synced) view, then everything is exchanged.

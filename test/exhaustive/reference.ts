@@ -38,6 +38,13 @@ export interface RefFreeze {
   F: number
 }
 
+/** What a walk measured of a removal beyond its F: F at r alone, and the later blocks that count. */
+interface Measured {
+  base: number
+  /** Positions of the blocks after r that count in F (see §4). */
+  late: number[]
+}
+
 /** What the walk decided at one position. */
 export interface RefRow {
   feed: MemberId
@@ -126,7 +133,7 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
   for (const [feed, list] of feeds) if (list.length > 0) latest.set(feed, nodeOf(feed, list.length - 1))
   const includes = (w: RNode | undefined, b: RNode): boolean => w !== undefined && (w.clock.get(b.feed) ?? 0) > b.index
 
-  interface Walked { rows: RefRow[], log: string[], removals: RefFreeze[], state: GroupState, states: GroupState[] }
+  interface Walked { rows: RefRow[], log: string[], removals: RefFreeze[], measured: Measured[], state: GroupState, states: GroupState[] }
   /** §2 and §4: one whole walk with the freezes `phi`, and the removals it performs. */
   const walk = (phi: RefFreeze[], keepStates: boolean): Walked => {
     let state = createState()
@@ -185,19 +192,23 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     // §4: F also counts, for every admin W at r but X and r's author, W's folded blocks after r
     // written before W acknowledged r, and W's first block that includes r (folded or not), but
     // none of those that a removal of W at or after r did not include.
-    for (const r of removals) {
+    const measured = removals.map((r): Measured => ({ base: r.F, late: [] }))
+    for (const [i, r] of removals.entries()) {
       for (const w of rows[r.pos].admins) {
         if (w === r.x || w === all[r.pos].feed) continue // r is its own author's acknowledgement
         for (let q = r.pos + 1; q < all.length; q++) {
           if (all[q].feed !== w) continue
           const ack = includes(all[q], all[r.pos])
           const unseen = removals.some((o) => o.x === w && o.pos >= r.pos && !includes(all[o.pos], all[q]))
-          if ((ack || rows[q].skip === null) && !unseen) r.F = Math.max(r.F, all[q].clock.get(r.x) ?? 0)
+          if ((ack || rows[q].skip === null) && !unseen) {
+            r.F = Math.max(r.F, all[q].clock.get(r.x) ?? 0)
+            measured[i].late.push(q)
+          }
           if (ack) break
         }
       }
     }
-    return { rows, log, removals, state, states }
+    return { rows, log, removals, measured, state, states }
   }
 
   const key = (phi: readonly RefFreeze[]): string => phi.map((f) => `${f.x}:${f.pos}:${f.F}`).sort().join(',')
@@ -274,6 +285,25 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     }
     // Waivers only while the admins that must acknowledge are a strict majority.
     if (waived > 0 && !(2 * (row.admins.length - waived) > row.admins.length)) return Infinity
+    // §4: a block of a writer removed later that only blocks after the removal r keep waits for
+    // r, and for one such block c to be included by every admin at r but X and c's writer (or
+    // for those admins' removal at or after r).
+    for (const [i, r] of done.removals.entries()) {
+      const m = done.measured[i]
+      if (r.x !== b.feed || pos >= r.pos || b.index < m.base || b.index >= r.F) continue
+      let best = Infinity
+      for (const q of m.late) {
+        if ((all[q].clock.get(r.x) ?? 0) <= b.index) continue
+        let e = r.pos
+        for (const a of done.rows[r.pos].admins) {
+          if (a === r.x || a === all[q].feed || includes(latest.get(a), all[q])) continue
+          const removal = phi.filter((f) => f.x === a && f.pos >= r.pos).map((f) => f.pos).sort((x, y) => x - y)[0]
+          e = removal === undefined ? Infinity : Math.max(e, removal)
+        }
+        best = Math.min(best, e)
+      }
+      need = Math.max(need, best)
+    }
     return need
   })
   // The final prefix ends at the last position p whose running need is ≤ p.
