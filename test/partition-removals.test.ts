@@ -160,3 +160,30 @@ test("a block of a removed admin, kept because another admin saw it before the r
   t.absent(all.log.some((e) => e.act?.body.type === 'Deposit' && e.act.author === X.id), 'u is frozen')
   t.ok(isPrefix(finalLog(atY), finalLog(all)), "what Y's node confirmed is a prefix of what is confirmed with the removal of Y")
 })
+
+test("a removed admin's block confirmed before an admin elected after it completes the removal stays confirmed (docs/ordering.md §6 point 2)", (t) => {
+  const { act, len, write, rep } = world()
+  const cut = Object.fromEntries(ALL.map((p) => [p.id, len(p)]))
+  const side = { [X.id]: cut[X.id], [Y.id]: cut[Y.id] }
+  // A and B vote X out and M in; X, having seen both votes, deposits (u).
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id }), act(A, { type: 'VoteElectCassiere', member: M.id })], side)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id }), act(B, { type: 'VoteElectCassiere', member: M.id })], { ...side, [A.id]: cut[A.id] })
+  write(X, [act(X, { type: 'Deposit', member: M.id, cents: 4242 })], { [A.id]: len(A), [B.id]: len(B), [C.id]: cut[C.id], [Y.id]: cut[Y.id] })
+  // C, without u, completes M's election; then everyone but M acknowledges everything: u is confirmed.
+  const votes = { ...side, [A.id]: len(A), [B.id]: len(B) }
+  write(C, [], votes)
+  write(C, [act(C, { type: 'VoteElectCassiere', member: M.id })], votes)
+  const elected = { ...votes, [C.id]: len(C) }
+  write(C, [], elected)
+  for (let round = 0; round < 2; round++) for (const p of [A, B, C, Y]) write(p)
+  const before = rep()
+  t.ok(uConfirmed(before), 'u is confirmed')
+  // M, from the view at its election (without u), casts the vote that removes X, in a block that
+  // sorts before every acknowledgement of u: F at the removal does not count u, the
+  // acknowledgements written before anyone knew of it do.
+  write(M, [act(M, { type: 'VoteRevokeCassiere', member: X.id })], elected)
+  const after = rep()
+  t.is(after.freezes.length, 1, 'X is removed')
+  t.ok(uConfirmed(after), 'u stays confirmed')
+  t.ok(isPrefix(finalLog(before), finalLog(after)), 'what was confirmed is a prefix of what is confirmed')
+})

@@ -255,7 +255,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
       }
     }
     const folds = skip === null && n.acts.length > 0
-    if (folds && !settled && freezes.get(n.feed)?.some((x) => x.pos > pos) === true) j.kept.push({ n, pos })
+    if (folds && !settled && freezes.get(n.feed)?.some((x) => x.pos > pos) === true) j.kept.push({ n, pos, admins: [...f.state.admins] })
     const before = folds ? [...f.state.admins] : null
     const recovering = folds ? recoveriesBefore(n, f.state) : null
     foldBlock(f, fin, g, graph, n, skip)

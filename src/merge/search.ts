@@ -46,8 +46,11 @@ export interface Judged {
   contradicted: Set<FreezeAt>
   /** Freezes that skipped a block another writer had included, at any time. */
   contested: Set<FreezeAt>
-  /** Folded blocks with acts of a writer removed later in the order (what {@link vouchedNeeds} reads). */
-  kept: Array<{ n: GraphNode, pos: number }>
+  /**
+   * Folded blocks with acts of a writer removed later in the order, with the admins at their
+   * position (what {@link vouchedNeeds} reads).
+   */
+  kept: Array<{ n: GraphNode, pos: number, admins: MemberId[] }>
 }
 
 /**
@@ -117,9 +120,11 @@ export interface Extra {
 
 /**
  * Finality waits for what F rests on (docs/ordering.md §4): a folded block b of a removed writer X
- * that only blocks after the removal r kept (index ≥ F measured at r) is confirmed once r is, and
- * once one block c of an admin W that kept it is included by every other admin at r — so that no
- * later removal of W can leave c out of F — or those admins are removed at or after r. Returns the
+ * that only blocks after the removal r kept (index ≥ F measured at r) is confirmed once one block c
+ * of an admin W that kept it is included by every other admin at r who was an admin at b — so
+ * that no later removal of W by them can leave c out of F — or those admins are removed at or
+ * after r (and that removal confirmed). An admin elected after b is not asked: docs/ordering.md
+ * §6 point 2. Returns the
  * extra need of each such block, for the walks whose freezes are settled (`pinned` freezes keep
  * their F by the search's choice, and add nothing).
  */
@@ -130,14 +135,14 @@ export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freez
     const late = j.late.get(fz)
     if (fz.length <= base || late === undefined || fixes.pinned.has(pointKey(fz.feed, fz.pos))) continue
     const vs = vouchers(j, fz)
-    for (const { n, pos } of j.kept) {
+    for (const { n, pos, admins } of j.kept) {
       if (n.feed !== fz.feed || pos >= fz.pos || n.index < base || n.index >= fz.length) continue
       let best: Extra | null = null
       for (const v of vs) {
         if (v.length <= n.index) continue
-        const e: Extra = { pos: fz.pos, waitingFor: [], awaits: { feed: v.w, index: v.index } }
+        const e: Extra = { pos: -1, waitingFor: [], awaits: { feed: v.w, index: v.index } }
         for (const a of late.admins) {
-          if (a === v.w || includes(latest(a), v.w, v.index)) continue
+          if (a === v.w || !admins.includes(a) || includes(latest(a), v.w, v.index)) continue
           const removal = freezes.get(a)?.find((f) => f.pos >= fz.pos)
           if (removal !== undefined) e.pos = Math.max(e.pos, removal.pos)
           else { e.pos = Infinity; e.waitingFor.push(a) }

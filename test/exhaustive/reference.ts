@@ -286,17 +286,17 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     // Waivers only while the admins that must acknowledge are a strict majority.
     if (waived > 0 && !(2 * (row.admins.length - waived) > row.admins.length)) return Infinity
     // §4: a block of a writer removed later that only blocks after the removal r keep waits for
-    // r, and for one such block c to be included by every admin at r but X and c's writer (or
-    // for those admins' removal at or after r).
+    // one such block c to be included by every admin at r but X and c's writer who was an admin
+    // at b (or for those admins' removal at or after r).
     for (const [i, r] of done.removals.entries()) {
       const m = done.measured[i]
       if (r.x !== b.feed || pos >= r.pos || b.index < m.base || b.index >= r.F) continue
       let best = Infinity
       for (const q of m.late) {
         if ((all[q].clock.get(r.x) ?? 0) <= b.index) continue
-        let e = r.pos
+        let e = -1
         for (const a of done.rows[r.pos].admins) {
-          if (a === r.x || a === all[q].feed || includes(latest.get(a), all[q])) continue
+          if (a === r.x || a === all[q].feed || !row.admins.includes(a) || includes(latest.get(a), all[q])) continue
           const removal = phi.filter((f) => f.x === a && f.pos >= r.pos).map((f) => f.pos).sort((x, y) => x - y)[0]
           e = removal === undefined ? Infinity : Math.max(e, removal)
         }
