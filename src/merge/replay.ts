@@ -23,8 +23,9 @@
  * admin at that block's position has a latest block that includes it, except a removed writer
  * whose removal block lies at or before p, as long as the admins that do acknowledge are a
  * strict majority (a removal the members' votes carried waives without that condition), and
- * (b) a FROZEN block's removal block lies at or before p. Only blocks carrying acts and not
- * skipped need acknowledgements.
+ * (b) a FROZEN block's removal block lies at or before p, and (c) a removed writer's block that
+ * only blocks after its removal keep in F waits for one of them to be included by the other admins
+ * (vouchedNeeds). Only blocks carrying acts and not skipped need acknowledgements.
  */
 import { applyAct, type FoldContext } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
@@ -213,7 +214,7 @@ function extraNeed (need: Need, extra: ReadonlyMap<GraphNode, Extra> | undefined
   if (e === undefined || e.pos <= need.pos) return
   if (e.pos === Infinity) {
     need.waitingFor.push(...e.waitingFor)
-    if (e.awaits !== null) need.awaits.push(e.awaits)
+    need.awaits.push(e.awaits)
   }
   need.pos = e.pos
 }

@@ -115,18 +115,17 @@ export interface Extra {
   pos: number
   waitingFor: MemberId[]
   /** The block those admins must include (an acknowledgement, so needsAck does not ask for it). */
-  awaits: { feed: MemberId, index: number } | null
+  awaits: { feed: MemberId, index: number }
 }
 
 /**
  * Finality waits for what F rests on (docs/ordering.md §4): a folded block b of a removed writer X
  * that only blocks after the removal r kept (index ≥ F measured at r) is confirmed once one block c
- * of an admin W that kept it is included by every other admin at r who was an admin at b — so
- * that no later removal of W by them can leave c out of F — or those admins are removed at or
- * after r (and that removal confirmed). An admin elected after b is not asked: docs/ordering.md
- * §6 point 2. Returns the
- * extra need of each such block, for the walks whose freezes are settled (`pinned` freezes keep
- * their F by the search's choice, and add nothing).
+ * of an admin W that kept it is included by every other admin at r who was an admin at b — so that
+ * no later removal of W by them can leave c out of F — or those admins are removed at or after r
+ * (and that removal is confirmed). An admin elected after b is not asked (docs/ordering.md §6
+ * point 2). Returns, per such block, the position the final prefix must reach (Infinity: it waits
+ * for admins to include c). Pinned freezes keep their F by the search's choice, and add nothing.
  */
 export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes, latest: (w: MemberId) => GraphNode | undefined): Map<GraphNode, Extra> {
   const out = new Map<GraphNode, Extra>()
