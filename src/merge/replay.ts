@@ -214,7 +214,7 @@ function extraNeed (need: Need, extra: ReadonlyMap<GraphNode, Extra> | undefined
   if (e === undefined || e.pos <= need.pos) return
   if (e.pos === Infinity) {
     need.waitingFor.push(...e.waitingFor)
-    need.awaits.push(e.awaits)
+    need.awaits.push(...e.awaits)
   }
   need.pos = e.pos
 }
@@ -299,7 +299,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
     ignored: f.ignored,
     freezes: all.map((x) => ({ feed: x.feed, length: x.length, by: x.by, byMembers: x.byMembers })),
     waitingFor: [...new Set(need.waitingFor)].sort(),
-    awaits: need.awaits,
+    awaits: need.awaits.filter((b, i, a) => a.findIndex((x) => x.feed === b.feed && x.index === b.index) === i),
     resume: {
       pos: fin.pos,
       // The final state itself is returned as `state` and will be mutated by no one; when the

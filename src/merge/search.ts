@@ -114,18 +114,34 @@ export function lateLength (j: Judged, fz: FreezeAt): number {
 export interface Extra {
   pos: number
   waitingFor: MemberId[]
-  /** The block those admins must include (an acknowledgement, so needsAck does not ask for it). */
-  awaits: { feed: MemberId, index: number }
+  /** The blocks those admins must include (acknowledgements, so needsAck does not ask for them). */
+  awaits: Array<{ feed: MemberId, index: number }>
+}
+
+/**
+ * Raises `e` with admin `a`'s part in keeping voucher (w, index) in F: nothing when a's latest
+ * block includes it; else a's removal at or after position `from` must be confirmed; else a must
+ * include it (Infinity).
+ */
+function ask (e: Extra, a: MemberId, w: MemberId, index: number, from: number, freezes: ReadonlyMap<MemberId, FreezeAt[]>, latest: (w: MemberId) => GraphNode | undefined): void {
+  if (includes(latest(a), w, index)) return
+  const removal = freezes.get(a)?.find((f) => f.pos >= from)
+  if (removal !== undefined) { e.pos = Math.max(e.pos, removal.pos); return }
+  e.pos = Infinity
+  e.waitingFor.push(a)
+  e.awaits.push({ feed: w, index })
 }
 
 /**
  * Finality waits for what F rests on (docs/ordering.md §4): a folded block b of a removed writer X
- * that only blocks after the removal r kept (index ≥ F measured at r) is confirmed once one block c
- * of an admin W that kept it is included by every other admin at r who was an admin at b — so that
- * no later removal of W by them can leave c out of F — or those admins are removed at or after r
- * (and that removal is confirmed). An admin elected after b is not asked (docs/ordering.md §6
- * point 2). Returns, per such block, the position the final prefix must reach (Infinity: it waits
- * for admins to include c). Pinned freezes keep their F by the search's choice, and add nothing.
+ * that only blocks after the removal r keep (index ≥ F measured at r: its vouchers) is confirmed
+ * once a later removal of the vouchers' writers cannot leave them all out of F. Asked are the
+ * admins at r who were admins at b, but X (an admin elected after b is not: docs/ordering.md §6
+ * point 2); it is enough that either every one of them but W includes W's first voucher for b, for
+ * one writer W, or every one of them that wrote no voucher includes every writer's first voucher.
+ * An admin that does not may instead be removed at or after r, once that is confirmed. Returns,
+ * per such block, the position the final prefix must reach (Infinity: admins must include
+ * vouchers). Pinned freezes keep their F by the search's choice, and add nothing.
  */
 export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes, latest: (w: MemberId) => GraphNode | undefined): Map<GraphNode, Extra> {
   const out = new Map<GraphNode, Extra>()
@@ -136,20 +152,24 @@ export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freez
     const vs = vouchers(j, fz)
     for (const { n, pos, admins } of j.kept) {
       if (n.feed !== fz.feed || pos >= fz.pos || n.index < base || n.index >= fz.length) continue
-      let best: Extra | null = null
-      for (const v of vs) {
-        if (v.length <= n.index) continue
-        const e: Extra = { pos: -1, waitingFor: [], awaits: { feed: v.w, index: v.index } }
-        for (const a of late.admins) {
-          if (a === v.w || !admins.includes(a) || includes(latest(a), v.w, v.index)) continue
-          const removal = freezes.get(a)?.find((f) => f.pos >= fz.pos)
-          if (removal !== undefined) e.pos = Math.max(e.pos, removal.pos)
-          else { e.pos = Infinity; e.waitingFor.push(a) }
-        }
-        if (best === null || e.pos < best.pos) best = e
+      /** Per writer, its first voucher that includes b. */
+      const first = new Map<MemberId, number>()
+      for (const v of vs) if (v.length > n.index && !((first.get(v.w) ?? Infinity) <= v.index)) first.set(v.w, v.index)
+      if (first.size === 0) continue
+      const asked = late.admins.filter((a) => admins.includes(a))
+      const fresh = (): Extra => ({ pos: -1, waitingFor: [], awaits: [] })
+      const options: Extra[] = []
+      for (const [w, index] of first) {
+        const e = fresh()
+        for (const a of asked) if (a !== w) ask(e, a, w, index, fz.pos, freezes, latest)
+        options.push(e)
       }
+      const every = fresh()
+      for (const a of asked) if (!first.has(a)) for (const [w, index] of first) ask(every, a, w, index, fz.pos, freezes, latest)
+      options.push(every)
+      const best = options.reduce((x, y) => (y.pos < x.pos ? y : x))
       const prior = out.get(n)
-      if (best !== null && (prior === undefined || best.pos > prior.pos)) out.set(n, best)
+      if (prior === undefined || best.pos > prior.pos) out.set(n, best)
     }
   }
   return out

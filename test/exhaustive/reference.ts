@@ -285,23 +285,29 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     }
     // Waivers only while the admins that must acknowledge are a strict majority.
     if (waived > 0 && !(2 * (row.admins.length - waived) > row.admins.length)) return Infinity
-    // §4: a block of a writer removed later that only blocks after the removal r keep waits for
-    // one such block c to be included by every admin at r but X and c's writer who was an admin
-    // at b (or for those admins' removal at or after r).
+    // §4: a block of a writer removed later that only blocks after the removal r keep (its
+    // vouchers) waits until either every admin asked but W includes W's first voucher, for one
+    // writer W, or every admin asked who wrote no voucher includes every writer's first voucher
+    // (or, for each admin that does not, its removal at or after r). Asked: the admins at r who
+    // were admins at b, but X.
     for (const [i, r] of done.removals.entries()) {
       const m = done.measured[i]
       if (r.x !== b.feed || pos >= r.pos || b.index < m.base || b.index >= r.F) continue
-      let best = Infinity
+      const first = new Map<MemberId, RNode>()
       for (const q of m.late) {
-        if ((all[q].clock.get(r.x) ?? 0) <= b.index) continue
-        let e = -1
-        for (const a of done.rows[r.pos].admins) {
-          if (a === r.x || a === all[q].feed || !row.admins.includes(a) || includes(latest.get(a), all[q])) continue
-          const removal = phi.filter((f) => f.x === a && f.pos >= r.pos).map((f) => f.pos).sort((x, y) => x - y)[0]
-          e = removal === undefined ? Infinity : Math.max(e, removal)
-        }
-        best = Math.min(best, e)
+        const c = all[q]
+        if ((c.clock.get(r.x) ?? 0) > b.index && (first.get(c.feed)?.index ?? Infinity) > c.index) first.set(c.feed, c)
       }
+      if (first.size === 0) continue
+      const asked = done.rows[r.pos].admins.filter((a) => a !== r.x && row.admins.includes(a))
+      const ask = (a: MemberId, c: RNode): number => {
+        if (includes(latest.get(a), c)) return -1
+        const removal = phi.filter((f) => f.x === a && f.pos >= r.pos).map((f) => f.pos).sort((x, y) => x - y)[0]
+        return removal ?? Infinity
+      }
+      let best = Infinity
+      for (const [w, c] of first) best = Math.min(best, Math.max(-1, ...asked.filter((a) => a !== w).map((a) => ask(a, c))))
+      best = Math.min(best, Math.max(-1, ...asked.filter((a) => !first.has(a)).flatMap((a) => [...first.values()].map((c) => ask(a, c)))))
       need = Math.max(need, best)
     }
     return need
