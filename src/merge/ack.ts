@@ -10,7 +10,9 @@ import type { Replay } from './replay-types.js'
 
 /** True when `me` should append an acknowledgement now, given replay `v` of `graph`. */
 export function shouldAck (v: Replay, graph: Graph, me: MemberId): boolean {
-  if (!(v.state.admins.has(me) || v.waitingFor.includes(me))) return false
-  if (v.waitingFor.includes(me) && v.awaits.some((b) => b.feed !== me && !includes(graph.latest(me), b.feed, b.index))) return true
+  const waited = v.waitingFor.includes(me)
+  if (!(v.state.admins.has(me) || waited)) return false
+  // A voucher awaited is included by the next block: each is acknowledged once, no ping-pong.
+  if (waited && v.awaits.some((b) => !includes(graph.latest(me), b.feed, b.index))) return true
   return needsAck(graph, me)
 }

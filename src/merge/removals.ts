@@ -121,6 +121,14 @@ export function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
   return out
 }
 
+/** The earliest removal in `list` (one writer's freezes, by position) at or after pos, if any. */
+export function removalAfter (list: readonly FreezeAt[] | undefined, pos: number): FreezeAt | undefined {
+  if (list === undefined) return undefined
+  for (const f of list) if (f.pos >= pos) return f
+  return undefined
+}
+
+/** The key of a removal point (the removed writer and the removal's position) in the search's records. */
 export function pointKey (feed: MemberId, pos: number): string {
   return `${feed}:${pos}`
 }

@@ -86,9 +86,9 @@ export interface Replay {
    */
   waitingFor: MemberId[]
   /**
-   * Blocks without acts (acknowledgements) that the admins in `waitingFor` must include before
-   * confirmation goes on (docs/ordering.md §4: a removed writer's block kept by what an admin saw
-   * after the removal); those admins acknowledge them (shouldAck). Usually empty.
+   * Blocks (usually acknowledgements) that the admins in `waitingFor` must include before
+   * confirmation goes on (docs/ordering.md §4: a removed writer's block kept in F only by such
+   * vouchers), sorted; those admins acknowledge them (shouldAck). Usually empty.
    */
   awaits: Array<{ feed: MemberId, index: number }>
   /** Where a later replay of the same graph, grown only after the final prefix, may resume. */

@@ -24,17 +24,18 @@
  * whose removal block lies at or before p, as long as the admins that do acknowledge are a
  * strict majority (a removal the members' votes carried waives without that condition), and
  * (b) a FROZEN block's removal block lies at or before p, and (c) a removed writer's block that
- * only blocks after its removal keep in F waits for one of them to be included by the other admins
- * (vouchedNeeds). Only blocks carrying acts and not skipped need acknowledgements.
+ * only blocks sorting after its removal keep in F (vouchers) waits until no later removal of
+ * their writers by the admins asked can leave them all out (vouchedNeeds). Only blocks carrying
+ * acts and not skipped need acknowledgements.
  */
 import { applyAct, type FoldContext } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
+import { candidateFreezes, pointKey, recoveriesBefore, removalAfter, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
-import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
+import { measureLate, nextStep, openLate, vouchedNeeds, type BlockRef, type Extra, type Fixes, type Judged } from './search.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
@@ -51,13 +52,6 @@ function skipReason (s: GroupState, n: GraphNode, g: GroupRef): SkipReason | nul
 function frozenBy (list: FreezeAt[] | undefined, index: number, pos: number): FreezeAt | undefined {
   if (list === undefined) return undefined
   for (const f of list) if (pos < f.pos && index >= f.length) return f
-  return undefined
-}
-
-/** The earliest removal of `w` at or after pos (it waives w's acknowledgement), if any. */
-function removalAfter (list: FreezeAt[] | undefined, pos: number): FreezeAt | undefined {
-  if (list === undefined) return undefined
-  for (const f of list) if (f.pos >= pos) return f
   return undefined
 }
 
@@ -94,8 +88,8 @@ interface Need {
   /** The final prefix cannot end before this position (Infinity: it cannot grow any more). */
   pos: number
   waitingFor: MemberId[]
-  /** Acknowledgements that the admins in waitingFor must include (see {@link Replay.awaits}). */
-  awaits: Array<{ feed: MemberId, index: number }>
+  /** Vouchers that the admins in waitingFor must include (see {@link Replay.awaits}). */
+  awaits: BlockRef[]
 }
 
 /**
@@ -221,7 +215,8 @@ function extraNeed (need: Need, extra: ReadonlyMap<GraphNode, Extra> | undefined
 
 /**
  * One walk of the order with the freezes given (docs/ordering.md §2–4). `settled`: the freezes are
- * taken as they stand (no measuring, no next step); `extra`: what blocks wait for beyond §3's rule.
+ * taken as they stand (the walk measures them but proposes no next step); `extra`: what blocks
+ * wait for beyond §3's rule, once computed ({@link vouchedNeeds}).
  */
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fixes: Fixes, settled: boolean, from?: Resume, extra?: ReadonlyMap<GraphNode, Extra>): Walk {
   const order = graph.order()
@@ -256,12 +251,12 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
       }
     }
     const folds = skip === null && n.acts.length > 0
-    if (folds && !settled && freezes.get(n.feed)?.some((x) => x.pos > pos) === true) j.kept.push({ n, pos, admins: [...f.state.admins] })
     const before = folds ? [...f.state.admins] : null
+    if (before !== null && freezes.get(n.feed)?.some((x) => x.pos > pos) === true) j.kept.push({ n, pos, admins: before })
     const recovering = folds ? recoveriesBefore(n, f.state) : null
     foldBlock(f, fin, g, graph, n, skip)
-    if (!settled) measureLate(j, n, pos, skip === null)
-    if (before !== null && !settled) {
+    measureLate(j, n, pos, skip === null)
+    if (before !== null) {
       for (const x of before) if (!f.state.admins.has(x)) j.removedAt.push({ x, pos, by: n })
       // A new (or re-measured) freeze only skips blocks before this position: the walk goes on to
       // measure the rest of its F on the blocks after it, then starts again with it.
@@ -274,9 +269,11 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
   }
   const next = settled ? null : nextStep(j, f.performed, freezes, fixes)
   if (next !== null) return { done: false, ...next }
-  if (!settled) {
+  if (extra === undefined) {
     // The freezes are settled: a confirmed block that F keeps only by what admins saw after the
-    // removal waits for that to be beyond a later removal's reach; walk again if one must.
+    // removal waits for that to be beyond a later removal's reach; walk again if one must. (Only
+    // when the final prefix is cut: a wait of §3 before the block is then named first, and the
+    // vouchers' admins on the next replay.)
     const more = vouchedNeeds(j, f.performed, freezes, fixes, (w) => graph.latest(w))
     if (j.kept.some(({ n, pos }) => pos <= fin.pos && (more.get(n)?.pos ?? -1) > fin.pos)) return walk(graph, g, freezes, fixes, true, from, more)
   }
@@ -299,7 +296,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
     ignored: f.ignored,
     freezes: all.map((x) => ({ feed: x.feed, length: x.length, by: x.by, byMembers: x.byMembers })),
     waitingFor: [...new Set(need.waitingFor)].sort(),
-    awaits: need.awaits.filter((b, i, a) => a.findIndex((x) => x.feed === b.feed && x.index === b.index) === i),
+    awaits: need.awaits.sort((a, b) => (a.feed < b.feed ? -1 : a.feed > b.feed ? 1 : a.index - b.index)).filter((b, i, a) => i === 0 || a[i - 1].feed !== b.feed || a[i - 1].index !== b.index),
     resume: {
       pos: fin.pos,
       // The final state itself is returned as `state` and will be mutated by no one; when the

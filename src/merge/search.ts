@@ -1,12 +1,13 @@
 /**
  * The search over freezes (SPEC §5, docs/ordering.md §4): what one walk of the order learns about
  * the freezes it used — F measured at each removal and after it, the removals it performed, the
- * freezes contradicted or contested — and the search's next step from it. src/merge/replay.ts
- * walks; these are pure bookkeeping over the graph's nodes.
+ * freezes contradicted or contested — and the search's next step from it; and, once the freezes
+ * are settled, what a removed writer's blocks kept by vouchers wait for (vouchedNeeds).
+ * src/merge/replay.ts walks; these are pure bookkeeping over the graph's nodes.
  */
 import type { MemberId } from '../ids.js'
 import { includes, type GraphNode } from './graph.js'
-import { pointKey } from './removals.js'
+import { pointKey, removalAfter } from './removals.js'
 import type { FreezeAt } from './replay-types.js'
 
 /** A block of feed `w` (at `index`) that saw `length` blocks of a removed writer. */
@@ -47,8 +48,8 @@ export interface Judged {
   /** Freezes that skipped a block another writer had included, at any time. */
   contested: Set<FreezeAt>
   /**
-   * Folded blocks with acts of a writer removed later in the order, with the admins at their
-   * position (what {@link vouchedNeeds} reads).
+   * Folded blocks with acts of a writer with a freeze later in the order, with the admins at
+   * their position (what {@link vouchedNeeds} reads).
    */
   kept: Array<{ n: GraphNode, pos: number, admins: MemberId[] }>
 }
@@ -110,38 +111,54 @@ export function lateLength (j: Judged, fz: FreezeAt): number {
   return out
 }
 
+/** A block, by feed and index. */
+export interface BlockRef {
+  feed: MemberId
+  index: number
+}
+
 /** What a block waits for beyond docs/ordering.md §3's rule: a position, and who (when Infinity). */
 export interface Extra {
   pos: number
   waitingFor: MemberId[]
-  /** The blocks those admins must include (acknowledgements, so needsAck does not ask for them). */
-  awaits: Array<{ feed: MemberId, index: number }>
+  /** The vouchers those admins must include (usually acknowledgements, which needsAck never asks for). */
+  awaits: BlockRef[]
 }
 
+/** Voucher writers beyond which only the groups {W} and all are tried (2^n subsets otherwise). */
+const MAX_SUBSET_WRITERS = 10
+
 /**
- * Raises `e` with admin `a`'s part in keeping voucher (w, index) in F: nothing when a's latest
- * block includes it; else a's removal at or after position `from` must be confirmed; else a must
- * include it (Infinity).
+ * What a set S of voucher writers (`first`: each one's first voucher for b) needs: every asked
+ * admin outside S includes every voucher of S, or its removal at or after position `from` is
+ * confirmed (docs/ordering.md §4).
  */
-function ask (e: Extra, a: MemberId, w: MemberId, index: number, from: number, freezes: ReadonlyMap<MemberId, FreezeAt[]>, latest: (w: MemberId) => GraphNode | undefined): void {
-  if (includes(latest(a), w, index)) return
-  const removal = freezes.get(a)?.find((f) => f.pos >= from)
-  if (removal !== undefined) { e.pos = Math.max(e.pos, removal.pos); return }
-  e.pos = Infinity
-  e.waitingFor.push(a)
-  e.awaits.push({ feed: w, index })
+function needOf (first: ReadonlyMap<MemberId, number>, asked: readonly MemberId[], from: number, freezes: ReadonlyMap<MemberId, FreezeAt[]>, latest: (w: MemberId) => GraphNode | undefined): Extra {
+  const e: Extra = { pos: -1, waitingFor: [], awaits: [] }
+  for (const a of asked) {
+    if (first.has(a)) continue
+    const missing = [...first].filter(([w, index]) => !includes(latest(a), w, index))
+    if (missing.length === 0) continue
+    const removal = removalAfter(freezes.get(a), from)
+    if (removal !== undefined) { e.pos = Math.max(e.pos, removal.pos); continue }
+    e.pos = Infinity
+    e.waitingFor.push(a)
+    for (const [w, index] of missing) if (!e.awaits.some((b) => b.feed === w && b.index === index)) e.awaits.push({ feed: w, index })
+  }
+  return e
 }
 
 /**
  * Finality waits for what F rests on (docs/ordering.md §4): a folded block b of a removed writer X
- * that only blocks after the removal r keep (index ≥ F measured at r: its vouchers) is confirmed
- * once a later removal of the vouchers' writers cannot leave them all out of F. Asked are the
- * admins at r who were admins at b, but X (an admin elected after b is not: docs/ordering.md §6
- * point 2); it is enough that either every one of them but W includes W's first voucher for b, for
- * one writer W, or every one of them that wrote no voucher includes every writer's first voucher.
- * An admin that does not may instead be removed at or after r, once that is confirmed. Returns,
- * per such block, the position the final prefix must reach (Infinity: admins must include
- * vouchers). Pinned freezes keep their F by the search's choice, and add nothing.
+ * that only blocks sorting after the removal r keep (index ≥ F measured at r: its vouchers) is
+ * confirmed once a later removal of the vouchers' writers cannot leave them all out of F: for
+ * some non-empty set S of voucher writers, every asked admin outside S includes the first voucher
+ * for b of every writer in S, or is removed at or after r (and that removal is confirmed). Asked:
+ * the admins at r who were admins at b, but X (an admin elected after b is not: docs/ordering.md
+ * §6 point 2). For a given S the condition only gets easier as blocks arrive. Returns, per such
+ * block, the position the final prefix must reach (Infinity: admins must include vouchers).
+ * Pinned freezes keep their F by the search's choice (F measured at r is the pinned one), and add
+ * nothing.
  */
 export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes, latest: (w: MemberId) => GraphNode | undefined): Map<GraphNode, Extra> {
   const out = new Map<GraphNode, Extra>()
@@ -157,19 +174,18 @@ export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freez
       for (const v of vs) if (v.length > n.index && !((first.get(v.w) ?? Infinity) <= v.index)) first.set(v.w, v.index)
       if (first.size === 0) continue
       const asked = late.admins.filter((a) => admins.includes(a))
-      const fresh = (): Extra => ({ pos: -1, waitingFor: [], awaits: [] })
-      const options: Extra[] = []
-      for (const [w, index] of first) {
-        const e = fresh()
-        for (const a of asked) if (a !== w) ask(e, a, w, index, fz.pos, freezes, latest)
-        options.push(e)
+      const writers = [...first]
+      const groups: Array<Array<[MemberId, number]>> = []
+      if (writers.length > MAX_SUBSET_WRITERS) groups.push(...writers.map((x) => [x]), writers)
+      else for (let mask = 1; mask < 1 << writers.length; mask++) groups.push(writers.filter((_, i) => (mask & (1 << i)) !== 0))
+      let best: Extra | null = null
+      for (const group of groups) {
+        const e = needOf(new Map(group), asked, fz.pos, freezes, latest)
+        if (best === null || e.pos < best.pos) best = e
+        if (best.pos < 0) break
       }
-      const every = fresh()
-      for (const a of asked) if (!first.has(a)) for (const [w, index] of first) ask(every, a, w, index, fz.pos, freezes, latest)
-      options.push(every)
-      const best = options.reduce((x, y) => (y.pos < x.pos ? y : x))
       const prior = out.get(n)
-      if (prior === undefined || best.pos > prior.pos) out.set(n, best)
+      if (best !== null && (prior === undefined || best.pos > prior.pos)) out.set(n, best)
     }
   }
   return out

