@@ -163,19 +163,27 @@ test("a block of a removed admin, kept because another admin saw it before the r
   t.ok(isPrefix(finalLog(atY), finalLog(all)), "what Y's node confirmed is a prefix of what is confirmed with the removal of Y")
 })
 
-test("a removed admin's block confirmed before an admin elected after it completes the removal stays confirmed (docs/ordering.md §6 point 2)", (t) => {
-  const { act, len, write, rep } = world()
+/**
+ * A and B vote X out and M in; X, having seen both votes, deposits (u); C, without u, completes
+ * M's election (after u in the order). Returns the views at the votes and at the election.
+ */
+function electedAfterU () {
+  const w = world()
+  const { act, len, write } = w
   const cut = Object.fromEntries(ALL.map((p) => [p.id, len(p)]))
   const side = { [X.id]: cut[X.id], [Y.id]: cut[Y.id] }
-  // A and B vote X out and M in; X, having seen both votes, deposits (u).
   write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id }), act(A, { type: 'VoteElectCassiere', member: M.id })], side)
   write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id }), act(B, { type: 'VoteElectCassiere', member: M.id })], { ...side, [A.id]: cut[A.id] })
   write(X, [act(X, { type: 'Deposit', member: M.id, cents: 4242 })], { [A.id]: len(A), [B.id]: len(B), [C.id]: cut[C.id], [Y.id]: cut[Y.id] })
-  // C, without u, completes M's election; then everyone but M acknowledges everything: u is confirmed.
   const votes = { ...side, [A.id]: len(A), [B.id]: len(B) }
   write(C, [], votes)
   write(C, [act(C, { type: 'VoteElectCassiere', member: M.id })], votes)
-  const elected = { ...votes, [C.id]: len(C) }
+  return { ...w, votes, elected: { ...votes, [C.id]: len(C) } }
+}
+
+test("a removed admin's block confirmed before an admin elected after it completes the removal stays confirmed (docs/ordering.md §6 point 2)", (t) => {
+  const { act, len, write, rep, elected } = electedAfterU()
+  // Everyone but M acknowledges everything: u is confirmed.
   write(C, [], elected)
   // Each acknowledges from the same view: none includes another's acknowledgement.
   const all = Object.fromEntries([...ALL, M].map((p) => [p.id, len(p)]))
@@ -193,18 +201,8 @@ test("a removed admin's block confirmed before an admin elected after it complet
 })
 
 test("a removed admin's block confirmed by its vouchers stays confirmed when an admin elected after it writes another voucher", (t) => {
-  const { act, len, write, rep } = world()
-  const cut = Object.fromEntries(ALL.map((p) => [p.id, len(p)]))
-  const side = { [X.id]: cut[X.id], [Y.id]: cut[Y.id] }
-  // A and B vote X out and M in; X, having seen both votes, deposits (u).
-  write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id }), act(A, { type: 'VoteElectCassiere', member: M.id })], side)
-  write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id }), act(B, { type: 'VoteElectCassiere', member: M.id })], { ...side, [A.id]: cut[A.id] })
-  write(X, [act(X, { type: 'Deposit', member: M.id, cents: 4242 })], { [A.id]: len(A), [B.id]: len(B), [C.id]: cut[C.id], [Y.id]: cut[Y.id] })
-  // C, without u, completes M's election (after u in the order), Y sees it, and C removes X (r).
-  const votes = { ...side, [A.id]: len(A), [B.id]: len(B) }
-  write(C, [], votes)
-  write(C, [act(C, { type: 'VoteElectCassiere', member: M.id })], votes)
-  const elected = { ...votes, [C.id]: len(C) }
+  const { act, len, write, rep, votes, elected } = electedAfterU()
+  // Y sees M's election, and C removes X (r).
   write(Y, [], elected)
   write(C, [act(C, { type: 'VoteRevokeCassiere', member: X.id })], { ...votes, [Y.id]: len(Y) })
   write(Y, [], elected) // so that the acknowledgements below sort after r

@@ -7,7 +7,7 @@ import type { GroupState, Registration } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import type { FreezeAt } from './replay-types.js'
+import type { BlockRef, FreezeAt } from './replay-types.js'
 
 /**
  * A removal made by block `n` at `pos`: the writers who lost their last role in it (`before`: the
@@ -74,7 +74,7 @@ export function seenByOthers (graph: Graph, n: GraphNode): boolean {
  * `by`, else their latest, includes `n`. What a writer saw only after it knew of the removal does
  * not count (docs/ordering.md §4).
  */
-export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: { feed: MemberId, index: number }): boolean {
+export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: BlockRef): boolean {
   for (const w of graph.feedKeys()) {
     const len = graph.usableLength(w)
     if (w === n.feed || len === 0) continue

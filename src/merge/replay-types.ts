@@ -47,6 +47,12 @@ export interface IgnoredBlock {
   actIds: ActId[]
 }
 
+/** A block, by its feed and its index in that feed. */
+export interface BlockRef {
+  feed: MemberId
+  index: number
+}
+
 /** A writer's feed frozen by their removal (SPEC §5 dead or departed writers). */
 export interface Freeze {
   /** The removed writer. */
@@ -54,7 +60,7 @@ export interface Freeze {
   /** Blocks of `feed` with index ≥ length that sort before the removal are skipped. */
   length: number
   /** The block whose acts removed the writer. */
-  by: { feed: MemberId, index: number }
+  by: BlockRef
   /**
    * True when the members' votes (VoteRecover) removed the writer, carried by the rule of
    * recoveryCarried: the removal then waives the writer's acknowledgements even without a strict
@@ -90,7 +96,7 @@ export interface Replay {
    * confirmation goes on (docs/ordering.md §4: a removed writer's block kept in F only by such
    * vouchers), sorted; those admins acknowledge them (shouldAck). Usually empty.
    */
-  awaits: Array<{ feed: MemberId, index: number }>
+  awaits: BlockRef[]
   /** Where a later replay of the same graph, grown only after the final prefix, may resume. */
   resume: Resume
 }

@@ -34,8 +34,8 @@ import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 import { candidateFreezes, pointKey, recoveriesBefore, removalAfter, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
-import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
-import { measureLate, nextStep, openLate, vouchedNeeds, type BlockRef, type Extra, type Fixes, type Judged } from './search.js'
+import type { BlockRef, FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
+import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 

@@ -8,7 +8,7 @@
 import type { MemberId } from '../ids.js'
 import { includes, type GraphNode } from './graph.js'
 import { pointKey, removalAfter } from './removals.js'
-import type { FreezeAt } from './replay-types.js'
+import type { BlockRef, FreezeAt } from './replay-types.js'
 
 /** A block of feed `w` (at `index`) that saw `length` blocks of a removed writer. */
 export interface Voucher {
@@ -109,12 +109,6 @@ export function lateLength (j: Judged, fz: FreezeAt): number {
   let out = 0
   for (const v of vouchers(j, fz)) out = Math.max(out, v.length)
   return out
-}
-
-/** A block, by feed and index. */
-export interface BlockRef {
-  feed: MemberId
-  index: number
 }
 
 /** What a block waits for beyond docs/ordering.md §3's rule: a position, and who (when Infinity). */
