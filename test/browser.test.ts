@@ -237,8 +237,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.click('.costs .add-cost')
   await waitFor('the shared cost on node B', async () => (((await get(nb, '/api/purchases/Formaggi')).order as Row).totalCents as number) === 3062 + 320 + 150)
   t.pass('the transport shared from the page')
-  await anna.waitForSelector('.orders .pickup')
-  t.ok(((await anna.textContent('.orders .pickup')) ?? '').includes('1,62'), 'the pick-up list shows what was delivered')
+  // The list exists since the bookings closed; wait until the page has re-read the delivery.
+  await anna.waitForFunction(() => document.querySelector('.orders .pickup')?.textContent?.includes('1,62') === true, undefined, { timeout: 60_000 })
+  t.pass('the pick-up list shows what was delivered')
   await shot(anna, 'delivery-it.png')
   // The year's accounts on the same admin view (issue 17): totals, balances, the invariant, the chart.
   await anna.waitForSelector('#report-chart canvas', { timeout: 30_000 })
