@@ -14,9 +14,15 @@ import { loadToken } from '../src/node/storage/datadir.js'
 /** The CLI entry point. */
 export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'hypergas.js')
 
+/**
+ * The V8 flags of the CLI's `#!/usr/bin/env -S node …` line, for a process started as
+ * `node <flags> BIN` to run as an installed `hypergas` does (the benchmarks measure memory).
+ */
+export const NODE_FLAGS: string[] = (fs.readFileSync(BIN, 'utf8').split('\n')[0] ?? '').split(/\s+/).filter((w) => w.startsWith('--'))
+
 /** Runs a CLI command with `--json` and returns its parsed output. @throws on non-zero exit */
 export function cli (dir: string, ...args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
+  const out = execFileSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
   return JSON.parse(out) as Record<string, unknown>
 }
 
@@ -47,7 +53,7 @@ export interface StartOptions {
  */
 export async function startNode (name: string, dir: string, bootstrap: string | null, opts: StartOptions = {}): Promise<NodeProc> {
   const timeoutMs = opts.timeoutMs ?? 30000
-  const args = [BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan']), ...(opts.args ?? [])]
+  const args = [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan']), ...(opts.args ?? [])]
   const child = opts.netns === undefined
     ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn('ip', ['netns', 'exec', opts.netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })

@@ -44,3 +44,10 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   t.is(log.finalCount, entries.filter((e) => e.final === true).length)
   fs.rmSync(base, { recursive: true, force: true })
 })
+
+test('the CLI runs by its own #! line, as an installed hypergas does, with its V8 flags', (t) => {
+  // `env -S` splits the line so node gets --max-semi-space-size (docs/performance.md, memory).
+  t.ok(fs.readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env -S node --max-semi-space-size='), 'the #! line passes the flag')
+  t.ok((fs.statSync(BIN).mode & 0o111) !== 0, 'bin/hypergas.js is executable')
+  t.ok(execFileSync(BIN, ['--help'], { encoding: 'utf8' }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
+})

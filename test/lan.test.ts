@@ -12,7 +12,8 @@ import test from 'brittle'
 import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { GroupId } from '../src/ids.js'
 import { lanName, portsOf } from '../src/node/network/lan.js'
-import { groupTopic, parseHostPort } from '../src/node/network/replicator.js'
+import { groupTopic } from '../src/node/network/replicator.js'
+import { parseHostPort } from '../src/node/network/address.js'
 
 const tag = String(process.pid % 100000)
 const BRIDGE = `hgb${tag}`

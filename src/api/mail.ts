@@ -7,7 +7,6 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import nodemailer from 'nodemailer'
 import { z } from 'zod'
 import { memberNotices, type Notice } from './notices.js'
 import { HypergasError } from '../errors.js'
@@ -61,6 +60,7 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
   const m = loadMail(node.dir)
   if (m.smtp === null) throw new HypergasError('NOT_RUNNING', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
+  const { default: nodemailer } = await import('nodemailer') // loaded when mail is sent, not on every start
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' } }), tls: { rejectUnauthorized: m.smtp.secure } })
   const sent: Array<{ member: MemberId, to: string, notices: number }> = []
   try {

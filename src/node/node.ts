@@ -26,7 +26,7 @@ import { refusalDetails } from '../fold/refusal.js'
 import { Feeds } from './ingest/feeds.js'
 import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
 import type { SyncProgress } from './network/progress.js'
-import { Replicator, type ReplicatorOptions } from './network/replicator.js'
+import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
 import { loadFeeds, loadForks, loadGroup, loadIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
@@ -173,6 +173,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
    */
   async startSwarm (opts: Omit<ReplicatorOptions, 'keyPair'> = {}): Promise<void> {
     const g = this.requireGroup()
+    // Loaded here, not on import: a command that never replicates does not load Hyperswarm.
+    const { Replicator } = await import('./network/replicator.js')
     this._replicator = new Replicator(this.store, g.groupId, { now: this.now, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))

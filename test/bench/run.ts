@@ -25,7 +25,7 @@ import { Graph } from '../../src/merge/graph.js'
 import { replay } from '../../src/merge/replay.js'
 import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/network/replicator.js'
-import { BIN, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
+import { BIN, NODE_FLAGS, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { makeDataDir, season, type Season } from './data.js'
 import { flood } from './flood.js'
 
@@ -81,7 +81,7 @@ async function benchCold (sizes: number[], base: string, big: Season | null): Pr
     await makeDataDir(s, dir)
     const start = (): number => {
       const t = performance.now()
-      const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+      const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26 })
       const took = ms(t)
       if (r.status !== 0) throw new Error(`status failed: ${r.stderr}`)
       const acts = (JSON.parse(r.stdout).group.acts as { total: number }).total
@@ -94,7 +94,7 @@ async function benchCold (sizes: number[], base: string, big: Season | null): Pr
     emit(`cold-start-first.${n}`, start(), 'ms', { acts: n, feeds: 3, note: 'no checkpoint yet: every act decoded and folded', ...(at100k ? { target: '<= 1500 ms' } : {}) })
     const runs = [start(), start(), start()].sort((a, b) => a - b)
     emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: 'with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
-    const r = spawnSync(process.execPath, ['--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8' })
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`)
     const m = JSON.parse(r.stdout) as { rssMB: number, acts: number }
     const memTarget = at100k ? { target: '<= 250 MB' } : n === 1_000_000 ? { target: '<= 600 MB' } : {}

@@ -9,7 +9,7 @@ import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
 import { globals, MEMBER, print, program, withApi } from '../program.js'
 import { loadMail, saveMail } from '../../api/mail.js'
-import { parsePort } from '../../node/network/replicator.js'
+import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
 
 program.command('status').description('group, admins and their cash, peers, sync and finality')

@@ -10,7 +10,7 @@ import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, en
 import { decodeInvite, encodeInvite } from '../../api/invite.js'
 import { GasNode } from '../../node/node.js'
 import { lanAddress } from '../../node/network/lan.js'
-import { parsePort } from '../../node/network/replicator.js'
+import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
 import { t } from '../i18n.js'
 import { readPassphrase } from '../passphrase.js'

@@ -5,14 +5,13 @@
 import { Option } from 'commander'
 import { renderUnicodeCompact } from 'uqr'
 import { HypergasError } from '../../errors.js'
-import { createServer } from '../../http/server.js'
 import { Sessions } from '../../http/sessions.js'
 import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/storage/datadir.js'
 import { DeadlineKeeper } from '../../node/deadlines.js'
 import { DigestKeeper } from '../../api/mail.js'
 import { GasNode } from '../../node/node.js'
 import { progressBar } from '../../node/network/progress.js'
-import { parseHostPort, parsePort } from '../../node/network/replicator.js'
+import { parseHostPort, parsePort } from '../../node/network/address.js'
 import { lanUrl, localUrl, noticeWriter, resolveDir } from '../connect.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
@@ -40,6 +39,7 @@ program.command('start')
       await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
       reportSync(node)
     }
+    const { createServer } = await import('../../http/server.js') // Fastify loads only for start
     const sessions = new Sessions()
     const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
     try {

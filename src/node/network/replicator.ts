@@ -7,9 +7,9 @@ import type Corestore from 'corestore'
 import HyperDHT from 'hyperdht'
 import Hyperswarm, { type Connection, type Discovery } from 'hyperswarm'
 import { sha256 } from '../../crypto.js'
-import { HypergasError } from '../../errors.js'
 import { hex, type GroupId } from '../../ids.js'
 import { freeUdpPort, lanAddress, LanDiscovery, type LanPeer } from './lan.js'
+import { parseHostPort } from './address.js'
 
 /** Options of the replicator. */
 export interface ReplicatorOptions {
@@ -58,29 +58,6 @@ export function groupTopic (groupId: GroupId): Buffer {
 
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
-
-/**
- * Parses a port number typed by a person: 1–65535, or 0 too when `allowZero` (any free port).
- * @throws HypergasError BAD_ARGUMENT
- */
-export function parsePort (text: string, what: string, allowZero = false): number {
-  const port = Number(text)
-  if (!/^\d{1,5}$/.test(text) || port > 65535 || (port === 0 && !allowZero)) throw HypergasError.BAD_ARGUMENT(`${what} expects a port from ${allowZero ? 0 : 1} to 65535, got "${text}"`)
-  return port
-}
-
-/**
- * Parses `host:port` (a DHT bootstrap node, as `hypergas dht` prints it).
- * @throws HypergasError BAD_ARGUMENT
- */
-export function parseHostPort (s: string): { host: string, port: number } {
-  const i = s.lastIndexOf(':')
-  const bad = HypergasError.BAD_ARGUMENT(`expected host:port (e.g. 192.168.1.20:49737, what "hypergas dht" prints), got "${s}"`)
-  if (i <= 0) throw bad
-  let port: number
-  try { port = parsePort(s.slice(i + 1), 'host:port') } catch { throw bad }
-  return { host: s.slice(0, i), port }
-}
 
 /**
  * Replicates a Corestore with the peers of a group: over the DHT (public, or the `bootstrap`
