@@ -22,11 +22,17 @@ export function credit (s: GroupState, actId: ActId, member: MemberId, delta: nu
   move(s.statements, member, { actId, kind, deltaCents: delta, balanceCents: m.creditCents, purchase })
 }
 
-/** Changes an admin's cash by `delta` and writes the cash statement line. */
-export function cash (s: GroupState, actId: ActId, admin: MemberId, delta: number, kind: MovementKind, extra: Partial<Movement> = {}): void {
+/**
+ * Changes an admin's cash by `delta` and writes the cash statement line, naming the member or
+ * admin on the other side, or the purchase of a supplier payment.
+ */
+export function cash (s: GroupState, actId: ActId, admin: MemberId, delta: number, kind: MovementKind, other: { counterpart: MemberId } | { purchase: PurchaseId }): void {
   const c = (s.cash.get(admin) ?? 0) + delta
   s.cash.set(admin, c)
-  move(s.cashMovements, admin, { actId, kind, deltaCents: delta, balanceCents: c, ...extra })
+  // Written out, not spread: every field stays in the object itself (docs/performance.md, memory).
+  move(s.cashMovements, admin, 'counterpart' in other
+    ? { actId, kind, deltaCents: delta, balanceCents: c, counterpart: other.counterpart }
+    : { actId, kind, deltaCents: delta, balanceCents: c, purchase: other.purchase })
 }
 
 export function makeAdmin (s: GroupState, member: MemberId, pos: BlockPos | null): void {
