@@ -288,7 +288,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
     }
   })
   const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
-  return { total: v.log.length, finalCount: v.finalCount, offset, entries, ignored }
+  return { total: v.logLength, finalCount: v.finalCount, offset, entries, ignored }
 }
 
 /**
@@ -319,11 +319,11 @@ export function recoveryView (v: Replay): RecoveryView[] {
 /** Counts of the log: acts, applied, rejected, final. */
 export function actCounts (v: Replay): ActCounts {
   return {
-    total: v.log.length,
+    total: v.logLength,
     applied: v.state.appliedCount,
-    rejected: v.log.length - v.state.appliedCount,
+    rejected: v.logLength - v.state.appliedCount,
     final: v.finalCount,
-    pending: v.log.length - v.finalCount,
+    pending: v.logLength - v.finalCount,
     blocks: v.blocks,
     finalBlocks: v.finalBlocks
   }

@@ -5,14 +5,13 @@
  */
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import {
-  countCurrent, quorum, recoveryKey,
+  countCurrent, ownedList, quorum, recoveryKey,
   type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
 } from './state.js'
 
-export function move (list: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
-  let l = list.get(who)
-  if (l === undefined) list.set(who, (l = []))
-  l.push(m)
+/** Appends movement `m` to the list of `who` in `lists` (a state's statements or cash movements). */
+export function move (lists: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
+  ownedList(lists, who).push(m)
 }
 
 /** Changes a member's credit by `delta` and writes the statement line. */

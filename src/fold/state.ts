@@ -281,11 +281,41 @@ export function countCurrent (state: GroupState, voters: Set<MemberId>): number 
 }
 
 /**
+ * The movement lists of a copy's statements or cash movements (cloneState) that the copy owns:
+ * it starts with none, sharing every list with the state it copies, and copies a list on its first
+ * change ({@link ownedList}). A map absent here owns all its lists. (A replay copies the confirmed
+ * state for every tentative fold; copying every list was O(movements) of time and garbage each.)
+ */
+const owned = new WeakMap<Map<MemberId, Movement[]>, Set<Movement[]>>()
+
+/** A new map holding the same lists as `m`, owning none of them. */
+function shareLists (m: Map<MemberId, Movement[]>): Map<MemberId, Movement[]> {
+  const copy = new Map(m)
+  owned.set(copy, new Set())
+  return copy
+}
+
+/**
+ * The movement list of `who` in `lists` (a state's statements or cash movements) that the fold
+ * may push to: created when there is none, copied (and put in `lists`) when `lists` shares it
+ * with the state it was copied from.
+ */
+export function ownedList (lists: Map<MemberId, Movement[]>, who: MemberId): Movement[] {
+  let l = lists.get(who)
+  const own = owned.get(lists)
+  if (l === undefined) lists.set(who, (l = []))
+  else if (own !== undefined && !own.has(l)) lists.set(who, (l = l.slice()))
+  else return l
+  own?.add(l)
+  return l
+}
+
+/**
  * A copy of `s` to fold into; `s` itself must not be changed afterwards (it is the confirmed
- * state the copy was made from). The copy shares what the fold never changes: movement objects
- * (the lists are copied), purchases that are no longer open (every handler that changes a
- * purchase requires it open), and the seen act ids (see {@link ActIdSet.fork}). Costs O(members
- * + open purchases + movements), not O(acts).
+ * state the copy was made from). The copy shares what the fold never changes: movement objects,
+ * purchases that are no longer open (every handler that changes a purchase requires it open)
+ * and the seen act ids (see {@link ActIdSet.fork}); movement lists are shared until one is
+ * changed ({@link ownedList}). Costs O(members + open purchases), not O(acts).
  */
 export function cloneState (s: GroupState): GroupState {
   const purchases = new Map<PurchaseId, Purchase>()
@@ -302,7 +332,6 @@ export function cloneState (s: GroupState): GroupState {
   for (const [k, t] of s.tallies) tallies.set(k, { ...t, voters: new Set(t.voters) })
   const members = new Map<MemberId, Member>()
   for (const [k, m] of s.members) members.set(k, { ...m })
-  const copyLists = (m: Map<MemberId, Movement[]>): Map<MemberId, Movement[]> => new Map([...m].map(([k, l]) => [k, l.slice()]))
   return {
     ...s,
     members,
@@ -317,8 +346,8 @@ export function cloneState (s: GroupState): GroupState {
     openPurchaseNames: new Map(s.openPurchaseNames),
     seen: s.seen.fork(),
     rejections: s.rejections.slice(),
-    statements: copyLists(s.statements),
-    cashMovements: copyLists(s.cashMovements),
+    statements: shareLists(s.statements),
+    cashMovements: shareLists(s.cashMovements),
     recoveries: new Map(s.recoveries),
     registrations: new Map(s.registrations),
     limits: new Map(s.limits),

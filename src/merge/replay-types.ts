@@ -75,7 +75,13 @@ export interface Replay {
   state: GroupState
   /** State at the end of the final prefix (confirmed). */
   confirmed: GroupState
+  /**
+   * The merged log, final entries first. Built on first read, O(entries): a replay shares its
+   * final entries with the replay it resumed instead of copying them (count with `logLength`).
+   */
   log: LogEntry[]
+  /** Entries in `log`, final and tentative (reading it does not build `log`). */
+  logLength: number
   /** Number of log entries that are final (they are the first ones). */
   finalCount: number
   /** Usable blocks in the order, and how many of them are in the final prefix. */
@@ -111,6 +117,7 @@ export interface Resume {
   /** The confirmed state (never mutated: a resumed walk folds into a copy). */
   readonly state: GroupState
   readonly seen: ReadonlyMap<MemberId, number>
+  /** Holds the final entries first (`logLength` of them); what follows belongs to later replays. */
   readonly log: readonly LogEntry[]
   readonly logLength: number
   readonly ignored: readonly IgnoredBlock[]

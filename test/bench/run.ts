@@ -266,6 +266,11 @@ async function benchFlood (base: string, count: number): Promise<void> {
   emit('flood.rate', count / f.ms * 1000, 'requests/s', { acts: count, note: '32 requests in flight over 16 keep-alive connections, one process each side' })
 }
 
+// The in-process figures (merge, sync, stall) are a node's only when this process runs with the
+// CLI's V8 flags, as `npm run bench` starts it.
+const missing = NODE_FLAGS.filter((f) => !process.execArgv.includes(f))
+if (missing.length > 0) console.error(`bench: run as the CLI runs, with ${missing.join(' ')} (npm run bench does)`)
+
 const o = new Command('bench')
   .option('--only <group>', 'verify | merge | cold | sync | latency | stall | latency-large | flood')
   .option('--flood-acts <n>', 'forged acts posted over HTTP', '1000000')
