@@ -49,5 +49,7 @@ test('the CLI runs by its own #! line, as an installed hypergas does, with its V
   // `env -S` splits the line so node gets --max-semi-space-size (docs/performance.md, memory).
   t.ok(fs.readFileSync(BIN, 'utf8').startsWith('#!/usr/bin/env -S node --max-semi-space-size='), 'the #! line passes the flag')
   t.ok((fs.statSync(BIN).mode & 0o111) !== 0, 'bin/hypergas.js is executable')
-  t.ok(execFileSync(BIN, ['--help'], { encoding: 'utf8' }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
+  // env finds `node` on the PATH: this test's own Node first.
+  const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` }
+  t.ok(execFileSync(BIN, ['--help'], { encoding: 'utf8', env }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
 })

@@ -315,7 +315,8 @@ export function ownedList (lists: Map<MemberId, Movement[]>, who: MemberId): Mov
  * state the copy was made from). The copy shares what the fold never changes: movement objects,
  * purchases that are no longer open (every handler that changes a purchase requires it open)
  * and the seen act ids (see {@link ActIdSet.fork}); movement lists are shared until one is
- * changed ({@link ownedList}). Costs O(members + open purchases), not O(acts).
+ * changed ({@link ownedList}). Costs O(members + open purchases + the state's other maps and
+ * rejections): with the shared lists, not O(movements).
  */
 export function cloneState (s: GroupState): GroupState {
   const purchases = new Map<PurchaseId, Purchase>()

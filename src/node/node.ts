@@ -175,6 +175,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     const g = this.requireGroup()
     // Loaded here, not on import: a command that never replicates does not load Hyperswarm.
     const { Replicator } = await import('./network/replicator.js')
+    if (this.closed) return // closed while the module loaded: nothing to replicate
     this._replicator = new Replicator(this.store, g.groupId, { now: this.now, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))

@@ -33,6 +33,8 @@ export class SimNode {
   early = new Map<string, Buffer>()
   view: Replay | null = null
   private viewVersion = -1
+  /** With `world.checkResume`: the state hashes of `view` (tentative, confirmed) when it was made. */
+  private viewHashes: [string, string] | null = null
   /** Vanished: receives nothing. */
   vanished = false
   /** A vanished node that came back writing from its stale view: it sends, never receives. */
@@ -84,6 +86,7 @@ export class SimNode {
     if (this.view === null || this.viewVersion !== this.graph.version) {
       const low = this.graph.takeLowWater()
       const from = this.view !== null && this.viewVersion >= 0 && low > this.view.resume.pos ? this.view.resume : undefined
+      const prev = this.view
       this.view = replay(this.graph, this.world.g, from)
       if (this.world.checkResume && from !== undefined) {
         const full = replay(this.graph, this.world.g)
@@ -91,7 +94,13 @@ export class SimNode {
         if (key(full) !== key(this.view) || stateHash(full.state) !== stateHash(this.view.state) || stateHash(full.confirmed) !== stateHash(this.view.confirmed)) {
           throw new Error(`node ${this.i}: a resumed replay differs from a replay from scratch`)
         }
+        // The replay resumed from shares movement lists with this one (cloneState): folding on
+        // must not have changed what it shows.
+        if (prev !== null && this.viewHashes !== null && (stateHash(prev.state) !== this.viewHashes[0] || stateHash(prev.confirmed) !== this.viewHashes[1])) {
+          throw new Error(`node ${this.i}: a replay changed the state of the replay it resumed`)
+        }
       }
+      this.viewHashes = this.world.checkResume ? [stateHash(this.view.state), stateHash(this.view.confirmed)] : null
       this.viewVersion = this.graph.version
     }
     return this.view
