@@ -226,8 +226,10 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
  * replay then costs O(its tail), not O(acts) of copying (issue 18: at 100,000 acts, 0.8 MB of
  * garbage per act arriving, and a major GC every ~1.7 s).
  */
-function extendFinalLog (shared: readonly LogEntry[] | undefined, base: number, fresh: readonly LogEntry[], n: number): LogEntry[] {
-  const out = shared === undefined ? [] : shared.length === base ? shared as LogEntry[] : shared.slice(0, base)
+function extendFinalLog (shared: readonly LogEntry[] | undefined, base: number, fresh: LogEntry[], n: number): LogEntry[] {
+  // A full replay: its own entries are the final log (no copy of a million entries).
+  if (shared === undefined) return n === fresh.length ? fresh : fresh.slice(0, n)
+  const out = shared.length === base ? shared as LogEntry[] : shared.slice(0, base)
   for (let i = 0; i < n; i++) out.push(fresh[i])
   return out
 }

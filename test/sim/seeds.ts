@@ -22,11 +22,11 @@ export interface Sweep {
 }
 
 /** Runs seeds first, first+1, ... (count of them) with `steps` random steps each (`allSizes`: see SimOptions). */
-export function sweep (first: number, count: number, steps: number, onResult?: (r: SimResult) => void, allSizes = false): Sweep {
+export function sweep (first: number, count: number, steps: number, onResult?: (r: SimResult) => void, allSizes = false, checkResume = false): Sweep {
   const t0 = performance.now()
   const out: Sweep = { seeds: 0, failures: [], acts: 0, events: {}, ms: 0 }
   for (let seed = first; seed < first + count; seed++) {
-    const r = World.run({ seed, steps, allSizes })
+    const r = World.run({ seed, steps, allSizes, checkResume })
     out.seeds++
     out.acts += r.acts
     for (const [k, v] of Object.entries(r.events)) out.events[k] = (out.events[k] ?? 0) + v
