@@ -7,7 +7,6 @@
  */
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import os from 'node:os'
 import path from 'node:path'
 import { Command } from 'commander'
@@ -217,33 +216,18 @@ async function benchLatency (base: string, count: number): Promise<void> {
 }
 
 /**
- * The longest pause of the event loop (issue 18 item 5) of a node holding a season, measured
+ * The longest pause of the event loop (issue 18 item 5) of a node process holding a season (stall.ts), measured
  * with monitorEventLoopDelay (10 ms resolution): while it writes its first checkpoint, in the
  * background after its first start, and then while acts arrive one after another.
  */
 async function benchStall (s: Season, base: string, count: number): Promise<void> {
   const dir = path.join(base, 'stall')
   await makeDataDir(s, dir)
-  // The first start folds every act and starts writing the checkpoint in the background. Its
-  // garbage costs one major collection of ~90 ms, once in a node's life (docs/performance.md):
-  // collected here, before measuring.
-  const node = await GasNode.open({ dir })
-  global.gc?.()
-  const h = monitorEventLoopDelay({ resolution: 10 })
-  h.enable()
-  const w = performance.now()
-  await node.settled()
-  const writing = ms(w)
-  const duringCheckpoint = h.max / 1e6
-  h.reset()
-  const t = performance.now()
-  for (let i = 0; i < count; i++) await node.submit({ type: 'Deposit', member: s.admins[1].id, cents: 100 })
-  const acting = ms(t)
-  const duringActs = h.max / 1e6
-  h.disable()
-  await node.close()
-  emit('stall.checkpoint', duringCheckpoint, 'ms', { acts: s.acts, writingMs: Math.round(writing), note: 'longest event-loop delay while the node writes its checkpoint (in slices, in the background)', target: '<= 50 ms' })
-  emit('stall.acts', duringActs, 'ms', { acts: s.acts, appended: count, appendsPerS: Math.round(count / acting * 1000), note: 'longest event-loop delay while acts are appended one by one (each replayed)', target: '<= 50 ms' })
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`stall probe failed: ${r.stderr}`)
+  const m = JSON.parse(r.stdout) as { duringCheckpoint: number, writingMs: number, duringActs: number, appendsPerS: number }
+  emit('stall.checkpoint', m.duringCheckpoint, 'ms', { acts: s.acts, writingMs: Math.round(m.writingMs), note: 'longest event-loop delay of a node process while it writes its checkpoint (in slices, in the background)', target: '<= 50 ms' })
+  emit('stall.acts', m.duringActs, 'ms', { acts: s.acts, appended: count, appendsPerS: Math.round(m.appendsPerS), note: 'longest event-loop delay of a node process while acts are appended one by one (each replayed)', target: '<= 50 ms' })
 }
 
 /** Act on node A → in node B's state with a season already held by both (issue 18 item 7). */
@@ -279,9 +263,10 @@ const o = new Command('bench')
   .option('--only <group>', 'verify | merge | cold | sync | latency | stall | latency-large | flood')
   .option('--flood-acts <n>', 'forged acts posted over HTTP', '1000000')
   .option('--merge-acts <n>', 'acts for merge + fold and the largest cold start', '1000000')
-  .option('--sync-acts <n>', 'acts for sync (and verification, stall); by default also a sync of 300,000', '100000')
+  .option('--sync-acts <n>', 'acts for sync (and verification, stall)', '100000')
+  .option('--sync-large <n>', 'acts of the second sync of the same run (0: none)', '300000')
   .option('--latency-held <n>', 'acts both nodes hold in the large-log latency', '100000')
-  .parse().opts<{ only?: string, mergeActs: string, syncActs: string, floodActs: string, latencyHeld: string }>()
+  .parse().opts<{ only?: string, mergeActs: string, syncActs: string, syncLarge: string, floodActs: string, latencyHeld: string }>()
 const want = (g: string): boolean => o.only === undefined || o.only === g
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-bench-'))
 try {
@@ -296,8 +281,8 @@ try {
   big = null
   if (want('sync')) {
     await benchSync(s100k, base)
-    // Issue 18 item 3: the larger sync in the same run (unless --sync-acts asked for one size).
-    if (o.syncActs === '100000') await benchSync(season(300_000, SEED), base)
+    // Issue 18 item 3: the larger sync in the same run.
+    if (Number(o.syncLarge) > 0) await benchSync(season(Number(o.syncLarge), SEED), base)
   }
   if (want('latency')) await benchLatency(base, 1000)
   if (want('stall')) await benchStall(s100k, base, 1000)
