@@ -135,20 +135,28 @@ test('causality: every block comes after its previous block and every linked blo
   t.is(graph.order().length, [...sim.feeds.values()].reduce((s, b) => s + b.length, 0), 'every block usable')
 })
 
+/**
+ * Adds to `graph` the next block (by `next`, per feed) of a feed chosen at random that has one
+ * left; false when every block was delivered.
+ */
+function deliverOne (sim: Sim, graph: Graph, next: Map<MemberId, number>, rnd: () => number): boolean {
+  const open = [...next.keys()].filter((k) => next.get(k)! < sim.feeds.get(k)!.length)
+  if (open.length === 0) return false
+  const k = open[Math.floor(rnd() * open.length)]
+  const i = next.get(k)!
+  const block = sim.feeds.get(k)![i]
+  graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k), blockHash(encodeBlock(block)))
+  next.set(k, i + 1)
+  return true
+}
+
 test('the final prefix only grows as blocks arrive, and never changes', (t) => {
   const sim = history(11, 200)
   const graph = new Graph()
   let prev: string[] = []
   const rnd = prng(11)
   const next = new Map([...sim.feeds.keys()].map((k) => [k, 0]))
-  for (;;) {
-    const open = [...next.keys()].filter((k) => next.get(k)! < sim.feeds.get(k)!.length)
-    if (open.length === 0) break
-    const k = open[Math.floor(rnd() * open.length)]
-    const i = next.get(k)!
-    const block = sim.feeds.get(k)![i]
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k), blockHash(encodeBlock(block)))
-    next.set(k, i + 1)
+  while (deliverOne(sim, graph, next, rnd)) {
     const r = replay(graph, sim.g)
     const fin = r.log.slice(0, r.finalCount).map((e) => `${e.actId}:${e.status}`)
     t.alike(fin.slice(0, prev.length), prev, 'final prefix kept') // brittle counts these; fine
@@ -186,14 +194,7 @@ test('a resumed replay leaves every earlier replay as it was: log, state and con
   let lowSinceOlder = Infinity
   let resumed = 0
   let fromOlder = 0
-  for (;;) {
-    const open = [...next.keys()].filter((k) => next.get(k)! < sim.feeds.get(k)!.length)
-    if (open.length === 0) break
-    const k = open[Math.floor(rnd() * open.length)]
-    const i = next.get(k)!
-    const block = sim.feeds.get(k)![i]
-    graph.add(k, i, block, decodeEntries(block.acts, sim.g.groupId, k), blockHash(encodeBlock(block)))
-    next.set(k, i + 1)
+  while (deliverOne(sim, graph, next, rnd)) {
     const low = graph.takeLowWater()
     const from = view !== null && low > view.resume.pos ? view.resume : undefined
     if (from !== undefined) resumed++

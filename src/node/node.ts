@@ -173,8 +173,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
    */
   async startSwarm (opts: Omit<ReplicatorOptions, 'keyPair'> = {}): Promise<void> {
     const g = this.requireGroup()
-    // Loaded here, not on import: a command that never replicates does not load Hyperswarm.
-    const { Replicator } = await import('./network/replicator.js')
+    const { Replicator } = await import('./network/replicator.js') // here: a command that never replicates does not load Hyperswarm
     if (this.closed) return // closed while the module loaded: nothing to replicate
     this._replicator = new Replicator(this.store, g.groupId, { now: this.now, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers'))
