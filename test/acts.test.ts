@@ -4,7 +4,8 @@ import { createAct, decodeAct } from '../src/acts/act.js'
 import { memberIdOf, signActHex } from '../src/acts/member-sign.js'
 import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../src/acts/encoding.js'
 import { parseActBody } from '../src/acts/schema.js'
-import { sign } from '../src/crypto.js'
+import * as ed from '@noble/ed25519'
+import { keyPairFromSeed, sha256, sign } from '../src/crypto.js'
 import type { GroupId } from '../src/ids.js'
 import { parseEuros } from '../src/money.js'
 import { person } from './helpers/fixtures.js'
@@ -88,4 +89,14 @@ test('signing for the web page (WebCrypto path) gives the same bytes as createAc
   t.is(decodeAct(Buffer.from(viaWeb, 'hex'), g).id, viaNode.id, 'accepted by the one verifier')
   t.is(await memberIdOf(marta.seed.toString('hex')), marta.id)
   try { await memberIdOf('not a key'); t.fail('accepted a bad key') } catch (err) { t.is((err as { code?: string }).code, 'BAD_KEY') }
+})
+
+test('a key pair from a seed: libsodium derives the public key @noble/ed25519 derives', async (t) => {
+  const differ: number[] = []
+  for (let i = 0; i < 64; i++) {
+    const seed = sha256(Buffer.from(`seed ${i}`))
+    if (!keyPairFromSeed(seed).publicKey.equals(Buffer.from(await ed.getPublicKeyAsync(seed)))) differ.push(i)
+  }
+  t.alike(differ, [], '64 seeds, the same public key')
+  t.exception.all(() => keyPairFromSeed(Buffer.alloc(31)), /RangeError: an Ed25519 seed is 32 bytes, not 31/, 'a short seed: a RangeError')
 })

@@ -106,7 +106,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       fork: (f) => this.emit('fork', f),
       error: (err) => this.emit('error', err)
     })
-    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! })
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed)
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
   }
 

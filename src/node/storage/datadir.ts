@@ -3,7 +3,8 @@
  * (which group this node follows), `token` (HTTP act token, 0600), `node.json` (address of the
  * running node, for the CLI), `feeds.json` (writer feeds followed), `forks.json` (fork evidence),
  * `restoring.json` (present while a restore from a backup waits for the own feed,
- * src/node/storage/restore.ts), the caches `checkpoint` and `verified`, and `corestore/`.
+ * src/node/storage/restore.ts), the caches `checkpoint` (with its seal, `checkpoint.seal`) and
+ * `verified`, and `corestore/`.
  */
 import fs from 'node:fs'
 import Corestore from 'corestore'
@@ -22,7 +23,7 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, corestore: string, restoring: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, corestore: string, restoring: string } {
   return {
     restoring: path.join(dir, 'restoring.json'),
     identity: path.join(dir, 'identity.json'),
@@ -32,6 +33,7 @@ export function paths (dir: string): { identity: string, group: string, token: s
     forks: path.join(dir, 'forks.json'),
     feeds: path.join(dir, 'feeds.json'),
     checkpoint: path.join(dir, 'checkpoint'),
+    checkpointSeal: path.join(dir, 'checkpoint.seal'),
     corestore: path.join(dir, 'corestore')
   }
 }
