@@ -129,10 +129,15 @@ export function* finishedStateHashSteps (s: GroupState): Steps<string> {
   return h
 }
 
+/** The hash {@link finishedStateHash} computed or was given for `s`, if any; never computes it. */
+export function finishedStateHashKnown (s: GroupState): string | undefined {
+  return finished.get(s)
+}
+
 /**
  * Records the hash of a state restored from a checkpoint (src/node/storage/checkpoint.ts), which wrote
  * {@link finishedStateHash} of the same state (issue 5: hashing 100,000 acts' state costs ~70 ms
- * of a cold start).
+ * of a cold start), or remembered from the last start (src/node/storage/state-hashes.ts).
  */
 export function rememberStateHash (s: GroupState, hash: string): void {
   finished.set(s, hash)

@@ -34,7 +34,14 @@ function bits32 (id: string): number {
  */
 class IdTable {
   readonly ids: ActId[] = []
-  private slots = new Int32Array(2 * 64)
+  private slots: Int32Array
+
+  /** A table sized for `count` ids without growing (at least 64 slots). */
+  constructor (count = 0) {
+    let n = 64
+    while (count * 2 > n) n *= 2
+    this.slots = new Int32Array(2 * n)
+  }
 
   has (id: ActId): boolean {
     return this.find(id, bits32(id)) < 0
@@ -74,8 +81,8 @@ class IdTable {
     }
   }
 
-  static of (ids: Iterable<ActId>): IdTable {
-    const t = new IdTable()
+  static of (ids: readonly ActId[]): IdTable {
+    const t = new IdTable(ids.length)
     for (const id of ids) t.add(id)
     return t
   }
@@ -99,7 +106,7 @@ export class ActIdSet {
   }
 
   /** A set holding `ids` (restoring a checkpoint). */
-  static of (ids: Iterable<ActId>): ActIdSet {
+  static of (ids: readonly ActId[]): ActIdSet {
     return new ActIdSet(EMPTY, IdTable.of(ids))
   }
 

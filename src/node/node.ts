@@ -303,7 +303,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     const next = from !== null ? resumeReplay(this._graph, g, from) : null
     // A full replay walks every block: read the acts of those restored unread.
     if (next === null && this.unread) await this.rereadAll(g)
-    this._view = next ?? replay(this._graph, g)
+    this._view = this.checkpoint.recall(this._graph, g, next ?? replay(this._graph, g))
     this.pacer.replayed(startMs)
   }
 
@@ -391,7 +391,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     await this.settled().catch(() => {})
     // The checkpoint is a cache: a feed closed by a fork (or any failure) only means none is written.
     await this.work.run(async () => {
-      if (this.group !== null && this.view !== null) await this.checkpoint.save(this.group.groupId, this.graph, this.view, true)
+      if (this.group !== null && this.view !== null) await this.checkpoint.closing(this.group, this.graph, this.view)
     }).catch(() => {})
     if (this.replicator !== null) await this.replicator.close()
     await this.feeds.close()

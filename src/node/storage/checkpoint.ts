@@ -38,13 +38,14 @@ import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { blockHash, HASH_BYTES, NO_PREV } from '../../merge/block.js'
 import { UNREAD, type ActEntry } from '../../merge/entries.js'
 import type { Graph, GraphNode } from '../../merge/graph.js'
-import type { IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
+import type { GroupRef, IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
 import { decodeCheckpoint, encodeCheckpoint, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
 import { drain, drainInSlices, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
 import { checkpointSeal, isSealed, sealKey } from './checkpoint-seal.js'
 import { paths, writePrivate, writePrivateAsync } from './datadir.js'
 import { encodeFinalSteps } from './statecodec.js'
+import { recallStateHashes, saveStateHashes } from './state-hashes.js'
 
 /** Final blocks a node adds to its final prefix before it writes the checkpoint again. */
 const WRITE_EVERY_BLOCKS = 1024
@@ -217,6 +218,8 @@ export class CheckpointKeeper {
   verified: 'sealed' | 'full' | null = null
   /** Blocks of the final prefix the file holds. */
   private written = 0
+  /** Whether {@link recall} has seen the first replay. */
+  private recalled = false
   /** The write {@link save} started, or null. */
   private writing: Promise<void> | null = null
 
@@ -336,6 +339,30 @@ export class CheckpointKeeper {
     if (view.finalBlocks <= this.written || (!always && view.finalBlocks - this.written < WRITE_EVERY_BLOCKS)) return
     this.writing = this.write(groupId, graph, view.finalBlocks, view.resume).finally(() => { this.writing = null })
     await this.writing
+  }
+
+  /**
+   * Closing: writes the checkpoint if the final prefix grew ({@link save}), and the state hashes
+   * of `view` for the next start (src/node/storage/state-hashes.ts). Failures go to the log.
+   */
+  async closing (g: GroupRef, graph: Graph, view: Replay): Promise<void> {
+    await this.save(g.groupId, graph, view, true)
+    try {
+      if (this.key !== null) saveStateHashes(paths(this.dir).stateHashes, this.key, graph, g, view)
+    } catch (err) {
+      this.log(`state hashes not written (${why(err)})`)
+    }
+  }
+
+  /**
+   * The first replay of a start, given the state hashes the last close wrote when it replays the
+   * same blocks (src/node/storage/state-hashes.ts); later replays are returned as they are.
+   */
+  recall (graph: Graph, g: GroupRef, view: Replay): Replay {
+    if (this.recalled || this.key === null) return view
+    this.recalled = true
+    recallStateHashes(paths(this.dir).stateHashes, this.key, graph, g, view)
+    return view
   }
 
   /** Waits for the write in progress, if any. */

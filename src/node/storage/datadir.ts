@@ -3,8 +3,8 @@
  * (which group this node follows), `token` (HTTP act token, 0600), `node.json` (address of the
  * running node, for the CLI), `feeds.json` (writer feeds followed), `forks.json` (fork evidence),
  * `restoring.json` (present while a restore from a backup waits for the own feed,
- * src/node/storage/restore.ts), the caches `checkpoint` (with its seal, `checkpoint.seal`) and
- * `verified`, and `corestore/`.
+ * src/node/storage/restore.ts), the caches `checkpoint` (with its seal, `checkpoint.seal`),
+ * `state-hashes` and `verified`, and `corestore/`.
  */
 import fs from 'node:fs'
 import Corestore from 'corestore'
@@ -23,7 +23,7 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, corestore: string, restoring: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, stateHashes: string, corestore: string, restoring: string } {
   return {
     restoring: path.join(dir, 'restoring.json'),
     identity: path.join(dir, 'identity.json'),
@@ -34,6 +34,7 @@ export function paths (dir: string): { identity: string, group: string, token: s
     feeds: path.join(dir, 'feeds.json'),
     checkpoint: path.join(dir, 'checkpoint'),
     checkpointSeal: path.join(dir, 'checkpoint.seal'),
+    stateHashes: path.join(dir, 'state-hashes'),
     corestore: path.join(dir, 'corestore')
   }
 }
