@@ -5,13 +5,14 @@
  */
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import {
-  countCurrent, ownedList, quorum, recoveryKey,
+  countCurrent, quorum, recoveryKey,
   type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
 } from './state.js'
+import { appendMovement } from './movements.js'
 
 /** Appends movement `m` to the list of `who` in `lists` (a state's statements or cash movements). */
 export function move (lists: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
-  ownedList(lists, who).push(m)
+  appendMovement(lists, who, m)
 }
 
 /** Changes a member's credit by `delta` and writes the statement line. */

@@ -7,6 +7,7 @@
 import type { ProductSpec } from '../acts/types.js'
 import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
 import { ActIdSet } from './idset.js'
+import { MovementLists } from './movements.js'
 
 /** Stable reason codes of rejected acts (SPEC §4 tables, plus the ones docs/decisions.md adds). */
 export type RejectionCode =
@@ -281,42 +282,12 @@ export function countCurrent (state: GroupState, voters: Set<MemberId>): number 
 }
 
 /**
- * The movement lists of a copy's statements or cash movements (cloneState) that the copy owns:
- * it starts with none, sharing every list with the state it copies, and copies a list on its first
- * change ({@link ownedList}). A map absent here owns all its lists. (A replay copies the confirmed
- * state for every tentative fold; copying every list was O(movements) of time and garbage each.)
- */
-const owned = new WeakMap<Map<MemberId, Movement[]>, Set<Movement[]>>()
-
-/** A new map holding the same lists as `m`, owning none of them. */
-function shareLists (m: Map<MemberId, Movement[]>): Map<MemberId, Movement[]> {
-  const copy = new Map(m)
-  owned.set(copy, new Set())
-  return copy
-}
-
-/**
- * The movement list of `who` in `lists` (a state's statements or cash movements) that the fold
- * may push to: created when there is none, copied (and put in `lists`) when `lists` shares it
- * with the state it was copied from.
- */
-export function ownedList (lists: Map<MemberId, Movement[]>, who: MemberId): Movement[] {
-  let l = lists.get(who)
-  const own = owned.get(lists)
-  if (l === undefined) lists.set(who, (l = []))
-  else if (own !== undefined && !own.has(l)) lists.set(who, (l = l.slice()))
-  else return l
-  own?.add(l)
-  return l
-}
-
-/**
  * A copy of `s` to fold into; `s` itself must not be changed afterwards (it is the confirmed
  * state the copy was made from). The copy shares what the fold never changes: movement objects,
  * purchases that are no longer open (every handler that changes a purchase requires it open)
- * and the seen act ids (see {@link ActIdSet.fork}); movement lists are shared until one is
- * changed ({@link ownedList}). Costs O(members + open purchases + the state's other maps and
- * rejections): with the shared lists, not O(movements).
+ * and the seen act ids (see {@link ActIdSet.fork}); movement lists are shared, and what the
+ * copy appends to one is kept apart until it is read (src/fold/movements.ts). Costs O(members +
+ * open purchases + the state's other maps and rejections), not O(movements).
  */
 export function cloneState (s: GroupState): GroupState {
   const purchases = new Map<PurchaseId, Purchase>()
@@ -347,8 +318,8 @@ export function cloneState (s: GroupState): GroupState {
     openPurchaseNames: new Map(s.openPurchaseNames),
     seen: s.seen.fork(),
     rejections: s.rejections.slice(),
-    statements: shareLists(s.statements),
-    cashMovements: shareLists(s.cashMovements),
+    statements: MovementLists.sharing(s.statements),
+    cashMovements: MovementLists.sharing(s.cashMovements),
     recoveries: new Map(s.recoveries),
     registrations: new Map(s.registrations),
     limits: new Map(s.limits),
