@@ -35,3 +35,29 @@ test('ActIdSet: a long chain of forks (each layer merged when large) loses no id
   for (let n = 0; n < 2000; n++) if (!s.has(id(n)) || s.add(id(n))) all = false
   t.ok(all, 'every id is there and a duplicate')
 })
+
+test('ActIdSet: random adds and forks (layers copied and joined) agree with a Set, in insertion order', (t) => {
+  const SEED = 1818
+  t.comment(`seed ${SEED}`)
+  let x = SEED
+  const rnd = (): number => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648 }
+  // Ids that share their last 32 bits with others (the table's key): found by comparing the whole id.
+  const pool = Array.from({ length: 6000 }, (_, n) => (n % 3 === 0 ? `${n.toString(16).padStart(56, 'a')}0000beef` : id(n * 7919)) as ActId)
+  let problems = 0
+  for (let trial = 0; trial < 30; trial++) {
+    let s = ActIdSet.empty()
+    const order: ActId[] = []
+    const held = new Set<ActId>()
+    // Fork often in some trials (small layers copied), rarely in others (large layers joined).
+    const forkRate = trial % 2 === 0 ? 0.2 : 0.002
+    for (let step = 0; step < 4000; step++) {
+      if (rnd() < forkRate) { s = s.fork(); continue }
+      const v = pool[Math.floor(rnd() * pool.length)]
+      if (s.add(v) !== !held.has(v)) problems++
+      if (!held.has(v)) { held.add(v); order.push(v) }
+    }
+    if (s.size !== order.length || JSON.stringify([...s]) !== JSON.stringify(order) || JSON.stringify(s.toArray()) !== JSON.stringify(order)) problems++
+    for (const v of pool) if (s.has(v) !== held.has(v)) problems++
+  }
+  t.is(problems, 0, '30 runs of 4,000 adds and forks: every add, size, order and membership as a Set and an array say')
+})

@@ -164,7 +164,7 @@ function movements (s: GroupState, cash: boolean, applied: Applied, ids: Ids): v
  * the genesis (NOT_GENESIS).
  */
 function checkLog (s: GroupState, log: readonly LogEntry[]): Applied {
-  const seen = [...s.seen] // ActIdSet holds each id once
+  const seen = s.seen.toArray() // ActIdSet holds each id once
   /** Entries folded so far: they are seen[0, folded). */
   let folded = 0
   /** Position in `seen` of every id, built when the first duplicate is met. */

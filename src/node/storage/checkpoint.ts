@@ -30,7 +30,6 @@
  * The file's format and its decoding: src/node/storage/checkpoint-file.ts.
  */
 import fs from 'node:fs'
-import { setImmediate as turn } from 'node:timers/promises'
 import type Hypercore from 'hypercore'
 import { HypergasError } from '../../errors.js'
 import { finishedStateHashSteps } from '../../fold/hash.js'
@@ -39,7 +38,7 @@ import { blockHash, HASH_BYTES, NO_PREV } from '../../merge/block.js'
 import { UNREAD, type ActEntry } from '../../merge/entries.js'
 import type { Graph, GraphNode } from '../../merge/graph.js'
 import type { GroupRef, IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
-import { decodeCheckpoint, encodeCheckpoint, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
+import { decodeCheckpoint, encodeCheckpointSteps, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
 import { drain, drainInSlices, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
 import { checkpointSeal, isSealed, sealKey } from './checkpoint-seal.js'
@@ -371,8 +370,7 @@ export class CheckpointKeeper {
   private async write (groupId: GroupId, graph: Graph, count: number, resume: Resume): Promise<void> {
     try {
       const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), drainInSlices)
-      const bytes = encodeCheckpoint(body)
-      await turn()
+      const bytes = await drainInSlices(encodeCheckpointSteps(body))
       // A crash between the two writes leaves a seal of the older file: the new one is then
       // verified in full at the next start.
       await writePrivateAsync(paths(this.dir).checkpoint, bytes)

@@ -132,9 +132,9 @@ const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref) 
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
 const seenIds: Splittable<ActIdSet> = {
-  split (v) { return refs.split([...v]) },
-  preencode (s, v) { refs.preencode(s, [...v]) },
-  encode (s, v) { refs.encode(s, [...v]) },
+  split (v) { return refs.split(v.toArray()) },
+  preencode (s, v) { refs.preencode(s, v.toArray()) },
+  encode (s, v) { refs.encode(s, v.toArray()) },
   decode (s) { return ActIdSet.of(refs.decode(s) as ActId[]) }
 }
 
@@ -151,7 +151,8 @@ const stateFields = {
   cash: mapOf(ref, cents),
   adminSince: mapOf(ref, blockPos),
   tallies: mapOf(ref, tally),
-  purchases: mapOf(ref, purchase),
+  // A purchase can hold hundreds of products and bookings: a few per piece.
+  purchases: mapOf(ref, purchase, 8),
   openPurchaseNames: mapOf(ref, ref),
   seen: seenIds,
   rejections: arrayOf(rejection),

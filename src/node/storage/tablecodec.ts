@@ -54,11 +54,11 @@ export const RUN = 1024
 /** The piece of a collection's length. */
 const lengthPiece = (n: number): Piece => (s, first) => { if (first) c.uint.preencode(s, n); else c.uint.encode(s, n) }
 
-/** The pieces of a collection of `items`: its length, then runs of {@link RUN} items. */
-function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean) => void): Piece[] {
+/** The pieces of a collection of `items`: its length, then runs of `run` items. */
+function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean) => void, run = RUN): Piece[] {
   const out: Piece[] = [lengthPiece(items.length)]
-  for (let i = 0; i < items.length; i += RUN) {
-    const end = Math.min(items.length, i + RUN)
+  for (let i = 0; i < items.length; i += run) {
+    const end = Math.min(items.length, i + run)
     out.push((s, first) => { for (let k = i; k < end; k++) one(s, items[k], first) })
   }
   return out
@@ -160,8 +160,11 @@ export function struct<T extends object> (fields: { [K in keyof T]: Enc<any> }):
   }
 }
 
-/** A map: its size, then each key and value, in the map's order. */
-export function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Splittable<Map<K, V>> {
+/**
+ * A map: its size, then each key and value, in the map's order. `run`: entries per piece (fewer
+ * for large values: a purchase with its catalogue and bookings).
+ */
+export function mapOf<K, V> (key: Enc<K>, value: Enc<V>, run = RUN): Splittable<Map<K, V>> {
   return {
     split (m) {
       const entries = [...m]
@@ -169,7 +172,7 @@ export function mapOf<K, V> (key: Enc<K>, value: Enc<V>): Splittable<Map<K, V>> 
       if ('split' in value) return [lengthPiece(entries.length), ...entries.flatMap(([k, v]) => [...piecesOf(key, k), ...piecesOf(value, v)])]
       return runs(entries, (s, [k, v], first) => {
         if (first) { key.preencode(s, k); value.preencode(s, v) } else { key.encode(s, k); value.encode(s, v) }
-      })
+      }, run)
     },
     preencode (s, m) { c.uint.preencode(s, m.size); for (const [k, v] of m) { key.preencode(s, k); value.preencode(s, v) } },
     encode (s, m) { c.uint.encode(s, m.size); for (const [k, v] of m) { key.encode(s, k); value.encode(s, v) } },
