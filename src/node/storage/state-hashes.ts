@@ -11,7 +11,7 @@
  * bytes) is that key, the two hashes and HMAC-SHA-256 of the three under the node's checkpoint
  * key (src/node/storage/checkpoint-seal.ts): a damaged, edited or other node's file, or one of
  * other blocks, is not used, and the hashes are computed as before. Like the checkpoint, it
- * assumes the fold of the hypergas that wrote it.
+ * assumes the fold of the hypergas that wrote it: the key names the checkpoint format version.
  */
 import fs from 'node:fs'
 import { createHmac, timingSafeEqual } from 'node:crypto'
@@ -19,6 +19,7 @@ import { finishedStateHashKnown, rememberStateHash } from '../../fold/hash.js'
 import { sha256 } from '../../crypto.js'
 import type { Graph } from '../../merge/graph.js'
 import type { GroupRef, Replay } from '../../merge/replay.js'
+import { CHECKPOINT_VERSION } from './checkpoint-file.js'
 import { writePrivate } from './datadir.js'
 
 const DOMAIN = Buffer.from('hypergas state hashes v1\n', 'latin1')
@@ -26,11 +27,14 @@ const BYTES = 32
 const FILE_BYTES = 4 * BYTES
 
 /**
- * SHA-256 naming the usable blocks of `graph` in group `g`: the group, then for each feed with
- * usable blocks (sorted) its key, its usable length (uint32) and its last usable block's hash.
+ * SHA-256 naming the usable blocks of `graph` in group `g`: the checkpoint format version (a
+ * hypergas that folds otherwise bumps it), the group, then for each feed with usable blocks
+ * (sorted) its key, its usable length (uint32) and its last usable block's hash.
  */
 export function headsKey (graph: Graph, g: GroupRef): Buffer {
-  const parts: Buffer[] = [DOMAIN, Buffer.from(g.groupId, 'hex'), Buffer.from(g.founder, 'hex')]
+  const version = Buffer.alloc(4)
+  version.writeUInt32LE(CHECKPOINT_VERSION)
+  const parts: Buffer[] = [DOMAIN, version, Buffer.from(g.groupId, 'hex'), Buffer.from(g.founder, 'hex')]
   for (const f of graph.feedKeys()) {
     const last = graph.latest(f)
     if (last === undefined) continue
