@@ -342,6 +342,30 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
       lengths = new Map()
       continue
     }
+    // The same cycle, where the removal of one writer moves between two points with different F
+    // (simulation seed 22681: F = 11 at 48 keeps the writer's vote that removes the admin whose
+    // vote made the removal at 48, so it happens at 50 instead, where F = 5 freezes that vote):
+    // every point of that writer met keeps the larger F. Refusing the later point left the
+    // departed writer removed with nothing waiving them, for ever.
+    const byWriter = new Map<MemberId, string[]>()
+    for (const k of lengths.keys()) {
+      if (refused.has(k)) continue
+      const x = k.slice(0, k.lastIndexOf(':')) as MemberId
+      byWriter.set(x, [...(byWriter.get(x) ?? []), k])
+    }
+    const moving = [...byWriter].filter(([, ks]) => {
+      const all = new Set(ks.flatMap((k) => [...lengths.get(k)!]))
+      return all.size > 1 && ks.some((k) => pinned.get(k) !== Math.max(...all))
+    }).sort((a, b) => Math.max(...b[1].map((k) => points.get(k)!)) - Math.max(...a[1].map((k) => points.get(k)!)) || (a[0] < b[0] ? -1 : 1))[0]
+    if (moving !== undefined) {
+      const [, ks] = moving
+      const length = Math.max(...ks.flatMap((k) => [...lengths.get(k)!]))
+      for (const k of ks) pinned.set(k, length)
+      for (const [x, list] of freezes) freezes.set(x, list.map((f) => (ks.includes(pointKey(f.feed, f.pos)) ? { ...f, length } : f)))
+      walked = new Set()
+      lengths = new Map()
+      continue
+    }
     const latest = [...points].filter(([k]) => !refused.has(k)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
     if (latest === undefined) continue
     refused.add(latest[0])
