@@ -40,7 +40,7 @@ test('ActIdSet: random adds and forks (layers copied and joined) agree with a Se
   const SEED = 1818
   t.comment(`seed ${SEED}`)
   let x = SEED
-  const rnd = (): number => { x = (x * 1103515245 + 12345) % 2147483648; return x / 2147483648 }
+  const rnd = (): number => { x = (Math.imul(x, 1103515245) + 12345) >>> 0; return x / 4294967296 }
   // Ids that share their last 32 bits with others (the table's key): found by comparing the whole id.
   const pool = Array.from({ length: 6000 }, (_, n) => (n % 3 === 0 ? `${n.toString(16).padStart(56, 'a')}0000beef` : id(n * 7919)) as ActId)
   let problems = 0

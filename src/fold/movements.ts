@@ -8,8 +8,8 @@
  *
  * A copy shares every list of the state it was made from and never changes one. What the fold
  * appends to a shared list goes to the copy's own tail of it; the list and its tail are joined
- * into a list of the copy's own when the list is first read (get, iteration), which a replay's
- * fold never does. Reading sees exactly the lists of a plain map.
+ * into a list of the copy's own when the list is first read (get, iteration), which neither a
+ * replay's fold nor a copy does. Reading sees exactly the lists of a plain map.
  */
 import type { MemberId } from '../ids.js'
 import type { Movement } from './state.js'
@@ -40,6 +40,20 @@ export class MovementLists extends Map<MemberId, Movement[]> {
     }
   }
 
+  /** Sets the list of `who` (shared: appends to it go to a tail), dropping its tail. */
+  override set (who: MemberId, l: Movement[]): this {
+    // The Map constructor calls set before the fields exist.
+    this.tails?.delete(who)
+    return super.set(who, l)
+  }
+
+  /** Removes every list and tail. */
+  override clear (): void {
+    this.tails.clear()
+    this.owned.clear()
+    super.clear()
+  }
+
   /** The list of `who`, its tail joined first. */
   override get (who: MemberId): Movement[] | undefined {
     if (this.tails.size === 0) return super.get(who)
@@ -63,29 +77,41 @@ export class MovementLists extends Map<MemberId, Movement[]> {
     for (const who of [...this.tails.keys()]) this.get(who)
   }
 
+  /** Every owner and list, tails joined. */
   override entries (): MapIterator<[MemberId, Movement[]]> {
     this.joinAll()
     return super.entries()
   }
 
+  /** Every list, tails joined. */
   override values (): MapIterator<Movement[]> {
     this.joinAll()
     return super.values()
   }
 
+  /** Every owner and list, tails joined (for…of, spread, `new Map(this)`). */
   override [Symbol.iterator] (): MapIterator<[MemberId, Movement[]]> {
     this.joinAll()
     return super[Symbol.iterator]()
   }
 
+  /** Calls `f` on every list, tails joined. */
   override forEach (f: (value: Movement[], key: MemberId, map: Map<MemberId, Movement[]>) => void, thisArg?: unknown): void {
     this.joinAll()
     super.forEach(f, thisArg)
   }
 
-  /** A map of the same lists (shared with this one) whose appends never change them. */
+  /**
+   * A map of the same lists as `m`, shared, whose appends never change them. A copy of a copy
+   * shares its origin's lists and copies only its tails (joining them would copy the lists).
+   * Not for structured cloning (node:v8, structuredClone): tails would be lost.
+   */
   static sharing (m: Map<MemberId, Movement[]>): MovementLists {
-    return new MovementLists(m)
+    const c = new MovementLists()
+    const raw = m instanceof MovementLists ? Map.prototype.entries.call(m) as MapIterator<[MemberId, Movement[]]> : m.entries()
+    for (const [who, l] of raw) Map.prototype.set.call(c, who, l)
+    if (m instanceof MovementLists) for (const [who, t] of m.tails) c.tails.set(who, t.slice())
+    return c
   }
 }
 
