@@ -132,3 +132,8 @@ export function removalAfter (list: readonly FreezeAt[] | undefined, pos: number
 export function pointKey (feed: MemberId, pos: number): string {
   return `${feed}:${pos}`
 }
+
+/** The writer of a removal point's {@link pointKey}. */
+export function writerOfPoint (key: string): MemberId {
+  return key.slice(0, key.lastIndexOf(':')) as MemberId
+}

@@ -34,7 +34,7 @@ import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
+import { candidateFreezes, pointKey, writerOfPoint, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
@@ -308,6 +308,13 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
   let lengths = new Map<string, Set<number>>()
   /** The sets of freezes walked since the last refusal, to see the walks go round in a cycle. */
   let walked = new Set<string>()
+  /** Pins removal points `keys` at F `length` and starts looking for cycles afresh. */
+  const pin = (keys: readonly string[], length: number): void => {
+    for (const k of keys) pinned.set(k, length)
+    for (const [x, list] of freezes) freezes.set(x, list.map((f) => (keys.includes(pointKey(f.feed, f.pos)) ? { ...f, length } : f)))
+    walked = new Set()
+    lengths = new Map()
+  }
   for (let walks = 1; ; walks++) {
     const w = walk(graph, g, freezes, { refused, pinned }, walks > WALKS_PER_FREEZE * (points.size + 2))
     if (w.done) return w.replay
@@ -334,36 +341,12 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     // Refusing it instead would waive nothing, and a departed writer would hold finality for ever.
     const swinging = [...lengths].filter(([k, v]) => v.size > 1 && !pinned.has(k) && !refused.has(k)).sort((a, b) => points.get(b[0])! - points.get(a[0])! || (a[0] < b[0] ? -1 : 1))[0]
     if (swinging !== undefined) {
-      const [k, v] = swinging
-      const length = Math.max(...v)
-      pinned.set(k, length)
-      for (const [x, list] of freezes) freezes.set(x, list.map((f) => (pointKey(f.feed, f.pos) === k ? { ...f, length } : f)))
-      walked = new Set()
-      lengths = new Map()
+      pin([swinging[0]], Math.max(...swinging[1]))
       continue
     }
-    // The same cycle, where the removal of one writer moves between two points with different F
-    // (simulation seed 22681: F = 11 at 48 keeps the writer's vote that removes the admin whose
-    // vote made the removal at 48, so it happens at 50 instead, where F = 5 freezes that vote):
-    // every point of that writer met keeps the larger F. Refusing the later point left the
-    // departed writer removed with nothing waiving them, for ever.
-    const byWriter = new Map<MemberId, string[]>()
-    for (const k of lengths.keys()) {
-      if (refused.has(k)) continue
-      const x = k.slice(0, k.lastIndexOf(':')) as MemberId
-      byWriter.set(x, [...(byWriter.get(x) ?? []), k])
-    }
-    const moving = [...byWriter].filter(([, ks]) => {
-      const all = new Set(ks.flatMap((k) => [...lengths.get(k)!]))
-      return all.size > 1 && ks.some((k) => pinned.get(k) !== Math.max(...all))
-    }).sort((a, b) => Math.max(...b[1].map((k) => points.get(k)!)) - Math.max(...a[1].map((k) => points.get(k)!)) || (a[0] < b[0] ? -1 : 1))[0]
+    const moving = movingRemoval(lengths, points, pinned, refused)
     if (moving !== undefined) {
-      const [, ks] = moving
-      const length = Math.max(...ks.flatMap((k) => [...lengths.get(k)!]))
-      for (const k of ks) pinned.set(k, length)
-      for (const [x, list] of freezes) freezes.set(x, list.map((f) => (ks.includes(pointKey(f.feed, f.pos)) ? { ...f, length } : f)))
-      walked = new Set()
-      lengths = new Map()
+      pin(moving.keys, moving.length)
       continue
     }
     const latest = [...points].filter(([k]) => !refused.has(k)).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]
@@ -373,4 +356,28 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     walked = new Set()
     lengths = new Map()
   }
+}
+
+/**
+ * The same cycle, where the removal of one writer moves between points with different F
+ * (simulation seed 22681: F = 11 at 48 keeps the writer's vote that removes the admin whose vote
+ * made the removal at 48, so it happens at 50 instead, where F = 5 freezes that vote): the
+ * points of that writer met since the last cycle broken (latest first, then by key), all to be
+ * pinned at the largest F. Refusing the later point instead left the departed writer removed with
+ * nothing waiving them, for ever. (The moving removal's two points can be in one set of freezes
+ * walked, as in that seed: a writer removed twice in one cycle, re-elected between, would have
+ * both points pinned at the larger F; no seed swept has shown one.)
+ */
+function movingRemoval (lengths: ReadonlyMap<string, Set<number>>, points: ReadonlyMap<string, number>, pinned: ReadonlyMap<string, number>, refused: ReadonlySet<string>): { keys: string[], length: number } | undefined {
+  const byWriter = new Map<MemberId, string[]>()
+  for (const k of lengths.keys()) {
+    const x = writerOfPoint(k)
+    if (!refused.has(k)) byWriter.set(x, [...(byWriter.get(x) ?? []), k])
+  }
+  const top = (keys: string[]): number => Math.max(...keys.map((k) => points.get(k)!))
+  for (const [, keys] of [...byWriter].sort((a, b) => top(b[1]) - top(a[1]) || (a[0] < b[0] ? -1 : 1))) {
+    const length = Math.max(...keys.flatMap((k) => [...lengths.get(k)!]))
+    if (new Set(keys.flatMap((k) => [...lengths.get(k)!])).size > 1 && keys.some((k) => pinned.get(k) !== length)) return { keys, length }
+  }
+  return undefined
 }
