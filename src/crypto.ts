@@ -33,7 +33,9 @@ export function generateKeyPair (): KeyPair {
 export function keyPairFromSeed (seed: Uint8Array): KeyPair {
   if (seed.byteLength !== 32) throw new RangeError(`an Ed25519 seed is 32 bytes, not ${seed.byteLength}`)
   const publicKey = Buffer.alloc(32)
-  sodium.crypto_sign_seed_keypair(publicKey, Buffer.alloc(64), Buffer.from(seed))
+  const secretKey = Buffer.alloc(64)
+  sodium.crypto_sign_seed_keypair(publicKey, secretKey, Buffer.from(seed))
+  sodium.sodium_memzero(secretKey) // only the public key is kept from it
   return { publicKey, seed: Buffer.from(seed) }
 }
 

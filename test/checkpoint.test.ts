@@ -19,7 +19,7 @@ import { UNREAD } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { LocalApi } from '../src/api/api.js'
 import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint, type CheckpointBody } from '../src/node/storage/checkpoint.js'
-import { checkpointSeal, sealKey } from '../src/node/storage/checkpoint-seal.js'
+import { checkpointMac, sealKey } from '../src/node/storage/checkpoint-seal.js'
 import { loadIdentity, paths } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
@@ -362,7 +362,7 @@ test('checkpoint: only the node\'s own seal lets a checkpoint skip the state\'s 
   const small = await smallDir(t)
   const sealFile = paths(small.dir).checkpointSeal
   const key = sealKey(loadIdentity(small.dir, false).seed)
-  t.alike(fs.readFileSync(sealFile), checkpointSeal(key, small.good), 'the node sealed the checkpoint it wrote, with its key')
+  t.alike(fs.readFileSync(sealFile), checkpointMac(key, small.good), 'the node sealed the checkpoint it wrote, with its key')
 
   // A credit edited, the checksum recomputed, the state hash not: every check refuses it.
   const b = bodyOf(small.good)
@@ -383,17 +383,17 @@ test('checkpoint: only the node\'s own seal lets a checkpoint skip the state\'s 
   const honest = decodeFinal(bodyOf(small.good).final).state.members.get(dora)!.creditCents
   for (const [what, seal] of [
     ['no seal', null],
-    ['the old seal (of the honest file)', checkpointSeal(key, small.good)],
-    ['sealed with another node\'s key', checkpointSeal(sealKey(Buffer.alloc(32, 9)), forged)],
-    ['its seal with one bit flipped', flip(checkpointSeal(key, forged), 5, 0x01)],
-    ['its seal cut short', checkpointSeal(key, forged).subarray(0, 31)]
+    ['the old seal (of the honest file)', checkpointMac(key, small.good)],
+    ['sealed with another node\'s key', checkpointMac(sealKey(Buffer.alloc(32, 9)), forged)],
+    ['its seal with one bit flipped', flip(checkpointMac(key, forged), 5, 0x01)],
+    ['its seal cut short', checkpointMac(key, forged).subarray(0, 31)]
   ] as const) {
     const r = await reopen(seal)
     t.ok(!r.resumed && r.credit === honest && r.lines.length === 1 && r.lines[0].startsWith('checkpoint ignored (BAD_CHECKPOINT: the confirmed state hashes to'), `${what}: verified in full, refused, the honest credit (${r.lines.join(' | ')})`)
   }
   // Sealed with the node's key, the same file is taken as the node wrote it: the seal, and
   // nothing else, is what skips the checks (whoever holds the seed can seal, as they can sign).
-  const r = await reopen(checkpointSeal(key, forged))
+  const r = await reopen(checkpointMac(key, forged))
   t.ok(r.resumed && r.credit === honest + 100_000 && r.lines.length === 0, `sealed with the node's key: used without the state's checks (credit ${r.credit})`)
 
   // An honest file verified in full (its seal lost) is used, and sealed for the next start.
@@ -401,7 +401,7 @@ test('checkpoint: only the node\'s own seal lets a checkpoint skip the state\'s 
   fs.rmSync(sealFile)
   const again = await start(small.dir)
   t.ok(again.error === null && again.resumed && again.lines.length === 0 && JSON.stringify(again.summary) === JSON.stringify(small.honest), 'without its seal, the honest file is verified and used')
-  t.alike(fs.readFileSync(sealFile), checkpointSeal(key, small.good), 'and sealed again')
+  t.alike(fs.readFileSync(sealFile), checkpointMac(key, small.good), 'and sealed again')
 })
 
 test('checkpoint: truncated, empty, another version, the old format, another group, stale: deleted and rebuilt', async (t) => {

@@ -17,7 +17,6 @@
  */
 import { createHash } from 'node:crypto'
 import v8 from 'node:v8'
-import { sha256 } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
 import { rememberStateHash, stateHash } from '../../fold/hash.js'
 import type { GroupId, MemberId } from '../../ids.js'
@@ -30,13 +29,15 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (6: purchases carry their orders by product, SPEC §4.5; 5: the
- * state keeps member registrations; 4: header with magic
- * and checksum, state hash verified; 3:
- * blocks of the prefix, statecodec.ts for the state, no header). A file of another version is
- * deleted and rebuilt.
+ * Format version, after the magic (7: the merge pins a removal that moves between two points,
+ * docs/ordering.md §4, which changes the confirmed state of some histories; 6: purchases carry
+ * their orders by product, SPEC §4.5; 5: the state keeps member registrations; 4: header with
+ * magic and checksum, state hash verified; 3: blocks of the prefix, statecodec.ts for the state,
+ * no header). A file of another version is deleted and rebuilt. Bumped by any change to what the
+ * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
+ * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 6
+export const CHECKPOINT_VERSION = 7
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
@@ -99,9 +100,17 @@ export interface CheckpointBody {
   confirmedHash: string
 }
 
-/** SHA-256 of the file without its checksum. */
-function checksum (versionBytes: Uint8Array, body: Uint8Array): Buffer {
-  return sha256(MAGIC, versionBytes, body)
+/** Bytes of the body hashed per step of the checksum (~1 ms of SHA-256). */
+const CHECKSUM_STEP_BYTES = 1 << 20
+
+/** SHA-256 of the file without its checksum, a mebibyte of the body per step (src/slices.ts). */
+function* checksumSteps (versionBytes: Uint8Array, body: Uint8Array): Steps<Buffer> {
+  const h = createHash('sha256').update(MAGIC).update(versionBytes)
+  for (let i = 0; i < body.byteLength; i += CHECKSUM_STEP_BYTES) {
+    h.update(body.subarray(i, i + CHECKSUM_STEP_BYTES))
+    yield
+  }
+  return h.digest()
 }
 
 /**
@@ -112,19 +121,11 @@ export function sealCheckpoint (body: Uint8Array): Buffer {
   return drain(sealCheckpointSteps(body))
 }
 
-/** Bytes of the body hashed per step of {@link sealCheckpointSteps} (~1 ms of SHA-256). */
-const SEAL_STEP_BYTES = 1 << 20
-
 /** {@link sealCheckpoint} in steps (src/slices.ts): the checksum hashed a mebibyte at a time. */
 export function* sealCheckpointSteps (body: Uint8Array): Steps<Buffer> {
   const version = Buffer.alloc(4)
   version.writeUInt32LE(CHECKPOINT_VERSION)
-  const h = createHash('sha256').update(MAGIC).update(version)
-  for (let i = 0; i < body.byteLength; i += SEAL_STEP_BYTES) {
-    h.update(body.subarray(i, i + SEAL_STEP_BYTES))
-    yield
-  }
-  return Buffer.concat([MAGIC, version, h.digest(), body])
+  return Buffer.concat([MAGIC, version, yield * checksumSteps(version, body), body])
 }
 
 /**
@@ -144,7 +145,7 @@ export function unsealCheckpoint (bytes: Uint8Array): Buffer {
   if (version !== CHECKPOINT_VERSION) throw HypergasError.BAD_VERSION(`checkpoint format version ${version}, this hypergas reads version ${CHECKPOINT_VERSION}`)
   const body = b.subarray(HEADER_BYTES)
   const sum = b.subarray(HEADER_BYTES - CHECKSUM_BYTES, HEADER_BYTES)
-  if (!checksum(b.subarray(MAGIC.byteLength, MAGIC.byteLength + 4), body).equals(sum)) throw badCheckpoint(`checksum mismatch over the file's ${b.byteLength} bytes (damaged or edited)`)
+  if (!drain(checksumSteps(b.subarray(MAGIC.byteLength, MAGIC.byteLength + 4), body)).equals(sum)) throw badCheckpoint(`checksum mismatch over the file's ${b.byteLength} bytes (damaged or edited)`)
   return body
 }
 

@@ -9,8 +9,13 @@
  * recomputed, the state's consistency and the final log's against it: ~0.2 s at 100,000 acts)
  * and keeps every check against the blocks. Any other checkpoint (no seal, another node's, an
  * edit re-encoded with a recomputed checksum, a seal damaged) is verified in full, as before.
- * The seal trusts what {@link VerifiedActs} and the Corestore already trust: the node's own data
- * directory, where the seed is.
+ * The seal trusts what the `verified` signatures (src/node/storage/verified.ts) and the Corestore
+ * already trust: the node's own data directory, where the seed is. What it gives up: a node no
+ * longer re-checks, at every start, a checkpoint its own fold wrote (a bug of its own fold would
+ * be caught only on a start without the seal; the tests verify the checkpoint of every final
+ * prefix of simulated histories in full). The header names the format version, which any change
+ * to what the fold or the merge computes bumps (checkpoint-file.ts): a checkpoint of another
+ * hypergas is never taken on its seal.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { HEADER_BYTES } from './checkpoint-file.js'
@@ -24,14 +29,14 @@ export function sealKey (seed: Uint8Array): Buffer {
 }
 
 /**
- * The seal of checkpoint file `file` under `key`: HMAC-SHA-256 of its header. A file shorter
- * than a header gets a seal too; it is refused by its own checks.
+ * The seal of checkpoint file `file` under `key` (the bytes of `checkpoint.seal`): HMAC-SHA-256
+ * of its header. A file shorter than a header gets one too; it is refused by its own checks.
  */
-export function checkpointSeal (key: Uint8Array, file: Uint8Array): Buffer {
+export function checkpointMac (key: Uint8Array, file: Uint8Array): Buffer {
   return createHmac('sha256', key).update(file.subarray(0, HEADER_BYTES)).digest()
 }
 
 /** True when `seal` (the bytes of `checkpoint.seal`, or null) is `file`'s seal under `key`. */
 export function isSealed (key: Uint8Array, file: Uint8Array, seal: Uint8Array | null): boolean {
-  return seal !== null && seal.byteLength === SEAL_BYTES && timingSafeEqual(seal, checkpointSeal(key, file))
+  return seal !== null && seal.byteLength === SEAL_BYTES && timingSafeEqual(seal, checkpointMac(key, file))
 }

@@ -41,8 +41,8 @@ import type { GroupRef, IgnoredBlock, Replay, Resume } from '../../merge/replay.
 import { decodeCheckpoint, encodeCheckpointSteps, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
 import { drain, drainInSlices, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
-import { checkpointSeal, isSealed, sealKey } from './checkpoint-seal.js'
-import { paths, writePrivate, writePrivateAsync } from './datadir.js'
+import { checkpointMac, isSealed, sealKey } from './checkpoint-seal.js'
+import { paths, readOptional, writePrivate, writePrivateAsync } from './datadir.js'
 import { encodeFinalSteps } from './statecodec.js'
 import { recallStateHashes, saveStateHashes } from './state-hashes.js'
 
@@ -188,15 +188,6 @@ function why (err: unknown): string {
   return one.length > 300 ? `${one.slice(0, 299)}…` : one
 }
 
-/** The bytes of the seal file, or null when it cannot be read. */
-function readSeal (file: string): Buffer | null {
-  try {
-    return fs.readFileSync(file)
-  } catch {
-    return null
-  }
-}
-
 /** The default log of {@link CheckpointKeeper}: one line on stderr. */
 function stderrLine (line: string): void {
   process.stderr.write(line + '\n')
@@ -210,11 +201,6 @@ function stderrLine (line: string): void {
  */
 export class CheckpointKeeper {
   private found: Checkpoint | null = null
-  /**
-   * How the last checkpoint {@link restore} used was verified: `sealed` (this node's seal, the
-   * confirmed state's own checks skipped), `full` (every check), or null (none used yet).
-   */
-  verified: 'sealed' | 'full' | null = null
   /** Blocks of the final prefix the file holds. */
   private written = 0
   /** Whether {@link recall} has seen the first replay. */
@@ -253,7 +239,7 @@ export class CheckpointKeeper {
       this.discard(HypergasError.DATA_DIR(`cannot read ${file}: ${code ?? (err as Error).message}`))
       return false
     }
-    const sealed = this.key !== null && isSealed(this.key, bytes, readSeal(paths(this.dir).checkpointSeal))
+    const sealed = this.key !== null && isSealed(this.key, bytes, readOptional(paths(this.dir).checkpointSeal))
     let cp: Checkpoint
     try {
       cp = decodeCheckpoint(bytes, groupId, sealed)
@@ -287,12 +273,11 @@ export class CheckpointKeeper {
     }
     this.found = cp
     this.written = cp.resume.pos + 1
-    this.verified = sealed ? 'sealed' : 'full'
     // Verified in full once, sealed: the next start skips what this one checked (like the
     // signatures of src/node/storage/verified.ts). A seal that cannot be written costs only that.
     if (!sealed && this.key !== null) {
       try {
-        writePrivate(paths(this.dir).checkpointSeal, checkpointSeal(this.key, bytes))
+        writePrivate(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
       } catch {}
     }
     return true
@@ -368,16 +353,22 @@ export class CheckpointKeeper {
   async idle (): Promise<void> { await this.writing }
 
   private async write (groupId: GroupId, graph: Graph, count: number, resume: Resume): Promise<void> {
+    let bytes: Buffer
     try {
       const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), drainInSlices)
-      const bytes = await drainInSlices(encodeCheckpointSteps(body))
+      bytes = await drainInSlices(encodeCheckpointSteps(body))
       // A crash between the two writes leaves a seal of the older file: the new one is then
       // verified in full at the next start.
       await writePrivateAsync(paths(this.dir).checkpoint, bytes)
-      if (this.key !== null) await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointSeal(this.key, bytes))
       this.written = count
     } catch (err) {
       this.log(`checkpoint not written (${why(err)})`)
+      return
+    }
+    try {
+      if (this.key !== null) await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
+    } catch (err) {
+      this.log(`checkpoint seal not written (${why(err)}): the next start verifies the checkpoint in full`)
     }
   }
 }

@@ -47,6 +47,15 @@ export function writePrivate (file: string, data: string | Uint8Array): void {
   fs.renameSync(tmp, file)
 }
 
+/** The bytes of `file`, or null when it cannot be read (absent, a directory, no permission): a cache file. */
+export function readOptional (file: string): Buffer | null {
+  try {
+    return fs.readFileSync(file)
+  } catch {
+    return null
+  }
+}
+
 /** {@link writePrivate} without blocking the event loop (a checkpoint of megabytes). */
 export async function writePrivateAsync (file: string, data: Uint8Array): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })

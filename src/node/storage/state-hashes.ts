@@ -13,14 +13,13 @@
  * other blocks, is not used, and the hashes are computed as before. Like the checkpoint, it
  * assumes the fold of the hypergas that wrote it: the key names the checkpoint format version.
  */
-import fs from 'node:fs'
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import { finishedStateHashKnown, rememberStateHash } from '../../fold/hash.js'
 import { sha256 } from '../../crypto.js'
 import type { Graph } from '../../merge/graph.js'
 import type { GroupRef, Replay } from '../../merge/replay.js'
 import { CHECKPOINT_VERSION } from './checkpoint-file.js'
-import { writePrivate } from './datadir.js'
+import { readOptional, writePrivate } from './datadir.js'
 
 const DOMAIN = Buffer.from('hypergas state hashes v1\n', 'latin1')
 const BYTES = 32
@@ -63,17 +62,8 @@ export function saveStateHashes (file: string, key: Uint8Array, graph: Graph, g:
   const body = Buffer.concat([headsKey(graph, g), Buffer.from(state, 'hex'), Buffer.from(confirmed, 'hex')])
   const bytes = Buffer.concat([body, mac(key, body)])
   // Unchanged (a start that read no new block): not written again (a rename took up to 0.36 s here).
-  if (read(file)?.equals(bytes) === true) return
+  if (readOptional(file)?.equals(bytes) === true) return
   writePrivate(file, bytes)
-}
-
-/** The bytes of `file`, or null when it cannot be read. */
-function read (file: string): Buffer | null {
-  try {
-    return fs.readFileSync(file)
-  } catch {
-    return null
-  }
 }
 
 /**
@@ -82,7 +72,7 @@ function read (file: string): Buffer | null {
  * blocks, a MAC that fails) gives nothing and the hashes are computed when asked. True when used.
  */
 export function recallStateHashes (file: string, key: Uint8Array, graph: Graph, g: GroupRef, view: Replay): boolean {
-  const bytes = read(file)
+  const bytes = readOptional(file)
   if (bytes === null || bytes.byteLength !== FILE_BYTES || !covers(graph, view)) return false
   const body = bytes.subarray(0, 3 * BYTES)
   if (!timingSafeEqual(mac(key, body), bytes.subarray(3 * BYTES)) || !body.subarray(0, BYTES).equals(headsKey(graph, g))) return false
