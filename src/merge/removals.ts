@@ -69,15 +69,16 @@ export function seenByOthers (graph: Graph, n: GraphNode): boolean {
 }
 
 /**
- * True when another writer had seen block `n` by the time they acknowledged removal block `by`
- * (or by their latest block, while they have not acknowledged it): their first block that includes
+ * True when another writer, an admin at the removal (`admins`), had seen block `n` by the time
+ * they acknowledged removal block `by` (or by their latest block, while they have not
+ * acknowledged it): their first block that includes
  * `by`, else their latest, includes `n`. What a writer saw only after it knew of the removal does
  * not count (docs/ordering.md §4).
  */
-export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: BlockRef): boolean {
+export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: BlockRef, admins: ReadonlySet<MemberId>): boolean {
   for (const w of graph.feedKeys()) {
     const len = graph.usableLength(w)
-    if (w === n.feed || len === 0) continue
+    if (w === n.feed || len === 0 || !admins.has(w)) continue
     // The blocks of w that do not include `by` are a prefix of its feed: find where it ends.
     let lo = 0
     let hi = len
