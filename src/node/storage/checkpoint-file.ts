@@ -30,7 +30,8 @@ import { drain, type Steps } from '../../slices.js'
 
 /**
  * Format version, after the magic (7: the merge pins a removal that moves between two points,
- * docs/ordering.md §4, which changes the confirmed state of some histories; 6: purchases carry
+ * and judges a frozen block seen before its removal among the admins there, docs/ordering.md §4,
+ * which changes the confirmed state of some histories; 6: purchases carry
  * their orders by product, SPEC §4.5; 5: the state keeps member registrations; 4: header with
  * magic and checksum, state hash verified; 3: blocks of the prefix, statecodec.ts for the state,
  * no header). A file of another version is deleted and rebuilt. Bumped by any change to what the
