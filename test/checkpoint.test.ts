@@ -9,161 +9,28 @@ import os from 'node:os'
 import path from 'node:path'
 import v8 from 'node:v8'
 import test, { type Assert } from 'brittle'
-import { createAct } from '../src/acts/act.js'
-import type { ActBody } from '../src/acts/types.js'
-import { sodiumSecretKey, type KeyPair } from '../src/crypto.js'
 import { HypergasError } from '../src/errors.js'
 import { stateHash } from '../src/fold/hash.js'
 import type { GroupId, MemberId } from '../src/ids.js'
-import { UNREAD } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { LocalApi } from '../src/api/api.js'
-import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint, type CheckpointBody } from '../src/node/storage/checkpoint.js'
-import { checkpointMac, sealKey } from '../src/node/storage/checkpoint-seal.js'
-import { loadIdentity, paths } from '../src/node/storage/datadir.js'
+import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint } from '../src/node/storage/checkpoint.js'
+import { paths } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
-import { makeDataDir, season, type Season as BenchSeason } from './bench/data.js'
-import { chainBlock, type FeedBytes } from './helpers/blocks.js'
-import { person, plainState } from './helpers/fixtures.js'
+import { makeDataDir, season } from './bench/data.js'
+import { bodyOf, capturingStderr, flip, resumed, smallDir, start, summary, type Small, type Summary } from './helpers/checkpoint-dirs.js'
+import { person } from './helpers/fixtures.js'
 import { World } from './sim/world.js'
 import { BIN } from '../examples/procs.js'
 
 const SEED = 11
 const ACTS = 3000
 
-/** What two replays must agree on: hashes, the final prefix, every act's place and status. */
-interface Summary {
-  state: string
-  confirmed: string
-  /** The confirmed state as canonical JSON (brittle's deep equality is quadratic on a state this size: 75 s). */
-  confirmedState: string
-  finalCount: number
-  finalBlocks: number
-  log: string
-}
-
-function summary (node: GasNode): Summary {
-  const v = node.requireView()
-  return {
-    state: stateHash(v.state),
-    confirmed: stateHash(v.confirmed),
-    confirmedState: JSON.stringify(plainState(v.confirmed)),
-    finalCount: v.finalCount,
-    finalBlocks: v.finalBlocks,
-    log: v.log.map((e) => `${e.seq}:${e.actId}:${e.feed.slice(0, 8)}:${e.index}:${e.status}:${String(e.final)}:${String(e.timeMs)}`).join(',')
-  }
-}
-
-/** True when the first block of the node's order came from the checkpoint, unread. */
-const resumed = (node: GasNode): boolean => node.graph.order()[0].acts.includes(UNREAD)
-
 async function seasonDir (): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-cp-'))
   await makeDataDir(season(ACTS, SEED), dir)
   return dir
-}
-
-/**
- * A small season of 3 writer feeds (Anna the founder, Bruno cassiere, Carla referente) whose
- * every block is final: a pending tally, a member, deposits, a rejected withdrawal, a duplicate
- * act, an act of another group, a purchase with an approved commitment, failed when Carla is
- * revoked (a freeze of her feed), then a block of Carla's that is ignored (NOT_A_WRITER).
- */
-function smallSeason (): BenchSeason {
-  const [a, b, c] = ['anna', 'bruno', 'carla'].map(person)
-  const dora = person('dora')
-  let time = 1_700_000_000_000
-  const genesis = createAct({ type: 'CreateGroup', name: 'GAS Piccolo', founderName: 'Anna' }, { keyPair: a, timeMs: ++time })
-  const group = genesis.id as GroupId
-  const act = (by: KeyPair, body: ActBody): Buffer => createAct(body, { group, keyPair: by, timeMs: ++time }).bytes
-  const feeds: FeedBytes = new Map([[a.id, []], [b.id, []], [c.id, []]])
-  let acts = 0
-  const write = (w: { id: MemberId }, lengths: Array<[{ id: MemberId }, number]>, list: Buffer[]): void => {
-    chainBlock(feeds, w.id, lengths.map(([k, n]) => [k.id, n] as const), list)
-    acts += list.length
-  }
-  const purchase = createAct({ type: 'OpenPurchase', name: 'Verdura', supplier: 'Cascina' }, { group, keyPair: c, timeMs: ++time })
-  const deposit = act(b, { type: 'Deposit', member: dora.id, cents: 5000 })
-  const foreign = createAct({ type: 'Deposit', member: dora.id, cents: 1 }, { group: 'ab'.repeat(32) as GroupId, keyPair: b, timeMs: ++time }).bytes
-  write(a, [], [
-    genesis.bytes,
-    act(a, { type: 'VoteRegisterMember', name: 'Bruno', member: b.id }),
-    act(a, { type: 'VoteRegisterMember', name: 'Carla', member: c.id }),
-    act(a, { type: 'VoteElectCassiere', member: b.id }),
-    act(a, { type: 'VoteElectReferente', member: c.id }),
-    act(a, { type: 'VoteRegisterMember', name: 'Dora', member: dora.id })
-  ])
-  write(b, [[a, 1]], [act(b, { type: 'VoteRegisterMember', name: 'Dora', member: dora.id }), deposit, act(b, { type: 'Withdraw', member: dora.id, cents: 9999, reason: 'troppo' }), deposit, foreign, act(b, { type: 'VoteRegisterMember', name: 'Elio', member: person('elio').id })])
-  write(c, [[a, 1], [b, 1]], [purchase.bytes, act(c, { type: 'Commit', member: dora.id, cents: 1000, purchase: purchase.id }), act(c, { type: 'ApproveCommitment', member: dora.id, purchase: purchase.id })])
-  write(a, [[b, 1], [c, 1]], [act(a, { type: 'VoteRevokeReferente', member: c.id })])
-  write(b, [[a, 2], [c, 1]], [act(b, { type: 'VoteRevokeReferente', member: c.id })])
-  write(c, [[a, 2], [b, 2]], [act(c, { type: 'OpenPurchase', name: 'Frutta' })])
-  write(a, [[b, 2], [c, 2]], [])
-  write(b, [[a, 3], [c, 2]], [])
-  return { groupId: group, founder: a.id, feeds, acts, memberSigned: 0, admins: [a, b, c].map((k) => ({ id: k.id, secretKey: sodiumSecretKey(k) })) }
-}
-
-/** Runs `fn` with stderr captured: its lines (the node's log) instead of the terminal. */
-async function capturingStderr<T> (fn: () => Promise<T>): Promise<{ value: T, lines: string[] }> {
-  const write = process.stderr.write
-  let out = ''
-  process.stderr.write = ((chunk: string | Uint8Array) => { out += String(chunk); return true }) as typeof process.stderr.write
-  try {
-    const value = await fn()
-    return { value, lines: out.split('\n').filter((l) => l !== '') }
-  } finally {
-    process.stderr.write = write
-  }
-}
-
-/** The result of one start and close of the node of `dir`. */
-interface Start {
-  summary: Summary
-  resumed: boolean
-  /** Lines the start wrote on stderr. */
-  lines: string[]
-  /** Null when the start and close did not throw, else the error. */
-  error: unknown
-}
-
-async function start (dir: string): Promise<Start> {
-  let error: unknown = null
-  const { value, lines } = await capturingStderr(async () => {
-    let node: GasNode | null = null
-    try {
-      node = await GasNode.open({ dir })
-      await node.settled()
-      return { summary: summary(node), resumed: resumed(node) }
-    } catch (err) {
-      error = err
-      return { summary: null as unknown as Summary, resumed: false }
-    } finally {
-      await node?.close().catch((err: unknown) => { error ??= err })
-    }
-  })
-  return { ...value, lines, error }
-}
-
-/** A data directory of the small season, its honest summary and the checkpoint a close wrote. */
-interface Small {
-  dir: string
-  groupId: GroupId
-  honest: Summary
-  good: Buffer
-}
-
-async function smallDir (t: Assert): Promise<Small> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-cp-small-'))
-  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
-  const s = smallSeason()
-  await makeDataDir(s, dir)
-  const first = await start(dir)
-  if (first.error !== null) throw first.error as Error
-  const second = await start(dir)
-  if (second.error !== null) throw second.error as Error
-  if (!second.resumed) throw new Error('the small season did not resume from its checkpoint')
-  return { dir, groupId: s.groupId, honest: second.summary, good: fs.readFileSync(paths(dir).checkpoint) }
 }
 
 /** Writes `bytes` as the checkpoint of `small`, starts the node once, and checks it recovered. */
@@ -190,13 +57,6 @@ function validFile (file: string, groupId: GroupId): boolean {
   }
 }
 
-/** `bytes` with byte `i` xored with `mask`. */
-function flip (bytes: Uint8Array, i: number, mask: number): Buffer {
-  const out = Buffer.from(bytes)
-  out[i] ^= mask
-  return out
-}
-
 /**
  * Decodes and restores `bytes` (into a new graph): 'accepted', the error code of a
  * HypergasError, or 'THREW <message>' for anything else.
@@ -209,12 +69,6 @@ function verdict (bytes: Uint8Array, groupId: GroupId): string {
     return err instanceof HypergasError ? err.code : `THREW ${String(err)}`
   }
 }
-
-/**
- * The body of a checkpoint file, deserialised as it is stored (for edits an attacker makes). A
- * copy: node:v8 deserialises typed arrays as views of the bytes it reads.
- */
-const bodyOf = (bytes: Uint8Array): CheckpointBody => v8.deserialize(Buffer.from(unsealCheckpoint(bytes))) as CheckpointBody
 
 test('checkpoint: a start resuming after it equals the replay of every block, before and after a new act', async (t) => {
   const dir = await seasonDir()
@@ -356,52 +210,6 @@ test('checkpoint: a credit edited and re-encoded, checksum recomputed, is caught
   f3.log[rejected].status = 'applied'
   b3.final = encodeFinal(f3)
   t.exception(() => decodeCheckpoint(encodeCheckpoint(b3), small.groupId), /BAD_CHECKPOINT/, 'a rejected act shown as applied: refused')
-})
-
-test('checkpoint: only the node\'s own seal lets a checkpoint skip the state\'s checks', async (t) => {
-  const small = await smallDir(t)
-  const sealFile = paths(small.dir).checkpointSeal
-  const key = sealKey(loadIdentity(small.dir, false).seed)
-  t.alike(fs.readFileSync(sealFile), checkpointMac(key, small.good), 'the node sealed the checkpoint it wrote, with its key')
-
-  // A credit edited, the checksum recomputed, the state hash not: every check refuses it.
-  const b = bodyOf(small.good)
-  const { state, log } = decodeFinal(b.final)
-  const dora = person('dora').id
-  state.members.get(dora)!.creditCents += 100_000
-  b.final = encodeFinal({ state, log })
-  const forged = encodeCheckpoint(b)
-  const reopen = async (seal: Uint8Array | null): Promise<{ credit: number, resumed: boolean, lines: string[] }> => {
-    fs.writeFileSync(paths(small.dir).checkpoint, forged)
-    if (seal === null) fs.rmSync(sealFile, { force: true })
-    else fs.writeFileSync(sealFile, seal)
-    const { value: node, lines } = await capturingStderr(async () => await GasNode.open({ dir: small.dir }))
-    const r = { credit: node.requireView().confirmed.members.get(dora)!.creditCents, resumed: resumed(node), lines }
-    await node.close()
-    return r
-  }
-  const honest = decodeFinal(bodyOf(small.good).final).state.members.get(dora)!.creditCents
-  for (const [what, seal] of [
-    ['no seal', null],
-    ['the old seal (of the honest file)', checkpointMac(key, small.good)],
-    ['sealed with another node\'s key', checkpointMac(sealKey(Buffer.alloc(32, 9)), forged)],
-    ['its seal with one bit flipped', flip(checkpointMac(key, forged), 5, 0x01)],
-    ['its seal cut short', checkpointMac(key, forged).subarray(0, 31)]
-  ] as const) {
-    const r = await reopen(seal)
-    t.ok(!r.resumed && r.credit === honest && r.lines.length === 1 && r.lines[0].startsWith('checkpoint ignored (BAD_CHECKPOINT: the confirmed state hashes to'), `${what}: verified in full, refused, the honest credit (${r.lines.join(' | ')})`)
-  }
-  // Sealed with the node's key, the same file is taken as the node wrote it: the seal, and
-  // nothing else, is what skips the checks (whoever holds the seed can seal, as they can sign).
-  const r = await reopen(checkpointMac(key, forged))
-  t.ok(r.resumed && r.credit === honest + 100_000 && r.lines.length === 0, `sealed with the node's key: used without the state's checks (credit ${r.credit})`)
-
-  // An honest file verified in full (its seal lost) is used, and sealed for the next start.
-  fs.writeFileSync(paths(small.dir).checkpoint, small.good)
-  fs.rmSync(sealFile)
-  const again = await start(small.dir)
-  t.ok(again.error === null && again.resumed && again.lines.length === 0 && JSON.stringify(again.summary) === JSON.stringify(small.honest), 'without its seal, the honest file is verified and used')
-  t.alike(fs.readFileSync(sealFile), checkpointMac(key, small.good), 'and sealed again')
 })
 
 test('checkpoint: truncated, empty, another version, the old format, another group, stale: deleted and rebuilt', async (t) => {
