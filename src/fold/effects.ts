@@ -6,20 +6,15 @@
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import {
   countCurrent, quorum, recoveryKey,
-  type BlockPos, type GroupState, type Movement, type MovementKind, type Purchase, type RejectionCode
+  type BlockPos, type GroupState, type MovementKind, type Purchase, type RejectionCode
 } from './state.js'
 import { appendMovement } from './movements.js'
-
-/** Appends movement `m` to the list of `who` in `lists` (a state's statements or cash movements). */
-export function move (lists: Map<MemberId, Movement[]>, who: MemberId, m: Movement): void {
-  appendMovement(lists, who, m)
-}
 
 /** Changes a member's credit by `delta` and writes the statement line. */
 export function credit (s: GroupState, actId: ActId, member: MemberId, delta: number, kind: MovementKind, purchase?: PurchaseId): void {
   const m = s.members.get(member)!
   m.creditCents += delta
-  move(s.statements, member, { actId, kind, deltaCents: delta, balanceCents: m.creditCents, purchase })
+  appendMovement(s.statements, member, { actId, kind, deltaCents: delta, balanceCents: m.creditCents, purchase })
 }
 
 /**
@@ -30,7 +25,7 @@ export function cash (s: GroupState, actId: ActId, admin: MemberId, delta: numbe
   const c = (s.cash.get(admin) ?? 0) + delta
   s.cash.set(admin, c)
   // Written out, not spread: every field stays in the object itself (docs/performance.md, memory).
-  move(s.cashMovements, admin, 'counterpart' in other
+  appendMovement(s.cashMovements, admin, 'counterpart' in other
     ? { actId, kind, deltaCents: delta, balanceCents: c, counterpart: other.counterpart }
     : { actId, kind, deltaCents: delta, balanceCents: c, purchase: other.purchase })
 }

@@ -6,7 +6,8 @@
  */
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId } from '../ids.js'
-import { alreadyVoted, move, tallyVote } from './effects.js'
+import { alreadyVoted, tallyVote } from './effects.js'
+import { appendMovement } from './movements.js'
 import type { GroupState, RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
@@ -66,9 +67,9 @@ export function acceptTransfer (s: GroupState, actId: ActId, au: MemberId, b: A.
   const from = s.members.get(x.from)!
   const to = s.members.get(x.to)!
   from.creditCents -= x.cents
-  move(s.statements, x.from, { actId, kind: 'transfer-out', deltaCents: -x.cents, balanceCents: from.creditCents, counterpart: x.to })
+  appendMovement(s.statements, x.from, { actId, kind: 'transfer-out', deltaCents: -x.cents, balanceCents: from.creditCents, counterpart: x.to })
   to.creditCents += x.cents
-  move(s.statements, x.to, { actId, kind: 'transfer-in', deltaCents: x.cents, balanceCents: to.creditCents, counterpart: x.from })
+  appendMovement(s.statements, x.to, { actId, kind: 'transfer-in', deltaCents: x.cents, balanceCents: to.creditCents, counterpart: x.from })
   return null
 }
 

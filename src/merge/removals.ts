@@ -71,9 +71,8 @@ export function seenByOthers (graph: Graph, n: GraphNode): boolean {
 /**
  * True when another writer, an admin at the removal (`admins`), had seen block `n` by the time
  * they acknowledged removal block `by` (or by their latest block, while they have not
- * acknowledged it): their first block that includes
- * `by`, else their latest, includes `n`. What a writer saw only after it knew of the removal does
- * not count (docs/ordering.md §4).
+ * acknowledged it): their first block that includes `by`, else their latest, includes `n`. What
+ * a writer saw only after it knew of the removal does not count (docs/ordering.md §4).
  */
 export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: BlockRef, admins: ReadonlySet<MemberId>): boolean {
   for (const w of graph.feedKeys()) {

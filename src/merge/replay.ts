@@ -34,7 +34,7 @@ import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, writerOfPoint, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
+import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, writerOfPoint, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
@@ -314,12 +314,16 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
   let lengths = new Map<string, Set<number>>()
   /** The sets of freezes walked since the last refusal, to see the walks go round in a cycle. */
   let walked = new Set<string>()
-  /** Pins removal points `keys` at F `length` and starts looking for cycles afresh. */
+  /** Starts looking for cycles afresh (a cycle was broken). */
+  const restart = (): void => {
+    walked = new Set()
+    lengths = new Map()
+  }
+  /** Pins removal points `keys` at F `length`, and restarts. */
   const pin = (keys: readonly string[], length: number): void => {
     for (const k of keys) pinned.set(k, length)
     for (const [x, list] of freezes) freezes.set(x, list.map((f) => (keys.includes(pointKey(f.feed, f.pos)) ? { ...f, length } : f)))
-    walked = new Set()
-    lengths = new Map()
+    restart()
   }
   for (let walks = 1; ; walks++) {
     const w = walk(graph, g, freezes, { refused, pinned }, walks > WALKS_PER_FREEZE * (points.size + 2))
@@ -359,8 +363,7 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     if (latest === undefined) continue
     refused.add(latest[0])
     for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
-    walked = new Set()
-    lengths = new Map()
+    restart()
   }
 }
 
@@ -382,8 +385,9 @@ function movingRemoval (lengths: ReadonlyMap<string, Set<number>>, points: Reado
   }
   const top = (keys: string[]): number => Math.max(...keys.map((k) => points.get(k)!))
   for (const [, keys] of [...byWriter].sort((a, b) => top(b[1]) - top(a[1]) || (a[0] < b[0] ? -1 : 1))) {
-    const length = Math.max(...keys.flatMap((k) => [...lengths.get(k)!]))
-    if (new Set(keys.flatMap((k) => [...lengths.get(k)!])).size > 1 && keys.some((k) => pinned.get(k) !== length)) return { keys, length }
+    const measured = new Set(keys.flatMap((k) => [...lengths.get(k)!]))
+    const length = Math.max(...measured)
+    if (measured.size > 1 && keys.some((k) => pinned.get(k) !== length)) return { keys, length }
   }
   return undefined
 }

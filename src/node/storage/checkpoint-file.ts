@@ -105,8 +105,8 @@ export interface CheckpointBody {
 const CHECKSUM_STEP_BYTES = 1 << 20
 
 /** SHA-256 of the file without its checksum, a mebibyte of the body per step (src/slices.ts). */
-function* checksumSteps (versionBytes: Uint8Array, body: Uint8Array): Steps<Buffer> {
-  const h = createHash('sha256').update(MAGIC).update(versionBytes)
+function* checksumSteps (version: Uint8Array, body: Uint8Array): Steps<Buffer> {
+  const h = createHash('sha256').update(MAGIC).update(version)
   for (let i = 0; i < body.byteLength; i += CHECKSUM_STEP_BYTES) {
     h.update(body.subarray(i, i + CHECKSUM_STEP_BYTES))
     yield
@@ -122,10 +122,16 @@ export function sealCheckpoint (body: Uint8Array): Buffer {
   return drain(sealCheckpointSteps(body))
 }
 
-/** {@link sealCheckpoint} in steps (src/slices.ts): the checksum hashed a mebibyte at a time. */
-export function* sealCheckpointSteps (body: Uint8Array): Steps<Buffer> {
+/** {@link CHECKPOINT_VERSION} as the 4 bytes of the header (uint32 LE). */
+export function versionBytes (): Buffer {
   const version = Buffer.alloc(4)
   version.writeUInt32LE(CHECKPOINT_VERSION)
+  return version
+}
+
+/** {@link sealCheckpoint} in steps (src/slices.ts): the checksum hashed a mebibyte at a time. */
+export function* sealCheckpointSteps (body: Uint8Array): Steps<Buffer> {
+  const version = versionBytes()
   return Buffer.concat([MAGIC, version, yield * checksumSteps(version, body), body])
 }
 

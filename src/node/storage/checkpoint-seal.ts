@@ -33,7 +33,14 @@ export function sealKey (seed: Uint8Array): Buffer {
  * of its header. A file shorter than a header gets one too; it is refused by its own checks.
  */
 export function checkpointMac (key: Uint8Array, file: Uint8Array): Buffer {
-  return createHmac('sha256', key).update(file.subarray(0, HEADER_BYTES)).digest()
+  return mac(key, file.subarray(0, HEADER_BYTES))
+}
+
+/** HMAC-SHA-256 under `key` of `parts` one after the other (the seal; remembered state hashes). */
+export function mac (key: Uint8Array, ...parts: Uint8Array[]): Buffer {
+  const h = createHmac('sha256', key)
+  for (const p of parts) h.update(p)
+  return h.digest()
 }
 
 /** True when `seal` (the bytes of `checkpoint.seal`, or null) is `file`'s seal under `key`. */

@@ -208,16 +208,15 @@ export class CheckpointKeeper {
   /** The write {@link save} started, or null. */
   private writing: Promise<void> | null = null
 
-  /** The key sealing the checkpoints this node writes, or null. */
-  private readonly key: Buffer | null
+  /** The key sealing the checkpoints this node writes and its remembered state hashes. */
+  private readonly key: Buffer
 
   /**
    * `seed`: the node's Ed25519 seed, from which the key sealing every checkpoint it writes is
-   * derived (src/node/storage/checkpoint-seal.ts); null seals nothing and verifies every
-   * checkpoint in full.
+   * derived (src/node/storage/checkpoint-seal.ts).
    */
-  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, seed: Uint8Array | null, private readonly log: (line: string) => void = stderrLine) {
-    this.key = seed === null ? null : sealKey(seed)
+  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, seed: Uint8Array, private readonly log: (line: string) => void = stderrLine) {
+    this.key = sealKey(seed)
   }
 
   /**
@@ -239,7 +238,7 @@ export class CheckpointKeeper {
       this.discard(HypergasError.DATA_DIR(`cannot read ${file}: ${code ?? (err as Error).message}`))
       return false
     }
-    const sealed = this.key !== null && isSealed(this.key, bytes, readOptional(paths(this.dir).checkpointSeal))
+    const sealed = isSealed(this.key, bytes, readOptional(paths(this.dir).checkpointSeal))
     let cp: Checkpoint
     try {
       cp = decodeCheckpoint(bytes, groupId, sealed)
@@ -275,7 +274,7 @@ export class CheckpointKeeper {
     this.written = cp.resume.pos + 1
     // Verified in full once, sealed: the next start skips what this one checked (like the
     // signatures of src/node/storage/verified.ts). A seal that cannot be written costs only that.
-    if (!sealed && this.key !== null) {
+    if (!sealed) {
       try {
         writePrivate(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
       } catch {}
@@ -332,7 +331,7 @@ export class CheckpointKeeper {
   async closing (g: GroupRef, graph: Graph, view: Replay): Promise<void> {
     await this.save(g.groupId, graph, view, true)
     try {
-      if (this.key !== null) saveStateHashes(paths(this.dir).stateHashes, this.key, graph, g, view)
+      saveStateHashes(paths(this.dir).stateHashes, this.key, graph, g, view)
     } catch (err) {
       this.log(`state hashes not written (${why(err)})`)
     }
@@ -343,7 +342,7 @@ export class CheckpointKeeper {
    * same blocks (src/node/storage/state-hashes.ts); later replays are returned as they are.
    */
   recall (graph: Graph, g: GroupRef, view: Replay): Replay {
-    if (this.recalled || this.key === null) return view
+    if (this.recalled) return view
     this.recalled = true
     recallStateHashes(paths(this.dir).stateHashes, this.key, graph, g, view)
     return view
@@ -366,7 +365,7 @@ export class CheckpointKeeper {
       return
     }
     try {
-      if (this.key !== null) await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
+      await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
     } catch (err) {
       this.log(`checkpoint seal not written (${why(err)}): the next start verifies the checkpoint in full`)
     }

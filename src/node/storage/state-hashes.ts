@@ -13,12 +13,13 @@
  * other blocks, is not used, and the hashes are computed as before. Like the checkpoint, it
  * assumes the fold of the hypergas that wrote it: the key names the checkpoint format version.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { timingSafeEqual } from 'node:crypto'
 import { finishedStateHashKnown, rememberStateHash } from '../../fold/hash.js'
 import { sha256 } from '../../crypto.js'
 import type { Graph } from '../../merge/graph.js'
 import type { GroupRef, Replay } from '../../merge/replay.js'
-import { CHECKPOINT_VERSION } from './checkpoint-file.js'
+import { versionBytes } from './checkpoint-file.js'
+import { mac } from './checkpoint-seal.js'
 import { readOptional, writePrivate } from './datadir.js'
 
 const DOMAIN = Buffer.from('hypergas state hashes v1\n', 'latin1')
@@ -31,9 +32,7 @@ const FILE_BYTES = 4 * BYTES
  * (sorted) its key, its usable length (uint32) and its last usable block's hash.
  */
 export function headsKey (graph: Graph, g: GroupRef): Buffer {
-  const version = Buffer.alloc(4)
-  version.writeUInt32LE(CHECKPOINT_VERSION)
-  const parts: Buffer[] = [DOMAIN, version, Buffer.from(g.groupId, 'hex'), Buffer.from(g.founder, 'hex')]
+  const parts: Buffer[] = [DOMAIN, versionBytes(), Buffer.from(g.groupId, 'hex'), Buffer.from(g.founder, 'hex')]
   for (const f of graph.feedKeys()) {
     const last = graph.latest(f)
     if (last === undefined) continue
@@ -47,8 +46,6 @@ export function headsKey (graph: Graph, g: GroupRef): Buffer {
 /** True when `view` is the replay of every usable block of `graph` (none arrived since). */
 const covers = (graph: Graph, view: Replay): boolean => view.blocks === graph.order().length
 
-const mac = (key: Uint8Array, body: Uint8Array): Buffer => createHmac('sha256', key).update(DOMAIN).update(body).digest()
-
 /**
  * Writes `file` with the hashes of `view`'s state and confirmed state when both are known
  * (finishedStateHash computed them) and `view` replays every usable block of `graph`; else
@@ -60,7 +57,7 @@ export function saveStateHashes (file: string, key: Uint8Array, graph: Graph, g:
   const confirmed = finishedStateHashKnown(view.confirmed)
   if (state === undefined || confirmed === undefined || !covers(graph, view)) return
   const body = Buffer.concat([headsKey(graph, g), Buffer.from(state, 'hex'), Buffer.from(confirmed, 'hex')])
-  const bytes = Buffer.concat([body, mac(key, body)])
+  const bytes = Buffer.concat([body, mac(key, DOMAIN, body)])
   // Unchanged (a start that read no new block): not written again (a rename took up to 0.36 s here).
   if (readOptional(file)?.equals(bytes) === true) return
   writePrivate(file, bytes)
@@ -75,7 +72,7 @@ export function recallStateHashes (file: string, key: Uint8Array, graph: Graph, 
   const bytes = readOptional(file)
   if (bytes === null || bytes.byteLength !== FILE_BYTES || !covers(graph, view)) return false
   const body = bytes.subarray(0, 3 * BYTES)
-  if (!timingSafeEqual(mac(key, body), bytes.subarray(3 * BYTES)) || !body.subarray(0, BYTES).equals(headsKey(graph, g))) return false
+  if (!timingSafeEqual(mac(key, DOMAIN, body), bytes.subarray(3 * BYTES)) || !body.subarray(0, BYTES).equals(headsKey(graph, g))) return false
   rememberStateHash(view.state, body.toString('hex', BYTES, 2 * BYTES))
   rememberStateHash(view.confirmed, body.toString('hex', 2 * BYTES, 3 * BYTES))
   return true
