@@ -17,6 +17,7 @@ import { LocalApi } from '../src/api/api.js'
 import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint } from '../src/node/storage/checkpoint.js'
 import { paths } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
+import { LogColumns } from '../src/merge/log.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { makeDataDir, season } from './bench/data.js'
 import { bodyOf, capturingStderr, flip, resumed, smallDir, start, summary, type Small, type Summary } from './helpers/checkpoint-dirs.js'
@@ -105,7 +106,7 @@ test('checkpoint: every single-byte flip of the file is detected; the node rebui
   t.is(verdict(good, groupId), 'accepted', 'the honest file verifies')
   const b = bodyOf(good)
   const { state, log } = decodeFinal(b.final)
-  const statuses = new Set(log.map((e) => e.status))
+  const statuses = new Set(log.toEntries(true).map((e) => e.status))
   t.ok(small.honest.finalBlocks === 8 && b.feeds.length === 3, 'every block of the 3 feeds is final')
   t.ok(b.rest.freezes.size === 1 && b.rest.performed.size === 1 && b.rest.ignored.length === 1 && state.tallies.size === 1 && state.purchases.size === 1,
     'the checkpoint holds a freeze (performed), an ignored block, a pending tally, a purchase')
@@ -206,9 +207,9 @@ test('checkpoint: a credit edited and re-encoded, checksum recomputed, is caught
   // A log entry's status changed: the final log no longer folds into the state.
   const b3 = bodyOf(small.good)
   const f3 = decodeFinal(b3.final)
-  const rejected = f3.log.findIndex((e) => e.status === 'INSUFFICIENT_CREDIT')
-  f3.log[rejected].status = 'applied'
-  b3.final = encodeFinal(f3)
+  const entries3 = f3.log.toEntries(true)
+  entries3[entries3.findIndex((e) => e.status === 'INSUFFICIENT_CREDIT')].status = 'applied'
+  b3.final = encodeFinal({ state: f3.state, log: LogColumns.of(entries3) })
   t.exception(() => decodeCheckpoint(encodeCheckpoint(b3), small.groupId), /BAD_CHECKPOINT/, 'a rejected act shown as applied: refused')
 })
 
@@ -251,8 +252,9 @@ test('checkpoint: truncated, empty, another version, the old format, another gro
   tries.push(['a freeze that the walk does not perform, resealed', encodeCheckpoint(bogusFreeze), 'BAD_CHECKPOINT'])
   const otherL = bodyOf(good)
   const fl = decodeFinal(otherL.final)
-  fl.log[0].L++
-  otherL.final = encodeFinal(fl)
+  const entriesL = fl.log.toEntries(true)
+  entriesL[0].L++
+  otherL.final = encodeFinal({ state: fl.state, log: LogColumns.of(entriesL) })
   tries.push(['a final log entry with another L than its block, resealed', encodeCheckpoint(otherL), 'BAD_CHECKPOINT: final log entry 0 does not match block'])
   const cut = bodyOf(good)
   cut.final = cut.final.subarray(0, cut.final.byteLength - 10)

@@ -15,6 +15,7 @@ import { hex, type GroupId, type MemberId, type PurchaseId } from '../src/ids.js
 import { blockHash, decodeBlock, encodeBlock, NO_PREV } from '../src/merge/block.js'
 import { sealCheckpoint, unsealCheckpoint } from '../src/node/storage/checkpoint.js'
 import { decodeInvite, encodeInvite } from '../src/api/invite.js'
+import { LogColumns } from '../src/merge/log.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { person } from './helpers/fixtures.js'
 
@@ -98,7 +99,7 @@ function compute (): Vectors {
     blocks: [[anna.id, 0, b0], [bruno.id, 0, c0], [anna.id, 1, b1]].map(([feed, index, bytes]) => ({ feed: feed as string, index: index as number, bytes: hex(bytes as Buffer), hash: hex(blockHash(bytes as Buffer)) })),
     invite: encodeInvite({ groupId: group, founder: anna.id }, [bruno.id]),
     stateHash: stateHash(s),
-    finalState: hex(encodeFinal({ state: s, log: [] })),
+    finalState: hex(encodeFinal({ state: s, log: new LogColumns() })),
     checkpointFile: hex(sealCheckpoint(Buffer.from('vector body')))
   }
 }

@@ -191,7 +191,7 @@ export class LocalApi implements NodeApi {
 
   async log (offset: number, limit: number): Promise<views.LogView> {
     const v = this.node.requireView()
-    return views.logView(v, offset, limit, await this.node.readActs(v.log.slice(offset, offset + limit).filter((e) => e.act === undefined)))
+    return views.logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)))
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {

@@ -73,7 +73,7 @@ function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote']
  */
 export function receiptOf (v: Replay, act: SignedAct): ActReceipt {
   let entry = null
-  for (let i = v.log.length - 1; i >= 0 && entry === null; i--) if (v.log[i].actId === act.id) entry = v.log[i]
+  for (let i = v.entries.length - 1; i >= 0 && entry === null; i--) if (v.entries.actId(i) === act.id) entry = v.entries.at(i)
   const b = act.body
   const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
   if ('cents' in b) r.cents = b.cents

@@ -133,7 +133,7 @@ export function monthly (s: GroupState, time: Map<string, number | null>, fromMs
 export function report (v: Replay, fromMs: number | null, toMs: number | null): Report {
   const s: GroupState = v.confirmed
   const time = new Map<string, number | null>()
-  for (let i = 0; i < v.finalCount; i++) time.set(v.log[i].actId, v.log[i].timeMs ?? null)
+  for (let i = 0; i < v.finalCount; i++) time.set(v.entries.actId(i), v.entries.timeMs(i))
   const inPeriod = (id: string): boolean => {
     if (!time.has(id)) return false
     const at = time.get(id) ?? null
@@ -173,7 +173,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     fromMs,
     toMs,
     confirmedActs: v.finalCount,
-    confirmedAtMs: v.finalCount === 0 ? null : v.log[v.finalCount - 1].timeMs ?? null,
+    confirmedAtMs: v.finalCount === 0 ? null : v.entries.timeMs(v.finalCount - 1),
     rows,
     totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([supplier, cents]) => ({ supplier, cents })) },
     cash: [...s.cash.keys()].sort().map((id) => ({ admin: name(id), startCents: fromMs === null ? 0 : balanceAt(s.cashMovements.get(id), time, fromMs, false), endCents: balanceAt(s.cashMovements.get(id), time, toMs, true) })),

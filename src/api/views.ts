@@ -17,7 +17,7 @@ export type { RecoveryView } from './dto.js'
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {
   const s = new Set<ActId>()
-  for (let i = 0; i < v.finalCount; i++) s.add(v.log[i].actId)
+  for (let i = 0; i < v.finalCount; i++) s.add(v.entries.actId(i))
   return s
 }
 
@@ -132,13 +132,16 @@ export interface MemberView {
 function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): StatementLine[] {
   const fin = finalIds(v)
   const wanted = new Set((list ?? []).map((m) => m.actId))
-  const entries = new Map(v.log.filter((e) => wanted.has(e.actId)).map((e) => [e.actId, e]))
+  /** Log position of each movement's act (the last one, as a Map built from the log keeps). */
+  const at = new Map<ActId, number>()
+  for (let i = 0; i < v.entries.length; i++) if (wanted.has(v.entries.actId(i))) at.set(v.entries.actId(i), i)
   return (list ?? []).map((m) => {
-    const body = (entries.get(m.actId)?.act ?? read.get(m.actId))?.body
+    const i = at.get(m.actId)
+    const body = ((i === undefined ? undefined : v.entries.act(i)) ?? read.get(m.actId))?.body
     return {
       ...m,
       final: fin.has(m.actId),
-      timeMs: entries.get(m.actId)?.timeMs ?? null,
+      timeMs: i === undefined ? null : v.entries.timeMs(i),
       purchaseName: m.purchase === undefined ? null : v.state.purchases.get(m.purchase)?.name ?? null,
       counterpartName: m.counterpart === undefined ? null : v.state.members.get(m.counterpart)?.name ?? null,
       reason: body?.type === 'Withdraw' && body.reason !== '' ? body.reason : null
@@ -152,7 +155,9 @@ function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyM
  */
 export function unreadMovementEntries (v: Replay, id: MemberId): LogEntry[] {
   const wanted = new Set([...(v.state.statements.get(id) ?? []), ...(v.state.cashMovements.get(id) ?? [])].map((m) => m.actId))
-  return v.log.filter((e) => e.act === undefined && wanted.has(e.actId))
+  const out: LogEntry[] = []
+  for (let i = 0; i < v.entries.length; i++) if (wanted.has(v.entries.actId(i)) && v.entries.act(i) === undefined) out.push(v.entries.at(i))
+  return out
 }
 
 /**
@@ -267,7 +272,7 @@ function memberNameOf (s: GroupState, b: ActBody): string | null {
  * `read` holds those acts, read back from their blocks (see GasNode.readActs).
  */
 export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): LogView {
-  const entries = v.log.slice(offset, offset + limit).map((e): LogEntryView => {
+  const entries = v.entries.slice(offset, offset + limit).map((e): LogEntryView => {
     const act = e.act ?? read.get(e.actId)
     const b = act?.body
     return {

@@ -6,6 +6,7 @@ import type { SignedAct } from '../acts/types.js'
 import type { Outcome } from '../fold/fold.js'
 import type { GroupState } from '../fold/state.js'
 import type { ActId, GroupId, MemberId } from '../ids.js'
+import type { LogColumns, MergedLog } from './log.js'
 
 /** The group a node follows: its id and founder (the invite carries both). */
 export interface GroupRef {
@@ -76,11 +77,16 @@ export interface Replay {
   /** State at the end of the final prefix (confirmed). */
   confirmed: GroupState
   /**
-   * The merged log, final entries first. Built on first read, O(entries): a replay shares its
-   * final entries with the replay it resumed instead of copying them (count with `logLength`).
+   * The merged log, final entries first, read by position: nothing is built until read (a
+   * replay shares its final entries, in columns, with the replay it resumed).
    */
-  log: LogEntry[]
-  /** Entries in `log`, final and tentative (reading it does not build `log`). */
+  entries: MergedLog
+  /**
+   * Every entry of `entries` as an object, built on first read: O(entries) time and memory (at
+   * 1,000,000 acts, ~100 MB). For tests and small groups; the interfaces read `entries`.
+   */
+  readonly log: LogEntry[]
+  /** Entries in the log, final and tentative (`entries.length`). */
   logLength: number
   /** Number of log entries that are final (they are the first ones). */
   finalCount: number
@@ -118,7 +124,7 @@ export interface Resume {
   readonly state: GroupState
   readonly seen: ReadonlyMap<MemberId, number>
   /** Holds the final entries first (`logLength` of them); what follows belongs to later replays. */
-  readonly log: readonly LogEntry[]
+  readonly log: LogColumns
   readonly logLength: number
   readonly ignored: readonly IgnoredBlock[]
   readonly ignoredLength: number

@@ -33,6 +33,7 @@ import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
+import { LogColumns, mergedLog } from './log.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, writerOfPoint, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
@@ -67,7 +68,7 @@ interface Folded {
   /** Entries before `log`: the final ones of the replay resumed (its Resume.log), not copied. */
   base: number
   /** The entries this walk made, from position `base` on. */
-  log: LogEntry[]
+  log: LogColumns
   ignored: IgnoredBlock[]
   /** Per feed X: the largest length of X seen by a non-skipped block of another feed so far. */
   seen: Map<MemberId, number>
@@ -101,7 +102,8 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: Gra
     if (!e.ok) status = e.code
     else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
     else status = applyAct(state, e.act, { feed: n.feed, index: n.index }, ctx)
-    f.log.push({ seq: f.base + f.log.length, actId: e.ok ? e.act.id : e.id, feed: n.feed, index: n.index, L: n.L, status, final: false, timeMs: e.ok ? e.act.timeMs : null, act: e.ok ? e.act : undefined })
+    if (e.ok) f.log.push(e.act.id, n.feed, n.index, n.L, status, e.act.timeMs, e.act)
+    else f.log.push(e.id, n.feed, n.index, n.L, status, null)
   }
   for (const [k, len] of n.clock) {
     if (k !== n.feed && (f.seen.get(k) ?? 0) < len) {
@@ -161,7 +163,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
     state: from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
     base: from?.logLength ?? 0,
-    log: [],
+    log: new LogColumns(),
     ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
@@ -232,11 +234,11 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
  * resumed replay then copies none of the final log (at 100,000 acts it copied 0.8 MB per act
  * arriving; docs/performance.md).
  */
-function extendFinalLog (shared: readonly LogEntry[] | undefined, base: number, fresh: LogEntry[], n: number): LogEntry[] {
+function extendFinalLog (shared: LogColumns | undefined, base: number, fresh: LogColumns, n: number): LogColumns {
   // A full replay: its own entries are the final log (no copy of a million entries).
-  if (shared === undefined) return n === fresh.length ? fresh : fresh.slice(0, n)
-  const out = shared.length === base ? shared as LogEntry[] : shared.slice(0, base)
-  for (let i = 0; i < n; i++) out.push(fresh[i])
+  if (shared === undefined) return n === fresh.length ? fresh : fresh.copy(n)
+  const out = shared.length === base ? shared : shared.copy(base)
+  out.append(fresh, 0, n)
   return out
 }
 
@@ -244,17 +246,17 @@ function extendFinalLog (shared: readonly LogEntry[] | undefined, base: number, 
 function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<MemberId, FreezeAt[]>, blocks: number, from?: Resume): Replay {
   // Entries of the resumed final prefix are final already: a resumed replay costs O(its tail).
   const newlyFinal = fin.entries - f.base
-  for (let i = 0; i < newlyFinal; i++) f.log[i].final = true
   const finalLog = extendFinalLog(from?.log, f.base, f.log, newlyFinal)
-  const tentative = f.log.slice(newlyFinal)
+  const entries = mergedLog(finalLog, fin.entries, f.log, newlyFinal)
   let log: LogEntry[] | null = null
   const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
   const confirmed = fin.pos === blocks - 1 ? f.state : fin.snapshot ?? createState()
   return {
     state: f.state,
     confirmed,
-    get log () { return (log ??= finalLog.slice(0, fin.entries).concat(tentative)) },
-    logLength: fin.entries + tentative.length,
+    entries,
+    get log () { return (log ??= entries.slice(0)) },
+    logLength: entries.length,
     finalCount: fin.entries,
     blocks,
     finalBlocks: fin.pos + 1,

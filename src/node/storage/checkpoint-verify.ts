@@ -22,7 +22,7 @@ import { goodsCents, MAX_CATALOGUE } from '../../fold/orders.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
 import { z } from 'zod'
 import { isHexId, type ActId, type GroupId } from '../../ids.js'
-import type { LogEntry } from '../../merge/replay.js'
+import type { LogColumns } from '../../merge/log.js'
 
 /**
  * The error of a checkpoint that is damaged or inconsistent: code `BAD_CHECKPOINT`, with `msg`
@@ -163,7 +163,7 @@ function movements (s: GroupState, cash: boolean, applied: Applied, ids: Ids): v
  * other entry is an act refused before the fold (a decode code, without a time) or an act before
  * the genesis (NOT_GENESIS).
  */
-function checkLog (s: GroupState, log: readonly LogEntry[]): Applied {
+function checkLog (s: GroupState, log: LogColumns): Applied {
   const seen = s.seen.toArray() // ActIdSet holds each id once
   /** Entries folded so far: they are seen[0, folded). */
   let folded = 0
@@ -174,8 +174,7 @@ function checkLog (s: GroupState, log: readonly LogEntry[]): Applied {
   const rejectedIds = new Set<string>()
   let appliedCount = 0
   for (let i = 0; i < log.length; i++) {
-    const e = log[i]
-    if (e.seq !== i || e.final !== true) throw badCheckpoint(`final log entry ${i}: not final or out of sequence`)
+    const e = { actId: log.actId(i), status: log.status(i), timeMs: log.timeMs(i) }
     // Feed, index and L are checked against the restored blocks (checkpoint.ts checkOrder). An act
     // id only has to be a 64-character string here: folded ones are the state's seen ids.
     if (typeof e.actId !== 'string' || e.actId.length !== 64) throw badCheckpoint(`final log entry ${i}: bad act id`)
@@ -212,7 +211,7 @@ function checkLog (s: GroupState, log: readonly LogEntry[]): Applied {
  * by `adminSince` are checked against the restored blocks by the caller too.
  * @throws HypergasError BAD_CHECKPOINT naming the first inconsistency found
  */
-export function checkConfirmed (s: GroupState, log: readonly LogEntry[], groupId: GroupId): void {
+export function checkConfirmed (s: GroupState, log: LogColumns, groupId: GroupId): void {
   const ids = new Ids()
   if (s.groupId !== null && s.groupId !== groupId) throw badCheckpoint('the state is another group\'s')
   if ((s.groupId === null) !== (s.founder === null) || (s.founder !== null && !ids.is(s.founder))) throw badCheckpoint('bad founder')

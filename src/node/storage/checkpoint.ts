@@ -76,8 +76,8 @@ function checkOrder (cp: Checkpoint, graph: Graph): void {
       continue
     }
     for (let k = 0; k < n.acts.length; k++, e++) {
-      const x = resume.log[e]
-      if (x === undefined || x.feed !== n.feed || x.index !== n.index || x.L !== n.L) throw badCheckpoint(`final log entry ${e} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
+      const x = resume.log
+      if (e >= resume.logLength || x.feed(e) !== n.feed || x.index(e) !== n.index || x.L(e) !== n.L) throw badCheckpoint(`final log entry ${e} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
     }
     folded.add(n)
   }
@@ -174,7 +174,7 @@ export async function checkpointBody (groupId: GroupId, graph: Graph, count: num
     groupId,
     feeds,
     rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
-    final: await drive(encodeFinalSteps({ state, log: log.slice(0, logLength) })),
+    final: await drive(encodeFinalSteps({ state, log, count: logLength })),
     confirmedHash: await drive(finishedStateHashSteps(state))
   }
 }

@@ -17,9 +17,9 @@ import { ActIdSet } from '../../fold/idset.js'
 import type { ProductSpec } from '../../acts/types.js'
 import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Supplier, Tally } from '../../fold/state.js'
 import type { ActId, MemberId } from '../../ids.js'
-import type { LogEntry } from '../../merge/replay.js'
+import { LogColumns } from '../../merge/log.js'
 import { drain, type Steps } from '../../slices.js'
-import { arrayOf, encodeWithTable, mapOf, nullable, optional, piecesOf, readTable, ref, rendered, setOf, struct, type Enc, type Splittable } from './tablecodec.js'
+import { arrayOf, decodeLength, encodeWithTable, indexRuns, mapOf, nullable, optional, piecesOf, readTable, ref, rendered, setOf, struct, type Enc, type Splittable, type TableState } from './tablecodec.js'
 
 
 const cents = c.float64
@@ -172,22 +172,43 @@ const stateFields = {
 } satisfies { [K in keyof GroupState]: Enc<any> }
 const state = struct<GroupState>(stateFields)
 
-/** A final log entry without its act (LogEntry.act); `seq` is its position, `final` is true. */
-const entry: Enc<LogEntry> = {
-  preencode (s, e) { ref.preencode(s, e.actId); ref.preencode(s, e.feed); c.uint.preencode(s, e.index); c.uint.preencode(s, e.L); ref.preencode(s, e.status); c.float64.preencode(s, 0) },
-  encode (s, e) { ref.encode(s, e.actId); ref.encode(s, e.feed); c.uint.encode(s, e.index); c.uint.encode(s, e.L); ref.encode(s, e.status); c.float64.encode(s, e.timeMs ?? NaN) },
-  decode (s) {
-    const e = { seq: 0, actId: ref.decode(s), feed: ref.decode(s), index: c.uint.decode(s), L: c.uint.decode(s), status: ref.decode(s), final: true, timeMs: c.float64.decode(s) as number | null } as LogEntry
-    if (Number.isNaN(e.timeMs)) e.timeMs = null
-    return e
+/** One entry of the final log, without its act: act id, feed, index, L, status, time (NaN: none). */
+function logEntry (s: TableState, log: LogColumns, k: number, first: boolean): void {
+  if (first) {
+    ref.preencode(s, log.actId(k)); ref.preencode(s, log.feed(k)); c.uint.preencode(s, log.index(k)); c.uint.preencode(s, log.L(k)); ref.preencode(s, log.status(k)); c.float64.preencode(s, 0)
+  } else {
+    ref.encode(s, log.actId(k)); ref.encode(s, log.feed(k)); c.uint.encode(s, log.index(k)); c.uint.encode(s, log.L(k)); ref.encode(s, log.status(k)); c.float64.encode(s, log.timeMs(k) ?? NaN)
   }
 }
-const log = arrayOf(entry)
+
+/** Decodes the final log into columns (its entries hold no act). */
+function decodeLog (s: c.State): LogColumns {
+  const n = decodeLength(s)
+  const log = new LogColumns(n)
+  for (let i = 0; i < n; i++) {
+    const actId = ref.decode(s) as ActId
+    const feed = ref.decode(s) as MemberId
+    const index = c.uint.decode(s)
+    const L = c.uint.decode(s)
+    const status = ref.decode(s)
+    const t = c.float64.decode(s)
+    log.push(actId, feed, index, L, status, Number.isNaN(t) ? null : t)
+  }
+  return log
+}
 
 /** What {@link encodeFinal} stores: the confirmed state and the final log. */
 export interface FinalPart {
   state: GroupState
-  log: LogEntry[]
+  /** The final log (decoded: exactly the final entries). */
+  log: LogColumns
+}
+
+/** What {@link encodeFinal} encodes: the confirmed state, and the first `count` entries of `log` (default: all). */
+export interface FinalToEncode {
+  state: GroupState
+  log: LogColumns
+  count?: number
 }
 
 /**
@@ -196,16 +217,16 @@ export interface FinalPart {
  * turn between them (issue 18 item 5). `part` must not change until it has run to its end (a
  * replay's confirmed state and final log never do).
  */
-export function* encodeFinalSteps (part: { state: GroupState, log: readonly LogEntry[] }): Steps<Buffer> {
+export function* encodeFinalSteps (part: FinalToEncode): Steps<Buffer> {
   const keys = Object.keys(stateFields) as Array<keyof GroupState>
-  return yield * encodeWithTable(() => [...keys.flatMap((k) => piecesOf<unknown>(stateFields[k], part.state[k])), ...log.split(part.log as LogEntry[])])
+  return yield * encodeWithTable(() => [...keys.flatMap((k) => piecesOf<unknown>(stateFields[k], part.state[k])), ...indexRuns(part.count ?? part.log.length, (s, k, first) => logEntry(s, part.log, k, first))])
 }
 
 /**
  * Encodes the confirmed state and the final log (entries lose their acts):
  * `table  state  log`, the table holding every string the state and log use.
  */
-export function encodeFinal (part: { state: GroupState, log: readonly LogEntry[] }): Buffer {
+export function encodeFinal (part: FinalToEncode): Buffer {
   return drain(encodeFinalSteps(part))
 }
 
@@ -216,8 +237,7 @@ export function encodeFinal (part: { state: GroupState, log: readonly LogEntry[]
 export function decodeFinal (bytes: Uint8Array): FinalPart {
   const s = readTable(bytes)
   const st = state.decode(s)
-  const entries = log.decode(s)
+  const log = decodeLog(s)
   if (s.start !== s.end) throw new Error('checkpoint state: trailing bytes')
-  for (let i = 0; i < entries.length; i++) entries[i].seq = i
-  return { state: st, log: entries }
+  return { state: st, log }
 }

@@ -35,7 +35,7 @@ class StringTable {
  * Encoding state: the string table, and the numbers the first pass (preencode) looked up, which
  * the second (encode) takes back in the same order instead of looking each string up again.
  */
-interface TableState extends c.State { table: StringTable, refs: number[], next: number, texts: string[], nextText: number }
+export interface TableState extends c.State { table: StringTable, refs: number[], next: number, texts: string[], nextText: number }
 const table = (s: c.State): StringTable => (s as TableState).table
 /** First pass: the number of `v` (0 for none, else 1 + its number), remembered for the second. */
 const lookUp = (s: c.State, n: number): number => { (s as TableState).refs.push(n); return n }
@@ -54,14 +54,29 @@ export const RUN = 1024
 /** The piece of a collection's length. */
 const lengthPiece = (n: number): Piece => (s, first) => { if (first) c.uint.preencode(s, n); else c.uint.encode(s, n) }
 
-/** The pieces of a collection of `items`: its length, then runs of `run` items. */
-function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean) => void, run = RUN): Piece[] {
-  const out: Piece[] = [lengthPiece(items.length)]
-  for (let i = 0; i < items.length; i += run) {
-    const end = Math.min(items.length, i + run)
-    out.push((s, first) => { for (let k = i; k < end; k++) one(s, items[k], first) })
+/** The pieces of a collection of `n` items: its length, then runs of `run` items, item `k` written by `one`. */
+export function indexRuns (n: number, one: (s: TableState, k: number, first: boolean) => void, run = RUN): Piece[] {
+  const out: Piece[] = [lengthPiece(n)]
+  for (let i = 0; i < n; i += run) {
+    const end = Math.min(n, i + run)
+    out.push((s, first) => { for (let k = i; k < end; k++) one(s, k, first) })
   }
   return out
+}
+
+/** The pieces of a collection of `items`: its length, then runs of `run` items. */
+function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean) => void, run = RUN): Piece[] {
+  return indexRuns(items.length, (s, k, first) => one(s, items[k], first), run)
+}
+
+/**
+ * The length of a collection about to be decoded.
+ * @throws Error when it exceeds the bytes left (every element takes at least one)
+ */
+export function decodeLength (s: c.State): number {
+  const n = c.uint.decode(s)
+  if (n > s.end - s.start) throw new Error(`checkpoint state: ${n} elements in ${s.end - s.start} bytes`)
+  return n
 }
 
 /** `v` as one piece, or as its encoder's pieces. */
@@ -194,8 +209,7 @@ export function arrayOf<T> (item: Enc<T>): Splittable<T[]> {
     preencode (s, list) { c.uint.preencode(s, list.length); for (const x of list) item.preencode(s, x) },
     encode (s, list) { c.uint.encode(s, list.length); for (const x of list) item.encode(s, x) },
     decode (s) {
-      const n = c.uint.decode(s)
-      if (n > s.end - s.start) throw new Error(`checkpoint state: ${n} elements in ${s.end - s.start} bytes`)
+      const n = decodeLength(s)
       const out = new Array<T>(n)
       for (let i = 0; i < n; i++) out[i] = item.decode(s)
       return out
