@@ -17,7 +17,10 @@ import type { LogEntry } from './replay-types.js'
 /** Room for the first entries (the columns double as they fill). */
 const FIRST_CAPACITY = 64
 
-/** Strings numbered in the order first met (feeds, statuses: a few dozen of each). */
+/**
+ * Strings numbered in the order first met (feeds, statuses: a few dozen of each). Numbers only
+ * grow: columns copied from others share their numbering.
+ */
 class Numbering {
   readonly list: string[] = []
   private readonly numbers = new Map<string, number>()
@@ -35,12 +38,6 @@ class Numbering {
     this.last = s
     this.lastNo = n
     return n
-  }
-
-  copy (): Numbering {
-    const c = new Numbering()
-    for (const s of this.list) c.numberOf(s)
-    return c
   }
 }
 
@@ -108,7 +105,7 @@ export class LogColumns {
 
   /** A copy of the first `n` entries (which the copy can then be appended to). */
   copy (n: number): LogColumns {
-    const c = new LogColumns(Math.max(FIRST_CAPACITY, n), this.feeds.copy(), this.statuses.copy())
+    const c = new LogColumns(Math.max(FIRST_CAPACITY, n), this.feeds, this.statuses)
     c.actIds = this.actIds.slice(0, n)
     c.feedNo.set(this.feedNo.subarray(0, n))
     c.indexes.set(this.indexes.subarray(0, n))

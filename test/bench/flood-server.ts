@@ -14,7 +14,7 @@ for await (const line of readline.createInterface({ input: process.stdin })) {
   if (line !== 'mem') continue
   for (let i = 0; i < 3; i++) { global.gc?.(); await new Promise((resolve) => setTimeout(resolve, 50)) }
   const m = process.memoryUsage()
-  console.log(JSON.stringify({ rssMB: m.rss / 1e6, heapMB: m.heapUsed / 1e6, log: node.view?.log.length ?? 0 }))
+  console.log(JSON.stringify({ rssMB: m.rss / 1e6, heapMB: m.heapUsed / 1e6, log: node.view?.logLength ?? 0 }))
 }
 await app.close()
 await node.close()

@@ -4,5 +4,5 @@ import { GasNode } from '../../src/node/node.js'
 
 const node = await GasNode.open({ dir: process.argv[2] })
 global.gc?.()
-console.log(JSON.stringify({ rssMB: process.memoryUsage().rss / 1e6, acts: node.view?.log.length ?? 0 }))
+console.log(JSON.stringify({ rssMB: process.memoryUsage().rss / 1e6, acts: node.view?.logLength ?? 0 }))
 await node.close()

@@ -1,0 +1,97 @@
+// Issue 18 item 2: the merged log in columns (src/merge/log.ts) reads back exactly what was
+// pushed, through copies, appends to shared columns and merged views, against plain arrays.
+import test from 'brittle'
+import type { SignedAct } from '../src/acts/types.js'
+import type { ActId, MemberId } from '../src/ids.js'
+import { LogColumns, mergedLog } from '../src/merge/log.js'
+import type { LogEntry } from '../src/merge/replay.js'
+
+const SEED = 20261201
+
+/** A seeded 32-bit generator (mulberry32). */
+function rng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+  }
+}
+
+/** Entries as the columns give them back: positions from 0, no `seq`/`final` of their own. */
+type Row = Omit<LogEntry, 'seq' | 'final'>
+
+function randomRow (next: () => number, n: number): Row {
+  const feed = `${'f'.repeat(63)}${Math.floor(next() * 5)}` as MemberId
+  const decoded = next() < 0.8
+  return {
+    actId: n.toString(16).padStart(64, '0') as ActId,
+    feed,
+    index: Math.floor(next() * 2 ** 32),
+    L: Math.floor(next() * 2 ** 32),
+    status: ['applied', 'duplicate', 'INSUFFICIENT_CREDIT', 'BAD_SIGNATURE', `CODE_${Math.floor(next() * 40)}`][Math.floor(next() * 5)],
+    timeMs: decoded ? 1_700_000_000_000 + Math.floor(next() * 1e9) : null,
+    act: decoded && next() < 0.5 ? ({ id: n } as unknown as SignedAct) : undefined
+  }
+}
+
+const push = (c: LogColumns, r: Row): void => c.push(r.actId, r.feed, r.index, r.L, r.status, r.timeMs, r.act)
+const rowOf = (c: LogColumns, i: number): Row => ({ actId: c.actId(i), feed: c.feed(i), index: c.index(i), L: c.L(i), status: c.status(i), timeMs: c.timeMs(i), act: c.act(i) })
+
+test('log columns: pushes, copies and appends read back as plain arrays do', (t) => {
+  t.comment(`seed ${SEED}`)
+  const next = rng(SEED)
+  let made = 0
+  /** Columns and the model they must equal. Copies and appends go to random live ones. */
+  const live: Array<{ c: LogColumns, model: Row[] }> = [{ c: new LogColumns(1), model: [] }]
+  for (let step = 0; step < 4000; step++) {
+    const x = live[Math.floor(next() * live.length)]
+    const r = next()
+    if (r < 0.85) {
+      const row = randomRow(next, made++)
+      push(x.c, row)
+      x.model.push(row)
+    } else if (r < 0.95) {
+      const n = Math.floor(next() * (x.model.length + 1))
+      live.push({ c: x.c.copy(n), model: x.model.slice(0, n) })
+    } else {
+      const y = live[Math.floor(next() * live.length)]
+      const from = Math.floor(next() * (y.model.length + 1))
+      const to = from + Math.floor(next() * (y.model.length - from + 1))
+      const rows = y.model.slice(from, to)
+      x.c.append(y.c, from, to)
+      x.model.push(...rows)
+    }
+  }
+  let bad = 0
+  for (const { c, model } of live) {
+    if (c.length !== model.length) bad++
+    for (let i = 0; i < model.length; i++) if (JSON.stringify(rowOf(c, i)) !== JSON.stringify(model[i]) || c.act(i) !== model[i].act) bad++
+  }
+  t.ok(live.length > 100 && made > 3000, `${live.length} columns, ${made} entries made`)
+  t.is(bad, 0, 'every entry of every copy reads back as pushed')
+})
+
+test('log columns: a merged view reads final entries from one, tentative from another', (t) => {
+  const next = rng(SEED + 1)
+  const final = new LogColumns()
+  const tentative = new LogColumns()
+  const rows: Row[] = []
+  for (let i = 0; i < 300; i++) rows.push(randomRow(next, i))
+  rows.slice(0, 200).forEach((r) => push(final, r))
+  // The walk's own columns start at the final log's base (150): its first 50 entries became final.
+  rows.slice(150, 300).forEach((r) => push(tentative, r))
+  const v = mergedLog(final, 200, tentative, 50)
+  t.is(v.length, 300)
+  t.is(v.finalCount, 200)
+  const all = v.slice(0)
+  t.alike(all.map((e) => e.seq), rows.map((_, i) => i), 'positions from 0')
+  t.alike(all.map((e) => e.final), rows.map((_, i) => i < 200), 'final flags: the first 200')
+  t.alike(all.map((e) => e.actId), rows.map((r) => r.actId), 'act ids in order')
+  t.ok(all.every((e, i) => e.act === rows[i].act && e.timeMs === rows[i].timeMs && v.actId(i) === rows[i].actId && v.timeMs(i) === rows[i].timeMs && v.act(i) === rows[i].act), 'acts and times, by entry and by column')
+  t.alike(v.slice(290, 400).map((e) => e.seq), [290, 291, 292, 293, 294, 295, 296, 297, 298, 299], 'a slice past the end is clamped')
+  t.alike(v.slice(-5, 2).map((e) => e.seq), [0, 1], 'and before the start')
+  t.exception.all(() => v.at(300), /log entry 300 of 300/, 'an entry past the end is a programmer error (a RangeError)')
+})
