@@ -1,5 +1,5 @@
 // Issue 18 item 2: the merged log in columns (src/merge/log.ts) reads back exactly what was
-// pushed, through copies, appends to shared columns and merged views, against plain arrays.
+// pushed, through copies, cuts, appends to shared columns and merged views, against plain arrays.
 import test from 'brittle'
 import type { SignedAct } from '../src/acts/types.js'
 import type { ActId, MemberId } from '../src/ids.js'
@@ -40,7 +40,7 @@ function randomRow (next: () => number, n: number): Row {
 const push = (c: LogColumns, r: Row): void => c.push(r.actId, r.feed, r.index, r.L, r.status, r.timeMs, r.act)
 const rowOf = (c: LogColumns, i: number): Row => ({ actId: c.actId(i), feed: c.feed(i), index: c.index(i), L: c.L(i), status: c.status(i), timeMs: c.timeMs(i), act: c.act(i) })
 
-test('log columns: pushes, copies and appends read back as plain arrays do', (t) => {
+test('log columns: pushes, copies, cuts and appends read back as plain arrays do', (t) => {
   t.comment(`seed ${SEED}`)
   const next = rng(SEED)
   let made = 0
@@ -53,9 +53,13 @@ test('log columns: pushes, copies and appends read back as plain arrays do', (t)
       const row = randomRow(next, made++)
       push(x.c, row)
       x.model.push(row)
-    } else if (r < 0.95) {
+    } else if (r < 0.93) {
       const n = Math.floor(next() * (x.model.length + 1))
       live.push({ c: x.c.copy(n), model: x.model.slice(0, n) })
+    } else if (r < 0.95) {
+      // A full replay moves its tentative tail out and keeps its final entries.
+      const n = Math.floor(next() * (x.model.length + 1))
+      live.push({ c: x.c.cut(n), model: x.model.splice(n) })
     } else {
       const y = live[Math.floor(next() * live.length)]
       const from = Math.floor(next() * (y.model.length + 1))

@@ -117,6 +117,19 @@ export class LogColumns {
     return c
   }
 
+  /**
+   * Moves entries [n, length) to new columns, returned, and keeps the first `n` (a full replay
+   * keeps its final entries where they are and moves its tentative tail, usually a few).
+   */
+  cut (n: number): LogColumns {
+    const tail = new LogColumns(Math.max(FIRST_CAPACITY, this.length - n), this.feeds, this.statuses)
+    tail.append(this, n, this.length)
+    this.length = n
+    this.actIds.length = n
+    if (this.acts.length > n) this.acts.length = n
+    return tail
+  }
+
   actId (i: number): ActId { return this.actIds[i] }
   feed (i: number): MemberId { return this.feeds.list[this.feedNo[i]] as MemberId }
   index (i: number): number { return this.indexes[i] }

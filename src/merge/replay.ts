@@ -57,6 +57,13 @@ function frozenBy (list: FreezeAt[] | undefined, index: number, pos: number): Fr
   return undefined
 }
 
+/** Acts carried by the blocks of `order` after position `pos`: room for a walk's log entries. */
+function actsAfter (order: readonly GraphNode[], pos: number): number {
+  let n = 0
+  for (let i = pos + 1; i < order.length; i++) n += order[i].acts.length
+  return n
+}
+
 /** A finished walk, or a freeze to add (or, with `drop`, to remove) before walking again. */
 type Walk =
   | { done: false, freeze: FreezeAt, drop: boolean }
@@ -163,7 +170,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
     state: from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
     base: from?.logLength ?? 0,
-    log: new LogColumns(),
+    log: new LogColumns(actsAfter(order, from?.pos ?? -1)),
     ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
@@ -227,27 +234,33 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
 }
 
 /**
- * The final entries of a replay: the first `base` of `shared` (the final log of the replay
- * resumed, or none), then `fresh[0, n)`. Appends to `shared` itself when nothing follows its
- * first `base` entries: final entries never change, so every replay that read `shared` before
- * still reads its own first entries (a replay takes those, never the array's length). A
- * resumed replay then copies none of the final log (at 100,000 acts it copied 0.8 MB per act
- * arriving; docs/performance.md).
+ * The final log of a replay, and where its tentative entries are: the final log of the replay
+ * resumed (`shared`: its first `base` entries) extended by `fresh[0, n)`, and `fresh` from `n` on.
+ * Appends to `shared` itself when nothing follows its first `base` entries: final entries never
+ * change, so every replay that read `shared` before still reads its own first entries (a replay
+ * takes those, never the columns' length). A resumed replay then copies none of the final log
+ * (at 100,000 acts it copied 0.8 MB per act arriving; docs/performance.md).
  */
-function extendFinalLog (shared: LogColumns | undefined, base: number, fresh: LogColumns, n: number): LogColumns {
-  // A full replay: its own entries are the final log (no copy of a million entries).
-  if (shared === undefined) return n === fresh.length ? fresh : fresh.copy(n)
-  const out = shared.length === base ? shared : shared.copy(base)
-  out.append(fresh, 0, n)
-  return out
+function splitLog (shared: LogColumns | undefined, base: number, fresh: LogColumns, n: number): { final: LogColumns, tentative: LogColumns, from: number } {
+  if (shared === undefined) {
+    // A full replay: its own entries are the final log (no copy of a million entries); the
+    // tentative tail, usually a few entries, moves to columns of its own.
+    if (n === fresh.length) return { final: fresh, tentative: fresh, from: n }
+    if (n >= fresh.length - n) return { final: fresh, tentative: fresh.cut(n), from: 0 }
+    return { final: fresh.copy(n), tentative: fresh, from: n }
+  }
+  const final = shared.length === base ? shared : shared.copy(base)
+  final.append(fresh, 0, n)
+  return { final, tentative: fresh, from: n }
 }
 
 /** The replay of a finished walk. */
 function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<MemberId, FreezeAt[]>, blocks: number, from?: Resume): Replay {
   // Entries of the resumed final prefix are final already: a resumed replay costs O(its tail).
   const newlyFinal = fin.entries - f.base
-  const finalLog = extendFinalLog(from?.log, f.base, f.log, newlyFinal)
-  const entries = mergedLog(finalLog, fin.entries, f.log, newlyFinal)
+  const split = splitLog(from?.log, f.base, f.log, newlyFinal)
+  const finalLog = split.final
+  const entries = mergedLog(finalLog, fin.entries, split.tentative, split.from)
   let log: LogEntry[] | null = null
   const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
   const confirmed = fin.pos === blocks - 1 ? f.state : fin.snapshot ?? createState()
