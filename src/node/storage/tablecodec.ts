@@ -85,9 +85,11 @@ export function piecesOf<T> (enc: Enc<T>, v: T): Piece[] {
 }
 
 
-/** One string of the table: its kind, then 32 bytes of id or the text. */
-function tableEntry (s: TableState, v: string, first: boolean): void {
-  const id = isHexId(v)
+/**
+ * One string of the table: its kind, then 32 bytes of id or the text. `id`: whether `v` is a hex
+ * id, when the first pass already found out.
+ */
+function tableEntry (s: TableState, v: string, first: boolean, id = isHexId(v)): void {
   if (first) {
     c.uint8.preencode(s, 0)
     if (id) s.end += 32
@@ -101,7 +103,14 @@ function tableEntry (s: TableState, v: string, first: boolean): void {
 
 /** The string table itself: its length, then each string (a hex id as 32 bytes). */
 const tableEnc: Splittable<string[]> = {
-  split (list) { return runs(list, tableEntry) },
+  split (list) {
+    // Each string is tested once, on the first pass (a regular expression over 64 characters).
+    const ids = new Uint8Array(list.length)
+    return indexRuns(list.length, (s, k, first) => {
+      if (first) ids[k] = isHexId(list[k]) ? 1 : 0
+      tableEntry(s, list[k], first, ids[k] === 1)
+    })
+  },
   preencode (s, list) { c.uint.preencode(s, list.length); for (const v of list) tableEntry(s as TableState, v, true) },
   encode (s, list) { c.uint.encode(s, list.length); for (const v of list) tableEntry(s as TableState, v, false) },
   decode (s) {
