@@ -18,7 +18,7 @@ export interface GraphNode {
   /** 1 + max(L of previous block of the feed, L of every linked block). */
   L: number
   /** For every feed, how many of its blocks are in this block's causal past (itself included). */
-  clock: Map<FeedKey, number>
+  clock: Clock
   links: Link[]
   acts: ActEntry[]
   /** blockHash of the block's bytes (32 bytes): what later blocks' `prev` and links name. */
@@ -62,6 +62,68 @@ interface Feed {
   brokenAt: number | null
 }
 
+/**
+ * The feeds of one graph numbered in the order the graph first met them: a block's clock is an
+ * array by these numbers (a Map per block cost ~0.3 µs to copy and 200 bytes at 117,000 blocks).
+ */
+class FeedNumbers {
+  readonly keys: FeedKey[] = []
+  private readonly numbers = new Map<FeedKey, number>()
+
+  numberOf (feed: FeedKey): number {
+    let n = this.numbers.get(feed)
+    if (n === undefined) this.numbers.set(feed, (n = this.keys.push(feed) - 1))
+    return n
+  }
+
+  /** The number of `feed`, or -1 when the graph never met it. */
+  find (feed: FeedKey): number {
+    return this.numbers.get(feed) ?? -1
+  }
+}
+
+/**
+ * A block's vector clock (SPEC §5): for every feed, how many of its blocks are in the block's
+ * causal past. Lengths are kept by the graph's feed numbers; a feed not in the past has 0.
+ */
+export class Clock {
+  /** @param lengths by feed number ({@link FeedNumbers}); missing ones are 0 */
+  constructor (private readonly feeds: FeedNumbers, private readonly lengths: number[]) {}
+
+  /** How many blocks of `feed` are in the causal past (0 when none). */
+  get (feed: FeedKey): number {
+    const n = this.feeds.find(feed)
+    return n < 0 ? 0 : this.lengths[n] ?? 0
+  }
+
+  /** Calls `fn` for every feed with blocks in the causal past, in the order the graph met the feeds. */
+  forEach (fn: (feed: FeedKey, length: number) => void): void {
+    const l = this.lengths
+    for (let n = 0; n < l.length; n++) if (l[n] > 0) fn(this.feeds.keys[n], l[n])
+  }
+
+  /** The clock of a block whose causal past is this one's, the links' targets' and block `index` of `feed`. */
+  static next (feeds: FeedNumbers, prev: Clock | undefined, targets: readonly Clock[], feed: FeedKey, index: number): Clock {
+    const own = feeds.numberOf(feed)
+    let size = Math.max(own + 1, prev?.lengths.length ?? 0)
+    for (const t of targets) size = Math.max(size, t.lengths.length)
+    // A copy of prev's array when it has every feed (the usual case): exactly sized.
+    let lengths: number[]
+    if (prev !== undefined && prev.lengths.length === size) lengths = prev.lengths.slice()
+    else {
+      lengths = []
+      for (let n = 0; n < size; n++) lengths.push(prev?.lengths[n] ?? 0)
+      lengths = lengths.slice()
+    }
+    for (const t of targets) {
+      const l = t.lengths
+      for (let n = 0; n < l.length; n++) if (lengths[n] < l[n]) lengths[n] = l[n]
+    }
+    lengths[own] = index + 1
+    return new Clock(feeds, lengths)
+  }
+}
+
 /** Compares two nodes by the total order of SPEC §5: (L, writer key bytes, index). */
 export function compareNodes (a: GraphNode, b: GraphNode): number {
   if (a.L !== b.L) return a.L - b.L
@@ -72,6 +134,8 @@ export function compareNodes (a: GraphNode, b: GraphNode): number {
 /** The graph. */
 export class Graph {
   private readonly feeds = new Map<FeedKey, Feed>()
+  /** The feeds' numbers in the blocks' clocks. */
+  private readonly numbers = new FeedNumbers()
   /** Usable nodes in total order. */
   private readonly sorted: GraphNode[] = []
   /** Grows by one whenever a node becomes usable. */
@@ -211,13 +275,13 @@ export class Graph {
   private promote (key: FeedKey, f: Feed, p: Pending): void {
     const prev = f.nodes[f.nodes.length - 1]
     let L = prev === undefined ? 0 : prev.L
-    const clock = new Map(prev?.clock)
+    const targets: Clock[] = []
     for (const l of p.block.links) {
       const target = this.feeds.get(l.feed)!.nodes[l.length - 1]
       if (target.L > L) L = target.L
-      for (const [k, n] of target.clock) if ((clock.get(k) ?? 0) < n) clock.set(k, n)
+      targets.push(target.clock)
     }
-    clock.set(key, p.index + 1)
+    const clock = Clock.next(this.numbers, prev?.clock, targets, key, p.index)
     const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts, hash: p.hash }
     f.nodes.push(node)
     this.insertSorted(node)
@@ -256,7 +320,7 @@ export class Graph {
 
 /** True when block (feed, index) is in the causal past of `node` (or is `node`). */
 export function includes (node: GraphNode | undefined, feed: FeedKey, index: number): boolean {
-  return node !== undefined && (node.clock.get(feed) ?? 0) > index
+  return node !== undefined && node.clock.get(feed) > index
 }
 
 /**

@@ -54,7 +54,7 @@ export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, 
     const r = state.registrations.get(v)
     if (r === undefined || !inPast(r)) continue
     const acked = r.admins.every((w) => {
-      const seen = n.clock.get(w) ?? 0
+      const seen = n.clock.get(w)
       return seen > 0 && includes(graph.node(w, seen - 1), r.pos.feed, r.pos.index)
     })
     if (acked) votes++
@@ -111,12 +111,12 @@ export function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
       if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue
       const x = (e.act.body as { member: MemberId }).member
       if (x === n.feed || out.get(x)?.some((f) => f.pos === pos) === true) continue
-      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x))
       const list = out.get(x) ?? []
       list.push({ feed: x, length, by: { feed: n.feed, index: n.index }, byMembers: e.act.body.type === 'VoteRecover', pos })
       out.set(x, list)
     }
-    for (const [k, len] of n.clock) if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len)
+    n.clock.forEach((k, len) => { if (k !== n.feed && (seen.get(k) ?? 0) < len) seen.set(k, len) })
   }
   return out
 }

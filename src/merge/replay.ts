@@ -112,12 +112,12 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: Gra
     if (e.ok) f.log.push(e.act.id, n.feed, n.index, n.L, status, e.act.timeMs, e.act)
     else f.log.push(e.id, n.feed, n.index, n.L, status, null)
   }
-  for (const [k, len] of n.clock) {
+  n.clock.forEach((k, len) => {
     if (k !== n.feed && (f.seen.get(k) ?? 0) < len) {
       if (f.seen === fin.seen) f.seen = new Map(f.seen) // copy on write: the final mark keeps its own
       f.seen.set(k, len)
     }
-  }
+  })
 }
 
 /**
@@ -135,7 +135,7 @@ function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, f
     // F depends on which blocks this walk folded: a freeze found in an earlier walk is
     // re-measured here, and the walk restarts until every F agrees with its own walk (unless a
     // cycle pinned it).
-    const length = fixes.pinned.get(key) ?? Math.max(f.seen.get(x) ?? 0, n.clock.get(x) ?? 0)
+    const length = fixes.pinned.get(key) ?? Math.max(f.seen.get(x) ?? 0, n.clock.get(x))
     const byMembers = r.recovered.has(x)
     const known = freezes.get(x)?.find((k) => k.pos === pos && k.by.feed === n.feed && k.by.index === n.index)
     if (known === undefined || known.length < length || known.byMembers !== byMembers) {

@@ -83,7 +83,7 @@ export function measureLate (j: Judged, n: GraphNode, pos: number, folded: boole
     if (ack) l.open.delete(n.feed)
     if (!ack && !folded) continue
     const list = l.seen.get(n.feed) ?? []
-    list.push([n.index, n.clock.get(fz.feed) ?? 0])
+    list.push([n.index, n.clock.get(fz.feed)])
     l.seen.set(n.feed, list)
   }
 }
@@ -98,7 +98,7 @@ export function vouchers (j: Judged, fz: FreezeAt): Voucher[] {
   const out: Voucher[] = []
   for (const [w, list] of j.late.get(fz)?.seen ?? []) {
     let limit = Infinity
-    for (const r of j.removedAt) if (r.x === w && r.pos >= fz.pos) limit = Math.min(limit, r.by.clock.get(w) ?? 0)
+    for (const r of j.removedAt) if (r.x === w && r.pos >= fz.pos) limit = Math.min(limit, r.by.clock.get(w))
     for (const [index, length] of list) if (index < limit) out.push({ w, index, length })
   }
   return out

@@ -95,11 +95,11 @@ function checkOrder (cp: Checkpoint, graph: Graph): void {
   const most = new Map<MemberId, number>()
   const least = new Map<MemberId, number>()
   for (const n of order) {
-    for (const [k, len] of n.clock) {
-      if (k === n.feed) continue
+    n.clock.forEach((k, len) => {
+      if (k === n.feed) return
       if ((most.get(k) ?? 0) < len) most.set(k, len)
       if (folded.has(n) && (least.get(k) ?? 0) < len) least.set(k, len)
-    }
+    })
   }
   for (const [k, v] of resume.seen) if (v > (most.get(k) ?? 0)) throw badCheckpoint(`seen length ${v} of ${k.slice(0, 8)}: no block of the prefix saw it`)
   for (const [k, v] of least) if ((resume.seen.get(k) ?? 0) < v) throw badCheckpoint(`seen length of ${k.slice(0, 8)} below what a folded block saw`)
