@@ -63,8 +63,9 @@ interface Feed {
 }
 
 /**
- * The feeds of one graph numbered in the order the graph first met them: a block's clock is an
- * array by these numbers (a Map per block cost ~0.3 µs to copy and 200 bytes at 117,000 blocks).
+ * The feeds of one graph numbered in the order their first block became usable: a block's clock
+ * is an array by these numbers (a Map per block cost ~0.3 µs to copy and 200 bytes at 117,000
+ * blocks). That order depends on the order blocks arrived in: nothing computed may depend on it.
  */
 class FeedNumbers {
   readonly keys: FeedKey[] = []
@@ -96,7 +97,10 @@ export class Clock {
     return n < 0 ? 0 : this.lengths[n] ?? 0
   }
 
-  /** Calls `fn` for every feed with blocks in the causal past, in the order the graph met the feeds. */
+  /**
+   * Calls `fn` for every feed with blocks in the causal past, in the order of the feeds' numbers
+   * ({@link FeedNumbers}: it depends on arrival; callers take maxima, whose result does not).
+   */
   forEach (fn: (feed: FeedKey, length: number) => void): void {
     const l = this.lengths
     for (let n = 0; n < l.length; n++) if (l[n] > 0) fn(this.feeds.keys[n], l[n])
@@ -113,7 +117,7 @@ export class Clock {
     else {
       lengths = []
       for (let n = 0; n < size; n++) lengths.push(prev?.lengths[n] ?? 0)
-      lengths = lengths.slice()
+      lengths = lengths.slice() // exactly sized: push leaves room to grow
     }
     for (const t of targets) {
       const l = t.lengths

@@ -1,9 +1,9 @@
 /**
  * The merged log in columns (SPEC §5, issue 18 item 2): one typed array per field of a
  * {@link LogEntry} instead of an object per act. At 1,000,000 acts the objects took ~100 MB of
- * heap and most of a collection's work; the columns take ~32 bytes an act (the act id string is
- * shared with the state, the feed and status are numbers into small tables, the act is held
- * only when the walk decoded it). Entries are built on demand for the interfaces
+ * heap; the columns take ~32 bytes an act and up to as much again of room to grow (the act id
+ * string is the one the state's seen ids hold for a folded act, the feed and status are numbers
+ * into small tables, the act is referenced only when the walk decoded it). Entries are built on demand for the interfaces
  * ({@link LogColumns.entry}).
  *
  * Append-only: entries never change once pushed. A replay that resumes an earlier one appends
@@ -25,7 +25,7 @@ class Numbering {
   readonly list: string[] = []
   private readonly numbers = new Map<string, number>()
   /** The last string numbered or looked up, and its number: entries of a block share their feed. */
-  private last = ''
+  private last: string | undefined = undefined
   private lastNo = -1
 
   numberOf (s: string): number {
@@ -166,21 +166,25 @@ export class LogColumns {
 
 /**
  * The merged log of one replay, read by position without building it (the interfaces read a
- * page, or scan act ids: src/api/views.ts). Positions run from 0 to `length - 1`, final entries
- * first.
+ * page, or scan act ids: src/api/views.ts). Positions are integers from 0 to `length - 1`, final
+ * entries first; `actId`, `timeMs` and `act` do not check theirs (they are the scans' inner loop),
+ * `at` does.
  */
 export interface MergedLog {
   readonly length: number
   /** Entries that are final (the first ones). */
   readonly finalCount: number
-  /** Entry `i` as an object (built on each call). */
+  /**
+   * Entry `i` as an object (built on each call).
+   * @throws RangeError when `i` is not an integer position of the log (a programmer error)
+   */
   at: (i: number) => LogEntry
   actId: (i: number) => ActId
   /** ms since the epoch, or null for an act that did not decode. */
   timeMs: (i: number) => number | null
   /** The act of entry `i` when it is in memory (else read it from its block: GasNode.readActs). */
   act: (i: number) => SignedAct | undefined
-  /** Entries [start, end) as objects, clamped to the log. */
+  /** Entries [start, end) as objects, clamped to the log (positions truncated to integers, as Array.slice does). */
   slice: (start: number, end?: number) => LogEntry[]
 }
 
@@ -195,7 +199,7 @@ export function mergedLog (final: LogColumns, finalCount: number, tentative: Log
     length,
     finalCount,
     at (i) {
-      if (!(i >= 0 && i < length)) throw new RangeError(`log entry ${i} of ${length}`)
+      if (!(Number.isInteger(i) && i >= 0 && i < length)) throw new RangeError(`log entry ${i} of ${length}`)
       const [c, k] = cols(i)
       return c.entry(k, i, i < finalCount)
     },
@@ -204,7 +208,7 @@ export function mergedLog (final: LogColumns, finalCount: number, tentative: Log
     act: (i) => (i < finalCount ? final.act(i) : tentative.act(i - finalCount + from)),
     slice (start, end = length) {
       const out: LogEntry[] = []
-      for (let i = Math.max(0, start); i < Math.min(length, end); i++) out.push(log.at(i))
+      for (let i = Math.max(0, Math.trunc(start)); i < Math.min(length, Math.trunc(end)); i++) out.push(log.at(i))
       return out
     }
   }

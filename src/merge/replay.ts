@@ -282,7 +282,9 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
       // The final state itself is returned as `state` and will be mutated by no one; when the
       // walk ended exactly at the final prefix, a resumed walk copies it before folding.
       state: confirmed,
-      seen: fin.seen,
+      // By key: the walk filled it in clock order, which depends on the order blocks arrived in
+      // (src/merge/graph.ts FeedNumbers); the checkpoint writes it.
+      seen: new Map([...fin.seen].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
       log: finalLog,
       logLength: fin.entries,
       ignored: f.ignored,

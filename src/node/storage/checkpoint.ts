@@ -150,7 +150,7 @@ function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
  * a length. Final log entries lose their acts. `drive` runs the encoding of the state and its
  * hash ({@link drain}: at once; a node passes drainInSlices, src/slices.ts, to keep serving
  * meanwhile); the graph is read before the first pause, and what `resume` holds never changes
- * (its log array may grow past `logLength` as later replays extend it: only the first `logLength`
+ * (its log columns may grow past `logLength` as later replays extend them: only the first `logLength`
  * entries are taken).
  */
 export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>, drive: <T>(steps: Steps<T>) => T | Promise<T> = drain): Promise<CheckpointBody> {

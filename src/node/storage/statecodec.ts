@@ -181,10 +181,17 @@ function logEntry (s: TableState, log: LogColumns, k: number, first: boolean): v
   }
 }
 
-/** Decodes the final log into columns (its entries hold no act). */
+/** The largest block index or L a log column holds (Uint32Array). */
+const MAX_POSITION = 0xffffffff
+
+/**
+ * Decodes the final log into columns (its entries hold no act), with room for an eighth more:
+ * the first acts after a start then do not copy the columns (untouched room is not resident).
+ * @throws Error on an index or L past {@link MAX_POSITION}
+ */
 function decodeLog (s: c.State): LogColumns {
   const n = decodeLength(s)
-  const log = new LogColumns(n)
+  const log = new LogColumns(n + (n >> 3) + 64)
   for (let i = 0; i < n; i++) {
     const actId = ref.decode(s) as ActId
     const feed = ref.decode(s) as MemberId
@@ -192,6 +199,7 @@ function decodeLog (s: c.State): LogColumns {
     const L = c.uint.decode(s)
     const status = ref.decode(s)
     const t = c.float64.decode(s)
+    if (index > MAX_POSITION || L > MAX_POSITION) throw new Error(`checkpoint state: log entry ${i} names block ${index} at L ${L}`)
     log.push(actId, feed, index, L, status, Number.isNaN(t) ? null : t)
   }
   return log
