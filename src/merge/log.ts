@@ -3,8 +3,8 @@
  * {@link LogEntry} instead of an object per act. At 1,000,000 acts the objects took ~100 MB of
  * heap; the columns take ~32 bytes an act and up to as much again of room to grow (the act id
  * string is the one the state's seen ids hold for a folded act, the feed and status are numbers
- * into small tables, the act is referenced only when the walk decoded it). Entries are built on demand for the interfaces
- * ({@link LogColumns.entry}).
+ * into small tables, the act is referenced only when the walk decoded it). Entries are built on
+ * demand for the interfaces ({@link LogColumns.entry}).
  *
  * Append-only: entries never change once pushed. A replay that resumes an earlier one appends
  * the entries it made final to the earlier replay's columns (each replay reads only its own

@@ -183,14 +183,17 @@ function logEntry (s: TableState, log: LogColumns, k: number, first: boolean): v
 
 /** The largest block index or L a log column holds (Uint32Array). */
 const MAX_POSITION = 0xffffffff
+/** The fewest bytes an encoded log entry takes: four one-byte numbers, a one-byte uint, a float64. */
+const MIN_ENTRY_BYTES = 13
 
 /**
  * Decodes the final log into columns (its entries hold no act), with room for an eighth more:
  * the first acts after a start then do not copy the columns (untouched room is not resident).
- * @throws Error on an index or L past {@link MAX_POSITION}
+ * @throws Error on an index or L past {@link MAX_POSITION}, or a length the bytes left cannot hold
  */
 function decodeLog (s: c.State): LogColumns {
   const n = decodeLength(s)
+  if (n * MIN_ENTRY_BYTES > s.end - s.start) throw new Error(`checkpoint state: ${n} log entries in ${s.end - s.start} bytes`)
   const log = new LogColumns(n + (n >> 3) + 64)
   for (let i = 0; i < n; i++) {
     const actId = ref.decode(s) as ActId
