@@ -57,11 +57,15 @@ function frozenBy (list: FreezeAt[] | undefined, index: number, pos: number): Fr
   return undefined
 }
 
-/** Acts carried by the blocks of `order` after position `pos`: room for a walk's log entries. */
-function actsAfter (order: readonly GraphNode[], pos: number): number {
+/**
+ * Room for a walk's log entries: the acts carried by the blocks of `order` after position `pos`,
+ * and an eighth more, so that the replays resuming this one append to its final entries without
+ * copying them at once (untouched room is not resident).
+ */
+function logRoom (order: readonly GraphNode[], pos: number): number {
   let n = 0
   for (let i = pos + 1; i < order.length; i++) n += order[i].acts.length
-  return n
+  return n + (n >> 3) + 64
 }
 
 /** A finished walk, or a freeze to add (or, with `drop`, to remove) before walking again. */
@@ -170,7 +174,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
     state: from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
     base: from?.logLength ?? 0,
-    log: new LogColumns(actsAfter(order, from?.pos ?? -1)),
+    log: new LogColumns(logRoom(order, from?.pos ?? -1)),
     ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
