@@ -3,7 +3,7 @@
 import test from 'brittle'
 import type { SignedAct } from '../src/acts/types.js'
 import type { ActId, MemberId } from '../src/ids.js'
-import { LogColumns, mergedLog } from '../src/merge/log.js'
+import { LogColumns, mergedLog, splitLog } from '../src/merge/log.js'
 import type { LogEntry } from '../src/merge/replay.js'
 
 const SEED = 20261201
@@ -109,4 +109,31 @@ test('log columns: a merged view reads final entries from one, tentative from an
   t.alike(v.slice(290, 400).map((e) => e.seq), [290, 291, 292, 293, 294, 295, 296, 297, 298, 299], 'a slice past the end is clamped')
   t.alike(v.slice(-5, 2).map((e) => e.seq), [0, 1], 'and before the start')
   t.exception.all(() => v.at(300), /log entry 300 of 300/, 'an entry past the end is a programmer error (a RangeError)')
+})
+
+test('log columns: a replay\'s final and tentative entries, full or resumed, shared or copied', (t) => {
+  const next = rng(SEED + 2)
+  const rows = Array.from({ length: 120 }, (_, i) => randomRow(next, i))
+  const columns = (list: Row[]): LogColumns => { const c = new LogColumns(); list.forEach((r) => push(c, r)); return c }
+  const read = (v: ReturnType<typeof mergedLog>): Row[] => Array.from({ length: v.length }, (_, i) => { const e = v.at(i); return { actId: e.actId, feed: e.feed, index: e.index, L: e.L, status: e.status, timeMs: e.timeMs, act: e.act } })
+  const check = (name: string, s: ReturnType<typeof splitLog>, finalCount: number, want: Row[]): void => {
+    const v = mergedLog(s.final, finalCount, s.tentative, s.from)
+    t.ok(v.length === want.length && read(v).every((r, i) => same(r, want[i])), `${name}: ${finalCount} final of ${want.length}, entries as made`)
+  }
+  // A full replay: all final, most final (the tail moves out), few final (the final ones are copied).
+  for (const n of [100, 90, 10]) {
+    const fresh = columns(rows.slice(0, 100))
+    const s = splitLog(undefined, 0, fresh, n)
+    t.is(s.final === fresh, n >= 50, n >= 50 ? `full replay, ${n} final: keeps its columns as the final log` : `full replay, ${n} final: copies them`)
+    check(`full replay, ${n} final`, s, n, rows.slice(0, 100))
+  }
+  // Resumed: appends in place when nothing follows the base, copies when a later replay appended.
+  const shared = columns(rows.slice(0, 60))
+  const first = splitLog(shared, 60, columns(rows.slice(60, 80)), 15)
+  t.is(first.final, shared, 'resumed at the end of the shared columns: appended in place')
+  check('resumed', first, 75, rows.slice(0, 80))
+  const second = splitLog(shared, 60, columns(rows.slice(100, 110)), 10)
+  t.not(second.final, shared, 'resumed from the same replay again: the shared columns hold more, so they are copied')
+  check('resumed again', second, 70, [...rows.slice(0, 60), ...rows.slice(100, 110)])
+  check('the first resumed replay still reads its own', first, 75, rows.slice(0, 80))
 })

@@ -33,7 +33,7 @@ import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
-import { LogColumns, mergedLog } from './log.js'
+import { LogColumns, mergedLog, splitLog } from './log.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, writerOfPoint, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
@@ -235,27 +235,6 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     if (j.kept.some(({ n, pos }) => pos <= fin.pos && (more.get(n)?.pos ?? -1) > fin.pos)) return walk(graph, g, freezes, fixes, true, from, more)
   }
   return { done: true, replay: finish(f, fin, need, freezes, order.length, from) }
-}
-
-/**
- * The final log of a replay, and where its tentative entries are: the final log of the replay
- * resumed (`shared`: its first `base` entries) extended by `fresh[0, n)`, and `fresh` from `n` on.
- * Appends to `shared` itself when nothing follows its first `base` entries: final entries never
- * change, so every replay that read `shared` before still reads its own first entries (a replay
- * takes those, never the columns' length). A resumed replay then copies none of the final log
- * (at 100,000 acts it copied 0.8 MB per act arriving; docs/performance.md).
- */
-function splitLog (shared: LogColumns | undefined, base: number, fresh: LogColumns, n: number): { final: LogColumns, tentative: LogColumns, from: number } {
-  if (shared === undefined) {
-    // A full replay: its own entries are the final log (no copy of a million entries); the
-    // tentative tail, usually a few entries, moves to columns of its own.
-    if (n === fresh.length) return { final: fresh, tentative: fresh, from: n }
-    if (n >= fresh.length - n) return { final: fresh, tentative: fresh.cut(n), from: 0 }
-    return { final: fresh.copy(n), tentative: fresh, from: n }
-  }
-  const final = shared.length === base ? shared : shared.copy(base)
-  final.append(fresh, 0, n)
-  return { final, tentative: fresh, from: n }
 }
 
 /** The replay of a finished walk. */
