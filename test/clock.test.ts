@@ -10,25 +10,13 @@ import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph, includes } from '../src/merge/graph.js'
 import { replay } from '../src/merge/replay.js'
 import { chainBlock, type FeedBytes } from './helpers/blocks.js'
-import { person } from './helpers/fixtures.js'
+import { person, prng } from './helpers/fixtures.js'
 
 const SEED = 20261202
 
-/** A seeded 32-bit generator (mulberry32). */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
-
 test('clocks: every block counts exactly its causal past, feed by feed', (t) => {
   t.comment(`seed ${SEED}`)
-  const next = rng(SEED)
+  const next = prng(SEED)
   const stranger = 'e'.repeat(64) as MemberId
   let checked = 0
   let bad = 0

@@ -5,20 +5,9 @@ import type { SignedAct } from '../src/acts/types.js'
 import type { ActId, MemberId } from '../src/ids.js'
 import { LogColumns, mergedLog, splitLog } from '../src/merge/log.js'
 import type { LogEntry } from '../src/merge/replay.js'
+import { prng } from './helpers/fixtures.js'
 
 const SEED = 20261201
-
-/** A seeded 32-bit generator (mulberry32). */
-function rng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
-}
 
 /** Entries as the columns give them back: positions from 0, no `seq`/`final` of their own. */
 type Row = Omit<LogEntry, 'seq' | 'final'>
@@ -45,7 +34,7 @@ const same = (a: Row, b: Row): boolean => (Object.keys(b) as Array<keyof Row>).e
 
 test('log columns: pushes, copies, cuts and appends read back as plain arrays do', (t) => {
   t.comment(`seed ${SEED}`)
-  const next = rng(SEED)
+  const next = prng(SEED)
   let made = 0
   /**
    * Columns and the model they must equal. Copies and appends go to random live ones; three roots
@@ -90,7 +79,7 @@ test('log columns: pushes, copies, cuts and appends read back as plain arrays do
 })
 
 test('log columns: a merged view reads final entries from one, tentative from another', (t) => {
-  const next = rng(SEED + 1)
+  const next = prng(SEED + 1)
   const final = new LogColumns()
   const tentative = new LogColumns()
   const rows: Row[] = []
@@ -112,7 +101,7 @@ test('log columns: a merged view reads final entries from one, tentative from an
 })
 
 test('log columns: a replay\'s final and tentative entries, full or resumed, shared or copied', (t) => {
-  const next = rng(SEED + 2)
+  const next = prng(SEED + 2)
   const rows = Array.from({ length: 120 }, (_, i) => randomRow(next, i))
   const columns = (list: Row[]): LogColumns => { const c = new LogColumns(); list.forEach((r) => push(c, r)); return c }
   const read = (v: ReturnType<typeof mergedLog>): Row[] => Array.from({ length: v.length }, (_, i) => { const e = v.at(i); return { actId: e.actId, feed: e.feed, index: e.index, L: e.L, status: e.status, timeMs: e.timeMs, act: e.act } })
