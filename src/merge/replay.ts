@@ -242,8 +242,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
   // Entries of the resumed final prefix are final already: a resumed replay costs O(its tail).
   const newlyFinal = fin.entries - f.base
   const split = splitLog(from?.log, f.base, f.log, newlyFinal)
-  const finalLog = split.final
-  const entries = mergedLog(finalLog, fin.entries, split.tentative, split.from)
+  const entries = mergedLog(split.final, fin.entries, split.tentative, split.from)
   let log: LogEntry[] | null = null
   const all = [...freezes.values()].flat().sort((a, b) => a.pos - b.pos)
   const confirmed = fin.pos === blocks - 1 ? f.state : fin.snapshot ?? createState()
@@ -268,7 +267,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
       // By key: the walk filled it in clock order, which depends on the order blocks arrived in
       // (src/merge/graph.ts FeedNumbers); the checkpoint writes it.
       seen: new Map([...fin.seen].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
-      log: finalLog,
+      log: split.final,
       logLength: fin.entries,
       ignored: f.ignored,
       ignoredLength: fin.ignored,

@@ -75,8 +75,8 @@ function checkOrder (cp: Checkpoint, graph: Graph): void {
       ig++
       continue
     }
+    const x = resume.log
     for (let k = 0; k < n.acts.length; k++, e++) {
-      const x = resume.log
       if (e >= resume.logLength || x.feed(e) !== n.feed || x.index(e) !== n.index || x.L(e) !== n.L) throw badCheckpoint(`final log entry ${e} does not match block ${n.feed.slice(0, 8)}:${n.index}`)
     }
     folded.add(n)

@@ -192,8 +192,7 @@ const MIN_ENTRY_BYTES = 13
  * @throws Error on an index or L past {@link MAX_POSITION}, or a length the bytes left cannot hold
  */
 function decodeLog (s: c.State): LogColumns {
-  const n = decodeLength(s)
-  if (n * MIN_ENTRY_BYTES > s.end - s.start) throw new Error(`checkpoint state: ${n} log entries in ${s.end - s.start} bytes`)
+  const n = decodeLength(s, MIN_ENTRY_BYTES)
   const log = new LogColumns(n + (n >> 3) + 64)
   for (let i = 0; i < n; i++) {
     const actId = ref.decode(s) as ActId

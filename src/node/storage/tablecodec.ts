@@ -70,12 +70,13 @@ function runs<T> (items: readonly T[], one: (s: TableState, x: T, first: boolean
 }
 
 /**
- * The length of a collection about to be decoded.
- * @throws Error when it exceeds the bytes left (every element takes at least one)
+ * The length of a collection about to be decoded, each of whose elements takes at least
+ * `minBytes` bytes.
+ * @throws Error when the bytes left cannot hold that many
  */
-export function decodeLength (s: c.State): number {
+export function decodeLength (s: c.State, minBytes = 1): number {
   const n = c.uint.decode(s)
-  if (n > s.end - s.start) throw new Error(`checkpoint state: ${n} elements in ${s.end - s.start} bytes`)
+  if (n * minBytes > s.end - s.start) throw new Error(`checkpoint state: ${n} elements in ${s.end - s.start} bytes`)
   return n
 }
 
