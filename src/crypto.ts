@@ -7,7 +7,7 @@
  * feeds with). A signature accepted by one node and refused by another would split the group, so
  * no other verifier exists in this codebase. See docs/decisions.md.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, hash, randomBytes } from 'node:crypto'
 import * as ed from '@noble/ed25519'
 import sodium from 'sodium-native'
 
@@ -61,17 +61,26 @@ export function verify (signature: Uint8Array, message: Uint8Array, publicKey: U
 /** Scratch space of {@link sha256Prefixed}: hashing a few hundred bytes is cheaper in one call. */
 let scratch = Buffer.alloc(8192)
 
-/**
- * SHA-256 of `prefix ‖ bytes` (libsodium, one call: an act id per act, issue 5), as 32 bytes.
- */
-export function sha256Prefixed (prefix: Uint8Array, bytes: Uint8Array): Buffer {
+/** `prefix ‖ bytes` in the scratch space (valid until the next call). */
+function prefixed (prefix: Uint8Array, bytes: Uint8Array): Buffer {
   const n = prefix.byteLength + bytes.byteLength
   if (n > scratch.byteLength) scratch = Buffer.alloc(n)
   scratch.set(prefix, 0)
   scratch.set(bytes, prefix.byteLength)
-  const out = Buffer.allocUnsafe(32)
-  sodium.crypto_hash_sha256(out, scratch.subarray(0, n))
-  return out
+  return scratch.subarray(0, n)
+}
+
+/**
+ * SHA-256 of `prefix ‖ bytes`, as 32 bytes (a block hash). One-shot OpenSSL, which uses the CPU's
+ * SHA instructions where there are: 3 µs for a 5 KB block here, against libsodium's 15.
+ */
+export function sha256Prefixed (prefix: Uint8Array, bytes: Uint8Array): Buffer {
+  return hash('sha256', prefixed(prefix, bytes), 'buffer')
+}
+
+/** {@link sha256Prefixed} as 64 lowercase hex characters (an act id per act, issue 5). */
+export function sha256PrefixedHex (prefix: Uint8Array, bytes: Uint8Array): string {
+  return hash('sha256', prefixed(prefix, bytes), 'hex')
 }
 
 /** SHA-256 of the concatenation of `parts`. */

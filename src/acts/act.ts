@@ -4,7 +4,7 @@
  */
 import { HypergasError } from '../errors.js'
 import { hex, type ActId, type GroupId, type MemberId } from '../ids.js'
-import { sha256Prefixed, sign, verify, type KeyPair } from '../crypto.js'
+import { sha256PrefixedHex, sign, verify, type KeyPair } from '../crypto.js'
 import { ACT_VERSION, ID_DOMAIN, SIGN_DOMAIN, decodeRaw, encodeUnsigned, type UnsignedAct } from './encoding.js'
 import { parseActBody } from './schema.js'
 import type { ActBody, SignedAct } from './types.js'
@@ -110,7 +110,7 @@ export function badSignature (act: SignedAct): HypergasError {
 
 /** The act id of signed act bytes: SHA-256 over the id domain and the bytes. */
 export function actIdOf (bytes: Buffer): ActId {
-  return hex(sha256Prefixed(ID_DOMAIN, bytes)) as ActId
+  return sha256PrefixedHex(ID_DOMAIN, bytes) as ActId
 }
 
 const NO_BYTES = Buffer.alloc(0)
