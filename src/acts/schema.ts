@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { HypergasError } from '../errors.js'
+import { isHexId } from '../ids.js'
 import type { ActBody } from './types.js'
 
 /** Longest names (group, member, purchase), in characters. */
@@ -13,7 +14,7 @@ export const MAX_TEXT_CHARS = 200
 /** Longest purchase notes, in characters. */
 export const MAX_NOTES_CHARS = 1000
 
-const id = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex chars')
+const id = z.string().refine(isHexId, 'expected 64 lowercase hex chars')
 const cents = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const name = z.string().trim().min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
 const text = z.string().max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
