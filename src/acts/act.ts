@@ -96,7 +96,7 @@ export function decodeAct (bytes: Buffer, group: GroupId | null, opts: DecodeOpt
     throw HypergasError.WRONG_GROUP(`act belongs to group ${actGroup.slice(0, 8)}, expected ${group.slice(0, 8)}`)
   }
   if (unsigned.author !== opts.feed && opts.verified?.(act.id) !== true) {
-    const check = { sig, msg: Buffer.concat([SIGN_DOMAIN, u]), pk: Buffer.from(unsigned.author, 'hex') }
+    const check = { sig: Buffer.from(sig), msg: Buffer.concat([SIGN_DOMAIN, u]), pk: Buffer.from(unsigned.author, 'hex') }
     if (opts.defer !== undefined) opts.defer(check)
     else if (!verify(check.sig, check.msg, check.pk)) throw badSignature(act)
   }

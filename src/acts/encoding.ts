@@ -220,7 +220,7 @@ function decodeChoice<T> (s: State, choices: readonly T[]): T {
 /** Result of a raw decode: the envelope, the signature and where the signature starts. */
 export interface DecodedAct {
   unsigned: UnsignedAct
-  /** 64-byte Ed25519 signature. */
+  /** 64-byte Ed25519 signature: a view into the bytes decoded (copy it to keep it apart from them). */
   sig: Buffer
   /** Byte length of the unsigned part (the signature follows it). */
   unsignedLength: number
@@ -264,7 +264,7 @@ export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
     const sig = c.fixed64.decode(s) as Buffer
     if (s.start !== bytes.byteLength) throw HypergasError.BAD_ENCODING(`${bytes.byteLength - s.start} trailing bytes after act`)
     const unsigned: UnsignedAct = { v, group: group.byteLength === 0 ? '' : keyHex(group, learn), author, timeMs, body: body as unknown as ActBody }
-    return { unsigned, sig: Buffer.from(sig), unsignedLength }
+    return { unsigned, sig, unsignedLength }
   } catch (err) {
     if (err instanceof HypergasError) throw err
     throw HypergasError.BAD_ENCODING(`act does not decode: ${(err as Error).message}`)
