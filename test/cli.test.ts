@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
-import { BIN, cli } from '../examples/procs.js'
+import { BIN, cli, startNode } from '../examples/procs.js'
 
 type Row = Record<string, unknown>
 
@@ -52,4 +52,19 @@ test('the CLI runs by its own #! line, as an installed hypergas does, with its V
   // env finds `node` on the PATH: this test's own Node first.
   const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` }
   t.ok(execFileSync(BIN, ['--help'], { encoding: 'utf8', env }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
+})
+
+test('start: a stop sent the moment the ready line is out closes the node (exit 0, running record gone)', { timeout: 120_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-stop-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  // The signal leaves in the same turn as the ready line is read: before the fix, the node had
+  // not yet installed its handlers and was killed (3 times in 3 at 200,000 acts).
+  for (let i = 0; i < 5; i++) {
+    const n = await startNode('anna', dir, null, { args: ['--no-swarm'] })
+    const exited = new Promise<[number | null, string | null]>((resolve) => n.child.once('exit', (code, signal) => resolve([code, signal])))
+    n.child.kill(i % 2 === 0 ? 'SIGTERM' : 'SIGINT')
+    t.alike(await exited, [0, null], `stop ${i + 1}: a clean exit, not killed by the signal`)
+    t.absent(fs.existsSync(path.join(dir, 'node.json')), 'no running record left behind')
+  }
 })

@@ -30,6 +30,10 @@ program.command('start')
     const dir = resolveDir(globals())
     for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
     const httpPort = parsePort(o.port, '--port', true)
+    // Fastify loads only for start, and while the node opens: its files are read and compiled in
+    // the pauses of the feeds' reads, not after the replay.
+    const serverModule = import('../../http/server.js')
+    serverModule.catch(() => {}) // a failure is met where it is awaited, after the node opened
     const node = await GasNode.open({ dir })
     node.requireGroup()
     reportRestore(node)
@@ -39,7 +43,7 @@ program.command('start')
       await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
       reportSync(node)
     }
-    const { createServer } = await import('../../http/server.js') // Fastify loads only for start
+    const { createServer } = await serverModule
     const sessions = new Sessions()
     const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
     try {
@@ -54,13 +58,6 @@ program.command('start')
     const addr = app.server.address()
     const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
     saveRunning(dir, { pid: process.pid, host: o.host, port })
-    const members = lanUrl(o.host, port)
-    const info = { ready: true, memberId: node.id, host: o.host, port, url: `${localUrl(o.host, port)}/`, membersUrl: members === null ? null : `${members}/`, restoring: node.restore?.active === true }
-    print(info, () => [
-      t('started', { id: node.id.slice(0, 8), url: info.url }),
-      t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
-      ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
-    ].join('\n'))
     // SPEC §4.5: this node closes the bookings of its own purchases at their deadline, and says so.
     const deadlines = new DeadlineKeeper(node, (line) => console.error(`${new Date().toISOString()} ${line}`))
     // Notices by email once a day, if this node has a mail server configured (hypergas mail).
@@ -76,8 +73,17 @@ program.command('start')
       await node.close()
       process.exit(0)
     }
+    // Before the ready line: a stop that follows it closes the node (a signal with no handler
+    // yet kills the process, leaving neither the checkpoint nor the running record to date).
     process.on('SIGINT', () => { void stop() })
     process.on('SIGTERM', () => { void stop() })
+    const members = lanUrl(o.host, port)
+    const info = { ready: true, memberId: node.id, host: o.host, port, url: `${localUrl(o.host, port)}/`, membersUrl: members === null ? null : `${members}/`, restoring: node.restore?.active === true }
+    print(info, () => [
+      t('started', { id: node.id.slice(0, 8), url: info.url }),
+      t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
+      ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
+    ].join('\n'))
   })
 
 /**
