@@ -24,7 +24,7 @@ import { Graph } from '../../src/merge/graph.js'
 import { replay } from '../../src/merge/replay.js'
 import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/network/replicator.js'
-import { BIN, CLI_ENV, NODE_FLAGS, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
+import { BIN, NODE_FLAGS, cliEnv, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { makeDataDir, season, type Season } from './data.js'
 import { flood } from './flood.js'
 
@@ -75,32 +75,48 @@ function benchMerge (s: Season): void {
   emit('merge+fold', s.acts / total * 1000, 'acts/s', { acts: s.acts, blocks: g.order().length, ms: Math.round(total), final: r.finalCount, note: 'graph and replay of the decoded blocks, after a collection', target: '>= 1000000 acts/s' })
 }
 
-/** Process start to ready state (`hypergas status --json` opens the node and replays). */
-async function benchCold (sizes: number[], base: string, big: Season | null): Promise<void> {
+/** The data directories of the cold starts: one season each, twice (status runs, node starts). */
+interface ColdDirs { acts: number, dir: string, nodeDir: string }
+
+/**
+ * Writes the data directories of the cold starts (`big`: the season of that size, already
+ * generated). They are all written before any start is timed, so that the caller can drop the
+ * seasons first: a process holding GBs forks slower (~50 ms) and its memory slowed the starts.
+ */
+async function makeColdDirs (sizes: number[], base: string, big: Season | null): Promise<ColdDirs[]> {
+  const out: ColdDirs[] = []
   for (const n of sizes) {
     const s = big !== null && big.acts === n ? big : season(n, SEED)
-    const dir = path.join(base, `cold-${n}`)
-    await makeDataDir(s, dir)
+    const d = { acts: s.acts, dir: path.join(base, `cold-${n}`), nodeDir: path.join(base, `node-${n}`) }
+    await makeDataDir(s, d.dir)
+    await makeDataDir(s, d.nodeDir)
+    out.push(d)
+  }
+  return out
+}
+
+/** Process start to ready state (`hypergas status --json` opens the node and replays). */
+async function benchCold (dirs: ColdDirs[]): Promise<void> {
+  for (const { acts: n, dir, nodeDir } of dirs) {
     const start = (): number => {
-      // This process holds the generated seasons (GBs): a collection finished here leaves no
-      // marking or sweeping of them on the cores the started node needs.
+      // A collection finished here leaves no marking or sweeping on the cores the started node needs.
       global.gc?.()
       const t = performance.now()
-      const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26, env: CLI_ENV })
+      const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26, env: cliEnv() })
       const took = ms(t)
       if (r.status !== 0) throw new Error(`status failed: ${r.stderr}`)
       const acts = (JSON.parse(r.stdout).group.acts as { total: number }).total
-      if (acts !== s.acts) throw new Error(`cold start saw ${acts} acts, expected ${s.acts}`)
+      if (acts !== n) throw new Error(`cold start saw ${acts} acts, expected ${n}`)
       return took
     }
     // The first start finds no checkpoint: it decodes and folds every act (and writes one on
     // close); the next starts resume after the checkpoint's final prefix.
     const at100k = n === 100_000
-    emit(`cold-start-first.${n}`, start(), 'ms', { acts: n, feeds: 3, note: 'no checkpoint yet: every act decoded and folded', ...(at100k ? { target: '<= 1500 ms' } : {}) })
+    emit(`cold-start-first.${n}`, start(), 'ms', { acts: n, feeds: 3, note: '`hypergas status` to its exit, no checkpoint yet: every act decoded and folded, the checkpoint written on close', ...(at100k ? { target: '<= 1500 ms' } : {}) })
     const runs = [start(), start(), start()].sort((a, b) => a - b)
-    emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: 'with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
-    await benchNodeStart(s, path.join(base, `node-${n}`), at100k)
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8', env: CLI_ENV })
+    emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: '`hypergas status` to its exit, with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
+    await benchNodeStart(n, nodeDir, at100k)
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8', env: cliEnv() })
     if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`)
     const m = JSON.parse(r.stdout) as { rssMB: number, acts: number }
     const memTarget = at100k ? { target: '<= 250 MB' } : n === 1_000_000 ? { target: '<= 600 MB' } : {}
@@ -113,8 +129,7 @@ async function benchCold (sizes: number[], base: string, big: Season | null): Pr
  * the HTTP API answering. A node writes its checkpoint after that, in the background, and on
  * close: each start is stopped (SIGTERM) and waited for, so the next finds the checkpoint.
  */
-async function benchNodeStart (s: Season, dir: string, at100k: boolean): Promise<void> {
-  await makeDataDir(s, dir)
+async function benchNodeStart (acts: number, dir: string, at100k: boolean): Promise<void> {
   const start = async (): Promise<number> => {
     global.gc?.()
     const t = performance.now()
@@ -125,9 +140,9 @@ async function benchNodeStart (s: Season, dir: string, at100k: boolean): Promise
     await exited // no time limit: closing writes the checkpoint
     return took
   }
-  emit(`node-start-first.${s.acts}`, await start(), 'ms', { acts: s.acts, feeds: 3, note: '`hypergas start` to its ready line (serving), no checkpoint yet', ...(at100k ? { target: '<= 1500 ms' } : {}) })
+  emit(`node-start-first.${acts}`, await start(), 'ms', { acts, feeds: 3, note: '`hypergas start` to its ready line (serving), no checkpoint yet', ...(at100k ? { target: '<= 1500 ms' } : {}) })
   const runs = [await start(), await start(), await start()].sort((a, b) => a - b)
-  emit(`node-start.${s.acts}`, runs[1], 'ms', { acts: s.acts, feeds: 3, runs: runs.map(Math.round), note: '`hypergas start` to its ready line, with the checkpoint written by the previous close', ...(at100k ? { target: '<= 500 ms' } : {}) })
+  emit(`node-start.${acts}`, runs[1], 'ms', { acts, feeds: 3, runs: runs.map(Math.round), note: '`hypergas start` to its ready line, with the checkpoint written by the previous close', ...(at100k ? { target: '<= 500 ms' } : {}) })
 }
 
 /** How a node opens a writer's feed: by the manifest naming the writer's key (as GasNode does). */
@@ -252,7 +267,7 @@ async function benchLatency (base: string, count: number): Promise<void> {
 async function benchStall (s: Season, base: string, count: number): Promise<void> {
   const dir = path.join(base, 'stall')
   await makeDataDir(s, dir)
-  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8', env: CLI_ENV })
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8', env: cliEnv() })
   if (r.status !== 0) throw new Error(`stall probe failed: ${r.stderr}`)
   const m = JSON.parse(r.stdout) as { duringCheckpoint: number, writingMs: number, duringActs: number, appendsPerS: number }
   emit('stall.checkpoint', m.duringCheckpoint, 'ms', { acts: s.acts, writingMs: Math.round(m.writingMs), note: 'longest event-loop delay of a node process while it writes its checkpoint (in slices, in the background)', target: '<= 50 ms' })
@@ -306,8 +321,9 @@ try {
     big = season(Number(o.mergeActs), SEED)
     if (want('merge')) benchMerge(big)
   }
-  if (want('cold')) await benchCold([10_000, 100_000, big?.acts ?? 1_000_000], base, big)
+  const coldDirs = want('cold') ? await makeColdDirs([10_000, 100_000, big?.acts ?? 1_000_000], base, big) : []
   big = null
+  if (want('cold')) await benchCold(coldDirs)
   if (want('sync')) {
     await benchSync(s100k, base)
     // Issue 18 item 3: the larger sync in the same run.
