@@ -19,7 +19,7 @@ import type { ActId } from '../ids.js'
 const MERGE_RATIO = 4
 
 /** The last 8 characters of an id read as hex (any other character counts by its code). */
-function bits32 (id: string): number {
+export function bits32 (id: string): number {
   let h = 0
   for (let i = Math.max(0, id.length - 8); i < id.length; i++) {
     const c = id.charCodeAt(i)
@@ -111,8 +111,12 @@ function capacity (count: number): number {
   return n
 }
 
-/** Puts every (position + `shift`, bits) pair of `from` in the empty slots of `into` (no id is in both). */
-function probeIn (into: Int32Array, from: Int32Array, shift: number): void {
+/**
+ * Puts every (position + `shift`, bits) pair of `from` in the empty slots of `into` (no id is in
+ * both): the slot pairs of an open-addressing table (position + 1, or 0 for empty; the id's
+ * {@link bits32}), probed linearly.
+ */
+export function probeIn (into: Int32Array, from: Int32Array, shift: number): void {
   const mask = (into.length >> 1) - 1
   for (let j = 0; j < from.length; j += 2) {
     if (from[j] === 0) continue

@@ -9,25 +9,53 @@
  * {@link RUN} items), so an encoding can pause between pieces ({@link encodeWithTable}, src/slices.ts).
  */
 import c from 'compact-encoding'
-import { isHexId, unhex } from '../../ids.js'
+import { isHexId } from '../../ids.js'
+import { bits32, probeIn } from '../../fold/idset.js'
 import type { Steps } from '../../slices.js'
 
 /** A compact-encoding encoder. */
 export type Enc<T> = c.Encoder<T>
 
-/** The strings of one file, each with its number. */
+/**
+ * The strings of one file, each with its number. The 64-character strings (ids, nearly every
+ * string a state holds) are found in an open-addressing table keyed by their last 32 bits
+ * (src/fold/idset.ts), the others in a Map: with millions of ids a Map lookup misses the cache
+ * two or three times, and looking them up was half of encoding a 1,000,000-act checkpoint.
+ */
 class StringTable {
   private readonly numbers = new Map<string, number>()
+  /** Pairs (number + 1, or 0 for an empty slot; the string's bits32) of the 64-character strings. */
+  private slots = new Int32Array(2 * 1024)
+  private ids = 0
   /** @param list the strings by number (decoding: read from the file; encoding: filled by ref) */
   constructor (readonly list: string[] = []) {}
 
   ref (s: string): number {
-    let n = this.numbers.get(s)
-    if (n === undefined) {
-      n = this.list.push(s) - 1
-      this.numbers.set(s, n)
+    if (s.length !== 64) {
+      let n = this.numbers.get(s)
+      if (n === undefined) {
+        n = this.list.push(s) - 1
+        this.numbers.set(s, n)
+      }
+      return n
     }
-    return n
+    const key = bits32(s)
+    const slots = this.slots
+    const mask = (slots.length >> 1) - 1
+    for (let i = key & mask; ; i = (i + 1) & mask) {
+      const at = slots[2 * i]
+      if (at === 0) {
+        const n = this.list.push(s) - 1
+        slots[2 * i] = n + 1
+        slots[2 * i + 1] = key
+        if (++this.ids * 4 > slots.length) {
+          this.slots = new Int32Array(slots.length * 2)
+          probeIn(this.slots, slots, 0)
+        }
+        return n
+      }
+      if (slots[2 * i + 1] === key && this.list[at - 1] === s) return at - 1
+    }
   }
 }
 
@@ -97,7 +125,8 @@ function tableEntry (s: TableState, v: string, first: boolean, id = isHexId(v)):
     else c.string.preencode(s, v)
   } else {
     c.uint8.encode(s, id ? 0 : 1)
-    if (id) c.fixed32.encode(s, unhex(v))
+    // An id's 32 bytes are written from its hex straight into the buffer (no Buffer per id).
+    if (id) s.start += (s.buffer as Buffer).write(v, s.start, 32, 'hex')
     else c.string.encode(s, v)
   }
 }
