@@ -1,11 +1,7 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=4194304 node --max-semi-space-size=16
+#!/usr/bin/env -S node --max-semi-space-size=16
 // The hypergas CLI; the TypeScript sources are compiled to dist/ by `npm install` (prepare).
 // The flag caps V8's young generation at 16 MB per semi-space: by default it grows to 64 MB
 // and stays there, ~100 MB resident a node never gives back (docs/performance.md, issue 18).
-// The variable fixes glibc's threshold above which an allocation is mapped on its own (and
-// unmapped when freed): left dynamic, it rises with the first large buffers freed, later ones
-// are carved from the heap, and one start in four at 1,000,000 acts kept ~140 MB of freed memory
-// resident (docs/performance.md). Other C libraries ignore it.
 // V8's compiled modules are kept between runs (start-up time) in the user's own cache
 // directory, not a shared /tmp where another user could plant them; none when it cannot be
 // made (Node 24 spins on a cache directory it cannot create).

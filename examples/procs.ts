@@ -18,24 +18,11 @@ export const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..',
  * The V8 flags of the CLI's `#!/usr/bin/env -S node …` line, for a process started as
  * `node <flags> BIN` to run as an installed `hypergas` does (the benchmarks measure memory).
  */
-export const NODE_FLAGS: string[] = shebang().filter((w) => w.startsWith('--'))
-
-/** The variables the CLI's `#!` line sets (glibc's malloc tuning, bin/hypergas.js). */
-export const CLI_VARS: Readonly<Record<string, string>> = Object.fromEntries(shebang().filter((w) => /^[A-Z_]+=/.test(w)).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]))
-
-/** The environment of a process started as `node <flags> BIN`: this one's now, with {@link CLI_VARS}. */
-export function cliEnv (): NodeJS.ProcessEnv {
-  return { ...process.env, ...CLI_VARS }
-}
-
-/** The words of the CLI's `#!` line. */
-function shebang (): string[] {
-  return (fs.readFileSync(BIN, 'utf8').split('\n')[0] ?? '').split(/\s+/)
-}
+export const NODE_FLAGS: string[] = (fs.readFileSync(BIN, 'utf8').split('\n')[0] ?? '').split(/\s+/).filter((w) => w.startsWith('--'))
 
 /** Runs a CLI command with `--json` and returns its parsed output. @throws on non-zero exit */
 export function cli (dir: string, ...args: string[]): Record<string, unknown> {
-  const out = execFileSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8', env: cliEnv() })
+  const out = execFileSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', ...args], { encoding: 'utf8' })
   return JSON.parse(out) as Record<string, unknown>
 }
 
@@ -68,8 +55,8 @@ export async function startNode (name: string, dir: string, bootstrap: string | 
   const timeoutMs = opts.timeoutMs ?? 30000
   const args = [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'start', '--port', '0', ...(bootstrap === null ? [] : ['--bootstrap', bootstrap]), ...(opts.lan === true ? [] : ['--no-lan']), ...(opts.args ?? [])]
   const child = opts.netns === undefined
-    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() })
-    : spawn('ip', ['netns', 'exec', opts.netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: cliEnv() })
+    ? spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn('ip', ['netns', 'exec', opts.netns, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${name}] ${d.toString()}`))
   const lines = readline.createInterface({ input: child.stdout! })
   return await new Promise((resolve, reject) => {

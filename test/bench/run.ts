@@ -24,7 +24,7 @@ import { Graph } from '../../src/merge/graph.js'
 import { replay } from '../../src/merge/replay.js'
 import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/network/replicator.js'
-import { BIN, NODE_FLAGS, cliEnv, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
+import { BIN, NODE_FLAGS, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { makeDataDir, season, type Season } from './data.js'
 import { flood } from './flood.js'
 
@@ -102,7 +102,7 @@ async function benchCold (dirs: ColdDirs[]): Promise<void> {
       // A collection finished here leaves no marking or sweeping on the cores the started node needs.
       global.gc?.()
       const t = performance.now()
-      const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26, env: cliEnv() })
+      const r = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--json', 'status'], { encoding: 'utf8', maxBuffer: 1 << 26 })
       const took = ms(t)
       if (r.status !== 0) throw new Error(`status failed: ${r.stderr}`)
       const acts = (JSON.parse(r.stdout).group.acts as { total: number }).total
@@ -116,7 +116,7 @@ async function benchCold (dirs: ColdDirs[]): Promise<void> {
     const runs = [start(), start(), start()].sort((a, b) => a - b)
     emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: '`hypergas status` to its exit, with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
     await benchNodeStart(n, nodeDir, at100k)
-    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8', env: cliEnv() })
+    const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`)
     const m = JSON.parse(r.stdout) as { rssMB: number, acts: number }
     const memTarget = at100k ? { target: '<= 250 MB' } : n === 1_000_000 ? { target: '<= 600 MB' } : {}
@@ -267,7 +267,7 @@ async function benchLatency (base: string, count: number): Promise<void> {
 async function benchStall (s: Season, base: string, count: number): Promise<void> {
   const dir = path.join(base, 'stall')
   await makeDataDir(s, dir)
-  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8', env: cliEnv() })
+  const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`stall probe failed: ${r.stderr}`)
   const m = JSON.parse(r.stdout) as { duringCheckpoint: number, writingMs: number, duringActs: number, appendsPerS: number }
   emit('stall.checkpoint', m.duringCheckpoint, 'ms', { acts: s.acts, writingMs: Math.round(m.writingMs), note: 'longest event-loop delay of a node process while it writes its checkpoint (in slices, in the background)', target: '<= 50 ms' })
