@@ -143,3 +143,39 @@ test('reader: blocks of a real feed into the graph, up to one that does not deco
   limited.addFeed(anna.id as MemberId)
   t.is(await readFeed(core, limited, anna.id, { ...opts, limit: 1 }), 1, 'a limit (a forked feed\'s held length) is respected')
 })
+
+test('reader: a feed of several windows (256 blocks each, the next read while one decodes), with a limit and a bad block', async (t) => {
+  const dir = tmp(t, 'reader-windows')
+  const store = new Corestore(dir)
+  const anna = person('reader-windows-anna')
+  const core = store.get({ keyPair: { publicKey: anna.publicKey, secretKey: sodiumSecretKey(anna) } })
+  await core.ready()
+  const verifier = new Verifier()
+  t.teardown(async () => { await verifier.close(); await store.close() })
+  const genesis = createAct({ type: 'CreateGroup', name: 'W', founderName: 'Anna' }, { keyPair: anna, timeMs: 1 })
+  const group = genesis.id as GroupId
+  const feeds: FeedBytes = new Map()
+  await core.append(chainBlock(feeds, anna.id, [], [genesis.bytes]))
+  const deposits: string[] = []
+  for (let i = 1; i < 700; i++) {
+    const d = createAct({ type: 'Deposit', member: anna.id, cents: i }, { group, keyPair: anna, timeMs: 1 + i })
+    deposits.push(d.id)
+    await core.append(chainBlock(feeds, anna.id, [], [d.bytes]))
+  }
+  const opts = { group, verified: new VerifiedActs(dir), verifier, onInvalid: () => {} }
+  const graph = new Graph()
+  graph.addFeed(anna.id as MemberId)
+  t.is(await readFeed(core, graph, anna.id, { ...opts, limit: 517 }), 517, 'up to a limit inside the third window')
+  t.is(graph.receivedLength(anna.id), 517)
+  t.is(await readFeed(core, graph, anna.id, opts), 183, 'then the rest, from where it stopped')
+  const ids = graph.order().flatMap((b) => b.acts.map((e) => (e.ok ? e.act.id : null)))
+  t.alike(ids, [genesis.id, ...deposits], 'every block once, in order')
+
+  await core.append(Buffer.from([0xff])) // index 700: no block
+  await core.append(chainBlock(feeds, anna.id, [], []))
+  const again = new Graph()
+  again.addFeed(anna.id as MemberId)
+  const invalid: number[] = []
+  t.is(await readFeed(core, again, anna.id, { ...opts, onInvalid: (i: number) => invalid.push(i) }), 700, 'a bad block in the third window stops the feed there')
+  t.alike(invalid, [700], 'and is reported once')
+})

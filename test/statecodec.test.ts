@@ -4,6 +4,9 @@ import test from 'brittle'
 import type { LogEntry } from '../src/merge/replay.js'
 import { LogColumns } from '../src/merge/log.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
+import { drain } from '../src/slices.js'
+import { arrayOf, encodeWithTable, readTable, ref, type TableState } from '../src/node/storage/tablecodec.js'
+import { prng } from './helpers/fixtures.js'
 import { plainState } from './helpers/fixtures.js'
 import { randomSeason } from './helpers/random-season.js'
 
@@ -39,4 +42,23 @@ test('statecodec: a final log longer than 1,048,576 entries round-trips (compact
   const back = decodeFinal(encodeFinal({ state: s, log }))
   t.is(back.log.length, n)
   t.alike(back.log.entry(n - 1, n - 1, true), { seq: n - 1, actId: id, feed: season.founder.id, index: n - 1, L: n, status: 'applied', final: true, timeMs: null, act: undefined })
+})
+
+test('statecodec: the string table numbers strings in order of first use, 64-character texts and ids alike', (t) => {
+  // 64-character strings go through an open-addressing table keyed by their last characters;
+  // texts of any characters must find themselves there as ids do (names may be 64 characters).
+  const rnd = prng(SEED)
+  const pick = (chars: string, n: number): string => Array.from({ length: n }, () => chars[Math.floor(rnd() * chars.length)]).join('')
+  const distinct = [
+    ...Array.from({ length: 300 }, () => pick('0123456789abcdef', 64)), // ids
+    ...Array.from({ length: 300 }, () => pick('AZaz09 éü鮮膫勂辳姳劥績惕', 64)), // names of 64 characters
+    'A'.repeat(56) + '鮮膫勂辳姳劥績惕', '😀'.repeat(32), 'x'.repeat(64), 'short', ''
+  ]
+  const uses = Array.from({ length: 5000 }, () => distinct[Math.floor(rnd() * distinct.length)])
+  const list = arrayOf(ref)
+  const bytes = drain(encodeWithTable(() => list.split(uses)))
+  const s = readTable(bytes)
+  const firstUse = [...new Set(uses)]
+  t.alike((s as TableState).table.list, firstUse, 'one entry per distinct string, in order of first use')
+  t.alike(list.decode(s), uses, 'every use decodes to its string')
 })

@@ -18,12 +18,16 @@ import type { ActId } from '../ids.js'
 /** A layer is merged into a new base when it holds more than 1/MERGE_RATIO of the base. */
 const MERGE_RATIO = 4
 
-/** The last 8 characters of an id read as hex (any other character counts by its code). */
+/**
+ * The last 8 characters of an id read as hex, as a signed 32-bit integer (what an Int32Array
+ * slot holds back). Any other character counts by its code and the sum wraps to 32 bits: a
+ * string that is not an id still finds itself, only with more collisions.
+ */
 export function bits32 (id: string): number {
   let h = 0
   for (let i = Math.max(0, id.length - 8); i < id.length; i++) {
     const c = id.charCodeAt(i)
-    h = (h << 4) + (c <= 57 ? c - 48 : c - 87)
+    h = ((h << 4) + (c <= 57 ? c - 48 : c - 87)) | 0
   }
   return h
 }

@@ -26,10 +26,12 @@ class StringTable {
   private readonly numbers = new Map<string, number>()
   /** Pairs (number + 1, or 0 for an empty slot; the string's bits32) of the 64-character strings. */
   private slots = new Int32Array(2 * 1024)
-  private ids = 0
+  /** How many strings the slots hold. */
+  private idCount = 0
   /** @param list the strings by number (decoding: read from the file; encoding: filled by ref) */
   constructor (readonly list: string[] = []) {}
 
+  /** The number of `s`: its first use's, or the next one when `s` is new (it joins the list). */
   ref (s: string): number {
     if (s.length !== 64) {
       let n = this.numbers.get(s)
@@ -48,7 +50,7 @@ class StringTable {
         const n = this.list.push(s) - 1
         slots[2 * i] = n + 1
         slots[2 * i + 1] = key
-        if (++this.ids * 4 > slots.length) {
+        if (++this.idCount * 4 > slots.length) {
           this.slots = new Int32Array(slots.length * 2)
           probeIn(this.slots, slots, 0)
         }
@@ -134,7 +136,7 @@ function tableEntry (s: TableState, v: string, first: boolean, id = isHexId(v)):
 /** The string table itself: its length, then each string (a hex id as 32 bytes). */
 const tableEnc: Splittable<string[]> = {
   split (list) {
-    // Each string is tested once, on the first pass (a regular expression over 64 characters).
+    // Each string is tested once, on the first pass.
     const ids = new Uint8Array(list.length)
     return indexRuns(list.length, (s, k, first) => {
       if (first) ids[k] = isHexId(list[k]) ? 1 : 0
