@@ -72,7 +72,7 @@ function prefixed (prefix: Uint8Array, bytes: Uint8Array): Buffer {
 
 /**
  * SHA-256 of `prefix ‖ bytes`, as 32 bytes (a block hash). One-shot OpenSSL, which uses the CPU's
- * SHA instructions where there are: 3 µs for a 5 KB block here, against libsodium's 15.
+ * SHA instructions when it has them: 3 µs for a 5 KB block here, against libsodium's 15.
  */
 export function sha256Prefixed (prefix: Uint8Array, bytes: Uint8Array): Buffer {
   return hash('sha256', prefixed(prefix, bytes), 'buffer')

