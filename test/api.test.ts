@@ -9,6 +9,8 @@ import { createAct } from '../src/acts/act.js'
 import type { GroupId, PurchaseId } from '../src/ids.js'
 import { createServer } from '../src/http/server.js'
 import { GasNode } from '../src/node/node.js'
+import { LocalApi } from '../src/api/api.js'
+import { stateHash } from '../src/fold/hash.js'
 import { person } from './helpers/fixtures.js'
 import { watchEvents } from '../examples/procs.js'
 
@@ -141,4 +143,25 @@ test('live updates: an event when the state changes', async (t) => {
   t.ok(events.length >= 2, 'the current state, then one update')
   const total = (e: Row): number => (e.acts as { total: number }).total
   t.is(total(events[events.length - 1]), total(events[0]) + 1, 'the update carries the new act counts')
+})
+
+test('status: the state hashes of the view of the request (computed in slices); concurrent requests answer the same', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const api = new LocalApi(s.node)
+  for (let i = 0; i < 3; i++) {
+    await s.node.submit({ type: 'Deposit', member: marta.id, cents: 100 + i })
+    const v = s.node.requireView()
+    const [a, b] = await Promise.all([api.status(), api.status()])
+    t.is(a.group.stateHash, stateHash(v.state), `act ${i + 1}: the hash of the view at the request`)
+    t.is(a.group.confirmedStateHash, stateHash(v.confirmed), 'and of its confirmed state')
+    t.alike(b.group, a.group, 'a concurrent request answers the same')
+  }
+  // An act submitted while a status is being answered: the status is of the earlier view.
+  const before = s.node.requireView()
+  const pending = api.status()
+  await s.node.submit({ type: 'Deposit', member: marta.id, cents: 7 })
+  const st = await pending
+  t.is(st.group.stateHash, stateHash(before.state), 'the view of the request, not a newer one')
+  t.is(st.group.acts.total, before.logLength, 'every field of that same view')
 })

@@ -262,16 +262,18 @@ async function benchLatency (base: string, count: number): Promise<void> {
 /**
  * The longest pause of the event loop (issue 18 item 5) of a node process holding a season (stall.ts), measured
  * with monitorEventLoopDelay (10 ms resolution): while it writes its first checkpoint, in the
- * background after its first start, and then while acts arrive one after another.
+ * background after its first start, then while acts arrive one after another, and while each is
+ * followed by a status request.
  */
 async function benchStall (s: Season, base: string, count: number): Promise<void> {
   const dir = path.join(base, 'stall')
   await makeDataDir(s, dir)
   const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'stall.js'), dir, s.admins[1].id, String(count)], { encoding: 'utf8' })
   if (r.status !== 0) throw new Error(`stall probe failed: ${r.stderr}`)
-  const m = JSON.parse(r.stdout) as { duringCheckpoint: number, writingMs: number, duringActs: number, appendsPerS: number }
+  const m = JSON.parse(r.stdout) as { duringCheckpoint: number, writingMs: number, duringActs: number, appendsPerS: number, duringStatus: number, statusActs: number }
   emit('stall.checkpoint', m.duringCheckpoint, 'ms', { acts: s.acts, writingMs: Math.round(m.writingMs), note: 'longest event-loop delay of a node process while it writes its checkpoint (in slices, in the background)', target: '<= 50 ms' })
   emit('stall.acts', m.duringActs, 'ms', { acts: s.acts, appended: count, appendsPerS: Math.round(m.appendsPerS), note: 'longest event-loop delay of a node process while acts are appended one by one (each replayed)', target: '<= 50 ms' })
+  emit('stall.status', m.duringStatus, 'ms', { acts: s.acts, appended: m.statusActs, note: 'the same, each act followed by a status request (a new state hashed each time), as a web page open on the node asks', target: '<= 50 ms' })
 }
 
 /** Act on node A → in node B's state with a season already held by both (issue 18 item 7). */
