@@ -6,7 +6,9 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import Corestore from 'corestore'
+import type Hypercore from 'hypercore'
 import { createAct } from '../src/acts/act.js'
+import type { SignedAct } from '../src/acts/types.js'
 import { sodiumSecretKey } from '../src/crypto.js'
 import { HypergasError } from '../src/errors.js'
 import type { GroupId, MemberId } from '../src/ids.js'
@@ -116,18 +118,23 @@ test('work queue: one job at a time in order, a schedule runs once per turn, err
   t.is(runs, 2, 'nothing is scheduled once stopped')
 })
 
-test('reader: blocks of a real feed into the graph, up to one that does not decode', async (t) => {
-  const dir = tmp(t, 'reader')
+/** Anna's feed in a real Corestore, holding the genesis of a new group, for the reader's tests. */
+async function readerFeed (t: { teardown: (fn: () => unknown) => void }, name: string): Promise<{ dir: string, core: Hypercore, anna: ReturnType<typeof person>, genesis: SignedAct, group: GroupId, feeds: FeedBytes, verifier: Verifier }> {
+  const dir = tmp(t, name)
   const store = new Corestore(dir)
-  const anna = person('reader-anna')
+  const anna = person(`${name}-anna`)
   const core = store.get({ keyPair: { publicKey: anna.publicKey, secretKey: sodiumSecretKey(anna) } })
   await core.ready()
   const verifier = new Verifier()
   t.teardown(async () => { await verifier.close(); await store.close() })
-  const genesis = createAct({ type: 'CreateGroup', name: 'R', founderName: 'Anna' }, { keyPair: anna, timeMs: 1 })
-  const group = genesis.id as GroupId
+  const genesis = createAct({ type: 'CreateGroup', name, founderName: 'Anna' }, { keyPair: anna, timeMs: 1 })
   const feeds: FeedBytes = new Map()
   await core.append(chainBlock(feeds, anna.id, [], [genesis.bytes]))
+  return { dir, core, anna, genesis, group: genesis.id as GroupId, feeds, verifier }
+}
+
+test('reader: blocks of a real feed into the graph, up to one that does not decode', async (t) => {
+  const { dir, core, anna, group, feeds, verifier } = await readerFeed(t, 'reader')
   await core.append(chainBlock(feeds, anna.id, [], [createAct({ type: 'Deposit', member: anna.id, cents: 5 }, { group, keyPair: anna, timeMs: 2 }).bytes]))
   await core.append(Buffer.from([2, 0xff, 0xff])) // format 2, then bytes that are no block
   await core.append(chainBlock(feeds, anna.id, [], []))
@@ -145,17 +152,7 @@ test('reader: blocks of a real feed into the graph, up to one that does not deco
 })
 
 test('reader: a feed of several windows (256 blocks each, the next read while one decodes), with a limit and a bad block', async (t) => {
-  const dir = tmp(t, 'reader-windows')
-  const store = new Corestore(dir)
-  const anna = person('reader-windows-anna')
-  const core = store.get({ keyPair: { publicKey: anna.publicKey, secretKey: sodiumSecretKey(anna) } })
-  await core.ready()
-  const verifier = new Verifier()
-  t.teardown(async () => { await verifier.close(); await store.close() })
-  const genesis = createAct({ type: 'CreateGroup', name: 'W', founderName: 'Anna' }, { keyPair: anna, timeMs: 1 })
-  const group = genesis.id as GroupId
-  const feeds: FeedBytes = new Map()
-  await core.append(chainBlock(feeds, anna.id, [], [genesis.bytes]))
+  const { dir, core, anna, genesis, group, feeds, verifier } = await readerFeed(t, 'reader-windows')
   const deposits: string[] = []
   for (let i = 1; i < 700; i++) {
     const d = createAct({ type: 'Deposit', member: anna.id, cents: i }, { group, keyPair: anna, timeMs: 1 + i })
