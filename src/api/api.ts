@@ -18,8 +18,7 @@ import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
-import { finishedStateHashSteps } from '../fold/hash.js'
-import type { GroupState } from '../fold/state.js'
+import { finishedStateHashDriven } from '../fold/hash.js'
 import { drainInSlices } from '../slices.js'
 
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
@@ -139,27 +138,13 @@ export function productChunks (products: ProductSpec[]): ProductSpec[][] {
 /** Largest signed act accepted over the API, hex chars (2 per byte). */
 export const MAX_SIGNED_ACT_HEX = 2 * 4096
 
-/** The API of an in-process node. */
-/** Hashes being computed in slices, by state: requests for the same state share one computation. */
-const hashing = new WeakMap<GroupState, Promise<string>>()
-
-/**
- * The state hash of a replay's state (never mutated: SPEC §5 finishedStateHash), computed in
- * slices of ~10 ms (src/slices.ts) so that the node keeps serving; once done, the synchronous
- * finishedStateHash finds it.
- */
-async function hashInSlices (s: GroupState): Promise<string> {
-  let p = hashing.get(s)
-  if (p === undefined) hashing.set(s, (p = drainInSlices(finishedStateHashSteps(s))))
-  return await p
-}
-
 /** How the interfaces write a notice in an email (their language): a line per notice, and the subject. */
 export interface NoticeWriter {
   line: (n: Notice) => string
   subject: string
 }
 
+/** The API of an in-process node. */
 export class LocalApi implements NodeApi {
   private linkStore: LinkStore | null = null
 
@@ -178,7 +163,7 @@ export class LocalApi implements NodeApi {
     // The state hashes first, in slices: hashing a new state all at once held the event loop
     // 0.19 s at 100,000 acts and 2.8 s at 1,000,000, and the web page asks after every update.
     // The status is of the view of the request's moment, even if a newer one came meanwhile.
-    await Promise.all([hashInSlices(v.state), hashInSlices(v.confirmed)])
+    await Promise.all([finishedStateHashDriven(v.state, drainInSlices), finishedStateHashDriven(v.confirmed, drainInSlices)])
     return {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id) },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.

@@ -42,6 +42,15 @@ class Numbering {
 }
 
 /**
+ * Entries to allocate for `n`: an eighth more, so that the replays resuming a walk or a restored
+ * checkpoint append to its final entries without copying them at once (untouched room is not
+ * resident).
+ */
+export function withRoom (n: number): number {
+  return n + (n >> 3) + 64
+}
+
+/**
  * Log entries as columns: position `i` (0-based in these columns) holds one act's id, its
  * block's feed, index and L, its status, its time (ms since the epoch, or null) and, when the
  * walk decoded it, the act.

@@ -33,7 +33,7 @@ import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
-import { LogColumns, mergedLog, splitLog } from './log.js'
+import { LogColumns, mergedLog, splitLog, withRoom } from './log.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
 import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, writerOfPoint, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
@@ -57,15 +57,11 @@ function frozenBy (list: FreezeAt[] | undefined, index: number, pos: number): Fr
   return undefined
 }
 
-/**
- * Room for a walk's log entries: the acts carried by the blocks of `order` after position `pos`,
- * and an eighth more, so that the replays resuming this one append to its final entries without
- * copying them at once (untouched room is not resident).
- */
+/** Room for a walk's log entries: the acts carried by the blocks of `order` after position `pos` ({@link withRoom}). */
 function logRoom (order: readonly GraphNode[], pos: number): number {
   let n = 0
   for (let i = pos + 1; i < order.length; i++) n += order[i].acts.length
-  return n + (n >> 3) + 64
+  return withRoom(n)
 }
 
 /** A finished walk, or a freeze to add (or, with `drop`, to remove) before walking again. */

@@ -32,7 +32,7 @@
 import fs from 'node:fs'
 import type Hypercore from 'hypercore'
 import { HypergasError } from '../../errors.js'
-import { finishedStateHashSteps } from '../../fold/hash.js'
+import { finishedStateHashDriven } from '../../fold/hash.js'
 import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { blockHash, HASH_BYTES, NO_PREV } from '../../merge/block.js'
 import { UNREAD, type ActEntry } from '../../merge/entries.js'
@@ -175,7 +175,7 @@ export async function checkpointBody (groupId: GroupId, graph: Graph, count: num
     feeds,
     rest: { ...rest, ignored: ignored.slice(0, ignoredLength) },
     final: await drive(encodeFinalSteps({ state, log, count: logLength })),
-    confirmedHash: await drive(finishedStateHashSteps(state))
+    confirmedHash: await finishedStateHashDriven(state, drive)
   }
 }
 

@@ -17,7 +17,7 @@ import { ActIdSet } from '../../fold/idset.js'
 import type { ProductSpec } from '../../acts/types.js'
 import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Supplier, Tally } from '../../fold/state.js'
 import type { ActId, MemberId } from '../../ids.js'
-import { LogColumns } from '../../merge/log.js'
+import { LogColumns, withRoom } from '../../merge/log.js'
 import { drain, type Steps } from '../../slices.js'
 import { arrayOf, decodeLength, encodeWithTable, indexRuns, mapOf, nullable, optional, piecesOf, readTable, ref, rendered, setOf, struct, type Enc, type Splittable, type TableState } from './tablecodec.js'
 
@@ -187,13 +187,13 @@ const MAX_POSITION = 0xffffffff
 const MIN_ENTRY_BYTES = 13
 
 /**
- * Decodes the final log into columns (its entries hold no act), with room for an eighth more:
- * the first acts after a start then do not copy the columns (untouched room is not resident).
+ * Decodes the final log into columns (its entries hold no act), with room to grow
+ * ({@link withRoom}): the first acts after a start then do not copy the columns.
  * @throws Error on an index or L past {@link MAX_POSITION}, or a length the bytes left cannot hold
  */
 function decodeLog (s: c.State): LogColumns {
   const n = decodeLength(s, MIN_ENTRY_BYTES)
-  const log = new LogColumns(n + (n >> 3) + 64)
+  const log = new LogColumns(withRoom(n))
   for (let i = 0; i < n; i++) {
     const actId = ref.decode(s) as ActId
     const feed = ref.decode(s) as MemberId
