@@ -24,11 +24,20 @@ import { ACT_TYPES, type ActBody, type ActType, type LineSpec, type ProductSpec 
 const byPrefix = new Map<number, Array<{ bytes: Buffer, hex: string }>>()
 const byHex = new Map<string, Buffer>()
 function keyHex (bytes: Uint8Array, learn: boolean): string {
-  const prefix = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24))
+  return keyHexAt(bytes, 0, learn)
+}
+
+/**
+ * Hex of the 32 bytes of `buf` at `at` (the caller checked they are there), interned as
+ * described above: the process-wide table learns them only when `learn` (bytes of a signed feed).
+ */
+export function keyHexAt (buf: Uint8Array, at: number, learn: boolean): string {
+  const prefix = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24))
   let list = byPrefix.get(prefix)
   if (list !== undefined) {
-    for (const k of list) if (k.bytes.equals(bytes)) return k.hex
+    for (const k of list) if (k.bytes.compare(buf, at, at + 32) === 0) return k.hex
   }
+  const bytes = buf.subarray(at, at + 32)
   if (!learn) return hex(bytes)
   if (list === undefined) byPrefix.set(prefix, (list = []))
   const k = { bytes: Buffer.from(bytes), hex: hex(bytes) }
@@ -52,10 +61,11 @@ export const SIGN_DOMAIN = Buffer.from('hypergas/act/v1\0')
 export const ID_DOMAIN = Buffer.from('hypergas/act-id/v1\0')
 
 type State = c.State
-type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool' | 'strings'
+/** How a field is written on the wire (see {@link ACT_FIELDS}). */
+export type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool' | 'strings'
 
-/** The fields of each act type, in wire order. */
-const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
+/** The fields of each act type, in wire order, with how each is written. */
+export const ACT_FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   CreateGroup: [['name', 'string'], ['founderName', 'string']],
   VoteRegisterMember: [['name', 'string'], ['member', 'id']],
   VoteRemoveMember: [['member', 'id']],
@@ -95,7 +105,7 @@ const FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
  * A product on the wire (SPEC §4.5): key, name, unit, price, then a flags byte saying which
  * optional fields follow, in this order (bit 5, `weighed`, carries no value: present means true).
  */
-const PRODUCT_OPTIONAL = ['packageQty', 'minQtyMilli', 'mulQtyMilli', 'maxQtyMilli', 'availableQtyMilli', 'weighed', 'category', 'description'] as const
+export const PRODUCT_OPTIONAL = ['packageQty', 'minQtyMilli', 'mulQtyMilli', 'maxQtyMilli', 'availableQtyMilli', 'weighed', 'category', 'description'] as const
 const product: c.Encoder<ProductSpec> = {
   preencode (s, p) { each(s, p, 'preencode') },
   encode (s, p) { each(s, p, 'encode') },
@@ -172,7 +182,7 @@ export interface UnsignedAct {
 
 function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
   const rec = body as unknown as Record<string, unknown>
-  for (const [name, kind] of FIELDS[body.type]) {
+  for (const [name, kind] of ACT_FIELDS[body.type]) {
     const v = rec[name]
     if (kind === 'id') c.fixed32[op](s, keyBytes(v as string))
     else if (kind === 'cents' || kind === 'uint') c.uint[op](s, v as number)
@@ -247,7 +257,7 @@ export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
     const type = ACT_TYPES[tag]
     if (type === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type tag ${tag}`)
     const body: Record<string, unknown> = { type }
-    for (const [name, kind] of FIELDS[type]) {
+    for (const [name, kind] of ACT_FIELDS[type]) {
       if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s), learn)
       else if (kind === 'cents' || kind === 'uint') body[name] = c.uint.decode(s)
       else if (kind === 'products') body[name] = products.decode(s)
