@@ -1,10 +1,11 @@
 // Issue 18: the one-pass decoder (src/acts/onepass.ts) against the full path (decode, zod,
-// re-encode). Whenever the one pass answers, the full path must accept the same bytes with the
+// re-encode), and the block decoder's canonical check against the re-encoding it replaced. Whenever the one pass answers, the full path must accept the same bytes with the
 // same act, key for key; the one pass may decline (then the full path decides). Acts of every
 // type are generated from the wire's field kinds with values at and past every limit, then
 // encoded without validation, then mutated. Seeded: the seed is printed, HYPERGAS_FUZZ_SEED=<n>
 // replays a run, HYPERGAS_FUZZ_RUNS=<n> runs more.
 import { isDeepStrictEqual } from 'node:util'
+import c from 'compact-encoding'
 import test from 'brittle'
 import fc from 'fast-check'
 import { decodeChecked } from '../src/acts/act.js'
@@ -12,7 +13,8 @@ import { ACT_FIELDS, encodeUnsigned, type DecodedAct, type FieldKind, type Unsig
 import { decodeOnePass } from '../src/acts/onepass.js'
 import { ACT_TYPES, type ActBody } from '../src/acts/types.js'
 import { HypergasError } from '../src/errors.js'
-import type { MemberId } from '../src/ids.js'
+import type { FeedKey, MemberId } from '../src/ids.js'
+import { decodeBlock, encodeBlock, MAX_ACTS_PER_BLOCK, MAX_BLOCK_BYTES, MAX_LINKS, type Block, type Link } from '../src/merge/block.js'
 
 const SEED = Number(process.env.HYPERGAS_FUZZ_SEED ?? 20261201)
 const RUNS = Number(process.env.HYPERGAS_FUZZ_RUNS ?? 20000)
@@ -175,4 +177,61 @@ test('the one pass declines what only the full path can judge', (t) => {
   const wide = Buffer.concat([dep.subarray(0, i), Buffer.from([0xfd, 5, 0]), dep.subarray(i + 1)])
   t.is(decodeOnePass(wide, false), null)
   t.is(full(wide), 'BAD_ENCODING')
+})
+
+/**
+ * Block decoding as it was before the canonical check by number widths: compact-encoding's
+ * arrays, the checks, then a re-encoding that must give the same bytes. A refusal's code, or the block.
+ */
+function blockByReencoding (bytes: Buffer, feed: FeedKey): Block | string {
+  const link = { preencode () {}, encode () {}, decode: (s: c.State): Link => ({ feed: Buffer.from(c.fixed32.decode(s)).toString('hex') as FeedKey, length: c.uint.decode(s), hash: Buffer.from(c.fixed32.decode(s)) }) }
+  if (bytes.byteLength > MAX_BLOCK_BYTES) return 'OVERSIZED'
+  let block: Block
+  try {
+    const s = c.state(0, bytes.byteLength, bytes)
+    if (c.uint.decode(s) !== 2) return 'BAD_VERSION'
+    const prev = Buffer.from(c.fixed32.decode(s))
+    const links = c.array(link).decode(s)
+    const acts = c.array(c.buffer).decode(s).map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))
+    if (s.start !== bytes.byteLength) return 'BAD_ENCODING'
+    block = { prev, links, acts }
+  } catch {
+    return 'BAD_ENCODING'
+  }
+  if (block.links.length > MAX_LINKS) return 'OVERSIZED'
+  for (let i = 0; i < block.links.length; i++) {
+    const l = block.links[i]
+    if (!Number.isSafeInteger(l.length) || l.length < 1) return 'BAD_FIELD'
+    if (i > 0 && block.links[i - 1].feed >= l.feed) return 'BAD_FIELD'
+  }
+  if (block.acts.length > MAX_ACTS_PER_BLOCK) return 'OVERSIZED'
+  if (block.links.some((l) => l.feed === feed)) return 'BAD_FIELD'
+  if (!encodeBlock(block).equals(bytes)) return 'BAD_ENCODING'
+  return block
+}
+
+test(`blocks: the canonical check by number widths answers as re-encoding did (seed ${SEED})`, (t) => {
+  const feed = '11'.repeat(32) as FeedKey
+  const feedKey = fc.constantFrom('00', '11', '22', 'ff').map((x) => x.repeat(32) as FeedKey)
+  const blockArb = fc.record({
+    prev: fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b)),
+    links: fc.uniqueArray(fc.record({ feed: feedKey, length: num, hash: fc.constant(Buffer.alloc(32, 3)) }), { maxLength: 3, selector: (l) => l.feed }),
+    acts: fc.array(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), { maxLength: 4 })
+  })
+  const counts = { same: 0, refused: 0 }
+  t.execution(() => fc.assert(fc.property(blockArb, edits, (b, list) => {
+    let base: Buffer
+    try { base = encodeBlock({ ...b, links: b.links.filter((l) => l.length >= 1) }) } catch { return }
+    const bytes = edited(base, list)
+    const want = blockByReencoding(bytes, feed)
+    let got: Block | string
+    try { got = decodeBlock(bytes, feed) } catch (err) {
+      if (!(err instanceof HypergasError)) throw err
+      got = err.code
+    }
+    if (!isDeepStrictEqual(got, want)) throw new Error(`${bytes.toString('hex')}: ${JSON.stringify(got)} where re-encoding gave ${JSON.stringify(want)}`)
+    counts[typeof want === 'string' ? 'refused' : 'same']++
+  }), { seed: SEED, numRuns: RUNS / 4 }), 'the same block or the same refusal')
+  t.comment(`${counts.same} decoded, ${counts.refused} refused`)
+  t.ok(counts.same > RUNS / 40 && counts.refused > RUNS / 40, 'both outcomes are common')
 })

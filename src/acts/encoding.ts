@@ -35,7 +35,7 @@ export function keyHexAt (buf: Uint8Array, at: number, learn: boolean): string {
   const prefix = (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24))
   let list = byPrefix.get(prefix)
   if (list !== undefined) {
-    for (const k of list) if (k.bytes.compare(buf, at, at + 32) === 0) return k.hex
+    for (const k of list) if (sameKey(k.bytes, buf, at)) return k.hex
   }
   const bytes = buf.subarray(at, at + 32)
   if (!learn) return hex(bytes)
@@ -44,6 +44,12 @@ export function keyHexAt (buf: Uint8Array, at: number, learn: boolean): string {
   list.push(k)
   byHex.set(k.hex, k.bytes)
   return k.hex
+}
+
+/** Whether `key` (32 bytes, its first 4 equal to those at `at`) equals the 32 bytes of `buf` at `at`. */
+function sameKey (key: Buffer, buf: Uint8Array, at: number): boolean {
+  for (let i = 4; i < 32; i++) if (key[i] !== buf[at + i]) return false
+  return true
 }
 
 /** Bytes of a 32-byte key or id in hex (the interned copy when decoding met it). */

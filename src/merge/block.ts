@@ -62,14 +62,11 @@ const linkEnc = {
   encode (s: c.State, l: Link) { c.fixed32.encode(s, unhex(l.feed)); c.uint.encode(s, l.length); c.fixed32.encode(s, l.hash) },
   decode (s: c.State): Link {
     const feed = hex(c.fixed32.decode(s)) as FeedKey
-    const length = c.uint.decode(s)
+    const length = uintOf(s)
     return { feed, length, hash: Buffer.from(c.fixed32.decode(s)) } // a copy: a kept link must not keep the block's bytes
   }
 }
 
-function toBuffer (b: Uint8Array): Buffer {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength)
-}
 const linksEnc = c.array(linkEnc)
 const actsEnc = c.array(c.buffer)
 
@@ -113,13 +110,20 @@ function checkLinks (links: Link[]): void {
 export function decodeBlock (bytes: Buffer, feed: FeedKey): Block {
   if (bytes.byteLength > MAX_BLOCK_BYTES) throw HypergasError.OVERSIZED(`block of ${bytes.byteLength} bytes, limit ${MAX_BLOCK_BYTES}`)
   let block: Block
+  canonical = true
   try {
     const s = c.state(0, bytes.byteLength, bytes)
-    const v = c.uint.decode(s)
+    const v = uintOf(s)
     if (v !== BLOCK_VERSION) throw HypergasError.BAD_VERSION(`block format version ${v}, this hypergas reads ${BLOCK_VERSION} (docs/ordering.md §6)`)
     const prev = Buffer.from(c.fixed32.decode(s))
-    const links = linksEnc.decode(s)
-    const acts = actsEnc.decode(s).map(toBuffer)
+    const links: Link[] = new Array(countOf(s))
+    for (let i = 0; i < links.length; i++) links[i] = linkEnc.decode(s)
+    const acts: Buffer[] = new Array(countOf(s))
+    for (let i = 0; i < acts.length; i++) {
+      const n = uintOf(s)
+      if (s.end - s.start < n) throw new Error('Out of bounds')
+      acts[i] = bytes.subarray(s.start, (s.start += n))
+    }
     if (s.start !== bytes.byteLength) throw HypergasError.BAD_ENCODING('trailing bytes after block')
     block = { prev, links, acts }
   } catch (err) {
@@ -129,6 +133,26 @@ export function decodeBlock (bytes: Buffer, feed: FeedKey): Block {
   checkLinks(block.links)
   if (block.acts.length > MAX_ACTS_PER_BLOCK) throw HypergasError.OVERSIZED(`${block.acts.length} acts in a block`)
   if (block.links.some((l) => l.feed === feed)) throw HypergasError.BAD_FIELD('block links to its own feed')
-  if (!encodeBlock(block).equals(bytes)) throw HypergasError.BAD_ENCODING('block is not in canonical encoding')
+  // Every other part re-encodes to itself (links sorted and unique, checked above); the numbers
+  // must have taken their shortest form. Refused last, as a re-encoding that differs would be.
+  if (!canonical) throw HypergasError.BAD_ENCODING('block is not in canonical encoding')
   return block
+}
+
+/** False once a number of the block being decoded was not in its shortest form. */
+let canonical = true
+
+/** A uint of compact-encoding, noting in `canonical` a longer form than its value needs. */
+function uintOf (s: c.State): number {
+  const from = s.start
+  const n = c.uint.decode(s)
+  if (s.start - from !== (n <= 0xfc ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9)) canonical = false
+  return n
+}
+
+/** The length of an array (compact-encoding's limit: 2^20 elements). */
+function countOf (s: c.State): number {
+  const n = uintOf(s)
+  if (n > 0x100000) throw new Error('Array is too big')
+  return n
 }
