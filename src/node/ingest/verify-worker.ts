@@ -5,12 +5,19 @@
 import { parentPort } from 'node:worker_threads'
 import { verify } from '../../crypto.js'
 
-/** A batch: its number and the checks (Buffers arrive as Uint8Arrays). */
+/** A batch: its number and its checks packed by `pack` in src/node/ingest/verifier.ts. */
 interface Batch {
   id: number
-  checks: Array<{ sig: Uint8Array, msg: Uint8Array, pk: Uint8Array }>
+  packed: Uint8Array
 }
 
 parentPort?.on('message', (b: Batch) => {
-  parentPort?.postMessage({ id: b.id, ok: b.checks.map((c) => verify(c.sig, c.msg, c.pk)) })
+  const p = Buffer.from(b.packed.buffer, b.packed.byteOffset, b.packed.byteLength)
+  const ok: boolean[] = []
+  for (let at = 0; at < p.byteLength;) {
+    const length = p.readUInt32LE(at + 96)
+    ok.push(verify(p.subarray(at, at + 64), p.subarray(at + 100, at + 100 + length), p.subarray(at + 64, at + 96)))
+    at += 100 + length
+  }
+  parentPort?.postMessage({ id: b.id, ok })
 })
