@@ -15,6 +15,11 @@ import type { VerifiedActs } from '../storage/verified.js'
 
 /** Blocks read from storage concurrently when catching up with a feed. */
 const READ_WINDOW = 256
+/**
+ * Windows decoded while the signature checks of earlier ones are out: the checks' worker thread
+ * takes ~0.1 s to start, and with one window ahead a first start sat idle for it.
+ */
+const WINDOWS_AHEAD = 4
 
 /** Options of {@link readFeed}. */
 export interface ReadOptions {
@@ -68,15 +73,19 @@ async function blocksAt (core: Hypercore, start: number, n: number): Promise<Arr
 /**
  * Adds the blocks of writer `feed` that `core` holds contiguously and `graph` has not received
  * yet; returns how many were added. Stops at a block that does not decode (marked broken).
- * Relayed signatures are checked by `opts.verifier` while the next window is read and decoded.
+ * Relayed signatures are checked by `opts.verifier` while the next windows are read and decoded.
  * @throws only programmer errors (decoding refusals are reported through `onInvalid`)
  */
 export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, opts: ReadOptions): Promise<number> {
   if (core.closing || core.closed || graph.brokenAt(feed) !== null) return 0
   await core.ready()
   let read = 0
-  /** Adds the previous window once its signatures are checked; false when the feed stopped. */
+  /**
+   * Adds the last window decoded once its signatures are checked and the windows before it are
+   * added; false when the feed stopped. Up to WINDOWS_AHEAD windows wait in `ahead`.
+   */
   let adding: Promise<boolean> = Promise.resolve(true)
+  const ahead: Array<Promise<boolean>> = []
   const limit = Math.min(core.contiguousLength, opts.limit ?? Infinity)
   // The next window is read from storage while this one decodes (a first start of 100,000 acts
   // waited ~0.3 s for reads, now ~0.15 s). A read left behind by a stop is awaited by nobody: its
@@ -106,8 +115,8 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
       }
     }
     const checked = opts.verifier.verify(pending.map((p) => p.check))
-    if (!(await adding)) return read
-    adding = checked.then((ok) => {
+    adding = Promise.all([adding, checked]).then(([go, ok]) => {
+      if (!go) return false
       pending.forEach((p, j) => settleCheck(p, ok[j], opts.verified))
       for (const b of blocks) {
         if (graph.brokenAt(feed) !== null) return false
@@ -121,6 +130,8 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
       return more
     })
     if (!more) break
+    ahead.push(adding)
+    if (ahead.length === WINDOWS_AHEAD && !(await ahead.shift()!)) return read
   }
   await adding
   return read

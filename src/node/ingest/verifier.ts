@@ -63,6 +63,14 @@ export class Verifier {
     })
   }
 
+  /**
+   * Starts the worker thread now, ahead of a large read (a first start): it takes ~0.1–0.2 s to
+   * load, which otherwise passes with the reader waiting for the first batch's answer.
+   */
+  warm (): void {
+    this.start()
+  }
+
   private start (): Worker {
     if (this.worker !== null) return this.worker
     const w = new Worker(new URL('./verify-worker.js', import.meta.url))
