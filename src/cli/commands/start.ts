@@ -3,6 +3,7 @@
  * gives: `login` (an admin's one-time link) and `link` (a member's personal link). Registered on import.
  */
 import { Option } from 'commander'
+import type { FastifyInstance } from 'fastify'
 import { renderUnicodeCompact } from 'uqr'
 import { HypergasError } from '../../errors.js'
 import { Sessions } from '../../http/sessions.js'
@@ -35,18 +36,21 @@ program.command('start')
     const serverModule = import('../../http/server.js')
     serverModule.catch(() => {}) // a failure is met where it is awaited, after the node opened
     const node = await GasNode.open({ dir })
-    node.requireGroup()
-    reportRestore(node)
-    node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
-    if (o.swarm) {
-      node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
-      await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
-      reportSync(node)
-    }
-    const { createServer } = await serverModule
     const sessions = new Sessions()
-    const app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
+    let app: FastifyInstance
+    // Whatever fails before the ready line closes the node first: its store, its feeds, the
+    // checkpoint of what it read.
     try {
+      node.requireGroup()
+      reportRestore(node)
+      node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
+      if (o.swarm) {
+        node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
+        await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
+        reportSync(node)
+      }
+      const { createServer } = await serverModule
+      app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
       await app.listen({ host: o.host, port: httpPort })
     } catch (err) {
       await node.close()

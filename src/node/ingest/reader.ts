@@ -129,6 +129,9 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
       }
       return more
     })
+    // Awaited below or by the caller; if a programmer error ends the loop first, its failure is
+    // not also reported as unhandled.
+    adding.catch(() => {})
     if (!more) break
     ahead.push(adding)
     if (ahead.length === WINDOWS_AHEAD && !(await ahead.shift()!)) return read
