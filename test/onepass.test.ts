@@ -177,6 +177,10 @@ test('the one pass declines what only the full path can judge', (t) => {
   const wide = Buffer.concat([dep.subarray(0, i), Buffer.from([0xfd, 5, 0]), dep.subarray(i + 1)])
   t.is(decodeOnePass(wide, false), null)
   t.is(full(wide), 'BAD_ENCODING')
+  // Bytes that are not a Node Buffer (no latin1 toString) go to the full path, which reads them.
+  const plain = Uint8Array.from(dep)
+  t.is(decodeOnePass(plain as Buffer, false), null, 'a plain Uint8Array is declined')
+  t.is((full(plain as Buffer) as DecodedAct).unsigned.body.type, 'Deposit')
 })
 
 /**

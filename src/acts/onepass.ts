@@ -18,7 +18,7 @@
  * - a number is in canonical compact-encoding (the shortest form), and within its field's range.
  */
 import { MAX_ACT_BYTES, ACT_VERSION, ACT_FIELDS, PRODUCT_OPTIONAL, keyHexAt, type DecodedAct, type FieldKind, type UnsignedAct } from './encoding.js'
-import { MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, MAX_TIME_MS } from './schema.js'
+import { MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, MAX_TEXT_CHARS, MAX_TIME_MS } from './schema.js'
 import { ACT_TYPES, type ActBody, type ActType, type LineSpec, type ProductSpec } from './types.js'
 
 /** What a string must be: a name, a text without control characters, notes, or a product key. */
@@ -36,9 +36,11 @@ type Rule =
   | { kind: 'strings', item: number, most: number }
 
 const SAFE = Number.MAX_SAFE_INTEGER
-const name: StrRule = { str: Str.Name, max: 64, optional: false }
+/** Longest product key, characters (the schema's `productKey`). */
+const KEY_CHARS = 64
+const name: StrRule = { str: Str.Name, max: MAX_NAME_CHARS, optional: false }
 const text = (max: number, optional = false): StrRule => ({ str: Str.Text, max, optional })
-const notes: StrRule = { str: Str.Notes, max: 1000, optional: true }
+const notes: StrRule = { str: Str.Notes, max: MAX_NOTES_CHARS, optional: true }
 
 /** The string and number fields whose rule is not their wire kind's default, by `type.field`. */
 const RULES: Record<string, Rule> = {
@@ -48,12 +50,12 @@ const RULES: Record<string, Rule> = {
   'OpenPurchase.name': { kind: 'string', ...name },
   'RegisterSupplier.name': { kind: 'string', ...name },
   'AddCost.label': { kind: 'string', ...name },
-  'Withdraw.reason': { kind: 'string', ...text(200) },
-  'Transfer.memo': { kind: 'string', ...text(200) },
-  'OpenPurchase.supplier': { kind: 'string', ...text(200, true) },
+  'Withdraw.reason': { kind: 'string', ...text(MAX_TEXT_CHARS) },
+  'Transfer.memo': { kind: 'string', ...text(MAX_TEXT_CHARS) },
+  'OpenPurchase.supplier': { kind: 'string', ...text(MAX_TEXT_CHARS, true) },
   'OpenPurchase.notes': { kind: 'string', ...notes },
   'RegisterSupplier.vatNumber': { kind: 'string', ...text(32, true) },
-  'RegisterSupplier.contacts': { kind: 'string', ...text(200, true) },
+  'RegisterSupplier.contacts': { kind: 'string', ...text(MAX_TEXT_CHARS, true) },
   'RegisterSupplier.notes': { kind: 'string', ...notes },
   'RegisterSupplier.categories': { kind: 'strings', item: 64, most: 20 },
   'SetListing.offers': { kind: 'strings', item: 200, most: 200 },
@@ -164,7 +166,7 @@ function lines (prices: boolean): LineSpec[] {
   const list: LineSpec[] = new Array(n)
   const seen = new Set<string>()
   for (let i = 0; i < n; i++) {
-    const l: LineSpec = { product: string(Str.Key, 64), qtyMilli: uint(0, MAX_QTY_MILLI) }
+    const l: LineSpec = { product: string(Str.Key, KEY_CHARS), qtyMilli: uint(0, MAX_QTY_MILLI) }
     if (uint(0, prices ? 1 : 0) === 1) l.priceCents = uint(0, MAX_PRICE_CENTS)
     seen.add(l.product)
     list[i] = l
@@ -173,22 +175,25 @@ function lines (prices: boolean): LineSpec[] {
   return list
 }
 
+/** The bit of each optional product field in a product's flags (src/acts/encoding.ts). */
+const FLAG = Object.fromEntries(PRODUCT_OPTIONAL.map((f, i) => [f, 1 << i])) as Record<typeof PRODUCT_OPTIONAL[number], number>
+
 function products (): ProductSpec[] {
   const n = count(MAX_PRODUCTS)
   if (n === 0) throw UNSURE
   const list: ProductSpec[] = new Array(n)
   const seen = new Set<string>()
   for (let i = 0; i < n; i++) {
-    const p: ProductSpec = { key: string(Str.Key, 64), name: string(Str.Name, 64), unit: string(Str.Text, 24), priceCents: uint(0, MAX_PRICE_CENTS) }
+    const p: ProductSpec = { key: string(Str.Key, KEY_CHARS), name: string(Str.Name, MAX_NAME_CHARS), unit: string(Str.Text, 24), priceCents: uint(0, MAX_PRICE_CENTS) }
     const flags = uint(0, (1 << PRODUCT_OPTIONAL.length) - 1)
-    if ((flags & 1) !== 0) p.packageQty = uint(1, MAX_QTY_MILLI)
-    if ((flags & 2) !== 0) p.minQtyMilli = uint(1, MAX_QTY_MILLI)
-    if ((flags & 4) !== 0) p.mulQtyMilli = uint(1, MAX_QTY_MILLI)
-    if ((flags & 8) !== 0) p.maxQtyMilli = uint(1, MAX_QTY_MILLI)
-    if ((flags & 16) !== 0) p.availableQtyMilli = uint(1, MAX_QTY_MILLI)
-    if ((flags & 32) !== 0) p.weighed = true
-    if ((flags & 64) !== 0) p.category = string(Str.Text, 64)
-    if ((flags & 128) !== 0) p.description = string(Str.Text, 500)
+    if ((flags & FLAG.packageQty) !== 0) p.packageQty = uint(1, MAX_QTY_MILLI)
+    if ((flags & FLAG.minQtyMilli) !== 0) p.minQtyMilli = uint(1, MAX_QTY_MILLI)
+    if ((flags & FLAG.mulQtyMilli) !== 0) p.mulQtyMilli = uint(1, MAX_QTY_MILLI)
+    if ((flags & FLAG.maxQtyMilli) !== 0) p.maxQtyMilli = uint(1, MAX_QTY_MILLI)
+    if ((flags & FLAG.availableQtyMilli) !== 0) p.availableQtyMilli = uint(1, MAX_QTY_MILLI)
+    if ((flags & FLAG.weighed) !== 0) p.weighed = true
+    if ((flags & FLAG.category) !== 0) p.category = string(Str.Text, 64)
+    if ((flags & FLAG.description) !== 0) p.description = string(Str.Text, 500)
     seen.add(p.key)
     list[i] = p
   }
@@ -227,10 +232,11 @@ function body (tag: number): ActBody {
  * `null` when not sure (then the full path decides, and gives the refusal). An answer is
  * canonical, within {@link MAX_ACT_BYTES}, of version 1, with a safe-integer time and a body the
  * schema accepts unchanged. `learnKeys`: the bytes came from a signed feed (see keyHexAt).
- * Never throws.
+ * Never throws (a programmer error aside).
  */
 export function decodeOnePass (bytes: Buffer, learnKeys: boolean): DecodedAct | null {
-  if (bytes.byteLength > MAX_ACT_BYTES) return null
+  // Node Buffers only: a plain Uint8Array has no latin1 toString (the full path takes it).
+  if (!Buffer.isBuffer(bytes) || bytes.byteLength > MAX_ACT_BYTES) return null
   buf = bytes
   pos = 0
   end = bytes.byteLength

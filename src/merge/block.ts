@@ -141,12 +141,16 @@ export function decodeBlock (bytes: Buffer, feed: FeedKey): Block {
 
 /** False once a number of the block being decoded was not in its shortest form. */
 let canonical = true
+/** Where compact-encoding measures the shortest form of a number. */
+const width = c.state()
 
 /** A uint of compact-encoding, noting in `canonical` a longer form than its value needs. */
 function uintOf (s: c.State): number {
   const from = s.start
   const n = c.uint.decode(s)
-  if (s.start - from !== (n <= 0xfc ? 1 : n <= 0xffff ? 3 : n <= 0xffffffff ? 5 : 9)) canonical = false
+  width.end = 0
+  c.uint.preencode(width, n)
+  if (s.start - from !== width.end) canonical = false
   return n
 }
 

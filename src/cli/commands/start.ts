@@ -51,12 +51,13 @@ program.command('start')
       }
       const { createServer } = await serverModule
       app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
-      await app.listen({ host: o.host, port: httpPort })
+      await app.listen({ host: o.host, port: httpPort }).catch((err: Error & { code?: string }) => {
+        if (err.code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`)
+        if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw HypergasError.BAD_ARGUMENT(`--host ${o.host} is not an address of this machine`)
+        throw err
+      })
     } catch (err) {
       await node.close()
-      const code = (err as { code?: string }).code
-      if (code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`)
-      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw HypergasError.BAD_ARGUMENT(`--host ${o.host} is not an address of this machine`)
       throw err
     }
     const addr = app.server.address()

@@ -1,7 +1,7 @@
 /**
  * Reading writer feeds from storage (SPEC §5, §6): blocks into the block graph, and acts back
- * from their blocks. Reads run concurrently (READ_WINDOW at a time); blocks enter the graph in
- * index order. No clock, no network: what Hypercore already holds.
+ * from their blocks. Blocks are read READ_WINDOW at a time, in one storage batch; they enter the
+ * graph in index order. No clock, no network: what Hypercore already holds.
  */
 import type Hypercore from 'hypercore'
 import type { SignedAct } from '../../acts/types.js'
@@ -60,9 +60,12 @@ async function blocksAt (core: Hypercore, start: number, n: number): Promise<Arr
   try {
     if (core.closing || core.closed) return new Array(n).fill(null)
     const rx = storage.read()
-    const reads: Array<Promise<Buffer | null>> = new Array(n)
-    for (let k = 0; k < n; k++) reads[k] = rx.getBlock(start + k)
-    rx.tryFlush()
+    const reads: Array<Promise<Buffer | null>> = []
+    try {
+      for (let k = 0; k < n; k++) reads.push(rx.getBlock(start + k))
+    } finally {
+      rx.tryFlush() // what was queued is read, and awaited below, even if queuing failed
+    }
     return await Promise.all(reads)
   } catch (err) {
     if (core.closing || core.closed) return new Array(n).fill(null)
