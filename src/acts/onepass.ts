@@ -2,8 +2,8 @@
  * Decoding an act and checking its body in one pass over the bytes (SPEC §4), for the acts a
  * feed is made of: the common case of {@link decodeAct}, which otherwise decodes the bytes
  * (src/acts/encoding.ts), validates the body with the zod schema (src/acts/schema.ts) and
- * encodes it again to prove the bytes canonical. Issue 18 measured those three steps at about
- * two thirds of a sync's decoding.
+ * encodes it again to prove the bytes canonical. In a profile of a 300,000-act sync (issue 18),
+ * zod and the re-encoding alone were 0.83 s of its 2.0 s of decoding.
  *
  * One-sided by design: {@link decodeOnePass} answers only when it is sure, and returns `null`
  * otherwise (any string with a byte above 0x7f, any value out of its range, anything odd), and
