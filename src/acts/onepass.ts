@@ -60,7 +60,7 @@ const RULES: Record<string, Rule> = {
   'RegisterSupplier.categories': { kind: 'strings', item: 64, most: 20 },
   'SetListing.offers': { kind: 'strings', item: 200, most: 200 },
   'SetListing.wants': { kind: 'strings', item: 200, most: 200 },
-  'SetPrice.product': { kind: 'string', str: Str.Key, max: 64, optional: false },
+  'SetPrice.product': { kind: 'string', str: Str.Key, max: KEY_CHARS, optional: false },
   'SetPrice.priceCents': { kind: 'uint', min: 0, max: MAX_PRICE_CENTS },
   'SetDates.closesAtMs': { kind: 'uint', min: 0, max: MAX_TIME_MS },
   'SetDates.deliveryAtMs': { kind: 'uint', min: 0, max: MAX_TIME_MS },
