@@ -9,7 +9,7 @@ import c from 'compact-encoding'
 import test from 'brittle'
 import fc from 'fast-check'
 import { decodeChecked } from '../src/acts/act.js'
-import { ACT_FIELDS, encodeUnsigned, type DecodedAct, type FieldKind, type UnsignedAct } from '../src/acts/encoding.js'
+import { ACT_FIELDS, encodeUnsigned, type DecodedAct, type FieldKind, type FieldValue, type UnsignedAct, type WireBody } from '../src/acts/encoding.js'
 import { decodeOnePass } from '../src/acts/onepass.js'
 import { ACT_TYPES, type ActBody } from '../src/acts/types.js'
 import { HypergasError } from '../src/errors.js'
@@ -57,7 +57,7 @@ function acts (tame: boolean): fc.Arbitrary<UnsignedAct> {
     description: opt(s)
   }, { requiredKeys: ['key', 'name', 'unit', 'priceCents'] })
   const line = fc.record({ product: key, qtyMilli: n, priceCents: opt(n) }, { requiredKeys: ['product', 'qtyMilli'] })
-  const field: Record<FieldKind, fc.Arbitrary<unknown>> = {
+  const field: Record<FieldKind, fc.Arbitrary<FieldValue | undefined>> = {
     id,
     cents: n,
     uint: n,
@@ -77,7 +77,7 @@ function acts (tame: boolean): fc.Arbitrary<UnsignedAct> {
       author: id,
       timeMs: n,
       body: fc.record(fields, { requiredKeys: tame ? Object.keys(fields) : [] }).map((b) => {
-        const body: Record<string, unknown> = { type }
+        const body: WireBody = { type }
         for (const [name] of ACT_FIELDS[type]) if (b[name] !== undefined) body[name] = b[name]
         return body as unknown as ActBody
       })

@@ -70,6 +70,15 @@ type State = c.State
 /** How a field is written on the wire (see {@link ACT_FIELDS}). */
 export type FieldKind = 'string' | 'id' | 'cents' | 'optstring' | 'uint' | 'products' | 'lines' | 'split' | 'bool' | 'strings'
 
+/** A body field's value as the wire carries it (its kind: {@link FieldKind}). */
+export type FieldValue = string | number | boolean | string[] | LineSpec[] | ProductSpec[]
+
+/** An act body built field by field by a decoder, before it is typed as its {@link ActBody}. */
+export interface WireBody {
+  type: ActType
+  [field: string]: FieldValue
+}
+
 /** The fields of each act type, in wire order, with how each is written. */
 export const ACT_FIELDS: Record<ActType, Array<[string, FieldKind]>> = {
   CreateGroup: [['name', 'string'], ['founderName', 'string']],
@@ -187,7 +196,7 @@ export interface UnsignedAct {
 }
 
 function eachField (s: State, body: ActBody, op: 'preencode' | 'encode'): void {
-  const rec = body as unknown as Record<string, unknown>
+  const rec = body as unknown as WireBody
   for (const [name, kind] of ACT_FIELDS[body.type]) {
     const v = rec[name]
     if (kind === 'id') c.fixed32[op](s, keyBytes(v as string))
@@ -262,7 +271,7 @@ export function decodeRaw (bytes: Buffer, learn = false): DecodedAct {
     const tag = c.uint.decode(s)
     const type = ACT_TYPES[tag]
     if (type === undefined) throw HypergasError.UNKNOWN_TYPE(`unknown act type tag ${tag}`)
-    const body: Record<string, unknown> = { type }
+    const body: WireBody = { type }
     for (const [name, kind] of ACT_FIELDS[type]) {
       if (kind === 'id') body[name] = keyHex(c.fixed32.decode(s), learn)
       else if (kind === 'cents' || kind === 'uint') body[name] = c.uint.decode(s)

@@ -17,7 +17,7 @@
  * - a product key has 1–64 letters, digits, `.`, `_`, `-` or `/`;
  * - a number is in canonical compact-encoding (the shortest form), and within its field's range.
  */
-import { MAX_ACT_BYTES, ACT_VERSION, ACT_FIELDS, PRODUCT_OPTIONAL, keyHexAt, type DecodedAct, type FieldKind, type UnsignedAct } from './encoding.js'
+import { MAX_ACT_BYTES, ACT_VERSION, ACT_FIELDS, PRODUCT_OPTIONAL, keyHexAt, type DecodedAct, type FieldKind, type UnsignedAct, type WireBody } from './encoding.js'
 import { MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, MAX_TEXT_CHARS, MAX_TIME_MS } from './schema.js'
 import { ACT_TYPES, type ActBody, type ActType, type LineSpec, type ProductSpec } from './types.js'
 
@@ -202,7 +202,7 @@ function products (): ProductSpec[] {
 }
 
 function body (tag: number): ActBody {
-  const out: Record<string, unknown> = { type: ACT_TYPES[tag] }
+  const out: WireBody = { type: ACT_TYPES[tag] }
   for (const [field, rule] of FIELDS[tag]) {
     switch (rule.kind) {
       case 'id': out[field] = id(); break

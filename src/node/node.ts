@@ -28,7 +28,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, openStore, paths, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -121,8 +121,6 @@ export class GasNode extends EventEmitter<NodeEvents> {
     await node.own.ready()
     node.feeds.addOwn(node.id, node.own)
     node.beginRestore()
-    // No checkpoint: every feed is read from its first block, and relayed signatures are checked.
-    if (node.group !== null && !fs.existsSync(paths(opts.dir).checkpoint)) node.feeds.warmVerifier()
     let oldFormat = false
     node.on('invalid-block', (e) => { if (e.feed === node.id && e.code === 'BAD_VERSION') oldFormat = true })
     if (node.group !== null) await node.work.run(() => node.refresh())

@@ -133,11 +133,6 @@ export class Feeds {
     this.verified.flush()
   }
 
-  /** Starts the verification worker ahead of reading every feed from the start (see Verifier.warm). */
-  warmVerifier (): void {
-    this.verifier.warm()
-  }
-
   /** Stops the verification worker. */
   async close (): Promise<void> {
     await this.verifier.close()

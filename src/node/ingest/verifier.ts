@@ -65,8 +65,8 @@ export class Verifier {
   }
 
   /**
-   * Starts the worker thread now, ahead of a large read (a first start): it takes ~0.1–0.2 s to
-   * load, which otherwise passes with the reader waiting for the first batch's answer.
+   * Starts the worker thread now, ahead of a long read (src/node/ingest/reader.ts): it takes
+   * 0.1–0.2 s to load, which otherwise passes with the reader waiting for the first answer.
    */
   warm (): void {
     this.start()
