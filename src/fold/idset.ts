@@ -23,7 +23,7 @@ const MERGE_RATIO = 4
  * slot holds back). Any other character counts by its code and the sum wraps to 32 bits: a
  * string that is not an id still finds itself, only with more collisions.
  */
-export function bits32 (id: string): number {
+function bits32 (id: string): number {
   let h = 0
   for (let i = Math.max(0, id.length - 8); i < id.length; i++) {
     const c = id.charCodeAt(i)
@@ -34,38 +34,55 @@ export function bits32 (id: string): number {
 
 /**
  * One layer: ids in insertion order and a table of slot pairs (position + 1, or 0 for an empty
- * slot; the id's 32 bits), so a probe compares numbers and reads an id only on a match.
+ * slot; the id's 32 bits), so a probe compares numbers and reads an id only on a match. Any
+ * strings work (the checkpoint's string table keeps its 64-character strings in one), ids best.
  */
-class IdTable {
+export class IdTable<T extends string = ActId> {
   /**
    * A table sized for `count` ids without growing (at least 64 slots), holding `ids` when given
    * (their slots are the caller's to fill: {@link IdTable.joined}).
    */
-  constructor (count = 0, readonly ids: ActId[] = [], private slots: Int32Array = new Int32Array(2 * capacity(count))) {}
+  constructor (count = 0, readonly ids: T[] = [], private slots: Int32Array = new Int32Array(2 * capacity(count))) {}
 
-  has (id: ActId): boolean {
+  has (id: T): boolean {
     return this.find(id, bits32(id)) < 0
   }
 
   /** Adds `id`; false when it was there. */
-  add (id: ActId): boolean {
+  add (id: T): boolean {
     const key = bits32(id)
     const i = this.find(id, key)
     if (i < 0) return false
-    this.slots[i] = this.ids.push(id)
-    this.slots[i + 1] = key
-    if (this.ids.length * 4 > this.slots.length) this.grow()
+    this.insert(i, id, key)
     return true
   }
 
-  /** The empty slot (its index in `slots`) where `id` goes, or -1 when it is there. */
-  private find (id: ActId, key: number): number {
+  /** The position of `id` in {@link IdTable.ids}, where it was or, added now, at the end. */
+  place (id: T): number {
+    const key = bits32(id)
+    const i = this.find(id, key)
+    if (i < 0) return -i - 1
+    this.insert(i, id, key)
+    return this.ids.length - 1
+  }
+
+  /**
+   * The empty slot (its index in `slots`, ≥ 0) where `id` goes, or −(position + 1) when it is
+   * there.
+   */
+  private find (id: T, key: number): number {
     const mask = (this.slots.length >> 1) - 1
     for (let i = key & mask; ; i = (i + 1) & mask) {
       const at = this.slots[2 * i]
       if (at === 0) return 2 * i
-      if (this.slots[2 * i + 1] === key && this.ids[at - 1] === id) return -1
+      if (this.slots[2 * i + 1] === key && this.ids[at - 1] === id) return -at
     }
+  }
+
+  private insert (i: number, id: T, key: number): void {
+    this.slots[i] = this.ids.push(id)
+    this.slots[i + 1] = key
+    if (this.ids.length * 4 > this.slots.length) this.grow()
   }
 
   private grow (): void {
@@ -97,7 +114,7 @@ class IdTable {
   }
 
   /** A copy that can be added to without changing this one. */
-  copy (): IdTable {
+  copy (): IdTable<T> {
     return new IdTable(0, this.ids.slice(), this.slots.slice())
   }
 
@@ -120,7 +137,7 @@ function capacity (count: number): number {
  * both): the slot pairs of an open-addressing table (position + 1, or 0 for empty; the id's
  * {@link bits32}), probed linearly.
  */
-export function probeIn (into: Int32Array, from: Int32Array, shift: number): void {
+function probeIn (into: Int32Array, from: Int32Array, shift: number): void {
   const mask = (into.length >> 1) - 1
   for (let j = 0; j < from.length; j += 2) {
     if (from[j] === 0) continue

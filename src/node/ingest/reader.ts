@@ -100,15 +100,14 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
   if (limit - graph.receivedLength(feed) > WINDOWS_AHEAD * READ_WINDOW) opts.verifier.warm()
   // The next windows are read from storage while this one decodes (READS_AHEAD). A read left
   // behind by a stop is awaited by nobody: its failure is dropped, not reported as unhandled.
-  const windowAt = (start: number): Promise<Array<Buffer | null>> => {
-    const w = blocksAt(core, start, Math.min(READ_WINDOW, limit - start))
-    w.catch(() => {})
-    return w
-  }
   const reads: Array<Promise<Array<Buffer | null>>> = []
   let readFrom = graph.receivedLength(feed)
   const readAhead = (): void => {
-    for (; reads.length < READS_AHEAD && readFrom < limit; readFrom += READ_WINDOW) reads.push(windowAt(readFrom))
+    for (; reads.length < READS_AHEAD && readFrom < limit; readFrom += READ_WINDOW) {
+      const w = blocksAt(core, readFrom, Math.min(READ_WINDOW, limit - readFrom))
+      w.catch(() => {})
+      reads.push(w)
+    }
   }
   readAhead()
   for (let start = graph.receivedLength(feed); start < limit; start += READ_WINDOW) {

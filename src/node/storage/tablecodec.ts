@@ -10,7 +10,7 @@
  */
 import c from 'compact-encoding'
 import { isHexId } from '../../ids.js'
-import { bits32, probeIn } from '../../fold/idset.js'
+import { IdTable } from '../../fold/idset.js'
 import type { Steps } from '../../slices.js'
 
 /** A compact-encoding encoder. */
@@ -19,45 +19,31 @@ export type Enc<T> = c.Encoder<T>
 /**
  * The strings of one file, each with its number. The 64-character strings (ids, nearly every
  * string a state holds) are found in an open-addressing table keyed by their last 32 bits
- * (src/fold/idset.ts), the others in a Map. Looking ids up in a Map was half of encoding a
- * 1,000,000-act checkpoint; with this table the encoding took 3.9–4.4 s instead of 5.1–6.5.
+ * (`IdTable`, src/fold/idset.ts), the others in a Map. Looking ids up in a Map was half of
+ * encoding a 1,000,000-act checkpoint; with the table the encoding took 3.9–4.4 s, not 5.1–6.5.
  */
 class StringTable {
   private readonly numbers = new Map<string, number>()
-  /** Pairs (number + 1, or 0 for an empty slot; the string's bits32) of the 64-character strings. */
-  private slots = new Int32Array(2 * 1024)
-  /** How many strings the slots hold. */
-  private idCount = 0
+  /** The 64-character strings, in order of first use. */
+  private readonly long = new IdTable<string>()
+  /** The number of each of them (by its position in `long`). */
+  private readonly longNumbers: number[] = []
   /** @param list the strings by number (decoding: read from the file; encoding: filled by ref) */
   constructor (readonly list: string[] = []) {}
 
   /** The number of `s`: its first use's, or the next one when `s` is new (it joins the list). */
   ref (s: string): number {
-    if (s.length !== 64) {
-      let n = this.numbers.get(s)
-      if (n === undefined) {
-        n = this.list.push(s) - 1
-        this.numbers.set(s, n)
-      }
-      return n
+    if (s.length === 64) {
+      const at = this.long.place(s)
+      if (at === this.longNumbers.length) this.longNumbers.push(this.list.push(s) - 1)
+      return this.longNumbers[at]
     }
-    const key = bits32(s)
-    const slots = this.slots
-    const mask = (slots.length >> 1) - 1
-    for (let i = key & mask; ; i = (i + 1) & mask) {
-      const at = slots[2 * i]
-      if (at === 0) {
-        const n = this.list.push(s) - 1
-        slots[2 * i] = n + 1
-        slots[2 * i + 1] = key
-        if (++this.idCount * 4 > slots.length) {
-          this.slots = new Int32Array(slots.length * 2)
-          probeIn(this.slots, slots, 0)
-        }
-        return n
-      }
-      if (slots[2 * i + 1] === key && this.list[at - 1] === s) return at - 1
+    let n = this.numbers.get(s)
+    if (n === undefined) {
+      n = this.list.push(s) - 1
+      this.numbers.set(s, n)
     }
+    return n
   }
 }
 
