@@ -7,7 +7,8 @@
 // shows up live on her page; she commits, signing in the browser, and the commitment appears on
 // node A and goes from pending to confirmed. The admins log in with `hypergas login`'s one-time
 // link and act from their pages. Phone-sized screenshots of the member and admin views in both
-// languages go to test/artifacts/.
+// languages go to test/artifacts/tmp/ (ignored by git); with HYPERGAS_SCREENSHOTS=1 they replace
+// the committed ones in test/artifacts/ (a run would otherwise change tracked files every time).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,7 +29,7 @@ async function findChromium (): Promise<{ executablePath: string, args: string[]
   // when a page closes, and --disable-web-security, which would hide what the page must respect).
   return { executablePath: await sparticuz.executablePath(), args: [...args, '--font-render-hinting=none'] }
 }
-const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test', 'artifacts')
+const ARTIFACTS = path.join(import.meta.dirname, '..', '..', 'test', 'artifacts', ...(process.env.HYPERGAS_SCREENSHOTS === '1' ? [] : ['tmp']))
 
 test('a member follows and commits from a phone, on another admin\'s node', { timeout: 240_000 }, async (t) => {
   const chrome = await findChromium() // throws (the test fails, never skips) when no browser can be had

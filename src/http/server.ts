@@ -21,6 +21,7 @@ import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
 import { authRoutes, sessionCookie, whoIs, type Who } from './auth.js'
+import { LazyCompilers } from './compilers.js'
 import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
 import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
@@ -86,7 +87,10 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const sessions = opts.sessions ?? new Sessions()
   const names = new HostNames({ bind: opts.host, extra: opts.allowHosts })
   const auth = { node: opts.node, token: opts.token, sessions, links: api.links }
-  const app = Fastify({ bodyLimit: 64 * 1024 })
+  // Route validators are compiled on first use, the rest once the server listens (compilers.ts).
+  const compilers = new LazyCompilers()
+  const app = Fastify({ bodyLimit: 64 * 1024, schemaController: { compilersFactory: compilers.compilersFactory } })
+  app.addHook('onListen', async () => { compilers.warm() })
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 
   app.decorateRequest('who', null as unknown as Who)
