@@ -5,12 +5,14 @@ import test from 'brittle'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { LazyCompilers } from '../src/http/compilers.js'
 
-/** A server with a querystring schema (coerced types), a params schema and a body schema. */
+/** A server with a querystring schema (coerced types), a params schema, a body schema and a response schema. */
 function server (compilers: LazyCompilers | null): FastifyInstance {
   const app = Fastify(compilers === null ? {} : { schemaController: { compilersFactory: compilers.compilersFactory } })
   app.get('/log', { schema: { querystring: { type: 'object', additionalProperties: false, properties: { offset: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, all: { type: 'boolean' } } } } }, async (req) => req.query)
   app.get('/members/:ref', { schema: { params: { type: 'object', properties: { ref: { type: 'string', pattern: '^[0-9a-f]{4,64}$' } } } } }, async (req) => req.params)
   app.post('/acts', { schema: { body: { type: 'object', required: ['acts'], additionalProperties: false, properties: { acts: { type: 'array', minItems: 1, maxItems: 3, items: { type: 'object', required: ['type'] } } } } } }, async (req) => req.body)
+  // The response's serializer writes only the fields its schema names.
+  app.post('/shape', { schema: { response: { 200: { type: 'object', properties: { a: { type: 'integer' } } } } } }, async () => ({ a: 1, secret: 'x' }))
   return app
 }
 
@@ -28,7 +30,8 @@ const REQUESTS: Array<{ method: 'GET' | 'POST', url: string, payload?: unknown }
   { method: 'POST', url: '/acts', payload: { acts: [{ cents: 1 }] } },
   { method: 'POST', url: '/acts', payload: { acts: [{ type: 'A' }, { type: 'B' }, { type: 'C' }, { type: 'D' }] } },
   { method: 'POST', url: '/acts', payload: { acts: [{ type: 'A' }], more: true } },
-  { method: 'POST', url: '/acts', payload: 'not json' }
+  { method: 'POST', url: '/acts', payload: 'not json' },
+  { method: 'POST', url: '/shape' }
 ]
 
 /** Every request's status and body. */
@@ -49,12 +52,13 @@ test('lazy validators answer as fastify\'s own, built by the first request or th
   const expected = await answers(eager)
   t.ok(expected.some((a) => / 400 /.test(a)) && expected.some((a) => / 200 /.test(a)), 'the requests include refusals and acceptances')
   t.ok(expected.includes('GET /log?offset=3&limit=7 200 {"offset":3,"limit":7}'), 'the querystring is coerced to integers')
+  t.ok(expected.includes('POST /shape 200 {"a":1}'), 'the response holds only what its schema names')
 
   const compilers = new LazyCompilers()
   const lazy = server(compilers)
   await lazy.ready()
-  // Five: the three routes, and the HEAD routes fastify adds for the two GET routes.
-  t.is(compilers.unbuiltCount, 5, 'ready built none of the validators')
+  // Five validators (three routes, and the HEAD routes fastify adds for the two GET routes) and a serializer.
+  t.is(compilers.unbuiltCount, 6, 'ready built none of the validators and serializers')
   t.alike(await answers(lazy), expected, 'the same answers, each validator built by its route\'s first request')
   t.is(compilers.unbuiltCount, 2, 'the routes asked were built, the HEAD routes not')
 
@@ -63,9 +67,11 @@ test('lazy validators answer as fastify\'s own, built by the first request or th
   await app.ready()
   warmed.warm()
   warmed.warm() // a second call starts no second warm-up
+  await turns(2)
+  t.is(warmed.unbuiltCount, 6, 'the warm-up loads each compiler in a turn of its own')
   await turns(1)
-  t.is(warmed.unbuiltCount, 4, 'the warm-up builds one per turn of the event loop')
-  await turns(6)
+  t.is(warmed.unbuiltCount, 5, 'then builds one route\'s function per turn of the event loop')
+  await turns(8)
   t.is(warmed.unbuiltCount, 0, 'then the rest')
   t.alike(await answers(app), expected, 'the same answers after the warm-up')
   await Promise.all([eager.close(), lazy.close(), app.close()])
