@@ -101,7 +101,7 @@ export interface RefusalDetails {
   restore?: RestoreWait
   /**
    * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
-   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`; BAD_ARGUMENT: `exists`): the interfaces
+   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`): the interfaces
    * pick their message by it.
    */
   variant?: string

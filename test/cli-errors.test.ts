@@ -27,6 +27,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   fs.writeFileSync(path.join(base, 'bad.json'), '{not json')
   fs.writeFileSync(path.join(base, 'noseed.json'), '{"seed": 12}')
   fs.writeFileSync(path.join(base, 'notbackup'), 'hello')
+  // A data directory copied whole (as to a new laptop): Hypercore refuses to open the copy's store.
+  fs.cpSync(dir, path.join(base, 'copied'), { recursive: true })
   const running = await startNode('busy', other, null, { args: ['--no-swarm'] })
   t.teardown(async () => { await stopNode(running); fs.rmSync(base, { recursive: true, force: true }) })
   const busyPort = new URL(running.url).port
@@ -50,6 +52,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['more than the credit', ['withdraw', 'Marta', '5'], 'INSUFFICIENT_CREDIT'],
     ['bad invite', ['join', 'hypergas1xyz'], 'BAD_INVITE', empty],
     ['no group here', ['status'], 'DATA_DIR', empty],
+    ['a copied data directory', ['status'], 'DATA_DIR', path.join(base, 'copied')],
     ['bad port', ['start', '--port', '99999'], 'BAD_ARGUMENT'],
     ['bad bootstrap', ['start', '--bootstrap', 'nonsense'], 'BAD_ARGUMENT'],
     ['address not of this machine', ['start', '--host', '10.254.254.254', '--no-swarm'], 'BAD_ARGUMENT'],
@@ -68,6 +71,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
       t.ok(ok, `${what} (${lang}): exit ${String(r.status)}, ${JSON.stringify(r.stderr.trim()).slice(0, 160)}`)
     }
   }
+  const copied = run(path.join(base, 'copied'), ['--lang', 'en', 'status'])
+  t.ok(/copied from another folder or disk.*hypergas restore/.test(copied.stderr), `a copy is named as such, with the way to a new machine: ${copied.stderr.trim().slice(0, 120)}`)
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
 
