@@ -7,6 +7,7 @@ import path from 'node:path'
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
 import type { GroupId, PurchaseId } from '../src/ids.js'
+import { LazyCompilers } from '../src/http/compilers.js'
 import { createServer } from '../src/http/server.js'
 import { GasNode } from '../src/node/node.js'
 import { LocalApi } from '../src/api/api.js'
@@ -18,16 +19,17 @@ type Row = Record<string, unknown>
 const marta = person('api-marta')
 const TOKEN = 'test-token'
 
-async function setUp (): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, group: GroupId, purchase: PurchaseId, close: () => Promise<void> }> {
+async function setUp (): Promise<{ node: GasNode, app: ReturnType<typeof createServer>, compilers: LazyCompilers, group: GroupId, purchase: PurchaseId, close: () => Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-api-'))
   const node = await GasNode.open({ dir, createIdentity: true })
   const g = await node.createGroup('API', 'Anna')
   await node.submit({ type: 'VoteRegisterMember', name: 'Marta', member: marta.id })
   await node.submit({ type: 'Deposit', member: marta.id, cents: 2000 })
   const open = await node.submit({ type: 'OpenPurchase', name: 'Pane', supplier: 'Forno' })
-  const app = createServer({ node, token: TOKEN, host: '127.0.0.1' })
+  const compilers = new LazyCompilers()
+  const app = createServer({ node, token: TOKEN, host: '127.0.0.1', compilers })
   return {
-    node, app, group: g.groupId, purchase: open.id as PurchaseId,
+    node, app, compilers, group: g.groupId, purchase: open.id as PurchaseId,
     close: async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) }
   }
 }
@@ -62,6 +64,15 @@ test('read endpoints', async (t) => {
   const badPage = await s.app.inject('/api/log?limit=100000')
   t.is(badPage.statusCode, 400)
   t.is((json(badPage).error as Row).code, 'BAD_REQUEST')
+})
+
+test('every route schema of the server builds (as fastify\'s own compilers would check at ready)', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  await s.app.ready()
+  t.ok(s.compilers.unbuiltCount > 15, `${s.compilers.unbuiltCount} validators waiting after ready`)
+  t.execution(() => { s.compilers.buildAll() }, 'all of them build')
+  t.is(s.compilers.unbuiltCount, 0)
 })
 
 test('CSV exports: statement and the order for the supplier', async (t) => {

@@ -188,7 +188,7 @@ export const en: typeof it = {
   e_BAD_BACKUP_version: 'a backup of a version this hypergas does not read: update hypergas',
   e_BAD_BACKUP_kdf: 'the backup asks for a key derivation that is not allowed: not an intact hypergas backup',
   e_BAD_BACKUP_contents: 'the backup opens but holds no valid hypergas data',
-  e_DATA_DIR_copied: 'this data directory was copied from another folder or disk, and its store cannot be opened as a copy (it could fork this admin\'s feed): on a new machine use hypergas backup, then hypergas restore',
+  e_DATA_DIR_copied: 'this data directory is a copy (from another folder or disk): Hypercore does not open a copied store, because two copies could fork this admin\'s feed. For a new laptop use hypergas backup, then hypergas restore',
   e_DATA_DIR_occupied: 'this data directory already holds an identity or a store: restore into a new directory (--dir)',
   e_BAD_ARGUMENT_exists: 'the file exists: choose another name, or --force to replace it',
   d_login: 'print a one-time link to log in as an admin from a browser (also on another device)',

@@ -187,7 +187,7 @@ export const it = {
   e_BAD_BACKUP_version: 'backup di una versione che questo hypergas non legge: aggiorna hypergas',
   e_BAD_BACKUP_kdf: 'il backup chiede una derivazione della chiave non ammessa: non è un backup di hypergas integro',
   e_BAD_BACKUP_contents: 'il backup si apre ma non contiene dati di hypergas validi',
-  e_DATA_DIR_copied: 'questa cartella dati è stata copiata da un\'altra cartella o da un altro disco, e il suo registro non si apre come copia (potrebbe biforcare il registro di questo admin): su un computer nuovo usa hypergas backup, poi hypergas restore',
+  e_DATA_DIR_copied: 'questa cartella dati è una copia (da un\'altra cartella o da un altro disco): Hypercore non apre un registro copiato, perché due copie potrebbero biforcare il registro di questo amministratore. Per un portatile nuovo usa hypergas backup, poi hypergas restore',
   e_DATA_DIR_occupied: 'questa cartella dati ha già un\'identità o un registro: ripristina in una cartella nuova (--dir)',
   e_BAD_ARGUMENT_exists: 'il file esiste già: scegli un altro nome, o --force per sostituirlo',
   d_login: 'stampa un link monouso per entrare come amministratore dal browser (anche da un altro dispositivo)',

@@ -51,6 +51,8 @@ export interface ServerOptions {
   publicView?: 'purchases' | 'name'
   /** How notices read in an email (the CLI's language); default a plain English line. */
   writer?: NoticeWriter
+  /** The route validators' compilers, built on first use (default new ones; tests pass theirs to build them all). */
+  compilers?: LazyCompilers
 }
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
@@ -88,7 +90,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const names = new HostNames({ bind: opts.host, extra: opts.allowHosts })
   const auth = { node: opts.node, token: opts.token, sessions, links: api.links }
   // Route validators are compiled on first use, the rest once the server listens (compilers.ts).
-  const compilers = new LazyCompilers()
+  const compilers = opts.compilers ?? new LazyCompilers()
   const app = Fastify({ bodyLimit: 64 * 1024, schemaController: { compilersFactory: compilers.compilersFactory } })
   app.addHook('onListen', async () => { compilers.warm() })
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE

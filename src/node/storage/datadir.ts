@@ -201,9 +201,10 @@ export async function openStore (dir: string): Promise<Corestore> {
     await store.ready()
   } catch (err) {
     const message = (err as Error).message
-    // hypercore-storage refuses a store whose files were copied (or moved to another disk): two
-    // copies of an admin's store could write two branches of its feed (SPEC §3).
-    if (/moved unsafely|invalid device file/i.test(message)) throw new HypergasError('DATA_DIR', `the store in ${dir} was copied from another folder or disk, and a copy cannot be opened (it could fork this admin's feed): on a new machine use hypergas backup, then hypergas restore (${message})`, { variant: 'copied' })
+    // hypercore-storage refuses a store whose files were copied (or moved to another disk), its
+    // device file naming another inode (device-file's error code DEVICE_FILE): two copies of an
+    // admin's store could write two branches of its feed (SPEC §3).
+    if ((err as { code?: unknown }).code === 'DEVICE_FILE') throw new HypergasError('DATA_DIR', `the store in ${dir} was copied from another folder or disk, and a copy cannot be opened (it could fork this admin's feed): on a new machine use hypergas backup, then hypergas restore (${message})`, { variant: 'copied' })
     throw HypergasError.DATA_DIR(`cannot open the store in ${dir} (is a node already running there?): ${message}`)
   }
   return store
