@@ -5,7 +5,8 @@ import test from 'brittle'
 import { createHash } from 'node:crypto'
 import { setImmediate as turn } from 'node:timers/promises'
 import { finishedStateHashSteps, stateHash, stateHashSteps } from '../src/fold/hash.js'
-import type { GroupState, OrderLine } from '../src/fold/state.js'
+import { createState, type GroupState, type Movement, type OrderLine } from '../src/fold/state.js'
+import type { ActId, MemberId } from '../src/ids.js'
 import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay } from '../src/merge/replay.js'
@@ -96,4 +97,24 @@ test('a season of 5,000 acts: sliced encoding and hashing equal the whole ones, 
   t.is(await drainInSlices(stateHashSteps(part.state), 0), hash, 'the state hash, sliced')
   t.is(drain(finishedStateHashSteps(part.state)), hash, 'the finished state hash, in steps')
   t.is(hash, referenceHash(part.state), 'the streamed rendering hashes like one rendering of the whole state')
+  // A list over 1,024 movements is rendered in several steps (src/fold/hash.ts): covered above.
+  t.ok([...part.state.cashMovements.values()].reduce((a, l) => Math.max(a, l.length), 0) > 1024, 'a cash movement list long enough for two steps')
+})
+
+test('state hash: movement lists of every length around a step of 1,024 render as one rendering would', (t) => {
+  const s = createState()
+  const id = (n: number): string => n.toString(16).padStart(64, '0')
+  let act = 0
+  const list = (n: number): Movement[] => Array.from({ length: n }, (_, i) => ({ actId: id(++act) as ActId, kind: 'deposit', deltaCents: i % 2 === 0 ? i : -i, balanceCents: 0 }))
+  const empty = createState()
+  for (const n of [0, 1, 1023, 1024, 1025, 2048, 3000]) {
+    s.statements.set(id(1_000_000 + n) as MemberId, list(n))
+    empty.statements.set(id(1_000_000 + n) as MemberId, [])
+  }
+  s.cashMovements.set(id(7) as MemberId, list(2048))
+  empty.cashMovements.set(id(7) as MemberId, [])
+  t.is(stateHash(s), referenceHash(s), 'the same hash')
+  const steps = (x: GroupState): number => { let n = 0; for (const it = stateHashSteps(x); it.next().done !== true;) n++; return n }
+  // One more step per full 1,024 movements: 1 + 1 + 2 + 2 of the statements, 2 of the cash list.
+  t.is(steps(s) - steps(empty), 8, 'the long lists are cut every 1,024 movements')
 })
