@@ -127,7 +127,7 @@ async function benchCold (dirs: ColdDirs[]): Promise<void> {
     const first = [start(), ...firsts.map((c) => start(c))]
     emit(`cold-start-first.${n}`, median(first), 'ms', { acts: n, feeds: 3, ...(first.length > 1 ? { runs: first.map(Math.round) } : {}), note: '`hypergas status` to its exit, no checkpoint yet: every act decoded and folded, the checkpoint written on close', ...(at100k ? { target: '<= 1500 ms' } : {}) })
     const runs = [start(), start(), start()].sort((a, b) => a - b)
-    emit(`cold-start.${n}`, runs[1], 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: '`hypergas status` to its exit, with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
+    emit(`cold-start.${n}`, median(runs), 'ms', { acts: n, feeds: 3, runs: runs.map(Math.round), note: '`hypergas status` to its exit, with the checkpoint written by the previous start', ...(at100k ? { target: '<= 500 ms' } : {}) })
     await benchNodeStart(n, nodeDir, nodeFirsts, at100k)
     const r = spawnSync(process.execPath, [...NODE_FLAGS, '--expose-gc', path.join(import.meta.dirname, 'rss.js'), dir], { encoding: 'utf8' })
     if (r.status !== 0) throw new Error(`memory probe failed: ${r.stderr}`)
@@ -158,7 +158,7 @@ async function benchNodeStart (acts: number, dir: string, firsts: string[], at10
   for (const c of firsts) first.push(await start(c))
   emit(`node-start-first.${acts}`, median(first), 'ms', { acts, feeds: 3, ...(first.length > 1 ? { runs: first.map(Math.round) } : {}), note: '`hypergas start` to its ready line (serving), no checkpoint yet', ...(at100k ? { target: '<= 1500 ms' } : {}) })
   const runs = [await start(), await start(), await start()].sort((a, b) => a - b)
-  emit(`node-start.${acts}`, runs[1], 'ms', { acts, feeds: 3, runs: runs.map(Math.round), note: '`hypergas start` to its ready line, with the checkpoint written by the previous close', ...(at100k ? { target: '<= 500 ms' } : {}) })
+  emit(`node-start.${acts}`, median(runs), 'ms', { acts, feeds: 3, runs: runs.map(Math.round), note: '`hypergas start` to its ready line, with the checkpoint written by the previous close', ...(at100k ? { target: '<= 500 ms' } : {}) })
 }
 
 /** How a node opens a writer's feed: by the manifest naming the writer's key (as GasNode does). */

@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads'
 import type { SignatureCheck } from '../../acts/act.js'
 import { verify } from '../../crypto.js'
+import { packChecks } from './packed-checks.js'
 
 /** Batches smaller than this are verified on the calling thread. */
 const INLINE_BELOW = 16
@@ -19,27 +20,6 @@ interface Waiting {
 }
 
 const inline = (checks: SignatureCheck[]): boolean[] => checks.map((c) => verify(c.sig, c.msg, c.pk))
-
-/**
- * A batch of checks in one buffer, moved to the worker rather than copied (cloning each check's
- * Buffers took 0.18 s of a 300,000-act sync's profile). Per check: the signature (64 bytes),
- * the public key (32), the message's length (uint32 LE) and the message. Unpacked by
- * src/node/ingest/verify-worker.ts.
- */
-function pack (checks: SignatureCheck[]): Uint8Array {
-  let size = 0
-  for (const c of checks) size += 100 + c.msg.byteLength
-  const out = Buffer.allocUnsafeSlow(size)
-  let at = 0
-  for (const c of checks) {
-    out.set(c.sig, at)
-    out.set(c.pk, at + 64)
-    out.writeUInt32LE(c.msg.byteLength, at + 96)
-    out.set(c.msg, at + 100)
-    at += 100 + c.msg.byteLength
-  }
-  return out
-}
 
 /** One worker thread, started on first use; if it fails, checks run inline. */
 export class Verifier {
@@ -59,7 +39,7 @@ export class Verifier {
       // While a batch is out the worker keeps the process alive (a one-shot command must not
       // exit waiting for it); idle, it does not.
       if (this.waiting.size === 1) w.ref()
-      const packed = pack(checks)
+      const packed = packChecks(checks)
       w.postMessage({ id, packed }, [packed.buffer as ArrayBuffer])
     })
   }
