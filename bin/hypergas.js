@@ -1,5 +1,6 @@
 #!/usr/bin/env -S node --max-semi-space-size=16
-// The hypergas CLI; the TypeScript sources are compiled to dist/ by `npm install` (prepare).
+// The hypergas CLI; the TypeScript sources are compiled to dist/ by `npm run build` (which `npm test`,
+// `npm run demo` and `npm pack` run first; docs/decisions.md, "No prepare script").
 // The flag caps V8's young generation at 16 MB per semi-space: by default it grows to 64 MB
 // and stays there, ~100 MB resident a node never gives back (docs/performance.md, issue 18).
 // V8's compiled modules are kept between runs (start-up time) in the user's own cache

@@ -4,7 +4,7 @@
  * takes a faster path for most acts (src/acts/onepass.ts), which repeats these rules for ASCII
  * text and answers only where they give the same act; test/onepass.test.ts holds it to them.
  */
-import { z } from 'zod'
+import { z } from '../zod.js'
 import { HypergasError } from '../errors.js'
 import { isHexId } from '../ids.js'
 import type { ActBody } from './types.js'

@@ -8,7 +8,7 @@
  * their source text). Pure: text in, products or text out.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
-import { z } from 'zod'
+import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { z } from 'zod'
+import { z } from '../zod.js'
 import { memberNotices, type Notice } from './notices.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'

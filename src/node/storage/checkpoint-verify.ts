@@ -20,7 +20,7 @@ import { checkInvariants } from '../../fold/invariants.js'
 import type { CommitmentStatus, GroupState, MovementKind, Purchase, PurchasePhase, RejectionCode } from '../../fold/state.js'
 import { goodsCents, MAX_CATALOGUE } from '../../fold/orders.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
-import { z } from 'zod'
+import { z } from '../../zod.js'
 import { isHexId, type ActId, type GroupId } from '../../ids.js'
 import type { LogColumns } from '../../merge/log.js'
 

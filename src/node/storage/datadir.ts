@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs'
 import Corestore from 'corestore'
-import { z } from 'zod'
+import { z } from '../../zod.js'
 import os from 'node:os'
 import path from 'node:path'
 import { HypergasError } from '../../errors.js'
