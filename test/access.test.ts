@@ -318,11 +318,15 @@ test('review findings: no figures about others from a signed act, no proxy is "l
   const s = await setUp(t)
   // A forged or foreign act naming Luca: refused without Luca's figures.
   const stranger = person('access-prober')
-  for (const [who, body] of [[marta, { type: 'Commit', member: luca.id, cents: 5, purchase: s.purchase }], [stranger, { type: 'Deposit', member: luca.id, cents: 5 }]] as const) {
+  for (const [who, body] of [[marta, { type: 'Commit', member: luca.id, cents: 5, purchase: s.purchase }], [stranger, { type: 'Deposit', member: luca.id, cents: 5 }], [stranger, { type: 'Transfer', from: luca.id, to: luca.id, cents: 1, memo: '' }]] as const) {
     const act = createAct(body as never, { group: s.group, keyPair: who, timeMs: 1 })
     const r = json(await s.call({ url: '/api/acts/signed', body: { act: act.bytes.toString('hex') } }))
     t.ok(r.error !== undefined && r.error.details === undefined && !JSON.stringify(r).includes('3000') && !JSON.stringify(r).includes('2300'), `${body.type} naming Luca: ${JSON.stringify(r.error)}`)
   }
+  // Marta invoices Luca (a transfer from him, to her): applied, and her receipt names no credit of his.
+  const invoice = createAct({ type: 'Transfer', from: luca.id, to: marta.id, cents: 5, memo: 'uova' }, { group: s.group, keyPair: marta, timeMs: 1 })
+  const receipt = json(await s.call({ url: '/api/acts/signed', body: { act: invoice.bytes.toString('hex') } }))
+  t.ok(receipt.status === 'applied' && receipt.member === undefined && !JSON.stringify(receipt).includes('3000') && !JSON.stringify(receipt).includes('2300'), `an invoice to Luca: ${JSON.stringify(receipt)}`)
   // Behind a proxy or a tunnel on the machine, nobody is "local".
   for (const headers of <Array<Record<string, string>>>[{ 'x-forwarded-for': '192.168.1.9' }, { forwarded: 'for=192.168.1.9' }, { via: '1.1 nginx' }]) {
     t.is((await s.call({ url: '/api/members', host: '127.0.0.1:7465', from: '127.0.0.1', headers })).statusCode, 401, `loopback with ${Object.keys(headers)[0]}`)

@@ -19,6 +19,7 @@ import type { GasNode } from '../node/node.js'
 import { receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
+import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
 
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
@@ -288,16 +289,17 @@ export class LocalApi implements NodeApi {
     this.node.restore?.assertOpen()
     const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
     // Whoever posts a signed act learns figures about its author only, never about the member it
-    // names (a forged Commit naming someone else would otherwise read their credit; issue 14).
-    const own = !('member' in act.body) || act.body.member === act.author
+    // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
+    // them, would otherwise read their credit; issue 14, SPEC §7).
+    const figured = figuredMember(this.node.requireView().state, act.body)
     try {
       await this.node.submitActs([act])
     } catch (err) {
-      if (err instanceof HypergasError && !own) throw new HypergasError(err.code, err.reason)
+      if (err instanceof HypergasError && figured !== null && figured !== act.author) throw new HypergasError(err.code, err.reason)
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act)
-    if (!own) delete receipt.member
+    if (receipt.member !== undefined && receipt.member.id !== act.author) delete receipt.member
     return receipt
   }
 

@@ -4,8 +4,21 @@
  */
 import type { ActBody } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
+import type { MemberId } from '../ids.js'
 import { bookingNeedCents } from './orders.js'
 import { countCurrent, quorum, type GroupState } from './state.js'
+
+/**
+ * The member whose name, credit and overdraft the figures of a refusal of `body` show (against
+ * state `s`): the act's member, the payer of a transfer (the pending one an AcceptTransfer names),
+ * else null. Whoever is not that member must not see them (SPEC §7: src/api/api.ts signedAct).
+ */
+export function figuredMember (s: GroupState, body: ActBody): MemberId | null {
+  if ('member' in body) return body.member
+  if (body.type === 'Transfer') return body.from
+  if (body.type === 'AcceptTransfer') return s.transfers.get(body.transfer)?.from ?? null
+  return null
+}
 
 /**
  * The figures behind rejection `code` of `body` against state `s` (what credit there is, how many
@@ -13,9 +26,8 @@ import { countCurrent, quorum, type GroupState } from './state.js'
  */
 export function refusalDetails (s: GroupState, body: ActBody, code: string): RefusalDetails {
   const d: RefusalDetails = {}
-  // The member whose credit is at stake: the act's member, or the payer of a transfer.
   const pending = body.type === 'AcceptTransfer' ? s.transfers.get(body.transfer) : undefined
-  const id = 'member' in body ? body.member : body.type === 'Transfer' ? body.from : pending?.from ?? null
+  const id = figuredMember(s, body)
   const m = id === null ? undefined : s.members.get(id)
   if (m !== undefined) {
     d.member = m.name
