@@ -73,6 +73,11 @@ test('schema: cents must be a positive safe integer; ids 64 hex; no extra fields
   await code(t, () => parseActBody({ type: 'Nope' }), 'UNKNOWN_TYPE')
   await code(t, () => parseActBody({ type: 'Deposit', member: anna.id, cents: 1, extra: 1 }), 'BAD_FIELD')
   await code(t, () => parseActBody({ type: 'OpenPurchase', name: '' }), 'BAD_FIELD')
+  // The fields SPEC §4.6 and §4.7 mark optional: left out, they take their defaults (no ceiling, no categories).
+  t.alike(parseActBody({ type: 'VoteSetLimits', member: anna.id, overdraftCents: 500 }), { type: 'VoteSetLimits', member: anna.id, overdraftCents: 500, ceilingCents: 0 })
+  t.alike(parseActBody({ type: 'RegisterSupplier', name: 'Cascina' }), { type: 'RegisterSupplier', name: 'Cascina', categories: [] })
+  const limits = createAct({ type: 'VoteSetLimits', member: anna.id, overdraftCents: 500 } as never, { group: 'ab'.repeat(32) as GroupId, keyPair: anna, timeMs: 1 })
+  t.is(decodeAct(limits.bytes, 'ab'.repeat(32) as GroupId).id, limits.id, 'and the act made from it decodes to itself')
 })
 
 test('euros: exact cents only, with . or ,', async (t) => {

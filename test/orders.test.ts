@@ -125,6 +125,18 @@ test('orders survive the wire: products and lines encode canonically and decode 
   t.is(stateHash(other.s.state), stateHash(s.state), 'the same state hash from the decoded acts, whatever order the fields of the body had')
 })
 
+test('availability: a rejected booking gives its quantity back to the group; a line of 0 still names a known product', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [cheese] })
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 3000 }] }), 'applied', 'all 3 kg')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'SOLD_OUT')
+  t.is(s.do(s.founder, { type: 'RejectCommitment', member: bruno.id, purchase: p }), 'applied')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'applied', 'Bruno\'s rejected 3 kg are no longer in the order')
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 3000 }] }), 'SOLD_OUT', 'booking again, Bruno counts Carla\'s kilo')
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] }), 'applied')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }, { product: 'nope', qtyMilli: 0 }] }), 'UNKNOWN_PRODUCT', 'a line of 0 names a product too')
+})
+
 test(`property: random catalogues, bookings, deliveries and costs keep every invariant (seed ${SEED})`, (t) => {
   const product = fc.record({ priceCents: fc.integer({ min: 0, max: 5000 }), min: fc.option(fc.integer({ min: 1, max: 3 })), mul: fc.option(fc.constantFrom(250, 500, 1000)), max: fc.option(fc.integer({ min: 1, max: 8 })), avail: fc.option(fc.integer({ min: 1, max: 20 })) })
   const step = fc.record({ kind: fc.constantFrom('book', 'book', 'book', 'price', 'close', 'approve', 'reject', 'deliver', 'cost', 'cost', 'vote', 'closeP', 'fail'), who: fc.nat(3), lines: fc.array(fc.record({ p: fc.nat(7), q: fc.integer({ min: 0, max: 6000 }) }), { maxLength: 4 }), cents: fc.integer({ min: 1, max: 3000 }), flag: fc.boolean() })

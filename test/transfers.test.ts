@@ -57,6 +57,36 @@ test('limits: an overdraft lets credit go below zero, a ceiling caps deposits an
   t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: bruno.id }), 'MEMBER_HAS_FUNDS', 'a member who owes cannot be removed')
 })
 
+test('limits the credit already breaks are refused; a smaller booking respects the ceiling; a removed member comes back prepaid and unlisted', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const carla = s.register('Carla')
+  s.do(s.founder, { type: 'VoteSetLimits', member: bruno.id, overdraftCents: 1000, ceilingCents: 0 })
+  const x = s.sign(bruno, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 800, memo: '' })
+  s.fold(x)
+  s.do(carla, { type: 'AcceptTransfer', transfer: x.id })
+  t.is(s.do(s.founder, { type: 'VoteSetLimits', member: bruno.id, overdraftCents: 500, ceilingCents: 0 }), 'INSUFFICIENT_CREDIT', 'Bruno is at −800: an overdraft of 500 is refused until he pays back')
+  t.is(s.do(s.founder, { type: 'VoteSetLimits', member: bruno.id, overdraftCents: 800, ceilingCents: 0 }), 'applied')
+  t.is(s.do(s.founder, { type: 'VoteSetLimits', member: carla.id, overdraftCents: 0, ceilingCents: 500 }), 'ABOVE_CEILING', 'Carla holds 800')
+  t.is(s.do(s.founder, { type: 'VoteSetLimits', member: carla.id, overdraftCents: 0, ceilingCents: 1500 }), 'applied')
+  // Bookings respect the ceiling too (SPEC §4.6): a smaller booking gives credit back.
+  const p = s.open(s.founder, 'Apicoltura')
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'miele', name: 'Miele', unit: 'vasetto', priceCents: 650 }] })
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele', qtyMilli: 1000 }] }), 'applied')
+  t.is(s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 1000 }), 'applied', '150 + 1000 = 1150, under 1500')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [] }), 'ABOVE_CEILING', 'withdrawing it would bring her to 1800')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele', qtyMilli: 2000 }] }), 'applied', 'a larger one takes credit')
+  t.is(s.credit(carla), 500)
+  // Removed, then registered again: the limits and the listing of before are gone.
+  const dario = s.register('Dario')
+  s.do(s.founder, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 5000, ceilingCents: 9000 })
+  s.do(dario, { type: 'SetListing', member: dario.id, offers: ['uova'], wants: [] })
+  t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: dario.id }), 'applied')
+  t.absent(s.state.limits.has(dario.id) || s.state.listings.has(dario.id), 'no limits, no listing kept for a member who left')
+  s.register('Dario')
+  t.is(s.do(s.founder, { type: 'Withdraw', member: dario.id, cents: 3000, reason: '' }), 'INSUFFICIENT_CREDIT', 'back as a new member: prepaid only')
+})
+
 test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-transfers-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))

@@ -83,11 +83,11 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Book'), ...member, ...purchase, lines: lines.refine((l) => l.every((x) => x.priceCents === undefined), 'a booking takes the catalogue\'s prices') }),
   z.strictObject({ type: z.literal('CloseBookings'), ...purchase }),
   z.strictObject({ type: z.literal('Deliver'), ...purchase, ...member, lines }),
-  z.strictObject({ type: z.literal('VoteSetLimits'), ...member, overdraftCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), ceilingCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.strictObject({ type: z.literal('VoteSetLimits'), ...member, overdraftCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), ceilingCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
   z.strictObject({ type: z.literal('Transfer'), from: id, to: id, cents, memo: text }),
   z.strictObject({ type: z.literal('AcceptTransfer'), transfer: id }),
   z.strictObject({ type: z.literal('CancelTransfer'), transfer: id }),
-  z.strictObject({ type: z.literal('RegisterSupplier'), name, vatNumber: plain(32).optional(), contacts: plain(200).optional(), categories: z.array(plain(64)).max(20), notes: notes.optional() }),
+  z.strictObject({ type: z.literal('RegisterSupplier'), name, vatNumber: plain(32).optional(), contacts: plain(200).optional(), categories: z.array(plain(64)).max(20).default([]), notes: notes.optional() }),
   z.strictObject({ type: z.literal('SetListing'), ...member, offers: z.array(plain(200)).max(200), wants: z.array(plain(200)).max(200) }),
   z.strictObject({ type: z.literal('SetDates'), ...purchase, closesAtMs: z.number().int().min(0).max(MAX_TIME_MS), deliveryAtMs: z.number().int().min(0).max(MAX_TIME_MS) }),
   z.strictObject({ type: z.literal('AddCost'), ...purchase, label: name.pipe(z.string().max(80)), cents, split: z.enum(['amount', 'equal']), discount: z.boolean() })

@@ -152,6 +152,9 @@ function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: bo
   if (tallyVote(s, key, b.type, b.member, au)) {
     s.members.delete(b.member)
     s.memberNames.delete(m.name.toLowerCase())
+    // Registered again, a member starts as new: prepaid, no ceiling, nothing listed (SPEC §4.6, §4.7).
+    s.limits.delete(b.member)
+    s.listings.delete(b.member)
   }
   return null
 }

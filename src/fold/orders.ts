@@ -8,7 +8,7 @@
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { credit, findPurchase } from './effects.js'
-import { spendable } from './transfers.js'
+import { spendable, underCeiling } from './transfers.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
@@ -95,28 +95,38 @@ export function setPrice (s: GroupState, au: MemberId, b: A.SetPrice, run: boole
   return null
 }
 
-/** Quantities (milli-units) per product booked by every member but `member`. */
-function bookedByOthers (o: Order, member: MemberId): Map<string, number> {
+/**
+ * Quantities (milli-units) per product in the group's order without `member`: every other
+ * member's booking but the rejected ones (SPEC §4.5 `SOLD_OUT`: a rejected booking is not part
+ * of the order, as the supplier's view of it shows).
+ */
+function bookedByOthers (p: Purchase, o: Order, member: MemberId): Map<string, number> {
   const out = new Map<string, number>()
-  for (const [m, bk] of o.bookings) if (m !== member) for (const y of bk.lines) out.set(y.product, (out.get(y.product) ?? 0) + y.qtyMilli)
+  for (const [m, bk] of o.bookings) {
+    if (m === member || p.commitments.get(m)?.status === 'rejected') continue
+    for (const y of bk.lines) out.set(y.product, (out.get(y.product) ?? 0) + y.qtyMilli)
+  }
   return out
 }
 
-/** Checks booked lines against the catalogue and the group's availability; answers the priced lines. */
-function bookedLines (o: Order, member: MemberId, lines: readonly A.LineSpec[]): OrderLine[] | RejectionCode {
+/**
+ * Checks booked lines against the catalogue and the group's availability; answers the priced
+ * lines. Every line's product must be known, a line of 0 (dropping it) included.
+ */
+function bookedLines (p: Purchase, o: Order, member: MemberId, lines: readonly A.LineSpec[]): OrderLine[] | RejectionCode {
   const out: OrderLine[] = []
   // Computed once, when a line meets a product with a limited availability.
   let others: Map<string, number> | null = null
   for (const l of lines) {
-    if (l.qtyMilli === 0) continue
     const x = o.products.get(l.product)
     if (x === undefined) return 'UNKNOWN_PRODUCT'
+    if (l.qtyMilli === 0) continue
     if (x.priceCents === 0) return 'NO_PRICE'
     if (x.minQtyMilli !== undefined && l.qtyMilli < x.minQtyMilli) return 'BELOW_MIN'
     if (x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return 'NOT_MULTIPLE'
     if (x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return 'ABOVE_MAX'
     if (x.availableQtyMilli !== undefined) {
-      others ??= bookedByOthers(o, member)
+      others ??= bookedByOthers(p, o, member)
       if ((others.get(l.product) ?? 0) + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
     }
     out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
@@ -137,12 +147,14 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   if (!p.order.bookingsOpen) return 'BOOKINGS_CLOSED'
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
-  const lines = bookedLines(p.order, b.member, b.lines)
+  const lines = bookedLines(p, p.order, b.member, b.lines)
   if (typeof lines === 'string') return lines
   const c = p.commitments.get(b.member)
   const { amount, old, costs } = bookingAmounts(p, b.member, lines)
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - old > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
+  // A smaller booking gives credit back: bookings respect the ceiling too (SPEC §4.6).
+  if (amount < old && !underCeiling(s, b.member, old - amount)) return 'ABOVE_CEILING'
   if (!run) return null
   if (lines.length === 0) {
     if (old !== 0) credit(s, actId, b.member, old, 'booking', p.id)
@@ -171,7 +183,7 @@ function bookingAmounts (p: Purchase, member: MemberId, lines: readonly OrderLin
 export function bookingNeedCents (s: GroupState, b: A.Book): number | null {
   const p = s.purchases.get(b.purchase)
   if (p?.order === undefined) return null
-  const lines = bookedLines(p.order, b.member, b.lines)
+  const lines = bookedLines(p, p.order, b.member, b.lines)
   if (typeof lines === 'string') return null
   const { amount, old } = bookingAmounts(p, b.member, lines)
   return amount - old

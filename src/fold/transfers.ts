@@ -29,10 +29,18 @@ export function limitsKey (b: A.VoteSetLimits): string {
   return `VoteSetLimits:${b.member}:${b.overdraftCents}:${b.ceilingCents}`
 }
 
-/** `VoteSetLimits`: at quorum, the member's overdraft and ceiling (0: none) are set. */
+/**
+ * `VoteSetLimits`: at quorum, the member's overdraft and ceiling (0: none) are set. A vote for
+ * limits the member's credit already breaks is refused (`INSUFFICIENT_CREDIT` below the
+ * overdraft, `ABOVE_CEILING` above the ceiling): invariant 2 holds after every act (SPEC §4), so
+ * the credit comes back within them first.
+ */
 export function voteSetLimits (s: GroupState, au: MemberId, b: A.VoteSetLimits, run: boolean): Code {
   if (!s.admins.has(au)) return 'NOT_ADMIN'
-  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
+  const m = s.members.get(b.member)
+  if (m === undefined) return 'UNKNOWN_MEMBER'
+  if (m.creditCents < -b.overdraftCents) return 'INSUFFICIENT_CREDIT'
+  if (b.ceilingCents !== 0 && m.creditCents > b.ceilingCents) return 'ABOVE_CEILING'
   const key = limitsKey(b)
   if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null

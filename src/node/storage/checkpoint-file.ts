@@ -29,7 +29,9 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (7: the merge pins a removal that moves between two points,
+ * Format version, after the magic (8: the fold leaves rejected bookings out of a product's
+ * availability, refuses limits the credit already breaks and a smaller booking above the
+ * ceiling, and forgets a removed member's limits and listing; 7: the merge pins a removal that moves between two points,
  * and judges a frozen block seen before its removal among the admins there, docs/ordering.md §4,
  * which changes the confirmed state of some histories; 6: purchases carry
  * their orders by product, SPEC §4.5; 5: the state keeps member registrations; 4: header with
@@ -38,7 +40,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 7
+export const CHECKPOINT_VERSION = 8
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
