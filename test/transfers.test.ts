@@ -8,7 +8,8 @@ import path from 'node:path'
 import test from 'brittle'
 import type { ActId } from '../src/ids.js'
 import { Season } from './helpers/fixtures.js'
-import { cli } from '../examples/procs.js'
+import { spawnSync } from 'node:child_process'
+import { BIN, NODE_FLAGS, cli } from '../examples/procs.js'
 
 test('transfers: asked by the payer or (an invoice) the payee, moved only when the other side accepts', (t) => {
   const s = new Season()
@@ -103,6 +104,9 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const x = cli(dir, 'transfer', 'Carla', 'Bruno', '8')
   cli(dir, 'accept', String(x.actId))
   t.is(cli(dir, 'balance', 'Carla').creditCents, -350, 'Carla owes 3,50 within her 5 € overdraft')
+  const smaller = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'limit', 'Carla', '--overdraft', '1'], { encoding: 'utf8' })
+  t.is(smaller.status, 1)
+  t.is(smaller.stderr.trim(), 'error INSUFFICIENT_CREDIT: Carla has -€3.50 of credit, below that overdraft: €2.50 must come back first', 'an overdraft she is already past: refused, with what must come back')
   t.ok((cli(dir, 'status').group as { totals: { hold: boolean } }).totals.hold, 'credits + open commitments = cash')
 })
 

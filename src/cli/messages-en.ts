@@ -228,6 +228,8 @@ export const en: typeof it = {
   r_CancelTransfer: 'Transfer cancelled',
   e_SAME_MEMBER: 'a transfer goes from one member to another',
   e_NO_PENDING_TRANSFER: 'no pending transfer with that id',
+  e_INSUFFICIENT_CREDIT_limits: '{{name}} has {{credit}} of credit, below that overdraft: {{needed}} must come back first',
+  e_ABOVE_CEILING_limits: '{{name}} holds {{credit}} of credit, above that ceiling: it must come down first',
   e_ABOVE_CEILING: 'the credit would pass the ceiling set for the member',
   'k_transfer-in': 'transfer received',
   'k_transfer-out': 'transfer made',

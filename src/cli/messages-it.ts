@@ -227,6 +227,8 @@ export const it = {
   r_CancelTransfer: 'Trasferimento annullato',
   e_SAME_MEMBER: 'un trasferimento va da un socio a un altro',
   e_NO_PENDING_TRANSFER: 'nessun trasferimento in attesa con quel codice',
+  e_INSUFFICIENT_CREDIT_limits: '{{name}} ha {{credit}} di credito, sotto quello scoperto: prima devono rientrare {{needed}}',
+  e_ABOVE_CEILING_limits: '{{name}} ha {{credit}} di credito, sopra quel tetto: prima deve scendere',
   e_ABOVE_CEILING: 'il credito supererebbe il tetto fissato per il socio',
   'k_transfer-in': 'trasferimento ricevuto',
   'k_transfer-out': 'trasferimento fatto',

@@ -43,6 +43,11 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string): Ref
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
     if (d.overdraftCents !== undefined) d.variant = 'overdraft'
   }
+  // A limits vote the credit already breaks: what must come back first (CLI: e_…_limits).
+  if (body.type === 'VoteSetLimits' && m !== undefined && (code === 'INSUFFICIENT_CREDIT' || code === 'ABOVE_CEILING')) {
+    d.variant = 'limits'
+    if (code === 'INSUFFICIENT_CREDIT') d.neededCents = -body.overdraftCents - m.creditCents
+  }
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)
