@@ -55,4 +55,6 @@ test('dates typed at the command line', (t) => {
   t.is(new Date(parseDate('2026-12-05 18:00', true)).getHours(), 18)
   t.is(new Date(parseDate('2026-12-06', false)).getHours(), 0, 'a delivery day starts at 0:00')
   t.exception(() => parseDate('5/12/2026', true), /BAD_ARGUMENT/)
+  for (const no of ['2026-13-01', '2026-11-31', '2026-02-29', '2026-12-05 24:00', '2026-12-05 18:60']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no} does not exist`)
+  t.is(new Date(parseDate('2028-02-29', false)).getDate(), 29, 'a leap day does')
 })

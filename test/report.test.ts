@@ -2,7 +2,7 @@
 // a period with income and outgoing, totals by kind and by supplier, transfers and shared costs,
 // cash per admin and credits at the start and the end, the invariant, confirmed acts only; CSV
 // for an Italian spreadsheet. A real data directory through the CLI.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -43,6 +43,10 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   const later = cli(dir, 'report', '--from', '2999-01-01') as Row
   t.is(later.rows.length, 0, 'a period with nothing in it')
   t.is(later.creditsStartCents, later.creditsEndCents, 'credits unchanged through it')
+  for (const period of [['--from', '2026-12-31', '--to', '2026-01-01'], ['--from', '2026-13-01']]) {
+    const bad = spawnSync(process.execPath, [BIN, '--dir', dir, 'report', ...period], { encoding: 'utf8' })
+    t.ok(bad.status === 1 && /^error BAD_ARGUMENT: /.test(bad.stderr) && bad.stdout === '', `report ${period.join(' ')}: ${bad.stderr.trim()}`)
+  }
   const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report'], { encoding: 'utf8' })
   t.ok(text.includes('pagamenti ai fornitori') && text.includes('i conti tornano'), 'in Italian, with the invariant')
   t.ok(text.startsWith('rendiconto dall\'inizio a oggi · '), 'a period with no dates reads as the whole ledger')

@@ -259,6 +259,7 @@ export class LocalApi implements NodeApi {
   }
 
   async report (fromMs: number | null, toMs: number | null): Promise<Report> {
+    if (fromMs !== null && toMs !== null && fromMs > toMs) throw HypergasError.BAD_ARGUMENT('the period ends before it starts (from is after to)')
     return report(this.node.requireView(), fromMs, toMs)
   }
 

@@ -51,8 +51,12 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
  */
 export function parseDate (text: string, endOfDay: boolean): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim())
-  const ms = m === null ? NaN : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), m[4] === undefined ? (endOfDay ? 23 : 0) : Number(m[4]), m[5] === undefined ? (endOfDay ? 59 : 0) : Number(m[5])).getTime()
-  if (m === null || !Number.isSafeInteger(ms) || ms <= 0) throw HypergasError.BAD_ARGUMENT(`expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`)
+  const [y, mo, d, h, min] = m === null ? [NaN, NaN, NaN, NaN, NaN] : [Number(m[1]), Number(m[2]) - 1, Number(m[3]), m[4] === undefined ? (endOfDay ? 23 : 0) : Number(m[4]), m[5] === undefined ? (endOfDay ? 59 : 0) : Number(m[5])]
+  const date = new Date(y, mo, d, h, min)
+  // Date rolls a 13th month or a 31st of November over into the next: such a date does not exist.
+  const exists = date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d && date.getHours() === h && date.getMinutes() === min
+  const ms = exists ? date.getTime() : NaN
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw HypergasError.BAD_ARGUMENT(`expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`)
   return ms
 }
 
