@@ -3,6 +3,7 @@
 // their notices in the admin's language, through the CLI with no node running and through a
 // running node; the address lives only in this node's mail.json (0600), never in the store.
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
@@ -10,6 +11,8 @@ import { SMTPServer } from 'smtp-server'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
+import { DigestKeeper, loadMail, saveMail } from '../src/api/mail.js'
+import { GasNode } from '../src/node/node.js'
 
 /** The CLI with --json, without blocking this process (the SMTP server runs in it). */
 async function cliAsync (dir: string, ...args: string[]): Promise<unknown> {
@@ -63,4 +66,33 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   t.teardown(async () => await stopNode(node))
   t.is((await cliAsync(dir, 'mail', 'send') as unknown[]).length, 1, 'sent by the running node')
   t.is(server.messages.length, 2)
+})
+
+test('notices by email: a node whose mail server fails tries again later and later, and uses a server set while it runs', { timeout: 60_000 }, async (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-mail-retry-'))
+  const dir = path.join(base, 'anna')
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS Posta', '--founder', 'Anna')
+  cli(dir, 'member', 'add', 'Marta', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'purchase', 'open', 'Formaggi')
+  // A port nothing listens on: every send is refused at once.
+  const closed = await new Promise<number>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)) }) })
+  cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(closed), '--from', 'gas@example.org')
+  cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
+  const node = await GasNode.open({ dir })
+  const lines: string[] = []
+  const keeper = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 150, pollMs: 50 })
+  t.teardown(async () => { keeper.stop(); await node.close() })
+  await new Promise((resolve) => setTimeout(resolve, 1000))
+  const failed = lines.filter((l) => l.includes('MAIL')).length
+  t.ok(failed >= 2 && failed <= 4, `${failed} tries in a second (after 0, 150, 450 ms…), not one after the other: ${lines[0]}`)
+  t.ok(/trying again in \d+ min/.test(lines[0]), 'each failure says when the next try is')
+  // The admin sets a working server while the node runs: the next try uses it.
+  const server = await smtp()
+  t.teardown(async () => await server.close())
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false } })
+  const until = Date.now() + 10_000
+  while (server.messages.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
+  t.is(server.messages.length, 1, 'the digest went out through the new server')
+  t.ok(lines.at(-1)?.startsWith('notices sent by email to 1 members'), lines.at(-1))
 })

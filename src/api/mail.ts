@@ -82,29 +82,81 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
   return sent
 }
 
-/** Sends the digests once a day while the node runs, if mail is configured (the first when a day has passed since the last). */
+/** How a {@link DigestKeeper} waits, ms (tests shorten them). */
+export interface DigestTiming {
+  /** After a failed send, the first wait before trying again; doubled after each failure in a row, up to a day. */
+  retryMs: number
+  /** With no mail server configured (or the settings unreadable), how often the settings are read again. */
+  pollMs: number
+}
+
+const TIMING: DigestTiming = { retryMs: 5 * 60 * 1000, pollMs: 60 * 1000 }
+
+/**
+ * Sends the digests once a day while the node runs, if mail is configured (the first when a day
+ * has passed since the last). A failed send (the server unreachable, an address refused) is tried
+ * again after 5 minutes, then 10, 20… up to a day, one log line each; mail set, changed or turned
+ * off with `hypergas mail` while the node runs is read within a minute.
+ */
 export class DigestKeeper {
   private timer: NodeJS.Timeout | null = null
+  private stopped = false
+  /** Failed sends in a row. */
+  private failures = 0
+  /** Whether the last reading of the settings failed (said once, not every minute). */
+  private unreadable = false
 
-  constructor (private readonly node: GasNode, private readonly text: (n: Notice) => string, private readonly subject: string, private readonly log: (line: string) => void, private readonly now: () => number = Date.now) {
+  constructor (private readonly node: GasNode, private readonly text: (n: Notice) => string, private readonly subject: string, private readonly log: (line: string) => void, private readonly now: () => number = Date.now, private readonly timing: DigestTiming = TIMING) {
     this.schedule()
   }
 
+  /** The settings, or null when there is no server or they cannot be read (said once). */
+  private settings (): MailSettings | null {
+    try {
+      const m = loadMail(this.node.dir)
+      this.unreadable = false
+      return m.smtp === null ? null : m
+    } catch (err) {
+      if (!this.unreadable) this.log(`notices by email: ${(err as Error).message}`)
+      this.unreadable = true
+      return null
+    }
+  }
+
+  /** How long until the next send is due, ms (a failure's back-off, the day since the last, or the next reading of the settings). */
+  private wait (): number {
+    const m = this.settings()
+    if (m === null) return this.timing.pollMs
+    if (this.failures > 0) return Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
+    return Math.min(this.timing.pollMs, Math.max(0, m.lastSentMs + DIGEST_EVERY_MS - this.now()))
+  }
+
   private schedule (): void {
-    const m = loadMail(this.node.dir)
-    if (m.smtp === null) return
-    const wait = Math.max(0, m.lastSentMs + DIGEST_EVERY_MS - this.now())
-    this.timer = setTimeout(() => {
-      sendDigests(this.node, this.text, this.subject, this.now())
-        .then((sent) => this.log(`notices sent by email to ${sent.length} members`))
-        .catch((err: Error) => this.log(`notices by email: ${err.message}`))
-        .finally(() => this.schedule())
-    }, Math.min(wait, 2 ** 31 - 1))
+    if (this.stopped) return
+    this.timer = setTimeout(() => this.tick(), this.wait())
     this.timer.unref()
+  }
+
+  private tick (): void {
+    const m = this.settings()
+    // Not due yet (the settings are read again meanwhile: a server set or turned off is seen).
+    if (m === null || (this.failures === 0 && m.lastSentMs + DIGEST_EVERY_MS > this.now())) return this.schedule()
+    sendDigests(this.node, this.text, this.subject, this.now())
+      .then((sent) => {
+        this.failures = 0
+        this.log(`notices sent by email to ${sent.length} members`)
+      })
+      .catch((err: Error) => {
+        this.failures++
+        const next = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
+        this.log(`notices by email: ${err.message} (trying again in ${Math.ceil(next / 60_000)} min)`)
+      })
+      .finally(() => this.schedule())
   }
 
   /** Stops sending. */
   stop (): void {
+    this.stopped = true
     if (this.timer !== null) clearTimeout(this.timer)
   }
 }
