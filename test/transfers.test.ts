@@ -108,6 +108,10 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   t.is(smaller.status, 1)
   t.is(smaller.stderr.trim(), 'error INSUFFICIENT_CREDIT: Carla has -€3.50 of credit, below that overdraft: €2.50 must come back first', 'an overdraft she is already past: refused, with what must come back')
   t.ok((cli(dir, 'status').group as { totals: { hold: boolean } }).totals.hold, 'credits + open commitments = cash')
+  const asked = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'transfer', 'Bruno', 'Carla', '1'], { encoding: 'utf8' })
+  const id = /hypergas accept ([0-9a-f]{8}) /.exec(asked.stdout)?.[1]
+  t.ok(id !== undefined, `the receipt says how to accept it: ${asked.stdout.trim().split('\n').at(-1)}`)
+  t.is(cli(dir, 'cancel', id ?? 'none').status, 'applied', 'and the id it prints is the transfer\'s')
 })
 
 test('an overdraft granted by the admins\' vote lets a member book beyond their credit, up to the limit and not further', (t) => {

@@ -186,6 +186,7 @@ export function receipt (r: ActReceipt): string {
   if (r.vote !== undefined) lines.push(r.vote.done ? t('voteDone', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
+  if (r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))
   return lines.join('\n')
 }
 

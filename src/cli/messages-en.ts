@@ -11,6 +11,7 @@ export const en: typeof it = {
   confirmedNow: 'confirmed',
   awaitsOthers: 'unconfirmed: the other admins confirm it when they receive it',
   rejectedInOrder: 'REJECTED in the group\'s order ({{code}}): another admin\'s act came first',
+  transferNext: 'the other side accepts it with: hypergas accept {{id}} (either side can: hypergas cancel {{id}})',
   creditAfter: '{{name}}\'s credit: {{amount}}',
   cashAfter: 'your cash: {{amount}}',
   vote: 'vote recorded: {{votes}} of {{quorum}} needed, {{missing}} to go',

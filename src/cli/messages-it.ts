@@ -10,6 +10,7 @@ export const it = {
   confirmedNow: 'confermato',
   awaitsOthers: 'da confermare: lo confermano gli altri amministratori quando lo ricevono',
   rejectedInOrder: 'RIFIUTATO nell\'ordine del gruppo ({{code}}): un atto di un altro amministratore è arrivato prima',
+  transferNext: 'l\'altra parte lo accetta con: hypergas accept {{id}} (entrambe possono: hypergas cancel {{id}})',
   creditAfter: 'credito di {{name}}: {{amount}}',
   cashAfter: 'la tua cassa: {{amount}}',
   vote: 'voto registrato: {{votes}} su {{quorum}} necessari, ne mancano {{missing}}',
