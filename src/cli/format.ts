@@ -29,7 +29,7 @@ export function status (s: StatusView): string {
   const tot = g.totals
   const label = (k: string): string => `${t(k)} `.padEnd(11)
   const lines = [
-    `${label('group')}${g.name} (${String(g.groupId)})`,
+    `${label('group')}${g.groupId === null ? t('groupNotYet') : `${g.name} (${g.groupId})`}`,
     `${label('me')}${s.me.name ?? t('notMember')} ${s.me.id}${s.me.admin ? ` [${t('writer')}]` : ''}`,
     `${label('acts')}${t('actsLine', { ...g.acts })}`,
     `${label('state')}${g.stateHash}`,

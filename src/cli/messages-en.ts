@@ -12,6 +12,7 @@ export const en: typeof it = {
   awaitsOthers: 'unconfirmed: the other admins confirm it when they receive it',
   rejectedInOrder: 'REJECTED in the group\'s order ({{code}}): another admin\'s act came first',
   transferNext: 'the other side accepts it with: hypergas accept {{id}} (either side can: hypergas cancel {{id}})',
+  groupNotYet: 'not received yet: the founder\'s first block comes from a peer',
   creditAfter: '{{name}}\'s credit: {{amount}}',
   cashAfter: 'your cash: {{amount}}',
   vote: 'vote recorded: {{votes}} of {{quorum}} needed, {{missing}} to go',

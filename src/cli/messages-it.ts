@@ -11,6 +11,7 @@ export const it = {
   awaitsOthers: 'da confermare: lo confermano gli altri amministratori quando lo ricevono',
   rejectedInOrder: 'RIFIUTATO nell\'ordine del gruppo ({{code}}): un atto di un altro amministratore è arrivato prima',
   transferNext: 'l\'altra parte lo accetta con: hypergas accept {{id}} (entrambe possono: hypergas cancel {{id}})',
+  groupNotYet: 'non ancora ricevuto: il primo blocco del fondatore arriva da un peer',
   creditAfter: 'credito di {{name}}: {{amount}}',
   cashAfter: 'la tua cassa: {{amount}}',
   vote: 'voto registrato: {{votes}} su {{quorum}} necessari, ne mancano {{missing}}',
