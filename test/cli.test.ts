@@ -15,6 +15,8 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   const init = cli(a, 'init', '--name', 'CLI', '--founder', 'Anna')
   cli(a, 'deposit', 'Anna', '10,00')
   const joined = cli(b, 'join', String(init.invite))
+  const before = execFileSync(process.execPath, [BIN, '--dir', b, '--lang', 'en', 'status'], { encoding: 'utf8' })
+  t.ok(before.startsWith('group      not received yet'), `joined, nothing received: ${before.split('\n')[0]}`)
   cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
   cli(a, 'elect', '--role', 'cassiere', 'Bruno')
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
