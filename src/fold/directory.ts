@@ -26,11 +26,23 @@ export function registerSupplier (s: GroupState, actId: ActId, au: MemberId, b: 
   return null
 }
 
+/** Characters of `x` as Unicode code points (an emoji is one; a UTF-16 length would count two). */
+function codePoints (x: string): number {
+  let n = 0
+  for (let i = 0; i < x.length; i++) {
+    const c = x.charCodeAt(i)
+    const next = i + 1 < x.length ? x.charCodeAt(i + 1) : 0
+    // A surrogate pair is one code point: counted at its second half.
+    if (!(c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff)) n++
+  }
+  return n
+}
+
 /** `SetListing`: the member (or an admin on their behalf) replaces their offers and wants. */
 export function setListing (s: GroupState, au: MemberId, b: A.SetListing, run: boolean): Code {
   if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
   if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
-  const tooLong = (l: string[]): boolean => l.length > MAX_LISTING_ENTRIES || l.some((x) => x.length > MAX_LISTING_CHARS)
+  const tooLong = (l: string[]): boolean => l.length > MAX_LISTING_ENTRIES || l.some((x) => codePoints(x) > MAX_LISTING_CHARS)
   if (tooLong(b.offers) || tooLong(b.wants)) return 'TOO_LONG'
   if (!run) return null
   if (b.offers.length === 0 && b.wants.length === 0) s.listings.delete(b.member)
