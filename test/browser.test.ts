@@ -256,6 +256,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.waitForFunction(() => document.querySelector('#report-rows')?.querySelectorAll('tr').length === 1)
   t.pass('a period with nothing in it shows no movement')
   await anna.close()
+  // The purchase closes: Marta's order stays hers to read, booked vs delivered (SPEC §7).
+  cli(a, 'vote-close', 'Formaggi')
+  cli(a, 'close', 'Formaggi')
 
   // Another phone opened with a personal link: revoking Marta's links ends its session at once.
   const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()
@@ -264,6 +267,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await other.waitForSelector('#credit', { timeout: 30_000 }).catch(async (err) => { t.comment(`the second phone says: ${(await other.textContent('body')) ?? ''} ${errors.join(' | ')}`); throw err })
   const otherFetch = async (): Promise<number> => await other.evaluate(async () => (await fetch('/api/members/Marta', { headers: { 'x-hypergas-session': localStorage.getItem('hypergas.sessionKey') ?? '' } })).status)
   t.is(await otherFetch(), 200, 'the second phone reads her data')
+  await other.waitForFunction(() => /Formaggi.*1[,.]62/.test(document.querySelector('#orders')?.textContent ?? ''), undefined, { timeout: 60_000 })
+  t.pass('the closed purchase among her past orders, with what was delivered')
   cli(b, 'link', 'Marta', '--revoke')
   t.is(await otherFetch(), 401, 'the revoked link reads nothing')
   // Logging out on her own phone: nothing personal is left in the page's reach.

@@ -10,6 +10,7 @@ import { decodeAct } from '../src/acts/act.js'
 import type { MemberId, PurchaseId } from '../src/ids.js'
 import { lineCents, shares } from '../src/fold/orders.js'
 import { stateHash } from '../src/fold/hash.js'
+import { memberOrders } from '../src/api/order-views.js'
 import { Season, person } from './helpers/fixtures.js'
 
 const SEED = Number(process.env.HYPERGAS_ORDERS_SEED ?? 20261130)
@@ -135,6 +136,27 @@ test('availability: a rejected booking gives its quantity back to the group; a l
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 3000 }] }), 'SOLD_OUT', 'booking again, Bruno counts Carla\'s kilo')
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] }), 'applied')
   t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }, { product: 'nope', qtyMilli: 0 }] }), 'UNKNOWN_PRODUCT', 'a line of 0 names a product too')
+})
+
+test('a member\'s orders: booked vs delivered after the purchase closed, rejected and free-amount ones too, the latest first', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [apples, cheese] })
+  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
+  s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'mele', qtyMilli: 2000 }] })
+  s.do(s.founder, { type: 'CloseBookings', purchase: p })
+  s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p })
+  s.do(s.founder, { type: 'RejectCommitment', member: carla.id, purchase: p })
+  s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [{ product: 'toma', qtyMilli: 1120 }] })
+  s.do(s.founder, { type: 'VoteClosePurchase', purchase: p })
+  t.is(s.do(s.founder, { type: 'ClosePurchase', purchase: p }), 'applied')
+  const free = s.open(s.founder, 'Olio')
+  s.do(bruno, { type: 'Commit', member: bruno.id, cents: 700, purchase: free })
+  const mine = memberOrders(s.state, bruno.id)
+  t.alike(mine.map((o) => [o.purchaseName, o.phase, o.status, o.amountCents]), [['Olio', 'open', 'pending', 700], ['Cascina', 'closed', 'approved', 2117]], 'the latest first')
+  t.alike(mine[1].booking?.lines.map((l) => [l.product, l.qtyMilli]), [['toma', 1000]], 'booked')
+  t.alike(mine[1].booking?.delivered?.map((l) => [l.product, l.qtyMilli, l.cents]), [['toma', 1120, 2117]], 'and delivered, after the close')
+  t.is(mine[0].booking, null, 'a free amount has no booking')
+  t.alike(memberOrders(s.state, carla.id).map((o) => [o.status, o.amountCents]), [['rejected', 0]], 'a rejected booking shows, holding nothing')
 })
 
 test(`property: random catalogues, bookings, deliveries and costs keep every invariant (seed ${SEED})`, (t) => {

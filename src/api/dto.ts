@@ -78,6 +78,21 @@ export interface BookingView {
   amountCents: number
 }
 
+/**
+ * One of a member's commitments, in a purchase of any phase: what they read as their orders
+ * (SPEC §7), booked vs delivered after the purchase closed too (§4.5). Amounts in cents.
+ */
+export interface MemberOrderView {
+  purchase: PurchaseId
+  purchaseName: string
+  phase: Phase
+  status: CommitmentStatus
+  /** What the commitment holds now (0 once rejected; refunded when the purchase failed). */
+  amountCents: number
+  /** With a catalogue: the booking booked vs delivered, with its cost shares; null for a free amount. */
+  booking: BookingView | null
+}
+
 /** The orders by product of a purchase with a catalogue (SPEC §4.5). */
 export interface OrderView {
   bookingsOpen: boolean

@@ -7,7 +7,7 @@
 import { goodsCents, lineCents } from '../fold/orders.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
-import type { BookingView, LineView, OrderView, ProductView } from './dto.js'
+import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } from './dto.js'
 
 function lineView (o: Order, l: OrderLine): LineView {
   const x = o.products.get(l.product)
@@ -58,4 +58,20 @@ export function orderView (s: GroupState, p: Purchase): OrderView | null {
     costs: o.costs.map((c) => ({ label: c.label, cents: c.cents, split: c.split })),
     totalCents: bookings.reduce((sum, b) => sum + b.amountCents, 0)
   }
+}
+
+/**
+ * Every commitment of `member`, the purchase opened last first (state order reversed: the same
+ * on every node), with their booking when the purchase has a catalogue (SPEC §7: a member's
+ * own orders, open, closed or failed).
+ */
+export function memberOrders (s: GroupState, member: MemberId): MemberOrderView[] {
+  const out: MemberOrderView[] = []
+  for (const p of s.purchases.values()) {
+    const c = p.commitments.get(member)
+    if (c === undefined) continue
+    const b = p.order?.bookings.get(member)
+    out.push({ purchase: p.id, purchaseName: p.name, phase: p.phase, status: c.status, amountCents: c.status === 'rejected' ? 0 : c.amountCents, booking: b === undefined ? null : bookingView(s, p, member, b) })
+  }
+  return out.reverse()
 }

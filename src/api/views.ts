@@ -9,8 +9,8 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { isHexId, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { orderView } from './order-views.js'
-import type { ActCounts, FinalityView, GroupView, PurchaseSummary, PurchaseView, RecoveryView, Totals, TransferView } from './dto.js'
+import { memberOrders, orderView } from './order-views.js'
+import type { ActCounts, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals, TransferView } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
 
@@ -127,6 +127,8 @@ export interface MemberView {
   cashMovements?: StatementLine[]
   /** What the member offers and looks for (SPEC §4.7); null when they have no listing. */
   listing?: { offers: string[], wants: string[] } | null
+  /** Their commitments in every purchase, the latest first (SPEC §7). */
+  orders?: MemberOrderView[]
 }
 
 function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): StatementLine[] {
@@ -169,7 +171,8 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
     ...memberSummary(v, id),
     statement: movementLines(v, v.state.statements.get(id), read),
     cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined,
-    listing: v.state.listings.get(id) ?? null
+    listing: v.state.listings.get(id) ?? null,
+    orders: memberOrders(v.state, id)
   }
 }
 

@@ -119,7 +119,13 @@ function movementTable (list: readonly StatementLine[]): string {
 
 /** `statement`: the member's credit, then every movement with the running balance. */
 export function statement (m: MemberView): string {
-  return `${balance(m)}\n\n${movementTable(m.statement)}`
+  const orders = m.orders ?? []
+  const ordersTable = orders.length === 0
+    ? ''
+    : `\n\n${t('orders')}\n${table([[t('purchase'), t('phase'), t('status'), t('amount'), t('booking')], ...orders.map((o) => [
+      o.purchaseName, t(`p_${o.phase}`), t(`c_${o.status}`), eur(o.amountCents), o.booking === null ? '' : bookingLines(o.booking)
+    ])])}`
+  return `${balance(m)}\n\n${movementTable(m.statement)}${ordersTable}`
 }
 
 /** `statement <admin> --cash`: the cash an admin holds, then every movement of it. */

@@ -130,6 +130,7 @@ export const en: typeof it = {
   noCatalogue: '"{{name}}" has no catalogue: members commit an amount',
   bookingsOpen: 'bookings open', bookingsClosed: 'bookings closed',
   key: 'key', unit: 'unit', price: 'price', booked: 'booked', delivered: 'delivered', costs: 'costs', booking: 'booking',
+  orders: 'orders', purchase: 'purchase',
   k_commit: 'commitment',
   k_booking: 'booking',
   k_delivery: 'delivery',

@@ -129,6 +129,7 @@ export const it = {
   noCatalogue: '"{{name}}" non ha un listino: si impegna un importo',
   bookingsOpen: 'prenotazioni aperte', bookingsClosed: 'prenotazioni chiuse',
   key: 'codice', unit: 'unità', price: 'prezzo', booked: 'prenotato', delivered: 'consegnato', costs: 'costi', booking: 'prenotazione',
+  orders: 'ordini', purchase: 'acquisto',
   k_commit: 'impegno',
   k_booking: 'prenotazione',
   k_delivery: 'consegna',

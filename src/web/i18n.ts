@@ -34,7 +34,8 @@ export const resources = {
       recoverVote: 'Voto per revocare {{name}}',
       recoveryHint: 'Le conferme sono ferme: aspettano {{name}}, che gli amministratori da soli non possono revocare. Se {{name}} non tornerà mai, ogni socio vota la revoca al banco di un amministratore (hypergas recover {{name}}): voti {{votes}} su {{needed}}.',
       kind_deposit: 'versamento', kind_withdraw: 'prelievo', kind_commit: 'impegno', kind_booking: 'prenotazione', kind_delivery: 'consegna', kind_cost: 'costo ripartito', 'kind_transfer-in': 'trasferimento ricevuto', 'kind_settle-in': 'cassa ricevuta', 'kind_settle-out': 'cassa passata', 'kind_supplier-payment': 'pagamento al fornitore', reportTitle: 'Rendiconto', rFrom: 'dal', rTo: 'al', rShow: 'Mostra', rUpTo: 'Solo atti confermati: i primi {{count}}, fino al {{when}}', rDeposits: 'Versamenti', rWithdrawals: 'Prelievi', rSupplierPayments: 'Pagamenti ai fornitori', rSettlements: 'Cassa passata tra amministratori', rTransfers: 'Trasferimenti tra membri', rCosts: 'Costi ripartiti', rStart: 'inizio', rEnd: 'fine', rCredits: 'Crediti dei membri', rGroupCash: 'Cassa del gruppo', rHolds: 'Crediti + impegni aperti = cassa: i conti tornano', rBroken: 'I conti NON tornano: crediti + impegni aperti ≠ cassa', rMovements: 'Movimenti di cassa ({{count}})', rIncome: 'Entrate', rOutgoing: 'Uscite', rMonth: 'Mese', noChart: 'Il grafico non si può disegnare in questo browser', 'kind_transfer-out': 'trasferimento fatto', kind_adjust: 'rettifica', 'kind_refund-rejected': 'rimborso (rifiutato)', 'kind_refund-failed': 'rimborso (annullato)',
-      status_pending: 'da approvare', status_approved: 'approvato', status_rejected: 'rifiutato'
+      status_pending: 'da approvare', status_approved: 'approvato', status_rejected: 'rifiutato',
+      yourOrders: 'I tuoi ordini passati', purchase: 'Acquisto', phase_closed: 'chiuso', phase_failed: 'fallito (rimborsato)'
     }
   },
   en: {
@@ -68,7 +69,8 @@ export const resources = {
       recoverVote: 'I vote to revoke {{name}}',
       recoveryHint: 'Confirmation is stuck: it waits for {{name}}, whom the admins alone cannot revoke. If {{name}} will never come back, each member votes to revoke them at an admin\'s counter (hypergas recover {{name}}): {{votes}} of {{needed}} votes.',
       kind_deposit: 'deposit', kind_withdraw: 'withdrawal', kind_commit: 'commitment', kind_booking: 'booking', kind_delivery: 'delivery', kind_cost: 'shared cost', 'kind_transfer-in': 'transfer received', 'kind_settle-in': 'cash received', 'kind_settle-out': 'cash handed over', 'kind_supplier-payment': 'supplier payment', reportTitle: 'The year\'s accounts', rFrom: 'from', rTo: 'to', rShow: 'Show', rUpTo: 'Confirmed acts only: the first {{count}}, up to {{when}}', rDeposits: 'Deposits', rWithdrawals: 'Withdrawals', rSupplierPayments: 'Supplier payments', rSettlements: 'Cash passed between admins', rTransfers: 'Transfers between members', rCosts: 'Shared costs', rStart: 'start', rEnd: 'end', rCredits: 'Members\' credits', rGroupCash: 'Group cash', rHolds: 'Credits + open commitments = cash: the accounts balance', rBroken: 'The accounts do NOT balance: credits + open commitments ≠ cash', rMovements: 'Cash movements ({{count}})', rIncome: 'Income', rOutgoing: 'Outgoing', rMonth: 'Month', noChart: 'This browser cannot draw the chart', 'kind_transfer-out': 'transfer made', kind_adjust: 'adjustment', 'kind_refund-rejected': 'refund (rejected)', 'kind_refund-failed': 'refund (failed)',
-      status_pending: 'to approve', status_approved: 'approved', status_rejected: 'rejected'
+      status_pending: 'to approve', status_approved: 'approved', status_rejected: 'rejected',
+      yourOrders: 'Your past orders', purchase: 'Purchase', phase_closed: 'closed', phase_failed: 'failed (refunded)'
     }
   }
 } as const

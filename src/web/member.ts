@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { CommitmentStatus } from '../fold/state.js'
 import type { ProductSpec } from '../acts/types.js'
-import type { BookingView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
+import type { BookingView, LineView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
@@ -88,6 +88,16 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
     <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
     ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${t(`kind_${s.kind}`)}</td>
       <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
+}
+
+/** The member's orders of purchases no longer open: booked vs delivered, what they paid (SPEC §7, §4.5). */
+function pastOrders (m: MemberView): TemplateResult | typeof nothing {
+  const past = (m.orders ?? []).filter((o) => o.phase !== 'open')
+  if (past.length === 0) return nothing
+  const lines = (ls: LineView[]): string => ls.map((l) => `${quantity(l.qtyMilli)} ${l.unit} ${l.name}`).join(', ')
+  return html`<h2>${t('yourOrders')}</h2><div class="scroll"><table id="orders"><tr><th>${t('purchase')}</th><th>${t('booked')}</th><th>${t('delivered')}</th><th>${t('amount')}</th><th>${t('state')}</th></tr>
+    ${past.map((o) => html`<tr><td>${o.purchaseName}</td><td>${o.booking === null ? '' : lines(o.booking.lines)}</td><td>${o.booking?.delivered == null ? '' : lines(o.booking.delivered)}</td>
+      <td class="n">${money(o.amountCents)}</td><td>${o.status === 'rejected' ? t('status_rejected') : t(`phase_${o.phase}`)}</td></tr>`)}</table></div>`
 }
 
 /** The directory's search box (SPEC §4.7), and the member's matches. */
@@ -208,5 +218,6 @@ export function memberView (d: MemberData, a: MemberActions): TemplateResult {
     ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${sendForm(d, a)}${recovery(d, a)}`}
     <h2>${t('openPurchases')}</h2>
     ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
+    ${m === null ? nothing : pastOrders(m)}
     ${directory(d, a)}`
 }
