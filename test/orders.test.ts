@@ -159,6 +159,20 @@ test('a member\'s orders: booked vs delivered after the purchase closed, rejecte
   t.alike(memberOrders(s.state, carla.id).map((o) => [o.status, o.amountCents]), [['rejected', 0]], 'a rejected booking shows, holding nothing')
 })
 
+test('a delivery of nothing after a discount: the member gets back all they paid, never more', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey] })
+  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
+  s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
+  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Sconto', cents: 100, split: 'equal', discount: true }), 'applied')
+  s.do(s.founder, { type: 'CloseBookings', purchase: p })
+  s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p })
+  t.is(s.credit(bruno), 10_000 - 600, 'paid 6,50 less his 0,50 of the discount')
+  t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [] }), 'applied', 'nothing arrived for him')
+  t.is(s.credit(bruno), 10_000, 'all of it back')
+  t.is(s.state.purchases.get(p)!.commitments.get(bruno.id)!.amountCents, 0, 'a commitment of 0, not below')
+})
+
 test(`property: random catalogues, bookings, deliveries and costs keep every invariant (seed ${SEED})`, (t) => {
   const product = fc.record({ priceCents: fc.integer({ min: 0, max: 5000 }), min: fc.option(fc.integer({ min: 1, max: 3 })), mul: fc.option(fc.constantFrom(250, 500, 1000)), max: fc.option(fc.integer({ min: 1, max: 8 })), avail: fc.option(fc.integer({ min: 1, max: 20 })) })
   const step = fc.record({ kind: fc.constantFrom('book', 'book', 'book', 'price', 'close', 'approve', 'reject', 'deliver', 'cost', 'cost', 'vote', 'closeP', 'fail'), who: fc.nat(3), lines: fc.array(fc.record({ p: fc.nat(7), q: fc.integer({ min: 0, max: 6000 }) }), { maxLength: 4 }), cents: fc.integer({ min: 1, max: 3000 }), flag: fc.boolean() })

@@ -200,7 +200,8 @@ export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, 
 
 /**
  * `Deliver`: what the member actually received (weights, missing items at 0 or left out, a
- * changed price); the commitment becomes Σ delivered lineCents plus its cost shares.
+ * changed price); the commitment becomes Σ delivered lineCents plus its cost shares (a discount
+ * share no larger than those goods).
  */
 export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver, run: boolean): Code {
   const r = ownedOrder(s, au, b.purchase)
@@ -219,12 +220,15 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
     delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
   }
   delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
-  const amount = linesCents(delivered) + bk.costCents
+  const goods = linesCents(delivered)
+  // A discount share larger than the goods delivered (nothing, say) shrinks to them: the member
+  // gets back all they paid, never more, and a commitment is never below 0.
+  const costCents = Math.max(bk.costCents, -goods)
+  const amount = goods + costCents
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
-  if (amount < 0) return 'INSUFFICIENT_CREDIT' // a discount larger than what was delivered: the group cannot owe a commitment
   if (amount - c.amountCents > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
-  r.o.bookings.set(b.member, { ...bk, delivered })
+  r.o.bookings.set(b.member, { ...bk, delivered, costCents })
   setAmount(s, actId, r.p, b.member, amount, 'approved', 'delivery')
   return null
 }

@@ -31,8 +31,8 @@ import { drain, type Steps } from '../../slices.js'
 /**
  * Format version, after the magic (8: the fold leaves rejected bookings out of a product's
  * availability, refuses limits the credit already breaks and a smaller booking above the
- * ceiling, forgets a removed member's limits and listing, and counts a listing's characters as
- * code points; 7: the merge pins a removal that moves between two points,
+ * ceiling, forgets a removed member's limits and listing, counts a listing's characters as code
+ * points, and shrinks a discount share to the goods delivered; 7: the merge pins a removal that moves between two points,
  * and judges a frozen block seen before its removal among the admins there, docs/ordering.md §4,
  * which changes the confirmed state of some histories; 6: purchases carry
  * their orders by product, SPEC §4.5; 5: the state keeps member registrations; 4: header with
