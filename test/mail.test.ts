@@ -21,11 +21,12 @@ async function cliAsync (dir: string, ...args: string[]): Promise<unknown> {
 }
 
 /** A local SMTP server keeping every message (envelope recipients and raw text). */
-async function smtp (): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, close: () => Promise<void> }> {
+async function smtp (refuse: string[] = []): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, close: () => Promise<void> }> {
   const messages: Array<{ to: string[], raw: string }> = []
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    onRcptTo (address, session, callback) { callback(refuse.includes(address.address) ? Object.assign(new Error('no such mailbox'), { responseCode: 550 }) : undefined) },
     onData (stream, session, callback) {
       let raw = ''
       stream.on('data', (d: Buffer) => { raw += d.toString('utf8') })
@@ -68,31 +69,42 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   t.is(server.messages.length, 2)
 })
 
-test('notices by email: a node whose mail server fails tries again later and later, and uses a server set while it runs', { timeout: 60_000 }, async (t) => {
+test('notices by email: a node whose mail server fails tries again later and later, uses a server set while it runs at once, and a refused address stops no one else', { timeout: 60_000 }, async (t) => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-mail-retry-'))
   const dir = path.join(base, 'anna')
   t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
   cli(dir, 'init', '--name', 'GAS Posta', '--founder', 'Anna')
   cli(dir, 'member', 'add', 'Marta', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'member', 'add', 'Nino', String(cli(dir, 'keygen').publicKey))
   cli(dir, 'purchase', 'open', 'Formaggi')
   // A port nothing listens on: every send is refused at once.
   const closed = await new Promise<number>((resolve) => { const s = net.createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)) }) })
   cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(closed), '--from', 'gas@example.org')
   cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
+  cli(dir, 'mail', 'address', 'Nino', 'nino@example.org')
   const node = await GasNode.open({ dir })
+  t.teardown(async () => await node.close())
   const lines: string[] = []
-  const keeper = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 150, pollMs: 50 })
-  t.teardown(async () => { keeper.stop(); await node.close() })
+  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 150, pollMs: 50 })
   await new Promise((resolve) => setTimeout(resolve, 1000))
+  quick.stop()
   const failed = lines.filter((l) => l.includes('MAIL')).length
-  t.ok(failed >= 2 && failed <= 4, `${failed} tries in a second (after 0, 150, 450 ms…), not one after the other: ${lines[0]}`)
+  t.ok(failed >= 2 && failed <= 4, `${failed} tries in a second (waits of 150, 300, 600 ms…), not one after the other: ${lines[0]}`)
   t.ok(/trying again in \d+ min/.test(lines[0]), 'each failure says when the next try is')
-  // The admin sets a working server while the node runs: the next try uses it.
-  const server = await smtp()
+  // A keeper waiting 10 minutes after its failure: the admin sets a working server (which refuses
+  // Marta's address), and the next look at the settings sends at once.
+  lines.length = 0
+  const slow = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 600_000, pollMs: 50 })
+  t.teardown(() => slow.stop())
+  const until = (ok: () => boolean): Promise<void> => new Promise((resolve) => { const end = Date.now() + 10_000; const go = (): void => { if (ok() || Date.now() > end) resolve(); else setTimeout(go, 25) }; go() })
+  await until(() => lines.length > 0)
+  t.ok(lines[0]?.includes('trying again in 10 min'), lines[0])
+  const server = await smtp(['marta@example.org'])
   t.teardown(async () => await server.close())
   saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false } })
-  const until = Date.now() + 10_000
-  while (server.messages.length === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
-  t.is(server.messages.length, 1, 'the digest went out through the new server')
-  t.ok(lines.at(-1)?.startsWith('notices sent by email to 1 members'), lines.at(-1))
+  await until(() => server.messages.length > 0 && lines.length >= 3)
+  t.alike(server.messages.map((m) => m.to), [['nino@example.org']], 'Nino\'s digest went out through the new server, well before the 10 minutes')
+  t.ok(lines.includes('notices sent by email to 1 members'), lines.join(' | '))
+  t.ok(lines.some((l) => l.includes('refused the digest to Marta')), 'Marta\'s refused address is said, and stopped no one')
+  t.ok(loadMail(dir).lastSentMs > 0, 'the day counts as done')
 })

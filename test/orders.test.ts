@@ -171,6 +171,20 @@ test('a delivery of nothing after a discount: the member gets back all they paid
   t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [] }), 'applied', 'nothing arrived for him')
   t.is(s.credit(bruno), 10_000, 'all of it back')
   t.is(s.state.purchases.get(p)!.commitments.get(bruno.id)!.amountCents, 0, 'a commitment of 0, not below')
+  t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [{ product: 'miele-500', qtyMilli: 1000 }] }), 'applied', 'the honey arrived after all')
+  t.is(s.state.purchases.get(p)!.commitments.get(bruno.id)!.amountCents, 600, 'with his whole share of the discount')
+})
+
+test('a smaller booking after a discount: back to 0, never below', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey] })
+  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
+  s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
+  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Sconto', cents: 1000, split: 'equal', discount: true }), 'applied')
+  t.is(s.credit(bruno), 10_000 - 150)
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 500 }] }), 'applied', 'half a jar: 3,25, less a 5,00 share')
+  t.is(s.state.purchases.get(p)!.commitments.get(bruno.id)!.amountCents, 0)
+  t.is(s.credit(bruno), 10_000, 'he gets back the 1,50 he paid, not 1,75 more')
 })
 
 test(`property: random catalogues, bookings, deliveries and costs keep every invariant (seed ${SEED})`, (t) => {

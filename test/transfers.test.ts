@@ -82,10 +82,28 @@ test('limits the credit already breaks are refused; a smaller booking respects t
   const dario = s.register('Dario')
   s.do(s.founder, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 5000, ceilingCents: 9000 })
   s.do(dario, { type: 'SetListing', member: dario.id, offers: ['uova'], wants: [] })
+  const owed = s.sign(carla, { type: 'Transfer', from: dario.id, to: carla.id, cents: 100, memo: '' })
+  s.fold(owed)
   t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: dario.id }), 'applied')
   t.absent(s.state.limits.has(dario.id) || s.state.listings.has(dario.id), 'no limits, no listing kept for a member who left')
+  t.is(s.state.transfers.get(owed.id)!.status, 'cancelled', 'an invoice to him ends with him')
   s.register('Dario')
   t.is(s.do(s.founder, { type: 'Withdraw', member: dario.id, cents: 3000, reason: '' }), 'INSUFFICIENT_CREDIT', 'back as a new member: prepaid only')
+})
+
+test('a vote about a removed member does not carry over to the member registered again', (t) => {
+  const s = new Season()
+  const bea = s.register('Bea')
+  s.do(s.founder, { type: 'VoteElectReferente', member: bea.id }) // 2 admins: quorum 1
+  const caio = s.register('Caio')
+  s.do(s.founder, { type: 'VoteElectCassiere', member: caio.id }) // 3 admins: quorum 2
+  const dario = s.register('Dario', [s.founder, bea])
+  t.is(s.do(s.founder, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 5000, ceilingCents: 0 }), 'applied', 'one vote of two')
+  s.do(s.founder, { type: 'VoteRemoveMember', member: dario.id })
+  t.is(s.do(bea, { type: 'VoteRemoveMember', member: dario.id }), 'applied')
+  s.register('Dario', [s.founder, bea])
+  t.is(s.do(caio, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 5000, ceilingCents: 0 }), 'applied')
+  t.absent(s.state.limits.has(dario.id), 'Caio\'s vote is the first of a new tally, not the second of the old one')
 })
 
 test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {

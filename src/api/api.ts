@@ -11,7 +11,7 @@ import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type CatalogueImport, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
-import { sendDigests } from './mail.js'
+import { sendDigests, type DigestSent } from './mail.js'
 import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
@@ -60,7 +60,7 @@ export interface NodeApi {
    * Sends each member with an address their notices by email now (src/api/mail.ts); answers to whom.
    * @throws HypergasError NOT_RUNNING (no mail server configured), MAIL (the server refused)
    */
-  sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>>
+  sendNotices (): Promise<DigestSent[]>
   /** The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only. */
   report (fromMs: number | null, toMs: number | null): Promise<Report>
   /** The directory search (SPEC §4.7); members' offers and wants only when `listings`. */
@@ -254,7 +254,7 @@ export class LocalApi implements NodeApi {
     return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: s.admins.has(this.node.id) ? adminNotices(s, this.node.id, now) : [] }
   }
 
-  async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> {
+  async sendNotices (): Promise<DigestSent[]> {
     return await sendDigests(this.node, this.writer.line, this.writer.subject, Date.now())
   }
 

@@ -52,17 +52,30 @@ export function digest (group: string, name: string, notices: Notice[], text: (n
   return { subject: `${group}: ${subject}`, body: `${name},\n\n${notices.map((n) => `- ${text(n)}`).join('\n')}\n\n-- \nhypergas · ${group}\n` }
 }
 
+/** One member's digest as {@link sendDigests} handled it: sent, or refused by the server with its reason. */
+export interface DigestSent {
+  member: MemberId
+  to: string
+  /** Notices in the digest. */
+  notices: number
+  /** Set when the server refused this digest (the others were still sent). */
+  refused?: string
+}
+
 /**
  * Sends every member with an address and at least one notice their digest now; answers to whom.
- * @throws HypergasError NOT_RUNNING when no SMTP server is configured; MAIL (the server refused) with its reason
+ * A digest the server refuses (a bad address) is marked `refused` and the others are sent; the
+ * day counts as done unless every digest was refused.
+ * @throws HypergasError NOT_RUNNING when no SMTP server is configured; MAIL when the server took
+ *   none of the digests (unreachable, or refusing all), with the first reason
  */
-export async function sendDigests (node: GasNode, text: (n: Notice) => string, subject: string, nowMs: number): Promise<Array<{ member: MemberId, to: string, notices: number }>> {
+export async function sendDigests (node: GasNode, text: (n: Notice) => string, subject: string, nowMs: number): Promise<DigestSent[]> {
   const m = loadMail(node.dir)
   if (m.smtp === null) throw new HypergasError('NOT_RUNNING', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
   const { default: nodemailer } = await import('nodemailer') // loaded when mail is sent, not on every start
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' } }), tls: { rejectUnauthorized: m.smtp.secure } })
-  const sent: Array<{ member: MemberId, to: string, notices: number }> = []
+  const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
       const member = s.members.get(id as MemberId)
@@ -70,23 +83,26 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
       const notices = memberNotices(s, id as MemberId, nowMs)
       if (notices.length === 0) continue
       const d = digest(s.groupName, member.name, notices, text, subject)
+      const one: DigestSent = { member: id as MemberId, to, notices: notices.length }
       try {
         await transport.sendMail({ from: m.from, to, subject: d.subject, text: d.body })
       } catch (err) {
-        throw new HypergasError('MAIL', `the mail server refused the digest to ${member.name}: ${(err as Error).message}`)
+        one.refused = `the mail server refused the digest to ${member.name}: ${(err as Error).message}`
       }
-      sent.push({ member: id as MemberId, to, notices: notices.length })
+      out.push(one)
     }
   } finally { transport.close() }
+  const first = out.find((x) => x.refused !== undefined)
+  if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!)
   saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs })
-  return sent
+  return out
 }
 
 /** How a {@link DigestKeeper} waits, ms (tests shorten them). */
 export interface DigestTiming {
   /** After a failed send, the first wait before trying again; doubled after each failure in a row, up to a day. */
   retryMs: number
-  /** With no mail server configured (or the settings unreadable), how often the settings are read again. */
+  /** How often the settings are read again and a send that fell due (a day since the last, or a failure's wait) is made. */
   pollMs: number
 }
 
@@ -103,6 +119,10 @@ export class DigestKeeper {
   private stopped = false
   /** Failed sends in a row. */
   private failures = 0
+  /** After a failure: when to try again (ms since the epoch). */
+  private retryAtMs = 0
+  /** The server and sender the failures were with: other settings start afresh. */
+  private failedWith = ''
   /** Whether the last reading of the settings failed (said once, not every minute). */
   private unreadable = false
 
@@ -110,12 +130,18 @@ export class DigestKeeper {
     this.schedule()
   }
 
-  /** The settings, or null when there is no server or they cannot be read (said once). */
+  /**
+   * The settings, or null when there is no server or they cannot be read (said once). A server
+   * set anew ends a back-off (it is tried at once), and so does a digest sent meanwhile by
+   * `hypergas mail send` (the next is a day after it).
+   */
   private settings (): MailSettings | null {
     try {
       const m = loadMail(this.node.dir)
       this.unreadable = false
-      return m.smtp === null ? null : m
+      if (m.smtp === null) return null
+      if (this.failures > 0 && (JSON.stringify([m.smtp, m.from]) !== this.failedWith || m.lastSentMs + DIGEST_EVERY_MS > this.now())) this.failures = 0
+      return m
     } catch (err) {
       if (!this.unreadable) this.log(`notices by email: ${(err as Error).message}`)
       this.unreadable = true
@@ -123,33 +149,29 @@ export class DigestKeeper {
     }
   }
 
-  /** How long until the next send is due, ms (a failure's back-off, the day since the last, or the next reading of the settings). */
-  private wait (): number {
-    const m = this.settings()
-    if (m === null) return this.timing.pollMs
-    if (this.failures > 0) return Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
-    return Math.min(this.timing.pollMs, Math.max(0, m.lastSentMs + DIGEST_EVERY_MS - this.now()))
-  }
-
+  /** The next look at the settings, `pollMs` from now. */
   private schedule (): void {
     if (this.stopped) return
-    this.timer = setTimeout(() => this.tick(), this.wait())
+    this.timer = setTimeout(() => this.tick(), this.timing.pollMs)
     this.timer.unref()
   }
 
   private tick (): void {
     const m = this.settings()
-    // Not due yet (the settings are read again meanwhile: a server set or turned off is seen).
-    if (m === null || (this.failures === 0 && m.lastSentMs + DIGEST_EVERY_MS > this.now())) return this.schedule()
+    const dueMs = m === null ? Infinity : this.failures > 0 ? this.retryAtMs : m.lastSentMs + DIGEST_EVERY_MS
+    if (m === null || dueMs > this.now()) return this.schedule()
     sendDigests(this.node, this.text, this.subject, this.now())
-      .then((sent) => {
+      .then((out) => {
         this.failures = 0
-        this.log(`notices sent by email to ${sent.length} members`)
+        this.log(`notices sent by email to ${out.filter((x) => x.refused === undefined).length} members`)
+        for (const x of out) if (x.refused !== undefined) this.log(`notices by email: ${x.refused}`)
       })
       .catch((err: Error) => {
         this.failures++
-        const next = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
-        this.log(`notices by email: ${err.message} (trying again in ${Math.ceil(next / 60_000)} min)`)
+        this.failedWith = JSON.stringify([m.smtp, m.from])
+        const wait = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
+        this.retryAtMs = this.now() + wait
+        this.log(`notices by email: ${err.message} (trying again in ${Math.ceil(wait / 60_000)} min)`)
       })
       .finally(() => this.schedule())
   }

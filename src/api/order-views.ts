@@ -4,7 +4,7 @@
  * delivered with its cost shares (the pick-up list), and the shared costs. Amounts in cents,
  * quantities in milli-units.
  */
-import { goodsCents, lineCents } from '../fold/orders.js'
+import { bookingCents, lineCents } from '../fold/orders.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } from './dto.js'
@@ -25,7 +25,7 @@ export function bookingView (s: GroupState, p: Purchase, member: MemberId, b: Bo
     lines: b.lines.map((l) => lineView(o, l)),
     delivered: b.delivered === null ? null : b.delivered.map((l) => lineView(o, l)),
     costCents: b.costCents,
-    amountCents: c === undefined || c.status === 'rejected' ? 0 : goodsCents(b) + b.costCents
+    amountCents: c === undefined || c.status === 'rejected' ? 0 : bookingCents(b)
   }
 }
 

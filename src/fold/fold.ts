@@ -152,9 +152,12 @@ function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: bo
   if (tallyVote(s, key, b.type, b.member, au)) {
     s.members.delete(b.member)
     s.memberNames.delete(m.name.toLowerCase())
-    // Registered again, a member starts as new: prepaid, no ceiling, nothing listed (SPEC §4.6, §4.7).
+    // Registered again, a member starts as new: prepaid, no ceiling, nothing listed (SPEC §4.6,
+    // §4.7), no vote about them half counted, no transfer of theirs to accept.
     s.limits.delete(b.member)
     s.listings.delete(b.member)
+    for (const [k, t] of s.tallies) if (t.member === b.member) s.tallies.delete(k)
+    for (const x of s.transfers.values()) if (x.status === 'pending' && (x.from === b.member || x.to === b.member)) s.transfers.set(x.id, { ...x, status: 'cancelled' })
   }
   return null
 }

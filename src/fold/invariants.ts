@@ -2,7 +2,7 @@
  * The money invariants of SPEC §4, checked from scratch (independently of the fold's running
  * totals), for tests and for the demo's final report.
  */
-import { goodsCents } from './orders.js'
+import { bookingCents } from './orders.js'
 import type { GroupState, Movement } from './state.js'
 
 /** Σ non-rejected commitments of open purchases, cents. */
@@ -69,7 +69,7 @@ function orderInvariants (s: GroupState): string[] {
       if (c.status === 'rejected') continue
       const b = p.order.bookings.get(m)
       if (b === undefined) { out.push(`orders: commitment of ${m.slice(0, 8)} to ${p.name} has no booking`); continue }
-      const expected = goodsCents(b) + b.costCents
+      const expected = bookingCents(b)
       if (c.amountCents !== expected) out.push(`orders: commitment of ${m.slice(0, 8)} to ${p.name} is ${c.amountCents}, its booking ${expected}`)
     }
   }

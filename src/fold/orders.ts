@@ -35,6 +35,15 @@ export function goodsCents (b: Booking): number {
 }
 
 /**
+ * What a booking commits, cents: its goods plus its cost shares, never below 0. A discount share
+ * larger than the goods (nothing delivered, or a smaller booking after a discount) gives back all
+ * that was paid and no more; the share itself is kept, so a later delivery counts it whole.
+ */
+export function bookingCents (b: Booking): number {
+  return Math.max(0, goodsCents(b) + b.costCents)
+}
+
+/**
  * A product with its fields in one fixed order and no absent ones: whatever object it came from
  * (decoded bytes, a body built by hand), every node holds the same thing (the state hash renders it).
  */
@@ -176,7 +185,7 @@ function bookingAmounts (p: Purchase, member: MemberId, lines: readonly OrderLin
   const c = p.commitments.get(member)
   const live = c !== undefined && c.status !== 'rejected'
   const costs = live ? p.order?.bookings.get(member)?.costCents ?? 0 : 0
-  return { amount: lines.length === 0 ? 0 : linesCents(lines) + costs, old: live ? c.amountCents : 0, costs }
+  return { amount: lines.length === 0 ? 0 : Math.max(0, linesCents(lines) + costs), old: live ? c.amountCents : 0, costs }
 }
 
 /** The credit a `Book` act would take, cents (null when its lines do not price: it is refused for that first). SPEC §7 refusal figures. */
@@ -200,8 +209,8 @@ export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, 
 
 /**
  * `Deliver`: what the member actually received (weights, missing items at 0 or left out, a
- * changed price); the commitment becomes Σ delivered lineCents plus its cost shares (a discount
- * share no larger than those goods).
+ * changed price); the commitment becomes Σ delivered lineCents plus its cost shares, never below
+ * 0 ({@link bookingCents}).
  */
 export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver, run: boolean): Code {
   const r = ownedOrder(s, au, b.purchase)
@@ -220,15 +229,11 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
     delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
   }
   delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
-  const goods = linesCents(delivered)
-  // A discount share larger than the goods delivered (nothing, say) shrinks to them: the member
-  // gets back all they paid, never more, and a commitment is never below 0.
-  const costCents = Math.max(bk.costCents, -goods)
-  const amount = goods + costCents
+  const amount = bookingCents({ ...bk, delivered })
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - c.amountCents > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
-  r.o.bookings.set(b.member, { ...bk, delivered, costCents })
+  r.o.bookings.set(b.member, { ...bk, delivered })
   setAmount(s, actId, r.p, b.member, amount, 'approved', 'delivery')
   return null
 }

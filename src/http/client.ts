@@ -10,6 +10,7 @@ import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { LogView, MemberSummary, MemberView } from '../api/views.js'
+import type { DigestSent } from '../api/mail.js'
 
 /** Client of a node's HTTP API. */
 export class HttpApi implements NodeApi {
@@ -40,7 +41,7 @@ export class HttpApi implements NodeApi {
   async actAll (reqs: ActRequest[]): Promise<ActReceipt[]> { return await this.call('POST', '/api/acts/batch', { acts: reqs }) }
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> { return await this.call('POST', `/api/purchases/${encodeURIComponent(purchase)}/catalogue`, { text }) }
   async notices (ref: string | null): Promise<NoticesView> { return await this.call('GET', `/api/notices${ref === null ? '' : `?member=${encodeURIComponent(ref)}`}`) }
-  async sendNotices (): Promise<Array<{ member: MemberId, to: string, notices: number }>> { return await this.call('POST', '/api/notices/send', {}) }
+  async sendNotices (): Promise<DigestSent[]> { return await this.call('POST', '/api/notices/send', {}) }
   async report (fromMs: number | null, toMs: number | null): Promise<Report> { return await this.call('GET', `/api/report?${fromMs === null ? '' : `from=${fromMs}&`}${toMs === null ? '' : `to=${toMs}`}`) }
   async search (query: string, listings: boolean): Promise<SearchHit[]> { return await this.call('GET', `/api/search?q=${encodeURIComponent(query)}${listings ? '' : '&listings=false'}`) }
   async matches (ref: string): Promise<Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>> { return await this.call('GET', `/api/matches?member=${encodeURIComponent(ref)}`) }

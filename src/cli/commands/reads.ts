@@ -67,7 +67,7 @@ mail.command('address').description('a member\'s email address, kept only in thi
 mail.command('send').description('send each member with an address their notices now')
   .action(async () => {
     const sent = await withApi((api) => api.sendNotices())
-    print(sent, () => t('mailSent', { count: sent.length }))
+    print(sent, () => [t('mailSent', { count: sent.filter((x) => x.refused === undefined).length }), ...sent.flatMap((x) => x.refused === undefined ? [] : [x.refused])].join('\n'))
   })
 
 program.command('report').description('the treasurer\'s accounts of a period: every movement of the group\'s cash, totals by kind and by supplier, cash per admin and credits at the start and the end (confirmed acts only)')

@@ -18,7 +18,7 @@ import type { ActBody } from '../../acts/types.js'
 import { HypergasError } from '../../errors.js'
 import { checkInvariants } from '../../fold/invariants.js'
 import type { CommitmentStatus, GroupState, MovementKind, Purchase, PurchasePhase, RejectionCode } from '../../fold/state.js'
-import { goodsCents, MAX_CATALOGUE } from '../../fold/orders.js'
+import { bookingCents, MAX_CATALOGUE } from '../../fold/orders.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
 import { z } from '../../zod.js'
 import { isHexId, type ActId, type GroupId } from '../../ids.js'
@@ -314,7 +314,7 @@ const booking = z.strictObject({ lines: z.array(line).min(1), delivered: z.array
 /**
  * A purchase's orders (SPEC §4.5): products of a valid shape under their own keys, bookings of
  * members with a commitment whose amount is their lines (the delivered ones once delivered) plus
- * their cost shares, and costs that are the sum of the shares.
+ * their cost shares, never below 0 (bookingCents), and well-formed costs when there are shares.
  */
 function checkOrder (p: Purchase, ids: Ids): void {
   const o = p.order!
@@ -330,7 +330,7 @@ function checkOrder (p: Purchase, ids: Ids): void {
     for (const l of [...b.lines, ...(b.delivered ?? [])]) if (!o.products.has(l.product)) throw badCheckpoint(`${where}: a booking of an unknown product`)
     const c = p.commitments.get(m)
     if (c === undefined) throw badCheckpoint(`${where}: a booking without a commitment`)
-    if (c.status !== 'rejected' && c.amountCents !== goodsCents(b) + b.costCents) throw badCheckpoint(`${where}: a booking's amount is not its lines and costs`)
+    if (c.status !== 'rejected' && c.amountCents !== bookingCents(b)) throw badCheckpoint(`${where}: a booking's amount is not its lines and costs`)
     if (b.costCents !== 0) shared = true
   }
   for (const [m, c] of p.commitments) if (c.status !== 'rejected' && !o.bookings.has(m)) throw badCheckpoint(`${where}: a commitment without a booking`)
