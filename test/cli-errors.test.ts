@@ -39,6 +39,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['missing argument', ['deposit'], 'BAD_ARGUMENT'],
     ['missing option', ['elect', 'Marta'], 'BAD_ARGUMENT'],
     ['bad role', ['elect', '--role', 'king', 'Marta'], 'BAD_ARGUMENT'],
+    ['a language hypergas does not speak', ['--lang', 'fr', 'status'], 'BAD_ARGUMENT'],
     ['amount with three decimals', ['deposit', 'Marta', '12,345'], 'BAD_AMOUNT'],
     ['negative amount', ['deposit', 'Marta', '-5'], 'BAD_AMOUNT'],
     ['amount too large', ['deposit', 'Marta', '999999999999999999'], 'BAD_AMOUNT'],

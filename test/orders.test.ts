@@ -3,7 +3,7 @@
 // rule, cost shares by largest remainder, and (property test, seeded) random catalogues,
 // bookings, deliveries and costs keeping every invariant of SPEC §4 after every act, with Σ of the
 // shares exactly the cost. The Season harness checks the invariants after each act.
-import test from 'brittle'
+import test, { type Assert } from 'brittle'
 import fc from 'fast-check'
 import type { ActBody, LineSpec, ProductSpec } from '../src/acts/types.js'
 import { decodeAct } from '../src/acts/act.js'
@@ -159,12 +159,18 @@ test('a member\'s orders: booked vs delivered after the purchase closed, rejecte
   t.alike(memberOrders(s.state, carla.id).map((o) => [o.status, o.amountCents]), [['rejected', 0]], 'a rejected booking shows, holding nothing')
 })
 
-test('a delivery of nothing after a discount: the member gets back all they paid, never more', (t) => {
-  const { s, bruno, carla, p } = setUp()
+/** Bruno and Carla book a jar of honey each (6,50), then a discount of `cents` is shared equally. */
+function honeyDiscount (t: Assert, cents: number): ReturnType<typeof setUp> {
+  const x = setUp()
+  const { s, bruno, carla, p } = x
   s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey] })
-  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
-  s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
-  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Sconto', cents: 100, split: 'equal', discount: true }), 'applied')
+  for (const m of [bruno, carla]) s.do(m, { type: 'Book', member: m.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
+  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Sconto', cents, split: 'equal', discount: true }), 'applied')
+  return x
+}
+
+test('a delivery of nothing after a discount: the member gets back all they paid, never more', (t) => {
+  const { s, bruno, p } = honeyDiscount(t, 100)
   s.do(s.founder, { type: 'CloseBookings', purchase: p })
   s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p })
   t.is(s.credit(bruno), 10_000 - 600, 'paid 6,50 less his 0,50 of the discount')
@@ -176,11 +182,7 @@ test('a delivery of nothing after a discount: the member gets back all they paid
 })
 
 test('a smaller booking after a discount: back to 0, never below', (t) => {
-  const { s, bruno, carla, p } = setUp()
-  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey] })
-  s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
-  s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] })
-  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Sconto', cents: 1000, split: 'equal', discount: true }), 'applied')
+  const { s, bruno, p } = honeyDiscount(t, 1000)
   t.is(s.credit(bruno), 10_000 - 150)
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 500 }] }), 'applied', 'half a jar: 3,25, less a 5,00 share')
   t.is(s.state.purchases.get(p)!.commitments.get(bruno.id)!.amountCents, 0)

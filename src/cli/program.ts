@@ -3,7 +3,7 @@
  * (text in the user's language, or `--json`), reaching the node through its API, and acting.
  * The commands register themselves on {@link program} in src/cli/commands/.
  */
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
 import { connect, resolveDir } from './connect.js'
@@ -24,7 +24,7 @@ program
   .option('--dir <path>', 'data directory (default ~/.hypergas/<profile>)')
   .option('--profile <name>', 'profile name under ~/.hypergas', 'default')
   .option('--json', 'print machine-readable JSON (amounts in cents)')
-  .option('--lang <it|en>', 'language of the output (default: from the locale, LANG / LC_ALL)')
+  .addOption(new Option('--lang <it|en>', 'language of the output (default: from the locale, LANG / LC_ALL)').choices(['it', 'en']))
   // A usage error is one line with a code, like every other failure (issue 14).
   .configureOutput({ outputError: (str, write) => write(usageError(str)) })
 
