@@ -11,7 +11,7 @@ import { SMTPServer } from 'smtp-server'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
-import { DigestKeeper, loadMail, saveMail } from '../src/api/mail.js'
+import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.js'
 import { GasNode } from '../src/node/node.js'
 
 /** The CLI with --json, without blocking this process (the SMTP server runs in it). */
@@ -21,11 +21,15 @@ async function cliAsync (dir: string, ...args: string[]): Promise<unknown> {
 }
 
 /** A local SMTP server keeping every message (envelope recipients and raw text). */
-async function smtp (refuse: string[] = []): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, close: () => Promise<void> }> {
+async function smtp (refuse: string[] = []): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, passwords: string[], close: () => Promise<void> }> {
   const messages: Array<{ to: string[], raw: string }> = []
+  const passwords: string[] = []
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
+    // It would take any login, even in clear: a client must not offer one.
+    allowInsecureAuth: true,
+    onAuth (auth, session, callback) { passwords.push(auth.password ?? ''); callback(null, { user: auth.username }) },
     onRcptTo (address, session, callback) { callback(refuse.includes(address.address) ? Object.assign(new Error('no such mailbox'), { responseCode: 550 }) : undefined) },
     onData (stream, session, callback) {
       let raw = ''
@@ -35,7 +39,7 @@ async function smtp (refuse: string[] = []): Promise<{ port: number, messages: A
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.server.address() as { port: number }).port
-  return { port, messages, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) }
+  return { port, messages, passwords, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
 test('notices by email: off by default, then a digest to the member\'s address, kept only on this node', { timeout: 120_000 }, async (t) => {
@@ -107,4 +111,9 @@ test('notices by email: a node whose mail server fails tries again later and lat
   t.ok(lines.includes('notices sent by email to 1 members'), lines.join(' | '))
   t.ok(lines.some((l) => l.includes('refused the digest to Marta')), 'Marta\'s refused address is said, and stopped no one')
   t.ok(loadMail(dir).lastSentMs > 0, 'the day counts as done')
+  // With a login, a server that offers no encryption gets no password.
+  slow.stop()
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false, user: 'gas', pass: 'segreto' } })
+  await t.exception(sendDigests(node, () => 'avviso', 'avvisi', Date.now()), /MAIL/, 'refused before logging in: the server offers no STARTTLS')
+  t.alike([server.messages.length, server.passwords], [1, []], 'nothing sent, and no password went over the wire')
 })

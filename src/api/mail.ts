@@ -74,7 +74,9 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
   if (m.smtp === null) throw new HypergasError('NOT_RUNNING', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
   const { default: nodemailer } = await import('nodemailer') // loaded when mail is sent, not on every start
-  const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' } }), tls: { rejectUnauthorized: m.smtp.secure } })
+  // The server's certificate is always verified; with a login, the connection must be encrypted
+  // (TLS from the start, or STARTTLS): the password never travels in clear or to an impostor.
+  const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' }, requireTLS: true }), tls: { rejectUnauthorized: true } })
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
