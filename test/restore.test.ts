@@ -6,9 +6,13 @@
 // hash, every act from before kept, B's new act there.
 import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import type Hypercore from 'hypercore'
 import test from 'brittle'
 import { procGroup, act, BIN, cli, get, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
+import type { MemberId } from '../src/ids.js'
+import { RESTORE_SETTLE_MS, RestoreGate } from '../src/node/storage/restore.js'
 
 type Row = Record<string, unknown>
 const PASS = 'la frase segreta di Bruno'
@@ -110,3 +114,22 @@ async function converged (nodes: NodeProc[]): Promise<void> {
     return new Set(st.map((s) => (s.group as Row).stateHash)).size === 1 && st.every((s) => { const x = (s.group as Row).acts as Row; return x.final === x.total })
   }, 90000)
 }
+
+test('restore gate: a peer that never held the own feed vouches for nothing; one that holds it opens the gate', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  let now = 0
+  const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [{ remoteSynced: true, remoteLength: 0 }], download: () => {} }
+  const ownId = 'ab'.repeat(32) as MemberId
+  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore]], peers: () => 1, now: () => now }, new Date(0).toISOString())
+  const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) { await gate.check(); now += RESTORE_SETTLE_MS } }
+  await settle()
+  t.ok(gate.active, 'a new member\'s node, with nothing of the feed: still closed')
+  own.peers = [{ remoteSynced: true, remoteLength: 3 }]
+  own.length = 3
+  await settle()
+  t.ok(gate.active, 'a peer with 3 blocks, none held here yet: closed')
+  own.contiguousLength = 3
+  await settle()
+  t.absent(gate.active, 'held as far as the peer holds it: open')
+})

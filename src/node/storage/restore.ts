@@ -13,8 +13,9 @@
  *      blocks, causally complete or not);
  *  (b) every other feed followed is held as far as it is known (so no linking block is missed
  *      half-way through a download);
- *  (c) a peer has been synced with: the own feed has a replication peer whose length arrived and
- *      is not longer than the own feed's length here.
+ *  (c) a peer has been synced with: the own feed has a replication peer that holds some of it
+ *      (a peer that never had the feed, a new member's node, vouches for nothing) whose length
+ *      arrived and is not longer than the own feed's length here.
  *
  * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
  * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
@@ -161,8 +162,8 @@ export class RestoreGate extends EventEmitter {
     try {
       const allRead = await this.readLinks()
       if (!this.active) return
-      // (c): a peer's length arrived and the own feed took it (or is longer).
-      if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength <= own.length)) this.peerSynced = true
+      // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
+      if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength > 0 && p.remoteLength <= own.length)) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
       for (const [feed, core] of this.opts.cores()) {
