@@ -140,10 +140,11 @@ test('another device with no credentials: the group name and open purchases, not
 test('--public name: purchases for members only', async (t) => {
   const s = await setUp(t, 'name')
   t.alike(json(await s.call({ url: '/api/status' })), { group: { name: 'Access' }, member: null })
-  for (const url of ['/api/purchases', '/api/purchases/Pane']) t.is((await s.call({ url })).statusCode, 401, `GET ${url} without a login`)
+  for (const url of ['/api/purchases', '/api/purchases/Pane', '/api/search?q=*', '/api/search?q=pane']) t.is((await s.call({ url })).statusCode, 401, `GET ${url} without a login`)
   const made = json(await s.call({ url: '/api/links', body: { member: 'Luca' }, token: true }))
   const cookie = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: made.secret } }))
   t.is(json(await s.call({ url: '/api/purchases/Pane', cookie })).mine.amountCents, 700, 'a member sees them, with their own commitment')
+  t.is((await s.call({ url: '/api/search?q=pane', cookie })).statusCode, 200, 'and searches')
 })
 
 test('the node\'s own machine reads everything but cannot act without the token', async (t) => {

@@ -36,6 +36,15 @@ function mayRead (who: Who, id: MemberId | null): void {
   throw HypergasError.UNAUTHORIZED('members\' data needs a login: your personal link, your key, or the admin\'s')
 }
 
+/**
+ * What a device without a login may read beyond the group's name: the open purchases and the
+ * directory, unless the node shows them to members only (`--public name`).
+ * @throws HypergasError UNAUTHORIZED for an anonymous request under `--public name`
+ */
+function mayReadPublic (o: RoutesOptions, who: Who, what: 'purchases' | 'directory'): void {
+  if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED(`this group shows its ${what} to members only: open your personal link or load your key`)
+}
+
 const paging = {
   querystring: {
     type: 'object',
@@ -59,10 +68,7 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     mayRead(who, id)
     return id!
   }
-  /** @throws HypergasError UNAUTHORIZED when the node shows purchases to members only (`--public name`) */
-  const mayReadPurchases = (who: Who): void => {
-    if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED('this group shows its purchases to members only: open your personal link or load your key')
-  }
+  const mayReadPurchases = (who: Who): void => { mayReadPublic(o, who, 'purchases') }
   app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member))
   app.get('/api/members', async (req) => { mayRead(req.who, null); return await o.api.members() })
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await o.api.member(memberFor(req.who, req.params.ref)))
@@ -104,7 +110,10 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
   // The directory: suppliers and catalogues are public; members' offers and wants are for members.
   app.get<{ Querystring: { q: string, listings?: boolean } }>('/api/search', {
     schema: { querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: 200 }, listings: { type: 'boolean' } } } }
-  }, async (req) => await o.api.search(req.query.q, req.query.listings !== false && (readsAll(req.who) || req.who.member !== null)))
+  }, async (req) => {
+    mayReadPublic(o, req.who, 'directory')
+    return await o.api.search(req.query.q, req.query.listings !== false && (readsAll(req.who) || req.who.member !== null))
+  })
   app.get<{ Querystring: { member?: string } }>('/api/matches', {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
   }, async (req) => {
