@@ -43,8 +43,9 @@ test('data directory: identity, group, running node, forks and feeds are read on
   t.is(loadGroup(dir), null, 'no group yet')
   writePrivate(paths(dir).group, '{"groupId": 1}')
   t.is(code(() => loadGroup(dir)), 'DATA_DIR')
-  writePrivate(paths(dir).group, '{not json')
+  writePrivate(paths(dir).group, '{not json\nsecret line')
   t.is(code(() => loadGroup(dir)), 'DATA_DIR')
+  try { loadGroup(dir) } catch (err) { t.ok(/is damaged \(not JSON\)/.test((err as Error).message) && !(err as Error).message.includes('\n') && !(err as Error).message.includes('secret'), `one line, without the file's text: ${(err as Error).message}`) }
   writePrivate(paths(dir).forks, '[{"feed": "nope"}]')
   t.is(code(() => loadForks(dir)), 'DATA_DIR', 'fork evidence of the wrong shape')
   writePrivate(paths(dir).feeds, JSON.stringify(['ab'.repeat(32)]))

@@ -43,6 +43,9 @@ program.command('start')
     try {
       node.requireGroup()
       reportRestore(node)
+      // A failure of the node's background work (a replay, an acknowledgement, the restore gate)
+      // is said in one line; the node keeps serving and the next change tries again.
+      node.on('error', (err: Error) => console.error(`${new Date().toISOString()} node: ${err.message.split('\n')[0]}`))
       node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
       if (o.swarm) {
         node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))

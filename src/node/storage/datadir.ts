@@ -82,7 +82,9 @@ function readJson<T> (file: string, schema: z.ZodType<T>): T | null {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'))
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw HypergasError.DATA_DIR(`cannot read ${file}: ${(err as Error).message}`)
+    // JSON.parse's message quotes the file's text: one line that says what is wrong instead.
+    if (err instanceof SyntaxError) throw HypergasError.DATA_DIR(`${file} is damaged (not JSON): restore it from a backup or remove it`)
+    throw HypergasError.DATA_DIR(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
   }
   const r = schema.safeParse(raw)
   if (!r.success) throw HypergasError.DATA_DIR(`${file} is damaged (${r.error.issues[0]?.path.join('.') || 'its shape'}): restore it from a backup or remove it`)
