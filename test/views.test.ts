@@ -32,4 +32,10 @@ test('resolveMember: an ambiguous prefix names the candidates; nothing matching 
     t.ok(e.message.includes('Bruno (abcd1111)') && e.message.includes('Carla (abcd2222)'), e.message)
   }
   t.exception(() => resolveMember(s, 'Zeno'), /NOT_FOUND/)
+  // A member named like the start of another's id: the name alone would send money to the wrong one.
+  const dede = 'dede0000'.padEnd(64, '0') as MemberId
+  s.members.set(dede, { id: dede, name: 'abcd1', creditCents: 0 })
+  s.memberNames.set('abcd1', dede)
+  t.exception(() => resolveMember(s, 'abcd1'), /NOT_FOUND: "abcd1" matches 2 members: abcd1 \(dede0000\), Bruno \(abcd1111\)/, 'ambiguous: both named')
+  t.is(resolveMember(s, 'abcd11'), 'abcd1111'.padEnd(64, '0'), 'a longer prefix is not the name: Bruno')
 })

@@ -36,14 +36,14 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   const r = ref.trim().toLowerCase()
   if (s.members.has(r as MemberId)) return r as MemberId
   const byName = s.memberNames.get(r)
-  if (byName !== undefined) return byName
-  if (/^[0-9a-f]{4,63}$/.test(r)) {
-    const hits = [...s.members.keys()].filter((k) => k.startsWith(r))
-    if (hits.length === 1) return hits[0]
-    if (hits.length > 1) {
-      const names = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`).join(', ')
-      throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${names}${hits.length > 5 ? ', …' : ''}; type more characters or the name`)
-    }
+  const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys()].filter((k) => k.startsWith(r) && k !== byName) : []
+  // A name that is also the start of someone else's id names two members: money must not guess.
+  if (byName !== undefined && hits.length === 0) return byName
+  if (byName !== undefined) hits.unshift(byName)
+  if (hits.length === 1) return hits[0]
+  if (hits.length > 1) {
+    const names = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`).join(', ')
+    throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${names}${hits.length > 5 ? ', …' : ''}; type more characters or the name`)
   }
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (isHexId(r)) return r as MemberId
