@@ -20,7 +20,7 @@ import { readFeed } from '../src/node/ingest/reader.js'
 import { Verifier } from '../src/node/ingest/verifier.js'
 import { GasNode } from '../src/node/node.js'
 import { WorkQueue } from '../src/node/queue.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, loadRunning, paths, saveRunning, writePrivate } from '../src/node/storage/datadir.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, loadRunning, ownDataDir, paths, saveRunning, writePrivate } from '../src/node/storage/datadir.js'
 import { VerifiedActs } from '../src/node/storage/verified.js'
 import { chainBlock, type FeedBytes } from './helpers/blocks.js'
 import { person } from './helpers/fixtures.js'
@@ -34,6 +34,9 @@ const code = (fn: () => unknown): string | null => { try { fn(); return null } c
 
 test('data directory: identity, group, running node, forks and feeds are read only when they are what they should be', (t) => {
   const dir = tmp(t, 'datadir')
+  fs.chmodSync(dir, 0o755)
+  ownDataDir(dir)
+  t.is(fs.statSync(dir).mode & 0o777, 0o700, 'a data directory made beforehand with 0755 becomes its owner\'s alone (the store holds the secret key)')
   t.is(code(() => loadIdentity(dir, false)), 'DATA_DIR', 'no identity and none to create')
   const kp = loadIdentity(dir, true)
   t.is(fs.statSync(paths(dir).identity).mode & 0o777, 0o600, 'the identity is private')

@@ -8,7 +8,6 @@
  * time the node reads (act timestamps, the replay pacer, peers' connection times, the restore gate).
  */
 import { EventEmitter } from 'node:events'
-import fs from 'node:fs'
 import Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import { createAct } from '../acts/act.js'
@@ -28,7 +27,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { loadFeeds, loadForks, loadGroup, loadIdentity, ownDataDir, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -115,7 +114,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
    * @throws HypergasError DATA_DIR (no identity, or the store is locked by a running node)
    */
   static async open (opts: NodeOptions): Promise<GasNode> {
-    fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 })
+    ownDataDir(opts.dir)
     const kp = loadIdentity(opts.dir, opts.createIdentity === true)
     const node = new GasNode(opts, kp, await openStore(opts.dir))
     await node.own.ready()

@@ -73,6 +73,17 @@ const forksSchema = z.array(z.object({ feed: hex64, length: z.number().int().min
 const feedsSchema = z.array(hex64)
 
 /**
+ * Makes the data directory `dir` (and its parents) and leaves it its owner's alone (0700), even
+ * when it was made beforehand with the umask's 0755: the store holds the feed's secret key in
+ * Hypercore's database (SPEC §3: secret keys readable only by their owner). A directory of
+ * someone else's, which cannot be changed, is left as it is.
+ */
+export function ownDataDir (dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  try { fs.chmodSync(dir, 0o700) } catch {}
+}
+
+/**
  * A JSON file of the data directory, validated by `schema`; null when it does not exist.
  * @throws HypergasError DATA_DIR when it cannot be read, is not JSON or does not match
  */
