@@ -131,6 +131,12 @@ test('another device with no credentials: the group name and open purchases, not
     t.is((await s.call({ url, body })).statusCode, 401, `POST ${url}`)
   }
   t.alike(json(await s.call({ url: '/api/me' })), { admin: false, local: false, member: null, name: null })
+  // The admin routes with large bodies refuse before reading them: a body that is not even JSON
+  // gets 401, not the 400 of a parser that read it.
+  for (const url of ['/api/purchases/Pane/catalogue', '/api/acts/batch']) {
+    const r = await s.app.inject({ method: 'POST', url, payload: '{{{ not json', remoteAddress: PHONE, headers: { host: LAN, 'content-type': 'application/json' } })
+    t.is(r.statusCode, 401, `POST ${url} unread`)
+  }
   const page = await s.call({ url: '/' })
   t.is(page.statusCode, 200)
   t.ok(String(page.headers['content-security-policy']).includes("frame-ancestors 'none'"), 'the page cannot be framed')
@@ -239,6 +245,11 @@ test('signed acts from anyone: verified, refused ones change nothing, and the ra
   }
   t.is(limited, 5, `beyond ${SIGNED_PER_MINUTE} a minute the phone waits`)
   t.is((await s.call({ url: '/api/acts/signed', from: '192.168.1.21', body: { act: forged.bytes.toString('hex') } })).statusCode, 422, 'another address has its own allowance (and the forged act is refused)')
+  // An IPv6 client counts by its /64: a new address in it is the same client.
+  let v6 = 0
+  for (let i = 0; i < SIGNED_PER_MINUTE + 1; i++) if ((await s.call({ url: '/api/acts/signed', from: `fd00:1:2:3::${(i + 1).toString(16)}`, body: { act: forged.bytes.toString('hex') } })).statusCode === 429) v6++
+  t.is(v6, 1, `${SIGNED_PER_MINUTE + 1} addresses of one /64: the last waits`)
+  t.is((await s.call({ url: '/api/acts/signed', from: 'fd00:1:2:4::1', body: { act: forged.bytes.toString('hex') } })).statusCode, 422, 'another /64 has its own allowance')
   let authLimited = 0
   for (let i = 0; i < AUTH_PER_MINUTE + 2; i++) if ((await s.call({ url: '/api/auth/link', from: '192.168.1.22', body: { secret: '2'.repeat(64) } })).statusCode === 429) authLimited++
   t.is(authLimited, 2, 'guessing links is limited too')

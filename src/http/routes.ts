@@ -17,6 +17,13 @@ import type { Sessions } from './sessions.js'
 export const SIGNED_PER_MINUTE = 60
 
 /** What the routes need. */
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An admin route with a large body: refused to anyone else before the body is read (src/http/server.ts). */
+    adminOnly?: boolean
+  }
+}
+
 export interface RoutesOptions {
   api: LocalApi
   sessions: Sessions
@@ -157,6 +164,7 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
   })
   app.post<{ Body: { acts: ActRequest[] } }>('/api/acts/batch', {
     bodyLimit: 2 * 1024 * 1024,
+    config: { adminOnly: true },
     schema: { body: { type: 'object', required: ['acts'], additionalProperties: false, properties: { acts: { type: 'array', minItems: 1, maxItems: 4096, items: { type: 'object', required: ['type'] } } } } }
   }, async (req) => {
     requireAdmin(req.who)
@@ -164,6 +172,7 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
   })
   app.post<{ Params: { ref: string }, Body: { text: string } }>('/api/purchases/:ref/catalogue', {
     bodyLimit: 4 * 1024 * 1024,
+    config: { adminOnly: true },
     schema: { ...ref, body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', maxLength: 3 * 1024 * 1024 } } } }
   }, async (req) => {
     requireAdmin(req.who)

@@ -14,13 +14,13 @@
  * address (@fastify/rate-limit). Errors are JSON: `{ error: { code, message } }`.
  */
 import cookie from '@fastify/cookie'
-import rateLimit from '@fastify/rate-limit'
+import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { HypergasError, type ErrorCode, type HypergasCode } from '../errors.js'
 import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
-import { authRoutes, sessionCookie, whoIs, type Who } from './auth.js'
+import { authRoutes, requireAdmin, sessionCookie, whoIs, type Who } from './auth.js'
 import { LazyCompilers } from './compilers.js'
 import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
@@ -109,6 +109,11 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
   })
   app.addHook('preHandler', async (req) => { whoOf(req) })
+  // Admin routes that take large bodies (a catalogue, a batch of acts) refuse anyone else before
+  // the body is read: an unauthenticated request costs no parsing (SPEC §7: input bounded).
+  app.addHook('onRequest', async (req) => {
+    if (req.routeOptions.config?.adminOnly === true) requireAdmin(whoOf(req))
+  })
   if (perMinute > 0) {
     void app.register(rateLimit, {
       global: true,
@@ -116,7 +121,9 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       // members who proved who they are count per session, with a larger allowance, so phones
       // behind one address (a NAT, or a test on one machine) do not starve each other.
       max: (req: FastifyRequest) => (whoOf(req).member === null ? perMinute : perMinute * MEMBER_FACTOR),
-      keyGenerator: (req: FastifyRequest) => (whoOf(req).member === null ? req.ip : `session:${req.cookies[sessionCookie(req.socket.localPort ?? 0)] ?? ''}`),
+      // Anyone else per address, an IPv6 client per /64 as the plugin itself groups them (one
+      // device can take any address of its /64).
+      keyGenerator: (req: FastifyRequest) => (whoOf(req).member === null ? normalizeIP(req.ip) : `session:${req.cookies[sessionCookie(req.socket.localPort ?? 0)] ?? ''}`),
       timeWindow: 60_000,
       // Before the body is read: a client over its limit costs no parsing.
       hook: 'onRequest',
