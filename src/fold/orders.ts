@@ -181,11 +181,11 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
  * already carries (`amount`), against what the member has committed to the purchase now (`old`).
  * The credit it takes is `amount − old`.
  */
-function bookingAmounts (p: Purchase, member: MemberId, lines: readonly OrderLine[]): { amount: number, old: number, costs: number } {
+function bookingAmounts (p: Purchase, member: MemberId, lines: OrderLine[]): { amount: number, old: number, costs: number } {
   const c = p.commitments.get(member)
   const live = c !== undefined && c.status !== 'rejected'
   const costs = live ? p.order?.bookings.get(member)?.costCents ?? 0 : 0
-  return { amount: lines.length === 0 ? 0 : Math.max(0, linesCents(lines) + costs), old: live ? c.amountCents : 0, costs }
+  return { amount: lines.length === 0 ? 0 : bookingCents({ lines, delivered: null, costCents: costs }), old: live ? c.amountCents : 0, costs }
 }
 
 /** The credit a `Book` act would take, cents (null when its lines do not price: it is refused for that first). SPEC §7 refusal figures. */

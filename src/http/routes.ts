@@ -16,7 +16,6 @@ import type { Sessions } from './sessions.js'
 /** Signed acts per minute a client that is neither an admin nor the node's machine may post. */
 export const SIGNED_PER_MINUTE = 60
 
-/** What the routes need. */
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** An admin route with a large body: refused to anyone else before the body is read (src/http/server.ts). */
@@ -24,6 +23,7 @@ declare module 'fastify' {
   }
 }
 
+/** What the routes need. */
 export interface RoutesOptions {
   api: LocalApi
   sessions: Sessions
@@ -75,7 +75,6 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     mayRead(who, id)
     return id!
   }
-  const mayReadPurchases = (who: Who): void => { mayReadPublic(o, who, 'purchases') }
   app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member))
   app.get('/api/members', async (req) => { mayRead(req.who, null); return await o.api.members() })
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await o.api.member(memberFor(req.who, req.params.ref)))
@@ -85,12 +84,12 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
   })
   app.get('/api/purchases', async (req) => {
     if (readsAll(req.who)) return await o.api.purchases()
-    mayReadPurchases(req.who)
+    mayReadPublic(o, req.who, 'purchases')
     return publicPurchases(node.requireView(), req.who.member)
   })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref', { schema: ref }, async (req) => {
     if (readsAll(req.who)) return await o.api.purchase(req.params.ref)
-    mayReadPurchases(req.who)
+    mayReadPublic(o, req.who, 'purchases')
     return publicPurchaseView(node.requireView(), req.params.ref, req.who.member)
   })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {

@@ -103,17 +103,15 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   }
   void app.register(cookie)
   // Host and Origin first: a refused request reaches nothing else, not even the rate limiter.
+  // Then the admin routes that take large bodies (a catalogue, a batch of acts) refuse anyone
+  // else before the body is read: an unauthenticated request costs no parsing (SPEC §7).
   app.addHook('onRequest', async (req, reply) => {
     for (const [k, v] of Object.entries(SAFE_HEADERS)) void reply.header(k, v)
     const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
-  })
-  app.addHook('preHandler', async (req) => { whoOf(req) })
-  // Admin routes that take large bodies (a catalogue, a batch of acts) refuse anyone else before
-  // the body is read: an unauthenticated request costs no parsing (SPEC §7: input bounded).
-  app.addHook('onRequest', async (req) => {
     if (req.routeOptions.config?.adminOnly === true) requireAdmin(whoOf(req))
   })
+  app.addHook('preHandler', async (req) => { whoOf(req) })
   if (perMinute > 0) {
     void app.register(rateLimit, {
       global: true,
