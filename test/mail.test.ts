@@ -52,7 +52,7 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   cli(dir, 'member', 'add', 'Marta', String(marta.publicKey))
   cli(dir, 'deposit', 'Marta', '3')
   cli(dir, 'purchase', 'open', 'Formaggi')
-  t.exception(() => cli(dir, 'mail', 'send'), /NOT_RUNNING/, 'off by default: no server, nothing sent')
+  t.exception(() => cli(dir, 'mail', 'send'), /NO_MAIL_SERVER/, 'off by default: no server, nothing sent')
   cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(server.port), '--from', 'gas@example.org')
   cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
   t.exception(() => cli(dir, 'mail', 'address', 'Marta', 'not-an-address'), /BAD_ARGUMENT/)

@@ -58,7 +58,7 @@ export interface NodeApi {
   notices (ref: string | null): Promise<NoticesView>
   /**
    * Sends each member with an address their notices by email now (src/api/mail.ts); answers to whom.
-   * @throws HypergasError NOT_RUNNING (no mail server configured), MAIL (the server refused)
+   * @throws HypergasError NO_MAIL_SERVER (no mail server configured), MAIL (the server refused)
    */
   sendNotices (): Promise<DigestSent[]>
   /** The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only. */

@@ -66,12 +66,12 @@ export interface DigestSent {
  * Sends every member with an address and at least one notice their digest now; answers to whom.
  * A digest the server refuses (a bad address) is marked `refused` and the others are sent; the
  * day counts as done unless every digest was refused.
- * @throws HypergasError NOT_RUNNING when no SMTP server is configured; MAIL when the server took
+ * @throws HypergasError NO_MAIL_SERVER when no SMTP server is configured; MAIL when the server took
  *   none of the digests (unreachable, or refusing all), with the first reason
  */
 export async function sendDigests (node: GasNode, text: (n: Notice) => string, subject: string, nowMs: number): Promise<DigestSent[]> {
   const m = loadMail(node.dir)
-  if (m.smtp === null) throw new HypergasError('NOT_RUNNING', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
+  if (m.smtp === null) throw new HypergasError('NO_MAIL_SERVER', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
   const { default: nodemailer } = await import('nodemailer') // loaded when mail is sent, not on every start
   // The server's certificate is always verified; with a login, the connection must be encrypted

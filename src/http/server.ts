@@ -66,7 +66,7 @@ const STATUS: Record<ErrorCode, number> = {
   OVERSIZED: 413, BAD_ARGUMENT: 400, NOT_FOUND: 404, DATA_DIR: 500, BAD_INVITE: 422, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_HOST: 421,
   BAD_ORIGIN: 403, RATE_LIMITED: 429, NOT_RUNNING: 409, PORT_IN_USE: 500, RESTORING: 503, BAD_CHECKPOINT: 500, STALE_CHECKPOINT: 500,
   BAD_BACKUP: 422, BAD_PASSPHRASE: 422, WEAK_PASSPHRASE: 422, PASSPHRASE_MISMATCH: 422, NO_PASSPHRASE: 422, DUPLICATE_ACT: 422,
-  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502
+  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502, NO_MAIL_SERVER: 409
 }
 const statusOf = (code: HypergasCode): number => (code in STATUS ? STATUS[code as ErrorCode] : 422)
 
@@ -153,7 +153,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     readRoutes(r, routes)
     lookupRoutes(r, routes)
     actRoutes(r, routes)
-    eventRoutes(r, opts.node, SAFE_HEADERS)
+    eventRoutes(r, opts.node, SAFE_HEADERS, routes)
     authRoutes(r, auth, (req) => req.who)
   })
   return app
