@@ -1,8 +1,9 @@
 /**
  * Live updates (SPEC §7 web view), as Server-Sent Events on `GET /api/events`: one "update"
- * event with the state hashes and act counts whenever the node's state changes, and a comment
- * every 15 s to keep proxies from closing the stream. Nothing personal: any page may follow it to
- * know when to read again. Bounded: at most {@link MAX_STREAMS} open, {@link MAX_STREAMS_PER_CLIENT}
+ * event with the act counts whenever the node's state changes, and a comment every 15 s to keep
+ * proxies from closing the stream. Nothing personal, but more than the group's name: any page may
+ * follow it to know when to read again, except under `--public name`, where members only may
+ * (a logged-in page sends its session key: src/web/session.ts `follow`). Bounded: at most {@link MAX_STREAMS} open, {@link MAX_STREAMS_PER_CLIENT}
  * per address; the event is built once for all streams.
  */
 import type { ServerResponse } from 'node:http'
@@ -10,6 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { actCounts } from '../api/views.js'
 import { HypergasError } from '../errors.js'
 import type { GasNode } from '../node/node.js'
+import { mayReadPublic, type RoutesOptions } from './routes.js'
 
 /** Live update streams open at once, and per address. */
 export const MAX_STREAMS = 256
@@ -18,9 +20,11 @@ const KEEP_ALIVE_MS = 15_000
 
 /**
  * Registers `GET /api/events` on `app`, fed by `node`'s 'update' event; `headers` go on every
- * stream's answer. The streams end when the app closes.
+ * stream's answer; `o.publicView` says who may follow. The streams end when the app closes.
+ * @throws HypergasError (answered) UNAUTHORIZED to an anonymous request under `--public name`;
+ *   RATE_LIMITED past {@link MAX_STREAMS} or {@link MAX_STREAMS_PER_CLIENT}
  */
-export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>): void {
+export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>, o: Pick<RoutesOptions, 'publicView'>): void {
   const streams = new Map<ServerResponse, string>()
   let last = ''
   const broadcast = (): void => {
@@ -44,6 +48,7 @@ export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Recor
     for (const res of streams.keys()) res.end()
   })
   app.get('/api/events', (req, reply) => {
+    mayReadPublic(o, req.who, 'live updates')
     const client = req.socket.remoteAddress ?? ''
     if (streams.size >= MAX_STREAMS || [...streams.values()].filter((c) => c === client).length >= MAX_STREAMS_PER_CLIENT) {
       throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')

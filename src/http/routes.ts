@@ -44,11 +44,11 @@ function mayRead (who: Who, id: MemberId | null): void {
 }
 
 /**
- * What a device without a login may read beyond the group's name: the open purchases and the
- * directory, unless the node shows them to members only (`--public name`).
+ * What a device without a login may read beyond the group's name: the open purchases, the
+ * directory and the live updates, unless the node shows them to members only (`--public name`).
  * @throws HypergasError UNAUTHORIZED for an anonymous request under `--public name`
  */
-function mayReadPublic (o: RoutesOptions, who: Who, what: 'purchases' | 'directory'): void {
+export function mayReadPublic (o: Pick<RoutesOptions, 'publicView'>, who: Who, what: 'purchases' | 'directory' | 'live updates'): void {
   if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED(`this group shows its ${what} to members only: open your personal link or load your key`)
 }
 

@@ -8,7 +8,7 @@
  * statement and commitments, and commits by signing in the browser (src/web/member.ts); an admin's
  * browser, logged in once with `#login=…` (`hypergas login`), gets the admin view
  * (src/web/admin.ts); on the node's own machine everything can be read. Italian or English from
- * the browser, switchable; live updates over Server-Sent Events.
+ * the browser, switchable; live updates over Server-Sent Events (read with the session key: {@link follow}).
  */
 import i18next from 'i18next'
 import { html, render } from 'lit-html'
@@ -28,7 +28,7 @@ import type { Report } from '../api/report.js'
 import { nameOf, setPageLang, t } from './format.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
-import { api, download, keyLogin, logIn, logOut, NodeError, store, type Who } from './session.js'
+import { api, download, follow, keyLogin, logIn, logOut, NodeError, store, type Who } from './session.js'
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!
 
@@ -217,14 +217,11 @@ async function main (): Promise<void> {
   window.addEventListener('hashchange', () => { if (/[#&](login|link)=/.test(location.hash)) enter().catch(fail) })
   // Re-render on every update (lit-html keeps what is typed and selected).
   let queued = false
-  const events = new EventSource('/api/events')
-  events.addEventListener('update', () => {
+  follow('/api/events', () => {
     if (queued) return
     queued = true
     setTimeout(() => { queued = false; refresh().catch(fail) }, 100)
-  })
-  events.onerror = () => { $('live').textContent = t('offlineEvents') }
-  events.onopen = () => { $('live').textContent = '' }
+  }, (live) => { $('live').textContent = live ? '' : t('offlineEvents') })
 }
 
 

@@ -49,6 +49,43 @@ export async function api<T> (path: string, body?: unknown): Promise<T> {
   return json
 }
 
+/**
+ * Follows the node's live updates (`GET /api/events`, Server-Sent Events) with this page's session
+ * key, which an EventSource could not send (a node shown as `--public name` answers them to
+ * members only). Calls `onUpdate` on every "update" event and `onLive` with whether the stream is
+ * open (a page refused for want of a login is not "offline": it has nothing to follow); reconnects
+ * after 5 s (30 s when refused) for as long as the page lives.
+ */
+export function follow (path: string, onUpdate: () => void, onLive: (live: boolean) => void): void {
+  const once = async (): Promise<number> => {
+    let res: Response
+    try { res = await call(path) } catch (err) {
+      if (err instanceof NodeError && err.code === 'UNAUTHORIZED') return 30_000
+      onLive(false)
+      return 5_000
+    }
+    onLive(true)
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let buffered = ''
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        buffered += value
+        const events = buffered.split('\n\n')
+        buffered = events.pop() ?? ''
+        if (events.some((e) => e.split('\n').includes('event: update'))) onUpdate()
+      }
+    } catch { /* the connection dropped: reconnect below */ }
+    onLive(false)
+    return 5_000
+  }
+  const loop = (): void => {
+    void once().then((wait) => setTimeout(loop, wait), () => { onLive(false); setTimeout(loop, 5_000) })
+  }
+  loop()
+}
+
 /** Downloads a CSV the node answers (a plain link could not carry the session key). */
 export async function download (path: string, name: string): Promise<void> {
   const url = URL.createObjectURL(await (await call(path)).blob())
