@@ -222,3 +222,36 @@ test("a removed admin's block confirmed by its vouchers stays confirmed when an 
   t.ok(uConfirmed(after), 'u stays confirmed')
   t.ok(isPrefix(finalLog(before), finalLog(after)), 'what was confirmed is a prefix of what is confirmed')
 })
+
+test('four admins, two gone: the two left revoke them, a block the four shared waits (a 2–2 split looks the same), and one members\' recovery resumes finality (docs/ordering.md §5)', (t) => {
+  const { act, len, write, rep } = world()
+  // C steps down (quorum 3 of 5: C, A, B): four admins, A, B, X and Y.
+  write(C, [act(C, { type: 'VoteRevokeCassiere', member: C.id })])
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: C.id })])
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: C.id })])
+  for (let round = 0; round < 2; round++) for (const p of ALL) write(p)
+  const four = rep()
+  t.alike([...four.state.admins].sort(), [A.id, B.id, X.id, Y.id].sort(), 'four admins')
+  t.is(four.finalCount, four.log.length, 'all final')
+  // A's deposit b; X and Y are gone and never see it. A and B revoke both (quorum 2 of 4, then 2 of 3).
+  const side = { [X.id]: len(X), [Y.id]: len(Y) }
+  write(A, [act(A, { type: 'Deposit', member: M.id, cents: 1234 })], side)
+  const b = rep().log.length - 1
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: X.id })], side)
+  write(A, [act(A, { type: 'VoteRevokeCassiere', member: X.id }), act(A, { type: 'VoteRevokeCassiere', member: Y.id })], side)
+  write(B, [act(B, { type: 'VoteRevokeCassiere', member: Y.id })], side)
+  for (let round = 0; round < 2; round++) for (const p of [A, B]) write(p, [], side)
+  const stuck = rep(side)
+  t.alike([...stuck.state.admins].sort(), [A.id, B.id].sort(), 'X and Y removed by A and B')
+  t.ok(stuck.finalCount <= b, 'the deposit written when the group had four admins is not confirmed: two of four are no majority')
+  t.alike(stuck.waitingFor, [X.id, Y.id].sort(), 'it waits for X and Y')
+  // The members' recovery of X: A, B, C and M are 4 of the 6 ever registered.
+  write(A, [M, C, A].map((p) => act(p, { type: 'VoteRecover', member: X.id })), side)
+  write(B, [act(B, { type: 'VoteRecover', member: X.id })], side)
+  for (let round = 0; round < 2; round++) for (const p of [A, B]) write(p, [], side)
+  const v = rep(side)
+  t.ok(v.freezes.some((f) => f.byMembers && f.feed === X.id), 'the members froze X')
+  t.is(v.finalCount, v.log.length, 'everything final: X counts as gone, and A and B are a majority of A, B and Y')
+  t.alike(v.waitingFor, [])
+  t.is(v.confirmed.members.get(M.id)?.creditCents, 1234, 'the deposit is confirmed')
+})
