@@ -2,14 +2,20 @@
 // language and the euro format, then real CLI processes on a real data directory: receipts that
 // say who, how much and the balance after, and whether the act is confirmed; refusals with the
 // figures; a name typed in another case announced; the admin's cash statement; the journal;
-// CSV for Italian spreadsheets; one-line errors with a code and no stack trace.
+// CSV for Italian spreadsheets; one-line errors with a code and no stack trace. Then the help
+// (`--help`), all of it in the user's language, commander's own words too.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
+import type { Command } from 'commander'
 import { BIN, cli } from '../examples/procs.js'
+import { helpEn } from '../src/cli/help-en.js'
+import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro } from '../src/cli/i18n.js'
+import { en } from '../src/cli/messages-en.js'
+import { messages } from '../src/cli/messages.js'
 
 test('language from --lang, else the locale; Italian only for it locales', (t) => {
   t.is(detectLang('it', {}), 'it')
@@ -104,4 +110,77 @@ test('start: a bad --bootstrap or --port is one line with a code, nothing opened
     t.is(r.status, 1, `${args.join(' ')}: exit 1`)
     t.ok(/^error BAD_ARGUMENT: [^\n]+\n$/.test(r.stderr), `${args.join(' ')}: ${r.stderr.trim()}`)
   }
+})
+
+/** Runs the CLI with only `locale` as the locale; answers stdout and stderr with their spaces folded (help wraps). */
+function helpOf (locale: string, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '', LANG: locale } })
+  return `${r.stdout}${r.stderr}`.replace(/\s+/g, ' ')
+}
+const fold = (text: string): string => text.replace(/\s+/g, ' ').trim()
+
+test('help: in Italian from --lang or the locale, commander\'s words too; English with --lang en', (t) => {
+  for (const [how, out] of [['--lang it', helpOf('C.UTF-8', '--lang', 'it', '--help')], ['LANG=it_IT.UTF-8', helpOf('it_IT.UTF-8', '--help')]]) {
+    t.ok(out.startsWith('Uso: hypergas [options] [command]'), `${how}: ${out.slice(0, 60)}`)
+    for (const word of ['Opzioni:', 'Comandi:', fold(helpIt.d_hypergas), `deposit <member> <euros> ${fold(helpIt.d_deposit)}`, `help [command] ${helpIt.ch_help}`, `-h, --help ${helpIt.ch_help}`, '(predefinito: "default")', '(valori: "it", "en")']) {
+      t.ok(out.includes(word), `${how}: "${word}"`)
+    }
+    for (const word of ['Usage:', 'Options:', 'Commands:', 'display help for command', helpEn.d_deposit, 'default:', 'choices:']) t.absent(out.includes(word), `${how}: no "${word}"`)
+  }
+  for (const [how, out] of [['--lang it', helpOf('C.UTF-8', '--lang', 'it', 'deposit', '--help')], ['LANG=it_IT.UTF-8', helpOf('it_IT.UTF-8', 'deposit', '--help')]]) {
+    for (const word of ['Uso: hypergas deposit [options] <member> <euros>', fold(helpIt.d_deposit), 'Argomenti:', `member ${helpIt.h_member}`, `euros ${helpIt.h_euros}`, 'Opzioni:', `-h, --help ${helpIt.ch_help}`]) {
+      t.ok(out.includes(word), `deposit, ${how}: "${word}"`)
+    }
+    t.absent(/Usage:|Arguments:|Options:|display help/.test(out), `deposit, ${how}: no English`)
+  }
+  const english = helpOf('it_IT.UTF-8', '--lang', 'en', 'deposit', '--help')
+  for (const word of ['Usage: hypergas deposit [options] <member> <euros>', helpEn.d_deposit, 'Arguments:', `member ${helpEn.h_member}`, 'Options:', '-h, --help display help for command']) t.ok(english.includes(word), `--lang en over an Italian locale: "${word}"`)
+  t.absent(/Uso:|Argomenti:|Opzioni:/.test(english), '--lang en: no Italian')
+
+  // A subcommand's subcommand, defaults and choices, text after the help: Italian all the same.
+  const mail = helpOf('C.UTF-8', '--lang', 'it', 'mail', '--help')
+  t.ok(mail.includes(`Comandi: server [options] ${fold(helpIt.d_mail_server)}`) && mail.includes(`help [command] ${helpIt.ch_help}`), `mail: ${mail.slice(0, 200)}`)
+  const server = helpOf('C.UTF-8', '--lang=it', 'mail', 'server', '--help')
+  t.ok(server.startsWith('Uso: hypergas mail server [options]') && server.includes(`--port <port> ${helpIt.h_mail_server_port} (predefinito: "587")`), `mail server: ${server}`)
+  const cost = helpOf('C.UTF-8', '--lang', 'it', 'cost', '--help')
+  t.ok(cost.includes(`${fold(helpIt.h_cost_split)} (valori: "amount", "equal", predefinito: "amount")`), `cost --split: ${cost}`)
+  const restore = helpOf('C.UTF-8', '--lang', 'it', 'restore', '--help')
+  t.ok(restore.includes(fold(helpIt.d_restore)) && restore.includes(fold(helpIt.after_restore)), 'restore: the text after the help too')
+  t.ok(helpOf('C.UTF-8', '--lang', 'it', 'help', 'book').includes(fold(helpIt.d_book)), '"help <command>" as "<command> --help"')
+})
+
+test('help texts: every English one has an Italian one, with the same flags and placeholders', (t) => {
+  const keys = Object.keys(helpEn) as Array<keyof typeof helpEn>
+  t.alike(Object.keys(helpIt).sort(), [...keys].sort(), 'the same keys')
+  const bad = keys.filter((k) => typeof helpIt[k] !== 'string' || helpIt[k].trim() === '' || helpIt[k] === k)
+  t.alike(bad, [], 'each Italian text is a text, not empty, not its key')
+  const words = (text: string): string[] => [...text.matchAll(/--[a-z][a-z-]*|<[a-z-]+(?:\.\.\.)?>|HYPERGAS_[A-Z_]+/g)].map((m) => m[0]).sort()
+  t.alike(keys.filter((k) => words(helpEn[k]).join() !== words(helpIt[k]).join()), [], 'flags, placeholders and variables as in English')
+  t.alike(keys.filter((k) => k in en), [], 'no help key is also a message key')
+  t.alike(keys.filter((k) => messages.it.translation[k] !== helpIt[k] || messages.en.translation[k] !== helpEn[k]), [], 'both are in the i18next resources')
+})
+
+test('help: every description of every command, argument and option is a help text, and every help text is used', async (t) => {
+  // The program reads the language when it is first imported: Italian, from the locale.
+  const saved = process.env.LC_ALL
+  process.env.LC_ALL = 'it_IT.UTF-8'
+  const { program } = await import('../src/cli/program.js')
+  await Promise.all(['setup', 'start', 'acts', 'orders', 'reads'].map(async (m) => await import(`../src/cli/commands/${m}.js`)))
+  if (saved === undefined) delete process.env.LC_ALL
+  else process.env.LC_ALL = saved
+  const texts = new Map<string, string>()
+  const walk = (cmd: Command, at: string): void => {
+    texts.set(at, cmd.description())
+    for (const a of cmd.registeredArguments) texts.set(`${at} <${a.name()}>`, a.description)
+    for (const o of cmd.options) texts.set(`${at} ${o.flags}`, o.description)
+    for (const sub of cmd.commands) walk(sub, `${at} ${sub.name()}`)
+  }
+  walk(program, 'hypergas')
+  t.ok(texts.size > 150, `${texts.size} descriptions`)
+  const italian = new Set<string>(Object.values(helpIt))
+  const literal = [...texts].filter(([at, text]) => !italian.has(text) && !(text === '' && / --role /.test(at)))
+  t.alike(literal, [], 'every description comes from src/cli/help-it.ts (--role alone has none)')
+  const used = new Set(texts.values())
+  const unused = (Object.keys(helpIt) as Array<keyof typeof helpIt>).filter((k) => /^[dh]_/.test(k) && !used.has(helpIt[k]))
+  t.alike(unused, [], 'every description in the help files is used')
 })

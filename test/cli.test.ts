@@ -53,7 +53,7 @@ test('the CLI runs by its own #! line, as an installed hypergas does, with its V
   t.ok((fs.statSync(BIN).mode & 0o111) !== 0, 'bin/hypergas.js is executable')
   // env finds `node` on the PATH: this test's own Node first.
   const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` }
-  t.ok(execFileSync(BIN, ['--help'], { encoding: 'utf8', env }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
+  t.ok(execFileSync(BIN, ['--lang', 'en', '--help'], { encoding: 'utf8', env }).includes('Usage: hypergas'), 'started through env, node accepts the flags')
 })
 
 test('start: a stop sent the moment the ready line is out closes the node (exit 0, running record gone)', { timeout: 120_000 }, async (t) => {

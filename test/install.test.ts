@@ -24,7 +24,7 @@ test('npm pack, then a global install into a prefix: hypergas runs from any dire
   t.ok(fs.existsSync(bin), 'bin/hypergas in the prefix')
   const elsewhere = fs.mkdtempSync(path.join(base, 'anywhere-'))
   const run = (...args: string[]): string => execFileSync(bin, args, { cwd: elsewhere, encoding: 'utf8', env: { ...process.env, PATH: `${path.dirname(process.execPath)}:${process.env.PATH ?? ''}` } })
-  t.ok(run('--help').includes('Usage: hypergas'), '--help')
+  t.ok(run('--lang', 'en', '--help').includes('Usage: hypergas'), '--help')
   const init = JSON.parse(run('--dir', path.join(elsewhere, 'gas'), '--json', 'init', '--name', 'GAS Prova', '--founder', 'Anna')) as { invite: string }
   t.ok(init.invite.startsWith('hypergas1'), 'init works from another directory')
   t.ok(run('--dir', path.join(elsewhere, 'gas'), '--lang', 'it', 'deposit', 'Anna', '5').includes('Versamento di 5,00 € da Anna'), 'and an act')

@@ -3,12 +3,13 @@
  * (text in the user's language, or `--json`), reaching the node through its API, and acting.
  * The commands register themselves on {@link program} in src/cli/commands/.
  */
-import { Command, Option } from 'commander'
+import { Command, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, setLang, t } from './i18n.js'
+import type { HelpKey } from './messages.js'
 
 /** The global options. */
 export interface Global { dir?: string, profile?: string, json?: boolean, lang?: string }
@@ -17,14 +18,55 @@ export interface Global { dir?: string, profile?: string, json?: boolean, lang?:
 const langAt = process.argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='))
 setLang(detectLang(langAt < 0 ? undefined : process.argv[langAt].includes('=') ? process.argv[langAt].split('=')[1] : process.argv[langAt + 1]))
 
+/** The help text `key` (src/cli/help-en.ts, src/cli/help-it.ts) in the language in force. */
+export const helpText = (key: HelpKey): string => t(key)
+
+/** Commander's titles, as its help passes them to `styleTitle`, and their keys. */
+const TITLES: Readonly<{ [title: string]: HelpKey }> = { 'Usage:': 'ch_usage', 'Arguments:': 'ch_arguments', 'Options:': 'ch_options', 'Global Options:': 'ch_globalOptions', 'Commands:': 'ch_commands' }
+
+/** A description and, in brackets, what commander adds to it (`(choices: …, default: …)`). */
+function withExtras (description: string, extras: string[]): string {
+  if (extras.length === 0) return description
+  return description === '' ? `(${extras.join(', ')})` : `${description} (${extras.join(', ')})`
+}
+
+/** Commander's `choices: …` and `default: …` of an option or argument, in the language in force. */
+function choicesAndDefault (item: Option | Argument, showDefault: boolean): string[] {
+  const extras = item.argChoices === undefined ? [] : [`${helpText('ch_choices')}: ${item.argChoices.map((c) => JSON.stringify(c)).join(', ')}`]
+  if (showDefault && item.defaultValue !== undefined) extras.push(`${helpText('ch_default')}: ${item.defaultValueDescription || JSON.stringify(item.defaultValue)}`)
+  return extras
+}
+
+/**
+ * Commander's own words in the language in force: the titles, and what it adds after a
+ * description, as its Help class writes them (commander 14, lib/help.js). Commands made with
+ * `.command()` copy it, with the help option and command, from the program (copyInheritedSettings).
+ */
+const localHelp: HelpConfiguration = {
+  styleTitle: (title) => TITLES[title] === undefined ? title : helpText(TITLES[title]),
+  optionDescription: (option) => {
+    const shown = option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === 'boolean')
+    const extras = choicesAndDefault(option, shown)
+    if (option.presetArg !== undefined && option.optional) extras.push(`preset: ${JSON.stringify(option.presetArg)}`)
+    if (option.envVar !== undefined) extras.push(`env: ${option.envVar}`)
+    return withExtras(option.description, extras)
+  },
+  argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true))
+}
+
+/** The `hypergas` program: the global options and the help in the user's language; the commands add themselves. */
 export const program = new Command()
 program
   .name('hypergas')
-  .description('A solidarity purchasing group (GAS) economy with no server: signed Hypercore feeds, replicated over Hyperswarm.')
-  .option('--dir <path>', 'data directory (default ~/.hypergas/<profile>)')
-  .option('--profile <name>', 'profile name under ~/.hypergas', 'default')
-  .option('--json', 'print machine-readable JSON (amounts in cents)')
-  .addOption(new Option('--lang <it|en>', 'language of the output (default: from the locale, LANG / LC_ALL)').choices(['it', 'en']))
+  .description(helpText('d_hypergas'))
+  .option('--dir <path>', helpText('h_dir'))
+  .option('--profile <name>', helpText('h_profile'), 'default')
+  .option('--json', helpText('h_json'))
+  .addOption(new Option('--lang <it|en>', helpText('h_lang')).choices(['it', 'en']))
+  // Before any command is defined: each copies these when made.
+  .configureHelp(localHelp)
+  .helpOption('-h, --help', helpText('ch_help'))
+  .helpCommand('help [command]', helpText('ch_help'))
   // A usage error is one line with a code, like every other failure (issue 14).
   .configureOutput({ outputError: (str, write) => write(usageError(str)) })
 
@@ -66,7 +108,9 @@ export async function act (req: ActRequest): Promise<void> {
   print(r, fmt.receipt)
 }
 
-/** Argument help shared by the act commands. */
-export const MEMBER = (): string => t('h_member')
-export const EUROS = (): string => t('h_euros')
-export const PURCHASE = (): string => t('h_purchase')
+/** Argument help shared by the act commands: a member. */
+export const MEMBER = (): string => helpText('h_member')
+/** Argument help shared by the act commands: an amount in euros. */
+export const EUROS = (): string => helpText('h_euros')
+/** Argument help shared by the act commands: a purchase. */
+export const PURCHASE = (): string => helpText('h_purchase')

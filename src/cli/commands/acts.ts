@@ -12,26 +12,26 @@ import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { parseEuros } from '../../money.js'
 import type { NodeApi } from '../../api/api.js'
 import * as fmt from '../format.js'
-import { act, EUROS, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
+import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 
-const member = program.command('member').description('register or remove members (admin votes)')
-member.command('add').description('vote to register a member').argument('<name>', 'the member\'s name, unique in the group (case does not count)').argument('<member-id>', 'their public key (hypergas join / keygen prints it)')
+const member = program.command('member').description(helpText('d_member'))
+member.command('add').description(helpText('d_member_add')).argument('<name>', helpText('h_member_add_name')).argument('<member-id>', helpText('h_member_add_member-id'))
   .action(async (name: string, id: string) => await act({ type: 'VoteRegisterMember', name, member: id }))
-member.command('remove').description('vote to remove a member with no credit and no open commitment').argument('<member>', MEMBER())
+member.command('remove').description(helpText('d_member_remove')).argument('<member>', MEMBER())
   .action(async (m: string) => await act({ type: 'VoteRemoveMember', member: m }))
 
 const roleArg = (): Option => new Option('--role <role>').choices(['referente', 'cassiere']).makeOptionMandatory()
-program.command('elect').description('vote to give a member a role').addOption(roleArg()).argument('<member>', MEMBER())
+program.command('elect').description(helpText('d_elect')).addOption(roleArg()).argument('<member>', MEMBER())
   .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: m }))
-program.command('revoke').description('vote to take a role away').addOption(roleArg()).argument('<member>', MEMBER())
+program.command('revoke').description(helpText('d_revoke')).addOption(roleArg()).argument('<member>', MEMBER())
   .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteRevokeReferente' : 'VoteRevokeCassiere', member: m }))
 
-program.command('deposit').description('cassiere: take cash from a member and credit them').argument('<member>', MEMBER()).argument('<euros>', EUROS())
+program.command('deposit').description(helpText('d_deposit')).argument('<member>', MEMBER()).argument('<euros>', EUROS())
   .action(async (m: string, e: string) => await act({ type: 'Deposit', member: m, cents: parseEuros(e) }))
-program.command('withdraw').description('cassiere: give a member cash back from their credit').argument('<member>', MEMBER()).argument('<euros>', EUROS())
-  .option('--reason <text>', 'why', '')
+program.command('withdraw').description(helpText('d_withdraw')).argument('<member>', MEMBER()).argument('<euros>', EUROS())
+  .option('--reason <text>', helpText('h_withdraw_reason'), '')
   .action(async (m: string, e: string, o: { reason: string }) => await act({ type: 'Withdraw', member: m, cents: parseEuros(e), reason: o.reason }))
-program.command('settle').description('record that you received group cash from another admin').argument('<from>', 'the admin who handed the cash over (name or id)').argument('<euros>', EUROS())
+program.command('settle').description(helpText('d_settle')).argument('<from>', helpText('h_settle_from')).argument('<euros>', EUROS())
   .action(async (f: string, e: string) => await act({ type: 'SettleCash', from: f, cents: parseEuros(e) }))
 
 /**
@@ -60,64 +60,64 @@ export async function actAsMember (keyFile: string, build: (api: NodeApi, member
   print({ ...r, signedBy: 'member' }, () => fmt.receipt(r))
 }
 
-program.command('commit').description('commit part of a member\'s credit to an open purchase').argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
-  .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
+program.command('commit').description(helpText('d_commit')).argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
+  .option('--key <file>', helpText('h_commit_key'))
   .action(async (m: string, e: string, p: string, o: { key?: string }) => {
     const cents = parseEuros(e)
     if (o.key === undefined) return await act({ type: 'Commit', member: m, cents, purchase: p })
     await actAsMember(o.key, async (api, me) => ({ type: 'Commit', member: me, cents, purchase: String((await api.purchase(p)).id) }))
   })
-program.command('recover').description('a member votes to revoke an admin who is gone for good, when the admins alone cannot (two admins; see status)').argument('<admin>', MEMBER())
-  .option('--key <file>', 'the voting member\'s key file (from keygen); default: this node\'s admin votes as a member')
+program.command('recover').description(helpText('d_recover')).argument('<admin>', MEMBER())
+  .option('--key <file>', helpText('h_recover_key'))
   .action(async (a: string, o: { key?: string }) => {
     if (o.key === undefined) return await act({ type: 'VoteRecover', member: a })
     await actAsMember(o.key, async (api) => ({ type: 'VoteRecover', member: (await api.member(a)).id }))
   })
-program.command('approve').description('referente: approve a pending commitment').argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
+program.command('approve').description(helpText('d_approve')).argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
   .action(async (m: string, p: string) => await act({ type: 'ApproveCommitment', member: m, purchase: p }))
-program.command('reject').description('referente: reject a commitment (refunded)').argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
+program.command('reject').description(helpText('d_reject')).argument('<member>', MEMBER()).argument('<purchase>', PURCHASE())
   .action(async (m: string, p: string) => await act({ type: 'RejectCommitment', member: m, purchase: p }))
-program.command('adjust').description('referente: set a commitment to a new amount').argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
+program.command('adjust').description(helpText('d_adjust')).argument('<member>', MEMBER()).argument('<euros>', EUROS()).argument('<purchase>', PURCHASE())
   .action(async (m: string, e: string, p: string) => await act({ type: 'AdjustCommitment', member: m, cents: parseEuros(e), purchase: p }))
-program.command('vote-close').description('vote to authorise closing a purchase').argument('<purchase>', PURCHASE())
+program.command('vote-close').description(helpText('d_vote-close')).argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'VoteClosePurchase', purchase: p }))
-program.command('vote-fail').description('vote to authorise failing a purchase').argument('<purchase>', PURCHASE())
+program.command('vote-fail').description(helpText('d_vote-fail')).argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'VoteFailPurchase', purchase: p }))
-program.command('close').description('referente: close a purchase (you paid the supplier)').argument('<purchase>', PURCHASE())
+program.command('close').description(helpText('d_close')).argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'ClosePurchase', purchase: p }))
-program.command('fail').description('referente: fail a purchase (every commitment refunded)').argument('<purchase>', PURCHASE())
+program.command('fail').description(helpText('d_fail')).argument('<purchase>', PURCHASE())
   .action(async (p: string) => await act({ type: 'FailPurchase', purchase: p }))
 
-program.command('offline').description('take the running node off the network (acts stay local until "online")')
+program.command('offline').description(helpText('d_offline'))
   .action(async () => print(await withApi((api) => api.setOnline(false)), () => 'offline: no peer connections until "hypergas online"'))
-program.command('online').description('put the running node back on the network')
+program.command('online').description(helpText('d_online'))
   .action(async () => print(await withApi((api) => api.setOnline(true)), () => 'online: replicating with the group again'))
 
 // ---- transfers and limits (SPEC §4.6) -------------------------------------------------------
 
-program.command('transfer').description('a transfer of credit from one member to another: the other side accepts it (a payee may ask: an invoice)')
-  .argument('<from>', 'the payer').argument('<to>', 'the payee').argument('<euros>', EUROS())
-  .option('--memo <text>', 'what it is for', '')
-  .option('--key <file>', 'signed by the payer or the payee with their key file; default: this admin on the payer\'s behalf')
+program.command('transfer').description(helpText('d_transfer'))
+  .argument('<from>', helpText('h_transfer_from')).argument('<to>', helpText('h_transfer_to')).argument('<euros>', EUROS())
+  .option('--memo <text>', helpText('h_transfer_memo'), '')
+  .option('--key <file>', helpText('h_transfer_key'))
   .action(async (from: string, to: string, e: string, o: { memo: string, key?: string }) => {
     const cents = parseEuros(e)
     if (o.key === undefined) return await act({ type: 'Transfer', from, to, cents, memo: o.memo })
     await actAsMember(o.key, async (api) => ({ type: 'Transfer', from: (await api.member(from)).id, to: (await api.member(to)).id, cents, memo: o.memo }))
   })
-program.command('accept').description('accept a pending transfer (the party who did not ask for it)').argument('<transfer>', 'the transfer\'s id (or its first characters)')
-  .option('--key <file>', 'signed by the member with their key file; default: this admin on their behalf')
+program.command('accept').description(helpText('d_accept')).argument('<transfer>', helpText('h_accept_transfer'))
+  .option('--key <file>', helpText('h_accept_key'))
   .action(async (x: string, o: { key?: string }) => {
     if (o.key === undefined) return await act({ type: 'AcceptTransfer', transfer: x })
     await actAsMember(o.key, async (api) => ({ type: 'AcceptTransfer', transfer: await transferId(api, x) }))
   })
-program.command('cancel').description('withdraw or refuse a pending transfer').argument('<transfer>', 'the transfer\'s id (or its first characters)')
-  .option('--key <file>', 'signed by the member with their key file; default: this admin on their behalf')
+program.command('cancel').description(helpText('d_cancel')).argument('<transfer>', helpText('h_cancel_transfer'))
+  .option('--key <file>', helpText('h_cancel_key'))
   .action(async (x: string, o: { key?: string }) => {
     if (o.key === undefined) return await act({ type: 'CancelTransfer', transfer: x })
     await actAsMember(o.key, async (api) => ({ type: 'CancelTransfer', transfer: await transferId(api, x) }))
   })
-program.command('limit').description('vote a member\'s credit limits: how far below zero they may go, and (optional) the most they may hold')
-  .argument('<member>', MEMBER()).requiredOption('--overdraft <euros>', 'how far below zero (0: prepaid only)').option('--ceiling <euros>', 'the most credit they may hold (none by default)')
+program.command('limit').description(helpText('d_limit'))
+  .argument('<member>', MEMBER()).requiredOption('--overdraft <euros>', helpText('h_limit_overdraft')).option('--ceiling <euros>', helpText('h_limit_ceiling'))
   .action(async (m: string, o: { overdraft: string, ceiling?: string }) => {
     const overdraftCents = o.overdraft.trim() === '0' ? 0 : parseEuros(o.overdraft)
     await act({ type: 'VoteSetLimits', member: m, overdraftCents, ceilingCents: o.ceiling === undefined ? 0 : parseEuros(o.ceiling) })
@@ -132,16 +132,16 @@ async function transferId (api: NodeApi, ref: string): Promise<string> {
 
 // ---- the directory (SPEC §4.7) ----------------------------------------------------------------
 
-program.command('supplier').description('"supplier add <name>": a referente registers a supplier of the group')
-  .argument('<args...>', '"add <name>"')
-  .option('--vat <number>', 'VAT number').option('--contacts <text>', 'phone, email, address').option('--categories <list>', 'comma-separated, e.g. formaggi,latte').option('--notes <text>', 'notes')
+program.command('supplier').description(helpText('d_supplier'))
+  .argument('<args...>', helpText('h_supplier_args'))
+  .option('--vat <number>', helpText('h_supplier_vat')).option('--contacts <text>', helpText('h_supplier_contacts')).option('--categories <list>', helpText('h_supplier_categories')).option('--notes <text>', helpText('h_supplier_notes'))
   .action(async (args: string[], o: { vat?: string, contacts?: string, categories?: string, notes?: string }) => {
     if (args[0] !== 'add' || args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]')
     await act({ type: 'RegisterSupplier', name: args.slice(1).join(' '), vatNumber: o.vat, contacts: o.contacts, categories: (o.categories ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''), notes: o.notes })
   })
 for (const side of ['offer', 'want'] as const) {
-  program.command(side).description(side === 'offer' ? 'what a member offers to the others (replaces their offers; none clears them)' : 'what a member looks for (replaces their wants; none clears them)')
-    .argument('<member>', MEMBER()).argument('[entries...]', 'one entry per argument, e.g. "uova fresche" "passata di pomodoro"')
+  program.command(side).description(helpText(side === 'offer' ? 'd_offer' : 'd_want'))
+    .argument('<member>', MEMBER()).argument('[entries...]', helpText(side === 'offer' ? 'h_offer_entries' : 'h_want_entries'))
     .action(async (m: string, entries: string[]) => {
       const mine = await withApi(async (api) => await api.member(m))
       const listing = mine.listing ?? { offers: [], wants: [] }

@@ -16,7 +16,7 @@ import { HypergasError } from '../../errors.js'
 import { parseEuros, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
-import { act, EUROS, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
+import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 import { actAsMember } from './acts.js'
 
 /** Reads a catalogue file's text. @throws HypergasError BAD_ARGUMENT */
@@ -87,16 +87,16 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
 }
 
 program.command('purchase')
-  .description('"purchase open <name>" opens a purchase (referente); "purchase <ref>" shows one')
-  .argument('<args...>', '"open <name>" to open one, or the purchase: name, id or its first characters')
-  .option('--supplier <name>', 'supplier, with "open"')
-  .option('--notes <text>', 'notes, with "open"')
-  .option('--catalogue <file>', 'with "open": the supplier\'s products, a GDXP file (.json) or CSV with named columns (name, unit, price, …)')
-  .option('--csv', 'print the commitments as CSV')
-  .option('--gdxp', 'print the order for the supplier as GDXP (products with the quantities booked)')
-  .option('--pickup', 'print what each member takes home, as CSV (the pick-up list)')
-  .option('--closes <date>', 'with "open": when the bookings close (2026-12-05 or 2026-12-05 18:00); this node closes them then, if it runs')
-  .option('--delivery <date>', 'with "open": the day the goods arrive')
+  .description(helpText('d_purchase'))
+  .argument('<args...>', helpText('h_purchase_args'))
+  .option('--supplier <name>', helpText('h_purchase_supplier'))
+  .option('--notes <text>', helpText('h_purchase_notes'))
+  .option('--catalogue <file>', helpText('h_purchase_catalogue'))
+  .option('--csv', helpText('h_purchase_csv'))
+  .option('--gdxp', helpText('h_purchase_gdxp'))
+  .option('--pickup', helpText('h_purchase_pickup'))
+  .option('--closes <date>', helpText('h_purchase_closes'))
+  .option('--delivery <date>', helpText('h_purchase_delivery'))
   .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean, closes?: string, delivery?: string }) => {
     if (args[0] === 'open') {
       if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]')
@@ -109,12 +109,12 @@ program.command('purchase')
     else print(p, fmt.purchase)
   })
 
-program.command('products').description('the catalogue of a purchase, with what the group booked').argument('<purchase>', PURCHASE())
+program.command('products').description(helpText('d_products')).argument('<purchase>', PURCHASE())
   .action(async (ref: string) => print(await withApi((api) => api.purchase(ref)), fmt.products))
 
-program.command('book').description('book products of a purchase for a member (replaces their booking; 0 drops a product)')
-  .argument('<member>', MEMBER()).argument('<purchase>', PURCHASE()).argument('<lines...>', '<product>=<quantity>, e.g. miele=2 mele=1,5')
-  .option('--key <file>', 'sign as the member with their key file (from keygen); default: this admin signs on their behalf')
+program.command('book').description(helpText('d_book'))
+  .argument('<member>', MEMBER()).argument('<purchase>', PURCHASE()).argument('<lines...>', helpText('h_book_lines'))
+  .option('--key <file>', helpText('h_book_key'))
   .action(async (m: string, ref: string, args: string[], o: { key?: string }) => {
     if (o.key === undefined) {
       const p = await withApi((api) => api.purchase(ref))
@@ -123,24 +123,24 @@ program.command('book').description('book products of a purchase for a member (r
     await actAsMember(o.key, async (api, me) => { const p = await api.purchase(ref); return { type: 'Book', member: me, purchase: p.id, lines: lines(p, args, false) } })
   })
 
-program.command('close-bookings').description('referente: close the bookings of a purchase (the order goes to the supplier)').argument('<purchase>', PURCHASE())
+program.command('close-bookings').description(helpText('d_close-bookings')).argument('<purchase>', PURCHASE())
   .action(async (ref: string) => await act({ type: 'CloseBookings', purchase: ref }))
 
-program.command('deliver').description('referente: what a member actually received (weights, missing items at 0, a changed price with @euros)')
-  .argument('<purchase>', PURCHASE()).argument('<member>', MEMBER()).argument('<lines...>', '<product>=<quantity>[@<euros>], e.g. toma=1,12 mele=0 miele=2@6,80')
+program.command('deliver').description(helpText('d_deliver'))
+  .argument('<purchase>', PURCHASE()).argument('<member>', MEMBER()).argument('<lines...>', helpText('h_deliver_lines'))
   .action(async (ref: string, m: string, args: string[]) => {
     const p = await withApi((api) => api.purchase(ref))
     await act({ type: 'Deliver', purchase: p.id, member: m, lines: lines(p, args, true) })
   })
 
-program.command('cost').description('referente: share a cost (transport, packaging) or, with --discount, a discount among the bookings')
-  .argument('<purchase>', PURCHASE()).argument('<label>', 'what it is, e.g. Trasporto').argument('<euros>', EUROS())
-  .addOption(new Option('--split <how>', 'by the amount of each booking, or equally').choices(['amount', 'equal']).default('amount'))
-  .option('--discount', 'a discount: the shares are given back')
+program.command('cost').description(helpText('d_cost'))
+  .argument('<purchase>', PURCHASE()).argument('<label>', helpText('h_cost_label')).argument('<euros>', EUROS())
+  .addOption(new Option('--split <how>', helpText('h_cost_split')).choices(['amount', 'equal']).default('amount'))
+  .option('--discount', helpText('h_cost_discount'))
   .action(async (ref: string, label: string, e: string, o: { split: 'amount' | 'equal', discount?: boolean }) =>
     await act({ type: 'AddCost', purchase: ref, label, cents: parseEuros(e), split: o.split, discount: o.discount === true }))
 
-program.command('set-price').description('referente: the price of a product for later bookings').argument('<purchase>', PURCHASE()).argument('<product>', 'the product: key or the beginning of its name').argument('<euros>', EUROS())
+program.command('set-price').description(helpText('d_set-price')).argument('<purchase>', PURCHASE()).argument('<product>', helpText('h_set-price_product')).argument('<euros>', EUROS())
   .action(async (ref: string, product: string, e: string) => {
     const p = await withApi((api) => api.purchase(ref))
     await act({ type: 'SetPrice', purchase: p.id, product: productOf(p, product), priceCents: parseEuros(e) })

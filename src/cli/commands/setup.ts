@@ -14,12 +14,12 @@ import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
 import { t } from '../i18n.js'
 import { readPassphrase } from '../passphrase.js'
-import { globals, print, program, withApi } from '../program.js'
+import { globals, helpText, print, program, withApi } from '../program.js'
 
 program.command('init')
-  .description('create a group with this device as founder (referente and cassiere); prints the invite')
-  .requiredOption('--name <group>', 'name of the group')
-  .requiredOption('--founder <name>', "the founder's member name")
+  .description(helpText('d_init'))
+  .requiredOption('--name <group>', helpText('h_init_name'))
+  .requiredOption('--founder <name>', helpText('h_init_founder'))
   .action(async (o: { name: string, founder: string }) => {
     const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
     try {
@@ -30,8 +30,8 @@ program.command('init')
   })
 
 program.command('join')
-  .description('create an identity on this device and follow a group; prints the member id to elect')
-  .argument('<invite>', 'the invite printed by "hypergas init" or "hypergas invite"')
+  .description(helpText('d_join'))
+  .argument('<invite>', helpText('h_join_invite'))
   .action(async (invite: string) => {
     const { group: g, feeds } = decodeInvite(invite)
     const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
@@ -43,15 +43,15 @@ program.command('join')
   })
 
 program.command('invite')
-  .description('print the invite of this node\'s group')
+  .description(helpText('d_invite'))
   .action(async () => {
     const { invite } = await withApi((api) => api.status())
     print({ invite }, () => invite)
   })
 
 program.command('keygen')
-  .description('make a key pair for a member without a node (keep the file private)')
-  .option('--out <file>', 'write the key pair to this file (mode 0600) instead of printing the secret')
+  .description(helpText('d_keygen'))
+  .option('--out <file>', helpText('h_keygen_out'))
   .action((o: { out?: string }) => {
     const kp = generateKeyPair()
     const data = { publicKey: hex(kp.publicKey), seed: hex(kp.seed) }
@@ -64,10 +64,10 @@ program.command('keygen')
   })
 
 program.command('backup')
-  .description(t('d_backup'))
-  .argument('<file>', t('h_backupFile'))
-  .option('--force', t('h_force'))
-  .addHelpText('after', t('backupHelp'))
+  .description(helpText('d_backup'))
+  .argument('<file>', helpText('h_backup_file'))
+  .option('--force', helpText('h_backup_force'))
+  .addHelpText('after', helpText('after_backup'))
   .action(async (file: string, o: { force?: boolean }) => {
     const dir = resolveDir(globals())
     const contents = collectBackup(dir)
@@ -79,9 +79,9 @@ program.command('backup')
   })
 
 program.command('restore')
-  .description(t('d_restore'))
-  .argument('<file>', t('h_restoreFile'))
-  .addHelpText('after', t('restoreHelp'))
+  .description(helpText('d_restore'))
+  .argument('<file>', helpText('h_restore_file'))
+  .addHelpText('after', helpText('after_restore'))
   .action(async (file: string) => {
     const g = globals()
     const dir = resolveDir(g)
@@ -95,9 +95,9 @@ program.command('restore')
   })
 
 program.command('dht')
-  .description('run a DHT bootstrap node for groups whose laptops cannot use the public DHT; the admins then start with --bootstrap <the address it prints>')
-  .option('--host <address>', 'address to listen on', '0.0.0.0')
-  .option('--port <port>', 'UDP port', '49737')
+  .description(helpText('d_dht'))
+  .option('--host <address>', helpText('h_dht_host'), '0.0.0.0')
+  .option('--port <port>', helpText('h_dht_port'), '49737')
   .action(async (o: { host: string, port: string }) => {
     const port = parsePort(o.port, '--port')
     const reach = o.host === '0.0.0.0' ? lanAddress() ?? '127.0.0.1' : o.host

@@ -16,17 +16,17 @@ import { parseHostPort, parsePort } from '../../node/network/address.js'
 import { lanUrl, localUrl, noticeWriter, resolveDir } from '../connect.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
-import { globals, MEMBER, print, program, withApi } from '../program.js'
+import { globals, helpText, MEMBER, print, program, withApi } from '../program.js'
 
 program.command('start')
-  .description('run the node: Hyperswarm replication and the HTTP API / web view')
-  .option('--host <address>', 'address the HTTP API binds to (the LAN address to serve members)', '127.0.0.1')
-  .option('--port <port>', 'HTTP port (0 picks a free one)', '7465')
-  .option('--bootstrap <host:port...>', 'private DHT bootstrap node(s) instead of the public DHT: the address "hypergas dht" prints')
-  .option('--no-lan', 'do not discover the group\'s nodes on the local network (multicast DNS)')
-  .option('--no-swarm', 'do not replicate (local only)')
-  .option('--allow-host <name...>', 'more host names the web page answers to (a name the router gives this laptop); its own names and addresses always work')
-  .addOption(new Option('--public <what>', 'what a device without a login sees: the group\'s name and open purchases, or the name only').choices(['purchases', 'name']).default('purchases'))
+  .description(helpText('d_start'))
+  .option('--host <address>', helpText('h_start_host'), '127.0.0.1')
+  .option('--port <port>', helpText('h_start_port'), '7465')
+  .option('--bootstrap <host:port...>', helpText('h_start_bootstrap'))
+  .option('--no-lan', helpText('h_start_no-lan'))
+  .option('--no-swarm', helpText('h_start_no-swarm'))
+  .option('--allow-host <name...>', helpText('h_start_allow-host'))
+  .addOption(new Option('--public <what>', helpText('h_start_public')).choices(['purchases', 'name']).default('purchases'))
   .action(async (o: { host: string, port: string, bootstrap?: string[], lan: boolean, swarm: boolean, allowHost?: string[], public: 'purchases' | 'name' }) => {
     const dir = resolveDir(globals())
     for (const b of o.bootstrap ?? []) parseHostPort(b) // a bad address is refused before anything opens
@@ -147,17 +147,17 @@ function qr (text: string, force = false): string {
   return process.stdout.isTTY === true || force ? '\n' + renderUnicodeCompact(text, { border: 2 }) : ''
 }
 
-program.command('login').description(t('d_login'))
-  .option('--qr', t('h_qr'))
+program.command('login').description(helpText('d_login'))
+  .option('--qr', helpText('h_login_qr'))
   .action(async (o: { qr?: boolean }) => {
     const { code, expiresAt } = await withApi((api) => api.loginCode())
     const { url, warning } = pageUrl(`login=${code}`)
     print({ url, expiresAt }, () => [t('loginLink', { url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
   })
 
-program.command('link').description(t('d_link')).argument('<member>', MEMBER())
-  .option('--revoke', t('h_linkRevoke'))
-  .option('--qr', t('h_qr'))
+program.command('link').description(helpText('d_link')).argument('<member>', MEMBER())
+  .option('--revoke', helpText('h_link_revoke'))
+  .option('--qr', helpText('h_link_qr'))
   .action(async (m: string, o: { revoke?: boolean, qr?: boolean }) => {
     const r = await withApi((api) => api.link(m, o.revoke === true))
     if (r.secret === null) return print(r, () => t('linksRevoked', { name: r.name, count: r.ended.length }))
