@@ -44,17 +44,30 @@ export function isValidCents (n: unknown): n is number {
 }
 
 /**
+ * Digits past the last kept one that are taken for floating-point noise of a program that wrote the
+ * file (`2.3500000000000001`, `4.99999999`): this many zeros or nines in a row right after it.
+ */
+const NOISE_DIGITS = 6
+
+/**
  * An exact decimal number written as text (`2.49`, `0,5`, `12`), scaled to an integer with
- * `decimals` digits after the point (2 for cents, 3 for milli-units), rounding half up past them.
- * Never through floating point: the digits are read as digits. Null when the text is not a plain
- * non-negative decimal or the result is not a safe integer.
+ * `decimals` digits after the point (2 for cents, 3 for milli-units). Never through floating point:
+ * the digits are read as digits. A value that needs more digits is not exact and answers null
+ * (`2.355` is no number of cents), except floating-point noise: more digits that start with
+ * {@link NOISE_DIGITS} zeros round down, with as many nines round up (`0.30000000000000004` is 30
+ * cents, `4.99999999` is 500). Null too when the text is not a plain non-negative decimal or the
+ * result is not a safe integer.
  */
 export function decimalToScaled (text: string, decimals: number): number | null {
   const m = /^\s*(\d{1,15})(?:[.,](\d+))?\s*$/.exec(text)
   if (m === null) return null
-  const frac = (m[2] ?? '').padEnd(decimals + 1, '0')
+  const frac = (m[2] ?? '').padEnd(decimals, '0')
+  const rest = frac.slice(decimals).replace(/0+$/, '')
   let n = BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac.slice(0, decimals) === '' ? '0' : frac.slice(0, decimals))
-  if (Number(frac[decimals]) >= 5) n += 1n
+  if (rest !== '') {
+    if (/^9+$/.test(rest.slice(0, NOISE_DIGITS)) && rest.length >= NOISE_DIGITS) n += 1n
+    else if (!(rest.length > NOISE_DIGITS && /^0+$/.test(rest.slice(0, NOISE_DIGITS)))) return null
+  }
   return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null
 }
 

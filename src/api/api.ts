@@ -8,7 +8,7 @@ import { MAX_NAME_CHARS, parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
-import { importCatalogue, type CatalogueImport, type Skipped } from './gdxp.js'
+import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests, type DigestSent } from './mail.js'
@@ -116,6 +116,8 @@ export interface ImportSummary {
   /** Names of products imported without a price (not bookable until priced). */
   unpriced: string[]
   skipped: Skipped[]
+  /** What the file asks for that was not carried out: shipping costs and the supplier's discount rules, to add with AddCost. */
+  notApplied: NotApplied[]
   /** The supplier the file named, registered by this import (SPEC §4.7); null when it was already registered, or none was named. */
   supplierRegistered: string | null
 }
@@ -227,10 +229,9 @@ export class LocalApi implements NodeApi {
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
     const cat = importCatalogue(text)
-    if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product can be imported (${cat.skipped.length} left out)`)
     const id = views.resolvePurchase(this.node.requireView().state, purchase)
     await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
-    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, supplierRegistered: await this.registerSupplierOf(cat) }
+    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, notApplied: cat.notApplied, supplierRegistered: await this.registerSupplierOf(cat) }
   }
 
   /**

@@ -27,6 +27,8 @@ export interface PurchaseSummary {
   supplier: string | null
   /** The registered supplier (SPEC §4.7) `supplier` names, case-insensitively; null when none is registered by that name. */
   supplierId: ActId | null
+  /** That registered supplier's VAT number (partita IVA), when the directory has one. */
+  supplierVatNumber: string | null
   owner: MemberId
   ownerName: string | null
   phase: Phase

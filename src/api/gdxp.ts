@@ -10,7 +10,7 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
-import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
+import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import { decimalToScaled, formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
@@ -19,8 +19,18 @@ import type { PurchaseView } from './dto.js'
 export interface Skipped {
   /** The product's name as the file gives it (or its row). */
   name: string
-  reason: 'inactive' | 'no name' | 'bad price' | 'bad quantity' | 'invalid' | 'duplicate'
+  reason: 'inactive' | 'no name' | 'bad price' | 'bad quantity' | 'invalid' | 'other supplier'
   detail?: string
+}
+
+/**
+ * What a file asks for that the import does not carry out, for the referente to add by hand
+ * (`hypergas cost`): per-unit shipping costs of `count` products, or `count` supplier-wide rules
+ * (GDXP `transformations`: discounts over a threshold, shipping).
+ */
+export interface NotApplied {
+  what: 'shippingCost' | 'transformations'
+  count: number
 }
 
 /** What an import read: the supplier, the products to add, and the ones left out. */
@@ -30,6 +40,7 @@ export interface CatalogueImport {
   skipped: Skipped[]
   /** Products imported without a price (`umPrice` 0 or missing): in the catalogue, not bookable until priced. */
   unpriced: string[]
+  notApplied: NotApplied[]
 }
 
 /** A number or a numeric string of the file, as its decimal text; null when absent or empty. */
@@ -43,13 +54,13 @@ const gdxpProduct = z.object({
   description: text,
   active: z.union([z.boolean(), z.string(), z.number()]).nullish(),
   orderInfo: z.object({
-    packageQty: numText, minQty: numText, mulQty: numText, maxQty: numText, availableQty: numText, umPrice: numText
+    packageQty: numText, minQty: numText, mulQty: numText, maxQty: numText, availableQty: numText, umPrice: numText, shippingCost: numText
   }).partial().passthrough().nullish()
 }).passthrough()
 const gdxpFile = z.object({
   protocolVersion: z.union([z.string(), z.number()]).nullish(),
   blocks: z.array(z.object({
-    supplier: z.object({ name: text, vatNumber: text, products: z.array(z.unknown()).nullish() }).passthrough()
+    supplier: z.object({ name: text, vatNumber: text, products: z.array(z.unknown()).nullish(), transformations: z.array(z.unknown()).nullish() }).passthrough()
   }).passthrough()).min(1)
 }).passthrough()
 
@@ -74,8 +85,27 @@ const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v ==
 /** Fields of one product read from a file, before checks. */
 interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean }
 
-/** Turns raw products into catalogue products: keys, exact cents and milli-units, the schema's checks. */
-function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): CatalogueImport {
+/** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
+function cut (text: string, max: number): string {
+  if (text.length <= max) return text
+  const c = text.slice(0, max)
+  return /[\uD800-\uDBFF]$/.test(c) ? c.slice(0, -1) : c
+}
+
+/** A name longer than a product's name may be, cut at a word where it can be, with "…". */
+function shorten (name: string): string {
+  if (name.length <= MAX_NAME_CHARS) return name
+  const c = cut(name, MAX_NAME_CHARS - 1)
+  const space = c.lastIndexOf(' ')
+  return `${(space >= MAX_NAME_CHARS / 2 ? c.slice(0, space) : c).trimEnd()}…`
+}
+
+/**
+ * Turns raw products into catalogue products: keys, exact cents and milli-units, the schema's
+ * checks. A name too long for a product is shortened and kept whole at the start of its description.
+ * @throws HypergasError TOO_MANY_PRODUCTS past {@link MAX_PRODUCTS} products to import
+ */
+function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<CatalogueImport, 'notApplied'> {
   const skipped: Skipped[] = []
   const unpriced: string[] = []
   const skus = new Map<string, number>()
@@ -87,26 +117,35 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
     if (!r.active) { skipped.push({ name, reason: 'inactive' }); continue }
     const priceCents = r.price === null ? 0 : decimalToScaled(r.price, 2)
-    if (priceCents === null || priceCents > MAX_PRICE_CENTS) { skipped.push({ name, reason: 'bad price', detail: String(r.price) }); continue }
+    if (priceCents === null || priceCents > MAX_PRICE_CENTS) {
+      skipped.push({ name, reason: 'bad price', detail: priceCents === null ? `${r.price}: not an exact amount of cents` : `${r.price}: above ${formatCents(MAX_PRICE_CENTS)}` })
+      continue
+    }
+    const texts = { min: r.minQty, mul: r.mulQty, max: r.maxQty, available: r.availableQty }
     const qty = (v: string | null): number | undefined | null => {
       if (v === null) return undefined
       const q = decimalToScaled(v, 3)
       return q === null || q > MAX_QTY_MILLI ? null : q === 0 ? undefined : q
     }
-    const fields = { minQtyMilli: qty(r.minQty), mulQtyMilli: qty(r.mulQty), maxQtyMilli: qty(r.maxQty), availableQtyMilli: qty(r.availableQty) }
+    const fields = { min: qty(r.minQty), mul: qty(r.mulQty), max: qty(r.maxQty), available: qty(r.availableQty) }
     const pkg = r.packageQty === null ? undefined : decimalToScaled(r.packageQty, 0)
-    if (Object.values(fields).some((v) => v === null) || pkg === null) { skipped.push({ name, reason: 'bad quantity' }); continue }
+    const badQty = (Object.keys(fields) as Array<keyof typeof fields>).find((k) => fields[k] === null)
+    if (badQty !== undefined || pkg === null) {
+      skipped.push({ name, reason: 'bad quantity', detail: badQty === undefined ? `package ${r.packageQty}: not a whole number` : `${badQty} ${texts[badQty]}: not a quantity of at most 3 decimals up to ${formatQuantity(MAX_QTY_MILLI)}` })
+      continue
+    }
     let key = r.sku !== '' && skus.get(r.sku) === 1 && /^[\p{L}\p{N}._\-/]{1,64}$/u.test(r.sku) ? r.sku : slug(name)
     for (let n = 2; used.has(key); n++) key = `${slug(name).slice(0, 56)}-${n}`
-    const p: ProductSpec = { key, name: name.slice(0, 120), unit: (r.unit === '' ? 'pz' : r.unit).slice(0, 24), priceCents }
+    const p: ProductSpec = { key, name: shorten(name), unit: cut(r.unit === '' ? 'pz' : r.unit, 24), priceCents }
     if (pkg !== undefined && pkg > 0) p.packageQty = pkg
-    if (typeof fields.minQtyMilli === 'number') p.minQtyMilli = fields.minQtyMilli
-    if (typeof fields.mulQtyMilli === 'number') p.mulQtyMilli = fields.mulQtyMilli
-    if (typeof fields.maxQtyMilli === 'number') p.maxQtyMilli = fields.maxQtyMilli
-    if (typeof fields.availableQtyMilli === 'number') p.availableQtyMilli = fields.availableQtyMilli
+    if (typeof fields.min === 'number') p.minQtyMilli = fields.min
+    if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul
+    if (typeof fields.max === 'number') p.maxQtyMilli = fields.max
+    if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
-    if (r.category !== '') p.category = r.category.slice(0, 64)
-    if (r.description !== '') p.description = r.description.replace(/\p{Cc}/gu, ' ').slice(0, 500)
+    if (r.category !== '') p.category = cut(r.category, 64)
+    const description = [p.name === name ? '' : name, r.description.replace(/\p{Cc}/gu, ' ').trim()].filter((x) => x !== '').join(' — ')
+    if (description !== '') p.description = cut(description, 500)
     try {
       parseActBody({ type: 'AddProducts', purchase: '0'.repeat(64), products: [p] })
     } catch (err) {
@@ -117,30 +156,50 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     products.push(p)
     if (priceCents === 0) unpriced.push(name)
   }
+  if (products.length > MAX_PRODUCTS) throw new HypergasError('TOO_MANY_PRODUCTS', `the file has ${products.length} products to import and a purchase holds at most ${MAX_PRODUCTS}: split it into two purchases`)
   return { supplier, products, skipped, unpriced }
 }
 
+/** The name a product of the file gives itself, for a product that is left out as invalid. */
+function nameOf (item: unknown, i: number): string {
+  const n = typeof item === 'object' && item !== null ? (item as { name?: unknown }).name : undefined
+  return typeof n === 'string' && n.trim() !== '' ? n.trim() : `(product ${i + 1})`
+}
+
 /**
- * The products of the first supplier block of a GDXP v1 file (JSON text).
- * @throws HypergasError BAD_ARGUMENT when the text is not GDXP at all
+ * The products of the first supplier block of a GDXP v1 file (JSON text); the products of any
+ * other block are left out (one supplier per purchase), and said so.
+ * @throws HypergasError BAD_ARGUMENT when the text is not GDXP at all; TOO_MANY_PRODUCTS
  */
 export function importGdxp (raw: string): CatalogueImport {
   let data: unknown
   try { data = parseJsonExact(raw) } catch (err) { throw HypergasError.BAD_ARGUMENT(`not a GDXP file (not JSON: ${(err as Error).message})`) }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw HypergasError.BAD_ARGUMENT('not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"')
   const file = gdxpFile.safeParse(data)
   if (!file.success) throw HypergasError.BAD_ARGUMENT(`not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim())
-  const s = file.data.blocks[0].supplier
+  const [first, ...others] = file.data.blocks
+  const s = first.supplier
   const raws: RawProduct[] = []
   const skipped: Skipped[] = []
+  let shipping = 0
   for (const [i, item] of (s.products ?? []).entries()) {
     const r = gdxpProduct.safeParse(item)
-    if (!r.success) { skipped.push({ name: `(product ${i + 1})`, reason: 'invalid', detail: r.error.issues[0]?.message }); continue }
+    if (!r.success) { skipped.push({ name: nameOf(item, i), reason: 'invalid', detail: [r.error.issues[0]?.path.join('.'), r.error.issues[0]?.message].filter((x) => x !== undefined && x !== '').join(': ') }); continue }
     const p = r.data
     const o = p.orderInfo ?? {}
-    raws.push({ name: p.name, unit: p.um, sku: p.sku, category: p.category, description: p.description, price: o.umPrice ?? null, packageQty: o.packageQty ?? null, minQty: o.minQty ?? null, mulQty: o.mulQty ?? null, maxQty: o.maxQty ?? null, availableQty: o.availableQty ?? null, weighed: false, active: !inactive(p.active) })
+    const active = !inactive(p.active)
+    if (active && (o.shippingCost ?? null) !== null && decimalToScaled(o.shippingCost!, 2) !== 0) shipping++
+    raws.push({ name: p.name, unit: p.um, sku: p.sku, category: p.category, description: p.description, price: o.umPrice ?? null, packageQty: o.packageQty ?? null, minQty: o.minQty ?? null, mulQty: o.mulQty ?? null, maxQty: o.maxQty ?? null, availableQty: o.availableQty ?? null, weighed: false, active })
+  }
+  for (const [i, b] of others.entries()) {
+    const n = b.supplier.products?.length ?? 0
+    skipped.push({ name: b.supplier.name === '' ? `(supplier ${i + 2})` : b.supplier.name, reason: 'other supplier', detail: `${n} products: a purchase has one supplier, open another with this block` })
   }
   const out = build(raws, { name: s.name, vatNumber: s.vatNumber === '' ? null : s.vatNumber })
-  return { ...out, skipped: [...skipped, ...out.skipped] }
+  const notApplied: NotApplied[] = []
+  if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
+  if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
+  return { ...out, skipped: [...skipped, ...out.skipped], notApplied }
 }
 
 /**
@@ -156,9 +215,10 @@ export function importCsv (raw: string): CatalogueImport {
     rows = parseCsv(raw, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true })
   } catch (err) { throw HypergasError.BAD_ARGUMENT(`not a CSV catalogue: ${(err as Error).message}`) }
   const col = (r: Record<string, string>, ...names: string[]): string => names.map((n) => r[n]).find((v) => v !== undefined && v !== '') ?? ''
-  if (rows.length > 0 && col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw HypergasError.BAD_ARGUMENT('a CSV catalogue needs a "name" (or "nome") column')
+  if (rows.length === 0) throw HypergasError.BAD_ARGUMENT('no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line')
+  if (col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw HypergasError.BAD_ARGUMENT('a CSV catalogue needs a "name" (or "nome") column')
   const n = (v: string): string | null => (v === '' ? null : v)
-  return build(rows.map((r) => ({
+  const out = build(rows.map((r) => ({
     name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
     category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
     price: n(col(r, 'price', 'prezzo', 'umprice')), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
@@ -166,29 +226,53 @@ export function importCsv (raw: string): CatalogueImport {
     availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato').toLowerCase()),
     active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo'))
   })), null)
-}
-
-/** Reads a catalogue file: GDXP when it looks like JSON, else CSV. @throws HypergasError BAD_ARGUMENT */
-export function importCatalogue (raw: string): CatalogueImport {
-  return raw.trimStart().startsWith('{') ? importGdxp(raw) : importCsv(raw)
+  return { ...out, notApplied: [] }
 }
 
 /**
- * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5): its supplier block with every
- * product and `bookingInfo.totalQty`, the quantity the group booked (delivered, once delivered),
- * prices and quantities as decimal text. `nowIso`: the creation date.
+ * Reads a catalogue file's text: GDXP when it looks like JSON, else CSV; a byte-order mark is
+ * dropped. Text that is not UTF-8 (read with replacement characters, or NULs: UTF-16, Latin-1),
+ * empty, or XML/HTML is refused with what it is, and so is a file with no product to import (with
+ * the first reasons).
+ * @throws HypergasError BAD_ARGUMENT; TOO_MANY_PRODUCTS
+ */
+export function importCatalogue (raw: string): CatalogueImport {
+  const text = raw.replace(/^\uFEFF/, '')
+  if (/[\uFFFD\u0000]/.test(text)) throw HypergasError.BAD_ARGUMENT('the file is not UTF-8 text (UTF-16, or an older encoding such as Latin-1): save it as UTF-8 and try again')
+  const head = text.trimStart()
+  if (head === '') throw HypergasError.BAD_ARGUMENT('the file is empty')
+  if (head.startsWith('<')) throw HypergasError.BAD_ARGUMENT('an XML or HTML file: hypergas reads GDXP as JSON (v1) and CSV with named columns')
+  const cat = head.startsWith('{') || head.startsWith('[') ? importGdxp(text) : importCsv(text)
+  if (cat.products.length > 0) return cat
+  const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`)
+  throw HypergasError.BAD_ARGUMENT(`no product can be imported: ${cat.skipped.length} left out${why.length === 0 ? '' : `, ${why.join('; ')}${cat.skipped.length > 3 ? '…' : ''}`}`)
+}
+
+/** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */
+const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON(decimalText)
+
+/**
+ * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5), as the schema has it
+ * (madbob/GDXP, v1/GDXP-1.json) so that GASdottoNG and others read it: protocolVersion 1, the
+ * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
+ * has none) and every product with `bookingInfo.totalQty`, the quantity the group booked
+ * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
+ * decimal text. `nowIso`: the time of the export, ISO 8601.
+ * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
 export function exportGdxp (p: PurchaseView, groupName: string, nowIso: string): string {
   if (p.order === null) throw HypergasError.BAD_ARGUMENT(`"${p.name}" has no catalogue: its commitments export as CSV (--csv)`)
-  const q = (m: number | undefined): string | undefined => (m === undefined ? undefined : formatQuantity(m))
+  const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   return JSON.stringify({
-    protocolVersion: '1.0',
-    creationDate: nowIso,
+    protocolVersion: 1,
+    creationDate: nowIso.slice(0, 10),
     applicationSignature: 'hypergas',
-    subject: { name: groupName, purchase: p.name },
+    subject: { name: groupName },
     blocks: [{
       supplier: {
         name: p.supplier ?? '',
+        vatNumber: p.supplierVatNumber ?? '',
+        contacts: [],
         products: p.order.products.map((x) => ({
           name: x.name,
           um: x.unit,
@@ -196,9 +280,10 @@ export function exportGdxp (p: PurchaseView, groupName: string, nowIso: string):
           ...(x.category === undefined ? {} : { category: x.category }),
           ...(x.description === undefined ? {} : { description: x.description }),
           active: true,
-          orderInfo: { umPrice: formatCents(x.priceCents), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
-          bookingInfo: { totalQty: formatQuantity(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
-        }))
+          orderInfo: { umPrice: exactNumber(formatCents(x.priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
+          bookingInfo: { totalQty: q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
+        })),
+        order: { phase: p.order.bookingsOpen ? 'booking' : 'order' }
       }
     }]
   }, null, 2) + '\n'

@@ -22,10 +22,7 @@ function finalIds (v: Replay): Set<ActId> {
 }
 
 function rolesOf (s: GroupState, id: MemberId): string[] {
-  const r: string[] = []
-  if (s.referenti.has(id)) r.push('referente')
-  if (s.cassieri.has(id)) r.push('cassiere')
-  return r
+  return [...(s.referenti.has(id) ? ['referente'] : []), ...(s.cassieri.has(id) ? ['cassiere'] : [])]
 }
 
 /**
@@ -177,8 +174,8 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
 }
 
 function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
-  let committed = 0
-  let approved = 0
+  let [committed, approved] = [0, 0]
+  const registered = registeredSupplier(v.state, p.supplier)
   for (const c of p.commitments.values()) {
     if (c.status !== 'rejected') committed += c.amountCents
     if (c.status === 'approved') approved += c.amountCents
@@ -187,7 +184,8 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     id: p.id,
     name: p.name,
     supplier: p.supplier ?? null,
-    supplierId: registeredSupplier(v.state, p.supplier)?.id ?? null,
+    supplierId: registered?.id ?? null,
+    supplierVatNumber: registered?.vatNumber ?? null,
     owner: p.owner,
     ownerName: v.state.members.get(p.owner)?.name ?? null,
     phase: p.phase,

@@ -70,8 +70,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
     return print(r, () => fmt.receipt(r))
   }
   const text = readText(o.catalogue)
-  const cat = importCatalogue(text) // read here too: a file that is no catalogue opens no purchase
-  if (cat.products.length === 0) throw HypergasError.BAD_ARGUMENT(`no product of ${o.catalogue} can be imported (${cat.skipped.length} left out)`)
+  const cat = importCatalogue(text) // read here too: a file that is no catalogue, or too large, opens no purchase
   const supplier = o.supplier ?? (cat.supplier?.name === '' ? undefined : cat.supplier?.name)
   const r = await withApi(async (api: NodeApi) => {
     const opened = await api.act({ type: 'OpenPurchase', name, supplier, notes: o.notes })
@@ -81,8 +80,9 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
   print({ ...r, supplier: supplier ?? null }, () => [
     t('importDone', { name, count: r.imported }),
     ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
-    ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') })]),
-    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }))
+    ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') + (r.unpriced.length > 5 ? ` ${t('andMore', { count: r.unpriced.length - 5 })}` : '') })]),
+    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' })),
+    ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))
   ].join('\n'))
 }
 
