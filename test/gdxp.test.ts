@@ -75,7 +75,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
     blocks: [
       { supplier: { name: 'Uno', vatNumber: '01234567890', transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
         { name: long, um: 'Cassette', orderInfo: { umPrice: 12, shippingCost: 0.5 }, description: 'Mele miste' },
-        { name: 'Pere', um: 'kg', orderInfo: { umPrice: 2, shippingCost: 0 } },
+        { name: 'Pere', um: 'kg', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
         { name: 'Fichi', um: 'kg', orderInfo: { umPrice: 'x' }, active: { yes: 1 } }
       ] } },
       { supplier: { name: 'Due', products: [{ name: 'B', um: 'kg', orderInfo: { umPrice: 1 } }] } }
@@ -86,6 +86,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   const apples = r.products[0]
   t.ok(apples.name.length <= 64 && apples.name.endsWith('…'), `a name too long for a product is shortened: ${apples.name}`)
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')
+  t.alike([r.products[1].availableQtyMilli, r.products[1].minQtyMilli], [undefined, 1000], 'a group limit past the largest quantity is no limit')
   t.alike(r.skipped.map((x) => [x.name, x.reason]), [['Fichi', 'invalid'], ['Due', 'other supplier']], 'an invalid product by its name; the second supplier block said, not dropped silently')
   t.alike(r.notApplied, [{ what: 'shippingCost', count: 1 }, { what: 'transformations', count: 2 }], 'what the import does not apply is said')
   const refused = (text: string): string => { try { importCatalogue(text); return 'accepted' } catch (err) { return (err as Error).message } }

@@ -122,12 +122,13 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
       continue
     }
     const texts = { min: r.minQty, mul: r.mulQty, max: r.maxQty, available: r.availableQty }
-    const qty = (v: string | null): number | undefined | null => {
+    /** A quantity; past the largest one, a limit (`ceiling`) is no limit, a minimum or multiple is wrong. */
+    const qty = (v: string | null, ceiling = false): number | undefined | null => {
       if (v === null) return undefined
       const q = decimalToScaled(v, 3)
-      return q === null || q > MAX_QTY_MILLI ? null : q === 0 ? undefined : q
+      return q === null ? null : q > MAX_QTY_MILLI ? (ceiling ? undefined : null) : q === 0 ? undefined : q
     }
-    const fields = { min: qty(r.minQty), mul: qty(r.mulQty), max: qty(r.maxQty), available: qty(r.availableQty) }
+    const fields = { min: qty(r.minQty), mul: qty(r.mulQty), max: qty(r.maxQty, true), available: qty(r.availableQty, true) }
     const pkg = r.packageQty === null ? undefined : decimalToScaled(r.packageQty, 0)
     const badQty = (Object.keys(fields) as Array<keyof typeof fields>).find((k) => fields[k] === null)
     if (badQty !== undefined || pkg === null) {
@@ -195,7 +196,7 @@ export function importGdxp (raw: string): CatalogueImport {
     const n = b.supplier.products?.length ?? 0
     skipped.push({ name: b.supplier.name === '' ? `(supplier ${i + 2})` : b.supplier.name, reason: 'other supplier', detail: `${n} products: a purchase has one supplier, open another with this block` })
   }
-  const out = build(raws, { name: s.name, vatNumber: s.vatNumber === '' ? null : s.vatNumber })
+  const out = build(raws, { name: shorten(s.name.replace(/\p{Cc}/gu, ' ').trim()), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
   const notApplied: NotApplied[] = []
   if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
   if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
