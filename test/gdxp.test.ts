@@ -110,6 +110,8 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   const en = importCatalogue('name,unit,price,available\nHoney,jar,6.50,20\n')
   t.alike(en.products, [{ key: 'honey', name: 'Honey', unit: 'jar', priceCents: 650, availableQtyMilli: 20000 }])
   t.exception(() => importCsv('a,b\n1,2\n'), /BAD_ARGUMENT/, 'no name column')
+  const keys = importCsv('name,price,sku\nMele,1,\nAltro,2,mele\nMele,3,\n')
+  t.alike(keys.products.map((p) => p.key), ['mele-2', 'mele', 'mele-3'], 'a slug never takes another product\'s own SKU')
 })
 
 test('a month of one order through the CLI: import, book, close, deliver, share the transport, export, close and pay', { timeout: 120_000 }, (t) => {

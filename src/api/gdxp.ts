@@ -111,6 +111,10 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
   const skus = new Map<string, number>()
   for (const r of raw) if (r.sku !== '') skus.set(r.sku, (skus.get(r.sku) ?? 0) + 1)
   const used = new Set<string>()
+  // A product's own SKU is its key when no other product has it; a slug made for a product
+  // without one never takes it (the supplier reads the keys back as SKUs in the order).
+  const ownKey = (r: RawProduct): boolean => r.sku !== '' && skus.get(r.sku) === 1 && /^[\p{L}\p{N}._\-/]{1,64}$/u.test(r.sku)
+  const reserved = new Set(raw.filter(ownKey).map((r) => r.sku))
   const products: ProductSpec[] = []
   for (const r of raw) {
     const name = r.name.replace(/\p{Cc}/gu, ' ').trim()
@@ -135,8 +139,9 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
       skipped.push({ name, reason: 'bad quantity', detail: badQty === undefined ? `package ${r.packageQty}: not a whole number` : `${badQty} ${texts[badQty]}: not a quantity of at most 3 decimals up to ${formatQuantity(MAX_QTY_MILLI)}` })
       continue
     }
-    let key = r.sku !== '' && skus.get(r.sku) === 1 && /^[\p{L}\p{N}._\-/]{1,64}$/u.test(r.sku) ? r.sku : slug(name)
-    for (let n = 2; used.has(key); n++) key = `${slug(name).slice(0, 56)}-${n}`
+    const own = ownKey(r)
+    let key = own ? r.sku : slug(name)
+    for (let n = 2; used.has(key) || (!own && reserved.has(key)); n++) key = `${slug(name).slice(0, 56)}-${n}`
     const p: ProductSpec = { key, name: shorten(name), unit: cut(r.unit === '' ? 'pz' : r.unit, 24), priceCents }
     if (pkg !== undefined && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
