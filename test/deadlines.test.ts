@@ -57,4 +57,15 @@ test('dates typed at the command line', (t) => {
   t.exception(() => parseDate('5/12/2026', true), /BAD_ARGUMENT/)
   for (const no of ['2026-13-01', '2026-11-31', '2026-02-29', '2026-12-05 24:00', '2026-12-05 18:60']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no} does not exist`)
   t.is(new Date(parseDate('2028-02-29', false)).getDate(), 29, 'a leap day does')
+  // The night the clocks go forward in Rome: 02:30 does not exist; a day alone is still a day.
+  const tz = process.env.TZ
+  process.env.TZ = 'Europe/Rome'
+  try {
+    t.exception(() => parseDate('2026-03-29 02:30', false), /BAD_ARGUMENT: 2026-03-29 02:30 does not exist in this time zone: the clocks go forward then \(it is 03:30\)/)
+    t.is(new Date(parseDate('2026-03-29', false)).getDate(), 29, 'a day alone on that night')
+    t.is(new Date(parseDate('2026-03-29 03:30', false)).getHours(), 3)
+  } finally {
+    if (tz === undefined) delete process.env.TZ
+    else process.env.TZ = tz
+  }
 })

@@ -54,8 +54,15 @@ export function parseDate (text: string, endOfDay: boolean): number {
   const [y, mo, d, h, min] = m === null ? [NaN, NaN, NaN, NaN, NaN] : [Number(m[1]), Number(m[2]) - 1, Number(m[3]), m[4] === undefined ? (endOfDay ? 23 : 0) : Number(m[4]), m[5] === undefined ? (endOfDay ? 59 : 0) : Number(m[5])]
   const date = new Date(y, mo, d, h, min)
   // Date rolls a 13th month or a 31st of November over into the next: such a date does not exist.
-  const exists = date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d && date.getHours() === h && date.getMinutes() === min
-  const ms = exists ? date.getTime() : NaN
+  const sameDay = date.getFullYear() === y && date.getMonth() === mo && date.getDate() === d
+  const exists = sameDay && date.getHours() === h && date.getMinutes() === min
+  // An hour the clocks skip (spring forward): a day alone takes the moment the clock shows
+  // instead; an hour typed is refused with the one it stands for.
+  if (sameDay && !exists && h < 24 && min < 60) {
+    const shown = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
+    if (m![4] !== undefined) throw HypergasError.BAD_ARGUMENT(`${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`)
+  }
+  const ms = sameDay && h < 24 && min < 60 ? date.getTime() : NaN
   if (!Number.isSafeInteger(ms) || ms <= 0) throw HypergasError.BAD_ARGUMENT(`expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`)
   return ms
 }
