@@ -2,6 +2,7 @@
 // every act (checked inside Season.fold).
 import test from 'brittle'
 import { createAct } from '../src/acts/act.js'
+import type { ActBody } from '../src/acts/types.js'
 import { quorum } from '../src/fold/state.js'
 import { checkAct } from '../src/fold/fold.js'
 import { person, Season } from './helpers/fixtures.js'
@@ -201,4 +202,57 @@ test('rejections are recorded with their act id and code', (t) => {
   const a = s.sign(person('z'), { type: 'OpenPurchase', name: 'x' })
   s.fold(a)
   t.alike(s.state.rejections, [{ actId: a.id, code: 'NOT_REFERENTE' }])
+})
+
+test('a tally that reached quorum as admins left takes effect with a vote again (SPEC §4: quorum at that point in the order)', (t) => {
+  const s = new Season()
+  const b = s.register('bruno')
+  const c = s.register('carla')
+  s.do(s.founder, { type: 'VoteElectCassiere', member: b.id })
+  s.do(s.founder, { type: 'VoteElectCassiere', member: c.id })
+  const d = person('dario')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Dario', member: d.id }), 'applied')
+  t.absent(s.state.members.has(d.id), '1 of 2 votes')
+  // Bruno and Carla step down: Anna alone, quorum 1.
+  for (const x of [b, c]) {
+    s.do(x, { type: 'VoteRevokeCassiere', member: x.id })
+    s.do(s.founder, { type: 'VoteRevokeCassiere', member: x.id })
+  }
+  t.is(s.state.admins.size, 1)
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Dario', member: d.id }), 'applied', 'her vote again is no duplicate now: 1 of 1')
+  t.ok(s.state.members.has(d.id), 'registered (with the old rule the last admin could never complete her own tally)')
+  t.is(s.do(s.founder, { type: 'VoteElectCassiere', member: d.id }), 'applied')
+  t.is(s.do(s.founder, { type: 'VoteElectReferente', member: d.id }), 'applied', 'two admins: quorum 1')
+})
+
+test('who before what: a revoke of a key never registered is NOT_IN_ROLE, an owner act of another\'s closed purchase NOT_OWNER', (t) => {
+  const s = new Season()
+  t.is(s.do(s.founder, { type: 'VoteRevokeReferente', member: person('nobody').id }), 'NOT_IN_ROLE')
+  t.is(s.do(s.founder, { type: 'VoteRevokeCassiere', member: person('nobody').id }), 'NOT_IN_ROLE')
+  const b = s.register('bruno')
+  s.do(s.founder, { type: 'VoteElectReferente', member: b.id })
+  const opened = s.sign(b, { type: 'OpenPurchase', name: 'Pane' })
+  s.fold(opened)
+  const p = opened.id as never
+  s.do(b, { type: 'VoteFailPurchase', purchase: p })
+  t.is(s.do(b, { type: 'FailPurchase', purchase: p }), 'applied')
+  const bodies: ActBody[] = [{ type: 'ApproveCommitment', member: b.id, purchase: p }, { type: 'ClosePurchase', purchase: p }, { type: 'AddProducts', purchase: p, products: [{ key: 'x', name: 'X', unit: 'pz', priceCents: 1 }] }]
+  for (const body of bodies) {
+    t.is(s.do(s.founder, body), 'NOT_OWNER', `${body.type} by another referente`)
+    t.is(s.do(b, body), 'PURCHASE_NOT_OPEN', `${body.type} by the owner`)
+  }
+})
+
+test('Withdraw never draws on an overdraft (SPEC §4: credit ≥ cents; §4.6: deposits and bookings respect the limits)', (t) => {
+  const s = new Season()
+  const b = s.register('bruno')
+  s.do(s.founder, { type: 'VoteSetLimits', member: b.id, overdraftCents: 5000, ceilingCents: 0 })
+  t.is(s.state.limits.get(b.id)?.overdraftCents, 5000)
+  s.do(s.founder, { type: 'Deposit', member: b.id, cents: 1000 })
+  t.is(s.do(s.founder, { type: 'Withdraw', member: b.id, cents: 1001, reason: '' }), 'INSUFFICIENT_CREDIT', 'no cash lent over the counter')
+  t.is(s.do(s.founder, { type: 'Withdraw', member: b.id, cents: 1000, reason: '' }), 'applied')
+  const opened = s.sign(s.founder, { type: 'OpenPurchase', name: 'Olio' })
+  s.fold(opened)
+  t.is(s.do(b, { type: 'Commit', member: b.id, cents: 3000, purchase: opened.id as never }), 'applied', 'a commitment may use it')
+  t.is(s.state.members.get(b.id)?.creditCents, -3000)
 })

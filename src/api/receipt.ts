@@ -5,7 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { countCurrent, quorum, recoveryKey } from '../fold/state.js'
+import { countCurrent, quorum, recoveryKey, tallyKey, type GovernanceVote } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
@@ -61,9 +61,9 @@ function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote']
     return { votes: n, quorum: need, done: t === undefined }
   }
   if (!body.type.startsWith('Vote') || !('member' in body)) return undefined
-  for (const t of s.tallies.values()) {
-    if (t.type === body.type && t.member === body.member && t.voters.has(author)) return { votes: countCurrent(s, t.voters), quorum: q, done: false }
-  }
+  // The vote's own tally (a registration under another name, or other limits, is another).
+  const t = s.tallies.get(tallyKey(body as GovernanceVote))
+  if (t !== undefined && t.voters.has(author)) return { votes: countCurrent(s, t.voters), quorum: q, done: false }
   return { votes: q, quorum: q, done: true }
 }
 

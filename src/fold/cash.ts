@@ -1,13 +1,13 @@
 /**
  * The cash acts (SPEC §4 Cash, from reactivegas): a cassiere takes a member's cash and credits
- * them (up to their ceiling, §4.6), gives cash back from their credit (down to their overdraft),
+ * them (up to their ceiling, §4.6), gives cash back from their credit (never from an overdraft),
  * and an admin records cash received from another admin.
  */
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId } from '../ids.js'
 import { cash, credit } from './effects.js'
 import type { GroupState, RejectionCode } from './state.js'
-import { spendable, underCeiling } from './transfers.js'
+import { underCeiling } from './transfers.js'
 
 type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
@@ -26,12 +26,16 @@ export function deposit (s: GroupState, actId: ActId, au: MemberId, b: A.Deposit
   return null
 }
 
-/** `Withdraw`: a cassiere gives a member `cents` back from their credit, down to their overdraft. */
+/**
+ * `Withdraw`: a cassiere gives a member `cents` back from their credit. Never from an overdraft
+ * (SPEC §4: credit ≥ cents; §4.6 names deposits and bookings as what the limits govern): the
+ * group's cash is not lent out over the counter.
+ */
 export function withdraw (s: GroupState, actId: ActId, au: MemberId, b: A.Withdraw, run: boolean): Code {
   if (!s.cassieri.has(au)) return 'NOT_CASSIERE'
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
-  if (spendable(s, b.member) < b.cents) return 'INSUFFICIENT_CREDIT'
+  if (m.creditCents < b.cents) return 'INSUFFICIENT_CREDIT'
   if ((s.cash.get(au) ?? 0) - b.cents < -MAX) return 'AMOUNT_OVERFLOW'
   if (!run) return null
   credit(s, actId, b.member, -b.cents, 'withdraw')

@@ -67,8 +67,20 @@ export function tallyVote (s: GroupState, key: string, type: string, member: Mem
   return true
 }
 
+/** True when `voter`'s vote is already in tally `key` (the members' recovery votes: VoteRecover). */
 export function alreadyVoted (s: GroupState, key: string, voter: MemberId): boolean {
   return s.tallies.get(key)?.voters.has(voter) === true
+}
+
+/**
+ * True when an admin's governance vote changes nothing: `voter` is already in tally `key` and the
+ * tally has not reached quorum. A tally that has reached it since the voter's last vote (the
+ * quorum fell as admins left, SPEC §4: quorum "at that point in the order") takes effect with the
+ * voter's vote again; without this, a tally of the last admin could never take effect.
+ */
+export function duplicateVote (s: GroupState, key: string, voter: MemberId): boolean {
+  const t = s.tallies.get(key)
+  return t !== undefined && t.voters.has(voter) && countCurrent(s, t.voters) < quorum(s.admins.size)
 }
 
 export function findPurchase (s: GroupState, id: PurchaseId): Purchase | RejectionCode {
@@ -76,6 +88,16 @@ export function findPurchase (s: GroupState, id: PurchaseId): Purchase | Rejecti
   if (p === undefined) return 'UNKNOWN_PURCHASE'
   if (p.phase !== 'open') return 'PURCHASE_NOT_OPEN'
   return p
+}
+
+/**
+ * The open purchase `id` when `au` owns it, for the owner's acts: who before what, as SPEC §4's
+ * columns and every other act (UNKNOWN_PURCHASE, then NOT_OWNER, then PURCHASE_NOT_OPEN).
+ */
+export function ownedPurchase (s: GroupState, au: MemberId, id: PurchaseId): Purchase | RejectionCode {
+  const p = s.purchases.get(id)
+  if (p !== undefined && p.owner !== au) return 'NOT_OWNER'
+  return findPurchase(s, id)
 }
 
 /** Fails an open purchase: every non-rejected commitment refunded (SPEC §4 FailPurchase). */

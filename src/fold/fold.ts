@@ -14,8 +14,8 @@ import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice 
 import { acceptTransfer, cancelTransfer, spendable, transfer, voteSetLimits } from './transfers.js'
 import { deposit, settle, withdraw } from './cash.js'
 import { registerSupplier, setListing } from './directory.js'
-import { countCurrent, quorum, recoveryKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
-import { alreadyVoted, cash, closePhase, credit, failOpen, findPurchase, hasOpenCommitment, makeAdmin, refreshAdmin, tallyVote } from './effects.js'
+import { countCurrent, quorum, recoveryKey, tallyKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
+import { alreadyVoted, cash, closePhase, credit, duplicateVote, failOpen, findPurchase, hasOpenCommitment, makeAdmin, ownedPurchase, refreshAdmin, tallyVote } from './effects.js'
 
 /** Result of folding one act: applied, ignored as a duplicate id, or rejected with a code. */
 export type Outcome = 'applied' | 'duplicate' | RejectionCode
@@ -129,8 +129,8 @@ function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   if (s.members.has(b.member)) return 'MEMBER_EXISTS'
   if (s.memberNames.has(b.name.toLowerCase())) return 'NAME_TAKEN'
-  const key = `${b.type}:${b.member}:${b.name}`
-  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  const key = tallyKey(b)
+  if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au, b.name)) {
     s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
@@ -146,8 +146,8 @@ function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: bo
   if (m === undefined) return 'UNKNOWN_MEMBER'
   if (m.creditCents !== 0 || hasOpenCommitment(s, b.member)) return 'MEMBER_HAS_FUNDS'
   if (s.admins.has(b.member)) return 'MEMBER_IS_ADMIN'
-  const key = `${b.type}:${b.member}`
-  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  const key = tallyKey(b)
+  if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au)) {
     s.members.delete(b.member)
@@ -167,8 +167,8 @@ function voteElect (s: GroupState, au: MemberId, b: A.VoteElectReferente | A.Vot
   if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
   const role = b.type === 'VoteElectReferente' ? s.referenti : s.cassieri
   if (role.has(b.member)) return 'ALREADY_IN_ROLE'
-  const key = `${b.type}:${b.member}`
-  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  const key = tallyKey(b)
+  if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au)) {
     role.add(b.member)
@@ -181,15 +181,14 @@ function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeR
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   const isRef = b.type === 'VoteRevokeReferente'
   const role = isRef ? s.referenti : s.cassieri
-  if (!s.members.has(b.member)) return 'UNKNOWN_MEMBER'
-  if (!role.has(b.member)) return 'NOT_IN_ROLE'
+  if (!role.has(b.member)) return 'NOT_IN_ROLE' // SPEC §4: "is referente (NOT_IN_ROLE)", a key never registered too
   if (role.size === 1) return 'LAST_IN_ROLE'
   // With two admins each alone is a quorum: taking the other's last role would let both sides of
   // a partition remove each other. Only stepping down, or the members' recovery (VoteRecover).
   const other = isRef ? s.cassieri : s.referenti
   if (s.admins.size === 2 && b.member !== au && !other.has(b.member)) return 'NEEDS_MEMBERS'
-  const key = `${b.type}:${b.member}`
-  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  const key = tallyKey(b)
+  if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au)) {
     role.delete(b.member)
@@ -294,15 +293,9 @@ function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: bo
   return null
 }
 
-function ownedOpen (s: GroupState, au: MemberId, id: PurchaseId): Purchase | RejectionCode {
-  const p = findPurchase(s, id)
-  if (typeof p === 'string') return p
-  if (p.owner !== au) return 'NOT_OWNER'
-  return p
-}
 
 function approve (s: GroupState, au: MemberId, b: A.ApproveCommitment, run: boolean): Code {
-  const p = ownedOpen(s, au, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   const c = p.commitments.get(b.member)
   if (c === undefined || c.status !== 'pending') return 'NO_PENDING_COMMITMENT'
@@ -312,7 +305,7 @@ function approve (s: GroupState, au: MemberId, b: A.ApproveCommitment, run: bool
 }
 
 function reject (s: GroupState, actId: ActId, au: MemberId, b: A.RejectCommitment, run: boolean): Code {
-  const p = ownedOpen(s, au, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   const c = p.commitments.get(b.member)
   if (c === undefined || c.status === 'rejected') return 'NO_COMMITMENT'
@@ -324,7 +317,7 @@ function reject (s: GroupState, actId: ActId, au: MemberId, b: A.RejectCommitmen
 }
 
 function adjust (s: GroupState, actId: ActId, au: MemberId, b: A.AdjustCommitment, run: boolean): Code {
-  const p = ownedOpen(s, au, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   if (p.order !== undefined) return 'HAS_CATALOGUE' // a booking's amount follows its lines (SPEC §4.5)
   const c = p.commitments.get(b.member)
@@ -351,7 +344,7 @@ function votePurchase (s: GroupState, au: MemberId, b: A.VoteClosePurchase | A.V
 }
 
 function closePurchase (s: GroupState, actId: ActId, au: MemberId, b: A.ClosePurchase, run: boolean): Code {
-  const p = ownedOpen(s, au, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   if (countCurrent(s, p.closeVotes) < quorum(s.admins.size)) return 'NO_QUORUM'
   let paid = 0
@@ -368,7 +361,7 @@ function closePurchase (s: GroupState, actId: ActId, au: MemberId, b: A.ClosePur
 }
 
 function failPurchase (s: GroupState, actId: ActId, au: MemberId, b: A.FailPurchase, run: boolean): Code {
-  const p = ownedOpen(s, au, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   if (countCurrent(s, p.failVotes) < quorum(s.admins.size)) return 'NO_QUORUM'
   if (!run) return null

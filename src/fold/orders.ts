@@ -7,7 +7,7 @@
  */
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
-import { credit, findPurchase } from './effects.js'
+import { credit, findPurchase, ownedPurchase } from './effects.js'
 import { spendable, underCeiling } from './transfers.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
 
@@ -62,9 +62,8 @@ export function canonicalProduct (x: A.ProductSpec): A.ProductSpec {
 
 /** The open purchase `id` owned by `au` with a catalogue, or why not. */
 function ownedOrder (s: GroupState, au: MemberId, id: PurchaseId): { p: Purchase, o: Order } | RejectionCode {
-  const p = findPurchase(s, id)
+  const p = ownedPurchase(s, au, id)
   if (typeof p === 'string') return p
-  if (p.owner !== au) return 'NOT_OWNER'
   if (p.order === undefined) return 'NO_CATALOGUE'
   return { p, o: p.order }
 }
@@ -79,9 +78,8 @@ function setAmount (s: GroupState, actId: ActId, p: Purchase, member: MemberId, 
 
 /** `AddProducts` (SPEC §4.5): the owner adds products while bookings are open; the first makes the purchase one with a catalogue. */
 export function addProducts (s: GroupState, au: MemberId, b: A.AddProducts, run: boolean): Code {
-  const p = findPurchase(s, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
-  if (p.owner !== au) return 'NOT_OWNER'
   if (p.order === undefined && [...p.commitments.values()].some((c) => c.status !== 'rejected')) return 'HAS_COMMITMENTS'
   if (p.order !== undefined && !p.order.bookingsOpen) return 'BOOKINGS_CLOSED'
   const known = p.order?.products
@@ -298,9 +296,8 @@ export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost
 
 /** `SetDates` (SPEC §4.5 Dates): the owner sets the deadline of the bookings and the delivery day (0: none). */
 export function setDates (s: GroupState, au: MemberId, b: A.SetDates, run: boolean): Code {
-  const p = findPurchase(s, b.purchase)
+  const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
-  if (p.owner !== au) return 'NOT_OWNER'
   if (run) {
     if (b.closesAtMs === 0 && b.deliveryAtMs === 0) delete p.dates
     else p.dates = { closesAtMs: b.closesAtMs, deliveryAtMs: b.deliveryAtMs }

@@ -41,7 +41,7 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string): Ref
     const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
     if (need !== null) d.neededCents = need
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
-    if (d.overdraftCents !== undefined) d.variant = 'overdraft'
+    if (d.overdraftCents !== undefined && body.type !== 'Withdraw') d.variant = 'overdraft'
   }
   // A limits vote the credit already breaks: what must come back first (CLI: e_…_limits).
   if (body.type === 'VoteSetLimits' && m !== undefined && (code === 'INSUFFICIENT_CREDIT' || code === 'ABOVE_CEILING')) {

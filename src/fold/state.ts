@@ -4,7 +4,7 @@
  * integer cents. Maps are iterated only in insertion order (which is the act order, identical on
  * every node) or after sorting (state hash, interfaces).
  */
-import type { ProductSpec } from '../acts/types.js'
+import type { ProductSpec, VoteElectCassiere, VoteElectReferente, VoteRegisterMember, VoteRemoveMember, VoteRevokeCassiere, VoteRevokeReferente, VoteSetLimits } from '../acts/types.js'
 import type { ActId, GroupId, MemberId, PurchaseId } from '../ids.js'
 import { ActIdSet } from './idset.js'
 import { MovementLists } from './movements.js'
@@ -229,6 +229,19 @@ export interface GroupState {
 export interface Registration {
   pos: BlockPos
   admins: MemberId[]
+}
+
+/** An admins' governance vote: its tally is keyed by {@link tallyKey}. */
+export type GovernanceVote = VoteRegisterMember | VoteRemoveMember | VoteElectReferente | VoteElectCassiere | VoteRevokeReferente | VoteRevokeCassiere | VoteSetLimits
+
+/**
+ * The tally a governance vote counts in (SPEC §4: votes for the same action, type + target): a
+ * registration by key and name, limits by member and the figures voted, any other by member.
+ */
+export function tallyKey (b: GovernanceVote): string {
+  if (b.type === 'VoteRegisterMember') return `${b.type}:${b.member}:${b.name}`
+  if (b.type === 'VoteSetLimits') return `${b.type}:${b.member}:${b.overdraftCents}:${b.ceilingCents}`
+  return `${b.type}:${b.member}`
 }
 
 /** The tally key of the members' recovery votes against `admin` (VoteRecover). */

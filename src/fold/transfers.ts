@@ -6,9 +6,9 @@
  */
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId } from '../ids.js'
-import { alreadyVoted, tallyVote } from './effects.js'
+import { duplicateVote, tallyVote } from './effects.js'
 import { appendMovement } from './movements.js'
-import type { GroupState, RejectionCode } from './state.js'
+import { tallyKey, type GroupState, type RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
@@ -24,11 +24,6 @@ export function underCeiling (s: GroupState, member: MemberId, cents: number): b
   return ceiling === null || (s.members.get(member)?.creditCents ?? 0) + cents <= ceiling
 }
 
-/** The tally key of a limits vote: the member and the limits voted (votes for other figures count apart). */
-export function limitsKey (b: A.VoteSetLimits): string {
-  return `VoteSetLimits:${b.member}:${b.overdraftCents}:${b.ceilingCents}`
-}
-
 /**
  * `VoteSetLimits`: at quorum, the member's overdraft and ceiling (0: none) are set. A vote for
  * limits the member's credit already breaks is refused (`INSUFFICIENT_CREDIT` below the
@@ -41,8 +36,8 @@ export function voteSetLimits (s: GroupState, au: MemberId, b: A.VoteSetLimits, 
   if (m === undefined) return 'UNKNOWN_MEMBER'
   if (m.creditCents < -b.overdraftCents) return 'INSUFFICIENT_CREDIT'
   if (b.ceilingCents !== 0 && m.creditCents > b.ceilingCents) return 'ABOVE_CEILING'
-  const key = limitsKey(b)
-  if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
+  const key = tallyKey(b)
+  if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au, `${b.overdraftCents}:${b.ceilingCents}`)) {
     if (b.overdraftCents === 0 && b.ceilingCents === 0) s.limits.delete(b.member)
