@@ -29,7 +29,9 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (8: the fold leaves rejected bookings out of a product's
+ * Format version, after the magic (9: a governance vote again completes a tally that reached
+ * quorum as admins left, a withdrawal never draws on an overdraft, the owner's acts check who
+ * before what; 8: the fold leaves rejected bookings out of a product's
  * availability, refuses limits the credit already breaks and a smaller booking above the
  * ceiling, forgets a removed member's limits and listing, counts a listing's characters as code
  * points, and shrinks a discount share to the goods delivered; 7: the merge pins a removal that moves between two points,
@@ -41,7 +43,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 8
+export const CHECKPOINT_VERSION = 9
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
