@@ -7,14 +7,14 @@
  * same code serves {@link applyAct} and the dry run {@link checkAct}, so the two cannot disagree.
  * For speed the state is mutated in place: callers who need the old state keep a copy.
  */
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import type { ActId, MemberId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
 import { acceptTransfer, cancelTransfer, spendable, transfer, voteSetLimits } from './transfers.js'
 import { deposit, settle, withdraw } from './cash.js'
 import { registerSupplier, setListing } from './directory.js'
-import { countCurrent, quorum, recoveryKey, tallyKey, type BlockPos, type GroupState, type Purchase, type RejectionCode } from './state.js'
+import { countCurrent, quorum, recoveryKey, tallyKey, type BlockPos, type GroupState, type RejectionCode } from './state.js'
 import { alreadyVoted, cash, closePhase, credit, duplicateVote, failOpen, findPurchase, hasOpenCommitment, makeAdmin, ownedPurchase, refreshAdmin, tallyVote } from './effects.js'
 
 /** Result of folding one act: applied, ignored as a duplicate id, or rejected with a code. */
@@ -292,7 +292,6 @@ function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: bo
   p.commitments.set(b.member, { member: b.member, amountCents: kept + b.cents, status: 'pending' })
   return null
 }
-
 
 function approve (s: GroupState, au: MemberId, b: A.ApproveCommitment, run: boolean): Code {
   const p = ownedPurchase(s, au, b.purchase)
