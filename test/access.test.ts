@@ -158,25 +158,18 @@ test('--public name: live updates for members only, followed with the session ke
   t.is((await s.call({ url: '/api/events' })).statusCode, 401, 'an anonymous device on the LAN gets no act counts')
   await s.app.listen({ host: '127.0.0.1', port: 0 })
   const port = (s.app.server.address() as { port: number }).port
-  const send = async (path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number, headers: http.IncomingHttpHeaders, text: string }> => await new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: body === undefined ? 'GET' : 'POST', headers: { host: LAN, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } }, (res) => {
+  const get = async (headers: Record<string, string>): Promise<{ status: number, text: string }> => await new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { host: LAN, ...headers } }, (res) => {
       let text = ''
-      res.setEncoding('utf8')
-      // An event stream never ends: its first event is enough.
-      res.on('data', (chunk: string) => { text += chunk; if (text.includes('\n\n')) { req.destroy(); resolve({ status: res.statusCode ?? 0, headers: res.headers, text }) } })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }))
-    })
-    req.on('error', reject)
-    req.end(body === undefined ? undefined : JSON.stringify(body))
+      res.on('data', (chunk: Buffer) => { text += chunk.toString(); if (text.includes('\n\n')) { req.destroy(); resolve({ status: res.statusCode ?? 0, text }) } }) // a stream never ends: its first event is the answer
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }))
+    }).on('error', reject)
   })
-  const made = json(await s.call({ url: '/api/links', body: { member: 'Luca' }, token: true }))
-  const login = await send('/api/auth/link', {}, { secret: made.secret })
-  const cookie = String(([] as unknown[]).concat(login.headers['set-cookie'])[0]).split(';')[0]
-  const key = String((JSON.parse(login.text) as Row).sessionKey)
-  t.is((await send('/api/events', { cookie })).status, 401, 'the cookie alone (what an EventSource sends) is not a login')
-  const followed = await send('/api/events', { cookie, 'x-hypergas-session': key })
-  t.is(followed.status, 200, 'a member with the session key follows')
-  t.ok(followed.text.startsWith('event: update\n'), 'and gets the current counts at once')
+  const login = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Luca' }, token: true })).secret } }))
+  const cookie = login.cookie.replace(/^hypergas_session_0=/, `hypergas_session_${port}=`) // the cookie is named by the port
+  t.is((await get({ cookie })).status, 401, 'the cookie alone (what an EventSource sends) is not a login')
+  const followed = await get({ cookie, 'x-hypergas-session': login.key })
+  t.alike([followed.status, followed.text.split('\n')[0]], [200, 'event: update'], 'a member with the session key follows, and gets the current counts at once')
 })
 
 test('the node\'s own machine reads everything but cannot act without the token', async (t) => {
