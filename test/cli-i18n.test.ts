@@ -16,6 +16,8 @@ import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro } from '../src/cli/i18n.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
+import { it as itMessages } from '../src/cli/messages-it.js'
+import { REJECTION_CODES } from '../src/node/storage/checkpoint-verify.js'
 
 test('language from --lang, else the locale; Italian only for it locales', (t) => {
   t.is(detectLang('it', {}), 'it')
@@ -98,6 +100,11 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.is(json.cents, 100, '--json stays machine-readable, in cents')
   t.is((json.member as Record<string, unknown>).creditCents, 3350)
   t.is(json.final, true)
+  const carla = cli(dir, 'keygen')
+  run('it_IT.UTF-8', 'member', 'add', 'Carla', String(carla.publicKey))
+  t.ok(run('it_IT.UTF-8', 'member', 'remove', 'Carla').out.startsWith('Cancellazione di Carla: confermato'), 'a receipt names the member its act removed')
+  t.ok(run('it_IT.UTF-8', 'elect', '--role', 'cassiere', 'Bruno').out.includes('raggiunto il quorum (1)'), 'the quorum the vote counted against, not the one after it')
+  t.ok(run('it_IT.UTF-8', 'revoke', '--role', 'referente', 'Bruno').err.startsWith('errore NOT_IN_ROLE: il socio non ha quel ruolo'), 'every refusal in words')
 })
 
 test('start: a bad --bootstrap or --port is one line with a code, nothing opened', (t) => {
@@ -147,6 +154,12 @@ test('help: in Italian from --lang or the locale, commander\'s words too; Englis
   const restore = helpOf('C.UTF-8', '--lang', 'it', 'restore', '--help')
   t.ok(restore.includes(fold(helpIt.d_restore)) && restore.includes(fold(helpIt.after_restore)), 'restore: the text after the help too')
   t.ok(helpOf('C.UTF-8', '--lang', 'it', 'help', 'book').includes(fold(helpIt.d_book)), '"help <command>" as "<command> --help"')
+})
+
+test('every refusal of the fold has its message in both languages (never "X refused: CODE")', (t) => {
+  const codes = Object.keys(REJECTION_CODES)
+  t.alike(codes.filter((c) => !(`e_${c}` in en)), [], 'English')
+  t.alike(codes.filter((c) => !(`e_${c}` in itMessages)), [], 'Italian')
 })
 
 test('help texts: every English one has an Italian one, with the same flags and placeholders', (t) => {

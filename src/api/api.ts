@@ -16,7 +16,7 @@ import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
-import { receiptOf, type ActReceipt } from './receipt.js'
+import { beforeAct, receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
@@ -222,9 +222,10 @@ export class LocalApi implements NodeApi {
       if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
+    const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
-    return acts.map((a) => receiptOf(v, a))
+    return acts.map((a) => receiptOf(v, a, before))
   }
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
@@ -294,14 +295,17 @@ export class LocalApi implements NodeApi {
     // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
     // them, would otherwise read their credit; issue 14, SPEC §7).
     const figured = figuredMember(this.node.requireView().state, act.body)
+    const before = beforeAct(this.node.requireView().state, [act.body])
     try {
       await this.node.submitActs([act])
     } catch (err) {
       if (err instanceof HypergasError && figured !== null && figured !== act.author) throw new HypergasError(err.code, err.reason)
       throw err
     }
-    const receipt = receiptOf(this.node.requireView(), act)
+    const receipt = receiptOf(this.node.requireView(), act, before)
     if (receipt.member !== undefined && receipt.member.id !== act.author) delete receipt.member
+    // Another's name only when they hold or held the group's cash (an admin a recovery names).
+    if (figured !== null && figured !== act.author && !this.node.requireView().state.cash.has(figured)) delete receipt.name
     return receipt
   }
 

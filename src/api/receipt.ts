@@ -5,7 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { countCurrent, quorum, recoveryKey, tallyKey, type GovernanceVote } from '../fold/state.js'
+import { countCurrent, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
@@ -29,11 +29,37 @@ export interface ActReceipt {
   cents?: number
   /** The member the act is about (or the admin a settlement came from), after the act. */
   member?: ReceiptMember
+  /** That member's name, also where `member` is left out: removed by the act, or another's figures. */
+  name?: string
   purchase?: { id: PurchaseId, name: string }
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
   /** For governance and purchase votes: current admins' votes, the quorum, and whether it took effect. */
   vote?: { votes: number, quorum: number, done: boolean }
+}
+
+/**
+ * What a receipt needs from the state before its act: the names of the members the acts name (a
+ * member the act removes is gone after it) and the quorum the votes were counted against (the act
+ * may change the admins, and with them the quorum).
+ */
+export interface BeforeAct {
+  names: ReadonlyMap<MemberId, string>
+  quorum: number
+}
+
+/** The member an act is about (or the admin a settlement came from), if any. */
+const subjectOf = (b: ActBody): MemberId | null => ('member' in b ? b.member : 'from' in b ? b.from : null)
+
+/** {@link BeforeAct} of `bodies` in `s`, taken before they are appended. */
+export function beforeAct (s: GroupState, bodies: readonly ActBody[]): BeforeAct {
+  const names = new Map<MemberId, string>()
+  for (const b of bodies) {
+    const id = subjectOf(b)
+    const name = id === null ? undefined : s.members.get(id)?.name
+    if (name !== undefined) names.set(id!, name)
+  }
+  return { names, quorum: quorum(s.admins.size) }
 }
 
 /** A member of the state as a receipt shows them; undefined for an unknown id. */
@@ -44,9 +70,9 @@ function receiptMember (v: Replay, id: MemberId): ReceiptMember | undefined {
 }
 
 /** The vote of `body` as it stands in `s`: tallies are keyed as the fold keys them (src/fold/fold.ts). */
-function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote'] {
+function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct): ActReceipt['vote'] {
   const s = v.state
-  const q = quorum(s.admins.size)
+  const q = before?.quorum ?? quorum(s.admins.size)
   if (body.type === 'VoteClosePurchase' || body.type === 'VoteFailPurchase') {
     const p = s.purchases.get(body.purchase)
     if (p === undefined) return undefined
@@ -71,14 +97,16 @@ function voteOf (v: Replay, body: ActBody, author: MemberId): ActReceipt['vote']
  * The receipt of `act`, appended to the node's feed, as the view `v` (taken after appending) shows it.
  * The act is looked up from the end of the log, where a new act stands.
  */
-export function receiptOf (v: Replay, act: SignedAct): ActReceipt {
+export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActReceipt {
   let entry = null
   for (let i = v.entries.length - 1; i >= 0 && entry === null; i--) if (v.entries.actId(i) === act.id) entry = v.entries.at(i)
   const b = act.body
   const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
   if ('cents' in b) r.cents = b.cents
-  const who = 'member' in b ? b.member : 'from' in b ? b.from : null
+  const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
+  const name = r.member?.name ?? (who === null ? undefined : before?.names.get(who))
+  if (name !== undefined) r.name = name
   if ('purchase' in b) {
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }
@@ -86,7 +114,7 @@ export function receiptOf (v: Replay, act: SignedAct): ActReceipt {
     r.purchase = { id: act.id as string as PurchaseId, name: b.name }
   }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
-  r.vote = voteOf(v, b, act.author)
+  r.vote = voteOf(v, b, act.author, before)
   if (r.vote === undefined) delete r.vote
   return r
 }

@@ -187,7 +187,7 @@ export function log (l: LogView): string {
 
 /** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
 export function receipt (r: ActReceipt): string {
-  const vars = { name: r.member?.name ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
+  const vars = { name: r.member?.name ?? r.name ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
   const lines = [`${t(`r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t('voteDone', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
@@ -211,9 +211,11 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
   if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
   const variant = d?.variant
   const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
-  const needsFigures = code === 'RESTORING' || (code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)
+  // A refusal whose figures are not shown here (another member's credit is theirs to see): its
+  // message without them.
+  if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
   const text = t(key, vars)
-  return text === key || needsFigures ? fallback : text
+  return text === key || code === 'RESTORING' ? fallback : text
 }
 
 /** One notice in the user's language (src/api/notices.ts). */

@@ -48,6 +48,9 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string): Ref
     d.variant = 'limits'
     if (code === 'INSUFFICIENT_CREDIT') d.neededCents = -body.overdraftCents - m.creditCents
   }
+  // A settlement from someone who never held the group's cash: the counterpart is what is wrong,
+  // not the author (CLI: e_NOT_ADMIN_settle).
+  if (code === 'NOT_ADMIN' && body.type === 'SettleCash' && !s.cash.has(body.from)) d.variant = 'settle'
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)

@@ -42,7 +42,7 @@ export function isInt (x: unknown, min = -Number.MAX_SAFE_INTEGER): x is number 
 // member of a union that is missing here fails the build).
 const PHASES: Record<PurchasePhase, true> = { open: true, closed: true, failed: true }
 const COMMITMENT_STATUSES: Record<CommitmentStatus, true> = { pending: true, approved: true, rejected: true }
-const REJECTION_CODES: Record<RejectionCode, true> = {
+export const REJECTION_CODES: Record<RejectionCode, true> = {
   TOO_LONG: true,
   SAME_MEMBER: true,
   NO_PENDING_TRANSFER: true,
