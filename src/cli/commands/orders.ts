@@ -88,7 +88,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
     t('importDone', { name, count: r.imported }),
     ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
     ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') + (r.unpriced.length > 5 ? ` ${t('andMore', { count: r.unpriced.length - 5 })}` : '') })]),
-    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' })),
+    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }).trimEnd()),
     ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))
   ].join('\n'))
 }
