@@ -99,9 +99,12 @@ export interface RefusalDetails {
   pending?: number
   /** What a node restored from a backup waits for before it writes (RESTORING). */
   restore?: RestoreWait
+  /** The text typed that was refused, at most 40 characters (BAD_AMOUNT). */
+  input?: string
   /**
    * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
-   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`): the interfaces
+   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`; BAD_AMOUNT:
+   * `euros`, `positive`, `large`, `quantity`, `quantity-large`): the interfaces
    * pick their message by it.
    */
   variant?: string

@@ -206,7 +206,8 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
     votes: d?.votes,
     quorum: d?.quorum,
     missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
-    pending: d?.pending
+    pending: d?.pending,
+    input: d?.input
   }
   if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
   const variant = d?.variant

@@ -12,6 +12,7 @@ import { hex, type GroupId, type MemberId } from '../../ids.js'
 import { parseEuros } from '../../money.js'
 import type { NodeApi } from '../../api/api.js'
 import * as fmt from '../format.js'
+import { t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 
 const member = program.command('member').description(helpText('d_member'))
@@ -89,9 +90,9 @@ program.command('fail').description(helpText('d_fail')).argument('<purchase>', P
   .action(async (p: string) => await act({ type: 'FailPurchase', purchase: p }))
 
 program.command('offline').description(helpText('d_offline'))
-  .action(async () => print(await withApi((api) => api.setOnline(false)), () => 'offline: no peer connections until "hypergas online"'))
+  .action(async () => print(await withApi((api) => api.setOnline(false)), () => t('wentOffline')))
 program.command('online').description(helpText('d_online'))
-  .action(async () => print(await withApi((api) => api.setOnline(true)), () => 'online: replicating with the group again'))
+  .action(async () => print(await withApi((api) => api.setOnline(true)), () => t('wentOnline')))
 
 // ---- transfers and limits (SPEC §4.6) -------------------------------------------------------
 

@@ -25,7 +25,7 @@ program.command('init')
     try {
       const g = await node.createGroup(o.name, o.founder)
       print({ groupId: g.groupId, memberId: node.id, invite: encodeInvite(g) }, () =>
-        `group "${o.name}" created\nmember id ${node.id}\ninvite    ${encodeInvite(g)}`)
+        t('groupCreated', { name: o.name, id: node.id, invite: encodeInvite(g) }))
     } finally { await node.close() }
   })
 
@@ -38,7 +38,7 @@ program.command('join')
     try {
       await node.joinGroup(g, feeds)
       print({ groupId: g.groupId, memberId: node.id }, () =>
-        `following group ${g.groupId.slice(0, 8)}\nmember id ${node.id}\nAsk an admin to run: hypergas member add <your name> ${node.id}`)
+        t('joined', { group: g.groupId.slice(0, 8), id: node.id }))
     } finally { await node.close() }
   })
 
@@ -57,9 +57,9 @@ program.command('keygen')
     const data = { publicKey: hex(kp.publicKey), seed: hex(kp.seed) }
     if (o.out !== undefined) {
       fs.writeFileSync(o.out, JSON.stringify(data, null, 2) + '\n', { mode: 0o600, flag: 'wx' })
-      print({ publicKey: data.publicKey, file: o.out }, () => `member id ${data.publicKey}\nkey written to ${o.out}`)
+      print({ publicKey: data.publicKey, file: o.out }, () => t('keyWritten', { id: data.publicKey, file: o.out }))
     } else {
-      print(data, () => `member id ${data.publicKey}\nsecret    ${data.seed}`)
+      print(data, () => t('keyShown', { id: data.publicKey, seed: data.seed }))
     }
   })
 
@@ -109,7 +109,7 @@ program.command('dht')
       if ((err as { code?: string }).code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `UDP port ${port} is in use: choose another with --port`)
       throw err
     }
-    print({ bootstrap: `${reach}:${port}` }, () => `DHT bootstrap node at ${reach}:${port}\non each admin's laptop: hypergas start --bootstrap ${reach}:${port}`)
+    print({ bootstrap: `${reach}:${port}` }, () => t('dhtStarted', { address: `${reach}:${port}` }))
     const stop = (): void => { void node.destroy().then(() => process.exit(0)) }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
