@@ -44,8 +44,8 @@ export function status (s: StatusView): string {
     '',
     sync(s.sync),
     `${label('peers')}${s.peers.length}`,
-    ...(s.peers.length === 0 ? [] : [table([['peer', 'admin', 'via', 'address', 'since', 'received', 'sent'], ...s.peers.map((p) => [
-      p.publicKey.slice(0, 8), p.admin ? String(p.name) : '(not an admin)', p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
+    ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent')], ...s.peers.map((p) => [
+      p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
     ])])])
   ]
   if (s.forks.length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
@@ -77,17 +77,17 @@ function bytes (n: number): string {
 }
 
 function sync (p: SyncProgress): string {
-  const feeds = table([['feed', 'usable', 'received', 'known'], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
-  const peers = p.peers.map((x) => `  peer ${x.peer.slice(0, 8)}: ${x.received}/${x.known} of its blocks here`).join('\n')
-  return `${feeds}\nsync      ${p.received}/${p.known} blocks${p.synced ? ' (synced)' : ''}${peers === '' ? '' : '\n' + peers}`
+  const feeds = table([[t('th_feed'), t('th_usable'), t('th_received'), t('th_known')], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
+  const peers = p.peers.map((x) => `  ${t('peerBlocks', { peer: x.peer.slice(0, 8), received: x.received, known: x.known })}`).join('\n')
+  return `${feeds}\n${t('syncLine', { received: p.received, known: p.known })}${p.synced ? ` ${t('synced')}` : ''}${peers === '' ? '' : '\n' + peers}`
 }
 
 function finality (f: FinalityView, label: (k: string) => string): string {
   const who = (r: { name: string | null, id?: string, feed?: string }): string => r.name ?? String(r.id ?? r.feed).slice(0, 8)
   return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
     (f.waitingFor.length > 0 ? ` · ${t('waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
-    f.frozen.map((z) => `\n${label('frozen')}${who(z)}: feed kept up to block ${z.length}, removed by block ${z.by.index} of ${z.by.feed.slice(0, 8)}`).join('') +
-    (f.ignoredBlocks > 0 ? `\n${label('ignored')}${f.ignoredBlocks} blocks from non-writers or past a freeze (see log)` : '') +
+    f.frozen.map((z) => `\n${label('frozen')}${t('frozenLine', { name: who(z), length: z.length, index: z.by.index, by: z.by.feed.slice(0, 8) })}`).join('') +
+    (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
     f.recovery.map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
 }
 
