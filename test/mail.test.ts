@@ -95,6 +95,7 @@ test('notices by email: a node whose mail server fails tries again later and lat
   const failed = lines.filter((l) => l.includes('MAIL')).length
   t.ok(failed >= 2 && failed <= 4, `${failed} tries in a second (waits of 150, 300, 600 ms…), not one after the other: ${lines[0]}`)
   t.ok(/trying again in \d+ min/.test(lines[0]), 'each failure says when the next try is')
+  t.ok(lines[0].includes(`127.0.0.1:${closed} could not be reached`), 'a server never reached is said so, not as a refused digest')
   // A keeper waiting 10 minutes after its failure: the admin sets a working server (which refuses
   // Marta's address), and the next look at the settings sends at once.
   lines.length = 0

@@ -89,7 +89,11 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
       try {
         await transport.sendMail({ from: m.from, to, subject: d.subject, text: d.body })
       } catch (err) {
-        one.refused = `the mail server refused the digest to ${member.name}: ${(err as Error).message}`
+        // nodemailer's codes for a server never reached, or a login it refused, are not a refusal of the digest.
+        const code = (err as { code?: string }).code ?? ''
+        const server = `${m.smtp.host}:${m.smtp.port}`
+        const why = code === 'EAUTH' ? `${server} refused the login` : ['EDNS', 'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ETLS'].includes(code) ? `${server} could not be reached` : null
+        one.refused = why === null ? `the mail server refused the digest to ${member.name}: ${(err as Error).message}` : `the digest to ${member.name} was not sent: ${why} (${(err as Error).message})`
       }
       out.push(one)
     }

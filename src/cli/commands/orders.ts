@@ -70,6 +70,7 @@ export function parseDate (text: string, endOfDay: boolean): number {
 /** Opens a purchase, with its dates and, with a catalogue file, its products (the node reads the file's text: src/api/gdxp.ts). */
 async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string, closes?: string, delivery?: string }): Promise<void> {
   const closesAtMs = o.closes === undefined ? 0 : parseDate(o.closes, true)
+  if (closesAtMs > 0 && closesAtMs <= Date.now()) throw HypergasError.BAD_ARGUMENT(`--closes ${o.closes} has passed: the bookings would be closed as soon as they open`)
   const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
   const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
   if (o.catalogue === undefined) {
