@@ -99,6 +99,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.ok(/;commit;-12,50;37,50;confirmed;[0-9a-f]{64};Verdure;$/.test(csv[2]), `and decimal commas: ${csv[2]}`)
   t.ok(run('en_GB.UTF-8', 'statement', 'Bruno', '--csv').out.includes(',commit,-12.50,37.50,'), 'English CSV as before')
 
+  const x = run('it_IT.UTF-8', 'transfer', 'Bruno', 'Anna', '2', '--memo', 'uova')
+  t.ok(x.out.startsWith('Trasferimento di 2,00 € da Bruno ad Anna') || x.out.startsWith('Trasferimento di 2,00 € da Bruno a Anna'), `a transfer says who pays whom: ${x.out}`)
   const json = cli(dir, 'deposit', 'Bruno', '1')
   t.is(json.cents, 100, '--json stays machine-readable, in cents')
   t.is((json.member as Record<string, unknown>).creditCents, 3350)

@@ -304,8 +304,10 @@ export class LocalApi implements NodeApi {
     }
     const receipt = receiptOf(this.node.requireView(), act, before)
     if (receipt.member !== undefined && receipt.member.id !== act.author) delete receipt.member
-    // Another's name only when they hold or held the group's cash (an admin a recovery names).
-    if (figured !== null && figured !== act.author && !this.node.requireView().state.cash.has(figured)) delete receipt.name
+    // Another's name only when they hold or held the group's cash (an admin a recovery names), or
+    // are the other party of the author's own transfer.
+    const party = act.body.type === 'Transfer' || act.body.type === 'AcceptTransfer' || act.body.type === 'CancelTransfer'
+    if (figured !== null && figured !== act.author && !party && !this.node.requireView().state.cash.has(figured)) delete receipt.name
     return receipt
   }
 

@@ -31,6 +31,8 @@ export interface ActReceipt {
   member?: ReceiptMember
   /** That member's name, also where `member` is left out: removed by the act, or another's figures. */
   name?: string
+  /** A transfer's payee, by name (the payer is `name`). */
+  payee?: string
   purchase?: { id: PurchaseId, name: string }
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
@@ -107,6 +109,14 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   if (who !== null) r.member = receiptMember(v, who)
   const name = r.member?.name ?? (who === null ? undefined : before?.names.get(who))
   if (name !== undefined) r.name = name
+  // A transfer's receipt says who pays whom and how much, also when it is accepted or cancelled.
+  const x = b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? v.state.transfers.get(b.transfer) : undefined
+  if (x !== undefined) {
+    r.cents = x.cents
+    r.name = v.state.members.get(x.from)?.name
+  }
+  const payee = b.type === 'Transfer' ? b.to : x?.to
+  if (payee !== undefined) r.payee = v.state.members.get(payee)?.name
   if ('purchase' in b) {
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }

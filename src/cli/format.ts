@@ -187,7 +187,7 @@ export function log (l: LogView): string {
 
 /** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
 export function receipt (r: ActReceipt): string {
-  const vars = { name: r.member?.name ?? r.name ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
+  const vars = { name: r.member?.name ?? r.name ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
   const lines = [`${t(`r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t('voteDone', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
