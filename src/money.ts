@@ -52,7 +52,7 @@ export function isValidCents (n: unknown): n is number {
 const NOISE_DIGITS = 6
 
 /**
- * An exact decimal number written as text (`2.49`, `0,5`, `12`), scaled to an integer with
+ * An exact decimal number written as text (`2.49`, `0,5`, `12`, `1.0E7`), scaled to an integer with
  * `decimals` digits after the point (2 for cents, 3 for milli-units). Never through floating point:
  * the digits are read as digits. A value that needs more digits is not exact and answers null
  * (`2.355` is no number of cents), except floating-point noise: more digits that start with
@@ -61,11 +61,15 @@ const NOISE_DIGITS = 6
  * result is not a safe integer.
  */
 export function decimalToScaled (text: string, decimals: number): number | null {
-  const m = /^\s*(\d{1,15})(?:[.,](\d+))?\s*$/.exec(text)
+  const m = /^\s*(\d{1,15})(?:[.,](\d+))?(?:[eE]([+-]?\d{1,2}))?\s*$/.exec(text)
   if (m === null) return null
-  const frac = (m[2] ?? '').padEnd(decimals, '0')
+  // An exponent (`1.0E7`, as Java writes 10,000,000) moves the point within the digits.
+  const digits = m[1] + (m[2] ?? '')
+  const point = m[1].length + Number(m[3] ?? 0)
+  const whole = point <= 0 ? '0' : digits.slice(0, point).padEnd(point, '0')
+  const frac = (point <= 0 ? '0'.repeat(-point) + digits : digits.slice(point)).padEnd(decimals, '0')
   const rest = frac.slice(decimals).replace(/0+$/, '')
-  let n = BigInt(m[1]) * 10n ** BigInt(decimals) + BigInt(frac.slice(0, decimals) === '' ? '0' : frac.slice(0, decimals))
+  let n = BigInt(whole) * 10n ** BigInt(decimals) + BigInt(frac.slice(0, decimals) === '' ? '0' : frac.slice(0, decimals))
   if (rest !== '') {
     if (/^9+$/.test(rest.slice(0, NOISE_DIGITS)) && rest.length >= NOISE_DIGITS) n += 1n
     else if (!(rest.length > NOISE_DIGITS && /^0+$/.test(rest.slice(0, NOISE_DIGITS)))) return null

@@ -108,7 +108,10 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   const carla = cli(dir, 'keygen')
   run('it_IT.UTF-8', 'member', 'add', 'Carla', String(carla.publicKey))
   t.ok(run('it_IT.UTF-8', 'member', 'remove', 'Carla').out.startsWith('Cancellazione di Carla: confermato'), 'a receipt names the member its act removed')
-  t.ok(run('it_IT.UTF-8', 'elect', '--role', 'cassiere', 'Bruno').out.includes('raggiunto il quorum (1)'), 'the quorum the vote counted against, not the one after it')
+  run('it_IT.UTF-8', 'elect', '--role', 'cassiere', 'Bruno')
+  run('it_IT.UTF-8', 'member', 'add', 'Dora', String(cli(dir, 'keygen').publicKey))
+  t.ok(run('it_IT.UTF-8', 'elect', '--role', 'cassiere', 'Dora').out.includes('raggiunto il quorum (1)'), 'two admins, quorum 1: the quorum the vote counted against, not the 2 of three admins after it')
+  t.ok(run('it_IT.UTF-8', 'member', 'add', 'Eva', String(cli(dir, 'keygen').publicKey)).out.startsWith('Iscrizione di Eva: '), 'a registration still waiting for votes names its member')
   t.ok(run('it_IT.UTF-8', 'revoke', '--role', 'referente', 'Bruno').err.startsWith('errore NOT_IN_ROLE: il socio non ha quel ruolo'), 'every refusal in words')
 })
 

@@ -109,7 +109,8 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
   const skipped: Skipped[] = []
   const unpriced: string[] = []
   const skus = new Map<string, number>()
-  for (const r of raw) if (r.sku !== '') skus.set(r.sku, (skus.get(r.sku) ?? 0) + 1)
+  // Over the products that can be imported: an inactive old version does not take an SKU away.
+  for (const r of raw) if (r.sku !== '' && r.active && r.name.trim() !== '') skus.set(r.sku, (skus.get(r.sku) ?? 0) + 1)
   const used = new Set<string>()
   // A product's own SKU is its key when no other product has it; a slug made for a product
   // without one never takes it (the supplier reads the keys back as SKUs in the order).
@@ -263,15 +264,15 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none) and every product with `bookingInfo.totalQty`, the quantity the group booked
  * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
- * decimal text. `nowIso`: the time of the export, ISO 8601.
+ * decimal text. `today`: the date of the export, YYYY-MM-DD where the user is.
  * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
-export function exportGdxp (p: PurchaseView, groupName: string, nowIso: string): string {
+export function exportGdxp (p: PurchaseView, groupName: string, today: string): string {
   if (p.order === null) throw HypergasError.BAD_ARGUMENT(`"${p.name}" has no catalogue: its commitments export as CSV (--csv)`)
   const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   return JSON.stringify({
     protocolVersion: 1,
-    creationDate: nowIso.slice(0, 10),
+    creationDate: today,
     applicationSignature: 'hypergas',
     subject: { name: groupName },
     blocks: [{

@@ -27,10 +27,10 @@ export const store = {
 }
 
 /** A request to the node with this page's session key (src/http/sessions.ts). @throws NodeError */
-async function call (path: string, body?: unknown): Promise<Response> {
+async function call (path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { 'x-hypergas-session': store.get('sessionKey') ?? '' }
   if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body) })
+  const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers, signal } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body), signal })
   if (!res.ok) {
     const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string } }
     throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText)
@@ -45,30 +45,43 @@ async function call (path: string, body?: unknown): Promise<Response> {
  */
 export async function api<T> (path: string, body?: unknown): Promise<T> {
   const json = await (await call(path, body)).json() as T & { sessionKey?: unknown }
-  if (typeof json.sessionKey === 'string') store.set('sessionKey', json.sessionKey)
+  if (typeof json.sessionKey === 'string') {
+    store.set('sessionKey', json.sessionKey)
+    rejoin() // the live updates follow with the new session at once
+  }
   return json
 }
+
+/** Reconnects the live updates now (after a login or a logout); set by {@link follow}. */
+let rejoin = (): void => {}
 
 /**
  * Follows the node's live updates (`GET /api/events`, Server-Sent Events) with this page's session
  * key, which an EventSource could not send (a node shown as `--public name` answers them to
  * members only). Calls `onUpdate` on every "update" event and `onLive` with whether the stream is
  * open (a page refused for want of a login is not "offline": it has nothing to follow); reconnects
- * after 5 s (30 s when refused) for as long as the page lives.
+ * after 5 s (30 s when refused), at once after a login or a logout, and after 45 s without a byte
+ * (the node writes a keep-alive every 15 s), for as long as the page lives.
  */
 export function follow (path: string, onUpdate: () => void, onLive: (live: boolean) => void): void {
-  const once = async (): Promise<number> => {
+  let ctrl = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let generation = 0 // a stream replaced by a rejoin says nothing more and schedules nothing
+  const once = async (mine: number, signal: AbortSignal): Promise<number> => {
+    const live = (x: boolean): void => { if (mine === generation) onLive(x) }
     let res: Response
-    try { res = await call(path) } catch (err) {
+    try { res = await call(path, undefined, signal) } catch (err) {
       if (err instanceof NodeError && err.code === 'UNAUTHORIZED') return 30_000
-      onLive(false)
+      live(false)
       return 5_000
     }
-    onLive(true)
+    live(true)
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
     let buffered = ''
+    let silent: ReturnType<typeof setTimeout> | undefined
+    const quiet = (): void => { clearTimeout(silent); silent = setTimeout(() => ctrl.abort(), 45_000) }
     try {
-      for (;;) {
+      for (quiet(); ; quiet()) {
         const { done, value } = await reader.read()
         if (done) break
         buffered += value
@@ -76,12 +89,20 @@ export function follow (path: string, onUpdate: () => void, onLive: (live: boole
         buffered = events.pop() ?? ''
         if (events.some((e) => e.split('\n').includes('event: update'))) onUpdate()
       }
-    } catch { /* the connection dropped: reconnect below */ }
-    onLive(false)
+    } catch { /* the connection dropped, went silent or was replaced: reconnect below */ }
+    clearTimeout(silent)
+    live(false)
     return 5_000
   }
   const loop = (): void => {
-    void once().then((wait) => setTimeout(loop, wait), () => { onLive(false); setTimeout(loop, 5_000) })
+    const mine = ++generation
+    ctrl = new AbortController()
+    void once(mine, ctrl.signal).then((wait) => { if (mine === generation) timer = setTimeout(loop, wait) }, () => { if (mine === generation) timer = setTimeout(loop, 5_000) })
+  }
+  rejoin = () => {
+    clearTimeout(timer)
+    ctrl.abort()
+    loop()
   }
   loop()
 }
@@ -137,5 +158,6 @@ export async function logIn (confirm: () => boolean, fail: (err: unknown) => voi
 export async function logOut (): Promise<Who> {
   await api('/api/auth/logout', {})
   store.drop('link', 'seed', 'member', 'sessionKey')
+  rejoin()
   return await api<Who>('/api/me')
 }

@@ -112,7 +112,10 @@ program.command('purchase')
     }
     const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))
     if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
-    else if (o.gdxp === true) process.stdout.write(exportGdxp(p, group, new Date().toISOString()))
+    else if (o.gdxp === true) {
+      const now = new Date() // the export's date, in this machine's time zone (as the user dates it)
+      process.stdout.write(exportGdxp(p, group, `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`))
+    }
     else if (o.pickup === true) process.stdout.write(pickupCsv(p, lang()))
     else print(p, fmt.purchase)
   })
