@@ -79,6 +79,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.ok(amount.err.startsWith('error BAD_AMOUNT: ') && !amount.err.includes('    at '), `no stack trace: ${amount.err}`)
   t.ok(run('it_IT.UTF-8', 'deposit', 'Bruno', '€12').err.startsWith('errore BAD_AMOUNT: serve un importo in euro come 12,50'), 'a mistyped amount in Italian')
   t.ok(run('it_IT.UTF-8', 'deposit', 'Bruno', '-5').err.startsWith('errore BAD_AMOUNT: un importo è positivo'), 'a negative one says so')
+  t.ok(run('it_IT.UTF-8', 'settle', 'Anna', '1').err.startsWith('errore NOT_ADMIN: i contanti devono venire da un altro amministratore'), 'cash settled from oneself: the counterpart is what is wrong')
+  t.ok(run('it_IT.UTF-8', 'settle', 'Bruno', '1').err.startsWith('errore NOT_ADMIN: i contanti devono venire da un altro amministratore'), 'and from a member who never held cash')
   t.ok(run('it_IT.UTF-8', '--dir', path.join(base, 'nuovo'), 'init', '--name', 'GAS Due', '--founder', 'Ada').out.startsWith('gruppo "GAS Due" creato\nid socio '), 'set-up speaks Italian too')
 
   run('en_GB.UTF-8', 'withdraw', 'Bruno', '5', '--reason', 'rimborso parziale')

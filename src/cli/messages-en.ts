@@ -71,7 +71,7 @@ export const en: typeof it = {
   e_AMOUNT_OVERFLOW: 'the amount is too large: a total would pass the largest sum hypergas keeps exactly',
   e_INSUFFICIENT_CREDIT_bare: 'not enough credit for this (with the overdraft granted, if any)',
   e_NO_QUORUM_bare: 'not enough votes of the admins yet: hypergas status says who voted',
-  e_NOT_ADMIN_settle: 'the cash must come from an admin, present or past: settle records cash another admin handed you (hypergas settle <admin> <euros>)',
+  e_NOT_ADMIN_settle: 'the cash must come from another admin, present or past: settle records cash another admin handed you (hypergas settle <admin> <euros>)',
   e_BAD_AMOUNT_euros: 'expected euros like 12.50 or 12,50 (at most 2 decimals, no € sign), got "{{input}}"',
   e_BAD_AMOUNT_positive: 'an amount is positive, got "{{input}}"',
   e_BAD_AMOUNT_large: '"{{input}}" is larger than any amount hypergas keeps exactly',

@@ -70,7 +70,7 @@ export const it = {
   e_AMOUNT_OVERFLOW: 'importo troppo grande: un totale supererebbe la somma più grande che hypergas tiene esatta',
   e_INSUFFICIENT_CREDIT_bare: 'credito insufficiente (con lo scoperto concesso, se c\'è)',
   e_NO_QUORUM_bare: 'non ci sono ancora abbastanza voti degli amministratori: hypergas status dice chi ha votato',
-  e_NOT_ADMIN_settle: 'i contanti devono venire da un amministratore, attuale o passato: settle registra la cassa che un altro amministratore ti ha passato (hypergas settle <amministratore> <euro>)',
+  e_NOT_ADMIN_settle: 'i contanti devono venire da un altro amministratore, attuale o passato: settle registra la cassa che un altro amministratore ti ha passato (hypergas settle <amministratore> <euro>)',
   e_BAD_AMOUNT_euros: 'serve un importo in euro come 12,50 o 12.50 (al più 2 decimali, senza €), non "{{input}}"',
   e_BAD_AMOUNT_positive: 'un importo è positivo, non "{{input}}"',
   e_BAD_AMOUNT_large: '"{{input}}" è più grande di qualunque importo che hypergas tiene esatto',

@@ -24,7 +24,7 @@ export function figuredMember (s: GroupState, body: ActBody): MemberId | null {
  * The figures behind rejection `code` of `body` against state `s` (what credit there is, how many
  * votes are missing), for the error the interfaces show. Empty when the code has no figures.
  */
-export function refusalDetails (s: GroupState, body: ActBody, code: string): RefusalDetails {
+export function refusalDetails (s: GroupState, body: ActBody, code: string, author?: MemberId): RefusalDetails {
   const d: RefusalDetails = {}
   const pending = body.type === 'AcceptTransfer' ? s.transfers.get(body.transfer) : undefined
   const id = figuredMember(s, body)
@@ -48,9 +48,9 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string): Ref
     d.variant = 'limits'
     if (code === 'INSUFFICIENT_CREDIT') d.neededCents = -body.overdraftCents - m.creditCents
   }
-  // A settlement from someone who never held the group's cash: the counterpart is what is wrong,
-  // not the author (CLI: e_NOT_ADMIN_settle).
-  if (code === 'NOT_ADMIN' && body.type === 'SettleCash' && !s.cash.has(body.from)) d.variant = 'settle'
+  // A settlement from someone who never held the group's cash, or from the author themself: the
+  // counterpart is what is wrong, not the author (CLI: e_NOT_ADMIN_settle).
+  if (code === 'NOT_ADMIN' && body.type === 'SettleCash' && (!s.cash.has(body.from) || (body.from === author && s.admins.has(author)))) d.variant = 'settle'
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)

@@ -216,7 +216,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       for (const act of acts) {
         const code = checkAct(s, act)
         if (code === 'duplicate') throw HypergasError.REJECTED('DUPLICATE_ACT', `act ${act.id.slice(0, 8)} is already in the log`)
-        if (code !== null) throw HypergasError.REJECTED(code, `${act.body.type} refused: ${code}`, refusalDetails(s, act.body, code))
+        if (code !== null) throw HypergasError.REJECTED(code, `${act.body.type} refused: ${code}`, refusalDetails(s, act.body, code, act.author))
         if (acts.length > 1) applyAct(s, act)
       }
       await this.appendBlock(acts.map((a) => a.bytes))
