@@ -6,6 +6,11 @@ import { HypergasError } from './errors.js'
 
 const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
 
+/** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke (RefusalDetails). */
+function badAmount (input: string, variant: string, msg: string): HypergasError {
+  return new HypergasError('BAD_AMOUNT', msg, { input, variant })
+}
+
 /**
  * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50` into integer cents.
  * Refuses anything that is not an exact, strictly positive, safe number of cents
@@ -17,14 +22,13 @@ const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
 export function parseEuros (text: string): number {
   const shown = String(text).slice(0, 40)
   const m = EUROS.exec(String(text).trim())
-  const refuse = (variant: string, msg: string): HypergasError => new HypergasError('BAD_AMOUNT', msg, { input: shown, variant })
   if (m === null) {
-    if (/^\s*-/.test(String(text))) throw refuse('positive', `expected a positive amount, got "${shown}"`)
-    throw refuse('euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
+    if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
+    throw badAmount(shown, 'euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) throw refuse('large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
-  if (cents <= 0n) throw refuse('positive', `expected a positive amount, got "${shown}"`)
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) throw badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
+  if (cents <= 0n) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
   return Number(cents)
 }
 
@@ -84,10 +88,9 @@ export function decimalToScaled (text: string, decimals: number): number | null 
  */
 export function parseQuantity (text: string): number {
   const t = String(text).trim()
-  const refuse = (variant: string, msg: string): HypergasError => new HypergasError('BAD_AMOUNT', msg, { input: t.slice(0, 40), variant })
-  if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw refuse('quantity', `expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
+  if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw badAmount(t.slice(0, 40), 'quantity', `expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
   const q = decimalToScaled(t, 3)!
-  if (q > 10_000_000) throw refuse('quantity-large', `"${t}" is more than 10000 units`)
+  if (q > 10_000_000) throw badAmount(t.slice(0, 40), 'quantity-large', `"${t}" is more than 10000 units`)
   return q
 }
 

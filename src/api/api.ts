@@ -4,7 +4,7 @@
  * (src/http/client.ts) that reaches a running node. Answers are JSON-ready objects.
  */
 import { decodeAct } from '../acts/act.js'
-import { MAX_NAME_CHARS, parseActBody } from '../acts/schema.js'
+import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
@@ -242,7 +242,7 @@ export class LocalApi implements NodeApi {
    */
   private async registerSupplierOf (cat: CatalogueImport): Promise<string | null> {
     const s = this.node.requireView().state
-    const name = (cat.supplier?.name ?? '').replace(/\p{Cc}/gu, ' ').trim().slice(0, MAX_NAME_CHARS)
+    const name = cat.supplier?.name ?? '' // already on one line and no longer than a name (gdxp.ts)
     if (name === '' || views.registeredSupplier(s, name) !== undefined || !s.referenti.has(this.node.id)) return null
     const categories = [...new Set(cat.products.flatMap((p) => p.category === undefined ? [] : [p.category]))].sort().slice(0, 20)
     const vat = cat.supplier?.vatNumber ?? null

@@ -35,6 +35,7 @@ export interface NotApplied {
 
 /** What an import read: the supplier, the products to add, and the ones left out. */
 export interface CatalogueImport {
+  /** The supplier a GDXP file names (its name on one line, shortened to a name's length); null for CSV. */
   supplier: { name: string, vatNumber: string | null } | null
   products: ProductSpec[]
   skipped: Skipped[]
@@ -85,6 +86,9 @@ const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v ==
 /** Fields of one product read from a file, before checks. */
 interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean }
 
+/** A file's text as one line of the catalogue: control characters (tabs, line breaks) as spaces, trimmed. */
+const oneLine = (text: string): string => text.replace(/\p{Cc}/gu, ' ').trim()
+
 /** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
 function cut (text: string, max: number): string {
   if (text.length <= max) return text
@@ -118,7 +122,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
   const reserved = new Set(raw.filter(ownKey).map((r) => r.sku))
   const products: ProductSpec[] = []
   for (const r of raw) {
-    const name = r.name.replace(/\p{Cc}/gu, ' ').trim()
+    const name = oneLine(r.name)
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
     if (!r.active) { skipped.push({ name, reason: 'inactive' }); continue }
     const priceCents = r.price === null ? 0 : decimalToScaled(r.price, 2)
@@ -151,7 +155,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
     if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
     if (r.category !== '') p.category = cut(r.category, 64)
-    const description = [p.name === name ? '' : name, r.description.replace(/\p{Cc}/gu, ' ').trim()].filter((x) => x !== '').join(' — ')
+    const description = [p.name === name ? '' : name, oneLine(r.description)].filter((x) => x !== '').join(' — ')
     if (description !== '') p.description = cut(description, 500)
     try {
       parseActBody({ type: 'AddProducts', purchase: '0'.repeat(64), products: [p] })
@@ -202,7 +206,7 @@ export function importGdxp (raw: string): CatalogueImport {
     const n = b.supplier.products?.length ?? 0
     skipped.push({ name: b.supplier.name === '' ? `(supplier ${i + 2})` : b.supplier.name, reason: 'other supplier', detail: `${n} products: a purchase has one supplier, open another with this block` })
   }
-  const out = build(raws, { name: shorten(s.name.replace(/\p{Cc}/gu, ' ').trim()), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
+  const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
   const notApplied: NotApplied[] = []
   if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
   if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
