@@ -11,6 +11,7 @@ import { stateHash } from '../src/fold/hash.js'
 import { blockHash, encodeBlock } from '../src/merge/block.js'
 import { GasNode } from '../src/node/node.js'
 import { MAX_BLOCK_BYTES } from '../src/merge/block.js'
+import { makeDataDir, season } from './bench/data.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-fork-'))
 
@@ -115,5 +116,27 @@ test('a data directory holding blocks of format 1 (links without hashes) is refu
   try { await GasNode.open({ dir }) } catch (e) { err = e as Error & { code?: string } }
   t.is(err?.code, 'DATA_DIR')
   t.ok(err?.message.includes('older format') === true && !err.message.includes('\n'), err?.message)
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+test('an own feed holding blocks that do not chain: no background acknowledgement fails, a user act says DATA_DIR', async (t) => {
+  const dir = tmp()
+  // The bench's season written twice into one data directory: the own feed's second half
+  // repeats its first, and no block of it follows from the block before.
+  const s = season(3000, 7)
+  await makeDataDir(s, dir)
+  await makeDataDir(s, dir)
+  const node = await GasNode.open({ dir })
+  const errors: Error[] = []
+  node.on('error', (e: Error) => errors.push(e))
+  const held = s.feeds.get(node.id)!.length
+  t.is(node.graph.usableLength(node.id), held, 'the first copy is used')
+  t.ok(node.needsAck() === false, 'no acknowledgement is due from a feed it cannot append to')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.alike(errors.map((e) => e.message), [], 'no error in the background')
+  let err: (Error & { code?: string }) | null = null
+  try { await node.submit({ type: 'Deposit', member: node.id, cents: 100 }) } catch (e) { err = e as Error & { code?: string } }
+  t.is(err?.code, 'DATA_DIR')
+  await node.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })

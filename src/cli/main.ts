@@ -15,9 +15,9 @@ import { program } from './program.js'
 
 /**
  * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
- * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own.
+ * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. Exits 1.
  */
-program.parseAsync(process.argv).catch((err: unknown) => {
+function fail (err: unknown): never {
   const e = err as Error & { code?: string }
   if (err instanceof HypergasError) {
     console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, err.details)}`)
@@ -26,8 +26,14 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   } else if (e.code === 'EACCES' || e.code === 'EPERM') {
     console.error(`${t('error')} PERMISSION: ${e.message}`)
   } else {
-    console.error(`${t('error')} INTERNAL: ${e.message ?? String(err)}`)
+    console.error(`${t('error')} INTERNAL: ${e?.message ?? String(err)}`)
   }
-  if (process.env.HYPERGAS_DEBUG === '1') console.error(e.stack)
+  if (process.env.HYPERGAS_DEBUG === '1') console.error(e?.stack)
   process.exit(1)
-})
+}
+
+// A failure outside the command's own promise (a timer of an open node, an 'error' event nobody
+// listens to) is reported the same way, not as Node's stack trace.
+process.on('uncaughtException', fail)
+process.on('unhandledRejection', fail)
+program.parseAsync(process.argv).catch(fail)

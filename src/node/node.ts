@@ -351,10 +351,10 @@ export class GasNode extends EventEmitter<NodeEvents> {
 
   /**
    * True when this node should acknowledge now (src/merge/ack.ts), unless it writes nothing:
-   * restoring from a backup, or its own feed forked.
+   * restoring from a backup, its own feed forked or holding blocks it cannot use (DATA_DIR).
    */
   needsAck (): boolean {
-    if (this._view === null || this._restore?.active === true || this.forks.some((f) => f.feed === this.id)) return false
+    if (this._view === null || this._restore?.active === true || this.forks.some((f) => f.feed === this.id) || this._graph.usableLength(this.id) !== this.own.length) return false
     return shouldAck(this._view, this._graph, this.id)
   }
 

@@ -346,7 +346,7 @@ try {
     big = season(Number(o.mergeActs), SEED)
     if (want('merge')) benchMerge(big)
   }
-  const coldDirs = want('cold') ? await makeColdDirs([10_000, 100_000, big?.acts ?? 1_000_000], base, big) : []
+  const coldDirs = want('cold') ? await makeColdDirs([...new Set([10_000, 100_000, big?.acts ?? 1_000_000])], base, big) : []
   big = null
   if (want('cold')) await benchCold(coldDirs)
   if (want('sync')) {
