@@ -160,9 +160,9 @@ export class ActIdSet {
    */
   private constructor (private readonly base: IdTable, private readonly own: IdTable) {}
 
-  /** An empty set. */
-  static empty (): ActIdSet {
-    return new ActIdSet(EMPTY, new IdTable())
+  /** An empty set, with room for `count` ids before its table grows. */
+  static empty (count = 0): ActIdSet {
+    return new ActIdSet(EMPTY, new IdTable(count))
   }
 
   /** A set holding `ids` (restoring a checkpoint). */

@@ -249,8 +249,11 @@ export function recoveryKey (admin: MemberId): string {
   return `VoteRecover:${admin}`
 }
 
-/** An empty state, before genesis. */
-export function createState (): GroupState {
+/**
+ * An empty state, before genesis; `acts`: how many acts the fold is about to apply, so that the
+ * seen-id table is made at its size once instead of doubling (~0.1 s of 1,000,000 acts).
+ */
+export function createState (acts = 0): GroupState {
   return {
     groupId: null,
     groupName: '',
@@ -265,7 +268,7 @@ export function createState (): GroupState {
     tallies: new Map(),
     purchases: new Map(),
     openPurchaseNames: new Map(),
-    seen: ActIdSet.empty(),
+    seen: ActIdSet.empty(acts),
     rejections: [],
     statements: new Map(),
     cashMovements: new Map(),

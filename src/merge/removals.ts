@@ -105,7 +105,10 @@ export function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
   const out = new Map<MemberId, FreezeAt[]>()
   const seen = new Map<MemberId, number>()
   const order = graph.order()
-  for (let pos = 0; pos < order.length; pos++) {
+  // Lengths seen matter only up to the last block voting someone out (most histories have none).
+  let last = order.length - 1
+  while (last >= 0 && !order[last].acts.some((e) => e !== UNREAD && e.ok && REMOVING.has(e.act.body.type))) last--
+  for (let pos = 0; pos <= last; pos++) {
     const n = order[pos]
     for (const e of n.acts) {
       if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue

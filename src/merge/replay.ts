@@ -166,11 +166,12 @@ function markFinal (fin: FinalMark, f: Folded, pos: number): void {
  */
 function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fixes: Fixes, settled: boolean, from?: Resume, extra?: ReadonlyMap<GraphNode, Extra>): Walk {
   const order = graph.order()
+  const room = logRoom(order, from?.pos ?? -1)
   const f: Folded = {
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
-    state: from === undefined ? createState() : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
+    state: from === undefined ? createState(room) : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
     base: from?.logLength ?? 0,
-    log: new LogColumns(logRoom(order, from?.pos ?? -1)),
+    log: new LogColumns(room),
     ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
