@@ -59,3 +59,12 @@ export function unhex (s: string): Buffer {
 export function short (id: string): string {
   return id.slice(0, 8)
 }
+
+/**
+ * The form in which a typed name is looked up among the group's names (members, purchases,
+ * suppliers: unique case-insensitively, stored in Unicode NFC by the act schema): outer spaces
+ * dropped, NFC, lower case.
+ */
+export function nameKey (typed: string): string {
+  return typed.trim().normalize('NFC').toLowerCase()
+}

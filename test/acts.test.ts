@@ -32,6 +32,16 @@ test('refused as BAD_ENCODING: a non-canonical number, and a name the schema wou
   const u = encodeUnsigned({ v: ACT_VERSION, group, author: anna.id, timeMs: 1, body: { type: 'OpenPurchase', name: ' Verdure ' } })
   const spaced = Buffer.concat([u, sign(Buffer.concat([SIGN_DOMAIN, u]), anna.seed)])
   await code(t, () => decodeAct(spaced, group), 'BAD_ENCODING')
+  // A name in another Unicode form than NFC: the same name to a reader, two names to a Map.
+  const nfd = 'Jose\u0301'
+  const u2 = encodeUnsigned({ v: ACT_VERSION, group, author: anna.id, timeMs: 1, body: { type: 'OpenPurchase', name: nfd } })
+  await code(t, () => decodeAct(Buffer.concat([u2, sign(Buffer.concat([SIGN_DOMAIN, u2]), anna.seed)]), group), 'BAD_ENCODING')
+})
+
+test('names are signed in Unicode NFC, whatever form they were typed in', (t) => {
+  const a = createAct({ type: 'VoteRegisterMember', name: ' Jose\u0301 ', member: anna.id }, { group, keyPair: anna, timeMs: 5 })
+  t.is((a.body as { name: string }).name, 'Jos\u00e9')
+  t.is(decodeAct(a.bytes, group).id, a.id, 'and decode as they were signed')
 })
 
 test('round trip: decode(create(x)) gives the same act and id', (t) => {

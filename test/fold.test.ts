@@ -31,6 +31,9 @@ test('VoteRegisterMember: applied, NOT_ADMIN, MEMBER_EXISTS, NAME_TAKEN, duplica
   t.is(s.do(b, { type: 'VoteRegisterMember', name: 'Carla', member: person('carla').id }), 'NOT_ADMIN')
   t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Bruno2', member: b.id }), 'MEMBER_EXISTS')
   t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'bRUNO', member: person('other').id }), 'NAME_TAKEN')
+  // The same name typed with a combining accent (NFD) is the same name (the schema signs NFC).
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Jos\u00e9', member: person('jose').id }), 'applied')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'JOSE\u0301', member: person('jose2').id }), 'NAME_TAKEN')
 })
 
 test('governance votes need quorum of current admins; duplicates are refused', (t) => {

@@ -7,7 +7,7 @@ import { resolveMember } from '../src/api/views.js'
 
 const state = (): ReturnType<typeof createState> => {
   const s = createState()
-  for (const [id, name] of [['abcd1111'.padEnd(64, '0'), 'Bruno'], ['abcd2222'.padEnd(64, '0'), 'Carla']] as Array<[MemberId, string]>) {
+  for (const [id, name] of [['abcd1111'.padEnd(64, '0'), 'Bruno'], ['abcd2222'.padEnd(64, '0'), 'Carla'], ['ef000000'.padEnd(64, '0'), 'Jos\u00e9']] as Array<[MemberId, string]>) {
     s.members.set(id, { id, name, creditCents: 0 })
     s.memberNames.set(name.toLowerCase(), id)
   }
@@ -19,6 +19,7 @@ test('resolveMember: name in any case, unique prefix, full id', (t) => {
   t.is(resolveMember(s, 'bruno'), 'abcd1111'.padEnd(64, '0'))
   t.is(resolveMember(s, 'CARLA'), 'abcd2222'.padEnd(64, '0'))
   t.is(resolveMember(s, 'abcd2'), 'abcd2222'.padEnd(64, '0'))
+  t.is(resolveMember(s, ' jose\u0301'), 'ef000000'.padEnd(64, '0'), 'a name typed with a combining accent')
 })
 
 test('resolveMember: an ambiguous prefix names the candidates; nothing matching is NOT_FOUND', (t) => {

@@ -18,7 +18,10 @@ export const MAX_NOTES_CHARS = 1000
 
 const id = z.string().refine(isHexId, 'expected 64 lowercase hex chars')
 const cents = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
-const name = z.string().trim().min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
+// Names are unique case-insensitively (SPEC §4), so they are stored in one Unicode form: "José"
+// typed with a combining accent (as some keyboards and copied file names give it) is the same
+// name as "José" with the precomposed é. An act whose bytes hold another form is not canonical.
+const name = z.string().trim().normalize('NFC').min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
 const text = z.string().max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
 const notes = z.string().max(MAX_NOTES_CHARS)
 

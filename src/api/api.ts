@@ -6,7 +6,7 @@
 import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
-import type { MemberId } from '../ids.js'
+import { nameKey, type MemberId } from '../ids.js'
 import type { ProductSpec } from '../acts/types.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
@@ -276,7 +276,7 @@ export class LocalApi implements NodeApi {
 
   async payee (name: string): Promise<{ id: MemberId, name: string }> {
     const s = this.node.requireView().state
-    const id = s.memberNames.get(name.trim().toLowerCase())
+    const id = s.memberNames.get(nameKey(name))
     const m = id === undefined ? undefined : s.members.get(id)
     if (id === undefined || m === undefined) throw HypergasError.NOT_FOUND(`no member is named "${name.slice(0, 64)}"`)
     return { id, name: m.name }

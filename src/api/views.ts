@@ -6,7 +6,7 @@ import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { isHexId, type ActId, type MemberId, type PurchaseId } from '../ids.js'
+import { isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
@@ -30,7 +30,7 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
  * @throws HypergasError NOT_FOUND when nothing or more than one member matches
  */
 export function resolveMember (s: GroupState, ref: string): MemberId {
-  const r = ref.trim().toLowerCase()
+  const r = nameKey(ref)
   if (s.members.has(r as MemberId)) return r as MemberId
   const byName = s.memberNames.get(r)
   const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys()].filter((k) => k.startsWith(r) && k !== byName) : []
@@ -50,7 +50,7 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
 /** The registered supplier (SPEC §4.7) a purchase's supplier name names (case and outer spaces ignored), if any. */
 export function registeredSupplier (s: GroupState, name: string | undefined): Supplier | undefined {
   if (name === undefined) return undefined
-  const id = s.supplierNames.get(name.trim().toLowerCase())
+  const id = s.supplierNames.get(nameKey(name))
   return id === undefined ? undefined : s.suppliers.get(id)
 }
 
@@ -59,7 +59,7 @@ export function registeredSupplier (s: GroupState, name: string | undefined): Su
  * @throws HypergasError NOT_FOUND
  */
 export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
-  const r = ref.trim().toLowerCase()
+  const r = nameKey(ref)
   if (s.purchases.has(r as PurchaseId)) return r as PurchaseId
   const open = s.openPurchaseNames.get(r)
   if (open !== undefined) return open
