@@ -97,8 +97,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.ok(status.includes('crediti 32,50 € + impegni aperti 12,50 € = cassa 45,00 €: i conti tornano'), 'status shows the totals of invariant 1')
 
   const csv = run('it_IT.UTF-8', 'statement', 'Bruno', '--csv').out.trim().split('\n')
-  t.is(csv[0], 'date;movement;amount_eur;balance_eur;state;act;purchase;note', 'Italian CSV: ";" between fields')
-  t.ok(/;commit;-12,50;37,50;confirmed;[0-9a-f]{64};Verdure;$/.test(csv[2]), `and decimal commas: ${csv[2]}`)
+  t.is(csv[0], 'data;movimento;importo_eur;saldo_eur;stato;atto;acquisto;nota', 'Italian CSV: ";" between fields, headers in Italian')
+  t.ok(/;impegno;-12,50;37,50;confermato;[0-9a-f]{64};Verdure;$/.test(csv[2]), `and decimal commas: ${csv[2]}`)
   t.ok(run('en_GB.UTF-8', 'statement', 'Bruno', '--csv').out.includes(',commit,-12.50,37.50,'), 'English CSV as before')
 
   const x = run('it_IT.UTF-8', 'transfer', 'Bruno', 'Anna', '2', '--memo', 'uova')

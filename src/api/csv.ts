@@ -2,12 +2,15 @@
  * CSV exports (issue 4): a member's statement and a purchase's commitments (the order for the
  * supplier), built from the JSON views with csv-stringify. Amounts are euros with two decimals;
  * dates are ISO 8601 UTC; one header row. Two dialects: `en` (`,` between fields, decimal dot,
- * the default and the HTTP API's) and `it` (`;` between fields, decimal comma: what a spreadsheet
- * in an Italian locale opens as numbers, SPEC §7).
+ * headers and words as stable English codes: the default and the HTTP API's) and `it` (`;`
+ * between fields, decimal comma: what a spreadsheet in an Italian locale opens as numbers, with
+ * the headers, movements and totals in Italian, SPEC §7). Refusal codes stay codes in both.
  */
 import { stringify } from 'csv-stringify/sync'
+import { it } from '../cli/messages-it.js'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
+import type { MovementKind } from '../fold/state.js'
 import type { Report } from './report.js'
 import type { LogEntryView, StatementLine } from './views.js'
 
@@ -18,14 +21,67 @@ const money = (cents: number, d: CsvDialect): string => formatCents(cents, d ===
 const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { delimiter: d === 'it' ? ';' : ',' })
 
 const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : '')
-const state = (final: unknown): string => (final === true ? 'confirmed' : 'pending')
+
+/** The words of the files in each dialect (English: the codes the files always had). */
+const WORDS = {
+  en: {
+    statement: ['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act', 'purchase', 'note'],
+    commitments: ['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'],
+    pickup: ['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'],
+    report: ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act'],
+    log: ['seq', 'date', 'act', 'type', 'author', 'about', 'purchase', 'amount_eur', 'result', 'state'],
+    confirmed: 'confirmed',
+    pending: 'pending',
+    approved: 'approved',
+    rejected: 'rejected',
+    applied: 'applied',
+    total: 'TOTAL',
+    costs: 'costs',
+    deposits: 'TOTAL deposits',
+    withdrawals: 'TOTAL withdrawals',
+    supplierPayments: 'TOTAL supplier payments',
+    supplier: 'supplier',
+    transfers: 'TOTAL transfers between members',
+    sharedCosts: 'TOTAL shared costs',
+    creditsStart: 'credits at the start',
+    creditsEnd: 'credits at the end'
+  },
+  it: {
+    statement: ['data', 'movimento', 'importo_eur', 'saldo_eur', 'stato', 'atto', 'acquisto', 'nota'],
+    commitments: ['socio', 'id_socio', 'importo_eur', 'stato', 'stato_confermato'],
+    pickup: ['socio', 'prodotto', 'unità', 'prenotato', 'consegnato', 'prezzo_eur', 'importo_eur'],
+    report: ['data', 'movimento', 'admin', 'controparte', 'entrate_eur', 'uscite_eur', 'atto'],
+    log: ['n', 'data', 'atto', 'tipo', 'autore', 'riguarda', 'acquisto', 'importo_eur', 'esito', 'stato'],
+    confirmed: 'confermato',
+    pending: 'in attesa',
+    approved: 'approvato',
+    rejected: 'rifiutato',
+    applied: 'applicato',
+    total: 'TOTALE',
+    costs: 'costi',
+    deposits: 'TOTALE versamenti',
+    withdrawals: 'TOTALE prelievi',
+    supplierPayments: 'TOTALE pagamenti ai fornitori',
+    supplier: 'fornitore',
+    transfers: 'TOTALE trasferimenti tra soci',
+    sharedCosts: 'TOTALE costi ripartiti',
+    creditsStart: 'crediti all\'inizio',
+    creditsEnd: 'crediti alla fine'
+  }
+} as const
+
+const state = (final: unknown, d: CsvDialect): string => (final === true ? WORDS[d].confirmed : WORDS[d].pending)
+/** A movement's kind: its code in English, its name in Italian (the CLI's words, src/cli/messages-it.ts). */
+const kind = (k: MovementKind, d: CsvDialect): string => (d === 'it' ? it[`k_${k}`] : k)
+/** A commitment's status, or its confirmed status (none: empty). */
+const status = (s: 'pending' | 'approved' | 'rejected' | null, d: CsvDialect): string => (s === null ? '' : WORDS[d][s])
 
 /** CSV of statement lines ({@link MemberView}'s statement or cash movements): date, movement, amount, running balance, state, act, purchase, note (the other member or admin, and a withdrawal's reason). */
 export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = 'en'): string {
   const rows = lines.map((m) => [
-    iso(m.timeMs), m.kind, money(m.deltaCents, d), money(m.balanceCents, d), state(m.final), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
+    iso(m.timeMs), kind(m.kind, d), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final, d), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
   ])
-  return write([['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act', 'purchase', 'note'], ...rows], d)
+  return write([[...WORDS[d].statement], ...rows], d)
 }
 
 /**
@@ -35,8 +91,8 @@ export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = '
 export function commitmentsCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string {
   const list = purchase.commitments.filter((c) => c.status !== 'rejected')
   const total = list.reduce((sum, c) => sum + c.amountCents, 0)
-  const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), c.status, c.confirmedStatus ?? ''])
-  return write([['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'], ...rows, ['TOTAL', '', money(total, d), '', '']], d)
+  const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), status(c.status, d), status(c.confirmedStatus, d)])
+  return write([[...WORDS[d].commitments], ...rows, [WORDS[d].total, '', money(total, d), '', '']], d)
 }
 
 /**
@@ -57,10 +113,10 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
       const line = got ?? booked!
       rows.push([b.name, line.name, line.unit, qty(booked?.qtyMilli ?? 0), b.delivered === null ? '' : qty(got?.qtyMilli ?? 0), money(line.priceCents, d), b.delivered === null ? money(booked!.cents, d) : money(got?.cents ?? 0, d)])
     }
-    if (b.costCents !== 0) rows.push([b.name, 'costs', '', '', '', '', money(b.costCents, d)])
-    rows.push([b.name, 'TOTAL', '', '', '', '', money(b.amountCents, d)])
+    if (b.costCents !== 0) rows.push([b.name, WORDS[d].costs, '', '', '', '', money(b.costCents, d)])
+    rows.push([b.name, WORDS[d].total, '', '', '', '', money(b.amountCents, d)])
   }
-  return write([['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'], ...rows], d)
+  return write([[...WORDS[d].pickup], ...rows], d)
 }
 
 /**
@@ -68,20 +124,21 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
  * admin, other party, income and outgoing), then the totals; `;` and decimal commas in Italian.
  */
 export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
-  const rows = r.rows.map((x) => [iso(x.timeMs), x.kind, x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
+  const w = WORDS[d]
+  const rows = r.rows.map((x) => [iso(x.timeMs), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
   const total = (label: string, cents: number): string[] => [label, '', '', '', money(cents, d), '', '']
   return write([
-    ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act'],
+    [...w.report],
     ...rows,
-    total('TOTAL deposits', r.totals.depositsCents), total('TOTAL withdrawals', r.totals.withdrawalsCents), total('TOTAL supplier payments', r.totals.supplierPaymentsCents),
-    ...r.totals.bySupplier.map((x) => total(`supplier ${x.supplier}`, x.cents)),
-    total('TOTAL transfers between members', r.totals.transfersCents), total('TOTAL shared costs', r.totals.sharedCostsCents),
-    total('credits at the start', r.creditsStartCents), total('credits at the end', r.creditsEndCents)
+    total(w.deposits, r.totals.depositsCents), total(w.withdrawals, r.totals.withdrawalsCents), total(w.supplierPayments, r.totals.supplierPaymentsCents),
+    ...r.totals.bySupplier.map((x) => total(`${w.supplier} ${x.supplier}`, x.cents)),
+    total(w.transfers, r.totals.transfersCents), total(w.sharedCosts, r.totals.sharedCostsCents),
+    total(w.creditsStart, r.creditsStartCents), total(w.creditsEnd, r.creditsEndCents)
   ], d)
 }
 
 /** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about, purchase, cents, result, confirmed. */
 export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
-  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status, state(e.final)])
-  return write([['seq', 'date', 'act', 'type', 'author', 'about', 'purchase', 'amount_eur', 'result', 'state'], ...rows], d)
+  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status === 'applied' ? WORDS[d].applied : e.status, state(e.final, d)])
+  return write([[...WORDS[d].log], ...rows], d)
 }
