@@ -38,6 +38,13 @@ test('refused as BAD_ENCODING: a non-canonical number, and a name the schema wou
   await code(t, () => decodeAct(Buffer.concat([u2, sign(Buffer.concat([SIGN_DOMAIN, u2]), anna.seed)]), group), 'BAD_ENCODING')
 })
 
+test('an overdraft is at most 1,000,000 € (sums of credits below zero stay exact)', async (t) => {
+  const limits = (overdraftCents: number): unknown => createAct({ type: 'VoteSetLimits', member: anna.id, overdraftCents, ceilingCents: 0 }, { group, keyPair: anna, timeMs: 5 })
+  t.ok(limits(100_000_000) !== null, '1,000,000 € is accepted')
+  await code(t, () => limits(100_000_001), 'BAD_FIELD')
+  await code(t, () => limits(Number.MAX_SAFE_INTEGER), 'BAD_FIELD')
+})
+
 test('names are signed in Unicode NFC, whatever form they were typed in', (t) => {
   const a = createAct({ type: 'VoteRegisterMember', name: ' Jose\u0301 ', member: anna.id }, { group, keyPair: anna, timeMs: 5 })
   t.is((a.body as { name: string }).name, 'Jos\u00e9')

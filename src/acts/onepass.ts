@@ -18,7 +18,7 @@
  * - a number is in canonical compact-encoding (the shortest form), and within its field's range.
  */
 import { MAX_ACT_BYTES, ACT_VERSION, ACT_FIELDS, PRODUCT_OPTIONAL, keyHexAt, type DecodedAct, type FieldKind, type UnsignedAct, type WireBody } from './encoding.js'
-import { MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, MAX_TEXT_CHARS, MAX_TIME_MS } from './schema.js'
+import { MAX_NAME_CHARS, MAX_NOTES_CHARS, MAX_OVERDRAFT_CENTS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, MAX_TEXT_CHARS, MAX_TIME_MS } from './schema.js'
 import { ACT_TYPES, type ActBody, type ActType, type LineSpec, type ProductSpec } from './types.js'
 
 /** What a string must be: a name, a text without control characters, notes, or a product key. */
@@ -64,7 +64,7 @@ const RULES: Record<string, Rule> = {
   'SetPrice.priceCents': { kind: 'uint', min: 0, max: MAX_PRICE_CENTS },
   'SetDates.closesAtMs': { kind: 'uint', min: 0, max: MAX_TIME_MS },
   'SetDates.deliveryAtMs': { kind: 'uint', min: 0, max: MAX_TIME_MS },
-  'VoteSetLimits.overdraftCents': { kind: 'uint', min: 0, max: SAFE },
+  'VoteSetLimits.overdraftCents': { kind: 'uint', min: 0, max: MAX_OVERDRAFT_CENTS },
   'VoteSetLimits.ceilingCents': { kind: 'uint', min: 0, max: SAFE },
   'Book.lines': { kind: 'lines', prices: false },
   'Deliver.lines': { kind: 'lines', prices: true }

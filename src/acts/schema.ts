@@ -33,6 +33,12 @@ export const MAX_QTY_MILLI = 10_000_000
 export const MAX_TIME_MS = 253_402_300_799_000
 /** Largest unit price, cents (SPEC §4: 1,000,000 €). */
 export const MAX_PRICE_CENTS = 100_000_000
+/**
+ * Largest overdraft a vote may grant one member, cents (1,000,000 €; docs/decisions.md): with it,
+ * members' credits below zero cannot add up to anything near 2^53 cents, so every sum of credits
+ * the fold and its invariants make stays exact.
+ */
+export const MAX_OVERDRAFT_CENTS = 100_000_000
 
 const plain = (max: number): z.ZodString => z.string().max(max).refine((s) => !/\p{Cc}/u.test(s), 'control characters') as unknown as z.ZodString
 const qty = z.number().int().min(1).max(MAX_QTY_MILLI)
@@ -86,7 +92,7 @@ export const actBodySchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('Book'), ...member, ...purchase, lines: lines.refine((l) => l.every((x) => x.priceCents === undefined), 'a booking takes the catalogue\'s prices') }),
   z.strictObject({ type: z.literal('CloseBookings'), ...purchase }),
   z.strictObject({ type: z.literal('Deliver'), ...purchase, ...member, lines }),
-  z.strictObject({ type: z.literal('VoteSetLimits'), ...member, overdraftCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), ceilingCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
+  z.strictObject({ type: z.literal('VoteSetLimits'), ...member, overdraftCents: z.number().int().min(0).max(MAX_OVERDRAFT_CENTS, 'an overdraft is at most 1,000,000 € (100000000 cents)'), ceilingCents: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
   z.strictObject({ type: z.literal('Transfer'), from: id, to: id, cents, memo: text }),
   z.strictObject({ type: z.literal('AcceptTransfer'), transfer: id }),
   z.strictObject({ type: z.literal('CancelTransfer'), transfer: id }),
