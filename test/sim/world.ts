@@ -21,6 +21,7 @@ import { needsAck } from '../../src/merge/graph.js'
 import type { GroupRef } from '../../src/merge/replay.js'
 import { person, prng } from '../helpers/fixtures.js'
 import { SimNode, type Person, type SimHost } from './node.js'
+import { orderAct } from './orders.js'
 
 /** What one simulated run does. */
 export interface SimOptions {
@@ -241,6 +242,9 @@ export class World implements SimHost {
       const body: ActBody = s.referenti.has(z.who.id) ? { type: 'VoteRevokeReferente', member: z.who.id } : { type: 'VoteRevokeCassiere', member: z.who.id }
       return [this.sign(me, body)]
     }
+    // A third of the steps play the order acts of §4.5–4.7 (test/sim/orders.ts).
+    const o = rnd() < 0.35 ? orderAct(s, me.id, this.members.map((m) => m.id), rnd) : null
+    if (o !== null) return [this.sign(o.by === 'me' ? me : this.keys.get(o.by)!, o.body)]
     const r = rnd()
     if (r < 0.03 && s.admins.size >= 4) {
       // A live admin steps down (their node keeps running, no longer a writer), or comes back.
