@@ -19,6 +19,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   const dir = path.join(base, 'anna')
   const other = path.join(base, 'other')
   const empty = path.join(base, 'empty')
+  const version = run(empty, ['--version'])
+  t.is(version.stdout.trim(), (JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version, '--version prints the package\'s version')
   cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
   const marta = cli(dir, 'keygen', '--out', path.join(base, 'marta.json'))
   cli(dir, 'member', 'add', 'Marta', String(marta.publicKey))

@@ -30,6 +30,7 @@ export const helpEn = {
   ch_options: 'Options:',
   ch_globalOptions: 'Global Options:',
   ch_commands: 'Commands:',
+  ch_version: 'print the version of hypergas',
   ch_help: 'display help for command',
   ch_default: 'default',
   ch_choices: 'choices',

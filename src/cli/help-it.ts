@@ -25,6 +25,7 @@ export const helpIt: typeof helpEn = {
   ch_options: 'Opzioni:',
   ch_globalOptions: 'Opzioni globali:',
   ch_commands: 'Comandi:',
+  ch_version: 'mostra la versione di hypergas',
   ch_help: 'mostra l\'aiuto del comando',
   ch_default: 'predefinito',
   ch_choices: 'valori',

@@ -3,6 +3,7 @@
  * (text in the user's language, or `--json`), reaching the node through its API, and acting.
  * The commands register themselves on {@link program} in src/cli/commands/.
  */
+import fs from 'node:fs'
 import { Command, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
@@ -54,6 +55,15 @@ const localHelp: HelpConfiguration = {
   argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true))
 }
 
+/** This hypergas's version, from its package.json (dist/src/cli/ → the package's root). */
+function version (): string {
+  try {
+    return (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
+
 /** The `hypergas` program: the global options and the help in the user's language; the commands add themselves. */
 export const program = new Command()
 program
@@ -67,6 +77,7 @@ program
   .configureHelp(localHelp)
   .helpOption('-h, --help', helpText('ch_help'))
   .helpCommand('help [command]', helpText('ch_help'))
+  .version(version(), '-V, --version', helpText('ch_version'))
   // A usage error is one line with a code, like every other failure (issue 14).
   .configureOutput({ outputError: (str, write) => write(usageError(str)) })
 
