@@ -84,10 +84,35 @@ program
 /** The global options (`--dir`, `--profile`, `--json`, `--lang`). */
 export const globals = (): Global => program.opts<Global>()
 
-/** Commander's usage error ("error: missing required argument 'x'") as the CLI's one line. */
+/**
+ * Commander's usage errors (commander 14, lib/command.js and lib/suggestSimilar.js) and the
+ * message key each becomes, its parts named in order. One not listed stays as commander wrote it.
+ */
+const USAGE: ReadonlyArray<[RegExp, string, string[]]> = [
+  [/^missing required argument '(.+)'$/, 'us_missingArgument', ['name']],
+  [/^option '(.+)' argument missing$/, 'us_optionArgument', ['option']],
+  [/^required option '(.+)' not specified$/, 'us_requiredOption', ['option']],
+  [/^unknown option '(.+)'$/, 'us_unknownOption', ['option']],
+  [/^unknown command '(.+)'$/, 'us_unknownCommand', ['name']],
+  [/^too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\.$/, 'us_tooMany', ['command', 'count', 'got']],
+  [/^option '(.+)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/, 'us_choice', ['option', 'value', 'choices']],
+  [/^command-argument value '(.*)' is invalid for argument '(.+)'\. Allowed choices are (.+)\.$/, 'us_argChoice', ['value', 'name', 'choices']],
+  [/^\(Did you mean (?:one of )?(.+)\?\)$/, 'us_didYouMean', ['what']]
+]
+
+/** One line of a usage error in the language in force. */
+function usageLine (line: string): string {
+  for (const [re, key, names] of USAGE) {
+    const m = re.exec(line)
+    if (m !== null) return t(key, Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])))
+  }
+  return line
+}
+
+/** Commander's usage error ("error: missing required argument 'x'", and its suggestion) as the CLI's one line. */
 function usageError (str: string): string {
-  const what = str.replace(/^error:\s*/i, '').split('\n')[0].trim()
-  return `${t('error')} BAD_ARGUMENT: ${what} (--help)\n`
+  const lines = str.replace(/^error:\s*/i, '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
+  return `${t('error')} BAD_ARGUMENT: ${lines.map(usageLine).join(' ')} (--help)\n`
 }
 
 /** Prints `value`: as JSON with `--json`, else as `human` renders it. */
