@@ -156,7 +156,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   cli(dir, 'deliver', 'Cascina', 'Marta', 'toma=1,12', 'mele=1,5@2,39', 'miele=1')
   cli(dir, 'cost', 'Cascina', 'Trasporto', '2,50')
   const pickup = execText(dir, '--lang', 'it', 'purchase', 'Cascina', '--pickup').trim().split('\n')
-  t.alike(pickup.slice(1), ['Marta;Miele millefiori 500 g;vasetto;2;1;6,50;6,50', 'Marta;Mele Fuji 1ª scelta;kg;1,5;1,5;2,39;3,59', 'Marta;Toma d\'alpeggio;kg;1;1,12;18,90;21,17', 'Marta;costs;;;;;2,50', 'Marta;TOTAL;;;;;33,76'], 'the pick-up list: booked and delivered, by product key')
+  t.alike(pickup.slice(1), ['Marta;Miele millefiori 500 g;vasetto;2;1;6,50;6,50', 'Marta;Mele Fuji 1ª scelta;kg;1,5;1,5;2,39;3,59', 'Marta;Toma d\'alpeggio;kg;1;1,12;18,90;21,17', 'Marta;costi;;;;;2,50', 'Marta;TOTALE;;;;;33,76'], 'the pick-up list: booked and delivered, by product key, in Italian')
+  t.is(pickup[0], 'socio;prodotto;unità;prenotato;consegnato;prezzo_eur;importo_eur')
   cli(dir, 'vote-close', 'Cascina')
   cli(dir, 'close', 'Cascina')
   const st = cli(dir, 'statement', 'Marta') as Row
