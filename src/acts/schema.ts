@@ -34,9 +34,10 @@ export const MAX_TIME_MS = 253_402_300_799_000
 /** Largest unit price, cents (SPEC §4: 1,000,000 €). */
 export const MAX_PRICE_CENTS = 100_000_000
 /**
- * Largest overdraft a vote may grant one member, cents (1,000,000 €; docs/decisions.md): with it,
- * members' credits below zero cannot add up to anything near 2^53 cents, so every sum of credits
- * the fold and its invariants make stays exact.
+ * Largest overdraft a vote may grant one member, cents (1,000,000 €; docs/decisions.md). The fold
+ * bounds the group's net debt to its members by 2^53 cents; members below zero let the positive
+ * credits exceed that net by what they are overdrawn, so with this cap a credit or a sum of
+ * credits passes 2^53 only in a group holding some 90 trillion euros.
  */
 export const MAX_OVERDRAFT_CENTS = 100_000_000
 

@@ -35,6 +35,7 @@ const WORDS = {
     approved: 'approved',
     rejected: 'rejected',
     applied: 'applied',
+    duplicate: 'duplicate',
     total: 'TOTAL',
     costs: 'costs',
     deposits: 'TOTAL deposits',
@@ -57,6 +58,7 @@ const WORDS = {
     approved: 'approvato',
     rejected: 'rifiutato',
     applied: 'applicato',
+    duplicate: 'duplicato',
     total: 'TOTALE',
     costs: 'costi',
     deposits: 'TOTALE versamenti',
@@ -71,8 +73,10 @@ const WORDS = {
 } as const
 
 const state = (final: unknown, d: CsvDialect): string => (final === true ? WORDS[d].confirmed : WORDS[d].pending)
+/** Italian names of the movements whose CLI words lead into a name (`cassa ricevuta da Anna`): here the name is in a column of its own. */
+const IT_KINDS: Readonly<{ [k in MovementKind]?: string }> = { 'settle-in': 'cassa ricevuta', 'settle-out': 'cassa consegnata' }
 /** A movement's kind: its code in English, its name in Italian (the CLI's words, src/cli/messages-it.ts). */
-const kind = (k: MovementKind, d: CsvDialect): string => (d === 'it' ? it[`k_${k}`] : k)
+const kind = (k: MovementKind, d: CsvDialect): string => (d === 'it' ? IT_KINDS[k] ?? it[`k_${k}`] : k)
 /** A commitment's status, or its confirmed status (none: empty). */
 const status = (s: 'pending' | 'approved' | 'rejected' | null, d: CsvDialect): string => (s === null ? '' : WORDS[d][s])
 
@@ -139,6 +143,6 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
 
 /** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about, purchase, cents, result, confirmed. */
 export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
-  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status === 'applied' ? WORDS[d].applied : e.status, state(e.final, d)])
+  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
   return write([[...WORDS[d].log], ...rows], d)
 }

@@ -86,8 +86,8 @@ const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v ==
 /** Fields of one product read from a file, before checks. */
 interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean }
 
-/** A file's text as one line of the catalogue: control characters (tabs, line breaks) as spaces, trimmed. */
-const oneLine = (text: string): string => text.replace(/\p{Cc}/gu, ' ').trim()
+/** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
+const oneLine = (text: string): string => text.normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
 
 /** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
 function cut (text: string, max: number): string {

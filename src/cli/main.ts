@@ -18,12 +18,12 @@ import { program } from './program.js'
  * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. Exits 1.
  */
 function fail (err: unknown): never {
-  const e = err as Error & { code?: string }
+  const e = err as (Error & { code?: string }) | null | undefined
   if (err instanceof HypergasError) {
     console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, err.details)}`)
-  } else if (e.code === 'ELOCKED' || /lock/i.test(String(e.message))) {
+  } else if (e?.code === 'ELOCKED' || /\block(ed)?\b/i.test(String(e?.message))) {
     console.error(`${t('error')} DATA_DIR: the data directory is in use by another hypergas process (stop it, or use another --dir)`)
-  } else if (e.code === 'EACCES' || e.code === 'EPERM') {
+  } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {
     console.error(`${t('error')} PERMISSION: ${e.message}`)
   } else {
     console.error(`${t('error')} INTERNAL: ${e?.message ?? String(err)}`)

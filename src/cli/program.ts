@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import { Command, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
+import { nameKey } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, setLang, t } from './i18n.js'
@@ -94,7 +95,8 @@ const USAGE: ReadonlyArray<[RegExp, string, string[]]> = [
   [/^required option '(.+)' not specified$/, 'us_requiredOption', ['option']],
   [/^unknown option '(.+)'$/, 'us_unknownOption', ['option']],
   [/^unknown command '(.+)'$/, 'us_unknownCommand', ['name']],
-  [/^too many arguments(?: for '(.+)')?\. Expected (\d+) arguments? but got (\d+)\.$/, 'us_tooMany', ['command', 'count', 'got']],
+  [/^too many arguments for '(.+)'\. Expected (\d+) arguments? but got (\d+)\.$/, 'us_tooManyFor', ['command', 'count', 'got']],
+  [/^too many arguments\. Expected (\d+) arguments? but got (\d+)\.$/, 'us_tooMany', ['count', 'got']],
   [/^option '(.+)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/, 'us_choice', ['option', 'value', 'choices']],
   [/^command-argument value '(.*)' is invalid for argument '(.+)'\. Allowed choices are (.+)\.$/, 'us_argChoice', ['value', 'name', 'choices']],
   [/^\(Did you mean (?:one of )?(.+)\?\)$/, 'us_didYouMean', ['what']]
@@ -134,7 +136,7 @@ export async function withApi<T> (fn: (api: NodeApi) => Promise<T>): Promise<T> 
 /** Says, on stderr, which member a name typed in another case was taken for (`bruno` is Bruno). */
 function announceMatch (typed: unknown, r: ActReceipt): void {
   if (typeof typed !== 'string' || r.member === undefined || globals().json === true) return
-  if (typed !== r.member.name && typed.toLowerCase() === r.member.name.toLowerCase()) console.error(t('matched', { typed, name: r.member.name }))
+  if (typed !== r.member.name && nameKey(typed) === r.member.name.toLowerCase()) console.error(t('matched', { typed, name: r.member.name }))
 }
 
 /** Asks the node for an act and prints the receipt. */

@@ -62,7 +62,8 @@ export function orderAct (s: GroupState, me: MemberId, members: readonly MemberI
   ]
   // Mostly the furthest step any purchase can take (deliveries first, catalogues last), so that
   // purchases go the whole way in the few acts a run makes; else from a random kind on.
-  const order = rnd() < 0.6 ? [4, 3, 2, 5, 1, 0] : [0, 1, 2, 3, 4, 5].map((k) => (k + Math.floor(rnd() * kinds.length)) % kinds.length)
+  const from = Math.floor(rnd() * kinds.length)
+  const order = rnd() < 0.6 ? [4, 3, 2, 5, 1, 0] : kinds.map((_, k) => (from + k) % kinds.length)
   for (const k of order) {
     const o = kinds[k]()
     if (o !== null) return o

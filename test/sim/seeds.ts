@@ -6,8 +6,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { World, type SimResult } from './world.js'
 
-/** Seeds that once failed, kept as regression tests (source: test/sim/regressions.json). */
-export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean }> {
+/**
+ * Seeds that once failed, kept as regression tests (source: test/sim/regressions.json). `orders`:
+ * whether the run plays the order acts (SimOptions); absent, false: the seeds found before the
+ * simulation played them replay as they were found.
+ */
+export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean, orders?: boolean }> {
   const file = path.join(import.meta.dirname, '..', '..', '..', 'test', 'sim', 'regressions.json')
   return JSON.parse(fs.readFileSync(file, 'utf8'))
 }

@@ -35,6 +35,11 @@ export interface SimOptions {
    * members recover the group (VoteRecover) when its admins alone cannot remove the vanished one.
    */
   allSizes?: boolean
+  /**
+   * Whether a third of the steps play the order acts of §4.5–4.7 (test/sim/orders.ts; default
+   * true). Off, a seed plays exactly as before they were added (the regression seeds found then).
+   */
+  orders?: boolean
 }
 
 /** Outcome of one run. */
@@ -73,7 +78,7 @@ export class World implements SimHost {
   private readonly confirmedHash = new Map<number, string>()
   readonly events: Record<string, number> = {}
 
-  constructor (readonly seed: number, readonly checkResume = false, readonly allSizes = false) {
+  constructor (readonly seed: number, readonly checkResume = false, readonly allSizes = false, readonly orders = true) {
     this.rnd = prng(seed)
     const n = allSizes ? 2 + Math.floor(this.rnd() * 6) : 3 + Math.floor(this.rnd() * 5)
     const admins = Array.from({ length: n }, (_, i) => person(`sim-admin-${i}`))
@@ -243,7 +248,7 @@ export class World implements SimHost {
       return [this.sign(me, body)]
     }
     // A third of the steps play the order acts of §4.5–4.7 (test/sim/orders.ts).
-    const o = rnd() < 0.35 ? orderAct(s, me.id, this.members.map((m) => m.id), rnd) : null
+    const o = this.orders && rnd() < 0.35 ? orderAct(s, me.id, this.members.map((m) => m.id), rnd) : null
     if (o !== null) return [this.sign(o.by === 'me' ? me : this.keys.get(o.by)!, o.body)]
     const r = rnd()
     if (r < 0.03 && s.admins.size >= 4) {
@@ -388,7 +393,7 @@ export class World implements SimHost {
 
   /** Runs the whole simulation for `opts`. */
   static run (opts: SimOptions): SimResult {
-    const w = new World(opts.seed, opts.checkResume === true, opts.allSizes === true)
+    const w = new World(opts.seed, opts.checkResume === true, opts.allSizes === true, opts.orders !== false)
     let violation: string | null = null
     try {
       violation = w.check('set-up')

@@ -5,11 +5,11 @@
 import fs from 'node:fs'
 import { Option } from 'commander'
 import { createAct } from '../../acts/act.js'
-import { parseActBody } from '../../acts/schema.js'
+import { MAX_OVERDRAFT_CENTS, parseActBody } from '../../acts/schema.js'
 import { keyPairFromSeed } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
 import { hex, type GroupId, type MemberId } from '../../ids.js'
-import { parseEuros } from '../../money.js'
+import { formatCents, parseEuros } from '../../money.js'
 import type { NodeApi } from '../../api/api.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
@@ -121,6 +121,7 @@ program.command('limit').description(helpText('d_limit'))
   .argument('<member>', MEMBER()).requiredOption('--overdraft <euros>', helpText('h_limit_overdraft')).option('--ceiling <euros>', helpText('h_limit_ceiling'))
   .action(async (m: string, o: { overdraft: string, ceiling?: string }) => {
     const overdraftCents = o.overdraft.trim() === '0' ? 0 : parseEuros(o.overdraft)
+    if (overdraftCents > MAX_OVERDRAFT_CENTS) throw new HypergasError('BAD_AMOUNT', `an overdraft is at most ${formatCents(MAX_OVERDRAFT_CENTS)} €, got "${o.overdraft}"`, { input: o.overdraft, variant: 'overdraft' })
     await act({ type: 'VoteSetLimits', member: m, overdraftCents, ceilingCents: o.ceiling === undefined ? 0 : parseEuros(o.ceiling) })
   })
 

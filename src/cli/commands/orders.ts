@@ -13,6 +13,7 @@ import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
 import type { PurchaseView } from '../../api/dto.js'
 import { exportGdxp, importCatalogue } from '../../api/gdxp.js'
 import { HypergasError } from '../../errors.js'
+import { nameKey } from '../../ids.js'
 import { parseEuros, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
@@ -24,11 +25,12 @@ function readText (file: string): string {
   try { return fs.readFileSync(file, 'utf8') } catch (err) { throw HypergasError.BAD_ARGUMENT(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`) }
 }
 
-/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case). @throws HypergasError NOT_FOUND */
+/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NOT_FOUND */
 function productOf (p: PurchaseView, ref: string): string {
   const list = p.order?.products ?? []
   if (list.some((x) => x.key === ref)) return ref
-  const hits = list.filter((x) => x.name.toLowerCase().startsWith(ref.toLowerCase()) || x.key.toLowerCase().startsWith(ref.toLowerCase()))
+  const r = nameKey(ref)
+  const hits = list.filter((x) => x.name.toLowerCase().startsWith(r) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
   throw HypergasError.NOT_FOUND(hits.length === 0 ? `no product "${ref}" in "${p.name}"` : `"${ref}" names ${hits.length} products of "${p.name}": ${hits.slice(0, 5).map((x) => x.key).join(', ')}`)
 }
