@@ -277,3 +277,52 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.is(await phoneFetch('/api/members/Marta'), 401, 'logged out')
   t.alike(errors, [], 'no script error in the page')
 })
+
+test('under --public name, a member\'s page follows live updates once she logs in (SPEC §7)', { timeout: 120_000 }, async (t) => {
+  const chrome = await findChromium()
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-webpub-'))
+  const a = path.join(base, 'a')
+  cli(a, 'init', '--name', 'GAS Solo', '--founder', 'Anna')
+  const keyFile = path.join(base, 'marta.json')
+  cli(a, 'member', 'add', 'Marta', String(cli(a, 'keygen', '--out', keyFile).publicKey))
+  cli(a, 'purchase', 'open', 'Verdure')
+  // The phone reaches the node by a name, as another device on the LAN does (not as local).
+  const n = await startNode('pub', a, null, { args: ['--no-swarm', '--public', 'name', '--allow-host', 'gas-pub.test'] })
+  const phoneUrl = (u: string): string => u.replace(/^http:\/\/[^/]+/, n.url.replace('127.0.0.1', 'gas-pub.test'))
+  const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: [...chrome.args, '--host-resolver-rules=MAP gas-pub.test 127.0.0.1'] })
+  t.teardown(async () => {
+    await browser.close()
+    await stopNode(n)
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(phoneUrl(n.url))
+  await page.waitForSelector('#login-help', { timeout: 10_000 }).catch(async (err) => { t.comment(`page: ${(await page.textContent('body')) ?? ''} | ${errors.join(' | ')}`); throw err })
+  t.is(await page.textContent('#title'), 'GAS Solo', 'the group\'s name, and nothing more')
+  t.absent((await page.textContent('main'))?.includes('Verdure'), 'no purchase shown before a login')
+  t.ok(((await page.textContent('#members-only')) ?? '').includes('solo ai soci'), 'the page says why, in the phone\'s language')
+  t.ok(await page.isVisible('#key'), 'and offers to load a key')
+  const status = async (p: string): Promise<number> => await page.evaluate(async (u) => (await fetch(u, { headers: { 'x-hypergas-session': localStorage.getItem('hypergas.sessionKey') ?? '' } })).status, p)
+  t.is(await status('/api/purchases'), 401, 'the purchases need a login')
+  // The stream of updates answers at once (its headers) when it is allowed: only its status is read.
+  const events = async (): Promise<number> => await page.evaluate(async () => {
+    const c = new AbortController()
+    const r = await fetch('/api/events', { headers: { 'x-hypergas-session': localStorage.getItem('hypergas.sessionKey') ?? '' }, signal: c.signal })
+    c.abort()
+    return r.status
+  })
+  t.is(await events(), 401, 'and so does the stream of updates')
+  // Marta opens her personal link on the same page: she is logged in, and the page follows.
+  await page.goto(phoneUrl(String(cli(a, 'link', 'Marta').url)))
+  await page.waitForSelector('#credit')
+  t.is(await events(), 200, 'the stream is hers once logged in')
+  t.ok((await page.textContent('main'))?.includes('Verdure'), 'the open purchase, once logged in')
+  // A deposit made after the page opened shows up without a reload, well before the 30 s retry
+  // a refused stream waits.
+  await act(n, { type: 'Deposit', member: 'Marta', cents: 1500 })
+  await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('15,00') === true, undefined, { timeout: 15_000 })
+  t.pass('the deposit appears live on the logged-in page')
+  t.alike(errors, [], 'no script error in the page')
+})

@@ -100,13 +100,20 @@ async function memberData (status: StatusView | PublicStatus): Promise<MemberDat
   const members = readsAll() ? await api<MemberSummary[]>('/api/members') : []
   const id = who.member ?? (readsAll() ? chosen : null)
   const member = id === null || id === '' ? null : await api<MemberView>(`/api/members/${id}`)
-  const list = await api<Array<PurchaseSummary | PublicPurchase>>('/api/purchases')
+  // A node shown as `--public name` answers its purchases to members only: before a login the
+  // page shows how to log in, not the refusal.
+  let membersOnly = false
+  const list = await api<Array<PurchaseSummary | PublicPurchase>>('/api/purchases').catch((err: unknown) => {
+    if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED' && who.member === null && !readsAll())) throw err
+    membersOnly = true
+    return []
+  })
   const open = await Promise.all(list.filter((p) => p.phase === 'open').map(async (p) => ({ p, full: readsAll() ? await api<PurchaseView>(`/api/purchases/${p.id}`) : null })))
   const recovery = isFull(status) ? status.group.finality.recovery : status.member?.recovery ?? []
   const notices = member === null ? [] : (await api<NoticesView>(`/api/notices?member=${member.id}`)).member
   const transfers = member === null ? [] : (await api<TransferView[]>('/api/transfers')).filter((x) => x.from === member.id || x.to === member.id)
   const matches = member === null ? [] : await api<MemberData['matches']>(`/api/matches?member=${member.id}`)
-  return { who, members, member, open, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices, transfers, matches }
+  return { who, members, member, open, membersOnly, recovery, keyed: store.get('seed') !== null && store.get('member') === member?.id, notices, transfers, matches }
 }
 
 function finalityLine (s: StatusView | PublicStatus): string {

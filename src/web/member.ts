@@ -26,6 +26,8 @@ export interface MemberData {
   member: MemberView | null
   /** The open purchases; `full` (with every commitment) where this browser may read them all. */
   open: Array<{ p: PurchaseSummary | PublicPurchase, full: PurchaseView | null }>
+  /** The node shows its purchases and directory to members only (`--public name`) and nobody is logged in here. */
+  membersOnly: boolean
   recovery: RecoveryView[]
   /** The member's key is loaded here: they can sign. */
   keyed: boolean
@@ -216,8 +218,10 @@ export function memberView (d: MemberData, a: MemberActions): TemplateResult {
   const m = d.member
   return html`${identity(d, a)}${noticeList(d.notices, 'member-notices')}${keyBox(d, a)}
     ${m === null ? nothing : html`${credit(m, a)}${transfers(d, a)}${sendForm(d, a)}${recovery(d, a)}`}
-    <h2>${t('openPurchases')}</h2>
-    ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
-    ${m === null ? nothing : pastOrders(m)}
-    ${directory(d, a)}`
+    ${d.membersOnly
+      ? html`<p id="members-only">${t('membersOnly')}</p>`
+      : html`<h2>${t('openPurchases')}</h2>
+        ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
+        ${m === null ? nothing : pastOrders(m)}
+        ${directory(d, a)}`}`
 }
