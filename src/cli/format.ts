@@ -6,6 +6,7 @@ import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { NoticesView } from '../api/api.js'
 import { noticeKey, type Notice } from '../api/notices.js'
+import { refusalText } from '../api/refusal-text.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
@@ -196,27 +197,9 @@ export function receipt (r: ActReceipt): string {
   return lines.join('\n')
 }
 
-/** A refused act's message in the user's language, with its figures when the node gave them. */
+/** A refused act's message in the user's language, with its figures when the node gave them (src/api/refusal-text.ts). */
 export function refusal (code: string, fallback: string, d: RefusalDetails | undefined): string {
-  const vars = {
-    name: d?.member ?? '',
-    credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
-    needed: d?.neededCents === undefined ? '' : eur(d.neededCents),
-    overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
-    votes: d?.votes,
-    quorum: d?.quorum,
-    missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
-    pending: d?.pending,
-    input: d?.input
-  }
-  if (code === 'RESTORING' && d?.restore !== undefined) return t('e_RESTORING', { wait: restoreWait(d.restore) })
-  const variant = d?.variant
-  const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
-  // A refusal whose figures are not shown here (another member's credit is theirs to see): its
-  // message without them.
-  if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
-  const text = t(key, vars)
-  return text === key || code === 'RESTORING' ? fallback : text
+  return refusalText(code, fallback, d, { t, eur: euro, restore: restoreWait })
 }
 
 /** One notice in the user's language (src/api/notices.ts). */

@@ -25,7 +25,9 @@ import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
-import { nameOf, setPageLang, t } from './format.js'
+import { money, nameOf, setPageLang, t } from './format.js'
+import { refusalText, withoutCommands } from '../api/refusal-text.js'
+import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
 import { api, download, follow, keyLogin, logIn, logOut, NodeError, store, type Who } from './session.js'
@@ -50,9 +52,11 @@ function say (text: string, bad = false): void {
   $('msg').className = bad ? 'msg bad' : 'msg'
 }
 
+/** An error in the page's language: a node's refusal as the CLI words it (with its figures), without the CLI's commands. */
 function fail (err: unknown): void {
   const e = err as Error & { code?: string }
-  say(t('error', { code: e instanceof NodeError ? e.code : e.code ?? 'ERROR', message: e.message }), true)
+  const message = e instanceof NodeError ? withoutCommands(refusalText(e.code, e.message, e.details, { t: (k, v) => t(k, v as Record<string, string | number>), eur: money })) : e.message
+  say(t('error', { code: e instanceof NodeError ? e.code : e.code ?? 'ERROR', message }), true)
 }
 
 /** Runs an action, showing its error. */
@@ -200,7 +204,7 @@ async function leave (): Promise<void> {
 
 async function main (): Promise<void> {
   setPageLang(lang)
-  await i18next.init({ lng: lang, fallbackLng: 'en', resources, interpolation: { escapeValue: false } })
+  await i18next.init({ lng: lang, fallbackLng: 'en', resources: withRefusals(resources), interpolation: { escapeValue: false } })
   for (const l of ['it', 'en'] as Lang[]) {
     $(`lang-${l}`).addEventListener('click', () => {
       lang = l

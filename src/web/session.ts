@@ -4,7 +4,7 @@
  * (localStorage: the language, the member's key and personal link, the session key).
  */
 import { memberIdOf, signChallengeHex } from '../acts/member-sign.js'
-import type { HypergasCode } from '../errors.js'
+import type { HypergasCode, RefusalDetails } from '../errors.js'
 
 /** Who this browser is to the node (`GET /api/me`). */
 export interface Who {
@@ -16,7 +16,8 @@ export interface Who {
 
 /** An error the node answered, with its code. */
 export class NodeError extends Error {
-  constructor (readonly code: HypergasCode | `HTTP_${number}`, message: string) { super(message) }
+  /** `details`: the refusal's figures, as the node sent them (SPEC §7). */
+  constructor (readonly code: HypergasCode | `HTTP_${number}`, message: string, readonly details?: RefusalDetails) { super(message) }
 }
 
 /** What this browser keeps, by name. */
@@ -32,8 +33,8 @@ async function call (path: string, body?: unknown, signal?: AbortSignal): Promis
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers, signal } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body), signal })
   if (!res.ok) {
-    const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string } }
-    throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText)
+    const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string, details?: RefusalDetails } }
+    throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText, json.error?.details)
   }
   return res
 }

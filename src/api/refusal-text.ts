@@ -1,0 +1,66 @@
+/**
+ * A refused act's or request's message in the reader's language (SPEC §7: errors that give the
+ * figures), shared by the CLI (src/cli/format.ts) and the web page (src/web/app.ts): the message
+ * key `e_<CODE>` (or `e_<CODE>_<variant>`) of src/cli/messages-*.ts with the figures of
+ * {@link RefusalDetails}, or the node's own message when there is no key for the code.
+ */
+import type { RefusalDetails, RestoreWait } from '../errors.js'
+
+/** Values a message interpolates. */
+export interface RefusalVars { [name: string]: string | number | undefined }
+
+/** What the reader's language provides: its messages (`t` answers the key itself when it has none), its euros, and (CLI) what a restoring node waits for. */
+export interface RefusalWords {
+  t: (key: string, vars?: RefusalVars) => string
+  /** Cents as euros for people. */
+  eur: (cents: number) => string
+  restore?: (w: RestoreWait) => string
+}
+
+/**
+ * The message of refusal `code`, with its figures when the node gave them; `fallback` (the
+ * node's English message) when no message of the reader's language has the code.
+ */
+export function refusalText (code: string, fallback: string, d: RefusalDetails | undefined, w: RefusalWords): string {
+  const { t, eur } = w
+  const vars: RefusalVars = {
+    name: d?.member ?? '',
+    credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
+    needed: d?.neededCents === undefined ? '' : eur(d.neededCents),
+    overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
+    votes: d?.votes,
+    quorum: d?.quorum,
+    missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
+    pending: d?.pending,
+    input: d?.input
+  }
+  if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })
+  const variant = d?.variant
+  const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
+  // A refusal whose figures are not shown here (another member's credit is theirs to see): its
+  // message without them.
+  if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
+  const text = t(key, vars)
+  return text === key || code === 'RESTORING' ? fallback : text
+}
+
+/** The CLI commands the messages of src/cli/messages-*.ts point to. */
+const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail)\b/
+
+/**
+ * A refusal's message for the web page, where no command line is at hand: the hints that name a
+ * `hypergas` command are left out, a bracketed one whole, a trailing one from the sentence (or
+ * else the colon) that leads into it (`Marta ha 5,00 € di credito, ne servono 7,50 €. Prima un versamento:
+ * hypergas deposit …` → `Marta ha 5,00 € di credito, ne servono 7,50 €`).
+ */
+export function withoutCommands (text: string): string {
+  let out = text.replace(/\s*\([^()]*\bhypergas [a-z][a-z-]*[^()]*\)/g, '')
+  const at = out.search(COMMAND)
+  if (at >= 0) {
+    // From the sentence that leads into it, or else from the colon.
+    const sentence = out.lastIndexOf('. ', at)
+    const cut = sentence > 0 ? sentence : out.lastIndexOf(': ', at)
+    if (cut > 0) out = out.slice(0, cut)
+  }
+  return out.trim()
+}

@@ -1,0 +1,16 @@
+/**
+ * The refusal messages of the CLI (src/cli/messages-*.ts, the keys `e_…`) added to the page's
+ * own, so that a refusal reads the same on a phone as in a terminal, in Italian or English.
+ */
+import { en } from '../cli/messages-en.js'
+import { it } from '../cli/messages-it.js'
+import type { resources as pageResources } from './i18n.js'
+
+type Resources = typeof pageResources
+
+const refusals = (m: Readonly<{ [key: string]: string }>): { [key: string]: string } => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('e_')))
+
+/** The page's resources with the CLI's refusal messages of each language. */
+export function withRefusals (r: Resources): { it: { translation: { [key: string]: string } }, en: { translation: { [key: string]: string } } } {
+  return { it: { translation: { ...refusals(it), ...r.it.translation } }, en: { translation: { ...refusals(en), ...r.en.translation } } }
+}

@@ -1,0 +1,23 @@
+// SPEC §7: a refusal in the reader's language with its figures, the same on the CLI and the web
+// page (src/api/refusal-text.ts); on the page without the CLI commands it points to.
+import test from 'brittle'
+import i18next from 'i18next'
+import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
+import { en } from '../src/cli/messages-en.js'
+import { it } from '../src/cli/messages-it.js'
+
+test('a refusal on the page: the CLI\'s message and figures, without its commands', async (t) => {
+  const i = i18next.createInstance()
+  await i.init({ lng: 'it', resources: { it: { translation: it }, en: { translation: en } }, interpolation: { escapeValue: false } })
+  const words = { t: (k: string, v: Record<string, string | number | undefined> = {}) => i.t(k, v), eur: (c: number) => `${(c / 100).toFixed(2).replace('.', ',')} €` }
+  const text = (code: string, d?: Parameters<typeof refusalText>[2]): string => withoutCommands(refusalText(code, 'the node\'s message', d, words))
+  t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }), 'Marta ha 5,00 € di credito, ne servono 7,50 €')
+  t.is(text('INSUFFICIENT_CREDIT'), it.e_INSUFFICIENT_CREDIT_bare, 'without the figures, which are someone else\'s')
+  t.is(text('PENDING_COMMITMENTS', { pending: 2 }), '2 impegni ancora da approvare o rifiutare', 'a bracketed command left out')
+  t.is(text('NO_QUORUM', { votes: 1, quorum: 2 }), 'voti 1 su 2: ne mancano 1', 'a trailing one too')
+  t.is(text('AMOUNT_OVERFLOW'), it.e_AMOUNT_OVERFLOW, '"hypergas" as a word is no command: the message stays whole')
+  t.is(text('SOME_CODE_WITHOUT_MESSAGE'), 'the node\'s message', 'a code with no message keeps the node\'s')
+  await i.changeLanguage('en')
+  t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).startsWith('Marta has'), true, 'in English too')
+  t.absent(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).includes('hypergas'))
+})
