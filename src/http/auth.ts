@@ -85,7 +85,7 @@ export function whoIs (req: FastifyRequest, opts: AuthOptions): Who {
 
 /** @throws HypergasError UNAUTHORIZED unless `who` is an admin */
 export function requireAdmin (who: Who): void {
-  if (!who.admin) throw HypergasError.UNAUTHORIZED('acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints')
+  if (!who.admin) throw new HypergasError('UNAUTHORIZED', 'acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints', { variant: 'admin' })
 }
 
 /** Opens a session: the cookie goes in the answer's header, the key in its body (the page keeps it). */
@@ -105,7 +105,7 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   const { node, sessions, links } = opts
   // An admin's browser, with a one-time code minted with the token.
   app.post<{ Body: { code: string } }>('/api/auth/admin', { config: limited, schema: body({ code: HEX64 }) }, async (req, reply) => {
-    if (!sessions.redeemLoginCode(req.body.code)) throw HypergasError.UNAUTHORIZED('this login link was used already or has expired: run "hypergas login" for a new one')
+    if (!sessions.redeemLoginCode(req.body.code)) throw new HypergasError('UNAUTHORIZED', 'this login link was used already or has expired: run "hypergas login" for a new one', { variant: 'loginCode' })
     return { admin: true, ...startSession(req, reply, sessions, { admin: true, member: null, linkId: null }) }
   })
   app.post('/api/auth/login-code', async (req) => {
@@ -115,7 +115,7 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   // A member's phone, with the personal link an admin gave them.
   app.post<{ Body: { secret: string } }>('/api/auth/link', { config: limited, schema: body({ secret: HEX64 }) }, async (req, reply) => {
     const link = links.find(req.body.secret)
-    if (link === null || !node.requireView().state.members.has(link.member)) throw HypergasError.UNAUTHORIZED('this personal link is not valid (revoked, or for another node): ask an admin for a new one')
+    if (link === null || !node.requireView().state.members.has(link.member)) throw new HypergasError('UNAUTHORIZED', 'this personal link is not valid (revoked, or for another node): ask an admin for a new one', { variant: 'link' })
     return { member: link.member, ...startSession(req, reply, sessions, { admin: false, member: link.member, linkId: link.id }) }
   })
   // A member's page, signing a challenge with the key it holds.
@@ -125,10 +125,10 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
     schema: body({ member: HEX64, challenge: HEX64, signature: { type: 'string', pattern: '^[0-9a-f]{128}$' } })
   }, async (req, reply) => {
     const { member, challenge, signature } = req.body
-    if (!sessions.takeChallenge(challenge)) throw HypergasError.UNAUTHORIZED('the login challenge was used already or has expired: try again')
+    if (!sessions.takeChallenge(challenge)) throw new HypergasError('UNAUTHORIZED', 'the login challenge was used already or has expired: try again', { variant: 'challenge' })
     const msg = authMessage(challenge)
     if (!verify(Buffer.from(signature, 'hex'), msg, Buffer.from(member, 'hex'))) throw HypergasError.BAD_SIGNATURE('the signature of the login does not verify with that key')
-    if (!node.requireView().state.members.has(member as MemberId)) throw HypergasError.UNAUTHORIZED('this key is not a member of the group')
+    if (!node.requireView().state.members.has(member as MemberId)) throw new HypergasError('UNAUTHORIZED', 'this key is not a member of the group', { variant: 'notMember' })
     return { member, ...startSession(req, reply, sessions, { admin: false, member: member as MemberId, linkId: null }) }
   })
   app.post('/api/auth/logout', async (req, reply) => {

@@ -40,7 +40,7 @@ const readsAll = (who: Who): boolean => who.admin || who.local
 function mayRead (who: Who, id: MemberId | null): void {
   if (readsAll(who) || (id !== null && who.member === id)) return
   if (who.member !== null) throw HypergasError.FORBIDDEN('a member reads only their own data')
-  throw HypergasError.UNAUTHORIZED('members\' data needs a login: your personal link, your key, or the admin\'s')
+  throw new HypergasError('UNAUTHORIZED', 'members\' data needs a login: your personal link, your key, or the admin\'s', { variant: 'login' })
 }
 
 /**
@@ -49,7 +49,7 @@ function mayRead (who: Who, id: MemberId | null): void {
  * @throws HypergasError UNAUTHORIZED for an anonymous request under `--public name`
  */
 export function mayReadPublic (o: Pick<RoutesOptions, 'publicView'>, who: Who, what: 'purchases' | 'directory' | 'live updates'): void {
-  if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw HypergasError.UNAUTHORIZED(`this group shows its ${what} to members only: open your personal link or load your key`)
+  if (o.publicView === 'name' && who.member === null && !readsAll(who)) throw new HypergasError('UNAUTHORIZED', `this group shows its ${what} to members only: open your personal link or load your key`, { variant: 'membersOnly' })
 }
 
 const paging = {
@@ -110,7 +110,7 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
   }, async (req) => {
     if (readsAll(req.who)) return await o.api.notices(req.query.member ?? null)
-    if (req.who.member === null) throw HypergasError.UNAUTHORIZED('notices are for members: open your personal link or load your key')
+    if (req.who.member === null) throw new HypergasError('UNAUTHORIZED', 'notices are for members: open your personal link or load your key', { variant: 'login' })
     return { member: (await o.api.notices(req.who.member)).member, admin: [] }
   })
   // The directory: suppliers and catalogues are public; members' offers and wants are for members.
@@ -124,7 +124,7 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { member: { type: 'string', minLength: 1, maxLength: 128 } } } }
   }, async (req) => {
     const ref = readsAll(req.who) ? req.query.member ?? null : req.who.member
-    if (ref === null) throw HypergasError.UNAUTHORIZED('matches are for members: open your personal link or load your key')
+    if (ref === null) throw new HypergasError('UNAUTHORIZED', 'matches are for members: open your personal link or load your key', { variant: 'login' })
     return await o.api.matches(ref)
   })
   const period = { querystring: { type: 'object', additionalProperties: false, properties: { from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 }, lang: { type: 'string', enum: ['it', 'en'] } } } }
@@ -140,14 +140,14 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
   // Transfers: every one where everything is read; a member's own otherwise.
   app.get('/api/transfers', async (req) => {
     if (readsAll(req.who)) return await o.api.transfers()
-    if (req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are personal: open your personal link or load your key')
+    if (req.who.member === null) throw new HypergasError('UNAUTHORIZED', 'transfers are personal: open your personal link or load your key', { variant: 'login' })
     return (await o.api.transfers()).filter((x) => x.from === req.who.member || x.to === req.who.member)
   })
   // A payee by exact name, for a member's transfer (id and name only).
   app.get<{ Querystring: { name: string } }>('/api/payee', {
     schema: { querystring: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 64 } } } }
   }, async (req) => {
-    if (!readsAll(req.who) && req.who.member === null) throw HypergasError.UNAUTHORIZED('transfers are for members: open your personal link or load your key')
+    if (!readsAll(req.who) && req.who.member === null) throw new HypergasError('UNAUTHORIZED', 'transfers are for members: open your personal link or load your key', { variant: 'login' })
     return await o.api.payee(req.query.name)
   })
 }
