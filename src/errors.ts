@@ -104,8 +104,9 @@ export interface RefusalDetails {
   /**
    * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
    * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`; BAD_AMOUNT:
-   * `euros`, `positive`, `large`, `quantity`, `quantity-large`): the interfaces
-   * pick their message by it.
+   * `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`; UNAUTHORIZED: `admin`,
+   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`): the interfaces (the
+   * CLI and the web page, src/api/refusal-text.ts) pick their message by it.
    */
   variant?: string
 }
