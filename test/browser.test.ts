@@ -333,5 +333,11 @@ test('under --public name, a member\'s page follows live updates once she logs i
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('INSUFFICIENT_CREDIT') === true, undefined, { timeout: 10_000 })
   const msg = ((await page.textContent('#msg')) ?? '').replace(/\u00a0/g, ' ')
   t.ok(msg.includes('Marta ha 15,00 € di credito, ne servono 50,00 €') && !msg.includes('hypergas'), `the refusal in Italian, without a command line: ${msg}`)
+  // An amount the page itself cannot read: refused in Italian too, before anything is signed.
+  await page.fill('.purchase .amount', '12,5x')
+  await page.click('.purchase .commit')
+  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('BAD_AMOUNT') === true, undefined, { timeout: 10_000 })
+  const typo = (await page.textContent('#msg')) ?? ''
+  t.ok(typo.includes('serve un importo in euro') && typo.includes('12,5x'), `a mistyped amount in Italian: ${typo}`)
   t.alike(errors, [], 'no script error in the page')
 })

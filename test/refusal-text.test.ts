@@ -5,6 +5,8 @@ import i18next from 'i18next'
 import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
 import { en } from '../src/cli/messages-en.js'
 import { it } from '../src/cli/messages-it.js'
+import { resources } from '../src/web/i18n.js'
+import { withRefusals } from '../src/web/refusals.js'
 
 test('a refusal on the page: the CLI\'s message and figures, without its commands', async (t) => {
   const i = i18next.createInstance()
@@ -21,4 +23,14 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   await i.changeLanguage('en')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).startsWith('Marta has'), true, 'in English too')
   t.absent(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).includes('hypergas'))
+})
+
+test('the page\'s refusal messages: the CLI\'s, without commands, placeholders kept; its own where the CLI\'s would lose their point', (t) => {
+  const page = withRefusals(resources)
+  t.is(page.it.translation.e_INSUFFICIENT_CREDIT, '{{name}} ha {{credit}} di credito, ne servono {{needed}}', 'cut before the figures are filled in')
+  for (const l of ['it', 'en'] as const) {
+    const left = Object.entries(page[l].translation).filter(([k, v]) => k.startsWith('e_') && /hypergas (?!tiene|keeps|legge|reads|non|not|integro|valid)/.test(v)).map(([k]) => k)
+    t.alike(left.filter((k) => !k.startsWith('e_DATA_DIR') && !k.startsWith('e_BAD_BACKUP')), [], `${l}: no refusal a phone can meet points to a command`)
+  }
+  t.is(page.it.translation.e_NEEDS_MEMBERS, resources.it.translation.e_NEEDS_MEMBERS, 'the page\'s own message wins')
 })

@@ -45,10 +45,11 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */
-const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail)\b/
+const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail|recover|login)\b/
 
 /**
- * A refusal's message for the web page, where no command line is at hand: the hints that name a
+ * A refusal's message template for the web page, where no command line is at hand (applied to
+ * the templates, before names and typed input are filled in): the hints that name a
  * `hypergas` command are left out, a bracketed one whole, a trailing one from the sentence (or
  * else the colon) that leads into it (`Marta ha 5,00 € di credito, ne servono 7,50 €. Prima un versamento:
  * hypergas deposit …` → `Marta ha 5,00 € di credito, ne servono 7,50 €`).

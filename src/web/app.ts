@@ -26,7 +26,8 @@ import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, setPageLang, t } from './format.js'
-import { refusalText, withoutCommands } from '../api/refusal-text.js'
+import { refusalText, type RefusalVars } from '../api/refusal-text.js'
+import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
@@ -52,11 +53,15 @@ function say (text: string, bad = false): void {
   $('msg').className = bad ? 'msg bad' : 'msg'
 }
 
-/** An error in the page's language: a node's refusal as the CLI words it (with its figures), without the CLI's commands. */
+/**
+ * An error in the page's language: a node's refusal, or an amount the page itself refused
+ * (HypergasError), as the CLI words it with its figures (src/web/refusals.ts: without the CLI's commands).
+ */
 function fail (err: unknown): void {
-  const e = err as Error & { code?: string }
-  const message = e instanceof NodeError ? withoutCommands(refusalText(e.code, e.message, e.details, { t: (k, v) => t(k, v as Record<string, string | number>), eur: money })) : e.message
-  say(t('error', { code: e instanceof NodeError ? e.code : e.code ?? 'ERROR', message }), true)
+  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money }
+  if (err instanceof NodeError) say(t('error', { code: err.code, message: refusalText(err.code, err.message, err.details, words) }), true)
+  else if (err instanceof HypergasError) say(t('error', { code: err.code, message: refusalText(err.code, err.reason, err.details, words) }), true)
+  else say(t('error', { code: 'ERROR', message: (err as Error).message }), true)
 }
 
 /** Runs an action, showing its error. */
@@ -108,7 +113,7 @@ async function memberData (status: StatusView | PublicStatus): Promise<MemberDat
   // page shows how to log in, not the refusal.
   let membersOnly = false
   const list = await api<Array<PurchaseSummary | PublicPurchase>>('/api/purchases').catch((err: unknown) => {
-    if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED' && who.member === null && !readsAll())) throw err
+    if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED' && err.details?.variant === 'membersOnly' && who.member === null && !readsAll())) throw err
     membersOnly = true
     return []
   })

@@ -1,14 +1,17 @@
 /**
  * The refusal messages of the CLI (src/cli/messages-*.ts, the keys `e_…`) added to the page's
- * own, so that a refusal reads the same on a phone as in a terminal, in Italian or English.
+ * own, so that a refusal reads the same on a phone as in a terminal, in Italian or English, less
+ * the commands a phone has no terminal for. The page's own keys win (src/web/i18n.ts).
  */
 import { en } from '../cli/messages-en.js'
 import { it } from '../cli/messages-it.js'
+import { withoutCommands } from '../api/refusal-text.js'
 import type { resources as pageResources } from './i18n.js'
 
 type Resources = typeof pageResources
 
-const refusals = (m: Readonly<{ [key: string]: string }>): { [key: string]: string } => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('e_')))
+/** The `e_…` messages of `m`, without the CLI commands they point to ({@link withoutCommands}). */
+const refusals = (m: Readonly<{ [key: string]: string }>): { [key: string]: string } => Object.fromEntries(Object.entries(m).filter(([k]) => k.startsWith('e_')).map(([k, v]) => [k, withoutCommands(v)]))
 
 /** The page's resources with the CLI's refusal messages of each language. */
 export function withRefusals (r: Resources): { it: { translation: { [key: string]: string } }, en: { translation: { [key: string]: string } } } {
