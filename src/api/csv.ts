@@ -10,7 +10,7 @@ import { stringify } from 'csv-stringify/sync'
 import { it } from '../cli/messages-it.js'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
-import type { MovementKind } from '../fold/state.js'
+import type { CommitmentStatus, MovementKind } from '../fold/state.js'
 import type { Report } from './report.js'
 import type { LogEntryView, StatementLine } from './views.js'
 
@@ -78,7 +78,7 @@ const IT_KINDS: Readonly<{ [k in MovementKind]?: string }> = { 'settle-in': 'cas
 /** A movement's kind: its code in English, its name in Italian (the CLI's words, src/cli/messages-it.ts). */
 const kind = (k: MovementKind, d: CsvDialect): string => (d === 'it' ? IT_KINDS[k] ?? it[`k_${k}`] : k)
 /** A commitment's status, or its confirmed status (none: empty). */
-const status = (s: 'pending' | 'approved' | 'rejected' | null, d: CsvDialect): string => (s === null ? '' : WORDS[d][s])
+const status = (s: CommitmentStatus | null, d: CsvDialect): string => (s === null ? '' : WORDS[d][s])
 
 /** CSV of statement lines ({@link MemberView}'s statement or cash movements): date, movement, amount, running balance, state, act, purchase, note (the other member or admin, and a withdrawal's reason). */
 export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = 'en'): string {

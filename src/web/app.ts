@@ -59,9 +59,10 @@ function say (text: string, bad = false): void {
  */
 function fail (err: unknown): void {
   const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money }
-  if (err instanceof NodeError) say(t('error', { code: err.code, message: refusalText(err.code, err.message, err.details, words) }), true)
-  else if (err instanceof HypergasError) say(t('error', { code: err.code, message: refusalText(err.code, err.reason, err.details, words) }), true)
-  else say(t('error', { code: 'ERROR', message: (err as Error).message }), true)
+  // A HypergasError's message starts with its code; its reason is the rest.
+  const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
+  const message = refused === null ? (err as Error).message : refusalText(refused.code, refused.message, refused.details, words)
+  say(t('error', { code: refused?.code ?? 'ERROR', message }), true)
 }
 
 /** Runs an action, showing its error. */
