@@ -170,6 +170,22 @@ test('--public name: live updates for members only, followed with the session ke
   t.is((await get({ cookie })).status, 401, 'the cookie alone (what an EventSource sends) is not a login')
   const followed = await get({ cookie, 'x-hypergas-session': login.key })
   t.alike([followed.status, followed.text.split('\n')[0]], [200, 'event: update'], 'a member with the session key follows, and gets the current counts at once')
+  // A stream kept open ends at the next event once its login no longer holds (here: the link revoked).
+  const events: string[] = []
+  const ended = new Promise<void>((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/api/events', headers: { host: LAN, cookie, 'x-hypergas-session': login.key } }, (res) => {
+      res.on('data', (chunk: Buffer) => events.push(...chunk.toString().split('\n\n').filter((e) => e !== '')))
+      res.on('end', () => resolve())
+    }).on('error', reject)
+  })
+  while (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+  await s.node.submit({ type: 'Deposit', member: luca.id, cents: 100 })
+  while (events.length < 2) await new Promise((resolve) => setTimeout(resolve, 10))
+  t.is((await s.call({ url: '/api/links', body: { member: 'Luca', revoke: true }, token: true })).statusCode, 200)
+  await s.node.submit({ type: 'Deposit', member: luca.id, cents: 100 })
+  const outcome = await Promise.race([ended.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('still open after 5 s'), 5000))])
+  t.is(outcome, 'ended')
+  t.is(events.length, 2, 'the stream followed one deposit, and ended at the one after its link was revoked')
 })
 
 test('the node\'s own machine reads everything but cannot act without the token', async (t) => {

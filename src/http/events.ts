@@ -3,14 +3,17 @@
  * event with the act counts whenever the node's state changes, and a comment every 15 s to keep
  * proxies from closing the stream. Nothing personal, but more than the group's name: any page may
  * follow it to know when to read again, except under `--public name`, where members only may
- * (a logged-in page sends its session key: src/web/session.ts `follow`). Bounded: at most {@link MAX_STREAMS} open, {@link MAX_STREAMS_PER_CLIENT}
- * per address; the event is built once for all streams.
+ * (a logged-in page sends its session key: src/web/session.ts `follow`). There a stream is asked
+ * again at every event and keep-alive, and ends once its login no longer holds (logged out,
+ * expired, its link revoked, the member removed). Bounded: at most {@link MAX_STREAMS} open,
+ * {@link MAX_STREAMS_PER_CLIENT} per address; the event is built once for all streams.
  */
 import type { ServerResponse } from 'node:http'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { actCounts } from '../api/views.js'
 import { HypergasError } from '../errors.js'
 import type { GasNode } from '../node/node.js'
+import type { Who } from './auth.js'
 import { mayReadPublic, type RoutesOptions } from './routes.js'
 
 /** Live update streams open at once, and per address. */
@@ -20,13 +23,24 @@ const KEEP_ALIVE_MS = 15_000
 
 /**
  * Registers `GET /api/events` on `app`, fed by `node`'s 'update' event; `headers` go on every
- * stream's answer; `o.publicView` says who may follow. The streams end when the app closes.
+ * stream's answer; `o.publicView` says who may follow, and `whoNow` answers who a request stands
+ * for at the moment it is called (not the answer cached at its start). The streams end when the
+ * app closes.
  * @throws HypergasError (answered) UNAUTHORIZED to an anonymous request under `--public name`;
  *   RATE_LIMITED past {@link MAX_STREAMS} or {@link MAX_STREAMS_PER_CLIENT}
  */
-export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>, o: Pick<RoutesOptions, 'publicView'>): void {
-  const streams = new Map<ServerResponse, string>()
+export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>, o: Pick<RoutesOptions, 'publicView'>, whoNow: (req: FastifyRequest) => Who): void {
+  const streams = new Map<ServerResponse, { client: string, req: FastifyRequest }>()
   let last = ''
+  /** Writes `text` to every stream whose reader may still follow; ends the others. */
+  const send = (text: string): void => {
+    for (const [res, s] of streams) {
+      if (o.publicView === 'name') {
+        try { mayReadPublic(o, whoNow(s.req), 'live updates') } catch { streams.delete(res); res.end(); continue }
+      }
+      res.write(text)
+    }
+  }
   const broadcast = (): void => {
     const v = node.view
     if (v === null) return
@@ -35,11 +49,11 @@ export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Recor
     const event = `event: update\ndata: ${JSON.stringify({ acts: actCounts(v) })}\n\n`
     if (event === last) return
     last = event
-    for (const res of streams.keys()) res.write(event)
+    send(event)
   }
   broadcast()
   node.on('update', broadcast)
-  const beat = setInterval(() => { for (const res of streams.keys()) res.write(': keep-alive\n\n') }, KEEP_ALIVE_MS)
+  const beat = setInterval(() => send(': keep-alive\n\n'), KEEP_ALIVE_MS)
   beat.unref()
   // Before the server waits for its connections to end: end the streams, which never would.
   app.addHook('preClose', async () => {
@@ -50,14 +64,14 @@ export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Recor
   app.get('/api/events', (req, reply) => {
     mayReadPublic(o, req.who, 'live updates')
     const client = req.socket.remoteAddress ?? ''
-    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((c) => c === client).length >= MAX_STREAMS_PER_CLIENT) {
+    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((s) => s.client === client).length >= MAX_STREAMS_PER_CLIENT) {
       throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')
     }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
     if (last !== '') res.write(last)
-    streams.set(res, client)
+    streams.set(res, { client, req })
     req.raw.on('close', () => streams.delete(res))
   })
 }

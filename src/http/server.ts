@@ -153,7 +153,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     readRoutes(r, routes)
     lookupRoutes(r, routes)
     actRoutes(r, routes)
-    eventRoutes(r, opts.node, SAFE_HEADERS, routes)
+    eventRoutes(r, opts.node, SAFE_HEADERS, routes, (req) => whoIs(req, auth))
     authRoutes(r, auth, (req) => req.who)
   })
   return app
