@@ -65,8 +65,18 @@ export class HypergasError extends Error {
   static OVERSIZED (msg: string): HypergasError { return new HypergasError('OVERSIZED', msg) }
   /** A command-line or HTTP argument that cannot be used. */
   static BAD_ARGUMENT (msg: string): HypergasError { return new HypergasError('BAD_ARGUMENT', msg) }
-  /** A member name, short id or purchase reference matching nothing, or more than one thing. */
-  static NOT_FOUND (msg: string): HypergasError { return new HypergasError('NOT_FOUND', msg) }
+  /**
+   * A member name, short id or purchase reference matching nothing, or more than one thing:
+   * `variant` says what was looked for (see {@link RefusalDetails.variant}), `input` is the
+   * reference typed (cut to 40 characters, a file's path to 200), `candidates` what an ambiguous
+   * one could mean (at most 5 shown of `matches`).
+   */
+  static NOT_FOUND (msg: string, variant?: NotFoundVariant, input?: string, candidates?: { shown: string[], matches: number }): HypergasError {
+    if (variant === undefined) return new HypergasError('NOT_FOUND', msg)
+    const d: RefusalDetails = { variant, input: String(input ?? '').slice(0, variant === 'file' ? 200 : 40) }
+    if (candidates !== undefined) { d.candidates = candidates.shown.slice(0, 5); d.matches = candidates.matches }
+    return new HypergasError('NOT_FOUND', msg, d)
+  }
   /** The data directory is missing, already initialised, or locked by a running node. */
   static DATA_DIR (msg: string): HypergasError { return new HypergasError('DATA_DIR', msg) }
   /** An invite string that does not parse. */
@@ -99,17 +109,29 @@ export interface RefusalDetails {
   pending?: number
   /** What a node restored from a backup waits for before it writes (RESTORING). */
   restore?: RestoreWait
-  /** The text typed that was refused, at most 40 characters (BAD_AMOUNT). */
+  /** The text typed that was refused, at most 40 characters (BAD_AMOUNT, NOT_FOUND; a file's path: 200). */
   input?: string
+  /** What an ambiguous reference could mean, at most 5 (NOT_FOUND `members`, `products`), of {@link matches} in all. */
+  candidates?: string[]
+  /** How many things an ambiguous reference matched (NOT_FOUND `members`, `products`). */
+  matches?: number
   /**
    * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
    * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`; BAD_AMOUNT:
    * `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`; UNAUTHORIZED: `admin`,
-   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`): the interfaces (the
+   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`; NOT_FOUND:
+   * {@link NotFoundVariant}): the interfaces (the
    * CLI and the web page, src/api/refusal-text.ts) pick their message by it.
    */
   variant?: string
 }
+
+/**
+ * What a NOT_FOUND reference was looked for as: `member` (none), `members` (more than one),
+ * `purchase`, `openPurchase` (a member's page sees open ones only), `transfer`, `product` (none),
+ * `products` (more than one), `file`, `gone` (the logged-in member left the group), `endpoint`.
+ */
+export type NotFoundVariant = 'member' | 'members' | 'purchase' | 'openPurchase' | 'transfer' | 'product' | 'products' | 'file' | 'gone' | 'endpoint'
 
 /**
  * What a node restored from a backup waits for before it writes (SPEC §3: "it says what it waits

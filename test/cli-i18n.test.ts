@@ -75,6 +75,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   const quorum = run('en_GB.UTF-8', 'close', 'Verdure')
   t.ok(quorum.err.startsWith('error NO_QUORUM: 0 of 1 votes: 1 missing'), quorum.err)
   t.ok(/^error NOT_FOUND: /.test(run('en_GB.UTF-8', 'deposit', 'Nessuno', '1').err), 'an unknown member: a code, one line')
+  t.is(run('it_IT.UTF-8', 'deposit', 'Nessuno', '1').err.trim(), 'errore NOT_FOUND: nessun socio "Nessuno" (hypergas members li elenca)', 'in Italian, with the name typed')
+  t.ok(run('it_IT.UTF-8', 'commit', 'Bruno', '5', 'Frutta').err.startsWith('errore NOT_FOUND: nessun acquisto "Frutta"'), 'an unknown purchase too')
   const amount = run('en_GB.UTF-8', 'deposit', 'Bruno', '1.234')
   t.ok(amount.err.startsWith('error BAD_AMOUNT: ') && !amount.err.includes('    at '), `no stack trace: ${amount.err}`)
   t.ok(run('it_IT.UTF-8', 'deposit', 'Bruno', '€12').err.startsWith('errore BAD_AMOUNT: serve un importo in euro come 12,50'), 'a mistyped amount in Italian')

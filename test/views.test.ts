@@ -4,6 +4,7 @@ import test from 'brittle'
 import { createState } from '../src/fold/state.js'
 import type { MemberId } from '../src/ids.js'
 import { resolveMember } from '../src/api/views.js'
+import type { HypergasError } from '../src/errors.js'
 
 const state = (): ReturnType<typeof createState> => {
   const s = createState()
@@ -31,6 +32,7 @@ test('resolveMember: an ambiguous prefix names the candidates; nothing matching 
     const e = err as { code: string, message: string }
     t.is(e.code, 'NOT_FOUND')
     t.ok(e.message.includes('Bruno (abcd1111)') && e.message.includes('Carla (abcd2222)'), e.message)
+    t.alike((err as HypergasError).details, { variant: 'members', input: 'abcd', candidates: ['Bruno (abcd1111)', 'Carla (abcd2222)'], matches: 2 }, 'the interfaces word it from the details')
   }
   t.exception(() => resolveMember(s, 'Zeno'), /NOT_FOUND/)
   // A member named like the start of another's id: the name alone would send money to the wrong one.

@@ -278,7 +278,7 @@ export class LocalApi implements NodeApi {
     const s = this.node.requireView().state
     const id = s.memberNames.get(nameKey(name))
     const m = id === undefined ? undefined : s.members.get(id)
-    if (id === undefined || m === undefined) throw HypergasError.NOT_FOUND(`no member is named "${name.slice(0, 64)}"`)
+    if (id === undefined || m === undefined) throw HypergasError.NOT_FOUND(`no member is named "${name.slice(0, 64)}"`, 'member', name)
     return { id, name: m.name }
   }
 

@@ -81,7 +81,7 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
 export function publicStatus (v: Replay, me: MemberId | null): PublicStatus {
   if (me === null) return { group: { name: v.state.groupName }, member: null }
   const m = v.state.members.get(me)
-  if (m === undefined) throw HypergasError.NOT_FOUND('you are no longer a member of this group')
+  if (m === undefined) throw HypergasError.NOT_FOUND('you are no longer a member of this group', 'gone')
   return {
     group: { name: v.state.groupName },
     member: {
@@ -113,6 +113,6 @@ export function publicPurchaseView (v: Replay, ref: string, me: MemberId | null)
   const byName = open.filter((p) => p.name.toLowerCase() === nameKey(r))
   const byId = /^[0-9a-f]{4,64}$/.test(r) ? open.filter((p) => p.id.startsWith(r)) : []
   const hits = byId.length === 1 ? byId : byName
-  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no open purchase "${r.slice(0, 64)}" (or more than one)`)
+  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no open purchase "${r.slice(0, 64)}" (or more than one)`, 'openPurchase', r)
   return publicPurchase(v, hits[0], me)
 }

@@ -32,7 +32,9 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     quorum: d?.quorum,
     missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
     pending: d?.pending,
-    input: d?.input
+    input: d?.input,
+    candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),
+    matches: d?.matches
   }
   if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })
   const variant = d?.variant

@@ -39,12 +39,12 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   if (byName !== undefined) hits.unshift(byName)
   if (hits.length === 1) return hits[0]
   if (hits.length > 1) {
-    const names = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`).join(', ')
-    throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${names}${hits.length > 5 ? ', …' : ''}; type more characters or the name`)
+    const shown = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`)
+    throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${shown.join(', ')}${hits.length > 5 ? ', …' : ''}; type more characters or the name`, 'members', ref, { shown, matches: hits.length })
   }
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (isHexId(r)) return r as MemberId
-  throw HypergasError.NOT_FOUND(`no member "${ref}"`)
+  throw HypergasError.NOT_FOUND(`no member "${ref}"`, 'member', ref)
 }
 
 /** The registered supplier (SPEC §4.7) a purchase's supplier name names (case and outer spaces ignored), if any. */
@@ -70,7 +70,7 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
     if (hits.length === 1) return hits[0]
   }
   if (isHexId(r)) return r as PurchaseId
-  throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`)
+  throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`, 'purchase', ref)
 }
 
 /** A member without their movements: what lists of members show. */
@@ -79,7 +79,7 @@ export type MemberSummary = Omit<MemberView, 'statement' | 'cashMovements'>
 /** One member: credit (confirmed and with pending acts), roles, cash if admin. @throws HypergasError NOT_FOUND */
 export function memberSummary (v: Replay, id: MemberId): MemberSummary {
   const m = v.state.members.get(id)
-  if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}`)
+  if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}`, 'member', id.slice(0, 8))
   return {
     id,
     name: m.name,
@@ -212,7 +212,7 @@ export function purchasesView (v: Replay): PurchaseSummary[] {
 /** One purchase with its commitments. @throws HypergasError NOT_FOUND */
 export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
   const p = v.state.purchases.get(id)
-  if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}`)
+  if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}`, 'purchase', id.slice(0, 8))
   const cp = v.confirmed.purchases.get(id)
   return {
     ...purchaseSummary(v, p),
@@ -393,6 +393,6 @@ export function transfersView (s: GroupState, member?: MemberId): TransferView[]
 export function resolveTransfer (s: GroupState, ref: string): string {
   const r = ref.trim().toLowerCase()
   const hits = /^[0-9a-f]{4,64}$/.test(r) ? [...s.transfers.keys()].filter((k) => k.startsWith(r)) : []
-  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`)
+  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`, 'transfer', ref)
   return hits[0]
 }

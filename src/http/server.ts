@@ -143,7 +143,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     }
     return reply.status(500).send({ error: { code: 'INTERNAL', message: e.message } })
   })
-  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such page or endpoint' } }))
+  app.setNotFoundHandler((_req, reply) => reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'no such page or endpoint', details: { variant: 'endpoint' } } }))
 
   // Routes in a plugin registered after the rate limiter, so its per-route limits apply to them.
   const routes = { api, sessions, publicView: opts.publicView ?? 'purchases', limited: perMinute > 0 }

@@ -128,7 +128,7 @@ program.command('limit').description(helpText('d_limit'))
 /** The full id of a transfer from its first characters, as the node knows it. @throws HypergasError NOT_FOUND */
 async function transferId (api: NodeApi, ref: string): Promise<string> {
   const hits = (await api.transfers()).filter((x) => x.id.startsWith(ref.toLowerCase()))
-  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`)
+  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`, 'transfer', ref)
   return hits[0].id
 }
 

@@ -32,7 +32,9 @@ function productOf (p: PurchaseView, ref: string): string {
   const r = nameKey(ref)
   const hits = list.filter((x) => x.name.toLowerCase().startsWith(r) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
-  throw HypergasError.NOT_FOUND(hits.length === 0 ? `no product "${ref}" in "${p.name}"` : `"${ref}" names ${hits.length} products of "${p.name}": ${hits.slice(0, 5).map((x) => x.key).join(', ')}`)
+  if (hits.length === 0) throw HypergasError.NOT_FOUND(`no product "${ref}" in "${p.name}"`, 'product', ref)
+  const shown = hits.slice(0, 5).map((x) => x.key)
+  throw HypergasError.NOT_FOUND(`"${ref}" names ${hits.length} products of "${p.name}": ${shown.join(', ')}`, 'products', ref, { shown, matches: hits.length })
 }
 
 /** `<product>=<qty>[@<euros>]` arguments as lines. @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, NOT_FOUND */

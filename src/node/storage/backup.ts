@@ -265,7 +265,7 @@ export function writeBackupFile (file: string, bytes: Buffer, overwrite = false)
  */
 export function readBackupFile (file: string): Buffer {
   let st: fs.Stats
-  try { st = fs.statSync(file) } catch { throw HypergasError.NOT_FOUND(`no file ${file}`) }
+  try { st = fs.statSync(file) } catch { throw HypergasError.NOT_FOUND(`no file ${file}`, 'file', file) }
   if (!st.isFile() || st.size > MAX_BACKUP_BYTES) throw badBackup('not-backup', `${file} is not a hypergas backup file`)
   return fs.readFileSync(file)
 }
