@@ -119,7 +119,8 @@ export interface RefusalDetails {
    * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
    * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`; BAD_AMOUNT:
    * `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`; UNAUTHORIZED: `admin`,
-   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`; NOT_FOUND:
+   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`; BAD_KEY: `keyFile`, `seed`;
+   * PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`; NOT_FOUND:
    * {@link NotFoundVariant}): the interfaces (the
    * CLI and the web page, src/api/refusal-text.ts) pick their message by it.
    */

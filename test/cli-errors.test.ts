@@ -64,16 +64,22 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['log limit', ['log', '--limit', '0'], 'BAD_ARGUMENT'],
     ['login with no node running', ['login'], 'NOT_RUNNING'],
     ['personal link for nobody', ['link', 'Nessuno'], 'NOT_FOUND'],
+    ['deposit for nobody', ['deposit', 'Nessuno', '5'], 'NOT_FOUND'],
+    ['a member id mistyped', ['member', 'add', 'Bruno', 'abc123'], 'BAD_KEY'],
+    ['offline with no node running', ['offline'], 'NOT_RUNNING'],
     ['restore of a file that is not a backup', ['restore', path.join(base, 'notbackup')], 'BAD_BACKUP', path.join(base, 'fresh')],
     ['backup into a missing directory', ['backup', path.join(base, 'no', 'such', 'dir.hgbackup')], 'BAD_ARGUMENT']
   ]
   for (const [what, args, code, where] of cases) {
+    const said: string[] = []
     for (const lang of ['en', 'it']) {
       const r = run(where ?? dir, ['--lang', lang, ...args], { HYPERGAS_PASSPHRASE: 'correct horse battery' })
       const lines = r.stderr.trim().split('\n')
       const ok = r.status !== 0 && lines.length === 1 && new RegExp(`^(error|errore) ${code}: \\S`).test(lines[0]) && !/\n\s+at /.test(r.stderr + r.stdout)
       t.ok(ok, `${what} (${lang}): exit ${String(r.status)}, ${JSON.stringify(r.stderr.trim()).slice(0, 160)}`)
+      said.push(lines[0].replace(/^errore? /, ''))
     }
+    t.not(said[1], said[0], `${what}: the Italian message is not the English one`)
   }
   // Commander's usage errors in the user's language, its suggestion kept on the same line.
   t.is(run(dir, ['--lang', 'it', 'stauts']).stderr.trim(), 'errore BAD_ARGUMENT: comando sconosciuto \'stauts\' (forse status?) (--help)')

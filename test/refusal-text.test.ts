@@ -1,5 +1,8 @@
 // SPEC §7: a refusal in the reader's language with its figures, the same on the CLI and the web
 // page (src/api/refusal-text.ts); on the page without the CLI commands it points to.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import test from 'brittle'
 import i18next from 'i18next'
 import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
@@ -33,7 +36,22 @@ test('the page\'s refusal messages: the CLI\'s, without commands, placeholders k
   t.is(page.it.translation.e_INSUFFICIENT_CREDIT, '{{name}} ha {{credit}} di credito, ne servono {{needed}}', 'cut before the figures are filled in')
   for (const l of ['it', 'en'] as const) {
     const left = Object.entries(page[l].translation).filter(([k, v]) => k.startsWith('e_') && /hypergas (?!tiene|keeps|legge|reads|non|not|integro|valid)/.test(v)).map(([k]) => k)
-    t.alike(left.filter((k) => !k.startsWith('e_DATA_DIR') && !k.startsWith('e_BAD_BACKUP')), [], `${l}: no refusal a phone can meet points to a command`)
+    const cliOnly = ['e_BAD_INVITE', 'e_BAD_KEY_keyFile', 'e_BAD_ARGUMENT_hostPort', 'e_NOT_RUNNING_login'] // joining, key files, bootstrap nodes, admin login links
+    t.alike(left.filter((k) => !k.startsWith('e_DATA_DIR') && !k.startsWith('e_BAD_BACKUP') && !cliOnly.includes(k)), [], `${l}: no refusal a phone can meet points to a command`)
   }
   t.is(page.it.translation.e_NEEDS_MEMBERS, resources.it.translation.e_NEEDS_MEMBERS, 'the page\'s own message wins')
+})
+
+test('every variant a refusal is thrown with has a message in both languages', (t) => {
+  const root = fileURLToPath(new URL('../../src/', import.meta.url))
+  const files = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'))
+  const keys = new Set<string>()
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(root, f), 'utf8')
+    for (const m of text.matchAll(/new HypergasError\('([A-Z_]+)', [^\n]*?\{ variant: '([A-Za-z-]+)'/g)) keys.add(`e_${m[1]}_${m[2]}`)
+    for (const m of text.matchAll(/HypergasError\.NOT_FOUND\([^\n]*?, '([A-Za-z]+)'[,)]/g)) keys.add(`e_NOT_FOUND_${m[1]}`)
+  }
+  t.ok(keys.size >= 50, `${keys.size} variants found in the sources`)
+  const missing = [...keys].filter((k) => !(k in en) || !(k in it))
+  t.alike(missing, [], 'each has an English and an Italian message')
 })

@@ -38,7 +38,7 @@ export async function signActHex (body: ActBody, groupId: string, seedHex: strin
 
 function seedBytes (seedHex: string): Uint8Array {
   const s = seedHex.trim().toLowerCase()
-  if (!/^[0-9a-f]{64}$/.test(s)) throw HypergasError.BAD_KEY('a member key is 64 hex characters (the "seed" of hypergas keygen)')
+  if (!/^[0-9a-f]{64}$/.test(s)) throw new HypergasError('BAD_KEY', 'a member key is 64 hex characters (the "seed" of hypergas keygen)', { variant: 'seed' })
   return Buffer.from(s, 'hex')
 }
 

@@ -261,7 +261,7 @@ export class LocalApi implements NodeApi {
   }
 
   async report (fromMs: number | null, toMs: number | null): Promise<Report> {
-    if (fromMs !== null && toMs !== null && fromMs > toMs) throw HypergasError.BAD_ARGUMENT('the period ends before it starts (from is after to)')
+    if (fromMs !== null && toMs !== null && fromMs > toMs) throw new HypergasError('BAD_ARGUMENT', 'the period ends before it starts (from is after to)', { variant: 'period' })
     return report(this.node.requireView(), fromMs, toMs)
   }
 
@@ -313,7 +313,7 @@ export class LocalApi implements NodeApi {
 
   async setOnline (online: boolean): Promise<{ online: boolean }> {
     const r = this.node.replicator
-    if (r === null) throw new HypergasError('NOT_RUNNING', 'the node is not replicating: run "hypergas start"')
+    if (r === null) throw new HypergasError('NOT_RUNNING', 'the node is not replicating: run "hypergas start"', { variant: 'swarm' })
     await r.setOnline(online)
     return { online: r.online }
   }
@@ -328,7 +328,7 @@ export class LocalApi implements NodeApi {
   }
 
   async loginCode (): Promise<{ code: string, expiresAt: number }> {
-    throw new HypergasError('NOT_RUNNING', 'the node is not running: "hypergas start" prints a login link')
+    throw new HypergasError('NOT_RUNNING', 'the node is not running: "hypergas start" prints a login link', { variant: 'login' })
   }
 
   async close (): Promise<void> {

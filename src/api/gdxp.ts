@@ -184,10 +184,10 @@ function nameOf (item: unknown, i: number): string {
  */
 export function importGdxp (raw: string): CatalogueImport {
   let data: unknown
-  try { data = parseJsonExact(raw) } catch (err) { throw HypergasError.BAD_ARGUMENT(`not a GDXP file (not JSON: ${(err as Error).message})`) }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw HypergasError.BAD_ARGUMENT('not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"')
+  try { data = parseJsonExact(raw) } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a GDXP file (not JSON: ${(err as Error).message})`, { variant: 'notGdxp' }) }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new HypergasError('BAD_ARGUMENT', 'not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"', { variant: 'notGdxp' })
   const file = gdxpFile.safeParse(data)
-  if (!file.success) throw HypergasError.BAD_ARGUMENT(`not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim())
+  if (!file.success) throw new HypergasError('BAD_ARGUMENT', `not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim(), { variant: 'gdxpField', input: (file.error.issues[0]?.path.join('.') ?? '').slice(0, 40) })
   const [first, ...others] = file.data.blocks
   const s = first.supplier
   const raws: RawProduct[] = []
@@ -224,10 +224,10 @@ export function importCsv (raw: string): CatalogueImport {
   let rows: Array<Record<string, string>>
   try {
     rows = parseCsv(raw, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true })
-  } catch (err) { throw HypergasError.BAD_ARGUMENT(`not a CSV catalogue: ${(err as Error).message}`) }
+  } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${(err as Error).message}`, { variant: 'notCsv' }) }
   const col = (r: Record<string, string>, ...names: string[]): string => names.map((n) => r[n]).find((v) => v !== undefined && v !== '') ?? ''
-  if (rows.length === 0) throw HypergasError.BAD_ARGUMENT('no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line')
-  if (col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw HypergasError.BAD_ARGUMENT('a CSV catalogue needs a "name" (or "nome") column')
+  if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
+  if (col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw new HypergasError('BAD_ARGUMENT', 'a CSV catalogue needs a "name" (or "nome") column', { variant: 'noNameColumn' })
   const n = (v: string): string | null => (v === '' ? null : v)
   const out = build(rows.map((r) => ({
     name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
@@ -249,14 +249,14 @@ export function importCsv (raw: string): CatalogueImport {
  */
 export function importCatalogue (raw: string): CatalogueImport {
   const text = raw.replace(/^\uFEFF/, '')
-  if (/[\uFFFD\u0000]/.test(text)) throw HypergasError.BAD_ARGUMENT('the file is not UTF-8 text (UTF-16, or an older encoding such as Latin-1): save it as UTF-8 and try again')
+  if (/[\uFFFD\u0000]/.test(text)) throw new HypergasError('BAD_ARGUMENT', 'the file is not UTF-8 text (UTF-16, or an older encoding such as Latin-1): save it as UTF-8 and try again', { variant: 'notUtf8' })
   const head = text.trimStart()
-  if (head === '') throw HypergasError.BAD_ARGUMENT('the file is empty')
-  if (head.startsWith('<')) throw HypergasError.BAD_ARGUMENT('an XML or HTML file: hypergas reads GDXP as JSON (v1) and CSV with named columns')
+  if (head === '') throw new HypergasError('BAD_ARGUMENT', 'the file is empty', { variant: 'empty' })
+  if (head.startsWith('<')) throw new HypergasError('BAD_ARGUMENT', 'an XML or HTML file: hypergas reads GDXP as JSON (v1) and CSV with named columns', { variant: 'xml' })
   const cat = head.startsWith('{') || head.startsWith('[') ? importGdxp(text) : importCsv(text)
   if (cat.products.length > 0) return cat
   const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`)
-  throw HypergasError.BAD_ARGUMENT(`no product can be imported: ${cat.skipped.length} left out${why.length === 0 ? '' : `, ${why.join('; ')}${cat.skipped.length > 3 ? '…' : ''}`}`)
+  throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out${why.length === 0 ? '' : `, ${why.join('; ')}${cat.skipped.length > 3 ? '…' : ''}`}`, { variant: 'nothingImported', input: String(cat.skipped.length) })
 }
 
 /** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */
@@ -272,7 +272,7 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
 export function exportGdxp (p: PurchaseView, groupName: string, today: string): string {
-  if (p.order === null) throw HypergasError.BAD_ARGUMENT(`"${p.name}" has no catalogue: its commitments export as CSV (--csv)`)
+  if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
   const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   return JSON.stringify({
     protocolVersion: 1,

@@ -35,10 +35,10 @@ export function loadMail (dir: string): MailSettings {
   let raw: unknown
   try { raw = JSON.parse(fs.readFileSync(file(dir), 'utf8')) } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(EMPTY)
-    throw HypergasError.DATA_DIR(`cannot read ${file(dir)}: ${(err as Error).message}`)
+    throw new HypergasError('DATA_DIR', `cannot read ${file(dir)}: ${(err as Error).message}`, { variant: 'unreadable', input: file(dir).slice(0, 200) })
   }
   const r = settingsSchema.safeParse(raw)
-  if (!r.success) throw HypergasError.DATA_DIR(`${file(dir)} is damaged: set the mail again (hypergas mail)`)
+  if (!r.success) throw new HypergasError('DATA_DIR', `${file(dir)} is damaged: set the mail again (hypergas mail)`, { variant: 'mail', input: file(dir).slice(0, 200) })
   return r.data
 }
 

@@ -47,7 +47,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */
-const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail|recover|login)\b/
+const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail|recover|login|start)\b/
 
 /**
  * A refusal's message template for the web page, where no command line is at hand (applied to

@@ -26,7 +26,7 @@ export async function readPassphrase (confirm: boolean, env: NodeJS.ProcessEnv =
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   if (tty.input.isTTY !== true) throw new HypergasError('NO_PASSPHRASE', `no terminal to ask the passphrase on: set ${PASSPHRASE_ENV}`)
   const first = await askHidden(t('passPrompt'), tty)
-  if (first === '') throw HypergasError.BAD_ARGUMENT('empty passphrase')
+  if (first === '') throw new HypergasError('BAD_ARGUMENT', 'empty passphrase', { variant: 'emptyPassphrase' })
   if (confirm && (await askHidden(t('passAgain'), tty)) !== first) throw new HypergasError('PASSPHRASE_MISMATCH', 'the two passphrases differ: nothing written')
   return first
 }

@@ -139,7 +139,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
    */
   async createGroup (name: string, founderName: string): Promise<GroupRef> {
     return await this.work.run(async () => {
-      if (this.group !== null || this.own.length > 0) throw HypergasError.DATA_DIR(`${this.dir} already belongs to a group`)
+      if (this.group !== null || this.own.length > 0) throw new HypergasError('DATA_DIR', `${this.dir} already belongs to a group`, { variant: 'hasGroup', input: this.dir.slice(0, 200) })
       const act = createAct({ type: 'CreateGroup', name, founderName }, { keyPair: this.keyPair, timeMs: this.now() })
       const g: GroupRef = { groupId: act.id as GroupId, founder: this.id }
       this._group = g
@@ -156,7 +156,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
    */
   async joinGroup (g: GroupRef, feeds: readonly MemberId[] = []): Promise<void> {
     await this.work.run(async () => {
-      if (this.group !== null && this.group.groupId !== g.groupId) throw HypergasError.DATA_DIR(`${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`)
+      if (this.group !== null && this.group.groupId !== g.groupId) throw new HypergasError('DATA_DIR', `${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`, { variant: 'hasGroup', input: this.dir.slice(0, 200) })
       this._group = g
       saveGroup(this.dir, g)
       const known = loadFeeds(this.dir)
@@ -224,7 +224,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   }
 
   private async appendBlock (acts: Buffer[]): Promise<void> {
-    if (this.forks.some((f) => f.feed === this.id)) throw HypergasError.DATA_DIR('this writer is frozen after a fork')
+    if (this.forks.some((f) => f.feed === this.id)) throw new HypergasError('DATA_DIR', 'this writer is frozen after a fork', { variant: 'frozen' })
     // The own feed's `prev` must be its last block: never append past a block the graph lacks.
     if (this.graph.usableLength(this.id) !== this.own.length) throw HypergasError.DATA_DIR(`own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending`)
     await this.own.append(encodeBlock({ ...this.graph.frontier(this.id), acts }))
@@ -368,7 +368,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   syncProgress (): SyncProgress { return this.feeds.progress() }
 
   requireGroup (): GroupRef {
-    if (this.group === null) throw HypergasError.DATA_DIR(`${this.dir} follows no group: run "hypergas init" or "hypergas join"`)
+    if (this.group === null) throw new HypergasError('DATA_DIR', `${this.dir} follows no group: run "hypergas init" or "hypergas join"`, { variant: 'noGroup', input: this.dir.slice(0, 200) })
     return this.group
   }
 

@@ -88,7 +88,8 @@ declare module 'hyperdht' {
     address (): { host: string, port: number }
     /** Adds a DHT node to the routing table (dht-rpc). */
     addNode (node: { host: string, port: number }): void
-    destroy (): Promise<void>
+    /** `force`: close the socket at once, not waiting for queries under way. */
+    destroy (opts?: { force?: boolean }): Promise<void>
   }
 }
 
@@ -110,6 +111,9 @@ declare module 'hyperswarm' {
     /** Closes every connection and stops announcing and looking up until resume(). */
     suspend (): Promise<void>
     resume (): Promise<void>
+    /** The DHT node it announces and looks up on (its own, or the one it was given). */
+    readonly dht: HyperDHT
+    /** Leaves every topic (withdrawing the announcements), closes every connection and the DHT. */
     destroy (): Promise<void>
   }
 }

@@ -46,14 +46,14 @@ export async function actAsMember (keyFile: string, build: (api: NodeApi, member
     raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: unknown }
   } catch (err) {
     const e = err as NodeJS.ErrnoException
-    if (e.code !== undefined) throw HypergasError.BAD_ARGUMENT(`cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`)
-    throw HypergasError.BAD_KEY(`${keyFile} is not a key file of hypergas keygen (not JSON)`)
+    if (e.code !== undefined) throw new HypergasError('BAD_ARGUMENT', `cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
+    throw new HypergasError('BAD_KEY', `${keyFile} is not a key file of hypergas keygen (not JSON)`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
   }
-  if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw HypergasError.BAD_KEY(`no seed of 64 hex characters in ${keyFile}`)
+  if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new HypergasError('BAD_KEY', `no seed of 64 hex characters in ${keyFile}`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
   const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
   const r = await withApi(async (api) => {
     const group = (await api.status()).group.groupId
-    if (group === null) throw HypergasError.DATA_DIR('this data directory follows no group')
+    if (group === null) throw new HypergasError('DATA_DIR', 'this data directory follows no group', { variant: 'noGroup' })
     const body = parseActBody(await build(api, hex(kp.publicKey) as MemberId))
     const signed = createAct(body, { group: group as GroupId, keyPair: kp, timeMs: Date.now() })
     return await api.signedAct(signed.bytes.toString('hex'))
@@ -138,7 +138,7 @@ program.command('supplier').description(helpText('d_supplier'))
   .argument('<args...>', helpText('h_supplier_args'))
   .option('--vat <number>', helpText('h_supplier_vat')).option('--contacts <text>', helpText('h_supplier_contacts')).option('--categories <list>', helpText('h_supplier_categories')).option('--notes <text>', helpText('h_supplier_notes'))
   .action(async (args: string[], o: { vat?: string, contacts?: string, categories?: string, notes?: string }) => {
-    if (args[0] !== 'add' || args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]')
+    if (args[0] !== 'add' || args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]', { variant: 'usage', input: 'hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]' })
     await act({ type: 'RegisterSupplier', name: args.slice(1).join(' '), vatNumber: o.vat, contacts: o.contacts, categories: (o.categories ?? '').split(',').map((x) => x.trim()).filter((x) => x !== ''), notes: o.notes })
   })
 for (const side of ['offer', 'want'] as const) {

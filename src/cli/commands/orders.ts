@@ -22,7 +22,7 @@ import { actAsMember } from './acts.js'
 
 /** Reads a catalogue file's text. @throws HypergasError BAD_ARGUMENT */
 function readText (file: string): string {
-  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw HypergasError.BAD_ARGUMENT(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`) }
+  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw new HypergasError('BAD_ARGUMENT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200) }) }
 }
 
 /** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NOT_FOUND */
@@ -41,7 +41,7 @@ function productOf (p: PurchaseView, ref: string): string {
 function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
   return args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
-    if (m === null || (!prices && m[3] !== undefined)) throw HypergasError.BAD_ARGUMENT(`expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`)
+    if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
     if (m[3] !== undefined) line.priceCents = parseEuros(m[3])
     return line
@@ -64,17 +64,17 @@ export function parseDate (text: string, endOfDay: boolean): number {
   // instead; an hour typed is refused with the one it stands for.
   if (sameDay && !exists && h < 24 && min < 60) {
     const shown = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
-    if (m![4] !== undefined) throw HypergasError.BAD_ARGUMENT(`${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`)
+    if (m![4] !== undefined) throw new HypergasError('BAD_ARGUMENT', `${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`, { variant: 'dstGap', input: text.trim().slice(0, 40) })
   }
   const ms = sameDay && h < 24 && min < 60 ? date.getTime() : NaN
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw HypergasError.BAD_ARGUMENT(`expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`)
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new HypergasError('BAD_ARGUMENT', `expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`, { variant: 'date', input: text.slice(0, 40) })
   return ms
 }
 
 /** Opens a purchase, with its dates and, with a catalogue file, its products (the node reads the file's text: src/api/gdxp.ts). */
 async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string, closes?: string, delivery?: string }): Promise<void> {
   const closesAtMs = o.closes === undefined ? 0 : parseDate(o.closes, true)
-  if (closesAtMs > 0 && closesAtMs <= Date.now()) throw HypergasError.BAD_ARGUMENT(`--closes ${o.closes} has passed: the bookings would be closed as soon as they open`)
+  if (closesAtMs > 0 && closesAtMs <= Date.now()) throw new HypergasError('BAD_ARGUMENT', `--closes ${o.closes} has passed: the bookings would be closed as soon as they open`, { variant: 'closesPassed', input: String(o.closes).slice(0, 40) })
   const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
   const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
   if (o.catalogue === undefined) {
@@ -111,7 +111,7 @@ program.command('purchase')
   .option('--delivery <date>', helpText('h_purchase_delivery'))
   .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean, closes?: string, delivery?: string }) => {
     if (args[0] === 'open') {
-      if (args.length < 2) throw HypergasError.BAD_ARGUMENT('usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]')
+      if (args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]', { variant: 'usage', input: 'hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]' })
       return await openPurchase(args.slice(1).join(' '), o)
     }
     const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))

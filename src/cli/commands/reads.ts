@@ -32,7 +32,7 @@ program.command('log').description(helpText('d_log'))
   .option('--offset <n>', helpText('h_log_offset'), '0').option('--limit <n>', helpText('h_log_limit'), '100')
   .action(async (o: { offset: string, limit: string }) => {
     const [offset, limit] = [Number(o.offset), Number(o.limit)]
-    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw HypergasError.BAD_ARGUMENT('--offset is a number from 0, --limit from 1 to 1000')
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new HypergasError('BAD_ARGUMENT', '--offset is a number from 0, --limit from 1 to 1000', { variant: 'paging' })
     print(await withApi((api) => api.log(offset, limit)), fmt.log)
   })
 program.command('notices').description(helpText('d_notices'))
@@ -59,7 +59,7 @@ mail.command('address').description(helpText('d_mail_address'))
     const member = await withApi((api) => api.member(m))
     const settings = loadMail(dir)
     if (email === '-') delete settings.addresses[member.id]
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw HypergasError.BAD_ARGUMENT(`"${email}" is not an email address`)
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new HypergasError('BAD_ARGUMENT', `"${email}" is not an email address`, { variant: 'email', input: email.slice(0, 200) })
     else settings.addresses[member.id] = email
     saveMail(dir, settings)
     print({ member: member.id, email: email === '-' ? null : email }, () => t(email === '-' ? 'mailAddressRemoved' : 'mailAddressSet', { name: member.name }))

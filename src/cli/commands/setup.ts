@@ -106,7 +106,7 @@ program.command('dht')
     try {
       await node.ready()
     } catch (err) {
-      if ((err as { code?: string }).code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `UDP port ${port} is in use: choose another with --port`)
+      if ((err as { code?: string }).code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `UDP port ${port} is in use: choose another with --port`, { variant: 'udp', input: String(port) })
       throw err
     }
     print({ bootstrap: `${reach}:${port}` }, () => t('dhtStarted', { address: `${reach}:${port}` }))

@@ -38,6 +38,7 @@ program.command('start')
     const node = await GasNode.open({ dir })
     const sessions = new Sessions()
     let app: FastifyInstance
+    let listening: FastifyInstance | null = null
     // Whatever fails before the ready line closes the node first: its store, its feeds, the
     // checkpoint of what it read.
     try {
@@ -47,19 +48,22 @@ program.command('start')
       // is said in one line; the node keeps serving and the next change tries again.
       node.on('error', (err: Error) => console.error(`${new Date().toISOString()} node: ${err.message.split('\n')[0]}`))
       node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
+      const { createServer } = await serverModule
+      app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
+      await app.listen({ host: o.host, port: httpPort }).catch((err: Error & { code?: string }) => {
+        if (err.code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`, { input: String(o.port) })
+        if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw new HypergasError('BAD_ARGUMENT', `--host ${o.host} is not an address of this machine`, { variant: 'host', input: o.host.slice(0, 40) })
+        throw err
+      })
+      listening = app
+      // After the port is ours: a node that cannot serve never announces itself.
       if (o.swarm) {
         node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
         await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
         reportSync(node)
       }
-      const { createServer } = await serverModule
-      app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
-      await app.listen({ host: o.host, port: httpPort }).catch((err: Error & { code?: string }) => {
-        if (err.code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `port ${o.port} on ${o.host} is in use (another hypergas node?): choose another with --port, or 0 for any free port`)
-        if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') throw HypergasError.BAD_ARGUMENT(`--host ${o.host} is not an address of this machine`)
-        throw err
-      })
     } catch (err) {
+      await listening?.close()
       await node.close()
       throw err
     }

@@ -10,7 +10,7 @@ import { HypergasError } from '../../errors.js'
  */
 export function parsePort (text: string, what: string, allowZero = false): number {
   const port = Number(text)
-  if (!/^\d{1,5}$/.test(text) || port > 65535 || (port === 0 && !allowZero)) throw HypergasError.BAD_ARGUMENT(`${what} expects a port from ${allowZero ? 0 : 1} to 65535, got "${text}"`)
+  if (!/^\d{1,5}$/.test(text) || port > 65535 || (port === 0 && !allowZero)) throw new HypergasError('BAD_ARGUMENT', `${what} expects a port from ${allowZero ? 0 : 1} to 65535, got "${text}"`, { variant: allowZero ? 'portOrZero' : 'port', input: String(text).slice(0, 40) })
   return port
 }
 
@@ -20,7 +20,7 @@ export function parsePort (text: string, what: string, allowZero = false): numbe
  */
 export function parseHostPort (s: string): { host: string, port: number } {
   const i = s.lastIndexOf(':')
-  const bad = HypergasError.BAD_ARGUMENT(`expected host:port (e.g. 192.168.1.20:49737, what "hypergas dht" prints), got "${s}"`)
+  const bad = new HypergasError('BAD_ARGUMENT', `expected host:port (e.g. 192.168.1.20:49737, what "hypergas dht" prints), got "${s}"`, { variant: 'hostPort', input: s.slice(0, 40) })
   if (i <= 0) throw bad
   let port: number
   try { port = parsePort(s.slice(i + 1), 'host:port') } catch { throw bad }

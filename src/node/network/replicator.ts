@@ -56,6 +56,9 @@ export function groupTopic (groupId: GroupId): Buffer {
   return sha256(Buffer.from('hypergas/topic/v1\0'), Buffer.from(groupId, 'hex'))
 }
 
+/** How long a stop waits for the announcements to be withdrawn (ms). */
+const LEAVE_MS = 1500
+
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
@@ -193,15 +196,22 @@ export class Replicator extends EventEmitter {
     this.timers.add(timer)
   }
 
-  /** Leaves the swarms and stops LAN discovery. */
+  /**
+   * Leaves the swarms and stops LAN discovery. Withdrawing the announcements gets at most
+   * {@link LEAVE_MS}, then the DHT is destroyed under it: with no internet the queries to the
+   * public DHT only time out (a stop took ~10 s), and an announcement left behind expires by itself.
+   */
   async close (): Promise<void> {
     this.closed = true
     for (const t of this.timers) clearTimeout(t)
     this.lan?.close()
-    for (const net of this.nets) {
-      await net.swarm.destroy()
-      if (net.dht !== null) await net.dht.destroy()
-      if (net.store !== undefined) await net.store.destroy()
-    }
+    await Promise.all(this.nets.map(async (net) => {
+      const left = net.swarm.destroy()
+      const timer = setTimeout(() => { net.swarm.dht.destroy({ force: true }).catch(() => {}) }, LEAVE_MS)
+      await left.catch(() => {}) // a query cut short by the forced end: nothing to tell at a stop
+      clearTimeout(timer)
+      if (net.dht !== null) await net.dht.destroy({ force: true })
+      if (net.store !== undefined) await net.store.destroy({ force: true })
+    }))
   }
 }

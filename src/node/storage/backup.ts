@@ -216,7 +216,7 @@ function checkContents (x: unknown): BackupContents {
 export function collectBackup (dir: string, nowMs: number = Date.now()): BackupContents {
   const kp = loadIdentity(dir, false)
   const group = loadGroup(dir)
-  if (group === null) throw HypergasError.DATA_DIR(`${dir} follows no group: nothing to back up yet`)
+  if (group === null) throw new HypergasError('DATA_DIR', `${dir} follows no group: nothing to back up yet`, { variant: 'noGroup', input: dir.slice(0, 200) })
   let token: string | null = null
   try { token = fs.readFileSync(paths(dir).token, 'utf8').trim() } catch { /* none yet */ }
   return {
@@ -238,7 +238,7 @@ export function collectBackup (dir: string, nowMs: number = Date.now()): BackupC
 export function checkBackupTarget (file: string, overwrite = false): void {
   if (!overwrite && fs.existsSync(file)) throw new HypergasError('BAD_ARGUMENT', `${file} exists: choose another name, or --force to replace it`, { variant: 'exists' })
   const parent = path.dirname(path.resolve(file))
-  if (!fs.existsSync(parent)) throw HypergasError.BAD_ARGUMENT(`no directory ${parent}`)
+  if (!fs.existsSync(parent)) throw new HypergasError('BAD_ARGUMENT', `no directory ${parent}`, { variant: 'noDirectory', input: parent.slice(0, 200) })
 }
 
 /**

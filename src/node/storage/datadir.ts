@@ -94,11 +94,11 @@ function readJson<T> (file: string, schema: z.ZodType<T>): T | null {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     // JSON.parse's message quotes the file's text: one line that says what is wrong instead.
-    if (err instanceof SyntaxError) throw HypergasError.DATA_DIR(`${file} is damaged (not JSON): restore it from a backup or remove it`)
-    throw HypergasError.DATA_DIR(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    if (err instanceof SyntaxError) throw new HypergasError('DATA_DIR', `${file} is damaged (not JSON): restore it from a backup or remove it`, { variant: 'damaged', input: file.slice(0, 200) })
+    throw new HypergasError('DATA_DIR', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200) })
   }
   const r = schema.safeParse(raw)
-  if (!r.success) throw HypergasError.DATA_DIR(`${file} is damaged (${r.error.issues[0]?.path.join('.') || 'its shape'}): restore it from a backup or remove it`)
+  if (!r.success) throw new HypergasError('DATA_DIR', `${file} is damaged (${r.error.issues[0]?.path.join('.') || 'its shape'}): restore it from a backup or remove it`, { variant: 'damaged', input: file.slice(0, 200) })
   return r.data
 }
 
@@ -110,7 +110,7 @@ export function loadIdentity (dir: string, create: boolean): KeyPair {
   const file = paths(dir).identity
   const raw = readJson(file, identitySchema)
   if (raw === null) {
-    if (!create) throw HypergasError.DATA_DIR(`no identity in ${dir}: run "hypergas init" or "hypergas join" first`)
+    if (!create) throw new HypergasError('DATA_DIR', `no identity in ${dir}: run "hypergas init" or "hypergas join" first`, { variant: 'noIdentity', input: dir.slice(0, 200) })
     const kp = generateKeyPair()
     writePrivate(file, JSON.stringify({ publicKey: hex(kp.publicKey), seed: hex(kp.seed) }, null, 2) + '\n')
     return kp
@@ -218,7 +218,7 @@ export async function openStore (dir: string): Promise<Corestore> {
     // device file naming another inode (device-file's error code DEVICE_FILE): two copies of an
     // admin's store could write two branches of its feed (SPEC §3).
     if ((err as { code?: unknown }).code === 'DEVICE_FILE') throw new HypergasError('DATA_DIR', `the store in ${dir} was copied from another folder or disk, and a copy cannot be opened (it could fork this admin's feed): on a new machine use hypergas backup, then hypergas restore (${message})`, { variant: 'copied' })
-    throw HypergasError.DATA_DIR(`cannot open the store in ${dir} (is a node already running there?): ${message}`)
+    throw new HypergasError('DATA_DIR', `cannot open the store in ${dir} (is a node already running there?): ${message}`, { variant: 'store', input: dir.slice(0, 200) })
   }
   return store
 }

@@ -40,10 +40,10 @@ export class LinkStore {
     try {
       raw = JSON.parse(fs.readFileSync(this.file, 'utf8'))
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw HypergasError.DATA_DIR(`cannot read ${this.file}: ${(err as Error).message}`)
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HypergasError('DATA_DIR', `cannot read ${this.file}: ${(err as Error).message}`, { variant: 'unreadable', input: this.file.slice(0, 200) })
     }
     if (!Array.isArray(raw) || !raw.every((l: PersonalLink) => typeof l?.id === 'string' && typeof l.member === 'string' && typeof l.hash === 'string')) {
-      throw HypergasError.DATA_DIR(`${this.file} is damaged: remove it (every personal link stops working)`)
+      throw new HypergasError('DATA_DIR', `${this.file} is damaged: remove it (every personal link stops working)`, { variant: 'links', input: this.file.slice(0, 200) })
     }
     this.links = raw as PersonalLink[]
   }
