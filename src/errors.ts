@@ -116,13 +116,16 @@ export interface RefusalDetails {
   /** How many things an ambiguous reference matched (NOT_FOUND `members`, `products`). */
   matches?: number
   /**
-   * Which case of the code it is, when one code has several (BAD_BACKUP: `not-backup`, `damaged`,
-   * `version`, `kdf`, `contents`; DATA_DIR: `occupied`, `copied`; BAD_ARGUMENT: `exists`; BAD_AMOUNT:
-   * `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`; UNAUTHORIZED: `admin`,
-   * `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`; BAD_KEY: `keyFile`, `seed`;
-   * PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`; NOT_FOUND:
-   * {@link NotFoundVariant}): the interfaces (the
-   * CLI and the web page, src/api/refusal-text.ts) pick their message by it.
+   * Which case of the code it is, when one code has several; the interfaces (the CLI and the web
+   * page, src/api/refusal-text.ts) pick their message `e_<CODE>_<variant>` by it:
+   * - BAD_BACKUP: `not-backup`, `damaged`, `version`, `kdf`, `contents`;
+   * - DATA_DIR: `occupied`, `copied`, `store` (another process has it open), `running`,
+   *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `links`, `mail`, `frozen`;
+   * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
+   * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
+   * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;
+   * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;
+   * - NOT_FOUND: {@link NotFoundVariant}.
    */
   variant?: string
 }

@@ -3,11 +3,12 @@
  * its token, or, when none runs, the data directory opened in-process (acts go straight into the
  * local feed and replicate when the node next runs).
  */
+import { isHypergasError } from '../errors.js'
 import { HttpApi } from '../http/client.js'
 import { LocalApi, type NodeApi, type NoticeWriter } from '../api/api.js'
 import { notice } from './format.js'
 import { t } from './i18n.js'
-import { defaultDir, loadRunning, loadToken } from '../node/storage/datadir.js'
+import { defaultDir, loadRunning, loadToken, type RunningInfo } from '../node/storage/datadir.js'
 import { lanAddress } from '../node/network/lan.js'
 import { GasNode } from '../node/node.js'
 
@@ -41,9 +42,31 @@ export function noticeWriter (): NoticeWriter {
   return { line: notice, subject: t('noticesSubject') }
 }
 
-/** A {@link NodeApi} for the data directory. Close it when done. */
+/** How long a command waits for another process that has the data directory open (ms). */
+export const BUSY_WAIT_MS = 15_000
+
+/**
+ * Opens the data directory's node in this process, or answers `onRunning()` once a node runs
+ * there. While another process has the directory open (a `start` still opening it, another
+ * command), waits up to {@link BUSY_WAIT_MS} for it to end or to be running.
+ * @throws HypergasError DATA_DIR (variant `store`) when it is still busy after that
+ */
+export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T): Promise<GasNode | T> {
+  const until = Date.now() + BUSY_WAIT_MS
+  for (;;) {
+    const running = loadRunning(dir)
+    if (running !== null) return onRunning(running)
+    try {
+      return await GasNode.open({ dir })
+    } catch (err) {
+      if (!isHypergasError(err, 'DATA_DIR') || err.details?.variant !== 'store' || Date.now() >= until) throw err
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }
+}
+
+/** A {@link NodeApi} for the data directory: its running node over HTTP, else opened here ({@link openNode}). Close it when done. */
 export async function connect (dir: string): Promise<NodeApi> {
-  const running = loadRunning(dir)
-  if (running !== null) return new HttpApi(localUrl(running.host, running.port), loadToken(dir))
-  return new LocalApi(await GasNode.open({ dir }), true, noticeWriter())
+  const node = await openNode(dir, (running) => new HttpApi(localUrl(running.host, running.port), loadToken(dir)))
+  return node instanceof GasNode ? new LocalApi(node, true, noticeWriter()) : node
 }

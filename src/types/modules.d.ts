@@ -58,10 +58,17 @@ declare module 'hypercore' {
   }
 }
 
+declare module 'fs-native-extensions' {
+  /** An exclusive (or `shared`) lock on the open file `fd`, held until it is closed (Linux: an open-file-description lock); false when another holds one. */
+  export function tryLock (fd: number, opts?: { shared?: boolean }): boolean
+}
+
 declare module 'corestore' {
   import type Hypercore from 'hypercore'
   import type { Manifest } from 'hypercore'
-  export default class Corestore {
+  import { EventEmitter } from 'node:events'
+  /** Emits 'close' once closed (ready-resource). */
+  export default class Corestore extends EventEmitter {
     constructor (storage: string, opts?: Record<string, unknown>)
     ready (): Promise<void>
     get (opts: { keyPair?: { publicKey: Buffer, secretKey: Buffer }, manifest?: Manifest, key?: Buffer, name?: string }): Hypercore

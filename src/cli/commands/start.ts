@@ -13,7 +13,7 @@ import { DigestKeeper } from '../../api/mail.js'
 import { GasNode } from '../../node/node.js'
 import { progressBar } from '../../node/network/progress.js'
 import { parseHostPort, parsePort } from '../../node/network/address.js'
-import { lanUrl, localUrl, noticeWriter, resolveDir } from '../connect.js'
+import { lanUrl, localUrl, noticeWriter, openNode, resolveDir } from '../connect.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
 import { globals, helpText, MEMBER, print, program, withApi } from '../program.js'
@@ -35,7 +35,7 @@ program.command('start')
     // the pauses of the feeds' reads, not after the replay.
     const serverModule = import('../../http/server.js')
     serverModule.catch(() => {}) // a failure is met where it is awaited, after the node opened
-    const node = await GasNode.open({ dir })
+    const node = await openNode(dir, () => { throw new HypergasError('DATA_DIR', `a node is already running in ${dir}`, { variant: 'running', input: dir.slice(0, 200) }) })
     const sessions = new Sessions()
     let app: FastifyInstance
     let listening: FastifyInstance | null = null

@@ -4,10 +4,12 @@
  * running node, for the CLI), `feeds.json` (writer feeds followed), `forks.json` (fork evidence),
  * `restoring.json` (present while a restore from a backup waits for the own feed,
  * src/node/storage/restore.ts), the caches `checkpoint` (with its seal, `checkpoint.seal`),
- * `state-hashes` and `verified`, and `corestore/`.
+ * `state-hashes` and `verified`, `corestore/`, and `node.lock` (held by the process that has the
+ * store open).
  */
 import fs from 'node:fs'
 import Corestore from 'corestore'
+import fsx from 'fs-native-extensions'
 import { z } from '../../zod.js'
 import os from 'node:os'
 import path from 'node:path'
@@ -23,7 +25,7 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, stateHashes: string, corestore: string, restoring: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, stateHashes: string, corestore: string, restoring: string, lock: string } {
   return {
     restoring: path.join(dir, 'restoring.json'),
     identity: path.join(dir, 'identity.json'),
@@ -35,7 +37,8 @@ export function paths (dir: string): { identity: string, group: string, token: s
     checkpoint: path.join(dir, 'checkpoint'),
     checkpointSeal: path.join(dir, 'checkpoint.seal'),
     stateHashes: path.join(dir, 'state-hashes'),
-    corestore: path.join(dir, 'corestore')
+    corestore: path.join(dir, 'corestore'),
+    lock: path.join(dir, 'node.lock')
   }
 }
 
@@ -205,14 +208,41 @@ export function saveFeeds (dir: string, feeds: MemberId[]): void {
 }
 
 /**
- * The Corestore of a data directory, ready.
- * @throws HypergasError DATA_DIR when it cannot be opened (another node holds its lock)
+ * Takes the data directory's lock (`node.lock`, an exclusive lock on the open file, which the
+ * system drops when the process ends), or answers null when another process (or another open
+ * in this one) holds it.
+ */
+function lockDir (dir: string): (() => void) | null {
+  const fd = fs.openSync(paths(dir).lock, 'a', 0o600)
+  if (!fsx.tryLock(fd)) {
+    fs.closeSync(fd)
+    return null
+  }
+  let held = true
+  return () => { if (held) { held = false; fs.closeSync(fd) } }
+}
+
+/**
+ * The Corestore of a data directory, ready, under the directory's lock (released when the store
+ * closes). The lock comes first: Hypercore's own (on `corestore/CORESTORE`) is taken only after
+ * that file is created, and two processes creating it at once could leave it empty, which
+ * Hypercore then refuses for ever as a copied store. An empty `CORESTORE` (such a race lost, or
+ * a crash between creating and writing it) recorded no disk or inode, so it proves no copy: it
+ * is removed and written again.
+ * @throws HypergasError DATA_DIR (variant `store`) when another process has the directory open,
+ *   (variant `copied`) when the store was copied from elsewhere
  */
 export async function openStore (dir: string): Promise<Corestore> {
+  const release = lockDir(dir)
+  if (release === null) throw new HypergasError('DATA_DIR', `cannot open the store in ${dir}: another hypergas process has it open`, { variant: 'store', input: dir.slice(0, 200) })
+  const device = path.join(paths(dir).corestore, 'CORESTORE')
+  try { if (fs.statSync(device).size === 0) fs.unlinkSync(device) } catch {}
   const store = new Corestore(paths(dir).corestore)
+  store.once('close', release)
   try {
     await store.ready()
   } catch (err) {
+    release()
     const message = (err as Error).message
     // hypercore-storage refuses a store whose files were copied (or moved to another disk), its
     // device file naming another inode (device-file's error code DEVICE_FILE): two copies of an
