@@ -116,6 +116,11 @@ export interface RefusalDetails {
   /** How many things an ambiguous reference matched (NOT_FOUND `members`, `products`). */
   matches?: number
   /**
+   * The particular of the case in the words of what found it, shown as it is in every language:
+   * a parser's position, the products left out and why, a system error code, a time of day.
+   */
+  detail?: string
+  /**
    * Which case of the code it is, when one code has several; the interfaces (the CLI and the web
    * page, src/api/refusal-text.ts) pick their message `e_<CODE>_<variant>` by it:
    * - BAD_BACKUP: `not-backup`, `damaged`, `version`, `kdf`, `contents`;

@@ -68,6 +68,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['a member id mistyped', ['member', 'add', 'Bruno', 'abc123'], 'BAD_KEY'],
     ['offline with no node running', ['offline'], 'NOT_RUNNING'],
     ['restore of a file that is not a backup', ['restore', path.join(base, 'notbackup')], 'BAD_BACKUP', path.join(base, 'fresh')],
+    ['a key file over an existing file', ['keygen', '--out', path.join(base, 'marta.json')], 'BAD_ARGUMENT'],
     ['backup into a missing directory', ['backup', path.join(base, 'no', 'such', 'dir.hgbackup')], 'BAD_ARGUMENT']
   ]
   for (const [what, args, code, where] of cases) {

@@ -48,7 +48,9 @@ test('every variant a refusal is thrown with has a message in both languages', (
   const keys = new Set<string>()
   for (const f of files) {
     const text = fs.readFileSync(path.join(root, f), 'utf8')
-    for (const m of text.matchAll(/new HypergasError\('([A-Z_]+)', [^\n]*?\{ variant: '([A-Za-z-]+)'/g)) keys.add(`e_${m[1]}_${m[2]}`)
+    for (const m of text.matchAll(/new HypergasError\('([A-Z_]+)', [^\n]*?\{ variant: ([^,}]+)/g)) {
+      for (const v of m[2].matchAll(/'([a-z][A-Za-z-]*)'/g)) keys.add(`e_${m[1]}_${v[1]}`) // a ternary names two
+    }
     for (const m of text.matchAll(/HypergasError\.NOT_FOUND\([^\n]*?, '([A-Za-z]+)'[,)]/g)) keys.add(`e_NOT_FOUND_${m[1]}`)
   }
   t.ok(keys.size >= 50, `${keys.size} variants found in the sources`)

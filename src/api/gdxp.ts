@@ -184,10 +184,10 @@ function nameOf (item: unknown, i: number): string {
  */
 export function importGdxp (raw: string): CatalogueImport {
   let data: unknown
-  try { data = parseJsonExact(raw) } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a GDXP file (not JSON: ${(err as Error).message})`, { variant: 'notGdxp' }) }
+  try { data = parseJsonExact(raw) } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a GDXP file (not JSON: ${(err as Error).message})`, { variant: 'notJson', detail: (err as Error).message.slice(0, 200) }) }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new HypergasError('BAD_ARGUMENT', 'not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"', { variant: 'notGdxp' })
   const file = gdxpFile.safeParse(data)
-  if (!file.success) throw new HypergasError('BAD_ARGUMENT', `not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim(), { variant: 'gdxpField', input: (file.error.issues[0]?.path.join('.') ?? '').slice(0, 40) })
+  if (!file.success) throw new HypergasError('BAD_ARGUMENT', `not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim(), { variant: 'gdxpField', input: (file.error.issues[0]?.path.join('.') ?? '').slice(0, 40), detail: (file.error.issues[0]?.message ?? '').slice(0, 200) })
   const [first, ...others] = file.data.blocks
   const s = first.supplier
   const raws: RawProduct[] = []
@@ -224,7 +224,7 @@ export function importCsv (raw: string): CatalogueImport {
   let rows: Array<Record<string, string>>
   try {
     rows = parseCsv(raw, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true })
-  } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${(err as Error).message}`, { variant: 'notCsv' }) }
+  } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${(err as Error).message}`, { variant: 'notCsv', detail: (err as Error).message.slice(0, 200) }) }
   const col = (r: Record<string, string>, ...names: string[]): string => names.map((n) => r[n]).find((v) => v !== undefined && v !== '') ?? ''
   if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
   if (col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw new HypergasError('BAD_ARGUMENT', 'a CSV catalogue needs a "name" (or "nome") column', { variant: 'noNameColumn' })
@@ -255,8 +255,9 @@ export function importCatalogue (raw: string): CatalogueImport {
   if (head.startsWith('<')) throw new HypergasError('BAD_ARGUMENT', 'an XML or HTML file: hypergas reads GDXP as JSON (v1) and CSV with named columns', { variant: 'xml' })
   const cat = head.startsWith('{') || head.startsWith('[') ? importGdxp(text) : importCsv(text)
   if (cat.products.length > 0) return cat
-  const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`)
-  throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out${why.length === 0 ? '' : `, ${why.join('; ')}${cat.skipped.length > 3 ? '…' : ''}`}`, { variant: 'nothingImported', input: String(cat.skipped.length) })
+  if (cat.skipped.length === 0) throw new HypergasError('BAD_ARGUMENT', 'the file lists no products', { variant: 'noProducts' })
+  const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (cat.skipped.length > 3 ? '…' : '')
+  throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out, ${why}`, { variant: 'nothingImported', matches: cat.skipped.length, detail: why.slice(0, 400) })
 }
 
 /** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */

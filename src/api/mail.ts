@@ -35,7 +35,7 @@ export function loadMail (dir: string): MailSettings {
   let raw: unknown
   try { raw = JSON.parse(fs.readFileSync(file(dir), 'utf8')) } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return structuredClone(EMPTY)
-    throw new HypergasError('DATA_DIR', `cannot read ${file(dir)}: ${(err as Error).message}`, { variant: 'unreadable', input: file(dir).slice(0, 200) })
+    throw new HypergasError('DATA_DIR', `cannot read ${file(dir)}: ${(err as Error).message}`, { variant: 'unreadable', input: file(dir).slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })
   }
   const r = settingsSchema.safeParse(raw)
   if (!r.success) throw new HypergasError('DATA_DIR', `${file(dir)} is damaged: set the mail again (hypergas mail)`, { variant: 'mail', input: file(dir).slice(0, 200) })

@@ -115,6 +115,9 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   if (x !== undefined) {
     r.cents = x.cents
     r.name = v.state.members.get(x.from)?.name
+    // An accepted transfer moves the payer's credit: theirs is the balance after (a payee who
+    // accepts gets no figure of the payer: NodeApi.signedAct keeps only the author's).
+    if (b.type === 'AcceptTransfer') r.member = receiptMember(v, x.from)
   }
   const payee = b.type === 'Transfer' ? b.to : x?.to
   if (payee !== undefined) r.payee = v.state.members.get(payee)?.name

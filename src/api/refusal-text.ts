@@ -34,7 +34,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     pending: d?.pending,
     input: d?.input,
     candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),
-    matches: d?.matches
+    matches: d?.matches,
+    detail: d?.detail
   }
   if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })
   const variant = d?.variant

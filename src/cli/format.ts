@@ -171,7 +171,7 @@ export function purchase (p: PurchaseView): string {
       table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), t(`c_${b.status}`), bookingLines(b)])])
   }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
-    `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
+    dates(p) + `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
     table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), t(`c_${c.status}`), c.confirmedStatus === null ? t('tentative') : t(`c_${c.confirmedStatus}`)])])
 }
 

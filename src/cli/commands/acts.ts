@@ -46,7 +46,7 @@ export async function actAsMember (keyFile: string, build: (api: NodeApi, member
     raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: unknown }
   } catch (err) {
     const e = err as NodeJS.ErrnoException
-    if (e.code !== undefined) throw new HypergasError('BAD_ARGUMENT', `cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
+    if (e.code !== undefined) throw new HypergasError('BAD_ARGUMENT', `cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`, { variant: e.code === 'ENOENT' ? 'noKeyFile' : 'keyFile', input: keyFile.slice(0, 200), detail: e.code })
     throw new HypergasError('BAD_KEY', `${keyFile} is not a key file of hypergas keygen (not JSON)`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
   }
   if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new HypergasError('BAD_KEY', `no seed of 64 hex characters in ${keyFile}`, { variant: 'keyFile', input: keyFile.slice(0, 200) })

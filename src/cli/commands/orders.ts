@@ -22,7 +22,7 @@ import { actAsMember } from './acts.js'
 
 /** Reads a catalogue file's text. @throws HypergasError BAD_ARGUMENT */
 function readText (file: string): string {
-  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw new HypergasError('BAD_ARGUMENT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200) }) }
+  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw new HypergasError('BAD_ARGUMENT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'noFile' : 'unreadable', input: file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message }) }
 }
 
 /** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NOT_FOUND */
@@ -64,7 +64,7 @@ export function parseDate (text: string, endOfDay: boolean): number {
   // instead; an hour typed is refused with the one it stands for.
   if (sameDay && !exists && h < 24 && min < 60) {
     const shown = `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`
-    if (m![4] !== undefined) throw new HypergasError('BAD_ARGUMENT', `${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`, { variant: 'dstGap', input: text.trim().slice(0, 40) })
+    if (m![4] !== undefined) throw new HypergasError('BAD_ARGUMENT', `${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`, { variant: 'dstGap', input: text.trim().slice(0, 40), detail: shown })
   }
   const ms = sameDay && h < 24 && min < 60 ? date.getTime() : NaN
   if (!Number.isSafeInteger(ms) || ms <= 0) throw new HypergasError('BAD_ARGUMENT', `expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`, { variant: 'date', input: text.slice(0, 40) })

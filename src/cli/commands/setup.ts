@@ -3,6 +3,7 @@
  * (a bootstrap node for groups that cannot use the public DHT). Registered on import.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { generateKeyPair } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
 import { hex } from '../../ids.js'
@@ -56,7 +57,13 @@ program.command('keygen')
     const kp = generateKeyPair()
     const data = { publicKey: hex(kp.publicKey), seed: hex(kp.seed) }
     if (o.out !== undefined) {
-      fs.writeFileSync(o.out, JSON.stringify(data, null, 2) + '\n', { mode: 0o600, flag: 'wx' })
+      // Never over a file: it may be another member's key, the only copy.
+      try { fs.writeFileSync(o.out, JSON.stringify(data, null, 2) + '\n', { mode: 0o600, flag: 'wx' }) } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'EEXIST') throw new HypergasError('BAD_ARGUMENT', `${o.out} exists: choose another name (a key file is never replaced)`, { variant: 'keyExists', input: o.out.slice(0, 200) })
+        if (code === 'ENOENT') throw new HypergasError('BAD_ARGUMENT', `no directory for ${o.out}`, { variant: 'noDirectory', input: path.dirname(o.out).slice(0, 200) })
+        throw err
+      }
       print({ publicKey: data.publicKey, file: o.out }, () => t('keyWritten', { id: data.publicKey, file: o.out }))
     } else {
       print(data, () => t('keyShown', { id: data.publicKey, seed: data.seed }))

@@ -94,7 +94,7 @@ program.command('start')
     print(info, () => [
       t('started', { id: node.id.slice(0, 8), url: info.url }),
       t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
-      ...(info.membersUrl === null ? [] : [t('startMembers', { url: info.membersUrl })])
+      ...(info.membersUrl === null ? [] : [t(o.public === 'name' ? 'startMembersName' : 'startMembers', { url: info.membersUrl })])
     ].join('\n'))
   })
 

@@ -210,6 +210,7 @@ export class Replicator extends EventEmitter {
       const timer = setTimeout(() => { net.swarm.dht.destroy({ force: true }).catch(() => {}) }, LEAVE_MS)
       await left.catch(() => {}) // a query cut short by the forced end: nothing to tell at a stop
       clearTimeout(timer)
+      await net.swarm.dht.destroy({ force: true }).catch(() => {}) // (done already, unless the swarm's end failed first)
       if (net.dht !== null) await net.dht.destroy({ force: true })
       if (net.store !== undefined) await net.store.destroy({ force: true })
     }))

@@ -98,7 +98,7 @@ function readJson<T> (file: string, schema: z.ZodType<T>): T | null {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
     // JSON.parse's message quotes the file's text: one line that says what is wrong instead.
     if (err instanceof SyntaxError) throw new HypergasError('DATA_DIR', `${file} is damaged (not JSON): restore it from a backup or remove it`, { variant: 'damaged', input: file.slice(0, 200) })
-    throw new HypergasError('DATA_DIR', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200) })
+    throw new HypergasError('DATA_DIR', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })
   }
   const r = schema.safeParse(raw)
   if (!r.success) throw new HypergasError('DATA_DIR', `${file} is damaged (${r.error.issues[0]?.path.join('.') || 'its shape'}): restore it from a backup or remove it`, { variant: 'damaged', input: file.slice(0, 200) })

@@ -40,7 +40,7 @@ export class LinkStore {
     try {
       raw = JSON.parse(fs.readFileSync(this.file, 'utf8'))
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HypergasError('DATA_DIR', `cannot read ${this.file}: ${(err as Error).message}`, { variant: 'unreadable', input: this.file.slice(0, 200) })
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new HypergasError('DATA_DIR', `cannot read ${this.file}: ${(err as Error).message}`, { variant: 'unreadable', input: this.file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })
     }
     if (!Array.isArray(raw) || !raw.every((l: PersonalLink) => typeof l?.id === 'string' && typeof l.member === 'string' && typeof l.hash === 'string')) {
       throw new HypergasError('DATA_DIR', `${this.file} is damaged: remove it (every personal link stops working)`, { variant: 'links', input: this.file.slice(0, 200) })

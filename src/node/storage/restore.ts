@@ -63,7 +63,7 @@ export function loadRestoring (dir: string): RestoreMark | null {
     text = fs.readFileSync(paths(dir).restoring, 'utf8')
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
-    throw new HypergasError('DATA_DIR', `cannot read ${paths(dir).restoring}: ${(err as Error).message}`, { variant: 'unreadable', input: paths(dir).restoring.slice(0, 200) })
+    throw new HypergasError('DATA_DIR', `cannot read ${paths(dir).restoring}: ${(err as Error).message}`, { variant: 'unreadable', input: paths(dir).restoring.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })
   }
   try {
     const m = JSON.parse(text) as Partial<RestoreMark>
