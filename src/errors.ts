@@ -115,6 +115,10 @@ export interface RefusalDetails {
   candidates?: string[]
   /** How many things an ambiguous reference matched (NOT_FOUND `members`, `products`). */
   matches?: number
+  /** The product a booking's refusal is about (BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX, SOLD_OUT), its unit, and the quantity its rule allows, milli-units (the minimum, the multiple, the most per member, what the group has left). */
+  product?: string
+  unit?: string
+  qtyMilli?: number
   /**
    * The particular of the case in the words of what found it, shown as it is in every language:
    * a parser's position, the products left out and why, a system error code, a time of day.
@@ -130,6 +134,7 @@ export interface RefusalDetails {
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;
    * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;
+   * - BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX, SOLD_OUT: `product` (with its figures);
    * - NOT_FOUND: {@link NotFoundVariant}.
    */
   variant?: string

@@ -9,6 +9,7 @@ import type { ActBody, LineSpec, ProductSpec } from '../src/acts/types.js'
 import { decodeAct } from '../src/acts/act.js'
 import type { MemberId, PurchaseId } from '../src/ids.js'
 import { lineCents, shares } from '../src/fold/orders.js'
+import { refusalDetails } from '../src/fold/refusal.js'
 import { stateHash } from '../src/fold/hash.js'
 import { memberOrders } from '../src/api/order-views.js'
 import { Season, person } from './helpers/fixtures.js'
@@ -62,6 +63,15 @@ test('catalogue, bookings, codes', (t) => {
   t.is(book(bruno, [{ product: 'miele-500', qtyMilli: 7000 }]), 'ABOVE_MAX')
   t.is(book(carla, [{ product: 'toma', qtyMilli: 2000 }]), 'applied')
   t.is(book(bruno, [{ product: 'toma', qtyMilli: 1500 }]), 'SOLD_OUT', 'Carla has 2 of the 3 kg')
+  // The figures of each refusal (SPEC §7): the product, and what its rule allows.
+  const figures = (code: string, lines: LineSpec[]): unknown[] => {
+    const d = refusalDetails(s.state, { type: 'Book', member: bruno.id, purchase: p, lines }, code)
+    return [d.variant, d.product, d.unit, d.qtyMilli]
+  }
+  t.alike(figures('BELOW_MIN', [{ product: 'mele', qtyMilli: 500 }]), ['product', 'Mele Fuji', 'kg', 1000], 'the minimum')
+  t.alike(figures('NOT_MULTIPLE', [{ product: 'mele', qtyMilli: 1200 }]), ['product', 'Mele Fuji', 'kg', 500], 'the multiple')
+  t.alike(figures('ABOVE_MAX', [{ product: 'mele', qtyMilli: 1000 }, { product: 'miele-500', qtyMilli: 7000 }]), ['product', 'Miele millefiori 500 g', 'vasetto', 6000], 'the most per member, of the line that breaks it')
+  t.alike(figures('SOLD_OUT', [{ product: 'toma', qtyMilli: 1500 }]), ['product', 'Toma', 'kg', 1000], 'what the group has left')
   t.is(book(carla, [{ product: 'toma', qtyMilli: 2000 }, { product: 'miele-500', qtyMilli: 3000 }]), 'INSUFFICIENT_CREDIT', 'a booking replaces the last one: 37,80 + 19,50 of Carla\'s 50 €')
   t.is(book(carla, [{ product: 'miele-500', qtyMilli: 6000 }]), 'applied', 'the honey alone (the cheese dropped) fits')
   t.is(book(carla, [{ product: 'toma', qtyMilli: 2000 }]), 'applied', 'and back to the cheese')

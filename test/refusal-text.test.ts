@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import test from 'brittle'
 import i18next from 'i18next'
 import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
+import { formatQuantity } from '../src/money.js'
 import { en } from '../src/cli/messages-en.js'
 import { it } from '../src/cli/messages-it.js'
 import { resources } from '../src/web/i18n.js'
@@ -14,7 +15,7 @@ import { withRefusals } from '../src/web/refusals.js'
 test('a refusal on the page: the CLI\'s message and figures, without its commands', async (t) => {
   const i = i18next.createInstance()
   await i.init({ lng: 'it', resources: { it: { translation: it }, en: { translation: en } }, interpolation: { escapeValue: false } })
-  const words = { t: (k: string, v: Record<string, string | number | undefined> = {}) => i.t(k, v), eur: (c: number) => `${(c / 100).toFixed(2).replace('.', ',')} €` }
+  const words = { t: (k: string, v: Record<string, string | number | undefined> = {}) => i.t(k, v), eur: (c: number) => `${(c / 100).toFixed(2).replace('.', ',')} €`, qty: (m: number) => formatQuantity(m, ',') }
   const text = (code: string, d?: Parameters<typeof refusalText>[2]): string => withoutCommands(refusalText(code, 'the node\'s message', d, words))
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }), 'Marta ha 5,00 € di credito, ne servono 7,50 €')
   t.is(text('INSUFFICIENT_CREDIT'), it.e_INSUFFICIENT_CREDIT_bare, 'without the figures, which are someone else\'s')
@@ -23,6 +24,8 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('AMOUNT_OVERFLOW'), it.e_AMOUNT_OVERFLOW, '"hypergas" as a word is no command: the message stays whole')
   t.is(text('SOME_CODE_WITHOUT_MESSAGE'), 'the node\'s message', 'a code with no message keeps the node\'s')
   t.is(text('UNAUTHORIZED', { variant: 'link' }), it.e_UNAUTHORIZED_link, 'a refused login by its variant, as the node names it')
+  t.is(text('ABOVE_MAX', { variant: 'product', product: 'Miele', unit: 'vasetto', qtyMilli: 2000 }), 'Miele: al massimo 2 vasetto per socio', 'a booking refused with its product and limit')
+  t.is(text('ABOVE_MAX'), it.e_ABOVE_MAX, 'without the figures, the bare message')
   t.is(text('NOT_FOUND', { variant: 'member', input: 'Mraco' }), 'nessun socio "Mraco"', 'a name typed wrong, in the reader\'s language, without the command')
   t.is(text('NOT_FOUND', { variant: 'members', input: 'ma', candidates: ['Marta (ab12cd34)', 'Mario (ab99ff00)'], matches: 2 }), '"ma" corrisponde a 2 soci: Marta (ab12cd34), Mario (ab99ff00); scrivi più caratteri o il nome')
   t.is(text('NOT_FOUND', { variant: 'products', input: 'p', candidates: ['p1', 'p2', 'p3', 'p4', 'p5'], matches: 7 }), '"p" corrisponde a 7 prodotti: p1, p2, p3, p4, p5, …; scrivi più caratteri', 'more matches than shown end with an ellipsis')

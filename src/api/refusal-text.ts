@@ -14,6 +14,8 @@ export interface RefusalWords {
   t: (key: string, vars?: RefusalVars) => string
   /** Cents as euros for people. */
   eur: (cents: number) => string
+  /** Milli-units as a quantity for people (1500 → `1,5`). */
+  qty: (milli: number) => string
   restore?: (w: RestoreWait) => string
 }
 
@@ -35,7 +37,10 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     input: d?.input,
     candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),
     matches: d?.matches,
-    detail: d?.detail
+    detail: d?.detail,
+    product: d?.product,
+    unit: d?.unit,
+    qty: d?.qtyMilli === undefined ? undefined : w.qty(d.qtyMilli)
   }
   if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })
   const variant = d?.variant

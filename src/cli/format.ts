@@ -199,7 +199,7 @@ export function receipt (r: ActReceipt): string {
 
 /** A refused act's message in the user's language, with its figures when the node gave them (src/api/refusal-text.ts). */
 export function refusal (code: string, fallback: string, d: RefusalDetails | undefined): string {
-  return refusalText(code, fallback, d, { t, eur: euro, restore: restoreWait })
+  return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, restore: restoreWait })
 }
 
 /** One notice in the user's language (src/api/notices.ts). */

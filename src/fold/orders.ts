@@ -117,6 +117,32 @@ function bookedByOthers (p: Purchase, o: Order, member: MemberId): Map<string, n
 }
 
 /**
+ * The first line of a `Book` the catalogue refuses with `code` (BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX,
+ * SOLD_OUT), with its product and the quantity the rule allows (milli-units: the minimum, the
+ * multiple, the most per member, what the group has left), for the figures of the refusal; null
+ * when none does.
+ */
+export function refusedLine (s: GroupState, body: A.Book, code: RejectionCode): { product: A.ProductSpec, qtyMilli: number } | null {
+  const p = s.purchases.get(body.purchase)
+  const o = p?.order
+  if (p === undefined || o == null) return null
+  let others: Map<string, number> | null = null
+  for (const l of body.lines) {
+    const x = o.products.get(l.product)
+    if (x === undefined || l.qtyMilli === 0) continue
+    if (code === 'BELOW_MIN' && x.minQtyMilli !== undefined && l.qtyMilli < x.minQtyMilli) return { product: x, qtyMilli: x.minQtyMilli }
+    if (code === 'NOT_MULTIPLE' && x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return { product: x, qtyMilli: x.mulQtyMilli }
+    if (code === 'ABOVE_MAX' && x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return { product: x, qtyMilli: x.maxQtyMilli }
+    if (code === 'SOLD_OUT' && x.availableQtyMilli !== undefined) {
+      others ??= bookedByOthers(p, o, body.member)
+      const left = Math.max(0, x.availableQtyMilli - (others.get(l.product) ?? 0))
+      if (l.qtyMilli > left) return { product: x, qtyMilli: left }
+    }
+  }
+  return null
+}
+
+/**
  * Checks booked lines against the catalogue and the group's availability; answers the priced
  * lines. Every line's product must be known, a line of 0 (dropping it) included.
  */

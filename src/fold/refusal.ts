@@ -5,7 +5,7 @@
 import type { ActBody } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
-import { bookingNeedCents } from './orders.js'
+import { bookingNeedCents, refusedLine } from './orders.js'
 import { countCurrent, quorum, type GroupState } from './state.js'
 
 /**
@@ -54,6 +54,16 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)
+  }
+  // A booked quantity the catalogue refuses: which product, and what its rule allows (CLI: e_…_product).
+  if (body.type === 'Book' && (code === 'BELOW_MIN' || code === 'NOT_MULTIPLE' || code === 'ABOVE_MAX' || code === 'SOLD_OUT')) {
+    const line = refusedLine(s, body, code)
+    if (line !== null) {
+      d.variant = 'product'
+      d.product = line.product.name
+      d.unit = line.product.unit
+      d.qtyMilli = line.qtyMilli
+    }
   }
   if (code === 'PENDING_COMMITMENTS' && p !== undefined) {
     d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length

@@ -25,7 +25,7 @@ import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
-import { money, nameOf, setPageLang, t } from './format.js'
+import { money, nameOf, quantity, setPageLang, t } from './format.js'
 import { refusalText, type RefusalVars } from '../api/refusal-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
@@ -58,7 +58,7 @@ function say (text: string, bad = false): void {
  * (HypergasError), as the CLI words it with its figures (src/web/refusals.ts: without the CLI's commands).
  */
 function fail (err: unknown): void {
-  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money }
+  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money, qty: quantity }
   // A HypergasError's message starts with its code; its reason is the rest.
   const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
   const message = refused === null ? (err as Error).message : refusalText(refused.code, refused.message, refused.details, words)
