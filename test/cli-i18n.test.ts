@@ -13,7 +13,9 @@ import type { Command } from 'commander'
 import { BIN, cli } from '../examples/procs.js'
 import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
-import { decimal, detectLang, euro } from '../src/cli/i18n.js'
+import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
+import { receipt } from '../src/cli/format.js'
+import type { ActId, PurchaseId } from '../src/ids.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
 import { it as itMessages } from '../src/cli/messages-it.js'
@@ -208,4 +210,12 @@ test('help: every description of every command, argument and option is a help te
   const used = new Set(texts.values())
   const unused = (Object.keys(helpIt) as Array<keyof typeof helpIt>).filter((k) => /^[dh]_/.test(k) && !used.has(helpIt[k]))
   t.alike(unused, [], 'every description in the help files is used')
+})
+
+test('a shared discount is called one: in its receipt and in the statement', (t) => {
+  setLang('it')
+  const base = { actId: 'ab'.repeat(32) as ActId, type: 'AddCost' as const, status: 'applied' as const, final: true, cents: 100, purchase: { id: 'cd'.repeat(32) as PurchaseId, name: 'Cascina' } }
+  t.ok(receipt({ ...base, discount: true }).startsWith('Sconto di 1,00 € ripartito su "Cascina": confermato'))
+  t.ok(receipt(base).startsWith('Costo di 1,00 € ripartito su "Cascina"'), 'a cost stays a cost')
+  setLang('en')
 })

@@ -163,6 +163,7 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   const st = cli(dir, 'statement', 'Marta') as Row
   t.alike((st.statement as Row[]).map((m) => [m.kind, m.deltaCents]), [['deposit', 5000], ['booking', -3564], ['delivery', 438], ['cost', -250]], 'each cent has its act')
   t.is(st.creditCents, 5000 - 3376)
+  t.is((st.statement as Row[]).at(-1)?.reason, 'Trasporto', 'a shared cost names its label')
   const status = cli(dir, 'status') as Row
   t.ok(status.group.totals.hold, 'credits + open commitments = cash')
   t.is(status.group.admins[0].cashCents, 5000 - 3376, 'Anna paid the supplier 33,76 from the cash')

@@ -119,6 +119,8 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const accepted = cli(dir, 'accept', String(r.actId).slice(0, 10), '--key', path.join(dir, 'carla.json'))
   t.is(accepted.member, undefined, 'the payee who accepts learns nothing of the payer\'s credit')
   t.alike([cli(dir, 'balance', 'Bruno').creditCents, cli(dir, 'balance', 'Carla').creditCents], [550, 450])
+  const statement = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'statement', 'Carla'], { encoding: 'utf8' }).stdout
+  t.ok(statement.includes('trasferimento ricevuto Bruno (uova)'), `the statement names the payer and the memo: ${statement}`)
   cli(dir, 'limit', 'Carla', '--overdraft', '5')
   const x = cli(dir, 'transfer', 'Carla', 'Bruno', '8')
   const byAdmin = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'accept', String(x.actId)], { encoding: 'utf8' })

@@ -33,6 +33,8 @@ export interface ActReceipt {
   name?: string
   /** A transfer's payee, by name (the payer is `name`). */
   payee?: string
+  /** A shared cost that is a discount (AddCost with `discount`). */
+  discount?: true
   purchase?: { id: PurchaseId, name: string }
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
@@ -105,6 +107,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const b = act.body
   const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
   if ('cents' in b) r.cents = b.cents
+  if (b.type === 'AddCost' && b.discount) r.discount = true
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
   // A registration still waiting for votes names its member by the name voted.

@@ -33,6 +33,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     votes: d?.votes,
     quorum: d?.quorum,
     missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
+    // (the plural of a message that has one: `e_NO_QUORUM_one`)
+    count: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
     pending: d?.pending,
     input: d?.input,
     candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),

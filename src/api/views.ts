@@ -10,9 +10,10 @@ import { isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '..
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
-import type { ActCounts, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals, TransferView } from './dto.js'
+import type { ActCounts, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
+export { resolveTransfer, transfersView } from './transfer-views.js'
 
 /** Ids of final acts in a replay. */
 function finalIds (v: Replay): Set<ActId> {
@@ -108,6 +109,7 @@ export interface StatementLine extends Movement {
   timeMs: number | null
   purchaseName: string | null
   counterpartName: string | null
+  /** Why, in the act's words: a withdrawal's reason, a transfer's memo, a shared cost's label. */
   reason: string | null
 }
 
@@ -128,6 +130,12 @@ export interface MemberView {
   orders?: MemberOrderView[]
 }
 
+/** What a movement's act says of why: a withdrawal's reason, a transfer's memo, a shared cost's label; null when nothing. */
+function movementReason (v: Replay, b: ActBody | undefined): string | null {
+  const text = b?.type === 'Withdraw' ? b.reason : b?.type === 'Transfer' ? b.memo : b?.type === 'AcceptTransfer' ? v.state.transfers.get(b.transfer)?.memo : b?.type === 'AddCost' ? b.label : ''
+  return text === undefined || text === '' ? null : text
+}
+
 function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyMap<ActId, SignedAct>): StatementLine[] {
   const fin = finalIds(v)
   const wanted = new Set((list ?? []).map((m) => m.actId))
@@ -143,7 +151,7 @@ function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyM
       timeMs: i === undefined ? null : v.entries.timeMs(i),
       purchaseName: m.purchase === undefined ? null : v.state.purchases.get(m.purchase)?.name ?? null,
       counterpartName: m.counterpart === undefined ? null : v.state.members.get(m.counterpart)?.name ?? null,
-      reason: body?.type === 'Withdraw' && body.reason !== '' ? body.reason : null
+      reason: movementReason(v, body)
     }
   })
 }
@@ -374,25 +382,4 @@ export function groupView (v: Replay): GroupView {
     confirmedStateHash: hashOf(v.confirmed),
     finality: finalityView(v)
   }
-}
-
-/** Transfers between members (SPEC §4.6), pending first, then by id. */
-export function transfersView (s: GroupState, member?: MemberId): TransferView[] {
-  const name = (id: MemberId): string | null => s.members.get(id)?.name ?? null
-  const rank = { pending: 0, completed: 1, cancelled: 2 }
-  return [...s.transfers.values()]
-    .filter((x) => member === undefined || x.from === member || x.to === member)
-    .sort((a, b) => rank[a.status] - rank[b.status] || (a.id < b.id ? -1 : 1))
-    .map((x) => ({ id: x.id, from: x.from, fromName: name(x.from), to: x.to, toName: name(x.to), cents: x.cents, memo: x.memo, initiator: x.initiator, status: x.status }))
-}
-
-/**
- * Finds a transfer by full id or unique id prefix (≥ 4 chars).
- * @throws HypergasError NOT_FOUND when nothing or more than one transfer matches
- */
-export function resolveTransfer (s: GroupState, ref: string): string {
-  const r = ref.trim().toLowerCase()
-  const hits = /^[0-9a-f]{4,64}$/.test(r) ? [...s.transfers.keys()].filter((k) => k.startsWith(r)) : []
-  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`, 'transfer', ref)
-  return hits[0]
 }

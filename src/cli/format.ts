@@ -12,7 +12,7 @@ import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { SyncProgress } from '../node/network/progress.js'
-import { euro, quantity, t, when } from './i18n.js'
+import { euro, lang, quantity, t, when } from './i18n.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
 const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
@@ -33,7 +33,7 @@ export function status (s: StatusView): string {
     `${label('group')}${g.groupId === null ? t('groupNotYet') : `${g.name} (${g.groupId})`}`,
     `${label('me')}${s.me.name ?? t('notMember')} ${s.me.id}${s.me.admin ? ` [${t('writer')}]` : ''}`,
     `${label('acts')}${t('actsLine', { ...g.acts })}`,
-    `${label('state')}${g.stateHash}`,
+    `${label('stateHash')}${g.stateHash}`,
     `${label('confirmedState')}${g.confirmedStateHash}`,
     `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: g.admins.filter((a) => a.current).length })}`,
     `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold ? 'hold' : 'violated') })}`,
@@ -74,7 +74,9 @@ function since (startMs: number): string {
 
 /** A byte count for people: 812 B, 14.2 kB, 3.1 MB. */
 function bytes (n: number): string {
-  return n < 1000 ? `${n} B` : n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`
+  // Tenths of kB or MB in integers, written with the language's decimal separator.
+  const tenths = (unit: number): string => { const x = Math.round(n * 10 / unit); return `${Math.floor(x / 10)}${lang() === 'it' ? ',' : '.'}${x % 10}` }
+  return n < 1000 ? `${n} B` : n < 1e6 ? `${tenths(1e3)} kB` : `${tenths(1e6)} MB`
 }
 
 function sync (p: SyncProgress): string {
@@ -109,7 +111,8 @@ export function balance (m: MemberSummary): string {
 function movementText (l: StatementLine): string {
   const other = l.counterpartName ?? l.counterpart?.slice(0, 8) ?? null
   const extra = [other, l.purchaseName === null ? null : `"${l.purchaseName}"`, l.reason === null ? null : `(${l.reason})`]
-  return [t(`k_${l.kind}`), ...extra.filter((x) => x !== null)].join(' ')
+  // A shared cost that gives credit back is a discount.
+  return [t(l.kind === 'cost' && l.deltaCents > 0 ? 'k_discount' : `k_${l.kind}`), ...extra.filter((x) => x !== null)].join(' ')
 }
 
 function movementTable (list: readonly StatementLine[]): string {
@@ -189,7 +192,7 @@ export function log (l: LogView): string {
 /** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
 export function receipt (r: ActReceipt): string {
   const vars = { name: r.member?.name ?? r.name ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
-  const lines = [`${t(`r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
+  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t('voteDone', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))

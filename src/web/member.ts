@@ -9,7 +9,7 @@ import type { CommitmentStatus } from '../fold/state.js'
 import type { ProductSpec } from '../acts/types.js'
 import type { BookingView, LineView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
-import type { MemberSummary, MemberView } from '../api/views.js'
+import type { MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
 import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/orders.js'
@@ -88,8 +88,14 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
     ${m.creditCents !== m.confirmedCreditCents ? html`<div class="pending">${t('withPending', { amount: money(m.creditCents) })}</div>` : nothing}</div>
     <h2>${t('statement')} <button class="small" id="csv" @click=${() => a.csv(m.id)}>${t('downloadCsv')}</button></h2>
     <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
-    ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${t(`kind_${s.kind}`)}</td>
+    ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${movementText(s)}</td>
       <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
+}
+
+/** What a statement line is: its kind (a shared cost giving credit back is a discount), and the other member or admin, the purchase, the reason or memo. */
+function movementText (s: StatementLine): string {
+  const kind = t(s.kind === 'cost' && s.deltaCents > 0 ? 'kind_discount' : `kind_${s.kind}`)
+  return [kind, s.counterpartName, s.purchaseName === null ? null : `"${s.purchaseName}"`, s.reason === null ? null : `(${s.reason})`].filter((x) => x !== null).join(' ')
 }
 
 /** The member's orders of purchases no longer open: booked vs delivered, what they paid (SPEC §7, §4.5). */
