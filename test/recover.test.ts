@@ -3,7 +3,7 @@
 // quorum, so neither may confirm alone). `hypergas status` says so and what to do; the members
 // vote the gone admin out at the other admin's counter (`hypergas recover`, each with their own
 // key), and confirmation resumes with everything recorded meanwhile.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import test from 'brittle'
@@ -25,6 +25,14 @@ test('two admins, one laptop gone for good: status says what to do, the members 
   await act(nodes[0], { type: 'Deposit', member: 'Marta', cents: 2000 })
   await waitFor('everything confirmed with both admins', async () => { const x = ((await get(nodes[0], '/api/status')).group as Row).acts as Row; return x.final === x.total })
 
+  // While Bruno's node is connected, he is not gone: a vote to remove him is refused, on the CLI and signed by a member.
+  await waitFor('Bruno connected to Anna', async () => ((await get(nodes[0], '/api/status')).peers as Row[]).length > 0)
+  for (const args of [['recover', 'Bruno'], ['recover', 'Bruno', '--key', keys[0]]]) {
+    const online = spawnSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', ...args], { encoding: 'utf8' })
+    t.ok(online.status === 1 && online.stderr.startsWith('error ADMIN_ONLINE: Bruno\'s node is connected to this one right now'), `${args.join(' ')}: ${online.stderr.trim()}`)
+  }
+  t.is(((await get(nodes[0], '/api/status')).group as Row).members, 4, 'nobody removed')
+
   // Bruno's laptop dies for good.
   nodes[1].child.kill('SIGKILL')
   await new Promise((resolve) => nodes[1].child.once('exit', resolve))
@@ -39,7 +47,9 @@ test('two admins, one laptop gone for good: status says what to do, the members 
   const it = execFileSync(process.execPath, [BIN, '--dir', a, '--lang', 'it', 'status'], { encoding: 'utf8' })
   t.ok(it.includes('lo revocano i soci'), 'in Italian too')
 
-  // The members vote: Anna at her own node, Marta and Nino with their keys at Anna's counter.
+  // The members vote: Anna at her own node, Marta and Nino with their keys at Anna's counter,
+  // once Anna's node has seen the connection to Bruno's die (until then he counts as online).
+  await waitFor('the connection to Bruno closed', async () => ((await get(nodes[0], '/api/status')).peers as Row[]).length === 0, 90_000)
   const first = cli(a, 'recover', 'Bruno')
   t.alike([(first.vote as Row).votes, (first.vote as Row).quorum, (first.vote as Row).done], [1, 3, false], "Anna's vote: 1 of 3")
   t.is(cli(a, 'recover', 'Bruno', '--key', keys[0]).signedBy, 'member', "Marta's vote is signed with Marta's key")

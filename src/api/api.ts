@@ -7,7 +7,7 @@ import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import { nameKey, type MemberId } from '../ids.js'
-import type { ProductSpec } from '../acts/types.js'
+import type { ActBody, ProductSpec } from '../acts/types.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
@@ -222,10 +222,24 @@ export class LocalApi implements NodeApi {
       if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
+    for (const b of bodies) this.refuseRecoveryOfConnected(b)
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
     return acts.map((a) => receiptOf(v, a, before))
+  }
+
+  /**
+   * A member's vote to remove an admin (SPEC §5 "Never stuck": for an admin who is *gone*) while
+   * that admin's node is connected to this one is refused: they are not gone. The vote is only
+   * for a laptop that will never come back; one merely away is waited for.
+   * @throws HypergasError ADMIN_ONLINE
+   */
+  private refuseRecoveryOfConnected (body: ActBody): void {
+    if (body.type !== 'VoteRecover') return
+    if (this.node.replicator?.peers.some((p) => p.publicKey === body.member) !== true) return
+    const name = this.node.requireView().state.members.get(body.member)?.name ?? body.member.slice(0, 8)
+    throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
   }
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
@@ -294,6 +308,7 @@ export class LocalApi implements NodeApi {
     // Whoever posts a signed act learns figures about its author only, never about the member it
     // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
     // them, would otherwise read their credit; issue 14, SPEC §7).
+    this.refuseRecoveryOfConnected(act.body)
     const figured = figuredMember(this.node.requireView().state, act.body)
     const before = beforeAct(this.node.requireView().state, [act.body])
     try {

@@ -140,6 +140,7 @@ export const en: typeof it = {
   e_DATA_DIR_links: '{{input}} is damaged: remove it (every personal link stops working)',
   e_DATA_DIR_mail: '{{input}} is damaged: set the mail again (hypergas mail)',
   e_DATA_DIR_frozen: 'this admin\'s feed forked and is frozen: it takes no more acts (see forks.json)',
+  e_ADMIN_ONLINE: '{{name}}\'s node is connected to this one right now: {{name}} is not gone, so the members do not vote them out. Wait for confirmation, or talk to {{name}}',
   e_NOT_FOUND_member: 'no member "{{input}}" (hypergas members lists them)',
   e_NOT_FOUND_members: '"{{input}}" matches {{matches}} members: {{candidates}}; type more characters or the name',
   e_NOT_FOUND_purchase: 'no purchase "{{input}}", or more than one by that name (hypergas purchases lists them)',

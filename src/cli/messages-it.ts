@@ -139,6 +139,7 @@ export const it = {
   e_DATA_DIR_links: '{{input}} è danneggiato: cancellalo (tutti i link personali smettono di funzionare)',
   e_DATA_DIR_mail: '{{input}} è danneggiato: imposta di nuovo la posta (hypergas mail)',
   e_DATA_DIR_frozen: 'il registro di questo amministratore si è biforcato ed è congelato: non prende altri atti (vedi forks.json)',
+  e_ADMIN_ONLINE: 'il nodo di {{name}} è collegato a questo proprio ora: {{name}} non se n\'è andato, quindi i soci non lo revocano. Aspettate la conferma, o parlate con {{name}}',
   e_NOT_FOUND_member: 'nessun socio "{{input}}" (hypergas members li elenca)',
   e_NOT_FOUND_members: '"{{input}}" corrisponde a {{matches}} soci: {{candidates}}; scrivi più caratteri o il nome',
   e_NOT_FOUND_purchase: 'nessun acquisto "{{input}}", o più di uno con quel nome (hypergas purchases li elenca)',
