@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { SMTPServer } from 'smtp-server'
-import { execFile } from 'node:child_process'
+import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
 import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.js'
@@ -86,6 +86,8 @@ test('notices by email: a node whose mail server fails tries again later and lat
   cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(closed), '--from', 'gas@example.org')
   cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
   cli(dir, 'mail', 'address', 'Nino', 'nino@example.org')
+  const it = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'mail', 'send'], { encoding: 'utf8' })
+  t.ok(it.status === 1 && it.stderr.startsWith('errore MAIL: il riepilogo per ') && it.stderr.includes(`127.0.0.1:${closed} non si raggiunge`), `mail send in Italian: ${it.stderr.trim()}`)
   const node = await GasNode.open({ dir })
   t.teardown(async () => await node.close())
   const lines: string[] = []

@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from '../zod.js'
 import { memberNotices, type Notice } from './notices.js'
-import { HypergasError } from '../errors.js'
+import { HypergasError, type RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
@@ -60,6 +60,8 @@ export interface DigestSent {
   notices: number
   /** Set when the server refused this digest (the others were still sent). */
   refused?: string
+  /** The same as figures, for the interfaces' wording (variant `login`, `unreachable` or `refused`). */
+  refusal?: RefusalDetails
 }
 
 /**
@@ -94,12 +96,13 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
         const server = `${m.smtp.host}:${m.smtp.port}`
         const why = code === 'EAUTH' ? `${server} refused the login` : ['EDNS', 'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ETLS'].includes(code) ? `${server} could not be reached` : null
         one.refused = why === null ? `the mail server refused the digest to ${member.name}: ${(err as Error).message}` : `the digest to ${member.name} was not sent: ${why} (${(err as Error).message})`
+        one.refusal = { variant: code === 'EAUTH' ? 'login' : why === null ? 'refused' : 'unreachable', member: member.name, input: server, detail: (err as Error).message.slice(0, 200) }
       }
       out.push(one)
     }
   } finally { transport.close() }
   const first = out.find((x) => x.refused !== undefined)
-  if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!)
+  if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
   saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs })
   return out
 }

@@ -47,6 +47,7 @@ mail.command('server').description(helpText('d_mail_server'))
     const dir = resolveDir(globals())
     const port = parsePort(o.port, '--port')
     const pass = process.env.HYPERGAS_SMTP_PASSWORD
+    if (o.user !== undefined && (pass === undefined || pass === '')) throw new HypergasError('BAD_ARGUMENT', '--user needs the password in the environment variable HYPERGAS_SMTP_PASSWORD (never on the command line)', { variant: 'smtpPassword' })
     saveMail(dir, { ...loadMail(dir), smtp: { host: o.host, port, secure: o.secure === true, ...(o.user === undefined ? {} : { user: o.user, pass: pass ?? '' }) }, from: o.from })
     print({ host: o.host, port, from: o.from }, () => t('mailSet', { host: o.host, port }))
   })
