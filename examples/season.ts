@@ -18,7 +18,7 @@ import createTestnet from 'hyperdht/testnet.js'
 import { createAct } from '../src/acts/act.js'
 import { generateKeyPair, type KeyPair } from '../src/crypto.js'
 import { hex, type GroupId } from '../src/ids.js'
-import { formatCents } from '../src/money.js'
+import { euro } from '../src/cli/i18n.js'
 import { prng } from '../test/helpers/fixtures.js'
 import { act, get, setupAdmins, post, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
@@ -32,7 +32,7 @@ async function main (): Promise<void> {
   const rnd = prng(seed)
   const between = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1))
   const t0 = Date.now()
-  console.log(`hypergas season, seed ${seed}`)
+  console.log(`hypergas season, seed ${seed}: it draws the members and amounts; acts made at once on three nodes interleave differently on each run, so the final figures vary, and the three nodes always agree`)
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-season-'))
   const testnet = await createTestnet(3)
   const bootstrap = `${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`
@@ -146,7 +146,7 @@ async function main (): Promise<void> {
     await waitFor('votes on Malga', async () => ((await get(A, `/api/purchases/${cheese}`)).closeVotes as number) >= 2)
     await act(A, { type: 'ClosePurchase', purchase: cheese })
     const malga = (await get(A, `/api/purchases/${cheese}`)).order as Row
-    console.log(`Malga: ${bookers.length} bookings by quantity, weighed deliveries, transport shared; the supplier paid ${formatCents(malga.totalCents as number)} €`)
+    console.log(`Malga: ${bookers.length} bookings by quantity, weighed deliveries, transport shared; the supplier paid ${euro(malga.totalCents as number, 'en')}`)
 
     // --- settlements: the referenti who paid suppliers receive cash from the cassiera -------
     await waitFor('closes everywhere', () => allSee(async (n) => (await get<Row[]>(n, '/api/purchases')).every((p) => p.phase !== 'open')))
@@ -173,17 +173,17 @@ async function main (): Promise<void> {
     }
     const members = await get<Row[]>(A, '/api/members')
     console.log('\nmember credits')
-    for (const m of members) console.log(`  ${String(m.name).padEnd(8)} ${formatCents(m.creditCents as number).padStart(9)} €`)
+    for (const m of members) console.log(`  ${String(m.name).padEnd(8)} ${euro(m.creditCents as number, 'en').padStart(10)}`)
     console.log('admin cash')
     let cash = 0
     for (const ad of (statuses[0].group as Row).admins as Row[]) {
       cash += ad.cashCents as number
-      console.log(`  ${String(ad.name).padEnd(8)} ${formatCents(ad.cashCents as number).padStart(9)} €${(ad.cashCents as number) < 0 ? '  (owed by the group)' : ''}`)
+      console.log(`  ${String(ad.name).padEnd(8)} ${euro(ad.cashCents as number, 'en').padStart(10)}${(ad.cashCents as number) < 0 ? '  (owed by the group)' : ''}`)
     }
     const credits = members.reduce((s, m) => s + (m.creditCents as number), 0)
     const open = (await get<Row[]>(A, '/api/purchases')).filter((p) => p.phase === 'open').reduce((s, p) => s + (p.committedCents as number), 0)
     const ok = credits + open === cash && members.every((m) => (m.creditCents as number) >= 0)
-    console.log(`\ninvariants: credits ${formatCents(credits)} + open commitments ${formatCents(open)} = cash ${formatCents(cash)}: ${ok ? 'hold' : 'VIOLATED'}`)
+    console.log(`\ninvariants: credits ${euro(credits, 'en')} + open commitments ${euro(open, 'en')} = cash ${euro(cash, 'en')}: ${ok ? 'hold' : 'VIOLATED'}`)
     const hashes = new Set(statuses.map((s) => (s.group as Row).stateHash))
     console.log(hashes.size === 1 ? 'all three state hashes are equal' : 'STATE HASHES DIFFER')
     if (!ok || hashes.size !== 1) process.exitCode = 1
