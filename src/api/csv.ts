@@ -45,7 +45,14 @@ const WORDS = {
     transfers: 'TOTAL transfers between members',
     sharedCosts: 'TOTAL shared costs',
     creditsStart: 'credits at the start',
-    creditsEnd: 'credits at the end'
+    creditsEnd: 'credits at the end',
+    settlements: 'TOTAL cash passed between admins',
+    cashStart: 'cash at the start',
+    cashEnd: 'cash at the end',
+    openCommitments: 'open commitments at the end',
+    balance: 'credits + open commitments = cash',
+    yes: 'yes',
+    no: 'NO'
   },
   it: {
     statement: ['data', 'movimento', 'importo_eur', 'saldo_eur', 'stato', 'atto', 'acquisto', 'nota'],
@@ -68,7 +75,14 @@ const WORDS = {
     transfers: 'TOTALE trasferimenti tra soci',
     sharedCosts: 'TOTALE costi ripartiti',
     creditsStart: 'crediti all\'inizio',
-    creditsEnd: 'crediti alla fine'
+    creditsEnd: 'crediti alla fine',
+    settlements: 'TOTALE cassa passata tra amministratori',
+    cashStart: 'cassa all\'inizio',
+    cashEnd: 'cassa alla fine',
+    openCommitments: 'impegni aperti alla fine',
+    balance: 'crediti + impegni aperti = cassa',
+    yes: 'sì',
+    no: 'NO'
   }
 } as const
 
@@ -125,19 +139,26 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
 
 /**
  * The treasurer's report as CSV (SPEC §7: one row per movement of the group's cash, with date, act,
- * admin, other party, income and outgoing), then the totals; `;` and decimal commas in Italian.
+ * admin, other party, income and outgoing), then the totals — what leaves the group's cash in the
+ * outgoing column — each admin's cash at the start and the end, and whether the books balance;
+ * `;` and decimal commas in Italian.
  */
 export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
   const w = WORDS[d]
   const rows = r.rows.map((x) => [iso(x.timeMs), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
-  const total = (label: string, cents: number): string[] => [label, '', '', '', money(cents, d), '', '']
+  const total = (label: string, cents: number, admin = ''): string[] => [label, '', admin, '', money(cents, d), '', '']
+  const out = (label: string, cents: number): string[] => [label, '', '', '', '', money(cents, d), '']
   return write([
     [...w.report],
     ...rows,
-    total(w.deposits, r.totals.depositsCents), total(w.withdrawals, r.totals.withdrawalsCents), total(w.supplierPayments, r.totals.supplierPaymentsCents),
-    ...r.totals.bySupplier.map((x) => total(`${w.supplier} ${x.supplier}`, x.cents)),
+    total(w.deposits, r.totals.depositsCents), out(w.withdrawals, r.totals.withdrawalsCents), out(w.supplierPayments, r.totals.supplierPaymentsCents),
+    ...r.totals.bySupplier.map((x) => out(`${w.supplier} ${x.supplier}`, x.cents)),
     total(w.transfers, r.totals.transfersCents), total(w.sharedCosts, r.totals.sharedCostsCents),
-    total(w.creditsStart, r.creditsStartCents), total(w.creditsEnd, r.creditsEndCents)
+    total(w.creditsStart, r.creditsStartCents), total(w.creditsEnd, r.creditsEndCents),
+    [w.settlements, '', '', '', money(r.totals.settlementsCents, d), money(r.totals.settlementsCents, d), ''],
+    ...r.cash.flatMap((c) => [total(w.cashStart, c.startCents, c.admin), total(w.cashEnd, c.endCents, c.admin)]),
+    total(w.openCommitments, r.openCommitmentsCents),
+    [w.balance, '', '', '', r.holds ? w.yes : w.no, '', '']
   ], d)
 }
 
