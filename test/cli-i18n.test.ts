@@ -142,14 +142,14 @@ const fold = (text: string): string => text.replace(/\s+/g, ' ').trim()
 
 test('help: in Italian from --lang or the locale, commander\'s words too; English with --lang en', (t) => {
   for (const [how, out] of [['--lang it', helpOf('C.UTF-8', '--lang', 'it', '--help')], ['LANG=it_IT.UTF-8', helpOf('it_IT.UTF-8', '--help')]]) {
-    t.ok(out.startsWith('Uso: hypergas [options] [command]'), `${how}: ${out.slice(0, 60)}`)
-    for (const word of ['Opzioni:', 'Comandi:', fold(helpIt.d_hypergas), `deposit <member> <euros> ${fold(helpIt.d_deposit)}`, `help [command] ${helpIt.ch_help}`, `-h, --help ${helpIt.ch_help}`, '(predefinito: "default")', '(valori: "it", "en")']) {
+    t.ok(out.startsWith('Uso: hypergas [opzioni] [comando]'), `${how}: ${out.slice(0, 60)}`)
+    for (const word of ['Opzioni:', 'Comandi:', fold(helpIt.d_hypergas), `deposit <socio> <euro> ${fold(helpIt.d_deposit)}`, `help [comando] ${helpIt.ch_help}`, `-h, --help ${helpIt.ch_help}`, '(predefinito: "default")', '(valori: "it", "en")']) {
       t.ok(out.includes(word), `${how}: "${word}"`)
     }
     for (const word of ['Usage:', 'Options:', 'Commands:', 'display help for command', helpEn.d_deposit, 'default:', 'choices:']) t.absent(out.includes(word), `${how}: no "${word}"`)
   }
   for (const [how, out] of [['--lang it', helpOf('C.UTF-8', '--lang', 'it', 'deposit', '--help')], ['LANG=it_IT.UTF-8', helpOf('it_IT.UTF-8', 'deposit', '--help')]]) {
-    for (const word of ['Uso: hypergas deposit [options] <member> <euros>', fold(helpIt.d_deposit), 'Argomenti:', `member ${helpIt.h_member}`, `euros ${helpIt.h_euros}`, 'Opzioni:', `-h, --help ${helpIt.ch_help}`]) {
+    for (const word of ['Uso: hypergas deposit [opzioni] <socio> <euro>', fold(helpIt.d_deposit), 'Argomenti:', `socio ${helpIt.h_member}`, `euro ${helpIt.h_euros}`, 'Opzioni:', `-h, --help ${helpIt.ch_help}`]) {
       t.ok(out.includes(word), `deposit, ${how}: "${word}"`)
     }
     t.absent(/Usage:|Arguments:|Options:|display help/.test(out), `deposit, ${how}: no English`)
@@ -160,9 +160,9 @@ test('help: in Italian from --lang or the locale, commander\'s words too; Englis
 
   // A subcommand's subcommand, defaults and choices, text after the help: Italian all the same.
   const mail = helpOf('C.UTF-8', '--lang', 'it', 'mail', '--help')
-  t.ok(mail.includes(`Comandi: server [options] ${fold(helpIt.d_mail_server)}`) && mail.includes(`help [command] ${helpIt.ch_help}`), `mail: ${mail.slice(0, 200)}`)
+  t.ok(mail.includes(`Comandi: server [opzioni] ${fold(helpIt.d_mail_server)}`) && mail.includes(`help [comando] ${helpIt.ch_help}`), `mail: ${mail.slice(0, 200)}`)
   const server = helpOf('C.UTF-8', '--lang=it', 'mail', 'server', '--help')
-  t.ok(server.startsWith('Uso: hypergas mail server [options]') && server.includes(`--port <port> ${helpIt.h_mail_server_port} (predefinito: "587")`), `mail server: ${server}`)
+  t.ok(server.startsWith('Uso: hypergas mail server [opzioni]') && server.includes(`--port <porta> ${helpIt.h_mail_server_port} (predefinito: "587")`), `mail server: ${server}`)
   const cost = helpOf('C.UTF-8', '--lang', 'it', 'cost', '--help')
   t.ok(cost.includes(`${fold(helpIt.h_cost_split)} (valori: "amount", "equal", predefinito: "amount")`), `cost --split: ${cost}`)
   const restore = helpOf('C.UTF-8', '--lang', 'it', 'restore', '--help')

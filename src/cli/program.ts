@@ -4,13 +4,13 @@
  * The commands register themselves on {@link program} in src/cli/commands/.
  */
 import fs from 'node:fs'
-import { Command, Option, type Argument, type HelpConfiguration } from 'commander'
+import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
 import { nameKey } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
-import { detectLang, setLang, t } from './i18n.js'
+import { detectLang, lang, setLang, t } from './i18n.js'
 import type { HelpKey } from './messages.js'
 
 /** The global options. */
@@ -39,8 +39,22 @@ function choicesAndDefault (item: Option | Argument, showDefault: boolean): stri
   return extras
 }
 
+/** The Italian of the placeholders in the usage lines (`<member>`, `[options]`); one not here stays. */
+const PLACEHOLDERS_IT: Readonly<{ [word: string]: string }> = {
+  options: 'opzioni', command: 'comando', member: 'socio', 'member-id': 'id-socio', euros: 'euro', purchase: 'acquisto', admin: 'amministratore',
+  name: 'nome', path: 'percorso', port: 'porta', 'host:port': 'host:porta', address: 'indirizzo', date: 'data', from: 'da', to: 'a',
+  group: 'gruppo', how: 'come', invite: 'invito', label: 'etichetta', lines: 'righe', list: 'elenco', number: 'numero', product: 'prodotto',
+  qty: 'quantità', quantity: 'quantità', ref: 'rif', role: 'ruolo', text: 'testo', transfer: 'trasferimento', what: 'cosa', args: 'argomenti'
+}
+
+/** `text` with its `<placeholder>` and `[placeholder]` words in the language in force. */
+function placeholders (text: string): string {
+  if (lang() !== 'it') return text
+  return text.replace(/([<[])([a-z:-]+)(\.\.\.)?([>\]])/g, (all, open: string, word: string, more: string | undefined, close: string) => PLACEHOLDERS_IT[word] === undefined ? all : `${open}${PLACEHOLDERS_IT[word]}${more ?? ''}${close}`)
+}
+
 /**
- * Commander's own words in the language in force: the titles, and what it adds after a
+ * Commander's own words in the language in force: the titles, the placeholders of its usage lines, and what it adds after a
  * description, as its Help class writes them (commander 14, lib/help.js). Commands made with
  * `.command()` copy it, with the help option and command, from the program (copyInheritedSettings).
  */
@@ -53,7 +67,11 @@ const localHelp: HelpConfiguration = {
     if (option.envVar !== undefined) extras.push(`env: ${option.envVar}`)
     return withExtras(option.description, extras)
   },
-  argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true))
+  argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true)),
+  commandUsage: (cmd) => placeholders(Help.prototype.commandUsage.call(new Help(), cmd)),
+  subcommandTerm: (cmd) => placeholders(Help.prototype.subcommandTerm.call(new Help(), cmd)),
+  optionTerm: (option) => placeholders(option.flags),
+  argumentTerm: (argument) => { const term = Help.prototype.argumentTerm.call(new Help(), argument); return lang() === 'it' ? PLACEHOLDERS_IT[term] ?? term : term }
 }
 
 /** This hypergas's version, from its package.json (dist/src/cli/ → the package's root). */
@@ -106,7 +124,8 @@ const USAGE: ReadonlyArray<[RegExp, string, string[]]> = [
 function usageLine (line: string): string {
   for (const [re, key, names] of USAGE) {
     const m = re.exec(line)
-    if (m !== null) return t(key, Object.fromEntries(names.map((n, i) => [n, m[i + 1] ?? ''])))
+    // (an argument's bare name, as `missing required argument 'member'` has it, in the language in force)
+    if (m !== null) return t(key, Object.fromEntries(names.map((n, i) => [n, n === 'name' && lang() === 'it' ? PLACEHOLDERS_IT[m[i + 1]] ?? m[i + 1] : placeholders(m[i + 1] ?? '')])))
   }
   return line
 }
