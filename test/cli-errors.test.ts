@@ -85,7 +85,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   // Commander's usage errors in the user's language, its suggestion kept on the same line.
   t.is(run(dir, ['--lang', 'it', 'stauts']).stderr.trim(), 'errore BAD_ARGUMENT: comando sconosciuto \'stauts\' (forse status?) (--help)')
   t.is(run(dir, ['--lang', 'en', 'stauts']).stderr.trim(), 'error BAD_ARGUMENT: unknown command \'stauts\' (did you mean status?) (--help)')
-  t.is(run(dir, ['--lang', 'it', 'elect', '--role', 're', 'Marta']).stderr.trim(), 'errore BAD_ARGUMENT: opzione \'--role <role>\': \'re\' non è tra referente, cassiere (--help)')
+  t.is(run(dir, ['--lang', 'it', 'elect', '--role', 're', 'Marta']).stderr.trim(), 'errore BAD_ARGUMENT: opzione \'--role <ruolo>\': \'re\' non è tra referente, cassiere (--help)')
   const copied = run(path.join(base, 'copied'), ['--lang', 'en', 'status'])
   t.ok(/is a copy .*hypergas restore/.test(copied.stderr), `a copy is named as such, with the way to a new machine: ${copied.stderr.trim().slice(0, 120)}`)
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
