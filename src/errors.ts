@@ -128,13 +128,14 @@ export interface RefusalDetails {
    * Which case of the code it is, when one code has several; the interfaces (the CLI and the web
    * page, src/api/refusal-text.ts) pick their message `e_<CODE>_<variant>` by it:
    * - BAD_BACKUP: `not-backup`, `damaged`, `version`, `kdf`, `contents`;
-   * - DATA_DIR: `occupied`, `copied`, `store` (another process has it open), `running`,
+   * - DATA_DIR: `occupied`, `copied`, `busy` (another process has it open), `store`, `running`,
    *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;
    * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;
-   * - BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX, SOLD_OUT: `product` (with its figures);
+   * - BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX, SOLD_OUT: `product` (with its figures); SOLD_OUT `soldOut`
+   *   (to a member: the product alone, the others' bookings being theirs);
    * - NOT_FOUND: {@link NotFoundVariant}.
    */
   variant?: string

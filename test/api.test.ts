@@ -176,3 +176,19 @@ test('status: the state hashes of the view of the request (computed in slices); 
   t.is(st.group.stateHash, stateHash(before.state), 'the view of the request, not a newer one')
   t.is(st.group.acts.total, before.logLength, 'every field of that same view')
 })
+
+test('a member\'s booking beyond what the group may still order learns the product, not the others\' bookings', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const cheese = await s.node.submit({ type: 'OpenPurchase', name: 'Formaggi' })
+  const p = cheese.id as PurchaseId
+  await s.node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 100, availableQtyMilli: 3000 }] })
+  const anna = s.node.id
+  await s.node.submit({ type: 'Deposit', member: anna, cents: 1000 })
+  await s.node.submit({ type: 'Book', member: anna, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] })
+  const book = createAct({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] }, { group: s.group, keyPair: marta, timeMs: 2 })
+  const refused = json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: book.bytes.toString('hex') } })).error as Row
+  t.alike([refused.code, refused.details], ['SOLD_OUT', { variant: 'soldOut', product: 'Toma' }], 'no quantity left is told: it is Anna\'s booking')
+  const byAdmin = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: { type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] } })).error as Row
+  t.alike([byAdmin.code, (byAdmin.details as Row).qtyMilli], ['SOLD_OUT', 1000], 'the admin at the counter, who reads every booking, is told what is left')
+})

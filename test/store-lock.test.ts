@@ -10,7 +10,7 @@ import path from 'node:path'
 import test from 'brittle'
 import { BIN, NODE_FLAGS, cli, startNode, stopNode } from '../examples/procs.js'
 import { isHypergasError } from '../src/errors.js'
-import { paths } from '../src/node/storage/datadir.js'
+import { loadRunning, paths, saveRunning } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
 
 /** A data directory holding a group whose store is then removed, as after `hypergas restore`. */
@@ -31,7 +31,7 @@ test('store lock: of two opens at once one gets the store, the other DATA_DIR, a
     const nodes = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     const refused = opened.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
     t.is(nodes.length, 1, `round ${round}: one open has the store`)
-    t.ok(refused.every((e) => isHypergasError(e, 'DATA_DIR') && e.details?.variant === 'store'), `round ${round}: the other is told another process has it open`)
+    t.ok(refused.every((e) => isHypergasError(e, 'DATA_DIR') && e.details?.variant === 'busy'), `round ${round}: the other is told another process has it open`)
     for (const n of nodes) await n.close()
     const again = await GasNode.open({ dir })
     t.ok(again.group !== null, `round ${round}: the directory opens afterwards`)
@@ -69,4 +69,15 @@ test('store lock: `start` and `status` run at once on a restored directory; both
     await stopNode(node)
     t.is(cli(dir, 'status').group !== null, true, `round ${round}: the directory opens after the stop`)
   }
+})
+
+test('store lock: a node.json left by a crash, its pid now another process\'s, is not a running node', async (t) => {
+  const dir = await restoredDir(t)
+  saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 }) // a live process that is no node of this directory
+  t.is(typeof cli(dir, 'status').group, 'object', 'status opens the directory itself')
+  t.is(loadRunning(dir), null, 'and removes the stale record')
+  saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 })
+  const node = await startNode('stale', dir, null, { args: ['--no-swarm'] })
+  t.pass('start runs')
+  await stopNode(node)
 })

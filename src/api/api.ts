@@ -232,11 +232,15 @@ export class LocalApi implements NodeApi {
   /**
    * A member's vote to remove an admin (SPEC §5 "Never stuck": for an admin who is *gone*) while
    * that admin's node is connected to this one is refused: they are not gone. The vote is only
-   * for a laptop that will never come back; one merely away is waited for.
+   * for a laptop that will never come back; one merely away is waited for. Not when their feed
+   * forked (copies of their laptop may be connected, but this node reads none of their blocks),
+   * and not for a vote signed by someone who is not a member (nobody else learns who is connected).
    * @throws HypergasError ADMIN_ONLINE
    */
-  private refuseRecoveryOfConnected (body: ActBody): void {
+  private refuseRecoveryOfConnected (body: ActBody, author?: MemberId): void {
     if (body.type !== 'VoteRecover') return
+    if (author !== undefined && !this.node.requireView().state.members.has(author)) return
+    if (this.node.forks.some((f) => f.feed === body.member)) return
     if (this.node.replicator?.peers.some((p) => p.publicKey === body.member) !== true) return
     const name = this.node.requireView().state.members.get(body.member)?.name ?? body.member.slice(0, 8)
     throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
@@ -308,13 +312,15 @@ export class LocalApi implements NodeApi {
     // Whoever posts a signed act learns figures about its author only, never about the member it
     // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
     // them, would otherwise read their credit; issue 14, SPEC §7).
-    this.refuseRecoveryOfConnected(act.body)
+    this.refuseRecoveryOfConnected(act.body, act.author)
     const figured = figuredMember(this.node.requireView().state, act.body)
     const before = beforeAct(this.node.requireView().state, [act.body])
     try {
       await this.node.submitActs([act])
     } catch (err) {
       if (err instanceof HypergasError && figured !== null && figured !== act.author) throw new HypergasError(err.code, err.reason)
+      // What the group has left of a product is its availability less the others' bookings: theirs to keep.
+      if (err instanceof HypergasError && err.code === 'SOLD_OUT' && err.details?.qtyMilli !== undefined) throw new HypergasError(err.code, err.reason, { variant: 'soldOut', product: err.details.product })
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)

@@ -8,7 +8,7 @@ import { HttpApi } from '../http/client.js'
 import { LocalApi, type NodeApi, type NoticeWriter } from '../api/api.js'
 import { notice } from './format.js'
 import { t } from './i18n.js'
-import { defaultDir, loadRunning, loadToken, type RunningInfo } from '../node/storage/datadir.js'
+import { clearRunning, defaultDir, loadRunning, loadToken, type RunningInfo } from '../node/storage/datadir.js'
 import { lanAddress } from '../node/network/lan.js'
 import { GasNode } from '../node/node.js'
 
@@ -46,20 +46,28 @@ export function noticeWriter (): NoticeWriter {
 export const BUSY_WAIT_MS = 15_000
 
 /**
- * Opens the data directory's node in this process, or answers `onRunning()` once a node runs
- * there. While another process has the directory open (a `start` still opening it, another
- * command), waits up to {@link BUSY_WAIT_MS} for it to end or to be running.
- * @throws HypergasError DATA_DIR (variant `store`) when it is still busy after that
+ * Opens the data directory's node in this process, or answers `onRunning()` when a node runs
+ * there. The directory's lock decides: when it is free, no node runs, whatever a `node.json` left
+ * by a crash says (its pid may belong to another process by now), and that record is removed.
+ * While another process has the directory open and is not a running node (a `start` still
+ * opening it, another command), waits up to {@link BUSY_WAIT_MS} for it to end or to be running,
+ * saying so on stderr after a second.
+ * @throws HypergasError DATA_DIR (variant `busy`) when it is still busy after that
  */
 export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T): Promise<GasNode | T> {
-  const until = Date.now() + BUSY_WAIT_MS
+  const started = Date.now()
+  let told = false
   for (;;) {
-    const running = loadRunning(dir)
-    if (running !== null) return onRunning(running)
     try {
-      return await GasNode.open({ dir })
+      const node = await GasNode.open({ dir })
+      if (loadRunning(dir) !== null) clearRunning(dir) // a record of a node that no longer runs
+      return node
     } catch (err) {
-      if (!isHypergasError(err, 'DATA_DIR') || err.details?.variant !== 'store' || Date.now() >= until) throw err
+      if (!isHypergasError(err, 'DATA_DIR') || err.details?.variant !== 'busy') throw err
+      const running = loadRunning(dir)
+      if (running !== null) return onRunning(running)
+      if (Date.now() - started >= BUSY_WAIT_MS) throw err
+      if (!told && Date.now() - started >= 1000) { told = true; console.error(t('waitingBusy')) }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }

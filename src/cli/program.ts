@@ -42,7 +42,7 @@ function choicesAndDefault (item: Option | Argument, showDefault: boolean): stri
 /** The Italian of the placeholders in the usage lines (`<member>`, `[options]`); one not here stays. */
 const PLACEHOLDERS_IT: Readonly<{ [word: string]: string }> = {
   options: 'opzioni', command: 'comando', member: 'socio', 'member-id': 'id-socio', euros: 'euro', purchase: 'acquisto', admin: 'amministratore',
-  name: 'nome', path: 'percorso', port: 'porta', 'host:port': 'host:porta', address: 'indirizzo', date: 'data', from: 'da', to: 'a',
+  name: 'nome', path: 'percorso', port: 'porta', 'host:port': 'host:porta', address: 'indirizzo', date: 'data', from: 'da-chi', to: 'a-chi', entries: 'voci',
   group: 'gruppo', how: 'come', invite: 'invito', label: 'etichetta', lines: 'righe', list: 'elenco', number: 'numero', product: 'prodotto',
   qty: 'quantità', quantity: 'quantità', ref: 'rif', role: 'ruolo', text: 'testo', transfer: 'trasferimento', what: 'cosa', args: 'argomenti'
 }

@@ -211,10 +211,18 @@ export function saveFeeds (dir: string, feeds: MemberId[]): void {
  * Takes the data directory's lock (`node.lock`, an exclusive lock on the open file, which the
  * system drops when the process ends), or answers null when another process (or another open
  * in this one) holds it.
+ * @throws HypergasError DATA_DIR (variant `unreadable`) when the file cannot be opened or locked at all
  */
 function lockDir (dir: string): (() => void) | null {
-  const fd = fs.openSync(paths(dir).lock, 'a', 0o600)
-  if (!fsx.tryLock(fd)) {
+  const file = paths(dir).lock
+  let fd: number
+  try { fd = fs.openSync(file, 'a', 0o600) } catch (err) { throw new HypergasError('DATA_DIR', `cannot open ${file}: ${(err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message }) }
+  let locked: boolean
+  try { locked = fsx.tryLock(fd) } catch (err) {
+    fs.closeSync(fd)
+    throw new HypergasError('DATA_DIR', `cannot lock ${file}: ${(err as Error).message}`, { variant: 'unreadable', input: file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message })
+  }
+  if (!locked) {
     fs.closeSync(fd)
     return null
   }
@@ -229,12 +237,12 @@ function lockDir (dir: string): (() => void) | null {
  * Hypercore then refuses for ever as a copied store. An empty `CORESTORE` (such a race lost, or
  * a crash between creating and writing it) recorded no disk or inode, so it proves no copy: it
  * is removed and written again.
- * @throws HypergasError DATA_DIR (variant `store`) when another process has the directory open,
- *   (variant `copied`) when the store was copied from elsewhere
+ * @throws HypergasError DATA_DIR (variant `busy`) when another process has the directory open,
+ *   (`copied`) when the store was copied from elsewhere, (`store`) when it cannot be opened
  */
 export async function openStore (dir: string): Promise<Corestore> {
   const release = lockDir(dir)
-  if (release === null) throw new HypergasError('DATA_DIR', `cannot open the store in ${dir}: another hypergas process has it open`, { variant: 'store', input: dir.slice(0, 200) })
+  if (release === null) throw new HypergasError('DATA_DIR', `another hypergas process has ${dir} open`, { variant: 'busy', input: dir.slice(0, 200) })
   const device = path.join(paths(dir).corestore, 'CORESTORE')
   try { if (fs.statSync(device).size === 0) fs.unlinkSync(device) } catch {}
   const store = new Corestore(paths(dir).corestore)
@@ -242,13 +250,14 @@ export async function openStore (dir: string): Promise<Corestore> {
   try {
     await store.ready()
   } catch (err) {
+    await store.close().catch(() => {})
     release()
     const message = (err as Error).message
     // hypercore-storage refuses a store whose files were copied (or moved to another disk), its
     // device file naming another inode (device-file's error code DEVICE_FILE): two copies of an
     // admin's store could write two branches of its feed (SPEC §3).
     if ((err as { code?: unknown }).code === 'DEVICE_FILE') throw new HypergasError('DATA_DIR', `the store in ${dir} was copied from another folder or disk, and a copy cannot be opened (it could fork this admin's feed): on a new machine use hypergas backup, then hypergas restore (${message})`, { variant: 'copied' })
-    throw new HypergasError('DATA_DIR', `cannot open the store in ${dir} (is a node already running there?): ${message}`, { variant: 'store', input: dir.slice(0, 200) })
+    throw new HypergasError('DATA_DIR', `cannot open the store in ${dir}: ${message}`, { variant: 'store', input: dir.slice(0, 200), detail: message.slice(0, 200) })
   }
   return store
 }
