@@ -51,8 +51,10 @@ export const BUSY_WAIT_MS = 15_000
  * by a crash says (its pid may belong to another process by now), and that record is removed.
  * While another process has the directory open and is not a running node (a `start` still
  * opening it, another command), waits up to {@link BUSY_WAIT_MS} for it to end or to be running,
- * saying so on stderr after a second.
- * @throws HypergasError DATA_DIR (variant `busy`) when it is still busy after that
+ * saying so on stderr after a second. (A node of an older hypergas takes no `node.lock`, only
+ * the store's own: when the store is locked, its `node.json` is believed.)
+ * @throws HypergasError DATA_DIR (variant `busy`) when it is still busy after that, (`store`) when
+ *   the store cannot be opened and no node runs
  */
 export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T): Promise<GasNode | T> {
   const started = Date.now()
@@ -63,10 +65,12 @@ export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T
       if (loadRunning(dir) !== null) clearRunning(dir) // a record of a node that no longer runs
       return node
     } catch (err) {
-      if (!isHypergasError(err, 'DATA_DIR') || err.details?.variant !== 'busy') throw err
+      const variant = isHypergasError(err, 'DATA_DIR') ? err.details?.variant : undefined
+      // (`store`: the store's own lock held, as by a node of an older hypergas, which takes no node.lock)
+      if (variant !== 'busy' && variant !== 'store') throw err
       const running = loadRunning(dir)
       if (running !== null) return onRunning(running)
-      if (Date.now() - started >= BUSY_WAIT_MS) throw err
+      if (variant === 'store' || Date.now() - started >= BUSY_WAIT_MS) throw err
       if (!told && Date.now() - started >= 1000) { told = true; console.error(t('waitingBusy')) }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
