@@ -319,8 +319,6 @@ export class LocalApi implements NodeApi {
       await this.node.submitActs([act])
     } catch (err) {
       if (err instanceof HypergasError && figured !== null && figured !== act.author) throw new HypergasError(err.code, err.reason)
-      // What the group has left of a product is its availability less the others' bookings: theirs to keep.
-      if (err instanceof HypergasError && err.code === 'SOLD_OUT' && err.details?.qtyMilli !== undefined) throw new HypergasError(err.code, err.reason, { variant: 'soldOut', product: err.details.product })
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)

@@ -25,6 +25,7 @@ export interface RefusalWords {
  */
 export function refusalText (code: string, fallback: string, d: RefusalDetails | undefined, w: RefusalWords): string {
   const { t, eur } = w
+  const missing = d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes
   const vars: RefusalVars = {
     name: d?.member ?? '',
     credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
@@ -32,9 +33,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
     votes: d?.votes,
     quorum: d?.quorum,
-    missing: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
-    // (the plural of a message that has one: `e_NO_QUORUM_one`)
-    count: d?.votes === undefined || d.quorum === undefined ? undefined : d.quorum - d.votes,
+    missing,
+    count: missing, // (the plural of a message that has one: `e_NO_QUORUM_one`)
     pending: d?.pending,
     input: d?.input,
     candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),

@@ -11,6 +11,7 @@ import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
 import type { LogView, MemberSummary, MemberView, StatementLine } from '../api/views.js'
+import { shownKind } from '../api/shown-kind.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import { euro, lang, quantity, t, when } from './i18n.js'
 
@@ -111,8 +112,7 @@ export function balance (m: MemberSummary): string {
 function movementText (l: StatementLine): string {
   const other = l.counterpartName ?? l.counterpart?.slice(0, 8) ?? null
   const extra = [other, l.purchaseName === null ? null : `"${l.purchaseName}"`, l.reason === null ? null : `(${l.reason})`]
-  // A shared cost that gives credit back is a discount.
-  return [t(l.kind === 'cost' && l.deltaCents > 0 ? 'k_discount' : `k_${l.kind}`), ...extra.filter((x) => x !== null)].join(' ')
+  return [t(`k_${shownKind(l)}`), ...extra.filter((x) => x !== null)].join(' ')
 }
 
 function movementTable (list: readonly StatementLine[]): string {

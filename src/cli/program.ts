@@ -47,11 +47,18 @@ const PLACEHOLDERS_IT: Readonly<{ [word: string]: string }> = {
   qty: 'quantità', quantity: 'quantità', ref: 'rif', role: 'ruolo', text: 'testo', transfer: 'trasferimento', what: 'cosa', args: 'argomenti'
 }
 
+/** A placeholder's bare word (`member`) in the language in force. */
+function placeholderWord (word: string): string {
+  return lang() === 'it' ? PLACEHOLDERS_IT[word] ?? word : word
+}
+
 /** `text` with its `<placeholder>` and `[placeholder]` words in the language in force. */
 function placeholders (text: string): string {
-  if (lang() !== 'it') return text
-  return text.replace(/([<[])([a-z:-]+)(\.\.\.)?([>\]])/g, (all, open: string, word: string, more: string | undefined, close: string) => PLACEHOLDERS_IT[word] === undefined ? all : `${open}${PLACEHOLDERS_IT[word]}${more ?? ''}${close}`)
+  return text.replace(/([<[])([a-z:-]+)(\.\.\.)?([>\]])/g, (_all, open: string, word: string, more: string | undefined, close: string) => `${open}${placeholderWord(word)}${more ?? ''}${close}`)
 }
+
+/** Commander's own help, whose terms {@link localHelp} translates. */
+const plain = new Help()
 
 /**
  * Commander's own words in the language in force: the titles, the placeholders of its usage lines, and what it adds after a
@@ -68,10 +75,10 @@ const localHelp: HelpConfiguration = {
     return withExtras(option.description, extras)
   },
   argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true)),
-  commandUsage: (cmd) => placeholders(Help.prototype.commandUsage.call(new Help(), cmd)),
-  subcommandTerm: (cmd) => placeholders(Help.prototype.subcommandTerm.call(new Help(), cmd)),
-  optionTerm: (option) => placeholders(option.flags),
-  argumentTerm: (argument) => { const term = Help.prototype.argumentTerm.call(new Help(), argument); return lang() === 'it' ? PLACEHOLDERS_IT[term] ?? term : term }
+  commandUsage: (cmd) => placeholders(plain.commandUsage(cmd)),
+  subcommandTerm: (cmd) => placeholders(plain.subcommandTerm(cmd)),
+  optionTerm: (option) => placeholders(plain.optionTerm(option)),
+  argumentTerm: (argument) => placeholderWord(plain.argumentTerm(argument))
 }
 
 /** This hypergas's version, from its package.json (dist/src/cli/ → the package's root). */
@@ -125,7 +132,7 @@ function usageLine (line: string): string {
   for (const [re, key, names] of USAGE) {
     const m = re.exec(line)
     // (an argument's bare name, as `missing required argument 'member'` has it, in the language in force)
-    if (m !== null) return t(key, Object.fromEntries(names.map((n, i) => [n, n === 'name' && lang() === 'it' ? PLACEHOLDERS_IT[m[i + 1]] ?? m[i + 1] : placeholders(m[i + 1] ?? '')])))
+    if (m !== null) return t(key, Object.fromEntries(names.map((n, i) => [n, n === 'name' ? placeholderWord(m[i + 1] ?? '') : placeholders(m[i + 1] ?? '')])))
   }
   return line
 }

@@ -58,6 +58,9 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   // A booked quantity the catalogue refuses: which product, and what its rule allows (CLI: e_…_product).
   if (body.type === 'Book' && (code === 'BELOW_MIN' || code === 'NOT_MULTIPLE' || code === 'ABOVE_MAX' || code === 'SOLD_OUT')) {
     const line = refusedLine(s, body, code)
+    // What the group has left is the product's availability less the others' bookings: a member
+    // signing their own booking is told the product alone (an admin reads every booking).
+    if (line !== null && code === 'SOLD_OUT' && author !== undefined && !s.admins.has(author)) return { variant: 'soldOut', product: line.product.name }
     if (line !== null) {
       d.variant = 'product'
       d.product = line.product.name

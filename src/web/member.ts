@@ -10,6 +10,7 @@ import type { ProductSpec } from '../acts/types.js'
 import type { BookingView, LineView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
 import type { PublicPurchase } from '../api/public-views.js'
 import type { MemberSummary, MemberView, StatementLine } from '../api/views.js'
+import { shownKind } from '../api/shown-kind.js'
 import type { Notice } from '../api/notices.js'
 import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/orders.js'
@@ -94,8 +95,7 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
 
 /** What a statement line is: its kind (a shared cost giving credit back is a discount), and the other member or admin, the purchase, the reason or memo. */
 function movementText (s: StatementLine): string {
-  const kind = t(s.kind === 'cost' && s.deltaCents > 0 ? 'kind_discount' : `kind_${s.kind}`)
-  return [kind, s.counterpartName, s.purchaseName === null ? null : `"${s.purchaseName}"`, s.reason === null ? null : `(${s.reason})`].filter((x) => x !== null).join(' ')
+  return [t(`kind_${shownKind(s)}`), s.counterpartName, s.purchaseName === null ? null : `"${s.purchaseName}"`, s.reason === null ? null : `(${s.reason})`].filter((x) => x !== null).join(' ')
 }
 
 /** The member's orders of purchases no longer open: booked vs delivered, what they paid (SPEC §7, §4.5). */
