@@ -15,11 +15,12 @@ import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
 import { receipt } from '../src/cli/format.js'
-import type { ActId, PurchaseId } from '../src/ids.js'
+import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
 import { it as itMessages } from '../src/cli/messages-it.js'
 import { REJECTION_CODES } from '../src/node/storage/checkpoint-verify.js'
+import { toName } from '../src/italian.js'
 
 test('language from --lang, else the locale; Italian only for it locales', (t) => {
   t.is(detectLang('it', {}), 'it')
@@ -218,4 +219,17 @@ test('a shared discount is called one: in its receipt and in the statement', (t)
   t.ok(receipt({ ...base, discount: true }).startsWith('Sconto di 1,00 € ripartito su "Cascina": confermato'))
   t.ok(receipt(base).startsWith('Costo di 1,00 € ripartito su "Cascina"'), 'a cost stays a cost')
   setLang('en')
+})
+
+test('Italian: "ad" before a name that begins with an a, "a" before any other', (t) => {
+  setLang('it')
+  t.is(toName('Anna'), 'ad Anna')
+  t.is(toName('àlvaro'), 'ad àlvaro')
+  t.is(toName('Bruno'), 'a Bruno')
+  t.is(toName('Elena'), 'a Elena', 'only before an a')
+  const withdraw = (name: string): string => receipt({ actId: 'ab'.repeat(32) as ActId, type: 'Withdraw', status: 'applied', final: true, cents: 500, member: { id: 'cd'.repeat(32) as MemberId, name, creditCents: 0, confirmedCreditCents: 0 } })
+  t.ok(withdraw('Anna').startsWith('Prelievo di 5,00 € restituiti ad Anna'), withdraw('Anna'))
+  t.ok(withdraw('Bruno').startsWith('Prelievo di 5,00 € restituiti a Bruno'), withdraw('Bruno'))
+  setLang('en')
+  t.ok(withdraw('Anna').includes(' to Anna'), 'English untouched: ' + withdraw('Anna'))
 })

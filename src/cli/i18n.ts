@@ -6,6 +6,7 @@
  */
 import { formatQuantity } from '../money.js'
 import i18next, { type i18n } from 'i18next'
+import { TO_NAME_FORMAT, toName } from '../italian.js'
 import { messages, type CliLang } from './messages.js'
 
 export type { CliLang } from './messages.js'
@@ -30,6 +31,7 @@ export function setLang (lang: CliLang): void {
   if (instance === null) {
     instance = i18next.createInstance()
     void instance.init({ lng: lang, fallbackLng: 'en', resources: messages, initAsync: false, interpolation: { escapeValue: false } })
+    instance.services.formatter?.add(TO_NAME_FORMAT, (value: string) => toName(value))
   } else {
     void instance.changeLanguage(lang)
   }

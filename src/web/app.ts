@@ -11,6 +11,7 @@
  * the browser, switchable; live updates over Server-Sent Events (read with the session key: {@link follow}).
  */
 import i18next from 'i18next'
+import { TO_NAME_FORMAT, toName } from '../italian.js'
 import { html, render } from 'lit-html'
 import { memberIdOf, signActHex } from '../acts/member-sign.js'
 import type { ActBody } from '../acts/types.js'
@@ -211,6 +212,7 @@ async function leave (): Promise<void> {
 async function main (): Promise<void> {
   setPageLang(lang)
   await i18next.init({ lng: lang, fallbackLng: 'en', resources: withRefusals(resources), interpolation: { escapeValue: false } })
+  i18next.services.formatter?.add(TO_NAME_FORMAT, (value: string) => toName(value))
   for (const l of ['it', 'en'] as Lang[]) {
     $(`lang-${l}`).addEventListener('click', () => {
       lang = l
