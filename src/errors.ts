@@ -124,6 +124,8 @@ export interface RefusalDetails {
    * a parser's position, the products left out and why, a system error code, a time of day.
    */
   detail?: string
+  /** The first products a catalogue import left out, and why (BAD_ARGUMENT `nothingImported`): at most 3, each reason worded in the reader's language. */
+  skipped?: SkippedProduct[]
   /**
    * Which case of the code it is, when one code has several; the interfaces (the CLI and the web
    * page, src/api/refusal-text.ts) pick their message `e_<CODE>_<variant>` by it:
@@ -139,6 +141,16 @@ export interface RefusalDetails {
    * - NOT_FOUND: {@link NotFoundVariant}.
    */
   variant?: string
+}
+
+/** Why a catalogue import left a product out (SPEC §4.5; src/api/gdxp.ts). */
+export type SkipReason = 'inactive' | 'no name' | 'bad price' | 'bad quantity' | 'invalid' | 'other supplier'
+
+/** A product a catalogue import left out: its name in the file (or its row), why, and the particular in the parser's words. */
+export interface SkippedProduct {
+  name: string
+  reason: SkipReason
+  detail?: string
 }
 
 /**

@@ -5,7 +5,9 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import test from 'brittle'
 import i18next from 'i18next'
+import { importCatalogue } from '../src/api/gdxp.js'
 import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
+import type { HypergasError } from '../src/errors.js'
 import { formatQuantity } from '../src/money.js'
 import { en } from '../src/cli/messages-en.js'
 import { it } from '../src/cli/messages-it.js'
@@ -30,7 +32,11 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NOT_FOUND', { variant: 'member', input: 'Mraco' }), 'nessun socio "Mraco"', 'a name typed wrong, in the reader\'s language, without the command')
   t.is(text('NOT_FOUND', { variant: 'members', input: 'ma', candidates: ['Marta (ab12cd34)', 'Mario (ab99ff00)'], matches: 2 }), '"ma" corrisponde a 2 soci: Marta (ab12cd34), Mario (ab99ff00); scrivi più caratteri o il nome')
   t.is(text('NOT_FOUND', { variant: 'products', input: 'p', candidates: ['p1', 'p2', 'p3', 'p4', 'p5'], matches: 7 }), '"p" corrisponde a 7 prodotti: p1, p2, p3, p4, p5, …; scrivi più caratteri', 'more matches than shown end with an ellipsis')
+  let thrown: HypergasError | undefined
+  try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }
+  t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo: 1.234: not an exact amount of cents); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')
   await i.changeLanguage('en')
+  t.is(text('BAD_ARGUMENT', thrown?.details), 'no product of the file can be imported; left out: 2, among them A (price: 1.234: not an exact amount of cents); B (inactive)')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).startsWith('Marta has'), true, 'in English too')
   t.absent(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).includes('hypergas'))
 })

@@ -11,17 +11,12 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
-import { HypergasError } from '../errors.js'
+import { HypergasError, type SkippedProduct } from '../errors.js'
 import { decimalToScaled, formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 
-/** A product left out of an import, and why. */
-export interface Skipped {
-  /** The product's name as the file gives it (or its row). */
-  name: string
-  reason: 'inactive' | 'no name' | 'bad price' | 'bad quantity' | 'invalid' | 'other supplier'
-  detail?: string
-}
+/** A product left out of an import, and why (the product's name as the file gives it, or its row). */
+export type Skipped = SkippedProduct
 
 /**
  * What a file asks for that the import does not carry out, for the referente to add by hand
@@ -257,7 +252,8 @@ export function importCatalogue (raw: string): CatalogueImport {
   if (cat.products.length > 0) return cat
   if (cat.skipped.length === 0) throw new HypergasError('BAD_ARGUMENT', 'the file lists no products', { variant: 'noProducts' })
   const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (cat.skipped.length > 3 ? '…' : '')
-  throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out, ${why}`, { variant: 'nothingImported', matches: cat.skipped.length, detail: why.slice(0, 400) })
+  const first = cat.skipped.slice(0, 3).map((x) => ({ name: x.name.slice(0, 80), reason: x.reason, ...(x.detail === undefined ? {} : { detail: x.detail.slice(0, 160) }) }))
+  throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out, ${why}`, { variant: 'nothingImported', matches: cat.skipped.length, detail: why.slice(0, 400), skipped: first })
 }
 
 /** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */

@@ -4,7 +4,7 @@
  * key `e_<CODE>` (or `e_<CODE>_<variant>`) of src/cli/messages-*.ts with the figures of
  * {@link RefusalDetails}, or the node's own message when there is no key for the code.
  */
-import type { RefusalDetails, RestoreWait } from '../errors.js'
+import type { RefusalDetails, RestoreWait, SkippedProduct } from '../errors.js'
 
 /** Values a message interpolates. */
 export interface RefusalVars { [name: string]: string | number | undefined }
@@ -39,7 +39,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     input: d?.input,
     candidates: d?.candidates === undefined ? undefined : d.candidates.join(', ') + ((d.matches ?? 0) > d.candidates.length ? ', …' : ''),
     matches: d?.matches,
-    detail: d?.detail,
+    detail: d?.skipped === undefined ? d?.detail : skippedText(d.skipped, (d.matches ?? 0) > d.skipped.length, t),
     product: d?.product,
     unit: d?.unit,
     qty: d?.qtyMilli === undefined ? undefined : w.qty(d.qtyMilli)
@@ -52,6 +52,11 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
   if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
   const text = t(key, vars)
   return text === key || code === 'RESTORING' ? fallback : text
+}
+
+/** Products an import left out, each with its reason in the reader's words (`skip_<reason>`): `Miele (prezzo: 1,234: …); …`. */
+function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']): string {
+  return l.map((x) => `${x.name} (${t(`skip_${x.reason}`)}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (more ? '…' : '')
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */
