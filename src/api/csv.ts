@@ -1,7 +1,7 @@
 /**
  * CSV exports (issue 4): a member's statement and a purchase's commitments (the order for the
  * supplier), built from the JSON views with csv-stringify. Amounts are euros with two decimals;
- * dates are ISO 8601 UTC; one header row. Two dialects: `en` (`,` between fields, decimal dot,
+ * dates as {@link date} writes them; one header row. Two dialects: `en` (`,` between fields, decimal dot,
  * headers and words as stable English codes: the default and the HTTP API's) and `it` (`;`
  * between fields, decimal comma: what a spreadsheet in an Italian locale opens as numbers, with
  * the headers, movements and totals in Italian, SPEC §7). Refusal codes stay codes in both.
@@ -20,7 +20,19 @@ export type CsvDialect = 'en' | 'it'
 const money = (cents: number, d: CsvDialect): string => formatCents(cents, d === 'it' ? ',' : '.')
 const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { delimiter: d === 'it' ? ';' : ',' })
 
-const iso = (ms: unknown): string => (typeof ms === 'number' ? new Date(ms).toISOString() : '')
+/**
+ * A time in the dialect: ISO 8601 UTC in `en` (`2026-12-02T05:45:44.000Z`, for programs); in
+ * `it` the local date and time of this machine as a spreadsheet reads them as a date
+ * (`2026-12-02 06:45:44`; with a `T` and a `Z` LibreOffice and Excel keep it as text), as the
+ * CLI shows times.
+ */
+const date = (ms: number | null | undefined, d: CsvDialect): string => {
+  if (typeof ms !== 'number') return ''
+  const t = new Date(ms)
+  if (d === 'en') return t.toISOString()
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`
+}
 
 /** The words of the files in each dialect (English: the codes the files always had). */
 const WORDS = {
@@ -97,7 +109,7 @@ const status = (s: CommitmentStatus | null, d: CsvDialect): string => (s === nul
 /** CSV of statement lines ({@link MemberView}'s statement or cash movements): date, movement, amount, running balance, state, act, purchase, note (the other member or admin, and a withdrawal's reason). */
 export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = 'en'): string {
   const rows = lines.map((m) => [
-    iso(m.timeMs), kind(m.kind, d), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final, d), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
+    date(m.timeMs, d), kind(m.kind, d), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final, d), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
   ])
   return write([[...WORDS[d].statement], ...rows], d)
 }
@@ -145,7 +157,7 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
  */
 export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
   const w = WORDS[d]
-  const rows = r.rows.map((x) => [iso(x.timeMs), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
+  const rows = r.rows.map((x) => [date(x.timeMs, d), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
   const total = (label: string, cents: number, admin = ''): string[] => [label, '', admin, '', money(cents, d), '', '']
   const out = (label: string, cents: number): string[] => [label, '', '', '', '', money(cents, d), '']
   return write([
@@ -164,6 +176,6 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
 
 /** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about, purchase, cents, result, confirmed. */
 export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
-  const rows = entries.map((e) => [String(e.seq), iso(e.timeMs), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
+  const rows = entries.map((e) => [String(e.seq), date(e.timeMs, d), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.body !== null && 'cents' in e.body ? money(e.body.cents, d) : '', e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
   return write([[...WORDS[d].log], ...rows], d)
 }
