@@ -233,3 +233,13 @@ test('Italian: "ad" before a name that begins with an a, "a" before any other', 
   setLang('en')
   t.ok(withdraw('Anna').includes(' to Anna'), 'English untouched: ' + withdraw('Anna'))
 })
+
+test('a vote that reached its quorum says "done" only once confirmed', (t) => {
+  setLang('en')
+  const vote = (final: boolean): string => receipt({ actId: 'ab'.repeat(32) as ActId, type: 'VoteElectCassiere', status: 'applied', final, vote: { votes: 2, quorum: 2, done: true } })
+  t.ok(vote(true).includes('quorum (2) reached, done'), vote(true))
+  t.ok(vote(false).includes('quorum (2) reached; it holds once confirmed') && !vote(false).includes('done'), vote(false))
+  setLang('it')
+  t.ok(vote(false).includes('vale quando è confermato'), vote(false))
+  setLang('en')
+})

@@ -18,6 +18,7 @@ export const en: typeof it = {
   vote: 'vote recorded: {{votes}} of {{quorum}} needed, {{missing}} to go',
   vote_one: 'vote recorded: {{votes}} of {{quorum}} needed, 1 to go',
   voteDone: 'vote recorded: quorum ({{quorum}}) reached, done',
+  voteDonePending: 'vote recorded: quorum ({{quorum}}) reached; it holds once confirmed',
   r_CreateGroup: 'Group created',
   r_VoteRegisterMember: 'Registration of {{name}}',
   r_VoteRemoveMember: 'Removal of {{name}}',

@@ -17,6 +17,7 @@ export const it = {
   vote: 'voto registrato: {{votes}} su {{quorum}} necessari, ne mancano {{missing}}',
   vote_one: 'voto registrato: {{votes}} su {{quorum}} necessari, ne manca 1',
   voteDone: 'voto registrato: raggiunto il quorum ({{quorum}}), fatto',
+  voteDonePending: 'voto registrato: raggiunto il quorum ({{quorum}}); vale quando è confermato',
   r_CreateGroup: 'Gruppo creato',
   r_VoteRegisterMember: 'Iscrizione di {{name}}',
   r_VoteRemoveMember: 'Cancellazione di {{name}}',
