@@ -66,7 +66,7 @@ program.command('commit').description(helpText('d_commit')).argument('<member>',
   .action(async (m: string, e: string, p: string, o: { key?: string }) => {
     const cents = parseEuros(e)
     if (o.key === undefined) return await act({ type: 'Commit', member: m, cents, purchase: p })
-    await actAsMember(o.key, async (api, me) => ({ type: 'Commit', member: me, cents, purchase: String((await api.purchase(p)).id) }))
+    await actAsMember(o.key, async (api) => ({ type: 'Commit', member: (await api.member(m)).id, cents, purchase: String((await api.purchase(p)).id) }))
   })
 program.command('recover').description(helpText('d_recover')).argument('<admin>', MEMBER())
   .option('--key <file>', helpText('h_recover_key'))

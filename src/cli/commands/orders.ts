@@ -135,7 +135,7 @@ program.command('book').description(helpText('d_book'))
       const p = await withApi((api) => api.purchase(ref))
       return await act({ type: 'Book', member: m, purchase: p.id, lines: lines(p, args, false) })
     }
-    await actAsMember(o.key, async (api, me) => { const p = await api.purchase(ref); return { type: 'Book', member: me, purchase: p.id, lines: lines(p, args, false) } })
+    await actAsMember(o.key, async (api) => { const p = await api.purchase(ref); return { type: 'Book', member: (await api.member(m)).id, purchase: p.id, lines: lines(p, args, false) } })
   })
 
 program.command('close-bookings').description(helpText('d_close-bookings')).argument('<purchase>', PURCHASE())
