@@ -8,8 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli } from '../examples/procs.js'
-import { monthly } from '../src/api/report.js'
-import { Season } from './helpers/fixtures.js'
+import { costsBorne, monthly } from '../src/api/report.js'
+import type { MemberId } from '../src/ids.js'
+import { Season, prng } from './helpers/fixtures.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -85,4 +86,41 @@ test('report: cash and credits at each month\'s end, for the chart', (t) => {
   t.alike(monthly(s.state, time, Date.parse('2026-02-01T00:00:00Z'), null).map((m) => [m.month, m.cashCents]), [['2026-02', 4000], ['2026-03', 4350]], 'a later period starts from the balances before it')
   time.delete([...time.keys()][0])
   t.is(monthly(s.state, time, null, null)[1].cashCents, -1000, 'an act not confirmed (not in the map) does not count')
+})
+
+test('report: the shared costs members bear, net of the shares given back with a dropped, rejected or failed booking', (t) => {
+  const seed = Number(process.env.SEED ?? 20261202)
+  t.comment(`seed ${seed}`)
+  const rnd = prng(seed)
+  const s = new Season()
+  const anna = s.founder
+  for (const role of ['referente', 'cassiere'] as const) s.do(anna, { type: role === 'referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: s.founder.id } as Parameters<Season['do']>[1])
+  const people = ['Bruno', 'Carla', 'Dario', 'Elsa'].map((n) => s.register(n))
+  for (const p of people) s.do(anna, { type: 'Deposit', member: p.id, cents: 100_000 })
+  const always = (): boolean => true
+  const borne = (): number => [...s.state.statements.values()].reduce((sum, l) => sum + costsBorne(l, always), 0)
+  // What members bear now: the cost shares of every live booking of a purchase that did not fail.
+  const live = (): number => {
+    let sum = 0
+    for (const p of s.state.purchases.values()) {
+      if (p.phase === 'failed' || p.order === undefined) continue
+      for (const [m, b] of p.order.bookings) if (p.commitments.get(m)?.status !== 'rejected') sum += b.costCents
+    }
+    return sum
+  }
+  for (let round = 0; round < 12; round++) {
+    const id = s.open(anna, `Ordine ${round}`)
+    s.do(anna, { type: 'AddProducts', purchase: id, products: [{ key: 'mele', name: 'Mele', unit: 'kg', priceCents: 250 }, { key: 'pane', name: 'Pane', unit: 'pz', priceCents: 400 }] })
+    const book = (p: { id: MemberId }, drop = false): void => { s.do(anna, { type: 'Book', member: p.id, purchase: id, lines: drop ? [] : [{ product: rnd() < 0.5 ? 'mele' : 'pane', qtyMilli: 1000 * (1 + Math.floor(rnd() * 4)) }] }) }
+    for (const p of people) if (rnd() < 0.8) book(p)
+    const cost = (): void => { s.do(anna, { type: 'AddCost', purchase: id, label: 'trasporto', cents: 1 + Math.floor(rnd() * 600), split: rnd() < 0.5 ? 'amount' : 'equal', discount: rnd() < 0.25 }) }
+    cost()
+    for (const p of people) if (rnd() < 0.3) book(p, rnd() < 0.6) // dropped, or booked again with its shares
+    cost()
+    s.do(anna, { type: 'CloseBookings', purchase: id })
+    const booked = [...s.state.purchases.get(id)!.order!.bookings.keys()]
+    for (const m of booked) s.do(anna, { type: rnd() < 0.2 ? 'RejectCommitment' : 'ApproveCommitment', purchase: id, member: m })
+    if (rnd() < 0.2) s.do(anna, { type: 'VoteFailPurchase', purchase: id })
+    t.is(borne(), live(), `round ${round}: the report's shared costs are the shares members bear`)
+  }
 })

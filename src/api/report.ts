@@ -6,7 +6,7 @@
  * report says up to where. Amounts in cents; dates are the acts' own times (display only).
  */
 import type { GroupState, Movement } from '../fold/state.js'
-import type { MemberId } from '../ids.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import { registeredSupplier, totalsView } from './views.js'
 
@@ -40,7 +40,7 @@ export interface Report {
     settlementsCents: number
     /** Credit moved between members by accepted transfers. */
     transfersCents: number
-    /** Costs shared among bookings (transport, packaging), net of discounts. */
+    /** Costs shared among bookings (transport, packaging), net of discounts, that members bear: a share given back with a dropped, rejected or failed booking is not counted (cents). */
     sharedCostsCents: number
   }
   cash: Array<{ admin: string, startCents: number, endCents: number }>
@@ -160,11 +160,8 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     }
   }
   for (const list of s.statements.values()) {
-    for (const m of list) {
-      if (!inPeriod(m.actId)) continue
-      if (m.kind === 'transfer-in') totals.transfersCents += m.deltaCents
-      if (m.kind === 'cost') totals.sharedCostsCents -= m.deltaCents
-    }
+    for (const m of list) if (m.kind === 'transfer-in' && inPeriod(m.actId)) totals.transfersCents += m.deltaCents
+    totals.sharedCostsCents += costsBorne(list, inPeriod)
   }
   rows.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0) || (a.actId < b.actId ? -1 : 1))
   const now = totalsView(s)
@@ -183,4 +180,33 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     holds: now.hold,
     months: monthly(s, time, fromMs, toMs)
   }
+}
+
+/** Movements that give a member's whole commitment back: a booking dropped, a commitment rejected, a purchase failed. */
+const GIVES_BACK = new Set<Movement['kind']>(['booking', 'refund-rejected', 'refund-failed'])
+
+/**
+ * The shared costs one member bears in the period, cents (a discount negative): their cost
+ * shares (movements `cost`), less the shares given back with their whole commitment when their
+ * booking is dropped, rejected or the purchase fails (that movement's amount includes the shares
+ * and is not a `cost`). Walks the member's whole statement in order, counting only what falls in
+ * the period.
+ */
+export function costsBorne (list: readonly Movement[], inPeriod: (id: ActId) => boolean): number {
+  const owed = new Map<PurchaseId, { commitmentCents: number, costsCents: number }>()
+  let borne = 0
+  for (const m of list) {
+    if (m.purchase === undefined) continue
+    let o = owed.get(m.purchase)
+    if (o === undefined) owed.set(m.purchase, (o = { commitmentCents: 0, costsCents: 0 }))
+    o.commitmentCents -= m.deltaCents
+    if (m.kind === 'cost') {
+      o.costsCents -= m.deltaCents
+      if (inPeriod(m.actId)) borne -= m.deltaCents
+    } else if (o.commitmentCents === 0 && o.costsCents !== 0 && GIVES_BACK.has(m.kind)) {
+      if (inPeriod(m.actId)) borne -= o.costsCents
+      o.costsCents = 0
+    }
+  }
+  return borne
 }
