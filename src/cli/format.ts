@@ -181,8 +181,7 @@ export function purchase (p: PurchaseView): string {
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
 export function log (l: LogView): string {
   const rows = l.entries.map((e) => {
-    const amount = e.body !== null && 'cents' in e.body ? eur(e.body.cents) : ''
-    const what = e.type === null ? '?' : t(`r_${e.type}`, { name: e.memberName ?? '', amount, purchase: e.purchaseName ?? '' })
+    const what = e.type === null ? '?' : t(`r_${e.type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(e.cents), purchase: e.purchaseName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
   const ignored = l.ignored.map((b) => `ignored block ${b.index} of ${b.feed.slice(0, 8)}: ${b.reason} (${b.actIds.length} acts)`)
