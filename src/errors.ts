@@ -100,8 +100,12 @@ export interface RefusalDetails {
   creditCents?: number
   /** The overdraft the admins granted the member, cents, when there is one (INSUFFICIENT_CREDIT: they may go this far below zero). */
   overdraftCents?: number
-  /** What the act needed, cents (INSUFFICIENT_CREDIT). */
+  /** What the act needed, cents (INSUFFICIENT_CREDIT; ABOVE_CEILING: what it would add). */
   neededCents?: number
+  /** The member's commitment to the purchase, cents (INSUFFICIENT_CREDIT `discount`: a discount share beyond it). */
+  commitmentCents?: number
+  /** The ceiling the admins set for the member, cents (ABOVE_CEILING). */
+  ceilingCents?: number
   /** Votes of current admins so far and the quorum (NO_QUORUM). */
   votes?: number
   quorum?: number
@@ -133,6 +137,7 @@ export interface RefusalDetails {
    * - DATA_DIR: `occupied`, `copied`, `busy` (another process has it open), `store`, `running`,
    *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
+   * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment); ABOVE_CEILING: `limits`;
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;
    * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;

@@ -248,3 +248,25 @@ function sumCommitments (s: Season, p: PurchaseId): number {
   for (const c of s.state.purchases.get(p)!.commitments.values()) if (c.status !== 'rejected') sum += c.amountCents
   return sum
 }
+
+test('refusal figures: a discount beyond a commitment, a delivery past the credit, a deposit past the ceiling', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  t.is(s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey, cheese] }), 'applied')
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] }), 'applied')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] }), 'applied')
+  const discount: ActBody = { type: 'AddCost', purchase: p, label: 'sconto', cents: 3000, split: 'equal', discount: true }
+  t.is(s.do(s.founder, discount), 'INSUFFICIENT_CREDIT', 'a 15,00 share of discount against a 6,50 booking')
+  t.alike(refusalDetails(s.state, discount, 'INSUFFICIENT_CREDIT'), { member: 'Bruno', creditCents: 10_000 - 650, neededCents: 1500, variant: 'discount', commitmentCents: 650 }, 'whose share, how large, against which commitment')
+  const cost: ActBody = { type: 'AddCost', purchase: p, label: 'trasporto', cents: 20_000, split: 'equal', discount: false }
+  t.is(s.do(s.founder, cost), 'INSUFFICIENT_CREDIT')
+  t.alike(refusalDetails(s.state, cost, 'INSUFFICIENT_CREDIT'), { member: 'Carla', creditCents: 5_000 - 3780, neededCents: 10_000 }, 'the first member whose credit cannot pay their share')
+  s.do(s.founder, { type: 'CloseBookings', purchase: p })
+  s.do(s.founder, { type: 'ApproveCommitment', member: carla.id, purchase: p })
+  const heavy: ActBody = { type: 'Deliver', purchase: p, member: carla.id, lines: [{ product: 'toma', qtyMilli: 3000, priceCents: 6000 }] }
+  t.is(s.do(s.founder, heavy), 'INSUFFICIENT_CREDIT', '3 kg at 60,00 against her 12,20 of credit')
+  t.alike(refusalDetails(s.state, heavy, 'INSUFFICIENT_CREDIT'), { member: 'Carla', creditCents: 1220, neededCents: 18_000 - 3780 }, 'what the delivery needs beyond her commitment')
+  s.do(s.founder, { type: 'VoteSetLimits', member: bruno.id, overdraftCents: 0, ceilingCents: 10_000 })
+  const deposit: ActBody = { type: 'Deposit', member: bruno.id, cents: 1000 }
+  t.is(s.do(s.founder, deposit), 'ABOVE_CEILING')
+  t.alike(refusalDetails(s.state, deposit, 'ABOVE_CEILING'), { member: 'Bruno', creditCents: 9350, neededCents: 1000, ceilingCents: 10_000, variant: 'ceiling' })
+})

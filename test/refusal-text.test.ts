@@ -32,6 +32,8 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NOT_FOUND', { variant: 'member', input: 'Mraco' }), 'nessun socio "Mraco"', 'a name typed wrong, in the reader\'s language, without the command')
   t.is(text('NOT_FOUND', { variant: 'members', input: 'ma', candidates: ['Marta (ab12cd34)', 'Mario (ab99ff00)'], matches: 2 }), '"ma" corrisponde a 2 soci: Marta (ab12cd34), Mario (ab99ff00); scrivi più caratteri o il nome')
   t.is(text('NOT_FOUND', { variant: 'products', input: 'p', candidates: ['p1', 'p2', 'p3', 'p4', 'p5'], matches: 7 }), '"p" corrisponde a 7 prodotti: p1, p2, p3, p4, p5, …; scrivi più caratteri', 'more matches than shown end with an ellipsis')
+  t.is(text('INSUFFICIENT_CREDIT', { member: 'Bruno', creditCents: 9350, neededCents: 1500, variant: 'discount', commitmentCents: 650 }), 'la quota dello sconto di Bruno, 15,00 €, supera il suo impegno di 6,50 €', 'a discount beyond a commitment: no deposit to suggest')
+  t.is(text('ABOVE_CEILING', { member: 'Bruno', creditCents: 9350, neededCents: 1000, ceilingCents: 10_000, variant: 'ceiling' }), 'Bruno ha 93,50 € di credito: con altri 10,00 € supererebbe il tetto di 100,00 €')
   let thrown: HypergasError | undefined
   try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }
   t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo: 1.234: not an exact amount of cents); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')

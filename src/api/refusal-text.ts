@@ -31,6 +31,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     credit: d?.creditCents === undefined ? '' : eur(d.creditCents),
     needed: d?.neededCents === undefined ? '' : eur(d.neededCents),
     overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
+    commitment: d?.commitmentCents === undefined ? '' : eur(d.commitmentCents),
+    ceiling: d?.ceilingCents === undefined ? '' : eur(d.ceilingCents),
     votes: d?.votes,
     quorum: d?.quorum,
     missing,

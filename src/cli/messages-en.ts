@@ -364,6 +364,8 @@ export const en: typeof it = {
   e_INSUFFICIENT_CREDIT_limits: '{{name}} has {{credit}} of credit, below that overdraft: {{needed}} must come back first',
   e_ABOVE_CEILING_limits: '{{name}} holds {{credit}} of credit, above that ceiling: it must come down first',
   e_ABOVE_CEILING: 'the credit would pass the ceiling set for the member',
+  e_INSUFFICIENT_CREDIT_discount: '{{name}}\'s share of the discount, {{needed}}, is more than their commitment of {{commitment}}',
+  e_ABOVE_CEILING_ceiling: '{{name}} has {{credit}} of credit: {{needed}} more would pass the ceiling of {{ceiling}}',
   'k_transfer-in': 'transfer received',
   'k_transfer-out': 'transfer made',
   transferMade: 'transfer {{id}} of {{amount}} from {{from}} to {{to}}: {{other}} accepts it (hypergas accept {{id}})',

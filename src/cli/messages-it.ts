@@ -363,6 +363,8 @@ export const it = {
   e_INSUFFICIENT_CREDIT_limits: '{{name}} ha {{credit}} di credito, sotto quello scoperto: prima devono rientrare {{needed}}',
   e_ABOVE_CEILING_limits: '{{name}} ha {{credit}} di credito, sopra quel tetto: prima deve scendere',
   e_ABOVE_CEILING: 'il credito supererebbe il tetto fissato per il socio',
+  e_INSUFFICIENT_CREDIT_discount: 'la quota dello sconto di {{name}}, {{needed}}, supera il suo impegno di {{commitment}}',
+  e_ABOVE_CEILING_ceiling: '{{name}} ha {{credit}} di credito: con altri {{needed}} supererebbe il tetto di {{ceiling}}',
   'k_transfer-in': 'trasferimento ricevuto',
   'k_transfer-out': 'trasferimento fatto',
   transferMade: 'trasferimento {{id}} di {{amount}} da {{from}} {{to, a}}: lo accetta {{other}} (hypergas accept {{id}})',

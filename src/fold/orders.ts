@@ -294,22 +294,12 @@ export function shares (cents: number, weights: ReadonlyMap<MemberId, number>): 
 export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost, run: boolean): Code {
   const r = ownedOrder(s, au, b.purchase)
   if (typeof r === 'string') return r
-  const weights = new Map<MemberId, number>()
-  for (const [m, bk] of r.o.bookings) {
-    const c = r.p.commitments.get(m)
-    if (c === undefined || c.status === 'rejected' || c.amountCents <= 0) continue
-    weights.set(m, b.split === 'equal' ? 1 : goodsCents(bk))
-  }
-  if (weights.size === 0 || [...weights.values()].every((w) => w === 0)) return 'NO_COMMITMENT'
-  const sign = b.discount ? -1 : 1
-  const each = shares(b.cents, weights)
-  for (const [m, share] of each) {
-    const c = r.p.commitments.get(m)!
-    if (c.amountCents + sign * share < 0) return 'INSUFFICIENT_CREDIT' // a discount beyond a commitment
-    if (sign > 0 && share > spendable(s, m)) return 'INSUFFICIENT_CREDIT'
-    if (c.amountCents + sign * share > MAX) return 'AMOUNT_OVERFLOW'
-  }
+  const each = costShares(r, b)
+  if (each === null) return 'NO_COMMITMENT'
+  const refused = refusedShare(s, r.p, b, each)
+  if (refused !== null) return refused.code
   if (!run) return null
+  const sign = b.discount ? -1 : 1
   r.o.costs.push({ actId, label: b.label, cents: sign * b.cents, split: b.split })
   for (const [m, share] of each) {
     const bk = r.o.bookings.get(m)!
@@ -318,6 +308,61 @@ export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost
     setAmount(s, actId, r.p, m, c.amountCents + sign * share, c.status === 'approved' ? 'approved' : 'pending', 'cost')
   }
   return null
+}
+
+/** The share of `b.cents` of each non-rejected booking with an amount (by goods amount or equally), or null when there is none to share among. */
+function costShares (r: { p: Purchase, o: Order }, b: A.AddCost): Map<MemberId, number> | null {
+  const weights = new Map<MemberId, number>()
+  for (const [m, bk] of r.o.bookings) {
+    const c = r.p.commitments.get(m)
+    if (c === undefined || c.status === 'rejected' || c.amountCents <= 0) continue
+    weights.set(m, b.split === 'equal' ? 1 : goodsCents(bk))
+  }
+  if (weights.size === 0 || [...weights.values()].every((w) => w === 0)) return null
+  return shares(b.cents, weights)
+}
+
+/** A share of a cost that cannot be taken: which member, the share (cents), their commitment (cents), and the code. */
+export interface RefusedShare {
+  member: MemberId
+  shareCents: number
+  commitmentCents: number
+  code: 'INSUFFICIENT_CREDIT' | 'AMOUNT_OVERFLOW'
+}
+
+/** The first share (in the shares' order) that a discount would take below the commitment, that the member's credit cannot pay, or that overflows; null when every one can be taken. */
+function refusedShare (s: GroupState, p: Purchase, b: A.AddCost, each: ReadonlyMap<MemberId, number>): RefusedShare | null {
+  const sign = b.discount ? -1 : 1
+  for (const [member, shareCents] of each) {
+    const commitmentCents = p.commitments.get(member)!.amountCents
+    if (commitmentCents + sign * shareCents < 0) return { member, shareCents, commitmentCents, code: 'INSUFFICIENT_CREDIT' } // a discount beyond a commitment
+    if (sign > 0 && shareCents > spendable(s, member)) return { member, shareCents, commitmentCents, code: 'INSUFFICIENT_CREDIT' }
+    if (commitmentCents + sign * shareCents > MAX) return { member, shareCents, commitmentCents, code: 'AMOUNT_OVERFLOW' }
+  }
+  return null
+}
+
+/** The share an `AddCost` refused with INSUFFICIENT_CREDIT could not take (SPEC §7 refusal figures), or null. */
+export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
+  const p = s.purchases.get(b.purchase)
+  if (p?.order === undefined) return null
+  const each = costShares({ p, o: p.order }, b)
+  return each === null ? null : refusedShare(s, p, b, each)
+}
+
+/** The credit a `Deliver` act would take beyond the commitment, cents, or null when it does not price. SPEC §7 refusal figures. */
+export function deliveryNeedCents (s: GroupState, b: A.Deliver): number | null {
+  const p = s.purchases.get(b.purchase)
+  const bk = p?.order?.bookings.get(b.member)
+  const c = p?.commitments.get(b.member)
+  if (p?.order === undefined || bk === undefined || c === undefined) return null
+  let amount = bk.costCents
+  for (const l of b.lines) {
+    const x = p.order.products.get(l.product)
+    if (x === undefined) return null
+    amount += lineCents(l.qtyMilli, l.priceCents ?? bk.lines.find((y) => y.product === l.product)?.priceCents ?? x.priceCents)
+  }
+  return Math.max(0, amount) - c.amountCents
 }
 
 /** `SetDates` (SPEC §4.5 Dates): the owner sets the deadline of the bookings and the delivery day (0: none). */

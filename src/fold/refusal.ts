@@ -5,7 +5,7 @@
 import type { ActBody } from '../acts/types.js'
 import type { RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
-import { bookingNeedCents, refusedLine } from './orders.js'
+import { bookingNeedCents, costRefusal, deliveryNeedCents, refusedLine } from './orders.js'
 import { countCurrent, quorum, type GroupState } from './state.js'
 
 /**
@@ -20,28 +20,43 @@ export function figuredMember (s: GroupState, body: ActBody): MemberId | null {
   return null
 }
 
+/** The name, credit and granted overdraft of `id`, the figures a refusal about them shows. */
+function memberFigures (s: GroupState, id: MemberId): RefusalDetails {
+  const m = s.members.get(id)
+  if (m === undefined) return {}
+  const overdraft = s.limits.get(id)?.overdraftCents ?? 0
+  return { member: m.name, creditCents: m.creditCents, ...(overdraft > 0 ? { overdraftCents: overdraft } : {}) }
+}
+
 /**
  * The figures behind rejection `code` of `body` against state `s` (what credit there is, how many
  * votes are missing), for the error the interfaces show. Empty when the code has no figures.
  */
 export function refusalDetails (s: GroupState, body: ActBody, code: string, author?: MemberId): RefusalDetails {
-  const d: RefusalDetails = {}
   const pending = body.type === 'AcceptTransfer' ? s.transfers.get(body.transfer) : undefined
   const id = figuredMember(s, body)
   const m = id === null ? undefined : s.members.get(id)
-  if (m !== undefined) {
-    d.member = m.name
-    d.creditCents = m.creditCents
-    const overdraft = s.limits.get(id!)?.overdraftCents ?? 0
-    if (overdraft > 0) d.overdraftCents = overdraft
-  }
+  const d: RefusalDetails = id === null ? {} : memberFigures(s, id)
   const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
   if (code === 'INSUFFICIENT_CREDIT') {
     const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
-    const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
+    const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'Deliver' ? deliveryNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : body.type === 'AddCost' ? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
     if (need !== null) d.neededCents = need
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
     if (d.overdraftCents !== undefined && body.type !== 'Withdraw') d.variant = 'overdraft'
+    // A shared cost (an admin's act) one member's share of which cannot be taken: that member's figures.
+    const share = body.type === 'AddCost' ? costRefusal(s, body) : null
+    if (share !== null) {
+      const f = memberFigures(s, share.member)
+      const discount = body.type === 'AddCost' && body.discount
+      return { ...f, neededCents: share.shareCents, ...(discount ? { variant: 'discount', commitmentCents: share.commitmentCents } : f.overdraftCents !== undefined ? { variant: 'overdraft' } : {}) }
+    }
+  }
+  // Credit past the ceiling the admins set: the member's credit, what the act adds, the ceiling.
+  if (code === 'ABOVE_CEILING' && m !== undefined && body.type !== 'VoteSetLimits') {
+    const ceiling = s.limits.get(id!)?.ceilingCents
+    const adds = body.type === 'Deposit' ? body.cents : body.type === 'Book' ? (bookingNeedCents(s, body) ?? 0) * -1 : null
+    if (typeof ceiling === 'number' && ceiling > 0 && adds !== null && adds > 0) return { member: m.name, creditCents: m.creditCents, neededCents: adds, ceilingCents: ceiling, variant: 'ceiling' }
   }
   // A limits vote the credit already breaks: what must come back first (CLI: e_…_limits).
   if (body.type === 'VoteSetLimits' && m !== undefined && (code === 'INSUFFICIENT_CREDIT' || code === 'ABOVE_CEILING')) {
