@@ -18,6 +18,7 @@ import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { beforeAct, receiptOf, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
+import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
@@ -33,7 +34,7 @@ export interface NodeApi {
   member (ref: string): Promise<views.MemberView>
   purchases (): Promise<PurchaseSummary[]>
   purchase (ref: string): Promise<PurchaseView>
-  log (offset: number, limit: number): Promise<views.LogView>
+  log (offset: number, limit: number): Promise<LogView>
   /**
    * Signs (with the node's key) and appends an act; answers what it did (src/api/receipt.ts).
    * @throws HypergasError with the rejection code and its figures in `details`; RESTORING (with
@@ -198,9 +199,9 @@ export class LocalApi implements NodeApi {
     return views.purchaseView(v, views.resolvePurchase(v.state, ref))
   }
 
-  async log (offset: number, limit: number): Promise<views.LogView> {
+  async log (offset: number, limit: number): Promise<LogView> {
     const v = this.node.requireView()
-    return views.logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)))
+    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)))
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {

@@ -12,7 +12,8 @@ import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 import type { CommitmentStatus, MovementKind } from '../fold/state.js'
 import type { Report } from './report.js'
-import type { LogEntryView, StatementLine } from './views.js'
+import type { LogEntryView } from './log-view.js'
+import type { StatementLine } from './views.js'
 
 /** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
 export type CsvDialect = 'en' | 'it'

@@ -9,7 +9,8 @@ import type { MemberId } from '../ids.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
 import type { ActReceipt } from '../api/receipt.js'
-import type { LogView, MemberSummary, MemberView } from '../api/views.js'
+import type { LogView } from '../api/log-view.js'
+import type { MemberSummary, MemberView } from '../api/views.js'
 import type { DigestSent } from '../api/mail.js'
 
 /** Client of a node's HTTP API. */

@@ -1,0 +1,92 @@
+/**
+ * The ordered log as the interfaces show it (SPEC §7 `log`): each act with its author, the member
+ * (or payer) and payee it is about, its purchase and amount, its result and whether it is
+ * confirmed; and the blocks the merge ignored.
+ */
+import type { ActBody, SignedAct } from '../acts/types.js'
+import type { GroupState, PendingTransfer } from '../fold/state.js'
+import type { ActId, MemberId } from '../ids.js'
+import type { Replay } from '../merge/replay.js'
+
+/** One entry of the ordered log as the interfaces show it (SPEC §7 `log`). */
+export interface LogEntryView {
+  seq: number
+  actId: ActId
+  /** The act's type; null when its block did not decode. */
+  type: ActBody['type'] | null
+  author: MemberId | null
+  authorName: string | null
+  /** The member the act is about (for a registration: the name proposed), the admin a settlement came from, or a transfer's payer. */
+  memberName: string | null
+  /** A transfer's payee (Transfer, AcceptTransfer, CancelTransfer); else null. */
+  payeeName: string | null
+  /** The act's amount, cents: its own, or the transfer's it accepts or cancels; null when it has none. */
+  cents: number | null
+  purchaseName: string | null
+  timeMs: number | null
+  feed: MemberId
+  index: number
+  L: number
+  /** 'applied', 'duplicate', a rejection code or a decode refusal code. */
+  status: string
+  final: boolean
+  body: ActBody | null
+}
+
+/** A page of the ordered log, with the blocks the merge ignored. */
+export interface LogView {
+  total: number
+  finalCount: number
+  offset: number
+  entries: LogEntryView[]
+  ignored: Array<{ feed: MemberId, index: number, L: number, reason: string, actIds: ActId[] }>
+}
+
+const nameOf = (s: GroupState, id: MemberId): string => s.members.get(id)?.name ?? id.slice(0, 8)
+
+/** The transfer an AcceptTransfer or CancelTransfer names, when the state knows it. */
+const transferOf = (s: GroupState, b: ActBody): PendingTransfer | undefined => (b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? s.transfers.get(b.transfer) : undefined)
+
+/** The name an act's member (or `from`, a transfer's payer) goes by; a registration's proposed name. */
+function memberNameOf (s: GroupState, b: ActBody): string | null {
+  if (b.type === 'VoteRegisterMember') return b.name
+  const id = 'member' in b ? b.member : 'from' in b ? b.from : transferOf(s, b)?.from ?? null
+  return id === null ? null : nameOf(s, id)
+}
+
+/** A transfer's payee, for the acts of a transfer. */
+function payeeNameOf (s: GroupState, b: ActBody): string | null {
+  const id = b.type === 'Transfer' ? b.to : transferOf(s, b)?.to
+  return id === undefined ? null : nameOf(s, id)
+}
+
+/**
+ * The ordered log (SPEC §7 `log`), paged. Entries restored from a checkpoint carry no act:
+ * `read` holds those acts, read back from their blocks (see GasNode.readActs).
+ */
+export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): LogView {
+  const entries = v.entries.slice(offset, offset + limit).map((e): LogEntryView => {
+    const act = e.act ?? read.get(e.actId)
+    const b = act?.body
+    return {
+      seq: e.seq,
+      actId: e.actId,
+      type: b?.type ?? null,
+      author: act?.author ?? null,
+      authorName: act === undefined ? null : v.state.members.get(act.author)?.name ?? null,
+      memberName: b === undefined ? null : memberNameOf(v.state, b),
+      payeeName: b === undefined ? null : payeeNameOf(v.state, b),
+      cents: b === undefined ? null : 'cents' in b ? b.cents : transferOf(v.state, b)?.cents ?? null,
+      purchaseName: b === undefined ? null : b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? v.state.purchases.get(b.purchase)?.name ?? null : null,
+      timeMs: e.timeMs,
+      feed: e.feed,
+      index: e.index,
+      L: e.L,
+      status: e.status,
+      final: e.final,
+      body: b ?? null
+    }
+  })
+  const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
+  return { total: v.logLength, finalCount: v.finalCount, offset, entries, ignored }
+}
