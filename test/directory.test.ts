@@ -40,6 +40,25 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
     ['want', 'miele di castagno', 'offer:miele millefiori'],
     ['offer', 'uova fresche', 'want:uova']
   ], 'Bruno wants honey: Carla\'s offer comes first; Bruno offers eggs: Carla wants them')
+  const dora = s.register('Dora')
+  s.do(dora, { type: 'SetListing', member: dora.id, offers: ['pane di segale', 'amido di riso', 'Passata della nonna'], wants: ['farina di castagne'] })
+  const honey = matches(s.state, bruno.id).find((x) => x.for === 'miele di castagno')!.hits.map((h) => h.title)
+  t.is(honey[0], 'miele millefiori')
+  t.absent(honey.some((x) => /segale|riso|nonna/.test(x)), `"di" matches nothing: not Dora's bread, rice starch or sauce (${honey.join(', ')})`)
+  t.alike(matches(s.state, dora.id).find((x) => x.for === 'farina di castagne')?.hits.map((h) => h.title) ?? [], [], 'nor Bruno\'s offers for Dora\'s flour')
+  t.alike(titles('di'), [], 'a query of "di" alone finds nothing')
+  // Past catalogues (SPEC §4.7 "products of every catalogue"): for members, once each, from the latest purchase.
+  for (const name of ['Cascina marzo', 'Cascina aprile']) {
+    const q = s.open(s.founder, name)
+    s.do(s.founder, { type: 'AddProducts', purchase: q, products: [{ key: 'pere', name: 'Pere Abate', unit: 'kg', priceCents: 300 }, { key: 'mele', name: 'Mele Fuji', unit: 'kg', priceCents: 249 }] })
+    s.do(s.founder, { type: 'VoteFailPurchase', purchase: q })
+    t.is(s.do(s.founder, { type: 'FailPurchase', purchase: q }), 'applied')
+  }
+  const pears = search(s.state, 'pere', true).filter((h) => h.title === 'Pere Abate')
+  t.alike(pears.map((h) => [h.kind, h.detail]), [['past-product', 'Cascina aprile']], 'a past purchase\'s product, once, from the latest purchase')
+  t.absent(search(s.state, 'pere', false).some((h) => h.title === 'Pere Abate'), 'past catalogues only for members')
+  t.alike(search(s.state, 'mele', true).filter((h) => h.title === 'Mele Fuji').map((h) => h.kind), ['product'], 'a product an open purchase has is shown as that one alone')
+  t.ok(titles('passata della').includes('offer:Passata della nonna') && titles('passata della').includes('offer:passata di pomodoro'), 'a query with an article still finds by its other words')
 })
 
 test('directory from the CLI', { timeout: 60_000 }, (t) => {

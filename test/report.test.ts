@@ -120,7 +120,14 @@ test('report: the shared costs members bear, net of the shares given back with a
     s.do(anna, { type: 'CloseBookings', purchase: id })
     const booked = [...s.state.purchases.get(id)!.order!.bookings.keys()]
     for (const m of booked) s.do(anna, { type: rnd() < 0.2 ? 'RejectCommitment' : 'ApproveCommitment', purchase: id, member: m })
-    if (rnd() < 0.2) s.do(anna, { type: 'VoteFailPurchase', purchase: id })
+    const end = rnd()
+    if (end < 0.25) {
+      s.do(anna, { type: 'VoteFailPurchase', purchase: id })
+      t.is(s.do(anna, { type: 'FailPurchase', purchase: id }), 'applied', `round ${round}: failed`)
+    } else if (end < 0.6) {
+      s.do(anna, { type: 'VoteClosePurchase', purchase: id })
+      t.is(s.do(anna, { type: 'ClosePurchase', purchase: id }), 'applied', `round ${round}: closed and paid`)
+    }
     t.is(borne(), live(), `round ${round}: the report's shared costs are the shares members bear`)
   }
 })

@@ -1,17 +1,18 @@
 /**
- * The directory search (SPEC §4.7): suppliers, the products of every open purchase's catalogue, and
- * members' offers and wants, found by exact, wildcard (`veg*`, `*vegetables`) and fuzzy match (a
+ * The directory search (SPEC §4.7): suppliers, the products of every catalogue (of the open
+ * purchases for anyone; of past ones, once each, for members), and members' offers and wants, found by exact, wildcard (`veg*`, `*vegetables`) and fuzzy match (a
  * typo like "vegetalbes" finds "organic-vegetables"), ranked; and each member's matches (others'
  * offers for their wants, others' wants for their offers). The index is built from the state with
  * MiniSearch; accents and case are folded (Italian text: "càffe" finds "caffè"). Not part of the fold.
  */
 import MiniSearch from 'minisearch'
-import type { GroupState } from '../fold/state.js'
+import type { GroupState, Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 
 /** One thing the search found. */
 export interface SearchHit {
-  kind: 'supplier' | 'product' | 'offer' | 'want'
+  /** `product`: in an open purchase's catalogue; `past-product`: only in the catalogue of a closed or failed one (the latest such purchase). */
+  kind: 'supplier' | 'product' | 'past-product' | 'offer' | 'want'
   /** The supplier's id, the purchase id, or the member's id. */
   id: string
   title: string
@@ -29,7 +30,7 @@ export function fold (text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()
 }
 
-/** Every searchable thing of the state; listings only when `listings` (members' own data). */
+/** Every searchable thing of the state; listings and past catalogues only when `listings` (members' own data). */
 function documents (s: GroupState, listings: boolean): Doc[] {
   const docs: Doc[] = []
   const add = (d: Omit<Doc, 'id'>): void => { docs.push({ ...d, id: docs.length }) }
@@ -39,6 +40,20 @@ function documents (s: GroupState, listings: boolean): Doc[] {
     for (const x of p.order.products.values()) add({ kind: 'product', ref: p.id, title: x.name, detail: p.name, member: null, text: `${x.name} ${x.category ?? ''} ${x.description ?? ''} ${x.key}` })
   }
   if (listings) {
+    // Past catalogues, newest purchase first (the purchases' order is the act order, the same on
+    // every node): each product once per supplier (or once among purchases naming none), and not
+    // when an open purchase has it.
+    const seen = new Set<string>()
+    const same = (name: string, p: Purchase): string => `${fold(name)}\u0000${fold(p.supplier ?? '')}`
+    for (const p of s.purchases.values()) if (p.phase === 'open' && p.order !== undefined) for (const x of p.order.products.values()) seen.add(same(x.name, p))
+    for (const p of [...s.purchases.values()].reverse()) {
+      if (p.phase === 'open' || p.order === undefined) continue
+      for (const x of p.order.products.values()) {
+        if (seen.has(same(x.name, p))) continue
+        seen.add(same(x.name, p))
+        add({ kind: 'past-product', ref: p.id, title: x.name, detail: p.name, member: null, text: `${x.name} ${x.category ?? ''} ${x.description ?? ''} ${x.key}` })
+      }
+    }
     for (const [m, l] of [...s.listings].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const name = s.members.get(m)?.name ?? m.slice(0, 8)
       for (const o of l.offers) add({ kind: 'offer', ref: m, title: o, detail: name, member: m, text: o })
@@ -48,7 +63,20 @@ function documents (s: GroupState, listings: boolean): Doc[] {
   return docs
 }
 
-const tokens = (text: string): string[] => fold(text).split(/[^\p{L}\p{N}*]+/u).filter((t) => t !== '')
+/**
+ * Words that say nothing of what is offered or wanted: Italian and English articles, prepositions
+ * (simple and joined with an article) and conjunctions, folded. Left out of the index and of
+ * queries, so that "miele di castagno" is not matched to "passata di pomodoro" by its "di".
+ */
+const STOP_WORDS = new Set([
+  'il', 'lo', 'la', 'i', 'gli', 'le', 'l', 'un', 'uno', 'una', 'di', 'a', 'da', 'in', 'con', 'su', 'per', 'tra', 'fra',
+  'del', 'dello', 'della', 'dei', 'degli', 'delle', 'al', 'allo', 'alla', 'ai', 'agli', 'alle', 'dal', 'dallo', 'dalla',
+  'dai', 'dagli', 'dalle', 'nel', 'nello', 'nella', 'nei', 'negli', 'nelle', 'sul', 'sullo', 'sulla', 'sui', 'sugli',
+  'sulle', 'e', 'ed', 'o', 'od', 'the', 'an', 'of', 'and', 'or', 'to', 'for', 'with', 'on', 'at', 'from', 'by'
+])
+
+/** The words of `text` a search matches on: folded, split at what is not a letter, a digit or `*`, without {@link STOP_WORDS}. */
+const tokens = (text: string): string[] => fold(text).split(/[^\p{L}\p{N}*]+/u).filter((t) => t !== '' && !STOP_WORDS.has(t))
 
 /** Wildcard terms (`veg*`, `*tables`, `o*ic`) against the words of each document; a hit scores 1 per term matched. */
 function wildcard (docs: Doc[], terms: string[]): Map<number, number> {
@@ -83,7 +111,7 @@ function indexed (s: GroupState, listings: boolean): Indexed {
 
 function indexOf (x: Indexed): MiniSearch<Doc> {
   if (x.index === null) {
-    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => fold(t), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
+    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => (STOP_WORDS.has(fold(t)) ? null : fold(t)), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
     x.index.addAll(x.docs)
   }
   return x.index
@@ -113,7 +141,7 @@ export function matches (s: GroupState, member: MemberId, limit = 20): Array<{ f
   const l = s.listings.get(member)
   if (l === undefined) return []
   const out: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }> = []
-  for (const w of l.wants) out.push({ for: w, kind: 'want', hits: search(s, w, true, limit, true).filter((h) => h.member !== member && (h.kind === 'offer' || h.kind === 'product' || h.kind === 'supplier')) })
+  for (const w of l.wants) out.push({ for: w, kind: 'want', hits: search(s, w, true, limit, true).filter((h) => h.member !== member && (h.kind === 'offer' || h.kind === 'product' || h.kind === 'past-product' || h.kind === 'supplier')) })
   for (const o of l.offers) out.push({ for: o, kind: 'offer', hits: search(s, o, true, limit, true).filter((h) => h.member !== member && h.kind === 'want') })
   return out.filter((m) => m.hits.length > 0)
 }

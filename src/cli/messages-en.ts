@@ -381,6 +381,6 @@ export const en: typeof it = {
   r_SetListing: 'Offers and wants of {{name}} updated',
   e_TOO_LONG: 'at most 50 entries of 80 characters',
   nothingFound: 'nothing found', noMatches: 'no matches',
-  hit_supplier: 'supplier', hit_product: 'product', hit_offer: 'offers', hit_want: 'wants',
+  hit_supplier: 'supplier', hit_product: 'product', 'hit_past-product': 'product of a past purchase', hit_offer: 'offers', hit_want: 'wants',
   youWant: 'you want "{{what}}":', youOffer: 'you offer "{{what}}":'
 }

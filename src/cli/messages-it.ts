@@ -380,6 +380,6 @@ export const it = {
   r_SetListing: 'Offerte e richieste di {{name}} aggiornate',
   e_TOO_LONG: 'al massimo 50 voci di 80 caratteri',
   nothingFound: 'nessun risultato', noMatches: 'nessuna corrispondenza',
-  hit_supplier: 'fornitore', hit_product: 'prodotto', hit_offer: 'offre', hit_want: 'cerca',
+  hit_supplier: 'fornitore', hit_product: 'prodotto', 'hit_past-product': 'prodotto di un acquisto passato', hit_offer: 'offre', hit_want: 'cerca',
   youWant: 'cerchi "{{what}}":', youOffer: 'offri "{{what}}":'
 }
