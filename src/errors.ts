@@ -135,7 +135,7 @@ export interface RefusalDetails {
    * page, src/api/refusal-text.ts) pick their message `e_<CODE>_<variant>` by it:
    * - BAD_BACKUP: `not-backup`, `damaged`, `version`, `kdf`, `contents`;
    * - DATA_DIR: `occupied`, `copied`, `busy` (another process has it open), `store`, `running`,
-   *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `links`, `mail`, `frozen`;
+   *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `notDir`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
    * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment); ABOVE_CEILING: `limits`;
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;

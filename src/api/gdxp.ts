@@ -15,6 +15,9 @@ import { HypergasError, type SkippedProduct } from '../errors.js'
 import { decimalToScaled, formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 
+/** The largest catalogue file an import reads, in bytes (3 MiB: the largest real GDXP files are a few hundred kB). */
+export const MAX_CATALOGUE_BYTES = 3 * 1024 * 1024
+
 /** A product left out of an import, and why (the product's name as the file gives it, or its row). */
 export type Skipped = SkippedProduct
 

@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { LocalApi, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
 import { commitmentsCsv, reportCsv, statementCsv } from '../api/csv.js'
+import { MAX_CATALOGUE_BYTES } from '../api/gdxp.js'
 import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public-views.js'
 import { resolveMember } from '../api/views.js'
 import { HypergasError } from '../errors.js'
@@ -172,7 +173,7 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
   app.post<{ Params: { ref: string }, Body: { text: string } }>('/api/purchases/:ref/catalogue', {
     bodyLimit: 4 * 1024 * 1024,
     config: { adminOnly: true },
-    schema: { ...ref, body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', maxLength: 3 * 1024 * 1024 } } } }
+    schema: { ...ref, body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', maxLength: MAX_CATALOGUE_BYTES } } } }
   }, async (req) => {
     requireAdmin(req.who)
     return await o.api.importCatalogue(req.params.ref, req.body.text)

@@ -11,7 +11,7 @@ import type { LineSpec } from '../../acts/types.js'
 import type { NodeApi } from '../../api/api.js'
 import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
 import type { PurchaseView } from '../../api/dto.js'
-import { exportGdxp, importCatalogue } from '../../api/gdxp.js'
+import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
 import { parseEuros, parseQuantity } from '../../money.js'
@@ -20,9 +20,25 @@ import { lang, t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 import { actAsMember } from './acts.js'
 
-/** Reads a catalogue file's text. @throws HypergasError BAD_ARGUMENT */
+/**
+ * Reads a catalogue file's text, at most {@link MAX_CATALOGUE_BYTES} (a device such as /dev/zero,
+ * or a file far too large, is refused after that many bytes, not read for ever).
+ * @throws HypergasError BAD_ARGUMENT (`noFile`, `unreadable`, `fileTooLarge`)
+ */
 function readText (file: string): string {
-  try { return fs.readFileSync(file, 'utf8') } catch (err) { throw new HypergasError('BAD_ARGUMENT', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { variant: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'noFile' : 'unreadable', input: file.slice(0, 200), detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message }) }
+  const buf = Buffer.alloc(MAX_CATALOGUE_BYTES + 1)
+  let n = 0
+  try {
+    const fd = fs.openSync(file, 'r')
+    try {
+      for (let got = -1; got !== 0 && n < buf.length;) n += (got = fs.readSync(fd, buf, n, buf.length - n, null))
+    } finally { fs.closeSync(fd) }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    throw new HypergasError('BAD_ARGUMENT', `cannot read ${file}: ${code ?? (err as Error).message}`, { variant: code === 'ENOENT' ? 'noFile' : 'unreadable', input: file.slice(0, 200), detail: code ?? (err as Error).message })
+  }
+  if (n > MAX_CATALOGUE_BYTES) throw new HypergasError('BAD_ARGUMENT', `${file} is larger than ${MAX_CATALOGUE_BYTES / 1024 / 1024} MiB: not a catalogue`, { variant: 'fileTooLarge', input: file.slice(0, 200) })
+  return buf.toString('utf8', 0, n)
 }
 
 /** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NOT_FOUND */
