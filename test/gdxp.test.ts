@@ -115,6 +115,11 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.is(importCsv('name,price,sku,active\nPane vecchio,1,P01,no\nPane,2,P01,\n').products[0].key, 'P01', 'an inactive old version takes no SKU away')
   const keys = importCsv('name,price,sku\nMele,1,\nAltro,2,mele\nMele,3,\n')
   t.alike(keys.products.map((p) => p.key), ['mele-2', 'mele', 'mele-3'], 'a slug never takes another product\'s own SKU')
+  const twice = importCsv('nome;prezzo;codice\nSemi A;1;M1\nSemi B;2;M1\nSemi C;3;M2\n')
+  t.alike(twice.products.map((p) => p.key), ['semi-a', 'semi-b', 'M2'], 'a code two products share is no key')
+  t.alike(twice.notApplied, [{ what: 'sharedSku', count: 2 }], 'and the import says so')
+  t.alike(keys.notApplied, [], 'nothing to say when every code is one product\'s')
+  t.alike(importCsv('name,price,min,max\nToma,10,5,2\n').skipped, [{ name: 'Toma', reason: 'bad quantity', detail: 'min 5 above max 2: nobody could book it' }], 'a minimum above the most per member: left out, and said why')
 })
 
 test('a month of one order through the CLI: import, book, close, deliver, share the transport, export, close and pay', { timeout: 120_000 }, (t) => {

@@ -27,7 +27,8 @@ export type Skipped = SkippedProduct
  * (GDXP `transformations`: discounts over a threshold, shipping).
  */
 export interface NotApplied {
-  what: 'shippingCost' | 'transformations'
+  /** `sharedSku`: `count` products whose code (SKU) another product of the file has too: keyed by their name instead. */
+  what: 'shippingCost' | 'transformations' | 'sharedSku'
   count: number
 }
 
@@ -107,7 +108,7 @@ function shorten (name: string): string {
  * checks. A name too long for a product is shortened and kept whole at the start of its description.
  * @throws HypergasError TOO_MANY_PRODUCTS past {@link MAX_PRODUCTS} products to import
  */
-function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<CatalogueImport, 'notApplied'> {
+function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): CatalogueImport {
   const skipped: Skipped[] = []
   const unpriced: string[] = []
   const skus = new Map<string, number>()
@@ -142,6 +143,10 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
       skipped.push({ name, reason: 'bad quantity', detail: badQty === undefined ? `package ${r.packageQty}: not a whole number` : `${badQty} ${texts[badQty]}: not a quantity of at most 3 decimals up to ${formatQuantity(MAX_QTY_MILLI)}` })
       continue
     }
+    if (typeof fields.min === 'number' && typeof fields.max === 'number' && fields.min > fields.max) {
+      skipped.push({ name, reason: 'bad quantity', detail: `min ${r.minQty} above max ${r.maxQty}: nobody could book it` })
+      continue
+    }
     const own = ownKey(r)
     let key = own ? r.sku : slug(name)
     for (let n = 2; used.has(key) || (!own && reserved.has(key)); n++) key = `${slug(name).slice(0, 56)}-${n}`
@@ -166,7 +171,8 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Omit<
     if (priceCents === 0) unpriced.push(name)
   }
   if (products.length > MAX_PRODUCTS) throw new HypergasError('TOO_MANY_PRODUCTS', `the file has ${products.length} products to import and a purchase holds at most ${MAX_PRODUCTS}: split it into two purchases`)
-  return { supplier, products, skipped, unpriced }
+  const shared = raw.filter((r) => r.sku !== '' && r.active && r.name.trim() !== '' && (skus.get(r.sku) ?? 0) > 1).length
+  return { supplier, products, skipped, unpriced, notApplied: shared === 0 ? [] : [{ what: 'sharedSku', count: shared }] }
 }
 
 /** The name a product of the file gives itself, for a product that is left out as invalid. */
@@ -205,7 +211,7 @@ export function importGdxp (raw: string): CatalogueImport {
     skipped.push({ name: b.supplier.name === '' ? `(supplier ${i + 2})` : b.supplier.name, reason: 'other supplier', detail: `${n} products: a purchase has one supplier, open another with this block` })
   }
   const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
-  const notApplied: NotApplied[] = []
+  const notApplied: NotApplied[] = [...out.notApplied]
   if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
   if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
   return { ...out, skipped: [...skipped, ...out.skipped], notApplied }
@@ -235,7 +241,7 @@ export function importCsv (raw: string): CatalogueImport {
     availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato').toLowerCase()),
     active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo'))
   })), null)
-  return { ...out, notApplied: [] }
+  return out
 }
 
 /**
