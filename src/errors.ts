@@ -102,6 +102,8 @@ export interface RefusalDetails {
   overdraftCents?: number
   /** What the act needed, cents (INSUFFICIENT_CREDIT; ABOVE_CEILING: what it would add). */
   neededCents?: number
+  /** The longest length or the most entries a field allows (BAD_FIELD `tooLong`, `tooMany`). */
+  limit?: number
   /** The member's commitment to the purchase, cents (INSUFFICIENT_CREDIT `discount`: a discount share beyond it). */
   commitmentCents?: number
   /** The ceiling the admins set for the member, cents (ABOVE_CEILING). */
@@ -137,6 +139,7 @@ export interface RefusalDetails {
    * - DATA_DIR: `occupied`, `copied`, `busy` (another process has it open), `store`, `running`,
    *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `notDir`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
+   * - BAD_FIELD: `empty`, `tooLong`, `tooMany`, `twice`, `control`, `format` (the field's path in `input`);
    * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment); ABOVE_CEILING: `limits`;
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import test from 'brittle'
 import i18next from 'i18next'
 import { importCatalogue } from '../src/api/gdxp.js'
+import { parseActBody } from '../src/acts/schema.js'
 import { refusalText, withoutCommands } from '../src/api/refusal-text.js'
 import type { HypergasError } from '../src/errors.js'
 import { formatQuantity } from '../src/money.js'
@@ -34,6 +35,13 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NOT_FOUND', { variant: 'products', input: 'p', candidates: ['p1', 'p2', 'p3', 'p4', 'p5'], matches: 7 }), '"p" corrisponde a 7 prodotti: p1, p2, p3, p4, p5, …; scrivi più caratteri', 'more matches than shown end with an ellipsis')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Bruno', creditCents: 9350, neededCents: 1500, variant: 'discount', commitmentCents: 650 }), 'la quota dello sconto di Bruno, 15,00 €, supera il suo impegno di 6,50 €', 'a discount beyond a commitment: no deposit to suggest')
   t.is(text('ABOVE_CEILING', { member: 'Bruno', creditCents: 9350, neededCents: 1000, ceilingCents: 10_000, variant: 'ceiling' }), 'Bruno ha 93,50 € di credito: con altri 10,00 € supererebbe il tetto di 100,00 €')
+  const field = (body: unknown): string => { try { parseActBody(body); return 'accepted' } catch (err) { return text((err as HypergasError).code, (err as HypergasError).details) } }
+  t.is(field({ type: 'OpenPurchase', name: '  ' }), '«nome» è vuoto', 'an empty name, in Italian (zod said "Too small: expected string to have >=1 characters")')
+  t.is(field({ type: 'OpenPurchase', name: 'x'.repeat(65) }), '«nome» supera i 64 caratteri')
+  t.is(field({ type: 'Transfer', from: 'ab'.repeat(32), to: 'cd'.repeat(32), cents: 5, memo: 'a\tb' }), '«causale» contiene caratteri di controllo (una tabulazione, un a capo)')
+  t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 1000 }, { product: 'miele', qtyMilli: 2000 }] }), 'lo stesso prodotto due volte in «righe»')
+  t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'b c', name: 'B', unit: 'kg', priceCents: 1 }] }), '«prodotti › 2 › codice»: solo lettere, cifre e . _ - /', 'a path into a list: its position from 1')
+  t.is(text('BAD_FIELD', undefined), 'the node\'s message', 'a field refused without its name: the node\'s words')
   let thrown: HypergasError | undefined
   try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }
   t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo: 1.234: not an exact amount of cents); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')

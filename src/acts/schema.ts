@@ -5,7 +5,7 @@
  * text and answers only where they give the same act; test/onepass.test.ts holds it to them.
  */
 import { z } from '../zod.js'
-import { HypergasError } from '../errors.js'
+import { HypergasError, type RefusalDetails } from '../errors.js'
 import { isHexId } from '../ids.js'
 import type { ActBody } from './types.js'
 
@@ -117,5 +117,26 @@ export function parseActBody (input: unknown): ActBody {
   if (field === 'type') throw HypergasError.UNKNOWN_TYPE(`unknown act type ${JSON.stringify((input as { type?: unknown })?.type)}`)
   if (field === 'cents') throw HypergasError.BAD_AMOUNT(`${where}: expected a positive safe integer of cents`)
   if (['member', 'from', 'to', 'purchase', 'transfer'].includes(field)) throw HypergasError.BAD_KEY(`${where}: ${issue.message}`)
-  throw HypergasError.BAD_FIELD(`${where}: ${issue.message}`)
+  throw new HypergasError('BAD_FIELD', `${where}: ${issue.message}`, fieldDetails(issue))
+}
+
+/** The messages of this module's own refinements, by the variant the interfaces word them with. */
+const OWN_MESSAGES: ReadonlyMap<string, string> = new Map([['a product twice', 'twice'], ['control characters', 'control'], ['letters, digits and . _ - / only', 'format']])
+
+/**
+ * What a BAD_FIELD is, for the interfaces to say it in the reader's language (SPEC §7): the
+ * field's path (`input`: `name`, `products.3.unit`), the case (`variant`: `empty`, `tooLong`,
+ * `tooMany`, `twice`, `control`, `format`), the length or count allowed (`limit`), and zod's
+ * English words (`detail`) for a case without a message of its own.
+ */
+function fieldDetails (issue: z.core.$ZodIssue): RefusalDetails {
+  const d: RefusalDetails = { input: issue.path.map(String).join('.').slice(0, 40), detail: issue.message.slice(0, 200) }
+  const own = OWN_MESSAGES.get(issue.message)
+  if (own !== undefined) d.variant = own
+  else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) d.variant = 'empty'
+  else if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) {
+    d.variant = issue.origin === 'string' ? 'tooLong' : 'tooMany'
+    d.limit = Number(issue.maximum)
+  }
+  return d
 }

@@ -33,6 +33,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     overdraft: d?.overdraftCents === undefined ? '' : eur(d.overdraftCents),
     commitment: d?.commitmentCents === undefined ? '' : eur(d.commitmentCents),
     ceiling: d?.ceilingCents === undefined ? '' : eur(d.ceilingCents),
+    limit: d?.limit,
+    field: code === 'BAD_FIELD' && d?.input !== undefined ? fieldWords(d.input, t) : undefined,
     votes: d?.votes,
     quorum: d?.quorum,
     missing,
@@ -47,6 +49,8 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     qty: d?.qtyMilli === undefined ? undefined : w.qty(d.qtyMilli)
   }
   if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })
+  // A field refused without naming it (a block's, a peer's): the node's words.
+  if (code === 'BAD_FIELD' && vars.field === undefined) return fallback
   const variant = d?.variant
   const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
   // A refusal whose figures are not shown here (another member's credit is theirs to see): its
@@ -54,6 +58,11 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
   if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
   const text = t(key, vars)
   return text === key || code === 'RESTORING' ? fallback : text
+}
+
+/** A field's path in the reader's words (`f_<name>`, else the name itself): `products.3.unit` → `prodotti › 4 › unità`. */
+function fieldWords (path: string, t: RefusalWords['t']): string {
+  return path.split('.').map((x) => (/^\d+$/.test(x) ? String(Number(x) + 1) : t(`f_${x}`) === `f_${x}` ? x : t(`f_${x}`))).join(' › ')
 }
 
 /** Products an import left out, each with its reason in the reader's words (`skip_<reason>`): `Miele (prezzo: 1,234: …); …`. */
