@@ -54,6 +54,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['key file not JSON', ['commit', 'Marta', '5', 'Pane', '--key', path.join(base, 'bad.json')], 'BAD_KEY'],
     ['key file without seed', ['commit', 'Marta', '5', 'Pane', '--key', path.join(base, 'noseed.json')], 'BAD_KEY'],
     ['more than the credit', ['withdraw', 'Marta', '5'], 'INSUFFICIENT_CREDIT'],
+    ['booking on a purchase without a catalogue', ['book', 'Marta', 'Pane', 'miele=1'], 'NO_CATALOGUE'],
     ['a catalogue that never ends', ['purchase', 'open', 'Infinito', '--catalogue', '/dev/zero'], 'BAD_ARGUMENT'],
     ['bad invite', ['join', 'hypergas1xyz'], 'BAD_INVITE', empty],
     ['no group here', ['status'], 'DATA_DIR', empty],

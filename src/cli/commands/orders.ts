@@ -41,9 +41,10 @@ function readText (file: string): string {
   return buf.toString('utf8', 0, n)
 }
 
-/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NOT_FOUND */
+/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NO_CATALOGUE, NOT_FOUND */
 function productOf (p: PurchaseView, ref: string): string {
-  const list = p.order?.products ?? []
+  if (p.order === null) throw HypergasError.REJECTED('NO_CATALOGUE', `"${p.name}" has no catalogue: its members commit an amount`)
+  const list = p.order.products
   if (list.some((x) => x.key === ref)) return ref
   const r = nameKey(ref)
   const hits = list.filter((x) => x.name.toLowerCase().startsWith(r) || x.key.toLowerCase().startsWith(r))
@@ -53,13 +54,14 @@ function productOf (p: PurchaseView, ref: string): string {
   throw HypergasError.NOT_FOUND(`"${ref}" names ${hits.length} products of "${p.name}": ${shown.join(', ')}`, 'products', ref, { shown, matches: hits.length })
 }
 
-/** `<product>=<qty>[@<euros>]` arguments as lines. @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, NOT_FOUND */
+/** `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed). @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, NOT_FOUND, NO_CATALOGUE */
 function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
   return args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
-    if (m[3] !== undefined) line.priceCents = parseEuros(m[3])
+    // A price of 0 at a delivery: something the supplier gave for free.
+    if (m[3] !== undefined) line.priceCents = /^\s*0+(?:[.,]0{1,2})?\s*$/.test(m[3]) ? 0 : parseEuros(m[3])
     return line
   })
 }
@@ -92,6 +94,11 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
   const closesAtMs = o.closes === undefined ? 0 : parseDate(o.closes, true)
   if (closesAtMs > 0 && closesAtMs <= Date.now()) throw new HypergasError('BAD_ARGUMENT', `--closes ${o.closes} has passed: the bookings would be closed as soon as they open`, { variant: 'closesPassed', input: String(o.closes).slice(0, 40) })
   const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
+  // A delivery day already gone, or a day before the bookings close (the supplier is sent the
+  // order when they close): a typo. The same day is allowed (bookings till noon, delivery at six).
+  const day = (ms: number): string => { const d = new Date(ms); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` }
+  if (deliveryAtMs > 0 && deliveryAtMs <= Date.now()) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} has passed`, { variant: 'deliveryPassed', input: String(o.delivery).slice(0, 40) })
+  if (deliveryAtMs > 0 && closesAtMs > 0 && day(deliveryAtMs) < day(closesAtMs)) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} is before the bookings close (--closes ${o.closes})`, { variant: 'deliveryBeforeCloses', input: String(o.delivery).slice(0, 40) })
   const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
   if (o.catalogue === undefined) {
     const r = await withApi(async (api) => { const opened = await api.act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes }); await withDates(api, opened.actId); return opened })
