@@ -14,7 +14,7 @@ import { BIN, cli } from '../examples/procs.js'
 import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
-import { receipt } from '../src/cli/format.js'
+import { bookingLines, receipt } from '../src/cli/format.js'
 import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
@@ -241,5 +241,13 @@ test('a vote that reached its quorum says "done" only once confirmed', (t) => {
   t.ok(vote(false).includes('quorum (2) reached; it holds once confirmed') && !vote(false).includes('done'), vote(false))
   setLang('it')
   t.ok(vote(false).includes('vale quando è confermato'), vote(false))
+  setLang('en')
+})
+
+test('a booking delivered with nothing says so', (t) => {
+  setLang('it')
+  const line = { product: 'miele', name: 'Miele', unit: 'vasetto', qtyMilli: 2000, priceCents: 650, cents: 1300 }
+  const b = { member: 'ab'.repeat(32) as MemberId, name: 'Bruno', status: 'approved' as const, lines: [line], delivered: [], costCents: 0, amountCents: 0 }
+  t.is(bookingLines(b), '2 vasetto Miele 13,00 € → consegnato: niente')
   setLang('en')
 })

@@ -268,6 +268,7 @@ export const it = {
   notApplied_transformations_one: 'non applicata: 1 regola di sconto o trasporto del fornitore; ripartiscila con hypergas cost (--discount per uno sconto)',
   noCatalogue: '"{{name}}" non ha un listino: si impegna un importo',
   bookingsOpen: 'prenotazioni aperte', bookingsClosed: 'prenotazioni chiuse',
+  nothingDelivered: 'niente',
   key: 'codice', unit: 'unità', price: 'prezzo', booked: 'prenotato', delivered: 'consegnato', costs: 'costi', booking: 'prenotazione',
   orders: 'ordini', purchase: 'acquisto',
   k_commit: 'impegno',
