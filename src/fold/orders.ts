@@ -244,15 +244,8 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   const bk = r.o.bookings.get(b.member)
   if (c === undefined || c.status === 'rejected' || bk === undefined) return 'NO_COMMITMENT'
   if (c.status !== 'approved') return 'NOT_APPROVED'
-  const delivered: OrderLine[] = []
-  for (const l of b.lines) {
-    const x = r.o.products.get(l.product)
-    if (x === undefined) return 'UNKNOWN_PRODUCT'
-    if (l.qtyMilli === 0) continue
-    const booked = bk.lines.find((y) => y.product === l.product)
-    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
-  }
-  delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
+  const delivered = deliveredLines(r.o, bk, b)
+  if (delivered === null) return 'UNKNOWN_PRODUCT'
   const amount = bookingCents({ ...bk, delivered })
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - c.amountCents > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
@@ -350,19 +343,30 @@ export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
   return each === null ? null : refusedShare(s, p, b, each)
 }
 
+/**
+ * The lines a `Deliver` records, sorted by product key, without the ones of quantity 0; each at
+ * the price the act gives, else the booked one, else the catalogue's. Null when a line names a
+ * product the catalogue lacks.
+ */
+function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | null {
+  const delivered: OrderLine[] = []
+  for (const l of b.lines) {
+    const x = o.products.get(l.product)
+    if (x === undefined) return null
+    if (l.qtyMilli === 0) continue
+    const booked = bk.lines.find((y) => y.product === l.product)
+    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
+  }
+  return delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
+}
+
 /** The credit a `Deliver` act would take beyond the commitment, cents, or null when it does not price. SPEC §7 refusal figures. */
 export function deliveryNeedCents (s: GroupState, b: A.Deliver): number | null {
   const p = s.purchases.get(b.purchase)
   const bk = p?.order?.bookings.get(b.member)
   const c = p?.commitments.get(b.member)
-  if (p?.order === undefined || bk === undefined || c === undefined) return null
-  let amount = bk.costCents
-  for (const l of b.lines) {
-    const x = p.order.products.get(l.product)
-    if (x === undefined) return null
-    amount += lineCents(l.qtyMilli, l.priceCents ?? bk.lines.find((y) => y.product === l.product)?.priceCents ?? x.priceCents)
-  }
-  return Math.max(0, amount) - c.amountCents
+  const delivered = p?.order === undefined || bk === undefined ? null : deliveredLines(p.order, bk, b)
+  return delivered === null || c === undefined ? null : bookingCents({ ...bk!, delivered }) - c.amountCents
 }
 
 /** `SetDates` (SPEC §4.5 Dates): the owner sets the deadline of the bookings and the delivery day (0: none). */
