@@ -8,6 +8,7 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { it } from '../cli/messages-it.js'
+import { localTime } from '../local-time.js'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 import type { CommitmentStatus, MovementKind } from '../fold/state.js'
@@ -27,13 +28,7 @@ const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { del
  * (`2026-12-02 06:45:44`; with a `T` and a `Z` LibreOffice and Excel keep it as text), as the
  * CLI shows times.
  */
-const date = (ms: number | null | undefined, d: CsvDialect): string => {
-  if (typeof ms !== 'number') return ''
-  const t = new Date(ms)
-  if (d === 'en') return t.toISOString()
-  const p = (n: number): string => String(n).padStart(2, '0')
-  return `${t.getFullYear()}-${p(t.getMonth() + 1)}-${p(t.getDate())} ${p(t.getHours())}:${p(t.getMinutes())}:${p(t.getSeconds())}`
-}
+const date = (ms: number | null | undefined, d: CsvDialect): string => (typeof ms !== 'number' ? '' : d === 'en' ? new Date(ms).toISOString() : localTime(ms, true))
 
 /** The words of the files in each dialect (English: the codes the files always had). */
 const WORDS = {

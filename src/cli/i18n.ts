@@ -7,6 +7,7 @@
 import { formatQuantity } from '../money.js'
 import i18next, { type i18n } from 'i18next'
 import { TO_NAME_FORMAT, toName } from '../italian.js'
+import { localTime } from '../local-time.js'
 import { messages, type CliLang } from './messages.js'
 
 export type { CliLang } from './messages.js'
@@ -71,10 +72,7 @@ export function decimal (cents: number, l: CliLang = current): string {
 
 /** A time for the terminal, local, to the minute: `2026-11-30 18:05`. */
 export function when (timeMs: number | null): string {
-  if (timeMs === null) return ''
-  const d = new Date(timeMs)
-  const p = (n: number): string => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return timeMs === null ? '' : localTime(timeMs)
 }
 
 /** Milli-units as the user's language writes a quantity: 1500 → `1,5` / `1.5`. */

@@ -14,6 +14,7 @@ import type { PurchaseView } from '../../api/dto.js'
 import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
+import { localDay } from '../../local-time.js'
 import { parseEuros, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
@@ -96,9 +97,8 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
   const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
   // A delivery day already gone, or a day before the bookings close (the supplier is sent the
   // order when they close): a typo. The same day is allowed (bookings till noon, delivery at six).
-  const day = (ms: number): string => { const d = new Date(ms); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}` }
   if (deliveryAtMs > 0 && deliveryAtMs <= Date.now()) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} has passed`, { variant: 'deliveryPassed', input: String(o.delivery).slice(0, 40) })
-  if (deliveryAtMs > 0 && closesAtMs > 0 && day(deliveryAtMs) < day(closesAtMs)) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} is before the bookings close (--closes ${o.closes})`, { variant: 'deliveryBeforeCloses', input: String(o.delivery).slice(0, 40) })
+  if (deliveryAtMs > 0 && closesAtMs > 0 && localDay(deliveryAtMs) < localDay(closesAtMs)) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} is before the bookings close (--closes ${o.closes})`, { variant: 'deliveryBeforeCloses', input: String(o.delivery).slice(0, 40) })
   const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
   if (o.catalogue === undefined) {
     const r = await withApi(async (api) => { const opened = await api.act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes }); await withDates(api, opened.actId); return opened })
@@ -140,8 +140,7 @@ program.command('purchase')
     const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))
     if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
     else if (o.gdxp === true) {
-      const now = new Date() // the export's date, in this machine's time zone (as the user dates it)
-      process.stdout.write(exportGdxp(p, group, `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`))
+      process.stdout.write(exportGdxp(p, group, localDay(Date.now()))) // the export's date, in this machine's time zone (as the user dates it)
     }
     else if (o.pickup === true) process.stdout.write(pickupCsv(p, lang()))
     else print(p, fmt.purchase)
