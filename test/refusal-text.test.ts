@@ -42,6 +42,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 1000 }, { product: 'miele', qtyMilli: 2000 }] }), 'lo stesso prodotto due volte in «righe»')
   t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'b c', name: 'B', unit: 'kg', priceCents: 1 }] }), '«prodotti › 2 › codice»: solo lettere, cifre e . _ - /', 'a path into a list: its position from 1')
   t.is(text('BAD_FIELD', undefined), 'the node\'s message', 'a field refused without its name: the node\'s words')
+  t.is(field({ type: 'OpenPurchase', name: 'X', extra: 1 }), 'the node\'s message', 'a key the body should not have: no field to name')
   let thrown: HypergasError | undefined
   try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }
   t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo: 1.234: not an exact amount of cents); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')

@@ -130,7 +130,9 @@ const OWN_MESSAGES: ReadonlyMap<string, string> = new Map([['a product twice', '
  * English words (`detail`) for a case without a message of its own.
  */
 function fieldDetails (issue: z.core.$ZodIssue): RefusalDetails {
-  const d: RefusalDetails = { input: issue.path.map(String).join('.').slice(0, 40), detail: issue.message.slice(0, 200) }
+  const path = issue.path.map(String).join('.')
+  // A body's own fault (a key it should not have) names no field: the interfaces show zod's words.
+  const d: RefusalDetails = path === '' ? { detail: issue.message.slice(0, 200) } : { input: path.slice(0, 40), detail: issue.message.slice(0, 200) }
   const own = OWN_MESSAGES.get(issue.message)
   if (own !== undefined) d.variant = own
   else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) d.variant = 'empty'
