@@ -36,6 +36,8 @@ export interface ActReceipt {
   /** A shared cost that is a discount (AddCost with `discount`). */
   discount?: true
   purchase?: { id: PurchaseId, name: string }
+  /** A booking's or delivery's total after the act (goods and cost shares), cents: the member's commitment to the purchase. */
+  orderCents?: number
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
   /** For governance and purchase votes: current admins' votes, the quorum, and whether it took effect. */
@@ -127,6 +129,8 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   if ('purchase' in b) {
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }
+    const c = (b.type === 'Book' || b.type === 'Deliver') ? p?.commitments.get(b.member) : undefined
+    if (c !== undefined && c.status !== 'rejected') r.orderCents = c.amountCents
   } else if (b.type === 'OpenPurchase') {
     r.purchase = { id: act.id as string as PurchaseId, name: b.name }
   }

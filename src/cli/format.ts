@@ -194,6 +194,7 @@ export function receipt (r: ActReceipt): string {
   const vars = { name: r.member?.name ?? r.name ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
   const lines = [`${t(r.discount === true ? 'r_AddDiscount' : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
+  if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : 'bookingTotal', { amount: eur(r.orderCents) }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
   if (r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))
