@@ -98,6 +98,9 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.ok(/deposit Bruno\s+€50.00\s+€50.00\s+confirmed/.test(cash), 'the admin\'s own cash movements, with the member')
   const log = run('en_GB.UTF-8', 'log').out
   t.ok(/Anna\s+Deposit of €50.00 from Bruno\s+applied\s+confirmed/.test(log), `the log reads as a journal: ${log}`)
+  const latest = run('it_IT.UTF-8', 'log', '--limit', '1').out.trim().split('\n')
+  const total = Number(/\((\d+) atti/.exec(run('it_IT.UTF-8', 'log').out)?.[1])
+  t.ok(latest[1].startsWith(`${total - 1} `) && latest[2] === `(n. ${total - 1}–${total - 1} di ${total} atti, ${total} confermati; gli altri con --offset)`, `without --offset, the latest acts, and which ones: ${latest.join(' / ')}`)
   const status = run('it_IT.UTF-8', 'status').out
   t.ok(status.includes('crediti 32,50 € + impegni aperti 12,50 € = cassa 45,00 €: i conti tornano'), 'status shows the totals of invariant 1')
 

@@ -185,8 +185,9 @@ export function log (l: LogView): string {
     const what = e.type === null ? '?' : t(`r_${e.type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(e.cents), purchase: e.purchaseName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
-  const ignored = l.ignored.map((b) => `ignored block ${b.index} of ${b.feed.slice(0, 8)}: ${b.reason} (${b.actIds.length} acts)`)
-  return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), t('logTotal', { total: l.total, final: l.finalCount }), ...ignored].join('\n')
+  const ignored = l.ignored.map((b) => t('logIgnored', { index: b.index, feed: b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }))
+  const shown = l.entries.length === 0 || l.entries.length === l.total ? t('logTotal', { total: l.total, final: l.finalCount }) : t('logShown', { from: l.entries[0].seq, to: l.entries[l.entries.length - 1].seq, total: l.total, final: l.finalCount })
+  return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), shown, ...ignored].join('\n')
 }
 
 /** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */

@@ -155,7 +155,7 @@ export const helpEn = {
   h_statement_cash: 'the admin\'s own cash movements instead of their credit',
   d_purchases: 'all purchases',
   d_log: 'acts in merged order, with rejections',
-  h_log_offset: 'first entry',
+  h_log_offset: 'first entry (from 0); default: the latest entries',
   h_log_limit: 'how many',
   d_notices: 'reminders and notices: this admin\'s (commitments to decide, deliveries to record) and, with a member, theirs',
   d_mail: 'notices by email (optional, off by default): the SMTP server, members\' addresses (kept only on this node), sending now',

@@ -150,7 +150,7 @@ export const helpIt: typeof helpEn = {
   h_statement_cash: 'i movimenti della cassa dell\'amministratore invece del suo credito',
   d_purchases: 'tutti gli acquisti',
   d_log: 'gli atti nell\'ordine del gruppo, compresi quelli rifiutati',
-  h_log_offset: 'la prima voce',
+  h_log_offset: 'la prima voce (da 0); altrimenti le ultime',
   h_log_limit: 'quante voci',
   d_notices: 'promemoria e avvisi: quelli di questo amministratore (impegni da decidere, consegne da registrare) e, con un socio, i suoi',
   d_mail: 'avvisi per email (facoltativi, spenti se non impostati): il server SMTP, gli indirizzi dei soci (tenuti solo su questo nodo), l\'invio subito',

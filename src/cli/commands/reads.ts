@@ -29,11 +29,12 @@ program.command('statement').description(helpText('d_statement')).argument('<mem
 program.command('purchases').description(helpText('d_purchases'))
   .action(async () => print(await withApi((api) => api.purchases()), fmt.purchases))
 program.command('log').description(helpText('d_log'))
-  .option('--offset <n>', helpText('h_log_offset'), '0').option('--limit <n>', helpText('h_log_limit'), '100')
-  .action(async (o: { offset: string, limit: string }) => {
-    const [offset, limit] = [Number(o.offset), Number(o.limit)]
+  .option('--offset <n>', helpText('h_log_offset')).option('--limit <n>', helpText('h_log_limit'), '100')
+  .action(async (o: { offset?: string, limit: string }) => {
+    const [offset, limit] = [o.offset === undefined ? 0 : Number(o.offset), Number(o.limit)]
     if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new HypergasError('BAD_ARGUMENT', '--offset is a number from 0, --limit from 1 to 1000', { variant: 'paging' })
-    print(await withApi((api) => api.log(offset, limit)), fmt.log)
+    // Without --offset, the latest acts: a journal is read from its end.
+    print(await withApi(async (api) => o.offset !== undefined ? await api.log(offset, limit) : await api.log(Math.max(0, (await api.log(0, 1)).total - limit), limit)), fmt.log)
   })
 program.command('notices').description(helpText('d_notices'))
   .argument('[member]', MEMBER())
