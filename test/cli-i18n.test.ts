@@ -14,7 +14,7 @@ import { BIN, cli } from '../examples/procs.js'
 import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
-import { bookingLines, receipt } from '../src/cli/format.js'
+import { bookingLines, finality, receipt } from '../src/cli/format.js'
 import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
@@ -252,5 +252,15 @@ test('a booking delivered with nothing says so', (t) => {
   const line = { product: 'miele', name: 'Miele', unit: 'vasetto', qtyMilli: 2000, priceCents: 650, cents: 1300 }
   const b = { member: 'ab'.repeat(32) as MemberId, name: 'Bruno', status: 'approved' as const, lines: [line], delivered: [], costCents: 0, amountCents: 0 }
   t.is(bookingLines(b), '2 vasetto Miele 13,00 € → consegnato: niente')
+  setLang('en')
+})
+
+test('status: a writer removed and elected again is no longer called frozen', (t) => {
+  setLang('it')
+  const id = 'ab'.repeat(32) as MemberId
+  const frozen = { feed: id, name: 'Carla', length: 52, by: { feed: 'cd'.repeat(32) as MemberId, index: 58 }, byMembers: false, adminAgain: false }
+  const view = (adminAgain: boolean): string => finality({ blocks: 10, finalBlocks: 10, waitingFor: [], frozen: [{ ...frozen, adminAgain }], ignoredBlocks: 0, recovery: [] }, (k) => `${k}: `)
+  t.ok(view(false).includes('frozen: Carla: registro tenuto fino al blocco 52, revocato dal blocco 58'), view(false))
+  t.ok(view(true).includes('removedOnce: Carla: registro tenuto fino al blocco 52 quando fu revocato dal blocco 58 di cdcdcdcd; di nuovo amministratore'), view(true))
   setLang('en')
 })

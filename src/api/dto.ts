@@ -131,6 +131,8 @@ export interface FrozenView {
   length: number
   by: { feed: MemberId, index: number }
   byMembers: boolean
+  /** True when the writer is an admin again (elected after the removal): the freeze is history, their new blocks count. */
+  adminAgain: boolean
 }
 
 /**

@@ -249,7 +249,7 @@ export function finalityView (v: Replay): FinalityView {
     blocks: v.blocks,
     finalBlocks: v.finalBlocks,
     waitingFor: v.waitingFor.map((id) => ({ id, name: name(id) })),
-    frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by, byMembers: f.byMembers })),
+    frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by, byMembers: f.byMembers, adminAgain: v.state.admins.has(f.feed) })),
     ignoredBlocks: v.ignored.length,
     recovery: recoveryView(v)
   }
