@@ -264,3 +264,17 @@ test('status: a writer removed and elected again is no longer called frozen', (t
   t.ok(view(true).includes('removedOnce: Carla: registro tenuto fino al blocco 52 quando fu revocato dal blocco 58 di cdcdcdcd; di nuovo amministratore'), view(true))
   setLang('en')
 })
+
+test('a failed purchase: its commitments refunded, no bookings said open', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-failed-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  cli(dir, 'deposit', 'Anna', '20')
+  cli(dir, 'purchase', 'open', 'Verdure')
+  cli(dir, 'commit', 'Anna', '5', 'Verdure')
+  cli(dir, 'vote-fail', 'Verdure')
+  cli(dir, 'fail', 'Verdure')
+  const shown = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'purchase', 'Verdure'], { encoding: 'utf8' }).stdout
+  t.ok(/Anna\s+5,00 €\s+rimborsato/.test(shown) && !shown.includes('da approvare'), `refunded, not "to approve": ${shown}`)
+  t.ok(shown.includes('annullato'), 'the phase')
+})

@@ -151,7 +151,7 @@ export function purchases (ps: PurchaseSummary[]): string {
 export function products (p: PurchaseView): string {
   if (p.order === null) return t('noCatalogue', { name: p.name })
   const q = (m: number | undefined | null): string => (m === undefined || m === null ? '' : quantity(m))
-  return `${p.name} · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('booked'), t('delivered')], ...p.order.products.map((x) => [
+  return `${p.name} · ${t(`p_${p.phase}`)}${bookingsWord(p)}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('booked'), t('delivered')], ...p.order.products.map((x) => [
     x.key, x.name, x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.bookedQtyMilli), q(x.deliveredQtyMilli)
   ])])
 }
@@ -168,16 +168,22 @@ function dates (p: PurchaseSummary): string {
   return parts.length === 0 ? '' : parts.join(' · ') + '\n'
 }
 
+/** A commitment's status as a purchase of phase `phase` shows it: refunded once the purchase failed (its status is kept for the record). */
+const statusWord = (phase: PurchaseView['phase'], status: string): string => t(phase === 'failed' && status !== 'rejected' ? 'c_refunded' : `c_${status}`)
+
+/** Whether bookings are open, for a purchase still open (a closed or failed one takes none). */
+const bookingsWord = (p: PurchaseView): string => (p.phase !== 'open' || p.order === null ? '' : ` · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}`)
+
 /** `purchase <ref>`. */
 export function purchase (p: PurchaseView): string {
   if (p.order !== null) {
-    return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'} · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}\n` +
+    return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}${bookingsWord(p)}\n` +
       dates(p) + `${t('committed')} ${eur(p.order.totalCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
-      table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), t(`c_${b.status}`), bookingLines(b)])])
+      table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), statusWord(p.phase, b.status), bookingLines(b)])])
   }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
     dates(p) + `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
-    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), t(`c_${c.status}`), c.confirmedStatus === null ? t('tentative') : t(`c_${c.confirmedStatus}`)])])
+    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }
 
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */

@@ -302,6 +302,7 @@ export const en: typeof it = {
   p_closed: 'closed',
   p_failed: 'failed',
   c_pending: 'to approve',
+  c_refunded: 'refunded',
   c_approved: 'approved',
   c_rejected: 'rejected',
   logTotal: '({{total}} acts, {{final}} confirmed)',

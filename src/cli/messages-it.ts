@@ -301,6 +301,7 @@ export const it = {
   p_closed: 'chiuso',
   p_failed: 'annullato',
   c_pending: 'da approvare',
+  c_refunded: 'rimborsato',
   c_approved: 'approvato',
   c_rejected: 'rifiutato',
   logTotal: '({{total}} atti, {{final}} confermati)',
