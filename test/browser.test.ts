@@ -148,6 +148,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // The tabs are relabelled before the view is re-rendered: wait for the view itself.
   await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('€5.00') === true)
   t.ok((await textB('#cash')).includes('€21.00'), 'English format after switching')
+  t.is(await pageB.evaluate(() => document.documentElement.lang), 'en', 'the page says its language (<html lang>)')
   await shot(pageB, 'admin-en.png')
   await page.click('#lang-en')
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17.50') === true)

@@ -56,6 +56,7 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   }
   const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report'], { encoding: 'utf8' })
   t.ok(text.includes('pagamenti ai fornitori') && text.includes('i conti tornano'), 'in Italian, with the invariant')
+  t.ok(/quando\s+cosa\s+amministratore\s+controparte\s+entrate\s+uscite/.test(text), 'every column of the movements has its header')
   t.ok(text.startsWith('rendiconto dall\'inizio a oggi · '), 'a period with no dates reads as the whole ledger')
   // The whole ledger for the archive.
   const all = JSON.parse(execFileSync(process.execPath, [BIN, '--dir', dir, 'export'], { encoding: 'utf8' })) as Row

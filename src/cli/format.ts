@@ -151,8 +151,8 @@ export function purchases (ps: PurchaseSummary[]): string {
 export function products (p: PurchaseView): string {
   if (p.order === null) return t('noCatalogue', { name: p.name })
   const q = (m: number | undefined | null): string => (m === undefined || m === null ? '' : quantity(m))
-  return `${p.name} · ${t(`p_${p.phase}`)}${bookingsWord(p)}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('booked'), t('delivered')], ...p.order.products.map((x) => [
-    x.key, x.name, x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.bookedQtyMilli), q(x.deliveredQtyMilli)
+  return `${p.name} · ${t(`p_${p.phase}`)}${bookingsWord(p)}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('available'), t('booked'), t('delivered')], ...p.order.products.map((x) => [
+    x.key, x.name, x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.availableQtyMilli), q(x.bookedQtyMilli), q(x.deliveredQtyMilli)
   ])])
 }
 
@@ -243,7 +243,7 @@ export function report (r: Report): string {
     '',
     t('totalsLine', { credits: eur(r.creditsEndCents), open: eur(r.openCommitmentsCents), cash: eur(r.cash.reduce((x, c) => x + c.endCents, 0)), ok: t(r.holds ? 'hold' : 'violated') }),
     '',
-    table([[t('when'), t('what'), t('admin'), '', t('reportIncome'), t('reportOutgoing')], ...r.rows.map((x) => [x.timeMs === null ? '' : when(x.timeMs), t(`k_${x.kind}`), x.admin, x.other, x.incomeCents === 0 ? '' : eur(x.incomeCents), x.outgoingCents === 0 ? '' : eur(x.outgoingCents)])])
+    table([[t('when'), t('what'), t('admin'), t('reportOther'), t('reportIncome'), t('reportOutgoing')], ...r.rows.map((x) => [x.timeMs === null ? '' : when(x.timeMs), t(`k_${x.kind}`), x.admin, x.other, x.incomeCents === 0 ? '' : eur(x.incomeCents), x.outgoingCents === 0 ? '' : eur(x.outgoingCents)])])
   ]
   return lines.join('\n')
 }

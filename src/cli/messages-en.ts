@@ -398,7 +398,7 @@ export const en: typeof it = {
   reportToNow: 'to now',
   reportDeposits: 'deposits', reportWithdrawals: 'withdrawals', reportSupplierPayments: 'supplier payments', reportSettlements: 'cash passed between admins',
   reportTransfers: 'transfers between members', reportCosts: 'shared costs', reportCredits: 'members\' credits', reportStart: 'start', reportEnd: 'end',
-  reportIncome: 'income', reportOutgoing: 'outgoing',
+  reportIncome: 'income', reportOutgoing: 'outgoing', reportOther: 'other side', available: 'available',
   r_RegisterSupplier: 'Supplier registered',
   r_SetListing: 'Offers and wants of {{name}} updated',
   e_TOO_LONG: 'at most 50 entries of 80 characters',

@@ -397,7 +397,7 @@ export const it = {
   reportToNow: 'a oggi',
   reportDeposits: 'versamenti', reportWithdrawals: 'prelievi', reportSupplierPayments: 'pagamenti ai fornitori', reportSettlements: 'cassa passata tra amministratori',
   reportTransfers: 'trasferimenti tra soci', reportCosts: 'costi ripartiti', reportCredits: 'crediti dei soci', reportStart: 'inizio', reportEnd: 'fine',
-  reportIncome: 'entrate', reportOutgoing: 'uscite',
+  reportIncome: 'entrate', reportOutgoing: 'uscite', reportOther: 'controparte', available: 'disponibile',
   r_RegisterSupplier: 'Fornitore registrato',
   r_SetListing: 'Offerte e richieste di {{name}} aggiornate',
   e_TOO_LONG: 'al massimo 50 voci di 80 caratteri',

@@ -10,8 +10,12 @@ import type { Lang } from './i18n.js'
 
 let lang: Lang = 'it'
 
-/** Sets the language of money, dates and messages. */
-export function setPageLang (l: Lang): void { lang = l }
+/** Sets the language of money, dates and messages, and the page's own (`<html lang>`). */
+export function setPageLang (l: Lang): void {
+  lang = l
+  // Screen readers, hyphenation and the browser's own words (a file input's button) follow it.
+  if (typeof document !== 'undefined') document.documentElement.lang = l
+}
 
 const locale = (): string => (lang === 'it' ? 'it-IT' : 'en-GB')
 
