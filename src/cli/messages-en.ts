@@ -44,7 +44,7 @@ export const en: typeof it = {
   joined: 'following group {{group}}\nmember id {{id}}\nAsk an admin to run: hypergas member add <your name> {{id}}',
   keyWritten: 'member id {{id}}\nkey written to {{file}}',
   keyShown: 'member id {{id}}\nsecret    {{seed}}',
-  dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop: hypergas start --bootstrap {{address}}',
+  dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop, this one too: hypergas start --bootstrap {{address}} (this address, not 127.0.0.1)',
   wentOffline: 'offline: no peer connections until "hypergas online"',
   wentOnline: 'online: replicating with the group again',
   th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent',
