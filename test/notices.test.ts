@@ -3,7 +3,12 @@
 // bookings, a delivery with its difference, a low credit; for the admin who owns a purchase,
 // commitments to decide and deliveries to record.
 import test from 'brittle'
-import { adminNotices, memberNotices, noticeKey } from '../src/api/notices.js'
+import { adminNotices, memberNotices, noticeKey, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
+import { notice } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
+import type { MemberId } from '../src/ids.js'
+import type { MergedLog } from '../src/merge/log.js'
+import type { LogEntry } from '../src/merge/replay-types.js'
 import { Season } from './helpers/fixtures.js'
 
 test('notices: what a member and the referente are told, and when', (t) => {
@@ -52,4 +57,26 @@ test('notices: a pending transfer asks the other party to accept, and tells the 
   s.do(bruno, { type: 'CancelTransfer', transfer: invoice.id })
   t.alike(of(carla), [], 'nothing pending, nothing to say')
   t.alike(of(bruno), [])
+})
+
+test('notices: an admin is told of their acts the group\'s order refused in the last week', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const now = 1_800_000_000_000
+  const me = s.founder.id
+  const deposit = s.sign(s.founder, { type: 'Deposit', member: bruno.id, cents: 500 })
+  const open = s.sign(s.founder, { type: 'OpenPurchase', name: 'Latte' })
+  const entry = (act: typeof deposit, feed: MemberId, status: string, ageMs: number): LogEntry => ({ seq: 0, actId: act.id, feed, index: 0, L: 1, status, final: true, timeMs: now - ageMs, act })
+  const entries = [
+    entry(deposit, me, 'applied', 1000),
+    entry(open, me, 'NAME_TAKEN', 60_000),
+    entry(deposit, bruno.id, 'NOT_CASSIERE', 1000),
+    entry(deposit, me, 'NOT_CASSIERE', REFUSED_RECENT_MS + 1)
+  ]
+  const log = { length: entries.length, at: (i: number) => entries[i] } as unknown as MergedLog
+  const got = refusedInOrder(log, s.state, me, now)
+  t.alike(got.map((n) => [n.kind, n.actType, n.code, n.purchaseName]), [['refusedInOrder', 'OpenPurchase', 'NAME_TAKEN', 'Latte']], 'only this admin\'s feed, only refused, only the last week')
+  setLang('it')
+  t.ok(notice(got[0]).startsWith('rifiutato nell\'ordine del gruppo (NAME_TAKEN; un atto di un altro amministratore è venuto prima): Acquisto "Latte"'), notice(got[0]))
+  setLang('en')
 })

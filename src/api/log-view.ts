@@ -60,6 +60,19 @@ function payeeNameOf (s: GroupState, b: ActBody): string | null {
   return id === undefined ? null : nameOf(s, id)
 }
 
+/** What an act is about as the interfaces name it: its member (or payer), payee, amount (cents) and purchase, against state `s`. */
+export interface ActSubject { memberName: string | null, payeeName: string | null, cents: number | null, purchaseName: string | null }
+
+/** {@link ActSubject} of body `b` against state `s`. */
+export function actSubject (s: GroupState, b: ActBody): ActSubject {
+  return {
+    memberName: memberNameOf(s, b),
+    payeeName: payeeNameOf(s, b),
+    cents: 'cents' in b ? b.cents : transferOf(s, b)?.cents ?? null,
+    purchaseName: b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? s.purchases.get(b.purchase)?.name ?? null : null
+  }
+}
+
 /**
  * The ordered log (SPEC §7 `log`), paged. Entries restored from a checkpoint carry no act:
  * `read` holds those acts, read back from their blocks (see GasNode.readActs).
@@ -74,10 +87,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       type: b?.type ?? null,
       author: act?.author ?? null,
       authorName: act === undefined ? null : v.state.members.get(act.author)?.name ?? null,
-      memberName: b === undefined ? null : memberNameOf(v.state, b),
-      payeeName: b === undefined ? null : payeeNameOf(v.state, b),
-      cents: b === undefined ? null : 'cents' in b ? b.cents : transferOf(v.state, b)?.cents ?? null,
-      purchaseName: b === undefined ? null : b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? v.state.purchases.get(b.purchase)?.name ?? null : null,
+      ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null } : actSubject(v.state, b)),
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,

@@ -3,16 +3,20 @@
  * purchases open to book, bookings closing within 24 hours, a booking approved or rejected, a
  * delivery recorded with its difference, a credit too low for the open purchases, a transfer to
  * accept or one waiting for the other party (SPEC §4.6); for an admin,
- * commitments to decide, deliveries to record and bookings closing on their own purchases. Pure:
+ * commitments to decide, deliveries to record and bookings closing on their own purchases, and
+ * their acts of the last week the merged order refused. Pure:
  * the same state and time give the same notices; nothing is stored or replicated.
  */
 import { goodsCents, linesCents } from '../fold/orders.js'
+import type { ActBody } from '../acts/types.js'
 import type { GroupState } from '../fold/state.js'
+import type { MergedLog } from '../merge/log.js'
+import { actSubject } from './log-view.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
-  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver'
+  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'refusedInOrder'
   purchase: PurchaseId | null
   purchaseName: string | null
   /** When the bookings close (closing), ms since the epoch. */
@@ -25,6 +29,11 @@ export interface Notice {
   deliveredCents?: number
   creditCents?: number
   count?: number
+  /** refusedInOrder: the act's type, payee and amount (cents), the code the order gave it, and when it was signed (`atMs`); `other` is its member or payer. */
+  actType?: ActBody['type']
+  payee?: string
+  amountCents?: number
+  code?: string
 }
 
 /** Closing within this long is a reminder, ms. */
@@ -79,6 +88,39 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
     }
     const closes = p.dates?.closesAtMs ?? 0
     if (p.order?.bookingsOpen === true && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
+  }
+  return out
+}
+
+/** How far back an admin is told of their acts the order refused, ms (a week). */
+export const REFUSED_RECENT_MS = 7 * 24 * 3600 * 1000
+/** At most this many of the latest log entries are looked at for them. */
+const REFUSED_SCAN = 4096
+
+/**
+ * The acts written to admin `me`'s feed in the last week (theirs, or members' they relayed) that
+ * the merged order refused: a receipt said "to confirm", and another admin's concurrent act came
+ * first (SPEC §5; the same name taken, a transfer already accepted, the credit spent). Latest
+ * first, from the last {@link REFUSED_SCAN} entries of the log.
+ */
+export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, nowMs: number): Notice[] {
+  const out: Notice[] = []
+  for (let i = log.length - 1; i >= Math.max(0, log.length - REFUSED_SCAN); i--) {
+    const e = log.at(i)
+    if (e.feed !== me || e.status === 'applied' || e.status === 'duplicate' || e.act === undefined || e.timeMs === null || nowMs - e.timeMs > REFUSED_RECENT_MS) continue
+    const b = e.act.body
+    const x = actSubject(s, b)
+    out.push({
+      kind: 'refusedInOrder',
+      purchase: 'purchase' in b ? b.purchase : null,
+      purchaseName: x.purchaseName,
+      atMs: e.timeMs,
+      actType: b.type,
+      ...(x.memberName === null ? {} : { other: x.memberName }),
+      ...(x.payeeName === null ? {} : { payee: x.payeeName }),
+      ...(x.cents === null ? {} : { amountCents: x.cents }),
+      code: e.status
+    })
   }
   return out
 }

@@ -216,7 +216,8 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 
 /** One notice in the user's language (src/api/notices.ts). */
 export function notice (n: Notice): string {
-  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0 })
+  const what = n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '' })
+  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 
 /** `notices`: a member's and the admin's, one per line. */

@@ -55,7 +55,7 @@ export const nameOf = (r: { name: string | null, admin?: string, id?: string }):
 
 /** One notice in the page's language (src/api/notices.ts). */
 export function noticeText (n: Notice): string {
-  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), amount: money(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0 })
+  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), amount: money(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0, code: n.code ?? '' })
 }
 
 /** A list of notices with a count, or nothing when there is none. */
