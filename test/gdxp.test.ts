@@ -153,7 +153,7 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   const booked = cli(dir, 'book', 'Marta', 'Cascina', 'miele=2', 'mele=1,5', 'toma=1', '--key', path.join(dir, 'marta.json'))
   t.is(booked.orderCents, 1300 + 374 + 1890, 'the receipt gives the booking\'s total')
   const catalogue = execText(dir, '--lang', 'it', 'products', 'Cascina')
-  t.ok(catalogue.includes('disponibile') && /Toma d'alpeggio\s+kg\s+18,90 €\s+10\s+1\s/.test(catalogue), `the catalogue shows what the group can have: ${catalogue}`)
+  t.ok(catalogue.includes('disponibile') && /Toma d'alpeggio\s+kg\s+18,90 €\s+10\s+1\s+18,90 €/.test(catalogue), `the catalogue shows what the group can have: ${catalogue}`)
   t.is(cli(dir, 'balance', 'Marta').creditCents, 5000 - 1300 - 374 - 1890, 'signed by Marta herself: 13,00 + 3,74 + 18,90')
   cli(dir, 'close-bookings', 'Cascina')
   const exported = execText(dir, 'purchase', 'Cascina', '--gdxp')
