@@ -36,11 +36,11 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Bruno', creditCents: 9350, neededCents: 1500, variant: 'discount', commitmentCents: 650 }), 'la quota dello sconto di Bruno, 15,00 €, supera il suo impegno di 6,50 €', 'a discount beyond a commitment: no deposit to suggest')
   t.is(text('ABOVE_CEILING', { member: 'Bruno', creditCents: 9350, neededCents: 1000, ceilingCents: 10_000, variant: 'ceiling' }), 'Bruno ha 93,50 € di credito: con altri 10,00 € supererebbe il tetto di 100,00 €')
   const field = (body: unknown): string => { try { parseActBody(body); return 'accepted' } catch (err) { return text((err as HypergasError).code, (err as HypergasError).details) } }
-  t.is(field({ type: 'OpenPurchase', name: '  ' }), '«nome» è vuoto', 'an empty name, in Italian (zod said "Too small: expected string to have >=1 characters")')
-  t.is(field({ type: 'OpenPurchase', name: 'x'.repeat(65) }), '«nome» supera i 64 caratteri')
-  t.is(field({ type: 'Transfer', from: 'ab'.repeat(32), to: 'cd'.repeat(32), cents: 5, memo: 'a\tb' }), '«causale» contiene caratteri di controllo (una tabulazione, un a capo)')
+  t.is(field({ type: 'OpenPurchase', name: '  ' }), 'il campo «nome» è vuoto', 'an empty name, in Italian (zod said "Too small: expected string to have >=1 characters")')
+  t.is(field({ type: 'OpenPurchase', name: 'x'.repeat(65) }), 'il campo «nome» supera i 64 caratteri')
+  t.is(field({ type: 'Transfer', from: 'ab'.repeat(32), to: 'cd'.repeat(32), cents: 5, memo: 'a\tb' }), 'il campo «causale» contiene caratteri di controllo (una tabulazione, un a capo)')
   t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 1000 }, { product: 'miele', qtyMilli: 2000 }] }), 'lo stesso prodotto due volte in «righe»')
-  t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'b c', name: 'B', unit: 'kg', priceCents: 1 }] }), '«prodotti › 2 › codice»: solo lettere, cifre e . _ - /', 'a path into a list: its position from 1')
+  t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'b c', name: 'B', unit: 'kg', priceCents: 1 }] }), 'il campo «prodotti › 2 › codice»: solo lettere, cifre e . _ - /', 'a path into a list: its position from 1')
   t.is(text('BAD_FIELD', undefined), 'the node\'s message', 'a field refused without its name: the node\'s words')
   t.is(field({ type: 'OpenPurchase', name: 'X', extra: 1 }), 'the node\'s message', 'a key the body should not have: no field to name')
   let thrown: HypergasError | undefined
