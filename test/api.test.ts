@@ -192,3 +192,18 @@ test('a member\'s booking beyond what the group may still order learns the produ
   const byAdmin = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: { type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] } })).error as Row
   t.alike([byAdmin.code, (byAdmin.details as Row).qtyMilli], ['SOLD_OUT', 1000], 'the admin at the counter, who reads every booking, is told what is left')
 })
+
+test('a shared cost refused for one member\'s credit, posted signed: no figures of that member', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const cheese = await s.node.submit({ type: 'OpenPurchase', name: 'Formaggi' })
+  const p = cheese.id as PurchaseId
+  await s.node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 100 }] })
+  await s.node.submit({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] })
+  const body = { type: 'AddCost' as const, purchase: p, label: 'trasporto', cents: 500_000, split: 'equal' as const, discount: false }
+  const cost = createAct(body, { group: s.group, keyPair: s.node.keyPair, timeMs: 3 })
+  const signed = json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: cost.bytes.toString('hex') } })).error as Row
+  t.alike([signed.code, signed.details], ['INSUFFICIENT_CREDIT', undefined], 'whoever holds the referente\'s key learns no member\'s credit on the open route')
+  const local = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: body })).error as Row
+  t.alike([local.code, (local.details as Row).member, (local.details as Row).neededCents], ['INSUFFICIENT_CREDIT', 'Marta', 500_000], 'the admin at their node is told whose share and how much')
+})

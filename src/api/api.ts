@@ -320,11 +320,16 @@ export class LocalApi implements NodeApi {
     try {
       await this.node.submitActs([act])
     } catch (err) {
-      if (err instanceof HypergasError && figured !== null && figured !== act.author) throw new HypergasError(err.code, err.reason)
+      // (Also an act that names no member but was refused for one's figures: a shared cost one
+      // member's credit could not pay.)
+      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason)
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)
-    if (receipt.member !== undefined && receipt.member.id !== act.author) delete receipt.member
+    if (receipt.member !== undefined && receipt.member.id !== act.author) {
+      delete receipt.member
+      delete receipt.orderCents
+    }
     // Another's name only when they hold or held the group's cash (an admin a recovery names), or
     // are the other party of the author's own transfer.
     const party = act.body.type === 'Transfer' || act.body.type === 'AcceptTransfer' || act.body.type === 'CancelTransfer'

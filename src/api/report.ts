@@ -5,8 +5,9 @@
  * credits at the start and the end, and the invariant check. Only confirmed acts count, and the
  * report says up to where. Amounts in cents; dates are the acts' own times (display only).
  */
-import type { GroupState, Movement } from '../fold/state.js'
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { goodsCents } from '../fold/orders.js'
+import type { GroupState, Movement, Purchase } from '../fold/state.js'
+import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import { registeredSupplier, totalsView } from './views.js'
 
@@ -40,7 +41,7 @@ export interface Report {
     settlementsCents: number
     /** Credit moved between members by accepted transfers. */
     transfersCents: number
-    /** Costs shared among bookings (transport, packaging), net of discounts, that members bear: a share given back with a dropped, rejected or failed booking is not counted (cents). */
+    /** Costs shared among bookings (transport, packaging), net of discounts, of the purchases closed in the period: the part of the supplier payments the members bore as shares (cents). */
     sharedCostsCents: number
   }
   cash: Array<{ admin: string, startCents: number, endCents: number }>
@@ -155,14 +156,12 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
       if (m.kind === 'settle-in') totals.settlementsCents += m.deltaCents
       if (m.kind === 'supplier-payment') {
         totals.supplierPaymentsCents -= m.deltaCents
+        if (p !== undefined) totals.sharedCostsCents += costsBorne(p)
         bySupplier.set(supplier, (bySupplier.get(supplier) ?? 0) - m.deltaCents)
       }
     }
   }
-  for (const list of s.statements.values()) {
-    for (const m of list) if (m.kind === 'transfer-in' && inPeriod(m.actId)) totals.transfersCents += m.deltaCents
-    totals.sharedCostsCents += costsBorne(list, inPeriod)
-  }
+  for (const list of s.statements.values()) for (const m of list) if (m.kind === 'transfer-in' && inPeriod(m.actId)) totals.transfersCents += m.deltaCents
   rows.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0) || (a.actId < b.actId ? -1 : 1))
   const now = totalsView(s)
   const creditsAt = (limit: number | null, inclusive: boolean): number => [...s.statements.values()].reduce((sum, l) => sum + balanceAt(l, time, limit, inclusive), 0)
@@ -182,31 +181,19 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
   }
 }
 
-/** Movements that give a member's whole commitment back: a booking dropped, a commitment rejected, a purchase failed. */
-const GIVES_BACK = new Set<Movement['kind']>(['booking', 'refund-rejected', 'refund-failed'])
-
 /**
- * The shared costs one member bears in the period, cents (a discount negative): their cost
- * shares (movements `cost`), less the shares given back with their whole commitment when their
- * booking is dropped, rejected or the purchase fails (that movement's amount includes the shares
- * and is not a `cost`). Walks the member's whole statement in order, counting only what falls in
- * the period.
+ * The shared costs the members of closed purchase `p` bore, cents (a discount negative): for each
+ * booking paid at the close, what it paid less its goods (booked, or as delivered). Part of what
+ * the supplier was paid; a dropped booking's shares went back with it, a rejected one's were
+ * refunded, and a discount larger than the goods counts only as far as the goods (a booking pays
+ * never less than nothing).
  */
-export function costsBorne (list: readonly Movement[], inPeriod: (id: ActId) => boolean): number {
-  const owed = new Map<PurchaseId, { commitmentCents: number, costsCents: number }>()
+export function costsBorne (p: Purchase): number {
   let borne = 0
-  for (const m of list) {
-    if (m.purchase === undefined) continue
-    let o = owed.get(m.purchase)
-    if (o === undefined) owed.set(m.purchase, (o = { commitmentCents: 0, costsCents: 0 }))
-    o.commitmentCents -= m.deltaCents
-    if (m.kind === 'cost') {
-      o.costsCents -= m.deltaCents
-      if (inPeriod(m.actId)) borne -= m.deltaCents
-    } else if (o.commitmentCents === 0 && o.costsCents !== 0 && GIVES_BACK.has(m.kind)) {
-      if (inPeriod(m.actId)) borne -= o.costsCents
-      o.costsCents = 0
-    }
+  if (p.phase !== 'closed' || p.order === undefined) return 0
+  for (const [m, b] of p.order.bookings) {
+    const c = p.commitments.get(m)
+    if (c?.status === 'approved') borne += c.amountCents - goodsCents(b)
   }
   return borne
 }
