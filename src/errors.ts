@@ -139,7 +139,7 @@ export interface RefusalDetails {
    * - DATA_DIR: `occupied`, `copied`, `busy` (another process has it open), `store`, `running`,
    *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `notDir`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
-   * - BAD_FIELD: `empty`, `tooLong`, `tooMany`, `twice`, `control`, `format` (the field's path in `input`);
+   * - BAD_FIELD: `empty`, `tooLong`, `tooMany`, `twice`, `control`, `format`, `bookingPrice`, `overdraft` (the field's path in `input`);
    * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment); ABOVE_CEILING: `limits`;
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;

@@ -47,6 +47,7 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
   t.absent(honey.some((x) => /segale|riso|nonna/.test(x)), `"di" matches nothing: not Dora's bread, rice starch or sauce (${honey.join(', ')})`)
   t.alike(matches(s.state, dora.id).find((x) => x.for === 'farina di castagne')?.hits.map((h) => h.title) ?? [], [], 'nor Bruno\'s offers for Dora\'s flour')
   t.alike(titles('di'), [], 'a query of "di" alone finds nothing')
+  t.alike(titles("dell'all"), [], 'nor the forms cut before an apostrophe (dell\'orto, all\'olio)')
   // Past catalogues (SPEC §4.7 "products of every catalogue"): for members, once each, from the latest purchase.
   for (const name of ['Cascina marzo', 'Cascina aprile']) {
     const q = s.open(s.founder, name)

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import { localDay } from '../src/local-time.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
 import { BIN, cli } from '../examples/procs.js'
 
@@ -136,8 +137,12 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.exception(() => cli(dir, 'purchase', 'open', 'Grande', '--catalogue', big), /TOO_MANY_PRODUCTS/)
   t.exception(() => cli(dir, 'purchase', 'open', 'Passato', '--catalogue', file, '--closes', '2020-01-01'), /BAD_ARGUMENT: --closes 2020-01-01 has passed/)
   t.exception(() => cli(dir, 'purchase', 'open', 'Passato', '--delivery', '2020-01-01'), /BAD_ARGUMENT: --delivery 2020-01-01 has passed/)
+  const today = localDay(Date.now())
+  t.is(cli(dir, 'purchase', 'open', 'Oggi', '--delivery', today).type, 'OpenPurchase', 'a delivery today, without a time, is not past')
+  cli(dir, 'vote-fail', 'Oggi')
+  cli(dir, 'fail', 'Oggi')
   t.exception(() => cli(dir, 'purchase', 'open', 'Rovescio', '--closes', '2999-01-10', '--delivery', '2999-01-09'), /BAD_ARGUMENT: --delivery 2999-01-09 comes before the bookings close/)
-  t.is((cli(dir, 'purchases') as unknown as Row[]).length, 0, 'a catalogue too large, or a deadline passed, opens no purchase')
+  t.is((cli(dir, 'purchases') as unknown as Row[]).filter((p) => p.phase === 'open').length, 0, 'a catalogue too large, or a deadline passed, opens no purchase')
   const opened = cli(dir, 'purchase', 'open', 'Cascina', '--catalogue', file)
   t.is(opened.imported, 5)
   t.is((opened.skipped as Row[]).length, 4)

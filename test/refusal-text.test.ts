@@ -42,6 +42,10 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 1000 }, { product: 'miele', qtyMilli: 2000 }] }), 'lo stesso prodotto due volte in «righe»')
   t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'b c', name: 'B', unit: 'kg', priceCents: 1 }] }), 'il campo «prodotti › 2 › codice»: solo lettere, cifre e . _ - /', 'a path into a list: its position from 1')
   t.is(text('BAD_FIELD', undefined), 'the node\'s message', 'a field refused without its name: the node\'s words')
+  t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [{ key: 'a', name: 'A', unit: 'kg', priceCents: 1 }, { key: 'a', name: 'B', unit: 'kg', priceCents: 1 }] }), 'lo stesso prodotto due volte in «prodotti»', 'a code twice in a catalogue')
+  t.is(field({ type: 'AddProducts', purchase: 'cd'.repeat(32), products: [] }), 'il campo «prodotti» è vuoto')
+  t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 1000, priceCents: 5 }] }), 'una prenotazione prende i prezzi del listino: nessun prezzo in «righe»')
+  t.is(field({ type: 'Book', member: 'ab'.repeat(32), purchase: 'cd'.repeat(32), lines: [{ product: 'miele', qtyMilli: 0.5 }] }), 'il campo «righe › 1 › quantità»: Invalid input: expected int, received number', 'a case without a message of its own: zod\'s words, the field in Italian')
   t.is(field({ type: 'OpenPurchase', name: 'X', extra: 1 }), 'the node\'s message', 'a key the body should not have: no field to name')
   let thrown: HypergasError | undefined
   try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }

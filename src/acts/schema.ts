@@ -121,12 +121,15 @@ export function parseActBody (input: unknown): ActBody {
 }
 
 /** The messages of this module's own refinements, by the variant the interfaces word them with. */
-const OWN_MESSAGES: ReadonlyMap<string, string> = new Map([['a product twice', 'twice'], ['control characters', 'control'], ['letters, digits and . _ - / only', 'format']])
+const OWN_MESSAGES: ReadonlyMap<string, string> = new Map([
+  ['a product twice', 'twice'], ['a key twice', 'twice'], ['control characters', 'control'], ['letters, digits and . _ - / only', 'format'],
+  ['a booking takes the catalogue\'s prices', 'bookingPrice'], ['an overdraft is at most 1,000,000 € (100000000 cents)', 'overdraft']
+])
 
 /**
  * What a BAD_FIELD is, for the interfaces to say it in the reader's language (SPEC §7): the
  * field's path (`input`: `name`, `products.3.unit`), the case (`variant`: `empty`, `tooLong`,
- * `tooMany`, `twice`, `control`, `format`), the length or count allowed (`limit`), and zod's
+ * `tooMany`, `twice`, `control`, `format`, `bookingPrice`, `overdraft`), the length or count allowed (`limit`), and zod's
  * English words (`detail`) for a case without a message of its own.
  */
 function fieldDetails (issue: z.core.$ZodIssue): RefusalDetails {
@@ -135,7 +138,7 @@ function fieldDetails (issue: z.core.$ZodIssue): RefusalDetails {
   const d: RefusalDetails = path === '' ? { detail: issue.message.slice(0, 200) } : { input: path.slice(0, 40), detail: issue.message.slice(0, 200) }
   const own = OWN_MESSAGES.get(issue.message)
   if (own !== undefined) d.variant = own
-  else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) d.variant = 'empty'
+  else if (issue.code === 'too_small' && (issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) === 1) d.variant = 'empty'
   else if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) {
     d.variant = issue.origin === 'string' ? 'tooLong' : 'tooMany'
     d.limit = Number(issue.maximum)

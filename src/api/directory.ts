@@ -65,14 +65,15 @@ function documents (s: GroupState, listings: boolean): Doc[] {
 
 /**
  * Words that say nothing of what is offered or wanted: Italian and English articles, prepositions
- * (simple and joined with an article) and conjunctions, folded. Left out of the index and of
+ * (simple, joined with an article, and cut before an apostrophe: `dell'orto`) and conjunctions, folded. Left out of the index and of
  * queries, so that "miele di castagno" is not matched to "passata di pomodoro" by its "di".
  */
 const STOP_WORDS = new Set([
   'il', 'lo', 'la', 'i', 'gli', 'le', 'l', 'un', 'uno', 'una', 'di', 'a', 'da', 'in', 'con', 'su', 'per', 'tra', 'fra',
   'del', 'dello', 'della', 'dei', 'degli', 'delle', 'al', 'allo', 'alla', 'ai', 'agli', 'alle', 'dal', 'dallo', 'dalla',
   'dai', 'dagli', 'dalle', 'nel', 'nello', 'nella', 'nei', 'negli', 'nelle', 'sul', 'sullo', 'sulla', 'sui', 'sugli',
-  'sulle', 'e', 'ed', 'o', 'od', 'the', 'an', 'of', 'and', 'or', 'to', 'for', 'with', 'on', 'at', 'from', 'by'
+  'sulle', 'dell', 'all', 'dall', 'nell', 'sull', 'col', 'coi', 'e', 'ed', 'o', 'od',
+  'the', 'an', 'of', 'and', 'or', 'to', 'for', 'with', 'on', 'at', 'from', 'by'
 ])
 
 /** The words of `text` a search matches on: folded, split at what is not a letter, a digit or `*`, without {@link STOP_WORDS}. */
