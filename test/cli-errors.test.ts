@@ -85,6 +85,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     }
     t.not(said[1], said[0], `${what}: the Italian message is not the English one`)
   }
+  t.is(run(dir, ['--lang', 'it', 'purchase', 'open', 'Infinito', '--catalogue', '/dev/zero']).stderr.trim(), 'errore BAD_ARGUMENT: il file /dev/zero supera i 3 MiB: non è un listino', 'a catalogue that never ends: read up to its cap, then refused')
   // Commander's usage errors in the user's language, its suggestion kept on the same line.
   t.is(run(dir, ['--lang', 'it', 'stauts']).stderr.trim(), 'errore BAD_ARGUMENT: comando sconosciuto \'stauts\' (forse status?) (--help)')
   t.is(run(dir, ['--lang', 'en', 'stauts']).stderr.trim(), 'error BAD_ARGUMENT: unknown command \'stauts\' (did you mean status?) (--help)')

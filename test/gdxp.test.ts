@@ -119,6 +119,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   const twice = importCsv('nome;prezzo;codice\nSemi A;1;M1\nSemi B;2;M1\nSemi C;3;M2\n')
   t.alike(twice.products.map((p) => p.key), ['semi-a', 'semi-b', 'M2'], 'a code two products share is no key')
   t.alike(twice.notApplied, [{ what: 'sharedSku', count: 2 }], 'and the import says so')
+  t.alike(importCsv('nome;prezzo;codice\nSemi A;1;M1\nSemi B;tre;M1\n').notApplied, [{ what: 'sharedSku', count: 1 }], 'counting only the products imported')
   t.alike(keys.notApplied, [], 'nothing to say when every code is one product\'s')
   t.alike(importCsv('name,price,min,max\nToma,10,5,2\n').skipped, [{ name: 'Toma', reason: 'bad quantity', detail: 'min 5 above max 2: nobody could book it' }], 'a minimum above the most per member: left out, and said why')
 })

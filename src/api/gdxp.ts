@@ -120,6 +120,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
   const ownKey = (r: RawProduct): boolean => r.sku !== '' && skus.get(r.sku) === 1 && /^[\p{L}\p{N}._\-/]{1,64}$/u.test(r.sku)
   const reserved = new Set(raw.filter(ownKey).map((r) => r.sku))
   const products: ProductSpec[] = []
+  let shared = 0 // products imported whose SKU another product has too (keyed by a slug instead)
   for (const r of raw) {
     const name = oneLine(r.name)
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
@@ -168,10 +169,10 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     }
     used.add(key)
     products.push(p)
+    if (r.sku !== '' && (skus.get(r.sku) ?? 0) > 1) shared++
     if (priceCents === 0) unpriced.push(name)
   }
   if (products.length > MAX_PRODUCTS) throw new HypergasError('TOO_MANY_PRODUCTS', `the file has ${products.length} products to import and a purchase holds at most ${MAX_PRODUCTS}: split it into two purchases`)
-  const shared = raw.filter((r) => r.sku !== '' && r.active && r.name.trim() !== '' && (skus.get(r.sku) ?? 0) > 1).length
   return { supplier, products, skipped, unpriced, notApplied: shared === 0 ? [] : [{ what: 'sharedSku', count: shared }] }
 }
 

@@ -29,8 +29,8 @@ export interface Notice {
   deliveredCents?: number
   creditCents?: number
   count?: number
-  /** refusedInOrder: the act's type, payee and amount (cents), the code the order gave it, and when it was signed (`atMs`); `other` is its member or payer. */
-  actType?: ActBody['type']
+  /** refusedInOrder: the act's type (`AddDiscount` for a shared discount), payee and amount (cents), the code the order gave it, and when it was signed (`atMs`); `other` is its member or payer. */
+  actType?: ActBody['type'] | 'AddDiscount'
   payee?: string
   amountCents?: number
   code?: string
@@ -101,7 +101,8 @@ const REFUSED_SCAN = 4096
  * The acts written to admin `me`'s feed in the last week (theirs, or members' they relayed) that
  * the merged order refused: a receipt said "to confirm", and another admin's concurrent act came
  * first (SPEC §5; the same name taken, a transfer already accepted, the credit spent). Latest
- * first, from the last {@link REFUSED_SCAN} entries of the log.
+ * first, from the last {@link REFUSED_SCAN} entries of the log; entries restored from a checkpoint
+ * carry no act and are not looked at (they are confirmed, and older than the node's last start).
  */
 export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, nowMs: number): Notice[] {
   const out: Notice[] = []
@@ -115,7 +116,7 @@ export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, now
       purchase: 'purchase' in b ? b.purchase : null,
       purchaseName: x.purchaseName,
       atMs: e.timeMs,
-      actType: b.type,
+      actType: b.type === 'AddCost' && b.discount ? 'AddDiscount' : b.type,
       ...(x.memberName === null ? {} : { other: x.memberName }),
       ...(x.payeeName === null ? {} : { payee: x.payeeName }),
       ...(x.cents === null ? {} : { amountCents: x.cents }),

@@ -144,7 +144,7 @@ export const en: typeof it = {
   e_DATA_DIR_running: 'a node is already running in {{input}}: stop it first (Ctrl-C where it runs), or use another directory',
   e_DATA_DIR_damaged: '{{input}} is damaged: restore it from a backup or remove it',
   e_DATA_DIR_unreadable: 'cannot read {{input}}',
-  e_DATA_DIR_notDir: '{{input}} is a file, not a directory: choose another data directory (--dir or --profile)',
+  e_DATA_DIR_notDir: '{{input}} cannot be a directory: it, or a folder above it, is a file; choose another data directory (--dir or --profile)',
   e_DATA_DIR_links: '{{input}} is damaged: remove it (every personal link stops working)',
   e_DATA_DIR_mail: '{{input}} is damaged: set the mail again (hypergas mail)',
   e_DATA_DIR_frozen: 'this admin\'s feed forked and is frozen: it takes no more acts (see forks.json)',

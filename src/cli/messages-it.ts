@@ -143,7 +143,7 @@ export const it = {
   e_DATA_DIR_running: 'in {{input}} è già avviato un nodo: fermalo prima (Ctrl-C dove gira), o usa un\'altra cartella',
   e_DATA_DIR_damaged: '{{input}} è danneggiato: ripristinalo da un backup o cancellalo',
   e_DATA_DIR_unreadable: 'non riesco a leggere {{input}}',
-  e_DATA_DIR_notDir: '{{input}} è un file, non una cartella: scegli un\'altra cartella dei dati (--dir o --profile)',
+  e_DATA_DIR_notDir: '{{input}} non può essere una cartella: è un file, o lo è una cartella sopra; scegli un\'altra cartella dei dati (--dir o --profile)',
   e_DATA_DIR_links: '{{input}} è danneggiato: cancellalo (tutti i link personali smettono di funzionare)',
   e_DATA_DIR_mail: '{{input}} è danneggiato: imposta di nuovo la posta (hypergas mail)',
   e_DATA_DIR_frozen: 'il registro di questo amministratore si è biforcato ed è congelato: non prende altri atti (vedi forks.json)',

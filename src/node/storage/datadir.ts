@@ -80,14 +80,14 @@ const feedsSchema = z.array(hex64)
  * when it was made beforehand with the umask's 0755: the store holds the feed's secret key in
  * Hypercore's database (SPEC §3: secret keys readable only by their owner). A directory of
  * someone else's, which cannot be changed, is left as it is.
- * @throws HypergasError DATA_DIR (`notDir`: a file is in the way; `unreadable`: it cannot be made)
+ * @throws HypergasError DATA_DIR (`notDir`: it or a folder above it is a file; `unreadable`: it cannot be made)
  */
 export function ownDataDir (dir: string): void {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'EEXIST' || code === 'ENOTDIR') throw new HypergasError('DATA_DIR', `${dir} is a file, not a directory: choose another data directory (--dir or --profile)`, { variant: 'notDir', input: dir.slice(0, 200) })
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new HypergasError('DATA_DIR', `${dir} cannot be a directory: it, or a folder above it, is a file`, { variant: 'notDir', input: dir.slice(0, 200) })
     throw new HypergasError('DATA_DIR', `cannot make the data directory ${dir}: ${code ?? (err as Error).message}`, { variant: 'unreadable', input: dir.slice(0, 200), detail: code ?? (err as Error).message })
   }
   try { fs.chmodSync(dir, 0o700) } catch {}
