@@ -3,7 +3,7 @@
 // bookings, a delivery with its difference, a low credit; for the admin who owns a purchase,
 // commitments to decide and deliveries to record.
 import test from 'brittle'
-import { adminNotices, memberNotices, noticeKey, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
+import { adminNotices, memberNotices, noticeKey, refusedEntries, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
 import { notice } from '../src/cli/format.js'
 import { setLang } from '../src/cli/i18n.js'
 import type { MemberId } from '../src/ids.js'
@@ -76,6 +76,11 @@ test('notices: an admin is told of their acts the group\'s order refused in the 
   const log = { length: entries.length, at: (i: number) => entries[i] } as unknown as MergedLog
   const got = refusedInOrder(log, s.state, me, now)
   t.alike(got.map((n) => [n.kind, n.actType, n.code, n.purchaseName]), [['refusedInOrder', 'OpenPurchase', 'NAME_TAKEN', 'Latte']], 'only this admin\'s feed, only refused, only the last week')
+  const restored = entries.map((e) => ({ ...e, act: undefined }))
+  const fromCheckpoint = { length: restored.length, at: (i: number) => restored[i] } as unknown as MergedLog
+  t.alike(refusedInOrder(fromCheckpoint, s.state, me, now), [], 'acts restored from a checkpoint carry no act')
+  t.alike(refusedEntries(fromCheckpoint, me, now).map((e) => e.actId), [open.id], 'which entries to read back')
+  t.alike(refusedInOrder(fromCheckpoint, s.state, me, now, new Map([[open.id, open]])), got, 'read back from their blocks, the same notice')
   setLang('it')
   t.ok(notice(got[0]).startsWith('rifiutato nell\'ordine del gruppo (NAME_TAKEN; un atto di un altro amministratore è venuto prima): Acquisto "Latte"'), notice(got[0]))
   setLang('en')

@@ -13,7 +13,7 @@ import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests, type DigestSent } from './mail.js'
 import { report, type Report } from './report.js'
-import { adminNotices, memberNotices, refusedInOrder, type Notice } from './notices.js'
+import { adminNotices, memberNotices, refusedEntries, refusedInOrder, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { beforeAct, receiptOf, type ActReceipt } from './receipt.js'
@@ -273,7 +273,10 @@ export class LocalApi implements NodeApi {
     const v = this.node.requireView()
     const s = v.state
     const now = Date.now() // display only: notices are derived, never stored
-    return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: s.admins.has(this.node.id) ? [...refusedInOrder(v.entries, s, this.node.id, now), ...adminNotices(s, this.node.id, now)] : [] }
+    if (!s.admins.has(this.node.id)) return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: [] }
+    // Acts restored from a checkpoint (the node restarted since) are read back from their blocks.
+    const read = await this.node.readActs(refusedEntries(v.entries, this.node.id, now).filter((e) => e.act === undefined))
+    return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: [...refusedInOrder(v.entries, s, this.node.id, now, read), ...adminNotices(s, this.node.id, now)] }
   }
 
   async sendNotices (): Promise<DigestSent[]> {

@@ -8,9 +8,10 @@
  * the same state and time give the same notices; nothing is stored or replicated.
  */
 import { goodsCents, linesCents } from '../fold/orders.js'
-import type { ActBody } from '../acts/types.js'
+import type { ActBody, SignedAct } from '../acts/types.js'
 import type { GroupState } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'
+import type { LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
@@ -101,27 +102,38 @@ const REFUSED_SCAN = 4096
  * The acts written to admin `me`'s feed in the last week (theirs, or members' they relayed) that
  * the merged order refused: a receipt said "to confirm", and another admin's concurrent act came
  * first (SPEC §5; the same name taken, a transfer already accepted, the credit spent). Latest
- * first, from the last {@link REFUSED_SCAN} entries of the log; entries restored from a checkpoint
- * carry no act and are not looked at (they are confirmed, and older than the node's last start).
+ * first, from the last {@link REFUSED_SCAN} entries of the log. Entries restored from a checkpoint
+ * carry no act: `read` holds those acts, read back from their blocks (GasNode.readActs, with
+ * {@link refusedEntries}); one neither carries nor reads is left out.
  */
-export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, nowMs: number): Notice[] {
+export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, nowMs: number, read: ReadonlyMap<ActId, SignedAct> = new Map()): Notice[] {
   const out: Notice[] = []
-  for (let i = log.length - 1; i >= Math.max(0, log.length - REFUSED_SCAN); i--) {
-    const e = log.at(i)
-    if (e.feed !== me || e.status === 'applied' || e.status === 'duplicate' || e.act === undefined || e.timeMs === null || nowMs - e.timeMs > REFUSED_RECENT_MS) continue
-    const b = e.act.body
+  for (const e of refusedEntries(log, me, nowMs)) {
+    const act = e.act ?? read.get(e.actId)
+    if (act === undefined) continue
+    const b = act.body
     const x = actSubject(s, b)
     out.push({
       kind: 'refusedInOrder',
       purchase: 'purchase' in b ? b.purchase : null,
       purchaseName: x.purchaseName,
-      atMs: e.timeMs,
+      atMs: e.timeMs ?? undefined,
       actType: b.type === 'AddCost' && b.discount ? 'AddDiscount' : b.type,
       ...(x.memberName === null ? {} : { other: x.memberName }),
       ...(x.payeeName === null ? {} : { payee: x.payeeName }),
       ...(x.cents === null ? {} : { amountCents: x.cents }),
       code: e.status
     })
+  }
+  return out
+}
+
+/** The entries {@link refusedInOrder} tells of: in `me`'s feed, refused, signed in the last week, among the last {@link REFUSED_SCAN}; latest first. */
+export function refusedEntries (log: MergedLog, me: MemberId, nowMs: number): LogEntry[] {
+  const out: LogEntry[] = []
+  for (let i = log.length - 1; i >= Math.max(0, log.length - REFUSED_SCAN); i--) {
+    const e = log.at(i)
+    if (e.feed === me && e.status !== 'applied' && e.status !== 'duplicate' && e.timeMs !== null && nowMs - e.timeMs <= REFUSED_RECENT_MS) out.push(e)
   }
   return out
 }
