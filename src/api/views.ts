@@ -128,6 +128,8 @@ export interface MemberView {
   listing?: { offers: string[], wants: string[] } | null
   /** Their commitments in every purchase, the latest first (SPEC §7). */
   orders?: MemberOrderView[]
+  /** The credit limits the admins set for them (SPEC §4.6), cents: how far below zero, and the most they may hold (0: none). */
+  limits?: { overdraftCents: number, ceilingCents: number }
 }
 
 /** What a movement's act says of why: a withdrawal's reason, a transfer's memo, a shared cost's label; null when nothing. */
@@ -177,7 +179,8 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
     statement: movementLines(v, v.state.statements.get(id), read),
     cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined,
     listing: v.state.listings.get(id) ?? null,
-    orders: memberOrders(v.state, id)
+    orders: memberOrders(v.state, id),
+    limits: { overdraftCents: v.state.limits.get(id)?.overdraftCents ?? 0, ceilingCents: v.state.limits.get(id)?.ceilingCents ?? 0 }
   }
 }
 

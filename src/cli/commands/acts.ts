@@ -118,11 +118,15 @@ program.command('cancel').description(helpText('d_cancel')).argument('<transfer>
     await actAsMember(o.key, async (api) => ({ type: 'CancelTransfer', transfer: await transferId(api, x) }))
   })
 program.command('limit').description(helpText('d_limit'))
-  .argument('<member>', MEMBER()).requiredOption('--overdraft <euros>', helpText('h_limit_overdraft')).option('--ceiling <euros>', helpText('h_limit_ceiling'))
-  .action(async (m: string, o: { overdraft: string, ceiling?: string }) => {
-    const overdraftCents = o.overdraft.trim() === '0' ? 0 : parseEuros(o.overdraft)
-    if (overdraftCents > MAX_OVERDRAFT_CENTS) throw new HypergasError('BAD_AMOUNT', `an overdraft is at most ${formatCents(MAX_OVERDRAFT_CENTS)} €, got "${o.overdraft}"`, { input: o.overdraft, variant: 'overdraft' })
-    await act({ type: 'VoteSetLimits', member: m, overdraftCents, ceilingCents: o.ceiling === undefined ? 0 : parseEuros(o.ceiling) })
+  .argument('<member>', MEMBER()).option('--overdraft <euros>', helpText('h_limit_overdraft')).option('--ceiling <euros>', helpText('h_limit_ceiling'))
+  .action(async (m: string, o: { overdraft?: string, ceiling?: string }) => {
+    if (o.overdraft === undefined && o.ceiling === undefined) throw new HypergasError('BAD_ARGUMENT', 'give --overdraft, --ceiling or both', { variant: 'limits' })
+    const euros = (text: string): number => (/^\s*0+(?:[.,]0{1,2})?\s*$/.test(text) ? 0 : parseEuros(text))
+    const overdraftCents = o.overdraft === undefined ? undefined : euros(o.overdraft)
+    if (overdraftCents !== undefined && overdraftCents > MAX_OVERDRAFT_CENTS) throw new HypergasError('BAD_AMOUNT', `an overdraft is at most ${formatCents(MAX_OVERDRAFT_CENTS)} €, got "${o.overdraft}"`, { input: o.overdraft, variant: 'overdraft' })
+    // The limit not given keeps its value: a vote names both (SPEC §4.6), and setting one must not lift the other.
+    const now = (await withApi((api) => api.member(m))).limits
+    await act({ type: 'VoteSetLimits', member: m, overdraftCents: overdraftCents ?? now?.overdraftCents ?? 0, ceilingCents: o.ceiling === undefined ? now?.ceilingCents ?? 0 : euros(o.ceiling) })
   })
 
 /** The full id of a transfer from its first characters, as the node knows it. @throws HypergasError NOT_FOUND */
