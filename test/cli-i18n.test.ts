@@ -14,7 +14,7 @@ import { BIN, cli } from '../examples/procs.js'
 import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
-import { bookingLines, finality, receipt } from '../src/cli/format.js'
+import { bookingLines, finality, forkLine, receipt } from '../src/cli/format.js'
 import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import { en } from '../src/cli/messages-en.js'
 import { messages } from '../src/cli/messages.js'
@@ -277,4 +277,11 @@ test('a failed purchase: its commitments refunded, no bookings said open', { tim
   const shown = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'purchase', 'Verdure'], { encoding: 'utf8' }).stdout
   t.ok(/Anna\s+5,00 €\s+rimborsato/.test(shown) && !shown.includes('da approvare'), `refunded, not "to approve": ${shown}`)
   t.ok(shown.includes('annullato'), 'the phase')
+})
+
+test('status: a fork said in words, not as JSON', (t) => {
+  setLang('it')
+  const f = { feed: 'ab'.repeat(32) as MemberId, length: 12, held: 11, local: { length: 12, signature: '01' }, remote: { length: 13, signature: '02' }, detectedAt: '2026-12-02T07:40:12.345Z' }
+  t.is(forkLine(f, 'Bruno'), 'Bruno: due versioni firmate del suo registro differiscono dal blocco 12 (rilevato il 2026-12-02 07:40 UTC); questo nodo tiene i primi 11 blocchi e non ne legge altri (vedi forks.json)')
+  setLang('en')
 })

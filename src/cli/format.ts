@@ -14,6 +14,7 @@ import type { LogView } from '../api/log-view.js'
 import type { MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import { shownKind } from '../api/shown-kind.js'
 import type { SyncProgress } from '../node/network/progress.js'
+import type { ForkReport } from '../node/storage/datadir.js'
 import { euro, lang, quantity, t, when } from './i18n.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
@@ -51,7 +52,8 @@ export function status (s: StatusView): string {
       p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
     ])])])
   ]
-  if (s.forks.length > 0) lines.push(`FORKS     ${JSON.stringify(s.forks)}`)
+  const adminName = (id: string): string => s.group.admins.find((a) => a.id === id)?.name ?? id.slice(0, 8)
+  for (const f of s.forks) lines.push(`${label('fork')}${forkLine(f, adminName(f.feed))}`)
   for (const c of s.linkConflicts) lines.push(t('linkConflict', { by: `${c.by.feed.slice(0, 8)}:${c.by.index}`, feed: c.feed.slice(0, 8), length: c.length }))
   if (s.restoring !== null) lines.splice(2, 0, `${label('restoring')}${restoreWait(s.restoring)}`)
   return lines.join('\n')
@@ -85,6 +87,11 @@ function sync (p: SyncProgress): string {
   const feeds = table([[t('th_feed'), t('th_usable'), t('th_received'), t('th_known')], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
   const peers = p.peers.map((x) => `  ${t('peerBlocks', { peer: x.peer.slice(0, 8), received: x.received, known: x.known })}`).join('\n')
   return `${feeds}\n${t('syncLine', { received: p.received, known: p.known })}${p.synced ? ` ${t('synced')}` : ''}${peers === '' ? '' : '\n' + peers}`
+}
+
+/** A fork of admin `name`'s feed as `status` says it (SPEC §5 Forks): where the two versions part, how much this node keeps, when it saw it. */
+export function forkLine (f: ForkReport, name: string): string {
+  return t('forkLine', { name, length: f.length, held: f.held, when: f.detectedAt.slice(0, 16).replace('T', ' ') })
 }
 
 /** The finality lines of `status`: confirmed blocks, who confirmation waits for, writers removed (frozen, or admins again), ignored blocks, the members' recovery. */
