@@ -124,6 +124,9 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const journal = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'log'], { encoding: 'utf8' }).stdout
   t.ok(journal.includes('Trasferimento di 4,50 € da Bruno a Carla (da accettare)') && journal.includes('Trasferimento di 4,50 € da Bruno a Carla accettato'), `the journal names payer, payee and amount, also of the acceptance: ${journal}`)
   t.absent(journal.includes('{{'), 'no placeholder left')
+  const rows = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'export', '--csv'], { encoding: 'utf8' }).stdout.trim().split('\n')
+  t.is(rows[0], 'n;data;atto;tipo;autore;riguarda;beneficiario;acquisto;importo_eur;esito;stato')
+  t.ok(rows.some((r) => /;AcceptTransfer;Carla;Bruno;Carla;;4,50;applicato;/.test(r)), 'the archive names payer, payee and amount of an acceptance')
   cli(dir, 'limit', 'Carla', '--overdraft', '5')
   cli(dir, 'limit', 'Carla', '--ceiling', '300')
   t.alike(cli(dir, 'balance', 'Carla').limits, { overdraftCents: 500, ceilingCents: 30_000 }, 'a ceiling alone keeps the overdraft voted before')

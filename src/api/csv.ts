@@ -37,7 +37,7 @@ const WORDS = {
     commitments: ['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'],
     pickup: ['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'],
     report: ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act'],
-    log: ['seq', 'date', 'act', 'type', 'author', 'about', 'purchase', 'amount_eur', 'result', 'state'],
+    log: ['seq', 'date', 'act', 'type', 'author', 'about', 'payee', 'purchase', 'amount_eur', 'result', 'state'],
     confirmed: 'confirmed',
     pending: 'pending',
     approved: 'approved',
@@ -67,7 +67,7 @@ const WORDS = {
     commitments: ['socio', 'id_socio', 'importo_eur', 'stato', 'stato_confermato'],
     pickup: ['socio', 'prodotto', 'unità', 'prenotato', 'consegnato', 'prezzo_eur', 'importo_eur'],
     report: ['data', 'movimento', 'admin', 'controparte', 'entrate_eur', 'uscite_eur', 'atto'],
-    log: ['n', 'data', 'atto', 'tipo', 'autore', 'riguarda', 'acquisto', 'importo_eur', 'esito', 'stato'],
+    log: ['n', 'data', 'atto', 'tipo', 'autore', 'riguarda', 'beneficiario', 'acquisto', 'importo_eur', 'esito', 'stato'],
     confirmed: 'confermato',
     pending: 'in attesa',
     approved: 'approvato',
@@ -170,8 +170,8 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
   ], d)
 }
 
-/** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about, purchase, cents, result, confirmed. */
+/** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about (member or payer), payee, purchase, amount, result, confirmed. */
 export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
-  const rows = entries.map((e) => [String(e.seq), date(e.timeMs, d), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.purchaseName ?? '', e.cents === null ? '' : money(e.cents, d), e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
+  const rows = entries.map((e) => [String(e.seq), date(e.timeMs, d), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.payeeName ?? '', e.purchaseName ?? '', e.cents === null ? '' : money(e.cents, d), e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
   return write([[...WORDS[d].log], ...rows], d)
 }
