@@ -58,7 +58,7 @@ async function main (): Promise<void> {
     }))
     const allSee = async (pred: (n: NodeProc) => Promise<boolean>): Promise<boolean> => (await Promise.all(nodes.map(pred))).every(Boolean)
     await waitFor('33 members on every node', () => allSee(async (n) => (await get<Row[]>(n, '/api/members')).length === 33))
-    console.log('30 members registered')
+    console.log('30 members registered, 33 with the 3 admins')
 
     // --- deposits at two cassieri ----------------------------------------------------------
     await Promise.all([A, C].map(async (n, k) => {
