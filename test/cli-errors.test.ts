@@ -56,6 +56,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['more than the credit', ['withdraw', 'Marta', '5'], 'INSUFFICIENT_CREDIT'],
     ['booking on a purchase without a catalogue', ['book', 'Marta', 'Pane', 'miele=1'], 'NO_CATALOGUE'],
     ['a catalogue that never ends', ['purchase', 'open', 'Infinito', '--catalogue', '/dev/zero'], 'BAD_ARGUMENT'],
+    ['supplier with nothing after it', ['supplier'], 'BAD_ARGUMENT'],
+    ['purchase with nothing after it', ['purchase'], 'BAD_ARGUMENT'],
     ['bad invite', ['join', 'hypergas1xyz'], 'BAD_INVITE', empty],
     ['no group here', ['status'], 'DATA_DIR', empty],
     ['a copied data directory', ['status'], 'DATA_DIR', path.join(base, 'copied')],
@@ -86,6 +88,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     t.not(said[1], said[0], `${what}: the Italian message is not the English one`)
   }
   t.is(run(dir, ['--lang', 'it', 'purchase', 'open', 'Infinito', '--catalogue', '/dev/zero']).stderr.trim(), 'errore BAD_ARGUMENT: il file /dev/zero supera i 3 MiB: non è un listino', 'a catalogue that never ends: read up to its cap, then refused')
+  t.is(run(dir, ['--lang', 'it', 'supplier']).stderr.trim(), 'errore BAD_ARGUMENT: uso: hypergas supplier add <nome> [--vat N] [--contacts C] [--categories a,b] [--notes N]', 'a usage line with its placeholders in Italian')
   // Commander's usage errors in the user's language, its suggestion kept on the same line.
   t.is(run(dir, ['--lang', 'it', 'stauts']).stderr.trim(), 'errore BAD_ARGUMENT: comando sconosciuto \'stauts\' (forse status?) (--help)')
   t.is(run(dir, ['--lang', 'en', 'stauts']).stderr.trim(), 'error BAD_ARGUMENT: unknown command \'stauts\' (did you mean status?) (--help)')

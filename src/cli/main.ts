@@ -11,7 +11,7 @@ import './commands/orders.js'
 import './commands/reads.js'
 import * as fmt from './format.js'
 import { t } from './i18n.js'
-import { program } from './program.js'
+import { placeholders, program } from './program.js'
 
 /**
  * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
@@ -20,7 +20,9 @@ import { program } from './program.js'
 function fail (err: unknown): never {
   const e = err as (Error & { code?: string }) | null | undefined
   if (err instanceof HypergasError) {
-    console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, err.details)}`)
+    // A usage line's placeholders in the user's language (`<nome>`).
+    const d = err.details?.variant === 'usage' && err.details.input !== undefined ? { ...err.details, input: placeholders(err.details.input) } : err.details
+    console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, d)}`)
   } else if (e?.code === 'ELOCKED' || /\block(ed)?\b/i.test(String(e?.message))) {
     console.error(`${t('error')} DATA_DIR: the data directory is in use by another hypergas process (stop it, or use another --dir)`)
   } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {

@@ -52,8 +52,8 @@ function placeholderWord (word: string): string {
   return lang() === 'it' ? PLACEHOLDERS_IT[word] ?? word : word
 }
 
-/** `text` with its `<placeholder>` and `[placeholder]` words in the language in force. */
-function placeholders (text: string): string {
+/** `text` with its `<placeholder>` and `[placeholder]` words in the language in force (help, usage errors). */
+export function placeholders (text: string): string {
   return text.replace(/([<[])([a-z:-]+)(\.\.\.)?([>\]])/g, (_all, open: string, word: string, more: string | undefined, close: string) => `${open}${placeholderWord(word)}${more ?? ''}${close}`)
 }
 

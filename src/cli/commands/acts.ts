@@ -139,7 +139,7 @@ async function transferId (api: NodeApi, ref: string): Promise<string> {
 // ---- the directory (SPEC §4.7) ----------------------------------------------------------------
 
 program.command('supplier').description(helpText('d_supplier'))
-  .argument('<args...>', helpText('h_supplier_args'))
+  .argument('[args...]', helpText('h_supplier_args'))
   .option('--vat <number>', helpText('h_supplier_vat')).option('--contacts <text>', helpText('h_supplier_contacts')).option('--categories <list>', helpText('h_supplier_categories')).option('--notes <text>', helpText('h_supplier_notes'))
   .action(async (args: string[], o: { vat?: string, contacts?: string, categories?: string, notes?: string }) => {
     if (args[0] !== 'add' || args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]', { variant: 'usage', input: 'hypergas supplier add <name> [--vat N] [--contacts C] [--categories a,b] [--notes N]' })

@@ -125,7 +125,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
 
 program.command('purchase')
   .description(helpText('d_purchase'))
-  .argument('<args...>', helpText('h_purchase_args'))
+  .argument('[args...]', helpText('h_purchase_args'))
   .option('--supplier <name>', helpText('h_purchase_supplier'))
   .option('--notes <text>', helpText('h_purchase_notes'))
   .option('--catalogue <file>', helpText('h_purchase_catalogue'))
@@ -135,6 +135,7 @@ program.command('purchase')
   .option('--closes <date>', helpText('h_purchase_closes'))
   .option('--delivery <date>', helpText('h_purchase_delivery'))
   .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean, closes?: string, delivery?: string }) => {
+    if (args.length === 0) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase <ref> [--csv | --gdxp | --pickup], or hypergas purchase open <name> [options]', { variant: 'usage', input: 'hypergas purchase <ref> [--csv | --gdxp | --pickup], hypergas purchase open <name> [...]' })
     if (args[0] === 'open') {
       if (args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]', { variant: 'usage', input: 'hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]' })
       return await openPurchase(args.slice(1).join(' '), o)
