@@ -262,6 +262,10 @@ test('status: a writer removed and elected again is no longer called frozen', (t
   const view = (adminAgain: boolean): string => finality({ blocks: 10, finalBlocks: 10, waitingFor: [], frozen: [{ ...frozen, adminAgain }], ignoredBlocks: 0, recovery: [] }, (k) => `${k}: `)
   t.ok(view(false).includes('frozen: Carla: registro tenuto fino al blocco 52, revocato dal blocco 58'), view(false))
   t.ok(view(true).includes('removedOnce: Carla: registro tenuto fino al blocco 52 quando fu revocato dal blocco 58 di cdcdcdcd; di nuovo amministratore'), view(true))
+  const stuck = finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [{ admin: id, name: 'Bruno', votes: 0, needed: 2 }] }, (k) => `${k}: `)
+  t.ok(stuck.includes('in attesa di Bruno ·') || stuck.includes('in attesa di Bruno\n'), `with two admins, no word of a majority's removal: ${stuck}`)
+  t.absent(stuck.includes('maggioranza'))
+  t.ok(stuck.includes('Voti dei soci finora: 0, ne servono 2.'))
   setLang('en')
 })
 

@@ -98,7 +98,8 @@ export function forkLine (f: ForkReport, name: string): string {
 export function finality (f: FinalityView, label: (k: string) => string): string {
   const who = (r: { name: string | null, id?: string, feed?: string }): string => r.name ?? String(r.id ?? r.feed).slice(0, 8)
   return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
-    (f.waitingFor.length > 0 ? ` · ${t('waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
+    // With the members' recovery to explain, not the majority's removal it rules out.
+    (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
     f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: z.by.feed.slice(0, 8) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
     f.recovery.map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
