@@ -2,13 +2,14 @@
 // case), members' offers and wants (SetListing, TOO_LONG) — and the search over them and every
 // open catalogue: exact, wildcard (veg*, *tables) and fuzzy ("vegetalbes" finds
 // "organic-vegetables"), accents and case folded, listings only for members; a member's matches.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { matches, search } from '../src/api/directory.js'
 import { Season } from './helpers/fixtures.js'
-import { cli } from '../examples/procs.js'
+import { BIN, cli } from '../examples/procs.js'
 
 test('directory: suppliers, listings, and a search that forgives typos, accents and case', (t) => {
   const s = new Season()
@@ -74,4 +75,7 @@ test('directory from the CLI', { timeout: 60_000 }, (t) => {
   t.alike(hits.map((h) => h.title), ['Orto Bio'])
   const b = cli(dir, 'balance', 'Bruno') as { listing: { offers: string[], wants: string[] } }
   t.alike(b.listing, { offers: ['uova fresche'], wants: ['miele'] }, 'offer and want each keep the other side')
+  cli(dir, 'offer', 'Anna', 'miele di acacia')
+  const said = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'matches', 'Bruno'], { encoding: 'utf8' })
+  t.ok(said.startsWith('Bruno cerca "miele":') && said.includes('miele di acacia'), `Anna at her node reads Bruno's matches as his, not as hers: ${said}`)
 })

@@ -264,7 +264,7 @@ export function hits (list: SearchHit[]): string {
 }
 
 /** `matches`: for each want, others' offers; for each offer, others' wants. */
-export function matches (list: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>): string {
+export function matches (list: Array<{ for: string, kind: 'want' | 'offer', hits: SearchHit[] }>, name: string): string {
   if (list.length === 0) return t('noMatches')
-  return list.map((m) => `${t(m.kind === 'want' ? 'youWant' : 'youOffer', { what: m.for })}\n${m.hits.map((h) => `  ${t(`hit_${h.kind}`)}: ${h.title} · ${h.detail}`).join('\n')}`).join('\n')
+  return list.map((m) => `${t(m.kind === 'want' ? 'theyWant' : 'theyOffer', { what: m.for, name })}\n${m.hits.map((h) => `  ${t(`hit_${h.kind}`)}: ${h.title} · ${h.detail}`).join('\n')}`).join('\n')
 }

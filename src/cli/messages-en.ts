@@ -396,5 +396,5 @@ export const en: typeof it = {
   e_TOO_LONG: 'at most 50 entries of 80 characters',
   nothingFound: 'nothing found', noMatches: 'no matches',
   hit_supplier: 'supplier', hit_product: 'product', 'hit_past-product': 'product of a past purchase', hit_offer: 'offers', hit_want: 'wants',
-  youWant: 'you want "{{what}}":', youOffer: 'you offer "{{what}}":'
+  theyWant: '{{name}} wants "{{what}}":', theyOffer: '{{name}} offers "{{what}}":'
 }

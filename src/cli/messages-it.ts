@@ -395,5 +395,5 @@ export const it = {
   e_TOO_LONG: 'al massimo 50 voci di 80 caratteri',
   nothingFound: 'nessun risultato', noMatches: 'nessuna corrispondenza',
   hit_supplier: 'fornitore', hit_product: 'prodotto', 'hit_past-product': 'prodotto di un acquisto passato', hit_offer: 'offre', hit_want: 'cerca',
-  youWant: 'cerchi "{{what}}":', youOffer: 'offri "{{what}}":'
+  theyWant: '{{name}} cerca "{{what}}":', theyOffer: '{{name}} offre "{{what}}":'
 }

@@ -101,4 +101,7 @@ program.command('search').description(helpText('d_search'))
   .argument('<text...>', helpText('h_search_text'))
   .action(async (words: string[]) => print(await withApi((api) => api.search(words.join(' '), true)), fmt.hits))
 program.command('matches').description(helpText('d_matches')).argument('<member>', MEMBER())
-  .action(async (m: string) => print(await withApi((api) => api.matches(m)), fmt.matches))
+  .action(async (m: string) => {
+    const [list, name] = await withApi(async (api) => [await api.matches(m), (await api.member(m)).name] as const)
+    print(list, () => fmt.matches(list, name))
+  })
