@@ -2,7 +2,7 @@
 // case), members' offers and wants (SetListing, TOO_LONG) — and the search over them and every
 // open catalogue: exact, wildcard (veg*, *tables) and fuzzy ("vegetalbes" finds
 // "organic-vegetables"), accents and case folded, listings only for members; a member's matches.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -69,6 +69,9 @@ test('directory from the CLI', { timeout: 60_000 }, (t) => {
   cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
   cli(dir, 'member', 'add', 'Bruno', String(cli(dir, 'keygen').publicKey))
   cli(dir, 'supplier', 'add', 'Orto', 'Bio', '--categories', 'organic-vegetables,frutta')
+  const again = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'supplier', 'add', 'orto', 'bio'], { encoding: 'utf8' })
+  t.is(again.stderr.trim(), 'errore NAME_TAKEN: il nome "orto bio" è già usato (maiuscole e minuscole non contano)', 'which name is taken')
+  t.ok(execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'supplier', 'add', 'Cascina'], { encoding: 'utf8' }).startsWith('Fornitore "Cascina" registrato'), 'the receipt names the supplier')
   cli(dir, 'offer', 'Bruno', 'uova fresche')
   cli(dir, 'want', 'Bruno', 'miele')
   const hits = cli(dir, 'search', 'vegetalbes') as unknown as Array<{ title: string }>

@@ -47,9 +47,9 @@ const nameOf = (s: GroupState, id: MemberId): string => s.members.get(id)?.name 
 /** The transfer an AcceptTransfer or CancelTransfer names, when the state knows it. */
 const transferOf = (s: GroupState, b: ActBody): PendingTransfer | undefined => (b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? s.transfers.get(b.transfer) : undefined)
 
-/** The name an act's member (or `from`, a transfer's payer) goes by; a registration's proposed name. */
+/** The name an act's member (or `from`, a transfer's payer) goes by; a registration's proposed name; a supplier's. */
 function memberNameOf (s: GroupState, b: ActBody): string | null {
-  if (b.type === 'VoteRegisterMember') return b.name
+  if (b.type === 'VoteRegisterMember' || b.type === 'RegisterSupplier') return b.name
   const id = 'member' in b ? b.member : 'from' in b ? b.from : transferOf(s, b)?.from ?? null
   return id === null ? null : nameOf(s, id)
 }

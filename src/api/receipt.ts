@@ -113,7 +113,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
   // A registration still waiting for votes names its member by the name voted.
-  const name = r.member?.name ?? (who === null ? undefined : before?.names.get(who)) ?? (b.type === 'VoteRegisterMember' ? b.name : undefined)
+  const name = r.member?.name ?? (who === null ? undefined : before?.names.get(who)) ?? (b.type === 'VoteRegisterMember' || b.type === 'RegisterSupplier' ? b.name : undefined)
   if (name !== undefined) r.name = name
   // A transfer's receipt says who pays whom and how much, also when it is accepted or cancelled.
   const x = b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? v.state.transfers.get(b.transfer) : undefined

@@ -83,6 +83,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
       d.qtyMilli = line.qtyMilli
     }
   }
+  // The name that is taken (a purchase's, a supplier's, a member's): names are no one's secret.
+  if (code === 'NAME_TAKEN' && (body.type === 'OpenPurchase' || body.type === 'RegisterSupplier' || body.type === 'VoteRegisterMember')) return { ...d, variant: 'name', input: body.name.slice(0, 64) }
   if (code === 'PENDING_COMMITMENTS' && p !== undefined) {
     d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length
   }
