@@ -88,6 +88,9 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     t.not(said[1], said[0], `${what}: the Italian message is not the English one`)
   }
   t.is(run(dir, ['--lang', 'it', 'purchase', 'open', 'Infinito', '--catalogue', '/dev/zero']).stderr.trim(), 'errore BAD_ARGUMENT: il file /dev/zero supera i 3 MiB: non è un listino', 'a catalogue that never ends: read up to its cap, then refused')
+  const typo = path.join(base, 'a-profile-typed-wrong')
+  t.is(run(typo, ['status']).status, 1)
+  t.absent(fs.existsSync(typo), 'a data directory with no identity is not left behind by a command that failed there')
   t.is(run(dir, ['--lang', 'it', 'supplier']).stderr.trim(), 'errore BAD_ARGUMENT: uso: hypergas supplier add <nome> [--vat N] [--contacts C] [--categories a,b] [--notes N]', 'a usage line with its placeholders in Italian')
   // Commander's usage errors in the user's language, its suggestion kept on the same line.
   t.is(run(dir, ['--lang', 'it', 'stauts']).stderr.trim(), 'errore BAD_ARGUMENT: comando sconosciuto \'stauts\' (forse status?) (--help)')

@@ -27,7 +27,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, loadIdentity, ownDataDir, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -114,8 +114,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
    * @throws HypergasError DATA_DIR (no identity, or the store is locked by a running node)
    */
   static async open (opts: NodeOptions): Promise<GasNode> {
-    ownDataDir(opts.dir)
-    const kp = loadIdentity(opts.dir, opts.createIdentity === true)
+    const kp = openIdentity(opts.dir, opts.createIdentity === true)
     const node = new GasNode(opts, kp, await openStore(opts.dir))
     await node.own.ready()
     node.feeds.addOwn(node.id, node.own)

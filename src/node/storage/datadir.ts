@@ -128,6 +128,22 @@ export function loadIdentity (dir: string, create: boolean): KeyPair {
   return keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
 }
 
+/**
+ * Makes the data directory ({@link ownDataDir}) and loads its identity ({@link loadIdentity}); a
+ * directory made here for nothing (a profile typed wrong, with no identity) is not left behind.
+ * @throws HypergasError DATA_DIR
+ */
+export function openIdentity (dir: string, create: boolean): KeyPair {
+  const made = !fs.existsSync(dir)
+  ownDataDir(dir)
+  try {
+    return loadIdentity(dir, create)
+  } catch (err) {
+    if (made) fs.rmSync(dir, { recursive: true, force: true })
+    throw err
+  }
+}
+
 /** The group this data directory follows, or null before init/join. */
 export function loadGroup (dir: string): GroupRef | null {
   const raw = readJson(paths(dir).group, groupSchema)
