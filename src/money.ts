@@ -33,6 +33,15 @@ export function parseEuros (text: string): number {
 }
 
 /**
+ * Like {@link parseEuros}, and 0 for a zero typed as `0`, `0,00` or `0.0` (a price given for free,
+ * a limit lifted).
+ * @throws HypergasError BAD_AMOUNT
+ */
+export function parseEurosOrZero (text: string): number {
+  return /^\s*0+(?:[.,]0{1,2})?\s*$/.test(String(text)) ? 0 : parseEuros(text)
+}
+
+/**
  * Formats cents as euros with 2 decimals and a sign: `1250` -> `12.50`, `-5` -> `-0.05`.
  * `sep` is the decimal separator ('.' or ',').
  */

@@ -7,7 +7,7 @@ import { parseActBody } from '../src/acts/schema.js'
 import * as ed from '@noble/ed25519'
 import { keyPairFromSeed, sha256, sign } from '../src/crypto.js'
 import type { GroupId } from '../src/ids.js'
-import { parseEuros } from '../src/money.js'
+import { parseEuros, parseEurosOrZero } from '../src/money.js'
 import { person } from './helpers/fixtures.js'
 
 const anna = person('anna')
@@ -105,6 +105,8 @@ test('euros: exact cents only, with . or ,', async (t) => {
   for (const bad of ['12.345', '-1', '0', '0,00', '1e3', '12.', '1.000,00', 'abc', '']) {
     await code(t, () => parseEuros(bad), 'BAD_AMOUNT')
   }
+  t.alike(['0', '0,00', '00.0', ' 0 ', '2,39'].map(parseEurosOrZero), [0, 0, 0, 0, 239], 'a zero where zero means something (a free item, a limit lifted)')
+  for (const bad of ['-0', '0,001', '', '0e0']) await code(t, () => parseEurosOrZero(bad), 'BAD_AMOUNT')
 })
 
 test('signing for the web page (WebCrypto path) gives the same bytes as createAct', async (t) => {

@@ -9,7 +9,7 @@ import { MAX_OVERDRAFT_CENTS, parseActBody } from '../../acts/schema.js'
 import { keyPairFromSeed } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
 import { hex, type GroupId, type MemberId } from '../../ids.js'
-import { formatCents, parseEuros } from '../../money.js'
+import { formatCents, parseEuros, parseEurosOrZero } from '../../money.js'
 import type { NodeApi } from '../../api/api.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
@@ -121,12 +121,11 @@ program.command('limit').description(helpText('d_limit'))
   .argument('<member>', MEMBER()).option('--overdraft <euros>', helpText('h_limit_overdraft')).option('--ceiling <euros>', helpText('h_limit_ceiling'))
   .action(async (m: string, o: { overdraft?: string, ceiling?: string }) => {
     if (o.overdraft === undefined && o.ceiling === undefined) throw new HypergasError('BAD_ARGUMENT', 'give --overdraft, --ceiling or both', { variant: 'limits' })
-    const euros = (text: string): number => (/^\s*0+(?:[.,]0{1,2})?\s*$/.test(text) ? 0 : parseEuros(text))
-    const overdraftCents = o.overdraft === undefined ? undefined : euros(o.overdraft)
+    const overdraftCents = o.overdraft === undefined ? undefined : parseEurosOrZero(o.overdraft)
     if (overdraftCents !== undefined && overdraftCents > MAX_OVERDRAFT_CENTS) throw new HypergasError('BAD_AMOUNT', `an overdraft is at most ${formatCents(MAX_OVERDRAFT_CENTS)} €, got "${o.overdraft}"`, { input: o.overdraft, variant: 'overdraft' })
     // The limit not given keeps its value: a vote names both (SPEC §4.6), and setting one must not lift the other.
     const now = (await withApi((api) => api.member(m))).limits
-    await act({ type: 'VoteSetLimits', member: m, overdraftCents: overdraftCents ?? now?.overdraftCents ?? 0, ceilingCents: o.ceiling === undefined ? now?.ceilingCents ?? 0 : euros(o.ceiling) })
+    await act({ type: 'VoteSetLimits', member: m, overdraftCents: overdraftCents ?? now?.overdraftCents ?? 0, ceilingCents: o.ceiling === undefined ? now?.ceilingCents ?? 0 : parseEurosOrZero(o.ceiling) })
   })
 
 /** The full id of a transfer from its first characters, as the node knows it. @throws HypergasError NOT_FOUND */

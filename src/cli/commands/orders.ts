@@ -15,7 +15,7 @@ import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
-import { parseEuros, parseQuantity } from '../../money.js'
+import { parseEuros, parseEurosOrZero, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
@@ -62,7 +62,7 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
     // A price of 0 at a delivery: something the supplier gave for free.
-    if (m[3] !== undefined) line.priceCents = /^\s*0+(?:[.,]0{1,2})?\s*$/.test(m[3]) ? 0 : parseEuros(m[3])
+    if (m[3] !== undefined) line.priceCents = parseEurosOrZero(m[3])
     return line
   })
 }
