@@ -103,6 +103,7 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.ok(latest[1].startsWith(`${total - 1} `) && latest[2] === `(n. ${total - 1}–${total - 1} di ${total} atti, ${total} confermati; gli altri con --offset)`, `without --offset, the latest acts, and which ones: ${latest.join(' / ')}`)
   const status = run('it_IT.UTF-8', 'status').out
   t.ok(status.includes('crediti 32,50 € + impegni aperti 12,50 € = cassa 45,00 €: i conti tornano'), 'status shows the totals of invariant 1')
+  t.ok(/nodi collegati 0 \(fuori rete: /.test(status), 'and that a node not on the network may be missing what others wrote')
 
   const csv = run('it_IT.UTF-8', 'statement', 'Bruno', '--csv').out.trim().split('\n')
   t.is(csv[0], 'data;movimento;importo_eur;saldo_eur;stato;atto;acquisto;nota', 'Italian CSV: ";" between fields, headers in Italian')

@@ -47,7 +47,7 @@ export function status (s: StatusView): string {
     ])]),
     '',
     sync(s.sync),
-    `${label('peers')}${s.peers.length}`,
+    `${label('peers')}${s.peers.length}${s.online ? '' : ` (${t('notReplicating')})`}`,
     ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent')], ...s.peers.map((p) => [
       p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
     ])])])
