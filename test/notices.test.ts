@@ -74,13 +74,13 @@ test('notices: an admin is told of their acts the group\'s order refused in the 
     entry(deposit, me, 'NOT_CASSIERE', REFUSED_RECENT_MS + 1)
   ]
   const log = { length: entries.length, at: (i: number) => entries[i] } as unknown as MergedLog
-  const got = refusedInOrder(log, s.state, me, now)
+  const got = refusedInOrder(refusedEntries(log, me, now), s.state)
   t.alike(got.map((n) => [n.kind, n.actType, n.code, n.purchaseName]), [['refusedInOrder', 'OpenPurchase', 'NAME_TAKEN', 'Latte']], 'only this admin\'s feed, only refused, only the last week')
   const restored = entries.map((e) => ({ ...e, act: undefined }))
   const fromCheckpoint = { length: restored.length, at: (i: number) => restored[i] } as unknown as MergedLog
-  t.alike(refusedInOrder(fromCheckpoint, s.state, me, now), [], 'acts restored from a checkpoint carry no act')
+  t.alike(refusedInOrder(refusedEntries(fromCheckpoint, me, now), s.state), [], 'acts restored from a checkpoint carry no act')
   t.alike(refusedEntries(fromCheckpoint, me, now).map((e) => e.actId), [open.id], 'which entries to read back')
-  t.alike(refusedInOrder(fromCheckpoint, s.state, me, now, new Map([[open.id, open]])), got, 'read back from their blocks, the same notice')
+  t.alike(refusedInOrder(refusedEntries(fromCheckpoint, me, now), s.state, new Map([[open.id, open]])), got, 'read back from their blocks, the same notice')
   setLang('it')
   t.ok(notice(got[0]).startsWith('rifiutato nell\'ordine del gruppo (NAME_TAKEN; un atto di un altro amministratore è venuto prima): Acquisto "Latte"'), notice(got[0]))
   setLang('en')

@@ -273,10 +273,12 @@ export class LocalApi implements NodeApi {
     const v = this.node.requireView()
     const s = v.state
     const now = Date.now() // display only: notices are derived, never stored
-    if (!s.admins.has(this.node.id)) return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: [] }
+    const member = ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now)
+    if (!s.admins.has(this.node.id)) return { member, admin: [] }
     // Acts restored from a checkpoint (the node restarted since) are read back from their blocks.
-    const read = await this.node.readActs(refusedEntries(v.entries, this.node.id, now).filter((e) => e.act === undefined))
-    return { member: ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now), admin: [...refusedInOrder(v.entries, s, this.node.id, now, read), ...adminNotices(s, this.node.id, now)] }
+    const refused = refusedEntries(v.entries, this.node.id, now)
+    const read = await this.node.readActs(refused.filter((e) => e.act === undefined))
+    return { member, admin: [...refusedInOrder(refused, s, read), ...adminNotices(s, this.node.id, now)] }
   }
 
   async sendNotices (): Promise<DigestSent[]> {

@@ -101,14 +101,14 @@ const REFUSED_SCAN = 4096
 /**
  * The acts written to admin `me`'s feed in the last week (theirs, or members' they relayed) that
  * the merged order refused: a receipt said "to confirm", and another admin's concurrent act came
- * first (SPEC §5; the same name taken, a transfer already accepted, the credit spent). Latest
- * first, from the last {@link REFUSED_SCAN} entries of the log. Entries restored from a checkpoint
- * carry no act: `read` holds those acts, read back from their blocks (GasNode.readActs, with
- * {@link refusedEntries}); one neither carries nor reads is left out.
+ * first (SPEC §5; the same name taken, a transfer already accepted, the credit spent): one notice
+ * per entry of {@link refusedEntries}. Entries restored from a checkpoint carry no act: `read`
+ * holds those acts, read back from their blocks (GasNode.readActs); one neither carries nor reads
+ * is left out.
  */
-export function refusedInOrder (log: MergedLog, s: GroupState, me: MemberId, nowMs: number, read: ReadonlyMap<ActId, SignedAct> = new Map()): Notice[] {
+export function refusedInOrder (entries: readonly LogEntry[], s: GroupState, read: ReadonlyMap<ActId, SignedAct> = new Map()): Notice[] {
   const out: Notice[] = []
-  for (const e of refusedEntries(log, me, nowMs)) {
+  for (const e of entries) {
     const act = e.act ?? read.get(e.actId)
     if (act === undefined) continue
     const b = act.body

@@ -40,17 +40,17 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
   if (code === 'INSUFFICIENT_CREDIT') {
     const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
-    const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'Deliver' ? deliveryNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : body.type === 'AddCost' ? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
+    // A shared cost (an admin's act) one member's share of which cannot be taken: that member's figures.
+    if (body.type === 'AddCost') {
+      const share = costRefusal(s, body)
+      if (share === null) return d
+      const f = memberFigures(s, share.member)
+      return { ...f, neededCents: share.shareCents, ...(body.discount ? { variant: 'discount', commitmentCents: share.commitmentCents } : f.overdraftCents !== undefined ? { variant: 'overdraft' } : {}) }
+    }
+    const need = body.type === 'Book' ? bookingNeedCents(s, body) : body.type === 'Deliver' ? deliveryNeedCents(s, body) : body.type === 'AcceptTransfer' ? pending?.cents ?? null : 'cents' in body ? (body.type === 'AdjustCommitment' ? body.cents - old : body.cents) : null
     if (need !== null) d.neededCents = need
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
     if (d.overdraftCents !== undefined && body.type !== 'Withdraw') d.variant = 'overdraft'
-    // A shared cost (an admin's act) one member's share of which cannot be taken: that member's figures.
-    const share = body.type === 'AddCost' ? costRefusal(s, body) : null
-    if (share !== null) {
-      const f = memberFigures(s, share.member)
-      const discount = body.type === 'AddCost' && body.discount
-      return { ...f, neededCents: share.shareCents, ...(discount ? { variant: 'discount', commitmentCents: share.commitmentCents } : f.overdraftCents !== undefined ? { variant: 'overdraft' } : {}) }
-    }
   }
   // Credit past the ceiling the admins set: the member's credit, what the act adds, the ceiling.
   if (code === 'ABOVE_CEILING' && m !== undefined && body.type !== 'VoteSetLimits') {
