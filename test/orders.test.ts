@@ -48,6 +48,40 @@ test('cost shares: largest remainder, ties by member id, Σ exactly the cost', (
   t.alike([...shares(10, new Map([[a, 1], [b, 2], [c, 4]]))], [[a, 1], [b, 3], [c, 6]], '1.43, 2.86, 5.71: the cents left go to the largest remainders')
 })
 
+/** Shares as SPEC §4.5 defines them, in BigInt throughout: the reference for the fast path of {@link shares}. */
+function sharesReference (cents: number, weights: ReadonlyMap<MemberId, number>): Array<[MemberId, number]> {
+  const ids = [...weights.keys()].sort()
+  const total = ids.reduce((sum, id) => sum + BigInt(weights.get(id)!), 0n)
+  const rows = ids.map((id) => { const num = BigInt(cents) * BigInt(weights.get(id)!); return { id, share: num / total, rest: num % total } })
+  const left = BigInt(cents) - rows.reduce((sum, r) => sum + r.share, 0n)
+  const order = [...rows].sort((x, y) => (x.rest > y.rest ? -1 : x.rest < y.rest ? 1 : x.id < y.id ? -1 : 1))
+  for (let i = 0; i < Number(left); i++) order[i].share++
+  return rows.map((r) => [r.id, Number(r.share)])
+}
+
+test('cost shares: the same as in BigInt on both sides of 2^52 (seeded)', (t) => {
+  const seed = 52_118
+  t.comment(`seed ${seed}`)
+  const id = fc.integer({ min: 0, max: 40 }).map((i) => i.toString(16).padStart(64, '0') as MemberId)
+  // Small real amounts; products just below and above 2^52 (where the fast path ends); huge ones.
+  const weight = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 2 ** 20, max: 2 ** 27 }), fc.integer({ min: 0, max: 2 ** 40 }))
+  const cents = fc.oneof(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 2 ** 20, max: 2 ** 26 }), fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }))
+  let checked = 0
+  fc.assert(fc.property(cents, fc.array(fc.tuple(id, weight), { minLength: 1, maxLength: 30 }), (c, pairs) => {
+    const weights = new Map(pairs)
+    if ([...weights.values()].every((w) => w === 0)) return
+    const got = [...shares(c, weights)].sort((x, y) => (x[0] < y[0] ? -1 : 1))
+    t.alike(got, sharesReference(c, weights))
+    checked++
+  }), { seed, numRuns: 3000 })
+  t.ok(checked > 2500, `${checked} cases compared`)
+  // Products past 2^53, which doubles round: the exact path must take them.
+  for (const [c, wa, wb] of [[123_456_789, 987_654_321, 3], [2 ** 31 - 1, 2 ** 31 - 5, 7]]) {
+    const weights = new Map([['a'.repeat(64) as MemberId, wa], ['b'.repeat(64) as MemberId, wb]])
+    t.alike([...shares(c, weights)], sharesReference(c, weights), `${c} by ${wa} and ${wb}`)
+  }
+})
+
 test('catalogue, bookings, codes', (t) => {
   const { s, bruno, carla, p } = setUp()
   t.is(s.do(s.founder, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'mele', qtyMilli: 1000 }] }), 'NO_CATALOGUE')

@@ -13,6 +13,8 @@ import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } f
 
 type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
+/** Below this, products and sums of cents and weights are exact in doubles with room to spare ({@link shares}). */
+const EXACT = 2 ** 52
 
 /** Most products in one purchase's catalogue (SPEC §4.5). */
 export const MAX_CATALOGUE = 2000
@@ -164,7 +166,23 @@ function bookedLines (p: Purchase, o: Order, member: MemberId, lines: readonly A
     }
     out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
   }
-  return out.sort((a, b) => (a.product < b.product ? -1 : a.product > b.product ? 1 : 0))
+  return byProduct(out)
+}
+
+/**
+ * `lines` sorted by product key, in place (keys are distinct: the act schema refuses a product
+ * twice). A booking has a few lines, and V8's sort copies its array first: a short one is sorted
+ * by insertion, without allocating.
+ */
+function byProduct (lines: OrderLine[]): OrderLine[] {
+  if (lines.length > 16) return lines.sort((a, b) => (a.product < b.product ? -1 : 1))
+  for (let i = 1; i < lines.length; i++) {
+    const x = lines[i]
+    let j = i - 1
+    for (; j >= 0 && lines[j].product > x.product; j--) lines[j + 1] = lines[j]
+    lines[j + 1] = x
+  }
+  return lines
 }
 
 /**
@@ -264,15 +282,27 @@ export function shares (cents: number, weights: ReadonlyMap<MemberId, number>): 
   const ids = [...weights.keys()].sort()
   const total = ids.reduce((sum, id) => sum + weights.get(id)!, 0)
   const out = new Map<MemberId, number>()
-  const rest: Array<[MemberId, bigint]> = []
+  const rest: Array<[MemberId, number | bigint]> = []
   let given = 0
+  // cents × w can pass 2^53: BigInt keeps it exact. Below 2^52 (every real cost) integer doubles
+  // are exact too, and several times faster: the quotient's rounding is mended by the remainder.
+  const exact = cents * total <= EXACT
   for (const id of ids) {
-    // cents × w can pass 2^53: BigInt keeps it exact.
-    const num = BigInt(cents) * BigInt(weights.get(id)!)
-    const share = Number(num / BigInt(total))
+    const w = weights.get(id)!
+    let share: number
+    if (exact) {
+      const num = cents * w
+      share = Math.floor(num / total)
+      let r = num - share * total
+      if (r < 0) { share--; r += total } else if (r >= total) { share++; r -= total }
+      rest.push([id, r])
+    } else {
+      const num = BigInt(cents) * BigInt(w)
+      share = Number(num / BigInt(total))
+      rest.push([id, num % BigInt(total)])
+    }
     out.set(id, share)
     given += share
-    rest.push([id, num % BigInt(total)])
   }
   rest.sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : a[0] < b[0] ? -1 : 1))
   for (let i = 0; i < cents - given; i++) out.set(rest[i][0], out.get(rest[i][0])! + 1)
@@ -357,7 +387,7 @@ function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | nul
     const booked = bk.lines.find((y) => y.product === l.product)
     delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
   }
-  return delivered.sort((x, y) => (x.product < y.product ? -1 : x.product > y.product ? 1 : 0))
+  return byProduct(delivered)
 }
 
 /** The credit a `Deliver` act would take beyond the commitment, cents, or null when it does not price. SPEC §7 refusal figures. */

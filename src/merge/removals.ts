@@ -15,7 +15,7 @@ import type { BlockRef, FreezeAt } from './replay-types.js'
  */
 export interface Removals {
   before: MemberId[]
-  recovered: Set<MemberId>
+  recovered: ReadonlySet<MemberId>
 }
 
 /** Per admin named by a VoteRecover in block `n`: how many recoveries removed them before it. */
@@ -30,10 +30,14 @@ export function recoveriesBefore (n: GraphNode, state: GroupState): Map<MemberId
   return out
 }
 
+/** No admin: what a block without a VoteRecover recovered (shared, never changed). */
+const NONE: ReadonlySet<MemberId> = new Set()
+
 /** The admins a members' recovery removed in the block just folded (their count grew). */
-export function recoveriesDone (state: GroupState, before: Map<MemberId, number> | null): Set<MemberId> {
+export function recoveriesDone (state: GroupState, before: Map<MemberId, number> | null): ReadonlySet<MemberId> {
+  if (before === null) return NONE
   const out = new Set<MemberId>()
-  if (before !== null) for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
+  for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
   return out
 }
 

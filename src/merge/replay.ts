@@ -91,8 +91,22 @@ interface FinalMark {
   snapshot: GroupState | null
   entries: number
   ignored: number
-  seen: Map<MemberId, number>
+  /**
+   * The raises of the walk's `seen` since the mark, each with the length before it (undefined:
+   * none), to undo for the mark's own: a copy of `seen` per final block cost ~45 MB of garbage
+   * per 1,000,000 acts.
+   */
+  undo: Array<[MemberId, number | undefined]>
   performed: Set<FreezeAt>
+}
+
+/** What the fold asks the merge about block `n` ({@link FoldContext}): an object, not a closure per block. */
+class BlockContext implements FoldContext {
+  constructor (private readonly graph: Graph, private readonly n: GraphNode, private readonly state: GroupState) {}
+
+  recoveryCarried (_admin: MemberId, voters: ReadonlySet<MemberId>): boolean {
+    return recoveryCarried(this.graph, this.n, this.state, voters)
+  }
 }
 
 /** Folds block `n` (or lists it as ignored), and raises `seen` with its clock. */
@@ -102,19 +116,23 @@ function foldBlock (f: Folded, fin: FinalMark, g: GroupRef, graph: Graph, n: Gra
     return
   }
   const state = f.state
-  const ctx: FoldContext = { recoveryCarried: (_admin, voters) => recoveryCarried(graph, n, state, voters) }
+  const ctx = new BlockContext(graph, n, state)
+  // One position for the block's acts: the fold keeps it (where an admin was elected), never changes it.
+  const at = { feed: n.feed, index: n.index }
   for (const e of n.acts) {
     let status: string
     if (e === UNREAD) throw new Error(`replay walked block ${n.feed.slice(0, 8)}:${n.index}, whose acts were not read`)
     if (!e.ok) status = e.code
     else if (state.groupId === null && (e.act.body.type !== 'CreateGroup' || e.act.id !== g.groupId || e.act.author !== g.founder)) status = 'NOT_GENESIS'
-    else status = applyAct(state, e.act, { feed: n.feed, index: n.index }, ctx)
+    else status = applyAct(state, e.act, at, ctx)
     if (e.ok) f.log.push(e.act.id, n.feed, n.index, n.L, status, e.act.timeMs, e.act)
     else f.log.push(e.id, n.feed, n.index, n.L, status, null)
   }
   n.clock.forEach((k, len) => {
-    if (k !== n.feed && (f.seen.get(k) ?? 0) < len) {
-      if (f.seen === fin.seen) f.seen = new Map(f.seen) // copy on write: the final mark keeps its own
+    if (k === n.feed) return
+    const was = f.seen.get(k)
+    if ((was ?? 0) < len) {
+      fin.undo.push([k, was])
       f.seen.set(k, len)
     }
   })
@@ -149,13 +167,24 @@ function checkRemovals (f: Folded, freezes: ReadonlyMap<MemberId, FreezeAt[]>, f
   return null
 }
 
+/** The walk's `seen` as it was at the final mark: `seen` with the raises since undone, last first. */
+function seenAtMark (seen: ReadonlyMap<MemberId, number>, undo: ReadonlyArray<[MemberId, number | undefined]>): Map<MemberId, number> {
+  const at = new Map(seen)
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const [k, was] = undo[i]
+    if (was === undefined) at.delete(k)
+    else at.set(k, was)
+  }
+  return at
+}
+
 /** Moves the final mark to `pos` (everything up to it is final). */
 function markFinal (fin: FinalMark, f: Folded, pos: number): void {
   fin.pos = pos
   fin.snapshot = null
   fin.entries = f.base + f.log.length
   fin.ignored = f.ignored.length
-  fin.seen = f.seen
+  fin.undo.length = 0
   if (f.performed.size !== fin.performed.size) fin.performed = new Set(f.performed)
 }
 
@@ -176,7 +205,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
   }
-  const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.base, ignored: f.ignored.length, seen: f.seen, performed: new Set(f.performed) }
+  const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.base, ignored: f.ignored.length, undo: [], performed: new Set(f.performed) }
   const need: Need = { pos: fin.pos, waitingFor: [], awaits: [] }
   const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Set(), contested: new Set(), kept: [] }
   /** Frozen blocks with their freeze, by the removal's position, to judge there ({@link seenBeforeRemoval}). */
@@ -211,10 +240,13 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     foldBlock(f, fin, g, graph, n, skip)
     measureLate(j, n, pos, skip === null)
     if (before !== null) {
-      for (const x of before) if (!f.state.admins.has(x)) j.removedAt.push({ x, pos, by: n })
+      let removed = false
+      for (const x of before) if (!f.state.admins.has(x)) { removed = true; j.removedAt.push({ x, pos, by: n }) }
+      const recovered = recoveriesDone(f.state, recovering)
       // A new (or re-measured) freeze only skips blocks before this position: the walk goes on to
-      // measure the rest of its F on the blocks after it, then starts again with it.
-      const freeze = checkRemovals(f, freezes, fixes, n, pos, { before, recovered: recoveriesDone(f.state, recovering) }, j.atRemoval)
+      // measure the rest of its F on the blocks after it, then starts again with it. (A block
+      // that removed no one has none: most blocks.)
+      const freeze = removed || recovered.size > 0 ? checkRemovals(f, freezes, fixes, n, pos, { before, recovered }, j.atRemoval) : null
       if (freeze !== null && j.pending === null) { j.pending = freeze; j.atRemoval.set(freeze, freeze.length) }
       for (const x of f.performed) if (x.pos === pos) openLate(j, x, before)
       if (j.pending?.pos === pos) openLate(j, j.pending, before)
@@ -263,7 +295,7 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
       state: confirmed,
       // By key: the walk filled it in clock order, which depends on the order blocks arrived in
       // (src/merge/graph.ts FeedNumbers); the checkpoint writes it.
-      seen: new Map([...fin.seen].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
+      seen: new Map([...seenAtMark(f.seen, fin.undo)].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))),
       log: split.final,
       logLength: fin.entries,
       ignored: f.ignored,
