@@ -104,6 +104,7 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   const status = run('it_IT.UTF-8', 'status').out
   t.ok(status.includes('crediti 32,50 € + impegni aperti 12,50 € = cassa 45,00 €: i conti tornano'), 'status shows the totals of invariant 1')
   t.ok(/nodi collegati 0 \(fuori rete: /.test(status), 'and that a node not on the network may be missing what others wrote')
+  t.ok(/sincronia \d+\/\d+ blocchi \(nessun nodo collegato\)/.test(status), `holding all it knows with no peer is not called in sync: ${status}`)
 
   const csv = run('it_IT.UTF-8', 'statement', 'Bruno', '--csv').out.trim().split('\n')
   t.is(csv[0], 'data;movimento;importo_eur;saldo_eur;stato;atto;acquisto;nota', 'Italian CSV: ";" between fields, headers in Italian')

@@ -86,7 +86,9 @@ function bytes (n: number): string {
 function sync (p: SyncProgress): string {
   const feeds = table([[t('th_feed'), t('th_usable'), t('th_received'), t('th_known')], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
   const peers = p.peers.map((x) => `  ${t('peerBlocks', { peer: x.peer.slice(0, 8), received: x.received, known: x.known })}`).join('\n')
-  return `${feeds}\n${t('syncLine', { received: p.received, known: p.known })}${p.synced ? ` ${t('synced')}` : ''}${peers === '' ? '' : '\n' + peers}`
+  // Holding every block no peer has is no sync to speak of (a restored node before its first peer).
+  const synced = !p.synced ? '' : ` ${t(p.peers.length > 0 ? 'synced' : 'syncedNoPeer')}`
+  return `${feeds}\n${t('syncLine', { received: p.received, known: p.known })}${synced}${peers === '' ? '' : '\n' + peers}`
 }
 
 /** A fork of admin `name`'s feed as `status` says it (SPEC §5 Forks): where the two versions part, how much this node keeps, when it saw it. */

@@ -49,7 +49,7 @@ export const en: typeof it = {
   th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent',
   th_feed: 'feed', th_usable: 'usable', th_known: 'known', notAnAdmin: '(not an admin)',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} of its blocks here',
-  syncLine: 'sync      {{received}}/{{known}} blocks', synced: '(synced)',
+  syncLine: 'sync      {{received}}/{{known}} blocks', synced: '(synced)', syncedNoPeer: '(no peer connected)',
   frozenLine: '{{name}}: feed kept up to block {{length}}, removed by block {{index}} of {{by}}',
   frozenLineAgain: '{{name}}: feed kept up to block {{length}} when removed by block {{index}} of {{by}}; an admin again since, whose new blocks count',
   ignoredLine: '{{count}} blocks from non-writers or past a freeze (see log)',

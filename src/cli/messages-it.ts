@@ -48,7 +48,7 @@ export const it = {
   th_peer: 'peer', th_via: 'via', th_address: 'indirizzo', th_since: 'da', th_received: 'ricevuti', th_sent: 'inviati',
   th_feed: 'registro', th_usable: 'usabili', th_known: 'noti', notAnAdmin: '(non amministratore)',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} dei suoi blocchi qui',
-  syncLine: 'sincronia {{received}}/{{known}} blocchi', synced: '(allineato)',
+  syncLine: 'sincronia {{received}}/{{known}} blocchi', synced: '(allineato)', syncedNoPeer: '(nessun nodo collegato)',
   frozenLine: '{{name}}: registro tenuto fino al blocco {{length}}, revocato dal blocco {{index}} di {{by}}',
   frozenLineAgain: '{{name}}: registro tenuto fino al blocco {{length}} quando fu revocato dal blocco {{index}} di {{by}}; di nuovo amministratore, i nuovi blocchi contano',
   ignoredLine: '{{count}} blocchi di chi non scrive o dopo un blocco del registro (vedi log)',
