@@ -180,7 +180,9 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.alike(pickup.slice(1).filter((l) => !l.includes('Ricotta')), ['Marta;Miele millefiori 500 g;vasetto;2;1;6,50;6,50', 'Marta;Mele Fuji 1ª scelta;kg;1,5;1,5;2,39;3,59', 'Marta;Toma d\'alpeggio;kg;1;1,12;18,90;21,17', 'Marta;costi;;;;;2,50', 'Marta;TOTALE;;;;;33,76'], 'the pick-up list: booked and delivered, by product key, in Italian')
   t.is(pickup[0], 'socio;prodotto;unità;prenotato;consegnato;prezzo_eur;importo_eur')
   cli(dir, 'vote-close', 'Cascina')
-  cli(dir, 'close', 'Cascina')
+  const closed = execText(dir, '--lang', 'it', 'close', 'Cascina')
+  t.ok(closed.startsWith('Acquisto "Cascina" chiuso: fornitore pagato 33,76 €'), `the close says what the supplier was paid: ${closed}`)
+  t.ok(/Anna\s+Acquisto "Cascina" chiuso: fornitore pagato 33,76 €/.test(execText(dir, '--lang', 'it', 'log')), 'and so does the log, whoever reads it (not "your cash")')
   const st = cli(dir, 'statement', 'Marta') as Row
   t.alike((st.statement as Row[]).map((m) => [m.kind, m.deltaCents]), [['deposit', 5000], ['booking', -3564], ['delivery', 438], ['cost', -250]], 'each cent has its act')
   t.is(st.creditCents, 5000 - 3376)

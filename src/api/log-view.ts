@@ -5,7 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import type { GroupState, PendingTransfer } from '../fold/state.js'
-import type { ActId, MemberId } from '../ids.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
 /** One entry of the ordered log as the interfaces show it (SPEC §7 `log`). */
@@ -63,12 +63,18 @@ function payeeNameOf (s: GroupState, b: ActBody): string | null {
 /** What an act is about as the interfaces name it: its member (or payer), payee, amount (cents) and purchase, against state `s`. */
 export interface ActSubject { memberName: string | null, payeeName: string | null, cents: number | null, purchaseName: string | null }
 
+/** What the supplier was paid for purchase `id` (cents), once it is closed; else null. */
+function paidFor (s: GroupState, id: PurchaseId): number | null {
+  const p = s.purchases.get(id)
+  return p?.phase === 'closed' ? p.paidCents : null
+}
+
 /** {@link ActSubject} of body `b` against state `s`. */
 export function actSubject (s: GroupState, b: ActBody): ActSubject {
   return {
     memberName: memberNameOf(s, b),
     payeeName: payeeNameOf(s, b),
-    cents: 'cents' in b ? b.cents : transferOf(s, b)?.cents ?? null,
+    cents: 'cents' in b ? b.cents : b.type === 'ClosePurchase' ? paidFor(s, b.purchase) : transferOf(s, b)?.cents ?? null,
     purchaseName: b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? s.purchases.get(b.purchase)?.name ?? null : null
   }
 }

@@ -37,7 +37,7 @@ export const en: typeof it = {
   r_AdjustCommitment: '{{name}}\'s commitment to "{{purchase}}" set to {{amount}}',
   r_VoteClosePurchase: 'Vote to close "{{purchase}}"',
   r_VoteFailPurchase: 'Vote to fail "{{purchase}}"',
-  r_ClosePurchase: 'Purchase "{{purchase}}" closed: supplier paid from your cash',
+  r_ClosePurchase: 'Purchase "{{purchase}}" closed: supplier paid {{amount}}',
   r_FailPurchase: 'Purchase "{{purchase}}" failed: commitments refunded',
   groupCreated: 'group "{{name}}" created\nmember id {{id}}\ninvite    {{invite}}',
   joined: 'following group {{group}}\nmember id {{id}}\nAsk an admin to run: hypergas member add <your name> {{id}}',

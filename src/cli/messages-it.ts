@@ -36,7 +36,7 @@ export const it = {
   r_AdjustCommitment: 'Impegno di {{name}} su "{{purchase}}" portato a {{amount}}',
   r_VoteClosePurchase: 'Voto di chiusura di "{{purchase}}"',
   r_VoteFailPurchase: 'Voto di annullamento di "{{purchase}}"',
-  r_ClosePurchase: 'Acquisto "{{purchase}}" chiuso: fornitore pagato dalla tua cassa',
+  r_ClosePurchase: 'Acquisto "{{purchase}}" chiuso: fornitore pagato {{amount}}',
   r_FailPurchase: 'Acquisto "{{purchase}}" annullato: impegni rimborsati',
   groupCreated: 'gruppo "{{name}}" creato\nid socio {{id}}\ninvito   {{invite}}',
   joined: 'segui il gruppo {{group}}\nid socio {{id}}\nChiedi a un amministratore di eseguire: hypergas member add <il tuo nome> {{id}}',
