@@ -5,6 +5,7 @@ import { createAct } from '../src/acts/act.js'
 import type { ActBody } from '../src/acts/types.js'
 import { quorum } from '../src/fold/state.js'
 import { checkAct } from '../src/fold/fold.js'
+import { refusalDetails } from '../src/fold/refusal.js'
 import { person, Season } from './helpers/fixtures.js'
 
 test('quorum(n) = floor((n + 1) / 2)', (t) => {
@@ -183,6 +184,7 @@ test('FailPurchase: NO_QUORUM, then every non-rejected commitment refunded', (t)
   s.do(b, { type: 'Commit', member: b.id, cents: 200, purchase: p })
   t.is(s.state.purchases.get(p)?.commitments.get(b.id)?.amountCents, 500)
   t.is(s.do(s.founder, { type: 'FailPurchase', purchase: p }), 'NO_QUORUM')
+  t.alike(refusalDetails(s.state, { type: 'FailPurchase', purchase: p }, 'NO_QUORUM'), { votes: 0, quorum: 1, variant: 'fail' }, 'the votes to fail it, and the command to vote so')
   s.do(s.founder, { type: 'VoteFailPurchase', purchase: p })
   t.is(s.do(s.founder, { type: 'FailPurchase', purchase: p }), 'applied')
   t.is(s.credit(b), 1000)

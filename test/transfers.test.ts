@@ -8,6 +8,7 @@ import path from 'node:path'
 import test from 'brittle'
 import type { ActId } from '../src/ids.js'
 import { Season } from './helpers/fixtures.js'
+import { refusalDetails } from '../src/fold/refusal.js'
 import { spawnSync } from 'node:child_process'
 import { BIN, NODE_FLAGS, cli } from '../examples/procs.js'
 
@@ -23,6 +24,8 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.is(s.do(dario, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 1, memo: '' }), 'NOT_AUTHORIZED', 'a third member cannot ask')
   t.is(s.do(bruno, { type: 'Transfer', from: bruno.id, to: bruno.id, cents: 1, memo: '' }), 'SAME_MEMBER')
   t.is(s.do(bruno, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'the payer who asked cannot accept it')
+  t.alike(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: pay.id }, 'NOT_AUTHORIZED', bruno.id), { variant: 'initiator' }, 'and is told the other side accepts')
+  t.is(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: pay.id }, 'NOT_AUTHORIZED', dario.id).variant, undefined, 'a third member is told it is not theirs')
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'applied')
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'once')
@@ -56,6 +59,8 @@ test('limits: an overdraft lets credit go below zero, a ceiling caps deposits an
   t.is(s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 200 }), 'applied')
   t.is(s.do(s.founder, { type: 'Withdraw', member: bruno.id, cents: 300, reason: '' }), 'INSUFFICIENT_CREDIT')
   t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: bruno.id }), 'MEMBER_HAS_FUNDS', 'a member who owes cannot be removed')
+  t.is(refusalDetails(s.state, { type: 'VoteRemoveMember', member: bruno.id }, 'MEMBER_HAS_FUNDS').variant, 'owes', 'and the message asks for a deposit, not a withdrawal')
+  t.is(refusalDetails(s.state, { type: 'VoteRemoveMember', member: carla.id }, 'MEMBER_HAS_FUNDS').variant, undefined, 'a member in credit: a withdrawal')
 })
 
 test('limits the credit already breaks are refused; a smaller booking respects the ceiling; a removed member comes back prepaid and unlisted', (t) => {

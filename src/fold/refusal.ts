@@ -69,7 +69,13 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)
+    // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail).
+    if (body.type === 'FailPurchase') d.variant = 'fail'
   }
+  // A member who owes the group is removed after a deposit, not a withdrawal (CLI: e_…_owes).
+  if (code === 'MEMBER_HAS_FUNDS' && m !== undefined && m.creditCents < 0) d.variant = 'owes'
+  // Who asked for a transfer cannot accept it: the other side does (CLI: e_NOT_AUTHORIZED_initiator).
+  if (code === 'NOT_AUTHORIZED' && pending !== undefined && author === pending.initiator) return { variant: 'initiator' }
   // A booked quantity the catalogue refuses: which product, and what its rule allows (CLI: e_…_product).
   if (body.type === 'Book' && (code === 'BELOW_MIN' || code === 'NOT_MULTIPLE' || code === 'ABOVE_MAX' || code === 'SOLD_OUT')) {
     const line = refusedLine(s, body, code)
