@@ -152,9 +152,15 @@ export interface RefusalDetails {
 }
 
 /** Why a catalogue import left a product out (SPEC §4.5; src/api/gdxp.ts). */
-export type SkipReason = 'inactive' | 'no name' | 'bad price' | 'bad quantity' | 'invalid' | 'other supplier'
+/**
+ * Why an import left a product out (`skip_<reason>` in src/cli/messages-*.ts, which say it with
+ * the product's {@link SkippedProduct.detail}): `bad price` (not whole cents), `price too high`,
+ * `bad package` (not a whole number), `bad quantity` (a limit's column and value), `min above max`
+ * (the two values), `other supplier` (how many products), `invalid` (the schema's words).
+ */
+export type SkipReason = 'inactive' | 'no name' | 'bad price' | 'price too high' | 'bad package' | 'bad quantity' | 'min above max' | 'invalid' | 'other supplier'
 
-/** A product a catalogue import left out: its name in the file (or its row), why, and the particular in the parser's words. */
+/** A product a catalogue import left out: its name in the file (or its row), why, and what the file said there (a value as written, a column and value, a count). */
 export interface SkippedProduct {
   name: string
   reason: SkipReason

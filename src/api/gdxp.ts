@@ -127,7 +127,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (!r.active) { skipped.push({ name, reason: 'inactive' }); continue }
     const priceCents = r.price === null ? 0 : decimalToScaled(r.price, 2)
     if (priceCents === null || priceCents > MAX_PRICE_CENTS) {
-      skipped.push({ name, reason: 'bad price', detail: priceCents === null ? `${r.price}: not an exact amount of cents` : `${r.price}: above ${formatCents(MAX_PRICE_CENTS)}` })
+      skipped.push({ name, reason: priceCents === null ? 'bad price' : 'price too high', detail: String(r.price) })
       continue
     }
     const texts = { min: r.minQty, mul: r.mulQty, max: r.maxQty, available: r.availableQty }
@@ -141,11 +141,11 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     const pkg = r.packageQty === null ? undefined : decimalToScaled(r.packageQty, 0)
     const badQty = (Object.keys(fields) as Array<keyof typeof fields>).find((k) => fields[k] === null)
     if (badQty !== undefined || pkg === null) {
-      skipped.push({ name, reason: 'bad quantity', detail: badQty === undefined ? `package ${r.packageQty}: not a whole number` : `${badQty} ${texts[badQty]}: not a quantity of at most 3 decimals up to ${formatQuantity(MAX_QTY_MILLI)}` })
+      skipped.push(badQty === undefined ? { name, reason: 'bad package', detail: String(r.packageQty) } : { name, reason: 'bad quantity', detail: `${badQty} ${texts[badQty]}` })
       continue
     }
     if (typeof fields.min === 'number' && typeof fields.max === 'number' && fields.min > fields.max) {
-      skipped.push({ name, reason: 'bad quantity', detail: `min ${r.minQty} above max ${r.maxQty}: nobody could book it` })
+      skipped.push({ name, reason: 'min above max', detail: `${r.minQty} > ${r.maxQty}` })
       continue
     }
     const own = ownKey(r)
@@ -209,7 +209,7 @@ export function importGdxp (raw: string): CatalogueImport {
   }
   for (const [i, b] of others.entries()) {
     const n = b.supplier.products?.length ?? 0
-    skipped.push({ name: b.supplier.name === '' ? `(supplier ${i + 2})` : b.supplier.name, reason: 'other supplier', detail: `${n} products: a purchase has one supplier, open another with this block` })
+    skipped.push({ name: b.supplier.name === '' ? `(${i + 2})` : b.supplier.name, reason: 'other supplier', detail: String(n) })
   }
   const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
   const notApplied: NotApplied[] = [...out.notApplied]

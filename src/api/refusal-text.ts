@@ -65,9 +65,14 @@ function fieldWords (path: string, t: RefusalWords['t']): string {
   return path.split('.').map((x) => (/^\d+$/.test(x) ? String(Number(x) + 1) : t(`f_${x}`) === `f_${x}` ? x : t(`f_${x}`))).join(' › ')
 }
 
-/** Products an import left out, each with its reason in the reader's words (`skip_<reason>`): `Miele (prezzo: 1,234: …); …`. */
+/** Products an import left out, each with its reason in the reader's words ({@link skipText}): `Miele (prezzo 1,234: non in centesimi esatti); …`. */
 function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']): string {
-  return l.map((x) => `${x.name} (${t(`skip_${x.reason}`)}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (more ? '…' : '')
+  return l.map((x) => `${x.name} (${skipText(x, t)})`).join('; ') + (more ? '…' : '')
+}
+
+/** Why a product was left out, in the reader's words: `skip_<reason>` with what the file said there. */
+export function skipText (x: SkippedProduct, t: RefusalWords['t']): string {
+  return t(`skip_${x.reason}`, { detail: x.detail ?? '' })
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */

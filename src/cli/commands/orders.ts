@@ -12,6 +12,7 @@ import type { NodeApi } from '../../api/api.js'
 import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
 import type { PurchaseView } from '../../api/dto.js'
 import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
+import { skipText } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
@@ -118,7 +119,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
     t('importDone', { name, count: r.imported }),
     ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
     ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') + (r.unpriced.length > 5 ? ` ${t('andMore', { count: r.unpriced.length - 5 })}` : '') })]),
-    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: t(`skip_${x.reason}`), detail: x.detail ?? '' }).trimEnd()),
+    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: skipText(x, t) })),
     ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))
   ].join('\n'))
 }
