@@ -5,6 +5,14 @@
 import { HypergasError } from './errors.js'
 
 const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
+/**
+ * Euros written with thousands separators and decimals (`1.234,56`, `1,234.56`, `1.234.567,89`):
+ * groups of three after one separator, the decimals after the other one. Without decimals
+ * (`1.234`) the separator could be either, and the amount is refused.
+ */
+const GROUPED = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?!\1)[.,]\d{1,2}$/
+/** Thousands and nothing after them (`1.234`, `1,234,567`): a decimal separator or a thousands one? */
+const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$/
 
 /** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke (RefusalDetails). */
 function badAmount (input: string, variant: string, msg: string): HypergasError {
@@ -12,18 +20,23 @@ function badAmount (input: string, variant: string, msg: string): HypergasError 
 }
 
 /**
- * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50` into integer cents.
+ * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50`, or with thousands
+ * separators and decimals (`1.234,56`, `1,234.56`), into integer cents.
  * Refuses anything that is not an exact, strictly positive, safe number of cents
- * (`12.345`, `-1`, `0`, `1e3`, `12.`, thousands separators). Every amount up to
+ * (`12.345`, `-1`, `0`, `1e3`, `12.`, `1.234` whose separator could be either). Every amount up to
  * Number.MAX_SAFE_INTEGER cents (what {@link formatCents} writes) parses back exactly: the sum is
  * done in BigInt, never in floating point.
  * @throws HypergasError BAD_AMOUNT
  */
 export function parseEuros (text: string): number {
   const shown = String(text).slice(0, 40)
-  const m = EUROS.exec(String(text).trim())
+  const typed = String(text).trim()
+  // Grouped: the separators before the last one go, the last one is the decimal point.
+  const point = Math.max(typed.lastIndexOf('.'), typed.lastIndexOf(','))
+  const m = EUROS.exec(GROUPED.test(typed) ? typed.slice(0, point).replace(/[.,]/g, '') + typed.slice(point) : typed)
   if (m === null) {
     if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
+    if (THOUSANDS.test(typed)) throw badAmount(shown, 'thousands', `"${shown}": write it without the thousands separator (1234 or 1234.00), or with its decimals (1,234.00)`)
     throw badAmount(shown, 'euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))

@@ -8,6 +8,7 @@ import * as ed from '@noble/ed25519'
 import { keyPairFromSeed, sha256, sign } from '../src/crypto.js'
 import type { GroupId } from '../src/ids.js'
 import { parseEuros, parseEurosOrZero } from '../src/money.js'
+import type { HypergasError } from '../src/errors.js'
 import { person } from './helpers/fixtures.js'
 
 const anna = person('anna')
@@ -102,8 +103,12 @@ test('euros: exact cents only, with . or ,', async (t) => {
   t.is(parseEuros('12.5'), 1250)
   t.is(parseEuros('0.01'), 1)
   t.is(parseEuros('7'), 700)
-  for (const bad of ['12.345', '-1', '0', '0,00', '1e3', '12.', '1.000,00', 'abc', '']) {
+  t.alike(['1.234,56', '1,234.56', '1.234.567,8', ' 12.345,00 ', '1.000,00'].map(parseEuros), [123456, 123456, 123456780, 1234500, 100000], 'thousands separators with the decimals after the other separator')
+  for (const bad of ['12.345', '-1', '0', '0,00', '1e3', '12.', 'abc', '', '1,234,56', '1.234.56', '1.23,45', '12.34,56', '1.2345,67', ',50', '1.234,567']) {
     await code(t, () => parseEuros(bad), 'BAD_AMOUNT')
+  }
+  for (const ambiguous of ['1.234', '1,234', '1.234.567']) {
+    try { parseEuros(ambiguous); t.fail(`accepted ${ambiguous}`) } catch (err) { t.is((err as HypergasError).details?.variant, 'thousands', `${ambiguous}: thousands or decimals? refused, and said why`) }
   }
   t.alike(['0', '0,00', '00.0', ' 0 ', '2,39'].map(parseEurosOrZero), [0, 0, 0, 0, 239], 'a zero where zero means something (a free item, a limit lifted)')
   for (const bad of ['-0', '0,001', '', '0e0']) await code(t, () => parseEurosOrZero(bad), 'BAD_AMOUNT')

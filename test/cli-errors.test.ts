@@ -45,7 +45,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['amount with three decimals', ['deposit', 'Marta', '12,345'], 'BAD_AMOUNT'],
     ['negative amount', ['deposit', 'Marta', '-5'], 'BAD_AMOUNT'],
     ['amount too large', ['deposit', 'Marta', '999999999999999999'], 'BAD_AMOUNT'],
-    ['amount with a thousands separator', ['deposit', 'Marta', '1.000,00'], 'BAD_AMOUNT'],
+    ['amount with a thousands separator and no decimals', ['deposit', 'Marta', '1.000'], 'BAD_AMOUNT'],
     ['an overdraft over 1,000,000 €', ['limit', 'Marta', '--overdraft', '2000000'], 'BAD_AMOUNT'],
     ['unknown member', ['deposit', 'Nessuno', '5'], 'NOT_FOUND'],
     ['unknown purchase', ['commit', 'Marta', '5', 'Nessuno'], 'NOT_FOUND'],
