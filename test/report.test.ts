@@ -64,6 +64,15 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.is(all.members.length, 3)
   const rows = execFileSync(process.execPath, [BIN, '--dir', dir, 'export', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.is(rows.length, all.log.length + 1, 'one CSV row per act')
+  // A member who leaves keeps their name in the accounts (SPEC §4 invariant 3), not a bare id.
+  cli(dir, 'withdraw', 'Carla', '27')
+  cli(dir, 'member', 'remove', 'Carla')
+  const after = cli(dir, 'report') as Row
+  t.alike(after.rows.filter((x: Row) => x.kind === 'deposit').map((x: Row) => x.other), ['Bruno', 'Carla'], 'the report names a removed member')
+  const journal = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'log'], { encoding: 'utf8' })
+  t.ok(journal.includes('Versamento di 30,00 € da Carla'), `and so does the log: ${journal}`)
+  const cash = cli(dir, 'statement', 'Anna', '--cash') as Row
+  t.ok((cash.cashMovements as Row[]).some((m) => m.counterpartName === 'Carla'), 'and the cassiere\'s cash statement')
 })
 
 test('report: cash and credits at each month\'s end, for the chart', (t) => {

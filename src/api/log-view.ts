@@ -4,7 +4,7 @@
  * confirmed; and the blocks the merge ignored.
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
-import type { GroupState, PendingTransfer } from '../fold/state.js'
+import { memberName, type GroupState, type PendingTransfer } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
@@ -42,7 +42,7 @@ export interface LogView {
   ignored: Array<{ feed: MemberId, index: number, L: number, reason: string, actIds: ActId[] }>
 }
 
-const nameOf = (s: GroupState, id: MemberId): string => s.members.get(id)?.name ?? id.slice(0, 8)
+const nameOf = (s: GroupState, id: MemberId): string => memberName(s, id) ?? id.slice(0, 8)
 
 /** The transfer an AcceptTransfer or CancelTransfer names, when the state knows it. */
 const transferOf = (s: GroupState, b: ActBody): PendingTransfer | undefined => (b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? s.transfers.get(b.transfer) : undefined)
@@ -92,7 +92,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       actId: e.actId,
       type: b?.type ?? null,
       author: act?.author ?? null,
-      authorName: act === undefined ? null : v.state.members.get(act.author)?.name ?? null,
+      authorName: act === undefined ? null : memberName(v.state, act.author),
       ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null } : actSubject(v.state, b)),
       timeMs: e.timeMs,
       feed: e.feed,

@@ -5,7 +5,7 @@
  * quantities in milli-units.
  */
 import { bookingCents, lineCents } from '../fold/orders.js'
-import type { Booking, GroupState, Order, OrderLine, Purchase } from '../fold/state.js'
+import { memberName, type Booking, type GroupState, type Order, type OrderLine, type Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } from './dto.js'
 
@@ -20,7 +20,7 @@ export function bookingView (s: GroupState, p: Purchase, member: MemberId, b: Bo
   const c = p.commitments.get(member)
   return {
     member,
-    name: s.members.get(member)?.name ?? member.slice(0, 8),
+    name: memberName(s, member) ?? member.slice(0, 8),
     status: c?.status ?? 'pending',
     lines: b.lines.map((l) => lineView(o, l)),
     delivered: b.delivered === null ? null : b.delivered.map((l) => lineView(o, l)),

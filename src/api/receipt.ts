@@ -5,7 +5,7 @@
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { countCurrent, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
+import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 
@@ -122,13 +122,13 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const x = b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? v.state.transfers.get(b.transfer) : undefined
   if (x !== undefined) {
     r.cents = x.cents
-    r.name = v.state.members.get(x.from)?.name
+    r.name = memberName(v.state, x.from) ?? undefined
     // An accepted transfer moves the payer's credit: theirs is the balance after (a payee who
     // accepts gets no figure of the payer: NodeApi.signedAct keeps only the author's).
     if (b.type === 'AcceptTransfer') r.member = receiptMember(v, x.from)
   }
   const payee = b.type === 'Transfer' ? b.to : x?.to
-  if (payee !== undefined) r.payee = v.state.members.get(payee)?.name
+  if (payee !== undefined) r.payee = memberName(v.state, payee) ?? undefined
   if ('purchase' in b) {
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }

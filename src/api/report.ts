@@ -6,7 +6,7 @@
  * report says up to where. Amounts in cents; dates are the acts' own times (display only).
  */
 import { goodsCents } from '../fold/orders.js'
-import type { GroupState, Movement, Purchase } from '../fold/state.js'
+import { memberName, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import { registeredSupplier, totalsView } from './views.js'
@@ -140,7 +140,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     const at = time.get(id) ?? null
     return at === null || ((fromMs === null || at >= fromMs) && (toMs === null || at <= toMs))
   }
-  const name = (id: MemberId | undefined): string => (id === undefined ? '' : s.members.get(id)?.name ?? id.slice(0, 8))
+  const name = (id: MemberId | undefined): string => (id === undefined ? '' : memberName(s, id) ?? id.slice(0, 8))
   const rows: ReportRow[] = []
   const bySupplier = new Map<string, number>()
   const totals = { depositsCents: 0, withdrawalsCents: 0, supplierPaymentsCents: 0, settlementsCents: 0, transfersCents: 0, sharedCostsCents: 0 }

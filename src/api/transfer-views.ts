@@ -3,13 +3,13 @@
  * characters. Amounts in cents.
  */
 import { HypergasError } from '../errors.js'
-import type { GroupState } from '../fold/state.js'
+import { memberName, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { TransferView } from './dto.js'
 
 /** Transfers between members (SPEC §4.6), pending first, then by id. */
 export function transfersView (s: GroupState, member?: MemberId): TransferView[] {
-  const name = (id: MemberId): string | null => s.members.get(id)?.name ?? null
+  const name = (id: MemberId): string | null => memberName(s, id)
   const rank = { pending: 0, completed: 1, cancelled: 2 }
   return [...s.transfers.values()]
     .filter((x) => member === undefined || x.from === member || x.to === member)

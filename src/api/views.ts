@@ -3,7 +3,7 @@
  * confirmed (final) and pending (tentative) figures kept apart. Amounts in cents.
  */
 import { HypergasError } from '../errors.js'
-import { quorum, countCurrent, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
+import { quorum, countCurrent, memberName, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
@@ -152,7 +152,7 @@ function movementLines (v: Replay, list: Movement[] | undefined, read: ReadonlyM
       final: fin.has(m.actId),
       timeMs: i === undefined ? null : v.entries.timeMs(i),
       purchaseName: m.purchase === undefined ? null : v.state.purchases.get(m.purchase)?.name ?? null,
-      counterpartName: m.counterpart === undefined ? null : v.state.members.get(m.counterpart)?.name ?? null,
+      counterpartName: m.counterpart === undefined ? null : memberName(v.state, m.counterpart),
       reason: movementReason(v, body)
     }
   })
@@ -232,7 +232,7 @@ export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
     commitments: [...p.commitments.values()]
       .map((c) => ({
         member: c.member,
-        name: v.state.members.get(c.member)?.name ?? c.member.slice(0, 8),
+        name: memberName(v.state, c.member) ?? c.member.slice(0, 8),
         amountCents: c.amountCents,
         status: c.status,
         confirmedStatus: cp?.commitments.get(c.member)?.status ?? null,

@@ -116,7 +116,7 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
   s.founder = f
   s.members.set(f, { id: f, name: b.founderName, creditCents: 0 })
   s.memberNames.set(b.founderName.toLowerCase(), f)
-  if (pos !== null) s.registrations.set(f, { pos, admins: [] })
+  if (pos !== null) s.registrations.set(f, { pos, admins: [], name: b.founderName })
   s.referenti.add(f)
   s.cassieri.add(f)
   makeAdmin(s, f, pos)
@@ -135,7 +135,7 @@ function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run
   if (tallyVote(s, key, b.type, b.member, au, b.name)) {
     s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
     s.memberNames.set(b.name.toLowerCase(), b.member)
-    if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort() })
+    if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort(), name: b.name })
   }
   return null
 }

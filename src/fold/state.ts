@@ -225,10 +225,20 @@ export interface GroupState {
   listings: Map<MemberId, Listing>
 }
 
-/** Where a member was registered: the block, and the admins at that point of the order. */
+/** Where a member was registered: the block, the admins at that point of the order, and the name registered (what the accounts call them once removed). */
 export interface Registration {
   pos: BlockPos
   admins: MemberId[]
+  name: string
+}
+
+/**
+ * The name of member `id` as the accounts show it (SPEC §4 invariant 3: every movement names its
+ * member): a current member's, else the name a removed member was registered with; null for an
+ * id never registered (or registered where no block was known: a lone fold's tests).
+ */
+export function memberName (s: GroupState, id: MemberId): string | null {
+  return s.members.get(id)?.name ?? s.registrations.get(id)?.name ?? null
 }
 
 /** An admins' governance vote: its tally is keyed by {@link tallyKey}. */

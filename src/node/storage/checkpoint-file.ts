@@ -29,7 +29,7 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (10: names are read in Unicode NFC and an overdraft is at most
+ * Format version, after the magic (11: a registration keeps the member's name; 10: names are read in Unicode NFC and an overdraft is at most
  * 1,000,000 €, so an act holding another form of a name or a larger overdraft, applied by 9, is
  * malformed; 9: a governance vote again completes a tally that reached
  * quorum as admins left, a withdrawal never draws on an overdraft, the owner's acts check who
@@ -45,7 +45,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 10
+export const CHECKPOINT_VERSION = 11
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')

@@ -303,7 +303,7 @@ function checkRecovery (s: GroupState, ids: Ids): void {
   // Every member ever registered, with the block and the admins there (sorted, unique).
   for (const k of s.members.keys()) if (!s.registrations.has(k)) throw badCheckpoint(`member ${short(k)} has no registration`)
   for (const [k, r] of s.registrations) {
-    if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins)) throw badCheckpoint('bad registration')
+    if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins) || typeof r.name !== 'string' || r.name === '') throw badCheckpoint('bad registration')
     for (let i = 0; i < r.admins.length; i++) if (!ids.is(r.admins[i]) || (i > 0 && r.admins[i - 1] >= r.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad admins`)
   }
 }

@@ -128,7 +128,7 @@ const purchase: Enc<Purchase> = {
 }
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
-const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref) })
+const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref), name: c.string })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
 const seenIds: Splittable<ActIdSet> = {
