@@ -133,13 +133,16 @@ function movementTable (list: readonly StatementLine[]): string {
   ])])
 }
 
+/** A commitment's status as people read it: a failed purchase's commitments were refunded. */
+const statusWord = (phase: PurchaseView['phase'], status: string): string => t(phase === 'failed' && status !== 'rejected' ? 'c_refunded' : `c_${status}`)
+
 /** `statement`: the member's credit, then every movement with the running balance. */
 export function statement (m: MemberView): string {
   const orders = m.orders ?? []
   const ordersTable = orders.length === 0
     ? ''
     : `\n\n${t('orders')}\n${table([[t('purchase'), t('phase'), t('status'), t('amount'), t('booking')], ...orders.map((o) => [
-      o.purchaseName, t(`p_${o.phase}`), t(`c_${o.status}`), eur(o.amountCents), o.booking === null ? '' : bookingLines(o.booking)
+      o.purchaseName, t(`p_${o.phase}`), statusWord(o.phase, o.status), eur(o.amountCents), o.booking === null ? '' : bookingLines(o.booking)
     ])])}`
   return `${balance(m)}\n\n${movementTable(m.statement)}${ordersTable}`
 }
@@ -179,12 +182,14 @@ function dates (p: PurchaseSummary): string {
 }
 
 /** A commitment's status as a purchase of phase `phase` shows it: refunded once the purchase failed (its status is kept for the record). */
-const statusWord = (phase: PurchaseView['phase'], status: string): string => t(phase === 'failed' && status !== 'rejected' ? 'c_refunded' : `c_${status}`)
 
 /** Whether bookings are open, for a purchase still open (a closed or failed one takes none). */
 const bookingsWord = (p: PurchaseView): string => (p.phase !== 'open' || p.order === null ? '' : ` · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}`)
 
-/** `purchase <ref>`. */
+/**
+ * `purchase <ref>`. A rejected commitment or booking shows 0,00 € (it was refunded; its amount
+ * stays in --json, for the record): the rows add up to what is committed, as on the page.
+ */
 export function purchase (p: PurchaseView): string {
   if (p.order !== null) {
     return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}${bookingsWord(p)}\n` +
@@ -193,7 +198,7 @@ export function purchase (p: PurchaseView): string {
   }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
     dates(p) + `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
-    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
+    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }
 
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
