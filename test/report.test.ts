@@ -9,7 +9,9 @@ import path from 'node:path'
 import test from 'brittle'
 import { BIN, cli } from '../examples/procs.js'
 import { costsBorne, monthly } from '../src/api/report.js'
-import type { MemberId, PurchaseId } from '../src/ids.js'
+import { statementCsv } from '../src/api/csv.js'
+import type { StatementLine } from '../src/api/views.js'
+import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import { Season, prng } from './helpers/fixtures.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -150,4 +152,11 @@ test('report: the shared costs members bore in a closed purchase are what it pai
   s.do(anna, { type: 'Book', member: people[0].id, purchase: id, lines: [{ product: 'mele', qtyMilli: 4000 }] })
   for (const body of [{ type: 'CloseBookings' }, { type: 'ApproveCommitment', member: people[0].id }, { type: 'VoteClosePurchase' }, { type: 'ClosePurchase' }]) s.do(anna, { ...body, purchase: id } as Parameters<Season['do']>[1])
   t.alike([paid(id), costsBorne(s.state.purchases.get(id)!)], [400, -600], 'the discount kept through the cut counts whole: 10,00 of apples paid with 4,00')
+})
+
+test('statement CSV: a shared cost that gives credit back reads as a discount in Italian, as the CLI shows it; English keeps the code', (t) => {
+  const line = (deltaCents: number): StatementLine => ({ actId: 'ab'.repeat(32) as ActId, kind: 'cost', deltaCents, balanceCents: 1000 + deltaCents, final: true, timeMs: null, purchaseName: 'Cascina', counterpartName: null, reason: 'Sconto' })
+  const it = statementCsv([line(-250), line(200)], 'it').trim().split('\n')
+  t.alike(it.slice(1).map((l) => l.split(';')[1]), ['costo ripartito', 'sconto ripartito'])
+  t.alike(statementCsv([line(200)], 'en').trim().split('\n')[1].split(',')[1], 'cost', 'the English code for scripts')
 })

@@ -14,6 +14,7 @@ import type { PurchaseView } from './dto.js'
 import type { CommitmentStatus, MovementKind } from '../fold/state.js'
 import type { Report } from './report.js'
 import type { LogEntryView } from './log-view.js'
+import { shownKind } from './shown-kind.js'
 import type { StatementLine } from './views.js'
 
 /** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
@@ -97,15 +98,15 @@ const WORDS = {
 const state = (final: unknown, d: CsvDialect): string => (final === true ? WORDS[d].confirmed : WORDS[d].pending)
 /** Italian names of the movements whose CLI words lead into a name (`cassa ricevuta da Anna`): here the name is in a column of its own. */
 const IT_KINDS: Readonly<{ [k in MovementKind]?: string }> = { 'settle-in': 'cassa ricevuta', 'settle-out': 'cassa consegnata' }
-/** A movement's kind: its code in English, its name in Italian (the CLI's words, src/cli/messages-it.ts). */
-const kind = (k: MovementKind, d: CsvDialect): string => (d === 'it' ? IT_KINDS[k] ?? it[`k_${k}`] : k)
+/** A movement's kind: its code in English, its name in Italian (the CLI's words, src/cli/messages-it.ts; a shared cost that gives back is a discount, as the CLI shows it). */
+const kind = (k: MovementKind | 'discount', d: CsvDialect): string => (d === 'it' ? IT_KINDS[k as MovementKind] ?? it[`k_${k}`] : k)
 /** A commitment's status, or its confirmed status (none: empty). */
 const status = (s: CommitmentStatus | null, d: CsvDialect): string => (s === null ? '' : WORDS[d][s])
 
 /** CSV of statement lines ({@link MemberView}'s statement or cash movements): date, movement, amount, running balance, state, act, purchase, note (the other member or admin, and a withdrawal's reason). */
 export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = 'en'): string {
   const rows = lines.map((m) => [
-    date(m.timeMs, d), kind(m.kind, d), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final, d), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
+    date(m.timeMs, d), kind(d === 'it' ? shownKind(m) : m.kind, d), money(m.deltaCents, d), money(m.balanceCents, d), state(m.final, d), m.actId, m.purchaseName ?? '', [m.counterpartName, m.reason].filter((x) => x !== null).join(': ')
   ])
   return write([[...WORDS[d].statement], ...rows], d)
 }
