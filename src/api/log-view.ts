@@ -20,7 +20,7 @@ export interface LogEntryView {
   memberName: string | null
   /** A transfer's payee (Transfer, AcceptTransfer, CancelTransfer); else null. */
   payeeName: string | null
-  /** The act's amount, cents: its own, or the transfer's it accepts or cancels; null when it has none. */
+  /** The act's amount, cents: its own (negative for a shared discount), the transfer's it accepts or cancels, what a close paid; null when it has none. */
   cents: number | null
   purchaseName: string | null
   timeMs: number | null
@@ -94,6 +94,8 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       author: act?.author ?? null,
       authorName: act === undefined ? null : memberName(v.state, act.author),
       ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null } : actSubject(v.state, b)),
+      // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
+      ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,

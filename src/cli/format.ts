@@ -204,7 +204,8 @@ export function purchase (p: PurchaseView): string {
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
 export function log (l: LogView): string {
   const rows = l.entries.map((e) => {
-    const what = e.type === null ? '?' : t(`r_${e.type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(e.cents), purchase: e.purchaseName ?? '' })
+    const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type
+    const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
   const ignored = l.ignored.map((b) => t('logIgnored', { index: b.index, feed: b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }))
