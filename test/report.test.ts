@@ -177,4 +177,10 @@ test('a shared discount reads as a discount in the journal and gives back in the
   t.ok(journal.includes('Sconto di 1,30 € ripartito su "Cascina"') && journal.includes('Costo di 2,00 € ripartito su "Cascina"'), `a discount is no cost in the journal: ${journal}`)
   const rows = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'export', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.ok(rows.some((r) => /;AddCost;Anna;;;Cascina;-1,30;/.test(r)) && rows.some((r) => /;AddCost;Anna;;;Cascina;2,00;/.test(r)), `the archive tells them apart by the sign: ${rows.filter((r) => r.includes('AddCost')).join(' / ')}`)
+  // A period that starts while Bruno's booking is open: its start balances with the commitments.
+  const r = cli(dir, 'report', '--from', '2999-01-01 10:30') as Row
+  t.alike([r.creditsStartCents, r.openCommitmentsStartCents, r.cash[0].startCents], [5000 - 1370, 1370, 5000], 'credits + open commitments = cash at the start too')
+  const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report', '--from', '2999-01-01 10:30', '--to', '2999-02-01'], { encoding: 'utf8' })
+  t.ok(text.startsWith('rendiconto dal 2999-01-01 10:30 al 2999-02-01 '), `the period as typed, with its time: ${text.split('\n')[0]}`)
+  t.ok(text.includes('inizio: crediti 36,30 € + impegni aperti 13,70 € = cassa 50,00 €'), 'and the start\'s balance')
 })

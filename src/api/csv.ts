@@ -58,7 +58,7 @@ const WORDS = {
     settlements: 'TOTAL cash passed between admins',
     cashStart: 'cash at the start',
     cashEnd: 'cash at the end',
-    openCommitments: 'open commitments at the end',
+    openCommitments: 'open commitments at the end', openCommitmentsStart: 'open commitments at the start',
     balance: 'credits + open commitments = cash',
     yes: 'yes',
     no: 'NO'
@@ -88,7 +88,7 @@ const WORDS = {
     settlements: 'TOTALE cassa passata tra amministratori',
     cashStart: 'cassa all\'inizio',
     cashEnd: 'cassa alla fine',
-    openCommitments: 'impegni aperti alla fine',
+    openCommitments: 'impegni aperti alla fine', openCommitmentsStart: 'impegni aperti all\'inizio',
     balance: 'crediti + impegni aperti = cassa',
     yes: 'sì',
     no: 'NO'
@@ -166,7 +166,7 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
     total(w.creditsStart, r.creditsStartCents), total(w.creditsEnd, r.creditsEndCents),
     [w.settlements, '', '', '', money(r.totals.settlementsCents, d), money(r.totals.settlementsCents, d), ''],
     ...r.cash.flatMap((c) => [total(w.cashStart, c.startCents, c.admin), total(w.cashEnd, c.endCents, c.admin)]),
-    total(w.openCommitments, r.openCommitmentsCents),
+    total(w.openCommitmentsStart, r.openCommitmentsStartCents), total(w.openCommitments, r.openCommitmentsCents),
     [w.balance, '', '', '', r.holds ? w.yes : w.no, '', '']
   ], d)
 }

@@ -47,7 +47,12 @@ export interface Report {
   cash: Array<{ admin: string, startCents: number, endCents: number }>
   creditsStartCents: number
   creditsEndCents: number
-  /** Σ non-rejected commitments of open purchases at the end of the confirmed state. */
+  /**
+   * Σ non-rejected commitments of open purchases at the start and at the end of the period, cents:
+   * the group's cash less the credits then (invariant 1 holds after every act); 0 at the start of
+   * the whole ledger.
+   */
+  openCommitmentsStartCents: number
   openCommitmentsCents: number
   /** Credits + open commitments = cash, in the confirmed state (SPEC §4 invariant 1). */
   holds: boolean
@@ -165,6 +170,10 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
   rows.sort((a, b) => (a.timeMs ?? 0) - (b.timeMs ?? 0) || (a.actId < b.actId ? -1 : 1))
   const now = totalsView(s)
   const creditsAt = (limit: number | null, inclusive: boolean): number => [...s.statements.values()].reduce((sum, l) => sum + balanceAt(l, time, limit, inclusive), 0)
+  const cash = [...s.cash.keys()].sort().map((id) => ({ admin: name(id), startCents: fromMs === null ? 0 : balanceAt(s.cashMovements.get(id), time, fromMs, false), endCents: balanceAt(s.cashMovements.get(id), time, toMs, true) }))
+  const creditsStartCents = fromMs === null ? 0 : creditsAt(fromMs, false)
+  const creditsEndCents = toMs === null ? now.creditsCents : creditsAt(toMs, true)
+  const sum = (k: 'startCents' | 'endCents'): number => cash.reduce((x, c) => x + c[k], 0)
   return {
     fromMs,
     toMs,
@@ -172,10 +181,11 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     confirmedAtMs: v.finalCount === 0 ? null : v.entries.timeMs(v.finalCount - 1),
     rows,
     totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([supplier, cents]) => ({ supplier, cents })) },
-    cash: [...s.cash.keys()].sort().map((id) => ({ admin: name(id), startCents: fromMs === null ? 0 : balanceAt(s.cashMovements.get(id), time, fromMs, false), endCents: balanceAt(s.cashMovements.get(id), time, toMs, true) })),
-    creditsStartCents: fromMs === null ? 0 : creditsAt(fromMs, false),
-    creditsEndCents: toMs === null ? now.creditsCents : creditsAt(toMs, true),
-    openCommitmentsCents: now.openCommitmentsCents,
+    cash,
+    creditsStartCents,
+    creditsEndCents,
+    openCommitmentsStartCents: sum('startCents') - creditsStartCents,
+    openCommitmentsCents: toMs === null ? now.openCommitmentsCents : sum('endCents') - creditsEndCents,
     holds: now.hold,
     months: monthly(s, time, fromMs, toMs)
   }

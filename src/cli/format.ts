@@ -244,9 +244,11 @@ export function notices (v: NoticesView): string {
 
 /** `report`: the period, totals, cash per admin, credits, the invariant, then the movements. */
 export function report (r: Report): string {
-  const day = (ms: number): string => when(ms).slice(0, 10)
-  const from = r.fromMs === null ? t('reportFromStart') : t('reportFrom', { day: day(r.fromMs) })
-  const to = r.toMs === null ? t('reportToNow') : t('reportTo', { day: day(r.toMs) })
+  // A day typed as a day reads as one (from its first minute, to its last); a time typed, with it.
+  const day = (ms: number, whole: string): string => { const w = when(ms); return w.endsWith(whole) ? w.slice(0, 10) : w }
+  const from = r.fromMs === null ? t('reportFromStart') : t('reportFrom', { day: day(r.fromMs, '00:00') })
+  const to = r.toMs === null ? t('reportToNow') : t('reportTo', { day: day(r.toMs, '23:59') })
+  const cashAt = (k: 'startCents' | 'endCents'): string => eur(r.cash.reduce((x, c) => x + c[k], 0))
   const lines = [
     t('reportPeriod', { from, to, acts: r.confirmedActs, at: r.confirmedAtMs === null ? '-' : when(r.confirmedAtMs) }),
     table([
@@ -258,7 +260,9 @@ export function report (r: Report): string {
     '',
     table([[t('admin'), t('reportStart'), t('reportEnd')], ...r.cash.map((c) => [c.admin, eur(c.startCents), eur(c.endCents)])]),
     '',
-    t('totalsLine', { credits: eur(r.creditsEndCents), open: eur(r.openCommitmentsCents), cash: eur(r.cash.reduce((x, c) => x + c.endCents, 0)), ok: t(r.holds ? 'hold' : 'violated') }),
+    // At the start too: credits alone against the cash would look unbalanced.
+    ...(r.fromMs === null ? [] : [`${t('reportStart')}: ${t('totalsLine', { credits: eur(r.creditsStartCents), open: eur(r.openCommitmentsStartCents), cash: cashAt('startCents'), ok: t('hold') })}`]),
+    `${r.fromMs === null ? '' : `${t('reportEnd')}: `}${t('totalsLine', { credits: eur(r.creditsEndCents), open: eur(r.openCommitmentsCents), cash: cashAt('endCents'), ok: t(r.holds ? 'hold' : 'violated') })}`,
     '',
     table([[t('when'), t('what'), t('admin'), t('reportOther'), t('reportIncome'), t('reportOutgoing')], ...r.rows.map((x) => [x.timeMs === null ? '' : when(x.timeMs), t(`k_${x.kind}`), x.admin, x.other, x.incomeCents === 0 ? '' : eur(x.incomeCents), x.outgoingCents === 0 ? '' : eur(x.outgoingCents)])])
   ]
