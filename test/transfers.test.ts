@@ -133,7 +133,8 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   t.is(rows[0], 'n;data;atto;tipo;autore;riguarda;beneficiario;acquisto;importo_eur;esito;stato')
   t.ok(rows.some((r) => /;AcceptTransfer;Carla;Bruno;Carla;;4,50;applicato;/.test(r)), 'the archive names payer, payee and amount of an acceptance')
   cli(dir, 'limit', 'Carla', '--overdraft', '5')
-  cli(dir, 'limit', 'Carla', '--ceiling', '300')
+  const ceiling = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'limit', 'Carla', '--ceiling', '300'], { encoding: 'utf8' }).stdout
+  t.ok(ceiling.includes('limiti votati: scoperto 5,00 €, tetto 300,00 €'), `the receipt says the limits voted: ${ceiling}`)
   t.alike(cli(dir, 'balance', 'Carla').limits, { overdraftCents: 500, ceilingCents: 30_000 }, 'a ceiling alone keeps the overdraft voted before')
   cli(dir, 'limit', 'Carla', '--overdraft', '5')
   t.alike(cli(dir, 'balance', 'Carla').limits, { overdraftCents: 500, ceilingCents: 30_000 }, 'and an overdraft alone keeps the ceiling (it used to lift it)')

@@ -23,6 +23,8 @@ export interface LogEntryView {
   /** The act's amount, cents: its own (negative for a shared discount), the transfer's it accepts or cancels, what a close paid; null when it has none. */
   cents: number | null
   purchaseName: string | null
+  /** The product a SetPrice prices, by its catalogue name; else null. */
+  productName: string | null
   timeMs: number | null
   feed: MemberId
   index: number
@@ -61,7 +63,7 @@ function payeeNameOf (s: GroupState, b: ActBody): string | null {
 }
 
 /** What an act is about as the interfaces name it: its member (or payer), payee, amount (cents) and purchase, against state `s`. */
-export interface ActSubject { memberName: string | null, payeeName: string | null, cents: number | null, purchaseName: string | null }
+export interface ActSubject { memberName: string | null, payeeName: string | null, cents: number | null, purchaseName: string | null, productName: string | null }
 
 /** What the supplier was paid for purchase `id` (cents), once it is closed; else null. */
 function paidFor (s: GroupState, id: PurchaseId): number | null {
@@ -74,8 +76,9 @@ export function actSubject (s: GroupState, b: ActBody): ActSubject {
   return {
     memberName: memberNameOf(s, b),
     payeeName: payeeNameOf(s, b),
-    cents: 'cents' in b ? b.cents : b.type === 'ClosePurchase' ? paidFor(s, b.purchase) : transferOf(s, b)?.cents ?? null,
-    purchaseName: b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? s.purchases.get(b.purchase)?.name ?? null : null
+    cents: 'cents' in b ? b.cents : b.type === 'ClosePurchase' ? paidFor(s, b.purchase) : b.type === 'SetPrice' ? b.priceCents : transferOf(s, b)?.cents ?? null,
+    purchaseName: b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? s.purchases.get(b.purchase)?.name ?? null : null,
+    productName: b.type === 'SetPrice' ? s.purchases.get(b.purchase)?.order?.products.get(b.product)?.name ?? b.product : null
   }
 }
 
@@ -93,7 +96,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       type: b?.type ?? null,
       author: act?.author ?? null,
       authorName: act === undefined ? null : memberName(v.state, act.author),
-      ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null } : actSubject(v.state, b)),
+      ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null, productName: null } : actSubject(v.state, b)),
       // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
       ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
       timeMs: e.timeMs,

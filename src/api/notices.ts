@@ -34,6 +34,8 @@ export interface Notice {
   actType?: ActBody['type'] | 'AddDiscount'
   payee?: string
   amountCents?: number
+  /** refusedInOrder of a SetPrice: the product, by name. */
+  product?: string
   code?: string
 }
 
@@ -122,6 +124,7 @@ export function refusedInOrder (entries: readonly LogEntry[], s: GroupState, rea
       ...(x.memberName === null ? {} : { other: x.memberName }),
       ...(x.payeeName === null ? {} : { payee: x.payeeName }),
       ...(x.cents === null ? {} : { amountCents: x.cents }),
+      ...(x.productName === null ? {} : { product: x.productName }),
       code: e.status
     })
   }

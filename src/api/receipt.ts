@@ -36,6 +36,10 @@ export interface ActReceipt {
   /** A shared cost that is a discount (AddCost with `discount`). */
   discount?: true
   purchase?: { id: PurchaseId, name: string }
+  /** The product a SetPrice prices, by its catalogue name (its price is `cents`). */
+  product?: string
+  /** The limits a VoteSetLimits votes for, cents (ceiling null: none). */
+  limits?: { overdraftCents: number, ceilingCents: number | null }
   /** A booking's or delivery's total after the act (goods and cost shares), cents: the member's commitment to the purchase. */
   orderCents?: number
   /** The author's cash after the act, when the act moved it. */
@@ -132,11 +136,13 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   if ('purchase' in b) {
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }
+    if (b.type === 'SetPrice') { r.product = p?.order?.products.get(b.product)?.name ?? b.product; r.cents = b.priceCents }
     const c = (b.type === 'Book' || b.type === 'Deliver') ? p?.commitments.get(b.member) : undefined
     if (c !== undefined && c.status !== 'rejected') r.orderCents = c.amountCents
   } else if (b.type === 'OpenPurchase') {
     r.purchase = { id: act.id as string as PurchaseId, name: b.name }
   }
+  if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents === 0 ? null : b.ceilingCents }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
   r.vote = voteOf(v, b, act.author, before)
   if (r.vote === undefined) delete r.vote

@@ -205,7 +205,7 @@ export function purchase (p: PurchaseView): string {
 export function log (l: LogView): string {
   const rows = l.entries.map((e) => {
     const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type
-    const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '' })
+    const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
   const ignored = l.ignored.map((b) => t('logIgnored', { index: b.index, feed: b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }))
@@ -215,9 +215,10 @@ export function log (l: LogView): string {
 
 /** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
 export function receipt (r: ActReceipt): string {
-  const vars = { name: r.member?.name ?? r.name ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '' }
+  const vars = { name: r.member?.name ?? r.name ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '', product: r.product ?? '' }
   const lines = [`${t(r.discount === true ? 'r_AddDiscount' : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
+  if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : 'bookingTotal', { amount: eur(r.orderCents) }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
@@ -232,7 +233,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 
 /** One notice in the user's language (src/api/notices.ts). */
 export function notice (n: Notice): string {
-  const what = n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '' })
+  const what = n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
   return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 
