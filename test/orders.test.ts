@@ -180,6 +180,10 @@ test('availability: a rejected booking gives its quantity back to the group; a l
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 3000 }] }), 'SOLD_OUT', 'booking again, Bruno counts Carla\'s kilo')
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] }), 'applied')
   t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }, { product: 'nope', qtyMilli: 0 }] }), 'UNKNOWN_PRODUCT', 'a line of 0 names a product too')
+  t.is(s.do(s.founder, { type: 'RejectCommitment', member: carla.id, purchase: p }), 'applied')
+  t.is(s.do(s.founder, { type: 'CloseBookings', purchase: p }), 'applied')
+  t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: carla.id, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'NOT_APPROVED', 'a rejected booking exists, and is not approved (SPEC §4.5)')
+  t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: s.founder.id, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'NO_COMMITMENT', 'a member who never booked has none')
 })
 
 test('a member\'s orders: booked vs delivered after the purchase closed, rejected and free-amount ones too, the latest first', (t) => {

@@ -260,7 +260,8 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   if (r.o.bookingsOpen) return 'BOOKINGS_OPEN'
   const c = r.p.commitments.get(b.member)
   const bk = r.o.bookings.get(b.member)
-  if (c === undefined || c.status === 'rejected' || bk === undefined) return 'NO_COMMITMENT'
+  // SPEC §4.5: the commitment exists (a rejected one too, kept for the record) and is approved.
+  if (c === undefined || bk === undefined) return 'NO_COMMITMENT'
   if (c.status !== 'approved') return 'NOT_APPROVED'
   const delivered = deliveredLines(r.o, bk, b)
   if (delivered === null) return 'UNKNOWN_PRODUCT'
