@@ -37,6 +37,12 @@ test('notices: what a member and the referente are told, and when', (t) => {
   t.alike([d.bookedCents, d.deliveredCents], [1890, 2117], 'the difference of the delivery')
   t.alike(adminNotices(s.state, s.founder.id, 0), [], 'nothing left for the referente')
   t.alike(adminNotices(s.state, bruno.id, 0), [], 'a member who owns nothing has no admin notices')
+  // A purchase without a catalogue takes a free amount: the notice says to commit, not to book.
+  const olio = s.open(s.founder, 'Olio')
+  const free = memberNotices(s.state, carla.id, 0).find((n) => n.kind === 'open' && n.purchase === olio)!
+  t.is(noticeKey(free), 'n_open_free')
+  setLang('it')
+  t.is(notice(free), 'acquisto aperto: "Olio", impegna un importo')
 })
 
 test('notices: a pending transfer asks the other party to accept, and tells the initiator it waits', (t) => {

@@ -37,6 +37,8 @@ export interface Notice {
   /** refusedInOrder of a SetPrice: the product, by name. */
   product?: string
   code?: string
+  /** open: a purchase without a catalogue, which takes a free amount (commit), not bookings. */
+  free?: true
 }
 
 /** Closing within this long is a reminder, ms. */
@@ -58,7 +60,7 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
     const bookable = p.order === undefined || p.order.bookingsOpen
     const closes = p.dates?.closesAtMs ?? 0
     if (bookable && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
-    if (c === undefined && bookable) out.push({ kind: 'open', ...base })
+    if (c === undefined && bookable) out.push({ kind: 'open', ...base, ...(p.order === undefined ? { free: true as const } : {}) })
     if (c?.status === 'approved') out.push({ kind: 'approved', ...base })
     if (c?.status === 'rejected') out.push({ kind: 'rejected', ...base })
     const b = p.order?.bookings.get(me)
@@ -143,6 +145,7 @@ export function refusedEntries (log: MergedLog, me: MemberId, nowMs: number): Lo
 
 /** The message key of a notice: `n_<kind>`, and for a transfer `_pay` (the member pays) or `_get` (the member is paid). */
 export function noticeKey (n: Notice): string {
+  if (n.kind === 'open' && n.free === true) return 'n_open_free'
   if (n.kind !== 'toAccept' && n.kind !== 'awaiting') return `n_${n.kind}`
   return `n_${n.kind}_${(n.creditCents ?? 0) < 0 ? 'pay' : 'get'}`
 }

@@ -342,7 +342,7 @@ export const en: typeof it = {
   linksRevoked: 'personal links of {{name}} revoked: {{count}}',
   linkLocalOnly: 'warning: the node listens on {{host}} only, phones cannot reach it: start it with --host 0.0.0.0',
   linkNotRunning: 'warning: the node is not running; the link works once it runs with --host 0.0.0.0 on port {{port}}',
-  n_open: 'purchase open: "{{purchase}}", book',
+  n_open: 'purchase open: "{{purchase}}", book', n_open_free: 'purchase open: "{{purchase}}", commit an amount',
   n_closing: 'the bookings of "{{purchase}}" close on {{when}}',
   n_approved: 'your booking of "{{purchase}}" is approved',
   n_rejected: 'your booking of "{{purchase}}" was rejected (refunded)',

@@ -341,7 +341,7 @@ export const it = {
   linksRevoked: 'link personali di {{name}} revocati: {{count}}',
   linkLocalOnly: 'attenzione: il nodo ascolta solo su {{host}}, i telefoni non lo raggiungono: avvialo con --host 0.0.0.0',
   linkNotRunning: 'attenzione: il nodo non è in esecuzione; il link funziona quando gira con --host 0.0.0.0 sulla porta {{port}}',
-  n_open: 'acquisto aperto: "{{purchase}}", prenota',
+  n_open: 'acquisto aperto: "{{purchase}}", prenota', n_open_free: 'acquisto aperto: "{{purchase}}", impegna un importo',
   n_closing: 'le prenotazioni di "{{purchase}}" chiudono il {{when}}',
   n_approved: 'la tua prenotazione di "{{purchase}}" è approvata',
   n_rejected: 'la tua prenotazione di "{{purchase}}" è stata rifiutata (rimborsata)',
