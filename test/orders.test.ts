@@ -10,6 +10,7 @@ import { decodeAct } from '../src/acts/act.js'
 import type { MemberId, PurchaseId } from '../src/ids.js'
 import { lineCents, shares } from '../src/fold/orders.js'
 import { refusalDetails } from '../src/fold/refusal.js'
+import { costsBorne } from '../src/api/report.js'
 import { stateHash } from '../src/fold/hash.js'
 import { memberOrders } from '../src/api/order-views.js'
 import { Season, person } from './helpers/fixtures.js'
@@ -307,4 +308,27 @@ test('refusal figures: a discount beyond a commitment, a delivery past the credi
   const deposit: ActBody = { type: 'Deposit', member: bruno.id, cents: 1000 }
   t.is(s.do(s.founder, deposit), 'ABOVE_CEILING')
   t.alike(refusalDetails(s.state, deposit, 'ABOVE_CEILING'), { member: 'Bruno', creditCents: 9350, neededCents: 1000, ceilingCents: 10_000, variant: 'ceiling' })
+})
+
+test('a shared cost on a free-amount purchase (SPEC §4.5 AddCost names no catalogue): by amount, equally, a discount; the report counts what the paid commitments bore', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  const cost = (cents: number, split: 'amount' | 'equal', discount = false): string => s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Trasporto', cents, split, discount })
+  t.is(cost(100, 'amount'), 'NO_COMMITMENT', 'nobody to share it among')
+  s.do(bruno, { type: 'Commit', member: bruno.id, cents: 3000, purchase: p })
+  s.do(carla, { type: 'Commit', member: carla.id, cents: 1000, purchase: p })
+  const amount = (m: { id: MemberId }): number => s.state.purchases.get(p)!.commitments.get(m.id)!.amountCents
+  t.is(cost(400, 'amount'), 'applied')
+  t.alike([amount(bruno), amount(carla)], [3300, 1100], 'by the amounts committed: 3 to 1')
+  t.alike([s.credit(bruno), s.credit(carla)], [10_000 - 3300, 5_000 - 1100], 'each share taken from the credit')
+  t.is(cost(101, 'equal', true), 'applied')
+  const odd = bruno.id < carla.id ? 1 : 0
+  t.alike([amount(bruno), amount(carla)], [3300 - 50 - odd, 1100 - 51 + odd], 'a discount equally, the odd cent to the smaller member id')
+  t.is(cost(10_000, 'amount'), 'INSUFFICIENT_CREDIT', 'a share the credit cannot cover')
+  t.is(refusalDetails(s.state, { type: 'AddCost', purchase: p, label: 'x', cents: 10_000, split: 'amount', discount: false }, 'INSUFFICIENT_CREDIT').member !== undefined, true, 'with whose figures')
+  s.do(s.founder, { type: 'RejectCommitment', member: carla.id, purchase: p })
+  t.is(s.credit(carla), 5_000, 'a rejected commitment is refunded with its shares')
+  s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p })
+  s.do(s.founder, { type: 'VoteClosePurchase', purchase: p })
+  t.is(s.do(s.founder, { type: 'ClosePurchase', purchase: p }), 'applied')
+  t.is(costsBorne(s.state.purchases.get(p)!, s.state.statements), 300 - 50 - odd, 'what Bruno\'s paid commitment bore: his transport less his discount')
 })

@@ -161,7 +161,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
       if (m.kind === 'settle-in') totals.settlementsCents += m.deltaCents
       if (m.kind === 'supplier-payment') {
         totals.supplierPaymentsCents -= m.deltaCents
-        if (p !== undefined) totals.sharedCostsCents += costsBorne(p)
+        if (p !== undefined) totals.sharedCostsCents += costsBorne(p, s.statements)
         bySupplier.set(supplier, (bySupplier.get(supplier) ?? 0) - m.deltaCents)
       }
     }
@@ -196,11 +196,26 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
  * booking paid at the close, what it paid less its goods (booked, or as delivered). Part of what
  * the supplier was paid; a dropped booking's shares went back with it, a rejected one's were
  * refunded, and a discount larger than the goods counts only as far as the goods (a booking pays
- * never less than nothing).
+ * never less than nothing). A free-amount purchase has no goods apart from its amounts: there, the
+ * shares each paid commitment took (its `cost` lines in `statements`) since it was last set anew
+ * (refunded on a rejection, or adjusted to an amount).
  */
-export function costsBorne (p: Purchase): number {
+export function costsBorne (p: Purchase, statements?: ReadonlyMap<MemberId, readonly Movement[]>): number {
   let borne = 0
-  if (p.phase !== 'closed' || p.order === undefined) return 0
+  if (p.phase !== 'closed') return 0
+  if (p.order === undefined) {
+    for (const c of p.commitments.values()) {
+      if (c.status !== 'approved') continue
+      let shares = 0
+      for (const x of statements?.get(c.member) ?? []) {
+        if (x.purchase !== p.id) continue
+        if (x.kind === 'refund-rejected' || x.kind === 'adjust') shares = 0
+        else if (x.kind === 'cost') shares -= x.deltaCents
+      }
+      borne += shares
+    }
+    return borne
+  }
   for (const [m, b] of p.order.bookings) {
     const c = p.commitments.get(m)
     if (c?.status === 'approved') borne += c.amountCents - goodsCents(b)

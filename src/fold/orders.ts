@@ -316,31 +316,37 @@ export function shares (cents: number, weights: ReadonlyMap<MemberId, number>): 
  * and the credit by the same amount (SPEC §4.5).
  */
 export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost, run: boolean): Code {
-  const r = ownedOrder(s, au, b.purchase)
-  if (typeof r === 'string') return r
-  const each = costShares(r, b)
+  const p = ownedPurchase(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  const each = costShares(p, b)
   if (each === null) return 'NO_COMMITMENT'
-  const refused = refusedShare(s, r.p, b, each)
+  const refused = refusedShare(s, p, b, each)
   if (refused !== null) return refused.code
   if (!run) return null
   const sign = b.discount ? -1 : 1
-  r.o.costs.push({ actId, label: b.label, cents: sign * b.cents, split: b.split })
+  const o = p.order
+  o?.costs.push({ actId, label: b.label, cents: sign * b.cents, split: b.split })
   for (const [m, share] of each) {
-    const bk = r.o.bookings.get(m)!
-    const c = r.p.commitments.get(m)!
-    r.o.bookings.set(m, { ...bk, costCents: bk.costCents + sign * share })
-    setAmount(s, actId, r.p, m, c.amountCents + sign * share, c.status === 'approved' ? 'approved' : 'pending', 'cost')
+    const c = p.commitments.get(m)!
+    const bk = o?.bookings.get(m)
+    if (bk !== undefined) o!.bookings.set(m, { ...bk, costCents: bk.costCents + sign * share })
+    setAmount(s, actId, p, m, c.amountCents + sign * share, c.status === 'approved' ? 'approved' : 'pending', 'cost')
   }
   return null
 }
 
-/** The share of `b.cents` of each non-rejected booking with an amount (by goods amount or equally), or null when there is none to share among. */
-function costShares (r: { p: Purchase, o: Order }, b: A.AddCost): Map<MemberId, number> | null {
+/**
+ * The share of `b.cents` of each non-rejected commitment with an amount, or null when there is
+ * none to share among: by goods amount for a booking (its earlier shares left out), by the
+ * amount itself for a free-amount commitment (SPEC §4.5 AddCost names no catalogue), or equally.
+ */
+function costShares (p: Purchase, b: A.AddCost): Map<MemberId, number> | null {
   const weights = new Map<MemberId, number>()
-  for (const [m, bk] of r.o.bookings) {
-    const c = r.p.commitments.get(m)
-    if (c === undefined || c.status === 'rejected' || c.amountCents <= 0) continue
-    weights.set(m, b.split === 'equal' ? 1 : goodsCents(bk))
+  for (const [m, c] of p.commitments) {
+    if (c.status === 'rejected' || c.amountCents <= 0) continue
+    const bk = p.order?.bookings.get(m)
+    if (p.order !== undefined && bk === undefined) continue
+    weights.set(m, b.split === 'equal' ? 1 : bk !== undefined ? goodsCents(bk) : c.amountCents)
   }
   if (weights.size === 0 || [...weights.values()].every((w) => w === 0)) return null
   return shares(b.cents, weights)
@@ -369,8 +375,8 @@ function refusedShare (s: GroupState, p: Purchase, b: A.AddCost, each: ReadonlyM
 /** The share an `AddCost` refused with INSUFFICIENT_CREDIT could not take (SPEC §7 refusal figures), or null. */
 export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
   const p = s.purchases.get(b.purchase)
-  if (p?.order === undefined) return null
-  const each = costShares({ p, o: p.order }, b)
+  if (p === undefined) return null
+  const each = costShares(p, b)
   return each === null ? null : refusedShare(s, p, b, each)
 }
 
