@@ -114,8 +114,8 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
   if ('cents' in b) r.cents = b.cents
   // A close says what the supplier was paid (the closing referente's cash paid it).
-  const paid = b.type === 'ClosePurchase' ? v.state.purchases.get(b.purchase) : undefined
-  if (paid?.phase === 'closed') r.cents = paid.paidCents
+  const closed = b.type === 'ClosePurchase' ? v.state.purchases.get(b.purchase) : undefined
+  if (closed?.phase === 'closed') r.cents = closed.paidCents
   if (b.type === 'AddCost' && b.discount) r.discount = true
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
