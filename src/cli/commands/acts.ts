@@ -21,7 +21,7 @@ member.command('add').description(helpText('d_member_add')).argument('<name>', h
 member.command('remove').description(helpText('d_member_remove')).argument('<member>', MEMBER())
   .action(async (m: string) => await act({ type: 'VoteRemoveMember', member: m }))
 
-const roleArg = (): Option => new Option('--role <role>').choices(['referente', 'cassiere']).makeOptionMandatory()
+const roleArg = (): Option => new Option('--role <role>', helpText('h_role')).choices(['referente', 'cassiere']).makeOptionMandatory()
 program.command('elect').description(helpText('d_elect')).addOption(roleArg()).argument('<member>', MEMBER())
   .action(async (m: string, o: { role: string }) => await act({ type: o.role === 'referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: m }))
 program.command('revoke').description(helpText('d_revoke')).addOption(roleArg()).argument('<member>', MEMBER())
