@@ -122,7 +122,7 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   cli(dir, 'deposit', 'Bruno', '10')
   const r = cli(dir, 'transfer', 'Bruno', 'Carla', '4,50', '--memo', 'uova', '--key', path.join(dir, 'bruno.json'))
   const accepted = cli(dir, 'accept', String(r.actId).slice(0, 10), '--key', path.join(dir, 'carla.json'))
-  t.is(accepted.member, undefined, 'the payee who accepts learns nothing of the payer\'s credit')
+  t.alike(accepted.member, { id: c.publicKey, name: 'Carla', creditCents: 450, confirmedCreditCents: 450 }, 'the payee who accepts reads their own credit after it, nothing of the payer\'s')
   t.alike([cli(dir, 'balance', 'Bruno').creditCents, cli(dir, 'balance', 'Carla').creditCents], [550, 450])
   const statement = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'statement', 'Carla'], { encoding: 'utf8' }).stdout
   t.ok(statement.includes('trasferimento ricevuto Bruno (uova)'), `the statement names the payer and the memo: ${statement}`)

@@ -127,9 +127,9 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   if (x !== undefined) {
     r.cents = x.cents
     r.name = memberName(v.state, x.from) ?? undefined
-    // An accepted transfer moves the payer's credit: theirs is the balance after (a payee who
-    // accepts gets no figure of the payer: NodeApi.signedAct keeps only the author's).
-    if (b.type === 'AcceptTransfer') r.member = receiptMember(v, x.from)
+    // An accepted transfer moves both credits: the payee who accepts reads their own after it,
+    // anyone else the payer's (NodeApi.signedAct keeps only the author's figures).
+    if (b.type === 'AcceptTransfer') r.member = receiptMember(v, act.author === x.to ? x.to : x.from)
   }
   const payee = b.type === 'Transfer' ? b.to : x?.to
   if (payee !== undefined) r.payee = memberName(v.state, payee) ?? undefined
