@@ -165,6 +165,8 @@ export interface SkippedProduct {
   name: string
   reason: SkipReason
   detail?: string
+  /** `bad quantity`: which limit (`qf_<field>` in the reader's words). */
+  field?: 'min' | 'mul' | 'max' | 'available'
 }
 
 /**

@@ -122,6 +122,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(importCsv('nome;prezzo;codice\nSemi A;1;M1\nSemi B;tre;M1\n').notApplied, [{ what: 'sharedSku', count: 1 }], 'counting only the products imported')
   t.alike(keys.notApplied, [], 'nothing to say when every code is one product\'s')
   t.alike(importCsv('name,price,min,max\nToma,10,5,2\n').skipped, [{ name: 'Toma', reason: 'min above max', detail: '5 > 2' }], 'a minimum above the most per member: left out, and said why')
+  t.alike(importCsv('name,price,available\nToma,10,5.0001\n').skipped, [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }], 'a quantity of four decimals: which limit, as the file wrote it')
 })
 
 test('a month of one order through the CLI: import, book, close, deliver, share the transport, export, close and pay', { timeout: 120_000 }, (t) => {

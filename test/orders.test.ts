@@ -184,6 +184,7 @@ test('availability: a rejected booking gives its quantity back to the group; a l
   t.is(s.do(s.founder, { type: 'RejectCommitment', member: carla.id, purchase: p }), 'applied')
   t.is(s.do(s.founder, { type: 'CloseBookings', purchase: p }), 'applied')
   t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: carla.id, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'NOT_APPROVED', 'a rejected booking exists, and is not approved (SPEC §4.5)')
+  t.is(refusalDetails(s.state, { type: 'Deliver', purchase: p, member: carla.id, lines: [{ product: 'toma', qtyMilli: 1000 }] }, 'NOT_APPROVED').variant, 'rejected', 'and the message says it was rejected, not that it waits for approval')
   t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: s.founder.id, lines: [{ product: 'toma', qtyMilli: 1000 }] }), 'NO_COMMITMENT', 'a member who never booked has none')
 })
 

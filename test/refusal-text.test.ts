@@ -28,6 +28,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NO_QUORUM', { votes: 0, quorum: 1, variant: 'fail' }), 'voti per annullare 0 su 1: ne manca 1', 'a failure counts the votes to fail')
   t.is(text('MEMBER_HAS_FUNDS', { member: 'Dario', creditCents: -1000, variant: 'owes' }), 'Dario ha un credito di -10,00 €: prima salda il debito con un versamento', 'who owes pays in first')
   t.is(text('NOT_AUTHORIZED', { variant: 'initiator' }), it.e_NOT_AUTHORIZED_initiator, 'who asked for a transfer is told the other side accepts it')
+  t.is(text('BAD_ARGUMENT', { variant: 'nothingImported', matches: 1, skipped: [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }] }), 'nessun prodotto del file si può importare; esclusi: 1, fra cui Toma (quantità disponibile 5.0001: al più 3 decimali, fino a 10.000)', 'the limit named in the reader\'s words')
   t.is(text('AMOUNT_OVERFLOW'), it.e_AMOUNT_OVERFLOW, '"hypergas" as a word is no command: the message stays whole')
   t.is(text('SOME_CODE_WITHOUT_MESSAGE'), 'the node\'s message', 'a code with no message keeps the node\'s')
   t.is(text('UNAUTHORIZED', { variant: 'link' }), it.e_UNAUTHORIZED_link, 'a refused login by its variant, as the node names it')

@@ -327,7 +327,8 @@ export class LocalApi implements NodeApi {
     } catch (err) {
       // (Also an act that names no member but was refused for one's figures: a shared cost one
       // member's credit could not pay.)
-      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason)
+      // (A transfer's initiator told that the other side accepts: a variant that holds no figure.)
+      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, err.details?.variant === 'initiator' ? { variant: 'initiator' } : undefined)
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)

@@ -141,7 +141,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     const pkg = r.packageQty === null ? undefined : decimalToScaled(r.packageQty, 0)
     const badQty = (Object.keys(fields) as Array<keyof typeof fields>).find((k) => fields[k] === null)
     if (badQty !== undefined || pkg === null) {
-      skipped.push(badQty === undefined ? { name, reason: 'bad package', detail: String(r.packageQty) } : { name, reason: 'bad quantity', detail: `${badQty} ${texts[badQty]}` })
+      skipped.push(badQty === undefined ? { name, reason: 'bad package', detail: String(r.packageQty) } : { name, reason: 'bad quantity', detail: String(texts[badQty]), field: badQty })
       continue
     }
     if (typeof fields.min === 'number' && typeof fields.max === 'number' && fields.min > fields.max) {
@@ -261,8 +261,8 @@ export function importCatalogue (raw: string): CatalogueImport {
   const cat = head.startsWith('{') || head.startsWith('[') ? importGdxp(text) : importCsv(text)
   if (cat.products.length > 0) return cat
   if (cat.skipped.length === 0) throw new HypergasError('BAD_ARGUMENT', 'the file lists no products', { variant: 'noProducts' })
-  const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (cat.skipped.length > 3 ? '…' : '')
-  const first = cat.skipped.slice(0, 3).map((x) => ({ name: x.name.slice(0, 80), reason: x.reason, ...(x.detail === undefined ? {} : { detail: x.detail.slice(0, 160) }) }))
+  const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.field === undefined ? '' : ` ${x.field}`}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (cat.skipped.length > 3 ? '…' : '')
+  const first = cat.skipped.slice(0, 3).map((x) => ({ name: x.name.slice(0, 80), reason: x.reason, ...(x.detail === undefined ? {} : { detail: x.detail.slice(0, 160) }), ...(x.field === undefined ? {} : { field: x.field }) }))
   throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out, ${why}`, { variant: 'nothingImported', matches: cat.skipped.length, detail: why.slice(0, 400), skipped: first })
 }
 

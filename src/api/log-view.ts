@@ -99,6 +99,8 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null, productName: null } : actSubject(v.state, b)),
       // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
       ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
+      // What a close paid belongs to the close that applied, not to one refused before it.
+      ...(b?.type === 'ClosePurchase' && e.status !== 'applied' ? { cents: null } : {}),
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,

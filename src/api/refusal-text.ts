@@ -72,7 +72,7 @@ function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']):
 
 /** Why a product was left out, in the reader's words: `skip_<reason>` with what the file said there. */
 export function skipText (x: SkippedProduct, t: RefusalWords['t']): string {
-  return t(`skip_${x.reason}`, { detail: x.detail ?? '' })
+  return t(`skip_${x.reason}`, { detail: x.field === undefined ? x.detail ?? '' : `${t(`qf_${x.field}`)} ${x.detail ?? ''}` })
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */

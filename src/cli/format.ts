@@ -204,7 +204,7 @@ export function purchase (p: PurchaseView): string {
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
 export function log (l: LogView): string {
   const rows = l.entries.map((e) => {
-    const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type
+    const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
     const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
@@ -233,7 +233,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 
 /** One notice in the user's language (src/api/notices.ts). */
 export function notice (n: Notice): string {
-  const what = n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
+  const what = n.actType === undefined ? '' : t(`r_${n.actType === 'ClosePurchase' ? 'ClosePurchase_none' : n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
   return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 

@@ -72,6 +72,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail).
     if (body.type === 'FailPurchase') d.variant = 'fail'
   }
+  // A delivery to a booking the referente rejected: not "not approved yet" (CLI: e_NOT_APPROVED_rejected).
+  if (code === 'NOT_APPROVED' && body.type === 'Deliver' && p?.commitments.get(body.member)?.status === 'rejected') d.variant = 'rejected'
   // A member who owes the group is removed after a deposit, not a withdrawal (CLI: e_…_owes).
   if (code === 'MEMBER_HAS_FUNDS' && m !== undefined && m.creditCents < 0) d.variant = 'owes'
   // Who asked for a transfer cannot accept it: the other side does (CLI: e_NOT_AUTHORIZED_initiator).

@@ -234,11 +234,15 @@ export interface Registration {
 
 /**
  * The name of member `id` as the accounts show it (SPEC §4 invariant 3: every movement names its
- * member): a current member's, else the name a removed member was registered with; null for an
- * id never registered (or registered where no block was known: a lone fold's tests).
+ * member): a current member's; a removed member's registered name with the first characters of
+ * their id (`Carla (606160bf)`: a new member may take the name); null for an id never registered
+ * (or registered where no block was known: a lone fold's tests).
  */
 export function memberName (s: GroupState, id: MemberId): string | null {
-  return s.members.get(id)?.name ?? s.registrations.get(id)?.name ?? null
+  const current = s.members.get(id)
+  if (current !== undefined) return current.name
+  const former = s.registrations.get(id)
+  return former === undefined ? null : `${former.name} (${id.slice(0, 8)})`
 }
 
 /** An admins' governance vote: its tally is keyed by {@link tallyKey}. */
