@@ -63,8 +63,8 @@ test('data directory: identity, group, running node, forks and feeds are read on
 })
 
 test('money: euros typed by a person, cents shown back, never through floating point', (t) => {
-  for (const [text, cents] of [['12', 1200], ['12.5', 1250], ['12,50', 1250], ['0,01', 1], [' 7 ', 700], ['90071992547409.91', Number.MAX_SAFE_INTEGER]] as const) t.is(parseEuros(text), cents, text)
-  for (const bad of ['', '0', '0,00', '-1', '1e3', '12.', '12.345', '1.000,00', '1 000', 'abc', '90071992547409.92', '١٢']) t.is(code(() => parseEuros(bad)), 'BAD_AMOUNT', `"${bad}"`)
+  for (const [text, cents] of [['12', 1200], ['12.5', 1250], ['12,50', 1250], ['0,01', 1], [' 7 ', 700], ['90071992547409.91', Number.MAX_SAFE_INTEGER], ['1.000,00', 100_000], ['90,071,992,547,409.91', Number.MAX_SAFE_INTEGER]] as const) t.is(parseEuros(text), cents, text)
+  for (const bad of ['', '0', '0,00', '-1', '1e3', '12.', '12.345', '1.000', '1 000', 'abc', '90071992547409.92', '90.071.992.547.409,92', '١٢']) t.is(code(() => parseEuros(bad)), 'BAD_AMOUNT', `"${bad}"`)
   t.is(formatCents(1250), '12.50')
   t.is(formatCents(-5, ','), '-0,05')
   t.is(formatCents(Number.MAX_SAFE_INTEGER), '90071992547409.91')
