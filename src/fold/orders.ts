@@ -8,13 +8,12 @@
 import type * as A from '../acts/types.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { credit, findPurchase, ownedPurchase } from './effects.js'
+import { shares } from './shares.js'
 import { spendable, underCeiling } from './transfers.js'
 import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
-/** Below this, products and sums of cents and weights are exact in doubles with room to spare ({@link shares}). */
-const EXACT = 2 ** 52
 
 /** Most products in one purchase's catalogue (SPEC §4.5). */
 export const MAX_CATALOGUE = 2000
@@ -272,42 +271,6 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   r.o.bookings.set(b.member, { ...bk, delivered })
   setAmount(s, actId, r.p, b.member, amount, 'approved', 'delivery')
   return null
-}
-
-/**
- * The shares of `cents` among `weights` (member → weight, weights ≥ 0, Σ > 0): each gets
- * floor(cents × w / W); the cents left go one each to the largest remainders, ties by member id.
- * Σ shares = cents exactly. With `equal`, every weight counts as 1.
- */
-export function shares (cents: number, weights: ReadonlyMap<MemberId, number>): Map<MemberId, number> {
-  const ids = [...weights.keys()].sort()
-  const total = ids.reduce((sum, id) => sum + weights.get(id)!, 0)
-  const out = new Map<MemberId, number>()
-  const rest: Array<[MemberId, number | bigint]> = []
-  let given = 0
-  // cents × w can pass 2^53: BigInt keeps it exact. Below 2^52 (every real cost) integer doubles
-  // are exact too, and several times faster: the quotient's rounding is mended by the remainder.
-  const exact = cents * total <= EXACT
-  for (const id of ids) {
-    const w = weights.get(id)!
-    let share: number
-    if (exact) {
-      const num = cents * w
-      share = Math.floor(num / total)
-      let r = num - share * total
-      if (r < 0) { share--; r += total } else if (r >= total) { share++; r -= total }
-      rest.push([id, r])
-    } else {
-      const num = BigInt(cents) * BigInt(w)
-      share = Number(num / BigInt(total))
-      rest.push([id, num % BigInt(total)])
-    }
-    out.set(id, share)
-    given += share
-  }
-  rest.sort((a, b) => (a[1] > b[1] ? -1 : a[1] < b[1] ? 1 : a[0] < b[0] ? -1 : 1))
-  for (let i = 0; i < cents - given; i++) out.set(rest[i][0], out.get(rest[i][0])! + 1)
-  return out
 }
 
 /**

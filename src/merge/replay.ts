@@ -35,9 +35,9 @@ import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
 import { LogColumns, mergedLog, splitLog, withRoom } from './log.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, writerOfPoint, type Removals } from './removals.js'
+import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
-import { measureLate, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
+import { measureLate, movingRemoval, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
 export type { Freeze, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 
@@ -393,29 +393,4 @@ export function replay (graph: Graph, g: GroupRef, from?: Resume): Replay {
     for (const [k, v] of freezes) freezes.set(k, v.filter((f) => pointKey(f.feed, f.pos) !== latest[0]))
     restart()
   }
-}
-
-/**
- * The same cycle, where the removal of one writer moves between points with different F
- * (simulation seed 22681: F = 11 at 48 keeps the writer's vote that removes the admin whose vote
- * made the removal at 48, so it happens at 50 instead, where F = 5 freezes that vote): the
- * points of that writer met since the last cycle broken (latest first, then by key), all to be
- * pinned at the largest F. Refusing the later point instead left the departed writer removed with
- * nothing waiving them, for ever. (The moving removal's two points can be in one set of freezes
- * walked, as in that seed: a writer removed twice in one cycle, re-elected between, would have
- * both points pinned at the larger F; no seed swept has shown one.)
- */
-function movingRemoval (lengths: ReadonlyMap<string, Set<number>>, points: ReadonlyMap<string, number>, pinned: ReadonlyMap<string, number>, refused: ReadonlySet<string>): { keys: string[], length: number } | undefined {
-  const byWriter = new Map<MemberId, string[]>()
-  for (const k of lengths.keys()) {
-    const x = writerOfPoint(k)
-    if (!refused.has(k)) byWriter.set(x, [...(byWriter.get(x) ?? []), k])
-  }
-  const top = (keys: string[]): number => Math.max(...keys.map((k) => points.get(k)!))
-  for (const [, keys] of [...byWriter].sort((a, b) => top(b[1]) - top(a[1]) || (a[0] < b[0] ? -1 : 1))) {
-    const measured = new Set(keys.flatMap((k) => [...lengths.get(k)!]))
-    const length = Math.max(...measured)
-    if (measured.size > 1 && keys.some((k) => pinned.get(k) !== length)) return { keys, length }
-  }
-  return undefined
 }

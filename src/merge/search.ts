@@ -7,7 +7,7 @@
  */
 import type { MemberId } from '../ids.js'
 import { includes, type GraphNode } from './graph.js'
-import { pointKey, removalAfter } from './removals.js'
+import { pointKey, removalAfter, writerOfPoint } from './removals.js'
 import type { BlockRef, FreezeAt } from './replay-types.js'
 
 /** A block of feed `w` (at `index`) that saw `length` blocks of a removed writer. */
@@ -208,4 +208,29 @@ export function nextStep (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: 
     if (length !== x.length) return { freeze: { ...x, length }, drop: false }
   }
   return null
+}
+
+/**
+ * The same cycle, where the removal of one writer moves between points with different F
+ * (simulation seed 22681: F = 11 at 48 keeps the writer's vote that removes the admin whose vote
+ * made the removal at 48, so it happens at 50 instead, where F = 5 freezes that vote): the
+ * points of that writer met since the last cycle broken (latest first, then by key), all to be
+ * pinned at the largest F. Refusing the later point instead left the departed writer removed with
+ * nothing waiving them, for ever. (The moving removal's two points can be in one set of freezes
+ * walked, as in that seed: a writer removed twice in one cycle, re-elected between, would have
+ * both points pinned at the larger F; no seed swept has shown one.)
+ */
+export function movingRemoval (lengths: ReadonlyMap<string, Set<number>>, points: ReadonlyMap<string, number>, pinned: ReadonlyMap<string, number>, refused: ReadonlySet<string>): { keys: string[], length: number } | undefined {
+  const byWriter = new Map<MemberId, string[]>()
+  for (const k of lengths.keys()) {
+    const x = writerOfPoint(k)
+    if (!refused.has(k)) byWriter.set(x, [...(byWriter.get(x) ?? []), k])
+  }
+  const top = (keys: string[]): number => Math.max(...keys.map((k) => points.get(k)!))
+  for (const [, keys] of [...byWriter].sort((a, b) => top(b[1]) - top(a[1]) || (a[0] < b[0] ? -1 : 1))) {
+    const measured = new Set(keys.flatMap((k) => [...lengths.get(k)!]))
+    const length = Math.max(...measured)
+    if (measured.size > 1 && keys.some((k) => pinned.get(k) !== length)) return { keys, length }
+  }
+  return undefined
 }
