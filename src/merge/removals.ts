@@ -80,29 +80,19 @@ export function seenByOthers (graph: Graph, n: GraphNode): boolean {
  */
 export function seenBeforeRemoval (graph: Graph, n: GraphNode, by: BlockRef, admins: ReadonlySet<MemberId>): boolean {
   for (const w of graph.feedKeys()) {
-    if (w === n.feed || !admins.has(w)) continue
-    if (includes(knewOf(graph, w, by), n.feed, n.index)) return true
+    const len = graph.usableLength(w)
+    if (w === n.feed || len === 0 || !admins.has(w)) continue
+    // The blocks of w that do not include `by` are a prefix of its feed: find where it ends.
+    let lo = 0
+    let hi = len
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      if (includes(graph.node(w, mid), by.feed, by.index)) hi = mid
+      else lo = mid + 1
+    }
+    if (includes(graph.node(w, Math.min(lo, len - 1)), n.feed, n.index)) return true
   }
   return false
-}
-
-/**
- * Writer `w`'s block where it knew of block `by`: its first block that includes it, else (not
- * yet) its latest; undefined when `w` has no block. What `w` had seen there is what it saw
- * before it knew of a removal made by `by`.
- */
-function knewOf (graph: Graph, w: MemberId, by: BlockRef): GraphNode | undefined {
-  const len = graph.usableLength(w)
-  if (len === 0) return undefined
-  // The blocks of w that do not include `by` are a prefix of its feed: find where it ends.
-  let lo = 0
-  let hi = len
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (includes(graph.node(w, mid), by.feed, by.index)) hi = mid
-    else lo = mid + 1
-  }
-  return graph.node(w, Math.min(lo, len - 1))
 }
 
 /** Acts that vote a writer out. */
@@ -128,13 +118,7 @@ export function candidateFreezes (graph: Graph): Map<MemberId, FreezeAt[]> {
       if (e === UNREAD || !e.ok || !REMOVING.has(e.act.body.type)) continue
       const x = (e.act.body as { member: MemberId }).member
       if (x === n.feed || out.get(x)?.some((f) => f.pos === pos) === true) continue
-      // F as far as the blocks up to here saw X, and as far as every other writer had seen X
-      // when it knew of this removal: a block of X they had seen by then would otherwise start
-      // frozen, contradict the freeze (seenBeforeRemoval) and have it dropped before the walk
-      // raised F to it (simulation seed 2216235: dropped, the removed admin's unseen vote then
-      // counted and undid a confirmed removal when its blocks arrived late).
-      let length = Math.max(seen.get(x) ?? 0, n.clock.get(x))
-      for (const w of graph.feedKeys()) if (w !== x && w !== n.feed) length = Math.max(length, knewOf(graph, w, n)?.clock.get(x) ?? 0)
+      const length = Math.max(seen.get(x) ?? 0, n.clock.get(x))
       const list = out.get(x) ?? []
       list.push({ feed: x, length, by: { feed: n.feed, index: n.index }, byMembers: e.act.body.type === 'VoteRecover', pos })
       out.set(x, list)
