@@ -207,7 +207,7 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
   }
   const fin: FinalMark = { pos: from?.pos ?? -1, snapshot: null, entries: f.base, ignored: f.ignored.length, undo: [], performed: new Set(f.performed) }
   const need: Need = { pos: fin.pos, waitingFor: [], awaits: [] }
-  const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Set(), contested: new Set(), kept: [] }
+  const j: Judged = { pending: null, atRemoval: new Map(), late: new Map(), removedAt: [], contradicted: new Map(), contested: new Set(), kept: [] }
   /** Frozen blocks with their freeze, by the removal's position, to judge there ({@link seenBeforeRemoval}). */
   const suspects = new Map<number, Array<[FreezeAt, GraphNode]>>()
   for (let pos = fin.pos + 1; pos < order.length; pos++) {
@@ -219,8 +219,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Whether another writer had seen a frozen block before it knew of the removal is judged at
     // the removal, among the admins there: a writer this walk does not make an admin (e.g. one the
     // frozen block itself elected) is not one whose view F counts.
-    if (fz !== undefined && !j.contradicted.has(fz)) suspects.set(fz.pos, [...(suspects.get(fz.pos) ?? []), [fz, n]])
-    for (const [x, b] of suspects.get(pos) ?? []) if (!j.contradicted.has(x) && seenBeforeRemoval(graph, b, x.by, f.state.admins)) j.contradicted.add(x)
+    if (fz !== undefined) suspects.set(fz.pos, [...(suspects.get(fz.pos) ?? []), [fz, n]])
+    for (const [x, b] of suspects.get(pos) ?? []) if (b.index + 1 > (j.contradicted.get(x) ?? 0) && seenBeforeRemoval(graph, b, x.by, f.state.admins)) j.contradicted.set(x, b.index + 1)
     if (fz !== undefined && !j.contested.has(fz) && seenByOthers(graph, n)) j.contested.add(fz)
     const skip = fz !== undefined ? 'FROZEN' : reason
     finalityNeed(need, graph, f.state, freezes, n, pos, skip, fz)

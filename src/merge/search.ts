@@ -43,8 +43,11 @@ export interface Judged {
   late: Map<FreezeAt, Late>
   /** Every writer this walk removed, with the removal block. */
   removedAt: Array<{ x: MemberId, pos: number, by: GraphNode }>
-  /** Freezes that skipped a block another writer had seen before it knew of the removal. */
-  contradicted: Set<FreezeAt>
+  /**
+   * Freezes that skipped a block an admin at the removal had seen before it knew of the removal,
+   * with the F that keeps every such block (the largest index + 1).
+   */
+  contradicted: Map<FreezeAt, number>
   /** Freezes that skipped a block another writer had included, at any time. */
   contested: Set<FreezeAt>
   /**
@@ -189,7 +192,9 @@ export function vouchedNeeds (j: Judged, performed: ReadonlySet<FreezeAt>, freez
  * The search's next step after a walk, or null when the freezes it used are consistent with it:
  * the pending freeze with its whole F; else an unperformed freeze to drop (one contradicted by a
  * writer who saw the block before knowing of the removal first, then one contested by any
- * writer, then the first); else a performed freeze whose F, measured over the whole walk, differs.
+ * writer, then the first) — but a contradicted one whose F is short of what the admins had seen
+ * before the removal is raised to it instead (its F was measured short: simulation seed
+ * 2216235); else a performed freeze whose F, measured over the whole walk, differs.
  */
 export function nextStep (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: ReadonlyMap<MemberId, FreezeAt[]>, fixes: Fixes): SearchStep | null {
   const pinned = (x: FreezeAt): boolean => fixes.pinned.has(pointKey(x.feed, x.pos))
@@ -199,7 +204,12 @@ export function nextStep (j: Judged, performed: ReadonlySet<FreezeAt>, freezes: 
   }
   for (const first of [j.contradicted, j.contested, null]) {
     for (const list of freezes.values()) {
-      for (const x of list) if (!performed.has(x) && (first === null || first.has(x))) return { freeze: x, drop: true }
+      for (const x of list) {
+        if (performed.has(x) || (first !== null && !first.has(x))) continue
+        const seen = j.contradicted.get(x)
+        if (seen !== undefined && seen > x.length && !pinned(x)) return { freeze: { ...x, length: seen }, drop: false }
+        return { freeze: x, drop: true }
+      }
     }
   }
   for (const x of performed) {

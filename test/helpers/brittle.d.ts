@@ -19,7 +19,7 @@ declare module 'brittle' {
   type TestFn = (t: Assert) => unknown
   interface Test {
     (name: string, fn: TestFn): void
-    (name: string, opts: { timeout?: number, skip?: boolean, todo?: boolean }, fn: TestFn): void
+    (name: string, opts: { timeout?: number, skip?: boolean }, fn: TestFn): void
     skip (name: string, fn: TestFn): void
   }
   const test: Test

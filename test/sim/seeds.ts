@@ -9,10 +9,9 @@ import { World, type SimResult } from './world.js'
 /**
  * Seeds that once failed, kept as regression tests (source: test/sim/regressions.json). `orders`:
  * whether the run plays the order acts (SimOptions); absent, false: the seeds found before the
- * simulation played them replay as they were found. `open`: found and not fixed yet (a todo of
- * test/sim/sim.test.ts; by hand: `npm run sim -- --from <seed> --seeds 1 --steps <steps>`).
+ * simulation played them replay as they were found.
  */
-export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean, orders?: boolean, open?: boolean }> {
+export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean, orders?: boolean }> {
   const file = path.join(import.meta.dirname, '..', '..', '..', 'test', 'sim', 'regressions.json')
   return JSON.parse(fs.readFileSync(file, 'utf8'))
 }

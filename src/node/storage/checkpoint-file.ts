@@ -30,7 +30,8 @@ import { drain, type Steps } from '../../slices.js'
 
 /**
  * Format version, after the magic (11: a registration keeps the member's name, a delivery to a
- * rejected booking is refused NOT_APPROVED, a shared cost applies to a free-amount purchase; 10: names are read in Unicode NFC and an overdraft is at most
+ * rejected booking is refused NOT_APPROVED, a shared cost applies to a free-amount purchase, a
+ * freeze measured short is raised, not dropped, docs/ordering.md §4; 10: names are read in Unicode NFC and an overdraft is at most
  * 1,000,000 €, so an act holding another form of a name or a larger overdraft, applied by 9, is
  * malformed; 9: a governance vote again completes a tally that reached
  * quorum as admins left, a withdrawal never draws on an overdraft, the owner's acts check who
