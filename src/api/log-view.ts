@@ -66,7 +66,7 @@ function payeeNameOf (s: GroupState, b: ActBody): string | null {
 export interface ActSubject { memberName: string | null, payeeName: string | null, cents: number | null, purchaseName: string | null, productName: string | null }
 
 /** What the supplier was paid for purchase `id` (cents), once it is closed; else null. */
-function paidFor (s: GroupState, id: PurchaseId): number | null {
+export function paidFor (s: GroupState, id: PurchaseId): number | null {
   const p = s.purchases.get(id)
   return p?.phase === 'closed' ? p.paidCents : null
 }
@@ -76,7 +76,7 @@ export function actSubject (s: GroupState, b: ActBody): ActSubject {
   return {
     memberName: memberNameOf(s, b),
     payeeName: payeeNameOf(s, b),
-    cents: 'cents' in b ? b.cents : b.type === 'ClosePurchase' ? paidFor(s, b.purchase) : b.type === 'SetPrice' ? b.priceCents : transferOf(s, b)?.cents ?? null,
+    cents: 'cents' in b ? b.cents : b.type === 'SetPrice' ? b.priceCents : transferOf(s, b)?.cents ?? null,
     purchaseName: b.type === 'OpenPurchase' ? b.name : 'purchase' in b ? s.purchases.get(b.purchase)?.name ?? null : null,
     productName: b.type === 'SetPrice' ? s.purchases.get(b.purchase)?.order?.products.get(b.product)?.name ?? b.product : null
   }
@@ -100,7 +100,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
       ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
       // What a close paid belongs to the close that applied, not to one refused before it.
-      ...(b?.type === 'ClosePurchase' && e.status !== 'applied' ? { cents: null } : {}),
+      ...(b?.type === 'ClosePurchase' && e.status === 'applied' ? { cents: paidFor(v.state, b.purchase) } : {}),
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,

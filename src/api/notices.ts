@@ -125,7 +125,7 @@ export function refusedInOrder (entries: readonly LogEntry[], s: GroupState, rea
       actType: b.type === 'AddCost' && b.discount ? 'AddDiscount' : b.type,
       ...(x.memberName === null ? {} : { other: x.memberName }),
       ...(x.payeeName === null ? {} : { payee: x.payeeName }),
-      ...(x.cents === null || b.type === 'ClosePurchase' ? {} : { amountCents: x.cents }),
+      ...(x.cents === null ? {} : { amountCents: x.cents }),
       ...(x.productName === null ? {} : { product: x.productName }),
       code: e.status
     })

@@ -8,6 +8,7 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
+import { paidFor } from './log-view.js'
 
 /** A member as a receipt names them, with their credit after the act (cents). */
 export interface ReceiptMember {
@@ -114,8 +115,8 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const r: ActReceipt = { actId: act.id, type: b.type, status: entry?.status ?? 'pending', final: entry?.final ?? false }
   if ('cents' in b) r.cents = b.cents
   // A close says what the supplier was paid (the closing referente's cash paid it).
-  const closed = b.type === 'ClosePurchase' ? v.state.purchases.get(b.purchase) : undefined
-  if (closed?.phase === 'closed') r.cents = closed.paidCents
+  const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
+  if (paid !== null) r.cents = paid
   if (b.type === 'AddCost' && b.discount) r.discount = true
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
