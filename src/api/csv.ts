@@ -37,7 +37,7 @@ const WORDS = {
     statement: ['date', 'movement', 'amount_eur', 'balance_eur', 'state', 'act', 'purchase', 'note'],
     commitments: ['member', 'member_id', 'amount_eur', 'status', 'confirmed_status'],
     pickup: ['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'],
-    report: ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act'],
+    report: ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act', 'total_eur'],
     log: ['seq', 'date', 'act', 'type', 'author', 'about', 'payee', 'purchase', 'amount_eur', 'result', 'state'],
     confirmed: 'confirmed',
     pending: 'pending',
@@ -67,7 +67,7 @@ const WORDS = {
     statement: ['data', 'movimento', 'importo_eur', 'saldo_eur', 'stato', 'atto', 'acquisto', 'nota'],
     commitments: ['socio', 'id_socio', 'importo_eur', 'stato', 'stato_confermato'],
     pickup: ['socio', 'prodotto', 'unità', 'prenotato', 'consegnato', 'prezzo_eur', 'importo_eur'],
-    report: ['data', 'movimento', 'admin', 'controparte', 'entrate_eur', 'uscite_eur', 'atto'],
+    report: ['data', 'movimento', 'admin', 'controparte', 'entrate_eur', 'uscite_eur', 'atto', 'totale_eur'],
     log: ['n', 'data', 'atto', 'tipo', 'autore', 'riguarda', 'beneficiario', 'acquisto', 'importo_eur', 'esito', 'stato'],
     confirmed: 'confermato',
     pending: 'in attesa',
@@ -148,26 +148,27 @@ export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string
 
 /**
  * The treasurer's report as CSV (SPEC §7: one row per movement of the group's cash, with date, act,
- * admin, other party, income and outgoing), then the totals — what leaves the group's cash in the
- * outgoing column — each admin's cash at the start and the end, and whether the books balance;
- * `;` and decimal commas in Italian.
+ * admin, other party, income and outgoing), then the totals, each in a last column of its own (so
+ * that summing the income or outgoing column adds the movements only): deposits, withdrawals, supplier
+ * payments by supplier, transfers, shared costs, credits, settlements, each admin's cash at the start
+ * and the end, open commitments, and whether the books balance; `;` and decimal commas in Italian.
  */
 export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
   const w = WORDS[d]
-  const rows = r.rows.map((x) => [date(x.timeMs, d), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId])
-  const total = (label: string, cents: number, admin = ''): string[] => [label, '', admin, '', money(cents, d), '', '']
-  const out = (label: string, cents: number): string[] => [label, '', '', '', '', money(cents, d), '']
+  const rows = r.rows.map((x) => [date(x.timeMs, d), kind(x.kind, d), x.admin, x.other, x.incomeCents === 0 ? '' : money(x.incomeCents, d), x.outgoingCents === 0 ? '' : money(x.outgoingCents, d), x.actId, ''])
+  // A total has its own column: summing the income or outgoing column adds the movements only.
+  const total = (label: string, cents: number, admin = ''): string[] => [label, '', admin, '', '', '', '', money(cents, d)]
   return write([
     [...w.report],
     ...rows,
-    total(w.deposits, r.totals.depositsCents), out(w.withdrawals, r.totals.withdrawalsCents), out(w.supplierPayments, r.totals.supplierPaymentsCents),
-    ...r.totals.bySupplier.map((x) => out(`${w.supplier} ${x.supplier}`, x.cents)),
+    total(w.deposits, r.totals.depositsCents), total(w.withdrawals, r.totals.withdrawalsCents), total(w.supplierPayments, r.totals.supplierPaymentsCents),
+    ...r.totals.bySupplier.map((x) => total(`${w.supplier} ${x.supplier}`, x.cents)),
     total(w.transfers, r.totals.transfersCents), total(w.sharedCosts, r.totals.sharedCostsCents),
     total(w.creditsStart, r.creditsStartCents), total(w.creditsEnd, r.creditsEndCents),
-    [w.settlements, '', '', '', money(r.totals.settlementsCents, d), money(r.totals.settlementsCents, d), ''],
+    total(w.settlements, r.totals.settlementsCents),
     ...r.cash.flatMap((c) => [total(w.cashStart, c.startCents, c.admin), total(w.cashEnd, c.endCents, c.admin)]),
     total(w.openCommitmentsStart, r.openCommitmentsStartCents), total(w.openCommitments, r.openCommitmentsCents),
-    [w.balance, '', '', '', r.holds ? w.yes : w.no, '', '']
+    [w.balance, '', '', '', '', '', '', r.holds ? w.yes : w.no]
   ], d)
 }
 
