@@ -61,10 +61,45 @@ export function short (id: string): string {
 }
 
 /**
+ * Characters that show nothing or change the direction of what follows: the soft hyphen, the
+ * Arabic letter mark, the Hangul fillers, the Mongolian vowel separator, zero-width spaces and
+ * marks of direction (U+200B, U+200E, U+200F), the embeddings, overrides and isolates (U+202A–
+ * U+202E, U+2066–U+2069), the invisible operators and deprecated format characters (U+2060–U+206F),
+ * the byte-order mark, interlinear annotation marks and the tag characters. A fixed list, not
+ * Unicode's category Cf: a category grows with Unicode versions, and two nodes on two Node versions
+ * must decide an act alike (SPEC §5). The joiners U+200C and U+200D stay (emoji, Indic scripts).
+ */
+const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g
+
+/** `text` without the invisible characters and controls of direction of {@link INVISIBLE} (SPEC §4 names and texts). */
+export function withoutInvisible (text: string): string {
+  return text.replace(INVISIBLE, '')
+}
+
+/** Spaces of any width (Unicode's space separators, a fixed list), and the joiners, within a name's key. */
+const SPACES = /[\u0020\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g
+const JOINERS = /[\u200C\u200D\u034F]/g
+
+/**
+ * The key under which a stored name (members, open purchases, suppliers: SPEC §4, unique
+ * case-insensitively) is unique and looked up: runs of spaces of any width as one space, the
+ * joiners dropped, and lower case for the Latin, Greek and Cyrillic letters only. Lower case is
+ * applied to those letters alone because `toLowerCase` follows the Unicode version of the Node
+ * that runs it: a letter given a lower case by a later version would make two nodes disagree
+ * on whether a name is taken (the fold must not depend on its runtime; SPEC §5).
+ */
+export function foldedName (name: string): string {
+  const s = name.replace(JOINERS, '').replace(SPACES, ' ')
+  // Printable ASCII, the common case: its lower case is the same in every version.
+  if (/^[\x20-\x7e]*$/.test(s)) return s.toLowerCase()
+  return s.replace(/[A-Z\u00C0-\u024F\u0386-\u03AB\u0400-\u04FF]/g, (c) => c.toLowerCase())
+}
+
+/**
  * The form in which a typed name is looked up among the group's names (members, purchases,
- * suppliers: unique case-insensitively, stored in Unicode NFC by the act schema): outer spaces
- * dropped, NFC, lower case.
+ * suppliers: stored in Unicode NFC by the act schema): its invisible characters dropped, outer
+ * spaces dropped, NFC, then {@link foldedName}.
  */
 export function nameKey (typed: string): string {
-  return typed.trim().normalize('NFC').toLowerCase()
+  return foldedName(withoutInvisible(typed).trim().normalize('NFC'))
 }

@@ -52,6 +52,19 @@ test('names are signed in Unicode NFC, whatever form they were typed in', (t) =>
   t.is(decodeAct(a.bytes, group).id, a.id, 'and decode as they were signed')
 })
 
+test('names and texts lose invisible characters and controls of direction before they are signed, and signed bytes with one are refused', async (t) => {
+  // Pasted from a phone's contacts: wrapped in isolates, with a zero-width space inside.
+  const a = createAct({ type: 'VoteRegisterMember', name: '\u2068Car\u200bla\u2069', member: anna.id }, { group, keyPair: anna, timeMs: 5 })
+  t.is((a.body as { name: string }).name, 'Carla')
+  const memo = createAct({ type: 'Transfer', from: anna.id, to: person('bruno').id, cents: 100, memo: 'affitto \u202emarzo' }, { group, keyPair: anna, timeMs: 6 })
+  t.is((memo.body as { memo: string }).memo, 'affitto marzo', 'a right-to-left override in a memo')
+  t.is((createAct({ type: 'OpenPurchase', name: 'Zucca \u{1F383}\u200d' }, { group, keyPair: anna, timeMs: 7 }).body as { name: string }).name, 'Zucca \u{1F383}\u200d', 'the joiners of emoji and scripts stay')
+  for (const name of ['Car\u200bla', 'Carla\u202e', '\ufeffCarla', 'Car\u00adla', 'Carla\u{E0041}']) {
+    const u = encodeUnsigned({ v: ACT_VERSION, group, author: anna.id, timeMs: 1, body: { type: 'OpenPurchase', name } })
+    await code(t, () => decodeAct(Buffer.concat([u, sign(Buffer.concat([SIGN_DOMAIN, u]), anna.seed)]), group), 'BAD_ENCODING')
+  }
+})
+
 test('round trip: decode(create(x)) gives the same act and id', (t) => {
   const a = createAct({ type: 'OpenPurchase', name: 'Verdure', supplier: 'Cascina' }, { group, keyPair: anna, timeMs: 7 })
   const b = decodeAct(a.bytes, group)
@@ -123,6 +136,11 @@ test('signing for the web page (WebCrypto path) gives the same bytes as createAc
   t.is(viaWeb, viaNode.bytes.toString('hex'), 'byte for byte')
   t.is(decodeAct(Buffer.from(viaWeb, 'hex'), g).id, viaNode.id, 'accepted by the one verifier')
   t.is(await memberIdOf(marta.seed.toString('hex')), marta.id)
+  // A memo typed on a phone with a mark of direction: signed without it, as createAct signs it.
+  const memo = { type: 'Transfer', from: marta.id, to: person('x').id, cents: 5, memo: '\u200eaffitto' } as const
+  const memoWeb = await signActHex(memo as never, g, marta.seed.toString('hex'), 42)
+  t.is(memoWeb, createAct(memo as never, { group: g, keyPair: marta, timeMs: 42 }).bytes.toString('hex'), 'a memo with a mark of direction: the same bytes')
+  t.is((decodeAct(Buffer.from(memoWeb, 'hex'), g).body as { memo: string }).memo, 'affitto')
   try { await memberIdOf('not a key'); t.fail('accepted a bad key') } catch (err) { t.is((err as { code?: string }).code, 'BAD_KEY') }
 })
 

@@ -7,6 +7,7 @@ import { quorum } from '../src/fold/state.js'
 import { checkAct } from '../src/fold/fold.js'
 import { refusalDetails } from '../src/fold/refusal.js'
 import { person, Season } from './helpers/fixtures.js'
+import { foldedName } from '../src/ids.js'
 
 test('quorum(n) = floor((n + 1) / 2)', (t) => {
   t.alike([1, 2, 3, 4, 5].map(quorum), [1, 1, 2, 2, 3])
@@ -35,6 +36,20 @@ test('VoteRegisterMember: applied, NOT_ADMIN, MEMBER_EXISTS, NAME_TAKEN, duplica
   // The same name typed with a combining accent (NFD) is the same name (the schema signs NFC).
   t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Jos\u00e9', member: person('jose').id }), 'applied')
   t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'JOSE\u0301', member: person('jose2').id }), 'NAME_TAKEN')
+  // Names that read the same are one name: spaces of other widths or doubled, joiners, Greek and Cyrillic capitals.
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Anna Maria', member: person('am').id }), 'applied')
+  for (const [i, name] of ['anna\u00a0maria', 'Anna  Maria', 'An\u200dna Maria', 'ANNA\u3000MARIA'].entries()) t.is(s.do(s.founder, { type: 'VoteRegisterMember', name, member: person(`am${i}`).id }), 'NAME_TAKEN', JSON.stringify(name))
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Σοφία', member: person('sofia').id }), 'applied')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'ΣΟΦΊΑ', member: person('sofia2').id }), 'NAME_TAKEN')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'ОЛЬГА', member: person('olga').id }), 'applied')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Ольга', member: person('olga2').id }), 'NAME_TAKEN')
+})
+
+test('foldedName: lower case for Latin, Greek and Cyrillic letters only, spaces of any width as one', (t) => {
+  t.is(foldedName('ÉLODIE\u2003Ünal'), 'élodie ünal')
+  t.is(foldedName('Ἀθηνᾶ'), 'Ἀθηνᾶ', 'Greek Extended is left as it is')
+  t.is(foldedName('\u{10D50}'), '\u{10D50}', 'a script given lower case by Unicode 16 (Garay) is left as it is: nodes of two Node versions agree')
+  t.is(foldedName('Zoë'), 'zoë')
 })
 
 test('governance votes need quorum of current admins; duplicates are refused', (t) => {

@@ -12,6 +12,7 @@ import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
+import { withoutInvisible } from '../ids.js'
 import { decimalToScaled, formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 
@@ -86,7 +87,7 @@ const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v ==
 interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean }
 
 /** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
-const oneLine = (text: string): string => text.normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
+const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
 
 /** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
 function cut (text: string, max: number): string {

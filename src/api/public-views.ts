@@ -5,7 +5,7 @@
  * to sign acts. Everything personal stays in src/api/views.ts behind the admin's credentials.
  */
 import { HypergasError } from '../errors.js'
-import { nameKey, type MemberId, type PurchaseId } from '../ids.js'
+import { foldedName, nameKey, type MemberId, type PurchaseId } from '../ids.js'
 import type { Purchase } from '../fold/state.js'
 import type { Replay } from '../merge/replay.js'
 import type { ProductSpec } from '../acts/types.js'
@@ -110,7 +110,7 @@ export function publicPurchases (v: Replay, me: MemberId | null): PublicPurchase
 export function publicPurchaseView (v: Replay, ref: string, me: MemberId | null): PublicPurchase {
   const r = ref.trim()
   const open = [...v.state.purchases.values()].filter((p) => p.phase === 'open')
-  const byName = open.filter((p) => p.name.toLowerCase() === nameKey(r))
+  const byName = open.filter((p) => foldedName(p.name) === nameKey(r))
   const byId = /^[0-9a-f]{4,64}$/.test(r) ? open.filter((p) => p.id.startsWith(r)) : []
   const hits = byId.length === 1 ? byId : byName
   if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no open purchase "${r.slice(0, 64)}" (or more than one)`, 'openPurchase', r)

@@ -6,7 +6,7 @@ import { HypergasError } from '../errors.js'
 import { quorum, countCurrent, memberName, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
-import { isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
+import { foldedName, isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
@@ -64,7 +64,7 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
   if (s.purchases.has(r as PurchaseId)) return r as PurchaseId
   const open = s.openPurchaseNames.get(r)
   if (open !== undefined) return open
-  const named = [...s.purchases.values()].filter((p) => p.name.toLowerCase() === r)
+  const named = [...s.purchases.values()].filter((p) => foldedName(p.name) === r)
   if (named.length === 1) return named[0].id
   if (/^[0-9a-f]{4,63}$/.test(r)) {
     const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
-import { nameKey } from '../ids.js'
+import { foldedName, nameKey } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
@@ -162,7 +162,7 @@ export async function withApi<T> (fn: (api: NodeApi) => Promise<T>): Promise<T> 
 /** Says, on stderr, which member a name typed in another case was taken for (`bruno` is Bruno). */
 function announceMatch (typed: unknown, r: ActReceipt): void {
   if (typeof typed !== 'string' || r.member === undefined || globals().json === true) return
-  if (typed !== r.member.name && nameKey(typed) === r.member.name.toLowerCase()) console.error(t('matched', { typed, name: r.member.name }))
+  if (typed !== r.member.name && nameKey(typed) === foldedName(r.member.name)) console.error(t('matched', { typed, name: r.member.name }))
 }
 
 /** Asks the node for an act and prints the receipt. */

@@ -3,7 +3,7 @@
  * The search over them is built by the node from the state (src/api/directory.ts), never by the fold.
  */
 import type * as A from '../acts/types.js'
-import type { ActId, MemberId } from '../ids.js'
+import { foldedName, type ActId, type MemberId } from '../ids.js'
 import type { GroupState, RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
@@ -15,7 +15,7 @@ export const MAX_LISTING_CHARS = 80
 /** `RegisterSupplier`: a referente registers a supplier; names are unique, case-insensitive. */
 export function registerSupplier (s: GroupState, actId: ActId, au: MemberId, b: A.RegisterSupplier, run: boolean): Code {
   if (!s.referenti.has(au)) return 'NOT_REFERENTE'
-  const key = b.name.toLowerCase()
+  const key = foldedName(b.name)
   if (s.supplierNames.has(key)) return 'NAME_TAKEN'
   if (!run) return null
   s.suppliers.set(actId, {

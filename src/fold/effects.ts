@@ -3,7 +3,7 @@
  * (invariant 3), role bookkeeping, vote tallies, purchase look-ups and phase changes. Pure, like
  * the fold: they only mutate the state they are given.
  */
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { foldedName, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import {
   countCurrent, quorum, recoveryKey,
   type BlockPos, type GroupState, type MovementKind, type Purchase, type RejectionCode
@@ -113,7 +113,7 @@ export function closePhase (s: GroupState, p: Purchase, phase: 'closed' | 'faile
   let open = 0
   for (const c of p.commitments.values()) if (c.status !== 'rejected') open += c.amountCents
   p.phase = phase
-  s.openPurchaseNames.delete(p.name.toLowerCase())
+  s.openPurchaseNames.delete(foldedName(p.name))
   // Closed: the approved amounts left the group (paid); failed: they went back to credits,
   // already counted there by credit(). Either way they are no longer owed as commitments.
   if (phase === 'closed') s.owedCents -= open

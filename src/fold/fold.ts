@@ -7,7 +7,7 @@
  * same code serves {@link applyAct} and the dry run {@link checkAct}, so the two cannot disagree.
  * For speed the state is mutated in place: callers who need the old state keep a copy.
  */
-import type { ActId, MemberId } from '../ids.js'
+import { foldedName, type ActId, type MemberId } from '../ids.js'
 import type * as A from '../acts/types.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice } from './orders.js'
@@ -115,7 +115,7 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
   s.groupName = b.name
   s.founder = f
   s.members.set(f, { id: f, name: b.founderName, creditCents: 0 })
-  s.memberNames.set(b.founderName.toLowerCase(), f)
+  s.memberNames.set(foldedName(b.founderName), f)
   if (pos !== null) s.registrations.set(f, { pos, admins: [], name: b.founderName })
   s.referenti.add(f)
   s.cassieri.add(f)
@@ -128,13 +128,13 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
 function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run: boolean, pos: BlockPos | null): Code {
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   if (s.members.has(b.member)) return 'MEMBER_EXISTS'
-  if (s.memberNames.has(b.name.toLowerCase())) return 'NAME_TAKEN'
+  if (s.memberNames.has(foldedName(b.name))) return 'NAME_TAKEN'
   const key = tallyKey(b)
   if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au, b.name)) {
     s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
-    s.memberNames.set(b.name.toLowerCase(), b.member)
+    s.memberNames.set(foldedName(b.name), b.member)
     if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort(), name: b.name })
   }
   return null
@@ -151,7 +151,7 @@ function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: bo
   if (!run) return null
   if (tallyVote(s, key, b.type, b.member, au)) {
     s.members.delete(b.member)
-    s.memberNames.delete(m.name.toLowerCase())
+    s.memberNames.delete(foldedName(m.name))
     // Registered again, a member starts as new: prepaid, no ceiling, nothing listed (SPEC §4.6,
     // §4.7), no vote about them half counted, no transfer of theirs to accept.
     s.limits.delete(b.member)
@@ -256,7 +256,7 @@ function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecove
 
 function openPurchase (s: GroupState, actId: ActId, au: MemberId, b: A.OpenPurchase, run: boolean): Code {
   if (!s.referenti.has(au)) return 'NOT_REFERENTE'
-  const key = b.name.toLowerCase()
+  const key = foldedName(b.name)
   if (s.openPurchaseNames.has(key)) return 'NAME_TAKEN'
   if (!run) return null
   s.purchases.set(actId, {

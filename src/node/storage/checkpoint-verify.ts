@@ -21,7 +21,7 @@ import type { CommitmentStatus, GroupState, MovementKind, Purchase, PurchasePhas
 import { bookingCents, MAX_CATALOGUE } from '../../fold/orders.js'
 import { MAX_PRICE_CENTS, MAX_QTY_MILLI, parseActBody } from '../../acts/schema.js'
 import { z } from '../../zod.js'
-import { isHexId, type ActId, type GroupId } from '../../ids.js'
+import { foldedName, isHexId, type ActId, type GroupId } from '../../ids.js'
 import type { LogColumns } from '../../merge/log.js'
 
 /**
@@ -238,7 +238,7 @@ function checkMembers (s: GroupState, ids: Ids): void {
   for (const [k, m] of s.members) {
     if (!ids.is(k) || m.id !== k) throw badCheckpoint('a member stored under another id')
     if (typeof m.name !== 'string' || m.name === '' || !isInt(m.creditCents)) throw badCheckpoint(`member ${short(k)}: bad name or credit`) // below zero within an overdraft: invariant 2 checks it
-    if (s.memberNames.get(m.name.toLowerCase()) !== k) throw badCheckpoint(`member ${short(k)}: not in the name index`)
+    if (s.memberNames.get(foldedName(m.name)) !== k) throw badCheckpoint(`member ${short(k)}: not in the name index`)
   }
   if (s.memberNames.size !== s.members.size) throw badCheckpoint('the name index does not match the members')
 }
@@ -291,7 +291,7 @@ function checkPurchases (s: GroupState, ids: Ids, applied: Applied): void {
     if (p.dates !== undefined && (!isInt(p.dates.closesAtMs, 0) || !isInt(p.dates.deliveryAtMs, 0) || p.dates.closesAtMs + p.dates.deliveryAtMs === 0)) throw badCheckpoint(`purchase ${short(k)}: bad dates`)
     if (p.phase === 'open') {
       open++
-      if (s.openPurchaseNames.get(p.name.toLowerCase()) !== k) throw badCheckpoint(`purchase ${short(k)}: not in the index of open purchases`)
+      if (s.openPurchaseNames.get(foldedName(p.name)) !== k) throw badCheckpoint(`purchase ${short(k)}: not in the index of open purchases`)
     }
   }
   if (s.openPurchaseNames.size !== open) throw badCheckpoint('the index of open purchases does not match the purchases')
@@ -355,7 +355,7 @@ function checkTransfers (s: GroupState, ids: Ids): void {
 function checkDirectory (s: GroupState, ids: Ids): void {
   const strings = (x: unknown): boolean => Array.isArray(x) && x.every((y) => typeof y === 'string')
   for (const [k, x] of s.suppliers) {
-    if (!ids.is(k) || x.id !== k || typeof x.name !== 'string' || !strings(x.categories) || s.supplierNames.get(x.name.toLowerCase()) !== k) throw badCheckpoint('bad supplier')
+    if (!ids.is(k) || x.id !== k || typeof x.name !== 'string' || !strings(x.categories) || s.supplierNames.get(foldedName(x.name)) !== k) throw badCheckpoint('bad supplier')
   }
   if (s.supplierNames.size !== s.suppliers.size) throw badCheckpoint('the supplier names do not match the suppliers')
   for (const [k, l] of s.listings) if (!ids.is(k) || !strings(l.offers) || !strings(l.wants)) throw badCheckpoint('bad listing')
