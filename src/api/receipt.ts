@@ -36,6 +36,8 @@ export interface ActReceipt {
   payee?: string
   /** A shared cost that is a discount (AddCost with `discount`). */
   discount?: true
+  /** An applied shared cost's share of each member who bears one, by name, cents (negative for a discount), in the order of the bookings. */
+  shares?: Array<{ name: string, cents: number }>
   purchase?: { id: PurchaseId, name: string }
   /** The product a SetPrice prices, by its catalogue name (its price is `cents`). */
   product?: string
@@ -71,6 +73,21 @@ export function beforeAct (s: GroupState, bodies: readonly ActBody[]): BeforeAct
     if (name !== undefined) names.set(id!, name)
   }
   return { names, quorum: quorum(s.admins.size) }
+}
+
+/** Each member's share of the shared cost `actId` of `purchase`: the movement it made in their statement. */
+function costShares (s: GroupState, purchase: PurchaseId, actId: ActId): Array<{ name: string, cents: number }> {
+  const out: Array<{ name: string, cents: number }> = []
+  for (const member of s.purchases.get(purchase)?.commitments.keys() ?? []) {
+    const moves = s.statements.get(member) ?? []
+    // The cost's movement is among a statement's last ones: later acts of the member come after it.
+    for (let i = moves.length - 1; i >= 0; i--) {
+      if (moves[i].actId !== actId) continue
+      out.push({ name: memberName(s, member) ?? member.slice(0, 8), cents: moves[i].deltaCents === 0 ? 0 : -moves[i].deltaCents })
+      break
+    }
+  }
+  return out
 }
 
 /** A member of the state as a receipt shows them; undefined for an unknown id. */
@@ -118,6 +135,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
   if (paid !== null) r.cents = paid
   if (b.type === 'AddCost' && b.discount) r.discount = true
+  if (b.type === 'AddCost' && r.status === 'applied') r.shares = costShares(v.state, b.purchase, act.id)
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
   // A registration still waiting for votes names its member by the name voted.
