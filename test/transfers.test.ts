@@ -151,6 +151,16 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const id = /hypergas accept ([0-9a-f]{8}) /.exec(asked.stdout)?.[1]
   t.ok(id !== undefined, `the receipt says how to accept it: ${asked.stdout.trim().split('\n').at(-1)}`)
   t.is(cli(dir, 'cancel', id ?? 'none').status, 'applied', 'and the id it prints is the transfer\'s')
+  // A refund may take a member above their ceiling (docs/decisions.md): the members' list says so.
+  cli(dir, 'purchase', 'open', 'Pane')
+  cli(dir, 'commit', 'Bruno', '5', 'Pane')
+  cli(dir, 'limit', 'Bruno', '--ceiling', '9')
+  cli(dir, 'deposit', 'Bruno', '0,50')
+  cli(dir, 'reject', 'Bruno', 'Pane')
+  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1400, 'the refund takes Bruno to 14 € of a 9 € ceiling')
+  const list = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'members'], { encoding: 'utf8' }).stdout
+  t.ok(/Bruno .*14,00 € \(oltre il tetto di 9,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
+  t.absent(/Carla .*oltre il tetto/.test(list), 'and only that one')
 })
 
 test('an overdraft granted by the admins\' vote lets a member book beyond their credit, up to the limit and not further', (t) => {

@@ -87,7 +87,8 @@ export function memberSummary (v: Replay, id: MemberId): MemberSummary {
     roles: rolesOf(v.state, id),
     creditCents: m.creditCents,
     confirmedCreditCents: v.confirmed.members.get(id)?.creditCents ?? 0,
-    cashCents: v.state.cash.get(id) ?? null
+    cashCents: v.state.cash.get(id) ?? null,
+    limits: { overdraftCents: v.state.limits.get(id)?.overdraftCents ?? 0, ceilingCents: v.state.limits.get(id)?.ceilingCents ?? 0 }
   }
 }
 
@@ -179,8 +180,7 @@ export function memberView (v: Replay, id: MemberId, read: ReadonlyMap<ActId, Si
     statement: movementLines(v, v.state.statements.get(id), read),
     cashMovements: v.state.cash.has(id) ? movementLines(v, v.state.cashMovements.get(id), read) : undefined,
     listing: v.state.listings.get(id) ?? null,
-    orders: memberOrders(v.state, id),
-    limits: { overdraftCents: v.state.limits.get(id)?.overdraftCents ?? 0, ceilingCents: v.state.limits.get(id)?.ceilingCents ?? 0 }
+    orders: memberOrders(v.state, id)
   }
 }
 
