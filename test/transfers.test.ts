@@ -151,15 +151,18 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const id = /hypergas accept ([0-9a-f]{8}) /.exec(asked.stdout)?.[1]
   t.ok(id !== undefined, `the receipt says how to accept it: ${asked.stdout.trim().split('\n').at(-1)}`)
   t.is(cli(dir, 'cancel', id ?? 'none').status, 'applied', 'and the id it prints is the transfer\'s')
+  const again = cli(dir, 'transfer', 'Bruno', 'Carla', '1', '--key', path.join(dir, 'bruno.json'))
+  const byPayee = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'accept', String(again.actId), '--key', path.join(dir, 'carla.json')], { encoding: 'utf8' }).stdout
+  t.ok(byPayee.includes('from Bruno to Carla'), `the payee's receipt names the payer as payer: ${byPayee.trim()}`)
   // A refund may take a member above their ceiling (docs/decisions.md): the members' list says so.
   cli(dir, 'purchase', 'open', 'Pane')
   cli(dir, 'commit', 'Bruno', '5', 'Pane')
-  cli(dir, 'limit', 'Bruno', '--ceiling', '9')
+  cli(dir, 'limit', 'Bruno', '--ceiling', '8')
   cli(dir, 'deposit', 'Bruno', '0,50')
   cli(dir, 'reject', 'Bruno', 'Pane')
-  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1400, 'the refund takes Bruno to 14 € of a 9 € ceiling')
+  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1300, 'the refund takes Bruno to 13 € of an 8 € ceiling')
   const list = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'members'], { encoding: 'utf8' }).stdout
-  t.ok(/Bruno .*14,00 € \(oltre il tetto di 9,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
+  t.ok(/Bruno .*13,00 € \(oltre il tetto di 8,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
   t.absent(/Carla .*oltre il tetto/.test(list), 'and only that one')
 })
 
