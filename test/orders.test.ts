@@ -207,7 +207,10 @@ test('a member\'s orders: booked vs delivered after the purchase closed, rejecte
   t.alike(mine[1].booking?.lines.map((l) => [l.product, l.qtyMilli]), [['toma', 1000]], 'booked')
   t.alike(mine[1].booking?.delivered?.map((l) => [l.product, l.qtyMilli, l.cents]), [['toma', 1120, 2117]], 'and delivered, after the close')
   t.is(mine[0].booking, null, 'a free amount has no booking')
-  t.alike(memberOrders(s.state, carla.id).map((o) => [o.status, o.amountCents]), [['rejected', 0]], 'a rejected booking shows, holding nothing')
+  t.alike(memberOrders(s.state, carla.id).map((o) => [o.status, o.amountCents, o.refunded]), [['rejected', 0, true]], 'a rejected booking shows, holding nothing, refunded')
+  s.do(s.founder, { type: 'VoteFailPurchase', purchase: free })
+  t.is(s.do(s.founder, { type: 'FailPurchase', purchase: free }), 'applied')
+  t.alike(memberOrders(s.state, bruno.id).map((o) => [o.phase, o.status, o.refunded]), [['failed', 'pending', true], ['closed', 'approved', false]], 'a failed purchase\'s commitment: refunded, its status kept for the record')
 })
 
 /** Bruno and Carla book a jar of honey each (6,50), then a discount of `cents` is shared equally. */

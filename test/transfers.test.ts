@@ -157,12 +157,14 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   // A refund may take a member above their ceiling (docs/decisions.md): the members' list says so.
   cli(dir, 'purchase', 'open', 'Pane')
   cli(dir, 'commit', 'Bruno', '5', 'Pane')
+  const twice = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'commit', 'Bruno', '1', 'Pane'], { encoding: 'utf8' }).stdout
+  t.ok(twice.includes('impegno totale su questo acquisto: 6,00 €'), `a second commit adds to the first, and says the total: ${twice}`)
   cli(dir, 'limit', 'Bruno', '--ceiling', '8')
-  cli(dir, 'deposit', 'Bruno', '0,50')
+  cli(dir, 'deposit', 'Bruno', '1,50')
   cli(dir, 'reject', 'Bruno', 'Pane')
-  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1300, 'the refund takes Bruno to 13 € of an 8 € ceiling')
+  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1400, 'the refund takes Bruno to 14 € of an 8 € ceiling')
   const list = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'members'], { encoding: 'utf8' }).stdout
-  t.ok(/Bruno .*13,00 € \(oltre il tetto di 8,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
+  t.ok(/Bruno .*14,00 € \(oltre il tetto di 8,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
   t.absent(/Carla .*oltre il tetto/.test(list), 'and only that one')
 })
 

@@ -91,6 +91,8 @@ export interface MemberOrderView {
   status: CommitmentStatus
   /** What the commitment holds now (0 once rejected; refunded when the purchase failed). */
   amountCents: number
+  /** True when the commitment went back to the member's credit: rejected, or the purchase failed (its status is kept for the record). */
+  refunded: boolean
   /** With a catalogue: the booking booked vs delivered, with its cost shares; null for a free amount. */
   booking: BookingView | null
 }

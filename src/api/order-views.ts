@@ -71,7 +71,7 @@ export function memberOrders (s: GroupState, member: MemberId): MemberOrderView[
     const c = p.commitments.get(member)
     if (c === undefined) continue
     const b = p.order?.bookings.get(member)
-    out.push({ purchase: p.id, purchaseName: p.name, phase: p.phase, status: c.status, amountCents: c.status === 'rejected' ? 0 : c.amountCents, booking: b === undefined ? null : bookingView(s, p, member, b) })
+    out.push({ purchase: p.id, purchaseName: p.name, phase: p.phase, status: c.status, amountCents: c.status === 'rejected' ? 0 : c.amountCents, refunded: c.status === 'rejected' || p.phase === 'failed', booking: b === undefined ? null : bookingView(s, p, member, b) })
   }
   return out.reverse()
 }

@@ -43,7 +43,7 @@ export interface ActReceipt {
   product?: string
   /** The limits a VoteSetLimits votes for, cents (ceiling null: none). */
   limits?: { overdraftCents: number, ceilingCents: number | null }
-  /** A booking's or delivery's total after the act (goods and cost shares), cents: the member's commitment to the purchase. */
+  /** A booking's, delivery's or free commitment's total after the act (goods and cost shares), cents: the member's commitment to the purchase (a second Commit adds to the first). */
   orderCents?: number
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
@@ -156,7 +156,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
     const p = v.state.purchases.get(b.purchase)
     if (p !== undefined) r.purchase = { id: p.id, name: p.name }
     if (b.type === 'SetPrice') { r.product = p?.order?.products.get(b.product)?.name ?? b.product; r.cents = b.priceCents }
-    const c = (b.type === 'Book' || b.type === 'Deliver') ? p?.commitments.get(b.member) : undefined
+    const c = (b.type === 'Book' || b.type === 'Deliver' || b.type === 'Commit' || b.type === 'AdjustCommitment') ? p?.commitments.get(b.member) : undefined
     if (c !== undefined && c.status !== 'rejected') r.orderCents = c.amountCents
   } else if (b.type === 'OpenPurchase') {
     r.purchase = { id: act.id as string as PurchaseId, name: b.name }

@@ -13,7 +13,7 @@ export const it = {
   transferNext: 'l\'altra parte lo accetta con: hypergas accept {{id}} (entrambe possono: hypergas cancel {{id}})',
   groupNotYet: 'non ancora ricevuto: il primo blocco del fondatore arriva da un peer',
   creditAfter: 'credito di {{name}}: {{amount}}',
-  bookingTotal: 'totale della prenotazione: {{amount}}', deliveryTotal: 'totale della consegna, con i costi ripartiti: {{amount}}', costShares: 'quote: {{shares}}', aboveCeiling: '(oltre il tetto di {{amount}})',
+  bookingTotal: 'totale della prenotazione: {{amount}}', deliveryTotal: 'totale della consegna, con i costi ripartiti: {{amount}}', costShares: 'quote: {{shares}}', aboveCeiling: '(oltre il tetto di {{amount}})', commitmentTotal: 'impegno totale su questo acquisto: {{amount}}',
   cashAfter: 'la tua cassa: {{amount}}',
   vote: 'voto registrato: {{votes}} su {{quorum}} necessari, ne mancano {{missing}}',
   vote_one: 'voto registrato: {{votes}} su {{quorum}} necessari, ne manca 1',
