@@ -54,7 +54,9 @@ test('dates typed at the command line', (t) => {
   t.alike([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()], [2026, 11, 5, 23, 59], 'a deadline day ends at 23:59')
   t.is(new Date(parseDate('2026-12-05 18:00', true)).getHours(), 18)
   t.is(new Date(parseDate('2026-12-06', false)).getHours(), 0, 'a delivery day starts at 0:00')
-  t.exception(() => parseDate('5/12/2026', true), /BAD_ARGUMENT/)
+  t.is(parseDate('5/12/2026', true), parseDate('2026-12-05', true), 'day first, as Italians write it')
+  t.is(parseDate('05.12.2026 18:00', false), parseDate('2026-12-05 18:00', false))
+  for (const no of ['12/31/2026', '5/12-2026', '5/12/26', '2026/12/05']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no}: no such date, or not a form read`)
   for (const no of ['2026-13-01', '2026-11-31', '2026-02-29', '2026-12-05 24:00', '2026-12-05 18:60']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no} does not exist`)
   t.is(new Date(parseDate('2028-02-29', false)).getDate(), 29, 'a leap day does')
   // The night the clocks go forward in Rome: 02:30 does not exist; a day alone is still a day.

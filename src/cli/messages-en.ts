@@ -119,7 +119,7 @@ export const en: typeof it = {
   e_BAD_ARGUMENT_usage: 'usage: {{input}}',
   e_BAD_ARGUMENT_product: 'expected <product>=<quantity>, not "{{input}}"',
   e_BAD_ARGUMENT_productPrice: 'expected <product>=<quantity>[@<euros>], not "{{input}}"',
-  e_BAD_ARGUMENT_date: 'expected a date like 2026-12-05 or 2026-12-05 18:00, not "{{input}}"',
+  e_BAD_ARGUMENT_date: 'expected a date like 2026-12-05, 2026-12-05 18:00 or, day first, 05/12/2026, not "{{input}}"',
   e_BAD_ARGUMENT_dstGap: '{{input}} does not exist in this time zone: the clocks go forward then (it is {{detail}})',
   e_BAD_ARGUMENT_limits: 'give --overdraft, --ceiling or both', e_BAD_ARGUMENT_deliveryPassed: '--delivery {{input}} has passed: the delivery day is still to come', e_BAD_ARGUMENT_deliveryBeforeCloses: '--delivery {{input}} comes before the bookings close (--closes): the order goes to the supplier when they close',
   e_BAD_ARGUMENT_closesPassed: '--closes {{input}} has passed: the bookings would close as soon as they open',

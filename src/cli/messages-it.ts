@@ -118,7 +118,7 @@ export const it = {
   e_BAD_ARGUMENT_usage: 'uso: {{input}}',
   e_BAD_ARGUMENT_product: 'serve <prodotto>=<quantità>, non "{{input}}"',
   e_BAD_ARGUMENT_productPrice: 'serve <prodotto>=<quantità>[@<euro>], non "{{input}}"',
-  e_BAD_ARGUMENT_date: 'serve una data come 2026-12-05 o 2026-12-05 18:00, non "{{input}}"',
+  e_BAD_ARGUMENT_date: 'serve una data come 05/12/2026, 2026-12-05 o 2026-12-05 18:00, non "{{input}}"',
   e_BAD_ARGUMENT_dstGap: '{{input}} non esiste in questo fuso orario: a quell\'ora gli orologi vanno avanti (sono le {{detail}})',
   e_BAD_ARGUMENT_limits: 'indica --overdraft, --ceiling o entrambi', e_BAD_ARGUMENT_deliveryPassed: '--delivery {{input}} è già passato: il giorno di consegna deve ancora venire', e_BAD_ARGUMENT_deliveryBeforeCloses: '--delivery {{input}} viene prima della chiusura delle prenotazioni (--closes): l\'ordine va al fornitore quando chiudono',
   e_BAD_ARGUMENT_closesPassed: '--closes {{input}} è già passato: le prenotazioni si chiuderebbero appena aperte',

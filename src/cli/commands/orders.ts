@@ -69,12 +69,15 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
 }
 
 /**
- * A date typed by a person (`2026-12-05`, `2026-12-05 18:00`), in this machine's time zone, as ms
- * since the epoch (a day alone means its end of day for a deadline, its start for a delivery).
+ * A date typed by a person (`2026-12-05`, `2026-12-05 18:00`, or day first as Italians write it:
+ * `5/12/2026`, `05.12.2026 18:00`), in this machine's time zone, as ms since the epoch (a day
+ * alone means its end of day for a deadline, its start for a delivery).
  * @throws HypergasError BAD_ARGUMENT
  */
 export function parseDate (text: string, endOfDay: boolean): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(text.trim())
+  const dayFirst = /^(\d{1,2})([/.])(\d{1,2})\2(\d{4})((?:[ T]\d{2}:\d{2})?)$/.exec(text.trim())
+  const iso = dayFirst === null ? text.trim() : `${dayFirst[4]}-${dayFirst[3].padStart(2, '0')}-${dayFirst[1].padStart(2, '0')}${dayFirst[5]}`
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$/.exec(iso)
   const [y, mo, d, h, min] = m === null ? [NaN, NaN, NaN, NaN, NaN] : [Number(m[1]), Number(m[2]) - 1, Number(m[3]), m[4] === undefined ? (endOfDay ? 23 : 0) : Number(m[4]), m[5] === undefined ? (endOfDay ? 59 : 0) : Number(m[5])]
   const date = new Date(y, mo, d, h, min)
   // Date rolls a 13th month or a 31st of November over into the next: such a date does not exist.
@@ -87,7 +90,7 @@ export function parseDate (text: string, endOfDay: boolean): number {
     if (m![4] !== undefined) throw new HypergasError('BAD_ARGUMENT', `${text.trim()} does not exist in this time zone: the clocks go forward then (it is ${shown})`, { variant: 'dstGap', input: text.trim().slice(0, 40), detail: shown })
   }
   const ms = sameDay && h < 24 && min < 60 ? date.getTime() : NaN
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new HypergasError('BAD_ARGUMENT', `expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}"`, { variant: 'date', input: text.slice(0, 40) })
+  if (!Number.isSafeInteger(ms) || ms <= 0) throw new HypergasError('BAD_ARGUMENT', `expected a date like 2026-12-05 or 2026-12-05 18:00, got "${text.slice(0, 40)}" (or day first: 05/12/2026)`, { variant: 'date', input: text.slice(0, 40) })
   return ms
 }
 
