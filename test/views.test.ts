@@ -21,6 +21,15 @@ test('resolveMember: name in any case, unique prefix, full id', (t) => {
   t.is(resolveMember(s, 'CARLA'), 'abcd2222'.padEnd(64, '0'))
   t.is(resolveMember(s, 'abcd2'), 'abcd2222'.padEnd(64, '0'))
   t.is(resolveMember(s, ' jose\u0301'), 'ef000000'.padEnd(64, '0'), 'a name typed with a combining accent')
+  t.is(resolveMember(s, 'jose'), 'ef000000'.padEnd(64, '0'), 'or without it, when that names one member')
+  const two = state()
+  two.members.set('ef111111'.padEnd(64, '0') as MemberId, { id: 'ef111111'.padEnd(64, '0') as MemberId, name: 'Jose', creditCents: 0 })
+  two.memberNames.set('jose', 'ef111111'.padEnd(64, '0') as MemberId)
+  t.is(resolveMember(two, 'JOSE'), 'ef111111'.padEnd(64, '0'), 'the name as written first')
+  two.memberNames.delete('jose'); two.members.delete('ef111111'.padEnd(64, '0') as MemberId)
+  two.members.set('ef222222'.padEnd(64, '0') as MemberId, { id: 'ef222222'.padEnd(64, '0') as MemberId, name: 'Josè', creditCents: 0 })
+  two.memberNames.set('josè', 'ef222222'.padEnd(64, '0') as MemberId)
+  t.exception(() => resolveMember(two, 'jose'), /NOT_FOUND|no member/, 'two names that differ only in their accents: money does not guess')
 })
 
 test('resolveMember: an ambiguous prefix names the candidates; nothing matching is NOT_FOUND', (t) => {

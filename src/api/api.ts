@@ -301,7 +301,7 @@ export class LocalApi implements NodeApi {
 
   async payee (name: string): Promise<{ id: MemberId, name: string }> {
     const s = this.node.requireView().state
-    const id = s.memberNames.get(nameKey(name))
+    const id = views.memberByName(s, name)
     const m = id === undefined ? undefined : s.members.get(id)
     if (id === undefined || m === undefined) throw HypergasError.NOT_FOUND(`no member is named "${name.slice(0, 64)}"`, 'member', name)
     return { id, name: m.name }

@@ -26,14 +26,31 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
   return [...(s.referenti.has(id) ? ['referente'] : []), ...(s.cassieri.has(id) ? ['cassiere'] : [])]
 }
 
+/** A name without its accents, for a look-up: "Nicolò" → "nicolo" (an interface's, not the fold's). */
+const unaccented = (name: string): string => foldedName(name).normalize('NFKD').replace(/\p{M}/gu, '')
+
 /**
- * Finds a member by full id, unique id prefix (≥ 4 chars) or name (case-insensitive), SPEC §3.
+ * The member named `typed`: by the name's key ({@link nameKey}), else the one member whose name
+ * reads the same without accents ("nicolo" for Nicolò, as a keyboard without them types it);
+ * undefined for none, or for two that differ only in their accents.
+ */
+export function memberByName (s: GroupState, typed: string): MemberId | undefined {
+  const exact = s.memberNames.get(nameKey(typed))
+  if (exact !== undefined) return exact
+  const want = unaccented(nameKey(typed))
+  const hits = [...s.members.values()].filter((m) => unaccented(m.name) === want)
+  return hits.length === 1 ? hits[0].id : undefined
+}
+
+/**
+ * Finds a member by full id, unique id prefix (≥ 4 chars) or name (case-insensitive, and without
+ * accents when that names one member), SPEC §3.
  * @throws HypergasError NOT_FOUND when nothing or more than one member matches
  */
 export function resolveMember (s: GroupState, ref: string): MemberId {
   const r = nameKey(ref)
   if (s.members.has(r as MemberId)) return r as MemberId
-  const byName = s.memberNames.get(r)
+  const byName = memberByName(s, ref)
   const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys()].filter((k) => k.startsWith(r) && k !== byName) : []
   // A name that is also the start of someone else's id names two members: money must not guess.
   if (byName !== undefined && hits.length === 0) return byName

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
-import { foldedName, nameKey } from '../ids.js'
+import { nameKey } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
@@ -159,10 +159,11 @@ export async function withApi<T> (fn: (api: NodeApi) => Promise<T>): Promise<T> 
   }
 }
 
-/** Says, on stderr, which member a name typed in another case was taken for (`bruno` is Bruno). */
+/** Says, on stderr, which member a name typed in another case or without its accents was taken for (`nicolo` is Nicolò). */
 function announceMatch (typed: unknown, r: ActReceipt): void {
   if (typeof typed !== 'string' || r.member === undefined || globals().json === true) return
-  if (typed !== r.member.name && nameKey(typed) === foldedName(r.member.name)) console.error(t('matched', { typed, name: r.member.name }))
+  const key = nameKey(typed)
+  if (typed !== r.member.name && key !== r.member.id && !(/^[0-9a-f]{4,}$/.test(key) && r.member.id.startsWith(key))) console.error(t('matched', { typed, name: r.member.name }))
 }
 
 /** Asks the node for an act and prints the receipt. */
