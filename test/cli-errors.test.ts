@@ -6,6 +6,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
+import net from 'node:net'
+import { HttpApi } from '../src/http/client.js'
+import type { HypergasError } from '../src/errors.js'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
 
 /** Runs the CLI; answers exit status and both outputs. */
@@ -126,4 +129,16 @@ test('CLI: personal links and admin login links, with their QR code', { timeout:
   const redeem = async (): Promise<number> => (await fetch(`${node.url}/api/auth/admin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) })).status
   t.is(await redeem(), 200, 'the browser logs in with it')
   t.is(await redeem(), 401, 'once')
+})
+
+test('a running node that stops before it answers: NOT_RUNNING, saying whether an act may have been recorded', async (t) => {
+  // A port nothing listens on: the connection is refused, as when the node was killed.
+  const server = net.createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as net.AddressInfo).port
+  await new Promise((resolve) => server.close(resolve))
+  const api = new HttpApi(`http://127.0.0.1:${port}`, 'token')
+  const codeOf = async (p: Promise<unknown>): Promise<string> => await p.then(() => 'answered', (err: HypergasError) => `${err.code} ${err.details?.variant ?? ''}`)
+  t.is(await codeOf(api.status()), 'NOT_RUNNING stopped')
+  t.is(await codeOf(api.act({ type: 'Deposit', member: 'Bruno', cents: 100 } as never)), 'NOT_RUNNING stoppedAct', 'an act sent: see the log before repeating it')
 })

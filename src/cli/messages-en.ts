@@ -100,7 +100,7 @@ export const en: typeof it = {
   e_PORT_IN_USE_udp: 'UDP port {{input}} is in use: choose another with --port',
   e_NOT_RUNNING: 'the node is not running: start it with hypergas start',
   e_NOT_RUNNING_swarm: 'the node is not running, or runs with --no-swarm: start it with hypergas start',
-  e_NOT_RUNNING_login: 'the node is not running: hypergas start prints a login link',
+  e_NOT_RUNNING_login: 'the node is not running: hypergas start prints a login link', e_NOT_RUNNING_stopped: 'the running node stopped before it answered: start it again with hypergas start', e_NOT_RUNNING_stoppedAct: 'the running node stopped before it answered: start it again, and see with hypergas log whether the act was recorded before you repeat it',
   e_BAD_ARGUMENT_port: 'a port is a number from 1 to 65535, not "{{input}}"',
   e_BAD_ARGUMENT_portOrZero: 'a port is a number from 1 to 65535, or 0 for any free port, not "{{input}}"',
   e_BAD_ARGUMENT_hostPort: 'expected host:port, as hypergas dht prints it (e.g. 192.168.1.20:49737), not "{{input}}"',

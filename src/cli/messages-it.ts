@@ -100,6 +100,7 @@ export const it = {
   e_NOT_RUNNING: 'il nodo non è avviato: avvialo con hypergas start',
   e_NOT_RUNNING_swarm: 'il nodo non è avviato, o è avviato con --no-swarm: avvialo con hypergas start',
   e_NOT_RUNNING_login: 'il nodo non è avviato: hypergas start stampa un link di accesso',
+  e_NOT_RUNNING_stopped: 'il nodo avviato si è fermato prima di rispondere: riavvialo con hypergas start', e_NOT_RUNNING_stoppedAct: 'il nodo avviato si è fermato prima di rispondere: riavvialo e guarda con hypergas log se l\'atto è stato registrato prima di ripeterlo',
   e_BAD_ARGUMENT_port: 'una porta è un numero da 1 a 65535, non "{{input}}"',
   e_BAD_ARGUMENT_portOrZero: 'una porta è un numero da 1 a 65535, o 0 per una porta libera qualsiasi, non "{{input}}"',
   e_BAD_ARGUMENT_hostPort: 'serve host:porta, come lo stampa hypergas dht (per esempio 192.168.1.20:49737), non "{{input}}"',

@@ -18,12 +18,20 @@ export class HttpApi implements NodeApi {
   constructor (private readonly base: string, private readonly token: string) {}
 
   private async call<T> (method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.base + path, {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body)
-    })
-    const json = await res.json() as { error?: { code: string, message: string, details?: RefusalDetails } }
+    let res: Response
+    let json: { error?: { code: string, message: string, details?: RefusalDetails } }
+    try {
+      res = await fetch(this.base + path, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      json = await res.json() as typeof json
+    } catch {
+      // The node stopped (or was killed) before it answered: an act sent may or may not be in its feed.
+      const acting = method === 'POST'
+      throw new HypergasError('NOT_RUNNING', acting ? 'the running node stopped before it answered: start it again and see with hypergas log whether the act was recorded' : 'the running node stopped before it answered: start it again with hypergas start', { variant: acting ? 'stoppedAct' : 'stopped' })
+    }
     if (!res.ok) {
       const e = json.error ?? { code: 'INTERNAL', message: `HTTP ${res.status} ${res.statusText}` }
       // The node answers its own codes; one this build does not know (a newer node) stays as sent.
