@@ -28,6 +28,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NO_QUORUM', { votes: 0, quorum: 1, variant: 'fail' }), 'voti per annullare 0 su 1: ne manca 1', 'a failure counts the votes to fail')
   t.is(text('MEMBER_HAS_FUNDS', { member: 'Dario', creditCents: -1000, variant: 'owes' }), 'Dario ha un credito di -10,00 €: prima salda il debito con un versamento', 'who owes pays in first')
   t.is(text('NOT_AUTHORIZED', { variant: 'initiator' }), it.e_NOT_AUTHORIZED_initiator, 'who asked for a transfer is told the other side accepts it')
+  t.is(text('INSUFFICIENT_CREDIT', { variant: 'payer' }), it.e_INSUFFICIENT_CREDIT_payer, 'a payee accepting a transfer the payer cannot cover is told so, without the payer\'s figures')
   t.is(text('BAD_ARGUMENT', { variant: 'nothingImported', matches: 1, skipped: [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }] }), 'nessun prodotto del file si può importare; esclusi: 1, fra cui Toma (quantità disponibile 5.0001: al più 3 decimali, fino a 10.000)', 'the limit named in the reader\'s words')
   t.is(text('AMOUNT_OVERFLOW'), it.e_AMOUNT_OVERFLOW, '"hypergas" as a word is no command: the message stays whole')
   t.is(text('SOME_CODE_WITHOUT_MESSAGE'), 'the node\'s message', 'a code with no message keeps the node\'s')
@@ -65,7 +66,7 @@ test('the page\'s refusal messages: the CLI\'s, without commands, placeholders k
   t.is(page.it.translation.e_INSUFFICIENT_CREDIT, '{{name}} ha {{credit}} di credito, ne servono {{needed}}', 'cut before the figures are filled in')
   for (const l of ['it', 'en'] as const) {
     const left = Object.entries(page[l].translation).filter(([k, v]) => k.startsWith('e_') && /hypergas (?!tiene|keeps|legge|reads|non|not|integro|valid)/.test(v)).map(([k]) => k)
-    const cliOnly = ['e_BAD_INVITE', 'e_BAD_KEY_keyFile', 'e_BAD_ARGUMENT_hostPort', 'e_NOT_RUNNING_login'] // joining, key files, bootstrap nodes, admin login links
+    const cliOnly = ['e_BAD_INVITE', 'e_BAD_KEY_keyFile', 'e_BAD_ARGUMENT_hostPort', 'e_NOT_RUNNING_login', 'e_NOT_RUNNING_stoppedAct'] // joining, key files, bootstrap nodes, admin login links, the CLI's own node stopping
     t.alike(left.filter((k) => !k.startsWith('e_DATA_DIR') && !k.startsWith('e_BAD_BACKUP') && !cliOnly.includes(k)), [], `${l}: no refusal a phone can meet points to a command`)
   }
   t.is(page.it.translation.e_NEEDS_MEMBERS, resources.it.translation.e_NEEDS_MEMBERS, 'the page\'s own message wins')

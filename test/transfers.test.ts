@@ -25,6 +25,7 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.is(s.do(bruno, { type: 'Transfer', from: bruno.id, to: bruno.id, cents: 1, memo: '' }), 'SAME_MEMBER')
   t.is(s.do(bruno, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'the payer who asked cannot accept it')
   t.alike(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: pay.id }, 'NOT_AUTHORIZED', bruno.id), { variant: 'initiator' }, 'and is told the other side accepts')
+  t.alike(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: pay.id }, 'INSUFFICIENT_CREDIT', carla.id), { variant: 'payer' }, 'the payee of a transfer the payer cannot cover: none of the payer\'s figures')
   t.is(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: pay.id }, 'NOT_AUTHORIZED', dario.id).variant, undefined, 'a third member is told it is not theirs')
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'applied')
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])

@@ -27,6 +27,9 @@ import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferVie
 
 export type { ActRequest } from './dto.js'
 
+
+/** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not the author's. */
+const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer'])
 /** What every interface can ask a node. */
 export interface NodeApi {
   status (): Promise<StatusView>
@@ -327,8 +330,9 @@ export class LocalApi implements NodeApi {
     } catch (err) {
       // (Also an act that names no member but was refused for one's figures: a shared cost one
       // member's credit could not pay.)
-      // (A transfer's initiator told that the other side accepts: a variant that holds no figure.)
-      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, err.details?.variant === 'initiator' ? { variant: 'initiator' } : undefined)
+      // (A variant that holds no figure stays: a transfer's initiator told that the other side
+      // accepts, a payee told that the payer's credit falls short.)
+      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)

@@ -55,7 +55,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
   const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
   // A refusal whose figures are not shown here (another member's credit is theirs to see): its
   // message without them.
-  if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
+  if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '' && variant !== 'payer') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
   const text = t(key, vars)
   return text === key || code === 'RESTORING' ? fallback : text
 }
