@@ -79,13 +79,15 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
       { supplier: { name: 'Uno', vatNumber: '01234567890', transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
         { name: long, um: 'Cassette', orderInfo: { umPrice: 12, shippingCost: 0.5 }, description: 'Mele miste' },
         { name: 'Pere', um: 'kg', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
+        { name: 'Amido di riso', um: 'Non Specificato', orderInfo: { umPrice: 5.87 } },
         { name: 'Fichi', um: 'kg', orderInfo: { umPrice: 'x' }, active: { yes: 1 } }
       ] } },
       { supplier: { name: 'Due', products: [{ name: 'B', um: 'kg', orderInfo: { umPrice: 1 } }] } }
     ]
   })
   const r = importCatalogue('\uFEFF' + file)
-  t.is(r.products.length, 2, 'a byte-order mark is no obstacle')
+  t.is(r.products.length, 3, 'a byte-order mark is no obstacle')
+  t.is(r.products[2].unit, 'pz', 'GASdottoNG\'s unit "Non Specificato": by the piece')
   const apples = r.products[0]
   t.ok(apples.name.length <= 64 && apples.name.endsWith('…'), `a name too long for a product is shortened: ${apples.name}`)
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')
@@ -184,6 +186,7 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   cli(dir, 'vote-close', 'Cascina')
   const closed = execText(dir, '--lang', 'it', 'close', 'Cascina')
   t.ok(closed.startsWith('Acquisto "Cascina" chiuso: fornitore pagato 33,76 €'), `the close says what the supplier was paid: ${closed}`)
+  t.absent(closed.includes('senza consegna registrata'), 'every booking delivered: nothing paid as booked')
   t.ok(/Anna\s+Acquisto "Cascina" chiuso: fornitore pagato 33,76 €/.test(execText(dir, '--lang', 'it', 'log')), 'and so does the log, whoever reads it (not "your cash")')
   const st = cli(dir, 'statement', 'Marta') as Row
   t.alike((st.statement as Row[]).map((m) => [m.kind, m.deltaCents]), [['deposit', 5000], ['booking', -3564], ['delivery', 438], ['cost', -250]], 'each cent has its act')
@@ -192,6 +195,12 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   const status = cli(dir, 'status') as Row
   t.ok(status.group.totals.hold, 'credits + open commitments = cash')
   t.is(status.group.admins[0].cashCents, 5000 - 3376, 'Anna paid the supplier 33,76 from the cash')
+  // Closed with its bookings still open and no delivery recorded (SPEC §4 allows it): the receipt says what it paid as booked.
+  cli(dir, 'book', 'Marta', 'Cascina bis', 'miele=1')
+  cli(dir, 'approve', 'Marta', 'Cascina bis')
+  t.ok(execText(dir, '--lang', 'it', 'vote-close', 'Cascina bis').includes('le prenotazioni di "Cascina bis" sono ancora aperte'), 'a close vote while bookings are open says so')
+  const asBooked = execText(dir, '--lang', 'it', 'close', 'Cascina bis')
+  t.ok(asBooked.includes('fornitore pagato 6,50 €') && asBooked.includes('pagata come prenotata: 1 prenotazione senza consegna registrata'), `a close says what it paid as booked: ${asBooked}`)
 })
 
 /** The CLI's plain output (CSV, GDXP), not --json. */

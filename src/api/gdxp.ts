@@ -89,6 +89,12 @@ interface RawProduct { name: string, unit: string, sku: string, category: string
 /** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
 const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
 
+/**
+ * A unit that names none: empty, or GASdottoNG's "Non Specificato" (its measure for products sold
+ * by the piece, written as the unit in its GDXP files) and the like; such a product is sold by the piece.
+ */
+const unspecified = (unit: string): boolean => ['', 'non specificato', 'non specificata', 'n/d', 'nd', '-'].includes(unit.trim().toLowerCase())
+
 /** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
 function cut (text: string, max: number): string {
   if (text.length <= max) return text
@@ -152,7 +158,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     const own = ownKey(r)
     let key = own ? r.sku : slug(name)
     for (let n = 2; used.has(key) || (!own && reserved.has(key)); n++) key = `${slug(name).slice(0, 56)}-${n}`
-    const p: ProductSpec = { key, name: shorten(name), unit: cut(r.unit === '' ? 'pz' : r.unit, 24), priceCents }
+    const p: ProductSpec = { key, name: shorten(name), unit: cut(unspecified(r.unit) ? 'pz' : r.unit, 24), priceCents }
     if (pkg !== undefined && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
     if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul

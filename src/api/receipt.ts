@@ -36,6 +36,10 @@ export interface ActReceipt {
   payee?: string
   /** A shared cost that is a discount (AddCost with `discount`). */
   discount?: true
+  /** A close vote on a purchase whose bookings are still open (no CloseBookings yet: the order has not gone to the supplier). */
+  bookingsOpen?: true
+  /** An applied close of a purchase with a catalogue: how many approved bookings it paid as booked, no delivery recorded for them. */
+  paidAsBooked?: number
   /** An applied shared cost's share of each member who bears one, by name, cents (negative for a discount), in the order of the bookings. */
   shares?: Array<{ name: string, cents: number }>
   purchase?: { id: PurchaseId, name: string }
@@ -134,6 +138,9 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   // A close says what the supplier was paid (the closing referente's cash paid it).
   const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
   if (paid !== null) r.cents = paid
+  if (b.type === 'VoteClosePurchase' && v.state.purchases.get(b.purchase)?.order?.bookingsOpen === true) r.bookingsOpen = true
+  const closed = b.type === 'ClosePurchase' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
+  if (closed?.order !== undefined) r.paidAsBooked = [...closed.order.bookings].filter(([who, x]) => x.delivered === null && closed.commitments.get(who)?.status === 'approved').length
   if (b.type === 'AddCost' && b.discount) r.discount = true
   if (b.type === 'AddCost' && r.status === 'applied') r.shares = costShares(v.state, b.purchase, act.id)
   const who = subjectOf(b)

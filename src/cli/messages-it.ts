@@ -13,7 +13,7 @@ export const it = {
   transferNext: 'l\'altra parte lo accetta con: hypergas accept {{id}} (entrambe possono: hypergas cancel {{id}})',
   groupNotYet: 'non ancora ricevuto: il primo blocco del fondatore arriva da un peer',
   creditAfter: 'credito di {{name}}: {{amount}}',
-  bookingTotal: 'totale della prenotazione: {{amount}}', deliveryTotal: 'totale della consegna, con i costi ripartiti: {{amount}}', costShares: 'quote: {{shares}}', aboveCeiling: '(oltre il tetto di {{amount}})', commitmentTotal: 'impegno totale su questo acquisto: {{amount}}',
+  bookingTotal: 'totale della prenotazione: {{amount}}', deliveryTotal: 'totale della consegna, con i costi ripartiti: {{amount}}', costShares: 'quote: {{shares}}', aboveCeiling: '(oltre il tetto di {{amount}})', commitmentTotal: 'impegno totale su questo acquisto: {{amount}}', paidAsBooked_one: 'pagata come prenotata: 1 prenotazione senza consegna registrata', paidAsBooked_other: 'pagate come prenotate: {{count}} prenotazioni senza consegna registrata', voteBookingsOpen: 'le prenotazioni di "{{purchase}}" sono ancora aperte: chiudile (hypergas close-bookings) prima di mandare l\'ordine al fornitore',
   cashAfter: 'la tua cassa: {{amount}}',
   vote: 'voto registrato: {{votes}} su {{quorum}} necessari, ne mancano {{missing}}',
   vote_one: 'voto registrato: {{votes}} su {{quorum}} necessari, ne manca 1',
