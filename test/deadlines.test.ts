@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import type { PurchaseId } from '../src/ids.js'
+import { it } from '../src/cli/messages-it.js'
 import { DeadlineKeeper, dueClosings, nextDeadline } from '../src/node/deadlines.js'
 import { GasNode } from '../src/node/node.js'
 import { parseDate } from '../src/cli/commands/orders.js'
@@ -38,13 +39,15 @@ test('the owner\'s node closes the bookings at the deadline, with an act of its 
   await node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
   await node.submit({ type: 'SetDates', purchase: p, closesAtMs: Date.now() + 400, deliveryAtMs: 0 })
   const lines: string[] = []
-  const keeper = new DeadlineKeeper(node, (line) => lines.push(line))
+  const said: string[] = []
+  const keeper = new DeadlineKeeper(node, (line) => { lines.push(line.text); said.push(((it as { [key: string]: string })[line.key] ?? '').replace('{{name}}', String(line.vars.name))) })
   t.teardown(() => keeper.stop())
   t.is(node.requireView().state.purchases.get(p)!.order!.bookingsOpen, true, 'open before the deadline')
   const end = Date.now() + 10_000
   while (node.requireView().state.purchases.get(p)!.order!.bookingsOpen && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 50))
   t.is(node.requireView().state.purchases.get(p)!.order!.bookingsOpen, false, 'closed at the deadline')
   t.alike(lines, ['bookings of "Formaggi" closed at their deadline'], 'and said so once')
+  t.alike(said, ['prenotazioni di "Formaggi" chiuse alla scadenza'], 'in the words of the user\'s language')
   const last = node.requireView().log[node.requireView().log.length - 1]
   t.is(last.act?.body.type, 'CloseBookings', 'an ordinary act in the log')
 })

@@ -91,7 +91,7 @@ test('notices by email: a node whose mail server fails tries again later and lat
   const node = await GasNode.open({ dir })
   t.teardown(async () => await node.close())
   const lines: string[] = []
-  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 150, pollMs: 50 })
+  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l.text), Date.now, { retryMs: 150, pollMs: 50 })
   await new Promise((resolve) => setTimeout(resolve, 1000))
   quick.stop()
   const failed = lines.filter((l) => l.includes('MAIL')).length
@@ -101,7 +101,7 @@ test('notices by email: a node whose mail server fails tries again later and lat
   // A keeper waiting 10 minutes after its failure: the admin sets a working server (which refuses
   // Marta's address), and the next look at the settings sends at once.
   lines.length = 0
-  const slow = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l), Date.now, { retryMs: 600_000, pollMs: 50 })
+  const slow = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l.text), Date.now, { retryMs: 600_000, pollMs: 50 })
   t.teardown(() => slow.stop())
   const until = (ok: () => boolean): Promise<void> => new Promise((resolve) => { const end = Date.now() + 10_000; const go = (): void => { if (ok() || Date.now() > end) resolve(); else setTimeout(go, 25) }; go() })
   await until(() => lines.length > 0)

@@ -13,6 +13,7 @@ import { HypergasError, type RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
+import type { LogLine } from '../node/types.js'
 
 const settingsSchema = z.object({
   smtp: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean(), user: z.string().optional(), pass: z.string().optional() }).nullable(),
@@ -135,7 +136,7 @@ export class DigestKeeper {
   /** Whether the last reading of the settings failed (said once, not every minute). */
   private unreadable = false
 
-  constructor (private readonly node: GasNode, private readonly text: (n: Notice) => string, private readonly subject: string, private readonly log: (line: string) => void, private readonly now: () => number = Date.now, private readonly timing: DigestTiming = TIMING) {
+  constructor (private readonly node: GasNode, private readonly text: (n: Notice) => string, private readonly subject: string, private readonly log: (line: LogLine) => void, private readonly now: () => number = Date.now, private readonly timing: DigestTiming = TIMING) {
     this.schedule()
   }
 
@@ -152,7 +153,7 @@ export class DigestKeeper {
       if (this.failures > 0 && (JSON.stringify([m.smtp, m.from]) !== this.failedWith || m.lastSentMs + DIGEST_EVERY_MS > this.now())) this.failures = 0
       return m
     } catch (err) {
-      if (!this.unreadable) this.log(`notices by email: ${(err as Error).message}`)
+      if (!this.unreadable) this.log({ key: 'mailUnreadable', vars: { error: (err as Error).message }, text: `notices by email: ${(err as Error).message}` })
       this.unreadable = true
       return null
     }
@@ -172,15 +173,17 @@ export class DigestKeeper {
     sendDigests(this.node, this.text, this.subject, this.now())
       .then((out) => {
         this.failures = 0
-        this.log(`notices sent by email to ${out.filter((x) => x.refused === undefined).length} members`)
-        for (const x of out) if (x.refused !== undefined) this.log(`notices by email: ${x.refused}`)
+        const count = out.filter((x) => x.refused === undefined).length
+        this.log({ key: 'mailDigestSent', vars: { count }, text: `notices sent by email to ${count} members` })
+        for (const x of out) if (x.refused !== undefined) this.log({ key: 'mailRefused', vars: { error: x.refused }, text: `notices by email: ${x.refused}` })
       })
       .catch((err: Error) => {
         this.failures++
         this.failedWith = JSON.stringify([m.smtp, m.from])
         const wait = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
         this.retryAtMs = this.now() + wait
-        this.log(`notices by email: ${err.message} (trying again in ${Math.ceil(wait / 60_000)} min)`)
+        const minutes = Math.ceil(wait / 60_000)
+        this.log({ key: 'mailFailed', vars: { error: err.message, minutes }, text: `notices by email: ${err.message} (trying again in ${minutes} min)` })
       })
       .finally(() => this.schedule())
   }

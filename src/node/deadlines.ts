@@ -6,6 +6,7 @@
 import type { PurchaseId, MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import type { GasNode } from './node.js'
+import type { LogLine } from './types.js'
 
 /** The purchases owned by `me` whose bookings are open and whose deadline has come, by id. */
 export function dueClosings (v: Replay, me: MemberId, nowMs: number): PurchaseId[] {
@@ -40,7 +41,7 @@ export class DeadlineKeeper {
    * @param log a line for the node's log, once per purchase closed (or failing to)
    * @param now the clock, ms
    */
-  constructor (private readonly node: GasNode, private readonly log: (line: string, purchase: PurchaseId) => void, private readonly now: () => number = Date.now) {
+  constructor (private readonly node: GasNode, private readonly log: (line: LogLine, purchase: PurchaseId) => void, private readonly now: () => number = Date.now) {
     node.on('update', this.check)
     this.check()
   }
@@ -66,9 +67,10 @@ export class DeadlineKeeper {
       const name = this.node.view?.state.purchases.get(id)?.name ?? id.slice(0, 8)
       try {
         await this.node.submit({ type: 'CloseBookings', purchase: id })
-        this.log(`bookings of "${name}" closed at their deadline`, id)
+        this.log({ key: 'deadlineClosed', vars: { name }, text: `bookings of "${name}" closed at their deadline` }, id)
       } catch (err) {
-        this.log(`bookings of "${name}" could not be closed at their deadline: ${(err as Error).message}`, id)
+        const error = (err as Error).message
+        this.log({ key: 'deadlineFailed', vars: { name, error }, text: `bookings of "${name}" could not be closed at their deadline: ${error}` }, id)
         this.stopped = true // not again on every update: the next start tries again
       }
     }

@@ -5,6 +5,16 @@ import type { Replay } from '../merge/replay.js'
 import type { MemberId } from '../ids.js'
 import type { ForkReport } from './storage/datadir.js'
 
+/**
+ * A line for a running node's log (deadlines closed, notices mailed): `key` and `vars` for the
+ * interface to say it in the user's language (src/cli/messages-*.ts), `text` in English.
+ */
+export interface LogLine {
+  key: 'deadlineClosed' | 'deadlineFailed' | 'mailDigestSent' | 'mailRefused' | 'mailFailed' | 'mailUnreadable'
+  vars: { [name: string]: string | number }
+  text: string
+}
+
 /** Options of {@link GasNode.open}. */
 export interface NodeOptions {
   /** Data directory. */

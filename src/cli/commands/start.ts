@@ -17,6 +17,8 @@ import { lanUrl, localUrl, noticeWriter, openNode, resolveDir } from '../connect
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
 import { globals, helpText, MEMBER, print, program, withApi } from '../program.js'
+import { localTime } from '../../local-time.js'
+import type { LogLine } from '../../node/types.js'
 
 program.command('start')
   .description(helpText('d_start'))
@@ -46,7 +48,7 @@ program.command('start')
       reportRestore(node)
       // A failure of the node's background work (a replay, an acknowledgement, the restore gate)
       // is said in one line; the node keeps serving and the next change tries again.
-      node.on('error', (err: Error) => console.error(`${new Date().toISOString()} node: ${err.message.split('\n')[0]}`))
+      node.on('error', (err: Error) => console.error(`${localTime(Date.now(), true)} node: ${err.message.split('\n')[0]}`))
       node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
       const { createServer } = await serverModule
       app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
@@ -71,9 +73,9 @@ program.command('start')
     const port = typeof addr === 'object' && addr !== null ? addr.port : httpPort
     saveRunning(dir, { pid: process.pid, host: o.host, port })
     // SPEC §4.5: this node closes the bookings of its own purchases at their deadline, and says so.
-    const deadlines = new DeadlineKeeper(node, (line) => console.error(`${new Date().toISOString()} ${line}`))
+    const deadlines = new DeadlineKeeper(node, say)
     // Notices by email once a day, if this node has a mail server configured (hypergas mail).
-    const digests = new DigestKeeper(node, noticeWriter().line, noticeWriter().subject, (line) => console.error(`${new Date().toISOString()} ${line}`))
+    const digests = new DigestKeeper(node, noticeWriter().line, noticeWriter().subject, say)
     let stopping = false
     const stop = async (): Promise<void> => {
       if (stopping) return
@@ -102,6 +104,11 @@ program.command('start')
  * Sync progress on the terminal (stderr) for long syncs: a bar at most once a second while more
  * than SYNC_BAR_BLOCKS blocks are missing, then one line when fully synced.
  */
+/** A line of the running node's log, on stderr: the local time, then what happened in the user's language. */
+function say (line: LogLine): void {
+  console.error(`${localTime(Date.now(), true)} ${t(line.key, line.vars)}`)
+}
+
 function reportSync (node: GasNode): void {
   let behind = false
   let shownAt = 0
