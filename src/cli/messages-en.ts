@@ -211,7 +211,7 @@ export const en: typeof it = {
   r_AddDiscount: 'Discount of {{amount}} shared on "{{purchase}}"',
   r_SetDates: 'Dates of "{{purchase}}" set',
   closesAt: 'bookings close', deliveryAt: 'delivery',
-  deadlineClosed: 'bookings of "{{name}}" closed at their deadline', deadlineFailed: 'bookings of "{{name}}" could not be closed at their deadline: {{error}}', mailDigestSent_one: 'notices sent by email to 1 member', mailDigestSent_other: 'notices sent by email to {{count}} members', mailRefused: 'notices by email: {{error}}', mailUnreadable: 'notices by email: {{error}}', mailFailed: 'notices by email: {{error}} (trying again in {{minutes}} min)',
+  deadlineClosed: 'bookings of "{{name}}" closed at their deadline', deadlineFailed: 'bookings of "{{name}}" could not be closed at their deadline: {{error}}', mailDigestSent_one: 'notices sent by email to 1 member', mailDigestSent_other: 'notices sent by email to {{count}} members', mailRefused: 'notices by email: {{error}}', mailUnreadable: 'notices by email: {{error}}', mailFailed: 'notices by email: {{error}} (trying again in {{minutes}} min)', forkDetected: 'FORK: feed {{feed}} holds two different blocks at length {{length}}: that writer is frozen (the evidence is in forks.json)',
   e_HAS_CATALOGUE: 'this purchase has a catalogue: book by product (hypergas book)',
   e_NO_CATALOGUE: 'this purchase has no catalogue: commit an amount (hypergas commit)',
   e_HAS_COMMITMENTS: 'this purchase already has free-amount commitments: add the catalogue first',

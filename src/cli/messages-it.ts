@@ -211,7 +211,7 @@ export const it = {
   r_AddDiscount: 'Sconto di {{amount}} ripartito su "{{purchase}}"',
   r_SetDates: 'Date di "{{purchase}}" fissate',
   closesAt: 'chiusura prenotazioni', deliveryAt: 'consegna',
-  deadlineClosed: 'prenotazioni di "{{name}}" chiuse alla scadenza', deadlineFailed: 'le prenotazioni di "{{name}}" non si sono potute chiudere alla scadenza: {{error}}', mailDigestSent_one: 'avvisi inviati per email a 1 socio', mailDigestSent_other: 'avvisi inviati per email a {{count}} soci', mailRefused: 'avvisi per email: {{error}}', mailUnreadable: 'avvisi per email: {{error}}', mailFailed: 'avvisi per email: {{error}} (nuovo tentativo fra {{minutes}} min)',
+  deadlineClosed: 'prenotazioni di "{{name}}" chiuse alla scadenza', deadlineFailed: 'le prenotazioni di "{{name}}" non si sono potute chiudere alla scadenza: {{error}}', mailDigestSent_one: 'avvisi inviati per email a 1 socio', mailDigestSent_other: 'avvisi inviati per email a {{count}} soci', mailRefused: 'avvisi per email: {{error}}', mailUnreadable: 'avvisi per email: {{error}}', mailFailed: 'avvisi per email: {{error}} (nuovo tentativo fra {{minutes}} min)', forkDetected: 'BIFORCAZIONE: il registro {{feed}} ha due blocchi diversi alla lunghezza {{length}}: quell\'amministratore è congelato (le prove sono in forks.json)',
   e_HAS_CATALOGUE: 'questo acquisto ha un listino: si prenota per prodotto (hypergas book)',
   e_NO_CATALOGUE: 'questo acquisto non ha un listino: si impegna un importo (hypergas commit)',
   e_HAS_COMMITMENTS: 'questo acquisto ha già impegni a importo libero: il listino va messo prima',

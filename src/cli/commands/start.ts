@@ -49,7 +49,7 @@ program.command('start')
       // A failure of the node's background work (a replay, an acknowledgement, the restore gate)
       // is said in one line; the node keeps serving and the next change tries again.
       node.on('error', (err: Error) => console.error(`${localTime(Date.now(), true)} node: ${err.message.split('\n')[0]}`))
-      node.on('fork', (f) => console.error(`FORK detected on feed ${String(f.feed).slice(0, 8)} at length ${String(f.length)}: writer frozen (evidence in forks.json)`))
+      node.on('fork', (f) => console.error(`${localTime(Date.now(), true)} ${t('forkDetected', { feed: String(f.feed).slice(0, 8), length: String(f.length) })}`))
       const { createServer } = await serverModule
       app = createServer({ node, token: loadToken(dir), host: o.host, allowHosts: o.allowHost, sessions, publicView: o.public, writer: noticeWriter() })
       await app.listen({ host: o.host, port: httpPort }).catch((err: Error & { code?: string }) => {
