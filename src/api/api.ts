@@ -217,6 +217,9 @@ export class LocalApi implements NodeApi {
     const bodies = reqs.map((req) => {
       // The request's fields as they came (over HTTP: any JSON), until parseActBody validates them.
       const body: { [field: string]: unknown } = { ...req }
+      // Free texts a person may leave out, as the CLI leaves them: a withdrawal's reason, a transfer's memo.
+      if (req.type === 'Withdraw' && body.reason === undefined) body.reason = ''
+      if (req.type === 'Transfer' && body.memo === undefined) body.memo = ''
       // A registration names a new key, never a member already known by name.
       const names = req.type === 'VoteRegisterMember' ? ['from'] : ['member', 'from', 'to']
       for (const f of names) if (typeof body[f] === 'string') body[f] = views.resolveMember(s, body[f] as string)
