@@ -207,7 +207,7 @@ export function purchase (p: PurchaseView): string {
   }
   return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
     dates(p) + `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
-    table([[t('name'), t('amount'), t('status'), t('state')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
+    table([[t('name'), t('amount'), t('status'), t('asConfirmed')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }
 
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */

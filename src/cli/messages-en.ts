@@ -187,7 +187,7 @@ export const en: typeof it = {
   writer: 'writer',
   acts: 'acts',
   actsLine: '{{total}} (applied {{applied}}, rejected {{rejected}}) · confirmed {{final}}, unconfirmed {{pending}}',
-  state: 'state',
+  state: 'state', asConfirmed: 'as confirmed',
   stateHash: 'state',
   confirmedState: 'confirmed',
   quorum: 'quorum',

@@ -187,7 +187,7 @@ export const it = {
   writer: 'scrive nel registro',
   acts: 'atti',
   actsLine: '{{total}} (applicati {{applied}}, rifiutati {{rejected}}) · confermati {{final}}, da confermare {{pending}}',
-  state: 'conferma',
+  state: 'conferma', asConfirmed: 'stato confermato',
   stateHash: 'stato',
   confirmedState: 'confermato',
   quorum: 'quorum',
