@@ -4,9 +4,10 @@
 // commitments to decide and deliveries to record.
 import test from 'brittle'
 import { adminNotices, memberNotices, noticeKey, refusedEntries, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
-import { notice } from '../src/cli/format.js'
+import { notice, receipt } from '../src/cli/format.js'
+import type { ActReceipt } from '../src/api/receipt.js'
 import { setLang } from '../src/cli/i18n.js'
-import type { MemberId } from '../src/ids.js'
+import type { ActId, MemberId } from '../src/ids.js'
 import type { MergedLog } from '../src/merge/log.js'
 import type { LogEntry } from '../src/merge/replay-types.js'
 import { Season } from './helpers/fixtures.js'
@@ -90,4 +91,12 @@ test('notices: an admin is told of their acts the group\'s order refused in the 
   setLang('it')
   t.ok(notice(got[0]).startsWith('rifiutato nell\'ordine del gruppo (NAME_TAKEN; un atto di un altro amministratore è venuto prima): Acquisto "Latte"'), notice(got[0]))
   setLang('en')
+})
+
+test('a withdrawal\'s receipt, before it is confirmed, says it may still be refused', (t) => {
+  setLang('it')
+  const base: ActReceipt = { actId: 'ab'.repeat(32) as ActId, type: 'Withdraw', status: 'applied', final: false, cents: 1500, member: { id: 'cd'.repeat(32) as MemberId, name: 'Marta', creditCents: 500, confirmedCreditCents: 2000 }, cashCents: 0 }
+  t.ok(receipt(base).includes('un altro cassiere potrebbe aver già restituito lo stesso credito'), receipt(base))
+  t.absent(receipt({ ...base, final: true }).includes('un altro cassiere'), 'confirmed: nothing to fear')
+  t.absent(receipt({ ...base, type: 'Deposit' }).includes('un altro cassiere'), 'a deposit: nothing to say')
 })

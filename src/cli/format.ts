@@ -236,6 +236,8 @@ export function receipt (r: ActReceipt): string {
   if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
+  // A withdrawal not confirmed yet may still be refused in the group's order (another cassiere, offline, paid the same credit out).
+  if (r.type === 'Withdraw' && !r.final && (r.status === 'applied' || r.status === 'pending')) lines.push(t('withdrawPending'))
   if (r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))
   return lines.join('\n')
 }

@@ -14,7 +14,7 @@ export const en: typeof it = {
   transferNext: 'the other side accepts it with: hypergas accept {{id}} (either side can: hypergas cancel {{id}})',
   groupNotYet: 'not received yet: the founder\'s first block comes from a peer',
   creditAfter: '{{name}}\'s credit: {{amount}}',
-  bookingTotal: 'the booking comes to {{amount}}', deliveryTotal: 'the delivery comes to {{amount}}, shared costs included', costShares: 'shares: {{shares}}', aboveCeiling: '(above the ceiling of {{amount}})', commitmentTotal: 'your commitment to this purchase now: {{amount}}', paidAsBooked_one: 'paid as booked: 1 booking with no delivery recorded', paidAsBooked_other: 'paid as booked: {{count}} bookings with no delivery recorded', voteBookingsOpen: 'the bookings of "{{purchase}}" are still open: close them (hypergas close-bookings) before the order goes to the supplier',
+  bookingTotal: 'the booking comes to {{amount}}', deliveryTotal: 'the delivery comes to {{amount}}, shared costs included', costShares: 'shares: {{shares}}', aboveCeiling: '(above the ceiling of {{amount}})', commitmentTotal: 'your commitment to this purchase now: {{amount}}', paidAsBooked_one: 'paid as booked: 1 booking with no delivery recorded', paidAsBooked_other: 'paid as booked: {{count}} bookings with no delivery recorded', voteBookingsOpen: 'the bookings of "{{purchase}}" are still open: close them (hypergas close-bookings) before the order goes to the supplier', withdrawPending: 'not confirmed yet: until it is, another cassiere may have paid out the same credit, and this withdrawal would then be refused',
   cashAfter: 'your cash: {{amount}}',
   vote: 'vote recorded: {{votes}} of {{quorum}} needed, {{missing}} to go',
   vote_one: 'vote recorded: {{votes}} of {{quorum}} needed, 1 to go',
