@@ -270,6 +270,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.is(await otherFetch(), 200, 'the second phone reads her data')
   await other.waitForFunction(() => /Formaggi.*1[,.]62/.test(document.querySelector('#orders')?.textContent ?? ''), undefined, { timeout: 60_000 })
   t.pass('the closed purchase among her past orders, with what was delivered')
+  // On a 390-pixel phone her statement and her orders fit the screen: no column out of reach.
+  const overflow = await other.evaluate(() => ['#statement', '#orders'].map((q) => { const x = document.querySelector(q) as HTMLElement; return `${q} ${x.scrollWidth}/${x.parentElement!.clientWidth}` }))
+  t.ok(overflow.every((o) => { const [w, box] = o.split(' ')[1].split('/').map(Number); return w <= box }), `tables within the screen: ${overflow.join(', ')}`)
   cli(b, 'link', 'Marta', '--revoke')
   t.is(await otherFetch(), 401, 'the revoked link reads nothing')
   // Logging out on her own phone: nothing personal is left in the page's reach.

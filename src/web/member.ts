@@ -88,7 +88,7 @@ function credit (m: MemberView, a: MemberActions): TemplateResult {
     <div class="small">${t('confirmed')}</div>
     ${m.creditCents !== m.confirmedCreditCents ? html`<div class="pending">${t('withPending', { amount: money(m.creditCents) })}</div>` : nothing}</div>
     <h2>${t('statement')} <button class="small" id="csv" @click=${() => a.csv(m.id)}>${t('downloadCsv')}</button></h2>
-    <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th>${t('state')}</th></tr>
+    <div class="scroll"><table id="statement"><tr><th>${t('date')}</th><th>${t('movement')}</th><th>${t('amount')}</th><th>${t('balance')}</th><th title=${t('state')} aria-label=${t('state')}>✓</th></tr>
     ${m.statement.map((s) => html`<tr><td>${s.timeMs === null ? '' : day(s.timeMs)}</td><td>${movementText(s)}</td>
       <td class="n">${money(s.deltaCents)}</td><td class="n">${money(s.balanceCents)}</td><td>${stateCell(s.final)}</td></tr>`)}</table></div>`
 }
