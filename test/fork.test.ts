@@ -74,6 +74,12 @@ test('a forked writer feed is reported with evidence and frozen; nothing changes
   t.is(again.forks.length, 1, 'the report survives a restart')
   t.is(stateHash(again.view!.state), before)
   await again.close()
+  // The founder's own node meets the other branch of its own feed: it writes nothing more, and says why.
+  t.is(founder.ownStuck(), null, 'before: it writes')
+  const cutOwn = link(other, founder.store)
+  await until('the founder to see its own fork', () => founder.forks.length > 0)
+  cutOwn()
+  t.is(founder.ownStuck(), 'frozen', 'after: frozen, as its status says')
   await founder.close()
   await other.close()
 })

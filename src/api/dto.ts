@@ -199,7 +199,8 @@ export interface PeerView extends PeerInfo {
 
 /** `status` as the admin and the node's own machine see it (SPEC §7). */
 export interface StatusView {
-  me: { id: MemberId, name: string | null, admin: boolean }
+  /** This node's identity; `stuck`: why its own feed takes no more acts (GasNode.ownStuck), or null. */
+  me: { id: MemberId, name: string | null, admin: boolean, stuck: 'frozen' | 'unusable' | null }
   /** The invite naming every admin feed past and present (treat it as a password: docs/security.md). */
   invite: string
   group: GroupView

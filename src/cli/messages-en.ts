@@ -184,7 +184,7 @@ export const en: typeof it = {
   group: 'group',
   me: 'me',
   notMember: '(not a member yet)',
-  writer: 'writer',
+  writer: 'writer', stuck_frozen: 'writes nothing: its feed forked', stuck_unusable: 'writes nothing: its feed holds blocks the group does not use (this identity restored on another device?)',
   acts: 'acts',
   actsLine: '{{total}} (applied {{applied}}, rejected {{rejected}}) · confirmed {{final}}, unconfirmed {{pending}}',
   state: 'state', asConfirmed: 'as confirmed',

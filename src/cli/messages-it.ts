@@ -184,7 +184,7 @@ export const it = {
   group: 'gruppo',
   me: 'io',
   notMember: '(non ancora socio)',
-  writer: 'scrive nel registro',
+  writer: 'scrive nel registro', stuck_frozen: 'non scrive: il suo registro si è biforcato', stuck_unusable: 'non scrive: il suo registro ha blocchi che il gruppo non usa (identità ripristinata su un altro dispositivo?)',
   acts: 'atti',
   actsLine: '{{total}} (applicati {{applied}}, rifiutati {{rejected}}) · confermati {{final}}, da confermare {{pending}}',
   state: 'conferma', asConfirmed: 'stato confermato',

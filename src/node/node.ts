@@ -354,8 +354,18 @@ export class GasNode extends EventEmitter<NodeEvents> {
    * restoring from a backup, its own feed forked or holding blocks it cannot use (DATA_DIR).
    */
   needsAck (): boolean {
-    if (this._view === null || this._restore?.active === true || this.forks.some((f) => f.feed === this.id) || this._graph.usableLength(this.id) !== this.own.length) return false
+    if (this._view === null || this._restore?.active === true || this.ownStuck() !== null) return false
     return shouldAck(this._view, this._graph, this.id)
+  }
+
+  /**
+   * Why this node's own feed takes no more blocks, or null when it does: `frozen` after a fork of
+   * it, `unusable` when it holds blocks the group does not use (its identity restored and written
+   * on another device).
+   */
+  ownStuck (): 'frozen' | 'unusable' | null {
+    if (this.forks.some((f) => f.feed === this.id)) return 'frozen'
+    return this._graph.usableLength(this.id) !== this.own.length ? 'unusable' : null
   }
 
   /** Waits until every queued refresh and append, and the checkpoint being written, have finished. */
