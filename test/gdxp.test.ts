@@ -55,7 +55,7 @@ test('decimals: euros to cents and quantities to milli-units from their text, ex
 
 test('GDXP import: what can be read exactly, keys from unique SKUs else a slug, and why the rest was left out', (t) => {
   const r = importGdxp(GDXP)
-  t.alike(r.supplier, { name: 'Cascina Rossi', vatNumber: null })
+  t.alike(r.supplier, { name: 'Cascina Rossi', vatNumber: null, contacts: null })
   const by = new Map(r.products.map((p) => [p.name, p]))
   t.alike(by.get('Miele millefiori 500 g'), { key: 'M500', name: 'Miele millefiori 500 g', unit: 'vasetto', priceCents: 650, maxQtyMilli: 6000 })
   t.alike(by.get('Mele Fuji 1ª scelta'), { key: 'mele-fuji-1a-scelta', name: 'Mele Fuji 1ª scelta', unit: 'kg', priceCents: 249, minQtyMilli: 1000, mulQtyMilli: 500 }, 'a string "true", numbers as strings')
@@ -76,10 +76,10 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   const file = JSON.stringify({
     protocolVersion: '1.0',
     blocks: [
-      { supplier: { name: 'Uno', vatNumber: '01234567890', transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
+      { supplier: { name: 'Uno', vatNumber: '01234567890', address: { street: 'Via Antica Torriana 11', locality: 'Barge (CN)', zipCode: '12032' }, contacts: [{ type: 'emailAddress', value: 'info@uno.example' }, { type: 'phoneNumber', value: '0175 123456' }], transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
         { name: long, um: 'Cassette', orderInfo: { umPrice: 12, shippingCost: 0.5 }, description: 'Mele miste' },
         { name: 'Pere', um: 'kg', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
-        { name: 'Amido di riso', um: 'Non Specificato', orderInfo: { umPrice: 5.87 } },
+        { name: 'Amido di riso', um: 'Non Specificato', category: 'Non Specificato', orderInfo: { umPrice: 5.87 } },
         { name: 'Fichi', um: 'kg', orderInfo: { umPrice: 'x' }, active: { yes: 1 } }
       ] } },
       { supplier: { name: 'Due', products: [{ name: 'B', um: 'kg', orderInfo: { umPrice: 1 } }] } }
@@ -88,6 +88,8 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   const r = importCatalogue('\uFEFF' + file)
   t.is(r.products.length, 3, 'a byte-order mark is no obstacle')
   t.is(r.products[2].unit, 'pz', 'GASdottoNG\'s unit "Non Specificato": by the piece')
+  t.is(r.products[2].category, undefined, 'and its category "Non Specificato": none')
+  t.is(r.supplier?.contacts, 'info@uno.example · 0175 123456 · Via Antica Torriana 11, 12032 Barge (CN)', 'the supplier\'s contacts and address, for the directory')
   const apples = r.products[0]
   t.ok(apples.name.length <= 64 && apples.name.endsWith('…'), `a name too long for a product is shortened: ${apples.name}`)
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')

@@ -271,7 +271,8 @@ export class LocalApi implements NodeApi {
     if (name === '' || views.registeredSupplier(s, name) !== undefined || !s.referenti.has(this.node.id)) return null
     const categories = [...new Set(cat.products.flatMap((p) => p.category === undefined ? [] : [p.category]))].sort().slice(0, 20)
     const vat = cat.supplier?.vatNumber ?? null
-    await this.act({ type: 'RegisterSupplier', name, categories, ...(vat === null || vat.length > 32 ? {} : { vatNumber: vat }) })
+    const contacts = cat.supplier?.contacts ?? null
+    await this.act({ type: 'RegisterSupplier', name, categories, ...(vat === null || vat.length > 32 ? {} : { vatNumber: vat }), ...(contacts === null ? {} : { contacts }) })
     return name
   }
 

@@ -36,7 +36,7 @@ export interface NotApplied {
 /** What an import read: the supplier, the products to add, and the ones left out. */
 export interface CatalogueImport {
   /** The supplier a GDXP file names (its name on one line, shortened to a name's length); null for CSV. */
-  supplier: { name: string, vatNumber: string | null } | null
+  supplier: { name: string, vatNumber: string | null, contacts: string | null } | null
   products: ProductSpec[]
   skipped: Skipped[]
   /** Products imported without a price (`umPrice` 0 or missing): in the catalogue, not bookable until priced. */
@@ -61,7 +61,12 @@ const gdxpProduct = z.object({
 const gdxpFile = z.object({
   protocolVersion: z.union([z.string(), z.number()]).nullish(),
   blocks: z.array(z.object({
-    supplier: z.object({ name: text, vatNumber: text, products: z.array(z.unknown()).nullish(), transformations: z.array(z.unknown()).nullish() }).passthrough()
+    supplier: z.object({
+      name: text, vatNumber: text, products: z.array(z.unknown()).nullish(), transformations: z.array(z.unknown()).nullish(),
+      // Read only when well formed: a file's contacts or address in another shape are left out, not refused.
+      contacts: z.array(z.object({ value: text }).passthrough()).nullish().catch(null),
+      address: z.object({ street: text, locality: text, zipCode: text }).passthrough().nullish().catch(null)
+    }).passthrough()
   }).passthrough()).min(1)
 }).passthrough()
 
@@ -94,6 +99,19 @@ const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC'
  * by the piece, written as the unit in its GDXP files) and the like; such a product is sold by the piece.
  */
 const unspecified = (unit: string): boolean => ['', 'non specificato', 'non specificata', 'n/d', 'nd', '-'].includes(unit.trim().toLowerCase())
+
+/**
+ * A GDXP supplier's contacts (e-mail, phone, web site…) and address as the one line of text the
+ * directory keeps (SPEC §4.7: at most 200 characters, cut at a contact): `info@… · 0123 … · Via …,
+ * 12032 Barge (CN)`; null when the file gives none.
+ */
+function contactsText (contacts: Array<{ value: string }> | null | undefined, address: { street: string, locality: string, zipCode: string } | null | undefined): string | null {
+  const place = address === null || address === undefined ? '' : [address.street, [address.zipCode, address.locality].filter((x) => x !== '').join(' ')].filter((x) => x !== '').join(', ')
+  const parts = [...(contacts ?? []).map((c) => c.value), place].map(oneLine).filter((x) => x !== '')
+  let line = ''
+  for (const x of parts) if ((line === '' ? x : `${line} · ${x}`).length <= 200) line = line === '' ? x : `${line} · ${x}`
+  return line === '' ? null : line
+}
 
 /** `text` cut to at most `max` UTF-16 units, never inside a surrogate pair. */
 function cut (text: string, max: number): string {
@@ -165,7 +183,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (typeof fields.max === 'number') p.maxQtyMilli = fields.max
     if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
-    if (r.category !== '') p.category = cut(r.category, 64)
+    if (!unspecified(r.category)) p.category = cut(r.category, 64)
     const description = [p.name === name ? '' : name, oneLine(r.description)].filter((x) => x !== '').join(' — ')
     if (description !== '') p.description = cut(description, 500)
     try {
@@ -218,7 +236,7 @@ export function importGdxp (raw: string): CatalogueImport {
     const n = b.supplier.products?.length ?? 0
     skipped.push({ name: b.supplier.name === '' ? `(${i + 2})` : b.supplier.name, reason: 'other supplier', detail: String(n) })
   }
-  const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber })
+  const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber, contacts: contactsText(s.contacts, s.address) })
   const notApplied: NotApplied[] = [...out.notApplied]
   if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
   if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
