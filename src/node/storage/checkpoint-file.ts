@@ -29,7 +29,9 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (11: a registration keeps the member's name, a delivery to a
+ * Format version, after the magic (12: names are unique under foldedName — spaces of any width,
+ * joiners, lower case of Latin, Greek and Cyrillic only — so the name indices are keyed anew, and
+ * names and texts holding invisible characters or controls of direction are malformed; 11: a registration keeps the member's name, a delivery to a
  * rejected booking is refused NOT_APPROVED, a shared cost applies to a free-amount purchase, a
  * freeze measured short is raised, not dropped, docs/ordering.md §4; 10: names are read in Unicode NFC and an overdraft is at most
  * 1,000,000 €, so an act holding another form of a name or a larger overdraft, applied by 9, is
@@ -47,7 +49,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 11
+export const CHECKPOINT_VERSION = 12
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
