@@ -102,6 +102,7 @@ test('admin acts: only with the token, never on the strength of the address', as
   }
   const wrong = await s.app.inject({ method: 'POST', url: '/api/acts', payload: body, headers: { authorization: `Bearer ${TOKEN}x` } })
   t.is(wrong.statusCode, 401, 'a wrong token')
+  t.alike((json(wrong).error as Row).details, { variant: 'token' }, 'said as a wrong token, not as none')
   const withToken = await s.app.inject({ method: 'POST', url: '/api/acts', payload: body, headers: auth })
   t.is(withToken.statusCode, 200)
   t.is(json(await s.app.inject('/api/log')).total, total + 1, 'the refused acts are not in the log')

@@ -86,7 +86,7 @@ export const en: typeof it = {
   e_INSUFFICIENT_CREDIT_bare: 'not enough credit for this (with the overdraft granted, if any)', e_INSUFFICIENT_CREDIT_payer: 'the payer does not have the credit for this transfer (with their overdraft, if any): accept it once they have paid in',
   e_NO_QUORUM_bare: 'not enough votes of the admins yet: hypergas status says who voted',
   e_NOT_ADMIN_settle: 'the cash must come from another admin, present or past: settle records cash another admin handed you (hypergas settle <admin> <euros>)',
-  e_UNAUTHORIZED_admin: 'acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints',
+  e_UNAUTHORIZED_admin: 'acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints', e_UNAUTHORIZED_token: 'the token sent is not this node\'s: use the one in its data directory (the file "token")',
   e_UNAUTHORIZED_loginCode: 'this login link was used already or has expired: run "hypergas login" for a new one',
   e_UNAUTHORIZED_link: 'this personal link is not valid (revoked, or for another node): ask an admin for a new one',
   e_UNAUTHORIZED_challenge: 'the login challenge was used already or has expired: try again',

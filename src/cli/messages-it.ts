@@ -85,7 +85,7 @@ export const it = {
   e_INSUFFICIENT_CREDIT_bare: 'credito insufficiente (con lo scoperto concesso, se c\'è)', e_INSUFFICIENT_CREDIT_payer: 'chi paga non ha il credito per questo trasferimento (con il suo scoperto, se c\'è): accettalo quando avrà fatto un versamento',
   e_NO_QUORUM_bare: 'non ci sono ancora abbastanza voti degli amministratori: hypergas status dice chi ha votato',
   e_NOT_ADMIN_settle: 'i contanti devono venire da un altro amministratore, attuale o passato: settle registra la cassa che un altro amministratore ti ha passato (hypergas settle <amministratore> <euro>)',
-  e_UNAUTHORIZED_admin: 'agire su questo nodo richiede l\'accesso di un amministratore: il token del nodo o il link che stampa "hypergas login"',
+  e_UNAUTHORIZED_admin: 'agire su questo nodo richiede l\'accesso di un amministratore: il token del nodo o il link che stampa "hypergas login"', e_UNAUTHORIZED_token: 'il token inviato non è quello di questo nodo: usa quello nella sua cartella dati (il file "token")',
   e_UNAUTHORIZED_loginCode: 'questo link di accesso è già stato usato o è scaduto: "hypergas login" ne dà uno nuovo',
   e_UNAUTHORIZED_link: 'questo link personale non è valido (revocato, o di un altro nodo): chiedine uno nuovo a un amministratore',
   e_UNAUTHORIZED_challenge: 'la richiesta di accesso è già stata usata o è scaduta: riprova',

@@ -25,6 +25,8 @@ export interface Who {
   local: boolean
   /** A member who proved who they are: may read their own data. */
   member: MemberId | null
+  /** A bearer token was sent and is not this node's (said as such when it is refused). */
+  badToken?: true
 }
 
 /**
@@ -76,15 +78,22 @@ export function whoIs (req: FastifyRequest, opts: AuthOptions): Who {
   const local = isLocal(req)
   const key = req.headers[SESSION_HEADER]
   const s = opts.sessions.get(req.cookies[sessionCookie(req.socket.localPort ?? 0)], typeof key === 'string' ? key : undefined)
-  if (s === null) return { admin, local, member: null }
-  // A revoked link, or a member removed from the group since, reads nothing any more.
-  if (s.linkId !== null && !opts.links.has(s.linkId)) return { admin, local, member: null }
-  if (s.member !== null && opts.node.view?.state.members.has(s.member) !== true) return { admin: admin || s.admin, local, member: null }
-  return { admin: admin || s.admin, local, member: s.member }
+  const who: Who = s === null || (s.linkId !== null && !opts.links.has(s.linkId))
+    ? { admin, local, member: null }
+    // A revoked link, or a member removed from the group since, reads nothing any more.
+    : { admin: admin || s.admin, local, member: s.member !== null && opts.node.view?.state.members.has(s.member) !== true ? null : s.member }
+  if (typeof auth === 'string' && !admin) who.badToken = true
+  return who
+}
+
+/** The refusal of a request whose bearer token is not this node's. */
+export function badToken (): HypergasError {
+  return new HypergasError('UNAUTHORIZED', 'the token sent is not this node\'s: use the one in its data directory (the file "token")', { variant: 'token' })
 }
 
 /** @throws HypergasError UNAUTHORIZED unless `who` is an admin */
 export function requireAdmin (who: Who): void {
+  if (!who.admin && who.badToken === true) throw badToken()
   if (!who.admin) throw new HypergasError('UNAUTHORIZED', 'acting on this node needs an admin\'s login: the node\'s token, or the link "hypergas login" prints', { variant: 'admin' })
 }
 

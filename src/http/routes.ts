@@ -11,7 +11,7 @@ import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public
 import { resolveMember } from '../api/views.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
-import { requireAdmin, type Who } from './auth.js'
+import { badToken, requireAdmin, type Who } from './auth.js'
 import type { Sessions } from './sessions.js'
 
 /** Signed acts per minute a client that is neither an admin nor the node's machine may post. */
@@ -41,6 +41,7 @@ const readsAll = (who: Who): boolean => who.admin || who.local
 function mayRead (who: Who, id: MemberId | null): void {
   if (readsAll(who) || (id !== null && who.member === id)) return
   if (who.member !== null) throw HypergasError.FORBIDDEN('a member reads only their own data')
+  if (who.badToken === true) throw badToken()
   throw new HypergasError('UNAUTHORIZED', 'members\' data needs a login: your personal link, your key, or the admin\'s', { variant: 'login' })
 }
 
