@@ -79,20 +79,29 @@ export function withoutInvisible (text: string): string {
 /** Spaces of any width (Unicode's space separators, a fixed list), and the joiners, within a name's key. */
 const SPACES = /[\u0020\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]+/g
 const JOINERS = /[\u200C\u200D\u034F]/g
+/**
+ * Letters lowered in a name's key: capitals of Latin (with Latin-1, Extended-A and -B, Extended
+ * Additional, fullwidth), Greek and Coptic (its assigned code points only), Cyrillic and its
+ * supplement, Armenian and Georgian. Every code point here was assigned, with its case, long before
+ * the Unicode of the oldest Node hypergas runs on, so `toLowerCase` lowers it alike on all of them.
+ */
+const CASED = /[A-Z\u00C0-\u024F\u0370-\u0377\u037A-\u037F\u0384-\u038A\u038C\u038E-\u03A1\u03A3-\u03FF\u0400-\u052F\u0531-\u0556\u10A0-\u10C5\u10C7\u10CD\u1C90-\u1CBA\u1CBD-\u1CBF\u1E00-\u1EFF\uFF21-\uFF3A]/g
 
 /**
  * The key under which a stored name (members, open purchases, suppliers: SPEC §4, unique
- * case-insensitively) is unique and looked up: runs of spaces of any width as one space, the
- * joiners dropped, and lower case for the Latin, Greek and Cyrillic letters only. Lower case is
- * applied to those letters alone because `toLowerCase` follows the Unicode version of the Node
- * that runs it: a letter given a lower case by a later version would make two nodes disagree
- * on whether a name is taken (the fold must not depend on its runtime; SPEC §5).
+ * case-insensitively) is unique and looked up: invisible characters and joiners dropped, runs of
+ * spaces of any width as one space, and lower case for the letters of {@link CASED} (Latin, Greek,
+ * Cyrillic, Armenian, Georgian). Lower case is applied to those letters alone because
+ * `toLowerCase` follows the Unicode version of the Node that runs it: a letter given a lower case
+ * by a later version would make two nodes disagree on whether a name is taken (the fold must not
+ * depend on its runtime; SPEC §5).
  */
 export function foldedName (name: string): string {
-  const s = name.replace(JOINERS, '').replace(SPACES, ' ')
+  const s = withoutInvisible(name).replace(JOINERS, '').replace(SPACES, ' ')
   // Printable ASCII, the common case: its lower case is the same in every version.
   if (/^[\x20-\x7e]*$/.test(s)) return s.toLowerCase()
-  return s.replace(/[A-Z\u00C0-\u024F\u0386-\u03AB\u0400-\u04FF]/g, (c) => c.toLowerCase())
+  // One letter at a time (no final sigma by context): ς is σ.
+  return s.replace(CASED, (c) => c.toLowerCase()).replace(/\u03C2/g, '\u03C3')
 }
 
 /**

@@ -4,6 +4,7 @@ import { createAct, decodeAct } from '../src/acts/act.js'
 import { memberIdOf, signActHex } from '../src/acts/member-sign.js'
 import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../src/acts/encoding.js'
 import { parseActBody } from '../src/acts/schema.js'
+import { shownVisible } from '../src/acts/visible.js'
 import * as ed from '@noble/ed25519'
 import { keyPairFromSeed, sha256, sign } from '../src/crypto.js'
 import type { GroupId } from '../src/ids.js'
@@ -52,17 +53,23 @@ test('names are signed in Unicode NFC, whatever form they were typed in', (t) =>
   t.is(decodeAct(a.bytes, group).id, a.id, 'and decode as they were signed')
 })
 
-test('names and texts lose invisible characters and controls of direction before they are signed, and signed bytes with one are refused', async (t) => {
+test('names and texts lose invisible characters and controls of direction before they are signed; acts signed elsewhere with them stay valid', (t) => {
   // Pasted from a phone's contacts: wrapped in isolates, with a zero-width space inside.
   const a = createAct({ type: 'VoteRegisterMember', name: '\u2068Car\u200bla\u2069', member: anna.id }, { group, keyPair: anna, timeMs: 5 })
   t.is((a.body as { name: string }).name, 'Carla')
   const memo = createAct({ type: 'Transfer', from: anna.id, to: person('bruno').id, cents: 100, memo: 'affitto \u202emarzo' }, { group, keyPair: anna, timeMs: 6 })
   t.is((memo.body as { memo: string }).memo, 'affitto marzo', 'a right-to-left override in a memo')
+  const products = createAct({ type: 'AddProducts', purchase: 'ef'.repeat(32) as never, products: [{ key: 'miele', name: 'Mie\u00adle', unit: 'vasetto\ufeff', priceCents: 650 }] }, { group, keyPair: anna, timeMs: 6 })
+  t.alike((products.body as { products: Array<{ name: string, unit: string }> }).products.map((p) => [p.name, p.unit]), [['Miele', 'vasetto']], 'and at any depth: a product\'s name and unit')
   t.is((createAct({ type: 'OpenPurchase', name: 'Zucca \u{1F383}\u200d' }, { group, keyPair: anna, timeMs: 7 }).body as { name: string }).name, 'Zucca \u{1F383}\u200d', 'the joiners of emoji and scripts stay')
-  for (const name of ['Car\u200bla', 'Carla\u202e', '\ufeffCarla', 'Car\u00adla', 'Carla\u{E0041}']) {
+  for (const name of ['Car\u200bla', 'Carla\u202e', 'Car\ufeffla', 'Car\u00adla', 'Carla\u{E0041}']) {
     const u = encodeUnsigned({ v: ACT_VERSION, group, author: anna.id, timeMs: 1, body: { type: 'OpenPurchase', name } })
-    await code(t, () => decodeAct(Buffer.concat([u, sign(Buffer.concat([SIGN_DOMAIN, u]), anna.seed)]), group), 'BAD_ENCODING')
+    t.is((decodeAct(Buffer.concat([u, sign(Buffer.concat([SIGN_DOMAIN, u]), anna.seed)]), group).body as { name: string }).name, name, `signed elsewhere with ${JSON.stringify(name)}: valid, as signed`)
   }
+})
+
+test('what the interfaces show loses invisible characters at any depth; numbers and bytes unchanged', (t) => {
+  t.alike(shownVisible({ name: 'Carla\u202e', list: ['a\u200bb', 3], deep: { memo: '\u2068x\u2069' }, cents: 5, none: null }), { name: 'Carla', list: ['ab', 3], deep: { memo: 'x' }, cents: 5, none: null })
 })
 
 test('round trip: decode(create(x)) gives the same act and id', (t) => {

@@ -45,8 +45,15 @@ test('VoteRegisterMember: applied, NOT_ADMIN, MEMBER_EXISTS, NAME_TAKEN, duplica
   t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Ольга', member: person('olga2').id }), 'NAME_TAKEN')
 })
 
-test('foldedName: lower case for Latin, Greek and Cyrillic letters only, spaces of any width as one', (t) => {
+test('foldedName: lower case for Latin, Greek, Cyrillic, Armenian and Georgian letters only, spaces of any width as one, invisible characters dropped', (t) => {
   t.is(foldedName('ÉLODIE\u2003Ünal'), 'élodie ünal')
+  t.is(foldedName('Car\u200bla'), 'carla', 'a name signed elsewhere with a zero-width space is the same name')
+  t.is(foldedName('\u2068Anna\u2069'), 'anna', 'or wrapped in isolates')
+  t.is(foldedName('NGUYỄN'), foldedName('Nguyễn'), 'Vietnamese (Latin Extended Additional)')
+  t.is(foldedName('ẞ'), 'ß')
+  t.is(foldedName('ＡＮＮＡ'), 'ａｎｎａ', 'fullwidth letters')
+  t.is(foldedName('ΣΟΦΊΑΣ'), foldedName('Σοφίας'), 'a final sigma is a sigma')
+  t.is(foldedName('ԱՆՆԱ'), foldedName('աննա'), 'Armenian')
   t.is(foldedName('Ἀθηνᾶ'), 'Ἀθηνᾶ', 'Greek Extended is left as it is')
   t.is(foldedName('\u{10D50}'), '\u{10D50}', 'a script given lower case by Unicode 16 (Garay) is left as it is: nodes of two Node versions agree')
   t.is(foldedName('Zoë'), 'zoë')

@@ -8,6 +8,7 @@ import { sha256PrefixedHex, sign, verify, type KeyPair } from '../crypto.js'
 import { ACT_VERSION, ID_DOMAIN, SIGN_DOMAIN, decodeRaw, encodeUnsigned, type DecodedAct, type UnsignedAct } from './encoding.js'
 import { decodeOnePass } from './onepass.js'
 import { parseActBody } from './schema.js'
+import { visibleOnly } from './visible.js'
 import type { ActBody, SignedAct } from './types.js'
 
 /** Options of {@link createAct}. */
@@ -21,12 +22,12 @@ export interface CreateActOptions {
 }
 
 /**
- * Validates, encodes and signs an act body.
+ * Validates, encodes and signs an act body, its texts without invisible characters (src/acts/visible.ts).
  * @throws HypergasError BAD_FIELD / BAD_AMOUNT / BAD_KEY / UNKNOWN_TYPE for an invalid body;
  *   BAD_ARGUMENT when the group is missing (or given for CreateGroup) or timeMs is not a safe uint.
  */
 export function createAct (body: ActBody, opts: CreateActOptions): SignedAct {
-  const valid = parseActBody(body)
+  const valid = parseActBody(visibleOnly(body))
   const isGenesis = valid.type === 'CreateGroup'
   if (isGenesis === (opts.group !== undefined)) {
     throw HypergasError.BAD_ARGUMENT(isGenesis ? 'CreateGroup carries no group id' : 'a group id is required')

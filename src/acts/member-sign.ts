@@ -9,7 +9,7 @@ import * as ed from '@noble/ed25519'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { HypergasError } from '../errors.js'
 import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from './encoding.js'
-import { withoutInvisible } from '../ids.js'
+import { visibleOnly } from './visible.js'
 import { isValidCents } from '../money.js'
 import type { ActBody } from './types.js'
 
@@ -35,17 +35,6 @@ export async function signActHex (body: ActBody, groupId: string, seedHex: strin
   const u = encodeUnsigned({ v: ACT_VERSION, group: groupId, author, timeMs, body: visibleOnly(body) })
   const sig = await ed.signAsync(Buffer.concat([SIGN_DOMAIN, u]), seed)
   return Buffer.concat([u, Buffer.from(sig)]).toString('hex')
-}
-
-/**
- * `body` with its texts (strings and lists of strings) without the invisible characters that
- * the schema drops before signing ({@link withoutInvisible}): a memo typed on a phone may carry a
- * mark of direction, which the node would refuse in signed bytes.
- */
-function visibleOnly (body: ActBody): ActBody {
-  const out: { [field: string]: unknown } = {}
-  for (const [k, v] of Object.entries(body)) out[k] = typeof v === 'string' ? withoutInvisible(v) : Array.isArray(v) && v.every((x) => typeof x === 'string') ? v.map(withoutInvisible) : v
-  return out as unknown as ActBody
 }
 
 function seedBytes (seedHex: string): Uint8Array {

@@ -6,7 +6,7 @@
  */
 import { z } from '../zod.js'
 import { HypergasError, type RefusalDetails } from '../errors.js'
-import { isHexId, withoutInvisible } from '../ids.js'
+import { isHexId } from '../ids.js'
 import type { ActBody } from './types.js'
 
 /** Longest names (group, member, purchase), in characters. */
@@ -21,12 +21,11 @@ const cents = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 // Names are unique case-insensitively (SPEC §4), so they are stored in one Unicode form: "José"
 // typed with a combining accent (as some keyboards and copied file names give it) is the same
 // name as "José" with the precomposed é. An act whose bytes hold another form is not canonical.
-// Invisible characters (zero-width spaces, the soft hyphen, the byte-order mark, tags) and the
-// controls of text direction make two names that read the same different, or a line read in
-// another order: a typed or pasted name or text loses them before it is signed, and signed bytes
-// holding one are not canonical (SPEC §4). A name with "\u200b" in it would be a second "Carla".
-const name = z.string().overwrite(withoutInvisible).trim().normalize('NFC').min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
-const text = z.string().overwrite(withoutInvisible).max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
+// (Invisible characters and the controls of text direction are dropped from what is typed before
+// it is signed (createAct, signActHex: src/acts/visible.ts), not refused in signed bytes: acts
+// already in feeds keep their meaning. Names are unique under a key without them: ids.ts foldedName.)
+const name = z.string().trim().normalize('NFC').min(1).max(MAX_NAME_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
+const text = z.string().max(MAX_TEXT_CHARS).refine((s) => !/\p{Cc}/u.test(s), 'control characters')
 const notes = z.string().max(MAX_NOTES_CHARS)
 
 /** Most products in a purchase's catalogue (SPEC §4.5). */
@@ -45,7 +44,7 @@ export const MAX_PRICE_CENTS = 100_000_000
  */
 export const MAX_OVERDRAFT_CENTS = 100_000_000
 
-const plain = (max: number): z.ZodString => z.string().overwrite(withoutInvisible).max(max).refine((s) => !/\p{Cc}/u.test(s), 'control characters') as unknown as z.ZodString
+const plain = (max: number): z.ZodString => z.string().max(max).refine((s) => !/\p{Cc}/u.test(s), 'control characters') as unknown as z.ZodString
 const qty = z.number().int().min(1).max(MAX_QTY_MILLI)
 const price = z.number().int().min(0).max(MAX_PRICE_CENTS)
 const productKey = z.string().min(1).max(64).regex(/^[\p{L}\p{N}._\-/]+$/u, 'letters, digits and . _ - / only')

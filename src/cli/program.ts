@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
 import type { ActRequest,NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
-import { nameKey } from '../ids.js'
+import { nameKey, withoutInvisible } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setLang, t } from './i18n.js'
@@ -146,7 +146,8 @@ function usageError (str: string): string {
 /** Prints `value`: as JSON with `--json`, else as `human` renders it. */
 export function print (value: unknown, human: (v: never) => string): void {
   if (globals().json === true) console.log(JSON.stringify(value, null, 2))
-  else console.log(human(value as never))
+  // What a person reads: no invisible character or control of direction (an act signed elsewhere may hold one).
+  else console.log(withoutInvisible(human(value as never)))
 }
 
 /** Runs `fn` with the API of the data directory's node (the running one over HTTP, else in-process). */

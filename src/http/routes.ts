@@ -145,7 +145,7 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (req.who.member === null) throw new HypergasError('UNAUTHORIZED', 'transfers are personal: open your personal link or load your key', { variant: 'login' })
     return (await o.api.transfers()).filter((x) => x.from === req.who.member || x.to === req.who.member)
   })
-  // A payee by exact name, for a member's transfer (id and name only).
+  // A payee by name (in any case, or without its accents when that names one member), for a member's transfer (id and name only).
   app.get<{ Querystring: { name: string } }>('/api/payee', {
     schema: { querystring: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', minLength: 1, maxLength: 64 } } } }
   }, async (req) => {

@@ -5,6 +5,7 @@
  */
 import { memberIdOf, signChallengeHex } from '../acts/member-sign.js'
 import type { HypergasCode, RefusalDetails } from '../errors.js'
+import { shownVisible } from '../acts/visible.js'
 
 /** Who this browser is to the node (`GET /api/me`). */
 export interface Who {
@@ -45,7 +46,7 @@ async function call (path: string, body?: unknown, signal?: AbortSignal): Promis
  * @throws NodeError
  */
 export async function api<T> (path: string, body?: unknown): Promise<T> {
-  const json = await (await call(path, body)).json() as T & { sessionKey?: unknown }
+  const json = shownVisible(await (await call(path, body)).json() as T & { sessionKey?: unknown })
   if (typeof json.sessionKey === 'string') {
     store.set('sessionKey', json.sessionKey)
     rejoin() // the live updates follow with the new session at once

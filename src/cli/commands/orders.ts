@@ -14,7 +14,7 @@ import type { PurchaseView } from '../../api/dto.js'
 import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { skipText } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
-import { nameKey } from '../../ids.js'
+import { foldedName, nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
 import { parseEuros, parseEurosOrZero, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
@@ -49,7 +49,7 @@ function productOf (p: PurchaseView, ref: string): string {
   const list = p.order.products
   if (list.some((x) => x.key === ref)) return ref
   const r = nameKey(ref)
-  const hits = list.filter((x) => x.name.toLowerCase().startsWith(r) || x.key.toLowerCase().startsWith(r))
+  const hits = list.filter((x) => foldedName(x.name).startsWith(r) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
   if (hits.length === 0) throw HypergasError.NOT_FOUND(`no product "${ref}" in "${p.name}"`, 'product', ref)
   const shown = hits.slice(0, 5).map((x) => x.key)

@@ -100,15 +100,15 @@ program.command('start')
     ].join('\n'))
   })
 
-/**
- * Sync progress on the terminal (stderr) for long syncs: a bar at most once a second while more
- * than SYNC_BAR_BLOCKS blocks are missing, then one line when fully synced.
- */
 /** A line of the running node's log, on stderr: the local time, then what happened in the user's language. */
 function say (line: LogLine): void {
   console.error(`${localTime(Date.now(), true)} ${t(line.key, line.vars)}`)
 }
 
+/**
+ * Sync progress on the terminal (stderr) for long syncs: a bar at most once a second while more
+ * than SYNC_BAR_BLOCKS blocks are missing, then one line when fully synced.
+ */
 function reportSync (node: GasNode): void {
   let behind = false
   let shownAt = 0
