@@ -67,7 +67,7 @@ export function short (id: string): string {
  * U+202E, U+2066–U+2069), the invisible operators and deprecated format characters (U+2060–U+206F),
  * the byte-order mark, interlinear annotation marks and the tag characters. A fixed list, not
  * Unicode's category Cf: a category grows with Unicode versions, and two nodes on two Node versions
- * must decide an act alike (SPEC §5). The joiners U+200C and U+200D stay (emoji, Indic scripts).
+ * must key a name alike (SPEC §5). The joiners U+200C and U+200D are not in it (emoji, Indic scripts).
  */
 const INVISIBLE = /[\u00AD\u061C\u115F\u1160\u180E\u200B\u200E\u200F\u202A-\u202E\u2060-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB]|\uDB40[\uDC00-\uDC7F]/g
 

@@ -4,7 +4,7 @@
  * {@link withoutInvisible} (a name pasted from a phone's contacts comes wrapped in isolates, a
  * memo typed on a phone may carry a mark of direction). Acts signed elsewhere with them are still
  * valid: names are unique under a key without them (foldedName), and the interfaces show texts
- * isolated. No zod here: the members' page signs with it too.
+ * without them ({@link shownVisible}, the CLI's print). No zod here: the members' page signs with it too.
  */
 import { withoutInvisible } from '../ids.js'
 import type { ActBody } from './types.js'

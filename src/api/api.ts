@@ -6,7 +6,7 @@
 import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
-import { nameKey, type MemberId } from '../ids.js'
+import type { MemberId } from '../ids.js'
 import type { ActBody, ProductSpec } from '../acts/types.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
@@ -27,9 +27,9 @@ import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferVie
 
 export type { ActRequest } from './dto.js'
 
-
 /** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not the author's. */
 const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer'])
+
 /** What every interface can ask a node. */
 export interface NodeApi {
   status (): Promise<StatusView>

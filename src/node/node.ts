@@ -223,10 +223,11 @@ export class GasNode extends EventEmitter<NodeEvents> {
   }
 
   private async appendBlock (acts: Buffer[]): Promise<void> {
-    if (this.forks.some((f) => f.feed === this.id)) throw new HypergasError('DATA_DIR', 'this writer is frozen after a fork', { variant: 'frozen' })
+    const stuck = this.ownStuck()
+    if (stuck === 'frozen') throw new HypergasError('DATA_DIR', 'this writer is frozen after a fork', { variant: 'frozen' })
     // The own feed's `prev` must be its last block: never append past a block the graph lacks.
     // (Its usual cause: the identity restored on another device, which wrote a branch of its own.)
-    if (this.graph.usableLength(this.id) !== this.own.length) throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending (was this identity restored on another device? then only that one may write)`, { variant: 'unusable', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
+    if (stuck === 'unusable') throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending (was this identity restored on another device? then only that one may write)`, { variant: 'unusable', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
     await this.own.append(encodeBlock({ ...this.graph.frontier(this.id), acts }))
     await this.refresh()
   }
