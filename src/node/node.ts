@@ -47,10 +47,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private _replicator: Replicator | null = null
   private _restore: RestoreGate | null = null
 
-  /**
-   * Forks detected (SPEC §5), with evidence; kept in the data directory. No further block of a
-   * forked feed is read: the node keeps the blocks it holds (see docs/ordering.md).
-   */
+  /** Forks detected (SPEC §5), with evidence, kept in the data directory; no further block of a forked feed is read (docs/ordering.md). */
   get forks (): readonly ForkReport[] { return this._forks }
   /** The group followed; null before init or join. */
   get group (): GroupRef | null { return this._group }
@@ -60,10 +57,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   get view (): Replay | null { return this._view }
   /** Hyperswarm replication, once {@link startSwarm} ran. */
   get replicator (): Replicator | null { return this._replicator }
-  /**
-   * The gate of a data directory restored from a backup (src/node/storage/restore.ts): while it is
-   * active nothing is appended to the own feed. Null when the directory was not restoring.
-   */
+  /** The gate of a data directory restored from a backup (storage/restore.ts): nothing is appended while it is active; null when not restoring. */
   get restore (): RestoreGate | null { return this._restore }
 
   /** The writer feeds followed (src/node/ingest/feeds.ts). */
@@ -350,20 +344,13 @@ export class GasNode extends EventEmitter<NodeEvents> {
     }, this.ackDelayMs)
   }
 
-  /**
-   * True when this node should acknowledge now (src/merge/ack.ts), unless it writes nothing:
-   * restoring from a backup, its own feed forked or holding blocks it cannot use (DATA_DIR).
-   */
+  /** True when this node should acknowledge now (src/merge/ack.ts), unless it writes nothing: restoring, or its own feed stuck ({@link ownStuck}). */
   needsAck (): boolean {
     if (this._view === null || this._restore?.active === true || this.ownStuck() !== null) return false
     return shouldAck(this._view, this._graph, this.id)
   }
 
-  /**
-   * Why this node's own feed takes no more blocks, or null when it does: `frozen` after a fork of
-   * it, `unusable` when it holds blocks the group does not use (its identity restored and written
-   * on another device).
-   */
+  /** Why the own feed takes no more blocks (null: it does): `frozen` after its fork, `unusable` holding blocks the group does not use (restored elsewhere). */
   ownStuck (): 'frozen' | 'unusable' | null {
     if (this.forks.some((f) => f.feed === this.id)) return 'frozen'
     return this._graph.usableLength(this.id) !== this.own.length ? 'unusable' : null
