@@ -29,9 +29,9 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (12: names are unique under foldedName — spaces of any width,
- * joiners, lower case of Latin, Greek and Cyrillic only — so the name indices are keyed anew, and
- * names and texts holding invisible characters or controls of direction are malformed; 11: a registration keeps the member's name, a delivery to a
+ * Format version, after the magic (12: names are unique under foldedName — invisible characters
+ * and joiners dropped, spaces of any width as one, lower case of the letters of src/ids.ts CASED
+ * only — so the name indices are keyed anew; 11: a registration keeps the member's name, a delivery to a
  * rejected booking is refused NOT_APPROVED, a shared cost applies to a free-amount purchase, a
  * freeze measured short is raised, not dropped, docs/ordering.md §4; 10: names are read in Unicode NFC and an overdraft is at most
  * 1,000,000 €, so an act holding another form of a name or a larger overdraft, applied by 9, is
