@@ -14,6 +14,17 @@ const GROUPED = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?!\1)[.,]\d{1,2}$/
 /** Thousands and nothing after them (`1.234`, `1,234,567`): a decimal separator or a thousands one? */
 const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$/
 
+/**
+ * `text` without its thousands separators when it is written grouped with decimals (`1.234,56` →
+ * `1234,56`, `1,234.56` → `1234.56`: the separators before the last one go, the last one is the
+ * decimal point); any other text unchanged.
+ */
+export function ungrouped (text: string): string {
+  if (!GROUPED.test(text)) return text
+  const point = Math.max(text.lastIndexOf('.'), text.lastIndexOf(','))
+  return text.slice(0, point).replace(/[.,]/g, '') + text.slice(point)
+}
+
 /** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke (RefusalDetails). */
 function badAmount (input: string, variant: string, msg: string): HypergasError {
   return new HypergasError('BAD_AMOUNT', msg, { input, variant })
@@ -31,9 +42,7 @@ function badAmount (input: string, variant: string, msg: string): HypergasError 
 export function parseEuros (text: string): number {
   const shown = String(text).slice(0, 40)
   const typed = String(text).trim()
-  // Grouped: the separators before the last one go, the last one is the decimal point.
-  const point = Math.max(typed.lastIndexOf('.'), typed.lastIndexOf(','))
-  const m = EUROS.exec(GROUPED.test(typed) ? typed.slice(0, point).replace(/[.,]/g, '') + typed.slice(point) : typed)
+  const m = EUROS.exec(ungrouped(typed))
   if (m === null) {
     if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
     if (THOUSANDS.test(typed)) throw badAmount(shown, 'thousands', `"${shown}": write it without the thousands separator (1234 or 1234.00), or with its decimals (1,234.00)`)

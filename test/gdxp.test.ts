@@ -114,6 +114,9 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
     { key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890, weighed: true }
   ])
   t.is(it.skipped.length, 1)
+  const sheet = importCsv('nome;prezzo\nForma intera;1.234,56\nCaffè;€ 3,20\nTè;4,10 €\nOlio;12,5 EUR\nStrano;1.234\n')
+  t.alike(sheet.products.map((p) => [p.name, p.priceCents]), [['Forma intera', 123456], ['Caffè', 320], ['Tè', 410], ['Olio', 1250]], 'prices as a spreadsheet writes them: thousands, the euro sign')
+  t.alike(sheet.skipped.map((x) => [x.name, x.detail]), [['Strano', '1.234']], 'a thousands separator without decimals could be either: left out')
   const en = importCatalogue('name,unit,price,available\nHoney,jar,6.50,20\n')
   t.alike(en.products, [{ key: 'honey', name: 'Honey', unit: 'jar', priceCents: 650, availableQtyMilli: 20000 }])
   t.exception(() => importCsv('a,b\n1,2\n'), /BAD_ARGUMENT/, 'no name column')

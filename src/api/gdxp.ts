@@ -13,7 +13,7 @@ import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { withoutInvisible } from '../ids.js'
-import { decimalToScaled, formatCents, formatQuantity } from '../money.js'
+import { decimalToScaled, formatCents, formatQuantity, ungrouped } from '../money.js'
 import type { PurchaseView } from './dto.js'
 
 /** The largest catalogue file an import reads, in bytes (3 MiB: the largest real GDXP files are a few hundred kB). */
@@ -93,6 +93,12 @@ interface RawProduct { name: string, unit: string, sku: string, category: string
 
 /** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
 const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
+
+/**
+ * A price as a spreadsheet writes it in a CSV cell: the euro sign or "EUR" before or after it
+ * dropped (`€ 3,20`, `3,20 €`), thousands separators dropped when decimals follow (`1.234,56`).
+ */
+const csvPrice = (cell: string): string => ungrouped(cell.replace(/^(?:€|eur)\s*|\s*(?:€|eur)$/gi, '').trim())
 
 /**
  * A unit that names none: empty, or GASdottoNG's "Non Specificato" (its measure for products sold
@@ -262,7 +268,7 @@ export function importCsv (raw: string): CatalogueImport {
   const out = build(rows.map((r) => ({
     name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
     category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
-    price: n(col(r, 'price', 'prezzo', 'umprice')), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
+    price: n(csvPrice(col(r, 'price', 'prezzo', 'umprice'))), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
     minQty: n(col(r, 'min', 'minqty')), mulQty: n(col(r, 'mul', 'mulqty', 'multiplo')), maxQty: n(col(r, 'max', 'maxqty')),
     availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato').toLowerCase()),
     active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo'))
