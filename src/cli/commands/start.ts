@@ -60,7 +60,7 @@ program.command('start')
       listening = app
       // After the port is ours: a node that cannot serve never announces itself.
       if (o.swarm) {
-        node.on('warning', (err: Error) => console.error(`LAN discovery: ${err.message}`))
+        node.on('warning', (err: Error & { code?: string }) => console.error(`${localTime(Date.now(), true)} ${err.code === 'NO_LAN_ADDRESS' ? t('lanNoAddress') : t('lanWarning', { error: err.message })}`))
         await node.startSwarm({ bootstrap: o.bootstrap, lan: o.lan })
         reportSync(node)
       }

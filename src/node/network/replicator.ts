@@ -59,6 +59,12 @@ export function groupTopic (groupId: GroupId): Buffer {
 /** How long a stop waits for the announcements to be withdrawn (ms). */
 const LEAVE_MS = 1500
 
+/**
+ * How often the LAN address is looked at again, ms: a laptop started before its Wi-Fi connects, or
+ * given another address after a drop, starts (or restarts) LAN discovery on the address it has now.
+ */
+const LAN_WATCH_MS = 5000
+
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
@@ -71,6 +77,9 @@ export class Replicator extends EventEmitter {
   private readonly conns = new Map<Connection, { via: 'dht' | 'lan', address: string, sinceMs: number }>()
   private readonly nets: Net[] = []
   private lan: LanDiscovery | null = null
+  /** The LAN address discovery runs on (null: none, discovery off until one appears). */
+  private lanHost: string | null = null
+  private lanWatch: NodeJS.Timeout | null = null
   private timers = new Set<NodeJS.Timeout>()
   /** Bumped when going on- or offline, so one chain of lookups per swarm runs at a time. */
   private lookups = 0
@@ -103,7 +112,31 @@ export class Replicator extends EventEmitter {
     } else {
       this.add({ via: 'dht', swarm: new Hyperswarm({ keyPair }), dht: null, discovery: null })
     }
-    if (this.opts.lan !== false) await this.startLan()
+    if (this.opts.lan !== false) {
+      await this.startLan()
+      this.watchLan()
+    }
+  }
+
+  /** Looks at the LAN address every {@link LAN_WATCH_MS}; when it changed (or appeared), discovery restarts on it. */
+  private watchLan (): void {
+    this.lanWatch = setInterval(() => {
+      if (this.closed || lanAddress() === this.lanHost) return
+      if (this.lanWatch !== null) clearInterval(this.lanWatch)
+      this.lanWatch = null
+      this.stopLan().then(async () => { if (!this.closed) await this.startLan() }).catch((err: Error) => this.emit('warning', err)).finally(() => { if (!this.closed) this.watchLan() })
+    }, LAN_WATCH_MS)
+    this.lanWatch.unref()
+  }
+
+  /** Stops LAN discovery and its swarm (their connections close), before it starts again on another address. */
+  private async stopLan (): Promise<void> {
+    this.lan?.close()
+    this.lan = null
+    const at = this.nets.findIndex((n) => n.via === 'lan')
+    if (at < 0) return
+    const [net] = this.nets.splice(at, 1)
+    await destroyNet(net)
   }
 
   /**
@@ -117,8 +150,9 @@ export class Replicator extends EventEmitter {
    */
   private async startLan (): Promise<void> {
     const host = lanAddress()
+    this.lanHost = host
     if (host === null) {
-      this.emit('warning', new Error('no LAN address: local discovery is off'))
+      this.emit('warning', Object.assign(new Error('no LAN address: local discovery is off until this machine has one'), { code: 'NO_LAN_ADDRESS' }))
       return
     }
     const port = await freeUdpPort()
@@ -131,6 +165,7 @@ export class Replicator extends EventEmitter {
     store.addNode({ host, port })
     const net: Net = { via: 'lan', swarm: new Hyperswarm({ dht, keyPair: this.opts.keyPair }), dht, store, discovery: null }
     this.add(net)
+    if (!this.online) await net.swarm.suspend()
     this.lan = new LanDiscovery(groupTopic(this.groupId), { host, ports: [port, storePort] })
     this.lan.on('warning', (err: Error) => this.emit('warning', err))
     this.lan.on('peer', (p: LanPeer) => {
@@ -203,16 +238,20 @@ export class Replicator extends EventEmitter {
    */
   async close (): Promise<void> {
     this.closed = true
+    if (this.lanWatch !== null) clearInterval(this.lanWatch)
     for (const t of this.timers) clearTimeout(t)
     this.lan?.close()
-    await Promise.all(this.nets.map(async (net) => {
-      const left = net.swarm.destroy()
-      const timer = setTimeout(() => { net.swarm.dht.destroy({ force: true }).catch(() => {}) }, LEAVE_MS)
-      await left.catch(() => {}) // a query cut short by the forced end: nothing to tell at a stop
-      clearTimeout(timer)
-      await net.swarm.dht.destroy({ force: true }).catch(() => {}) // (done already, unless the swarm's end failed first)
-      if (net.dht !== null) await net.dht.destroy({ force: true })
-      if (net.store !== undefined) await net.store.destroy({ force: true })
-    }))
+    await Promise.all(this.nets.map(destroyNet))
   }
+}
+
+/** Leaves a swarm's topic (at most {@link LEAVE_MS}) and destroys its DHT nodes. */
+async function destroyNet (net: Net): Promise<void> {
+  const left = net.swarm.destroy()
+  const timer = setTimeout(() => { net.swarm.dht.destroy({ force: true }).catch(() => {}) }, LEAVE_MS)
+  await left.catch(() => {}) // a query cut short by the forced end: nothing to tell at a stop
+  clearTimeout(timer)
+  await net.swarm.dht.destroy({ force: true }).catch(() => {}) // (done already, unless the swarm's end failed first)
+  if (net.dht !== null) await net.dht.destroy({ force: true })
+  if (net.store !== undefined) await net.store.destroy({ force: true })
 }
