@@ -306,7 +306,7 @@ export const en: typeof it = {
   logShown: '(#{{from}}–#{{to}} of {{total}} acts, {{final}} confirmed; others with --offset)', logIgnored: 'ignored block {{index}} of {{feed}}: {{reason}} ({{count}} acts)', logIgnored_one: 'ignored block {{index}} of {{feed}}: {{reason}} (1 act)',
   // backup and restore (SPEC §3 "Backup and a new laptop")
   backupDone: 'backup of {{id}} (group {{group}}) written to {{file}}, encrypted, mode 0600.\nIt holds the identity, the group and the settings, not the store. Keep the file and the passphrase in two different places.',
-  restoreDone: 'identity {{id}} of group {{group}} restored into {{dir}} (backup of {{created}}).\nNow start the node where the other admins are reachable: hypergas {{dirArg}}start\nIt writes nothing until it has downloaded its own feed again.',
+  restoreDone: 'identity {{id}} of group {{group}} restored into {{dir}} (backup of {{created}}).\nNow start the node where the other admins are reachable: hypergas {{dirArg}}start\nIt writes nothing until it has downloaded its own feed again. The members\' personal links are not in the backup: send them new ones (hypergas link <member>).',
   passPrompt: 'Backup passphrase: ',
   passAgain: 'Passphrase again: ',
   restoring: 'restoring',

@@ -306,7 +306,7 @@ export const it = {
   logShown: '(n. {{from}}–{{to}} di {{total}} atti, {{final}} confermati; gli altri con --offset)', logIgnored: 'blocco {{index}} di {{feed}} ignorato: {{reason}} ({{count}} atti)', logIgnored_one: 'blocco {{index}} di {{feed}} ignorato: {{reason}} (1 atto)',
   // backup and restore (SPEC §3 "Backup and a new laptop")
   backupDone: 'backup di {{id}} (gruppo {{group}}) scritto in {{file}}, cifrato, modo 0600.\nContiene identità, gruppo e impostazioni, non il registro. Conserva il file e la frase segreta in due posti diversi.',
-  restoreDone: 'identità {{id}} del gruppo {{group}} ripristinata in {{dir}} (backup del {{created}}).\nOra avvia il nodo dove gli altri amministratori sono raggiungibili: hypergas {{dirArg}}start\nNon scrive nulla finché non ha riscaricato il proprio registro.',
+  restoreDone: 'identità {{id}} del gruppo {{group}} ripristinata in {{dir}} (backup del {{created}}).\nOra avvia il nodo dove gli altri amministratori sono raggiungibili: hypergas {{dirArg}}start\nNon scrive nulla finché non ha riscaricato il proprio registro. I link personali dei soci non sono nel backup: mandane di nuovi (hypergas link <socio>).',
   passPrompt: 'Frase segreta del backup: ',
   passAgain: 'Ripeti la frase segreta: ',
   restoring: 'ripristino',
