@@ -90,6 +90,9 @@ test('notices: an admin is told of their acts the group\'s order refused in the 
   t.alike(refusedInOrder(refusedEntries(fromCheckpoint, me, now), s.state, new Map([[open.id, open]])), got, 'read back from their blocks, the same notice')
   setLang('it')
   t.ok(notice(got[0]).startsWith('rifiutato nell\'ordine del gruppo (NAME_TAKEN; un atto di un altro amministratore è venuto prima): Acquisto "Latte"'), notice(got[0]))
+  const withdrawal = { ...got[0], actType: 'Withdraw' as const, code: 'INSUFFICIENT_CREDIT', other: 'Marta', amountCents: 3000 }
+  t.is(noticeKey(withdrawal), 'n_refusedInOrder_withdraw')
+  t.ok(notice(withdrawal).includes('Se hai già dato il contante, non è nei conti'), `a withdrawal refused in the order: the cash handed over is not in the books: ${notice(withdrawal)}`)
   setLang('en')
 })
 

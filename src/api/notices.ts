@@ -146,6 +146,8 @@ export function refusedEntries (log: MergedLog, me: MemberId, nowMs: number): Lo
 /** The message key of a notice: `n_<kind>`, and for a transfer `_pay` (the member pays) or `_get` (the member is paid). */
 export function noticeKey (n: Notice): string {
   if (n.kind === 'open' && n.free === true) return 'n_open_free'
+  // A withdrawal refused in the order: the cash may have been handed over already.
+  if (n.kind === 'refusedInOrder' && n.actType === 'Withdraw') return 'n_refusedInOrder_withdraw'
   if (n.kind !== 'toAccept' && n.kind !== 'awaiting') return `n_${n.kind}`
   return `n_${n.kind}_${(n.creditCents ?? 0) < 0 ? 'pay' : 'get'}`
 }
