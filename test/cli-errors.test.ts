@@ -9,7 +9,7 @@ import test from 'brittle'
 import net from 'node:net'
 import { HttpApi } from '../src/http/client.js'
 import type { HypergasError } from '../src/errors.js'
-import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
+import { BIN, cli, setupAdmins, startNode, stopNode } from '../examples/procs.js'
 
 /** Runs the CLI; answers exit status and both outputs. */
 function run (dir: string, args: string[], env: Record<string, string> = {}): { status: number | null, stdout: string, stderr: string } {
@@ -141,4 +141,19 @@ test('a running node that stops before it answers: NOT_RUNNING, saying whether a
   const codeOf = async (p: Promise<unknown>): Promise<string> => await p.then(() => 'answered', (err: HypergasError) => `${err.code} ${err.details?.variant ?? ''}`)
   t.is(await codeOf(api.status()), 'NOT_RUNNING stopped')
   t.is(await codeOf(api.act({ type: 'Deposit', member: 'Bruno', cents: 100 } as never)), 'NOT_RUNNING stoppedAct', 'an act sent: see the log before repeating it')
+})
+
+test('an act written with no node running, in a group of two admins: the CLI says it waits in this laptop\'s feed', { timeout: 120_000 }, (t) => {
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-nonode-'))
+  t.teardown(() => fs.rmSync(base, { recursive: true, force: true }))
+  const dirs = ['anna', 'bruno'].map((n) => path.join(base, n))
+  setupAdmins(dirs, 'GAS in due', ['cassiere'])
+  const r = spawnSync(process.execPath, [BIN, '--dir', dirs[0], '--lang', 'it', 'deposit', 'Anna', '1'], { encoding: 'utf8' })
+  t.is(r.status, 0)
+  t.ok(r.stderr.includes('su questo computer non è avviato nessun nodo'), `said on stderr: ${r.stderr.trim()}`)
+  const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-alone-'))
+  t.teardown(() => fs.rmSync(alone, { recursive: true, force: true }))
+  cli(alone, 'init', '--name', 'GAS', '--founder', 'Anna')
+  const one = spawnSync(process.execPath, [BIN, '--dir', alone, '--lang', 'it', 'deposit', 'Anna', '1'], { encoding: 'utf8' })
+  t.absent(one.stderr.includes('nessun nodo'), 'a lone admin\'s act is confirmed at once: nothing to say')
 })

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
-import type { ActRequest,NodeApi } from '../api/api.js'
+import { LocalApi, type ActRequest, type NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
 import { nameKey, withoutInvisible } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
@@ -169,9 +169,12 @@ function announceMatch (typed: unknown, r: ActReceipt): void {
 
 /** Asks the node for an act and prints the receipt. */
 export async function act (req: ActRequest): Promise<void> {
-  const r = await withApi((api) => api.act(req))
+  let here = false
+  const r = await withApi(async (api) => { here = api instanceof LocalApi; return await api.act(req) })
   announceMatch('member' in req ? req.member : 'from' in req ? req.from : undefined, r)
   print(r, fmt.receipt)
+  // No node runs here: the act waits in this laptop's feed (not "for the other admins" alone).
+  if (here && !r.final && globals().json !== true) console.error(t('actNoNode'))
 }
 
 /** Argument help shared by the act commands: a member. */
