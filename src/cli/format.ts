@@ -46,7 +46,7 @@ export function status (s: StatusView): string {
       String(a.name), a.roles.join('+') || t('former'), eur(a.cashCents) + (a.cashCents < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
     ])]),
     '',
-    sync(s.sync),
+    sync(s.sync, new Map(g.admins.map((a) => [a.id as string, a.name ?? a.id.slice(0, 8)]))),
     `${label('peers')}${s.peers.length}${s.online ? '' : ` (${t('notReplicating')})`}`,
     ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent')], ...s.peers.map((p) => [
       p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
@@ -83,9 +83,11 @@ function bytes (n: number): string {
   return n < 1000 ? `${n} B` : n < 1e6 ? `${tenths(1e3)} kB` : `${tenths(1e6)} MB`
 }
 
-function sync (p: SyncProgress): string {
-  const feeds = table([[t('th_feed'), t('th_usable'), t('th_received'), t('th_known')], ...p.feeds.map((f) => [f.feed.slice(0, 8), String(f.usable), String(f.received), String(f.known)])])
-  const peers = p.peers.map((x) => `  ${t('peerBlocks', { peer: x.peer.slice(0, 8), received: x.received, known: x.known })}`).join('\n')
+/** The sync lines of `status`: each feed and peer by its admin's name (`names`, by key) where it has one, else the start of its key. */
+function sync (p: SyncProgress, names: ReadonlyMap<string, string>): string {
+  const named = (key: string): string => names.get(key) ?? key.slice(0, 8)
+  const feeds = table([[t('th_feed'), t('th_usable'), t('th_received'), t('th_known')], ...p.feeds.map((f) => [named(f.feed), String(f.usable), String(f.received), String(f.known)])])
+  const peers = p.peers.map((x) => `  ${t('peerBlocks', { peer: named(x.peer), received: x.received, known: x.known })}`).join('\n')
   // Holding every block no peer has is no sync to speak of (a restored node before its first peer).
   const synced = !p.synced ? '' : ` ${t(p.peers.length > 0 ? 'synced' : 'syncedNoPeer')}`
   return `${feeds}\n${t('syncLine', { received: p.received, known: p.known })}${synced}${peers === '' ? '' : '\n' + peers}`
