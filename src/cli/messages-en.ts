@@ -183,7 +183,7 @@ export const en: typeof it = {
   e_NEEDS_MEMBERS: 'with two admins neither may take the other\'s last role (each alone is a quorum: in a split network both would). They may step down themselves; if they will never come back, the members revoke them: hypergas recover <admin>',
   group: 'group',
   me: 'me',
-  notMember: '(not a member yet)',
+  notMember: '(not a member yet)', meRestoring: '(restoring: the group is not here yet)',
   writer: 'writer', stuck_frozen: 'writes nothing: its feed forked', stuck_unusable: 'writes nothing: its feed holds blocks the group does not use (this identity restored on another device?)',
   acts: 'acts',
   actsLine: '{{total}} (applied {{applied}}, rejected {{rejected}}) · confirmed {{final}}, unconfirmed {{pending}}',

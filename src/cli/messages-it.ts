@@ -183,7 +183,7 @@ export const it = {
   e_NEEDS_MEMBERS: 'con due amministratori nessuno dei due può togliere all\'altro l\'ultimo ruolo (ognuno da solo è un quorum: in una rete divisa lo farebbero tutti e due). Chi ha il ruolo può lasciarlo; se non tornerà mai, la revoca spetta ai soci: hypergas recover <amministratore>',
   group: 'gruppo',
   me: 'io',
-  notMember: '(non ancora socio)',
+  notMember: '(non ancora socio)', meRestoring: '(ripristino: il gruppo non è ancora qui)',
   writer: 'scrive nel registro', stuck_frozen: 'non scrive: il suo registro si è biforcato', stuck_unusable: 'non scrive: il suo registro ha blocchi che il gruppo non usa (identità ripristinata su un altro dispositivo?)',
   acts: 'atti',
   actsLine: '{{total}} (applicati {{applied}}, rifiutati {{rejected}}) · confermati {{final}}, da confermare {{pending}}',
