@@ -16,7 +16,7 @@ import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, refusedEntries, refusedInOrder, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
-import { beforeAct, receiptOf, type ActReceipt } from './receipt.js'
+import { beforeAct, receiptOf, recentOwnEntries, repeatedAfter, type ActReceipt } from './receipt.js'
 import * as views from './views.js'
 import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
@@ -233,7 +233,15 @@ export class LocalApi implements NodeApi {
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
-    return acts.map((a) => receiptOf(v, a, before))
+    return await Promise.all(acts.map(async (a) => {
+      const r = receiptOf(v, a, before)
+      // The same act recorded shortly before (a command sent twice?): said in the receipt.
+      const recent = recentOwnEntries(v, a)
+      const read = await this.node.readActs(recent.filter((e) => e.act === undefined))
+      const again = repeatedAfter(a, recent.flatMap((e) => { const x = e.act ?? read.get(e.actId); return x === undefined ? [] : [x] }))
+      if (again !== null) r.repeatedAfterS = again
+      return r
+    }))
   }
 
   /**

@@ -7,7 +7,7 @@ import type { ActBody, SignedAct } from '../acts/types.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
-import type { Replay } from '../merge/replay.js'
+import type { LogEntry, Replay } from '../merge/replay.js'
 import { paidFor } from './log-view.js'
 
 /** A member as a receipt names them, with their credit after the act (cents). */
@@ -40,6 +40,8 @@ export interface ActReceipt {
   bookingsOpen?: true
   /** An applied close of a purchase with a catalogue: how many approved bookings it paid as booked, no delivery recorded for them. */
   paidAsBooked?: number
+  /** Seconds since the same act (same author, type, member and amount) was recorded before, a command sent twice? (set by the API: {@link repeatedAfter}) */
+  repeatedAfterS?: number
   /** An applied shared cost's share of each member who bears one, by name, cents (negative for a discount), in the order of the bookings. */
   shares?: Array<{ name: string, cents: number }>
   purchase?: { id: PurchaseId, name: string }
@@ -92,6 +94,47 @@ function costShares (s: GroupState, purchase: PurchaseId, actId: ActId): Array<{
     }
   }
   return out
+}
+
+/** Acts a person may send twice by mistake (a double tap, a command repeated): money that moves each time. */
+const REPEATABLE: ReadonlySet<ActBody['type']> = new Set(['Deposit', 'Withdraw', 'Commit', 'Transfer', 'SettleCash'])
+/** How far back {@link recentOwnEntries} looks: ms (by the authors' clocks) and log entries. */
+const REPEAT_WINDOW_MS = 120_000
+const REPEAT_SCAN = 200
+
+/**
+ * The entries of `v`'s log that {@link repeatedAfter} compares `act` with: in the feed of `act`'s
+ * author, signed at most {@link REPEAT_WINDOW_MS} before it, among the last {@link REPEAT_SCAN};
+ * none when the act does not move money. Their acts may have to be read back (a checkpoint keeps
+ * none).
+ */
+export function recentOwnEntries (v: Replay, act: SignedAct): LogEntry[] {
+  if (!REPEATABLE.has(act.body.type)) return []
+  const out: LogEntry[] = []
+  const log = v.entries
+  for (let i = log.length - 1; i >= 0 && i >= log.length - 1 - REPEAT_SCAN; i--) {
+    const at = log.timeMs(i)
+    if (log.actId(i) === act.id || at === null || at > act.timeMs || act.timeMs - at > REPEAT_WINDOW_MS) continue
+    const e = log.at(i)
+    if (e.feed === act.author) out.push(e)
+  }
+  return out
+}
+
+/**
+ * Seconds between `act` and the latest of `earlier` (acts of {@link recentOwnEntries}) with the
+ * same author and the same body (type, member or payer and payee, amount, reason), by the authors'
+ * clocks; null when there is none.
+ */
+export function repeatedAfter (act: SignedAct, earlier: readonly SignedAct[]): number | null {
+  const same = JSON.stringify(act.body)
+  let best: number | null = null
+  for (const e of earlier) {
+    if (e.id === act.id || e.author !== act.author || JSON.stringify(e.body) !== same) continue
+    const s = Math.round((act.timeMs - e.timeMs) / 1000)
+    if (best === null || s < best) best = s
+  }
+  return best
 }
 
 /** A member of the state as a receipt shows them; undefined for an unknown id. */

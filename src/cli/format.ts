@@ -233,6 +233,7 @@ export function receipt (r: ActReceipt): string {
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
   if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
+  if (r.repeatedAfterS !== undefined) lines.push(t('repeatedAct', { seconds: r.repeatedAfterS }))
   if (r.bookingsOpen === true) lines.push(t('voteBookingsOpen', { purchase: r.purchase?.name ?? '' }))
   if (r.paidAsBooked !== undefined && r.paidAsBooked > 0) lines.push(t('paidAsBooked', { count: r.paidAsBooked }))
   if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
