@@ -214,6 +214,8 @@ test('a member by personal link reads their own data only; revoking ends it', as
   t.is(json(await s.call({ url: '/api/members/Marta', cookie })).creditCents, 2000)
   t.is(json(await s.call({ url: `/api/members/${marta.id}`, cookie })).name, 'Marta')
   t.ok((await s.call({ url: '/api/members/Marta/statement.csv', cookie })).body.includes('deposit'))
+  const italian = (await s.call({ url: '/api/members/Marta/statement.csv?lang=it', cookie })).body
+  t.ok(italian.split('\n')[0].includes(';') && italian.includes('versamento'), `in Italian for the page in Italian: ${italian.split('\n')[0]}`)
   for (const url of ['/api/members/Luca', '/api/members/Luca/statement.csv', '/api/members/nobody', '/api/members', '/api/log', '/api/purchases/Pane/commitments.csv']) {
     const r = await s.call({ url, cookie })
     t.is(r.statusCode, 403, `GET ${url}`)

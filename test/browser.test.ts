@@ -96,6 +96,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.fill('.purchase .amount', '7,50')
   await page.click('.purchase .commit')
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Inviato') === true)
+  t.is(await page.inputValue('.purchase .amount'), '', 'the amount is cleared once sent: a second tap sends nothing twice')
   let seen: Row | undefined
   await waitFor('the commitment on node A', async () => {
     const p = await get(na, '/api/purchases/Verdure')
@@ -334,13 +335,13 @@ test('under --public name, a member\'s page follows live updates once she logs i
   await page.waitForSelector('.purchase .commit:not([disabled])', { timeout: 10_000 })
   await page.fill('.purchase .amount', '50')
   await page.click('.purchase .commit')
-  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('INSUFFICIENT_CREDIT') === true, undefined, { timeout: 10_000 })
+  await page.waitForFunction(() => (document.querySelector('#msg') as HTMLElement | null)?.dataset.code === 'INSUFFICIENT_CREDIT', undefined, { timeout: 10_000 })
   const msg = ((await page.textContent('#msg')) ?? '').replace(/\u00a0/g, ' ')
-  t.ok(msg.includes('Marta ha 15,00 € di credito, ne servono 50,00 €') && !msg.includes('hypergas'), `the refusal in Italian, without a command line: ${msg}`)
+  t.ok(msg.includes('Marta ha 15,00 € di credito, ne servono 50,00 €') && !msg.includes('hypergas') && !msg.includes('INSUFFICIENT_CREDIT'), `the refusal in Italian, without a command line or a code: ${msg}`)
   // An amount the page itself cannot read: refused in Italian too, before anything is signed.
   await page.fill('.purchase .amount', '12,5x')
   await page.click('.purchase .commit')
-  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('BAD_AMOUNT') === true, undefined, { timeout: 10_000 })
+  await page.waitForFunction(() => (document.querySelector('#msg') as HTMLElement | null)?.dataset.code === 'BAD_AMOUNT', undefined, { timeout: 10_000 })
   const typo = (await page.textContent('#msg')) ?? ''
   t.ok(typo.includes('serve un importo in euro') && typo.includes('12,5x'), `a mistyped amount in Italian: ${typo}`)
   t.alike(errors, [], 'no script error in the page')

@@ -126,7 +126,7 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   t.alike(accepted.member, { id: c.publicKey, name: 'Carla', creditCents: 450, confirmedCreditCents: 450 }, 'the payee who accepts reads their own credit after it, nothing of the payer\'s')
   t.alike([cli(dir, 'balance', 'Bruno').creditCents, cli(dir, 'balance', 'Carla').creditCents], [550, 450])
   const statement = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'statement', 'Carla'], { encoding: 'utf8' }).stdout
-  t.ok(statement.includes('trasferimento ricevuto Bruno (uova)'), `the statement names the payer and the memo: ${statement}`)
+  t.ok(statement.includes('trasferimento da Bruno (uova)'), `the statement names the payer and the memo: ${statement}`)
   const journal = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'log'], { encoding: 'utf8' }).stdout
   t.ok(journal.includes('Trasferimento di 4,50 € da Bruno a Carla (da accettare)') && journal.includes('Trasferimento di 4,50 € da Bruno a Carla accettato'), `the journal names payer, payee and amount, also of the acceptance: ${journal}`)
   t.absent(journal.includes('{{'), 'no placeholder left')

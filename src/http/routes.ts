@@ -80,9 +80,10 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
   app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member))
   app.get('/api/members', async (req) => { mayRead(req.who, null); return await o.api.members() })
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await o.api.member(memberFor(req.who, req.params.ref)))
-  app.get<{ Params: { ref: string } }>('/api/members/:ref/statement.csv', { schema: ref }, async (req, reply) => {
+  // A statement as CSV (`lang=it`: Italian words, ";" and decimal commas, as the page in Italian asks it).
+  app.get<{ Params: { ref: string }, Querystring: { lang?: 'it' | 'en' } }>('/api/members/:ref/statement.csv', { schema: { ...ref, querystring: { type: 'object', additionalProperties: false, properties: { lang: { type: 'string', enum: ['it', 'en'] } } } } }, async (req, reply) => {
     const m = await o.api.member(memberFor(req.who, req.params.ref))
-    return csv(`statement-${m.name}`, statementCsv(m.statement), reply)
+    return csv(`statement-${m.name}`, statementCsv(m.statement, req.query.lang ?? 'en'), reply)
   })
   app.get('/api/purchases', async (req) => {
     if (readsAll(req.who)) return await o.api.purchases()

@@ -48,10 +48,18 @@ const periodQuery = (): string => [period.from === null ? '' : `from=${period.fr
 const readsAll = (): boolean => who.admin || who.local
 const isFull = (s: StatusView | PublicStatus): s is StatusView => 'me' in s
 
-/** One line in the message area; `bad` for an error. */
-function say (text: string, bad = false): void {
+/** One line in the message area; `bad` for an error, whose stable code (not shown to a member) is kept in `data-code`. */
+function say (text: string, bad = false, code?: string): void {
   render(html`${text}`, $('msg'))
   $('msg').className = bad ? 'msg bad' : 'msg'
+  if (code === undefined) delete $('msg').dataset.code
+  else $('msg').dataset.code = code
+}
+
+/** Empties the text fields of the form whose button was pressed: a second tap sends nothing twice. */
+function clearForm (): void {
+  const form = (document.activeElement as HTMLElement | null)?.closest('.card, form')
+  for (const input of form?.querySelectorAll('input') ?? []) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
 
 /**
@@ -63,7 +71,7 @@ function fail (err: unknown): void {
   // A HypergasError's message starts with its code; its reason is the rest.
   const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
   const message = refused === null ? (err as Error).message : refusalText(refused.code, refused.message, refused.details, words)
-  say(t('error', { code: refused?.code ?? 'ERROR', message }), true)
+  say(t('error', { message }), true, refused?.code)
 }
 
 /** Runs an action, showing its error. */
@@ -79,13 +87,15 @@ async function memberAct (status: StatusView | PublicStatus, member: string, mak
   const seed = store.get('seed')
   if (seed === null) { say(t('needKey'), true); return }
   const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, Date.now())
-  const r = await api<ActReceipt>('/api/acts/signed', { act: hexAct })
-  say(t('sent', { id: r.actId.slice(0, 8) }))
+  await api<ActReceipt>('/api/acts/signed', { act: hexAct })
+  clearForm()
+  say(t('sent'))
 }
 
 async function adminAct (body: ActRequest): Promise<void> {
-  const r = await api<ActReceipt>('/api/acts', body)
-  say(t('sent', { id: r.actId.slice(0, 8) }))
+  await api<ActReceipt>('/api/acts', body)
+  clearForm()
+  say(t('sent'))
 }
 
 async function loadKey (text: string): Promise<void> {
@@ -168,12 +178,13 @@ async function refresh (): Promise<void> {
       loadKey: (text) => attempt(async () => await loadKey(text)),
       forgetKey: () => attempt(async () => { store.drop('seed'); await refresh() }),
       logout: () => attempt(leave),
-      csv: (member) => attempt(async () => await download(`/api/members/${member}/statement.csv`, 'statement.csv')),
+      csv: (member) => attempt(async () => await download(`/api/members/${member}/statement.csv?lang=${lang}`, 'statement.csv')),
       commit: (purchase, amount) => attempt(async () => {
         const cents = parseEuros(amount)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Commit', member, cents, purchase: purchase as PurchaseId }))
       }),
       book: (purchase, quantities) => attempt(async () => {
+        if (quantities.length === 0) { say(t('nothingToBook'), true); return }
         const lines = quantities.map(([product, text]) => ({ product, qtyMilli: parseQuantity(text) }))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Book', member, purchase: purchase as PurchaseId, lines }))
       }),
@@ -184,6 +195,10 @@ async function refresh (): Promise<void> {
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
       send: (name, amount, memo, ask) => attempt(async () => {
         const cents = parseEuros(amount)
+        // Paying more than one has: refused here, as its acceptance would be (SPEC §4.6), not sent to wait.
+        const mine = ask ? undefined : (await memberData(status)).member
+        const room = mine === null || mine === undefined ? null : mine.creditCents + (mine.limits?.overdraftCents ?? 0)
+        if (room !== null && cents > room) { say(t('overCredit', { credit: money(room) }), true); return }
         const other = await api<{ id: MemberId, name: string }>(`/api/payee?name=${encodeURIComponent(name.trim())}`)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
       }),
@@ -204,6 +219,9 @@ async function refresh (): Promise<void> {
 
 async function leave (): Promise<void> {
   who = await logOut()
+  // What the search found (offers of members) is for members only: gone with the login.
+  const found = document.getElementById('search-results')
+  if (found !== null) render(html``, found)
   chosen = null
   view = 'member'
   await refresh()

@@ -136,7 +136,7 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
     <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')}></div>
     <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')}>
     <button id="pay" ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
-    ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}</div>`
+    ${d.keyed ? nothing : html`<div class="small">${t('needKeyPay')}</div>`}</div>`
 }
 
 /** A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5). */
@@ -201,7 +201,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
   if (cat !== null) {
     return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
       ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
-      ${p.closesAtMs === null ? nothing : html`<div class="deadline">${t('closesAt', { when: dateTime(p.closesAtMs), left: timeLeft(p.closesAtMs) })}</div>`}
+      ${p.closesAtMs === null || !cat.open ? nothing : html`<div class="deadline">${t('closesAt', { when: dateTime(p.closesAtMs), left: timeLeft(p.closesAtMs) })}</div>`}
       ${p.deliveryAtMs === null ? nothing : html`<div class="small">${t('deliveryAt', { when: dateTime(p.deliveryAtMs) })}</div>`}
       ${catalogue(cat, p.id, member, d, a)}</div>`
   }
