@@ -44,6 +44,10 @@ test('notices: what a member and the referente are told, and when', (t) => {
   t.is(noticeKey(free), 'n_open_free')
   setLang('it')
   t.is(notice(free), 'acquisto aperto: "Olio", impegna un importo')
+  s.do(carla, { type: 'Commit', member: carla.id, cents: 100, purchase: olio })
+  s.do(s.founder, { type: 'ApproveCommitment', member: carla.id, purchase: olio })
+  const approved = memberNotices(s.state, carla.id, 0).find((n) => n.kind === 'approved' && n.purchase === olio)!
+  t.is(notice(approved), 'il tuo impegno su "Olio" è approvato', 'a free amount is a commitment, not a booking')
 })
 
 test('notices: a pending transfer asks the other party to accept, and tells the initiator it waits', (t) => {

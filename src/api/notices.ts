@@ -37,7 +37,7 @@ export interface Notice {
   /** refusedInOrder of a SetPrice: the product, by name. */
   product?: string
   code?: string
-  /** open: a purchase without a catalogue, which takes a free amount (commit), not bookings. */
+  /** open, approved, rejected: a purchase without a catalogue, which takes a free amount (commit), not bookings. */
   free?: true
 }
 
@@ -61,8 +61,10 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
     const closes = p.dates?.closesAtMs ?? 0
     if (bookable && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
     if (c === undefined && bookable) out.push({ kind: 'open', ...base, ...(p.order === undefined ? { free: true as const } : {}) })
-    if (c?.status === 'approved') out.push({ kind: 'approved', ...base })
-    if (c?.status === 'rejected') out.push({ kind: 'rejected', ...base })
+    // (A free-amount purchase's is a commitment, not a booking: `free` says which words.)
+    const free = p.order === undefined ? { free: true as const } : {}
+    if (c?.status === 'approved') out.push({ kind: 'approved', ...base, ...free })
+    if (c?.status === 'rejected') out.push({ kind: 'rejected', ...base, ...free })
     const b = p.order?.bookings.get(me)
     if (b !== undefined && b.delivered !== null && c?.status !== 'rejected') out.push({ kind: 'delivered', ...base, bookedCents: linesCents(b.lines), deliveredCents: goodsCents(b) })
   }
@@ -145,7 +147,7 @@ export function refusedEntries (log: MergedLog, me: MemberId, nowMs: number): Lo
 
 /** The message key of a notice: `n_<kind>`, and for a transfer `_pay` (the member pays) or `_get` (the member is paid). */
 export function noticeKey (n: Notice): string {
-  if (n.kind === 'open' && n.free === true) return 'n_open_free'
+  if ((n.kind === 'open' || n.kind === 'approved' || n.kind === 'rejected') && n.free === true) return `n_${n.kind}_free`
   // A withdrawal refused in the order: the cash may have been handed over already.
   if (n.kind === 'refusedInOrder' && n.actType === 'Withdraw') return 'n_refusedInOrder_withdraw'
   if (n.kind !== 'toAccept' && n.kind !== 'awaiting') return `n_${n.kind}`

@@ -344,7 +344,7 @@ export const en: typeof it = {
   linkNotRunning: 'warning: the node is not running; the link works once it runs with --host 0.0.0.0 on port {{port}}',
   n_open: 'purchase open: "{{purchase}}", book', n_open_free: 'purchase open: "{{purchase}}", commit an amount',
   n_closing: 'the bookings of "{{purchase}}" close on {{when}}',
-  n_approved: 'your booking of "{{purchase}}" is approved',
+  n_approved: 'your booking of "{{purchase}}" is approved', n_approved_free: 'your commitment to "{{purchase}}" is approved', n_rejected_free: 'your commitment to "{{purchase}}" was rejected (refunded)',
   n_rejected: 'your booking of "{{purchase}}" was rejected (refunded)',
   n_delivered: 'delivery of "{{purchase}}" recorded: booked {{booked}}, delivered {{delivered}}',
   n_toAccept_pay: '{{other}} asks you for {{amount}}: hypergas accept {{id}} (or cancel {{id}})',

@@ -344,7 +344,7 @@ export const it = {
   linkNotRunning: 'attenzione: il nodo non è in esecuzione; il link funziona quando gira con --host 0.0.0.0 sulla porta {{port}}',
   n_open: 'acquisto aperto: "{{purchase}}", prenota', n_open_free: 'acquisto aperto: "{{purchase}}", impegna un importo',
   n_closing: 'le prenotazioni di "{{purchase}}" chiudono il {{when}}',
-  n_approved: 'la tua prenotazione di "{{purchase}}" è approvata',
+  n_approved: 'la tua prenotazione di "{{purchase}}" è approvata', n_approved_free: 'il tuo impegno su "{{purchase}}" è approvato', n_rejected_free: 'il tuo impegno su "{{purchase}}" è stato rifiutato (rimborsato)',
   n_rejected: 'la tua prenotazione di "{{purchase}}" è stata rifiutata (rimborsata)',
   n_delivered: 'consegna di "{{purchase}}" registrata: prenotato {{booked}}, consegnato {{delivered}}',
   n_toAccept_pay: '{{other}} ti chiede {{amount}}: hypergas accept {{id}} (o cancel {{id}})',
