@@ -56,10 +56,14 @@ function say (text: string, bad = false, code?: string): void {
   else $('msg').dataset.code = code
 }
 
-/** Empties the text fields of the form whose button was pressed: a second tap sends nothing twice. */
+/**
+ * Empties the text fields of the form whose button was pressed: a second tap sends nothing twice.
+ * (Safari gives a pressed button no focus: there, every field that sends money is emptied.)
+ */
 function clearForm (): void {
   const form = (document.activeElement as HTMLElement | null)?.closest('.card, form')
-  for (const input of form?.querySelectorAll('input') ?? []) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
+  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty')
+  for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
 
 /**
