@@ -233,15 +233,17 @@ export class LocalApi implements NodeApi {
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
-    return await Promise.all(acts.map(async (a) => {
+    // The same act recorded shortly before (a command sent twice?): said in the receipt. The
+    // recent entries are gathered, and read back, once for the whole batch.
+    const recent = recentOwnEntries(v, acts)
+    const read = await this.node.readActs(recent.filter((e) => e.act === undefined))
+    const earlier = recent.flatMap((e) => { const x = e.act ?? read.get(e.actId); return x === undefined ? [] : [x] })
+    return acts.map((a) => {
       const r = receiptOf(v, a, before)
-      // The same act recorded shortly before (a command sent twice?): said in the receipt.
-      const recent = recentOwnEntries(v, a)
-      const read = await this.node.readActs(recent.filter((e) => e.act === undefined))
-      const again = repeatedAfter(a, recent.flatMap((e) => { const x = e.act ?? read.get(e.actId); return x === undefined ? [] : [x] }))
+      const again = repeatedAfter(a, earlier)
       if (again !== null) r.repeatedAfterS = again
       return r
-    }))
+    })
   }
 
   /**

@@ -103,20 +103,23 @@ const REPEAT_WINDOW_MS = 120_000
 const REPEAT_SCAN = 200
 
 /**
- * The entries of `v`'s log that {@link repeatedAfter} compares `act` with: in the feed of `act`'s
- * author, signed at most {@link REPEAT_WINDOW_MS} before it, among the last {@link REPEAT_SCAN};
- * none when the act does not move money. Their acts may have to be read back (a checkpoint keeps
- * none).
+ * The entries of `v`'s log that {@link repeatedAfter} compares `acts` (appended together, by one
+ * author) with: in that author's feed, signed at most {@link REPEAT_WINDOW_MS} before the first of
+ * them, among the last {@link REPEAT_SCAN} entries before them; none when no act moves money.
+ * Their acts may have to be read back (a checkpoint keeps none).
  */
-export function recentOwnEntries (v: Replay, act: SignedAct): LogEntry[] {
-  if (!REPEATABLE.has(act.body.type)) return []
+export function recentOwnEntries (v: Replay, acts: readonly SignedAct[]): LogEntry[] {
+  const moving = acts.filter((a) => REPEATABLE.has(a.body.type))
+  if (moving.length === 0) return []
+  const from = Math.min(...moving.map((a) => a.timeMs)) - REPEAT_WINDOW_MS
   const out: LogEntry[] = []
   const log = v.entries
-  for (let i = log.length - 1; i >= 0 && i >= log.length - 1 - REPEAT_SCAN; i--) {
+  const last = log.length - 1
+  for (let i = last; i >= 0 && i >= last - REPEAT_SCAN - acts.length; i--) {
     const at = log.timeMs(i)
-    if (log.actId(i) === act.id || at === null || at > act.timeMs || act.timeMs - at > REPEAT_WINDOW_MS) continue
+    if (at === null || at < from) continue
     const e = log.at(i)
-    if (e.feed === act.author) out.push(e)
+    if (e.feed === moving[0].author) out.push(e)
   }
   return out
 }
@@ -127,10 +130,11 @@ export function recentOwnEntries (v: Replay, act: SignedAct): LogEntry[] {
  * clocks; null when there is none.
  */
 export function repeatedAfter (act: SignedAct, earlier: readonly SignedAct[]): number | null {
+  if (!REPEATABLE.has(act.body.type)) return null
   const same = JSON.stringify(act.body)
   let best: number | null = null
   for (const e of earlier) {
-    if (e.id === act.id || e.author !== act.author || JSON.stringify(e.body) !== same) continue
+    if (e.id === act.id || e.author !== act.author || e.timeMs > act.timeMs || act.timeMs - e.timeMs > REPEAT_WINDOW_MS || JSON.stringify(e.body) !== same) continue
     const s = Math.round((act.timeMs - e.timeMs) / 1000)
     if (best === null || s < best) best = s
   }

@@ -10,6 +10,7 @@ import { foldedName, isHexId, nameKey, type ActId, type MemberId, type PurchaseI
 import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
+import { fold } from './directory.js'
 import type { ActCounts, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
@@ -26,8 +27,8 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
   return [...(s.referenti.has(id) ? ['referente'] : []), ...(s.cassieri.has(id) ? ['cassiere'] : [])]
 }
 
-/** A name without its accents, for a look-up: "Nicolò" → "nicolo" (an interface's, not the fold's). */
-const unaccented = (name: string): string => foldedName(name).normalize('NFKD').replace(/\p{M}/gu, '')
+/** A name without its accents, for a look-up: "Nicolò" → "nicolo" (an interface's, not the fold's: the directory's folding). */
+const unaccented = (name: string): string => fold(foldedName(name))
 
 /**
  * The member named `typed`: by the name's key ({@link nameKey}), else the one member whose name

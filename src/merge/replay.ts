@@ -219,7 +219,11 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Whether another writer had seen a frozen block before it knew of the removal is judged at
     // the removal, among the admins there: a writer this walk does not make an admin (e.g. one the
     // frozen block itself elected) is not one whose view F counts.
-    if (fz !== undefined) suspects.set(fz.pos, [...(suspects.get(fz.pos) ?? []), [fz, n]])
+    if (fz !== undefined) {
+      const list = suspects.get(fz.pos)
+      if (list === undefined) suspects.set(fz.pos, [[fz, n]])
+      else list.push([fz, n])
+    }
     for (const [x, b] of suspects.get(pos) ?? []) if (b.index + 1 > (j.contradicted.get(x) ?? 0) && seenBeforeRemoval(graph, b, x.by, f.state.admins)) j.contradicted.set(x, b.index + 1)
     if (fz !== undefined && !j.contested.has(fz) && seenByOthers(graph, n)) j.contested.add(fz)
     const skip = fz !== undefined ? 'FROZEN' : reason

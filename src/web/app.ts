@@ -200,8 +200,9 @@ async function refresh (): Promise<void> {
       send: (name, amount, memo, ask) => attempt(async () => {
         const cents = parseEuros(amount)
         // Paying more than one has: refused here, as its acceptance would be (SPEC §4.6), not sent to wait.
-        const mine = ask ? undefined : (await memberData(status)).member
-        const room = mine === null || mine === undefined ? null : mine.creditCents + (mine.limits?.overdraftCents ?? 0)
+        const payer = who.member ?? chosen
+        const mine = ask || payer === null || payer === '' ? null : await api<MemberView>(`/api/members/${payer}`)
+        const room = mine === null ? null : mine.creditCents + (mine.limits?.overdraftCents ?? 0)
         if (room !== null && cents > room) { say(t('overCredit', { credit: money(room) }), true); return }
         const other = await api<{ id: MemberId, name: string }>(`/api/payee?name=${encodeURIComponent(name.trim())}`)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
