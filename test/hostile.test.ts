@@ -11,6 +11,7 @@ import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
 import { HypergasError } from '../src/errors.js'
+import { finalityView } from '../src/api/views.js'
 import { chainBlock } from './helpers/blocks.js'
 import { person } from './helpers/fixtures.js'
 
@@ -421,4 +422,50 @@ test('a late acknowledgement of the gone admin never shrinks the final log of a 
   const after = f.replay()
   isPrefix(t, finalLog(before), finalLog(after), 'the final log only grows')
   t.ok(finalLog(after).length >= finalLog(before).length)
+})
+
+test('members removed long ago, with every admin acknowledging it, leave the base of the members\' recovery', (t) => {
+  const f = twoAdmins() // A, X admins; M and M2 members
+  const Ms = [2, 3, 4, 5, 6].map((i) => person(`h-left-m${i}`))
+  f.write(A, { [X.id]: 1 }, Ms.map((m, i) => f.act(A, { type: 'VoteRegisterMember', name: `Socio ${i + 2}`, member: m.id })))
+  f.write(X, { [A.id]: 3 })
+  // Years later five of the nine members ever registered have left the group; X acknowledges it.
+  f.write(A, { [X.id]: 2 }, Ms.map((m) => f.act(A, { type: 'VoteRemoveMember', member: m.id })))
+  f.write(X, { [A.id]: 4 })
+  f.write(A, { [X.id]: 3 })
+  t.is(f.replay().finalCount, f.replay().log.length, 'the removals are confirmed')
+  // X's laptop is gone. A's deposit waits for X; the four members left (A, X, M, M2) are the base.
+  f.write(A, { [X.id]: 3 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1000 })])
+  const stuck = f.replay()
+  t.alike(stuck.waitingFor, [X.id])
+  t.is(finalityView(stuck).recovery[0]?.needed, 3, 'the page and the CLI ask for 3 votes of 4, not 5 of 9')
+  f.write(A, { [X.id]: 3 }, [A, M, M2].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  const v = f.replay()
+  t.ok(v.freezes.some((z) => z.feed === X.id && z.byMembers), 'three of the four members carry the recovery')
+  t.is(v.finalCount, v.log.length, 'everything final')
+  t.is(v.confirmed.members.get(M.id)?.creditCents, 1000)
+})
+
+test('two admins partitioned: members removed on one side alone still count in the base, so that side cannot recover with fewer votes', (t) => {
+  const f = twoAdmins()
+  const Ms = [2, 3, 4, 5, 6].map((i) => person(`h-side-m${i}`))
+  f.write(A, { [X.id]: 1 }, Ms.map((m, i) => f.act(A, { type: 'VoteRegisterMember', name: `Socio ${i + 2}`, member: m.id })))
+  f.write(X, { [A.id]: 3 })
+  f.write(A, { [X.id]: 2 })
+  // Partition. X alone (each of two admins is a quorum) removes four members, then X, M2 and the
+  // fifth vote A out: 3 of the 5 left would be a majority, but A never acknowledged the removals.
+  f.write(X, { [A.id]: 4 }, Ms.slice(0, 4).map((m) => f.act(X, { type: 'VoteRemoveMember', member: m.id })))
+  f.write(X, { [A.id]: 4 }, [X, M2, Ms[4]].map((p) => f.act(p, { type: 'VoteRecover', member: A.id })))
+  // A's side: A, M and the four members X removed vote X out (6 of 9).
+  f.write(A, { [X.id]: 2 }, [A, M, ...Ms.slice(0, 4)].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  f.write(A, { [X.id]: 2 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 700 })])
+  const xSide = f.replay({ [A.id]: 4 })
+  const aSide = f.replay({ [X.id]: 2 })
+  const all = f.replay()
+  t.ok(xSide.state.admins.has(A.id), "X's side: 3 votes of a base of 9, A stays an admin")
+  t.absent(xSide.freezes.some((z) => z.byMembers), 'no freeze by the members on X\'s side')
+  t.absent(aSide.state.admins.has(X.id), "A's side: 6 of 9 carry")
+  isPrefix(t, finalLog(aSide), finalLog(all), "A's confirmed log is a prefix of the healed one")
+  isPrefix(t, finalLog(xSide), finalLog(all), "X's confirmed log is a prefix of the healed one")
+  t.is(all.confirmed.members.get(M.id)?.creditCents, 700)
 })

@@ -30,6 +30,9 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'applied')
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'once')
+  t.is(s.do(dario, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'who before what: a stranger is not told the transfer is done')
+  t.is(s.do(dario, { type: 'CancelTransfer', transfer: pay.id }), 'NOT_AUTHORIZED')
+  t.is(s.do(carla, { type: 'CancelTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'a party is')
   // An invoice: Carla asks Bruno for 2000; he has 1500.
   const invoice = s.sign(carla, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 2000, memo: 'cassetta' })
   s.fold(invoice)

@@ -161,7 +161,7 @@ function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct)
   if (body.type === 'VoteRecover') {
     // Members' votes, a strict majority of the members (src/fold/fold.ts voteRecover).
     const t = s.tallies.get(recoveryKey(body.member))
-    const need = recoveryQuorum(s)
+    const need = recoveryQuorum(s, v.confirmed)
     const n = t === undefined ? need : countMembers(s, t.voters)
     return { votes: n, quorum: need, done: t === undefined }
   }

@@ -281,7 +281,7 @@ export function recoveryView (v: Replay): RecoveryView[] {
   const s = v.state
   return v.waitingFor.filter((id) => !s.admins.has(id) || s.admins.size <= 2).map((id) => {
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
-    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s) }
+    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s, v.confirmed) }
   })
 }
 

@@ -27,11 +27,15 @@ const MAX = Number.MAX_SAFE_INTEGER
 /**
  * What the merge tells the fold about the block an act sits in (src/merge/replay.ts): whether the
  * members' votes against `admin` (VoteRecover, `voters` so far) carry the recovery there — a rule
- * on the block's causal past (docs/ordering.md §5). Without it, a strict majority of the members
- * ever registered, counted among current members, carries it (unit tests, a lone fold).
+ * on the block's causal past (docs/ordering.md §5) — and whether `member`, no longer a member in
+ * the order, was removed by a block outside this block's causal past (a removal on the other side
+ * of a partition: their recovery vote is still theirs to cast here). Without it, a strict majority
+ * of the members ever registered, counted among current members, carries it (unit tests, a lone
+ * fold), and only current members vote.
  */
 export interface FoldContext {
   recoveryCarried: (admin: MemberId, voters: ReadonlySet<MemberId>) => boolean
+  removedOutsidePast: (member: MemberId) => boolean
 }
 
 /**
@@ -66,7 +70,7 @@ function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | 
   const au = act.author
   switch (b.type) {
     case 'VoteRegisterMember': return voteRegister(s, au, b, run, pos)
-    case 'VoteRemoveMember': return voteRemove(s, au, b, run)
+    case 'VoteRemoveMember': return voteRemove(s, au, b, run, pos)
     case 'VoteElectReferente':
     case 'VoteElectCassiere': return voteElect(s, au, b, run, pos)
     case 'VoteRevokeReferente':
@@ -116,7 +120,7 @@ function createGroup (s: GroupState, act: SignedAct, b: A.CreateGroup, run: bool
   s.founder = f
   s.members.set(f, { id: f, name: b.founderName, creditCents: 0 })
   s.memberNames.set(foldedName(b.founderName), f)
-  if (pos !== null) s.registrations.set(f, { pos, admins: [], name: b.founderName })
+  if (pos !== null) s.registrations.set(f, { pos, admins: [], name: b.founderName, removed: null })
   s.referenti.add(f)
   s.cassieri.add(f)
   makeAdmin(s, f, pos)
@@ -135,12 +139,12 @@ function voteRegister (s: GroupState, au: MemberId, b: A.VoteRegisterMember, run
   if (tallyVote(s, key, b.type, b.member, au, b.name)) {
     s.members.set(b.member, { id: b.member, name: b.name, creditCents: 0 })
     s.memberNames.set(foldedName(b.name), b.member)
-    if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort(), name: b.name })
+    if (pos !== null) s.registrations.set(b.member, { pos, admins: [...s.admins].sort(), name: b.name, removed: null })
   }
   return null
 }
 
-function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: boolean): Code {
+function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: boolean, pos: BlockPos | null): Code {
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
@@ -152,6 +156,9 @@ function voteRemove (s: GroupState, au: MemberId, b: A.VoteRemoveMember, run: bo
   if (tallyVote(s, key, b.type, b.member, au)) {
     s.members.delete(b.member)
     s.memberNames.delete(foldedName(m.name))
+    // Where, for the members' recovery: a removal every admin has seen leaves its base (docs/ordering.md §5).
+    const r = s.registrations.get(b.member)
+    if (r !== undefined && pos !== null) s.registrations.set(b.member, { pos: r.pos, admins: r.admins, name: r.name, removed: { pos, admins: [...s.admins].sort() } })
     // Registered again, a member starts as new: prepaid, no ceiling, nothing listed (SPEC §4.6,
     // §4.7), no vote about them half counted, no transfer of theirs to accept.
     s.limits.delete(b.member)
@@ -203,11 +210,18 @@ function voteRevoke (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRevokeR
 }
 
 /**
- * Votes of members that a recovery needs: a strict majority of every member ever registered
- * (removed ones too; the merge's rule, docs/ordering.md §5).
+ * Votes of members that a recovery needs: a strict majority of every member ever registered,
+ * removed ones too, but for those whose removal is confirmed in `confirmed` (every admin has
+ * acknowledged it: the merge's rule, docs/ordering.md §5, as a node's interfaces can tell it; a
+ * lone fold, without `confirmed`, keeps every removed member).
  */
-export function recoveryQuorum (s: GroupState): number {
-  return Math.floor(s.registrations.size / 2) + 1
+export function recoveryQuorum (s: GroupState, confirmed?: GroupState): number {
+  let base = 0
+  for (const [id, r] of s.registrations) {
+    const x = r.removed === null ? undefined : confirmed?.registrations.get(id)?.removed
+    if (x == null || x.pos.feed !== r.removed!.pos.feed || x.pos.index !== r.removed!.pos.index) base++
+  }
+  return Math.floor(base / 2) + 1
 }
 
 /** How many of `voters` are current members. */
@@ -226,7 +240,10 @@ export function countMembers (s: GroupState, voters: ReadonlySet<MemberId>): num
  * their acknowledgements. Until then each vote is recorded and changes nothing else.
  */
 function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecover, run: boolean, pos: BlockPos | null, ctx?: FoldContext): Code {
-  if (!s.members.has(au)) return 'NOT_AUTHORIZED'
+  // A member in the block's causal past votes there even when a concurrent block, earlier in the
+  // order, removed them: else the votes that carried on one side of a partition would not carry
+  // once the sides merge, and a confirmed log would shrink (docs/ordering.md §5).
+  if (!s.members.has(au) && ctx?.removedOutsidePast(au) !== true) return 'NOT_AUTHORIZED'
   // A former admin too: the admins may have revoked them already, and confirmation still waits.
   if (!s.cash.has(b.member)) return 'NOT_IN_ROLE'
   if (s.admins.has(b.member) && s.admins.size === 1) return 'LAST_IN_ROLE'

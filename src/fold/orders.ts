@@ -148,22 +148,25 @@ export function refusedLine (s: GroupState, body: A.Book, code: RejectionCode): 
  * lines. Every line's product must be known, a line of 0 (dropping it) included.
  */
 function bookedLines (p: Purchase, o: Order, member: MemberId, lines: readonly A.LineSpec[]): OrderLine[] | RejectionCode {
+  // Rule by rule over every line, in SPEC §4.5's order: the code is the first rule any line breaks.
+  for (const l of lines) if (!o.products.has(l.product)) return 'UNKNOWN_PRODUCT'
   const out: OrderLine[] = []
+  for (const l of lines) {
+    if (l.qtyMilli === 0) continue
+    const x = o.products.get(l.product)!
+    if (x.priceCents === 0) return 'NO_PRICE'
+    out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
+  }
+  for (const l of out) { const x = o.products.get(l.product)!; if (x.minQtyMilli !== undefined && l.qtyMilli < x.minQtyMilli) return 'BELOW_MIN' }
+  for (const l of out) { const x = o.products.get(l.product)!; if (x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return 'NOT_MULTIPLE' }
+  for (const l of out) { const x = o.products.get(l.product)!; if (x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return 'ABOVE_MAX' }
   // Computed once, when a line meets a product with a limited availability.
   let others: Map<string, number> | null = null
-  for (const l of lines) {
-    const x = o.products.get(l.product)
-    if (x === undefined) return 'UNKNOWN_PRODUCT'
-    if (l.qtyMilli === 0) continue
-    if (x.priceCents === 0) return 'NO_PRICE'
-    if (x.minQtyMilli !== undefined && l.qtyMilli < x.minQtyMilli) return 'BELOW_MIN'
-    if (x.mulQtyMilli !== undefined && l.qtyMilli % x.mulQtyMilli !== 0) return 'NOT_MULTIPLE'
-    if (x.maxQtyMilli !== undefined && l.qtyMilli > x.maxQtyMilli) return 'ABOVE_MAX'
-    if (x.availableQtyMilli !== undefined) {
-      others ??= bookedByOthers(p, o, member)
-      if ((others.get(l.product) ?? 0) + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
-    }
-    out.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: x.priceCents })
+  for (const l of out) {
+    const x = o.products.get(l.product)!
+    if (x.availableQtyMilli === undefined) continue
+    others ??= bookedByOthers(p, o, member)
+    if ((others.get(l.product) ?? 0) + l.qtyMilli > x.availableQtyMilli) return 'SOLD_OUT'
   }
   return byProduct(out)
 }
@@ -254,9 +257,11 @@ export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, 
  * 0 ({@link bookingCents}).
  */
 export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver, run: boolean): Code {
+  // SPEC §4.5: bookings closed before purchase open (a failed purchase whose bookings stayed open).
+  const q = s.purchases.get(b.purchase)
+  if (q !== undefined && q.owner === au && q.order?.bookingsOpen === true) return 'BOOKINGS_OPEN'
   const r = ownedOrder(s, au, b.purchase)
   if (typeof r === 'string') return r
-  if (r.o.bookingsOpen) return 'BOOKINGS_OPEN'
   const c = r.p.commitments.get(b.member)
   const bk = r.o.bookings.get(b.member)
   // SPEC §4.5: the commitment exists (a rejected one too, kept for the record) and is approved.
@@ -345,8 +350,8 @@ export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
 
 /**
  * The lines a `Deliver` records, sorted by product key, without the ones of quantity 0; each at
- * the price the act gives, else the booked one, else the catalogue's. Null when a line names a
- * product the catalogue lacks.
+ * the price the act gives, else the catalogue's (SPEC §4.5 SetPrice: a booking keeps its price
+ * "until re-booked or delivered"). Null when a line names a product the catalogue lacks.
  */
 function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | null {
   const delivered: OrderLine[] = []
@@ -354,8 +359,7 @@ function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | nul
     const x = o.products.get(l.product)
     if (x === undefined) return null
     if (l.qtyMilli === 0) continue
-    const booked = bk.lines.find((y) => y.product === l.product)
-    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
+    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? x.priceCents })
   }
   return byProduct(delivered)
 }

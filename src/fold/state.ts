@@ -210,7 +210,8 @@ export interface GroupState {
   recoveries: Map<MemberId, number>
   /**
    * Every member ever registered (removed ones too), with the block that registered them and the
-   * admins there (sorted): the members' recovery counts its voters and its majority with them
+   * admins there (sorted), and where they were removed: the members' recovery counts its voters
+   * and its majority with them
    * (src/merge/replay.ts, docs/ordering.md §5). Bookkeeping outside the state hash.
    */
   registrations: Map<MemberId, Registration>
@@ -225,11 +226,23 @@ export interface GroupState {
   listings: Map<MemberId, Listing>
 }
 
-/** Where a member was registered: the block, the admins at that point of the order, and the name registered (what the accounts call them once removed). */
+/**
+ * Where a member was registered: the block, the admins at that point of the order, and the name
+ * registered (what the accounts call them once removed); `removed`, once a `VoteRemoveMember`
+ * removed them, its block and the admins there (sorted), null while they are a member. A new
+ * registration starts a new record.
+ */
 export interface Registration {
   pos: BlockPos
   admins: MemberId[]
   name: string
+  removed: Removal | null
+}
+
+/** Where a member was removed: the block whose vote carried the removal and the admins there, sorted. */
+export interface Removal {
+  pos: BlockPos
+  admins: MemberId[]
 }
 
 /**

@@ -57,10 +57,12 @@ export function transfer (s: GroupState, actId: ActId, au: MemberId, b: A.Transf
 
 /** `AcceptTransfer`: the party who did not initiate (or an admin) accepts; the credit moves if the limits allow. */
 export function acceptTransfer (s: GroupState, actId: ActId, au: MemberId, b: A.AcceptTransfer, run: boolean): Code {
+  // Who before what (SPEC §4.6 columns); a transfer never made names no party to check.
   const x = s.transfers.get(b.transfer)
-  if (x === undefined || x.status !== 'pending') return 'NO_PENDING_TRANSFER'
+  if (x === undefined) return 'NO_PENDING_TRANSFER'
   const other = x.initiator === x.from ? x.to : x.from
   if (au !== other && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  if (x.status !== 'pending') return 'NO_PENDING_TRANSFER'
   if (!s.members.has(x.from) || !s.members.has(x.to)) return 'UNKNOWN_MEMBER'
   if (spendable(s, x.from) < x.cents) return 'INSUFFICIENT_CREDIT'
   if (!underCeiling(s, x.to, x.cents)) return 'ABOVE_CEILING'
@@ -79,8 +81,9 @@ export function acceptTransfer (s: GroupState, actId: ActId, au: MemberId, b: A.
 /** `CancelTransfer`: either party (or an admin) withdraws or refuses a pending transfer. */
 export function cancelTransfer (s: GroupState, au: MemberId, b: A.CancelTransfer, run: boolean): Code {
   const x = s.transfers.get(b.transfer)
-  if (x === undefined || x.status !== 'pending') return 'NO_PENDING_TRANSFER'
+  if (x === undefined) return 'NO_PENDING_TRANSFER'
   if (au !== x.from && au !== x.to && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  if (x.status !== 'pending') return 'NO_PENDING_TRANSFER'
   if (run) s.transfers.set(x.id, { ...x, status: 'cancelled' })
   return null
 }

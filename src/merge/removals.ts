@@ -3,7 +3,7 @@
  * freezes the search starts from, the members' recoveries a block completes and whether their
  * votes carry. Pure functions of the graph and the state; src/merge/replay.ts walks with them.
  */
-import type { GroupState, Registration } from '../fold/state.js'
+import type { BlockPos, GroupState, Removal } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
@@ -42,26 +42,32 @@ export function recoveriesDone (state: GroupState, before: Map<MemberId, number>
 }
 
 /**
- * Whether the members' votes `voters` carry a recovery in block `n` (docs/ordering.md §5), from
- * n's causal past alone, so every node holding n decides the same, for ever: the members
- * registered in n's past are the base; a voter counts when every admin at their registration had,
- * in n's past, acknowledged it; the counted voters must be a strict majority of the base. Two
+ * Whether the members' votes `voters` carry a recovery against `target` in block `n`
+ * (docs/ordering.md §5), from n's causal past alone, so every node holding n decides the same,
+ * for ever. The base: the members registered in n's past, but for those whose removal every admin
+ * has acknowledged in n's past (the admins at the removal, the admins now, and `target`). A voter
+ * counts when every admin at their registration had acknowledged it in n's past and no removal of
+ * theirs is in n's past. The counted voters must be a strict majority of the base. Two
  * recoveries on the two sides of a partition then share a counted voter; puppet members
- * registered on one side alone are not acknowledged by the other side's admins.
+ * registered on one side alone are not acknowledged by the other side's admins, and members
+ * removed on one side alone stay in the other's base.
  */
-export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, voters: ReadonlySet<MemberId>): boolean {
-  const inPast = (r: Registration): boolean => includes(n, r.pos.feed, r.pos.index)
+export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, target: MemberId, voters: ReadonlySet<MemberId>): boolean {
+  const inPast = (p: BlockPos): boolean => includes(n, p.feed, p.index)
+  /** Whether writer `w`'s latest block in n's past includes `p` (w acknowledged it). */
+  const ackedBy = (w: MemberId, p: BlockPos): boolean => {
+    const seen = n.clock.get(w)
+    return seen > 0 && includes(graph.node(w, seen - 1), p.feed, p.index)
+  }
+  const gone = (x: Removal): boolean => inPast(x.pos) && ackedBy(target, x.pos) &&
+    x.admins.every((w) => ackedBy(w, x.pos)) && [...state.admins].every((w) => ackedBy(w, x.pos))
   let base = 0
-  for (const r of state.registrations.values()) if (inPast(r)) base++
+  for (const r of state.registrations.values()) if (inPast(r.pos) && (r.removed === null || !gone(r.removed))) base++
   let votes = 0
   for (const v of voters) {
     const r = state.registrations.get(v)
-    if (r === undefined || !inPast(r)) continue
-    const acked = r.admins.every((w) => {
-      const seen = n.clock.get(w)
-      return seen > 0 && includes(graph.node(w, seen - 1), r.pos.feed, r.pos.index)
-    })
-    if (acked) votes++
+    if (r === undefined || !inPast(r.pos) || (r.removed !== null && inPast(r.removed.pos))) continue
+    if (r.admins.every((w) => ackedBy(w, r.pos))) votes++
   }
   return 2 * votes > base
 }

@@ -104,8 +104,13 @@ interface FinalMark {
 class BlockContext implements FoldContext {
   constructor (private readonly graph: Graph, private readonly n: GraphNode, private readonly state: GroupState) {}
 
-  recoveryCarried (_admin: MemberId, voters: ReadonlySet<MemberId>): boolean {
-    return recoveryCarried(this.graph, this.n, this.state, voters)
+  recoveryCarried (admin: MemberId, voters: ReadonlySet<MemberId>): boolean {
+    return recoveryCarried(this.graph, this.n, this.state, admin, voters)
+  }
+
+  removedOutsidePast (member: MemberId): boolean {
+    const x = this.state.registrations.get(member)?.removed
+    return x != null && !includes(this.n, x.pos.feed, x.pos.index)
   }
 }
 

@@ -74,3 +74,32 @@ export function orderAct (s: GroupState, me: MemberId, members: readonly MemberI
   if (to !== undefined && rnd() < 0.7) return { body: { type: 'Transfer', from: member, to, cents: 1 + Math.floor(rnd() * 2000), memo: 'sim' }, by: member }
   return { body: { type: 'VoteSetLimits', member, overdraftCents: Math.floor(rnd() * 3) * 1000, ceilingCents: 0 }, by: 'me' }
 }
+
+/**
+ * One act of the kinds the other steps leave out, for admin `me`: a member with nothing owed
+ * removed (or one with credit, refused), a removed member registered again under their old
+ * name, a price or the dates of an open purchase changed, a supplier registered, a member's
+ * listing. Null when the kind drawn has nothing to act on.
+ */
+export function otherAct (s: GroupState, me: MemberId, members: readonly MemberId[], rnd: () => number): OrderAct | null {
+  const pick = <T>(a: readonly T[]): T | undefined => (a.length === 0 ? undefined : a[Math.floor(rnd() * a.length)])
+  const k = rnd()
+  if (k < 0.3) {
+    const m = pick(members.filter((x) => s.members.has(x) && (rnd() < 0.2 || s.members.get(x)!.creditCents === 0)))
+    return m === undefined ? null : { body: { type: 'VoteRemoveMember', member: m }, by: 'me' }
+  }
+  if (k < 0.5) {
+    const i = members.findIndex((x) => !s.members.has(x))
+    return i < 0 ? null : { body: { type: 'VoteRegisterMember', member: members[i], name: `Member ${i}` }, by: 'me' }
+  }
+  if (k < 0.75) {
+    const p = pick([...s.purchases.values()].filter((x) => x.phase === 'open' && x.owner === me && x.order?.bookingsOpen === true))
+    if (p === undefined) return null
+    if (rnd() < 0.3) return { body: { type: 'SetDates', purchase: p.id, closesAtMs: 1_800_000_000_000 + Math.floor(rnd() * 1e9), deliveryAtMs: 0 }, by: 'me' }
+    const product = pick([...p.order!.products.keys(), 'nessuno'])!
+    return { body: { type: 'SetPrice', purchase: p.id, product, priceCents: 1 + Math.floor(rnd() * 900) }, by: 'me' }
+  }
+  if (k < 0.85) return { body: { type: 'RegisterSupplier', name: `Fornitore ${Math.floor(rnd() * 4)}`, categories: ['frutta'] }, by: 'me' }
+  const m = pick(members)!
+  return { body: { type: 'SetListing', member: m, offers: rnd() < 0.5 ? ['passaggi'] : [], wants: ['uova'] }, by: rnd() < 0.5 ? m : 'me' }
+}

@@ -8,10 +8,10 @@ import { World, type SimResult } from './world.js'
 
 /**
  * Seeds that once failed, kept as regression tests (source: test/sim/regressions.json). `orders`:
- * whether the run plays the order acts (SimOptions); absent, false: the seeds found before the
- * simulation played them replay as they were found.
+ * whether the run plays the order acts, `allActs` the others (SimOptions); absent, false: the
+ * seeds found before the simulation played them replay as they were found.
  */
-export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean, orders?: boolean }> {
+export function regressionSeeds (): Array<{ seed: number, steps: number, note: string, allSizes?: boolean, orders?: boolean, allActs?: boolean }> {
   const file = path.join(import.meta.dirname, '..', '..', '..', 'test', 'sim', 'regressions.json')
   return JSON.parse(fs.readFileSync(file, 'utf8'))
 }

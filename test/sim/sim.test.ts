@@ -36,7 +36,7 @@ test('simulation: a replay resumed after the final prefix equals a replay from s
 test('simulation: regression seeds', (t) => {
   const list = regressionSeeds()
   for (const r of list) {
-    const res = World.run({ seed: r.seed, steps: r.steps, allSizes: r.allSizes === true, orders: r.orders === true })
+    const res = World.run({ seed: r.seed, steps: r.steps, allSizes: r.allSizes === true, orders: r.orders === true, allActs: r.allActs === true })
     t.is(res.violation, null, `seed ${r.seed} (${r.note})`)
   }
   t.pass(`${list.length} regression seeds`)

@@ -21,7 +21,7 @@ import { needsAck } from '../../src/merge/graph.js'
 import type { GroupRef } from '../../src/merge/replay.js'
 import { person, prng } from '../helpers/fixtures.js'
 import { SimNode, type Person, type SimHost } from './node.js'
-import { orderAct } from './orders.js'
+import { orderAct, otherAct } from './orders.js'
 
 /** What one simulated run does. */
 export interface SimOptions {
@@ -40,6 +40,12 @@ export interface SimOptions {
    * true). Off, a seed plays exactly as before they were added (the regression seeds found then).
    */
   orders?: boolean
+  /**
+   * Whether the steps an admin would leave idle play the acts the others leave out (default true):
+   * members removed and registered again, prices and dates changed, suppliers and listings
+   * (test/sim/orders.ts `otherAct`). Off, a seed plays exactly as before they were added.
+   */
+  allActs?: boolean
 }
 
 /** Outcome of one run. */
@@ -78,7 +84,7 @@ export class World implements SimHost {
   private readonly confirmedHash = new Map<number, string>()
   readonly events: Record<string, number> = {}
 
-  constructor (readonly seed: number, readonly checkResume = false, readonly allSizes = false, readonly orders = true) {
+  constructor (readonly seed: number, readonly checkResume = false, readonly allSizes = false, readonly orders = true, readonly allActs = true) {
     this.rnd = prng(seed)
     const n = allSizes ? 2 + Math.floor(this.rnd() * 6) : 3 + Math.floor(this.rnd() * 5)
     const admins = Array.from({ length: n }, (_, i) => person(`sim-admin-${i}`))
@@ -292,6 +298,10 @@ export class World implements SimHost {
       const from = this.pick([...s.cash.keys()].filter((k) => k !== me.id))
       if (from !== undefined) return [this.sign(me, { type: 'SettleCash', from, cents: cents() })]
     }
+    if (this.allActs) {
+      const o = otherAct(s, me.id, this.members.map((m) => m.id), rnd)
+      if (o !== null) return [this.sign(o.by === 'me' ? me : this.keys.get(o.by)!, o.body)]
+    }
     return [] // an idle step
   }
 
@@ -393,7 +403,7 @@ export class World implements SimHost {
 
   /** Runs the whole simulation for `opts`. */
   static run (opts: SimOptions): SimResult {
-    const w = new World(opts.seed, opts.checkResume === true, opts.allSizes === true, opts.orders !== false)
+    const w = new World(opts.seed, opts.checkResume === true, opts.allSizes === true, opts.orders !== false, opts.allActs !== false)
     let violation: string | null = null
     try {
       violation = w.check('set-up')

@@ -29,7 +29,9 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (12: names are unique under foldedName — invisible characters
+ * Format version, after the magic (13: registrations keep where a member was removed, and the
+ * members' recovery leaves out of its base a removal every admin has seen, docs/ordering.md §5;
+ * 12: names are unique under foldedName — invisible characters
  * and joiners dropped, spaces of any width as one, lower case of the letters of src/ids.ts CASED
  * only — so the name indices are keyed anew; 11: a registration keeps the member's name, a delivery to a
  * rejected booking is refused NOT_APPROVED, a shared cost applies to a free-amount purchase, a
@@ -49,7 +51,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 12
+export const CHECKPOINT_VERSION = 13
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')

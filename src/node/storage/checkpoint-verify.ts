@@ -305,6 +305,12 @@ function checkRecovery (s: GroupState, ids: Ids): void {
   for (const [k, r] of s.registrations) {
     if (!ids.is(k) || !ids.is(r.pos.feed) || !isInt(r.pos.index, 0) || !Array.isArray(r.admins) || typeof r.name !== 'string' || r.name === '') throw badCheckpoint('bad registration')
     for (let i = 0; i < r.admins.length; i++) if (!ids.is(r.admins[i]) || (i > 0 && r.admins[i - 1] >= r.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad admins`)
+    // Removed exactly when no longer a member, after being registered.
+    if ((r.removed === null) !== s.members.has(k)) throw badCheckpoint(`registration of ${short(k)}: removal does not match membership`)
+    if (r.removed !== null) {
+      if (!ids.is(r.removed.pos.feed) || !isInt(r.removed.pos.index, 0)) throw badCheckpoint(`registration of ${short(k)}: bad removal`)
+      for (let i = 0; i < r.removed.admins.length; i++) if (!ids.is(r.removed.admins[i]) || (i > 0 && r.removed.admins[i - 1] >= r.removed.admins[i])) throw badCheckpoint(`registration of ${short(k)}: bad removal admins`)
+    }
   }
 }
 

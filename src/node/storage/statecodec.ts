@@ -15,7 +15,7 @@
 import c from 'compact-encoding'
 import { ActIdSet } from '../../fold/idset.js'
 import type { ProductSpec } from '../../acts/types.js'
-import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, SharedCost, Supplier, Tally } from '../../fold/state.js'
+import type { BlockPos, Booking, Commitment, GroupState, Limits, Listing, Member, Movement, Order, PendingTransfer, Purchase, Registration, Rejection, Removal, SharedCost, Supplier, Tally } from '../../fold/state.js'
 import type { ActId, MemberId } from '../../ids.js'
 import { LogColumns, withRoom } from '../../merge/log.js'
 import { drain, type Steps } from '../../slices.js'
@@ -128,7 +128,18 @@ const purchase: Enc<Purchase> = {
 }
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
-const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref), name: c.string })
+const removal = struct<Removal>({ pos: blockPos, admins: arrayOf(ref) })
+/** A removal or null: a byte 0, or 1 and the removal. */
+const removalOrNull: Enc<Removal | null> = {
+  preencode (s, v) { c.uint8.preencode(s, 0); if (v !== null) removal.preencode(s, v) },
+  encode (s, v) { c.uint8.encode(s, v === null ? 0 : 1); if (v !== null) removal.encode(s, v) },
+  decode (s) {
+    const flag = c.uint8.decode(s)
+    if (flag > 1) throw new Error(`checkpoint state: removal flag ${flag}`)
+    return flag === 0 ? null : removal.decode(s)
+  }
+}
+const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref), name: c.string, removed: removalOrNull })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
 const seenIds: Splittable<ActIdSet> = {
