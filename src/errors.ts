@@ -146,6 +146,7 @@ export interface RefusalDetails {
    * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;
    * - BELOW_MIN, NOT_MULTIPLE, ABOVE_MAX, SOLD_OUT: `product` (with its figures); SOLD_OUT `soldOut`
    *   (to a member: the product alone, the others' bookings being theirs);
+   * - ADMIN_ONLINE: `self` (the vote is cast on the admin's own node);
    * - NOT_FOUND: {@link NotFoundVariant}.
    */
   variant?: string

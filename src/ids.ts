@@ -112,3 +112,13 @@ export function foldedName (name: string): string {
 export function nameKey (typed: string): string {
   return foldedName(withoutInvisible(typed).trim().normalize('NFC'))
 }
+
+/**
+ * `name` as one argument of a shell command the interfaces tell a user to type (`hypergas recover
+ * 'Bruno Rossi'`): bare when it holds only letters, digits, `.`, `_` and `-`; else in single
+ * quotes, or in double quotes when it holds a single quote (`"D'Amico"`).
+ */
+export function shellArg (name: string): string {
+  if (/^[\p{L}\p{N}._-]+$/u.test(name)) return name
+  return name.includes("'") && !/["$`\\]/.test(name) ? `"${name}"` : `'${name.replaceAll("'", "'\\''")}'`
+}

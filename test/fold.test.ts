@@ -7,7 +7,7 @@ import { quorum } from '../src/fold/state.js'
 import { checkAct } from '../src/fold/fold.js'
 import { refusalDetails } from '../src/fold/refusal.js'
 import { person, Season } from './helpers/fixtures.js'
-import { foldedName } from '../src/ids.js'
+import { shellArg, foldedName } from '../src/ids.js'
 
 test('quorum(n) = floor((n + 1) / 2)', (t) => {
   t.alike([1, 2, 3, 4, 5].map(quorum), [1, 1, 2, 2, 3])
@@ -282,4 +282,13 @@ test('Withdraw never draws on an overdraft (SPEC §4: credit ≥ cents; §4.6: d
   s.fold(opened)
   t.is(s.do(b, { type: 'Commit', member: b.id, cents: 3000, purchase: opened.id as never }), 'applied', 'a commitment may use it')
   t.is(s.state.members.get(b.id)?.creditCents, -3000)
+})
+
+test('shellArg: a name as one argument of the command the interfaces tell a user to type', (t) => {
+  t.is(shellArg('Bruno'), 'Bruno')
+  t.is(shellArg('Nicolò'), 'Nicolò')
+  t.is(shellArg('Bruno Rossi'), "'Bruno Rossi'", 'a name of two words stays one argument')
+  t.is(shellArg("D'Amico"), '"D\'Amico"')
+  t.is(shellArg('a"b\'c'), "'a\"b'\\''c'")
+  t.is(shellArg('x$y'), "'x$y'", 'nothing expands')
 })

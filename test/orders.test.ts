@@ -14,6 +14,7 @@ import { refusalDetails } from '../src/fold/refusal.js'
 import { costsBorne } from '../src/api/report.js'
 import { stateHash } from '../src/fold/hash.js'
 import { memberOrders } from '../src/api/order-views.js'
+import { resolvePurchase } from '../src/api/views.js'
 import { Season, person } from './helpers/fixtures.js'
 
 const SEED = Number(process.env.HYPERGAS_ORDERS_SEED ?? 20261130)
@@ -357,4 +358,13 @@ test('Book: each rule over every line, in SPEC order; a delivery without a price
   t.is(s.do(s.founder, { type: 'VoteFailPurchase', purchase: q }), 'applied')
   t.is(s.do(s.founder, { type: 'FailPurchase', purchase: q }), 'applied')
   t.is(s.do(s.founder, { type: 'Deliver', purchase: q, member: bruno.id, lines: [] }), 'BOOKINGS_OPEN', 'bookings closed is checked before the purchase is open')
+})
+
+test('a purchase is found by the first characters of its name, in any case, when they name one open purchase', (t) => {
+  const s = new Season()
+  const dic = s.open(s.founder, 'Cascina Dicembre')
+  s.open(s.founder, 'Cascina Gennaio')
+  t.is(resolvePurchase(s.state, 'cascina dic'), dic)
+  t.is(resolvePurchase(s.state, 'CASCINA DICEMBRE'), dic)
+  t.exception(() => resolvePurchase(s.state, 'cascina'), /NOT_FOUND/, 'two open purchases begin so')
 })

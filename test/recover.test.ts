@@ -31,6 +31,8 @@ test('two admins, one laptop gone for good: status says what to do, the members 
     const online = spawnSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', ...args], { encoding: 'utf8' })
     t.ok(online.status === 1 && online.stderr.startsWith('error ADMIN_ONLINE: Bruno\'s node is connected to this one right now'), `${args.join(' ')}: ${online.stderr.trim()}`)
   }
+  const self = spawnSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', 'recover', 'Anna'], { encoding: 'utf8' })
+  t.ok(self.status === 1 && self.stderr.startsWith("error ADMIN_ONLINE: this is Anna's own node"), `a vote against the admin whose node it is: ${self.stderr.trim()}`)
   t.is(((await get(nodes[0], '/api/status')).group as Row).members, 4, 'nobody removed')
 
   // Bruno's laptop dies for good.

@@ -252,14 +252,16 @@ export class LocalApi implements NodeApi {
    * for a laptop that will never come back; one merely away is waited for. Not when their feed
    * forked (copies of their laptop may be connected, but this node reads none of their blocks),
    * and not for a vote signed by someone who is not a member (nobody else learns who is connected).
+   * Nor on the admin's own node, which is theirs running.
    * @throws HypergasError ADMIN_ONLINE
    */
   private refuseRecoveryOfConnected (body: ActBody, author?: MemberId): void {
     if (body.type !== 'VoteRecover') return
     if (author !== undefined && !this.node.requireView().state.members.has(author)) return
     if (this.node.forks.some((f) => f.feed === body.member)) return
-    if (this.node.replicator?.peers.some((p) => p.publicKey === body.member) !== true) return
+    if (body.member !== this.node.id && this.node.replicator?.peers.some((p) => p.publicKey === body.member) !== true) return
     const name = this.node.requireView().state.members.get(body.member)?.name ?? body.member.slice(0, 8)
+    if (body.member === this.node.id) throw new HypergasError('ADMIN_ONLINE', `this is ${name}'s own node: ${name} is not gone, so the members do not vote them out`, { member: name, variant: 'self' })
     throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
   }
 

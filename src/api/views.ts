@@ -74,7 +74,8 @@ export function registeredSupplier (s: GroupState, name: string | undefined): Su
 }
 
 /**
- * Finds a purchase by id, unique id prefix, or name (an open one first).
+ * Finds a purchase by id, unique id prefix, name (an open one first), or the first characters of
+ * one open purchase's name, in any case ({@link foldedName}).
  * @throws HypergasError NOT_FOUND
  */
 export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
@@ -88,6 +89,10 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
     const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))
     if (hits.length === 1) return hits[0]
   }
+  // The first characters of one open purchase's name ("cascina dic" for Cascina Dicembre).
+  const start = foldedName(ref)
+  const begun = start === '' ? [] : [...s.purchases.values()].filter((p) => p.phase === 'open' && foldedName(p.name).startsWith(start))
+  if (begun.length === 1) return begun[0].id
   if (isHexId(r)) return r as PurchaseId
   throw HypergasError.NOT_FOUND(`no purchase "${ref}" (or more than one)`, 'purchase', ref)
 }

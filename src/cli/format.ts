@@ -2,6 +2,7 @@
  * Plain-text rendering of API answers for the terminal, in the user's language (SPEC §7; the
  * `--json` flag prints them as JSON instead). Amounts as `12,50 €` / `€12.50` (src/cli/i18n.ts).
  */
+import { shellArg } from '../ids.js'
 import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { NoticesView } from '../api/api.js'
@@ -106,7 +107,7 @@ export function finality (f: FinalityView, label: (k: string) => string): string
     (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
     f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: z.by.feed.slice(0, 8) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
-    f.recovery.map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), votes: r.votes, needed: r.needed })}`).join('')
+    f.recovery.map((r) => `\n${label('stuck')}${t('recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}`).join('')
 }
 
 /** `members`. */
