@@ -19,7 +19,7 @@ test('SetDates: the owner sets them; due and next deadlines are read from the st
   t.is(s.do(bruno, { type: 'SetDates', purchase: p, closesAtMs: 5000, deliveryAtMs: 9000 }), 'NOT_OWNER')
   t.is(s.do(s.founder, { type: 'SetDates', purchase: p, closesAtMs: 5000, deliveryAtMs: 9000 }), 'applied')
   const v = { state: s.state } as never
-  t.alike(dueClosings(v, s.founder.id, 6000), [], 'a purchase without a catalogue has no bookings to close')
+  t.alike(dueClosings(v, s.founder.id, 6000), [p], 'a free-amount purchase closes its commitments at the deadline too (SPEC §4.5)')
   s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
   t.alike(dueClosings(v, s.founder.id, 4999), [])
   t.is(nextDeadline(v, s.founder.id, 4999), 5000)

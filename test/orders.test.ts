@@ -15,6 +15,8 @@ import { costsBorne } from '../src/api/report.js'
 import { stateHash } from '../src/fold/hash.js'
 import { memberOrders } from '../src/api/order-views.js'
 import { resolvePurchase } from '../src/api/views.js'
+import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
+import { LogColumns } from '../src/merge/log.js'
 import { Season, person } from './helpers/fixtures.js'
 
 const SEED = Number(process.env.HYPERGAS_ORDERS_SEED ?? 20261130)
@@ -367,4 +369,26 @@ test('a purchase is found by the first characters of its name, in any case, when
   t.is(resolvePurchase(s.state, 'cascina dic'), dic)
   t.is(resolvePurchase(s.state, 'CASCINA DICEMBRE'), dic)
   t.exception(() => resolvePurchase(s.state, 'cascina'), /NOT_FOUND/, 'two open purchases begin so')
+})
+
+test('CloseBookings on a free-amount purchase: no more Commit nor catalogue; the owner still adjusts, approves and closes; a checkpoint keeps it', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  t.is(s.do(bruno, { type: 'Commit', member: bruno.id, cents: 1200, purchase: p }), 'applied')
+  const before = stateHash(s.state)
+  t.is(s.do(bruno, { type: 'CloseBookings', purchase: p }), 'NOT_OWNER')
+  t.is(s.do(s.founder, { type: 'CloseBookings', purchase: p }), 'applied')
+  t.not(stateHash(s.state), before, 'the state hash tells a closed purchase from an open one')
+  t.is(s.do(carla, { type: 'Commit', member: carla.id, cents: 500, purchase: p }), 'BOOKINGS_CLOSED', 'no more commitments')
+  t.is(s.do(s.founder, { type: 'CloseBookings', purchase: p }), 'BOOKINGS_CLOSED', 'once')
+  const empty = s.open(s.founder, 'Vuoto')
+  t.is(s.do(s.founder, { type: 'CloseBookings', purchase: empty }), 'applied')
+  t.is(s.do(s.founder, { type: 'AddProducts', purchase: empty, products: [apples] }), 'BOOKINGS_CLOSED', 'nor a catalogue after it')
+  t.is(s.do(s.founder, { type: 'AdjustCommitment', member: bruno.id, purchase: p, cents: 1100 }), 'applied', 'the owner corrects a commitment to the invoice')
+  t.is(s.do(s.founder, { type: 'ApproveCommitment', member: bruno.id, purchase: p }), 'applied')
+  const copy = decodeFinal(encodeFinal({ state: s.state, log: new LogColumns() })).state
+  t.is(copy.purchases.get(p)!.commitsClosed, true, 'a checkpoint keeps the close')
+  t.is(stateHash(copy), stateHash(s.state))
+  t.is(s.do(s.founder, { type: 'VoteClosePurchase', purchase: p }), 'applied')
+  t.is(s.do(s.founder, { type: 'ClosePurchase', purchase: p }), 'applied')
+  t.is(s.credit(bruno), 10_000 - 1100)
 })

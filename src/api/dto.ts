@@ -39,6 +39,8 @@ export interface PurchaseSummary {
   approvedCents: number
   /** What the referente paid the supplier at the close, cents (0 unless closed). */
   paidCents: number
+  /** Whether it takes bookings (a catalogue's) or commitments (a free amount's) now: CloseBookings ends them (SPEC §4.5). */
+  bookingsOpen: boolean
   /** When the bookings close and the goods arrive, ms since the epoch; null when not set. */
   closesAtMs: number | null
   deliveryAtMs: number | null

@@ -9,7 +9,7 @@
  */
 import { goodsCents, linesCents } from '../fold/orders.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import type { GroupState } from '../fold/state.js'
+import { bookingsOpen, type GroupState } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'
 import type { LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
@@ -57,7 +57,7 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
     open++
     const base = { purchase: p.id, purchaseName: p.name }
     const c = p.commitments.get(me)
-    const bookable = p.order === undefined || p.order.bookingsOpen
+    const bookable = bookingsOpen(p)
     const closes = p.dates?.closesAtMs ?? 0
     if (bookable && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
     if (c === undefined && bookable) out.push({ kind: 'open', ...base, ...(p.order === undefined ? { free: true as const } : {}) })
@@ -94,7 +94,7 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
       if (undelivered > 0) out.push({ kind: 'toDeliver', ...base, count: undelivered })
     }
     const closes = p.dates?.closesAtMs ?? 0
-    if (p.order?.bookingsOpen === true && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
+    if (bookingsOpen(p) && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
   }
   return out
 }

@@ -6,7 +6,7 @@
  */
 import { HypergasError } from '../errors.js'
 import { foldedName, nameKey, type MemberId, type PurchaseId } from '../ids.js'
-import type { Purchase } from '../fold/state.js'
+import { bookingsOpen, type Purchase } from '../fold/state.js'
 import type { Replay } from '../merge/replay.js'
 import type { ProductSpec } from '../acts/types.js'
 import type { BookingView } from './dto.js'
@@ -34,6 +34,7 @@ export interface PublicPurchase {
   mine: OwnCommitment | null
   /** The catalogue (public, SPEC §7), for a purchase with one; null for a free-amount purchase. */
   products: ProductSpec[] | null
+  /** Whether it takes bookings (a catalogue's) or commitments (a free amount's) now: CloseBookings ends them. */
   bookingsOpen: boolean
   /** When the bookings close and the goods arrive, ms since the epoch; null when not set. */
   closesAtMs: number | null
@@ -70,7 +71,7 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
     phase: 'open',
     mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null },
     products: p.order === undefined ? null : [...p.order.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
-    bookingsOpen: p.order?.bookingsOpen ?? false,
+    bookingsOpen: bookingsOpen(p),
     closesAtMs: p.dates?.closesAtMs || null,
     deliveryAtMs: p.dates?.deliveryAtMs || null,
     myBooking: me === null || p.order?.bookings.get(me) === undefined ? null : bookingView(v.state, p, me, p.order.bookings.get(me)!)

@@ -185,7 +185,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   // A close says what the supplier was paid (the closing referente's cash paid it).
   const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
   if (paid !== null) r.cents = paid
-  if (b.type === 'VoteClosePurchase' && v.state.purchases.get(b.purchase)?.order?.bookingsOpen === true) r.bookingsOpen = true
+  if (b.type === 'VoteClosePurchase' && v.state.purchases.get(b.purchase)?.order?.bookingsOpen === true) r.bookingsOpen = true // (a catalogue's: a free amount's commitments need no closing before the close)
   const closed = b.type === 'ClosePurchase' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
   if (closed?.order !== undefined) r.paidAsBooked = [...closed.order.bookings].filter(([who, x]) => x.delivered === null && closed.commitments.get(who)?.status === 'approved').length
   if (b.type === 'AddCost' && b.discount) r.discount = true

@@ -3,7 +3,7 @@
  * confirmed (final) and pending (tentative) figures kept apart. Amounts in cents.
  */
 import { HypergasError } from '../errors.js'
-import { quorum, countCurrent, memberName, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
+import { bookingsOpen, quorum, countCurrent, memberName, recoveryKey, type GroupState, type Movement, type Purchase, type Supplier } from '../fold/state.js'
 import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { foldedName, isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
@@ -227,6 +227,7 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     committedCents: committed,
     approvedCents: approved,
     paidCents: p.paidCents,
+    bookingsOpen: bookingsOpen(p),
     closesAtMs: p.dates?.closesAtMs || null,
     deliveryAtMs: p.dates?.deliveryAtMs || null,
     closeVotes: countCurrent(v.state, p.closeVotes),

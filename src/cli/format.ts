@@ -196,7 +196,7 @@ function dates (p: PurchaseSummary): string {
 /** A commitment's status as a purchase of phase `phase` shows it: refunded once the purchase failed (its status is kept for the record). */
 
 /** Whether bookings are open, for a purchase still open (a closed or failed one takes none). */
-const bookingsWord = (p: PurchaseView): string => (p.phase !== 'open' || p.order === null ? '' : ` · ${t(p.order.bookingsOpen ? 'bookingsOpen' : 'bookingsClosed')}`)
+const bookingsWord = (p: PurchaseView): string => (p.phase !== 'open' || (p.order === null && p.bookingsOpen) ? '' : ` · ${t(p.bookingsOpen ? 'bookingsOpen' : p.order === null ? 'commitsClosed' : 'bookingsClosed')}`)
 
 /**
  * `purchase <ref>`. A rejected commitment or booking shows 0,00 € (it was refunded; its amount

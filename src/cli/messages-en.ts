@@ -270,7 +270,7 @@ export const en: typeof it = {
   notApplied_transformations: 'not applied: {{count}} discount or shipping rules of the supplier; share them with hypergas cost (--discount for a discount)',
   notApplied_transformations_one: 'not applied: 1 discount or shipping rule of the supplier; share it with hypergas cost (--discount for a discount)',
   noCatalogue: '"{{name}}" has no catalogue: members commit an amount',
-  bookingsOpen: 'bookings open', bookingsClosed: 'bookings closed',
+  bookingsOpen: 'bookings open', bookingsClosed: 'bookings closed', commitsClosed: 'commitments closed',
   nothingDelivered: 'nothing',
   key: 'key', unit: 'unit', price: 'price', booked: 'booked', delivered: 'delivered', costs: 'costs', booking: 'booking',
   orders: 'orders', purchase: 'purchase',

@@ -270,7 +270,7 @@ export const it = {
   notApplied_transformations: 'non applicate: {{count}} regole di sconto o trasporto del fornitore; ripartiscile con hypergas cost (--discount per uno sconto)',
   notApplied_transformations_one: 'non applicata: 1 regola di sconto o trasporto del fornitore; ripartiscila con hypergas cost (--discount per uno sconto)',
   noCatalogue: '"{{name}}" non ha un listino: si impegna un importo',
-  bookingsOpen: 'prenotazioni aperte', bookingsClosed: 'prenotazioni chiuse',
+  bookingsOpen: 'prenotazioni aperte', bookingsClosed: 'prenotazioni chiuse', commitsClosed: 'impegni chiusi',
   nothingDelivered: 'niente',
   key: 'codice', unit: 'unità', price: 'prezzo', booked: 'prenotato', delivered: 'consegnato', costs: 'costi', booking: 'prenotazione',
   orders: 'ordini', purchase: 'acquisto',

@@ -297,6 +297,7 @@ function commit (s: GroupState, actId: ActId, au: MemberId, b: A.Commit, run: bo
   const p = findPurchase(s, b.purchase)
   if (typeof p === 'string') return p
   if (p.order !== undefined) return 'HAS_CATALOGUE' // a purchase with products takes bookings (SPEC §4.5)
+  if (p.commitsClosed === true) return 'BOOKINGS_CLOSED' // closed by its owner (CloseBookings, SPEC §4.5)
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
   if (spendable(s, b.member) < b.cents) return 'INSUFFICIENT_CREDIT'

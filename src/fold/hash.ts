@@ -33,7 +33,8 @@ function purchase (p: Purchase): unknown {
       byKey(p.order.bookings).map(([m, b]) => [m, b.lines.map(line), b.delivered?.map(line) ?? null, b.costCents]),
       p.order.costs.map((x) => [x.actId, x.label, x.cents, x.split])
     ]]),
-    ...(p.dates === undefined ? [] : [['dates', p.dates.closesAtMs, p.dates.deliveryAtMs]])
+    ...(p.dates === undefined ? [] : [['dates', p.dates.closesAtMs, p.dates.deliveryAtMs]]),
+    ...(p.commitsClosed === true ? [['commitsClosed']] : [])
   ]
 }
 

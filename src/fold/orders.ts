@@ -10,7 +10,7 @@ import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { credit, findPurchase, ownedPurchase } from './effects.js'
 import { shares } from './shares.js'
 import { spendable, underCeiling } from './transfers.js'
-import type { Booking, GroupState, Order, OrderLine, Purchase, RejectionCode } from './state.js'
+import { bookingsOpen, type Booking, type GroupState, type Order, type OrderLine, type Purchase, type RejectionCode } from './state.js'
 
 type Code = RejectionCode | null
 const MAX = Number.MAX_SAFE_INTEGER
@@ -82,7 +82,7 @@ export function addProducts (s: GroupState, au: MemberId, b: A.AddProducts, run:
   const p = ownedPurchase(s, au, b.purchase)
   if (typeof p === 'string') return p
   if (p.order === undefined && [...p.commitments.values()].some((c) => c.status !== 'rejected')) return 'HAS_COMMITMENTS'
-  if (p.order !== undefined && !p.order.bookingsOpen) return 'BOOKINGS_CLOSED'
+  if (!bookingsOpen(p)) return 'BOOKINGS_CLOSED'
   const known = p.order?.products
   if (b.products.some((x) => known?.has(x.key) === true)) return 'PRODUCT_EXISTS'
   if ((known?.size ?? 0) + b.products.length > MAX_CATALOGUE) return 'TOO_MANY_PRODUCTS'
@@ -244,10 +244,13 @@ export function bookingNeedCents (s: GroupState, b: A.Book): number | null {
 
 /** `CloseBookings`: no more bookings, products or prices; the order goes to the supplier. */
 export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, run: boolean): Code {
-  const r = ownedOrder(s, au, b.purchase)
-  if (typeof r === 'string') return r
-  if (!r.o.bookingsOpen) return 'BOOKINGS_CLOSED'
-  if (run) r.o.bookingsOpen = false
+  const p = ownedPurchase(s, au, b.purchase)
+  if (typeof p === 'string') return p
+  if (!bookingsOpen(p)) return 'BOOKINGS_CLOSED'
+  if (!run) return null
+  // A free-amount purchase closes its commitments (SPEC §4.5: no more Commit).
+  if (p.order === undefined) p.commitsClosed = true
+  else p.order.bookingsOpen = false
   return null
 }
 

@@ -146,6 +146,17 @@ export interface Purchase {
   order?: Order
   /** When the bookings close and the goods arrive, ms since the epoch (SetDates); absent when not set. */
   dates?: { closesAtMs: number, deliveryAtMs: number }
+  /**
+   * A free-amount purchase whose commitments the owner closed (CloseBookings, SPEC §4.5: no more
+   * `Commit`, and no catalogue after it); absent while they are open, and on a purchase with a
+   * catalogue (its order says it: {@link bookingsOpen}).
+   */
+  commitsClosed?: true
+}
+
+/** Whether `p` still takes bookings (a catalogue's) or commitments (a free amount's): SPEC §4.5 CloseBookings. */
+export function bookingsOpen (p: Purchase): boolean {
+  return p.order !== undefined ? p.order.bookingsOpen : p.commitsClosed !== true
 }
 
 /** An open governance tally (SPEC §4: the first vote is the proposal). */

@@ -7,12 +7,13 @@ import type { PurchaseId, MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import type { GasNode } from './node.js'
 import type { LogLine } from './types.js'
+import { bookingsOpen } from '../fold/state.js'
 
 /** The purchases owned by `me` whose bookings are open and whose deadline has come, by id. */
 export function dueClosings (v: Replay, me: MemberId, nowMs: number): PurchaseId[] {
   const out: PurchaseId[] = []
   for (const p of v.state.purchases.values()) {
-    if (p.phase === 'open' && p.owner === me && p.order?.bookingsOpen === true && p.dates !== undefined && p.dates.closesAtMs > 0 && p.dates.closesAtMs <= nowMs) out.push(p.id)
+    if (p.phase === 'open' && p.owner === me && bookingsOpen(p) && p.dates !== undefined && p.dates.closesAtMs > 0 && p.dates.closesAtMs <= nowMs) out.push(p.id)
   }
   return out.sort()
 }
@@ -22,7 +23,7 @@ export function nextDeadline (v: Replay, me: MemberId, nowMs: number): number | 
   let next: number | null = null
   for (const p of v.state.purchases.values()) {
     const at = p.dates?.closesAtMs ?? 0
-    if (p.phase === 'open' && p.owner === me && p.order?.bookingsOpen === true && at > nowMs && (next === null || at < next)) next = at
+    if (p.phase === 'open' && p.owner === me && bookingsOpen(p) && at > nowMs && (next === null || at < next)) next = at
   }
   return next
 }

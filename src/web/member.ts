@@ -210,12 +210,15 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
   const amount = (e: Event): string => ((e.target as HTMLElement).closest('.purchase')!.querySelector('.amount') as HTMLInputElement).value
   return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
     ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
+    ${p.closesAtMs === null || !p.bookingsOpen ? nothing : html`<div class="deadline">${t('closesAt', { when: dateTime(p.closesAtMs), left: timeLeft(p.closesAtMs) })}</div>`}
     ${member === null ? nothing : html`<div>${t('yourCommitment')}: ${mine === undefined ? '—' : `${money(mine.amountCents)} · ${t(`status_${mine.status}`)}`}</div>`}
     ${full === null ? nothing : html`<div>${t('committed')}: ${money('committedCents' in p ? p.committedCents : 0)}</div>
       <ul>${full.commitments.map((c) => html`<li>${c.name}: ${money(c.amountCents)} · ${t(`status_${c.status}`)}</li>`)}</ul>`}
     ${member === null
       ? nothing
-      : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+      : !p.bookingsOpen
+          ? html`<div class="small">${t('commitsClosed')}</div>`
+          : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')}>
         <button class="commit" ?disabled=${!d.keyed} @click=${(e: Event) => a.commit(p.id, amount(e))}>${t('commit')}</button></div>
         ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}`}</div>`
 }

@@ -288,6 +288,7 @@ function checkPurchases (s: GroupState, ids: Ids, applied: Applied): void {
     ids.all(p.closeVotes, `purchase ${short(k)}: close votes`)
     ids.all(p.failVotes, `purchase ${short(k)}: fail votes`)
     if (p.order !== undefined) checkOrder(p, ids)
+    if (p.commitsClosed !== undefined && (p.commitsClosed !== true || p.order !== undefined)) throw badCheckpoint(`purchase ${short(k)}: bad commitsClosed`)
     if (p.dates !== undefined && (!isInt(p.dates.closesAtMs, 0) || !isInt(p.dates.deliveryAtMs, 0) || p.dates.closesAtMs + p.dates.deliveryAtMs === 0)) throw badCheckpoint(`purchase ${short(k)}: bad dates`)
     if (p.phase === 'open') {
       open++

@@ -99,6 +99,17 @@ const dates: Enc<Purchase['dates']> = {
   }
 }
 
+/** `true` or absent: a byte 1 or 0. */
+const flagOrAbsent: Enc<true | undefined> = {
+  preencode (s) { c.uint8.preencode(s, 0) },
+  encode (s, v) { c.uint8.encode(s, v === true ? 1 : 0) },
+  decode (s) {
+    const flag = c.uint8.decode(s)
+    if (flag > 1) throw new Error(`checkpoint state: flag ${flag}`)
+    return flag === 1 ? true : undefined
+  }
+}
+
 const orderText = rendered<Order>((o) => JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs }))
 
 const purchaseFields = struct<Purchase>({
@@ -113,7 +124,8 @@ const purchaseFields = struct<Purchase>({
   failVotes: setOf(ref),
   paidCents: cents,
   order,
-  dates
+  dates,
+  commitsClosed: flagOrAbsent
 })
 /** A purchase; one without orders has no `order` key at all, as the fold makes it. */
 const purchase: Enc<Purchase> = {
@@ -123,6 +135,7 @@ const purchase: Enc<Purchase> = {
     const p = purchaseFields.decode(s)
     if (p.order === undefined) delete p.order
     if (p.dates === undefined) delete p.dates
+    if (p.commitsClosed === undefined) delete p.commitsClosed
     return p
   }
 }
