@@ -12,6 +12,7 @@ import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
 import { HypergasError } from '../src/errors.js'
 import { finalityView } from '../src/api/views.js'
+import { logView } from '../src/api/log-view.js'
 import { chainBlock } from './helpers/blocks.js'
 import { person } from './helpers/fixtures.js'
 
@@ -468,4 +469,17 @@ test('two admins partitioned: members removed on one side alone still count in t
   isPrefix(t, finalLog(aSide), finalLog(all), "A's confirmed log is a prefix of the healed one")
   isPrefix(t, finalLog(xSide), finalLog(all), "X's confirmed log is a prefix of the healed one")
   t.is(all.confirmed.members.get(M.id)?.creditCents, 700)
+})
+
+test('the log lists the acts of an ignored block: what a frozen feed wrote is not in the books, and says what it was', (t) => {
+  const f = twoAdmins()
+  f.write(A, { [X.id]: 1 }, [A, M, M2].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  f.write(X, { [A.id]: 2 }, [f.act(X, { type: 'Deposit', member: M2.id, cents: 777 })]) // X, recovered, writes on
+  const g = f.graph()
+  const v = replay(g, f.g)
+  const l = logView(v, 0, 100, new Map(), (feed, index) => (g.node(feed, index)?.acts ?? []).flatMap((e) => (e.ok ? [e.act] : [])))
+  const frozen = l.ignored.find((b) => b.feed === X.id && b.reason === 'FROZEN')
+  t.ok(frozen !== undefined, "X's block after the recovery is ignored")
+  t.alike(frozen?.acts.map((a) => [a.type, a.memberName, a.cents]), [['Deposit', 'Marta Due', 777]], 'with the deposit it held: whose, and how much')
+  t.is(frozen?.feedName, 'Xenia')
 })

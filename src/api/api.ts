@@ -7,7 +7,8 @@ import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
-import type { ActBody, ProductSpec } from '../acts/types.js'
+import type { ActBody, ProductSpec, SignedAct } from '../acts/types.js'
+import { UNREAD } from '../merge/entries.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
@@ -175,7 +176,7 @@ export class LocalApi implements NodeApi {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck: n.ownStuck() },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.
       invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
-      group: views.groupView(v),
+      group: views.groupView(v, this.notGone()),
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
@@ -204,7 +205,8 @@ export class LocalApi implements NodeApi {
 
   async log (offset: number, limit: number): Promise<LogView> {
     const v = this.node.requireView()
-    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)))
+    const actsOf = (feed: MemberId, index: number): SignedAct[] => (this.node.graph.node(feed, index)?.acts ?? []).flatMap((e) => (e !== UNREAD && e.ok ? [e.act] : []))
+    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)), actsOf)
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {
@@ -258,11 +260,33 @@ export class LocalApi implements NodeApi {
   private refuseRecoveryOfConnected (body: ActBody, author?: MemberId): void {
     if (body.type !== 'VoteRecover') return
     if (author !== undefined && !this.node.requireView().state.members.has(author)) return
-    if (this.node.forks.some((f) => f.feed === body.member)) return
-    if (body.member !== this.node.id && this.node.replicator?.peers.some((p) => p.publicKey === body.member) !== true) return
+    if (!this.present().has(body.member)) return
     const name = this.node.requireView().state.members.get(body.member)?.name ?? body.member.slice(0, 8)
     if (body.member === this.node.id) throw new HypergasError('ADMIN_ONLINE', `this is ${name}'s own node: ${name} is not gone, so the members do not vote them out`, { member: name, variant: 'self' })
     throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
+  }
+
+  /**
+   * The admins this node knows to be there: its own, and those connected to it now, but for a
+   * feed that forked (copies of one laptop may be connected, and this node reads none of their
+   * blocks).
+   */
+  private present (): Set<MemberId> {
+    const n = this.node
+    const out = new Set<MemberId>([n.id])
+    for (const p of n.replicator?.peers ?? []) if (!n.forks.some((f) => f.feed === p.publicKey)) out.add(p.publicKey as MemberId)
+    return out
+  }
+
+  /**
+   * The admins no members' recovery is offered against (SPEC §5 "Never stuck" is for an admin who
+   * is gone): those {@link present}, and, when this node's own feed takes no more blocks (forked,
+   * or restored elsewhere), every admin it waits for: the fault is its own, not theirs.
+   */
+  notGone (): ReadonlySet<MemberId> {
+    const out = this.present()
+    if (this.node.group !== null && this.node.ownStuck() !== null) for (const id of this.node.requireView().waitingFor) out.add(id)
+    return out
   }
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {

@@ -41,7 +41,23 @@ export interface LogView {
   finalCount: number
   offset: number
   entries: LogEntryView[]
-  ignored: Array<{ feed: MemberId, index: number, L: number, reason: string, actIds: ActId[] }>
+  ignored: IgnoredBlockView[]
+}
+
+/**
+ * A block the merge ignored (SPEC §5: a non-writer's, or past a freeze): its feed (and the name
+ * of its owner), position, why, and its acts as the journal describes them (none for a block this
+ * node did not read), so that an admin sees what is not in the books: a deposit written on a
+ * laptop whose feed forked must be taken again.
+ */
+export interface IgnoredBlockView {
+  feed: MemberId
+  feedName: string | null
+  index: number
+  L: number
+  reason: string
+  actIds: ActId[]
+  acts: Array<ActSubject & { type: ActBody['type'] }>
 }
 
 const nameOf = (s: GroupState, id: MemberId): string => memberName(s, id) ?? id.slice(0, 8)
@@ -84,9 +100,10 @@ export function actSubject (s: GroupState, b: ActBody): ActSubject {
 
 /**
  * The ordered log (SPEC §7 `log`), paged. Entries restored from a checkpoint carry no act:
- * `read` holds those acts, read back from their blocks (see GasNode.readActs).
+ * `read` holds those acts, read back from their blocks (see GasNode.readActs); `actsOf` gives
+ * the decoded acts of an ignored block (the graph's).
  */
-export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map()): LogView {
+export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map(), actsOf: (feed: MemberId, index: number) => readonly SignedAct[] = () => []): LogView {
   const entries = v.entries.slice(offset, offset + limit).map((e): LogEntryView => {
     const act = e.act ?? read.get(e.actId)
     const b = act?.body
@@ -110,6 +127,14 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       body: b ?? null
     }
   })
-  const ignored = v.ignored.map((b) => ({ feed: b.feed, index: b.index, L: b.L, reason: b.reason, actIds: b.actIds }))
+  const ignored = v.ignored.map((b): IgnoredBlockView => ({
+    feed: b.feed,
+    feedName: memberName(v.state, b.feed),
+    index: b.index,
+    L: b.L,
+    reason: b.reason,
+    actIds: b.actIds,
+    acts: actsOf(b.feed, b.index).map((a) => ({ type: a.body.type, ...actSubject(v.state, a.body) }))
+  }))
   return { total: v.logLength, finalCount: v.finalCount, offset, entries, ignored }
 }

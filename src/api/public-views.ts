@@ -78,8 +78,12 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
   }
 }
 
-/** The group's name and, for `me`, the member's page essentials. @throws HypergasError NOT_FOUND when `me` is not a member */
-export function publicStatus (v: Replay, me: MemberId | null): PublicStatus {
+/**
+ * The group's name and, for `me`, the member's page essentials (`notGone`: the admins no
+ * recovery is offered against, {@link recoveryView}).
+ * @throws HypergasError NOT_FOUND when `me` is not a member
+ */
+export function publicStatus (v: Replay, me: MemberId | null, notGone?: ReadonlySet<MemberId>): PublicStatus {
   if (me === null) return { group: { name: v.state.groupName }, member: null }
   const m = v.state.members.get(me)
   if (m === undefined) throw HypergasError.NOT_FOUND('you are no longer a member of this group', 'gone')
@@ -90,7 +94,7 @@ export function publicStatus (v: Replay, me: MemberId | null): PublicStatus {
       name: m.name,
       groupId: v.state.groupId ?? '',
       waitingFor: v.waitingFor.map((id) => v.state.members.get(id)?.name ?? null),
-      recovery: recoveryView(v)
+      recovery: recoveryView(v, notGone)
     }
   }
 }

@@ -270,7 +270,7 @@ export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
  * What confirmation waits for (SPEC §5): blocks confirmed, the admins whose acknowledgement is
  * missing, writers frozen by their removal, and how many blocks the merge ignored.
  */
-export function finalityView (v: Replay): FinalityView {
+export function finalityView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): FinalityView {
   const name = (id: MemberId): string | null => v.state.members.get(id)?.name ?? null
   return {
     blocks: v.blocks,
@@ -278,14 +278,21 @@ export function finalityView (v: Replay): FinalityView {
     waitingFor: v.waitingFor.map((id) => ({ id, name: name(id) })),
     frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by, byMembers: f.byMembers, adminAgain: v.state.admins.has(f.feed) })),
     ignoredBlocks: v.ignored.length,
-    recovery: recoveryView(v)
+    recovery: recoveryView(v, notGone)
   }
 }
 
-/** The recoveries the members may need to vote, one per admin waited for (see {@link RecoveryView}). */
-export function recoveryView (v: Replay): RecoveryView[] {
+/** No admin (a shared empty set). */
+const NONE: ReadonlySet<MemberId> = new Set()
+
+/**
+ * The recoveries the members may need to vote, one per admin waited for (see {@link RecoveryView}),
+ * but for the admins in `notGone`: the node knows them to be there (connected to it, or this very
+ * node), and refuses a vote against them (ADMIN_ONLINE).
+ */
+export function recoveryView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): RecoveryView[] {
   const s = v.state
-  return v.waitingFor.filter((id) => !s.admins.has(id) || s.admins.size <= 2).map((id) => {
+  return v.waitingFor.filter((id) => (!s.admins.has(id) || s.admins.size <= 2) && !notGone.has(id)).map((id) => {
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
     return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s, v.confirmed) }
   })
@@ -321,8 +328,8 @@ export function totalsView (s: GroupState): Totals {
   return { creditsCents: credits, openCommitmentsCents: open, cashCents: cash, hold: credits + open === cash }
 }
 
-/** Group, admins with cash, totals, finality, state hashes. */
-export function groupView (v: Replay): GroupView {
+/** Group, admins with cash, totals, finality (`notGone`: see {@link recoveryView}), state hashes. */
+export function groupView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): GroupView {
   const s = v.state
   return {
     totals: totalsView(s),
@@ -341,6 +348,6 @@ export function groupView (v: Replay): GroupView {
     acts: actCounts(v),
     stateHash: hashOf(s),
     confirmedStateHash: hashOf(v.confirmed),
-    finality: finalityView(v)
+    finality: finalityView(v, notGone)
   }
 }

@@ -220,7 +220,8 @@ export function log (l: LogView): string {
     const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
-  const ignored = l.ignored.map((b) => t('logIgnored', { index: b.index, feed: b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }))
+  const ignored = l.ignored.map((b) => [t('logIgnored', { index: b.index, feed: b.feedName ?? b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }),
+    ...b.acts.map((a) => `  – ${t(`r_${a.type === 'AddCost' && a.cents !== null && a.cents < 0 ? 'AddDiscount' : a.type}`, { name: a.memberName ?? '', payee: a.payeeName ?? '', amount: a.cents === null ? '' : eur(Math.abs(a.cents)), purchase: a.purchaseName ?? '', product: a.productName ?? '' })}`)].join('\n'))
   const shown = l.entries.length === 0 || l.entries.length === l.total ? t('logTotal', { total: l.total, final: l.finalCount }) : t('logShown', { from: l.entries[0].seq, to: l.entries[l.entries.length - 1].seq, total: l.total, final: l.finalCount })
   return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), shown, ...ignored].join('\n')
 }
