@@ -140,7 +140,7 @@ export interface RefusalDetails {
    *   `noIdentity`, `noGroup`, `hasGroup`, `damaged`, `unreadable`, `notDir`, `links`, `mail`, `frozen`;
    * - BAD_ARGUMENT: `exists`, and the others of the CLI (`e_BAD_ARGUMENT_*` in src/cli/messages-en.ts);
    * - BAD_FIELD: `empty`, `tooLong`, `tooMany`, `twice`, `control`, `format`, `bookingPrice`, `overdraft` (the field's path in `input`);
-   * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment); ABOVE_CEILING: `limits`;
+   * - INSUFFICIENT_CREDIT: `overdraft`, `limits`, `discount` (a shared discount beyond a commitment), `withdraw` (cash asked beyond the credit), `payer`; ABOVE_CEILING: `limits`;
    * - BAD_AMOUNT: `euros`, `positive`, `large`, `quantity`, `quantity-large`, `overdraft`;
    * - UNAUTHORIZED: `admin`, `loginCode`, `link`, `challenge`, `notMember`, `login`, `membersOnly`;
    * - BAD_KEY: `keyFile`, `seed`; PORT_IN_USE: `udp`; NOT_RUNNING: `login`, `swarm`;

@@ -10,9 +10,9 @@ const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
  * groups of three after one separator, the decimals after the other one. Without decimals
  * (`1.234`) the separator could be either, and the amount is refused.
  */
-const GROUPED = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*(?!\1)[.,]\d{1,2}$/
+const GROUPED = /^[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*(?!\1)[.,]\d{1,2}$/
 /** Thousands and nothing after them (`1.234`, `1,234,567`): a decimal separator or a thousands one? */
-const THOUSANDS = /^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$/
+const THOUSANDS = /^[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$/
 
 /**
  * `text` without its thousands separators when it is written grouped with decimals (`1.234,56` →

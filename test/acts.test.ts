@@ -130,6 +130,9 @@ test('euros: exact cents only, with . or ,', async (t) => {
   for (const ambiguous of ['1.234', '1,234', '1.234.567']) {
     try { parseEuros(ambiguous); t.fail(`accepted ${ambiguous}`) } catch (err) { t.is((err as HypergasError).details?.variant, 'thousands', `${ambiguous}: thousands or decimals? refused, and said why`) }
   }
+  for (const small of ['0,001', '0.005', '0.123,45']) {
+    try { parseEuros(small); t.fail(`accepted ${small}`) } catch (err) { t.is((err as HypergasError).details?.variant, 'euros', `${small}: no thousands begin with 0, so too many decimals is what is wrong`) }
+  }
   t.alike(['0', '0,00', '00.0', ' 0 ', '2,39'].map(parseEurosOrZero), [0, 0, 0, 0, 239], 'a zero where zero means something (a free item, a limit lifted)')
   for (const bad of ['-0', '0,001', '', '0e0']) await code(t, () => parseEurosOrZero(bad), 'BAD_AMOUNT')
 })

@@ -31,6 +31,7 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'once')
   t.is(s.do(dario, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'who before what: a stranger is not told the transfer is done')
+  t.is(refusalDetails(s.state, { type: 'Withdraw', member: dario.id, cents: 100, reason: '' }, 'INSUFFICIENT_CREDIT').variant, 'withdraw', 'cash beyond the credit: its own words')
   t.is(s.do(dario, { type: 'CancelTransfer', transfer: pay.id }), 'NOT_AUTHORIZED')
   t.is(s.do(carla, { type: 'CancelTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'a party is')
   // An invoice: Carla asks Bruno for 2000; he has 1500.

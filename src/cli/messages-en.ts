@@ -371,7 +371,7 @@ export const en: typeof it = {
   r_CancelTransfer: 'Transfer of {{amount}} from {{name}} to {{payee}} cancelled',
   e_SAME_MEMBER: 'a transfer goes from one member to another',
   e_NO_PENDING_TRANSFER: 'no pending transfer with that id',
-  e_INSUFFICIENT_CREDIT_limits: '{{name}} has {{credit}} of credit, below that overdraft: {{needed}} must come back first',
+  e_INSUFFICIENT_CREDIT_withdraw: '{{name}} has {{credit}} of credit: at most that can be given back in cash, not {{needed}}', e_INSUFFICIENT_CREDIT_limits: '{{name}} has {{credit}} of credit, below that overdraft: {{needed}} must come back first',
   e_ABOVE_CEILING_limits: '{{name}} holds {{credit}} of credit, above that ceiling: it must come down first',
   e_BAD_FIELD: 'the field “{{field}}”: {{detail}}', e_BAD_FIELD_empty: 'the field “{{field}}” is empty', e_BAD_FIELD_tooLong: 'the field “{{field}}” is longer than {{limit}} characters',
   e_BAD_FIELD_tooMany: 'the field “{{field}}” holds more than {{limit}} entries', e_BAD_FIELD_twice: 'the same product twice in “{{field}}”', e_BAD_FIELD_control: 'the field “{{field}}” holds control characters (a tab, a line break)',

@@ -371,7 +371,7 @@ export const it = {
   r_CancelTransfer: 'Trasferimento di {{amount}} da {{name}} {{payee, a}} annullato',
   e_SAME_MEMBER: 'un trasferimento va da un socio a un altro',
   e_NO_PENDING_TRANSFER: 'nessun trasferimento in attesa con quel codice',
-  e_INSUFFICIENT_CREDIT_limits: '{{name}} ha {{credit}} di credito, sotto quello scoperto: prima devono rientrare {{needed}}',
+  e_INSUFFICIENT_CREDIT_withdraw: '{{name}} ha {{credit}} di credito: al massimo tanto si restituisce in contanti, non {{needed}}', e_INSUFFICIENT_CREDIT_limits: '{{name}} ha {{credit}} di credito, sotto quello scoperto: prima devono rientrare {{needed}}',
   e_ABOVE_CEILING_limits: '{{name}} ha {{credit}} di credito, sopra quel tetto: prima deve scendere',
   e_BAD_FIELD: 'il campo «{{field}}»: {{detail}}', e_BAD_FIELD_empty: 'il campo «{{field}}» è vuoto', e_BAD_FIELD_tooLong: 'il campo «{{field}}» supera i {{limit}} caratteri',
   e_BAD_FIELD_tooMany: 'il campo «{{field}}» ha più di {{limit}} voci', e_BAD_FIELD_twice: 'lo stesso prodotto due volte in «{{field}}»', e_BAD_FIELD_control: 'il campo «{{field}}» contiene caratteri di controllo (una tabulazione, un a capo)',

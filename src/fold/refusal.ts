@@ -54,6 +54,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     if (need !== null) d.neededCents = need
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
     if (d.overdraftCents !== undefined && body.type !== 'Withdraw') d.variant = 'overdraft'
+    // Cash given back is at most the credit: no deposit is the answer (CLI: e_…_withdraw).
+    if (body.type === 'Withdraw') d.variant = 'withdraw'
   }
   // Credit past the ceiling the admins set: the member's credit, what the act adds, the ceiling.
   if (code === 'ABOVE_CEILING' && m !== undefined && body.type !== 'VoteSetLimits') {
