@@ -38,6 +38,8 @@ export interface ActReceipt {
   discount?: true
   /** A close vote on a purchase whose bookings are still open (no CloseBookings yet: the order has not gone to the supplier). */
   bookingsOpen?: true
+  /** An approval or rejection of a booking (a purchase with a catalogue), not of a free amount's commitment. */
+  booking?: true
   /** An applied close of a purchase with a catalogue: how many approved bookings it paid as booked, no delivery recorded for them. */
   paidAsBooked?: number
   /** Seconds since the same act (same author, type, member and amount) was recorded before, a command sent twice? (set by the API: {@link repeatedAfter}) */
@@ -185,6 +187,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   // A close says what the supplier was paid (the closing referente's cash paid it).
   const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
   if (paid !== null) r.cents = paid
+  if ((b.type === 'ApproveCommitment' || b.type === 'RejectCommitment') && v.state.purchases.get(b.purchase)?.order !== undefined) r.booking = true
   if (b.type === 'VoteClosePurchase' && v.state.purchases.get(b.purchase)?.order?.bookingsOpen === true) r.bookingsOpen = true // (a catalogue's: a free amount's commitments need no closing before the close)
   const closed = b.type === 'ClosePurchase' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
   if (closed?.order !== undefined) r.paidAsBooked = [...closed.order.bookings].filter(([who, x]) => x.delivered === null && closed.commitments.get(who)?.status === 'approved').length

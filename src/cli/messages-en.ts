@@ -33,7 +33,7 @@ export const en: typeof it = {
   r_OpenPurchase: 'Purchase "{{purchase}}" opened',
   r_Commit: '{{name}} committed {{amount}} to "{{purchase}}" (to approve)',
   r_ApproveCommitment: '{{name}}\'s commitment to "{{purchase}}" approved',
-  r_RejectCommitment: '{{name}}\'s commitment to "{{purchase}}" rejected and refunded',
+  r_RejectCommitment: '{{name}}\'s commitment to "{{purchase}}" rejected and refunded', r_ApproveCommitment_booking: '{{name}}\'s booking on "{{purchase}}" approved', r_RejectCommitment_booking: '{{name}}\'s booking on "{{purchase}}" rejected and refunded',
   r_AdjustCommitment: '{{name}}\'s commitment to "{{purchase}}" set to {{amount}}',
   r_VoteClosePurchase: 'Vote to close "{{purchase}}"',
   r_VoteFailPurchase: 'Vote to fail "{{purchase}}"',

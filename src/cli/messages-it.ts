@@ -32,7 +32,7 @@ export const it = {
   r_OpenPurchase: 'Acquisto "{{purchase}}" aperto',
   r_Commit: 'Impegno di {{amount}} di {{name}} su "{{purchase}}" (da approvare)',
   r_ApproveCommitment: 'Impegno di {{name}} su "{{purchase}}" approvato',
-  r_RejectCommitment: 'Impegno di {{name}} su "{{purchase}}" rifiutato e rimborsato',
+  r_RejectCommitment: 'Impegno di {{name}} su "{{purchase}}" rifiutato e rimborsato', r_ApproveCommitment_booking: 'Prenotazione di {{name}} su "{{purchase}}" approvata', r_RejectCommitment_booking: 'Prenotazione di {{name}} su "{{purchase}}" rifiutata e rimborsata',
   r_AdjustCommitment: 'Impegno di {{name}} su "{{purchase}}" portato a {{amount}}',
   r_VoteClosePurchase: 'Voto di chiusura di "{{purchase}}"',
   r_VoteFailPurchase: 'Voto di annullamento di "{{purchase}}"',
