@@ -144,6 +144,12 @@ test('start: a bad --bootstrap or --port is one line with a code, nothing opened
   }
 })
 
+test('dht on a loopback address says it serves this computer only, not to give its address to the others', (t) => {
+  const r = spawnSync(process.execPath, [BIN, '--lang', 'en', 'dht', '--host', '127.0.0.1', '--port', '48931'], { encoding: 'utf8', timeout: 4_000, killSignal: 'SIGTERM' })
+  const first = r.stdout.split('\n')[0]
+  t.ok(first.includes('reachable from this computer only') && !first.includes('not 127.0.0.1'), first)
+})
+
 /** Runs the CLI with only `locale` as the locale; answers stdout and stderr with their spaces folded (help wraps). */
 function helpOf (locale: string, ...args: string[]): string {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANGUAGE: '', LANG: locale } })

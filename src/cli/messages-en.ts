@@ -43,7 +43,7 @@ export const en: typeof it = {
   joined: 'following group {{group}}\nmember id {{id}}\nAsk an admin to run: hypergas member add <your name> {{id}}',
   keyWritten: 'member id {{id}}\nkey written to {{file}}',
   keyShown: 'member id {{id}}\nsecret    {{seed}}',
-  dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop, this one too: hypergas start --bootstrap {{address}} (this address, not 127.0.0.1)',
+  dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop, this one too: hypergas start --bootstrap {{address}} (this address, not 127.0.0.1)', dhtStartedLocal: 'DHT bootstrap node at {{address}}, reachable from this computer only: hypergas start --bootstrap {{address}} here; for the other laptops, start it on an address of the network (hypergas dht without --host)',
   wentOffline: 'offline: no peer connections until "hypergas online"',
   wentOnline: 'online: replicating with the group again',
   th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent',

@@ -42,7 +42,7 @@ export const it = {
   joined: 'segui il gruppo {{group}}\nid socio {{id}}\nChiedi a un amministratore di eseguire: hypergas member add <il tuo nome> {{id}}',
   keyWritten: 'id socio {{id}}\nchiave scritta in {{file}}',
   keyShown: 'id socio {{id}}\nsegreto  {{seed}}',
-  dhtStarted: 'nodo di bootstrap DHT su {{address}}\nsul portatile di ogni amministratore, anche questo: hypergas start --bootstrap {{address}} (questo indirizzo, non 127.0.0.1)',
+  dhtStarted: 'nodo di bootstrap DHT su {{address}}\nsul portatile di ogni amministratore, anche questo: hypergas start --bootstrap {{address}} (questo indirizzo, non 127.0.0.1)', dhtStartedLocal: 'nodo di bootstrap DHT su {{address}}, raggiungibile solo da questo computer: qui hypergas start --bootstrap {{address}}; per gli altri portatili avvialo su un indirizzo della rete (hypergas dht senza --host)',
   wentOffline: 'fuori rete: nessuna connessione ai peer fino a "hypergas online"',
   wentOnline: 'in rete: di nuovo in replica con il gruppo',
   th_peer: 'peer', th_via: 'via', th_address: 'indirizzo', th_since: 'da', th_received: 'ricevuti', th_sent: 'inviati',

@@ -116,7 +116,8 @@ program.command('dht')
       if ((err as { code?: string }).code === 'EADDRINUSE') throw new HypergasError('PORT_IN_USE', `UDP port ${port} is in use: choose another with --port`, { variant: 'udp', input: String(port) })
       throw err
     }
-    print({ bootstrap: `${reach}:${port}` }, () => t('dhtStarted', { address: `${reach}:${port}` }))
+    // On a loopback address only this computer reaches it: not an address to give the others.
+    print({ bootstrap: `${reach}:${port}` }, () => t(reach.startsWith('127.') ? 'dhtStartedLocal' : 'dhtStarted', { address: `${reach}:${port}` }))
     const stop = (): void => { void node.destroy().then(() => process.exit(0)) }
     process.on('SIGINT', stop)
     process.on('SIGTERM', stop)
