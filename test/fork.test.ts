@@ -84,6 +84,39 @@ test('a forked writer feed is reported with evidence and frozen; nothing changes
   await other.close()
 })
 
+test('a fork found by one node is proved to the other side later, after a restart too: a restored laptop whose tree the admins hold learns its feed forked', async (t) => {
+  // The founder's laptop (F) and a follower (W) that holds F's feed as F wrote it; another device
+  // with F's key (C, the old laptop started again) wrote another block 1. W meets C first.
+  const { founder, follower, dirs } = await pair()
+  await founder.submit({ type: 'Deposit', member: founder.id, cents: 100 })
+  let cut = link(founder.store, follower.store)
+  await until('the follower to hold block 1 of the founder', () => follower.graph.usableLength(founder.id) === 2)
+  cut()
+  const other = new Corestore(path.join(tmp(), 'corestore'))
+  const clone = other.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
+  await clone.ready()
+  const original = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
+  await clone.append((await original.get(0))!)
+  const b1 = encodeBlock({ prev: blockHash((await original.get(0))!), links: [], acts: [] })
+  await clone.append([b1, encodeBlock({ prev: blockHash(b1), links: [], acts: [] })])
+  cut = link(other, follower.store)
+  await until('the follower to find the fork', () => follower.forks.length > 0)
+  cut()
+  t.ok(typeof follower.forks[0].proof === 'string', 'the other side\'s signed tree kept with the report')
+  await follower.close()
+  await other.close()
+  // F never met C, and holds what W holds: Hypercore alone would never tell F. W, restarted, proves it.
+  t.is(founder.ownStuck(), null, 'the founder writes, unaware')
+  const again = await GasNode.open({ dir: dirs[1] })
+  cut = link(founder.store, again.store)
+  await until('the founder to learn its own feed forked', () => founder.forks.length > 0, 15_000)
+  cut()
+  t.is(founder.ownStuck(), 'frozen', 'and it writes no more, saying why')
+  t.is(founder.forks[0].feed, founder.id)
+  await again.close()
+  await founder.close()
+})
+
 for (const [name, bytes, code] of [
   ['malformed', Buffer.from([2, 5, 1, 2]), 'BAD_ENCODING'],
   ['format 1 (links without hashes)', Buffer.from([1, 0, 0]), 'BAD_VERSION'],

@@ -180,7 +180,8 @@ export class LocalApi implements NodeApi {
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
-      forks: n.forks,
+      // The reports without the proof the node relays (Hypercore's tree nodes: kilobytes, for peers).
+      forks: n.forks.map(({ proof: _proof, ...f }) => f),
       // Blocks that name another branch of a feed than the one held here (SPEC §5 forks).
       linkConflicts: n.linkConflicts(),
       // While restored from a backup and waiting for the own feed (src/node/storage/restore.ts), what for.

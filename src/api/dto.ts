@@ -209,7 +209,7 @@ export interface StatusView {
   peers: PeerView[]
   sync: SyncProgress
   online: boolean
-  forks: readonly ForkReport[]
+  forks: ReadonlyArray<Omit<ForkReport, 'proof'>>
   /** Blocks that name another branch of a feed than the one held here (SPEC §5 forks). */
   linkConflicts: readonly LinkConflict[]
   /** While restored from a backup and waiting for the own feed, what for; else null. */

@@ -13,7 +13,7 @@ import type { LogEntry } from '../../merge/replay.js'
 import { syncProgress, type SyncProgress } from '../network/progress.js'
 import { saveForks, type ForkReport } from '../storage/datadir.js'
 import { VerifiedActs } from '../storage/verified.js'
-import { watchForks, type ForkSides } from './forks.js'
+import { ForkRelay, proofOf, proofText, watchForks, type ForkSides, type TreeProof } from './forks.js'
 import { readActs, readFeed } from './reader.js'
 import { Verifier } from './verifier.js'
 
@@ -44,9 +44,12 @@ export class Feeds {
   private readonly verified: VerifiedActs
   /** Checks relayed signatures on a worker thread while feeds are read. */
   private readonly verifier = new Verifier()
+  /** Proves the forks found to the peers of each forked feed, at any later time. */
+  private readonly relay: ForkRelay
 
   constructor (private readonly opts: FeedsOptions) {
     this.verified = new VerifiedActs(opts.dir)
+    this.relay = new ForkRelay(opts.store)
   }
 
   /** How many feeds are followed. */
@@ -133,8 +136,9 @@ export class Feeds {
     this.verified.flush()
   }
 
-  /** Stops the verification worker. */
+  /** Stops the verification worker and the fork relay. */
   async close (): Promise<void> {
+    await this.relay.close()
     await this.verifier.close()
   }
 
@@ -151,14 +155,18 @@ export class Feeds {
   private watch (feed: MemberId, core: Hypercore): void {
     core.on('append', () => this.opts.changed())
     core.on('download', () => this.opts.changed())
-    watchForks(core, () => this.opts.graph().receivedLength(feed), (sides) => this.reportFork(feed, sides))
+    watchForks(core, () => this.opts.graph().receivedLength(feed), (sides, proof) => this.reportFork(feed, core, sides, proof))
+    // A fork found before (a report with its proof): proved again to every peer of the feed.
+    const saved = this.opts.forks.find((f) => f.feed === feed)?.proof
+    if (saved !== undefined) core.ready().then(() => { if (!this.opts.closed()) this.relay.add(core.key!, proofOf(saved)) }).catch(() => {})
     core.on('verification-error', (err: Error) => this.opts.invalid(feed, core.length, 'BAD_PROOF', err.message))
   }
 
-  private reportFork (feed: MemberId, sides: ForkSides): void {
+  private reportFork (feed: MemberId, core: Hypercore, sides: ForkSides, proof: TreeProof | null): void {
+    if (proof !== null && core.key !== null && !this.opts.closed()) this.relay.add(core.key, proof)
     const forks = this.opts.forks
     if (forks.some((x) => x.feed === feed)) return
-    const f: ForkReport = { feed, ...sides, detectedAt: new Date(this.opts.now()).toISOString() }
+    const f: ForkReport = { feed, ...sides, ...(proof === null ? {} : { proof: proofText(proof) }), detectedAt: new Date(this.opts.now()).toISOString() }
     forks.push(f)
     saveForks(this.opts.dir, forks)
     this.opts.fork(f)

@@ -2,7 +2,16 @@
  * Fork detection (SPEC §5 forks): Hypercore proves a fork of a writer feed (two signed trees at
  * one length) with a 'conflict' event, or truncates a feed, and then closes the core. Either
  * becomes the sides of one ForkReport (kept in the data directory by the node).
+ *
+ * Hypercore tells a conflict only to the peers connected when it finds one, and only its own tree.
+ * A laptop restored from a backup while the old one still wrote shares its key with the old one,
+ * so no admin's node is connected to both at once (Hyperswarm keeps one connection per key), and
+ * the side whose tree the other admins hold never hears of the fork: it would go on taking
+ * deposits the group never uses. So a node that found a fork keeps the other side's signed tree
+ * ({@link ForkRelay}) and proves the fork to every peer that replicates the feed with it, at any
+ * later time, with the message Hypercore itself sends to prove one.
  */
+import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
 import type { ForkReport } from '../storage/datadir.js'
 
@@ -10,20 +19,105 @@ import type { ForkReport } from '../storage/datadir.js'
 export type ForkSides = Pick<ForkReport, 'length' | 'held' | 'local' | 'remote'>
 
 /**
- * Calls `onFork` when `core` proves or shows a fork; `received()` is how many blocks of the feed
- * the node has taken in (it keeps those up to the fork and reads no further).
+ * Hypercore's proof of a signed tree, as a peer sent it (its replication message `data` with an
+ * upgrade from 0): what {@link ForkRelay} sends on. Its byte fields are Buffers.
  */
-export function watchForks (core: Hypercore, received: () => number, onFork: (sides: ForkSides) => void): void {
-  core.on('conflict', (length: number, _fork: number, proof: { upgrade?: { length: number, signature?: Buffer } }) => {
+export interface TreeProof {
+  fork: number
+  upgrade: { start: number, length: number, signature?: Buffer }
+  manifest?: unknown
+}
+
+/**
+ * Calls `onFork` when `core` proves or shows a fork, with the peer's signed tree when it proved
+ * one; `received()` is how many blocks of the feed the node has taken in (it keeps those up to
+ * the fork and reads no further).
+ */
+export function watchForks (core: Hypercore, received: () => number, onFork: (sides: ForkSides, proof: TreeProof | null) => void): void {
+  core.on('conflict', (length: number, _fork: number, proof: TreeProof) => {
     const sig = (core as unknown as { state?: { signature?: Buffer | null } }).state?.signature ?? null
     onFork({
       length,
       held: received(),
       local: { length: core.length, signature: sig?.toString('hex') ?? null },
       remote: { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null }
-    })
+    }, proof)
   })
   core.on('truncate', (length: number) => {
-    onFork({ length, held: Math.min(length, received()), local: { length, signature: null }, remote: { length, signature: null } })
+    onFork({ length, held: Math.min(length, received()), local: { length, signature: null }, remote: { length, signature: null } }, null)
   })
+}
+
+/** A proof as text (the fork report's `proof`): JSON with every byte field as `{"hex": …}`. */
+export function proofText (proof: TreeProof): string {
+  return JSON.stringify(proof, (_k, v: unknown) => (v instanceof Uint8Array ? { hex: Buffer.from(v).toString('hex') } : isBufferJson(v) ? { hex: Buffer.from(v.data).toString('hex') } : v))
+}
+
+/** The proof of {@link proofText}. @throws SyntaxError on text that is no JSON */
+export function proofOf (text: string): TreeProof {
+  return JSON.parse(text, (_k, v: unknown) => (typeof v === 'object' && v !== null && typeof (v as { hex?: unknown }).hex === 'string' && Object.keys(v).length === 1 ? Buffer.from((v as { hex: string }).hex, 'hex') : v)) as TreeProof
+}
+
+/** Buffer.toJSON's shape (JSON.stringify calls it before a replacer sees the Buffer). */
+function isBufferJson (v: unknown): v is { type: 'Buffer', data: number[] } {
+  return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)
+}
+
+/** A replication peer of a core, as far as the relay uses it (Hypercore's replicator peer). */
+interface ProofPeer { wireData: { send: (msg: unknown) => void } }
+
+/**
+ * Proves the forks a node found to the peers of each forked feed (see the module comment). For
+ * each feed it holds a session of the core open, sends the other side's signed tree to every
+ * peer now and to each peer that joins later; a peer holding another tree at that length finds
+ * the fork itself (Hypercore checks the signature), one holding the same tree ignores it. A
+ * session closed by Hypercore (a conflict closes them all) is opened again after a second.
+ */
+export class ForkRelay {
+  private readonly relayed = new Map<string, { key: Buffer, proof: TreeProof, session: Hypercore | null }>()
+  private closed = false
+
+  constructor (private readonly store: Corestore) {}
+
+  /** Relays `proof` for the feed whose core key is `key` from now on (a later one replaces it). */
+  add (key: Buffer, proof: TreeProof): void {
+    if (this.closed) return
+    const id = key.toString('hex')
+    const known = this.relayed.get(id)
+    if (known !== undefined) {
+      known.proof = proof
+      return
+    }
+    this.relayed.set(id, { key, proof, session: null })
+    this.open(id)
+  }
+
+  /** Feeds relayed. */
+  get size (): number { return this.relayed.size }
+
+  /** Closes every session; relays nothing more. */
+  async close (): Promise<void> {
+    this.closed = true
+    await Promise.allSettled([...this.relayed.values()].map(async (r) => await r.session?.close()))
+  }
+
+  private open (id: string): void {
+    const r = this.relayed.get(id)
+    if (r === undefined || this.closed) return
+    const session = this.store.get({ key: r.key })
+    r.session = session
+    const send = (peer: ProofPeer): void => {
+      // Hypercore's own message proving a fork (its replicator sends it with request 0).
+      try { peer.wireData.send({ request: 0, fork: r.proof.fork, block: null, hash: null, seek: null, upgrade: r.proof.upgrade, manifest: r.proof.manifest ?? null }) } catch {}
+    }
+    session.on('peer-add', send)
+    session.on('close', () => {
+      if (this.closed || r.session !== session) return
+      r.session = null
+      setTimeout(() => this.open(id), 1000).unref()
+    })
+    session.ready().then(() => {
+      for (const peer of session.peers as unknown as ProofPeer[]) send(peer)
+    }).catch(() => {})
+  }
 }

@@ -72,7 +72,7 @@ const identitySchema = z.object({ seed: hex64 })
 const groupSchema = z.object({ groupId: hex64, founder: hex64 })
 const runningSchema = z.object({ pid: z.number().int().positive(), host: z.string().min(1), port: z.number().int().min(0).max(65535) })
 const forkSide = z.object({ length: z.number().int().min(0), signature: z.string().nullable() })
-const forksSchema = z.array(z.object({ feed: hex64, length: z.number().int().min(0), held: z.number().int().min(0), local: forkSide, remote: forkSide, detectedAt: z.string() }))
+const forksSchema = z.array(z.object({ feed: hex64, length: z.number().int().min(0), held: z.number().int().min(0), local: forkSide, remote: forkSide, proof: z.string().max(1_000_000).optional(), detectedAt: z.string() }))
 const feedsSchema = z.array(hex64)
 
 /**
@@ -206,6 +206,8 @@ export interface ForkReport {
   held: number
   local: { length: number, signature: string | null }
   remote: { length: number, signature: string | null }
+  /** The peer's signed tree as Hypercore proved it (src/node/ingest/forks.ts `proofText`), proved again to every peer of the feed; absent for a truncation or a report of an older hypergas. */
+  proof?: string
   /** ISO time the node detected it (display only). */
   detectedAt: string
 }
