@@ -45,17 +45,23 @@ async function pair (): Promise<{ founder: GasNode, follower: GasNode, dirs: str
   return { founder, follower, dirs }
 }
 
+/** A store on another device with the founder's key, holding block 0 and a different block 1 and 2 of the founder's feed. */
+async function otherDevice (founder: GasNode): Promise<Corestore> {
+  const other = new Corestore(path.join(tmp(), 'corestore'))
+  const keyPair = { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) }
+  const clone = other.get({ keyPair })
+  await clone.ready()
+  const first = (await founder.store.get({ keyPair }).get(0))!
+  const b1 = encodeBlock({ prev: blockHash(first), links: [], acts: [] })
+  await clone.append([first, b1, encodeBlock({ prev: blockHash(b1), links: [], acts: [] })])
+  return other
+}
+
 test('a forked writer feed is reported with evidence and frozen; nothing changes', async (t) => {
   const { founder, follower, dirs } = await pair()
   const before = stateHash(follower.view!.state)
   // A second device with the founder's key writes a different block 1 (and 2): a fork.
-  const other = new Corestore(path.join(tmp(), 'corestore'))
-  const clone = other.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
-  await clone.ready()
-  const original = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
-  await clone.append((await original.get(0))!)
-  const b1 = encodeBlock({ prev: blockHash((await original.get(0))!), links: [], acts: [] })
-  await clone.append([b1, encodeBlock({ prev: blockHash(b1), links: [], acts: [] })])
+  const other = await otherDevice(founder)
   const reports: unknown[] = []
   follower.on('fork', (f) => reports.push(f))
   const cut = link(other, follower.store)
@@ -92,13 +98,7 @@ test('a fork found by one node is proved to the other side later, after a restar
   let cut = link(founder.store, follower.store)
   await until('the follower to hold block 1 of the founder', () => follower.graph.usableLength(founder.id) === 2)
   cut()
-  const other = new Corestore(path.join(tmp(), 'corestore'))
-  const clone = other.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
-  await clone.ready()
-  const original = founder.store.get({ keyPair: { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) } })
-  await clone.append((await original.get(0))!)
-  const b1 = encodeBlock({ prev: blockHash((await original.get(0))!), links: [], acts: [] })
-  await clone.append([b1, encodeBlock({ prev: blockHash(b1), links: [], acts: [] })])
+  const other = await otherDevice(founder)
   cut = link(other, follower.store)
   await until('the follower to find the fork', () => follower.forks.length > 0)
   cut()

@@ -23,6 +23,7 @@ import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
+import { notGone, refuseRecoveryOfPresent } from './presence.js'
 
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
@@ -232,7 +233,7 @@ export class LocalApi implements NodeApi {
       if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
-    for (const b of bodies) this.refuseRecoveryOfConnected(b)
+    for (const b of bodies) refuseRecoveryOfPresent(this.node, b)
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()
@@ -249,46 +250,8 @@ export class LocalApi implements NodeApi {
     })
   }
 
-  /**
-   * A member's vote to remove an admin (SPEC §5 "Never stuck": for an admin who is *gone*) while
-   * that admin's node is connected to this one is refused: they are not gone. The vote is only
-   * for a laptop that will never come back; one merely away is waited for. Not when their feed
-   * forked (copies of their laptop may be connected, but this node reads none of their blocks),
-   * and not for a vote signed by someone who is not a member (nobody else learns who is connected).
-   * Nor on the admin's own node, which is theirs running.
-   * @throws HypergasError ADMIN_ONLINE
-   */
-  private refuseRecoveryOfConnected (body: ActBody, author?: MemberId): void {
-    if (body.type !== 'VoteRecover') return
-    if (author !== undefined && !this.node.requireView().state.members.has(author)) return
-    if (!this.present().has(body.member)) return
-    const name = this.node.requireView().state.members.get(body.member)?.name ?? body.member.slice(0, 8)
-    if (body.member === this.node.id) throw new HypergasError('ADMIN_ONLINE', `this is ${name}'s own node: ${name} is not gone, so the members do not vote them out`, { member: name, variant: 'self' })
-    throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
-  }
-
-  /**
-   * The admins this node knows to be there: its own, and those connected to it now, but for a
-   * feed that forked (copies of one laptop may be connected, and this node reads none of their
-   * blocks).
-   */
-  private present (): Set<MemberId> {
-    const n = this.node
-    const out = new Set<MemberId>([n.id])
-    for (const p of n.replicator?.peers ?? []) if (!n.forks.some((f) => f.feed === p.publicKey)) out.add(p.publicKey as MemberId)
-    return out
-  }
-
-  /**
-   * The admins no members' recovery is offered against (SPEC §5 "Never stuck" is for an admin who
-   * is gone): those {@link present}, and, when this node's own feed takes no more blocks (forked,
-   * or restored elsewhere), every admin it waits for: the fault is its own, not theirs.
-   */
-  notGone (): ReadonlySet<MemberId> {
-    const out = this.present()
-    if (this.node.group !== null && this.node.ownStuck() !== null) for (const id of this.node.requireView().waitingFor) out.add(id)
-    return out
-  }
+  /** The admins no members' recovery is offered against (src/api/presence.ts). */
+  notGone (): ReadonlySet<MemberId> { return notGone(this.node) }
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
     const cat = importCatalogue(text)
@@ -363,7 +326,7 @@ export class LocalApi implements NodeApi {
     // Whoever posts a signed act learns figures about its author only, never about the member it
     // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
     // them, would otherwise read their credit; issue 14, SPEC §7).
-    this.refuseRecoveryOfConnected(act.body, act.author)
+    refuseRecoveryOfPresent(this.node, act.body, act.author)
     const figured = figuredMember(this.node.requireView().state, act.body)
     const before = beforeAct(this.node.requireView().state, [act.body])
     try {

@@ -3,6 +3,7 @@
  * freezes the search starts from, the members' recoveries a block completes and whether their
  * votes carry. Pure functions of the graph and the state; src/merge/replay.ts walks with them.
  */
+import type { FoldContext } from '../fold/fold.js'
 import type { BlockPos, GroupState, Removal } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
@@ -39,6 +40,20 @@ export function recoveriesDone (state: GroupState, before: Map<MemberId, number>
   const out = new Set<MemberId>()
   for (const [x, done] of before) if ((state.recoveries.get(x) ?? 0) > done) out.add(x)
   return out
+}
+
+/** What the fold asks the merge about block `n` ({@link FoldContext}): an object, not a closure per block. */
+export class BlockContext implements FoldContext {
+  constructor (private readonly graph: Graph, private readonly n: GraphNode, private readonly state: GroupState) {}
+
+  recoveryCarried (admin: MemberId, voters: ReadonlySet<MemberId>): boolean {
+    return recoveryCarried(this.graph, this.n, this.state, admin, voters)
+  }
+
+  removedOutsidePast (member: MemberId): boolean {
+    const x = this.state.registrations.get(member)?.removed
+    return x != null && !includes(this.n, x.pos.feed, x.pos.index)
+  }
 }
 
 /**

@@ -28,14 +28,14 @@
  * their writers by the admins asked can leave them all out (vouchedNeeds). Only blocks carrying
  * acts and not skipped need acknowledgements.
  */
-import { applyAct, type FoldContext } from '../fold/fold.js'
+import { applyAct } from '../fold/fold.js'
 import { cloneState, createState, type GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { extraNeed, finalityNeed, type Need } from './finality.js'
 import { LogColumns, mergedLog, splitLog, withRoom } from './log.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
-import { candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, recoveryCarried, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
+import { BlockContext, candidateFreezes, pointKey, recoveriesBefore, recoveriesDone, seenBeforeRemoval, seenByOthers, type Removals } from './removals.js'
 import type { FreezeAt, GroupRef, IgnoredBlock, LogEntry, Replay, Resume, SkipReason } from './replay-types.js'
 import { measureLate, movingRemoval, nextStep, openLate, vouchedNeeds, type Extra, type Fixes, type Judged } from './search.js'
 
@@ -98,20 +98,6 @@ interface FinalMark {
    */
   undo: Array<[MemberId, number | undefined]>
   performed: Set<FreezeAt>
-}
-
-/** What the fold asks the merge about block `n` ({@link FoldContext}): an object, not a closure per block. */
-class BlockContext implements FoldContext {
-  constructor (private readonly graph: Graph, private readonly n: GraphNode, private readonly state: GroupState) {}
-
-  recoveryCarried (admin: MemberId, voters: ReadonlySet<MemberId>): boolean {
-    return recoveryCarried(this.graph, this.n, this.state, admin, voters)
-  }
-
-  removedOutsidePast (member: MemberId): boolean {
-    const x = this.state.registrations.get(member)?.removed
-    return x != null && !includes(this.n, x.pos.feed, x.pos.index)
-  }
 }
 
 /** Folds block `n` (or lists it as ignored), and raises `seen` with its clock. */

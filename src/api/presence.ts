@@ -1,0 +1,45 @@
+/**
+ * Which admins a node knows to be there (SPEC §5 "Never stuck" is for an admin who is *gone*):
+ * the members' recovery is neither offered nor taken against them.
+ */
+import type { ActBody } from '../acts/types.js'
+import { HypergasError } from '../errors.js'
+import type { MemberId } from '../ids.js'
+import type { GasNode } from '../node/node.js'
+
+/**
+ * The admins node `n` knows to be there: its own, and those connected to it now, but for a feed
+ * that forked (copies of one laptop may be connected, and this node reads none of their blocks).
+ */
+export function presentAdmins (n: GasNode): Set<MemberId> {
+  const out = new Set<MemberId>([n.id])
+  for (const p of n.replicator?.peers ?? []) if (!n.forks.some((f) => f.feed === p.publicKey)) out.add(p.publicKey as MemberId)
+  return out
+}
+
+/**
+ * The admins no members' recovery is offered against on node `n`: those {@link presentAdmins},
+ * and, when its own feed takes no more blocks (forked, or restored elsewhere), every admin it
+ * waits for: the fault is its own, not theirs.
+ */
+export function notGone (n: GasNode): ReadonlySet<MemberId> {
+  const out = presentAdmins(n)
+  if (n.group !== null && n.ownStuck() !== null) for (const id of n.requireView().waitingFor) out.add(id)
+  return out
+}
+
+/**
+ * Refuses a member's vote to remove an admin who is there ({@link presentAdmins}): the vote is
+ * for a laptop that will never come back; one merely away is waited for. Not for a vote signed by
+ * someone who is not a member (nobody else learns who is connected).
+ * @throws HypergasError ADMIN_ONLINE (variant `self` on the admin's own node)
+ */
+export function refuseRecoveryOfPresent (n: GasNode, body: ActBody, author?: MemberId): void {
+  if (body.type !== 'VoteRecover') return
+  const s = n.requireView().state
+  if (author !== undefined && !s.members.has(author)) return
+  if (!presentAdmins(n).has(body.member)) return
+  const name = s.members.get(body.member)?.name ?? body.member.slice(0, 8)
+  if (body.member === n.id) throw new HypergasError('ADMIN_ONLINE', `this is ${name}'s own node: ${name} is not gone, so the members do not vote them out`, { member: name, variant: 'self' })
+  throw new HypergasError('ADMIN_ONLINE', `${name}'s node is connected to this one right now: ${name} is not gone, so the members do not vote them out`, { member: name })
+}
