@@ -108,9 +108,17 @@ test('a fork found by one node is proved to the other side later, after a restar
   // F never met C, and holds what W holds: Hypercore alone would never tell F. W, restarted, proves it.
   t.is(founder.ownStuck(), null, 'the founder writes, unaware')
   const again = await GasNode.open({ dir: dirs[1] })
+  // Hypercore says each conflict it finds on the console: counted, to see the proof is not bounced back and forth.
+  const log = console.log
+  let conflicts = 0
+  console.log = (...args: unknown[]) => { if (String(args[0]).includes('conflict detected')) conflicts++; else log(...args) }
+  t.teardown(() => { console.log = log })
   cut = link(founder.store, again.store)
   await until('the founder to learn its own feed forked', () => founder.forks.length > 0, 15_000)
+  await new Promise((resolve) => setTimeout(resolve, 4000))
   cut()
+  console.log = log
+  t.ok(conflicts <= 3, `the two nodes stop proving it to each other (${conflicts} conflicts found in 4 s)`)
   t.is(founder.ownStuck(), 'frozen', 'and it writes no more, saying why')
   t.is(founder.forks[0].feed, founder.id)
   await again.close()

@@ -270,7 +270,7 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   // SPEC §4.5: the commitment exists (a rejected one too, kept for the record) and is approved.
   if (c === undefined || bk === undefined) return 'NO_COMMITMENT'
   if (c.status !== 'approved') return 'NOT_APPROVED'
-  const delivered = deliveredLines(r.o, bk, b)
+  const delivered = deliveredLines(r.o, b)
   if (delivered === null) return 'UNKNOWN_PRODUCT'
   const amount = bookingCents({ ...bk, delivered })
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
@@ -356,7 +356,7 @@ export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
  * the price the act gives, else the catalogue's (SPEC §4.5 SetPrice: a booking keeps its price
  * "until re-booked or delivered"). Null when a line names a product the catalogue lacks.
  */
-function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | null {
+function deliveredLines (o: Order, b: A.Deliver): OrderLine[] | null {
   const delivered: OrderLine[] = []
   for (const l of b.lines) {
     const x = o.products.get(l.product)
@@ -372,7 +372,7 @@ export function deliveryNeedCents (s: GroupState, b: A.Deliver): number | null {
   const p = s.purchases.get(b.purchase)
   const bk = p?.order?.bookings.get(b.member)
   const c = p?.commitments.get(b.member)
-  const delivered = p?.order === undefined || bk === undefined ? null : deliveredLines(p.order, bk, b)
+  const delivered = p?.order === undefined || bk === undefined ? null : deliveredLines(p.order, b)
   return delivered === null || c === undefined ? null : bookingCents({ ...bk!, delivered }) - c.amountCents
 }
 

@@ -63,18 +63,20 @@ function isBufferJson (v: unknown): v is { type: 'Buffer', data: number[] } {
   return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)
 }
 
-/** A replication peer of a core, as far as the relay uses it (Hypercore's replicator peer). */
-interface ProofPeer { wireData: { send: (msg: unknown) => void } }
+/** A replication peer of a core, as far as the relay uses it (Hypercore's replicator peer, and the connection it runs on). */
+interface ProofPeer { stream: object, wireData: { send: (msg: unknown) => void } }
 
 /**
  * Proves the forks a node found to the peers of each forked feed (see the module comment). For
  * each feed it holds a session of the core open, sends the other side's signed tree to every
- * peer now and to each peer that joins later; a peer holding another tree at that length finds
- * the fork itself (Hypercore checks the signature), one holding the same tree ignores it. A
- * session closed by Hypercore (a conflict closes them all) is opened again after a second.
+ * peer now and to each peer that joins later, once per connection; a peer holding another tree
+ * at that length finds the fork itself (Hypercore checks the signature), one holding the same
+ * tree ignores it. A session closed by Hypercore (a conflict closes them all) is opened again
+ * after a second: the connections it had are not sent the proof again, so two nodes relaying to
+ * each other do not bounce it back and forth.
  */
 export class ForkRelay {
-  private readonly relayed = new Map<string, { key: Buffer, proof: TreeProof, session: Hypercore | null }>()
+  private readonly relayed = new Map<string, { key: Buffer, proof: TreeProof, session: Hypercore | null, sentTo: WeakSet<object> }>()
   private closed = false
 
   constructor (private readonly store: Corestore) {}
@@ -85,10 +87,11 @@ export class ForkRelay {
     const id = key.toString('hex')
     const known = this.relayed.get(id)
     if (known !== undefined) {
+      if (!sameTree(known.proof, proof)) known.sentTo = new WeakSet()
       known.proof = proof
       return
     }
-    this.relayed.set(id, { key, proof, session: null })
+    this.relayed.set(id, { key, proof, session: null, sentTo: new WeakSet() })
     this.open(id)
   }
 
@@ -107,6 +110,8 @@ export class ForkRelay {
     const session = this.store.get({ key: r.key })
     r.session = session
     const send = (peer: ProofPeer): void => {
+      if (r.sentTo.has(peer.stream)) return
+      r.sentTo.add(peer.stream)
       // Hypercore's own message proving a fork (its replicator sends it with request 0).
       try { peer.wireData.send({ request: 0, fork: r.proof.fork, block: null, hash: null, seek: null, upgrade: r.proof.upgrade, manifest: r.proof.manifest ?? null }) } catch {}
     }
@@ -120,4 +125,9 @@ export class ForkRelay {
       for (const peer of session.peers as unknown as ProofPeer[]) send(peer)
     }).catch(() => {})
   }
+}
+
+/** Whether two proofs are of the same signed tree (same length and signature). */
+function sameTree (a: TreeProof, b: TreeProof): boolean {
+  return a.upgrade.length === b.upgrade.length && a.upgrade.signature !== undefined && b.upgrade.signature !== undefined && Buffer.from(a.upgrade.signature).equals(Buffer.from(b.upgrade.signature))
 }
