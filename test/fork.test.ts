@@ -125,6 +125,29 @@ test('a fork found by one node is proved to the other side later, after a restar
   await founder.close()
 })
 
+test('after a fork closes a feed\'s sessions, its blocks held are still read: the log\'s acts after a restart from the checkpoint', async (t) => {
+  const { founder, follower, dirs } = await pair()
+  const other = await otherDevice(founder)
+  await follower.close() // its checkpoint holds the founder's blocks, which a start does not read
+  await founder.close()
+  const again = await GasNode.open({ dir: dirs[1] })
+  const cut = link(other, again.store)
+  await until('the fork to be found', () => again.forks.length > 0)
+  cut()
+  await other.close()
+  await again.settled()
+  const unread = again.view!.entries.slice(0).filter((e) => e.act === undefined)
+  t.ok(unread.length > 0, 'entries restored from the checkpoint carry no act')
+  let read = await again.readActs(unread)
+  for (let i = 0; i < 50 && read.size < unread.length; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    read = await again.readActs(unread)
+  }
+  t.is(read.size, unread.length, 'every act read back from the blocks held, though Hypercore closed the feed\'s sessions')
+  t.ok([...read.values()].some((a) => a.body.type === 'Deposit'), 'the deposit among them')
+  await again.close()
+})
+
 for (const [name, bytes, code] of [
   ['malformed', Buffer.from([2, 5, 1, 2]), 'BAD_ENCODING'],
   ['format 1 (links without hashes)', Buffer.from([1, 0, 0]), 'BAD_VERSION'],

@@ -153,6 +153,15 @@ export class Feeds {
   }
 
   private watch (feed: MemberId, core: Hypercore): void {
+    // Hypercore closes every session of a core in which it finds a fork: the blocks held are still
+    // read (a full replay after a checkpoint, the log's acts), from a session opened again.
+    core.on('close', () => {
+      if (this.opts.closed() || this.cores.get(feed) !== core || core.key === null) return
+      const again = this.opts.store.get({ key: core.key })
+      this.cores.set(feed, again)
+      this.watch(feed, again)
+      again.ready().then(() => this.opts.changed()).catch(() => {})
+    })
     core.on('append', () => this.opts.changed())
     core.on('download', () => this.opts.changed())
     watchForks(core, () => this.opts.graph().receivedLength(feed), (sides, proof) => this.reportFork(feed, core, sides, proof))
