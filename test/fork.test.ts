@@ -10,6 +10,9 @@ import { sodiumSecretKey } from '../src/crypto.js'
 import { stateHash } from '../src/fold/hash.js'
 import { blockHash, encodeBlock } from '../src/merge/block.js'
 import { GasNode } from '../src/node/node.js'
+import { LocalApi } from '../src/api/api.js'
+import { status as statusText } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
 import { MAX_BLOCK_BYTES } from '../src/merge/block.js'
 import { makeDataDir, season } from './bench/data.js'
 
@@ -146,6 +149,28 @@ test('after a fork closes a feed\'s sessions, its blocks held are still read: th
   t.is(read.size, unread.length, 'every act read back from the blocks held, though Hypercore closed the feed\'s sessions')
   t.ok([...read.values()].some((a) => a.body.type === 'Deposit'), 'the deposit among them')
   await again.close()
+})
+
+test('a node whose own feed forked says how many of its acts are not confirmed', async (t) => {
+  const { founder, follower } = await pair()
+  // Two admins: an act of the founder's is confirmed once the follower acknowledges it.
+  await founder.submit({ type: 'VoteRegisterMember', member: follower.id, name: 'Bruno' })
+  await founder.submit({ type: 'VoteElectCassiere', member: follower.id })
+  const other = await otherDevice(founder)
+  await founder.submit({ type: 'Deposit', member: founder.id, cents: 700 })
+  const api = new LocalApi(founder)
+  t.alike([(await api.status()).me.stuck, (await api.status()).me.lost], [null, 0], 'before the fork: nothing said')
+  const cut = link(other, founder.store)
+  await until('the founder to find its own feed forked', () => founder.forks.length > 0)
+  cut()
+  const s = await api.status()
+  t.is(s.me.stuck, 'frozen')
+  t.ok(s.me.lost >= 1, `its unconfirmed acts are counted as lost (${s.me.lost})`)
+  setLang('en')
+  t.ok(statusText(s).includes('1 act recorded on this laptop is not confirmed'), 'and status says so')
+  await other.close()
+  await follower.close()
+  await founder.close()
 })
 
 for (const [name, bytes, code] of [

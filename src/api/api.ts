@@ -174,7 +174,7 @@ export class LocalApi implements NodeApi {
     // The status is of the view of the request's moment, even if a newer one came meanwhile.
     await Promise.all([finishedStateHashDriven(v.state, drainInSlices), finishedStateHashDriven(v.confirmed, drainInSlices)])
     return {
-      me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck: n.ownStuck() },
+      me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck: n.ownStuck(), lost: n.ownStuck() === null ? 0 : v.entries.slice(v.finalCount).filter((e) => e.feed === n.id).length },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.
       invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
       group: views.groupView(v, this.notGone()),

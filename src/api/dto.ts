@@ -202,7 +202,8 @@ export interface PeerView extends PeerInfo {
 /** `status` as the admin and the node's own machine see it (SPEC §7). */
 export interface StatusView {
   /** This node's identity; `stuck`: why its own feed takes no more acts (GasNode.ownStuck), or null. */
-  me: { id: MemberId, name: string | null, admin: boolean, stuck: 'frozen' | 'unusable' | null }
+  /** `lost`: while its own feed is stuck, how many acts of this node's own feed are not confirmed (in the books only if another admin's node holds them). */
+  me: { id: MemberId, name: string | null, admin: boolean, stuck: 'frozen' | 'unusable' | null, lost: number }
   /** The invite naming every admin feed past and present (treat it as a password: docs/security.md). */
   invite: string
   group: GroupView
