@@ -23,9 +23,9 @@ import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
-import { notGone, refuseRecoveryOfPresent } from './presence.js'
+import { presence, refuseRecoveryOfPresent } from './presence.js'
 
-import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
+import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
 export type { ActRequest } from './dto.js'
 
@@ -177,7 +177,7 @@ export class LocalApi implements NodeApi {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck: n.ownStuck(), lost: n.ownStuck() === null ? 0 : v.entries.slice(v.finalCount).filter((e) => e.feed === n.id).length },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.
       invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
-      group: views.groupView(v, this.notGone()),
+      group: views.groupView(v, this.presence()),
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
@@ -250,8 +250,8 @@ export class LocalApi implements NodeApi {
     })
   }
 
-  /** The admins no members' recovery is offered against (src/api/presence.ts). */
-  notGone (): ReadonlySet<MemberId> { return notGone(this.node) }
+  /** What the node knows of the admins beyond the log: who is there, whose feed forked (src/api/presence.ts). */
+  presence (): AdminPresence { return presence(this.node) }
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
     const cat = importCatalogue(text)

@@ -148,6 +148,17 @@ export interface RecoveryView {
   name: string | null
   votes: number
   needed: number
+  /** The admin's feed forked (their identity wrote on two devices): they are not merely away, their nodes write no more. */
+  forked: boolean
+}
+
+/**
+ * What a node knows of the admins beyond the log (src/api/presence.ts): those it knows to be
+ * there (no recovery is offered against them) and those whose feed forked.
+ */
+export interface AdminPresence {
+  notGone: ReadonlySet<MemberId>
+  forked: ReadonlySet<MemberId>
 }
 
 /** What confirmation waits for (SPEC §5). */

@@ -6,6 +6,7 @@ import type { ActBody } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { GasNode } from '../node/node.js'
+import type { AdminPresence } from './dto.js'
 
 /**
  * The admins node `n` knows to be there: its own, and those connected to it now, but for a feed
@@ -26,6 +27,11 @@ export function notGone (n: GasNode): ReadonlySet<MemberId> {
   const out = presentAdmins(n)
   if (n.group !== null && n.ownStuck() !== null) for (const id of n.requireView().waitingFor) out.add(id)
   return out
+}
+
+/** What node `n` knows of the admins beyond the log: {@link notGone}, and whose feed forked. */
+export function presence (n: GasNode): AdminPresence {
+  return { notGone: notGone(n), forked: new Set(n.forks.map((f) => f.feed)) }
 }
 
 /**

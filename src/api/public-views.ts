@@ -9,7 +9,7 @@ import { foldedName, nameKey, type MemberId, type PurchaseId } from '../ids.js'
 import { bookingsOpen, type Purchase } from '../fold/state.js'
 import type { Replay } from '../merge/replay.js'
 import type { ProductSpec } from '../acts/types.js'
-import type { BookingView } from './dto.js'
+import type { AdminPresence, BookingView } from './dto.js'
 import { bookingView } from './order-views.js'
 import { recoveryView, type RecoveryView } from './views.js'
 
@@ -79,11 +79,11 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
 }
 
 /**
- * The group's name and, for `me`, the member's page essentials (`notGone`: the admins no
- * recovery is offered against, {@link recoveryView}).
+ * The group's name and, for `me`, the member's page essentials (`presence`: what the node knows
+ * of the admins, {@link recoveryView}).
  * @throws HypergasError NOT_FOUND when `me` is not a member
  */
-export function publicStatus (v: Replay, me: MemberId | null, notGone?: ReadonlySet<MemberId>): PublicStatus {
+export function publicStatus (v: Replay, me: MemberId | null, presence?: AdminPresence): PublicStatus {
   if (me === null) return { group: { name: v.state.groupName }, member: null }
   const m = v.state.members.get(me)
   if (m === undefined) throw HypergasError.NOT_FOUND('you are no longer a member of this group', 'gone')
@@ -94,7 +94,7 @@ export function publicStatus (v: Replay, me: MemberId | null, notGone?: Readonly
       name: m.name,
       groupId: v.state.groupId ?? '',
       waitingFor: v.waitingFor.map((id) => v.state.members.get(id)?.name ?? null),
-      recovery: recoveryView(v, notGone)
+      recovery: recoveryView(v, presence)
     }
   }
 }

@@ -11,7 +11,7 @@ import type { LogEntry, Replay } from '../merge/replay.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
 import { fold } from './directory.js'
-import type { ActCounts, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
+import type { ActCounts, AdminPresence, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
 export { resolveTransfer, transfersView } from './transfer-views.js'
@@ -270,7 +270,7 @@ export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
  * What confirmation waits for (SPEC §5): blocks confirmed, the admins whose acknowledgement is
  * missing, writers frozen by their removal, and how many blocks the merge ignored.
  */
-export function finalityView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): FinalityView {
+export function finalityView (v: Replay, presence: AdminPresence = NOBODY): FinalityView {
   const name = (id: MemberId): string | null => v.state.members.get(id)?.name ?? null
   return {
     blocks: v.blocks,
@@ -278,23 +278,23 @@ export function finalityView (v: Replay, notGone: ReadonlySet<MemberId> = NONE):
     waitingFor: v.waitingFor.map((id) => ({ id, name: name(id) })),
     frozen: v.freezes.map((f) => ({ feed: f.feed, name: name(f.feed), length: f.length, by: f.by, byMembers: f.byMembers, adminAgain: v.state.admins.has(f.feed) })),
     ignoredBlocks: v.ignored.length,
-    recovery: recoveryView(v, notGone)
+    recovery: recoveryView(v, presence)
   }
 }
 
-/** No admin (a shared empty set). */
-const NONE: ReadonlySet<MemberId> = new Set()
+/** Nothing known beyond the log (a lone replay: tests, a view without a node). */
+const NOBODY: AdminPresence = { notGone: new Set(), forked: new Set() }
 
 /**
  * The recoveries the members may need to vote, one per admin waited for (see {@link RecoveryView}),
- * but for the admins in `notGone`: the node knows them to be there (connected to it, or this very
- * node), and refuses a vote against them (ADMIN_ONLINE).
+ * but for the admins `presence` knows to be there (connected to the node, or the node's own), who
+ * are refused a vote against them (ADMIN_ONLINE); each says whether the admin's feed forked.
  */
-export function recoveryView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): RecoveryView[] {
+export function recoveryView (v: Replay, presence: AdminPresence = NOBODY): RecoveryView[] {
   const s = v.state
-  return v.waitingFor.filter((id) => (!s.admins.has(id) || s.admins.size <= 2) && !notGone.has(id)).map((id) => {
+  return v.waitingFor.filter((id) => (!s.admins.has(id) || s.admins.size <= 2) && !presence.notGone.has(id)).map((id) => {
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
-    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s, v.confirmed) }
+    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s, v.confirmed), forked: presence.forked.has(id) }
   })
 }
 
@@ -328,8 +328,8 @@ export function totalsView (s: GroupState): Totals {
   return { creditsCents: credits, openCommitmentsCents: open, cashCents: cash, hold: credits + open === cash }
 }
 
-/** Group, admins with cash, totals, finality (`notGone`: see {@link recoveryView}), state hashes. */
-export function groupView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): GroupView {
+/** Group, admins with cash, totals, finality (`presence`: see {@link recoveryView}), state hashes. */
+export function groupView (v: Replay, presence: AdminPresence = NOBODY): GroupView {
   const s = v.state
   return {
     totals: totalsView(s),
@@ -348,6 +348,6 @@ export function groupView (v: Replay, notGone: ReadonlySet<MemberId> = NONE): Gr
     acts: actCounts(v),
     stateHash: hashOf(s),
     confirmedStateHash: hashOf(v.confirmed),
-    finality: finalityView(v, notGone)
+    finality: finalityView(v, presence)
   }
 }

@@ -200,7 +200,7 @@ export const en: typeof it = {
   finalityLine: '{{final}}/{{blocks}} blocks confirmed',
   waitingFor: 'waiting for {{names}} (an admin gone for good is revoked by majority)', waitingForOnly: 'waiting for {{names}}',
   stuck: 'stuck',
-  recoveryHint: 'confirmation waits for {{name}}, whom the admins alone cannot revoke (with two admins each one is a quorum). If {{name}} will never come back, the members revoke them: each member, at an admin\'s counter, runs "hypergas recover {{arg}} --key <their key file>" (the admin without --key). Members\' votes so far: {{votes}}, {{needed}} needed. If {{name}} is only away, wait for them.',
+  recoveryHint: 'confirmation waits for {{name}}, whom the admins alone cannot revoke (with two admins each one is a quorum). If {{name}} will never come back, the members revoke them: each member, at an admin\'s counter, runs "hypergas recover {{arg}} --key <their key file>" (the admin without --key). Members\' votes so far: {{votes}}, {{needed}} needed. If {{name}} is only away, wait for them.', recoveryHintForked: 'confirmation waits for {{name}}, whose feed forked (the identity wrote on two devices): {{name}}\'s nodes write no more. The members revoke {{name}}: each member, at an admin\'s counter, runs "hypergas recover {{arg}} --key <their key file>" (the admin without --key). Members\' votes so far: {{votes}}, {{needed}} needed. Then {{name}} starts afresh with a new identity (README, "If the old laptop\'s node did write again").',
   r_VoteRecover: 'Members\' vote to revoke {{name}} (admin gone)',
   r_AddProducts: 'Products added to the catalogue of "{{purchase}}"',
   r_SetPrice: 'New price of {{product}} in "{{purchase}}": {{amount}}',

@@ -77,7 +77,7 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     mayRead(who, id)
     return id!
   }
-  app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member, o.api.notGone()))
+  app.get('/api/status', async (req) => readsAll(req.who) ? await o.api.status() : publicStatus(node.requireView(), req.who.member, o.api.presence()))
   app.get('/api/members', async (req) => { mayRead(req.who, null); return await o.api.members() })
   app.get<{ Params: { ref: string } }>('/api/members/:ref', { schema: ref }, async (req) => await o.api.member(memberFor(req.who, req.params.ref)))
   // A statement as CSV (`lang=it`: Italian words, ";" and decimal commas, as the page in Italian asks it).
