@@ -341,7 +341,7 @@ test('a shared cost on a free-amount purchase (SPEC §4.5 AddCost names no catal
   t.is(costsBorne(s.state.purchases.get(p)!, s.state.statements), 300 - 50 - odd, 'what Bruno\'s paid commitment bore: his transport less his discount')
 })
 
-test('Book: each rule over every line, in SPEC order; a delivery without a price takes the catalogue\'s; BOOKINGS_OPEN before PURCHASE_NOT_OPEN', (t) => {
+test('Book: each rule over every line, in SPEC order; a delivery without a price keeps the booked one; BOOKINGS_OPEN before PURCHASE_NOT_OPEN', (t) => {
   const { s, bruno, p } = setUp()
   t.is(s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey, apples, cheese, bread] }), 'applied')
   const book = (lines: LineSpec[]): string => s.do(s.founder, { type: 'Book', member: bruno.id, purchase: p, lines })
@@ -354,7 +354,9 @@ test('Book: each rule over every line, in SPEC order; a delivery without a price
   t.is(s.do(s.founder, { type: 'CloseBookings', purchase: p }), 'applied')
   t.is(s.do(s.founder, { type: 'ApproveCommitment', purchase: p, member: bruno.id }), 'applied')
   t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [{ product: 'mele', qtyMilli: 2000 }] }), 'applied')
-  t.is(s.credit(bruno), 10_000 - 598, '...until delivered (SPEC §4.5 SetPrice): 2 kg at 2,99')
+  t.is(s.credit(bruno), 10_000 - 498, '...delivered without a price: as booked, as the page\'s delivery form says')
+  t.is(s.do(s.founder, { type: 'Deliver', purchase: p, member: bruno.id, lines: [{ product: 'mele', qtyMilli: 2000, priceCents: 299 }] }), 'applied')
+  t.is(s.credit(bruno), 10_000 - 598, 'or at the price the delivery gives')
   const q = s.open(s.founder, 'Fallito')
   t.is(s.do(s.founder, { type: 'AddProducts', purchase: q, products: [apples] }), 'applied')
   t.is(s.do(s.founder, { type: 'VoteFailPurchase', purchase: q }), 'applied')

@@ -270,7 +270,7 @@ export function deliver (s: GroupState, actId: ActId, au: MemberId, b: A.Deliver
   // SPEC §4.5: the commitment exists (a rejected one too, kept for the record) and is approved.
   if (c === undefined || bk === undefined) return 'NO_COMMITMENT'
   if (c.status !== 'approved') return 'NOT_APPROVED'
-  const delivered = deliveredLines(r.o, b)
+  const delivered = deliveredLines(r.o, bk, b)
   if (delivered === null) return 'UNKNOWN_PRODUCT'
   const amount = bookingCents({ ...bk, delivered })
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
@@ -353,16 +353,18 @@ export function costRefusal (s: GroupState, b: A.AddCost): RefusedShare | null {
 
 /**
  * The lines a `Deliver` records, sorted by product key, without the ones of quantity 0; each at
- * the price the act gives, else the catalogue's (SPEC §4.5 SetPrice: a booking keeps its price
- * "until re-booked or delivered"). Null when a line names a product the catalogue lacks.
+ * the price the act gives, else the booked one, else the catalogue's (a delivery may change the
+ * price: SPEC §4.5 SetPrice, "until re-booked or delivered"; docs/decisions.md). Null when a line
+ * names a product the catalogue lacks.
  */
-function deliveredLines (o: Order, b: A.Deliver): OrderLine[] | null {
+function deliveredLines (o: Order, bk: Booking, b: A.Deliver): OrderLine[] | null {
   const delivered: OrderLine[] = []
   for (const l of b.lines) {
     const x = o.products.get(l.product)
     if (x === undefined) return null
     if (l.qtyMilli === 0) continue
-    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? x.priceCents })
+    const booked = bk.lines.find((y) => y.product === l.product)
+    delivered.push({ product: l.product, qtyMilli: l.qtyMilli, priceCents: l.priceCents ?? booked?.priceCents ?? x.priceCents })
   }
   return byProduct(delivered)
 }
@@ -372,7 +374,7 @@ export function deliveryNeedCents (s: GroupState, b: A.Deliver): number | null {
   const p = s.purchases.get(b.purchase)
   const bk = p?.order?.bookings.get(b.member)
   const c = p?.commitments.get(b.member)
-  const delivered = p?.order === undefined || bk === undefined ? null : deliveredLines(p.order, b)
+  const delivered = p?.order === undefined || bk === undefined ? null : deliveredLines(p.order, bk, b)
   return delivered === null || c === undefined ? null : bookingCents({ ...bk!, delivered }) - c.amountCents
 }
 
