@@ -4,7 +4,7 @@
  * votes carry. Pure functions of the graph and the state; src/merge/replay.ts walks with them.
  */
 import type { FoldContext } from '../fold/fold.js'
-import type { BlockPos, GroupState, Removal } from '../fold/state.js'
+import type { BlockPos, GroupState } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import { UNREAD } from './entries.js'
 import { includes, type Graph, type GraphNode } from './graph.js'
@@ -61,8 +61,9 @@ export class BlockContext implements FoldContext {
  * (docs/ordering.md §5), from n's causal past alone, so every node holding n decides the same,
  * for ever. The base: the members registered in n's past, but for those whose removal every admin
  * has acknowledged in n's past (the admins at the removal, the admins now, and `target`). A voter
- * counts when every admin at their registration had acknowledged it in n's past and no removal of
- * theirs is in n's past. The counted voters must be a strict majority of the base. Two
+ * counts when those same admins (at their registration, now, and `target`) had acknowledged their
+ * registration in n's past and no removal of theirs is in n's past. The counted voters must be a
+ * strict majority of the base. Two
  * recoveries on the two sides of a partition then share a counted voter; puppet members
  * registered on one side alone are not acknowledged by the other side's admins, and members
  * removed on one side alone stay in the other's base.
@@ -74,15 +75,17 @@ export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, 
     const seen = n.clock.get(w)
     return seen > 0 && includes(graph.node(w, seen - 1), p.feed, p.index)
   }
-  const gone = (x: Removal): boolean => inPast(x.pos) && ackedBy(target, x.pos) &&
-    x.admins.every((w) => ackedBy(w, x.pos)) && [...state.admins].every((w) => ackedBy(w, x.pos))
+  const admins = [...state.admins]
+  /** Whether block `p` is in n's past and every one of `at`, of the admins now and `target` acknowledged it there. */
+  const knownToAll = (p: BlockPos, at: readonly MemberId[]): boolean =>
+    inPast(p) && ackedBy(target, p) && at.every((w) => ackedBy(w, p)) && admins.every((w) => ackedBy(w, p))
   let base = 0
-  for (const r of state.registrations.values()) if (inPast(r.pos) && (r.removed === null || !gone(r.removed))) base++
+  for (const r of state.registrations.values()) if (inPast(r.pos) && (r.removed === null || !knownToAll(r.removed.pos, r.removed.admins))) base++
   let votes = 0
   for (const v of voters) {
     const r = state.registrations.get(v)
-    if (r === undefined || !inPast(r.pos) || (r.removed !== null && inPast(r.removed.pos))) continue
-    if (r.admins.every((w) => ackedBy(w, r.pos))) votes++
+    if (r === undefined || (r.removed !== null && inPast(r.removed.pos))) continue
+    if (knownToAll(r.pos, r.admins)) votes++
   }
   return 2 * votes > base
 }
