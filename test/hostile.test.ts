@@ -521,3 +521,40 @@ test('review counterexample: voters whose registration the recovered admin never
   isPrefix(t, finalLog(xSide), finalLog(all), "X's confirmed log is a prefix of the merged one")
   t.ok(aSide.state.admins.has(x.id), "A's side: V1 and V2, whose registration X never acknowledged, do not count against X")
 })
+
+test('review counterexample: with three admins a members\' recovery on a minority side is refused (ADMINS_CAN_REMOVE), so it cannot confirm beside the majority\'s removal', (t) => {
+  const [a, x, y, m, m2] = ['s-anna', 's-xenia', 's-ugo', 's-marta', 's-marta2'].map((n) => person(n))
+  const f = new Feeds(a)
+  const genesis = decodeBlock(f.blocks.get(a.id)![0], a.id).acts[0]
+  f.blocks.clear()
+  f.write(a, {}, [genesis,
+    f.act(a, { type: 'VoteRegisterMember', name: 'Xenia', member: x.id }),
+    f.act(a, { type: 'VoteRegisterMember', name: 'Ugo', member: y.id }),
+    f.act(a, { type: 'VoteRegisterMember', name: 'Marta', member: m.id }),
+    f.act(a, { type: 'VoteRegisterMember', name: 'Marta Due', member: m2.id }),
+    f.act(a, { type: 'VoteElectCassiere', member: x.id }),
+    f.act(a, { type: 'VoteElectReferente', member: x.id }),
+    f.act(a, { type: 'VoteElectCassiere', member: y.id })])
+  f.write(x, { [a.id]: 1 })
+  f.write(y, { [a.id]: 1, [x.id]: 1 })
+  f.write(a, { [x.id]: 1, [y.id]: 1 })
+  f.write(x, { [a.id]: 2, [y.id]: 1 })
+  f.write(y, { [a.id]: 2, [x.id]: 2 })
+  // Partition {A} | {X, Y}: X and Y revoke A by majority and confirm a deposit...
+  f.write(x, { [a.id]: 2, [y.id]: 2 }, [f.act(x, { type: 'VoteRevokeReferente', member: a.id }), f.act(x, { type: 'VoteRevokeCassiere', member: a.id })])
+  f.write(y, { [a.id]: 2, [x.id]: 3 }, [f.act(y, { type: 'VoteRevokeReferente', member: a.id }), f.act(y, { type: 'VoteRevokeCassiere', member: a.id })])
+  f.write(x, { [a.id]: 2, [y.id]: 3 }, [f.act(x, { type: 'Deposit', member: m.id, cents: 500 })])
+  f.write(y, { [a.id]: 2, [x.id]: 4 })
+  f.write(x, { [a.id]: 2, [y.id]: 4 })
+  // ...while on A's side the members vote X out, then Y.
+  f.write(a, { [x.id]: 2, [y.id]: 2 }, [a, m, m2].map((p) => f.act(p, { type: 'VoteRecover', member: x.id })))
+  f.write(a, { [x.id]: 2, [y.id]: 2 }, [a, m, m2].map((p) => f.act(p, { type: 'VoteRecover', member: y.id })))
+  f.write(a, { [x.id]: 2, [y.id]: 2 }, [f.act(a, { type: 'Deposit', member: m2.id, cents: 700 })])
+  const aSide = f.replay({ [x.id]: 2, [y.id]: 2 })
+  const xySide = f.replay({ [a.id]: 2 })
+  const all = f.replay()
+  t.ok(aSide.log.some((e) => e.act?.body.type === 'VoteRecover' && e.status === 'ADMINS_CAN_REMOVE'), "A's side: the members' votes against one of three admins are refused")
+  isPrefix(t, finalLog(aSide), finalLog(all), "A's confirmed log is a prefix of the merged one")
+  isPrefix(t, finalLog(xySide), finalLog(all), "X and Y's confirmed log is a prefix of the merged one")
+  t.is(all.confirmed.members.get(m.id)?.creditCents, 500, 'the deposit the majority confirmed stays confirmed')
+})

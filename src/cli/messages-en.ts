@@ -180,7 +180,7 @@ export const en: typeof it = {
   e_MEMBER_EXISTS: 'this key is already a member',
   e_PURCHASE_NOT_OPEN: 'the purchase is not open',
   e_DUPLICATE_VOTE: 'you already voted',
-  e_NEEDS_MEMBERS: 'with two admins neither may take the other\'s last role (each alone is a quorum: in a split network both would). They may step down themselves; if they will never come back, the members revoke them: hypergas recover <admin>',
+  e_NEEDS_MEMBERS: 'with two admins neither may take the other\'s last role (each alone is a quorum: in a split network both would). They may step down themselves; if they will never come back, the members revoke them: hypergas recover <admin>', e_ADMINS_CAN_REMOVE: 'with three admins or more, one who is gone is revoked by the admins by majority (hypergas revoke); the members vote only when the admins cannot: against one of two admins, or one already revoked',
   group: 'group',
   me: 'me',
   notMember: '(not a member yet)', meRestoring: '(restoring: the group is not here yet)',

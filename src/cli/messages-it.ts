@@ -180,7 +180,7 @@ export const it = {
   e_MEMBER_EXISTS: 'questa chiave è già di un socio',
   e_PURCHASE_NOT_OPEN: 'l\'acquisto non è aperto',
   e_DUPLICATE_VOTE: 'hai già votato',
-  e_NEEDS_MEMBERS: 'con due amministratori nessuno dei due può togliere all\'altro l\'ultimo ruolo (ognuno da solo è un quorum: in una rete divisa lo farebbero tutti e due). Chi ha il ruolo può lasciarlo; se non tornerà mai, la revoca spetta ai soci: hypergas recover <amministratore>',
+  e_NEEDS_MEMBERS: 'con due amministratori nessuno dei due può togliere all\'altro l\'ultimo ruolo (ognuno da solo è un quorum: in una rete divisa lo farebbero tutti e due). Chi ha il ruolo può lasciarlo; se non tornerà mai, la revoca spetta ai soci: hypergas recover <amministratore>', e_ADMINS_CAN_REMOVE: 'con tre amministratori o più, uno sparito lo revocano gli amministratori a maggioranza (hypergas revoke); i soci votano solo quando gli amministratori non possono: contro uno di due amministratori, o uno già revocato',
   group: 'gruppo',
   me: 'io',
   notMember: '(non ancora socio)', meRestoring: '(ripristino: il gruppo non è ancora qui)',

@@ -247,6 +247,10 @@ function voteRecover (s: GroupState, actId: ActId, au: MemberId, b: A.VoteRecove
   // A former admin too: the admins may have revoked them already, and confirmation still waits.
   if (!s.cash.has(b.member)) return 'NOT_IN_ROLE'
   if (s.admins.has(b.member) && s.admins.size === 1) return 'LAST_IN_ROLE'
+  // Three admins or more remove one of them by majority: a members' recovery on a minority side
+  // would confirm beside the majority's removal on the other (the review's counterexample,
+  // docs/ordering.md §5). The members vote against one of two admins, or a former admin.
+  if (s.admins.has(b.member) && s.admins.size > 2) return 'ADMINS_CAN_REMOVE'
   const key = recoveryKey(b.member)
   if (alreadyVoted(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null

@@ -63,6 +63,7 @@ export const REJECTION_CODES: Record<RejectionCode, true> = {
   NOT_APPROVED: true,
   NO_GROUP: true,
   NEEDS_MEMBERS: true,
+  ADMINS_CAN_REMOVE: true,
   GENESIS_ONLY: true,
   NOT_ADMIN: true,
   NOT_CASSIERE: true,
