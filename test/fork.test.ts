@@ -11,6 +11,7 @@ import { stateHash } from '../src/fold/hash.js'
 import { blockHash, encodeBlock } from '../src/merge/block.js'
 import { GasNode } from '../src/node/node.js'
 import { LocalApi } from '../src/api/api.js'
+import { proofOf, proofText } from '../src/node/ingest/forks.js'
 import { status as statusText } from '../src/cli/format.js'
 import { setLang } from '../src/cli/i18n.js'
 import { MAX_BLOCK_BYTES } from '../src/merge/block.js'
@@ -234,4 +235,10 @@ test('an own feed holding blocks that do not chain: no background acknowledgemen
   t.is(err?.code, 'DATA_DIR')
   await node.close()
   fs.rmSync(dir, { recursive: true, force: true })
+})
+
+test('a fork report\'s proof: written as text and read back the same; text that is no proof is none (a damaged forks.json crashes nothing)', (t) => {
+  const proof = { fork: 0, upgrade: { start: 0, length: 3, nodes: [{ index: 2, size: 9, hash: Buffer.alloc(32, 7) }], additionalNodes: [], signature: Buffer.alloc(64, 1) }, manifest: null }
+  t.alike(proofOf(proofText(proof)), proof)
+  for (const bad of ['', 'x', 'null', '{}', '{"fork":0}', '{"fork":0,"upgrade":{"start":0}}', '{"fork":0,"upgrade":{"start":0,"length":1,"signature":"ab"}}']) t.is(proofOf(bad), null, JSON.stringify(bad))
 })

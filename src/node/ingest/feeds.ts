@@ -167,7 +167,8 @@ export class Feeds {
     watchForks(core, () => this.opts.graph().receivedLength(feed), (sides, proof) => this.reportFork(feed, core, sides, proof))
     // A fork found before (a report with its proof): proved again to every peer of the feed.
     const saved = this.opts.forks.find((f) => f.feed === feed)?.proof
-    if (saved !== undefined) core.ready().then(() => { if (!this.opts.closed()) this.relay.add(core.key!, proofOf(saved)) }).catch(() => {})
+    const proof = saved === undefined ? null : proofOf(saved)
+    if (proof !== null) core.ready().then(() => { if (!this.opts.closed()) this.relay.add(core.key!, proof) }).catch(() => {})
     core.on('verification-error', (err: Error) => this.opts.invalid(feed, core.length, 'BAD_PROOF', err.message))
   }
 

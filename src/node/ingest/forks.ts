@@ -53,9 +53,18 @@ export function proofText (proof: TreeProof): string {
   return JSON.stringify(proof, (_k, v: unknown) => (v instanceof Uint8Array ? { hex: Buffer.from(v).toString('hex') } : isBufferJson(v) ? { hex: Buffer.from(v.data).toString('hex') } : v))
 }
 
-/** The proof of {@link proofText}. @throws SyntaxError on text that is no JSON */
-export function proofOf (text: string): TreeProof {
-  return JSON.parse(text, (_k, v: unknown) => (typeof v === 'object' && v !== null && typeof (v as { hex?: unknown }).hex === 'string' && Object.keys(v).length === 1 ? Buffer.from((v as { hex: string }).hex, 'hex') : v)) as TreeProof
+/** The proof of {@link proofText}; null for text that is not one (a damaged or edited forks.json). */
+export function proofOf (text: string): TreeProof | null {
+  let v: unknown
+  try {
+    v = JSON.parse(text, (_k, x: unknown) => (typeof x === 'object' && x !== null && typeof (x as { hex?: unknown }).hex === 'string' && Object.keys(x).length === 1 ? Buffer.from((x as { hex: string }).hex, 'hex') : x))
+  } catch {
+    return null
+  }
+  const p = v as Partial<TreeProof> | null
+  const ok = typeof p === 'object' && p !== null && Number.isSafeInteger(p.fork) && typeof p.upgrade === 'object' && p.upgrade !== null &&
+    Number.isSafeInteger(p.upgrade.start) && Number.isSafeInteger(p.upgrade.length) && (p.upgrade.signature === undefined || Buffer.isBuffer(p.upgrade.signature))
+  return ok ? p as TreeProof : null
 }
 
 /** Buffer.toJSON's shape (JSON.stringify calls it before a replacer sees the Buffer). */
@@ -76,7 +85,7 @@ interface ProofPeer { stream: object, wireData: { send: (msg: unknown) => void }
  * each other do not bounce it back and forth.
  */
 export class ForkRelay {
-  private readonly relayed = new Map<string, { key: Buffer, proof: TreeProof, session: Hypercore | null, sentTo: WeakSet<object> }>()
+  private readonly relayed = new Map<string, { key: Buffer, proof: TreeProof, session: Hypercore | null, sentTo: WeakSet<object>, send?: (peer: ProofPeer) => void }>()
   private closed = false
 
   constructor (private readonly store: Corestore) {}
@@ -87,8 +96,10 @@ export class ForkRelay {
     const id = key.toString('hex')
     const known = this.relayed.get(id)
     if (known !== undefined) {
-      if (!sameTree(known.proof, proof)) known.sentTo = new WeakSet()
+      if (sameTree(known.proof, proof)) return
+      known.sentTo = new WeakSet()
       known.proof = proof
+      for (const peer of (known.session?.peers ?? []) as unknown as ProofPeer[]) known.send?.(peer)
       return
     }
     this.relayed.set(id, { key, proof, session: null, sentTo: new WeakSet() })
@@ -115,6 +126,7 @@ export class ForkRelay {
       // Hypercore's own message proving a fork (its replicator sends it with request 0).
       try { peer.wireData.send({ request: 0, fork: r.proof.fork, block: null, hash: null, seek: null, upgrade: r.proof.upgrade, manifest: r.proof.manifest ?? null }) } catch {}
     }
+    r.send = send
     session.on('peer-add', send)
     session.on('close', () => {
       if (this.closed || r.session !== session) return
