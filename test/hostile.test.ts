@@ -312,10 +312,16 @@ const M2 = person('h-marta-2')
 const P = [person('h-puppet-1'), person('h-puppet-2'), person('h-puppet-3')]
 
 /** Two admins: A (founder) and X (cassiere); members M and M2; everyone acknowledged. */
-function twoAdmins (): Feeds {
-  const f = new Feeds()
-  const genesis = decodeBlock(f.blocks.get(A.id)![0], A.id).acts[0]
+/** Feeds holding nothing yet, and the genesis act of `founder`'s group (to write block 0 by hand). */
+function emptyFeeds (founder: Person = A): { f: Feeds, genesis: Buffer } {
+  const f = new Feeds(founder)
+  const genesis = decodeBlock(f.blocks.get(founder.id)![0], founder.id).acts[0]
   f.blocks.clear()
+  return { f, genesis }
+}
+
+function twoAdmins (): Feeds {
+  const { f, genesis } = emptyFeeds()
   f.write(A, {}, [genesis,
     f.act(A, { type: 'VoteRegisterMember', name: 'Xenia', member: X.id }),
     f.act(A, { type: 'VoteRegisterMember', name: 'Marta', member: M.id }),
@@ -492,9 +498,7 @@ test('review counterexample: voters whose registration the recovered admin never
   for (let i = 1; Buffer.from(y.id, 'hex').compare(Buffer.from(a.id, 'hex')) >= 0; i++) { a = person(`t-anna${i}`); y = person(`t-ugo${i}`) }
   const x = person('t-xenia')
   const [v1, v2] = [person('t-v1'), person('t-v2')]
-  const f = new Feeds(a)
-  const genesis = decodeBlock(f.blocks.get(a.id)![0], a.id).acts[0]
-  f.blocks.clear()
+  const { f, genesis } = emptyFeeds(a)
   f.write(a, {}, [genesis,
     f.act(a, { type: 'VoteRegisterMember', name: 'Ugo', member: y.id }),
     f.act(a, { type: 'VoteRegisterMember', name: 'Xenia', member: x.id }),
@@ -524,9 +528,7 @@ test('review counterexample: voters whose registration the recovered admin never
 
 test('review counterexample: with three admins a members\' recovery on a minority side is refused (ADMINS_CAN_REMOVE), so it cannot confirm beside the majority\'s removal', (t) => {
   const [a, x, y, m, m2] = ['s-anna', 's-xenia', 's-ugo', 's-marta', 's-marta2'].map((n) => person(n))
-  const f = new Feeds(a)
-  const genesis = decodeBlock(f.blocks.get(a.id)![0], a.id).acts[0]
-  f.blocks.clear()
+  const { f, genesis } = emptyFeeds(a)
   f.write(a, {}, [genesis,
     f.act(a, { type: 'VoteRegisterMember', name: 'Xenia', member: x.id }),
     f.act(a, { type: 'VoteRegisterMember', name: 'Ugo', member: y.id }),
