@@ -87,7 +87,10 @@ export function addProducts (s: GroupState, au: MemberId, b: A.AddProducts, run:
   if (b.products.some((x) => known?.has(x.key) === true)) return 'PRODUCT_EXISTS'
   if ((known?.size ?? 0) + b.products.length > MAX_CATALOGUE) return 'TOO_MANY_PRODUCTS'
   if (!run) return null
-  p.order ??= { products: new Map(), bookingsOpen: true, bookings: new Map(), costs: [] }
+  if (p.order === undefined) {
+    p.order = { products: new Map(), bookingsOpen: true, bookings: new Map(), costs: [] }
+    keysInOrder(s, p)
+  }
   for (const x of b.products) p.order.products.set(x.key, canonicalProduct(x))
   return null
 }
@@ -249,7 +252,10 @@ export function closeBookings (s: GroupState, au: MemberId, b: A.CloseBookings, 
   if (!bookingsOpen(p)) return 'BOOKINGS_CLOSED'
   if (!run) return null
   // A free-amount purchase closes its commitments (SPEC §4.5: no more Commit).
-  if (p.order === undefined) p.commitsClosed = true
+  if (p.order === undefined) {
+    p.commitsClosed = true
+    keysInOrder(s, p)
+  }
   else p.order.bookingsOpen = false
   return null
 }
@@ -384,7 +390,21 @@ export function setDates (s: GroupState, au: MemberId, b: A.SetDates, run: boole
   if (typeof p === 'string') return p
   if (run) {
     if (b.closesAtMs === 0 && b.deliveryAtMs === 0) delete p.dates
-    else p.dates = { closesAtMs: b.closesAtMs, deliveryAtMs: b.deliveryAtMs }
+    else if (p.dates === undefined) {
+      p.dates = { closesAtMs: b.closesAtMs, deliveryAtMs: b.deliveryAtMs }
+      keysInOrder(s, p)
+    } else p.dates = { closesAtMs: b.closesAtMs, deliveryAtMs: b.deliveryAtMs }
   }
   return null
+}
+
+/**
+ * Puts `p` back in the state as an object whose optional keys come in one order (order, dates,
+ * commitsClosed), whatever order the acts added them in: a purchase decoded from a checkpoint has
+ * its keys in that order (src/node/storage/statecodec.ts), and a restored state is the same as a
+ * folded one, key order included.
+ */
+function keysInOrder (s: GroupState, p: Purchase): void {
+  const { order, dates, commitsClosed, ...rest } = p
+  s.purchases.set(p.id, { ...rest, ...(order === undefined ? {} : { order }), ...(dates === undefined ? {} : { dates }), ...(commitsClosed === undefined ? {} : { commitsClosed }) })
 }
