@@ -7,7 +7,7 @@
  * their acts of the last week the merged order refused. Pure:
  * the same state and time give the same notices; nothing is stored or replicated.
  */
-import { goodsCents, linesCents } from '../fold/orders.js'
+import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { bookingsOpen, type GroupState } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'

@@ -4,7 +4,7 @@
  * delivered with its cost shares (the pick-up list), and the shared costs. Amounts in cents,
  * quantities in milli-units.
  */
-import { bookingCents, lineCents } from '../fold/orders.js'
+import { bookingCents, lineCents } from '../fold/lines.js'
 import { memberName, type Booking, type GroupState, type Order, type OrderLine, type Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } from './dto.js'

@@ -5,7 +5,7 @@
  * credits at the start and the end, and the invariant check. Only confirmed acts count, and the
  * report says up to where. Amounts in cents; dates are the acts' own times (display only).
  */
-import { goodsCents } from '../fold/orders.js'
+import { goodsCents } from '../fold/lines.js'
 import { memberName, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'

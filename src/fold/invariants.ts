@@ -2,7 +2,7 @@
  * The money invariants of SPEC §4, checked from scratch (independently of the fold's running
  * totals), for tests and for the demo's final report.
  */
-import { bookingCents } from './orders.js'
+import { bookingCents } from './lines.js'
 import type { GroupState, Movement } from './state.js'
 
 /** Σ non-rejected commitments of open purchases, cents. */

@@ -12,7 +12,7 @@ import { ACT_VERSION, SIGN_DOMAIN, encodeUnsigned } from '../../src/acts/encodin
 import type { ActBody } from '../../src/acts/types.js'
 import { actIdOf } from '../../src/acts/act.js'
 import type { ActId, GroupId, MemberId, PurchaseId } from '../../src/ids.js'
-import { lineCents } from '../../src/fold/orders.js'
+import { lineCents } from '../../src/fold/lines.js'
 import { shares } from '../../src/fold/shares.js'
 import { saveGroup } from '../../src/node/storage/datadir.js'
 import { chainBlock } from '../helpers/blocks.js'
