@@ -88,27 +88,24 @@ function jsonOf<T> (): Enc<T> {
   }
 }
 
-/** A purchase's dates (SPEC §4.5), or nothing: a flag byte, then the two times (ms). */
-const dates: Enc<Purchase['dates']> = {
-  preencode (s, d) { c.uint8.preencode(s, 0); if (d !== undefined) { c.uint.preencode(s, d.closesAtMs); c.uint.preencode(s, d.deliveryAtMs) } },
-  encode (s, d) { c.uint8.encode(s, d === undefined ? 0 : 1); if (d !== undefined) { c.uint.encode(s, d.closesAtMs); c.uint.encode(s, d.deliveryAtMs) } },
-  decode (s) {
-    const flag = c.uint8.decode(s)
-    if (flag > 1) throw new Error(`checkpoint state: dates flag ${flag}`)
-    return flag === 0 ? undefined : { closesAtMs: c.uint.decode(s), deliveryAtMs: c.uint.decode(s) }
+/** `enc`'s value or `none` (absent, or null): a byte 0, or 1 and the value. */
+function flagged<T, N extends null | undefined> (enc: Enc<T>, none: N, what: string): Enc<T | N> {
+  return {
+    preencode (s, v) { c.uint8.preencode(s, 0); if (v !== none) enc.preencode(s, v as T) },
+    encode (s, v) { c.uint8.encode(s, v === none ? 0 : 1); if (v !== none) enc.encode(s, v as T) },
+    decode (s) {
+      const flag = c.uint8.decode(s)
+      if (flag > 1) throw new Error(`checkpoint state: ${what} flag ${flag}`)
+      return flag === 0 ? none : enc.decode(s)
+    }
   }
 }
 
+/** A purchase's dates (SPEC §4.5), or nothing: the two times (ms). */
+const dates = flagged(struct<NonNullable<Purchase['dates']>>({ closesAtMs: c.uint, deliveryAtMs: c.uint }), undefined, 'dates')
+
 /** `true` or absent: a byte 1 or 0. */
-const flagOrAbsent: Enc<true | undefined> = {
-  preencode (s) { c.uint8.preencode(s, 0) },
-  encode (s, v) { c.uint8.encode(s, v === true ? 1 : 0) },
-  decode (s) {
-    const flag = c.uint8.decode(s)
-    if (flag > 1) throw new Error(`checkpoint state: flag ${flag}`)
-    return flag === 1 ? true : undefined
-  }
-}
+const flagOrAbsent = flagged<true, undefined>({ preencode () {}, encode () {}, decode: () => true }, undefined, 'flag')
 
 const orderText = rendered<Order>((o) => JSON.stringify({ products: [...o.products], bookingsOpen: o.bookingsOpen, bookings: [...o.bookings], costs: o.costs }))
 
@@ -142,16 +139,8 @@ const purchase: Enc<Purchase> = {
 const tally = struct<Tally>({ type: ref, member: ref, name: optional, voters: setOf(ref) })
 const blockPos = struct<BlockPos>({ feed: ref, index: c.uint })
 const removal = struct<Removal>({ pos: blockPos, admins: arrayOf(ref) })
-/** A removal or null: a byte 0, or 1 and the removal. */
-const removalOrNull: Enc<Removal | null> = {
-  preencode (s, v) { c.uint8.preencode(s, 0); if (v !== null) removal.preencode(s, v) },
-  encode (s, v) { c.uint8.encode(s, v === null ? 0 : 1); if (v !== null) removal.encode(s, v) },
-  decode (s) {
-    const flag = c.uint8.decode(s)
-    if (flag > 1) throw new Error(`checkpoint state: removal flag ${flag}`)
-    return flag === 0 ? null : removal.decode(s)
-  }
-}
+/** A removal or null. */
+const removalOrNull = flagged(removal, null, 'removal')
 const registration = struct<Registration>({ pos: blockPos, admins: arrayOf(ref), name: c.string, removed: removalOrNull })
 const rejection = struct<Rejection>({ actId: ref, code: ref })
 const movements = mapOf(ref, arrayOf(movement))
