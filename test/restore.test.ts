@@ -12,6 +12,7 @@ import type Hypercore from 'hypercore'
 import test from 'brittle'
 import { procGroup, act, BIN, cli, get, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { MemberId } from '../src/ids.js'
+import { encodeBlock, NO_PREV } from '../src/merge/block.js'
 import { RESTORE_SETTLE_MS, RestoreGate } from '../src/node/storage/restore.js'
 
 type Row = Record<string, unknown>
@@ -121,7 +122,7 @@ test('restore gate: a peer that never held the own feed vouches for nothing; one
   let now = 0
   const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [{ remoteSynced: true, remoteLength: 0 }], download: () => {} }
   const ownId = 'ab'.repeat(32) as MemberId
-  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore]], peers: () => 1, now: () => now }, new Date(0).toISOString())
+  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore]], peers: () => 1, admins: () => new Set([ownId]), now: () => now }, new Date(0).toISOString())
   const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) { await gate.check(); now += RESTORE_SETTLE_MS } }
   await settle()
   t.ok(gate.active, 'a new member\'s node, with nothing of the feed: still closed')
@@ -132,4 +133,52 @@ test('restore gate: a peer that never held the own feed vouches for nothing; one
   own.contiguousLength = 3
   await settle()
   t.absent(gate.active, 'held as far as the peer holds it: open')
+})
+
+test('restore gate: a feed that never held a block opens on an admin\'s node holding none, if no block links to it', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const ownId = 'ab'.repeat(32) as MemberId
+  const anna = 'cd'.repeat(32) as MemberId
+  const member = 'ef'.repeat(32) as MemberId
+  const key = (id: MemberId): Buffer => Buffer.from(id, 'hex')
+  /** A gate whose own feed is empty here, with one peer of `peerId` holding none of it, and Anna's feed whose one block links `linked` blocks of the own feed. */
+  const gateWith = (peerId: MemberId, linked: number): RestoreGate => {
+    fs.writeFileSync(path.join(dir, 'restoring.json'), '{}')
+    const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [{ remoteSynced: true, remoteLength: 0, remotePublicKey: key(peerId) }], download: () => {} }
+    const block = encodeBlock({ prev: NO_PREV, links: linked > 0 ? [{ feed: ownId, length: linked, hash: Buffer.alloc(32) }] : [], acts: [] })
+    const annas = { length: 1, contiguousLength: 1, closing: false, closed: false, get: async () => block }
+    let now = 0
+    const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => 0, cores: () => [[ownId, own as unknown as Hypercore], [anna, annas as unknown as Hypercore]], peers: () => 1, admins: () => new Set([ownId, anna]), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+    return gate
+  }
+  const settled = async (gate: RestoreGate): Promise<boolean> => { for (let i = 0; i < 4; i++) await gate.check(); return gate.active }
+  t.ok(await settled(gateWith(member, 0)), 'a member\'s node that holds none of it: still closed')
+  t.ok(await settled(gateWith(ownId, 0)), 'a node with this identity\'s own key (the old laptop): still closed')
+  t.ok(await settled(gateWith(anna, 1)), 'an admin\'s node that holds none, but a block of Anna\'s links a block of it: still closed')
+  t.absent(await settled(gateWith(anna, 0)), 'an admin\'s node that holds none, and no link to it: open')
+  t.absent(fs.existsSync(path.join(dir, 'restoring.json')), 'and the mark is gone')
+})
+
+test('restore: an admin whose feed never held a block is restored once an admin\'s node shows it empty', { timeout: 180000 }, async (t) => {
+  const { base, bootstrap, nodes } = await procGroup('restore-empty', (fn) => t.teardown(fn))
+  const [a, b, b2] = ['a', 'b', 'b-new-laptop'].map((n) => path.join(base, n))
+  // Bruno is elected while his laptop is off; he backs it up and loses it before it ever ran.
+  setupAdmins([a, b], 'Restore', ['cassiere'])
+  const file = path.join(base, 'bruno.hgbackup')
+  process.env.HYPERGAS_PASSPHRASE = PASS
+  t.teardown(() => { delete process.env.HYPERGAS_PASSPHRASE })
+  const bruno = cli(b, 'backup', file).memberId
+  fs.rmSync(b, { recursive: true, force: true })
+  t.is(cli(b2, 'restore', file).restoring, true, 'restored, restoring')
+
+  nodes.push(await startNode('a', a, bootstrap), await startNode('b-new', b2, bootstrap))
+  await waitFor('B restored', async () => (await get(nodes[1], '/api/status')).restoring === null, 90000)
+  t.absent(fs.existsSync(path.join(b2, 'restoring.json')), 'the mark is gone')
+  await act(nodes[1], { type: 'Deposit', member: 'Bruno', cents: 250 })
+  await converged(nodes)
+  t.is((await get(nodes[0], '/api/members/Bruno')).creditCents, 250, "Bruno's deposit on the restored laptop is in A's books")
+  const st = await get(nodes[0], '/api/status')
+  t.is((st.forks as unknown[]).length, 0, 'no fork')
+  t.ok(Number((((st.sync as Row).feeds as Row[]).find((f) => f.feed === bruno)?.local ?? 0)) >= 1, "A holds the restored laptop's blocks of Bruno's feed")
 })

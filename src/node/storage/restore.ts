@@ -15,7 +15,11 @@
  *      half-way through a download);
  *  (c) a peer has been synced with: the own feed has a replication peer that holds some of it
  *      (a peer that never had the feed, a new member's node, vouches for nothing) whose length
- *      arrived and is not longer than the own feed's length here.
+ *      arrived and is not longer than the own feed's length here; or, for a feed that never
+ *      held a block (an admin elected while their laptop was off, restored before it ever ran),
+ *      a peer connected with the key of another admin of the group as replayed here (an admin's
+ *      node follows every admin's feed, and would hold a block written anywhere it reached)
+ *      said it holds none, and no block held links to the feed.
  *
  * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
  * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
@@ -25,7 +29,7 @@ import { EventEmitter } from 'node:events'
 import fs from 'node:fs'
 import type Hypercore from 'hypercore'
 import { HypergasError, type RestoreWait } from '../../errors.js'
-import type { MemberId } from '../../ids.js'
+import { hex, type MemberId } from '../../ids.js'
 import { decodeBlock } from '../../merge/block.js'
 import { paths, writePrivate } from './datadir.js'
 
@@ -104,6 +108,8 @@ export interface RestoreGateOptions {
   cores: () => Iterable<[MemberId, Hypercore]>
   /** Peer connections now. */
   peers: () => number
+  /** The admins of the group as this node's replay has it (their nodes vouch for an empty own feed). */
+  admins: () => ReadonlySet<MemberId>
   /** Wall clock for the settle time, ms. Default Date.now. */
   now?: () => number
 }
@@ -164,6 +170,7 @@ export class RestoreGate extends EventEmitter {
       if (!this.active) return
       // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
       if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength > 0 && p.remoteLength <= own.length)) this.peerSynced = true
+      else if (own.length === 0 && this.maxLink === 0 && own.peers.some((p) => p.remoteSynced === true && p.remoteLength === 0 && this.isOtherAdmin(p.remotePublicKey))) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
       for (const [feed, core] of this.opts.cores()) {
@@ -218,6 +225,13 @@ export class RestoreGate extends EventEmitter {
       }
     }
     return all
+  }
+
+  /** True when `key` (a replication peer's connection key) is an admin of the group other than this identity. */
+  private isOtherAdmin (key: Buffer | null | undefined): boolean {
+    if (key === null || key === undefined) return false
+    const id = hex(key) as MemberId
+    return id !== this.opts.ownId && this.opts.admins().has(id)
   }
 
   private open (): void {
