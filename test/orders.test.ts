@@ -111,6 +111,7 @@ test('catalogue, bookings, codes', (t) => {
   t.alike(figures('NOT_MULTIPLE', [{ product: 'mele', qtyMilli: 1200 }]), ['product', 'Mele Fuji', 'kg', 500], 'the multiple')
   t.alike(figures('ABOVE_MAX', [{ product: 'mele', qtyMilli: 1000 }, { product: 'miele-500', qtyMilli: 7000 }]), ['product', 'Miele millefiori 500 g', 'vasetto', 6000], 'the most per member, of the line that breaks it')
   t.alike(figures('SOLD_OUT', [{ product: 'toma', qtyMilli: 1500 }]), ['product', 'Toma', 'kg', 1000], 'what the group has left')
+  t.alike(figures('NO_PRICE', [{ product: 'mele', qtyMilli: 1000 }, { product: 'pane', qtyMilli: 1000 }]), ['product', 'Pane', undefined, undefined], 'the product without a price')
   t.is(book(carla, [{ product: 'toma', qtyMilli: 2000 }, { product: 'miele-500', qtyMilli: 3000 }]), 'INSUFFICIENT_CREDIT', 'a booking replaces the last one: 37,80 + 19,50 of Carla\'s 50 €')
   t.is(book(carla, [{ product: 'miele-500', qtyMilli: 6000 }]), 'applied', 'the honey alone (the cheese dropped) fits')
   t.is(book(carla, [{ product: 'toma', qtyMilli: 2000 }]), 'applied', 'and back to the cheese')

@@ -36,6 +36,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('UNAUTHORIZED', { variant: 'link' }), it.e_UNAUTHORIZED_link, 'a refused login by its variant, as the node names it')
   t.is(text('ABOVE_MAX', { variant: 'product', product: 'Miele', unit: 'vasetto', qtyMilli: 2000 }), 'Miele: al massimo 2 vasetto per socio', 'a booking refused with its product and limit')
   t.is(text('ABOVE_MAX'), it.e_ABOVE_MAX, 'without the figures, the bare message')
+  t.is(text('NO_PRICE', { variant: 'product', product: 'Pane' }), 'Pane non ha ancora un prezzo: non si può prenotare', 'a booking of a product without a price names it')
   t.is(text('NOT_FOUND', { variant: 'member', input: 'Mraco' }), 'nessun socio "Mraco"', 'a name typed wrong, in the reader\'s language, without the command')
   t.is(text('NOT_FOUND', { variant: 'members', input: 'ma', candidates: ['Marta (ab12cd34)', 'Mario (ab99ff00)'], matches: 2 }), '"ma" corrisponde a 2 soci: Marta (ab12cd34), Mario (ab99ff00); scrivi più caratteri o il nome')
   t.is(text('NOT_FOUND', { variant: 'products', input: 'p', candidates: ['p1', 'p2', 'p3', 'p4', 'p5'], matches: 7 }), '"p" corrisponde a 7 prodotti: p1, p2, p3, p4, p5, …; scrivi più caratteri', 'more matches than shown end with an ellipsis')

@@ -306,10 +306,14 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none) and every product with `bookingInfo.totalQty`, the quantity the group booked
  * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
- * decimal text. `today`: the date of the export, YYYY-MM-DD where the user is.
+ * decimal text. The block's `orderInfo` says the file is the group's booking (phase `booking`,
+ * as the GDXP documentation and GASdottoNG's own export have it) with the closing and delivery
+ * dates the purchase has; a supplier block carries no `order`, whose GASdottoNG reader requires
+ * an opening date the purchase does not have. `today`: the date of the export, YYYY-MM-DD where
+ * the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there.
  * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
-export function exportGdxp (p: PurchaseView, groupName: string, today: string): string {
+export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
   if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
   const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   return JSON.stringify({
@@ -331,8 +335,12 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string): 
           active: true,
           orderInfo: { umPrice: exactNumber(formatCents(x.priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
           bookingInfo: { totalQty: q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
-        })),
-        order: { phase: p.order.bookingsOpen ? 'booking' : 'order' }
+        }))
+      },
+      orderInfo: {
+        phase: 'booking',
+        ...(p.closesAtMs === null ? {} : { closeDate: day(p.closesAtMs) }),
+        ...(p.deliveryAtMs === null ? {} : { deliveryDate: day(p.deliveryAtMs) })
       }
     }]
   }, null, 2) + '\n'

@@ -221,7 +221,7 @@ export const en: typeof it = {
   e_TOO_MANY_PRODUCTS: 'a catalogue has at most 2000 products',
   e_UNKNOWN_PRODUCT: 'no such product in the catalogue',
   e_NO_PRICE: 'the product has no price yet: it cannot be booked',
-  e_BELOW_MIN: 'quantity below the product\'s minimum',
+  e_NO_PRICE_product: '{{product}} has no price yet: it cannot be booked', e_BELOW_MIN: 'quantity below the product\'s minimum',
   e_NOT_MULTIPLE: 'the quantity must be a multiple of the product\'s',
   e_ABOVE_MAX: 'quantity above the most a member may book',
   e_SOLD_OUT: 'the product is sold out for the group',

@@ -221,7 +221,7 @@ export const it = {
   e_TOO_MANY_PRODUCTS: 'un listino ha al massimo 2000 prodotti',
   e_UNKNOWN_PRODUCT: 'prodotto non in listino',
   e_NO_PRICE: 'il prodotto non ha ancora un prezzo: non si può prenotare',
-  e_BELOW_MIN: 'quantità sotto il minimo del prodotto',
+  e_NO_PRICE_product: '{{product}} non ha ancora un prezzo: non si può prenotare', e_BELOW_MIN: 'quantità sotto il minimo del prodotto',
   e_NOT_MULTIPLE: 'la quantità deve essere un multiplo di quella del prodotto',
   e_ABOVE_MAX: 'quantità sopra il massimo per socio',
   e_SOLD_OUT: 'il prodotto è esaurito per il gruppo',

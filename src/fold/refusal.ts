@@ -96,6 +96,12 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
       d.qtyMilli = line.qtyMilli
     }
   }
+  // A booked product without a price yet: which one (CLI: e_NO_PRICE_product).
+  if (body.type === 'Book' && code === 'NO_PRICE') {
+    const o = p?.order
+    const x = body.lines.map((l) => (l.qtyMilli === 0 ? undefined : o?.products.get(l.product))).find((y) => y !== undefined && y.priceCents === 0)
+    if (x !== undefined) return { ...d, variant: 'product', product: x.name }
+  }
   // The name that is taken (a purchase's, a supplier's, a member's): names are no one's secret.
   if (code === 'NAME_TAKEN' && (body.type === 'OpenPurchase' || body.type === 'RegisterSupplier' || body.type === 'VoteRegisterMember')) return { ...d, variant: 'name', input: body.name.slice(0, 64) }
   if (code === 'PENDING_COMMITMENTS' && p !== undefined) {

@@ -147,7 +147,7 @@ program.command('purchase')
     const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))
     if (o.csv === true) process.stdout.write(commitmentsCsv(p, lang()))
     else if (o.gdxp === true) {
-      process.stdout.write(exportGdxp(p, group, localDay(Date.now()))) // the export's date, in this machine's time zone (as the user dates it)
+      process.stdout.write(exportGdxp(p, group, localDay(Date.now()), localDay)) // the export's date, in this machine's time zone (as the user dates it)
     }
     else if (o.pickup === true) process.stdout.write(pickupCsv(p, lang()))
     else print(p, fmt.purchase)
