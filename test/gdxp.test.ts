@@ -78,7 +78,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
     blocks: [
       { supplier: { name: 'Uno', vatNumber: '01234567890', address: { street: 'Via Antica Torriana 11', locality: 'Barge (CN)', zipCode: '12032' }, contacts: [{ type: 'emailAddress', value: 'info@uno.example' }, { type: 'phoneNumber', value: '0175 123456' }], transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
         { name: long, um: 'Cassette', orderInfo: { umPrice: 12, shippingCost: 0.5 }, description: 'Mele miste' },
-        { name: 'Pere', um: 'kg', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
+        { name: 'Pere', um: 'Confezione da sei bottiglie da 750 ml', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
         { name: 'Amido di riso', um: 'Non Specificato', category: 'Non Specificato', orderInfo: { umPrice: 5.87 } },
         { name: 'Fichi', um: 'kg', orderInfo: { umPrice: 'x' }, active: { yes: 1 } }
       ] } },
@@ -93,6 +93,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   const apples = r.products[0]
   t.ok(apples.name.length <= 64 && apples.name.endsWith('…'), `a name too long for a product is shortened: ${apples.name}`)
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')
+  t.alike([r.products[1].unit, r.products[1].description], ['Confezione da sei…', 'Confezione da sei bottiglie da 750 ml'], 'a unit too long is shortened at a word and kept whole in the description')
   t.alike([r.products[1].availableQtyMilli, r.products[1].minQtyMilli], [undefined, 1000], 'a group limit past the largest quantity is no limit')
   t.alike(r.skipped.map((x) => [x.name, x.reason]), [['Fichi', 'invalid'], ['Due', 'other supplier']], 'an invalid product by its name; the second supplier block said, not dropped silently')
   t.alike(r.notApplied, [{ what: 'shippingCost', count: 1 }, { what: 'transformations', count: 2 }], 'what the import does not apply is said')

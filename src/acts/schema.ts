@@ -11,6 +11,8 @@ import type { ActBody } from './types.js'
 
 /** Longest names (group, member, purchase), in characters. */
 export const MAX_NAME_CHARS = 64
+/** Most characters of a product's unit. */
+export const MAX_UNIT_CHARS = 24
 /** Longest free text (reason, supplier), in characters. */
 export const MAX_TEXT_CHARS = 200
 /** Longest purchase notes, in characters. */
@@ -51,7 +53,7 @@ const productKey = z.string().min(1).max(64).regex(/^[\p{L}\p{N}._\-/]+$/u, 'let
 const productSpec = z.strictObject({
   key: productKey,
   name: name.pipe(z.string().max(120)),
-  unit: plain(24),
+  unit: plain(MAX_UNIT_CHARS),
   priceCents: price,
   packageQty: qty.optional(),
   minQtyMilli: qty.optional(),

@@ -10,7 +10,7 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
-import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
+import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { withoutInvisible } from '../ids.js'
 import { decimalToScaled, formatCents, formatQuantity, ungrouped } from '../money.js'
@@ -126,17 +126,18 @@ function cut (text: string, max: number): string {
   return /[\uD800-\uDBFF]$/.test(c) ? c.slice(0, -1) : c
 }
 
-/** A name longer than a product's name may be, cut at a word where it can be, with "…". */
-function shorten (name: string): string {
-  if (name.length <= MAX_NAME_CHARS) return name
-  const c = cut(name, MAX_NAME_CHARS - 1)
+/** `text` longer than `max` (a product's name, its unit), cut at a word where it can be, with "…". */
+function shorten (text: string, max = MAX_NAME_CHARS): string {
+  if (text.length <= max) return text
+  const c = cut(text, max - 1)
   const space = c.lastIndexOf(' ')
-  return `${(space >= MAX_NAME_CHARS / 2 ? c.slice(0, space) : c).trimEnd()}…`
+  return `${(space >= max / 2 ? c.slice(0, space) : c).trimEnd()}…`
 }
 
 /**
  * Turns raw products into catalogue products: keys, exact cents and milli-units, the schema's
- * checks. A name too long for a product is shortened and kept whole at the start of its description.
+ * checks. A name or unit too long for a product is shortened and kept whole at the start of its
+ * description.
  * @throws HypergasError TOO_MANY_PRODUCTS past {@link MAX_PRODUCTS} products to import
  */
 function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): CatalogueImport {
@@ -182,7 +183,8 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     const own = ownKey(r)
     let key = own ? r.sku : slug(name)
     for (let n = 2; used.has(key) || (!own && reserved.has(key)); n++) key = `${slug(name).slice(0, 56)}-${n}`
-    const p: ProductSpec = { key, name: shorten(name), unit: cut(unspecified(r.unit) ? 'pz' : r.unit, 24), priceCents }
+    const unit = unspecified(r.unit) ? 'pz' : oneLine(r.unit)
+    const p: ProductSpec = { key, name: shorten(name), unit: shorten(unit, MAX_UNIT_CHARS), priceCents }
     if (pkg !== undefined && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
     if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul
@@ -190,7 +192,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
     if (!unspecified(r.category)) p.category = cut(r.category, 64)
-    const description = [p.name === name ? '' : name, oneLine(r.description)].filter((x) => x !== '').join(' — ')
+    const description = [p.name === name ? '' : name, p.unit === unit ? '' : unit, oneLine(r.description)].filter((x) => x !== '').join(' — ')
     if (description !== '') p.description = cut(description, 500)
     try {
       parseActBody({ type: 'AddProducts', purchase: '0'.repeat(64), products: [p] })
