@@ -128,6 +128,8 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(twice.products.map((p) => p.key), ['semi-a', 'semi-b', 'M2'], 'a code two products share is no key')
   t.alike(twice.notApplied, [{ what: 'sharedSku', count: 2 }], 'and the import says so')
   t.alike(importCsv('nome;prezzo;codice\nSemi A;1;M1\nSemi B;tre;M1\n').notApplied, [{ what: 'sharedSku', count: 1 }], 'counting only the products imported')
+  const odd = importCsv('nome;prezzo;codice\nOlio;9;OL 1\nSale;1;S1\n')
+  t.alike([odd.products.map((p) => p.key), odd.notApplied], [['olio', 'S1'], [{ what: 'oddSku', count: 1 }]], 'a code with a space cannot be a key: the product is keyed by its name, and the import says so')
   t.alike(keys.notApplied, [], 'nothing to say when every code is one product\'s')
   t.alike(importCsv('name,price,min,max\nToma,10,5,2\n').skipped, [{ name: 'Toma', reason: 'min above max', detail: '5 > 2' }], 'a minimum above the most per member: left out, and said why')
   t.alike(importCsv('name,price,available\nToma,10,5.0001\n').skipped, [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }], 'a quantity of four decimals: which limit, as the file wrote it')

@@ -28,8 +28,11 @@ export type Skipped = SkippedProduct
  * (GDXP `transformations`: discounts over a threshold, shipping).
  */
 export interface NotApplied {
-  /** `sharedSku`: `count` products whose code (SKU) another product of the file has too: keyed by their name instead. */
-  what: 'shippingCost' | 'transformations' | 'sharedSku'
+  /**
+   * `sharedSku`: `count` products whose code (SKU) another product of the file has too; `oddSku`:
+   * whose code cannot be a key (a space, a sign, over 64 characters): both keyed by their name instead.
+   */
+  what: 'shippingCost' | 'transformations' | 'sharedSku' | 'oddSku'
   count: number
 }
 
@@ -153,6 +156,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
   const reserved = new Set(raw.filter(ownKey).map((r) => r.sku))
   const products: ProductSpec[] = []
   let shared = 0 // products imported whose SKU another product has too (keyed by a slug instead)
+  let odd = 0 // products imported whose SKU cannot be a key (keyed by a slug instead)
   for (const r of raw) {
     const name = oneLine(r.name)
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
@@ -203,10 +207,11 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     used.add(key)
     products.push(p)
     if (r.sku !== '' && (skus.get(r.sku) ?? 0) > 1) shared++
+    else if (r.sku !== '' && !own) odd++
     if (priceCents === 0) unpriced.push(name)
   }
   if (products.length > MAX_PRODUCTS) throw new HypergasError('TOO_MANY_PRODUCTS', `the file has ${products.length} products to import and a purchase holds at most ${MAX_PRODUCTS}: split it into two purchases`)
-  return { supplier, products, skipped, unpriced, notApplied: shared === 0 ? [] : [{ what: 'sharedSku', count: shared }] }
+  return { supplier, products, skipped, unpriced, notApplied: [{ what: 'sharedSku' as const, count: shared }, { what: 'oddSku' as const, count: odd }].filter((x) => x.count > 0) }
 }
 
 /** The name a product of the file gives itself, for a product that is left out as invalid. */
