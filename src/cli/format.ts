@@ -208,7 +208,7 @@ export function purchase (p: PurchaseView): string {
       dates(p) + `${t('committed')} ${eur(p.order.totalCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
       table([[t('name'), t('amount'), t('status'), t('booking')], ...p.order.bookings.map((b) => [b.name, eur(b.amountCents), statusWord(p.phase, b.status), bookingLines(b)])])
   }
-  return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}\n` +
+  return `${p.name} (${p.id})\n${t('owner')} ${String(p.ownerName)} · ${t(`p_${p.phase}`)} · ${t('supplier')} ${p.supplier ?? '-'}${bookingsWord(p)}\n` +
     dates(p) + `${t('committed')} ${eur(p.committedCents)} · ${t('approved')} ${eur(p.approvedCents)} · ${t('paid')} ${eur(p.paidCents)} · ${t('votes')} ${p.closeVotes}/${p.failVotes}, ${t('quorum')} ${p.quorum}\n\n` +
     table([[t('name'), t('amount'), t('status'), t('asConfirmed')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }

@@ -100,11 +100,13 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
   if (closesAtMs > 0 && closesAtMs <= Date.now()) throw new HypergasError('BAD_ARGUMENT', `--closes ${o.closes} has passed: the bookings would be closed as soon as they open`, { variant: 'closesPassed', input: String(o.closes).slice(0, 40) })
   const deliveryAtMs = o.delivery === undefined ? 0 : parseDate(o.delivery, false)
   // A delivery day already gone, or a day before the bookings close (the supplier is sent the
-  // order when they close): a typo. The same day is allowed (bookings till noon, delivery at six).
+  // order when they close): a typo. The same day is allowed (bookings till noon, delivery at six),
+  // but not a delivery at an hour before they close (a day alone closes at its end).
   // A day alone (its start) is past only from the next day on.
-  const passed = /\d:\d/.test(o.delivery ?? '') ? deliveryAtMs <= Date.now() : localDay(deliveryAtMs) < localDay(Date.now())
+  const deliveryHour = /\d:\d/.test(o.delivery ?? '')
+  const passed = deliveryHour ? deliveryAtMs <= Date.now() : localDay(deliveryAtMs) < localDay(Date.now())
   if (deliveryAtMs > 0 && passed) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} has passed`, { variant: 'deliveryPassed', input: String(o.delivery).slice(0, 40) })
-  if (deliveryAtMs > 0 && closesAtMs > 0 && localDay(deliveryAtMs) < localDay(closesAtMs)) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} is before the bookings close (--closes ${o.closes})`, { variant: 'deliveryBeforeCloses', input: String(o.delivery).slice(0, 40) })
+  if (deliveryAtMs > 0 && closesAtMs > 0 && (localDay(deliveryAtMs) < localDay(closesAtMs) || (deliveryHour && deliveryAtMs < closesAtMs))) throw new HypergasError('BAD_ARGUMENT', `--delivery ${o.delivery} is before the bookings close (--closes ${o.closes})`, { variant: 'deliveryBeforeCloses', input: String(o.delivery).slice(0, 40) })
   const withDates = async (api: NodeApi, purchase: string): Promise<void> => { if (closesAtMs + deliveryAtMs > 0) await api.act({ type: 'SetDates', purchase, closesAtMs, deliveryAtMs }) }
   if (o.catalogue === undefined) {
     const r = await withApi(async (api) => { const opened = await api.act({ type: 'OpenPurchase', name, supplier: o.supplier, notes: o.notes }); await withDates(api, opened.actId); return opened })
