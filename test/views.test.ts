@@ -20,6 +20,8 @@ test('resolveMember: name in any case, unique prefix, full id', (t) => {
   t.is(resolveMember(s, 'bruno'), 'abcd1111'.padEnd(64, '0'))
   t.is(resolveMember(s, 'CARLA'), 'abcd2222'.padEnd(64, '0'))
   t.is(resolveMember(s, 'abcd2'), 'abcd2222'.padEnd(64, '0'))
+  t.exception(() => resolveMember(s, 'abc'), /an id is found by its first 4 characters or more/, 'three characters of an id: said, not "no member"')
+  t.exception(() => resolveMember(s, 'fff'), /no member "fff"$/, 'three that start no id: no member')
   t.is(resolveMember(s, ' jose\u0301'), 'ef000000'.padEnd(64, '0'), 'a name typed with a combining accent')
   t.is(resolveMember(s, 'jose'), 'ef000000'.padEnd(64, '0'), 'or without it, when that names one member')
   const two = state()

@@ -63,6 +63,8 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   }
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (isHexId(r)) return r as MemberId
+  // "56": an id is found by 4 characters or more (fewer would name members by chance).
+  if (/^[0-9a-f]{1,3}$/.test(r) && [...s.members.keys()].some((k) => k.startsWith(r))) throw HypergasError.NOT_FOUND(`no member "${ref}": an id is found by its first 4 characters or more`, 'memberShortId', ref)
   throw HypergasError.NOT_FOUND(`no member "${ref}"`, 'member', ref)
 }
 

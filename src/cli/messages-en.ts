@@ -153,7 +153,7 @@ export const en: typeof it = {
   e_MAIL_unreachable: 'the digest to {{name}} was not sent: {{input}} could not be reached ({{detail}})',
   e_MAIL_refused: 'the mail server refused the digest to {{name}} ({{detail}})',
   e_BAD_ARGUMENT_smtpPassword: '--user needs the password in the environment variable HYPERGAS_SMTP_PASSWORD (never on the command line)',
-  e_NOT_FOUND_member: 'no member "{{input}}" (hypergas members lists them)',
+  e_NOT_FOUND_memberShortId: 'no member "{{input}}": an id is found by its first 4 characters or more', e_NOT_FOUND_member: 'no member "{{input}}" (hypergas members lists them)',
   e_NOT_FOUND_members: '"{{input}}" matches {{matches}} members: {{candidates}}; type more characters or the name',
   e_NOT_FOUND_purchase: 'no purchase "{{input}}", or more than one by that name (hypergas purchases lists them)',
   e_NOT_FOUND_openPurchase: 'no open purchase "{{input}}"',

@@ -153,7 +153,7 @@ export const it = {
   e_MAIL_unreachable: 'il riepilogo per {{name}} non è partito: {{input}} non si raggiunge ({{detail}})',
   e_MAIL_refused: 'il server di posta ha rifiutato il riepilogo per {{name}} ({{detail}})',
   e_BAD_ARGUMENT_smtpPassword: '--user vuole la password nella variabile d\'ambiente HYPERGAS_SMTP_PASSWORD (mai sulla riga di comando)',
-  e_NOT_FOUND_member: 'nessun socio "{{input}}" (hypergas members li elenca)',
+  e_NOT_FOUND_memberShortId: 'nessun socio "{{input}}": un id si trova dai suoi primi 4 caratteri o più', e_NOT_FOUND_member: 'nessun socio "{{input}}" (hypergas members li elenca)',
   e_NOT_FOUND_members: '"{{input}}" corrisponde a {{matches}} soci: {{candidates}}; scrivi più caratteri o il nome',
   e_NOT_FOUND_purchase: 'nessun acquisto "{{input}}", o più di uno con quel nome (hypergas purchases li elenca)',
   e_NOT_FOUND_openPurchase: 'nessun acquisto aperto "{{input}}"',
