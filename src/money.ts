@@ -75,6 +75,18 @@ export function formatCents (cents: number, sep: '.' | ',' = '.'): string {
   return `${sign}${units}${sep}${rest}`
 }
 
+/**
+ * Cents as euros for a reader, exactly (integer arithmetic, no float): `1.306,30 €` in Italian,
+ * `€1,306.30` in English, thousands grouped from 1,000 on (the CLI and the page alike, SPEC §7).
+ */
+export function euroText (cents: number, lang: 'it' | 'en'): string {
+  const abs = Math.abs(cents)
+  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+$)/g, lang === 'it' ? '.' : ',')
+  const rest = String(abs % 100).padStart(2, '0')
+  const sign = cents < 0 ? '-' : ''
+  return lang === 'it' ? `${sign}${units},${rest} €` : `${sign}€${units}.${rest}`
+}
+
 /** True for a strictly positive safe integer: the only valid act amount (SPEC §4). */
 export function isValidCents (n: unknown): n is number {
   return typeof n === 'number' && Number.isSafeInteger(n) && n > 0

@@ -15,7 +15,7 @@ import type { GroupId, MemberId } from '../src/ids.js'
 import { HttpApi } from '../src/http/client.js'
 import { createServer } from '../src/http/server.js'
 import { Graph } from '../src/merge/graph.js'
-import { formatCents, parseEuros } from '../src/money.js'
+import { euroText, formatCents, parseEuros } from '../src/money.js'
 import { readFeed } from '../src/node/ingest/reader.js'
 import { Verifier } from '../src/node/ingest/verifier.js'
 import { GasNode } from '../src/node/node.js'
@@ -68,6 +68,7 @@ test('money: euros typed by a person, cents shown back, never through floating p
   t.is(formatCents(1250), '12.50')
   t.is(formatCents(-5, ','), '-0,05')
   t.is(formatCents(Number.MAX_SAFE_INTEGER), '90071992547409.91')
+  t.alike([euroText(130630, 'it'), euroText(130630, 'en'), euroText(-5, 'it'), euroText(123456789012345, 'en')], ['1.306,30 €', '€1,306.30', '-0,05 €', '€1,234,567,890,123.45'], 'shown: thousands grouped from 1.000 on, exact past what a float holds to the cent')
 })
 
 test('HTTP client: the answers and the refusals of a real node, codes and figures intact', async (t) => {

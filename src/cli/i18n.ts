@@ -4,7 +4,7 @@
  * and euros written the way each language writes them. Amounts are integer cents throughout;
  * the decimal text is built from the integer, never through floating point.
  */
-import { formatQuantity } from '../money.js'
+import { euroText, formatQuantity } from '../money.js'
 import i18next, { type i18n } from 'i18next'
 import { TO_NAME_FORMAT, toName } from '../italian.js'
 import { localTime } from '../local-time.js'
@@ -57,11 +57,7 @@ export function t (key: string, vars: MessageVars = {}): string {
  * (`1.234,50 €`, `€1,234.50`); a minus before all (`-0,05 €`, `-€0.05`).
  */
 export function euro (cents: number, l: CliLang = current): string {
-  const abs = Math.abs(cents)
-  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+$)/g, l === 'it' ? '.' : ',')
-  const rest = String(abs % 100).padStart(2, '0')
-  const sign = cents < 0 ? '-' : ''
-  return l === 'it' ? `${sign}${units},${rest} €` : `${sign}€${units}.${rest}`
+  return euroText(cents, l)
 }
 
 /** Cents as a spreadsheet number: `-12,50` (it) or `-12.50` (en), no symbol, no grouping. */

@@ -4,7 +4,7 @@
  */
 import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
-import { formatQuantity } from '../money.js'
+import { euroText, formatQuantity } from '../money.js'
 import { noticeKey, type Notice } from '../api/notices.js'
 import type { Lang } from './i18n.js'
 
@@ -22,8 +22,11 @@ const locale = (): string => (lang === 'it' ? 'it-IT' : 'en-GB')
 /** A message in the page's language (values are not escaped here: lit-html escapes what it renders). */
 export const t = (key: string, vars: Record<string, string | number | null> = {}): string => i18next.t(key, vars)
 
-/** Cents as euros: `12,50 €` / `€12.50`. */
-export const money = (cents: number): string => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'EUR' }).format(cents / 100)
+/**
+ * Cents as euros, as the CLI writes them: `1.306,30 €` / `€1,306.30` (exact: no division into a
+ * float), with a no-break space before `€` so that a narrow screen never parts them.
+ */
+export const money = (cents: number): string => euroText(cents, lang).replace(' €', '\u00a0€')
 
 /** A day: `30/11/26`. */
 export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
