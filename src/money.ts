@@ -45,7 +45,11 @@ export function parseEuros (text: string): number {
   const m = EUROS.exec(ungrouped(typed))
   if (m === null) {
     if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
-    if (THOUSANDS.test(typed)) throw badAmount(shown, 'thousands', `"${shown}": write it without the thousands separator (1234 or 1234.00), or with its decimals (1,234.00)`)
+    if (THOUSANDS.test(typed)) {
+      const digits = typed.replace(/[.,]/g, '')
+      throw new HypergasError('BAD_AMOUNT', `"${shown}": write it without the thousands separator (${digits} or ${digits}.00), or with at most 2 decimals`, { input: shown, variant: 'thousands', detail: digits })
+    }
+    if (/^\d{15,}(?:[.,]\d{1,2})?$/.test(typed)) throw badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
     throw badAmount(shown, 'euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))

@@ -168,7 +168,7 @@ export const en: typeof it = {
   e_RATE_LIMITED: 'too many requests from here: try again in a minute',
   e_BAD_AMOUNT_euros: 'expected euros like 12.50 or 12,50 (at most 2 decimals, no € sign), got "{{input}}"',
   e_BAD_AMOUNT_overdraft: 'an overdraft is at most €1,000,000.00, got "{{input}}"',
-  e_BAD_AMOUNT_thousands: '"{{input}}": thousands or decimals? Write it without the thousands separator (1234 or 1234.00), or with its decimals (1,234.00)', e_BAD_AMOUNT_positive: 'an amount is positive, got "{{input}}"',
+  e_BAD_AMOUNT_thousands: '"{{input}}": thousands or decimals? For thousands write it without the separator ({{detail}} or {{detail}}.00); decimals are at most 2', e_BAD_AMOUNT_positive: 'an amount is positive, got "{{input}}"',
   e_BAD_AMOUNT_large: '"{{input}}" is larger than any amount hypergas keeps exactly',
   e_BAD_AMOUNT_quantity: 'expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "{{input}}"',
   'e_BAD_AMOUNT_quantity-large': '"{{input}}" is more than 10,000 units',

@@ -168,7 +168,7 @@ export const it = {
   e_RATE_LIMITED: 'troppe richieste da qui: riprova fra un minuto',
   e_BAD_AMOUNT_euros: 'serve un importo in euro come 12,50 o 12.50 (al più 2 decimali, senza €), non "{{input}}"',
   e_BAD_AMOUNT_overdraft: 'uno scoperto è al massimo 1.000.000,00 €, non "{{input}}"',
-  e_BAD_AMOUNT_positive: 'un importo è positivo, non "{{input}}"', e_BAD_AMOUNT_thousands: '"{{input}}": migliaia o decimali? Scrivilo senza il punto delle migliaia (1234 o 1234,00), o con i decimali (1.234,00)',
+  e_BAD_AMOUNT_positive: 'un importo è positivo, non "{{input}}"', e_BAD_AMOUNT_thousands: '"{{input}}": migliaia o decimali? Per le migliaia scrivilo senza il punto ({{detail}} o {{detail}},00); i decimali sono al più 2',
   e_BAD_AMOUNT_large: '"{{input}}" è più grande di qualunque importo che hypergas tiene esatto',
   e_BAD_AMOUNT_quantity: 'serve una quantità come 2, 1,5 o 0,250 (al più 3 decimali), non "{{input}}"',
   'e_BAD_AMOUNT_quantity-large': '"{{input}}" è più di 10.000 unità',
