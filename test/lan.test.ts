@@ -59,8 +59,8 @@ function createLan (count = NS.length): void {
     ip('-n', ns, 'addr', 'add', `${address(i)}/24`, 'dev', 'eth0')
     ip('-n', ns, 'link', 'set', 'eth0', 'up')
     ip('-n', ns, 'link', 'set', 'lo', 'up')
-    // A LAN route for multicast (a router's LAN would give a default route; this one has none).
-    ip('-n', ns, 'route', 'add', '224.0.0.0/4', 'dev', 'eth0')
+    // No route for multicast, no default route: a LAN with no router (discovery sends from the
+    // interface of the node's address, which needs none).
   })
 }
 

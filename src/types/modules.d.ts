@@ -136,9 +136,11 @@ declare module 'multicast-dns' {
   export interface MdnsRecord { name: string, type: string, ttl?: number, data?: unknown }
   export interface MdnsPacket { questions?: Array<{ name: string, type: string }>, answers?: MdnsRecord[], additionals?: MdnsRecord[] }
   export interface MulticastDns extends EventEmitter {
-    query (packet: MdnsPacket): void
-    respond (packet: MdnsPacket): void
+    /** `sent`: called once the packet is sent, with the send's error if it failed. */
+    query (packet: MdnsPacket, sent?: (err?: Error | null) => void): void
+    respond (packet: MdnsPacket, rinfo?: null, sent?: (err?: Error | null) => void): void
     destroy (): void
   }
-  export default function multicastDns (opts?: { interface?: string, port?: number, ip?: string, ttl?: number, loopback?: boolean, reuseAddr?: boolean }): MulticastDns
+  /** `interface`: the address whose interface sends and joins the group; `bind`: the address the socket binds (default: `interface`). */
+  export default function multicastDns (opts?: { interface?: string, bind?: string, port?: number, ip?: string, ttl?: number, loopback?: boolean, reuseAddr?: boolean }): MulticastDns
 }

@@ -73,9 +73,15 @@ export class LanDiscovery extends EventEmitter {
     this.name = lanName(topic)
   }
 
-  /** Starts answering and querying. Errors of the socket are emitted as 'warning' (never thrown). */
+  /**
+   * Starts answering and querying. Errors of the socket, and a query or answer that cannot be
+   * sent (once per cause), are emitted as 'warning' (never thrown).
+   */
   start (): void {
-    const m = multicastDns()
+    // Sent from, and listened for on, the interface of this node's LAN address: the kernel then
+    // needs no route for multicast (a LAN with no router has no default route, and a send to
+    // 224.0.0.251 failed with ENETUNREACH, silently).
+    const m = multicastDns({ interface: this.self.host, bind: '0.0.0.0' })
     this.mdns = m
     m.on('error', (err: Error) => this.emit('warning', err))
     m.on('warning', (err: Error) => this.emit('warning', err))
@@ -99,13 +105,23 @@ export class LanDiscovery extends EventEmitter {
   }
 
   private answer (): void {
-    this.mdns?.respond({ answers: [{ name: this.name, type: 'TXT', ttl: 120, data: this.self.ports.map((p) => Buffer.from(`port=${p}`)) }] })
+    this.mdns?.respond({ answers: [{ name: this.name, type: 'TXT', ttl: 120, data: this.self.ports.map((p) => Buffer.from(`port=${p}`)) }] }, null, this.sent)
+  }
+
+  /** Causes of failed sends already reported. */
+  private readonly failed = new Set<string>()
+
+  /** A send's callback: its failure is a warning, once per cause (queries repeat with a backoff). */
+  private readonly sent = (err?: Error & { code?: string } | null): void => {
+    if (err === null || err === undefined || this.failed.has(err.code ?? err.message)) return
+    this.failed.add(err.code ?? err.message)
+    this.emit('warning', err)
   }
 
   private schedule (step: number): void {
     if (this.mdns === null) return
     this.timer = setTimeout(() => {
-      this.mdns?.query({ questions: [{ name: this.name, type: 'TXT' }] })
+      this.mdns?.query({ questions: [{ name: this.name, type: 'TXT' }] }, this.sent)
       this.schedule(step + 1)
     }, QUERY_BACKOFF_MS[Math.min(step, QUERY_BACKOFF_MS.length - 1)])
     this.timer.unref()
