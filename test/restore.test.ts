@@ -122,7 +122,7 @@ test('restore gate: a peer that never held the own feed vouches for nothing; one
   let now = 0
   const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [{ remoteSynced: true, remoteLength: 0 }], download: () => {} }
   const ownId = 'ab'.repeat(32) as MemberId
-  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore]], peers: () => 1, admins: () => new Set([ownId]), now: () => now }, new Date(0).toISOString())
+  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore]], peers: () => 1, admins: () => ({ current: new Set([ownId]), ever: [ownId] }), now: () => now }, new Date(0).toISOString())
   const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) { await gate.check(); now += RESTORE_SETTLE_MS } }
   await settle()
   t.ok(gate.active, 'a new member\'s node, with nothing of the feed: still closed')
@@ -135,29 +135,36 @@ test('restore gate: a peer that never held the own feed vouches for nothing; one
   t.absent(gate.active, 'held as far as the peer holds it: open')
 })
 
-test('restore gate: a feed that never held a block opens on an admin\'s node holding none, if no block links to it', async (t) => {
+test('restore gate: a feed that never held a block opens when every other admin\'s node holds none of it', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const ownId = 'ab'.repeat(32) as MemberId
-  const anna = 'cd'.repeat(32) as MemberId
-  const member = 'ef'.repeat(32) as MemberId
-  const key = (id: MemberId): Buffer => Buffer.from(id, 'hex')
-  /** A gate whose own feed is empty here, with one peer of `peerId` holding none of it, and Anna's feed whose one block links `linked` blocks of the own feed. */
-  const gateWith = (peerId: MemberId, linked: number): RestoreGate => {
+  const [anna, carla, member] = ['cd', 'ef', '12'].map((x) => x.repeat(32) as MemberId)
+  /** A peer of the own feed: connected by `id`'s key, holding `length` blocks of it. */
+  const peer = (id: MemberId, length = 0): { remoteSynced: boolean, remoteLength: number, remotePublicKey: Buffer } => ({ remoteSynced: true, remoteLength: length, remotePublicKey: Buffer.from(id, 'hex') })
+  /**
+   * Whether the gate stays closed with the own feed empty here, these peers, the admins `current`
+   * and `ever` of the replayed state, and Anna's feed, whose one block links `linked` blocks of the own feed.
+   */
+  const closed = async (peers: Array<ReturnType<typeof peer>>, current: MemberId[], ever: MemberId[] = current, linked = 0): Promise<boolean> => {
     fs.writeFileSync(path.join(dir, 'restoring.json'), '{}')
-    const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [{ remoteSynced: true, remoteLength: 0, remotePublicKey: key(peerId) }], download: () => {} }
+    const own = { length: 0, contiguousLength: 0, closing: false, closed: false, peers, download: () => {} }
     const block = encodeBlock({ prev: NO_PREV, links: linked > 0 ? [{ feed: ownId, length: linked, hash: Buffer.alloc(32) }] : [], acts: [] })
     const annas = { length: 1, contiguousLength: 1, closing: false, closed: false, get: async () => block }
     let now = 0
-    const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => 0, cores: () => [[ownId, own as unknown as Hypercore], [anna, annas as unknown as Hypercore]], peers: () => 1, admins: () => new Set([ownId, anna]), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
-    return gate
+    const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => 0, cores: () => [[ownId, own as unknown as Hypercore], [anna, annas as unknown as Hypercore]], peers: () => peers.length, admins: () => ({ current: new Set(current), ever }), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+    for (let i = 0; i < 4; i++) await gate.check()
+    return gate.active
   }
-  const settled = async (gate: RestoreGate): Promise<boolean> => { for (let i = 0; i < 4; i++) await gate.check(); return gate.active }
-  t.ok(await settled(gateWith(member, 0)), 'a member\'s node that holds none of it: still closed')
-  t.ok(await settled(gateWith(ownId, 0)), 'a node with this identity\'s own key (the old laptop): still closed')
-  t.ok(await settled(gateWith(anna, 1)), 'an admin\'s node that holds none, but a block of Anna\'s links a block of it: still closed')
-  t.absent(await settled(gateWith(anna, 0)), 'an admin\'s node that holds none, and no link to it: open')
+  t.ok(await closed([peer(member)], [ownId, anna]), 'a member\'s node that holds none of it: still closed')
+  t.ok(await closed([peer(ownId)], [ownId, anna]), 'a node with this identity\'s own key (the old laptop): still closed')
+  t.ok(await closed([peer(anna), peer(carla, 1)], [ownId, anna, carla]), 'Anna holds none, Carla announced a block whose proof is still on the way: still closed')
+  t.ok(await closed([peer(anna)], [ownId, anna, carla]), 'Anna holds none, Carla is not connected: still closed (a block may have reached only her)')
+  t.absent(await closed([peer(anna), peer(carla)], [ownId, anna, carla]), 'Anna and Carla, the other admins, hold none: open')
   t.absent(fs.existsSync(path.join(dir, 'restoring.json')), 'and the mark is gone')
+  t.absent(await closed([peer(anna)], [ownId, anna]), 'two admins: the other one holds none, and no link to it: open')
+  t.ok(await closed([peer(anna)], [ownId], [ownId]), 'the only admin, no other admin ever: nobody vouches, still closed')
+  t.absent(await closed([peer(anna)], [ownId], [anna, ownId]), 'the only admin since Anna handed over: Anna, a past admin, holds none: open')
 })
 
 test('restore: an admin whose feed never held a block is restored once an admin\'s node shows it empty', { timeout: 180000 }, async (t) => {

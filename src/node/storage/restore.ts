@@ -15,11 +15,12 @@
  *      half-way through a download);
  *  (c) a peer has been synced with: the own feed has a replication peer that holds some of it
  *      (a peer that never had the feed, a new member's node, vouches for nothing) whose length
- *      arrived and is not longer than the own feed's length here; or, for a feed that never
- *      held a block (an admin elected while their laptop was off, restored before it ever ran),
- *      a peer connected with the key of another admin of the group as replayed here (an admin's
- *      node follows every admin's feed, and would hold a block written anywhere it reached)
- *      said it holds none, and no block held links to the feed.
+ *      arrived and is not longer than the own feed's length here; or, for a feed that no admin's
+ *      node holds any of (an admin elected while their laptop was off, restored before it ever
+ *      ran), every other current admin (with none, one past admin) connected with their own key
+ *      and said they hold none of it, no peer announced any of it, and no block held links to it
+ *      (an admin's node follows every admin's feed, past ones included, and holds a block written
+ *      anywhere it reached; what it cannot see is a block that reached only a node not online).
  *
  * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
  * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
@@ -94,6 +95,12 @@ export function describeWait (w: RestoreWait): string {
   return parts.join('; ')
 }
 
+/** The admins of a group's replayed state: the current ones, and every admin past or present. */
+export interface AdminSets {
+  current: ReadonlySet<MemberId>
+  ever: Iterable<MemberId>
+}
+
 /** What {@link RestoreGate} reads of the node. */
 export interface RestoreGateOptions {
   /** The data directory (its mark is removed when the gate opens). */
@@ -108,8 +115,8 @@ export interface RestoreGateOptions {
   cores: () => Iterable<[MemberId, Hypercore]>
   /** Peer connections now. */
   peers: () => number
-  /** The admins of the group as this node's replay has it (their nodes vouch for an empty own feed). */
-  admins: () => ReadonlySet<MemberId>
+  /** The admins of the group as this node's replay has it: their nodes vouch for an empty own feed. */
+  admins: () => AdminSets
   /** Wall clock for the settle time, ms. Default Date.now. */
   now?: () => number
 }
@@ -170,7 +177,7 @@ export class RestoreGate extends EventEmitter {
       if (!this.active) return
       // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
       if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength > 0 && p.remoteLength <= own.length)) this.peerSynced = true
-      else if (own.length === 0 && this.maxLink === 0 && own.peers.some((p) => p.remoteSynced === true && p.remoteLength === 0 && this.isOtherAdmin(p.remotePublicKey))) this.peerSynced = true
+      else if (own.length === 0 && this.maxLink === 0 && this.emptyAtAdmins()) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
       for (const [feed, core] of this.opts.cores()) {
@@ -227,11 +234,19 @@ export class RestoreGate extends EventEmitter {
     return all
   }
 
-  /** True when `key` (a replication peer's connection key) is an admin of the group other than this identity. */
-  private isOtherAdmin (key: Buffer | null | undefined): boolean {
-    if (key === null || key === undefined) return false
-    const id = hex(key) as MemberId
-    return id !== this.opts.ownId && this.opts.admins().has(id)
+  /**
+   * True when the admins' nodes hold none of the own feed (condition c for a feed that never held
+   * a block): no peer announced a block of it, and every other current admin — with none, one
+   * admin past — is connected by their own key and said it holds none.
+   */
+  private emptyAtAdmins (): boolean {
+    const peers = this.opts.own.peers
+    if (peers.some((p) => p.remoteLength > 0)) return false // its upgrade may still be on the way
+    const none = new Set(peers.filter((p) => p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined).map((p) => hex(p.remotePublicKey) as MemberId))
+    none.delete(this.opts.ownId)
+    const { current, ever } = this.opts.admins()
+    const others = [...current].filter((a) => a !== this.opts.ownId)
+    return others.length > 0 ? others.every((a) => none.has(a)) : [...ever].some((a) => none.has(a))
   }
 
   private open (): void {
