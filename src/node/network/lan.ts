@@ -78,10 +78,17 @@ export class LanDiscovery extends EventEmitter {
    * sent (once per cause), are emitted as 'warning' (never thrown).
    */
   start (): void {
-    // Sent from, and listened for on, the interface of this node's LAN address: the kernel then
-    // needs no route for multicast (a LAN with no router has no default route, and a send to
-    // 224.0.0.251 failed with ENETUNREACH, silently).
-    const m = multicastDns({ interface: this.self.host, bind: '0.0.0.0' })
+    this.open(false)
+    this.answer() // an unsolicited answer: nodes already running hear of this one at once
+    this.schedule(0)
+  }
+
+  /**
+   * Opens the multicast DNS socket: on every interface, sending where the routing table says; or,
+   * `pinned`, sending from and listening on the interface of this node's LAN address only.
+   */
+  private open (pinned: boolean): void {
+    const m = multicastDns(pinned ? { interface: this.self.host, bind: '0.0.0.0' } : undefined)
     this.mdns = m
     m.on('error', (err: Error) => this.emit('warning', err))
     m.on('warning', (err: Error) => this.emit('warning', err))
@@ -100,8 +107,6 @@ export class LanDiscovery extends EventEmitter {
         }
       }
     })
-    this.answer() // an unsolicited answer: nodes already running hear of this one at once
-    this.schedule(0)
   }
 
   private answer (): void {
@@ -111,9 +116,26 @@ export class LanDiscovery extends EventEmitter {
   /** Causes of failed sends already reported. */
   private readonly failed = new Set<string>()
 
-  /** A send's callback: its failure is a warning, once per cause (queries repeat with a backoff). */
+  /** True once sends go from the LAN address's interface ({@link open}). */
+  private pinned = false
+
+  /**
+   * A send's callback. With no route for multicast (a LAN with no router: no default route) the
+   * kernel cannot send to 224.0.0.251 (ENETUNREACH): the socket is opened again on the interface
+   * of this node's LAN address, which needs none. Not from the start: that interface is the first
+   * address found, and a machine with a bridge (a VM's, a container's) that sorts before its
+   * Wi-Fi would then be heard by no one. Any other failure is a warning, once per cause.
+   */
   private readonly sent = (err?: Error & { code?: string } | null): void => {
-    if (err === null || err === undefined || this.failed.has(err.code ?? err.message)) return
+    if (err === null || err === undefined) return
+    if (!this.pinned && this.mdns !== null && (err.code === 'ENETUNREACH' || err.code === 'EHOSTUNREACH')) {
+      this.pinned = true
+      this.mdns.destroy()
+      this.open(true)
+      this.answer()
+      return
+    }
+    if (this.failed.has(err.code ?? err.message)) return
     this.failed.add(err.code ?? err.message)
     this.emit('warning', err)
   }
