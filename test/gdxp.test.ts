@@ -186,7 +186,7 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.ok(/^\d{4}-\d{2}-\d{2}$/.test(order.creationDate), 'a date')
   t.alike([order.blocks[0].supplier.vatNumber, order.blocks[0].supplier.contacts], ['', []], 'the supplier\'s required fields')
   t.absent('order' in order.blocks[0].supplier, 'no supplier order: GASdottoNG reads one only with an opening date')
-  t.alike(order.blocks[0].orderInfo, { phase: 'booking', deliveryDate: '2999-01-09' }, 'the block\'s order: a booking (it carries totalQty), with the delivery date')
+  t.alike(order.blocks[0].supplier.orderInfo, { phase: 'booking', deliveryDate: '2999-01-09' }, 'the order: a booking (it carries totalQty), with the delivery date')
   t.is(importCatalogue(exported).products.length, 5, 'the export imports back')
   const approved = execText(dir, '--lang', 'it', 'approve', 'Marta', 'Cascina')
   t.ok(approved.startsWith('Prenotazione di Marta su "Cascina" approvata'), `a booking's approval speaks of a booking: ${approved}`)

@@ -313,11 +313,11 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none) and every product with `bookingInfo.totalQty`, the quantity the group booked
  * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
- * decimal text. The block's `orderInfo` says the file is the group's booking (phase `booking`,
- * as the GDXP documentation and GASdottoNG's own export have it) with the closing and delivery
- * dates the purchase has; a supplier block carries no `order`, whose GASdottoNG reader requires
- * an opening date the purchase does not have. `today`: the date of the export, YYYY-MM-DD where
- * the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there.
+ * decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
+ * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
+ * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
+ * reader requires an opening date the purchase does not have. `today`: the date of the export,
+ * YYYY-MM-DD where the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there.
  * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
 export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
@@ -342,12 +342,12 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string, d
           active: true,
           orderInfo: { umPrice: exactNumber(formatCents(x.priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
           bookingInfo: { totalQty: q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
-        }))
-      },
-      orderInfo: {
-        phase: 'booking',
-        ...(p.closesAtMs === null ? {} : { closeDate: day(p.closesAtMs) }),
-        ...(p.deliveryAtMs === null ? {} : { deliveryDate: day(p.deliveryAtMs) })
+        })),
+        orderInfo: {
+          phase: 'booking',
+          ...(p.closesAtMs === null ? {} : { closeDate: day(p.closesAtMs) }),
+          ...(p.deliveryAtMs === null ? {} : { deliveryDate: day(p.deliveryAtMs) })
+        }
       }
     }]
   }, null, 2) + '\n'
