@@ -4,7 +4,7 @@
  */
 import { HypergasError } from './errors.js'
 
-const EUROS = /^(\d{1,14})(?:[.,](\d{1,2}))?$/
+const EUROS = /^(\d+)(?:[.,](\d{1,2}))?$/
 /**
  * Euros written with thousands separators and decimals (`1.234,56`, `1,234.56`, `1.234.567,89`):
  * groups of three after one separator, the decimals after the other one. Without decimals
@@ -24,6 +24,9 @@ export function ungrouped (text: string): string {
   const point = Math.max(text.lastIndexOf('.'), text.lastIndexOf(','))
   return text.slice(0, point).replace(/[.,]/g, '') + text.slice(point)
 }
+
+/** An amount past the largest kept exactly (Number.MAX_SAFE_INTEGER cents). */
+const tooLarge = (shown: string): HypergasError => badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
 
 /** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke (RefusalDetails). */
 function badAmount (input: string, variant: string, msg: string): HypergasError {
@@ -47,13 +50,13 @@ export function parseEuros (text: string): number {
     if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
     if (THOUSANDS.test(typed)) {
       const digits = typed.replace(/[.,]/g, '')
+      if (BigInt(digits) * 100n > BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(shown)
       throw new HypergasError('BAD_AMOUNT', `"${shown}": write it without the thousands separator (${digits} or ${digits}.00), or with at most 2 decimals`, { input: shown, variant: 'thousands', detail: digits })
     }
-    if (/^\d{15,}(?:[.,]\d{1,2})?$/.test(typed)) throw badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
     throw badAmount(shown, 'euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
   const cents = BigInt(m[1]) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'))
-  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) throw badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
+  if (cents > BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(shown)
   if (cents <= 0n) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
   return Number(cents)
 }
@@ -80,7 +83,8 @@ export function formatCents (cents: number, sep: '.' | ',' = '.'): string {
 }
 
 /**
- * Cents as euros for a reader, exactly (integer arithmetic, no float): `1.306,30 €` in Italian,
+ * Cents as euros for a reader, exactly for every safe integer (the euros are the floor of a
+ * division by 100, which no rounding moves across an integer there): `1.306,30 €` in Italian,
  * `€1,306.30` in English, thousands grouped from 1,000 on (the CLI and the page alike, SPEC §7).
  */
 export function euroText (cents: number, lang: 'it' | 'en'): string {

@@ -131,7 +131,8 @@ test('euros: exact cents only, with . or ,', async (t) => {
     try { parseEuros(ambiguous); t.fail(`accepted ${ambiguous}`) } catch (err) { t.is((err as HypergasError).details?.variant, 'thousands', `${ambiguous}: thousands or decimals? refused, and said why`) }
   }
   try { parseEuros('12.345'); t.fail('accepted 12.345') } catch (err) { t.alike([(err as HypergasError).details?.variant, (err as HypergasError).details?.detail], ['thousands', '12345'], '12.345: the amount it may mean, in the hint') }
-  for (const huge of ['99999999999999999', '123456789012345,50']) {
+  t.is(parseEuros('000000000000001'), 100, 'leading zeros are no size')
+  for (const huge of ['99999999999999999', '123456789012345,50', '123.456.789.012.345,50', '1,234,567,890,123,456']) {
     try { parseEuros(huge); t.fail(`accepted ${huge}`) } catch (err) { t.is((err as HypergasError).details?.variant, 'large', `${huge}: too large, said so`) }
   }
   for (const small of ['0,001', '0.005', '0.123,45']) {

@@ -266,7 +266,7 @@ export const en: typeof it = {
   andMore: 'and {{count}} more',
   notApplied_shippingCost: 'not applied: the shipping cost per unit of {{count}} products; share the transport with hypergas cost',
   notApplied_shippingCost_one: 'not applied: the shipping cost per unit of 1 product; share the transport with hypergas cost',
-  notApplied_oddSku: 'not applied: the codes (SKU) of {{count}} products, which cannot be a product\'s code here (a space, a sign, over 64 characters); they are known by their names', notApplied_sharedSku: 'not applied: the codes (SKU) of {{count}} products, each shared with another product of the file; they are known by their names',
+  notApplied_sharedSku_one: 'not applied: the code (SKU) of 1 product, shared with another product of the file; it is known by its name', notApplied_oddSku_one: 'not applied: the code (SKU) of 1 product, which cannot be a product\'s code here (a space, a sign, over 64 characters); it is known by its name', notApplied_oddSku: 'not applied: the codes (SKU) of {{count}} products, which cannot be a product\'s code here (a space, a sign, over 64 characters); they are known by their names', notApplied_sharedSku: 'not applied: the codes (SKU) of {{count}} products, each shared with another product of the file; they are known by their names',
   notApplied_transformations: 'not applied: {{count}} discount or shipping rules of the supplier; share them with hypergas cost (--discount for a discount)',
   notApplied_transformations_one: 'not applied: 1 discount or shipping rule of the supplier; share it with hypergas cost (--discount for a discount)',
   noCatalogue: '"{{name}}" has no catalogue: members commit an amount',

@@ -266,7 +266,7 @@ export const it = {
   andMore: 'e altri {{count}}',
   notApplied_shippingCost: 'non applicato: il costo di trasporto per unità di {{count}} prodotti; ripartisci il trasporto con hypergas cost',
   notApplied_shippingCost_one: 'non applicato: il costo di trasporto per unità di 1 prodotto; ripartisci il trasporto con hypergas cost',
-  notApplied_oddSku: 'non applicati: i codici (SKU) di {{count}} prodotti, che qui non possono fare da codice (uno spazio, un segno, oltre 64 caratteri); sono indicati con il loro nome', notApplied_sharedSku: 'non applicati: i codici (SKU) di {{count}} prodotti, ognuno uguale a quello di un altro prodotto del file; sono indicati con il loro nome',
+  notApplied_sharedSku_one: 'non applicato: il codice (SKU) di 1 prodotto, uguale a quello di un altro prodotto del file; è indicato con il suo nome', notApplied_oddSku_one: 'non applicato: il codice (SKU) di 1 prodotto, che qui non può fare da codice (uno spazio, un segno, oltre 64 caratteri); è indicato con il suo nome', notApplied_oddSku: 'non applicati: i codici (SKU) di {{count}} prodotti, che qui non possono fare da codice (uno spazio, un segno, oltre 64 caratteri); sono indicati con il loro nome', notApplied_sharedSku: 'non applicati: i codici (SKU) di {{count}} prodotti, ognuno uguale a quello di un altro prodotto del file; sono indicati con il loro nome',
   notApplied_transformations: 'non applicate: {{count}} regole di sconto o trasporto del fornitore; ripartiscile con hypergas cost (--discount per uno sconto)',
   notApplied_transformations_one: 'non applicata: 1 regola di sconto o trasporto del fornitore; ripartiscila con hypergas cost (--discount per uno sconto)',
   noCatalogue: '"{{name}}" non ha un listino: si impegna un importo',

@@ -1,6 +1,6 @@
 /**
  * The page's messages in Italian and English (issue 4), as i18next resources. Keys are the
- * same in both; amounts are not here (Intl.NumberFormat formats them per locale).
+ * same in both; amounts are not here (src/money.ts euroText writes them, as for the CLI).
  */
 export const resources = {
   it: {
