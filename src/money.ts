@@ -28,9 +28,9 @@ export function ungrouped (text: string): string {
 /** An amount past the largest kept exactly (Number.MAX_SAFE_INTEGER cents). */
 const tooLarge = (shown: string): HypergasError => badAmount(shown, 'large', `"${shown}" is larger than the largest amount, ${formatCents(Number.MAX_SAFE_INTEGER)}`)
 
-/** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke (RefusalDetails). */
-function badAmount (input: string, variant: string, msg: string): HypergasError {
-  return new HypergasError('BAD_AMOUNT', msg, { input, variant })
+/** A refused amount or quantity: `input` is what was typed, `variant` which rule it broke, `detail` a figure for the message (RefusalDetails). */
+function badAmount (input: string, variant: string, msg: string, detail?: string): HypergasError {
+  return new HypergasError('BAD_AMOUNT', msg, detail === undefined ? { input, variant } : { input, variant, detail })
 }
 
 /**
@@ -51,7 +51,7 @@ export function parseEuros (text: string): number {
     if (THOUSANDS.test(typed)) {
       const digits = typed.replace(/[.,]/g, '')
       if (BigInt(digits) * 100n > BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(shown)
-      throw new HypergasError('BAD_AMOUNT', `"${shown}": write it without the thousands separator (${digits} or ${digits}.00), or with at most 2 decimals`, { input: shown, variant: 'thousands', detail: digits })
+      throw badAmount(shown, 'thousands', `"${shown}": write it without the thousands separator (${digits} or ${digits}.00), or with at most 2 decimals`, digits)
     }
     throw badAmount(shown, 'euros', `expected euros like 12.50 or 12,50 (at most 2 decimals), got "${shown}"`)
   }
@@ -88,9 +88,8 @@ export function formatCents (cents: number, sep: '.' | ',' = '.'): string {
  * `€1,306.30` in English, thousands grouped from 1,000 on (the CLI and the page alike, SPEC §7).
  */
 export function euroText (cents: number, lang: 'it' | 'en'): string {
-  const abs = Math.abs(cents)
-  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+$)/g, lang === 'it' ? '.' : ',')
-  const rest = String(abs % 100).padStart(2, '0')
+  const [whole, rest] = formatCents(Math.abs(cents)).split('.')
+  const units = whole.replace(/\B(?=(\d{3})+$)/g, lang === 'it' ? '.' : ',')
   const sign = cents < 0 ? '-' : ''
   return lang === 'it' ? `${sign}${units},${rest} €` : `${sign}€${units}.${rest}`
 }

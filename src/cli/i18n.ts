@@ -4,7 +4,7 @@
  * and euros written the way each language writes them. Amounts are integer cents throughout;
  * the decimal text is built from the integer, never through floating point.
  */
-import { euroText, formatQuantity } from '../money.js'
+import { euroText, formatCents, formatQuantity } from '../money.js'
 import i18next, { type i18n } from 'i18next'
 import { TO_NAME_FORMAT, toName } from '../italian.js'
 import { localTime } from '../local-time.js'
@@ -62,8 +62,7 @@ export function euro (cents: number, l: CliLang = current): string {
 
 /** Cents as a spreadsheet number: `-12,50` (it) or `-12.50` (en), no symbol, no grouping. */
 export function decimal (cents: number, l: CliLang = current): string {
-  const abs = Math.abs(cents)
-  return `${cents < 0 ? '-' : ''}${Math.floor(abs / 100)}${l === 'it' ? ',' : '.'}${String(abs % 100).padStart(2, '0')}`
+  return formatCents(cents, l === 'it' ? ',' : '.')
 }
 
 /** A time for the terminal, local, to the minute: `2026-11-30 18:05`. */
