@@ -4,7 +4,6 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import v8 from 'node:v8'
 import type { Assert } from 'brittle'
 import { createAct } from '../../src/acts/act.js'
 import type { ActBody } from '../../src/acts/types.js'
@@ -12,7 +11,7 @@ import { sodiumSecretKey, type KeyPair } from '../../src/crypto.js'
 import { stateHash } from '../../src/fold/hash.js'
 import type { GroupId, MemberId } from '../../src/ids.js'
 import { UNREAD } from '../../src/merge/entries.js'
-import { unsealCheckpoint, type CheckpointBody } from '../../src/node/storage/checkpoint.js'
+import { readCheckpointBody, unsealCheckpoint, type CheckpointBody } from '../../src/node/storage/checkpoint.js'
 import { paths } from '../../src/node/storage/datadir.js'
 import { GasNode } from '../../src/node/node.js'
 import { makeDataDir, type Season as BenchSeason } from '../bench/data.js'
@@ -158,4 +157,7 @@ export function flip (bytes: Uint8Array, i: number, mask: number): Buffer {
  * The body of a checkpoint file, deserialised as it is stored (for edits an attacker makes). A
  * copy: node:v8 deserialises typed arrays as views of the bytes it reads.
  */
-export const bodyOf = (bytes: Uint8Array): CheckpointBody => v8.deserialize(Buffer.from(unsealCheckpoint(bytes))) as CheckpointBody
+export function bodyOf (bytes: Uint8Array): CheckpointBody {
+  const { meta, final } = readCheckpointBody(Buffer.from(unsealCheckpoint(bytes)))
+  return { ...(meta as Omit<CheckpointBody, 'final'>), final }
+}

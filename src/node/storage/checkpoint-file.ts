@@ -8,12 +8,15 @@
  *
  *   file     = magic:8 ("HGASCKPT")  version:uint32le  checksum:32  body
  *   checksum = SHA-256(magic ‖ version ‖ body): every byte of the file but the checksum itself
- *   body     = node:v8 structured serialisation of {@link CheckpointBody}
+ *   body     = metaLength:uint32le  meta  final
+ *   meta     = node:v8 structured serialisation of {@link CheckpointBody} without `final`
+ *   final    = the confirmed state and final log, encodeFinal of src/node/storage/statecodec.ts
  *
- * The body keeps the small parts of {@link Resume} with their Maps and shared references (a
- * performed freeze is one of the freezes), and the confirmed state and final log in the compact
- * encoding of src/node/storage/statecodec.ts (each id stored once). Final log entries are stored
- * without their acts (see LogEntry.act).
+ * The meta keeps the small parts of {@link Resume} with their Maps and shared references (a
+ * performed freeze is one of the freezes); the final part stores each id once. Final log entries
+ * are stored without their acts (see LogEntry.act). The final part (95% of the bytes) is never
+ * copied: node:v8 serialising it copied ~13 MB at 100,000 acts in one 40–90 ms piece, and joining
+ * the file's parts copied it again (~40 ms); the parts are written one after the other.
  */
 import { createHash } from 'node:crypto'
 import v8 from 'node:v8'
@@ -29,7 +32,8 @@ import { drain, type Steps } from '../../slices.js'
 
 
 /**
- * Format version, after the magic (13: registrations keep where a member was removed, and the
+ * Format version, after the magic (14: the confirmed state after the serialised rest, not inside
+ * it; 13: registrations keep where a member was removed, and the
  * members' recovery leaves out of its base a removal every admin has seen, docs/ordering.md §5;
  * 12: names are unique under foldedName — invisible characters
  * and joiners dropped, spaces of any width as one, lower case of the letters of src/ids.ts CASED
@@ -51,7 +55,7 @@ import { drain, type Steps } from '../../slices.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 13
+export const CHECKPOINT_VERSION = 14
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
@@ -103,7 +107,7 @@ export interface Checkpoint {
  */
 export type CheckpointRest = Omit<Resume, 'state' | 'log' | 'logLength' | 'ignoredLength'>
 
-/** What the body of a checkpoint file holds (node:v8 serialisation of this object). */
+/** What the body of a checkpoint file holds: `final` as it is, the rest serialised with node:v8. */
 export interface CheckpointBody {
   groupId: GroupId
   feeds: CheckpointFeed[]
@@ -117,12 +121,17 @@ export interface CheckpointBody {
 /** Bytes of the body hashed per step of the checksum (~1 ms of SHA-256). */
 const CHECKSUM_STEP_BYTES = 1 << 20
 
-/** SHA-256 of the file without its checksum, a mebibyte of the body per step (src/slices.ts). */
-function* checksumSteps (version: Uint8Array, body: Uint8Array): Steps<Buffer> {
+/**
+ * SHA-256 of the file without its checksum, whose body is `parts` one after the other, a
+ * mebibyte per step (src/slices.ts).
+ */
+function* checksumSteps (version: Uint8Array, parts: readonly Uint8Array[]): Steps<Buffer> {
   const h = createHash('sha256').update(MAGIC).update(version)
-  for (let i = 0; i < body.byteLength; i += CHECKSUM_STEP_BYTES) {
-    h.update(body.subarray(i, i + CHECKSUM_STEP_BYTES))
-    yield
+  for (const part of parts) {
+    for (let i = 0; i < part.byteLength; i += CHECKSUM_STEP_BYTES) {
+      h.update(part.subarray(i, i + CHECKSUM_STEP_BYTES))
+      yield
+    }
   }
   return h.digest()
 }
@@ -132,7 +141,7 @@ function* checksumSteps (version: Uint8Array, body: Uint8Array): Steps<Buffer> {
  * checksum of all the other bytes, then `body`.
  */
 export function sealCheckpoint (body: Uint8Array): Buffer {
-  return drain(sealCheckpointSteps(body))
+  return Buffer.concat(drain(sealCheckpointSteps([body])))
 }
 
 /** {@link CHECKPOINT_VERSION} as the 4 bytes of the header (uint32 LE). */
@@ -142,10 +151,14 @@ export function versionBytes (): Buffer {
   return version
 }
 
-/** {@link sealCheckpoint} in steps (src/slices.ts): the checksum hashed a mebibyte at a time. */
-export function* sealCheckpointSteps (body: Uint8Array): Steps<Buffer> {
+/**
+ * {@link sealCheckpoint} in steps (src/slices.ts), of the body made of `parts` one after the
+ * other: the checksum hashed a mebibyte at a time. Returns the file as its parts, not joined: the
+ * header ({@link HEADER_BYTES}), then `parts`.
+ */
+export function* sealCheckpointSteps (parts: readonly Uint8Array[]): Steps<Uint8Array[]> {
   const version = versionBytes()
-  return Buffer.concat([MAGIC, version, yield * checksumSteps(version, body), body])
+  return [Buffer.concat([MAGIC, version, yield * checksumSteps(version, parts)]), ...parts]
 }
 
 /**
@@ -165,20 +178,44 @@ export function unsealCheckpoint (bytes: Uint8Array): Buffer {
   if (version !== CHECKPOINT_VERSION) throw HypergasError.BAD_VERSION(`checkpoint format version ${version}, this hypergas reads version ${CHECKPOINT_VERSION}`)
   const body = b.subarray(HEADER_BYTES)
   const sum = b.subarray(HEADER_BYTES - CHECKSUM_BYTES, HEADER_BYTES)
-  if (!drain(checksumSteps(b.subarray(MAGIC.byteLength, MAGIC.byteLength + 4), body)).equals(sum)) throw badCheckpoint(`checksum mismatch over the file's ${b.byteLength} bytes (damaged or edited)`)
+  if (!drain(checksumSteps(b.subarray(MAGIC.byteLength, MAGIC.byteLength + 4), [body])).equals(sum)) throw badCheckpoint(`checksum mismatch over the file's ${b.byteLength} bytes (damaged or edited)`)
   return body
 }
 
-/** The file holding `body` ({@link sealCheckpoint} of its node:v8 serialisation). */
+/** The checkpoint file holding `body`, in one buffer. */
 export function encodeCheckpoint (body: CheckpointBody): Buffer {
-  return drain(encodeCheckpointSteps(body))
+  return Buffer.concat(drain(encodeCheckpointSteps(body)))
 }
 
-/** {@link encodeCheckpoint} in steps: a node writes its checkpoint while it serves (issue 18 item 5). */
-export function* encodeCheckpointSteps (body: CheckpointBody): Steps<Buffer> {
-  const raw = v8.serialize(body)
+/**
+ * {@link encodeCheckpoint} in steps, returning the file as parts to write one after the other
+ * (header, meta length, meta, `body.final` itself): a node writes its checkpoint while it serves
+ * (issue 18 item 5).
+ */
+export function* encodeCheckpointSteps (body: CheckpointBody): Steps<Uint8Array[]> {
+  const { final, ...rest } = body
+  const meta = v8.serialize(rest)
+  const length = Buffer.alloc(4)
+  length.writeUInt32LE(meta.byteLength)
   yield
-  return yield * sealCheckpointSteps(raw)
+  return yield * sealCheckpointSteps([length, meta, final])
+}
+
+/**
+ * The body of a checkpoint file (after its header) as stored: the meta deserialised, unchecked,
+ * and the final part (a view of `body`).
+ * @throws HypergasError BAD_CHECKPOINT when the meta's length or bytes do not hold together
+ */
+export function readCheckpointBody (body: Uint8Array): { meta: unknown, final: Uint8Array } {
+  if (body.byteLength < 4) throw badCheckpoint(`a body of ${body.byteLength} bytes`)
+  const b = Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+  const length = b.readUInt32LE(0)
+  if (length > b.byteLength - 4) throw badCheckpoint(`the serialised part claims ${length} bytes, the body holds ${b.byteLength - 4}`)
+  try {
+    return { meta: v8.deserialize(b.subarray(4, 4 + length)), final: b.subarray(4 + length) }
+  } catch (err) {
+    throw badCheckpoint(`the body does not deserialise: ${(err as Error).message}`)
+  }
 }
 
 // ---- shapes of the decoded body ------------------------------------------------------------
@@ -351,23 +388,17 @@ function checkRest (x: unknown, feeds: CheckpointFeed[], bytes: number): Checkpo
 export function decodeCheckpoint (bytes: Uint8Array, groupId: GroupId, sealed = false): Checkpoint {
   try {
     const raw = unsealCheckpoint(bytes)
-    let decoded: unknown
-    try {
-      decoded = v8.deserialize(raw)
-    } catch (err) {
-      throw badCheckpoint(`the body does not deserialise: ${(err as Error).message}`)
-    }
-    const body = fields(decoded, ['groupId', 'feeds', 'rest', 'final', 'confirmedHash'], 'checkpoint')
+    const { meta, final: finalBytes } = readCheckpointBody(raw)
+    const body = fields(meta, ['groupId', 'feeds', 'rest', 'confirmedHash'], 'checkpoint')
     if (body.groupId !== groupId) throw badCheckpoint(`a checkpoint of another group (${String(body.groupId).slice(0, 8)})`)
     if (!isHexId(body.confirmedHash)) throw badCheckpoint('bad recorded state hash')
-    if (!(body.final instanceof Uint8Array)) throw badCheckpoint('no encoded state')
     const feeds = checkFeeds(body.feeds, raw.byteLength)
     const prefix = prefixBlocks(feeds)
     checkClosed(feeds, prefix)
     const rest = checkRest(body.rest, feeds, raw.byteLength)
     let final: ReturnType<typeof decodeFinal>
     try {
-      final = decodeFinal(body.final)
+      final = decodeFinal(finalBytes)
     } catch (err) {
       throw badCheckpoint(`the confirmed state does not decode: ${(err as Error).message}`)
     }

@@ -359,20 +359,20 @@ export class CheckpointKeeper {
   async idle (): Promise<void> { await this.writing }
 
   private async write (groupId: GroupId, graph: Graph, count: number, resume: Resume): Promise<void> {
-    let bytes: Buffer
+    let parts: Uint8Array[]
     try {
       const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), drainInSlices)
-      bytes = await drainInSlices(encodeCheckpointSteps(body))
+      parts = await drainInSlices(encodeCheckpointSteps(body))
       // A crash between the two writes leaves a seal of the older file: the new one is then
       // verified in full at the next start.
-      await writePrivateAsync(paths(this.dir).checkpoint, bytes)
+      await writePrivateAsync(paths(this.dir).checkpoint, parts)
       this.written = count
     } catch (err) {
       this.log(`checkpoint not written (${why(err)})`)
       return
     }
     try {
-      await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointMac(this.key, bytes))
+      await writePrivateAsync(paths(this.dir).checkpointSeal, checkpointMac(this.key, parts[0]))
     } catch (err) {
       this.log(`checkpoint seal not written (${why(err)}): the next start verifies the checkpoint in full`)
     }

@@ -59,8 +59,11 @@ export function readOptional (file: string): Buffer | null {
   }
 }
 
-/** {@link writePrivate} without blocking the event loop (a checkpoint of megabytes). */
-export async function writePrivateAsync (file: string, data: Uint8Array): Promise<void> {
+/**
+ * {@link writePrivate} without blocking the event loop (a checkpoint of megabytes): `data`, or
+ * its parts one after the other (never joined in memory).
+ */
+export async function writePrivateAsync (file: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
   await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 })
   const tmp = `${file}.${process.pid}.tmp`
   await fs.promises.writeFile(tmp, data, { mode: 0o600 })

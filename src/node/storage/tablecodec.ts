@@ -51,12 +51,39 @@ class StringTable {
  * Encoding state: the string table, and the numbers the first pass (preencode) looked up, which
  * the second (encode) takes back in the same order instead of looking each string up again.
  */
-export interface TableState extends c.State { table: StringTable, refs: number[], next: number, texts: string[], nextText: number }
+export interface TableState extends c.State { table: StringTable, refs: Numbers, next: number, texts: string[], nextText: number }
 const table = (s: c.State): StringTable => (s as TableState).table
 /** First pass: the number of `v` (0 for none, else 1 + its number), remembered for the second. */
 const lookUp = (s: c.State, n: number): number => { (s as TableState).refs.push(n); return n }
 /** Second pass: the next number the first pass remembered. */
-const lookedUp = (s: c.State): number => { const t = s as TableState; return t.refs[t.next++] }
+const lookedUp = (s: c.State): number => { const t = s as TableState; return t.refs.at(t.next++) }
+
+/** Bits of a position in {@link Numbers} that select within a chunk (65,536 numbers, 256 KiB). */
+const CHUNK_BITS = 16
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1
+
+/**
+ * Non-negative numbers below 2^31 in a list that grows by chunks and never copies itself. An
+ * array of the ~870,000 numbers a 100,000-act checkpoint looks up copied itself each time it
+ * grew by half, and the last copies held the event loop 30–55 ms each (issue 18 item 5).
+ */
+export class Numbers {
+  private readonly chunks: Int32Array[] = []
+  /** Numbers pushed. */
+  length = 0
+
+  push (n: number): void {
+    const at = this.length & CHUNK_MASK
+    if (at === 0) this.chunks.push(new Int32Array(CHUNK_MASK + 1))
+    this.chunks[this.chunks.length - 1][at] = n
+    this.length++
+  }
+
+  /** The number pushed `i`-th (0 ≤ i < length). */
+  at (i: number): number {
+    return this.chunks[i >>> CHUNK_BITS][i & CHUNK_MASK]
+  }
+}
 /**
  * One part of an encoding, run by both passes in the same order (`first`: preencode, else
  * encode). A large value is encoded as many pieces, so a node can pause between them.
@@ -260,7 +287,7 @@ export function setOf<T> (item: Enc<T>): Splittable<Set<T>> {
  * strings it uses, yielding between pieces: `table  body`.
  */
 export function* encodeWithTable (body: () => Piece[]): Steps<Buffer> {
-  const s = { ...c.state(), table: new StringTable(), refs: [], next: 0, texts: [], nextText: 0 } as TableState
+  const s = { ...c.state(), table: new StringTable(), refs: new Numbers(), next: 0, texts: [], nextText: 0 } as TableState
   const pieces = body()
   for (const p of pieces) { p(s, true); yield }
   const strings = tableEnc.split(s.table.list)
@@ -277,7 +304,7 @@ export function* encodeWithTable (body: () => Piece[]): Steps<Buffer> {
  */
 export function readTable (bytes: Uint8Array): c.State {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  const s = { ...c.state(0, buffer.byteLength, buffer), table: new StringTable(), refs: [], next: 0, texts: [], nextText: 0 } as TableState
+  const s = { ...c.state(0, buffer.byteLength, buffer), table: new StringTable(), refs: new Numbers(), next: 0, texts: [], nextText: 0 } as TableState
   s.table = new StringTable(tableEnc.decode(s))
   return s
 }
