@@ -18,7 +18,7 @@
  * hypergas is never taken on its seal.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
-import { HEADER_BYTES } from './checkpoint-file.js'
+import { HEADER_BYTES } from './checkpoint-header.js'
 
 /** Bytes of a seal (HMAC-SHA-256). */
 export const SEAL_BYTES = 32

@@ -51,6 +51,7 @@ const WRITE_EVERY_BLOCKS = 1024
 
 
 export * from './checkpoint-file.js'
+export * from './checkpoint-header.js'
 
 /**
  * Checks the walk's variables against the graph holding exactly the checkpoint's blocks: in the

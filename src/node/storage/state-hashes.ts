@@ -18,7 +18,7 @@ import { finishedStateHashKnown, rememberStateHash } from '../../fold/hash.js'
 import { sha256 } from '../../crypto.js'
 import type { Graph } from '../../merge/graph.js'
 import type { GroupRef, Replay } from '../../merge/replay.js'
-import { versionBytes } from './checkpoint-file.js'
+import { versionBytes } from './checkpoint-header.js'
 import { mac } from './checkpoint-seal.js'
 import { readOptional, writePrivate } from './datadir.js'
 
