@@ -35,7 +35,8 @@ function badAmount (input: string, variant: string, msg: string, detail?: string
 
 /**
  * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50`, or with thousands
- * separators and decimals (`1.234,56`, `1,234.56`), into integer cents.
+ * separators and decimals (`1.234,56`, `1,234.56`), with or without a euro sign (`12,50 €`,
+ * `€12.50`, `12 EUR`), into integer cents.
  * Refuses anything that is not an exact, strictly positive, safe number of cents
  * (`12.345`, `-1`, `0`, `1e3`, `12.`, `1.234` whose separator could be either). Every amount up to
  * Number.MAX_SAFE_INTEGER cents (what {@link formatCents} writes) parses back exactly: the sum is
@@ -44,10 +45,10 @@ function badAmount (input: string, variant: string, msg: string, detail?: string
  */
 export function parseEuros (text: string): number {
   const shown = String(text).slice(0, 40)
-  const typed = String(text).trim()
+  const typed = withoutEuroSign(String(text))
   const m = EUROS.exec(ungrouped(typed))
   if (m === null) {
-    if (/^\s*-/.test(String(text))) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
+    if (/^-/.test(typed)) throw badAmount(shown, 'positive', `expected a positive amount, got "${shown}"`)
     if (THOUSANDS.test(typed)) {
       const digits = typed.replace(/[.,]/g, '')
       if (BigInt(digits) * 100n > BigInt(Number.MAX_SAFE_INTEGER)) throw tooLarge(shown)
@@ -67,7 +68,12 @@ export function parseEuros (text: string): number {
  * @throws HypergasError BAD_AMOUNT
  */
 export function parseEurosOrZero (text: string): number {
-  return /^\s*0+(?:[.,]0{1,2})?\s*$/.test(String(text)) ? 0 : parseEuros(text)
+  return /^0+(?:[.,]0{1,2})?$/.test(withoutEuroSign(String(text))) ? 0 : parseEuros(text)
+}
+
+/** `text` trimmed, without one euro sign (`€`, `EUR`) before or after it: `12,50 €` and `€12.50` as hypergas writes them. */
+function withoutEuroSign (text: string): string {
+  return text.trim().replace(/^(?:€|EUR)\s*|\s*(?:€|EUR)$/i, '')
 }
 
 /**

@@ -208,3 +208,24 @@ test('a shared cost refused for one member\'s credit, posted signed: no figures 
   const local = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: body })).error as Row
   t.alike([local.code, (local.details as Row).member, (local.details as Row).neededCents], ['INSUFFICIENT_CREDIT', 'Marta', 500_000], 'the admin at their node is told whose share and how much')
 })
+
+test('a transfer past the payee\'s ceiling, accepted signed: the payee reads their own figures, the payer none of them', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const bea = person('api-bea')
+  await s.node.submit({ type: 'VoteRegisterMember', name: 'Bea', member: bea.id })
+  await s.node.submit({ type: 'VoteSetLimits', member: bea.id, overdraftCents: 0, ceilingCents: 1000 })
+  await s.node.submit({ type: 'Deposit', member: bea.id, cents: 900 })
+  const post = async (act: ReturnType<typeof createAct>): Promise<Row> => json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: act.bytes.toString('hex') } }))
+  // Marta pays Bea 2 €: Bea, accepting, is told her own credit and ceiling.
+  const pay = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: marta, timeMs: 4 })
+  await post(pay)
+  const byPayee = (await post(createAct({ type: 'AcceptTransfer', transfer: pay.id }, { group: s.group, keyPair: bea, timeMs: 5 }))).error as Row
+  t.alike([byPayee.code, byPayee.details], ['ABOVE_CEILING', { member: 'Bea', creditCents: 900, neededCents: 200, ceilingCents: 1000, variant: 'ceiling' }], 'her own figures')
+  // Bea invoices Marta 2 €: Marta, accepting, learns only that the payee cannot receive it.
+  const invoice = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: bea, timeMs: 6 })
+  await post(invoice)
+  const byPayer = (await post(createAct({ type: 'AcceptTransfer', transfer: invoice.id }, { group: s.group, keyPair: marta, timeMs: 7 }))).error as Row
+  t.alike([byPayer.code, byPayer.details], ['ABOVE_CEILING', { variant: 'payee' }], 'none of Bea\'s figures')
+  t.is(s.node.requireView().state.members.get(bea.id)?.creditCents, 900, 'nothing moved')
+})

@@ -31,6 +31,7 @@ test('language from --lang, else the locale; Italian only for it locales', (t) =
   t.is(detectLang(undefined, {}), 'en')
   t.is(detectLang(undefined, { LC_ALL: '', LANG: 'it_IT.UTF-8' }), 'it', 'an empty variable is unset')
   t.is(detectLang(undefined, { LANG: 'italic' }), 'en', 'a word that starts with "it" is no locale')
+  t.is(detectLang('fr', { LANG: 'it_IT.UTF-8' }), 'it', 'a language hypergas does not speak leaves the locale to decide (its refusal is then in Italian)')
 })
 
 test('euros as each language writes them, from integer cents', (t) => {

@@ -8,6 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { matches, search } from '../src/api/directory.js'
+import { refusalDetails } from '../src/fold/refusal.js'
 import { Season } from './helpers/fixtures.js'
 import { BIN, cli } from '../examples/procs.js'
 
@@ -16,6 +17,7 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
   const bruno = s.register('Bruno')
   const carla = s.register('Carla')
   t.is(s.do(bruno, { type: 'RegisterSupplier', name: 'Orto Bio', categories: [] }), 'NOT_REFERENTE')
+  t.alike(refusalDetails(s.state, { type: 'RegisterSupplier', name: 'Orto Bio', categories: [] }, 'NOT_REFERENTE', bruno.id), { variant: 'supplier' }, 'told that suppliers are for referenti, not purchases (CLI: e_NOT_REFERENTE_supplier)')
   t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'Orto Bio', categories: ['organic-vegetables', 'frutta'], notes: 'a km zero' }), 'applied')
   t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'orto bio', categories: [] }), 'NAME_TAKEN', 'names are unique in any case')
   t.is(s.do(s.founder, { type: 'RegisterSupplier', name: 'Torrefazione Caffè Nero', categories: ['caffè'] }), 'applied')

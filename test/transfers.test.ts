@@ -6,6 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
+import type { ActBody } from '../src/acts/types.js'
 import type { ActId } from '../src/ids.js'
 import { Season } from './helpers/fixtures.js'
 import { refusalDetails } from '../src/fold/refusal.js'
@@ -68,7 +69,7 @@ test('limits: an overdraft lets credit go below zero, a ceiling caps deposits an
   t.is(refusalDetails(s.state, { type: 'VoteRemoveMember', member: carla.id }, 'MEMBER_HAS_FUNDS').variant, undefined, 'a member in credit: a withdrawal')
 })
 
-test('limits the credit already breaks are refused; a smaller booking respects the ceiling; a removed member comes back prepaid and unlisted', (t) => {
+test('limits the credit already breaks are refused; the ceiling counts the open bookings, so no refund passes it; a removed member comes back prepaid and unlisted', (t) => {
   const s = new Season()
   const bruno = s.register('Bruno')
   const carla = s.register('Carla')
@@ -80,14 +81,25 @@ test('limits the credit already breaks are refused; a smaller booking respects t
   t.is(s.do(s.founder, { type: 'VoteSetLimits', member: bruno.id, overdraftCents: 800, ceilingCents: 0 }), 'applied')
   t.is(s.do(s.founder, { type: 'VoteSetLimits', member: carla.id, overdraftCents: 0, ceilingCents: 500 }), 'ABOVE_CEILING', 'Carla holds 800')
   t.is(s.do(s.founder, { type: 'VoteSetLimits', member: carla.id, overdraftCents: 0, ceilingCents: 1500 }), 'applied')
-  // Bookings respect the ceiling too (SPEC §4.6): a smaller booking gives credit back.
+  // The ceiling bounds the credit plus the open bookings (SPEC §4.6 and invariant 2): whatever
+  // comes back from a booking, withdrawn or failed, stays under it.
   const p = s.open(s.founder, 'Apicoltura')
   s.do(s.founder, { type: 'AddProducts', purchase: p, products: [{ key: 'miele', name: 'Miele', unit: 'vasetto', priceCents: 650 }] })
   t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele', qtyMilli: 1000 }] }), 'applied')
-  t.is(s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 1000 }), 'applied', '150 + 1000 = 1150, under 1500')
-  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [] }), 'ABOVE_CEILING', 'withdrawing it would bring her to 1800')
+  const deposit: ActBody = { type: 'Deposit', member: carla.id, cents: 1000 }
+  t.is(s.do(s.founder, deposit), 'ABOVE_CEILING', '150 of credit + 650 booked + 1000 = 1800, above 1500')
+  t.alike(refusalDetails(s.state, deposit, 'ABOVE_CEILING'), { member: 'Carla', creditCents: 150, neededCents: 1000, ceilingCents: 1500, commitmentCents: 650, variant: 'ceilingBooked' }, 'the booking that may come back is among the figures')
+  t.is(s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 700 }), 'applied', '150 + 650 + 700 = 1500')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [] }), 'applied', 'a withdrawn booking comes back within the ceiling')
+  t.is(s.credit(carla), 1500)
   t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'miele', qtyMilli: 2000 }] }), 'applied', 'a larger one takes credit')
-  t.is(s.credit(carla), 500)
+  t.is(s.do(s.founder, { type: 'Deposit', member: carla.id, cents: 1 }), 'ABOVE_CEILING', 'with 1300 booked, 200 of credit is all the room there is')
+  const lower: ActBody = { type: 'VoteSetLimits', member: carla.id, overdraftCents: 0, ceilingCents: 1000 }
+  t.is(s.do(s.founder, lower), 'ABOVE_CEILING', 'a lower ceiling than the credit and the bookings together')
+  t.alike(refusalDetails(s.state, lower, 'ABOVE_CEILING'), { member: 'Carla', creditCents: 200, ceilingCents: 1000, commitmentCents: 1300, variant: 'limitsBooked' })
+  s.do(s.founder, { type: 'VoteFailPurchase', purchase: p })
+  t.is(s.do(s.founder, { type: 'FailPurchase', purchase: p }), 'applied')
+  t.is(s.credit(carla), 1500, 'the failed purchase refunds her up to the ceiling and no further')
   // Removed, then registered again: the limits and the listing of before are gone.
   const dario = s.register('Dario')
   s.do(s.founder, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 5000, ceilingCents: 9000 })
@@ -159,18 +171,23 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const again = cli(dir, 'transfer', 'Bruno', 'Carla', '1', '--key', path.join(dir, 'bruno.json'))
   const byPayee = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'accept', String(again.actId), '--key', path.join(dir, 'carla.json')], { encoding: 'utf8' }).stdout
   t.ok(byPayee.includes('from Bruno to Carla'), `the payee's receipt names the payer as payer: ${byPayee.trim()}`)
-  // A refund may take a member above their ceiling (docs/decisions.md): the members' list says so.
+  // The ceiling bounds the credit plus the open commitments (SPEC §4.6, invariant 2): a refund
+  // never passes it, and the refusals give the figures.
   cli(dir, 'purchase', 'open', 'Pane')
   cli(dir, 'commit', 'Bruno', '5', 'Pane')
   const twice = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'commit', 'Bruno', '1', 'Pane'], { encoding: 'utf8' }).stdout
   t.ok(twice.includes('impegno totale su questo acquisto: 6,00 €'), `a second commit adds to the first, and says the total: ${twice}`)
-  cli(dir, 'limit', 'Bruno', '--ceiling', '8')
-  cli(dir, 'deposit', 'Bruno', '1,50')
+  const run = (lang: string, ...args: string[]): string => spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', lang, ...args], { encoding: 'utf8' }).stderr.trim()
+  t.is(run('it', 'limit', 'Bruno', '--ceiling', '8'), 'errore ABOVE_CEILING: Bruno ha 6,50 € di credito e 6,00 € prenotati negli acquisti aperti, che possono tornargli: insieme superano quel tetto, prima devono scendere', 'a ceiling below the credit and the commitment together')
+  cli(dir, 'limit', 'Bruno', '--ceiling', '13')
+  t.is(run('en', 'deposit', 'Bruno', '1,50'), 'error ABOVE_CEILING: Bruno has €6.50 of credit and €6.00 booked in open purchases, which may come back to it: €1.50 more would pass the ceiling of €13.00')
+  cli(dir, 'deposit', 'Bruno', '0,50')
   cli(dir, 'reject', 'Bruno', 'Pane')
-  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1400, 'the refund takes Bruno to 14 € of an 8 € ceiling')
-  const list = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'members'], { encoding: 'utf8' }).stdout
-  t.ok(/Bruno .*14,00 € \(oltre il tetto di 8,00 €\)/.test(list), `the members' list marks a credit above the ceiling: ${list}`)
-  t.absent(/Carla .*oltre il tetto/.test(list), 'and only that one')
+  t.is(cli(dir, 'balance', 'Bruno').creditCents, 1300, 'the refund takes Bruno to his 13 € ceiling, no further')
+  const invoice = cli(dir, 'transfer', 'Carla', 'Bruno', '1', '--key', path.join(dir, 'bruno.json'))
+  t.is(run('en', 'accept', String(invoice.actId), '--key', path.join(dir, 'carla.json')), 'error ABOVE_CEILING: the payee cannot receive this much: their credit would pass the ceiling the admins set for them', 'the payer accepting is not told the payee\'s figures')
+  t.is(run('en', 'accept', String(invoice.actId)), 'error ABOVE_CEILING: Bruno has €13.00 of credit: €1.00 more would pass the ceiling of €13.00', 'an admin is')
+  t.is(cli(dir, 'balance', 'Carla').creditCents, -250, 'nothing moved')
 })
 
 test('an overdraft granted by the admins\' vote lets a member book beyond their credit, up to the limit and not further', (t) => {

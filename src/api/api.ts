@@ -29,8 +29,11 @@ import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusVi
 
 export type { ActRequest } from './dto.js'
 
+/** Characters of a directory search (SPEC §4.7), at most: the HTTP route's schema and the local API alike. */
+export const MAX_QUERY_CHARS = 200
+
 /** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not the author's. */
-const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer'])
+const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee'])
 
 /** What every interface can ask a node. */
 export interface NodeApi {
@@ -299,6 +302,9 @@ export class LocalApi implements NodeApi {
   }
 
   async search (query: string, listings: boolean): Promise<SearchHit[]> {
+    // The HTTP route's limits (src/http/routes.ts), so that the CLI answers alike with or without a running node.
+    const chars = [...query].length
+    if (chars === 0 || chars > MAX_QUERY_CHARS) throw new HypergasError('BAD_REQUEST', chars === 0 ? 'an empty search' : `a search of more than ${MAX_QUERY_CHARS} characters`, chars === 0 ? { input: 'q', variant: 'empty' } : { input: 'q', variant: 'tooLong', limit: MAX_QUERY_CHARS })
     return search(this.node.requireView().state, query, listings)
   }
 
@@ -328,16 +334,19 @@ export class LocalApi implements NodeApi {
     // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
     // them, would otherwise read their credit; issue 14, SPEC §7).
     refuseRecoveryOfPresent(this.node, act.body, act.author)
-    const figured = figuredMember(this.node.requireView().state, act.body)
-    const before = beforeAct(this.node.requireView().state, [act.body])
+    const state = this.node.requireView().state
+    const figured = figuredMember(state, act.body)
+    const before = beforeAct(state, [act.body])
     try {
       await this.node.submitActs([act])
     } catch (err) {
+      // (A transfer's payee past their ceiling: the payee's figures, not the payer's.)
+      const whose = figuredMember(state, act.body, err instanceof HypergasError ? err.code : undefined)
       // (Also an act that names no member but was refused for one's figures: a shared cost one
       // member's credit could not pay.)
       // (A variant that holds no figure stays: a transfer's initiator told that the other side
       // accepts, a payee told that the payer's credit falls short.)
-      if (err instanceof HypergasError && figured !== act.author && (figured !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
+      if (err instanceof HypergasError && whose !== act.author && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
       throw err
     }
     const receipt = receiptOf(this.node.requireView(), act, before)

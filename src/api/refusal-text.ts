@@ -34,7 +34,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     commitment: d?.commitmentCents === undefined ? '' : eur(d.commitmentCents),
     ceiling: d?.ceilingCents === undefined ? '' : eur(d.ceilingCents),
     limit: d?.limit,
-    field: code === 'BAD_FIELD' && d?.input !== undefined ? fieldWords(d.input, t) : undefined,
+    field: (code === 'BAD_FIELD' || code === 'BAD_REQUEST') && d?.input !== undefined ? fieldWords(d.input, t) : undefined,
     votes: d?.votes,
     quorum: d?.quorum,
     missing,
@@ -52,7 +52,9 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
   // A field refused without naming it (a block's, a peer's): the node's words.
   if (code === 'BAD_FIELD' && vars.field === undefined) return fallback
   const variant = d?.variant
-  const key = variant !== undefined && t(`e_${code}_${variant}`) !== `e_${code}_${variant}` ? `e_${code}_${variant}` : `e_${code}`
+  // A request the HTTP route's schema refused names its field as a refused act does (src/http/server.ts validationDetails).
+  const kind = code === 'BAD_REQUEST' && vars.field !== undefined ? 'BAD_FIELD' : code
+  const key = variant !== undefined && t(`e_${kind}_${variant}`) !== `e_${kind}_${variant}` ? `e_${kind}_${variant}` : `e_${kind}`
   // A refusal whose figures are not shown here (another member's credit is theirs to see): its
   // message without them.
   if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '' && variant !== 'payer') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)

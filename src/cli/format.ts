@@ -113,17 +113,8 @@ export function finality (f: FinalityView, label: (k: string) => string): string
 /** `members`. */
 export function members (ms: MemberSummary[]): string {
   return table([[t('name'), t('id'), t('roles'), t('credit'), t('confirmed')], ...ms.map((m) => [
-    m.name, m.id.slice(0, 8), m.roles.join('+'), eur(m.creditCents) + aboveCeiling(m), eur(m.confirmedCreditCents)
+    m.name, m.id.slice(0, 8), m.roles.join('+'), eur(m.creditCents), eur(m.confirmedCreditCents)
   ])])
-}
-
-/**
- * A mark for a credit above the member's ceiling (SPEC §4.6): a refund may take a member there
- * (docs/decisions.md), and no deposit is taken until they are under it again.
- */
-function aboveCeiling (m: MemberSummary): string {
-  const ceiling = m.limits?.ceilingCents ?? 0
-  return ceiling > 0 && m.creditCents > ceiling ? ` ${t('aboveCeiling', { amount: eur(ceiling) })}` : ''
 }
 
 /** `balance`. */

@@ -109,7 +109,7 @@ export const helpEn = {
   h_cancel_key: 'signed by the member with their key file; default: this admin on their behalf',
   d_limit: 'vote a member\'s credit limits: how far below zero they may go, and (optional) the most they may hold',
   h_limit_overdraft: 'how far below zero (0: prepaid only); not given: as it is',
-  h_limit_ceiling: 'the most credit they may hold (0: none); not given: as it is',
+  h_limit_ceiling: 'the most they may hold, credit and open bookings together (0: none); not given: as it is',
   d_supplier: '"supplier add <name>": a referente registers a supplier of the group',
   h_supplier_args: '"add <name>"',
   h_supplier_vat: 'VAT number',

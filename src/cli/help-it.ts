@@ -104,7 +104,7 @@ export const helpIt: typeof helpEn = {
   h_cancel_key: 'firmato dal socio con il file della sua chiave; altrimenti da questo amministratore per lui',
   d_limit: 'vota i limiti di credito di un socio: lo scoperto, quanto può andare sotto zero, e il tetto (facoltativo), quanto può avere al massimo',
   h_limit_overdraft: 'lo scoperto: quanto sotto zero (0: solo prepagato); senza, resta com\'è',
-  h_limit_ceiling: 'il tetto: il credito massimo che può avere (0: nessun tetto); senza, resta com\'è',
+  h_limit_ceiling: 'il tetto: il massimo che può avere, credito e prenotazioni aperte insieme (0: nessun tetto); senza, resta com\'è',
   d_supplier: '"supplier add <name>": un referente registra un fornitore del gruppo',
   h_supplier_args: '"add <name>", con il nome del fornitore',
   h_supplier_vat: 'partita IVA',

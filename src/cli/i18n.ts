@@ -13,13 +13,16 @@ import { messages, type CliLang } from './messages.js'
 export type { CliLang } from './messages.js'
 
 /**
- * The language of the CLI: `flag` (`it`, `en`, or a locale like `it_IT.UTF-8`) if given, else the
- * first locale variable set (and not empty) in `env`; Italian for any `it…` locale, English otherwise.
+ * The language of the CLI: `flag` (`it`, `en`, or a locale like `it_IT.UTF-8`) if it names one of
+ * them, else the first locale variable set (and not empty) in `env`; Italian for any `it…` locale,
+ * English otherwise. (A flag of another language, refused as a usage error, is refused in the
+ * language of the locale.)
  * @throws nothing: an unknown value means English
  */
 export function detectLang (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): CliLang {
+  const known = flag !== undefined && /^(it|en)([_.@-]|$)/i.test(flag) ? flag : undefined
   // As POSIX: the first of these that is set and not empty decides.
-  const pick = [flag, env.LC_ALL, env.LC_MESSAGES, env.LANG, env.LANGUAGE].find((x) => x !== undefined && x !== '') ?? ''
+  const pick = [known, env.LC_ALL, env.LC_MESSAGES, env.LANG, env.LANGUAGE].find((x) => x !== undefined && x !== '') ?? ''
   return /^it([_.@-]|$)/i.test(pick) ? 'it' : 'en'
 }
 

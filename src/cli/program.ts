@@ -16,8 +16,9 @@ import type { HelpKey } from './messages.js'
 /** The global options. */
 export interface Global { dir?: string, profile?: string, json?: boolean, lang?: string }
 
-// The language is needed before the commands are defined (their help is in it): read `--lang` now.
-const langAt = process.argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='))
+// The language is needed before the commands are defined (their help is in it): read `--lang` now,
+// the last one given, as the option's parser keeps.
+const langAt = process.argv.reduce((at, a, i) => (a === '--lang' || a.startsWith('--lang=') ? i : at), -1)
 setLang(detectLang(langAt < 0 ? undefined : process.argv[langAt].includes('=') ? process.argv[langAt].split('=')[1] : process.argv[langAt + 1]))
 
 /** The help text `key` (src/cli/help-en.ts, src/cli/help-it.ts) in the language in force. */

@@ -3,6 +3,7 @@
  * totals), for tests and for the demo's final report.
  */
 import { bookingCents } from './lines.js'
+import type { MemberId } from '../ids.js'
 import type { GroupState, Movement } from './state.js'
 
 /** Σ non-rejected commitments of open purchases, cents. */
@@ -15,6 +16,16 @@ export function openCommitmentsCents (s: GroupState): number {
   return sum
 }
 
+/** Each member's Σ non-rejected commitments of open purchases, cents (recounted from the purchases). */
+function openCommitmentsByMember (s: GroupState): Map<MemberId, number> {
+  const out = new Map<MemberId, number>()
+  for (const p of s.purchases.values()) {
+    if (p.phase !== 'open') continue
+    for (const [m, c] of p.commitments) if (c.status !== 'rejected') out.set(m, (out.get(m) ?? 0) + c.amountCents)
+  }
+  return out
+}
+
 function sumDeltas (list: Movement[] | undefined): number {
   let sum = 0
   for (const m of list ?? []) sum += m.deltaCents
@@ -24,19 +35,24 @@ function sumDeltas (list: Movement[] | undefined): number {
 /**
  * Every violation of SPEC §4's invariants in `s`, as human-readable lines; empty when all hold.
  * 1. Σ credits + Σ open non-rejected commitments = Σ cash of all admins, past and present.
- * 2. No member credit is below −overdraft (0 unless the admins granted one, SPEC §4.6). The
- *    ceiling is kept by the acts that raise credit by choice (deposits, accepted transfers); a
- *    refund may pass it.
+ * 2. No member credit is below −overdraft (0 unless the admins granted one, SPEC §4.6), nor
+ *    above their ceiling; nor is the credit plus the member's open commitments (all a refund can
+ *    give back, heldCents), the bound the fold keeps so that no refund passes the ceiling.
  * 3. Each member's statement sums to their credit and each admin's cash movements to their cash,
  *    and every running balance follows from the previous one.
  */
 export function checkInvariants (s: GroupState): string[] {
   const out: string[] = []
   let credits = 0
+  const committed = openCommitmentsByMember(s)
   for (const m of s.members.values()) {
     credits += m.creditCents
     const overdraft = s.limits.get(m.id)?.overdraftCents ?? 0
     if (m.creditCents < -overdraft) out.push(`invariant 2: credit of ${m.name} is ${m.creditCents}, below −${overdraft}`)
+    const ceiling = s.limits.get(m.id)?.ceilingCents ?? null
+    if (ceiling !== null && m.creditCents > ceiling) out.push(`invariant 2: credit of ${m.name} is ${m.creditCents}, above ${ceiling}`)
+    const held = m.creditCents + (committed.get(m.id) ?? 0)
+    if (ceiling !== null && held > ceiling) out.push(`invariant 2: credit and open commitments of ${m.name} are ${held}, above ${ceiling}`)
     if (!Number.isSafeInteger(m.creditCents)) out.push(`credit of ${m.name} is not a safe integer`)
     const st = s.statements.get(m.id)
     if (sumDeltas(st) !== m.creditCents) out.push(`invariant 3: statement of ${m.name} sums to ${sumDeltas(st)}, credit ${m.creditCents}`)

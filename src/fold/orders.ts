@@ -9,7 +9,7 @@ import type * as A from '../acts/types.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import { credit, findPurchase, ownedPurchase } from './effects.js'
 import { shares } from './shares.js'
-import { spendable, underCeiling } from './transfers.js'
+import { spendable } from './transfers.js'
 import { bookingCents, byProduct, canonicalProduct, goodsCents, lineCents } from './lines.js'
 import { bookingsOpen, type Booking, type GroupState, type Order, type OrderLine, type Purchase, type RejectionCode } from './state.js'
 
@@ -151,8 +151,6 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   const { amount, old, costs } = bookingAmounts(p, b.member, lines)
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - old > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
-  // A smaller booking gives credit back: bookings respect the ceiling too (SPEC §4.6).
-  if (amount < old && !underCeiling(s, b.member, old - amount)) return 'ABOVE_CEILING'
   if (!run) return null
   if (lines.length === 0) {
     if (old !== 0) credit(s, actId, b.member, old, 'booking', p.id)

@@ -7,16 +7,18 @@ import type { RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { bookingNeedCents, costRefusal, deliveryNeedCents, refusedLine } from './orders.js'
 import { countCurrent, quorum, type GroupState } from './state.js'
+import { heldCents } from './transfers.js'
 
 /**
  * The member whose name, credit and overdraft the figures of a refusal of `body` show (against
- * state `s`): the act's member, the payer of a transfer (the pending one an AcceptTransfer names),
- * else null. Whoever is not that member must not see them (SPEC §7: src/api/api.ts signedAct).
+ * state `s`): the act's member, the payer of a transfer (the pending one an AcceptTransfer names;
+ * its payee when `code` is `ABOVE_CEILING`, the payee's ceiling), else null. Whoever is not that
+ * member must not see them (SPEC §7: src/api/api.ts signedAct).
  */
-export function figuredMember (s: GroupState, body: ActBody): MemberId | null {
+export function figuredMember (s: GroupState, body: ActBody, code?: string): MemberId | null {
   if ('member' in body) return body.member
   if (body.type === 'Transfer') return body.from
-  if (body.type === 'AcceptTransfer') return s.transfers.get(body.transfer)?.from ?? null
+  if (body.type === 'AcceptTransfer') return (code === 'ABOVE_CEILING' ? s.transfers.get(body.transfer)?.to : s.transfers.get(body.transfer)?.from) ?? null
   return null
 }
 
@@ -57,16 +59,22 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     // Cash given back is at most the credit: no deposit is the answer (CLI: e_…_withdraw).
     if (body.type === 'Withdraw') d.variant = 'withdraw'
   }
-  // Credit past the ceiling the admins set: the member's credit, what the act adds, the ceiling.
-  if (code === 'ABOVE_CEILING' && m !== undefined && body.type !== 'VoteSetLimits') {
-    const ceiling = s.limits.get(id!)?.ceilingCents
-    const adds = body.type === 'Deposit' ? body.cents : body.type === 'Book' ? (bookingNeedCents(s, body) ?? 0) * -1 : null
-    if (typeof ceiling === 'number' && ceiling > 0 && adds !== null && adds > 0) return { member: m.name, creditCents: m.creditCents, neededCents: adds, ceilingCents: ceiling, variant: 'ceiling' }
+  // Credit past the ceiling the admins set (the credit plus the open commitments that may come
+  // back, heldCents): the member's credit, their commitments, what the act adds, the ceiling. The
+  // payer of an accepted transfer is told the payee's ceiling without the payee's figures.
+  if (code === 'ABOVE_CEILING' && body.type !== 'VoteSetLimits') {
+    const to = figuredMember(s, body, code)
+    const payee = to === null ? undefined : s.members.get(to)
+    const ceiling = to === null ? undefined : s.limits.get(to)?.ceilingCents
+    const adds = body.type === 'Deposit' ? body.cents : pending !== undefined ? pending.cents : null
+    if (pending !== undefined && author !== undefined && author !== pending.to && !s.admins.has(author)) return { variant: 'payee' }
+    if (payee !== undefined && typeof ceiling === 'number' && adds !== null) return ceilingFigures(s, to!, payee.name, payee.creditCents, { neededCents: adds, ceilingCents: ceiling, variant: 'ceiling' })
   }
   // A limits vote the credit already breaks: what must come back first (CLI: e_…_limits).
   if (body.type === 'VoteSetLimits' && m !== undefined && (code === 'INSUFFICIENT_CREDIT' || code === 'ABOVE_CEILING')) {
+    if (code === 'ABOVE_CEILING') return ceilingFigures(s, id!, m.name, m.creditCents, { ceilingCents: body.ceilingCents, variant: 'limits' })
     d.variant = 'limits'
-    if (code === 'INSUFFICIENT_CREDIT') d.neededCents = -body.overdraftCents - m.creditCents
+    d.neededCents = -body.overdraftCents - m.creditCents
   }
   // A settlement from someone who never held the group's cash, or from the author themself: the
   // counterpart is what is wrong, not the author (CLI: e_NOT_ADMIN_settle).
@@ -77,6 +85,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail).
     if (body.type === 'FailPurchase') d.variant = 'fail'
   }
+  // A supplier registered by someone who is not a referente (CLI: e_NOT_REFERENTE_supplier).
+  if (code === 'NOT_REFERENTE' && body.type === 'RegisterSupplier') d.variant = 'supplier'
   // A delivery to a booking the referente rejected: not "not approved yet" (CLI: e_NOT_APPROVED_rejected).
   if (code === 'NOT_APPROVED' && body.type === 'Deliver' && p?.commitments.get(body.member)?.status === 'rejected') d.variant = 'rejected'
   // A member who owes the group is removed after a deposit, not a withdrawal (CLI: e_…_owes).
@@ -108,4 +118,14 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length
   }
   return d
+}
+
+/**
+ * The figures of an `ABOVE_CEILING` refusal about member `id`: name, credit, and (variant
+ * `<variant>Booked`) the commitments to open purchases that may still come back to the credit
+ * (SPEC §4.6: the ceiling bounds their sum, src/fold/transfers.ts heldCents).
+ */
+function ceilingFigures (s: GroupState, id: MemberId, name: string, creditCents: number, d: RefusalDetails): RefusalDetails {
+  const booked = heldCents(s, id) - creditCents
+  return booked > 0 ? { member: name, creditCents, ...d, commitmentCents: booked, variant: `${d.variant ?? ''}Booked` } : { member: name, creditCents, ...d }
 }

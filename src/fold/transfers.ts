@@ -18,24 +18,43 @@ export function spendable (s: GroupState, member: MemberId): number {
   return (s.members.get(member)?.creditCents ?? 0) + (s.limits.get(member)?.overdraftCents ?? 0)
 }
 
-/** True when `member`'s credit may grow by `cents` under their ceiling (no ceiling: always). */
+/**
+ * What may still come back to `member`'s credit, cents: the credit plus their non-rejected
+ * commitments to open purchases (every refund, a rejection, a failure, a smaller delivery or a
+ * discount, comes out of a commitment, never beyond it). The ceiling bounds this sum (SPEC §4.6,
+ * invariant 2), so no refund can take a credit past it. O(open purchases).
+ */
+export function heldCents (s: GroupState, member: MemberId): number {
+  let held = s.members.get(member)?.creditCents ?? 0
+  for (const id of s.openPurchaseNames.values()) {
+    const c = s.purchases.get(id)?.commitments.get(member)
+    if (c !== undefined && c.status !== 'rejected') held += c.amountCents
+  }
+  return held
+}
+
+/**
+ * True when `member`'s credit may grow by `cents` under their ceiling (no ceiling: always): their
+ * {@link heldCents} (credit plus open commitments) plus `cents` is at most the ceiling.
+ */
 export function underCeiling (s: GroupState, member: MemberId, cents: number): boolean {
   const ceiling = s.limits.get(member)?.ceilingCents ?? null
-  return ceiling === null || (s.members.get(member)?.creditCents ?? 0) + cents <= ceiling
+  return ceiling === null || heldCents(s, member) + cents <= ceiling
 }
 
 /**
  * `VoteSetLimits`: at quorum, the member's overdraft and ceiling (0: none) are set. A vote for
  * limits the member's credit already breaks is refused (`INSUFFICIENT_CREDIT` below the
- * overdraft, `ABOVE_CEILING` above the ceiling): invariant 2 holds after every act (SPEC §4), so
- * the credit comes back within them first.
+ * overdraft; `ABOVE_CEILING` when the credit plus the open commitments, {@link heldCents}, is
+ * above the ceiling): invariant 2 holds after every act (SPEC §4), so the credit comes back
+ * within them first.
  */
 export function voteSetLimits (s: GroupState, au: MemberId, b: A.VoteSetLimits, run: boolean): Code {
   if (!s.admins.has(au)) return 'NOT_ADMIN'
   const m = s.members.get(b.member)
   if (m === undefined) return 'UNKNOWN_MEMBER'
   if (m.creditCents < -b.overdraftCents) return 'INSUFFICIENT_CREDIT'
-  if (b.ceilingCents !== 0 && m.creditCents > b.ceilingCents) return 'ABOVE_CEILING'
+  if (b.ceilingCents !== 0 && heldCents(s, b.member) > b.ceilingCents) return 'ABOVE_CEILING'
   const key = tallyKey(b)
   if (duplicateVote(s, key, au)) return 'DUPLICATE_VOTE'
   if (!run) return null

@@ -4,7 +4,7 @@
  * machine, and from the public read model (src/api/public-views.ts) for everyone else.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { LocalApi, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
+import { LocalApi, MAX_QUERY_CHARS, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
 import { commitmentsCsv, reportCsv, statementCsv } from '../api/csv.js'
 import { MAX_CATALOGUE_BYTES } from '../api/gdxp.js'
 import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public-views.js'
@@ -118,7 +118,7 @@ export function lookupRoutes (app: FastifyInstance, o: RoutesOptions): void {
   })
   // The directory: suppliers and catalogues are public; members' offers and wants are for members.
   app.get<{ Querystring: { q: string, listings?: boolean } }>('/api/search', {
-    schema: { querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: 200 }, listings: { type: 'boolean' } } } }
+    schema: { querystring: { type: 'object', required: ['q'], additionalProperties: false, properties: { q: { type: 'string', minLength: 1, maxLength: MAX_QUERY_CHARS }, listings: { type: 'boolean' } } } }
   }, async (req) => {
     mayReadPublic(o, req.who, 'directory')
     return await o.api.search(req.query.q, req.query.listings !== false && (readsAll(req.who) || req.who.member !== null))

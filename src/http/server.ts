@@ -15,8 +15,8 @@
  */
 import cookie from '@fastify/cookie'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { HypergasError, type ErrorCode, type HypergasCode } from '../errors.js'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
+import { HypergasError, type ErrorCode, type HypergasCode, type RefusalDetails } from '../errors.js'
 import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
@@ -139,7 +139,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     }
     if (e.statusCode !== undefined && e.statusCode < 500) {
       const code = e.statusCode === 413 ? 'OVERSIZED' : 'BAD_REQUEST'
-      return reply.status(e.statusCode).send({ error: { code, message: e.message } })
+      const details = validationDetails(e as FastifyError)
+      return reply.status(e.statusCode).send({ error: { code, message: e.message, ...(details === undefined ? {} : { details }) } })
     }
     return reply.status(500).send({ error: { code: 'INTERNAL', message: e.message } })
   })
@@ -157,4 +158,22 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     authRoutes(r, auth, (req) => req.who)
   })
   return app
+}
+
+/**
+ * What a request the route's schema refused got wrong, for the interfaces to say it in the
+ * reader's language as they say a refused field (src/api/refusal-text.ts): the field (`input`:
+ * `q`, `member`), the case (`variant`: `empty`, `tooLong`, `tooMany`) and the limit. Undefined
+ * for an error that is not a schema's, or whose first issue names no field.
+ */
+export function validationDetails (e: FastifyError): RefusalDetails | undefined {
+  const issue = e.validation?.[0]
+  if (issue === undefined) return undefined
+  const missing = issue.keyword === 'required' ? (issue.params as { missingProperty?: unknown }).missingProperty : undefined
+  const input = (typeof missing === 'string' ? missing : issue.instancePath.replace(/^\//, '').replaceAll('/', '.')).slice(0, 40)
+  if (input === '') return undefined
+  const limit = Number((issue.params as { limit?: unknown }).limit)
+  if (issue.keyword === 'required' || (issue.keyword === 'minLength' && limit === 1)) return { input, variant: 'empty' }
+  if (issue.keyword === 'maxLength' || issue.keyword === 'maxItems') return { input, variant: issue.keyword === 'maxLength' ? 'tooLong' : 'tooMany', limit }
+  return { input, detail: (issue.message ?? '').slice(0, 200) }
 }

@@ -72,7 +72,9 @@ export function orderAct (s: GroupState, me: MemberId, members: readonly MemberI
   if (s.referenti.has(me) && mine.length < 2) return { body: { type: 'OpenPurchase', name: `Listino ${Math.floor(rnd() * 6)}` }, by: 'me' }
   const to = pick(members.filter((m) => m !== member))
   if (to !== undefined && rnd() < 0.7) return { body: { type: 'Transfer', from: member, to, cents: 1 + Math.floor(rnd() * 2000), memo: 'sim' }, by: member }
-  return { body: { type: 'VoteSetLimits', member, overdraftCents: Math.floor(rnd() * 3) * 1000, ceilingCents: 0 }, by: 'me' }
+  // Half the time a ceiling too (SPEC §4.6), near what members hold, so that deposits, transfers
+  // and refunds run against it.
+  return { body: { type: 'VoteSetLimits', member, overdraftCents: Math.floor(rnd() * 3) * 1000, ceilingCents: rnd() < 0.5 ? 0 : 2000 + Math.floor(rnd() * 10) * 2000 }, by: 'me' }
 }
 
 /**

@@ -12,8 +12,9 @@ import { drain, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
 
 /**
- * Format version, after the magic (14: the confirmed state after the serialised rest, not inside
- * it; 13: registrations keep where a member was removed, and the
+ * Format version, after the magic (15: a member's ceiling bounds their credit plus their open
+ * commitments, so deposits and accepted transfers a ceiling refused are no longer the same; 14:
+ * the confirmed state after the serialised rest, not inside it; 13: registrations keep where a member was removed, and the
  * members' recovery leaves out of its base a removal every admin has seen, docs/ordering.md §5;
  * 12: names are unique under foldedName — invisible characters
  * and joiners dropped, spaces of any width as one, lower case of the letters of src/ids.ts CASED
@@ -35,7 +36,7 @@ import { badCheckpoint } from './checkpoint-verify.js'
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
  * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
  */
-export const CHECKPOINT_VERSION = 14
+export const CHECKPOINT_VERSION = 15
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
