@@ -37,6 +37,9 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
   t.alike(titles('CAFFE'), ['supplier:Torrefazione Caffè Nero'], 'accents and case folded')
   t.ok(titles('mele').includes('product:Mele Fuji'), 'products of open catalogues')
   t.ok(titles('uova').includes('offer:uova fresche'))
+  s.do(s.founder, { type: 'RegisterSupplier', name: 'Nuova Terra', categories: [] })
+  t.absent(titles('uova').includes('supplier:Nuova Terra'), 'a short word is not read as a typo of another (uova, nuova)')
+  t.ok(titles('torrefazone').includes('supplier:Torrefazione Caffè Nero'), 'a long one is')
   t.absent(titles('uova', false).some((x) => x.startsWith('offer')), 'listings only for members')
   const m = matches(s.state, bruno.id)
   t.alike(m.map((x) => [x.kind, x.for, `${x.hits[0].kind}:${x.hits[0].title}`]), [

@@ -32,7 +32,7 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'once')
   t.is(s.do(dario, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'who before what: a stranger is not told the transfer is done')
-  t.is(refusalDetails(s.state, { type: 'Withdraw', member: dario.id, cents: 100, reason: '' }, 'INSUFFICIENT_CREDIT').variant, 'withdraw', 'cash beyond the credit: its own words')
+  t.is(refusalDetails(s.state, { type: 'Withdraw', member: dario.id, cents: 100, reason: '' }, 'INSUFFICIENT_CREDIT').variant, 'withdrawNone', 'cash with no credit at all: its own words')
   t.is(s.do(dario, { type: 'CancelTransfer', transfer: pay.id }), 'NOT_AUTHORIZED')
   t.is(s.do(carla, { type: 'CancelTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'a party is')
   // An invoice: Carla asks Bruno for 2000; he has 1500.
@@ -171,6 +171,9 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const again = cli(dir, 'transfer', 'Bruno', 'Carla', '1', '--key', path.join(dir, 'bruno.json'))
   const byPayee = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'en', 'accept', String(again.actId), '--key', path.join(dir, 'carla.json')], { encoding: 'utf8' }).stdout
   t.ok(byPayee.includes('from Bruno to Carla'), `the payee's receipt names the payer as payer: ${byPayee.trim()}`)
+  const cancel = (lang: string, key: string): string => spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', lang, 'cancel', String(cli(dir, 'transfer', 'Bruno', 'Carla', '1', '--key', path.join(dir, 'bruno.json')).actId), '--key', path.join(dir, key)], { encoding: 'utf8' }).stdout
+  t.ok(cancel('en', 'carla.json').startsWith('Transfer of €1.00 from Bruno to Carla refused'), 'the payee refuses')
+  t.ok(cancel('it', 'bruno.json').startsWith('Trasferimento di 1,00 € da Bruno a Carla ritirato'), 'the payer withdraws')
   // The ceiling bounds the credit plus the open commitments (SPEC §4.6, invariant 2): a refund
   // never passes it, and the refusals give the figures.
   cli(dir, 'purchase', 'open', 'Pane')
@@ -188,6 +191,7 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   t.is(run('en', 'accept', String(invoice.actId), '--key', path.join(dir, 'carla.json')), 'error ABOVE_CEILING: the payee cannot receive this much: their credit would pass the ceiling the admins set for them', 'the payer accepting is not told the payee\'s figures')
   t.is(run('en', 'accept', String(invoice.actId)), 'error ABOVE_CEILING: Bruno has €13.00 of credit: €1.00 more would pass the ceiling of €13.00', 'an admin is')
   t.is(cli(dir, 'balance', 'Carla').creditCents, -250, 'nothing moved')
+  t.is(run('en', 'withdraw', 'Carla', '1'), 'error INSUFFICIENT_CREDIT: Carla has -€2.50 of credit: no cash can be given back', 'a member who owes is given no cash')
 })
 
 test('an overdraft granted by the admins\' vote lets a member book beyond their credit, up to the limit and not further', (t) => {

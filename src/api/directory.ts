@@ -119,6 +119,12 @@ function indexOf (x: Indexed): MiniSearch<Doc> {
 }
 
 /**
+ * How many typos a word of the query may hold: a quarter of its letters, none in a word of four
+ * letters or fewer (one edit there finds other words: `uova` would find `nuova`).
+ */
+const FUZZY = (term: string): number | false => (term.length <= 4 ? false : 0.25)
+
+/**
  * Searches the directory for `query`; listings are searched when `listings` (a member or an admin
  * asks). Every word must match, unless `any` (matches) or nothing matches them all.
  */
@@ -132,8 +138,8 @@ export function search (s: GroupState, query: string, listings: boolean, limit =
     return [...wildcard(docs, terms)].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, limit).map(([i, score]) => hit(docs[i], score))
   }
   const index = indexOf(x)
-  const found = any ? [] : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'AND' })
-  const results = found.length > 0 ? found : index.search(terms.join(' '), { prefix: true, fuzzy: 0.25, boost: { title: 2 }, combineWith: 'OR' })
+  const found = any ? [] : index.search(terms.join(' '), { prefix: true, fuzzy: FUZZY, boost: { title: 2 }, combineWith: 'AND' })
+  const results = found.length > 0 ? found : index.search(terms.join(' '), { prefix: true, fuzzy: FUZZY, boost: { title: 2 }, combineWith: 'OR' })
   return results.slice(0, limit).map((r) => hit(docs[r.id as number], Math.round(r.score * 100) / 100))
 }
 

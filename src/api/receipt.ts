@@ -40,6 +40,8 @@ export interface ActReceipt {
   bookingsOpen?: true
   /** An approval or rejection of a booking (a purchase with a catalogue), not of a free amount's commitment. */
   booking?: true
+  /** A cancelled transfer: withdrawn by its initiator or refused by the other party (SPEC §4.6); absent when an admin cancelled it for them. */
+  cancel?: 'withdrawn' | 'refused'
   /** An applied close of a purchase with a catalogue: how many approved bookings it paid as booked, no delivery recorded for them. */
   paidAsBooked?: number
   /** Seconds since the same act (same author, type, member and amount) was recorded before, a command sent twice? (set by the API: {@link repeatedAfter}) */
@@ -206,6 +208,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
     // An accepted transfer moves both credits: the payee who accepts reads their own after it,
     // anyone else the payer's (NodeApi.signedAct keeps only the author's figures).
     if (b.type === 'AcceptTransfer') r.member = receiptMember(v, act.author === x.to ? x.to : x.from)
+    if (b.type === 'CancelTransfer' && (act.author === x.from || act.author === x.to)) r.cancel = act.author === x.initiator ? 'withdrawn' : 'refused'
   }
   const payee = b.type === 'Transfer' ? b.to : x?.to
   if (payee !== undefined) r.payee = memberName(v.state, payee) ?? undefined

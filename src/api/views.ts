@@ -105,7 +105,7 @@ export type MemberSummary = Omit<MemberView, 'statement' | 'cashMovements'>
 /** One member: credit (confirmed and with pending acts), roles, cash if admin. @throws HypergasError NOT_FOUND */
 export function memberSummary (v: Replay, id: MemberId): MemberSummary {
   const m = v.state.members.get(id)
-  if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}`, 'member', id.slice(0, 8))
+  if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}…`, 'member', `${id.slice(0, 8)}…`)
   return {
     id,
     name: m.name,
@@ -249,7 +249,7 @@ export function purchasesView (v: Replay): PurchaseSummary[] {
 /** One purchase with its commitments. @throws HypergasError NOT_FOUND */
 export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
   const p = v.state.purchases.get(id)
-  if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}`, 'purchase', id.slice(0, 8))
+  if (p === undefined) throw HypergasError.NOT_FOUND(`no purchase ${id.slice(0, 8)}…`, 'purchase', `${id.slice(0, 8)}…`)
   const cp = v.confirmed.purchases.get(id)
   return {
     ...purchaseSummary(v, p),

@@ -222,7 +222,7 @@ export function receipt (r: ActReceipt): string {
   // A transfer's acceptance or cancellation names its payer (`name`); `member` is whose credit the reader sees.
   const named = r.type === 'AcceptTransfer' || r.type === 'CancelTransfer' ? r.name ?? r.member?.name : r.member?.name ?? r.name
   const vars = { name: named ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '', product: r.product ?? '' }
-  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
+  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
   if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))

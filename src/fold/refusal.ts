@@ -57,7 +57,7 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     // The message that names the overdraft granted (CLI: e_INSUFFICIENT_CREDIT_overdraft).
     if (d.overdraftCents !== undefined && body.type !== 'Withdraw') d.variant = 'overdraft'
     // Cash given back is at most the credit: no deposit is the answer (CLI: e_…_withdraw).
-    if (body.type === 'Withdraw') d.variant = 'withdraw'
+    if (body.type === 'Withdraw') d.variant = (m?.creditCents ?? 0) > 0 ? 'withdraw' : 'withdrawNone'
   }
   // Credit past the ceiling the admins set (the credit plus the open commitments that may come
   // back, heldCents): the member's credit, their commitments, what the act adds, the ceiling. The
