@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
+import { gdxpContacts } from '../src/api/gdxp-contacts.js'
 import { importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
 import { localDay } from '../src/local-time.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
@@ -90,6 +91,9 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   t.is(r.products[2].unit, 'pz', 'GASdottoNG\'s unit "Non Specificato": by the piece')
   t.is(r.products[2].category, undefined, 'and its category "Non Specificato": none')
   t.is(r.supplier?.contacts, 'info@uno.example · 0175 123456 · Via Antica Torriana 11, 12032 Barge (CN)', 'the supplier\'s contacts and address, for the directory')
+  t.alike(gdxpContacts(r.supplier?.contacts), { contacts: [{ type: 'emailAddress', value: 'info@uno.example' }, { type: 'phoneNumber', value: '0175 123456' }], address: { street: 'Via Antica Torriana 11', locality: 'Barge (CN)', zipCode: '12032' } }, 'and written back as the file had them, for the export')
+  t.alike(gdxpContacts('+39 333 1234567, www.orto.example; Cascina Alta'), { contacts: [{ type: 'mobileNumber', value: '+39 333 1234567' }, { type: 'webSite', value: 'www.orto.example' }], address: { street: 'Cascina Alta', locality: '', zipCode: '' } }, 'as a referente types them')
+  t.alike(gdxpContacts(null), { contacts: [], address: null })
   const apples = r.products[0]
   t.ok(apples.name.length <= 64 && apples.name.endsWith('…'), `a name too long for a product is shortened: ${apples.name}`)
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')

@@ -29,6 +29,8 @@ export interface PurchaseSummary {
   supplierId: ActId | null
   /** That registered supplier's VAT number (partita IVA), when the directory has one. */
   supplierVatNumber: string | null
+  /** That registered supplier's contacts, the one line the directory keeps (SPEC §4.7), when it has them. */
+  supplierContacts: string | null
   owner: MemberId
   ownerName: string | null
   phase: Phase

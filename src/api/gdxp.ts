@@ -14,6 +14,7 @@ import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { withoutInvisible } from '../ids.js'
 import { decimalToScaled, formatCents, formatQuantity, ungrouped } from '../money.js'
+import { gdxpContacts } from './gdxp-contacts.js'
 import type { PurchaseView } from './dto.js'
 
 /** The largest catalogue file an import reads, in bytes (3 MiB: the largest real GDXP files are a few hundred kB). */
@@ -311,7 +312,8 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5), as the schema has it
  * (madbob/GDXP, v1/GDXP-1.json) so that GASdottoNG and others read it: protocolVersion 1, the
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
- * has none) and every product with `bookingInfo.totalQty`, the quantity the group booked
+ * has none), its contacts and address (src/api/gdxp-contacts.ts) and every product with
+ * `bookingInfo.totalQty`, the quantity the group booked
  * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
  * decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
  * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
@@ -323,6 +325,7 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
 export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
   if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
   const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
+  const { contacts, address } = gdxpContacts(p.supplierContacts)
   return JSON.stringify({
     protocolVersion: 1,
     creationDate: today,
@@ -332,7 +335,8 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string, d
       supplier: {
         name: p.supplier ?? '',
         vatNumber: p.supplierVatNumber ?? '',
-        contacts: [],
+        ...(address === null ? {} : { address }),
+        contacts,
         products: p.order.products.map((x) => ({
           name: x.name,
           um: x.unit,

@@ -222,6 +222,7 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     supplier: p.supplier ?? null,
     supplierId: registered?.id ?? null,
     supplierVatNumber: registered?.vatNumber ?? null,
+    supplierContacts: registered?.contacts ?? null,
     owner: p.owner,
     ownerName: v.state.members.get(p.owner)?.name ?? null,
     phase: p.phase,
