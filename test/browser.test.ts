@@ -132,6 +132,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await waitFor('the page deposit on node A', async () => (await get(na, '/api/members/Marta')).creditCents === 1750)
   t.pass('a deposit recorded on B\'s admin view reaches A')
   await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
+  await pageB.waitForFunction(() => /Marta.*17,50/.test(document.querySelector('#members')?.textContent ?? ''))
+  t.pass('the admin view lists every member\'s credit, Marta\'s with the deposit')
   await shot(pageB, 'admin-it.png')
   // lit-html (issue 15): a live update changes what changed and keeps what Bruno is typing and
   // has selected; a name made of markup is shown as text, never parsed.

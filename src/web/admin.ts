@@ -1,6 +1,6 @@
 /**
  * The admin's view of the page (SPEC §7): the cash each admin holds, the cash desk (deposits,
- * withdrawals, cash received from another admin), new purchases and members, roles, the
+ * withdrawals, cash received from another admin), every member's credit, new purchases and members, roles, the
  * commitments to decide, the votes on open purchases, orders by product and the year's report
  * (src/web/report.ts). Acting needs the admin's login
  * (`hypergas login`); on the node's own machine without it, the view is read-only and says so.
@@ -49,6 +49,22 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
     <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`
 }
 
+/**
+ * Every member's credit, as the treasurer reads it (SPEC §7): now and confirmed, roles, the
+ * overdraft and ceiling the admins voted, and the sum of the credits.
+ */
+function memberList (d: AdminData): TemplateResult {
+  const limits = (m: MemberSummary): string => [
+    (m.limits?.overdraftCents ?? 0) > 0 ? t('overdraftOf', { amount: money(m.limits!.overdraftCents) }) : '',
+    (m.limits?.ceilingCents ?? 0) > 0 ? t('ceilingOf', { amount: money(m.limits!.ceilingCents) }) : ''
+  ].filter((x) => x !== '').join(' · ')
+  let sum = 0
+  for (const m of d.members) sum += m.creditCents
+  return html`<h2>${t('membersTitle')}</h2><div class="scroll"><table id="members"><tr><th></th><th>${t('roles')}</th><th>${t('credit')}</th><th>${t('confirmedCredit')}</th><th>${t('limits')}</th></tr>
+    ${d.members.map((m) => html`<tr><td>${m.name}</td><td>${m.roles.join(', ')}</td><td class="n ${m.creditCents < 0 ? 'bad' : ''}">${money(m.creditCents)}</td><td class="n">${money(m.confirmedCreditCents)}</td><td class="small">${limits(m)}</td></tr>`)}
+    <tr><td>${t('membersTotal', { count: d.members.length })}</td><td></td><td class="n">${money(sum)}</td><td></td><td></td></tr></table></div>`
+}
+
 function groupForms (d: AdminData, a: AdminActions): TemplateResult {
   const role = (): 'Referente' | 'Cassiere' => value('r-role') === 'Cassiere' ? 'Cassiere' : 'Referente'
   const supplier = (): string | undefined => value('p-supplier') === '' ? undefined : value('p-supplier')
@@ -89,7 +105,7 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
   return html`<p>${t('me')}: <b>${me.name ?? me.id.slice(0, 8)}</b></p>
     ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
     ${noticeList(d.notices, 'admin-notices')}
-    ${cashDesk(d, a)}${groupForms(d, a)}${decisions(d, a)}
+    ${cashDesk(d, a)}${memberList(d)}${groupForms(d, a)}${decisions(d, a)}
     <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}
     ${reportSection(d.report, a)}`
 }
