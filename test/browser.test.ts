@@ -263,6 +263,18 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // The purchase closes: Marta's order stays hers to read, booked vs delivered (SPEC §7).
   cli(a, 'vote-close', 'Formaggi')
   cli(a, 'close', 'Formaggi')
+  // A price list loaded from Anna's admin page on A: what the file asks and hypergas does not
+  // apply (a supplier's discount rule) is said there, as the CLI says it.
+  cli(a, 'purchase', 'open', 'Campo')
+  const adminA = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  adminA.on('pageerror', (e) => errors.push(e.message))
+  await adminA.goto(loginUrl(na))
+  await adminA.waitForSelector('.catalogue-file')
+  const gdxp = { protocolVersion: 1, creationDate: '2026-01-01', applicationSignature: 'test', subject: { name: 'Campo' }, blocks: [{ supplier: { name: 'Cascina Verde', vatNumber: '', transformations: [{ type: 'discount' }], products: [{ name: 'Carote', um: 'kg', orderInfo: { umPrice: 2.1 } }] } }] }
+  await adminA.setInputFiles('.catalogue-file', { name: 'orto.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(gdxp)) })
+  await adminA.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('non applicat') === true, undefined, { timeout: 30_000 })
+  t.ok((await adminA.textContent('#msg'))?.includes('1 regola di sconto o trasporto del fornitore'), `the page says what it did not apply: ${await adminA.textContent('#msg')}`)
+  await adminA.close()
 
   // Another phone opened with a personal link: revoking Marta's links ends its session at once.
   const other = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage()

@@ -18,7 +18,7 @@ import type { ActBody } from '../acts/types.js'
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView, TransferView } from '../api/dto.js'
 import type { PublicPurchase, PublicStatus } from '../api/public-views.js'
 import type { ActReceipt } from '../api/receipt.js'
-import type { NoticesView } from '../api/api.js'
+import type { ImportSummary, NoticesView } from '../api/api.js'
 import type { SearchHit } from '../api/directory.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
 import { shellArg, type ActId, type MemberId, type PurchaseId } from '../ids.js'
@@ -166,8 +166,9 @@ async function refresh (): Promise<void> {
       act: (body) => attempt(async () => await adminAct(body)),
       cents: (text) => { try { return parseEuros(text) } catch (err) { fail(err); return null } },
       importFile: (purchase, file) => attempt(async () => {
-        const r = await api<{ imported: number, skipped: unknown[] }>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
-        say(t('imported', { count: r.imported, skipped: r.skipped.length }))
+        const r = await api<ImportSummary>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
+        // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
+        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
       }),
       fail,
       logout: () => attempt(leave),
