@@ -11,7 +11,8 @@ import { decodeBlockEntries } from '../src/merge/entries.js'
 import { Graph } from '../src/merge/graph.js'
 import { replay, type GroupRef, type Replay } from '../src/merge/replay.js'
 import { HypergasError } from '../src/errors.js'
-import { finalityView } from '../src/api/views.js'
+import { finalityView, recoveryView } from '../src/api/views.js'
+import { recoveryCount, type RecoveryCount } from '../src/merge/removals.js'
 import { logView } from '../src/api/log-view.js'
 import { chainBlock } from './helpers/blocks.js'
 import { person } from './helpers/fixtures.js'
@@ -559,4 +560,20 @@ test('review counterexample: with three admins a members\' recovery on a minorit
   isPrefix(t, finalLog(aSide), finalLog(all), "A's confirmed log is a prefix of the merged one")
   isPrefix(t, finalLog(xySide), finalLog(all), "X and Y's confirmed log is a prefix of the merged one")
   t.is(all.confirmed.members.get(m.id)?.creditCents, 500, 'the deposit the majority confirmed stays confirmed')
+})
+
+test('members registered after the gone admin\'s last block: the view counts the votes as the merge does, and says when they can never carry', (t) => {
+  const f = twoAdmins() // A, X admins; M and M2 members, acknowledged by X
+  // X's laptop is gone. A alone registers three members, then a deposit waits for X.
+  f.write(A, { [X.id]: 1 }, P.map((p, i) => f.act(A, { type: 'VoteRegisterMember', name: `Nuovo ${i}`, member: p.id })))
+  f.write(A, { [X.id]: 1 }, [f.act(A, { type: 'Deposit', member: M.id, cents: 1000 })])
+  f.write(A, { [X.id]: 1 }, [A, ...P].map((p) => f.act(p, { type: 'VoteRecover', member: X.id })))
+  const graph = f.graph()
+  const v = replay(graph, f.g)
+  t.alike(v.waitingFor, [X.id], 'the four votes do not carry')
+  const counted = (voters: MemberId[]): RecoveryCount => recoveryCount(graph, (w) => graph.usableLength(w), v.state, X.id, new Set(voters))
+  t.alike(counted([A.id, ...P.map((p) => p.id)]), { votes: 1, base: 7, eligible: 3 }, 'only A counts of the four: X never saw the three registrations')
+  const view = recoveryView(v, { notGone: new Set(), forked: new Set(), recoveryCount: (admin, voters) => recoveryCount(graph, (w) => graph.usableLength(w), v.state, admin, voters) })[0]
+  t.alike([view.votes, view.needed, view.eligible], [1, 4, 3], 'the page and the CLI show 1 vote of 4, and that 3 members are all who can count')
+  t.is(recoveryView(v)[0].votes, 4, 'a lone replay, without the graph, counts every member who voted (the figure the view used to show)')
 })

@@ -8,6 +8,7 @@ import type { ActBody, ProductSpec } from '../acts/types.js'
 import type { CommitmentStatus, PurchasePhase as Phase } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LinkConflict } from '../merge/graph.js'
+import type { RecoveryCount } from '../merge/removals.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import type { PeerInfo } from '../node/network/replicator.js'
 import type { ForkReport } from '../node/storage/datadir.js'
@@ -148,8 +149,11 @@ export interface FrozenView {
 export interface RecoveryView {
   admin: MemberId
   name: string | null
+  /** Members' votes that count (docs/ordering.md §5: their registration acknowledged by both admins, the target among them). */
   votes: number
   needed: number
+  /** Members whose vote would count, the target aside: below `needed`, the votes can never carry (members registered after the admin's last block do not count). */
+  eligible: number
   /** The admin's feed forked (their identity wrote on two devices): they are not merely away, their nodes write no more. */
   forked: boolean
 }
@@ -161,6 +165,8 @@ export interface RecoveryView {
 export interface AdminPresence {
   notGone: ReadonlySet<MemberId>
   forked: ReadonlySet<MemberId>
+  /** The counts of a members' recovery against `admin` by `voters` as the merge's rule has them on everything the node holds (src/merge/removals.ts recoveryCount); absent for a lone replay. */
+  recoveryCount?: (admin: MemberId, voters: ReadonlySet<MemberId>) => RecoveryCount
 }
 
 /** What confirmation waits for (SPEC §5). */

@@ -6,6 +6,7 @@ import type { ActBody } from '../acts/types.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { GasNode } from '../node/node.js'
+import { recoveryCount } from '../merge/removals.js'
 import type { AdminPresence } from './dto.js'
 
 /**
@@ -29,9 +30,17 @@ export function notGone (n: GasNode): ReadonlySet<MemberId> {
   return out
 }
 
-/** What node `n` knows of the admins beyond the log: {@link notGone}, and whose feed forked. */
+/**
+ * What node `n` knows of the admins beyond the log: {@link notGone}, whose feed forked, and the
+ * counts of a members' recovery on every block it holds (a vote cast now is decided on at least
+ * those).
+ */
 export function presence (n: GasNode): AdminPresence {
-  return { notGone: notGone(n), forked: new Set(n.forks.map((f) => f.feed)) }
+  return {
+    notGone: notGone(n),
+    forked: new Set(n.forks.map((f) => f.feed)),
+    recoveryCount: (admin, voters) => recoveryCount(n.graph, (f) => n.graph.usableLength(f), n.requireView().state, admin, voters)
+  }
 }
 
 /**

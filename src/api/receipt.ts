@@ -8,6 +8,7 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
+import type { AdminPresence } from './dto.js'
 import { paidFor } from './log-view.js'
 
 /** A member as a receipt names them, with their credit after the act (cents). */
@@ -153,7 +154,7 @@ function receiptMember (v: Replay, id: MemberId): ReceiptMember | undefined {
 }
 
 /** The vote of `body` as it stands in `s`: tallies are keyed as the fold keys them (src/fold/fold.ts). */
-function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct): ActReceipt['vote'] {
+function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct, recovery?: AdminPresence['recoveryCount']): ActReceipt['vote'] {
   const s = v.state
   const q = before?.quorum ?? quorum(s.admins.size)
   if (body.type === 'VoteClosePurchase' || body.type === 'VoteFailPurchase') {
@@ -163,10 +164,12 @@ function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct)
     return { votes: n, quorum: q, done: n >= q }
   }
   if (body.type === 'VoteRecover') {
-    // Members' votes, a strict majority of the members (src/fold/fold.ts voteRecover).
+    // Members' votes, a strict majority of the members (src/fold/fold.ts voteRecover), counted
+    // as the merge counts them when the node says (`recovery`: src/api/presence.ts).
     const t = s.tallies.get(recoveryKey(body.member))
-    const need = recoveryQuorum(s, v.confirmed)
-    const n = t === undefined ? need : countMembers(s, t.voters)
+    const c = t === undefined ? undefined : recovery?.(body.member, t.voters)
+    const need = c === undefined ? recoveryQuorum(s, v.confirmed) : Math.floor(c.base / 2) + 1
+    const n = t === undefined ? need : c?.votes ?? countMembers(s, t.voters)
     return { votes: n, quorum: need, done: t === undefined }
   }
   if (!body.type.startsWith('Vote') || !('member' in body)) return undefined
@@ -180,7 +183,7 @@ function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct)
  * The receipt of `act`, appended to the node's feed, as the view `v` (taken after appending) shows it.
  * The act is looked up from the end of the log, where a new act stands.
  */
-export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActReceipt {
+export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recovery?: AdminPresence['recoveryCount']): ActReceipt {
   let entry = null
   for (let i = v.entries.length - 1; i >= 0 && entry === null; i--) if (v.entries.actId(i) === act.id) entry = v.entries.at(i)
   const b = act.body
@@ -223,7 +226,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct): ActRe
   }
   if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents === 0 ? null : b.ceilingCents }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
-  r.vote = voteOf(v, b, act.author, before)
+  r.vote = voteOf(v, b, act.author, before, recovery)
   if (r.vote === undefined) delete r.vote
   return r
 }

@@ -297,7 +297,10 @@ export function recoveryView (v: Replay, presence: AdminPresence = NOBODY): Reco
   const s = v.state
   return v.waitingFor.filter((id) => (!s.admins.has(id) || s.admins.size <= 2) && !presence.notGone.has(id)).map((id) => {
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
-    return { admin: id, name: s.members.get(id)?.name ?? null, votes: countMembers(s, voters), needed: recoveryQuorum(s, v.confirmed), forked: presence.forked.has(id) }
+    // The merge's own counts when the node gives them; a lone replay counts every current member.
+    const c = presence.recoveryCount?.(id, voters)
+    const needed = c === undefined ? recoveryQuorum(s, v.confirmed) : Math.floor(c.base / 2) + 1
+    return { admin: id, name: s.members.get(id)?.name ?? null, votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id) }
   })
 }
 

@@ -11,7 +11,7 @@ import type { helpEn } from './help-en.js'
 export const helpIt: typeof helpEn = {
   // il programma e le opzioni globali (src/cli/program.ts)
   d_hypergas: 'L\'economia di un gruppo di acquisto solidale (GAS) senza server: registri Hypercore firmati, replicati su Hyperswarm.',
-  h_dir: 'cartella dati (predefinita ~/.hypergas/<profilo>)',
+  h_dir: 'cartella dati (predefinita ~/.hypergas/<profile>)',
   h_profile: 'nome del profilo in ~/.hypergas',
   h_json: 'stampa JSON per i programmi (importi in centesimi)',
   h_lang: 'lingua dell\'uscita (predefinita: quella del sistema, LANG / LC_ALL)',
@@ -105,8 +105,8 @@ export const helpIt: typeof helpEn = {
   d_limit: 'vota i limiti di credito di un socio: lo scoperto, quanto può andare sotto zero, e il tetto (facoltativo), quanto può avere al massimo',
   h_limit_overdraft: 'lo scoperto: quanto sotto zero (0: solo prepagato); senza, resta com\'è',
   h_limit_ceiling: 'il tetto: il massimo che può avere, credito e prenotazioni aperte insieme (0: nessun tetto); senza, resta com\'è',
-  d_supplier: '"supplier add <nome>": un referente registra un fornitore del gruppo',
-  h_supplier_args: '"add <nome>", con il nome del fornitore',
+  d_supplier: '"supplier add <name>": un referente registra un fornitore del gruppo',
+  h_supplier_args: '"add <name>", con il nome del fornitore',
   h_supplier_vat: 'partita IVA',
   h_supplier_contacts: 'telefono, email, indirizzo',
   h_supplier_categories: 'categorie separate da virgole, es. formaggi,latte',

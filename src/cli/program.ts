@@ -45,7 +45,7 @@ const PLACEHOLDERS_IT: Readonly<{ [word: string]: string }> = {
   options: 'opzioni', command: 'comando', member: 'socio', 'member-id': 'id-socio', euros: 'euro', purchase: 'acquisto', admin: 'amministratore',
   name: 'nome', path: 'percorso', port: 'porta', 'host:port': 'host:porta', address: 'indirizzo', date: 'data', from: 'da-chi', to: 'a-chi', entries: 'voci',
   group: 'gruppo', how: 'come', invite: 'invito', label: 'etichetta', lines: 'righe', list: 'elenco', number: 'numero', product: 'prodotto',
-  qty: 'quantità', quantity: 'quantità', ref: 'rif', role: 'ruolo', text: 'testo', transfer: 'trasferimento', what: 'cosa', args: 'argomenti'
+  qty: 'quantità', quantity: 'quantità', ref: 'rif', profile: 'profilo', role: 'ruolo', text: 'testo', transfer: 'trasferimento', what: 'cosa', args: 'argomenti'
 }
 
 /** A placeholder's bare word (`member`) in the language in force. */
@@ -62,8 +62,8 @@ export function placeholders (text: string): string {
 const plain = new Help()
 
 /**
- * Commander's own words in the language in force: the titles, the placeholders of its usage lines, and what it adds after a
- * description, as its Help class writes them (commander 14, lib/help.js). Commands made with
+ * Commander's own words in the language in force: the titles, the placeholders of its usage lines
+ * and of the descriptions (`"supplier add <nome>"`), and what it adds after a description, as its Help class writes them (commander 14, lib/help.js). Commands made with
  * `.command()` copy it, with the help option and command, from the program (copyInheritedSettings).
  */
 const localHelp: HelpConfiguration = {
@@ -73,9 +73,11 @@ const localHelp: HelpConfiguration = {
     const extras = choicesAndDefault(option, shown)
     if (option.presetArg !== undefined && option.optional) extras.push(`preset: ${JSON.stringify(option.presetArg)}`)
     if (option.envVar !== undefined) extras.push(`env: ${option.envVar}`)
-    return withExtras(option.description, extras)
+    return placeholders(withExtras(option.description, extras))
   },
-  argumentDescription: (argument) => withExtras(argument.description, choicesAndDefault(argument, true)),
+  argumentDescription: (argument) => placeholders(withExtras(argument.description, choicesAndDefault(argument, true))),
+  commandDescription: (cmd) => placeholders(plain.commandDescription(cmd)),
+  subcommandDescription: (cmd) => placeholders(plain.subcommandDescription(cmd)),
   commandUsage: (cmd) => placeholders(plain.commandUsage(cmd)),
   subcommandTerm: (cmd) => placeholders(plain.subcommandTerm(cmd)),
   optionTerm: (option) => placeholders(plain.optionTerm(option)),

@@ -69,25 +69,50 @@ export class BlockContext implements FoldContext {
  * removed on one side alone stay in the other's base.
  */
 export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, target: MemberId, voters: ReadonlySet<MemberId>): boolean {
-  const inPast = (p: BlockPos): boolean => includes(n, p.feed, p.index)
-  /** Whether writer `w`'s latest block in n's past includes `p` (w acknowledged it). */
+  const c = recoveryCount(graph, (feed) => n.clock.get(feed), state, target, voters)
+  return 2 * c.votes > c.base
+}
+
+/** The figures of a members' recovery (docs/ordering.md §5): what the rule counts, and what the interfaces show. */
+export interface RecoveryCount {
+  /** Voters that count. */
+  votes: number
+  /** Members in the base: the votes carry when `2 × votes > base`. */
+  base: number
+  /** Members who would count if they voted (not the target): the most `votes` can reach. */
+  eligible: number
+}
+
+/**
+ * The counts of {@link recoveryCarried} against `target` for `voters`, in the causal past whose
+ * length of each feed is `seen(feed)`: a block's past (the merge's rule), or everything a node
+ * holds (what its interfaces show: a vote cast now would be decided on at least that).
+ */
+export function recoveryCount (graph: Graph, seen: (feed: MemberId) => number, state: GroupState, target: MemberId, voters: ReadonlySet<MemberId>): RecoveryCount {
+  const inPast = (p: BlockPos): boolean => seen(p.feed) > p.index
+  /** Whether writer `w`'s latest block in the past includes `p` (w acknowledged it). */
   const ackedBy = (w: MemberId, p: BlockPos): boolean => {
-    const seen = n.clock.get(w)
-    return seen > 0 && includes(graph.node(w, seen - 1), p.feed, p.index)
+    const k = seen(w)
+    return k > 0 && includes(graph.node(w, k - 1), p.feed, p.index)
   }
   const admins = [...state.admins]
-  /** Whether block `p` is in n's past and every one of `at`, of the admins now and `target` acknowledged it there. */
+  /** Whether block `p` is in the past and every one of `at`, of the admins now and `target` acknowledged it there. */
   const knownToAll = (p: BlockPos, at: readonly MemberId[]): boolean =>
     inPast(p) && ackedBy(target, p) && at.every((w) => ackedBy(w, p)) && admins.every((w) => ackedBy(w, p))
   let base = 0
-  for (const r of state.registrations.values()) if (inPast(r.pos) && (r.removed === null || !knownToAll(r.removed.pos, r.removed.admins))) base++
+  let eligible = 0
+  for (const [id, r] of state.registrations) {
+    if (!inPast(r.pos) || (r.removed !== null && knownToAll(r.removed.pos, r.removed.admins))) continue
+    base++
+    if (id !== target && (r.removed === null || !inPast(r.removed.pos)) && knownToAll(r.pos, r.admins)) eligible++
+  }
   let votes = 0
   for (const v of voters) {
     const r = state.registrations.get(v)
     if (r === undefined || (r.removed !== null && inPast(r.removed.pos))) continue
     if (knownToAll(r.pos, r.admins)) votes++
   }
-  return 2 * votes > base
+  return { votes, base, eligible }
 }
 
 /** True when a block of another feed includes block `n` (another writer had seen it). */
