@@ -129,7 +129,10 @@ test('backup: the file is 0600, never replaced unless asked; restore makes a dir
   t.is(codeOf(() => restoreInto(storeOnly, c)), 'DATA_DIR', 'refused where a store is')
 
   const b = path.join(base, 'b')
+  fs.mkdirSync(b, { mode: 0o755 })
+  fs.chmodSync(b, 0o755)
   restoreInto(b, decryptBackup(readBackupFile(file), PASS))
+  t.is(fs.statSync(b).mode & 0o777, 0o700, 'a directory made beforehand, open to all, is made its user\'s alone')
   t.is(loadRestoring(b)?.memberId, c.identity.publicKey, 'marked restoring, with the identity')
   t.alike(loadIdentity(b, false).seed, loadIdentity(a, false).seed, 'the same identity')
   t.alike(loadGroup(b), loadGroup(a), 'the same group')

@@ -35,6 +35,8 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   t.is(bal.creditCents, 1250)
   t.ok(text('balance', 'Anna').includes('€10.00 confirmed (€12.50 with unconfirmed acts)'), text('balance', 'Anna').trim())
 
+  const shared = fs.readdirSync(a, { recursive: true, withFileTypes: true }).filter((e) => (fs.statSync(path.join(e.parentPath, e.name)).mode & 0o077) !== 0).map((e) => e.name)
+  t.alike(shared, [], 'no file or directory of the data directory is readable by others, the store\'s database files (which hold the identity) included')
   const st = cli(a, 'statement', 'Anna')
   t.alike((st.statement as Row[]).map((m) => m.final), [true, false], 'each movement marked final or not')
   t.ok(/ unconfirmed/.test(text('statement', 'Anna')) && / confirmed/.test(text('statement', 'Anna')))

@@ -13,6 +13,11 @@ import * as fmt from './format.js'
 import { t } from './i18n.js'
 import { placeholders, program } from './program.js'
 
+// Every file this process creates is its user's alone (SPEC §3: secret keys readable only by
+// their owner): the identity's seed also lands in Corestore's own database files, which RocksDB
+// creates with the process's umask, 0644 under the usual 022.
+process.umask(0o077)
+
 /**
  * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
  * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. Exits 1.

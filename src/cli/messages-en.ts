@@ -313,7 +313,7 @@ export const en: typeof it = {
   linkConflict: 'FORK      block {{by}} names another branch of the feed of {{feed}} (first {{length}} blocks): fork evidence, that block and the rest of its feed are not used (docs/ordering.md §6)',
   rs_own: 'own feed {{held}} of {{known}} blocks',
   rs_noPeer: 'no peer yet',
-  rs_peerWait: '{{peers}} peers connected, own feed not synced with them yet',
+  rs_peerWait: '{{peers}} peers connected, own feed not synced with them yet', rs_peerWait_one: '1 peer connected, own feed not synced with it yet',
   rs_peerSynced: 'synced with a peer',
   rs_others: 'other feeds {{held}} of {{known}} blocks',
   restoringStart: 'restoring from a backup: writing nothing until my own feed is here ({{wait}})',
