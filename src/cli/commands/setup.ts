@@ -10,6 +10,7 @@ import { hex } from '../../ids.js'
 import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../../node/storage/backup.js'
 import { decodeInvite, encodeInvite } from '../../api/invite.js'
 import { GasNode } from '../../node/node.js'
+import { loadGroup } from '../../node/storage/datadir.js'
 import { lanAddress } from '../../node/network/lan.js'
 import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
@@ -17,11 +18,23 @@ import { t } from '../i18n.js'
 import { readPassphrase } from '../passphrase.js'
 import { globals, helpText, print, program, withApi } from '../program.js'
 
+/**
+ * Refuses `init` (or `join` of a group other than `groupId`) in a data directory that already
+ * belongs to a group, before its lock is asked for: with its node running the answer is still that
+ * the directory is taken by a group, not to try again later.
+ * @throws HypergasError DATA_DIR (variant `hasGroup`), as GasNode.createGroup and joinGroup
+ */
+function refuseOtherGroup (dir: string, groupId?: string): void {
+  const g = loadGroup(dir)
+  if (g !== null && g.groupId !== groupId) throw new HypergasError('DATA_DIR', `${dir} already belongs to a group`, { variant: 'hasGroup', input: dir.slice(0, 200) })
+}
+
 program.command('init')
   .description(helpText('d_init'))
   .requiredOption('--name <group>', helpText('h_init_name'))
   .requiredOption('--founder <name>', helpText('h_init_founder'))
   .action(async (o: { name: string, founder: string }) => {
+    refuseOtherGroup(resolveDir(globals()))
     const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
     try {
       const g = await node.createGroup(o.name, o.founder)
@@ -35,6 +48,7 @@ program.command('join')
   .argument('<invite>', helpText('h_join_invite'))
   .action(async (invite: string) => {
     const { group: g, feeds } = decodeInvite(invite)
+    refuseOtherGroup(resolveDir(globals()), g.groupId)
     const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
     try {
       await node.joinGroup(g, feeds)
