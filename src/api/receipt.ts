@@ -8,6 +8,7 @@ import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
+import { recoveryNeeded } from '../merge/removals.js'
 import type { AdminPresence } from './dto.js'
 import { paidFor } from './log-view.js'
 
@@ -168,7 +169,7 @@ function voteOf (v: Replay, body: ActBody, author: MemberId, before?: BeforeAct,
     // as the merge counts them when the node says (`recovery`: src/api/presence.ts).
     const t = s.tallies.get(recoveryKey(body.member))
     const c = t === undefined ? undefined : recovery?.(body.member, t.voters)
-    const need = c === undefined ? recoveryQuorum(s, v.confirmed) : Math.floor(c.base / 2) + 1
+    const need = c === undefined ? recoveryQuorum(s, v.confirmed) : recoveryNeeded(c)
     const n = t === undefined ? need : c?.votes ?? countMembers(s, t.voters)
     return { votes: n, quorum: need, done: t === undefined }
   }

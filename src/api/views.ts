@@ -8,6 +8,7 @@ import { finishedStateHash as hashOf } from '../fold/hash.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { foldedName, isHexId, nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
+import { recoveryNeeded } from '../merge/removals.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
 import { fold } from './directory.js'
@@ -299,7 +300,7 @@ export function recoveryView (v: Replay, presence: AdminPresence = NOBODY): Reco
     const voters = s.tallies.get(recoveryKey(id))?.voters ?? new Set<MemberId>()
     // The merge's own counts when the node gives them; a lone replay counts every current member.
     const c = presence.recoveryCount?.(id, voters)
-    const needed = c === undefined ? recoveryQuorum(s, v.confirmed) : Math.floor(c.base / 2) + 1
+    const needed = c === undefined ? recoveryQuorum(s, v.confirmed) : recoveryNeeded(c)
     return { admin: id, name: s.members.get(id)?.name ?? null, votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id) }
   })
 }

@@ -83,6 +83,11 @@ export interface RecoveryCount {
   eligible: number
 }
 
+/** The votes a recovery with counts `c` needs: a strict majority of its base. */
+export function recoveryNeeded (c: RecoveryCount): number {
+  return Math.floor(c.base / 2) + 1
+}
+
 /**
  * The counts of {@link recoveryCarried} against `target` for `voters`, in the causal past whose
  * length of each feed is `seen(feed)`: a block's past (the merge's rule), or everything a node
