@@ -32,6 +32,8 @@ test('language from --lang, else the locale; Italian only for it locales', (t) =
   t.is(detectLang(undefined, { LC_ALL: '', LANG: 'it_IT.UTF-8' }), 'it', 'an empty variable is unset')
   t.is(detectLang(undefined, { LANG: 'italic' }), 'en', 'a word that starts with "it" is no locale')
   t.is(detectLang('fr', { LANG: 'it_IT.UTF-8' }), 'it', 'a language hypergas does not speak leaves the locale to decide (its refusal is then in Italian)')
+  const help = (...langs: string[]): string => spawnSync(process.execPath, [BIN, ...langs, '--help'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } }).stdout.split('\n')[0]
+  t.alike([help('--lang', 'en', '--lang=it'), help('--lang=it', '--lang', 'en')], ['Uso: hypergas [opzioni] [comando]', 'Usage: hypergas [options] [command]'], 'the last --lang wins, as the option parser has it')
 })
 
 test('euros as each language writes them, from integer cents', (t) => {

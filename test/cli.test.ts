@@ -1,6 +1,6 @@
 // SPEC §7 / issue 3: the CLI shows what is confirmed and what is pending, in text and in --json.
 // One founder plus a second admin whose node is not running: new acts stay pending.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -66,6 +66,10 @@ test('start: a stop sent the moment the ready line is out closes the node (exit 
   // not yet installed its handlers and was killed (this test failed 3 of its 5 stops).
   for (let i = 0; i < 5; i++) {
     const n = await startNode('anna', dir, null, { args: ['--no-swarm'] })
+    if (i === 0) {
+      const again = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', 'init', '--name', 'Altro', '--founder', 'Anna'], { encoding: 'utf8' })
+      t.ok(again.stderr.startsWith('error DATA_DIR: ') && again.stderr.includes('already belongs to a group'), `init where a running node's group is: the directory is taken, not "try again later": ${again.stderr.trim()}`)
+    }
     const exited = new Promise<[number | null, string | null]>((resolve) => n.child.once('exit', (code, signal) => resolve([code, signal])))
     n.child.kill(i % 2 === 0 ? 'SIGTERM' : 'SIGINT')
     t.alike(await exited, [0, null], `stop ${i + 1}: a clean exit, not killed by the signal`)

@@ -12,6 +12,11 @@ import { messages, type CliLang } from './messages.js'
 
 export type { CliLang } from './messages.js'
 
+/** True when `flag` (`it`, `en_GB.UTF-8`…) names a language the CLI speaks. */
+export function speaks (flag: string): boolean {
+  return /^(it|en)([_.@-]|$)/i.test(flag)
+}
+
 /**
  * The language of the CLI: `flag` (`it`, `en`, or a locale like `it_IT.UTF-8`) if it names one of
  * them, else the first locale variable set (and not empty) in `env`; Italian for any `it…` locale,
@@ -20,7 +25,7 @@ export type { CliLang } from './messages.js'
  * @throws nothing: an unknown value means English
  */
 export function detectLang (flag: string | undefined, env: NodeJS.ProcessEnv = process.env): CliLang {
-  const known = flag !== undefined && /^(it|en)([_.@-]|$)/i.test(flag) ? flag : undefined
+  const known = flag !== undefined && speaks(flag) ? flag : undefined
   // As POSIX: the first of these that is set and not empty decides.
   const pick = [known, env.LC_ALL, env.LC_MESSAGES, env.LANG, env.LANGUAGE].find((x) => x !== undefined && x !== '') ?? ''
   return /^it([_.@-]|$)/i.test(pick) ? 'it' : 'en'

@@ -10,16 +10,17 @@ import type { ActReceipt } from '../api/receipt.js'
 import { nameKey, withoutInvisible } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
-import { detectLang, lang, setLang, t } from './i18n.js'
+import { detectLang, lang, setLang, speaks, t } from './i18n.js'
 import type { HelpKey } from './messages.js'
 
 /** The global options. */
 export interface Global { dir?: string, profile?: string, json?: boolean, lang?: string }
 
 // The language is needed before the commands are defined (their help is in it): read `--lang` now,
-// the last one given, as the option's parser keeps.
-const langAt = process.argv.reduce((at, a, i) => (a === '--lang' || a.startsWith('--lang=') ? i : at), -1)
-setLang(detectLang(langAt < 0 ? undefined : process.argv[langAt].includes('=') ? process.argv[langAt].split('=')[1] : process.argv[langAt + 1]))
+// the last one given that hypergas speaks (the option's parser keeps the last, and refuses one it
+// does not speak in the language asked before it, else the locale's).
+const langs = process.argv.flatMap((a, i) => (a === '--lang' ? [process.argv[i + 1] ?? ''] : a.startsWith('--lang=') ? [a.slice('--lang='.length)] : []))
+setLang(detectLang(langs.filter(speaks).at(-1)))
 
 /** The help text `key` (src/cli/help-en.ts, src/cli/help-it.ts) in the language in force. */
 export const helpText = (key: HelpKey): string => t(key)
