@@ -2,7 +2,7 @@
 // real files have) and orders out (GDXP with bookingInfo.totalQty, the pick-up list), and a month
 // of one order through the CLI on a real data directory: import, book, close, deliver with a
 // weight and a changed price, share the transport, close and pay; every statement explains each cent.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -194,6 +194,10 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.is(importCatalogue(exported).products.length, 5, 'the export imports back')
   const approved = execText(dir, '--lang', 'it', 'approve', 'Marta', 'Cascina')
   t.ok(approved.startsWith('Prenotazione di Marta su "Cascina" approvata'), `a booking's approval speaks of a booking: ${approved}`)
+  const refused = (...args: string[]): string => spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', ...args], { encoding: 'utf8' }).stderr.trim()
+  t.is(refused('deliver', 'Cascina', 'Marta', 'pane=1'), 'error BAD_ARGUMENT: "Pane" has no price yet: give the price it was delivered at, pane=1@<euros> (@0 if it came free)', 'an unpriced product nobody booked is not delivered free without a word')
+  t.is(refused('book', 'Marta', 'Cascina bis', 'xyz=1'), 'error UNKNOWN_PRODUCT: no product "xyz" in this purchase\'s catalogue (hypergas products lists them)', 'the code of SPEC §4.5\'s table')
+  t.is(cli(dir, 'set-price', 'Cascina bis', 'toma', '0').status, 'applied', 'a price taken back to 0: not known after all')
   const delivered = execText(dir, '--lang', 'it', 'deliver', 'Cascina', 'Marta', 'toma=1,12', 'mele=1,5@2,39', 'miele=1', 'ricotta=0,5@0')
   t.ok(delivered.includes('totale della consegna, con i costi ripartiti: 31,26 €'), `the delivery's total: ${delivered}`)
   const cost = execText(dir, '--lang', 'it', 'cost', 'Cascina', 'Trasporto', '2,50')

@@ -323,6 +323,7 @@ test('a shared cost on a free-amount purchase (SPEC §4.5 AddCost names no catal
   const { s, bruno, carla, p } = setUp()
   const cost = (cents: number, split: 'amount' | 'equal', discount = false): string => s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Trasporto', cents, split, discount })
   t.is(cost(100, 'amount'), 'NO_COMMITMENT', 'nobody to share it among')
+  t.alike(refusalDetails(s.state, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 100, split: 'amount', discount: false }, 'NO_COMMITMENT'), { variant: 'cost' }, 'said of the purchase, not of a member (CLI: e_NO_COMMITMENT_cost)')
   s.do(bruno, { type: 'Commit', member: bruno.id, cents: 3000, purchase: p })
   s.do(carla, { type: 'Commit', member: carla.id, cents: 1000, purchase: p })
   const amount = (m: { id: MemberId }): number => s.state.purchases.get(p)!.commitments.get(m.id)!.amountCents

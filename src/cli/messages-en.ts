@@ -81,7 +81,7 @@ export const en: typeof it = {
   e_LAST_IN_ROLE: 'the group\'s last referente or cassiere keeps the role: first elect another',
   e_UNKNOWN_PURCHASE: 'no such purchase (hypergas purchases lists them)',
   e_NO_PENDING_COMMITMENT: 'no commitment to approve for this member on this purchase',
-  e_NO_COMMITMENT: 'this member has no commitment on this purchase',
+  e_NO_COMMITMENT: 'this member has no commitment on this purchase', e_NO_COMMITMENT_cost: 'no booking or commitment with an amount on this purchase to share the cost among', e_UNKNOWN_PRODUCT_named: 'no product "{{input}}" in this purchase\'s catalogue (hypergas products lists them)', e_BAD_ARGUMENT_unpriced: '"{{product}}" has no price yet: give the price it was delivered at, {{input}}@<euros> (@0 if it came free)',
   e_AMOUNT_OVERFLOW: 'the amount is too large: a total would pass the largest sum hypergas keeps exactly',
   e_INSUFFICIENT_CREDIT_bare: 'not enough credit for this (with the overdraft granted, if any)', e_INSUFFICIENT_CREDIT_payer: 'the payer does not have the credit for this transfer (with their overdraft, if any): accept it once they have paid in',
   e_NO_QUORUM_bare: 'not enough votes of the admins yet: hypergas status says who voted',

@@ -80,7 +80,7 @@ export const it = {
   e_LAST_IN_ROLE: 'l\'ultimo referente o cassiere del gruppo tiene il ruolo: prima se ne nomina un altro',
   e_UNKNOWN_PURCHASE: 'nessun acquisto così (hypergas purchases li elenca)',
   e_NO_PENDING_COMMITMENT: 'nessun impegno da approvare per questo socio su questo acquisto',
-  e_NO_COMMITMENT: 'questo socio non ha impegni su questo acquisto',
+  e_NO_COMMITMENT: 'questo socio non ha impegni su questo acquisto', e_NO_COMMITMENT_cost: 'nessuna prenotazione o impegno con un importo su questo acquisto fra cui ripartire il costo', e_UNKNOWN_PRODUCT_named: 'nessun prodotto "{{input}}" nel listino di questo acquisto (hypergas products li elenca)', e_BAD_ARGUMENT_unpriced: '"{{product}}" non ha ancora un prezzo: scrivi quello della consegna, {{input}}@<euro> (@0 se era in omaggio)',
   e_AMOUNT_OVERFLOW: 'importo troppo grande: un totale supererebbe la somma più grande che hypergas tiene esatta',
   e_INSUFFICIENT_CREDIT_bare: 'credito insufficiente (con lo scoperto concesso, se c\'è)', e_INSUFFICIENT_CREDIT_payer: 'chi paga non ha il credito per questo trasferimento (con il suo scoperto, se c\'è): accettalo quando avrà fatto un versamento',
   e_NO_QUORUM_bare: 'non ci sono ancora abbastanza voti degli amministratori: hypergas status dice chi ha votato',

@@ -85,6 +85,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail).
     if (body.type === 'FailPurchase') d.variant = 'fail'
   }
+  // A shared cost on a purchase without a commitment to share it among: no member to name (CLI: e_NO_COMMITMENT_cost).
+  if (code === 'NO_COMMITMENT' && body.type === 'AddCost') d.variant = 'cost'
   // A supplier registered by someone who is not a referente (CLI: e_NOT_REFERENTE_supplier).
   if (code === 'NOT_REFERENTE' && body.type === 'RegisterSupplier') d.variant = 'supplier'
   // A delivery to a booking the referente rejected: not "not approved yet" (CLI: e_NOT_APPROVED_rejected).

@@ -51,7 +51,8 @@ function productOf (p: PurchaseView, ref: string): string {
   const r = nameKey(ref)
   const hits = list.filter((x) => foldedName(x.name).startsWith(r) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
-  if (hits.length === 0) throw HypergasError.NOT_FOUND(`no product "${ref}" in "${p.name}"`, 'product', ref)
+  // The code of the act's own refusal (SPEC §4.5 `UNKNOWN_PRODUCT`), refused before it is signed.
+  if (hits.length === 0) throw HypergasError.REJECTED('UNKNOWN_PRODUCT', `no product "${ref}" in "${p.name}"`, { variant: 'named', input: ref.slice(0, 40) })
   const shown = hits.slice(0, 5).map((x) => x.key)
   throw HypergasError.NOT_FOUND(`"${ref}" names ${hits.length} products of "${p.name}": ${shown.join(', ')}`, 'products', ref, { shown, matches: hits.length })
 }
@@ -64,6 +65,9 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
     // A price of 0 at a delivery: something the supplier gave for free.
     if (m[3] !== undefined) line.priceCents = parseEurosOrZero(m[3])
+    // A product without a price that nobody booked would be delivered free without a word: its price is asked for.
+    const x = p.order?.products.find((y) => y.key === line.product)
+    if (prices && m[3] === undefined && x !== undefined && x.priceCents === 0 && x.bookedQtyMilli === 0) throw new HypergasError('BAD_ARGUMENT', `"${x.name}" has no price yet: give the price it was delivered at, ${a}@<euros> (@0 if it came free)`, { variant: 'unpriced', product: x.name, input: a.slice(0, 40) })
     return line
   })
 }
@@ -189,5 +193,6 @@ program.command('cost').description(helpText('d_cost'))
 program.command('set-price').description(helpText('d_set-price')).argument('<purchase>', PURCHASE()).argument('<product>', helpText('h_set-price_product')).argument('<euros>', EUROS())
   .action(async (ref: string, product: string, e: string) => {
     const p = await withApi((api) => api.purchase(ref))
-    await act({ type: 'SetPrice', purchase: p.id, product: productOf(p, product), priceCents: parseEuros(e) })
+    // 0: the price is not known after all (SPEC §4.5: not bookable until priced again).
+    await act({ type: 'SetPrice', purchase: p.id, product: productOf(p, product), priceCents: parseEurosOrZero(e) })
   })
