@@ -43,7 +43,7 @@ function readText (file: string): string {
   return buf.toString('utf8', 0, n)
 }
 
-/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NO_CATALOGUE, NOT_FOUND */
+/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NO_CATALOGUE, UNKNOWN_PRODUCT (none), NOT_FOUND (more than one) */
 function productOf (p: PurchaseView, ref: string): string {
   if (p.order === null) throw HypergasError.REJECTED('NO_CATALOGUE', `"${p.name}" has no catalogue: its members commit an amount`)
   const list = p.order.products
@@ -57,7 +57,7 @@ function productOf (p: PurchaseView, ref: string): string {
   throw HypergasError.NOT_FOUND(`"${ref}" names ${hits.length} products of "${p.name}": ${shown.join(', ')}`, 'products', ref, { shown, matches: hits.length })
 }
 
-/** `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed). @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, NOT_FOUND, NO_CATALOGUE */
+/** `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed; asked for where a delivered product has none). @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, UNKNOWN_PRODUCT, NOT_FOUND, NO_CATALOGUE */
 function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
   return args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
