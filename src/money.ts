@@ -71,9 +71,9 @@ export function parseEurosOrZero (text: string): number {
   return /^0+(?:[.,]0{1,2})?$/.test(withoutEuroSign(String(text))) ? 0 : parseEuros(text)
 }
 
-/** `text` trimmed, without one euro sign (`€`, `EUR`) before or after it: `12,50 €` and `€12.50` as hypergas writes them. */
-function withoutEuroSign (text: string): string {
-  return text.trim().replace(/^(?:€|EUR)\s*|\s*(?:€|EUR)$/i, '')
+/** `text` trimmed, without the euro sign (`€`, `EUR`, any case) before or after it: `12,50 €` and `€12.50` as hypergas writes them, `€ 3,20` as a spreadsheet does. */
+export function withoutEuroSign (text: string): string {
+  return text.trim().replace(/^(?:€|EUR)\s*|\s*(?:€|EUR)$/gi, '')
 }
 
 /**

@@ -23,7 +23,7 @@ import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
-import { presence, refuseRecoveryOfPresent } from './presence.js'
+import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
 
 import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
@@ -247,7 +247,7 @@ export class LocalApi implements NodeApi {
     const read = await this.node.readActs(recent.filter((e) => e.act === undefined))
     const earlier = recent.flatMap((e) => { const x = e.act ?? read.get(e.actId); return x === undefined ? [] : [x] })
     return acts.map((a) => {
-      const r = receiptOf(v, a, before, presence(this.node).recoveryCount)
+      const r = receiptOf(v, a, before, recoveryCounter(this.node))
       const again = repeatedAfter(a, earlier)
       if (again !== null) r.repeatedAfterS = again
       return r
@@ -349,7 +349,7 @@ export class LocalApi implements NodeApi {
       if (err instanceof HypergasError && whose !== act.author && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
       throw err
     }
-    const receipt = receiptOf(this.node.requireView(), act, before, presence(this.node).recoveryCount)
+    const receipt = receiptOf(this.node.requireView(), act, before, recoveryCounter(this.node))
     if (receipt.member !== undefined && receipt.member.id !== act.author) {
       delete receipt.member
       delete receipt.orderCents

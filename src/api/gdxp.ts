@@ -13,7 +13,7 @@ import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { withoutInvisible } from '../ids.js'
-import { decimalToScaled, formatCents, formatQuantity, ungrouped } from '../money.js'
+import { decimalToScaled, formatCents, formatQuantity, ungrouped, withoutEuroSign } from '../money.js'
 import { gdxpContacts } from './gdxp-contacts.js'
 import type { PurchaseView } from './dto.js'
 
@@ -102,7 +102,7 @@ const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC'
  * A price as a spreadsheet writes it in a CSV cell: the euro sign or "EUR" before or after it
  * dropped (`€ 3,20`, `3,20 €`), thousands separators dropped when decimals follow (`1.234,56`).
  */
-const csvPrice = (cell: string): string => ungrouped(cell.replace(/^(?:€|eur)\s*|\s*(?:€|eur)$/gi, '').trim())
+const csvPrice = (cell: string): string => ungrouped(withoutEuroSign(cell))
 
 /**
  * A unit that names none: empty, or GASdottoNG's "Non Specificato" (its measure for products sold

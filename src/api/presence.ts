@@ -39,8 +39,13 @@ export function presence (n: GasNode): AdminPresence {
   return {
     notGone: notGone(n),
     forked: new Set(n.forks.map((f) => f.feed)),
-    recoveryCount: (admin, voters) => recoveryCount(n.graph, (f) => n.graph.usableLength(f), n.requireView().state, admin, voters)
+    recoveryCount: recoveryCounter(n)
   }
+}
+
+/** The counts of a members' recovery on every block node `n` holds (src/merge/removals.ts), for a receipt or a view. */
+export function recoveryCounter (n: GasNode): NonNullable<AdminPresence['recoveryCount']> {
+  return (admin, voters) => recoveryCount(n.graph, (f) => n.graph.usableLength(f), n.requireView().state, admin, voters)
 }
 
 /**

@@ -70,7 +70,7 @@ export class BlockContext implements FoldContext {
  */
 export function recoveryCarried (graph: Graph, n: GraphNode, state: GroupState, target: MemberId, voters: ReadonlySet<MemberId>): boolean {
   const c = recoveryCount(graph, (feed) => n.clock.get(feed), state, target, voters)
-  return 2 * c.votes > c.base
+  return c.votes >= recoveryNeeded(c)
 }
 
 /** The figures of a members' recovery (docs/ordering.md §5): what the rule counts, and what the interfaces show. */

@@ -58,11 +58,9 @@ function memberList (d: AdminData): TemplateResult {
     (m.limits?.overdraftCents ?? 0) > 0 ? t('overdraftOf', { amount: money(m.limits!.overdraftCents) }) : '',
     (m.limits?.ceilingCents ?? 0) > 0 ? t('ceilingOf', { amount: money(m.limits!.ceilingCents) }) : ''
   ].filter((x) => x !== '').join(' · ')
-  let sum = 0
-  for (const m of d.members) sum += m.creditCents
   return html`<h2>${t('membersTitle')}</h2><div class="scroll"><table id="members"><tr><th></th><th>${t('roles')}</th><th>${t('credit')}</th><th>${t('confirmedCredit')}</th><th>${t('limits')}</th></tr>
     ${d.members.map((m) => html`<tr><td>${m.name}</td><td>${m.roles.join(', ')}</td><td class="n ${m.creditCents < 0 ? 'bad' : ''}">${money(m.creditCents)}</td><td class="n">${money(m.confirmedCreditCents)}</td><td class="small">${limits(m)}</td></tr>`)}
-    <tr><td>${t('membersTotal', { count: d.members.length })}</td><td></td><td class="n">${money(sum)}</td><td></td><td></td></tr></table></div>`
+    <tr><td>${t('membersTotal', { count: d.members.length })}</td><td></td><td class="n">${money(d.status.group.totals.creditsCents)}</td><td></td><td></td></tr></table></div>`
 }
 
 function groupForms (d: AdminData, a: AdminActions): TemplateResult {
