@@ -80,7 +80,8 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
       { supplier: { name: 'Uno', vatNumber: '01234567890', address: { street: 'Via Antica Torriana 11', locality: 'Barge (CN)', zipCode: '12032' }, contacts: [{ type: 'emailAddress', value: 'info@uno.example' }, { type: 'phoneNumber', value: '0175 123456' }], transformations: [{ type: 'discount' }, { type: 'shipping' }], products: [
         { name: long, um: 'Cassette', orderInfo: { umPrice: 12, shippingCost: 0.5 }, description: 'Mele miste' },
         { name: 'Pere', um: 'Confezione da sei bottiglie da 750 ml', orderInfo: { umPrice: 2, shippingCost: 0, availableQty: 99999, minQty: 1 } },
-        { name: 'Amido di riso', um: 'Non Specificato', category: 'Non Specificato', orderInfo: { umPrice: 5.87 } },
+        { name: 'Amido di riso', um: 'Non Specificato', category: 'Non Specificato', orderInfo: { umPrice: 5.87, transformations: [{ type: 'discount' }] }, transformations: [{ type: 'shipping' }] },
+        { name: 'Vecchio', um: 'kg', active: false, orderInfo: { umPrice: 1 }, transformations: [{ type: 'discount' }] },
         { name: 'Fichi', um: 'kg', orderInfo: { umPrice: 'x' }, active: { yes: 1 } }
       ] } },
       { supplier: { name: 'Due', products: [{ name: 'B', um: 'kg', orderInfo: { umPrice: 1 } }] } }
@@ -99,8 +100,8 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   t.is(apples.description, `${long} — Mele miste`, 'and kept whole in its description')
   t.alike([r.products[1].unit, r.products[1].description], ['Confezione da sei…', 'Confezione da sei bottiglie da 750 ml'], 'a unit too long is shortened at a word and kept whole in the description')
   t.alike([r.products[1].availableQtyMilli, r.products[1].minQtyMilli], [undefined, 1000], 'a group limit past the largest quantity is no limit')
-  t.alike(r.skipped.map((x) => [x.name, x.reason]), [['Fichi', 'invalid'], ['Due', 'other supplier']], 'an invalid product by its name; the second supplier block said, not dropped silently')
-  t.alike(r.notApplied, [{ what: 'shippingCost', count: 1 }, { what: 'transformations', count: 2 }], 'what the import does not apply is said')
+  t.alike(r.skipped.map((x) => [x.name, x.reason]), [['Fichi', 'invalid'], ['Due', 'other supplier'], ['Vecchio', 'inactive']], 'an invalid product by its name; the second supplier block said, not dropped silently')
+  t.alike(r.notApplied, [{ what: 'shippingCost', count: 1 }, { what: 'transformations', count: 4 }], 'what the import does not apply is said: the supplier\'s rules and an active product\'s own (an inactive one\'s are not imported)')
   const refused = (text: string): string => { try { importCatalogue(text); return 'accepted' } catch (err) { return (err as Error).message } }
   t.ok(refused(Buffer.from('\uFEFF' + file, 'utf16le').toString('utf8')).includes('not UTF-8'), 'UTF-16')
   t.ok(refused(Buffer.from('nome;prezzo\nCaffè;3\n', 'latin1').toString('utf8')).includes('not UTF-8'), 'Latin-1')

@@ -13,7 +13,7 @@ import { shares } from '../src/fold/shares.js'
 import { refusalDetails } from '../src/fold/refusal.js'
 import { costsBorne } from '../src/api/report.js'
 import { stateHash } from '../src/fold/hash.js'
-import { memberOrders } from '../src/api/order-views.js'
+import { memberOrders, orderView } from '../src/api/order-views.js'
 import { resolvePurchase } from '../src/api/views.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { LogColumns } from '../src/merge/log.js'
@@ -147,6 +147,9 @@ test('a month of one order: deliver with real weights and a changed price, share
   const amount = (m: { id: MemberId }): number => s.state.purchases.get(p)!.commitments.get(m.id)!.amountCents
   t.is(amount(bruno), 2117 + 478, 'delivered: 21,17 + 4,78')
   t.is(amount(carla), 650)
+  // The order per product for the supplier: booked vs delivered, quantity and amount (SPEC §4.5).
+  const perProduct = orderView(s.state, s.state.purchases.get(p)!)!.products.map((x) => [x.key, x.bookedQtyMilli, x.bookedCents, x.deliveredQtyMilli, x.deliveredCents])
+  t.alike(perProduct, [['mele', 2000, 498, 2000, 478], ['miele-500', 2000, 1300, 1000, 650], ['toma', 1000, 1890, 1120, 2117]], 'per product: booked and delivered, each at its own prices')
   t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 500, split: 'amount', discount: false }), 'applied')
   t.is(amount(bruno) + amount(carla), 2595 + 650 + 500, 'Σ of the shares is the cost')
   t.is(amount(bruno), 2595 + 400, 'by amount: 2595 / 3245 of 5 € → 4,00 (3,998…)')

@@ -67,8 +67,12 @@ export interface CommitmentView {
 export interface ProductView extends ProductSpec {
   bookedQtyMilli: number
   bookedCents: number
-  /** Null before the first delivery of the purchase. */
+  /**
+   * Quantity (milli-units) and amount (cents, at the delivered prices) the group received; a
+   * booking not delivered yet counts as booked. Both null before the first delivery of the purchase.
+   */
   deliveredQtyMilli: number | null
+  deliveredCents: number | null
 }
 
 /** One line as shown: product key and name, quantity (milli-units), unit price and amount (cents). */

@@ -25,8 +25,8 @@ export type Skipped = SkippedProduct
 
 /**
  * What a file asks for that the import does not carry out, for the referente to add by hand
- * (`hypergas cost`): per-unit shipping costs of `count` products, or `count` supplier-wide rules
- * (GDXP `transformations`: discounts over a threshold, shipping).
+ * (`hypergas cost`): per-unit shipping costs of `count` products, or `count` rules of the supplier
+ * or of its active products (GDXP `transformations`: discounts over a threshold, shipping).
  */
 export interface NotApplied {
   /**
@@ -215,6 +215,9 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
   return { supplier, products, skipped, unpriced, notApplied: [{ what: 'sharedSku' as const, count: shared }, { what: 'oddSku' as const, count: odd }].filter((x) => x.count > 0) }
 }
 
+/** How many rules a `transformations` field holds: its length when it is an array, else none. */
+const ruleCount = (v: unknown): number => (Array.isArray(v) ? v.length : 0)
+
 /** The name a product of the file gives itself, for a product that is left out as invalid. */
 function nameOf (item: unknown, i: number): string {
   const n = typeof item === 'object' && item !== null ? (item as { name?: unknown }).name : undefined
@@ -237,6 +240,7 @@ export function importGdxp (raw: string): CatalogueImport {
   const raws: RawProduct[] = []
   const skipped: Skipped[] = []
   let shipping = 0
+  let rules = s.transformations?.length ?? 0
   for (const [i, item] of (s.products ?? []).entries()) {
     const r = gdxpProduct.safeParse(item)
     if (!r.success) { skipped.push({ name: nameOf(item, i), reason: 'invalid', detail: [r.error.issues[0]?.path.join('.'), r.error.issues[0]?.message].filter((x) => x !== undefined && x !== '').join(': ') }); continue }
@@ -244,6 +248,8 @@ export function importGdxp (raw: string): CatalogueImport {
     const o = p.orderInfo ?? {}
     const active = !inactive(p.active)
     if (active && (o.shippingCost ?? null) !== null && decimalToScaled(o.shippingCost!, 2) !== 0) shipping++
+    // A product's own rules (a discount, a shipping cost of its own), beside it or in its orderInfo.
+    if (active) rules += ruleCount(p.transformations) + ruleCount((o as { transformations?: unknown }).transformations)
     raws.push({ name: p.name, unit: p.um, sku: p.sku, category: p.category, description: p.description, price: o.umPrice ?? null, packageQty: o.packageQty ?? null, minQty: o.minQty ?? null, mulQty: o.mulQty ?? null, maxQty: o.maxQty ?? null, availableQty: o.availableQty ?? null, weighed: false, active })
   }
   for (const [i, b] of others.entries()) {
@@ -253,7 +259,7 @@ export function importGdxp (raw: string): CatalogueImport {
   const out = build(raws, { name: shorten(oneLine(s.name)), vatNumber: s.vatNumber === '' ? null : s.vatNumber, contacts: contactsText(s.contacts, s.address) })
   const notApplied: NotApplied[] = [...out.notApplied]
   if (shipping > 0) notApplied.push({ what: 'shippingCost', count: shipping })
-  if ((s.transformations?.length ?? 0) > 0) notApplied.push({ what: 'transformations', count: s.transformations!.length })
+  if (rules > 0) notApplied.push({ what: 'transformations', count: rules })
   return { ...out, skipped: [...skipped, ...out.skipped], notApplied }
 }
 

@@ -35,20 +35,21 @@ export function orderView (s: GroupState, p: Purchase): OrderView | null {
   if (o === undefined) return null
   const live = [...o.bookings].filter(([m]) => { const c = p.commitments.get(m); return c !== undefined && c.status !== 'rejected' })
   const anyDelivered = live.some(([, b]) => b.delivered !== null)
-  // One pass over the live bookings: per product, quantity (milli-units) and cents booked, quantity delivered.
-  const sums = new Map<string, { booked: number, bookedCents: number, delivered: number }>()
-  const sum = (key: string): { booked: number, bookedCents: number, delivered: number } => {
+  // One pass over the live bookings: per product, quantity (milli-units) and cents booked and
+  // delivered (a booking not delivered yet counts as booked: the supplier has it to hand over).
+  const sums = new Map<string, { booked: number, bookedCents: number, delivered: number, deliveredCents: number }>()
+  const sum = (key: string): { booked: number, bookedCents: number, delivered: number, deliveredCents: number } => {
     let x = sums.get(key)
-    if (x === undefined) sums.set(key, (x = { booked: 0, bookedCents: 0, delivered: 0 }))
+    if (x === undefined) sums.set(key, (x = { booked: 0, bookedCents: 0, delivered: 0, deliveredCents: 0 }))
     return x
   }
   for (const [, b] of live) {
     for (const l of b.lines) { const x = sum(l.product); x.booked += l.qtyMilli; x.bookedCents += lineCents(l.qtyMilli, l.priceCents) }
-    for (const l of b.delivered ?? b.lines) sum(l.product).delivered += l.qtyMilli
+    for (const l of b.delivered ?? b.lines) { const x = sum(l.product); x.delivered += l.qtyMilli; x.deliveredCents += lineCents(l.qtyMilli, l.priceCents) }
   }
   const products: ProductView[] = [...o.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((x) => {
     const t = sums.get(x.key)
-    return { ...x, bookedQtyMilli: t?.booked ?? 0, bookedCents: t?.bookedCents ?? 0, deliveredQtyMilli: anyDelivered ? t?.delivered ?? 0 : null }
+    return { ...x, bookedQtyMilli: t?.booked ?? 0, bookedCents: t?.bookedCents ?? 0, deliveredQtyMilli: anyDelivered ? t?.delivered ?? 0 : null, deliveredCents: anyDelivered ? t?.deliveredCents ?? 0 : null }
   })
   const bookings = [...o.bookings].map(([m, b]) => bookingView(s, p, m, b)).sort((a, b) => a.name.localeCompare(b.name, 'it'))
   return {
