@@ -23,6 +23,7 @@ import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
 import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
+import { RULES_VERSION } from '../fold/rules.js'
 import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
 
 import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
@@ -181,6 +182,7 @@ export class LocalApi implements NodeApi {
       me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck, lost: stuck === null ? 0 : v.entries.slice(v.finalCount).filter((e) => e.feed === n.id).length },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.
       invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
+      rules: RULES_VERSION,
       group: views.groupView(v, this.presence()),
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       sync: n.syncProgress(),

@@ -49,9 +49,11 @@ export function status (s: StatusView): string {
     '',
     sync(s.sync, new Map(g.admins.map((a) => [a.id as string, a.name ?? a.id.slice(0, 8)]))),
     `${label('peers')}${s.peers.length}${s.online ? '' : ` (${t('notReplicating')})`}`,
-    ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent')], ...s.peers.map((p) => [
-      p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent)
-    ])])])
+    ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent'), t('th_rules')], ...s.peers.map((p) => [
+      p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent), p.rules === null ? '?' : String(p.rules)
+    ])])]),
+    // A peer whose rules differ can compute other balances from the same acts (src/fold/rules.ts).
+    ...s.peers.filter((p) => p.rules !== null && p.rules !== s.rules).map((p) => `${label('th_rules')}${t(p.rules! < s.rules ? 'rules_older' : 'rules_newer', { name: p.name ?? p.publicKey.slice(0, 8), theirs: p.rules, ours: s.rules })}`)
   ]
   const adminName = (id: string): string => s.group.admins.find((a) => a.id === id)?.name ?? id.slice(0, 8)
   for (const f of s.forks) lines.push(`${label('fork')}${forkLine(f, adminName(f.feed))}`)

@@ -46,7 +46,7 @@ export const en: typeof it = {
   dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop, this one too: hypergas start --bootstrap {{address}} (this address, not 127.0.0.1)', dhtStartedLocal: 'DHT bootstrap node at {{address}}, reachable from this computer only: hypergas start --bootstrap {{address}} here; for the other laptops, start it on an address of the network (hypergas dht without --host)',
   wentOffline: 'offline: no peer connections until "hypergas online"',
   wentOnline: 'online: replicating with the group again',
-  th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent',
+  th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent', th_rules: 'rules', rules_older: '{{name}}\'s node merges with older rules ({{theirs}}; this node {{ours}}): from the same acts it can compute other balances; update hypergas on that computer', rules_newer: '{{name}}\'s node merges with newer rules ({{theirs}}; this node {{ours}}): from the same acts this node can compute other balances; update hypergas on this computer',
   th_feed: 'feed', th_usable: 'usable', th_known: 'known', notAnAdmin: '(not an admin)',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} of its blocks here',
   syncLine: 'sync      {{received}}/{{known}} blocks', synced: '(synced)', syncedNoPeer: '(no peer connected)',

@@ -45,7 +45,7 @@ export const it = {
   dhtStarted: 'nodo di bootstrap DHT su {{address}}\nsul portatile di ogni amministratore, anche questo: hypergas start --bootstrap {{address}} (questo indirizzo, non 127.0.0.1)', dhtStartedLocal: 'nodo di bootstrap DHT su {{address}}, raggiungibile solo da questo computer: qui hypergas start --bootstrap {{address}}; per gli altri portatili avvialo su un indirizzo della rete (hypergas dht senza --host)',
   wentOffline: 'fuori rete: nessuna connessione ai peer fino a "hypergas online"',
   wentOnline: 'in rete: di nuovo in replica con il gruppo',
-  th_peer: 'peer', th_via: 'via', th_address: 'indirizzo', th_since: 'da', th_received: 'ricevuti', th_sent: 'inviati',
+  th_peer: 'peer', th_via: 'via', th_address: 'indirizzo', th_since: 'da', th_received: 'ricevuti', th_sent: 'inviati', th_rules: 'regole', rules_older: 'il nodo di {{name}} usa regole più vecchie ({{theirs}}; questo nodo {{ours}}): dagli stessi atti può calcolare saldi diversi; aggiorna hypergas su quel computer', rules_newer: 'il nodo di {{name}} usa regole più nuove ({{theirs}}; questo nodo {{ours}}): dagli stessi atti questo nodo può calcolare saldi diversi; aggiorna hypergas su questo computer',
   th_feed: 'registro', th_usable: 'usabili', th_known: 'noti', notAnAdmin: '(non amministratore)',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} dei suoi blocchi qui',
   syncLine: 'sincronia {{received}}/{{known}} blocchi', synced: '(allineato)', syncedNoPeer: '(nessun nodo collegato)',

@@ -22,6 +22,7 @@ import { shouldAck } from '../merge/ack.js'
 import { Graph, type LinkConflict } from '../merge/graph.js'
 import { replay, resumeReplay, type GroupRef, type LogEntry, type Replay } from '../merge/replay.js'
 import { refusalDetails } from '../fold/refusal.js'
+import { RULES_VERSION } from '../fold/rules.js'
 import { Feeds } from './ingest/feeds.js'
 import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pacer.js'
 import type { SyncProgress } from './network/progress.js'
@@ -167,7 +168,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     const g = this.requireGroup()
     const { Replicator } = await import('./network/replicator.js') // here: a command that never replicates does not load Hyperswarm
     if (this.closed) return // closed while the module loaded: nothing to replicate
-    this._replicator = new Replicator(this.store, g.groupId, { now: this.now, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
+    this._replicator = new Replicator(this.store, g.groupId, { now: this.now, rules: RULES_VERSION, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()

@@ -125,6 +125,18 @@ declare module 'hyperswarm' {
   }
 }
 
+declare module 'protomux' {
+  import type { Encoder } from 'compact-encoding'
+  /** One protocol channel of a connection (only what hypergas uses). */
+  export interface Channel<H> { open (handshake: H): void, close (): void }
+  export default class Protomux {
+    /** The connection's muxer: the one Hypercore's replication set up on it, or a new one. */
+    static from (stream: unknown): Protomux
+    /** A channel of `protocol`; null when one is open already on this connection, or the connection is gone. */
+    createChannel<H> (opts: { protocol: string, id?: Buffer | null, handshake?: Encoder<H>, onopen?: (handshake: H) => void, onclose?: () => void }): Channel<H> | null
+  }
+}
+
 declare module 'hyperdht/testnet.js' {
   import type HyperDHT from 'hyperdht'
   interface Testnet { nodes: HyperDHT[], bootstrap: Array<{ host: string, port: number }>, destroy (): Promise<void> }

@@ -1,6 +1,7 @@
 /**
  * Hyperswarm replication of a group's feeds (SPEC §6): joins the topic derived from the group id,
- * replicates the whole Corestore over every connection, and keeps a list of peers.
+ * replicates the whole Corestore over every connection, says this node's rules version on it
+ * (src/node/network/rules.ts), and keeps a list of peers.
  */
 import { EventEmitter } from 'node:events'
 import type Corestore from 'corestore'
@@ -10,6 +11,7 @@ import { sha256 } from '../../crypto.js'
 import { hex, type GroupId } from '../../ids.js'
 import { freeUdpPort, lanAddress, LanDiscovery, type LanPeer } from './lan.js'
 import { parseHostPort } from './address.js'
+import { sayRules } from './rules.js'
 
 /** Options of the replicator. */
 export interface ReplicatorOptions {
@@ -24,6 +26,11 @@ export interface ReplicatorOptions {
   keyPair?: { publicKey: Buffer, secretKey: Buffer }
   /** The clock for peers' connection times, ms. Default Date.now. */
   now?: () => number
+  /**
+   * The rules version said to every peer (src/node/network/rules.ts); each peer's own is in
+   * {@link PeerInfo.rules}. Default: none said, and none heard.
+   */
+  rules?: number
 }
 
 /** A connected peer (SPEC §7 status). */
@@ -38,6 +45,11 @@ export interface PeerInfo {
   /** Bytes received from and sent to the peer on this connection (UDX stream counters). */
   bytesReceived: number
   bytesSent: number
+  /**
+   * The rules version the peer merges and folds with (src/fold/rules.ts), as it said; null until
+   * it says it, and for good from a hypergas older than the saying (or a peer that is not one).
+   */
+  rules: number | null
 }
 
 /** One Hyperswarm with its DHT and its discovery of the group topic. */
@@ -74,7 +86,7 @@ const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
  * DNS. Emits 'peers' when a connection opens or closes, 'warning' for LAN discovery trouble.
  */
 export class Replicator extends EventEmitter {
-  private readonly conns = new Map<Connection, { via: 'dht' | 'lan', address: string, sinceMs: number }>()
+  private readonly conns = new Map<Connection, { via: 'dht' | 'lan', address: string, sinceMs: number, rules: number | null }>()
   private readonly nets: Net[] = []
   private lan: LanDiscovery | null = null
   /** The LAN address discovery runs on (null: none, discovery off until one appears). */
@@ -99,7 +111,8 @@ export class Replicator extends EventEmitter {
       via: p.via,
       sinceMs: p.sinceMs,
       bytesReceived: conn.rawStream?.bytesReceived ?? 0,
-      bytesSent: conn.rawStream?.bytesTransmitted ?? 0
+      bytesSent: conn.rawStream?.bytesTransmitted ?? 0,
+      rules: p.rules
     }))
   }
 
@@ -181,14 +194,22 @@ export class Replicator extends EventEmitter {
     this.nets.push(net)
     net.swarm.on('connection', (conn: Connection) => {
       const raw = conn.rawStream
-      this.conns.set(conn, {
+      const peer = {
         via: net.via,
         address: raw?.remoteHost !== undefined ? `${raw.remoteHost}:${raw.remotePort}` : '',
-        sinceMs: (this.opts.now ?? Date.now)()
-      })
+        sinceMs: (this.opts.now ?? Date.now)(),
+        rules: null as number | null
+      }
+      this.conns.set(conn, peer)
       conn.on('error', () => {})
       conn.on('close', () => { this.conns.delete(conn); this.emit('peers') })
       this.store.replicate(conn)
+      if (this.opts.rules !== undefined) {
+        sayRules(conn, this.opts.rules, (theirs) => {
+          peer.rules = theirs
+          if (this.conns.has(conn)) this.emit('peers')
+        })
+      }
       this.emit('peers')
     })
     const discovery = net.swarm.join(groupTopic(this.groupId), { server: true, client: true })
