@@ -9,7 +9,7 @@ import type { PurchaseId } from '../src/ids.js'
 import { it } from '../src/cli/messages-it.js'
 import { DeadlineKeeper, dueClosings, nextDeadline } from '../src/node/deadlines.js'
 import { GasNode } from '../src/node/node.js'
-import { parseDate } from '../src/cli/commands/orders.js'
+import { parseDate, parsePeriodEnd } from '../src/cli/commands/orders.js'
 import { Season } from './helpers/fixtures.js'
 
 test('SetDates: the owner sets them; due and next deadlines are read from the state and a clock', (t) => {
@@ -62,6 +62,10 @@ test('dates typed at the command line', (t) => {
   for (const no of ['12/31/2026', '5/12-2026', '5/12/26', '2026/12/05']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no}: no such date, or not a form read`)
   for (const no of ['2026-13-01', '2026-11-31', '2026-02-29', '2026-12-05 24:00', '2026-12-05 18:60']) t.exception(() => parseDate(no, false), /BAD_ARGUMENT/, `${no} does not exist`)
   t.is(new Date(parseDate('2028-02-29', false)).getDate(), 29, 'a leap day does')
+  // A report's end takes in the whole last minute: acts carry times to the millisecond.
+  t.is(parsePeriodEnd('2026-12-31'), new Date(2027, 0, 1).getTime() - 1, '--to a day: up to its last millisecond (a deposit at 23:59:30 is in it)')
+  t.is(parsePeriodEnd('03/12/2026 07:59'), new Date(2026, 11, 3, 8, 0).getTime() - 1, '--to a time: its whole minute, as listings show 07:59:40')
+  t.is(parsePeriodEnd('2026-12-31') + 1, parseDate('2027-01-01', false), 'one period ends where the next --from begins: no act is in neither')
   // The night the clocks go forward in Rome: 02:30 does not exist; a day alone is still a day.
   const tz = process.env.TZ
   process.env.TZ = 'Europe/Rome'

@@ -85,12 +85,15 @@ function balanceAt (list: Movement[] | undefined, time: Map<string, number | nul
   return sum
 }
 
-/** `YYYY-MM` of a time (UTC) and the last ms of that month. */
+/**
+ * `YYYY-MM` of a time in the node's time zone (where the treasurer's days and periods are read:
+ * a deposit at 00:30 on 1 January is January's) and the last ms of that month.
+ */
 function monthOf (ms: number): { month: string, endMs: number } {
   const d = new Date(ms)
-  const y = d.getUTCFullYear()
-  const m = d.getUTCMonth()
-  return { month: `${y}-${String(m + 1).padStart(2, '0')}`, endMs: Date.UTC(y, m + 1, 1) - 1 }
+  const y = d.getFullYear()
+  const m = d.getMonth()
+  return { month: `${y}-${String(m + 1).padStart(2, '0')}`, endMs: new Date(y, m + 1, 1).getTime() - 1 }
 }
 
 /**

@@ -173,7 +173,8 @@ async function refresh (): Promise<void> {
       fail,
       logout: () => attempt(leave),
       period: (from, to) => attempt(async () => {
-        period = { from: from === '' ? null : Date.parse(`${from}T00:00:00Z`), to: to === '' ? null : Date.parse(`${to}T23:59:59.999Z`) }
+        // Days where the phone is, as the CLI reads them where the node is: a date-time without a zone is local time.
+        period = { from: from === '' ? null : Date.parse(`${from}T00:00:00`), to: to === '' ? null : Date.parse(`${to}T23:59:59.999`) }
         await refresh()
       }),
       reportCsv: () => attempt(async () => await download(`/api/report.csv?${[periodQuery(), `lang=${lang}`].filter((x) => x !== '').join('&')}`, 'report.csv'))

@@ -19,7 +19,12 @@ export interface ReportActions {
 const value = (id: string): string => (document.getElementById(id) as HTMLInputElement).value
 
 /** `YYYY-MM-DD` of a time, for a date input (UTC, as the report's months). */
-const isoDay = (ms: number | null): string => (ms === null ? '' : new Date(ms).toISOString().slice(0, 10))
+/** A time as the YYYY-MM-DD of its day in the phone's time zone (what a date input shows). */
+const isoDay = (ms: number | null): string => {
+  if (ms === null) return ''
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
 
 function totals (r: Report): TemplateResult {
   const row = (label: string, cents: number, cls = ''): TemplateResult => html`<tr class=${cls}><td>${label}</td><td class="n">${money(cents)}</td></tr>`

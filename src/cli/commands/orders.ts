@@ -98,6 +98,16 @@ export function parseDate (text: string, endOfDay: boolean): number {
   return ms
 }
 
+/**
+ * The inclusive end of a period typed as {@link parseDate} reads it: the last millisecond of the
+ * minute named, so `--to 2026-12-31` takes in an act of 23:59:30 and `--to "2026-12-03 07:59"` one
+ * of 07:59:40 (acts carry times to the millisecond; a period's end is compared with `<=`).
+ * @throws HypergasError BAD_ARGUMENT
+ */
+export function parsePeriodEnd (text: string): number {
+  return parseDate(text, true) + 59_999
+}
+
 /** Opens a purchase, with its dates and, with a catalogue file, its products (the node reads the file's text: src/api/gdxp.ts). */
 async function openPurchase (name: string, o: { supplier?: string, notes?: string, catalogue?: string, closes?: string, delivery?: string }): Promise<void> {
   const closesAtMs = o.closes === undefined ? 0 : parseDate(o.closes, true)

@@ -4,7 +4,7 @@
  */
 import { HypergasError } from '../../errors.js'
 import { logCsv, reportCsv, statementCsv } from '../../api/csv.js'
-import { parseDate } from './orders.js'
+import { parseDate, parsePeriodEnd } from './orders.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
 import { globals, helpText, MEMBER, print, program, withApi } from '../program.js'
@@ -76,7 +76,7 @@ program.command('report').description(helpText('d_report'))
   .option('--from <date>', helpText('h_report_from')).option('--to <date>', helpText('h_report_to'))
   .option('--csv', helpText('h_report_csv'))
   .action(async (o: { from?: string, to?: string, csv?: boolean }) => {
-    const r = await withApi((api) => api.report(o.from === undefined ? null : parseDate(o.from, false), o.to === undefined ? null : parseDate(o.to, true)))
+    const r = await withApi((api) => api.report(o.from === undefined ? null : parseDate(o.from, false), o.to === undefined ? null : parsePeriodEnd(o.to)))
     if (o.csv === true) process.stdout.write(reportCsv(r, lang()))
     else print(r, fmt.report)
   })
