@@ -5,6 +5,11 @@ import { createState } from '../src/fold/state.js'
 import type { MemberId } from '../src/ids.js'
 import { resolveMember } from '../src/api/views.js'
 import type { HypergasError } from '../src/errors.js'
+import { beforeAct } from '../src/api/receipt.js'
+import { Season, person } from './helpers/fixtures.js'
+import { applyAct } from '../src/fold/fold.js'
+import type { KeyPair } from '../src/crypto.js'
+import type { ActBody } from '../src/acts/types.js'
 
 const state = (): ReturnType<typeof createState> => {
   const s = createState()
@@ -52,4 +57,31 @@ test('resolveMember: an ambiguous prefix names the candidates; nothing matching 
   s.memberNames.set('abcd1', dede)
   t.exception(() => resolveMember(s, 'abcd1'), /NOT_FOUND: "abcd1" matches 2 members: abcd1 \(dede0000\), Bruno \(abcd1111\)/, 'ambiguous: both named')
   t.is(resolveMember(s, 'abcd11'), 'abcd1111'.padEnd(64, '0'), 'a longer prefix is not the name: Bruno')
+})
+
+test('resolveMember: a former admin no longer a member is found by name and id while their cash is on the books', (t) => {
+  const season = new Season()
+  // Folded with block positions, as the merge folds: registrations are recorded with theirs.
+  let index = 0
+  const act = (by: KeyPair, body: ActBody): string => applyAct(season.state, season.sign(by, body), { feed: season.founder.id, index: index++ })
+  const [bruno, carla, marta] = ['Bruno', 'Carla', 'Marta'].map((name) => {
+    const p = person(name)
+    act(season.founder, { type: 'VoteRegisterMember', member: p.id, name })
+    return p
+  })
+  t.is(act(season.founder, { type: 'VoteElectCassiere', member: bruno.id }), 'applied')
+  t.is(act(season.founder, { type: 'VoteElectReferente', member: carla.id }), 'applied', 'a third admin: two may revoke the third')
+  t.is(act(bruno, { type: 'Deposit', member: marta.id, cents: 500 }), 'applied', 'Bruno takes 5 € of cash')
+  for (const by of [season.founder, carla]) act(by, { type: 'VoteRevokeCassiere', member: bruno.id })
+  t.absent(season.state.admins.has(bruno.id), 'Bruno is no admin')
+  t.is(act(season.founder, { type: 'SettleCash', from: bruno.id, cents: 300 }), 'applied', 'he hands over 3 €')
+  for (const by of [season.founder, carla]) act(by, { type: 'VoteRemoveMember', member: bruno.id })
+  const s = season.state
+  t.absent(s.members.has(bruno.id), 'no member any more')
+  t.is(s.cash.get(bruno.id), 200, 'with 2 € of the group\'s cash still on the books')
+  t.is(resolveMember(s, 'bruno'), bruno.id, 'by name')
+  t.is(resolveMember(s, bruno.id.slice(0, 8)), bruno.id, 'by the first characters of the id')
+  t.is(beforeAct(s, [{ type: 'SettleCash', from: bruno.id, cents: 200 }]).names.get(bruno.id), `Bruno (${bruno.id.slice(0, 8)})`, 'a receipt names him')
+  t.is(act(season.founder, { type: 'SettleCash', from: resolveMember(s, 'Bruno'), cents: 200 }), 'applied', 'and the rest is settled')
+  t.exception(() => resolveMember(s, 'Zeno'), /NOT_FOUND/, 'another name is still no one')
 })

@@ -6,7 +6,7 @@
  */
 import { HypergasError } from '../errors.js'
 import { foldedName, nameKey, type MemberId, type PurchaseId } from '../ids.js'
-import { bookingsOpen, type Purchase } from '../fold/state.js'
+import { bookingsOpen, memberName, type Purchase } from '../fold/state.js'
 import type { Replay } from '../merge/replay.js'
 import type { ProductSpec } from '../acts/types.js'
 import type { AdminPresence, BookingView } from './dto.js'
@@ -67,7 +67,7 @@ function publicPurchase (v: Replay, p: Purchase, me: MemberId | null): PublicPur
     name: p.name,
     supplier: p.supplier ?? null,
     notes: p.notes ?? null,
-    ownerName: v.state.members.get(p.owner)?.name ?? null,
+    ownerName: memberName(v.state, p.owner),
     phase: 'open',
     mine: c === undefined ? null : { amountCents: c.amountCents, status: c.status, confirmedStatus: cc?.status ?? null },
     products: p.order === undefined ? null : [...p.order.products.values()].sort((a, b) => (a.key < b.key ? -1 : 1)),
@@ -93,7 +93,7 @@ export function publicStatus (v: Replay, me: MemberId | null, presence?: AdminPr
       id: me,
       name: m.name,
       groupId: v.state.groupId ?? '',
-      waitingFor: v.waitingFor.map((id) => v.state.members.get(id)?.name ?? null),
+      waitingFor: v.waitingFor.map((id) => memberName(v.state, id)),
       recovery: recoveryView(v, presence)
     }
   }

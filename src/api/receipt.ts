@@ -81,8 +81,8 @@ export function beforeAct (s: GroupState, bodies: readonly ActBody[]): BeforeAct
   const names = new Map<MemberId, string>()
   for (const b of bodies) {
     const id = subjectOf(b)
-    const name = id === null ? undefined : s.members.get(id)?.name
-    if (name !== undefined) names.set(id!, name)
+    const name = id === null ? null : memberName(s, id)
+    if (name !== null) names.set(id!, name)
   }
   return { names, quorum: quorum(s.admins.size) }
 }

@@ -62,6 +62,10 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
     const shown = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`)
     throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${shown.join(', ')}${hits.length > 5 ? ', …' : ''}; type more characters or the name`, 'members', ref, { shown, matches: hits.length })
   }
+  // A former admin who is no member any more: their cash stays on the books under their name
+  // until settled (SPEC §4 Cash), so `settle` and `statement --cash` still find them by it.
+  const former = [...s.cash.keys()].filter((k) => !s.members.has(k) && ((/^[0-9a-f]{4,63}$/.test(r) && k.startsWith(r)) || unaccented(nameKey(s.registrations.get(k)?.name ?? '')) === unaccented(r)))
+  if (former.length === 1) return former[0]
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (isHexId(r)) return r as MemberId
   // "56": an id is found by 4 characters or more (fewer would name members by chance).
@@ -225,7 +229,7 @@ function purchaseSummary (v: Replay, p: Purchase): PurchaseSummary {
     supplierVatNumber: registered?.vatNumber ?? null,
     supplierContacts: registered?.contacts ?? null,
     owner: p.owner,
-    ownerName: v.state.members.get(p.owner)?.name ?? null,
+    ownerName: memberName(v.state, p.owner),
     phase: p.phase,
     confirmedPhase: v.confirmed.purchases.get(p.id)?.phase ?? null,
     committedCents: committed,
@@ -275,7 +279,7 @@ export function purchaseView (v: Replay, id: PurchaseId): PurchaseView {
  * missing, writers frozen by their removal, and how many blocks the merge ignored.
  */
 export function finalityView (v: Replay, presence: AdminPresence = NOBODY): FinalityView {
-  const name = (id: MemberId): string | null => v.state.members.get(id)?.name ?? null
+  const name = (id: MemberId): string | null => memberName(v.state, id)
   return {
     blocks: v.blocks,
     finalBlocks: v.finalBlocks,
@@ -301,7 +305,7 @@ export function recoveryView (v: Replay, presence: AdminPresence = NOBODY): Reco
     // The merge's own counts when the node gives them; a lone replay counts every current member.
     const c = presence.recoveryCount?.(id, voters)
     const needed = c === undefined ? recoveryQuorum(s, v.confirmed) : recoveryNeeded(c)
-    return { admin: id, name: s.members.get(id)?.name ?? null, votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id) }
+    return { admin: id, name: memberName(s, id), votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id) }
   })
 }
 
@@ -344,7 +348,7 @@ export function groupView (v: Replay, presence: AdminPresence = NOBODY): GroupVi
     name: s.groupName,
     admins: [...s.cash.keys()].sort().map((id) => ({
       id,
-      name: s.members.get(id)?.name ?? null,
+      name: memberName(s, id),
       roles: rolesOf(s, id),
       current: s.admins.has(id),
       cashCents: s.cash.get(id)!,
