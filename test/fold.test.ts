@@ -118,6 +118,7 @@ test('VoteRemoveMember: UNKNOWN_MEMBER, MEMBER_HAS_FUNDS, MEMBER_IS_ADMIN, appli
   s.do(b, { type: 'Commit', member: b.id, cents: 100, purchase: p })
   t.is(s.credit(b), 0)
   t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: b.id }), 'MEMBER_HAS_FUNDS', 'open commitment counts')
+  t.is(refusalDetails(s.state, { type: 'VoteRemoveMember', member: b.id }, 'MEMBER_HAS_FUNDS').variant, 'commitment', 'and the message names the commitment, not a withdrawal of no credit')
   s.do(s.founder, { type: 'RejectCommitment', member: b.id, purchase: p })
   s.do(s.founder, { type: 'Withdraw', member: b.id, cents: 100, reason: 'leaving' })
   t.is(s.do(s.founder, { type: 'VoteRemoveMember', member: b.id }), 'applied')

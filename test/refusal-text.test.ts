@@ -29,6 +29,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('NO_QUORUM', { votes: 1, quorum: 3 }), 'voti 1 su 3: ne mancano 2')
   t.is(text('NO_QUORUM', { votes: 0, quorum: 1, variant: 'fail' }), 'voti per annullare 0 su 1: ne manca 1', 'a failure counts the votes to fail')
   t.is(text('MEMBER_HAS_FUNDS', { member: 'Dario', creditCents: -1000, variant: 'owes' }), 'Dario ha un credito di -10,00 €: prima salda il debito con un versamento', 'who owes pays in first')
+  t.is(text('MEMBER_HAS_FUNDS', { member: 'Dario', creditCents: 0, variant: 'commitment' }), 'Dario ha un impegno su un acquisto ancora aperto: si può cancellare quando l\'acquisto è chiuso o annullato, o l\'impegno rifiutato', 'a commitment holds them, not credit')
   t.is(text('NOT_AUTHORIZED', { variant: 'initiator' }), it.e_NOT_AUTHORIZED_initiator, 'who asked for a transfer is told the other side accepts it')
   t.is(text('INSUFFICIENT_CREDIT', { variant: 'payer' }), it.e_INSUFFICIENT_CREDIT_payer, 'a payee accepting a transfer the payer cannot cover is told so, without the payer\'s figures')
   t.is(text('BAD_ARGUMENT', { variant: 'nothingImported', matches: 1, skipped: [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }] }), 'nessun prodotto del file si può importare; esclusi: 1, fra cui Toma (quantità disponibile 5.0001: al più 3 decimali, fino a 10.000)', 'the limit named in the reader\'s words')

@@ -93,6 +93,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   if (code === 'NOT_APPROVED' && body.type === 'Deliver' && p?.commitments.get(body.member)?.status === 'rejected') d.variant = 'rejected'
   // A member who owes the group is removed after a deposit, not a withdrawal (CLI: e_…_owes).
   if (code === 'MEMBER_HAS_FUNDS' && m !== undefined && m.creditCents < 0) d.variant = 'owes'
+  // No credit, but a commitment to an open purchase holds the member (CLI: e_…_commitment): no withdrawal helps.
+  if (code === 'MEMBER_HAS_FUNDS' && m !== undefined && m.creditCents === 0) d.variant = 'commitment'
   // Who asked for a transfer cannot accept it: the other side does (CLI: e_NOT_AUTHORIZED_initiator).
   if (code === 'NOT_AUTHORIZED' && pending !== undefined && author === pending.initiator) return { variant: 'initiator' }
   // A booked quantity the catalogue refuses: which product, and what its rule allows (CLI: e_…_product).
