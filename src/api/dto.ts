@@ -160,6 +160,11 @@ export interface RecoveryView {
   eligible: number
   /** The admin's feed forked (their identity wrote on two devices): they are not merely away, their nodes write no more. */
   forked: boolean
+  /**
+   * The admin's node has written a block that this node holds. False for a newly elected admin
+   * who has not started a node yet: the interfaces say so, not that the group is stuck.
+   */
+  started: boolean
 }
 
 /**
@@ -171,6 +176,8 @@ export interface AdminPresence {
   forked: ReadonlySet<MemberId>
   /** The counts of a members' recovery against `admin` by `voters` as the merge's rule has them on everything the node holds (src/merge/removals.ts recoveryCount); absent for a lone replay. */
   recoveryCount?: (admin: MemberId, voters: ReadonlySet<MemberId>) => RecoveryCount
+  /** Whether the node holds a block of `admin`'s feed; absent for a lone replay (taken as started). */
+  started?: (admin: MemberId) => boolean
 }
 
 /** What confirmation waits for (SPEC §5). */

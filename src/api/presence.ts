@@ -39,7 +39,8 @@ export function presence (n: GasNode): AdminPresence {
   return {
     notGone: notGone(n),
     forked: new Set(n.forks.map((f) => f.feed)),
-    recoveryCount: recoveryCounter(n)
+    recoveryCount: recoveryCounter(n),
+    started: (admin) => n.graph.usableLength(admin) > 0
   }
 }
 

@@ -305,7 +305,7 @@ export function recoveryView (v: Replay, presence: AdminPresence = NOBODY): Reco
     // The merge's own counts when the node gives them; a lone replay counts every current member.
     const c = presence.recoveryCount?.(id, voters)
     const needed = c === undefined ? recoveryQuorum(s, v.confirmed) : recoveryNeeded(c)
-    return { admin: id, name: memberName(s, id), votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id) }
+    return { admin: id, name: memberName(s, id), votes: c?.votes ?? countMembers(s, voters), needed, eligible: c?.eligible ?? s.members.size - 1, forked: presence.forked.has(id), started: presence.started?.(id) ?? true }
   })
 }
 

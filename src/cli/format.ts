@@ -109,7 +109,7 @@ export function finality (f: FinalityView, label: (k: string) => string): string
     (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
     f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: z.by.feed.slice(0, 8) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
-    f.recovery.map((r) => `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}` +
+    f.recovery.map((r) => !r.started ? `\n${label('finality')}${t('notStarted', { name: r.name ?? r.admin.slice(0, 8) })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}` +
       // Members registered after the admin's last block count in the base but cannot vote (docs/ordering.md §5).
       (r.eligible < r.needed ? ` ${t('recoveryImpossible', { name: r.name ?? r.admin.slice(0, 8), eligible: r.eligible, needed: r.needed })}` : '')).join('')
 }

@@ -142,7 +142,8 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
 
 /** A group its admins cannot unstick: the member may vote the gone admin out (docs/ordering.md §5). */
 function recovery (d: MemberData, a: MemberActions): TemplateResult[] {
-  return d.recovery.map((r) => html`<div class="card" id="recovery"><p>${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed })}</p>
+  // An admin whose node has not written yet is not gone: nothing to vote (the status line says what it waits for).
+  return d.recovery.filter((r) => r.started).map((r) => html`<div class="card" id="recovery"><p>${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed })}</p>
     ${r.eligible < r.needed ? html`<p class="bad">${t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed })}</p>` : nothing}
     <button class="recover" ?disabled=${!d.keyed} @click=${() => a.recover(r.admin)}>${t('recoverVote', { name: nameOf(r) })}</button></div>`)
 }
