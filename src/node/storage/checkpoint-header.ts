@@ -34,7 +34,9 @@ import { badCheckpoint } from './checkpoint-verify.js'
  * magic and checksum, state hash verified; 3: blocks of the prefix, statecodec.ts for the state,
  * no header). A file of another version is deleted and rebuilt. Bumped by any change to what the
  * fold or the merge computes, not only to the format: a checkpoint, its seal and the remembered
- * state hashes (state-hashes.ts) hold what this hypergas's fold computed.
+ * state hashes (state-hashes.ts) hold what this hypergas's fold computed. A bump for a change to
+ * what the fold or the merge computes bumps RULES_VERSION too (src/fold/rules.ts), which nodes say
+ * to each other.
  */
 export const CHECKPOINT_VERSION = 15
 
