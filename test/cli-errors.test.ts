@@ -101,6 +101,12 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   t.is(run(dir, ['--lang', 'it', 'elect', '--role', 're', 'Marta']).stderr.trim(), 'errore BAD_ARGUMENT: opzione \'--role <ruolo>\': \'re\' non è tra referente, cassiere (--help)')
   const copied = run(path.join(base, 'copied'), ['--lang', 'en', 'status'])
   t.ok(/is a copy .*hypergas restore/.test(copied.stderr), `a copy is named as such, with the way to a new machine: ${copied.stderr.trim().slice(0, 120)}`)
+  // With --json a script reads the failure on stdout too, as one JSON object; stderr keeps its line.
+  const asJson = run(dir, ['--lang', 'it', '--json', 'deposit', 'Marta', '1,2345'])
+  t.is(asJson.status, 1)
+  t.alike(JSON.parse(asJson.stdout), { error: { code: 'BAD_AMOUNT', message: 'serve un importo in euro come 12,50 o 12.50 (al più 2 decimali), non "1,2345"', details: { input: '1,2345', variant: 'euros' } } }, '--json: the error as JSON on stdout')
+  t.is(asJson.stderr.trim(), 'errore BAD_AMOUNT: serve un importo in euro come 12,50 o 12.50 (al più 2 decimali), non "1,2345"', 'and the same one line on stderr')
+  t.is(run(dir, ['deposit', 'Marta', '1,2345']).stdout, '', 'without --json, nothing on stdout')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
 

@@ -1,6 +1,7 @@
 /**
  * `hypergas`, the command line (SPEC §7). Every command has `--help`; `--json` prints
- * machine-readable output; failures exit non-zero with one line `error CODE: message`.
+ * machine-readable output; failures exit non-zero with one line `error CODE: message` (and, with
+ * `--json`, that failure as JSON on stdout).
  * The program and what commands share: src/cli/program.ts; the commands: src/cli/commands/.
  */
 import { HypergasError } from '../errors.js'
@@ -20,21 +21,34 @@ process.umask(0o077)
 
 /**
  * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
- * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. Exits 1.
+ * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. With `--json`
+ * the same failure is also printed on stdout as one JSON object, `{"error": {"code", "message",
+ * "details"?}}`, for a script that reads stdout. Exits 1.
  */
 function fail (err: unknown): never {
   const e = err as (Error & { code?: string }) | null | undefined
+  let code: string
+  let message: string
+  let details: unknown
   if (err instanceof HypergasError) {
     // A usage line's placeholders in the user's language (`<nome>`).
     const d = err.details?.variant === 'usage' && err.details.input !== undefined ? { ...err.details, input: placeholders(err.details.input) } : err.details
-    console.error(`${t('error')} ${err.code}: ${fmt.refusal(err.code, err.reason, d)}`)
+    code = err.code
+    message = fmt.refusal(err.code, err.reason, d)
+    details = err.details
   } else if (e?.code === 'ELOCKED' || /\block(ed)?\b/i.test(String(e?.message))) {
-    console.error(`${t('error')} DATA_DIR: the data directory is in use by another hypergas process (stop it, or use another --dir)`)
+    code = 'DATA_DIR'
+    message = 'the data directory is in use by another hypergas process (stop it, or use another --dir)'
   } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {
-    console.error(`${t('error')} PERMISSION: ${e.message}`)
+    code = 'PERMISSION'
+    message = String(e.message)
   } else {
-    console.error(`${t('error')} INTERNAL: ${e?.message ?? String(err)}`)
+    code = 'INTERNAL'
+    message = e?.message ?? String(err)
   }
+  console.error(`${t('error')} ${code}: ${message}`)
+  // Read from argv: a failure may come before the options are parsed.
+  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } }))
   if (process.env.HYPERGAS_DEBUG === '1') console.error(e?.stack)
   process.exit(1)
 }
