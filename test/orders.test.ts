@@ -18,6 +18,7 @@ import { resolvePurchase } from '../src/api/views.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
 import { LogColumns } from '../src/merge/log.js'
 import { Season, person } from './helpers/fixtures.js'
+import type { HypergasError } from '../src/errors.js'
 
 const SEED = Number(process.env.HYPERGAS_ORDERS_SEED ?? 20261130)
 
@@ -376,6 +377,21 @@ test('a purchase is found by the first characters of its name, in any case, when
   t.is(resolvePurchase(s.state, 'cascina dic'), dic)
   t.is(resolvePurchase(s.state, 'CASCINA DICEMBRE'), dic)
   t.exception(() => resolvePurchase(s.state, 'cascina'), /NOT_FOUND/, 'two open purchases begin so')
+  // The same name every month: the open one is the one meant; once none is open, the id says which.
+  const first = s.open(s.founder, 'Olio')
+  s.do(s.founder, { type: 'VoteFailPurchase', purchase: first })
+  s.do(s.founder, { type: 'FailPurchase', purchase: first })
+  const second = s.open(s.founder, 'Olio')
+  t.is(resolvePurchase(s.state, 'olio'), second, 'the open one of the same name')
+  s.do(s.founder, { type: 'VoteFailPurchase', purchase: second })
+  s.do(s.founder, { type: 'FailPurchase', purchase: second })
+  try {
+    resolvePurchase(s.state, 'Olio')
+    t.fail('two purchases of one name, none open: one was guessed')
+  } catch (err) {
+    t.alike((err as HypergasError).details, { variant: 'purchases', input: 'Olio', candidates: [`Olio (${first.slice(0, 8)})`, `Olio (${second.slice(0, 8)})`], matches: 2 }, 'both named, with their ids')
+  }
+  t.is(resolvePurchase(s.state, second.slice(0, 8)), second, 'and the id finds it')
 })
 
 test('CloseBookings on a free-amount purchase: no more Commit nor catalogue; the owner still adjusts, approves and closes; a checkpoint keeps it', (t) => {

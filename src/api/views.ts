@@ -92,6 +92,11 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
   if (open !== undefined) return open
   const named = [...s.purchases.values()].filter((p) => foldedName(p.name) === r)
   if (named.length === 1) return named[0].id
+  // One name, several purchases none of them open (a supplier ordered from every month): which one is for the id to say.
+  if (named.length > 1 && !/^[0-9a-f]{4,63}$/.test(r)) {
+    const shown = named.slice(0, 5).map((p) => `${p.name} (${p.id.slice(0, 8)})`)
+    throw HypergasError.NOT_FOUND(`"${ref}" names ${named.length} purchases: ${shown.join(', ')}${named.length > 5 ? ', …' : ''}; type the first characters of its id`, 'purchases', ref, { shown, matches: named.length })
+  }
   if (/^[0-9a-f]{4,63}$/.test(r)) {
     const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))
     if (hits.length === 1) return hits[0]

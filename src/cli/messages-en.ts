@@ -155,7 +155,7 @@ export const en: typeof it = {
   e_BAD_ARGUMENT_smtpPassword: '--user needs the password in the environment variable HYPERGAS_SMTP_PASSWORD (never on the command line)',
   e_NOT_FOUND_memberShortId: 'no member "{{input}}": an id is found by its first 4 characters or more', e_NOT_FOUND_member: 'no member "{{input}}" (hypergas members lists them)',
   e_NOT_FOUND_members: '"{{input}}" matches {{matches}} members: {{candidates}}; type more characters or the name',
-  e_NOT_FOUND_purchase: 'no purchase "{{input}}", or more than one by that name (hypergas purchases lists them)',
+  e_NOT_FOUND_purchase: 'no purchase "{{input}}", or more than one by that name (hypergas purchases lists them)', e_NOT_FOUND_purchases: '"{{input}}" names {{matches}} purchases: {{candidates}}; type the first characters of its id',
   e_NOT_FOUND_openPurchase: 'no open purchase "{{input}}"',
   e_NOT_FOUND_transfer: 'no transfer "{{input}}", or more than one starting so: type more characters of its code',
   e_NOT_FOUND_product: 'no product "{{input}}" in this purchase\'s catalogue',

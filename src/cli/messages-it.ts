@@ -155,7 +155,7 @@ export const it = {
   e_BAD_ARGUMENT_smtpPassword: '--user vuole la password nella variabile d\'ambiente HYPERGAS_SMTP_PASSWORD (mai sulla riga di comando)',
   e_NOT_FOUND_memberShortId: 'nessun socio "{{input}}": un id si trova dai suoi primi 4 caratteri o più', e_NOT_FOUND_member: 'nessun socio "{{input}}" (hypergas members li elenca)',
   e_NOT_FOUND_members: '"{{input}}" corrisponde a {{matches}} soci: {{candidates}}; scrivi più caratteri o il nome',
-  e_NOT_FOUND_purchase: 'nessun acquisto "{{input}}", o più di uno con quel nome (hypergas purchases li elenca)',
+  e_NOT_FOUND_purchase: 'nessun acquisto "{{input}}", o più di uno con quel nome (hypergas purchases li elenca)', e_NOT_FOUND_purchases: '"{{input}}" indica {{matches}} acquisti: {{candidates}}; scrivi i primi caratteri del suo id',
   e_NOT_FOUND_openPurchase: 'nessun acquisto aperto "{{input}}"',
   e_NOT_FOUND_transfer: 'nessun trasferimento "{{input}}", o più di uno che inizia così: scrivi più caratteri del suo codice',
   e_NOT_FOUND_product: 'nessun prodotto "{{input}}" nel listino di questo acquisto',
