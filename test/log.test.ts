@@ -53,9 +53,12 @@ test('log columns: pushes, copies, cuts and appends read back as plain arrays do
       const row = randomRow(next, made++)
       push(x.c, row)
       x.model.push(row)
-    } else if (r < 0.93) {
+    } else if (r < 0.915) {
       const n = Math.floor(next() * (x.model.length + 1))
       live.push({ c: x.c.copy(n), model: x.model.slice(0, n) })
+    } else if (r < 0.93) {
+      // A resumed walk's columns: empty, numbered as the final log they are appended to in bulk.
+      live.push({ c: x.c.sibling(Math.floor(next() * 40)), model: [] })
     } else if (r < 0.95) {
       // A full replay moves its tentative tail out and keeps its final entries.
       const n = Math.floor(next() * (x.model.length + 1))

@@ -191,7 +191,8 @@ function walk (graph: Graph, g: GroupRef, freezes: Map<MemberId, FreezeAt[]>, fi
     // Nothing after the final prefix: the confirmed state is the state, and nothing mutates it.
     state: from === undefined ? createState(room) : from.pos + 1 >= order.length ? from.state : cloneState(from.state),
     base: from?.logLength ?? 0,
-    log: new LogColumns(room),
+    // Numbered as the resumed replay's final log, which its final entries are appended to in bulk (splitLog).
+    log: from === undefined ? new LogColumns(room) : from.log.sibling(room),
     ignored: from === undefined ? [] : from.ignored.slice(0, from.ignoredLength),
     seen: new Map<MemberId, number>(from?.seen),
     performed: new Set<FreezeAt>(from?.performed)
