@@ -72,6 +72,7 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
     ['log limit', ['log', '--limit', '0'], 'BAD_ARGUMENT'],
     ['login with no node running', ['login'], 'NOT_RUNNING'],
     ['personal link for nobody', ['link', 'Nessuno'], 'NOT_FOUND'],
+    ['personal link for a key never registered', ['link', 'ab'.repeat(32)], 'NOT_FOUND'],
     ['deposit for nobody', ['deposit', 'Nessuno', '5'], 'NOT_FOUND'],
     ['a member id mistyped', ['member', 'add', 'Bruno', 'abc123'], 'BAD_KEY'],
     ['offline with no node running', ['offline'], 'NOT_RUNNING'],

@@ -80,25 +80,30 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.ok((cash.cashMovements as Row[]).some((m) => m.counterpartName === `Carla (${carlaId.slice(0, 8)})`), 'and the cassiere\'s cash statement')
 })
 
-test('report: cash and credits at each month\'s end, for the chart', (t) => {
+test('report: cash and credits at each month\'s end, for the chart, in the node\'s time zone', (t) => {
+  // Months are the treasurer's: in Rome, 00:30 on 1 January is January's (23:30 UTC the day before).
+  const tz = process.env.TZ
+  process.env.TZ = 'Europe/Rome'
+  t.teardown(() => { if (tz === undefined) delete process.env.TZ; else process.env.TZ = tz })
   const s = new Season()
   const bruno = s.register('Bruno')
   const time = new Map<string, number | null>()
-  const at = (iso: string, body: Parameters<Season['sign']>[1]): void => {
+  // Local times (no zone): as the treasurer reads them.
+  const at = (local: string, body: Parameters<Season['sign']>[1]): void => {
     const act = s.sign(s.founder, body)
     t.is(s.fold(act), 'applied')
-    time.set(act.id, Date.parse(iso))
+    time.set(act.id, Date.parse(local))
   }
-  at('2026-01-10T10:00:00Z', { type: 'Deposit', member: bruno.id, cents: 5000 })
-  at('2026-01-31T23:59:59Z', { type: 'Withdraw', member: bruno.id, cents: 1000, reason: '' })
-  at('2026-03-02T08:00:00Z', { type: 'Deposit', member: bruno.id, cents: 250 })
-  at('2026-03-20T08:00:00Z', { type: 'Deposit', member: bruno.id, cents: 100 })
+  at('2026-01-01T00:30:00', { type: 'Deposit', member: bruno.id, cents: 5000 })
+  at('2026-01-31T23:59:59', { type: 'Withdraw', member: bruno.id, cents: 1000, reason: '' })
+  at('2026-03-02T08:00:00', { type: 'Deposit', member: bruno.id, cents: 250 })
+  at('2026-03-20T08:00:00', { type: 'Deposit', member: bruno.id, cents: 100 })
   const all = monthly(s.state, time, null, null)
-  t.alike(all.map((m) => [m.month, m.cashCents, m.creditsCents]), [['2025-12', 0, 0], ['2026-01', 4000, 4000], ['2026-03', 4350, 4350]], 'from the month before, a point per month with movements; February had none')
-  t.is(all[1].endMs, Date.parse('2026-02-01T00:00:00Z') - 1, 'the month\'s last instant')
-  const upTo = monthly(s.state, time, null, Date.parse('2026-03-10T00:00:00Z'))
+  t.alike(all.map((m) => [m.month, m.cashCents, m.creditsCents]), [['2025-12', 0, 0], ['2026-01', 4000, 4000], ['2026-03', 4350, 4350]], 'from the month before, a point per month with movements; February had none; the deposit at 00:30 on 1 January is January\'s')
+  t.alike(all.slice(0, 2).map((m) => m.endMs), [Date.parse('2026-01-01T00:00:00') - 1, Date.parse('2026-02-01T00:00:00') - 1], 'each month\'s last instant, local (the first point\'s too)')
+  const upTo = monthly(s.state, time, null, Date.parse('2026-03-10T00:00:00'))
   t.alike(upTo.map((m) => [m.month, m.cashCents]), [['2025-12', 0], ['2026-01', 4000], ['2026-03', 4250]], 'the period ends mid-month: only what came before')
-  t.alike(monthly(s.state, time, Date.parse('2026-02-01T00:00:00Z'), null).map((m) => [m.month, m.cashCents]), [['2026-02', 4000], ['2026-03', 4350]], 'a later period starts from the balances before it')
+  t.alike(monthly(s.state, time, Date.parse('2026-02-01T00:00:00'), null).map((m) => [m.month, m.cashCents]), [['2026-02', 4000], ['2026-03', 4350]], 'a later period starts from the balances before it')
   time.delete([...time.keys()][0])
   t.is(monthly(s.state, time, null, null)[1].cashCents, -1000, 'an act not confirmed (not in the map) does not count')
 })

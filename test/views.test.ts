@@ -3,7 +3,8 @@
 import test from 'brittle'
 import { createState } from '../src/fold/state.js'
 import type { MemberId } from '../src/ids.js'
-import { resolveMember } from '../src/api/views.js'
+import { memberSummary, resolveMember } from '../src/api/views.js'
+import type { Replay } from '../src/merge/replay.js'
 import type { HypergasError } from '../src/errors.js'
 import { beforeAct } from '../src/api/receipt.js'
 import { Season, person } from './helpers/fixtures.js'
@@ -84,4 +85,10 @@ test('resolveMember: a former admin no longer a member is found by name and id w
   t.is(beforeAct(s, [{ type: 'SettleCash', from: bruno.id, cents: 200 }]).names.get(bruno.id), `Bruno (${bruno.id.slice(0, 8)})`, 'a receipt names him')
   t.is(act(season.founder, { type: 'SettleCash', from: resolveMember(s, 'Bruno'), cents: 200 }), 'applied', 'and the rest is settled')
   t.exception(() => resolveMember(s, 'Zeno'), /NOT_FOUND/, 'another name is still no one')
+  const summary = memberSummary({ state: s, confirmed: s } as unknown as Replay, bruno.id)
+  t.alike([summary.name, summary.creditCents, summary.roles, summary.cashCents], [`Bruno (${bruno.id.slice(0, 8)})`, 0, [], 0], 'statement --cash: a former admin\'s summary, no credit, no roles, their cash')
+  // A member whose id starts as Bruno's: a prefix naming both is refused, with both named.
+  const twin = (bruno.id.slice(0, 6) + '0'.repeat(58)) as MemberId
+  s.members.set(twin, { id: twin, name: 'Gemella', creditCents: 0 })
+  t.exception(() => resolveMember(s, bruno.id.slice(0, 6)), new RegExp(`matches 2 members: Gemella \\(${bruno.id.slice(0, 6)}00\\), Bruno \\(${bruno.id.slice(0, 8)}\\)`), 'money does not guess between a member and a former admin')
 })

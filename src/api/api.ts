@@ -373,6 +373,8 @@ export class LocalApi implements NodeApi {
   async link (ref: string, revoke: boolean): Promise<LinkResult> {
     const v = this.node.requireView()
     const member = views.resolveMember(v.state, ref)
+    // A personal link is a member's: not for a key never registered, nor a former admin's.
+    if (!v.state.members.has(member) && !revoke) throw HypergasError.NOT_FOUND(`no member "${ref}"`, 'member', ref)
     const name = v.state.members.get(member)?.name ?? member.slice(0, 8)
     if (revoke) return { member, name, linkId: null, secret: null, ended: this.links.revoke(member) }
     const made = this.links.create(member, new Date())

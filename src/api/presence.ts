@@ -40,7 +40,7 @@ export function presence (n: GasNode): AdminPresence {
     notGone: notGone(n),
     forked: new Set(n.forks.map((f) => f.feed)),
     recoveryCount: recoveryCounter(n),
-    started: (admin) => n.graph.usableLength(admin) > 0
+    started: (admin) => n.graph.receivedLength(admin) > 0
   }
 }
 

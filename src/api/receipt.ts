@@ -81,7 +81,8 @@ export function beforeAct (s: GroupState, bodies: readonly ActBody[]): BeforeAct
   const names = new Map<MemberId, string>()
   for (const b of bodies) {
     const id = subjectOf(b)
-    const name = id === null ? null : memberName(s, id)
+    // A registration names the member by the name voted, not one their key had before.
+    const name = id === null || b.type === 'VoteRegisterMember' ? null : memberName(s, id)
     if (name !== null) names.set(id!, name)
   }
   return { names, quorum: quorum(s.admins.size) }

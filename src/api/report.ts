@@ -63,7 +63,7 @@ export interface Report {
   months: MonthPoint[]
 }
 
-/** The group's cash (Σ over admins) and Σ members' credits at the end of a month (UTC), cents. */
+/** The group's cash (Σ over admins) and Σ members' credits at the end of a month (in the node's time zone), cents. */
 export interface MonthPoint {
   /** `YYYY-MM`. */
   month: string
@@ -130,7 +130,7 @@ export function monthly (s: GroupState, time: Map<string, number | null>, fromMs
     const last = next === undefined || (toMs !== null && next.at > toMs) || monthOf(next.at).month !== here.month
     if (!last || (fromMs !== null && here.endMs < fromMs)) continue
     if (out.length === 0) {
-      const start = Date.UTC(Number(here.month.slice(0, 4)), Number(here.month.slice(5, 7)) - 1, 1) - 1
+      const start = new Date(Number(here.month.slice(0, 4)), Number(here.month.slice(5, 7)) - 1, 1).getTime() - 1
       out.push({ ...monthOf(start), cashCents: atMonthStart.cash, creditsCents: atMonthStart.credits })
     }
     out.push({ ...here, cashCents: cash, creditsCents: credits })

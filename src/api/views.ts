@@ -53,24 +53,31 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   const r = nameKey(ref)
   if (s.members.has(r as MemberId)) return r as MemberId
   const byName = memberByName(s, ref)
-  const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys()].filter((k) => k.startsWith(r) && k !== byName) : []
+  // Former admins who are no members any more: their cash stays on the books under their name
+  // (SPEC §4 Cash), so `settle` and `statement --cash` still find them, by id or by that name.
+  const former = [...s.cash.keys()].filter((k) => !s.members.has(k))
+  const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys(), ...former].filter((k) => k.startsWith(r) && k !== byName) : []
   // A name that is also the start of someone else's id names two members: money must not guess.
   if (byName !== undefined && hits.length === 0) return byName
   if (byName !== undefined) hits.unshift(byName)
   if (hits.length === 1) return hits[0]
   if (hits.length > 1) {
-    const shown = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? ''} (${k.slice(0, 8)})`)
-    throw HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${shown.join(', ')}${hits.length > 5 ? ', …' : ''}; type more characters or the name`, 'members', ref, { shown, matches: hits.length })
+    throw ambiguous(s, ref, hits)
   }
-  // A former admin who is no member any more: their cash stays on the books under their name
-  // until settled (SPEC §4 Cash), so `settle` and `statement --cash` still find them by it.
-  const former = [...s.cash.keys()].filter((k) => !s.members.has(k) && ((/^[0-9a-f]{4,63}$/.test(r) && k.startsWith(r)) || unaccented(nameKey(s.registrations.get(k)?.name ?? '')) === unaccented(r)))
-  if (former.length === 1) return former[0]
+  const formerByName = former.filter((k) => unaccented(nameKey(s.registrations.get(k)?.name ?? '')) === unaccented(r))
+  if (formerByName.length === 1) return formerByName[0]
+  if (formerByName.length > 1) throw ambiguous(s, ref, formerByName)
   // A full key that is not (yet) a member is still a valid reference for registration.
   if (isHexId(r)) return r as MemberId
   // "56": an id is found by 4 characters or more (fewer would name members by chance).
   if (/^[0-9a-f]{1,3}$/.test(r) && [...s.members.keys()].some((k) => k.startsWith(r))) throw HypergasError.NOT_FOUND(`no member "${ref}": an id is found by its first 4 characters or more`, 'memberShortId', ref)
   throw HypergasError.NOT_FOUND(`no member "${ref}"`, 'member', ref)
+}
+
+/** NOT_FOUND for a reference that names several members (former admins among them): each by name and the start of the id. */
+function ambiguous (s: GroupState, ref: string, hits: MemberId[]): HypergasError {
+  const shown = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? s.registrations.get(k)?.name ?? ''} (${k.slice(0, 8)})`)
+  return HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${shown.join(', ')}${hits.length > 5 ? ', …' : ''}; type more characters or the name`, 'members', ref, { shown, matches: hits.length })
 }
 
 /** The registered supplier (SPEC §4.7) a purchase's supplier name names (case and outer spaces ignored), if any. */
@@ -112,9 +119,13 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
 /** A member without their movements: what lists of members show. */
 export type MemberSummary = Omit<MemberView, 'statement' | 'cashMovements'>
 
-/** One member: credit (confirmed and with pending acts), roles, cash if admin. @throws HypergasError NOT_FOUND */
+/**
+ * One member: credit (confirmed and with pending acts), roles, cash if admin; a former admin who
+ * is no member any more, with their cash still on the books, as `Bruno (485b3d31)` with no credit
+ * and no roles. @throws HypergasError NOT_FOUND
+ */
 export function memberSummary (v: Replay, id: MemberId): MemberSummary {
-  const m = v.state.members.get(id)
+  const m = v.state.members.get(id) ?? (v.state.cash.has(id) ? { id, name: memberName(v.state, id) ?? id.slice(0, 8), creditCents: 0 } : undefined)
   if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}…`, 'member', `${id.slice(0, 8)}…`)
   return {
     id,

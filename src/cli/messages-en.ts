@@ -272,7 +272,7 @@ export const en: typeof it = {
   noCatalogue: '"{{name}}" has no catalogue: members commit an amount',
   bookingsOpen: 'bookings open', bookingsClosed: 'bookings closed', commitsClosed: 'commitments closed',
   nothingDelivered: 'nothing',
-  key: 'key', unit: 'unit', price: 'price', booked: 'booked', delivered: 'delivered', costs: 'costs', booking: 'booking',
+  key: 'key', unit: 'unit', price: 'price', booked: 'booked', delivered: 'delivered', deliveredAmount: 'amount delivered', costs: 'costs', booking: 'booking',
   orders: 'orders', purchase: 'purchase',
   k_commit: 'commitment',
   k_booking: 'booking',

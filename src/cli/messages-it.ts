@@ -272,7 +272,7 @@ export const it = {
   noCatalogue: '"{{name}}" non ha un listino: si impegna un importo',
   bookingsOpen: 'prenotazioni aperte', bookingsClosed: 'prenotazioni chiuse', commitsClosed: 'impegni chiusi',
   nothingDelivered: 'niente',
-  key: 'codice', unit: 'unità', price: 'prezzo', booked: 'prenotato', delivered: 'consegnato', costs: 'costi', booking: 'prenotazione',
+  key: 'codice', unit: 'unità', price: 'prezzo', booked: 'prenotato', delivered: 'consegnato', deliveredAmount: 'importo consegnato', costs: 'costi', booking: 'prenotazione',
   orders: 'ordini', purchase: 'acquisto',
   k_commit: 'impegno',
   k_booking: 'prenotazione',

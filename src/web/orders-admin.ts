@@ -74,7 +74,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
     a.act({ type: 'AddCost', purchase: p.id, label: v('.cost-label') || t('cost'), cents, split: v('.cost-split') === 'equal' ? 'equal' : 'amount', discount: (box.querySelector('.cost-discount') as HTMLInputElement).checked })
   }
   return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t(o.bookingsOpen ? 'bookingsOpenNote' : 'bookingsClosed')} · ${money(o.totalCents)}
-    <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('amount')}</th></tr>
+    <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('deliveredAmount')}</th></tr>
     ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${x.unit}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : quantity(x.deliveredQtyMilli)}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
     ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}

@@ -18,7 +18,6 @@ export interface ReportActions {
 
 const value = (id: string): string => (document.getElementById(id) as HTMLInputElement).value
 
-/** `YYYY-MM-DD` of a time, for a date input (UTC, as the report's months). */
 /** A time as the YYYY-MM-DD of its day in the phone's time zone (what a date input shows). */
 const isoDay = (ms: number | null): string => {
   if (ms === null) return ''
@@ -91,9 +90,9 @@ export async function drawChart (months: MonthPoint[] | null, lang: string): Pro
     width: Math.min(el.clientWidth || 360, 700),
     height: 220,
     scales: { x: { time: true } },
-    axes: [{ values: (_u: uPlot, ticks: number[]) => ticks.map((s) => new Date(s * 1000).toISOString().slice(0, 7)) }, { values: euros, size: 80 }],
+    axes: [{ values: (_u: uPlot, ticks: number[]) => ticks.map((s) => isoDay(s * 1000).slice(0, 7)) }, { values: euros, size: 80 }],
     series: [
-      { label: t('rMonth'), value: (_u: uPlot, s: number | null) => (s === null ? '' : new Date(s * 1000).toISOString().slice(0, 7)) },
+      { label: t('rMonth'), value: (_u: uPlot, s: number | null) => (s === null ? '' : isoDay(s * 1000).slice(0, 7)) },
       { label: t('rGroupCash'), stroke: '#2a6', width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '' : money(v)) },
       { label: t('rCredits'), stroke: '#36c', width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '' : money(v)) }
     ]
