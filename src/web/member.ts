@@ -157,7 +157,10 @@ function catalogueOf (o: MemberData['open'][number], member: string | null): { p
   return 'products' in o.p && o.p.products !== null ? { products: o.p.products, open: o.p.bookingsOpen, mine: o.p.myBooking } : null
 }
 
-/** The catalogue with a quantity to type per product, and the member's booking booked vs delivered (SPEC §4.5). */
+/**
+ * The catalogue with a quantity to type per product, and the member's booking booked vs delivered
+ * (SPEC §4.5); a device with no member chosen (the public view) sees the products and prices alone.
+ */
 function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: string, member: string | null, d: MemberData, a: MemberActions): TemplateResult {
   const booked = (key: string): string => { const l = c.mine?.lines.find((x) => x.product === key); return l === undefined ? '' : `${quantity(l.qtyMilli)}` }
   const got = (key: string): string => { const l = c.mine?.delivered?.find((x) => x.product === key); return c.mine?.delivered == null ? '' : quantity(l?.qtyMilli ?? 0) }
@@ -188,9 +191,9 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     input.value = quantity(next < (x.minQtyMilli ?? 0) && sign > 0 ? x.minQtyMilli! : next)
     recount(e)
   }
-  return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th><th>${t('yourBooking')}</th>${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
+  return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
     ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}</div></td>
-      <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td><td class="n">${booked(x.key)}</td>
+      <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${booked(x.key)}</td>`}
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x.key)}</td>`}
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
