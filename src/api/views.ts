@@ -56,7 +56,7 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   // Former admins who are no members any more: their cash stays on the books under their name
   // (SPEC §4 Cash), so `settle` and `statement --cash` still find them, by id or by that name.
   const former = [...s.cash.keys()].filter((k) => !s.members.has(k))
-  const hits = /^[0-9a-f]{4,63}$/.test(r) ? [...s.members.keys(), ...former].filter((k) => k.startsWith(r) && k !== byName) : []
+  const hits = ID_PREFIX.test(r) ? [...s.members.keys(), ...former].filter((k) => k.startsWith(r) && k !== byName) : []
   // A name that is also the start of someone else's id names two members: money must not guess.
   if (byName !== undefined && hits.length === 0) return byName
   if (byName !== undefined) hits.unshift(byName)
@@ -74,10 +74,18 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   throw HypergasError.NOT_FOUND(`no member "${ref}"`, 'member', ref)
 }
 
-/** NOT_FOUND for a reference that names several members (former admins among them): each by name and the start of the id. */
+/** The first characters (4 to 63) of an id: what finds a member or a purchase by id. */
+const ID_PREFIX = /^[0-9a-f]{4,63}$/
+
+/** NOT_FOUND for a reference `ref` that names several members or purchases: the first five `named` (name and the start of the id), and what to type. */
+function manyFound (ref: string, variant: 'members' | 'purchases', named: string[], hint: string): HypergasError {
+  const shown = named.slice(0, 5)
+  return HypergasError.NOT_FOUND(`"${ref}" matches ${named.length} ${variant}: ${shown.join(', ')}${named.length > 5 ? ', …' : ''}; ${hint}`, variant, ref, { shown, matches: named.length })
+}
+
+/** NOT_FOUND for a reference that names several members (former admins among them). */
 function ambiguous (s: GroupState, ref: string, hits: MemberId[]): HypergasError {
-  const shown = hits.slice(0, 5).map((k) => `${s.members.get(k)?.name ?? s.registrations.get(k)?.name ?? ''} (${k.slice(0, 8)})`)
-  return HypergasError.NOT_FOUND(`"${ref}" matches ${hits.length} members: ${shown.join(', ')}${hits.length > 5 ? ', …' : ''}; type more characters or the name`, 'members', ref, { shown, matches: hits.length })
+  return manyFound(ref, 'members', hits.map((k) => `${s.members.get(k)?.name ?? s.registrations.get(k)?.name ?? ''} (${k.slice(0, 8)})`), 'type more characters or the name')
 }
 
 /** The registered supplier (SPEC §4.7) a purchase's supplier name names (case and outer spaces ignored), if any. */
@@ -100,11 +108,8 @@ export function resolvePurchase (s: GroupState, ref: string): PurchaseId {
   const named = [...s.purchases.values()].filter((p) => foldedName(p.name) === r)
   if (named.length === 1) return named[0].id
   // One name, several purchases none of them open (a supplier ordered from every month): which one is for the id to say.
-  if (named.length > 1 && !/^[0-9a-f]{4,63}$/.test(r)) {
-    const shown = named.slice(0, 5).map((p) => `${p.name} (${p.id.slice(0, 8)})`)
-    throw HypergasError.NOT_FOUND(`"${ref}" names ${named.length} purchases: ${shown.join(', ')}${named.length > 5 ? ', …' : ''}; type the first characters of its id`, 'purchases', ref, { shown, matches: named.length })
-  }
-  if (/^[0-9a-f]{4,63}$/.test(r)) {
+  if (named.length > 1 && !ID_PREFIX.test(r)) throw manyFound(ref, 'purchases', named.map((p) => `${p.name} (${p.id.slice(0, 8)})`), 'type the first characters of its id')
+  if (ID_PREFIX.test(r)) {
     const hits = [...s.purchases.keys()].filter((k) => k.startsWith(r))
     if (hits.length === 1) return hits[0]
   }
