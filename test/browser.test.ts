@@ -95,7 +95,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.waitForSelector('.purchase .commit:not([disabled])', { timeout: 10_000 }).catch(async (err) => { t.comment(`page says: ${await text('#msg')}`); throw err })
   await page.fill('.purchase .amount', '7,50')
   await page.click('.purchase .commit')
-  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Inviato') === true)
+  // The page answers with the act's receipt, as the CLI words it: what, whose, and the credit after.
+  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Impegno di') === true)
+  t.ok((await text('#msg')).includes('Impegno di 7,50 € di Marta su "Verdure" (da approvare)'), 'the receipt says what was committed, by whom, to what')
+  t.ok((await text('#msg')).includes('credito di Marta: 12,50 €'), 'and the credit after it')
   t.is(await page.inputValue('.purchase .amount'), '', 'the amount is cleared once sent: a second tap sends nothing twice')
   let seen: Row | undefined
   await waitFor('the commitment on node A', async () => {
@@ -130,6 +133,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await pageB.fill('#cash-amount', '5')
   await pageB.click('#dep')
   await waitFor('the page deposit on node A', async () => (await get(na, '/api/members/Marta')).creditCents === 1750)
+  await pageB.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Versamento di') === true)
+  t.ok((await textB('#msg')).includes('Versamento di 5,00 € da Marta'), 'the admin page answers a deposit with its receipt')
+  t.ok((await textB('#msg')).includes('la tua cassa: 5,00 €'), 'with the cash after it')
   t.pass('a deposit recorded on B\'s admin view reaches A')
   await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
   await pageB.waitForFunction(() => /Marta.*17,50/.test(document.querySelector('#members')?.textContent ?? ''))

@@ -8,6 +8,7 @@ import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView
 import type { NoticesView } from '../api/api.js'
 import { noticeKey, type Notice } from '../api/notices.js'
 import { refusalText } from '../api/refusal-text.js'
+import { receiptLines } from '../api/receipt-text.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
@@ -221,25 +222,9 @@ export function log (l: LogView): string {
   return [table([['#', t('when'), t('by'), t('what'), t('result'), t('state')], ...rows]), shown, ...ignored].join('\n')
 }
 
-/** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed. */
+/** The receipt of an act: what happened, to whom, the balance after, and whether it is confirmed (src/api/receipt-text.ts). */
 export function receipt (r: ActReceipt): string {
-  // A transfer's acceptance or cancellation names its payer (`name`); `member` is whose credit the reader sees.
-  const named = r.type === 'AcceptTransfer' || r.type === 'CancelTransfer' ? r.name ?? r.member?.name : r.member?.name ?? r.name
-  const vars = { name: named ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '', product: r.product ?? '' }
-  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
-  if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', r.vote) : t('vote', { ...r.vote, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
-  if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
-  if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
-  if (r.repeatedAfterS !== undefined) lines.push(t('repeatedAct', { seconds: r.repeatedAfterS }))
-  if (r.bookingsOpen === true) lines.push(t('voteBookingsOpen', { purchase: r.purchase?.name ?? '' }))
-  if (r.paidAsBooked !== undefined && r.paidAsBooked > 0) lines.push(t('paidAsBooked', { count: r.paidAsBooked }))
-  if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
-  if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
-  if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
-  // A withdrawal not confirmed yet may still be refused in the group's order (another cassiere, offline, paid the same credit out).
-  if (r.type === 'Withdraw' && !r.final && (r.status === 'applied' || r.status === 'pending')) lines.push(t('withdrawPending'))
-  if (r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))
-  return lines.join('\n')
+  return receiptLines(r, { t, eur: euro }, true).join('\n')
 }
 
 /** A refused act's message in the user's language, with its figures when the node gave them (src/api/refusal-text.ts). */

@@ -28,6 +28,7 @@ import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, quantity, setPageLang, t } from './format.js'
 import { refusalText, type RefusalVars } from '../api/refusal-text.js'
+import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
@@ -86,20 +87,26 @@ function groupIdOf (s: StatusView | PublicStatus): string {
   return isFull(s) ? String(s.group.groupId) : s.member?.groupId ?? ''
 }
 
+/** What an act did, as the CLI says it (src/api/receipt-text.ts): who, how much, the balance after, confirmed or not; red when the group's order refused it. */
+function sayReceipt (r: ActReceipt): void {
+  const refused = r.status !== 'applied' && r.status !== 'pending'
+  say(receiptLines(r, { t: (k, v) => t(k, v as Record<string, string | number>), eur: money }, false).join('\n'), refused, refused ? r.status : undefined)
+}
+
 /** Signs the act `make` builds for the member with the key loaded on this page, and sends it. */
 async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
   const seed = store.get('seed')
   if (seed === null) { say(t('needKey'), true); return }
   const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, Date.now())
-  await api<ActReceipt>('/api/acts/signed', { act: hexAct })
+  const r = await api<ActReceipt>('/api/acts/signed', { act: hexAct })
   clearForm()
-  say(t('sent'))
+  sayReceipt(r)
 }
 
 async function adminAct (body: ActRequest): Promise<void> {
-  await api<ActReceipt>('/api/acts', body)
+  const r = await api<ActReceipt>('/api/acts', body)
   clearForm()
-  say(t('sent'))
+  sayReceipt(r)
 }
 
 async function loadKey (text: string): Promise<void> {

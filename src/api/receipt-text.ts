@@ -1,0 +1,36 @@
+/**
+ * An act's receipt in the reader's language (SPEC §7: "receipts that say what happened (who, how
+ * much, the balance after)"), shared by the CLI (src/cli/format.ts) and the web page
+ * (src/web/app.ts), from the keys `r_…` and the lines below of src/cli/messages-*.ts.
+ */
+import type { ActReceipt } from './receipt.js'
+import type { RefusalWords } from './refusal-text.js'
+
+/** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'creditAfter', 'cashAfter', 'withdrawPending']
+
+/**
+ * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
+ * group's order, a vote's count, totals, the balance after. `terminal` adds the line that names
+ * the CLI command a transfer's other side runs (a page shows the transfer to accept instead).
+ */
+export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>, terminal: boolean): string[] {
+  const { t, eur } = w
+  // A transfer's acceptance or cancellation names its payer (`name`); `member` is whose credit the reader sees.
+  const named = r.type === 'AcceptTransfer' || r.type === 'CancelTransfer' ? r.name ?? r.member?.name : r.member?.name ?? r.name
+  const vars = { name: named ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '', product: r.product ?? '' }
+  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
+  if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', { votes: r.vote.votes, quorum: r.vote.quorum }) : t('vote', { votes: r.vote.votes, quorum: r.vote.quorum, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
+  if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
+  if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
+  if (r.repeatedAfterS !== undefined) lines.push(t('repeatedAct', { seconds: r.repeatedAfterS }))
+  if (r.bookingsOpen === true) lines.push(t('voteBookingsOpen', { purchase: r.purchase?.name ?? '' }))
+  if (r.paidAsBooked !== undefined && r.paidAsBooked > 0) lines.push(t('paidAsBooked', { count: r.paidAsBooked }))
+  if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
+  if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
+  if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
+  // A withdrawal not confirmed yet may still be refused in the group's order (another cassiere, offline, paid the same credit out).
+  if (r.type === 'Withdraw' && !r.final && (r.status === 'applied' || r.status === 'pending')) lines.push(t('withdrawPending'))
+  if (terminal && r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))
+  return lines
+}
