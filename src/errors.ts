@@ -201,3 +201,12 @@ export interface RestoreWait {
 export function isHypergasError (err: unknown, code?: string): err is HypergasError {
   return err instanceof HypergasError && (code === undefined || err.code === code)
 }
+
+/**
+ * True for an error message of RocksDB (under Corestore) that says a file of the store is damaged
+ * or missing: a checksum that does not match, a malformed or truncated file, a file gone. The
+ * CLI answers it with DATA_DIR (variant `storeDamaged`) and a restore into a new directory.
+ */
+export function damagedStore (message: string | undefined): boolean {
+  return message !== undefined && /CRC mismatch|checksum mismatch|Malformed blob|Corruption|corrupt|truncated|while stat a file|\.(blob|sst)\b.*No such file/i.test(message)
+}

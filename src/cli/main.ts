@@ -4,7 +4,7 @@
  * `--json`, that failure as JSON on stdout).
  * The program and what commands share: src/cli/program.ts; the commands: src/cli/commands/.
  */
-import { HypergasError } from '../errors.js'
+import { damagedStore, HypergasError, type RefusalDetails } from '../errors.js'
 import './commands/setup.js'
 import './commands/start.js'
 import './commands/acts.js'
@@ -39,6 +39,11 @@ function fail (err: unknown): never {
   } else if (e?.code === 'ELOCKED' || /\block(ed)?\b/i.test(String(e?.message))) {
     code = 'DATA_DIR'
     message = 'the data directory is in use by another hypergas process (stop it, or use another --dir)'
+  } else if (damagedStore(e?.message)) {
+    // RocksDB's own words for a damaged file of the store, met while reading a feed.
+    code = 'DATA_DIR'
+    details = { variant: 'storeDamaged', detail: String(e?.message).slice(0, 200) }
+    message = fmt.refusal(code, String(e?.message), details as RefusalDetails)
   } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {
     code = 'PERMISSION'
     message = String(e.message)

@@ -155,12 +155,16 @@ export class Feeds {
   private watch (feed: MemberId, core: Hypercore): void {
     // Hypercore closes every session of a core in which it finds a fork: the blocks held are still
     // read (a full replay after a checkpoint, the log's acts), from a session opened again.
+    // A session whose open failed (a damaged store) closes too: opened again, it would fail and
+    // close again for ever (a hung CLI at full CPU); its error reaches whoever awaited it.
+    let opened = false
+    core.ready().then(() => { opened = true }, () => {})
     core.on('close', () => {
-      if (this.opts.closed() || this.cores.get(feed) !== core || core.key === null) return
+      if (!opened || this.opts.closed() || this.cores.get(feed) !== core || core.key === null) return
       const again = this.opts.store.get({ key: core.key })
       this.cores.set(feed, again)
       this.watch(feed, again)
-      again.ready().then(() => this.opts.changed()).catch(() => {})
+      again.ready().then(() => this.opts.changed()).catch((err: Error) => { if (!this.opts.closed()) this.opts.error(err) })
     })
     core.on('append', () => this.opts.changed())
     core.on('download', () => this.opts.changed())

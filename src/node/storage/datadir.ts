@@ -71,7 +71,7 @@ export async function writePrivateAsync (file: string, data: Uint8Array | readon
 }
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/)
-const identitySchema = z.object({ seed: hex64 })
+const identitySchema = z.object({ seed: hex64, publicKey: hex64.optional() })
 const groupSchema = z.object({ groupId: hex64, founder: hex64 })
 const runningSchema = z.object({ pid: z.number().int().positive(), host: z.string().min(1), port: z.number().int().min(0).max(65535) })
 const forkSide = z.object({ length: z.number().int().min(0), signature: z.string().nullable() })
@@ -128,7 +128,11 @@ export function loadIdentity (dir: string, create: boolean): KeyPair {
     writePrivate(file, JSON.stringify({ publicKey: hex(kp.publicKey), seed: hex(kp.seed) }, null, 2) + '\n')
     return kp
   }
-  return keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+  const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+  // A seed changed by a damaged disk or an edit would silently be another identity (another
+  // member id, acts refused as NOT_ADMIN, a backup of the wrong key): the public key written beside it says which.
+  if (raw.publicKey !== undefined && raw.publicKey !== hex(kp.publicKey)) throw new HypergasError('DATA_DIR', `${file} is damaged (its seed does not give its public key ${raw.publicKey.slice(0, 8)}): restore it from a backup`, { variant: 'identityDamaged', input: file.slice(0, 200), member: raw.publicKey.slice(0, 8) })
+  return kp
 }
 
 /**
@@ -159,16 +163,16 @@ export function saveGroup (dir: string, g: GroupRef): void {
   writePrivate(paths(dir).group, JSON.stringify(g, null, 2) + '\n')
 }
 
-/** The node's HTTP token (created on first use, mode 0600). */
+/** The node's HTTP token: 64 hex digits, created on first use (mode 0600), and again when the file holds no token (emptied or damaged: a node with an empty token no CLI could use). */
 export function loadToken (dir: string): string {
   const file = paths(dir).token
   try {
-    return fs.readFileSync(file, 'utf8').trim()
-  } catch {
-    const t = randomBytes(32).toString('hex')
-    writePrivate(file, t + '\n')
-    return t
-  }
+    const held = fs.readFileSync(file, 'utf8').trim()
+    if (/^[0-9a-f]{64}$/.test(held)) return held
+  } catch {}
+  const t = randomBytes(32).toString('hex')
+  writePrivate(file, t + '\n')
+  return t
 }
 
 /** Where a running node listens (written by `start`, removed on exit). */
