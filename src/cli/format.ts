@@ -4,7 +4,7 @@
  */
 import { shellArg } from '../ids.js'
 import type { RefusalDetails, RestoreWait } from '../errors.js'
-import type { BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
+import type { AdminCashView, BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { NoticesView } from '../api/api.js'
 import { noticeKey, type Notice } from '../api/notices.js'
 import { refusalText } from '../api/refusal-text.js'
@@ -42,7 +42,7 @@ export function status (s: StatusView): string {
     `${label('confirmedState')}${g.confirmedStateHash}`,
     `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: g.admins.filter((a) => a.current).length })}`,
     `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold ? 'hold' : 'violated') })}`,
-    finality(g.finality, label),
+    finality(g.finality, label, g.admins),
     '',
     table([[t('admin'), t('roles'), t('cash'), t('confirmedCash')], ...g.admins.map((a) => [
       String(a.name), a.roles.join('+') || t('former'), eur(a.cashCents) + (a.cashCents < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
@@ -102,13 +102,16 @@ export function forkLine (f: ForkReport, name: string): string {
   return t('forkLine', { name, length: f.length, held: f.held, when: f.detectedAt.slice(0, 16).replace('T', ' ') })
 }
 
-/** The finality lines of `status`: confirmed blocks, who confirmation waits for, writers removed (frozen, or admins again), ignored blocks, the members' recovery. */
-export function finality (f: FinalityView, label: (k: string) => string): string {
+/** The finality lines of `status`: confirmed blocks, who confirmation waits for (with two admins or fewer, none can revoke another), whose block removed a writer (by name, from `admins`), writers removed (frozen, or admins again), ignored blocks, the members' recovery. */
+export function finality (f: FinalityView, label: (k: string) => string, admins: readonly AdminCashView[]): string {
   const who = (r: { name: string | null, id?: string, feed?: string }): string => r.name ?? String(r.id ?? r.feed).slice(0, 8)
+  const byName = (feed: string): string => admins.find((a) => a.id === feed)?.name ?? feed.slice(0, 8)
+  const current = admins.filter((a) => a.current).length
   return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
     // With the members' recovery to explain, not the majority's removal it rules out.
-    (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
-    f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: z.by.feed.slice(0, 8) })}`).join('') +
+    // With two admins a majority cannot revoke one (NEEDS_MEMBERS): the members' vote is the way.
+    (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : current <= 2 ? 'waitingForTwo' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
+    f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: byName(z.by.feed) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
     f.recovery.map((r) => !r.started ? `\n${label('finality')}${t('notStarted', { name: r.name ?? r.admin.slice(0, 8) })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}` +
       // Members registered after the admin's last block count in the base but cannot vote (docs/ordering.md §5).
