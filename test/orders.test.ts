@@ -251,6 +251,28 @@ test('a smaller booking after a discount: back to 0, never below', (t) => {
   t.is(s.credit(bruno), 10_000, 'he gets back the 1,50 he paid, not 1,75 more')
 })
 
+test('a booking emptied after a transport cost was shared keeps its share: the cost stays charged in full', (t) => {
+  const { s, bruno, carla, p } = setUp()
+  s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey, apples] })
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 3000 }] }), 'applied')
+  t.is(s.do(carla, { type: 'Book', member: carla.id, purchase: p, lines: [{ product: 'mele', qtyMilli: 2000 }] }), 'applied')
+  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Trasporto', cents: 600, split: 'amount', discount: false }), 'applied', 'while bookings are open')
+  const pc = (): { bruno: number | undefined, carla: number | undefined } => ({ bruno: s.state.purchases.get(p)!.commitments.get(bruno.id)?.amountCents, carla: s.state.purchases.get(p)!.commitments.get(carla.id)?.amountCents })
+  const share = pc().bruno! - 1950
+  t.is(share + pc().carla! - 498, 600, 'the two shares are the whole cost')
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 0 }] }), 'applied', 'Bruno takes his honey back')
+  t.alike(pc(), { bruno: share, carla: 498 + 600 - share }, 'his booking is his transport share alone, and the cost is still charged in full')
+  t.is(s.credit(bruno), 10_000 - share, 'his honey refunded, his share not')
+  t.alike(s.state.purchases.get(p)!.order!.bookings.get(bruno.id)!.lines, [], 'with no line')
+  t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] }), 'applied', 'he books again')
+  t.is(pc().bruno, 650 + share, 'one jar plus the same share')
+  // Without a cost share, an emptied booking is withdrawn as before.
+  t.is(s.do(s.founder, { type: 'Deposit', member: s.founder.id, cents: 1000 }), 'applied')
+  t.is(s.do(s.founder, { type: 'Book', member: s.founder.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] }), 'applied')
+  t.is(s.do(s.founder, { type: 'Book', member: s.founder.id, purchase: p, lines: [] }), 'applied')
+  t.is(s.state.purchases.get(p)!.commitments.get(s.founder.id), undefined, 'withdrawn')
+})
+
 test(`property: random catalogues, bookings, deliveries and costs keep every invariant (seed ${SEED})`, (t) => {
   const product = fc.record({ priceCents: fc.integer({ min: 0, max: 5000 }), min: fc.option(fc.integer({ min: 1, max: 3 })), mul: fc.option(fc.constantFrom(250, 500, 1000)), max: fc.option(fc.integer({ min: 1, max: 8 })), avail: fc.option(fc.integer({ min: 1, max: 20 })) })
   const step = fc.record({ kind: fc.constantFrom('book', 'book', 'book', 'price', 'close', 'approve', 'reject', 'deliver', 'cost', 'cost', 'vote', 'closeP', 'fail'), who: fc.nat(3), lines: fc.array(fc.record({ p: fc.nat(7), q: fc.integer({ min: 0, max: 6000 }) }), { maxLength: 4 }), cents: fc.integer({ min: 1, max: 3000 }), flag: fc.boolean() })

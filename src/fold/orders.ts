@@ -135,7 +135,8 @@ function bookedLines (p: Purchase, o: Order, member: MemberId, lines: readonly A
 /**
  * `Book`: the member's booking becomes these lines at today's prices (a line of 0, or a product
  * left out, drops it), plus the cost shares it already carries; the commitment follows, pending.
- * A booking left with no line is withdrawn: its commitment ends and is refunded.
+ * A booking left with no line is withdrawn (its commitment ends and is refunded), unless it
+ * carries a share of a cost (transport added while bookings were open): then it is that share.
  */
 export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run: boolean): Code {
   if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
@@ -152,7 +153,10 @@ export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run:
   if (amount > MAX) return 'AMOUNT_OVERFLOW'
   if (amount - old > spendable(s, b.member)) return 'INSUFFICIENT_CREDIT'
   if (!run) return null
-  if (lines.length === 0) {
+  // With no line and no transport share to carry, the booking is withdrawn. A share of a cost
+  // added while bookings were open stays with the booking (SPEC §4.5: "plus its cost shares"):
+  // dropped, it would leave that part of the cost charged to nobody and the supplier paid short.
+  if (lines.length === 0 && costs <= 0) {
     if (old !== 0) credit(s, actId, b.member, old, 'booking', p.id)
     p.order.bookings.delete(b.member)
     if (c !== undefined && c.status !== 'rejected') p.commitments.delete(b.member)
@@ -172,7 +176,7 @@ function bookingAmounts (p: Purchase, member: MemberId, lines: OrderLine[]): { a
   const c = p.commitments.get(member)
   const live = c !== undefined && c.status !== 'rejected'
   const costs = live ? p.order?.bookings.get(member)?.costCents ?? 0 : 0
-  return { amount: lines.length === 0 ? 0 : bookingCents({ lines, delivered: null, costCents: costs }), old: live ? c.amountCents : 0, costs }
+  return { amount: lines.length === 0 && costs <= 0 ? 0 : bookingCents({ lines, delivered: null, costCents: costs }), old: live ? c.amountCents : 0, costs }
 }
 
 /** The credit a `Book` act would take, cents (null when its lines do not price: it is refused for that first). SPEC §7 refusal figures. */

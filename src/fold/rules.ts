@@ -10,4 +10,4 @@
  * checkpoint's CHECKPOINT_VERSION is (src/node/storage/checkpoint-header.ts, whose comment lists
  * what each version changed); it started at that version's number, 15.
  */
-export const RULES_VERSION = 15
+export const RULES_VERSION = 16

@@ -12,7 +12,8 @@ import { drain, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
 
 /**
- * Format version, after the magic (15: a member's ceiling bounds their credit plus their open
+ * Format version, after the magic (16: a booking emptied of its lines keeps the share of a cost
+ * added while bookings were open, instead of being withdrawn with it; 15: a member's ceiling bounds their credit plus their open
  * commitments, so deposits and accepted transfers a ceiling refused are no longer the same; 14:
  * the confirmed state after the serialised rest, not inside it; 13: registrations keep where a member was removed, and the
  * members' recovery leaves out of its base a removal every admin has seen, docs/ordering.md §5;
@@ -38,7 +39,7 @@ import { badCheckpoint } from './checkpoint-verify.js'
  * what the fold or the merge computes bumps RULES_VERSION too (src/fold/rules.ts), which nodes say
  * to each other.
  */
-export const CHECKPOINT_VERSION = 15
+export const CHECKPOINT_VERSION = 16
 
 /** First 8 bytes of every checkpoint file since version 4. */
 const MAGIC = Buffer.from('HGASCKPT', 'latin1')
