@@ -36,7 +36,7 @@ function badAmount (input: string, variant: string, msg: string, detail?: string
 /**
  * Parses an amount of euros typed as `12`, `12.5`, `12.50` or `12,50`, or with thousands
  * separators and decimals (`1.234,56`, `1,234.56`), with or without a euro sign (`12,50 €`,
- * `€12.50`, `12 EUR`), into integer cents.
+ * `€12.50`, `12 EUR`, `5 euro`), into integer cents.
  * Refuses anything that is not an exact, strictly positive, safe number of cents
  * (`12.345`, `-1`, `0`, `1e3`, `12.`, `1.234` whose separator could be either). Every amount up to
  * Number.MAX_SAFE_INTEGER cents (what {@link formatCents} writes) parses back exactly: the sum is
@@ -71,9 +71,9 @@ export function parseEurosOrZero (text: string): number {
   return /^0+(?:[.,]0{1,2})?$/.test(withoutEuroSign(String(text))) ? 0 : parseEuros(text)
 }
 
-/** `text` trimmed, without the euro sign (`€`, `EUR`, any case) before or after it: `12,50 €` and `€12.50` as hypergas writes them, `€ 3,20` as a spreadsheet does. */
+/** `text` trimmed, without the euro sign or word (`€`, `EUR`, `euro`, `euros`, any case) before or after it: `12,50 €` and `€12.50` as hypergas writes them, `€ 3,20` as a spreadsheet does, `5 euro` as people say it. */
 export function withoutEuroSign (text: string): string {
-  return text.trim().replace(/^(?:€|EUR)\s*|\s*(?:€|EUR)$/gi, '')
+  return text.trim().replace(/^(?:€|euros?|EUR)\s*|\s*(?:€|euros?|EUR)$/gi, '')
 }
 
 /**

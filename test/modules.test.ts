@@ -66,7 +66,7 @@ test('money: euros typed by a person, cents shown back, never through floating p
   for (const [text, cents] of [['12', 1200], ['12.5', 1250], ['12,50', 1250], ['0,01', 1], [' 7 ', 700], ['90071992547409.91', Number.MAX_SAFE_INTEGER], ['1.000,00', 100_000], ['90,071,992,547,409.91', Number.MAX_SAFE_INTEGER]] as const) t.is(parseEuros(text), cents, text)
   for (const bad of ['', '0', '0,00', '-1', '1e3', '12.', '12.345', '1.000', '1 000', 'abc', '90071992547409.92', '90.071.992.547.409,92', '١٢', '€', '€ €12', '12 € €', '-5 €', '€-5', '12 $']) t.is(code(() => parseEuros(bad)), 'BAD_AMOUNT', `"${bad}"`)
   for (const n of [1, 1250, 130630, 123456789012345]) t.alike([parseEuros(euroText(n, 'it')), parseEuros(euroText(n, 'en'))], [n, n], `what the CLI shows reads back: ${euroText(n, 'it')} ${euroText(n, 'en')}`)
-  t.alike(['12,50 €', '€12.50', '€ 12', '12 EUR', '12eur'].map(parseEuros), [1250, 1250, 1200, 1200, 1200], 'a euro sign before or after')
+  t.alike(['12,50 €', '€12.50', '€ 12', '12 EUR', '12eur', '5 euro', '5 Euro', '2,50 euros'].map(parseEuros), [1250, 1250, 1200, 1200, 1200, 500, 500, 250], 'a euro sign or word before or after')
   t.is(formatCents(1250), '12.50')
   t.is(formatCents(-5, ','), '-0,05')
   t.is(formatCents(Number.MAX_SAFE_INTEGER), '90071992547409.91')

@@ -24,7 +24,7 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('INSUFFICIENT_CREDIT'), it.e_INSUFFICIENT_CREDIT_bare, 'without the figures, which are someone else\'s')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750, variant: 'withdraw' }), 'Marta ha 5,00 € di credito: al massimo tanto si restituisce in contanti, non 7,50 €', 'a withdrawal beyond the credit: no deposit to suggest')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: -350, neededCents: 100, variant: 'withdrawNone' }), 'Marta ha -3,50 € di credito: non si può restituire nulla in contanti', 'a member who owes: nothing at most')
-  t.is(text('PENDING_COMMITMENTS', { pending: 2 }), '2 impegni ancora da approvare o rifiutare', 'a bracketed command left out')
+  t.is(text('PENDING_COMMITMENTS', { pending: 1 }), 'impegni ancora da approvare o rifiutare: 1', 'a bracketed command left out; no number agreement to get wrong for one')
   t.is(text('NO_QUORUM', { votes: 1, quorum: 2 }), 'voti 1 su 2: ne manca 1', 'a trailing one too, and one vote missing in the singular')
   t.is(text('NO_QUORUM', { votes: 1, quorum: 3 }), 'voti 1 su 3: ne mancano 2')
   t.is(text('NO_QUORUM', { votes: 0, quorum: 1, variant: 'fail' }), 'voti per annullare 0 su 1: ne manca 1', 'a failure counts the votes to fail')

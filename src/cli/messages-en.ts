@@ -69,7 +69,7 @@ export const en: typeof it = {
   e_INSUFFICIENT_CREDIT: '{{name}} has {{credit}} of credit, {{needed}} is needed. Deposit first: hypergas deposit "{{name}}" <euros>',
   e_NO_QUORUM: '{{votes}} of {{quorum}} votes: {{missing}} missing. Every admin, you too, votes with: hypergas vote-close <purchase> (or vote-fail)',
   e_NO_QUORUM_one: '{{votes}} of {{quorum}} votes: 1 missing. Every admin, you too, votes with: hypergas vote-close <purchase> (or vote-fail)', e_NO_QUORUM_fail: '{{votes}} of {{quorum}} votes to fail it: {{missing}} missing. Every admin, you too, votes with: hypergas vote-fail <purchase>', e_NO_QUORUM_fail_one: '{{votes}} of {{quorum}} votes to fail it: 1 missing. Every admin, you too, votes with: hypergas vote-fail <purchase>',
-  e_PENDING_COMMITMENTS: '{{pending}} commitments still to approve or reject (hypergas approve / reject)',
+  e_PENDING_COMMITMENTS: 'commitments still to approve or reject: {{pending}} (hypergas approve / reject)',
   e_MEMBER_HAS_FUNDS: '{{name}} still has {{credit}} of credit or an open commitment: withdraw first (hypergas withdraw)', e_MEMBER_HAS_FUNDS_owes: '{{name}}\'s credit is {{credit}}: a deposit must settle the debt first (hypergas deposit)', e_MEMBER_HAS_FUNDS_commitment: '{{name}} has a commitment to a purchase still open: they can be removed once it is closed or failed, or their commitment rejected',
   e_NO_GROUP: 'the group has not been created yet: its first act is CreateGroup',
   e_GENESIS_ONLY: 'the group exists already: it is created once, by its founder',

@@ -41,8 +41,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   const d: RefusalDetails = id === null ? {} : memberFigures(s, id)
   const p = 'purchase' in body ? s.purchases.get(body.purchase) : undefined
   // The payee accepting a transfer the payer's credit cannot cover: the payer's figures are not
-  // the payee's to see (CLI: e_INSUFFICIENT_CREDIT_payer).
-  if (code === 'INSUFFICIENT_CREDIT' && pending !== undefined && author === pending.to) return { variant: 'payer' }
+  // the payee's to see (CLI: e_INSUFFICIENT_CREDIT_payer), unless the payee is an admin, who reads every credit.
+  if (code === 'INSUFFICIENT_CREDIT' && pending !== undefined && author === pending.to && !s.admins.has(author)) return { variant: 'payer' }
   if (code === 'INSUFFICIENT_CREDIT') {
     const old = id === null ? 0 : p?.commitments.get(id)?.amountCents ?? 0
     // A shared cost (an admin's act) one member's share of which cannot be taken: that member's figures.
