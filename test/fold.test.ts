@@ -172,6 +172,7 @@ test('purchase life: open, commit, approve, reject, adjust, votes, close pays fr
   t.is(s.do(s.founder, { type: 'Commit', member: m.id, cents: 800, purchase: p }), 'applied', 'admin on behalf')
   t.is(s.credit(b), 3800)
   t.is(s.do(b, { type: 'ApproveCommitment', member: b.id, purchase: p }), 'NOT_OWNER')
+  t.alike(refusalDetails(s.state, { type: 'ApproveCommitment', member: b.id, purchase: p }, 'NOT_OWNER', b.id), { variant: 'owner', input: 'Anna' }, 'the refusal names who may: the referente who opened it')
   t.is(s.do(s.founder, { type: 'ApproveCommitment', member: s.founder.id, purchase: p }), 'NO_PENDING_COMMITMENT')
   t.is(s.do(s.founder, { type: 'ApproveCommitment', member: b.id, purchase: p }), 'applied')
   t.is(s.do(s.founder, { type: 'ApproveCommitment', member: b.id, purchase: p }), 'NO_PENDING_COMMITMENT')

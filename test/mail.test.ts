@@ -12,6 +12,9 @@ import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
 import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.js'
+import type { LogLine } from '../src/node/types.js'
+import { refusal } from '../src/cli/format.js'
+import { setLang, t as t2 } from '../src/cli/i18n.js'
 import { GasNode } from '../src/node/node.js'
 
 /** The CLI with --json, without blocking this process (the SMTP server runs in it). */
@@ -91,13 +94,19 @@ test('notices by email: a node whose mail server fails tries again later and lat
   const node = await GasNode.open({ dir })
   t.teardown(async () => await node.close())
   const lines: string[] = []
-  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l.text), Date.now, { retryMs: 150, pollMs: 50 })
+  const logged: LogLine[] = []
+  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => { lines.push(l.text); logged.push(l) }, Date.now, { retryMs: 150, pollMs: 50 })
   await new Promise((resolve) => setTimeout(resolve, 1000))
   quick.stop()
   const failed = lines.filter((l) => l.includes('MAIL')).length
   t.ok(failed >= 2 && failed <= 4, `${failed} tries in a second (waits of 150, 300, 600 ms…), not one after the other: ${lines[0]}`)
   t.ok(/trying again in \d+ min/.test(lines[0]), 'each failure says when the next try is')
   t.ok(lines[0].includes(`127.0.0.1:${closed} could not be reached`), 'a server never reached is said so, not as a refused digest')
+  // The node's log says it in the user's language: the line carries the refusal, not only English words.
+  setLang('it')
+  const said = t2('mailFailed', { ...logged[0].vars, error: refusal(logged[0].refusal!.code, String(logged[0].vars.error), logged[0].refusal!.details) })
+  setLang('en')
+  t.ok(said.startsWith('avvisi per email: il riepilogo per ') && said.includes(`127.0.0.1:${closed} non si raggiunge`) && said.includes('nuovo tentativo fra'), `in Italian: ${said}`)
   // A keeper waiting 10 minutes after its failure: the admin sets a working server (which refuses
   // Marta's address), and the next look at the settings sends at once.
   lines.length = 0

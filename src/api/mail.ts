@@ -175,7 +175,7 @@ export class DigestKeeper {
         this.failures = 0
         const count = out.filter((x) => x.refused === undefined).length
         this.log({ key: 'mailDigestSent', vars: { count }, text: `notices sent by email to ${count} members` })
-        for (const x of out) if (x.refused !== undefined) this.log({ key: 'mailRefused', vars: { error: x.refused }, text: `notices by email: ${x.refused}` })
+        for (const x of out) if (x.refused !== undefined) this.log({ key: 'mailRefused', vars: { error: x.refused }, text: `notices by email: ${x.refused}`, refusal: { code: 'MAIL', details: x.refusal } })
       })
       .catch((err: Error) => {
         this.failures++
@@ -183,7 +183,8 @@ export class DigestKeeper {
         const wait = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
         this.retryAtMs = this.now() + wait
         const minutes = Math.ceil(wait / 60_000)
-        this.log({ key: 'mailFailed', vars: { error: err.message, minutes }, text: `notices by email: ${err.message} (trying again in ${minutes} min)` })
+        const refusal = err instanceof HypergasError ? { code: err.code, details: err.details } : undefined
+        this.log({ key: 'mailFailed', vars: { error: err instanceof HypergasError ? err.reason : err.message, minutes }, text: `notices by email: ${err.message} (trying again in ${minutes} min)`, ...(refusal === undefined ? {} : { refusal }) })
       })
       .finally(() => this.schedule())
   }

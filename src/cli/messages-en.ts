@@ -174,7 +174,7 @@ export const en: typeof it = {
   'e_BAD_AMOUNT_quantity-large': '"{{input}}" is more than 10,000 units',
   e_NOT_CASSIERE: 'only a cassiere records deposits and withdrawals',
   e_NOT_REFERENTE: 'only a referente opens purchases', e_NOT_REFERENTE_supplier: 'only a referente registers suppliers',
-  e_NOT_OWNER: 'only the referente who opened the purchase can do this',
+  e_NOT_OWNER: 'only the referente who opened the purchase can do this', e_NOT_OWNER_owner: 'only {{input}}, the referente who opened the purchase, can do this',
   e_NOT_ADMIN: 'this node is not (yet) an admin of the group',
   e_NAME_TAKEN: 'the name is taken (case does not matter)', e_NAME_TAKEN_name: 'the name "{{input}}" is taken (case does not matter)',
   e_MEMBER_EXISTS: 'this key is already a member',

@@ -174,7 +174,7 @@ export const it = {
   'e_BAD_AMOUNT_quantity-large': '"{{input}}" è più di 10.000 unità',
   e_NOT_CASSIERE: 'solo un cassiere registra versamenti e prelievi',
   e_NOT_REFERENTE: 'solo un referente apre acquisti', e_NOT_REFERENTE_supplier: 'solo un referente registra i fornitori',
-  e_NOT_OWNER: 'solo il referente che ha aperto l\'acquisto può farlo',
+  e_NOT_OWNER: 'solo il referente che ha aperto l\'acquisto può farlo', e_NOT_OWNER_owner: 'solo {{input}}, il referente che ha aperto l\'acquisto, può farlo',
   e_NOT_ADMIN: 'questo nodo non è (ancora) di un amministratore del gruppo',
   e_NAME_TAKEN: 'il nome è già usato (maiuscole e minuscole non contano)', e_NAME_TAKEN_name: 'il nome "{{input}}" è già usato (maiuscole e minuscole non contano)',
   e_MEMBER_EXISTS: 'questa chiave è già di un socio',

@@ -118,6 +118,11 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   }
   // The name that is taken (a purchase's, a supplier's, a member's): names are no one's secret.
   if (code === 'NAME_TAKEN' && (body.type === 'OpenPurchase' || body.type === 'RegisterSupplier' || body.type === 'VoteRegisterMember')) return { ...d, variant: 'name', input: body.name.slice(0, 64) }
+  // Who may do it instead: the referente who opened the purchase, by name (CLI: e_NOT_OWNER_owner).
+  if (code === 'NOT_OWNER' && p !== undefined) {
+    const owner = s.members.get(p.owner)?.name
+    return owner === undefined ? {} : { variant: 'owner', input: owner }
+  }
   if (code === 'PENDING_COMMITMENTS' && p !== undefined) {
     d.pending = [...p.commitments.values()].filter((c) => c.status === 'pending').length
   }

@@ -4,6 +4,7 @@
 import type { Replay } from '../merge/replay.js'
 import type { MemberId } from '../ids.js'
 import type { ForkReport } from './storage/datadir.js'
+import type { RefusalDetails } from '../errors.js'
 
 /**
  * A line for a running node's log (deadlines closed, notices mailed): `key` and `vars` for the
@@ -13,6 +14,8 @@ export interface LogLine {
   key: 'deadlineClosed' | 'deadlineFailed' | 'mailDigestSent' | 'mailRefused' | 'mailFailed' | 'mailUnreadable'
   vars: { [name: string]: string | number }
   text: string
+  /** The refusal behind `vars.error` (its code and figures), for the interface to say it in the user's language too. */
+  refusal?: { code: string, details?: RefusalDetails }
 }
 
 /** Options of {@link GasNode.open}. */

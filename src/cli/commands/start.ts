@@ -102,7 +102,9 @@ program.command('start')
 
 /** A line of the running node's log, on stderr: the local time, then what happened in the user's language. */
 function say (line: LogLine): void {
-  console.error(`${localTime(Date.now(), true)} ${t(line.key, line.vars)}`)
+  // The error inside a line in the user's language, with its figures, as a refusal is said.
+  const vars = line.refusal === undefined ? line.vars : { ...line.vars, error: fmt.refusal(line.refusal.code, String(line.vars.error), line.refusal.details) }
+  console.error(`${localTime(Date.now(), true)} ${t(line.key, vars)}`)
 }
 
 /**
