@@ -12,6 +12,9 @@ import { importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js
 import { localDay } from '../src/local-time.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
 import { BIN, cli } from '../examples/procs.js'
+import type { HypergasError } from '../src/errors.js'
+import { refusal } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -70,6 +73,12 @@ test('GDXP import: what can be read exactly, keys from unique SKUs else a slug, 
   t.alike(r.skipped.find((x) => x.name === 'Caro'), { name: 'Caro', reason: 'bad price', detail: '0.105' }, 'and why, with the price as the file wrote it')
   t.exception(() => importGdxp('{"blocks": []}'), /BAD_ARGUMENT/, 'no supplier block: not GDXP')
   t.exception(() => importGdxp('{"blocks": '), /BAD_ARGUMENT/, 'not JSON')
+  // A field of the wrong kind: named, in the reader's words, with no English of the schema library (its numbers are read as exact text, so it would even say "string" of a number).
+  const wrong = ((): HypergasError | undefined => { try { importGdxp('{"blocks": 5}') } catch (e) { return e as HypergasError } })()
+  t.alike(wrong?.details, { variant: 'gdxpField', input: 'blocks', detail: wrong?.details?.detail })
+  setLang('it')
+  t.is(refusal('BAD_ARGUMENT', '', wrong?.details), 'non è un file GDXP che hypergas legge: il campo blocks non è quello che GDXP vi mette')
+  setLang('en')
 })
 
 test('GDXP import of what real files hold: a BOM, long names, several suppliers, shipping costs and discount rules, and files that are no catalogue', (t) => {

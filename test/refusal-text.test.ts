@@ -58,9 +58,9 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(field({ type: 'OpenPurchase', name: 'X', extra: 1 }), 'the node\'s message', 'a key the body should not have: no field to name')
   let thrown: HypergasError | undefined
   try { importCatalogue('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}, {"name": "B", "active": false, "um": "kg", "orderInfo": {"umPrice": 1}}]}}]}') } catch (err) { thrown = err as HypergasError }
-  t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo 1.234: non in centesimi esatti); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')
+  t.is(text('BAD_ARGUMENT', thrown?.details), 'nessun prodotto del file si può importare; esclusi: 2, fra cui A (prezzo 1.234: non è un importo in euro con al più 2 decimali); B (non attivo)', 'an import that leaves every product out: the reasons in the reader\'s words')
   await i.changeLanguage('en')
-  t.is(text('BAD_ARGUMENT', thrown?.details), 'no product of the file can be imported; left out: 2, among them A (price 1.234: not an exact amount of cents); B (inactive)')
+  t.is(text('BAD_ARGUMENT', thrown?.details), 'no product of the file can be imported; left out: 2, among them A (price 1.234: not an amount of euros with at most 2 decimals); B (inactive)')
   t.is(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).startsWith('Marta has'), true, 'in English too')
   t.absent(text('INSUFFICIENT_CREDIT', { member: 'Marta', creditCents: 500, neededCents: 750 }).includes('hypergas'))
 })

@@ -67,7 +67,7 @@ function fieldWords (path: string, t: RefusalWords['t']): string {
   return path.split('.').map((x) => (/^\d+$/.test(x) ? String(Number(x) + 1) : t(`f_${x}`) === `f_${x}` ? x : t(`f_${x}`))).join(' › ')
 }
 
-/** Products an import left out, each with its reason in the reader's words ({@link skipText}): `Miele (prezzo 1,234: non in centesimi esatti); …`. */
+/** Products an import left out, each with its reason in the reader's words ({@link skipText}): `Miele (prezzo 1,234: non è un importo in euro con al più 2 decimali); …`. */
 function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']): string {
   return l.map((x) => `${x.name} (${skipText(x, t)})`).join('; ') + (more ? '…' : '')
 }
