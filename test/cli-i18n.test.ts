@@ -308,10 +308,26 @@ test('a failed purchase: its commitments refunded, no bookings said open', { tim
   cli(dir, 'purchase', 'open', 'Verdure')
   cli(dir, 'commit', 'Anna', '5', 'Verdure')
   cli(dir, 'vote-fail', 'Verdure')
-  cli(dir, 'fail', 'Verdure')
+  const failed = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'fail', 'Verdure'], { encoding: 'utf8' }).stdout
+  t.ok(failed.includes('rimborsati: Anna 5,00 €'), `the receipt lists the refunds: ${failed}`)
   const shown = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'purchase', 'Verdure'], { encoding: 'utf8' }).stdout
   t.ok(/Anna\s+5,00 €\s+rimborsato/.test(shown) && !shown.includes('da approvare'), `refunded, not "to approve": ${shown}`)
   t.ok(shown.includes('annullato'), 'the phase')
+})
+
+test('a booking given again with other products: the receipt names the products it no longer has', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-rebook-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  cli(dir, 'deposit', 'Anna', '50')
+  const file = path.join(dir, 'listino.csv')
+  fs.writeFileSync(file, 'nome;unità;prezzo\nUova;confezione;3,00\nPasta;kg;2,50\nOlio;litro;9,00\n')
+  cli(dir, 'purchase', 'open', 'Ottobre', '--catalogue', file)
+  const book = (...lines: string[]): string => spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Ottobre', ...lines], { encoding: 'utf8' }).stdout
+  t.absent(book('uova=1', 'pasta=2').includes('non più'), 'a first booking drops nothing')
+  const again = book('olio=1', 'pasta=2')
+  t.ok(again.includes('non più nella prenotazione: Uova'), `the egg is said gone: ${again}`)
+  t.absent(again.includes('Pasta ('), 'pasta is kept')
 })
 
 test('status: a fork said in words, not as JSON', (t) => {

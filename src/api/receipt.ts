@@ -50,6 +50,10 @@ export interface ActReceipt {
   repeatedAfterS?: number
   /** An applied shared cost's share of each member who bears one, by name, cents (negative for a discount), in the order of the bookings. */
   shares?: Array<{ name: string, cents: number }>
+  /** An applied FailPurchase: what each member got back, by name, cents, in the order of the commitments. */
+  refunds?: Array<{ name: string, cents: number }>
+  /** A Book that replaced a booking: the products it had that this one leaves out, by name. */
+  dropped?: string[]
   purchase?: { id: PurchaseId, name: string }
   /** The product a SetPrice prices, by its catalogue name (its price is `cents`). */
   product?: string
@@ -71,6 +75,8 @@ export interface ActReceipt {
 export interface BeforeAct {
   names: ReadonlyMap<MemberId, string>
   quorum: number
+  /** The product keys of each booking a `Book` replaces, by `<purchase>:<member>` (a booking becomes the lines it gives, SPEC §4.5). */
+  booked: ReadonlyMap<string, readonly string[]>
 }
 
 /** The member an act is about (or the admin a settlement came from), if any. */
@@ -85,18 +91,26 @@ export function beforeAct (s: GroupState, bodies: readonly ActBody[]): BeforeAct
     const name = id === null || b.type === 'VoteRegisterMember' ? null : memberName(s, id)
     if (name !== null) names.set(id!, name)
   }
-  return { names, quorum: quorum(s.admins.size) }
+  const booked = new Map<string, string[]>()
+  for (const b of bodies) {
+    const lines = b.type === 'Book' ? s.purchases.get(b.purchase)?.order?.bookings.get(b.member)?.lines : undefined
+    if (b.type === 'Book' && lines !== undefined) booked.set(`${b.purchase}:${b.member}`, lines.map((l) => l.product))
+  }
+  return { names, quorum: quorum(s.admins.size), booked }
 }
 
-/** Each member's share of the shared cost `actId` of `purchase`: the movement it made in their statement. */
-function costShares (s: GroupState, purchase: PurchaseId, actId: ActId): Array<{ name: string, cents: number }> {
+/**
+ * What act `actId` moved for each member of `purchase`, by name, cents, from their statements: a
+ * shared cost's share (`sign` −1: what it took), a failed purchase's refund (`sign` 1: what it gave back).
+ */
+function movedBy (s: GroupState, purchase: PurchaseId, actId: ActId, sign: 1 | -1): Array<{ name: string, cents: number }> {
   const out: Array<{ name: string, cents: number }> = []
   for (const member of s.purchases.get(purchase)?.commitments.keys() ?? []) {
     const moves = s.statements.get(member) ?? []
     // The cost's movement is among a statement's last ones: later acts of the member come after it.
     for (let i = moves.length - 1; i >= 0; i--) {
       if (moves[i].actId !== actId) continue
-      out.push({ name: memberName(s, member) ?? member.slice(0, 8), cents: moves[i].deltaCents === 0 ? 0 : -moves[i].deltaCents })
+      out.push({ name: memberName(s, member) ?? member.slice(0, 8), cents: moves[i].deltaCents === 0 ? 0 : sign * moves[i].deltaCents })
       break
     }
   }
@@ -199,7 +213,16 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   const closed = b.type === 'ClosePurchase' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
   if (closed?.order !== undefined) r.paidAsBooked = [...closed.order.bookings].filter(([who, x]) => x.delivered === null && closed.commitments.get(who)?.status === 'approved').length
   if (b.type === 'AddCost' && b.discount) r.discount = true
-  if (b.type === 'AddCost' && r.status === 'applied') r.shares = costShares(v.state, b.purchase, act.id)
+  if (b.type === 'AddCost' && r.status === 'applied') r.shares = movedBy(v.state, b.purchase, act.id, -1)
+  if (b.type === 'FailPurchase' && r.status === 'applied') r.refunds = movedBy(v.state, b.purchase, act.id, 1).filter((x) => x.cents !== 0)
+  // A booking becomes the lines given: the products it had that this one leaves out, by name.
+  const had = b.type === 'Book' && r.status === 'applied' ? before?.booked.get(`${b.purchase}:${b.member}`) : undefined
+  if (b.type === 'Book' && had !== undefined) {
+    const kept = new Set(b.lines.filter((l) => l.qtyMilli > 0).map((l) => l.product))
+    const products = v.state.purchases.get(b.purchase)?.order?.products
+    const dropped = had.filter((k) => !kept.has(k)).map((k) => products?.get(k)?.name ?? k)
+    if (dropped.length > 0) r.dropped = dropped
+  }
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)
   // A registration still waiting for votes names its member by the name voted.
