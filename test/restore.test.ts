@@ -10,6 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type Hypercore from 'hypercore'
 import test from 'brittle'
+import { localTime } from '../src/local-time.js'
 import { procGroup, act, BIN, cli, get, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { MemberId } from '../src/ids.js'
 import { encodeBlock, NO_PREV } from '../src/merge/block.js'
@@ -64,6 +65,11 @@ test('restore: a dead laptop restored from its backup downloads its feed before 
   t.is(restored.memberId, bruno, 'restored: the same identity')
   t.is(restored.restoring, true)
   t.is(spawnSync(process.execPath, [BIN, '--dir', b2, 'restore', file], { encoding: 'utf8' }).status, 1, 'a second restore into the same directory is refused')
+  // Said in words, the backup's time is local, as every time the CLI shows (never started: removed at once).
+  const b3 = path.join(base, 'b3')
+  const said = spawnSync(process.execPath, [BIN, '--dir', b3, '--lang', 'en', 'restore', file], { encoding: 'utf8' }).stdout
+  fs.rmSync(b3, { recursive: true, force: true })
+  t.ok(said.includes(`(backup of ${localTime(Date.parse(String(restored.backupCreatedAt)))})`), said.split('\n')[0])
 
   // The new laptop starts while A is away: it holds nothing of its feed, so it writes nothing.
   nodes[1] = await startNode('b-new', b2, bootstrap)

@@ -15,6 +15,7 @@ import { lanAddress } from '../../node/network/lan.js'
 import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
 import { t } from '../i18n.js'
+import { localTime } from '../../local-time.js'
 import { readPassphrase } from '../passphrase.js'
 import { globals, helpText, print, program, withApi } from '../program.js'
 
@@ -112,8 +113,11 @@ program.command('restore')
     restoreInto(dir, contents)
     const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true }
     const dirArg = g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
-    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: r.backupCreatedAt, dirArg }))
+    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg }))
   })
+
+/** An ISO instant (a backup's creation) as the CLI shows times, local; the text itself when it is not one. */
+const shownTime = (iso: string): string => { const ms = Date.parse(iso); return Number.isNaN(ms) ? iso : localTime(ms) }
 
 program.command('dht')
   .description(helpText('d_dht'))
