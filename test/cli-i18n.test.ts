@@ -328,6 +328,8 @@ test('a booking given again with other products: the receipt names the products 
   const again = book('olio=1', 'pasta=2')
   t.ok(again.includes('non più nella prenotazione: Uova'), `the egg is said gone: ${again}`)
   t.absent(again.includes('Pasta ('), 'pasta is kept')
+  const twice = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Ottobre', 'olio=1', 'Olio=2'], { encoding: 'utf8' })
+  t.is(twice.stderr.trim(), 'errore BAD_ARGUMENT: olio=1 Olio=2: indicano entrambi Olio; scrivilo una volta sola, con tutta la quantità', 'one product given twice: which one, and what to do')
 })
 
 test('status: a fork said in words, not as JSON', (t) => {

@@ -125,7 +125,7 @@ export const en: typeof it = {
   e_BAD_ARGUMENT_closesPassed: '--closes {{input}} has passed: the bookings would close as soon as they open',
   e_BAD_ARGUMENT_notGdxp: 'not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"',
   e_BAD_ARGUMENT_notJson: 'not a GDXP file: it is not JSON ({{detail}})',
-  e_BAD_ARGUMENT_gdxpField: 'not a GDXP file hypergas reads: the field {{input}} is not what GDXP puts there',
+  e_BAD_ARGUMENT_gdxpField: 'not a GDXP file hypergas reads: the field {{input}} is not what GDXP puts there', e_BAD_ARGUMENT_productTwice: '{{input}}: both name {{product}}; give it once, with its whole quantity',
   e_BAD_ARGUMENT_notCsv: 'not a CSV catalogue: {{detail}}',
   e_BAD_ARGUMENT_noRows: 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line',
   e_BAD_ARGUMENT_noNameColumn: 'a CSV catalogue needs a "name" (or "nome") column',

@@ -125,7 +125,7 @@ export const it = {
   e_BAD_ARGUMENT_closesPassed: '--closes {{input}} è già passato: le prenotazioni si chiuderebbero appena aperte',
   e_BAD_ARGUMENT_notGdxp: 'non è un file GDXP: un GDXP è un oggetto JSON con i fornitori in "blocks"',
   e_BAD_ARGUMENT_notJson: 'non è un file GDXP: non è JSON ({{detail}})',
-  e_BAD_ARGUMENT_gdxpField: 'non è un file GDXP che hypergas legge: il campo {{input}} non è quello che GDXP vi mette',
+  e_BAD_ARGUMENT_gdxpField: 'non è un file GDXP che hypergas legge: il campo {{input}} non è quello che GDXP vi mette', e_BAD_ARGUMENT_productTwice: '{{input}}: indicano entrambi {{product}}; scrivilo una volta sola, con tutta la quantità',
   e_BAD_ARGUMENT_notCsv: 'non è un listino CSV: {{detail}}',
   e_BAD_ARGUMENT_noRows: 'nessuna riga di prodotti: un listino CSV ha una riga di intestazione con una colonna "nome" (o "name"), poi un prodotto per riga',
   e_BAD_ARGUMENT_noNameColumn: 'un listino CSV ha bisogno di una colonna "nome" (o "name")',

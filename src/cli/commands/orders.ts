@@ -59,10 +59,15 @@ function productOf (p: PurchaseView, ref: string): string {
 
 /** `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed; asked for where a delivered product has none). @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, UNKNOWN_PRODUCT, NOT_FOUND, NO_CATALOGUE */
 function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
+  const seen = new Map<string, string>()
   return args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
+    // One line per product: two would be refused as a whole; which product, and how to say it once.
+    const first = seen.get(line.product)
+    if (first !== undefined) throw new HypergasError('BAD_ARGUMENT', `${first} and ${a} name the same product "${p.order?.products.find((y) => y.key === line.product)?.name ?? line.product}": give it once, with its whole quantity`, { variant: 'productTwice', input: `${first} ${a}`.slice(0, 80), product: p.order?.products.find((y) => y.key === line.product)?.name ?? line.product })
+    seen.set(line.product, a)
     // A price of 0 at a delivery: something the supplier gave for free.
     if (m[3] !== undefined) line.priceCents = parseEurosOrZero(m[3])
     // A product without a price that nobody booked would be delivered free without a word: its price is asked for.
