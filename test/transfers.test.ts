@@ -32,6 +32,7 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.is(s.fold(toAnna), 'applied')
   t.alike(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: toAnna.id }, 'INSUFFICIENT_CREDIT', s.founder.id), { member: 'Bruno', creditCents: 2000, neededCents: 5000 }, 'a payee who is an admin, who reads every credit, is given the payer\'s figures')
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'applied')
+  t.alike(refusalDetails(s.state, { type: 'CancelTransfer', transfer: pay.id }, 'NO_PENDING_TRANSFER', bruno.id), { variant: 'completed' }, 'a cancel of a transfer already accepted says so')
   t.alike([s.credit(bruno), s.credit(carla)], [1500, 500])
   t.is(s.do(carla, { type: 'AcceptTransfer', transfer: pay.id }), 'NO_PENDING_TRANSFER', 'once')
   t.is(s.do(dario, { type: 'AcceptTransfer', transfer: pay.id }), 'NOT_AUTHORIZED', 'who before what: a stranger is not told the transfer is done')

@@ -370,7 +370,7 @@ export const en: typeof it = {
   r_AcceptTransfer: 'Transfer of {{amount}} from {{name}} to {{payee}} accepted',
   r_CancelTransfer: 'Transfer of {{amount}} from {{name}} to {{payee}} cancelled', r_CancelTransfer_withdrawn: 'Transfer of {{amount}} from {{name}} to {{payee}} withdrawn', r_CancelTransfer_refused: 'Transfer of {{amount}} from {{name}} to {{payee}} refused',
   e_SAME_MEMBER: 'a transfer goes from one member to another',
-  e_NO_PENDING_TRANSFER: 'no pending transfer with that id',
+  e_NO_PENDING_TRANSFER: 'no pending transfer with that id', e_NO_PENDING_TRANSFER_completed: 'that transfer was already accepted: the credit has moved (a transfer back undoes it)', e_NO_PENDING_TRANSFER_cancelled: 'that transfer was already cancelled: nothing moved',
   e_INSUFFICIENT_CREDIT_withdraw: '{{name}} has {{credit}} of credit: at most that can be given back in cash, not {{needed}}', e_INSUFFICIENT_CREDIT_withdrawNone: '{{name}} has {{credit}} of credit: no cash can be given back', e_INSUFFICIENT_CREDIT_limits: '{{name}} has {{credit}} of credit, below that overdraft: {{needed}} must come back first',
   e_ABOVE_CEILING_limits: '{{name}} holds {{credit}} of credit, above that ceiling: it must come down first',
   e_BAD_FIELD: 'the field “{{field}}”: {{detail}}', e_BAD_FIELD_empty: 'the field “{{field}}” is empty', e_BAD_FIELD_tooLong: 'the field “{{field}}” is longer than {{limit}} characters',

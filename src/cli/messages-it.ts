@@ -370,7 +370,7 @@ export const it = {
   r_AcceptTransfer: 'Trasferimento di {{amount}} da {{name}} {{payee, a}} accettato',
   r_CancelTransfer: 'Trasferimento di {{amount}} da {{name}} {{payee, a}} annullato', r_CancelTransfer_withdrawn: 'Trasferimento di {{amount}} da {{name}} {{payee, a}} ritirato', r_CancelTransfer_refused: 'Trasferimento di {{amount}} da {{name}} {{payee, a}} rifiutato',
   e_SAME_MEMBER: 'un trasferimento va da un socio a un altro',
-  e_NO_PENDING_TRANSFER: 'nessun trasferimento in attesa con quel codice',
+  e_NO_PENDING_TRANSFER: 'nessun trasferimento in attesa con quel codice', e_NO_PENDING_TRANSFER_completed: 'quel trasferimento è già stato accettato: il credito si è spostato (un trasferimento inverso lo annulla)', e_NO_PENDING_TRANSFER_cancelled: 'quel trasferimento è già stato annullato: non si è spostato nulla',
   e_INSUFFICIENT_CREDIT_withdraw: '{{name}} ha {{credit}} di credito: al massimo tanto si restituisce in contanti, non {{needed}}', e_INSUFFICIENT_CREDIT_withdrawNone: '{{name}} ha {{credit}} di credito: non si può restituire nulla in contanti', e_INSUFFICIENT_CREDIT_limits: '{{name}} ha {{credit}} di credito, sotto quello scoperto: prima devono rientrare {{needed}}',
   e_ABOVE_CEILING_limits: '{{name}} ha {{credit}} di credito, sopra quel tetto: prima deve scendere',
   e_BAD_FIELD: 'il campo «{{field}}»: {{detail}}', e_BAD_FIELD_empty: 'il campo «{{field}}» è vuoto', e_BAD_FIELD_tooLong: 'il campo «{{field}}» supera i {{limit}} caratteri',

@@ -118,6 +118,11 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   }
   // The name that is taken (a purchase's, a supplier's, a member's): names are no one's secret.
   if (code === 'NAME_TAKEN' && (body.type === 'OpenPurchase' || body.type === 'RegisterSupplier' || body.type === 'VoteRegisterMember')) return { ...d, variant: 'name', input: body.name.slice(0, 64) }
+  // A transfer already settled: which way (CLI: e_NO_PENDING_TRANSFER_completed / _cancelled).
+  if (code === 'NO_PENDING_TRANSFER' && (body.type === 'AcceptTransfer' || body.type === 'CancelTransfer')) {
+    const x = s.transfers.get(body.transfer)
+    return x === undefined || x.status === 'pending' ? {} : { variant: x.status }
+  }
   // Who may do it instead: the referente who opened the purchase, by name (CLI: e_NOT_OWNER_owner).
   if (code === 'NOT_OWNER' && p !== undefined) {
     const owner = s.members.get(p.owner)?.name
