@@ -184,7 +184,7 @@ export const en: typeof it = {
   group: 'group',
   me: 'me',
   notMember: '(not a member yet)', meRestoring: '(restoring: the group is not here yet)',
-  writer: 'writer', lostActs_one: '1 act recorded on this laptop is not confirmed: it is in the books only if another admin\'s node holds it (hypergas log there); take it again there if not', lostActs_other: '{{count}} acts recorded on this laptop are not confirmed: they are in the books only if another admin\'s node holds them (hypergas log there); take again there those it lacks', stuck_frozen: 'writes nothing: its feed forked', stuck_unusable: 'writes nothing: its feed holds blocks the group does not use (this identity restored on another device?)',
+  writer: 'writer', lostActs_one: '1 act recorded on this laptop is not confirmed: it is in the books only if another admin\'s node holds it (hypergas log there); take it again there if not', lostActs_other: '{{count}} acts recorded on this laptop are not confirmed: they are in the books only if another admin\'s node holds them (hypergas log there); take again there those it lacks', stuck_frozen: 'writes nothing: its feed forked', stuck_unusable: 'writes nothing: its feed holds blocks the group does not use, so this identity wrote on another device too (restored there?); stop this node: README, "If the old laptop\'s node did write again", says what to do',
   acts: 'acts',
   actsLine: '{{total}} (applied {{applied}}, rejected {{rejected}}) · confirmed {{final}}, unconfirmed {{pending}}',
   state: 'state', asConfirmed: 'as confirmed',
