@@ -321,8 +321,10 @@ test('a booking given again with other products: the receipt names the products 
   cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
   cli(dir, 'deposit', 'Anna', '50')
   const file = path.join(dir, 'listino.csv')
-  fs.writeFileSync(file, 'nome;unità;prezzo\nUova;confezione;3,00\nPasta;kg;2,50\nOlio;litro;9,00\n')
+  fs.writeFileSync(file, 'nome;unità;prezzo;a peso\nUova;confezione;3,00;\nPasta;kg;2,50;sì\nOlio;litro;9,00;\n')
   cli(dir, 'purchase', 'open', 'Ottobre', '--catalogue', file)
+  const products = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'products', 'Ottobre'], { encoding: 'utf8' }).stdout
+  t.ok(/Pasta\s+kg, a peso\s+2,50 €/.test(products) && /Olio\s+litro\s+9,00 €/.test(products), `a weighed product is marked in the catalogue: ${products}`)
   const book = (...lines: string[]): string => spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Ottobre', ...lines], { encoding: 'utf8' }).stdout
   t.absent(book('uova=1', 'pasta=2').includes('non più'), 'a first booking drops nothing')
   const again = book('olio=1', 'pasta=2')

@@ -129,6 +129,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
     { key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890, weighed: true }
   ])
   t.is(it.skipped.length, 1)
+  t.is(importCsv('nome;prezzo;a peso\nToma;18,90;sì\n').products[0].weighed, true, 'the weighed column also as "a peso"')
   const sheet = importCsv('nome;prezzo\nForma intera;1.234,56\nCaffè;€ 3,20\nTè;4,10 €\nOlio;12,5 EUR\nStrano;1.234\n')
   t.alike(sheet.products.map((p) => [p.name, p.priceCents]), [['Forma intera', 123456], ['Caffè', 320], ['Tè', 410], ['Olio', 1250]], 'prices as a spreadsheet writes them: thousands, the euro sign')
   t.alike(sheet.skipped.map((x) => [x.name, x.detail]), [['Strano', '1.234']], 'a thousands separator without decimals could be either: left out')

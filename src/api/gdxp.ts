@@ -284,7 +284,7 @@ export function importCsv (raw: string): CatalogueImport {
     category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
     price: n(csvPrice(col(r, 'price', 'prezzo', 'umprice'))), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
     minQty: n(col(r, 'min', 'minqty')), mulQty: n(col(r, 'mul', 'mulqty', 'multiplo')), maxQty: n(col(r, 'max', 'maxqty')),
-    availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato').toLowerCase()),
+    availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
     active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo'))
   })), null)
   return out

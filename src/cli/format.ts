@@ -176,7 +176,7 @@ export function products (p: PurchaseView): string {
   if (p.order === null) return t('noCatalogue', { name: p.name })
   const q = (m: number | undefined | null): string => (m === undefined || m === null ? '' : quantity(m))
   return `${p.name} · ${t(`p_${p.phase}`)}${bookingsWord(p)}\n` + table([[t('key'), t('name'), t('unit'), t('price'), 'min', 'mul', 'max', t('available'), t('booked'), t('amount'), t('delivered'), t('deliveredAmount')], ...p.order.products.map((x) => [
-    x.key, x.name, x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.availableQtyMilli), q(x.bookedQtyMilli), x.bookedCents === 0 ? '' : eur(x.bookedCents), q(x.deliveredQtyMilli), x.deliveredCents === null ? '' : eur(x.deliveredCents)
+    x.key, x.name, x.weighed === true ? t('weighedUnit', { unit: x.unit }) : x.unit, x.priceCents === 0 ? '-' : eur(x.priceCents), q(x.minQtyMilli), q(x.mulQtyMilli), q(x.maxQtyMilli), q(x.availableQtyMilli), q(x.bookedQtyMilli), x.bookedCents === 0 ? '' : eur(x.bookedCents), q(x.deliveredQtyMilli), x.deliveredCents === null ? '' : eur(x.deliveredCents)
   ])])
 }
 
