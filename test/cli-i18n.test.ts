@@ -334,6 +334,29 @@ test('a booking given again with other products: the receipt names the products 
   t.is(twice.stderr.trim(), 'errore BAD_ARGUMENT: olio=1 Olio=2: indicano entrambi Olio; scrivilo una volta sola, con tutta la quantità', 'one product given twice: which one, and what to do')
 })
 
+test('receipts flag what a treasurer would check: cash below zero, a settlement beyond what the other admin held, a purchase name used before', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-flags-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const say = (...args: string[]): string => spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', ...args], { encoding: 'utf8' }).stdout
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  cli(dir, 'member', 'add', 'Bruno', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'elect', '--role', 'cassiere', 'Bruno')
+  cli(dir, 'deposit', 'Bruno', '30')
+  t.ok(say('withdraw', 'Bruno', '30').includes('la tua cassa: 0,00 €'), 'no flag at zero')
+  const settled = say('settle', 'Bruno', '20')
+  t.ok(settled.includes('la cassa di Bruno è ora -20,00 €: più di quanto aveva'), `a settlement beyond Bruno's cash is flagged: ${settled}`)
+  cli(dir, 'purchase', 'open', 'Ottobre')
+  cli(dir, 'vote-fail', 'Ottobre')
+  cli(dir, 'fail', 'Ottobre')
+  t.ok(say('purchase', 'open', 'OTTOBRE').includes('si chiama "OTTOBRE" anche un altro acquisto, non più aperto'), 'a name used before is said')
+  t.absent(say('purchase', 'open', 'Novembre').includes('si chiama'), 'a new name is not')
+  // The author's own cash below zero (another cassiere took the deposits: here only as a receipt).
+  setLang('it')
+  const own = receipt({ actId: 'ab'.repeat(32) as ActId, type: 'Withdraw', status: 'applied', final: true, cents: 1000, cashCents: -400 })
+  setLang('en')
+  t.ok(own.includes('la tua cassa: -4,00 € (anticipati da te: il gruppo te li deve)'), `cash advanced is said so: ${own}`)
+})
+
 test('status: a fork said in words, not as JSON', (t) => {
   setLang('it')
   const f = { feed: 'ab'.repeat(32) as MemberId, length: 12, held: 11, local: { length: 12, signature: '01' }, remote: { length: 13, signature: '02' }, detectedAt: '2026-12-02T07:40:12.345Z' }

@@ -7,7 +7,7 @@ import type { ActReceipt } from './receipt.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'withdrawPending']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'sameNamePurchase', 'withdrawPending']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -30,7 +30,9 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.refunds !== undefined && r.refunds.length > 0) lines.push(t('refunds', { refunds: r.refunds.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.dropped !== undefined) lines.push(t('bookingDropped', { products: r.dropped.join(', ') }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
-  if (r.cashCents !== undefined) lines.push(t('cashAfter', { amount: eur(r.cashCents) }))
+  if (r.cashCents !== undefined) lines.push(t(r.cashCents < 0 ? 'cashAfterOwed' : 'cashAfter', { amount: eur(r.cashCents) }))
+  if (r.fromCashCents !== undefined) lines.push(t('settleBelowZero', { name: named ?? '', amount: eur(r.fromCashCents) }))
+  if (r.sameName !== undefined) lines.push(t('sameNamePurchase', { purchase: r.purchase?.name ?? '', count: r.sameName }))
   // A withdrawal not confirmed yet may still be refused in the group's order (another cassiere, offline, paid the same credit out).
   if (r.type === 'Withdraw' && !r.final && (r.status === 'applied' || r.status === 'pending')) lines.push(t('withdrawPending'))
   if (terminal && r.type === 'Transfer' && (r.status === 'applied' || r.status === 'pending')) lines.push(t('transferNext', { id: r.actId.slice(0, 8) }))

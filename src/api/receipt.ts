@@ -6,7 +6,7 @@
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { countMembers, recoveryQuorum } from '../fold/fold.js'
 import { countCurrent, memberName, quorum, recoveryKey, tallyKey, type GovernanceVote, type GroupState } from '../fold/state.js'
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { foldedName, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import type { LogEntry, Replay } from '../merge/replay.js'
 import { recoveryNeeded } from '../merge/removals.js'
 import type { AdminPresence } from './dto.js'
@@ -63,6 +63,10 @@ export interface ActReceipt {
   orderCents?: number
   /** The author's cash after the act, when the act moved it. */
   cashCents?: number
+  /** A SettleCash that left the admin it came from below zero: their cash after, cents (negative). */
+  fromCashCents?: number
+  /** An OpenPurchase whose name other purchases (no longer open) have too: how many. */
+  sameName?: number
   /** For governance and purchase votes: current admins' votes, the quorum, and whether it took effect. */
   vote?: { votes: number, quorum: number, done: boolean }
 }
@@ -251,6 +255,13 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   }
   if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents === 0 ? null : b.ceilingCents }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
+  // The admin a settlement came from, left below zero: a figure typed wrong, or cash they advanced (SPEC §4 invariant 2: interfaces flag it).
+  if (b.type === 'SettleCash' && (v.state.cash.get(b.from) ?? 0) < 0) r.fromCashCents = v.state.cash.get(b.from)
+  // Another purchase, no longer open, by the same name: the name means this one only while it is open.
+  if (b.type === 'OpenPurchase' && r.status === 'applied') {
+    const same = [...v.state.purchases.values()].filter((p) => p.id !== (act.id as string) && foldedName(p.name) === foldedName(b.name)).length
+    if (same > 0) r.sameName = same
+  }
   r.vote = voteOf(v, b, act.author, before, recovery)
   if (r.vote === undefined) delete r.vote
   return r
