@@ -174,6 +174,42 @@ test('a node whose own feed forked says how many of its acts are not confirmed',
   await founder.close()
 })
 
+test('two copies of one admin that wrote the same length: the copy that finds the other version in a link proves its own, and the group finds the fork', async (t) => {
+  // Anna's laptop (F) and Bruno, a second admin (W), who acknowledged F's last block. Another copy
+  // of Anna's identity (C: restored elsewhere) wrote another block at that same index: same
+  // length, so Hypercore never compares the two between W and C. C reads W's block naming the other version.
+  const { founder, follower, dirs } = await pair()
+  await founder.submit({ type: 'VoteRegisterMember', member: follower.id, name: 'Bruno' })
+  await founder.submit({ type: 'VoteElectCassiere', member: follower.id })
+  await founder.submit({ type: 'Deposit', member: founder.id, cents: 300 })
+  const length = founder.graph.usableLength(founder.id)
+  let cut = link(founder.store, follower.store)
+  await until('Bruno to acknowledge Anna\'s last block', () => follower.graph.latest(follower.id)?.clock.get(founder.id) === length, 15_000)
+  cut()
+  await follower.settled()
+  const cDir = tmp()
+  for (const f of ['identity.json', 'group.json']) fs.copyFileSync(path.join(dirs[0], f), path.join(cDir, f))
+  const cStore = new Corestore(path.join(cDir, 'corestore'))
+  const keyPair = { publicKey: founder.keyPair.publicKey, secretKey: sodiumSecretKey(founder.keyPair) }
+  const mine = founder.store.get({ keyPair })
+  const blocks: Buffer[] = []
+  for (let i = 0; i < length - 1; i++) blocks.push((await mine.get(i))!)
+  blocks.push(encodeBlock({ prev: blockHash(blocks[blocks.length - 1]), links: [], acts: [] }))
+  await cStore.get({ keyPair }).append(blocks)
+  await cStore.close()
+  const copy = await GasNode.open({ dir: cDir })
+  t.is(copy.graph.usableLength(founder.id), length, 'the copy holds as many blocks of Anna\'s feed as Bruno')
+  cut = link(copy.store, follower.store)
+  await until('Bruno to find the fork', () => follower.forks.length > 0, 20_000).catch((e) => { t.comment(`the copy's link conflicts: ${JSON.stringify(copy.linkConflicts())}; its sync: ${JSON.stringify(copy.syncProgress())}`); throw e })
+  cut()
+  t.is(follower.forks[0].feed, founder.id, 'Anna\'s feed is reported forked on Bruno\'s node')
+  t.is(copy.graph.usableLength(founder.id), length, 'found with no block written after the two: the copy\'s proof of its version did it')
+  t.ok(copy.linkConflicts().some((c) => c.feed === founder.id), 'the copy had found the other version in Bruno\'s link')
+  await copy.close()
+  await follower.close()
+  await founder.close()
+})
+
 for (const [name, bytes, code] of [
   ['malformed', Buffer.from([2, 5, 1, 2]), 'BAD_ENCODING'],
   ['format 1 (links without hashes)', Buffer.from([1, 0, 0]), 'BAD_VERSION'],

@@ -58,6 +58,13 @@ declare module 'hypercore' {
   }
 }
 
+declare module 'hypercore/lib/merkle-tree.js' {
+  /** A proof being built: its reads are queued in the read batch; `settle` awaits them. */
+  export interface PendingProof { settle (): Promise<{ fork: number, upgrade: { start: number, length: number, signature?: Buffer } | null }> }
+  /** Hypercore's Merkle tree (internal module of hypercore 11): a proof of the tree of `state`, as its replicator makes one for a peer. */
+  export const MerkleTree: { proof (state: unknown, rx: unknown, req: { block: null, hash: null, seek: null, upgrade: { start: number, length: number } }): Promise<PendingProof> }
+}
+
 declare module 'fs-native-extensions' {
   /** An exclusive (or `shared`) lock on the open file `fd`, held until it is closed (Linux: an open-file-description lock); false when another holds one. */
   export function tryLock (fd: number, opts?: { shared?: boolean }): boolean

@@ -13,7 +13,7 @@ import type { LogEntry } from '../../merge/replay.js'
 import { syncProgress, type SyncProgress } from '../network/progress.js'
 import { saveForks, type ForkReport } from '../storage/datadir.js'
 import { VerifiedActs } from '../storage/verified.js'
-import { ForkRelay, proofOf, proofText, watchForks, type ForkSides, type TreeProof } from './forks.js'
+import { ForkRelay, ownTreeProof, proofOf, proofText, watchForks, type ForkSides, type TreeProof } from './forks.js'
 import { readActs, readFeed } from './reader.js'
 import { Verifier } from './verifier.js'
 
@@ -46,6 +46,8 @@ export class Feeds {
   private readonly verifier = new Verifier()
   /** Proves the forks found to the peers of each forked feed, at any later time. */
   private readonly relay: ForkRelay
+  /** Link conflicts this node has proved its own version of a feed for (`feed:length:theirs`). */
+  private readonly proved = new Set<string>()
 
   constructor (private readonly opts: FeedsOptions) {
     this.verified = new VerifiedActs(opts.dir)
@@ -94,7 +96,24 @@ export class Feeds {
   async readAll (group: GroupId): Promise<number> {
     let read = 0
     for (const [feed, core] of this.cores) read += await this.read(feed, core, group)
+    this.proveConflicts()
     return read
+  }
+
+  /**
+   * For each link conflict the graph found (a block naming another version of a feed than the
+   * one held here, SPEC §5 forks), proves this node's version of that feed to its peers, once: a
+   * peer holding the other version finds the fork itself and proves it on ({@link ownTreeProof}).
+   */
+  private proveConflicts (): void {
+    for (const c of this.opts.graph().conflicts()) {
+      const core = this.cores.get(c.feed)
+      const key = `${c.feed}:${c.length}:${c.theirs}`
+      // A feed whose fork Hypercore already proved here: the relay proves the other side's tree, which this must not replace.
+      if (core === undefined || core.key === null || this.proved.has(key) || this.opts.closed() || this.opts.forks.some((f) => f.feed === c.feed)) continue
+      this.proved.add(key)
+      ownTreeProof(core).then((proof) => { if (proof !== null && !this.opts.closed()) this.relay.add(core.key, proof) }).catch(() => {})
+    }
   }
 
   /** Adds every followed feed to a fresh graph and reads all their blocks into it. */

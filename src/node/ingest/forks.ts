@@ -13,6 +13,7 @@
  */
 import type Corestore from 'corestore'
 import type Hypercore from 'hypercore'
+import { MerkleTree } from 'hypercore/lib/merkle-tree.js'
 import type { ForkReport } from '../storage/datadir.js'
 
 /** A fork as seen on one core: where the trees differ, what the node keeps, both signatures. */
@@ -136,6 +137,33 @@ export class ForkRelay {
     session.ready().then(() => {
       for (const peer of session.peers as unknown as ProofPeer[]) send(peer)
     }).catch(() => {})
+  }
+}
+
+/** What {@link ownTreeProof} reads of a session's core (Hypercore 11 internals). */
+interface CoreInternals { state: { fork: number, length: number }, storage: { read: (fork: number) => { tryFlush: () => void } } }
+
+/**
+ * This node's own signed tree of `core` (every block it holds), as Hypercore's proof of an upgrade
+ * from 0: what a peer holding another tree at that length finds a fork with. Null when the core
+ * holds nothing or cannot make one.
+ *
+ * Used when a block in the graph links to another version of a feed than the one held here (a
+ * LinkConflict): the peers who hold that other version would never hear of this one from
+ * Hypercore while both have the same length (no upgrade is asked between equal lengths), so a
+ * restored laptop's blocks and its old laptop's stayed each on their side, unknown to the group.
+ */
+export async function ownTreeProof (core: Hypercore): Promise<TreeProof | null> {
+  const c = (core as unknown as { core?: CoreInternals | null }).core
+  if (c === undefined || c === null || c.state.length === 0) return null
+  try {
+    const rx = c.storage.read(c.state.fork)
+    const pending = await MerkleTree.proof(c.state, rx, { block: null, hash: null, seek: null, upgrade: { start: 0, length: c.state.length } })
+    rx.tryFlush()
+    const p = await pending.settle()
+    return p.upgrade === null ? null : { fork: p.fork, upgrade: p.upgrade }
+  } catch {
+    return null
   }
 }
 
