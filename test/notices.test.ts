@@ -3,7 +3,7 @@
 // bookings, a delivery with its difference, a low credit; for the admin who owns a purchase,
 // commitments to decide and deliveries to record.
 import test from 'brittle'
-import { adminNotices, memberNotices, noticeKey, refusedEntries, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
+import { adminNotices, memberNotices, notCounted, noticeKey, refusedEntries, refusedInOrder, REFUSED_RECENT_MS } from '../src/api/notices.js'
 import { notice, receipt } from '../src/cli/format.js'
 import type { ActReceipt } from '../src/api/receipt.js'
 import { setLang } from '../src/cli/i18n.js'
@@ -97,6 +97,20 @@ test('notices: an admin is told of their acts the group\'s order refused in the 
   const withdrawal = { ...got[0], actType: 'Withdraw' as const, code: 'INSUFFICIENT_CREDIT', other: 'Marta', amountCents: 3000 }
   t.is(noticeKey(withdrawal), 'n_refusedInOrder_withdraw')
   t.ok(notice(withdrawal).includes('Se hai già dato il contante, non è nei conti'), `a withdrawal refused in the order: the cash handed over is not in the books: ${notice(withdrawal)}`)
+  setLang('en')
+})
+
+test('notices: the acts of this node\'s blocks the merge ignored (a removed admin\'s, a frozen writer\'s) are said not to be in the books', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const me = s.founder.id
+  const deposit = s.sign(s.founder, { type: 'Deposit', member: bruno.id, cents: 700 })
+  const ack = { feed: me, index: 4, L: 6, reason: 'FROZEN' as const, actIds: [] }
+  const ignored = [{ feed: bruno.id, index: 2, L: 4, reason: 'NOT_A_WRITER' as const, actIds: [deposit.id] }, ack, { feed: me, index: 5, L: 7, reason: 'FROZEN' as const, actIds: [deposit.id] }]
+  const got = notCounted(ignored, me, s.state, (feed, index) => (feed === me && index === 5 ? [deposit] : []))
+  t.alike(got.map((n) => [n.kind, n.actType, n.code, n.other, n.amountCents]), [['notCounted', 'Deposit', 'FROZEN', 'Bruno', 700]], 'only this node\'s feed, only blocks with acts')
+  setLang('it')
+  t.ok(notice(got[0]).startsWith('non è nei conti (FROZEN: il blocco di questo nodo non è stato usato') && notice(got[0]).includes('Versamento di 7,00 € da Bruno') && notice(got[0]).includes('sono ancora nelle tue mani'), notice(got[0]))
   setLang('en')
 })
 

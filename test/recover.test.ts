@@ -38,7 +38,8 @@ test('two admins, one laptop gone for good: status says what to do, the members 
   // Bruno's laptop dies for good.
   nodes[1].child.kill('SIGKILL')
   await new Promise((resolve) => nodes[1].child.once('exit', resolve))
-  fs.rmSync(b, { recursive: true, force: true })
+  // A deposit Bruno took on his laptop with no node running: in his feed only, never seen by Anna.
+  t.is(cli(b, 'deposit', 'Marta', '7').status, 'applied', 'taken on Bruno\'s laptop, offline')
   await act(nodes[0], { type: 'Deposit', member: 'Nino', cents: 1500 })
   // Until Anna's node has seen the connection to Bruno's die, he counts as there: no recovery is offered.
   const early = await get(nodes[0], '/api/status')
@@ -69,4 +70,10 @@ test('two admins, one laptop gone for good: status says what to do, the members 
   await act(nodes[0], { type: 'Deposit', member: 'Marta', cents: 100 })
   await waitFor('a new act confirmed', async () => { const x = ((await get(nodes[0], '/api/status')).group as Row).acts as Row; return x.final === x.total }, 30000)
   t.pass('a new act is confirmed with Anna alone')
+  // Bruno's laptop comes back after all: his offline deposit is in no one's books, and his node says so.
+  nodes[1] = await startNode('b-again', b, bootstrap)
+  await waitFor('Bruno\'s node to know he was removed', async () => !(((await get(nodes[1], '/api/status')).group as Row).admins as Row[]).some((x) => x.name === 'Bruno' && x.current === true), 60_000)
+  t.is((await get(nodes[0], '/api/members/Marta')).creditCents, 2100, 'Anna\'s books: Marta\'s 20 + 1, not Bruno\'s 7')
+  const said = execFileSync(process.execPath, [BIN, '--dir', b, '--lang', 'it', 'notices'], { encoding: 'utf8' })
+  t.ok(said.includes('non è nei conti (FROZEN') && said.includes('Versamento di 7,00 € da Marta'), `Bruno's node tells him: ${said.trim()}`)
 })

@@ -14,7 +14,7 @@ import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests, type DigestSent } from './mail.js'
 import { report, type Report } from './report.js'
-import { adminNotices, memberNotices, refusedEntries, refusedInOrder, type Notice } from './notices.js'
+import { adminNotices, memberNotices, notCounted, refusedEntries, refusedInOrder, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { beforeAct, receiptOf, recentOwnEntries, repeatedAfter, type ActReceipt } from './receipt.js'
@@ -213,8 +213,12 @@ export class LocalApi implements NodeApi {
 
   async log (offset: number, limit: number): Promise<LogView> {
     const v = this.node.requireView()
-    const actsOf = (feed: MemberId, index: number): SignedAct[] => (this.node.graph.node(feed, index)?.acts ?? []).flatMap((e) => (e !== UNREAD && e.ok ? [e.act] : []))
-    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)), actsOf)
+    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)), (feed, index) => this.actsOf(feed, index))
+  }
+
+  /** The decoded acts of block `index` of `feed`, as the graph holds them (an ignored block's too). */
+  private actsOf (feed: MemberId, index: number): SignedAct[] {
+    return (this.node.graph.node(feed, index)?.acts ?? []).flatMap((e) => (e !== UNREAD && e.ok ? [e.act] : []))
   }
 
   async act (req: ActRequest): Promise<ActReceipt> {
@@ -287,11 +291,13 @@ export class LocalApi implements NodeApi {
     const s = v.state
     const now = Date.now() // display only: notices are derived, never stored
     const member = ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now)
-    if (!s.admins.has(this.node.id)) return { member, admin: [] }
+    // This node's acts the merge ignored (an admin removed meanwhile, a fork): said also to a former admin.
+    const lost = notCounted(v.ignored, this.node.id, s, (feed, index) => this.actsOf(feed, index))
+    if (!s.admins.has(this.node.id)) return { member, admin: lost }
     // Acts restored from a checkpoint (the node restarted since) are read back from their blocks.
     const refused = refusedEntries(v.entries, this.node.id, now)
     const read = await this.node.readActs(refused.filter((e) => e.act === undefined))
-    return { member, admin: [...refusedInOrder(refused, s, read), ...adminNotices(s, this.node.id, now)] }
+    return { member, admin: [...lost, ...refusedInOrder(refused, s, read), ...adminNotices(s, this.node.id, now)] }
   }
 
   async sendNotices (): Promise<DigestSent[]> {

@@ -11,13 +11,13 @@ import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { bookingsOpen, type GroupState } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'
-import type { LogEntry } from '../merge/replay-types.js'
+import type { IgnoredBlock, LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
-  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'refusedInOrder'
+  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'refusedInOrder' | 'notCounted'
   purchase: PurchaseId | null
   purchaseName: string | null
   /** When the bookings close (closing), ms since the epoch. */
@@ -30,7 +30,7 @@ export interface Notice {
   deliveredCents?: number
   creditCents?: number
   count?: number
-  /** refusedInOrder: the act's type (`AddDiscount` for a shared discount), payee and amount (cents), the code the order gave it, and when it was signed (`atMs`); `other` is its member or payer. */
+  /** refusedInOrder (and notCounted): the act's type (`AddDiscount` for a shared discount), payee and amount (cents), the code the order gave it (notCounted: why its block was not used, `FROZEN`, `NOT_A_WRITER`…), and when it was signed (`atMs`); `other` is its member or payer. */
   actType?: ActBody['type'] | 'AddDiscount'
   payee?: string
   amountCents?: number
@@ -131,6 +131,34 @@ export function refusedInOrder (entries: readonly LogEntry[], s: GroupState, rea
       ...(x.productName === null ? {} : { product: x.productName }),
       code: e.status
     })
+  }
+  return out
+}
+
+/**
+ * The acts this node wrote (`me`'s feed) in blocks the merge ignored (SPEC §5: written after its
+ * admin was removed, a frozen writer, or past a fork): in no one's books, though their receipt
+ * said "to confirm". One notice per act, `code` the block's reason; `actsOf` gives a block's decoded acts.
+ */
+export function notCounted (ignored: readonly IgnoredBlock[], me: MemberId, s: GroupState, actsOf: (feed: MemberId, index: number) => readonly SignedAct[]): Notice[] {
+  const out: Notice[] = []
+  for (const b of ignored) {
+    if (b.feed !== me || b.actIds.length === 0) continue
+    for (const act of actsOf(b.feed, b.index)) {
+      const x = actSubject(s, act.body)
+      out.push({
+        kind: 'notCounted',
+        purchase: 'purchase' in act.body ? act.body.purchase : null,
+        purchaseName: x.purchaseName,
+        atMs: act.timeMs,
+        actType: act.body.type === 'AddCost' && act.body.discount ? 'AddDiscount' : act.body.type,
+        ...(x.memberName === null ? {} : { other: x.memberName }),
+        ...(x.payeeName === null ? {} : { payee: x.payeeName }),
+        ...(x.cents === null ? {} : { amountCents: x.cents }),
+        ...(x.productName === null ? {} : { product: x.productName }),
+        code: b.reason
+      })
+    }
   }
   return out
 }

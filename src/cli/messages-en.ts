@@ -352,7 +352,7 @@ export const en: typeof it = {
   n_awaiting_pay: 'your transfer of {{amount}} to {{other}} waits for them to accept',
   n_awaiting_get: 'your request of {{amount}} from {{other}} waits for them to accept',
   n_lowCredit: 'low credit ({{credit}}) with purchases open: make a deposit',
-  n_refusedInOrder: 'refused in the group\'s order ({{code}}; another admin\'s act came first): {{what}}, of {{when}}', n_refusedInOrder_withdraw: 'withdrawal refused in the group\'s order ({{code}}; another admin\'s act came first): {{what}}, of {{when}}. If you handed over the cash, it is not in the books: ask for it back',
+  n_refusedInOrder: 'refused in the group\'s order ({{code}}; another admin\'s act came first): {{what}}, of {{when}}', n_notCounted: 'not in the books ({{code}}: this node\'s block was not used, written after it stopped being a writer): {{what}}, of {{when}}. If it was cash, it is still in your hands: give it to an admin', n_refusedInOrder_withdraw: 'withdrawal refused in the group\'s order ({{code}}; another admin\'s act came first): {{what}}, of {{when}}. If you handed over the cash, it is not in the books: ask for it back',
   n_toDecide: '"{{purchase}}": {{count}} commitments to decide',
   n_toDecide_one: '"{{purchase}}": 1 commitment to decide',
   n_toDeliver: '"{{purchase}}": {{count}} deliveries to record',

@@ -352,7 +352,7 @@ export const it = {
   n_awaiting_pay: 'il tuo trasferimento di {{amount}} {{other, a}} aspetta che lo accetti',
   n_awaiting_get: 'la tua richiesta di {{amount}} {{other, a}} aspetta che la accetti',
   n_lowCredit: 'credito basso ({{credit}}) con acquisti aperti: fai un versamento',
-  n_refusedInOrder: 'rifiutato nell\'ordine del gruppo ({{code}}; un atto di un altro amministratore è venuto prima): {{what}}, del {{when}}', n_refusedInOrder_withdraw: 'prelievo rifiutato nell\'ordine del gruppo ({{code}}; un atto di un altro amministratore è venuto prima): {{what}}, del {{when}}. Se hai già dato il contante, non è nei conti: fattelo restituire',
+  n_refusedInOrder: 'rifiutato nell\'ordine del gruppo ({{code}}; un atto di un altro amministratore è venuto prima): {{what}}, del {{when}}', n_notCounted: 'non è nei conti ({{code}}: il blocco di questo nodo non è stato usato, scritto dopo che ha smesso di essere un amministratore): {{what}}, del {{when}}. Se erano contanti, sono ancora nelle tue mani: dalli a un amministratore', n_refusedInOrder_withdraw: 'prelievo rifiutato nell\'ordine del gruppo ({{code}}; un atto di un altro amministratore è venuto prima): {{what}}, del {{when}}. Se hai già dato il contante, non è nei conti: fattelo restituire',
   n_toDecide: '"{{purchase}}": {{count}} impegni da decidere',
   n_toDecide_one: '"{{purchase}}": 1 impegno da decidere',
   n_toDeliver: '"{{purchase}}": {{count}} consegne da registrare',
