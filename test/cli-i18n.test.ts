@@ -360,6 +360,6 @@ test('receipts flag what a treasurer would check: cash below zero, a settlement 
 test('status: a fork said in words, not as JSON', (t) => {
   setLang('it')
   const f = { feed: 'ab'.repeat(32) as MemberId, length: 12, held: 11, local: { length: 12, signature: '01' }, remote: { length: 13, signature: '02' }, detectedAt: '2026-12-02T07:40:12.345Z' }
-  t.is(forkLine(f, 'Bruno'), 'Bruno: due versioni firmate del suo registro differiscono dal blocco 12 (rilevato il 2026-12-02 07:40 UTC); questo nodo tiene i primi 11 blocchi e non ne legge altri (vedi forks.json)')
+  t.is(forkLine(f, 'Bruno'), 'Bruno: due versioni firmate del suo registro, trovate confrontandone i primi 12 blocchi (rilevato il 2026-12-02 07:40 UTC); questo nodo tiene i primi 11 blocchi e non ne legge altri (vedi forks.json)')
   setLang('en')
 })
