@@ -116,23 +116,27 @@ export function refusedInOrder (entries: readonly LogEntry[], s: GroupState, rea
   const out: Notice[] = []
   for (const e of entries) {
     const act = e.act ?? read.get(e.actId)
-    if (act === undefined) continue
-    const b = act.body
-    const x = actSubject(s, b)
-    out.push({
-      kind: 'refusedInOrder',
-      purchase: 'purchase' in b ? b.purchase : null,
-      purchaseName: x.purchaseName,
-      atMs: e.timeMs ?? undefined,
-      actType: b.type === 'AddCost' && b.discount ? 'AddDiscount' : b.type,
-      ...(x.memberName === null ? {} : { other: x.memberName }),
-      ...(x.payeeName === null ? {} : { payee: x.payeeName }),
-      ...(x.cents === null ? {} : { amountCents: x.cents }),
-      ...(x.productName === null ? {} : { product: x.productName }),
-      code: e.status
-    })
+    if (act !== undefined) out.push(actNotice('refusedInOrder', act, s, e.timeMs ?? undefined, e.status))
   }
   return out
+}
+
+/** A notice about one of this node's acts (refused in the order, or in a block not used): what it was, whom it named, how much, when signed, and `code`. */
+function actNotice (kind: 'refusedInOrder' | 'notCounted', act: SignedAct, s: GroupState, atMs: number | undefined, code: string): Notice {
+  const b = act.body
+  const x = actSubject(s, b)
+  return {
+    kind,
+    purchase: 'purchase' in b ? b.purchase : null,
+    purchaseName: x.purchaseName,
+    atMs,
+    actType: b.type === 'AddCost' && b.discount ? 'AddDiscount' : b.type,
+    ...(x.memberName === null ? {} : { other: x.memberName }),
+    ...(x.payeeName === null ? {} : { payee: x.payeeName }),
+    ...(x.cents === null ? {} : { amountCents: x.cents }),
+    ...(x.productName === null ? {} : { product: x.productName }),
+    code
+  }
 }
 
 /**
@@ -144,21 +148,7 @@ export function notCounted (ignored: readonly IgnoredBlock[], me: MemberId, s: G
   const out: Notice[] = []
   for (const b of ignored) {
     if (b.feed !== me || b.actIds.length === 0) continue
-    for (const act of actsOf(b.feed, b.index)) {
-      const x = actSubject(s, act.body)
-      out.push({
-        kind: 'notCounted',
-        purchase: 'purchase' in act.body ? act.body.purchase : null,
-        purchaseName: x.purchaseName,
-        atMs: act.timeMs,
-        actType: act.body.type === 'AddCost' && act.body.discount ? 'AddDiscount' : act.body.type,
-        ...(x.memberName === null ? {} : { other: x.memberName }),
-        ...(x.payeeName === null ? {} : { payee: x.payeeName }),
-        ...(x.cents === null ? {} : { amountCents: x.cents }),
-        ...(x.productName === null ? {} : { product: x.productName }),
-        code: b.reason
-      })
-    }
+    for (const act of actsOf(b.feed, b.index)) out.push(actNotice('notCounted', act, s, act.timeMs, b.reason))
   }
   return out
 }
