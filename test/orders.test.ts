@@ -16,6 +16,7 @@ import { stateHash } from '../src/fold/hash.js'
 import { memberOrders, orderView } from '../src/api/order-views.js'
 import { resolvePurchase } from '../src/api/views.js'
 import { decodeFinal, encodeFinal } from '../src/node/storage/statecodec.js'
+import { checkConfirmed } from '../src/node/storage/checkpoint-verify.js'
 import { LogColumns } from '../src/merge/log.js'
 import { Season, person } from './helpers/fixtures.js'
 import type { HypergasError } from '../src/errors.js'
@@ -264,6 +265,13 @@ test('a booking emptied after a transport cost was shared keeps its share: the c
   t.alike(pc(), { bruno: share, carla: 498 + 600 - share }, 'his booking is his transport share alone, and the cost is still charged in full')
   t.is(s.credit(bruno), 10_000 - share, 'his honey refunded, his share not')
   t.alike(s.state.purchases.get(p)!.order!.bookings.get(bruno.id)!.lines, [], 'with no line')
+  // A checkpoint holding such a booking is verified and restored as it is (it was refused as a bad booking).
+  const copy = decodeFinal(encodeFinal({ state: s.state, log: new LogColumns() })).state
+  t.execution(() => checkConfirmed(copy, s.log, s.state.groupId!), 'a checkpoint with a booking of no line but its share is a good one')
+  t.is(stateHash(copy), stateHash(s.state))
+  // A later cost, split equally or by amount, leaves out a booking with no goods.
+  t.is(s.do(s.founder, { type: 'AddCost', purchase: p, label: 'Cassette', cents: 200, split: 'equal', discount: false }), 'applied')
+  t.alike(pc(), { bruno: share, carla: 498 + 600 - share + 200 }, 'Carla, the only one with goods, bears it all')
   t.is(s.do(bruno, { type: 'Book', member: bruno.id, purchase: p, lines: [{ product: 'miele-500', qtyMilli: 1000 }] }), 'applied', 'he books again')
   t.is(pc().bruno, 650 + share, 'one jar plus the same share')
   // Without a cost share, an emptied booking is withdrawn as before.

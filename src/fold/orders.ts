@@ -135,8 +135,9 @@ function bookedLines (p: Purchase, o: Order, member: MemberId, lines: readonly A
 /**
  * `Book`: the member's booking becomes these lines at today's prices (a line of 0, or a product
  * left out, drops it), plus the cost shares it already carries; the commitment follows, pending.
- * A booking left with no line is withdrawn (its commitment ends and is refunded), unless it
- * carries a share of a cost (transport added while bookings were open): then it is that share.
+ * A booking left with no line is withdrawn (its commitment ends and is refunded), unless its
+ * cost shares add up to more than 0 (transport added while bookings were open, net of any
+ * discount share): then it is those shares, and later costs leave it out (it has no goods).
  */
 export function book (s: GroupState, actId: ActId, au: MemberId, b: A.Book, run: boolean): Code {
   if (au !== b.member && !s.admins.has(au)) return 'NOT_AUTHORIZED'
@@ -258,7 +259,8 @@ export function addCost (s: GroupState, actId: ActId, au: MemberId, b: A.AddCost
 
 /**
  * The share of `b.cents` of each non-rejected commitment with an amount, or null when there is
- * none to share among: by goods amount for a booking (its earlier shares left out), by the
+ * none to share among: by goods amount for a booking (its earlier shares left out; a booking
+ * with no goods takes none), by the
  * amount itself for a free-amount commitment (SPEC §4.5 AddCost names no catalogue), or equally.
  */
 function costShares (p: Purchase, b: A.AddCost): Map<MemberId, number> | null {
@@ -267,6 +269,8 @@ function costShares (p: Purchase, b: A.AddCost): Map<MemberId, number> | null {
     if (c.status === 'rejected' || c.amountCents <= 0) continue
     const bk = p.order?.bookings.get(m)
     if (p.order !== undefined && bk === undefined) continue
+    // A booking with no goods (emptied, or nothing delivered) whose amount is an earlier share alone: no transport, no discount.
+    if (bk !== undefined && goodsCents(bk) === 0) continue
     weights.set(m, b.split === 'equal' ? 1 : bk !== undefined ? goodsCents(bk) : c.amountCents)
   }
   if (weights.size === 0 || [...weights.values()].every((w) => w === 0)) return null

@@ -2,6 +2,7 @@
  * Deterministic fixtures for tests: key pairs from names, act builders, a folding harness that
  * checks SPEC §4's invariants after every act, and a seeded PRNG.
  */
+import { LogColumns } from '../../src/merge/log.js'
 import { createAct } from '../../src/acts/act.js'
 import type { ActBody, SignedAct } from '../../src/acts/types.js'
 import { keyPairFromSeed, sha256, type KeyPair } from '../../src/crypto.js'
@@ -46,9 +47,14 @@ export class Season {
     return createAct(body, { group: this.groupId, keyPair: by, timeMs: ++this.clock })
   }
 
+  /** Every act folded, in order, with its outcome: the final log a checkpoint of this state would hold (feed = author, index = position, L 0). */
+  readonly log = new LogColumns()
+
   /** Folds a signed act and checks the invariants. */
   fold (act: SignedAct): Outcome {
-    const out = applyAct(this.state, act)
+    // Each act in a block of its own at the log's position, in its author's feed (where an admin's election is recorded).
+    const out = applyAct(this.state, act, { feed: act.author, index: this.log.length })
+    this.log.push(act.id, act.author, this.log.length, 0, out, act.timeMs, act)
     const v = checkInvariants(this.state)
     if (v.length > 0) this.onViolation(v, act)
     return out

@@ -318,7 +318,8 @@ function checkRecovery (s: GroupState, ids: Ids): void {
 }
 
 const line = z.strictObject({ product: z.string().min(1), qtyMilli: z.number().int().min(1).max(MAX_QTY_MILLI), priceCents: z.number().int().min(0).max(MAX_PRICE_CENTS) })
-const booking = z.strictObject({ lines: z.array(line).min(1), delivered: z.array(line).nullable(), costCents: z.number().int().safe() })
+// A booking holds lines, or (emptied after a cost was shared) cost shares above 0 alone (src/fold/orders.ts book).
+const booking = z.strictObject({ lines: z.array(line), delivered: z.array(line).nullable(), costCents: z.number().int().safe() }).refine((b) => b.lines.length > 0 || b.costCents > 0)
 
 /**
  * A purchase's orders (SPEC §4.5): products of a valid shape under their own keys, bookings of
