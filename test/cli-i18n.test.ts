@@ -269,6 +269,7 @@ test('a booking delivered with nothing says so', (t) => {
   const line = { product: 'miele', name: 'Miele', unit: 'vasetto', qtyMilli: 2000, priceCents: 650, cents: 1300 }
   const b = { member: 'ab'.repeat(32) as MemberId, name: 'Bruno', status: 'approved' as const, lines: [line], delivered: [], costCents: 0, amountCents: 0 }
   t.is(bookingLines(b), '2 vasetto Miele 13,00 € → consegnato: niente')
+  t.is(bookingLines({ ...b, lines: [], delivered: null, costCents: 90 }), '(nessun prodotto) + costi 0,90 €', 'a booking emptied to its cost share')
   setLang('en')
 })
 

@@ -14,7 +14,7 @@ import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
 import { sendDigests, type DigestSent } from './mail.js'
 import { report, type Report } from './report.js'
-import { adminNotices, memberNotices, notCounted, refusedEntries, refusedInOrder, type Notice } from './notices.js'
+import { adminNotices, memberNotices, notCountedRead, refusedEntries, refusedInOrder, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { beforeAct, receiptOf, recentOwnEntries, repeatedAfter, type ActReceipt } from './receipt.js'
@@ -292,7 +292,7 @@ export class LocalApi implements NodeApi {
     const now = Date.now() // display only: notices are derived, never stored
     const member = ref === null ? [] : memberNotices(s, views.resolveMember(s, ref), now)
     // This node's acts the merge ignored (an admin removed meanwhile, a fork): said also to a former admin.
-    const lost = notCounted(v.ignored, this.node.id, s, (feed, index) => this.actsOf(feed, index))
+    const lost = await notCountedRead(v.ignored, this.node.id, s, (feed, index) => this.actsOf(feed, index), async (blocks) => await this.node.readActs(blocks))
     if (!s.admins.has(this.node.id)) return { member, admin: lost }
     // Acts restored from a checkpoint (the node restarted since) are read back from their blocks.
     const refused = refusedEntries(v.entries, this.node.id, now)

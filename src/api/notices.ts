@@ -153,6 +153,19 @@ export function notCounted (ignored: readonly IgnoredBlock[], me: MemberId, s: G
   return out
 }
 
+/**
+ * {@link notCounted}, reading back with `readBack` the acts of ignored blocks the graph holds
+ * undecoded (inside a checkpoint: the notice would vanish after a restart).
+ */
+export async function notCountedRead (ignored: readonly IgnoredBlock[], me: MemberId, s: GroupState, actsOf: (feed: MemberId, index: number) => readonly SignedAct[], readBack: (blocks: readonly IgnoredBlock[]) => Promise<ReadonlyMap<ActId, SignedAct>>): Promise<Notice[]> {
+  const unread = ignored.filter((b) => b.feed === me && b.actIds.length > 0 && actsOf(b.feed, b.index).length === 0)
+  const back = unread.length === 0 ? new Map<ActId, SignedAct>() : await readBack(unread)
+  return notCounted(ignored, me, s, (feed, index) => {
+    const held = actsOf(feed, index)
+    return held.length > 0 ? held : (unread.find((b) => b.feed === feed && b.index === index)?.actIds ?? []).flatMap((id) => back.get(id) ?? [])
+  })
+}
+
 /** The entries {@link refusedInOrder} tells of: in `me`'s feed, refused, signed in the last week, among the last {@link REFUSED_SCAN}; latest first. */
 export function refusedEntries (log: MergedLog, me: MemberId, nowMs: number): LogEntry[] {
   const out: LogEntry[] = []
@@ -168,6 +181,8 @@ export function noticeKey (n: Notice): string {
   if ((n.kind === 'open' || n.kind === 'approved' || n.kind === 'rejected') && n.free === true) return `n_${n.kind}_free`
   // A withdrawal refused in the order: the cash may have been handed over already.
   if (n.kind === 'refusedInOrder' && n.actType === 'Withdraw') return 'n_refusedInOrder_withdraw'
+  // Not in the books: a withdrawal's cash was handed over, a deposit's is still in hand.
+  if (n.kind === 'notCounted' && n.actType === 'Withdraw') return 'n_notCounted_withdraw'
   if (n.kind !== 'toAccept' && n.kind !== 'awaiting') return `n_${n.kind}`
   return `n_${n.kind}_${(n.creditCents ?? 0) < 0 ? 'pay' : 'get'}`
 }

@@ -256,7 +256,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents === 0 ? null : b.ceilingCents }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
   // The admin a settlement came from, left below zero: a figure typed wrong, or cash they advanced (SPEC §4 invariant 2: interfaces flag it).
-  if (b.type === 'SettleCash' && (v.state.cash.get(b.from) ?? 0) < 0) r.fromCashCents = v.state.cash.get(b.from)
+  if (b.type === 'SettleCash' && (r.status === 'applied' || r.status === 'pending') && (v.state.cash.get(b.from) ?? 0) < 0) r.fromCashCents = v.state.cash.get(b.from)
   // Another purchase, no longer open, by the same name: the name means this one only while it is open.
   if (b.type === 'OpenPurchase' && r.status === 'applied') {
     const same = [...v.state.purchases.values()].filter((p) => p.id !== (act.id as string) && foldedName(p.name) === foldedName(b.name)).length

@@ -183,7 +183,8 @@ export function products (p: PurchaseView): string {
 /** A booking's lines: `2 vasetto Miele 13,00 €`, what was delivered (`niente` when nothing was), its cost shares. */
 export function bookingLines (b: BookingView): string {
   const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${l.unit} ${l.name} ${eur(l.cents)}`
-  return b.lines.map(show).join('; ') + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.length === 0 ? t('nothingDelivered') : b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
+  // A booking emptied of its products keeps its cost share alone (src/fold/orders.ts book).
+  return (b.lines.length === 0 ? `(${t('noProducts')})` : b.lines.map(show).join('; ')) + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.length === 0 ? t('nothingDelivered') : b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
 }
 
 /** A purchase's dates line, or nothing. */

@@ -324,8 +324,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this._graph.takeLowWater()
   }
 
-  /** The acts of log entries that carry none (restored from a checkpoint), read back from their blocks. */
-  async readActs (entries: readonly LogEntry[]): Promise<Map<ActId, SignedAct>> {
+  /** The acts of the blocks of `entries` (log entries that carry none, restored from a checkpoint; blocks the merge ignored), read back, by act id. */
+  async readActs (entries: ReadonlyArray<Pick<LogEntry, 'feed' | 'index'>>): Promise<Map<ActId, SignedAct>> {
     const g = this.group
     return g === null ? new Map() : await this.feeds.readActs(entries, g.groupId)
   }

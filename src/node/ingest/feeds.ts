@@ -112,7 +112,12 @@ export class Feeds {
       // A feed whose fork Hypercore already proved here: the relay proves the other side's tree, which this must not replace.
       if (core === undefined || core.key === null || this.proved.has(key) || this.opts.closed() || this.opts.forks.some((f) => f.feed === c.feed)) continue
       this.proved.add(key)
-      ownTreeProof(core).then((proof) => { if (proof !== null && !this.opts.closed()) this.relay.add(core.key, proof) }).catch(() => {})
+      ownTreeProof(core).then((proof) => {
+        // Not made (a session Hypercore closed meanwhile): tried again at the next read.
+        if (proof === null) { this.proved.delete(key); return }
+        // A fork Hypercore proved here meanwhile: the relay now proves the other side's tree, which this must not replace.
+        if (!this.opts.closed() && !this.opts.forks.some((f) => f.feed === c.feed)) this.relay.add(core.key, proof)
+      }).catch(() => { this.proved.delete(key) })
     }
   }
 
@@ -122,8 +127,8 @@ export class Feeds {
     await this.readAll(group)
   }
 
-  /** The acts of log entries that carry none (restored from a checkpoint), read back from their blocks. */
-  async readActs (entries: readonly LogEntry[], group: GroupId): Promise<Map<ActId, SignedAct>> {
+  /** The acts of the blocks of `entries` (log entries that carry none, restored from a checkpoint; ignored blocks), read back. */
+  async readActs (entries: ReadonlyArray<Pick<LogEntry, 'feed' | 'index'>>, group: GroupId): Promise<Map<ActId, SignedAct>> {
     return await readActs((f) => this.cores.get(f), entries, group, this.verified)
   }
 

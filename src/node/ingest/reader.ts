@@ -155,10 +155,11 @@ export async function readFeed (core: Hypercore, graph: Graph, feed: MemberId, o
 }
 
 /**
- * The acts of log entries, read back from their blocks (final entries restored from a checkpoint
- * carry none); entries whose act does not decode, or whose core is closed, are absent.
+ * The acts of the blocks that `entries` (log entries, or any block references) sit in, read back
+ * (final entries restored from a checkpoint carry none, nor do blocks the merge ignored), by act
+ * id; acts that do not decode, or whose core is closed, are absent.
  */
-export async function readActs (coreOf: (feed: MemberId) => Hypercore | undefined, entries: readonly LogEntry[], group: GroupId, verified: VerifiedActs): Promise<Map<ActId, SignedAct>> {
+export async function readActs (coreOf: (feed: MemberId) => Hypercore | undefined, entries: ReadonlyArray<Pick<LogEntry, 'feed' | 'index'>>, group: GroupId, verified: VerifiedActs): Promise<Map<ActId, SignedAct>> {
   const out = new Map<ActId, SignedAct>()
   for (const b of new Set(entries.map((e) => `${e.feed}:${e.index}`))) {
     const [feed, index] = b.split(':') as [MemberId, string]

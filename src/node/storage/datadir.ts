@@ -163,12 +163,12 @@ export function saveGroup (dir: string, g: GroupRef): void {
   writePrivate(paths(dir).group, JSON.stringify(g, null, 2) + '\n')
 }
 
-/** The node's HTTP token: 64 hex digits, created on first use (mode 0600), and again when the file holds no token (emptied or damaged: a node with an empty token no CLI could use). */
+/** The node's HTTP token: hex (64 digits when made here; 16 to 128 as a backup restores one), created on first use (mode 0600), and again when the file holds no token (emptied or damaged: a node with an empty token no CLI could use). */
 export function loadToken (dir: string): string {
   const file = paths(dir).token
   try {
     const held = fs.readFileSync(file, 'utf8').trim()
-    if (/^[0-9a-f]{64}$/.test(held)) return held
+    if (/^[0-9a-f]{16,128}$/.test(held)) return held
   } catch {}
   const t = randomBytes(32).toString('hex')
   writePrivate(file, t + '\n')
