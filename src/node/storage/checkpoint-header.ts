@@ -13,7 +13,8 @@ import { badCheckpoint } from './checkpoint-verify.js'
 
 /**
  * Format version, after the magic (16: a booking emptied of its lines keeps the share of a cost
- * added while bookings were open, instead of being withdrawn with it; 15: a member's ceiling bounds their credit plus their open
+ * added while bookings were open, instead of being withdrawn with it, and a later cost leaves out
+ * a booking with no goods; 15: a member's ceiling bounds their credit plus their open
  * commitments, so deposits and accepted transfers a ceiling refused are no longer the same; 14:
  * the confirmed state after the serialised rest, not inside it; 13: registrations keep where a member was removed, and the
  * members' recovery leaves out of its base a removal every admin has seen, docs/ordering.md §5;
