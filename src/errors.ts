@@ -210,3 +210,12 @@ export function isHypergasError (err: unknown, code?: string): err is HypergasEr
 export function damagedStore (message: string | undefined): boolean {
   return message !== undefined && /CRC mismatch|checksum mismatch|Malformed blob|Corruption|corrupt|truncated|while stat a file|\.(blob|sst)\b.*No such file/i.test(message)
 }
+
+/**
+ * What a log line says of a failure `err`: its reason without the code (a HypergasError's) or its
+ * message, and, for a HypergasError, the refusal (code and figures) an interface words in the
+ * user's language (src/node/types.ts LogLine).
+ */
+export function failureOf (err: Error): { reason: string, refusal?: { code: string, details?: RefusalDetails } } {
+  return err instanceof HypergasError ? { reason: err.reason, refusal: { code: err.code, details: err.details } } : { reason: err.message }
+}

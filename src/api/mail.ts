@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from '../zod.js'
 import { memberNotices, type Notice } from './notices.js'
-import { HypergasError, type RefusalDetails } from '../errors.js'
+import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
@@ -183,8 +183,8 @@ export class DigestKeeper {
         const wait = Math.min(DIGEST_EVERY_MS, this.timing.retryMs * 2 ** (this.failures - 1))
         this.retryAtMs = this.now() + wait
         const minutes = Math.ceil(wait / 60_000)
-        const refusal = err instanceof HypergasError ? { code: err.code, details: err.details } : undefined
-        this.log({ key: 'mailFailed', vars: { error: err instanceof HypergasError ? err.reason : err.message, minutes }, text: `notices by email: ${err.message} (trying again in ${minutes} min)`, ...(refusal === undefined ? {} : { refusal }) })
+        const { reason, refusal } = failureOf(err)
+        this.log({ key: 'mailFailed', vars: { error: reason, minutes }, text: `notices by email: ${err.message} (trying again in ${minutes} min)`, ...(refusal === undefined ? {} : { refusal }) })
       })
       .finally(() => this.schedule())
   }

@@ -3,7 +3,7 @@
  * at their deadline, when it runs (like reactivegas's programmed events). The fold never reads the
  * clock; this keeper does, on the node, and appends an ordinary CloseBookings signed by the owner.
  */
-import { HypergasError } from '../errors.js'
+import { failureOf } from '../errors.js'
 import type { PurchaseId, MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import type { GasNode } from './node.js'
@@ -71,9 +71,8 @@ export class DeadlineKeeper {
         await this.node.submit({ type: 'CloseBookings', purchase: id })
         this.log({ key: 'deadlineClosed', vars: { name }, text: `bookings of "${name}" closed at their deadline` }, id)
       } catch (err) {
-        const error = (err as Error).message
-        const refusal = err instanceof HypergasError ? { refusal: { code: err.code, details: err.details } } : {}
-        this.log({ key: 'deadlineFailed', vars: { name, error: err instanceof HypergasError ? err.reason : error }, text: `bookings of "${name}" could not be closed at their deadline: ${error}`, ...refusal }, id)
+        const { reason, refusal } = failureOf(err as Error)
+        this.log({ key: 'deadlineFailed', vars: { name, error: reason }, text: `bookings of "${name}" could not be closed at their deadline: ${(err as Error).message}`, ...(refusal === undefined ? {} : { refusal }) }, id)
         this.stopped = true // not again on every update: the next start tries again
       }
     }

@@ -64,14 +64,14 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
+    const x = p.order?.products.find((y) => y.key === line.product)
     // One line per product: two would be refused as a whole; which product, and how to say it once.
     const first = seen.get(line.product)
-    if (first !== undefined) throw new HypergasError('BAD_ARGUMENT', `${first} and ${a} name the same product "${p.order?.products.find((y) => y.key === line.product)?.name ?? line.product}": give it once, with its whole quantity`, { variant: 'productTwice', input: `${first} ${a}`.slice(0, 80), product: p.order?.products.find((y) => y.key === line.product)?.name ?? line.product })
+    if (first !== undefined) throw new HypergasError('BAD_ARGUMENT', `${first} and ${a} name the same product "${x?.name ?? line.product}": give it once, with its whole quantity`, { variant: 'productTwice', input: `${first} ${a}`.slice(0, 80), product: x?.name ?? line.product })
     seen.set(line.product, a)
     // A price of 0 at a delivery: something the supplier gave for free.
     if (m[3] !== undefined) line.priceCents = parseEurosOrZero(m[3])
     // A product without a price that nobody booked would be delivered free without a word: its price is asked for.
-    const x = p.order?.products.find((y) => y.key === line.product)
     if (prices && m[3] === undefined && x !== undefined && x.priceCents === 0 && x.bookedQtyMilli === 0) throw new HypergasError('BAD_ARGUMENT', `"${x.name}" has no price yet: give the price it was delivered at, ${a}@<euros> (@0 if it came free)`, { variant: 'unpriced', product: x.name, input: a.slice(0, 40) })
     return line
   })
