@@ -14,6 +14,7 @@ import { en } from '../src/cli/messages-en.js'
 import { it } from '../src/cli/messages-it.js'
 import { resources } from '../src/web/i18n.js'
 import { withRefusals } from '../src/web/refusals.js'
+import { RECEIPT_KEYS } from '../src/api/receipt-text.js'
 
 test('a refusal on the page: the CLI\'s message and figures, without its commands', async (t) => {
   const i = i18next.createInstance()
@@ -90,4 +91,17 @@ test('every variant a refusal is thrown with has a message in both languages', (
   t.ok(keys.size >= 50, `${keys.size} variants found in the sources`)
   const missing = [...keys].filter((k) => !(k in en) || !(k in it))
   t.alike(missing, [], 'each has an English and an Italian message')
+})
+
+test('every message a receipt line names reaches the page (RECEIPT_KEYS)', (t) => {
+  const source = fs.readFileSync(fileURLToPath(new URL('../../src/api/receipt-text.ts', import.meta.url)), 'utf8')
+  const named = new Set<string>()
+  // A key is the first argument of t(), or either side of a ternary there.
+  for (const m of source.matchAll(/(?:\bt\(|\? |: )'([A-Za-z][A-Za-z_]*)'/g)) if (m[1] in en && !m[1].startsWith('r_')) named.add(m[1])
+  // The CLI's next command for a transfer's payee: a page shows the transfer to accept instead.
+  named.delete('transferNext')
+  t.ok(named.size >= 15, `${named.size} message keys named in src/api/receipt-text.ts`)
+  t.alike([...named].filter((k) => !RECEIPT_KEYS.includes(k)), [], 'each is in RECEIPT_KEYS')
+  const page = withRefusals(resources)
+  t.alike(RECEIPT_KEYS.filter((k) => !(k in page.it.translation) && !(`${k}_other` in page.it.translation)), [], 'and in the page\'s Italian messages')
 })
