@@ -235,14 +235,20 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.waitForSelector('.orders .close-bookings')
   await anna.click('.orders .close-bookings')
   await anna.waitForSelector('.delivery[data-member="Marta"] .deliver:not([disabled])', { timeout: 60_000 })
+  const martaOnB = async (): Promise<Row | undefined> => (((await get(nb, '/api/purchases/Formaggi')).order as Row).bookings as Row[]).find((x) => x.name === 'Marta')
+  // The toma weighed first; the butter, left empty, as booked.
   await anna.fill('.delivery[data-member="Marta"] input.dq[data-product="toma"]', '1,62')
+  await anna.click('.delivery[data-member="Marta"] .deliver')
+  await waitFor('the toma\'s delivery on node B', async () => (await martaOnB())?.amountCents === 3062 + 640)
+  // Then the butter alone: the toma's field, emptied, keeps the weight recorded (it used to send
+  // the booked 1,5 kg).
+  const toma = '.delivery[data-member="Marta"] input.dq[data-product="toma"]'
+  await anna.fill(toma, '')
+  await anna.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.placeholder === '1,62', toma, { timeout: 60_000 })
   await anna.fill('.delivery[data-member="Marta"] input.dq[data-product="burro"]', '1')
   await anna.click('.delivery[data-member="Marta"] .deliver')
-  await waitFor('the delivery on node B', async () => {
-    const b = (((await get(nb, '/api/purchases/Formaggi')).order as Row).bookings as Row[]).find((x) => x.name === 'Marta')
-    return b?.delivered !== null && b?.amountCents === 3062 + 320
-  })
-  t.pass('delivered on A\'s page, seen on B: 1,62 kg × 18,90 = 30,62 + one butter 3,20')
+  await waitFor('the butter\'s delivery on node B', async () => (await martaOnB())?.amountCents === 3062 + 320)
+  t.pass('delivered on A\'s page in two steps, seen on B: 1,62 kg × 18,90 = 30,62 + one butter 3,20')
   await anna.fill('.costs .cost-label', 'Trasporto')
   await anna.fill('.costs .cost-amount', '1,50')
   await anna.click('.costs .add-cost')

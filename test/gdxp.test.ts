@@ -241,3 +241,36 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
 function execText (dir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8' })
 }
+
+test('a delivery typed one product at a time keeps what was recorded before; the receipt names what was booked and not delivered', { timeout: 120_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-deliver-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const file = path.join(dir, 'frutta.csv')
+  fs.writeFileSync(file, 'nome;um;prezzo;pesato\nPere;kg;2,35;sì\nMele;kg;1,90;sì\n')
+  cli(dir, 'init', '--name', 'GAS Test', '--founder', 'Anna')
+  const luca = cli(dir, 'keygen', '--out', path.join(dir, 'luca.json'))
+  cli(dir, 'member', 'add', 'Luca', String(luca.publicKey))
+  cli(dir, 'deposit', 'Luca', '50')
+  cli(dir, 'purchase', 'open', 'Frutta', '--catalogue', file)
+  cli(dir, 'book', 'Luca', 'Frutta', 'pere=3', 'mele=2')
+  cli(dir, 'close-bookings', 'Frutta')
+  cli(dir, 'approve', 'Luca', 'Frutta')
+  const run = (...args: string[]): { out: string, err: string } => {
+    const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', ...args], { encoding: 'utf8' })
+    return { out: r.stdout, err: r.stderr }
+  }
+  const pickup = (): string[] => execText(dir, 'purchase', 'Frutta', '--pickup').trim().split('\n').filter((l) => l.startsWith('Luca,'))
+  const first = run('deliver', 'Frutta', 'Luca', 'pere=2,87@2,20')
+  t.ok(first.out.includes('booked and not delivered (0): Mele'), `the first delivery names the product it leaves out: ${first.out}`)
+  t.is(first.err, '', 'nothing recorded before: nothing kept')
+  const second = run('deliver', 'Frutta', 'Luca', 'mele=2,1')
+  t.is(second.err.trim(), 'kept as recorded before: Pere 2.87 kg (a product that did not arrive after all: name it with =0)', 'what stays is said before it is signed')
+  t.absent(second.out.includes('not delivered'), `nothing booked is left out now: ${second.out}`)
+  t.alike(pickup(), ['Luca,Mele,kg,2,2.1,1.90,3.99', 'Luca,Pere,kg,3,2.87,2.20,6.31', 'Luca,TOTAL,,,,,10.30'], 'Pere kept its weight and its price at the delivery')
+  run('deliver', 'Frutta', 'Luca', 'pere=2,9')
+  t.alike(pickup(), ['Luca,Mele,kg,2,2.1,1.90,3.99', 'Luca,Pere,kg,3,2.9,2.20,6.38', 'Luca,TOTAL,,,,,10.37'], 'a weight typed again keeps the price it was delivered at')
+  const none = run('deliver', 'Frutta', 'Luca', 'mele=0')
+  t.ok(none.out.includes('booked and not delivered (0): Mele'), `=0 takes a product out: ${none.out}`)
+  t.is(cli(dir, 'balance', 'Luca').creditCents, 5000 - 638, 'Luca pays for what he received')
+  t.ok((cli(dir, 'status') as Row).group.totals.hold, 'credits + open commitments = cash')
+})

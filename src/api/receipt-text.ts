@@ -7,7 +7,7 @@ import type { ActReceipt } from './receipt.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'sameNamePurchase', 'withdrawPending']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -29,6 +29,7 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.refunds !== undefined && r.refunds.length > 0) lines.push(t('refunds', { refunds: r.refunds.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.dropped !== undefined) lines.push(t('bookingDropped', { products: r.dropped.join(', ') }))
+  if (r.notDelivered !== undefined) lines.push(t('deliveryMissing', { products: r.notDelivered.join(', ') }))
   if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t(r.cashCents < 0 ? 'cashAfterOwed' : 'cashAfter', { amount: eur(r.cashCents) }))
   if (r.fromCashCents !== undefined) lines.push(t('settleBelowZero', { name: named ?? '', amount: eur(r.fromCashCents) }))

@@ -54,6 +54,8 @@ export interface ActReceipt {
   refunds?: Array<{ name: string, cents: number }>
   /** A Book that replaced a booking: the products it had that this one leaves out, by name. */
   dropped?: string[]
+  /** An applied Deliver: the products the member booked that it delivers none of, by name. */
+  notDelivered?: string[]
   purchase?: { id: PurchaseId, name: string }
   /** The product a SetPrice prices, by its catalogue name (its price is `cents`). */
   product?: string
@@ -226,6 +228,13 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
     const products = v.state.purchases.get(b.purchase)?.order?.products
     const dropped = had.filter((k) => !kept.has(k)).map((k) => products?.get(k)?.name ?? k)
     if (dropped.length > 0) r.dropped = dropped
+  }
+  const order = b.type === 'Deliver' && r.status === 'applied' ? v.state.purchases.get(b.purchase)?.order : undefined
+  const booking = b.type === 'Deliver' ? order?.bookings.get(b.member) : undefined
+  if (b.type === 'Deliver' && booking !== undefined) {
+    const got = new Set(b.lines.filter((l) => l.qtyMilli > 0).map((l) => l.product))
+    const none = booking.lines.filter((l) => l.qtyMilli > 0 && !got.has(l.product)).map((l) => order?.products.get(l.product)?.name ?? l.product)
+    if (none.length > 0) r.notDelivered = none
   }
   const who = subjectOf(b)
   if (who !== null) r.member = receiptMember(v, who)

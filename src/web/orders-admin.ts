@@ -5,7 +5,7 @@
  * weighed quantities and changed prices typed in, a missing item at 0) and shared costs.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
-import type { ActRequest, BookingView, PurchaseSummary, PurchaseView } from '../api/dto.js'
+import type { ActRequest, BookingView, LineView, PurchaseSummary, PurchaseView } from '../api/dto.js'
 import { parseQuantity } from '../money.js'
 import { money, quantity, t } from './format.js'
 
@@ -19,28 +19,53 @@ export interface OrdersActions {
   fail: (err: unknown) => void
 }
 
-/** The delivery of one member: each booked product with its quantity (empty: as booked) and a price (empty: as booked). */
+/**
+ * One product of a member's delivery screen: booked (null: delivered only, a substitute) and
+ * recorded (null: no delivery recorded for it yet), and what an empty field stands for.
+ */
+interface DeliveryItem { product: string, name: string, unit: string, booked: LineView | null, qtyMilli: number, priceCents: number | undefined }
+
+/**
+ * The products of `b`'s delivery screen: the booked ones, then those delivered without being
+ * booked. An empty field keeps what was recorded before (SPEC §4.5: a Deliver holds all the member
+ * received, so a field left empty must not undo an earlier weight or price): before any delivery,
+ * the booked quantity at the booked price; after one, the delivered quantity (0 for a product it
+ * left out) at the price it was delivered at.
+ */
+export function deliveryItems (b: BookingView): DeliveryItem[] {
+  const got = (product: string): LineView | undefined => b.delivered?.find((x) => x.product === product)
+  const booked = b.lines.map((l) => {
+    const d = got(l.product)
+    return { product: l.product, name: l.name, unit: l.unit, booked: l, qtyMilli: b.delivered === null ? l.qtyMilli : d?.qtyMilli ?? 0, priceCents: d?.priceCents }
+  })
+  const extra = (b.delivered ?? []).filter((d) => !b.lines.some((l) => l.product === d.product))
+  return [...booked, ...extra.map((d) => ({ product: d.product, name: d.name, unit: d.unit, booked: null, qtyMilli: d.qtyMilli, priceCents: d.priceCents }))]
+}
+
+/** The delivery of one member: each product with its quantity and price, an empty field keeping what {@link deliveryItems} says. */
 function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): TemplateResult {
+  const items = deliveryItems(b)
   const send = (e: Event): void => {
     const row = (e.target as HTMLElement).closest('.delivery')!
     const lines = []
-    for (const l of b.lines) {
-      const q = (row.querySelector(`input.dq[data-product="${CSS.escape(l.product)}"]`) as HTMLInputElement).value.trim()
-      const price = (row.querySelector(`input.dp[data-product="${CSS.escape(l.product)}"]`) as HTMLInputElement).value.trim()
-      let qtyMilli = l.qtyMilli
+    for (const x of items) {
+      const q = (row.querySelector(`input.dq[data-product="${CSS.escape(x.product)}"]`) as HTMLInputElement).value.trim()
+      const price = (row.querySelector(`input.dp[data-product="${CSS.escape(x.product)}"]`) as HTMLInputElement).value.trim()
+      let qtyMilli = x.qtyMilli
       try { if (q !== '') qtyMilli = parseQuantity(q) } catch (err) { a.fail(err); return }
-      const priceCents = price === '' ? undefined : a.cents(price)
+      const priceCents = price === '' ? x.priceCents : a.cents(price)
       if (priceCents === null) return
-      lines.push({ product: l.product, qtyMilli, ...(priceCents === undefined ? {} : { priceCents }) })
+      lines.push({ product: x.product, qtyMilli, ...(priceCents === undefined ? {} : { priceCents }) })
     }
     a.act({ type: 'Deliver', purchase: p.id, member: b.member, lines })
   }
   return html`<div class="card delivery" data-member=${b.name}><b>${b.name}</b> · ${money(b.amountCents)} · ${t(`status_${b.status}`)}
-    <table>${b.lines.map((l) => {
-      const got = b.delivered?.find((x) => x.product === l.product)
-      return html`<tr><td>${l.name}<div class="small">${t('booked')} ${quantity(l.qtyMilli)} ${l.unit} · ${money(l.priceCents)}${got === undefined ? '' : ` · ${t('delivered')} ${quantity(got.qtyMilli)}`}</div></td>
-        <td><input class="dq" size="5" inputmode="decimal" data-product=${l.product} placeholder=${quantity(l.qtyMilli)}></td>
-        <td><input class="dp" size="6" inputmode="decimal" data-product=${l.product} placeholder=${money(l.priceCents)}></td></tr>`
+    <table>${items.map((x) => {
+      const price = x.priceCents ?? x.booked?.priceCents ?? 0
+      const recorded = b.delivered === null ? '' : ` · ${t('delivered')} ${quantity(x.qtyMilli)}`
+      return html`<tr><td>${x.name}<div class="small">${x.booked === null ? '' : `${t('booked')} ${quantity(x.booked.qtyMilli)} ${x.unit} · ${money(x.booked.priceCents)}`}${recorded}</div></td>
+        <td><input class="dq" size="5" inputmode="decimal" data-product=${x.product} placeholder=${quantity(x.qtyMilli)}></td>
+        <td><input class="dp" size="6" inputmode="decimal" data-product=${x.product} placeholder=${money(price)}></td></tr>`
     })}</table>
     <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
 }

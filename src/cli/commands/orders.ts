@@ -10,7 +10,7 @@ import { Option } from 'commander'
 import type { LineSpec } from '../../acts/types.js'
 import type { NodeApi } from '../../api/api.js'
 import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
-import type { PurchaseView } from '../../api/dto.js'
+import type { LineView, PurchaseView } from '../../api/dto.js'
 import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { skipText } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
@@ -18,7 +18,7 @@ import { foldedName, nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
 import { parseEuros, parseEurosOrZero, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
-import { lang, t } from '../i18n.js'
+import { lang, quantity, t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 import { actAsMember } from './acts.js'
 
@@ -57,10 +57,15 @@ function productOf (p: PurchaseView, ref: string): string {
   throw HypergasError.NOT_FOUND(`"${ref}" names ${hits.length} products of "${p.name}": ${shown.join(', ')}`, 'products', ref, { shown, matches: hits.length })
 }
 
-/** `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed; asked for where a delivered product has none). @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, UNKNOWN_PRODUCT, NOT_FOUND, NO_CATALOGUE */
-function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
+/**
+ * `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed; asked for where a delivered product has none).
+ * With `earlier`, the member's delivery recorded before (SPEC §4.5: a Deliver holds all they received), the arguments change it:
+ * a product not named keeps its quantity and price, a named one without @euros the price it was delivered at.
+ * @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, UNKNOWN_PRODUCT, NOT_FOUND, NO_CATALOGUE
+ */
+function lines (p: PurchaseView, args: string[], prices: boolean, earlier: readonly LineView[] | null = null): LineSpec[] {
   const seen = new Map<string, string>()
-  return args.map((a) => {
+  const typed = args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
@@ -69,12 +74,16 @@ function lines (p: PurchaseView, args: string[], prices: boolean): LineSpec[] {
     const first = seen.get(line.product)
     if (first !== undefined) throw new HypergasError('BAD_ARGUMENT', `${first} and ${a} name the same product "${x?.name ?? line.product}": give it once, with its whole quantity`, { variant: 'productTwice', input: `${first} ${a}`.slice(0, 80), product: x?.name ?? line.product })
     seen.set(line.product, a)
+    const before = earlier?.find((e) => e.product === line.product)
     // A price of 0 at a delivery: something the supplier gave for free.
     if (m[3] !== undefined) line.priceCents = parseEurosOrZero(m[3])
+    else if (before !== undefined) line.priceCents = before.priceCents
     // A product without a price that nobody booked would be delivered free without a word: its price is asked for.
-    if (prices && m[3] === undefined && x !== undefined && x.priceCents === 0 && x.bookedQtyMilli === 0) throw new HypergasError('BAD_ARGUMENT', `"${x.name}" has no price yet: give the price it was delivered at, ${a}@<euros> (@0 if it came free)`, { variant: 'unpriced', product: x.name, input: a.slice(0, 40) })
+    if (prices && m[3] === undefined && before === undefined && x !== undefined && x.priceCents === 0 && x.bookedQtyMilli === 0) throw new HypergasError('BAD_ARGUMENT', `"${x.name}" has no price yet: give the price it was delivered at, ${a}@<euros> (@0 if it came free)`, { variant: 'unpriced', product: x.name, input: a.slice(0, 40) })
     return line
   })
+  const kept = (earlier ?? []).filter((e) => !seen.has(e.product)).map((e) => ({ product: e.product, qtyMilli: e.qtyMilli, priceCents: e.priceCents }))
+  return [...typed, ...kept]
 }
 
 /**
@@ -194,8 +203,14 @@ program.command('close-bookings').description(helpText('d_close-bookings')).argu
 program.command('deliver').description(helpText('d_deliver'))
   .argument('<purchase>', PURCHASE()).argument('<member>', MEMBER()).argument('<lines...>', helpText('h_deliver_lines'))
   .action(async (ref: string, m: string, args: string[]) => {
-    const p = await withApi((api) => api.purchase(ref))
-    await act({ type: 'Deliver', purchase: p.id, member: m, lines: lines(p, args, true) })
+    const [p, who] = await withApi(async (api) => [await api.purchase(ref), (await api.member(m)).id] as const)
+    const earlier = p.order?.bookings.find((b) => b.member === who)?.delivered ?? null
+    const all = lines(p, args, true, earlier)
+    // The lines typed come first: what follows stays as recorded before, said before it is signed
+    // (one product at a time is how a delivery is often typed).
+    const kept = (earlier ?? []).filter((e) => !all.slice(0, args.length).some((l) => l.product === e.product))
+    if (kept.length > 0) process.stderr.write(`${t('deliveryKept', { products: kept.map((e) => `${e.name} ${quantity(e.qtyMilli)} ${e.unit}`).join(', ') })}\n`)
+    await act({ type: 'Deliver', purchase: p.id, member: m, lines: all })
   })
 
 program.command('cost').description(helpText('d_cost'))
