@@ -11,7 +11,7 @@ import { createAct } from '../src/acts/act.js'
 import { signChallengeHex } from '../src/acts/member-sign.js'
 import type { GroupId, MemberId, PurchaseId } from '../src/ids.js'
 import { HostNames, checkRequest, hostOf } from '../src/http/access.js'
-import { createServer, MAX_STREAMS_PER_CLIENT, MEMBER_FACTOR, PUBLIC_PER_MINUTE, SIGNED_PER_MINUTE } from '../src/http/server.js'
+import { createServer, MAX_ANONYMOUS_STREAMS, MAX_STREAMS_PER_CLIENT, MEMBER_FACTOR, PUBLIC_PER_MINUTE, SIGNED_PER_MINUTE } from '../src/http/server.js'
 import { AUTH_PER_MINUTE } from '../src/http/auth.js'
 import { MAX_CHALLENGES, MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, Sessions } from '../src/http/sessions.js'
 import { GasNode } from '../src/node/node.js'
@@ -89,6 +89,12 @@ test('Host: a page after DNS rebinding gets nothing from any endpoint, with or w
     }
   }
   t.is(json(await s.call({ url: '/api/log', token: true })).total, total, 'nothing appended')
+  // An address fastify refuses before any hook (a malformed %-escape): the Host rule still, and the same shape.
+  const bad = await s.call({ url: '/api/members/%ff', host: 'evil.example', from: '127.0.0.1' })
+  t.alike([bad.statusCode, code(bad), bad.headers['x-frame-options']], [421, 'BAD_HOST', 'DENY'], 'a malformed address from a foreign Host')
+  const ours = await s.call({ url: '/api/members/%ff', from: '127.0.0.1' })
+  t.alike([ours.statusCode, code(ours), ours.headers['cache-control']], [400, 'BAD_REQUEST', 'no-store'], 'and from ours: a refusal in the API\'s shape')
+  t.is((await s.call({ url: '/api/log', headers: { authorization: `bearer ${TOKEN}` }, from: '192.168.1.30' })).statusCode, 200, 'the token with the scheme in lower case')
 })
 
 test('Origin: no state-changing request from another site, even with an admin session', async (t) => {
@@ -271,10 +277,10 @@ test('an admin\'s browser on another device: a one-time code minted with the tok
 
 test('signed acts from anyone: verified, refused ones change nothing, and the rate is limited', async (t) => {
   const s = await setUp(t)
-  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: 1 })
+  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   t.is((await s.call({ url: '/api/acts/signed', body: { act: commit.bytes.toString('hex') } })).statusCode, 200, 'a member\'s own act from their phone')
   const stranger = person('access-flood')
-  const forged = createAct({ type: 'Commit', member: stranger.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: stranger, timeMs: 1 })
+  const forged = createAct({ type: 'Commit', member: stranger.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: stranger, timeMs: Date.now() })
   let limited = 0
   for (let i = 0; i < SIGNED_PER_MINUTE - 1 + 5; i++) { // the commit above was the first of the minute
     const r = await s.call({ url: '/api/acts/signed', body: { act: forged.bytes.toString('hex') } })
@@ -368,12 +374,12 @@ test('review findings: no figures about others from a signed act, no proxy is "l
   // A forged or foreign act naming Luca: refused without Luca's figures.
   const stranger = person('access-prober')
   for (const [who, body] of [[marta, { type: 'Commit', member: luca.id, cents: 5, purchase: s.purchase }], [stranger, { type: 'Deposit', member: luca.id, cents: 5 }], [stranger, { type: 'Transfer', from: luca.id, to: luca.id, cents: 1, memo: '' }]] as const) {
-    const act = createAct(body as never, { group: s.group, keyPair: who, timeMs: 1 })
+    const act = createAct(body as never, { group: s.group, keyPair: who, timeMs: Date.now() })
     const r = json(await s.call({ url: '/api/acts/signed', body: { act: act.bytes.toString('hex') } }))
     t.ok(r.error !== undefined && r.error.details === undefined && !JSON.stringify(r).includes('3000') && !JSON.stringify(r).includes('2300'), `${body.type} naming Luca: ${JSON.stringify(r.error)}`)
   }
   // Marta invoices Luca (a transfer from him, to her): applied, and her receipt names no credit of his.
-  const invoice = createAct({ type: 'Transfer', from: luca.id, to: marta.id, cents: 5, memo: 'uova' }, { group: s.group, keyPair: marta, timeMs: 1 })
+  const invoice = createAct({ type: 'Transfer', from: luca.id, to: marta.id, cents: 5, memo: 'uova' }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   const receipt = json(await s.call({ url: '/api/acts/signed', body: { act: invoice.bytes.toString('hex') } }))
   t.ok(receipt.status === 'applied' && receipt.member === undefined && !JSON.stringify(receipt).includes('3000') && !JSON.stringify(receipt).includes('2300'), `an invoice to Luca: ${JSON.stringify(receipt)}`)
   // Behind a proxy or a tunnel on the machine, nobody is "local".
@@ -397,7 +403,25 @@ test('review findings: no figures about others from a signed act, no proxy is "l
   t.is((await s.call({ url: '/api/members/Marta', cookie: { cookie, key } })).statusCode, 401, 'removed: the session reads nothing')
 })
 
-test('live update streams are bounded per address', async (t) => {
+test('a signed act\'s answer: the author\'s figures to the author\'s own login only, not to whoever posts the bytes', async (t) => {
+  const s = await setUp(t)
+  const made = json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true }))
+  const marta2 = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: made.secret } }))
+  const commit = (cents: number): string => createAct({ type: 'Commit', member: marta.id, cents, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: Date.now() }).bytes.toString('hex')
+  // Marta has 20,00 €: a commitment of 50,00 € is refused.
+  const big = commit(5000)
+  const anon = json(await s.call({ url: '/api/acts/signed', body: { act: big } })).error
+  t.alike([anon.code, anon.details], ['INSUFFICIENT_CREDIT', undefined], 'posted without her login: the code, not her credit')
+  const hers = json(await s.call({ url: '/api/acts/signed', body: { act: big }, cookie: marta2 })).error
+  t.alike([hers.code, hers.details?.creditCents], ['INSUFFICIENT_CREDIT', 2000], 'from her own login: her credit, to say what is missing')
+  const small = commit(300)
+  const first = json(await s.call({ url: '/api/acts/signed', body: { act: small } }))
+  t.ok(first.status === 'applied' && first.member === undefined && first.name === undefined && !JSON.stringify(first).includes('1700'), `applied, answered without her name or credit: ${JSON.stringify(first)}`)
+  const again = json(await s.call({ url: '/api/acts/signed', body: { act: small }, cookie: marta2 }))
+  t.alike([again.actId, again.member?.creditCents, again.name], [first.actId, 1700, 'Marta'], 'sent again from her login: counted once, her credit after it')
+})
+
+test('live update streams are bounded per address, and anonymous pages cannot take the members\' share', async (t) => {
   const s = await setUp(t)
   await s.app.listen({ host: '127.0.0.1', port: 0 })
   const port = (s.app.server.address() as { port: number }).port
@@ -411,6 +435,20 @@ test('live update streams are bounded per address', async (t) => {
     }))
   }
   t.alike(statuses, [...Array(MAX_STREAMS_PER_CLIENT).fill(200), 429], `${MAX_STREAMS_PER_CLIENT} streams, then 429`)
+  // Pages from many addresses, nobody logged in, take at most MAX_ANONYMOUS_STREAMS: a member's
+  // page still follows (the audit locked members out with 32 addresses × 8 streams).
+  const stream = async (from: string, headers: Record<string, string> = {}): Promise<number> => await new Promise<number>((resolve) => {
+    const req = http.get({ host: '127.0.0.1', port, path: '/api/events', localAddress: from, headers: { host: LAN, ...headers } }, (res) => { resolve(res.statusCode ?? 0); res.resume() })
+    req.on('error', () => resolve(0))
+    open.push(req)
+  })
+  let anonymous = MAX_STREAMS_PER_CLIENT // the first address's
+  for (let a = 2; anonymous < MAX_ANONYMOUS_STREAMS; a++) for (let i = 0; i < MAX_STREAMS_PER_CLIENT && anonymous < MAX_ANONYMOUS_STREAMS; i++) if (await stream(`127.0.1.${a}`) === 200) anonymous++
+  t.is(await stream('127.0.2.1'), 429, `${MAX_ANONYMOUS_STREAMS} anonymous streams: a new address waits`)
+  const made = json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true }))
+  const { cookie, key } = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: made.secret } }))
+  // (The session cookie is named after the port it was set on: here the socket's.)
+  t.is(await stream('127.0.2.2', { cookie: cookie.replace(/^hypergas_session_\d*/, `hypergas_session_${port}`), 'x-hypergas-session': key }), 200, 'Marta\'s page, logged in, still follows')
   // On a real socket the node's own machine must name the node's own port (not a tunnel's).
   const members = async (host: string): Promise<number> => await new Promise((resolve) => http.get({ host: '127.0.0.1', port, path: '/api/members', headers: { host } }, (res) => { resolve(res.statusCode ?? 0); res.resume() }))
   t.is(await members(`127.0.0.1:${port}`), 200, 'loopback, its own port: local')

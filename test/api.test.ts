@@ -118,13 +118,13 @@ test('member-signed acts: verified before appending; refusals change nothing', a
   const post = async (act: string): Promise<{ statusCode: number, body: string }> => await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act } })
   const total = (): Promise<number> => s.app.inject('/api/log').then((r) => json(r).total as number)
   const before = await total()
-  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: 1 })
+  const commit = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs: Date.now() })
 
   const forged = Buffer.from(commit.bytes)
   forged[forged.length - 1] ^= 1
   const bad = await post(forged.toString('hex'))
   t.is((json(bad).error as Row).code, 'BAD_SIGNATURE')
-  const other = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: 'ab'.repeat(32) as GroupId, keyPair: marta, timeMs: 1 })
+  const other = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: 'ab'.repeat(32) as GroupId, keyPair: marta, timeMs: Date.now() })
   t.is((json(await post(other.bytes.toString('hex'))).error as Row).code, 'WRONG_GROUP')
   const big = await post('ab'.repeat(5000))
   t.is(big.statusCode, 413)
@@ -135,8 +135,20 @@ test('member-signed acts: verified before appending; refusals change nothing', a
   const ok = await post(commit.bytes.toString('hex'))
   t.is(json(ok).actId, commit.id)
   t.is(await total(), before + 1)
-  const again = await post(commit.bytes.toString('hex'))
-  t.is((json(again).error as Row).code, 'DUPLICATE_ACT', 'the same act twice is refused')
+  // A phone that lost the answer sends the act again: it counts once, and the answer is its receipt.
+  const again = json(await post(commit.bytes.toString('hex')))
+  t.alike([again.actId, again.status], [commit.id, 'applied'], 'the same act again: its receipt')
+  t.is(await total(), before + 1, 'counted once')
+
+  // A signed act is taken within 10 minutes of its signature: a refused one posted again later
+  // by whoever captured it does not apply once the credit is there (SPEC §8: replayed input).
+  const signedAt = (timeMs: number): string => createAct({ type: 'Commit', member: marta.id, cents: 700, purchase: s.purchase }, { group: s.group, keyPair: marta, timeMs }).bytes.toString('hex')
+  const old = json(await post(signedAt(Date.now() - 11 * 60_000))).error as Row
+  t.alike([old.code, old.details], ['STALE_ACT', { variant: 'old', detail: '11' }], 'signed 11 minutes ago')
+  const ahead = json(await post(signedAt(Date.now() + 30 * 60_000))).error as Row
+  t.alike([ahead.code, ahead.details], ['STALE_ACT', { variant: 'ahead', detail: '30' }], 'a device\'s clock half an hour ahead')
+  t.is(json(await post(signedAt(Date.now() - 9 * 60_000))).status, 'applied', 'nine minutes ago: taken')
+  t.is(await total(), before + 2, 'the stale ones appended nothing')
 })
 
 test('live updates: an event when the state changes', async (t) => {
@@ -187,7 +199,7 @@ test('a member\'s booking beyond what the group may still order learns the produ
   const anna = s.node.id
   await s.node.submit({ type: 'Deposit', member: anna, cents: 1000 })
   await s.node.submit({ type: 'Book', member: anna, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] })
-  const book = createAct({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] }, { group: s.group, keyPair: marta, timeMs: 2 })
+  const book = createAct({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   const refused = json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: book.bytes.toString('hex') } })).error as Row
   t.alike([refused.code, refused.details], ['SOLD_OUT', { variant: 'soldOut', product: 'Toma' }], 'no quantity left is told: it is Anna\'s booking')
   const byAdmin = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: { type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1500 }] } })).error as Row
@@ -202,7 +214,7 @@ test('a shared cost refused for one member\'s credit, posted signed: no figures 
   await s.node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 100 }] })
   await s.node.submit({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 2000 }] })
   const body = { type: 'AddCost' as const, purchase: p, label: 'trasporto', cents: 500_000, split: 'equal' as const, discount: false }
-  const cost = createAct(body, { group: s.group, keyPair: s.node.keyPair, timeMs: 3 })
+  const cost = createAct(body, { group: s.group, keyPair: s.node.keyPair, timeMs: Date.now() })
   const signed = json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: cost.bytes.toString('hex') } })).error as Row
   t.alike([signed.code, signed.details], ['INSUFFICIENT_CREDIT', undefined], 'whoever holds the referente\'s key learns no member\'s credit on the open route')
   const local = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: body })).error as Row
@@ -218,14 +230,14 @@ test('a transfer past the payee\'s ceiling, accepted signed: the payee reads the
   await s.node.submit({ type: 'Deposit', member: bea.id, cents: 900 })
   const post = async (act: ReturnType<typeof createAct>): Promise<Row> => json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: act.bytes.toString('hex') } }))
   // Marta pays Bea 2 €: Bea, accepting, is told her own credit and ceiling.
-  const pay = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: marta, timeMs: 4 })
+  const pay = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   await post(pay)
-  const byPayee = (await post(createAct({ type: 'AcceptTransfer', transfer: pay.id }, { group: s.group, keyPair: bea, timeMs: 5 }))).error as Row
+  const byPayee = (await post(createAct({ type: 'AcceptTransfer', transfer: pay.id }, { group: s.group, keyPair: bea, timeMs: Date.now() }))).error as Row
   t.alike([byPayee.code, byPayee.details], ['ABOVE_CEILING', { member: 'Bea', creditCents: 900, neededCents: 200, ceilingCents: 1000, variant: 'ceiling' }], 'her own figures')
   // Bea invoices Marta 2 €: Marta, accepting, learns only that the payee cannot receive it.
-  const invoice = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: bea, timeMs: 6 })
+  const invoice = createAct({ type: 'Transfer', from: marta.id, to: bea.id, cents: 200, memo: '' }, { group: s.group, keyPair: bea, timeMs: Date.now() })
   await post(invoice)
-  const byPayer = (await post(createAct({ type: 'AcceptTransfer', transfer: invoice.id }, { group: s.group, keyPair: marta, timeMs: 7 }))).error as Row
+  const byPayer = (await post(createAct({ type: 'AcceptTransfer', transfer: invoice.id }, { group: s.group, keyPair: marta, timeMs: Date.now() }))).error as Row
   t.alike([byPayer.code, byPayer.details], ['ABOVE_CEILING', { variant: 'payee' }], 'none of Bea\'s figures')
   t.is(s.node.requireView().state.members.get(bea.id)?.creditCents, 900, 'nothing moved')
 })

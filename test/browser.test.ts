@@ -318,7 +318,8 @@ test('under --public name, a member\'s page follows live updates once she logs i
   cli(a, 'member', 'add', 'Marta', String(cli(a, 'keygen', '--out', keyFile).publicKey))
   cli(a, 'purchase', 'open', 'Verdure')
   // The phone reaches the node by a name, as another device on the LAN does (not as local).
-  const n = await startNode('pub', a, null, { args: ['--no-swarm', '--public', 'name', '--allow-host', 'gas-pub.test'] })
+  const args = ['--no-swarm', '--public', 'name', '--allow-host', 'gas-pub.test']
+  let n = await startNode('pub', a, null, { args })
   const phoneUrl = (u: string): string => u.replace(/^http:\/\/[^/]+/, n.url.replace('127.0.0.1', 'gas-pub.test'))
   const browser = await chromium.launch({ executablePath: chrome.executablePath, headless: true, args: [...chrome.args, '--host-resolver-rules=MAP gas-pub.test 127.0.0.1'] })
   t.teardown(async () => {
@@ -370,5 +371,13 @@ test('under --public name, a member\'s page follows live updates once she logs i
   await page.waitForFunction(() => (document.querySelector('#msg') as HTMLElement | null)?.dataset.code === 'BAD_AMOUNT', undefined, { timeout: 10_000 })
   const typo = (await page.textContent('#msg')) ?? ''
   t.ok(typo.includes('serve un importo in euro') && typo.includes('12,5x'), `a mistyped amount in Italian: ${typo}`)
+  // The node restarts on its port and forgets every login (README): the open page logs in again
+  // with the link it keeps and shows a deposit made after the restart (it kept the old credit).
+  const port = new URL(n.url).port
+  await stopNode(n)
+  n = await startNode('pub2', a, null, { args: [...args, '--port', port] })
+  await act(n, { type: 'Deposit', member: 'Marta', cents: 200 })
+  await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17,00') === true, undefined, { timeout: 60_000 })
+  t.pass('after the restart, the page logged in again by itself and shows 17,00')
   t.alike(errors, [], 'no script error in the page')
 })

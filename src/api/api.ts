@@ -3,7 +3,6 @@
  * two implementations: {@link LocalApi} around an in-process {@link GasNode}, and the HTTP client
  * (src/http/client.ts) that reaches a running node. Answers are JSON-ready objects.
  */
-import { decodeAct } from '../acts/act.js'
 import { parseActBody } from '../acts/schema.js'
 import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
@@ -18,10 +17,10 @@ import { adminNotices, memberNotices, notCountedRead, refusedEntries, refusedInO
 import { LinkStore } from '../node/storage/links.js'
 import type { GasNode } from '../node/node.js'
 import { beforeAct, receiptOf, recentOwnEntries, repeatedAfter, type ActReceipt } from './receipt.js'
+import { MAX_SIGNED_ACT_HEX, postSignedAct, type ReadsFiguresOf } from './signed.js'
 import * as views from './views.js'
 import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
-import { figuredMember } from '../fold/refusal.js'
 import { drainInSlices } from '../slices.js'
 import { RULES_VERSION } from '../fold/rules.js'
 import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
@@ -29,12 +28,11 @@ import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.j
 import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
 export type { ActRequest } from './dto.js'
+export { MAX_SIGNED_ACT_HEX }
 
 /** Characters of a directory search (SPEC §4.7), at most: the HTTP route's schema and the local API alike. */
 export const MAX_QUERY_CHARS = 200
 
-/** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not the author's. */
-const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee'])
 
 /** What every interface can ask a node. */
 export interface NodeApi {
@@ -85,8 +83,12 @@ export interface NodeApi {
    * @throws HypergasError NOT_FOUND
    */
   payee (name: string): Promise<{ id: MemberId, name: string }>
-  /** Verifies and appends an act already signed by a member (hex of its bytes). */
-  signedAct (hexBytes: string): Promise<ActReceipt>
+  /**
+   * Verifies and appends an act already signed by a member (hex of its bytes), signed within 10
+   * minutes of now (src/api/signed.ts); the same act again answers with its receipt. The
+   * author's figures in the answer only where `reads(author)` (default: yes, the local CLI).
+   */
+  signedAct (hexBytes: string, reads?: ReadsFiguresOf): Promise<ActReceipt>
   /** Takes the running node off the network or back on it. @throws HypergasError NOT_RUNNING */
   setOnline (online: boolean): Promise<{ online: boolean }>
   /**
@@ -148,8 +150,6 @@ export function productChunks (products: ProductSpec[]): ProductSpec[][] {
   return out.filter((c) => c.length > 0)
 }
 
-/** Largest signed act accepted over the API, hex chars (2 per byte). */
-export const MAX_SIGNED_ACT_HEX = 2 * 4096
 
 /** How the interfaces write a notice in an email (their language): a line per notice, and the subject. */
 export interface NoticeWriter {
@@ -333,40 +333,8 @@ export class LocalApi implements NodeApi {
     return views.transfersView(this.node.requireView().state)
   }
 
-  async signedAct (hexBytes: string): Promise<ActReceipt> {
-    if (typeof hexBytes !== 'string' || hexBytes.length > MAX_SIGNED_ACT_HEX) throw HypergasError.OVERSIZED(`signed act larger than ${MAX_SIGNED_ACT_HEX / 2} bytes`)
-    if (!/^([0-9a-f]{2})+$/.test(hexBytes)) throw HypergasError.BAD_ENCODING('expected the act as lowercase hex')
-    this.node.restore?.assertOpen()
-    const act = decodeAct(Buffer.from(hexBytes, 'hex'), this.node.requireGroup().groupId)
-    // Whoever posts a signed act learns figures about its author only, never about the member it
-    // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
-    // them, would otherwise read their credit; issue 14, SPEC §7).
-    refuseRecoveryOfPresent(this.node, act.body, act.author)
-    const state = this.node.requireView().state
-    const figured = figuredMember(state, act.body)
-    const before = beforeAct(state, [act.body])
-    try {
-      await this.node.submitActs([act])
-    } catch (err) {
-      // (A transfer's payee past their ceiling: the payee's figures, not the payer's.)
-      const whose = figuredMember(state, act.body, err instanceof HypergasError ? err.code : undefined)
-      // (Also an act that names no member but was refused for one's figures: a shared cost one
-      // member's credit could not pay.)
-      // (A variant that holds no figure stays: a transfer's initiator told that the other side
-      // accepts, a payee told that the payer's credit falls short.)
-      if (err instanceof HypergasError && whose !== act.author && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
-      throw err
-    }
-    const receipt = receiptOf(this.node.requireView(), act, before, recoveryCounter(this.node))
-    if (receipt.member !== undefined && receipt.member.id !== act.author) {
-      delete receipt.member
-      delete receipt.orderCents
-    }
-    // Another's name only when they hold or held the group's cash (an admin a recovery names), or
-    // are the other party of the author's own transfer.
-    const party = act.body.type === 'Transfer' || act.body.type === 'AcceptTransfer' || act.body.type === 'CancelTransfer'
-    if (figured !== null && figured !== act.author && !party && !this.node.requireView().state.cash.has(figured)) delete receipt.name
-    return receipt
+  async signedAct (hexBytes: string, reads: ReadsFiguresOf = () => true): Promise<ActReceipt> {
+    return await postSignedAct(this.node, hexBytes, Date.now(), reads)
   }
 
   async setOnline (online: boolean): Promise<{ online: boolean }> {

@@ -74,7 +74,8 @@ function isLocal (req: FastifyRequest): boolean {
 /** Who `req` stands for: its bearer token, its session (cookie and key), its address and Host. */
 export function whoIs (req: FastifyRequest, opts: AuthOptions): Who {
   const auth = req.headers.authorization
-  const admin = typeof auth === 'string' && auth.startsWith('Bearer ') && sameSecret(auth.slice(7), opts.token)
+  // The scheme's name is case-insensitive (RFC 9110 §11.1).
+  const admin = typeof auth === 'string' && /^bearer /i.test(auth) && sameSecret(auth.slice(7), opts.token)
   const local = isLocal(req)
   const key = req.headers[SESSION_HEADER]
   const s = opts.sessions.get(req.cookies[sessionCookie(req.socket.localPort ?? 0)], typeof key === 'string' ? key : undefined)

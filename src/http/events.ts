@@ -6,9 +6,11 @@
  * (a logged-in page sends its session key: src/web/session.ts `follow`). There a stream is asked
  * again at every event and keep-alive, and ends once its login no longer holds (logged out,
  * expired, its link revoked, the member removed). Bounded: at most {@link MAX_STREAMS} open,
- * {@link MAX_STREAMS_PER_CLIENT} per address; the event is built once for all streams.
+ * {@link MAX_STREAMS_PER_CLIENT} per client, {@link MAX_ANONYMOUS_STREAMS} for pages nobody logged
+ * in to; the event is built once for all streams.
  */
 import type { ServerResponse } from 'node:http'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { actCounts } from '../api/views.js'
 import { HypergasError } from '../errors.js'
@@ -16,9 +18,14 @@ import type { GasNode } from '../node/node.js'
 import type { Who } from './auth.js'
 import { mayReadPublic, type RoutesOptions } from './routes.js'
 
-/** Live update streams open at once, and per address. */
+/** Live update streams open at once, and per client (an address, an IPv6 /64, or a login). */
 export const MAX_STREAMS = 256
 export const MAX_STREAMS_PER_CLIENT = 8
+/**
+ * Of {@link MAX_STREAMS}, what pages nobody logged in to may hold: anonymous clients from many
+ * addresses could otherwise take every stream and leave the members none (the rest is theirs).
+ */
+export const MAX_ANONYMOUS_STREAMS = 128
 const KEEP_ALIVE_MS = 15_000
 
 /**
@@ -27,10 +34,10 @@ const KEEP_ALIVE_MS = 15_000
  * for at the moment it is called (not the answer cached at its start). The streams end when the
  * app closes.
  * @throws HypergasError (answered) UNAUTHORIZED to an anonymous request under `--public name`;
- *   RATE_LIMITED past {@link MAX_STREAMS} or {@link MAX_STREAMS_PER_CLIENT}
+ *   RATE_LIMITED past {@link MAX_STREAMS}, {@link MAX_STREAMS_PER_CLIENT} or {@link MAX_ANONYMOUS_STREAMS}
  */
 export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Record<string, string>, o: Pick<RoutesOptions, 'publicView'>, whoNow: (req: FastifyRequest) => Who): void {
-  const streams = new Map<ServerResponse, { client: string, req: FastifyRequest }>()
+  const streams = new Map<ServerResponse, { client: string, anonymous: boolean, req: FastifyRequest }>()
   let last = ''
   /** Writes `text` to every stream whose reader may still follow; ends the others. */
   const send = (text: string): void => {
@@ -63,15 +70,25 @@ export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Recor
   })
   app.get('/api/events', (req, reply) => {
     mayReadPublic(o, req.who, 'live updates')
-    const client = req.socket.remoteAddress ?? ''
-    if (streams.size >= MAX_STREAMS || [...streams.values()].filter((s) => s.client === client).length >= MAX_STREAMS_PER_CLIENT) {
+    // A page logged in counts by its login (phones behind one address); anyone else by address,
+    // an IPv6 client by its /64 (one device can take any address of it), as the rate limit counts.
+    const w = req.who
+    const anonymous = !w.admin && !w.local && w.member === null
+    const client = anonymous ? `ip:${normalizeIP(req.ip)}` : w.member !== null ? `member:${w.member}` : `admin:${req.ip}`
+    let same = 0
+    let strangers = 0
+    for (const x of streams.values()) {
+      if (x.client === client) same++
+      if (x.anonymous) strangers++
+    }
+    if (streams.size >= MAX_STREAMS || same >= MAX_STREAMS_PER_CLIENT || (anonymous && strangers >= MAX_ANONYMOUS_STREAMS)) {
       throw new HypergasError('RATE_LIMITED', 'too many live update streams open: close another page')
     }
     reply.hijack()
     const res = reply.raw
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' })
     if (last !== '') res.write(last)
-    streams.set(res, { client, req })
+    streams.set(res, { client, anonymous, req })
     req.raw.on('close', () => streams.delete(res))
   })
 }

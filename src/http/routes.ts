@@ -202,5 +202,5 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
     bodyLimit: MAX_SIGNED_ACT_HEX + 1024,
     config: o.limited ? { rateLimit: { max: SIGNED_PER_MINUTE, timeWindow: 60_000 } } : {},
     schema: { body: { type: 'object', required: ['act'], additionalProperties: false, properties: { act: { type: 'string', maxLength: MAX_SIGNED_ACT_HEX } } } }
-  }, async (req) => await o.api.signedAct(req.body.act))
+  }, async (req) => await o.api.signedAct(req.body.act, (author) => req.who.admin || req.who.local || req.who.member === author))
 }

@@ -15,7 +15,7 @@
  */
 import cookie from '@fastify/cookie'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { HypergasError, type ErrorCode, type HypergasCode, type RefusalDetails } from '../errors.js'
 import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
@@ -27,7 +27,7 @@ import { pageScript, renderPage } from './page.js'
 import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
 import { Sessions } from './sessions.js'
 
-export { MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from './events.js'
+export { MAX_ANONYMOUS_STREAMS, MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from './events.js'
 export { SIGNED_PER_MINUTE } from './routes.js'
 
 /** Options of {@link createServer}. */
@@ -66,7 +66,7 @@ const STATUS: Record<ErrorCode, number> = {
   OVERSIZED: 413, BAD_ARGUMENT: 400, NOT_FOUND: 404, DATA_DIR: 500, BAD_INVITE: 422, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_HOST: 421,
   BAD_ORIGIN: 403, RATE_LIMITED: 429, NOT_RUNNING: 409, PORT_IN_USE: 500, RESTORING: 503, BAD_CHECKPOINT: 500, STALE_CHECKPOINT: 500,
   BAD_BACKUP: 422, BAD_PASSPHRASE: 422, WEAK_PASSPHRASE: 422, PASSPHRASE_MISMATCH: 422, NO_PASSPHRASE: 422, DUPLICATE_ACT: 422,
-  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502, NO_MAIL_SERVER: 409, ADMIN_ONLINE: 409
+  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502, NO_MAIL_SERVER: 409, ADMIN_ONLINE: 409, STALE_ACT: 422
 }
 const statusOf = (code: HypergasCode): number => (code in STATUS ? STATUS[code as ErrorCode] : 422)
 
@@ -75,7 +75,10 @@ const SAFE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'cross-origin-resource-policy': 'same-origin',
   'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY'
+  'x-frame-options': 'DENY',
+  // A member's credit and statement are not kept in a shared phone's browser cache after a
+  // logout or a revoked link (the page and its script say `no-cache` themselves).
+  'cache-control': 'no-store'
 }
 const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
@@ -91,7 +94,19 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const auth = { node: opts.node, token: opts.token, sessions, links: api.links }
   // Route validators are compiled on first use, the rest once the server listens (compilers.ts).
   const compilers = opts.compilers ?? new LazyCompilers()
-  const app = Fastify({ bodyLimit: 64 * 1024, schemaController: { compilersFactory: compilers.compilersFactory } })
+  const app = Fastify({
+    bodyLimit: 64 * 1024,
+    schemaController: { compilersFactory: compilers.compilersFactory },
+    // A request fastify refuses before any hook (an address with a malformed %-escape): the same
+    // shape, headers and Host rule as every other answer.
+    frameworkErrors: (err, req, res) => {
+      const reply = res as unknown as FastifyReply
+      void reply.headers(SAFE_HEADERS)
+      const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
+      if (refusal !== null) return reply.status(statusOf(refusal.code)).send({ error: { code: refusal.code, message: refusal.message } })
+      return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: err.code === 'FST_ERR_BAD_URL' ? 'the address is not valid (a malformed %-escape)' : err.message } })
+    }
+  })
   app.addHook('onListen', async () => { compilers.warm() })
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 

@@ -75,7 +75,8 @@ function fail (err: unknown): void {
   const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money, qty: quantity }
   // A HypergasError's message starts with its code; its reason is the rest.
   const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
-  const message = refused === null ? (err as Error).message : refusalText(refused.code, refused.message, refused.details, words)
+  // fetch's own failure (a TypeError, in the browser's language or English): the connection, not a refusal.
+  const message = refused === null ? (err instanceof TypeError ? t('connectionLost') : (err as Error).message) : refusalText(refused.code, refused.message, refused.details, words)
   say(t('error', { message }), true, refused?.code)
 }
 
@@ -98,7 +99,14 @@ async function memberAct (status: StatusView | PublicStatus, member: string, mak
   const seed = store.get('seed')
   if (seed === null) { say(t('needKey'), true); return }
   const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, Date.now())
-  const r = await api<ActReceipt>('/api/acts/signed', { act: hexAct })
+  const send = async (): Promise<ActReceipt> => await api<ActReceipt>('/api/acts/signed', { act: hexAct })
+  // An answer lost on the way (the Wi-Fi dropped): the same signed act once more, which the node
+  // counts once and answers with its receipt, so that nobody commits twice for want of an answer.
+  const r = await send().catch(async (err: unknown) => {
+    if (!(err instanceof TypeError)) throw err
+    await new Promise((resolve) => setTimeout(resolve, 1500))
+    return await send()
+  })
   clearForm()
   sayReceipt(r)
 }
@@ -266,13 +274,29 @@ async function main (): Promise<void> {
   await enter()
   // A link opened in a tab already on this page changes only the fragment: log in with it too.
   window.addEventListener('hashchange', () => { if (/[#&](login|link)=/.test(location.hash)) enter().catch(fail) })
-  // Re-render on every update (lit-html keeps what is typed and selected).
+  // A node that restarted forgot every login (README): the page logs in again with the link or
+  // key this browser keeps, and reads again, instead of showing what it read before the restart.
+  const update = async (): Promise<void> => {
+    try { await refresh() } catch (err) {
+      if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || (!who.admin && who.member === null)) throw err
+      who = (await logIn(() => false, () => {})).who
+      await refresh()
+    }
+  }
+  // Re-render on every update (lit-html keeps what is typed and selected), and when the live
+  // updates come back after they were cut (a restart sends no update of its own).
   let queued = false
-  follow('/api/events', () => {
+  const later = (): void => {
     if (queued) return
     queued = true
-    setTimeout(() => { queued = false; refresh().catch(fail) }, 100)
-  }, (live) => { $('live').textContent = live ? '' : t('offlineEvents') })
+    setTimeout(() => { queued = false; update().catch(fail) }, 100)
+  }
+  let wasLive = true
+  follow('/api/events', later, (live) => {
+    $('live').textContent = live ? '' : t('offlineEvents')
+    if (live && !wasLive) later()
+    wasLive = live
+  }, () => { if (who.admin || who.member !== null) later() }) // (`--public name`: a stream refused once logged in)
 }
 
 

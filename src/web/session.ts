@@ -61,11 +61,12 @@ let rejoin = (): void => {}
  * Follows the node's live updates (`GET /api/events`, Server-Sent Events) with this page's session
  * key, which an EventSource could not send (a node shown as `--public name` answers them to
  * members only). Calls `onUpdate` on every "update" event and `onLive` with whether the stream is
- * open (a page refused for want of a login is not "offline": it has nothing to follow); reconnects
+ * open (a page refused for want of a login is not "offline": it has nothing to follow; `onRefused`
+ * is called instead, as a login the node forgot is found); reconnects
  * after 5 s (30 s when refused), at once after a login or a logout, and after 45 s without a byte
  * (the node writes a keep-alive every 15 s), for as long as the page lives.
  */
-export function follow (path: string, onUpdate: () => void, onLive: (live: boolean) => void): void {
+export function follow (path: string, onUpdate: () => void, onLive: (live: boolean) => void, onRefused: () => void = () => {}): void {
   let ctrl = new AbortController()
   let timer: ReturnType<typeof setTimeout> | undefined
   let generation = 0 // a stream replaced by a rejoin says nothing more and schedules nothing
@@ -73,7 +74,10 @@ export function follow (path: string, onUpdate: () => void, onLive: (live: boole
     const live = (x: boolean): void => { if (mine === generation) onLive(x) }
     let res: Response
     try { res = await call(path, undefined, signal) } catch (err) {
-      if (err instanceof NodeError && err.code === 'UNAUTHORIZED') return 30_000
+      if (err instanceof NodeError && err.code === 'UNAUTHORIZED') {
+        if (mine === generation) onRefused()
+        return 30_000
+      }
       live(false)
       return 5_000
     }
