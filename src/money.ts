@@ -14,6 +14,11 @@ const GROUPED = /^[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*(?!\1)[.,]\d{1,2}$/
 /** Thousands and nothing after them (`1.234`, `1,234,567`): a decimal separator or a thousands one? */
 const THOUSANDS = /^[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$/
 
+/** Whether `text` is digits grouped by threes with nothing after them (`1.500`, `12,000`): the separator could be thousands or decimals. */
+export function thousandsOnly (text: string): boolean {
+  return THOUSANDS.test(text)
+}
+
 /**
  * `text` without its thousands separators when it is written grouped with decimals (`1.234,56` →
  * `1234,56`, `1,234.56` → `1234.56`: the separators before the last one go, the last one is the

@@ -148,6 +148,17 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(keys.notApplied, [], 'nothing to say when every code is one product\'s')
   t.alike(importCsv('name,price,min,max\nToma,10,5,2\n').skipped, [{ name: 'Toma', reason: 'min above max', detail: '5 > 2' }], 'a minimum above the most per member: left out, and said why')
   t.alike(importCsv('name,price,available\nToma,10,5.0001\n').skipped, [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }], 'a quantity of four decimals: which limit, as the file wrote it')
+  // What a treasurer's spreadsheet saves (the review of a real import found each one).
+  const commas = importCsv('nome,um,prezzo\nMele,kg,2,50\nPere,kg,3\nUva,kg,"2,80"\n')
+  t.alike(commas.products.map((p) => [p.name, p.priceCents]), [['Pere', 300], ['Uva', 280]], 'a decimal comma in quotes is read')
+  t.alike(commas.skipped, [{ name: 'Mele', reason: 'extra fields', detail: 'Mele,kg,2,50' }], 'unquoted, its cents made a fourth cell: left out, and said why (it was imported at 2,00 €)')
+  const points = importCsv('nome;um;prezzo\nOlio;l;1.500\nAceto;b;12.000\nSale;kg;1.500,00\nPepe;kg;1,500\n')
+  t.alike(points.products.map((p) => [p.name, p.priceCents]), [['Sale', 150000]], 'thousands with decimals: read')
+  t.alike(points.skipped.map((x) => [x.name, x.reason]), [['Olio', 'ambiguous price'], ['Aceto', 'ambiguous price'], ['Pepe', 'ambiguous price']], '1.500 was read as 1,50 €: now left out, as the CLI refuses 1.234')
+  const titled = importCsv('Listino marzo 2026;;\n\nNome;UM;Prezzo €\nMiele;vasetto;6,50\n')
+  t.alike(titled.products.map((p) => [p.name, p.unit, p.priceCents]), [['Miele', 'vasetto', 650]], 'a title line above the header, and a header "Prezzo €"')
+  t.alike(importCsv('\r\nNome;UM;Prezzo (EUR)\r\nMiele;vasetto;6,50\r\n').products.map((p) => p.priceCents), [650], 'an empty first line, CRLF, "Prezzo (EUR)"')
+  t.alike(importCsv('name\t__proto__\tprice\nMiele\tx\t6.5\n').products.map((p) => p.priceCents), [650], 'separated by tabs; a column headed __proto__ is a column like any other')
 })
 
 test('a month of one order through the CLI: import, book, close, deliver, share the transport, export, close and pay', { timeout: 120_000 }, (t) => {

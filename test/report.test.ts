@@ -167,6 +167,10 @@ test('statement CSV: a shared cost that gives credit back reads as a discount in
   const it = statementCsv([line(-250), line(200)], 'it').trim().split('\n')
   t.alike(it.slice(1).map((l) => l.split(';')[1]), ['costo ripartito', 'sconto ripartito'])
   t.alike(statementCsv([line(200)], 'en').trim().split('\n')[1].split(',')[1], 'cost', 'the English code for scripts')
+  // A label, product or name that starts like a formula is text to a spreadsheet; amounts stay numbers.
+  const formula = { ...line(-250), purchaseName: '=HYPERLINK("http://x")', reason: '@SUM(A1)' }
+  const row = statementCsv([formula], 'it').trim().split('\n')[1]
+  t.ok(row.includes(`"'=HYPERLINK(""http://x"")"`) && row.includes("'@SUM(A1)") && row.includes(';-2,50;'), `a formula becomes text: ${row}`)
 })
 
 test('a shared discount reads as a discount in the journal and gives back in the archive CSV', { timeout: 60_000 }, (t) => {

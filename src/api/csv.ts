@@ -21,7 +21,14 @@ import type { StatementLine } from './views.js'
 export type CsvDialect = 'en' | 'it'
 
 const money = (cents: number, d: CsvDialect): string => formatCents(cents, d === 'it' ? ',' : '.')
-const write = (rows: string[][], d: CsvDialect): string => stringify(rows, { delimiter: d === 'it' ? ';' : ',' })
+/**
+ * A cell as a spreadsheet must not run it: text that starts like a formula (`=`, `+`, `-`, `@`, a
+ * tab or a carriage return: a product or member named `=1+2`, or worse) behind a `'`, which
+ * LibreOffice and Excel show as text. Amounts (`-3,50`) stay numbers.
+ */
+const inert = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) && !/^-?\d[\d.,]*$/.test(cell) ? `'${cell}` : cell)
+
+const write = (rows: string[][], d: CsvDialect): string => stringify(rows.map((r) => r.map(inert)), { delimiter: d === 'it' ? ';' : ',' })
 
 /**
  * A time in the dialect: ISO 8601 UTC in `en` (`2026-12-02T05:45:44.000Z`, for programs); in

@@ -7,18 +7,21 @@
  * milli-units from their decimal text, never through floating point (JSON numbers are read from
  * their source text). Pure: text in, products or text out.
  */
-import { parse as parseCsv } from 'csv-parse/sync'
+import { csvTable } from './csv-table.js'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { withoutInvisible } from '../ids.js'
-import { decimalToScaled, formatCents, formatQuantity, ungrouped, withoutEuroSign } from '../money.js'
+import { decimalToScaled, formatCents, formatQuantity, thousandsOnly, ungrouped, withoutEuroSign } from '../money.js'
 import { gdxpContacts } from './gdxp-contacts.js'
 import type { PurchaseView } from './dto.js'
 
-/** The largest catalogue file an import reads, in bytes (3 MiB: the largest real GDXP files are a few hundred kB). */
-export const MAX_CATALOGUE_BYTES = 3 * 1024 * 1024
+/**
+ * The largest catalogue file an import reads, in bytes (16 MiB: GASdottoNG embeds each product's
+ * picture in base64, ~5 MB for a supplier of five products; without pictures real files are a few hundred kB).
+ */
+export const MAX_CATALOGUE_BYTES = 16 * 1024 * 1024
 
 /** A product left out of an import, and why (the product's name as the file gives it, or its row). */
 export type Skipped = SkippedProduct
@@ -93,7 +96,7 @@ export function slug (name: string): string {
 const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v === 'string' && ['false', '0', 'no'].includes(v.trim().toLowerCase()))
 
 /** Fields of one product read from a file, before checks. */
-interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean }
+interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean, problem?: { reason: 'extra fields' | 'ambiguous price', detail: string } }
 
 /** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
 const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
@@ -162,6 +165,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     const name = oneLine(r.name)
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
     if (!r.active) { skipped.push({ name, reason: 'inactive' }); continue }
+    if (r.problem !== undefined) { skipped.push({ name, ...r.problem }); continue }
     const priceCents = r.price === null ? 0 : decimalToScaled(r.price, 2)
     if (priceCents === null || priceCents > MAX_PRICE_CENTS) {
       skipped.push({ name, reason: priceCents === null ? 'bad price' : 'price too high', detail: String(r.price) })
@@ -270,24 +274,24 @@ export function importGdxp (raw: string): CatalogueImport {
  * @throws HypergasError BAD_ARGUMENT when there is no header with a name column
  */
 export function importCsv (raw: string): CatalogueImport {
-  const delimiter = (raw.split('\n')[0].match(/;/g)?.length ?? 0) > (raw.split('\n')[0].match(/,/g)?.length ?? 0) ? ';' : ','
-  let rows: Array<Record<string, string>>
-  try {
-    rows = parseCsv(raw, { columns: (h: string[]) => h.map((x) => x.trim().toLowerCase()), delimiter, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true })
-  } catch (err) { throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${(err as Error).message}`, { variant: 'notCsv', detail: (err as Error).message.slice(0, 200) }) }
+  const rows = csvTable(raw)
   const col = (r: Record<string, string>, ...names: string[]): string => names.map((n) => r[n]).find((v) => v !== undefined && v !== '') ?? ''
-  if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
-  if (col(rows[0], 'name', 'nome') === '' && !('name' in rows[0]) && !('nome' in rows[0])) throw new HypergasError('BAD_ARGUMENT', 'a CSV catalogue needs a "name" (or "nome") column', { variant: 'noNameColumn' })
   const n = (v: string): string | null => (v === '' ? null : v)
-  const out = build(rows.map((r) => ({
-    name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
-    category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
-    price: n(csvPrice(col(r, 'price', 'prezzo', 'umprice'))), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
-    minQty: n(col(r, 'min', 'minqty')), mulQty: n(col(r, 'mul', 'mulqty', 'multiplo')), maxQty: n(col(r, 'max', 'maxqty')),
-    availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
-    active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo'))
-  })), null)
-  return out
+  return build(rows.map(({ cells: r, extra, line }) => {
+    const price = csvPrice(col(r, 'price', 'prezzo', 'umprice'))
+    // More cells than columns (`Mele,kg,2,50`: a decimal comma in a file separated by commas), or
+    // a price whose separator could be thousands or decimals (`1.500`): left out, with why.
+    const problem = extra.length > 0 ? { reason: 'extra fields' as const, detail: line.slice(0, 120) } : thousandsOnly(price) ? { reason: 'ambiguous price' as const, detail: price } : undefined
+    return {
+      name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
+      category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
+      price: n(price), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
+      minQty: n(col(r, 'min', 'minqty')), mulQty: n(col(r, 'mul', 'mulqty', 'multiplo')), maxQty: n(col(r, 'max', 'maxqty')),
+      availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
+      active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo')),
+      ...(problem === undefined ? {} : { problem })
+    }
+  }), null)
 }
 
 /**

@@ -137,7 +137,7 @@ export const helpEn = {
   h_book_lines: '<product>=<quantity>, e.g. miele=2 mele=1,5',
   h_book_key: 'sign as the member with their key file (from keygen); default: this admin signs on their behalf',
   'd_close-bookings': 'referente: close the bookings of a purchase, or the commitments of one without a catalogue (the order goes to the supplier)',
-  d_deliver: 'referente: what a member actually received (weights, missing items at 0, a changed price with @euros)',
+  d_deliver: 'referente: what a member actually received (weights, missing items at 0, a changed price with @euros; typed again, a product not named keeps what was recorded)',
   h_deliver_lines: '<product>=<quantity>[@<euros>], e.g. toma=1,12 mele=0 miele=2@6,80',
   d_cost: 'referente: share a cost (transport, packaging) or, with --discount, a discount among the bookings (or commitments)',
   h_cost_label: 'what it is, e.g. Trasporto',

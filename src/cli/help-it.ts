@@ -132,7 +132,7 @@ export const helpIt: typeof helpEn = {
   h_book_lines: '<product>=<quantity> (prodotto=quantità), es. miele=2 mele=1,5',
   h_book_key: 'firma come il socio, con il file della sua chiave (da keygen); altrimenti firma questo amministratore per lui',
   'd_close-bookings': 'referente: chiude le prenotazioni di un acquisto, o gli impegni di uno senza listino (l\'ordine va al fornitore)',
-  d_deliver: 'referente: cosa ha ricevuto davvero un socio (pesi, prodotti mancanti a 0, un prezzo cambiato con @euro)',
+  d_deliver: 'referente: cosa ha ricevuto davvero un socio (pesi, prodotti mancanti a 0, un prezzo cambiato con @euro; scritta di nuovo, un prodotto non nominato resta come registrato)',
   h_deliver_lines: '<product>=<quantity>[@<euros>] (prodotto=quantità, @prezzo se è cambiato), es. toma=1,12 mele=0 miele=2@6,80',
   d_cost: 'referente: ripartisce tra le prenotazioni (o gli impegni) un costo (trasporto, imballaggio) o, con --discount, uno sconto',
   h_cost_label: 'che cosa è, es. Trasporto',

@@ -173,7 +173,8 @@ export function actRoutes (app: FastifyInstance, o: RoutesOptions): void {
     return await o.api.actAll(req.body.acts)
   })
   app.post<{ Params: { ref: string }, Body: { text: string } }>('/api/purchases/:ref/catalogue', {
-    bodyLimit: 4 * 1024 * 1024,
+    // (JSON's escapes and UTF-8 may double a text's size; only an admin's body is read.)
+    bodyLimit: 2 * MAX_CATALOGUE_BYTES,
     config: { adminOnly: true },
     schema: { ...ref, body: { type: 'object', required: ['text'], additionalProperties: false, properties: { text: { type: 'string', maxLength: MAX_CATALOGUE_BYTES } } } }
   }, async (req) => {
