@@ -55,7 +55,8 @@ export function csvTable (raw: string): CsvRow[] {
   const rows = best.rows.slice(best.at + 1)
   if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
   const sep = best.sep
-  return rows.map((r) => {
+  // A row of empty cells (`;;;;` where a spreadsheet kept a formatted line) is no product.
+  return rows.filter((r) => r.some((c) => c !== '')).map((r) => {
     // No prototype: a column headed `__proto__` or `constructor` is a column like any other.
     const cells = Object.create(null) as Record<string, string>
     // The first column of a name wins over a later one of the same name.

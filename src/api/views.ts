@@ -29,7 +29,9 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
 }
 
 /** A name without its accents, for a look-up: "Nicolò" → "nicolo" (an interface's, not the fold's: the directory's folding). */
-const unaccented = (name: string): string => fold(foldedName(name))
+export function unaccented (name: string): string {
+  return fold(foldedName(name))
+}
 
 /**
  * The member named `typed`: by the name's key ({@link nameKey}), else the one member whose name

@@ -11,10 +11,11 @@ import type { LineSpec } from '../../acts/types.js'
 import type { NodeApi } from '../../api/api.js'
 import { commitmentsCsv, pickupCsv } from '../../api/csv.js'
 import type { LineView, PurchaseView } from '../../api/dto.js'
+import { unaccented } from '../../api/views.js'
 import { exportGdxp, importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { skipText } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
-import { foldedName, nameKey } from '../../ids.js'
+import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
 import { parseEuros, parseEurosOrZero, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
@@ -43,13 +44,15 @@ function readText (file: string): string {
   return buf.toString('utf8', 0, n)
 }
 
-/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form). @throws HypergasError NO_CATALOGUE, UNKNOWN_PRODUCT (none), NOT_FOUND (more than one) */
+/** The product `ref` names in a purchase: its key, or a unique beginning of its name (any case, any Unicode form, with or without accents). @throws HypergasError NO_CATALOGUE, UNKNOWN_PRODUCT (none), NOT_FOUND (more than one) */
 function productOf (p: PurchaseView, ref: string): string {
   if (p.order === null) throw HypergasError.REJECTED('NO_CATALOGUE', `"${p.name}" has no catalogue: its members commit an amount`)
   const list = p.order.products
   if (list.some((x) => x.key === ref)) return ref
   const r = nameKey(ref)
-  const hits = list.filter((x) => foldedName(x.name).startsWith(r) || x.key.toLowerCase().startsWith(r))
+  // A name without its accents too (`creme` for Crème), as members are found.
+  const bare = unaccented(r)
+  const hits = list.filter((x) => unaccented(x.name).startsWith(bare) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
   // The code of the act's own refusal (SPEC §4.5 `UNKNOWN_PRODUCT`), refused before it is signed.
   if (hits.length === 0) throw HypergasError.REJECTED('UNKNOWN_PRODUCT', `no product "${ref}" in "${p.name}"`, { variant: 'named', input: ref.slice(0, 40) })
