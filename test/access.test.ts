@@ -419,6 +419,18 @@ test('a signed act\'s answer: the author\'s figures to the author\'s own login o
   t.ok(first.status === 'applied' && first.member === undefined && first.name === undefined && !JSON.stringify(first).includes('1700'), `applied, answered without her name or credit: ${JSON.stringify(first)}`)
   const again = json(await s.call({ url: '/api/acts/signed', body: { act: small }, cookie: marta2 }))
   t.alike([again.actId, again.member?.creditCents, again.name], [first.actId, 1700, 'Marta'], 'sent again from her login: counted once, her credit after it')
+  // Posted three times at once (a retry while the first is still queued): one act, three receipts.
+  const log = async (): Promise<number> => json(await s.call({ url: '/api/log', token: true })).total as number
+  const before = await log()
+  const thrice = commit(100)
+  const answers = await Promise.all([1, 2, 3].map(async () => await s.call({ url: '/api/acts/signed', body: { act: thrice }, cookie: marta2 })))
+  t.alike(answers.map((r) => [r.statusCode, json(r).status]), [[200, 'applied'], [200, 'applied'], [200, 'applied']], 'each answered with the receipt')
+  t.is(await log(), before + 1, 'counted once')
+  // An admin's act, its bytes posted by anyone: nothing of members or cash in the answer, new or again.
+  const deposit = createAct({ type: 'Deposit', member: marta.id, cents: 100 }, { group: s.group, keyPair: s.node.keyPair, timeMs: Date.now() }).bytes.toString('hex')
+  for (const r of [json(await s.call({ url: '/api/acts/signed', body: { act: deposit } })), json(await s.call({ url: '/api/acts/signed', body: { act: deposit } }))]) {
+    t.ok(r.status === 'applied' && r.cashCents === undefined && r.name === undefined && r.member === undefined, `an admin's deposit posted anonymously: ${JSON.stringify(r)}`)
+  }
 })
 
 test('live update streams are bounded per address, and anonymous pages cannot take the members\' share', async (t) => {

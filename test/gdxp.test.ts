@@ -159,6 +159,18 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(titled.products.map((p) => [p.name, p.unit, p.priceCents]), [['Miele', 'vasetto', 650]], 'a title line above the header, and a header "Prezzo €"')
   t.alike(importCsv('\r\nNome;UM;Prezzo (EUR)\r\nMiele;vasetto;6,50\r\n').products.map((p) => p.priceCents), [650], 'an empty first line, CRLF, "Prezzo (EUR)"')
   t.alike(importCsv('name\t__proto__\tprice\nMiele\tx\t6.5\n').products.map((p) => p.priceCents), [650], 'separated by tabs; a column headed __proto__ is a column like any other')
+  // Every shape the review found of a decimal comma splitting a price in a file separated by commas.
+  for (const csv of ['nome,um,prezzo,note\nMele,kg,2,50,\n', 'nome,prezzo,um,note\nMele,2,50,kg,\n', 'nome,prezzo,categoria\nMele,2,50\n', 'Listino,,,\nnome,um,prezzo,\nMele,kg,2,50\n']) {
+    const c = importCsv(csv)
+    t.alike([c.products.length, c.skipped.map((x) => [x.name, x.reason])], [0, [['Mele', 'extra fields']]], JSON.stringify(csv))
+  }
+  t.alike(importCsv('nome,prezzo,min\nPane,3,1\n').products.map((p) => [p.name, p.priceCents]), [['Pane', 300]], 'a whole price before a minimum: no split')
+  t.alike(importCsv('nome,prezzo,categoria\nPere,3,frutta\n').products.map((p) => [p.name, p.priceCents]), [['Pere', 300]], 'nor before a word')
+  t.alike(importCsv('nome;um;prezzo\nMiele;vasetto;6,50;bio\n').products.map((p) => p.priceCents), [650], 'a note past the columns of a file separated by ;: no decimal comma can split there')
+  const block = importCsv('Fornitore;Cascina Rossi\nNome;Mario Rossi\nTelefono;333\n\nNome;UM;Prezzo\nMiele;vasetto;6,50\n')
+  t.alike([block.products.map((p) => p.name), block.skipped], [['Miele'], []], 'a title block with a "Nome" line: the header is the line with a price column too')
+  t.alike(importCsv('nome;prezzo unitario\nMiele;6,50\n').products.map((p) => p.priceCents), [650], '"Prezzo unitario" is the price')
+  t.alike(importCsv('nome;prezzo;disponibile\nMiele;6,50;1.000\n').skipped, [{ name: 'Miele', reason: 'ambiguous quantity', detail: '1.000', field: 'available' }], 'an available 1.000: one or a thousand?')
 })
 
 test('a month of one order through the CLI: import, book, close, deliver, share the transport, export, close and pay', { timeout: 120_000 }, (t) => {
@@ -279,7 +291,8 @@ test('a delivery typed one product at a time keeps what was recorded before; the
   t.is(second.err.trim(), 'kept as recorded before: Pere 2.87 kg (a product that did not arrive after all: name it with =0)', 'what stays is said before it is signed')
   t.absent(second.out.includes('not delivered'), `nothing booked is left out now: ${second.out}`)
   t.alike(pickup(), ['Luca,Mele,kg,2,2.1,1.90,3.99', 'Luca,Pere,kg,3,2.87,2.20,6.31', 'Luca,TOTAL,,,,,10.30'], 'Pere kept its weight and its price at the delivery')
-  run('deliver', 'Frutta', 'Luca', 'pere=2,9')
+  const again = run('deliver', 'Frutta', 'Luca', 'pere=2,9')
+  t.is(again.err.trim().split('\n').at(-1), 'at the price of the delivery before: Pere €2.20 (another price: give it with @euros)', 'a price kept from the delivery before is said, being not the booked one')
   t.alike(pickup(), ['Luca,Mele,kg,2,2.1,1.90,3.99', 'Luca,Pere,kg,3,2.9,2.20,6.38', 'Luca,TOTAL,,,,,10.37'], 'a weight typed again keeps the price it was delivered at')
   const none = run('deliver', 'Frutta', 'Luca', 'mele=0')
   t.ok(none.out.includes('booked and not delivered (0): Mele'), `=0 takes a product out: ${none.out}`)

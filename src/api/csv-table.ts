@@ -9,11 +9,15 @@
 import { parse as parseCsv } from 'csv-parse/sync'
 import { HypergasError } from '../errors.js'
 
-/** One row under the header: its cells by header name, and the non-empty cells past the header. */
+/** One row under the header: its cells by header name, and whether a decimal comma split its price. */
 export interface CsvRow {
   cells: Record<string, string>
-  /** Cells beyond the header's columns that are not empty ([] when none). */
-  extra: string[]
+  /**
+   * True in a file separated by commas when the row looks like an unquoted decimal comma split
+   * its price in two cells (`Mele,kg,2,50`): cells past the header or under a column with no name,
+   * or a whole price followed by a cell of one or two digits where no quantity is expected.
+   */
+  split: boolean
   /** The row as written, its cells joined by the separator (for a message). */
   line: string
 }
@@ -27,9 +31,31 @@ const MAX_LINES_ABOVE = 10
 /** The names a column of product names goes by. */
 const NAME_COLUMNS = ['name', 'nome']
 
+/** The names a column of prices goes by (a header starting with one of the first two, `Prezzo unitario`, is one when no other is). */
+export const PRICE_COLUMNS = ['price', 'prezzo', 'umprice']
+
+/** The names of columns that hold quantities (a small whole number there is no split price). */
+export const QUANTITY_COLUMNS = ['package', 'packageqty', 'confezione', 'min', 'minqty', 'mul', 'mulqty', 'multiplo', 'max', 'maxqty', 'available', 'availableqty', 'disponibile']
+
 /** A header cell as the columns are named: lower case, without a euro sign, `eur`/`euro` or brackets, single spaces. */
 export function headerName (cell: string): string {
   return cell.toLowerCase().replace(/[€()[\]]/g, ' ').replace(/\b(eur|euro)\b/g, ' ').replace(/\s+/g, ' ').trim()
+}
+
+/** The header's names, a price column named at more length (`prezzo unitario`, `prezzo iva inclusa`) read as `prezzo` when there is no other. */
+function headerNames (row: string[]): string[] {
+  const names = row.map(headerName)
+  if (names.some((h) => PRICE_COLUMNS.includes(h))) return names
+  const at = names.findIndex((h) => /^(prezzo|price) /.test(h))
+  if (at >= 0) names[at] = 'prezzo'
+  return names
+}
+
+/** Where the header is among the first lines of `rows`: the first line with a name column and a price column, else the first with a name column (-1: none); and whether it has a price column. */
+function headerAt (rows: string[][]): { at: number, priced: boolean } {
+  const first = rows.slice(0, MAX_LINES_ABOVE + 1).map(headerNames)
+  const priced = first.findIndex((r) => r.some((c) => NAME_COLUMNS.includes(c)) && r.some((c) => PRICE_COLUMNS.includes(c)))
+  return priced >= 0 ? { at: priced, priced: true } : { at: first.findIndex((r) => r.some((c) => NAME_COLUMNS.includes(c))), priced: false }
 }
 
 /**
@@ -38,29 +64,36 @@ export function headerName (cell: string): string {
  *   header), `noNameColumn` (no line of the first ones has a name column)
  */
 export function csvTable (raw: string): CsvRow[] {
-  let best: { sep: string, rows: string[][], at: number } | null = null
+  let best: { sep: string, rows: string[][], at: number, score: number } | null = null
   const failures: Error[] = []
   for (const sep of SEPARATORS) {
     let rows: string[][]
     try {
       rows = parseCsv(raw, { delimiter: sep, skip_empty_lines: true, trim: true, bom: true, relax_column_count: true }) as string[][]
     } catch (err) { failures.push(err as Error); continue }
-    const at = rows.slice(0, MAX_LINES_ABOVE + 1).findIndex((r) => r.some((c) => NAME_COLUMNS.includes(headerName(c))))
-    if (at >= 0 && (best === null || rows[at].length > best.rows[best.at].length)) best = { sep, rows, at }
+    const { at, priced } = headerAt(rows)
+    // A header with a price column first, then the one with the most columns.
+    const score = at < 0 ? -1 : (priced ? 1e6 : 0) + rows[at].length
+    if (at >= 0 && (best === null || score > best.score)) best = { sep, rows, at, score }
   }
-  const failure = failures[0]
-  if (best === null && failures.length === SEPARATORS.length) throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${failure.message}`, { variant: 'notCsv', detail: failure.message.slice(0, 200) })
+  if (best === null && failures.length === SEPARATORS.length) throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${failures[0].message}`, { variant: 'notCsv', detail: failures[0].message.slice(0, 200) })
   if (best === null) throw new HypergasError('BAD_ARGUMENT', 'a CSV catalogue needs a "name" (or "nome") column', { variant: 'noNameColumn' })
-  const header = best.rows[best.at].map(headerName)
+  const header = headerNames(best.rows[best.at])
   const rows = best.rows.slice(best.at + 1)
   if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
   const sep = best.sep
+  const price = header.findIndex((h) => PRICE_COLUMNS.includes(h))
+  /** An unquoted decimal comma in a file separated by commas (see {@link CsvRow.split}). */
+  const split = (r: string[]): boolean => sep === ',' && (
+    r.slice(header.length).some((c) => c !== '') ||
+    header.some((h, i) => h === '' && (r[i] ?? '') !== '') ||
+    (price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && (r.length > header.length || !QUANTITY_COLUMNS.includes(header[price + 1] ?? ''))))
   // A row of empty cells (`;;;;` where a spreadsheet kept a formatted line) is no product.
   return rows.filter((r) => r.some((c) => c !== '')).map((r) => {
     // No prototype: a column headed `__proto__` or `constructor` is a column like any other.
     const cells = Object.create(null) as Record<string, string>
     // The first column of a name wins over a later one of the same name.
     header.forEach((h, i) => { if (!(h in cells) || cells[h] === '') cells[h] = r[i] ?? '' })
-    return { cells, extra: r.slice(header.length).filter((c) => c !== ''), line: r.join(sep) }
+    return { cells, split: split(r), line: r.join(sep) }
   })
 }

@@ -7,7 +7,7 @@
  * milli-units from their decimal text, never through floating point (JSON numbers are read from
  * their source text). Pure: text in, products or text out.
  */
-import { csvTable } from './csv-table.js'
+import { csvTable, PRICE_COLUMNS } from './csv-table.js'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
@@ -96,7 +96,7 @@ export function slug (name: string): string {
 const inactive = (v: unknown): boolean => v === false || v === 0 || (typeof v === 'string' && ['false', '0', 'no'].includes(v.trim().toLowerCase()))
 
 /** Fields of one product read from a file, before checks. */
-interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean, problem?: { reason: 'extra fields' | 'ambiguous price', detail: string } }
+interface RawProduct { name: string, unit: string, sku: string, category: string, description: string, price: string | null, packageQty: string | null, minQty: string | null, mulQty: string | null, maxQty: string | null, availableQty: string | null, weighed: boolean, active: boolean, problem?: { reason: 'extra fields' | 'ambiguous price' | 'ambiguous quantity', detail: string, field?: SkippedProduct['field'] } }
 
 /** A file's text as one line of the catalogue: in Unicode NFC (as names are signed), control characters (tabs, line breaks) as spaces, trimmed. */
 const oneLine = (text: string): string => withoutInvisible(text).normalize('NFC').replace(/\p{Cc}/gu, ' ').trim()
@@ -277,17 +277,20 @@ export function importCsv (raw: string): CatalogueImport {
   const rows = csvTable(raw)
   const col = (r: Record<string, string>, ...names: string[]): string => names.map((n) => r[n]).find((v) => v !== undefined && v !== '') ?? ''
   const n = (v: string): string | null => (v === '' ? null : v)
-  return build(rows.map(({ cells: r, extra, line }) => {
-    const price = csvPrice(col(r, 'price', 'prezzo', 'umprice'))
-    // More cells than columns (`Mele,kg,2,50`: a decimal comma in a file separated by commas), or
-    // a price whose separator could be thousands or decimals (`1.500`): left out, with why.
-    const problem = extra.length > 0 ? { reason: 'extra fields' as const, detail: line.slice(0, 120) } : thousandsOnly(price) ? { reason: 'ambiguous price' as const, detail: price } : undefined
+  return build(rows.map(({ cells: r, split, line }) => {
+    const price = csvPrice(col(r, ...PRICE_COLUMNS))
+    // A decimal comma in a file separated by commas (`Mele,kg,2,50`), or a price whose separator
+    // could be thousands or decimals (`1.500`): left out, with why.
+    const limits = { min: col(r, 'min', 'minqty'), mul: col(r, 'mul', 'mulqty', 'multiplo'), max: col(r, 'max', 'maxqty'), available: col(r, 'available', 'availableqty', 'disponibile') }
+    const vague = (Object.keys(limits) as Array<keyof typeof limits>).find((k) => thousandsOnly(limits[k]))
+    const problem: RawProduct['problem'] = split
+      ? { reason: 'extra fields', detail: line.slice(0, 120) }
+      : thousandsOnly(price) ? { reason: 'ambiguous price', detail: price } : vague !== undefined ? { reason: 'ambiguous quantity', detail: limits[vague], field: vague } : undefined
     return {
       name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
       category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
       price: n(price), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
-      minQty: n(col(r, 'min', 'minqty')), mulQty: n(col(r, 'mul', 'mulqty', 'multiplo')), maxQty: n(col(r, 'max', 'maxqty')),
-      availableQty: n(col(r, 'available', 'availableqty', 'disponibile')), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
+      minQty: n(limits.min), mulQty: n(limits.mul), maxQty: n(limits.max), availableQty: n(limits.available), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
       active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo')),
       ...(problem === undefined ? {} : { problem })
     }

@@ -68,6 +68,8 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
   try {
     await node.submitActs([act])
   } catch (err) {
+    // The same act posted twice at once (a page's retry while the first was still queued): counted once.
+    if (err instanceof HypergasError && err.code === 'DUPLICATE_ACT') return shown(receiptOf(node.requireView(), act), act, figured, node.requireView().state, mine)
     // (A transfer's payee past their ceiling: the payee's figures, not the payer's.)
     const whose = figuredMember(state, act.body, err instanceof HypergasError ? err.code : undefined)
     // (Also an act that names no member but was refused for one's figures: a shared cost one
@@ -81,11 +83,14 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
   return shown(receiptOf(v, act, before, recoveryCounter(node)), act, figured, v.state, mine)
 }
 
+/** What a receipt says of members (names, credits, cash, what they booked): not for a poster who is not the author's login. */
+const PERSONAL: ReadonlyArray<keyof ActReceipt> = ['member', 'orderCents', 'name', 'payee', 'shares', 'refunds', 'cashCents', 'fromCashCents', 'dropped', 'notDelivered', 'limits']
+
 /**
  * `r` as the poster may read it: without another member's credit or order, nor the author's
  * unless `mine`; the name of `figured` (the member the act names) only when it is the author,
  * the other party of the author's own transfer, or holds or held the group's cash (an admin a
- * recovery names); no name at all unless `mine`.
+ * recovery names); nothing {@link PERSONAL} unless `mine`.
  */
 function shown (r: ActReceipt, act: SignedAct, figured: MemberId | null, state: GroupState, mine: boolean): ActReceipt {
   if (r.member !== undefined && (!mine || r.member.id !== act.author)) {
@@ -95,8 +100,7 @@ function shown (r: ActReceipt, act: SignedAct, figured: MemberId | null, state: 
   const t = act.body.type
   const party = t === 'Transfer' || t === 'AcceptTransfer' || t === 'CancelTransfer'
   if (!mine) {
-    delete r.name
-    delete r.payee
+    for (const k of PERSONAL) delete r[k]
   } else if (figured !== null && figured !== act.author && !party && !state.cash.has(figured)) delete r.name
   return r
 }

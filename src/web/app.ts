@@ -33,7 +33,7 @@ import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
-import { api, download, follow, keyLogin, logIn, logOut, NodeError, store, type Who } from './session.js'
+import { api, download, follow, keyLogin, logIn, logOut, NodeError, nodeNow, store, type Who } from './session.js'
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!
 
@@ -98,7 +98,7 @@ function sayReceipt (r: ActReceipt): void {
 async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
   const seed = store.get('seed')
   if (seed === null) { say(t('needKey'), true); return }
-  const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, Date.now())
+  const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, nodeNow())
   const send = async (): Promise<ActReceipt> => await api<ActReceipt>('/api/acts/signed', { act: hexAct })
   // An answer lost on the way (the Wi-Fi dropped): the same signed act once more, which the node
   // counts once and answers with its receipt, so that nobody commits twice for want of an answer.

@@ -6,7 +6,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { ActRequest, BookingView, LineView, PurchaseSummary, PurchaseView } from '../api/dto.js'
-import { parseQuantity } from '../money.js'
+import { parseEurosOrZero, parseQuantity } from '../money.js'
 import { money, quantity, t } from './format.js'
 
 /** What the orders screens can do. */
@@ -52,9 +52,12 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
       const q = (row.querySelector(`input.dq[data-product="${CSS.escape(x.product)}"]`) as HTMLInputElement).value.trim()
       const price = (row.querySelector(`input.dp[data-product="${CSS.escape(x.product)}"]`) as HTMLInputElement).value.trim()
       let qtyMilli = x.qtyMilli
-      try { if (q !== '') qtyMilli = parseQuantity(q) } catch (err) { a.fail(err); return }
-      const priceCents = price === '' ? x.priceCents : a.cents(price)
-      if (priceCents === null) return
+      let priceCents = x.priceCents
+      // A price of 0: something that came free, as the CLI's @0.
+      try {
+        if (q !== '') qtyMilli = parseQuantity(q)
+        if (price !== '') priceCents = parseEurosOrZero(price)
+      } catch (err) { a.fail(err); return }
       lines.push({ product: x.product, qtyMilli, ...(priceCents === undefined ? {} : { priceCents }) })
     }
     a.act({ type: 'Deliver', purchase: p.id, member: b.member, lines })

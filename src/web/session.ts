@@ -28,11 +28,25 @@ export const store = {
   drop: (...ks: Array<'seed' | 'member' | 'link' | 'sessionKey'>): void => { for (const k of ks) window.localStorage.removeItem(`hypergas.${k}`) }
 }
 
+/** The node's clock less this device's, ms, from the `Date` of its last answer (to the second). */
+let clockOffset = 0
+
+/**
+ * The time on the node's clock now, ms since the epoch: what a signed act carries, since the node
+ * takes one only within 10 minutes of its own clock (src/api/signed.ts), whatever this phone's says.
+ */
+export function nodeNow (): number {
+  return Date.now() + clockOffset
+}
+
 /** A request to the node with this page's session key (src/http/sessions.ts). @throws NodeError */
 async function call (path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { 'x-hypergas-session': store.get('sessionKey') ?? '' }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers, signal } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body), signal })
+  const date = Date.parse(res.headers.get('date') ?? '')
+  // (Half a second: the header is to the second.)
+  if (Number.isFinite(date)) clockOffset = date + 500 - Date.now()
   if (!res.ok) {
     const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string, details?: RefusalDetails } }
     throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText, json.error?.details)

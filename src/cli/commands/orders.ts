@@ -19,7 +19,7 @@ import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
 import { parseEuros, parseEurosOrZero, parseQuantity } from '../../money.js'
 import * as fmt from '../format.js'
-import { lang, quantity, t } from '../i18n.js'
+import { euro, lang, quantity, t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 import { actAsMember } from './acts.js'
 
@@ -207,12 +207,18 @@ program.command('deliver').description(helpText('d_deliver'))
   .argument('<purchase>', PURCHASE()).argument('<member>', MEMBER()).argument('<lines...>', helpText('h_deliver_lines'))
   .action(async (ref: string, m: string, args: string[]) => {
     const [p, who] = await withApi(async (api) => [await api.purchase(ref), (await api.member(m)).id] as const)
-    const earlier = p.order?.bookings.find((b) => b.member === who)?.delivered ?? null
+    const booking = p.order?.bookings.find((b) => b.member === who)
+    const earlier = booking?.delivered ?? null
     const all = lines(p, args, true, earlier)
     // The lines typed come first: what follows stays as recorded before, said before it is signed
-    // (one product at a time is how a delivery is often typed).
-    const kept = (earlier ?? []).filter((e) => !all.slice(0, args.length).some((l) => l.product === e.product))
+    // (one product at a time is how a delivery is often typed); so does a price kept from the
+    // delivery before that is not the booked one (or the catalogue's, for a product not booked).
+    const typed = all.slice(0, args.length)
+    const kept = (earlier ?? []).filter((e) => !typed.some((l) => l.product === e.product))
     if (kept.length > 0) process.stderr.write(`${t('deliveryKept', { products: kept.map((e) => `${e.name} ${quantity(e.qtyMilli)} ${e.unit}`).join(', ') })}\n`)
+    const usual = (product: string): number | undefined => booking?.lines.find((l) => l.product === product)?.priceCents ?? p.order?.products.find((x) => x.key === product)?.priceCents
+    const priced = typed.filter((l, i) => !args[i].includes('@') && l.priceCents !== undefined && l.priceCents !== usual(l.product))
+    if (priced.length > 0) process.stderr.write(`${t('deliveryKeptPrice', { products: priced.map((l) => `${earlier?.find((e) => e.product === l.product)?.name ?? l.product} ${euro(l.priceCents!)}`).join(', ') })}\n`)
     await act({ type: 'Deliver', purchase: p.id, member: m, lines: all })
   })
 
