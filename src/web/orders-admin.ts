@@ -20,8 +20,9 @@ export interface OrdersActions {
 }
 
 /**
- * One product of a member's delivery screen: booked (null: delivered only, a substitute) and
- * recorded (null: no delivery recorded for it yet), and what an empty field stands for.
+ * One product of a member's delivery screen: its booked line (null: delivered without being
+ * booked, a substitute), and what its empty fields stand for: `qtyMilli`, and `priceCents`, the
+ * price recorded at the delivery before (undefined: none, the booked price stands).
  */
 interface DeliveryItem { product: string, name: string, unit: string, booked: LineView | null, qtyMilli: number, priceCents: number | undefined }
 
