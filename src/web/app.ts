@@ -274,11 +274,13 @@ async function main (): Promise<void> {
   await enter()
   // A link opened in a tab already on this page changes only the fragment: log in with it too.
   window.addEventListener('hashchange', () => { if (/[#&](login|link)=/.test(location.hash)) enter().catch(fail) })
-  // A node that restarted forgot every login (README): the page logs in again with the link or
-  // key this browser keeps, and reads again, instead of showing what it read before the restart.
+  // A node that restarted forgot every login (README): a member's page logs in again with the
+  // link or key this browser keeps, and reads again, instead of showing what it read before the
+  // restart. (An admin's page, logged in with a one-time code, says it needs a login: it must not
+  // become the member whose link this browser also keeps.)
   const update = async (): Promise<void> => {
     try { await refresh() } catch (err) {
-      if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || (!who.admin && who.member === null)) throw err
+      if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || who.admin || who.member === null) throw err
       who = (await logIn(() => false, () => {})).who
       await refresh()
     }
@@ -296,7 +298,7 @@ async function main (): Promise<void> {
     $('live').textContent = live ? '' : t('offlineEvents')
     if (live && !wasLive) later()
     wasLive = live
-  }, () => { if (who.admin || who.member !== null) later() }) // (`--public name`: a stream refused once logged in)
+  }, () => { if (!who.admin && who.member !== null) later() }) // (`--public name`: a stream refused once logged in)
 }
 
 
