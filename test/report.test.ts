@@ -199,3 +199,18 @@ test('a shared discount reads as a discount in the journal and gives back in the
   t.ok(text.startsWith('rendiconto dal 2999-01-01 10:30 al 2999-02-01 '), `the period as typed, with its time: ${text.split('\n')[0]}`)
   t.ok(text.includes('inizio: crediti 36,30 € + impegni aperti 13,70 € = cassa 50,00 €'), 'and the start\'s balance')
 })
+
+test('report: totals past the largest exact amount are refused, not rounded (SPEC §4)', { timeout: 60_000 }, (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-report-big-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
+  cli(dir, 'member', 'add', 'Giulia', String(cli(dir, 'keygen', '--out', path.join(dir, 'g.json')).publicKey))
+  // Each act within the limit (the credit goes back to 0 between them); their sum is not.
+  for (const e of ['90071992547000', '90071992547000,01']) {
+    cli(dir, 'deposit', 'Giulia', e)
+    cli(dir, 'withdraw', 'Giulia', e)
+  }
+  const r = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', 'report'], { encoding: 'utf8' })
+  t.is(r.status, 1)
+  t.ok(r.stderr.startsWith('error AMOUNT_OVERFLOW'), `said, not shown with cents lost: ${r.stderr}`)
+})

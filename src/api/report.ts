@@ -7,6 +7,7 @@
  */
 import { goodsCents } from '../fold/lines.js'
 import { memberName, type GroupState, type Movement, type Purchase } from '../fold/state.js'
+import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import { registeredSupplier, totalsView } from './views.js'
@@ -177,6 +178,9 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
   const creditsStartCents = fromMs === null ? 0 : creditsAt(fromMs, false)
   const creditsEndCents = toMs === null ? now.creditsCents : creditsAt(toMs, true)
   const sum = (k: 'startCents' | 'endCents'): number => cash.reduce((x, c) => x + c[k], 0)
+  // Each act's amount is exact, a sum of a period's may not be (SPEC §4: every sum a safe integer).
+  const sums = [...Object.values(totals), ...bySupplier.values(), sum('startCents'), sum('endCents'), creditsStartCents, creditsEndCents]
+  if (!sums.every(Number.isSafeInteger)) throw HypergasError.REJECTED('AMOUNT_OVERFLOW', 'the report\'s totals pass the largest exact amount: ask for a shorter period (--from, --to)')
   return {
     fromMs,
     toMs,
