@@ -77,7 +77,8 @@ test('directory from the CLI', { timeout: 60_000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-directory-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   cli(dir, 'init', '--name', 'GAS', '--founder', 'Anna')
-  cli(dir, 'member', 'add', 'Bruno', String(cli(dir, 'keygen').publicKey))
+  const key = path.join(dir, 'bruno.json')
+  cli(dir, 'member', 'add', 'Bruno', String(cli(dir, 'keygen', '--out', key).publicKey))
   cli(dir, 'supplier', 'add', 'Orto', 'Bio', '--categories', 'organic-vegetables,frutta')
   const again = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'supplier', 'add', 'orto', 'bio'], { encoding: 'utf8' })
   t.is(again.stderr.trim(), 'errore NAME_TAKEN: il nome "orto bio" è già usato (maiuscole e minuscole non contano)', 'which name is taken')
@@ -91,6 +92,9 @@ test('directory from the CLI', { timeout: 60_000 }, (t) => {
   cli(dir, 'offer', 'Anna', 'miele di acacia')
   const said = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'matches', 'Bruno'], { encoding: 'utf8' })
   t.ok(said.startsWith('Bruno cerca "miele":') && said.includes('miele di acacia'), `Anna at her node reads Bruno's matches as his, not as hers: ${said}`)
+  // Bruno himself, with his key (SPEC §4.7); an empty entry and one typed twice are not listed.
+  t.is(cli(dir, 'offer', 'Bruno', 'uova fresche', '', '  ', 'Uova Fresche', 'lezioni di cucito', '--key', key).signedBy, 'member')
+  t.alike((cli(dir, 'balance', 'Bruno') as { listing: { offers: string[] } }).listing.offers, ['uova fresche', 'lezioni di cucito'])
 })
 
 test('wildcards: the matcher agrees with a regular expression on every glob and word (seeded)', (t) => {

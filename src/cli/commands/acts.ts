@@ -8,9 +8,10 @@ import { createAct } from '../../acts/act.js'
 import { MAX_OVERDRAFT_CENTS, parseActBody } from '../../acts/schema.js'
 import { keyPairFromSeed } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
-import { hex, type GroupId, type MemberId } from '../../ids.js'
+import { foldedName, hex, type GroupId, type MemberId } from '../../ids.js'
 import { formatCents, parseEuros, parseEurosOrZero } from '../../money.js'
-import type { NodeApi } from '../../api/api.js'
+import type { ActRequest, NodeApi } from '../../api/api.js'
+import type { ActBody } from '../../acts/types.js'
 import * as fmt from '../format.js'
 import { t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
@@ -147,9 +148,17 @@ program.command('supplier').description(helpText('d_supplier'))
 for (const side of ['offer', 'want'] as const) {
   program.command(side).description(helpText(side === 'offer' ? 'd_offer' : 'd_want'))
     .argument('<member>', MEMBER()).argument('[entries...]', helpText(side === 'offer' ? 'h_offer_entries' : 'h_want_entries'))
-    .action(async (m: string, entries: string[]) => {
-      const mine = await withApi(async (api) => await api.member(m))
-      const listing = mine.listing ?? { offers: [], wants: [] }
-      await act({ type: 'SetListing', member: mine.id, offers: side === 'offer' ? entries : listing.offers, wants: side === 'want' ? entries : listing.wants })
+    .option('--key <file>', helpText('h_accept_key'))
+    .action(async (m: string, typed: string[], o: { key?: string }) => {
+      // An entry typed empty, or twice (in any case), is not listed.
+      const entries = typed.map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+      const body = async (api: NodeApi): Promise<ActBody> => {
+        const mine = await api.member(m)
+        const listing = mine.listing ?? { offers: [], wants: [] }
+        return { type: 'SetListing', member: mine.id, offers: side === 'offer' ? entries : listing.offers, wants: side === 'want' ? entries : listing.wants }
+      }
+      // Signed by the member themself (SPEC §4.7), or by this admin on their behalf.
+      if (o.key !== undefined) return await actAsMember(o.key, body)
+      await act(await withApi(body) as ActRequest)
     })
 }
