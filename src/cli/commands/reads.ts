@@ -69,7 +69,8 @@ mail.command('address').description(helpText('d_mail_address'))
 mail.command('send').description(helpText('d_mail_send'))
   .action(async () => {
     const sent = await withApi((api) => api.sendNotices())
-    print(sent, () => [t('mailSent', { count: sent.filter((x) => x.refused === undefined).length }), ...sent.flatMap((x) => x.refused === undefined ? [] : [x.refused])].join('\n'))
+    // A refused digest in the user's language, by its variant (as the node's log says it).
+    print(sent, () => [t('mailSent', { count: sent.filter((x) => x.refused === undefined).length }), ...sent.flatMap((x) => x.refused === undefined ? [] : [x.refusal === undefined ? x.refused : fmt.refusal('MAIL', x.refused, x.refusal)])].join('\n'))
   })
 
 program.command('report').description(helpText('d_report'))
