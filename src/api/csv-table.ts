@@ -1,10 +1,10 @@
 /**
  * A CSV catalogue's table as a spreadsheet saves it (SPEC §4.5 import): the separator (`;`, `,` or
- * a tab) and the header line found where the column of names is, so that a title line above the
- * header (`Listino marzo;;`) or an empty first line do not hide it; headers compared without case,
- * spaces, a euro sign or brackets (`Prezzo €`, `Prezzo (EUR)` are `prezzo`). A row with more cells
- * than the header keeps them apart (`extra`): a decimal comma in a file separated by commas
- * (`Mele,kg,2,50`) would otherwise lose its cents without a word.
+ * a tab) and the header line found where the columns of names and prices are, so that title lines
+ * above the header (`Listino marzo;;`, `Nome;Mario Rossi`) or an empty first line do not hide it;
+ * headers compared without case, spaces, a euro sign or brackets (`Prezzo €`, `Prezzo (EUR)` are
+ * `prezzo`). A row of a file separated by commas where a decimal comma split the price
+ * (`Mele,kg,2,50`) is marked (`split`): it would otherwise lose its cents without a word.
  */
 import { parse as parseCsv } from 'csv-parse/sync'
 import { HypergasError } from '../errors.js'
