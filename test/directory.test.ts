@@ -39,6 +39,10 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
   // (an anonymous request); the matcher answers at once (the test's timeout would fail it).
   t.alike(titles(`${'*'.repeat(60)}q`), [], 'a query of stars answers at once, nothing found')
   t.alike(titles('o*g*ni*'), ['supplier:Orto Bio'], 'stars between letters')
+  // Singular and plural are one word in Italian; a short word is not another word with a typo.
+  t.ok(titles('mela').some((x) => x.endsWith(':Mele Fuji')), `mela finds Mele Fuji: ${titles('mela').join(', ')}`)
+  t.ok(titles('uovo').includes('offer:uova fresche'), `uovo finds uova fresche: ${titles('uovo').join(', ')}`)
+  t.absent(titles('miele').some((x) => x.endsWith(':Mele Fuji')), `miele does not find Mele Fuji: ${titles('miele').join(', ')}`)
   t.alike(titles('CAFFE'), ['supplier:Torrefazione Caffè Nero'], 'accents and case folded')
   t.ok(titles('mele').includes('product:Mele Fuji'), 'products of open catalogues')
   t.ok(titles('uova').includes('offer:uova fresche'))

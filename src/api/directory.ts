@@ -138,10 +138,19 @@ function indexed (s: GroupState, listings: boolean): Indexed {
 
 function indexOf (x: Indexed): MiniSearch<Doc> {
   if (x.index === null) {
-    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => (STOP_WORDS.has(fold(t)) ? null : fold(t)), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
+    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => (STOP_WORDS.has(fold(t)) ? null : stem(fold(t))), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
     x.index.addAll(x.docs)
   }
   return x.index
+}
+
+/**
+ * A folded word without the vowel an Italian noun ends in, so that singular and plural are one
+ * word (`mela`/`mele`, `uovo`/`uova`, `vino`/`vini`): a word of four letters or more ending in
+ * `a`, `e`, `i` or `o`. Index and query alike; no typo is allowed in such short words (FUZZY).
+ */
+function stem (word: string): string {
+  return word.length >= 4 && /[aeio]$/.test(word) ? word.slice(0, -1) : word
 }
 
 /**
