@@ -229,11 +229,10 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
     const dropped = had.filter((k) => !kept.has(k)).map((k) => products?.get(k)?.name ?? k)
     if (dropped.length > 0) r.dropped = dropped
   }
-  const order = b.type === 'Deliver' && r.status === 'applied' ? v.state.purchases.get(b.purchase)?.order : undefined
-  const booking = b.type === 'Deliver' ? order?.bookings.get(b.member) : undefined
-  if (b.type === 'Deliver' && booking !== undefined) {
+  if (b.type === 'Deliver' && r.status === 'applied') {
+    const order = v.state.purchases.get(b.purchase)?.order
     const got = new Set(b.lines.filter((l) => l.qtyMilli > 0).map((l) => l.product))
-    const none = booking.lines.filter((l) => l.qtyMilli > 0 && !got.has(l.product)).map((l) => order?.products.get(l.product)?.name ?? l.product)
+    const none = (order?.bookings.get(b.member)?.lines ?? []).filter((l) => l.qtyMilli > 0 && !got.has(l.product)).map((l) => order?.products.get(l.product)?.name ?? l.product)
     if (none.length > 0) r.notDelivered = none
   }
   const who = subjectOf(b)

@@ -13,7 +13,7 @@ import type { GroupState } from '../fold/state.js'
 import type { GasNode } from '../node/node.js'
 import { figuredMember } from '../fold/refusal.js'
 import { recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
-import { beforeAct, receiptOf, type ActReceipt } from './receipt.js'
+import { beforeAct, receiptOf, type ActReceipt, type BeforeAct } from './receipt.js'
 
 /** Largest signed act accepted over the API, hex chars (2 per byte). */
 export const MAX_SIGNED_ACT_HEX = 2 * 4096
@@ -57,19 +57,24 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
   }
   const mine = reads(act.author)
   const state = node.requireView().state
-  // Sent again (a lost answer): it counts once, and the answer is its receipt.
-  if (state.seen.has(act.id)) return shown(receiptOf(node.requireView(), act), act, figuredMember(state, act.body), state, mine)
+  const figured = figuredMember(state, act.body)
+  /** The receipt of the act as the log holds it now, as the poster may read it. */
+  const receipt = (before?: BeforeAct): ActReceipt => {
+    const v = node.requireView()
+    return shown(receiptOf(v, act, before, before === undefined ? undefined : recoveryCounter(node)), act, figured, v.state, mine)
+  }
+  // Sent again (a lost answer), or twice at once (a retry while the first was still queued): it
+  // counts once, and the answer is its receipt.
+  if (state.seen.has(act.id)) return receipt()
   // Whoever posts a signed act learns figures about its author only, never about the member it
   // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
   // them, would otherwise read their credit; issue 14, SPEC §7).
   refuseRecoveryOfPresent(node, act.body, act.author)
-  const figured = figuredMember(state, act.body)
   const before = beforeAct(state, [act.body])
   try {
     await node.submitActs([act])
   } catch (err) {
-    // The same act posted twice at once (a page's retry while the first was still queued): counted once.
-    if (err instanceof HypergasError && err.code === 'DUPLICATE_ACT') return shown(receiptOf(node.requireView(), act), act, figured, node.requireView().state, mine)
+    if (err instanceof HypergasError && err.code === 'DUPLICATE_ACT') return receipt()
     // (A transfer's payee past their ceiling: the payee's figures, not the payer's.)
     const whose = figuredMember(state, act.body, err instanceof HypergasError ? err.code : undefined)
     // (Also an act that names no member but was refused for one's figures: a shared cost one
@@ -79,8 +84,7 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
     if (err instanceof HypergasError && (!mine || whose !== act.author) && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
     throw err
   }
-  const v = node.requireView()
-  return shown(receiptOf(v, act, before, recoveryCounter(node)), act, figured, v.state, mine)
+  return receipt(before)
 }
 
 /** What a receipt says of members (names, credits, cash, what they booked): not for a poster who is not the author's login. */

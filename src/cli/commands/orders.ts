@@ -61,14 +61,13 @@ function productOf (p: PurchaseView, ref: string): string {
 }
 
 /**
- * `<product>=<qty>[@<euros>]` arguments as lines (a price only where `prices`, 0 allowed; asked for where a delivered product has none).
- * With `earlier`, the member's delivery recorded before (SPEC §4.5: a Deliver holds all they received), the arguments change it:
- * a product not named keeps its quantity and price, a named one without @euros the price it was delivered at.
+ * `<product>=<qty>[@<euros>]` arguments as lines, in their order (a price only where `prices`, 0 allowed; asked for where a delivered product has none).
+ * With `earlier`, the member's delivery recorded before, a named product without @euros keeps the price it was delivered at.
  * @throws HypergasError BAD_ARGUMENT, BAD_AMOUNT, UNKNOWN_PRODUCT, NOT_FOUND, NO_CATALOGUE
  */
 function lines (p: PurchaseView, args: string[], prices: boolean, earlier: readonly LineView[] | null = null): LineSpec[] {
   const seen = new Map<string, string>()
-  const typed = args.map((a) => {
+  return args.map((a) => {
     const m = /^(.+)=([^@]+)(?:@(.+))?$/.exec(a)
     if (m === null || (!prices && m[3] !== undefined)) throw new HypergasError('BAD_ARGUMENT', `expected <product>=<quantity>${prices ? '[@<euros>]' : ''}, got "${a}"`, { variant: prices ? 'productPrice' : 'product', input: a.slice(0, 40) })
     const line: LineSpec = { product: productOf(p, m[1].trim()), qtyMilli: parseQuantity(m[2]) }
@@ -85,8 +84,6 @@ function lines (p: PurchaseView, args: string[], prices: boolean, earlier: reado
     if (prices && m[3] === undefined && before === undefined && x !== undefined && x.priceCents === 0 && x.bookedQtyMilli === 0) throw new HypergasError('BAD_ARGUMENT', `"${x.name}" has no price yet: give the price it was delivered at, ${a}@<euros> (@0 if it came free)`, { variant: 'unpriced', product: x.name, input: a.slice(0, 40) })
     return line
   })
-  const kept = (earlier ?? []).filter((e) => !seen.has(e.product)).map((e) => ({ product: e.product, qtyMilli: e.qtyMilli, priceCents: e.priceCents }))
-  return [...typed, ...kept]
 }
 
 /**
@@ -209,12 +206,13 @@ program.command('deliver').description(helpText('d_deliver'))
     const [p, who] = await withApi(async (api) => [await api.purchase(ref), (await api.member(m)).id] as const)
     const booking = p.order?.bookings.find((b) => b.member === who)
     const earlier = booking?.delivered ?? null
-    const all = lines(p, args, true, earlier)
-    // The lines typed come first: what follows stays as recorded before, said before it is signed
-    // (one product at a time is how a delivery is often typed); so does a price kept from the
-    // delivery before that is not the booked one (or the catalogue's, for a product not booked).
-    const typed = all.slice(0, args.length)
+    // A Deliver holds all the member received (SPEC §4.5): the lines typed change the delivery
+    // recorded before, whose products not named stay as they were. Both are said before it is
+    // signed (one product at a time is how a delivery is often typed), and so is a price kept
+    // from the delivery before that is not the booked one (or the catalogue's, for a product not booked).
+    const typed = lines(p, args, true, earlier)
     const kept = (earlier ?? []).filter((e) => !typed.some((l) => l.product === e.product))
+    const all = [...typed, ...kept.map((e) => ({ product: e.product, qtyMilli: e.qtyMilli, priceCents: e.priceCents }))]
     if (kept.length > 0) process.stderr.write(`${t('deliveryKept', { products: kept.map((e) => `${e.name} ${quantity(e.qtyMilli)} ${e.unit}`).join(', ') })}\n`)
     const usual = (product: string): number | undefined => booking?.lines.find((l) => l.product === product)?.priceCents ?? p.order?.products.find((x) => x.key === product)?.priceCents
     const priced = typed.filter((l, i) => !args[i].includes('@') && l.priceCents !== undefined && l.priceCents !== usual(l.product))
