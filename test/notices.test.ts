@@ -64,6 +64,18 @@ test('notices: a pending transfer asks the other party to accept, and tells the 
   t.alike(of(bruno), [['toAccept', 'Carla', -250], ['awaiting', 'Carla', -500]], 'Bruno is asked to pay, and waits on his payment')
   t.is(noticeKey(memberNotices(s.state, bruno.id, 0)[0]), 'n_toAccept_pay')
   t.is(noticeKey(memberNotices(s.state, carla.id, 0)[0]), 'n_toAccept_get')
+  // The memo says what the money is for; an email tells a member to use their page, not the admin's CLI.
+  setLang('it')
+  const asked = memberNotices(s.state, bruno.id, 0)[0]
+  t.is(notice(asked), `Carla ti chiede 2,50 € («cassetta»): hypergas accept ${invoice.id.slice(0, 8)} (o cancel ${invoice.id.slice(0, 8)})`)
+  t.is(notice(asked, true), 'Carla ti chiede 2,50 € («cassetta»): accetta o rifiuta dalla tua pagina (il link che ti ha dato l\'amministratore)')
+  t.is(notice(memberNotices(s.state, bruno.id, 0)[1], true), 'il tuo trasferimento di 5,00 € («uova») a Carla aspetta che lo accetti')
+  setLang('en')
+  t.is(notice(asked, true), 'Carla asks you for €2.50 ("cassetta"): accept or refuse it on your page (the link your admin gave you)')
+  const bare = s.sign(carla, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 100, memo: '   ' })
+  t.is(s.fold(bare), 'applied')
+  t.is(notice(memberNotices(s.state, bruno.id, 0).find((n) => n.transfer === bare.id)!, true), 'Carla asks you for €1.00: accept or refuse it on your page (the link your admin gave you)', 'a blank memo says nothing')
+  s.do(bruno, { type: 'CancelTransfer', transfer: bare.id })
   s.do(carla, { type: 'AcceptTransfer', transfer: pay.id })
   s.do(bruno, { type: 'CancelTransfer', transfer: invoice.id })
   t.alike(of(carla), [], 'nothing pending, nothing to say')

@@ -25,6 +25,8 @@ export interface Notice {
   /** toAccept/awaiting: a pending transfer (SPEC §4.6), the other party's name and the amount, cents. */
   transfer?: ActId
   other?: string
+  /** toAccept/awaiting: the transfer's memo, when it is not blank (runs of spaces as one). */
+  memo?: string
   /** delivered: booked goods and delivered goods, cents; lowCredit: the credit, cents; toAccept/awaiting: the amount, cents; toDecide/toDeliver: how many. */
   bookedCents?: number
   deliveredCents?: number
@@ -75,7 +77,8 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
     const otherId = x.from === me ? x.to : x.from
     const other = s.members.get(otherId)?.name ?? otherId.slice(0, 8)
     const signed = x.from === me ? -x.cents : x.cents
-    out.push({ kind: x.initiator === me ? 'awaiting' : 'toAccept', purchase: null, purchaseName: null, transfer: x.id, other, creditCents: signed })
+    const memo = x.memo.replace(/\s+/g, ' ').trim()
+    out.push({ kind: x.initiator === me ? 'awaiting' : 'toAccept', purchase: null, purchaseName: null, transfer: x.id, other, creditCents: signed, ...(memo === '' ? {} : { memo }) })
   }
   const rank = ['closing', 'toAccept', 'lowCredit', 'delivered', 'rejected', 'approved', 'awaiting', 'open', 'toDecide', 'toDeliver']
   return out.sort((x, y) => rank.indexOf(x.kind) - rank.indexOf(y.kind))

@@ -39,7 +39,7 @@ export function lanUrl (host: string, port: number): string | null {
 
 /** How notices read in an email: as the CLI writes them, in the user's language. */
 export function noticeWriter (): NoticeWriter {
-  return { line: notice, subject: t('noticesSubject') }
+  return { line: (n) => notice(n, true), subject: t('noticesSubject') }
 }
 
 /** How long a command waits for another process that has the data directory open (ms). */

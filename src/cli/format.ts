@@ -236,10 +236,14 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
   return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, restore: restoreWait })
 }
 
-/** One notice in the user's language (src/api/notices.ts). */
-export function notice (n: Notice): string {
+/**
+ * One notice in the user's language (src/api/notices.ts). `mail`: as an email to the member says
+ * it (a transfer to accept is accepted on their page, not with the CLI, which is the admin's).
+ */
+export function notice (n: Notice, mail = false): string {
   const what = n.actType === undefined ? '' : t(`r_${n.actType === 'ClosePurchase' ? 'ClosePurchase_none' : n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
-  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
+  const key = noticeKey(n)
+  return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 
 /** `notices`: a member's and the admin's, one per line. */
