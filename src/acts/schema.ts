@@ -147,6 +147,10 @@ function fieldDetails (issue: z.core.$ZodIssue): RefusalDetails {
   else if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) {
     d.variant = issue.origin === 'string' ? 'tooLong' : 'tooMany'
     d.limit = Number(issue.maximum)
+  } else if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'number') {
+    // A figure past its bound: the interfaces say the bound in the field's unit (euros, a quantity).
+    d.variant = issue.code === 'too_big' ? 'tooBig' : 'tooSmall'
+    d.limit = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum)
   }
   return d
 }

@@ -34,6 +34,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     commitment: d?.commitmentCents === undefined ? '' : eur(d.commitmentCents),
     ceiling: d?.ceilingCents === undefined ? '' : eur(d.ceilingCents),
     limit: d?.limit,
+    bound: d?.limit === undefined ? undefined : inUnit(d.input ?? '', d.limit, w),
     field: (code === 'BAD_FIELD' || code === 'BAD_REQUEST') && d?.input !== undefined ? fieldWords(d.input, t) : undefined,
     votes: d?.votes,
     quorum: d?.quorum,
@@ -60,6 +61,14 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
   if ((code === 'INSUFFICIENT_CREDIT' && vars.needed === '' && variant !== 'payer') || (code === 'NO_QUORUM' && vars.missing === undefined)) return t(`e_${code}_bare`)
   const text = t(key, vars)
   return text === key || code === 'RESTORING' ? fallback : text
+}
+
+/** `n` in the unit a field's name says: cents as euros, milli-units as a quantity, else the number. */
+function inUnit (path: string, n: number, w: RefusalWords): string {
+  const name = path.split('.').pop() ?? ''
+  if (/(^c|C)ents$/.test(name)) return w.eur(n)
+  if (/(^q|Q)tyMilli$/.test(name)) return w.qty(n)
+  return String(n)
 }
 
 /** A field's path in the reader's words (`f_<name>`, else the name itself): `products.3.unit` → `prodotti › 4 › unità`. */
