@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { gdxpContacts } from '../src/api/gdxp-contacts.js'
-import { importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import { countedUnit, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
 import { localDay } from '../src/local-time.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
 import { BIN, cli } from '../examples/procs.js'
@@ -61,7 +61,7 @@ test('GDXP import: what can be read exactly, keys from unique SKUs else a slug, 
   const r = importGdxp(GDXP)
   t.alike(r.supplier, { name: 'Cascina Rossi', vatNumber: null, contacts: null })
   const by = new Map(r.products.map((p) => [p.name, p]))
-  t.alike(by.get('Miele millefiori 500 g'), { key: 'M500', name: 'Miele millefiori 500 g', unit: 'vasetto', priceCents: 650, maxQtyMilli: 6000 })
+  t.alike(by.get('Miele millefiori 500 g'), { key: 'M500', name: 'Miele millefiori 500 g', unit: 'vasetto', priceCents: 650, mulQtyMilli: 1000, maxQtyMilli: 6000 }, 'jars, booked whole')
   t.alike(by.get('Mele Fuji 1ª scelta'), { key: 'mele-fuji-1a-scelta', name: 'Mele Fuji 1ª scelta', unit: 'kg', priceCents: 249, minQtyMilli: 1000, mulQtyMilli: 500 }, 'a string "true", numbers as strings')
   t.is(by.get('Toma d\'alpeggio')?.key, 'toma-d-alpeggio', 'an SKU used twice is no key')
   t.is(by.get('Toma d\'alpeggio')?.priceCents, 1890, '18.90 from its text')
@@ -122,6 +122,14 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   t.exception(() => importCatalogue(many), /TOO_MANY_PRODUCTS: the file has 2001 products/, 'more than a purchase holds: refused before anything is written')
 })
 
+test('a product counted in pieces is booked in whole ones unless the file says otherwise; one measured in kg or litres takes fractions', (t) => {
+  for (const u of ['pezzo', 'pz', 'vasetto', 'confezione da 6', 'vaschetta 500 g', 'mazzo', 'Bottiglia 0,75 l', 'jar']) t.ok(countedUnit(u), `"${u}" is counted`)
+  for (const u of ['kg', 'Kg.', 'al kg', '€/kg', 'hg', 'litro', 'l', 'per 100 g', '1 kg']) t.absent(countedUnit(u), `"${u}" is a measure`)
+  const r = importCatalogue('nome;unità;prezzo;multiplo;minimo;pesato\nUova;confezione;3,20;;;\nFormaggio;pezzo;12,00;;;sì\nMezze forme;pezzo;40,00;0,5;;\nSpicchi;pezzo;2,00;;0,5;\nMele;kg;2,50;;;\nSenza unità;;1,00;;;\n')
+  const mul = new Map(r.products.map((p) => [p.name, p.mulQtyMilli]))
+  t.alike([...mul], [['Uova', 1000], ['Formaggio', undefined], ['Mezze forme', 500], ['Spicchi', undefined], ['Mele', undefined], ['Senza unità', undefined]], 'whole eggs boxes; a weighed piece, a multiple the file gives, a minimum of half a piece, kilos and an unnamed unit are left as they are')
+})
+
 test('CSV import: named columns in Italian or English, `;` and decimal commas', (t) => {
   const it = importCsv('nome;unità;prezzo;min;multiplo;pesato;codice\nMele;kg;2,49;1;0,5;;MEL\nToma;kg;18,90;;;sì;\n;kg;1;;;;\n')
   t.alike(it.products, [
@@ -134,7 +142,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(sheet.products.map((p) => [p.name, p.priceCents]), [['Forma intera', 123456], ['Caffè', 320], ['Tè', 410], ['Olio', 1250]], 'prices as a spreadsheet writes them: thousands, the euro sign')
   t.alike(sheet.skipped.map((x) => [x.name, x.detail]), [['Strano', '1.234']], 'a thousands separator without decimals could be either: left out')
   const en = importCatalogue('name,unit,price,available\nHoney,jar,6.50,20\n')
-  t.alike(en.products, [{ key: 'honey', name: 'Honey', unit: 'jar', priceCents: 650, availableQtyMilli: 20000 }])
+  t.alike(en.products, [{ key: 'honey', name: 'Honey', unit: 'jar', priceCents: 650, mulQtyMilli: 1000, availableQtyMilli: 20000 }])
   t.exception(() => importCsv('a,b\n1,2\n'), /BAD_ARGUMENT/, 'no name column')
   t.is(importCsv('name,price,sku,active\nPane vecchio,1,P01,no\nPane,2,P01,\n').products[0].key, 'P01', 'an inactive old version takes no SKU away')
   const keys = importCsv('name,price,sku\nMele,1,\nAltro,2,mele\nMele,3,\n')

@@ -35,7 +35,7 @@ const NAME_COLUMNS = ['name', 'nome']
 export const PRICE_COLUMNS = ['price', 'prezzo', 'umprice']
 
 /** The names of columns that hold quantities (a small whole number there is no split price). */
-export const QUANTITY_COLUMNS = ['package', 'packageqty', 'confezione', 'min', 'minqty', 'mul', 'mulqty', 'multiplo', 'max', 'maxqty', 'available', 'availableqty', 'disponibile']
+export const QUANTITY_COLUMNS = ['package', 'packageqty', 'confezione', 'min', 'minqty', 'minimo', 'mul', 'mulqty', 'multiplo', 'max', 'maxqty', 'massimo', 'available', 'availableqty', 'disponibile']
 
 /** A header cell as the columns are named: lower case, without a euro sign, `eur`/`euro` or brackets, single spaces. */
 export function headerName (cell: string): string {

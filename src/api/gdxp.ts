@@ -112,6 +112,18 @@ const csvPrice = (cell: string): string => ungrouped(withoutEuroSign(cell))
  * by the piece, written as the unit in its GDXP files) and the like; such a product is sold by the piece.
  */
 const unspecified = (unit: string): boolean => ['', 'non specificato', 'non specificata', 'n/d', 'nd', '-'].includes(unit.trim().toLowerCase())
+/** Units of measure, whose quantities may be fractional (1,5 kg); words of a unit that say "per" (al kg). */
+const MEASURES = new Set(['kg', 'g', 'gr', 'grammi', 'grammo', 'hg', 'etto', 'etti', 'l', 'lt', 'litro', 'litri', 'ml', 'cl', 'dl', 'q', 'quintale', 'quintali', 'm', 'mt', 'metro', 'metri', 'lb', 'oz', 'kilo', 'chilo', 'chili', 'gram', 'grams', 'litre', 'liter', 'litres', 'liters'])
+const PER = new Set(['al', 'per', 'a', 'il', 'la', 'lo', 'un', 'una', 'uno', 'by', 'the'])
+/**
+ * Whether a product sold in `unit` is counted in whole units (pezzo, vasetto, confezione, mazzo…),
+ * not measured (kg, l, "al kg"): the first word of the unit, after a "per", is no unit of measure.
+ */
+export function countedUnit (unit: string): boolean {
+  const words = unit.toLowerCase().match(/\p{L}+/gu) ?? []
+  const first = words.find((w) => !PER.has(w))
+  return first !== undefined && !MEASURES.has(first)
+}
 
 /**
  * A GDXP supplier's contacts (e-mail, phone, web site…) and address as the one line of text the
@@ -197,6 +209,8 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (pkg !== undefined && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
     if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul
+    // A product counted in pieces, jars, boxes is booked in whole ones unless the file says otherwise.
+    else if (!unspecified(r.unit) && countedUnit(unit) && !r.weighed && (p.minQtyMilli ?? 0) % 1000 === 0) p.mulQtyMilli = 1000
     if (typeof fields.max === 'number') p.maxQtyMilli = fields.max
     if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
@@ -270,7 +284,7 @@ export function importGdxp (raw: string): CatalogueImport {
 /**
  * Products from CSV with named columns (`,` or `;`): name (or nome), unit (um, unità), price (euros,
  * decimal point or comma; prezzo), and optional key (sku, codice), category, description, package,
- * min, mul, max, available, weighed (sì/yes/1).
+ * min (minimo), mul (multiplo), max (massimo), available (disponibile), weighed (pesato: sì/yes/1).
  * @throws HypergasError BAD_ARGUMENT when there is no header with a name column
  */
 export function importCsv (raw: string): CatalogueImport {
@@ -281,7 +295,7 @@ export function importCsv (raw: string): CatalogueImport {
     const price = csvPrice(col(r, ...PRICE_COLUMNS))
     // A decimal comma in a file separated by commas (`Mele,kg,2,50`), or a price whose separator
     // could be thousands or decimals (`1.500`): left out, with why.
-    const limits = { min: col(r, 'min', 'minqty'), mul: col(r, 'mul', 'mulqty', 'multiplo'), max: col(r, 'max', 'maxqty'), available: col(r, 'available', 'availableqty', 'disponibile') }
+    const limits = { min: col(r, 'min', 'minqty', 'minimo'), mul: col(r, 'mul', 'mulqty', 'multiplo'), max: col(r, 'max', 'maxqty', 'massimo'), available: col(r, 'available', 'availableqty', 'disponibile') }
     const vague = (Object.keys(limits) as Array<keyof typeof limits>).find((k) => thousandsOnly(limits[k]))
     const problem: RawProduct['problem'] = split
       ? { reason: 'extra fields', detail: line.slice(0, 120) }
