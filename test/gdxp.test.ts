@@ -266,6 +266,17 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.ok(execText(dir, '--lang', 'it', 'vote-close', 'Cascina bis').includes('le prenotazioni di "Cascina bis" sono ancora aperte'), 'a close vote while bookings are open says so')
   const asBooked = execText(dir, '--lang', 'it', 'close', 'Cascina bis')
   t.ok(asBooked.includes('fornitore pagato 6,50 €') && asBooked.includes('pagata come prenotata: 1 prenotazione senza consegna registrata'), `a close says what it paid as booked: ${asBooked}`)
+  // A failed purchase: everyone refunded, so its exports owe nothing and list nothing to pick up.
+  cli(dir, 'purchase', 'open', 'Fallito', '--catalogue', file)
+  cli(dir, 'deposit', 'Marta', '20')
+  cli(dir, 'book', 'Marta', 'Fallito', 'miele=2')
+  cli(dir, 'vote-fail', 'Fallito')
+  cli(dir, 'fail', 'Fallito')
+  const csv = execText(dir, '--lang', 'it', 'purchase', 'Fallito', '--csv').trim().split('\n')
+  t.alike([csv[1].split(';').filter((_, i) => i !== 1), csv[2]], [['Marta', '13,00', 'rimborsato', 'rimborsato'], 'TOTALE;;0,00;;'], `a failed purchase's commitments: refunded, nothing owed: ${csv.join(' | ')}`)
+  t.alike(execText(dir, '--lang', 'it', 'purchase', 'Fallito', '--pickup').trim().split('\n'), ['socio;prodotto;unità;prenotato;consegnato;prezzo_eur;importo_eur'], 'nothing to pick up')
+  const gdxp = JSON.parse(execText(dir, 'purchase', 'Fallito', '--gdxp')) as { blocks: Array<{ supplier: { products: Array<{ bookingInfo: { totalQty: number } }> } }> }
+  t.ok(gdxp.blocks[0].supplier.products.every((x) => x.bookingInfo.totalQty === 0), 'nothing to order from the supplier')
 })
 
 /** The CLI's plain output (CSV, GDXP), not --json. */

@@ -50,6 +50,7 @@ const WORDS = {
     pending: 'pending',
     approved: 'approved',
     rejected: 'rejected',
+    refunded: 'refunded',
     applied: 'applied',
     duplicate: 'duplicate',
     total: 'TOTAL',
@@ -80,6 +81,7 @@ const WORDS = {
     pending: 'in attesa',
     approved: 'approvato',
     rejected: 'rifiutato',
+    refunded: 'rimborsato',
     applied: 'applicato',
     duplicate: 'duplicato',
     total: 'TOTALE',
@@ -120,24 +122,28 @@ export function statementCsv (lines: readonly StatementLine[], d: CsvDialect = '
 
 /**
  * CSV of {@link purchaseView}'s commitments, rejected ones left out (they are not ordered):
- * member name, member id, amount, status, confirmed status; a last row with the total.
+ * member name, member id, amount, status, confirmed status; a last row with the total. A failed
+ * purchase's commitments are each `refunded`, and its total is 0: nothing is owed to anyone.
  */
 export function commitmentsCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string {
+  const failed = purchase.phase === 'failed'
   const list = purchase.commitments.filter((c) => c.status !== 'rejected')
-  const total = list.reduce((sum, c) => sum + c.amountCents, 0)
-  const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), status(c.status, d), status(c.confirmedStatus, d)])
+  const total = failed ? 0 : list.reduce((sum, c) => sum + c.amountCents, 0)
+  const rows = list.map((c) => [c.name, c.member, money(c.amountCents, d), failed ? WORDS[d].refunded : status(c.status, d), failed && purchase.confirmedPhase === 'failed' ? WORDS[d].refunded : status(c.confirmedStatus, d)])
   return write([[...WORDS[d].commitments], ...rows, [WORDS[d].total, '', money(total, d), '', '']], d)
 }
 
 /**
  * The pick-up list of a purchase with a catalogue (SPEC §4.5): one row per member and product,
  * booked and (once delivered) delivered quantity, unit price, amount; then each member's cost
- * shares and total. Quantities in the product's unit with up to three decimals.
+ * shares and total. Quantities in the product's unit with up to three decimals. A failed purchase
+ * has only the header: everyone was refunded, nothing is picked up.
  */
 export function pickupCsv (purchase: PurchaseView, d: CsvDialect = 'en'): string {
   const qty = (m: number | null): string => (m === null ? '' : formatQuantity(m, d === 'it' ? ',' : '.'))
   const rows: string[][] = []
-  for (const b of purchase.order?.bookings ?? []) {
+  // A failed purchase has nothing to pick up: everyone was refunded.
+  for (const b of purchase.phase === 'failed' ? [] : purchase.order?.bookings ?? []) {
     if (b.status === 'rejected') continue
     const delivered = new Map((b.delivered ?? []).map((l) => [l.product, l]))
     const keys = [...new Set([...b.lines.map((l) => l.product), ...delivered.keys()])]

@@ -341,7 +341,7 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none), its contacts and address (src/api/gdxp-contacts.ts) and every product with
  * `bookingInfo.totalQty`, the quantity the group booked
- * (delivered, once delivered). Prices and quantities are JSON numbers written from their exact
+ * (delivered, once delivered; 0 for a failed purchase, whose bookings were refunded). Prices and quantities are JSON numbers written from their exact
  * decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
  * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
  * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
@@ -372,7 +372,7 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string, d
           ...(x.description === undefined ? {} : { description: x.description }),
           active: true,
           orderInfo: { umPrice: exactNumber(formatCents(x.priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
-          bookingInfo: { totalQty: q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
+          bookingInfo: { totalQty: p.phase === 'failed' ? 0 : q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
         })),
         orderInfo: {
           phase: 'booking',
