@@ -143,13 +143,16 @@ export function decimalToScaled (text: string, decimals: number): number | null 
 }
 
 /**
- * A quantity typed by a person (`2`, `1,5`, `0.250`) in milli-units of the product's unit
- * (SPEC §4: 1000 = 1 kg or 1 piece), at most three decimals, 0 allowed (drops a line).
+ * A quantity typed by a person (`2`, `1,5`, `0.250`, `1,120` as a scale shows it) in milli-units of
+ * the product's unit (SPEC §4: 1000 = 1 kg or 1 piece), at most three decimals, 0 allowed (drops a
+ * line). `1.500` is refused: 1,5 to an English reader, 1500 to an Italian one.
  * @throws HypergasError BAD_AMOUNT
  */
 export function parseQuantity (text: string): number {
   const t = String(text).trim()
   if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw badAmount(t.slice(0, 40), 'quantity', `expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
+  // `1.500` is 1.5 in English and 1500 in Italian; `1,500` is 1.5 in Italian (as a scale shows it), `0.250` either way.
+  if (/^[1-9]\d{0,2}\.\d{3}$/.test(t)) throw badAmount(t, 'quantity-thousands', `"${t}": thousands or decimals? Write decimals with a comma or fewer digits (1,5 or 1.5), thousands without a separator (1500)`)
   const q = decimalToScaled(t, 3)!
   if (q > 10_000_000) throw badAmount(t.slice(0, 40), 'quantity-large', `"${t}" is more than 10000 units`)
   return q

@@ -171,7 +171,7 @@ export const en: typeof it = {
   e_BAD_AMOUNT_thousands: '"{{input}}": thousands or decimals? For thousands write it without the separator ({{detail}} or {{detail}}.00); decimals are at most 2', e_BAD_AMOUNT_positive: 'an amount is positive, got "{{input}}"',
   e_BAD_AMOUNT_large: '"{{input}}" is larger than any amount hypergas keeps exactly',
   e_BAD_AMOUNT_quantity: 'expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "{{input}}"',
-  'e_BAD_AMOUNT_quantity-large': '"{{input}}" is more than 10,000 units',
+  'e_BAD_AMOUNT_quantity-large': '"{{input}}" is more than 10,000 units', 'e_BAD_AMOUNT_quantity-thousands': '"{{input}}": thousands or decimals? Decimals with a comma or fewer digits (1,5 or 1.5), thousands without a separator (1500)',
   e_NOT_CASSIERE: 'only a cassiere records deposits and withdrawals',
   e_NOT_REFERENTE: 'only a referente opens purchases', e_NOT_REFERENTE_supplier: 'only a referente registers suppliers',
   e_NOT_OWNER: 'only the referente who opened the purchase can do this', e_NOT_OWNER_owner: 'only {{input}}, the referente who opened the purchase, can do this',

@@ -171,7 +171,7 @@ export const it = {
   e_BAD_AMOUNT_positive: 'un importo è positivo, non "{{input}}"', e_BAD_AMOUNT_thousands: '"{{input}}": migliaia o decimali? Per le migliaia scrivilo senza separatore ({{detail}} o {{detail}},00); i decimali sono al più 2',
   e_BAD_AMOUNT_large: '"{{input}}" è più grande di qualunque importo che hypergas tiene esatto',
   e_BAD_AMOUNT_quantity: 'serve una quantità come 2, 1,5 o 0,250 (al più 3 decimali), non "{{input}}"',
-  'e_BAD_AMOUNT_quantity-large': '"{{input}}" è più di 10.000 unità',
+  'e_BAD_AMOUNT_quantity-large': '"{{input}}" è più di 10.000 unità', 'e_BAD_AMOUNT_quantity-thousands': '"{{input}}": migliaia o decimali? I decimali con la virgola (1,5), le migliaia senza separatore (1500)',
   e_NOT_CASSIERE: 'solo un cassiere registra versamenti e prelievi',
   e_NOT_REFERENTE: 'solo un referente apre acquisti', e_NOT_REFERENTE_supplier: 'solo un referente registra i fornitori',
   e_NOT_OWNER: 'solo il referente che ha aperto l\'acquisto può farlo', e_NOT_OWNER_owner: 'solo {{input}}, il referente che ha aperto l\'acquisto, può farlo',
