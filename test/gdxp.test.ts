@@ -180,6 +180,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   t.alike(importCsv('nome,prezzo,min\nPane,3,1\n').products.map((p) => [p.name, p.priceCents]), [['Pane', 300]], 'a whole price before a minimum: no split')
   t.alike(importCsv('nome,prezzo,categoria\nPere,3,frutta\n').products.map((p) => [p.name, p.priceCents]), [['Pere', 300]], 'nor before a word')
   t.alike(importCsv('nome;um;prezzo\nMiele;vasetto;6,50;bio\n').products.map((p) => p.priceCents), [650], 'a note past the columns of a file separated by ;: no decimal comma can split there')
+  t.alike(importCsv('nome;um;prezzo\nMele;kg;2;50\nPere;kg;3;\n').skipped, [{ name: 'Mele', reason: 'extra fields', detail: 'Mele;kg;2;50' }], 'a whole price and two digits past the header, separated by ;: 2,50 or 2 and a note? Left out, with why')
   const block = importCsv('Fornitore;Cascina Rossi\nNome;Mario Rossi\nTelefono;333\n\nNome;UM;Prezzo\nMiele;vasetto;6,50\n')
   t.alike([block.products.map((p) => p.name), block.skipped], [['Miele'], []], 'a title block with a "Nome" line: the header is the line with a price column too')
   t.alike(importCsv('nome;prezzo unitario\nMiele;6,50\n').products.map((p) => p.priceCents), [650], '"Prezzo unitario" is the price')

@@ -15,7 +15,9 @@ export interface CsvRow {
   /**
    * True in a file separated by commas when the row looks like an unquoted decimal comma split
    * its price in two cells (`Mele,kg,2,50`): cells past the header or under a column with no name,
-   * or a whole price followed by a cell of one or two digits where no quantity is expected.
+   * or a whole price followed by a cell of one or two digits where no quantity is expected. In a
+   * file separated otherwise, a whole price in the last column followed by a cell of one or two
+   * digits (`Mele;kg;2;50`): the cents, or a note?
    */
   split: boolean
   /** The row as written, its cells joined by the separator (for a message). */
@@ -83,11 +85,13 @@ export function csvTable (raw: string): CsvRow[] {
   if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
   const sep = best.sep
   const price = header.findIndex((h) => PRICE_COLUMNS.includes(h))
-  /** An unquoted decimal comma in a file separated by commas (see {@link CsvRow.split}). */
-  const split = (r: string[]): boolean => sep === ',' && (
+  /** A whole price, then a cell of one or two digits past the header: its cents, or a note? */
+  const centsPast = (r: string[]): boolean => price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && price + 1 >= header.length
+  /** An unquoted decimal comma in a file separated by commas, or a price cut in two in any file (see {@link CsvRow.split}). */
+  const split = (r: string[]): boolean => centsPast(r) || (sep === ',' && (
     r.slice(header.length).some((c) => c !== '') ||
     header.some((h, i) => h === '' && (r[i] ?? '') !== '') ||
-    (price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && (r.length > header.length || !QUANTITY_COLUMNS.includes(header[price + 1] ?? ''))))
+    (price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && (r.length > header.length || !QUANTITY_COLUMNS.includes(header[price + 1] ?? '')))))
   // A row of empty cells (`;;;;` where a spreadsheet kept a formatted line) is no product.
   return rows.filter((r) => r.some((c) => c !== '')).map((r) => {
     // No prototype: a column headed `__proto__` or `constructor` is a column like any other.
