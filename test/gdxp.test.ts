@@ -281,6 +281,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   const csv = execText(dir, '--lang', 'it', 'purchase', 'Fallito', '--csv').trim().split('\n')
   t.alike([csv[1].split(';').filter((_, i) => i !== 1), csv[2]], [['Marta', '13,00', 'rimborsato', 'rimborsato'], 'TOTALE;;0,00;;'], `a failed purchase's commitments: refunded, nothing owed: ${csv.join(' | ')}`)
   t.alike(execText(dir, '--lang', 'it', 'purchase', 'Fallito', '--pickup').trim().split('\n'), ['socio;prodotto;unità;prenotato;consegnato;prezzo_eur;importo_eur'], 'nothing to pick up')
+  t.ok(execText(dir, '--lang', 'it', 'purchase', 'Fallito', '--pickup').startsWith('\uFEFFsocio;'), 'an Italian CSV starts with a byte-order mark, so that Excel reads it as UTF-8')
+  t.ok(execText(dir, '--lang', 'en', 'purchase', 'Fallito', '--csv').startsWith('member,'), 'an English one, for programs, does not')
   const gdxp = JSON.parse(execText(dir, 'purchase', 'Fallito', '--gdxp')) as { blocks: Array<{ supplier: { products: Array<{ bookingInfo: { totalQty: number } }> } }> }
   t.ok(gdxp.blocks[0].supplier.products.every((x) => x.bookingInfo.totalQty === 0), 'nothing to order from the supplier')
 })

@@ -17,7 +17,7 @@ import type { LogEntryView } from './log-view.js'
 import { shownKind } from './shown-kind.js'
 import type { StatementLine } from './views.js'
 
-/** The CSV dialect: `en` (`,` and `12.50`) or `it` (`;` and `12,50`). */
+/** The CSV dialect: `en` (`,` and `12.50`, for programs) or `it` (`;`, `12,50` and a byte-order mark, for spreadsheets). */
 export type CsvDialect = 'en' | 'it'
 
 const money = (cents: number, d: CsvDialect): string => formatCents(cents, d === 'it' ? ',' : '.')
@@ -28,7 +28,11 @@ const money = (cents: number, d: CsvDialect): string => formatCents(cents, d ===
  */
 const inert = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) && !/^-?\d[\d.,]*$/.test(cell) ? `'${cell}` : cell)
 
-const write = (rows: string[][], d: CsvDialect): string => stringify(rows.map((r) => r.map(inert)), { delimiter: d === 'it' ? ';' : ',' })
+/**
+ * Rows as CSV text. The Italian dialect, for spreadsheets, begins with a UTF-8 byte-order mark:
+ * without one Excel reads the file as Windows-1252 and shows `NicolÃ²` for Nicolò.
+ */
+const write = (rows: string[][], d: CsvDialect): string => stringify(rows.map((r) => r.map(inert)), { delimiter: d === 'it' ? ';' : ',', bom: d === 'it' })
 
 /**
  * A time in the dialect: ISO 8601 UTC in `en` (`2026-12-02T05:45:44.000Z`, for programs); in
