@@ -238,6 +238,11 @@ test('a shared discount is called one: in its receipt and in the statement', (t)
   const base = { actId: 'ab'.repeat(32) as ActId, type: 'AddCost' as const, status: 'applied' as const, final: true, cents: 100, purchase: { id: 'cd'.repeat(32) as PurchaseId, name: 'Cascina' } }
   t.ok(receipt({ ...base, discount: true }).startsWith('Sconto di 1,00 € ripartito su "Cascina": confermato'))
   t.ok(receipt(base).startsWith('Costo di 1,00 € ripartito su "Cascina"'), 'a cost stays a cost')
+  const fail = { actId: 'ab'.repeat(32) as ActId, type: 'FailPurchase' as const, status: 'applied' as const, final: true, purchase: base.purchase }
+  t.is(receipt(fail), 'Acquisto "Cascina" annullato: impegni rimborsati — confermato', 'an act whose words have a colon: its state after a dash, not a second colon')
+  const bea = { id: 'ef'.repeat(32) as MemberId, name: 'Bea', creditCents: 3816, confirmedCreditCents: 3816 }
+  t.absent(receipt({ actId: 'ab'.repeat(32) as ActId, type: 'VoteRecover', status: 'applied', final: false, member: bea }).includes('3816'), 'a vote against an admin does not show their credit')
+  t.ok(receipt({ actId: 'ab'.repeat(32) as ActId, type: 'Deposit', status: 'applied', final: true, cents: 100, member: bea }).includes('38,16 €'), 'a deposit does')
   setLang('en')
 })
 
@@ -248,8 +253,8 @@ test('Italian: "ad" before a name that begins with an a, "a" before any other', 
   t.is(toName('Bruno'), 'a Bruno')
   t.is(toName('Elena'), 'a Elena', 'only before an a')
   const withdraw = (name: string): string => receipt({ actId: 'ab'.repeat(32) as ActId, type: 'Withdraw', status: 'applied', final: true, cents: 500, member: { id: 'cd'.repeat(32) as MemberId, name, creditCents: 0, confirmedCreditCents: 0 } })
-  t.ok(withdraw('Anna').startsWith('Prelievo di 5,00 € restituiti ad Anna'), withdraw('Anna'))
-  t.ok(withdraw('Bruno').startsWith('Prelievo di 5,00 € restituiti a Bruno'), withdraw('Bruno'))
+  t.ok(withdraw('Anna').startsWith('Restituiti 5,00 € ad Anna (prelievo)'), withdraw('Anna'))
+  t.ok(withdraw('Bruno').startsWith('Restituiti 5,00 € a Bruno (prelievo)'), withdraw('Bruno'))
   setLang('en')
   t.ok(withdraw('Anna').includes(' to Anna'), 'English untouched: ' + withdraw('Anna'))
 })

@@ -19,7 +19,9 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   // A transfer's acceptance or cancellation names its payer (`name`); `member` is whose credit the reader sees.
   const named = r.type === 'AcceptTransfer' || r.type === 'CancelTransfer' ? r.name ?? r.member?.name : r.member?.name ?? r.name
   const vars = { name: named ?? '', payee: r.payee ?? '', amount: r.cents === undefined ? '' : eur(r.cents), purchase: r.purchase?.name ?? '', product: r.product ?? '' }
-  const lines = [`${t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)}: ${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
+  const what = t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)
+  // What the act did, then whether it is confirmed: after a dash when the first part has a colon of its own.
+  const lines = [`${what}${what.includes(':') ? ' — ' : ': '}${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', { votes: r.vote.votes, quorum: r.vote.quorum }) : t('vote', { votes: r.vote.votes, quorum: r.vote.quorum, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
   if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
@@ -30,7 +32,8 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.refunds !== undefined && r.refunds.length > 0) lines.push(t('refunds', { refunds: r.refunds.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.dropped !== undefined) lines.push(t('bookingDropped', { products: r.dropped.join(', ') }))
   if (r.notDelivered !== undefined) lines.push(t('deliveryMissing', { products: r.notDelivered.join(', ') }))
-  if (r.member !== undefined && r.type !== 'SettleCash') lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
+  // A vote about a member (registering, electing, removing them) moves no credit: theirs is not the news.
+  if (r.member !== undefined && r.type !== 'SettleCash' && !(r.type.startsWith('Vote') && r.type !== 'VoteSetLimits')) lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t(r.cashCents < 0 ? 'cashAfterOwed' : 'cashAfter', { amount: eur(r.cashCents) }))
   if (r.fromCashCents !== undefined) lines.push(t('settleBelowZero', { name: named ?? '', amount: eur(r.fromCashCents) }))
   if (r.sameName !== undefined) lines.push(t('sameNamePurchase', { purchase: r.purchase?.name ?? '', count: r.sameName }))
