@@ -169,6 +169,8 @@ test('a node whose own feed forked says how many of its acts are not confirmed',
   t.ok(s.me.lost >= 1, `its unconfirmed acts are counted as lost (${s.me.lost})`)
   setLang('en')
   t.ok(statusText(s).includes('1 act recorded on this laptop is not confirmed'), 'and status says so')
+  t.is(s.me.notCounted, 0, 'no block of its own ignored by the merge')
+  t.ok(statusText({ ...s, me: { ...s.me, stuck: null, lost: 0, notCounted: 2 } }).includes('2 acts of this node are not in the books: the group did not use their blocks'), 'acts of a node whose blocks the merge ignores (an admin removed while away): status says they are not in the books')
   await other.close()
   await follower.close()
   await founder.close()
