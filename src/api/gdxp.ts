@@ -340,9 +340,9 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * (madbob/GDXP, v1/GDXP-1.json) so that GASdottoNG and others read it: protocolVersion 1, the
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none), its contacts and address (src/api/gdxp-contacts.ts) and every product with
- * `bookingInfo.totalQty`, the quantity the group booked
- * (delivered, once delivered; 0 for a failed purchase, whose bookings were refunded). Prices and quantities are JSON numbers written from their exact
- * decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
+ * `bookingInfo.totalQty`, the quantity the group booked (delivered, once delivered; 0 for a
+ * failed purchase, whose bookings were refunded). Prices and quantities are JSON numbers written
+ * from their exact decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
  * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
  * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
  * reader requires an opening date the purchase does not have. `today`: the date of the export,
