@@ -36,6 +36,8 @@ test('a refusal on the page: the CLI\'s message and figures, without its command
   t.is(text('BAD_ARGUMENT', { variant: 'nothingImported', matches: 1, skipped: [{ name: 'Toma', reason: 'bad quantity', detail: '5.0001', field: 'available' }] }), 'nessun prodotto del file si può importare; esclusi: 1, fra cui Toma (quantità disponibile 5.0001: al più 3 decimali, fino a 10.000)', 'the limit named in the reader\'s words')
   t.is(text('AMOUNT_OVERFLOW'), it.e_AMOUNT_OVERFLOW, '"hypergas" as a word is no command: the message stays whole')
   t.is(text('SOME_CODE_WITHOUT_MESSAGE'), 'the node\'s message', 'a code with no message keeps the node\'s')
+  t.is(text('WRONG_GROUP'), 'l\'atto è firmato per un altro gruppo, non per questo', 'a signed act refused before the fold reads in Italian too')
+  t.is(text('BAD_SIGNATURE'), it.e_BAD_SIGNATURE)
   t.is(text('UNAUTHORIZED', { variant: 'link' }), it.e_UNAUTHORIZED_link, 'a refused login by its variant, as the node names it')
   t.is(text('ABOVE_MAX', { variant: 'product', product: 'Miele', unit: 'vasetto', qtyMilli: 2000 }), 'Miele: al massimo 2 vasetto per socio', 'a booking refused with its product and limit')
   t.is(text('ABOVE_MAX'), it.e_ABOVE_MAX, 'without the figures, the bare message')

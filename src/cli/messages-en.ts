@@ -73,7 +73,7 @@ export const en: typeof it = {
   e_MEMBER_HAS_FUNDS: '{{name}} still has {{credit}} of credit or an open commitment: withdraw first (hypergas withdraw)', e_MEMBER_HAS_FUNDS_owes: '{{name}}\'s credit is {{credit}}: a deposit must settle the debt first (hypergas deposit)', e_MEMBER_HAS_FUNDS_commitment: '{{name}} has a commitment to a purchase still open: they can be removed once it is closed or failed, or their commitment rejected',
   e_NO_GROUP: 'the group has not been created yet: its first act is CreateGroup',
   e_GENESIS_ONLY: 'the group exists already: it is created once, by its founder',
-  e_NOT_AUTHORIZED: 'only the member themself, or an admin on their behalf, may do this', e_NOT_AUTHORIZED_initiator: 'a transfer is accepted by the other side (or an admin), not by who asked for it',
+  e_WRONG_GROUP: 'the act is signed for another group, not this one', e_BAD_SIGNATURE: 'the signature is not of the key it names', e_BAD_ENCODING: 'not written in this program\'s format: nothing was recorded', e_BAD_VERSION: 'written by a version of the program this node does not know: update it on this computer', e_OVERSIZED: 'too large for this node: nothing was recorded', e_NOT_AUTHORIZED: 'only the member themself, or an admin on their behalf, may do this', e_NOT_AUTHORIZED_initiator: 'a transfer is accepted by the other side (or an admin), not by who asked for it',
   e_UNKNOWN_MEMBER: 'no such member in the group (hypergas members lists them)',
   e_MEMBER_IS_ADMIN: 'an admin cannot be removed: first revoke their roles (hypergas revoke)',
   e_ALREADY_IN_ROLE: 'the member already has that role',

@@ -72,7 +72,7 @@ export const it = {
   e_MEMBER_HAS_FUNDS: '{{name}} ha ancora {{credit}} di credito o un impegno aperto: prima un prelievo (hypergas withdraw)', e_MEMBER_HAS_FUNDS_owes: '{{name}} ha un credito di {{credit}}: prima salda il debito con un versamento (hypergas deposit)', e_MEMBER_HAS_FUNDS_commitment: '{{name}} ha un impegno su un acquisto ancora aperto: si può cancellare quando l\'acquisto è chiuso o annullato, o l\'impegno rifiutato',
   e_NO_GROUP: 'il gruppo non è ancora stato creato: il suo primo atto è CreateGroup',
   e_GENESIS_ONLY: 'il gruppo esiste già: lo crea una volta sola il fondatore',
-  e_NOT_AUTHORIZED: 'può farlo solo il socio stesso, o un amministratore per lui', e_NOT_AUTHORIZED_initiator: 'un trasferimento lo accetta l\'altra parte (o un amministratore), non chi lo ha chiesto',
+  e_NOT_AUTHORIZED: 'può farlo solo il socio stesso, o un amministratore per lui', e_WRONG_GROUP: 'l\'atto è firmato per un altro gruppo, non per questo', e_BAD_SIGNATURE: 'la firma non è della chiave indicata', e_BAD_ENCODING: 'non è scritto nel formato di questo programma: nulla è stato registrato', e_BAD_VERSION: 'è scritto da una versione del programma che questo nodo non conosce: aggiornalo su questo computer', e_OVERSIZED: 'troppo grande per questo nodo: nulla è stato registrato', e_NOT_AUTHORIZED_initiator: 'un trasferimento lo accetta l\'altra parte (o un amministratore), non chi lo ha chiesto',
   e_UNKNOWN_MEMBER: 'nessun socio così nel gruppo (hypergas members li elenca)',
   e_MEMBER_IS_ADMIN: 'un amministratore non si può cancellare: prima gli si revocano i ruoli (hypergas revoke)',
   e_ALREADY_IN_ROLE: 'il socio ha già quel ruolo',
