@@ -152,7 +152,7 @@ export function parseQuantity (text: string): number {
   const t = String(text).trim()
   if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw badAmount(t.slice(0, 40), 'quantity', `expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
   // `1.500` is 1.5 in English and 1500 in Italian; `1,500` is 1.5 in Italian (as a scale shows it), `0.250` either way.
-  if (/^[1-9]\d{0,2}\.\d{3}$/.test(t)) throw badAmount(t, 'quantity-thousands', `"${t}": thousands or decimals? Write decimals with a comma or fewer digits (1,5 or 1.5), thousands without a separator (1500)`)
+  if (t.includes('.') && thousandsOnly(t)) throw badAmount(t, 'quantity-thousands', `"${t}": thousands or decimals? Write decimals with a comma or fewer digits (1,5 or 1.5), thousands without a separator (1500)`)
   const q = decimalToScaled(t, 3)!
   if (q > 10_000_000) throw badAmount(t.slice(0, 40), 'quantity-large', `"${t}" is more than 10000 units`)
   return q

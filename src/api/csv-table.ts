@@ -36,8 +36,17 @@ const NAME_COLUMNS = ['name', 'nome']
 /** The names a column of prices goes by (a header starting with one of the first two, `Prezzo unitario`, is one when no other is). */
 export const PRICE_COLUMNS = ['price', 'prezzo', 'umprice']
 
+/** The names each column of quantities goes by, in English and Italian (the import reads them by these). */
+export const QUANTITY_NAMES = {
+  package: ['package', 'packageqty', 'confezione'],
+  min: ['min', 'minqty', 'minimo'],
+  mul: ['mul', 'mulqty', 'multiplo'],
+  max: ['max', 'maxqty', 'massimo'],
+  available: ['available', 'availableqty', 'disponibile']
+} as const
+
 /** The names of columns that hold quantities (a small whole number there is no split price). */
-export const QUANTITY_COLUMNS = ['package', 'packageqty', 'confezione', 'min', 'minqty', 'minimo', 'mul', 'mulqty', 'multiplo', 'max', 'maxqty', 'massimo', 'available', 'availableqty', 'disponibile']
+const QUANTITY_COLUMNS: readonly string[] = Object.values(QUANTITY_NAMES).flat()
 
 /** A header cell as the columns are named: lower case, without a euro sign, `eur`/`euro` or brackets, single spaces. */
 export function headerName (cell: string): string {
@@ -85,13 +94,13 @@ export function csvTable (raw: string): CsvRow[] {
   if (rows.length === 0) throw new HypergasError('BAD_ARGUMENT', 'no product rows: a CSV catalogue has a header line with a "name" (or "nome") column, then a product per line', { variant: 'noRows' })
   const sep = best.sep
   const price = header.findIndex((h) => PRICE_COLUMNS.includes(h))
-  /** A whole price, then a cell of one or two digits past the header: its cents, or a note? */
-  const centsPast = (r: string[]): boolean => price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && price + 1 >= header.length
-  /** An unquoted decimal comma in a file separated by commas, or a price cut in two in any file (see {@link CsvRow.split}). */
-  const split = (r: string[]): boolean => centsPast(r) || (sep === ',' && (
+  /** A whole price, then a cell of one or two digits: its cents? */
+  const wholeThenCents = (r: string[]): boolean => price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '')
+  /** An unquoted decimal comma in a file separated by commas, or a price cut in two past the header in any file (see {@link CsvRow.split}). */
+  const split = (r: string[]): boolean => (wholeThenCents(r) && price + 1 >= header.length) || (sep === ',' && (
     r.slice(header.length).some((c) => c !== '') ||
     header.some((h, i) => h === '' && (r[i] ?? '') !== '') ||
-    (price >= 0 && /^\d+$/.test(r[price] ?? '') && /^\d{1,2}$/.test(r[price + 1] ?? '') && (r.length > header.length || !QUANTITY_COLUMNS.includes(header[price + 1] ?? '')))))
+    (wholeThenCents(r) && (r.length > header.length || !QUANTITY_COLUMNS.includes(header[price + 1] ?? '')))))
   // A row of empty cells (`;;;;` where a spreadsheet kept a formatted line) is no product.
   return rows.filter((r) => r.some((c) => c !== '')).map((r) => {
     // No prototype: a column headed `__proto__` or `constructor` is a column like any other.

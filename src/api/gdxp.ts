@@ -7,7 +7,7 @@
  * milli-units from their decimal text, never through floating point (JSON numbers are read from
  * their source text). Pure: text in, products or text out.
  */
-import { csvTable, PRICE_COLUMNS } from './csv-table.js'
+import { csvTable, PRICE_COLUMNS, QUANTITY_NAMES } from './csv-table.js'
 import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
@@ -295,7 +295,7 @@ export function importCsv (raw: string): CatalogueImport {
     const price = csvPrice(col(r, ...PRICE_COLUMNS))
     // A decimal comma in a file separated by commas (`Mele,kg,2,50`), or a price whose separator
     // could be thousands or decimals (`1.500`): left out, with why.
-    const limits = { min: col(r, 'min', 'minqty', 'minimo'), mul: col(r, 'mul', 'mulqty', 'multiplo'), max: col(r, 'max', 'maxqty', 'massimo'), available: col(r, 'available', 'availableqty', 'disponibile') }
+    const limits = { min: col(r, ...QUANTITY_NAMES.min), mul: col(r, ...QUANTITY_NAMES.mul), max: col(r, ...QUANTITY_NAMES.max), available: col(r, ...QUANTITY_NAMES.available) }
     const vague = (Object.keys(limits) as Array<keyof typeof limits>).find((k) => thousandsOnly(limits[k]))
     const problem: RawProduct['problem'] = split
       ? { reason: 'extra fields', detail: line.slice(0, 120) }
@@ -303,7 +303,7 @@ export function importCsv (raw: string): CatalogueImport {
     return {
       name: col(r, 'name', 'nome'), unit: col(r, 'unit', 'um', 'unità', 'unita'), sku: col(r, 'key', 'sku', 'codice'),
       category: col(r, 'category', 'categoria'), description: col(r, 'description', 'descrizione'),
-      price: n(price), packageQty: n(col(r, 'package', 'packageqty', 'confezione')),
+      price: n(price), packageQty: n(col(r, ...QUANTITY_NAMES.package)),
       minQty: n(limits.min), mulQty: n(limits.mul), maxQty: n(limits.max), availableQty: n(limits.available), weighed: ['sì', 'si', 'yes', '1', 'true'].includes(col(r, 'weighed', 'pesato', 'a peso').toLowerCase()),
       active: !inactive(col(r, 'active', 'attivo') === '' ? true : col(r, 'active', 'attivo')),
       ...(problem === undefined ? {} : { problem })
