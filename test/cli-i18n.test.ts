@@ -296,7 +296,7 @@ test('status: a writer removed and elected again is no longer called frozen', (t
   t.ok(forked.includes('il cui registro si è biforcato') && forked.includes("hypergas recover 'Bruno Rossi' --key")  && !forked.includes('solo assente'), `a forked admin is not waited for, and the command quotes the name: ${forked}`)
   // Just elected, his node never started: no alarm, no vote; what he has to do.
   const fresh = finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [{ admin: id, name: 'Bruno', votes: 0, needed: 2, eligible: 0, forked: false, started: false }] }, (k) => `${k}: `, two)
-  t.ok(fresh.includes('la conferma aspetta il nodo di Bruno, che non ha ancora scritto: Bruno entra con l\'invito (hypergas join) e lo avvia (hypergas start)'), fresh)
+  t.ok(fresh.includes('la conferma aspetta il nodo di Bruno, che non ha ancora scritto: Bruno lo avvia (hypergas start) sul computer dove è entrato nel gruppo; se ha solo un file di chiave di hypergas keygen, prima entra con quello (hypergas join <invito> --key <il suo file di chiave>)'), fresh)
   t.absent(fresh.includes('stuck') || fresh.includes('recover') || fresh.includes('Anche se'), 'no members\' recovery for an admin who has not started')
   // Before the node counts Bruno as gone: with two admins no word of a majority, which cannot revoke him; with three it can.
   const waiting = (admins: AdminCashView[]): string => finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [] }, (k) => `${k}: `, admins)

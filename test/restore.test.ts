@@ -11,7 +11,7 @@ import path from 'node:path'
 import type Hypercore from 'hypercore'
 import test from 'brittle'
 import { localTime } from '../src/local-time.js'
-import { procGroup, act, BIN, cli, get, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
+import { procGroup, act, BIN, cli, get, NODE_FLAGS, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { MemberId } from '../src/ids.js'
 import { encodeBlock, NO_PREV } from '../src/merge/block.js'
 import { RESTORE_SETTLE_MS, RestoreGate } from '../src/node/storage/restore.js'
@@ -194,4 +194,36 @@ test('restore: an admin whose feed never held a block is restored once an admin\
   const st = await get(nodes[0], '/api/status')
   t.is((st.forks as unknown[]).length, 0, 'no fork')
   t.ok(Number((((st.sync as Row).feeds as Row[]).find((f) => f.feed === bruno)?.local ?? 0)) >= 1, "A holds the restored laptop's blocks of Bruno's feed")
+})
+
+test('join --key: an admin elected with only a keygen key runs a node with it, and confirmation resumes', { timeout: 180000 }, async (t) => {
+  // Two admins: Anna, and Bea, elected cassiere from a key file (hypergas keygen) with no node of
+  // her own. Every act after the election waits for Bea: the admins cannot revoke her, and the
+  // members' votes cannot count (Bea acknowledged no registration). Her key file runs a node.
+  const { base, bootstrap, nodes } = await procGroup('join-key', (fn) => t.teardown(fn))
+  const [a, b] = ['a', 'bea'].map((n) => path.join(base, n))
+  const init = cli(a, 'init', '--name', 'Chiave', '--founder', 'Anna')
+  const keyFile = path.join(base, 'bea.json')
+  const bea = String(cli(a, 'keygen', '--out', keyFile).publicKey)
+  cli(a, 'member', 'add', 'Bea', bea)
+  cli(a, 'elect', '--role', 'cassiere', 'Bea')
+  cli(a, 'deposit', 'Anna', '12')
+  nodes.push(await startNode('a', a, bootstrap))
+  const before = await get(nodes[0], '/api/status')
+  const acts = (before.group as Row).acts as Row
+  t.ok(Number(acts.final) < Number(acts.total), `acts wait for Bea (${String(acts.final)} of ${String(acts.total)} confirmed)`)
+  const waiting = (((before.group as Row).finality as Row).recovery as Row[]).find((r) => r.admin === bea)
+  t.is(waiting?.started, false, 'status says Bea\'s node has not written yet')
+  const text = execFileSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', a, '--lang', 'en', 'status'], { encoding: 'utf8' })
+  t.ok(text.includes('hypergas join <invite> --key <their key file>'), 'and tells her to join with her key file')
+
+  const joined = cli(b, 'join', String(init.invite), '--key', keyFile)
+  t.is(joined.memberId, bea, 'the node\'s identity is the key file\'s')
+  t.is(joined.restoring, true, 'it writes nothing before it has seen what the identity wrote')
+  const again = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', b, '--json', 'join', String(init.invite), '--key', keyFile], { encoding: 'utf8' })
+  t.ok(again.status !== 0 && again.stderr.includes('DATA_DIR'), `joining the same directory again is refused: ${again.stderr.trim()}`)
+  nodes.push(await startNode('bea', b, bootstrap))
+  await converged(nodes)
+  t.is(((await get(nodes[1], '/api/status')).me as Row).admin, true, 'Bea\'s node writes as an admin')
+  t.is((await get(nodes[0], '/api/members/Anna')).creditCents, 1200, 'Anna\'s deposit is confirmed')
 })

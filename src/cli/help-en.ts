@@ -41,6 +41,7 @@ export const helpEn = {
   h_init_founder: 'the founder\'s member name',
   d_join: 'create an identity on this device and follow a group; prints the member id to elect',
   h_join_invite: 'the invite printed by "hypergas init" or "hypergas invite"',
+  h_join_key: 'run this node as the member of a key file from "hypergas keygen" (an admin elected without a node of their own); it writes nothing until the other admins\' nodes show what that identity already wrote',
   d_invite: 'print the invite of this node\'s group',
   d_keygen: 'make a key pair for a member without a node (keep the file private)',
   h_keygen_out: 'write the key pair to this file (mode 0600) instead of printing the secret',

@@ -36,6 +36,7 @@ export const helpIt: typeof helpEn = {
   h_init_founder: 'il nome da socio del fondatore',
   d_join: 'crea un\'identità su questo dispositivo e segue un gruppo; stampa l\'id di socio da iscrivere',
   h_join_invite: 'l\'invito stampato da "hypergas init" o "hypergas invite"',
+  h_join_key: 'esegue questo nodo come il socio di un file di chiave di "hypergas keygen" (un amministratore eletto senza un nodo suo); non scrive nulla finché i nodi degli altri amministratori non mostrano ciò che quell\'identità ha già scritto',
   d_invite: 'stampa l\'invito del gruppo di questo nodo',
   d_keygen: 'crea una coppia di chiavi per un socio senza nodo (il file va tenuto riservato)',
   h_keygen_out: 'scrive la coppia di chiavi in questo file (modo 0600) invece di stampare la chiave segreta',

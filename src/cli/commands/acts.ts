@@ -2,17 +2,16 @@
  * One command per act (SPEC §4, §7), signed by this node's admin or, with `--key`, by the member
  * (relayed through the node), and `offline` / `online`. Registered on import.
  */
-import fs from 'node:fs'
 import { Option } from 'commander'
 import { createAct } from '../../acts/act.js'
 import { MAX_OVERDRAFT_CENTS, parseActBody } from '../../acts/schema.js'
-import { keyPairFromSeed } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
 import { foldedName, hex, type GroupId, type MemberId } from '../../ids.js'
 import { formatCents, parseEuros, parseEurosOrZero } from '../../money.js'
 import type { ActRequest, NodeApi } from '../../api/api.js'
 import type { ActBody } from '../../acts/types.js'
 import * as fmt from '../format.js'
+import { readKeyFile } from '../key-file.js'
 import { t } from '../i18n.js'
 import { act, EUROS, helpText, MEMBER, print, program, PURCHASE, withApi } from '../program.js'
 
@@ -39,19 +38,10 @@ program.command('settle').description(helpText('d_settle')).argument('<from>', h
 /**
  * Signs the body `build` returns (it may ask the node, e.g. to resolve names) with the member key
  * in `keyFile` (from keygen) and relays it through the node (SPEC §3: the distributed counter).
- * @throws HypergasError BAD_KEY (no seed in the file), DATA_DIR (no group here)
+ * @throws HypergasError BAD_KEY, BAD_ARGUMENT (the key file: {@link readKeyFile}), DATA_DIR (no group here)
  */
 export async function actAsMember (keyFile: string, build: (api: NodeApi, member: MemberId) => Promise<unknown>): Promise<void> {
-  let raw: { seed?: unknown }
-  try {
-    raw = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { seed?: unknown }
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException
-    if (e.code !== undefined) throw new HypergasError('BAD_ARGUMENT', `cannot read the key file ${keyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`, { variant: e.code === 'ENOENT' ? 'noKeyFile' : 'keyFile', input: keyFile.slice(0, 200), detail: e.code })
-    throw new HypergasError('BAD_KEY', `${keyFile} is not a key file of hypergas keygen (not JSON)`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
-  }
-  if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new HypergasError('BAD_KEY', `no seed of 64 hex characters in ${keyFile}`, { variant: 'keyFile', input: keyFile.slice(0, 200) })
-  const kp = keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+  const kp = readKeyFile(keyFile)
   const r = await withApi(async (api) => {
     const group = (await api.status()).group.groupId
     if (group === null) throw new HypergasError('DATA_DIR', 'this data directory follows no group', { variant: 'noGroup' })

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { generateKeyPair } from '../../crypto.js'
 import { HypergasError } from '../../errors.js'
-import { hex } from '../../ids.js'
+import { hex, type MemberId } from '../../ids.js'
 import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../../node/storage/backup.js'
 import { decodeInvite, encodeInvite } from '../../api/invite.js'
 import { GasNode } from '../../node/node.js'
@@ -17,7 +17,9 @@ import { resolveDir } from '../connect.js'
 import { t } from '../i18n.js'
 import { localTime } from '../../local-time.js'
 import { readPassphrase } from '../passphrase.js'
-import { globals, helpText, print, program, withApi } from '../program.js'
+import { globals, helpText, print, program, withApi, type Global } from '../program.js'
+import { readKeyFile } from '../key-file.js'
+import type { GroupRef } from '../../merge/replay-types.js'
 
 /**
  * Refuses `init` (or `join` of a group other than `groupId`) in a data directory that already
@@ -47,16 +49,35 @@ program.command('init')
 program.command('join')
   .description(helpText('d_join'))
   .argument('<invite>', helpText('h_join_invite'))
-  .action(async (invite: string) => {
+  .option('--key <file>', helpText('h_join_key'))
+  .action(async (invite: string, o: { key?: string }) => {
     const { group: g, feeds } = decodeInvite(invite)
-    refuseOtherGroup(resolveDir(globals()), g.groupId)
-    const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
+    const dir = resolveDir(globals())
+    refuseOtherGroup(dir, g.groupId)
+    if (o.key !== undefined) return joinWithKey(dir, g, feeds, o.key)
+    const node = await GasNode.open({ dir, createIdentity: true })
     try {
       await node.joinGroup(g, feeds)
       print({ groupId: g.groupId, memberId: node.id }, () =>
         t('joined', { group: g.groupId.slice(0, 8), id: node.id }))
     } finally { await node.close() }
   })
+
+/**
+ * `join <invite> --key <file>`: a node for an identity made by `keygen` (a member elected admin
+ * who has no node yet, SPEC §5 never stuck: their node's acknowledgements resume confirmation).
+ * The identity may have written elsewhere, so the directory is made as a restore is, marked
+ * "restoring" (src/node/storage/restore.ts): the node writes nothing until the other admins'
+ * nodes show what that identity already wrote.
+ * @throws HypergasError DATA_DIR (variant `occupiedJoin`: `dir` holds an identity or a store), BAD_KEY / BAD_ARGUMENT (the key file)
+ */
+function joinWithKey (dir: string, g: GroupRef, feeds: MemberId[], file: string): void {
+  const kp = readKeyFile(file)
+  checkRestoreTarget(dir, 'occupiedJoin')
+  const id = hex(kp.publicKey) as MemberId
+  restoreInto(dir, { v: 1, createdAt: new Date().toISOString(), identity: { publicKey: id, seed: hex(kp.seed) }, group: g, token: null, feeds, forks: [] })
+  print({ groupId: g.groupId, memberId: id, dir, restoring: true }, () => t('joinedWithKey', { id, group: g.groupId.slice(0, 8), dir, dirArg: dirArg(globals()) }))
+}
 
 program.command('invite')
   .description(helpText('d_invite'))
@@ -112,9 +133,13 @@ program.command('restore')
     const contents = decryptBackup(bytes, await readPassphrase(false))
     restoreInto(dir, contents)
     const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true }
-    const dirArg = g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
-    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg }))
+    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg: dirArg(g) }))
   })
+
+/** The options that name the data directory, as a command line shown to the user repeats them ("" for the default). */
+function dirArg (g: Global): string {
+  return g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
+}
 
 /** An ISO instant (a backup's creation) as the CLI shows times, local; the text itself when it is not one. */
 const shownTime = (iso: string): string => { const ms = Date.parse(iso); return Number.isNaN(ms) ? iso : localTime(ms) }

@@ -273,12 +273,13 @@ export function readBackupFile (file: string): Buffer {
 /**
  * Checks that `dir` can receive a restore: it holds no identity and no store (a directory left
  * by a restore that stopped half-way, with its mark and no identity, can be restored again).
- * @throws HypergasError DATA_DIR (variant `occupied`)
+ * `variant`: the error's, `occupiedJoin` for `join --key`.
+ * @throws HypergasError DATA_DIR (variant `occupied` or `occupiedJoin`)
  */
-export function checkRestoreTarget (dir: string): void {
+export function checkRestoreTarget (dir: string, variant: 'occupied' | 'occupiedJoin' = 'occupied'): void {
   const p = paths(dir)
   for (const [file, what] of [[p.identity, 'an identity'], [p.corestore, 'a store']]) {
-    if (fs.existsSync(file)) throw new HypergasError('DATA_DIR', `${dir} already holds ${what}: restore into a new directory (--dir)`, { variant: 'occupied' })
+    if (fs.existsSync(file)) throw new HypergasError('DATA_DIR', `${dir} already holds ${what}: ${variant === 'occupied' ? 'restore' : 'join with the key'} into a new directory (--dir)`, { variant })
   }
 }
 

@@ -1,0 +1,26 @@
+/**
+ * A member's key file, as `hypergas keygen --out` writes it (`{"publicKey": …, "seed": …}`, hex):
+ * read for acts a member signs themself (`--key`, SPEC §3) and for a node run with that identity
+ * (`join --key`, SPEC §7).
+ */
+import fs from 'node:fs'
+import { keyPairFromSeed, type KeyPair } from '../crypto.js'
+import { HypergasError } from '../errors.js'
+
+/**
+ * The key pair of the key file `file` (derived from its seed; the file's `publicKey` is not trusted).
+ * @throws HypergasError BAD_ARGUMENT (variants `noKeyFile`, `keyFile`: the file cannot be read),
+ *   BAD_KEY (variant `keyFile`: not JSON, or no seed of 64 hex characters)
+ */
+export function readKeyFile (file: string): KeyPair {
+  let raw: { seed?: unknown }
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8')) as { seed?: unknown }
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException
+    if (e.code !== undefined) throw new HypergasError('BAD_ARGUMENT', `cannot read the key file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code}`, { variant: e.code === 'ENOENT' ? 'noKeyFile' : 'keyFile', input: file.slice(0, 200), detail: e.code })
+    throw new HypergasError('BAD_KEY', `${file} is not a key file of hypergas keygen (not JSON)`, { variant: 'keyFile', input: file.slice(0, 200) })
+  }
+  if (typeof raw?.seed !== 'string' || !/^[0-9a-f]{64}$/.test(raw.seed)) throw new HypergasError('BAD_KEY', `no seed of 64 hex characters in ${file}`, { variant: 'keyFile', input: file.slice(0, 200) })
+  return keyPairFromSeed(Buffer.from(raw.seed, 'hex'))
+}
