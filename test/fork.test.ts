@@ -129,6 +129,33 @@ test('a fork found by one node is proved to the other side later, after a restar
   await founder.close()
 })
 
+test('a node that joins after a fork was found downloads the blocks the group agreed on before it is proved the fork', async (t) => {
+  // W holds the founder's feed and found the fork with C; N joins later and meets only W. Proved
+  // the fork on connecting, N's Hypercore closed the feed before N held any block of it: N kept
+  // none, could use none of the blocks linking to it, and never synced.
+  const { founder, follower, dirs } = await pair()
+  const other = await otherDevice(founder)
+  let cut = link(other, follower.store)
+  await until('the follower to find the fork', () => follower.forks.length > 0)
+  cut()
+  await other.close()
+  const held = follower.graph.usableLength(founder.id)
+  t.is(held, 2, 'the follower keeps the founder\'s two blocks')
+  const newcomer = await GasNode.open({ dir: tmp(), createIdentity: true })
+  await newcomer.joinGroup(JSON.parse(fs.readFileSync(path.join(dirs[0], 'group.json'), 'utf8')))
+  cut = link(follower.store, newcomer.store)
+  await until('the newcomer to hold the founder\'s blocks the follower holds', () => newcomer.graph.usableLength(founder.id) === held, 15_000)
+    .catch((e) => { t.comment(`the newcomer holds ${newcomer.graph.usableLength(founder.id)} blocks, forks ${JSON.stringify(newcomer.forks)}`); const dbg = (n: GasNode): string => { const c = (n as any).feeds.get(founder.id); return JSON.stringify({ closed: c.closed, length: c.length, contig: c.contiguousLength, peers: c.peers.map((p: any) => [p.remoteLength, p.remoteContiguousLength, p.remoteFork]) }) }; t.comment('newcomer ' + dbg(newcomer)); t.comment('follower ' + dbg(follower)); throw e })
+  await until('the newcomer to be proved the fork too', () => newcomer.forks.length > 0, 15_000)
+  cut()
+  await newcomer.settled()
+  t.is(newcomer.view!.state.members.get(founder.id)?.creditCents, 1234, 'the deposit in the agreed blocks counts on the newcomer\'s node')
+  t.is(stateHash(newcomer.view!.state), stateHash(follower.view!.state), 'the same state as the node that found the fork')
+  await newcomer.close()
+  await follower.close()
+  await founder.close()
+})
+
 test('after a fork closes a feed\'s sessions, its blocks held are still read: the log\'s acts after a restart from the checkpoint', async (t) => {
   const { founder, follower, dirs } = await pair()
   const other = await otherDevice(founder)

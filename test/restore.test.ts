@@ -82,7 +82,7 @@ test('restore: a dead laptop restored from its backup downloads its feed before 
   t.ok(/^restoring +own feed 0 of \d+ blocks · no peer yet$/m.test(text), 'hypergas status says what it waits for')
   const viaCli = spawnSync(process.execPath, [BIN, '--dir', b2, '--lang', 'it', 'deposit', 'Bruno', '1'], { encoding: 'utf8' })
   t.is(viaCli.status, 1)
-  t.ok(/^errore RESTORING: il nodo è in ripristino .*proprio registro 0 di \d+ blocchi · nessun nodo collegato\n$/.test(viaCli.stderr), viaCli.stderr.trim())
+  t.ok(/^errore RESTORING: il nodo sta ripristinando la sua identità .*proprio registro 0 di \d+ blocchi · nessun nodo collegato\n$/.test(viaCli.stderr), viaCli.stderr.trim())
   await new Promise((resolve) => setTimeout(resolve, 1500))
   t.is(await feedOfB(nodes[1]), 0, 'still nothing of its own feed, and nothing appended')
   t.ok(fs.existsSync(path.join(b2, 'restoring.json')), 'the restoring mark is kept')

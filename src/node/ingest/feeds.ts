@@ -13,7 +13,7 @@ import type { LogEntry } from '../../merge/replay.js'
 import { syncProgress, type SyncProgress } from '../network/progress.js'
 import { saveForks, type ForkReport } from '../storage/datadir.js'
 import { VerifiedActs } from '../storage/verified.js'
-import { ForkRelay, ownTreeProof, proofOf, proofText, watchForks, type ForkSides, type TreeProof } from './forks.js'
+import { ForkRelay, ownTreeProof, proofOf, proofText, serveHeld, watchForks, type ForkSides, type TreeProof } from './forks.js'
 import { readActs, readFeed } from './reader.js'
 import { Verifier } from './verifier.js'
 
@@ -48,6 +48,8 @@ export class Feeds {
   private readonly relay: ForkRelay
   /** Link conflicts this node has proved its own version of a feed for (`feed:length:theirs`). */
   private readonly proved = new Set<string>()
+  /** Forked feeds whose core serves what it holds again, its tree fixed ({@link serveHeld}). */
+  private readonly serving = new Set<MemberId>()
 
   constructor (private readonly opts: FeedsOptions) {
     this.verified = new VerifiedActs(opts.dir)
@@ -87,9 +89,15 @@ export class Feeds {
     return true
   }
 
-  /** Blocks of `feed` the node uses: all it holds, or up to a detected fork. */
+  /**
+   * Blocks of `feed` the node uses: all it holds, or up to a detected fork; past it, when the
+   * feed's core serves again what it holds ({@link serveHeld}), every block of its tree it holds
+   * from the first (one that downloaded them after the fork was proved to it).
+   */
   held (feed: MemberId): number {
-    return this.opts.forks.find((f) => f.feed === feed)?.held ?? Infinity
+    const held = this.opts.forks.find((f) => f.feed === feed)?.held ?? Infinity
+    const core = this.cores.get(feed)
+    return this.serving.has(feed) && core !== undefined && !core.closed ? Math.max(held, core.contiguousLength) : held
   }
 
   /** Reads the new blocks of every feed into the graph; answers how many were read. */
@@ -182,7 +190,10 @@ export class Feeds {
     // A session whose open failed (a damaged store) closes too: opened again, it would fail and
     // close again for ever (a hung CLI at full CPU); its error reaches whoever awaited it.
     let opened = false
-    core.ready().then(() => { opened = true }, () => {})
+    core.ready().then(() => {
+      opened = true
+      if (this.opts.forks.some((f) => f.feed === feed) && serveHeld(core)) this.serving.add(feed)
+    }, () => {})
     core.on('close', () => {
       if (!opened || this.opts.closed() || this.cores.get(feed) !== core || core.key === null) return
       const again = this.opts.store.get({ key: core.key })

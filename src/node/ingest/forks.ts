@@ -31,15 +31,17 @@ export interface TreeProof {
 
 /**
  * Calls `onFork` when `core` proves or shows a fork, with the peer's signed tree when it proved
- * one; `received()` is how many blocks of the feed the node has taken in (it keeps those up to
- * the fork and reads no further).
+ * one; `received()` is how many blocks of the feed the node has taken in. After a proof it keeps
+ * those and every other block it holds from the first (all of its own tree), and reads no further.
  */
 export function watchForks (core: Hypercore, received: () => number, onFork: (sides: ForkSides, proof: TreeProof | null) => void): void {
   core.on('conflict', (length: number, _fork: number, proof: TreeProof) => {
     const sig = (core as unknown as { state?: { signature?: Buffer | null } }).state?.signature ?? null
     onFork({
       length,
-      held: received(),
+      // Every block held from the first is of the one signed tree this core holds, read or not
+      // yet: a node proved the fork just after downloading the blocks keeps them all.
+      held: Math.max(received(), core.contiguousLength),
       local: { length: core.length, signature: sig?.toString('hex') ?? null },
       remote: { length: proof.upgrade?.length ?? length, signature: proof.upgrade?.signature?.toString('hex') ?? null }
     }, proof)
@@ -47,6 +49,27 @@ export function watchForks (core: Hypercore, received: () => number, onFork: (si
   core.on('truncate', (length: number) => {
     onFork({ length, held: Math.min(length, received()), local: { length, signature: null }, remote: { length, signature: null } }, null)
   })
+}
+
+/** What {@link serveHeld} changes of a core (Hypercore 11 internals). */
+interface FrozenCore { header: { frozen: boolean }, replicator: { eagerUpgrade: boolean } }
+
+/**
+ * Lets a followed core that Hypercore froze on a fork (it then neither takes nor serves a block,
+ * and keeps the mark on disk) serve the blocks it holds again, and take no newer tree: without
+ * it, once every node had been proved a fork, no node could give a feed's blocks to a node that
+ * joins later, which could then use none of the blocks linking to them and never sync. In memory
+ * only: the mark stays, and is lifted again at each open. A writable core (the node's own feed)
+ * is left frozen. Hypercore still proves a fork to a peer that sends another tree. True when it
+ * lifted the mark: the core's signed tree no longer changes, so every block it holds from the
+ * first is of the tree the node kept.
+ */
+export function serveHeld (core: Hypercore): boolean {
+  const c = (core as unknown as { core?: FrozenCore | null }).core
+  if (c === undefined || c === null || !c.header.frozen || core.writable) return false
+  c.replicator.eagerUpgrade = false
+  c.header.frozen = false
+  return true
 }
 
 /** A proof as text (the fork report's `proof`): JSON with every byte field as `{"hex": …}`. */
@@ -73,13 +96,31 @@ function isBufferJson (v: unknown): v is { type: 'Buffer', data: number[] } {
   return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer' && Array.isArray((v as { data?: unknown }).data)
 }
 
-/** A replication peer of a core, as far as the relay uses it (Hypercore's replicator peer, and the connection it runs on). */
-interface ProofPeer { stream: object, wireData: { send: (msg: unknown) => void } }
+/**
+ * A replication peer of a core, as far as the relay uses it (Hypercore's replicator peer, and the
+ * connection it runs on): the length of the tree it holds and how many blocks of it from the
+ * first it has, in blocks.
+ */
+interface ProofPeer { stream: object, remoteLength: number, remoteContiguousLength: number, wireData: { send: (msg: unknown) => void } }
+
+/** How often (ms) the relay looks again at the peers it has not proved a fork to yet. */
+const RELAY_CHECK_MS = 500
+
+/**
+ * Whether a peer is ready to be proved a fork: it has a tree of the feed and holds every block of
+ * it it can get here (`served`: the blocks this node holds, from the first). Proved earlier, a
+ * node that had not downloaded the blocks the group agreed on would have its core closed by
+ * Hypercore holding none of them, and could never use the blocks that link to them.
+ */
+export function readyForProof (peer: Pick<ProofPeer, 'remoteLength' | 'remoteContiguousLength'>, served: number): boolean {
+  return peer.remoteLength > 0 && peer.remoteContiguousLength >= Math.min(peer.remoteLength, served)
+}
 
 /**
  * Proves the forks a node found to the peers of each forked feed (see the module comment). For
  * each feed it holds a session of the core open, sends the other side's signed tree to every
- * peer now and to each peer that joins later, once per connection; a peer holding another tree
+ * peer now and to each peer that joins later, once per connection, as soon as the peer holds the
+ * blocks it can download here ({@link readyForProof}; looked at every {@link RELAY_CHECK_MS}); a peer holding another tree
  * at that length finds the fork itself (Hypercore checks the signature), one holding the same
  * tree ignores it. A session closed by Hypercore (a conflict closes them all) is opened again
  * after a second: the connections it had are not sent the proof again, so two nodes relaying to
@@ -122,14 +163,16 @@ export class ForkRelay {
     const session = this.store.get({ key: r.key })
     r.session = session
     const send = (peer: ProofPeer): void => {
-      if (r.sentTo.has(peer.stream)) return
+      if (r.sentTo.has(peer.stream) || !readyForProof(peer, session.contiguousLength)) return
       r.sentTo.add(peer.stream)
       // Hypercore's own message proving a fork (its replicator sends it with request 0).
       try { peer.wireData.send({ request: 0, fork: r.proof.fork, block: null, hash: null, seek: null, upgrade: r.proof.upgrade, manifest: r.proof.manifest ?? null }) } catch {}
     }
     r.send = send
     session.on('peer-add', send)
+    const pending = setInterval(() => { for (const peer of session.peers as unknown as ProofPeer[]) send(peer) }, RELAY_CHECK_MS).unref()
     session.on('close', () => {
+      clearInterval(pending)
       if (this.closed || r.session !== session) return
       r.session = null
       setTimeout(() => this.open(id), 1000).unref()
