@@ -222,6 +222,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.ok(execText(dir, '--lang', 'en', 'purchase', 'Extra').split('\n')[1].endsWith(' · commitments closed'), 'a purchase without a catalogue says its commitments are closed')
   t.exception(() => cli(dir, 'book', 'Anna', 'Cascina', 'miele=2', '--key', path.join(dir, 'marta.json')), /NOT_AUTHORIZED/, 'Marta\'s key does not book for Anna (the member typed is never replaced by the key\'s)')
   t.exception(() => cli(dir, 'commit', 'Anna', '1', 'Cascina', '--key', path.join(dir, 'marta.json')), /NOT_AUTHORIZED/, 'nor commit for her')
+  cli(dir, 'keygen', '--out', path.join(dir, 'stranger.json'))
+  t.exception(() => cli(dir, '--lang', 'en', 'book', 'Marta', 'Cascina', 'miele=1', '--key', path.join(dir, 'stranger.json')), /NOT_AUTHORIZED: the key that signed is not a member's of this group/, 'a key no member holds (never registered, another group\'s) is told so, not that only the member may')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 5000, 'nothing taken from Marta')
   const booked = cli(dir, 'book', 'Marta', 'Cascina', 'miele=2', 'mele=1,5', 'toma=1', '--key', path.join(dir, 'marta.json'))
   t.is(booked.orderCents, 1300 + 374 + 1890, 'the receipt gives the booking\'s total')

@@ -97,6 +97,8 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   if (code === 'MEMBER_HAS_FUNDS' && m !== undefined && m.creditCents === 0) d.variant = 'commitment'
   // Who asked for a transfer cannot accept it: the other side does (CLI: e_NOT_AUTHORIZED_initiator).
   if (code === 'NOT_AUTHORIZED' && pending !== undefined && author === pending.initiator) return { variant: 'initiator' }
+  // Signed with a key that is no member's (another group's key file, one never registered) (CLI: e_NOT_AUTHORIZED_notMember).
+  if (code === 'NOT_AUTHORIZED' && author !== undefined && !s.members.has(author) && !s.admins.has(author)) return { variant: 'notMember' }
   // A booked quantity the catalogue refuses: which product, and what its rule allows (CLI: e_…_product).
   if (body.type === 'Book' && (code === 'BELOW_MIN' || code === 'NOT_MULTIPLE' || code === 'ABOVE_MAX' || code === 'SOLD_OUT')) {
     const line = refusedLine(s, body, code)
