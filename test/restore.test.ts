@@ -217,6 +217,8 @@ test('join --key: an admin elected with only a keygen key runs a node with it, a
   const text = execFileSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', a, '--lang', 'en', 'status'], { encoding: 'utf8' })
   t.ok(text.includes('hypergas join <invite> --key <their key file>'), 'and tells her to join with her key file')
 
+  const anna = cli(a, 'join', String(init.invite))
+  t.alike([anna.memberId, anna.already], [init.memberId, true], 'join again in a directory whose node is running: its identity, not "try again later"')
   const joined = cli(b, 'join', String(init.invite), '--key', keyFile)
   t.is(joined.memberId, bea, 'the node\'s identity is the key file\'s')
   t.is(joined.restoring, true, 'it writes nothing before it has seen what the identity wrote')

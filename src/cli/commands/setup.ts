@@ -10,7 +10,7 @@ import { hex, type MemberId } from '../../ids.js'
 import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../../node/storage/backup.js'
 import { decodeInvite, encodeInvite } from '../../api/invite.js'
 import { GasNode } from '../../node/node.js'
-import { loadGroup } from '../../node/storage/datadir.js'
+import { loadGroup, loadIdentity, paths } from '../../node/storage/datadir.js'
 import { lanAddress } from '../../node/network/lan.js'
 import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
@@ -55,6 +55,11 @@ program.command('join')
     const dir = resolveDir(globals())
     refuseOtherGroup(dir, g.groupId)
     if (o.key !== undefined) return joinWithKey(dir, g, feeds, o.key)
+    // Joined already (the node may be running, holding the directory): its identity, as joining said.
+    if (loadGroup(dir)?.groupId === g.groupId && fs.existsSync(paths(dir).identity)) {
+      const id = hex(loadIdentity(dir, false).publicKey)
+      return print({ groupId: g.groupId, memberId: id, already: true }, () => t('alreadyJoined', { group: g.groupId.slice(0, 8), id }))
+    }
     const node = await GasNode.open({ dir, createIdentity: true })
     try {
       await node.joinGroup(g, feeds)
