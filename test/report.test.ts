@@ -51,10 +51,10 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   const en = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', 'report', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.is(en[0], 'date,movement,admin,other,income_eur,outgoing_eur,act,total_eur', 'English: the codes as before')
   t.ok(en.some((l) => /,deposit,Anna,Bruno,50.00,,/.test(l)) && en.some((l) => l === 'supplier Cascina Rossi,,,,,,,12.50'))
-  const later = cli(dir, 'report', '--from', '2999-01-01') as Row
+  const later = cli(dir, 'report', '--from', '2999-01-01', '--to', '2999-12-31') as Row
   t.is(later.rows.length, 0, 'a period with nothing in it')
   t.is(later.creditsStartCents, later.creditsEndCents, 'credits unchanged through it')
-  for (const period of [['--from', '2026-12-31', '--to', '2026-01-01'], ['--from', '2026-13-01']]) {
+  for (const period of [['--from', '2026-12-31', '--to', '2026-01-01'], ['--from', '2026-13-01'], ['--from', '2999-01-01']]) {
     const bad = spawnSync(process.execPath, [BIN, '--dir', dir, 'report', ...period], { encoding: 'utf8' })
     t.ok(bad.status === 1 && /^error BAD_ARGUMENT: /.test(bad.stderr) && bad.stdout === '', `report ${period.join(' ')}: ${bad.stderr.trim()}`)
   }
@@ -193,7 +193,7 @@ test('a shared discount reads as a discount in the journal and gives back in the
   const rows = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'export', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.ok(rows.some((r) => /;AddCost;Anna;;;Cascina;-1,30;/.test(r)) && rows.some((r) => /;AddCost;Anna;;;Cascina;2,00;/.test(r)), `the archive tells them apart by the sign: ${rows.filter((r) => r.includes('AddCost')).join(' / ')}`)
   // A period that starts while Bruno's booking is open: its start balances with the commitments.
-  const r = cli(dir, 'report', '--from', '2999-01-01 10:30') as Row
+  const r = cli(dir, 'report', '--from', '2999-01-01 10:30', '--to', '2999-02-01') as Row
   t.alike([r.creditsStartCents, r.openCommitmentsStartCents, r.cash[0].startCents], [5000 - 1370, 1370, 5000], 'credits + open commitments = cash at the start too')
   const text = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'report', '--from', '2999-01-01 10:30', '--to', '2999-02-01'], { encoding: 'utf8' })
   t.ok(text.startsWith('rendiconto dal 2999-01-01 10:30 al 2999-02-01 '), `the period as typed, with its time: ${text.split('\n')[0]}`)

@@ -69,7 +69,10 @@ export interface NodeApi {
    * @throws HypergasError NO_MAIL_SERVER (no mail server configured), MAIL (the server refused)
    */
   sendNotices (): Promise<DigestSent[]>
-  /** The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only. */
+  /**
+   * The treasurer's report of a period, ms since the epoch (null: unbounded), confirmed acts only.
+   * @throws HypergasError BAD_ARGUMENT (variant `period`: from after to; `periodFuture`: from after now with no to)
+   */
   report (fromMs: number | null, toMs: number | null): Promise<Report>
   /** The directory search (SPEC §4.7); members' offers and wants only when `listings`. */
   search (query: string, listings: boolean): Promise<SearchHit[]>
@@ -307,6 +310,8 @@ export class LocalApi implements NodeApi {
 
   async report (fromMs: number | null, toMs: number | null): Promise<Report> {
     if (fromMs !== null && toMs !== null && fromMs > toMs) throw new HypergasError('BAD_ARGUMENT', 'the period ends before it starts (from is after to)', { variant: 'period' })
+    // A period from a day still to come up to today (no --to) would say "from 2027-01-01 to today".
+    if (fromMs !== null && toMs === null && fromMs > Date.now()) throw new HypergasError('BAD_ARGUMENT', 'the period starts after today (from is in the future)', { variant: 'periodFuture' })
     return report(this.node.requireView(), fromMs, toMs)
   }
 

@@ -112,7 +112,7 @@ export const en: typeof it = {
   e_BAD_ARGUMENT_fileTooLarge: 'the file {{input}} is larger than 3 MiB: not a catalogue',
   e_BAD_ARGUMENT_keyFile: 'cannot read the key file {{input}} ({{detail}})',
   e_BAD_ARGUMENT_noKeyFile: 'no key file {{input}}',
-  e_BAD_ARGUMENT_period: 'the period ends before it starts: its first day is after its last',
+  e_BAD_ARGUMENT_period: 'the period ends before it starts: its first day is after its last', e_BAD_ARGUMENT_periodFuture: 'the period starts after today: its first day has not come yet (a year typed wrong?)',
   e_BAD_ARGUMENT_paging: '--offset is a number from 0, --limit from 1 to 1000',
   e_BAD_ARGUMENT_email: '"{{input}}" is not an email address',
   e_BAD_ARGUMENT_emptyPassphrase: 'the passphrase is empty',

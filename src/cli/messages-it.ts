@@ -112,7 +112,7 @@ export const it = {
   e_BAD_ARGUMENT_fileTooLarge: 'il file {{input}} supera i 3 MiB: non è un listino',
   e_BAD_ARGUMENT_keyFile: 'non riesco a leggere il file di chiave {{input}} ({{detail}})',
   e_BAD_ARGUMENT_noKeyFile: 'il file di chiave {{input}} non esiste',
-  e_BAD_ARGUMENT_period: 'il periodo finisce prima di cominciare: il primo giorno è dopo l\'ultimo',
+  e_BAD_ARGUMENT_periodFuture: 'il periodo comincia dopo oggi: il suo primo giorno non è ancora arrivato (anno sbagliato?)', e_BAD_ARGUMENT_period: 'il periodo finisce prima di cominciare: il primo giorno è dopo l\'ultimo',
   e_BAD_ARGUMENT_paging: '--offset è un numero da 0, --limit da 1 a 1000',
   e_BAD_ARGUMENT_email: '"{{input}}" non è un indirizzo email',
   e_BAD_ARGUMENT_emptyPassphrase: 'la frase segreta è vuota',
