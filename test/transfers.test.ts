@@ -178,6 +178,8 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   const cancel = (lang: string, key: string): string => spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', lang, 'cancel', String(cli(dir, 'transfer', 'Bruno', 'Carla', '1', '--key', path.join(dir, 'bruno.json')).actId), '--key', path.join(dir, key)], { encoding: 'utf8' }).stdout
   t.ok(cancel('en', 'carla.json').startsWith('Transfer of €1.00 from Bruno to Carla refused'), 'the payee refuses')
   t.ok(cancel('it', 'bruno.json').startsWith('Trasferimento di 1,00 € da Bruno a Carla ritirato'), 'the payer withdraws')
+  const cancelled = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'log'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes('Trasferimento di 1,00 € da Bruno a Carla'))
+  t.ok(cancelled.some((l) => l.includes('rifiutato')) && cancelled.some((l) => l.includes('ritirato')), `the journal says refused and withdrawn as the receipts did: ${cancelled.join(' / ')}`)
   // The ceiling bounds the credit plus the open commitments (SPEC §4.6, invariant 2): a refund
   // never passes it, and the refusals give the figures.
   cli(dir, 'purchase', 'open', 'Pane')

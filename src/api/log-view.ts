@@ -20,6 +20,8 @@ export interface LogEntryView {
   memberName: string | null
   /** A transfer's payee (Transfer, AcceptTransfer, CancelTransfer); else null. */
   payeeName: string | null
+  /** A transfer cancelled by a party to it ({@link cancelKind}); null for any other act, or an admin's cancel. */
+  cancel: 'withdrawn' | 'refused' | null
   /** The act's amount, cents: its own (negative for a shared discount), the transfer's it accepts or cancels, what a close paid; null when it has none. */
   cents: number | null
   purchaseName: string | null
@@ -64,6 +66,17 @@ const nameOf = (s: GroupState, id: MemberId): string => memberName(s, id) ?? id.
 
 /** The transfer an AcceptTransfer or CancelTransfer names, when the state knows it. */
 const transferOf = (s: GroupState, b: ActBody): PendingTransfer | undefined => (b.type === 'AcceptTransfer' || b.type === 'CancelTransfer' ? s.transfers.get(b.transfer) : undefined)
+
+/** {@link cancelKind} of the transfer `b` names, when the state knows it. */
+const cancelKindOf = (s: GroupState, b: ActBody, author: MemberId): 'withdrawn' | 'refused' | null => { const x = transferOf(s, b); return x === undefined ? null : cancelKind(x, author) }
+
+/**
+ * How a party cancelled transfer `x` (SPEC §4.6): `withdrawn` by who asked for it, `refused` by
+ * the other side; null when `author` is neither party (an admin cancelled it for them).
+ */
+export function cancelKind (x: PendingTransfer, author: MemberId): 'withdrawn' | 'refused' | null {
+  return author !== x.from && author !== x.to ? null : author === x.initiator ? 'withdrawn' : 'refused'
+}
 
 /** The name an act's member (or `from`, a transfer's payer) goes by; a registration's proposed name; a supplier's. */
 function memberNameOf (s: GroupState, b: ActBody): string | null {
@@ -114,6 +127,7 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       author: act?.author ?? null,
       authorName: act === undefined ? null : memberName(v.state, act.author),
       ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null, productName: null } : actSubject(v.state, b)),
+      cancel: b?.type === 'CancelTransfer' && act !== undefined ? cancelKindOf(v.state, b, act.author) : null,
       // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
       ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
       // What a close paid belongs to the close that applied, not to one refused before it.

@@ -10,7 +10,7 @@ import { foldedName, type ActId, type MemberId, type PurchaseId } from '../ids.j
 import type { LogEntry, Replay } from '../merge/replay.js'
 import { recoveryNeeded } from '../merge/removals.js'
 import type { AdminPresence } from './dto.js'
-import { paidFor } from './log-view.js'
+import { cancelKind, paidFor } from './log-view.js'
 
 /** A member as a receipt names them, with their credit after the act (cents). */
 export interface ReceiptMember {
@@ -248,7 +248,8 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
     // An accepted transfer moves both credits: the payee who accepts reads their own after it,
     // anyone else the payer's (NodeApi.signedAct keeps only the author's figures).
     if (b.type === 'AcceptTransfer') r.member = receiptMember(v, act.author === x.to ? x.to : x.from)
-    if (b.type === 'CancelTransfer' && (act.author === x.from || act.author === x.to)) r.cancel = act.author === x.initiator ? 'withdrawn' : 'refused'
+    const cancel = b.type === 'CancelTransfer' ? cancelKind(x, act.author) : null
+    if (cancel !== null) r.cancel = cancel
   }
   const payee = b.type === 'Transfer' ? b.to : x?.to
   if (payee !== undefined) r.payee = memberName(v.state, payee) ?? undefined

@@ -217,7 +217,7 @@ export function purchase (p: PurchaseView): string {
 export function log (l: LogView): string {
   const rows = l.entries.map((e) => {
     const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
-    const what = type === null ? '?' : t(`r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
+    const what = type === null ? '?' : t(e.cancel !== null ? `r_CancelTransfer_${e.cancel}` : `r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
     return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
   })
   const ignored = l.ignored.map((b) => [t('logIgnored', { index: b.index, feed: b.feedName ?? b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }),
