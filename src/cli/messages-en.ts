@@ -334,7 +334,7 @@ export const en: typeof it = {
   e_DATA_DIR_occupied: 'this data directory already holds an identity or a store: restore into a new directory (--dir)', e_DATA_DIR_occupiedJoin: 'this data directory already holds an identity or a store: join with the key file into a new directory (--dir)',
   e_BAD_ARGUMENT_exists: 'the file exists: choose another name, or --force to replace it',
   started: 'node {{id}} running; web page and API at {{url}}',
-  startLogin: 'admin page on this computer (works once, for 10 minutes): {{url}}',
+  startLogin: 'admin page on this computer (works once, for 10 minutes): {{url}}', startLoginNotAdmin: 'this node\'s page on this computer (works once, for 10 minutes; this identity is not an admin of the group now, so it records no act): {{url}}',
   startMembers: 'members on the local network open {{url}} (they see the group name and open purchases; their own data with their personal link: hypergas link <member>)',
   startMembersName: 'members on the local network open {{url}} (without a login they see the group name only; purchases and their own data with their personal link: hypergas link <member>)',
   loginLink: 'admin login (works once, for 10 minutes; whoever opens it can act as you: do not share it):\n{{url}}',

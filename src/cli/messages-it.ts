@@ -334,7 +334,7 @@ export const it = {
   e_DATA_DIR_occupied: 'questa cartella dati ha già un\'identità o un registro: ripristina in una cartella nuova (--dir)', e_DATA_DIR_occupiedJoin: 'questa cartella dati ha già un\'identità o un registro: entra con il file di chiave in una cartella nuova (--dir)',
   e_BAD_ARGUMENT_exists: 'il file esiste già: scegli un altro nome, o --force per sostituirlo',
   started: 'nodo {{id}} avviato; pagina web e API su {{url}}',
-  startLogin: 'pagina degli amministratori su questo computer (vale una volta, 10 minuti): {{url}}',
+  startLogin: 'pagina degli amministratori su questo computer (vale una volta, 10 minuti): {{url}}', startLoginNotAdmin: 'pagina di questo nodo su questo computer (vale una volta, 10 minuti; questa identità ora non è amministratore del gruppo, quindi non registra atti): {{url}}',
   startMembers: 'i soci sulla rete locale aprono {{url}} (vedono nome del gruppo e acquisti aperti; i propri dati con il link personale: hypergas link <socio>)',
   startMembersName: 'i soci sulla rete locale aprono {{url}} (senza accesso vedono solo il nome del gruppo; acquisti e propri dati con il link personale: hypergas link <socio>)',
   loginLink: 'accesso da amministratore (vale una volta, per 10 minuti; chi lo apre può agire per te, non condividerlo):\n{{url}}',

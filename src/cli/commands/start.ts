@@ -95,7 +95,9 @@ program.command('start')
     const info = { ready: true, memberId: node.id, host: o.host, port, url: `${localUrl(o.host, port)}/`, membersUrl: members === null ? null : `${members}/`, restoring: node.restore?.active === true }
     print(info, () => [
       t('started', { id: node.id.slice(0, 8), url: info.url }),
-      t('startLogin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
+      // (A node whose identity is no admin now, removed or not elected yet, has no admin page to
+      // offer; a restoring one does not know yet.)
+      t(node.restore?.active === true || node.view?.state.admins.has(node.id) !== false ? 'startLogin' : 'startLoginNotAdmin', { url: `${localUrl(o.host, port)}/#login=${sessions.loginCode().code}` }),
       ...(info.membersUrl === null ? [] : [t(o.public === 'name' ? 'startMembersName' : 'startMembers', { url: info.membersUrl })])
     ].join('\n'))
   })
