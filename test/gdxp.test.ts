@@ -123,6 +123,14 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   t.ok(refused('<?xml version="1.0"?><gdxp/>').includes('XML'), 'GDXP v0 (XML)')
   t.ok(refused('[1, 2]').includes('one JSON object'), 'a JSON array')
   t.ok(refused('{"blocks": [{"supplier": {"name": "S", "products": [{"name": "A", "um": "kg", "orderInfo": {"umPrice": 1.234}}]}}]}').includes('A (bad price: 1.234)'), 'nothing to import: the reasons')
+  // A file the parser refuses: where, in the reader's words, not the library's English sentence.
+  const said = (text: string, csv: boolean): string => { try { (csv ? importCsv : importGdxp)(text); return 'accepted' } catch (err) { const e = err as HypergasError; return refusal(e.code, e.reason, e.details) } }
+  setLang('it')
+  t.is(said('{"blocks": [\n {"supplier": }]}', false), 'non è un file GDXP: non è JSON (un «}» fuori posto)', 'JSON with a character out of place: which')
+  t.is(said('{"blocks": [\n {"supplier" {}}]}', false), 'non è un file GDXP: non è JSON (riga 2, colonna 14)', 'JSON broken at a place the runtime gives: its line and column')
+  t.is(said('{"blocks": ', false), 'non è un file GDXP: finisce a metà (troncato?)', 'JSON cut short')
+  t.is(said('nome;prezzo\n"Mele;2\n', true), 'non è un listino CSV: delle virgolette si aprono e non si chiudono più', 'a quote never closed')
+  t.is(said('nome;prezzo\n"Mele" bio;2\n', true), 'non è un listino CSV: la riga 2 non è scritta bene (virgolette dentro un campo?)', 'a quote inside a field: its line')
   const many = JSON.stringify({ blocks: [{ supplier: { name: 'S', products: Array.from({ length: 2001 }, (_, i) => ({ name: `P${i}`, um: 'pz', orderInfo: { umPrice: 1 } })) } }] })
   t.exception(() => importCatalogue(many), /TOO_MANY_PRODUCTS: the file has 2001 products/, 'more than a purchase holds: refused before anything is written')
 })

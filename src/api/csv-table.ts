@@ -70,8 +70,18 @@ function headerAt (rows: string[][]): { at: number, priced: boolean } {
 }
 
 /**
+ * csv-parse's refusal as the user reads it: where (its line) and, for the common case, what (a
+ * quote never closed), not the library's English sentence (kept in the reason, for the log).
+ */
+function notCsv (err: Error & { code?: string, lines?: number }): HypergasError {
+  const line = Number.isSafeInteger(err.lines) ? String(err.lines) : undefined
+  const variant = line === undefined ? 'notCsv' : err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'notCsvQuote' : 'notCsvLine'
+  return new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${err.message}`, { variant, input: line, detail: err.message.slice(0, 200) })
+}
+
+/**
  * The rows of CSV text `raw` under its header line, with the header's names.
- * @throws HypergasError BAD_ARGUMENT `notCsv` (the text is no CSV), `noRows` (nothing under a
+ * @throws HypergasError BAD_ARGUMENT `notCsv`, `notCsvQuote`, `notCsvLine` (the text is no CSV; the line in `input`), `noRows` (nothing under a
  *   header), `noNameColumn` (no line of the first ones has a name column)
  */
 export function csvTable (raw: string): CsvRow[] {
@@ -87,7 +97,7 @@ export function csvTable (raw: string): CsvRow[] {
     const score = at < 0 ? -1 : (priced ? 1e6 : 0) + rows[at].length
     if (at >= 0 && (best === null || score > best.score)) best = { sep, rows, at, score }
   }
-  if (best === null && failures.length === SEPARATORS.length) throw new HypergasError('BAD_ARGUMENT', `not a CSV catalogue: ${failures[0].message}`, { variant: 'notCsv', detail: failures[0].message.slice(0, 200) })
+  if (best === null && failures.length === SEPARATORS.length) throw notCsv(failures[0])
   if (best === null) throw new HypergasError('BAD_ARGUMENT', 'a CSV catalogue needs a "name" (or "nome") column', { variant: 'noNameColumn' })
   const header = headerNames(best.rows[best.at])
   const rows = best.rows.slice(best.at + 1)
