@@ -151,8 +151,8 @@ test('transfers and limits from the CLI', { timeout: 60_000 }, (t) => {
   t.ok(journal.includes('Trasferimento di 4,50 € da Bruno a Carla (da accettare)') && journal.includes('Trasferimento di 4,50 € da Bruno a Carla accettato'), `the journal names payer, payee and amount, also of the acceptance: ${journal}`)
   t.absent(journal.includes('{{'), 'no placeholder left')
   const rows = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'export', '--csv'], { encoding: 'utf8' }).stdout.trim().split('\n')
-  t.is(rows[0], 'n;data;atto;tipo;autore;riguarda;beneficiario;acquisto;importo_eur;esito;stato')
-  t.ok(rows.some((r) => /;AcceptTransfer;Carla;Bruno;Carla;;4,50;applicato;/.test(r)), 'the archive names payer, payee and amount of an acceptance')
+  t.is(rows[0], 'n;data;atto;tipo;autore;riguarda;beneficiario;acquisto;importo_eur;esito;stato;descrizione')
+  t.ok(rows.some((r) => /;AcceptTransfer;Carla;Bruno;Carla;;4,50;applicato;.*;Trasferimento di 4,50 € da Bruno a Carla accettato$/.test(r)), 'the archive names payer, payee and amount of an acceptance, and says it in Italian beside the type\'s code')
   cli(dir, 'limit', 'Carla', '--overdraft', '5')
   const ceiling = spawnSync(process.execPath, [...NODE_FLAGS, BIN, '--dir', dir, '--lang', 'it', 'limit', 'Carla', '--ceiling', '300'], { encoding: 'utf8' }).stdout
   t.ok(ceiling.includes('limiti votati: scoperto 5,00 €, tetto 300,00 €'), `the receipt says the limits voted: ${ceiling}`)

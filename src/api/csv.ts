@@ -50,6 +50,7 @@ const WORDS = {
     pickup: ['member', 'product', 'unit', 'booked', 'delivered', 'price_eur', 'amount_eur'],
     report: ['date', 'movement', 'admin', 'other', 'income_eur', 'outgoing_eur', 'act', 'total_eur'],
     log: ['seq', 'date', 'act', 'type', 'author', 'about', 'payee', 'purchase', 'amount_eur', 'result', 'state'],
+    description: 'description',
     confirmed: 'confirmed',
     pending: 'pending',
     approved: 'approved',
@@ -81,6 +82,7 @@ const WORDS = {
     pickup: ['socio', 'prodotto', 'unità', 'prenotato', 'consegnato', 'prezzo_eur', 'importo_eur'],
     report: ['data', 'movimento', 'admin', 'controparte', 'entrate_eur', 'uscite_eur', 'atto', 'totale_eur'],
     log: ['n', 'data', 'atto', 'tipo', 'autore', 'riguarda', 'beneficiario', 'acquisto', 'importo_eur', 'esito', 'stato'],
+    description: 'descrizione',
     confirmed: 'confermato',
     pending: 'in attesa',
     approved: 'approvato',
@@ -189,8 +191,12 @@ export function reportCsv (r: Report, d: CsvDialect = 'en'): string {
   ], d)
 }
 
-/** The ordered log as CSV (`hypergas export --csv`): position, time, act, type, author, about (member or payer), payee, purchase, amount, result, confirmed. */
-export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en'): string {
-  const rows = entries.map((e) => [String(e.seq), date(e.timeMs, d), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.payeeName ?? '', e.purchaseName ?? '', e.cents === null ? '' : money(e.cents, d), e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d)])
-  return write([[...WORDS[d].log], ...rows], d)
+/**
+ * The ordered log as CSV (`hypergas export --csv`): position, time, act, type (its code, for
+ * programs), author, about (member or payer), payee, purchase, amount, result, confirmed, and,
+ * when `describe` is given, the act as the journal says it in the reader's language.
+ */
+export function logCsv (entries: readonly LogEntryView[], d: CsvDialect = 'en', describe?: (e: LogEntryView) => string): string {
+  const rows = entries.map((e) => [String(e.seq), date(e.timeMs, d), e.actId, e.type ?? '', e.authorName ?? e.author ?? '', e.memberName ?? '', e.payeeName ?? '', e.purchaseName ?? '', e.cents === null ? '' : money(e.cents, d), e.status === 'applied' || e.status === 'duplicate' ? WORDS[d][e.status] : e.status, state(e.final, d), ...(describe === undefined ? [] : [describe(e)])])
+  return write([[...WORDS[d].log, ...(describe === undefined ? [] : [WORDS[d].description])], ...rows], d)
 }

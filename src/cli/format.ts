@@ -12,7 +12,7 @@ import { receiptLines } from '../api/receipt-text.js'
 import type { ActReceipt } from '../api/receipt.js'
 import type { Report } from '../api/report.js'
 import type { SearchHit } from '../api/directory.js'
-import type { LogView } from '../api/log-view.js'
+import type { LogEntryView, LogView } from '../api/log-view.js'
 import type { MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import { shownKind } from '../api/shown-kind.js'
 import type { SyncProgress } from '../node/network/progress.js'
@@ -213,13 +213,15 @@ export function purchase (p: PurchaseView): string {
     table([[t('name'), t('amount'), t('status'), t('asConfirmed')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }
 
+/** What a log entry did, as the journal says it (with who, how much, which purchase); "?" for a block that did not decode. */
+export function logWhat (e: LogEntryView): string {
+  const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
+  return type === null ? '?' : t(e.cancel !== null ? `r_CancelTransfer_${e.cancel}` : `r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
+}
+
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
 export function log (l: LogView): string {
-  const rows = l.entries.map((e) => {
-    const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
-    const what = type === null ? '?' : t(e.cancel !== null ? `r_CancelTransfer_${e.cancel}` : `r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
-    return [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', what, e.status === 'applied' ? t('applied') : e.status, mark(e.final)]
-  })
+  const rows = l.entries.map((e) => [String(e.seq), when(e.timeMs), e.authorName ?? e.author?.slice(0, 8) ?? '', logWhat(e), e.status === 'applied' ? t('applied') : e.status, mark(e.final)])
   const ignored = l.ignored.map((b) => [t('logIgnored', { index: b.index, feed: b.feedName ?? b.feed.slice(0, 8), reason: b.reason, count: b.actIds.length }),
     ...b.acts.map((a) => `  – ${t(`r_${a.type === 'AddCost' && a.cents !== null && a.cents < 0 ? 'AddDiscount' : a.type}`, { name: a.memberName ?? '', payee: a.payeeName ?? '', amount: a.cents === null ? '' : eur(Math.abs(a.cents)), purchase: a.purchaseName ?? '', product: a.productName ?? '' })}`)].join('\n'))
   const shown = l.entries.length === 0 || l.entries.length === l.total ? t('logTotal', { total: l.total, final: l.finalCount }) : t('logShown', { from: l.entries[0].seq, to: l.entries[l.entries.length - 1].seq, total: l.total, final: l.finalCount })

@@ -94,7 +94,7 @@ program.command('export').description(helpText('d_export'))
       }
       return { group: (await api.status()).group, members: await api.members(), purchases: await api.purchases(), transfers: await api.transfers(), log: entries }
     })
-    if (o.csv === true) process.stdout.write(logCsv(all.log, lang()))
+    if (o.csv === true) process.stdout.write(logCsv(all.log, lang(), fmt.logWhat))
     else console.log(JSON.stringify({ exportedAt: new Date().toISOString(), ...all }, null, 2))
   })
 
