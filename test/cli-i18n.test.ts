@@ -273,7 +273,8 @@ test('a booking delivered with nothing says so', (t) => {
   setLang('it')
   const line = { product: 'miele', name: 'Miele', unit: 'vasetto', qtyMilli: 2000, priceCents: 650, cents: 1300 }
   const b = { member: 'ab'.repeat(32) as MemberId, name: 'Bruno', status: 'approved' as const, lines: [line], delivered: [], costCents: 0, amountCents: 0 }
-  t.is(bookingLines(b), '2 vasetto Miele 13,00 € → consegnato: niente')
+  t.is(bookingLines(b), '2 vasetti Miele 13,00 € → consegnato: niente', 'two jars in the plural')
+  t.is(bookingLines({ ...b, lines: [{ ...line, qtyMilli: 1000, cents: 650 }] }), '1 vasetto Miele 6,50 € → consegnato: niente', 'one jar in the singular')
   t.is(bookingLines({ ...b, lines: [], delivered: null, costCents: 90 }), '(nessun prodotto) + costi 0,90 €', 'a booking emptied to its cost share')
   setLang('en')
 })

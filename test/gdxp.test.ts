@@ -10,6 +10,7 @@ import test from 'brittle'
 import { gdxpContacts } from '../src/api/gdxp-contacts.js'
 import { countedUnit, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
 import { localDay } from '../src/local-time.js'
+import { unitFor } from '../src/units.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
 import { BIN, cli } from '../examples/procs.js'
 import type { HypergasError } from '../src/errors.js'
@@ -138,6 +139,9 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
 test('a product counted in pieces is booked in whole ones unless the file says otherwise; one measured in kg or litres takes fractions', (t) => {
   for (const u of ['pezzo', 'pz', 'vasetto', 'confezione da 6', 'vaschetta 500 g', 'mazzo', 'Bottiglia 0,75 l', 'jar']) t.ok(countedUnit(u), `"${u}" is counted`)
   for (const u of ['kg', 'Kg.', 'al kg', '€/kg', 'hg', 'litro', 'l', 'per 100 g', '1 kg']) t.absent(countedUnit(u), `"${u}" is a measure`)
+  // A unit after a quantity: the first word in the plural, when it is one the table knows.
+  t.alike(['vasetto', 'Vasetto da 250 g', 'BOTTIGLIA 0,75 l', 'uovo', 'kg', 'pz', 'al kg', 'cestone'].map((u) => unitFor(u, 6000, 'it')), ['vasetti', 'Vasetti da 250 g', 'BOTTIGLIE 0,75 l', 'uova', 'kg', 'pz', 'al kg', 'cestone'], 'six: plurals the table knows, measures and unknown words as written')
+  t.alike([unitFor('vasetto', 1000, 'it'), unitFor('vasetto', 1500, 'it'), unitFor('vasetto', 0, 'it'), unitFor('loaf', 2000, 'en'), unitFor('jar', 1000, 'en')], ['vasetto', 'vasetti', 'vasetti', 'loaves', 'jar'], 'one in the singular; any other quantity, zero too, in the plural; English too')
   const r = importCatalogue('nome;unità;prezzo;multiplo;minimo;pesato\nUova;confezione;3,20;;;\nFormaggio;pezzo;12,00;;;sì\nMezze forme;pezzo;40,00;0,5;;\nSpicchi;pezzo;2,00;;0,5;\nMele;kg;2,50;;;\nSenza unità;;1,00;;;\n')
   const mul = new Map(r.products.map((p) => [p.name, p.mulQtyMilli]))
   t.alike([...mul], [['Uova', 1000], ['Formaggio', undefined], ['Mezze forme', 500], ['Spicchi', undefined], ['Mele', undefined], ['Senza unità', undefined]], 'whole eggs boxes; a weighed piece, a multiple the file gives, a minimum of half a piece, kilos and an unnamed unit are left as they are')

@@ -16,6 +16,8 @@ export interface RefusalWords {
   eur: (cents: number) => string
   /** Milli-units as a quantity for people (1500 → `1,5`). */
   qty: (milli: number) => string
+  /** A unit as shown after a quantity of milli-units (src/units.ts `unitFor`: "6 vasetti"); absent: as written. */
+  unit?: (unit: string, milli: number) => string
   restore?: (w: RestoreWait) => string
 }
 
@@ -46,7 +48,7 @@ export function refusalText (code: string, fallback: string, d: RefusalDetails |
     matches: d?.matches,
     detail: d?.skipped === undefined ? d?.detail : skippedText(d.skipped, (d.matches ?? 0) > d.skipped.length, t),
     product: d?.product,
-    unit: d?.unit,
+    unit: d?.unit === undefined || d.qtyMilli === undefined || w.unit === undefined ? d?.unit : w.unit(d.unit, d.qtyMilli),
     qty: d?.qtyMilli === undefined ? undefined : w.qty(d.qtyMilli)
   }
   if (code === 'RESTORING' && d?.restore !== undefined && w.restore !== undefined) return t('e_RESTORING', { wait: w.restore(d.restore) })

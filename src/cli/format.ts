@@ -18,6 +18,7 @@ import { shownKind } from '../api/shown-kind.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import type { ForkReport } from '../node/storage/datadir.js'
 import { euro, lang, quantity, t, when } from './i18n.js'
+import { unitFor } from '../units.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
 const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
@@ -182,7 +183,7 @@ export function products (p: PurchaseView): string {
 
 /** A booking's lines: `2 vasetto Miele 13,00 €`, what was delivered (`niente` when nothing was), its cost shares. */
 export function bookingLines (b: BookingView): string {
-  const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${l.unit} ${l.name} ${eur(l.cents)}`
+  const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${unitFor(l.unit, l.qtyMilli, lang())} ${l.name} ${eur(l.cents)}`
   // A booking emptied of its products keeps its cost share alone (src/fold/orders.ts book).
   return (b.lines.length === 0 ? `(${t('noProducts')})` : b.lines.map(show).join('; ')) + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.length === 0 ? t('nothingDelivered') : b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
 }
@@ -235,7 +236,7 @@ export function receipt (r: ActReceipt): string {
 
 /** A refused act's message in the user's language, with its figures when the node gave them (src/api/refusal-text.ts). */
 export function refusal (code: string, fallback: string, d: RefusalDetails | undefined): string {
-  return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, restore: restoreWait })
+  return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, unit: (u, milli) => unitFor(u, milli, lang()), restore: restoreWait })
 }
 
 /**

@@ -26,7 +26,7 @@ import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
-import { money, nameOf, quantity, setPageLang, t } from './format.js'
+import { money, nameOf, quantity, setPageLang, t, unitOf } from './format.js'
 import { refusalText, type RefusalVars } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
@@ -72,7 +72,7 @@ function clearForm (): void {
  * (HypergasError), as the CLI words it with its figures (src/web/refusals.ts: without the CLI's commands).
  */
 function fail (err: unknown): void {
-  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money, qty: quantity }
+  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money, qty: quantity, unit: unitOf }
   // A HypergasError's message starts with its code; its reason is the rest.
   const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
   // fetch's own failure (a TypeError, in the browser's language or English): the connection, not a refusal.

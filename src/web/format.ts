@@ -5,6 +5,7 @@
 import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
 import { euroText, formatQuantity } from '../money.js'
+import { unitFor } from '../units.js'
 import { noticeKey, type Notice } from '../api/notices.js'
 import type { Lang } from './i18n.js'
 
@@ -45,6 +46,8 @@ export function timeLeft (ms: number): string {
 
 /** Milli-units as the page's language writes a quantity: 1500 → `1,5` / `1.5`. */
 export const quantity = (milli: number): string => formatQuantity(milli, lang === 'it' ? ',' : '.')
+/** `unit` as shown after `milli` milli-units in the page's language ("6 vasetti": src/units.ts). */
+export const unitOf = (unit: string, milli: number): string => unitFor(unit, milli, lang)
 
 /** ✓ for confirmed, ⏳ for pending, with the word for screen readers. */
 export function stateCell (final: boolean): TemplateResult {

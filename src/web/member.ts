@@ -16,7 +16,7 @@ import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/lines.js'
 import { parseQuantity } from '../money.js'
 import { shellArg } from '../ids.js'
-import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft } from './format.js'
+import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft, unitOf } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -103,7 +103,7 @@ function movementText (s: StatementLine): string {
 function pastOrders (m: MemberView): TemplateResult | typeof nothing {
   const past = (m.orders ?? []).filter((o) => o.phase !== 'open')
   if (past.length === 0) return nothing
-  const lines = (ls: LineView[]): string => ls.map((l) => `${quantity(l.qtyMilli)} ${l.unit} ${l.name}`).join(', ')
+  const lines = (ls: LineView[]): string => ls.map((l) => `${quantity(l.qtyMilli)} ${unitOf(l.unit, l.qtyMilli)} ${l.name}`).join(', ')
   return html`<h2>${t('yourOrders')}</h2><div class="scroll"><table id="orders"><tr><th>${t('purchase')}</th><th>${t('booked')}</th><th>${t('delivered')}</th><th>${t('amount')}</th><th>${t('state')}</th></tr>
     ${past.map((o) => html`<tr><td>${o.purchaseName}</td><td>${o.booking === null ? '' : lines(o.booking.lines)}</td><td>${o.booking?.delivered == null ? '' : lines(o.booking.delivered)}</td>
       <td class="n">${money(o.amountCents)}</td><td>${o.status === 'rejected' ? t('status_rejected') : t(`phase_${o.phase}`)}</td></tr>`)}</table></div>`

@@ -7,7 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html'
 import type { ActRequest, BookingView, LineView, PurchaseSummary, PurchaseView } from '../api/dto.js'
 import { parseEurosOrZero, parseQuantity } from '../money.js'
-import { money, quantity, t } from './format.js'
+import { money, quantity, t, unitOf } from './format.js'
 
 /** What the orders screens can do. */
 export interface OrdersActions {
@@ -67,7 +67,7 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
     <table>${items.map((x) => {
       const price = x.priceCents ?? x.booked?.priceCents ?? 0
       const recorded = b.delivered === null ? '' : ` · ${t('delivered')} ${quantity(x.qtyMilli)}`
-      return html`<tr><td>${x.name}<div class="small">${x.booked === null ? '' : `${t('booked')} ${quantity(x.booked.qtyMilli)} ${x.unit} · ${money(x.booked.priceCents)}`}${recorded}</div></td>
+      return html`<tr><td>${x.name}<div class="small">${x.booked === null ? '' : `${t('booked')} ${quantity(x.booked.qtyMilli)} ${unitOf(x.unit, x.booked.qtyMilli)} · ${money(x.booked.priceCents)}`}${recorded}</div></td>
         <td><input class="dq" size="5" inputmode="decimal" data-product=${x.product} placeholder=${quantity(x.qtyMilli)}></td>
         <td><input class="dp" size="6" inputmode="decimal" data-product=${x.product} placeholder=${money(price)}></td></tr>`
     })}</table>
@@ -80,7 +80,7 @@ function pickupList (bookings: BookingView[]): TemplateResult {
   return html`<h3>${t('pickupList')} <button class="small print" @click=${() => window.print()}>${t('print')}</button></h3>
     <div class="scroll"><table class="pickup"><tr><th>${t('member')}</th><th>${t('product')}</th><th></th><th>${t('amount')}</th></tr>
     ${live.flatMap((b) => [
-      ...(b.delivered ?? b.lines).map((l) => html`<tr><td>${b.name}</td><td>${l.name}</td><td class="n">${quantity(l.qtyMilli)} ${l.unit}</td><td class="n">${money(l.cents)}</td></tr>`),
+      ...(b.delivered ?? b.lines).map((l) => html`<tr><td>${b.name}</td><td>${l.name}</td><td class="n">${quantity(l.qtyMilli)} ${unitOf(l.unit, l.qtyMilli)}</td><td class="n">${money(l.cents)}</td></tr>`),
       html`<tr><td>${b.name}</td><td><b>${t('total')}</b>${b.costCents === 0 ? '' : ` (${t('costs')} ${money(b.costCents)})`}</td><td></td><td class="n"><b>${money(b.amountCents)}</b></td></tr>`
     ])}</table></div>`
 }
@@ -104,7 +104,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
   }
   return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t(o.bookingsOpen ? 'bookingsOpenNote' : 'bookingsClosed')} · ${money(o.totalCents)}
     <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('deliveredAmount')}</th></tr>
-    ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${x.unit}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : quantity(x.deliveredQtyMilli)}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
+    ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${unitOf(x.unit, x.bookedQtyMilli)}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : quantity(x.deliveredQtyMilli)}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
     ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
     ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
