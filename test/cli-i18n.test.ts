@@ -295,6 +295,10 @@ test('status: a writer removed and elected again is no longer called frozen', (t
   t.ok(stuck.includes('Se Bruno è solo assente'), 'an admin merely away is waited for')
   const forked = finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno Rossi' }], frozen: [], ignoredBlocks: 0, recovery: [{ admin: id, name: 'Bruno Rossi', votes: 1, needed: 3, eligible: 3, forked: true, started: true }] }, (k) => `${k}: `, two)
   t.ok(forked.includes('il cui registro si è biforcato') && forked.includes("hypergas recover 'Bruno Rossi' --key")  && !forked.includes('solo assente'), `a forked admin is not waited for, and the command quotes the name: ${forked}`)
+  // Too few members can count: the way out is the admin's own identity, unless their feed forked (it would only write on the frozen feed).
+  const short = (isForked: boolean): string => finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [{ admin: id, name: 'Bruno', votes: 0, needed: 3, eligible: 1, forked: isForked, started: true }] }, (k) => `${k}: `, two)
+  t.ok(short(false).includes('soci che possono contare 1, voti necessari 3') && short(false).includes('Ripristina il backup di Bruno'), `too few voters, not forked: the counts and the way out: ${short(false)}`)
+  t.ok(short(true).includes('soci che possono contare 1, voti necessari 3') && !short(true).includes('Ripristina') && !short(true).includes('--key <file>'), `forked: no backup or key file to offer: ${short(true)}`)
   // Just elected, his node never started: no alarm, no vote; what he has to do.
   const fresh = finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [{ admin: id, name: 'Bruno', votes: 0, needed: 2, eligible: 0, forked: false, started: false }] }, (k) => `${k}: `, two)
   t.ok(fresh.includes('la conferma aspetta il nodo di Bruno, che non ha ancora scritto: Bruno lo avvia (hypergas start) sul computer dove è entrato nel gruppo; se ha solo un file di chiave di hypergas keygen, prima entra con quello (hypergas join <invito> --key <il suo file di chiave>)'), fresh)

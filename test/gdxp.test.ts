@@ -235,6 +235,9 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.exception(() => cli(dir, 'book', 'Anna', 'Cascina', 'miele=2', '--key', path.join(dir, 'marta.json')), /NOT_AUTHORIZED/, 'Marta\'s key does not book for Anna (the member typed is never replaced by the key\'s)')
   t.exception(() => cli(dir, 'commit', 'Anna', '1', 'Cascina', '--key', path.join(dir, 'marta.json')), /NOT_AUTHORIZED/, 'nor commit for her')
   cli(dir, 'keygen', '--out', path.join(dir, 'stranger.json'))
+  const edited = { ...JSON.parse(fs.readFileSync(path.join(dir, 'marta.json'), 'utf8')), publicKey: 'ab'.repeat(32) }
+  fs.writeFileSync(path.join(dir, 'edited.json'), JSON.stringify(edited))
+  t.exception(() => cli(dir, '--lang', 'en', 'book', 'Marta', 'Cascina', 'miele=1', '--key', path.join(dir, 'edited.json')), /BAD_KEY: in .*edited\.json the seed does not give the public key written beside it/, 'a key file whose public key is not its seed\'s is refused, not taken as a stranger')
   t.exception(() => cli(dir, '--lang', 'en', 'book', 'Marta', 'Cascina', 'miele=1', '--key', path.join(dir, 'stranger.json')), /NOT_AUTHORIZED: the key that signed is not a member's of this group/, 'a key no member holds (never registered, another group\'s) is told so, not that only the member may')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 5000, 'nothing taken from Marta')
   const booked = cli(dir, 'book', 'Marta', 'Cascina', 'miele=2', 'mele=1,5', 'toma=1', '--key', path.join(dir, 'marta.json'))

@@ -116,7 +116,8 @@ export function finality (f: FinalityView, label: (k: string) => string, admins:
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
     f.recovery.map((r) => !r.started ? `\n${label('finality')}${t('notStarted', { name: r.name ?? r.admin.slice(0, 8) })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}` +
       // Members registered after the admin's last block count in the base but cannot vote (docs/ordering.md §5).
-      (r.eligible < r.needed ? ` ${t('recoveryImpossible', { name: r.name ?? r.admin.slice(0, 8), eligible: r.eligible, needed: r.needed })}` : '')).join('')
+      // (A forked admin's backup or key file would only write on the frozen feed: no way out to offer.)
+      (r.eligible < r.needed ? ` ${t('recoveryImpossible', { name: r.name ?? r.admin.slice(0, 8), eligible: r.eligible, needed: r.needed })}${r.forked ? '' : ` ${t('recoveryWayOut', { name: r.name ?? r.admin.slice(0, 8) })}`}` : '')).join('')
 }
 
 /** `members`. */

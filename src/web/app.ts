@@ -160,7 +160,7 @@ function finalityLine (s: StatusView | PublicStatus): string {
   if (!isFull(s) && s.member === null) return ''
   const waiting = isFull(s) ? s.group.finality.waitingFor.map(nameOf) : s.member!.waitingFor.map((n) => n ?? '?')
   const recovery = isFull(s) ? s.group.finality.recovery : s.member!.recovery
-  const stuck = recovery.map((r) => !r.started ? ' ' + t('notStarted', { name: nameOf(r) }) : ' ' + t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed }) + (r.eligible < r.needed ? ' ' + t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed }) : '')).join('')
+  const stuck = recovery.map((r) => !r.started ? ' ' + t('notStarted', { name: nameOf(r) }) : ' ' + t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed }) + (r.eligible < r.needed ? ' ' + t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed }) + (r.forked ? '' : ' ' + t('recoveryWayOut', { name: nameOf(r) })) : '')).join('')
   return (waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })) + stuck
 }
 

@@ -144,7 +144,7 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
 function recovery (d: MemberData, a: MemberActions): TemplateResult[] {
   // An admin whose node has not written yet is not gone: nothing to vote (the status line says what it waits for).
   return d.recovery.filter((r) => r.started).map((r) => html`<div class="card" id="recovery"><p>${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed })}</p>
-    ${r.eligible < r.needed ? html`<p class="bad">${t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed })}</p>` : nothing}
+    ${r.eligible < r.needed ? html`<p class="bad">${t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed }) + (r.forked ? '' : ' ' + t('recoveryWayOut', { name: nameOf(r) }))}</p>` : nothing}
     <button class="recover" ?disabled=${!d.keyed} @click=${() => a.recover(r.admin)}>${t('recoverVote', { name: nameOf(r) })}</button></div>`)
 }
 
