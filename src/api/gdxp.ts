@@ -12,6 +12,7 @@ import { z } from '../zod.js'
 import type { ProductSpec } from '../acts/types.js'
 import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_MILLI, parseActBody } from '../acts/schema.js'
 import { HypergasError, type SkippedProduct } from '../errors.js'
+import { parseGdxpJson } from './gdxp-json.js'
 import { withoutInvisible } from '../ids.js'
 import { decimalToScaled, formatCents, formatQuantity, thousandsOnly, ungrouped, withoutEuroSign } from '../money.js'
 import { gdxpContacts } from './gdxp-contacts.js'
@@ -76,33 +77,6 @@ const gdxpFile = z.object({
     }).passthrough()
   }).passthrough()).min(1)
 }).passthrough()
-
-/**
- * JSON.parse keeping every number as its source text (a price of 2.49 stays "2.49", never the
- * float 2.4900000000000002). Where the runtime gives no source text, the number's shortest form.
- */
-function parseJsonExact (raw: string): unknown {
-  return JSON.parse(raw, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {
-    return typeof value === 'number' ? (context?.source ?? String(value)) : value
-  } as (this: unknown, key: string, value: unknown) => unknown)
-}
-
-/**
- * JSON.parse's refusal as the user reads it: the line and column, or that the file ends half-way,
- * not the runtime's English sentence (kept in the reason, for the log).
- */
-function notJson (err: Error, raw: string): HypergasError {
-  const reason = `not a GDXP file (not JSON: ${err.message})`
-  // Where: "(line 2 column 14)" (Node 22 and later), or "at position 26" alone (Node 20), counted here.
-  const at = /\(line (\d+) column (\d+)\)/.exec(err.message)
-  const pos = /at position (\d+)/.exec(err.message)
-  const before = pos === null ? null : raw.slice(0, Number(pos[1])).split('\n')
-  const where = at !== null ? [at[1], at[2]] : before !== null ? [String(before.length), String(before[before.length - 1].length + 1)] : null
-  if (where !== null) return new HypergasError('BAD_ARGUMENT', reason, { variant: 'notJsonAt', input: where[0], detail: where[1] })
-  const token = /^Unexpected token '(.{1,2})'/u.exec(err.message)
-  if (token !== null) return new HypergasError('BAD_ARGUMENT', reason, { variant: 'notJsonToken', input: token[1] })
-  return new HypergasError('BAD_ARGUMENT', reason, { variant: /end of JSON input/.test(err.message) ? 'notJsonEnd' : 'notJson' })
-}
 
 /** A key from a name: lowercase, accents folded, anything else a dash (`Mele Fuji 1ª scelta` → `mele-fuji-1a-scelta`). */
 export function slug (name: string): string {
@@ -265,8 +239,7 @@ function nameOf (item: unknown, i: number): string {
  * @throws HypergasError BAD_ARGUMENT when the text is not GDXP at all; TOO_MANY_PRODUCTS
  */
 export function importGdxp (raw: string): CatalogueImport {
-  let data: unknown
-  try { data = parseJsonExact(raw) } catch (err) { throw notJson(err as Error, raw) }
+  const data = parseGdxpJson(raw)
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new HypergasError('BAD_ARGUMENT', 'not a GDXP file: GDXP is one JSON object with its suppliers in "blocks"', { variant: 'notGdxp' })
   const file = gdxpFile.safeParse(data)
   if (!file.success) throw new HypergasError('BAD_ARGUMENT', `not a GDXP file: ${file.error.issues[0]?.path.join('.') ?? ''} ${file.error.issues[0]?.message ?? ''}`.trim(), { variant: 'gdxpField', input: (file.error.issues[0]?.path.join('.') ?? '').slice(0, 40), detail: (file.error.issues[0]?.message ?? '').slice(0, 200) })
