@@ -120,8 +120,8 @@ export function readyForProof (peer: Pick<ProofPeer, 'remoteLength' | 'remoteCon
  * Proves the forks a node found to the peers of each forked feed (see the module comment). For
  * each feed it holds a session of the core open, sends the other side's signed tree to every
  * peer now and to each peer that joins later, once per connection, as soon as the peer holds the
- * blocks it can download here ({@link readyForProof}; looked at every {@link RELAY_CHECK_MS}); a peer holding another tree
- * at that length finds the fork itself (Hypercore checks the signature), one holding the same
+ * blocks it can download here ({@link readyForProof}; looked at every {@link RELAY_CHECK_MS}); a
+ * peer holding another tree at that length finds the fork itself (Hypercore checks the signature), one holding the same
  * tree ignores it. A session closed by Hypercore (a conflict closes them all) is opened again
  * after a second: the connections it had are not sent the proof again, so two nodes relaying to
  * each other do not bounce it back and forth.
