@@ -114,10 +114,10 @@ export function finality (f: FinalityView, label: (k: string) => string, admins:
     (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : current <= 2 ? 'waitingForTwo' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
     f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: byName(z.by.feed) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
-    f.recovery.map((r) => !r.started ? `\n${label('finality')}${t('notStarted', { name: r.name ?? r.admin.slice(0, 8) })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: r.name ?? r.admin.slice(0, 8), arg: shellArg(r.name ?? r.admin.slice(0, 8)), votes: r.votes, needed: r.needed })}` +
+    f.recovery.map((r) => { const name = r.name ?? r.admin.slice(0, 8); return !r.started ? `\n${label('finality')}${t('notStarted', { name })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name, arg: shellArg(name), votes: r.votes, needed: r.needed })}` +
       // Members registered after the admin's last block count in the base but cannot vote (docs/ordering.md §5).
       // (A forked admin's backup or key file would only write on the frozen feed: no way out to offer.)
-      (r.eligible < r.needed ? ` ${t('recoveryImpossible', { name: r.name ?? r.admin.slice(0, 8), eligible: r.eligible, needed: r.needed })}${r.forked ? '' : ` ${t('recoveryWayOut', { name: r.name ?? r.admin.slice(0, 8) })}`}` : '')).join('')
+      (r.eligible < r.needed ? ` ${t('recoveryImpossible', { name, eligible: r.eligible, needed: r.needed })}${r.forked ? '' : ` ${t('recoveryWayOut', { name })}`}` : '') }).join('')
 }
 
 /** `members`. */
@@ -184,7 +184,7 @@ export function products (p: PurchaseView): string {
 
 /** A booking's lines: `2 vasetto Miele 13,00 €`, what was delivered (`niente` when nothing was), its cost shares. */
 export function bookingLines (b: BookingView): string {
-  const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${unitFor(l.unit, l.qtyMilli, lang())} ${l.name} ${eur(l.cents)}`
+  const show = (l: LineView): string => `${quantity(l.qtyMilli)} ${unitIn(l.unit, l.qtyMilli)} ${l.name} ${eur(l.cents)}`
   // A booking emptied of its products keeps its cost share alone (src/fold/orders.ts book).
   return (b.lines.length === 0 ? `(${t('noProducts')})` : b.lines.map(show).join('; ')) + (b.delivered === null ? '' : ` → ${t('delivered')}: ${b.delivered.length === 0 ? t('nothingDelivered') : b.delivered.map(show).join('; ')}`) + (b.costCents === 0 ? '' : ` + ${t('costs')} ${eur(b.costCents)}`)
 }
@@ -215,6 +215,9 @@ export function purchase (p: PurchaseView): string {
     table([[t('name'), t('amount'), t('status'), t('asConfirmed')], ...p.commitments.map((c) => [c.name, eur(c.status === 'rejected' ? 0 : c.amountCents), statusWord(p.phase, c.status), c.confirmedStatus === null || p.confirmedPhase === null ? t('tentative') : statusWord(p.confirmedPhase, c.confirmedStatus)])])
 }
 
+/** `unit` after `milli` milli-units in the CLI's language ("6 vasetti": src/units.ts). */
+const unitIn = (unit: string, milli: number): string => unitFor(unit, milli, lang())
+
 /** What a log entry did, as the journal says it (with who, how much, which purchase); "?" for a block that did not decode. */
 export function logWhat (e: LogEntryView): string {
   const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
@@ -237,7 +240,7 @@ export function receipt (r: ActReceipt): string {
 
 /** A refused act's message in the user's language, with its figures when the node gave them (src/api/refusal-text.ts). */
 export function refusal (code: string, fallback: string, d: RefusalDetails | undefined): string {
-  return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, unit: (u, milli) => unitFor(u, milli, lang()), restore: restoreWait })
+  return refusalText(code, fallback, d, { t, eur: euro, qty: quantity, unit: unitIn, restore: restoreWait })
 }
 
 /**

@@ -7,6 +7,7 @@ import { html, type TemplateResult } from 'lit-html'
 import { euroText, formatQuantity } from '../money.js'
 import { unitFor } from '../units.js'
 import { noticeKey, type Notice } from '../api/notices.js'
+import type { RecoveryView } from '../api/dto.js'
 import type { Lang } from './i18n.js'
 
 let lang: Lang = 'it'
@@ -58,6 +59,12 @@ export function stateCell (final: boolean): TemplateResult {
 
 /** An admin's display name: their name, else the first characters of their id. */
 export const nameOf = (r: { name: string | null, admin?: string, id?: string }): string => r.name ?? String(r.admin ?? r.id ?? '').slice(0, 8)
+
+/**
+ * Why a members' recovery cannot pass (too few members can count, docs/ordering.md §5) and, unless
+ * the admin's feed forked (their backup or key file would write on the frozen feed), the way out.
+ */
+export const recoveryTooFew = (r: RecoveryView): string => t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed }) + (r.forked ? '' : ' ' + t('recoveryWayOut', { name: nameOf(r) }))
 
 /** One notice in the page's language (src/api/notices.ts). */
 export function noticeText (n: Notice): string {

@@ -16,7 +16,7 @@ import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/lines.js'
 import { parseQuantity } from '../money.js'
 import { shellArg } from '../ids.js'
-import { dateTime, day, money, nameOf, noticeList, quantity, stateCell, t, timeLeft, unitOf } from './format.js'
+import { dateTime, day, money, nameOf, noticeList, quantity, recoveryTooFew, stateCell, t, timeLeft, unitOf } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -144,7 +144,7 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
 function recovery (d: MemberData, a: MemberActions): TemplateResult[] {
   // An admin whose node has not written yet is not gone: nothing to vote (the status line says what it waits for).
   return d.recovery.filter((r) => r.started).map((r) => html`<div class="card" id="recovery"><p>${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed })}</p>
-    ${r.eligible < r.needed ? html`<p class="bad">${t('recoveryImpossible', { name: nameOf(r), eligible: r.eligible, needed: r.needed }) + (r.forked ? '' : ' ' + t('recoveryWayOut', { name: nameOf(r) }))}</p>` : nothing}
+    ${r.eligible < r.needed ? html`<p class="bad">${recoveryTooFew(r)}</p>` : nothing}
     <button class="recover" ?disabled=${!d.keyed} @click=${() => a.recover(r.admin)}>${t('recoverVote', { name: nameOf(r) })}</button></div>`)
 }
 
