@@ -150,6 +150,8 @@ export function decimalToScaled (text: string, decimals: number): number | null 
  */
 export function parseQuantity (text: string): number {
   const t = String(text).trim()
+  // Digits beyond 10000 units (and no more than 3 decimals): too large, not malformed.
+  if (/^[1-9]\d{5,}(?:[.,]\d{1,3})?$/.test(t)) throw badAmount(t.slice(0, 40), 'quantity-large', `"${t.slice(0, 40)}" is more than 10000 units`)
   if (!/^\d{1,5}(?:[.,]\d{1,3})?$/.test(t)) throw badAmount(t.slice(0, 40), 'quantity', `expected a quantity like 2, 1,5 or 0.250 (at most 3 decimals), got "${t.slice(0, 40)}"`)
   // `1.500` is 1.5 in English and 1500 in Italian; `1,500` is 1.5 in Italian (as a scale shows it), `0.250` either way.
   if (t.includes('.') && thousandsOnly(t)) throw badAmount(t, 'quantity-thousands', `"${t}": thousands or decimals? Write decimals with a comma or fewer digits (1,5 or 1.5), thousands without a separator (1500)`)

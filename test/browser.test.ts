@@ -166,7 +166,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // Orders by product (issue 16): a catalogue opened on A reaches Marta's phone; she books by
   // quantity, signing in the browser, and A holds her booking at the catalogue's price.
   const csvFile = path.join(base, 'listino.csv')
-  fs.writeFileSync(csvFile, 'name;unit;price;min;mul\nToma;kg;18,90;0,5;0,5\nBurro;panetto;3,20;;\n')
+  fs.writeFileSync(csvFile, 'name;unit;price;min;mul;max\nToma;kg;18,90;0,5;0,5;\nBurro;panetto;3,20;;;6\nMele;kg;2,00;1;0,5;\n')
   cli(a, 'deposit', 'Marta', '50')
   cli(a, 'purchase', 'open', 'Formaggi', '--catalogue', csvFile)
   await page.waitForSelector('.purchase .book', { timeout: 60_000 })
@@ -175,6 +175,13 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.click(`${burro} .plus`)
   await page.click(`${burro} .plus`)
   t.is(await page.inputValue('input.qty[data-product="burro"]'), '2', 'the stepper adds one butter at a time')
+  t.ok((await text('.purchase .catalogue')).includes('max 6'), 'a member reads the most they may book before booking')
+  const mele = 'td.stepper:has(input.qty[data-product="mele"])'
+  await page.click(`${mele} .plus`)
+  t.is(await page.inputValue('input.qty[data-product="mele"]'), '1', '+ goes up to the minimum (1 kg)')
+  await page.click(`${mele} .minus`)
+  t.is(await page.inputValue('input.qty[data-product="mele"]'), '0', '− from the minimum goes to 0, not to 0,5 kg that no booking takes')
+  await page.fill('input.qty[data-product="mele"]', '')
   t.ok((await text('.purchase .running')).includes('€34.75'), `the running total: ${await text('.purchase .running')}`)
   await page.click('.purchase .book')
   let booking: Row | undefined
@@ -246,13 +253,14 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.fill(toma, '')
   await anna.waitForFunction((sel) => (document.querySelector(sel) as HTMLInputElement | null)?.placeholder === '1,62', toma, { timeout: 60_000 })
   await anna.fill('.delivery[data-member="Marta"] input.dq[data-product="burro"]', '1')
+  await anna.fill('.delivery[data-member="Marta"] input.dp[data-product="burro"]', '3,50')
   await anna.click('.delivery[data-member="Marta"] .deliver')
-  await waitFor('the butter\'s delivery on node B', async () => (await martaOnB())?.amountCents === 3062 + 320)
-  t.pass('delivered on A\'s page in two steps, seen on B: 1,62 kg × 18,90 = 30,62 + one butter 3,20')
+  await waitFor('the butter\'s delivery on node B', async () => (await martaOnB())?.amountCents === 3062 + 350)
+  t.pass('delivered on A\'s page in two steps, seen on B: 1,62 kg × 18,90 = 30,62 + one butter at the price of the delivery, 3,50')
   await anna.fill('.costs .cost-label', 'Trasporto')
   await anna.fill('.costs .cost-amount', '1,50')
   await anna.click('.costs .add-cost')
-  await waitFor('the shared cost on node B', async () => (((await get(nb, '/api/purchases/Formaggi')).order as Row).totalCents as number) === 3062 + 320 + 150)
+  await waitFor('the shared cost on node B', async () => (((await get(nb, '/api/purchases/Formaggi')).order as Row).totalCents as number) === 3062 + 350 + 150)
   t.pass('the transport shared from the page')
   // The list exists since the bookings closed; wait until the page has re-read the delivery.
   await anna.waitForFunction(() => document.querySelector('.orders .pickup')?.textContent?.includes('1,62') === true, undefined, { timeout: 60_000 })
@@ -298,6 +306,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.is(await otherFetch(), 200, 'the second phone reads her data')
   await other.waitForFunction(() => /Formaggi.*1[,.]62/.test(document.querySelector('#orders')?.textContent ?? ''), undefined, { timeout: 60_000 })
   t.pass('the closed purchase among her past orders, with what was delivered')
+  t.ok((await other.textContent('#orders'))?.includes('Burro × €3.50'), `with the price of a product delivered at another price than booked: ${await other.textContent('#orders')}`)
   // On a 390-pixel phone her statement and her orders fit the screen: no column out of reach.
   const overflow = await other.evaluate(() => ['#statement', '#orders'].map((q) => { const x = document.querySelector(q) as HTMLElement; return `${q} ${x.scrollWidth}/${x.parentElement!.clientWidth}` }))
   t.ok(overflow.every((o) => { const [w, box] = o.split(' ')[1].split('/').map(Number); return w <= box }), `tables within the screen: ${overflow.join(', ')}`)

@@ -361,11 +361,21 @@ test('receipts flag what a treasurer would check: cash below zero, a settlement 
   cli(dir, 'fail', 'Ottobre')
   t.ok(say('purchase', 'open', 'OTTOBRE').includes('si chiama "OTTOBRE" anche un altro acquisto, non più aperto'), 'a name used before is said')
   t.absent(say('purchase', 'open', 'Novembre').includes('si chiama'), 'a new name is not')
+  // Revoking Bruno's last role while the group owes him cash: he could no longer record being paid back.
+  cli(dir, 'member', 'add', 'Carla', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'elect', '--role', 'cassiere', 'Carla')
+  const revoked = say('revoke', '--role', 'cassiere', 'Bruno')
+  t.ok(revoked.includes('il gruppo deve a Bruno 20,00 € (contanti anticipati), e solo un amministratore registra i contanti che riceve: rimborsate finché Bruno lo è ancora'), `the first vote of three admins says what the revocation would strand: ${revoked}`)
+  const plain = say('revoke', '--role', 'cassiere', 'Carla')
+  t.ok(plain.includes('Carla') && !plain.includes('il gruppo deve'), `not for an admin whose cash is not below zero: ${plain}`)
   // The author's own cash below zero (another cassiere took the deposits: here only as a receipt).
   setLang('it')
   const own = receipt({ actId: 'ab'.repeat(32) as ActId, type: 'Withdraw', status: 'applied', final: true, cents: 1000, cashCents: -400 })
   setLang('en')
   t.ok(own.includes('la tua cassa: -4,00 € (anticipati da te: il gruppo te li deve)'), `cash advanced is said so: ${own}`)
+  setLang('en')
+  const lastVote = receipt({ actId: 'cd'.repeat(32) as ActId, type: 'VoteRevokeCassiere', status: 'applied', final: true, name: 'Bruno', vote: { votes: 2, quorum: 2, done: true }, owedCashCents: -2000 })
+  t.ok(lastVote.includes('the group owes Bruno €20.00 (cash they advanced), and a former admin can no longer record being paid back'), `the vote that revokes says what is left to do: ${lastVote}`)
 })
 
 test('status: a fork said in words, not as JSON', (t) => {

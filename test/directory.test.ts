@@ -99,6 +99,12 @@ test('directory from the CLI', { timeout: 60_000 }, (t) => {
   // Bruno himself, with his key (SPEC §4.7); an empty entry and one typed twice are not listed.
   t.is(cli(dir, 'offer', 'Bruno', 'uova fresche', '', '  ', 'Uova Fresche', 'lezioni di cucito', '--key', key).signedBy, 'member')
   t.alike((cli(dir, 'balance', 'Bruno') as { listing: { offers: string[] } }).listing.offers, ['uova fresche', 'lezioni di cucito'])
+  // Only blank entries are a slip: refused, and the listing kept (emptying it takes no entry at all).
+  t.exception(() => cli(dir, '--lang', 'en', 'offer', 'Bruno', ''), /BAD_ARGUMENT: every entry given is blank: .*hypergas offer Bruno$/m)
+  t.exception(() => cli(dir, 'want', 'Bruno', '   '), /BAD_ARGUMENT/)
+  t.alike((cli(dir, 'balance', 'Bruno') as { listing: { offers: string[], wants: string[] } }).listing, { offers: ['uova fresche', 'lezioni di cucito'], wants: ['miele'] }, 'nothing was wiped')
+  cli(dir, 'want', 'Bruno')
+  t.alike((cli(dir, 'balance', 'Bruno') as { listing: { wants: string[] } }).listing.wants, [], 'no entry at all empties the list')
 })
 
 test('wildcards: the matcher agrees with a regular expression on every glob and word (seeded)', (t) => {

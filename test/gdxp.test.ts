@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { gdxpContacts } from '../src/api/gdxp-contacts.js'
-import { countedUnit, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import { countedUnit, exportGdxp, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import type { PurchaseView } from '../src/api/dto.js'
 import { localDay } from '../src/local-time.js'
 import { unitFor } from '../src/units.js'
 import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
@@ -54,6 +55,8 @@ test('decimals: euros to cents and quantities to milli-units from their text, ex
   t.is(parseQuantity('1,5'), 1500)
   t.is(parseQuantity('0'), 0)
   t.exception(() => parseQuantity('1,2345'), /BAD_AMOUNT/)
+  t.exception(() => parseQuantity('999999'), /more than 10000 units/, 'six digits: too large, not malformed')
+  t.exception(() => parseQuantity('000001'), /expected a quantity like/)
   t.is(parseQuantity('1,500'), 1500, 'a weight as an Italian scale shows it')
   t.is(parseQuantity('0.250'), 250)
   t.is(parseQuantity('1.25'), 1250)
@@ -265,6 +268,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.is(cli(dir, 'set-price', 'Cascina bis', 'toma', '0').status, 'applied', 'a price taken back to 0: not known after all')
   const delivered = execText(dir, '--lang', 'it', 'deliver', 'Cascina', 'Marta', 'toma=1,12', 'mele=1,5@2,39', 'miele=1', 'ricotta=0,5@0')
   t.ok(delivered.includes('totale della consegna, con i costi ripartiti: 31,26 €'), `the delivery's total: ${delivered}`)
+  const sent = (JSON.parse(execText(dir, 'purchase', 'Cascina', '--gdxp')) as Row).blocks[0].supplier.products as Row[]
+  t.alike(sent.filter((x) => x.bookingInfo.totalQty > 0).map((x) => [x.sku, x.orderInfo.umPrice, x.bookingInfo.totalQty]), [['M500', 6.5, 1], ['mele-fuji-1a-scelta', 2.39, 1.5], ['ricotta', 0, 0.5], ['toma-d-alpeggio', 18.9, 1.12]], 'after the delivery the order holds what came, at the price it came at (mele: 2,39, not the catalogue\'s 2,49; the ricotta came free)')
   const cost = execText(dir, '--lang', 'it', 'cost', 'Cascina', 'Trasporto', '2,50')
   t.ok(cost.includes('quote: Marta 2,50 €'), `the cost's receipt gives each member's share: ${cost}`)
   const pickup = execText(dir, '--lang', 'it', 'purchase', 'Cascina', '--pickup').trim().split('\n')
@@ -308,6 +313,21 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
 function execText (dir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8' })
 }
+
+test('GDXP export: a product taken at two prices is written once per price, so that price × quantity adds up to what the members pay', (t) => {
+  const line = (qtyMilli: number, priceCents: number): Row => ({ product: 'mele', name: 'Mele', unit: 'kg', qtyMilli, priceCents, cents: 0 })
+  const booking = (status: string, lines: Row[], delivered: Row[] | null = null): Row => ({ status, lines, delivered })
+  const product = { key: 'mele', name: 'Mele', unit: 'kg', priceCents: 260, bookedQtyMilli: 3000, bookedCents: 0, deliveredQtyMilli: null, deliveredCents: null }
+  const view = (phase: string, bookings: Row[], p: Row = product): PurchaseView => ({ name: 'Frutta', phase, supplier: 'Orto', supplierVatNumber: null, supplierContacts: null, closesAtMs: null, deliveryAtMs: null, order: { products: [p], bookings } }) as unknown as PurchaseView
+  const sent = (v: PurchaseView): Array<[number, number]> => (JSON.parse(exportGdxp(v, 'GAS', '2026-12-03', () => '')) as Row).blocks[0].supplier.products.map((x: Row) => [x.orderInfo.umPrice, x.bookingInfo.totalQty])
+  // Luca booked 1 kg at 2,50; the price went to 2,60; Elena booked 2 kg; Bea's booking was rejected.
+  const bookings = [booking('approved', [line(1000, 250)]), booking('approved', [line(2000, 260)]), booking('rejected', [line(5000, 250)])]
+  t.alike(sent(view('open', bookings)), [[2.5, 1], [2.6, 2]], 'booked at 2,50 and at 2,60: two entries, the rejected booking left out')
+  const delivered = [booking('approved', [line(1000, 250)], [line(1200, 270)]), booking('approved', [line(2000, 260)], [line(1800, 270)])]
+  t.alike(sent(view('open', delivered, { ...product, deliveredQtyMilli: 3000 })), [[2.7, 3]], 'delivered at one price: one entry, at the delivered price')
+  t.alike(sent(view('open', [], product)), [[2.6, 3]], 'a view without the bookings: the total at the catalogue price')
+  t.alike(sent(view('failed', bookings)), [[2.6, 0]], 'a failed purchase orders nothing')
+})
 
 test('a delivery typed one product at a time keeps what was recorded before; the receipt names what was booked and not delivered', { timeout: 120_000 }, (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-deliver-'))

@@ -7,7 +7,7 @@ import type { ActReceipt } from './receipt.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -36,6 +36,7 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.member !== undefined && r.type !== 'SettleCash' && !(r.type.startsWith('Vote') && r.type !== 'VoteSetLimits')) lines.push(t('creditAfter', { name: r.member.name, amount: eur(r.member.creditCents) }))
   if (r.cashCents !== undefined) lines.push(t(r.cashCents < 0 ? 'cashAfterOwed' : 'cashAfter', { amount: eur(r.cashCents) }))
   if (r.fromCashCents !== undefined) lines.push(t('settleBelowZero', { name: named ?? '', amount: eur(r.fromCashCents) }))
+  if (r.owedCashCents !== undefined) lines.push(t(r.vote?.done === true ? 'revokeOwedDone' : 'revokeOwed', { name: named ?? '', amount: eur(-r.owedCashCents) }))
   if (r.sameName !== undefined) lines.push(t('sameNamePurchase', { purchase: r.purchase?.name ?? '', count: r.sameName }))
   // A withdrawal not confirmed yet may still be refused in the group's order (another cassiere, offline, paid the same credit out).
   if (r.type === 'Withdraw' && !r.final && (r.status === 'applied' || r.status === 'pending')) lines.push(t('withdrawPending'))

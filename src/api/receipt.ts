@@ -67,6 +67,12 @@ export interface ActReceipt {
   cashCents?: number
   /** A SettleCash that left the admin it came from below zero: their cash after, cents (negative). */
   fromCashCents?: number
+  /**
+   * A vote to revoke the last role of an admin whose cash is below zero (cash they advanced, which
+   * the group owes them): that cash, cents (negative). Only an admin records cash they receive
+   * (SPEC §4 SettleCash), so once the revocation takes effect they cannot record being paid back.
+   */
+  owedCashCents?: number
   /** An OpenPurchase whose name other purchases (no longer open) have too: how many. */
   sameName?: number
   /** For governance and purchase votes: current admins' votes, the quorum, and whether it took effect. */
@@ -266,6 +272,11 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
   // The admin a settlement came from, left below zero: a figure typed wrong, or cash they advanced (SPEC §4 invariant 2: interfaces flag it).
   if (b.type === 'SettleCash' && (r.status === 'applied' || r.status === 'pending') && (v.state.cash.get(b.from) ?? 0) < 0) r.fromCashCents = v.state.cash.get(b.from)
+  if ((b.type === 'VoteRevokeReferente' || b.type === 'VoteRevokeCassiere') && (r.status === 'applied' || r.status === 'pending')) {
+    const owned = v.state.cash.get(b.member) ?? 0
+    const otherRole = b.type === 'VoteRevokeReferente' ? v.state.cassieri : v.state.referenti
+    if (owned < 0 && !otherRole.has(b.member)) r.owedCashCents = owned
+  }
   // Another purchase, no longer open, by the same name: the name means this one only while it is open.
   if (b.type === 'OpenPurchase' && r.status === 'applied') {
     const same = [...v.state.purchases.values()].filter((p) => p.id !== (act.id as string) && foldedName(p.name) === foldedName(b.name)).length

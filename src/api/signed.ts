@@ -88,7 +88,7 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
 }
 
 /** What a receipt says of members (names, credits, cash, what they booked): not for a poster who is not the author's login. */
-const PERSONAL: ReadonlyArray<keyof ActReceipt> = ['member', 'orderCents', 'name', 'payee', 'shares', 'refunds', 'cashCents', 'fromCashCents', 'dropped', 'notDelivered', 'limits']
+const PERSONAL: ReadonlyArray<keyof ActReceipt> = ['member', 'orderCents', 'name', 'payee', 'shares', 'refunds', 'cashCents', 'fromCashCents', 'owedCashCents', 'dropped', 'notDelivered', 'limits']
 
 /**
  * `r` as the poster may read it: without another member's credit or order, nor the author's

@@ -103,9 +103,13 @@ function movementText (s: StatementLine): string {
 function pastOrders (m: MemberView): TemplateResult | typeof nothing {
   const past = (m.orders ?? []).filter((o) => o.phase !== 'open')
   if (past.length === 0) return nothing
-  const lines = (ls: LineView[]): string => ls.map((l) => `${quantity(l.qtyMilli)} ${unitOf(l.unit, l.qtyMilli)} ${l.name}`).join(', ')
+  // A delivered line names its price when it is not the one booked (a price changed at the delivery).
+  const lines = (ls: LineView[], booked?: LineView[]): string => ls.map((l) => {
+    const was = booked?.find((b) => b.product === l.product)
+    return `${quantity(l.qtyMilli)} ${unitOf(l.unit, l.qtyMilli)} ${l.name}${booked === undefined || l.qtyMilli === 0 || was?.priceCents === l.priceCents ? '' : ` × ${money(l.priceCents)}`}`
+  }).join(', ')
   return html`<h2>${t('yourOrders')}</h2><div class="scroll"><table id="orders"><tr><th>${t('purchase')}</th><th>${t('booked')}</th><th>${t('delivered')}</th><th>${t('amount')}</th><th>${t('state')}</th></tr>
-    ${past.map((o) => html`<tr><td>${o.purchaseName}</td><td>${o.booking === null ? '' : lines(o.booking.lines)}</td><td>${o.booking?.delivered == null ? '' : lines(o.booking.delivered)}</td>
+    ${past.map((o) => html`<tr><td>${o.purchaseName}</td><td>${o.booking === null ? '' : lines(o.booking.lines)}</td><td>${o.booking?.delivered == null ? '' : lines(o.booking.delivered, o.booking.lines)}</td>
       <td class="n">${money(o.amountCents)}</td><td>${o.status === 'rejected' ? t('status_rejected') : t(`phase_${o.phase}`)}</td></tr>`)}</table></div>`
 }
 
@@ -163,7 +167,9 @@ function catalogueOf (o: MemberData['open'][number], member: string | null): { p
  */
 function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: string, member: string | null, d: MemberData, a: MemberActions): TemplateResult {
   const booked = (key: string): string => { const l = c.mine?.lines.find((x) => x.product === key); return l === undefined ? '' : `${quantity(l.qtyMilli)}` }
-  const got = (key: string): string => { const l = c.mine?.delivered?.find((x) => x.product === key); return c.mine?.delivered == null ? '' : quantity(l?.qtyMilli ?? 0) }
+  // A line's quantity as shown, with its unit price when it is not the catalogue's (booked before a SetPrice, priced at the delivery).
+  const priced = (l: LineView | undefined, x: ProductSpec): string => (l === undefined ? '' : `${quantity(l.qtyMilli)}${l.qtyMilli === 0 || l.priceCents === x.priceCents ? '' : ` × ${money(l.priceCents)}`}`)
+  const got = (x: ProductSpec): string => (c.mine?.delivered == null ? '' : priced(c.mine.delivered.find((l) => l.product === x.key), x) || '0')
   // A booking replaces the last one: a product left empty keeps what was booked; 0 drops it.
   const typed = (e: Event): Array<[string, string]> => [...(e.target as HTMLElement).closest('.purchase')!.querySelectorAll<HTMLInputElement>('input.qty')]
     .map((i): [string, string] => [i.dataset.product!, i.value.trim() === '' ? i.dataset.booked ?? '' : i.value])
@@ -181,20 +187,21 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     card.querySelector('.running')!.textContent = t('runningTotal', { total: money(total), left: money(left) })
     card.querySelector('.running')!.classList.toggle('bad', left < 0)
   }
-  /** − and + step by the product's multiple (or one unit), never below zero. */
+  /** − and + step by the product's multiple (or one unit), never below zero nor between zero and the minimum. */
   const step = (x: ProductSpec, sign: number) => (e: Event): void => {
     const input = (e.target as HTMLElement).closest('td')!.querySelector('input.qty') as HTMLInputElement
     let now = 0
     try { now = parseQuantity(input.value.trim() === '' ? input.dataset.booked ?? '0' : input.value) } catch { now = 0 }
     const by = x.mulQtyMilli ?? 1000
     const next = Math.max(0, now + sign * by)
-    input.value = quantity(next < (x.minQtyMilli ?? 0) && sign > 0 ? x.minQtyMilli! : next)
+    // Between 0 and the minimum nothing can be booked: + goes up to the minimum, − down to 0.
+    input.value = quantity(next > 0 && next < (x.minQtyMilli ?? 0) ? (sign > 0 ? x.minQtyMilli! : 0) : next)
     recount(e)
   }
   return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
-    ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}</div></td>
-      <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${booked(x.key)}</td>`}
-      ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x.key)}</td>`}
+    ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}</div></td>
+      <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${priced(c.mine?.lines.find((l) => l.product === x.key), x)}</td>`}
+      ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x)}</td>`}
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
     ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, typed(e))}>${t('book')}</button></div>` : nothing}

@@ -142,6 +142,8 @@ for (const side of ['offer', 'want'] as const) {
     .action(async (m: string, typed: string[], o: { key?: string }) => {
       // An entry typed empty, or twice (in any case), is not listed.
       const entries = typed.map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+      // Only blank entries (`offer Bruno ""`): a slip, not the wish to empty the list, which takes none.
+      if (typed.length > 0 && entries.length === 0) throw new HypergasError('BAD_ARGUMENT', `every entry given is blank; to empty the list give none: hypergas ${side} ${m}`, { variant: 'blankEntries', input: `hypergas ${side} ${m}` })
       const body = async (api: NodeApi): Promise<ActBody> => {
         const mine = await api.member(m)
         const listing = mine.listing ?? { offers: [], wants: [] }
