@@ -156,10 +156,10 @@ export interface RefusalDetails {
 /**
  * Why an import left a product out (`skip_<reason>` in src/cli/messages-*.ts, which say it with
  * the product's {@link SkippedProduct.detail}): `bad price` (not whole cents), `price too high`,
- * `bad package` (not a whole number), `bad quantity` (a limit's column and value), `min above max`
+ * `bad quantity` (a limit's column and value), `min above max`
  * (the two values), `other supplier` (how many products), `invalid` (the schema's words).
  */
-export type SkipReason = 'inactive' | 'no name' | 'bad price' | 'ambiguous price' | 'ambiguous quantity' | 'extra fields' | 'price too high' | 'bad package' | 'bad quantity' | 'min above max' | 'invalid' | 'other supplier'
+export type SkipReason = 'inactive' | 'no name' | 'bad price' | 'ambiguous price' | 'ambiguous quantity' | 'extra fields' | 'price too high' | 'bad quantity' | 'min above max' | 'invalid' | 'other supplier'
 
 /** A product a catalogue import left out: its name in the file (or its row), why, and what the file said there (a value as written, a column and value, a count). */
 export interface SkippedProduct {

@@ -8,7 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
 import { gdxpContacts } from '../src/api/gdxp-contacts.js'
-import { countedUnit, exportGdxp, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import { countedUnit, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
+import { exportGdxp } from '../src/api/gdxp-export.js'
 import type { PurchaseView } from '../src/api/dto.js'
 import { localDay } from '../src/local-time.js'
 import { unitFor } from '../src/units.js'
@@ -16,7 +17,8 @@ import { decimalToScaled, formatQuantity, parseQuantity } from '../src/money.js'
 import { BIN, cli } from '../examples/procs.js'
 import type { HypergasError } from '../src/errors.js'
 import { refusal } from '../src/cli/format.js'
-import { setLang } from '../src/cli/i18n.js'
+import { setLang, t as i18nT } from '../src/cli/i18n.js'
+import { skipText } from '../src/api/refusal-text.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -183,6 +185,18 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
   const points = importCsv('nome;um;prezzo\nOlio;l;1.500\nAceto;b;12.000\nSale;kg;1.500,00\nPepe;kg;1,500\n')
   t.alike(points.products.map((p) => [p.name, p.priceCents]), [['Sale', 150000]], 'thousands with decimals: read')
   t.alike(points.skipped.map((x) => [x.name, x.reason]), [['Olio', 'ambiguous price'], ['Aceto', 'ambiguous price'], ['Pepe', 'ambiguous price']], '1.500 was read as 1,50 €: now left out, as the CLI refuses 1.234')
+  setLang('en')
+  const why = (csv: string): string[] => importCsv(csv).skipped.map((x) => skipText(x, i18nT))
+  t.alike(why('nome;um;prezzo\nOlio;l;1.500\nCipolle;kg;1,005\nSacchi;pz;1.234.000\n'), [
+    'price 1.500: a thousands separator or 3 decimals? write it as 1500 or 1.50',
+    'price 1,005: a thousands separator or 3 decimals? write 1005 for thousands; a price has at most 2 decimals',
+    'price 1.234.000: a thousands separator or 3 decimals? write 1234000 for thousands; a price has at most 2 decimals'
+  ], 'the figures to write come from the file\'s own (1,005 used to be told "1500 or 1,50")')
+  t.alike(why('nome;prezzo;min\nMiele;6,50;2,000\n'), ['minimum 2,000: a thousands separator or 3 decimals? write 2000 or 2'])
+  // A package that is not a whole number of units is optional: the product comes in without it.
+  const halves = importCsv('nome;um;prezzo;confezione\nFormaggio;kg;18,90;0.5\nBurro;panetto;3,20;4\n')
+  t.alike(halves.products.map((p) => [p.name, p.priceCents, p.packageQty ?? null]), [['Formaggio', 1890, null], ['Burro', 320, 4]], 'imported, without a package of 0.5')
+  t.alike([halves.skipped, halves.notApplied], [[], [{ what: 'package', count: 1 }]], 'and said so')
   const titled = importCsv('Listino marzo 2026;;\n\nNome;UM;Prezzo €\nMiele;vasetto;6,50\n')
   t.alike(titled.products.map((p) => [p.name, p.unit, p.priceCents]), [['Miele', 'vasetto', 650]], 'a title line above the header, and a header "Prezzo €"')
   t.alike(importCsv('\r\nNome;UM;Prezzo (EUR)\r\nMiele;vasetto;6,50\r\n').products.map((p) => p.priceCents), [650], 'an empty first line, CRLF, "Prezzo (EUR)"')

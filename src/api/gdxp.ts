@@ -14,9 +14,7 @@ import { MAX_NAME_CHARS, MAX_PRICE_CENTS, MAX_UNIT_CHARS, MAX_PRODUCTS, MAX_QTY_
 import { HypergasError, type SkippedProduct } from '../errors.js'
 import { parseGdxpJson } from './gdxp-json.js'
 import { withoutInvisible } from '../ids.js'
-import { decimalToScaled, formatCents, formatQuantity, thousandsOnly, ungrouped, withoutEuroSign } from '../money.js'
-import { gdxpContacts } from './gdxp-contacts.js'
-import type { ProductView, PurchaseView } from './dto.js'
+import { decimalToScaled, thousandsOnly, ungrouped, withoutEuroSign } from '../money.js'
 
 /**
  * The largest catalogue file an import reads, in bytes (16 MiB: GASdottoNG embeds each product's
@@ -36,8 +34,9 @@ export interface NotApplied {
   /**
    * `sharedSku`: `count` products whose code (SKU) another product of the file has too; `oddSku`:
    * whose code cannot be a key (a space, a sign, over 64 characters): both keyed by their name instead.
+   * `package`: products imported without their package, not a whole number of units.
    */
-  what: 'shippingCost' | 'transformations' | 'sharedSku' | 'oddSku'
+  what: 'shippingCost' | 'transformations' | 'sharedSku' | 'oddSku' | 'package'
   count: number
 }
 
@@ -164,6 +163,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
   const products: ProductSpec[] = []
   let shared = 0 // products imported whose SKU another product has too (keyed by a slug instead)
   let odd = 0 // products imported whose SKU cannot be a key (keyed by a slug instead)
+  let packages = 0 // products imported without the package the file gives them (not a whole number)
   for (const r of raw) {
     const name = oneLine(r.name)
     if (name === '') { skipped.push({ name: '(no name)', reason: 'no name' }); continue }
@@ -182,10 +182,12 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
       return q === null ? null : q > MAX_QTY_MILLI ? (ceiling ? undefined : null) : q === 0 ? undefined : q
     }
     const fields = { min: qty(r.minQty), mul: qty(r.mulQty), max: qty(r.maxQty, true), available: qty(r.availableQty, true) }
+    // A package that is not a whole number of units (`0.5`, a kg split in two) is optional: the
+    // product comes in without it, and the import says how many lost it.
     const pkg = r.packageQty === null ? undefined : decimalToScaled(r.packageQty, 0)
     const badQty = (Object.keys(fields) as Array<keyof typeof fields>).find((k) => fields[k] === null)
-    if (badQty !== undefined || pkg === null) {
-      skipped.push(badQty === undefined ? { name, reason: 'bad package', detail: String(r.packageQty) } : { name, reason: 'bad quantity', detail: String(texts[badQty]), field: badQty })
+    if (badQty !== undefined) {
+      skipped.push({ name, reason: 'bad quantity', detail: String(texts[badQty]), field: badQty })
       continue
     }
     if (typeof fields.min === 'number' && typeof fields.max === 'number' && fields.min > fields.max) {
@@ -197,7 +199,7 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     for (let n = 2; used.has(key) || (!own && reserved.has(key)); n++) key = `${slug(name).slice(0, 56)}-${n}`
     const unit = unspecified(r.unit) ? 'pz' : oneLine(r.unit)
     const p: ProductSpec = { key, name: shorten(name), unit: shorten(unit, MAX_UNIT_CHARS), priceCents }
-    if (pkg !== undefined && pkg > 0) p.packageQty = pkg
+    if (typeof pkg === 'number' && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
     if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul
     // A product counted in pieces, jars, boxes is booked in whole ones unless the file says otherwise.
@@ -218,10 +220,11 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     products.push(p)
     if (r.sku !== '' && (skus.get(r.sku) ?? 0) > 1) shared++
     else if (r.sku !== '' && !own) odd++
+    if (pkg === null) packages++
     if (priceCents === 0) unpriced.push(name)
   }
   if (products.length > MAX_PRODUCTS) throw new HypergasError('TOO_MANY_PRODUCTS', `the file has ${products.length} products to import and a purchase holds at most ${MAX_PRODUCTS}: split it into two purchases`)
-  return { supplier, products, skipped, unpriced, notApplied: [{ what: 'sharedSku' as const, count: shared }, { what: 'oddSku' as const, count: odd }].filter((x) => x.count > 0) }
+  return { supplier, products, skipped, unpriced, notApplied: [{ what: 'sharedSku' as const, count: shared }, { what: 'oddSku' as const, count: odd }, { what: 'package' as const, count: packages }].filter((x) => x.count > 0) }
 }
 
 /** How many rules a `transformations` field holds: its length when it is an array, else none. */
@@ -320,81 +323,4 @@ export function importCatalogue (raw: string): CatalogueImport {
   const why = cat.skipped.slice(0, 3).map((x) => `${x.name} (${x.reason}${x.field === undefined ? '' : ` ${x.field}`}${x.detail === undefined ? '' : `: ${x.detail}`})`).join('; ') + (cat.skipped.length > 3 ? '…' : '')
   const first = cat.skipped.slice(0, 3).map((x) => ({ name: x.name.slice(0, 80), reason: x.reason, ...(x.detail === undefined ? {} : { detail: x.detail.slice(0, 160) }), ...(x.field === undefined ? {} : { field: x.field }) }))
   throw new HypergasError('BAD_ARGUMENT', `no product can be imported: ${cat.skipped.length} left out, ${why}`, { variant: 'nothingImported', matches: cat.skipped.length, detail: why.slice(0, 400), skipped: first })
-}
-
-/**
- * The quantity (milli-units) of product `x` the group takes at each unit price (cents), ascending:
- * the non-rejected bookings as delivered (as booked before their delivery), each line at the price
- * it was booked or delivered at (SPEC §4.5: a booking keeps its price after a `SetPrice`, a
- * delivery may change it). One entry at the catalogue's price with quantity 0 when nothing is
- * taken (a failed purchase's bookings were refunded: nothing is ordered), and the total at that
- * price when the view does not hold every booking.
- */
-function byPrice (p: PurchaseView, x: ProductView): Array<[number, number]> {
-  const total = x.deliveredQtyMilli ?? x.bookedQtyMilli
-  if (p.phase === 'failed' || total === 0) return [[x.priceCents, 0]]
-  const qty = new Map<number, number>()
-  for (const b of p.order?.bookings ?? []) {
-    if (b.status === 'rejected') continue
-    for (const l of b.delivered ?? b.lines) if (l.product === x.key && l.qtyMilli > 0) qty.set(l.priceCents, (qty.get(l.priceCents) ?? 0) + l.qtyMilli)
-  }
-  let sum = 0
-  for (const v of qty.values()) sum += v
-  // A view without every booking (not an admin's) gives the total at the catalogue's price.
-  return sum === total ? [...qty].sort((a, b) => a[0] - b[0]) : [[x.priceCents, total]]
-}
-
-/** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */
-const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON(decimalText)
-
-/**
- * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5), as the schema has it
- * (madbob/GDXP, v1/GDXP-1.json) so that GASdottoNG and others read it: protocolVersion 1, the
- * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
- * has none), its contacts and address (src/api/gdxp-contacts.ts) and every product with
- * `bookingInfo.totalQty`, the quantity the group booked (delivered, once delivered; 0 for a
- * failed purchase, whose bookings were refunded) at the unit price its lines hold: a product
- * booked or delivered at two prices is written twice, once per price, with the same sku, so that
- * umPrice × totalQty adds up to what the members pay for it ({@link byPrice}, up to each line's
- * rounding to the cent). Prices and quantities are JSON numbers written
- * from their exact decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
- * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
- * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
- * reader requires an opening date the purchase does not have. `today`: the date of the export,
- * YYYY-MM-DD where the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there.
- * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
- */
-export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
-  if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
-  const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
-  const { contacts, address } = gdxpContacts(p.supplierContacts)
-  return JSON.stringify({
-    protocolVersion: 1,
-    creationDate: today,
-    applicationSignature: 'hypergas',
-    subject: { name: groupName },
-    blocks: [{
-      supplier: {
-        name: p.supplier ?? '',
-        vatNumber: p.supplierVatNumber ?? '',
-        ...(address === null ? {} : { address }),
-        contacts,
-        products: p.order.products.flatMap((x) => byPrice(p, x).map(([priceCents, qtyMilli]) => ({
-          name: x.name,
-          um: x.unit,
-          sku: x.key,
-          ...(x.category === undefined ? {} : { category: x.category }),
-          ...(x.description === undefined ? {} : { description: x.description }),
-          active: true,
-          orderInfo: { umPrice: exactNumber(formatCents(priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
-          bookingInfo: { totalQty: q(qtyMilli) }
-        }))),
-        orderInfo: {
-          phase: 'booking',
-          ...(p.closesAtMs === null ? {} : { closeDate: day(p.closesAtMs) }),
-          ...(p.deliveryAtMs === null ? {} : { deliveryDate: day(p.deliveryAtMs) })
-        }
-      }
-    }]
-  }, null, 2) + '\n'
 }

@@ -83,9 +83,31 @@ function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']):
   return l.map((x) => `${x.name} (${skipText(x, t)})`).join('; ') + (more ? '…' : '')
 }
 
-/** Why a product was left out, in the reader's words: `skip_<reason>` with what the file said there. */
+/**
+ * Why a product was left out, in the reader's words: `skip_<reason>` with what the file said
+ * there; a figure grouped by threes (`1,005`) with its two readings to write instead ({@link readings}).
+ */
 export function skipText (x: SkippedProduct, t: RefusalWords['t']): string {
-  return t(`skip_${x.reason}`, { detail: x.field === undefined ? x.detail ?? '' : `${t(`qf_${x.field}`)} ${x.detail ?? ''}` })
+  const detail = x.field === undefined ? x.detail ?? '' : `${t(`qf_${x.field}`)} ${x.detail ?? ''}`
+  if (x.reason !== 'ambiguous price' && x.reason !== 'ambiguous quantity') return t(`skip_${x.reason}`, { detail })
+  const r = readings(x.detail ?? '', x.reason === 'ambiguous price' ? 2 : 3)
+  return t(`skip_${x.reason}${r.decimal === null ? '_thousands' : ''}`, { detail, whole: r.whole, decimal: r.decimal ?? '' })
+}
+
+/**
+ * The two readings of a figure grouped by threes (`1.500`, `1,005`): in thousands (`1500`,
+ * `1005`), and as a decimal written so it is not grouped by threes any more (`1.50` for a price
+ * of `decimals` 2, `1,5` for a quantity of 3), or null when that decimal has more decimals than
+ * `decimals` allows (`1,005` as a price) or the figure has more than one separator.
+ */
+function readings (text: string, decimals: 2 | 3): { whole: string, decimal: string | null } {
+  const whole = text.replace(/[.,]/g, '')
+  const at = text.search(/[.,]/)
+  if (at < 0 || /[.,]/.test(text.slice(at + 1))) return { whole, decimal: null }
+  let frac = text.slice(at + 1).replace(/0+$/, '')
+  if (frac.length >= 3 || frac.length > decimals) return { whole, decimal: null }
+  if (decimals === 2 && frac !== '') frac = frac.padEnd(2, '0')
+  return { whole, decimal: frac === '' ? text.slice(0, at) : `${text.slice(0, at)}${text[at]}${frac}` }
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */
