@@ -231,6 +231,14 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.click('#search-go')
   await page.waitForFunction(() => document.querySelector('#search-results')?.textContent?.includes('Orto Bio') === true)
   t.pass('the phone\'s search finds "Orto Bio" from "vegetalbes"')
+  // Her own listing (SPEC §4.7), signed with her key on the phone: one entry per line, a blank line and a repeat left out.
+  await page.fill('#offers', 'lezioni di cucito\n\nLezioni di cucito\nuova ')
+  await page.fill('#wants', 'miele')
+  await page.click('#save-listing')
+  await waitFor('Marta\'s listing on node A', async () => JSON.stringify((await get(na, '/api/members/Marta')).listing) === JSON.stringify({ offers: ['lezioni di cucito', 'uova'], wants: ['miele'] }))
+  await page.waitForFunction(() => (document.getElementById('offers') as HTMLTextAreaElement | null)?.value === 'lezioni di cucito\nuova', undefined, { timeout: 60_000 })
+  t.pass('Marta publishes what she offers and looks for from her phone; node A has it, and her page shows it as published')
+  await page.locator('#listing').screenshot({ path: path.join(ARTIFACTS, 'listing-en.png') })
 
   // Anna, the referente, on her node's admin view: approves, closes the bookings, records the
   // delivery (1,62 kg of toma weighed, one butter missing) and shares the transport.

@@ -32,7 +32,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .pending{color:#a60}.ok{color:#2a6}.bad{color:#c22}.msg{white-space:pre-line;min-height:1.2rem;margin:.4rem 0;position:sticky;top:0;z-index:2;background:#fff}
 button,input,select,summary{min-height:2.5rem}td.stepper{white-space:nowrap}td.stepper button{min-width:2.5rem}
 .row{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.3rem 0}
-input,select,textarea,button{font-size:1rem}textarea{width:100%;box-sizing:border-box}input.amount,#dep-amount{width:7rem}
+input,select,textarea,button{font-size:1rem}textarea{width:100%;box-sizing:border-box;font-family:inherit}#listing label{display:block;margin:.3rem 0}input.amount,#dep-amount{width:7rem}
 ${uplotCss()}
 </style></head>
 <body><header><h1 id="title">hypergas</h1><div class="lang"><button id="lang-it">IT</button> <button id="lang-en">EN</button></div></header>

@@ -21,7 +21,7 @@ import type { ActReceipt } from '../api/receipt.js'
 import type { ImportSummary, NoticesView } from '../api/api.js'
 import type { SearchHit } from '../api/directory.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import { shellArg, type ActId, type MemberId, type PurchaseId } from '../ids.js'
+import { foldedName, shellArg, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { drawChart } from './report.js'
@@ -212,6 +212,11 @@ async function refresh (): Promise<void> {
       search: (query) => attempt(async () => {
         const hits = query.trim() === '' ? [] : await api<SearchHit[]>(`/api/search?q=${encodeURIComponent(query)}`)
         render(hits.length === 0 ? html`<li>${t('nothingFound')}</li>` : html`${hits.map((h) => html`<li class=${`hit-${h.kind}`}>${t(`hit_${h.kind}`)}: <b>${h.title}</b> · ${h.detail}</li>`)}`, $('search-results'))
+      }),
+      listing: (offers, wants) => attempt(async () => {
+        // One entry per line; blank lines and an entry typed twice (in any case) are not listed.
+        const entries = (text: string): string[] => text.split('\n').map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+        await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'SetListing', member, offers: entries(offers), wants: entries(wants) }))
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
       send: (name, amount, memo, ask) => attempt(async () => {

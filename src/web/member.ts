@@ -57,6 +57,8 @@ export interface MemberActions {
   send: (name: string, amount: string, memo: string, ask: boolean) => void
   /** Searches the directory and shows what it finds. */
   search: (query: string) => void
+  /** Publishes the member's listing (SPEC §4.7 SetListing): offers and wants as typed, one per line, signed with their key. */
+  listing: (offers: string, wants: string) => void
 }
 
 const readsAll = (w: Who): boolean => w.admin || w.local
@@ -113,11 +115,25 @@ function pastOrders (m: MemberView): TemplateResult | typeof nothing {
       <td class="n">${money(o.amountCents)}</td><td>${o.status === 'rejected' ? t('status_rejected') : t(`phase_${o.phase}`)}</td></tr>`)}</table></div>`
 }
 
-/** The directory's search box (SPEC §4.7), and the member's matches. */
+/**
+ * What the member offers and looks for (SPEC §4.7), one entry per line, to publish with their key.
+ * The fields keep what is being typed while the page re-renders (the value is set only when the listing changes).
+ */
+function listingForm (l: { offers: string[], wants: string[] }, keyed: boolean, a: MemberActions): TemplateResult {
+  const v = (id: string): string => (document.getElementById(id) as HTMLTextAreaElement).value
+  return html`<div class="card" id="listing"><b>${t('yourListing')}</b>
+    <label>${t('offersLabel')}<textarea id="offers" rows="3" maxlength="4000" placeholder=${t('onePerLine')} .value=${l.offers.join('\n')}></textarea></label>
+    <label>${t('wantsLabel')}<textarea id="wants" rows="3" maxlength="4000" placeholder=${t('onePerLine')} .value=${l.wants.join('\n')}></textarea></label>
+    <div class="row"><button id="save-listing" ?disabled=${!keyed} @click=${() => a.listing(v('offers'), v('wants'))}>${t('saveListing')}</button></div>
+    ${keyed ? nothing : html`<div class="small">${t('needKeyListing')}</div>`}</div>`
+}
+
+/** The directory's search box (SPEC §4.7), the member's listing and their matches. */
 function directory (d: MemberData, a: MemberActions): TemplateResult {
   const go = (e: Event): void => { e.preventDefault(); a.search((document.getElementById('search') as HTMLInputElement).value) }
   return html`<h2>${t('searchTitle')}</h2><form class="row" @submit=${go}><input id="search" type="search" placeholder=${t('searchPlaceholder')}><button id="search-go">${t('searchGo')}</button></form>
     <ul id="search-results"></ul>
+    ${d.member === null ? nothing : listingForm(d.member.listing ?? { offers: [], wants: [] }, d.keyed, a)}
     ${d.matches.length === 0 ? nothing : html`<div class="card" id="matches"><b>${t('matchesTitle')}</b><ul>${d.matches.map((m) => html`<li>${t(m.kind === 'want' ? 'youWant' : 'youOffer', { what: m.for })} ${m.hits.slice(0, 3).map((h) => `${h.title} (${h.detail})`).join(' · ')}</li>`)}</ul></div>`}`
 }
 
