@@ -320,6 +320,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.ok(overflow.every((o) => { const [w, box] = o.split(' ')[1].split('/').map(Number); return w <= box }), `tables within the screen: ${overflow.join(', ')}`)
   cli(b, 'link', 'Marta', '--revoke')
   t.is(await otherFetch(), 401, 'the revoked link reads nothing')
+  await other.reload()
+  await other.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('personal link is not valid') === true, undefined, { timeout: 30_000 }).catch(async (err) => { t.comment(`the revoked phone says: ${(await other.textContent('body')) ?? ''}`); throw err })
+  t.pass('the phone says its link is no longer valid, not just the login help')
   // Logging out on her own phone: nothing personal is left in the page's reach.
   await page.click('#logout')
   await page.waitForSelector('#login-help')

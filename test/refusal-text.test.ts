@@ -109,3 +109,14 @@ test('every message a receipt line names reaches the page (RECEIPT_KEYS)', (t) =
   const page = withRefusals(resources)
   t.alike(RECEIPT_KEYS.filter((k) => !(k in page.it.translation) && !(`${k}_other` in page.it.translation)), [], 'and in the page\'s Italian messages')
 })
+
+test('a member\'s phone reads why confirmation waits without the commands an admin types (the page\'s finality line)', (t) => {
+  for (const lang of ['it', 'en'] as const) {
+    const tr = resources[lang].translation as Record<string, string>
+    for (const key of ['notStarted', 'recoveryHint', 'recoveryHintForked']) {
+      const said = withoutCommands(tr[key].replace(/\{\{name\}\}/g, 'Carla').replace(/\{\{arg\}\}/g, 'Carla'))
+      t.absent(/hypergas (start|join|recover)/.test(said), `${lang} ${key}: ${said}`)
+      t.ok(said.includes('Carla') && said.length > 40, `and still says why: ${said}`)
+    }
+  }
+})

@@ -27,7 +27,7 @@ import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, quantity, recoveryTooFew, setPageLang, t, unitOf } from './format.js'
-import { refusalText, type RefusalVars } from '../api/refusal-text.js'
+import { refusalText, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
@@ -160,7 +160,9 @@ function finalityLine (s: StatusView | PublicStatus): string {
   if (!isFull(s) && s.member === null) return ''
   const waiting = isFull(s) ? s.group.finality.waitingFor.map(nameOf) : s.member!.waitingFor.map((n) => n ?? '?')
   const recovery = isFull(s) ? s.group.finality.recovery : s.member!.recovery
-  const stuck = recovery.map((r) => !r.started ? ' ' + t('notStarted', { name: nameOf(r) }) : ' ' + t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed }) + (r.eligible < r.needed ? ' ' + recoveryTooFew(r) : '')).join('')
+  // A member's phone has no terminal: the commands an admin would type are left out for them.
+  const words = readsAll() ? (x: string): string => x : withoutCommands
+  const stuck = recovery.map((r) => ' ' + words(!r.started ? t('notStarted', { name: nameOf(r) }) : t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed }) + (r.eligible < r.needed ? ' ' + recoveryTooFew(r) : ''))).join('')
   return (waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })) + stuck
 }
 

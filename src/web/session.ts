@@ -167,7 +167,8 @@ export async function logIn (confirm: () => boolean, fail: (err: unknown) => voi
   const kept = store.get('link')
   const seed = store.get('seed')
   if (kept !== null) {
-    try { await api('/api/auth/link', { secret: kept }) } catch { store.drop('link') }
+    // A link revoked since (or for another node): said, not just forgotten.
+    try { await api('/api/auth/link', { secret: kept }) } catch (err) { store.drop('link'); fail(err) }
   } else if (seed !== null) {
     try { await keyLogin(seed) } catch { /* shown as not logged in */ }
   }
