@@ -28,15 +28,17 @@ const PLURALS: Readonly<{ it: ReadonlyMap<string, string>, en: ReadonlyMap<strin
 }
 
 /**
- * `unit` as shown after `qtyMilli` milli-units (1000 = one) in language `lang`: its first word in
- * the plural for any quantity but exactly one, when {@link PLURALS} knows it ("vasetto da 250 g"
- * → "vasetti da 250 g"; "Pezzo" → "Pezzi"); otherwise `unit` unchanged.
+ * `unit` as shown after `qtyMilli` milli-units (1000 = one) to a reader of language `lang`: its
+ * first word in the plural for any quantity but exactly one, when {@link PLURALS} knows it, in
+ * the reader's language first, else in the other ("vasetto da 250 g" → "vasetti da 250 g" in
+ * either; "box" → "boxes" in English, "box" in Italian); otherwise `unit` unchanged.
  */
 export function unitFor (unit: string, qtyMilli: number, lang: 'it' | 'en'): string {
   if (qtyMilli === 1000) return unit
   const m = /^\p{L}+/u.exec(unit)
   if (m === null) return unit
-  const plural = PLURALS[lang].get(m[0].toLowerCase())
+  // The unit is a word of the price list, in its language: "vasetto" is "vasetti" on an English page too.
+  const plural = PLURALS[lang].get(m[0].toLowerCase()) ?? PLURALS[lang === 'it' ? 'en' : 'it'].get(m[0].toLowerCase())
   if (plural === undefined) return unit
   const w = m[0]
   const cased = w.length > 1 && w === w.toUpperCase() ? plural.toUpperCase() : w[0] !== w[0].toLowerCase() ? plural[0].toUpperCase() + plural.slice(1) : plural

@@ -136,6 +136,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await pageB.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Versamento di') === true)
   t.ok((await textB('#msg')).includes('Versamento di 5,00 € da Marta'), 'the admin page answers a deposit with its receipt')
   t.ok((await textB('#msg')).includes('la tua cassa: 5,00 €'), 'with the cash after it')
+  t.is(await pageB.inputValue('#cash-amount'), '', 'the amount is emptied: a second tap records nothing twice')
   t.pass('a deposit recorded on B\'s admin view reaches A')
   await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
   await pageB.waitForFunction(() => /Marta.*17,50/.test(document.querySelector('#members')?.textContent ?? ''))
@@ -288,6 +289,14 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await anna.click('#report-show')
   await anna.waitForFunction(() => document.querySelector('#report-rows')?.querySelectorAll('tr').length === 1)
   t.pass('a period with nothing in it shows no movement')
+  // A period that ends before it starts is refused, and not kept: the page goes on showing what is recorded.
+  await anna.fill('#report-from', '2026-12-31')
+  await anna.fill('#report-to', '2026-01-01')
+  await anna.click('#report-show')
+  await anna.waitForFunction(() => document.querySelector('#msg')?.classList.contains('bad') === true)
+  cli(a, 'deposit', 'Nino', '2')
+  await anna.waitForFunction(() => [...document.querySelectorAll('#members tr')].some((r) => (r as HTMLTableRowElement).cells[0]?.textContent === 'Nino' && (r as HTMLTableRowElement).cells[2]?.textContent?.startsWith('6,00') === true), undefined, { timeout: 30_000 })
+  t.pass('after a refused period, a deposit still shows on the admin view')
   await anna.close()
   // The purchase closes: Marta's order stays hers to read, booked vs delivered (SPEC §7).
   cli(a, 'vote-close', 'Formaggi')
@@ -299,10 +308,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   adminA.on('pageerror', (e) => errors.push(e.message))
   await adminA.goto(loginUrl(na))
   await adminA.waitForSelector('.catalogue-file')
-  const gdxp = { protocolVersion: 1, creationDate: '2026-01-01', applicationSignature: 'test', subject: { name: 'Campo' }, blocks: [{ supplier: { name: 'Cascina Verde', vatNumber: '', transformations: [{ type: 'discount' }], products: [{ name: 'Carote', um: 'kg', orderInfo: { umPrice: 2.1 } }] } }] }
+  const gdxp = { protocolVersion: 1, creationDate: '2026-01-01', applicationSignature: 'test', subject: { name: 'Campo' }, blocks: [{ supplier: { name: 'Cascina Verde', vatNumber: '', transformations: [{ type: 'discount' }], products: [{ name: 'Carote', um: 'kg', orderInfo: { umPrice: 2.1 } }, { name: 'Rape', um: 'kg', active: false, orderInfo: { umPrice: 1 } }] } }] }
   await adminA.setInputFiles('.catalogue-file', { name: 'orto.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(gdxp)) })
   await adminA.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('non applicat') === true, undefined, { timeout: 30_000 })
-  t.ok((await adminA.textContent('#msg'))?.startsWith('Importato 1 prodotto (0 lasciati fuori). non applicata: 1 regola di sconto o trasporto del fornitore'), `the page says what it did not apply: ${await adminA.textContent('#msg')}`)
+  t.ok((await adminA.textContent('#msg'))?.startsWith('Importato 1 prodotto (1 lasciati fuori). lasciati fuori: Rape (non attivo). non applicata: 1 regola di sconto o trasporto del fornitore'), `the page says which product it left out and why, and what it did not apply: ${await adminA.textContent('#msg')}`)
   await adminA.close()
 
   // Another phone opened with a personal link: revoking Marta's links ends its session at once.

@@ -95,6 +95,9 @@ test('catalogue, bookings, codes', (t) => {
   t.is(s.do(bruno, { type: 'AddProducts', purchase: p, products: [honey] }), 'NOT_OWNER')
   t.is(s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey, apples, cheese, bread] }), 'applied')
   t.is(s.do(s.founder, { type: 'AddProducts', purchase: p, products: [honey] }), 'PRODUCT_EXISTS')
+  const twice = { type: 'AddProducts' as const, purchase: p, products: [{ ...honey, key: 'nuovo' }, bread] }
+  t.alike(refusalDetails(s.state, twice, 'PRODUCT_EXISTS'), { variant: 'product', product: bread.name, input: bread.key }, 'a file imported twice: which product the catalogue has already')
+  t.alike(refusalDetails(s.state, { ...twice, products: [{ ...honey, key: 'x' }, { ...bread, key: 'x' }] }, 'PRODUCT_EXISTS'), { variant: 'product', product: bread.name, input: 'x' }, 'one key twice in one act: the second product')
   t.is(s.do(bruno, { type: 'Commit', member: bruno.id, cents: 100, purchase: p }), 'HAS_CATALOGUE')
   const book = (by: typeof bruno, lines: LineSpec[], member = by.id): string => s.do(by, { type: 'Book', member, purchase: p, lines })
   t.is(book(bruno, [{ product: 'nope', qtyMilli: 1000 }]), 'UNKNOWN_PRODUCT')

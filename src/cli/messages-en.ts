@@ -217,7 +217,7 @@ export const en: typeof it = {
   e_HAS_COMMITMENTS: 'this purchase already has free-amount commitments: add the catalogue first',
   e_BOOKINGS_CLOSED: 'the bookings of this purchase are closed',
   e_BOOKINGS_OPEN: 'the bookings are still open: first hypergas close-bookings',
-  e_PRODUCT_EXISTS: 'a product with that key is already in the catalogue',
+  e_PRODUCT_EXISTS: 'a product with that key is already in the catalogue', e_PRODUCT_EXISTS_product: '"{{product}}" (key {{input}}) is already in this purchase\'s catalogue: none of its products was added (a file imported twice?)',
   e_TOO_MANY_PRODUCTS: 'a catalogue has at most 2000 products',
   e_UNKNOWN_PRODUCT: 'no such product in the catalogue',
   e_NO_PRICE: 'the product has no price yet: it cannot be booked',

@@ -217,7 +217,7 @@ export const it = {
   e_HAS_COMMITMENTS: 'questo acquisto ha già impegni a importo libero: il listino va messo prima',
   e_BOOKINGS_CLOSED: 'le prenotazioni di questo acquisto sono chiuse',
   e_BOOKINGS_OPEN: 'le prenotazioni sono ancora aperte: prima hypergas close-bookings',
-  e_PRODUCT_EXISTS: 'un prodotto con quel codice è già nel listino',
+  e_PRODUCT_EXISTS: 'un prodotto con quel codice è già nel listino', e_PRODUCT_EXISTS_product: '"{{product}}" (codice {{input}}) è già nel listino di questo acquisto: non è stato aggiunto nessuno dei suoi prodotti (un file importato due volte?)',
   e_TOO_MANY_PRODUCTS: 'un listino ha al massimo 2000 prodotti',
   e_UNKNOWN_PRODUCT: 'prodotto non in listino',
   e_NO_PRICE: 'il prodotto non ha ancora un prezzo: non si può prenotare',

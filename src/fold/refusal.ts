@@ -118,6 +118,11 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
     const x = body.lines.map((l) => (l.qtyMilli === 0 ? undefined : o?.products.get(l.product))).find((y) => y !== undefined && y.priceCents === 0)
     if (x !== undefined) return { ...d, variant: 'product', product: x.name }
   }
+  // A product already in the catalogue (a file imported twice?): the first one, by name (CLI: e_PRODUCT_EXISTS_product).
+  if (body.type === 'AddProducts' && code === 'PRODUCT_EXISTS') {
+    const x = body.products.find((y) => p?.order?.products.has(y.key) === true) ?? body.products.find((y, i) => body.products.findIndex((z) => z.key === y.key) !== i)
+    if (x !== undefined) return { variant: 'product', product: x.name, input: x.key }
+  }
   // The name that is taken (a purchase's, a supplier's, a member's): names are no one's secret.
   if (code === 'NAME_TAKEN' && (body.type === 'OpenPurchase' || body.type === 'RegisterSupplier' || body.type === 'VoteRegisterMember')) return { ...d, variant: 'name', input: body.name.slice(0, 64) }
   // A transfer already settled: which way (CLI: e_NO_PENDING_TRANSFER_completed / _cancelled).

@@ -38,15 +38,17 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
   const g = d.status.group
   const me = d.status.me
   const amount = (id: string, then: (cents: number) => void): void => { const c = a.cents(value(id)); if (c !== null) then(c) }
+  // Cash is received from another admin, past or present: none, no settlement to record.
+  const others = g.admins.filter((x) => x.id !== me.id)
   return html`<h2>${t('cash')}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${t('roles')}</th><th>${t('cashNow')}</th><th>${t('confirmedCash')}</th></tr>
     ${g.admins.map((x) => html`<tr><td>${x.name}</td><td>${x.roles.join(', ')}</td><td class="n ${x.cashCents < 0 ? 'bad' : ''}">${money(x.cashCents)}</td><td class="n">${money(x.confirmedCashCents)}</td></tr>`)}</table></div>
     <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member">${options(d.members)}</select>
     <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
     <button id="dep" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Deposit', member: value('cash-member'), cents }))}>${t('doDeposit')}</button>
     <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: '' }))}>${t('doWithdraw')}</button></div>
-    <div class="row"><select id="settle-from">${options(g.admins.filter((x) => x.id !== me.id))}</select>
+    ${others.length === 0 ? nothing : html`<div class="row"><label for="settle-from">${t('settleFrom')}</label><select id="settle-from">${options(others)}</select>
     <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
-    <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`
+    <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`}`
 }
 
 /**
@@ -84,8 +86,8 @@ function decisions (d: AdminData, a: AdminActions): TemplateResult {
     <td>${p.name}</td><td>${c.name}</td><td class="n">${money(c.amountCents)}</td>
     <td><button data-act="ApproveCommitment" @click=${() => a.act({ type: 'ApproveCommitment', purchase: p.id, member: c.member })}>${t('approve')}</button>
     <button data-act="RejectCommitment" @click=${() => a.act({ type: 'RejectCommitment', purchase: p.id, member: c.member })}>${t('reject')}</button>
-    <input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')}>
-    <button data-act="AdjustCommitment" @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button></td></tr>`))
+    ${full.order !== null ? nothing : html`<input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <button data-act="AdjustCommitment" @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`))
   const votes = d.open.map(({ p }) => html`<tr><td>${p.name}</td><td>${t('closeVotes', { n: p.closeVotes, q: p.quorum })}<br>${t('failVotes', { n: p.failVotes, q: p.quorum })}</td>
     <td><button data-act="VoteClosePurchase" @click=${() => a.act({ type: 'VoteClosePurchase', purchase: p.id })}>${t('voteClose')}</button>
     <button data-act="VoteFailPurchase" @click=${() => a.act({ type: 'VoteFailPurchase', purchase: p.id })}>${t('voteFail')}</button>

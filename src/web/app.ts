@@ -27,7 +27,7 @@ import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, quantity, recoveryTooFew, setPageLang, t, unitOf } from './format.js'
-import { refusalText, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
+import { refusalText, skipText, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
@@ -62,8 +62,10 @@ function say (text: string, bad = false, code?: string): void {
  * (Safari gives a pressed button no focus: there, every field that sends money is emptied.)
  */
 function clearForm (): void {
-  const form = (document.activeElement as HTMLElement | null)?.closest('.card, form')
-  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty')
+  const pressed = document.activeElement as HTMLElement | null
+  // The card or form of the button, else its line (the cash desk's deposit, withdrawal, settlement).
+  const form = pressed?.closest('.card, form') ?? pressed?.closest('.row')
+  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty, #cash-amount, #settle-amount')
   for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
 
@@ -185,14 +187,20 @@ async function refresh (): Promise<void> {
       importFile: (purchase, file) => attempt(async () => {
         const r = await api<ImportSummary>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
-        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
+        // Which products were left out and why, as the CLI says it (SPEC §4.5).
+        const words = (k: string, v?: RefusalVars): string => t(k, v as Record<string, string | number>)
+        const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => `${x.name} (${skipText(x, words)})`).join('; ') })]
+        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
       }),
       fail,
       logout: () => attempt(leave),
       period: (from, to) => attempt(async () => {
         // Days where the phone is, as the CLI reads them where the node is: a date-time without a zone is local time.
+        const before = period
         period = { from: from === '' ? null : Date.parse(`${from}T00:00:00`), to: to === '' ? null : Date.parse(`${to}T23:59:59.999`) }
-        await refresh()
+        // A period the node refuses is not kept: every later refresh would fail on it, and the page stop showing what it records.
+        try { await refresh() } catch (err) { period = before; await refresh(); throw err }
+        say('')
       }),
       reportCsv: () => attempt(async () => await download(`/api/report.csv?${[periodQuery(), `lang=${lang}`].filter((x) => x !== '').join('&')}`, 'report.csv'))
     })

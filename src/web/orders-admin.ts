@@ -66,7 +66,7 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
   return html`<div class="card delivery" data-member=${b.name}><b>${b.name}</b> · ${money(b.amountCents)} · ${t(`status_${b.status}`)}
     <table>${items.map((x) => {
       const price = x.priceCents ?? x.booked?.priceCents ?? 0
-      const recorded = b.delivered === null ? '' : ` · ${t('delivered')} ${quantity(x.qtyMilli)}`
+      const recorded = b.delivered === null ? '' : ` · ${t('delivered')} ${quantity(x.qtyMilli)} ${unitOf(x.unit, x.qtyMilli)}`
       return html`<tr><td>${x.name}<div class="small">${x.booked === null ? '' : `${t('booked')} ${quantity(x.booked.qtyMilli)} ${unitOf(x.unit, x.booked.qtyMilli)} · ${money(x.booked.priceCents)}`}${recorded}</div></td>
         <td><input class="dq" size="5" inputmode="decimal" data-product=${x.product} placeholder=${quantity(x.qtyMilli)}></td>
         <td><input class="dp" size="6" inputmode="decimal" data-product=${x.product} placeholder=${money(price)}></td></tr>`
@@ -104,7 +104,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
   }
   return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t(o.bookingsOpen ? 'bookingsOpenNote' : 'bookingsClosed')} · ${money(o.totalCents)}
     <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('deliveredAmount')}</th></tr>
-    ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${unitOf(x.unit, x.bookedQtyMilli)}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : quantity(x.deliveredQtyMilli)}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
+    ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${unitOf(x.unit, x.bookedQtyMilli)}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : `${quantity(x.deliveredQtyMilli)} ${unitOf(x.unit, x.deliveredQtyMilli)}`}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
     ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
     ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
