@@ -59,7 +59,7 @@ const code = (r: Answer): string | undefined => json(r).error?.code
 const cookieOf = (r: Answer): Login => ({ cookie: String(([] as unknown[]).concat(r.headers['set-cookie'])[0]).split(';')[0], key: String(json(r).sessionKey) })
 
 const READS = ['/', '/app.js', '/api/status', '/api/me', '/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases', '/api/purchases/Pane', '/api/purchases/Pane/commitments.csv', '/api/log']
-const PRIVATE_READS = ['/api/notices', '/api/transfers', '/api/report', '/api/matches', '/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases/Pane/commitments.csv', '/api/log']
+const PRIVATE_READS = ['/api/notices', '/api/transfers', '/api/report', '/api/matches', '/api/members', '/api/members/Marta', '/api/members/Marta/statement.csv', '/api/purchases/Pane/commitments.csv', '/api/purchases/Pane/order.gdxp.json', '/api/log']
 const WRITES: Array<[string, unknown]> = [
   ['/api/acts', { type: 'Deposit', member: 'Marta', cents: 100 }],
   ['/api/acts/batch', { acts: [{ type: 'Deposit', member: 'Marta', cents: 100 }] }],

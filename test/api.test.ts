@@ -87,6 +87,8 @@ test('CSV exports: statement and the order for the supplier', async (t) => {
   t.ok(/,commit,-12\.50,7\.50,confirmed,[0-9a-f]{64},Pane,$/.test(lines[2]), `the commitment names its purchase: ${lines[2]}`)
   const order = (await s.app.inject('/api/purchases/Pane/commitments.csv')).body.trim().split('\n')
   t.alike(order, ['member,member_id,amount_eur,status,confirmed_status', `Marta,${marta.id},12.50,pending,pending`, 'TOTAL,,12.50,,'])
+  const gdxp = await s.app.inject('/api/purchases/Pane/order.gdxp.json')
+  t.alike([gdxp.statusCode, (JSON.parse(gdxp.body) as { error: { code: string } }).error.code], [400, 'BAD_ARGUMENT'], 'a purchase without a catalogue has no GDXP order: said so')
 })
 
 test('admin acts: only with the token, never on the strength of the address', async (t) => {

@@ -247,6 +247,17 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   anna.on('pageerror', (e) => errors.push(e.message))
   await anna.goto(loginUrl(na))
   await anna.waitForSelector('#decide button[data-act="ApproveCommitment"]')
+  // The price list, on the referente's page while bookings are open: a new price for later bookings (SetPrice).
+  await anna.click('details.prices summary')
+  await anna.fill('input.price[data-product="mele"]', '2,20')
+  await anna.click('tr:has(input.price[data-product="mele"]) .set-price')
+  await waitFor('the new price on node B', async () => ((((await get(nb, '/api/purchases/Formaggi')).order as Row).products as Row[]).find((x) => x.key === 'mele')?.priceCents as number) === 220)
+  t.pass('a price set from the admin page reaches node B')
+  const [gdxpFile] = await Promise.all([anna.waitForEvent('download', { timeout: 15_000 }), anna.click('.orders .gdxp')]).catch(async (err) => { t.comment(`the page says: ${(await anna.textContent('#msg')) ?? ''} | ${await anna.locator('.orders .gdxp').count()} buttons`); throw err })
+  type GdxpProduct = { sku: string, orderInfo: { umPrice: number }, bookingInfo: { totalQty: number } }
+  const order = JSON.parse(fs.readFileSync(await gdxpFile.path(), 'utf8')) as { blocks: Array<{ supplier: { products: GdxpProduct[] } }> }
+  t.is(gdxpFile.suggestedFilename(), 'Formaggi.gdxp.json')
+  t.alike(order.blocks[0].supplier.products.filter((x) => x.bookingInfo.totalQty > 0).map((x) => [x.sku, x.orderInfo.umPrice, x.bookingInfo.totalQty]), [['burro', 3.2, 2], ['toma', 18.9, 1.5]], 'the order for the supplier downloads as GDXP from the admin page')
   await anna.click('#decide button[data-act="ApproveCommitment"]')
   await anna.waitForSelector('.orders .close-bookings')
   await anna.click('.orders .close-bookings')

@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { LocalApi, MAX_QUERY_CHARS, MAX_SIGNED_ACT_HEX, type ActRequest } from '../api/api.js'
 import { commitmentsCsv, reportCsv, statementCsv } from '../api/csv.js'
 import { MAX_CATALOGUE_BYTES } from '../api/gdxp.js'
+import { exportGdxp } from '../api/gdxp-export.js'
+import { localDay } from '../local-time.js'
 import { publicPurchases, publicPurchaseView, publicStatus } from '../api/public-views.js'
 import { resolveMember } from '../api/views.js'
 import { HypergasError } from '../errors.js'
@@ -94,6 +96,13 @@ export function readRoutes (app: FastifyInstance, o: RoutesOptions): void {
     if (readsAll(req.who)) return await o.api.purchase(req.params.ref)
     mayReadPublic(o, req.who, 'purchases')
     return publicPurchaseView(node.requireView(), req.params.ref, req.who.member)
+  })
+  // The order for the supplier as GDXP (SPEC §4.5), as `hypergas purchase <ref> --gdxp` writes it; dated in the node's time zone.
+  app.get<{ Params: { ref: string } }>('/api/purchases/:ref/order.gdxp.json', { schema: ref }, async (req, reply) => {
+    mayRead(req.who, null)
+    const p = await o.api.purchase(req.params.ref)
+    const body = exportGdxp(p, node.requireView().state.groupName, localDay(Date.now()), localDay)
+    return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="order-${p.name.replace(/[^\w.-]+/g, '_')}.gdxp.json"`).send(body)
   })
   app.get<{ Params: { ref: string } }>('/api/purchases/:ref/commitments.csv', { schema: ref }, async (req, reply) => {
     mayRead(req.who, null)

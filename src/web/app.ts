@@ -184,6 +184,7 @@ async function refresh (): Promise<void> {
     }, {
       act: (body) => attempt(async () => await adminAct(body)),
       cents: (text) => { try { return parseEuros(text) } catch (err) { fail(err); return null } },
+      gdxp: (purchase, name) => attempt(async () => await download(`/api/purchases/${purchase}/order.gdxp.json`, `${name.replace(/[^\p{L}\p{N}.-]+/gu, '_')}.gdxp.json`)),
       importFile: (purchase, file) => attempt(async () => {
         const r = await api<ImportSummary>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.

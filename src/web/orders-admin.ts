@@ -5,7 +5,7 @@
  * weighed quantities and changed prices typed in, a missing item at 0) and shared costs.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
-import type { ActRequest, BookingView, LineView, PurchaseSummary, PurchaseView } from '../api/dto.js'
+import type { ActRequest, BookingView, LineView, ProductView, PurchaseSummary, PurchaseView } from '../api/dto.js'
 import { parseEurosOrZero, parseQuantity } from '../money.js'
 import { money, quantity, t, unitOf } from './format.js'
 
@@ -13,6 +13,8 @@ import { money, quantity, t, unitOf } from './format.js'
 export interface OrdersActions {
   act: (body: ActRequest) => void
   cents: (text: string) => number | null
+  /** Downloads the order for the supplier as GDXP (SPEC §4.5), named after the purchase. */
+  gdxp: (purchase: string, name: string) => void
   /** Sends a catalogue file's text to the node for the purchase. */
   importFile: (purchase: string, file: File) => void
   /** Shows an error (a quantity that is not one). */
@@ -74,6 +76,23 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
     <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
 }
 
+/**
+ * The catalogue with its prices, for the referente while bookings are open (SPEC §4.5 SetPrice):
+ * a price typed in euros (0: not known yet) applies to later bookings. Open when a product has none.
+ */
+function prices (p: PurchaseSummary, products: ProductView[], a: OrdersActions): TemplateResult {
+  const send = (key: string) => (e: Event): void => {
+    const text = ((e.target as HTMLElement).closest('tr')!.querySelector('input.price') as HTMLInputElement).value
+    try {
+      a.act({ type: 'SetPrice', purchase: p.id, product: key, priceCents: parseEurosOrZero(text) })
+    } catch (err) { a.fail(err) }
+  }
+  return html`<details class="prices" ?open=${products.some((x) => x.priceCents === 0)}><summary>${t('catalogueTitle', { count: products.length })}</summary>
+    <div class="scroll"><table>${products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}</div></td>
+      <td class="n">${x.priceCents === 0 ? t('noPriceYet') : money(x.priceCents)}</td>
+      <td class="stepper"><input class="price" inputmode="decimal" size="6" data-product=${x.key} placeholder=${t('commitAmount')}><button class="set-price" @click=${send(x.key)}>${t('setPrice')}</button></td></tr>`)}</table></div></details>`
+}
+
 /** The pick-up list: what each member takes home (delivered, else booked) and pays, to print for the distribution. */
 function pickupList (bookings: BookingView[]): TemplateResult {
   const live = bookings.filter((b) => b.status !== 'rejected')
@@ -103,8 +122,9 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
     a.act({ type: 'AddCost', purchase: p.id, label: v('.cost-label') || t('cost'), cents, split: v('.cost-split') === 'equal' ? 'equal' : 'amount', discount: (box.querySelector('.cost-discount') as HTMLInputElement).checked })
   }
   return html`<div class="card orders" data-purchase=${p.id}><b>${p.name}</b> · ${t(o.bookingsOpen ? 'bookingsOpenNote' : 'bookingsClosed')} · ${money(o.totalCents)}
-    <h3>${t('orderForSupplier')}</h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('deliveredAmount')}</th></tr>
+    <h3>${t('orderForSupplier')} <button class="small gdxp" @click=${() => a.gdxp(p.id, p.name)}>GDXP</button></h3><div class="scroll"><table class="order"><tr><th>${t('product')}</th><th>${t('booked')}</th><th>${t('amount')}</th><th>${t('delivered')}</th><th>${t('deliveredAmount')}</th></tr>
     ${o.products.filter((x) => x.bookedQtyMilli > 0 || (x.deliveredQtyMilli ?? 0) > 0).map((x) => html`<tr><td>${x.name}</td><td class="n">${quantity(x.bookedQtyMilli)} ${unitOf(x.unit, x.bookedQtyMilli)}</td><td class="n">${money(x.bookedCents)}</td><td class="n">${x.deliveredQtyMilli === null ? '' : `${quantity(x.deliveredQtyMilli)} ${unitOf(x.unit, x.deliveredQtyMilli)}`}</td><td class="n">${x.deliveredCents === null ? '' : money(x.deliveredCents)}</td></tr>`)}</table></div>
+    ${mine && o.bookingsOpen ? prices(p, o.products, a) : nothing}
     ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
     ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
