@@ -86,11 +86,16 @@ export async function drawChart (months: MonthPoint[] | null, lang: string): Pro
   // uPlot's time scale is in seconds; the values stay cents, labelled as euros.
   const data: uPlot.AlignedData = [months.map((m) => Math.floor(m.endMs / 1000)), months.map((m) => m.cashCents), months.map((m) => m.creditsCents)]
   const euros = (_u: uPlot, ticks: number[]): string[] => ticks.map((v) => money(Math.round(v)))
+  // One tick per month shown (at most 6, the last always): uPlot's own time ticks, hours or days
+  // apart within one month, all read "2026-12".
+  const ends = data[0] as number[]
+  const step = Math.ceil(ends.length / 6)
+  const monthTicks = (): number[] => ends.filter((_, i) => (ends.length - 1 - i) % step === 0)
   chart = new UPlot({
     width: Math.min(el.clientWidth || 360, 700),
     height: 220,
     scales: { x: { time: true } },
-    axes: [{ values: (_u: uPlot, ticks: number[]) => ticks.map((s) => isoDay(s * 1000).slice(0, 7)) }, { values: euros, size: 80 }],
+    axes: [{ splits: monthTicks, values: (_u: uPlot, ticks: number[]) => ticks.map((s) => isoDay(s * 1000).slice(0, 7)) }, { values: euros, size: 80 }],
     series: [
       { label: t('rMonth'), value: (_u: uPlot, s: number | null) => (s === null ? '' : isoDay(s * 1000).slice(0, 7)) },
       { label: t('rGroupCash'), stroke: '#2a6', width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '' : money(v)) },
