@@ -69,12 +69,15 @@ function clearForm (): void {
   for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
 
+/** The page's `t` with the variables of a CLI message (src/api/refusal-text.ts, receipt-text.ts). */
+const tVars = (k: string, v?: RefusalVars): string => t(k, v as Record<string, string | number>)
+
 /**
  * An error in the page's language: a node's refusal, or an amount the page itself refused
  * (HypergasError), as the CLI words it with its figures (src/web/refusals.ts: without the CLI's commands).
  */
 function fail (err: unknown): void {
-  const words = { t: (k: string, v?: RefusalVars) => t(k, v as Record<string, string | number>), eur: money, qty: quantity, unit: unitOf }
+  const words = { t: tVars, eur: money, qty: quantity, unit: unitOf }
   // A HypergasError's message starts with its code; its reason is the rest.
   const refused = err instanceof NodeError ? { code: err.code, message: err.message, details: err.details } : err instanceof HypergasError ? { code: err.code, message: err.reason, details: err.details } : null
   // fetch's own failure (a TypeError, in the browser's language or English): the connection, not a refusal.
@@ -93,7 +96,7 @@ function groupIdOf (s: StatusView | PublicStatus): string {
 /** What an act did, as the CLI says it (src/api/receipt-text.ts): who, how much, the balance after, confirmed or not; red when the group's order refused it. */
 function sayReceipt (r: ActReceipt): void {
   const refused = r.status !== 'applied' && r.status !== 'pending'
-  say(receiptLines(r, { t: (k, v) => t(k, v as Record<string, string | number>), eur: money }, false).join('\n'), refused, refused ? r.status : undefined)
+  say(receiptLines(r, { t: tVars, eur: money }, false).join('\n'), refused, refused ? r.status : undefined)
 }
 
 /** Signs the act `make` builds for the member with the key loaded on this page, and sends it. */
@@ -189,8 +192,7 @@ async function refresh (): Promise<void> {
         const r = await api<ImportSummary>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
         // Which products were left out and why, as the CLI says it (SPEC §4.5).
-        const words = (k: string, v?: RefusalVars): string => t(k, v as Record<string, string | number>)
-        const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => `${x.name} (${skipText(x, words)})`).join('; ') })]
+        const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => `${x.name} (${skipText(x, tVars)})`).join('; ') })]
         say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
       }),
       fail,
