@@ -141,6 +141,14 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await pageB.waitForFunction(() => document.querySelector('#cash')?.textContent?.includes('5,00') === true)
   await pageB.waitForFunction(() => /Marta.*17,50/.test(document.querySelector('#members')?.textContent ?? ''))
   t.pass('the admin view lists every member\'s credit, Marta\'s with the deposit')
+  // A withdrawal from the page carries its reason, as `withdraw --reason` does; deposited back for what follows.
+  await pageB.fill('#cash-amount', '1')
+  await pageB.fill('#cash-reason', 'resto sbagliato')
+  await pageB.click('#wd')
+  await waitFor('the withdrawal on node A', async () => (await get(na, '/api/members/Marta')).creditCents === 1650)
+  t.ok(JSON.stringify(cli(a, 'log')).includes('resto sbagliato'), 'the withdrawal\'s reason is in the log')
+  t.is(await pageB.inputValue('#cash-reason'), '', 'and emptied with the amount')
+  cli(b, 'deposit', 'Marta', '1')
   await shot(pageB, 'admin-it.png')
   // lit-html (issue 15): a live update changes what changed and keeps what Bruno is typing and
   // has selected; a name made of markup is shown as text, never parsed.

@@ -45,7 +45,8 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
     <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member">${options(d.members)}</select>
     <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
     <button id="dep" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Deposit', member: value('cash-member'), cents }))}>${t('doDeposit')}</button>
-    <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: '' }))}>${t('doWithdraw')}</button></div>
+    <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: value('cash-reason').trim() }))}>${t('doWithdraw')}</button>
+    <input id="cash-reason" maxlength="200" placeholder=${t('withdrawReason')}></div>
     ${others.length === 0 ? nothing : html`<div class="row"><label for="settle-from">${t('settleFrom')}</label><select id="settle-from">${options(others)}</select>
     <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
     <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`}`
