@@ -67,13 +67,22 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   t.ok(/Subject: GAS Posta: i tuoi avvisi/.test(m.raw), 'the subject in the admin\'s language')
   t.ok(m.raw.includes('Formaggi') && m.raw.includes('credito basso'), 'the notices in the body')
   t.is(fs.statSync(path.join(dir, 'mail.json')).mode & 0o777, 0o600, 'settings private')
+  // Nino reads English: his digest is in English, Marta's still in the admin's Italian.
+  cli(dir, 'member', 'add', 'Nino', String(cli(dir, 'keygen').publicKey))
+  cli(dir, 'mail', 'address', 'Nino', 'nino@example.org', '--digest-lang', 'en')
+  t.exception(() => cli(dir, 'mail', 'address', 'Nino', 'nino@example.org', '--digest-lang', 'fr'), /BAD_ARGUMENT|invalid|Allowed choices/)
+  await cliAsync(dir, '--lang', 'it', 'mail', 'send')
+  const byTo = (to: string): string => server.messages.filter((x) => x.to.includes(to)).at(-1)?.raw ?? ''
+  t.ok(/Subject: GAS Posta: your notices/.test(byTo('nino@example.org')) && byTo('nino@example.org').includes('Formaggi') && !/acquisto|avvis/i.test(byTo('nino@example.org').split('\n').filter((l) => l.startsWith('- ')).join('\n')), `Nino's digest in English: ${byTo('nino@example.org').slice(0, 400)}`)
+  t.ok(/Subject: GAS Posta: i tuoi avvisi/.test(byTo('marta@example.org')), 'Marta\'s in Italian, the node\'s language')
+  server.messages.splice(1)
   const stored = (function read (d: string): string { return fs.readdirSync(d, { withFileTypes: true }).map((e) => e.isDirectory() ? read(path.join(d, e.name)) : fs.readFileSync(path.join(d, e.name)).toString('latin1')).join('') })(path.join(dir, 'corestore'))
   t.absent(stored.includes('marta@example.org'), 'the address is nowhere in the store (the replicated log)')
   // Through a running node (the CLI asks it over HTTP).
   const node = await startNode('anna', dir, null, { args: ['--no-swarm'] })
   t.teardown(async () => await stopNode(node))
-  t.is((await cliAsync(dir, 'mail', 'send') as unknown[]).length, 1, 'sent by the running node')
-  t.is(server.messages.length, 2)
+  t.is((await cliAsync(dir, 'mail', 'send') as unknown[]).length, 2, 'sent by the running node, to Marta and Nino')
+  t.is(server.messages.length, 3)
 })
 
 test('notices by email: a node whose mail server fails tries again later and later, uses a server set while it runs at once, and a refused address stops no one else', { timeout: 60_000 }, async (t) => {
@@ -95,7 +104,7 @@ test('notices by email: a node whose mail server fails tries again later and lat
   t.teardown(async () => await node.close())
   const lines: string[] = []
   const logged: LogLine[] = []
-  const quick = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => { lines.push(l.text); logged.push(l) }, Date.now, { retryMs: 150, pollMs: 50 })
+  const quick = new DigestKeeper(node, { line: () => 'avviso', subject: 'avvisi' }, (l) => { lines.push(l.text); logged.push(l) }, Date.now, { retryMs: 150, pollMs: 50 })
   await new Promise((resolve) => setTimeout(resolve, 1000))
   quick.stop()
   const failed = lines.filter((l) => l.includes('MAIL')).length
@@ -110,7 +119,7 @@ test('notices by email: a node whose mail server fails tries again later and lat
   // A keeper waiting 10 minutes after its failure: the admin sets a working server (which refuses
   // Marta's address), and the next look at the settings sends at once.
   lines.length = 0
-  const slow = new DigestKeeper(node, () => 'avviso', 'avvisi', (l) => lines.push(l.text), Date.now, { retryMs: 600_000, pollMs: 50 })
+  const slow = new DigestKeeper(node, { line: () => 'avviso', subject: 'avvisi' }, (l) => lines.push(l.text), Date.now, { retryMs: 600_000, pollMs: 50 })
   t.teardown(() => slow.stop())
   const until = (ok: () => boolean): Promise<void> => new Promise((resolve) => { const end = Date.now() + 10_000; const go = (): void => { if (ok() || Date.now() > end) resolve(); else setTimeout(go, 25) }; go() })
   await until(() => lines.length > 0)
@@ -126,6 +135,6 @@ test('notices by email: a node whose mail server fails tries again later and lat
   // With a login, a server that offers no encryption gets no password.
   slow.stop()
   saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false, user: 'gas', pass: 'segreto' } })
-  await t.exception(sendDigests(node, () => 'avviso', 'avvisi', Date.now()), /MAIL/, 'refused before logging in: the server offers no STARTTLS')
+  await t.exception(sendDigests(node, { line: () => 'avviso', subject: 'avvisi' }, Date.now()), /MAIL/, 'refused before logging in: the server offers no STARTTLS')
   t.alike([server.messages.length, server.passwords], [1, []], 'nothing sent, and no password went over the wire')
 })

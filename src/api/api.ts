@@ -11,7 +11,8 @@ import { UNREAD } from '../merge/entries.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
-import { sendDigests, type DigestSent } from './mail.js'
+import { sendDigests, type DigestSent, type NoticeWriter } from './mail.js'
+export type { NoticeWriter } from './mail.js'
 import { report, type Report } from './report.js'
 import { adminNotices, memberNotices, notCountedRead, refusedEntries, refusedInOrder, type Notice } from './notices.js'
 import { LinkStore } from '../node/storage/links.js'
@@ -154,11 +155,6 @@ export function productChunks (products: ProductSpec[]): ProductSpec[][] {
 }
 
 
-/** How the interfaces write a notice in an email (their language): a line per notice, and the subject. */
-export interface NoticeWriter {
-  line: (n: Notice) => string
-  subject: string
-}
 
 /** The API of an in-process node. */
 export class LocalApi implements NodeApi {
@@ -305,7 +301,7 @@ export class LocalApi implements NodeApi {
   }
 
   async sendNotices (): Promise<DigestSent[]> {
-    return await sendDigests(this.node, this.writer.line, this.writer.subject, Date.now())
+    return await sendDigests(this.node, this.writer, Date.now())
   }
 
   async report (fromMs: number | null, toMs: number | null): Promise<Report> {

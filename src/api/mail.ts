@@ -19,6 +19,8 @@ const settingsSchema = z.object({
   smtp: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean(), user: z.string().optional(), pass: z.string().optional() }).nullable(),
   from: z.string(),
   addresses: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().email()),
+  /** The language a member reads their digest in, when not the node's (`mail address … --lang`). */
+  languages: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.enum(['it', 'en'])).optional(),
   lastSentMs: z.number().int().min(0)
 })
 
@@ -48,6 +50,16 @@ export function saveMail (dir: string, m: MailSettings): void {
   writePrivate(file(dir), JSON.stringify(m, null, 2) + '\n')
 }
 
+/**
+ * How the interfaces write a notice in an email: a line per notice and the subject, in the node's
+ * language; `in`, the same in another language, for a member who reads in it.
+ */
+export interface NoticeWriter {
+  line: (n: Notice) => string
+  subject: string
+  in?: (lang: 'it' | 'en') => { line: (n: Notice) => string, subject: string }
+}
+
 /** One member's digest: a subject and a plain-text body, from their notices rendered by `text`. */
 export function digest (group: string, name: string, notices: Notice[], text: (n: Notice) => string, subject: string): { subject: string, body: string } {
   return { subject: `${group}: ${subject}`, body: `${name},\n\n${notices.map((n) => `- ${text(n)}`).join('\n')}\n\n-- \nhypergas · ${group}\n` }
@@ -72,7 +84,7 @@ export interface DigestSent {
  * @throws HypergasError NO_MAIL_SERVER when no SMTP server is configured; MAIL when the server took
  *   none of the digests (unreachable, or refusing all), with the first reason
  */
-export async function sendDigests (node: GasNode, text: (n: Notice) => string, subject: string, nowMs: number): Promise<DigestSent[]> {
+export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
   const m = loadMail(node.dir)
   if (m.smtp === null) throw new HypergasError('NO_MAIL_SERVER', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
@@ -87,7 +99,9 @@ export async function sendDigests (node: GasNode, text: (n: Notice) => string, s
       if (member === undefined) continue
       const notices = memberNotices(s, id as MemberId, nowMs)
       if (notices.length === 0) continue
-      const d = digest(s.groupName, member.name, notices, text, subject)
+      const reads = m.languages?.[id]
+      const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
+      const d = digest(s.groupName, member.name, notices, w.line, w.subject)
       const one: DigestSent = { member: id as MemberId, to, notices: notices.length }
       try {
         await transport.sendMail({ from: m.from, to, subject: d.subject, text: d.body })
@@ -136,7 +150,7 @@ export class DigestKeeper {
   /** Whether the last reading of the settings failed (said once, not every minute). */
   private unreadable = false
 
-  constructor (private readonly node: GasNode, private readonly text: (n: Notice) => string, private readonly subject: string, private readonly log: (line: LogLine) => void, private readonly now: () => number = Date.now, private readonly timing: DigestTiming = TIMING) {
+  constructor (private readonly node: GasNode, private readonly writer: NoticeWriter, private readonly log: (line: LogLine) => void, private readonly now: () => number = Date.now, private readonly timing: DigestTiming = TIMING) {
     this.schedule()
   }
 
@@ -170,7 +184,7 @@ export class DigestKeeper {
     const m = this.settings()
     const dueMs = m === null ? Infinity : this.failures > 0 ? this.retryAtMs : m.lastSentMs + DIGEST_EVERY_MS
     if (m === null || dueMs > this.now()) return this.schedule()
-    sendDigests(this.node, this.text, this.subject, this.now())
+    sendDigests(this.node, this.writer, this.now())
       .then((out) => {
         this.failures = 0
         const count = out.filter((x) => x.refused === undefined).length

@@ -7,7 +7,7 @@ import { isHypergasError } from '../errors.js'
 import { HttpApi } from '../http/client.js'
 import { LocalApi, type NodeApi, type NoticeWriter } from '../api/api.js'
 import { notice } from './format.js'
-import { t } from './i18n.js'
+import { lang, setLang, t, type CliLang } from './i18n.js'
 import { clearRunning, defaultDir, loadRunning, loadToken, type RunningInfo } from '../node/storage/datadir.js'
 import { lanAddress } from '../node/network/lan.js'
 import { GasNode } from '../node/node.js'
@@ -37,9 +37,23 @@ export function lanUrl (host: string, port: number): string | null {
   return localUrl(host, port)
 }
 
-/** How notices read in an email: as the CLI writes them, in the user's language. */
+/**
+ * How notices read in an email: as the CLI writes them, in the user's language, or (`in`) in a
+ * member's own. The messages' language is this process's, so `in` sets it around each line and
+ * back, in one synchronous step (nothing else of the process runs meanwhile).
+ */
 export function noticeWriter (): NoticeWriter {
-  return { line: (n) => notice(n, true), subject: t('noticesSubject') }
+  const inLang = <T>(l: CliLang, fn: () => T): T => {
+    const was = lang()
+    if (was === l) return fn()
+    setLang(l)
+    try { return fn() } finally { setLang(was) }
+  }
+  return {
+    line: (n) => notice(n, true),
+    subject: t('noticesSubject'),
+    in: (l) => ({ line: (n) => inLang(l, () => notice(n, true)), subject: inLang(l, () => t('noticesSubject')) })
+  }
 }
 
 /** How long a command waits for another process that has the data directory open (ms). */

@@ -170,6 +170,7 @@ export const helpEn = {
   d_mail_off: 'stop sending notices by email (the addresses are kept)',
   d_mail_address: 'a member\'s email address, kept only in this node\'s settings (never in the replicated log); "-" removes it',
   h_mail_address_email: 'their address, or - to remove it',
+  h_mail_address_lang: 'the language of their digest (without it, the node\'s)',
   d_mail_send: 'send each member with an address their notices now',
   d_report: 'the treasurer\'s accounts of a period: every movement of the group\'s cash, totals by kind and by supplier, cash per admin and credits at the start and the end (confirmed acts only)',
   h_report_from: 'first day (2026-01-01 or 01/01/2026)',

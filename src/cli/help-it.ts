@@ -165,6 +165,7 @@ export const helpIt: typeof helpEn = {
   d_mail_off: 'smette di mandare gli avvisi per email (gli indirizzi restano)',
   d_mail_address: 'l\'indirizzo email di un socio, tenuto solo nelle impostazioni di questo nodo (mai nel registro replicato); "-" lo toglie',
   h_mail_address_email: 'il suo indirizzo, o - per toglierlo',
+  h_mail_address_lang: 'la lingua del suo riepilogo (senza, quella del nodo)',
   d_mail_send: 'manda subito a ogni socio con un indirizzo i suoi avvisi',
   d_report: 'il rendiconto del tesoriere per un periodo: ogni movimento della cassa del gruppo, totali per tipo e per fornitore, cassa di ogni amministratore e crediti all\'inizio e alla fine (solo atti confermati)',
   h_report_from: 'primo giorno (01/01/2026 o 2026-01-01)',

@@ -2,6 +2,7 @@
  * Read commands (SPEC §7): `status`, `members`, `balance`, `statement`, `purchases`, `log`.
  * `notices`, and `mail` (notices by email). Registered on import.
  */
+import { Option } from 'commander'
 import { HypergasError } from '../../errors.js'
 import { logCsv, reportCsv, statementCsv } from '../../api/csv.js'
 import { parseDate, parsePeriodEnd } from './orders.js'
@@ -56,13 +57,17 @@ mail.command('off').description(helpText('d_mail_off'))
   .action(() => { const dir = resolveDir(globals()); saveMail(dir, { ...loadMail(dir), smtp: null }); print({ smtp: null }, () => t('mailOff')) })
 mail.command('address').description(helpText('d_mail_address'))
   .argument('<member>', MEMBER()).argument('<email>', helpText('h_mail_address_email'))
-  .action(async (m: string, email: string) => {
+  .addOption(new Option('--digest-lang <it|en>', helpText('h_mail_address_lang')).choices(['it', 'en']))
+  .action(async (m: string, email: string, o: { digestLang?: 'it' | 'en' }) => {
     const dir = resolveDir(globals())
     const member = await withApi((api) => api.member(m))
     const settings = loadMail(dir)
-    if (email === '-') delete settings.addresses[member.id]
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new HypergasError('BAD_ARGUMENT', `"${email}" is not an email address`, { variant: 'email', input: email.slice(0, 200) })
+    const languages = settings.languages ?? {}
+    if (email === '-') { delete settings.addresses[member.id]; delete languages[member.id] } else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new HypergasError('BAD_ARGUMENT', `"${email}" is not an email address`, { variant: 'email', input: email.slice(0, 200) })
     else settings.addresses[member.id] = email
+    // A language given is kept until another is (an address changed keeps it).
+    if (email !== '-' && o.digestLang !== undefined) languages[member.id] = o.digestLang
+    settings.languages = languages
     saveMail(dir, settings)
     print({ member: member.id, email: email === '-' ? null : email }, () => t(email === '-' ? 'mailAddressRemoved' : 'mailAddressSet', { name: member.name }))
   })

@@ -75,7 +75,7 @@ program.command('start')
     // SPEC §4.5: this node closes the bookings of its own purchases at their deadline, and says so.
     const deadlines = new DeadlineKeeper(node, say)
     // Notices by email once a day, if this node has a mail server configured (hypergas mail).
-    const digests = new DigestKeeper(node, noticeWriter().line, noticeWriter().subject, say)
+    const digests = new DigestKeeper(node, noticeWriter(), say)
     let stopping = false
     const stop = async (): Promise<void> => {
       if (stopping) return
