@@ -329,19 +329,18 @@ function execText (dir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8' })
 }
 
-test('GDXP export: a product taken at two prices is written once per price, so that price × quantity adds up to what the members pay', (t) => {
+test('GDXP export: one entry per product, at the one price its lines hold (delivered, else booked), else the catalogue\'s', (t) => {
   const line = (qtyMilli: number, priceCents: number): Row => ({ product: 'mele', name: 'Mele', unit: 'kg', qtyMilli, priceCents, cents: 0 })
   const booking = (status: string, lines: Row[], delivered: Row[] | null = null): Row => ({ status, lines, delivered })
   const product = { key: 'mele', name: 'Mele', unit: 'kg', priceCents: 260, bookedQtyMilli: 3000, bookedCents: 0, deliveredQtyMilli: null, deliveredCents: null }
   const view = (phase: string, bookings: Row[], p: Row = product): PurchaseView => ({ name: 'Frutta', phase, supplier: 'Orto', supplierVatNumber: null, supplierContacts: null, closesAtMs: null, deliveryAtMs: null, order: { products: [p], bookings } }) as unknown as PurchaseView
   const sent = (v: PurchaseView): Array<[number, number]> => (JSON.parse(exportGdxp(v, 'GAS', '2026-12-03', () => '')) as Row).blocks[0].supplier.products.map((x: Row) => [x.orderInfo.umPrice, x.bookingInfo.totalQty])
-  // Luca booked 1 kg at 2,50; the price went to 2,60; Elena booked 2 kg; Bea's booking was rejected.
-  const bookings = [booking('approved', [line(1000, 250)]), booking('approved', [line(2000, 260)]), booking('rejected', [line(5000, 250)])]
-  t.alike(sent(view('open', bookings)), [[2.5, 1], [2.6, 2]], 'booked at 2,50 and at 2,60: two entries, the rejected booking left out')
+  // Luca booked 1 kg at 2,50 and Elena 2 kg at 2,50; the catalogue now says 2,60; Bea's booking, at 2,40, was rejected.
+  t.alike(sent(view('open', [booking('approved', [line(1000, 250)]), booking('approved', [line(2000, 250)]), booking('rejected', [line(5000, 240)])])), [[2.5, 3]], 'booked at 2,50 before the new price: written at 2,50, the rejected booking left out')
   const delivered = [booking('approved', [line(1000, 250)], [line(1200, 270)]), booking('approved', [line(2000, 260)], [line(1800, 270)])]
-  t.alike(sent(view('open', delivered, { ...product, deliveredQtyMilli: 3000 })), [[2.7, 3]], 'delivered at one price: one entry, at the delivered price')
-  t.alike(sent(view('open', [], product)), [[2.6, 3]], 'a view without the bookings: the total at the catalogue price')
-  t.alike(sent(view('failed', bookings)), [[2.6, 0]], 'a failed purchase orders nothing')
+  t.alike(sent(view('open', delivered, { ...product, deliveredQtyMilli: 3000 })), [[2.7, 3]], 'delivered at one price: the delivered price')
+  t.alike(sent(view('open', [booking('approved', [line(1000, 250)]), booking('approved', [line(2000, 260)])])), [[2.6, 3]], 'two prices: one entry, at the catalogue\'s')
+  t.alike(sent(view('failed', [booking('approved', [line(3000, 250)])])), [[2.5, 0]], 'a failed purchase orders nothing')
 })
 
 test('a delivery typed one product at a time keeps what was recorded before; the receipt names what was booked and not delivered', { timeout: 120_000 }, (t) => {

@@ -8,25 +8,19 @@ import { gdxpContacts } from './gdxp-contacts.js'
 import type { ProductView, PurchaseView } from './dto.js'
 
 /**
- * The quantity (milli-units) of product `x` the group takes at each unit price (cents), ascending:
- * the non-rejected bookings as delivered (as booked before their delivery), each line at the price
- * it was booked or delivered at (SPEC §4.5: a booking keeps its price after a `SetPrice`, a
- * delivery may change it). One entry at the catalogue's price with quantity 0 when nothing is
- * taken (a failed purchase's bookings were refunded: nothing is ordered), and the total at that
- * price when the view does not hold every booking.
+ * The unit price (cents) to write for product `x`: the one price every line of it holds, in the
+ * non-rejected bookings as delivered (as booked before their delivery) — a price changed at the
+ * delivery, or a booking made before a `SetPrice` (SPEC §4.5) — else the catalogue's. One entry
+ * per product (the schema's `bookingInfo.totalQty` is its whole quantity), so lines at two prices
+ * are written at the catalogue's, and umPrice × totalQty is then not what the members pay.
  */
-function byPrice (p: PurchaseView, x: ProductView): Array<[number, number]> {
-  const total = x.deliveredQtyMilli ?? x.bookedQtyMilli
-  if (p.phase === 'failed' || total === 0) return [[x.priceCents, 0]]
-  const qty = new Map<number, number>()
+function unitPrice (p: PurchaseView, x: ProductView): number {
+  const prices = new Set<number>()
   for (const b of p.order?.bookings ?? []) {
     if (b.status === 'rejected') continue
-    for (const l of b.delivered ?? b.lines) if (l.product === x.key && l.qtyMilli > 0) qty.set(l.priceCents, (qty.get(l.priceCents) ?? 0) + l.qtyMilli)
+    for (const l of b.delivered ?? b.lines) if (l.product === x.key && l.qtyMilli > 0) prices.add(l.priceCents)
   }
-  let sum = 0
-  for (const v of qty.values()) sum += v
-  // A view without every booking (not an admin's) gives the total at the catalogue's price.
-  return sum === total ? [...qty].sort((a, b) => a[0] - b[0]) : [[x.priceCents, total]]
+  return prices.size === 1 ? [...prices][0] : x.priceCents
 }
 
 /** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */
@@ -38,10 +32,8 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  * creation date as YYYY-MM-DD, the supplier block with its VAT number (empty when the directory
  * has none), its contacts and address (src/api/gdxp-contacts.ts) and every product with
  * `bookingInfo.totalQty`, the quantity the group booked (delivered, once delivered; 0 for a
- * failed purchase, whose bookings were refunded) at the unit price its lines hold: a product
- * booked or delivered at two prices is written twice, once per price, with the same sku, so that
- * umPrice × totalQty adds up to what the members pay for it ({@link byPrice}, up to each line's
- * rounding to the cent). Prices and quantities are JSON numbers written
+ * failed purchase, whose bookings were refunded) at the one price its lines hold, else the
+ * catalogue's ({@link unitPrice}). Prices and quantities are JSON numbers written
  * from their exact decimal text. The supplier's `orderInfo` says the file is the group's booking (phase
  * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
  * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
@@ -64,16 +56,16 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string, d
         vatNumber: p.supplierVatNumber ?? '',
         ...(address === null ? {} : { address }),
         contacts,
-        products: p.order.products.flatMap((x) => byPrice(p, x).map(([priceCents, qtyMilli]) => ({
+        products: p.order.products.map((x) => ({
           name: x.name,
           um: x.unit,
           sku: x.key,
           ...(x.category === undefined ? {} : { category: x.category }),
           ...(x.description === undefined ? {} : { description: x.description }),
           active: true,
-          orderInfo: { umPrice: exactNumber(formatCents(priceCents)), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
-          bookingInfo: { totalQty: q(qtyMilli) }
-        }))),
+          orderInfo: { umPrice: exactNumber(formatCents(unitPrice(p, x))), packageQty: x.packageQty, minQty: q(x.minQtyMilli), mulQty: q(x.mulQtyMilli), maxQty: q(x.maxQtyMilli), availableQty: q(x.availableQtyMilli) },
+          bookingInfo: { totalQty: p.phase === 'failed' ? 0 : q(x.deliveredQtyMilli ?? x.bookedQtyMilli) }
+        })),
         orderInfo: {
           phase: 'booking',
           ...(p.closesAtMs === null ? {} : { closeDate: day(p.closesAtMs) }),
