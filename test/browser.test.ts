@@ -144,8 +144,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // A withdrawal from the page carries its reason, as `withdraw --reason` does; deposited back for what follows.
   await pageB.fill('#cash-amount', '1')
   await pageB.fill('#cash-reason', 'resto sbagliato')
-  await pageB.click('#wd')
+  await pageB.dblclick('#wd')
   await waitFor('the withdrawal on node A', async () => (await get(na, '/api/members/Marta')).creditCents === 1650)
+  await new Promise((resolve) => setTimeout(resolve, 1500))
+  t.is((await get(nb, '/api/members/Marta')).creditCents, 1650, 'a double tap withdraws once: the second tap, while the first is on its way, sends nothing')
   t.ok(JSON.stringify(cli(a, 'log')).includes('resto sbagliato'), 'the withdrawal\'s reason is in the log')
   t.is(await pageB.inputValue('#cash-reason'), '', 'and emptied with the amount')
   cli(b, 'deposit', 'Marta', '1')
@@ -185,6 +187,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.click(`${burro} .plus`)
   t.is(await page.inputValue('input.qty[data-product="burro"]'), '2', 'the stepper adds one butter at a time')
   t.ok((await text('.purchase .catalogue')).includes('max 6'), 'a member reads the most they may book before booking')
+  await page.fill('input.qty[data-product="burro"]', '6')
+  await page.click(`${burro} .plus`)
+  t.is(await page.inputValue('input.qty[data-product="burro"]'), '6', '+ stops at the most a member may book')
+  await page.fill('input.qty[data-product="burro"]', '2')
   const mele = 'td.stepper:has(input.qty[data-product="mele"])'
   await page.click(`${mele} .plus`)
   t.is(await page.inputValue('input.qty[data-product="mele"]'), '1', '+ goes up to the minimum (1 kg)')

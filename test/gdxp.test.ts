@@ -18,7 +18,7 @@ import { BIN, cli } from '../examples/procs.js'
 import type { HypergasError } from '../src/errors.js'
 import { refusal } from '../src/cli/format.js'
 import { setLang, t as i18nT } from '../src/cli/i18n.js'
-import { skipText } from '../src/api/refusal-text.js'
+import { skippedLine, skipText } from '../src/api/refusal-text.js'
 
 type Row = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -194,6 +194,7 @@ test('CSV import: named columns in Italian or English, `;` and decimal commas', 
     'price 1.234.000: a thousands separator or 3 decimals? write 1234000 for thousands; a price has at most 2 decimals'
   ], 'the figures to write come from the file\'s own (1,005 used to be told "1500 or 1,50")')
   t.alike(why('nome;prezzo;min\nMiele;6,50;2,000\n'), ['minimum 2,000: a thousands separator or 3 decimals? write 2000 or 2'])
+  t.alike(importCsv('nome;prezzo\n;2,00\nPane;3\n').skipped.map((x) => skippedLine(x, i18nT)), ['no name'], 'a product with no name is its reason alone, not "(no name) (no name)"')
   // A package that is not a whole number of units is optional: the product comes in without it.
   const halves = importCsv('nome;um;prezzo;confezione\nFormaggio;kg;18,90;0.5\nBurro;panetto;3,20;4\n')
   t.alike(halves.products.map((p) => [p.name, p.priceCents, p.packageQty ?? null]), [['Formaggio', 1890, null], ['Burro', 320, 4]], 'imported, without a package of 0.5')

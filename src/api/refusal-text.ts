@@ -80,7 +80,12 @@ function fieldWords (path: string, t: RefusalWords['t']): string {
 
 /** Products an import left out, each with its reason in the reader's words ({@link skipText}): `Miele (prezzo 1,234: non è un importo in euro con al più 2 decimali); …`. */
 function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']): string {
-  return l.map((x) => `${x.name} (${skipText(x, t)})`).join('; ') + (more ? '…' : '')
+  return l.map((x) => skippedLine(x, t)).join('; ') + (more ? '…' : '')
+}
+
+/** A product left out, with why: `Miele (prezzo 1,234: …)`; one with no name is its reason alone (`senza nome`). */
+export function skippedLine (x: SkippedProduct, t: RefusalWords['t']): string {
+  return x.reason === 'no name' ? skipText(x, t) : `${x.name} (${skipText(x, t)})`
 }
 
 /**

@@ -27,7 +27,7 @@ import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, quantity, recoveryTooFew, setPageLang, t, unitOf } from './format.js'
-import { refusalText, skipText, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
+import { refusalText, skippedLine, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
@@ -99,8 +99,22 @@ function sayReceipt (r: ActReceipt): void {
   say(receiptLines(r, { t: tVars, eur: money }, false).join('\n'), refused, refused ? r.status : undefined)
 }
 
-/** Signs the act `make` builds for the member with the key loaded on this page, and sends it. */
+/** Whether an act is on its way to the node: a second tap meanwhile (a double tap, an impatient one) sends nothing. */
+let sending = false
+
+/** Runs `send` unless an act is already on its way ({@link sending}). */
+async function once (send: () => Promise<void>): Promise<void> {
+  if (sending) return
+  sending = true
+  try { await send() } finally { sending = false }
+}
+
+/** Signs the act `make` builds for the member with the key loaded on this page, and sends it (one at a time: {@link once}). */
 async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
+  await once(async () => await signAndSend(status, member, make))
+}
+
+async function signAndSend (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
   const seed = store.get('seed')
   if (seed === null) { say(t('needKey'), true); return }
   const hexAct = await signActHex(make(member as MemberId), groupIdOf(status), seed, nodeNow())
@@ -116,10 +130,13 @@ async function memberAct (status: StatusView | PublicStatus, member: string, mak
   sayReceipt(r)
 }
 
+/** Sends an admin act (one at a time: {@link once}) and shows its receipt. */
 async function adminAct (body: ActRequest): Promise<void> {
-  const r = await api<ActReceipt>('/api/acts', body)
-  clearForm()
-  sayReceipt(r)
+  await once(async () => {
+    const r = await api<ActReceipt>('/api/acts', body)
+    clearForm()
+    sayReceipt(r)
+  })
 }
 
 async function loadKey (text: string): Promise<void> {
@@ -192,7 +209,7 @@ async function refresh (): Promise<void> {
         const r = await api<ImportSummary>(`/api/purchases/${purchase}/catalogue`, { text: await file.text() })
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
         // Which products were left out and why, as the CLI says it (SPEC §4.5).
-        const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => `${x.name} (${skipText(x, tVars)})`).join('; ') })]
+        const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => skippedLine(x, tVars)).join('; ') })]
         say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
       }),
       fail,

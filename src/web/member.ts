@@ -203,15 +203,19 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     card.querySelector('.running')!.textContent = t('runningTotal', { total: money(total), left: money(left) })
     card.querySelector('.running')!.classList.toggle('bad', left < 0)
   }
-  /** − and + step by the product's multiple (or one unit), never below zero nor between zero and the minimum. */
+  /** − and + step by the product's multiple (or one unit), never below zero, between zero and the minimum, or past the maximum. */
   const step = (x: ProductSpec, sign: number) => (e: Event): void => {
     const input = (e.target as HTMLElement).closest('td')!.querySelector('input.qty') as HTMLInputElement
     let now = 0
     try { now = parseQuantity(input.value.trim() === '' ? input.dataset.booked ?? '0' : input.value) } catch { now = 0 }
     const by = x.mulQtyMilli ?? 1000
-    const next = Math.max(0, now + sign * by)
-    // Between 0 and the minimum nothing can be booked: + goes up to the minimum, − down to 0.
-    input.value = quantity(next > 0 && next < (x.minQtyMilli ?? 0) ? (sign > 0 ? x.minQtyMilli! : 0) : next)
+    const min = x.minQtyMilli ?? 0
+    let next = Math.max(0, now + sign * by)
+    // Between 0 and the minimum nothing can be booked: + goes up to the minimum, − down to 0; + stops at the most a member may book.
+    if (sign > 0 && now < min) next = min
+    else if (sign < 0 && next < min) next = 0
+    else if (sign > 0 && x.maxQtyMilli !== undefined && next > x.maxQtyMilli) next = now
+    input.value = quantity(next)
     recount(e)
   }
   return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>

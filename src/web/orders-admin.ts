@@ -76,9 +76,13 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
     <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
 }
 
+/** The purchases whose price list the referente opened: it stays open while the page redraws. */
+const pricesOpen = new Set<string>()
+
 /**
  * The catalogue with its prices, for the referente while bookings are open (SPEC §4.5 SetPrice):
- * a price typed in euros (0: not known yet) applies to later bookings. Open when a product has none.
+ * a price typed in euros (0: not known yet) applies to later bookings. Open when a product has
+ * none, or when the referente opened it.
  */
 function prices (p: PurchaseSummary, products: ProductView[], a: OrdersActions): TemplateResult {
   const send = (key: string) => (e: Event): void => {
@@ -87,7 +91,8 @@ function prices (p: PurchaseSummary, products: ProductView[], a: OrdersActions):
       a.act({ type: 'SetPrice', purchase: p.id, product: key, priceCents: parseEurosOrZero(text) })
     } catch (err) { a.fail(err) }
   }
-  return html`<details class="prices" ?open=${products.some((x) => x.priceCents === 0)}><summary>${t('catalogueTitle', { count: products.length })}</summary>
+  const toggled = (e: Event): void => { if ((e.target as HTMLDetailsElement).open) pricesOpen.add(p.id); else pricesOpen.delete(p.id) }
+  return html`<details class="prices" ?open=${pricesOpen.has(p.id) || products.some((x) => x.priceCents === 0)} @toggle=${toggled}><summary>${t('catalogueTitle', { count: products.length })}</summary>
     <div class="scroll"><table>${products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}</div></td>
       <td class="n">${x.priceCents === 0 ? t('noPriceYet') : money(x.priceCents)}</td>
       <td class="stepper"><input class="price" inputmode="decimal" size="6" data-product=${x.key} placeholder=${t('commitAmount')}><button class="set-price" @click=${send(x.key)}>${t('setPrice')}</button></td></tr>`)}</table></div></details>`

@@ -14,7 +14,7 @@ import type { LineView, PurchaseView } from '../../api/dto.js'
 import { unaccented } from '../../api/views.js'
 import { importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { exportGdxp } from '../../api/gdxp-export.js'
-import { skipText } from '../../api/refusal-text.js'
+import { skippedLine } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
@@ -153,7 +153,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
     t('importDone', { name, count: r.imported }),
     ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
     ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') + (r.unpriced.length > 5 ? ` ${t('andMore', { count: r.unpriced.length - 5 })}` : '') })]),
-    ...r.skipped.map((x) => t('importSkipped', { name: x.name, reason: skipText(x, t) })),
+    ...r.skipped.map((x) => t('importSkipped', { what: skippedLine(x, t) })),
     ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))
   ].join('\n'))
 }
