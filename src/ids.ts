@@ -105,6 +105,14 @@ export function foldedName (name: string): string {
 }
 
 /**
+ * The entries of a listing as typed (SPEC §4.7 SetListing: the CLI's arguments, the page's lines):
+ * trimmed, without the blank ones and without one typed again in another case ({@link foldedName}).
+ */
+export function listingEntries (typed: readonly string[]): string[] {
+  return typed.map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+}
+
+/**
  * The form in which a typed name is looked up among the group's names (members, purchases,
  * suppliers: stored in Unicode NFC by the act schema): its invisible characters dropped, outer
  * spaces dropped, NFC, then {@link foldedName}.

@@ -19,7 +19,7 @@ const settingsSchema = z.object({
   smtp: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean(), user: z.string().optional(), pass: z.string().optional() }).nullable(),
   from: z.string(),
   addresses: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().email()),
-  /** The language a member reads their digest in, when not the node's (`mail address … --lang`). */
+  /** The language a member reads their digest in, when not the node's (`mail address … --digest-lang`). */
   languages: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.enum(['it', 'en'])).optional(),
   lastSentMs: z.number().int().min(0)
 })

@@ -21,7 +21,7 @@ import type { ActReceipt } from '../api/receipt.js'
 import type { ImportSummary, NoticesView } from '../api/api.js'
 import type { SearchHit } from '../api/directory.js'
 import type { MemberSummary, MemberView } from '../api/views.js'
-import { foldedName, shellArg, type ActId, type MemberId, type PurchaseId } from '../ids.js'
+import { listingEntries, shellArg, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 import { parseEuros, parseQuantity } from '../money.js'
 import { adminView } from './admin.js'
 import { drawChart } from './report.js'
@@ -245,7 +245,7 @@ async function refresh (): Promise<void> {
       }),
       listing: (offers, wants) => attempt(async () => {
         // One entry per line; blank lines and an entry typed twice (in any case) are not listed.
-        const entries = (text: string): string[] => text.split('\n').map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+        const entries = (text: string): string[] => listingEntries(text.split('\n'))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'SetListing', member, offers: entries(offers), wants: entries(wants) }))
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),

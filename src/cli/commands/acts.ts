@@ -6,7 +6,7 @@ import { Option } from 'commander'
 import { createAct } from '../../acts/act.js'
 import { MAX_OVERDRAFT_CENTS, parseActBody } from '../../acts/schema.js'
 import { HypergasError } from '../../errors.js'
-import { foldedName, hex, type GroupId, type MemberId } from '../../ids.js'
+import { hex, listingEntries, type GroupId, type MemberId } from '../../ids.js'
 import { formatCents, parseEuros, parseEurosOrZero } from '../../money.js'
 import type { ActRequest, NodeApi } from '../../api/api.js'
 import type { ActBody } from '../../acts/types.js'
@@ -141,7 +141,7 @@ for (const side of ['offer', 'want'] as const) {
     .option('--key <file>', helpText('h_accept_key'))
     .action(async (m: string, typed: string[], o: { key?: string }) => {
       // An entry typed empty, or twice (in any case), is not listed.
-      const entries = typed.map((x) => x.trim()).filter((x, i, all) => x !== '' && all.findIndex((y) => foldedName(y) === foldedName(x)) === i)
+      const entries = listingEntries(typed)
       // Only blank entries (`offer Bruno ""`): a slip, not the wish to empty the list, which takes none.
       if (typed.length > 0 && entries.length === 0) throw new HypergasError('BAD_ARGUMENT', `every entry given is blank; to empty the list give none: hypergas ${side} ${m}`, { variant: 'blankEntries', input: `hypergas ${side} ${m}` })
       const body = async (api: NodeApi): Promise<ActBody> => {
