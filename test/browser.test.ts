@@ -97,7 +97,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.click('.purchase .commit')
   // The page answers with the act's receipt, as the CLI words it: what, whose, and the credit after.
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Impegno di') === true)
-  t.ok((await text('#msg')).includes('Impegno di 7,50 € di Marta su "Verdure" (poi lo approva il referente)'), 'the receipt says what was committed, by whom, to what')
+  t.ok((await text('#msg')).includes('Impegno di 7,50 € di Marta su "Verdure"'), 'the receipt says what was committed, by whom, to what')
+  t.ok((await text('#msg')).includes("poi il referente dell'acquisto approva l'impegno"), 'and what comes next')
   t.ok((await text('#msg')).includes('credito di Marta: 12,50 €'), 'and the credit after it')
   t.is(await page.inputValue('.purchase .amount'), '', 'the amount is cleared once sent: a second tap sends nothing twice')
   let seen: Row | undefined

@@ -71,7 +71,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
 
   run('it_IT.UTF-8', 'purchase', 'open', 'Verdure', '--supplier', 'Cascina Rossi')
   const commit = run('en_GB.UTF-8', 'commit', 'Bruno', '12,50', 'Verdure')
-  t.ok(commit.out.includes('Bruno committed €12.50 to "Verdure" (the referente approves it next): confirmed'), commit.out)
+  t.ok(commit.out.includes('Bruno committed €12.50 to "Verdure": confirmed'), commit.out)
+  t.ok(commit.out.includes('next, the referente of the purchase approves the commitment'), commit.out)
   t.ok(commit.out.includes('Bruno\'s credit: €37.50'), commit.out)
 
   const refused = run('it_IT.UTF-8', 'commit', 'Bruno', '100', 'Verdure')

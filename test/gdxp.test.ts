@@ -278,6 +278,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.is(importCatalogue(exported).products.length, 5, 'the export imports back')
   const approved = execText(dir, '--lang', 'it', 'approve', 'Marta', 'Cascina')
   t.ok(approved.startsWith('Prenotazione di Marta su "Cascina" approvata'), `a booking's approval speaks of a booking: ${approved}`)
+  const journal = execText(dir, '--lang', 'it', 'log')
+  t.ok(journal.includes('Prenotazione di Marta su "Cascina" approvata') && !journal.includes('(poi'), `so does the journal, which tells no one what comes next: ${journal}`)
   const refused = (...args: string[]): string => spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'en', ...args], { encoding: 'utf8' }).stderr.trim()
   t.is(refused('deliver', 'Cascina', 'Marta', 'pane=1'), 'error BAD_ARGUMENT: "Pane" has no price yet: give the price it was delivered at, pane=1@<euros> (@0 if it came free)', 'an unpriced product nobody booked is not delivered free without a word')
   t.is(refused('book', 'Marta', 'Cascina bis', 'xyz=1'), 'error UNKNOWN_PRODUCT: no product "xyz" in this purchase\'s catalogue (hypergas products lists them)', 'the code of SPEC §4.5\'s table')

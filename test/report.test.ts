@@ -192,6 +192,7 @@ test('a shared discount reads as a discount in the journal and gives back in the
   t.ok(journal.includes('Sconto di 1,30 € ripartito su "Cascina"') && journal.includes('Costo di 2,00 € ripartito su "Cascina"'), `a discount is no cost in the journal: ${journal}`)
   const rows = execFileSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'export', '--csv'], { encoding: 'utf8' }).trim().split('\n')
   t.ok(rows.some((r) => /;AddCost;Anna;;;Cascina;-1,30;/.test(r)) && rows.some((r) => /;AddCost;Anna;;;Cascina;2,00;/.test(r)), `the archive tells them apart by the sign: ${rows.filter((r) => r.includes('AddCost')).join(' / ')}`)
+  t.ok(rows.some((r) => /;Book;Anna;Bruno;;Cascina;13,00;/.test(r)), `a booking's row says what it took from the credit: ${rows.filter((r) => r.includes(';Book;')).join(' / ')}`)
   // A period that starts while Bruno's booking is open: its start balances with the commitments.
   const r = cli(dir, 'report', '--from', '2999-01-01 10:30', '--to', '2999-02-01') as Row
   t.alike([r.creditsStartCents, r.openCommitmentsStartCents, r.cash[0].startCents], [5000 - 1370, 1370, 5000], 'credits + open commitments = cash at the start too')

@@ -20,9 +20,11 @@ export interface LogEntryView {
   memberName: string | null
   /** A transfer's payee (Transfer, AcceptTransfer, CancelTransfer); else null. */
   payeeName: string | null
+  /** An approval or a rejection of a booking (its purchase has a catalogue, SPEC §4.5), which the journal names as such. */
+  booking: boolean
   /** A transfer cancelled by a party to it ({@link cancelKind}); null for any other act, or an admin's cancel. */
   cancel: 'withdrawn' | 'refused' | null
-  /** The act's amount, cents: its own (negative for a shared discount), the transfer's it accepts or cancels, what a close paid; null when it has none. */
+  /** The act's amount, cents: its own (negative for a shared discount), the transfer's it accepts or cancels, what a close paid, what a booking or a delivery took from the member's credit (negative: gave back); null when it has none. */
   cents: number | null
   purchaseName: string | null
   /** The product a SetPrice prices, by its catalogue name; else null. */
@@ -100,6 +102,16 @@ export function paidFor (s: GroupState, id: PurchaseId): number | null {
   return p?.phase === 'closed' ? p.paidCents : null
 }
 
+/**
+ * What act `actId` took from `member`'s credit, cents (negative: what it gave back, as a
+ * delivery smaller than the booking), read off their statement (SPEC §4 invariant 3); null when
+ * the member is gone from the state or the act moved nothing.
+ */
+export function creditTaken (s: GroupState, member: MemberId, actId: ActId): number | null {
+  const m = s.statements.get(member)?.find((x) => x.actId === actId)
+  return m === undefined ? null : -m.deltaCents
+}
+
 /** {@link ActSubject} of body `b` against state `s`. */
 export function actSubject (s: GroupState, b: ActBody): ActSubject {
   return {
@@ -127,11 +139,14 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
       author: act?.author ?? null,
       authorName: act === undefined ? null : memberName(v.state, act.author),
       ...(b === undefined ? { memberName: null, payeeName: null, cents: null, purchaseName: null, productName: null } : actSubject(v.state, b)),
+      booking: (b?.type === 'ApproveCommitment' || b?.type === 'RejectCommitment') && v.state.purchases.get(b.purchase)?.order !== undefined,
       cancel: b?.type === 'CancelTransfer' && act !== undefined ? cancelKindOf(v.state, b, act.author) : null,
       // A shared discount gives back: negative, so that the journal and its CSV tell it from a cost.
       ...(b?.type === 'AddCost' && b.discount ? { cents: -b.cents } : {}),
       // What a close paid belongs to the close that applied, not to one refused before it.
       ...(b?.type === 'ClosePurchase' && e.status === 'applied' ? { cents: paidFor(v.state, b.purchase) } : {}),
+      // A booking or a delivery carries no amount: it is what the act took from the member's credit.
+      ...((b?.type === 'Book' || b?.type === 'Deliver') && e.status === 'applied' ? { cents: creditTaken(v.state, b.member, e.actId) } : {}),
       timeMs: e.timeMs,
       feed: e.feed,
       index: e.index,

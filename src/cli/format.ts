@@ -221,7 +221,7 @@ const unitIn = (unit: string, milli: number): string => unitFor(unit, milli, lan
 /** What a log entry did, as the journal says it (with who, how much, which purchase); "?" for a block that did not decode. */
 export function logWhat (e: LogEntryView): string {
   const type = e.type === 'AddCost' && e.cents !== null && e.cents < 0 ? 'AddDiscount' : e.type === 'ClosePurchase' && e.cents === null ? 'ClosePurchase_none' : e.type
-  return type === null ? '?' : t(e.cancel !== null ? `r_CancelTransfer_${e.cancel}` : `r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
+  return type === null ? '?' : t(e.cancel !== null ? `r_CancelTransfer_${e.cancel}` : e.booking ? `r_${type}_booking` : `r_${type}`, { name: e.memberName ?? '', payee: e.payeeName ?? '', amount: e.cents === null ? '' : eur(Math.abs(e.cents)), purchase: e.purchaseName ?? '', product: e.productName ?? '' })
 }
 
 /** `log` as a journal: time, author, what (with who, how much, which purchase), result, state. */
