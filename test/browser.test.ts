@@ -334,6 +334,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   adminA.on('pageerror', (e) => errors.push(e.message))
   await adminA.goto(loginUrl(na))
   await adminA.waitForSelector('.catalogue-file')
+  // The purchase closed: its referente still finds it on the page, with what the supplier was paid.
+  await adminA.click('#past summary')
+  const past = (await adminA.innerText('#past')).replace(/\s+/g, ' ')
+  t.ok(/Formaggi .*chiuso \d+,\d\d €/.test(past), `the closed purchase among the past ones: ${past}`)
   const gdxp = { protocolVersion: 1, creationDate: '2026-01-01', applicationSignature: 'test', subject: { name: 'Campo' }, blocks: [{ supplier: { name: 'Cascina Verde', vatNumber: '', transformations: [{ type: 'discount' }], products: [{ name: 'Carote', um: 'kg', orderInfo: { umPrice: 2.1 } }, { name: 'Rape', um: 'kg', active: false, orderInfo: { umPrice: 1 } }] } }] }
   await adminA.setInputFiles('.catalogue-file', { name: 'orto.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(gdxp)) })
   await adminA.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('non applicat') === true, undefined, { timeout: 30_000 })

@@ -21,6 +21,8 @@ export interface AdminData {
   /** Logged in as an admin (else: the node's own machine, reading only). */
   admin: boolean
   open: Array<{ p: PurchaseSummary, full: PurchaseView }>
+  /** The purchases closed or failed, as `GET /api/purchases` lists them. */
+  past: PurchaseSummary[]
   notices: Notice[]
   /** The treasurer's report of the period chosen (SPEC §7); null until read. */
   report: Report | null
@@ -100,6 +102,17 @@ function decisions (d: AdminData, a: AdminActions): TemplateResult {
     <h2>${t('votes')}</h2>${votes.length === 0 ? html`<p>${t('noOpen')}</p>` : html`<table id="votes">${votes}</table>`}`
 }
 
+/**
+ * The purchases no longer open (closed first, then failed, by name, as the node lists them),
+ * folded away: a referente who closed one still finds it, with what the supplier was paid
+ * (SPEC §4: Σ of the commitments not rejected) or that it failed and refunded everyone.
+ */
+function pastPurchases (d: AdminData): TemplateResult {
+  if (d.past.length === 0) return html``
+  return html`<details id="past"><summary>${t('pastPurchases', { count: d.past.length })}</summary><div class="scroll"><table><tr><th>${t('purchase')}</th><th>${t('supplier')}</th><th>${t('referenteCol')}</th><th></th><th>${t('paidSupplier')}</th></tr>
+    ${d.past.map((p) => html`<tr><td>${p.name}</td><td>${p.supplier ?? ''}</td><td>${p.ownerName ?? p.owner.slice(0, 8)}</td><td>${t(`phase_${p.phase}`)}</td><td class="n">${p.phase === 'closed' ? money(p.paidCents) : ''}</td></tr>`)}</table></div></details>`
+}
+
 /** The admin's view. */
 export function adminView (d: AdminData, a: AdminActions): TemplateResult {
   const me = d.status.me
@@ -108,5 +121,6 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
     ${noticeList(d.notices, 'admin-notices')}
     ${cashDesk(d, a)}${memberList(d)}${groupForms(d, a)}${decisions(d, a)}
     <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}
+    ${pastPurchases(d)}
     ${reportSection(d.report, a)}`
 }

@@ -193,6 +193,7 @@ async function refresh (): Promise<void> {
   const status = await api<StatusView | PublicStatus>('/api/status')
   if (!readsAll()) view = 'member'
   const report = view === 'admin' && isFull(status) ? await api<Report>(`/api/report?${periodQuery()}`) : null
+  const purchases = view === 'admin' && isFull(status) ? await api<PurchaseSummary[]>('/api/purchases') : []
   const main = view === 'admin' && isFull(status)
     ? adminView({
       status,
@@ -200,7 +201,8 @@ async function refresh (): Promise<void> {
       admin: who.admin,
       notices: (await api<NoticesView>('/api/notices')).admin,
       report,
-      open: await Promise.all((await api<PurchaseSummary[]>('/api/purchases')).filter((p) => p.phase === 'open').map(async (p) => ({ p, full: await api<PurchaseView>(`/api/purchases/${p.id}`) })))
+      open: await Promise.all(purchases.filter((p) => p.phase === 'open').map(async (p) => ({ p, full: await api<PurchaseView>(`/api/purchases/${p.id}`) }))),
+      past: purchases.filter((p) => p.phase !== 'open')
     }, {
       act: (body) => attempt(async () => await adminAct(body)),
       cents: (text) => { try { return parseEuros(text) } catch (err) { fail(err); return null } },
