@@ -182,8 +182,8 @@ function finalityLine (s: StatusView | PublicStatus): string {
   if (!isFull(s) && s.member === null) return ''
   const waiting = isFull(s) ? s.group.finality.waitingFor.map(nameOf) : s.member!.waitingFor.map((n) => n ?? '?')
   const recovery = isFull(s) ? s.group.finality.recovery : s.member!.recovery
-  // A member's phone has no terminal: the commands an admin would type are left out for them.
-  const words = readsAll() ? (x: string): string => x : withoutCommands
+  // Only the node's own machine has its terminal: elsewhere (a member's phone, an admin's) the commands are left out.
+  const words = who.local ? (x: string): string => x : withoutCommands
   const stuck = recovery.map((r) => ' ' + words(!r.started ? t('notStarted', { name: nameOf(r) }) : t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name: nameOf(r), arg: shellArg(nameOf(r)), votes: r.votes, needed: r.needed }) + (r.eligible < r.needed ? ' ' + recoveryTooFew(r) : ''))).join('')
   return (waiting.length === 0 ? t('allConfirmed') : t('waitingFor', { names: waiting.join(', ') })) + stuck
 }
