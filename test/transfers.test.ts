@@ -48,6 +48,23 @@ test('transfers: asked by the payer or (an invoice) the payee, moved only when t
   t.is(s.do(bruno, { type: 'AcceptTransfer', transfer: invoice.id }), 'NO_PENDING_TRANSFER')
   t.is(s.do(bruno, { type: 'AcceptTransfer', transfer: 'ab'.repeat(32) as ActId }), 'NO_PENDING_TRANSFER')
   t.alike(s.state.statements.get(carla.id)!.map((m) => [m.kind, m.deltaCents, m.counterpart]), [['transfer-in', 500, bruno.id]], 'only completed transfers in statements')
+  // An admin who invoices a member is a party, not the member's agent: the member consents.
+  const own = s.sign(s.founder, { type: 'Transfer', from: bruno.id, to: s.founder.id, cents: 1000, memo: 'nothing' })
+  t.is(s.fold(own), 'applied')
+  t.is(s.state.transfers.get(own.id)!.initiator, s.founder.id, 'a transfer to its admin author is the admin\'s own invoice')
+  t.is(s.do(s.founder, { type: 'AcceptTransfer', transfer: own.id }), 'NOT_AUTHORIZED', 'the admin who asked for it cannot accept it for the payer')
+  t.alike(refusalDetails(s.state, { type: 'AcceptTransfer', transfer: own.id }, 'NOT_AUTHORIZED', s.founder.id), { variant: 'initiator' }, 'and is told the other side accepts')
+  t.is(s.credit(bruno), 1500, 'nothing moved')
+  t.is(s.do(bruno, { type: 'AcceptTransfer', transfer: own.id }), 'applied', 'the payer does')
+  t.is(s.credit(bruno), 500)
+  // An admin paying a member is the initiator too.
+  const gift = s.sign(s.founder, { type: 'Transfer', from: s.founder.id, to: dario.id, cents: 100, memo: '' })
+  s.fold(gift)
+  t.is(s.do(s.founder, { type: 'AcceptTransfer', transfer: gift.id }), 'NOT_AUTHORIZED', 'nor accept their own payment')
+  // An admin acting at the counter for a payer (neither party) may accept for the payee.
+  const counter = s.sign(s.founder, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 100, memo: '' })
+  s.fold(counter)
+  t.is(s.do(s.founder, { type: 'AcceptTransfer', transfer: counter.id }), 'applied', 'an admin on both parties\' behalf, at the counter')
 })
 
 test('limits: an overdraft lets credit go below zero, a ceiling caps deposits and incoming transfers', (t) => {

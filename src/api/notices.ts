@@ -3,13 +3,13 @@
  * purchases open to book, bookings closing within 24 hours, a booking approved or rejected, a
  * delivery recorded with its difference, a credit too low for the open purchases, a transfer to
  * accept or one waiting for the other party (SPEC §4.6); for an admin,
- * commitments to decide, deliveries to record and bookings closing on their own purchases, and
- * their acts of the last week the merged order refused. Pure:
+ * commitments to decide, deliveries to record and bookings closing on their own purchases, votes
+ * other admins started that wait for theirs, and their acts of the last week the merged order refused. Pure:
  * the same state and time give the same notices; nothing is stored or replicated.
  */
 import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { bookingsOpen, type GroupState } from '../fold/state.js'
+import { bookingsOpen, countCurrent, memberName, quorum, type GroupState } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'
 import type { IgnoredBlock, LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
@@ -17,7 +17,7 @@ import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
-  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'refusedInOrder' | 'notCounted'
+  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'toVote' | 'refusedInOrder' | 'notCounted'
   purchase: PurchaseId | null
   purchaseName: string | null
   /** When the bookings close (closing), ms since the epoch. */
@@ -27,7 +27,7 @@ export interface Notice {
   other?: string
   /** toAccept/awaiting: the transfer's memo, when it is not blank (runs of spaces as one). */
   memo?: string
-  /** delivered: booked goods and delivered goods, cents; lowCredit: the credit, cents; toAccept/awaiting: the amount, cents; toDecide/toDeliver: how many. */
+  /** delivered: booked goods and delivered goods, cents; lowCredit: the credit, cents; toAccept/awaiting: the amount, cents; toDecide/toDeliver: how many; toVote: the votes so far. */
   bookedCents?: number
   deliveredCents?: number
   creditCents?: number
@@ -39,6 +39,11 @@ export interface Notice {
   /** refusedInOrder of a SetPrice: the product, by name. */
   product?: string
   code?: string
+  /** toVote: the quorum (`count`: the votes of current admins so far). */
+  quorum?: number
+  /** toVote on credit limits (VoteSetLimits): the overdraft and the ceiling proposed, cents (0: none). */
+  overdraftCents?: number
+  ceilingCents?: number
   /** open, approved, rejected: a purchase without a catalogue, which takes a free amount (commit), not bookings. */
   free?: true
 }
@@ -84,7 +89,7 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
   return out.sort((x, y) => rank.indexOf(x.kind) - rank.indexOf(y.kind))
 }
 
-/** An admin's notices: on their own open purchases, commitments to decide, deliveries to record, bookings closing soon. */
+/** An admin's notices: on their own open purchases, commitments to decide, deliveries to record, bookings closing soon; then the votes that wait for theirs (`toVote`). */
 export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notice[] {
   const out: Notice[] = []
   for (const p of [...s.purchases.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
@@ -98,6 +103,24 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
     }
     const closes = p.dates?.closesAtMs ?? 0
     if (bookingsOpen(p) && closes > nowMs && closes - nowMs <= CLOSING_SOON_MS) out.push({ kind: 'closing', ...base, atMs: closes })
+  }
+  // What other admins proposed (SPEC §4: the first vote is the proposal) and waits for this one's
+  // vote: a vote with other figures would start a tally of its own, so the figures are said.
+  if (!s.admins.has(me)) return out
+  for (const [, v] of [...s.tallies].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const votes = countCurrent(s, v.voters)
+    if (v.type === 'VoteRecover' || v.voters.has(me) || votes === 0) continue
+    const [overdraft, ceiling] = v.type === 'VoteSetLimits' ? (v.name ?? '0:0').split(':').map(Number) : []
+    out.push({
+      kind: 'toVote',
+      purchase: null,
+      purchaseName: null,
+      actType: v.type as ActBody['type'],
+      other: v.type === 'VoteRegisterMember' ? v.name ?? '' : memberName(s, v.member) ?? v.member.slice(0, 8),
+      count: votes,
+      quorum: quorum(s.admins.size),
+      ...(overdraft === undefined ? {} : { overdraftCents: overdraft, ceilingCents: ceiling })
+    })
   }
   return out
 }

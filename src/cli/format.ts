@@ -250,7 +250,8 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 export function notice (n: Notice, mail = false): string {
   const what = n.actType === undefined ? '' : t(`r_${n.actType === 'ClosePurchase' ? 'ClosePurchase_none' : n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
   const key = noticeKey(n)
-  return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
+  const figures = n.overdraftCents === undefined ? '' : t('limitsProposed', { overdraft: eur(n.overdraftCents), ceiling: (n.ceilingCents ?? 0) === 0 ? t('noCeiling') : eur(n.ceilingCents) })
+  return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { figures, quorum: n.quorum ?? 0, memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 
 /** `notices`: a member's and the admin's, one per line. */

@@ -101,7 +101,7 @@ export const helpEn = {
   h_transfer_from: 'the payer',
   h_transfer_to: 'the payee',
   h_transfer_memo: 'what it is for',
-  h_transfer_key: 'signed by the payer or the payee with their key file; default: this admin on the payer\'s behalf',
+  h_transfer_key: 'signed by the payer or the payee with their key file; default: this admin on the payer\'s behalf (a transfer to this admin is their own invoice: the payer accepts it)',
   d_accept: 'accept a pending transfer (the party who did not ask for it)',
   h_accept_transfer: 'the transfer\'s id (or its first characters)',
   h_accept_key: 'signed by the member with their key file; default: this admin on their behalf',

@@ -96,7 +96,7 @@ export const helpIt: typeof helpEn = {
   h_transfer_from: 'chi paga',
   h_transfer_to: 'chi riceve',
   h_transfer_memo: 'la causale',
-  h_transfer_key: 'firmato da chi paga o da chi riceve, con il file della sua chiave; altrimenti da questo amministratore per chi paga',
+  h_transfer_key: 'firmato da chi paga o da chi riceve, con il file della sua chiave; altrimenti da questo amministratore per chi paga (un trasferimento a questo amministratore è una sua fattura: la accetta chi paga)',
   d_accept: 'accetta un trasferimento in attesa (lo fa la parte che non lo ha chiesto)',
   h_accept_transfer: 'l\'id del trasferimento (o i suoi primi caratteri)',
   h_accept_key: 'firmato dal socio con il file della sua chiave; altrimenti da questo amministratore per lui',

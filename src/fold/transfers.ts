@@ -74,13 +74,17 @@ export function transfer (s: GroupState, actId: ActId, au: MemberId, b: A.Transf
   return null
 }
 
-/** `AcceptTransfer`: the party who did not initiate (or an admin) accepts; the credit moves if the limits allow. */
+/**
+ * `AcceptTransfer`: the party who did not initiate, or an admin on their behalf, accepts; the
+ * credit moves if the limits allow. The initiating party never accepts their own transfer, admin
+ * or not (SPEC §1: both parties consent): an admin who invoices a member waits for the member.
+ */
 export function acceptTransfer (s: GroupState, actId: ActId, au: MemberId, b: A.AcceptTransfer, run: boolean): Code {
   // Who before what (SPEC §4.6 columns); a transfer never made names no party to check.
   const x = s.transfers.get(b.transfer)
   if (x === undefined) return 'NO_PENDING_TRANSFER'
   const other = x.initiator === x.from ? x.to : x.from
-  if (au !== other && !s.admins.has(au)) return 'NOT_AUTHORIZED'
+  if (au === x.initiator || (au !== other && !s.admins.has(au))) return 'NOT_AUTHORIZED'
   if (x.status !== 'pending') return 'NO_PENDING_TRANSFER'
   if (!s.members.has(x.from) || !s.members.has(x.to)) return 'UNKNOWN_MEMBER'
   if (spendable(s, x.from) < x.cents) return 'INSUFFICIENT_CREDIT'

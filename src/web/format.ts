@@ -68,7 +68,9 @@ export const recoveryTooFew = (r: RecoveryView): string => t('recoveryImpossible
 
 /** One notice in the page's language (src/api/notices.ts). */
 export function noticeText (n: Notice): string {
-  return t(noticeKey(n), { purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), amount: money(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0, code: n.code ?? '' })
+  const what = n.kind !== 'toVote' || n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '' })
+  const figures = n.overdraftCents === undefined ? '' : t('limitsProposed', { overdraft: money(n.overdraftCents), ceiling: (n.ceilingCents ?? 0) === 0 ? t('noCeiling') : money(n.ceilingCents ?? 0) })
+  return t(noticeKey(n), { what, figures, quorum: n.quorum ?? 0, purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), amount: money(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0, code: n.code ?? '' })
 }
 
 /** A list of notices with a count, or nothing when there is none. */
