@@ -168,4 +168,11 @@ test('an act written with no node running, in a group of two admins: the CLI say
   t.ok(/lo stesso atto era stato registrato \d+ s fa/.test(twice.stdout), `the same deposit again at once: the receipt asks whether it was sent twice: ${twice.stdout.trim()}`)
   const other = spawnSync(process.execPath, [BIN, '--dir', alone, '--lang', 'it', 'deposit', 'Anna', '2'], { encoding: 'utf8' })
   t.absent(other.stdout.includes('lo stesso atto'), 'another amount: nothing to ask')
+  t.ok(twice.stdout.includes('annullalo con un prelievo della stessa somma'), 'a deposit is undone by a withdrawal')
+  const key = String(cli(alone, 'keygen').publicKey)
+  cli(alone, 'member', 'add', 'Bruno', key)
+  const pay = (): string => spawnSync(process.execPath, [BIN, '--dir', alone, '--lang', 'en', 'transfer', 'Anna', 'Bruno', '1'], { encoding: 'utf8' }).stdout
+  pay()
+  const again = pay()
+  t.ok(/if this one was sent twice by mistake, cancel it: hypergas cancel [0-9a-f]{8}/.test(again), `a transfer sent twice is cancelled, not undone by a withdrawal: ${again.trim()}`)
 })

@@ -90,8 +90,10 @@ test('restore: a dead laptop restored from its backup downloads its feed before 
   // A comes back: B downloads its feed, then the gate opens.
   const restoreStart = Date.now()
   await post(nodes[0], '/api/swarm', { online: true })
-  await waitFor('B restored', async () => (await get(nodes[1], '/api/status')).restoring === null, 90000)
+  const stuck = new Set<unknown>()
+  await waitFor('B restored', async () => { const s = await get(nodes[1], '/api/status'); stuck.add((s.me as Row).stuck); return s.restoring === null }, 90000)
   t.comment(`restore gate opened ${Date.now() - restoreStart} ms after A came back`)
+  t.absent(stuck.has('unusable'), `while its feed downloads, the node never says another device wrote it (${[...stuck].join(', ')})`)
   t.ok(await feedOfB(nodes[1]) >= lengthAtA, `B holds its ${lengthAtA} blocks again`)
   t.absent(fs.existsSync(path.join(b2, 'restoring.json')), 'the mark is gone')
   const after = await act(nodes[1], { type: 'Deposit', member: 'Bruno', cents: 250 })

@@ -179,7 +179,7 @@ export class LocalApi implements NodeApi {
     const stuck = n.ownStuck()
     const notCounted = v.ignored.reduce((sum, b) => sum + (b.feed === n.id ? b.actIds.length : 0), 0)
     return {
-      me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck, lost: stuck === null ? 0 : v.entries.slice(v.finalCount).filter((e) => e.feed === n.id).length, notCounted },
+      me: { id: n.id, name: v.state.members.get(n.id)?.name ?? null, admin: v.state.admins.has(n.id), stuck, lost: stuck === null || stuck === 'waiting' ? 0 : v.entries.slice(v.finalCount).filter((e) => e.feed === n.id).length, notCounted },
       // Every admin past or present has a cash entry: their feeds are the invite's hints.
       invite: encodeInvite(n.requireGroup(), [...v.state.cash.keys()]),
       rules: RULES_VERSION,

@@ -234,7 +234,7 @@ export interface StatusView {
   /** This node's identity; `stuck`: why its own feed takes no more acts (GasNode.ownStuck), or null. */
   /** `lost`: while its own feed is stuck, how many acts of this node's own feed are not confirmed (in the books only if another admin's node holds them). */
   /** `notCounted`: acts of this node's own feed in blocks the merge does not use (written after its admin was removed, or past a freeze): not in the books. */
-  me: { id: MemberId, name: string | null, admin: boolean, stuck: 'frozen' | 'unusable' | null, lost: number, notCounted: number }
+  me: { id: MemberId, name: string | null, admin: boolean, stuck: 'frozen' | 'unusable' | 'waiting' | null, lost: number, notCounted: number }
   /** The rules version this node merges and folds with (src/fold/rules.ts); each peer's is in `peers`. */
   rules: number
   /** The invite naming every admin feed past and present (treat it as a password: docs/security.md). */

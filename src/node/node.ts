@@ -223,6 +223,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     // The own feed's `prev` must be its last block: never append past a block the graph lacks.
     // (Its usual cause: the identity restored on another device, which wrote a branch of its own.)
     if (stuck === 'unusable') throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending (was this identity restored on another device? then only that one may write)`, { variant: 'unusable', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
+    if (stuck === 'waiting') throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable so far: the others wait for blocks they link to`, { variant: 'waiting', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
     await this.own.append(encodeBlock({ ...this.graph.frontier(this.id), acts }))
     await this.refresh()
   }
@@ -351,10 +352,15 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return shouldAck(this._view, this._graph, this.id)
   }
 
-  /** Why the own feed takes no more blocks (null: it does): `frozen` after its fork, `unusable` holding blocks the group does not use (restored elsewhere). */
-  ownStuck (): 'frozen' | 'unusable' | null {
+  /**
+   * Why the own feed takes no block now (null: it does): `frozen` after its fork, `unusable`
+   * holding a block the group never uses (it names another branch: restored elsewhere), `waiting`
+   * holding blocks that wait for blocks of other feeds they link to (a restore downloading them).
+   */
+  ownStuck (): 'frozen' | 'unusable' | 'waiting' | null {
     if (this.forks.some((f) => f.feed === this.id)) return 'frozen'
-    return this._graph.usableLength(this.id) !== this.own.length ? 'unusable' : null
+    if (this._graph.usableLength(this.id) === this.own.length) return null
+    return this._graph.brokenAt(this.id) === null ? 'waiting' : 'unusable'
   }
 
   /** Waits until every queued refresh and append, and the checkpoint being written, have finished. */
