@@ -8,6 +8,8 @@ import { checkAct } from '../src/fold/fold.js'
 import { refusalDetails } from '../src/fold/refusal.js'
 import { person, Season } from './helpers/fixtures.js'
 import { shellArg, foldedName } from '../src/ids.js'
+import { refusal } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
 
 test('quorum(n) = floor((n + 1) / 2)', (t) => {
   t.alike([1, 2, 3, 4, 5].map(quorum), [1, 1, 2, 2, 3])
@@ -293,4 +295,20 @@ test('shellArg: a name as one argument of the command the interfaces tell a user
   t.is(shellArg("D'Amico"), '"D\'Amico"')
   t.is(shellArg('a"b\'c'), "'a\"b'\\''c'")
   t.is(shellArg('x$y'), "'x$y'", 'nothing expands')
+})
+
+test('ClosePurchase short of votes: an owner who voted already is told the others vote, not asked to', (t) => {
+  const s = new Season()
+  const bruno = s.register('Bruno')
+  const carla = s.register('Carla')
+  s.do(s.founder, { type: 'VoteElectCassiere', member: bruno.id })
+  s.do(s.founder, { type: 'VoteElectReferente', member: carla.id })
+  const p = s.open(s.founder, 'Pane')
+  t.is(s.do(s.founder, { type: 'VoteClosePurchase', purchase: p }), 'applied')
+  t.is(s.do(s.founder, { type: 'ClosePurchase', purchase: p }), 'NO_QUORUM', 'one of three admins: a quorum of 2')
+  t.alike(refusalDetails(s.state, { type: 'ClosePurchase', purchase: p }, 'NO_QUORUM', s.founder.id), { votes: 1, quorum: 2, variant: 'voted' }, 'her vote is among them')
+  t.alike(refusalDetails(s.state, { type: 'ClosePurchase', purchase: p }, 'NO_QUORUM', bruno.id), { votes: 1, quorum: 2 }, 'one who did not vote is asked to')
+  t.alike(refusalDetails(s.state, { type: 'FailPurchase', purchase: p }, 'NO_QUORUM', s.founder.id), { votes: 0, quorum: 2, variant: 'fail' }, 'a vote to close is no vote to fail')
+  setLang('en')
+  t.is(refusal('NO_QUORUM', '', refusalDetails(s.state, { type: 'ClosePurchase', purchase: p }, 'NO_QUORUM', s.founder.id)), '1 of 2 votes, yours among them: 1 missing. The other admins vote with: hypergas vote-close <purchase>')
 })

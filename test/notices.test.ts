@@ -69,7 +69,7 @@ test('notices: a pending transfer asks the other party to accept, and tells the 
   const asked = memberNotices(s.state, bruno.id, 0)[0]
   t.is(notice(asked), `Carla ti chiede 2,50 € («cassetta»): hypergas accept ${invoice.id.slice(0, 8)} (o cancel ${invoice.id.slice(0, 8)})`)
   t.is(notice(asked, true), 'Carla ti chiede 2,50 € («cassetta»): accetta o rifiuta dalla tua pagina (il link che ti ha dato l\'amministratore)')
-  t.is(notice(memberNotices(s.state, bruno.id, 0)[1], true), 'il tuo trasferimento di 5,00 € («uova») a Carla aspetta che lo accetti')
+  t.is(notice(memberNotices(s.state, bruno.id, 0)[1], true), 'il tuo trasferimento di 5,00 € («uova») a Carla aspetta di essere accettato')
   setLang('en')
   t.is(notice(asked, true), 'Carla asks you for €2.50 ("cassetta"): accept or refuse it on your page (the link your admin gave you)')
   const bare = s.sign(carla, { type: 'Transfer', from: bruno.id, to: carla.id, cents: 100, memo: '   ' })

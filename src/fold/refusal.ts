@@ -82,8 +82,11 @@ export function refusalDetails (s: GroupState, body: ActBody, code: string, auth
   if (code === 'NO_QUORUM' && p !== undefined) {
     d.votes = countCurrent(s, body.type === 'FailPurchase' ? p.failVotes : p.closeVotes)
     d.quorum = quorum(s.admins.size)
-    // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail).
-    if (body.type === 'FailPurchase') d.variant = 'fail'
+    // A failure waits for votes to fail (CLI: e_NO_QUORUM_fail names vote-fail); an owner who
+    // voted already is not asked to vote (e_NO_QUORUM_voted, e_NO_QUORUM_failVoted).
+    const voted = author !== undefined && (body.type === 'FailPurchase' ? p.failVotes : p.closeVotes).has(author)
+    if (body.type === 'FailPurchase') d.variant = voted ? 'failVoted' : 'fail'
+    else if (voted) d.variant = 'voted'
   }
   // A shared cost on a purchase without a commitment to share it among: no member to name (CLI: e_NO_COMMITMENT_cost).
   if (code === 'NO_COMMITMENT' && body.type === 'AddCost') d.variant = 'cost'

@@ -257,7 +257,7 @@ async function refresh (): Promise<void> {
         const payer = who.member ?? chosen
         const mine = ask || payer === null || payer === '' ? null : await api<MemberView>(`/api/members/${payer}`)
         const room = mine === null ? null : mine.creditCents + (mine.limits?.overdraftCents ?? 0)
-        if (room !== null && cents > room) { say(t('overCredit', { credit: money(room) }), true); return }
+        if (room !== null && cents > room) { say(t((mine?.limits?.overdraftCents ?? 0) > 0 ? 'overCredit_overdraft' : 'overCredit', { credit: money(room) }), true); return }
         const other = await api<{ id: MemberId, name: string }>(`/api/payee?name=${encodeURIComponent(name.trim())}`)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
       }),
