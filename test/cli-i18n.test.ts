@@ -309,6 +309,10 @@ test('status: a writer removed and elected again is no longer called frozen', (t
   t.ok(waiting(two).includes('con due amministratori nessuno dei due può revocare l\'altro') && waiting(two).includes('hypergas recover') && !waiting(two).includes('maggioranza'), waiting(two))
   t.ok(waiting([...two, admin('ee', 'Elio', false)]).includes('nessuno dei due'), 'a former admin does not count')
   t.ok(waiting([...two, admin('ee', 'Elio')]).includes('si revoca a maggioranza'), waiting([...two, admin('ee', 'Elio')]))
+  // Bruno's node took the other branch of Elio's forked feed: he is there, and no vote from here removes anyone.
+  const three = [...two, admin('ee', 'Elio')]
+  const split = finality({ blocks: 10, finalBlocks: 8, waitingFor: [{ id, name: 'Bruno' }], frozen: [], ignoredBlocks: 0, recovery: [] }, (k) => `${k}: `, three, new Map([[id as string, 'ee'.repeat(32)]]))
+  t.ok(split.includes('aspetta Bruno, il cui nodo ha un altro ramo del registro biforcato di Elio') && !split.includes('si revoca a maggioranza'), `not said gone: ${split}`)
   setLang('en')
 })
 

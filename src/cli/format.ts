@@ -43,7 +43,7 @@ export function status (s: StatusView): string {
     `${label('confirmedState')}${g.confirmedStateHash}`,
     `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: g.admins.filter((a) => a.current).length })}`,
     `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold ? 'hold' : 'violated') })}`,
-    finality(g.finality, label, g.admins),
+    finality(g.finality, label, g.admins, new Map(s.linkConflicts.filter((c) => c.by.feed !== c.feed).map((c) => [c.by.feed as string, c.feed as string]))),
     '',
     table([[t('admin'), t('roles'), t('cash'), t('confirmedCash')], ...g.admins.map((a) => [
       String(a.name), a.roles.join('+') || t('former'), eur(a.cashCents) + (a.cashCents < 0 ? ` ${t('owed')}` : ''), eur(a.confirmedCashCents)
@@ -103,15 +103,24 @@ export function forkLine (f: ForkReport, name: string): string {
   return t('forkLine', { name, length: f.length, held: f.held, when: f.detectedAt.slice(0, 16).replace('T', ' ') })
 }
 
-/** The finality lines of `status`: confirmed blocks, who confirmation waits for (with two admins or fewer, none can revoke another), whose block removed a writer (by name, from `admins`), writers removed (frozen, or admins again), ignored blocks, the members' recovery. */
-export function finality (f: FinalityView, label: (k: string) => string, admins: readonly AdminCashView[]): string {
+/**
+ * The finality lines of `status`: confirmed blocks, who confirmation waits for (with two admins or
+ * fewer, none can revoke another; one whose blocks name another branch of a forked feed, by
+ * `conflicted`: their feed → the forked feed, is not gone), whose block removed a writer (by name,
+ * from `admins`), writers removed (frozen, or admins again), ignored blocks, the members' recovery.
+ */
+export function finality (f: FinalityView, label: (k: string) => string, admins: readonly AdminCashView[], conflicted: ReadonlyMap<string, string> = new Map()): string {
   const who = (r: { name: string | null, id?: string, feed?: string }): string => r.name ?? String(r.id ?? r.feed).slice(0, 8)
   const byName = (feed: string): string => admins.find((a) => a.id === feed)?.name ?? feed.slice(0, 8)
   const current = admins.filter((a) => a.current).length
+  const away = f.waitingFor.filter((w) => !conflicted.has(w.id))
+  const split = f.waitingFor.filter((w) => conflicted.has(w.id))
   return `${label('finality')}${t('finalityLine', { final: f.finalBlocks, blocks: f.blocks })}` +
     // With the members' recovery to explain, not the majority's removal it rules out.
     // With two admins a majority cannot revoke one (NEEDS_MEMBERS): the members' vote is the way.
-    (f.waitingFor.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : current <= 2 ? 'waitingForTwo' : 'waitingFor', { names: f.waitingFor.map(who).join(', ') })}` : '') +
+    (away.length > 0 ? ` · ${t(f.recovery.length > 0 ? 'waitingForOnly' : current <= 2 ? 'waitingForTwo' : 'waitingFor', { names: away.map(who).join(', ') })}` : '') +
+    // An admin whose node is there but took the other branch of a forked feed: not gone, and no vote removes them here.
+    split.map((w) => ` · ${t('waitingForSplit', { name: who(w), forked: byName(conflicted.get(w.id)!) })}`).join('') +
     f.frozen.map((z) => `\n${label(z.adminAgain ? 'removedOnce' : 'frozen')}${t(z.adminAgain ? 'frozenLineAgain' : 'frozenLine', { name: who(z), length: z.length, index: z.by.index, by: byName(z.by.feed) })}`).join('') +
     (f.ignoredBlocks > 0 ? `\n${label('ignored')}${t('ignoredLine', { count: f.ignoredBlocks })}` : '') +
     f.recovery.map((r) => { const name = r.name ?? r.admin.slice(0, 8); return !r.started ? `\n${label('finality')}${t('notStarted', { name })}` : `\n${label('stuck')}${t(r.forked ? 'recoveryHintForked' : 'recoveryHint', { name, arg: shellArg(name), votes: r.votes, needed: r.needed })}` +
