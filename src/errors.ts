@@ -175,7 +175,7 @@ export interface SkippedProduct {
  * `purchase`, `openPurchase` (a member's page sees open ones only), `transfer`, `product` (none),
  * `products` (more than one), `file`, `gone` (the logged-in member left the group), `endpoint`.
  */
-export type NotFoundVariant = 'member' | 'memberShortId' | 'members' | 'purchase' | 'purchases' | 'openPurchase' | 'transfer' | 'product' | 'products' | 'file' | 'gone' | 'endpoint'
+export type NotFoundVariant = 'member' | 'memberShortId' | 'members' | 'purchase' | 'purchases' | 'openPurchase' | 'transfer' | 'transferShortId' | 'product' | 'products' | 'file' | 'gone' | 'endpoint'
 
 /**
  * What a node restored from a backup waits for before it writes (SPEC §3: "it says what it waits

@@ -12,6 +12,8 @@ import { Season } from './helpers/fixtures.js'
 import { refusalDetails } from '../src/fold/refusal.js'
 import { spawnSync } from 'node:child_process'
 import { BIN, NODE_FLAGS, cli } from '../examples/procs.js'
+import { pickTransfer } from '../src/api/transfer-views.js'
+import type { HypergasError } from '../src/errors.js'
 
 test('transfers: asked by the payer or (an invoice) the payee, moved only when the other side accepts', (t) => {
   const s = new Season()
@@ -239,4 +241,15 @@ test('an overdraft granted by the admins\' vote lets a member book beyond their 
   t.is(s.credit(marta), -200)
   t.is(book(4), 'INSUFFICIENT_CREDIT', '16 € would pass the 5 € overdraft')
   t.is(s.credit(marta), -200, 'and nothing changed')
+})
+
+test('a transfer is named by the first 4 characters of its code or more, in any case', (t) => {
+  const ids = ['6b3f' + '0'.repeat(60), '6b40' + '1'.repeat(60), 'abcd' + '2'.repeat(60)]
+  t.is(pickTransfer(ids, 'ABCD'), ids[2])
+  t.is(pickTransfer(ids, ` ${ids[0]} `), ids[0], 'whole, spaces around')
+  const code = (ref: string): string | undefined => { try { pickTransfer(ids, ref); return undefined } catch (err) { return `${(err as HypergasError).code} ${(err as HypergasError).details?.variant ?? ''}` } }
+  t.is(code('6b3'), 'NOT_FOUND transferShortId', 'three characters: told to type four')
+  t.is(code('6b'), 'NOT_FOUND transferShortId')
+  t.is(code('6b4f'), 'NOT_FOUND transfer', 'none starts so')
+  t.is(code('zzzz'), 'NOT_FOUND transfer', 'not a code')
 })

@@ -22,8 +22,18 @@ export function transfersView (s: GroupState, member?: MemberId): TransferView[]
  * @throws HypergasError NOT_FOUND when nothing or more than one transfer matches
  */
 export function resolveTransfer (s: GroupState, ref: string): string {
+  return pickTransfer([...s.transfers.keys()], ref)
+}
+
+/**
+ * The one of `ids` (transfer ids, hex) that `ref` names: whole, or by its first 4 characters or
+ * more, in any case.
+ * @throws HypergasError NOT_FOUND (variant `transferShortId` for fewer than 4 characters)
+ */
+export function pickTransfer (ids: readonly string[], ref: string): string {
   const r = ref.trim().toLowerCase()
-  const hits = /^[0-9a-f]{4,64}$/.test(r) ? [...s.transfers.keys()].filter((k) => k.startsWith(r)) : []
+  if (/^[0-9a-f]{1,3}$/.test(r)) throw HypergasError.NOT_FOUND(`no transfer "${ref}": a transfer is found by the first 4 characters of its code or more`, 'transferShortId', ref)
+  const hits = /^[0-9a-f]{4,64}$/.test(r) ? ids.filter((k) => k.startsWith(r)) : []
   if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`, 'transfer', ref)
   return hits[0]
 }

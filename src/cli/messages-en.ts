@@ -157,7 +157,7 @@ export const en: typeof it = {
   e_NOT_FOUND_members: '"{{input}}" matches {{matches}} members: {{candidates}}; type more characters or the name',
   e_NOT_FOUND_purchase: 'no purchase "{{input}}", or more than one by that name (hypergas purchases lists them)', e_NOT_FOUND_purchases: '"{{input}}" names {{matches}} purchases: {{candidates}}; type the first characters of its id',
   e_NOT_FOUND_openPurchase: 'no open purchase "{{input}}"',
-  e_NOT_FOUND_transfer: 'no transfer "{{input}}", or more than one starting so: type more characters of its code',
+  e_NOT_FOUND_transfer: 'no transfer "{{input}}", or more than one starting so: type more characters of its code', e_NOT_FOUND_transferShortId: 'no transfer "{{input}}": a transfer is found by the first 4 characters of its code or more',
   e_NOT_FOUND_product: 'no product "{{input}}" in this purchase\'s catalogue',
   e_NOT_FOUND_products: '"{{input}}" names {{matches}} products: {{candidates}}; type more characters',
   e_NOT_FOUND_file: 'no file {{input}}',

@@ -157,7 +157,7 @@ export const it = {
   e_NOT_FOUND_members: '"{{input}}" corrisponde a {{matches}} soci: {{candidates}}; scrivi più caratteri o il nome',
   e_NOT_FOUND_purchase: 'nessun acquisto "{{input}}", o più di uno con quel nome (hypergas purchases li elenca)', e_NOT_FOUND_purchases: '"{{input}}" indica {{matches}} acquisti: {{candidates}}; scrivi i primi caratteri del suo id',
   e_NOT_FOUND_openPurchase: 'nessun acquisto aperto "{{input}}"',
-  e_NOT_FOUND_transfer: 'nessun trasferimento "{{input}}", o più di uno che inizia così: scrivi più caratteri del suo codice',
+  e_NOT_FOUND_transfer: 'nessun trasferimento "{{input}}", o più di uno che inizia così: scrivi più caratteri del suo codice', e_NOT_FOUND_transferShortId: 'nessun trasferimento "{{input}}": un trasferimento si trova con i primi 4 caratteri del suo codice o più',
   e_NOT_FOUND_product: 'nessun prodotto "{{input}}" nel listino di questo acquisto',
   e_NOT_FOUND_products: '"{{input}}" corrisponde a {{matches}} prodotti: {{candidates}}; scrivi più caratteri',
   e_NOT_FOUND_file: 'nessun file {{input}}',

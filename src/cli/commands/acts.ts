@@ -9,6 +9,7 @@ import { HypergasError } from '../../errors.js'
 import { hex, listingEntries, type GroupId, type MemberId } from '../../ids.js'
 import { formatCents, parseEuros, parseEurosOrZero } from '../../money.js'
 import type { ActRequest, NodeApi } from '../../api/api.js'
+import { pickTransfer } from '../../api/transfer-views.js'
 import type { ActBody } from '../../acts/types.js'
 import * as fmt from '../format.js'
 import { readKeyFile } from '../key-file.js'
@@ -121,9 +122,7 @@ program.command('limit').description(helpText('d_limit'))
 
 /** The full id of a transfer from its first characters, as the node knows it. @throws HypergasError NOT_FOUND */
 async function transferId (api: NodeApi, ref: string): Promise<string> {
-  const hits = (await api.transfers()).filter((x) => x.id.startsWith(ref.toLowerCase()))
-  if (hits.length !== 1) throw HypergasError.NOT_FOUND(`no transfer "${ref}" (or more than one)`, 'transfer', ref)
-  return hits[0].id
+  return pickTransfer((await api.transfers()).map((x) => x.id), ref)
 }
 
 // ---- the directory (SPEC §4.7) ----------------------------------------------------------------
