@@ -23,7 +23,7 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   // What the act did, then whether it is confirmed: after a dash when the first part has a colon of its own.
   const lines = [`${what}${what.includes(':') ? ' — ' : ': '}${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
   if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', { votes: r.vote.votes, quorum: r.vote.quorum }) : t('vote', { votes: r.vote.votes, quorum: r.vote.quorum, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
-  if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === null ? t('noCeiling') : eur(r.limits.ceilingCents) }))
+  if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === 0 ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
   // A booking or a commitment waits for its referente: the receipt says so, the journal of past acts does not.
   if ((r.type === 'Book' || r.type === 'Commit') && (r.status === 'applied' || r.status === 'pending')) lines.push(t(`approveNext_${r.type}`))

@@ -59,8 +59,8 @@ export interface ActReceipt {
   purchase?: { id: PurchaseId, name: string }
   /** The product a SetPrice prices, by its catalogue name (its price is `cents`). */
   product?: string
-  /** The limits a VoteSetLimits votes for, cents (ceiling null: none). */
-  limits?: { overdraftCents: number, ceilingCents: number | null }
+  /** The limits a VoteSetLimits votes for, cents (ceiling 0: none, as in the act and a member's view). */
+  limits?: { overdraftCents: number, ceilingCents: number }
   /** A booking's, delivery's or free commitment's total after the act (goods and cost shares), cents: the member's commitment to the purchase (a second Commit adds to the first). */
   orderCents?: number
   /** The author's cash after the act, when the act moved it. */
@@ -268,7 +268,7 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   } else if (b.type === 'OpenPurchase') {
     r.purchase = { id: act.id as string as PurchaseId, name: b.name }
   }
-  if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents === 0 ? null : b.ceilingCents }
+  if (b.type === 'VoteSetLimits') r.limits = { overdraftCents: b.overdraftCents, ceilingCents: b.ceilingCents }
   if (['Deposit', 'Withdraw', 'SettleCash', 'ClosePurchase'].includes(b.type)) r.cashCents = v.state.cash.get(act.author) ?? 0
   // The admin a settlement came from, left below zero: a figure typed wrong, or cash they advanced (SPEC §4 invariant 2: interfaces flag it).
   if (b.type === 'SettleCash' && (r.status === 'applied' || r.status === 'pending') && (v.state.cash.get(b.from) ?? 0) < 0) r.fromCashCents = v.state.cash.get(b.from)
