@@ -78,6 +78,13 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.ok(journal.includes('Versamento di 30,00 € da Carla'), `and so does the log: ${journal}`)
   const cash = cli(dir, 'statement', 'Anna', '--cash') as Row
   t.ok((cash.cashMovements as Row[]).some((m) => m.counterpartName === `Carla (${carlaId.slice(0, 8)})`), 'and the cassiere\'s cash statement')
+  // The same supplier typed another way (case, spaces), no directory entry: one line by supplier.
+  cli(dir, 'purchase', 'open', 'Frutta', '--supplier', ' cascina ROSSI ')
+  cli(dir, 'commit', 'Bruno', '1', 'Frutta')
+  cli(dir, 'approve', 'Bruno', 'Frutta')
+  cli(dir, 'vote-close', 'Frutta')
+  cli(dir, 'close', 'Frutta')
+  t.alike((cli(dir, 'report') as Row).totals.bySupplier, [{ supplier: 'Cascina Rossi', cents: 1350 }], 'one supplier, as first spelled')
 })
 
 test('report: cash and credits at each month\'s end, for the chart, in the node\'s time zone', (t) => {
@@ -99,10 +106,11 @@ test('report: cash and credits at each month\'s end, for the chart, in the node\
   at('2026-03-02T08:00:00', { type: 'Deposit', member: bruno.id, cents: 250 })
   at('2026-03-20T08:00:00', { type: 'Deposit', member: bruno.id, cents: 100 })
   const all = monthly(s.state, time, null, null)
-  t.alike(all.map((m) => [m.month, m.cashCents, m.creditsCents]), [['2025-12', 0, 0], ['2026-01', 4000, 4000], ['2026-03', 4350, 4350]], 'from the month before, a point per month with movements; February had none; the deposit at 00:30 on 1 January is January\'s')
+  t.alike(all.map((m) => [m.month, m.cashCents, m.creditsCents]), [['2025-12', 0, 0], ['2026-01', 4000, 4000], ['2026-02', 4000, 4000], ['2026-03', 4350, 4350]], 'from the month before, a point per month, February with none (its balances unchanged, so the chart keeps its months evenly); the deposit at 00:30 on 1 January is January\'s')
+  t.is(all[2].endMs, Date.parse('2026-03-01T00:00:00') - 1, 'the month with no movement ends where months end')
   t.alike(all.slice(0, 2).map((m) => m.endMs), [Date.parse('2026-01-01T00:00:00') - 1, Date.parse('2026-02-01T00:00:00') - 1], 'each month\'s last instant, local (the first point\'s too)')
   const upTo = monthly(s.state, time, null, Date.parse('2026-03-10T00:00:00'))
-  t.alike(upTo.map((m) => [m.month, m.cashCents]), [['2025-12', 0], ['2026-01', 4000], ['2026-03', 4250]], 'the period ends mid-month: only what came before')
+  t.alike(upTo.map((m) => [m.month, m.cashCents]), [['2025-12', 0], ['2026-01', 4000], ['2026-02', 4000], ['2026-03', 4250]], 'the period ends mid-month: only what came before')
   t.alike(monthly(s.state, time, Date.parse('2026-02-01T00:00:00'), null).map((m) => [m.month, m.cashCents]), [['2026-02', 4000], ['2026-03', 4350]], 'a later period starts from the balances before it')
   time.delete([...time.keys()][0])
   t.is(monthly(s.state, time, null, null)[1].cashCents, -1000, 'an act not confirmed (not in the map) does not count')

@@ -8,7 +8,7 @@
 import { goodsCents } from '../fold/lines.js'
 import { memberName, type GroupState, type Movement, type Purchase } from '../fold/state.js'
 import { HypergasError } from '../errors.js'
-import type { MemberId } from '../ids.js'
+import { nameKey, type MemberId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
 import { registeredSupplier, totalsView } from './views.js'
 
@@ -100,8 +100,9 @@ function monthOf (ms: number): { month: string, endMs: number } {
 /**
  * Cash and credits at each month's end: every confirmed movement of cash and of credit with a
  * time, summed in time order (movements without a time count from the start); one point per
- * month that ends inside [fromMs, toMs] or holds a movement of it, after a first point at the end
- * of the month before the first one (the balances the chart starts from).
+ * month that ends inside [fromMs, toMs] or holds a movement of it, and one for each month with no
+ * movement between two such (its balances unchanged), after a first point at the end of the month
+ * before the first one (the balances the chart starts from).
  */
 export function monthly (s: GroupState, time: Map<string, number | null>, fromMs: number | null, toMs: number | null): MonthPoint[] {
   const moves: Array<{ at: number, cash: number, credit: number }> = []
@@ -134,9 +135,16 @@ export function monthly (s: GroupState, time: Map<string, number | null>, fromMs
       const start = new Date(Number(here.month.slice(0, 4)), Number(here.month.slice(5, 7)) - 1, 1).getTime() - 1
       out.push({ ...monthOf(start), cashCents: atMonthStart.cash, creditsCents: atMonthStart.credits })
     }
+    // A month with no movement between two that have one: a point all the same, the balances unchanged.
+    for (let gap = nextMonth(out[out.length - 1].month); gap.month < here.month; gap = nextMonth(gap.month)) out.push({ ...gap, cashCents: atMonthStart.cash, creditsCents: atMonthStart.credits })
     out.push({ ...here, cashCents: cash, creditsCents: credits })
   }
   return out
+}
+
+/** The month after `month` (`YYYY-MM`), as {@link monthOf} gives it. */
+function nextMonth (month: string): { month: string, endMs: number } {
+  return monthOf(new Date(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1).getTime())
 }
 
 /** The report of the period [fromMs, toMs] (null: unbounded) over the confirmed state of replay `v`. */
@@ -151,7 +159,9 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
   }
   const name = (id: MemberId | undefined): string => (id === undefined ? '' : memberName(s, id) ?? id.slice(0, 8))
   const rows: ReportRow[] = []
+  // By supplier, whatever the case or spaces its name was typed with (one spelling shown: the first met).
   const bySupplier = new Map<string, number>()
+  const spelled = new Map<string, string>()
   const totals = { depositsCents: 0, withdrawalsCents: 0, supplierPaymentsCents: 0, settlementsCents: 0, transfersCents: 0, sharedCostsCents: 0 }
   for (const [admin, list] of [...s.cashMovements].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     for (const m of list) {
@@ -166,7 +176,9 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
       if (m.kind === 'supplier-payment') {
         totals.supplierPaymentsCents -= m.deltaCents
         if (p !== undefined) totals.sharedCostsCents += costsBorne(p, s.statements)
-        bySupplier.set(supplier, (bySupplier.get(supplier) ?? 0) - m.deltaCents)
+        const key = nameKey(supplier)
+        if (!spelled.has(key)) spelled.set(key, supplier.trim())
+        bySupplier.set(key, (bySupplier.get(key) ?? 0) - m.deltaCents)
       }
     }
   }
@@ -187,7 +199,7 @@ export function report (v: Replay, fromMs: number | null, toMs: number | null): 
     confirmedActs: v.finalCount,
     confirmedAtMs: v.finalCount === 0 ? null : v.entries.timeMs(v.finalCount - 1),
     rows,
-    totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([supplier, cents]) => ({ supplier, cents })) },
+    totals: { ...totals, bySupplier: [...bySupplier].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([key, cents]) => ({ supplier: spelled.get(key)!, cents })) },
     cash,
     creditsStartCents,
     creditsEndCents,
