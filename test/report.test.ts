@@ -78,6 +78,8 @@ test('report: the year\'s accounts from the CLI, as text, JSON and CSV', { timeo
   t.ok(journal.includes('Versamento di 30,00 € da Carla'), `and so does the log: ${journal}`)
   const cash = cli(dir, 'statement', 'Anna', '--cash') as Row
   t.ok((cash.cashMovements as Row[]).some((m) => m.counterpartName === `Carla (${carlaId.slice(0, 8)})`), 'and the cassiere\'s cash statement')
+  const gone = cli(dir, 'statement', 'Carla') as Row
+  t.alike([gone.creditCents, (gone.statement as Row[]).map((m) => m.deltaCents)], [0, [3000, -500, 200, -2700]], 'a removed member\'s statement is still the treasurer\'s to read, by the name she had')
   // The same supplier typed another way (case, spaces), no directory entry: one line by supplier.
   cli(dir, 'purchase', 'open', 'Frutta', '--supplier', ' cascina ROSSI ')
   cli(dir, 'commit', 'Bruno', '1', 'Frutta')

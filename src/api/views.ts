@@ -56,8 +56,9 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   if (s.members.has(r as MemberId)) return r as MemberId
   const byName = memberByName(s, ref)
   // Former admins who are no members any more: their cash stays on the books under their name
-  // (SPEC §4 Cash), so `settle` and `statement --cash` still find them, by id or by that name.
-  const former = [...s.cash.keys()].filter((k) => !s.members.has(k))
+  // (SPEC §4 Cash), so `settle` and `statement --cash` still find them, by id or by that name;
+  // and former members with a statement, which the treasurer still reads (SPEC §4 invariant 3).
+  const former = [...new Set([...s.cash.keys(), ...s.statements.keys()])].filter((k) => !s.members.has(k)).sort()
   const hits = ID_PREFIX.test(r) ? [...s.members.keys(), ...former].filter((k) => k.startsWith(r) && k !== byName) : []
   // A name that is also the start of someone else's id names two members: money must not guess.
   if (byName !== undefined && hits.length === 0) return byName
@@ -132,7 +133,8 @@ export type MemberSummary = Omit<MemberView, 'statement' | 'cashMovements'>
  * and no roles. @throws HypergasError NOT_FOUND
  */
 export function memberSummary (v: Replay, id: MemberId): MemberSummary {
-  const m = v.state.members.get(id) ?? (v.state.cash.has(id) ? { id, name: memberName(v.state, id) ?? id.slice(0, 8), creditCents: 0 } : undefined)
+  // A former admin (cash on the books) or former member (a statement) reads as one with no credit.
+  const m = v.state.members.get(id) ?? (v.state.cash.has(id) || v.state.statements.has(id) ? { id, name: memberName(v.state, id) ?? id.slice(0, 8), creditCents: 0 } : undefined)
   if (m === undefined) throw HypergasError.NOT_FOUND(`no member ${id.slice(0, 8)}…`, 'member', `${id.slice(0, 8)}…`)
   return {
     id,
