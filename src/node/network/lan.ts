@@ -149,20 +149,6 @@ export class LanDiscovery extends EventEmitter {
     this.timer.unref()
   }
 
-  /**
-   * Asks again from the start of the backoff, tells the network about this node at once, and
-   * reports every node it hears again ('peer'), even one heard before: called when the node comes
-   * back online (`hypergas online`), whose LAN DHT may have aged the nodes it knew, so that it does
-   * not wait for the queries at their slowest pace (30 s) to meet them again.
-   */
-  restart (): void {
-    if (this.mdns === null) return
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.heard.clear()
-    this.answer()
-    this.schedule(0)
-  }
-
   /** Stops answering and querying; closes the socket. */
   close (): void {
     if (this.timer !== null) clearTimeout(this.timer)

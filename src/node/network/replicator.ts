@@ -237,8 +237,6 @@ export class Replicator extends EventEmitter {
       await net.swarm.resume()
       if (net.discovery !== null) this.scheduleLookup(net.discovery, 0, this.lookups)
     }
-    // The LAN's nodes are found again from the start (LanDiscovery.restart), not at the slowest pace.
-    if (online) this.lan?.restart()
   }
 
   private scheduleLookup (discovery: Discovery, step: number, chain: number): void {
