@@ -10,7 +10,7 @@ import { setLang } from '../src/cli/i18n.js'
 import type { ActId, MemberId } from '../src/ids.js'
 import type { MergedLog } from '../src/merge/log.js'
 import type { LogEntry } from '../src/merge/replay-types.js'
-import { Season } from './helpers/fixtures.js'
+import { person, Season } from './helpers/fixtures.js'
 
 test('notices: what a member and the referente are told, and when', (t) => {
   const s = new Season()
@@ -161,4 +161,13 @@ test('notices: a vote another admin started waits for this admin\'s, with its fi
   t.is(notice(forBruno[0]), 'Cancellazione di Dario: 1 voto su 2, manca il tuo')
   t.is(s.do(bruno, { type: 'VoteSetLimits', member: dario.id, overdraftCents: 500, ceilingCents: 0 }), 'applied')
   t.alike(adminNotices(s.state, carla.id, 0).map((n) => n.actType), ['VoteRemoveMember'], 'a vote that reached its quorum asks no one')
+  // A proposal another act made impossible asks no one: the name Elio taken by another key meanwhile.
+  const elio = person('Elio')
+  const other = person('Elio bis')
+  t.is(s.do(s.founder, { type: 'VoteRegisterMember', name: 'Elio', member: elio.id }), 'applied')
+  t.alike(adminNotices(s.state, bruno.id, 0).map((n) => n.actType), ['VoteRegisterMember', 'VoteRemoveMember'], 'Bruno is asked')
+  s.do(bruno, { type: 'VoteRegisterMember', name: 'elio', member: other.id })
+  t.is(s.do(carla, { type: 'VoteRegisterMember', name: 'elio', member: other.id }), 'applied')
+  t.ok(s.state.members.has(other.id), 'the other key took the name')
+  t.alike(adminNotices(s.state, bruno.id, 0).map((n) => n.actType), ['VoteRemoveMember'], 'the name taken: the first proposal asks no one')
 })

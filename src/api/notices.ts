@@ -9,11 +9,11 @@
  */
 import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { bookingsOpen, countCurrent, memberName, quorum, type GroupState } from '../fold/state.js'
+import { bookingsOpen, countCurrent, memberName, quorum, type GroupState, type Tally } from '../fold/state.js'
 import type { MergedLog } from '../merge/log.js'
 import type { IgnoredBlock, LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
-import type { ActId, MemberId, PurchaseId } from '../ids.js'
+import { nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
@@ -109,7 +109,7 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
   if (!s.admins.has(me)) return out
   for (const [, v] of [...s.tallies].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const votes = countCurrent(s, v.voters)
-    if (v.type === 'VoteRecover' || v.voters.has(me) || votes === 0) continue
+    if (v.type === 'VoteRecover' || v.voters.has(me) || votes === 0 || !stillPossible(s, v)) continue
     const [overdraft, ceiling] = v.type === 'VoteSetLimits' ? (v.name ?? '0:0').split(':').map(Number) : []
     out.push({
       kind: 'toVote',
@@ -123,6 +123,23 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
     })
   }
   return out
+}
+
+/**
+ * Whether the action of open tally `v` can still take effect (SPEC §4 governance): a proposal
+ * that another act made impossible (the member registered since, or removed, the role given or
+ * taken) asks no one for a vote.
+ */
+function stillPossible (s: GroupState, v: Tally): boolean {
+  const member = s.members.has(v.member)
+  switch (v.type) {
+    case 'VoteRegisterMember': return !member && !s.memberNames.has(nameKey(v.name ?? ''))
+    case 'VoteElectReferente': return member && !s.referenti.has(v.member)
+    case 'VoteElectCassiere': return member && !s.cassieri.has(v.member)
+    case 'VoteRevokeReferente': return s.referenti.has(v.member)
+    case 'VoteRevokeCassiere': return s.cassieri.has(v.member)
+    default: return member
+  }
 }
 
 /** How far back an admin is told of their acts the order refused, ms (a week). */
