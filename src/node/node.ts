@@ -220,10 +220,10 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private async appendBlock (acts: Buffer[]): Promise<void> {
     const stuck = this.ownStuck()
     if (stuck === 'frozen') throw new HypergasError('DATA_DIR', 'this writer is frozen after a fork', { variant: 'frozen' })
-    // The own feed's `prev` must be its last block: never append past a block the graph lacks.
-    // (Its usual cause: the identity restored on another device, which wrote a branch of its own.)
-    if (stuck === 'unusable') throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable: not appending (was this identity restored on another device? then only that one may write)`, { variant: 'unusable', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
-    if (stuck === 'waiting') throw new HypergasError('DATA_DIR', `own feed holds ${this.own.length} blocks, ${this.graph.usableLength(this.id)} of them usable so far: the others wait for blocks they link to`, { variant: 'waiting', input: String(this.own.length), detail: String(this.graph.usableLength(this.id)) })
+    // The own feed's `prev` must be its last block: never append past a block the graph lacks
+    // (`unusable`: the identity restored on another device, which wrote a branch of its own).
+    const [held, usable] = [this.own.length, this.graph.usableLength(this.id)]
+    if (stuck !== null) throw new HypergasError('DATA_DIR', `own feed holds ${held} blocks, ${usable} of them usable${stuck === 'waiting' ? ' so far: the others wait for blocks they link to' : ': not appending (was this identity restored on another device? then only that one may write)'}`, { variant: stuck, input: String(held), detail: String(usable) })
     await this.own.append(encodeBlock({ ...this.graph.frontier(this.id), acts }))
     await this.refresh()
   }
@@ -352,11 +352,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return shouldAck(this._view, this._graph, this.id)
   }
 
-  /**
-   * Why the own feed takes no block now (null: it does): `frozen` after its fork, `unusable`
-   * holding a block the group never uses (it names another branch: restored elsewhere), `waiting`
-   * holding blocks that wait for blocks of other feeds they link to (a restore downloading them).
-   */
+  /** Why the own feed takes no block now (null: it does): `frozen` after its fork, `unusable` holding a block the group never uses (it names another branch: restored elsewhere), `waiting` holding blocks that wait for blocks they link to (a restore downloading them). */
   ownStuck (): 'frozen' | 'unusable' | 'waiting' | null {
     if (this.forks.some((f) => f.feed === this.id)) return 'frozen'
     if (this._graph.usableLength(this.id) === this.own.length) return null
