@@ -9,11 +9,12 @@
  */
 import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { bookingsOpen, countCurrent, memberName, quorum, type GroupState, type Tally } from '../fold/state.js'
+import { bookingsOpen, countCurrent, memberName, quorum, type GovernanceVote, type GroupState, type Tally } from '../fold/state.js'
+import { checkVote } from '../fold/fold.js'
 import type { MergedLog } from '../merge/log.js'
 import type { IgnoredBlock, LogEntry } from '../merge/replay-types.js'
 import { actSubject } from './log-view.js'
-import { nameKey, type ActId, type MemberId, type PurchaseId } from '../ids.js'
+import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
@@ -109,8 +110,10 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
   if (!s.admins.has(me)) return out
   for (const [, v] of [...s.tallies].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const votes = countCurrent(s, v.voters)
-    if (v.type === 'VoteRecover' || v.voters.has(me) || votes === 0 || !stillPossible(s, v)) continue
-    const [overdraft, ceiling] = v.type === 'VoteSetLimits' ? (v.name ?? '0:0').split(':').map(Number) : []
+    if (v.type === 'VoteRecover' || v.voters.has(me) || votes === 0) continue
+    const body = tallyBody(v)
+    // A proposal another act made impossible (the name taken since, the role given) asks no one.
+    if (checkVote(s, me, body) !== null) continue
     out.push({
       kind: 'toVote',
       purchase: null,
@@ -119,27 +122,26 @@ export function adminNotices (s: GroupState, me: MemberId, nowMs: number): Notic
       other: v.type === 'VoteRegisterMember' ? v.name ?? '' : memberName(s, v.member) ?? v.member.slice(0, 8),
       count: votes,
       quorum: quorum(s.admins.size),
-      ...(overdraft === undefined ? {} : { overdraftCents: overdraft, ceilingCents: ceiling })
+      ...(body.type === 'VoteSetLimits' ? { overdraftCents: body.overdraftCents, ceilingCents: body.ceilingCents } : {})
     })
   }
   return out
 }
 
-/**
- * Whether the action of open tally `v` can still take effect (SPEC §4 governance): a proposal
- * that another act made impossible (the member registered since, or removed, the role given or
- * taken) asks no one for a vote.
- */
-function stillPossible (s: GroupState, v: Tally): boolean {
-  const member = s.members.has(v.member)
-  switch (v.type) {
-    case 'VoteRegisterMember': return !member && !s.memberNames.has(nameKey(v.name ?? ''))
-    case 'VoteElectReferente': return member && !s.referenti.has(v.member)
-    case 'VoteElectCassiere': return member && !s.cassieri.has(v.member)
-    case 'VoteRevokeReferente': return s.referenti.has(v.member)
-    case 'VoteRevokeCassiere': return s.cassieri.has(v.member)
-    default: return member
+/** A limits vote's figures as its notice says them (`limitsProposed`), in the reader's words; '' for any other notice. */
+export function noticeFigures (n: Notice, w: { t: (key: string, vars?: { [k: string]: string }) => string, eur: (cents: number) => string }): string {
+  if (n.overdraftCents === undefined) return ''
+  return w.t('limitsProposed', { overdraft: w.eur(n.overdraftCents), ceiling: (n.ceilingCents ?? 0) === 0 ? w.t('noCeiling') : w.eur(n.ceilingCents ?? 0) })
+}
+
+/** The vote open tally `v` counts (its key: src/fold/state.ts tallyKey; a limits vote's figures are its `name`). */
+function tallyBody (v: Tally): GovernanceVote {
+  if (v.type === 'VoteRegisterMember') return { type: v.type, member: v.member, name: v.name ?? '' }
+  if (v.type === 'VoteSetLimits') {
+    const [overdraftCents, ceilingCents] = (v.name ?? '0:0').split(':').map(Number)
+    return { type: v.type, member: v.member, overdraftCents, ceilingCents }
   }
+  return { type: v.type as Exclude<GovernanceVote['type'], 'VoteRegisterMember' | 'VoteSetLimits'>, member: v.member }
 }
 
 /** How far back an admin is told of their acts the order refused, ms (a week). */

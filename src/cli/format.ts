@@ -6,7 +6,7 @@ import { shellArg } from '../ids.js'
 import type { RefusalDetails, RestoreWait } from '../errors.js'
 import type { AdminCashView, BookingView, FinalityView, LineView, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { NoticesView } from '../api/api.js'
-import { noticeKey, type Notice } from '../api/notices.js'
+import { noticeFigures, noticeKey, type Notice } from '../api/notices.js'
 import { refusalText } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import type { ActReceipt } from '../api/receipt.js'
@@ -259,7 +259,7 @@ export function refusal (code: string, fallback: string, d: RefusalDetails | und
 export function notice (n: Notice, mail = false): string {
   const what = n.actType === undefined ? '' : t(`r_${n.actType === 'ClosePurchase' ? 'ClosePurchase_none' : n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
   const key = noticeKey(n)
-  const figures = n.overdraftCents === undefined ? '' : t('limitsProposed', { overdraft: eur(n.overdraftCents), ceiling: (n.ceilingCents ?? 0) === 0 ? t('noCeiling') : eur(n.ceilingCents) })
+  const figures = noticeFigures(n, { t, eur: euro })
   return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { figures, quorum: n.quorum ?? 0, memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 

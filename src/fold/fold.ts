@@ -14,7 +14,7 @@ import { addCost, addProducts, book, closeBookings, deliver, setDates, setPrice 
 import { acceptTransfer, cancelTransfer, spendable, transfer, voteSetLimits } from './transfers.js'
 import { deposit, settle, withdraw } from './cash.js'
 import { registerSupplier, setListing } from './directory.js'
-import { countCurrent, quorum, recoveryKey, tallyKey, type BlockPos, type GroupState, type RejectionCode } from './state.js'
+import { countCurrent, quorum, recoveryKey, tallyKey, type BlockPos, type GovernanceVote, type GroupState, type RejectionCode } from './state.js'
 import { alreadyVoted, cash, closePhase, credit, duplicateVote, failOpen, findPurchase, hasOpenCommitment, makeAdmin, ownedPurchase, refreshAdmin, tallyVote } from './effects.js'
 
 /** Result of folding one act: applied, ignored as a duplicate id, or rejected with a code. */
@@ -61,6 +61,14 @@ export function applyAct (state: GroupState, act: SignedAct, pos: BlockPos | nul
 export function checkAct (state: GroupState, act: SignedAct): RejectionCode | 'duplicate' | null {
   if (state.seen.has(act.id)) return 'duplicate'
   return dispatch(state, act, false, null)
+}
+
+/**
+ * The code governance vote `body` by `author` would be rejected with now, or null if it would
+ * count: the fold's own preconditions (SPEC §4), for a notice asking an admin to vote. Pure.
+ */
+export function checkVote (state: GroupState, author: MemberId, body: GovernanceVote): RejectionCode | null {
+  return dispatch(state, { id: '' as ActId, v: 1, group: state.groupId ?? '', author, timeMs: 0, body } as unknown as SignedAct, false, null)
 }
 
 function dispatch (s: GroupState, act: SignedAct, run: boolean, pos: BlockPos | null, ctx?: FoldContext): Code {

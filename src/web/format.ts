@@ -6,7 +6,7 @@ import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
 import { euroText, formatQuantity } from '../money.js'
 import { unitFor } from '../units.js'
-import { noticeKey, type Notice } from '../api/notices.js'
+import { noticeFigures, noticeKey, type Notice } from '../api/notices.js'
 import type { RecoveryView } from '../api/dto.js'
 import type { Lang } from './i18n.js'
 
@@ -69,7 +69,7 @@ export const recoveryTooFew = (r: RecoveryView): string => t('recoveryImpossible
 /** One notice in the page's language (src/api/notices.ts). */
 export function noticeText (n: Notice): string {
   const what = n.kind !== 'toVote' || n.actType === undefined ? '' : t(`r_${n.actType}`, { name: n.other ?? '' })
-  const figures = n.overdraftCents === undefined ? '' : t('limitsProposed', { overdraft: money(n.overdraftCents), ceiling: (n.ceilingCents ?? 0) === 0 ? t('noCeiling') : money(n.ceilingCents ?? 0) })
+  const figures = noticeFigures(n, { t, eur: money })
   return t(noticeKey(n), { what, figures, quorum: n.quorum ?? 0, purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : dateTime(n.atMs), booked: money(n.bookedCents ?? 0), delivered: money(n.deliveredCents ?? 0), credit: money(n.creditCents ?? 0), amount: money(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', count: n.count ?? 0, code: n.code ?? '' })
 }
 
