@@ -40,7 +40,7 @@ export const en: typeof it = {
   r_ClosePurchase: 'Purchase "{{purchase}}" closed: supplier paid {{amount}}', r_ClosePurchase_none: 'Closing of purchase "{{purchase}}"',
   r_FailPurchase: 'Purchase "{{purchase}}" failed: commitments refunded',
   groupCreated: 'group "{{name}}" created\nmember id {{id}}\ninvite    {{invite}}',
-  joined: 'following group {{group}}\nmember id {{id}}\nAsk an admin to run: hypergas member add <your name> {{id}}', alreadyJoined: 'this data directory already follows group {{group}}\nmember id {{id}}',
+  joined: 'following group {{group}}\nmember id {{id}}\nAsk an admin to run: hypergas member add <your name> {{id}}\nthen: hypergas elect --role cassiere <your name> (or --role referente)\nThe admins\' nodes send this one the group\'s data once it is elected.', alreadyJoined: 'this data directory already follows group {{group}}\nmember id {{id}}',
   keyWritten: 'member id {{id}}\nkey written to {{file}}',
   keyShown: 'member id {{id}}\nsecret    {{seed}}',
   dhtStarted: 'DHT bootstrap node at {{address}}\non each admin\'s laptop, this one too: hypergas start --bootstrap {{address}} (this address, not 127.0.0.1)', dhtStartedLocal: 'DHT bootstrap node at {{address}}, reachable from this computer only: hypergas start --bootstrap {{address}} here; for the other laptops, start it on an address of the network (hypergas dht without --host)',

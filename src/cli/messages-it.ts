@@ -39,7 +39,7 @@ export const it = {
   r_ClosePurchase: 'Acquisto "{{purchase}}" chiuso: fornitore pagato {{amount}}', r_ClosePurchase_none: 'Chiusura dell\'acquisto "{{purchase}}"',
   r_FailPurchase: 'Acquisto "{{purchase}}" annullato: impegni rimborsati',
   groupCreated: 'gruppo "{{name}}" creato\nid socio {{id}}\ninvito   {{invite}}',
-  joined: 'segui il gruppo {{group}}\nid socio {{id}}\nChiedi a un amministratore di eseguire: hypergas member add <il tuo nome> {{id}}', alreadyJoined: 'questa cartella dati segue già il gruppo {{group}}\nid socio {{id}}',
+  joined: 'segui il gruppo {{group}}\nid socio {{id}}\nChiedi a un amministratore di eseguire: hypergas member add <il tuo nome> {{id}}\npoi: hypergas elect --role cassiere <il tuo nome> (o --role referente)\nI nodi degli amministratori mandano i dati del gruppo a questo nodo quando è eletto.', alreadyJoined: 'questa cartella dati segue già il gruppo {{group}}\nid socio {{id}}',
   keyWritten: 'id socio {{id}}\nchiave scritta in {{file}}',
   keyShown: 'id socio {{id}}\nsegreto  {{seed}}',
   dhtStarted: 'nodo di bootstrap DHT su {{address}}\nsul portatile di ogni amministratore, anche questo: hypergas start --bootstrap {{address}} (questo indirizzo, non 127.0.0.1)', dhtStartedLocal: 'nodo di bootstrap DHT su {{address}}, raggiungibile solo da questo computer: qui hypergas start --bootstrap {{address}}; per gli altri portatili avvialo su un indirizzo della rete (hypergas dht senza --host)',

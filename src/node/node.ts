@@ -162,13 +162,13 @@ export class GasNode extends EventEmitter<NodeEvents> {
   /**
    * Starts Hyperswarm replication on the group's topic (SPEC §6), over the DHT and (unless
    * `opts.lan` is false) the local network. Connections are keyed with the admin's own key pair,
-   * so peers see which admin they talk to.
+   * so peers see which admin they talk to; only the writers this node follows replicate with it.
    */
   async startSwarm (opts: Omit<ReplicatorOptions, 'keyPair'> = {}): Promise<void> {
     const g = this.requireGroup()
     const { Replicator } = await import('./network/replicator.js') // here: a command that never replicates does not load Hyperswarm
     if (this.closed) return // closed while the module loaded: nothing to replicate
-    this._replicator = new Replicator(this.store, g.groupId, { now: this.now, rules: RULES_VERSION, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
+    this._replicator = new Replicator(this.store, g.groupId, { now: this.now, rules: RULES_VERSION, admit: (k) => this.feeds.get(k as MemberId) !== undefined, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()
@@ -303,11 +303,11 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this.pacer.replayed(startMs)
   }
 
-  /** Opens the feed of every admin past or present (each has a cash entry); answers how many were new. */
+  /** Opens the feed of every admin past or present (each has a cash entry), and the swarm connects to the new ones now; answers how many were new. */
   private followWriters (): number {
-    let opened = 0
-    for (const w of this._view!.state.cash.keys()) if (this.feeds.open(w)) opened++
-    return opened
+    const opened = [...this._view!.state.cash.keys()].filter((w) => this.feeds.open(w))
+    if (opened.length > 0) this._replicator?.welcome(opened)
+    return opened.length
   }
 
   /** Saves the verified signatures and the feeds followed; starts writing the checkpoint in the background unless a sync is downloading. */

@@ -122,6 +122,9 @@ declare module 'hyperswarm' {
     readonly connections: Set<Connection>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): Discovery
     leave (topic: Buffer): Promise<void>
+    /** Connects to the peer of `publicKey` and keeps reconnecting until leavePeer. */
+    joinPeer (publicKey: Buffer): void
+    leavePeer (publicKey: Buffer): void
     /** Closes every connection and stops announcing and looking up until resume(). */
     suspend (): Promise<void>
     resume (): Promise<void>

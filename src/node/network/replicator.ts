@@ -31,6 +31,14 @@ export interface ReplicatorOptions {
    * {@link PeerInfo.rules}. Default: none said, and none heard.
    */
   rules?: number
+  /**
+   * Which peers replicate (SPEC §7: the ledger is personal data): given a peer's connection key
+   * (hex), true to replicate with it. GasNode admits the writers it follows (the founder, every
+   * admin past or present, the invite's hints); any other connection closes right after the
+   * handshake, before a block is sent (not Hyperswarm's firewall, which bans the key for good: a
+   * joined device is refused until it is elected, then admitted). Default: every peer.
+   */
+  admit?: (publicKey: string) => boolean
 }
 
 /** A connected peer (SPEC §7 status). */
@@ -96,6 +104,10 @@ export class Replicator extends EventEmitter {
   /** Bumped when going on- or offline, so one chain of lookups per swarm runs at a time. */
   private lookups = 0
   private closed = false
+  /** Writers {@link welcome}d and not met yet (hex). */
+  private readonly welcomed = new Set<string>()
+  /** Connections closed unreplicated: their key is not admitted ({@link ReplicatorOptions.admit}). */
+  refused = 0
   /** While false, no connection is kept or accepted and the topic is left. */
   online = true
 
@@ -190,9 +202,27 @@ export class Replicator extends EventEmitter {
     this.lan.start()
   }
 
+  /**
+   * Connects now to the writers just admitted (`publicKeys`, hex), on every swarm, instead of
+   * waiting for the next lookup: a newly elected admin whose connections were refused until now.
+   */
+  welcome (publicKeys: readonly string[]): void {
+    for (const net of this.nets) for (const k of publicKeys) net.swarm.joinPeer(Buffer.from(k, 'hex'))
+    for (const k of publicKeys) this.welcomed.add(k)
+  }
+
   private add (net: Net): void {
     this.nets.push(net)
     net.swarm.on('connection', (conn: Connection) => {
+      const key = hex(conn.remotePublicKey)
+      conn.on('error', () => {})
+      if (this.opts.admit !== undefined && !this.opts.admit(key)) {
+        this.refused++
+        conn.destroy()
+        return
+      }
+      // Met: from now on the ordinary discovery keeps the connection.
+      if (this.welcomed.delete(key)) for (const n of this.nets) n.swarm.leavePeer(conn.remotePublicKey)
       const raw = conn.rawStream
       const peer = {
         via: net.via,
@@ -201,7 +231,6 @@ export class Replicator extends EventEmitter {
         rules: null as number | null
       }
       this.conns.set(conn, peer)
-      conn.on('error', () => {})
       conn.on('close', () => { this.conns.delete(conn); this.emit('peers') })
       this.store.replicate(conn)
       if (this.opts.rules !== undefined) {

@@ -1,0 +1,65 @@
+// Who replicates with a node (SPEC §7: the ledger is personal data). Over real Hyperswarm
+// connections on a local DHT: a stranger that knows the group's topic and an admin's feed key
+// connects and gets no block; a joined device gets nothing until it is elected, then syncs.
+import test from 'brittle'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Corestore from 'corestore'
+import Hyperswarm from 'hyperswarm'
+import createTestnet from 'hyperdht/testnet.js'
+import HyperDHT from 'hyperdht'
+import { GasNode } from '../src/node/node.js'
+import { groupTopic } from '../src/node/network/replicator.js'
+
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-admission-'))
+
+async function until (what: string, ok: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+test('only the writers a node follows replicate with it: a stranger gets no block, a joined device syncs once elected', async (t) => {
+  const testnet = await createTestnet(3)
+  const bootstrap = [`${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`]
+  const anna = await GasNode.open({ dir: tmp(), createIdentity: true })
+  const g = await anna.createGroup('Ammissione', 'Anna')
+  await anna.submit({ type: 'Deposit', member: anna.id, cents: 2500 })
+  const bruno = await GasNode.open({ dir: tmp(), createIdentity: true })
+  await bruno.joinGroup(g)
+  const store = new Corestore(tmp())
+  const stranger = new Hyperswarm({ dht: new HyperDHT({ bootstrap: testnet.bootstrap }) })
+  t.teardown(async () => {
+    await stranger.destroy()
+    await store.close()
+    for (const n of [anna, bruno]) await n.close()
+    await testnet.destroy()
+  })
+  await anna.startSwarm({ bootstrap, lan: false })
+
+  // The stranger knows the topic and Anna's feed key (her member id), as a member may.
+  const core = store.get({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(anna.id, 'hex') }] } })
+  await core.ready()
+  stranger.on('connection', (conn: any) => { conn.on('error', () => {}); store.replicate(conn) })
+  stranger.join(groupTopic(g.groupId), { client: true, server: true })
+  await until('Anna to refuse the stranger', () => anna.replicator!.refused > 0)
+  t.is(core.length, 0, 'and got no block of her feed')
+  t.absent(anna.replicator!.peers.some((p) => p.publicKey !== bruno.id), 'nor is it one of her peers')
+
+  // Bruno joined but is not elected: his connections are refused too.
+  const before = anna.replicator!.refused
+  await bruno.startSwarm({ bootstrap, lan: false })
+  await until('Anna to refuse Bruno', () => anna.replicator!.refused > before)
+  t.absent(bruno.view?.state.members.has(anna.id) === true, 'a joined device reads nothing before its election')
+  t.absent(anna.replicator!.peers.some((p) => p.publicKey === bruno.id), 'and is not Anna\'s peer')
+
+  // Elected, he is admitted: his node syncs without waiting for the next lookup.
+  await anna.submit({ type: 'VoteRegisterMember', member: bruno.id, name: 'Bruno' })
+  await anna.submit({ type: 'VoteElectCassiere', member: bruno.id })
+  await until('Bruno to sync once elected', () => bruno.view?.state.members.get(anna.id)?.creditCents === 2500)
+  t.ok(anna.replicator!.peers.some((p) => p.publicKey === bruno.id), 'Bruno is Anna\'s peer')
+  t.is(core.length, 0, 'the stranger still holds nothing')
+})
