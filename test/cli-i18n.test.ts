@@ -348,6 +348,13 @@ test('a booking given again with other products: the receipt names the products 
   t.absent(again.includes('Pasta ('), 'pasta is kept')
   const twice = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Ottobre', 'olio=1', 'Olio=2'], { encoding: 'utf8' })
   t.is(twice.stderr.trim(), 'errore BAD_ARGUMENT: olio=1 Olio=2: indicano entrambi Olio; scrivilo una volta sola, con tutta la quantità', 'one product given twice: which one, and what to do')
+  // A key typed in lower case is its product, though another product's name begins with it too.
+  fs.writeFileSync(file, 'codice;nome;unità;prezzo\nPARM;Parmigiano 24 mesi;kg;22,90\nPAR2;Parmigiano 36 mesi;kg;25,00\n')
+  cli(dir, 'purchase', 'open', 'Caseificio', '--catalogue', file)
+  const keyed = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Caseificio', 'parm=1'], { encoding: 'utf8' })
+  t.is(keyed.status, 0, `parm is PARM, not two products: ${keyed.stderr}`)
+  const booked = JSON.parse(spawnSync(process.execPath, [BIN, '--dir', dir, '--json', 'purchase', 'Caseificio'], { encoding: 'utf8' }).stdout)
+  t.alike(booked.order.bookings[0].lines.map((l: { product: string }) => l.product), ['PARM'], 'the booking holds PARM')
 })
 
 test('receipts flag what a treasurer would check: cash below zero, a settlement beyond what the other admin held, a purchase name used before', { timeout: 60_000 }, (t) => {

@@ -3,7 +3,7 @@
 import test from 'brittle'
 import { createState } from '../src/fold/state.js'
 import type { MemberId } from '../src/ids.js'
-import { memberSummary, resolveMember } from '../src/api/views.js'
+import { memberSummary, refuseLookalikeName, resolveMember } from '../src/api/views.js'
 import type { Replay } from '../src/merge/replay.js'
 import type { HypergasError } from '../src/errors.js'
 import { beforeAct } from '../src/api/receipt.js'
@@ -91,4 +91,21 @@ test('resolveMember: a former admin no longer a member is found by name and id w
   const twin = (bruno.id.slice(0, 6) + '0'.repeat(58)) as MemberId
   s.members.set(twin, { id: twin, name: 'Gemella', creditCents: 0 })
   t.exception(() => resolveMember(s, bruno.id.slice(0, 6)), new RegExp(`matches 2 members: Gemella \\(${bruno.id.slice(0, 6)}00\\), Bruno \\(${bruno.id.slice(0, 8)}\\)`), 'money does not guess between a member and a former admin')
+})
+
+test('a registration whose name reads as a member\'s without accents, apostrophes and case is refused before it is signed', (t) => {
+  const s = state()
+  const dan = 'da000000'.padEnd(64, '0') as MemberId
+  s.members.set(dan, { id: dan, name: "Marta D'Angelo", creditCents: 0 })
+  s.memberNames.set("marta d'angelo", dan)
+  const add = (name: string, member = 'fe000000'.padEnd(64, '0') as MemberId): string | null => {
+    try { refuseLookalikeName(s, { type: 'VoteRegisterMember', name, member }); return null } catch (err) { const e = err as HypergasError; return `${e.code} ${e.details?.variant ?? ''} ${e.details?.member ?? ''}` }
+  }
+  t.is(add('Jose'), "NAME_TAKEN lookalike Jos\u00e9", 'Jose beside José')
+  t.is(add('Marta D\u2019Angelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'a phone\'s apostrophe beside the keyboard\'s')
+  t.is(add('Marta D Angelo'), null, 'no apostrophe at all is another name')
+  t.is(add('jos\u00e9'), null, 'the same name in another case: the fold\'s own NAME_TAKEN says it')
+  t.is(add('Jos\u00e8', 'ef000000'.padEnd(64, '0') as MemberId), null, 'the member themself registered again')
+  t.is(add('Josefa'), null)
+  t.is(resolveMember(s, 'marta d\u2019angelo'), dan, 'typed with a phone\'s apostrophe, the member is found')
 })

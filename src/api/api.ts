@@ -243,7 +243,7 @@ export class LocalApi implements NodeApi {
       if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
-    for (const b of bodies) refuseRecoveryOfPresent(this.node, b)
+    for (const b of bodies) { refuseRecoveryOfPresent(this.node, b); views.refuseLookalikeName(s, b) }
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()

@@ -50,6 +50,9 @@ function productOf (p: PurchaseView, ref: string): string {
   if (p.order === null) throw HypergasError.REJECTED('NO_CATALOGUE', `"${p.name}" has no catalogue: its members commit an amount`)
   const list = p.order.products
   if (list.some((x) => x.key === ref)) return ref
+  // A key typed in another case (`parm` for PARM) is that product, before any name it begins.
+  const keyed = list.filter((x) => x.key.toLowerCase() === ref.toLowerCase())
+  if (keyed.length === 1) return keyed[0].key
   const r = nameKey(ref)
   // A name without its accents too (`creme` for Crème), as members are found.
   const bare = unaccented(r)

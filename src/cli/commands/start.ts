@@ -6,6 +6,7 @@ import { Option } from 'commander'
 import type { FastifyInstance } from 'fastify'
 import { renderUnicodeCompact } from 'uqr'
 import { HypergasError } from '../../errors.js'
+import { shellArg } from '../../ids.js'
 import { Sessions } from '../../http/sessions.js'
 import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/storage/datadir.js'
 import { DeadlineKeeper } from '../../node/deadlines.js'
@@ -177,5 +178,5 @@ program.command('link').description(helpText('d_link')).argument('<member>', MEM
     const r = await withApi((api) => api.link(m, o.revoke === true))
     if (r.secret === null) return print(r, () => t('linksRevoked', { name: r.name, count: r.ended.length }))
     const { url, warning } = pageUrl(`link=${r.secret}`)
-    print({ ...r, url }, () => [t('personalLink', { name: r.name, url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
+    print({ ...r, url }, () => [t('personalLink', { name: r.name, arg: shellArg(r.name), url }), ...(warning === null ? [] : [warning])].join('\n') + qr(url, o.qr === true))
   })
