@@ -123,7 +123,8 @@ test('receipts, refusals, statement, cash, log and status as a treasurer reads t
   t.is((json.member as Record<string, unknown>).creditCents, 3350)
   t.is(json.final, true)
   t.ok(run('it_IT.UTF-8', 'fail', 'Verdure').err.startsWith('errore NO_QUORUM: voti per annullare 0 su 1: ne manca 1. Ogni amministratore, anche tu, vota con: hypergas vote-fail'), 'a failure short of votes names vote-fail')
-  run('it_IT.UTF-8', 'vote-fail', 'Verdure')
+  const voted = run('it_IT.UTF-8', 'vote-fail', 'Verdure').out
+  t.ok(voted.includes('raggiunto il quorum (1)\nora il referente di "Verdure" lo annulla, rimborsando tutti: hypergas fail Verdure') && !voted.includes('fatto'), `a fail vote at quorum says the referente fails the purchase next, not "done": ${voted}`)
   run('it_IT.UTF-8', 'fail', 'Verdure')
   const failed = run('it_IT.UTF-8', 'statement', 'Bruno').out
   t.ok(/Verdure\s+annullato\s+rimborsato\s+12,50 €/.test(failed), `a failed purchase's order reads refunded in the statement, as in purchase: ${failed}`)

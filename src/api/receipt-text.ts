@@ -4,10 +4,11 @@
  * (src/web/app.ts), from the keys `r_…` and the lines below of src/cli/messages-*.ts.
  */
 import type { ActReceipt } from './receipt.js'
+import { shellArg } from '../ids.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'approveNext_Commit']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'approveNext_Commit', 'voteNext_VoteClosePurchase', 'voteNext_VoteFailPurchase', 'voteReached']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -22,7 +23,10 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   const what = t(r.discount === true ? 'r_AddDiscount' : r.booking === true ? `r_${r.type}_booking` : r.cancel !== undefined ? `r_CancelTransfer_${r.cancel}` : `r_${r.type}`, vars)
   // What the act did, then whether it is confirmed: after a dash when the first part has a colon of its own.
   const lines = [`${what}${what.includes(':') ? ' — ' : ': '}${r.status !== 'applied' && r.status !== 'pending' ? t('rejectedInOrder', { code: r.status }) : r.final ? t('confirmedNow') : t('awaitsOthers')}`]
-  if (r.vote !== undefined) lines.push(r.vote.done ? t(r.final ? 'voteDone' : 'voteDonePending', { votes: r.vote.votes, quorum: r.vote.quorum }) : t('vote', { votes: r.vote.votes, quorum: r.vote.quorum, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
+  // A purchase's close or fail vote at quorum closes nothing yet: its referente acts next.
+  const purchaseVote = r.type === 'VoteClosePurchase' || r.type === 'VoteFailPurchase'
+  if (r.vote !== undefined) lines.push(r.vote.done ? t(!r.final ? 'voteDonePending' : purchaseVote ? 'voteReached' : 'voteDone', { votes: r.vote.votes, quorum: r.vote.quorum }) : t('vote', { votes: r.vote.votes, quorum: r.vote.quorum, missing: r.vote.quorum - r.vote.votes, count: r.vote.quorum - r.vote.votes }))
+  if (r.vote?.done === true && purchaseVote) lines.push(t(`voteNext_${r.type}`, { purchase: vars.purchase, arg: shellArg(vars.purchase) }))
   if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === 0 ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
   // A booking or a commitment waits for its referente: the receipt says so, the journal of past acts does not.

@@ -116,7 +116,7 @@ function readings (text: string, decimals: 2 | 3): { whole: string, decimal: str
 }
 
 /** The CLI commands the messages of src/cli/messages-*.ts point to. */
-const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|mail|recover|login|start)\b/
+const COMMAND = /\bhypergas (?:deposit|withdraw|vote-close|vote-fail|approve|reject|members|purchases|revoke|status|settle|book|commit|close-bookings|close|fail|mail|recover|login|start)\b/
 
 /**
  * A refusal's message template for the web page, where no command line is at hand (applied to
