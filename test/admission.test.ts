@@ -11,6 +11,8 @@ import createTestnet from 'hyperdht/testnet.js'
 import HyperDHT from 'hyperdht'
 import { GasNode } from '../src/node/node.js'
 import { groupTopic } from '../src/node/network/replicator.js'
+import { notGone } from '../src/api/presence.js'
+import type { MemberId } from '../src/ids.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-admission-'))
 
@@ -62,4 +64,23 @@ test('only the writers a node follows replicate with it: a stranger gets no bloc
   await until('Bruno to sync once elected', () => bruno.view?.state.members.get(anna.id)?.creditCents === 2500)
   t.ok(anna.replicator!.peers.some((p) => p.publicKey === bruno.id), 'Bruno is Anna\'s peer')
   t.is(core.length, 0, 'the stranger still holds nothing')
+})
+
+test('an admin not met yet in the first minute of the swarm is not called gone', async (t) => {
+  const testnet = await createTestnet(3)
+  const bootstrap = [`${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`]
+  let clock = Date.now()
+  const anna = await GasNode.open({ dir: tmp(), createIdentity: true, now: () => clock })
+  await anna.createGroup('Incontro', 'Anna')
+  const bruno = '7e'.repeat(32) as MemberId
+  await anna.submit({ type: 'VoteRegisterMember', member: bruno, name: 'Bruno' })
+  await anna.submit({ type: 'VoteElectCassiere', member: bruno })
+  await anna.submit({ type: 'Deposit', member: anna.id, cents: 100 })
+  t.teardown(async () => { await anna.close(); await testnet.destroy() })
+  t.alike(anna.view!.waitingFor, [bruno], 'confirmation waits for Bruno')
+  t.absent(notGone(anna).has(bruno), 'with no swarm, nobody is on the way')
+  await anna.startSwarm({ bootstrap, lan: false })
+  t.ok(notGone(anna).has(bruno), 'just started: Bruno may be on his way')
+  clock += 61_000
+  t.absent(notGone(anna).has(bruno), 'a minute later, not met: gone')
 })

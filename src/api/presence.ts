@@ -22,12 +22,14 @@ export function presentAdmins (n: GasNode): Set<MemberId> {
 /**
  * The admins no members' recovery is offered against on node `n`: those {@link presentAdmins};
  * when its own feed takes no more blocks (forked, or restored elsewhere), every admin it waits
- * for: the fault is its own, not theirs; and an admin whose blocks name another branch of a forked
+ * for: the fault is its own, not theirs; an admin not met yet in the first minute of its swarm; and an admin whose blocks name another branch of a forked
  * feed than this node holds (SPEC §5 forks): their node is there, on the other side of the fork.
  */
 export function notGone (n: GasNode): ReadonlySet<MemberId> {
   const out = presentAdmins(n)
   if (n.group !== null && n.ownStuck() !== null) for (const id of n.requireView().waitingFor) out.add(id)
+  // The node has just started, and has not met them yet.
+  if (n.group !== null) for (const id of n.requireView().waitingFor) if (n.replicator?.meeting(id) === true) out.add(id)
   // An admin whose blocks name another branch of another admin's forked feed writes: their node holds the other branch.
   for (const c of n.linkConflicts()) if (c.by.feed !== c.feed && !n.forks.some((f) => f.feed === c.by.feed)) out.add(c.by.feed as MemberId)
   return out

@@ -85,6 +85,9 @@ const LEAVE_MS = 1500
  */
 const LAN_WATCH_MS = 5000
 
+/** How long after a start the admins not connected yet are still being met (ms): the LAN's slowest meetings measured 36–50 s (docs/decisions.md). */
+const MEETING_MS = 60_000
+
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
@@ -128,8 +131,22 @@ export class Replicator extends EventEmitter {
     }))
   }
 
+  /** When {@link start} ran, ms since epoch (the `now` option's clock). */
+  private startedMs = 0
+
+  /** The peers (hex keys) replicated with since the start. */
+  private readonly met = new Set<string>()
+
+  /**
+   * True while peer `publicKey` (hex) may still be on its way: never met since the start, which
+   * was less than {@link MEETING_MS} ago (peers take seconds to find each other, so such an
+   * admin is not called gone, src/api/presence.ts).
+   */
+  meeting (publicKey: string): boolean { return !this.met.has(publicKey) && (this.opts.now ?? Date.now)() - this.startedMs < MEETING_MS }
+
   /** Joins the group topic; returns without waiting for peers. */
   async start (): Promise<void> {
+    this.startedMs = (this.opts.now ?? Date.now)()
     const keyPair = this.opts.keyPair
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
       const dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
@@ -221,6 +238,7 @@ export class Replicator extends EventEmitter {
         conn.destroy()
         return
       }
+      this.met.add(key)
       // Met: from now on the ordinary discovery keeps the connection.
       if (this.welcomed.delete(key)) for (const n of this.nets) n.swarm.leavePeer(conn.remotePublicKey)
       const raw = conn.rawStream
