@@ -22,8 +22,9 @@ export function presentAdmins (n: GasNode): Set<MemberId> {
 /**
  * The admins no members' recovery is offered against on node `n`: those {@link presentAdmins};
  * when its own feed takes no more blocks (forked, or restored elsewhere), every admin it waits
- * for: the fault is its own, not theirs; an admin not met yet in the first minute of its swarm; and an admin whose blocks name another branch of a forked
- * feed than this node holds (SPEC §5 forks): their node is there, on the other side of the fork.
+ * for: the fault is its own, not theirs; an admin not met yet in the first minute of its swarm
+ * (Replicator.meeting); and an admin whose blocks name another branch of a forked feed than this
+ * node holds (SPEC §5 forks): their node is there, on the other side of the fork.
  */
 export function notGone (n: GasNode): ReadonlySet<MemberId> {
   const out = presentAdmins(n)

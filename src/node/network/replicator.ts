@@ -107,6 +107,10 @@ export class Replicator extends EventEmitter {
   /** Bumped when going on- or offline, so one chain of lookups per swarm runs at a time. */
   private lookups = 0
   private closed = false
+  /** When {@link start} ran, ms since epoch (the `now` option's clock). */
+  private startedMs = 0
+  /** The peers (hex keys) replicated with since the start. */
+  private readonly met = new Set<string>()
   /** Writers {@link welcome}d and not met yet (hex). */
   private readonly welcomed = new Set<string>()
   /** Connections closed unreplicated: their key is not admitted ({@link ReplicatorOptions.admit}). */
@@ -130,12 +134,6 @@ export class Replicator extends EventEmitter {
       rules: p.rules
     }))
   }
-
-  /** When {@link start} ran, ms since epoch (the `now` option's clock). */
-  private startedMs = 0
-
-  /** The peers (hex keys) replicated with since the start. */
-  private readonly met = new Set<string>()
 
   /**
    * True while peer `publicKey` (hex) may still be on its way: never met since the start, which
