@@ -180,13 +180,15 @@ async function benchSync (s: Season, base: string): Promise<void> {
   const testnet = await createTestnet(3)
   const bootstrap = testnet.bootstrap
   const seeders: Array<{ swarm: Hyperswarm, store: Corestore, dht: HyperDHT }> = []
-  for (const seed of ['seed1', 'seed2']) {
+  for (const [i, seed] of ['seed1', 'seed2'].entries()) {
     const dir = path.join(base, `${seed}-${s.acts}`)
     await makeDataDir(s, dir)
     const store = new Corestore(path.join(dir, 'corestore'))
     for (const a of s.admins) await store.get(feedOf(a.id)).ready()
     const dht = new HyperDHT({ bootstrap, firewalled: false })
-    const swarm = new Hyperswarm({ dht })
+    // Each seeder connects with an admin's key: a node replicates only with the writers it follows.
+    const admin = s.admins[i]
+    const swarm = new Hyperswarm({ dht, keyPair: { publicKey: Buffer.from(admin.id, 'hex'), secretKey: admin.secretKey } })
     swarm.on('connection', (c: unknown) => store.replicate(c))
     await swarm.join(groupTopic(s.groupId), { server: true, client: false }).flushed()
     seeders.push({ swarm, store, dht })
