@@ -10,19 +10,14 @@ import Hyperswarm from 'hyperswarm'
 import createTestnet from 'hyperdht/testnet.js'
 import HyperDHT from 'hyperdht'
 import { GasNode } from '../src/node/node.js'
+import { waitFor } from '../examples/procs.js'
 import { groupTopic } from '../src/node/network/replicator.js'
 import { notGone } from '../src/api/presence.js'
 import type { MemberId } from '../src/ids.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-admission-'))
 
-async function until (what: string, ok: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
+const until = async (what: string, ok: () => boolean): Promise<void> => await waitFor(what, async () => ok(), 30_000)
 
 test('only the writers a node follows replicate with it: a stranger gets no block, a joined device syncs once elected', async (t) => {
   const testnet = await createTestnet(3)
