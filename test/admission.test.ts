@@ -13,7 +13,6 @@ import { GasNode } from '../src/node/node.js'
 import { waitFor } from '../examples/procs.js'
 import { groupTopic } from '../src/node/network/replicator.js'
 import { notGone } from '../src/api/presence.js'
-import type { MemberId } from '../src/ids.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-admission-'))
 
@@ -66,16 +65,51 @@ test('an admin not met yet in the first minute of the swarm is not called gone',
   const bootstrap = [`${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`]
   let clock = Date.now()
   const anna = await GasNode.open({ dir: tmp(), createIdentity: true, now: () => clock })
-  await anna.createGroup('Incontro', 'Anna')
-  const bruno = '7e'.repeat(32) as MemberId
-  await anna.submit({ type: 'VoteRegisterMember', member: bruno, name: 'Bruno' })
-  await anna.submit({ type: 'VoteElectCassiere', member: bruno })
+  const g = await anna.createGroup('Incontro', 'Anna')
+  const bruno = await GasNode.open({ dir: tmp(), createIdentity: true })
+  await bruno.joinGroup(g)
+  await anna.submit({ type: 'VoteRegisterMember', member: bruno.id, name: 'Bruno' })
+  await anna.submit({ type: 'VoteElectCassiere', member: bruno.id })
+  t.teardown(async () => { await bruno.close(); await anna.close(); await testnet.destroy() })
+  // Bruno's laptop once wrote (replicated straight between the stores, not over the swarm), then left.
+  const s1 = anna.store.replicate(true)
+  const s2 = bruno.store.replicate(false)
+  s1.pipe(s2).pipe(s1)
+  await until('Anna to hold a block of Bruno\'s', () => anna.graph.receivedLength(bruno.id) > 0)
+  ;(s1 as unknown as { destroy: () => void }).destroy()
   await anna.submit({ type: 'Deposit', member: anna.id, cents: 100 })
-  t.teardown(async () => { await anna.close(); await testnet.destroy() })
-  t.alike(anna.view!.waitingFor, [bruno], 'confirmation waits for Bruno')
-  t.absent(notGone(anna).has(bruno), 'with no swarm, nobody is on the way')
+  t.ok(anna.view!.waitingFor.includes(bruno.id), 'confirmation waits for Bruno')
+  t.absent(notGone(anna).has(bruno.id), 'with no swarm, nobody is on the way')
   await anna.startSwarm({ bootstrap, lan: false })
-  t.ok(notGone(anna).has(bruno), 'just started: Bruno may be on his way')
+  t.ok(notGone(anna).has(bruno.id), 'just started: Bruno may be on his way')
   clock += 61_000
-  t.absent(notGone(anna).has(bruno), 'a minute later, not met: gone')
+  t.absent(notGone(anna).has(bruno.id), 'a minute later, not met: gone')
+})
+
+test('a joined laptop syncs from the admin who elects it while the founder is away, with an invite from that admin\'s node', async (t) => {
+  const testnet = await createTestnet(3)
+  const bootstrap = [`${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`]
+  const anna = await GasNode.open({ dir: tmp(), createIdentity: true })
+  const g = await anna.createGroup('Assente', 'Anna')
+  const bruno = await GasNode.open({ dir: tmp(), createIdentity: true })
+  await bruno.joinGroup(g)
+  await anna.submit({ type: 'VoteRegisterMember', member: bruno.id, name: 'Bruno' })
+  await anna.submit({ type: 'VoteElectCassiere', member: bruno.id })
+  const dario = await GasNode.open({ dir: tmp(), createIdentity: true })
+  await dario.joinGroup(g) // the founder's invite: Anna's feed only
+  t.teardown(async () => {
+    for (const n of [bruno, dario]) await n.close()
+    await testnet.destroy()
+  })
+  await anna.startSwarm({ bootstrap, lan: false })
+  await bruno.startSwarm({ bootstrap, lan: false })
+  await until('Bruno to be an admin on his node', () => bruno.view?.state.admins.has(bruno.id) === true)
+  await anna.close() // Anna's laptop is away from now on
+
+  await bruno.submit({ type: 'VoteRegisterMember', member: dario.id, name: 'Dario' })
+  await bruno.submit({ type: 'VoteElectReferente', member: dario.id })
+  await dario.joinGroup(g, [bruno.id]) // joined again with the invite of Bruno's node (hypergas invite)
+  await dario.startSwarm({ bootstrap, lan: false })
+  await until('Dario to sync from Bruno', () => dario.view?.state.admins.has(dario.id) === true)
+  t.ok(dario.replicator!.peers.some((p) => p.publicKey === bruno.id), 'through Bruno\'s node')
 })

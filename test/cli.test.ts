@@ -22,6 +22,12 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
   const invite = String(cli(a, 'invite').invite)
   t.is(invite, `${String(init.invite)}${String(joined.memberId)}`, 'the invite names the feed of the admin elected since, as a hint')
+  // A third laptop joined with the founder's invite, then with the newer one: it follows Bruno too (and so replicates with his node).
+  const c = path.join(base, 'c')
+  cli(c, 'join', String(init.invite))
+  t.is(cli(c, 'join', invite).feedsAdded, 1, 'joining again with a newer invite adds the admin it names')
+  t.ok(JSON.parse(fs.readFileSync(path.join(c, 'feeds.json'), 'utf8')).includes(String(joined.memberId)), 'followed from the next start')
+  t.is(cli(c, 'join', invite).feedsAdded, 0, 'and only once')
   const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', ...args], { encoding: 'utf8' })
 
   const status = cli(a, 'status')

@@ -144,10 +144,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     })
   }
 
-  /**
-   * Follows the group of an invite (SPEC §7 `join`); `feeds` (the invite's hints) are followed
-   * from the start. @throws HypergasError DATA_DIR
-   */
+  /** Follows the group of an invite (SPEC §7 `join`) and the feeds it names (its hints), from now on. @throws HypergasError DATA_DIR */
   async joinGroup (g: GroupRef, feeds: readonly MemberId[] = []): Promise<void> {
     await this.work.run(async () => {
       if (this.group !== null && this.group.groupId !== g.groupId) throw new HypergasError('DATA_DIR', `${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`, { variant: 'hasGroup', input: this.dir.slice(0, 200) })
@@ -155,6 +152,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       saveGroup(this.dir, g)
       const known = loadFeeds(this.dir)
       if (feeds.some((f) => !known.includes(f))) saveFeeds(this.dir, [...new Set([...known, ...feeds])].sort())
+      for (const f of feeds) this.feeds.open(f)
       await this.refresh()
     })
   }

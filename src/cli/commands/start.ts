@@ -117,7 +117,13 @@ function say (line: LogLine): void {
 function reportSync (node: GasNode): void {
   let behind = false
   let shownAt = 0
-  node.on('update', () => {
+  // Elected or removed while running: said once, as the start's line said what it was then.
+  let admin = node.view?.state.admins.has(node.id) === true
+  node.on('update', (v) => {
+    if (v.state.admins.has(node.id) !== admin) {
+      admin = !admin
+      console.error(`${localTime(Date.now(), true)} ${t(admin ? 'nowAdmin' : 'noLongerAdmin')}`)
+    }
     const p = node.syncProgress()
     if (!p.synced && p.known - p.received >= SYNC_BAR_BLOCKS && Date.now() - shownAt >= 1000) {
       behind = true
