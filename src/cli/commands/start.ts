@@ -122,7 +122,8 @@ function reportSync (node: GasNode): void {
   node.on('update', (v) => {
     if (v.state.admins.has(node.id) !== admin) {
       admin = !admin
-      console.error(`${localTime(Date.now(), true)} ${t(admin ? 'nowAdmin' : 'noLongerAdmin')}`)
+      // (A restore receiving the group it was an admin of says when it writes again, src/node/storage/restore.ts.)
+      if (node.restore?.active !== true) console.error(`${localTime(Date.now(), true)} ${t(admin ? 'nowAdmin' : 'noLongerAdmin')}`)
     }
     const p = node.syncProgress()
     if (!p.synced && p.known - p.received >= SYNC_BAR_BLOCKS && Date.now() - shownAt >= 1000) {
