@@ -28,9 +28,11 @@ export function presentAdmins (n: GasNode): Set<MemberId> {
  */
 export function notGone (n: GasNode): ReadonlySet<MemberId> {
   const out = presentAdmins(n)
-  if (n.group !== null && n.ownStuck() !== null) for (const id of n.requireView().waitingFor) out.add(id)
-  // The node has just started, and has not met them yet (one who never wrote is said not to have started, not gone).
-  if (n.group !== null) for (const id of n.requireView().waitingFor) if (n.replicator?.meeting(id) === true && n.graph.receivedLength(id) > 0) out.add(id)
+  if (n.group !== null) {
+    const stuck = n.ownStuck() !== null
+    // Or the node has just started and not met them yet (one who never wrote is said not to have started, not gone).
+    for (const id of n.requireView().waitingFor) if (stuck || (n.replicator?.meeting(id) === true && n.graph.receivedLength(id) > 0)) out.add(id)
+  }
   // An admin whose blocks name another branch of another admin's forked feed writes: their node holds the other branch.
   for (const c of n.linkConflicts()) if (c.by.feed !== c.feed && !n.forks.some((f) => f.feed === c.by.feed)) out.add(c.by.feed as MemberId)
   return out

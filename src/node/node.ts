@@ -28,7 +28,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { addFeeds, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -150,8 +150,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       if (this.group !== null && this.group.groupId !== g.groupId) throw new HypergasError('DATA_DIR', `${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`, { variant: 'hasGroup', input: this.dir.slice(0, 200) })
       this._group = g
       saveGroup(this.dir, g)
-      const known = loadFeeds(this.dir)
-      if (feeds.some((f) => !known.includes(f))) saveFeeds(this.dir, [...new Set([...known, ...feeds])].sort())
+      addFeeds(this.dir, feeds)
       for (const f of feeds) this.feeds.open(f)
       await this.refresh()
     })

@@ -10,7 +10,7 @@ import { hex, type MemberId } from '../../ids.js'
 import { checkBackupTarget, checkRestoreTarget, collectBackup, decryptBackup, encryptBackup, readBackupFile, restoreInto, writeBackupFile } from '../../node/storage/backup.js'
 import { decodeInvite, encodeInvite } from '../../api/invite.js'
 import { GasNode } from '../../node/node.js'
-import { loadFeeds, loadGroup, loadIdentity, paths, saveFeeds } from '../../node/storage/datadir.js'
+import { addFeeds, loadGroup, loadIdentity, paths } from '../../node/storage/datadir.js'
 import { lanAddress } from '../../node/network/lan.js'
 import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
@@ -59,9 +59,7 @@ program.command('join')
     if (loadGroup(dir)?.groupId === g.groupId && fs.existsSync(paths(dir).identity)) {
       const id = hex(loadIdentity(dir, false).publicKey)
       // A newer invite, from another admin's node: its admins are followed too, and so replicate with this node.
-      const known = loadFeeds(dir)
-      const added = feeds.filter((f) => !known.includes(f))
-      if (added.length > 0) saveFeeds(dir, [...known, ...added].sort())
+      const added = addFeeds(dir, feeds)
       return print({ groupId: g.groupId, memberId: id, already: true, feedsAdded: added.length }, () => t('alreadyJoined', { group: g.groupId.slice(0, 8), id }) + (added.length > 0 ? '\n' + t('joinedMore', { count: added.length }) : ''))
     }
     const node = await GasNode.open({ dir, createIdentity: true })

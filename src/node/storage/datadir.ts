@@ -234,6 +234,14 @@ export function loadFeeds (dir: string): MemberId[] {
   return (readJson(paths(dir).feeds, feedsSchema) as MemberId[] | null) ?? [] // (hex checked by the schema; branded here)
 }
 
+/** Adds `feeds` (an invite's hints) to the followed writer feeds saved in `dir`; answers those that were new. */
+export function addFeeds (dir: string, feeds: readonly MemberId[]): MemberId[] {
+  const known = loadFeeds(dir)
+  const added = [...new Set(feeds)].filter((f) => !known.includes(f))
+  if (added.length > 0) saveFeeds(dir, [...known, ...added].sort())
+  return added
+}
+
 /** Saves the followed writer feeds. */
 export function saveFeeds (dir: string, feeds: MemberId[]): void {
   writePrivate(paths(dir).feeds, JSON.stringify(feeds) + '\n')
