@@ -10,6 +10,7 @@ import Hyperswarm from 'hyperswarm'
 import createTestnet from 'hyperdht/testnet.js'
 import HyperDHT from 'hyperdht'
 import { GasNode } from '../src/node/node.js'
+import { addFeeds } from '../src/node/storage/datadir.js'
 import { waitFor } from '../examples/procs.js'
 import { groupTopic } from '../src/node/network/replicator.js'
 import { notGone } from '../src/api/presence.js'
@@ -86,7 +87,7 @@ test('an admin not met yet in the first minute of the swarm is not called gone',
   t.absent(notGone(anna).has(bruno.id), 'a minute later, not met: gone')
 })
 
-test('a joined laptop syncs from the admin who elects it while the founder is away, with an invite from that admin\'s node', async (t) => {
+test('a joined laptop syncs from the admin who elects it while the founder is away, with an invite from that admin\'s node, joined again while its node runs', async (t) => {
   const testnet = await createTestnet(3)
   const bootstrap = [`${testnet.bootstrap[0].host}:${testnet.bootstrap[0].port}`]
   const anna = await GasNode.open({ dir: tmp(), createIdentity: true })
@@ -108,8 +109,9 @@ test('a joined laptop syncs from the admin who elects it while the founder is aw
 
   await bruno.submit({ type: 'VoteRegisterMember', member: dario.id, name: 'Dario' })
   await bruno.submit({ type: 'VoteElectReferente', member: dario.id })
-  await dario.joinGroup(g, [bruno.id]) // joined again with the invite of Bruno's node (hypergas invite)
   await dario.startSwarm({ bootstrap, lan: false })
+  // `hypergas join` again, in another process, with the invite of Bruno's node: Dario's running node follows Bruno too.
+  t.alike(addFeeds(dario.dir, [bruno.id]), [bruno.id], 'the second invite names Bruno')
   await until('Dario to sync from Bruno', () => dario.view?.state.admins.has(dario.id) === true)
   t.ok(dario.replicator!.peers.some((p) => p.publicKey === bruno.id), 'through Bruno\'s node')
 })

@@ -26,7 +26,7 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   const c = path.join(base, 'c')
   cli(c, 'join', String(init.invite))
   t.is(cli(c, 'join', invite).feedsAdded, 1, 'joining again with a newer invite adds the admin it names')
-  t.ok(JSON.parse(fs.readFileSync(path.join(c, 'feeds.json'), 'utf8')).includes(String(joined.memberId)), 'followed from the next start')
+  t.ok(JSON.parse(fs.readFileSync(path.join(c, 'feeds.json'), 'utf8')).includes(String(joined.memberId)), 'saved in feeds.json, which a running node reads within seconds')
   t.is(cli(c, 'join', invite).feedsAdded, 0, 'and only once')
   const text = (...args: string[]): string => execFileSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', ...args], { encoding: 'utf8' })
 

@@ -28,7 +28,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { addFeeds, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -71,6 +71,9 @@ export class GasNode extends EventEmitter<NodeEvents> {
   /** Paces replays while a long sync downloads (src/node/ingest/pacer.ts). */
   private readonly pacer: ReplayPacer
   private ackTimer: NodeJS.Timeout | null = null
+  /** Polls feeds.json ({@link FEEDS_POLL_MS}) while the swarm runs; {@link feedsSeen}: its stamp when last read. */
+  private feedsPoll: NodeJS.Timeout | null = null
+  private feedsSeen = ''
   private closed = false
   /** The checkpoint found at start and written as the final prefix grows (issue 5). */
   private readonly checkpoint: CheckpointKeeper
@@ -89,12 +92,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this.ackDelayMs = opts.ackDelayMs ?? 30
     this._forks = loadForks(opts.dir)
     this.feeds = new Feeds({
-      store,
-      dir: opts.dir,
-      graph: () => this._graph,
-      forks: this._forks,
-      now: this.now,
-      closed: () => this.closed,
+      store, dir: opts.dir, graph: () => this._graph, forks: this._forks, now: this.now, closed: () => this.closed,
       changed: () => this.work.schedule(),
       invalid: (feed, index, code, message) => this.emit('invalid-block', { feed, index, code, ...(message === undefined ? {} : { message }) }),
       fork: (f) => this.emit('fork', f),
@@ -150,8 +148,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       if (this.group !== null && this.group.groupId !== g.groupId) throw new HypergasError('DATA_DIR', `${this.dir} already belongs to group ${this.group.groupId.slice(0, 8)}`, { variant: 'hasGroup', input: this.dir.slice(0, 200) })
       this._group = g
       saveGroup(this.dir, g)
-      addFeeds(this.dir, feeds)
-      for (const f of feeds) this.feeds.open(f)
+      addFeeds(this.dir, feeds) // (opened by the refresh: feeds.json changed)
       await this.refresh()
     })
   }
@@ -169,6 +166,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()
+    this.feedsPoll = setInterval(() => { if (feedsStamp(this.dir) !== this.feedsSeen) this.work.schedule() }, FEEDS_POLL_MS).unref()
   }
 
   /**
@@ -256,11 +254,15 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this.maybeAck()
   }
 
-  /** The founder's feed, and on the first refresh the feeds followed before and the checkpoint. */
+  /** The founder's feed, the feeds saved in feeds.json (first refresh, or changed by another process: the swarm connects to them now) and, on the first refresh, the checkpoint. */
   private async openKnownFeeds (g: GroupRef): Promise<void> {
     this.feeds.open(g.founder)
+    if (feedsStamp(this.dir) !== this.feedsSeen) {
+      this.feedsSeen = feedsStamp(this.dir)
+      const opened = loadFeeds(this.dir).filter((f) => this.feeds.open(f))
+      if (opened.length > 0) this._replicator?.welcome(opened)
+    }
     if (this._view !== null) return
-    for (const f of loadFeeds(this.dir)) this.feeds.open(f)
     if (this._graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this._graph, (f) => this.feeds.held(f))
   }
 
@@ -365,15 +367,14 @@ export class GasNode extends EventEmitter<NodeEvents> {
   /** Sync progress (SPEC §6): per feed and per peer, blocks received of those known. */
   syncProgress (): SyncProgress { return this.feeds.progress() }
 
+  /** The group followed. @throws HypergasError DATA_DIR (variant `noGroup`) before init or join */
   requireGroup (): GroupRef {
     if (this.group === null) throw new HypergasError('DATA_DIR', `${this.dir} follows no group: run "hypergas init" or "hypergas join"`, { variant: 'noGroup', input: this.dir.slice(0, 200) })
     return this.group
   }
 
-  requireView (): Replay {
-    this.requireGroup()
-    return this.view!
-  }
+  /** The latest replay. @throws HypergasError DATA_DIR (variant `noGroup`) before init or join */
+  requireView (): Replay { this.requireGroup(); return this.view! }
 
   /**
    * Stops replication and closes the store, after the work already queued and a last checkpoint.
@@ -383,6 +384,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     if (this.closed) return
     this.closed = true
     if (this.ackTimer !== null) clearTimeout(this.ackTimer)
+    if (this.feedsPoll !== null) clearInterval(this.feedsPoll)
     this.restore?.stop()
     this.pacer.stop()
     await this.settled().catch(() => {})

@@ -242,6 +242,14 @@ export function addFeeds (dir: string, feeds: readonly MemberId[]): MemberId[] {
   return added
 }
 
+/** How often (ms) a running node looks whether feeds.json changed (a `join` again in another process). */
+export const FEEDS_POLL_MS = 2000
+
+/** A stamp of `feeds.json` (its inode and modification time; '' when absent) that changes when any process saves it: a running node follows feeds a `join` again added. */
+export function feedsStamp (dir: string): string {
+  try { const st = fs.statSync(paths(dir).feeds); return `${st.ino}:${st.mtimeMs}:${st.size}` } catch { return '' }
+}
+
 /** Saves the followed writer feeds. */
 export function saveFeeds (dir: string, feeds: MemberId[]): void {
   writePrivate(paths(dir).feeds, JSON.stringify(feeds) + '\n')
