@@ -14,6 +14,9 @@ import { addFeeds } from '../src/node/storage/datadir.js'
 import { waitFor } from '../examples/procs.js'
 import { groupTopic } from '../src/node/network/replicator.js'
 import { notGone } from '../src/api/presence.js'
+import { LocalApi } from '../src/api/api.js'
+import { status as statusText } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-admission-'))
 
@@ -52,12 +55,18 @@ test('only the writers a node follows replicate with it: a stranger gets no bloc
   await until('Anna to refuse Bruno', () => anna.replicator!.refused > before)
   t.absent(bruno.view?.state.members.has(anna.id) === true, 'a joined device reads nothing before its election')
   t.absent(anna.replicator!.peers.some((p) => p.publicKey === bruno.id), 'and is not Anna\'s peer')
+  // Anna's status says a node knocks, with the id to register, then that Bruno waits for his election.
+  setLang('en')
+  const knocks = async (): Promise<string[]> => statusText(await new LocalApi(anna).status()).split('\n').filter((l) => l.startsWith('refused'))
+  t.ok((await knocks()).some((l) => l.includes(`id ${bruno.id}: if it is a new laptop of the group, hypergas member add <name> ${bruno.id}`)), 'status: a node not an admin knocks, with its id')
+  await anna.submit({ type: 'VoteRegisterMember', member: bruno.id, name: 'Bruno' })
+  t.ok((await knocks()).some((l) => l.includes('Bruno\'s node tried to connect') && l.includes('hypergas elect --role cassiere Bruno')), 'registered: his name, and the election it waits for')
 
   // Elected, he is admitted: his node syncs without waiting for the next lookup.
-  await anna.submit({ type: 'VoteRegisterMember', member: bruno.id, name: 'Bruno' })
   await anna.submit({ type: 'VoteElectCassiere', member: bruno.id })
   await until('Bruno to sync once elected', () => bruno.view?.state.members.get(anna.id)?.creditCents === 2500)
   t.ok(anna.replicator!.peers.some((p) => p.publicKey === bruno.id), 'Bruno is Anna\'s peer')
+  t.absent((await knocks()).some((l) => l.includes('Bruno')), 'and no longer listed as refused')
   t.is(core.length, 0, 'the stranger still holds nothing')
 })
 

@@ -28,6 +28,7 @@ import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.j
 
 import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
+import { KNOCK_RECENT_MS } from './dto.js'
 export type { ActRequest } from './dto.js'
 export { MAX_SIGNED_ACT_HEX }
 
@@ -185,6 +186,8 @@ export class LocalApi implements NodeApi {
       rules: RULES_VERSION,
       group: views.groupView(v, this.presence()),
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
+      knocking: [...n.replicator?.knocking ?? []].reverse().filter(([k, ms]) => ms > Date.now() - KNOCK_RECENT_MS && !v.state.admins.has(k as MemberId))
+        .map(([k, ms]) => ({ publicKey: k, name: v.state.members.get(k as MemberId)?.name ?? null, lastMs: ms })),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
       // The reports without the proof the node relays (Hypercore's tree nodes: kilobytes, for peers).

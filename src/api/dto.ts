@@ -229,6 +229,12 @@ export interface PeerView extends PeerInfo {
   admin: boolean
 }
 
+/** How long a refused node is listed in {@link StatusView.knocking} after its last try (ms). */
+export const KNOCK_RECENT_MS = 10 * 60_000
+
+/** A node whose connection was refused: its key, its member name if registered (then it waits for an election), when last refused (ms since the epoch). */
+export interface KnockView { publicKey: string, name: string | null, lastMs: number }
+
 /** `status` as the admin and the node's own machine see it (SPEC §7). */
 export interface StatusView {
   /** This node's identity; `stuck`: why its own feed takes no more acts (GasNode.ownStuck), or null. */
@@ -241,6 +247,8 @@ export interface StatusView {
   invite: string
   group: GroupView
   peers: PeerView[]
+  /** Nodes refused in the last {@link KNOCK_RECENT_MS} that are not admins (src/node/network/replicator.ts admission), newest first: a joined laptop waiting for its election, or a stranger. */
+  knocking: KnockView[]
   sync: SyncProgress
   online: boolean
   forks: ReadonlyArray<Omit<ForkReport, 'proof'>>

@@ -54,6 +54,8 @@ export function status (s: StatusView): string {
     ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent'), t('th_rules')], ...s.peers.map((p) => [
       p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent), p.rules === null ? '?' : String(p.rules)
     ])])]),
+    // Refused (not admins): a joined laptop that waits for its election says so here.
+    ...s.knocking.map((k) => `${label('knocking')}${k.name !== null ? t('knockMember', { name: k.name, arg: shellArg(k.name), since: since(k.lastMs) }) : t('knockStranger', { id: k.publicKey, since: since(k.lastMs) })}`),
     // A peer whose rules differ can compute other balances from the same acts (src/fold/rules.ts).
     ...s.peers.filter((p) => p.rules !== null && p.rules !== s.rules).map((p) => `${label('th_rules')}${t(p.rules! < s.rules ? 'rules_older' : 'rules_newer', { name: p.name ?? p.publicKey.slice(0, 8), theirs: p.rules, ours: s.rules })}`)
   ]

@@ -47,7 +47,7 @@ export const en: typeof it = {
   wentOffline: 'offline: no peer connections until "hypergas online"',
   wentOnline: 'online: replicating with the group again',
   th_peer: 'peer', th_via: 'via', th_address: 'address', th_since: 'since', th_received: 'received', th_sent: 'sent', th_rules: 'rules', rules_older: '{{name}}\'s node merges with older rules ({{theirs}}; this node {{ours}}): from the same acts it can compute other balances; update hypergas on that computer', rules_newer: '{{name}}\'s node merges with newer rules ({{theirs}}; this node {{ours}}): from the same acts this node can compute other balances; update hypergas on this computer',
-  th_feed: 'feed', th_usable: 'usable', th_known: 'known', notAnAdmin: '(not an admin)',
+  th_feed: 'feed', th_usable: 'usable', th_known: 'known', notAnAdmin: '(not an admin)', knocking: 'refused', knockMember: '{{name}}\'s node tried to connect {{since}} ago: it receives nothing until {{name}} is elected (hypergas elect --role cassiere {{arg}}, or --role referente)', knockStranger: 'a node that is not an admin tried to connect {{since}} ago, id {{id}}: if it is a new laptop of the group, hypergas member add <name> {{id}}, then elect it',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} of its blocks here',
   syncLine: 'sync      {{received}}/{{known}} blocks', synced: '(synced)', syncedNoPeer: '(no peer connected)',
   frozenLine: '{{name}}: feed kept up to block {{length}}, removed by block {{index}} of {{by}}',

@@ -46,7 +46,7 @@ export const it = {
   wentOffline: 'fuori rete: nessuna connessione agli altri nodi fino a "hypergas online"',
   wentOnline: 'in rete: di nuovo in replica con il gruppo',
   th_peer: 'peer', th_via: 'via', th_address: 'indirizzo', th_since: 'da', th_received: 'ricevuti', th_sent: 'inviati', th_rules: 'regole', rules_older: 'il nodo di {{name}} usa regole più vecchie ({{theirs}}; questo nodo {{ours}}): dagli stessi atti può calcolare saldi diversi; aggiorna hypergas su quel computer', rules_newer: 'il nodo di {{name}} usa regole più nuove ({{theirs}}; questo nodo {{ours}}): dagli stessi atti questo nodo può calcolare saldi diversi; aggiorna hypergas su questo computer',
-  th_feed: 'registro', th_usable: 'usabili', th_known: 'noti', notAnAdmin: '(non amministratore)',
+  th_feed: 'registro', th_usable: 'usabili', th_known: 'noti', notAnAdmin: '(non amministratore)', knocking: 'rifiutati', knockMember: 'il nodo di {{name}} ha provato a collegarsi {{since}} fa: non riceve nulla finché {{name}} non è eletto (hypergas elect --role cassiere {{arg}}, o --role referente)', knockStranger: 'un nodo che non è di un amministratore ha provato a collegarsi {{since}} fa, id {{id}}: se è un nuovo portatile del gruppo, hypergas member add <nome> {{id}}, poi eleggilo',
   peerBlocks: 'peer {{peer}}: {{received}}/{{known}} dei suoi blocchi qui',
   syncLine: 'sincronia {{received}}/{{known}} blocchi', synced: '(allineato)', syncedNoPeer: '(nessun nodo collegato)',
   frozenLine: '{{name}}: registro tenuto fino al blocco {{length}}, revocato dal blocco {{index}} di {{by}}',

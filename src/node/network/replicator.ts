@@ -88,6 +88,9 @@ const LAN_WATCH_MS = 5000
 /** How long after a start the admins not connected yet are still being met (ms): the LAN's slowest meetings measured 36–50 s (docs/decisions.md). */
 const MEETING_MS = 60_000
 
+/** How many refused peers' keys {@link Replicator.knocking} keeps (a flood of strangers costs no more). */
+const KNOCKING_KEPT = 16
+
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
@@ -115,6 +118,8 @@ export class Replicator extends EventEmitter {
   private readonly welcomed = new Set<string>()
   /** Connections closed unreplicated: their key is not admitted ({@link ReplicatorOptions.admit}). */
   refused = 0
+  /** The keys of the last {@link KNOCKING_KEPT} refused peers, by when each was last refused (ms): a joined laptop waiting for its election, or a stranger. */
+  readonly knocking = new Map<string, number>()
   /** While false, no connection is kept or accepted and the topic is left. */
   online = true
 
@@ -233,10 +238,14 @@ export class Replicator extends EventEmitter {
       conn.on('error', () => {})
       if (this.opts.admit !== undefined && !this.opts.admit(key)) {
         this.refused++
+        this.knocking.delete(key) // (the newest last: the oldest goes first)
+        this.knocking.set(key, (this.opts.now ?? Date.now)())
+        if (this.knocking.size > KNOCKING_KEPT) this.knocking.delete(this.knocking.keys().next().value!)
         conn.destroy()
         return
       }
       this.met.add(key)
+      this.knocking.delete(key)
       // Met: from now on the ordinary discovery keeps the connection.
       if (this.welcomed.delete(key)) for (const n of this.nets) n.swarm.leavePeer(conn.remotePublicKey)
       const raw = conn.rawStream
