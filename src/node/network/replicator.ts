@@ -291,6 +291,8 @@ export class Replicator extends EventEmitter {
       await net.swarm.resume()
       if (net.discovery !== null) this.scheduleLookup(net.discovery, 0, this.lookups)
     }
+    // The admins met before: connect to them by key now, as to a newly elected one.
+    if (online) this.welcome([...this.met].filter((k) => this.opts.admit?.(k) ?? true))
   }
 
   private scheduleLookup (discovery: Discovery, step: number, chain: number): void {
