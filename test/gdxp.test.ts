@@ -143,7 +143,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
 
 test('a product counted in pieces is booked in whole ones unless the file says otherwise; one measured in kg or litres takes fractions', (t) => {
   for (const u of ['pezzo', 'pz', 'vasetto', 'confezione da 6', 'vaschetta 500 g', 'mazzo', 'Bottiglia 0,75 l', 'jar']) t.ok(countedUnit(u), `"${u}" is counted`)
-  for (const u of ['kg', 'Kg.', 'al kg', '€/kg', 'hg', 'litro', 'l', 'per 100 g', '1 kg']) t.absent(countedUnit(u), `"${u}" is a measure`)
+  for (const u of ['kg', 'Kg.', 'al kg', '€/kg', 'hg', 'litro', 'l', 'per 100 g', '1 kg', 'Kilogrammi', 'chilogrammo', 'Litri', 'millilitri']) t.absent(countedUnit(u), `"${u}" is a measure`)
   // A unit after a quantity: the first word in the plural, when it is one the table knows.
   t.alike(['vasetto', 'Vasetto da 250 g', 'BOTTIGLIA 0,75 l', 'uovo', 'kg', 'pz', 'al kg', 'cestone'].map((u) => unitFor(u, 6000, 'it')), ['vasetti', 'Vasetti da 250 g', 'BOTTIGLIE 0,75 l', 'uova', 'kg', 'pz', 'al kg', 'cestone'], 'six: plurals the table knows, measures and unknown words as written')
   t.alike([unitFor('vasetto', 1000, 'it'), unitFor('vasetto', 1500, 'it'), unitFor('vasetto', 0, 'it'), unitFor('loaf', 2000, 'en'), unitFor('jar', 1000, 'en')], ['vasetto', 'vasetti', 'vasetti', 'loaves', 'jar'], 'one in the singular; any other quantity, zero too, in the plural; English too')

@@ -103,7 +103,7 @@ const csvPrice = (cell: string): string => ungrouped(withoutEuroSign(cell))
  */
 const unspecified = (unit: string): boolean => ['', 'non specificato', 'non specificata', 'n/d', 'nd', '-'].includes(unit.trim().toLowerCase())
 /** Units of measure, whose quantities may be fractional (1,5 kg); words of a unit that say "per" (al kg). */
-const MEASURES = new Set(['kg', 'g', 'gr', 'grammi', 'grammo', 'hg', 'etto', 'etti', 'l', 'lt', 'litro', 'litri', 'ml', 'cl', 'dl', 'q', 'quintale', 'quintali', 'm', 'mt', 'metro', 'metri', 'lb', 'oz', 'kilo', 'chilo', 'chili', 'gram', 'grams', 'litre', 'liter', 'litres', 'liters'])
+const MEASURES = new Set(['kg', 'g', 'gr', 'grammi', 'grammo', 'hg', 'etto', 'etti', 'l', 'lt', 'litro', 'litri', 'ml', 'cl', 'dl', 'q', 'quintale', 'quintali', 'm', 'mt', 'metro', 'metri', 'lb', 'oz', 'kilo', 'chilo', 'chili', 'kilogrammo', 'kilogrammi', 'chilogrammo', 'chilogrammi', 'kilogram', 'kilograms', 'kgs', 'millilitro', 'millilitri', 'centilitro', 'centilitri', 'decilitro', 'decilitri', 'gram', 'grams', 'litre', 'liter', 'litres', 'liters', 'lbs'])
 const PER = new Set(['al', 'per', 'a', 'il', 'la', 'lo', 'un', 'una', 'uno', 'by', 'the'])
 /**
  * Whether a product sold in `unit` is counted in whole units (pezzo, vasetto, confezione, mazzo…),

@@ -28,19 +28,19 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
   return [...(s.referenti.has(id) ? ['referente'] : []), ...(s.cassieri.has(id) ? ['cassiere'] : [])]
 }
 
-/** A name without its accents, for a look-up: "Nicolò" → "nicolo", "D’Angelo" → "d'angelo" (a phone's apostrophe is the keyboard's; an interface's folding, not the fold's). */
+/** A name without its accents, apostrophes, hyphens and spaces, for a look-up: "Nicolò" → "nicolo", "D’Angelo", "D'Angelo", "D Angelo" → "dangelo" (an interface's folding, not the fold's). */
 export function unaccented (name: string): string {
-  return fold(foldedName(name)).replace(/[\u2018\u2019\u02BC\u0060\u00B4]/g, "'")
+  return fold(foldedName(name)).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
 }
 
 /**
- * Refuses before signing a registration whose name reads as a current member's without accents, apostrophes and case
+ * Refuses before signing a registration whose name reads as a current member's without accents, apostrophes, hyphens, spaces and case
  * ("Niccolo" beside Niccolò: typed so it names either). @throws HypergasError NAME_TAKEN `lookalike` (SPEC §4; the fold's rule: case only)
  */
 export function refuseLookalikeName (s: GroupState, b: ActBody): void {
   if (b.type !== 'VoteRegisterMember') return
   const m = [...s.members.values()].find((x) => x.id !== b.member && nameKey(x.name) !== nameKey(b.name) && unaccented(x.name) === unaccented(b.name))
-  if (m !== undefined) throw HypergasError.REJECTED('NAME_TAKEN', `"${b.name}" reads as ${m.name}, already a member, without accents and apostrophes: choose a name that tells them apart`, { variant: 'lookalike', member: m.name, input: b.name.slice(0, 64) })
+  if (m !== undefined) throw HypergasError.REJECTED('NAME_TAKEN', `"${b.name}" reads as ${m.name}, already a member, without accents, apostrophes and spaces: choose a name that tells them apart`, { variant: 'lookalike', member: m.name, input: b.name.slice(0, 64) })
 }
 
 /**

@@ -176,7 +176,7 @@ export const en: typeof it = {
   e_NOT_REFERENTE: 'only a referente opens purchases', e_NOT_REFERENTE_supplier: 'only a referente registers suppliers',
   e_NOT_OWNER: 'only the referente who opened the purchase can do this', e_NOT_OWNER_owner: 'only {{input}}, the referente who opened the purchase, can do this',
   e_NOT_ADMIN: 'this node is not an admin of the group (not elected yet, or removed)',
-  e_NAME_TAKEN_lookalike: 'the name "{{input}}" reads as {{name}}, already a member, once accents, apostrophes and case are left out: typed without them it would name either; choose a name that tells them apart (a surname, an initial)', e_NAME_TAKEN: 'the name is taken (case does not matter)', e_NAME_TAKEN_name: 'the name "{{input}}" is taken (case does not matter)',
+  e_NAME_TAKEN_lookalike: 'the name "{{input}}" reads as {{name}}, already a member, once accents, apostrophes, spaces and case are left out: typed without them it would name either; choose a name that tells them apart (a surname, an initial)', e_NAME_TAKEN: 'the name is taken (case does not matter)', e_NAME_TAKEN_name: 'the name "{{input}}" is taken (case does not matter)',
   e_MEMBER_EXISTS: 'this key is already a member',
   e_PURCHASE_NOT_OPEN: 'the purchase is not open',
   e_DUPLICATE_VOTE: 'you already voted',

@@ -176,7 +176,7 @@ export const it = {
   e_NOT_REFERENTE: 'solo un referente apre acquisti', e_NOT_REFERENTE_supplier: 'solo un referente registra i fornitori',
   e_NOT_OWNER: 'solo il referente che ha aperto l\'acquisto può farlo', e_NOT_OWNER_owner: 'solo {{input}}, il referente che ha aperto l\'acquisto, può farlo',
   e_NOT_ADMIN: 'questo nodo non è amministratore del gruppo (non ancora eletto, o rimosso)',
-  e_NAME_TAKEN_lookalike: 'il nome "{{input}}" si legge come {{name}}, già socio, senza accenti, apostrofi e maiuscole: scritto senza di essi indicherebbe l\'uno o l\'altro; scegli un nome che li distingua (un cognome, un\'iniziale)', e_NAME_TAKEN: 'il nome è già usato (maiuscole e minuscole non contano)', e_NAME_TAKEN_name: 'il nome "{{input}}" è già usato (maiuscole e minuscole non contano)',
+  e_NAME_TAKEN_lookalike: 'il nome "{{input}}" si legge come {{name}}, già socio, senza accenti, apostrofi, spazi e maiuscole: scritto senza di essi indicherebbe l\'uno o l\'altro; scegli un nome che li distingua (un cognome, un\'iniziale)', e_NAME_TAKEN: 'il nome è già usato (maiuscole e minuscole non contano)', e_NAME_TAKEN_name: 'il nome "{{input}}" è già usato (maiuscole e minuscole non contano)',
   e_MEMBER_EXISTS: 'questa chiave è già di un socio',
   e_PURCHASE_NOT_OPEN: 'l\'acquisto non è aperto',
   e_DUPLICATE_VOTE: 'hai già votato',
