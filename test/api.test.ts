@@ -208,6 +208,23 @@ test('a member\'s booking beyond what the group may still order learns the produ
   t.alike([byAdmin.code, (byAdmin.details as Row).qtyMilli], ['SOLD_OUT', 1000], 'the admin at the counter, who reads every booking, is told what is left')
 })
 
+test('a Book of nothing for a member with nothing booked is refused unsigned; one that empties a booking says it is withdrawn', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const p = (await s.node.submit({ type: 'OpenPurchase', name: 'Formaggi' })).id as PurchaseId
+  await s.node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 100 }] })
+  const acts = s.node.view!.entries.length
+  const zero = { type: 'Book' as const, member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 0 }] }
+  const signed = json(await s.app.inject({ method: 'POST', url: '/api/acts/signed', payload: { act: createAct(zero, { group: s.group, keyPair: marta, timeMs: Date.now() }).bytes.toString('hex') } })).error as Row
+  t.alike([signed.code, (signed.details as Row).variant], ['BAD_ARGUMENT', 'nothingToBook'], 'the page\'s Book with every quantity at 0')
+  const byAdmin = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: zero })).error as Row
+  t.is(byAdmin.code, 'BAD_ARGUMENT', 'at the counter too')
+  t.is(s.node.view!.entries.length, acts, 'nothing appended')
+  await s.node.submit({ type: 'Book', member: marta.id, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
+  const withdrawn = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: zero })) as Row
+  t.is(withdrawn.withdrawn, true, 'a booking emptied is withdrawn, with no approval to wait for')
+})
+
 test('a shared cost refused for one member\'s credit, posted signed: no figures of that member', async (t) => {
   const s = await setUp()
   t.teardown(s.close)

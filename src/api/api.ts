@@ -25,6 +25,7 @@ import { finishedStateHashDriven } from '../fold/hash.js'
 import { drainInSlices } from '../slices.js'
 import { RULES_VERSION } from '../fold/rules.js'
 import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
+import { refuseEmptyBooking } from './order-views.js'
 
 import type { ActRequest, AdminPresence, PurchaseSummary, PurchaseView, StatusView, TransferView } from './dto.js'
 
@@ -246,7 +247,7 @@ export class LocalApi implements NodeApi {
       if (req.type === 'OpenPurchase' && typeof body.supplier === 'string') body.supplier = views.registeredSupplier(s, body.supplier)?.name ?? body.supplier
       return parseActBody(body)
     })
-    for (const b of bodies) { refuseRecoveryOfPresent(this.node, b); views.refuseLookalikeName(s, b) }
+    for (const b of bodies) { refuseRecoveryOfPresent(this.node, b); views.refuseLookalikeName(s, b); refuseEmptyBooking(s, b) }
     const before = beforeAct(s, bodies)
     const acts = await this.node.submitAll(bodies)
     const v = this.node.requireView()

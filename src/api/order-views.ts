@@ -7,7 +7,20 @@
 import { bookingCents, lineCents } from '../fold/lines.js'
 import { memberName, type Booking, type GroupState, type Order, type OrderLine, type Purchase } from '../fold/state.js'
 import type { MemberId } from '../ids.js'
+import type { ActBody } from '../acts/types.js'
+import { HypergasError } from '../errors.js'
 import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } from './dto.js'
+
+/**
+ * Refuses before signing a `Book` with no quantity above 0 for a member with no booked quantity to
+ * withdraw: it would append an act that books nothing (the page's Book with every field at 0).
+ * @throws HypergasError BAD_ARGUMENT (variant `nothingToBook`)
+ */
+export function refuseEmptyBooking (s: GroupState, body: ActBody): void {
+  if (body.type !== 'Book' || body.lines.some((l) => l.qtyMilli > 0)) return
+  const had = s.purchases.get(body.purchase)?.order?.bookings.get(body.member)
+  if (had === undefined || had.lines.every((l) => l.qtyMilli === 0)) throw new HypergasError('BAD_ARGUMENT', 'nothing to book: every quantity is 0 and there is no booking to withdraw', { variant: 'nothingToBook' })
+}
 
 function lineView (o: Order, l: OrderLine): LineView {
   const x = o.products.get(l.product)

@@ -54,6 +54,8 @@ export interface ActReceipt {
   refunds?: Array<{ name: string, cents: number }>
   /** A Book that replaced a booking: the products it had that this one leaves out, by name. */
   dropped?: string[]
+  /** A Book with no quantity left: the member's booking withdrawn (only cost shares may remain). */
+  withdrawn?: boolean
   /** An applied Deliver: the products the member booked that it delivers none of, by name. */
   notDelivered?: string[]
   purchase?: { id: PurchaseId, name: string }
@@ -229,7 +231,8 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   if (b.type === 'FailPurchase' && r.status === 'applied') r.refunds = movedBy(v.state, b.purchase, act.id, 1).filter((x) => x.cents !== 0)
   // A booking becomes the lines given: the products it had that this one leaves out, by name.
   const had = b.type === 'Book' && r.status === 'applied' ? before?.booked.get(`${b.purchase}:${b.member}`) : undefined
-  if (b.type === 'Book' && had !== undefined) {
+  if (b.type === 'Book' && (r.status === 'applied' || r.status === 'pending') && b.lines.every((l) => l.qtyMilli === 0)) r.withdrawn = true
+  if (b.type === 'Book' && had !== undefined && r.withdrawn !== true) {
     const kept = new Set(b.lines.filter((l) => l.qtyMilli > 0).map((l) => l.product))
     const products = v.state.purchases.get(b.purchase)?.order?.products
     const dropped = had.filter((k) => !kept.has(k)).map((k) => products?.get(k)?.name ?? k)

@@ -13,6 +13,7 @@ import type { GroupState } from '../fold/state.js'
 import type { GasNode } from '../node/node.js'
 import { figuredMember } from '../fold/refusal.js'
 import { recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
+import { refuseEmptyBooking } from './order-views.js'
 import { beforeAct, receiptOf, type ActReceipt, type BeforeAct } from './receipt.js'
 
 /** Largest signed act accepted over the API, hex chars (2 per byte). */
@@ -70,6 +71,7 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
   // names or the payer of a transfer (a forged Commit naming someone else, or an invoice to
   // them, would otherwise read their credit; issue 14, SPEC §7).
   refuseRecoveryOfPresent(node, act.body, act.author)
+  refuseEmptyBooking(state, act.body)
   const before = beforeAct(state, [act.body])
   try {
     await node.submitActs([act])

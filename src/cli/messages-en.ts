@@ -204,7 +204,7 @@ export const en: typeof it = {
   r_VoteRecover: 'Members\' vote to revoke {{name}} (admin gone)',
   r_AddProducts: 'Products added to the catalogue of "{{purchase}}"',
   r_SetPrice: 'New price of {{product}} in "{{purchase}}": {{amount}}',
-  r_Book: 'Booking of {{name}} on "{{purchase}}"', approveNext_Book: 'next, the referente of the purchase approves the booking', approveNext_Commit: 'next, the referente of the purchase approves the commitment', voteNext_VoteClosePurchase: 'next, the referente of "{{purchase}}" closes it, paying the supplier: hypergas close {{arg}}', voteNext_VoteFailPurchase: 'next, the referente of "{{purchase}}" fails it, refunding every booking: hypergas fail {{arg}}', voteReached: 'vote recorded: quorum ({{quorum}}) reached',
+  r_Book: 'Booking of {{name}} on "{{purchase}}"', approveNext_Book: 'next, the referente of the purchase approves the booking', bookingWithdrawn: 'the booking is withdrawn: nothing of it is ordered', e_BAD_ARGUMENT_nothingToBook: 'nothing to book: every quantity is 0 and there is no booking to withdraw', approveNext_Commit: 'next, the referente of the purchase approves the commitment', voteNext_VoteClosePurchase: 'next, the referente of "{{purchase}}" closes it, paying the supplier: hypergas close {{arg}}', voteNext_VoteFailPurchase: 'next, the referente of "{{purchase}}" fails it, refunding every booking: hypergas fail {{arg}}', voteReached: 'vote recorded: quorum ({{quorum}}) reached',
   r_CloseBookings: 'Bookings closed: the order of "{{purchase}}" goes to the supplier',
   r_Deliver: 'Delivery to {{name}} for "{{purchase}}" recorded',
   r_AddCost: 'Cost of {{amount}} shared on "{{purchase}}"',

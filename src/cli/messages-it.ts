@@ -204,7 +204,7 @@ export const it = {
   r_VoteRecover: 'Voto dei soci per revocare {{name}} (amministratore sparito)',
   r_AddProducts: 'Prodotti aggiunti al listino di "{{purchase}}"',
   r_SetPrice: 'Nuovo prezzo di {{product}} in "{{purchase}}": {{amount}}',
-  r_Book: 'Prenotazione di {{name}} su "{{purchase}}"', approveNext_Book: 'poi il referente dell\'acquisto approva la prenotazione', approveNext_Commit: 'poi il referente dell\'acquisto approva l\'impegno', voteNext_VoteClosePurchase: 'ora il referente di "{{purchase}}" lo chiude, pagando il fornitore: hypergas close {{arg}}', voteNext_VoteFailPurchase: 'ora il referente di "{{purchase}}" lo annulla, rimborsando tutti: hypergas fail {{arg}}', voteReached: 'voto registrato: raggiunto il quorum ({{quorum}})',
+  r_Book: 'Prenotazione di {{name}} su "{{purchase}}"', approveNext_Book: 'poi il referente dell\'acquisto approva la prenotazione', bookingWithdrawn: 'la prenotazione è ritirata: non se ne ordina nulla', e_BAD_ARGUMENT_nothingToBook: 'niente da prenotare: ogni quantità è 0 e non c\'è una prenotazione da ritirare', approveNext_Commit: 'poi il referente dell\'acquisto approva l\'impegno', voteNext_VoteClosePurchase: 'ora il referente di "{{purchase}}" lo chiude, pagando il fornitore: hypergas close {{arg}}', voteNext_VoteFailPurchase: 'ora il referente di "{{purchase}}" lo annulla, rimborsando tutti: hypergas fail {{arg}}', voteReached: 'voto registrato: raggiunto il quorum ({{quorum}})',
   r_CloseBookings: 'Prenotazioni chiuse: l\'ordine di "{{purchase}}" va al fornitore',
   r_Deliver: 'Consegna {{name, a}} per "{{purchase}}" registrata',
   r_AddCost: 'Costo di {{amount}} ripartito su "{{purchase}}"',

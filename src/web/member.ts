@@ -191,6 +191,9 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     .map((i): [string, string] => [i.dataset.product!, i.value.trim() === '' ? i.dataset.booked ?? '' : i.value])
     .filter(([, v]) => v !== '')
   const canBook = member !== null && c.open && d.keyed
+  // Every quantity 0 with nothing booked before: nothing to send (the app says so).
+  const bookable = (q: Array<[string, string]>): Array<[string, string]> =>
+    (c.mine?.lines.some((l) => l.qtyMilli > 0) ?? false) || q.some(([, v]) => { try { return parseQuantity(v) > 0 } catch { return true } }) ? q : []
   // The running total of what is typed (at the catalogue's prices) and the credit left after it.
   const recount = (e: Event): void => {
     const card = (e.target as HTMLElement).closest('.purchase')!
@@ -224,7 +227,7 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x)}</td>`}
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
-    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, typed(e))}>${t('book')}</button></div>` : nothing}
+    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
 }
 
