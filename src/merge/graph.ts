@@ -147,6 +147,14 @@ export class Graph {
   /** Lowest position a node was inserted at since {@link takeLowWater} (Infinity: none). */
   private lowWater = Infinity
   private readonly found: LinkConflict[] = []
+  /** Per member, the admin of the first members' recovery vote (VoteRecover) they signed in a usable block. */
+  private readonly recoveryTargets = new Map<string, string>()
+  /**
+   * Members who signed the members' recovery against two different admins (docs/ordering.md §5:
+   * one vote on each side of a partition lets both sides recover). Both recoveries may carry, the
+   * final prefix then need not only grow as blocks arrive, and only a replay from scratch decides.
+   */
+  readonly doubleRecoveryVoters = new Set<string>()
 
   private feed (key: FeedKey): Feed {
     let f = this.feeds.get(key)
@@ -288,8 +296,15 @@ export class Graph {
     const clock = Clock.next(this.numbers, prev?.clock, targets, key, p.index)
     const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts, hash: p.hash }
     f.nodes.push(node)
+    for (const e of p.acts) if (e.ok && e.act.body.type === 'VoteRecover') this.recoveryVote(e.act.author, e.act.body.member)
     this.insertSorted(node)
     this.version++
+  }
+
+  private recoveryVote (author: string, admin: string): void {
+    const first = this.recoveryTargets.get(author)
+    if (first === undefined) this.recoveryTargets.set(author, admin)
+    else if (first !== admin) this.doubleRecoveryVoters.add(author)
   }
 
   private insertSorted (node: GraphNode): void {

@@ -306,11 +306,15 @@ function finish (f: Folded, fin: FinalMark, need: Need, freezes: ReadonlyMap<Mem
 /**
  * Replays by resuming after the final prefix of an earlier replay of this graph (issue 5): the
  * graph must hold the same blocks in its first `from.pos + 1` positions (callers check that new
- * blocks all sort after it). Returns null when the resumed walk meets a new freeze (or drops one):
- * only a full {@link replay} decides those. Blocks of the final prefix are not read, so they may
+ * blocks all sort after it). Returns null when the resumed walk meets a new freeze (or drops one),
+ * or when a member signed recovery votes against two admins (Graph.doubleRecoveryVoters): only a
+ * full {@link replay} decides those. Blocks of the final prefix are not read, so they may
  * carry {@link UNREAD} entries.
  */
 export function resumeReplay (graph: Graph, g: GroupRef, from: Resume): Replay | null {
+  // A member's recovery votes on both sides of a partition: the final prefix may not only grow, so
+  // every node replays from scratch and nodes holding the same blocks agree (an audit's finding).
+  if (graph.doubleRecoveryVoters.size > 0) return null
   const freezes = new Map([...from.freezes].map(([k, v]) => [k, [...v]]))
   const w = walk(graph, g, freezes, { refused: new Set(), pinned: new Map() }, false, from)
   return w.done ? w.replay : null

@@ -307,11 +307,14 @@ export class CheckpointKeeper {
     this.log(`checkpoint ignored (${why(err)}): ${deleted}, rebuilding from the feeds`)
   }
 
-  /** Once, for the first replay: where to resume, when `graph` still starts with the blocks restored. */
+  /** Once, for the first replay: where to resume, when `graph` still starts with the blocks restored and no members' recovery removed an admin there (null: replay from scratch). */
   take (graph: Graph): Resume | null {
     const cp = this.found
     this.found = null
-    return cp !== null && matchesGraph(cp, graph) ? cp.resume : null
+    // After a members' recovery the prefix's acts are needed: were a member's votes on both sides
+    // of a partition among them, only a replay from scratch decides (Graph.doubleRecoveryVoters).
+    const byMembers = cp !== null && [...cp.resume.freezes.values()].some((list) => list.some((f) => f.byMembers))
+    return cp !== null && !byMembers && matchesGraph(cp, graph) ? cp.resume : null
   }
 
   /**
