@@ -14,6 +14,9 @@ import { stateHash } from '../src/fold/hash.js'
 import type { MemberId } from '../src/ids.js'
 import { waitFor } from '../examples/procs.js'
 import { person } from './helpers/fixtures.js'
+import { LocalApi } from '../src/api/api.js'
+import { status as statusText } from '../src/cli/format.js'
+import { setLang } from '../src/cli/i18n.js'
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-double-'))
 
@@ -71,4 +74,6 @@ test('a member who votes to recover both admins of a partition: every node shows
     t.is(hashes(n), `${stateHash(full.state)} ${stateHash(full.confirmed)} ${full.finalCount}`, `${n === anna ? 'Anna' : 'Bruno'}'s node shows what a replay of its blocks gives`)
   }
   t.is(hashes(anna), hashes(bruno), 'and both show the same')
+  setLang('en')
+  t.ok(statusText(await new LocalApi(anna).status()).includes('Socio 1 signed the members\' recovery against two admins'), 'status names the member who voted on both sides')
 })

@@ -189,6 +189,7 @@ export class LocalApi implements NodeApi {
       peers: (n.replicator?.peers ?? []).map((p) => ({ ...p, name: v.state.members.get(p.publicKey as MemberId)?.name ?? null, admin: v.state.admins.has(p.publicKey as MemberId) })),
       knocking: [...n.replicator?.knocking ?? []].reverse().filter(([k, ms]) => ms > Date.now() - KNOCK_RECENT_MS && !v.state.admins.has(k as MemberId))
         .map(([k, ms]) => ({ publicKey: k, name: v.state.members.get(k as MemberId)?.name ?? null, lastMs: ms })),
+      doubleRecoveryVoters: [...n.graph.doubleRecoveryVoters].sort().map((k) => v.state.members.get(k as MemberId)?.name ?? k.slice(0, 8)),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
       // The reports without the proof the node relays (Hypercore's tree nodes: kilobytes, for peers).

@@ -249,6 +249,8 @@ export interface StatusView {
   peers: PeerView[]
   /** Nodes refused in the last {@link KNOCK_RECENT_MS} that are not admins (src/node/network/replicator.ts admission), newest first: a joined laptop waiting for its election, or a stranger. */
   knocking: KnockView[]
+  /** Members who signed the members' recovery against two admins (Graph.doubleRecoveryVoters, docs/ordering.md §5), by name (id prefix if unnamed). */
+  doubleRecoveryVoters: string[]
   sync: SyncProgress
   online: boolean
   forks: ReadonlyArray<Omit<ForkReport, 'proof'>>

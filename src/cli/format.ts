@@ -61,6 +61,7 @@ export function status (s: StatusView): string {
   ]
   const adminName = (id: string): string => s.group.admins.find((a) => a.id === id)?.name ?? id.slice(0, 8)
   for (const f of s.forks) lines.push(`${label('fork')}${forkLine(f, adminName(f.feed))}`)
+  for (const name of s.doubleRecoveryVoters) lines.push(`${label('stuck')}${t('doubleRecovery', { name })}`)
   for (const c of s.linkConflicts) lines.push(t('linkConflict', { by: `${c.by.feed.slice(0, 8)}:${c.by.index}`, feed: c.feed.slice(0, 8), length: c.length }))
   if (s.restoring !== null) lines.splice(2, 0, `${label('restoring')}${restoreWait(s.restoring)}`)
   return lines.join('\n')
