@@ -61,12 +61,18 @@ export function recoveryCounter (n: GasNode): NonNullable<AdminPresence['recover
  * Refuses a member's vote to remove an admin who is there ({@link presentAdmins}): the vote is
  * for a laptop that will never come back; one merely away is waited for. Not for a vote signed by
  * someone who is not a member (nobody else learns who is connected).
- * @throws HypergasError ADMIN_ONLINE (variant `self` on the admin's own node)
+ * Also refuses one against a former admin confirmation no longer waits for.
+ * @throws HypergasError ADMIN_ONLINE (variant `self` on the admin's own node), NOT_IN_ROLE (variant `notWaited`)
  */
 export function refuseRecoveryOfPresent (n: GasNode, body: ActBody, author?: MemberId): void {
   if (body.type !== 'VoteRecover') return
   const s = n.requireView().state
   if (author !== undefined && !s.members.has(author)) return
+  // A former admin whose blocks hold nothing back: a vote would open a count that nothing needs.
+  if (!s.admins.has(body.member) && s.cash.has(body.member) && !n.requireView().waitingFor.includes(body.member)) {
+    const former = s.members.get(body.member)?.name ?? body.member.slice(0, 8)
+    throw HypergasError.REJECTED('NOT_IN_ROLE', `${former} is no longer an admin and confirmation waits for nothing of theirs: there is nothing to recover`, { member: former, variant: 'notWaited' })
+  }
   if (!presentAdmins(n).has(body.member)) return
   const name = s.members.get(body.member)?.name ?? body.member.slice(0, 8)
   if (body.member === n.id) throw new HypergasError('ADMIN_ONLINE', `this is ${name}'s own node: ${name} is not gone, so the members do not vote them out`, { member: name, variant: 'self' })

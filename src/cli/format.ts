@@ -36,7 +36,7 @@ export function status (s: StatusView): string {
   const tot = g.totals
   const label = (k: string): string => `${t(k)} `.padEnd(11)
   const lines = [
-    `${label('group')}${g.groupId === null ? t('groupNotYet') : `${g.name} (${g.groupId})`}`,
+    `${label('group')}${g.groupId === null ? t(s.restoring !== null ? 'groupNotYetRestoring' : 'groupNotYet') : `${g.name} (${g.groupId})`}`,
     `${label('me')}${s.me.name ?? t(s.restoring !== null ? 'meRestoring' : 'notMember')} ${s.me.id}${s.me.stuck !== null ? ` [${t(`stuck_${s.me.stuck}`)}]` : s.me.admin ? ` [${t('writer')}]` : ''}${s.me.lost > 0 ? `\n${label('')}${t('lostActs', { count: s.me.lost })}` : ''}${s.me.notCounted > 0 ? `\n${label('')}${t('notCountedActs', { count: s.me.notCounted })}` : ''}`,
     `${label('acts')}${t('actsLine', { ...g.acts })}`,
     `${label('stateHash')}${g.stateHash}`,
