@@ -439,5 +439,18 @@ test('under --public name, a member\'s page follows live updates once she logs i
   await act(n, { type: 'Deposit', member: 'Marta', cents: 200 })
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17,00') === true, undefined, { timeout: 60_000 })
   t.pass('after the restart, the page logged in again by itself and shows 17,00')
+  // A long price list folds away on the phone, with a search box (an audit's GDXP catalogue of
+  // 2,000 products made the page 100,000 pixels long).
+  const bigCsv = path.join(base, 'grande.csv')
+  fs.writeFileSync(bigCsv, 'name;unit;price\n' + Array.from({ length: 40 }, (_, i) => `Prodotto ${i + 1};kg;1,00\n`).join(''))
+  cli(a, 'purchase', 'open', 'Grande', '--catalogue', bigCsv)
+  const grande = page.locator('.purchase', { hasText: 'Grande' })
+  await grande.locator('details.catalogue-list').waitFor({ state: 'attached', timeout: 30_000 })
+  t.ok(((await grande.locator('summary').textContent()) ?? '').includes('listino: 40 prodotti'), 'folded, with how many products')
+  t.absent(await grande.locator('details.catalogue-list').evaluate((d) => (d as HTMLDetailsElement).open), 'closed until opened or searched')
+  await grande.locator('input.filter').fill('prodotto 37')
+  const shown = await grande.locator('tr[data-name]').evaluateAll((rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.textContent ?? ''))
+  t.ok(shown.length === 1 && shown[0].includes('Prodotto 37'), `the search shows the one product: ${shown.length} rows`)
+  t.ok(await grande.locator('details.catalogue-list').evaluate((d) => (d as HTMLDetailsElement).open), 'and opens the list')
   t.alike(errors, [], 'no script error in the page')
 })

@@ -19,6 +19,11 @@ import { placeholders, program } from './program.js'
 // creates with the process's umask, 0644 under the usual 022.
 process.umask(0o077)
 
+// Hypercore prints a fork it detects with console.log, in its own words and hex; the node reports
+// forks itself (`status`: FORK, with the admin's name) in the user's language.
+const log = console.log
+console.log = (...args: unknown[]): void => { if (!(typeof args[0] === 'string' && args[0].startsWith('[hypercore] '))) log(...args) }
+
 /**
  * One line for any failure, `error CODE: what to do` in the user's language; never a stack trace
  * (set HYPERGAS_DEBUG=1 to see one). Errors of the system get a code of their own. With `--json`

@@ -61,6 +61,9 @@ export interface MemberActions {
   listing: (offers: string, wants: string) => void
 }
 
+/** Above this many products a purchase's price list is folded, with a search box. */
+const MANY_PRODUCTS = 30
+
 const readsAll = (w: Who): boolean => w.admin || w.local
 
 function identity (d: MemberData, a: MemberActions): TemplateResult {
@@ -221,11 +224,22 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     input.value = quantity(next)
     recount(e)
   }
-  return html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
-    ${c.products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}${x.priceCents === 0 ? ` · ${t('noPriceYet')}` : ''}</div></td>
+  // A long price list (a GDXP catalogue of hundreds of products) folds away, with a search box: the phone's page is not 2,000 rows long.
+  const many = c.products.length > MANY_PRODUCTS
+  const folded = (x: string): string => x.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
+  const filter = (e: Event): void => {
+    const card = (e.target as HTMLElement).closest('.purchase')!
+    const q = folded((e.target as HTMLInputElement).value.trim())
+    const list = card.querySelector('details.catalogue-list') as HTMLDetailsElement | null
+    if (list !== null && q !== '') list.open = true
+    for (const tr of card.querySelectorAll<HTMLTableRowElement>('tr[data-name]')) tr.hidden = q !== '' && !tr.dataset.name!.includes(q)
+  }
+  const table = html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
+    ${c.products.map((x) => html`<tr data-name=${folded(`${x.name} ${x.key}`)}><td>${x.name}<div class="small">${x.unit}${x.weighed === true ? ` · ${t('weighed')}` : ''}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}${x.priceCents === 0 ? ` · ${t('noPriceYet')}` : ''}</div></td>
       <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${priced(c.mine?.lines.find((l) => l.product === x.key), x)}</td>`}
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x)}</td>`}
-      ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>
+      ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
+  return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
     ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
