@@ -244,6 +244,8 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.is(opened.imported, 5)
   t.is((opened.skipped as Row[]).length, 4)
   t.is(opened.supplierRegistered, 'Cascina Rossi', 'the file\'s supplier is registered in the directory')
+  t.is(opened.otherSupplier, null, 'the purchase is the file\'s supplier\'s')
+  t.alike(cli(dir, 'purchase', 'open', 'Sbaglio', '--supplier', 'Orto Chili', '--catalogue', file).otherSupplier, { file: 'Cascina Rossi', purchase: 'Orto Chili' }, 'a price list of another supplier is said (from an audit: accepted without a word)')
   t.alike((cli(dir, 'search', 'cascina') as unknown as Row[]).filter((h) => h.kind === 'supplier').map((h) => h.title), ['Cascina Rossi'], 'and found by the search')
   t.is(cli(dir, 'purchase', 'open', 'Cascina bis', '--catalogue', file).supplierRegistered, null, 'a second import registers nothing')
   cli(dir, 'purchase', 'open', 'Extra', '--supplier', 'cascina ROSSI')

@@ -138,6 +138,8 @@ export interface ImportSummary {
   notApplied: NotApplied[]
   /** The supplier the file named, registered by this import (SPEC §4.7); null when it was already registered, or none was named. */
   supplierRegistered: string | null
+  /** The supplier the file names when the purchase names another (`purchase`) or none (null): a price list loaded into the wrong purchase? Null when they agree or the file names none. */
+  otherSupplier: { file: string, purchase: string | null } | null
 }
 
 /** Bytes of JSON per AddProducts act: its binary encoding is smaller, and an act is at most 4096 bytes. */
@@ -270,9 +272,14 @@ export class LocalApi implements NodeApi {
 
   async importCatalogue (purchase: string, text: string): Promise<ImportSummary> {
     const cat = importCatalogue(text)
-    const id = views.resolvePurchase(this.node.requireView().state, purchase)
+    const s = this.node.requireView().state
+    const id = views.resolvePurchase(s, purchase)
+    const named = s.purchases.get(id)?.supplier ?? null
+    const file = cat.supplier?.name ?? ''
+    const same = named !== null && (views.unaccented(named) === views.unaccented(file) || (views.registeredSupplier(s, named) ?? null) === (views.registeredSupplier(s, file) ?? 0))
     await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
-    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, notApplied: cat.notApplied, supplierRegistered: await this.registerSupplierOf(cat) }
+    const otherSupplier = file === '' || same ? null : { file, purchase: named }
+    return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, notApplied: cat.notApplied, supplierRegistered: await this.registerSupplierOf(cat), otherSupplier }
   }
 
   /**

@@ -212,7 +212,7 @@ async function refresh (): Promise<void> {
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
         // Which products were left out and why, as the CLI says it (SPEC §4.5).
         const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => skippedLine(x, tVars)).join('; ') })]
-        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count }))].join('. '))
+        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count })), ...(r.otherSupplier === null ? [] : [t(r.otherSupplier.purchase === null ? 'notApplied_noSupplier' : 'notApplied_otherSupplier', { file: r.otherSupplier.file, purchase: r.otherSupplier.purchase })])].join('. '))
       }),
       fail,
       logout: () => attempt(leave),
