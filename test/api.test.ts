@@ -225,6 +225,20 @@ test('a Book of nothing for a member with nothing booked is refused unsigned; on
   t.is(withdrawn.withdrawn, true, 'a booking emptied is withdrawn, with no approval to wait for')
 })
 
+test('rejecting a booking that bore a cost share says the share went back, and what the costs now collect', async (t) => {
+  const s = await setUp()
+  t.teardown(s.close)
+  const p = (await s.node.submit({ type: 'OpenPurchase', name: 'Formaggi' })).id as PurchaseId
+  await s.node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 100 }] })
+  for (const m of [s.node.id, marta.id]) {
+    await s.node.submit({ type: 'Deposit', member: m, cents: 1000 })
+    await s.node.submit({ type: 'Book', member: m, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
+  }
+  await s.node.submit({ type: 'AddCost', purchase: p, label: 'trasporto', cents: 100, split: 'equal', discount: false })
+  const r = json(await s.app.inject({ method: 'POST', url: '/api/acts', headers: { authorization: `Bearer ${TOKEN}` }, payload: { type: 'RejectCommitment', member: marta.id, purchase: p } })) as Row
+  t.alike(r.sharesBack, { cents: 50, collectedCents: 50, addedCents: 100 }, 'Marta\'s 0,50 of the transport went back: the costs collect 0,50 of 1,00 (from an audit: silently short)')
+})
+
 test('a shared cost refused for one member\'s credit, posted signed: no figures of that member', async (t) => {
   const s = await setUp()
   t.teardown(s.close)

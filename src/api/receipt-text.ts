@@ -8,7 +8,7 @@ import { shellArg } from '../ids.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'bookingWithdrawn', 'approveNext_Commit', 'voteNext_VoteClosePurchase', 'voteNext_VoteFailPurchase', 'voteReached']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'bookingWithdrawn', 'sharesBack', 'approveNext_Commit', 'voteNext_VoteClosePurchase', 'voteNext_VoteFailPurchase', 'voteReached']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -37,6 +37,7 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.paidAsBooked !== undefined && r.paidAsBooked > 0) lines.push(t('paidAsBooked', { count: r.paidAsBooked }))
   if (r.shares !== undefined && r.shares.length > 0) lines.push(t('costShares', { shares: r.shares.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
   if (r.refunds !== undefined && r.refunds.length > 0) lines.push(t('refunds', { refunds: r.refunds.map((x) => `${x.name} ${eur(x.cents)}`).join(', ') }))
+  if (r.sharesBack !== undefined) lines.push(t('sharesBack', { amount: eur(r.sharesBack.cents), collected: eur(r.sharesBack.collectedCents), added: eur(r.sharesBack.addedCents) }))
   if (r.dropped !== undefined) lines.push(t('bookingDropped', { products: r.dropped.join(', ') }))
   if (r.notDelivered !== undefined) lines.push(t('deliveryMissing', { products: r.notDelivered.join(', ') }))
   // A vote about a member (registering, electing, removing them) moves no credit: theirs is not the news.

@@ -54,6 +54,8 @@ export interface ActReceipt {
   refunds?: Array<{ name: string, cents: number }>
   /** A Book that replaced a booking: the products it had that this one leaves out, by name. */
   dropped?: string[]
+  /** An applied RejectCommitment of a booking that bore cost shares (cents): they went back with it, and the purchase's shared costs now collect `collectedCents` of the `addedCents` added. */
+  sharesBack?: { cents: number, collectedCents: number, addedCents: number }
   /** A Book with no quantity left: the member's booking withdrawn (only cost shares may remain). */
   withdrawn?: boolean
   /** An applied Deliver: the products the member booked that it delivers none of, by name. */
@@ -223,6 +225,12 @@ export function receiptOf (v: Replay, act: SignedAct, before?: BeforeAct, recove
   const paid = b.type === 'ClosePurchase' ? paidFor(v.state, b.purchase) : null
   if (paid !== null) r.cents = paid
   if ((b.type === 'ApproveCommitment' || b.type === 'RejectCommitment') && v.state.purchases.get(b.purchase)?.order !== undefined) r.booking = true
+  const rejected = b.type === 'RejectCommitment' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
+  const back = rejected?.order?.bookings.get((b as { member: MemberId }).member)?.costCents ?? 0
+  if (rejected?.order !== undefined && back !== 0) {
+    const collectedCents = [...rejected.order.bookings].reduce((sum, [who, x]) => sum + (rejected.commitments.get(who)?.status === 'rejected' ? 0 : x.costCents), 0)
+    r.sharesBack = { cents: back, collectedCents, addedCents: rejected.order.costs.reduce((sum, c) => sum + c.cents, 0) }
+  }
   if (b.type === 'VoteClosePurchase' && v.state.purchases.get(b.purchase)?.order?.bookingsOpen === true) r.bookingsOpen = true // (a catalogue's: a free amount's commitments need no closing before the close)
   const closed = b.type === 'ClosePurchase' && r.status === 'applied' ? v.state.purchases.get(b.purchase) : undefined
   if (closed?.order !== undefined) r.paidAsBooked = [...closed.order.bookings].filter(([who, x]) => x.delivered === null && closed.commitments.get(who)?.status === 'approved').length
