@@ -21,7 +21,7 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   cli(a, 'elect', '--role', 'cassiere', 'Bruno')
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending
   const invite = String(cli(a, 'invite').invite)
-  t.is(invite, `${String(init.invite)}${String(joined.memberId)}`, 'the invite names the feed of the admin elected since, as a hint')
+  t.ok(invite.startsWith(`${String(init.invite).slice(0, -8)}${String(joined.memberId)}`), 'the invite names the feed of the admin elected since, as a hint')
   // A third laptop joined with the founder's invite, then with the newer one: it follows Bruno too (and so replicates with his node).
   const c = path.join(base, 'c')
   cli(c, 'join', String(init.invite))
