@@ -333,6 +333,17 @@ function twoAdmins (): Feeds {
   return f
 }
 
+test('a member\'s recovery votes against two admins are noted only in concurrent blocks (Graph.doubleRecoveryVoters)', (t) => {
+  const seq = twoAdmins()
+  seq.write(A, { [X.id]: 1 }, [seq.act(M, { type: 'VoteRecover', member: X.id })])
+  seq.write(X, { [A.id]: seq.len(A) }, [seq.act(M, { type: 'VoteRecover', member: A.id })])
+  t.is(seq.graph().doubleRecoveryVoters.size, 0, 'the second vote\'s block includes the first: one after the other')
+  const cut = twoAdmins()
+  cut.write(A, { [X.id]: 1 }, [cut.act(M, { type: 'VoteRecover', member: X.id })])
+  cut.write(X, { [A.id]: 2 }, [cut.act(M, { type: 'VoteRecover', member: A.id }), cut.act(M2, { type: 'VoteRecover', member: A.id })])
+  t.alike([...cut.graph().doubleRecoveryVoters], [M.id], 'neither block includes the other: Marta voted on both sides')
+})
+
 test('two admins, one gone: the members recover the group (VoteRecover), finality resumes, backdated blocks change nothing', (t) => {
   const f = twoAdmins()
   t.is(f.replay().finalCount, f.replay().log.length, 'set-up final')

@@ -61,17 +61,18 @@ export function recoveryCounter (n: GasNode): NonNullable<AdminPresence['recover
  * Refuses a member's vote to remove an admin who is there ({@link presentAdmins}): the vote is
  * for a laptop that will never come back; one merely away is waited for. Not for a vote signed by
  * someone who is not a member (nobody else learns who is connected).
- * Also refuses one against a former admin confirmation no longer waits for.
+ * Also refuses one against a former admin while everything is confirmed.
  * @throws HypergasError ADMIN_ONLINE (variant `self` on the admin's own node), NOT_IN_ROLE (variant `notWaited`)
  */
 export function refuseRecoveryOfPresent (n: GasNode, body: ActBody, author?: MemberId): void {
   if (body.type !== 'VoteRecover') return
   const s = n.requireView().state
   if (author !== undefined && !s.members.has(author)) return
-  // A former admin whose blocks hold nothing back: a vote would open a count that nothing needs.
-  if (!s.admins.has(body.member) && s.cash.has(body.member) && !n.requireView().waitingFor.includes(body.member)) {
+  // A former admin, and everything confirmed: nothing is held back, and a vote would open a count nothing needs.
+  const v = n.requireView()
+  if (!s.admins.has(body.member) && s.cash.has(body.member) && v.finalCount === v.entries.length) {
     const former = s.members.get(body.member)?.name ?? body.member.slice(0, 8)
-    throw HypergasError.REJECTED('NOT_IN_ROLE', `${former} is no longer an admin and confirmation waits for nothing of theirs: there is nothing to recover`, { member: former, variant: 'notWaited' })
+    throw HypergasError.REJECTED('NOT_IN_ROLE', `${former} is no longer an admin and everything is confirmed: there is nothing to recover`, { member: former, variant: 'notWaited' })
   }
   if (!presentAdmins(n).has(body.member)) return
   const name = s.members.get(body.member)?.name ?? body.member.slice(0, 8)

@@ -39,8 +39,8 @@ export function unaccented (name: string): string {
  */
 export function refuseLookalikeName (s: GroupState, b: ActBody): void {
   if (b.type !== 'VoteRegisterMember') return
-  const m = [...s.members.values()].find((x) => x.id !== b.member && nameKey(x.name) !== nameKey(b.name) && unaccented(x.name) === unaccented(b.name))
-  if (m !== undefined) throw HypergasError.REJECTED('NAME_TAKEN', `"${b.name}" reads as ${m.name}, already a member, without accents, apostrophes and spaces: choose a name that tells them apart`, { variant: 'lookalike', member: m.name, input: b.name.slice(0, 64) })
+  const m = unaccented(b.name) === '' ? undefined : [...s.members.values()].find((x) => x.id !== b.member && nameKey(x.name) !== nameKey(b.name) && unaccented(x.name) === unaccented(b.name))
+  if (m !== undefined) throw HypergasError.REJECTED('NAME_TAKEN', `"${b.name}" reads as ${m.name}, already a member, without accents, apostrophes, hyphens and spaces: choose a name that tells them apart`, { variant: 'lookalike', member: m.name, input: b.name.slice(0, 64) })
 }
 
 /**
@@ -52,6 +52,7 @@ export function memberByName (s: GroupState, typed: string): MemberId | undefine
   const exact = s.memberNames.get(nameKey(typed))
   if (exact !== undefined) return exact
   const want = unaccented(nameKey(typed))
+  if (want === '') return undefined
   const hits = [...s.members.values()].filter((m) => unaccented(m.name) === want)
   return hits.length === 1 ? hits[0].id : undefined
 }
@@ -77,7 +78,7 @@ export function resolveMember (s: GroupState, ref: string): MemberId {
   if (hits.length > 1) {
     throw ambiguous(s, ref, hits)
   }
-  const formerByName = former.filter((k) => unaccented(nameKey(s.registrations.get(k)?.name ?? '')) === unaccented(r))
+  const formerByName = unaccented(r) === '' ? [] : former.filter((k) => unaccented(nameKey(s.registrations.get(k)?.name ?? '')) === unaccented(r))
   if (formerByName.length === 1) return formerByName[0]
   if (formerByName.length > 1) throw ambiguous(s, ref, formerByName)
   // A full key that is not (yet) a member is still a valid reference for registration.

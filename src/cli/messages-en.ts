@@ -77,7 +77,7 @@ export const en: typeof it = {
   e_UNKNOWN_MEMBER: 'no such member in the group (hypergas members lists them)',
   e_MEMBER_IS_ADMIN: 'an admin cannot be removed: first revoke their roles (hypergas revoke)',
   e_ALREADY_IN_ROLE: 'the member already has that role',
-  e_NOT_IN_ROLE: 'the member does not have that role', e_NOT_IN_ROLE_notWaited: '{{member}} is no longer an admin and confirmation waits for nothing of theirs: there is nothing to recover',
+  e_NOT_IN_ROLE: 'the member does not have that role', e_NOT_IN_ROLE_notWaited: '{{member}} is no longer an admin and everything is confirmed: there is nothing to recover',
   e_LAST_IN_ROLE: 'the group\'s last referente or cassiere keeps the role: first elect another',
   e_UNKNOWN_PURCHASE: 'no such purchase (hypergas purchases lists them)',
   e_NO_PENDING_COMMITMENT: 'no commitment to approve for this member on this purchase',

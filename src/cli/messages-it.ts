@@ -76,7 +76,7 @@ export const it = {
   e_UNKNOWN_MEMBER: 'nessun socio così nel gruppo (hypergas members li elenca)',
   e_MEMBER_IS_ADMIN: 'un amministratore non si può cancellare: prima gli si revocano i ruoli (hypergas revoke)',
   e_ALREADY_IN_ROLE: 'il socio ha già quel ruolo',
-  e_NOT_IN_ROLE: 'il socio non ha quel ruolo', e_NOT_IN_ROLE_notWaited: '{{member}} non è più amministratore e la conferma non aspetta nulla di suo: non c\'è niente da ripristinare',
+  e_NOT_IN_ROLE: 'il socio non ha quel ruolo', e_NOT_IN_ROLE_notWaited: '{{member}} non è più amministratore e tutto è confermato: non c\'è niente da ripristinare',
   e_LAST_IN_ROLE: 'l\'ultimo referente o cassiere del gruppo tiene il ruolo: prima se ne nomina un altro',
   e_UNKNOWN_PURCHASE: 'nessun acquisto così (hypergas purchases li elenca)',
   e_NO_PENDING_COMMITMENT: 'nessun impegno da approvare per questo socio su questo acquisto',

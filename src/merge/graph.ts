@@ -147,12 +147,14 @@ export class Graph {
   /** Lowest position a node was inserted at since {@link takeLowWater} (Infinity: none). */
   private lowWater = Infinity
   private readonly found: LinkConflict[] = []
-  /** Per member, the admin of the first members' recovery vote (VoteRecover) they signed in a usable block. */
-  private readonly recoveryTargets = new Map<string, string>()
+  /** Per member, the members' recovery votes (VoteRecover) they signed: against which admin, in which block. */
+  private readonly recoveryVotes = new Map<string, Array<{ admin: string, node: GraphNode }>>()
   /**
-   * Members who signed the members' recovery against two different admins (docs/ordering.md §5:
-   * one vote on each side of a partition lets both sides recover). Both recoveries may carry, the
-   * final prefix then need not only grow as blocks arrive, and only a replay from scratch decides.
+   * Members who signed the members' recovery against two different admins in concurrent blocks
+   * (neither in the other's causal past: docs/ordering.md §5, one vote on each side of a partition
+   * lets both sides recover). Both recoveries may carry, the final prefix then need not only grow
+   * as blocks arrive, and only a replay from scratch decides. Votes one after the other (X
+   * recovered one year, Y the next) are not counted.
    */
   readonly doubleRecoveryVoters = new Set<string>()
 
@@ -296,15 +298,17 @@ export class Graph {
     const clock = Clock.next(this.numbers, prev?.clock, targets, key, p.index)
     const node: GraphNode = { feed: key, index: p.index, L: L + 1, clock, links: p.block.links, acts: p.acts, hash: p.hash }
     f.nodes.push(node)
-    for (const e of p.acts) if (e.ok && e.act.body.type === 'VoteRecover') this.recoveryVote(e.act.author, e.act.body.member)
+    for (const e of p.acts) if (e.ok && e.act.body.type === 'VoteRecover') this.recoveryVote(e.act.author, e.act.body.member, node)
     this.insertSorted(node)
     this.version++
   }
 
-  private recoveryVote (author: string, admin: string): void {
-    const first = this.recoveryTargets.get(author)
-    if (first === undefined) this.recoveryTargets.set(author, admin)
-    else if (first !== admin) this.doubleRecoveryVoters.add(author)
+  private recoveryVote (author: string, admin: string, node: GraphNode): void {
+    const votes = this.recoveryVotes.get(author) ?? []
+    // (Blocks are promoted after their causal past: an earlier vote is never in this block's future.)
+    if (votes.some((v) => v.admin !== admin && node.clock.get(v.node.feed) <= v.node.index)) this.doubleRecoveryVoters.add(author)
+    votes.push({ admin, node })
+    this.recoveryVotes.set(author, votes)
   }
 
   private insertSorted (node: GraphNode): void {

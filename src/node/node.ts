@@ -28,7 +28,7 @@ import { CATCH_UP_BACKLOG, CATCH_UP_REPLAY_MS, ReplayPacer } from './ingest/pace
 import type { SyncProgress } from './network/progress.js'
 import type { Replicator, ReplicatorOptions } from './network/replicator.js'
 import { CheckpointKeeper } from './storage/checkpoint.js'
-import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveFeeds, saveGroup, type ForkReport } from './storage/datadir.js'
+import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
 import type { NodeEvents, NodeOptions } from './types.js'
@@ -166,6 +166,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this._replicator.on('peers', () => this.emit('peers'))
     this._replicator.on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()
+    if (this.closed || this.feedsPoll !== null) return
     this.feedsPoll = setInterval(() => { if (feedsStamp(this.dir) !== this.feedsSeen) this.work.schedule() }, FEEDS_POLL_MS).unref()
   }
 
@@ -312,7 +313,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   /** Saves the verified signatures and the feeds followed; starts writing the checkpoint in the background unless a sync is downloading. */
   private async persist (g: GroupRef, following: number): Promise<void> {
     this.feeds.flush()
-    if (this.feeds.size !== following) saveFeeds(this.dir, this.feeds.keys().sort())
+    if (this.feeds.size !== following) addFeeds(this.dir, this.feeds.keys()) // (merged: a join again may have added feeds since the last look)
     if (!this.feeds.downloading()) void this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 

@@ -56,7 +56,7 @@ function productOf (p: PurchaseView, ref: string): string {
   const r = nameKey(ref)
   // A name without its accents too (`creme` for Crème), as members are found.
   const bare = unaccented(r)
-  const hits = list.filter((x) => unaccented(x.name).startsWith(bare) || x.key.toLowerCase().startsWith(r))
+  const hits = list.filter((x) => (bare !== '' && unaccented(x.name).startsWith(bare)) || x.key.toLowerCase().startsWith(r))
   if (hits.length === 1) return hits[0].key
   // The code of the act's own refusal (SPEC §4.5 `UNKNOWN_PRODUCT`), refused before it is signed.
   if (hits.length === 0) throw HypergasError.REJECTED('UNKNOWN_PRODUCT', `no product "${ref}" in "${p.name}"`, { variant: 'named', input: ref.slice(0, 40) })

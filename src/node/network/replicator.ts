@@ -229,6 +229,13 @@ export class Replicator extends EventEmitter {
   welcome (publicKeys: readonly string[]): void {
     for (const net of this.nets) for (const k of publicKeys) net.swarm.joinPeer(Buffer.from(k, 'hex'))
     for (const k of publicKeys) this.welcomed.add(k)
+    // Not met within MEETING_MS (a former admin, a laptop away): the topic's lookups find it when it comes.
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      for (const k of publicKeys) if (this.welcomed.delete(k)) for (const n of this.nets) n.swarm.leavePeer(Buffer.from(k, 'hex'))
+    }, MEETING_MS)
+    timer.unref()
+    this.timers.add(timer)
   }
 
   private add (net: Net): void {
