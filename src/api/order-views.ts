@@ -18,7 +18,9 @@ import type { BookingView, LineView, MemberOrderView, OrderView, ProductView } f
  */
 export function refuseEmptyBooking (s: GroupState, body: ActBody): void {
   if (body.type !== 'Book' || body.lines.some((l) => l.qtyMilli > 0)) return
-  const had = s.purchases.get(body.purchase)?.order?.bookings.get(body.member)
+  const order = s.purchases.get(body.purchase)?.order
+  if (order === undefined) return // (no such purchase, or no catalogue: the fold's own code says it)
+  const had = order.bookings.get(body.member)
   if (had === undefined || had.lines.every((l) => l.qtyMilli === 0)) throw new HypergasError('BAD_ARGUMENT', 'nothing to book: every quantity is 0 and there is no booking to withdraw', { variant: 'nothingToBook' })
 }
 
