@@ -276,7 +276,9 @@ export class LocalApi implements NodeApi {
     const id = views.resolvePurchase(s, purchase)
     const named = s.purchases.get(id)?.supplier ?? null
     const file = cat.supplier?.name ?? ''
-    const same = named !== null && (views.unaccented(named) === views.unaccented(file) || (views.registeredSupplier(s, named) ?? null) === (views.registeredSupplier(s, file) ?? 0))
+    // The same name without accents and spaces, or two spellings of one registered supplier.
+    const registered = named === null ? undefined : views.registeredSupplier(s, named)
+    const same = named !== null && (views.unaccented(named) === views.unaccented(file) || (registered !== undefined && registered === views.registeredSupplier(s, file)))
     await this.actAll(productChunks(cat.products).map((products) => ({ type: 'AddProducts', purchase: id, products })))
     const otherSupplier = file === '' || same ? null : { file, purchase: named }
     return { purchase: id, imported: cat.products.length, unpriced: cat.unpriced, skipped: cat.skipped, notApplied: cat.notApplied, supplierRegistered: await this.registerSupplierOf(cat), otherSupplier }

@@ -33,13 +33,12 @@ export function unaccented (name: string): string {
   return fold(foldedName(name)).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
 }
 
-/**
- * Refuses before signing a registration whose name reads as a current member's without accents, apostrophes, hyphens, spaces and case
- * ("Niccolo" beside Niccolò: typed so it names either). @throws HypergasError NAME_TAKEN `lookalike` (SPEC §4; the fold's rule: case only)
- */
+/** Refuses before signing a registration whose name reads as a current member's without accents, apostrophes, hyphens, spaces and case
+ * ("Niccolo" beside Niccolò: typed so it names either). @throws HypergasError NAME_TAKEN `lookalike` (SPEC §4; the fold's rule: case only) */
 export function refuseLookalikeName (s: GroupState, b: ActBody): void {
   if (b.type !== 'VoteRegisterMember') return
-  const m = unaccented(b.name) === '' ? undefined : [...s.members.values()].find((x) => x.id !== b.member && nameKey(x.name) !== nameKey(b.name) && unaccented(x.name) === unaccented(b.name))
+  const bare = unaccented(b.name)
+  const m = bare === '' ? undefined : [...s.members.values()].find((x) => x.id !== b.member && nameKey(x.name) !== nameKey(b.name) && unaccented(x.name) === bare)
   if (m !== undefined) throw HypergasError.REJECTED('NAME_TAKEN', `"${b.name}" reads as ${m.name}, already a member, without accents, apostrophes, hyphens and spaces: choose a name that tells them apart`, { variant: 'lookalike', member: m.name, input: b.name.slice(0, 64) })
 }
 

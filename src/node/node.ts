@@ -163,8 +163,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     const { Replicator } = await import('./network/replicator.js') // here: a command that never replicates does not load Hyperswarm
     if (this.closed) return // closed while the module loaded: nothing to replicate
     this._replicator = new Replicator(this.store, g.groupId, { now: this.now, rules: RULES_VERSION, admit: (k) => this.feeds.get(k as MemberId) !== undefined, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
-    this._replicator.on('peers', () => this.emit('peers'))
-    this._replicator.on('warning', (err: Error) => this.emit('warning', err))
+    this._replicator.on('peers', () => this.emit('peers')).on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()
     if (this.closed || this.feedsPoll !== null) return
     this.feedsPoll = setInterval(() => { if (feedsStamp(this.dir) !== this.feedsSeen) this.work.schedule() }, FEEDS_POLL_MS).unref()
@@ -258,8 +257,9 @@ export class GasNode extends EventEmitter<NodeEvents> {
   /** The founder's feed, the feeds saved in feeds.json (first refresh, or changed by another process: the swarm connects to them now) and, on the first refresh, the checkpoint. */
   private async openKnownFeeds (g: GroupRef): Promise<void> {
     this.feeds.open(g.founder)
-    if (feedsStamp(this.dir) !== this.feedsSeen) {
-      this.feedsSeen = feedsStamp(this.dir)
+    const stamp = feedsStamp(this.dir)
+    if (stamp !== this.feedsSeen) {
+      this.feedsSeen = stamp
       const opened = loadFeeds(this.dir).filter((f) => this.feeds.open(f))
       if (opened.length > 0) this._replicator?.welcome(opened)
     }

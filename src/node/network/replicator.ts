@@ -145,11 +145,14 @@ export class Replicator extends EventEmitter {
    * was less than {@link MEETING_MS} ago (peers take seconds to find each other, so such an
    * admin is not called gone, src/api/presence.ts).
    */
-  meeting (publicKey: string): boolean { return !this.met.has(publicKey) && (this.opts.now ?? Date.now)() - this.startedMs < MEETING_MS }
+  /** The `now` option's clock, ms since the epoch. */
+  private now (): number { return (this.opts.now ?? Date.now)() }
+
+  meeting (publicKey: string): boolean { return !this.met.has(publicKey) && this.now() - this.startedMs < MEETING_MS }
 
   /** Joins the group topic; returns without waiting for peers. */
   async start (): Promise<void> {
-    this.startedMs = (this.opts.now ?? Date.now)()
+    this.startedMs = this.now()
     const keyPair = this.opts.keyPair
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
       const dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
@@ -246,7 +249,7 @@ export class Replicator extends EventEmitter {
       if (this.opts.admit !== undefined && !this.opts.admit(key)) {
         this.refused++
         this.knocking.delete(key) // (the newest last: the oldest goes first)
-        this.knocking.set(key, (this.opts.now ?? Date.now)())
+        this.knocking.set(key, this.now())
         if (this.knocking.size > KNOCKING_KEPT) this.knocking.delete(this.knocking.keys().next().value!)
         conn.destroy()
         return
@@ -259,7 +262,7 @@ export class Replicator extends EventEmitter {
       const peer = {
         via: net.via,
         address: raw?.remoteHost !== undefined ? `${raw.remoteHost}:${raw.remotePort}` : '',
-        sinceMs: (this.opts.now ?? Date.now)(),
+        sinceMs: this.now(),
         rules: null as number | null
       }
       this.conns.set(conn, peer)
