@@ -192,6 +192,8 @@ export interface RestoreWait {
   peers: number
   /** True once the own feed was synced with a peer. */
   peerSynced: boolean
+  /** Names (sorted) of the other current admins whose node is still to be met holding no more of the own feed (empty until a peer synced). */
+  adminsWaited: string[]
   /** Blocks of the other followed feeds held here, and known to exist. */
   othersHeld: number
   othersKnown: number

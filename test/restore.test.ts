@@ -14,7 +14,7 @@ import { localTime } from '../src/local-time.js'
 import { procGroup, act, BIN, cli, get, NODE_FLAGS, post, setupAdmins, startNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { MemberId } from '../src/ids.js'
 import { encodeBlock, NO_PREV } from '../src/merge/block.js'
-import { RESTORE_SETTLE_MS, RestoreGate } from '../src/node/storage/restore.js'
+import { describeWait, markAnyAdmin, markRestoring, RESTORE_SETTLE_MS, RestoreGate } from '../src/node/storage/restore.js'
 
 type Row = Record<string, unknown>
 const PASS = 'la frase segreta di Bruno'
@@ -116,6 +116,63 @@ test('restore: a dead laptop restored from its backup downloads its feed before 
   t.comment(`test ran ${Math.round((Date.now() - startedAt) / 1000)} s`)
 })
 
+test('restore: an admin away holds the last block of the restored feed; the restore waits for their node instead of forking the feed (docs/ordering.md §7)', { timeout: 240000 }, async (t) => {
+  const { base, bootstrap, nodes } = await procGroup('restore-three', (fn) => t.teardown(fn))
+  const [a, b, c, c2] = ['a', 'b', 'c', 'c-new-laptop'].map((n) => path.join(base, n))
+  setupAdmins([a, b, c], 'Restore', ['cassiere', 'cassiere'])
+  nodes.push(await startNode('a', a, bootstrap), await startNode('b', b, bootstrap), await startNode('c', c, bootstrap))
+  const carla = nodes[2].memberId
+  await waitFor('C is a writer', async () => ((await get(nodes[2], '/api/status')).me as Row).admin === true)
+  await act(nodes[2], { type: 'Deposit', member: 'Carla', cents: 1000 })
+  await converged(nodes)
+  const feedOfC = async (n: NodeProc): Promise<number> => Number(((((await get(n, '/api/status')).sync as Row).feeds as Row[]).find((f) => f.feed === carla)?.local ?? 0))
+  process.env.HYPERGAS_PASSPHRASE = PASS
+  t.teardown(() => { delete process.env.HYPERGAS_PASSPHRASE })
+  const file = path.join(base, 'carla.hgbackup')
+  cli(c, 'backup', file)
+
+  // Anna is away; Carla's last deposit reaches Bruno's node only; then Carla's laptop dies and Bruno leaves.
+  await post(nodes[0], '/api/swarm', { online: false })
+  const lost = await act(nodes[2], { type: 'Deposit', member: 'Carla', cents: 700 })
+  await waitFor('B holds all of C\'s feed', async () => await feedOfC(nodes[1]) === await feedOfC(nodes[2]))
+  const atBruno = await feedOfC(nodes[1])
+  nodes[2].child.kill('SIGKILL')
+  await new Promise((resolve) => nodes[2].child.once('exit', resolve))
+  fs.rmSync(c, { recursive: true, force: true })
+  await post(nodes[1], '/api/swarm', { online: false })
+  await post(nodes[0], '/api/swarm', { online: true })
+  const atAnna = await feedOfC(nodes[0])
+  t.ok(atAnna < atBruno, `Anna holds ${atAnna} blocks of Carla's feed, Bruno ${atBruno}`)
+
+  // The new laptop meets Anna only: it holds what Anna holds, and waits for Bruno's node.
+  cli(c2, 'restore', file)
+  nodes[2] = await startNode('c-new', c2, bootstrap)
+  await waitFor('C synced with A', async () => ((await get(nodes[2], '/api/status')).restoring as Row | null)?.peerSynced === true)
+  await new Promise((resolve) => setTimeout(resolve, 2500))
+  const st = await get(nodes[2], '/api/status')
+  t.alike((st.restoring as Row | null)?.adminsWaited, ['Bruno'], 'still restoring: it waits for Bruno\'s node')
+  t.is(await feedOfC(nodes[2]), atAnna, 'and appended nothing after the blocks Anna holds')
+  const text = execFileSync(process.execPath, [BIN, '--dir', c2, '--lang', 'en', 'status'], { encoding: 'utf8' })
+  t.ok(/^restoring +own feed \d+ of \d+ blocks · synced with a peer · waiting for the node of Bruno, which may hold more of this feed \(if it cannot come: hypergas restore --any-admin\)$/m.test(text), text.split('\n').find((l) => l.startsWith('restoring')))
+
+  // Bruno comes back: the block only he held arrives, the gate opens, and Carla writes after it.
+  await post(nodes[1], '/api/swarm', { online: true })
+  await waitFor('C restored', async () => (await get(nodes[2], '/api/status')).restoring === null, 90000)
+  t.ok(await feedOfC(nodes[2]) >= atBruno, 'the restored laptop holds the block that only Bruno had')
+  const after = await act(nodes[2], { type: 'Deposit', member: 'Carla', cents: 50 })
+  await converged(nodes)
+  const hashes = new Set<unknown>()
+  for (const n of nodes) {
+    const s = await get(n, '/api/status')
+    hashes.add((s.group as Row).stateHash)
+    t.alike(s.forks, [], `${n.name}: no fork`)
+    const ids = new Set(((await get(n, '/api/log?limit=1000')).entries as Row[]).map((e) => e.actId))
+    t.ok(ids.has(lost) && ids.has(after), `${n.name}: the deposit only Bruno held, and the one after the restore`)
+  }
+  t.is(hashes.size, 1, 'one state hash on the three nodes')
+  t.is((await get(nodes[0], '/api/members/Carla')).creditCents, 1000 + 700 + 50, 'Carla\'s credit counts every deposit')
+})
+
 /** Waits until the nodes show one state hash with every act confirmed. */
 async function converged (nodes: NodeProc[]): Promise<void> {
   await waitFor('one state hash, all confirmed', async () => {
@@ -173,6 +230,49 @@ test('restore gate: a feed that never held a block opens when every other admin\
   t.absent(await closed([peer(anna)], [ownId, anna]), 'two admins: the other one holds none, and no link to it: open')
   t.ok(await closed([peer(anna)], [ownId], [ownId]), 'the only admin, no other admin ever: nobody vouches, still closed')
   t.absent(await closed([peer(anna)], [ownId], [anna, ownId]), 'the only admin since Anna handed over: Anna, a past admin, holds none: open')
+})
+
+test('restore gate: every other admin who wrote must be met, since a block of the old laptop may have reached only them (docs/ordering.md §7)', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+  const ownId = 'ab'.repeat(32) as MemberId
+  const [anna, dan, bea] = ['cd', 'ef', '34'].map((x) => x.repeat(32) as MemberId)
+  const names = new Map([[anna, 'Anna'], [dan, 'Dan'], [bea, 'Bea']])
+  const peer = (id: MemberId, length: number): { remoteSynced: boolean, remoteLength: number, remotePublicKey: Buffer } => ({ remoteSynced: true, remoteLength: length, remotePublicKey: Buffer.from(id, 'hex') })
+  const block = encodeBlock({ prev: NO_PREV, links: [], acts: [] })
+  const feed = (length: number): Hypercore => ({ length, contiguousLength: length, closing: false, closed: false, get: async () => block }) as unknown as Hypercore
+  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
+  // The own feed: 3 blocks here, as Anna holds it; Bea was elected and never wrote.
+  const own = { length: 3, contiguousLength: 3, closing: false, closed: false, peers: [peer(anna, 3)], download: () => {} }
+  let now = 0
+  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)], [bea, feed(0)]], peers: () => own.peers.length, admins: () => ({ current: new Set([ownId, anna, dan, bea]), ever: [ownId, anna, dan, bea] }), name: (id) => names.get(id) ?? id, now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+  const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) await gate.check() }
+  await settle()
+  t.ok(gate.active, 'synced with Anna alone: closed')
+  t.alike(gate.status?.adminsWaited, ['Dan'], 'it waits for Dan\'s node (not Bea\'s: her feed is empty, her node never ran as an admin)')
+  t.ok(describeWait(gate.status!).endsWith('waiting for the node of Dan'), describeWait(gate.status!))
+  own.peers.push(peer(dan, 4))
+  await settle()
+  t.ok(gate.active, 'Dan\'s node holds a fourth block of the own feed: closed until it is here')
+  t.alike(gate.status?.adminsWaited, ['Dan'])
+  own.length = 4
+  await settle()
+  t.ok(gate.active, 'the fourth block is known, not held yet: closed')
+  own.contiguousLength = 4
+  await settle()
+  t.absent(gate.active, 'held as far as Dan holds it: open')
+
+  // The human step: Dan is away for long, and the old laptop last synced with Anna.
+  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
+  own.peers = [peer(anna, 4)]
+  const again = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)]], peers: () => 1, admins: () => ({ current: new Set([ownId, anna, dan]), ever: [ownId, anna, dan] }), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+  for (let i = 0; i < 4; i++) await again.check()
+  t.ok(again.active, 'closed while Dan is away')
+  t.alike(again.status?.adminsWaited, [dan.slice(0, 8)], 'named by id when the state has no name for it')
+  t.is(markAnyAdmin(dir).anyAdmin, true)
+  for (let i = 0; i < 4; i++) await again.check()
+  t.absent(again.active, 'after --any-admin, Anna\'s node is enough: open')
+  t.exception(() => markAnyAdmin(dir), /not restoring/, '--any-admin on a directory that is not restoring is refused')
 })
 
 test('restore: an admin whose feed never held a block is restored once an admin\'s node shows it empty', { timeout: 180000 }, async (t) => {

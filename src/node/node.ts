@@ -231,7 +231,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private beginRestore (): void {
     const mark = loadRestoring(this.dir)
     if (mark === null) return
-    const gate = new RestoreGate({ dir: this.dir, ownId: this.id, own: this.own, ownUsable: () => this.graph.usableLength(this.id), cores: () => this.feeds.all(), peers: () => this.replicator?.peers.length ?? 0, admins: () => ({ current: this._view?.state.admins ?? new Set(), ever: this._view?.state.cash.keys() ?? [] }), now: this.now }, mark.since)
+    const gate = new RestoreGate({ dir: this.dir, ownId: this.id, own: this.own, ownUsable: () => this.graph.usableLength(this.id), cores: () => this.feeds.all(), peers: () => this.replicator?.peers.length ?? 0, admins: () => ({ current: this._view?.state.admins ?? new Set(), ever: this._view?.state.cash.keys() ?? [] }), name: (id) => this._view?.state.members.get(id)?.name ?? id.slice(0, 8), now: this.now }, mark.since)
     this._restore = gate
     gate.on('error', (err: Error) => this.emit('error', err))
     gate.once('done', () => { this.emit('restored'); this.work.schedule() })

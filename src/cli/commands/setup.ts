@@ -17,6 +17,7 @@ import { resolveDir } from '../connect.js'
 import { t } from '../i18n.js'
 import { localTime } from '../../local-time.js'
 import { readPassphrase } from '../passphrase.js'
+import { markAnyAdmin } from '../../node/storage/restore.js'
 import { globals, helpText, print, program, withApi, type Global } from '../program.js'
 import { readKeyFile } from '../key-file.js'
 import type { GroupRef } from '../../merge/replay-types.js'
@@ -130,16 +131,25 @@ program.command('backup')
 
 program.command('restore')
   .description(helpText('d_restore'))
-  .argument('<file>', helpText('h_restore_file'))
+  .argument('[file]', helpText('h_restore_file'))
+  .option('--any-admin', helpText('h_restore_any-admin'))
   .addHelpText('after', helpText('after_restore'))
-  .action(async (file: string) => {
+  .action(async (file: string | undefined, o: { anyAdmin?: boolean }) => {
     const g = globals()
     const dir = resolveDir(g)
+    if (file === undefined) {
+      // On a directory already restoring: one admin's node met is enough from now on.
+      if (o.anyAdmin !== true) throw new HypergasError('BAD_ARGUMENT', 'name the backup file: hypergas restore <file>', { variant: 'noBackupFile' })
+      const mark = markAnyAdmin(dir)
+      print({ dir, memberId: mark.memberId, restoring: true, anyAdmin: true }, () => t('restoreAnyAdmin'))
+      return
+    }
     checkRestoreTarget(dir)
     const bytes = readBackupFile(file)
     const contents = decryptBackup(bytes, await readPassphrase(false))
     restoreInto(dir, contents)
-    const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true }
+    if (o.anyAdmin === true) markAnyAdmin(dir)
+    const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true, anyAdmin: o.anyAdmin === true }
     print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg: dirArg(g) }))
   })
 

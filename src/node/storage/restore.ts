@@ -15,7 +15,12 @@
  *      half-way through a download);
  *  (c) a peer has been synced with: the own feed has a replication peer that holds some of it
  *      (a peer that never had the feed, a new member's node, vouches for nothing) whose length
- *      arrived and is not longer than the own feed's length here; or, for a feed that no admin's
+ *      arrived and is not longer than the own feed's length here; and every other current admin
+ *      whose feed holds a block has been met the same way, connected by their own key (a block of
+ *      the old laptop that reached only one admin is held by that admin alone: written over
+ *      without it, the feed forks, and the admins holding either branch split for good,
+ *      docs/ordering.md §7), unless the mark says `anyAdmin` (`hypergas restore --any-admin`:
+ *      the human knows the old laptop last synced with an admin who is online); or, for a feed that no admin's
  *      node holds any of (an admin elected while their laptop was off, restored before it ever
  *      ran), every other current admin (with none, one past admin) connected with their own key
  *      and said they hold none of it, no peer announced any of it, and no block held links to it
@@ -42,6 +47,8 @@ export interface RestoreMark {
   memberId: MemberId
   /** When the backup was made, ISO 8601 (display only). */
   backupCreatedAt: string
+  /** True when one admin's node holding the own feed is enough for the gate (condition c), not every other admin's. */
+  anyAdmin?: boolean
 }
 
 /** What a restoring node waits for (defined with the errors, which carry it in RESTORING). */
@@ -72,11 +79,25 @@ export function loadRestoring (dir: string): RestoreMark | null {
   }
   try {
     const m = JSON.parse(text) as Partial<RestoreMark>
-    return { since: String(m.since ?? ''), memberId: String(m.memberId ?? '') as MemberId, backupCreatedAt: String(m.backupCreatedAt ?? '') }
+    return { since: String(m.since ?? ''), memberId: String(m.memberId ?? '') as MemberId, backupCreatedAt: String(m.backupCreatedAt ?? ''), ...(m.anyAdmin === true ? { anyAdmin: true } : {}) }
   } catch {
     // A torn mark still means "restoring": the restore wrote it before anything else.
     return { since: '', memberId: '' as MemberId, backupCreatedAt: '' }
   }
+}
+
+/**
+ * Lets the gate of the restoring `dir` open with one admin's node met instead of every other
+ * admin's (condition c): `hypergas restore --any-admin`, for when an admin is away for long and
+ * the old laptop last synced with an admin who is online. A running node reads it at its next check.
+ * @throws HypergasError BAD_ARGUMENT (variant `notRestoring`) when `dir` is not restoring
+ */
+export function markAnyAdmin (dir: string): RestoreMark {
+  const mark = loadRestoring(dir)
+  if (mark === null) throw new HypergasError('BAD_ARGUMENT', `${dir} is not restoring: --any-admin applies to a restored directory whose node still waits`, { variant: 'notRestoring', input: dir.slice(0, 200) })
+  const next = { ...mark, anyAdmin: true }
+  markRestoring(dir, next)
+  return next
 }
 
 /** Removes the restoring mark of `dir`. */
@@ -91,6 +112,7 @@ export function clearRestoring (dir: string): void {
 export function describeWait (w: RestoreWait): string {
   const parts = [`own feed: ${w.ownHeld} of ${w.ownKnown} blocks`]
   parts.push(w.peerSynced ? 'synced with a peer' : w.peers === 0 ? 'no peer yet' : `${w.peers} peer(s) connected, own feed not synced with them yet`)
+  if (w.adminsWaited.length > 0) parts.push(`waiting for the node of ${w.adminsWaited.join(', ')}`)
   if (w.othersHeld < w.othersKnown) parts.push(`other feeds: ${w.othersHeld} of ${w.othersKnown} blocks`)
   return parts.join('; ')
 }
@@ -115,8 +137,10 @@ export interface RestoreGateOptions {
   cores: () => Iterable<[MemberId, Hypercore]>
   /** Peer connections now. */
   peers: () => number
-  /** The admins of the group as this node's replay has it: their nodes vouch for an empty own feed. */
+  /** The admins of the group as this node's replay has it: their nodes vouch for an empty own feed, and each must be met (condition c). */
   admins: () => AdminSets
+  /** A member's name as the node shows it (for {@link RestoreWait.adminsWaited}). Default: the first 8 hex digits of the id. */
+  name?: (id: MemberId) => string
   /** Wall clock for the settle time, ms. Default Date.now. */
   now?: () => number
 }
@@ -143,7 +167,7 @@ export class RestoreGate extends EventEmitter {
   constructor (private readonly opts: RestoreGateOptions, since: string) {
     super()
     this.now = opts.now ?? Date.now
-    this.wait = { since, ownHeld: 0, ownKnown: 0, peers: 0, peerSynced: false, othersHeld: 0, othersKnown: 0 }
+    this.wait = { since, ownHeld: 0, ownKnown: 0, peers: 0, peerSynced: false, adminsWaited: [], othersHeld: 0, othersKnown: 0 }
   }
 
   /** Starts downloading the own feed (the node does not ask for its own feed otherwise) and checking. */
@@ -180,10 +204,12 @@ export class RestoreGate extends EventEmitter {
       else if (own.length === 0 && this.maxLink === 0 && this.emptyAtAdmins()) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
+      const written = new Set<MemberId>()
       for (const [feed, core] of this.opts.cores()) {
         if (feed === this.opts.ownId || core.closing || core.closed) continue
         othersHeld += core.contiguousLength
         othersKnown += Math.max(core.length, core.contiguousLength)
+        if (core.length > 0) written.add(feed)
       }
       const next: RestoreWait = {
         since: this.wait.since,
@@ -191,13 +217,14 @@ export class RestoreGate extends EventEmitter {
         ownKnown: Math.max(own.length, this.maxLink),
         peers: this.opts.peers(),
         peerSynced: this.peerSynced,
+        adminsWaited: this.peerSynced ? this.unmetAdmins(written) : [],
         othersHeld,
         othersKnown
       }
       const changed = JSON.stringify(next) !== JSON.stringify(this.wait)
       this.wait = next
       if (changed) this.emit('progress', { ...next })
-      const ready = allRead && next.peerSynced && next.ownHeld >= next.ownKnown && othersHeld >= othersKnown
+      const ready = allRead && next.peerSynced && (next.adminsWaited.length === 0 || loadRestoring(this.opts.dir)?.anyAdmin === true) && next.ownHeld >= next.ownKnown && othersHeld >= othersKnown
       if (!ready || changed) {
         this.readySince = ready ? this.now() : null
         return
@@ -247,6 +274,26 @@ export class RestoreGate extends EventEmitter {
     const { current, ever } = this.opts.admins()
     const others = [...current].filter((a) => a !== this.opts.ownId)
     return others.length > 0 ? others.every((a) => none.has(a)) : [...ever].some((a) => none.has(a))
+  }
+
+  /**
+   * The names, sorted, of the other current admins whose feed holds a block (`written`) and whose
+   * node has not been met holding no more of the own feed than this node does: not connected by
+   * their own key, their length not arrived, or longer (its blocks still on the way). An admin
+   * whose feed is empty never ran a node as an admin, so holds nothing of the old laptop's that
+   * the others lack. A node that holds none of the own feed counts as met: it holds no block
+   * this restore could write over.
+   */
+  private unmetAdmins (written: ReadonlySet<MemberId>): string[] {
+    const own = this.opts.own
+    const met = new Set<string>()
+    for (const p of own.peers) {
+      if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) met.add(hex(p.remotePublicKey))
+    }
+    const name = this.opts.name ?? ((id: MemberId) => id.slice(0, 8))
+    const unmet: string[] = []
+    for (const a of this.opts.admins().current) if (a !== this.opts.ownId && written.has(a) && !met.has(a)) unmet.push(name(a))
+    return unmet.sort()
   }
 
   private open (): void {
