@@ -4,6 +4,7 @@
 // A real node on a real Corestore on disk, requests through fastify's inject.
 import fs from 'node:fs'
 import http from 'node:http'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
@@ -383,6 +384,11 @@ test('review findings: no figures about others from a signed act, no proxy is "l
   const invoice = createAct({ type: 'Transfer', from: luca.id, to: marta.id, cents: 5, memo: 'uova' }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   const receipt = json(await s.call({ url: '/api/acts/signed', body: { act: invoice.bytes.toString('hex') } }))
   t.ok(receipt.status === 'applied' && receipt.member === undefined && !JSON.stringify(receipt).includes('3000') && !JSON.stringify(receipt).includes('2300'), `an invoice to Luca: ${JSON.stringify(receipt)}`)
+  // Withdrawn by Marta, then withdrawn again: the second answer says it was cancelled (no figure in that), posted by anyone.
+  const cancel = (timeMs: number): string => createAct({ type: 'CancelTransfer', transfer: invoice.id }, { group: s.group, keyPair: marta, timeMs }).bytes.toString('hex')
+  t.is(json(await s.call({ url: '/api/acts/signed', body: { act: cancel(Date.now()) } })).status, 'applied', 'withdrawn')
+  const twice = json(await s.call({ url: '/api/acts/signed', body: { act: cancel(Date.now() + 1) } })).error
+  t.alike([twice.code, twice.details], ['NO_PENDING_TRANSFER', { variant: 'cancelled' }], 'withdrawn again: told it was cancelled, not only that none is pending')
   // Behind a proxy or a tunnel on the machine, nobody is "local".
   for (const headers of <Array<Record<string, string>>>[{ 'x-forwarded-for': '192.168.1.9' }, { forwarded: 'for=192.168.1.9' }, { via: '1.1 nginx' }]) {
     t.is((await s.call({ url: '/api/members', host: '127.0.0.1:7465', from: '127.0.0.1', headers })).statusCode, 401, `loopback with ${Object.keys(headers)[0]}`)
@@ -466,4 +472,13 @@ test('live update streams are bounded per address, and anonymous pages cannot ta
   const members = async (host: string): Promise<number> => await new Promise((resolve) => http.get({ host: '127.0.0.1', port, path: '/api/members', headers: { host } }, (res) => { resolve(res.statusCode ?? 0); res.resume() }))
   t.is(await members(`127.0.0.1:${port}`), 200, 'loopback, its own port: local')
   t.is(await members(`127.0.0.1:${port + 1}`), 401, 'loopback Host with another port: not local')
+  // A raw non-ASCII character in the address (curl sends it as is): Node's parser refuses it, in the API's shape.
+  const raw = await new Promise<string>((resolve) => {
+    const sock = net.connect(port, '127.0.0.1', () => sock.end(Buffer.from(`GET /api/notices?member=Zoë HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, 'utf8')))
+    let got = ''
+    sock.on('data', (d: Buffer) => { got += d.toString() })
+    sock.on('close', () => resolve(got))
+  })
+  t.is(raw.split('\r\n')[0], 'HTTP/1.1 400 Bad Request')
+  t.is(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)).error.code, 'BAD_REQUEST', 'with the code in the body')
 })

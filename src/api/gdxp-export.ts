@@ -23,8 +23,15 @@ function unitPrice (p: PurchaseView, x: ProductView): number {
   return prices.size === 1 ? [...prices][0] : x.priceCents
 }
 
-/** A JSON number written from its exact decimal text (JSON.rawJSON, Node ≥ 21): never a float. */
-const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON(decimalText)
+/**
+ * A JSON number written from its exact decimal text, never through a float: a marked string that
+ * {@link exactNumbers} turns into the bare number once stringified (JSON.rawJSON would do it in one
+ * step, but Node 20 lacks it). The mark starts with U+0000, which no text field of an act holds.
+ */
+const exactNumber = (decimalText: string): string => EXACT + decimalText
+const EXACT = '\u0000exact:'
+/** `json` with every marked string of {@link exactNumber} replaced by its number. */
+const exactNumbers = (json: string): string => json.replace(/"\\u0000exact:(-?\d+(?:\.\d+)?)"/g, '$1')
 
 /**
  * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5), as the schema has it
@@ -43,9 +50,9 @@ const exactNumber = (decimalText: string): unknown => (JSON as unknown as { rawJ
  */
 export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
   if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
-  const q = (m: number | undefined): unknown => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
+  const q = (m: number | undefined): string | undefined => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   const { contacts, address } = gdxpContacts(p.supplierContacts)
-  return JSON.stringify({
+  return exactNumbers(JSON.stringify({
     protocolVersion: 1,
     creationDate: today,
     applicationSignature: 'hypergas',
@@ -73,5 +80,5 @@ export function exportGdxp (p: PurchaseView, groupName: string, today: string, d
         }
       }
     }]
-  }, null, 2) + '\n'
+  }, null, 2)) + '\n'
 }

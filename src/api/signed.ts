@@ -28,7 +28,7 @@ export const MAX_SIGNED_ACT_HEX = 2 * 4096
 export const SIGNED_ACT_WINDOW_MS = 10 * 60_000
 
 /** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not shown. */
-const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee', 'notMember'])
+const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee', 'notMember', 'completed', 'cancelled'])
 
 /**
  * Whether the poster may read `author`'s figures (credit, order amount, name): their own session,

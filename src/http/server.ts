@@ -105,6 +105,13 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
       if (refusal !== null) return reply.status(statusOf(refusal.code)).send({ error: { code: refusal.code, message: refusal.message } })
       return reply.status(400).send({ error: { code: 'BAD_REQUEST', message: err.code === 'FST_ERR_BAD_URL' ? 'the address is not valid (a malformed %-escape)' : err.message } })
+    },
+    // A request Node's HTTP parser cannot read (a raw non-ASCII character in the address, a
+    // broken header): no route or hook runs, and the answer keeps the API's shape.
+    clientErrorHandler: (err, socket) => {
+      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return }
+      const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'the request could not be read (in an address, write every character outside ASCII as a %-escape)' } })
+      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`)
     }
   })
   app.addHook('onListen', async () => { compilers.warm() })
