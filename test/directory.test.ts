@@ -63,6 +63,8 @@ test('directory: suppliers, listings, and a search that forgives typos, accents 
   t.alike(matches(s.state, dora.id).find((x) => x.for === 'farina di castagne')?.hits.map((h) => h.title) ?? [], [], 'nor Bruno\'s offers for Dora\'s flour')
   t.alike(titles('di'), [], 'a query of "di" alone finds nothing')
   t.alike(titles("dell'all"), [], 'nor the forms cut before an apostrophe (dell\'orto, all\'olio)')
+  s.do(s.founder, { type: 'RegisterSupplier', name: "Cascina Sant'Agostino", categories: ['bio-dinamico'] })
+  for (const q of ['santagostino', "sant'agostino", 'sant’agostino', 'agostino', 'biodinamico']) t.ok(titles(q).includes("supplier:Cascina Sant'Agostino"), `${q} finds Cascina Sant'Agostino: ${titles(q).join(', ')}`)
   // Past catalogues (SPEC §4.7 "products of every catalogue"): for members, once each, from the latest purchase.
   for (const name of ['Cascina marzo', 'Cascina aprile']) {
     const q = s.open(s.founder, name)

@@ -138,10 +138,20 @@ function indexed (s: GroupState, listings: boolean): Indexed {
 
 function indexOf (x: Indexed): MiniSearch<Doc> {
   if (x.index === null) {
-    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => (STOP_WORDS.has(fold(t)) ? null : stem(fold(t))), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}]+/u).flatMap((w) => [w, ...(w.includes('-') ? w.split('-') : [])]).filter((w) => w !== '') })
+    x.index = new MiniSearch<Doc>({ fields: ['title', 'text', 'detail'], storeFields: [], processTerm: (t) => (STOP_WORDS.has(fold(t)) ? null : stem(fold(t))), tokenize: (t) => fold(t).split(/[^\p{L}\p{N}'’-]+/u).flatMap(partsAndJoined).filter((w) => w !== '') })
     x.index.addAll(x.docs)
   }
   return x.index
+}
+
+/**
+ * The parts of a word written with apostrophes or hyphens, and the parts joined: `sant'agostino`
+ * is found as `sant`, `agostino` and `santagostino` (typed without the apostrophe on a phone),
+ * `bio-dinamico` as `biodinamico` too.
+ */
+function partsAndJoined (word: string): string[] {
+  const parts = word.split(/['’-]+/)
+  return parts.length > 1 ? [...parts, parts.join('')] : parts
 }
 
 /**
