@@ -12,6 +12,7 @@ import { BIN, NODE_FLAGS, cli, startNode, stopNode } from '../examples/procs.js'
 import { isHypergasError } from '../src/errors.js'
 import { loadRunning, paths, saveRunning } from '../src/node/storage/datadir.js'
 import { GasNode } from '../src/node/node.js'
+import { openNode } from '../src/cli/connect.js'
 
 /** A data directory holding a group whose store is then removed, as after `hypergas restore`. */
 async function restoredDir (t: { teardown: (fn: () => void) => void }): Promise<string> {
@@ -76,6 +77,13 @@ test('store lock: a node.json left by a crash, its pid now another process\'s, i
   saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 }) // a live process that is no node of this directory
   t.is(typeof cli(dir, 'status').group, 'object', 'status opens the directory itself')
   t.is(loadRunning(dir), null, 'and removes the stale record')
+  // Busy with a short command meanwhile (a deposit typed after a kill -9): wait for it, not "a node is already running".
+  saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 })
+  const command = await GasNode.open({ dir })
+  setTimeout(() => { void command.close() }, 1500)
+  const opened = await openNode(dir, () => 'running')
+  t.ok(opened instanceof GasNode, 'the directory busy, a stale record: waited for the command, then opened')
+  if (opened instanceof GasNode) await opened.close()
   saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 })
   const node = await startNode('stale', dir, null, { args: ['--no-swarm'] })
   t.pass('start runs')

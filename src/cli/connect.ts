@@ -3,6 +3,7 @@
  * its token, or, when none runs, the data directory opened in-process (acts go straight into the
  * local feed and replicate when the node next runs).
  */
+import net from 'node:net'
 import { isHypergasError } from '../errors.js'
 import { HttpApi } from '../http/client.js'
 import { LocalApi, type NodeApi, type NoticeWriter } from '../api/api.js'
@@ -83,12 +84,29 @@ export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T
       // (`store`: the store's own lock held, as by a node of an older hypergas, which takes no node.lock)
       if (variant !== 'busy' && variant !== 'store') throw err
       const running = loadRunning(dir)
-      if (running !== null) return onRunning(running)
+      if (running !== null && await listening(running)) return onRunning(running)
       if (variant === 'store' || Date.now() - started >= BUSY_WAIT_MS) throw err
       if (!told && Date.now() - started >= 1000) { told = true; console.error(t('waitingBusy')) }
       await new Promise((resolve) => setTimeout(resolve, 200))
     }
   }
+}
+
+/**
+ * True when something accepts a connection at a running record's address within a second. A
+ * record left by a node killed with SIGKILL can name a process that still exists (a zombie not
+ * reaped yet, or its pid taken by another program after a reboot): the directory busy with a
+ * short command then looked like a running node, and `start` refused (audit of 2026-12-04).
+ */
+async function listening (r: RunningInfo): Promise<boolean> {
+  const url = new URL(localUrl(r.host, r.port))
+  return await new Promise((resolve) => {
+    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: r.port })
+    const done = (ok: boolean): void => { socket.destroy(); resolve(ok) }
+    socket.setTimeout(1000, () => done(false))
+    socket.once('connect', () => done(true))
+    socket.once('error', () => done(false))
+  })
 }
 
 /** A {@link NodeApi} for the data directory: its running node over HTTP, else opened here ({@link openNode}). Close it when done. */
