@@ -14,7 +14,8 @@ import { BIN, cli } from '../examples/procs.js'
 import { helpEn } from '../src/cli/help-en.js'
 import { helpIt } from '../src/cli/help-it.js'
 import { decimal, detectLang, euro, setLang } from '../src/cli/i18n.js'
-import { bookingLines, finality, forkLine, receipt } from '../src/cli/format.js'
+import { bookingLines, finality, forkLine, notice, receipt } from '../src/cli/format.js'
+import type { Notice } from '../src/api/notices.js'
 import type { ActId, MemberId, PurchaseId } from '../src/ids.js'
 import type { AdminCashView } from '../src/api/dto.js'
 import { en } from '../src/cli/messages-en.js'
@@ -48,6 +49,15 @@ test('euros as each language writes them, from integer cents', (t) => {
   t.is(euro(Number.MAX_SAFE_INTEGER, 'en'), '€90,071,992,547,409.91', 'exact at the largest safe amount')
   t.is(decimal(-123450, 'it'), '-1234,50')
   t.is(decimal(7, 'en'), '0.07')
+})
+
+test('a closing date in a mail to a member: day first in Italian, as the CLI writes it in English', (t) => {
+  const at = new Date(2026, 11, 5, 12, 0).getTime()
+  const n = { kind: 'closing', purchase: 'ab'.repeat(32), purchaseName: 'Cascina', atMs: at } as unknown as Notice
+  setLang('it')
+  t.is(notice(n, true), 'le prenotazioni di "Cascina" chiudono il 05/12/2026 12:00')
+  setLang('en')
+  t.is(notice(n, true), 'the bookings of "Cascina" close on 2026-12-05 12:00')
 })
 
 test('receipts, refusals, statement, cash, log and status as a treasurer reads them', (t) => {

@@ -17,7 +17,7 @@ import type { MemberSummary, MemberView, StatementLine } from '../api/views.js'
 import { shownKind } from '../api/shown-kind.js'
 import type { SyncProgress } from '../node/network/progress.js'
 import type { ForkReport } from '../node/storage/datadir.js'
-import { euro, lang, quantity, t, when } from './i18n.js'
+import { euro, lang, mailTime, quantity, t, when } from './i18n.js'
 import { unitFor } from '../units.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
@@ -264,7 +264,7 @@ export function notice (n: Notice, mail = false): string {
   const what = n.actType === undefined ? '' : t(`r_${n.actType === 'ClosePurchase' ? 'ClosePurchase_none' : n.actType}`, { name: n.other ?? '', payee: n.payee ?? '', amount: n.amountCents === undefined ? '' : eur(n.amountCents), purchase: n.purchaseName ?? '', product: n.product ?? '' })
   const key = noticeKey(n)
   const figures = noticeFigures(n, { t, eur: euro })
-  return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { figures, quorum: n.quorum ?? 0, memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
+  return t(mail && n.kind === 'toAccept' ? key.replace(/^n_/, 'm_') : key, { figures, quorum: n.quorum ?? 0, memo: n.memo === undefined ? '' : t('noticeMemo', { memo: n.memo }), purchase: n.purchaseName ?? '', when: n.atMs === undefined ? '' : mail ? mailTime(n.atMs) : when(n.atMs), booked: eur(n.bookedCents), delivered: eur(n.deliveredCents), credit: eur(n.creditCents), amount: eur(Math.abs(n.creditCents ?? 0)), other: n.other ?? '', id: n.transfer?.slice(0, 8) ?? '', count: n.count ?? 0, what, code: n.code ?? '' })
 }
 
 /** `notices`: a member's and the admin's, one per line. */

@@ -78,6 +78,15 @@ export function when (timeMs: number | null): string {
   return timeMs === null ? '' : localTime(timeMs)
 }
 
+/**
+ * A time as a mail to a member writes it, local: in Italian day first, `05/12/2026 12:00`, as
+ * Italians write a date; in English as the CLI does, `2026-12-05 12:00`.
+ */
+export function mailTime (timeMs: number): string {
+  const t = localTime(timeMs)
+  return current === 'it' ? `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)}${t.slice(10)}` : t
+}
+
 /** Milli-units as the user's language writes a quantity: 1500 → `1,5` / `1.5`. */
 export function quantity (milli: number, l: CliLang = current): string {
   return formatQuantity(milli, l === 'it' ? ',' : '.')

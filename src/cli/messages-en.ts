@@ -179,7 +179,7 @@ export const en: typeof it = {
   e_NAME_TAKEN_lookalike: 'the name "{{input}}" reads as {{name}}, already a member, once accents, apostrophes, spaces and case are left out: typed without them it would name either; choose a name that tells them apart (a surname, an initial)', e_NAME_TAKEN: 'the name is taken (case does not matter)', e_NAME_TAKEN_name: 'the name "{{input}}" is taken (case does not matter)',
   e_MEMBER_EXISTS: 'this key is already a member',
   e_PURCHASE_NOT_OPEN: 'the purchase is not open',
-  e_DUPLICATE_VOTE: 'you already voted',
+  e_DUPLICATE_VOTE: 'already voted: whoever signs this vote cast it before, and a vote counts once',
   e_NEEDS_MEMBERS: 'with two admins neither may take the other\'s last role (each alone is a quorum: in a split network both would). They may step down themselves; if they will never come back, the members revoke them: hypergas recover <admin>', e_ADMINS_CAN_REMOVE: 'with three admins or more, one who is gone is revoked by the admins by majority (hypergas revoke); the members vote only when the admins cannot: against one of two admins, or one already revoked',
   group: 'group',
   me: 'me',

@@ -179,7 +179,7 @@ export const it = {
   e_NAME_TAKEN_lookalike: 'il nome "{{input}}" si legge come {{name}}, già socio, senza accenti, apostrofi, spazi e maiuscole: scritto senza di essi indicherebbe l\'uno o l\'altro; scegli un nome che li distingua (un cognome, un\'iniziale)', e_NAME_TAKEN: 'il nome è già usato (maiuscole e minuscole non contano)', e_NAME_TAKEN_name: 'il nome "{{input}}" è già usato (maiuscole e minuscole non contano)',
   e_MEMBER_EXISTS: 'questa chiave è già di un socio',
   e_PURCHASE_NOT_OPEN: 'l\'acquisto non è aperto',
-  e_DUPLICATE_VOTE: 'hai già votato',
+  e_DUPLICATE_VOTE: 'già votato: chi firma questo voto lo ha già dato, e un voto conta una volta',
   e_NEEDS_MEMBERS: 'con due amministratori nessuno dei due può togliere all\'altro l\'ultimo ruolo (ognuno da solo è un quorum: in una rete divisa lo farebbero tutti e due). Chi ha il ruolo può lasciarlo; se non tornerà mai, la revoca spetta ai soci: hypergas recover <amministratore>', e_ADMINS_CAN_REMOVE: 'con tre amministratori o più, uno sparito lo revocano gli amministratori a maggioranza (hypergas revoke); i soci votano solo quando gli amministratori non possono: contro uno di due amministratori, o uno già revocato',
   group: 'gruppo',
   me: 'io',
