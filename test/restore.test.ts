@@ -232,7 +232,7 @@ test('restore gate: a feed that never held a block opens when every other admin\
   t.absent(await closed([peer(anna)], [ownId], [anna, ownId]), 'the only admin since Anna handed over: Anna, a past admin, holds none: open')
 })
 
-test('restore gate: every other admin who wrote must be met, since a block of the old laptop may have reached only them (docs/ordering.md §7)', async (t) => {
+test('restore gate: every other admin\'s node must be met, since a block of the old laptop may have reached only them (docs/ordering.md §7)', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const ownId = 'ab'.repeat(32) as MemberId
@@ -242,18 +242,18 @@ test('restore gate: every other admin who wrote must be met, since a block of th
   const block = encodeBlock({ prev: NO_PREV, links: [], acts: [] })
   const feed = (length: number): Hypercore => ({ length, contiguousLength: length, closing: false, closed: false, get: async () => block }) as unknown as Hypercore
   markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
-  // The own feed: 3 blocks here, as Anna holds it; Bea was elected and never wrote.
+  // The own feed: 3 blocks here, as Anna holds it; nothing of Bea's feed here (she may have written where this node cannot see).
   const own = { length: 3, contiguousLength: 3, closing: false, closed: false, peers: [peer(anna, 3)], download: () => {} }
   let now = 0
   const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)], [bea, feed(0)]], peers: () => own.peers.length, admins: () => ({ current: new Set([ownId, anna, dan, bea]), ever: [ownId, anna, dan, bea] }), name: (id) => names.get(id) ?? id, now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
   const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) await gate.check() }
   await settle()
   t.ok(gate.active, 'synced with Anna alone: closed')
-  t.alike(gate.status?.adminsWaited, ['Dan'], 'it waits for Dan\'s node (not Bea\'s: her feed is empty, her node never ran as an admin)')
-  t.ok(describeWait(gate.status!).endsWith('waiting for the node of Dan'), describeWait(gate.status!))
-  own.peers.push(peer(dan, 4))
+  t.alike(gate.status?.adminsWaited, ['Bea', 'Dan'], 'it waits for Dan\'s node and Bea\'s (her feed empty here says nothing of what her node holds)')
+  t.ok(describeWait(gate.status!).endsWith('waiting for the node of Bea, Dan'), describeWait(gate.status!))
+  own.peers.push(peer(bea, 0), peer(dan, 4))
   await settle()
-  t.ok(gate.active, 'Dan\'s node holds a fourth block of the own feed: closed until it is here')
+  t.ok(gate.active, 'Bea\'s node holds none of it; Dan\'s holds a fourth block: closed until it is here')
   t.alike(gate.status?.adminsWaited, ['Dan'])
   own.length = 4
   await settle()
@@ -273,6 +273,17 @@ test('restore gate: every other admin who wrote must be met, since a block of th
   for (let i = 0; i < 4; i++) await again.check()
   t.absent(again.active, 'after --any-admin, Anna\'s node is enough: open')
   t.exception(() => markAnyAdmin(dir), /not restoring/, '--any-admin on a directory that is not restoring is refused')
+
+  // An own feed that never held a block, Bruno gone for good: Anna's node holding none of it, and --any-admin.
+  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
+  const empty = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [peer(anna, 0)], download: () => {} }
+  const fresh = new RestoreGate({ dir, ownId, own: empty as unknown as Hypercore, ownUsable: () => 0, cores: () => [[ownId, empty as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)]], peers: () => 1, admins: () => ({ current: new Set([ownId, anna, dan]), ever: [ownId, anna, dan] }), name: (id) => names.get(id) ?? id, now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+  for (let i = 0; i < 4; i++) await fresh.check()
+  t.ok(fresh.active, 'an empty own feed, Dan away: closed')
+  t.alike([fresh.status?.peerSynced, fresh.status?.adminsWaited], [true, ['Dan']], 'synced with Anna\'s node, waiting for Dan\'s: said by name')
+  markAnyAdmin(dir)
+  for (let i = 0; i < 4; i++) await fresh.check()
+  t.absent(fresh.active, 'after --any-admin: open')
 })
 
 test('restore: an admin whose feed never held a block is restored once an admin\'s node shows it empty', { timeout: 180000 }, async (t) => {

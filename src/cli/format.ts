@@ -34,6 +34,7 @@ export function table (rows: string[][]): string {
 export function status (s: StatusView): string {
   const g = s.group
   const tot = g.totals
+  const current = g.admins.filter((a) => a.current).length
   const label = (k: string): string => `${t(k)} `.padEnd(11)
   const lines = [
     `${label('group')}${g.groupId === null ? t(s.restoring !== null ? 'groupNotYetRestoring' : 'groupNotYet') : `${g.name} (${g.groupId})`}`,
@@ -41,7 +42,7 @@ export function status (s: StatusView): string {
     `${label('acts')}${t('actsLine', { ...g.acts })}`,
     `${label('stateHash')}${g.stateHash}`,
     `${label('confirmedState')}${g.confirmedStateHash}`,
-    `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: g.admins.filter((a) => a.current).length })}`,
+    `${label('quorum')}${t('quorumLine', { quorum: g.quorum, admins: current, count: current })}`,
     `${label('totals')}${t('totalsLine', { credits: eur(tot.creditsCents), open: eur(tot.openCommitmentsCents), cash: eur(tot.cashCents), ok: t(tot.hold ? 'hold' : 'violated') })}`,
     finality(g.finality, label, g.admins, new Map(s.linkConflicts.filter((c) => c.by.feed !== c.feed).map((c) => [c.by.feed as string, c.feed as string]))),
     '',

@@ -15,17 +15,18 @@
  *      half-way through a download);
  *  (c) a peer has been synced with: the own feed has a replication peer that holds some of it
  *      (a peer that never had the feed, a new member's node, vouches for nothing) whose length
- *      arrived and is not longer than the own feed's length here; and every other current admin
- *      whose feed holds a block has been met the same way, connected by their own key (a block of
- *      the old laptop that reached only one admin is held by that admin alone: written over
- *      without it, the feed forks, and the admins holding either branch split for good,
- *      docs/ordering.md §7), unless the mark says `anyAdmin` (`hypergas restore --any-admin`:
- *      the human knows the old laptop last synced with an admin who is online); or, for a feed that no admin's
+ *      arrived and is not longer than the own feed's length here; or, for a feed that no admin's
  *      node holds any of (an admin elected while their laptop was off, restored before it ever
- *      ran), every other current admin (with none, one past admin) connected with their own key
- *      and said they hold none of it, no peer announced any of it, and no block held links to it
- *      (an admin's node follows every admin's feed, past ones included, and holds a block written
- *      anywhere it reached; what it cannot see is a block that reached only a node not online).
+ *      ran), an admin's node (with no other current admin, a past admin's) connected with its
+ *      own key and said it holds none of it, no peer announced any of it, and no block held links
+ *      to it (an admin's node follows every admin's feed, past ones included);
+ *  (d) every other current admin's node has been met the same way, connected by their own key
+ *      and holding no more of the own feed than this node does: a block of the old laptop that
+ *      reached only one admin is held by that admin alone, and written over without it, the feed
+ *      forks and the admins holding either branch split for good (docs/ordering.md §7). This
+ *      node cannot tell from what it holds which admins ever ran a node or wrote, so it waits
+ *      for all of them, unless the mark says `anyAdmin` (`hypergas restore --any-admin`: the
+ *      human knows the old laptop last synced with an admin who is online, and one is enough);
  *
  * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
  * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
@@ -188,7 +189,7 @@ export class RestoreGate extends EventEmitter {
    */
   assertOpen (): void {
     if (!this.active) return
-    throw new HypergasError('RESTORING', `this node is restoring from a backup and writes nothing until it holds its own feed: ${describeWait(this.wait)}`, { restore: { ...this.wait } })
+    throw new HypergasError('RESTORING', `this node is restoring from a backup and writes nothing until it holds its own feed and has met every other admin's node: ${describeWait(this.wait)}`, { restore: { ...this.wait } })
   }
 
   /** Checks the conditions once (the timer calls it); opens the gate when they held long enough. */
@@ -201,15 +202,13 @@ export class RestoreGate extends EventEmitter {
       if (!this.active) return
       // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
       if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength > 0 && p.remoteLength <= own.length)) this.peerSynced = true
-      else if (own.length === 0 && this.maxLink === 0 && this.emptyAtAdmins()) this.peerSynced = true
+      else if (own.length === 0 && this.maxLink === 0 && this.emptyAtAnAdmin()) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
-      const written = new Set<MemberId>()
       for (const [feed, core] of this.opts.cores()) {
         if (feed === this.opts.ownId || core.closing || core.closed) continue
         othersHeld += core.contiguousLength
         othersKnown += Math.max(core.length, core.contiguousLength)
-        if (core.length > 0) written.add(feed)
       }
       const next: RestoreWait = {
         since: this.wait.since,
@@ -217,7 +216,7 @@ export class RestoreGate extends EventEmitter {
         ownKnown: Math.max(own.length, this.maxLink),
         peers: this.opts.peers(),
         peerSynced: this.peerSynced,
-        adminsWaited: this.peerSynced ? this.unmetAdmins(written) : [],
+        adminsWaited: this.peerSynced ? this.unmetAdmins() : [],
         othersHeld,
         othersKnown
       }
@@ -262,37 +261,40 @@ export class RestoreGate extends EventEmitter {
   }
 
   /**
-   * True when the admins' nodes hold none of the own feed (condition c for a feed that never held
-   * a block): no peer announced a block of it, and every other current admin — with none, one
-   * admin past — is connected by their own key and said it holds none.
+   * The other admins' nodes met holding no more of the own feed than this node: connected by
+   * their own key (not this identity's: the old laptop), their length arrived. A node holding
+   * none of it counts: it holds no block a write here could go over.
    */
-  private emptyAtAdmins (): boolean {
-    const peers = this.opts.own.peers
-    if (peers.some((p) => p.remoteLength > 0)) return false // its upgrade may still be on the way
-    const none = new Set(peers.filter((p) => p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined).map((p) => hex(p.remotePublicKey) as MemberId))
-    none.delete(this.opts.ownId)
-    const { current, ever } = this.opts.admins()
-    const others = [...current].filter((a) => a !== this.opts.ownId)
-    return others.length > 0 ? others.every((a) => none.has(a)) : [...ever].some((a) => none.has(a))
+  private metAdmins (): Set<MemberId> {
+    const own = this.opts.own
+    const met = new Set<MemberId>()
+    for (const p of own.peers) {
+      if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) met.add(hex(p.remotePublicKey) as MemberId)
+    }
+    met.delete(this.opts.ownId)
+    return met
   }
 
   /**
-   * The names, sorted, of the other current admins whose feed holds a block (`written`) and whose
-   * node has not been met holding no more of the own feed than this node does: not connected by
-   * their own key, their length not arrived, or longer (its blocks still on the way). An admin
-   * whose feed is empty never ran a node as an admin, so holds nothing of the old laptop's that
-   * the others lack. A node that holds none of the own feed counts as met: it holds no block
-   * this restore could write over.
+   * True when an admin's node holds none of the own feed (condition c for a feed that never held
+   * a block): no peer announced a block of it, and another current admin — with none, one admin
+   * past — is connected by their own key and said it holds none. (Condition d then asks the
+   * same of every other current admin.)
    */
-  private unmetAdmins (written: ReadonlySet<MemberId>): string[] {
-    const own = this.opts.own
-    const met = new Set<string>()
-    for (const p of own.peers) {
-      if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) met.add(hex(p.remotePublicKey))
-    }
+  private emptyAtAnAdmin (): boolean {
+    if (this.opts.own.peers.some((p) => p.remoteLength > 0)) return false // its upgrade may still be on the way
+    const met = this.metAdmins()
+    const { current, ever } = this.opts.admins()
+    const others = [...current].filter((a) => a !== this.opts.ownId)
+    return others.length > 0 ? others.some((a) => met.has(a)) : [...ever].some((a) => met.has(a))
+  }
+
+  /** Condition d: the names, sorted, of the other current admins whose node is not met yet ({@link metAdmins}). */
+  private unmetAdmins (): string[] {
+    const met = this.metAdmins()
     const name = this.opts.name ?? ((id: MemberId) => id.slice(0, 8))
     const unmet: string[] = []
-    for (const a of this.opts.admins().current) if (a !== this.opts.ownId && written.has(a) && !met.has(a)) unmet.push(name(a))
+    for (const a of this.opts.admins().current) if (a !== this.opts.ownId && !met.has(a)) unmet.push(name(a))
     return unmet.sort()
   }
 
