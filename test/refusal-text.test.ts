@@ -75,7 +75,7 @@ test('the page\'s refusal messages: the CLI\'s, without commands, placeholders k
   t.is(page.it.translation.e_INSUFFICIENT_CREDIT, '{{name}} ha {{credit}} di credito, ne servono {{needed}}', 'cut before the figures are filled in')
   for (const l of ['it', 'en'] as const) {
     const left = Object.entries(page[l].translation).filter(([k, v]) => k.startsWith('e_') && /hypergas (?!tiene|keeps|legge|reads|non|not|integro|valid)/.test(v)).map(([k]) => k)
-    const cliOnly = ['e_BAD_INVITE', 'e_BAD_KEY_keyFile', 'e_BAD_ARGUMENT_hostPort', 'e_NOT_RUNNING_login', 'e_NOT_RUNNING_stoppedAct'] // joining, key files, bootstrap nodes, admin login links, the CLI's own node stopping
+    const cliOnly = ['e_BAD_INVITE', 'e_BAD_KEY_keyFile', 'e_BAD_ARGUMENT_hostPort', 'e_BAD_ARGUMENT_noBackupFile', 'e_NOT_RUNNING_login', 'e_NOT_RUNNING_stoppedAct'] // joining, key files, bootstrap nodes, a restore, admin login links, the CLI's own node stopping
     t.alike(left.filter((k) => !k.startsWith('e_DATA_DIR') && !k.startsWith('e_BAD_BACKUP') && !cliOnly.includes(k)), [], `${l}: no refusal a phone can meet points to a command`)
   }
   t.is(page.it.translation.e_NEEDS_MEMBERS, resources.it.translation.e_NEEDS_MEMBERS, 'the page\'s own message wins')
