@@ -194,6 +194,8 @@ export interface RestoreWait {
   peerSynced: boolean
   /** Names (sorted) of the other current admins whose node is still to be met holding no more of the own feed (empty until a peer synced). */
   adminsWaited: string[]
+  /** True once `hypergas restore --any-admin` said not to wait for the other admins' nodes. */
+  anyAdmin: boolean
   /** Blocks of the other followed feeds held here, and known to exist. */
   othersHeld: number
   othersKnown: number

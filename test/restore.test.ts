@@ -236,54 +236,76 @@ test('restore gate: every other admin\'s node must be met, since a block of the 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-gate-'))
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
   const ownId = 'ab'.repeat(32) as MemberId
-  const [anna, dan, bea] = ['cd', 'ef', '34'].map((x) => x.repeat(32) as MemberId)
+  const [anna, dan, bea, marta, piero] = ['cd', 'ef', '34', '56', '78'].map((x) => x.repeat(32) as MemberId)
   const names = new Map([[anna, 'Anna'], [dan, 'Dan'], [bea, 'Bea']])
-  const peer = (id: MemberId, length: number): { remoteSynced: boolean, remoteLength: number, remotePublicKey: Buffer } => ({ remoteSynced: true, remoteLength: length, remotePublicKey: Buffer.from(id, 'hex') })
+  type Peer = { remoteSynced: boolean, remoteLength: number, remotePublicKey: Buffer }
+  const peer = (id: MemberId, length: number, synced = true): Peer => ({ remoteSynced: synced, remoteLength: length, remotePublicKey: Buffer.from(id, 'hex') })
   const block = encodeBlock({ prev: NO_PREV, links: [], acts: [] })
   const feed = (length: number): Hypercore => ({ length, contiguousLength: length, closing: false, closed: false, get: async () => block }) as unknown as Hypercore
-  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
-  // The own feed: 3 blocks here, as Anna holds it; nothing of Bea's feed here (she may have written where this node cannot see).
-  const own = { length: 3, contiguousLength: 3, closing: false, closed: false, peers: [peer(anna, 3)], download: () => {} }
   let now = 0
-  const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)], [bea, feed(0)]], peers: () => own.peers.length, admins: () => ({ current: new Set([ownId, anna, dan, bea]), ever: [ownId, anna, dan, bea] }), name: (id) => names.get(id) ?? id, now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
-  const settle = async (): Promise<void> => { for (let i = 0; i < 4; i++) await gate.check() }
-  await settle()
-  t.ok(gate.active, 'synced with Anna alone: closed')
-  t.alike(gate.status?.adminsWaited, ['Bea', 'Dan'], 'it waits for Dan\'s node and Bea\'s (her feed empty here says nothing of what her node holds)')
-  t.ok(describeWait(gate.status!).endsWith('waiting for the node of Bea, Dan'), describeWait(gate.status!))
-  own.peers.push(peer(bea, 0), peer(dan, 4))
-  await settle()
-  t.ok(gate.active, 'Bea\'s node holds none of it; Dan\'s holds a fourth block: closed until it is here')
-  t.alike(gate.status?.adminsWaited, ['Dan'])
-  own.length = 4
-  await settle()
-  t.ok(gate.active, 'the fourth block is known, not held yet: closed')
-  own.contiguousLength = 4
-  await settle()
-  t.absent(gate.active, 'held as far as Dan holds it: open')
+  /** A restoring directory's gate: the own feed of `length` blocks held, these peers, these current admins (past: the same and `past`). */
+  const gateOf = (length: number, peers: Peer[], admins: MemberId[], past: MemberId[] = []): { gate: RestoreGate, own: { length: number, contiguousLength: number, peers: Peer[] }, settle: () => Promise<void> } => {
+    markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
+    const own = { length, contiguousLength: length, closing: false, closed: false, peers, download: () => {} }
+    const others = [...admins, ...past].filter((a) => a !== ownId).map((a): [MemberId, Hypercore] => [a, feed(a === bea ? 0 : 2)])
+    const gate = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], ...others], peers: () => own.peers.length, admins: () => ({ current: new Set(admins), ever: [...admins, ...past] }), name: (id) => names.get(id) ?? id.slice(0, 8), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
+    return { gate, own, settle: async () => { for (let i = 0; i < 4; i++) await gate.check() } }
+  }
 
-  // The human step: Dan is away for long, and the old laptop last synced with Anna.
-  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
-  own.peers = [peer(anna, 4)]
-  const again = new RestoreGate({ dir, ownId, own: own as unknown as Hypercore, ownUsable: () => own.contiguousLength, cores: () => [[ownId, own as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)]], peers: () => 1, admins: () => ({ current: new Set([ownId, anna, dan]), ever: [ownId, anna, dan] }), now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
-  for (let i = 0; i < 4; i++) await again.check()
-  t.ok(again.active, 'closed while Dan is away')
-  t.alike(again.status?.adminsWaited, [dan.slice(0, 8)], 'named by id when the state has no name for it')
-  t.is(markAnyAdmin(dir).anyAdmin, true)
-  for (let i = 0; i < 4; i++) await again.check()
-  t.absent(again.active, 'after --any-admin, Anna\'s node is enough: open')
+  // The own feed: 3 blocks here, as Anna holds it; nothing of Bea's feed here (she may have written where this node cannot see).
+  const a = gateOf(3, [peer(anna, 3)], [ownId, anna, dan, bea], [piero])
+  await a.settle()
+  t.ok(a.gate.active, 'synced with Anna alone: closed')
+  t.alike(a.gate.status?.adminsWaited, ['Bea', 'Dan'], 'it waits for Dan\'s node and Bea\'s (her feed empty here says nothing of what her node holds), not a former admin\'s')
+  t.ok(describeWait(a.gate.status!).endsWith('waiting for the node of Bea, Dan'), describeWait(a.gate.status!))
+  a.own.peers = [peer(bea, 0), peer(dan, 3, false)]
+  await a.settle()
+  t.alike(a.gate.status?.adminsWaited, ['Dan'], 'Bea\'s node holds none of it: met, and Anna stays met after she left; Dan\'s length has not arrived')
+  a.own.peers = [peer(dan, 4)]
+  await a.settle()
+  t.ok(a.gate.active, 'Dan\'s node holds a fourth block of the own feed: closed until it is here')
+  a.own.length = 4
+  await a.settle()
+  t.ok(a.gate.active, 'the fourth block is known, not held yet: closed')
+  a.own.contiguousLength = 4
+  await a.settle()
+  t.absent(a.gate.active, 'held as far as Dan holds it, every admin met once (never all together): open')
+
+  // The human step: Dan cannot come, and the old laptop last synced with Anna.
+  const b = gateOf(4, [peer(anna, 4)], [ownId, anna, dan])
+  await b.settle()
+  t.ok(b.gate.active, 'closed while Dan is away')
+  t.is(markAnyAdmin(dir).memberId, ownId)
+  await b.settle()
+  t.absent(b.gate.active, 'after --any-admin, the feed as Anna\'s node holds it is enough: open')
+  t.absent(fs.existsSync(path.join(dir, 'restoring-any-admin')), 'and --any-admin is gone with the mark')
   t.exception(() => markAnyAdmin(dir), /not restoring/, '--any-admin on a directory that is not restoring is refused')
 
-  // An own feed that never held a block, Bruno gone for good: Anna's node holding none of it, and --any-admin.
-  markRestoring(dir, { since: new Date(0).toISOString(), memberId: ownId, backupCreatedAt: new Date(0).toISOString() })
-  const empty = { length: 0, contiguousLength: 0, closing: false, closed: false, peers: [peer(anna, 0)], download: () => {} }
-  const fresh = new RestoreGate({ dir, ownId, own: empty as unknown as Hypercore, ownUsable: () => 0, cores: () => [[ownId, empty as unknown as Hypercore], [anna, feed(2)], [dan, feed(2)]], peers: () => 1, admins: () => ({ current: new Set([ownId, anna, dan]), ever: [ownId, anna, dan] }), name: (id) => names.get(id) ?? id, now: () => { now += RESTORE_SETTLE_MS; return now } }, new Date(0).toISOString())
-  for (let i = 0; i < 4; i++) await fresh.check()
-  t.ok(fresh.active, 'an empty own feed, Dan away: closed')
-  t.alike([fresh.status?.peerSynced, fresh.status?.adminsWaited], [true, ['Dan']], 'synced with Anna\'s node, waiting for Dan\'s: said by name')
+  // An own feed that never held a block, Dan gone for good: Anna's node holding none of it, then --any-admin.
+  const c = gateOf(0, [peer(anna, 0)], [ownId, anna, dan])
+  await c.settle()
+  t.alike([c.gate.active, c.gate.status?.peerSynced, c.gate.status?.adminsWaited], [true, true, ['Dan']], 'synced with Anna\'s node, waiting for Dan\'s: said by name')
   markAnyAdmin(dir)
-  for (let i = 0; i < 4; i++) await fresh.check()
-  t.absent(fresh.active, 'after --any-admin: open')
+  await c.settle()
+  t.absent(c.gate.active, 'after --any-admin: open')
+
+  // Two admins, Anna gone for good, the own feed empty: only a member's node to meet. Nothing opens
+  // it but --any-admin (then the members' recovery can be written here); the old laptop's key is no one.
+  const d = gateOf(0, [peer(marta, 0), peer(ownId, 0)], [ownId, anna])
+  await d.settle()
+  t.alike([d.gate.active, d.gate.status?.peerSynced, d.gate.status?.adminsWaited], [true, false, []], 'a member\'s node vouches for nothing')
+  markAnyAdmin(dir)
+  await d.gate.check()
+  t.ok(describeWait(d.gate.status!).endsWith('not waiting for the other admins (--any-admin)'), describeWait(d.gate.status!))
+  await d.settle()
+  t.absent(d.gate.active, 'after --any-admin, a member\'s node holding none of it: open')
+  const e = gateOf(0, [peer(ownId, 0)], [ownId, anna])
+  markAnyAdmin(dir)
+  await e.settle()
+  t.ok(e.gate.active, 'with --any-admin, the old laptop alone (this identity\'s key) vouches for nothing: closed')
+  const f = gateOf(0, [peer(ownId, 0)], [ownId], [anna])
+  await f.settle()
+  t.ok(f.gate.active, 'the only admin since Anna handed over; the old laptop\'s key is not Anna\'s node: closed')
 })
 
 test('restore: an admin whose feed never held a block is restored once an admin\'s node shows it empty', { timeout: 180000 }, async (t) => {

@@ -75,7 +75,8 @@ export function status (s: StatusView): string {
 export function restoreWait (w: RestoreWait): string {
   const parts = [t('rs_own', { held: w.ownHeld, known: w.ownKnown })]
   parts.push(w.peerSynced ? t('rs_peerSynced') : w.peers === 0 ? t('rs_noPeer') : t('rs_peerWait', { peers: w.peers, count: w.peers }))
-  if (w.adminsWaited.length > 0) parts.push(t('rs_admins', { names: w.adminsWaited.join(', '), count: w.adminsWaited.length }))
+  if (w.anyAdmin) parts.push(t('rs_anyAdmin'))
+  else if (w.adminsWaited.length > 0) parts.push(t('rs_admins', { names: w.adminsWaited.join(', '), count: w.adminsWaited.length }))
   if (w.othersHeld < w.othersKnown) parts.push(t('rs_others', { held: w.othersHeld, known: w.othersKnown }))
   return parts.join(' · ')
 }

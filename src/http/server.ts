@@ -13,6 +13,7 @@
  * Signed acts are verified before anything is kept. Unauthenticated clients are rate-limited per
  * address (@fastify/rate-limit). Errors are JSON: `{ error: { code, message } }`.
  */
+import { STATUS_CODES } from 'node:http'
 import cookie from '@fastify/cookie'
 import rateLimit, { normalizeIP } from '@fastify/rate-limit'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
@@ -108,10 +109,18 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     },
     // A request Node's HTTP parser cannot read (a raw non-ASCII character in the address, a
     // broken header): no route or hook runs, and the answer keeps the API's shape.
+    // As fastify's own handler: the status by the parser's code, written if it can be, then the socket destroyed.
     clientErrorHandler: (err, socket) => {
-      if ((err as NodeJS.ErrnoException).code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return }
-      const body = JSON.stringify({ error: { code: 'BAD_REQUEST', message: 'the request could not be read (in an address, write every character outside ASCII as a %-escape)' } })
-      socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`)
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ECONNRESET' || socket.destroyed) return
+      const [status, refusal, message] = code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'BAD_REQUEST', 'the request took too long to arrive']
+        : code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'OVERSIZED', 'the request\'s headers are too large']
+          : [400, 'BAD_REQUEST', 'the request could not be read (in an address, write every character outside ASCII as a %-escape)']
+      const body = JSON.stringify({ error: { code: refusal, message } })
+      if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`)
+      socket.destroy(err)
     }
   })
   app.addHook('onListen', async () => { compilers.warm() })

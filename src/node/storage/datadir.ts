@@ -25,9 +25,10 @@ export function defaultDir (profile = 'default'): string {
 }
 
 /** Paths inside a data directory. */
-export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, stateHashes: string, corestore: string, restoring: string, lock: string } {
+export function paths (dir: string): { identity: string, group: string, token: string, running: string, forks: string, feeds: string, checkpoint: string, checkpointSeal: string, stateHashes: string, corestore: string, restoring: string, anyAdmin: string, lock: string } {
   return {
     restoring: path.join(dir, 'restoring.json'),
+    anyAdmin: path.join(dir, 'restoring-any-admin'),
     identity: path.join(dir, 'identity.json'),
     group: path.join(dir, 'group.json'),
     token: path.join(dir, 'token'),

@@ -20,13 +20,19 @@
  *      ran), an admin's node (with no other current admin, a past admin's) connected with its
  *      own key and said it holds none of it, no peer announced any of it, and no block held links
  *      to it (an admin's node follows every admin's feed, past ones included);
- *  (d) every other current admin's node has been met the same way, connected by their own key
- *      and holding no more of the own feed than this node does: a block of the old laptop that
- *      reached only one admin is held by that admin alone, and written over without it, the feed
- *      forks and the admins holding either branch split for good (docs/ordering.md §7). This
- *      node cannot tell from what it holds which admins ever ran a node or wrote, so it waits
- *      for all of them, unless the mark says `anyAdmin` (`hypergas restore --any-admin`: the
- *      human knows the old laptop last synced with an admin who is online, and one is enough);
+ *  (d) every other current admin's node has been met the same way (at some point since the
+ *      node started, not all at once), connected by their own key and holding no more of the own
+ *      feed than this node did then: a block of the old laptop that reached only one admin is
+ *      held by that admin alone, and written over without it, the feed forks and the admins
+ *      holding either branch split for good (docs/ordering.md §7). This node cannot tell from
+ *      what it holds which admins ever ran a node or wrote, so it waits for all of them.
+ *
+ * `hypergas restore --any-admin` (the file `restoring-any-admin`) is the human step for an admin
+ * who cannot come: it drops (d), and for a feed no node announced any block of and no block
+ * links to, it takes for (c) any node met that holds none of it, a member's too (two admins, the
+ * other gone for good: no admin is left to vouch, and the members' recovery needs this node to
+ * write). The human vouches instead: the old laptop last synced with a node that is online, or
+ * wrote nothing.
  *
  * and all of that has held for {@link RESTORE_SETTLE_MS} (feeds opened by the last replay get
  * their peers' lengths meanwhile). Then the mark is removed and the node works as usual. What it
@@ -48,8 +54,6 @@ export interface RestoreMark {
   memberId: MemberId
   /** When the backup was made, ISO 8601 (display only). */
   backupCreatedAt: string
-  /** True when one admin's node holding the own feed is enough for the gate (condition c), not every other admin's. */
-  anyAdmin?: boolean
 }
 
 /** What a restoring node waits for (defined with the errors, which carry it in RESTORING). */
@@ -80,7 +84,7 @@ export function loadRestoring (dir: string): RestoreMark | null {
   }
   try {
     const m = JSON.parse(text) as Partial<RestoreMark>
-    return { since: String(m.since ?? ''), memberId: String(m.memberId ?? '') as MemberId, backupCreatedAt: String(m.backupCreatedAt ?? ''), ...(m.anyAdmin === true ? { anyAdmin: true } : {}) }
+    return { since: String(m.since ?? ''), memberId: String(m.memberId ?? '') as MemberId, backupCreatedAt: String(m.backupCreatedAt ?? '') }
   } catch {
     // A torn mark still means "restoring": the restore wrote it before anything else.
     return { since: '', memberId: '' as MemberId, backupCreatedAt: '' }
@@ -88,22 +92,23 @@ export function loadRestoring (dir: string): RestoreMark | null {
 }
 
 /**
- * Lets the gate of the restoring `dir` open with one admin's node met instead of every other
- * admin's (condition c): `hypergas restore --any-admin`, for when an admin is away for long and
- * the old laptop last synced with an admin who is online. A running node reads it at its next check.
+ * Lets the gate of the restoring `dir` open without the other admins' nodes (conditions c and d
+ * of the module comment): `hypergas restore --any-admin`, for an admin who cannot come. A
+ * separate file (`restoring-any-admin`), so that a gate opening meanwhile never sees its mark
+ * written again. A running node reads it at its next check.
  * @throws HypergasError BAD_ARGUMENT (variant `notRestoring`) when `dir` is not restoring
  */
 export function markAnyAdmin (dir: string): RestoreMark {
   const mark = loadRestoring(dir)
   if (mark === null) throw new HypergasError('BAD_ARGUMENT', `${dir} is not restoring: --any-admin applies to a restored directory whose node still waits`, { variant: 'notRestoring', input: dir.slice(0, 200) })
-  const next = { ...mark, anyAdmin: true }
-  markRestoring(dir, next)
-  return next
+  writePrivate(paths(dir).anyAdmin, '')
+  return mark
 }
 
-/** Removes the restoring mark of `dir`. */
+/** Removes the restoring mark of `dir` (and its --any-admin). */
 export function clearRestoring (dir: string): void {
   fs.rmSync(paths(dir).restoring, { force: true })
+  fs.rmSync(paths(dir).anyAdmin, { force: true })
 }
 
 /**
@@ -113,7 +118,8 @@ export function clearRestoring (dir: string): void {
 export function describeWait (w: RestoreWait): string {
   const parts = [`own feed: ${w.ownHeld} of ${w.ownKnown} blocks`]
   parts.push(w.peerSynced ? 'synced with a peer' : w.peers === 0 ? 'no peer yet' : `${w.peers} peer(s) connected, own feed not synced with them yet`)
-  if (w.adminsWaited.length > 0) parts.push(`waiting for the node of ${w.adminsWaited.join(', ')}`)
+  if (w.anyAdmin) parts.push('not waiting for the other admins (--any-admin)')
+  else if (w.adminsWaited.length > 0) parts.push(`waiting for the node of ${w.adminsWaited.join(', ')}`)
   if (w.othersHeld < w.othersKnown) parts.push(`other feeds: ${w.othersHeld} of ${w.othersKnown} blocks`)
   return parts.join('; ')
 }
@@ -159,6 +165,8 @@ export class RestoreGate extends EventEmitter {
   /** Longest link to the own feed in any block read. */
   private maxLink = 0
   private peerSynced = false
+  /** The other admins' nodes met so far ({@link meetAdmins}). */
+  private readonly met = new Set<MemberId>()
   private readySince: number | null = null
   private timer: NodeJS.Timeout | null = null
   private checking = false
@@ -168,7 +176,7 @@ export class RestoreGate extends EventEmitter {
   constructor (private readonly opts: RestoreGateOptions, since: string) {
     super()
     this.now = opts.now ?? Date.now
-    this.wait = { since, ownHeld: 0, ownKnown: 0, peers: 0, peerSynced: false, adminsWaited: [], othersHeld: 0, othersKnown: 0 }
+    this.wait = { since, ownHeld: 0, ownKnown: 0, peers: 0, peerSynced: false, adminsWaited: [], anyAdmin: false, othersHeld: 0, othersKnown: 0 }
   }
 
   /** Starts downloading the own feed (the node does not ask for its own feed otherwise) and checking. */
@@ -201,8 +209,13 @@ export class RestoreGate extends EventEmitter {
       const allRead = await this.readLinks()
       if (!this.active) return
       // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
+      this.meetAdmins()
+      const anyAdmin = fs.existsSync(paths(this.opts.dir).anyAdmin)
+      // (A feed nobody announced any block of and no block links to: with --any-admin, a node of
+      // anyone who holds none of it is enough, a member's too; the human vouches for the rest.)
+      const unseen = own.length === 0 && this.maxLink === 0 && !own.peers.some((p) => p.remoteLength > 0)
       if (own.peers.some((p) => p.remoteSynced === true && p.remoteLength > 0 && p.remoteLength <= own.length)) this.peerSynced = true
-      else if (own.length === 0 && this.maxLink === 0 && this.emptyAtAnAdmin()) this.peerSynced = true
+      else if (unseen && this.emptyAtAnAdmin()) this.peerSynced = true
       let othersHeld = 0
       let othersKnown = 0
       for (const [feed, core] of this.opts.cores()) {
@@ -216,14 +229,15 @@ export class RestoreGate extends EventEmitter {
         ownKnown: Math.max(own.length, this.maxLink),
         peers: this.opts.peers(),
         peerSynced: this.peerSynced,
-        adminsWaited: this.peerSynced ? this.unmetAdmins() : [],
+        adminsWaited: this.peerSynced && !anyAdmin ? this.unmetAdmins() : [],
+        anyAdmin,
         othersHeld,
         othersKnown
       }
       const changed = JSON.stringify(next) !== JSON.stringify(this.wait)
       this.wait = next
       if (changed) this.emit('progress', { ...next })
-      const ready = allRead && next.peerSynced && (next.adminsWaited.length === 0 || loadRestoring(this.opts.dir)?.anyAdmin === true) && next.ownHeld >= next.ownKnown && othersHeld >= othersKnown
+      const ready = allRead && (next.peerSynced || (anyAdmin && unseen && this.met.size > 0)) && next.adminsWaited.length === 0 && next.ownHeld >= next.ownKnown && othersHeld >= othersKnown
       if (!ready || changed) {
         this.readySince = ready ? this.now() : null
         return
@@ -261,40 +275,37 @@ export class RestoreGate extends EventEmitter {
   }
 
   /**
-   * The other admins' nodes met holding no more of the own feed than this node: connected by
-   * their own key (not this identity's: the old laptop), their length arrived. A node holding
-   * none of it counts: it holds no block a write here could go over.
+   * Adds to {@link met} the nodes connected now by another identity's own key (not this one's:
+   * the old laptop) whose length of the own feed arrived and is not longer than here. A node
+   * holding none of it counts: it holds no block a write here could go over. Once met, an admin
+   * stays met: the own feed here only grows, and a block that reached them later from another
+   * admin is held by that admin too, who is still to be met.
    */
-  private metAdmins (): Set<MemberId> {
+  private meetAdmins (): void {
     const own = this.opts.own
-    const met = new Set<MemberId>()
     for (const p of own.peers) {
-      if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) met.add(hex(p.remotePublicKey) as MemberId)
+      if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) this.met.add(hex(p.remotePublicKey) as MemberId)
     }
-    met.delete(this.opts.ownId)
-    return met
+    this.met.delete(this.opts.ownId)
   }
 
   /**
    * True when an admin's node holds none of the own feed (condition c for a feed that never held
-   * a block): no peer announced a block of it, and another current admin — with none, one admin
-   * past — is connected by their own key and said it holds none. (Condition d then asks the
+   * a block; the caller checks that no peer announced a block of it): another current admin's
+   * node — with none, a past admin's — has been met holding none. (Condition d then asks the
    * same of every other current admin.)
    */
   private emptyAtAnAdmin (): boolean {
-    if (this.opts.own.peers.some((p) => p.remoteLength > 0)) return false // its upgrade may still be on the way
-    const met = this.metAdmins()
     const { current, ever } = this.opts.admins()
     const others = [...current].filter((a) => a !== this.opts.ownId)
-    return others.length > 0 ? others.some((a) => met.has(a)) : [...ever].some((a) => met.has(a))
+    return others.length > 0 ? others.some((a) => this.met.has(a)) : [...ever].some((a) => this.met.has(a))
   }
 
-  /** Condition d: the names, sorted, of the other current admins whose node is not met yet ({@link metAdmins}). */
+  /** Condition d: the names, sorted, of the other current admins whose node is not met yet ({@link met}). */
   private unmetAdmins (): string[] {
-    const met = this.metAdmins()
     const name = this.opts.name ?? ((id: MemberId) => id.slice(0, 8))
     const unmet: string[] = []
-    for (const a of this.opts.admins().current) if (a !== this.opts.ownId && !met.has(a)) unmet.push(name(a))
+    for (const a of this.opts.admins().current) if (a !== this.opts.ownId && !this.met.has(a)) unmet.push(name(a))
     return unmet.sort()
   }
 
