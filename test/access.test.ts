@@ -384,11 +384,20 @@ test('review findings: no figures about others from a signed act, no proxy is "l
   const invoice = createAct({ type: 'Transfer', from: luca.id, to: marta.id, cents: 5, memo: 'uova' }, { group: s.group, keyPair: marta, timeMs: Date.now() })
   const receipt = json(await s.call({ url: '/api/acts/signed', body: { act: invoice.bytes.toString('hex') } }))
   t.ok(receipt.status === 'applied' && receipt.member === undefined && !JSON.stringify(receipt).includes('3000') && !JSON.stringify(receipt).includes('2300'), `an invoice to Luca: ${JSON.stringify(receipt)}`)
-  // Withdrawn by Marta, then withdrawn again: the second answer says it was cancelled (no figure in that), posted by anyone.
+  // Withdrawn by Marta, then withdrawn again: her own login is told it was cancelled; whoever else posts the bytes, only that none is pending.
   const cancel = (timeMs: number): string => createAct({ type: 'CancelTransfer', transfer: invoice.id }, { group: s.group, keyPair: marta, timeMs }).bytes.toString('hex')
   t.is(json(await s.call({ url: '/api/acts/signed', body: { act: cancel(Date.now()) } })).status, 'applied', 'withdrawn')
-  const twice = json(await s.call({ url: '/api/acts/signed', body: { act: cancel(Date.now() + 1) } })).error
-  t.alike([twice.code, twice.details], ['NO_PENDING_TRANSFER', { variant: 'cancelled' }], 'withdrawn again: told it was cancelled, not only that none is pending')
+  const again = cancel(Date.now() + 1)
+  const anon = json(await s.call({ url: '/api/acts/signed', body: { act: again } })).error
+  t.alike([anon.code, anon.details], ['NO_PENDING_TRANSFER', undefined], 'withdrawn again, posted by anyone: not pending, not how it ended')
+  const hers = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true })).secret } }))
+  const own = json(await s.call({ url: '/api/acts/signed', body: { act: again }, cookie: hers })).error
+  t.alike([own.code, own.details], ['NO_PENDING_TRANSFER', { variant: 'cancelled' }], 'from her own login: told it was cancelled')
+  // Luca accepts it too late: the payer's figures are not what his refusal is about; how it ended, to him alone.
+  const accept = createAct({ type: 'AcceptTransfer', transfer: invoice.id }, { group: s.group, keyPair: luca, timeMs: Date.now() }).bytes.toString('hex')
+  t.alike(json(await s.call({ url: '/api/acts/signed', body: { act: accept } })).error.details, undefined, 'accepted too late, posted by anyone: not how it ended')
+  const his = cookieOf(await s.call({ url: '/api/auth/link', body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Luca' }, token: true })).secret } }))
+  t.alike(json(await s.call({ url: '/api/acts/signed', body: { act: accept }, cookie: his })).error.details, { variant: 'cancelled' }, 'from his own login: told Marta withdrew it')
   // Behind a proxy or a tunnel on the machine, nobody is "local".
   for (const headers of <Array<Record<string, string>>>[{ 'x-forwarded-for': '192.168.1.9' }, { forwarded: 'for=192.168.1.9' }, { via: '1.1 nginx' }]) {
     t.is((await s.call({ url: '/api/members', host: '127.0.0.1:7465', from: '127.0.0.1', headers })).statusCode, 401, `loopback with ${Object.keys(headers)[0]}`)

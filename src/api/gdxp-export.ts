@@ -30,8 +30,12 @@ function unitPrice (p: PurchaseView, x: ProductView): number {
  */
 const exactNumber = (decimalText: string): string => EXACT + decimalText
 const EXACT = '\u0000exact:'
-/** `json` with every marked string of {@link exactNumber} replaced by its number. */
-const exactNumbers = (json: string): string => json.replace(/"\\u0000exact:(-?\d+(?:\.\d+)?)"/g, '$1')
+/** `json` with every marked string of {@link exactNumber} replaced by its number; throws if one is left (not a number). */
+function exactNumbers (json: string): string {
+  const out = json.replace(/"\\u0000exact:(-?\d+(?:\.\d+)?)"/g, '$1')
+  if (out.includes('\\u0000exact:')) throw new Error('GDXP export: a quantity or price is not a decimal number')
+  return out
+}
 
 /**
  * The order of a purchase with a catalogue as GDXP v1 (SPEC §4.5), as the schema has it

@@ -28,7 +28,9 @@ export const MAX_SIGNED_ACT_HEX = 2 * 4096
 export const SIGNED_ACT_WINDOW_MS = 10 * 60_000
 
 /** Refusal variants that carry no figure (src/fold/refusal.ts): kept when a refusal's figures are not shown. */
-const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee', 'notMember', 'completed', 'cancelled'])
+const FIGURE_FREE: ReadonlySet<string> = new Set(['initiator', 'payer', 'payee', 'notMember'])
+/** Variants that say how a transfer ended (accepted: the payer paid): kept for the author's own login, not for whoever posts the bytes. */
+const AUTHORS_ONLY: ReadonlySet<string> = new Set(['completed', 'cancelled'])
 
 /**
  * Whether the poster may read `author`'s figures (credit, order amount, name): their own session,
@@ -83,7 +85,10 @@ export async function postSignedAct (node: GasNode, hexBytes: string, nowMs: num
     // member's credit could not pay.)
     // (A variant that holds no figure stays: a transfer's initiator told that the other side
     // accepts, a payee told that the payer's credit falls short.)
-    if (err instanceof HypergasError && (!mine || whose !== act.author) && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(err.details?.variant ?? '') ? { variant: err.details!.variant } : undefined)
+    if (!(err instanceof HypergasError)) throw err
+    const variant = err.details?.variant ?? ''
+    if (!mine && AUTHORS_ONLY.has(variant)) throw new HypergasError(err.code, err.reason)
+    if ((!mine || whose !== act.author) && (whose !== null || err.details?.member !== undefined)) throw new HypergasError(err.code, err.reason, FIGURE_FREE.has(variant) || AUTHORS_ONLY.has(variant) ? { variant } : undefined)
     throw err
   }
   return receipt(before)

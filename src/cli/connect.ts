@@ -99,9 +99,8 @@ export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T
  * short command then looked like a running node, and `start` refused (audit of 2026-12-04).
  */
 async function listening (r: RunningInfo): Promise<boolean> {
-  const url = new URL(localUrl(r.host, r.port))
   return await new Promise((resolve) => {
-    const socket = net.connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port: r.port })
+    const socket = net.connect({ host: r.host === '0.0.0.0' || r.host === '::' ? '127.0.0.1' : r.host, port: r.port })
     const done = (ok: boolean): void => { socket.destroy(); resolve(ok) }
     socket.setTimeout(1000, () => done(false))
     socket.once('connect', () => done(true))

@@ -83,8 +83,10 @@ export function when (timeMs: number | null): string {
  * Italians write a date; in English as the CLI does, `2026-12-05 12:00`.
  */
 export function mailTime (timeMs: number): string {
-  const t = localTime(timeMs)
-  return current === 'it' ? `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)}${t.slice(10)}` : t
+  if (current !== 'it') return localTime(timeMs)
+  const d = new Date(timeMs)
+  const two = (n: number): string => String(n).padStart(2, '0')
+  return `${two(d.getDate())}/${two(d.getMonth() + 1)}/${d.getFullYear()} ${two(d.getHours())}:${two(d.getMinutes())}`
 }
 
 /** Milli-units as the user's language writes a quantity: 1500 → `1,5` / `1.5`. */
