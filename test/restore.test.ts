@@ -153,7 +153,7 @@ test('restore: an admin away holds the last block of the restored feed; the rest
   t.alike((st.restoring as Row | null)?.adminsWaited, ['Bruno'], 'still restoring: it waits for Bruno\'s node')
   t.is(await feedOfC(nodes[2]), atAnna, 'and appended nothing after the blocks Anna holds')
   const text = execFileSync(process.execPath, [BIN, '--dir', c2, '--lang', 'en', 'status'], { encoding: 'utf8' })
-  t.ok(/^restoring +own feed \d+ of \d+ blocks · synced with a peer · waiting for the node of Bruno, which may hold more of this feed \(if it cannot come: hypergas restore --any-admin\)$/m.test(text), text.split('\n').find((l) => l.startsWith('restoring')))
+  t.ok(/^restoring +own feed \d+ of \d+ blocks · synced with a peer · waiting for the node of Bruno, which may hold more of this feed \(if it cannot come: hypergas --dir \S+ restore --any-admin\)$/m.test(text), text.split('\n').find((l) => l.startsWith('restoring')))
 
   // Bruno comes back: the block only he held arrives, the gate opens, and Carla writes after it.
   await post(nodes[1], '/api/swarm', { online: true })

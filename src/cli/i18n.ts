@@ -54,10 +54,17 @@ export function lang (): CliLang {
 /** Values interpolated into a message: names, amounts already written, counts. */
 export type MessageVars = Readonly<{ [name: string]: string | number | boolean | null | undefined }>
 
-/** The message `key` in the language in force, with `vars` interpolated. */
+let dirArgs = ''
+
+/** The options naming this command's data directory (`--dir x `, or ""), which a message may repeat as `{{dirArg}}`. */
+export function setDirArg (args: string): void {
+  dirArgs = args
+}
+
+/** The message `key` in the language in force, with `vars` interpolated (and `dirArg`, unless `vars` names it). */
 export function t (key: string, vars: MessageVars = {}): string {
   if (instance === null) setLang(current)
-  return instance!.t(key, vars)
+  return instance!.t(key, { dirArg: dirArgs, ...vars })
 }
 
 /**

@@ -314,7 +314,7 @@ export const en: typeof it = {
   rs_own: 'own feed {{held}} of {{known}} blocks',
   rs_noPeer: 'no peer yet',
   rs_peerWait: '{{peers}} peers connected, own feed not synced with them yet', rs_peerWait_one: '1 peer connected, own feed not synced with it yet',
-  rs_peerSynced: 'synced with a peer', rs_admins_one: 'waiting for the node of {{names}}, which may hold more of this feed (if it cannot come: hypergas restore --any-admin)', rs_admins_other: 'waiting for the nodes of {{names}}, which may hold more of this feed (if one cannot come: hypergas restore --any-admin)', rs_anyAdmin: 'not waiting for the other admins (restore --any-admin)',
+  rs_peerSynced: 'synced with a peer', rs_admins_one: 'waiting for the node of {{names}}, which may hold more of this feed (if it cannot come: hypergas {{dirArg}}restore --any-admin)', rs_admins_other: 'waiting for the nodes of {{names}}, which may hold more of this feed (if one cannot come: hypergas {{dirArg}}restore --any-admin)', rs_anyAdmin: 'not waiting for the other admins (restore --any-admin)',
   rs_others: 'other feeds {{held}} of {{known}} blocks',
   restoringStart: 'restoring this identity (from a backup or a key file): writing nothing until my own feed is here and every other admin\'s node has been met ({{wait}})',
   restoringProgress: 'restoring: {{wait}}',

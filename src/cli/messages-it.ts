@@ -314,7 +314,7 @@ export const it = {
   rs_own: 'proprio registro {{held}} di {{known}} blocchi',
   rs_noPeer: 'nessun nodo collegato',
   rs_peerWait: '{{peers}} nodi collegati, registro non ancora sincronizzato con loro', rs_peerWait_one: '1 nodo collegato, registro non ancora sincronizzato con lui',
-  rs_peerSynced: 'sincronizzato con un nodo', rs_admins_one: 'in attesa del nodo di {{names}}, che può avere altri blocchi di questo registro (se non può arrivare: hypergas restore --any-admin)', rs_admins_other: 'in attesa dei nodi di {{names}}, che possono avere altri blocchi di questo registro (se uno non può arrivare: hypergas restore --any-admin)', rs_anyAdmin: 'senza aspettare gli altri amministratori (restore --any-admin)',
+  rs_peerSynced: 'sincronizzato con un nodo', rs_admins_one: 'in attesa del nodo di {{names}}, che può avere altri blocchi di questo registro (se non può arrivare: hypergas {{dirArg}}restore --any-admin)', rs_admins_other: 'in attesa dei nodi di {{names}}, che possono avere altri blocchi di questo registro (se uno non può arrivare: hypergas {{dirArg}}restore --any-admin)', rs_anyAdmin: 'senza aspettare gli altri amministratori (restore --any-admin)',
   rs_others: 'altri registri {{held}} di {{known}} blocchi',
   restoringStart: 'ripristino di questa identità (da backup o da file di chiave): non scrivo nulla finché non ho il mio registro e non ho incontrato il nodo di ogni altro amministratore ({{wait}})',
   restoringProgress: 'ripristino: {{wait}}',

@@ -10,7 +10,7 @@ import type { ActReceipt } from '../api/receipt.js'
 import { nameKey, withoutInvisible } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
-import { detectLang, lang, setLang, speaks, t } from './i18n.js'
+import { detectLang, lang, setDirArg, setLang, speaks, t } from './i18n.js'
 import type { HelpKey } from './messages.js'
 
 /** The global options. */
@@ -113,6 +113,14 @@ program
 
 /** The global options (`--dir`, `--profile`, `--json`, `--lang`). */
 export const globals = (): Global => program.opts<Global>()
+
+/** The options that name the data directory, as a command line shown to the user repeats them ("" for the default). */
+export function dirArg (g: Global): string {
+  return g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
+}
+
+// Every message may name a command of this data directory: `hypergas {{dirArg}}restore --any-admin`.
+program.hook('preAction', () => { setDirArg(dirArg(globals())) })
 
 /**
  * Commander's usage errors (commander 14, lib/command.js and lib/suggestSimilar.js) and the

@@ -18,7 +18,7 @@ import { t } from '../i18n.js'
 import { localTime } from '../../local-time.js'
 import { readPassphrase } from '../passphrase.js'
 import { markAnyAdmin } from '../../node/storage/restore.js'
-import { globals, helpText, print, program, withApi, type Global } from '../program.js'
+import { dirArg, globals, helpText, print, program, withApi } from '../program.js'
 import { readKeyFile } from '../key-file.js'
 import type { GroupRef } from '../../merge/replay-types.js'
 
@@ -152,11 +152,6 @@ program.command('restore')
     const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true, anyAdmin: o.anyAdmin === true }
     print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg: dirArg(g) }))
   })
-
-/** The options that name the data directory, as a command line shown to the user repeats them ("" for the default). */
-function dirArg (g: Global): string {
-  return g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
-}
 
 /** An ISO instant (a backup's creation) as the CLI shows times, local; the text itself when it is not one. */
 const shownTime = (iso: string): string => { const ms = Date.parse(iso); return Number.isNaN(ms) ? iso : localTime(ms) }
