@@ -105,6 +105,8 @@ test('a registration whose name reads as a member\'s without accents, apostrophe
   t.is(add('Marta D\u2019Angelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'a phone\'s apostrophe beside the keyboard\'s')
   t.is(add('Marta DAngelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'without the apostrophe (from an audit: both were registered, and dangelo named either)')
   t.is(add('Marta D Angelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'a space for the apostrophe')
+  t.is(add('\u041carta D\u2019Angelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'a Cyrillic М for the M')
+  t.is(add('Mαrta D\u2019Angelo'), "NAME_TAKEN lookalike Marta D'Angelo", 'a Greek alpha for the a')
   t.is(add('Marta Dangeli'), null, 'another name')
   t.is(add('jos\u00e9'), null, 'the same name in another case: the fold\'s own NAME_TAKEN says it')
   t.is(add('Jos\u00e8', 'ef000000'.padEnd(64, '0') as MemberId), null, 'the member themself registered again')

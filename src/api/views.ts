@@ -12,6 +12,7 @@ import { recoveryNeeded } from '../merge/removals.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
 import { memberOrders, orderView } from './order-views.js'
 import { fold } from './directory.js'
+import { latinLookalikes } from './confusables.js'
 import type { ActCounts, AdminPresence, FinalityView, GroupView, MemberOrderView, PurchaseSummary, PurchaseView, RecoveryView, Totals } from './dto.js'
 
 export type { RecoveryView } from './dto.js'
@@ -28,9 +29,9 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
   return [...(s.referenti.has(id) ? ['referente'] : []), ...(s.cassieri.has(id) ? ['cassiere'] : [])]
 }
 
-/** A name without its accents, apostrophes, hyphens and spaces, for a look-up: "Nicolò" → "nicolo", "D’Angelo", "D'Angelo", "D Angelo" → "dangelo" (an interface's folding, not the fold's). */
+/** A name without its accents, apostrophes, hyphens and spaces, and with Latin letters for their Cyrillic and Greek lookalikes, for a look-up: "Nicolò" → "nicolo", "D’Angelo", "D'Angelo", "D Angelo" → "dangelo", "Маrta" (Cyrillic М) → "marta" (an interface's folding, not the fold's). */
 export function unaccented (name: string): string {
-  return fold(foldedName(name)).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
+  return latinLookalikes(fold(foldedName(name))).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
 }
 
 /** Refuses before signing a registration whose name reads as a current member's without accents, apostrophes, hyphens, spaces and case
