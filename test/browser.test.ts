@@ -234,6 +234,9 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await shot(page, 'transfer-en.png')
   await page.click('.transfer .accept')
   await waitFor('the accepted transfer on node A', async () => ((await get(na, '/api/members/Marta')).statement as Row[]).some((m) => m.kind === 'transfer-in' && m.deltaCents === 100))
+  // The list closes up under the finger: the focus is on the message, not on the next row's button.
+  await page.waitForFunction(() => document.activeElement?.id === 'msg', undefined, { timeout: 10_000 })
+  t.pass('after accepting, the focus is on the message that says so')
   await nino.waitForFunction(() => document.querySelector('#statement')?.textContent?.includes('-1,00') === true, undefined, { timeout: 60_000 })
   t.pass('paid from one phone on node A, accepted from another on node B: the credit moved on both nodes')
   t.absent(await nino.$('#member-notices .n-awaiting'), 'nothing left pending')
@@ -433,12 +436,19 @@ test('under --public name, a member\'s page follows live updates once she logs i
   t.ok(typo.includes('serve un importo in euro') && typo.includes('12,5x'), `a mistyped amount in Italian: ${typo}`)
   // The node restarts on its port and forgets every login (README): the open page logs in again
   // with the link it keeps and shows a deposit made after the restart (it kept the old credit).
+  // An admin's browser on another device, logged in with a one-time link, shows the cash desk.
+  const admin = await (await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'en-GB' })).newPage()
+  await admin.goto(phoneUrl(String(cli(a, 'login').url)))
+  await admin.waitForSelector('#cash')
   const port = new URL(n.url).port
   await stopNode(n)
   n = await startNode('pub2', a, null, { args: [...args, '--port', port] })
   await act(n, { type: 'Deposit', member: 'Marta', cents: 200 })
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('17,00') === true, undefined, { timeout: 60_000 })
   t.pass('after the restart, the page logged in again by itself and shows 17,00')
+  // The admin's login ended with the restart: the page drops the admin's view (no credits, no buttons that cannot act) and says so.
+  await admin.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('admin login has ended') === true, undefined, { timeout: 60_000 })
+  t.ok(await admin.isHidden('#cash') && await admin.isHidden('#tab-admin'), 'the admin\'s page, after the restart: no cash desk, no admin tab, and why')
   // A long price list folds away on the phone, with a search box (an audit's GDXP catalogue of
   // 2,000 products made the page 100,000 pixels long).
   const bigCsv = path.join(base, 'grande.csv')

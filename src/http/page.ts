@@ -38,7 +38,7 @@ ${uplotCss()}
 <body><header><h1 id="title">hypergas</h1><div class="lang"><button id="lang-it">IT</button> <button id="lang-en">EN</button></div></header>
 <nav><button id="tab-member"></button> <button id="tab-admin"></button></nav>
 <p class="small"><span id="finality"></span> <span id="live"></span></p>
-<div id="msg" class="msg" role="status"></div>
+<div id="msg" class="msg" role="status" tabindex="-1"></div>
 <main id="main"></main>
 <script type="module" src="/app.js"></script>
 </body></html>`

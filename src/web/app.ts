@@ -102,16 +102,38 @@ function sayReceipt (r: ActReceipt): void {
 /** Whether an act is on its way to the node: a second tap meanwhile (a double tap, an impatient one) sends nothing. */
 let sending = false
 
-/** Runs `send` unless an act is already on its way ({@link sending}). */
-async function once (send: () => Promise<void>): Promise<void> {
-  if (sending) return
+/**
+ * After an act on a row of a list (accept or refuse a transfer, approve or reject a commitment),
+ * how long a press on such a row's button sends nothing, ms: the row goes, the list closes up, and
+ * the next row's button comes under the finger (an audit's second tap paid another member).
+ */
+const AFTER_ROW_ACT_MS = 1500
+/** When the last act on a row ended (performance.now(), ms). */
+let rowActedAt = -Infinity
+
+/**
+ * Runs `send` unless an act is already on its way ({@link sending}), or, for an act on a list's
+ * row (`row`), one ended less than {@link AFTER_ROW_ACT_MS} ago. After a row's act the focus moves
+ * to the message that says what happened: a second key press must not act on the next row.
+ */
+async function once (send: () => Promise<void>, row = false): Promise<void> {
+  if (sending || (row && performance.now() - rowActedAt < AFTER_ROW_ACT_MS)) return
   sending = true
-  try { await send() } finally { sending = false }
+  try { await send() } finally {
+    sending = false
+    if (row) {
+      rowActedAt = performance.now()
+      $('msg').focus({ preventScroll: true })
+    }
+  }
 }
 
-/** Signs the act `make` builds for the member with the key loaded on this page, and sends it (one at a time: {@link once}). */
-async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
-  await once(async () => await signAndSend(status, member, make))
+/** The admin acts a page sends from a row of a list that closes up once they apply. */
+const ROW_ACTS: ReadonlySet<string> = new Set(['ApproveCommitment', 'RejectCommitment'])
+
+/** Signs the act `make` builds for the member with the key loaded on this page, and sends it (one at a time: {@link once}; `row`: from a list's row). */
+async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody, row = false): Promise<void> {
+  await once(async () => await signAndSend(status, member, make), row)
 }
 
 async function signAndSend (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody): Promise<void> {
@@ -136,7 +158,7 @@ async function adminAct (body: ActRequest): Promise<void> {
     const r = await api<ActReceipt>('/api/acts', body)
     clearForm()
     sayReceipt(r)
-  })
+  }, ROW_ACTS.has(body.type))
 }
 
 async function loadKey (text: string): Promise<void> {
@@ -250,7 +272,7 @@ async function refresh (): Promise<void> {
         const entries = (text: string): string[] => listingEntries(text.split('\n'))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'SetListing', member, offers: entries(offers), wants: entries(wants) }))
       }),
-      transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }))),
+      transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }), true)),
       send: (name, amount, memo, ask) => attempt(async () => {
         const cents = parseEuros(amount)
         // Paying more than one has: refused here, as its acceptance would be (SPEC §4.6), not sent to wait.
@@ -313,11 +335,19 @@ async function main (): Promise<void> {
   window.addEventListener('hashchange', () => { if (/[#&](login|link)=/.test(location.hash)) enter().catch(fail) })
   // A node that restarted forgot every login (README): a member's page logs in again with the
   // link or key this browser keeps, and reads again, instead of showing what it read before the
-  // restart. (An admin's page, logged in with a one-time code, says it needs a login: it must not
-  // become the member whose link this browser also keeps.)
+  // restart. (An admin's page, logged in with a one-time code, drops the admin's view and says how
+  // to log in again: it must not become the member whose link this browser also keeps, nor keep
+  // showing the members' credits with buttons that can no longer act.)
   const update = async (): Promise<void> => {
     try { await refresh() } catch (err) {
-      if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || who.admin || who.member === null) throw err
+      if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || (!who.admin && who.member === null)) throw err
+      if (who.admin) {
+        who = await api<Who>('/api/me')
+        view = 'member'
+        await refresh()
+        say(t('adminLoginEnded'), true)
+        return
+      }
       who = (await logIn(() => false, () => {})).who
       await refresh()
     }
@@ -335,7 +365,7 @@ async function main (): Promise<void> {
     $('live').textContent = live ? '' : t('offlineEvents')
     if (live && !wasLive) later()
     wasLive = live
-  }, () => { if (!who.admin && who.member !== null) later() }) // (`--public name`: a stream refused once logged in)
+  }, () => { if (who.admin || who.member !== null) later() }) // (`--public name`: a stream refused once logged in; the admin's login ended)
 }
 
 
