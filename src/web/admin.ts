@@ -44,13 +44,13 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
   const others = g.admins.filter((x) => x.id !== me.id)
   return html`<h2>${t('cash')}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${t('roles')}</th><th>${t('cashNow')}</th><th>${t('confirmedCash')}</th></tr>
     ${g.admins.map((x) => html`<tr><td>${x.name}</td><td>${x.roles.join(', ')}</td><td class="n ${x.cashCents < 0 ? 'bad' : ''}">${money(x.cashCents)}</td><td class="n">${money(x.confirmedCashCents)}</td></tr>`)}</table></div>
-    <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member">${options(d.members)}</select>
-    <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member" aria-label=${t('cashDesk')}>${options(d.members)}</select>
+    <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
     <button id="dep" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Deposit', member: value('cash-member'), cents }))}>${t('doDeposit')}</button>
     <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: value('cash-reason').trim() }))}>${t('doWithdraw')}</button>
-    <input id="cash-reason" maxlength="200" placeholder=${t('withdrawReason')}></div>
+    <input id="cash-reason" maxlength="200" placeholder=${t('withdrawReason')} aria-label=${t('withdrawReason')}></div>
     ${others.length === 0 ? nothing : html`<div class="row"><label for="settle-from">${t('settleFrom')}</label><select id="settle-from">${options(others)}</select>
-    <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+    <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
     <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`}`
 }
 
@@ -71,12 +71,12 @@ function memberList (d: AdminData): TemplateResult {
 function groupForms (d: AdminData, a: AdminActions): TemplateResult {
   const role = (): 'Referente' | 'Cassiere' => value('r-role') === 'Cassiere' ? 'Cassiere' : 'Referente'
   const supplier = (): string | undefined => value('p-supplier') === '' ? undefined : value('p-supplier')
-  return html`<h2>${t('newPurchase')}</h2><div class="row"><input id="p-name" placeholder=${t('purchaseName')}>
-    <input id="p-supplier" placeholder=${t('supplier')}><button id="p-open" @click=${() => a.act({ type: 'OpenPurchase', name: value('p-name'), supplier: supplier() })}>${t('doOpen')}</button></div>
-    <h2>${t('newMember')}</h2><div class="row"><input id="m-name" placeholder=${t('memberName')}>
-    <input id="m-key" placeholder=${t('memberKey')} autocomplete="off"><button id="m-add" @click=${() => a.act({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() })}>${t('doRegister')}</button></div>
-    <h2>${t('rolesTitle')}</h2><div class="row"><select id="r-member">${options(d.members)}</select>
-    <select id="r-role"><option value="Referente">referente</option><option value="Cassiere">cassiere</option></select>
+  return html`<h2>${t('newPurchase')}</h2><div class="row"><input id="p-name" placeholder=${t('purchaseName')} aria-label=${t('purchaseName')}>
+    <input id="p-supplier" placeholder=${t('supplier')} aria-label=${t('supplier')}><button id="p-open" @click=${() => a.act({ type: 'OpenPurchase', name: value('p-name'), supplier: supplier() })}>${t('doOpen')}</button></div>
+    <h2>${t('newMember')}</h2><div class="row"><input id="m-name" placeholder=${t('memberName')} aria-label=${t('memberName')}>
+    <input id="m-key" placeholder=${t('memberKey')} aria-label=${t('memberKey')} autocomplete="off"><button id="m-add" @click=${() => a.act({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() })}>${t('doRegister')}</button></div>
+    <h2>${t('rolesTitle')}</h2><div class="row"><select id="r-member" aria-label=${t('memberName')}>${options(d.members)}</select>
+    <select id="r-role" aria-label=${t('rolesTitle')}><option value="Referente">referente</option><option value="Cassiere">cassiere</option></select>
     <button id="r-elect" @click=${() => a.act({ type: role() === 'Referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: value('r-member') })}>${t('doElect')}</button>
     <button id="r-revoke" @click=${() => a.act({ type: role() === 'Referente' ? 'VoteRevokeReferente' : 'VoteRevokeCassiere', member: value('r-member') })}>${t('doRevoke')}</button>
     <button id="r-remove" @click=${() => a.act({ type: 'VoteRemoveMember', member: value('r-member') })}>${t('doRemoveMember')}</button></div>`
@@ -89,7 +89,7 @@ function decisions (d: AdminData, a: AdminActions): TemplateResult {
     <td>${p.name}</td><td>${c.name}</td><td class="n">${money(c.amountCents)}</td>
     <td><button data-act="ApproveCommitment" @click=${() => a.act({ type: 'ApproveCommitment', purchase: p.id, member: c.member })}>${t('approve')}</button>
     <button data-act="RejectCommitment" @click=${() => a.act({ type: 'RejectCommitment', purchase: p.id, member: c.member })}>${t('reject')}</button>
-    ${full.order !== null ? nothing : html`<input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')}>
+    ${full.order !== null ? nothing : html`<input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
     <button data-act="AdjustCommitment" @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`))
   const votes = d.open.map(({ p }) => html`<tr><td>${p.name}</td><td>${t('closeVotes', { n: p.closeVotes, q: p.quorum })}<br>${t('failVotes', { n: p.failVotes, q: p.quorum })}</td>
     <td><button data-act="VoteClosePurchase" @click=${() => a.act({ type: 'VoteClosePurchase', purchase: p.id })}>${t('voteClose')}</button>

@@ -83,9 +83,9 @@ function keyBox (d: MemberData, a: MemberActions): TemplateResult {
     if (f !== undefined) a.loadKey(await f.text())
   }
   return html`<details id="keybox" ?open=${!d.keyed}><summary>${t('loadKey')}</summary><p class="help">${t('keyHelp')}</p>
-    <textarea id="key" rows="3" autocomplete="off" spellcheck="false"></textarea>
+    <textarea id="key" rows="3" autocomplete="off" spellcheck="false" aria-label=${t('loadKey')}></textarea>
     <div class="row"><button id="usekey" @click=${() => a.loadKey(text())}>OK</button>
-    <input type="file" id="keyfile" accept=".json,.txt" @change=${file}>
+    <input type="file" id="keyfile" accept=".json,.txt" aria-label=${t('loadKey')} @change=${file}>
     ${d.keyed ? html`<button id="forget" @click=${a.forgetKey}>${t('forgetKey')}</button>` : nothing}</div></details>`
 }
 
@@ -134,7 +134,7 @@ function listingForm (l: { offers: string[], wants: string[] }, keyed: boolean, 
 /** The directory's search box (SPEC §4.7), the member's listing and their matches. */
 function directory (d: MemberData, a: MemberActions): TemplateResult {
   const go = (e: Event): void => { e.preventDefault(); a.search((document.getElementById('search') as HTMLInputElement).value) }
-  return html`<h2>${t('searchTitle')}</h2><form class="row" @submit=${go}><input id="search" type="search" placeholder=${t('searchPlaceholder')}><button id="search-go">${t('searchGo')}</button></form>
+  return html`<h2>${t('searchTitle')}</h2><form class="row" @submit=${go}><input id="search" type="search" placeholder=${t('searchPlaceholder')} aria-label=${t('searchPlaceholder')}><button id="search-go">${t('searchGo')}</button></form>
     <ul id="search-results"></ul>
     ${d.member === null ? nothing : listingForm(d.member.listing ?? { offers: [], wants: [] }, d.keyed, a)}
     ${d.matches.length === 0 ? nothing : html`<div class="card" id="matches"><b>${t('matchesTitle')}</b><ul>${d.matches.map((m) => html`<li>${t(m.kind === 'want' ? 'youWant' : 'youOffer', { what: m.for })} ${m.hits.slice(0, 3).map((h) => `${h.title} (${h.detail})`).join(' · ')}</li>`)}</ul></div>`}`
@@ -156,9 +156,9 @@ function transfers (d: MemberData, a: MemberActions): TemplateResult {
 function sendForm (d: MemberData, a: MemberActions): TemplateResult {
   const v = (id: string): string => (document.getElementById(id) as HTMLInputElement).value
   const go = (ask: boolean) => (): void => a.send(v('to-name'), v('to-amount'), v('to-memo'), ask)
-  return html`<h2>${t('sendTitle')}</h2><div class="card" id="send"><div class="row"><input id="to-name" autocomplete="off" placeholder=${t('payeeName')}>
-    <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')}></div>
-    <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')}>
+  return html`<h2>${t('sendTitle')}</h2><div class="card" id="send"><div class="row"><input id="to-name" autocomplete="off" placeholder=${t('payeeName')} aria-label=${t('payeeName')}>
+    <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}></div>
+    <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')} aria-label=${t('memo')}>
     <button id="pay" ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
     ${d.keyed ? nothing : html`<div class="small">${t('needKeyPay')}</div>`}</div>`
 }
@@ -238,8 +238,8 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     ${c.products.map((x) => html`<tr data-name=${folded(`${x.name} ${x.key}`)}><td>${x.name}<div class="small">${x.unit}${x.weighed === true ? ` · ${t('weighed')}` : ''}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}${x.priceCents === 0 ? ` · ${t('noPriceYet')}` : ''}</div></td>
       <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${priced(c.mine?.lines.find((l) => l.product === x.key), x)}</td>`}
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x)}</td>`}
-      ${canBook ? html`<td class="stepper"><button class="minus" aria-label="−" ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label="+" ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
-  return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
+      ${canBook ? html`<td class="stepper"><button class="minus" aria-label=${`− ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" aria-label=${x.name} inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label=${`+ ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
+  return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} aria-label=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
     ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
@@ -267,7 +267,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
       ? nothing
       : !p.bookingsOpen
           ? html`<div class="small">${t('commitsClosed')}</div>`
-          : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')}>
+          : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
         <button class="commit" ?disabled=${!d.keyed} @click=${(e: Event) => a.commit(p.id, amount(e))}>${t('commit')}</button></div>
         ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}`}</div>`
 }
