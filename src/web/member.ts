@@ -216,7 +216,8 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     try { now = parseQuantity(input.value.trim() === '' ? input.dataset.booked ?? '0' : input.value) } catch { now = 0 }
     const by = x.mulQtyMilli ?? 1000
     const min = x.minQtyMilli ?? 0
-    let next = Math.max(0, now + sign * by)
+    // To the next multiple of the step, up or down (1,25 with steps of 0,5: + gives 1,5, not 1,75, which the node refuses).
+    let next = Math.max(0, sign > 0 ? (Math.floor(now / by) + 1) * by : (Math.ceil(now / by) - 1) * by)
     // Between 0 and the minimum nothing can be booked: + goes up to the minimum, − down to 0; + stops at the most a member may book.
     if (sign > 0 && now < min) next = min
     else if (sign < 0 && next < min) next = 0
