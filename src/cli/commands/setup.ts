@@ -138,7 +138,7 @@ program.command('restore')
     const g = globals()
     const dir = resolveDir(g)
     if (file === undefined) {
-      // On a directory already restoring: one admin's node met is enough from now on.
+      // On a directory already restoring: from now on the restore does not wait for the other admins' nodes.
       if (o.anyAdmin !== true) throw new HypergasError('BAD_ARGUMENT', 'name the backup file: hypergas restore <file>', { variant: 'noBackupFile' })
       const mark = markAnyAdmin(dir)
       print({ dir, memberId: mark.memberId, restoring: true, anyAdmin: true }, () => t('restoreAnyAdmin'))

@@ -144,7 +144,7 @@ export interface RestoreGateOptions {
   cores: () => Iterable<[MemberId, Hypercore]>
   /** Peer connections now. */
   peers: () => number
-  /** The admins of the group as this node's replay has it: their nodes vouch for an empty own feed, and each must be met (condition c). */
+  /** The admins of the group as this node's replay has it: their nodes vouch for an empty own feed, and each must be met (conditions c and d). */
   admins: () => AdminSets
   /** A member's name as the node shows it (for {@link RestoreWait.adminsWaited}). Default: the first 8 hex digits of the id. */
   name?: (id: MemberId) => string
@@ -165,7 +165,7 @@ export class RestoreGate extends EventEmitter {
   /** Longest link to the own feed in any block read. */
   private maxLink = 0
   private peerSynced = false
-  /** The other admins' nodes met so far ({@link meetAdmins}). */
+  /** The nodes met so far by their own key, members' too ({@link meetPeers}). */
   private readonly met = new Set<MemberId>()
   private readySince: number | null = null
   private timer: NodeJS.Timeout | null = null
@@ -209,7 +209,7 @@ export class RestoreGate extends EventEmitter {
       const allRead = await this.readLinks()
       if (!this.active) return
       // (c): a peer holding the own feed sent its length, and the own feed took it (or is longer).
-      this.meetAdmins()
+      this.meetPeers()
       const anyAdmin = fs.existsSync(paths(this.opts.dir).anyAdmin)
       // (A feed nobody announced any block of and no block links to: with --any-admin, a node of
       // anyone who holds none of it is enough, a member's too; the human vouches for the rest.)
@@ -281,7 +281,7 @@ export class RestoreGate extends EventEmitter {
    * stays met: the own feed here only grows, and a block that reached them later from another
    * admin is held by that admin too, who is still to be met.
    */
-  private meetAdmins (): void {
+  private meetPeers (): void {
     const own = this.opts.own
     for (const p of own.peers) {
       if (p.remoteSynced === true && p.remotePublicKey !== null && p.remotePublicKey !== undefined && p.remoteLength <= own.length) this.met.add(hex(p.remotePublicKey) as MemberId)
