@@ -31,7 +31,7 @@ function rolesOf (s: GroupState, id: MemberId): string[] {
 
 /** A name without its accents, apostrophes, hyphens and spaces, and with Latin letters for their Cyrillic and Greek lookalikes, for a look-up: "Nicolò" → "nicolo", "D’Angelo", "D'Angelo", "D Angelo" → "dangelo", "Маrta" (Cyrillic М) → "marta" (an interface's folding, not the fold's). */
 export function unaccented (name: string): string {
-  return latinLookalikes(fold(foldedName(name))).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
+  return fold(foldedName(latinLookalikes(name))).replace(/['\u2018\u2019\u02BC\u0060\u00B4\s-]/g, '')
 }
 
 /** Refuses before signing a registration whose name reads as a current member's without accents, apostrophes, hyphens, spaces and case

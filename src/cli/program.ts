@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import { Command, Help, Option, type Argument, type HelpConfiguration } from 'commander'
 import { LocalApi, type ActRequest, type NodeApi } from '../api/api.js'
 import type { ActReceipt } from '../api/receipt.js'
-import { nameKey, withoutInvisible } from '../ids.js'
+import { nameKey, shellArg, withoutInvisible } from '../ids.js'
 import { connect, resolveDir } from './connect.js'
 import * as fmt from './format.js'
 import { detectLang, lang, setDirArg, setLang, speaks, t } from './i18n.js'
@@ -116,7 +116,8 @@ export const globals = (): Global => program.opts<Global>()
 
 /** The options that name the data directory, as a command line shown to the user repeats them ("" for the default). */
 export function dirArg (g: Global): string {
-  return g.dir !== undefined ? `--dir ${g.dir} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${g.profile} ` : ''
+  const arg = (x: string): string => (/^[\w./~:@%+=,-]+$/.test(x) ? x : shellArg(x))
+  return g.dir !== undefined ? `--dir ${arg(g.dir)} ` : g.profile !== undefined && g.profile !== 'default' ? `--profile ${arg(g.profile)} ` : ''
 }
 
 // Every message may name a command of this data directory: `hypergas {{dirArg}}restore --any-admin`.

@@ -46,7 +46,7 @@ declare module 'hypercore' {
     readonly closing: boolean
     readonly closed: boolean
     /** `remoteSynced`: the peer's sync message (its length) has arrived. */
-    readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, remoteSynced?: boolean, stats?: unknown }>
+    readonly peers: Array<{ remotePublicKey: Buffer, remoteLength: number, remoteContiguousLength?: number, remoteSynced?: boolean, stats?: unknown }>
     ready (): Promise<void>
     append (blocks: Buffer | Buffer[]): Promise<{ length: number, byteLength: number }>
     get (index: number, opts?: { wait?: boolean, timeout?: number }): Promise<Buffer | null>

@@ -44,7 +44,7 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
   const others = g.admins.filter((x) => x.id !== me.id)
   return html`<h2>${t('cash')}</h2><div class="scroll"><table id="cash"><tr><th></th><th>${t('roles')}</th><th>${t('cashNow')}</th><th>${t('confirmedCash')}</th></tr>
     ${g.admins.map((x) => html`<tr><td>${x.name}</td><td>${x.roles.join(', ')}</td><td class="n ${x.cashCents < 0 ? 'bad' : ''}">${money(x.cashCents)}</td><td class="n">${money(x.confirmedCashCents)}</td></tr>`)}</table></div>
-    <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member" aria-label=${t('cashDesk')}>${options(d.members)}</select>
+    <h2>${t('cashDesk')}</h2><div class="row"><select id="cash-member" aria-label=${t('memberName')}>${options(d.members)}</select>
     <input id="cash-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
     <button id="dep" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Deposit', member: value('cash-member'), cents }))}>${t('doDeposit')}</button>
     <button id="wd" @click=${() => amount('cash-amount', (cents) => a.act({ type: 'Withdraw', member: value('cash-member'), cents, reason: value('cash-reason').trim() }))}>${t('doWithdraw')}</button>

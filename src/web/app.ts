@@ -117,7 +117,8 @@ let rowActedAt = -Infinity
  * to the message that says what happened: a second key press must not act on the next row.
  */
 async function once (send: () => Promise<void>, row = false): Promise<void> {
-  if (sending || (row && performance.now() - rowActedAt < AFTER_ROW_ACT_MS)) return
+  if (sending) return
+  if (row && performance.now() - rowActedAt < AFTER_ROW_ACT_MS) { say(t('rowWait')); return }
   sending = true
   try { await send() } finally {
     sending = false
@@ -128,8 +129,8 @@ async function once (send: () => Promise<void>, row = false): Promise<void> {
   }
 }
 
-/** The admin acts a page sends from a row of a list that closes up once they apply. */
-const ROW_ACTS: ReadonlySet<string> = new Set(['ApproveCommitment', 'RejectCommitment'])
+/** The admin acts a page sends from a row of a list that closes up once they apply (a vote may reach its quorum and close the purchase). */
+const ROW_ACTS: ReadonlySet<string> = new Set(['ApproveCommitment', 'RejectCommitment', 'ClosePurchase', 'FailPurchase', 'VoteClosePurchase', 'VoteFailPurchase'])
 
 /** Signs the act `make` builds for the member with the key loaded on this page, and sends it (one at a time: {@link once}; `row`: from a list's row). */
 async function memberAct (status: StatusView | PublicStatus, member: string, make: (member: MemberId) => ActBody, row = false): Promise<void> {
@@ -295,6 +296,8 @@ async function refresh (): Promise<void> {
   $('tab-admin').hidden = !readsAll()
   for (const l of ['it', 'en']) $(`lang-${l}`).classList.toggle('on', l === lang)
   render(main, $('main'))
+  // The rows shift now, not when the act ended: the wait after a row's act counts from here.
+  if (performance.now() - rowActedAt < AFTER_ROW_ACT_MS) rowActedAt = performance.now()
   await drawChart(report?.months ?? null, lang)
 }
 
@@ -342,10 +345,10 @@ async function main (): Promise<void> {
     try { await refresh() } catch (err) {
       if (!(err instanceof NodeError && err.code === 'UNAUTHORIZED') || (!who.admin && who.member === null)) throw err
       if (who.admin) {
+        say(t('adminLoginEnded'), true)
         who = await api<Who>('/api/me')
         view = 'member'
         await refresh()
-        say(t('adminLoginEnded'), true)
         return
       }
       who = (await logIn(() => false, () => {})).who

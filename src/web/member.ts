@@ -215,13 +215,17 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     let now = 0
     try { now = parseQuantity(input.value.trim() === '' ? input.dataset.booked ?? '0' : input.value) } catch { now = 0 }
     const by = x.mulQtyMilli ?? 1000
-    const min = x.minQtyMilli ?? 0
-    // To the next multiple of the step, up or down (1,25 with steps of 0,5: + gives 1,5, not 1,75, which the node refuses).
-    let next = Math.max(0, sign > 0 ? (Math.floor(now / by) + 1) * by : (Math.ceil(now / by) - 1) * by)
+    // With a multiple, to the next one up or down (1,25 with steps of 0,5: + gives 1,5, not 1,75,
+    // which the node refuses); without one, a unit more or less.
+    const up = (q: number): number => (x.mulQtyMilli === undefined ? q + by : (Math.floor(q / by) + 1) * by)
+    const down = (q: number): number => (x.mulQtyMilli === undefined ? q - by : (Math.ceil(q / by) - 1) * by)
+    const min = x.mulQtyMilli === undefined ? x.minQtyMilli ?? 0 : Math.ceil((x.minQtyMilli ?? 0) / by) * by
+    const max = x.maxQtyMilli === undefined ? Infinity : x.mulQtyMilli === undefined ? x.maxQtyMilli : Math.floor(x.maxQtyMilli / by) * by
+    let next = Math.max(0, sign > 0 ? up(now) : down(now))
     // Between 0 and the minimum nothing can be booked: + goes up to the minimum, − down to 0; + stops at the most a member may book.
     if (sign > 0 && now < min) next = min
     else if (sign < 0 && next < min) next = 0
-    else if (sign > 0 && x.maxQtyMilli !== undefined && next > x.maxQtyMilli) next = now
+    else if (sign > 0 && next > max) next = Math.max(Math.min(now, max), min)
     input.value = quantity(next)
     recount(e)
   }

@@ -134,7 +134,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
     ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
       <div class="row costs"><input class="cost-label" placeholder=${t('costLabel')} aria-label=${t('costLabel')}><input class="cost-amount" inputmode="decimal" size="6" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
-      <select class="cost-split"><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
+      <select class="cost-split" aria-label=${`${t('splitAmount')} / ${t('splitEqual')}`}><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
       <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" @click=${costSend}>${t('addCost')}</button></div>
       ${o.costs.map((c) => html`<div class="small">${c.label}: ${money(c.cents)}</div>`)}` : nothing}
     ${o.bookingsOpen ? nothing : pickupList(o.bookings)}</div>`

@@ -295,6 +295,7 @@ export function restoreInto (dir: string, contents: BackupContents, nowMs: numbe
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   // A directory that was already there (made by hand, 0755) becomes its user's alone too.
   fs.chmodSync(dir, 0o700)
+  fs.rmSync(p.anyAdmin, { force: true }) // (an --any-admin left from an earlier restore here is not this one's)
   markRestoring(dir, { since: new Date(nowMs).toISOString(), memberId: contents.identity.publicKey, backupCreatedAt: contents.createdAt })
   saveGroup(dir, contents.group)
   if (contents.token !== null) writePrivate(p.token, contents.token + '\n')

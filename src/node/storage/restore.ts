@@ -99,9 +99,12 @@ export function loadRestoring (dir: string): RestoreMark | null {
  * @throws HypergasError BAD_ARGUMENT (variant `notRestoring`) when `dir` is not restoring
  */
 export function markAnyAdmin (dir: string): RestoreMark {
+  const notRestoring = (): HypergasError => new HypergasError('BAD_ARGUMENT', `${dir} is not restoring: --any-admin applies to a restored directory whose node still waits`, { variant: 'notRestoring', input: dir.slice(0, 200) })
   const mark = loadRestoring(dir)
-  if (mark === null) throw new HypergasError('BAD_ARGUMENT', `${dir} is not restoring: --any-admin applies to a restored directory whose node still waits`, { variant: 'notRestoring', input: dir.slice(0, 200) })
+  if (mark === null) throw notRestoring()
   writePrivate(paths(dir).anyAdmin, '')
+  // (The gate opened meanwhile and removed the mark: the file would outlive it.)
+  if (loadRestoring(dir) === null) { fs.rmSync(paths(dir).anyAdmin, { force: true }); throw notRestoring() }
   return mark
 }
 
@@ -220,8 +223,11 @@ export class RestoreGate extends EventEmitter {
       let othersKnown = 0
       for (const [feed, core] of this.opts.cores()) {
         if (feed === this.opts.ownId || core.closing || core.closed) continue
+        const known = Math.max(core.length, core.contiguousLength)
         othersHeld += core.contiguousLength
-        othersKnown += Math.max(core.length, core.contiguousLength)
+        // (With --any-admin, a feed is awaited only as far as a node connected now can send it: the
+        // admin who cannot come may have announced blocks nobody else holds.)
+        othersKnown += anyAdmin ? Math.min(known, Math.max(core.contiguousLength, ...core.peers.map((p) => p.remoteContiguousLength ?? 0))) : known
       }
       const next: RestoreWait = {
         since: this.wait.since,
@@ -277,9 +283,11 @@ export class RestoreGate extends EventEmitter {
   /**
    * Adds to {@link met} the nodes connected now by another identity's own key (not this one's:
    * the old laptop) whose length of the own feed arrived and is not longer than here. A node
-   * holding none of it counts: it holds no block a write here could go over. Once met, an admin
-   * stays met: the own feed here only grows, and a block that reached them later from another
-   * admin is held by that admin too, who is still to be met.
+   * holding none of it counts: it holds no block a write here could go over. Once met, a node
+   * stays met (admins who are never online at the same time can each be met): the own feed here
+   * only grows, and a block that reached a met admin later from another admin is held by that
+   * admin too, who is still to be met. What this misses: a block that reached a met admin later
+   * from a node the gate does not wait for (a member's, a former admin's).
    */
   private meetPeers (): void {
     const own = this.opts.own
