@@ -78,6 +78,9 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
     const acked: string[] = []
     /** The one confirmed log ("actId status" per act) every node's must be a prefix of. */
     const canon: string[] = []
+    // Who first showed each confirmed position, and when (a violation names it: which node marked
+    // it final too early, and whether that was just after a restart).
+    const canonBy: string[] = []
     /** Per node: pid and confirmed length last seen (must not shrink while the pid lives). */
     const seen = new Map<number, { pid: number, length: number }>()
     const end = t0 + opts.durationMs
@@ -110,8 +113,10 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
         report.observations++
         const confirmed = log.filter((e) => e.final === true).map((e) => `${String(e.actId)} ${String(e.status)}`)
         for (let k = 0; k < confirmed.length; k++) {
-          if (k >= canon.length) canon.push(confirmed[k])
-          else if (canon[k] !== confirmed[k]) report.violations.push(`node ${n.name}: confirmed act #${k} is "${confirmed[k]}", was "${canon[k]}"`)
+          if (k >= canon.length) {
+            canon.push(confirmed[k])
+            canonBy.push(`node ${n.name} (pid ${n.child.pid ?? 0}) at ${Date.now() - t0} ms, ${confirmed.length} of ${log.length} confirmed`)
+          } else if (canon[k] !== confirmed[k]) report.violations.push(`node ${n.name} (pid ${n.child.pid ?? 0}) at ${Date.now() - t0} ms: confirmed act #${k} is "${confirmed[k]}", was "${canon[k]}" as first shown by ${canonBy[k]}`)
         }
         const prev = seen.get(i)
         if (prev !== undefined && prev.pid === n.child.pid && confirmed.length < prev.length) report.violations.push(`node ${n.name}: confirmed log shrank from ${prev.length} to ${confirmed.length}`)
@@ -128,17 +133,17 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
       busy = i
       if (rnd() < 0.5) {
         report.kills++
-        say(`kill -9 ${n.name}`)
+        say(`${Date.now() - t0} ms: kill -9 ${n.name}`)
         n.child.kill('SIGKILL')
         await new Promise((resolve) => n.child.once('exit', resolve))
         nodes[i] = null
         await sleep(300 + Math.floor(rnd() * 1500))
         nodes[i] = await startNode(n.name, n.dir, bootstrap)
-        say(`restarted ${n.name}`)
+        say(`${Date.now() - t0} ms: restarted ${n.name} (pid ${nodes[i]?.child.pid ?? 0})`)
       } else {
         report.partitions++
         const ms = 1000 + Math.floor(rnd() * 4000)
-        say(`${n.name} offline for ${ms} ms`)
+        say(`${Date.now() - t0} ms: ${n.name} offline for ${ms} ms`)
         await post(n, '/api/swarm', { online: false })
         await sleep(ms)
         await post(n, '/api/swarm', { online: true })
