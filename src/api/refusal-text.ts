@@ -5,6 +5,7 @@
  * {@link RefusalDetails}, or the node's own message when there is no key for the code.
  */
 import type { RefusalDetails, RestoreWait, SkippedProduct } from '../errors.js'
+import type { ImportSummary } from './api.js'
 
 /** Values a message interpolates. */
 export interface RefusalVars { [name: string]: string | number | undefined }
@@ -81,6 +82,19 @@ function fieldWords (path: string, t: RefusalWords['t']): string {
 /** Products an import left out, each with its reason in the reader's words ({@link skipText}): `Miele (prezzo 1,234: non è un importo in euro con al più 2 decimali); …`. */
 function skippedText (l: SkippedProduct[], more: boolean, t: RefusalWords['t']): string {
   return l.map((x) => skippedLine(x, t)).join('; ') + (more ? '…' : '')
+}
+
+/**
+ * What an import did not apply, one line each in the reader's words (the CLI and the page say it
+ * alike): the file's requests hypergas leaves to the referente (shipping costs, a supplier's
+ * discounts), and a price list whose supplier is not the purchase's.
+ */
+export function notAppliedLines (r: Pick<ImportSummary, 'notApplied' | 'otherSupplier'>, t: RefusalWords['t']): string[] {
+  const other = r.otherSupplier
+  return [
+    ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count })),
+    ...(other === null ? [] : [t(other.purchase === null ? 'notApplied_noSupplier' : 'notApplied_otherSupplier', { file: other.file, purchase: other.purchase ?? '' })])
+  ]
 }
 
 /** A product left out, with why: `Miele (prezzo 1,234: …)`; one with no name is its reason alone (`senza nome`). */

@@ -27,7 +27,7 @@ import { adminView } from './admin.js'
 import { drawChart } from './report.js'
 import type { Report } from '../api/report.js'
 import { money, nameOf, quantity, recoveryTooFew, setPageLang, t, unitOf } from './format.js'
-import { refusalText, skippedLine, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
+import { notAppliedLines, refusalText, skippedLine, withoutCommands, type RefusalVars } from '../api/refusal-text.js'
 import { receiptLines } from '../api/receipt-text.js'
 import { HypergasError } from '../errors.js'
 import { withRefusals } from './refusals.js'
@@ -235,7 +235,7 @@ async function refresh (): Promise<void> {
         // What the file asks that hypergas did not apply (shipping costs, a supplier's discounts): as the CLI says it.
         // Which products were left out and why, as the CLI says it (SPEC §4.5).
         const left = r.skipped.length === 0 ? [] : [t('leftOut', { products: r.skipped.map((x) => skippedLine(x, tVars)).join('; ') })]
-        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count })), ...(r.otherSupplier === null ? [] : [t(r.otherSupplier.purchase === null ? 'notApplied_noSupplier' : 'notApplied_otherSupplier', { file: r.otherSupplier.file, purchase: r.otherSupplier.purchase })])].join('. '))
+        say([t('imported', { count: r.imported, skipped: r.skipped.length }), ...left, ...notAppliedLines(r, tVars)].join('. '))
       }),
       fail,
       logout: () => attempt(leave),

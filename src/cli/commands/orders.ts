@@ -14,7 +14,7 @@ import type { LineView, PurchaseView } from '../../api/dto.js'
 import { unaccented } from '../../api/views.js'
 import { importCatalogue, MAX_CATALOGUE_BYTES } from '../../api/gdxp.js'
 import { exportGdxp } from '../../api/gdxp-export.js'
-import { skippedLine } from '../../api/refusal-text.js'
+import { notAppliedLines, skippedLine } from '../../api/refusal-text.js'
 import { HypergasError } from '../../errors.js'
 import { nameKey } from '../../ids.js'
 import { localDay } from '../../local-time.js'
@@ -157,8 +157,7 @@ async function openPurchase (name: string, o: { supplier?: string, notes?: strin
     ...(r.supplierRegistered === null ? [] : [t('importSupplier', { name: r.supplierRegistered })]),
     ...(r.unpriced.length === 0 ? [] : [t('importUnpriced', { count: r.unpriced.length, names: r.unpriced.slice(0, 5).join(', ') + (r.unpriced.length > 5 ? ` ${t('andMore', { count: r.unpriced.length - 5 })}` : '') })]),
     ...r.skipped.map((x) => t('importSkipped', { what: skippedLine(x, t) })),
-    ...r.notApplied.map((x) => t(`notApplied_${x.what}`, { count: x.count })),
-    ...(r.otherSupplier === null ? [] : [t(r.otherSupplier.purchase === null ? 'notApplied_noSupplier' : 'notApplied_otherSupplier', { file: r.otherSupplier.file, purchase: r.otherSupplier.purchase })])
+    ...notAppliedLines(r, t)
   ].join('\n'))
 }
 

@@ -18,7 +18,7 @@ import { t } from '../i18n.js'
 import { localTime } from '../../local-time.js'
 import { readPassphrase } from '../passphrase.js'
 import { markAnyAdmin } from '../../node/storage/restore.js'
-import { dirArg, globals, helpText, print, program, withApi } from '../program.js'
+import { globals, helpText, print, program, withApi } from '../program.js'
 import { readKeyFile } from '../key-file.js'
 import type { GroupRef } from '../../merge/replay-types.js'
 
@@ -84,7 +84,7 @@ function joinWithKey (dir: string, g: GroupRef, feeds: MemberId[], file: string)
   checkRestoreTarget(dir, 'occupiedJoin')
   const id = hex(kp.publicKey) as MemberId
   restoreInto(dir, { v: 1, createdAt: new Date().toISOString(), identity: { publicKey: id, seed: hex(kp.seed) }, group: g, token: null, feeds, forks: [] })
-  print({ groupId: g.groupId, memberId: id, dir, restoring: true }, () => t('joinedWithKey', { id, group: g.groupId.slice(0, 8), dir, dirArg: dirArg(globals()) }))
+  print({ groupId: g.groupId, memberId: id, dir, restoring: true }, () => t('joinedWithKey', { id, group: g.groupId.slice(0, 8), dir, }))
 }
 
 program.command('invite')
@@ -150,7 +150,7 @@ program.command('restore')
     restoreInto(dir, contents)
     if (o.anyAdmin === true) markAnyAdmin(dir)
     const r = { dir, memberId: contents.identity.publicKey, groupId: contents.group.groupId, backupCreatedAt: contents.createdAt, restoring: true, anyAdmin: o.anyAdmin === true }
-    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt), dirArg: dirArg(g) }))
+    print(r, () => t('restoreDone', { id: r.memberId.slice(0, 8), group: r.groupId.slice(0, 8), dir, created: shownTime(r.backupCreatedAt) }))
   })
 
 /** An ISO instant (a backup's creation) as the CLI shows times, local; the text itself when it is not one. */
