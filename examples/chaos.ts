@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { Command } from 'commander'
 import createTestnet from 'hyperdht/testnet.js'
 import { prng } from '../test/helpers/fixtures.js'
+import { readWholeLog, type LogEntryView, type LogView } from '../src/api/log-view.js'
 import { act, get, post, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from './procs.js'
 
 type Row = Record<string, unknown>
@@ -44,14 +45,12 @@ export interface ChaosReport {
 
 const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Reads a node's whole log (paged). */
-async function fullLog (n: NodeProc): Promise<Row[]> {
-  const out: Row[] = []
-  for (;;) {
-    const page = await get(n, `/api/log?offset=${out.length}&limit=1000`)
-    out.push(...(page.entries as Row[]))
-    if (out.length >= (page.total as number) || (page.entries as Row[]).length === 0) return out
-  }
+/**
+ * Reads a node's whole log as one replay showed it (readWholeLog: pages read across a replay that
+ * confirmed acts made one log of two, which a 12-minute run once took for acts confirmed twice over).
+ */
+async function fullLog (n: NodeProc): Promise<LogEntryView[]> {
+  return await readWholeLog(async (offset, limit) => await get(n, `/api/log?offset=${offset}&limit=${limit}`) as unknown as LogView)
 }
 
 /** Runs one chaos session; never throws for a property that fails (see `violations`). */
@@ -108,10 +107,14 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
       for (let i = 0; i < 3; i++) {
         const n = nodes[i]
         if (n === null || i === busy) continue
-        let log: Row[]
+        let log: LogEntryView[]
         try { log = await fullLog(n) } catch { continue }
         report.observations++
-        const confirmed = log.filter((e) => e.final === true).map((e) => `${String(e.actId)} ${String(e.status)}`)
+        // Final entries come first: one after a tentative one is a violation of its own.
+        const tentative = log.findIndex((e) => !e.final)
+        if (tentative >= 0 && log.slice(tentative).some((e) => e.final)) report.violations.push(`node ${n.name}: a final entry after the tentative entry #${tentative}`)
+        if (log.some((e, k) => e.seq !== k)) report.violations.push(`node ${n.name}: log entries out of their positions`)
+        const confirmed = log.filter((e) => e.final).map((e) => `${e.actId} ${e.status}`)
         for (let k = 0; k < confirmed.length; k++) {
           if (k >= canon.length) {
             canon.push(confirmed[k])
@@ -170,7 +173,7 @@ export async function runChaos (opts: ChaosOptions): Promise<ChaosReport> {
     report.hashes = [...new Set(last.map((s) => String((s.group as Row).stateHash)))]
     report.finalActs = ((last[0]?.group as Row | undefined)?.acts as Row | undefined)?.final as number ?? 0
     for (const n of nodes) {
-      const ids = new Set((await fullLog(n!)).map((e) => e.actId))
+      const ids = new Set<string>((await fullLog(n!)).map((e) => e.actId))
       const missing = acked.filter((id) => !ids.has(id))
       if (missing.length > 0) report.violations.push(`node ${n!.name} lacks ${missing.length} acknowledged acts`)
     }

@@ -8,6 +8,7 @@ import { HypergasError } from '../errors.js'
 import type { MemberId } from '../ids.js'
 import type { ActBody, ProductSpec, SignedAct } from '../acts/types.js'
 import { UNREAD } from '../merge/entries.js'
+import type { Replay } from '../merge/replay.js'
 import { importCatalogue, type CatalogueImport, type NotApplied, type Skipped } from './gdxp.js'
 import { encodeInvite } from './invite.js'
 import { matches, search, type SearchHit } from './directory.js'
@@ -163,6 +164,10 @@ export function productChunks (products: ProductSpec[]): ProductSpec[][] {
 /** The API of an in-process node. */
 export class LocalApi implements NodeApi {
   private linkStore: LinkStore | null = null
+  /** Each replay's {@link LogView.version}: when this API started, and how many replays it numbered before. */
+  private readonly versions = new WeakMap<Replay, string>()
+  private versioned = 0
+  private readonly epoch = Date.now().toString(36)
 
   /** @param writer how notices read in an email (default: their kind and purchase, in English) */
   constructor (readonly node: GasNode, private readonly owned = false, private readonly writer: NoticeWriter = { line: (n) => `${n.kind} ${n.purchaseName ?? ''}`.trim(), subject: 'notices' }) {}
@@ -220,7 +225,9 @@ export class LocalApi implements NodeApi {
 
   async log (offset: number, limit: number): Promise<LogView> {
     const v = this.node.requireView()
-    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)), (feed, index) => this.actsOf(feed, index))
+    let version = this.versions.get(v)
+    if (version === undefined) this.versions.set(v, version = `${this.epoch}.${++this.versioned}`)
+    return logView(v, offset, limit, await this.node.readActs(v.entries.slice(offset, offset + limit).filter((e) => e.act === undefined)), (feed, index) => this.actsOf(feed, index), version)
   }
 
   /** The decoded acts of block `index` of `feed`, as the graph holds them (an ignored block's too). */

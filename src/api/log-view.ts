@@ -4,6 +4,7 @@
  * confirmed; and the blocks the merge ignored.
  */
 import type { ActBody, SignedAct } from '../acts/types.js'
+import { HypergasError } from '../errors.js'
 import { memberName, type GroupState, type PendingTransfer } from '../fold/state.js'
 import type { ActId, MemberId, PurchaseId } from '../ids.js'
 import type { Replay } from '../merge/replay.js'
@@ -44,6 +45,11 @@ export interface LogView {
   total: number
   finalCount: number
   offset: number
+  /**
+   * Which replay the page was read from (opaque): pages of one version are one log. Between
+   * pages of another version the tentative entries may have moved ({@link readWholeLog}).
+   */
+  version: string
   entries: LogEntryView[]
   ignored: IgnoredBlockView[]
 }
@@ -128,7 +134,7 @@ export function actSubject (s: GroupState, b: ActBody): ActSubject {
  * `read` holds those acts, read back from their blocks (see GasNode.readActs); `actsOf` gives
  * the decoded acts of an ignored block (the graph's).
  */
-export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map(), actsOf: (feed: MemberId, index: number) => readonly SignedAct[] = () => []): LogView {
+export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<ActId, SignedAct> = new Map(), actsOf: (feed: MemberId, index: number) => readonly SignedAct[] = () => [], version = ''): LogView {
   const entries = v.entries.slice(offset, offset + limit).map((e): LogEntryView => {
     const act = e.act ?? read.get(e.actId)
     const b = act?.body
@@ -165,5 +171,37 @@ export function logView (v: Replay, offset = 0, limit = 100, read: ReadonlyMap<A
     actIds: b.actIds,
     acts: actsOf(b.feed, b.index).map((a) => ({ type: a.body.type, ...actSubject(v.state, a.body) }))
   }))
-  return { total: v.logLength, finalCount: v.finalCount, offset, entries, ignored }
+  return { total: v.logLength, finalCount: v.finalCount, offset, version, entries, ignored }
+}
+
+/** Entries per page {@link readWholeLog} asks for (the API's largest page). */
+const PAGE = 1000
+/** Rounds {@link readWholeLog} reads before giving up: each starts after the entries known final. */
+const ROUNDS = 50
+
+/**
+ * Every entry of the log as one replay showed it, read in pages (SPEC §7 `export`). Pages of one
+ * {@link LogView.version} belong together; when acts arrive between two pages the version changes,
+ * the entries already read that were final are kept (final entries never change, SPEC §5) and the
+ * rest is read again. Without this, an export taken while a sync confirmed acts held some acts
+ * twice and lacked others (a page read before the sync, the next one after).
+ * @throws HypergasError BUSY when the log changed between pages in each of 50 rounds
+ * @throws what `read` throws (the node stopped: NOT_RUNNING)
+ */
+export async function readWholeLog (read: (offset: number, limit: number) => Promise<LogView>): Promise<LogEntryView[]> {
+  const entries: LogEntryView[] = []
+  for (let round = 0; round < ROUNDS; round++) {
+    let version: string | null = null
+    for (;;) {
+      const page = await read(entries.length, PAGE)
+      if (version === null) version = page.version
+      else if (page.version !== version) break
+      entries.push(...page.entries)
+      if (entries.length >= page.total || page.entries.length === 0) return entries
+    }
+    let kept = 0
+    while (kept < entries.length && entries[kept].final) kept++
+    entries.length = kept
+  }
+  throw new HypergasError('BUSY', `the log changed between its pages ${ROUNDS} times: read it again when fewer acts arrive`)
 }

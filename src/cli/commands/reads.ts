@@ -5,6 +5,7 @@
 import { Option } from 'commander'
 import { HypergasError } from '../../errors.js'
 import { logCsv, reportCsv, statementCsv } from '../../api/csv.js'
+import { readWholeLog } from '../../api/log-view.js'
 import { parseDate, parsePeriodEnd } from './orders.js'
 import * as fmt from '../format.js'
 import { lang, t } from '../i18n.js'
@@ -91,13 +92,8 @@ program.command('export').description(helpText('d_export'))
   .option('--csv', helpText('h_export_csv'))
   .action(async (o: { csv?: boolean }) => {
     const all = await withApi(async (api) => {
-      const entries = []
-      for (let offset = 0; ; offset += 1000) {
-        const page = await api.log(offset, 1000)
-        entries.push(...page.entries)
-        if (page.entries.length < 1000 || entries.length >= page.total) break
-      }
-      return { group: (await api.status()).group, members: await api.members(), purchases: await api.purchases(), transfers: await api.transfers(), log: entries }
+      const log = await readWholeLog(async (offset, limit) => await api.log(offset, limit))
+      return { group: (await api.status()).group, members: await api.members(), purchases: await api.purchases(), transfers: await api.transfers(), log }
     })
     if (o.csv === true) process.stdout.write(logCsv(all.log, lang(), fmt.logWhat))
     else console.log(JSON.stringify({ exportedAt: new Date().toISOString(), ...all }, null, 2))
