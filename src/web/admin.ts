@@ -51,7 +51,7 @@ function cashDesk (d: AdminData, a: AdminActions): TemplateResult {
     <input id="cash-reason" maxlength="200" placeholder=${t('withdrawReason')} aria-label=${t('withdrawReason')}></div>
     ${others.length === 0 ? nothing : html`<div class="row"><label for="settle-from">${t('settleFrom')}</label><select id="settle-from">${options(others)}</select>
     <input id="settle-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
-    <button id="settle" @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`}`
+    <button id="settle" data-enter @click=${() => amount('settle-amount', (cents) => a.act({ type: 'SettleCash', from: value('settle-from'), cents }))}>${t('doSettle')}</button></div>`}`
 }
 
 /**
@@ -72,9 +72,9 @@ function groupForms (d: AdminData, a: AdminActions): TemplateResult {
   const role = (): 'Referente' | 'Cassiere' => value('r-role') === 'Cassiere' ? 'Cassiere' : 'Referente'
   const supplier = (): string | undefined => value('p-supplier') === '' ? undefined : value('p-supplier')
   return html`<h2>${t('newPurchase')}</h2><div class="row"><input id="p-name" placeholder=${t('purchaseName')} aria-label=${t('purchaseName')}>
-    <input id="p-supplier" placeholder=${t('supplier')} aria-label=${t('supplier')}><button id="p-open" @click=${() => a.act({ type: 'OpenPurchase', name: value('p-name'), supplier: supplier() })}>${t('doOpen')}</button></div>
+    <input id="p-supplier" placeholder=${t('supplier')} aria-label=${t('supplier')}><button id="p-open" data-enter @click=${() => a.act({ type: 'OpenPurchase', name: value('p-name'), supplier: supplier() })}>${t('doOpen')}</button></div>
     <h2>${t('newMember')}</h2><div class="row"><input id="m-name" placeholder=${t('memberName')} aria-label=${t('memberName')}>
-    <input id="m-key" placeholder=${t('memberKey')} aria-label=${t('memberKey')} autocomplete="off"><button id="m-add" @click=${() => a.act({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() })}>${t('doRegister')}</button></div>
+    <input id="m-key" placeholder=${t('memberKey')} aria-label=${t('memberKey')} autocomplete="off"><button id="m-add" data-enter @click=${() => a.act({ type: 'VoteRegisterMember', name: value('m-name'), member: value('m-key').trim().toLowerCase() })}>${t('doRegister')}</button></div>
     <h2>${t('rolesTitle')}</h2><div class="row"><select id="r-member" aria-label=${t('memberName')}>${options(d.members)}</select>
     <select id="r-role" aria-label=${t('rolesTitle')}><option value="Referente">referente</option><option value="Cassiere">cassiere</option></select>
     <button id="r-elect" @click=${() => a.act({ type: role() === 'Referente' ? 'VoteElectReferente' : 'VoteElectCassiere', member: value('r-member') })}>${t('doElect')}</button>
@@ -90,7 +90,7 @@ function decisions (d: AdminData, a: AdminActions): TemplateResult {
     <td><button data-act="ApproveCommitment" @click=${() => a.act({ type: 'ApproveCommitment', purchase: p.id, member: c.member })}>${t('approve')}</button>
     <button data-act="RejectCommitment" @click=${() => a.act({ type: 'RejectCommitment', purchase: p.id, member: c.member })}>${t('reject')}</button>
     ${full.order !== null ? nothing : html`<input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
-    <button data-act="AdjustCommitment" @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`))
+    <button data-act="AdjustCommitment" data-enter @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`))
   const votes = d.open.map(({ p }) => html`<tr><td>${p.name}</td><td>${t('closeVotes', { n: p.closeVotes, q: p.quorum })}<br>${t('failVotes', { n: p.failVotes, q: p.quorum })}</td>
     <td><button data-act="VoteClosePurchase" @click=${() => a.act({ type: 'VoteClosePurchase', purchase: p.id })}>${t('voteClose')}</button>
     <button data-act="VoteFailPurchase" @click=${() => a.act({ type: 'VoteFailPurchase', purchase: p.id })}>${t('voteFail')}</button>

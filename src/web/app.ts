@@ -301,6 +301,24 @@ async function refresh (): Promise<void> {
   await drawChart(report?.months ?? null, lang)
 }
 
+/**
+ * Enter in a one-line field presses the button marked `data-enter` of the nearest box around the
+ * field that has one (a phone keyboard's "Go": the transfer's Pay, a booking's Book, a new
+ * member's Add). Where a field has two actions of equal weight (deposit or withdraw) none is
+ * marked and Enter presses nothing; a disabled button is not pressed. Search fields are left alone
+ * (the catalogue's filter is not a booking).
+ */
+function pressForEnter (e: KeyboardEvent): void {
+  const field = e.target
+  if (e.key !== 'Enter' || e.isComposing || !(field instanceof HTMLInputElement) || field.form !== null || field.type !== 'text') return
+  for (let box = field.parentElement; box !== null; box = box.parentElement) {
+    const marked = box.querySelectorAll<HTMLButtonElement>('button[data-enter]')
+    if (marked.length === 0) continue
+    if (marked.length === 1 && !marked[0].disabled) { e.preventDefault(); marked[0].click() }
+    return
+  }
+}
+
 async function leave (): Promise<void> {
   who = await logOut()
   // What the search found (offers of members) is for members only: gone with the login.
@@ -324,6 +342,7 @@ async function main (): Promise<void> {
       i18next.changeLanguage(l).then(refresh).catch(fail)
     })
   }
+  document.addEventListener('keydown', pressForEnter)
   $('tab-member').addEventListener('click', () => { view = 'member'; refresh().catch(fail) })
   $('tab-admin').addEventListener('click', () => { view = 'admin'; refresh().catch(fail) })
   if (location.hash === '#admin') view = 'admin'

@@ -159,7 +159,7 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
   return html`<h2>${t('sendTitle')}</h2><div class="card" id="send"><div class="row"><input id="to-name" autocomplete="off" placeholder=${t('payeeName')} aria-label=${t('payeeName')}>
     <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}></div>
     <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')} aria-label=${t('memo')}>
-    <button id="pay" ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
+    <button id="pay" data-enter ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
     ${d.keyed ? nothing : html`<div class="small">${t('needKeyPay')}</div>`}</div>`
 }
 
@@ -246,7 +246,7 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label=${`− ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" aria-label=${x.name} inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label=${`+ ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
   return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} aria-label=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
-    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
+    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" data-enter @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
 }
 
@@ -273,7 +273,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
       : !p.bookingsOpen
           ? html`<div class="small">${t('commitsClosed')}</div>`
           : html`<div class="row"><input class="amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
-        <button class="commit" ?disabled=${!d.keyed} @click=${(e: Event) => a.commit(p.id, amount(e))}>${t('commit')}</button></div>
+        <button class="commit" data-enter ?disabled=${!d.keyed} @click=${(e: Event) => a.commit(p.id, amount(e))}>${t('commit')}</button></div>
         ${d.keyed ? nothing : html`<div class="small">${t('needKey')}</div>`}`}</div>`
 }
 

@@ -73,7 +73,7 @@ function deliveryRow (p: PurchaseSummary, b: BookingView, a: OrdersActions): Tem
         <td><input class="dq" size="5" inputmode="decimal" aria-label=${`${x.name}: ${t('delivered')}`} data-product=${x.product} placeholder=${quantity(x.qtyMilli)}></td>
         <td><input class="dp" size="6" inputmode="decimal" aria-label=${`${x.name}: €`} data-product=${x.product} placeholder=${money(price)}></td></tr>`
     })}</table>
-    <button class="deliver" ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
+    <button class="deliver" data-enter ?disabled=${b.status !== 'approved'} @click=${send}>${t('deliver')}</button></div>`
 }
 
 /** The purchases whose price list the referente opened: it stays open while the page redraws. */
@@ -95,7 +95,7 @@ function prices (p: PurchaseSummary, products: ProductView[], a: OrdersActions):
   return html`<details class="prices" ?open=${pricesOpen.has(p.id) || products.some((x) => x.priceCents === 0)} @toggle=${toggled}><summary>${t('catalogueTitle', { count: products.length })}</summary>
     <div class="scroll"><table>${products.map((x) => html`<tr><td>${x.name}<div class="small">${x.unit}</div></td>
       <td class="n">${x.priceCents === 0 ? t('noPriceYet') : money(x.priceCents)}</td>
-      <td class="stepper"><input class="price" inputmode="decimal" size="6" data-product=${x.key} placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}><button class="set-price" @click=${send(x.key)}>${t('setPrice')}</button></td></tr>`)}</table></div></details>`
+      <td class="stepper"><input class="price" inputmode="decimal" size="6" data-product=${x.key} placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}><button class="set-price" data-enter @click=${send(x.key)}>${t('setPrice')}</button></td></tr>`)}</table></div></details>`
 }
 
 /** The pick-up list: what each member takes home (delivered, else booked) and pays, to print for the distribution. */
@@ -135,7 +135,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
     ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
       <div class="row costs"><input class="cost-label" placeholder=${t('costLabel')} aria-label=${t('costLabel')}><input class="cost-amount" inputmode="decimal" size="6" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
       <select class="cost-split" aria-label=${`${t('splitAmount')} / ${t('splitEqual')}`}><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
-      <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" @click=${costSend}>${t('addCost')}</button></div>
+      <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" data-enter @click=${costSend}>${t('addCost')}</button></div>
       ${o.costs.map((c) => html`<div class="small">${c.label}: ${money(c.cents)}</div>`)}` : nothing}
     ${o.bookingsOpen ? nothing : pickupList(o.bookings)}</div>`
 }
