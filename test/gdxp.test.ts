@@ -10,6 +10,7 @@ import test from 'brittle'
 import { gdxpContacts } from '../src/api/gdxp-contacts.js'
 import { countedUnit, importCatalogue, importCsv, importGdxp, slug } from '../src/api/gdxp.js'
 import { exportGdxp } from '../src/api/gdxp-export.js'
+import { digest } from '../src/api/mail.js'
 import type { PurchaseView } from '../src/api/dto.js'
 import { localDay } from '../src/local-time.js'
 import { unitFor } from '../src/units.js'
@@ -333,6 +334,19 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
 function execText (dir: string, ...args: string[]): string {
   return execFileSync(process.execPath, [BIN, '--dir', dir, ...args], { encoding: 'utf8' })
 }
+
+test('GDXP export and the mail digest: texts signed elsewhere are written without controls of direction', (t) => {
+  const product = { key: 'mele', name: 'Mele \u202eoiB', unit: 'kg', priceCents: 260, bookedQtyMilli: 0, bookedCents: 0, deliveredQtyMilli: null, deliveredCents: null }
+  const view = { name: 'Frutta', phase: 'open', supplier: '\u2067Orto\u2069', supplierVatNumber: null, supplierContacts: null, closesAtMs: null, deliveryAtMs: null, order: { products: [product], bookings: [] } } as unknown as PurchaseView
+  const file = exportGdxp(view, 'GAS\u200f', '2026-12-03', () => '')
+  t.absent(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(file), 'none in the file')
+  const x = JSON.parse(file) as Row
+  t.is(x.blocks[0].supplier.products[0].name, 'Mele oiB')
+  t.is(x.blocks[0].supplier.name, 'Orto')
+  t.is(x.subject.name, 'GAS')
+  const d = digest('GAS', '\u202eatraM', [], () => '', 'avvisi')
+  t.absent(/\u202e/.test(d.body + d.subject), 'nor in a mail')
+})
 
 test('GDXP export: one entry per product, at the one price its lines hold (delivered, else booked), else the catalogue\'s', (t) => {
   const line = (qtyMilli: number, priceCents: number): Row => ({ product: 'mele', name: 'Mele', unit: 'kg', qtyMilli, priceCents, cents: 0 })

@@ -181,6 +181,11 @@ test('statement CSV: a shared cost that gives credit back reads as a discount in
   const formula = { ...line(-250), purchaseName: '=HYPERLINK("http://x")', reason: '@SUM(A1)' }
   const row = statementCsv([formula], 'it').trim().split('\n')[1]
   t.ok(row.includes(`"'=HYPERLINK(""http://x"")"`) && row.includes("'@SUM(A1)") && row.includes(';-2,50;'), `a formula becomes text: ${row}`)
+  // A name signed elsewhere with a right-to-left override: the row is not turned around, and the
+  // override does not hide a formula from the check.
+  const hidden = statementCsv([{ ...line(-250), purchaseName: '\u202e=1+2', reason: '\u202eatraM' }], 'it').trim().split('\n')[1]
+  t.absent(/[\u202a-\u202e\u2066-\u2069]/.test(hidden), `no control of direction: ${JSON.stringify(hidden)}`)
+  t.ok(hidden.includes("'=1+2"), `the formula behind the override becomes text: ${hidden}`)
 })
 
 test('a shared discount reads as a discount in the journal and gives back in the archive CSV', { timeout: 60_000 }, (t) => {

@@ -9,6 +9,7 @@
 import { stringify } from 'csv-stringify/sync'
 import { it } from '../cli/messages-it.js'
 import { localTime } from '../local-time.js'
+import { withoutInvisible } from '../ids.js'
 import { formatCents, formatQuantity } from '../money.js'
 import type { PurchaseView } from './dto.js'
 import type { CommitmentStatus, MovementKind } from '../fold/state.js'
@@ -22,11 +23,16 @@ export type CsvDialect = 'en' | 'it'
 
 const money = (cents: number, d: CsvDialect): string => formatCents(cents, d === 'it' ? ',' : '.')
 /**
- * A cell as a spreadsheet must not run it: text that starts like a formula (`=`, `+`, `-`, `@`, a
- * tab or a carriage return: a product or member named `=1+2`, or worse) behind a `'`, which
+ * A cell as a spreadsheet must not run it nor turn its row around: without invisible characters
+ * and controls of direction (a name signed elsewhere may hold a right-to-left override, which
+ * would also hide a formula behind it), and text that starts like a formula (`=`, `+`, `-`, `@`,
+ * a tab or a carriage return: a product or member named `=1+2`, or worse) behind a `'`, which
  * LibreOffice and Excel show as text. Amounts (`-3,50`) stay numbers.
  */
-const inert = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) && !/^-?\d[\d.,]*$/.test(cell) ? `'${cell}` : cell)
+const inert = (text: string): string => {
+  const cell = withoutInvisible(text)
+  return /^[=+\-@\t\r]/.test(cell) && !/^-?\d[\d.,]*$/.test(cell) ? `'${cell}` : cell
+}
 
 /**
  * Rows as CSV text. The Italian dialect, for spreadsheets, begins with a UTF-8 byte-order mark:

@@ -5,6 +5,8 @@
 import { HypergasError } from '../errors.js'
 import { formatCents, formatQuantity } from '../money.js'
 import { gdxpContacts } from './gdxp-contacts.js'
+import { shownVisible } from '../acts/visible.js'
+import { withoutInvisible } from '../ids.js'
 import type { ProductView, PurchaseView } from './dto.js'
 
 /**
@@ -49,10 +51,13 @@ function exactNumbers (json: string): string {
  * `booking`, as the GDXP v1 documentation has it for a file with `bookingInfo`) with the closing
  * and delivery dates the purchase has; no `order` (the schema's name for it), whose GASdottoNG
  * reader requires an opening date the purchase does not have. `today`: the date of the export,
- * YYYY-MM-DD where the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there.
+ * YYYY-MM-DD where the user is; `day`: a time (ms since the epoch) as YYYY-MM-DD there. Texts
+ * are written without invisible characters and controls of direction (src/acts/visible.ts).
  * @throws HypergasError BAD_ARGUMENT for a purchase without a catalogue
  */
-export function exportGdxp (p: PurchaseView, groupName: string, today: string, day: (ms: number) => string): string {
+export function exportGdxp (view: PurchaseView, group: string, today: string, day: (ms: number) => string): string {
+  const p = shownVisible(view)
+  const groupName = withoutInvisible(group)
   if (p.order === null) throw new HypergasError('BAD_ARGUMENT', `"${p.name}" has no catalogue: its commitments export as CSV (--csv)`, { variant: 'noCatalogue', input: p.name.slice(0, 40) })
   const q = (m: number | undefined): string | undefined => (m === undefined ? undefined : exactNumber(formatQuantity(m)))
   const { contacts, address } = gdxpContacts(p.supplierContacts)

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { z } from '../zod.js'
 import { memberNotices, type Notice } from './notices.js'
 import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
-import type { MemberId } from '../ids.js'
+import { withoutInvisible, type MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
 import type { LogLine } from '../node/types.js'
@@ -62,7 +62,8 @@ export interface NoticeWriter {
 
 /** One member's digest: a subject and a plain-text body, from their notices rendered by `text`. */
 export function digest (group: string, name: string, notices: Notice[], text: (n: Notice) => string, subject: string): { subject: string, body: string } {
-  return { subject: `${group}: ${subject}`, body: `${name},\n\n${notices.map((n) => `- ${text(n)}`).join('\n')}\n\n-- \nhypergas · ${group}\n` }
+  // What a person reads: names and texts signed elsewhere may hold controls of direction.
+  return { subject: withoutInvisible(`${group}: ${subject}`), body: withoutInvisible(`${name},\n\n${notices.map((n) => `- ${text(n)}`).join('\n')}\n\n-- \nhypergas · ${group}\n`) }
 }
 
 /** One member's digest as {@link sendDigests} handled it: sent, or refused by the server with its reason. */
