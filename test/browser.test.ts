@@ -10,6 +10,7 @@
 // languages go to test/artifacts/tmp/ (ignored by git); with HYPERGAS_SCREENSHOTS=1 they replace
 // the committed ones in test/artifacts/ (a run would otherwise change tracked files every time).
 import fs from 'node:fs'
+import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import test from 'brittle'
@@ -88,6 +89,32 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.pass('the deposit made on A shows up live on B\'s page')
   await page.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('20,00') === true, undefined, { timeout: 60_000 })
   t.pass('and becomes confirmed once both admins acknowledged it')
+
+  // The Wi-Fi between a phone and the node, as a relay that keeps every byte both ways: a personal
+  // link opened through it logs in and shows the credit, and neither the link's secret, nor the
+  // session key, nor her name or credit crosses it in clear (src/seal.ts).
+  const wire: Buffer[] = []
+  const relay = net.createServer((phone) => {
+    const node = net.connect(Number(new URL(nb.url).port), '127.0.0.1')
+    phone.on('data', (d: Buffer) => wire.push(d))
+    node.on('data', (d: Buffer) => wire.push(d))
+    phone.pipe(node).pipe(phone)
+    phone.on('error', () => node.destroy())
+    node.on('error', () => phone.destroy())
+  })
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { relay.close() })
+  const onWifi = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'it-IT' })
+  const wifiLink = String(cli(b, 'link', 'Marta').url)
+  await onWifi.goto(wifiLink.replace(/^http:\/\/[^/]+/, `http://gas.test:${(relay.address() as net.AddressInfo).port}`))
+  await onWifi.waitForFunction(() => document.querySelector('#credit')?.textContent?.includes('20,00') === true, undefined, { timeout: 30_000 })
+  const sessionKey = await onWifi.evaluate(() => localStorage.getItem('hypergas.sessionKey')) ?? ''
+  const heard = Buffer.concat(wire).toString('latin1')
+  t.ok(heard.includes('/api/seal') && sessionKey.length > 20, 'the page spoke through the relay, and logged in')
+  t.absent(heard.includes(new URLSearchParams(new URL(wifiLink).hash.slice(1)).get('link') ?? '?'), 'the link\'s secret is not heard on the Wi-Fi')
+  t.absent(heard.includes(sessionKey), 'nor the session key')
+  t.absent(/Marta|20,00|"creditCents":2000/.test(heard), 'nor her name or her credit')
+  await onWifi.close()
 
   // Marta loads her key and commits, signing in the browser; node B relays the act.
   await page.fill('#key', fs.readFileSync(keyFile, 'utf8'))

@@ -4,7 +4,9 @@
  * a one-time code minted with the node's token (`hypergas login`, or the link `start` prints); a
  * member's phone with the personal link an admin gave them (`hypergas link`), or by signing a
  * challenge with their key in the page (the key never leaves the browser). A session is an
- * HttpOnly, SameSite=Strict cookie together with a key the page sends in a header.
+ * HttpOnly, SameSite=Strict cookie together with a key the page sends inside the sealed head of
+ * each request (src/http/sealing.ts puts it in {@link SESSION_HEADER}; a client on the node's
+ * own machine may send that header itself).
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'

@@ -27,6 +27,7 @@ import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
 import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
 import { Sessions } from './sessions.js'
+import { NodeSeal, openSealedHead, sealRoutes } from './sealing.js'
 
 export { MAX_ANONYMOUS_STREAMS, MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from './events.js'
 export { SIGNED_PER_MINUTE } from './routes.js'
@@ -54,6 +55,8 @@ export interface ServerOptions {
   writer?: NoticeWriter
   /** The route validators' compilers, built on first use (default new ones; tests pass theirs to build them all). */
   compilers?: LazyCompilers
+  /** The node's key for sealed requests (src/http/sealing.ts); default a new one. */
+  seals?: NodeSeal
 }
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
@@ -67,7 +70,7 @@ const STATUS: Record<ErrorCode, number> = {
   OVERSIZED: 413, BAD_ARGUMENT: 400, NOT_FOUND: 404, DATA_DIR: 500, BAD_INVITE: 422, UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_HOST: 421,
   BAD_ORIGIN: 403, RATE_LIMITED: 429, NOT_RUNNING: 409, PORT_IN_USE: 500, RESTORING: 503, BAD_CHECKPOINT: 500, STALE_CHECKPOINT: 500,
   BAD_BACKUP: 422, BAD_PASSPHRASE: 422, WEAK_PASSPHRASE: 422, PASSPHRASE_MISMATCH: 422, NO_PASSPHRASE: 422, DUPLICATE_ACT: 422,
-  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502, NO_MAIL_SERVER: 409, ADMIN_ONLINE: 409, STALE_ACT: 422, BUSY: 503
+  PERMISSION: 500, BAD_REQUEST: 400, INTERNAL: 500, MAIL: 502, NO_MAIL_SERVER: 409, ADMIN_ONLINE: 409, STALE_ACT: 422, BUSY: 503, BAD_SEAL: 400
 }
 const statusOf = (code: HypergasCode): number => (code in STATUS ? STATUS[code as ErrorCode] : 422)
 
@@ -127,6 +130,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 
   app.decorateRequest('who', null as unknown as Who)
+  const seals = opts.seals ?? new NodeSeal()
+  sealRoutes(app, seals)
   /** Who a request is, computed once (the rate limiter asks before the handlers do). */
   const whoOf = (req: FastifyRequest): Who => {
     if (req.who === null) req.who = whoIs(req, auth)
@@ -140,6 +145,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     for (const [k, v] of Object.entries(SAFE_HEADERS)) void reply.header(k, v)
     const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
+    // A sealed request's login is in its head: opened before anyone asks who the request is.
+    openSealedHead(req, seals)
     if (req.routeOptions.config?.adminOnly === true) requireAdmin(whoOf(req))
   })
   app.addHook('preHandler', async (req) => { whoOf(req) })

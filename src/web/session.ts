@@ -6,6 +6,7 @@
 import { memberIdOf, signChallengeHex } from '../acts/member-sign.js'
 import type { HypergasCode, RefusalDetails } from '../errors.js'
 import { shownVisible } from '../acts/visible.js'
+import { INNER_TYPE_HEADER, PageSeal, SEAL_HEADER, SEALED_TYPE } from '../seal.js'
 
 /** Who this browser is to the node (`GET /api/me`). */
 export interface Who {
@@ -39,16 +40,54 @@ export function nodeNow (): number {
   return Date.now() + clockOffset
 }
 
-/** A request to the node with this page's session key (src/http/sessions.ts). @throws NodeError */
-async function call (path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-  const headers: Record<string, string> = { 'x-hypergas-session': store.get('sessionKey') ?? '' }
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(path, body === undefined ? { credentials: 'same-origin', headers, signal } : { method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(body), signal })
+/** This page's sealed link with its node (src/seal.ts); made at the first request, again after the node restarted. */
+let sealing: Promise<PageSeal> | null = null
+
+/** Keeps the node's clock offset from the `Date` of an answer (to the second: half a second added). */
+function clockFrom (res: Response): void {
   const date = Date.parse(res.headers.get('date') ?? '')
-  // (Half a second: the header is to the second.)
   if (Number.isFinite(date)) clockOffset = date + 500 - Date.now()
+}
+
+/** The page's seal with the node's key of now (`GET /api/seal`). @throws NodeError */
+async function sealed (): Promise<PageSeal> {
+  sealing ??= (async () => {
+    const res = await fetch('/api/seal', { credentials: 'same-origin' })
+    clockFrom(res)
+    if (!res.ok) throw new NodeError(`HTTP_${res.status}`, res.statusText)
+    return new PageSeal(((await res.json()) as { key: string }).key)
+  })()
+  try { return await sealing } catch (err) { sealing = null; throw err }
+}
+
+/**
+ * A request to the node, sealed (src/seal.ts: whoever listens on the Wi-Fi sees neither the
+ * session key, nor a body, nor an answer); the answer as the node wrote it. A node that restarted
+ * since the page opened refuses the seal (BAD_SEAL): the page links with its new key and sends the
+ * request once more (it was refused before anything was done).
+ * @throws NodeError
+ */
+async function call (path: string, body?: unknown, signal?: AbortSignal, again = true): Promise<Response> {
+  const seal = await sealed()
+  const method = body === undefined ? 'GET' : 'POST'
+  const url = new URL(path, location.href)
+  const r = seal.request(method, url.pathname + url.search, { t: nodeNow(), k: store.get('sessionKey') }, body === undefined ? undefined : JSON.stringify(body))
+  const headers: Record<string, string> = { [SEAL_HEADER]: r.header }
+  if (r.body !== undefined) headers['content-type'] = SEALED_TYPE
+  let res = await fetch(url.pathname + url.search, { method, credentials: 'same-origin', headers, body: r.body, signal })
+  clockFrom(res)
+  if (res.headers.get('content-type') === SEALED_TYPE) {
+    const plain = r.open(new Uint8Array(await res.arrayBuffer()))
+    if (plain === null) throw new NodeError('BAD_SEAL', 'the node\'s answer was not sealed for this request')
+    res = new Response(plain, { status: res.status, statusText: res.statusText, headers: { 'content-type': res.headers.get(INNER_TYPE_HEADER) ?? 'application/json' } })
+  }
   if (!res.ok) {
     const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string, details?: RefusalDetails } }
+    if (json.error?.code === 'BAD_SEAL' && again) {
+      // (Unless another request already linked with the node's new key.)
+      if ((await sealing?.catch(() => null))?.nodeKey === seal.nodeKey) sealing = null
+      return await call(path, body, signal, false)
+    }
     throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText, json.error?.details)
   }
   return res

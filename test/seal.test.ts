@@ -1,0 +1,101 @@
+// SPEC §7 "member data is personal" over plain HTTP on a LAN: the page seals its requests
+// (src/seal.ts) and the node its answers (src/http/sealing.ts). What travels holds neither the
+// session key, nor the personal link, nor a member's credit; a sealed request is taken once.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import test from 'brittle'
+import { INNER_TYPE_HEADER, PageSeal, SEAL_HEADER, SEALED_TYPE, type SealedHead, type SealedRequest } from '../src/seal.js'
+import { createServer } from '../src/http/server.js'
+import { NodeSeal, SEAL_SKEW_MS } from '../src/http/sealing.js'
+import { GasNode } from '../src/node/node.js'
+import { LinkStore } from '../src/node/storage/links.js'
+import { person } from './helpers/fixtures.js'
+
+type Row = Record<string, unknown>
+const marta = person('seal-marta')
+/** A LAN client, not the node's own machine: only a login reads a member's data. */
+const LAN = { remoteAddress: '192.168.1.20', host: 'gas.local:8080' }
+
+async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, now = Date.now): Promise<{ app: ReturnType<typeof createServer>, link: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-seal-'))
+  const node = await GasNode.open({ dir, createIdentity: true })
+  await node.createGroup('Sealed', 'Anna')
+  await node.submit({ type: 'VoteRegisterMember', name: 'Marta', member: marta.id })
+  await node.submit({ type: 'Deposit', member: marta.id, cents: 4321 })
+  const secret = new LinkStore(dir).create(marta.id, new Date()).secret
+  const app = createServer({ node, token: 'tok', host: '0.0.0.0', allowHosts: ['gas.local'], seals: new NodeSeal(now) })
+  t.teardown(async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  return { app, link: secret }
+}
+
+/** A request as the page sends it: sealed head (and body); answers the status, the opened answer and what travelled. */
+async function sealedCall (app: ReturnType<typeof createServer>, seal: PageSeal, url: string, head: SealedHead, body?: unknown, cookie = ''): Promise<{ status: number, json: Row, wire: string, header: string, cookie: string }> {
+  const r = seal.request(body === undefined ? 'GET' : 'POST', url, head, body === undefined ? undefined : JSON.stringify(body))
+  const res = await app.inject({
+    method: body === undefined ? 'GET' : 'POST',
+    url,
+    ...LAN,
+    headers: { host: LAN.host, cookie, [SEAL_HEADER]: r.header, ...(r.body === undefined ? {} : { 'content-type': SEALED_TYPE }) },
+    ...(r.body === undefined ? {} : { payload: Buffer.from(r.body) })
+  })
+  const raw = res.rawPayload
+  const sealedAnswer = res.headers['content-type'] === SEALED_TYPE
+  const plain = sealedAnswer ? r.open(raw) : raw
+  return { status: res.statusCode, json: plain === null ? {} : JSON.parse(Buffer.from(plain).toString('utf8')) as Row, wire: `${r.header} ${raw.toString('latin1')} ${r.body === undefined ? '' : Buffer.from(r.body).toString('latin1')}`, header: String(res.headers[INNER_TYPE_HEADER] ?? ''), cookie: res.cookies.map((c) => `${c.name}=${c.value}`).join('; ') }
+}
+
+test('sealed: a member logs in with a personal link and reads their credit; neither the link, the session key nor the credit travels in clear', async (t) => {
+  const { app, link } = await setUp(t)
+  const key = JSON.parse((await app.inject({ url: '/api/seal', ...LAN, headers: { host: LAN.host } })).body) as { key: string }
+  t.ok(/^[0-9a-f]{64}$/.test(key.key), 'the node\'s key is public')
+  const seal = new PageSeal(key.key)
+  const login = await sealedCall(app, seal, '/api/auth/link', { t: Date.now(), k: null }, { secret: link })
+  t.is(login.status, 200, JSON.stringify(login.json))
+  const sessionKey = login.json.sessionKey as string
+  t.ok(typeof sessionKey === 'string' && sessionKey.length > 20, 'the session key, inside the sealed answer')
+  t.is(login.header, 'application/json; charset=utf-8', 'the answer\'s own type is said beside the box')
+  t.absent(login.wire.includes(link), 'the personal link does not travel in clear')
+  t.absent(login.wire.includes(sessionKey), 'nor the session key')
+  const me = await sealedCall(app, seal, `/api/members/${marta.id}`, { t: Date.now(), k: sessionKey }, undefined, login.cookie)
+  t.is(me.status, 200, JSON.stringify(me.json))
+  t.is(me.json.creditCents, 4321, 'the member reads their credit')
+  t.absent(/4321|43[.,]21|Marta/.test(me.wire), 'which does not travel in clear (nor their name)')
+  t.absent(me.wire.includes(sessionKey), 'the session key is in the sealed head only')
+  // Without the session key in the head the same request is a stranger's.
+  const stranger = await sealedCall(app, new PageSeal(key.key), `/api/members/${marta.id}`, { t: Date.now(), k: null }, undefined, login.cookie)
+  t.is(stranger.status, 401, 'the cookie that travels in clear, without the session key in the head, reads nothing of hers')
+  const clear = await app.inject({ url: `/api/members/${marta.id}`, ...LAN, headers: { host: LAN.host, cookie: login.cookie } })
+  t.is(clear.statusCode, 401, 'nor without a seal')
+})
+
+test('sealed: a request sent twice, changed, moved to another address, off the clock or for another node is refused BAD_SEAL', async (t) => {
+  let clock = Date.now()
+  const { app } = await setUp(t, () => clock)
+  const key = (JSON.parse((await app.inject({ url: '/api/seal', ...LAN, headers: { host: LAN.host } })).body) as { key: string }).key
+  const seal = new PageSeal(key)
+  /** The status, and the error's code; `sealed` for an answer sealed for the page, unless `r` opens it. */
+  const send = async (url: string, header: string, extra: Row = {}, r?: SealedRequest): Promise<{ status: number, code: string }> => {
+    const res = await app.inject({ method: 'GET', url, ...LAN, headers: { host: LAN.host, [SEAL_HEADER]: header }, ...extra })
+    const opened = res.headers['content-type'] !== SEALED_TYPE ? res.rawPayload : r?.open(res.rawPayload) ?? null
+    return { status: res.statusCode, code: opened === null ? 'sealed' : String((JSON.parse(Buffer.from(opened).toString('utf8')) as { error?: { code: string } }).error?.code) }
+  }
+  const r = seal.request('GET', '/api/me', { t: clock, k: null })
+  t.alike(await send('/api/me', r.header), { status: 200, code: 'sealed' }, 'taken once')
+  t.alike(await send('/api/me', r.header), { status: 400, code: 'BAD_SEAL' }, 'not twice')
+  t.alike(await send('/api/members', seal.request('GET', '/api/me', { t: clock, k: null }).header), { status: 400, code: 'BAD_SEAL' }, 'a head bound to another address')
+  const flipped = r.header.slice(0, -2) + (r.header.endsWith('A') ? 'B' : 'A') + r.header.slice(-1)
+  t.alike(await send('/api/me', flipped), { status: 400, code: 'BAD_SEAL' }, 'a changed head')
+  t.alike(await send('/api/me', seal.request('GET', '/api/me', { t: clock - SEAL_SKEW_MS - 1000, k: null }).header), { status: 400, code: 'BAD_SEAL' }, 'a head older than 5 minutes')
+  const other = new PageSeal('09'.repeat(32))
+  t.alike(await send('/api/me', other.request('GET', '/api/me', { t: clock, k: null }).header), { status: 400, code: 'BAD_SEAL' }, 'sealed for another node (or before a restart)')
+  t.alike(await send('/api/me', 'zz.not-a-seal'), { status: 400, code: 'BAD_SEAL' }, 'a malformed header')
+  // A body in clear under a sealed head, or a body sealed for another head.
+  const post = seal.request('POST', '/api/auth/logout', { t: clock, k: null }, '{}')
+  t.alike(await send('/api/auth/logout', post.header, { method: 'POST', payload: '{}', headers: { host: LAN.host, [SEAL_HEADER]: post.header, 'content-type': 'application/json' } }, post), { status: 400, code: 'BAD_SEAL' }, 'a body in clear (said in a sealed answer: the head opened)')
+  const a = seal.request('POST', '/api/auth/logout', { t: clock, k: null }, '{}')
+  const b = seal.request('POST', '/api/auth/logout', { t: clock, k: null }, '{}')
+  t.alike(await send('/api/auth/logout', a.header, { method: 'POST', payload: Buffer.from(b.body!), headers: { host: LAN.host, [SEAL_HEADER]: a.header, 'content-type': SEALED_TYPE } }, a), { status: 400, code: 'BAD_SEAL' }, 'a body sealed with another head')
+  clock += 2 * SEAL_SKEW_MS
+  t.alike(await send('/api/me', seal.request('GET', '/api/me', { t: clock, k: null }).header), { status: 200, code: 'sealed' }, 'the page goes on with heads of now')
+})
