@@ -99,3 +99,17 @@ test('sealed: a request sent twice, changed, moved to another address, off the c
   clock += 2 * SEAL_SKEW_MS
   t.alike(await send('/api/me', seal.request('GET', '/api/me', { t: clock, k: null }).header), { status: 200, code: 'sealed' }, 'the page goes on with heads of now')
 })
+
+test('sealed: a head captured from a page the node forgot (pushed out by newer pages) is not taken again', (t) => {
+  let clock = 1_700_000_000_000
+  const node = new NodeSeal(() => clock, 2)
+  const key = node.key.toString('hex')
+  const victim = new PageSeal(key)
+  const captured = victim.request('POST', '/api/acts', { t: clock, k: 'session' }, '{}')
+  t.ok(node.openHead(captured.header, 'POST', '/api/acts').head.k === 'session', 'taken once')
+  // Two more pages push the victim's out, and with it what it had sent.
+  for (const p of [new PageSeal(key), new PageSeal(key)]) { clock += 10; node.openHead(p.request('GET', '/api/me', { t: clock, k: null }).header, 'GET', '/api/me') }
+  t.exception(() => node.openHead(captured.header, 'POST', '/api/acts'), /BAD_SEAL/, 'the captured head is refused')
+  clock += 10
+  t.is(node.openHead(victim.request('GET', '/api/me', { t: clock, k: 'session' }).header, 'GET', '/api/me').head.k, 'session', 'the page itself goes on with heads of now')
+})

@@ -46,8 +46,14 @@ export class NodeSeal {
   readonly key: Buffer
   private readonly secret: KeyObject
   private readonly pages = new Map<string, PageLink>()
+  /**
+   * The latest head time of every page forgotten (pushed out by newer ones): a page not known
+   * must send heads after it, or a head captured from a forgotten page could be taken again.
+   */
+  private floor = -Infinity
 
-  constructor (private readonly now: () => number = Date.now) {
+  /** @param maxPages pages kept linked ({@link MAX_PAGES}) */
+  constructor (private readonly now: () => number = Date.now, private readonly maxPages = MAX_PAGES) {
     const { privateKey, publicKey } = generateKeyPairSync('x25519')
     this.secret = privateKey
     this.key = publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519.length)
@@ -73,6 +79,7 @@ export class NodeSeal {
     if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('the sealed request\'s head is not valid')
     const now = this.now()
     if (Math.abs(head.t - now) > SEAL_SKEW_MS) throw badSeal('the sealed request is older than 5 minutes, or from a clock far from the node\'s: try again')
+    if (known === undefined && head.t <= this.floor) throw badSeal('the sealed request is older than this node\'s memory of the page: try again')
     const nonce = box.subarray(0, NONCE_BYTES)
     const id = nonce.toString('hex')
     for (const [n, t] of link.seen) if (t < now - SEAL_SKEW_MS) link.seen.delete(n)
@@ -81,7 +88,11 @@ export class NodeSeal {
     link.seen.set(id, head.t)
     if (known === undefined) {
       this.pages.set(m[1], link)
-      while (this.pages.size > MAX_PAGES) this.pages.delete(this.pages.keys().next().value as string)
+      for (const [k, gone] of this.pages) {
+        if (this.pages.size <= this.maxPages) break
+        this.pages.delete(k)
+        for (const t of gone.seen.values()) this.floor = Math.max(this.floor, t)
+      }
     } else {
       // Most recently used last: the one unused the longest goes first.
       this.pages.delete(m[1])
