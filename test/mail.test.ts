@@ -12,6 +12,8 @@ import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
 import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.js'
+import type { Notice } from '../src/api/notices.js'
+import type { PurchaseId } from '../src/ids.js'
 import type { LogLine } from '../src/node/types.js'
 import { refusal } from '../src/cli/format.js'
 import { setLang, t as t2 } from '../src/cli/i18n.js'
@@ -137,4 +139,33 @@ test('notices by email: a node whose mail server fails tries again later and lat
   saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false, user: 'gas', pass: 'segreto' } })
   await t.exception(sendDigests(node, { line: () => 'avviso', subject: 'avvisi' }, Date.now()), /MAIL/, 'refused before logging in: the server offers no STARTTLS')
   t.alike([server.messages.length, server.passwords], [1, []], 'nothing sent, and no password went over the wire')
+})
+
+test('notices by email: a delivery recorded and its purchase closed between two digests still reaches the member, once', { timeout: 60_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-mail-closed-'))
+  const server = await smtp()
+  const node = await GasNode.open({ dir, createIdentity: true })
+  t.teardown(async () => { await node.close(); await server.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  await node.createGroup('GAS Posta', 'Anna')
+  const anna = node.id
+  await node.submit({ type: 'Deposit', member: anna, cents: 5000 })
+  const p = (await node.submit({ type: 'OpenPurchase', name: 'Malga', supplier: 'Alpe' })).id as PurchaseId
+  await node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
+  await node.submit({ type: 'Book', member: anna, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
+  await node.submit({ type: 'CloseBookings', purchase: p })
+  await node.submit({ type: 'ApproveCommitment', member: anna, purchase: p })
+  // The last digest went out before the delivery; the purchase closes before the next one.
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org' }, lastSentMs: Date.now() - 1000 })
+  await node.submit({ type: 'Deliver', purchase: p, member: anna, lines: [{ product: 'toma', qtyMilli: 1120 }] })
+  await node.submit({ type: 'VoteClosePurchase', purchase: p })
+  await node.submit({ type: 'ClosePurchase', purchase: p })
+  t.is(node.view?.state.purchases.get(p)?.phase, 'closed')
+  const writer = { line: (n: Notice) => `${n.kind} ${n.purchaseName ?? ''} ${n.bookedCents ?? ''}/${n.deliveredCents ?? ''}`, subject: 'avvisi' }
+  await sendDigests(node, writer, Date.now())
+  t.is(server.messages.length, 1, 'a digest, though the purchase has no notice left on the page')
+  t.ok(server.messages[0].raw.includes('delivered Malga 1890/2117'), `what was booked and what was delivered: ${server.messages[0].raw.split('\n').filter((l) => l.startsWith('- ')).join(' | ')}`)
+  // The next digest does not say it again.
+  await node.submit({ type: 'Deposit', member: anna, cents: 1 })
+  const again = await sendDigests(node, writer, Date.now())
+  t.alike(again, [], 'nothing new to tell: no digest')
 })

@@ -8,9 +8,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from '../zod.js'
-import { memberNotices, type Notice } from './notices.js'
+import { closedNotices, memberNotices, type Notice } from './notices.js'
 import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
-import { withoutInvisible, type MemberId } from '../ids.js'
+import { withoutInvisible, type MemberId, type PurchaseId } from '../ids.js'
+import type { LogEntry } from '../merge/replay-types.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
 import type { LogLine } from '../node/types.js'
@@ -93,12 +94,13 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   // The server's certificate is always verified; with a login, the connection must be encrypted
   // (TLS from the start, or STARTTLS): the password never travels in clear or to an impostor.
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' }, requireTLS: true }), tls: { rejectUnauthorized: true } })
+  const closed = m.lastSentMs === 0 ? [] : await closedSince(node, m.lastSentMs)
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
       const member = s.members.get(id as MemberId)
       if (member === undefined) continue
-      const notices = memberNotices(s, id as MemberId, nowMs)
+      const notices = [...memberNotices(s, id as MemberId, nowMs), ...closedNotices(s, id as MemberId, closed)]
       if (notices.length === 0) continue
       const reads = m.languages?.[id]
       const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
@@ -120,6 +122,27 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   const first = out.find((x) => x.refused !== undefined)
   if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
   saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs })
+  return out
+}
+
+/**
+ * The purchases a `ClosePurchase` applied in the log closed after `sinceMs` (by the act's own
+ * time, ms since the epoch), in log order: the digest tells their members what was delivered
+ * ({@link closedNotices}). Acts restored from the checkpoint are read from their blocks.
+ */
+export async function closedSince (node: GasNode, sinceMs: number): Promise<PurchaseId[]> {
+  const log = node.requireView().entries
+  const recent: LogEntry[] = []
+  for (let i = 0; i < log.length; i++) {
+    const t = log.timeMs(i)
+    if (t !== null && t > sinceMs) recent.push(log.at(i))
+  }
+  const read = await node.readActs(recent.filter((e) => e.act === undefined))
+  const out: PurchaseId[] = []
+  for (const e of recent) {
+    const b = (e.act ?? read.get(e.actId))?.body
+    if (e.status === 'applied' && b?.type === 'ClosePurchase') out.push(b.purchase)
+  }
   return out
 }
 

@@ -9,7 +9,7 @@
  */
 import { goodsCents, linesCents } from '../fold/lines.js'
 import type { ActBody, SignedAct } from '../acts/types.js'
-import { bookingsOpen, countCurrent, memberName, quorum, type GovernanceVote, type GroupState, type Tally } from '../fold/state.js'
+import { bookingsOpen, countCurrent, memberName, quorum, type GovernanceVote, type GroupState, type Purchase, type Tally } from '../fold/state.js'
 import { checkVote } from '../fold/fold.js'
 import type { MergedLog } from '../merge/log.js'
 import type { IgnoredBlock, LogEntry } from '../merge/replay-types.js'
@@ -73,8 +73,8 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
     const free = p.order === undefined ? { free: true as const } : {}
     if (c?.status === 'approved') out.push({ kind: 'approved', ...base, ...free })
     if (c?.status === 'rejected') out.push({ kind: 'rejected', ...base, ...free })
-    const b = p.order?.bookings.get(me)
-    if (b !== undefined && b.delivered !== null && c?.status !== 'rejected') out.push({ kind: 'delivered', ...base, bookedCents: linesCents(b.lines), deliveredCents: goodsCents(b) })
+    const d = deliveredNotice(p, me)
+    if (d !== null) out.push(d)
   }
   if (open > 0 && m.creditCents < LOW_CREDIT_CENTS) out.push({ kind: 'lowCredit', purchase: null, purchaseName: null, creditCents: m.creditCents })
   // Pending transfers (SPEC §4.6): the member accepts the ones the other party asked for, and waits on their own.
@@ -88,6 +88,29 @@ export function memberNotices (s: GroupState, me: MemberId, nowMs: number): Noti
   }
   const rank = ['closing', 'toAccept', 'lowCredit', 'delivered', 'rejected', 'approved', 'awaiting', 'open', 'toDecide', 'toDeliver']
   return out.sort((x, y) => rank.indexOf(x.kind) - rank.indexOf(y.kind))
+}
+
+/** The `delivered` notice of `me`'s booking in purchase `p` (booked and delivered goods, cents), or null: none delivered, or rejected. */
+function deliveredNotice (p: Purchase, me: MemberId): Notice | null {
+  const b = p.order?.bookings.get(me)
+  if (b === undefined || b.delivered === null || p.commitments.get(me)?.status === 'rejected') return null
+  return { kind: 'delivered', purchase: p.id, purchaseName: p.name, bookedCents: linesCents(b.lines), deliveredCents: goodsCents(b) }
+}
+
+/**
+ * The `delivered` notices of `me` in the purchases `closed` (ids, in their order) that are closed
+ * now: a purchase's notices end with its close, so a delivery recorded and closed between two
+ * daily digests would never reach the member by email (src/api/mail.ts gives the purchases closed
+ * since the last digest).
+ */
+export function closedNotices (s: GroupState, me: MemberId, closed: Iterable<PurchaseId>): Notice[] {
+  const out: Notice[] = []
+  for (const id of closed) {
+    const p = s.purchases.get(id)
+    const d = p?.phase === 'closed' ? deliveredNotice(p, me) : null
+    if (d !== null) out.push(d)
+  }
+  return out
 }
 
 /** An admin's notices: on their own open purchases, commitments to decide, deliveries to record, bookings closing soon; then the votes that wait for theirs (`toVote`). */
