@@ -165,7 +165,7 @@ export const en: typeof it = {
   e_NOT_FOUND_endpoint: 'no such page or endpoint on this node',
   e_UNAUTHORIZED_membersOnly: 'this group shows its purchases and its search to members only: open your personal link or load your key',
   e_FORBIDDEN: 'a member reads only their own data',
-  e_BUSY: 'the log changed while it was read, page after page: read it again when fewer acts arrive', e_BAD_SEAL: 'the page\'s sealed request could not be opened (the node restarted, or the request was sent twice): load the page again', e_RATE_LIMITED: 'too many requests from here: try again in a minute',
+  e_BUSY: 'the log changed while it was read, page after page: read it again when fewer acts arrive', e_BAD_SEAL_again: 'the node had already received this request, so it may have been done: check before doing it again', e_BAD_SEAL: 'the page\'s sealed request could not be opened (the node restarted, or the request was sent twice): load the page again', e_RATE_LIMITED: 'too many requests from here: try again in a minute',
   e_BAD_AMOUNT_euros: 'expected euros like 12.50 or 12,50 (at most 2 decimals), got "{{input}}"',
   e_BAD_AMOUNT_overdraft: 'an overdraft is at most €1,000,000.00, got "{{input}}"',
   e_BAD_AMOUNT_thousands: '"{{input}}": thousands or decimals? For thousands write it without the separator ({{detail}} or {{detail}}.00); decimals are at most 2', e_BAD_AMOUNT_positive: 'an amount is positive, got "{{input}}"',

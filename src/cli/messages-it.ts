@@ -165,7 +165,7 @@ export const it = {
   e_NOT_FOUND_endpoint: 'questa pagina o funzione non esiste su questo nodo',
   e_UNAUTHORIZED_membersOnly: 'questo gruppo mostra acquisti e ricerca solo ai soci: apri il tuo link personale o carica la tua chiave',
   e_FORBIDDEN: 'un socio può vedere solo i propri dati',
-  e_BUSY: 'il registro è cambiato mentre lo si leggeva, pagina dopo pagina: rileggilo quando arrivano meno atti', e_BAD_SEAL: 'la richiesta cifrata della pagina non si apre (il nodo è stato riavviato, o la richiesta è stata inviata due volte): ricarica la pagina', e_RATE_LIMITED: 'troppe richieste da qui: riprova fra un minuto',
+  e_BUSY: 'il registro è cambiato mentre lo si leggeva, pagina dopo pagina: rileggilo quando arrivano meno atti', e_BAD_SEAL_again: 'il nodo aveva già ricevuto questa richiesta, quindi potrebbe essere già stata eseguita: controlla prima di rifarla', e_BAD_SEAL: 'la richiesta cifrata della pagina non si apre (il nodo è stato riavviato, o la richiesta è stata inviata due volte): ricarica la pagina', e_RATE_LIMITED: 'troppe richieste da qui: riprova fra un minuto',
   e_BAD_AMOUNT_euros: 'serve un importo in euro come 12,50 o 12.50 (al più 2 decimali), non "{{input}}"',
   e_BAD_AMOUNT_overdraft: 'uno scoperto è al massimo 1.000.000,00 €, non "{{input}}"',
   e_BAD_AMOUNT_positive: 'un importo è positivo, non "{{input}}"', e_BAD_AMOUNT_thousands: '"{{input}}": migliaia o decimali? Per le migliaia scrivilo senza separatore ({{detail}} o {{detail}},00); i decimali sono al più 2',

@@ -5,8 +5,8 @@
  * member's phone with the personal link an admin gave them (`hypergas link`), or by signing a
  * challenge with their key in the page (the key never leaves the browser). A session is an
  * HttpOnly, SameSite=Strict cookie together with a key the page sends inside the sealed head of
- * each request (src/http/sealing.ts puts it in {@link SESSION_HEADER}; a client on the node's
- * own machine may send that header itself).
+ * each request (src/http/sealing.ts puts it in {@link SESSION_HEADER}; another client may send
+ * that header in clear, which the page never does).
  */
 import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -145,7 +145,9 @@ export function authRoutes (app: FastifyInstance, opts: AuthOptions, who: (req: 
   })
   app.post('/api/auth/logout', async (req, reply) => {
     const name = sessionCookie(req.socket.localPort ?? 0)
-    sessions.close(req.cookies[name])
+    // The cookie alone (it travels in clear) ends nothing: the session key with it does.
+    const key = req.headers[SESSION_HEADER]
+    if (sessions.get(req.cookies[name], typeof key === 'string' ? key : undefined) !== null) sessions.close(req.cookies[name])
     reply.clearCookie(name, { path: '/' })
     return { loggedOut: true }
   })

@@ -7,6 +7,7 @@
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { Readable } from 'node:stream'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HypergasError } from '../errors.js'
 import { headBinding, INNER_TYPE_HEADER, NONCE_BYTES, seal, SEAL_HEADER, SEALED_TYPE, sealKeys, unseal, type SealedHead, type SealKeys } from '../seal.js'
@@ -14,18 +15,22 @@ import { SESSION_HEADER } from './auth.js'
 
 /** DER prefix of an X25519 public key (SubjectPublicKeyInfo): the 32 raw bytes follow. */
 const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex')
-/** Pages kept linked (their keys): a new one beyond this forgets the one unused the longest. */
+/** Pages whose keys are kept (a cache of key agreements): a new one beyond this forgets the one unused the longest. */
 export const MAX_PAGES = 4096
-/** How far a head's time may be from the node's clock, ms; heads are remembered this long. */
-export const SEAL_SKEW_MS = 5 * 60_000
-/** Heads one page may send within {@link SEAL_SKEW_MS}. */
-export const MAX_HEADS_PER_PAGE = 4096
-
-/** A page the node links with: its keys, and the nonces of its heads not yet too old (by their time). */
-interface PageLink {
-  keys: SealKeys
-  seen: Map<string, number>
-}
+/** How far before the node's clock a head's time may be, ms. */
+export const SEAL_PAST_MS = 5 * 60_000
+/** How far after it, ms (the page takes its clock from the node's answers: a second or two off). */
+export const SEAL_FUTURE_MS = 30_000
+/**
+ * How long every head taken is remembered, ms on a monotonic clock: longer than any head stays
+ * acceptable ({@link SEAL_PAST_MS} + {@link SEAL_FUTURE_MS}), so that forgetting a page's keys, or the
+ * wall clock stepping back by less than the difference, never lets a captured head in again.
+ */
+export const SEAL_MEMORY_MS = 10 * 60_000
+/** Heads remembered at most, from every page (about 100 bytes each): beyond, new heads are refused, none forgotten early. */
+export const MAX_HEADS = 200_000
+/** Heads remembered at most per client address (IPv4, or IPv6 /64), beyond which its new heads are refused. */
+export const MAX_HEADS_PER_ADDRESS = 5_000
 
 /** What an opened request carries for the rest of its way. */
 export interface OpenedSeal {
@@ -38,77 +43,101 @@ declare module 'fastify' {
   interface FastifyRequest { sealed: OpenedSeal | null }
 }
 
-const badSeal = (message: string): HypergasError => new HypergasError('BAD_SEAL', message)
+/**
+ * Why a sealed request was refused (`details.variant` of BAD_SEAL): `key` — not sealed for this
+ * node's key of now (it restarted since the page linked: the page links again and may send it
+ * once more, nothing was done); `clock` — its time too far from the node's (nothing was done);
+ * `again` — a head taken before (the first may have been done: never sent again by the page);
+ * `busy` — too many heads remembered; `invalid` — malformed, or a body not sealed with its head.
+ */
+export type BadSealVariant = 'key' | 'clock' | 'again' | 'busy' | 'invalid'
 
-/** The node's key and the pages linked with it (in memory: a restart links every page again). */
+const badSeal = (variant: BadSealVariant, message: string): HypergasError => new HypergasError('BAD_SEAL', message, { variant })
+
+/** The node's key, the pages' keys and the heads taken (in memory: a restart makes a new key, which no old head opens with). */
 export class NodeSeal {
   /** The node's X25519 public key (32 bytes), as `GET /api/seal` gives it in hex. */
   readonly key: Buffer
   private readonly secret: KeyObject
-  private readonly pages = new Map<string, PageLink>()
-  /**
-   * The latest head time of every page forgotten (pushed out by newer ones): a page not known
-   * must send heads after it, or a head captured from a forgotten page could be taken again.
-   */
-  private floor = -Infinity
+  private readonly pages = new Map<string, SealKeys>()
+  /** Nonces (hex) of the heads taken, in the order taken: when each may be forgotten (monotonic ms) and whose address it counts against. */
+  private readonly taken = new Map<string, { until: number, client: string }>()
+  private readonly perClient = new Map<string, number>()
 
-  /** @param maxPages pages kept linked ({@link MAX_PAGES}) */
-  constructor (private readonly now: () => number = Date.now, private readonly maxPages = MAX_PAGES) {
+  /**
+   * @param now the wall clock heads' times are checked against, ms since the epoch
+   * @param monotonic a clock that never steps back, ms (how long heads are remembered)
+   * @param maxPages pages whose keys are kept ({@link MAX_PAGES})
+   */
+  constructor (private readonly now: () => number = Date.now, private readonly monotonic: () => number = () => performance.now(), private readonly maxPages = MAX_PAGES) {
     const { privateKey, publicKey } = generateKeyPairSync('x25519')
     this.secret = privateKey
     this.key = publicKey.export({ format: 'der', type: 'spki' }).subarray(SPKI_X25519.length)
   }
 
   /**
-   * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url`, once: a head
-   * seen before, or too far from the node's clock, is refused. A page is remembered only once one
-   * of its heads opened (random keys cost a key agreement each, and push no page out).
-   * @throws HypergasError BAD_SEAL (a malformed header, a head not sealed for this node — it
-   *   restarted since —, changed, replayed or off the clock by more than 5 minutes)
+   * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` from `client`
+   * (an address, for the quota of heads), once: a head taken before, or whose time is too far from
+   * the node's clock, is refused.
+   * @throws HypergasError BAD_SEAL with a {@link BadSealVariant}
    */
-  openHead (value: string, method: string, url: string): { opened: OpenedSeal, head: SealedHead } {
+  openHead (value: string, method: string, url: string, client = ''): { opened: OpenedSeal, head: SealedHead } {
     const m = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{40,2048})$/.exec(value)
-    if (m === null) throw badSeal('the sealed request\'s header is not valid')
-    const known = this.pages.get(m[1])
-    const link = known ?? this.link(m[1])
+    if (m === null) throw badSeal('invalid', 'the sealed request\'s header is not valid')
+    const keys = this.keysOf(m[1])
     const box = Buffer.from(m[2], 'base64url')
-    const plain = link === null ? null : unseal(link.keys.request, box, headBinding(method, url))
-    if (link === null || plain === null) throw badSeal('the request was not sealed for this node (it restarted since the page opened): load the page again')
+    const plain = keys === null ? null : unseal(keys.request, box, headBinding(method, url))
+    if (keys === null || plain === null) throw badSeal('key', 'the request was not sealed for this node (it restarted since the page opened): load the page again')
     let head: SealedHead
-    try { head = JSON.parse(Buffer.from(plain).toString('utf8')) as SealedHead } catch { throw badSeal('the sealed request\'s head is not valid') }
-    if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('the sealed request\'s head is not valid')
+    try { head = JSON.parse(Buffer.from(plain).toString('utf8')) as SealedHead } catch { throw badSeal('invalid', 'the sealed request\'s head is not valid') }
+    if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('invalid', 'the sealed request\'s head is not valid')
     const now = this.now()
-    if (Math.abs(head.t - now) > SEAL_SKEW_MS) throw badSeal('the sealed request is older than 5 minutes, or from a clock far from the node\'s: try again')
-    if (known === undefined && head.t <= this.floor) throw badSeal('the sealed request is older than this node\'s memory of the page: try again')
-    const nonce = box.subarray(0, NONCE_BYTES)
-    const id = nonce.toString('hex')
-    for (const [n, t] of link.seen) if (t < now - SEAL_SKEW_MS) link.seen.delete(n)
-    if (link.seen.has(id)) throw badSeal('this sealed request was sent before: it is not taken twice')
-    if (link.seen.size >= MAX_HEADS_PER_PAGE) throw badSeal('too many sealed requests from this page: load it again')
-    link.seen.set(id, head.t)
-    if (known === undefined) {
-      this.pages.set(m[1], link)
-      for (const [k, gone] of this.pages) {
-        if (this.pages.size <= this.maxPages) break
-        this.pages.delete(k)
-        for (const t of gone.seen.values()) this.floor = Math.max(this.floor, t)
-      }
-    } else {
-      // Most recently used last: the one unused the longest goes first.
-      this.pages.delete(m[1])
-      this.pages.set(m[1], link)
-    }
-    return { opened: { keys: link.keys, nonce: new Uint8Array(nonce) }, head }
+    if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 5 minutes, or from a clock far from the node\'s: try again')
+    const id = box.subarray(0, NONCE_BYTES).toString('hex')
+    this.forget()
+    if (this.taken.has(id)) throw badSeal('again', 'this sealed request reached the node before: it is not taken twice (see whether it was done before doing it again)')
+    const count = this.perClient.get(client) ?? 0
+    if (this.taken.size >= MAX_HEADS || count >= MAX_HEADS_PER_ADDRESS) throw badSeal('busy', 'too many sealed requests: try again in a few minutes')
+    this.taken.set(id, { until: this.monotonic() + SEAL_MEMORY_MS, client })
+    this.perClient.set(client, count + 1)
+    return { opened: { keys, nonce: new Uint8Array(box.subarray(0, NONCE_BYTES)) }, head }
   }
 
-  /** The link with page key `pageHex`; null for a key no secret can be agreed with (a point of small order). */
-  private link (pageHex: string): PageLink | null {
+  /** Forgets the heads remembered long enough (the oldest first: they were taken in order). */
+  private forget (): void {
+    const t = this.monotonic()
+    for (const [id, x] of this.taken) {
+      if (x.until > t) break
+      this.taken.delete(id)
+      const n = (this.perClient.get(x.client) ?? 1) - 1
+      if (n <= 0) this.perClient.delete(x.client)
+      else this.perClient.set(x.client, n)
+    }
+  }
+
+  /** The keys with page key `pageHex` (kept, most recently used last); null for a key no secret can be agreed with (a point of small order). */
+  private keysOf (pageHex: string): SealKeys | null {
+    const kept = this.pages.get(pageHex)
+    if (kept !== undefined) {
+      this.pages.delete(pageHex)
+      this.pages.set(pageHex, kept)
+      return kept
+    }
+    const keys = this.agree(pageHex)
+    if (keys === null) return null
+    this.pages.set(pageHex, keys)
+    if (this.pages.size > this.maxPages) this.pages.delete(this.pages.keys().next().value as string)
+    return keys
+  }
+
+  /** The keys agreed with page key `pageHex`; null for a key no secret can be agreed with. */
+  private agree (pageHex: string): SealKeys | null {
     const page = Buffer.from(pageHex, 'hex')
     let shared: Buffer
     try {
       shared = diffieHellman({ privateKey: this.secret, publicKey: createPublicKey({ key: Buffer.concat([SPKI_X25519, page]), format: 'der', type: 'spki' }) })
     } catch { return null }
-    return { keys: sealKeys(shared, page, this.key), seen: new Map() }
+    return sealKeys(shared, page, this.key)
   }
 }
 
@@ -133,8 +162,8 @@ async function readAll (stream: NodeJS.ReadableStream, limit: number): Promise<B
 export function openSealedHead (req: FastifyRequest, seals: NodeSeal): void {
   const value = req.headers[SEAL_HEADER]
   if (value === undefined) return
-  if (typeof value !== 'string') throw badSeal('the sealed request\'s header is not valid')
-  const { opened, head } = seals.openHead(value, req.method, req.url)
+  if (typeof value !== 'string') throw badSeal('invalid', 'the sealed request\'s header is not valid')
+  const { opened, head } = seals.openHead(value, req.method, req.url, normalizeIP(req.ip))
   req.sealed = opened
   if (head.k === null) delete req.headers[SESSION_HEADER]
   else req.headers[SESSION_HEADER] = head.k
@@ -143,7 +172,8 @@ export function openSealedHead (req: FastifyRequest, seals: NodeSeal): void {
 /**
  * Registers `GET /api/seal` (the node's key) and the hooks that open a sealed request's body and
  * seal its answer (a box of the response key bound to the head's nonce, with the answer's own
- * content type in {@link INNER_TYPE_HEADER}). A sealed request's body must be sealed too.
+ * content type in {@link INNER_TYPE_HEADER}, and no `content-disposition`). A sealed request's
+ * body must be sealed too.
  */
 export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
   app.decorateRequest('sealed', null)
@@ -152,10 +182,10 @@ export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
     const s = req.sealed
     const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')
     if (s === null || bodyless) return payload
-    if (req.headers['content-type'] !== SEALED_TYPE) throw badSeal('a sealed request\'s body must be sealed too')
+    if (req.headers['content-type'] !== SEALED_TYPE) throw badSeal('invalid', 'a sealed request\'s body must be sealed too')
     const box = await readAll(payload, (req.routeOptions.bodyLimit ?? 64 * 1024) + NONCE_BYTES + 16)
     const plain = unseal(s.keys.request, box, s.nonce)
-    if (plain === null) throw badSeal('the sealed request\'s body was not sealed with its head')
+    if (plain === null) throw badSeal('invalid', 'the sealed request\'s body was not sealed with its head')
     req.headers['content-type'] = 'application/json'
     req.headers['content-length'] = String(plain.length)
     return Readable.from([Buffer.from(plain)])
@@ -170,6 +200,8 @@ export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
     else throw new HypergasError('INTERNAL', 'a sealed request\'s answer is a stream') // none of the API's is
     void reply.header(INNER_TYPE_HEADER, String(reply.getHeader('content-type') ?? 'application/json'))
     void reply.header('content-type', SEALED_TYPE)
+    // A download's name holds a member's or a purchase's (the page names the file itself).
+    void reply.removeHeader('content-disposition')
     return Buffer.from(seal(s.keys.response, bytes, s.nonce))
   })
 }

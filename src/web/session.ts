@@ -63,8 +63,9 @@ async function sealed (): Promise<PageSeal> {
 /**
  * A request to the node, sealed (src/seal.ts: whoever listens on the Wi-Fi sees neither the
  * session key, nor a body, nor an answer); the answer as the node wrote it. A node that restarted
- * since the page opened refuses the seal (BAD_SEAL): the page links with its new key and sends the
- * request once more (it was refused before anything was done).
+ * since the page opened refuses the seal (BAD_SEAL `key`): the page links with its new key and
+ * sends the request once more (it was refused before anything was done); so after a `clock`
+ * refusal, with the node's time of its answer. Never after any other refusal.
  * @throws NodeError
  */
 async function call (path: string, body?: unknown, signal?: AbortSignal, again = true): Promise<Response> {
@@ -83,10 +84,14 @@ async function call (path: string, body?: unknown, signal?: AbortSignal, again =
   }
   if (!res.ok) {
     const json = await res.json().catch(() => ({})) as { error?: { code: HypergasCode, message: string, details?: RefusalDetails } }
-    if (json.error?.code === 'BAD_SEAL' && again) {
-      // (Unless another request already linked with the node's new key.)
+    // Sent once more only when the node refused it before doing anything: sealed for the key it
+    // had before a restart (if its key did change), or with a time off its clock (now corrected).
+    const why = json.error?.code === 'BAD_SEAL' ? json.error.details?.variant : undefined
+    if (again && (why === 'clock' || why === 'key')) {
+      if (why === 'clock') return await call(path, body, signal, false)
       if ((await sealing?.catch(() => null))?.nodeKey === seal.nodeKey) sealing = null
-      return await call(path, body, signal, false)
+      // (Unless another request already linked with the node's new key.)
+      if ((await sealed()).nodeKey !== seal.nodeKey) return await call(path, body, signal, false)
     }
     throw new NodeError(json.error?.code ?? `HTTP_${res.status}`, json.error?.message ?? res.statusText, json.error?.details)
   }
