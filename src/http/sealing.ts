@@ -18,7 +18,7 @@ const SPKI_X25519 = Buffer.from('302a300506032b656e032100', 'hex')
 /** Pages whose keys are kept (a cache of key agreements): a new one beyond this forgets the one unused the longest. */
 export const MAX_PAGES = 4096
 /** How far before the node's clock a head's time may be, ms. */
-export const SEAL_PAST_MS = 5 * 60_000
+export const SEAL_PAST_MS = 2 * 60_000
 /** How far after it, ms (the page takes its clock from the node's answers: a second or two off). */
 export const SEAL_FUTURE_MS = 30_000
 /**
@@ -26,11 +26,11 @@ export const SEAL_FUTURE_MS = 30_000
  * acceptable ({@link SEAL_PAST_MS} + {@link SEAL_FUTURE_MS}), so that forgetting a page's keys, or the
  * wall clock stepping back by less than the difference, never lets a captured head in again.
  */
-export const SEAL_MEMORY_MS = 10 * 60_000
+export const SEAL_MEMORY_MS = 4 * 60_000
 /** Heads remembered at most, from every page (about 100 bytes each): beyond, new heads are refused, none forgotten early. */
-export const MAX_HEADS = 200_000
-/** Heads remembered at most per client address (IPv4, or IPv6 /64), beyond which its new heads are refused. */
-export const MAX_HEADS_PER_ADDRESS = 5_000
+export const MAX_HEADS = 300_000
+/** Heads remembered at most per client address (IPv4, or IPv6 /64), beyond which its new heads are refused (a page makes a few to ten per update it shows). */
+export const MAX_HEADS_PER_ADDRESS = 20_000
 
 /** What an opened request carries for the rest of its way. */
 export interface OpenedSeal {
@@ -92,7 +92,7 @@ export class NodeSeal {
     try { head = JSON.parse(Buffer.from(plain).toString('utf8')) as SealedHead } catch { throw badSeal('invalid', 'the sealed request\'s head is not valid') }
     if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('invalid', 'the sealed request\'s head is not valid')
     const now = this.now()
-    if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 5 minutes, or from a clock far from the node\'s: try again')
+    if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 2 minutes, or from a clock far from the node\'s: try again')
     const id = box.subarray(0, NONCE_BYTES).toString('hex')
     this.forget()
     if (this.taken.has(id)) throw badSeal('again', 'this sealed request reached the node before: it is not taken twice (see whether it was done before doing it again)')
