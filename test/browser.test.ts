@@ -121,7 +121,8 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.click('#usekey')
   await page.waitForSelector('.purchase .commit:not([disabled])', { timeout: 10_000 }).catch(async (err) => { t.comment(`page says: ${await text('#msg')}`); throw err })
   await page.fill('.purchase .amount', '7,50')
-  await page.click('.purchase .commit')
+  // The keyboard's Enter (a phone's "Go") in the amount commits, as the button does.
+  await page.press('.purchase .amount', 'Enter')
   // The page answers with the act's receipt, as the CLI words it: what, whose, and the credit after.
   await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('Impegno di') === true)
   t.ok((await text('#msg')).includes('Impegno di 7,50 € di Marta su "Verdure"'), 'the receipt says what was committed, by whom, to what')
@@ -255,8 +256,12 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await nino.fill('#to-name', 'marta')
   await nino.fill('#to-amount', '1')
   await nino.fill('#to-memo', 'uova')
-  // The keyboard's Enter (a phone's "Go") in the amount pays, as the Pay button does.
+  // Enter in the amount presses nothing: pay and ask move money opposite ways.
   await nino.press('#to-amount', 'Enter')
+  await nino.waitForTimeout(1500)
+  t.absent(await nino.$('#member-notices .n-awaiting'), 'Enter chose neither pay nor ask')
+  t.is(await nino.inputValue('#to-amount'), '1', 'and left the amount typed')
+  await nino.click('#pay')
   await nino.waitForSelector('#member-notices .n-awaiting', { timeout: 60_000 })
   t.ok((await ninoText('#member-notices')).includes('1,00 € a Marta'), `Nino waits for Marta: ${await ninoText('#member-notices')}`)
   await page.waitForSelector('.transfer .accept:not([disabled])', { timeout: 60_000 })

@@ -6,6 +6,7 @@
  * (`hypergas login`); on the node's own machine without it, the view is read-only and says so.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
+import { repeat } from 'lit-html/directives/repeat.js'
 import type { ActRequest, PurchaseSummary, PurchaseView, StatusView } from '../api/dto.js'
 import type { MemberSummary } from '../api/views.js'
 import type { Notice } from '../api/notices.js'
@@ -85,12 +86,14 @@ function groupForms (d: AdminData, a: AdminActions): TemplateResult {
 function decisions (d: AdminData, a: AdminActions): TemplateResult {
   const me = d.status.me.id
   const adjust = (e: Event): string => ((e.target as HTMLElement).parentElement!.querySelector('.adjust') as HTMLInputElement).value
-  const rows = d.open.filter((o) => o.p.owner === me).flatMap(({ p, full }) => full.commitments.filter((c) => c.status === 'pending').map((c) => html`<tr>
+  // Keyed by purchase and member: a row that goes or comes above keeps a half-typed amount in its own row.
+  const pending = d.open.filter((o) => o.p.owner === me).flatMap(({ p, full }) => full.commitments.filter((c) => c.status === 'pending').map((c) => ({ p, full, c })))
+  const rows = repeat(pending, ({ p, c }) => `${p.id} ${c.member}`, ({ p, full, c }) => html`<tr>
     <td>${p.name}</td><td>${c.name}</td><td class="n">${money(c.amountCents)}</td>
     <td><button data-act="ApproveCommitment" @click=${() => a.act({ type: 'ApproveCommitment', purchase: p.id, member: c.member })}>${t('approve')}</button>
     <button data-act="RejectCommitment" @click=${() => a.act({ type: 'RejectCommitment', purchase: p.id, member: c.member })}>${t('reject')}</button>
     ${full.order !== null ? nothing : html`<input class="adjust" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
-    <button data-act="AdjustCommitment" data-enter @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`))
+    <button data-act="AdjustCommitment" data-enter @click=${(e: Event) => { const cents = a.cents(adjust(e)); if (cents !== null) a.act({ type: 'AdjustCommitment', purchase: p.id, member: c.member, cents }) }}>${t('adjust')}</button>`}</td></tr>`)
   const votes = d.open.map(({ p }) => html`<tr><td>${p.name}</td><td>${t('closeVotes', { n: p.closeVotes, q: p.quorum })}<br>${t('failVotes', { n: p.failVotes, q: p.quorum })}</td>
     <td><button data-act="VoteClosePurchase" @click=${() => a.act({ type: 'VoteClosePurchase', purchase: p.id })}>${t('voteClose')}</button>
     <button data-act="VoteFailPurchase" @click=${() => a.act({ type: 'VoteFailPurchase', purchase: p.id })}>${t('voteFail')}</button>
@@ -98,7 +101,7 @@ function decisions (d: AdminData, a: AdminActions): TemplateResult {
       ? html`<button data-act="ClosePurchase" @click=${() => a.act({ type: 'ClosePurchase', purchase: p.id })}>${t('close')}</button>
         <button data-act="FailPurchase" @click=${() => a.act({ type: 'FailPurchase', purchase: p.id })}>${t('fail')}</button>`
       : nothing}</td></tr>`)
-  return html`<h2>${t('pendingCommitments')}</h2>${rows.length === 0 ? html`<p>${t('noneToDecide')}</p>` : html`<table id="decide">${rows}</table>`}
+  return html`<h2>${t('pendingCommitments')}</h2>${pending.length === 0 ? html`<p>${t('noneToDecide')}</p>` : html`<table id="decide">${rows}</table>`}
     <h2>${t('votes')}</h2>${votes.length === 0 ? html`<p>${t('noOpen')}</p>` : html`<table id="votes">${votes}</table>`}`
 }
 

@@ -65,7 +65,7 @@ function clearForm (): void {
   const pressed = document.activeElement as HTMLElement | null
   // The card or form of the button, else its line (the cash desk's deposit, withdrawal, settlement).
   const form = pressed?.closest('.card, form') ?? pressed?.closest('.row')
-  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty, #cash-amount, #settle-amount')
+  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty, #cash-amount, #settle-amount, #decide input.adjust')
   for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
 
@@ -274,7 +274,8 @@ async function refresh (): Promise<void> {
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'SetListing', member, offers: entries(offers), wants: entries(wants) }))
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }), true)),
-      send: (name, amount, memo, ask) => attempt(async () => {
+      // The whole of it one at a time: a second press while the credit and the payee are read would send a second transfer.
+      send: (name, amount, memo, ask) => attempt(async () => await once(async () => {
         const cents = parseEuros(amount)
         // Paying more than one has: refused here, as its acceptance would be (SPEC §4.6), not sent to wait.
         const payer = who.member ?? chosen
@@ -282,8 +283,8 @@ async function refresh (): Promise<void> {
         const room = mine === null ? null : mine.creditCents + (mine.limits?.overdraftCents ?? 0)
         if (room !== null && cents > room) { say(t((mine?.limits?.overdraftCents ?? 0) > 0 ? 'overCredit_overdraft' : 'overCredit', { credit: money(room) }), true); return }
         const other = await api<{ id: MemberId, name: string }>(`/api/payee?name=${encodeURIComponent(name.trim())}`)
-        await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
-      }),
+        await signAndSend(status, who.member ?? chosen ?? '', (member) => ({ type: 'Transfer', from: ask ? other.id : member, to: ask ? member : other.id, cents, memo: memo.trim() }))
+      })),
       recover: (admin) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => ({ type: 'VoteRecover', member: admin as MemberId })))
     })
   document.title = `${status.group.name} · hypergas`
@@ -303,19 +304,19 @@ async function refresh (): Promise<void> {
 
 /**
  * Enter in a one-line field presses the button marked `data-enter` of the nearest box around the
- * field that has one (a phone keyboard's "Go": the transfer's Pay, a booking's Book, a new
- * member's Add). Where a field has two actions of equal weight (deposit or withdraw) none is
- * marked and Enter presses nothing; a disabled button is not pressed. Search fields are left alone
- * (the catalogue's filter is not a booking).
+ * field that has one, looking no further than its card (a phone keyboard's "Go": a booking's Book,
+ * a commitment's Commit, a new member's Add). Where a field has two actions of equal weight
+ * (deposit or withdraw, pay or ask) none is marked and Enter presses nothing; nor on a disabled
+ * button, a key held down, or the Enter that ends a composition (an accent typed by an input
+ * method). Search fields are left alone (the catalogue's filter is not a booking).
  */
 function pressForEnter (e: KeyboardEvent): void {
   const field = e.target
-  if (e.key !== 'Enter' || e.isComposing || !(field instanceof HTMLInputElement) || field.form !== null || field.type !== 'text') return
-  for (let box = field.parentElement; box !== null; box = box.parentElement) {
+  if (e.key !== 'Enter' || e.repeat || e.isComposing || e.keyCode === 229 || !(field instanceof HTMLInputElement) || field.form !== null || field.type !== 'text') return
+  for (let box = field.parentElement; box !== null && box.id !== 'main' && box !== document.body; box = box.parentElement) {
     const marked = box.querySelectorAll<HTMLButtonElement>('button[data-enter]')
-    if (marked.length === 0) continue
     if (marked.length === 1 && !marked[0].disabled) { e.preventDefault(); marked[0].click() }
-    return
+    if (marked.length > 0 || box.classList.contains('card')) return
   }
 }
 

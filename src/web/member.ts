@@ -5,6 +5,7 @@
  * lit-html: every value is escaped by construction, and a re-render changes only what changed.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
+import { repeat } from 'lit-html/directives/repeat.js'
 import type { CommitmentStatus } from '../fold/state.js'
 import type { ProductSpec } from '../acts/types.js'
 import type { BookingView, LineView, PurchaseSummary, PurchaseView, RecoveryView, TransferView } from '../api/dto.js'
@@ -159,7 +160,7 @@ function sendForm (d: MemberData, a: MemberActions): TemplateResult {
   return html`<h2>${t('sendTitle')}</h2><div class="card" id="send"><div class="row"><input id="to-name" autocomplete="off" placeholder=${t('payeeName')} aria-label=${t('payeeName')}>
     <input id="to-amount" inputmode="decimal" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}></div>
     <div class="row"><input id="to-memo" maxlength="200" placeholder=${t('memo')} aria-label=${t('memo')}>
-    <button id="pay" data-enter ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
+    <button id="pay" ?disabled=${!d.keyed} @click=${go(false)}>${t('pay')}</button><button id="ask" ?disabled=${!d.keyed} @click=${go(true)}>${t('ask')}</button></div>
     ${d.keyed ? nothing : html`<div class="small">${t('needKeyPay')}</div>`}</div>`
 }
 
@@ -240,7 +241,7 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
     for (const tr of card.querySelectorAll<HTMLTableRowElement>('tr[data-name]')) tr.hidden = q !== '' && !tr.dataset.name!.includes(q)
   }
   const table = html`<div class="scroll"><table class="catalogue"><tr><th>${t('product')}</th><th>${t('price')}</th>${member === null ? nothing : html`<th>${t('yourBooking')}</th>`}${c.mine?.delivered == null ? nothing : html`<th>${t('delivered')}</th>`}${canBook ? html`<th></th>` : nothing}</tr>
-    ${c.products.map((x) => html`<tr data-name=${folded(`${x.name} ${x.key}`)}><td>${x.name}<div class="small">${x.unit}${x.weighed === true ? ` · ${t('weighed')}` : ''}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}${x.priceCents === 0 ? ` · ${t('noPriceYet')}` : ''}</div></td>
+    ${repeat(c.products, (x) => x.key, (x) => html`<tr data-name=${folded(`${x.name} ${x.key}`)}><td>${x.name}<div class="small">${x.unit}${x.weighed === true ? ` · ${t('weighed')}` : ''}${x.minQtyMilli === undefined ? '' : ` · min ${quantity(x.minQtyMilli)}`}${x.mulQtyMilli === undefined ? '' : ` · × ${quantity(x.mulQtyMilli)}`}${x.maxQtyMilli === undefined ? '' : ` · max ${quantity(x.maxQtyMilli)}`}${x.packageQty === undefined ? '' : ` · ${t('package')} ${x.packageQty}`}${x.priceCents === 0 ? ` · ${t('noPriceYet')}` : ''}</div></td>
       <td class="n">${x.priceCents === 0 ? '—' : money(x.priceCents)}</td>${member === null ? nothing : html`<td class="n">${priced(c.mine?.lines.find((l) => l.product === x.key), x)}</td>`}
       ${c.mine?.delivered == null ? nothing : html`<td class="n">${got(x)}</td>`}
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label=${`− ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" aria-label=${x.name} inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label=${`+ ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
@@ -285,7 +286,7 @@ export function memberView (d: MemberData, a: MemberActions): TemplateResult {
     ${d.membersOnly
       ? html`<p id="members-only">${t('membersOnly')}</p>`
       : html`<h2>${t('openPurchases')}</h2>
-        ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : d.open.map((o) => purchaseCard(o, m?.id ?? null, d, a))}
+        ${d.open.length === 0 ? html`<p>${t('noOpen')}</p>` : repeat(d.open, (o) => o.p.id, (o) => purchaseCard(o, m?.id ?? null, d, a))}
         ${m === null ? nothing : pastOrders(m)}
         ${directory(d, a)}`}`
 }

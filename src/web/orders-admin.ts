@@ -5,6 +5,7 @@
  * weighed quantities and changed prices typed in, a missing item at 0) and shared costs.
  */
 import { html, nothing, type TemplateResult } from 'lit-html'
+import { repeat } from 'lit-html/directives/repeat.js'
 import type { ActRequest, BookingView, LineView, ProductView, PurchaseSummary, PurchaseView } from '../api/dto.js'
 import { parseEurosOrZero, parseQuantity } from '../money.js'
 import { money, quantity, t, unitOf } from './format.js'
@@ -132,7 +133,7 @@ export function ordersSection (p: PurchaseSummary, full: PurchaseView, me: strin
     ${mine && o.bookingsOpen ? prices(p, o.products, a) : nothing}
     ${mine && o.bookingsOpen ? html`<div class="row"><button class="close-bookings" @click=${() => a.act({ type: 'CloseBookings', purchase: p.id })}>${t('closeBookings')}</button>
       <label class="small">${t('importList')} <input type="file" class="catalogue-file" accept=".json,.csv,.txt" @change=${file}></label></div>` : nothing}
-    ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${o.bookings.filter((b) => b.status !== 'rejected').map((b) => deliveryRow(p, b, a))}
+    ${mine && !o.bookingsOpen ? html`<h3>${t('deliveries')}</h3>${repeat(o.bookings.filter((b) => b.status !== 'rejected'), (b) => b.member, (b) => deliveryRow(p, b, a))}
       <div class="row costs"><input class="cost-label" placeholder=${t('costLabel')} aria-label=${t('costLabel')}><input class="cost-amount" inputmode="decimal" size="6" placeholder=${t('commitAmount')} aria-label=${t('commitAmount')}>
       <select class="cost-split" aria-label=${`${t('splitAmount')} / ${t('splitEqual')}`}><option value="amount">${t('splitAmount')}</option><option value="equal">${t('splitEqual')}</option></select>
       <label><input type="checkbox" class="cost-discount"> ${t('discount')}</label><button class="add-cost" data-enter @click=${costSend}>${t('addCost')}</button></div>
