@@ -154,8 +154,9 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   await node.submit({ type: 'Book', member: anna, purchase: p, lines: [{ product: 'toma', qtyMilli: 1000 }] })
   await node.submit({ type: 'CloseBookings', purchase: p })
   await node.submit({ type: 'ApproveCommitment', member: anna, purchase: p })
-  // The last digest went out before the delivery; the purchase closes before the next one.
-  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org' }, lastSentMs: Date.now() - 1000 })
+  // The last digest went out before the delivery, with no purchase closed; the purchase closes
+  // before the next one, signed on a clock an hour behind the node's (as another admin's may be).
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org' }, lastSentMs: Date.now() + 3600_000, closedSeen: [] })
   await node.submit({ type: 'Deliver', purchase: p, member: anna, lines: [{ product: 'toma', qtyMilli: 1120 }] })
   await node.submit({ type: 'VoteClosePurchase', purchase: p })
   await node.submit({ type: 'ClosePurchase', purchase: p })
@@ -168,4 +169,8 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   await node.submit({ type: 'Deposit', member: anna, cents: 1 })
   const again = await sendDigests(node, writer, Date.now())
   t.alike(again, [], 'nothing new to tell: no digest')
+  t.alike(loadMail(dir).closedSeen, [p], 'the purchases told are remembered by id')
+  // Mail turned off and on again: the first digest after tells no old close.
+  saveMail(dir, { ...loadMail(dir), closedSeen: undefined })
+  t.alike(await sendDigests(node, writer, Date.now()), [], 'the first digest after starts the list')
 })

@@ -37,13 +37,27 @@ test('whole log: pages read across a replay that confirmed acts are read again a
   const log = await readWholeLog(read)
   t.alike(log.map((e) => e.actId), after.ids, 'the log of the replay after the sync, every act once')
   t.alike(log.map((e) => e.seq), after.ids.map((_, k) => k))
-  t.alike(calls, [0, 1000, 935], 'the final entries are kept, the rest read again from the first tentative one')
+  t.alike(calls, [0, 1000, 934], 'the final entries are kept, the rest read again from the last one kept (which must read the same)')
 
   // What reading page after page without the version made of it: acts twice, others missing.
   const naive = [...pageOf(before, 0, 1000).entries, ...pageOf(after, 1000, 1000).entries].map((e) => e.actId)
   t.ok(new Set(naive).size < naive.length, 'the two pages alone hold an act twice (the case is real)')
   const confirmed = [...pageOf(before, 0, 1000).entries, ...pageOf(after, 1000, 1000).entries].filter((e) => e.final).map((e) => e.actId)
   t.not(confirmed[935], after.ids[935], 'and their final entries shift: position 935 shows the act at 1000')
+})
+
+test('whole log: when an entry kept as final reads otherwise in the next round, everything is read again; a node without versions is taken by its counts', async (t) => {
+  // A confirmed entry replaced (docs/ordering.md §5: a member's recovery vote on both sides).
+  const before: FakeReplay = { ids: ids(1100), finalCount: 935, version: 'a' }
+  const after: FakeReplay = { ids: [...ids(934), 'other', ...ids(175, 935)], finalCount: 1000, version: 'b' }
+  let n = 0
+  const log = await readWholeLog(async (offset, limit) => pageOf(n++ === 0 ? before : after, offset, limit))
+  t.alike(log.map((e) => e.actId), after.ids, 'the log of the replay after, read again from the start')
+  // An older node's pages carry no version: a change of its counts between pages is one too.
+  n = 0
+  const noVersion = await readWholeLog(async (offset, limit) => { const p = pageOf(n++ === 0 ? before : { ...after, ids: [...ids(935), ...ids(175, 935)] }, offset, limit); delete (p as Partial<LogView>).version; return p })
+  t.is(new Set(noVersion.map((e) => e.actId)).size, noVersion.length, 'no act twice')
+  t.is(noVersion.length, 1110)
 })
 
 test('whole log: a log that changes between every two pages is refused with BUSY, after bounded rounds', async (t) => {

@@ -182,9 +182,11 @@ const ROUNDS = 50
 /**
  * Every entry of the log as one replay showed it, read in pages (SPEC §7 `export`). Pages of one
  * {@link LogView.version} belong together; when acts arrive between two pages the version changes,
- * the entries already read that were final are kept (final entries never change, SPEC §5) and the
- * rest is read again. Without this, an export taken while a sync confirmed acts held some acts
- * twice and lacked others (a page read before the sync, the next one after).
+ * the entries already read that were final are kept (final entries do not change, SPEC §5) and the
+ * rest is read again, from the last entry kept, which must read the same (else, as when a member's
+ * recovery vote on both sides of a partition changed a confirmed entry, docs/ordering.md §5, all is
+ * read again). A node too old to say its version is taken by its counts of entries. Without this, an
+ * export taken while a sync confirmed acts held some acts twice and lacked others.
  * @throws HypergasError BUSY when the log changed between pages in each of 50 rounds
  * @throws what `read` throws (the node stopped: NOT_RUNNING)
  */
@@ -192,15 +194,22 @@ export async function readWholeLog (read: (offset: number, limit: number) => Pro
   const entries: LogEntryView[] = []
   for (let round = 0; round < ROUNDS; round++) {
     let version: string | null = null
-    for (;;) {
-      const page = await read(entries.length, PAGE)
-      if (version === null) version = page.version
-      else if (page.version !== version) break
-      entries.push(...page.entries)
+    let again = false
+    const overlap = entries.length > 0 ? 1 : 0
+    for (let offset = entries.length - overlap; ;) {
+      const page = await read(offset, PAGE)
+      const v = typeof page.version === 'string' ? page.version : `${page.total} ${page.finalCount}`
+      if (version === null) {
+        version = v
+        if (overlap === 1 && (page.entries[0]?.actId !== entries[entries.length - 1].actId || page.finalCount < entries.length)) { again = true; break }
+        entries.push(...page.entries.slice(overlap))
+      } else if (v !== version) break
+      else entries.push(...page.entries)
+      offset += page.entries.length
       if (entries.length >= page.total || page.entries.length === 0) return entries
     }
     let kept = 0
-    while (kept < entries.length && entries[kept].final) kept++
+    while (!again && kept < entries.length && entries[kept].final) kept++
     entries.length = kept
   }
   throw new HypergasError('BUSY', `the log changed between its pages ${ROUNDS} times: read it again when fewer acts arrive`)

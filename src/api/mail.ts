@@ -10,8 +10,7 @@ import path from 'node:path'
 import { z } from '../zod.js'
 import { closedNotices, memberNotices, type Notice } from './notices.js'
 import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
-import { withoutInvisible, type MemberId, type PurchaseId } from '../ids.js'
-import type { LogEntry } from '../merge/replay-types.js'
+import { withoutInvisible, type MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
 import type { LogLine } from '../node/types.js'
@@ -22,7 +21,13 @@ const settingsSchema = z.object({
   addresses: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.string().email()),
   /** The language a member reads their digest in, when not the node's (`mail address … --digest-lang`). */
   languages: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.enum(['it', 'en'])).optional(),
-  lastSentMs: z.number().int().min(0)
+  lastSentMs: z.number().int().min(0),
+  /**
+   * The purchases closed when the last digest went out (ids): the next one tells the members the
+   * delivery of those closed since ({@link closedNotices}). Absent before the first digest, and
+   * after mail was turned off: that digest tells none and starts the list.
+   */
+  closedSeen: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional()
 })
 
 /** This node's mail settings. */
@@ -94,7 +99,11 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   // The server's certificate is always verified; with a login, the connection must be encrypted
   // (TLS from the start, or STARTTLS): the password never travels in clear or to an impostor.
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' }, requireTLS: true }), tls: { rejectUnauthorized: true } })
-  const closed = m.lastSentMs === 0 ? [] : await closedSince(node, m.lastSentMs)
+  // Which purchases closed since the last digest, by their ids, not by the time their close was
+  // signed at (another admin's clock, or a close made offline and received later).
+  const closedNow = [...s.purchases.values()].filter((p) => p.phase === 'closed').map((p) => p.id).sort()
+  const seen = new Set(m.closedSeen ?? closedNow)
+  const closed = closedNow.filter((id) => !seen.has(id))
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
@@ -121,28 +130,7 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   } finally { transport.close() }
   const first = out.find((x) => x.refused !== undefined)
   if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
-  saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs })
-  return out
-}
-
-/**
- * The purchases a `ClosePurchase` applied in the log closed after `sinceMs` (by the act's own
- * time, ms since the epoch), in log order: the digest tells their members what was delivered
- * ({@link closedNotices}). Acts restored from the checkpoint are read from their blocks.
- */
-export async function closedSince (node: GasNode, sinceMs: number): Promise<PurchaseId[]> {
-  const log = node.requireView().entries
-  const recent: LogEntry[] = []
-  for (let i = 0; i < log.length; i++) {
-    const t = log.timeMs(i)
-    if (t !== null && t > sinceMs) recent.push(log.at(i))
-  }
-  const read = await node.readActs(recent.filter((e) => e.act === undefined))
-  const out: PurchaseId[] = []
-  for (const e of recent) {
-    const b = (e.act ?? read.get(e.actId))?.body
-    if (e.status === 'applied' && b?.type === 'ClosePurchase') out.push(b.purchase)
-  }
+  saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs, closedSeen: closedNow })
   return out
 }
 
