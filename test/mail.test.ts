@@ -15,7 +15,7 @@ import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.j
 import type { Notice } from '../src/api/notices.js'
 import type { PurchaseId } from '../src/ids.js'
 import type { LogLine } from '../src/node/types.js'
-import { refusal } from '../src/cli/format.js'
+import { notice, refusal } from '../src/cli/format.js'
 import { setLang, t as t2 } from '../src/cli/i18n.js'
 import { GasNode } from '../src/node/node.js'
 
@@ -156,7 +156,7 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   await node.submit({ type: 'ApproveCommitment', member: anna, purchase: p })
   // The last digest went out before the delivery, with no purchase closed; the purchase closes
   // before the next one, signed on a clock an hour behind the node's (as another admin's may be).
-  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org' }, lastSentMs: Date.now() + 3600_000, closedSeen: [] })
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org' }, lastSentMs: Date.now() + 3600_000, endedSeen: [] })
   await node.submit({ type: 'Deliver', purchase: p, member: anna, lines: [{ product: 'toma', qtyMilli: 1120 }] })
   await node.submit({ type: 'VoteClosePurchase', purchase: p })
   await node.submit({ type: 'ClosePurchase', purchase: p })
@@ -169,8 +169,16 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   await node.submit({ type: 'Deposit', member: anna, cents: 1 })
   const again = await sendDigests(node, writer, Date.now())
   t.alike(again, [], 'nothing new to tell: no digest')
-  t.alike(loadMail(dir).closedSeen, [p], 'the purchases told are remembered by id')
+  t.alike(loadMail(dir).endedSeen, [p], 'the purchases told are remembered by id')
+  // A purchase that fails between two digests: what came back is told, in the node's words.
+  const q = (await node.submit({ type: 'OpenPurchase', name: 'Olio', supplier: 'Frantoio' })).id as PurchaseId
+  await node.submit({ type: 'Commit', member: anna, purchase: q, cents: 700 })
+  await node.submit({ type: 'VoteFailPurchase', purchase: q })
+  await node.submit({ type: 'FailPurchase', purchase: q })
+  const words = { line: (n: Notice) => notice(n, true), subject: 'notices' }
+  await sendDigests(node, words, Date.now())
+  t.ok(server.messages[1]?.raw.includes('purchase "Olio" failed: =E2=82=AC7.00 came back to your credit') || server.messages[1]?.raw.includes('purchase "Olio" failed: €7.00 came back to your credit'), `a failed purchase: ${server.messages[1]?.raw.split('\n').filter((l) => l.startsWith('- ')).join(' | ')}`)
   // Mail turned off and on again: the first digest after tells no old close.
-  saveMail(dir, { ...loadMail(dir), closedSeen: undefined })
+  saveMail(dir, { ...loadMail(dir), endedSeen: undefined })
   t.alike(await sendDigests(node, writer, Date.now()), [], 'the first digest after starts the list')
 })

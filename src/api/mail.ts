@@ -8,7 +8,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from '../zod.js'
-import { closedNotices, memberNotices, type Notice } from './notices.js'
+import { endedNotices, memberNotices, type Notice } from './notices.js'
 import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
 import { withoutInvisible, type MemberId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
@@ -23,11 +23,11 @@ const settingsSchema = z.object({
   languages: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.enum(['it', 'en'])).optional(),
   lastSentMs: z.number().int().min(0),
   /**
-   * The purchases closed when the last digest went out (ids): the next one tells the members the
-   * delivery of those closed since ({@link closedNotices}). Absent before the first digest, and
-   * after mail was turned off: that digest tells none and starts the list.
+   * The purchases closed or failed when the last digest went out (ids): the next one tells the
+   * members of those ended since ({@link endedNotices}). Absent before the first digest, and after
+   * mail was turned off: that digest tells none and starts the list.
    */
-  closedSeen: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional()
+  endedSeen: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional()
 })
 
 /** This node's mail settings. */
@@ -99,17 +99,17 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   // The server's certificate is always verified; with a login, the connection must be encrypted
   // (TLS from the start, or STARTTLS): the password never travels in clear or to an impostor.
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' }, requireTLS: true }), tls: { rejectUnauthorized: true } })
-  // Which purchases closed since the last digest, by their ids, not by the time their close was
-  // signed at (another admin's clock, or a close made offline and received later).
-  const closedNow = [...s.purchases.values()].filter((p) => p.phase === 'closed').map((p) => p.id).sort()
-  const seen = new Set(m.closedSeen ?? closedNow)
-  const closed = closedNow.filter((id) => !seen.has(id))
+  // Which purchases closed or failed since the last digest, by their ids, not by the time their
+  // close was signed at (another admin's clock, or a close made offline and received later).
+  const endedNow = [...s.purchases.values()].filter((p) => p.phase !== 'open').map((p) => p.id).sort()
+  const seen = new Set(m.endedSeen ?? endedNow)
+  const ended = endedNow.filter((id) => !seen.has(id))
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
       const member = s.members.get(id as MemberId)
       if (member === undefined) continue
-      const notices = [...memberNotices(s, id as MemberId, nowMs), ...closedNotices(s, id as MemberId, closed)]
+      const notices = [...memberNotices(s, id as MemberId, nowMs), ...endedNotices(s, id as MemberId, ended)]
       if (notices.length === 0) continue
       const reads = m.languages?.[id]
       const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
@@ -130,7 +130,7 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   } finally { transport.close() }
   const first = out.find((x) => x.refused !== undefined)
   if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
-  saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs, closedSeen: closedNow })
+  saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs, endedSeen: endedNow })
   return out
 }
 

@@ -18,7 +18,7 @@ import type { ActId, MemberId, PurchaseId } from '../ids.js'
 
 /** One notice: its kind, the purchase it is about, and the figures its message needs (cents, ms). */
 export interface Notice {
-  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'toVote' | 'refusedInOrder' | 'notCounted'
+  kind: 'open' | 'closing' | 'approved' | 'rejected' | 'delivered' | 'failed' | 'lowCredit' | 'toAccept' | 'awaiting' | 'toDecide' | 'toDeliver' | 'toVote' | 'refusedInOrder' | 'notCounted'
   purchase: PurchaseId | null
   purchaseName: string | null
   /** When the bookings close (closing), ms since the epoch. */
@@ -28,7 +28,7 @@ export interface Notice {
   other?: string
   /** toAccept/awaiting: the transfer's memo, when it is not blank (runs of spaces as one). */
   memo?: string
-  /** delivered: booked goods and delivered goods, cents; lowCredit: the credit, cents; toAccept/awaiting: the amount, cents; toDecide/toDeliver: how many; toVote: the votes so far. */
+  /** delivered: booked goods and delivered goods, cents; failed: what came back to the credit, cents; lowCredit: the credit, cents; toAccept/awaiting: the amount, cents; toDecide/toDeliver: how many; toVote: the votes so far. */
   bookedCents?: number
   deliveredCents?: number
   creditCents?: number
@@ -98,17 +98,20 @@ function deliveredNotice (p: Purchase, me: MemberId): Notice | null {
 }
 
 /**
- * The `delivered` notices of `me` in the purchases `closed` (ids, in their order) that are closed
- * now: a purchase's notices end with its close, so a delivery recorded and closed between two
- * daily digests would never reach the member by email (src/api/mail.ts gives the purchases closed
- * since the last digest).
+ * What the daily digest tells `me` of the purchases `ended` (ids, in their order) since the one
+ * before (src/api/mail.ts): of a closed one, its `delivered` notice; of a failed one in which
+ * `me` had a commitment not rejected, `failed` with what came back to the credit (`creditCents`).
+ * A purchase's notices end with it, so a delivery recorded and closed, or a purchase failed,
+ * between two digests would otherwise never reach the member by email.
  */
-export function closedNotices (s: GroupState, me: MemberId, closed: Iterable<PurchaseId>): Notice[] {
+export function endedNotices (s: GroupState, me: MemberId, ended: Iterable<PurchaseId>): Notice[] {
   const out: Notice[] = []
-  for (const id of closed) {
+  for (const id of ended) {
     const p = s.purchases.get(id)
+    const c = p?.commitments.get(me)
     const d = p?.phase === 'closed' ? deliveredNotice(p, me) : null
     if (d !== null) out.push(d)
+    else if (p?.phase === 'failed' && c !== undefined && c.status !== 'rejected') out.push({ kind: 'failed', purchase: p.id, purchaseName: p.name, creditCents: c.amountCents })
   }
   return out
 }

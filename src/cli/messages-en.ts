@@ -346,7 +346,7 @@ export const en: typeof it = {
   n_closing: 'the bookings of "{{purchase}}" close on {{when}}',
   n_approved: 'your booking of "{{purchase}}" is approved', n_approved_free: 'your commitment to "{{purchase}}" is approved', n_rejected_free: 'your commitment to "{{purchase}}" was rejected (refunded)',
   n_rejected: 'your booking of "{{purchase}}" was rejected (refunded)',
-  n_delivered: 'delivery of "{{purchase}}" recorded: booked {{booked}}, delivered {{delivered}}',
+  n_failed: 'purchase "{{purchase}}" failed: {{amount}} came back to your credit', n_delivered: 'delivery of "{{purchase}}" recorded: booked {{booked}}, delivered {{delivered}}',
   n_toAccept_pay: '{{other}} asks you for {{amount}}{{memo}}: hypergas accept {{id}} (or cancel {{id}})', m_toAccept_pay: '{{other}} asks you for {{amount}}{{memo}}: accept or refuse it on your page (the link your admin gave you)',
   n_toAccept_get: '{{other}} sends you {{amount}}{{memo}}: hypergas accept {{id}} (or cancel {{id}})', m_toAccept_get: '{{other}} sends you {{amount}}{{memo}}: accept or refuse it on your page (the link your admin gave you)',
   n_awaiting_pay: 'your transfer of {{amount}}{{memo}} to {{other}} waits for them to accept', noticeMemo: ' ("{{memo}}")',

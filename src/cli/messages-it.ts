@@ -346,7 +346,7 @@ export const it = {
   n_closing: 'le prenotazioni di "{{purchase}}" chiudono il {{when}}',
   n_approved: 'la tua prenotazione di "{{purchase}}" è approvata', n_approved_free: 'il tuo impegno su "{{purchase}}" è approvato', n_rejected_free: 'il tuo impegno su "{{purchase}}" è stato rifiutato (rimborsato)',
   n_rejected: 'la tua prenotazione di "{{purchase}}" è stata rifiutata (rimborsata)',
-  n_delivered: 'consegna di "{{purchase}}" registrata: prenotato {{booked}}, consegnato {{delivered}}',
+  n_failed: 'l\'acquisto "{{purchase}}" è fallito: {{amount}} sono tornati nel tuo credito', n_delivered: 'consegna di "{{purchase}}" registrata: prenotato {{booked}}, consegnato {{delivered}}',
   n_toAccept_pay: '{{other}} ti chiede {{amount}}{{memo}}: hypergas accept {{id}} (o cancel {{id}})', m_toAccept_pay: '{{other}} ti chiede {{amount}}{{memo}}: accetta o rifiuta dalla tua pagina (il link che ti ha dato l\'amministratore)',
   n_toAccept_get: '{{other}} ti manda {{amount}}{{memo}}: hypergas accept {{id}} (o cancel {{id}})', m_toAccept_get: '{{other}} ti manda {{amount}}{{memo}}: accetta o rifiuta dalla tua pagina (il link che ti ha dato l\'amministratore)',
   n_awaiting_pay: 'il tuo trasferimento di {{amount}}{{memo}} {{other, a}} aspetta di essere accettato', noticeMemo: ' («{{memo}}»)',
