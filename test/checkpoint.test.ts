@@ -13,6 +13,7 @@ import { HypergasError } from '../src/errors.js'
 import { stateHash } from '../src/fold/hash.js'
 import type { GroupId, MemberId } from '../src/ids.js'
 import { Graph } from '../src/merge/graph.js'
+import type { LogView } from '../src/api/log-view.js'
 import { LocalApi } from '../src/api/api.js'
 import { CHECKPOINT_VERSION, checkpointBody, decodeCheckpoint, encodeCheckpoint, restoreCheckpoint, sealCheckpoint, unsealCheckpoint } from '../src/node/storage/checkpoint.js'
 import { paths } from '../src/node/storage/datadir.js'
@@ -77,7 +78,9 @@ test('checkpoint: a start resuming after it equals the replay of every block, be
   let node = await GasNode.open({ dir })
   t.absent(resumed(node), 'the first start reads every act (no checkpoint yet)')
   const full = summary(node)
-  const fullLog = await new LocalApi(node).log(0, 50)
+  /** The log's first page, without the version that names the replay it was read from. */
+  const firstPage = async (n: GasNode): Promise<Omit<LogView, 'version'>> => { const { version, ...page } = await new LocalApi(n).log(0, 50); t.ok(version.length > 0); return page }
+  const fullLog = await firstPage(node)
   t.ok(full.finalCount > 0, `the season has a final prefix (${full.finalCount} acts)`)
   await node.close()
   t.ok(fs.existsSync(paths(dir).checkpoint), 'closing wrote the checkpoint')
@@ -87,7 +90,7 @@ test('checkpoint: a start resuming after it equals the replay of every block, be
   t.alike(lines, [], 'an honest checkpoint is used without a word')
   t.ok(resumed(node), 'the second start took the final prefix from the checkpoint, unread')
   t.alike(summary(node), full, 'same hashes, final prefix and log as the replay of every act')
-  t.alike(await new LocalApi(node).log(0, 50), fullLog, 'the log page shows the same acts (read back from their blocks)')
+  t.alike(await firstPage(node), fullLog, 'the log page shows the same acts (read back from their blocks)')
 
   await node.submit({ type: 'Deposit', member: node.id, cents: 4321 })
   const after = summary(node)
