@@ -169,7 +169,7 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   await node.submit({ type: 'Deposit', member: anna, cents: 1 })
   const again = await sendDigests(node, writer, Date.now())
   t.alike(again, [], 'nothing new to tell: no digest')
-  t.alike(loadMail(dir).endedSeen, [p], 'the purchases told are remembered by id')
+  t.alike(loadMail(dir).endedSeen, [`${p}:closed`], 'the purchases told are remembered by id and how they ended')
   // A purchase that fails between two digests: what came back is told, in the node's words.
   const q = (await node.submit({ type: 'OpenPurchase', name: 'Olio', supplier: 'Frantoio' })).id as PurchaseId
   await node.submit({ type: 'Commit', member: anna, purchase: q, cents: 700 })

@@ -183,10 +183,11 @@ const ROUNDS = 50
  * Every entry of the log as one replay showed it, read in pages (SPEC §7 `export`). Pages of one
  * {@link LogView.version} belong together; when acts arrive between two pages the version changes,
  * the entries already read that were final are kept (final entries do not change, SPEC §5) and the
- * rest is read again, from the last entry kept, which must read the same (else, as when a member's
- * recovery vote on both sides of a partition changed a confirmed entry, docs/ordering.md §5, all is
- * read again). A node too old to say its version is taken by its counts of entries. Without this, an
- * export taken while a sync confirmed acts held some acts twice and lacked others.
+ * rest is read again, from the last entry kept, which must read the same, else all is read again
+ * (only that one is compared: a confirmed entry changed further back, as a member's recovery vote
+ * on both sides of a partition can, docs/ordering.md §5, is not seen). A node too old to say its
+ * version is taken by its counts of entries (two replays with the same counts then pass for one).
+ * Without this, an export taken while a sync confirmed acts held some acts twice and lacked others.
  * @throws HypergasError BUSY when the log changed between pages in each of 50 rounds
  * @throws what `read` throws (the node stopped: NOT_RUNNING)
  */

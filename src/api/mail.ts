@@ -10,7 +10,7 @@ import path from 'node:path'
 import { z } from '../zod.js'
 import { endedNotices, memberNotices, type Notice } from './notices.js'
 import { failureOf, HypergasError, type RefusalDetails } from '../errors.js'
-import { withoutInvisible, type MemberId } from '../ids.js'
+import { withoutInvisible, type MemberId, type PurchaseId } from '../ids.js'
 import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
 import type { LogLine } from '../node/types.js'
@@ -23,11 +23,12 @@ const settingsSchema = z.object({
   languages: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.enum(['it', 'en'])).optional(),
   lastSentMs: z.number().int().min(0),
   /**
-   * The purchases closed or failed when the last digest went out (ids): the next one tells the
-   * members of those ended since ({@link endedNotices}). Absent before the first digest, and after
+   * The purchases closed or failed when the last digest went out (`<id>:<phase>`): the next one
+   * tells the members of those ended since, or ended otherwise since (a close the group's order
+   * turned into a failure) ({@link endedNotices}). Absent before the first digest, and after
    * mail was turned off: that digest tells none and starts the list.
    */
-  endedSeen: z.array(z.string().regex(/^[0-9a-f]{64}$/)).optional()
+  endedSeen: z.array(z.string().regex(/^[0-9a-f]{64}:(closed|failed)$/)).optional()
 })
 
 /** This node's mail settings. */
@@ -101,9 +102,9 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   const transport = nodemailer.createTransport({ host: m.smtp.host, port: m.smtp.port, secure: m.smtp.secure, ...(m.smtp.user === undefined ? {} : { auth: { user: m.smtp.user, pass: m.smtp.pass ?? '' }, requireTLS: true }), tls: { rejectUnauthorized: true } })
   // Which purchases closed or failed since the last digest, by their ids, not by the time their
   // close was signed at (another admin's clock, or a close made offline and received later).
-  const endedNow = [...s.purchases.values()].filter((p) => p.phase !== 'open').map((p) => p.id).sort()
+  const endedNow = [...s.purchases.values()].filter((p) => p.phase !== 'open').map((p) => `${p.id}:${p.phase}`).sort()
   const seen = new Set(m.endedSeen ?? endedNow)
-  const ended = endedNow.filter((id) => !seen.has(id))
+  const ended = endedNow.filter((x) => !seen.has(x)).map((x) => x.slice(0, 64) as PurchaseId)
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
@@ -130,7 +131,9 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   } finally { transport.close() }
   const first = out.find((x) => x.refused !== undefined)
   if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
-  saveMail(node.dir, { ...loadMail(node.dir), lastSentMs: nowMs, endedSeen: endedNow })
+  // (Mail turned off meanwhile: the list starts again when it is turned on.)
+  const latest = loadMail(node.dir)
+  saveMail(node.dir, { ...latest, lastSentMs: nowMs, endedSeen: latest.smtp === null ? undefined : endedNow })
   return out
 }
 

@@ -123,7 +123,7 @@ export function adminView (d: AdminData, a: AdminActions): TemplateResult {
     ${d.admin ? html`<p><button id="logout" @click=${a.logout}>${t('logout')}</button></p>` : html`<p class="bad" id="admin-login">${t('adminOnly')}</p>`}
     ${noticeList(d.notices, 'admin-notices')}
     ${cashDesk(d, a)}${memberList(d)}${groupForms(d, a)}${decisions(d, a)}
-    <h2>${t('orders')}</h2>${d.open.map(({ p, full }) => ordersSection(p, full, me.id, a))}
+    <h2>${t('orders')}</h2>${repeat(d.open, ({ p }) => p.id, ({ p, full }) => ordersSection(p, full, me.id, a))}
     ${pastPurchases(d)}
     ${reportSection(d.report, a)}`
 }
