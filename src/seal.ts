@@ -19,6 +19,7 @@ import { x25519 } from '@noble/curves/ed25519.js'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { randomBytes } from '@noble/hashes/utils.js'
+import { hex, unhex } from './ids.js'
 
 /** The header of a sealed request: `<page key hex>.<base64url box of SealedHead>`. */
 export const SEAL_HEADER = 'x-hypergas-seal'
@@ -79,8 +80,6 @@ const b64url = (b: Uint8Array): string => {
   for (const x of b) s += String.fromCharCode(x)
   return btoa(s).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '')
 }
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')
-const fromHex = (s: string): Uint8Array => Uint8Array.from(s.match(/../g) ?? [], (x) => parseInt(x, 16))
 
 /** One sealed request as the page sends it, and how to open its answer. */
 export interface SealedRequest {
@@ -101,7 +100,7 @@ export class PageSeal {
   constructor (nodeKey: string) {
     const secret = x25519.utils.randomSecretKey()
     const page = x25519.getPublicKey(secret)
-    const node = fromHex(nodeKey)
+    const node = unhex(nodeKey)
     this.nodeKey = nodeKey
     this.pub = hex(page)
     this.keys = sealKeys(x25519.getSharedSecret(secret, node), page, node)

@@ -84,7 +84,7 @@ function joinWithKey (dir: string, g: GroupRef, feeds: MemberId[], file: string)
   checkRestoreTarget(dir, 'occupiedJoin')
   const id = hex(kp.publicKey) as MemberId
   restoreInto(dir, { v: 1, createdAt: new Date().toISOString(), identity: { publicKey: id, seed: hex(kp.seed) }, group: g, token: null, feeds, forks: [] })
-  print({ groupId: g.groupId, memberId: id, dir, restoring: true }, () => t('joinedWithKey', { id, group: g.groupId.slice(0, 8), dir, }))
+  print({ groupId: g.groupId, memberId: id, dir, restoring: true }, () => t('joinedWithKey', { id, group: g.groupId.slice(0, 8), dir }))
 }
 
 program.command('invite')
