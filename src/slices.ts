@@ -11,6 +11,12 @@ import { setImmediate as turn } from 'node:timers/promises'
 /** A computation in steps: yields (nothing) between steps, returns its result. */
 export type Steps<T> = Generator<void, T, void>
 
+/**
+ * What runs a computation in steps: {@link drain} (at once) or {@link drainInSlices} (giving the
+ * event loop turns); the result is the same.
+ */
+export type Drive = <T>(steps: Steps<T>) => T | Promise<T>
+
 /** Runs `steps` to the end, without pausing; returns its result. */
 export function drain<T> (steps: Steps<T>): T {
   for (;;) {

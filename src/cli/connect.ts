@@ -76,7 +76,7 @@ export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T
   let told = false
   for (;;) {
     try {
-      const node = await GasNode.open({ dir })
+      const node = await GasNode.open({ dir, oneShot: true })
       if (loadRunning(dir) !== null) clearRunning(dir) // a record of a node that no longer runs
       return node
     } catch (err) {

@@ -31,6 +31,7 @@ import { CheckpointKeeper } from './storage/checkpoint.js'
 import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
+import { drain, drainInSlices, type Drive } from '../slices.js'
 import type { NodeEvents, NodeOptions } from './types.js'
 
 export type { InvalidBlock, NodeEvents, NodeOptions } from './types.js'
@@ -66,6 +67,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private readonly own: Hypercore
   private readonly now: () => number
   private readonly ackDelayMs: number
+  /** How long computations run: at once for a one-shot node, else in slices ({@link NodeOptions.oneShot}). */
+  readonly drive: Drive
   /** One job at a time on the graph and the own feed (src/node/queue.ts). */
   private readonly work: WorkQueue = new WorkQueue(async () => await this.refresh(), (err) => this.emit('error', err), () => this.closed)
   /** Paces replays while a long sync downloads (src/node/ingest/pacer.ts). */
@@ -90,6 +93,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this.now = opts.now ?? Date.now
     this.pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.work.schedule(), this.now)
     this.ackDelayMs = opts.ackDelayMs ?? 30
+    this.drive = opts.oneShot === true ? drain : drainInSlices
     this._forks = loadForks(opts.dir)
     this.feeds = new Feeds({
       store, dir: opts.dir, graph: () => this._graph, forks: this._forks, now: this.now, closed: () => this.closed,
@@ -98,7 +102,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       fork: (f) => this.emit('fork', f),
       error: (err) => this.emit('error', err)
     })
-    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed)
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed, this.drive)
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
   }
 
@@ -116,8 +120,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     node.on('invalid-block', (e) => { if (e.feed === node.id && e.code === 'BAD_VERSION') oldFormat = true })
     if (node.group !== null) await node.work.run(() => node.refresh())
     if (oldFormat) {
-      // A data directory of block format 1 (before issue 13): its blocks cannot be read, and
-      // appending after them would hide that (docs/ordering.md §6).
+      // Block format 1 (before issue 13) cannot be read; appending would hide it (docs/ordering.md §6).
       await node.close()
       throw HypergasError.DATA_DIR(`${opts.dir} holds blocks of an older format (links without hashes) that this hypergas does not read: keep it aside and start the group again (hypergas init), or use the hypergas that wrote it`)
     }
@@ -165,8 +168,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this._replicator = new Replicator(this.store, g.groupId, { now: this.now, rules: RULES_VERSION, admit: (k) => this.feeds.get(k as MemberId) !== undefined, ...opts, keyPair: { publicKey: Buffer.from(this.keyPair.publicKey), secretKey: sodiumSecretKey(this.keyPair) } })
     this._replicator.on('peers', () => this.emit('peers')).on('warning', (err: Error) => this.emit('warning', err))
     await this._replicator.start()
-    if (this.closed || this.feedsPoll !== null) return
-    this.feedsPoll = setInterval(() => { if (feedsStamp(this.dir) !== this.feedsSeen) this.work.schedule() }, FEEDS_POLL_MS).unref()
+    if (!this.closed && this.feedsPoll === null) this.feedsPoll = setInterval(() => { if (feedsStamp(this.dir) !== this.feedsSeen) this.work.schedule() }, FEEDS_POLL_MS).unref()
   }
 
   /**
@@ -263,8 +265,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       const opened = loadFeeds(this.dir).filter((f) => this.feeds.open(f))
       if (opened.length > 0) this._replicator?.welcome(opened)
     }
-    if (this._view !== null) return
-    if (this._graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this._graph, (f) => this.feeds.held(f))
+    if (this._view === null && this._graph.order().length === 0) this.unread = await this.checkpoint.restore(g.groupId, this._graph, (f) => this.feeds.held(f))
   }
 
   /** Reads and replays until no feed has a new block and no new writer is to be followed. */
@@ -310,11 +311,11 @@ export class GasNode extends EventEmitter<NodeEvents> {
     return opened.length
   }
 
-  /** Saves the verified signatures and the feeds followed; starts writing the checkpoint in the background unless a sync is downloading. */
+  /** Saves the verified signatures and the feeds followed; starts writing the checkpoint in the background unless a sync is downloading or the node is one-shot (it writes on close). */
   private async persist (g: GroupRef, following: number): Promise<void> {
     this.feeds.flush()
     if (this.feeds.size !== following) addFeeds(this.dir, this.feeds.keys()) // (merged: a join again may have added feeds since the last look)
-    if (!this.feeds.downloading()) void this.checkpoint.save(g.groupId, this._graph, this._view!)
+    if (!this.feeds.downloading() && this.drive !== drain) void this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
@@ -327,8 +328,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
 
   /** The acts of the blocks of `entries` (log entries that carry none, restored from a checkpoint; blocks the merge ignored), read back, by act id. */
   async readActs (entries: ReadonlyArray<Pick<LogEntry, 'feed' | 'index'>>): Promise<Map<ActId, SignedAct>> {
-    const g = this.group
-    return g === null ? new Map() : await this.feeds.readActs(entries, g.groupId)
+    return this.group === null ? new Map() : await this.feeds.readActs(entries, this.group.groupId)
   }
 
   /**

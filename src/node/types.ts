@@ -28,6 +28,14 @@ export interface NodeOptions {
   now?: () => number
   /** Delay before an acknowledgement block is written, ms (SPEC §5 "soon after"). Default 30. */
   ackDelayMs?: number
+  /**
+   * Opened for one command of the CLI, which serves nobody meanwhile (issue 18 item 4): state
+   * hashes and the checkpoint are computed at once rather than in slices of the event loop, and
+   * the checkpoint is written on close only, not also after the first replay (a first `status`
+   * of 100,000 acts wrote it twice, once for the replay and once more after its acknowledgement).
+   * Default false: a node that serves (`start`).
+   */
+  oneShot?: boolean
 }
 
 /** A block of a writer feed that could not be used: where, and the refusal code. */

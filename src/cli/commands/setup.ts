@@ -39,7 +39,7 @@ program.command('init')
   .requiredOption('--founder <name>', helpText('h_init_founder'))
   .action(async (o: { name: string, founder: string }) => {
     refuseOtherGroup(resolveDir(globals()))
-    const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true })
+    const node = await GasNode.open({ dir: resolveDir(globals()), createIdentity: true, oneShot: true })
     try {
       const g = await node.createGroup(o.name, o.founder)
       print({ groupId: g.groupId, memberId: node.id, invite: encodeInvite(g) }, () =>
@@ -63,7 +63,7 @@ program.command('join')
       const added = addFeeds(dir, feeds)
       return print({ groupId: g.groupId, memberId: id, already: true, feedsAdded: added.length }, () => t('alreadyJoined', { group: g.groupId.slice(0, 8), id }) + (added.length > 0 ? '\n' + t('joinedMore', { count: added.length }) : ''))
     }
-    const node = await GasNode.open({ dir, createIdentity: true })
+    const node = await GasNode.open({ dir, createIdentity: true, oneShot: true })
     try {
       await node.joinGroup(g, feeds)
       print({ groupId: g.groupId, memberId: node.id }, () =>

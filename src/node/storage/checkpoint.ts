@@ -39,7 +39,7 @@ import { UNREAD, type ActEntry } from '../../merge/entries.js'
 import type { Graph, GraphNode } from '../../merge/graph.js'
 import type { GroupRef, IgnoredBlock, Replay, Resume } from '../../merge/replay.js'
 import { decodeCheckpoint, encodeCheckpointSteps, hashAt, type Checkpoint, type CheckpointBody, type CheckpointFeed } from './checkpoint-file.js'
-import { drain, drainInSlices, type Steps } from '../../slices.js'
+import { drain, drainInSlices, type Drive, type Steps } from '../../slices.js'
 import { badCheckpoint } from './checkpoint-verify.js'
 import { checkpointMac, isSealed, sealKey } from './checkpoint-seal.js'
 import { paths, readOptional, writePrivate, writePrivateAsync } from './datadir.js'
@@ -161,7 +161,7 @@ function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
  * (its log columns may grow past `logLength` as later replays extend them: only the first `logLength`
  * entries are taken).
  */
-export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>, drive: <T>(steps: Steps<T>) => T | Promise<T> = drain): Promise<CheckpointBody> {
+export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>, drive: Drive = drain): Promise<CheckpointBody> {
   const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const position = new Map(lengths.map(([feed], i) => [feed, i]))
   const columns = lengths.map(([feed, length]) => {
@@ -221,9 +221,10 @@ export class CheckpointKeeper {
 
   /**
    * `seed`: the node's Ed25519 seed, from which the key sealing every checkpoint it writes is
-   * derived (src/node/storage/checkpoint-seal.ts).
+   * derived (src/node/storage/checkpoint-seal.ts). `drive` runs the encoding and the state hash:
+   * drainInSlices (default) while the node serves, drain for a one-shot node.
    */
-  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, seed: Uint8Array, private readonly log: (line: string) => void = stderrLine) {
+  constructor (private readonly dir: string, private readonly coreOf: (feed: MemberId) => Hypercore, seed: Uint8Array, private readonly drive: Drive = drainInSlices, private readonly log: (line: string) => void = stderrLine) {
     this.key = sealKey(seed)
   }
 
@@ -365,8 +366,8 @@ export class CheckpointKeeper {
   private async write (groupId: GroupId, graph: Graph, count: number, resume: Resume): Promise<void> {
     let parts: Uint8Array[]
     try {
-      const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), drainInSlices)
-      parts = await drainInSlices(encodeCheckpointSteps(body))
+      const body = await checkpointBody(groupId, graph, count, resume, async (feed, length) => hex(await this.coreOf(feed).treeHash(length)), this.drive)
+      parts = await this.drive(encodeCheckpointSteps(body))
       // A crash between the two writes leaves a seal of the older file: the new one is then
       // verified in full at the next start.
       await writePrivateAsync(paths(this.dir).checkpoint, parts)
