@@ -59,7 +59,9 @@ function movements (k: string, l: readonly Movement[]): Pieces {
     let text = `[${JSON.stringify(k)},[`
     for (let i = 0; i < l.length; i++) {
       const m = l[i]
-      text += `${i === 0 ? '' : ','}${JSON.stringify([m.actId, m.kind, m.deltaCents])}`
+      // An act id is hex and a kind a fixed word: neither needs escaping, so this is the text
+      // JSON.stringify([actId, kind, deltaCents]) gives, in half the time (no array per movement).
+      text += `${i === 0 ? '' : ','}["${m.actId}","${m.kind}",${m.deltaCents}]`
       if ((i + 1) % MOVEMENTS_PER_STEP === 0) {
         yield text
         text = ''
