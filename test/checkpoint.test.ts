@@ -24,7 +24,7 @@ import { makeDataDir, season } from './bench/data.js'
 import { bodyOf, capturingStderr, flip, resumed, smallDir, start, summary, type Small, type Summary } from './helpers/checkpoint-dirs.js'
 import { person } from './helpers/fixtures.js'
 import { World } from './sim/world.js'
-import { BIN } from '../examples/procs.js'
+import { BIN, startNode, stopNode, waitFor } from '../examples/procs.js'
 
 const SEED = 11
 const ACTS = 3000
@@ -346,4 +346,37 @@ test('checkpoint: a member below zero within an overdraft, a commitment of 0 (no
   const again = run('balance', 'Bruno')
   t.is(again.err, '', 'the checkpoint written with them is used without a word')
   t.is(JSON.parse(again.out).creditCents, -600)
+})
+
+test('checkpoint: a serving node writes it while it serves; a node opened for one command, on close only', async (t) => {
+  // 12,000 acts: over 1,024 final blocks, the step at which a serving node writes.
+  const s = season(12_000, SEED)
+  const dirs = await Promise.all(['oneshot', 'serving', 'started'].map(async (name) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hypergas-cp-${name}-`))
+    t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }))
+    await makeDataDir(s, dir)
+    return dir
+  }))
+  const [oneShot, serving, started] = dirs
+  const written = (dir: string): boolean => fs.existsSync(paths(dir).checkpoint)
+
+  const command = await GasNode.open({ dir: oneShot, oneShot: true })
+  await command.settled()
+  t.absent(written(oneShot), 'one command: nothing written while it runs')
+  await command.close()
+  t.ok(written(oneShot), 'one command: written on close')
+
+  const node = await GasNode.open({ dir: serving })
+  await node.settled()
+  t.ok(written(serving), 'a serving node: written before it closes')
+  await node.close()
+
+  // `hypergas start` opens a serving node (src/cli/commands/start.ts), not a one-shot one.
+  const proc = await startNode('cp', started, null, { args: ['--no-swarm'] })
+  try {
+    await waitFor('the checkpoint of a started node', async () => written(started), 60_000)
+    t.is(proc.child.exitCode, null, 'hypergas start: written while the node runs')
+  } finally {
+    await stopNode(proc)
+  }
 })

@@ -81,7 +81,7 @@ test('store lock: a node.json left by a crash, its pid now another process\'s, i
   saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 })
   const command = await GasNode.open({ dir })
   setTimeout(() => { void command.close() }, 1500)
-  const opened = await openNode(dir, () => 'running')
+  const opened = await openNode(dir, () => 'running', true)
   t.ok(opened instanceof GasNode, 'the directory busy, a stale record: waited for the command, then opened')
   if (opened instanceof GasNode) await opened.close()
   saveRunning(dir, { pid: process.pid, host: '127.0.0.1', port: 1 })

@@ -67,16 +67,17 @@ export const BUSY_WAIT_MS = 15_000
  * While another process has the directory open and is not a running node (a `start` still
  * opening it, another command), waits up to {@link BUSY_WAIT_MS} for it to end or to be running,
  * saying so on stderr after a second. (A node of an older hypergas takes no `node.lock`, only
- * the store's own: when the store is locked, its `node.json` is believed.)
+ * the store's own: when the store is locked, its `node.json` is believed.) `oneShot`: opened for
+ * one command, not to serve (NodeOptions.oneShot, src/node/types.ts).
  * @throws HypergasError DATA_DIR (variant `busy`) when it is still busy after that, (`store`) when
  *   the store cannot be opened and no node runs
  */
-export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T): Promise<GasNode | T> {
+export async function openNode<T> (dir: string, onRunning: (r: RunningInfo) => T, oneShot: boolean): Promise<GasNode | T> {
   const started = Date.now()
   let told = false
   for (;;) {
     try {
-      const node = await GasNode.open({ dir, oneShot: true })
+      const node = await GasNode.open({ dir, oneShot })
       if (loadRunning(dir) !== null) clearRunning(dir) // a record of a node that no longer runs
       return node
     } catch (err) {
@@ -110,6 +111,6 @@ async function listening (r: RunningInfo): Promise<boolean> {
 
 /** A {@link NodeApi} for the data directory: its running node over HTTP, else opened here ({@link openNode}). Close it when done. */
 export async function connect (dir: string): Promise<NodeApi> {
-  const node = await openNode(dir, (running) => new HttpApi(localUrl(running.host, running.port), loadToken(dir)))
+  const node = await openNode(dir, (running) => new HttpApi(localUrl(running.host, running.port), loadToken(dir)), true)
   return node instanceof GasNode ? new LocalApi(node, true, noticeWriter()) : node
 }

@@ -38,7 +38,7 @@ program.command('start')
     // the pauses of the feeds' reads, not after the replay.
     const serverModule = import('../../http/server.js')
     serverModule.catch(() => {}) // a failure is met where it is awaited, after the node opened
-    const node = await openNode(dir, () => { throw new HypergasError('DATA_DIR', `a node is already running in ${dir}`, { variant: 'running', input: dir.slice(0, 200) }) })
+    const node = await openNode(dir, () => { throw new HypergasError('DATA_DIR', `a node is already running in ${dir}`, { variant: 'running', input: dir.slice(0, 200) }) }, false)
     const sessions = new Sessions()
     let app: FastifyInstance
     let listening: FastifyInstance | null = null
