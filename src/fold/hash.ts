@@ -176,9 +176,10 @@ export function* finishedStateHashSteps (s: GroupState): Steps<string> {
 const underWay = new WeakMap<GroupState, Promise<string>>()
 
 /**
- * {@link finishedStateHash} run by `drive` (a node passes drainInSlices, src/slices.ts, to keep
- * serving meanwhile: hashing a state at once held the event loop 0.19 s at 100,000 acts), one
- * computation per state however many ask at once (a status request, the checkpoint being written).
+ * {@link finishedStateHash} run by `drive`, one computation per state however many ask at once (a
+ * status request, the checkpoint being written). A serving node passes drainInSlices
+ * (src/slices.ts): hashing a state at once held its event loop 0.19 s at 100,000 acts. A
+ * one-shot node, serving nobody, passes drain.
  */
 export async function finishedStateHashDriven (s: GroupState, drive: (steps: Steps<string>) => string | Promise<string>): Promise<string> {
   const known = finished.get(s)

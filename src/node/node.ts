@@ -31,7 +31,7 @@ import { CheckpointKeeper } from './storage/checkpoint.js'
 import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
-import { drain, drainInSlices, type Drive } from '../slices.js'
+import { drain, drainInSlices } from '../slices.js'
 import type { NodeEvents, NodeOptions } from './types.js'
 
 export type { InvalidBlock, NodeEvents, NodeOptions } from './types.js'
@@ -67,8 +67,8 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private readonly own: Hypercore
   private readonly now: () => number
   private readonly ackDelayMs: number
-  /** How long computations run: at once for a one-shot node, else in slices ({@link NodeOptions.oneShot}). */
-  readonly drive: Drive
+  /** Opened for one command, serving nobody ({@link NodeOptions.oneShot}): computations run at once, the checkpoint is written on close. */
+  readonly oneShot: boolean
   /** One job at a time on the graph and the own feed (src/node/queue.ts). */
   private readonly work: WorkQueue = new WorkQueue(async () => await this.refresh(), (err) => this.emit('error', err), () => this.closed)
   /** Paces replays while a long sync downloads (src/node/ingest/pacer.ts). */
@@ -93,7 +93,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
     this.now = opts.now ?? Date.now
     this.pacer = new ReplayPacer(CATCH_UP_REPLAY_MS, () => this.work.schedule(), this.now)
     this.ackDelayMs = opts.ackDelayMs ?? 30
-    this.drive = opts.oneShot === true ? drain : drainInSlices
+    this.oneShot = opts.oneShot === true
     this._forks = loadForks(opts.dir)
     this.feeds = new Feeds({
       store, dir: opts.dir, graph: () => this._graph, forks: this._forks, now: this.now, closed: () => this.closed,
@@ -102,7 +102,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       fork: (f) => this.emit('fork', f),
       error: (err) => this.emit('error', err)
     })
-    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed, this.drive)
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed, this.oneShot ? drain : drainInSlices)
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
   }
 
@@ -315,7 +315,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
   private async persist (g: GroupRef, following: number): Promise<void> {
     this.feeds.flush()
     if (this.feeds.size !== following) addFeeds(this.dir, this.feeds.keys()) // (merged: a join again may have added feeds since the last look)
-    if (!this.feeds.downloading() && this.drive !== drain) void this.checkpoint.save(g.groupId, this._graph, this._view!)
+    if (!this.feeds.downloading() && !this.oneShot) void this.checkpoint.save(g.groupId, this._graph, this._view!)
   }
 
   /** Drops the graph and reads every block again, acts included (a full replay follows). */
