@@ -115,6 +115,10 @@ declare module 'hyperswarm' {
     remotePublicKey: Buffer
     rawStream?: { remoteHost?: string, remotePort?: number, bytesReceived?: number, bytesTransmitted?: number }
     destroy (err?: Error): void
+    /** Sends an empty message every `ms` (0: none). */
+    setKeepAlive (ms: number): void
+    /** Destroys the connection after `ms` without a byte received (0: never). */
+    setTimeout (ms: number): void
   }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {

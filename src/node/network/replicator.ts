@@ -91,6 +91,17 @@ const MEETING_MS = 60_000
 /** How many refused peers' keys {@link Replicator.knocking} keeps (a flood of strangers costs no more). */
 const KNOCKING_KEPT = 16
 
+/**
+ * A connection's keep-alive, and the silence after which its peer is taken for gone, ms.
+ * Hyperswarm sends a keep-alive every 5 s but never times a connection out: a peer killed, or
+ * dropped from the Wi-Fi, stayed among the peers until UDX gave up retransmitting (18 s on
+ * loopback, 10–40 s in earlier runs). 10 s without a byte is four keep-alives missed from this
+ * hypergas (every 2 s), or two from an older one (every 5 s). A node whose event loop is held
+ * longer than that (never, by issue 18's 50 ms target) would drop its connections and reconnect.
+ */
+const KEEP_ALIVE_MS = 2000
+const SILENCE_MS = 10_000
+
 /** Delays between repeated topic lookups, ms; the last one repeats. */
 const LOOKUP_BACKOFF_MS = [250, 1000, 2000, 5000, 10000, 15000]
 
@@ -256,6 +267,8 @@ export class Replicator extends EventEmitter {
       }
       this.met.add(key)
       this.knocking.delete(key)
+      conn.setKeepAlive(KEEP_ALIVE_MS)
+      conn.setTimeout(SILENCE_MS)
       // Met: from now on the ordinary discovery keeps the connection.
       if (this.welcomed.delete(key)) for (const n of this.nets) n.swarm.leavePeer(conn.remotePublicKey)
       const raw = conn.rawStream
