@@ -182,3 +182,33 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   saveMail(dir, { ...loadMail(dir), endedSeen: undefined })
   t.alike(await sendDigests(node, writer, Date.now()), [], 'the first digest after starts the list')
 })
+
+test('notices by email: an ended purchase a refused digest told is told in that member\'s next digest, and to no one twice', { timeout: 60_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-mail-owed-'))
+  const refuse = ['marta@example.org']
+  const server = await smtp(refuse)
+  const node = await GasNode.open({ dir, createIdentity: true })
+  t.teardown(async () => { await node.close(); await server.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  await node.createGroup('GAS Posta', 'Anna')
+  const anna = node.id
+  const marta = String(cli(dir, 'keygen').publicKey) as typeof anna
+  await node.submit({ type: 'VoteRegisterMember', member: marta, name: 'Marta' })
+  for (const m of [anna, marta]) await node.submit({ type: 'Deposit', member: m, cents: 5000 })
+  const p = (await node.submit({ type: 'OpenPurchase', name: 'Olio', supplier: 'Frantoio' })).id as PurchaseId
+  for (const m of [anna, marta]) await node.submit({ type: 'Commit', member: m, purchase: p, cents: 700 })
+  saveMail(dir, { ...loadMail(dir), smtp: { host: '127.0.0.1', port: server.port, secure: false }, from: 'gas@example.org', addresses: { [anna]: 'anna@example.org', [marta]: 'marta@example.org' }, lastSentMs: 0, endedSeen: [] })
+  await node.submit({ type: 'VoteFailPurchase', purchase: p })
+  await node.submit({ type: 'FailPurchase', purchase: p })
+  const writer = { line: (n: Notice) => `${n.kind} ${n.purchaseName ?? ''}`, subject: 'avvisi' }
+  const first = await sendDigests(node, writer, Date.now())
+  t.alike(first.map((d) => `${d.to} ${d.refused === undefined ? 'sent' : 'refused'}`).sort(), ['anna@example.org sent', 'marta@example.org refused'], 'Anna\'s digest went out, Marta\'s was refused')
+  t.alike(server.messages.map((m) => m.to), [['anna@example.org']])
+  t.alike(loadMail(dir).endedOwed, { [marta]: [`${p}:failed`] }, 'what Marta was not told is kept for her')
+  // Her mailbox takes mail again: her next digest tells the failure; Anna's tells nothing new.
+  refuse.length = 0
+  const second = await sendDigests(node, writer, Date.now())
+  t.alike(second.map((d) => d.to), ['marta@example.org'], 'only Marta has something to be told')
+  t.ok(server.messages[1]?.raw.includes('failed Olio'), `the failure reached her: ${server.messages[1]?.raw.split('\n').filter((l) => l.startsWith('- ')).join(' | ')}`)
+  t.is(loadMail(dir).endedOwed, undefined, 'nothing owed any more')
+  t.alike(await sendDigests(node, writer, Date.now()), [], 'and told no one twice')
+})

@@ -15,6 +15,9 @@ import { writePrivate } from '../node/storage/datadir.js'
 import type { GasNode } from '../node/node.js'
 import type { LogLine } from '../node/types.js'
 
+/** A purchase and how it ended, `<id>:<phase>`. */
+const endedKey = z.string().regex(/^[0-9a-f]{64}:(closed|failed)$/)
+
 const settingsSchema = z.object({
   smtp: z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535), secure: z.boolean(), user: z.string().optional(), pass: z.string().optional() }).nullable(),
   from: z.string(),
@@ -28,7 +31,13 @@ const settingsSchema = z.object({
    * turned into a failure) ({@link endedNotices}). Absent before the first digest, and after
    * mail was turned off: that digest tells none and starts the list.
    */
-  endedSeen: z.array(z.string().regex(/^[0-9a-f]{64}:(closed|failed)$/)).optional()
+  endedSeen: z.array(endedKey).optional(),
+  /**
+   * By member, the ended purchases their last digest told but the server did not take (a full
+   * mailbox, a server gone mid-way): told again in their next digest while the purchase still
+   * ended that way, though the list above has moved on.
+   */
+  endedOwed: z.record(z.string().regex(/^[0-9a-f]{64}$/), z.array(endedKey)).optional()
 })
 
 /** This node's mail settings. */
@@ -88,7 +97,8 @@ export interface DigestSent {
 /**
  * Sends every member with an address and at least one notice their digest now; answers to whom.
  * A digest the server refuses (a bad address) is marked `refused` and the others are sent; the
- * day counts as done unless every digest was refused.
+ * day counts as done unless every digest was refused. The ended purchases a refused digest told
+ * are kept for that member's next one (`endedOwed`).
  * @throws HypergasError NO_MAIL_SERVER when no SMTP server is configured; MAIL when the server took
  *   none of the digests (unreachable, or refusing all), with the first reason
  */
@@ -104,13 +114,17 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   // close was signed at (another admin's clock, or a close made offline and received later).
   const endedNow = [...s.purchases.values()].filter((p) => p.phase !== 'open').map((p) => `${p.id}:${p.phase}`).sort()
   const seen = new Set(m.endedSeen ?? endedNow)
-  const ended = endedNow.filter((x) => !seen.has(x)).map((x) => x.slice(0, 64) as PurchaseId)
+  const ended = endedNow.filter((x) => !seen.has(x))
+  const owed: Record<string, string[]> = {}
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
       const member = s.members.get(id as MemberId)
       if (member === undefined) continue
-      const notices = [...memberNotices(s, id as MemberId, nowMs), ...endedNotices(s, id as MemberId, ended)]
+      // What ended since the last digest, and what this member's last digest failed to tell.
+      const theirs = [...new Set([...ended, ...(m.endedOwed?.[id] ?? []).filter((x) => endedNow.includes(x))])].sort()
+        .filter((x) => endedNotices(s, id as MemberId, [x.slice(0, 64) as PurchaseId]).length > 0)
+      const notices = [...memberNotices(s, id as MemberId, nowMs), ...endedNotices(s, id as MemberId, theirs.map((x) => x.slice(0, 64) as PurchaseId))]
       if (notices.length === 0) continue
       const reads = m.languages?.[id]
       const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
@@ -125,6 +139,7 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
         const why = code === 'EAUTH' ? `${server} refused the login` : ['EDNS', 'ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'ETLS'].includes(code) ? `${server} could not be reached` : null
         one.refused = why === null ? `the mail server refused the digest to ${member.name}: ${(err as Error).message}` : `the digest to ${member.name} was not sent: ${why} (${(err as Error).message})`
         one.refusal = { variant: code === 'EAUTH' ? 'login' : why === null ? 'refused' : 'unreachable', member: member.name, input: server, detail: (err as Error).message.slice(0, 200) }
+        if (theirs.length > 0) owed[id] = theirs
       }
       out.push(one)
     }
@@ -133,7 +148,8 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
   // (Mail turned off meanwhile: the list starts again when it is turned on.)
   const latest = loadMail(node.dir)
-  saveMail(node.dir, { ...latest, lastSentMs: nowMs, endedSeen: latest.smtp === null ? undefined : endedNow })
+  const on = latest.smtp !== null
+  saveMail(node.dir, { ...latest, lastSentMs: nowMs, endedSeen: on ? endedNow : undefined, endedOwed: on && Object.keys(owed).length > 0 ? owed : undefined })
   return out
 }
 
