@@ -204,6 +204,10 @@ test('notices by email: an ended purchase a refused digest told is told in that 
   t.alike(first.map((d) => `${d.to} ${d.refused === undefined ? 'sent' : 'refused'}`).sort(), ['anna@example.org sent', 'marta@example.org refused'], 'Anna\'s digest went out, Marta\'s was refused')
   t.alike(server.messages.map((m) => m.to), [['anna@example.org']])
   t.alike(loadMail(dir).endedOwed, { [marta]: [`${p}:failed`] }, 'what Marta was not told is kept for her')
+  // A quiet day, her mailbox still refusing: her digest alone, refused, and no error for the send.
+  const quiet = await sendDigests(node, writer, Date.now())
+  t.alike(quiet.map((d) => `${d.to} ${d.refused === undefined ? 'sent' : 'refused'}`), ['marta@example.org refused'], 'an address that always refuses fails no quiet day')
+  t.alike(loadMail(dir).endedOwed, { [marta]: [`${p}:failed`] }, 'and what she is owed is kept')
   // Her mailbox takes mail again: her next digest tells the failure; Anna's tells nothing new.
   refuse.length = 0
   const second = await sendDigests(node, writer, Date.now())

@@ -100,7 +100,7 @@ export interface DigestSent {
  * day counts as done unless every digest was refused. The ended purchases a refused digest told
  * are kept for that member's next one (`endedOwed`).
  * @throws HypergasError NO_MAIL_SERVER when no SMTP server is configured; MAIL when the server took
- *   none of the digests (unreachable, or refusing all), with the first reason
+ *   none of the digests with news (unreachable, or refusing all), with the first reason
  */
 export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
   const m = loadMail(node.dir)
@@ -116,6 +116,8 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
   const seen = new Set(m.endedSeen ?? endedNow)
   const ended = endedNow.filter((x) => !seen.has(x))
   const owed: Record<string, string[]> = {}
+  /** Digests that carry only what an earlier one failed to tell (an address that always refuses). */
+  const owedOnly = new Set<DigestSent>()
   const out: DigestSent[] = []
   try {
     for (const [id, to] of Object.entries(m.addresses).sort()) {
@@ -124,7 +126,8 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
       // What ended since the last digest, and what this member's last digest failed to tell.
       const theirs = [...new Set([...ended, ...(m.endedOwed?.[id] ?? []).filter((x) => endedNow.includes(x))])].sort()
         .filter((x) => endedNotices(s, id as MemberId, [x.slice(0, 64) as PurchaseId]).length > 0)
-      const notices = [...memberNotices(s, id as MemberId, nowMs), ...endedNotices(s, id as MemberId, theirs.map((x) => x.slice(0, 64) as PurchaseId))]
+      const fresh = memberNotices(s, id as MemberId, nowMs)
+      const notices = [...fresh, ...endedNotices(s, id as MemberId, theirs.map((x) => x.slice(0, 64) as PurchaseId))]
       if (notices.length === 0) continue
       const reads = m.languages?.[id]
       const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
@@ -141,11 +144,16 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
         one.refusal = { variant: code === 'EAUTH' ? 'login' : why === null ? 'refused' : 'unreachable', member: member.name, input: server, detail: (err as Error).message.slice(0, 200) }
         if (theirs.length > 0) owed[id] = theirs
       }
+      if (fresh.length === 0 && !theirs.some((x) => ended.includes(x))) owedOnly.add(one)
       out.push(one)
     }
   } finally { transport.close() }
-  const first = out.find((x) => x.refused !== undefined)
-  if (first !== undefined && out.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
+  // Every digest with news refused: the server is at fault, and nothing counts as sent. Digests
+  // carrying only what was owed are left out, or one address that always refuses would fail
+  // every quiet day.
+  const counted = out.filter((x) => !owedOnly.has(x))
+  const first = counted.find((x) => x.refused !== undefined)
+  if (first !== undefined && counted.every((x) => x.refused !== undefined)) throw new HypergasError('MAIL', first.refused!, first.refusal)
   // (Mail turned off meanwhile: the list starts again when it is turned on.)
   const latest = loadMail(node.dir)
   const on = latest.smtp !== null

@@ -95,9 +95,10 @@ const KNOCKING_KEPT = 16
  * A connection's keep-alive, and the silence after which its peer is taken for gone, ms.
  * Hyperswarm sends a keep-alive every 5 s but never times a connection out: a peer killed, or
  * dropped from the Wi-Fi, stayed among the peers until UDX gave up retransmitting (18 s on
- * loopback, 10–40 s in earlier runs). 10 s without a byte is four keep-alives missed from this
- * hypergas (every 2 s), or two from an older one (every 5 s). A node whose event loop is held
- * longer than that (never, by issue 18's 50 ms target) would drop its connections and reconnect.
+ * loopback, 10–40 s in earlier runs). 10 s without a byte read is four keep-alives missed from
+ * this hypergas (every 2 s), or two from an older one (every 5 s). Node runs due timers before it
+ * reads a socket, so an event loop held 8–10 s (issue 18 keeps it under 50 ms; a catch-up replay
+ * of 1,000,000 acts holds it 2–3 s) would drop the connections: Hyperswarm reconnects.
  */
 const KEEP_ALIVE_MS = 2000
 const SILENCE_MS = 10_000
