@@ -157,9 +157,9 @@ function matchesGraph (cp: Checkpoint, graph: Graph): boolean {
  * `count` positions of `graph`; `treeHash(feed, length)` gives a feed's Merkle tree hash (hex) at
  * a length. Final log entries lose their acts. `drive` runs the encoding of the state and its
  * hash ({@link drain}: at once, as a one-shot node does; a serving node passes drainInSlices,
- * src/slices.ts, to keep serving meanwhile); the graph is read before the first pause, and what `resume` holds never changes
- * (its log columns may grow past `logLength` as later replays extend them: only the first `logLength`
- * entries are taken).
+ * src/slices.ts, to keep serving meanwhile); the graph is read before the first pause, and what
+ * `resume` holds never changes (its log columns may grow past `logLength` as later replays extend
+ * them: only the first `logLength` entries are taken).
  */
 export async function checkpointBody (groupId: GroupId, graph: Graph, count: number, resume: Resume, treeHash: (feed: MemberId, length: number) => Promise<string>, drive: Drive = drain): Promise<CheckpointBody> {
   const lengths = [...prefixLengths(graph, count)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -204,8 +204,9 @@ function stderrLine (line: string): void {
 /**
  * A node's checkpoint: the one found at start, which the first replay resumes from, and the
  * writes as the final prefix grows (every {@link WRITE_EVERY_BLOCKS} final blocks while a node
- * serves, which its owner asks for, and on close). `coreOf(feed)` returns a writer feed's core, opening it if needed; `log` receives one
- * line (no newline) each time a checkpoint file is found unusable and deleted (default: stderr).
+ * serves, which its owner asks for, and on close). `coreOf(feed)` returns a writer feed's core,
+ * opening it if needed; `log` receives one line (no newline) each time a checkpoint file is found
+ * unusable and deleted (default: stderr).
  */
 export class CheckpointKeeper {
   private found: Checkpoint | null = null
@@ -322,9 +323,10 @@ export class CheckpointKeeper {
    * Writes the checkpoint of `view`'s final prefix when it grew enough (`always`: when it grew),
    * with the keeper's drive: for a serving node the state is encoded and hashed in slices of at
    * most ~10 ms of work (src/slices.ts) and the file written asynchronously, so acts and requests
-   * keep being served (issue 18 item 5); a one-shot node's drive runs them at once. One write at a time: a call while one runs is dropped, unless `always`,
-   * which waits for it and then writes. Resolves when this call's write has finished; a write
-   * that fails leaves the older file (the checkpoint is a cache) and is reported to `log`.
+   * keep being served (issue 18 item 5); a one-shot node's drive runs them at once. One write at
+   * a time: a call while one runs is dropped, unless `always`, which waits for it and then
+   * writes. Resolves when this call's write has finished; a write that fails leaves the older
+   * file (the checkpoint is a cache) and is reported to `log`.
    */
   async save (groupId: GroupId, graph: Graph, view: Replay, always = false): Promise<void> {
     if (this.writing !== null) {
