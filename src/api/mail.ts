@@ -124,10 +124,11 @@ export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: n
       const member = s.members.get(id as MemberId)
       if (member === undefined) continue
       // What ended since the last digest, and what this member's last digest failed to tell.
-      const theirs = [...new Set([...ended, ...(m.endedOwed?.[id] ?? []).filter((x) => endedNow.includes(x))])].sort()
-        .filter((x) => endedNotices(s, id as MemberId, [x.slice(0, 64) as PurchaseId]).length > 0)
+      const told = [...new Set([...ended, ...(m.endedOwed?.[id] ?? []).filter((x) => endedNow.includes(x))])].sort()
+        .map((x) => [x, endedNotices(s, id as MemberId, [x.slice(0, 64) as PurchaseId])] as const).filter(([, n]) => n.length > 0)
+      const theirs = told.map(([x]) => x)
       const fresh = memberNotices(s, id as MemberId, nowMs)
-      const notices = [...fresh, ...endedNotices(s, id as MemberId, theirs.map((x) => x.slice(0, 64) as PurchaseId))]
+      const notices = [...fresh, ...told.flatMap(([, n]) => n)]
       if (notices.length === 0) continue
       const reads = m.languages?.[id]
       const w = reads !== undefined && writer.in !== undefined ? writer.in(reads) : writer
