@@ -44,3 +44,10 @@ export async function drainInSlices<T> (steps: Steps<T>, sliceMs = SLICE_MS): Pr
     }
   }
 }
+
+/**
+ * The drive of a node (NodeOptions.oneShot, src/node/types.ts): {@link drain} for a node opened
+ * for one command, which serves nobody; {@link drainInSlices} for a serving node, so a long
+ * computation (a state hash, a checkpoint's encoding) never holds its event loop.
+ */
+export const driveOf = (oneShot: boolean): Drive => oneShot ? drain : drainInSlices

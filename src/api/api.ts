@@ -23,7 +23,7 @@ import { MAX_SIGNED_ACT_HEX, postSignedAct, type ReadsFiguresOf } from './signed
 import * as views from './views.js'
 import { logView, type LogView } from './log-view.js'
 import { finishedStateHashDriven } from '../fold/hash.js'
-import { drain, drainInSlices } from '../slices.js'
+import { driveOf } from '../slices.js'
 import { RULES_VERSION } from '../fold/rules.js'
 import { presence, recoveryCounter, refuseRecoveryOfPresent } from './presence.js'
 import { refuseEmptyBooking } from './order-views.js'
@@ -185,7 +185,7 @@ export class LocalApi implements NodeApi {
     // state all at once held the event loop 0.19 s at 100,000 acts and 2.8 s at 1,000,000, and
     // the web page asks after every update.
     // The status is of the view of the request's moment, even if a newer one came meanwhile.
-    const drive = n.oneShot ? drain : drainInSlices
+    const drive = driveOf(n.oneShot)
     await Promise.all([finishedStateHashDriven(v.state, drive), finishedStateHashDriven(v.confirmed, drive)])
     const stuck = n.ownStuck()
     const notCounted = v.ignored.reduce((sum, b) => sum + (b.feed === n.id ? b.actIds.length : 0), 0)

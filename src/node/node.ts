@@ -31,7 +31,7 @@ import { CheckpointKeeper } from './storage/checkpoint.js'
 import { addFeeds, FEEDS_POLL_MS, feedsStamp, loadFeeds, loadForks, loadGroup, openIdentity, openStore, saveGroup, type ForkReport } from './storage/datadir.js'
 import { loadRestoring, RestoreGate } from './storage/restore.js'
 import { WorkQueue } from './queue.js'
-import { drain, drainInSlices } from '../slices.js'
+import { driveOf } from '../slices.js'
 import type { NodeEvents, NodeOptions } from './types.js'
 
 export type { InvalidBlock, NodeEvents, NodeOptions } from './types.js'
@@ -102,7 +102,7 @@ export class GasNode extends EventEmitter<NodeEvents> {
       fork: (f) => this.emit('fork', f),
       error: (err) => this.emit('error', err)
     })
-    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed, this.oneShot ? drain : drainInSlices)
+    this.checkpoint = new CheckpointKeeper(opts.dir, (f) => { this.feeds.open(f); return this.feeds.get(f)! }, keyPair.seed, driveOf(this.oneShot))
     this.own = store.get({ keyPair: { publicKey: keyPair.publicKey, secretKey: sodiumSecretKey(keyPair) } })
   }
 

@@ -5,11 +5,14 @@
  *   npm run bench                 # everything (a few minutes)
  *   npm run bench -- --only sync  # one group: verify, merge, cold, sync, latency, stall, latency-large, flood
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { Command } from 'commander'
+import readline from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { Command, Option } from 'commander'
 import Corestore from 'corestore'
 import * as ed from '@noble/ed25519'
 import HyperDHT from 'hyperdht'
@@ -26,6 +29,7 @@ import { GasNode } from '../../src/node/node.js'
 import { groupTopic } from '../../src/node/network/replicator.js'
 import { BIN, NODE_FLAGS, act, get, setupAdmins, startNode, stopNode, waitFor, watchEvents, type NodeProc } from '../../examples/procs.js'
 import { makeDataDir, season, type Season } from './data.js'
+import { feedOf, startSeeders, stopSeeders } from './seeders.js'
 import { flood } from './flood.js'
 
 const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, os: `${os.platform()} ${os.release()}` }
@@ -168,37 +172,22 @@ async function benchNodeStart (acts: number, dir: string, firsts: string[], at10
   emit(`node-start.${acts}`, median(runs), 'ms', { acts, feeds: 3, runs: runs.map(Math.round), note: '`hypergas start` to its ready line, with the checkpoint written by the previous close', ...(at100k ? { target: '<= 500 ms' } : {}) })
 }
 
-/** How a node opens a writer's feed: by the manifest naming the writer's key (as GasNode does). */
-const feedOf = (id: MemberId): { manifest: { version: number, signers: Array<{ publicKey: Buffer }> } } => ({ manifest: { version: 1, signers: [{ publicKey: Buffer.from(id, 'hex') }] } })
-
 /**
  * A fresh node syncing a season from 2 peers over loopback Hyperswarm, and raw Hypercore; the
  * figures of a 100,000-act season keep their names, others carry their size (`sync.300000.ratio`).
+ * With `apart`, the two peers and the DHT run in a process of their own (test/bench/seeders.ts),
+ * as two admins' laptops do, and the figures end in `.apart`; otherwise they share this process.
  */
-async function benchSync (s: Season, base: string): Promise<void> {
-  const name = (x: string): string => s.acts === 100_000 ? `sync.${x}` : `sync.${s.acts}.${x}`
-  const testnet = await createTestnet(3)
-  const bootstrap = testnet.bootstrap
-  const seeders: Array<{ swarm: Hyperswarm, store: Corestore, dht: HyperDHT }> = []
-  for (const [i, seed] of ['seed1', 'seed2'].entries()) {
-    const dir = path.join(base, `${seed}-${s.acts}`)
-    await makeDataDir(s, dir)
-    const store = new Corestore(path.join(dir, 'corestore'))
-    for (const a of s.admins) await store.get(feedOf(a.id)).ready()
-    const dht = new HyperDHT({ bootstrap, firewalled: false })
-    // Each seeder connects with an admin's key: a node replicates only with the writers it follows.
-    const admin = s.admins[i]
-    const swarm = new Hyperswarm({ dht, keyPair: { publicKey: Buffer.from(admin.id, 'hex'), secretKey: admin.secretKey } })
-    swarm.on('connection', (c: unknown) => store.replicate(c))
-    await swarm.join(groupTopic(s.groupId), { server: true, client: false }).flushed()
-    seeders.push({ swarm, store, dht })
-  }
-  const boot = bootstrap.map((b) => `${b.host}:${b.port}`)
+async function benchSync (s: Season, base: string, apart: boolean): Promise<void> {
+  const name = (x: string): string => (s.acts === 100_000 ? `sync.${x}` : `sync.${s.acts}.${x}`) + (apart ? '.apart' : '')
+  const peers = apart ? await seedersApart(s, base) : await seedersHere(s, base)
+  const boot = peers.bootstrap
+  const bootstrap = boot.map((b) => ({ host: b.split(':')[0], port: Number(b.split(':')[1]) }))
   const lengths = s.admins.map((a) => s.feeds.get(a.id)!.length)
   try {
     // Raw Hypercore: the same blocks, no decoding, no merge.
     let t = performance.now()
-    const rawStore = new Corestore(path.join(base, `raw-${s.acts}`))
+    const rawStore = new Corestore(path.join(base, name('raw')))
     const dht = new HyperDHT({ bootstrap, firewalled: false })
     const swarm = new Hyperswarm({ dht })
     swarm.on('connection', (c: unknown) => rawStore.replicate(c))
@@ -212,7 +201,7 @@ async function benchSync (s: Season, base: string): Promise<void> {
     // hypergas: a node that knows only the invite an admin's node prints (group id, founder and
     // the admin feeds as hints).
     t = performance.now()
-    const node = await GasNode.open({ dir: path.join(base, `fresh-${s.acts}`), createIdentity: true })
+    const node = await GasNode.open({ dir: path.join(base, name('fresh')), createIdentity: true })
     await node.joinGroup({ groupId: s.groupId, founder: s.founder }, s.admins.map((a) => a.id))
     await node.startSwarm({ bootstrap: boot })
     await waitUntil(() => (node.view?.logLength ?? 0) >= s.acts, 300_000) // counted: reading `log` would build it
@@ -222,8 +211,30 @@ async function benchSync (s: Season, base: string): Promise<void> {
     emit(name('hypergas'), gas, 'ms', { acts: s.acts, peers: 2 })
     emit(name('ratio'), gas / raw, 'x raw Hypercore', { acts: s.acts, target: '<= 1.25' })
   } finally {
-    for (const x of seeders) { await x.swarm.destroy(); await x.dht.destroy(); await x.store.close() }
-    await testnet.destroy()
+    await peers.stop()
+  }
+}
+
+/** Two seeding peers and a DHT, and how to stop them. */
+interface Peers { bootstrap: string[], stop: () => Promise<void> }
+
+/** The seeders in this process. */
+async function seedersHere (s: Season, base: string): Promise<Peers> {
+  const testnet = await createTestnet(3)
+  const seeders = await startSeeders(s, base, testnet.bootstrap)
+  return {
+    bootstrap: testnet.bootstrap.map((b) => `${b.host}:${b.port}`),
+    stop: async () => { await stopSeeders(seeders); await testnet.destroy() }
+  }
+}
+
+/** The seeders in a child process, which builds the same season from the same seed. */
+async function seedersApart (s: Season, base: string): Promise<Peers> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(new URL('./seeders.js', import.meta.url)), String(s.acts), path.join(base, 'apart'), String(SEED)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const [line] = await once(readline.createInterface({ input: child.stdout! }), 'line') as [string]
+  return {
+    bootstrap: (JSON.parse(line) as { bootstrap: string[] }).bootstrap,
+    stop: async () => { child.stdin!.end(); await once(child, 'exit') }
   }
 }
 
@@ -336,8 +347,9 @@ const o = new Command('bench')
   .option('--merge-acts <n>', 'acts for merge + fold and the largest cold start', '1000000')
   .option('--sync-acts <n>', 'acts for sync (and verification, stall)', '100000')
   .option('--sync-large <n>', 'acts of the second sync of the same run (0: none)', '300000')
+  .addOption(new Option('--sync-peers <where>', 'the seeding peers in this process, in their own, or both').choices(['here', 'apart', 'both']).default('both'))
   .option('--latency-held <n>', 'acts both nodes hold in the large-log latency', '100000')
-  .parse().opts<{ only?: string, mergeActs: string, syncActs: string, syncLarge: string, floodActs: string, latencyHeld: string }>()
+  .parse().opts<{ only?: string, mergeActs: string, syncActs: string, syncLarge: string, syncPeers: string, floodActs: string, latencyHeld: string }>()
 const want = (g: string): boolean => o.only === undefined || o.only === g
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-bench-'))
 try {
@@ -352,9 +364,12 @@ try {
   big = null
   if (want('cold')) await benchCold(coldDirs)
   if (want('sync')) {
-    await benchSync(s100k, base)
-    // Issue 18 item 3: the larger sync in the same run.
-    if (Number(o.syncLarge) > 0) await benchSync(season(Number(o.syncLarge), SEED), base)
+    const large = Number(o.syncLarge) > 0 ? season(Number(o.syncLarge), SEED) : null
+    for (const apart of o.syncPeers === 'both' ? [false, true] : [o.syncPeers === 'apart']) {
+      await benchSync(s100k, base, apart)
+      // Issue 18 item 3: the larger sync in the same run.
+      if (large !== null) await benchSync(large, base, apart)
+    }
   }
   if (want('latency')) await benchLatency(base, 1000)
   if (want('stall')) await benchStall(s100k, base, 1000)
