@@ -181,6 +181,15 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   // Mail turned off and on again: the first digest after tells no old close.
   saveMail(dir, { ...loadMail(dir), endedSeen: undefined })
   t.alike(await sendDigests(node, writer, Date.now()), [], 'the first digest after starts the list')
+  // Two sends at once (the daily keeper and `hypergas mail send` on a running node): what
+  // ended is told once, and both answer.
+  const r = (await node.submit({ type: 'OpenPurchase', name: 'Miele', supplier: 'Apiario' })).id as PurchaseId
+  await node.submit({ type: 'Commit', member: anna, purchase: r, cents: 300 })
+  await node.submit({ type: 'VoteFailPurchase', purchase: r })
+  await node.submit({ type: 'FailPurchase', purchase: r })
+  const both = await Promise.all([sendDigests(node, words, Date.now()), sendDigests(node, words, Date.now())])
+  t.is(server.messages.filter((m) => m.raw.includes('"Miele" failed')).length, 1, `a failure told once: ${both.map((x) => x.length).join(' and ')} digests`)
+  t.alike(loadMail(dir).endedSeen, [`${p}:closed`, `${q}:failed`, `${r}:failed`].sort(), 'and remembered')
 })
 
 test('notices by email: an ended purchase a refused digest told is told in that member\'s next digest, and to no one twice', { timeout: 60_000 }, async (t) => {

@@ -98,11 +98,23 @@ export interface DigestSent {
  * Sends every member with an address and at least one notice their digest now; answers to whom.
  * A digest the server refuses (a bad address) is marked `refused` and the others are sent; the
  * day counts as done unless every digest was refused. The ended purchases a refused digest told
- * are kept for that member's next one (`endedOwed`).
+ * are kept for that member's next one (`endedOwed`). Sends on one node run one after the other.
  * @throws HypergasError NO_MAIL_SERVER when no SMTP server is configured; MAIL when the server took
  *   none of the digests with news (unreachable, or refusing all), with the first reason
  */
 export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
+  // One send at a time per node: the daily keeper and `hypergas mail send` on a running node would
+  // otherwise read the same list of ended purchases and both tell them.
+  const mine = (sending.get(node) ?? Promise.resolve()).catch(() => {}).then(async () => await sendNow(node, writer, nowMs))
+  sending.set(node, mine)
+  return await mine
+}
+
+/** The last send started on each node, which the next waits for ({@link sendDigests}). */
+const sending = new WeakMap<GasNode, Promise<DigestSent[]>>()
+
+/** {@link sendDigests}, its send alone. */
+async function sendNow (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
   const m = loadMail(node.dir)
   if (m.smtp === null) throw new HypergasError('NO_MAIL_SERVER', 'no mail server configured: hypergas mail server --host <smtp host> --port <port> --from <address>')
   const s = node.requireView().state
