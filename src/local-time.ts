@@ -17,3 +17,12 @@ export function localTime (ms: number, seconds = false): string {
   const d = new Date(ms)
   return `${localDay(ms)} ${two(d.getHours())}:${two(d.getMinutes())}${seconds ? `:${two(d.getSeconds())}` : ''}`
 }
+
+/**
+ * A delivery day as typed (`purchase open --delivery`): the local day alone when `ms` is a day's
+ * start (a date given without a time is stored as its 00:00), else its day and time.
+ */
+export function localDayOrTime (ms: number): string {
+  const d = new Date(ms)
+  return d.getHours() === 0 && d.getMinutes() === 0 ? localDay(ms) : localTime(ms)
+}

@@ -235,6 +235,7 @@ test('a month of one order through the CLI: import, book, close, deliver, share 
   t.exception(() => cli(dir, 'purchase', 'open', 'Passato', '--delivery', '2020-01-01'), /BAD_ARGUMENT: --delivery 2020-01-01 has passed/)
   const today = localDay(Date.now())
   t.is(cli(dir, 'purchase', 'open', 'Oggi', '--delivery', today).type, 'OpenPurchase', 'a delivery today, without a time, is not past')
+  t.ok(execText(dir, '--lang', 'en', 'purchase', 'Oggi').includes(`delivery ${today}\n`), 'and it is shown as the day, not its 00:00')
   cli(dir, 'vote-fail', 'Oggi')
   cli(dir, 'fail', 'Oggi')
   t.exception(() => cli(dir, 'purchase', 'open', 'Rovescio', '--closes', '2999-01-10', '--delivery', '2999-01-09'), /BAD_ARGUMENT: --delivery 2999-01-09 comes before the bookings close/)

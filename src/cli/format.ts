@@ -19,6 +19,7 @@ import type { SyncProgress } from '../node/network/progress.js'
 import type { ForkReport } from '../node/storage/datadir.js'
 import { euro, lang, mailTime, quantity, t, when } from './i18n.js'
 import { unitFor } from '../units.js'
+import { localDayOrTime } from '../local-time.js'
 
 const eur = (c: unknown): string => (typeof c === 'number' ? euro(c) : '-')
 const mark = (final: unknown): string => t(final === true ? 'final' : 'tentative')
@@ -206,7 +207,7 @@ export function bookingLines (b: BookingView): string {
 
 /** A purchase's dates line, or nothing. */
 function dates (p: PurchaseSummary): string {
-  const parts = [...(p.closesAtMs === null ? [] : [`${t('closesAt')} ${when(p.closesAtMs)}`]), ...(p.deliveryAtMs === null ? [] : [`${t('deliveryAt')} ${when(p.deliveryAtMs)}`])]
+  const parts = [...(p.closesAtMs === null ? [] : [`${t('closesAt')} ${when(p.closesAtMs)}`]), ...(p.deliveryAtMs === null ? [] : [`${t('deliveryAt')} ${localDayOrTime(p.deliveryAtMs)}`])]
   return parts.length === 0 ? '' : parts.join(' · ') + '\n'
 }
 

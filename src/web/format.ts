@@ -36,6 +36,9 @@ export const day = (ms: number): string => new Date(ms).toLocaleDateString(local
 /** A day and time: `05/12/26, 18:00`. */
 export const dateTime = (ms: number): string => new Date(ms).toLocaleString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' })
 
+/** A delivery day: the day alone when `ms` is a day's start (a date given without a time), else {@link dateTime}. */
+export const dayOrDateTime = (ms: number): string => { const d = new Date(ms); return d.getHours() === 0 && d.getMinutes() === 0 ? day(ms) : dateTime(ms) }
+
 /** Time left until `ms`, in words: `2 giorni`, `5 ore`, `past`. */
 export function timeLeft (ms: number): string {
   const left = ms - Date.now()

@@ -17,7 +17,7 @@ import type { SearchHit } from '../api/directory.js'
 import { lineCents } from '../fold/lines.js'
 import { parseQuantity } from '../money.js'
 import { shellArg } from '../ids.js'
-import { dateTime, day, money, nameOf, noticeList, quantity, recoveryTooFew, stateCell, t, timeLeft, unitOf } from './format.js'
+import { dateTime, day, dayOrDateTime, money, nameOf, noticeList, quantity, recoveryTooFew, stateCell, t, timeLeft, unitOf } from './format.js'
 import type { Who } from './session.js'
 
 /** What the member's view shows. */
@@ -258,7 +258,7 @@ function purchaseCard (o: MemberData['open'][number], member: string | null, d: 
     return html`<div class="card purchase" data-purchase=${p.id}><b>${p.name}</b>${p.supplier === null ? nothing : html` · ${t('supplier')}: ${p.supplier}`}
       ${'notes' in p && p.notes !== null ? html`<div class="small">${p.notes}</div>` : nothing}
       ${p.closesAtMs === null || !cat.open ? nothing : html`<div class="deadline">${t('closesAt', { when: dateTime(p.closesAtMs), left: timeLeft(p.closesAtMs) })}</div>`}
-      ${p.deliveryAtMs === null ? nothing : html`<div class="small">${t('deliveryAt', { when: dateTime(p.deliveryAtMs) })}</div>`}
+      ${p.deliveryAtMs === null ? nothing : html`<div class="small">${t('deliveryAt', { when: dayOrDateTime(p.deliveryAtMs) })}</div>`}
       ${catalogue(cat, p.id, member, d, a)}</div>`
   }
   const mine: { amountCents: number, status: CommitmentStatus } | undefined = full === null ? ('mine' in p ? p.mine ?? undefined : undefined) : full.commitments.find((c) => c.member === member)
