@@ -108,6 +108,10 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   t.alike(JSON.parse(asJson.stdout), { error: { code: 'BAD_AMOUNT', message: 'serve un importo in euro come 12,50 o 12.50 (al più 2 decimali), non "1,2345"', details: { input: '1,2345', variant: 'euros' } } }, '--json: the error as JSON on stdout')
   t.is(asJson.stderr.trim(), 'errore BAD_AMOUNT: serve un importo in euro come 12,50 o 12.50 (al più 2 decimali), non "1,2345"', 'and the same one line on stderr')
   t.is(run(dir, ['deposit', 'Marta', '1,2345']).stdout, '', 'without --json, nothing on stdout')
+  // A mistake commander catches while reading the command line, too.
+  const usage = run(dir, ['--lang', 'en', '--json', 'depost'])
+  t.alike(JSON.parse(usage.stdout), { error: { code: 'BAD_ARGUMENT', message: 'unknown command \'depost\' (did you mean deposit?) (--help)' } }, '--json: a usage error as JSON on stdout')
+  t.is(usage.stderr.trim(), 'error BAD_ARGUMENT: unknown command \'depost\' (did you mean deposit?) (--help)')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
 

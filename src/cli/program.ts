@@ -150,10 +150,17 @@ function usageLine (line: string): string {
   return line
 }
 
-/** Commander's usage error ("error: missing required argument 'x'", and its suggestion) as the CLI's one line. */
+/**
+ * Commander's usage error ("error: missing required argument 'x'", and its suggestion) as the
+ * CLI's one line; with `--json` also as `{"error": {"code", "message"}}` on stdout, as every
+ * other refusal (src/cli/main.ts).
+ */
 function usageError (str: string): string {
   const lines = str.replace(/^error:\s*/i, '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
-  return `${t('error')} BAD_ARGUMENT: ${lines.map(usageLine).join(' ')} (--help)\n`
+  const message = `${lines.map(usageLine).join(' ')} (--help)`
+  // Read from argv, as main.ts does: commander may stop before the options are parsed.
+  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message } }))
+  return `${t('error')} BAD_ARGUMENT: ${message}\n`
 }
 
 /** Prints `value`: as JSON with `--json`, else as `human` renders it. */
