@@ -5,10 +5,11 @@
 // the LAN (the way most groups start) do the same, again after one of them restarts or goes offline
 // and back, and when one starts before its network has an address. Needs
 // root and iproute2; where namespaces cannot be created the test says why and is skipped.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import readline from 'node:readline'
 import test from 'brittle'
 import { BIN, cli, setupAdmins, startNode, stopNode, waitFor, type NodeProc } from '../examples/procs.js'
 import type { GroupId } from '../src/ids.js'
@@ -196,6 +197,41 @@ test('LAN: two admins alone, no internet, no bootstrap: they connect and converg
   t0 = Date.now()
   await waitFor('Bruno, given his address after the start, to find Anna', converged(total + 3), 90_000)
   t.is((cliIn(NS[1], dirs[1], 'balance', 'Bruno') as Record<string, any>).creditCents, 550, `found without a restart, ${Date.now() - t0} ms after the address came`)
+})
+
+test('LAN and a DHT: two admins that reach each other both ways keep one connection, over the LAN', { skip: why !== null }, async (t) => {
+  t.teardown(cleanup)
+  createLan(3)
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-lan-dht-'))
+  const dirs = ['anna', 'bruno'].map((n) => path.join(base, n))
+  setupAdmins(dirs, 'GAS a due vie', ['cassiere'])
+  const nodes: NodeProc[] = []
+  // The group's own DHT node on the third laptop (`hypergas dht`), given to both as --bootstrap.
+  const dht = spawn('ip', ['netns', 'exec', NS[2], process.execPath, BIN, '--json', 'dht', '--host', address(2), '--port', '49800'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  t.teardown(async () => {
+    await Promise.all(nodes.map(stopNode))
+    dht.kill()
+    fs.rmSync(base, { recursive: true, force: true })
+  })
+  let printed = ''
+  for await (const line of readline.createInterface({ input: dht.stdout! })) {
+    printed += line
+    if (line === '}') break
+  }
+  t.is((JSON.parse(printed) as { bootstrap: string }).bootstrap, `${address(2)}:49800`, 'a DHT node on the third laptop')
+  for (const [i, name] of ['anna', 'bruno'].entries()) nodes.push(await startNode(name, dirs[i], `${address(2)}:49800`, { lan: true, netns: NS[i] }))
+  const peersOf = (i: number): Array<{ publicKey: string, via: string }> => (cliIn(NS[i], dirs[i], 'status') as { peers: Array<{ publicKey: string, via: string }> }).peers.filter((p) => p.publicKey === nodes[1 - i].memberId)
+  await waitFor('the two admins to meet', async () => [0, 1].every((i) => peersOf(i).length > 0), 90_000)
+  // Both ways find the other within seconds; look for a while at what each node keeps.
+  const seen = new Set<string>()
+  for (let k = 0; k < 10; k++) {
+    await new Promise((resolve) => setTimeout(resolve, 2_000))
+    for (const i of [0, 1]) seen.add(`${['anna', 'bruno'][i]}: ${peersOf(i).map((p) => p.via).sort().join('+')}`)
+  }
+  t.alike([...seen].sort(), ['anna: lan', 'bruno: lan'], 'one connection each, over the LAN, for 20 s')
+  cliIn(NS[0], dirs[0], 'deposit', 'Bruno', '2,00')
+  await waitFor('the deposit to reach Bruno', async () => (cliIn(NS[1], dirs[1], 'balance', 'Bruno') as { creditCents: number }).creditCents === 200, 30_000)
+  t.pass('and acts replicate over it')
 })
 
 /** Runs HTTP requests from inside namespace `ns` (another device on the LAN), in order; answers status, body and the cookie set. */

@@ -120,10 +120,17 @@ declare module 'hyperswarm' {
     /** Destroys the connection after `ms` without a byte received (0: never). */
     setTimeout (ms: number): void
   }
+  /** What a swarm knows of one peer (only what hypergas uses). */
+  export interface PeerInfo {
+    /** A banned peer is neither connected to nor accepted until unbanned (hyperswarm lib/peer-info.js). */
+    ban (banned: boolean): void
+  }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
     constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
     readonly connections: Set<Connection>
+    /** The peers it knows of, by public key (hex): met, found by a lookup, or joined. */
+    readonly peers: Map<string, PeerInfo>
     join (topic: Buffer, opts?: { server?: boolean, client?: boolean }): Discovery
     leave (topic: Buffer): Promise<void>
     /** Connects to the peer of `publicKey` and keeps reconnecting until leavePeer. */

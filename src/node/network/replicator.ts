@@ -152,14 +152,14 @@ export class Replicator extends EventEmitter {
     }))
   }
 
+  /** The `now` option's clock, ms since the epoch. */
+  private now (): number { return (this.opts.now ?? Date.now)() }
+
   /**
    * True while peer `publicKey` (hex) may still be on its way: never met since the start, which
    * was less than {@link MEETING_MS} ago (peers take seconds to find each other, so such an
    * admin is not called gone, src/api/presence.ts).
    */
-  /** The `now` option's clock, ms since the epoch. */
-  private now (): number { return (this.opts.now ?? Date.now)() }
-
   meeting (publicKey: string): boolean { return !this.met.has(publicKey) && this.now() - this.startedMs < MEETING_MS }
 
   /** Joins the group topic; returns without waiting for peers. */
@@ -268,6 +268,7 @@ export class Replicator extends EventEmitter {
       }
       this.met.add(key)
       this.knocking.delete(key)
+      if (this.secondWay(net, key, conn)) return
       conn.setKeepAlive(KEEP_ALIVE_MS)
       conn.setTimeout(SILENCE_MS)
       // Met: from now on the ordinary discovery keeps the connection.
@@ -280,7 +281,11 @@ export class Replicator extends EventEmitter {
         rules: null as number | null
       }
       this.conns.set(conn, peer)
-      conn.on('close', () => { this.conns.delete(conn); this.emit('peers') })
+      conn.on('close', () => {
+        this.conns.delete(conn)
+        if (net.via === 'lan') this.lanEnded(key)
+        this.emit('peers')
+      })
       this.store.replicate(conn)
       if (this.opts.rules !== undefined) {
         sayRules(conn, this.opts.rules, (theirs) => {
@@ -296,6 +301,41 @@ export class Replicator extends EventEmitter {
     // lookup: look up again after the announce, with a backoff, then at a slow steady pace.
     const chain = this.lookups
     discovery.flushed().then(() => this.scheduleLookup(discovery, 0, chain)).catch(() => {})
+  }
+
+  /**
+   * One connection per peer across the two swarms: a peer met on the LAN is not replicated with
+   * over the DHT as well (twice the traffic, and twice in `status`). A DHT connection to a peer
+   * with a LAN connection is closed, and the DHT swarm leaves that peer alone (Hyperswarm's ban)
+   * until the LAN connection ends ({@link lanEnded}). Both ends follow the rule, so both close
+   * the same connection.
+   * @returns true when `conn` is the second way to its peer, and was closed
+   */
+  private secondWay (net: Net, key: string, conn: Connection): boolean {
+    const dht = this.nets.find((n) => n.via === 'dht')
+    const toKey = [...this.conns].filter(([c]) => hex(c.remotePublicKey) === key)
+    if (net.via === 'dht') {
+      if (!toKey.some(([, p]) => p.via === 'lan')) return false
+      net.swarm.peers.get(key)?.ban(true)
+      conn.destroy()
+      return true
+    }
+    for (const [c, p] of toKey) if (p.via === 'dht') c.destroy()
+    if (toKey.some(([, p]) => p.via === 'dht')) dht?.swarm.peers.get(key)?.ban(true)
+    return false
+  }
+
+  /**
+   * The LAN connection to peer `key` (hex) closed: unless another remains, the DHT may reach the
+   * peer again, at once (a laptop that left the room is still met over the internet).
+   */
+  private lanEnded (key: string): void {
+    if ([...this.conns].some(([c, p]) => p.via === 'lan' && hex(c.remotePublicKey) === key)) return
+    const dht = this.nets.find((n) => n.via === 'dht')
+    const banned = dht?.swarm.peers.get(key)
+    if (banned === undefined) return
+    banned.ban(false)
+    if (!this.closed && this.online) this.welcome([key])
   }
 
   /**
