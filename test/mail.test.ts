@@ -58,7 +58,9 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   cli(dir, 'deposit', 'Marta', '3')
   cli(dir, 'purchase', 'open', 'Formaggi')
   t.exception(() => cli(dir, 'mail', 'send'), /NO_MAIL_SERVER/, 'off by default: no server, nothing sent')
-  cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(server.port), '--from', 'gas@example.org')
+  t.exception(() => cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--from', 'notanemail'), /BAD_ARGUMENT: "notanemail" is not an email address/, 'a sender that is no address is refused')
+  t.is(loadMail(dir).smtp, null, 'and nothing is set')
+  cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(server.port), '--from', 'GAS Posta <gas@example.org>')
   cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
   t.exception(() => cli(dir, 'mail', 'address', 'Marta', 'not-an-address'), /BAD_ARGUMENT/)
   const sent = await cliAsync(dir, '--lang', 'it', 'mail', 'send') as Array<{ to: string, notices: number }>

@@ -42,6 +42,9 @@ program.command('notices').description(helpText('d_notices'))
   .argument('[member]', MEMBER())
   .action(async (m?: string) => print(await withApi((api) => api.notices(m ?? null)), fmt.notices))
 
+/** What an email address looks like: something, `@`, a domain with a dot. */
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+
 const mail = program.command('mail').description(helpText('d_mail'))
 mail.command('server').description(helpText('d_mail_server'))
   .requiredOption('--host <host>', helpText('h_mail_server_host')).option('--port <port>', helpText('h_mail_server_port'), '587').requiredOption('--from <address>', helpText('h_mail_server_from'))
@@ -50,6 +53,8 @@ mail.command('server').description(helpText('d_mail_server'))
     const dir = resolveDir(globals())
     const port = parsePort(o.port, '--port')
     const pass = process.env.HYPERGAS_SMTP_PASSWORD
+    // The sender: an address, or a name and an address (`GAS Rossi <gas@example.org>`).
+    if (!EMAIL.test(/<([^<>]*)>\s*$/.exec(o.from)?.[1] ?? o.from)) throw new HypergasError('BAD_ARGUMENT', `"${o.from}" is not an email address`, { variant: 'email', input: o.from.slice(0, 200) })
     if (o.user !== undefined && (pass === undefined || pass === '')) throw new HypergasError('BAD_ARGUMENT', '--user needs the password in the environment variable HYPERGAS_SMTP_PASSWORD (never on the command line)', { variant: 'smtpPassword' })
     saveMail(dir, { ...loadMail(dir), smtp: { host: o.host, port, secure: o.secure === true, ...(o.user === undefined ? {} : { user: o.user, pass: pass ?? '' }) }, from: o.from })
     print({ host: o.host, port, from: o.from }, () => t('mailSet', { host: o.host, port }))
@@ -64,7 +69,7 @@ mail.command('address').description(helpText('d_mail_address'))
     const member = await withApi((api) => api.member(m))
     const settings = loadMail(dir)
     const languages = settings.languages ?? {}
-    if (email === '-') { delete settings.addresses[member.id]; delete languages[member.id] } else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new HypergasError('BAD_ARGUMENT', `"${email}" is not an email address`, { variant: 'email', input: email.slice(0, 200) })
+    if (email === '-') { delete settings.addresses[member.id]; delete languages[member.id] } else if (!EMAIL.test(email)) throw new HypergasError('BAD_ARGUMENT', `"${email}" is not an email address`, { variant: 'email', input: email.slice(0, 200) })
     else settings.addresses[member.id] = email
     // A language given is kept until another is (an address changed keeps it).
     if (email !== '-' && o.digestLang !== undefined) languages[member.id] = o.digestLang
