@@ -175,7 +175,7 @@ program.command('purchase')
   .action(async (args: string[], o: { supplier?: string, notes?: string, catalogue?: string, csv?: boolean, gdxp?: boolean, pickup?: boolean, closes?: string, delivery?: string }) => {
     if (args.length === 0) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase <ref> [--csv | --gdxp | --pickup], or hypergas purchase open <name> [options]', { variant: 'usage', input: 'hypergas purchase <ref> [--csv | --gdxp | --pickup], hypergas purchase open <name> [...]' })
     if (args[0] === 'open') {
-      if (args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]', { variant: 'usage', input: 'hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file]' })
+      if (args.length < 2) throw new HypergasError('BAD_ARGUMENT', 'usage: hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file] [--closes date] [--delivery date]', { variant: 'usage', input: 'hypergas purchase open <name> [--supplier S] [--notes N] [--catalogue file] [--closes date] [--delivery date]' })
       return await openPurchase(args.slice(1).join(' '), o)
     }
     const { p, group } = await withApi(async (api) => ({ p: await api.purchase(args.join(' ')), group: (await api.status()).group.name }))
