@@ -231,7 +231,9 @@ async function seedersHere (s: Season, base: string): Promise<Peers> {
 /** The seeders in a child process, which builds the same season from the same seed. */
 async function seedersApart (s: Season, base: string): Promise<Peers> {
   const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(new URL('./seeders.js', import.meta.url)), String(s.acts), path.join(base, 'apart'), String(SEED)], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const [line] = await once(readline.createInterface({ input: child.stdout! }), 'line') as [string]
+  const exited = once(child, 'exit').then(([code]) => { throw new Error(`the seeders' process exited (${String(code)}) before it was ready`) })
+  const [line] = await Promise.race([once(readline.createInterface({ input: child.stdout! }), 'line'), exited]) as [string]
+  exited.catch(() => {}) // (it exits when stopped)
   return {
     bootstrap: (JSON.parse(line) as { bootstrap: string[] }).bootstrap,
     stop: async () => { child.stdin!.end(); await once(child, 'exit') }
@@ -364,11 +366,12 @@ try {
   big = null
   if (want('cold')) await benchCold(coldDirs)
   if (want('sync')) {
-    const large = Number(o.syncLarge) > 0 ? season(Number(o.syncLarge), SEED) : null
-    for (const apart of o.syncPeers === 'both' ? [false, true] : [o.syncPeers === 'apart']) {
-      await benchSync(s100k, base, apart)
-      // Issue 18 item 3: the larger sync in the same run.
-      if (large !== null) await benchSync(large, base, apart)
+    const where = o.syncPeers === 'both' ? [false, true] : [o.syncPeers === 'apart']
+    for (const apart of where) await benchSync(s100k, base, apart)
+    // Issue 18 item 3: the larger sync in the same run (its season made after the smaller syncs).
+    if (Number(o.syncLarge) > 0) {
+      const large = season(Number(o.syncLarge), SEED)
+      for (const apart of where) await benchSync(large, base, apart)
     }
   }
   if (want('latency')) await benchLatency(base, 1000)

@@ -332,9 +332,9 @@ export class Replicator extends EventEmitter {
   private lanEnded (key: string): void {
     if ([...this.conns].some(([c, p]) => p.via === 'lan' && hex(c.remotePublicKey) === key)) return
     const dht = this.nets.find((n) => n.via === 'dht')
-    const banned = dht?.swarm.peers.get(key)
-    if (banned === undefined) return
-    banned.ban(false)
+    const known = dht?.swarm.peers.get(key) // (banned by secondWay, or never met over the DHT)
+    if (known === undefined) return
+    known.ban(false)
     if (!this.closed && this.online) this.welcome([key])
   }
 
