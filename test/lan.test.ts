@@ -230,8 +230,18 @@ test('LAN and a DHT: two admins that reach each other both ways keep one connect
   }
   t.alike([...seen].sort(), ['anna: lan', 'bruno: lan'], 'one connection each, over the LAN, for 20 s')
   cliIn(NS[0], dirs[0], 'deposit', 'Bruno', '2,00')
-  await waitFor('the deposit to reach Bruno', async () => (cliIn(NS[1], dirs[1], 'balance', 'Bruno') as { creditCents: number }).creditCents === 200, 30_000)
+  const credit = (): number => (cliIn(NS[1], dirs[1], 'balance', 'Bruno') as { creditCents: number }).creditCents
+  await waitFor('the deposit to reach Bruno', async () => credit() === 200, 30_000)
   t.pass('and acts replicate over it')
+  // Bruno's laptop restarts: Anna's DHT swarm, told to leave him alone while the LAN connection
+  // lived, reaches him again; they meet, keep one connection, and his node gets the deposit of
+  // the meantime.
+  await stopNode(nodes[1])
+  cliIn(NS[0], dirs[0], 'deposit', 'Bruno', '1,00')
+  nodes[1] = await startNode('bruno', dirs[1], `${address(2)}:49800`, { lan: true, netns: NS[1] })
+  await waitFor('Bruno, restarted, to get the deposit', async () => credit() === 300, 60_000)
+  await new Promise((resolve) => setTimeout(resolve, 4_000))
+  t.alike([0, 1].map((i) => peersOf(i).map((p) => p.via).join('+')), ['lan', 'lan'], 'met again after a restart, one connection each')
 })
 
 /** Runs HTTP requests from inside namespace `ns` (another device on the LAN), in order; answers status, body and the cookie set. */
