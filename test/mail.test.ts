@@ -11,7 +11,7 @@ import { SMTPServer } from 'smtp-server'
 import { execFile, spawnSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { BIN, cli, startNode, stopNode } from '../examples/procs.js'
-import { DigestKeeper, loadMail, saveMail, sendDigests } from '../src/api/mail.js'
+import { DigestKeeper, loadMail, saveMail, sendDigests, sendDueDigests } from '../src/api/mail.js'
 import type { Notice } from '../src/api/notices.js'
 import type { PurchaseId } from '../src/ids.js'
 import type { LogLine } from '../src/node/types.js'
@@ -59,6 +59,7 @@ test('notices by email: off by default, then a digest to the member\'s address, 
   cli(dir, 'purchase', 'open', 'Formaggi')
   t.exception(() => cli(dir, 'mail', 'send'), /NO_MAIL_SERVER/, 'off by default: no server, nothing sent')
   t.exception(() => cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--from', 'notanemail'), /BAD_ARGUMENT: "notanemail" is not an email address/, 'a sender that is no address is refused')
+  t.exception(() => cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--from', 'x@y.org, GAS <gas@example.org>'), /BAD_ARGUMENT/, 'and so is a list of senders')
   t.is(loadMail(dir).smtp, null, 'and nothing is set')
   cli(dir, 'mail', 'server', '--host', '127.0.0.1', '--port', String(server.port), '--from', 'GAS Posta <gas@example.org>')
   cli(dir, 'mail', 'address', 'Marta', 'marta@example.org')
@@ -192,6 +193,12 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   const both = await Promise.all([sendDigests(node, words, Date.now()), sendDigests(node, words, Date.now())])
   t.is(server.messages.filter((m) => m.raw.includes('"Miele" failed')).length, 1, `a failure told once: ${both.map((x) => x.length).join(' and ')} digests`)
   t.alike(loadMail(dir).endedSeen, [`${p}:closed`, `${q}:failed`, `${r}:failed`].sort(), 'and remembered')
+  // The day's send of a running node, waiting its turn behind `mail send`: the digests went out
+  // meanwhile, so it sends none.
+  saveMail(dir, { ...loadMail(dir), lastSentMs: 0 })
+  const [manual, daily] = await Promise.all([sendDigests(node, words, Date.now()), sendDueDigests(node, words, Date.now())])
+  t.ok(Array.isArray(manual), 'mail send sends')
+  t.is(daily, null, 'and the daily send, due when it was asked for, is no longer due when its turn comes')
 })
 
 test('notices by email: an ended purchase a refused digest told is told in that member\'s next digest, and to no one twice', { timeout: 60_000 }, async (t) => {

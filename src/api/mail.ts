@@ -103,15 +103,29 @@ export interface DigestSent {
  *   none of the digests with news (unreachable, or refusing all), with the first reason
  */
 export async function sendDigests (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
-  // One send at a time per node: the daily keeper and `hypergas mail send` on a running node would
-  // otherwise read the same list of ended purchases and both tell them.
-  const mine = (sending.get(node) ?? Promise.resolve()).catch(() => {}).then(async () => await sendNow(node, writer, nowMs))
+  return await queued(node, async () => await sendNow(node, writer, nowMs))
+}
+
+/**
+ * {@link sendDigests} if the day's digests are still due when its turn comes (a day since the
+ * last), else null: `hypergas mail send` may have sent them while the keeper waited its turn.
+ */
+export async function sendDueDigests (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[] | null> {
+  return await queued(node, async () => loadMail(node.dir).lastSentMs + DIGEST_EVERY_MS > nowMs ? null : await sendNow(node, writer, nowMs))
+}
+
+/** The last send started on each node, which the next waits for ({@link queued}). */
+const sending = new WeakMap<GasNode, Promise<unknown>>()
+
+/**
+ * Runs `send` after the sends already started on `node`: the daily keeper and `hypergas mail
+ * send` on a running node would otherwise read the same list of ended purchases and both tell them.
+ */
+async function queued<T> (node: GasNode, send: () => Promise<T>): Promise<T> {
+  const mine = (sending.get(node) ?? Promise.resolve()).catch(() => {}).then(send)
   sending.set(node, mine)
   return await mine
 }
-
-/** The last send started on each node, which the next waits for ({@link sendDigests}). */
-const sending = new WeakMap<GasNode, Promise<DigestSent[]>>()
 
 /** {@link sendDigests}, its send alone. */
 async function sendNow (node: GasNode, writer: NoticeWriter, nowMs: number): Promise<DigestSent[]> {
@@ -236,9 +250,10 @@ export class DigestKeeper {
     const m = this.settings()
     const dueMs = m === null ? Infinity : this.failures > 0 ? this.retryAtMs : m.lastSentMs + DIGEST_EVERY_MS
     if (m === null || dueMs > this.now()) return this.schedule()
-    sendDigests(this.node, this.writer, this.now())
+    sendDueDigests(this.node, this.writer, this.now())
       .then((out) => {
         this.failures = 0
+        if (out === null) return // (sent meanwhile by `hypergas mail send`)
         const count = out.filter((x) => x.refused === undefined).length
         this.log({ key: 'mailDigestSent', vars: { count }, text: `notices sent by email to ${count} members` })
         for (const x of out) if (x.refused !== undefined) this.log({ key: 'mailRefused', vars: { error: x.refused }, text: `notices by email: ${x.refused}`, refusal: { code: 'MAIL', details: x.refusal } })

@@ -122,12 +122,13 @@ declare module 'hyperswarm' {
   }
   /** What a swarm knows of one peer (only what hypergas uses). */
   export interface PeerInfo {
-    /** A banned peer is neither connected to nor accepted until unbanned (hyperswarm lib/peer-info.js). */
+    /** A banned peer is neither connected to nor accepted until unbanned (hyperswarm index.js `_connect`, `_handleFirewall`). */
     ban (banned: boolean): void
   }
   export interface Discovery { flushed (): Promise<void>, refresh (opts?: { client?: boolean, server?: boolean }): Promise<void>, destroy (): Promise<void> }
   export default class Hyperswarm extends EventEmitter {
-    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown })
+    /** `firewall`: true to refuse a peer's connection, both ways; Hyperswarm then bans the peer (index.js `_handleFirewall`). */
+    constructor (opts?: { dht?: HyperDHT, keyPair?: { publicKey: Buffer, secretKey: Buffer }, bootstrap?: unknown, firewall?: (remotePublicKey: Buffer, payload: unknown) => boolean })
     readonly connections: Set<Connection>
     /** The peers it knows of, by public key (hex): met, found by a lookup, or joined. */
     readonly peers: Map<string, PeerInfo>

@@ -231,12 +231,13 @@ async function seedersHere (s: Season, base: string): Promise<Peers> {
 /** The seeders in a child process, which builds the same season from the same seed. */
 async function seedersApart (s: Season, base: string): Promise<Peers> {
   const child = spawn(process.execPath, [...NODE_FLAGS, fileURLToPath(new URL('./seeders.js', import.meta.url)), String(s.acts), path.join(base, 'apart'), String(SEED)], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const exited = once(child, 'exit').then(([code]) => { throw new Error(`the seeders' process exited (${String(code)}) before it was ready`) })
-  const [line] = await Promise.race([once(readline.createInterface({ input: child.stdout! }), 'line'), exited]) as [string]
-  exited.catch(() => {}) // (it exits when stopped)
+  const exited = once(child, 'exit')
+  const early = exited.then(([code]) => { throw new Error(`the seeders' process exited (${String(code)}) before it was ready`) })
+  early.catch(() => {}) // (it exits when stopped, too)
+  const [line] = await Promise.race([once(readline.createInterface({ input: child.stdout! }), 'line'), early]) as [string]
   return {
     bootstrap: (JSON.parse(line) as { bootstrap: string[] }).bootstrap,
-    stop: async () => { child.stdin!.end(); await once(child, 'exit') }
+    stop: async () => { child.stdin!.end(); await exited }
   }
 }
 

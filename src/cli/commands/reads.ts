@@ -43,7 +43,7 @@ program.command('notices').description(helpText('d_notices'))
   .action(async (m?: string) => print(await withApi((api) => api.notices(m ?? null)), fmt.notices))
 
 /** What an email address looks like: something, `@`, a domain with a dot. */
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/
+const EMAIL = /^[^\s@<>,;]+@[^\s@<>,;]+\.[^\s@<>,;]+$/
 
 const mail = program.command('mail').description(helpText('d_mail'))
 mail.command('server').description(helpText('d_mail_server'))
@@ -53,8 +53,8 @@ mail.command('server').description(helpText('d_mail_server'))
     const dir = resolveDir(globals())
     const port = parsePort(o.port, '--port')
     const pass = process.env.HYPERGAS_SMTP_PASSWORD
-    // The sender: an address, or a name and an address (`GAS Rossi <gas@example.org>`).
-    if (!EMAIL.test(/<([^<>]*)>\s*$/.exec(o.from)?.[1] ?? o.from)) throw new HypergasError('BAD_ARGUMENT', `"${o.from}" is not an email address`, { variant: 'email', input: o.from.slice(0, 200) })
+    // The sender: one address, or a name and one address (`GAS Rossi <gas@example.org>`).
+    if (!EMAIL.test(/^[^<>@,;]*<([^<>]*)>\s*$/.exec(o.from)?.[1] ?? o.from)) throw new HypergasError('BAD_ARGUMENT', `"${o.from}" is not an email address`, { variant: 'email', input: o.from.slice(0, 200) })
     if (o.user !== undefined && (pass === undefined || pass === '')) throw new HypergasError('BAD_ARGUMENT', '--user needs the password in the environment variable HYPERGAS_SMTP_PASSWORD (never on the command line)', { variant: 'smtpPassword' })
     saveMail(dir, { ...loadMail(dir), smtp: { host: o.host, port, secure: o.secure === true, ...(o.user === undefined ? {} : { user: o.user, pass: pass ?? '' }) }, from: o.from })
     print({ host: o.host, port, from: o.from }, () => t('mailSet', { host: o.host, port }))

@@ -168,9 +168,9 @@ export class Replicator extends EventEmitter {
     const keyPair = this.opts.keyPair
     if (this.opts.bootstrap !== undefined && this.opts.bootstrap.length > 0) {
       const dht = new HyperDHT({ bootstrap: this.opts.bootstrap.map(parseHostPort), firewalled: false })
-      this.add({ via: 'dht', swarm: new Hyperswarm({ dht, keyPair }), dht, discovery: null })
+      this.add({ via: 'dht', swarm: new Hyperswarm({ dht, keyPair, firewall: this.onLan }), dht, discovery: null })
     } else {
-      this.add({ via: 'dht', swarm: new Hyperswarm({ keyPair }), dht: null, discovery: null })
+      this.add({ via: 'dht', swarm: new Hyperswarm({ keyPair, firewall: this.onLan }), dht: null, discovery: null })
     }
     if (this.opts.lan !== false) {
       await this.startLan()
@@ -306,33 +306,35 @@ export class Replicator extends EventEmitter {
   /**
    * One connection per peer across the two swarms: a peer met on the LAN is not replicated with
    * over the DHT as well (twice the traffic, and twice in `status`). A DHT connection to a peer
-   * with a LAN connection is closed, and the DHT swarm leaves that peer alone (Hyperswarm's ban)
-   * until the LAN connection ends ({@link lanEnded}). Both ends follow the rule, so both close
-   * the same connection.
+   * with a LAN connection is closed, and the DHT swarm leaves that peer alone (Hyperswarm's ban;
+   * on the other end, its firewall {@link onLan} bans at the next call) until the LAN connection
+   * ends ({@link lanEnded}). Both ends follow the rule, so both close the same connection.
    * @returns true when `conn` is the second way to its peer, and was closed
    */
   private secondWay (net: Net, key: string, conn: Connection): boolean {
-    const dht = this.nets.find((n) => n.via === 'dht')
-    const toKey = [...this.conns].filter(([c]) => hex(c.remotePublicKey) === key)
     if (net.via === 'dht') {
-      if (!toKey.some(([, p]) => p.via === 'lan')) return false
+      if (!this.onLan(conn.remotePublicKey)) return false
       net.swarm.peers.get(key)?.ban(true)
       conn.destroy()
       return true
     }
-    for (const [c, p] of toKey) if (p.via === 'dht') c.destroy()
-    if (toKey.some(([, p]) => p.via === 'dht')) dht?.swarm.peers.get(key)?.ban(true)
+    const viaDht = [...this.conns].filter(([c, p]) => p.via === 'dht' && hex(c.remotePublicKey) === key)
+    for (const [c] of viaDht) c.destroy()
+    if (viaDht.length > 0) this.nets.find((n) => n.via === 'dht')?.swarm.peers.get(key)?.ban(true)
     return false
   }
 
+  /** The DHT swarm's firewall: true (refused, and banned until {@link lanEnded}) for a peer with a LAN connection. */
+  private readonly onLan = (publicKey: Buffer): boolean => [...this.conns].some(([c, p]) => p.via === 'lan' && c.remotePublicKey.equals(publicKey))
+
   /**
    * The LAN connection to peer `key` (hex) closed: unless another remains, the DHT may reach the
-   * peer again, at once (a laptop that left the room is still met over the internet).
+   * peer again, and is asked to at once (a laptop that left the room: after the 10 s of silence
+   * that end a connection when it left without closing).
    */
   private lanEnded (key: string): void {
-    if ([...this.conns].some(([c, p]) => p.via === 'lan' && hex(c.remotePublicKey) === key)) return
-    const dht = this.nets.find((n) => n.via === 'dht')
-    const known = dht?.swarm.peers.get(key) // (banned by secondWay, or never met over the DHT)
+    if (this.onLan(Buffer.from(key, 'hex'))) return
+    const known = this.nets.find((n) => n.via === 'dht')?.swarm.peers.get(key) // (banned, or never met over the DHT)
     if (known === undefined) return
     known.ban(false)
     if (!this.closed && this.online) this.welcome([key])
