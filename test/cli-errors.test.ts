@@ -112,6 +112,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   const usage = run(dir, ['--lang', 'en', '--json', 'depost'])
   t.alike(JSON.parse(usage.stdout), { error: { code: 'BAD_ARGUMENT', message: 'unknown command \'depost\' (did you mean deposit?) (--help)' } }, '--json: a usage error as JSON on stdout')
   t.is(usage.stderr.trim(), 'error BAD_ARGUMENT: unknown command \'depost\' (did you mean deposit?) (--help)')
+  const bare = run(dir, ['--lang', 'en', '--json', 'mail'])
+  t.alike([bare.status, JSON.parse(bare.stdout)], [1, { error: { code: 'BAD_ARGUMENT', message: 'missing required argument \'command\' (--help)' } }], '--json: a command left out, too (its help goes to stderr)')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
 

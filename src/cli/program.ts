@@ -109,7 +109,12 @@ program
   .helpCommand('help [command]', helpText('ch_help'))
   .version(version(), '-V, --version', helpText('ch_version'))
   // A usage error is one line with a code, like every other failure (issue 14).
-  .configureOutput({ outputError: (str, write) => write(usageError(str)) })
+  .configureOutput({
+    outputError: (str, write) => write(usageError(str)),
+    // Help on stderr is commander's answer to a command left out (`hypergas`, `hypergas mail`):
+    // with --json that refusal is on stdout too, as every other.
+    writeErr: (str) => { if (/^\S+: hypergas/.test(str)) jsonError(`${usageLine('missing required argument \'command\'')} (--help)`); process.stderr.write(str) }
+  })
 
 /** The global options (`--dir`, `--profile`, `--json`, `--lang`). */
 export const globals = (): Global => program.opts<Global>()
@@ -158,9 +163,13 @@ function usageLine (line: string): string {
 function usageError (str: string): string {
   const lines = str.replace(/^error:\s*/i, '').split('\n').map((l) => l.trim()).filter((l) => l !== '')
   const message = `${lines.map(usageLine).join(' ')} (--help)`
-  // Read from argv, as main.ts does: commander may stop before the options are parsed.
-  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message } }))
+  jsonError(message)
   return `${t('error')} BAD_ARGUMENT: ${message}\n`
+}
+
+/** With `--json` (read from argv, as main.ts does: commander may stop before the options are parsed), a usage error as JSON on stdout. */
+function jsonError (message: string): void {
+  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message } }))
 }
 
 /** Prints `value`: as JSON with `--json`, else as `human` renders it. */
