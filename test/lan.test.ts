@@ -240,6 +240,11 @@ test('LAN and a DHT: two admins that reach each other both ways keep one connect
   nodes[1] = await startNode('bruno', dirs[1], `${address(2)}:49800`, { netns: NS[1] })
   await waitFor('Bruno, back over the DHT alone, to get the deposit', async () => credit() === 300, 60_000)
   t.alike([0, 1].map((i) => peersOf(i).map((p) => p.via).join('+')), ['dht', 'dht'], 'the DHT takes over when the LAN connection ends')
+  // And back on the LAN: whichever way meets first, the LAN's connection is the one kept.
+  await stopNode(nodes[1])
+  nodes[1] = await startNode('bruno', dirs[1], `${address(2)}:49800`, { lan: true, netns: NS[1] })
+  await waitFor('Bruno, back on the LAN, to keep the LAN connection alone', async () => [0, 1].every((i) => peersOf(i).map((p) => p.via).join('+') === 'lan'), 90_000)
+  t.pass('back on the LAN: one connection each, the LAN\'s')
 })
 
 /** Runs HTTP requests from inside namespace `ns` (another device on the LAN), in order; answers status, body and the cookie set. */

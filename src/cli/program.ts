@@ -109,12 +109,10 @@ program
   .helpCommand('help [command]', helpText('ch_help'))
   .version(version(), '-V, --version', helpText('ch_version'))
   // A usage error is one line with a code, like every other failure (issue 14).
-  .configureOutput({
-    outputError: (str, write) => write(usageError(str)),
-    // Help on stderr is commander's answer to a command left out (`hypergas`, `hypergas mail`):
-    // with --json that refusal is on stdout too, as every other.
-    writeErr: (str) => { if (/^\S+: hypergas/.test(str)) jsonError(`${usageLine('missing required argument \'command\'')} (--help)`); process.stderr.write(str) }
-  })
+  .configureOutput({ outputError: (str, write) => write(usageError(str)) })
+  // Help as an error is commander's answer to a command left out (`hypergas`, `hypergas mail`):
+  // with --json that refusal is on stdout too, as every other.
+  .on('beforeAllHelp', (context: { error: boolean }) => { if (context.error) jsonError(`${usageLine('missing required argument \'command\'')} (--help)`) })
 
 /** The global options (`--dir`, `--profile`, `--json`, `--lang`). */
 export const globals = (): Global => program.opts<Global>()

@@ -35,8 +35,8 @@ export interface ReplicatorOptions {
    * Which peers replicate (SPEC §7: the ledger is personal data): given a peer's connection key
    * (hex), true to replicate with it. GasNode admits the writers it follows (the founder, every
    * admin past or present, the invite's hints); any other connection closes right after the
-   * handshake, before a block is sent (not Hyperswarm's firewall, which bans the key for good: a
-   * joined device is refused until it is elected, then admitted). Default: every peer.
+   * handshake, before a block is sent (not Hyperswarm's firewall, which bans the key until told
+   * otherwise: a joined device is refused until it is elected, then admitted). Default: every peer.
    */
   admit?: (publicKey: string) => boolean
 }
@@ -344,7 +344,7 @@ export class Replicator extends EventEmitter {
    * Goes offline (Hyperswarm's suspend: every connection closed, no announce, no lookup) or back
    * online (resume, then look the topic up again). Acts recorded meanwhile stay local and
    * replicate when back online (SPEC §6 local-first). A firewall is not used for this: Hyperswarm
-   * bans a peer its firewall refused, for good.
+   * bans a peer its firewall refused, until its PeerInfo is unbanned.
    */
   async setOnline (online: boolean): Promise<void> {
     if (online === this.online || this.nets.length === 0 || this.closed) return
