@@ -23,6 +23,11 @@ export function localTime (ms: number, seconds = false): string {
  * start (a date given without a time is stored as its 00:00), else its day and time.
  */
 export function localDayOrTime (ms: number): string {
+  return atDayStart(ms) ? localDay(ms) : localTime(ms)
+}
+
+/** Whether `ms` is the start (00:00) of a day in this machine's time zone (the page's: the phone's). */
+export function atDayStart (ms: number): boolean {
   const d = new Date(ms)
-  return d.getHours() === 0 && d.getMinutes() === 0 ? localDay(ms) : localTime(ms)
+  return d.getHours() === 0 && d.getMinutes() === 0
 }

@@ -12,7 +12,7 @@ import './commands/orders.js'
 import './commands/reads.js'
 import * as fmt from './format.js'
 import { t } from './i18n.js'
-import { placeholders, program } from './program.js'
+import { jsonError, placeholders, program } from './program.js'
 
 // Every file this process creates is its user's alone (SPEC §3: secret keys readable only by
 // their owner): the identity's seed also lands in Corestore's own database files, which RocksDB
@@ -57,8 +57,7 @@ function fail (err: unknown): never {
     message = e?.message ?? String(err)
   }
   console.error(`${t('error')} ${code}: ${message}`)
-  // Read from argv: a failure may come before the options are parsed.
-  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } }))
+  jsonError(message, code, details)
   if (process.env.HYPERGAS_DEBUG === '1') console.error(e?.stack)
   process.exit(1)
 }

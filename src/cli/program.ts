@@ -165,9 +165,13 @@ function usageError (str: string): string {
   return `${t('error')} BAD_ARGUMENT: ${message}\n`
 }
 
-/** With `--json` (read from argv, as main.ts does: commander may stop before the options are parsed), a usage error as JSON on stdout. */
-function jsonError (message: string): void {
-  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code: 'BAD_ARGUMENT', message } }))
+/**
+ * With `--json`, a refusal as `{"error": {"code", "message", "details"?}}` on stdout, for a script
+ * that reads stdout (the one line on stderr is the caller's). `--json` is read from argv: a
+ * failure may come before the options are parsed.
+ */
+export function jsonError (message: string, code = 'BAD_ARGUMENT', details?: unknown): void {
+  if (process.argv.slice(2).includes('--json')) console.log(JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } }))
 }
 
 /** Prints `value`: as JSON with `--json`, else as `human` renders it. */

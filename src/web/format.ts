@@ -6,6 +6,7 @@ import i18next from 'i18next'
 import { html, type TemplateResult } from 'lit-html'
 import { euroText, formatQuantity } from '../money.js'
 import { unitFor } from '../units.js'
+import { atDayStart } from '../local-time.js'
 import { noticeFigures, noticeKey, type Notice } from '../api/notices.js'
 import type { RecoveryView } from '../api/dto.js'
 import type { Lang } from './i18n.js'
@@ -37,7 +38,7 @@ export const day = (ms: number): string => new Date(ms).toLocaleDateString(local
 export const dateTime = (ms: number): string => new Date(ms).toLocaleString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' })
 
 /** A delivery day: the day alone when `ms` is a day's start (a date given without a time), else {@link dateTime}. */
-export const dayOrDateTime = (ms: number): string => { const d = new Date(ms); return d.getHours() === 0 && d.getMinutes() === 0 ? day(ms) : dateTime(ms) }
+export const dayOrDateTime = (ms: number): string => atDayStart(ms) ? day(ms) : dateTime(ms)
 
 /** Time left until `ms`, in words: `2 giorni`, `5 ore`, `past`. */
 export function timeLeft (ms: number): string {
