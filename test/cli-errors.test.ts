@@ -114,6 +114,8 @@ test('CLI: bad input gives one line with a code, a non-zero exit and no stack tr
   t.is(usage.stderr.trim(), 'error BAD_ARGUMENT: unknown command \'depost\' (did you mean deposit?) (--help)')
   const bare = run(dir, ['--lang', 'en', '--json', 'mail'])
   t.alike([bare.status, JSON.parse(bare.stdout)], [1, { error: { code: 'BAD_ARGUMENT', message: 'missing required argument \'command\' (--help)' } }], '--json: a command left out, too (its help goes to stderr)')
+  const helpOf = run(dir, ['--lang', 'en', '--json', 'help', 'depost'])
+  t.alike([helpOf.status, JSON.parse(helpOf.stdout), helpOf.stderr.trim()], [1, { error: { code: 'BAD_ARGUMENT', message: 'unknown command \'depost\' (--help)' } }, 'error BAD_ARGUMENT: unknown command \'depost\' (--help)'], 'help of a command that does not exist: one line, not the whole help')
   t.is(cli(dir, 'balance', 'Marta').creditCents, 0, 'nothing was changed by any of them')
 })
 

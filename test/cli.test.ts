@@ -17,6 +17,7 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   const joined = cli(b, 'join', String(init.invite))
   const before = execFileSync(process.execPath, [BIN, '--dir', b, '--lang', 'en', 'status'], { encoding: 'utf8' })
   t.ok(before.startsWith('group      not received yet'), `joined, nothing received: ${before.split('\n')[0]}`)
+  t.ok(before.includes('(not on the network: what others wrote since is not here; hypergas start)'), 'no node runs: the way on is to start one')
   cli(a, 'member', 'add', 'Bruno', String(joined.memberId))
   cli(a, 'elect', '--role', 'cassiere', 'Bruno')
   cli(a, 'deposit', 'Anna', '2,50') // Bruno's node never acknowledges it: pending

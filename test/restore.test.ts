@@ -52,6 +52,8 @@ test('restore: a dead laptop restored from its backup downloads its feed before 
   t.is(fs.statSync(file).mode & 0o777, 0o600, 'the backup file is 0600')
   t.absent(fs.readFileSync(file).includes(Buffer.from(JSON.parse(fs.readFileSync(path.join(b, 'identity.json'), 'utf8')).seed as string)), 'the seed is not in clear in it')
   t.is((await post(nodes[0], '/api/swarm', { online: false })).online, false, 'A goes offline for now')
+  const offText = execFileSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', 'status'], { encoding: 'utf8' })
+  t.ok(offText.includes('(taken off the network: what others wrote since is not here; hypergas online)'), 'status on the running node says how it comes back')
   nodes[1].child.kill('SIGKILL')
   await new Promise((resolve) => nodes[1].child.once('exit', resolve))
   fs.rmSync(b, { recursive: true, force: true })

@@ -201,6 +201,7 @@ export class LocalApi implements NodeApi {
       doubleRecoveryVoters: [...n.graph.doubleRecoveryVoters].sort().map((k) => v.state.members.get(k as MemberId)?.name ?? k.slice(0, 8)),
       sync: n.syncProgress(),
       online: n.replicator?.online ?? false,
+      running: n.replicator !== null,
       // The reports without the proof the node relays (Hypercore's tree nodes: kilobytes, for peers).
       forks: n.forks.map(({ proof: _proof, ...f }) => f),
       // Blocks that name another branch of a feed than the one held here (SPEC §5 forks).

@@ -252,7 +252,9 @@ export interface StatusView {
   /** Members who signed the members' recovery against two admins (Graph.doubleRecoveryVoters, docs/ordering.md §5), by name (id prefix if unnamed). */
   doubleRecoveryVoters: string[]
   sync: SyncProgress
+  /** Whether the node replicates now; `running`: whether it runs at all (`hypergas start`), so that off the network means taken off (`hypergas offline`) or not started. */
   online: boolean
+  running: boolean
   forks: ReadonlyArray<Omit<ForkReport, 'proof'>>
   /** Blocks that name another branch of a feed than the one held here (SPEC §5 forks). */
   linkConflicts: readonly LinkConflict[]

@@ -52,7 +52,7 @@ export function status (s: StatusView): string {
     ])]),
     '',
     sync(s.sync, new Map(g.admins.map((a) => [a.id as string, a.name ?? a.id.slice(0, 8)]))),
-    `${label('peers')}${s.peers.length}${s.online ? '' : ` (${t('notReplicating')})`}`,
+    `${label('peers')}${s.peers.length}${s.online ? '' : ` (${t(s.running ? 'takenOffline' : 'notReplicating')})`}`,
     ...(s.peers.length === 0 ? [] : [table([[t('th_peer'), t('admin'), t('th_via'), t('th_address'), t('th_since'), t('th_received'), t('th_sent'), t('th_rules')], ...s.peers.map((p) => [
       p.publicKey.slice(0, 8), p.admin ? String(p.name) : t('notAnAdmin'), p.via, p.address, since(p.sinceMs), bytes(p.bytesReceived), bytes(p.bytesSent), p.rules === null ? '?' : String(p.rules)
     ])])]),

@@ -232,7 +232,7 @@ export const en: typeof it = {
   e_SOLD_OUT_soldOut: '{{product}}: the group\'s order has no room for that quantity',
   e_NOT_APPROVED: 'the booking is not approved yet', e_NOT_APPROVED_rejected: '{{name}}\'s booking was rejected (and refunded): there is nothing to deliver',
   frozen: 'frozen',
-  notReplicating: 'not on the network: what others wrote since is not here; hypergas start, or hypergas online', removedOnce: 'removed', fork: 'FORK', forkLine: '{{name}}: two signed versions of their feed, found when comparing their first {{length}} blocks (detected {{when}} UTC); this node keeps the first {{held}} blocks and reads no more (see forks.json)',
+  notReplicating: 'not on the network: what others wrote since is not here; hypergas start', takenOffline: 'taken off the network: what others wrote since is not here; hypergas online', removedOnce: 'removed', fork: 'FORK', forkLine: '{{name}}: two signed versions of their feed, found when comparing their first {{length}} blocks (detected {{when}} UTC); this node keeps the first {{held}} blocks and reads no more (see forks.json)',
   ignored: 'ignored',
   admin: 'admin',
   roles: 'roles',

@@ -232,7 +232,7 @@ export const it = {
   e_SOLD_OUT_soldOut: '{{product}}: l\'ordine del gruppo non ha posto per quella quantità',
   e_NOT_APPROVED: 'la prenotazione non è ancora approvata', e_NOT_APPROVED_rejected: 'la prenotazione di {{name}} è stata rifiutata (e rimborsata): non c\'è nulla da consegnare',
   frozen: 'bloccato',
-  notReplicating: 'fuori rete: quanto scritto dagli altri nel frattempo non è qui; hypergas start, o hypergas online', removedOnce: 'revocato', fork: 'BIFORCATO', forkLine: '{{name}}: due versioni firmate del suo registro, trovate confrontandone i primi {{length}} blocchi (rilevato il {{when}} UTC); questo nodo tiene i primi {{held}} blocchi e non ne legge altri (vedi forks.json)',
+  notReplicating: 'fuori rete: quanto scritto dagli altri nel frattempo non è qui; hypergas start', takenOffline: 'tolto dalla rete: quanto scritto dagli altri nel frattempo non è qui; hypergas online', removedOnce: 'revocato', fork: 'BIFORCATO', forkLine: '{{name}}: due versioni firmate del suo registro, trovate confrontandone i primi {{length}} blocchi (rilevato il {{when}} UTC); questo nodo tiene i primi {{held}} blocchi e non ne legge altri (vedi forks.json)',
   ignored: 'ignorati',
   admin: 'amministratore',
   roles: 'ruoli',

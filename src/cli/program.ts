@@ -110,9 +110,20 @@ program
   .version(version(), '-V, --version', helpText('ch_version'))
   // A usage error is one line with a code, like every other failure (issue 14).
   .configureOutput({ outputError: (str, write) => write(usageError(str)) })
-  // Help as an error is commander's answer to a command left out (`hypergas`, `hypergas mail`):
-  // with --json that refusal is on stdout too, as every other.
-  .on('beforeAllHelp', (context: { error: boolean }) => { if (context.error) jsonError(`${usageLine('missing required argument \'command\'')} (--help)`) })
+  .on('beforeAllHelp', helpAsError)
+
+/**
+ * Help as an error is commander's answer to a command left out (`hypergas`, `hypergas mail`) and
+ * to `help <a command that does not exist>`. The first, with --json, is a refusal on stdout too,
+ * as every other; the second is the one line `hypergas nosuch` gets (commander 14 would print the
+ * whole help).
+ */
+function helpAsError (context: { error: boolean, command: Command }): void {
+  if (!context.error) return
+  const [first, name] = context.command.args
+  if (first === 'help' && name !== undefined) context.command.error(`unknown command '${name}'`, { code: 'commander.unknownCommand' })
+  jsonError(`${usageLine('missing required argument \'command\'')} (--help)`)
+}
 
 /** The global options (`--dir`, `--profile`, `--json`, `--lang`). */
 export const globals = (): Global => program.opts<Global>()
