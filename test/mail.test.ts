@@ -25,8 +25,9 @@ async function cliAsync (dir: string, ...args: string[]): Promise<unknown> {
   return JSON.parse(stdout)
 }
 
-/** A local SMTP server keeping every message (envelope recipients and raw text). */
-async function smtp (refuse: string[] = []): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, passwords: string[], close: () => Promise<void> }> {
+/** A local SMTP server keeping every message (envelope recipients and raw text); it answers each message `delay.ms` after it ends (0 at first). */
+async function smtp (refuse: string[] = []): Promise<{ port: number, messages: Array<{ to: string[], raw: string }>, passwords: string[], delay: { ms: number }, close: () => Promise<void> }> {
+  const delay = { ms: 0 }
   const messages: Array<{ to: string[], raw: string }> = []
   const passwords: string[] = []
   const server = new SMTPServer({
@@ -39,12 +40,12 @@ async function smtp (refuse: string[] = []): Promise<{ port: number, messages: A
     onData (stream, session, callback) {
       let raw = ''
       stream.on('data', (d: Buffer) => { raw += d.toString('utf8') })
-      stream.on('end', () => { messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw }); callback() })
+      stream.on('end', () => { messages.push({ to: session.envelope.rcptTo.map((r) => r.address), raw }); setTimeout(callback, delay.ms) })
     }
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.server.address() as { port: number }).port
-  return { port, messages, passwords, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) }
+  return { port, messages, passwords, delay, close: async () => await new Promise<void>((resolve) => server.close(() => resolve())) }
 }
 
 test('notices by email: off by default, then a digest to the member\'s address, kept only on this node', { timeout: 120_000 }, async (t) => {
@@ -199,6 +200,24 @@ test('notices by email: a delivery recorded and its purchase closed between two 
   const [manual, daily] = await Promise.all([sendDigests(node, words, Date.now()), sendDueDigests(node, words, Date.now())])
   t.ok(Array.isArray(manual), 'mail send sends')
   t.is(daily, null, 'and the daily send, due when it was asked for, is no longer due when its turn comes')
+  // The same with the node's own daily keeper, which looks at the settings every 20 ms while a
+  // slow server holds `mail send` for 600 ms: it finds the day due, waits, and sends nothing.
+  const u = (await node.submit({ type: 'OpenPurchase', name: 'Farro', supplier: 'Mulino' })).id as PurchaseId
+  await node.submit({ type: 'Commit', member: anna, purchase: u, cents: 200 })
+  await node.submit({ type: 'VoteFailPurchase', purchase: u })
+  await node.submit({ type: 'FailPurchase', purchase: u })
+  saveMail(dir, { ...loadMail(dir), lastSentMs: 0 })
+  server.delay.ms = 600
+  const sent = server.messages.length
+  const logged: string[] = []
+  const slowSend = sendDigests(node, words, Date.now())
+  const keeper = new DigestKeeper(node, words, (l) => logged.push(l.key), Date.now, { retryMs: 600_000, pollMs: 20 })
+  t.teardown(() => keeper.stop())
+  t.is((await slowSend).length, 1, 'mail send sends the digest')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  keeper.stop()
+  t.is(server.messages.length, sent + 1, 'one digest in all')
+  t.alike(logged, [], 'the keeper, due when it looked, sent nothing and said nothing')
 })
 
 test('notices by email: an ended purchase a refused digest told is told in that member\'s next digest, and to no one twice', { timeout: 60_000 }, async (t) => {
