@@ -302,7 +302,7 @@ test('signed acts from anyone: verified, refused ones change nothing, and the ra
   t.is(adminLimited, 0, 'the admin with the token is not limited')
 })
 
-test('members behind one address each have their own allowance, counted per session', async (t) => {
+test('members behind one address each have their own allowance, counted per member (a new login is no new allowance)', async (t) => {
   const s = await setUp(t)
   const from = '192.168.1.30' // a NAT: the phones of a hall share it
   const marta = cookieOf(await s.call({ url: '/api/auth/link', from, body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true })).secret } }))
@@ -313,6 +313,9 @@ test('members behind one address each have their own allowance, counted per sess
   let member = 0
   for (let i = 0; i < PUBLIC_PER_MINUTE * MEMBER_FACTOR + 3; i++) if ((await s.call({ url: '/api/status', from, cookie: marta })).statusCode === 429) member++
   t.is(member, 4, `a member's session is limited too, at ${PUBLIC_PER_MINUTE * MEMBER_FACTOR} a minute`)
+  const again = cookieOf(await s.call({ url: '/api/auth/link', from: '192.168.1.31', body: { secret: json(await s.call({ url: '/api/links', body: { member: 'Marta' }, token: true })).secret } }))
+  t.ok(again.cookie !== marta.cookie, 'Marta logs in again: a new session')
+  t.is((await s.call({ url: '/api/status', from: '192.168.1.31', cookie: again })).statusCode, 429, 'which shares her allowance')
 })
 
 test('Host parsing and the names a node answers to', (t) => {

@@ -127,7 +127,9 @@ test('member-signed acts: verified before appending; refusals change nothing', a
   const bad = await post(forged.toString('hex'))
   t.is((json(bad).error as Row).code, 'BAD_SIGNATURE')
   const other = createAct({ type: 'Commit', member: marta.id, cents: 500, purchase: s.purchase }, { group: 'ab'.repeat(32) as GroupId, keyPair: marta, timeMs: Date.now() })
-  t.is((json(await post(other.bytes.toString('hex'))).error as Row).code, 'WRONG_GROUP')
+  const wrongGroup = json(await post(other.bytes.toString('hex'))).error as Row
+  t.is(wrongGroup.code, 'WRONG_GROUP')
+  t.absent(String(wrongGroup.message).includes(String(s.group).slice(0, 8)), `the refusal does not name this group to whoever sent it: ${String(wrongGroup.message)}`)
   const big = await post('ab'.repeat(5000))
   t.is(big.statusCode, 413)
   t.is((json(big).error as Row).code, 'OVERSIZED')

@@ -18,16 +18,17 @@ const marta = person('seal-marta')
 /** A LAN client, not the node's own machine: only a login reads a member's data. */
 const LAN = { remoteAddress: '192.168.1.20', host: 'gas.local:8080' }
 
-async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, now = Date.now): Promise<{ app: ReturnType<typeof createServer>, link: string }> {
+async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, now = Date.now, publicPerMinute?: number): Promise<{ app: ReturnType<typeof createServer>, link: string, seals: NodeSeal }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-seal-'))
   const node = await GasNode.open({ dir, createIdentity: true })
   await node.createGroup('Sealed', 'Anna')
   await node.submit({ type: 'VoteRegisterMember', name: 'Marta', member: marta.id })
   await node.submit({ type: 'Deposit', member: marta.id, cents: 4321 })
   const secret = new LinkStore(dir).create(marta.id, new Date()).secret
-  const app = createServer({ node, token: 'tok', host: '0.0.0.0', allowHosts: ['gas.local'], seals: new NodeSeal(now, () => performance.now()) })
+  const seals = new NodeSeal(now, () => performance.now())
+  const app = createServer({ node, token: 'tok', host: '0.0.0.0', allowHosts: ['gas.local'], seals, publicPerMinute })
   t.teardown(async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
-  return { app, link: secret }
+  return { app, link: secret, seals }
 }
 
 /** A request as the page sends it: sealed head (and body); answers the status, the opened answer and what travelled. */
@@ -133,6 +134,15 @@ test('sealed: a captured head stays refused when the node forgot its page\'s key
   t.is(variant(() => node.openHead(captured.header, 'POST', '/api/acts', 'listener')), 'clock', 'remembered until it is too old to take')
   t.is(variant(() => node.openHead(victim.request('GET', '/api/me', { t: clock + 60_000, k: null }).header, 'GET', '/api/me', 'victim')), 'clock', 'a head a minute ahead of the node\'s clock is refused')
   t.is(variant(() => node.openHead(new PageSeal('09'.repeat(32)).request('GET', '/api/me', { t: clock, k: null }).header, 'GET', '/api/me', 'x')), 'key', 'sealed for another key: the node restarted')
+})
+
+test('sealed: a request refused for its rate is not remembered (a flood the limiter refuses fills no memory of heads)', async (t) => {
+  const { app, seals } = await setUp(t, Date.now, 5)
+  const seal = new PageSeal(JSON.parse((await app.inject({ url: '/api/seal', ...LAN, headers: { host: LAN.host } })).body).key as string)
+  const statuses: number[] = []
+  for (let i = 0; i < 12; i++) statuses.push((await sealedCall(app, seal, '/api/status', { t: Date.now(), k: null })).status)
+  t.alike(statuses, [200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429, 429], 'five a minute from this address')
+  t.is(seals.remembered, 5, 'only the heads served are remembered')
 })
 
 test('sealed: one address cannot fill the node\'s memory of heads', (t) => {

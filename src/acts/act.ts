@@ -92,7 +92,8 @@ export function decodeAct (bytes: Buffer, group: GroupId | null, opts: DecodeOpt
   if (isGenesis !== (unsigned.group === '')) throw HypergasError.WRONG_GROUP('only CreateGroup has an empty group id')
   const actGroup = isGenesis ? act.id : unsigned.group
   if (group !== null && actGroup !== group) {
-    throw HypergasError.WRONG_GROUP(`act belongs to group ${actGroup.slice(0, 8)}, expected ${group.slice(0, 8)}`)
+    // (the group's id is not named: whoever sent the act may not know it, SPEC §7)
+    throw HypergasError.WRONG_GROUP(`act belongs to group ${actGroup.slice(0, 8)}, not this one`)
   }
   if (unsigned.author !== opts.feed && opts.verified?.(act.id) !== true) {
     const check = { sig: Buffer.from(sig), msg: Buffer.concat([SIGN_DOMAIN, u]), pk: Buffer.from(unsigned.author, 'hex') }

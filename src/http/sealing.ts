@@ -53,6 +53,9 @@ declare module 'fastify' {
 export type BadSealVariant = 'key' | 'clock' | 'again' | 'busy' | 'invalid'
 
 const badSeal = (variant: BadSealVariant, message: string): HypergasError => new HypergasError('BAD_SEAL', message, { variant })
+const AGAIN = (): HypergasError => badSeal('again', 'this sealed request reached the node before: it is not taken twice (see whether it was done before doing it again)')
+/** A head's nonce in hex: what the node remembers of it. */
+const nonceId = (o: OpenedSeal): string => Buffer.from(o.nonce).toString('hex')
 
 /** The node's key, the pages' keys and the heads taken (in memory: a restart makes a new key, which no old head opens with). */
 export class NodeSeal {
@@ -77,11 +80,23 @@ export class NodeSeal {
 
   /**
    * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` from `client`
-   * (an address, for the quota of heads), once: a head taken before, or whose time is too far from
-   * the node's clock, is refused.
+   * (an address, for the quota of heads) and takes it: {@link NodeSeal.open} then {@link NodeSeal.take}.
    * @throws HypergasError BAD_SEAL with a {@link BadSealVariant}
    */
   openHead (value: string, method: string, url: string, client = ''): { opened: OpenedSeal, head: SealedHead } {
+    const r = this.open(value, method, url)
+    this.take(r.opened, client)
+    return r
+  }
+
+  /**
+   * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` without
+   * remembering it: a head taken before, or whose time is too far from the node's clock, is
+   * refused. The server opens a head before the rate limiter (the login is in it) and takes it
+   * after, so that a request refused for its rate costs the node no memory (SPEC §7).
+   * @throws HypergasError BAD_SEAL `key`, `clock`, `again` or `invalid`
+   */
+  open (value: string, method: string, url: string): { opened: OpenedSeal, head: SealedHead } {
     const m = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{40,2048})$/.exec(value)
     if (m === null) throw badSeal('invalid', 'the sealed request\'s header is not valid')
     const keys = this.keysOf(m[1])
@@ -93,14 +108,31 @@ export class NodeSeal {
     if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('invalid', 'the sealed request\'s head is not valid')
     const now = this.now()
     if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 2 minutes, or from a clock far from the node\'s: try again')
-    const id = box.subarray(0, NONCE_BYTES).toString('hex')
+    const opened = { keys, nonce: new Uint8Array(box.subarray(0, NONCE_BYTES)) }
     this.forget()
-    if (this.taken.has(id)) throw badSeal('again', 'this sealed request reached the node before: it is not taken twice (see whether it was done before doing it again)')
+    if (this.taken.has(nonceId(opened))) throw AGAIN()
+    return { opened, head }
+  }
+
+  /**
+   * Remembers an opened head (for {@link SEAL_MEMORY_MS}) against `client`'s quota, once: a head
+   * taken meanwhile (the same request twice at once) is refused, and so is any beyond the quotas.
+   * @throws HypergasError BAD_SEAL `again` or `busy`
+   */
+  take (opened: OpenedSeal, client: string): void {
+    const id = nonceId(opened)
+    this.forget()
+    if (this.taken.has(id)) throw AGAIN()
     const count = this.perClient.get(client) ?? 0
     if (this.taken.size >= MAX_HEADS || count >= MAX_HEADS_PER_ADDRESS) throw badSeal('busy', 'too many sealed requests: try again in a few minutes')
     this.taken.set(id, { until: this.monotonic() + SEAL_MEMORY_MS, client })
     this.perClient.set(client, count + 1)
-    return { opened: { keys, nonce: new Uint8Array(box.subarray(0, NONCE_BYTES)) }, head }
+  }
+
+  /** How many heads are remembered now (taken in the last {@link SEAL_MEMORY_MS}). */
+  get remembered (): number {
+    this.forget()
+    return this.taken.size
   }
 
   /** Forgets the heads remembered long enough (the oldest first: they were taken in order). */
@@ -156,30 +188,35 @@ async function readAll (stream: NodeJS.ReadableStream, limit: number): Promise<B
 /**
  * Opens the head of a sealed request, if it is one, and puts the session key it carries where
  * src/http/auth.ts reads it (a header in clear is dropped: a sealed request's login is the one in
- * its head). Call before anything asks who the request is.
- * @throws HypergasError BAD_SEAL as {@link NodeSeal.openHead}
+ * its head). Call before anything asks who the request is; the head is taken later, past the rate
+ * limiter ({@link sealRoutes}).
+ * @throws HypergasError BAD_SEAL as {@link NodeSeal.open}
  */
 export function openSealedHead (req: FastifyRequest, seals: NodeSeal): void {
   const value = req.headers[SEAL_HEADER]
   if (value === undefined) return
   if (typeof value !== 'string') throw badSeal('invalid', 'the sealed request\'s header is not valid')
-  const { opened, head } = seals.openHead(value, req.method, req.url, normalizeIP(req.ip))
+  const { opened, head } = seals.open(value, req.method, req.url)
   req.sealed = opened
   if (head.k === null) delete req.headers[SESSION_HEADER]
   else req.headers[SESSION_HEADER] = head.k
 }
 
 /**
- * Registers `GET /api/seal` (the node's key) and the hooks that open a sealed request's body and
- * seal its answer (a box of the response key bound to the head's nonce, with the answer's own
+ * Registers `GET /api/seal` (the node's key) and the hooks that take a sealed request's head
+ * ({@link NodeSeal.take}, after every onRequest hook: the rate limiter's included), open its body
+ * and seal its answer (a box of the response key bound to the head's nonce, with the answer's own
  * content type in {@link INNER_TYPE_HEADER}, and no `content-disposition`). A sealed request's
  * body must be sealed too.
+ * @throws HypergasError BAD_SEAL (from the hooks) `again`, `busy` or `invalid`
  */
 export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
   app.decorateRequest('sealed', null)
   app.get('/api/seal', async () => ({ key: seals.key.toString('hex') }))
   app.addHook('preParsing', async (req, _reply, payload) => {
     const s = req.sealed
+    // Past the rate limiter (its hooks are the routes' onRequest): only now is the head remembered.
+    if (s !== null) seals.take(s, normalizeIP(req.ip))
     const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')
     if (s === null || bodyless) return payload
     if (req.headers['content-type'] !== SEALED_TYPE) throw badSeal('invalid', 'a sealed request\'s body must be sealed too')

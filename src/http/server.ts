@@ -21,7 +21,7 @@ import { HypergasError, type ErrorCode, type HypergasCode, type RefusalDetails }
 import { LocalApi, type NoticeWriter } from '../api/api.js'
 import type { GasNode } from '../node/node.js'
 import { HostNames, checkRequest } from './access.js'
-import { authRoutes, requireAdmin, sessionCookie, whoIs, type Who } from './auth.js'
+import { authRoutes, requireAdmin, whoIs, type Who } from './auth.js'
 import { LazyCompilers } from './compilers.js'
 import { eventRoutes } from './events.js'
 import { pageScript, renderPage } from './page.js'
@@ -145,7 +145,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     for (const [k, v] of Object.entries(SAFE_HEADERS)) void reply.header(k, v)
     const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
-    // A sealed request's login is in its head: opened before anyone asks who the request is.
+    // A sealed request's login is in its head: opened before anyone asks who the request is,
+    // remembered (against replays) only past the rate limiter (src/http/sealing.ts).
     openSealedHead(req, seals)
     if (req.routeOptions.config?.adminOnly === true) requireAdmin(whoOf(req))
   })
@@ -154,12 +155,13 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     void app.register(rateLimit, {
       global: true,
       // A member's page refreshes on every update of the group (about ten requests each time):
-      // members who proved who they are count per session, with a larger allowance, so phones
-      // behind one address (a NAT, or a test on one machine) do not starve each other.
+      // members who proved who they are count per member, with a larger allowance, so phones
+      // behind one address (a NAT, or a test on one machine) do not starve each other. Per
+      // member, not per session: a new login is no new allowance (logins and signed acts too).
       max: (req: FastifyRequest) => (whoOf(req).member === null ? perMinute : perMinute * MEMBER_FACTOR),
       // Anyone else per address, an IPv6 client per /64 as the plugin itself groups them (one
       // device can take any address of its /64).
-      keyGenerator: (req: FastifyRequest) => (whoOf(req).member === null ? normalizeIP(req.ip) : `session:${req.cookies[sessionCookie(req.socket.localPort ?? 0)] ?? ''}`),
+      keyGenerator: (req: FastifyRequest) => { const m = whoOf(req).member; return m === null ? normalizeIP(req.ip) : `member:${m}` },
       timeWindow: 60_000,
       // Before the body is read: a client over its limit costs no parsing.
       hook: 'onRequest',
