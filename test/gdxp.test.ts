@@ -111,6 +111,7 @@ test('GDXP import of what real files hold: a BOM, long names, several suppliers,
   const r = importCatalogue('\uFEFF' + file)
   t.is(r.products.length, 3, 'a byte-order mark is no obstacle')
   t.is(r.products[2].unit, 'pz', 'GASdottoNG\'s unit "Non Specificato": by the piece')
+  t.is(r.products[2].mulQtyMilli, 1000, 'booked in whole pieces (a discrete measure in GASdottoNG)')
   t.is(r.products[2].category, undefined, 'and its category "Non Specificato": none')
   t.is(r.supplier?.contacts, 'info@uno.example · 0175 123456 · Via Antica Torriana 11, 12032 Barge (CN)', 'the supplier\'s contacts and address, for the directory')
   t.alike(gdxpContacts(r.supplier?.contacts), { contacts: [{ type: 'emailAddress', value: 'info@uno.example' }, { type: 'phoneNumber', value: '0175 123456' }], address: { street: 'Via Antica Torriana 11', locality: 'Barge (CN)', zipCode: '12032' } }, 'and written back as the file had them, for the export')
@@ -151,7 +152,7 @@ test('a product counted in pieces is booked in whole ones unless the file says o
   t.alike([unitFor('panetto', 2000, 'en'), unitFor('box', 2000, 'en'), unitFor('box', 2000, 'it'), unitFor('jar', 2000, 'it')], ['panetti', 'boxes', 'box', 'jars'], 'the unit is the price list\'s word: an Italian unit in the plural on an English page too, the reader\'s language first')
   const r = importCatalogue('nome;unità;prezzo;multiplo;minimo;pesato\nUova;confezione;3,20;;;\nFormaggio;pezzo;12,00;;;sì\nMezze forme;pezzo;40,00;0,5;;\nSpicchi;pezzo;2,00;;0,5;\nMele;kg;2,50;;;\nSenza unità;;1,00;;;\n')
   const mul = new Map(r.products.map((p) => [p.name, p.mulQtyMilli]))
-  t.alike([...mul], [['Uova', 1000], ['Formaggio', undefined], ['Mezze forme', 500], ['Spicchi', undefined], ['Mele', undefined], ['Senza unità', undefined]], 'whole eggs boxes; a weighed piece, a multiple the file gives, a minimum of half a piece, kilos and an unnamed unit are left as they are')
+  t.alike([...mul], [['Uova', 1000], ['Formaggio', undefined], ['Mezze forme', 500], ['Spicchi', undefined], ['Mele', undefined], ['Senza unità', 1000]], 'whole eggs boxes and pieces of a unit that names none (shown as pz); a weighed piece, a multiple the file gives, a minimum of half a piece and kilos are left as they are')
 })
 
 test('CSV import: named columns in Italian or English, `;` and decimal commas', (t) => {

@@ -202,8 +202,9 @@ function build (raw: RawProduct[], supplier: CatalogueImport['supplier']): Catal
     if (typeof pkg === 'number' && pkg > 0) p.packageQty = pkg
     if (typeof fields.min === 'number') p.minQtyMilli = fields.min
     if (typeof fields.mul === 'number') p.mulQtyMilli = fields.mul
-    // A product counted in pieces, jars, boxes is booked in whole ones unless the file says otherwise.
-    else if (!unspecified(r.unit) && countedUnit(unit) && !r.weighed && (p.minQtyMilli ?? 0) % 1000 === 0) p.mulQtyMilli = 1000
+    // A product counted in pieces, jars, boxes is booked in whole ones unless the file says otherwise;
+    // so is one whose unit names none, shown as `pz` (GASdottoNG's "Non Specificato" is a discrete measure).
+    else if (countedUnit(unit) && !r.weighed && (p.minQtyMilli ?? 0) % 1000 === 0) p.mulQtyMilli = 1000
     if (typeof fields.max === 'number') p.maxQtyMilli = fields.max
     if (typeof fields.available === 'number') p.availableQtyMilli = fields.available
     if (r.weighed) p.weighed = true
