@@ -12,7 +12,7 @@ import { clearRunning, loadRunning, loadToken, saveRunning } from '../../node/st
 import { DeadlineKeeper } from '../../node/deadlines.js'
 import { DigestKeeper } from '../../api/mail.js'
 import { GasNode } from '../../node/node.js'
-import { progressBar } from '../../node/network/progress.js'
+import { progressBar, syncPercent } from '../../node/network/progress.js'
 import { parseHostPort, parsePort } from '../../node/network/address.js'
 import { lanUrl, localUrl, noticeWriter, openNode, resolveDir } from '../connect.js'
 import * as fmt from '../format.js'
@@ -129,10 +129,10 @@ function reportSync (node: GasNode): void {
     if (!p.synced && p.known - p.received >= SYNC_BAR_BLOCKS && Date.now() - shownAt >= 1000) {
       behind = true
       shownAt = Date.now()
-      console.error(`syncing ${progressBar(p)}`)
+      console.error(t('syncingBar', { bar: progressBar(p), received: p.received, known: p.known, percent: syncPercent(p) }))
     } else if (p.synced && behind) {
       behind = false
-      console.error(`fully synced: ${p.known} blocks in ${p.feeds.length} feeds`)
+      console.error(t('syncedAll', { known: p.known, feeds: p.feeds.length }))
     }
   })
 }

@@ -58,10 +58,13 @@ export function syncProgress (feeds: FeedCounts[]): SyncProgress {
   }
 }
 
-/** `[########------------]  1,234/5,678 blocks  21%` for the terminal (`width` characters of bar). */
+/** The share of the known blocks received, in whole percent rounded down (100 when none is known). */
+export function syncPercent (p: SyncProgress): number {
+  return p.known === 0 ? 100 : Math.floor((p.received * 100) / p.known)
+}
+
+/** `[########------------]` for the terminal: `width` characters, filled as {@link syncPercent} says. */
 export function progressBar (p: SyncProgress, width = 24): string {
-  const frac = p.known === 0 ? 1 : p.received / p.known
-  const full = Math.floor(frac * width)
-  const n = (x: number): string => x.toLocaleString('en-US')
-  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${n(p.received)}/${n(p.known)} blocks ${Math.floor(frac * 100)}%`
+  const full = p.known === 0 ? width : Math.floor((p.received * width) / p.known)
+  return `[${'#'.repeat(full)}${'-'.repeat(width - full)}]`
 }
