@@ -357,6 +357,10 @@ test('a booking given again with other products: the receipt names the products 
   const again = book('olio=1', 'pasta=2')
   t.ok(again.includes('non più nella prenotazione: Uova'), `the egg is said gone: ${again}`)
   t.absent(again.includes('Pasta ('), 'pasta is kept')
+  // Withdrawn after a cost was shared: the share stays, and the receipt says so and who can give it back.
+  cli(dir, 'cost', 'Ottobre', 'Trasporto', '3')
+  const none = book('olio=0', 'pasta=0')
+  t.ok(none.includes('totale della prenotazione: 3,00 €') && none.includes('restano impegnate (3,00 €): può restituirle solo il referente, rifiutando la prenotazione') && !none.includes('non se ne ordina nulla'), `withdrawn, its share kept: ${none}`)
   const twice = spawnSync(process.execPath, [BIN, '--dir', dir, '--lang', 'it', 'book', 'Anna', 'Ottobre', 'olio=1', 'Olio=2'], { encoding: 'utf8' })
   t.is(twice.stderr.trim(), 'errore BAD_ARGUMENT: olio=1 Olio=2: indicano entrambi Olio; scrivilo una volta sola, con tutta la quantità', 'one product given twice: which one, and what to do')
   // A key typed in lower case is its product, though another product's name begins with it too.

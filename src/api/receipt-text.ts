@@ -8,7 +8,7 @@ import { shellArg } from '../ids.js'
 import type { RefusalWords } from './refusal-text.js'
 
 /** The message keys a receipt's lines use besides `r_…` (the page takes these from the CLI's messages, src/web/refusals.ts). */
-export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'bookingWithdrawn', 'sharesBack', 'approveNext_Commit', 'voteNext_VoteClosePurchase', 'voteNext_VoteFailPurchase', 'voteReached']
+export const RECEIPT_KEYS: readonly string[] = ['rejectedInOrder', 'confirmedNow', 'awaitsOthers', 'vote', 'voteDone', 'voteDonePending', 'limitsVoted', 'noCeiling', 'deliveryTotal', 'bookingTotal', 'commitmentTotal', 'repeatedAct_Deposit', 'repeatedAct_Withdraw', 'repeatedAct_Commit', 'repeatedAct_Transfer', 'repeatedAct_SettleCash', 'voteBookingsOpen', 'paidAsBooked', 'costShares', 'refunds', 'bookingDropped', 'creditAfter', 'cashAfter', 'cashAfterOwed', 'settleBelowZero', 'revokeOwed', 'revokeOwedDone', 'sameNamePurchase', 'withdrawPending', 'deliveryMissing', 'approveNext_Book', 'bookingWithdrawn', 'bookingWithdrawnShares', 'sharesBack', 'approveNext_Commit', 'voteNext_VoteClosePurchase', 'voteNext_VoteFailPurchase', 'voteReached']
 
 /**
  * The lines of receipt `r`: what happened to whom, whether it is confirmed or was refused in the
@@ -30,7 +30,9 @@ export function receiptLines (r: ActReceipt, w: Pick<RefusalWords, 't' | 'eur'>,
   if (r.limits !== undefined) lines.push(t('limitsVoted', { overdraft: eur(r.limits.overdraftCents), ceiling: r.limits.ceilingCents === 0 ? t('noCeiling') : eur(r.limits.ceilingCents) }))
   if (r.orderCents !== undefined) lines.push(t(r.type === 'Deliver' ? 'deliveryTotal' : r.type === 'Book' ? 'bookingTotal' : 'commitmentTotal', { amount: eur(r.orderCents) }))
   // A booking or a commitment waits for its referente: the receipt says so, the journal of past acts does not.
-  if ((r.type === 'Book' || r.type === 'Commit') && (r.status === 'applied' || r.status === 'pending')) lines.push(t(r.withdrawn === true ? 'bookingWithdrawn' : `approveNext_${r.type}`))
+  // A booking withdrawn after a cost was shared keeps its share (SPEC §4.5): said, with the way out.
+  const withdrawn = (r.orderCents ?? 0) > 0 ? 'bookingWithdrawnShares' : 'bookingWithdrawn'
+  if ((r.type === 'Book' || r.type === 'Commit') && (r.status === 'applied' || r.status === 'pending')) lines.push(t(r.withdrawn === true ? withdrawn : `approveNext_${r.type}`, { amount: eur(r.orderCents ?? 0) }))
   // How to undo a command sent twice depends on the act: a deposit is undone by a withdrawal, a transfer cancelled.
   if (r.repeatedAfterS !== undefined) lines.push(t(`repeatedAct_${r.type}`, { seconds: r.repeatedAfterS, id: r.actId.slice(0, 8), name: named ?? '' }))
   if (r.bookingsOpen === true) lines.push(t('voteBookingsOpen', { purchase: r.purchase?.name ?? '' }))
