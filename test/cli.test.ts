@@ -14,6 +14,10 @@ test('confirmed and pending in status, balance, statement and log', (t) => {
   const [a, b] = [path.join(base, 'a'), path.join(base, 'b')]
   const init = cli(a, 'init', '--name', 'CLI', '--founder', 'Anna')
   cli(a, 'deposit', 'Anna', '10,00')
+  const own = cli(a, 'statement', '--cash') as { name: string, cashMovements: Array<{ deltaCents: number }> }
+  t.alike([own.name, own.cashMovements.map((x) => x.deltaCents)], ['Anna', [1000]], 'statement --cash with no member: this node\'s admin\'s cash')
+  const unnamed = spawnSync(process.execPath, [BIN, '--dir', a, '--lang', 'en', 'statement'], { encoding: 'utf8' })
+  t.is(unnamed.stderr.trim(), 'error BAD_ARGUMENT: missing required argument \'member\' (--help)', 'a member\'s statement names the member')
   const joined = cli(b, 'join', String(init.invite))
   const before = execFileSync(process.execPath, [BIN, '--dir', b, '--lang', 'en', 'status'], { encoding: 'utf8' })
   t.ok(before.startsWith('group      not received yet'), `joined, nothing received: ${before.split('\n')[0]}`)

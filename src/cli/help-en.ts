@@ -154,7 +154,7 @@ export const helpEn = {
   d_balance: 'a member\'s credit, confirmed and pending',
   d_statement: 'a member\'s movements with running balance (--cash: the cash an admin holds)',
   h_statement_csv: 'print the statement as CSV (Italian locale: ";" and decimal commas)',
-  h_statement_cash: 'the admin\'s own cash movements instead of their credit',
+  h_statement_cash: 'the admin\'s own cash movements instead of their credit (this node\'s admin when no member is named)',
   d_purchases: 'all purchases',
   d_log: 'acts in merged order, with rejections',
   h_log_offset: 'first entry (from 0); default: the latest entries',

@@ -149,7 +149,7 @@ export const helpIt: typeof helpEn = {
   d_balance: 'il credito di un socio, confermato e da confermare',
   d_statement: 'i movimenti di un socio con il saldo progressivo (--cash: la cassa tenuta da un amministratore)',
   h_statement_csv: 'stampa i movimenti in CSV (in italiano: ";" e virgola decimale)',
-  h_statement_cash: 'i movimenti della cassa dell\'amministratore invece del suo credito',
+  h_statement_cash: 'i movimenti della cassa dell\'amministratore invece del suo credito (di questo nodo se non si nomina un socio)',
   d_purchases: 'tutti gli acquisti',
   d_log: 'gli atti nell\'ordine del gruppo, compresi quelli rifiutati',
   h_log_offset: 'la prima voce (da 0); altrimenti le ultime',

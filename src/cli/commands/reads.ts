@@ -2,7 +2,7 @@
  * Read commands (SPEC §7): `status`, `members`, `balance`, `statement`, `purchases`, `log`.
  * `notices`, and `mail` (notices by email). Registered on import.
  */
-import { Option } from 'commander'
+import { type Command, Option } from 'commander'
 import { HypergasError } from '../../errors.js'
 import { logCsv, reportCsv, statementCsv } from '../../api/csv.js'
 import { readWholeLog } from '../../api/log-view.js'
@@ -13,6 +13,8 @@ import { globals, helpText, MEMBER, print, program, withApi } from '../program.j
 import { loadMail, saveMail } from '../../api/mail.js'
 import { parsePort } from '../../node/network/address.js'
 import { resolveDir } from '../connect.js'
+import { hex } from '../../ids.js'
+import { loadIdentity } from '../../node/storage/datadir.js'
 
 program.command('status').description(helpText('d_status'))
   .action(async () => print(await withApi((api) => api.status()), fmt.status))
@@ -20,11 +22,14 @@ program.command('members').description(helpText('d_members'))
   .action(async () => print(await withApi((api) => api.members()), fmt.members))
 program.command('balance').description(helpText('d_balance')).argument('<member>', MEMBER())
   .action(async (m: string) => print(await withApi((api) => api.member(m)), fmt.balance))
-program.command('statement').description(helpText('d_statement')).argument('<member>', MEMBER())
+program.command('statement').description(helpText('d_statement')).argument('[member]', MEMBER())
   .option('--csv', helpText('h_statement_csv'))
   .option('--cash', helpText('h_statement_cash'))
-  .action(async (m: string, o: { csv?: boolean, cash?: boolean }) => {
-    const member = await withApi((api) => api.member(m))
+  .action(async (m: string | undefined, o: { csv?: boolean, cash?: boolean }, cmd: Command) => {
+    // A member's statement names them; the cash statement is this node's admin's when none is named.
+    if (m === undefined && o.cash !== true) cmd.error('missing required argument \'member\'', { code: 'commander.missingArgument' })
+    const ref = m ?? hex(loadIdentity(resolveDir(globals()), false).publicKey)
+    const member = await withApi((api) => api.member(ref))
     if (o.csv === true) process.stdout.write(statementCsv(o.cash === true ? member.cashMovements ?? [] : member.statement, lang()))
     else print(member, o.cash === true ? fmt.cashStatement : fmt.statement)
   })
