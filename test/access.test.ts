@@ -12,6 +12,7 @@ import { createAct } from '../src/acts/act.js'
 import { signChallengeHex } from '../src/acts/member-sign.js'
 import type { GroupId, MemberId, PurchaseId } from '../src/ids.js'
 import { HostNames, checkRequest, hostOf } from '../src/http/access.js'
+import { ClientKeys } from '../src/http/clients.js'
 import { createServer, MAX_ANONYMOUS_STREAMS, MAX_STREAMS_PER_CLIENT, MEMBER_FACTOR, PUBLIC_PER_MINUTE, SIGNED_PER_MINUTE } from '../src/http/server.js'
 import { AUTH_PER_MINUTE } from '../src/http/auth.js'
 import { MAX_CHALLENGES, MAX_SESSIONS, MAX_SESSIONS_PER_MEMBER, Sessions } from '../src/http/sessions.js'
@@ -39,7 +40,9 @@ async function setUp (t: { teardown: (fn: () => Promise<void>) => void }, public
   const closed = await node.submit({ type: 'OpenPurchase', name: 'Vecchio' })
   await node.submit({ type: 'VoteFailPurchase', purchase: closed.id as PurchaseId })
   await node.submit({ type: 'FailPurchase', purchase: closed.id as PurchaseId })
-  const app = createServer({ node, token: TOKEN, host: '0.0.0.0', allowHosts: ['gas.lan'], publicView })
+  // The node's laptop on a home network with an IPv6 prefix of its own (src/http/clients.ts).
+  const clientKeys = new ClientKeys(() => ({ wlan0: [{ family: 'IPv6', cidr: 'fd00:9:9:9::10/64' }] }))
+  const app = createServer({ node, token: TOKEN, host: '0.0.0.0', allowHosts: ['gas.lan'], publicView, clientKeys })
   t.teardown(async () => { await app.close(); await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
   const call = async (o: Call): Promise<Answer> => {
     const headers: Record<string, string> = { host: o.host ?? LAN, ...(o.headers ?? {}) }
@@ -294,6 +297,10 @@ test('signed acts from anyone: verified, refused ones change nothing, and the ra
   for (let i = 0; i < SIGNED_PER_MINUTE + 1; i++) if ((await s.call({ url: '/api/acts/signed', from: `fd00:1:2:3::${(i + 1).toString(16)}`, body: { act: forged.bytes.toString('hex') } })).statusCode === 429) v6++
   t.is(v6, 1, `${SIGNED_PER_MINUTE + 1} addresses of one /64: the last waits`)
   t.is((await s.call({ url: '/api/acts/signed', from: 'fd00:1:2:4::1', body: { act: forged.bytes.toString('hex') } })).statusCode, 422, 'another /64 has its own allowance')
+  // On the node's own network every phone shares the /64: there each address counts alone.
+  let home = 0
+  for (let i = 0; i < SIGNED_PER_MINUTE + 1; i++) if ((await s.call({ url: '/api/acts/signed', from: `fd00:9:9:9::${(i + 1).toString(16)}`, body: { act: forged.bytes.toString('hex') } })).statusCode === 429) home++
+  t.is(home, 0, `${SIGNED_PER_MINUTE + 1} phones of the node's own /64: none waits`)
   let authLimited = 0
   for (let i = 0; i < AUTH_PER_MINUTE + 2; i++) if ((await s.call({ url: '/api/auth/link', from: '192.168.1.22', body: { secret: '2'.repeat(64) } })).statusCode === 429) authLimited++
   t.is(authLimited, 2, 'guessing links is limited too')

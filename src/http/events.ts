@@ -10,7 +10,6 @@
  * in to; the event is built once for all streams.
  */
 import type { ServerResponse } from 'node:http'
-import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { actCounts } from '../api/views.js'
 import { HypergasError } from '../errors.js'
@@ -18,7 +17,7 @@ import type { GasNode } from '../node/node.js'
 import type { Who } from './auth.js'
 import { mayReadPublic, type RoutesOptions } from './routes.js'
 
-/** Live update streams open at once, and per client (an address, an IPv6 /64, or a login). */
+/** Live update streams open at once, and per client (an address or an IPv6 /64, src/http/clients.ts; or a login). */
 export const MAX_STREAMS = 256
 export const MAX_STREAMS_PER_CLIENT = 8
 /**
@@ -71,10 +70,10 @@ export function eventRoutes (app: FastifyInstance, node: GasNode, headers: Recor
   app.get('/api/events', (req, reply) => {
     mayReadPublic(o, req.who, 'live updates')
     // A page logged in counts by its login (phones behind one address); anyone else by address,
-    // an IPv6 client by its /64 (one device can take any address of it), as the rate limit counts.
+    // as the rate limit counts (src/http/clients.ts).
     const w = req.who
     const anonymous = !w.admin && !w.local && w.member === null
-    const client = anonymous ? `ip:${normalizeIP(req.ip)}` : w.member !== null ? `member:${w.member}` : `admin:${req.ip}`
+    const client = anonymous ? `ip:${req.client}` : w.member !== null ? `member:${w.member}` : `admin:${req.ip}`
     let same = 0
     let strangers = 0
     for (const x of streams.values()) {

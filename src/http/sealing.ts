@@ -7,7 +7,6 @@
  */
 import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { Readable } from 'node:stream'
-import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { HypergasError } from '../errors.js'
 import { headBinding, INNER_TYPE_HEADER, NONCE_BYTES, seal, SEAL_HEADER, SEALED_TYPE, sealKeys, unseal, type SealedHead, type SealKeys } from '../seal.js'
@@ -29,7 +28,7 @@ export const SEAL_FUTURE_MS = 30_000
 export const SEAL_MEMORY_MS = 4 * 60_000
 /** Heads remembered at most, from every page (about 100 bytes each): beyond, new heads are refused, none forgotten early. */
 export const MAX_HEADS = 300_000
-/** Heads remembered at most per client address (IPv4, or IPv6 /64), beyond which its new heads are refused (a page makes a few to ten per update it shows). */
+/** Heads remembered at most per client (its address, or its IPv6 /64: src/http/clients.ts), beyond which its new heads are refused (a page makes a few to ten per update it shows). */
 export const MAX_HEADS_PER_ADDRESS = 20_000
 
 /** What an opened request carries for the rest of its way. */
@@ -216,7 +215,7 @@ export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
   app.addHook('preParsing', async (req, _reply, payload) => {
     const s = req.sealed
     // Past the rate limiter (its hooks are the routes' onRequest): only now is the head remembered.
-    if (s !== null) seals.take(s, normalizeIP(req.ip))
+    if (s !== null) seals.take(s, req.client)
     const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')
     if (s === null || bodyless) return payload
     if (req.headers['content-type'] !== SEALED_TYPE) throw badSeal('invalid', 'a sealed request\'s body must be sealed too')

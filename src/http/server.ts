@@ -15,7 +15,8 @@
  */
 import { STATUS_CODES } from 'node:http'
 import cookie from '@fastify/cookie'
-import rateLimit, { normalizeIP } from '@fastify/rate-limit'
+import rateLimit from '@fastify/rate-limit'
+import { ClientKeys } from './clients.js'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { HypergasError, type ErrorCode, type HypergasCode, type RefusalDetails } from '../errors.js'
 import { LocalApi, type NoticeWriter } from '../api/api.js'
@@ -57,6 +58,8 @@ export interface ServerOptions {
   compilers?: LazyCompilers
   /** The node's key for sealed requests (src/http/sealing.ts); default a new one. */
   seals?: NodeSeal
+  /** The keys clients count under for the rate limits (default: this machine's interfaces, src/http/clients.ts). */
+  clientKeys?: ClientKeys
 }
 
 /** Requests per minute a client that is neither an admin nor on the node's machine may make. */
@@ -87,7 +90,11 @@ const SAFE_HEADERS = {
 const PAGE_CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 
 declare module 'fastify' {
-  interface FastifyRequest { who: Who }
+  interface FastifyRequest {
+    who: Who
+    /** The key the request's address counts under for rates and quotas ({@link ClientKeys}). */
+    client: string
+  }
 }
 
 /** Builds the fastify app (not yet listening). */
@@ -130,6 +137,8 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   const perMinute = opts.publicPerMinute ?? PUBLIC_PER_MINUTE
 
   app.decorateRequest('who', null as unknown as Who)
+  app.decorateRequest('client', '')
+  const clients = opts.clientKeys ?? new ClientKeys()
   const seals = opts.seals ?? new NodeSeal()
   sealRoutes(app, seals)
   /** Who a request is, computed once (the rate limiter asks before the handlers do). */
@@ -142,6 +151,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
   // Then the admin routes that take large bodies (a catalogue, a batch of acts) refuse anyone
   // else before the body is read: an unauthenticated request costs no parsing (SPEC §7).
   app.addHook('onRequest', async (req, reply) => {
+    req.client = clients.keyOf(req.ip)
     for (const [k, v] of Object.entries(SAFE_HEADERS)) void reply.header(k, v)
     const refusal = checkRequest({ method: req.method, host: req.headers.host, origin: req.headers.origin, fetchSite: req.headers['sec-fetch-site'] as string | undefined }, names)
     if (refusal !== null) throw new HypergasError(refusal.code, refusal.message)
@@ -159,14 +169,13 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       // behind one address (a NAT, or a test on one machine) do not starve each other. Per
       // member, not per session: a new login is no new allowance (logins and signed acts too).
       max: (req: FastifyRequest) => (whoOf(req).member === null ? perMinute : perMinute * MEMBER_FACTOR),
-      // Anyone else per address, an IPv6 client per /64 as the plugin itself groups them (one
-      // device can take any address of its /64).
-      keyGenerator: (req: FastifyRequest) => { const m = whoOf(req).member; return m === null ? normalizeIP(req.ip) : `member:${m}` },
+      // Anyone else per address, an IPv6 client per /64 unless on this machine's network
+      // (src/http/clients.ts).
+      keyGenerator: (req: FastifyRequest) => { const m = whoOf(req).member; return m === null ? req.client : `member:${m}` },
       timeWindow: 60_000,
       // Before the body is read: a client over its limit costs no parsing.
       hook: 'onRequest',
-      // The admin and the node's own machine are not limited; everyone else is, per address
-      // (an IPv6 client per /64, the plugin's default).
+      // The admin and the node's own machine are not limited; everyone else is.
       allowList: (req: FastifyRequest) => whoOf(req).admin || whoOf(req).local,
       errorResponseBuilder: (_req, ctx) => Object.assign(new HypergasError('RATE_LIMITED', `too many requests: try again in ${ctx.after}`), { statusCode: 429 })
     })
