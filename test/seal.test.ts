@@ -136,13 +136,25 @@ test('sealed: a captured head stays refused when the node forgot its page\'s key
   t.is(variant(() => node.openHead(new PageSeal('09'.repeat(32)).request('GET', '/api/me', { t: clock, k: null }).header, 'GET', '/api/me', 'x')), 'key', 'sealed for another key: the node restarted')
 })
 
-test('sealed: a request refused for its rate is not remembered (a flood the limiter refuses fills no memory of heads)', async (t) => {
+test('sealed: a request refused for its rate takes no quota (a flood the limiter refuses locks no one out), and is never served later', async (t) => {
   const { app, seals } = await setUp(t, Date.now, 5)
   const seal = new PageSeal(JSON.parse((await app.inject({ url: '/api/seal', ...LAN, headers: { host: LAN.host } })).body).key as string)
   const statuses: number[] = []
   for (let i = 0; i < 12; i++) statuses.push((await sealedCall(app, seal, '/api/status', { t: Date.now(), k: null })).status)
   t.alike(statuses, [200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429, 429], 'five a minute from this address')
-  t.is(seals.remembered, 5, 'only the heads served are remembered')
+  t.alike(seals.remembered, { taken: 5, refused: 7 }, 'the heads served count against the quotas; the refused ones are remembered apart')
+  // A refused request captured on the Wi-Fi and sent again from an address with room.
+  const r = seal.request('GET', '/api/status', { t: Date.now(), k: null })
+  const send = async (remoteAddress: string): Promise<{ status: number, headers: string }> => {
+    const res = await app.inject({ url: '/api/status', remoteAddress, headers: { host: LAN.host, [SEAL_HEADER]: r.header } })
+    return { status: res.statusCode, headers: Object.keys(res.headers).filter((h) => h.startsWith('x-ratelimit')).join() }
+  }
+  t.alike(await send(LAN.remoteAddress), { status: 429, headers: '' }, 'refused for its rate, with no counts in clear')
+  const again = await app.inject({ url: '/api/status', remoteAddress: '192.168.1.21', headers: { host: LAN.host, [SEAL_HEADER]: r.header } })
+  t.alike([again.statusCode, again.statusCode === 400 ? (JSON.parse(again.body) as { error: { details: { variant: string } } }).error.details.variant : null], [400, 'again'], 'sent again from elsewhere: refused, not served')
+  // A page not found and the node's key answer the same to anyone: their heads take no memory.
+  for (const url of ['/api/nosuch', '/api/seal']) t.is((await app.inject({ url, remoteAddress: '192.168.1.22', headers: { host: LAN.host, [SEAL_HEADER]: seal.request('GET', url, { t: Date.now(), k: null }).header } })).statusCode, url === '/api/seal' ? 200 : 404)
+  t.alike(seals.remembered, { taken: 5, refused: 8 }, 'none taken for them')
 })
 
 test('sealed: one address cannot fill the node\'s memory of heads', (t) => {

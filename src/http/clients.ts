@@ -40,7 +40,10 @@ export class ClientKeys {
   private prefixes (): BlockList {
     if (this.now() - this.readAt < INTERFACES_READ_MS) return this.onLink
     const list = new BlockList()
-    for (const addresses of Object.values(this.interfaces())) {
+    let interfaces: NodeJS.Dict<InterfaceAddress[]>
+    // (It throws on some systems, Android's among them: then the prefixes known before are kept.)
+    try { interfaces = this.interfaces() } catch { this.readAt = this.now(); return this.onLink }
+    for (const addresses of Object.values(interfaces)) {
       for (const a of addresses ?? []) {
         const m = a.cidr === null ? null : /^([0-9a-f:.]+)(?:%[^/]*)?\/(\d+)$/i.exec(a.cidr)
         // A host route (/128) or a prefix shorter than /48 is no home network's.

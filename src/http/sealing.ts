@@ -28,6 +28,11 @@ export const SEAL_FUTURE_MS = 30_000
 export const SEAL_MEMORY_MS = 4 * 60_000
 /** Heads remembered at most, from every page (about 100 bytes each): beyond, new heads are refused, none forgotten early. */
 export const MAX_HEADS = 300_000
+/**
+ * Heads of requests the rate limiter refused remembered at most (about 100 bytes each), counted
+ * against no quota: beyond, the oldest of them is forgotten first (src/http/server.ts).
+ */
+export const MAX_REFUSED_HEADS = 100_000
 /** Heads remembered at most per client (its address, or its IPv6 /64: src/http/clients.ts), beyond which its new heads are refused (a page makes a few to ten per update it shows). */
 export const MAX_HEADS_PER_ADDRESS = 20_000
 
@@ -65,6 +70,8 @@ export class NodeSeal {
   /** Nonces (hex) of the heads taken, in the order taken: when each may be forgotten (monotonic ms) and whose address it counts against. */
   private readonly taken = new Map<string, { until: number, client: string }>()
   private readonly perClient = new Map<string, number>()
+  /** Nonces (hex) of the heads of requests refused for their rate, in the order refused: when each may be forgotten (monotonic ms). */
+  private readonly refused = new Map<string, number>()
 
   /**
    * @param now the wall clock heads' times are checked against, ms since the epoch
@@ -109,7 +116,7 @@ export class NodeSeal {
     if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 2 minutes, or from a clock far from the node\'s: try again')
     const opened = { keys, nonce: new Uint8Array(box.subarray(0, NONCE_BYTES)) }
     this.forget()
-    if (this.taken.has(nonceId(opened))) throw AGAIN()
+    if (this.seen(nonceId(opened))) throw AGAIN()
     return { opened, head }
   }
 
@@ -121,17 +128,35 @@ export class NodeSeal {
   take (opened: OpenedSeal, client: string): void {
     const id = nonceId(opened)
     this.forget()
-    if (this.taken.has(id)) throw AGAIN()
+    if (this.seen(id)) throw AGAIN()
     const count = this.perClient.get(client) ?? 0
     if (this.taken.size >= MAX_HEADS || count >= MAX_HEADS_PER_ADDRESS) throw badSeal('busy', 'too many sealed requests: try again in a few minutes')
     this.taken.set(id, { until: this.monotonic() + SEAL_MEMORY_MS, client })
     this.perClient.set(client, count + 1)
   }
 
-  /** How many heads are remembered now (taken in the last {@link SEAL_MEMORY_MS}). */
-  get remembered (): number {
+  /**
+   * Remembers the head of a request the rate limiter refused, so that nobody who captured it
+   * has it served later, from an address with room (the page said "refused" to its member). It
+   * counts against no quota (a flood the limiter refuses locks no one out): beyond
+   * {@link MAX_REFUSED_HEADS}, the oldest such head is forgotten first.
+   */
+  refuse (opened: OpenedSeal): void {
+    const id = nonceId(opened)
     this.forget()
-    return this.taken.size
+    if (this.seen(id)) return
+    if (this.refused.size >= MAX_REFUSED_HEADS) this.refused.delete(this.refused.keys().next().value as string)
+    this.refused.set(id, this.monotonic() + SEAL_MEMORY_MS)
+  }
+
+  /** How many heads are remembered now, counted against the quotas (taken in the last {@link SEAL_MEMORY_MS}), and how many refused for their rate. */
+  get remembered (): { taken: number, refused: number } {
+    this.forget()
+    return { taken: this.taken.size, refused: this.refused.size }
+  }
+
+  private seen (id: string): boolean {
+    return this.taken.has(id) || this.refused.has(id)
   }
 
   /** Forgets the heads remembered long enough (the oldest first: they were taken in order). */
@@ -143,6 +168,10 @@ export class NodeSeal {
       const n = (this.perClient.get(x.client) ?? 1) - 1
       if (n <= 0) this.perClient.delete(x.client)
       else this.perClient.set(x.client, n)
+    }
+    for (const [id, until] of this.refused) {
+      if (until > t) break
+      this.refused.delete(id)
     }
   }
 
@@ -214,8 +243,10 @@ export function sealRoutes (app: FastifyInstance, seals: NodeSeal): void {
   app.get('/api/seal', async () => ({ key: seals.key.toString('hex') }))
   app.addHook('preParsing', async (req, _reply, payload) => {
     const s = req.sealed
-    // Past the rate limiter (its hooks are the routes' onRequest): only now is the head remembered.
-    if (s !== null) seals.take(s, req.client)
+    // Past the rate limiter (its hooks are the routes' onRequest): only now is the head remembered,
+    // by the routes it limits. The node's key and a page not found answer the same to anyone:
+    // served again they give nothing away, so their heads take no memory.
+    if (s !== null && !req.is404 && req.routeOptions.url !== '/api/seal') seals.take(s, req.client)
     const bodyless = req.headers['transfer-encoding'] === undefined && (req.headers['content-length'] === undefined || req.headers['content-length'] === '0')
     if (s === null || bodyless) return payload
     if (req.headers['content-type'] !== SEALED_TYPE) throw badSeal('invalid', 'a sealed request\'s body must be sealed too')

@@ -177,6 +177,11 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       hook: 'onRequest',
       // The admin and the node's own machine are not limited; everyone else is.
       allowList: (req: FastifyRequest) => whoOf(req).admin || whoOf(req).local,
+      // A refused sealed request is never served later (src/http/sealing.ts NodeSeal.refuse).
+      onExceeded: (req: FastifyRequest) => { if (req.sealed !== null) seals.refuse(req.sealed) },
+      // Only when to try again: the counts would tell a listener that two devices are one member's.
+      addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
+      addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
       errorResponseBuilder: (_req, ctx) => Object.assign(new HypergasError('RATE_LIMITED', `too many requests: try again in ${ctx.after}`), { statusCode: 429 })
     })
   }
