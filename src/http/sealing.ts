@@ -99,7 +99,8 @@ export class NodeSeal {
    * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` without
    * remembering it: a head taken before, or whose time is too far from the node's clock, is
    * refused. The server opens a head before the rate limiter (the login is in it) and takes it
-   * after, so that a request refused for its rate costs the node no memory (SPEC §7).
+   * after, so that a request refused for its rate takes no quota of heads (SPEC §7; it is
+   * remembered apart: {@link NodeSeal.refuse}).
    * @throws HypergasError BAD_SEAL `key`, `clock`, `again` or `invalid`
    */
   open (value: string, method: string, url: string): { opened: OpenedSeal, head: SealedHead } {
