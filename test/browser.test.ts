@@ -206,7 +206,7 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // Orders by product (issue 16): a catalogue opened on A reaches Marta's phone; she books by
   // quantity, signing in the browser, and A holds her booking at the catalogue's price.
   const csvFile = path.join(base, 'listino.csv')
-  fs.writeFileSync(csvFile, 'name;unit;price;min;mul;max\nToma;kg;18,90;0,5;0,5;\nBurro;panetto;3,20;;;6\nMele;kg;2,00;1;0,5;\n')
+  fs.writeFileSync(csvFile, 'name;unit;price;min;mul;max\nToma;kg;18,90;0,5;0,5;\nBurro;panetto;3,20;;;6\nMele;kg;2,00;1;0,5;\nParmigiano Reggiano stagionato;kg;24,50;;;\n')
   cli(a, 'deposit', 'Marta', '50')
   cli(a, 'purchase', 'open', 'Formaggi', '--catalogue', csvFile)
   await page.waitForSelector('.purchase .book', { timeout: 60_000 })
@@ -241,6 +241,16 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await page.waitForFunction(() => document.querySelector('.purchase[data-purchase] .catalogue')?.textContent?.includes('1.5') === true, undefined, { timeout: 60_000 })
   t.pass('the page shows the booking')
   await shot(page, 'booking-en.png')
+  // On a 390-pixel phone the steppers are within reach, no sideways scrolling.
+  const catalogueFits = await page.evaluate(() => { const x = document.querySelector('.purchase .catalogue') as HTMLElement; return x.scrollWidth <= x.parentElement!.clientWidth + 1 ? 'fits' : `${x.scrollWidth}/${x.parentElement!.clientWidth}` })
+  t.is(catalogueFits, 'fits', 'the catalogue with its steppers fits the phone')
+  // Book again with nothing changed (the fields show the booking): nothing is sent, so an approval
+  // is not asked for again; a second tap meanwhile sends nothing either.
+  const acts = Number((await get(nb, '/api/log?limit=1')).total)
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  await page.click('.purchase .book')
+  await page.waitForFunction(() => document.getElementById('msg')?.textContent?.includes('already') === true, undefined, { timeout: 10_000 })
+  t.is(Number((await get(nb, '/api/log?limit=1')).total), acts, `the same booking again is not sent: ${await text('#msg')}`)
 
   // Transfers (issue 17): Nino, on his phone against node A, pays Marta 1 € for eggs; Marta,
   // on hers against node B, is told and accepts. Each signs in their own browser.
@@ -400,10 +410,21 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   await other.reload()
   await other.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('personal link is not valid') === true, undefined, { timeout: 30_000 }).catch(async (err) => { t.comment(`the revoked phone says: ${(await other.textContent('body')) ?? ''}`); throw err })
   t.pass('the phone says its link is no longer valid, not just the login help')
-  // Logging out on her own phone: nothing personal is left in the page's reach.
+  // A shared phone: Nino's link opened on Marta's page, the switch accepted. Her key and her link
+  // go with her login, so that nothing kept in the browser logs in as her later.
+  t.ok(await page.evaluate(() => localStorage.getItem('hypergas.seed') !== null), 'Marta\'s key is loaded on her phone')
+  page.once('dialog', (d) => { void d.accept() })
+  await page.goto(phoneUrl(String(cli(b, 'link', 'Nino').url)))
+  await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('Nino.') === true, undefined, { timeout: 30_000 })
+  t.alike(await page.evaluate(() => [localStorage.getItem('hypergas.seed'), localStorage.getItem('hypergas.member')]), [null, null], 'Marta\'s key is gone from the browser')
+  // Logging out on the phone: nothing personal is left in the page's reach, not even the last receipt.
+  await page.fill('#key', 'not a key')
+  await page.click('#usekey')
+  await page.waitForFunction(() => (document.getElementById('msg')?.textContent ?? '') !== '', undefined, { timeout: 10_000 })
   await page.click('#logout')
   await page.waitForSelector('#login-help')
-  t.is(await phoneFetch('/api/members/Marta'), 401, 'logged out')
+  t.is(await page.textContent('#msg'), '', 'the last receipt is gone with the login')
+  t.is(await phoneFetch('/api/members/Nino'), 401, 'logged out')
   t.alike(errors, [], 'no script error in the page')
 })
 

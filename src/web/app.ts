@@ -34,6 +34,7 @@ import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
 import { api, download, follow, keyLogin, logIn, logOut, NodeError, nodeNow, store, type Who } from './session.js'
+import { clearForm, justActed, once, rowsShifted, say } from './pacing.js'
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!
 
@@ -48,26 +49,6 @@ const periodQuery = (): string => [period.from === null ? '' : `from=${period.fr
 
 const readsAll = (): boolean => who.admin || who.local
 const isFull = (s: StatusView | PublicStatus): s is StatusView => 'me' in s
-
-/** One line in the message area; `bad` for an error, whose stable code (not shown to a member) is kept in `data-code`. */
-function say (text: string, bad = false, code?: string): void {
-  render(html`${text}`, $('msg'))
-  $('msg').className = bad ? 'msg bad' : 'msg'
-  if (code === undefined) delete $('msg').dataset.code
-  else $('msg').dataset.code = code
-}
-
-/**
- * Empties the text fields of the form whose button was pressed: a second tap sends nothing twice.
- * (Safari gives a pressed button no focus: there, every field that sends money is emptied.)
- */
-function clearForm (): void {
-  const pressed = document.activeElement as HTMLElement | null
-  // The card or form of the button, else its line (the cash desk's deposit, withdrawal, settlement; a commitment's row).
-  const form = pressed?.closest('.card, form') ?? pressed?.closest('.row, tr')
-  const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty, #cash-amount, #settle-amount, #decide input.adjust')
-  for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
-}
 
 /** The page's `t` with the variables of a CLI message (src/api/refusal-text.ts, receipt-text.ts). */
 const tVars = (k: string, v?: RefusalVars): string => t(k, v as Record<string, string | number>)
@@ -87,6 +68,9 @@ function fail (err: unknown): void {
 
 /** Runs an action, showing its error. */
 const attempt = (fn: () => Promise<void>): void => { fn().catch(fail) }
+/** {@link attempt} for an act sent from a form: nothing just after the last one went ({@link justActed}). */
+const formAct = (fn: () => Promise<void>): void => { if (!justActed()) attempt(fn) }
+
 
 /** The group id to sign with, from either kind of status. */
 function groupIdOf (s: StatusView | PublicStatus): string {
@@ -97,36 +81,6 @@ function groupIdOf (s: StatusView | PublicStatus): string {
 function sayReceipt (r: ActReceipt): void {
   const refused = r.status !== 'applied' && r.status !== 'pending'
   say(receiptLines(r, { t: tVars, eur: money }, false).join('\n'), refused, refused ? r.status : undefined)
-}
-
-/** Whether an act is on its way to the node: a second tap meanwhile (a double tap, an impatient one) sends nothing. */
-let sending = false
-
-/**
- * After an act on a row of a list (accept or refuse a transfer, approve or reject a commitment),
- * how long a press on such a row's button sends nothing, ms: the row goes, the list closes up, and
- * the next row's button comes under the finger (an audit's second tap paid another member).
- */
-const AFTER_ROW_ACT_MS = 1500
-/** When the last act on a row ended (performance.now(), ms). */
-let rowActedAt = -Infinity
-
-/**
- * Runs `send` unless an act is already on its way ({@link sending}), or, for an act on a list's
- * row (`row`), one ended less than {@link AFTER_ROW_ACT_MS} ago. After a row's act the focus moves
- * to the message that says what happened: a second key press must not act on the next row.
- */
-async function once (send: () => Promise<void>, row = false): Promise<void> {
-  if (sending) return
-  if (row && performance.now() - rowActedAt < AFTER_ROW_ACT_MS) { say(t('rowWait')); return }
-  sending = true
-  try { await send() } finally {
-    sending = false
-    if (row) {
-      rowActedAt = performance.now()
-      $('msg').focus({ preventScroll: true })
-    }
-  }
 }
 
 /** The admin acts a page sends from a row of a list that closes up once they apply (a vote may reach its quorum and close the purchase). */
@@ -255,11 +209,12 @@ async function refresh (): Promise<void> {
       forgetKey: () => attempt(async () => { store.drop('seed'); await refresh() }),
       logout: () => attempt(leave),
       csv: (member) => attempt(async () => await download(`/api/members/${member}/statement.csv?lang=${lang}`, 'statement.csv')),
-      commit: (purchase, amount) => attempt(async () => {
+      commit: (purchase, amount) => formAct(async () => {
         const cents = parseEuros(amount)
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Commit', member, cents, purchase: purchase as PurchaseId }))
       }),
-      book: (purchase, quantities) => attempt(async () => {
+      book: (purchase, quantities, unchanged) => formAct(async () => {
+        if (unchanged) { say(t('bookingUnchanged')); return }
         if (quantities.length === 0) { say(t('nothingToBook'), true); return }
         const lines = quantities.map(([product, text]) => ({ product, qtyMilli: parseQuantity(text) }))
         await memberAct(status, who.member ?? chosen ?? '', (member) => ({ type: 'Book', member, purchase: purchase as PurchaseId, lines }))
@@ -275,7 +230,7 @@ async function refresh (): Promise<void> {
       }),
       transfer: (id, accept) => attempt(async () => await memberAct(status, who.member ?? chosen ?? '', () => (accept ? { type: 'AcceptTransfer', transfer: id as ActId } : { type: 'CancelTransfer', transfer: id as ActId }), true)),
       // The whole of it one at a time: a second press while the credit and the payee are read would send a second transfer.
-      send: (name, amount, memo, ask) => attempt(async () => await once(async () => {
+      send: (name, amount, memo, ask) => formAct(async () => await once(async () => {
         const cents = parseEuros(amount)
         // Paying more than one has: refused here, as its acceptance would be (SPEC §4.6), not sent to wait.
         const payer = who.member ?? chosen
@@ -297,8 +252,7 @@ async function refresh (): Promise<void> {
   $('tab-admin').hidden = !readsAll()
   for (const l of ['it', 'en']) $(`lang-${l}`).classList.toggle('on', l === lang)
   render(main, $('main'))
-  // The rows shift now, not when the act ended: the wait after a row's act counts from here.
-  if (performance.now() - rowActedAt < AFTER_ROW_ACT_MS) rowActedAt = performance.now()
+  rowsShifted()
   await drawChart(report?.months ?? null, lang)
 }
 
@@ -322,6 +276,8 @@ function pressForEnter (e: KeyboardEvent): void {
 
 async function leave (): Promise<void> {
   who = await logOut()
+  // The last receipt named the member and their credit: gone with the login.
+  say('')
   // What the search found (offers of members) is for members only: gone with the login.
   const found = document.getElementById('search-results')
   if (found !== null) render(html``, found)
@@ -344,13 +300,20 @@ async function main (): Promise<void> {
     })
   }
   document.addEventListener('keydown', pressForEnter)
+  // Another tab of this page logged in or out (a shared phone): this one shows who it is now, not
+  // the member before, whose credit and buttons it would keep.
+  window.addEventListener('storage', (e) => { if (e.key !== null && e.key.startsWith('hypergas.') && e.key !== 'hypergas.lang') location.reload() })
   $('tab-member').addEventListener('click', () => { view = 'member'; refresh().catch(fail) })
   $('tab-admin').addEventListener('click', () => { view = 'admin'; refresh().catch(fail) })
   if (location.hash === '#admin') view = 'admin'
   const enter = async (): Promise<void> => {
-    const r = await logIn(() => window.confirm(t('switchLogin')), fail)
+    let failed = false
+    const r = await logIn(() => window.confirm(t('switchLogin')), (err) => { failed = true; fail(err) })
     who = r.who
+    chosen = store.get('member')
     if (r.admin) view = 'admin'
+    // Logged in anew: what was said before (the last login ended, a receipt of someone else) goes.
+    if (!failed && (who.admin || who.member !== null)) say('')
     await refresh()
   }
   await enter()
@@ -371,7 +334,9 @@ async function main (): Promise<void> {
         await refresh()
         return
       }
-      who = (await logIn(() => false, () => {})).who
+      // (A link revoked meanwhile: said, in place of the last receipt with the member's credit.)
+      say('')
+      who = (await logIn(() => false, fail)).who
       await refresh()
     }
   }
@@ -386,6 +351,8 @@ async function main (): Promise<void> {
   let wasLive = true
   follow('/api/events', later, (live) => {
     $('live').textContent = live ? '' : t('offlineEvents')
+    // Back: a "node not answering" said meanwhile (an error with no code) is no longer true.
+    if (live && !wasLive && $('msg').classList.contains('bad') && $('msg').dataset.code === undefined) say('')
     if (live && !wasLive) later()
     wasLive = live
   }, () => { if (who.admin || who.member !== null) later() }) // (`--public name`: a stream refused once logged in; the admin's login ended)

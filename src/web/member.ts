@@ -49,8 +49,8 @@ export interface MemberActions {
   logout: () => void
   csv: (member: string) => void
   commit: (purchase: string, amount: string) => void
-  /** Books the quantities typed (product key → text as typed). */
-  book: (purchase: string, quantities: Array<[string, string]>) => void
+  /** Books the quantities typed (product key → text as typed); `unchanged`: they are the booking held (nothing to send: a Book again would ask for approval again). */
+  book: (purchase: string, quantities: Array<[string, string]>, unchanged: boolean) => void
   recover: (admin: string) => void
   /** Accepts (true) or cancels (false) a pending transfer, signed with the member's key. */
   transfer: (id: string, accept: boolean) => void
@@ -80,7 +80,10 @@ function identity (d: MemberData, a: MemberActions): TemplateResult {
 function keyBox (d: MemberData, a: MemberActions): TemplateResult {
   const text = (): string => (document.getElementById('key') as HTMLTextAreaElement).value
   const file = async (e: Event): Promise<void> => {
-    const f = (e.target as HTMLInputElement).files?.[0]
+    const input = e.target as HTMLInputElement
+    const f = input.files?.[0]
+    // Emptied once read: the same file chosen again (after a logout) is read again.
+    input.value = ''
     if (f !== undefined) a.loadKey(await f.text())
   }
   return html`<details id="keybox" ?open=${!d.keyed}><summary>${t('loadKey')}</summary><p class="help">${t('keyHelp')}</p>
@@ -198,6 +201,15 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
   // Every quantity 0 with nothing booked before: nothing to send (the app says so).
   const bookable = (q: Array<[string, string]>): Array<[string, string]> =>
     (c.mine?.lines.some((l) => l.qtyMilli > 0) ?? false) || q.some(([, v]) => { try { return parseQuantity(v) > 0 } catch { return true } }) ? q : []
+  // The booking held, typed again (fields left empty, or the same quantities): a Book would change
+  // nothing but its approval, which it would ask for again.
+  const unchanged = (q: Array<[string, string]>): boolean => {
+    const held = new Map((c.mine?.lines ?? []).filter((l) => l.qtyMilli > 0).map((l) => [l.product, l.qtyMilli]))
+    try {
+      const now = q.map(([k, v]): [string, number] => [k, parseQuantity(v)]).filter(([, n]) => n > 0)
+      return held.size > 0 && now.length === held.size && now.every(([k, n]) => held.get(k) === n)
+    } catch { return false }
+  }
   // The running total of what is typed (at the catalogue's prices) and the credit left after it.
   const recount = (e: Event): void => {
     const card = (e.target as HTMLElement).closest('.purchase')!
@@ -247,7 +259,7 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label=${`− ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" aria-label=${x.name} inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label=${`+ ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
   return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} aria-label=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
-    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" data-enter @click=${(e: Event) => a.book(purchase, bookable(typed(e)))}>${t('book')}</button></div>` : nothing}
+    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" data-enter @click=${(e: Event) => a.book(purchase, bookable(typed(e)), unchanged(typed(e)))}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
 }
 

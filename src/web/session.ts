@@ -65,7 +65,9 @@ async function sealed (): Promise<PageSeal> {
  * session key, nor a body, nor an answer); the answer as the node wrote it. A node that restarted
  * since the page opened refuses the seal (BAD_SEAL `key`): the page links with its new key and
  * sends the request once more (it was refused before anything was done); so after a `clock`
- * refusal, with the node's time of its answer. Never after any other refusal.
+ * refusal, with the node's time of its answer; and a GET refused as `again` (the browser sent it
+ * twice by itself, on a connection that closed: reading is safe to ask for again). Never after
+ * any other refusal, nor a POST refused as `again` (it may have been done).
  * @throws NodeError
  */
 async function call (path: string, body?: unknown, signal?: AbortSignal, again = true): Promise<Response> {
@@ -87,8 +89,8 @@ async function call (path: string, body?: unknown, signal?: AbortSignal, again =
     // Sent once more only when the node refused it before doing anything: sealed for the key it
     // had before a restart (if its key did change), or with a time off its clock (now corrected).
     const why = json.error?.code === 'BAD_SEAL' ? json.error.details?.variant : undefined
-    if (again && (why === 'clock' || why === 'key')) {
-      if (why === 'clock') return await call(path, body, signal, false)
+    if (again && (why === 'clock' || why === 'key' || (why === 'again' && method === 'GET'))) {
+      if (why !== 'key') return await call(path, body, signal, false)
       if ((await sealing?.catch(() => null))?.nodeKey === seal.nodeKey) sealing = null
       // (Unless another request already linked with the node's new key.)
       if ((await sealed()).nodeKey !== seal.nodeKey) return await call(path, body, signal, false)
@@ -203,10 +205,13 @@ export async function logIn (confirm: () => boolean, fail: (err: unknown) => voi
   // A link opened while logged in (perhaps by another site's page): ask before switching.
   if ((code !== null || link !== null) && (who.admin || who.member !== null) && !confirm()) { code = null; link = null }
   try {
-    if (code !== null) await api('/api/auth/admin', { code })
+    if (code !== null) { await api('/api/auth/admin', { code }); store.drop('link') }
     if (link !== null) { await api('/api/auth/link', { secret: link }); store.set('link', link) }
   } catch (err) { fail(err) }
   who = await api<Who>('/api/me')
+  // Logged in as someone else now (a shared phone): the key kept for the member before goes, or a
+  // later login from what is kept (after the link is revoked) would be theirs.
+  if ((code !== null || link !== null) && who.member !== store.get('member')) store.drop('seed', 'member')
   if (who.admin || who.member !== null || who.local) return { who, admin: code !== null }
   const kept = store.get('link')
   const seed = store.get('seed')
