@@ -31,11 +31,11 @@ export const t = (key: string, vars: Record<string, string | number | null> = {}
  */
 export const money = (cents: number): string => euroText(cents, lang).replace(' €', '\u00a0€')
 
-/** A day: `30/11/26`. */
-export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit' })
+/** A day, its month by name (`05/12` is May 12 to an American reader): `30 nov 26`, `30 Nov 26`. */
+export const day = (ms: number): string => new Date(ms).toLocaleDateString(locale(), { day: 'numeric', month: 'short', year: '2-digit' })
 
-/** A day and time: `05/12/26, 18:00`. */
-export const dateTime = (ms: number): string => new Date(ms).toLocaleString(locale(), { day: '2-digit', month: '2-digit', year: '2-digit', hour: '2-digit', minute: '2-digit' })
+/** A day and time: `5 dic 26, 18:00`, `5 Dec 26, 18:00`. */
+export const dateTime = (ms: number): string => new Date(ms).toLocaleString(locale(), { day: 'numeric', month: 'short', year: '2-digit', hour: '2-digit', minute: '2-digit' })
 
 /** A delivery day: the day alone when `ms` is a day's start (a date given without a time), else {@link dateTime}. */
 export const dayOrDateTime = (ms: number): string => atDayStart(ms) ? day(ms) : dateTime(ms)
