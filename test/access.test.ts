@@ -93,6 +93,9 @@ test('Host: a page after DNS rebinding gets nothing from any endpoint, with or w
     }
   }
   t.is(json(await s.call({ url: '/api/log', token: true })).total, total, 'nothing appended')
+  // A browser opening the page by a name the node does not know: a page in both languages, not JSON, repeating nothing of the request.
+  const page = await s.call({ url: '/', host: 'typo<b>.example', from: '192.168.1.20', headers: { accept: 'text/html,application/xhtml+xml' } })
+  t.alike([page.statusCode, String(page.headers['content-type']).split(';')[0], page.body.includes('BAD_HOST') && page.body.includes('lang="it"') && page.body.includes('lang="en"'), page.body.includes('typo')], [421, 'text/html', true, false], 'BAD_HOST as a page for a browser')
   // An address fastify refuses before any hook (a malformed %-escape): the Host rule still, and the same shape.
   const bad = await s.call({ url: '/api/members/%ff', host: 'evil.example', from: '127.0.0.1' })
   t.alike([bad.statusCode, code(bad), bad.headers['x-frame-options']], [421, 'BAD_HOST', 'DENY'], 'a malformed address from a foreign Host')

@@ -13,6 +13,16 @@ function uplotCss (): string {
   return chartCss
 }
 
+/**
+ * What a browser gets for the page by a name the node does not answer to (BAD_HOST: a mistyped or
+ * old address), in both languages: a page that says so, not the API's JSON. It repeats nothing of
+ * the request (the name could be anyone's).
+ */
+export const BAD_HOST_PAGE = '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>hypergas</title></head>' +
+  '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.4">' +
+  '<p lang="it">Questo nodo non risponde a questo nome (BAD_HOST): apri l\'indirizzo che ha stampato <code>hypergas start</code>, o quello del link che hai ricevuto.</p>' +
+  '<p lang="en">This node does not answer to this name (BAD_HOST): open the address <code>hypergas start</code> printed, or the one in the link you were given.</p></body></html>\n'
+
 /** The HTML of the page. */
 export function renderPage (): string {
   return `<!doctype html>

@@ -25,7 +25,7 @@ import { HostNames, checkRequest } from './access.js'
 import { authRoutes, requireAdmin, whoIs, type Who } from './auth.js'
 import { LazyCompilers } from './compilers.js'
 import { eventRoutes } from './events.js'
-import { pageScript, renderPage } from './page.js'
+import { BAD_HOST_PAGE, pageScript, renderPage } from './page.js'
 import { actRoutes, lookupRoutes, readRoutes } from './routes.js'
 import { Sessions } from './sessions.js'
 import { NodeSeal, openSealedHead, sealRoutes } from './sealing.js'
@@ -186,8 +186,12 @@ export function createServer (opts: ServerOptions): FastifyInstance {
     })
   }
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const e = err as Error & { code?: string, statusCode?: number }
+    // A browser opening the page by a name the node does not answer to: a page that says so.
+    if (e instanceof HypergasError && e.code === 'BAD_HOST' && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
+      return reply.status(statusOf(e.code)).type('text/html; charset=utf-8').send(BAD_HOST_PAGE)
+    }
     if (e instanceof HypergasError) {
       return reply.status(statusOf(e.code)).send({ error: { code: e.code, message: e.reason, ...(e.details === undefined ? {} : { details: e.details }) } })
     }
