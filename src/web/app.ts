@@ -104,7 +104,9 @@ async function signAndSend (status: StatusView | PublicStatus, member: string, m
     return await send()
   })
   clearForm()
-  sayReceipt(r)
+  // Sent before the page logged in again (the node restarted): the node names no one to a reader
+  // it does not know, and the page knows who signed.
+  sayReceipt(r.member === undefined && r.name === undefined && who.name !== null ? { ...r, name: who.name } : r)
 }
 
 /** Sends an admin act (one at a time: {@link once}) and shows its receipt. */
