@@ -105,8 +105,9 @@ async function signAndSend (status: StatusView | PublicStatus, member: string, m
   })
   clearForm()
   // Sent before the page logged in again (the node restarted): the node names no one to a reader
-  // it does not know, and the page knows who signed.
-  sayReceipt(r.member === undefined && r.name === undefined && who.name !== null ? { ...r, name: who.name } : r)
+  // it does not know, and the page knows whose commitment or booking it signed.
+  const own = (r.type === 'Commit' || r.type === 'Book') && r.member === undefined && r.name === undefined && who.name !== null
+  sayReceipt(own ? { ...r, name: who.name ?? undefined } : r)
 }
 
 /** Sends an admin act (one at a time: {@link once}) and shows its receipt. */
