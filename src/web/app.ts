@@ -106,7 +106,7 @@ async function signAndSend (status: StatusView | PublicStatus, member: string, m
   clearForm()
   // Sent before the page logged in again (the node restarted): the node names no one to a reader
   // it does not know, and the page knows whose commitment or booking it signed.
-  const own = (r.type === 'Commit' || r.type === 'Book') && r.member === undefined && r.name === undefined && who.name !== null
+  const own = (r.type === 'Commit' || r.type === 'Book') && r.member === undefined && r.name === undefined && who.member !== null && who.name !== null
   sayReceipt(own ? { ...r, name: who.name ?? undefined } : r)
 }
 
