@@ -129,6 +129,10 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   t.ok((await text('#msg')).includes("poi il referente dell'acquisto approva l'impegno"), 'and what comes next')
   t.ok((await text('#msg')).includes('credito di Marta: 12,50 €'), 'and the credit after it')
   t.is(await page.inputValue('.purchase .amount'), '', 'the amount is cleared once sent: a second tap sends nothing twice')
+  // A double tap's second press, on the emptied form: the receipt stays, not a red "type an amount".
+  await page.click('.purchase .commit')
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.alike([(await text('#msg')).includes('Impegno di 7,50 €'), await page.getAttribute('#msg', 'class')], [true, 'msg'], 'the second tap leaves the receipt as it was')
   let seen: Row | undefined
   await waitFor('the commitment on node A', async () => {
     const p = await get(na, '/api/purchases/Verdure')
@@ -413,6 +417,12 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // A shared phone: Nino's link opened on Marta's page, the switch accepted. Her key and her link
   // go with her login, so that nothing kept in the browser logs in as her later.
   t.ok(await page.evaluate(() => localStorage.getItem('hypergas.seed') !== null), 'Marta\'s key is loaded on her phone')
+  // A link that does not log in (revoked, another node's), opened once her session is forgotten
+  // (as after a restart of the node), changes no one: her key stays.
+  await page.evaluate(() => { localStorage.removeItem('hypergas.sessionKey') })
+  await page.goto(phoneUrl(`${nb.url}/#link=${'ab'.repeat(32)}`))
+  await page.waitForFunction(() => document.querySelector('#msg')?.textContent?.includes('not valid') === true, undefined, { timeout: 30_000 })
+  t.ok(await page.evaluate(() => localStorage.getItem('hypergas.seed') !== null), 'a link that failed to log in leaves her key')
   page.once('dialog', (d) => { void d.accept() })
   await page.goto(phoneUrl(String(cli(b, 'link', 'Nino').url)))
   await page.waitForFunction(() => document.querySelector('main')?.textContent?.includes('Nino.') === true, undefined, { timeout: 30_000 })

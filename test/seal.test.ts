@@ -7,7 +7,7 @@ import path from 'node:path'
 import test from 'brittle'
 import { INNER_TYPE_HEADER, PageSeal, SEAL_HEADER, SEALED_TYPE, type SealedHead, type SealedRequest } from '../src/seal.js'
 import { createServer } from '../src/http/server.js'
-import { NodeSeal, SEAL_PAST_MS } from '../src/http/sealing.js'
+import { MAX_REFUSED_PER_CLIENT, NodeSeal, SEAL_PAST_MS } from '../src/http/sealing.js'
 import type { HypergasError } from '../src/errors.js'
 import { GasNode } from '../src/node/node.js'
 import { LinkStore } from '../src/node/storage/links.js'
@@ -140,8 +140,14 @@ test('sealed: a request refused for its rate takes no quota (a flood the limiter
   const { app, seals } = await setUp(t, Date.now, 5)
   const seal = new PageSeal(JSON.parse((await app.inject({ url: '/api/seal', ...LAN, headers: { host: LAN.host } })).body).key as string)
   const statuses: number[] = []
-  for (let i = 0; i < 12; i++) statuses.push((await sealedCall(app, seal, '/api/status', { t: Date.now(), k: null })).status)
+  let counts = 0
+  for (let i = 0; i < 12; i++) {
+    const r = await sealedCall(app, seal, '/api/status', { t: Date.now(), k: null })
+    statuses.push(r.status)
+    if (r.wire.includes('x-ratelimit')) counts++
+  }
   t.alike(statuses, [200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429, 429], 'five a minute from this address')
+  t.is(counts, 0, 'no answer, served or refused, carries the limiter\'s counts in clear')
   t.alike(seals.remembered, { taken: 5, refused: 7 }, 'the heads served count against the quotas; the refused ones are remembered apart')
   // A refused request captured on the Wi-Fi and sent again from an address with room.
   const r = seal.request('GET', '/api/status', { t: Date.now(), k: null })
@@ -155,6 +161,21 @@ test('sealed: a request refused for its rate takes no quota (a flood the limiter
   // A page not found and the node's key answer the same to anyone: their heads take no memory.
   for (const url of ['/api/nosuch', '/api/seal']) t.is((await app.inject({ url, remoteAddress: '192.168.1.22', headers: { host: LAN.host, [SEAL_HEADER]: seal.request('GET', url, { t: Date.now(), k: null }).header } })).statusCode, url === '/api/seal' ? 200 : 404)
   t.alike(seals.remembered, { taken: 5, refused: 8 }, 'none taken for them')
+})
+
+test('sealed: a flood of refused requests forgets its own heads, not the refused head of a phone', (t) => {
+  const node = new NodeSeal(Date.now, () => 0)
+  const page = new PageSeal(node.key.toString('hex'))
+  const head = (): string => page.request('POST', '/api/acts/signed', { t: Date.now(), k: 'session' }, '{}').header
+  const victim = head()
+  node.refuse(node.open(victim, 'POST', '/api/acts/signed').opened, 'phone')
+  const flood = Array.from({ length: MAX_REFUSED_PER_CLIENT + 10 }, head)
+  for (const h of flood) node.refuse(node.open(h, 'POST', '/api/acts/signed').opened, 'flood')
+  t.alike(node.remembered, { taken: 0, refused: MAX_REFUSED_PER_CLIENT + 1 }, 'the flood keeps its own newest')
+  const variant = (h: string): string | undefined => { try { node.open(h, 'POST', '/api/acts/signed'); return 'opened' } catch (err) { return (err as HypergasError).details?.variant } }
+  t.is(variant(victim), 'again', 'the phone\'s refused head is still refused')
+  t.is(variant(flood[0]), 'opened', 'the flood\'s oldest was forgotten')
+  t.is(variant(flood[flood.length - 1]), 'again')
 })
 
 test('sealed: one address cannot fill the node\'s memory of heads', (t) => {

@@ -38,10 +38,11 @@ nav button.on,.lang button.on{background:#2a6;color:#fff;border-color:#2a6}
 .big{font-size:2rem;font-weight:600}.small{font-size:.85rem;color:#666}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}td,th{padding:.3rem .25rem;text-align:left;border-bottom:1px solid #eee}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-@media (max-width:32rem){table{font-size:.82rem}td,th{padding:.25rem .12rem}th{font-size:.72rem;font-weight:600}td.stepper button{min-width:2.1rem;padding:0 .2rem}input.qty{width:2.8rem}}
+@media (max-width:32rem){table{font-size:.82rem}td,th{padding:.25rem .12rem}th{font-size:.72rem;font-weight:600}}
 select{max-width:100%}
 .pending{color:#a60}.ok{color:#2a6}.bad{color:#c22}.msg{white-space:pre-line;min-height:1.2rem;margin:.4rem 0;position:sticky;top:0;z-index:2;background:#fff}
 button,input,select,summary{min-height:2.5rem}td.stepper{white-space:nowrap}td.stepper button{min-width:2.5rem}
+@media (max-width:32rem){td.stepper button{min-width:2.1rem;padding:0 .2rem}input.qty{width:2.8rem}}
 .row{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.3rem 0}
 input,select,textarea,button{font-size:1rem}textarea{width:100%;box-sizing:border-box;font-family:inherit}#listing label{display:block;margin:.3rem 0}input.amount,#dep-amount{width:7rem}
 ${uplotCss()}

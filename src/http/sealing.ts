@@ -33,6 +33,8 @@ export const MAX_HEADS = 300_000
  * against no quota: beyond, the oldest of them is forgotten first (src/http/server.ts).
  */
 export const MAX_REFUSED_HEADS = 100_000
+/** Of which per client: beyond, that client's own oldest is forgotten first (a flood forgets its own, not a phone's). */
+export const MAX_REFUSED_PER_CLIENT = 2_000
 /** Heads remembered at most per client (its address, or its IPv6 /64: src/http/clients.ts), beyond which its new heads are refused (a page makes a few to ten per update it shows). */
 export const MAX_HEADS_PER_ADDRESS = 20_000
 
@@ -70,8 +72,10 @@ export class NodeSeal {
   /** Nonces (hex) of the heads taken, in the order taken: when each may be forgotten (monotonic ms) and whose address it counts against. */
   private readonly taken = new Map<string, { until: number, client: string }>()
   private readonly perClient = new Map<string, number>()
-  /** Nonces (hex) of the heads of requests refused for their rate, in the order refused: when each may be forgotten (monotonic ms). */
-  private readonly refused = new Map<string, number>()
+  /** Nonces (hex) of the heads of requests refused for their rate, in the order refused: when each may be forgotten (monotonic ms) and whose they were. */
+  private readonly refused = new Map<string, { until: number, client: string }>()
+  /** Each client's refused heads, oldest first. */
+  private readonly refusedOf = new Map<string, string[]>()
 
   /**
    * @param now the wall clock heads' times are checked against, ms since the epoch
@@ -137,17 +141,32 @@ export class NodeSeal {
   }
 
   /**
-   * Remembers the head of a request the rate limiter refused, so that nobody who captured it
-   * has it served later, from an address with room (the page said "refused" to its member). It
-   * counts against no quota (a flood the limiter refuses locks no one out): beyond
-   * {@link MAX_REFUSED_HEADS}, the oldest such head is forgotten first.
+   * Remembers the head of a request from `client` the rate limiter refused, so that nobody who
+   * captured it has it served later, from an address with room (the page said "refused" to its
+   * member). It counts against no quota (a flood the limiter refuses locks no one out): beyond
+   * {@link MAX_REFUSED_PER_CLIENT}, the client's own oldest is forgotten first, and beyond
+   * {@link MAX_REFUSED_HEADS}, the oldest of all.
    */
-  refuse (opened: OpenedSeal): void {
+  refuse (opened: OpenedSeal, client: string): void {
     const id = nonceId(opened)
     this.forget()
     if (this.seen(id)) return
-    if (this.refused.size >= MAX_REFUSED_HEADS) this.refused.delete(this.refused.keys().next().value as string)
-    this.refused.set(id, this.monotonic() + SEAL_MEMORY_MS)
+    const own = this.refusedOf.get(client) ?? []
+    if (own.length >= MAX_REFUSED_PER_CLIENT) this.refused.delete(own.shift() as string)
+    else if (this.refused.size >= MAX_REFUSED_HEADS) this.dropRefused(this.refused.keys().next().value as string)
+    this.refused.set(id, { until: this.monotonic() + SEAL_MEMORY_MS, client })
+    own.push(id)
+    this.refusedOf.set(client, own)
+  }
+
+  /** Forgets refused head `id`, the oldest of its client's too (both are in the order refused). */
+  private dropRefused (id: string): void {
+    const x = this.refused.get(id)
+    if (x === undefined) return
+    this.refused.delete(id)
+    const own = this.refusedOf.get(x.client)
+    own?.shift()
+    if (own?.length === 0) this.refusedOf.delete(x.client)
   }
 
   /** How many heads are remembered now, counted against the quotas (taken in the last {@link SEAL_MEMORY_MS}), and how many refused for their rate. */
@@ -170,9 +189,9 @@ export class NodeSeal {
       if (n <= 0) this.perClient.delete(x.client)
       else this.perClient.set(x.client, n)
     }
-    for (const [id, until] of this.refused) {
-      if (until > t) break
-      this.refused.delete(id)
+    for (const [id, x] of this.refused) {
+      if (x.until > t) break
+      this.dropRefused(id)
     }
   }
 

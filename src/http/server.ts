@@ -178,7 +178,7 @@ export function createServer (opts: ServerOptions): FastifyInstance {
       // The admin and the node's own machine are not limited; everyone else is.
       allowList: (req: FastifyRequest) => whoOf(req).admin || whoOf(req).local,
       // A refused sealed request is never served later (src/http/sealing.ts NodeSeal.refuse).
-      onExceeded: (req: FastifyRequest) => { if (req.sealed !== null) seals.refuse(req.sealed) },
+      onExceeded: (req: FastifyRequest) => { if (req.sealed !== null) seals.refuse(req.sealed, req.client) },
       // Only when to try again: the counts would tell a listener that two devices are one member's.
       addHeaders: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false, 'retry-after': true },
       addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },

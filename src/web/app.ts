@@ -34,7 +34,7 @@ import { withRefusals } from './refusals.js'
 import { resources, type Lang } from './i18n.js'
 import { memberView, type MemberData } from './member.js'
 import { api, download, follow, keyLogin, logIn, logOut, NodeError, nodeNow, store, type Who } from './session.js'
-import { clearForm, justActed, once, rowsShifted, say } from './pacing.js'
+import { clearForm, justActed, once, pressedForm, rowsShifted, say } from './pacing.js'
 
 const $ = (id: string): HTMLElement => document.getElementById(id)!
 
@@ -68,8 +68,8 @@ function fail (err: unknown): void {
 
 /** Runs an action, showing its error. */
 const attempt = (fn: () => Promise<void>): void => { fn().catch(fail) }
-/** {@link attempt} for an act sent from a form: nothing just after the last one went ({@link justActed}). */
-const formAct = (fn: () => Promise<void>): void => { if (!justActed()) attempt(fn) }
+/** {@link attempt} for an act sent from a form: nothing just after the last one from the same form went ({@link justActed}). */
+const formAct = (fn: () => Promise<void>): void => { if (!justActed(pressedForm())) attempt(fn) }
 
 
 /** The group id to sign with, from either kind of status. */
@@ -127,8 +127,11 @@ async function loadKey (text: string): Promise<void> {
     const all = await api<MemberSummary[]>('/api/members')
     if (!all.some((x) => x.id === id)) { say(t('keyWrong'), true); return }
   } else {
+    const before = who.member
     try { await keyLogin(seed) } catch { say(t('keyWrong'), true); return }
     who = await api<Who>('/api/me')
+    // Another member's key on a phone logged in by a link: that link is no longer this browser's login.
+    if (before !== null && before !== id) store.drop('link')
   }
   store.set('seed', seed)
   store.set('member', id)
@@ -305,7 +308,9 @@ async function main (): Promise<void> {
   document.addEventListener('keydown', pressForEnter)
   // Another tab of this page logged in or out (a shared phone): this one shows who it is now, not
   // the member before, whose credit and buttons it would keep.
-  window.addEventListener('storage', (e) => { if (e.key !== null && e.key.startsWith('hypergas.') && e.key !== 'hypergas.lang') location.reload() })
+  // (The key and the link say who; not a new session key alone, which a browser without cookies
+  // gets on every load, nor the member an admin's page chose to look at.)
+  window.addEventListener('storage', (e) => { if (e.key === 'hypergas.seed' || e.key === 'hypergas.link') location.reload() })
   $('tab-member').addEventListener('click', () => { view = 'member'; refresh().catch(fail) })
   $('tab-admin').addEventListener('click', () => { view = 'admin'; refresh().catch(fail) })
   if (location.hash === '#admin') view = 'admin'

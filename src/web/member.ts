@@ -202,9 +202,12 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
   const bookable = (q: Array<[string, string]>): Array<[string, string]> =>
     (c.mine?.lines.some((l) => l.qtyMilli > 0) ?? false) || q.some(([, v]) => { try { return parseQuantity(v) > 0 } catch { return true } }) ? q : []
   // The booking held, typed again (fields left empty, or the same quantities): a Book would change
-  // nothing but its approval, which it would ask for again. (A rejected one may be booked again.)
+  // nothing but its approval, which it would ask for again. (A rejected one may be booked again,
+  // and one held at a price the catalogue no longer has: booked again, it takes today's, SPEC §4.5.)
   const unchanged = (q: Array<[string, string]>): boolean => {
-    const held = new Map((c.mine === null || c.mine.status === 'rejected' ? [] : c.mine.lines).filter((l) => l.qtyMilli > 0).map((l) => [l.product, l.qtyMilli]))
+    const lines = c.mine === null || c.mine.status === 'rejected' ? [] : c.mine.lines.filter((l) => l.qtyMilli > 0)
+    if (lines.some((l) => l.priceCents !== c.products.find((x) => x.key === l.product)?.priceCents)) return false
+    const held = new Map(lines.map((l) => [l.product, l.qtyMilli]))
     try {
       const now = q.map(([k, v]): [string, number] => [k, parseQuantity(v)]).filter(([, n]) => n > 0)
       return held.size > 0 && now.length === held.size && now.every(([k, n]) => held.get(k) === n)

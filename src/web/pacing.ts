@@ -22,11 +22,15 @@ export function say (text: string, bad = false, code?: string): void {
  * over the receipt of the act that went (a member told it failed does it again).
  */
 const AFTER_FORM_ACT_MS = 1000
-/** When the last act from a form ended well (performance.now(), ms): {@link clearForm}. */
+/** When the last act from a form ended well (performance.now(), ms), and its form (the card or form of the button pressed): {@link clearForm}. */
 let formActedAt = -Infinity
+let actedForm: Element | null = null
 
-/** Whether an act from a form ended well less than {@link AFTER_FORM_ACT_MS} ago. */
-export const justActed = (): boolean => performance.now() - formActedAt < AFTER_FORM_ACT_MS
+/** The card or form of the button pressed now (null where a pressed button takes no focus: Safari). */
+export const pressedForm = (): Element | null => (document.activeElement as HTMLElement | null)?.closest('.card, form') ?? null
+
+/** Whether an act from `form` ({@link pressedForm}) ended well less than {@link AFTER_FORM_ACT_MS} ago: another form is not held. */
+export const justActed = (form: Element | null): boolean => form === actedForm && performance.now() - formActedAt < AFTER_FORM_ACT_MS
 
 /**
  * Empties the text fields of the form whose button was pressed: a second tap sends nothing twice.
@@ -34,6 +38,7 @@ export const justActed = (): boolean => performance.now() - formActedAt < AFTER_
  */
 export function clearForm (): void {
   formActedAt = performance.now()
+  actedForm = pressedForm()
   const pressed = document.activeElement as HTMLElement | null
   // The card or form of the button, else its line (the cash desk's deposit, withdrawal, settlement; a commitment's row).
   const form = pressed?.closest('.card, form') ?? pressed?.closest('.row, tr')

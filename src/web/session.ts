@@ -204,20 +204,26 @@ export async function logIn (confirm: () => boolean, fail: (err: unknown) => voi
   let who = await api<Who>('/api/me')
   // A link opened while logged in (perhaps by another site's page): ask before switching.
   if ((code !== null || link !== null) && (who.admin || who.member !== null) && !confirm()) { code = null; link = null }
+  let switched = false
   try {
-    if (code !== null) { await api('/api/auth/admin', { code }); store.drop('link') }
-    if (link !== null) { await api('/api/auth/link', { secret: link }); store.set('link', link) }
+    if (code !== null) { await api('/api/auth/admin', { code }); store.drop('link'); switched = true }
+    if (link !== null) { await api('/api/auth/link', { secret: link }); store.set('link', link); switched = true }
   } catch (err) { fail(err) }
   who = await api<Who>('/api/me')
   // Logged in as someone else now (a shared phone): the key kept for the member before goes, or a
-  // later login from what is kept (after the link is revoked) would be theirs.
-  if ((code !== null || link !== null) && who.member !== store.get('member')) store.drop('seed', 'member')
+  // later login from what is kept (after the link is revoked) would be theirs. (A login that
+  // failed changed no one: what is kept stays.)
+  if (switched && who.member !== store.get('member')) store.drop('seed', 'member')
   if (who.admin || who.member !== null || who.local) return { who, admin: code !== null }
   const kept = store.get('link')
   const seed = store.get('seed')
   if (kept !== null) {
-    // A link revoked since (or for another node): said, not just forgotten.
-    try { await api('/api/auth/link', { secret: kept }) } catch (err) { store.drop('link'); fail(err) }
+    // A link revoked since (or for another node): said, and forgotten; kept when the login only
+    // failed to arrive (a lost connection, too many requests).
+    try { await api('/api/auth/link', { secret: kept }) } catch (err) {
+      if (err instanceof NodeError && err.code === 'UNAUTHORIZED') store.drop('link')
+      fail(err)
+    }
   } else if (seed !== null) {
     try { await keyLogin(seed) } catch { /* shown as not logged in */ }
   }
