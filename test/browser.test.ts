@@ -302,8 +302,13 @@ test('a member follows and commits from a phone, on another admin\'s node', { ti
   // Her own listing (SPEC §4.7), signed with her key on the phone: one entry per line, a blank line and a repeat left out.
   await page.fill('#offers', 'lezioni di cucito\n\nLezioni di cucito\nuova ')
   await page.fill('#wants', 'miele')
+  // On a slow network the page says the act is on its way, in place of the last message.
+  await page.route('**/api/acts/signed', async (route) => { await new Promise((resolve) => setTimeout(resolve, 1500)); await route.continue() })
   await page.click('#save-listing')
+  await page.waitForFunction(() => document.getElementById('msg')?.textContent === 'Sending…', undefined, { timeout: 5_000 })
+  t.pass('a slow act is said to be on its way')
   await waitFor('Marta\'s listing on node A', async () => JSON.stringify((await get(na, '/api/members/Marta')).listing) === JSON.stringify({ offers: ['lezioni di cucito', 'uova'], wants: ['miele'] }))
+  await page.unroute('**/api/acts/signed')
   await page.waitForFunction(() => (document.getElementById('offers') as HTMLTextAreaElement | null)?.value === 'lezioni di cucito\nuova', undefined, { timeout: 60_000 })
   t.pass('Marta publishes what she offers and looks for from her phone; node A has it, and her page shows it as published')
   await page.locator('#listing').screenshot({ path: path.join(ARTIFACTS, 'listing-en.png') })

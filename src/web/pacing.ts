@@ -58,16 +58,22 @@ const AFTER_ROW_ACT_MS = 1500
 /** When the last act on a row ended (performance.now(), ms). */
 let rowActedAt = -Infinity
 
+/** How long an act may be on its way before the page says so, ms (the message before would read as its answer). */
+const SLOW_ACT_MS = 400
+
 /**
  * Runs `send` unless an act is already on its way ({@link sending}), or, for an act on a list's
- * row (`row`), one ended less than {@link AFTER_ROW_ACT_MS} ago. After a row's act the focus moves
- * to the message that says what happened: a second key press must not act on the next row.
+ * row (`row`), one ended less than {@link AFTER_ROW_ACT_MS} ago. An act still on its way after
+ * {@link SLOW_ACT_MS} is said to be (a slow network). After a row's act the focus moves to the
+ * message that says what happened: a second key press must not act on the next row.
  */
 export async function once (send: () => Promise<void>, row = false): Promise<void> {
   if (sending) return
   if (row && performance.now() - rowActedAt < AFTER_ROW_ACT_MS) { say(t('rowWait')); return }
   sending = true
+  const slow = setTimeout(() => { if (sending) say(t('sendingAct')) }, SLOW_ACT_MS)
   try { await send() } finally {
+    clearTimeout(slow)
     sending = false
     if (row) {
       rowActedAt = performance.now()
