@@ -52,6 +52,29 @@ test('the owner\'s node closes the bookings at the deadline, with an act of its 
   t.is(last.act?.body.type, 'CloseBookings', 'an ordinary act in the log')
 })
 
+test('the deadline passing between two readings of the clock still closes the bookings', { timeout: 30_000 }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hypergas-deadline-tick-'))
+  const node = await GasNode.open({ dir, createIdentity: true })
+  t.teardown(async () => { await node.close(); fs.rmSync(dir, { recursive: true, force: true }) })
+  await node.createGroup('Deadline', 'Anna')
+  const p = (await node.submit({ type: 'OpenPurchase', name: 'Formaggi' })).id as PurchaseId
+  await node.submit({ type: 'AddProducts', purchase: p, products: [{ key: 'toma', name: 'Toma', unit: 'kg', priceCents: 1890 }] })
+  const closes = Date.now() + 60_000
+  await node.submit({ type: 'SetDates', purchase: p, closesAtMs: closes, deliveryAtMs: 0 })
+  while (node.view?.state.purchases.get(p)?.dates === undefined) await new Promise((resolve) => setTimeout(resolve, 20))
+  await new Promise((resolve) => setTimeout(resolve, 200)) // no refresh left to wake the keeper
+  // A clock a millisecond before the deadline when first read, past it from then on (a timer that
+  // fired a millisecond early, or a pause between two readings).
+  let reads = 0
+  const clock = (): number => (reads++ === 0 ? closes - 1 : closes + 5)
+  const lines: string[] = []
+  const keeper = new DeadlineKeeper(node, (line) => lines.push(line.text), clock)
+  t.teardown(() => keeper.stop())
+  const end = Date.now() + 5_000
+  while (lines.length === 0 && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.alike(lines, ['bookings of "Formaggi" closed at their deadline'], 'closed, the next reading of the clock being past the deadline')
+})
+
 test('dates typed at the command line', (t) => {
   const d = new Date(parseDate('2026-12-05', true))
   t.alike([d.getFullYear(), d.getMonth(), d.getDate(), d.getHours(), d.getMinutes()], [2026, 11, 5, 23, 59], 'a deadline day ends at 23:59')

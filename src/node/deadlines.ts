@@ -52,15 +52,18 @@ export class DeadlineKeeper {
     if (this.stopped || this.busy) return
     const v = this.node.view
     if (v === null) return
-    const due = dueClosings(v, this.node.id, this.now())
+    // One reading of the clock: read twice, a deadline passed in between was neither due nor next,
+    // and no timer was set for it (a timer fires up to a millisecond early: then it happened).
+    const now = this.now()
+    const due = dueClosings(v, this.node.id, now)
     if (due.length > 0) {
       this.busy = true
       void this.close(due).finally(() => { this.busy = false; this.check() })
       return
     }
     if (this.timer !== null) clearTimeout(this.timer)
-    const next = nextDeadline(v, this.node.id, this.now())
-    this.timer = next === null ? null : setTimeout(this.check, Math.min(MAX_WAIT_MS, Math.max(0, next - this.now())))
+    const next = nextDeadline(v, this.node.id, now)
+    this.timer = next === null ? null : setTimeout(this.check, Math.min(MAX_WAIT_MS, Math.max(0, next - now)))
     this.timer?.unref()
   }
 
