@@ -43,6 +43,8 @@ export interface OpenedSeal {
   keys: SealKeys
   /** The head's nonce: the body and the answer are bound to it. */
   nonce: Uint8Array
+  /** The nonce in hex: what the node remembers of the head. */
+  id: string
 }
 
 declare module 'fastify' {
@@ -60,8 +62,6 @@ export type BadSealVariant = 'key' | 'clock' | 'again' | 'busy' | 'invalid'
 
 const badSeal = (variant: BadSealVariant, message: string): HypergasError => new HypergasError('BAD_SEAL', message, { variant })
 const AGAIN = (): HypergasError => badSeal('again', 'this sealed request reached the node before: it is not taken twice (see whether it was done before doing it again)')
-/** A head's nonce in hex: what the node remembers of it. */
-const nonceId = (o: OpenedSeal): string => Buffer.from(o.nonce).toString('hex')
 
 /** The node's key, the pages' keys and the heads taken (in memory: a restart makes a new key, which no old head opens with). */
 export class NodeSeal {
@@ -89,17 +89,6 @@ export class NodeSeal {
   }
 
   /**
-   * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` from `client`
-   * (an address, for the quota of heads) and takes it: {@link NodeSeal.open} then {@link NodeSeal.take}.
-   * @throws HypergasError BAD_SEAL with a {@link BadSealVariant}
-   */
-  openHead (value: string, method: string, url: string, client = ''): { opened: OpenedSeal, head: SealedHead } {
-    const r = this.open(value, method, url)
-    this.take(r.opened, client)
-    return r
-  }
-
-  /**
    * Opens the head of a request (`value`: its {@link SEAL_HEADER}) to `method` `url` without
    * remembering it: a head taken before, or whose time is too far from the node's clock, is
    * refused. The server opens a head before the rate limiter (the login is in it) and takes it
@@ -119,9 +108,10 @@ export class NodeSeal {
     if (typeof head.t !== 'number' || (head.k !== null && typeof head.k !== 'string')) throw badSeal('invalid', 'the sealed request\'s head is not valid')
     const now = this.now()
     if (head.t < now - SEAL_PAST_MS || head.t > now + SEAL_FUTURE_MS) throw badSeal('clock', 'the sealed request is older than 2 minutes, or from a clock far from the node\'s: try again')
-    const opened = { keys, nonce: new Uint8Array(box.subarray(0, NONCE_BYTES)) }
+    const nonce = box.subarray(0, NONCE_BYTES)
+    const opened = { keys, nonce: new Uint8Array(nonce), id: nonce.toString('hex') }
     this.forget()
-    if (this.seen(nonceId(opened))) throw AGAIN()
+    if (this.seen(opened.id)) throw AGAIN()
     return { opened, head }
   }
 
@@ -131,7 +121,7 @@ export class NodeSeal {
    * @throws HypergasError BAD_SEAL `again` or `busy`
    */
   take (opened: OpenedSeal, client: string): void {
-    const id = nonceId(opened)
+    const id = opened.id
     this.forget()
     if (this.seen(id)) throw AGAIN()
     const count = this.perClient.get(client) ?? 0
@@ -148,11 +138,11 @@ export class NodeSeal {
    * {@link MAX_REFUSED_HEADS}, the oldest of all.
    */
   refuse (opened: OpenedSeal, client: string): void {
-    const id = nonceId(opened)
+    const id = opened.id
     this.forget()
     if (this.seen(id)) return
     const own = this.refusedOf.get(client) ?? []
-    if (own.length >= MAX_REFUSED_PER_CLIENT) this.refused.delete(own.shift() as string)
+    if (own.length >= MAX_REFUSED_PER_CLIENT) this.dropRefused(own[0])
     else if (this.refused.size >= MAX_REFUSED_HEADS) this.dropRefused(this.refused.keys().next().value as string)
     this.refused.set(id, { until: this.monotonic() + SEAL_MEMORY_MS, client })
     own.push(id)

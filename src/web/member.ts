@@ -262,7 +262,7 @@ function catalogue (c: NonNullable<ReturnType<typeof catalogueOf>>, purchase: st
       ${canBook ? html`<td class="stepper"><button class="minus" aria-label=${`− ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, -1)}>−</button><input class="qty" aria-label=${x.name} inputmode="decimal" size="4" data-product=${x.key} data-booked=${booked(x.key)} placeholder=${booked(x.key) || '0'} ?disabled=${x.priceCents === 0} @input=${recount}><button class="plus" aria-label=${`+ ${x.name}`} ?disabled=${x.priceCents === 0} @click=${step(x, 1)}>+</button></td>` : nothing}</tr>`)}</table></div>`
   return html`${!many ? table : html`<input class="filter" type="search" placeholder=${t('findProduct')} aria-label=${t('findProduct')} @input=${filter}><details class="catalogue-list" ?open=${c.mine !== null}><summary>${t('catalogueCount', { count: c.products.length })}</summary>${table}</details>`}
     ${c.mine === null ? nothing : html`<div>${t('yourBooking')}: ${money(c.mine.amountCents)}${c.mine.costCents === 0 ? '' : ` (${t('costs')} ${money(c.mine.costCents)})`} · ${t(`bstatus_${c.mine.status}`)}</div>`}
-    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" data-enter @click=${(e: Event) => a.book(purchase, bookable(typed(e)), unchanged(typed(e)))}>${t('book')}</button></div>` : nothing}
+    ${canBook ? html`<div class="running small"></div><div class="row"><button class="book" data-enter @click=${(e: Event) => { const q = typed(e); a.book(purchase, bookable(q), unchanged(q)) }}>${t('book')}</button></div>` : nothing}
     ${!c.open ? html`<div class="small">${t('bookingsClosed')}</div>` : member !== null && !d.keyed ? html`<div class="small">${t('needKey')}</div>` : nothing}`
 }
 

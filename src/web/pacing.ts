@@ -39,9 +39,8 @@ export const justActed = (form: Element | null): boolean => form === actedForm &
 export function clearForm (): void {
   formActedAt = performance.now()
   actedForm = pressedForm()
-  const pressed = document.activeElement as HTMLElement | null
   // The card or form of the button, else its line (the cash desk's deposit, withdrawal, settlement; a commitment's row).
-  const form = pressed?.closest('.card, form') ?? pressed?.closest('.row, tr')
+  const form = actedForm ?? (document.activeElement as HTMLElement | null)?.closest('.row, tr')
   const fields = form?.querySelectorAll('input') ?? document.querySelectorAll<HTMLInputElement>('#send input, .purchase input.amount, .purchase input.qty, #cash-amount, #settle-amount, #decide input.adjust')
   for (const input of fields) if (input.type !== 'file' && input.type !== 'checkbox') input.value = ''
 }
